@@ -1,0 +1,137 @@
+/**
+ * The catalogue of gwc's own diagnostic codes. Codes are stable: tests and users match on them
+ * and on their params, never on the prose.
+ */
+type P = Record<string, string | number | boolean>;
+const entry = <Params extends P>(severity: 'error' | 'warn' | 'info', message: (p: Params) => string) => ({
+  severity,
+  message,
+});
+
+export const CODES = {
+  // loading
+  'file-not-found': entry<{ path: string }>('error', (p) => `cannot read ${p.path}`),
+  'file-too-large': entry<{ path: string; bytes: number; limit: number }>(
+    'error',
+    (p) => `${p.path} is ${p.bytes} bytes, over the ${p.limit}-byte limit (raise it with --max-bytes)`,
+  ),
+  'parse-error': entry<{ detail: string }>('error', (p) => `cannot parse: ${p.detail}`),
+  'duplicate-key': entry<{ key: string }>('error', (p) => `duplicate key "${p.key}"`),
+  'alias-limit': entry<{ limit: number }>(
+    'error',
+    (p) => `YAML aliases expand past ${p.limit} nodes (an alias bomb?); refusing to expand them`,
+  ),
+  'ref-remote': entry<{ ref: string }>(
+    'error',
+    (p) => `remote $ref "${p.ref}" is not fetched unless --allow-remote-refs is given`,
+  ),
+  'ref-outside-root': entry<{ ref: string; root: string }>(
+    'error',
+    (p) => `$ref "${p.ref}" points outside the spec's folder ${p.root} (allow with --allow-outside-refs)`,
+  ),
+  'ref-unresolved': entry<{ ref: string; detail: string }>('error', (p) => `cannot resolve $ref "${p.ref}": ${p.detail}`),
+  'ref-cycle': entry<{ ref: string }>('error', (p) => `$ref "${p.ref}" refers to itself in a cycle`),
+  // validation
+  'openapi-version': entry<{ version: string }>(
+    'error',
+    (p) => `unsupported OpenAPI version "${p.version}": gwc reads OpenAPI 3.0.x and 3.1.x`,
+  ),
+  'openapi-invalid': entry<{ detail: string }>('error', (p) => `not valid OpenAPI: ${p.detail}`),
+  'schema-unknown-key': entry<{ key: string; suggestion: string }>(
+    'error',
+    (p) => `unknown key "${p.key}"${p.suggestion ? `; did you mean "${p.suggestion}"?` : ''}`,
+  ),
+  'schema-invalid': entry<{ detail: string }>('error', (p) => p.detail),
+  // model
+  'unknown-backend': entry<{ name: string; suggestion: string }>(
+    'error',
+    (p) => `no backend named "${p.name}"${p.suggestion ? `; did you mean "${p.suggestion}"?` : ''}`,
+  ),
+  'unknown-policy': entry<{ name: string; suggestion: string }>(
+    'error',
+    (p) => `no policy named "${p.name}"${p.suggestion ? `; did you mean "${p.suggestion}"?` : ''}`,
+  ),
+  'unknown-security-scheme': entry<{ name: string }>(
+    'error',
+    (p) => `security requirement names "${p.name}", which components.securitySchemes does not define`,
+  ),
+  'unknown-environment': entry<{ name: string; known: string }>(
+    'error',
+    (p) => `no environment "${p.name}" (known: ${p.known || 'none'})`,
+  ),
+  'no-backend': entry<{ route: string }>(
+    'error',
+    (p) => `route ${p.route} has no backend: set x-gateway.backend or x-gateway.defaults.backend, or give servers`,
+  ),
+  'bad-url': entry<{ url: string; detail: string }>('error', (p) => `bad URL "${p.url}": ${p.detail}`),
+  'bad-duration': entry<{ value: string }>('error', (p) => `bad duration "${p.value}" (use e.g. 500ms, 5s, 2m)`),
+  'bad-size': entry<{ value: string }>('error', (p) => `bad size "${p.value}" (use e.g. 512k, 10m, 1mb)`),
+  'bad-secret': entry<{ value: string }>(
+    'error',
+    (p) => `"${p.value}" must be a secret reference: \${env:NAME}, \${file:PATH} or \${vault:REF}`,
+  ),
+  'unsafe-text': entry<{ what: string; value: string }>(
+    'error',
+    (p) => `${p.what} "${p.value}" contains a control character, which no gateway config can carry safely`,
+  ),
+  'scheme-unverifiable': entry<{ scheme: string }>(
+    'error',
+    (p) =>
+      `security scheme "${p.scheme}" gives no way to verify credentials: add x-gateway (jwt issuer/jwksUri, or forwardAuth)`,
+  ),
+  'scheme-unsupported': entry<{ scheme: string; type: string }>(
+    'error',
+    (p) => `security scheme "${p.scheme}" of type ${p.type} cannot be enforced by any gwc target`,
+  ),
+  'upstream-param-unknown': entry<{ param: string; route: string }>(
+    'error',
+    (p) => `upstreamPath of ${p.route} uses {${p.param}}, which is not a parameter of its path`,
+  ),
+  'path-param-invalid': entry<{ path: string; detail: string }>('error', (p) => `path ${p.path}: ${p.detail}`),
+  'route-duplicate': entry<{ route: string; other: string; method: string; path: string }>(
+    'error',
+    (p) => `${p.method} ${p.path} is declared by both ${p.route} and ${p.other}`,
+  ),
+  'route-ambiguous': entry<{ route: string; other: string; path: string; otherPath: string }>(
+    'warn',
+    (p) =>
+      `${p.path} and ${p.otherPath} can match the same URL and neither is more specific; ${p.route} is tried first (first differing segment, literal wins)`,
+  ),
+  'operation-id-duplicate': entry<{ id: string }>('error', (p) => `operationId "${p.id}" is used more than once`),
+  'weights-invalid': entry<{ backend: string }>('error', (p) => `backend ${p.backend}: target weights must add up to more than 0`),
+  // capability check and targets
+  'capability-unsupported': entry<{ route: string; feature: string; target: string; why: string }>(
+    'error',
+    (p) => `${p.target} cannot enforce ${p.feature} on ${p.route}: ${p.why} (refusing to build it open; accept the gap in x-gateway.accept.${p.target} if intended)`,
+  ),
+  'capability-dropped': entry<{ route: string; feature: string; target: string; why: string }>(
+    'warn',
+    (p) => `${p.target} cannot express ${p.feature} on ${p.route}: ${p.why}; it is left out`,
+  ),
+  'capability-accepted': entry<{ route: string; feature: string; target: string; reason: string }>(
+    'warn',
+    (p) => `${p.feature} on ${p.route} is not enforced by ${p.target}, accepted in the spec: ${p.reason}`,
+  ),
+  'capability-emulated': entry<{ route: string; feature: string; target: string; how: string }>(
+    'info',
+    (p) => `${p.target} emulates ${p.feature} on ${p.route}: ${p.how}`,
+  ),
+  'capability-fallback': entry<{ route: string; feature: string; target: string }>(
+    'info',
+    (p) => `${p.target} uses the spec's fallback for ${p.feature} on ${p.route}`,
+  ),
+  'accept-unknown': entry<{ target: string; feature: string }>(
+    'error',
+    (p) => `x-gateway.accept names ${p.target}/${p.feature}, which is not a known target and feature`,
+  ),
+  'target-error': entry<{ target: string; detail: string }>('error', (p) => `${p.target}: ${p.detail}`),
+  'target-warning': entry<{ target: string; detail: string }>('warn', (p) => `${p.target}: ${p.detail}`),
+  'unknown-target': entry<{ name: string; known: string }>('error', (p) => `unknown target "${p.name}" (known: ${p.known})`),
+  'check-mismatch': entry<{ path: string }>('error', (p) => `${p.path} differs from what gwc would write`),
+  'check-missing': entry<{ path: string }>('error', (p) => `${p.path} is missing`),
+  'check-extra': entry<{ path: string }>('error', (p) => `${p.path} would not be written by gwc`),
+  'internal-error': entry<{ detail: string }>('error', (p) => `internal error (please report): ${p.detail}`),
+} as const;
+
+export type DiagnosticCode = keyof typeof CODES;
+export type ParamsOf<C extends DiagnosticCode> = Parameters<(typeof CODES)[C]['message']>[0];

@@ -1,0 +1,236 @@
+/**
+ * The target-neutral gateway model. `src/model/normalise/` builds it from a loaded spec; the
+ * targets compile it. Every node keeps `loc`, the file and JSON pointer it came from, so any
+ * diagnostic about it can point at a line and column (turned into one only at the edge).
+ */
+import type { Loc } from '../diagnostics/diagnostic.js';
+
+export const HTTP_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** A reference to a secret; never the secret itself (DESIGN.md section 2). */
+export type SecretRef =
+  | { kind: 'env'; name: string; raw: string }
+  | { kind: 'file'; path: string; raw: string }
+  | { kind: 'vault'; ref: string; raw: string };
+
+export interface ParsedUrl {
+  raw: string;
+  scheme: 'http' | 'https';
+  host: string;
+  /** Always explicit: 80/443 filled in when the URL has none. */
+  port: number;
+  /** No trailing slash, '' for the root. */
+  path: string;
+}
+
+export interface BackendTarget {
+  url: ParsedUrl;
+  weight: number;
+  loc: Loc;
+}
+
+export interface Mock {
+  status: number;
+  body: string;
+  contentType: string;
+  headers: Record<string, string>;
+  loc: Loc;
+}
+
+export interface HealthCheck {
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+  loc: Loc;
+}
+
+export interface Backend {
+  name: string;
+  loc: Loc;
+  kind: 'http' | 'lambda' | 'mock';
+  /** http: one or more (weighted); lambda: the HTTP fallback targets, possibly none; mock: none. */
+  targets: BackendTarget[];
+  lambda?: { arn: string; loc: Loc; fallbackLoc?: Loc };
+  mock?: Mock;
+  connectTimeoutMs?: number;
+  timeoutMs?: number;
+  retries?: number;
+  healthCheck?: HealthCheck;
+  /** 'backend': Host is the backend's; 'client': the client's Host is passed on. */
+  hostHeader: 'backend' | 'client';
+  tls?: { verify: boolean; serverName?: string; caFile?: string; loc: Loc };
+  keepalive?: number;
+}
+
+export interface ForwardAuth {
+  url: ParsedUrl;
+  /** Request headers sent to the auth service (besides the credential itself). */
+  requestHeaders: string[];
+  /** Headers of the auth service's answer copied onto the upstream request. */
+  responseHeaders: string[];
+  loc: Loc;
+}
+
+export interface JwtConfig {
+  issuer?: string;
+  audiences: string[];
+  jwksUri?: string;
+  algorithms: string[];
+  /** PEM public keys (references), for targets that verify without fetching a JWKS. */
+  publicKeys: SecretRef[];
+  /** Where the token is read: the Authorization header with the Bearer scheme by default. */
+  header: string;
+  clockSkewSeconds: number;
+}
+
+export interface SecurityScheme {
+  name: string;
+  loc: Loc;
+  /** OpenAPI's own type (apiKey, http, oauth2, openIdConnect). */
+  openapiType: string;
+  kind: 'apiKey' | 'basic' | 'jwt' | 'forward';
+  apiKey?: { in: 'header' | 'query' | 'cookie'; name: string };
+  jwt?: JwtConfig;
+  basic?: { realm: string };
+  /** kind 'forward': the scheme itself; other kinds: the fallback where a target cannot verify natively. */
+  forwardAuth?: ForwardAuth;
+  /** Hide the credential from the backend (strip the header or query parameter). */
+  hideCredentials: boolean;
+}
+
+export interface Consumer {
+  name: string;
+  loc: Loc;
+  groups: string[];
+  /** Keyed by security scheme name. */
+  credentials: ConsumerCredential[];
+}
+
+export type ConsumerCredential =
+  | { scheme: string; kind: 'apiKey'; key: SecretRef; loc: Loc }
+  | { scheme: string; kind: 'basic'; username: string; password: SecretRef; loc: Loc };
+
+export interface RequirementItem {
+  scheme: string;
+  scopes: string[];
+}
+
+/** OpenAPI security: a list of alternatives (OR), each a set of schemes (AND). */
+export type Security = RequirementItem[][];
+
+export interface RateLimit {
+  requests: number;
+  per: 'second' | 'minute' | 'hour' | 'day';
+  by: 'ip' | 'consumer' | { header: string };
+  burst: number;
+  loc: Loc;
+}
+
+export interface Cors {
+  origins: string[];
+  methods: HttpMethod[];
+  headers: string[];
+  exposeHeaders: string[];
+  credentials: boolean;
+  maxAgeSeconds?: number;
+  loc: Loc;
+}
+
+export interface Cache {
+  ttlMs: number;
+  methods: HttpMethod[];
+  /** Request headers that vary the cache key besides method, host, path and query. */
+  keyHeaders: string[];
+  keyQuery: boolean;
+  loc: Loc;
+}
+
+export interface HeaderOps {
+  set: Record<string, string>;
+  remove: string[];
+  loc: Loc;
+}
+
+export interface Policy {
+  rateLimit?: RateLimit;
+  cors?: Cors;
+  cache?: Cache;
+  ipRule?: { allow: string[]; deny: string[]; loc: Loc };
+  bodyLimit?: { bytes: number; loc: Loc };
+  requestHeaders?: HeaderOps;
+  responseHeaders?: HeaderOps;
+  accessLog?: { format: 'json'; loc: Loc };
+}
+export type PolicyFeature = keyof Policy;
+
+export type PathSegment =
+  | { kind: 'literal'; value: string }
+  | { kind: 'param'; name: string }
+  /** A segment mixing text and parameters, e.g. `{name}.json`. */
+  | { kind: 'mixed'; parts: Array<{ literal: string } | { param: string }> };
+
+export interface Route {
+  /** Unique, stable: the operationId, or one derived from method and path. */
+  id: string;
+  operationId?: string;
+  loc: Loc;
+  method: HttpMethod;
+  /** The OpenAPI path template as written. */
+  path: string;
+  /** Base path + path (DESIGN.md section 3, rule 1). */
+  publicPath: string;
+  segments: PathSegment[];
+  params: string[];
+  /** Hosts the route answers on; empty = any. */
+  hosts: string[];
+  backend: string;
+  upstreamPath?: { template: string; loc: Loc };
+  /** [] = public. An anonymous alternative (`{}`) makes the route public and is normalised to []. */
+  security: Security;
+  securityLoc?: Loc;
+  /** `x-gateway.public: true` was said explicitly. */
+  declaredPublic: boolean;
+  policy: Policy;
+  policyNames: string[];
+  timeoutMs?: number;
+  tags: string[];
+  summary?: string;
+}
+
+export interface Server {
+  url: string;
+  scheme: 'http' | 'https';
+  host?: string;
+  port?: number;
+  basePath: string;
+  loc: Loc;
+}
+
+export interface AcceptedGap {
+  target: string;
+  feature: string;
+  reason: string;
+  loc: Loc;
+}
+
+export interface Gateway {
+  name: string;
+  loc: Loc;
+  openapiVersion: string;
+  title: string;
+  version: string;
+  servers: Server[];
+  basePath: string;
+  hosts: string[];
+  tls?: { certificate: string; key: SecretRef; loc: Loc };
+  backends: Backend[];
+  securitySchemes: SecurityScheme[];
+  consumers: Consumer[];
+  /** In OpenAPI precedence order (DESIGN.md section 3, rule 3). */
+  routes: Route[];
+  accepted: AcceptedGap[];
+  environment?: string;
+}

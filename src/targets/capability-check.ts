@@ -1,0 +1,79 @@
+/**
+ * The core's capability check (DESIGN.md section 4): before a target compiles, every feature a
+ * route uses is resolved against the target's table. Security and traffic features the target
+ * cannot express are errors naming the route and the feature (fail closed); observability gaps
+ * are warnings. The result, the plan, tells the compiler which mode each feature runs in.
+ */
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { failsClosed, type FeatureId } from '../model/features.js';
+import { routeFeatures } from '../model/route-features.js';
+import type { Gateway } from '../model/types.js';
+import type { Target } from './target.js';
+
+export type Resolution = 'native' | 'emulated' | 'fallback' | 'accepted' | 'dropped';
+
+export interface CapabilityPlan {
+  /** How `feature` is realised on `routeId`; undefined when the route does not use it. */
+  mode(routeId: string, feature: FeatureId): Resolution | undefined;
+  /** True when the route's feature is to be compiled (native, emulated or by fallback). */
+  enforced(routeId: string, feature: FeatureId): boolean;
+}
+
+export interface CheckResult {
+  plan: CapabilityPlan;
+  diagnostics: Diagnostic[];
+}
+
+export function checkCapabilities(gateway: Gateway, target: Target): CheckResult {
+  const diagnostics: Diagnostic[] = [];
+  const modes = new Map<string, Map<FeatureId, Resolution>>();
+  for (const route of gateway.routes) {
+    const perRoute = new Map<FeatureId, Resolution>();
+    modes.set(route.id, perRoute);
+    for (const use of routeFeatures(gateway, route)) {
+      const cap = target.capabilities[use.feature];
+      const params = { route: route.id, feature: use.feature, target: target.name };
+      if (cap.support === 'native') {
+        perRoute.set(use.feature, 'native');
+        continue;
+      }
+      if (cap.support === 'emulated') {
+        perRoute.set(use.feature, 'emulated');
+        continue;
+      }
+      if (cap.fallback && use.fallback) {
+        perRoute.set(use.feature, 'fallback');
+        continue;
+      }
+      const accepted = gateway.accepted.find((a) => a.target === target.name && a.feature === use.feature);
+      if (accepted) {
+        perRoute.set(use.feature, 'accepted');
+        diagnostics.push(diag('capability-accepted', { ...params, reason: accepted.reason }, accepted.loc, { target: target.name }));
+        continue;
+      }
+      perRoute.set(use.feature, 'dropped');
+      const code = failsClosed(use.feature) ? 'capability-unsupported' : 'capability-dropped';
+      diagnostics.push(diag(code, { ...params, why: cap.why }, use.loc, { target: target.name }));
+    }
+  }
+  const plan: CapabilityPlan = {
+    mode: (routeId, feature) => modes.get(routeId)?.get(feature),
+    enforced: (routeId, feature) => {
+      const m = modes.get(routeId)?.get(feature);
+      return m === 'native' || m === 'emulated' || m === 'fallback';
+    },
+  };
+  return { plan, diagnostics: dedupe(diagnostics) };
+}
+
+/** One accepted-gap warning per (feature, acceptance), not one per route. */
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    if (d.code !== 'capability-accepted') return true;
+    const key = `${d.params.feature}|${d.loc?.file}|${d.loc?.pointer}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

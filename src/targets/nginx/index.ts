@@ -1,0 +1,16 @@
+/** Placeholder until the nginx compiler lands: every feature unsupported, compile refuses. */
+import { FEATURE_IDS } from '../../model/features.js';
+import { diag } from '../../diagnostics/diagnostic.js';
+import type { CapabilityTable, Target } from '../target.js';
+
+const capabilities = Object.fromEntries(
+  FEATURE_IDS.map((id) => [id, { support: 'unsupported', why: 'the nginx target is not built yet' }]),
+) as CapabilityTable;
+
+export const nginxTarget: Target = {
+  name: 'nginx',
+  title: 'Nginx',
+  output: 'not built yet',
+  capabilities,
+  compile: () => ({ files: [], diagnostics: [diag('target-error', { target: 'nginx', detail: 'not built yet' })] }),
+};

@@ -1,0 +1,60 @@
+/**
+ * The contract every target folder fulfils. A target is one folder and one line in `index.ts`;
+ * the core reads its capability table before it compiles (quicktype's TargetLanguage idea).
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { FeatureId } from '../model/features.js';
+import type { Gateway } from '../model/types.js';
+import type { CapabilityPlan } from './capability-check.js';
+
+/**
+ * How a target answers for a feature.
+ * - native: the gateway does it itself.
+ * - emulated: gwc builds it from other parts (say how).
+ * - unsupported: cannot be expressed (say why). With `fallback: true`, the spec's own fallback
+ *   (a forwardAuth service for an auth scheme, an HTTP URL for a Lambda backend) is used where given.
+ */
+export type Capability =
+  | { support: 'native'; note?: string }
+  | { support: 'emulated'; how: string }
+  | { support: 'unsupported'; why: string; fallback?: boolean };
+
+/** Every feature must have an answer: a new feature fails to compile until every target says. */
+export type CapabilityTable = Record<FeatureId, Capability>;
+
+export interface OutputFile {
+  /** Relative to the output folder, '/'-separated. */
+  path: string;
+  contents: string;
+}
+
+export interface CompileOptions {
+  /** Target-specific options from the command line (`--option key=value`), already validated by the target. */
+  options: Record<string, string>;
+}
+
+export interface CompileResult {
+  files: OutputFile[];
+  diagnostics: Diagnostic[];
+}
+
+export interface TargetOption {
+  name: string;
+  description: string;
+  values?: readonly string[];
+  default: string;
+}
+
+export interface Target {
+  name: string;
+  title: string;
+  /** What gets written, for `gwc targets` and the README. */
+  output: string;
+  capabilities: CapabilityTable;
+  options?: readonly TargetOption[];
+  /**
+   * Pure: the model and the resolved capability plan in, files and diagnostics out. Called only
+   * when the capability check found no error.
+   */
+  compile(gateway: Gateway, plan: CapabilityPlan, options: CompileOptions): CompileResult;
+}
