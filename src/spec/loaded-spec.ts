@@ -1,0 +1,66 @@
+/**
+ * A loaded spec: its files, a way to follow $refs while keeping track of where each value was
+ * written, and the one place where a location becomes a line and a column.
+ */
+import type { Diagnostic, Loc, Position } from '../diagnostics/diagnostic.js';
+import { getAt, joinPointer, splitPointer } from './pointer.js';
+import { classifyRef } from './refs.js';
+import type { SourceFile } from './source.js';
+
+/** A value together with where it was written. */
+export interface Located<T = unknown> {
+  value: T;
+  loc: Loc;
+}
+
+export class LoadedSpec {
+  constructor(
+    readonly rootFile: string,
+    readonly rootDir: string,
+    readonly files: ReadonlyMap<string, SourceFile>,
+  ) {}
+
+  get root(): Located {
+    return { value: this.files.get(this.rootFile)!.data, loc: { file: this.rootFile, pointer: '' } };
+  }
+
+  /**
+   * Follows `$ref` (and chains of them) from `node`. Returns undefined for a cycle or a dangling
+   * reference (the loader has already reported those).
+   */
+  deref(node: Located): Located | undefined {
+    let cur = node;
+    const seen = new Set<string>();
+    for (;;) {
+      const v = cur.value as { $ref?: unknown } | null;
+      if (v === null || typeof v !== 'object' || typeof v.$ref !== 'string') return cur;
+      const key = `${cur.loc.file}#${cur.loc.pointer}`;
+      if (seen.has(key)) return undefined;
+      seen.add(key);
+      const target = classifyRef(v.$ref, cur.loc.file);
+      const file = target.kind === 'local' ? cur.loc.file : target.kind === 'file' ? target.file : target.url;
+      const source = this.files.get(file);
+      if (!source) return undefined;
+      const tokens = splitPointer(target.pointer);
+      const got = getAt(source.data, tokens);
+      if (!got.found) return undefined;
+      cur = { value: got.value, loc: { file, pointer: joinPointer('', ...tokens) } };
+    }
+  }
+
+  /** Line and column of a location, when its file is one of the spec's. */
+  position(loc: Loc): Position | undefined {
+    return this.files.get(loc.file)?.positionOf(loc.pointer);
+  }
+
+  /** Fills `position` on every diagnostic that has a location in this spec. */
+  locate(diagnostics: Diagnostic[]): Diagnostic[] {
+    for (const d of diagnostics) {
+      if (d.loc && !d.position) {
+        const p = this.position(d.loc);
+        if (p) d.position = p;
+      }
+    }
+    return diagnostics;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The only reader of the spec (DESIGN.md section 4). Loads the root file and every file its
+ * $refs reach, each with its source map, and refuses what is unsafe by default: remote refs,
+ * refs that leave the spec's folder, files over the size cap, YAML alias bombs, duplicate keys.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { diag, type Diagnostic, type Loc } from '../diagnostics/diagnostic.js';
+import { getAt, joinPointer, splitPointer } from './pointer.js';
+import { classifyRef, collectRefs, isInside } from './refs.js';
+import { SourceFile } from './source.js';
+import { LoadedSpec } from './loaded-spec.js';
+
+export interface LoadOptions {
+  allowRemoteRefs?: boolean;
+  allowOutsideRefs?: boolean;
+  /** Per file and in total. */
+  maxBytes?: number;
+  maxAliasCount?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_ALIAS_COUNT = 10_000;
+
+export async function loadSpec(file: string, options: LoadOptions = {}): Promise<{ spec?: LoadedSpec; diagnostics: Diagnostic[] }> {
+  const rootFile = path.resolve(file);
+  const rootDir = path.dirname(rootFile);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const limits = { maxAliasCount: options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT };
+  const files = new Map<string, SourceFile>();
+  const diagnostics: Diagnostic[] = [];
+  let totalBytes = 0;
+
+  const readOne = async (target: string, from?: Loc): Promise<SourceFile | undefined> => {
+    const at = from ?? { file: target, pointer: '' };
+    let text: string;
+    try {
+      if (/^https?:\/\//i.test(target)) {
+        const res = await fetch(target, { signal: AbortSignal.timeout(10_000) });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        text = await res.text();
+      } else {
+        const size = (await stat(target)).size;
+        if (size > maxBytes || totalBytes + size > maxBytes) {
+          diagnostics.push(diag('file-too-large', { path: target, bytes: size, limit: maxBytes }, at));
+          return undefined;
+        }
+        text = await readFile(target, 'utf8');
+      }
+    } catch (e) {
+      diagnostics.push(diag('file-not-found', { path: target }, from));
+      void e;
+      return undefined;
+    }
+    totalBytes += text.length;
+    const { file: source, problems } = SourceFile.parse(target, text, limits);
+    for (const p of problems) {
+      const d =
+        p.kind === 'duplicate-key'
+          ? diag('duplicate-key', { key: p.key ?? '' }, { file: target, pointer: p.pointer ?? '' })
+          : p.kind === 'alias-limit'
+            ? diag('alias-limit', { limit: limits.maxAliasCount }, { file: target, pointer: '' })
+            : diag('parse-error', { detail: p.message }, { file: target, pointer: '' });
+      if (!p.pointer) d.position = offsetPosition(text, p.offset);
+      diagnostics.push(d);
+    }
+    if (source) files.set(target, source);
+    return source;
+  };
+
+  const root = await readOne(rootFile);
+  if (!root) return { diagnostics };
+
+  // Breadth-first over the files the refs reach, checking each ref as we go.
+  const queue: SourceFile[] = [root];
+  while (queue.length > 0) {
+    const source = queue.shift()!;
+    for (const { ref, pointer } of collectRefs(source.data)) {
+      const loc = { file: source.path, pointer: joinPointer(pointer, '$ref') };
+      const target = classifyRef(ref, source.path);
+      if (target.kind === 'remote' && !options.allowRemoteRefs) {
+        diagnostics.push(diag('ref-remote', { ref }, loc));
+        continue;
+      }
+      if (target.kind === 'file' && !options.allowOutsideRefs && !isInside(rootDir, target.file)) {
+        diagnostics.push(diag('ref-outside-root', { ref, root: rootDir }, loc));
+        continue;
+      }
+      const key = target.kind === 'local' ? source.path : target.kind === 'file' ? target.file : target.url;
+      let targetFile = files.get(key);
+      if (!targetFile && target.kind !== 'local') {
+        targetFile = await readOne(key, loc);
+        if (targetFile) queue.push(targetFile);
+      }
+      if (targetFile && !getAt(targetFile.data, splitPointer(target.pointer)).found) {
+        diagnostics.push(diag('ref-unresolved', { ref, detail: `no ${target.pointer || '/'} in ${path.basename(key)}` }, loc));
+      }
+    }
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return { spec: new LoadedSpec(rootFile, rootDir, files), diagnostics };
+}
+
+function offsetPosition(text: string, offset: number) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}

@@ -1,0 +1,33 @@
+/** JSON pointers (RFC 6901): the one way gwc names a place in a document. */
+export function escapeToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function unescapeToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+export function joinPointer(base: string, ...tokens: Array<string | number>): string {
+  return base + tokens.map((t) => `/${escapeToken(String(t))}`).join('');
+}
+
+export function splitPointer(pointer: string): string[] {
+  if (pointer === '' || pointer === '#') return [];
+  const p = pointer.startsWith('#') ? pointer.slice(1) : pointer;
+  return p.split('/').slice(1).map(unescapeToken);
+}
+
+/** Reads the value at `pointer`, without following $refs. */
+export function getAt(root: unknown, tokens: string[]): { found: boolean; value: unknown } {
+  let cur: unknown = root;
+  for (const t of tokens) {
+    if (Array.isArray(cur)) {
+      const i = Number(t);
+      if (!Number.isInteger(i) || i < 0 || i >= cur.length) return { found: false, value: undefined };
+      cur = cur[i];
+    } else if (cur !== null && typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, t)) {
+      cur = (cur as Record<string, unknown>)[t];
+    } else return { found: false, value: undefined };
+  }
+  return { found: true, value: cur };
+}

@@ -1,0 +1,61 @@
+/**
+ * $ref classification and the safety rules around it: no remote reference unless asked, no file
+ * outside the spec's folder unless asked (symlinks included), no cycle of references.
+ */
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+
+export type RefTarget =
+  | { kind: 'local'; pointer: string }
+  | { kind: 'file'; file: string; pointer: string }
+  | { kind: 'remote'; url: string; pointer: string };
+
+/** Where `ref`, written in `fromFile`, points. `fromFile` may itself be a URL. */
+export function classifyRef(ref: string, fromFile: string): RefTarget {
+  const hash = ref.indexOf('#');
+  const location = hash === -1 ? ref : ref.slice(0, hash);
+  const pointer = hash === -1 ? '' : decodeURIComponent(ref.slice(hash + 1));
+  if (location === '') return { kind: 'local', pointer };
+  if (/^https?:\/\//i.test(location)) return { kind: 'remote', url: location, pointer };
+  if (/^https?:\/\//i.test(fromFile)) return { kind: 'remote', url: new URL(location, fromFile).href, pointer };
+  const file = location.startsWith('file://') ? new URL(location).pathname : decodeURIComponent(location);
+  return { kind: 'file', file: path.resolve(path.dirname(fromFile), file), pointer };
+}
+
+/** True when `file` (after resolving symlinks) lies inside `rootDir`. */
+export function isInside(rootDir: string, file: string): boolean {
+  let real = file;
+  try {
+    real = realpathSync(file);
+  } catch {
+    // A file that does not exist is reported as unresolved later; judge the path as written.
+  }
+  let realRoot = rootDir;
+  try {
+    realRoot = realpathSync(rootDir);
+  } catch {
+    /* keep as written */
+  }
+  const rel = path.relative(realRoot, real);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Every `$ref` string in a document, with the pointer of the object that holds it. */
+export function collectRefs(root: unknown): Array<{ ref: string; pointer: string }> {
+  const out: Array<{ ref: string; pointer: string }> = [];
+  const stack: Array<[unknown, string]> = [[root, '']];
+  while (stack.length > 0) {
+    const [node, pointer] = stack.pop()!;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${pointer}/${i}`]);
+    } else if (node !== null && typeof node === 'object') {
+      const obj = node as Record<string, unknown>;
+      if (typeof obj.$ref === 'string') out.push({ ref: obj.$ref, pointer });
+      for (const key of Object.keys(obj)) {
+        const v = obj[key];
+        if (v !== null && typeof v === 'object') stack.push([v, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
+      }
+    }
+  }
+  return out.reverse();
+}

@@ -1,0 +1,126 @@
+/**
+ * One file of the spec, parsed, with a way back from a JSON pointer to line and column.
+ * YAML keeps its node tree (positions come from it); JSON is parsed with JSON.parse, which is two
+ * orders of magnitude faster on large descriptions, and scanned for positions only on demand.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Position } from '../diagnostics/diagnostic.js';
+import { findDuplicateKeys, offsetOfPointer } from './json-scan.js';
+import { splitPointer } from './pointer.js';
+
+/** Limits that keep a hostile file from exhausting the machine. */
+export interface ParseLimits {
+  /** Alias nodes a YAML document may expand (yaml's maxAliasCount). */
+  maxAliasCount: number;
+}
+
+export interface ParseProblem {
+  kind: 'syntax' | 'duplicate-key' | 'alias-limit';
+  message: string;
+  key?: string;
+  offset: number;
+  pointer?: string;
+}
+
+export class SourceFile {
+  private lineStarts?: number[];
+
+  private constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly data: unknown,
+    private readonly yamlDoc?: Document.Parsed,
+  ) {}
+
+  static parse(path: string, text: string, limits: ParseLimits): { file?: SourceFile; problems: ParseProblem[] } {
+    const trimmed = text.trimStart();
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      try {
+        const data: unknown = JSON.parse(text);
+        const problems: ParseProblem[] = findDuplicateKeys(text).map((d) => ({
+          kind: 'duplicate-key',
+          message: `duplicate key "${d.key}"`,
+          key: d.key,
+          offset: d.offset,
+          pointer: d.pointer,
+        }));
+        return { file: new SourceFile(path, text, data), problems };
+      } catch {
+        // Not strict JSON (comments, trailing commas): YAML's flow syntax may still read it.
+      }
+    }
+    const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true, prettyErrors: false });
+    // The first syntax error is the one to fix; the ones after it are mostly its echoes.
+    const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+    const errors = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY' || e === firstSyntax);
+    const problems: ParseProblem[] = errors.map((e) => {
+      const dup = e.code === 'DUPLICATE_KEY';
+      const offset = e.pos[0];
+      const key = dup ? keyAt(text, offset) : undefined;
+      return {
+        kind: dup ? 'duplicate-key' : 'syntax',
+        message: dup ? `duplicate key "${key}"` : e.message.split('\n')[0]!,
+        ...(key !== undefined ? { key } : {}),
+        offset,
+      };
+    });
+    if (problems.some((p) => p.kind === 'syntax')) return { problems };
+    try {
+      const data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+      return { file: new SourceFile(path, text, data, doc), problems };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (/alias/i.test(message)) return { problems: [...problems, { kind: 'alias-limit', message, offset: 0 }] };
+      return { problems: [...problems, { kind: 'syntax', message, offset: 0 }] };
+    }
+  }
+
+  /** Line and column (1-based) of the node at `pointer`, or of its deepest existing ancestor. */
+  positionOf(pointer: string): Position {
+    return this.positionOfOffset(this.offsetOf(pointer));
+  }
+
+  positionOfOffset(offset: number): Position {
+    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  }
+
+  private offsetOf(pointer: string): number {
+    const tokens = splitPointer(pointer);
+    if (!this.yamlDoc) return offsetOfPointer(this.text, tokens);
+    let node: Node | null | undefined = this.yamlDoc.contents as Node | null;
+    let best = node?.range?.[0] ?? 0;
+    for (const token of tokens) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === token);
+        if (!pair) break;
+        if (isScalar(pair.key) && pair.key.range) best = pair.key.range[0];
+        node = pair.value as Node | null;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(token)] as Node | undefined;
+        if (!item) break;
+        if (item.range) best = item.range[0];
+        node = item;
+      } else break;
+    }
+    return best;
+  }
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function keyAt(text: string, offset: number): string {
+  const m = /^["']?([^"':\n]*)/.exec(text.slice(offset, offset + 200));
+  return m?.[1]?.trim() ?? '';
+}

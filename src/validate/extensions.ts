@@ -1,0 +1,109 @@
+/**
+ * Validates every x-gateway object (root, path items, operations, security schemes) against
+ * schemas/x-gateway.schema.json with ajv, and turns ajv's errors into diagnostics at the exact
+ * key, with a "did you mean" for misspelt keys.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { diag, type Diagnostic, type Loc } from '../diagnostics/diagnostic.js';
+import type { LoadedSpec, Located } from '../spec/loaded-spec.js';
+import { joinPointer, splitPointer } from '../spec/pointer.js';
+import { suggest } from './suggest.js';
+
+export const SCHEMA_URL = new URL('../../schemas/x-gateway.schema.json', import.meta.url);
+
+type Schema = { definitions: Record<string, { properties?: Record<string, unknown> }> } & Record<string, unknown>;
+
+let compiled: { schema: Schema; validators: Record<string, ValidateFunction> } | undefined;
+
+export function xGatewaySchema(): Schema {
+  return load().schema;
+}
+
+function load() {
+  if (compiled) return compiled;
+  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Schema;
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+  ajv.addSchema(schema, 'gwc');
+  const def = (name: string) => ajv.getSchema(`gwc#/definitions/${name}`)!;
+  compiled = {
+    schema,
+    validators: { root: def('root'), routeSettings: def('routeSettings'), securityScheme: def('securityScheme') },
+  };
+  return compiled;
+}
+
+/** Every x-gateway object in the spec, with the definition it must satisfy. */
+function extensionsOf(spec: LoadedSpec): Array<{ node: Located; def: string }> {
+  const out: Array<{ node: Located; def: string }> = [];
+  const child = (n: Located, key: string): Located => ({
+    value: (n.value as Record<string, unknown> | null)?.[key],
+    loc: { file: n.loc.file, pointer: joinPointer(n.loc.pointer, key) },
+  });
+  const root = spec.root;
+  const x = child(root, 'x-gateway');
+  if (x.value !== undefined) out.push({ node: x, def: 'root' });
+  const paths = spec.deref(child(root, 'paths'));
+  for (const p of Object.keys((paths?.value as object) ?? {})) {
+    const item = spec.deref(child(paths!, p));
+    if (!item || typeof item.value !== 'object' || item.value === null) continue;
+    const px = child(item, 'x-gateway');
+    if (px.value !== undefined) out.push({ node: px, def: 'routeSettings' });
+    for (const m of Object.keys(item.value)) {
+      const op = spec.deref(child(item, m));
+      if (!op || typeof op.value !== 'object' || op.value === null || m.startsWith('x-') || m === 'parameters') continue;
+      const ox = child(op, 'x-gateway');
+      if (ox.value !== undefined) out.push({ node: ox, def: 'routeSettings' });
+    }
+  }
+  const schemes = spec.deref(child(child(root, 'components'), 'securitySchemes'));
+  for (const s of Object.keys((schemes?.value as object) ?? {})) {
+    const scheme = spec.deref(child(schemes!, s));
+    const sx = scheme && child(scheme, 'x-gateway');
+    if (sx && sx.value !== undefined) out.push({ node: sx, def: 'securityScheme' });
+  }
+  return out;
+}
+
+export function validateExtensions(spec: LoadedSpec): Diagnostic[] {
+  const { validators } = load();
+  const diagnostics: Diagnostic[] = [];
+  for (const { node, def } of extensionsOf(spec)) {
+    const validate = validators[def]!;
+    if (validate(node.value)) continue;
+    diagnostics.push(...toDiagnostics(validate.errors ?? [], node.loc));
+  }
+  return diagnostics;
+}
+
+function toDiagnostics(errors: ErrorObject[], base: Loc): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const specific = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if');
+  // An anyOf whose branches all failed produces one error per branch; keep the deepest and the first.
+  for (const e of specific.length > 0 ? specific : errors) {
+    const pointer = base.pointer + e.instancePath;
+    if (e.keyword === 'additionalProperties') {
+      const key = String(e.params.additionalProperty);
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const d = diag('schema-unknown-key', { key, suggestion: suggest(key, known) }, { file: base.file, pointer: joinPointer(pointer, key) });
+      push(d);
+      continue;
+    }
+    if (e.keyword === 'const' && e.params.allowedValue === false) continue; // the `false` branch of "x or false"
+    const where = splitPointer(e.instancePath).join('.') || 'x-gateway';
+    push(diag('schema-invalid', { detail: `${where} ${e.message ?? 'is invalid'}${allowed(e)}` }, { file: base.file, pointer }));
+  }
+  return out;
+
+  function push(d: Diagnostic) {
+    const key = `${d.loc?.pointer}|${d.code}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(d);
+  }
+}
+
+function allowed(e: ErrorObject): string {
+  return e.keyword === 'enum' ? `: ${(e.params.allowedValues as unknown[]).map(String).join(', ')}` : '';
+}

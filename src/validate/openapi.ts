@@ -1,0 +1,64 @@
+/**
+ * OpenAPI structural validation with @apidevtools/swagger-parser. It reads nothing itself: its
+ * resolvers are given the files the loader already read (and checked), so no network access and
+ * no file outside the spec's folder can happen here.
+ */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { LoadedSpec } from '../spec/loaded-spec.js';
+
+export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
+  const root = spec.root.value as { openapi?: unknown; swagger?: unknown };
+  const version = typeof root?.openapi === 'string' ? root.openapi : typeof root?.swagger === 'string' ? root.swagger : '';
+  if (!/^3\.[01]\.\d+$/.test(version)) {
+    return [diag('openapi-version', { version: version || 'missing' }, { file: spec.rootFile, pointer: version ? '/openapi' : '' })];
+  }
+  const fromMemory = {
+    order: 1,
+    canRead: true,
+    read: (file: { url: string }) => {
+      const source = spec.files.get(toPath(file.url));
+      if (!source) throw new Error(`not loaded: ${file.url}`);
+      return source.text;
+    },
+  };
+  const parsed = {
+    order: 1,
+    canParse: true,
+    parse: (file: { url: string }) => structuredClone(spec.files.get(toPath(file.url))?.data),
+  };
+  try {
+    await SwaggerParser.validate(spec.rootFile, {
+      resolve: { file: fromMemory, http: false, external: true } as never,
+      parse: { json: false, yaml: false, text: false, binary: false, gwc: parsed } as never,
+      dereference: { circular: 'ignore' },
+    });
+    return [];
+  } catch (e) {
+    return toDiagnostics(e, spec);
+  }
+}
+
+function toPath(url: string): string {
+  return url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+}
+
+interface AjvLikeError {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+function toDiagnostics(e: unknown, spec: LoadedSpec): Diagnostic[] {
+  const err = e as { message?: string; details?: AjvLikeError[] };
+  const loc = { file: spec.rootFile, pointer: '' };
+  if (Array.isArray(err.details) && err.details.length > 0) {
+    return err.details.slice(0, 50).map((d) => {
+      const extra = d.params?.additionalProperty ? ` "${String(d.params.additionalProperty)}"` : '';
+      return diag('openapi-invalid', { detail: `${d.message ?? 'invalid'}${extra}` }, { file: spec.rootFile, pointer: d.instancePath ?? '' });
+    });
+  }
+  const message = (err.message ?? String(e)).split('\n')[0]!;
+  const m = /#(\/[^\s]*)/.exec(message);
+  return [diag('openapi-invalid', { detail: message }, m ? { file: spec.rootFile, pointer: m[1]! } : loc)];
+}
