@@ -1,0 +1,150 @@
+/**
+ * A loaded spec → the gateway model. The order of the steps follows DESIGN.md section 2:
+ * environment overlay, servers, backends, policies, security, routes in OpenAPI precedence.
+ */
+import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
+import { FEATURE_IDS } from '../features.js';
+import { comparePrecedence } from '../paths.js';
+import type { AcceptedGap, Backend, Gateway, Route } from '../types.js';
+import { findAmbiguousPairs } from './ambiguity.js';
+import { normaliseBackend } from './backends.js';
+import { isObj, overlay, Walker } from './node.js';
+import { normaliseRoutes } from './routes.js';
+import { normaliseConsumers, normaliseSchemes } from './security.js';
+import { normaliseServers } from './servers.js';
+import { parseSecret } from './units.js';
+
+export interface NormaliseOptions {
+  env?: string;
+  /** Known target names, for checking x-gateway.accept (the model does not import targets). */
+  targets?: readonly string[];
+}
+
+export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { gateway?: Gateway; diagnostics: Diagnostic[] } {
+  const out: Diagnostic[] = [];
+  const w = new Walker(spec);
+  const root = spec.root;
+  const doc = root.value as Record<string, unknown>;
+  let x = w.child(root, 'x-gateway');
+  if (!isObj(x.value)) x = { value: {}, loc: x.loc };
+
+  let serversNode = w.child(root, 'servers');
+  if (options.env !== undefined) {
+    const envs = w.child(x, 'environments');
+    const env = w.child(envs, options.env);
+    if (!isObj(env.value)) {
+      out.push(diag('unknown-environment', { name: options.env, known: Object.keys(isObj(envs.value) ? envs.value : {}).join(', ') }, envs.loc));
+      return { diagnostics: out };
+    }
+    const { servers, ...rest } = env.value;
+    x = overlay(w, x, { value: rest, loc: env.loc });
+    if (servers !== undefined) serversNode = w.child(env, 'servers');
+  }
+  const xv = x.value as Record<string, unknown>;
+  const servers = normaliseServers(w, serversNode, out);
+  const gatewayMode = isObj(xv.backends) && Object.keys(xv.backends).length > 0;
+
+  // Plain OpenAPI: the servers are the upstream, as Kong's own converter reads them.
+  const backends: Backend[] = [];
+  let defaultBackend: string | undefined;
+  if (gatewayMode) {
+    for (const [name, node] of w.entries(w.child(x, 'backends'))) {
+      const b = normaliseBackend(w, name, node, out);
+      if (b) backends.push(b);
+    }
+    if (backends.length === 1) defaultBackend = backends[0]!.name;
+  } else {
+    const first = w.items(serversNode).find((s) => isObj(s.value) && typeof s.value.url === 'string' && /^https?:\/\//i.test(s.value.url as string));
+    const server = servers.find((s) => s.host !== undefined);
+    if (first && server) {
+      const url = new URL(server.url);
+      backends.push({
+        name: 'default',
+        loc: first.loc,
+        kind: 'http',
+        hostHeader: 'backend',
+        targets: [{ url: { raw: server.url, scheme: server.scheme, host: server.host!, port: server.port ?? (server.scheme === 'https' ? 443 : 80), path: decodeURIComponent(url.pathname).replace(/\/+$/, '') }, weight: 1, loc: first.loc }],
+      });
+      defaultBackend = 'default';
+    }
+  }
+  backends.sort((a, b) => (a.name < b.name ? -1 : 1));
+  const publicServer = gatewayMode ? servers[0] : undefined;
+  const basePath = publicServer?.basePath ?? '';
+  const hosts = gatewayMode
+    ? [...new Set(servers.filter((s) => s.basePath === basePath && s.host).map((s) => s.host!))].sort()
+    : [];
+
+  const policies = new Map<string, Located>(w.entries(w.child(x, 'policies')));
+  const defaults = w.child(x, 'defaults');
+  const schemes = normaliseSchemes(w, w.child(root, 'components'), out);
+  const rootSecurity = doc.security !== undefined ? w.child(root, 'security') : undefined;
+  const ctx = { w, basePath, hosts, defaults, policies, backends, schemes, out, ...(defaultBackend ? { defaultBackend } : {}), ...(rootSecurity ? { rootSecurity } : {}) };
+  const routes = normaliseRoutes(ctx, w.child(root, 'paths'));
+  checkRoutes(routes, out);
+  routes.sort(comparePrecedence);
+
+  const info = isObj(doc.info) ? doc.info : {};
+  const title = typeof info.title === 'string' ? info.title : 'api';
+  const gateway: Gateway = {
+    name: typeof xv.name === 'string' ? xv.name : slug(title),
+    loc: root.loc,
+    openapiVersion: String(doc.openapi ?? ''),
+    title,
+    version: typeof info.version === 'string' ? info.version : '0.0.0',
+    servers,
+    basePath,
+    hosts,
+    backends,
+    securitySchemes: schemes.schemes,
+    consumers: normaliseConsumers(w, w.child(x, 'consumers'), schemes, out),
+    routes,
+    accepted: normaliseAccepted(w, w.child(x, 'accept'), options.targets, out),
+  };
+  if (options.env !== undefined) gateway.environment = options.env;
+  if (isObj(xv.tls)) {
+    const tls = w.child(x, 'tls');
+    const key = parseSecret((tls.value as Record<string, unknown>).key, w.child(tls, 'key').loc, out);
+    if (key) gateway.tls = { certificate: String((tls.value as Record<string, unknown>).certificate), key, loc: tls.loc };
+  }
+  return { gateway, diagnostics: out };
+}
+
+function checkRoutes(routes: Route[], out: Diagnostic[]): void {
+  const ids = new Map<string, Route>();
+  const byKey = new Map<string, Route>();
+  for (const r of routes) {
+    const prior = ids.get(r.id);
+    if (prior) out.push(diag('operation-id-duplicate', { id: r.id }, r.loc));
+    else ids.set(r.id, r);
+    const key = `${r.method} ${r.hosts.join(',')} ${r.segments.map((s) => (s.kind === 'literal' ? s.value : s.kind === 'param' ? '{}' : JSON.stringify(s.parts.map((p) => ('literal' in p ? p.literal : '{}'))))).join('/')}`;
+    const same = byKey.get(key);
+    if (same) out.push(diag('route-duplicate', { route: r.id, other: same.id, method: r.method, path: r.publicPath }, r.loc));
+    else byKey.set(key, r);
+  }
+  const unique = [...new Map(routes.map((r) => [r.publicPath, r])).values()];
+  for (const [i, j] of findAmbiguousPairs(unique.map((r) => r.segments))) {
+    const [a, b] = [unique[i]!, unique[j]!].sort(comparePrecedence) as [Route, Route];
+    out.push(diag('route-ambiguous', { route: a.id, other: b.id, path: a.publicPath, otherPath: b.publicPath }, b.loc));
+  }
+}
+
+function normaliseAccepted(w: Walker, node: Located, targets: readonly string[] | undefined, out: Diagnostic[]): AcceptedGap[] {
+  const gaps: AcceptedGap[] = [];
+  for (const [target, list] of w.entries(node)) {
+    for (const item of w.items(list)) {
+      const v = item.value as { feature: string; reason: string };
+      if ((targets && !targets.includes(target)) || !(FEATURE_IDS as readonly string[]).includes(v.feature)) {
+        out.push(diag('accept-unknown', { target, feature: String(v.feature) }, item.loc));
+        continue;
+      }
+      gaps.push({ target, feature: v.feature, reason: v.reason, loc: item.loc });
+    }
+  }
+  return gaps;
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'api';
+}

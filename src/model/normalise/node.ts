@@ -1,0 +1,69 @@
+/**
+ * Walking the spec with locations: every value is read together with the file and pointer it
+ * came from, through $refs and environment overlays alike.
+ */
+import type { Loc } from '../../diagnostics/diagnostic.js';
+import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
+import { joinPointer } from '../../spec/pointer.js';
+
+/** Merged objects remember, per key, where each child came from. */
+const ORIGINS = Symbol('gwc.origins');
+type WithOrigins = Record<string, unknown> & { [ORIGINS]?: Record<string, Loc> };
+
+export type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export class Walker {
+  constructor(readonly spec: LoadedSpec | undefined) {}
+
+  child(node: Located, key: string | number): Located {
+    const parent = node.value as WithOrigins | unknown[] | null | undefined;
+    const value = parent === null || parent === undefined ? undefined : (parent as Record<string | number, unknown>)[key];
+    const origin = isObj(parent) ? (parent as WithOrigins)[ORIGINS]?.[String(key)] : undefined;
+    const located: Located = { value, loc: origin ?? { file: node.loc.file, pointer: joinPointer(node.loc.pointer, key) } };
+    return this.spec ? (this.spec.deref(located) ?? { value: undefined, loc: located.loc }) : located;
+  }
+
+  /** The object's members, located, in key order as written. */
+  entries(node: Located): Array<[string, Located]> {
+    if (!isObj(node.value)) return [];
+    return Object.keys(node.value).map((k) => [k, this.child(node, k)]);
+  }
+
+  items(node: Located): Located[] {
+    if (!Array.isArray(node.value)) return [];
+    return node.value.map((_, i) => this.child(node, i));
+  }
+}
+
+/**
+ * Overlays `over` onto `base` (DESIGN.md section 2, environments): objects merge key by key,
+ * anything else (lists included) replaces, null removes. Each merged key keeps the location of
+ * the side its value came from.
+ */
+export function overlay(walker: Walker, base: Located, over: Located): Located {
+  if (over.value === undefined) return base;
+  if (!isObj(base.value) || !isObj(over.value)) return over;
+  const merged: WithOrigins = {};
+  const origins: Record<string, Loc> = {};
+  for (const [k, child] of walker.entries(base)) {
+    merged[k] = child.value;
+    origins[k] = child.loc;
+  }
+  for (const [k, child] of walker.entries(over)) {
+    if (child.value === null) {
+      delete merged[k];
+      delete origins[k];
+      continue;
+    }
+    const prior: Located | undefined = k in merged ? { value: merged[k], loc: origins[k]! } : undefined;
+    const result = prior ? overlay(walker, prior, child) : child;
+    merged[k] = result.value;
+    origins[k] = result.loc;
+  }
+  Object.defineProperty(merged, ORIGINS, { value: origins, enumerable: false });
+  return { value: merged, loc: base.loc };
+}

@@ -1,0 +1,153 @@
+/**
+ * paths → Route, one per operation (openapi-typescript's path-item-object idea: one function per
+ * spec concept, the location passed down).
+ */
+import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Located } from '../../spec/loaded-spec.js';
+import { parsePath } from '../paths.js';
+import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type Route } from '../types.js';
+import { isObj, type Walker } from './node.js';
+import { applyPolicySettings } from './policies.js';
+import { normaliseSecurity, type SchemeTable } from './security.js';
+import { hasControl, parseDuration } from './units.js';
+import { suggest } from '../../validate/suggest.js';
+
+export interface RouteContext {
+  w: Walker;
+  basePath: string;
+  hosts: string[];
+  defaults: Located;
+  policies: Map<string, Located>;
+  backends: Backend[];
+  defaultBackend?: string;
+  rootSecurity?: Located;
+  schemes: SchemeTable;
+  out: Diagnostic[];
+}
+
+export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
+  const routes: Route[] = [];
+  for (const [path, item] of ctx.w.entries(paths)) {
+    if (!isObj(item.value) || path.startsWith('x-')) continue;
+    const parsed = parsePath(path);
+    const pathLoc = { file: paths.loc.file, pointer: `${paths.loc.pointer}/${path.replace(/~/g, '~0').replace(/\//g, '~1')}` };
+    if (parsed.error || hasControl(path) || /[\s?#]/.test(path)) {
+      ctx.out.push(diag('path-param-invalid', { path: JSON.stringify(path), detail: parsed.error ?? 'contains whitespace, ?, # or a control character' }, pathLoc));
+      continue;
+    }
+    const publicPath = joinBase(ctx.basePath, path);
+    const pub = parsePath(publicPath);
+    for (const method of HTTP_METHODS) {
+      const op = ctx.w.child(item, method.toLowerCase());
+      if (!isObj(op.value)) continue;
+      const route = normaliseOperation(ctx, { path, publicPath, segments: pub.segments, params: parsed.params }, method, item, op);
+      if (route) routes.push(route);
+    }
+  }
+  return routes;
+}
+
+function joinBase(basePath: string, path: string): string {
+  return basePath === '' ? path : `${basePath}${path}`;
+}
+
+interface PathInfo {
+  path: string;
+  publicPath: string;
+  segments: Route['segments'];
+  params: string[];
+}
+
+function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, item: Located, op: Located): Route | undefined {
+  const { w, out } = ctx;
+  const opX = w.child(op, 'x-gateway');
+  const itemX = w.child(item, 'x-gateway');
+  const levels = [ctx.defaults, itemX, opX]; // farthest first
+  const nearest = (key: string): Located | undefined => {
+    for (const level of [...levels].reverse()) {
+      if (isObj(level.value) && level.value[key] !== undefined) return w.child(level, key);
+    }
+    return undefined;
+  };
+  const v = op.value as { operationId?: unknown; tags?: unknown; summary?: unknown; security?: unknown };
+  const id = typeof v.operationId === 'string' && v.operationId !== '' ? v.operationId : derivedId(method, p.path);
+
+  const backendNode = nearest('backend');
+  const backend = typeof backendNode?.value === 'string' ? backendNode.value : ctx.defaultBackend;
+  if (!backend) {
+    out.push(diag('no-backend', { route: id }, op.loc));
+    return undefined;
+  }
+  if (!ctx.backends.some((b) => b.name === backend)) {
+    const names = ctx.backends.map((b) => b.name);
+    out.push(diag('unknown-backend', { name: backend, suggestion: suggest(backend, names) }, backendNode?.loc ?? op.loc));
+    return undefined;
+  }
+
+  const policy: Policy = {};
+  const listNode = nearest('policies');
+  const policyNames = Array.isArray(listNode?.value) ? (listNode.value as unknown[]).map(String) : [];
+  for (const [i, name] of policyNames.entries()) {
+    const named = ctx.policies.get(name);
+    if (!named) {
+      out.push(diag('unknown-policy', { name, suggestion: suggest(name, [...ctx.policies.keys()]) }, w.child(listNode!, i).loc));
+      continue;
+    }
+    applyPolicySettings(w, named, policy, out);
+  }
+  for (const level of levels) applyPolicySettings(w, level, policy, out);
+
+  const securityNode = v.security !== undefined ? w.child(op, 'security') : ctx.rootSecurity;
+  const security = securityNode ? normaliseSecurity(w, securityNode, ctx.schemes, out) : [];
+  const route: Route = {
+    id,
+    loc: op.loc,
+    method,
+    path: p.path,
+    publicPath: p.publicPath,
+    segments: p.segments,
+    params: p.params,
+    hosts: ctx.hosts,
+    backend,
+    security,
+    declaredPublic: nearest('public')?.value === true,
+    policy,
+    policyNames,
+    tags: Array.isArray(v.tags) ? v.tags.map(String) : [],
+  };
+  if (typeof v.operationId === 'string' && v.operationId !== '') route.operationId = v.operationId;
+  if (typeof v.summary === 'string') route.summary = v.summary;
+  if (securityNode) route.securityLoc = securityNode.loc;
+  const upstream = nearest('upstreamPath');
+  if (typeof upstream?.value === 'string') {
+    route.upstreamPath = { template: upstream.value, loc: upstream.loc };
+    checkUpstream(ctx, route, upstream);
+  }
+  const timeout = nearest('timeout');
+  if (timeout) {
+    const ms = parseDuration(timeout.value, timeout.loc, out);
+    if (ms !== undefined) route.timeoutMs = ms;
+  }
+  return route;
+}
+
+function checkUpstream(ctx: RouteContext, route: Route, node: Located): void {
+  const template = String(node.value);
+  if (hasControl(template) || /[\s?#]/.test(template)) {
+    ctx.out.push(diag('unsafe-text', { what: 'upstreamPath', value: JSON.stringify(template) }, node.loc));
+    delete route.upstreamPath;
+    return;
+  }
+  for (const m of template.matchAll(/\{([^{}]*)\}/g)) {
+    if (!route.params.includes(m[1]!)) ctx.out.push(diag('upstream-param-unknown', { param: m[1]!, route: route.id }, node.loc));
+  }
+}
+
+/** A readable, stable id for an operation without operationId: `get_users_id`. */
+export function derivedId(method: string, path: string): string {
+  const slug = path
+    .replace(/[{}]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return `${method.toLowerCase()}${slug ? `_${slug}` : '_root'}`;
+}

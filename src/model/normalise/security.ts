@@ -1,0 +1,128 @@
+/**
+ * components.securitySchemes (+ their x-gateway) → SecurityScheme, and OpenAPI security
+ * requirements → Security (OR of AND, DESIGN.md section 3 rule 6).
+ */
+import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
+import type { Located } from '../../spec/loaded-spec.js';
+import type { Consumer, ConsumerCredential, ForwardAuth, JwtConfig, Security, SecurityScheme } from '../types.js';
+import { isObj, type Walker } from './node.js';
+import { parseDuration, parseSecret, parseUrl } from './units.js';
+
+export interface SchemeTable {
+  schemes: SecurityScheme[];
+  /** Defined but impossible to enforce: reported where a route requires them. */
+  refused: Map<string, { code: 'scheme-unverifiable' | 'scheme-unsupported'; type: string; loc: Loc }>;
+}
+
+export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic[]): SchemeTable {
+  const table: SchemeTable = { schemes: [], refused: new Map() };
+  for (const [name, node] of w.entries(w.child(components, 'securitySchemes'))) {
+    if (!isObj(node.value)) continue;
+    const v = node.value as { type?: string; in?: string; name?: string; scheme?: string; openIdConnectUrl?: string };
+    const x = w.child(node, 'x-gateway');
+    const xv = (isObj(x.value) ? x.value : {}) as Record<string, unknown>;
+    const type = String(v.type ?? '');
+    const forwardAuth = isObj(xv.forwardAuth) ? normaliseForward(w, w.child(x, 'forwardAuth'), out) : undefined;
+    const base = { name, loc: node.loc, openapiType: type, hideCredentials: xv.hideCredentials !== false, ...(forwardAuth ? { forwardAuth } : {}) };
+    const httpScheme = String(v.scheme ?? '').toLowerCase();
+    if (type === 'apiKey' && (v.in === 'header' || v.in === 'query' || v.in === 'cookie') && typeof v.name === 'string') {
+      table.schemes.push({ ...base, kind: 'apiKey', apiKey: { in: v.in, name: v.in === 'header' ? v.name.toLowerCase() : v.name } });
+    } else if (type === 'http' && httpScheme === 'basic') {
+      table.schemes.push({ ...base, kind: 'basic', basic: { realm: typeof xv.realm === 'string' ? xv.realm : name } });
+    } else if ((type === 'http' && httpScheme === 'bearer') || type === 'oauth2' || type === 'openIdConnect') {
+      const jwt = jwtConfig(w, x, xv, v.openIdConnectUrl, out);
+      if (jwt) table.schemes.push({ ...base, kind: 'jwt', jwt });
+      else if (forwardAuth) table.schemes.push({ ...base, kind: 'forward' });
+      else table.refused.set(name, { code: 'scheme-unverifiable', type, loc: node.loc });
+    } else {
+      table.refused.set(name, { code: 'scheme-unsupported', type: httpScheme ? `${type}/${httpScheme}` : type, loc: node.loc });
+    }
+  }
+  table.schemes.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return table;
+}
+
+function jwtConfig(w: Walker, x: Located, xv: Record<string, unknown>, oidcUrl: string | undefined, out: Diagnostic[]): JwtConfig | undefined {
+  const issuer = typeof xv.issuer === 'string' ? xv.issuer : oidcUrl?.replace(/\/\.well-known\/openid-configuration$/, '/');
+  const publicKeys = w.items(w.child(x, 'publicKeys')).flatMap((k) => parseSecret(k.value, k.loc, out) ?? []);
+  const jwksUri = typeof xv.jwksUri === 'string' ? xv.jwksUri : undefined;
+  if (!issuer && !jwksUri && publicKeys.length === 0) return undefined;
+  const jwt: JwtConfig = {
+    audiences: Array.isArray(xv.audiences) ? (xv.audiences as string[]) : [],
+    algorithms: Array.isArray(xv.algorithms) ? (xv.algorithms as string[]) : ['RS256'],
+    publicKeys,
+    header: typeof xv.header === 'string' ? xv.header.toLowerCase() : 'authorization',
+    clockSkewSeconds: Math.round((parseDuration(xv.clockSkew ?? '60s', w.child(x, 'clockSkew').loc, out) ?? 60_000) / 1000),
+  };
+  if (issuer) jwt.issuer = issuer;
+  if (jwksUri) jwt.jwksUri = jwksUri;
+  return jwt;
+}
+
+function normaliseForward(w: Walker, node: Located, out: Diagnostic[]): ForwardAuth | undefined {
+  const v = node.value as { url: string; requestHeaders?: string[]; responseHeaders?: string[] };
+  const url = parseUrl(v.url, w.child(node, 'url').loc, out);
+  if (!url) return undefined;
+  return {
+    url,
+    requestHeaders: (v.requestHeaders ?? []).map((h) => h.toLowerCase()),
+    responseHeaders: (v.responseHeaders ?? []).map((h) => h.toLowerCase()),
+    loc: node.loc,
+  };
+}
+
+/**
+ * A security requirement list. An alternative with no scheme (`{}`) lets anonymous callers in,
+ * so the whole requirement is public: it is normalised to [] (lint warns about it).
+ */
+export function normaliseSecurity(w: Walker, node: Located, table: SchemeTable, out: Diagnostic[]): Security {
+  const security: Security = [];
+  let anonymous = false;
+  for (const alt of w.items(node)) {
+    if (!isObj(alt.value)) continue;
+    const names = Object.keys(alt.value);
+    if (names.length === 0) anonymous = true;
+    const items = [];
+    for (const name of names) {
+      const refused = table.refused.get(name);
+      const nameLoc = w.child(alt, name).loc;
+      if (refused) out.push(diag(refused.code, { scheme: name, type: refused.type }, nameLoc));
+      else if (!table.schemes.some((s) => s.name === name)) out.push(diag('unknown-security-scheme', { name }, nameLoc));
+      const scopes = Array.isArray(alt.value[name]) ? (alt.value[name] as unknown[]).map(String) : [];
+      items.push({ scheme: name, scopes });
+    }
+    items.sort((a, b) => (a.scheme < b.scheme ? -1 : 1));
+    if (items.length > 0) security.push(items);
+  }
+  return anonymous ? [] : security;
+}
+
+export function normaliseConsumers(w: Walker, node: Located, table: SchemeTable, out: Diagnostic[]): Consumer[] {
+  const consumers: Consumer[] = [];
+  for (const [name, c] of w.entries(node)) {
+    if (!isObj(c.value)) continue;
+    const credentials: ConsumerCredential[] = [];
+    for (const [schemeName, cred] of w.entries(w.child(c, 'credentials'))) {
+      const scheme = table.schemes.find((s) => s.name === schemeName);
+      if (!scheme) {
+        out.push(diag('unknown-security-scheme', { name: schemeName }, cred.loc));
+        continue;
+      }
+      if (scheme.kind === 'apiKey') {
+        const keys = Array.isArray(cred.value) ? w.items(cred) : [cred];
+        for (const k of keys) {
+          const key = parseSecret(k.value, k.loc, out);
+          if (key) credentials.push({ scheme: schemeName, kind: 'apiKey', key, loc: k.loc });
+        }
+      } else if (scheme.kind === 'basic' && isObj(cred.value)) {
+        const password = parseSecret(cred.value.password, w.child(cred, 'password').loc, out);
+        if (password) credentials.push({ scheme: schemeName, kind: 'basic', username: String(cred.value.username), password, loc: cred.loc });
+      } else {
+        out.push(diag('schema-invalid', { detail: `consumer ${name}: scheme ${schemeName} (${scheme.kind}) takes no credentials here` }, cred.loc));
+      }
+    }
+    const groups = Array.isArray(c.value.groups) ? (c.value.groups as string[]).map(String).sort() : [];
+    consumers.push({ name, loc: c.loc, groups, credentials });
+  }
+  return consumers.sort((a, b) => (a.name < b.name ? -1 : 1));
+}

@@ -1,0 +1,96 @@
+/** Durations, sizes, URLs and secret references as the spec writes them. */
+import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
+import type { ParsedUrl, SecretRef } from '../types.js';
+
+const DURATION_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+export function parseDuration(value: unknown, loc: Loc, out: Diagnostic[]): number | undefined {
+  if (value === undefined) return undefined;
+  const m = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value) : null;
+  if (!m) {
+    out.push(diag('bad-duration', { value: String(value) }, loc));
+    return undefined;
+  }
+  return Math.round(Number(m[1]) * DURATION_MS[m[2] as keyof typeof DURATION_MS]);
+}
+
+const SIZE = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as const;
+
+export function parseSize(value: unknown, loc: Loc, out: Diagnostic[]): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  const m = typeof value === 'string' ? /^(\d+)(?:([kmg])b?|(b))?$/i.exec(value) : null;
+  if (!m) {
+    out.push(diag('bad-size', { value: String(value) }, loc));
+    return undefined;
+  }
+  const unit = (m[2] ?? m[3] ?? '').toLowerCase() as keyof typeof SIZE;
+  return Number(m[1]) * SIZE[unit];
+}
+
+export function parseSecret(value: unknown, loc: Loc, out: Diagnostic[]): SecretRef | undefined {
+  const m = typeof value === 'string' ? /^\$\{(env|file|vault):([^}]+)\}$/.exec(value) : null;
+  if (!m) {
+    out.push(diag('bad-secret', { value: typeof value === 'string' ? mask(value) : String(value) }, loc));
+    return undefined;
+  }
+  const raw = m[0]!;
+  const name = m[2]!;
+  if (m[1] === 'env') {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      out.push(diag('bad-secret', { value: raw }, loc));
+      return undefined;
+    }
+    return { kind: 'env', name, raw };
+  }
+  return m[1] === 'file' ? { kind: 'file', path: name, raw } : { kind: 'vault', ref: name, raw };
+}
+
+/** A diagnostic must not print a secret someone pasted by mistake. */
+function mask(value: string): string {
+  return value.length <= 4 ? '****' : `${value.slice(0, 2)}…(${value.length} chars)`;
+}
+
+export function parseUrl(value: unknown, loc: Loc, out: Diagnostic[]): ParsedUrl | undefined {
+  if (typeof value !== 'string') {
+    out.push(diag('bad-url', { url: String(value), detail: 'not a string' }, loc));
+    return undefined;
+  }
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    out.push(diag('bad-url', { url: value, detail: 'not an absolute URL' }, loc));
+    return undefined;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    out.push(diag('bad-url', { url: value, detail: 'only http and https are supported' }, loc));
+    return undefined;
+  }
+  if (u.username || u.password) {
+    out.push(diag('bad-url', { url: value, detail: 'credentials in a URL are secrets written inline' }, loc));
+    return undefined;
+  }
+  if (u.search || u.hash) {
+    out.push(diag('bad-url', { url: value, detail: 'a backend URL takes no query or fragment' }, loc));
+    return undefined;
+  }
+  const scheme = u.protocol === 'https:' ? 'https' : 'http';
+  const path = decodeURIComponent(u.pathname).replace(/\/+$/, '');
+  if (hasControl(path)) {
+    out.push(diag('unsafe-text', { what: 'URL path', value }, loc));
+    return undefined;
+  }
+  return {
+    raw: value,
+    scheme,
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port ? Number(u.port) : scheme === 'https' ? 443 : 80,
+    path,
+  };
+}
+
+export function hasControl(s: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(s);
+}
