@@ -1,0 +1,45 @@
+/**
+ * Diagnostic formatters for validate and build (lint adds its CI formats in src/lint/).
+ * stylish: `FILE:LINE:COL severity code message`, one per line, file relative to the cwd.
+ */
+import path from 'node:path';
+import type { Diagnostic } from './diagnostic.js';
+
+export function where(d: Diagnostic, cwd = process.cwd()): string {
+  const file = d.loc?.file ? relative(d.loc.file, cwd) : '-';
+  const pos = d.position ? `${d.position.line}:${d.position.column}` : '1:1';
+  return `${file}:${pos}`;
+}
+
+function relative(file: string, cwd: string): string {
+  if (/^https?:\/\//.test(file)) return file;
+  const rel = path.relative(cwd, file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+export function formatStylish(diagnostics: readonly Diagnostic[], cwd = process.cwd()): string {
+  return diagnostics
+    .map((d) => `${where(d, cwd)} ${d.severity} ${d.code} ${d.message.split('\n')[0]}${d.target && !d.message.startsWith(d.target) ? ` [${d.target}]` : ''}`)
+    .join('\n');
+}
+
+export function summary(diagnostics: readonly Diagnostic[]): string {
+  const count = (s: string) => diagnostics.filter((d) => d.severity === s).length;
+  return `${count('error')} errors, ${count('warn')} warnings, ${count('info')} infos`;
+}
+
+/** The JSON form: stable keys, relative file, the pointer kept for tools. */
+export function toJson(d: Diagnostic, cwd = process.cwd()) {
+  return {
+    file: d.loc?.file ? relative(d.loc.file, cwd) : null,
+    line: d.position?.line ?? null,
+    column: d.position?.column ?? null,
+    pointer: d.loc?.pointer ?? null,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    params: d.params,
+    ...(d.target ? { target: d.target } : {}),
+    ...(d.source ? { source: d.source } : {}),
+  };
+}

@@ -1,0 +1,26 @@
+/** The capability matrix for `gwc targets` and the README, read from each target's table. */
+import { FEATURES } from '../model/features.js';
+import { TARGETS } from './index.js';
+
+const MARK = { native: 'yes', emulated: 'emulated', unsupported: 'no' } as const;
+
+export function capabilityMatrix() {
+  const header = ['FEATURE', 'CLASS', ...TARGETS.map((t) => t.name)];
+  const rows = FEATURES.map((f) => [
+    f.id,
+    f.class,
+    ...TARGETS.map((t) => {
+      const c = t.capabilities[f.id];
+      return c.support === 'unsupported' && c.fallback ? 'fallback' : MARK[c.support];
+    }),
+  ]);
+  const json = Object.fromEntries(TARGETS.map((t) => [t.name, { title: t.title, output: t.output, capabilities: t.capabilities }]));
+  return { header, rows, json };
+}
+
+/** The README's matrix as Markdown; a test keeps the README's copy current. */
+export function capabilityMarkdown(): string {
+  const { header, rows } = capabilityMatrix();
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header.map((h) => h.toLowerCase())), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
