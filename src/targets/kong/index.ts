@@ -1,16 +1,33 @@
-/** Placeholder until the kong compiler lands: every feature unsupported, compile refuses. */
-import { FEATURE_IDS } from '../../model/features.js';
+/**
+ * The Kong target: a decK declarative file (`_format_version: "3.0"`) for Kong Gateway OSS 3.x,
+ * applied with `deck gateway sync`. See compile.ts for the mapping and capabilities.ts for what
+ * open-source Kong cannot enforce.
+ */
 import { diag } from '../../diagnostics/diagnostic.js';
-import type { CapabilityTable, Target } from '../target.js';
+import type { Target } from '../target.js';
+import { kongCapabilities } from './capabilities.js';
+import { compileKong } from './compile.js';
 
-const capabilities = Object.fromEntries(
-  FEATURE_IDS.map((id) => [id, { support: 'unsupported', why: 'the kong target is not built yet' }]),
-) as CapabilityTable;
+const RATE_LIMIT_POLICIES = ['local', 'cluster'] as const;
 
 export const kongTarget: Target = {
   name: 'kong',
-  title: 'Kong',
-  output: 'not built yet',
-  capabilities,
-  compile: () => ({ files: [], diagnostics: [diag('target-error', { target: 'kong', detail: 'not built yet' })] }),
+  title: 'Kong Gateway (OSS 3.x)',
+  output: 'kong.yaml: decK declarative configuration, _format_version "3.0"',
+  capabilities: kongCapabilities,
+  options: [
+    {
+      name: 'rate-limit-policy',
+      description: 'rate-limiting counters: local (per Kong node) or cluster (shared through the database; not in DB-less mode)',
+      values: RATE_LIMIT_POLICIES,
+      default: 'local',
+    },
+  ],
+  compile(gateway, plan, { options }) {
+    const policy = options['rate-limit-policy'] ?? 'local';
+    if (!(RATE_LIMIT_POLICIES as readonly string[]).includes(policy)) {
+      return { files: [], diagnostics: [diag('target-error', { target: 'kong', detail: `rate-limit-policy must be local or cluster, got "${policy}"` })] };
+    }
+    return compileKong(gateway, plan, { rateLimitPolicy: policy as 'local' | 'cluster' });
+  },
 };

@@ -1,0 +1,232 @@
+/**
+ * Security requirements to Kong OSS auth plugins.
+ * https://docs.konghq.com/gateway/latest/kong-plugins/authentication/reference/#multiple-authentication
+ *
+ * - One alternative (AND): every scheme's plugin on the route, none with `anonymous`: Kong runs
+ *   them all and each one rejects a request without its own valid credential.
+ * - Several alternatives of one scheme each (OR): every plugin gets `anonymous` = gwc's anonymous
+ *   consumer. Kong's auth plugins skip when an earlier one already authenticated, and map a
+ *   failure to the anonymous consumer; a request-termination plugin scoped to that consumer then
+ *   answers 401, so a request with no valid credential never reaches the backend (Kong's
+ *   documented pattern for "multiple authentication").
+ * - OR of ANDs cannot be expressed (one plugin per name per route, and `anonymous` turns every
+ *   plugin into an alternative): refused, never compiled weaker.
+ * - Credentials are global in Kong: a key registered for one key-auth scheme is accepted by every
+ *   key-auth plugin. When two schemes map to the same plugin, gwc puts each credential's consumer
+ *   in a per-scheme ACL group and adds an `acl` plugin allowing only the route's schemes.
+ */
+import type { Route, SecurityScheme } from '../../model/types.js';
+import type { Ctx, Entity, Json } from './context.js';
+import { credentialValue } from './secrets.js';
+
+const PLUGIN = { apiKey: 'key-auth', basic: 'basic-auth', jwt: 'jwt', forward: undefined } as const;
+const FEATURE = { apiKey: 'auth.apiKey', basic: 'auth.basic', jwt: 'auth.jwt', forward: 'auth.forward' } as const;
+/** jwt_secrets algorithms accepted by every Kong 3.x release. */
+const JWT_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'ES256', 'ES384']);
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+export interface AuthState {
+  anonymousNeeded: boolean;
+  /** Schemes whose credentials must be told apart by ACL group. */
+  scoped: Set<string>;
+  /** JWT schemes some route enforces: each gets a consumer holding its issuer's key. */
+  jwtSchemes: Set<string>;
+}
+
+export interface RouteAuth {
+  plugins: Entity[];
+  /** Headers the upstream must not see (jwt has no hide_credentials of its own). */
+  removeHeaders: string[];
+}
+
+/** Schemes sharing a Kong plugin with another scheme need ACL scoping. */
+export function authState(ctx: Ctx): AuthState {
+  const byPlugin = new Map<string, string[]>();
+  for (const s of ctx.gateway.securitySchemes) {
+    const p = PLUGIN[s.kind];
+    if (p) byPlugin.set(p, [...(byPlugin.get(p) ?? []), s.name]);
+  }
+  const scoped = new Set<string>();
+  for (const list of byPlugin.values()) if (list.length > 1) list.forEach((n) => scoped.add(n));
+  return { anonymousNeeded: false, scoped, jwtSchemes: new Set() };
+}
+
+function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: string | null): Entity | undefined {
+  if (s.kind === 'apiKey' && s.apiKey) {
+    if (s.apiKey.in === 'cookie') {
+      ctx.error(`scheme ${s.name}: Kong's key-auth reads headers, query and body, not cookies`, s.loc);
+      return undefined;
+    }
+    if (!HEADER_NAME.test(s.apiKey.name)) {
+      ctx.error(`scheme ${s.name}: "${s.apiKey.name}" is not a name key-auth accepts`, s.loc);
+      return undefined;
+    }
+    return {
+      key_names: [s.apiKey.name],
+      key_in_header: s.apiKey.in === 'header',
+      key_in_query: s.apiKey.in === 'query',
+      key_in_body: false,
+      hide_credentials: s.hideCredentials,
+      run_on_preflight: true,
+      anonymous,
+    };
+  }
+  if (s.kind === 'basic') return { hide_credentials: s.hideCredentials, anonymous };
+  if (s.kind === 'jwt' && s.jwt) {
+    if (!HEADER_NAME.test(s.jwt.header)) {
+      ctx.error(`scheme ${s.name}: "${s.jwt.header}" is not a header name`, s.loc);
+      return undefined;
+    }
+    return {
+      // Only the header the spec names: Kong's defaults also read `?jwt=` and no cookie.
+      header_names: [s.jwt.header.toLowerCase()],
+      uri_param_names: [],
+      cookie_names: [],
+      key_claim_name: 'iss',
+      claims_to_verify: ['exp', 'nbf'],
+      maximum_expiration: 0,
+      secret_is_base64: false,
+      run_on_preflight: true,
+      anonymous,
+    };
+  }
+  ctx.error(`route ${route.id}: scheme ${s.name} (${s.kind}) has no Kong OSS plugin`, s.loc);
+  return undefined;
+}
+
+/** The auth plugins of one route, or an error when Kong OSS cannot enforce its requirements exactly. */
+export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
+  const out: RouteAuth = { plugins: [], removeHeaders: [] };
+  const loc = route.securityLoc ?? route.loc;
+  // Items Kong cannot enforce were accepted by the user (the capability check stopped otherwise);
+  // a partially verifiable JWT is still compiled: checking signature, issuer and expiry is
+  // strictly better than leaving the route open.
+  const alternatives = route.security
+    .map((alt) => alt.filter((item) => {
+      const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
+      if (!s) return false;
+      return ctx.plan.enforced(route.id, FEATURE[s.kind]) || (s.kind === 'jwt' && ctx.plan.mode(route.id, 'auth.jwt') === 'accepted');
+    }))
+    .filter((alt) => alt.length > 0);
+  if (alternatives.length === 0 || alternatives.length < route.security.length) return out;
+  const or = alternatives.length > 1;
+  if (or && alternatives.some((a) => a.length > 1)) {
+    ctx.error(`route ${route.id}: alternatives that combine several schemes (OR of AND) cannot be enforced exactly by Kong OSS auth plugins`, loc);
+    return out;
+  }
+  const anonymous = or ? ctx.names.id('consumer', ctx.names.anonymous()) : null;
+  if (or) state.anonymousNeeded = true;
+  const seen = new Set<string>();
+  const groups: string[] = [];
+  for (const item of alternatives.flat()) {
+    const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
+    if (!s) continue;
+    const name = PLUGIN[s.kind];
+    if (!name) continue;
+    if (seen.has(name)) {
+      ctx.error(`route ${route.id}: two schemes need the ${name} plugin, which Kong runs once per route`, loc);
+      return { plugins: [], removeHeaders: [] };
+    }
+    seen.add(name);
+    if (item.scopes.length > 0) {
+      if (s.kind === 'jwt') ctx.warn(`route ${route.id}: scopes ${item.scopes.join(', ')} of ${s.name} are not checked by Kong OSS jwt (accepted JWT gap)`, loc);
+      else {
+        ctx.error(`route ${route.id}: Kong OSS cannot check roles (${item.scopes.join(', ')}) on ${s.kind} scheme ${s.name}`, loc);
+        return { plugins: [], removeHeaders: [] };
+      }
+    }
+    if (s.kind === 'jwt') {
+      state.jwtSchemes.add(s.name);
+      if (s.hideCredentials) out.removeHeaders.push(s.jwt?.header ?? 'Authorization');
+    }
+    const config = pluginConfig(ctx, route, s, anonymous);
+    if (!config) return { plugins: [], removeHeaders: [] };
+    out.plugins.push({ name, config });
+    if (state.scoped.has(s.name)) groups.push(ctx.names.schemeGroup(s.name));
+  }
+  if (groups.length > 0) {
+    out.plugins.push({ name: 'acl', config: { allow: groups.sort(), hide_groups_header: true } });
+  }
+  return out;
+}
+
+/** Consumers: the spec's own, one per JWT issuer, and the anonymous one when OR is used. */
+export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; plugins: Entity[] } {
+  const tag = ctx.names.tag;
+  const list: Entity[] = [];
+  const schemeOf = (n: string) => ctx.gateway.securitySchemes.find((s) => s.name === n);
+  for (const c of ctx.gateway.consumers) {
+    const username = ctx.names.consumer(c.name);
+    const keyauth: Json[] = [];
+    const basic: Json[] = [];
+    const acls = new Set(c.groups.map((g) => `${ctx.names.consumer('group')}.${g}`));
+    const kinds = new Map<string, string>();
+    for (const cred of c.credentials) {
+      const s = schemeOf(cred.scheme);
+      if (!s) continue;
+      const prev = kinds.get(s.kind);
+      if (prev && state.scoped.has(s.name)) {
+        ctx.error(`consumer ${c.name} holds credentials for ${prev} and ${s.name}, which Kong cannot keep apart (same plugin)`, cred.loc);
+      }
+      kinds.set(s.kind, s.name);
+      if (state.scoped.has(s.name)) acls.add(ctx.names.schemeGroup(s.name));
+      const id = ctx.names.id(`credential:${cred.kind}`, `${username}:${cred.scheme}`);
+      if (cred.kind === 'apiKey') {
+        const key = credentialValue(ctx, cred.key, `consumer ${c.name} key for ${cred.scheme}`, cred.loc);
+        if (key) keyauth.push({ id, key, tags: [tag] });
+      } else {
+        const password = credentialValue(ctx, cred.password, `consumer ${c.name} password for ${cred.scheme}`, cred.loc);
+        if (password) basic.push({ id, username: cred.username, password, tags: [tag] });
+      }
+    }
+    const entity: Entity = { username, id: ctx.names.id('consumer', username), tags: [tag] };
+    if (keyauth.length) entity.keyauth_credentials = keyauth;
+    if (basic.length) entity.basicauth_credentials = basic;
+    if (acls.size) entity.acls = [...acls].sort().map((group) => ({ group, tags: [tag] }));
+    list.push(entity);
+  }
+  for (const name of [...state.jwtSchemes].sort()) {
+    const s = schemeOf(name);
+    const jwt = s?.jwt;
+    if (!s || !jwt) continue;
+    const username = ctx.names.schemeConsumer(name);
+    const alg = jwt.algorithms[0] ?? 'RS256';
+    if (!jwt.issuer) ctx.error(`scheme ${name}: Kong's jwt plugin finds the key by the iss claim, so an issuer is required`, s.loc);
+    if (jwt.algorithms.length > 1 || jwt.publicKeys.length !== 1) {
+      ctx.error(`scheme ${name}: Kong's jwt plugin holds one algorithm and one public key per issuer (got ${jwt.algorithms.length} and ${jwt.publicKeys.length}); JWKS is not fetched by Kong OSS`, s.loc);
+    }
+    if (!JWT_ALGORITHMS.has(alg)) ctx.error(`scheme ${name}: algorithm ${alg} is not one Kong 3.x jwt_secrets accept`, s.loc);
+    const key = jwt.publicKeys[0] ? credentialValue(ctx, jwt.publicKeys[0], `scheme ${name} public key`, s.loc) : undefined;
+    const credId = ctx.names.id('credential:jwt', username);
+    const secrets: Json[] = key && jwt.issuer
+      ? [{
+          id: credId,
+          key: jwt.issuer,
+          algorithm: alg,
+          rsa_public_key: key,
+          // decK requires `secret`; Kong uses it only for HS* algorithms, and rejects a token
+          // whose alg differs from the credential's, so this value never verifies anything.
+          secret: credId,
+          tags: [tag],
+        }]
+      : [];
+    const entity: Entity = { username, id: ctx.names.id('consumer', username), jwt_secrets: secrets, tags: [tag] };
+    if (state.scoped.has(name)) entity.acls = [{ group: ctx.names.schemeGroup(name), tags: [tag] }];
+    list.push(entity);
+  }
+  const plugins: Entity[] = [];
+  if (state.anonymousNeeded) {
+    const username = ctx.names.anonymous();
+    list.push({ username, id: ctx.names.id('consumer', username), tags: [tag] });
+    plugins.push({
+      name: 'request-termination',
+      id: ctx.names.id('plugin', `${username}:request-termination`),
+      consumer: username,
+      config: { status_code: 401, message: 'Unauthorized' },
+      enabled: true,
+      protocols: ['grpc', 'grpcs', 'http', 'https'],
+      tags: [tag],
+    });
+  }
+  return { consumers: list, plugins };
+}

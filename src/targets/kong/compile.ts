@@ -1,0 +1,103 @@
+/**
+ * The Kong compiler: the model and the capability plan in, one decK file out.
+ * `_format_version: "3.0"` (Kong 3.x). Every entity carries the gateway's tag and
+ * `_info.select_tags` names it, so `deck gateway sync` only creates, updates and deletes what gwc
+ * owns. https://docs.konghq.com/deck/latest/guides/distributed-configuration/
+ */
+import type { Gateway, Route } from '../../model/types.js';
+import type { CapabilityPlan } from '../capability-check.js';
+import type { CompileResult } from '../target.js';
+import { consumers, authState, routeAuth } from './auth.js';
+import { buildBackends } from './backends.js';
+import { makeCtx, type Ctx, type Entity, type KongOptions } from './context.js';
+import { emitYaml } from './emit.js';
+import { mockPlugin, policyPlugins, requestTransformer, responseTransformer } from './policies.js';
+import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri } from './routes.js';
+
+const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https'];
+
+/** Ids, enablement, protocols and tags on route plugins, sorted by name for stable output. */
+function finishPlugins(ctx: Ctx, routeName: string, plugins: Entity[]): Entity[] {
+  return plugins
+    .map((p): Entity => ({
+      ...p,
+      id: ctx.names.id('plugin', `${routeName}:${String(p.name)}`),
+      enabled: true,
+      protocols: PROTOCOLS,
+      tags: [ctx.names.tag],
+    }))
+    .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+}
+
+function checkNames(ctx: Ctx): void {
+  const seen = new Map<string, string>();
+  for (const r of ctx.gateway.routes) {
+    const n = ctx.names.route(r.id);
+    const other = seen.get(n);
+    if (other) ctx.error(`routes ${other} and ${r.id} get the same Kong name ${n}; rename one operationId`, r.loc);
+    seen.set(n, r.id);
+  }
+}
+
+export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: KongOptions): CompileResult {
+  const ctx = makeCtx(gateway, plan, options);
+  checkNames(ctx);
+  checkHostOrder(ctx);
+  const backends = buildBackends(ctx);
+  const auth = authState(ctx);
+  const priorities = pathPriorities(gateway.routes);
+  const topRoutes: Entity[] = [];
+
+  const compileRoute = (route: Route) => {
+    const backend = gateway.backends.find((b) => b.name === route.backend);
+    if (!backend) {
+      ctx.error(`route ${route.id}: no backend ${route.backend}`, route.loc);
+      return;
+    }
+    const name = ctx.names.route(route.id);
+    const entity = routeEntity(ctx, route, name, priorities.get(route.publicPath) ?? 0, [route.method], backend.hostHeader === 'client');
+    const a = routeAuth(ctx, route, auth);
+    const plugins = [...a.plugins, ...policyPlugins(ctx, route)];
+    if (backend.kind === 'mock' && backend.mock) {
+      plugins.push(mockPlugin(backend.mock));
+      const rt = requestTransformer(ctx, route, undefined, a.removeHeaders);
+      if (rt) plugins.push(rt);
+      const resp = responseTransformer(ctx, route, backend.mock.headers);
+      if (resp) plugins.push(resp);
+      entity.plugins = finishPlugins(ctx, name, plugins);
+      topRoutes.push(entity);
+      return;
+    }
+    const service = backends.serviceFor(route, backend);
+    const uri = upstreamUri(ctx, route, backend.targets[0]?.url.path ?? '');
+    const rt = requestTransformer(ctx, route, uri, a.removeHeaders);
+    if (rt) plugins.push(rt);
+    const resp = responseTransformer(ctx, route, {});
+    if (resp) plugins.push(resp);
+    entity.plugins = finishPlugins(ctx, name, plugins);
+    service.routes.push(entity);
+  };
+  gateway.routes.forEach(compileRoute);
+  for (const e of extraRoutes(ctx, priorities)) {
+    e.plugins = finishPlugins(ctx, String(e.name), (e.plugins as Entity[] | undefined) ?? []);
+    topRoutes.push(e);
+  }
+  const c = consumers(ctx, auth);
+
+  if (ctx.diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics: ctx.diagnostics };
+
+  const byName = (a: Entity, b: Entity) => String(a.name ?? a.username).localeCompare(String(b.name ?? b.username));
+  const doc: Entity = {
+    _format_version: '3.0',
+    _info: { select_tags: [ctx.names.tag] },
+    services: [...backends.services.values()].map((s) => ({ ...s.entity, routes: s.routes })).sort(byName),
+    routes: topRoutes,
+    upstreams: [...backends.upstreams].sort(byName),
+    consumers: c.consumers.sort(byName),
+    plugins: c.plugins,
+  };
+  const out = emitYaml(doc);
+  for (const value of out.refused) ctx.error(`"${value}" holds "\${{", which decK would execute as a template; refusing to write it`);
+  if (out.refused.length) return { files: [], diagnostics: ctx.diagnostics };
+  return { files: [{ path: 'kong.yaml', contents: out.text }], diagnostics: ctx.diagnostics };
+}

@@ -1,0 +1,40 @@
+/**
+ * What every part of the Kong compiler shares: the model, the capability plan, the names, and
+ * one place to report a problem. Parts never throw for user errors; they report and go on, and
+ * the compile returns no files when any error was reported (fail closed).
+ */
+import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
+import type { Gateway } from '../../model/types.js';
+import type { CapabilityPlan } from '../capability-check.js';
+import { namer, type Namer } from './names.js';
+
+export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+export type Entity = { [k: string]: Json };
+
+export interface KongOptions {
+  /** rate-limiting `policy`: `local` counts per node; `cluster` shares counters through the database. */
+  rateLimitPolicy: 'local' | 'cluster';
+}
+
+export interface Ctx {
+  gateway: Gateway;
+  plan: CapabilityPlan;
+  names: Namer;
+  options: KongOptions;
+  diagnostics: Diagnostic[];
+  error(detail: string, loc?: Loc): void;
+  warn(detail: string, loc?: Loc): void;
+}
+
+export function makeCtx(gateway: Gateway, plan: CapabilityPlan, options: KongOptions): Ctx {
+  const diagnostics: Diagnostic[] = [];
+  return {
+    gateway,
+    plan,
+    names: namer(gateway.name),
+    options,
+    diagnostics,
+    error: (detail, loc) => diagnostics.push(diag('target-error', { target: 'kong', detail }, loc, { target: 'kong' })),
+    warn: (detail, loc) => diagnostics.push(diag('target-warning', { target: 'kong', detail }, loc, { target: 'kong' })),
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Route policies to Kong OSS plugins, one plugin per concern, each configured with the fields
+ * whose defaults matter written out. Every user string lands in a YAML scalar the emitter quotes;
+ * the few plugin fields Kong itself interprets (request-transformer templates, cors origins as
+ * regexes) are escaped or refused here.
+ */
+import type { HeaderOps, Mock, Route } from '../../model/types.js';
+import type { Ctx, Entity, Json } from './context.js';
+import { escapeRegex, hasTemplateSyntax } from './paths.js';
+
+const PER = { second: 'second', minute: 'minute', hour: 'hour', day: 'day' } as const;
+
+/** https://docs.konghq.com/hub/kong-inc/rate-limiting/configuration/ */
+function rateLimit(ctx: Ctx, route: Route): Entity | undefined {
+  const r = route.policy.rateLimit;
+  if (!r || !ctx.plan.enforced(route.id, 'rateLimit')) return undefined;
+  // Kong OSS has no burst allowance: limiting without one is stricter, never weaker.
+  const config: Entity = {
+    [PER[r.per]]: r.requests,
+    policy: ctx.options.rateLimitPolicy,
+    fault_tolerant: true,
+    hide_client_headers: false,
+    limit_by: typeof r.by === 'string' ? r.by : 'header',
+  };
+  if (typeof r.by === 'object') config.header_name = r.by.header;
+  return { name: 'rate-limiting', config };
+}
+
+/**
+ * Kong's cors plugin compares an origin literally only when it has no character outside
+ * `[A-Za-z0-9.:/-]`; anything else is taken as a regex, so such origins are escaped.
+ * https://docs.konghq.com/hub/kong-inc/cors/configuration/#config-origins
+ */
+export function corsOrigin(origin: string): string {
+  if (origin === '*' || /^[A-Za-z0-9.:/-]+$/.test(origin)) return origin;
+  return escapeRegex(origin);
+}
+
+export function corsPlugin(ctx: Ctx, route: Route): Entity | undefined {
+  const c = route.policy.cors;
+  if (!c || !ctx.plan.enforced(route.id, 'cors')) return undefined;
+  return {
+    name: 'cors',
+    config: {
+      origins: c.origins.map(corsOrigin),
+      methods: [...c.methods],
+      headers: [...c.headers],
+      exposed_headers: [...c.exposeHeaders],
+      credentials: c.credentials,
+      max_age: c.maxAgeSeconds ?? null,
+      preflight_continue: false,
+      private_network: false,
+    },
+  };
+}
+
+/** https://docs.konghq.com/hub/kong-inc/proxy-cache/configuration/ */
+function cache(ctx: Ctx, route: Route): Entity | undefined {
+  const c = route.policy.cache;
+  if (!c || !ctx.plan.enforced(route.id, 'cache')) return undefined;
+  return {
+    name: 'proxy-cache',
+    config: {
+      strategy: 'memory',
+      cache_ttl: Math.max(1, Math.round(c.ttlMs / 1000)),
+      request_method: [...c.methods],
+      response_code: [200, 301, 404],
+      content_type: ['text/plain', 'application/json', 'application/json; charset=utf-8'],
+      // Kong keys the cache on route, consumer, method, path and query; the spec's headers add to it.
+      vary_headers: [...c.keyHeaders].map((h) => h.toLowerCase()).sort(),
+      cache_control: false,
+    },
+  };
+}
+
+function headerPairs(ctx: Ctx, ops: Record<string, string>, what: string, templated: boolean): string[] {
+  return Object.keys(ops)
+    .sort()
+    .flatMap((name) => {
+      const value = ops[name] ?? '';
+      if (templated && hasTemplateSyntax(value)) {
+        ctx.error(`${what} header ${name}: "$(" would be evaluated as a request-transformer template`);
+        return [];
+      }
+      return [`${name}:${value}`];
+    });
+}
+
+/**
+ * request-transformer: upstream path (with captures) and request headers. `set` is written as
+ * `replace` + `add` (Kong applies remove, rename, replace, add, append in that order, and `add`
+ * skips a header already present), which together set the value whether or not it was sent.
+ * https://docs.konghq.com/hub/kong-inc/request-transformer/configuration/
+ */
+export function requestTransformer(ctx: Ctx, route: Route, uri: string | undefined, removeHeaders: string[]): Entity | undefined {
+  const ops: HeaderOps | undefined = ctx.plan.enforced(route.id, 'requestHeaders') ? route.policy.requestHeaders : undefined;
+  const remove = [...new Set([...(ops?.remove ?? []), ...removeHeaders])].sort();
+  const set = headerPairs(ctx, ops?.set ?? {}, `route ${route.id}: request`, true);
+  if (!uri && remove.length === 0 && set.length === 0) return undefined;
+  const config: Entity = {
+    http_method: null,
+    remove: { headers: remove, querystring: [], body: [] },
+    rename: { headers: [], querystring: [], body: [] },
+    replace: { headers: set, querystring: [], body: [], uri: uri ?? null },
+    add: { headers: set, querystring: [], body: [] },
+    append: { headers: [], querystring: [], body: [] },
+  };
+  return { name: 'request-transformer', config };
+}
+
+/** https://docs.konghq.com/hub/kong-inc/response-transformer/configuration/ */
+export function responseTransformer(ctx: Ctx, route: Route, extra: Record<string, string>): Entity | undefined {
+  const ops = ctx.plan.enforced(route.id, 'responseHeaders') ? route.policy.responseHeaders : undefined;
+  const remove = [...(ops?.remove ?? [])].sort();
+  const set = headerPairs(ctx, { ...extra, ...(ops?.set ?? {}) }, `route ${route.id}: response`, false);
+  if (remove.length === 0 && set.length === 0) return undefined;
+  return {
+    name: 'response-transformer',
+    config: {
+      remove: { headers: remove, json: [] },
+      rename: { headers: [], json: [] },
+      replace: { headers: set, json: [], json_types: [] },
+      add: { headers: set, json: [], json_types: [] },
+      append: { headers: [], json: [], json_types: [] },
+    },
+  };
+}
+
+/** The mock's answer: request-termination, with its extra headers through response-transformer. */
+export function mockPlugin(mock: Mock): Entity {
+  return { name: 'request-termination', config: { status_code: mock.status, body: mock.body, content_type: mock.contentType } };
+}
+
+export function policyPlugins(ctx: Ctx, route: Route): Entity[] {
+  const p = route.policy;
+  const out: Entity[] = [];
+  const rl = rateLimit(ctx, route);
+  if (rl) out.push(rl);
+  const cors = corsPlugin(ctx, route);
+  if (cors) out.push(cors);
+  const c = cache(ctx, route);
+  if (c) out.push(c);
+  if (p.ipRule && ctx.plan.enforced(route.id, 'ipRule')) {
+    // https://docs.konghq.com/hub/kong-inc/ip-restriction/configuration/
+    const config: Entity = { status: 403, message: 'Forbidden' };
+    if (p.ipRule.allow.length) config.allow = [...p.ipRule.allow];
+    if (p.ipRule.deny.length) config.deny = [...p.ipRule.deny];
+    out.push({ name: 'ip-restriction', config });
+  }
+  if (p.bodyLimit && ctx.plan.enforced(route.id, 'bodyLimit')) {
+    // https://docs.konghq.com/hub/kong-inc/request-size-limiting/configuration/
+    out.push({
+      name: 'request-size-limiting',
+      config: { allowed_payload_size: p.bodyLimit.bytes, size_unit: 'bytes', require_content_length: false },
+    });
+  }
+  if (p.accessLog && ctx.plan.enforced(route.id, 'accessLog')) {
+    // https://docs.konghq.com/hub/kong-inc/file-log/configuration/ : JSON lines to the node's stdout.
+    out.push({ name: 'file-log', config: { path: '/dev/stdout', reopen: false } });
+  }
+  return out;
+}
+
+export type { Json };
