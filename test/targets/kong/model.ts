@@ -4,6 +4,7 @@
  */
 import type { Loc } from '../../../src/diagnostics/diagnostic.js';
 import type { Backend, Gateway, HttpMethod, ParsedUrl, Route, SecurityScheme } from '../../../src/model/types.js';
+import { parsePath } from '../../../src/model/paths.js';
 import { checkCapabilities } from '../../../src/targets/capability-check.js';
 import { kongTarget } from '../../../src/targets/kong/index.js';
 
@@ -28,7 +29,7 @@ export function route(id: string, method: HttpMethod, path: string, extra: Parti
     method,
     path,
     publicPath: basePath + path,
-    segments: [],
+    segments: parsePath(basePath + path).segments,
     params,
     hosts: [],
     backend: 'users',

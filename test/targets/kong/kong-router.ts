@@ -1,0 +1,64 @@
+/**
+ * A model of Kong 3's route selection (traditional_compatible router), enough to test what gwc
+ * emits: a route matches when its methods, hosts and one of its paths match (a `~` path is a
+ * regex anchored at the start, others are prefixes); among matches Kong prefers more matching
+ * fields, then higher regex_priority, then (plain paths) the longer path. Two different routes
+ * equal on all of these are left to creation order: reported as `ambiguous`, which a test fails.
+ * https://docs.konghq.com/gateway/latest/key-concepts/routes/#matching-priorities
+ */
+export interface KongRoute {
+  name: string;
+  methods?: string[];
+  hosts?: string[];
+  paths?: string[];
+  regex_priority?: number;
+  plugins?: Array<{ name: string; config: Record<string, unknown> }>;
+  /** The service the route belongs to (nested), if any. */
+  service?: { name: string; protocol?: string; host?: string; port?: number; path?: string };
+}
+
+export function allRoutes(doc: { services?: Array<Record<string, unknown>>; routes?: KongRoute[] }): KongRoute[] {
+  const out: KongRoute[] = [];
+  for (const s of doc.services ?? []) {
+    for (const r of (s.routes as KongRoute[] | undefined) ?? []) out.push({ ...r, service: s as KongRoute['service'] });
+  }
+  for (const r of doc.routes ?? []) out.push(r);
+  return out;
+}
+
+function pathMatch(p: string, path: string): { ok: boolean; regex: boolean; captures?: Record<string, string> } {
+  if (p.startsWith('~')) {
+    const m = new RegExp(`^(?:${p.slice(1)})`).exec(path);
+    return { ok: !!m, regex: true, captures: m?.groups ? { ...m.groups } : {} };
+  }
+  return { ok: path.startsWith(p), regex: false };
+}
+
+export type KongMatch =
+  | { route: KongRoute; captures: Record<string, string> }
+  | { none: true }
+  | { ambiguous: [KongRoute, KongRoute] };
+
+export function kongMatch(routes: KongRoute[], method: string, path: string, host?: string): KongMatch {
+  type Cand = { route: KongRoute; weight: number; prio: number; len: number; captures: Record<string, string> };
+  const cands: Cand[] = [];
+  for (const r of routes) {
+    if (r.methods && r.methods.length && !r.methods.includes(method)) continue;
+    if (r.hosts && r.hosts.length && (host === undefined || !r.hosts.includes(host))) continue;
+    let best: { regex: boolean; len: number; captures: Record<string, string> } | undefined;
+    for (const p of r.paths ?? ['/']) {
+      const m = pathMatch(p, path);
+      if (m.ok && (!best || p.length > best.len)) best = { regex: m.regex, len: p.length, captures: m.captures ?? {} };
+    }
+    if (!best) continue;
+    const weight = [r.methods?.length, r.hosts?.length, r.paths?.length].filter((x) => x).length;
+    cands.push({ route: r, weight, prio: best.regex ? (r.regex_priority ?? 0) : Number.MIN_SAFE_INTEGER, len: best.regex ? 0 : best.len, captures: best.captures });
+  }
+  if (cands.length === 0) return { none: true };
+  cands.sort((a, b) => b.weight - a.weight || b.prio - a.prio || b.len - a.len);
+  const [a, b] = cands;
+  if (b && a && a.weight === b.weight && a.prio === b.prio && a.len === b.len && a.route.name !== b.route.name) {
+    return { ambiguous: [a.route, b.route] };
+  }
+  return { route: a!.route, captures: a!.captures };
+}
