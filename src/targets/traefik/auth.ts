@@ -1,0 +1,168 @@
+/**
+ * Security requirements (DESIGN.md section 3, rule 6) as Traefik middlewares.
+ *
+ * - AND: the schemes of one alternative are chained on the router; each must pass.
+ * - OR: Traefik cannot branch inside a chain, so each alternative gets its own router, selected
+ *   by the presence of its credential. Every router enforces its whole alternative, and the last
+ *   router of the operation has no selector, so a request without (or with a wrong) credential
+ *   still meets an auth middleware and is refused: choosing a router never opens one.
+ * - basic: basicAuth with a usersFile (Traefik wants htpasswd hashes, gwc only has secret refs).
+ * - forward, and apiKey/JWT through the scheme's forwardAuth fallback: forwardAuth with only the
+ *   credential (and the listed headers) sent to the verifier, and trustForwardHeader off so a
+ *   client cannot forge the X-Forwarded-Uri the verifier sees
+ *   (https://doc.traefik.io/traefik/middlewares/http/forwardauth/).
+ */
+import type { FeatureId } from '../../model/features.js';
+import type { RequirementItem, Route, SecurityScheme } from '../../model/types.js';
+import type { Ctx } from './context.js';
+import { and, caseInsensitivePrefix, m, reEscape } from './rule.js';
+
+const FEATURE: Record<SecurityScheme['kind'], FeatureId> = {
+  apiKey: 'auth.apiKey',
+  basic: 'auth.basic',
+  jwt: 'auth.jwt',
+  forward: 'auth.forward',
+};
+
+export interface AltRouter {
+  /** Index into route.security, or undefined for a public route. */
+  alternative?: number;
+  /** Extra rule condition choosing this router; undefined on the last router. */
+  selector?: string;
+  middlewares: string[];
+  /** Header carrying the caller's identity, for per-consumer rate limits. */
+  consumerHeader?: string;
+}
+
+/** The header holding the scheme's credential, when there is one. */
+export function credentialHeader(s: SecurityScheme): string | undefined {
+  if (s.kind === 'apiKey') return s.apiKey?.in === 'header' ? s.apiKey.name : s.apiKey?.in === 'cookie' ? 'Cookie' : undefined;
+  if (s.kind === 'basic') return 'Authorization';
+  if (s.kind === 'jwt') return s.jwt?.header ?? 'Authorization';
+  return undefined;
+}
+
+/** A rule condition true when the request carries this scheme's credential at all. */
+export function credentialSelector(s: SecurityScheme): string | undefined {
+  if (s.kind === 'apiKey' && s.apiKey) {
+    const { name } = s.apiKey;
+    if (s.apiKey.in === 'header') return m.headerRegexp(name, '.');
+    if (s.apiKey.in === 'query') return m.queryRegexp(name, '.');
+    return m.headerRegexp('Cookie', `(^|;)[ ]*${reEscape(name)}=`);
+  }
+  if (s.kind === 'basic') return m.headerRegexp('Authorization', caseInsensitivePrefix('basic '));
+  if (s.kind === 'jwt') {
+    const header = s.jwt?.header ?? 'Authorization';
+    return header.toLowerCase() === 'authorization'
+      ? m.headerRegexp(header, caseInsensitivePrefix('bearer '))
+      : m.headerRegexp(header, '.');
+  }
+  return undefined;
+}
+
+export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
+  if (route.security.length === 0) return [{ middlewares: [] }];
+  const schemes = new Map(ctx.gateway.securitySchemes.map((s) => [s.name, s]));
+  const enforced = (item: RequirementItem) => {
+    const s = schemes.get(item.scheme);
+    return s !== undefined && ctx.plan.enforced(route.id, FEATURE[s.kind]);
+  };
+  let alts = route.security.map((items, index) => ({ index, items }));
+  const full = alts.filter((a) => a.items.every(enforced));
+  if (full.length > 0) {
+    // An alternative Traefik cannot enforce (gap accepted in the spec) is left out, not left
+    // open: the route stays as strict as the alternatives that can be enforced.
+    for (const a of alts) if (!full.includes(a)) ctx.warn(`route ${route.id}: security alternative ${a.index + 1} is not enforceable on Traefik and is left out; callers must use another one`, route.securityLoc);
+    alts = full;
+  } else {
+    alts = alts.map((a) => ({ index: a.index, items: a.items.filter(enforced) }));
+    if (alts.some((a) => a.items.length === 0)) {
+      ctx.warn(`route ${route.id}: no security alternative is enforceable on Traefik; the route is open (gap accepted in the spec)`, route.securityLoc);
+      return [{ middlewares: [] }];
+    }
+  }
+  const routers: AltRouter[] = [];
+  for (const a of alts) {
+    const middlewares: string[] = [];
+    let consumerHeader: string | undefined;
+    const selectors: string[] = [];
+    for (const item of a.items) {
+      const s = schemes.get(item.scheme)!;
+      const mws = schemeMiddlewares(ctx, route, s, item.scopes);
+      if (!mws) return undefined;
+      middlewares.push(...mws);
+      consumerHeader ??= credentialHeader(s);
+      const sel = credentialSelector(s);
+      if (sel) selectors.push(sel);
+    }
+    routers.push({ alternative: a.index, middlewares, consumerHeader, selector: selectors.length > 0 ? and(selectors) : undefined });
+  }
+  if (routers.length === 1) return [{ ...routers[0]!, selector: undefined }];
+  // Alternatives with a selector first, in spec order; the last router matches without one.
+  const ordered = [...routers.filter((r) => r.selector), ...routers.filter((r) => !r.selector)];
+  const unselectable = ordered.filter((r) => !r.selector);
+  const seen = new Set<string>();
+  for (const r of ordered.slice(0, -1)) {
+    if (!r.selector || seen.has(r.selector)) {
+      ctx.error(
+        `route ${route.id}: security alternatives ${unselectable.length > 1 ? 'without a header, cookie or query credential' : 'with the same credential'} cannot be told apart on Traefik (middlewares chain as AND); give them one forwardAuth scheme`,
+        route.securityLoc,
+      );
+      return undefined;
+    }
+    seen.add(r.selector);
+  }
+  ordered[ordered.length - 1] = { ...ordered[ordered.length - 1]!, selector: undefined };
+  return ordered;
+}
+
+const cache = new WeakMap<Ctx, Map<string, string[]>>();
+
+function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, scopes: string[]): string[] | undefined {
+  let perCtx = cache.get(ctx);
+  if (!perCtx) cache.set(ctx, (perCtx = new Map()));
+  const key = `${s.name}\0${scopes.join(' ')}`;
+  const hit = perCtx.get(key);
+  if (hit) return hit;
+  const out: string[] = [];
+  const native = ctx.plan.mode(route.id, FEATURE[s.kind]) === 'native';
+  if (s.kind === 'basic' && native) {
+    // https://doc.traefik.io/traefik/middlewares/http/basicauth/#usersfile
+    const file = `${ctx.options.htpasswdDir}/${ctx.fileNames.name(s.name)}.htpasswd`;
+    const name = ctx.addMiddleware(['auth', s.name], {
+      basicAuth: { usersFile: file, realm: s.basic?.realm ?? s.name, removeHeader: s.hideCredentials },
+    });
+    ctx.htpasswd.push({ middleware: name, scheme: s.name, file });
+    out.push(name);
+  } else {
+    const fa = s.forwardAuth;
+    if (!fa) {
+      ctx.error(`security scheme ${s.name} needs x-gateway.forwardAuth on Traefik`, s.loc);
+      return undefined;
+    }
+    const cred = credentialHeader(s);
+    const requestHeaders = [...new Set([...(cred ? [cred] : []), ...fa.requestHeaders])];
+    // Required scopes travel in the verifier's address, so one verifier can check them per route.
+    const address = scopes.length > 0 ? `${fa.url.raw}${fa.url.raw.includes('?') ? '&' : '?'}scope=${encodeURIComponent(scopes.join(' '))}` : fa.url.raw;
+    out.push(
+      ctx.addMiddleware(['auth', s.name, ...(scopes.length > 0 ? ['scoped'] : [])], {
+        forwardAuth: {
+          address,
+          trustForwardHeader: false,
+          ...(requestHeaders.length > 0 && s.kind !== 'forward' ? { authRequestHeaders: requestHeaders } : {}),
+          ...(s.kind === 'forward' && fa.requestHeaders.length > 0 ? { authRequestHeaders: fa.requestHeaders } : {}),
+          ...(fa.responseHeaders.length > 0 ? { authResponseHeaders: fa.responseHeaders } : {}),
+        },
+      }),
+    );
+    if (s.hideCredentials) {
+      if (cred && cred !== 'Cookie') {
+        out.push(ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: { [cred]: '' } } }));
+      } else if (s.kind !== 'forward') {
+        ctx.warn(`security scheme ${s.name}: Traefik cannot remove a ${s.apiKey?.in ?? 'cookie'} credential before the backend; it is passed on`, s.loc);
+      }
+    }
+  }
+  perCtx.set(key, out);
+  return out;
+}

@@ -1,0 +1,55 @@
+/**
+ * What open-source Traefik v3 can do for each gwc feature, read by the core before the compiler
+ * runs (DESIGN.md section 4). Links are to the Traefik v3 middleware and service reference.
+ */
+import type { CapabilityTable } from '../target.js';
+
+export const TRAEFIK_CAPABILITIES: CapabilityTable = {
+  'auth.apiKey': {
+    support: 'unsupported',
+    why: 'open-source Traefik has no API key middleware (https://doc.traefik.io/traefik/middlewares/http/overview/); give the scheme an x-gateway.forwardAuth service',
+    fallback: true,
+  },
+  'auth.basic': { support: 'native', note: 'basicAuth middleware with a usersFile (htpasswd) the operator provides' },
+  'auth.jwt': {
+    support: 'unsupported',
+    why: 'open-source Traefik cannot verify JWTs (that is Traefik Hub); give the scheme an x-gateway.forwardAuth service',
+    fallback: true,
+  },
+  'auth.forward': { support: 'native', note: 'forwardAuth middleware (https://doc.traefik.io/traefik/middlewares/http/forwardauth/)' },
+  'auth.and': { support: 'native', note: 'middlewares on a router run as a chain: every scheme must pass' },
+  'auth.or': {
+    support: 'emulated',
+    how: 'one router per alternative, selected by the presence of that alternative’s credential (header, cookie or query); each router enforces its whole alternative and the last one matches without a selector, so a request with no or a wrong credential is still refused',
+  },
+  rateLimit: { support: 'native', note: 'rateLimit middleware, in-memory, one bucket set per router' },
+  cors: { support: 'emulated', how: 'headers middleware plus an OPTIONS preflight router per operation, answered by the middleware itself' },
+  ipRule: { support: 'native', note: 'ipAllowList; deny ranges are subtracted from the allowed ranges' },
+  bodyLimit: { support: 'native', note: 'buffering middleware maxRequestBodyBytes (413 above it)' },
+  cache: {
+    support: 'unsupported',
+    why: 'open-source Traefik has no response cache (the HTTP cache middleware is Traefik Hub only)',
+  },
+  requestHeaders: { support: 'native', note: 'headers middleware customRequestHeaders ("" removes)' },
+  responseHeaders: { support: 'native', note: 'headers middleware customResponseHeaders ("" removes)' },
+  upstreamPath: { support: 'native', note: 'replacePathRegex with the path parameters as capture groups' },
+  hostRouting: { support: 'native', note: 'Host matcher in the router rule' },
+  'backend.weighted': { support: 'native', note: 'loadBalancer servers with weights' },
+  'backend.healthCheck': { support: 'native', note: 'loadBalancer healthCheck (no healthy/unhealthy thresholds: one probe flips a server)' },
+  'backend.lambda': {
+    support: 'unsupported',
+    why: 'Traefik has no AWS Lambda integration; give the backend an HTTP fallbackUrl',
+    fallback: true,
+  },
+  'backend.mock': {
+    support: 'unsupported',
+    why: 'open-source Traefik cannot answer a request with a static body',
+  },
+  'backend.retries': { support: 'native', note: 'retry middleware (network errors only; attempts = retries + 1)' },
+  'backend.tls': { support: 'native', note: 'serversTransport serverName, rootCAs, insecureSkipVerify' },
+  timeouts: { support: 'native', note: 'serversTransport forwardingTimeouts (dialTimeout, responseHeaderTimeout)' },
+  accessLog: {
+    support: 'unsupported',
+    why: 'access logs and their format are Traefik static configuration (accessLog.format: json), not the dynamic file',
+  },
+};

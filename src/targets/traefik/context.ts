@@ -1,0 +1,71 @@
+/** State shared by the traefik compiler's parts while one gateway compiles. */
+import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
+import type { Gateway } from '../../model/types.js';
+import type { CapabilityPlan } from '../capability-check.js';
+import { Namer, sanitise } from './names.js';
+import type { TraefikOptions } from './options.js';
+import type { Middleware, RouterRole, ServersTransport, Service, Router } from './types.js';
+import { BASE_VERSION, GATED_FIELDS, maxVersion, versionAtLeast, type GatedField, type TraefikVersion } from './version.js';
+
+export class Ctx {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly routers = new Map<string, Router>();
+  readonly roles = new Map<string, RouterRole>();
+  readonly services = new Map<string, Service>();
+  readonly middlewares = new Map<string, Middleware>();
+  readonly transports = new Map<string, ServersTransport>();
+  readonly routerNames: Namer;
+  readonly serviceNames: Namer;
+  readonly middlewareNames: Namer;
+  readonly transportNames: Namer;
+  /** Files the operator provides (htpasswd), one per basic-auth scheme. */
+  readonly fileNames: Namer;
+  /** basicAuth middlewares and the scheme whose users they read. */
+  readonly htpasswd: Array<{ middleware: string; scheme: string; file: string }> = [];
+  /** The oldest line the fields emitted so far load on. */
+  needed: TraefikVersion = BASE_VERSION;
+  readonly prefix: string;
+
+  constructor(
+    readonly gateway: Gateway,
+    readonly plan: CapabilityPlan,
+    readonly options: TraefikOptions,
+  ) {
+    this.prefix = sanitise(gateway.name);
+    this.routerNames = new Namer(this.prefix);
+    this.serviceNames = new Namer(this.prefix);
+    this.middlewareNames = new Namer(this.prefix);
+    this.transportNames = new Namer(this.prefix);
+    this.fileNames = new Namer(this.prefix);
+  }
+
+  error(detail: string, loc?: Loc): void {
+    this.diagnostics.push(diag('target-error', { target: 'traefik', detail }, loc, { target: 'traefik' }));
+  }
+
+  warn(detail: string, loc?: Loc): void {
+    this.diagnostics.push(diag('target-warning', { target: 'traefik', detail }, loc, { target: 'traefik' }));
+  }
+
+  /**
+   * May `field` be emitted? With an explicit --traefik-version, only when that line has it;
+   * with auto, always, raising the line the output needs.
+   */
+  allows(field: GatedField): boolean {
+    const min = GATED_FIELDS[field];
+    if (this.options.version) return versionAtLeast(this.options.version, min);
+    this.needed = maxVersion(this.needed, min);
+    return true;
+  }
+
+  /** The line the output is for: the one asked for, or the oldest the emitted fields need. */
+  get version(): TraefikVersion {
+    return this.options.version ?? this.needed;
+  }
+
+  addMiddleware(parts: string[], mw: Middleware): string {
+    const name = this.middlewareNames.name(...parts);
+    this.middlewares.set(name, mw);
+    return name;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Writes the configuration as YAML that survives Traefik's loading pipeline.
+ *
+ * Traefik's file provider renders every file as a Go text/template (with sprig) before parsing it
+ * as YAML (pkg/provider/file/file.go, CreateConfiguration; https://doc.traefik.io/traefik/providers/file/#go-templating).
+ * A `{{` from user text would run as a template action, and a file that fails to render or parse
+ * is dropped whole. So, by construction:
+ *   1. every string is a double-quoted YAML scalar (the yaml library escapes it);
+ *   2. the Unicode line breaks YAML 1.1 readers split on are written as escapes;
+ *   3. every `{` and `}` of the YAML text becomes the template action `{{ "{" }}` / `{{ "}" }}`,
+ *      which renders back to the brace itself. Escaping single braces (not only pairs) means no
+ *      brace can join with a neighbour into a delimiter.
+ */
+import { stringify } from 'yaml';
+import { UNSAFE_TEXT } from './rule.js';
+
+const LINE_BREAKS: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+
+export function toYaml(data: unknown): string {
+  return stringify(data, {
+    lineWidth: 0,
+    minContentWidth: 0,
+    defaultStringType: 'QUOTE_DOUBLE',
+    defaultKeyType: 'PLAIN',
+    aliasDuplicateObjects: false,
+  }).replace(/[\u0085\u2028\u2029]/g, (c) => LINE_BREAKS[c]!);
+}
+
+export function escapeTemplate(text: string): string {
+  return text.replace(/[{}]/g, (c) => (c === '{' ? '{{ "{" }}' : '{{ "}" }}'));
+}
+
+/**
+ * The inverse of `escapeTemplate`, for reading gwc's own files back (tests, the deployed-state
+ * reader): renders the two literal actions gwc writes and refuses any other template action.
+ */
+export function renderTemplate(text: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const j = text.indexOf('{{', i);
+    if (j < 0) return out + text.slice(i);
+    out += text.slice(i, j);
+    const action = /^\{\{ "([{}])" \}\}/.exec(text.slice(j));
+    if (!action) throw new Error(`template action at offset ${j} is not one gwc writes: ${JSON.stringify(text.slice(j, j + 40))}`);
+    out += action[1];
+    i = j + action[0].length;
+  }
+}
+
+/** One line of comment text: no line breaks or control characters. */
+export function commentText(text: string): string {
+  return text.replace(new RegExp(UNSAFE_TEXT.source, 'g'), ' ');
+}
+
+/** JSON pointers to strings no gateway file can carry safely (control characters, lone surrogates). */
+export function unsafeStrings(data: unknown, at = ''): string[] {
+  if (typeof data === 'string') return UNSAFE_TEXT.test(data) ? [at || '/'] : [];
+  if (Array.isArray(data)) return data.flatMap((x, i) => unsafeStrings(x, `${at}/${i}`));
+  if (data && typeof data === 'object') {
+    return Object.entries(data).flatMap(([k, v]) => [
+      ...(UNSAFE_TEXT.test(k) ? [`${at}/${k}`] : []),
+      ...unsafeStrings(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+    ]);
+  }
+  return [];
+}
+
+/** Maps and lists that would be empty (Traefik drops a file with e.g. an empty `middlewares:`). */
+export function emptyContainers(data: unknown, at = ''): string[] {
+  if (Array.isArray(data)) return data.length === 0 ? [at] : data.flatMap((x, i) => emptyContainers(x, `${at}/${i}`));
+  if (data && typeof data === 'object') {
+    const entries = Object.entries(data);
+    return entries.length === 0 ? [at] : entries.flatMap(([k, v]) => emptyContainers(v, `${at}/${k}`));
+  }
+  return [];
+}

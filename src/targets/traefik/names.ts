@@ -1,0 +1,29 @@
+/**
+ * Router, service and middleware names. Traefik reads `@` as the provider separator
+ * (https://doc.traefik.io/traefik/providers/overview/#provider-namespace) and every file of a
+ * file-provider directory shares one namespace, where a duplicate name disables both definitions.
+ * So names are sanitised to [a-z0-9-], prefixed with the gateway's name, and made unique here.
+ */
+export function sanitise(text: string): string {
+  const s = text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return s === '' ? 'x' : s;
+}
+
+/** One per kind of object (routers, services, middlewares, serversTransports). */
+export class Namer {
+  private readonly used = new Set<string>();
+  constructor(private readonly prefix: string) {}
+
+  /** A fresh, unique name built from `parts`; the same parts twice give two different names. */
+  name(...parts: string[]): string {
+    const base = [this.prefix, ...parts.map(sanitise)].join('-');
+    let candidate = base;
+    for (let n = 2; this.used.has(candidate); n++) candidate = `${base}-${n}`;
+    this.used.add(candidate);
+    return candidate;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Policies as Traefik middlewares (https://doc.traefik.io/traefik/middlewares/http/overview/):
+ * headers (CORS and custom headers), ipAllowList, rateLimit, buffering.
+ */
+import type { Cors, HeaderOps, Route } from '../../model/types.js';
+import { allowMinusDeny } from './cidr.js';
+import type { Ctx } from './context.js';
+import type { SourceCriterion } from './types.js';
+
+/** RFC 9110 token: the only header names gwc writes. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const PERIOD = { second: '1s', minute: '1m', hour: '1h', day: '24h' } as const;
+
+export function headerNameOk(ctx: Ctx, name: string, where: string, route: Route): boolean {
+  if (TOKEN.test(name)) return true;
+  ctx.error(`route ${route.id}: ${where} "${name}" is not an HTTP header name`, route.loc);
+  return false;
+}
+
+/**
+ * The CORS headers middleware. On a preflight (OPTIONS with Origin and
+ * Access-Control-Request-Method) it answers by itself and never calls the service
+ * (pkg/middlewares/headers/header.go, processCorsHeaders); on other requests it adds the
+ * response headers.
+ */
+export function corsMiddleware(ctx: Ctx, route: Route, cors: Cors): string | undefined {
+  for (const h of [...cors.headers, ...cors.exposeHeaders]) if (!headerNameOk(ctx, h, 'CORS header', route)) return undefined;
+  return ctx.addMiddleware([route.id, 'cors'], {
+    headers: {
+      accessControlAllowOriginList: cors.origins,
+      ...(cors.methods.length > 0 ? { accessControlAllowMethods: cors.methods } : {}),
+      ...(cors.headers.length > 0 ? { accessControlAllowHeaders: cors.headers } : {}),
+      ...(cors.exposeHeaders.length > 0 ? { accessControlExposeHeaders: cors.exposeHeaders } : {}),
+      ...(cors.credentials ? { accessControlAllowCredentials: true } : {}),
+      ...(cors.maxAgeSeconds !== undefined ? { accessControlMaxAge: cors.maxAgeSeconds } : {}),
+      addVaryHeader: true,
+    },
+  });
+}
+
+export function ipMiddleware(ctx: Ctx, route: Route): string | undefined {
+  const rule = route.policy.ipRule;
+  if (!rule) return undefined;
+  const ranges = allowMinusDeny(rule.allow, rule.deny);
+  if ('bad' in ranges) {
+    ctx.error(`route ${route.id}: "${ranges.bad}" is not an IP address or CIDR range`, rule.loc);
+    return undefined;
+  }
+  if (ranges.length === 0) {
+    // Every address is denied. ipAllowList refuses an empty sourceRange, so admit only the
+    // limited-broadcast address, which cannot open a TCP connection.
+    ctx.warn(`route ${route.id}: its IP rule admits no address; every request gets 403`, rule.loc);
+    ranges.push('255.255.255.255/32');
+  }
+  return ctx.addMiddleware([route.id, 'ip'], {
+    ipAllowList: { sourceRange: ranges, ...(ctx.options.clientIpDepth > 0 ? { ipStrategy: { depth: ctx.options.clientIpDepth } } : {}) },
+  });
+}
+
+/**
+ * `requests` per `per`, as average/period (https://doc.traefik.io/traefik/middlewares/http/ratelimit/).
+ * Traefik's in-memory buckets belong to each router using the middleware.
+ */
+export function rateLimitMiddleware(ctx: Ctx, route: Route, consumerHeader: string | undefined, suffix: string): string | undefined {
+  const rl = route.policy.rateLimit;
+  if (!rl) return undefined;
+  let sourceCriterion: SourceCriterion;
+  if (rl.by === 'ip') sourceCriterion = { ipStrategy: { depth: ctx.options.clientIpDepth } };
+  else if (rl.by === 'consumer') {
+    if (consumerHeader) sourceCriterion = { requestHeaderName: consumerHeader };
+    else {
+      ctx.warn(`route ${route.id}: a per-consumer rate limit needs a credential header to tell consumers apart; limiting per client IP`, rl.loc);
+      sourceCriterion = { ipStrategy: { depth: ctx.options.clientIpDepth } };
+    }
+  } else {
+    if (!headerNameOk(ctx, rl.by.header, 'rate-limit header', route)) return undefined;
+    sourceCriterion = { requestHeaderName: rl.by.header };
+  }
+  return ctx.addMiddleware([route.id, 'ratelimit', ...(suffix ? [suffix] : [])], {
+    rateLimit: { average: rl.requests, period: PERIOD[rl.per], burst: Math.max(1, rl.burst), sourceCriterion },
+  });
+}
+
+export function bodyLimitMiddleware(ctx: Ctx, route: Route): string | undefined {
+  const bl = route.policy.bodyLimit;
+  if (!bl) return undefined;
+  // https://doc.traefik.io/traefik/middlewares/http/buffering/#maxrequestbodybytes: 413 above it.
+  return ctx.addMiddleware([route.id, 'bodylimit'], { buffering: { maxRequestBodyBytes: bl.bytes } });
+}
+
+/** Request and response header set/remove: "" removes a header in the headers middleware. */
+export function headerOpsMiddleware(ctx: Ctx, route: Route): string | undefined {
+  const toMap = (ops: HeaderOps | undefined, where: string): Record<string, string> | undefined | false => {
+    if (!ops) return undefined;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(ops.set)) {
+      if (!headerNameOk(ctx, k, where, route)) return false;
+      if (v === '') {
+        ctx.error(`route ${route.id}: ${where} ${k} is set to "", which Traefik reads as "remove"`, ops.loc);
+        return false;
+      }
+      out[k] = v;
+    }
+    for (const k of ops.remove) {
+      if (!headerNameOk(ctx, k, where, route)) return false;
+      out[k] = '';
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  };
+  const req = ctx.plan.enforced(route.id, 'requestHeaders') ? toMap(route.policy.requestHeaders, 'request header') : undefined;
+  const res = ctx.plan.enforced(route.id, 'responseHeaders') ? toMap(route.policy.responseHeaders, 'response header') : undefined;
+  if (req === false || res === false) return undefined;
+  if (!req && !res) return undefined;
+  return ctx.addMiddleware([route.id, 'headers'], {
+    headers: { ...(req ? { customRequestHeaders: req } : {}), ...(res ? { customResponseHeaders: res } : {}) },
+  });
+}

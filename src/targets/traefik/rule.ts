@@ -1,0 +1,64 @@
+/**
+ * Traefik v3 router rules, built so user text can never change their meaning.
+ *
+ * Rules are parsed by vulcand/predicate with Go's expression parser, so each argument is a Go
+ * string literal: a raw `backquoted` string, or an interpreted "..." string where the text holds a
+ * backquote (https://doc.traefik.io/traefik/routing/routers/#rule). Regular expressions are Go RE2;
+ * gwc only writes the subset RE2 and JavaScript read the same way (escaped literals, `[^/]+`,
+ * anchors), so tests can evaluate the rules in JavaScript.
+ */
+import type { PathSegment } from '../../model/types.js';
+
+export class RuleTextError extends Error {}
+
+/** Control characters, lone surrogates and the Unicode line separators are refused everywhere. */
+export const UNSAFE_TEXT = /[\0-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A Go string literal holding exactly `text`. */
+export function goString(text: string): string {
+  if (text === '') throw new RuleTextError('empty matcher argument (Traefik rejects it)');
+  if (UNSAFE_TEXT.test(text)) throw new RuleTextError(`"${JSON.stringify(text)}" holds a control character`);
+  if (!text.includes('`')) return `\`${text}\``;
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/** Escapes every RE2 metacharacter; `\` before punctuation is a literal in both RE2 and JS. */
+export function reEscape(text: string): string {
+  return text.replace(/[\\.+*?()|[\]{}^$]/g, (c) => `\\${c}`);
+}
+
+const PARAM = '[^/]+';
+
+/** The anchored regex for a public path: a parameter is exactly one non-empty segment (DESIGN.md section 3). */
+export function pathRegex(segments: PathSegment[], capture = false): string {
+  const p = capture ? `(${PARAM})` : PARAM;
+  const seg = (s: PathSegment): string => {
+    if (s.kind === 'literal') return reEscape(s.value);
+    if (s.kind === 'param') return p;
+    return s.parts.map((x) => ('literal' in x ? reEscape(x.literal) : p)).join('');
+  };
+  return `^${segments.map((s) => `/${seg(s)}`).join('')}$`;
+}
+
+export const m = {
+  host: (h: string) => `Host(${goString(h)})`,
+  pathRegexp: (re: string) => `PathRegexp(${goString(re)})`,
+  method: (x: string) => `Method(${goString(x)})`,
+  header: (k: string, v: string) => `Header(${goString(k)}, ${goString(v)})`,
+  headerRegexp: (k: string, re: string) => `HeaderRegexp(${goString(k)}, ${goString(re)})`,
+  queryRegexp: (k: string, re: string) => `QueryRegexp(${goString(k)}, ${goString(re)})`,
+};
+
+/** `or()` always parenthesises, so a conjunction never needs to. */
+export function and(parts: string[]): string {
+  return parts.join(' && ');
+}
+
+export function or(parts: string[]): string {
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' || ')})`;
+}
+
+/** A case-insensitive prefix without inline flags (JS and RE2 disagree on `(?i)` support). */
+export function caseInsensitivePrefix(word: string): string {
+  return `^${[...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : reEscape(c))).join('')}`;
+}
