@@ -1,16 +1,35 @@
-/** Placeholder until the aws compiler lands: every feature unsupported, compile refuses. */
-import { FEATURE_IDS } from '../../model/features.js';
-import { diag } from '../../diagnostics/diagnostic.js';
-import type { CapabilityTable, Target } from '../target.js';
+/**
+ * The aws target: one CloudFormation template (JSON, or YAML with --option format=yaml) holding an
+ * API Gateway REST API whose Body is the spec as API Gateway imports it. See template.ts for the
+ * resources and capabilities.ts for what maps to what.
+ */
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import type { Gateway } from '../../model/types.js';
+import type { CapabilityPlan } from '../capability-check.js';
+import type { CompileOptions, CompileResult, Target } from '../target.js';
+import { AWS_CAPABILITIES } from './capabilities.js';
+import { Ctx } from './context.js';
+import { checkLimits, serialise } from './emit.js';
+import { AWS_OPTIONS, parseOptions } from './options.js';
+import { buildTemplate } from './template.js';
 
-const capabilities = Object.fromEntries(
-  FEATURE_IDS.map((id) => [id, { support: 'unsupported', why: 'the aws target is not built yet' }]),
-) as CapabilityTable;
+export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): CompileResult {
+  const parsed = parseOptions(compileOptions.options, gateway.basePath);
+  const ctx = new Ctx(gateway, plan, parsed.options);
+  ctx.diagnostics.push(...parsed.diagnostics);
+  const template = buildTemplate(ctx);
+  const contents = serialise(template, parsed.options.format);
+  checkLimits(ctx, template, contents);
+  // Fail closed: a template is written only when nothing was refused.
+  if (hasErrors(ctx.diagnostics)) return { files: [], diagnostics: ctx.diagnostics };
+  return { files: [{ path: `template.${parsed.options.format}`, contents }], diagnostics: ctx.diagnostics };
+}
 
 export const awsTarget: Target = {
   name: 'aws',
-  title: 'Aws',
-  output: 'not built yet',
-  capabilities,
-  compile: () => ({ files: [], diagnostics: [diag('target-error', { target: 'aws', detail: 'not built yet' })] }),
+  title: 'AWS API Gateway (REST API, CloudFormation)',
+  output: 'template.json (or template.yaml): a CloudFormation template with an API Gateway REST API',
+  capabilities: AWS_CAPABILITIES,
+  options: AWS_OPTIONS,
+  compile: compileAws,
 };

@@ -1,0 +1,193 @@
+/**
+ * `x-amazon-apigateway-integration` per route: http_proxy for URL backends, aws_proxy for Lambda,
+ * mock for mock backends.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration.html
+ */
+import type { Backend, Route } from '../../model/types.js';
+import { type Cfn, type Ctx } from './context.js';
+import { isHeaderName, staticValue, vtlLiteral } from './escape.js';
+
+/** https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html (function ARN, optionally qualified). */
+const LAMBDA_ARN = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]{1,64})(:[A-Za-z0-9_$-]{1,128})?$/;
+
+export interface Integration {
+  integration: Cfn;
+  /** OpenAPI responses of the operation (the method responses API Gateway creates). */
+  responses: Record<string, Cfn>;
+}
+
+export function lambdaArnParts(arn: string): { partition: string; region: string } | undefined {
+  const m = LAMBDA_ARN.exec(arn);
+  return m ? { partition: m[1] as string, region: m[2] as string } : undefined;
+}
+
+/**
+ * The Lambda integration URI, written out from the function ARN's own partition and region so the
+ * Body holds no intrinsic function and the Deployment's content hash covers the ARN
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html).
+ */
+export function lambdaUri(arn: string): string | undefined {
+  const p = lambdaArnParts(arn);
+  return p && `arn:${p.partition}:apigateway:${p.region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
+}
+
+export function integrationFor(ctx: Ctx, route: Route, backend: Backend): Integration | undefined {
+  if (backend.kind === 'mock') return mockIntegration(ctx, route, backend);
+  const timeout = timeoutOf(ctx, route, backend);
+  if (backend.kind === 'lambda') {
+    const arn = backend.lambda?.arn ?? '';
+    const uri = lambdaUri(arn);
+    if (!uri) {
+      ctx.error(`backend ${backend.name}: "${arn}" is not a Lambda function ARN`, backend.lambda?.loc ?? backend.loc);
+      return undefined;
+    }
+    if (route.upstreamPath) {
+      ctx.error(`route ${route.id}: upstreamPath has no meaning for a Lambda proxy integration (the function receives the request path)`, route.upstreamPath.loc);
+    }
+    if (route.policy.requestHeaders && ctx.plan.enforced(route.id, 'requestHeaders')) {
+      ctx.error(`route ${route.id}: request headers cannot be set on a Lambda proxy integration (aws_proxy takes no request parameters)`, route.policy.requestHeaders.loc);
+    }
+    return {
+      integration: { type: 'aws_proxy', httpMethod: 'POST', uri, passthroughBehavior: 'when_no_match', ...timeout },
+      responses: { '200': { description: 'the Lambda function response' } },
+    };
+  }
+  return httpIntegration(ctx, route, backend, timeout);
+}
+
+function timeoutOf(ctx: Ctx, route: Route, backend: Backend): Cfn {
+  const ms = route.timeoutMs ?? backend.timeoutMs;
+  if (ms === undefined) return {};
+  const max = ctx.options.maxTimeoutMs;
+  if (ms > max) {
+    ctx.error(
+      `route ${route.id}: timeout ${ms} ms exceeds API Gateway's integration timeout of ${max} ms (29 s by default; for Regional and private APIs you can request a higher quota and then pass --option maxTimeout=<ms>)`,
+      backend.loc,
+    );
+    return { timeoutInMillis: max };
+  }
+  if (ms < 50) {
+    ctx.error(`route ${route.id}: timeout ${ms} ms is below API Gateway's minimum of 50 ms`, backend.loc);
+    return { timeoutInMillis: 50 };
+  }
+  return { timeoutInMillis: ms };
+}
+
+function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn): Integration | undefined {
+  const target = backend.targets[0];
+  if (!target) {
+    ctx.error(`backend ${backend.name} has no URL`, backend.loc);
+    return undefined;
+  }
+  const { url } = target;
+  const defaultPort = url.scheme === 'https' ? 443 : 80;
+  const origin = `${url.scheme}://${url.host}${url.port === defaultPort ? '' : `:${url.port}`}`;
+  const path = url.path + (route.upstreamPath?.template ?? route.path);
+  const uri = origin + path;
+  // RFC 3986 characters only: API Gateway requires a fully formed, encoded URL, and anything else
+  // could not be checked here.
+  if (!/^[A-Za-z0-9._~:/?#@!$&'()*+,;=%{}[\]-]+$/.test(uri)) {
+    ctx.error(`backend ${backend.name}: "${uri}" is not an encoded URL API Gateway accepts`, backend.loc);
+    return undefined;
+  }
+  const requestParameters: Record<string, string> = {};
+  for (const p of route.params) requestParameters[`integration.request.path.${p}`] = `method.request.path.${p}`;
+  const integration: Cfn = {
+    type: 'http_proxy',
+    httpMethod: route.method,
+    uri,
+    connectionType: 'INTERNET',
+    passthroughBehavior: 'when_no_match',
+    ...timeout,
+  };
+  tls(ctx, route, backend, integration);
+  requestHeaders(ctx, route, requestParameters);
+  if (backend.hostHeader === 'client') {
+    ctx.warn(`backend ${backend.name}: API Gateway sends the backend's own Host header; hostHeader: client is not honoured`, backend.loc);
+  }
+  if (Object.keys(requestParameters).length > 0) integration.requestParameters = requestParameters;
+  return { integration, responses: { '200': { description: 'passed through from the backend' } } };
+}
+
+/** https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-extensions-integration-tls-config.html */
+function tls(ctx: Ctx, route: Route, backend: Backend, integration: Cfn): void {
+  const t = backend.tls;
+  const target = backend.targets[0];
+  if (!t || !target || target.url.scheme !== 'https' || !ctx.plan.enforced(route.id, 'backend.tls')) return;
+  if (t.caFile) ctx.error(`backend ${backend.name}: API Gateway cannot verify against a custom CA file (only public CAs, or no CA check with verify: false)`, t.loc);
+  if (t.serverName && t.serverName.toLowerCase() !== target.url.host.toLowerCase()) {
+    ctx.error(`backend ${backend.name}: REST API HTTP integrations verify the URL's host; serverName "${t.serverName}" cannot be set (serverNameToVerify is for HTTP API private integrations only)`, t.loc);
+  }
+  if (!t.verify) integration.tlsConfig = { insecureSkipVerification: true };
+}
+
+/** Static header values through integration request parameters, quoted as API Gateway literals. */
+function requestHeaders(ctx: Ctx, route: Route, params: Record<string, string>): void {
+  const ops = route.policy.requestHeaders;
+  if (ops && ctx.plan.enforced(route.id, 'requestHeaders')) {
+    if (ops.remove.length > 0) {
+      ctx.error(`route ${route.id}: API Gateway proxy integrations cannot remove request headers (${ops.remove.join(', ')}); an override would still send the header`, ops.loc);
+    }
+    for (const name of Object.keys(ops.set).sort()) {
+      const v = staticValue(ops.set[name] ?? '');
+      if (!isHeaderName(name) || v === undefined) {
+        ctx.error(`route ${route.id}: request header ${JSON.stringify(name)} cannot be set by API Gateway (a token name and a value without ' are required)`, ops.loc);
+        continue;
+      }
+      params[`integration.request.header.${name}`] = v;
+    }
+  }
+  // Hide credentials: an http_proxy integration forwards every header, so overwrite the
+  // credential headers with an empty static value.
+  for (const alt of route.security) {
+    for (const item of alt) {
+      const s = ctx.scheme(item.scheme);
+      if (!s?.hideCredentials) continue;
+      const header = s.kind === 'apiKey' ? 'x-api-key' : s.kind === 'jwt' ? s.jwt?.header ?? 'Authorization' : undefined;
+      if (header && isHeaderName(header)) params[`integration.request.header.${header}`] = "''";
+    }
+  }
+}
+
+function mockIntegration(ctx: Ctx, route: Route, backend: Backend): Integration | undefined {
+  const mock = backend.mock;
+  if (!mock) return undefined;
+  const body = vtlLiteral(mock.body);
+  if (body === undefined) {
+    ctx.error(`backend ${backend.name}: a mock body with $, # or \\ would be read as a VTL template by API Gateway; it cannot be served literally`, mock.loc);
+    return undefined;
+  }
+  const status = String(mock.status);
+  const responseParameters: Record<string, string> = {};
+  const headers: Record<string, Cfn> = {};
+  const all: Record<string, string> = { 'Content-Type': mock.contentType, ...mock.headers };
+  const cors = corsOriginFor(ctx, route);
+  if (cors) all['Access-Control-Allow-Origin'] = cors;
+  for (const name of Object.keys(all).sort()) {
+    const v = staticValue(all[name] ?? '');
+    if (!isHeaderName(name) || v === undefined) {
+      ctx.error(`backend ${backend.name}: mock header ${JSON.stringify(name)} cannot be expressed as an API Gateway static value`, mock.loc);
+      continue;
+    }
+    responseParameters[`method.response.header.${name}`] = v;
+    headers[name] = { schema: { type: 'string' } };
+  }
+  return {
+    integration: {
+      type: 'mock',
+      requestTemplates: { 'application/json': '{"statusCode": 200}' },
+      passthroughBehavior: 'when_no_match',
+      responses: {
+        default: { statusCode: status, responseParameters, responseTemplates: { [mock.contentType]: body } },
+      },
+    },
+    responses: { [status]: { description: 'mock response', headers } },
+  };
+}
+
+/** The one origin a mock response can name statically (several origins are handled by the preflight only). */
+function corsOriginFor(ctx: Ctx, route: Route): string | undefined {
+  const cors = route.policy.cors;
+  if (!cors || !ctx.plan.enforced(route.id, 'cors') || cors.origins.length !== 1) return undefined;
+  return cors.origins[0];
+}

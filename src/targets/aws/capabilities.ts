@@ -1,0 +1,99 @@
+/**
+ * What an API Gateway REST API (v1) can express, feature by feature. The core reads this table
+ * before the compiler runs (src/targets/capability-check.ts); a feature that is `native` here but
+ * only for some configurations is refused at compile time with a `target-error` naming the route.
+ *
+ * Sources:
+ * - OpenAPI extensions: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html
+ * - Quotas: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+ */
+import type { CapabilityTable } from '../target.js';
+
+export const AWS_CAPABILITIES: CapabilityTable = {
+  'auth.apiKey': {
+    support: 'native',
+    note: 'API keys in the x-api-key header (x-amazon-apigateway-api-key-source HEADER) with a usage plan; another header name or a query/cookie key is refused at compile time',
+  },
+  'auth.basic': {
+    support: 'unsupported',
+    why: 'REST APIs have no basic authentication; only a Lambda authorizer written by you could check it, and the spec has no field to name one yet',
+  },
+  'auth.jwt': {
+    support: 'native',
+    note: 'Cognito user pool authorizer when the issuer is a Cognito user pool URL; any other issuer is refused at compile time (REST APIs have no generic JWT authorizer)',
+  },
+  'auth.forward': {
+    support: 'unsupported',
+    why: 'REST APIs cannot forward a request to an auth service; a Lambda authorizer is the only hook',
+  },
+  'auth.and': {
+    support: 'native',
+    note: 'an API key together with one authorizer (apiKeyRequired + authorizer); two authorizers together are refused at compile time',
+  },
+  'auth.or': {
+    support: 'unsupported',
+    why: 'a REST API method has exactly one authorizer (plus an optional API key); alternative security requirements cannot be expressed',
+  },
+  rateLimit: {
+    support: 'emulated',
+    how: 'Stage MethodSettings ThrottlingRateLimit/BurstLimit per resource path and method: one bucket shared by all clients of the route (stricter than per-IP); `by: consumer` also sets the usage plan per-method throttle, which API Gateway applies per API key',
+  },
+  cors: {
+    support: 'emulated',
+    how: 'an OPTIONS mock method per path answers preflights and DEFAULT_4XX/DEFAULT_5XX gateway responses carry the CORS headers; proxy integrations pass the backend response through, so the backend must add Access-Control-Allow-Origin to its own successful responses',
+  },
+  ipRule: {
+    support: 'native',
+    note: 'a resource policy on the RestApi denying execute-api:Invoke on the route unless aws:SourceIp matches',
+  },
+  bodyLimit: {
+    support: 'unsupported',
+    why: 'REST APIs have a fixed 10 MB payload limit; a smaller limit cannot be enforced by the gateway',
+  },
+  cache: {
+    support: 'native',
+    note: 'stage cache cluster with CachingEnabled/CacheTtlInSeconds per method (TTL at most 3600 s); the cache key is the path parameters plus the declared key headers',
+  },
+  requestHeaders: {
+    support: 'emulated',
+    how: 'static values set through integration requestParameters on HTTP proxy integrations; removing a header cannot be expressed and is refused at compile time',
+  },
+  responseHeaders: {
+    support: 'unsupported',
+    why: 'proxy integrations pass the backend response through unchanged; REST APIs allow no integration response mapping on http_proxy/aws_proxy',
+  },
+  upstreamPath: {
+    support: 'native',
+    note: 'the http_proxy integration URI with {param} placeholders mapped from method.request.path',
+  },
+  hostRouting: {
+    support: 'native',
+    note: 'the hosts of servers become custom domains mapped to the stage, with the execute-api endpoint disabled; a REST API routes on path and method only, so routes with hosts different from the rest are refused at compile time',
+  },
+  'backend.weighted': {
+    support: 'unsupported',
+    why: 'an http_proxy integration has exactly one URI; weights need a load balancer in front (VPC link) or canary stages, which are not per route',
+  },
+  'backend.healthCheck': {
+    support: 'unsupported',
+    why: 'API Gateway does not health-check integration endpoints',
+  },
+  'backend.lambda': { support: 'native', note: 'aws_proxy integration and an AWS::Lambda::Permission per function' },
+  'backend.mock': { support: 'native', note: 'mock integration with a static integration response' },
+  'backend.retries': {
+    support: 'unsupported',
+    why: 'API Gateway never retries an integration request',
+  },
+  'backend.tls': {
+    support: 'native',
+    note: 'HTTPS backends are verified against public CAs; verify: false sets tlsConfig.insecureSkipVerification; a custom CA file or an SNI name other than the URL host is refused at compile time',
+  },
+  timeouts: {
+    support: 'native',
+    note: 'timeoutInMillis (50 ms to 29 s by default); there is no separate connect timeout',
+  },
+  accessLog: {
+    support: 'native',
+    note: 'Stage AccessLogSetting in JSON to a CloudWatch log group given as a template parameter',
+  },
+};

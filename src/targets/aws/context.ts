@@ -1,0 +1,53 @@
+/** The state one compile threads through the aws modules: inputs, the template being built, diagnostics. */
+import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
+import type { Backend, Gateway, Route, SecurityScheme } from '../../model/types.js';
+import type { CapabilityPlan } from '../capability-check.js';
+import { Namer } from './names.js';
+import type { AwsOptions } from './options.js';
+
+/** A CloudFormation fragment: plain JSON, possibly holding intrinsic functions. */
+export type Cfn = { [key: string]: unknown };
+
+/** Fixed logical ids; user-derived ids never take them. */
+export const IDS = {
+  api: 'RestApi',
+  stage: 'Stage',
+  usagePlan: 'UsagePlan',
+  domain: 'CustomDomain',
+  mapping: 'BasePathMapping',
+  certificate: 'CertificateArn',
+  accessLog: 'AccessLogDestinationArn',
+} as const;
+
+export class Ctx {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly parameters: Record<string, Cfn> = {};
+  readonly resources: Record<string, Cfn> = {};
+  readonly outputs: Record<string, Cfn> = {};
+  readonly namer = new Namer(Object.values(IDS));
+
+  constructor(
+    readonly gateway: Gateway,
+    readonly plan: CapabilityPlan,
+    readonly options: AwsOptions,
+  ) {}
+
+  error(detail: string, loc?: Loc): void {
+    this.diagnostics.push(diag('target-error', { target: 'aws', detail }, loc, { target: 'aws' }));
+  }
+
+  warn(detail: string, loc?: Loc): void {
+    this.diagnostics.push(diag('target-warning', { target: 'aws', detail }, loc, { target: 'aws' }));
+  }
+
+  backend(route: Route): Backend | undefined {
+    return this.gateway.backends.find((b) => b.name === route.backend);
+  }
+
+  scheme(name: string): SecurityScheme | undefined {
+    return this.gateway.securitySchemes.find((s) => s.name === name);
+  }
+}
+
+export const ref = (id: string) => ({ Ref: id });
+export const sub = (text: string) => ({ 'Fn::Sub': text });

@@ -1,0 +1,57 @@
+/**
+ * Serialising the template, and the size and count limits CloudFormation checks on it
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+ */
+import { stringify } from 'yaml';
+import type { Cfn, Ctx } from './context.js';
+
+/** Largest template CloudFormation takes inline (`--template-body`); larger needs S3. */
+export const INLINE_TEMPLATE_BYTES = 51_200;
+/** Largest template CloudFormation takes at all (from S3). */
+export const MAX_TEMPLATE_BYTES = 1_048_576;
+export const MAX_RESOURCES = 500;
+/** API Gateway's default quota of resources (path nodes) per REST API; adjustable. */
+export const MAX_API_RESOURCES = 300;
+
+export function serialise(template: Cfn, format: 'json' | 'yaml'): string {
+  if (format === 'json') return `${JSON.stringify(template, null, 2)}\n`;
+  // Long form intrinsics (Fn::Sub:) keep the YAML plain data; no tags, no anchors, no folding.
+  return stringify(template, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+export function checkLimits(ctx: Ctx, template: Cfn, text: string): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const resources = Object.keys((template.Resources as Cfn | undefined) ?? {}).length;
+  if (bytes > MAX_TEMPLATE_BYTES) {
+    ctx.error(
+      `the template is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BYTES}-byte limit: split the API into several specs (one stack each) or drop routes`,
+      ctx.gateway.loc,
+    );
+  } else if (bytes > INLINE_TEMPLATE_BYTES) {
+    ctx.warn(
+      `the template is ${bytes} bytes, over the ${INLINE_TEMPLATE_BYTES} bytes CloudFormation takes inline: deploy it through S3 (aws cloudformation deploy --s3-bucket BUCKET)`,
+      ctx.gateway.loc,
+    );
+  }
+  if (resources > MAX_RESOURCES) {
+    ctx.error(`the template declares ${resources} resources, over CloudFormation's ${MAX_RESOURCES} per stack: split the API or its consumers across stacks`, ctx.gateway.loc);
+  }
+  const paths = Object.keys(((template.Resources as Cfn)?.RestApi as Cfn | undefined)?.Properties ? bodyPaths(template) : {});
+  const nodes = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i += 1) nodes.add(parts.slice(0, i).join('/'));
+  }
+  if (nodes.size + 1 > MAX_API_RESOURCES) {
+    ctx.warn(
+      `the API has ${nodes.size + 1} API Gateway resources (path nodes), over the default quota of ${MAX_API_RESOURCES} per REST API: request a quota increase before deploying`,
+      ctx.gateway.loc,
+    );
+  }
+}
+
+function bodyPaths(template: Cfn): Record<string, unknown> {
+  const api = (template.Resources as Cfn).RestApi as Cfn;
+  const body = (api.Properties as Cfn).Body as Cfn;
+  return (body.paths as Record<string, unknown>) ?? {};
+}
