@@ -10,6 +10,7 @@ export interface KongRoute {
   name: string;
   methods?: string[];
   hosts?: string[];
+  headers?: Record<string, string[]>;
   paths?: string[];
   regex_priority?: number;
   plugins?: Array<{ name: string; config: Record<string, unknown> }>;
@@ -39,19 +40,21 @@ export type KongMatch =
   | { none: true }
   | { ambiguous: [KongRoute, KongRoute] };
 
-export function kongMatch(routes: KongRoute[], method: string, path: string, host?: string): KongMatch {
+export function kongMatch(routes: KongRoute[], method: string, path: string, host?: string, headers: Record<string, string> = {}): KongMatch {
   type Cand = { route: KongRoute; weight: number; prio: number; len: number; captures: Record<string, string> };
   const cands: Cand[] = [];
   for (const r of routes) {
     if (r.methods && r.methods.length && !r.methods.includes(method)) continue;
     if (r.hosts && r.hosts.length && (host === undefined || !r.hosts.includes(host))) continue;
+    const hdrs = Object.entries(r.headers ?? {});
+    if (hdrs.some(([k, vs]) => !vs.includes(headers[k.toLowerCase()] ?? '\u0000'))) continue;
     let best: { regex: boolean; len: number; captures: Record<string, string> } | undefined;
     for (const p of r.paths ?? ['/']) {
       const m = pathMatch(p, path);
       if (m.ok && (!best || p.length > best.len)) best = { regex: m.regex, len: p.length, captures: m.captures ?? {} };
     }
     if (!best) continue;
-    const weight = [r.methods?.length, r.hosts?.length, r.paths?.length].filter((x) => x).length;
+    const weight = [r.methods?.length, r.hosts?.length, r.paths?.length, hdrs.length].filter((x) => x).length;
     cands.push({ route: r, weight, prio: best.regex ? (r.regex_priority ?? 0) : Number.MIN_SAFE_INTEGER, len: best.regex ? 0 : best.len, captures: best.captures });
   }
   if (cands.length === 0) return { none: true };
