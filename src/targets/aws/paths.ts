@@ -13,7 +13,7 @@ import type { PathSegment, Route } from '../../model/types.js';
  * mapping.
  */
 export function segmentsOf(route: Route): PathSegment[] {
-  return parsePath(route.path).segments;
+  return route.path === '/' ? [] : parsePath(route.path).segments;
 }
 
 /** API Gateway's CreateResource rule: a path part is [a-zA-Z0-9._-] or a whole `{param}`. */
@@ -26,6 +26,9 @@ export function pathProblem(route: Route): string | undefined {
       return `path ${route.path} mixes text and parameters in one segment, which API Gateway resources cannot express (a path part is either literal or a whole {param})`;
     }
     const text = seg.kind === 'literal' ? seg.value : seg.name;
+    if (text === '') {
+      return `path ${route.path} has an empty segment (a trailing or double slash), which API Gateway folds into the path without it`;
+    }
     if (!PATH_PART.test(text)) {
       return `path ${route.path}: "${text}" has characters API Gateway does not allow in a path part (only letters, digits, . _ -)`;
     }
@@ -41,7 +44,9 @@ export function resourcePath(route: Route): string {
 
 /** Stage MethodSetting ResourcePath: every `/` encoded as `~1` (`/users/{id}` -> `/~1users~1{id}`). */
 export function methodSettingsPath(route: Route): string {
-  return `/${resourcePath(route).replace(/\//g, '~1')}`;
+  const path = resourcePath(route);
+  // The root resource is written as a plain slash.
+  return path === '/' ? '/' : `/${path.replace(/\//g, '~1')}`;
 }
 
 /**
