@@ -61,7 +61,7 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
           : p.kind === 'alias-limit'
             ? diag('alias-limit', { limit: limits.maxAliasCount }, { file: target, pointer: '' })
             : diag('parse-error', { detail: p.message }, { file: target, pointer: '' });
-      if (!p.pointer) d.position = offsetPosition(text, p.offset);
+      d.position = offsetPosition(text, p.offset); // the duplicate itself, not the first key of that name
       diagnostics.push(d);
     }
     if (source) files.set(target, source);
@@ -70,6 +70,7 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
 
   const root = await readOne(rootFile);
   if (!root) return { diagnostics };
+  const refs: Array<{ holder: Loc; loc: Loc; ref: string }> = [];
 
   // Breadth-first over the files the refs reach, checking each ref as we go.
   const queue: SourceFile[] = [root];
@@ -77,6 +78,7 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
     const source = queue.shift()!;
     for (const { ref, pointer } of collectRefs(source.data)) {
       const loc = { file: source.path, pointer: joinPointer(pointer, '$ref') };
+      refs.push({ holder: { file: source.path, pointer }, loc, ref });
       const target = classifyRef(ref, source.path);
       if (target.kind === 'remote' && !options.allowRemoteRefs) {
         diagnostics.push(diag('ref-remote', { ref }, loc));
@@ -97,8 +99,25 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
       }
     }
   }
+  const spec = new LoadedSpec(rootFile, rootDir, files);
+  if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...findCycles(spec, refs));
+  spec.locate(diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  return { spec: new LoadedSpec(rootFile, rootDir, files), diagnostics };
+  return { spec, diagnostics };
+}
+
+/** A $ref chain that comes back to where it started never reaches a value. */
+function findCycles(spec: LoadedSpec, refs: Array<{ holder: Loc; loc: Loc; ref: string }>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const { holder, loc, ref } of refs) {
+    const source = spec.files.get(holder.file);
+    const node = source && getAt(source.data, splitPointer(holder.pointer));
+    if (node?.found && spec.deref({ value: node.value, loc: holder }) === undefined) {
+      out.push(diag('ref-cycle', { ref }, loc));
+      break; // one report per cycle is enough; every member would repeat it
+    }
+  }
+  return out;
 }
 
 function offsetPosition(text: string, offset: number) {

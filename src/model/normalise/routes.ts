@@ -72,6 +72,8 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
   const v = op.value as { operationId?: unknown; tags?: unknown; summary?: unknown; security?: unknown };
   const id = typeof v.operationId === 'string' && v.operationId !== '' ? v.operationId : derivedId(method, p.path);
 
+  const securityNode = v.security !== undefined ? w.child(op, 'security') : ctx.rootSecurity;
+  const security = securityNode ? normaliseSecurity(w, securityNode, ctx.schemes, out) : [];
   const backendNode = nearest('backend');
   const backend = typeof backendNode?.value === 'string' ? backendNode.value : ctx.defaultBackend;
   if (!backend) {
@@ -97,8 +99,6 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
   }
   for (const level of levels) applyPolicySettings(w, level, policy, out);
 
-  const securityNode = v.security !== undefined ? w.child(op, 'security') : ctx.rootSecurity;
-  const security = securityNode ? normaliseSecurity(w, securityNode, ctx.schemes, out) : [];
   const route: Route = {
     id,
     loc: op.loc,
