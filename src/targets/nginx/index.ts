@@ -1,16 +1,16 @@
-/** Placeholder until the nginx compiler lands: every feature unsupported, compile refuses. */
-import { FEATURE_IDS } from '../../model/features.js';
-import { diag } from '../../diagnostics/diagnostic.js';
-import type { CapabilityTable, Target } from '../target.js';
-
-const capabilities = Object.fromEntries(
-  FEATURE_IDS.map((id) => [id, { support: 'unsupported', why: 'the nginx target is not built yet' }]),
-) as CapabilityTable;
+/**
+ * The nginx target: open-source nginx (1.22+) with the njs module. See README.md in this folder.
+ */
+import type { Target } from '../target.js';
+import { NGINX_CAPABILITIES } from './capabilities.js';
+import { compileNginx } from './compile.js';
+import { NGINX_OPTIONS } from './options.js';
 
 export const nginxTarget: Target = {
   name: 'nginx',
-  title: 'Nginx',
-  output: 'not built yet',
-  capabilities,
-  compile: () => ({ files: [], diagnostics: [diag('target-error', { target: 'nginx', detail: 'not built yet' })] }),
+  title: 'NGINX (open source, with njs)',
+  output: 'conf.d/<name>.conf (http-context include), gwc/<name>.js (njs), gwc/<name>.main.conf (env directives); nginx.conf with mode=full',
+  capabilities: NGINX_CAPABILITIES,
+  options: NGINX_OPTIONS,
+  compile: compileNginx,
 };

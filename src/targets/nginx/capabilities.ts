@@ -1,0 +1,31 @@
+/**
+ * What open-source nginx (1.22 + njs) does with each gateway feature. The core reads this table
+ * before compiling (src/targets/capability-check.ts).
+ */
+import type { CapabilityTable } from '../target.js';
+
+export const NGINX_CAPABILITIES: CapabilityTable = {
+  'auth.apiKey': { support: 'emulated', how: 'njs behind auth_request: exact, case-sensitive comparison with the consumer keys (read from env or files)' },
+  'auth.basic': { support: 'emulated', how: 'njs behind auth_request: passwords are secret references, which htpasswd cannot hold' },
+  'auth.jwt': { support: 'emulated', how: 'njs WebCrypto/HMAC behind auth_request with publicKeys; alg pinned; exp, nbf, iss, aud and scopes checked' },
+  'auth.forward': { support: 'native', note: 'njs subrequest to an internal proxy location, behind auth_request' },
+  'auth.and': { support: 'emulated', how: 'one njs decision over all schemes of the alternative' },
+  'auth.or': { support: 'emulated', how: 'one njs decision trying each alternative in order' },
+  rateLimit: { support: 'native', note: 'limit_req (leaky bucket, burst = requests-1, nodelay), 429' },
+  cors: { support: 'emulated', how: 'origin map, preflight location answering 204, headers added always (errors too)' },
+  ipRule: { support: 'native', note: 'allow/deny' },
+  bodyLimit: { support: 'native', note: 'client_max_body_size, 413' },
+  cache: { support: 'native', note: 'proxy_cache with an explicit key' },
+  requestHeaders: { support: 'native', note: 'proxy_set_header' },
+  responseHeaders: { support: 'native', note: 'add_header always / proxy_hide_header' },
+  upstreamPath: { support: 'native', note: 'rewrite ... break with the path captures' },
+  hostRouting: { support: 'native', note: 'server_name' },
+  'backend.weighted': { support: 'native', note: 'upstream server weight' },
+  'backend.healthCheck': { support: 'emulated', how: 'passive checks (max_fails/fail_timeout); active checks are NGINX Plus only' },
+  'backend.lambda': { support: 'unsupported', why: 'nginx cannot invoke AWS Lambda', fallback: true },
+  'backend.mock': { support: 'native', note: 'return, or njs after the access checks when the route has any' },
+  'backend.retries': { support: 'native', note: 'proxy_next_upstream / proxy_next_upstream_tries' },
+  'backend.tls': { support: 'native', note: 'proxy_ssl_verify, proxy_ssl_name, proxy_ssl_trusted_certificate' },
+  timeouts: { support: 'native', note: 'proxy_connect_timeout, proxy_read_timeout, proxy_send_timeout' },
+  accessLog: { support: 'native', note: 'log_format escape=json' },
+};

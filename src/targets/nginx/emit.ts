@@ -1,0 +1,50 @@
+/**
+ * Renders the views with Handlebars. Escaping is by construction: the instance has no HTML
+ * escaping (nginx is not HTML) and every value goes through a helper that quotes or refuses it.
+ */
+import Handlebars from 'handlebars';
+import { commentText, quote, quoteValue, type ValuePart } from './escape.js';
+import { CORS_VARS_PARTIAL, FULL_TEMPLATE, GROUP_PARTIAL, HTTP_TEMPLATE, MAIN_TEMPLATE, PATH_PARTIAL, ROUTE_PARTIAL, SERVER_TEMPLATE } from './templates.js';
+
+/** Names and numbers gwc generated itself: anything else reaching `n` is a compiler bug. */
+const NAME = /^[A-Za-z0-9_.:/\[\]*-]+$/;
+
+function instance(dollar: string): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper('q', (value: unknown) => quote(String(value)));
+  hb.registerHelper('v', (value: unknown) => quoteValue(Array.isArray(value) ? (value as ValuePart[]) : String(value ?? ''), dollar));
+  hb.registerHelper('n', (value: unknown) => {
+    const s = String(value);
+    if (!NAME.test(s)) throw new Error(`internal: "${commentText(s)}" is not a generated nginx name`);
+    return s;
+  });
+  hb.registerHelper('c', (value: unknown) => commentText(String(value ?? '')));
+  hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
+  hb.registerPartial('server', SERVER_TEMPLATE);
+  hb.registerPartial('groupBody', GROUP_PARTIAL);
+  hb.registerPartial('path', PATH_PARTIAL);
+  hb.registerPartial('route', ROUTE_PARTIAL);
+  hb.registerPartial('corsVars', CORS_VARS_PARTIAL);
+  return hb;
+}
+
+const OPTS = { noEscape: true, strict: false, preventIndent: true } as const;
+
+export function renderHttp(view: object, dollar: string): string {
+  return tidy(instance(dollar).compile(HTTP_TEMPLATE, OPTS)(view));
+}
+
+export function renderMain(view: object, dollar: string): string {
+  return tidy(instance(dollar).compile(MAIN_TEMPLATE, OPTS)(view));
+}
+
+export function renderFull(view: object, dollar: string): string {
+  return tidy(instance(dollar).compile(FULL_TEMPLATE, OPTS)(view));
+}
+
+/** Collapses runs of blank lines left by conditionals. */
+function tidy(text: string): string {
+  return `${text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}
+
+export const TEMPLATES = { HTTP_TEMPLATE, SERVER_TEMPLATE, GROUP_PARTIAL, PATH_PARTIAL, ROUTE_PARTIAL, CORS_VARS_PARTIAL, MAIN_TEMPLATE, FULL_TEMPLATE };

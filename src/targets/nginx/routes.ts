@@ -1,0 +1,137 @@
+/**
+ * Per-route view: the internal location a path location dispatches a method to. Access-phase
+ * controls (IP rules, limit_req, auth_request) live in that location, and nothing in it answers
+ * in the rewrite phase (`return`) before them: a mock behind a control is served by njs in the
+ * content phase, after the checks (https://nginx.org/en/docs/dev/development_guide.html#http_phases).
+ */
+import { parsePath } from '../../model/paths.js';
+import type { Route } from '../../model/types.js';
+import { upstreamFor, ms, type UpstreamView } from './backends.js';
+import type { Ctx } from './context.js';
+import { commentText, headerName, pathText, Refused, type ValuePart } from './escape.js';
+import { paramVar } from './layout.js';
+import { cacheView, corsView, headerOps, ipView, type CacheView, type CorsView, type HeaderView, type IpView, type PolicyRegistry } from './policies.js';
+import { hiddenHeaders, hiddenQuery } from './security.js';
+
+export interface RouteView {
+  index: number;
+  comment: string;
+  uri: string;
+  preflightUri: string;
+  authUri?: string;
+  cors?: CorsView;
+  ip?: IpView;
+  bodyLimit?: string;
+  limit?: { zone: string; burst: number };
+  accessLog: boolean;
+  cache?: CacheView;
+  hideArgs: boolean;
+  rewrite?: ValuePart[];
+  upstream?: UpstreamView;
+  timeout?: string;
+  tries?: number;
+  noRetry?: boolean;
+  requestHeaders: HeaderView[];
+  responseSet: HeaderView[];
+  responseHide: string[];
+  hiddenHeaders: string[];
+  mock?: { status: number; body: string; contentType: string; headers: HeaderView[]; viaNjs: boolean };
+  /** For the njs module. */
+  njs: Record<string, unknown>;
+}
+
+export const internalUri = (kind: 'r' | 'p' | 'a', index: number): string => `/_gwc_internal/${kind}/${index}`;
+
+export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: number, params: string[]): RouteView | undefined {
+  const on = (f: Parameters<typeof ctx.plan.enforced>[1]) => ctx.plan.enforced(route.id, f);
+  const p = route.policy;
+  const view: RouteView = {
+    index,
+    comment: commentText(`${route.method} ${route.publicPath} (${route.id})`),
+    uri: internalUri('r', index),
+    preflightUri: internalUri('p', index),
+    accessLog: !!p.accessLog && on('accessLog'),
+    hideArgs: false,
+    requestHeaders: [],
+    responseSet: [],
+    responseHide: [],
+    hiddenHeaders: [],
+    njs: { id: route.id, security: [] },
+  };
+  if (route.security.length > 0) {
+    // The capability check already failed the build for any scheme nginx cannot enforce.
+    view.authUri = internalUri('a', index);
+    view.njs.security = route.security.map((alt) => alt.map((i) => ({ scheme: i.scheme, scopes: [...i.scopes].sort() })));
+    ctx.needsNjs = true;
+    view.hiddenHeaders = hiddenHeaders(ctx, route);
+    const q = hiddenQuery(ctx, route);
+    if (q.length > 0) {
+      view.hideArgs = true;
+      view.njs.hideQuery = q;
+    }
+  }
+  if (p.cors && on('cors')) view.cors = corsView(reg, p.cors);
+  if (p.ipRule && on('ipRule')) view.ip = ipView(ctx, p.ipRule);
+  if (p.bodyLimit && on('bodyLimit')) view.bodyLimit = `${p.bodyLimit.bytes}`;
+  if (p.rateLimit && on('rateLimit')) view.limit = reg.limitZone(route, p.rateLimit);
+  if (p.requestHeaders && on('requestHeaders')) view.requestHeaders = headerOps(ctx, p.requestHeaders) ?? [];
+  if (p.responseHeaders && on('responseHeaders')) {
+    const ops = headerOps(ctx, p.responseHeaders) ?? [];
+    view.responseSet = ops.filter((h) => h.value !== undefined);
+    view.responseHide = ops.map((h) => h.name);
+  }
+  const backend = ctx.gateway.backends.find((b) => b.name === route.backend);
+  if (!backend) {
+    ctx.error(`route ${route.id}: no backend ${route.backend}`, route.loc);
+    return undefined;
+  }
+  if (backend.kind === 'mock' && backend.mock) {
+    const m = backend.mock;
+    const guarded = !!(view.authUri || view.ip || view.limit);
+    const headers = ctx.safe(m.loc, () => Object.keys(m.headers).sort().map((k) => ({ name: headerName(k), value: m.headers[k]! }))) ?? [];
+    const viaNjs = guarded || (m.status >= 300 && m.status < 400) || m.status < 200 || m.status > 599;
+    if (viaNjs) ctx.needsNjs = true;
+    view.mock = { status: m.status, body: m.body, contentType: m.contentType, headers, viaNjs };
+    view.njs.mock = { status: m.status, body: m.body, contentType: m.contentType, headers: Object.fromEntries(headers.map((h) => [h.name, h.value])) };
+    return view;
+  }
+  const upstream = upstreamFor(ctx, backend, route);
+  if (!upstream) return undefined;
+  view.upstream = upstream;
+  if (route.timeoutMs !== undefined) view.timeout = ms(route.timeoutMs);
+  else if (upstream.timeout !== undefined) view.timeout = upstream.timeout;
+  // proxy_next_upstream: nginx never retries a non-idempotent request once it was sent (the default).
+  if (upstream.retries === 0) view.noRetry = true;
+  else if (upstream.retries !== undefined) view.tries = upstream.retries + 1;
+  const rewrite = ctx.safe(route.upstreamPath?.loc ?? route.loc, () => upstreamPath(route, upstream.basePath, params));
+  if (!rewrite) return undefined;
+  view.rewrite = rewrite;
+  if (p.cache && on('cache')) view.cache = cacheView(ctx, reg, route, params.length);
+  return view;
+}
+
+/**
+ * The upstream path (DESIGN.md section 3 rule 5): the backend URL's path + the operation path, or
+ * + `upstreamPath` with parameters substituted from the location's named captures. nginx escapes
+ * the rewritten URI when it proxies it, so a decoded `?` or space in a parameter stays in its segment.
+ */
+function upstreamPath(route: Route, basePath: string, params: string[]): ValuePart[] {
+  const template = route.upstreamPath?.template ?? route.path;
+  const parsed = parsePath(template);
+  if (parsed.error) throw new Refused('upstreamPath', template, parsed.error);
+  const parts: ValuePart[] = [{ lit: pathText(basePath, 'backend path') }];
+  const re = /\{([^{}]*)\}/g;
+  let last = 0;
+  for (let m = re.exec(template); m; m = re.exec(template)) {
+    parts.push({ lit: pathText(template.slice(last, m.index), 'upstreamPath') });
+    const i = params.indexOf(m[1]!);
+    if (i < 0) throw new Refused('upstreamPath', template, `uses {${m[1]}}, which is not a parameter of ${route.path}`);
+    parts.push({ var: paramVar(i) });
+    last = re.lastIndex;
+  }
+  parts.push({ lit: pathText(template.slice(last), 'upstreamPath') });
+  const merged = parts.filter((x) => !('lit' in x) || x.lit !== '');
+  const first = merged[0];
+  if (!first || !('lit' in first) || !first.lit.startsWith('/')) throw new Refused('upstreamPath', template, 'must start with /');
+  return merged;
+}

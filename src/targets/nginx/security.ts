@@ -1,0 +1,160 @@
+/**
+ * Security requirements (OpenAPI: a list of alternatives, OR; each a set of schemes, AND) are
+ * decided by one njs handler behind `auth_request`
+ * (https://nginx.org/en/docs/http/ngx_http_auth_request_module.html): nginx has no native way to
+ * express OR-of-AND across API key, basic, JWT and forward auth, and credentials are secret
+ * references (`${env:NAME}`, `${file:PATH}`) that only code running inside nginx can read.
+ *
+ * - API keys and basic passwords: exact, case-sensitive, constant-time comparison in njs
+ *   (never `map`, whose string keys compare case-insensitively).
+ * - JWT: njs WebCrypto/HMAC with the algorithm pinned per scheme; `exp` (required), `nbf`,
+ *   `iss`, `aud`, scopes. Where a scheme also names forwardAuth, native verification wins.
+ * - Forward auth: an njs subrequest to an internal location that proxies to the service.
+ *
+ * The handler answers 204 (allowed), 401 or 403; auth_request passes those on.
+ */
+import type { Route, SecretRef, SecurityScheme } from '../../model/types.js';
+import type { Ctx } from './context.js';
+import { filePath, headerName, headerVar, hostName, Refused } from './escape.js';
+
+export interface ForwardView {
+  index: number;
+  uri: string;
+  url: { scheme: 'http' | 'https'; host: string; port: number; path: string };
+  requestHeaders: Array<{ name: string; variable: string }>;
+}
+
+export type NjsSecret = { env: string } | { file: string };
+
+export interface SecurityBuild {
+  /** njs configuration (serialised into the module). */
+  schemes: Record<string, unknown>;
+  consumers: unknown[];
+  forwards: ForwardView[];
+  /** Response headers of forward-auth services copied onto upstream requests. */
+  forwardHeaders: string[];
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SUPPORTED_ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'HS256', 'HS384', 'HS512'];
+
+export function secretRef(ctx: Ctx, ref: SecretRef, what: string): NjsSecret | undefined {
+  if (ref.kind === 'env') {
+    if (!ENV_NAME.test(ref.name)) throw new Refused(what, ref.raw, 'names an environment variable that is not a plain identifier');
+    ctx.envNames.add(ref.name);
+    return { env: ref.name };
+  }
+  if (ref.kind === 'file') return { file: filePath(ref.path, what) };
+  throw new Refused(what, ref.raw, 'is a vault reference, which nginx cannot resolve; use ${env:NAME} or ${file:PATH}');
+}
+
+/** Builds the njs view of every scheme a route uses and of the consumers' credentials. */
+export function buildSecurity(ctx: Ctx, routes: Route[]): SecurityBuild {
+  const used = new Set(routes.flatMap((r) => r.security.flatMap((alt) => alt.map((i) => i.scheme))));
+  const out: SecurityBuild = { schemes: {}, consumers: [], forwards: [], forwardHeaders: [] };
+  const schemes = ctx.gateway.securitySchemes.filter((s) => used.has(s.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const scheme of schemes) {
+    const view = ctx.safe(scheme.loc, () => schemeView(ctx, scheme, out));
+    if (view) out.schemes[scheme.name] = view;
+  }
+  for (const consumer of [...ctx.gateway.consumers].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const creds: unknown[] = [];
+    for (const c of consumer.credentials) {
+      if (!used.has(c.scheme)) continue;
+      const v = ctx.safe(c.loc, () =>
+        c.kind === 'apiKey'
+          ? { scheme: c.scheme, kind: 'apiKey', key: secretRef(ctx, c.key, `API key of consumer ${consumer.name}`) }
+          : { scheme: c.scheme, kind: 'basic', username: c.username, password: secretRef(ctx, c.password, `password of consumer ${consumer.name}`) },
+      );
+      if (v) creds.push(v);
+    }
+    if (creds.length > 0) out.consumers.push({ name: consumer.name, groups: [...consumer.groups].sort(), credentials: creds });
+  }
+  out.forwardHeaders = [...new Set(out.forwardHeaders)].sort();
+  return out;
+}
+
+function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Record<string, unknown> | undefined {
+  const base = { kind: scheme.kind, hide: scheme.hideCredentials };
+  if (scheme.kind === 'apiKey' && scheme.apiKey) {
+    const { name } = scheme.apiKey;
+    if (scheme.apiKey.in === 'header') headerName(name);
+    else if (!/^[A-Za-z0-9_.~-]+$/.test(name)) throw new Refused(`API key ${scheme.apiKey.in} name of scheme ${scheme.name}`, name, 'must be letters, digits, "_", ".", "~" or "-"');
+    return { ...base, in: scheme.apiKey.in, name };
+  }
+  if (scheme.kind === 'basic') return { ...base, realm: scheme.basic?.realm ?? scheme.name };
+  if (scheme.kind === 'jwt' && scheme.jwt) {
+    const jwt = scheme.jwt;
+    if (jwt.publicKeys.length === 0) {
+      // No key nginx can verify with (a JWKS URL would need fetching and caching): the spec's forwardAuth, if any.
+      if (scheme.forwardAuth) return { kind: 'forward', forward: forwardView(ctx, scheme, out) };
+      throw new Refused(`JWT scheme ${scheme.name}`, scheme.name, 'gives no publicKeys (nginx verifies JWT with configured keys, not a JWKS URL) and no forwardAuth');
+    }
+    const algs = jwt.algorithms.filter((a) => SUPPORTED_ALGS.includes(a));
+    if (algs.length !== jwt.algorithms.length || algs.length === 0) {
+      throw new Refused(`algorithms of JWT scheme ${scheme.name}`, jwt.algorithms.join(','), `must be among ${SUPPORTED_ALGS.join(', ')}`);
+    }
+    return {
+      ...base,
+      header: headerName(jwt.header),
+      algorithms: algs,
+      keys: jwt.publicKeys.map((k) => secretRef(ctx, k, `key of JWT scheme ${scheme.name}`)),
+      issuer: jwt.issuer ?? null,
+      audiences: jwt.audiences,
+      skew: jwt.clockSkewSeconds,
+    };
+  }
+  if (scheme.kind === 'forward' && scheme.forwardAuth) return { kind: 'forward', forward: forwardView(ctx, scheme, out) };
+  throw new Refused(`security scheme ${scheme.name}`, scheme.kind, 'has nothing nginx can verify');
+}
+
+function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { uri: string; responseHeaders: string[] } {
+  const fa = scheme.forwardAuth!;
+  const index = out.forwards.length;
+  const uri = `/_gwc_internal/f/${index}`;
+  const requestHeaders = [...new Set(['authorization', ...fa.requestHeaders.map((h) => h.toLowerCase())])]
+    .sort()
+    .map((h) => ({ name: headerName(h), variable: headerVar(h) }));
+  out.forwards.push({
+    index,
+    uri,
+    url: { scheme: fa.url.scheme, host: hostName(fa.url.host, `forwardAuth host of ${scheme.name}`), port: fa.url.port, path: fa.url.path || '/' },
+    requestHeaders,
+  });
+  const responseHeaders = fa.responseHeaders.map((h) => headerName(h).toLowerCase());
+  out.forwardHeaders.push(...responseHeaders);
+  ctx.needsNjs = true;
+  return { uri, responseHeaders };
+}
+
+/** The route's requirement as njs reads it; [] means public. */
+export function routeSecurity(route: Route): Array<Array<{ scheme: string; scopes: string[] }>> {
+  return route.security.map((alt) => alt.map((i) => ({ scheme: i.scheme, scopes: [...i.scopes] })));
+}
+
+/** Credential headers to strip before proxying (schemes with hideCredentials). */
+export function hiddenHeaders(ctx: Ctx, route: Route): string[] {
+  const names = new Set<string>();
+  for (const alt of route.security) {
+    for (const item of alt) {
+      const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
+      if (!s?.hideCredentials) continue;
+      if (s.kind === 'apiKey' && s.apiKey?.in === 'header') names.add(s.apiKey.name.toLowerCase());
+      if (s.kind === 'basic') names.add('authorization');
+      if (s.kind === 'jwt' && s.jwt) names.add(s.jwt.header.toLowerCase());
+    }
+  }
+  return [...names].sort();
+}
+
+/** Query parameters to strip before proxying (API keys in the query with hideCredentials). */
+export function hiddenQuery(ctx: Ctx, route: Route): string[] {
+  const names = new Set<string>();
+  for (const alt of route.security) {
+    for (const item of alt) {
+      const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
+      if (s?.hideCredentials && s.kind === 'apiKey' && s.apiKey?.in === 'query') names.add(s.apiKey.name);
+    }
+  }
+  return [...names].sort();
+}
