@@ -30,6 +30,8 @@ export interface AltRouter {
   /** Extra rule condition choosing this router; undefined on the last router. */
   selector?: string;
   middlewares: string[];
+  /** Middlewares removing the credentials; they run after a per-consumer rate limit reads them. */
+  hide: string[];
   /** Header carrying the caller's identity, for per-consumer rate limits. */
   consumerHeader?: string;
 }
@@ -61,7 +63,7 @@ export function credentialSelector(s: SecurityScheme): string | undefined {
 }
 
 export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
-  if (route.security.length === 0) return [{ middlewares: [] }];
+  if (route.security.length === 0) return [{ middlewares: [], hide: [] }];
   const schemes = new Map(ctx.gateway.securitySchemes.map((s) => [s.name, s]));
   const enforced = (item: RequirementItem) => {
     const s = schemes.get(item.scheme);
@@ -78,24 +80,26 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
     alts = alts.map((a) => ({ index: a.index, items: a.items.filter(enforced) }));
     if (alts.some((a) => a.items.length === 0)) {
       ctx.warn(`route ${route.id}: no security alternative is enforceable on Traefik; the route is open (gap accepted in the spec)`, route.securityLoc);
-      return [{ middlewares: [] }];
+      return [{ middlewares: [], hide: [] }];
     }
   }
   const routers: AltRouter[] = [];
   for (const a of alts) {
     const middlewares: string[] = [];
+    const hide: string[] = [];
     let consumerHeader: string | undefined;
     const selectors: string[] = [];
     for (const item of a.items) {
       const s = schemes.get(item.scheme)!;
       const mws = schemeMiddlewares(ctx, route, s, item.scopes);
       if (!mws) return undefined;
-      middlewares.push(...mws);
+      middlewares.push(mws.auth);
+      if (mws.hide) hide.push(mws.hide);
       consumerHeader ??= credentialHeader(s);
       const sel = credentialSelector(s);
       if (sel) selectors.push(sel);
     }
-    routers.push({ alternative: a.index, middlewares, consumerHeader, selector: selectors.length > 0 ? and(selectors) : undefined });
+    routers.push({ alternative: a.index, middlewares, hide, consumerHeader, selector: selectors.length > 0 ? and(selectors) : undefined });
   }
   if (routers.length === 1) return [{ ...routers[0]!, selector: undefined }];
   // Alternatives with a selector first, in spec order; the last router matches without one.
@@ -116,53 +120,55 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
   return ordered;
 }
 
-const cache = new WeakMap<Ctx, Map<string, string[]>>();
+const cache = new WeakMap<Ctx, Map<string, string | undefined>>();
 
-function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, scopes: string[]): string[] | undefined {
+/** One middleware per (scheme, scopes) and one credential-removing middleware per scheme. */
+function memo(ctx: Ctx, key: string, make: () => string | undefined): string | undefined {
   let perCtx = cache.get(ctx);
   if (!perCtx) cache.set(ctx, (perCtx = new Map()));
-  const key = `${s.name}\0${scopes.join(' ')}`;
-  const hit = perCtx.get(key);
-  if (hit) return hit;
-  const out: string[] = [];
+  if (!perCtx.has(key)) perCtx.set(key, make());
+  return perCtx.get(key);
+}
+
+function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, scopes: string[]): { auth: string; hide?: string } | undefined {
   const native = ctx.plan.mode(route.id, FEATURE[s.kind]) === 'native';
   if (s.kind === 'basic' && native) {
     // https://doc.traefik.io/traefik/middlewares/http/basicauth/#usersfile
-    const file = `${ctx.options.htpasswdDir}/${ctx.fileNames.name(s.name)}.htpasswd`;
-    const name = ctx.addMiddleware(['auth', s.name], {
-      basicAuth: { usersFile: file, realm: s.basic?.realm ?? s.name, removeHeader: s.hideCredentials },
+    const auth = memo(ctx, `basic\0${s.name}`, () => {
+      const file = `${ctx.options.htpasswdDir}/${ctx.fileNames.name(s.name)}.htpasswd`;
+      const name = ctx.addMiddleware(['auth', s.name], {
+        basicAuth: { usersFile: file, realm: s.basic?.realm ?? s.name, removeHeader: s.hideCredentials },
+      });
+      ctx.htpasswd.push({ middleware: name, scheme: s.name, file });
+      return name;
     });
-    ctx.htpasswd.push({ middleware: name, scheme: s.name, file });
-    out.push(name);
-  } else {
-    const fa = s.forwardAuth;
-    if (!fa) {
-      ctx.error(`security scheme ${s.name} needs x-gateway.forwardAuth on Traefik`, s.loc);
-      return undefined;
-    }
-    const cred = credentialHeader(s);
-    const requestHeaders = [...new Set([...(cred ? [cred] : []), ...fa.requestHeaders])];
-    // Required scopes travel in the verifier's address, so one verifier can check them per route.
-    const address = scopes.length > 0 ? `${fa.url.raw}${fa.url.raw.includes('?') ? '&' : '?'}scope=${encodeURIComponent(scopes.join(' '))}` : fa.url.raw;
-    out.push(
-      ctx.addMiddleware(['auth', s.name, ...(scopes.length > 0 ? ['scoped'] : [])], {
-        forwardAuth: {
-          address,
-          trustForwardHeader: false,
-          ...(requestHeaders.length > 0 && s.kind !== 'forward' ? { authRequestHeaders: requestHeaders } : {}),
-          ...(s.kind === 'forward' && fa.requestHeaders.length > 0 ? { authRequestHeaders: fa.requestHeaders } : {}),
-          ...(fa.responseHeaders.length > 0 ? { authResponseHeaders: fa.responseHeaders } : {}),
-        },
-      }),
-    );
-    if (s.hideCredentials) {
-      if (cred && cred !== 'Cookie') {
-        out.push(ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: { [cred]: '' } } }));
-      } else if (s.kind !== 'forward') {
-        ctx.warn(`security scheme ${s.name}: Traefik cannot remove a ${s.apiKey?.in ?? 'cookie'} credential before the backend; it is passed on`, s.loc);
-      }
-    }
+    return { auth: auth! };
   }
-  perCtx.set(key, out);
-  return out;
+  const fa = s.forwardAuth;
+  if (!fa) {
+    ctx.error(`security scheme ${s.name} needs x-gateway.forwardAuth on Traefik`, s.loc);
+    return undefined;
+  }
+  const cred = credentialHeader(s);
+  const auth = memo(ctx, `fa\0${s.name}\0${scopes.join(' ')}`, () => {
+    const requestHeaders = s.kind === 'forward' ? fa.requestHeaders : [...new Set([...(cred ? [cred] : []), ...fa.requestHeaders])];
+    // Required scopes travel in the verifier's address, so one verifier can check them per route.
+    const address =
+      scopes.length > 0 ? `${fa.url.raw}${fa.url.raw.includes('?') ? '&' : '?'}scope=${encodeURIComponent(scopes.join(' '))}` : fa.url.raw;
+    return ctx.addMiddleware(['auth', s.name, ...scopes], {
+      forwardAuth: {
+        address,
+        trustForwardHeader: false,
+        ...(requestHeaders.length > 0 ? { authRequestHeaders: requestHeaders } : {}),
+        ...(fa.responseHeaders.length > 0 ? { authResponseHeaders: fa.responseHeaders } : {}),
+      },
+    });
+  });
+  const hide = memo(ctx, `hide\0${s.name}`, () => {
+    if (!s.hideCredentials) return undefined;
+    if (cred && cred !== 'Cookie') return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: { [cred]: '' } } });
+    if (s.kind !== 'forward') ctx.warn(`security scheme ${s.name}: Traefik cannot remove a ${s.apiKey?.in ?? 'cookie'} credential before the backend; it is passed on`, s.loc);
+    return undefined;
+  });
+  return { auth: auth!, ...(hide ? { hide } : {}) };
 }

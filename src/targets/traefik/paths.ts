@@ -40,6 +40,11 @@ function baseSegments(ctx: Ctx): number {
   return base === '' ? 0 : base.split('/').length - 1;
 }
 
+/** `$1`, or `${1}` when a name character follows (Expand reads `$1x` as the group "1x"). */
+function group(n: number, after: string): string {
+  return /^[A-Za-z0-9_]/.test(after) ? `\${${n}}` : `$${n}`;
+}
+
 export function rewriteMiddleware(ctx: Ctx, route: Route, prefix: string): string | undefined {
   const k = baseSegments(ctx);
   let regex: string;
@@ -49,20 +54,20 @@ export function rewriteMiddleware(ctx: Ctx, route: Route, prefix: string): strin
     regex = `^${r}$`;
     replacement =
       expandLiteral(prefix) +
-      route.upstreamPath.template.replace(/\{([^{}]*)\}|([^{]+|\{)/g, (_all, param: string | undefined, text: string | undefined) => {
+      route.upstreamPath.template.replace(/\{([^{}]*)\}|([^{]+|\{)/g, (_all, param: string | undefined, text: string | undefined, offset: number, rest: string) => {
         if (param === undefined) return expandLiteral(text ?? '');
         const i = params.indexOf(param);
         if (i < 0) {
           ctx.error(`route ${route.id}: upstreamPath uses {${param}}, which is not a parameter of ${route.path}`, route.upstreamPath!.loc);
           return '';
         }
-        return `\${${i + 1}}`;
+        return group(i + 1, rest.slice(offset + param.length + 2));
       });
   } else {
     if (k === 0 && prefix === '') return undefined;
     const { regex: r } = structureRegex(route.segments, k);
     regex = `^${r}(/.*)$`;
-    replacement = `${expandLiteral(prefix)}\${1}`;
+    replacement = `${expandLiteral(prefix)}$1`;
   }
   if (replacement === '') replacement = '/';
   return ctx.addMiddleware([route.id, 'path'], { replacePathRegex: { regex, replacement } });

@@ -109,7 +109,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
       if (!perConsumer.has(key)) perConsumer.set(key, rateLimitMiddleware(ctx, route, alt.consumerHeader, perConsumer.size > 0 ? `by-${key}` : ''));
       rlAfter = perConsumer.get(key);
     }
-    const middlewares = [cors, ip, rlFirst, ...alt.middlewares, rlAfter, body, headers, rewrite, ...svc.middlewares].filter(
+    const middlewares = [cors, ip, rlFirst, ...alt.middlewares, rlAfter, ...alt.hide, body, headers, rewrite, ...svc.middlewares].filter(
       (x): x is string => x !== undefined,
     );
     const suffix = alts.length > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : [];
