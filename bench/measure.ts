@@ -1,0 +1,73 @@
+/**
+ * Runs a command several times and reports wall time and peak memory (median, min, max).
+ * Peak memory is the maximum resident set size from GNU time when present, else sampled from /proc.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+
+export interface Sample {
+  ms: number;
+  peakKb: number;
+  code: number | null;
+}
+
+export interface Measured {
+  name: string;
+  command: string[];
+  runs: Sample[];
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  medianPeakMb: number;
+  exitCode: number | null;
+}
+
+const GNU_TIME = '/usr/bin/time';
+
+export function runOnce(command: string[], cwd: string): Promise<Sample> {
+  if (existsSync(GNU_TIME)) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(GNU_TIME, ['-f', 'GWC_PEAK_KB=%M', ...command], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const m = /GWC_PEAK_KB=(\d+)/.exec(r.stderr ?? '');
+    return Promise.resolve({ ms, peakKb: m ? Number(m[1]) : 0, code: r.status });
+  }
+  return new Promise((resolve) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(command[0]!, command.slice(1), { cwd, stdio: 'ignore' });
+    let peakKb = 0;
+    const timer = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        /* exited */
+      }
+    }, 10);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      resolve({ ms: Number(process.hrtime.bigint() - start) / 1e6, peakKb, code });
+    });
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+export async function measure(name: string, command: string[], cwd: string, runs: number): Promise<Measured> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await runOnce(command, cwd));
+  const ms = samples.map((s) => s.ms);
+  return {
+    name,
+    command,
+    runs: samples,
+    medianMs: median(ms),
+    minMs: Math.min(...ms),
+    maxMs: Math.max(...ms),
+    medianPeakMb: median(samples.map((s) => s.peakKb)) / 1024,
+    exitCode: samples[0]?.code ?? null,
+  };
+}
