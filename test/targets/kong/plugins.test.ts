@@ -2,7 +2,7 @@
  * Every plugin gwc emits has its `config` checked against gwc's own schema (decK's schema leaves
  * it open), and the schemas themselves reject what Kong would.
  */
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PLUGIN_SCHEMAS } from '../../../src/targets/kong/plugin-schemas.js';

@@ -3,11 +3,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AjvDraft04 from 'ajv-draft-04';
+import * as draft04 from 'ajv-draft-04';
 import { parse } from 'yaml';
 import { conformancePath, requireBinary } from '../../helpers/binaries.js';
 
 /** `deck validate --state FILE`: decK 1.4.0 reads the file, checks its own schema and every foreign reference, offline. */
+type Validator = ((data: unknown) => boolean) & { errors?: unknown };
+type AjvLike = new (opts: object) => { compile(schema: object): Validator };
+// ajv-draft-04 is CommonJS: under NodeNext the class is `default` of the namespace, or its `default` again.
+const ns = draft04 as unknown as { default: AjvLike & { default?: AjvLike } };
+const AjvDraft04: AjvLike = ns.default.default ?? ns.default;
+
 export function deckValidate(yaml: string): { ok: boolean; output: string } | undefined {
   const deck = requireBinary('deck');
   if (!deck) return undefined;
@@ -23,7 +29,7 @@ export function deckValidate(yaml: string): { ok: boolean; output: string } | un
   }
 }
 
-let schemaValidator: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
+let schemaValidator: Validator | undefined;
 
 /** ajv (draft-04) against go-database-reconciler's kong_json_schema.json. */
 export function schemaValidate(yaml: string): { ok: boolean; errors: unknown } | undefined {
@@ -31,7 +37,7 @@ export function schemaValidate(yaml: string): { ok: boolean; errors: unknown } |
     const p = conformancePath('kong', 'kong_json_schema.json');
     if (!p) return undefined;
     const ajv = new AjvDraft04({ allErrors: true, strict: false });
-    schemaValidator = ajv.compile(JSON.parse(readFileSync(p, 'utf8'))) as typeof schemaValidator;
+    schemaValidator = ajv.compile(JSON.parse(readFileSync(p, 'utf8')) as object);
   }
   const v = schemaValidator!;
   const ok = v(parse(yaml));
