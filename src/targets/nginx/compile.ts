@@ -83,6 +83,8 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     notFound: json(404, 'no route'),
     methodNotAllowed: json(405, 'method not allowed'),
     env: [...ctx.envNames].sort(),
+    anyCors: [...views.values()].some((v) => v.cors),
+    anyAuth: [...views.values()].some((v) => v.authUri),
   };
   try {
     filePath(view.cachePath, 'cache path');

@@ -18,6 +18,7 @@ function instance(dollar: string): typeof Handlebars {
     if (!NAME.test(s)) throw new Error(`internal: "${commentText(s)}" is not a generated nginx name`);
     return s;
   });
+  hb.registerHelper('and', (a: unknown, b: unknown) => !!a && !!b);
   hb.registerHelper('c', (value: unknown) => commentText(String(value ?? '')));
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   hb.registerPartial('server', SERVER_TEMPLATE);

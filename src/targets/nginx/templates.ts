@@ -77,8 +77,10 @@ export const SERVER_TEMPLATE = `server {
         internal;
         types { }
         default_type application/json;
+{{#if @root.anyCors}}
 {{> corsVars}}
-{{#if auth}}
+{{/if}}
+{{#if (and auth @root.anyAuth)}}
         add_header WWW-Authenticate \${{n @root.prefix}}_www always;
 {{/if}}
         return {{n status}} {{v body}};
