@@ -24,7 +24,7 @@ export function checkLimits(ctx: Ctx, template: Cfn, text: string): void {
   const resources = Object.keys((template.Resources as Cfn | undefined) ?? {}).length;
   if (bytes > MAX_TEMPLATE_BYTES) {
     ctx.error(
-      `the template is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BYTES}-byte limit: split the API into several specs (one stack each) or drop routes`,
+      `the template is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BYTES}-byte limit: split the API into several specs (one stack each, about ${fitting(bytes, ctx.gateway.routes.length)} of its ${ctx.gateway.routes.length} routes fit in one) or drop routes`,
       ctx.gateway.loc,
     );
   } else if (bytes > INLINE_TEMPLATE_BYTES) {
@@ -48,6 +48,11 @@ export function checkLimits(ctx: Ctx, template: Cfn, text: string): void {
       ctx.gateway.loc,
     );
   }
+}
+
+/** Routes of average size that fit in one template, leaving a tenth for the rest of the stack. */
+function fitting(bytes: number, routes: number): number {
+  return Math.floor((MAX_TEMPLATE_BYTES * 0.9) / (bytes / Math.max(routes, 1)));
 }
 
 function bodyPaths(template: Cfn): Record<string, unknown> {

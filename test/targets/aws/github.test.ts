@@ -1,0 +1,56 @@
+/**
+ * GitHub's REST description (npm @octokit/openapi, ~1,200 operations) against the aws target: it
+ * either passes AWS's rules or fails with diagnostics naming the AWS limit and what to do.
+ * Measured: it fails, on the 1 MB template limit (about 2.5 MB) and on one path
+ * (/repos/{owner}/{repo}/compare/{base}...{head}) that API Gateway's resource tree cannot express.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { buildTarget } from '../../../src/api.js';
+import { template, unexplained, validate } from './helpers.js';
+
+const require = createRequire(import.meta.url);
+let spec: string | undefined;
+try {
+  spec = require.resolve('@octokit/openapi/generated/api.github.com.json');
+} catch {
+  spec = undefined;
+}
+if (!spec || !existsSync(spec)) {
+  if (process.env.CI === 'true') throw new Error('@octokit/openapi is not installed (CI=true: this is a failure)');
+  console.warn('\n*** SKIPPING: @octokit/openapi not installed; the GitHub spec test cannot run. ***\n');
+}
+
+describe.skipIf(!spec)('aws: the GitHub REST description', () => {
+  it('fails with precise diagnostics about the AWS limits it exceeds', async () => {
+    const built = await buildTarget(spec!, { target: 'aws' });
+    expect(built.gateway?.routes.length).toBeGreaterThan(1000);
+    expect(built.files).toEqual([]);
+    const errors = built.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) expect(e.code).toBe('target-error');
+    const details = errors.map((e) => String(e.params.detail));
+    expect(details).toContainEqual(expect.stringMatching(/^the template is \d+ bytes, over CloudFormation's 1048576-byte limit: split the API into several specs \(one stack each, about \d+ of its \d+ routes fit in one\)/));
+    expect(details).toContainEqual(expect.stringContaining('/repos/{owner}/{repo}/compare/{base}...{head} mixes text and parameters in one segment'));
+    const warnings = built.diagnostics.filter((d) => d.code === 'target-warning').map((d) => String(d.params.detail));
+    expect(warnings).toContainEqual(expect.stringMatching(/over the default quota of 300 per REST API/));
+  });
+});
+
+describe.skipIf(!spec)('aws: a slice of the GitHub REST description that fits one stack', () => {
+  it('passes @aws/cloudformation-validate with no error and no unexplained warning', async () => {
+    const doc = JSON.parse(readFileSync(spec!, 'utf8'));
+    const keep = Object.keys(doc.paths).filter((p) => !p.includes('...')).slice(0, 120);
+    doc.paths = Object.fromEntries(keep.map((p) => [p, doc.paths[p]]));
+    const file = join(mkdtempSync(join(tmpdir(), 'gwc-gh-')), 'github-slice.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const built = await buildTarget(file, { target: 'aws' });
+    expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const contents = built.files[0]!.contents;
+    expect(Object.keys(template(contents).Resources.RestApi.Properties.Body.paths)).toHaveLength(keep.length);
+    expect(unexplained(validate(contents, 'json'))).toEqual([]);
+  });
+});
