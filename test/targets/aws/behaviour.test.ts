@@ -183,3 +183,31 @@ describe('aws fails closed', () => {
     expect(body.paths['/orders'].get.security).toEqual([{ apiKey: [] }]);
   });
 });
+
+describe('aws Lambda authorizers (model field requested from the lead)', () => {
+  it('compiles a scheme carrying lambdaAuthorizer into a custom authorizer with its own permission', async () => {
+    const { loadGateway, compileGateway } = await import('../../../src/api.js');
+    const { SPECS } = await import('./helpers.js');
+    const loaded = await loadGateway(`${SPECS}shop-aws.yaml`);
+    const gateway = loaded.gateway!;
+    const bearer = gateway.securitySchemes.find((s) => s.name === 'bearer')!;
+    bearer.jwt!.issuer = 'https://id.example.com/';
+    Object.assign(bearer, { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', ttlSeconds: 0 } });
+    // Scopes are not checked by API Gateway for a Lambda authorizer: refused while a route asks for them.
+    const refused = compileGateway(gateway, 'aws');
+    expect(refused.files).toEqual([]);
+    expect(details(refused.diagnostics)).toContainEqual(expect.stringContaining('does not check scopes'));
+    for (const r of gateway.routes) r.security = r.security.map((alt) => alt.map((i) => ({ ...i, scopes: [] })));
+    const built = compileGateway(gateway, 'aws');
+    expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const t = template(built.files[0]!.contents);
+    expect(t.Resources.RestApi.Properties.Body.components.securitySchemes.bearer).toMatchObject({
+      'x-amazon-apigateway-authtype': 'custom',
+      'x-amazon-apigateway-authorizer': { type: 'token', identitySource: 'method.request.header.authorization', authorizerResultTtlInSeconds: 0 },
+    });
+    expect(t.Resources.AuthorizerPermissionAuthz.Properties.SourceArn).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/authorizers/*',
+    });
+    expect(unexplained(validate(built.files[0]!.contents, 'json'))).toEqual([]);
+  });
+});
