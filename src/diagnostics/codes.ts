@@ -131,6 +131,11 @@ export const CODES = {
   'check-missing': entry<{ path: string }>('error', (p) => `${p.path} is missing`),
   'check-extra': entry<{ path: string }>('error', (p) => `${p.path} would not be written by gwc`),
   'internal-error': entry<{ detail: string }>('error', (p) => `internal error (please report): ${p.detail}`),
+  // lint
+  'lint-config-invalid': entry<{ file: string; detail: string }>('error', (p) => `lint config ${p.file}: ${p.detail}`),
+  'lint-ignore-invalid': entry<{ detail: string }>('error', (p) => `x-gwc-ignore: ${p.detail}`),
+  'lint-ignore-unused': entry<{ rule: string }>('info', (p) => `x-gwc-ignore for ${p.rule} suppresses nothing here; remove it`),
+  'lint-ruleset-failed': entry<{ ruleset: string; detail: string }>('error', (p) => `cannot run ruleset ${p.ruleset}: ${p.detail}`),
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;
