@@ -137,7 +137,7 @@ function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, scopes: st
     const auth = memo(ctx, `basic\0${s.name}`, () => {
       const file = `${ctx.options.htpasswdDir}/${ctx.fileNames.name(s.name)}.htpasswd`;
       const name = ctx.addMiddleware(['auth', s.name], {
-        basicAuth: { usersFile: file, realm: s.basic?.realm ?? s.name, removeHeader: s.hideCredentials },
+        basicAuth: { usersFile: file, realm: s.basic?.realm || s.name, removeHeader: s.hideCredentials },
       });
       ctx.htpasswd.push({ middleware: name, scheme: s.name, file });
       return name;

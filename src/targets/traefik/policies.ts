@@ -26,6 +26,10 @@ export function headerNameOk(ctx: Ctx, name: string, where: string, route: Route
  */
 export function corsMiddleware(ctx: Ctx, route: Route, cors: Cors): string | undefined {
   for (const h of [...cors.headers, ...cors.exposeHeaders]) if (!headerNameOk(ctx, h, 'CORS header', route)) return undefined;
+  if (cors.origins.length === 0 || cors.origins.some((o) => o.trim() === '')) {
+    ctx.error(`route ${route.id}: CORS needs non-empty origins (Traefik would allow none)`, cors.loc);
+    return undefined;
+  }
   return ctx.addMiddleware([route.id, 'cors'], {
     headers: {
       accessControlAllowOriginList: cors.origins,

@@ -1,7 +1,7 @@
 /** The cases every traefik test runs over: the project's fixtures and this target's own specs. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { buildTarget, loadGateway } from '../../../src/api.js';
 import type { Gateway } from '../../../src/model/types.js';

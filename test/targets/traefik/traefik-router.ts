@@ -14,7 +14,7 @@ export interface Req {
   query?: Record<string, string[]>;
 }
 
-type Node = { op: 'and' | 'or'; l: Node; r: Node } | { op: 'not'; x: Node } | { op: 'call'; fn: string; args: string[] };
+type Node = { op: 'and'; l: Node; r: Node } | { op: 'or'; l: Node; r: Node } | { op: 'not'; x: Node } | { op: 'call'; fn: string; args: string[] };
 
 /** Constructs where JavaScript and Go RE2 could disagree; gwc must not write them. */
 export const NON_PORTABLE = /\(\?|\\[dDwWsSbBpPkQEzAx0-9]|\[\[:|\{\d*,?\d*\}/;
@@ -111,9 +111,9 @@ function regex(re: string): RegExp {
 }
 
 function evaluate(n: Node, req: Req): boolean {
+  if (n.op === 'not') return !evaluate(n.x, req);
   if (n.op === 'and') return evaluate(n.l, req) && evaluate(n.r, req);
   if (n.op === 'or') return evaluate(n.l, req) || evaluate(n.r, req);
-  if (n.op === 'not') return !evaluate(n.x, req);
   const [a, b] = n.args as [string, string | undefined];
   const header = (k: string) => req.headers?.[canonical(k)] ?? [];
   switch (n.fn) {
