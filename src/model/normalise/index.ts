@@ -12,6 +12,7 @@ import { normaliseBackend } from './backends.js';
 import { isObj, overlay, Walker } from './node.js';
 import { normaliseRoutes } from './routes.js';
 import { normaliseConsumers, normaliseSchemes } from './security.js';
+import { ServerBackends } from './server-backends.js';
 import { normaliseServers } from './servers.js';
 import { parseSecret } from './units.js';
 
@@ -48,6 +49,7 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
   // Plain OpenAPI: the servers are the upstream, as Kong's own converter reads them.
   const backends: Backend[] = [];
   let defaultBackend: string | undefined;
+  let serverBackends: ServerBackends | undefined;
   if (gatewayMode) {
     for (const [name, node] of w.entries(w.child(x, 'backends'))) {
       const b = normaliseBackend(w, name, node, out);
@@ -55,19 +57,8 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
     }
     if (backends.length === 1) defaultBackend = backends[0]!.name;
   } else {
-    const first = w.items(serversNode).find((s) => isObj(s.value) && typeof s.value.url === 'string' && /^https?:\/\//i.test(s.value.url as string));
-    const server = servers.find((s) => s.host !== undefined);
-    if (first && server) {
-      const url = new URL(server.url);
-      backends.push({
-        name: 'default',
-        loc: first.loc,
-        kind: 'http',
-        hostHeader: 'backend',
-        targets: [{ url: { raw: server.url, scheme: server.scheme, host: server.host!, port: server.port ?? (server.scheme === 'https' ? 443 : 80), path: decodeURIComponent(url.pathname).replace(/\/+$/, '') }, weight: 1, loc: first.loc }],
-      });
-      defaultBackend = 'default';
-    }
+    serverBackends = new ServerBackends(w, backends, out);
+    defaultBackend = serverBackends.fromServers(serversNode) ?? serverBackends.fallback(root.loc);
   }
   backends.sort((a, b) => (a.name < b.name ? -1 : 1));
   const publicServer = gatewayMode ? servers[0] : undefined;
@@ -81,7 +72,8 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
   const schemes = normaliseSchemes(w, w.child(root, 'components'), out);
   const rootSecurity = doc.security !== undefined ? w.child(root, 'security') : undefined;
   const ctx = { w, basePath, hosts, defaults, policies, backends, schemes, out, ...(defaultBackend ? { defaultBackend } : {}), ...(rootSecurity ? { rootSecurity } : {}) };
-  const routes = normaliseRoutes(ctx, w.child(root, 'paths'));
+  const routes = normaliseRoutes(serverBackends ? { ...ctx, serverBackends } : ctx, w.child(root, 'paths'));
+  backends.sort((a, b) => (a.name < b.name ? -1 : 1));
   checkRoutes(routes, out);
   routes.sort(comparePrecedence);
 

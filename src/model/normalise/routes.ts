@@ -9,6 +9,7 @@ import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type Route } 
 import { isObj, type Walker } from './node.js';
 import { applyPolicySettings } from './policies.js';
 import { normaliseSecurity, type SchemeTable } from './security.js';
+import type { ServerBackends } from './server-backends.js';
 import { hasControl, parseDuration } from './units.js';
 import { suggest } from '../../validate/suggest.js';
 
@@ -20,6 +21,8 @@ export interface RouteContext {
   policies: Map<string, Located>;
   backends: Backend[];
   defaultBackend?: string;
+  /** Plain OpenAPI: path-item and operation servers give backends. */
+  serverBackends?: ServerBackends;
   rootSecurity?: Located;
   schemes: SchemeTable;
   out: Diagnostic[];
@@ -75,7 +78,8 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
   const securityNode = v.security !== undefined ? w.child(op, 'security') : ctx.rootSecurity;
   const security = securityNode ? normaliseSecurity(w, securityNode, ctx.schemes, out) : [];
   const backendNode = nearest('backend');
-  const backend = typeof backendNode?.value === 'string' ? backendNode.value : ctx.defaultBackend;
+  const serverBackend = ctx.serverBackends && (ctx.serverBackends.fromServers(w.child(op, 'servers')) ?? ctx.serverBackends.fromServers(w.child(item, 'servers')));
+  const backend = typeof backendNode?.value === 'string' ? backendNode.value : (serverBackend ?? ctx.defaultBackend);
   if (!backend) {
     out.push(diag('no-backend', { route: id }, op.loc));
     return undefined;

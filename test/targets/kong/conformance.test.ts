@@ -23,18 +23,24 @@ type Doc = { services?: Array<Record<string, unknown>>; routes?: KongRoute[]; up
 /** Deliberate differences, each explained; a fixture listed here must still disagree (or be refused). */
 const STRICT_OPENAPI = 'deliberate: not valid OpenAPI 3 (gwc validates the document before compiling; openapi2kong does not)';
 const DUP_OPID = 'deliberate: operationId used twice, which OpenAPI forbids; gwc names routes after operationIds and refuses';
-const NO_BACKEND =
-  'gwc finds no backend: servers at operation or path level, server variables, a relative or missing server are not read as backends by the normaliser (reported to the lead); openapi2kong defaults to https://localhost';
-const MULTI_SERVER =
-  'deliberate: several document servers are public URLs to gwc (backends are x-gateway.backends); openapi2kong load-balances across them as upstream targets';
 const X_KONG = 'x-kong-service-defaults / x-kong-upstream-defaults are not mapped into the model yet (see the x-kong mapping in src/targets/kong/x-kong.ts)';
+const OIDC =
+  'deliberate: openapi2kong maps OpenID Connect to the Enterprise-only openid-connect plugin; Kong OSS cannot check audience, scopes or a JWKS, so gwc refuses (fail closed) unless the gap is accepted';
 const EXPLAINED: Record<string, string> = {
   '01-names-inferred.yaml': DUP_OPID,
-  '016a-security-oidc-generation-no-component-extension.yaml': NO_BACKEND,
-  '02-names-set.yaml': MULTI_SERVER,
-  '03-servers-defaults.yaml': NO_BACKEND,
-  '04-servers-upstream.yaml': MULTI_SERVER,
-  '05-service-defaults-document.yaml': `${NO_BACKEND}; ${X_KONG}`,
+  '016a-security-oidc-generation-no-component-extension.yaml': OIDC,
+  '06a-upstream-defaults.yaml': X_KONG,
+  '07a-service-defaults.yaml': X_KONG,
+  '12-path-parameter-regex.yaml': 'deliberate: parameter names with spaces are refused by gwc (openapi2kong renames the capture)',
+  '14-no-request-validator-plugin.yaml': DUP_OPID,
+  '16-security-oidc-generation.yaml': OIDC,
+  '17-request-validator-plugin-oneOf-usage.yaml': STRICT_OPENAPI,
+  '20-empty-paths.yaml': STRICT_OPENAPI,
+  '21-no-doc-servers.yaml': STRICT_OPENAPI,
+  '22-doc-path-and-ops-servers.yaml': STRICT_OPENAPI,
+  '26-request-validator-plugin-operation-parameter-schema.yaml': STRICT_OPENAPI,
+  '29-routes-with-headers-duplicate-plugin-id.yaml': STRICT_OPENAPI,
+}; ${X_KONG}`,
   '06a-upstream-defaults.yaml': X_KONG,
   '07-service-defaults-overrides.yaml': `${MULTI_SERVER}; ${X_KONG}`,
   '07a-service-defaults.yaml': X_KONG,
@@ -132,6 +138,6 @@ describe('kong: conformance with openapi2kong fixtures', () => {
       else expect(EXPLAINED[f], `${f} agrees now: remove it from EXPLAINED`).toBeUndefined();
     }
     console.log(`openapi2kong conformance: ${agree}/${files.length} fixtures agree\n${report.join('\n')}`);
-    expect(agree).toBeGreaterThanOrEqual(16);
+    expect(agree).toBeGreaterThanOrEqual(32);
   }, 120000);
 });
