@@ -1,0 +1,146 @@
+/**
+ * `gwc lint`: validation, the gwc ruleset, gateway-semantic checks and any Spectral rulesets the
+ * config extends, all as gwc diagnostics with file:line:col. Returns values; prints nothing.
+ */
+import type { SpecOptions } from '../api.js';
+import { diag, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
+import { normalise } from '../model/normalise/index.js';
+import type { Gateway } from '../model/types.js';
+import type { LoadedSpec } from '../spec/loaded-spec.js';
+import { loadSpec } from '../spec/loader.js';
+import { findTarget, TARGET_NAMES, TARGETS } from '../targets/index.js';
+import type { Target } from '../targets/target.js';
+import { validateExtensions } from '../validate/extensions.js';
+import { validateOpenApi } from '../validate/openapi.js';
+import { emptyConfig, settingFor, type LintConfig } from './config.js';
+import { CORE_RULES } from './core-rules.js';
+import { applyIgnores } from './ignore.js';
+import { locateAll } from './positions.js';
+import { render, type LintContext, type Rule } from './rule.js';
+import { RULES } from './rules/index.js';
+import { runSpectral } from './spectral.js';
+
+export interface LintOptions extends SpecOptions {
+  /** Check portability against this target only (default: every registered target). */
+  target?: string;
+  config?: LintConfig;
+  /** The rules to run; the registry by default (tests pass one rule). */
+  rules?: readonly Rule[];
+  /** Targets to check against instead of the registry (tests pass fakes). */
+  targets?: readonly Target[];
+}
+
+export interface LintResult {
+  spec?: LoadedSpec;
+  gateway?: Gateway;
+  diagnostics: Diagnostic[];
+}
+
+export async function lint(file: string, options: LintOptions = {}): Promise<LintResult> {
+  const config = options.config ?? emptyConfig();
+  const loaded = await loadSpec(file, options);
+  const spec = loaded.spec;
+  if (!spec) return { diagnostics: sortDiagnostics(loaded.diagnostics) };
+  const diagnostics = [...loaded.diagnostics];
+  let targets: readonly Target[] = options.targets ?? TARGETS;
+  if (options.target !== undefined) {
+    const t = targets.find((x) => x.name === options.target) ?? findTarget(options.target);
+    if (!t) return { spec, diagnostics: [diag('unknown-target', { name: options.target, known: TARGET_NAMES.join(', ') })] };
+    targets = [t];
+  }
+
+  diagnostics.push(...(await validateOpenApi(spec)));
+  diagnostics.push(...validateExtensions(spec));
+  const structural = diagnostics.some((d) => d.severity === 'error');
+  // Unlike the build, lint keeps the model when it has errors: the rules still have things to say.
+  const envName = options.env;
+  const model = structural ? undefined : normalise(spec, { ...(envName !== undefined ? { env: envName } : {}), targets: TARGET_NAMES });
+  if (model) diagnostics.push(...model.diagnostics);
+  const gateway = model?.gateway;
+  const envCache = new Map<string, Gateway | undefined>();
+  const ctx: LintContext = {
+    spec,
+    ...(gateway ? { gateway } : {}),
+    targets,
+    gatewayFor(env) {
+      if (!envCache.has(env)) envCache.set(env, normalise(spec, { env, targets: TARGET_NAMES }).gateway);
+      return envCache.get(env);
+    },
+  };
+
+  for (const rule of options.rules ?? RULES) {
+    if (config.rules[rule.meta.id] === 'off' && !config.overrides.some((o) => o.rules[rule.meta.id] && o.rules[rule.meta.id] !== 'off')) continue;
+    if (rule.meta.needsModel && !gateway) continue;
+    try {
+      rule.check(ctx, (messageId, params, loc, extra = {}) => {
+        const d: Diagnostic = {
+          code: rule.meta.id,
+          severity: extra.severity ?? rule.meta.severity,
+          message: render(rule.meta.messages[messageId] ?? messageId, params),
+          params: { ...params, messageId },
+          loc,
+        };
+        if (extra.target) d.target = extra.target;
+        diagnostics.push(d);
+      });
+    } catch (e) {
+      diagnostics.push(diag('internal-error', { detail: `rule ${rule.meta.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` }));
+    }
+  }
+  if (config.spectral.length > 0) diagnostics.push(...dropDuplicates(await runSpectral(spec, config.spectral), diagnostics));
+
+  const configured = applyConfig(config, dedupe(diagnostics));
+  return { spec, ...(gateway ? { gateway } : {}), diagnostics: sortDiagnostics(locateAll(spec, applyIgnores(spec, configured))) };
+}
+
+/** Severity overrides and `off`, per rule and per file or pointer. */
+function applyConfig(config: LintConfig, list: Diagnostic[]): Diagnostic[] {
+  if (Object.keys(config.rules).length === 0 && config.overrides.length === 0) return list;
+  const out: Diagnostic[] = [];
+  for (const d of list) {
+    const setting = settingFor(config, String(d.code), d.loc?.file, d.loc?.pointer);
+    if (setting === 'off') continue;
+    out.push(setting ? { ...d, severity: setting as Severity } : d);
+  }
+  return out;
+}
+
+/**
+ * The model already reports a literal in a secret field (bad-secret); secret-literal says the same
+ * about the same node, so only one stays. Also drops exact repeats.
+ */
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const badSecret = new Set(list.filter((d) => d.code === 'bad-secret' && d.loc).map((d) => `${d.loc!.file}#${d.loc!.pointer}`));
+  return list.filter((d) => {
+    const at = d.loc ? `${d.loc.file}#${d.loc.pointer}` : '';
+    if (d.code === 'secret-literal' && badSecret.has(at)) return false;
+    const key = `${d.code}|${at}|${d.target ?? ''}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A Spectral rule gwc also runs natively (same id, same place) is reported once. */
+function dropDuplicates(spectral: Diagnostic[], ours: Diagnostic[]): Diagnostic[] {
+  const have = new Set(ours.map((d) => `${d.code}|${d.loc?.file}#${d.loc?.pointer}`));
+  return spectral.filter((d) => !have.has(`${d.code}|${d.loc?.file}#${d.loc?.pointer}`));
+}
+
+export interface RuleInfo {
+  id: string;
+  category: string;
+  severity: Severity;
+  doc: string;
+  /** 'gwc' for the rules in src/lint/rules, 'core' for the model's own checks. */
+  kind: 'gwc' | 'core';
+}
+
+/** Every rule gwc runs, for `--list-rules` and the SARIF rule table, sorted by id. */
+export function listRules(): RuleInfo[] {
+  return [
+    ...RULES.map((r) => ({ id: r.meta.id, category: r.meta.category, severity: r.meta.severity, doc: r.meta.doc, kind: 'gwc' as const })),
+    ...CORE_RULES.map((r) => ({ ...r, kind: 'core' as const })),
+  ].sort((a, b) => a.id.localeCompare(b.id));
+}

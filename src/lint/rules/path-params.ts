@@ -1,0 +1,52 @@
+import type { Loc } from '../../diagnostics/diagnostic.js';
+import { parsePath } from '../../model/paths.js';
+import type { Located } from '../../spec/loaded-spec.js';
+import { defineRule } from '../rule.js';
+import { isObj, operationEntries, walker } from '../walk.js';
+
+/**
+ * Every {param} of a path template is declared `in: path` (on the path item or the operation),
+ * every declared path parameter appears in the template, and is `required: true`.
+ */
+export default defineRule({
+  meta: {
+    id: 'path-params',
+    category: 'structure',
+    severity: 'error',
+    doc: 'Path parameters are declared (in: path, required) and every declared one is used in the template.',
+    messages: {
+      undeclared: '{{method}} {{path}}: {{{name}}} is not declared as a parameter with in: path',
+      unused: 'path parameter "{{name}}" is not in the path template {{path}}',
+      notRequired: 'path parameter "{{name}}" must say required: true',
+    },
+  },
+  check(ctx, report) {
+    const w = walker(ctx.spec);
+    const reported = new Set<string>();
+    const once = (loc: Loc, fn: () => void) => {
+      const key = `${loc.file}#${loc.pointer}`;
+      if (!reported.has(key)) {
+        reported.add(key);
+        fn();
+      }
+    };
+    for (const e of operationEntries(ctx.spec)) {
+      const { params, error } = parsePath(e.path);
+      if (error) continue; // the model reports path-param-invalid
+      const declared = new Map<string, Located>();
+      for (const level of [e.item, e.op]) {
+        for (const p of w.items(w.child(level, 'parameters'))) {
+          if (isObj(p.value) && p.value.in === 'path' && typeof p.value.name === 'string') declared.set(p.value.name, p);
+        }
+      }
+      for (const name of params) {
+        if (!declared.has(name)) report('undeclared', { method: e.method.toUpperCase(), path: e.path, name }, e.op.loc);
+      }
+      for (const [name, p] of declared) {
+        const nameLoc = w.child(p, 'name').loc;
+        if (!params.includes(name)) once(nameLoc, () => report('unused', { name, path: e.path }, nameLoc));
+        else if ((p.value as { required?: unknown }).required !== true) once(p.loc, () => report('notRequired', { name }, p.loc));
+      }
+    }
+  },
+});

@@ -1,0 +1,100 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Gateway } from '../../model/types.js';
+import { routeFeatures } from '../../model/route-features.js';
+import { checkCapabilities } from '../../targets/capability-check.js';
+import type { Target } from '../../targets/target.js';
+import { defineRule, type LintContext, type Report } from '../rule.js';
+
+/**
+ * Portability, read from the targets' capability tables through the core's own capability check
+ * (the one `gwc build` runs), so lint and build can never disagree. One rule per outcome, so a
+ * team can tune each: unsupported (fail closed), dropped (observability), accepted, emulated.
+ */
+const cache = new WeakMap<Gateway, Map<string, ReturnType<typeof checkCapabilities>>>();
+function checked(gateway: Gateway, target: Target) {
+  let m = cache.get(gateway);
+  if (!m) cache.set(gateway, (m = new Map()));
+  let r = m.get(target.name);
+  if (!r) m.set(target.name, (r = checkCapabilities(gateway, target)));
+  return r;
+}
+
+function relay(code: string) {
+  return (ctx: LintContext, report: Report<'gap'>) => {
+    if (!ctx.gateway) return;
+    for (const target of ctx.targets) {
+      for (const d of checked(ctx.gateway, target).diagnostics) {
+        if (d.code === code && d.loc) report('gap', d.params as Diagnostic['params'], d.loc, { target: target.name });
+      }
+    }
+  };
+}
+
+export const capabilityUnsupported = defineRule({
+  meta: {
+    id: 'capability-unsupported',
+    category: 'portability',
+    severity: 'error',
+    needsModel: true,
+    doc: 'A security, traffic or routing feature a target cannot express (the build would refuse it).',
+    messages: { gap: '{{target}} cannot enforce {{feature}} on {{route}}: {{why}} (accept the gap in x-gateway.accept.{{target}} if intended)' },
+  },
+  check: relay('capability-unsupported'),
+});
+
+export const capabilityDropped = defineRule({
+  meta: {
+    id: 'capability-dropped',
+    category: 'portability',
+    severity: 'warn',
+    needsModel: true,
+    doc: 'An observability feature a target cannot express (left out of the build).',
+    messages: { gap: '{{target}} cannot express {{feature}} on {{route}}: {{why}}; it is left out' },
+  },
+  check: relay('capability-dropped'),
+});
+
+export const capabilityAccepted = defineRule({
+  meta: {
+    id: 'capability-accepted',
+    category: 'portability',
+    severity: 'warn',
+    needsModel: true,
+    doc: 'A gap the spec accepts in x-gateway.accept (shown so reviewers see it).',
+    messages: { gap: '{{feature}} on {{route}} is not enforced by {{target}}, accepted in the spec: {{reason}}' },
+  },
+  check: relay('capability-accepted'),
+});
+
+/**
+ * Emulation is how a target is built to work (nginx checks API keys in njs), so it is `info` by
+ * default: a warning would fire on every realistic spec. Raise it in the config to review them.
+ */
+export const capabilityEmulated = defineRule({
+  meta: {
+    id: 'capability-emulated',
+    category: 'portability',
+    severity: 'info',
+    needsModel: true,
+    doc: 'A feature a target only emulates (how is said); raise to warn to review each one.',
+    messages: { emulated: '{{target}} emulates {{feature}} on {{route}}: {{how}}' },
+  },
+  check(ctx, report) {
+    const gateway = ctx.gateway;
+    if (!gateway) return;
+    for (const target of ctx.targets) {
+      const seen = new Set<string>();
+      const { plan } = checked(gateway, target);
+      for (const route of gateway.routes) {
+        for (const use of routeFeatures(gateway, route)) {
+          const cap = target.capabilities[use.feature];
+          if (plan.mode(route.id, use.feature) !== 'emulated' || cap.support !== 'emulated') continue;
+          const key = `${use.feature}|${use.loc.file}#${use.loc.pointer}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          report('emulated', { target: target.name, feature: use.feature, route: route.id, how: cap.how }, use.loc, { target: target.name });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,35 @@
+import type { Loc } from '../../diagnostics/diagnostic.js';
+import type { LoadedSpec } from '../../spec/loaded-spec.js';
+import { getAt, splitPointer } from '../../spec/pointer.js';
+import { defineRule } from '../rule.js';
+
+/**
+ * A route nobody decided to make public is a mistake waiting to ship: require either a security
+ * requirement or an explicit `x-gateway.public: true`. An empty alternative (`{}`) lets anonymous
+ * callers in (the model normalises the requirement to public), so it needs the same explicit word.
+ */
+export default defineRule({
+  meta: {
+    id: 'security-missing',
+    category: 'security',
+    severity: 'error',
+    needsModel: true,
+    doc: 'Every operation has a security requirement or says x-gateway public: true.',
+    messages: {
+      none: '{{route}} has no security requirement; add security, or x-gateway public: true if it is meant to be open',
+      anonymous: '{{route}} admits anonymous callers through an empty security alternative ({}); say x-gateway public: true if intended',
+    },
+  },
+  check(ctx, report) {
+    for (const r of ctx.gateway?.routes ?? []) {
+      if (r.security.length > 0 || r.declaredPublic) continue;
+      if (r.securityLoc && hasEmptyAlternative(ctx.spec, r.securityLoc)) report('anonymous', { route: r.id }, r.securityLoc);
+      else report('none', { route: r.id }, r.loc);
+    }
+  },
+});
+
+function hasEmptyAlternative(spec: LoadedSpec, loc: Loc): boolean {
+  const got = getAt(spec.files.get(loc.file)?.data, splitPointer(loc.pointer));
+  return Array.isArray(got.value) && got.value.some((a) => a !== null && typeof a === 'object' && Object.keys(a as object).length === 0);
+}

@@ -1,0 +1,53 @@
+import { defineRule } from '../rule.js';
+import { isObj, walker } from '../walk.js';
+
+/**
+ * The first server's URL is the public host and base path every target serves (DESIGN.md section
+ * 3 rule 1): it must resolve to a plain path. Later servers that disagree are not served.
+ */
+export default defineRule({
+  meta: {
+    id: 'server-base-path',
+    category: 'structure',
+    severity: 'error',
+    doc: 'Server URLs are usable as a base path: variables have defaults, no query or fragment, servers agree.',
+    messages: {
+      variable: 'server URL "{{url}}" uses {{{name}}}, which has no default in variables',
+      query: 'server URL "{{url}}" has a query or fragment, which cannot be part of a base path',
+      differs: 'server URL "{{url}}" has base path "{{basePath}}" but the gateway serves the first server\'s "{{first}}"; it is ignored',
+    },
+  },
+  check(ctx, report) {
+    const w = walker(ctx.spec);
+    let first: string | undefined;
+    for (const s of w.items(w.child(ctx.spec.root, 'servers'))) {
+      if (!isObj(s.value) || typeof s.value.url !== 'string') continue;
+      const url = s.value.url;
+      const urlLoc = w.child(s, 'url').loc;
+      const vars = isObj(s.value.variables) ? s.value.variables : {};
+      let resolved = url;
+      let broken = false;
+      for (const m of url.matchAll(/\{([^{}]*)\}/g)) {
+        const v = vars[m[1]!];
+        if (isObj(v) && typeof v.default === 'string') resolved = resolved.replace(m[0], v.default);
+        else {
+          report('variable', { url, name: m[1]! }, urlLoc);
+          broken = true;
+        }
+      }
+      if (/[?#]/.test(resolved)) {
+        report('query', { url }, urlLoc);
+        broken = true;
+      }
+      if (broken) continue;
+      let basePath: string;
+      try {
+        basePath = decodeURIComponent(new URL(resolved, 'http://relative.invalid').pathname).replace(/\/+$/, '');
+      } catch {
+        continue; // the model reports bad-url
+      }
+      if (first === undefined) first = basePath;
+      else if (basePath !== first) report('differs', { url, basePath: basePath || '/', first: first || '/' }, urlLoc, { severity: 'warn' });
+    }
+  },
+});

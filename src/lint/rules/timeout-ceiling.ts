@@ -1,0 +1,47 @@
+import type { Target } from '../../targets/target.js';
+import { defineRule } from '../rule.js';
+
+/**
+ * A target's hard ceiling on the backend timeout, read from the target itself (`limits`), never
+ * from a `target ===` test here. AWS REST APIs cap integrations at 29 s by default.
+ */
+export interface TargetLimits {
+  /** Longest backend timeout the gateway accepts, in milliseconds. */
+  maxTimeoutMs?: number;
+}
+
+export function limitsOf(target: Target): TargetLimits {
+  return (target as Target & { limits?: TargetLimits }).limits ?? {};
+}
+
+export default defineRule({
+  meta: {
+    id: 'timeout-ceiling',
+    category: 'traffic',
+    severity: 'error',
+    needsModel: true,
+    doc: "A route's backend timeout is within each target's ceiling (AWS REST: 29 s).",
+    messages: { over: 'timeout of {{route}} is {{timeoutMs}} ms, above the {{target}} ceiling of {{maxMs}} ms' },
+  },
+  check(ctx, report) {
+    const gateway = ctx.gateway;
+    if (!gateway) return;
+    for (const target of ctx.targets) {
+      const max = limitsOf(target).maxTimeoutMs;
+      if (max === undefined) continue;
+      const seen = new Set<string>();
+      for (const r of gateway.routes) {
+        const backend = gateway.backends.find((b) => b.name === r.backend);
+        if (!backend || backend.kind === 'mock') continue;
+        const ms = r.timeoutMs ?? backend.timeoutMs;
+        if (ms === undefined || ms <= max) continue;
+        // Reported where the value is written: once per backend, or on the route that sets it.
+        const loc = r.timeoutMs !== undefined ? r.loc : backend.loc;
+        const key = `${loc.file}#${loc.pointer}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        report('over', { route: r.id, timeoutMs: ms, target: target.name, maxMs: max }, loc, { target: target.name });
+      }
+    }
+  },
+});

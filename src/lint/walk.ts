@@ -1,0 +1,50 @@
+/** Reading the spec for rules: path items and operations, located, through $refs. */
+import type { Loc } from '../diagnostics/diagnostic.js';
+import { isObj, Walker } from '../model/normalise/node.js';
+import type { LoadedSpec, Located } from '../spec/loaded-spec.js';
+import { joinPointer } from '../spec/pointer.js';
+
+export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+export interface PathEntry {
+  path: string;
+  /** The path key itself in the paths object. */
+  keyLoc: Loc;
+  item: Located;
+}
+
+export interface OperationEntry extends PathEntry {
+  method: (typeof METHODS)[number];
+  op: Located;
+}
+
+const walkers = new WeakMap<LoadedSpec, Walker>();
+export function walker(spec: LoadedSpec): Walker {
+  let w = walkers.get(spec);
+  if (!w) walkers.set(spec, (w = new Walker(spec)));
+  return w;
+}
+
+export function pathEntries(spec: LoadedSpec): PathEntry[] {
+  const w = walker(spec);
+  const paths = w.child(spec.root, 'paths');
+  if (!isObj(paths.value)) return [];
+  return Object.keys(paths.value)
+    .filter((p) => !p.startsWith('x-'))
+    .map((path) => ({ path, keyLoc: { file: paths.loc.file, pointer: joinPointer(paths.loc.pointer, path) }, item: w.child(paths, path) }))
+    .filter((e) => isObj(e.item.value));
+}
+
+export function operationEntries(spec: LoadedSpec): OperationEntry[] {
+  const w = walker(spec);
+  const out: OperationEntry[] = [];
+  for (const e of pathEntries(spec)) {
+    for (const method of METHODS) {
+      const op = w.child(e.item, method);
+      if (isObj(op.value)) out.push({ ...e, method, op });
+    }
+  }
+  return out;
+}
+
+export { isObj };
