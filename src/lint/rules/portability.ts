@@ -19,12 +19,21 @@ function checked(gateway: Gateway, target: Target) {
   return r;
 }
 
+/** The check's per-route diagnostics, one per target, feature and place, naming every route. */
 function relay(code: string) {
   return (ctx: LintContext, report: Report<'gap'>) => {
     if (!ctx.gateway) return;
     for (const target of ctx.targets) {
+      const groups = new Map<string, Diagnostic[]>();
       for (const d of checked(ctx.gateway, target).diagnostics) {
-        if (d.code === code && d.loc) report('gap', d.params as Diagnostic['params'], d.loc, { target: target.name });
+        if (d.code !== code || !d.loc) continue;
+        const key = `${d.params.feature}|${d.loc.file}#${d.loc.pointer}`;
+        groups.set(key, [...(groups.get(key) ?? []), d]);
+      }
+      for (const list of groups.values()) {
+        const first = list[0]!;
+        const route = list.map((d) => String(d.params.route)).join(', ');
+        report('gap', { ...first.params, route }, first.loc!, { target: target.name });
       }
     }
   };

@@ -1,3 +1,4 @@
+import { joinPointer } from '../../spec/pointer.js';
 import type { Target } from '../../targets/target.js';
 import { defineRule } from '../rule.js';
 
@@ -36,7 +37,7 @@ export default defineRule({
         const ms = r.timeoutMs ?? backend.timeoutMs;
         if (ms === undefined || ms <= max) continue;
         // Reported where the value is written: once per backend, or on the route that sets it.
-        const loc = r.timeoutMs !== undefined ? r.loc : backend.loc;
+        const loc = r.timeoutMs !== undefined ? r.loc : { file: backend.loc.file, pointer: joinPointer(backend.loc.pointer, 'timeout') };
         const key = `${loc.file}#${loc.pointer}`;
         if (seen.has(key)) continue;
         seen.add(key);

@@ -1,0 +1,56 @@
+import { Args, Command, Flags } from '@oclif/core';
+import { atLeast, type Severity } from '../diagnostics/diagnostic.js';
+import { summary, toJson } from '../diagnostics/format.js';
+import { specFlags, specOptions } from '../cli/flags.js';
+import { emptyConfig, findConfig, readConfig } from '../lint/config.js';
+import { lint } from '../lint/index.js';
+import { FORMATS, renderLint, renderRuleList, type Format } from '../lint/render.js';
+import { TARGET_NAMES } from '../targets/index.js';
+
+/** Codes that mean gwc could not do its job (exit 2), not that the spec has findings. */
+const USAGE = new Set(['internal-error', 'lint-config-invalid', 'lint-ruleset-failed', 'unknown-target']);
+
+export default class Lint extends Command {
+  static override description = 'Validate the spec, then run the gwc ruleset, route and portability checks and any Spectral rulesets the config extends.';
+  static override examples = [
+    '<%= config.bin %> lint gateway.yaml',
+    '<%= config.bin %> lint gateway.yaml --target aws --format github',
+    '<%= config.bin %> lint gateway.yaml --format sarif > gwc.sarif',
+    '<%= config.bin %> lint --list-rules',
+  ];
+  static override enableJsonFlag = true;
+  static override args = { spec: Args.string({ description: 'the gateway spec (OpenAPI 3 YAML or JSON)' }) };
+  static override flags = {
+    ...specFlags,
+    target: Flags.string({ description: 'check portability to this target only (default: every target)', options: [...TARGET_NAMES] }),
+    format: Flags.string({ description: 'output format', options: [...FORMATS], default: 'stylish' }),
+    'fail-severity': Flags.string({ description: 'exit 1 when a finding is at least this severe', options: ['error', 'warn', 'info'], default: 'error' }),
+    ruleset: Flags.string({ description: 'lint config file (default: .gwc.yaml or gwc.config.yaml next to the spec, then in the cwd)' }),
+    'list-rules': Flags.boolean({ description: 'print every rule with its default severity and what it checks', default: false }),
+  };
+
+  async run() {
+    const { args, flags } = await this.parse(Lint);
+    if (flags['list-rules']) {
+      this.log(renderRuleList());
+      return { rules: [] };
+    }
+    if (!args.spec) this.error('a spec file is required (or --list-rules)', { exit: 2 });
+    const configFile = findConfig(args.spec, flags.ruleset);
+    const read = configFile ? readConfig(configFile) : { config: emptyConfig(), diagnostics: [] };
+    const { diagnostics: found } = await lint(args.spec, { ...specOptions(flags), ...(flags.target ? { target: flags.target } : {}), config: read.config });
+    const diagnostics = [...read.diagnostics, ...found];
+    const threshold = flags['fail-severity'] as Severity;
+    const usage = diagnostics.some((d) => USAGE.has(String(d.code)));
+    const failed = diagnostics.some((d) => atLeast(d.severity, threshold));
+    if (!this.jsonEnabled()) {
+      // Infos are shown when they can fail the run; otherwise they would bury the findings.
+      const shown = threshold === 'info' ? diagnostics : diagnostics.filter((d) => d.severity !== 'info');
+      const text = renderLint(flags.format as Format, shown, args.spec);
+      if (text) this.log(text);
+      if (flags.format === 'stylish') this.logToStderr(failed ? `lint failed at --fail-severity ${threshold} (${summary(diagnostics)})` : `lint passed (${summary(diagnostics)})`);
+    }
+    process.exitCode = usage ? 2 : failed ? 1 : 0;
+    return { passed: !failed && !usage, diagnostics: diagnostics.map((d) => toJson(d)) };
+  }
+}
