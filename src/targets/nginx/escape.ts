@@ -34,10 +34,15 @@ export function refuseControl(what: string, value: string): void {
   if (CONTROL.test(value)) throw new Refused(what, value, 'contains a control character');
 }
 
+/** Tab, CR and LF are written as nginx's own escapes (`\t`, `\r`, `\n`); other control characters are refused. */
+function escapeQuoted(what: string, value: string, also: RegExp): string {
+  refuseControl(what, value.replace(/[\t\r\n]/g, ' '));
+  return value.replace(also, (c) => (c === '\t' ? '\\t' : c === '\r' ? '\\r' : c === '\n' ? '\\n' : `\\${c}`));
+}
+
 /** A double-quoted nginx token for directives that do not compile variables (location names, server_name, file paths). */
 export function quote(value: string, what = 'value'): string {
-  refuseControl(what, value);
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  return `"${escapeQuoted(what, value, /[\\"\t\r\n]/g)}"`;
 }
 
 /** A part of a value that may mix literal text and nginx variables the compiler chose. */
@@ -57,8 +62,7 @@ export function quoteValue(parts: ValuePart[] | string, dollarVar: string, what 
       if (!VAR_NAME.test(p.var)) throw new Error(`internal: bad variable name ${p.var}`);
       out += `\${${p.var}}`;
     } else {
-      refuseControl(what, p.lit);
-      out += p.lit.replace(/[\\"$]/g, (c) => (c === '$' ? `\${${dollarVar}}` : `\\${c}`));
+      out += escapeQuoted(what, p.lit, /[\\"\t\r\n]/g).split('$').join(`\${${dollarVar}}`);
     }
   }
   return `"${out}"`;

@@ -8,7 +8,7 @@ import { parsePath } from '../../model/paths.js';
 import type { Route } from '../../model/types.js';
 import { upstreamFor, ms, type UpstreamView } from './backends.js';
 import type { Ctx } from './context.js';
-import { commentText, headerName, pathText, Refused, type ValuePart } from './escape.js';
+import { commentText, headerName, headerValue, pathText, Refused, refuseControl, type ValuePart } from './escape.js';
 import { paramVar } from './layout.js';
 import { cacheView, corsView, headerOps, ipView, type CacheView, type CorsView, type HeaderView, type IpView, type PolicyRegistry } from './policies.js';
 import { hiddenHeaders, hiddenQuery } from './security.js';
@@ -88,7 +88,11 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   if (backend.kind === 'mock' && backend.mock) {
     const m = backend.mock;
     const guarded = !!(view.authUri || view.ip || view.limit);
-    const headers = ctx.safe(m.loc, () => Object.keys(m.headers).sort().map((k) => ({ name: headerName(k), value: m.headers[k]! }))) ?? [];
+    const headers = ctx.safe(m.loc, () => Object.keys(m.headers).sort().map((k) => ({ name: headerName(k), value: headerValue(k, m.headers[k]!) })));
+    const contentType = ctx.safe(m.loc, () => mediaType(m.contentType));
+    // Tab, CR and LF are written as nginx escapes; any other control character is refused.
+    const body = ctx.safe(m.loc, () => (refuseControl('mock body', m.body.replace(/[\t\r\n]/g, ' ')), m.body));
+    if (!headers || !contentType || body === undefined) return undefined;
     const viaNjs = guarded || (m.status >= 300 && m.status < 400) || m.status < 200 || m.status > 599;
     if (viaNjs) ctx.needsNjs = true;
     view.mock = { status: m.status, body: m.body, contentType: m.contentType, headers, viaNjs };
@@ -134,4 +138,13 @@ function upstreamPath(route: Route, basePath: string, params: string[]): ValuePa
   const first = merged[0];
   if (!first || !('lit' in first) || !first.lit.startsWith('/')) throw new Refused('upstreamPath', template, 'must start with /');
   return merged;
+}
+
+/** A media type (RFC 9110 section 8.3.1), with optional parameters of printable text. */
+function mediaType(value: string): string {
+  const token = "[A-Za-z0-9!#$&^_.+-]+";
+  if (!new RegExp(`^${token}/${token}(\\s*;\\s*${token}=("[^"\\\\]*"|${token}))*$`).test(value)) {
+    throw new Refused('mock content type', value, 'is not a media type');
+  }
+  return value;
 }
