@@ -26,7 +26,7 @@ describe('--traefik-version', () => {
     expect(JSON.stringify(load(r.files[0]!.contents))).toContain('"preservePath":true');
   });
   it('refuses unknown lines and options', async () => {
-    for (const options of [{ 'traefik-version': '2.11' }, { 'traefik-version': '3.x' }, { nope: '1' }, { 'entry-points': 'a b' }]) {
+    for (const options of <Array<Record<string, string>>>[{ 'traefik-version': '2.11' }, { 'traefik-version': '3.x' }, { nope: '1' }, { 'entry-points': 'a b' }]) {
       const r = await build(file('specs/canary.yaml'), options);
       expect(r.files, JSON.stringify(options)).toEqual([]);
       expect(r.diagnostics.some((d) => d.code === 'target-error')).toBe(true);
