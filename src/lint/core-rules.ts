@@ -27,6 +27,5 @@ export const CORE_RULES: readonly CoreRule[] = [
   core('route-ambiguous', 'routing', 'No two templates can match one URL with no precedence between them (/a/{x} vs /{y}/b).'),
   core('scheme-unverifiable', 'security', 'A bearer/OAuth2/OIDC scheme says how to verify tokens (x-gateway issuer/jwksUri or forwardAuth).'),
   core('scheme-unsupported', 'security', 'Security schemes are of a type some gwc target can enforce.'),
-  core('bad-secret', 'security', 'Secret fields of x-gateway hold references (${env:NAME}, ${file:PATH}, ${vault:REF}).'),
   core('accept-unknown', 'portability', 'x-gateway.accept names known targets and features.'),
 ];
