@@ -29,10 +29,13 @@ const PATHS: Array<[string, HttpMethod[]]> = [
   ['/x/{r}/z/w/v', ['GET']],
   ['/x/y/{s}/w/v', ['GET']],
   ['/{t}/y/z/w/v', ['GET']],
+  ['/{t}/y/z/w/v/u', ['GET']],
+  ['/a/b/{z}/q', ['GET']],
+  ['/{y}/b/{w}/d', ['GET']],
   ['/c/', ['GET']],
   ['/c/{x}/', ['GET']],
 ];
-const ALPHABET = ['a', 'b', 'c', 'x', 'files', 'n.json', 'A'];
+const ALPHABET = ['a', 'b', 'c', 'd', 'q', 'x', 'files', 'n.json'];
 
 function build(order: 'sorted' | 'reversed', port: number): Gateway {
   const routes = PATHS.flatMap(([path, methods], i) =>
@@ -54,9 +57,9 @@ function urls(): string[] {
     if (depth === 0) return;
     for (const s of ALPHABET) rec([...prefix, s], depth - 1);
   };
-  rec([], 3);
+  rec([], 4);
   out.push('/', '/c/', '/c/a/', '/c/a/b/', '/a/', '/files/', '/files/.json');
-  for (const deep of ['/x/y/z/w/v', '/x/y/z/w/q', '/x/y/z/q/v', '/x/q/z/w/v', '/x/y/q/w/v', '/q/y/z/w/v', '/q/q/z/w/v', '/x/y/z/w/v/u', '/x/y/z/w'])
+  for (const deep of ['/x/y/z/w/v', '/x/y/z/w/q', '/x/y/z/q/v', '/x/q/z/w/v', '/x/y/q/w/v', '/q/y/z/w/v', '/q/q/z/w/v', '/x/y/z/w/v/u', '/x/y/z/w', '/x/y/z/w/v/q', '/a/y/z/w/v/u'])
     out.push(deep);
   return out;
 }
