@@ -120,6 +120,10 @@ export const CODES = {
     'info',
     (p) => `${p.target} uses the spec's fallback for ${p.feature} on ${p.route}`,
   ),
+  'accept-opens-route': entry<{ route: string; feature: string; target: string; why: string }>(
+    'error',
+    (p) => `${p.target} cannot enforce ${p.feature} on ${p.route} (${p.why}), and accepting that gap would leave the route open: give the scheme a fallback the target supports, or do not build this route for ${p.target}`,
+  ),
   'accept-unknown': entry<{ target: string; feature: string }>(
     'error',
     (p) => `x-gateway.accept names ${p.target}/${p.feature}, which is not a known target and feature`,

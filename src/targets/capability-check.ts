@@ -5,7 +5,7 @@
  * are warnings. The result, the plan, tells the compiler which mode each feature runs in.
  */
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { failsClosed, type FeatureId } from '../model/features.js';
+import { failsClosed, featureInfo, type FeatureId } from '../model/features.js';
 import { routeFeatures } from '../model/route-features.js';
 import type { Gateway } from '../model/types.js';
 import type { Target } from './target.js';
@@ -46,6 +46,12 @@ export function checkCapabilities(gateway: Gateway, target: Target): CheckResult
         continue;
       }
       const accepted = gateway.accepted.find((a) => a.target === target.name && a.feature === use.feature);
+      if (accepted && featureInfo(use.feature).class === 'security' && !cap.partial) {
+        // Fail closed even against the spec's own word: an accepted auth gap would compile the route open.
+        perRoute.set(use.feature, 'dropped');
+        diagnostics.push(diag('accept-opens-route', { ...params, why: cap.why }, accepted.loc, { target: target.name }));
+        continue;
+      }
       if (accepted) {
         perRoute.set(use.feature, 'accepted');
         diagnostics.push(diag('capability-accepted', { ...params, reason: accepted.reason }, accepted.loc, { target: target.name }));

@@ -17,7 +17,16 @@ import type { CapabilityPlan } from './capability-check.js';
 export type Capability =
   | { support: 'native'; note?: string }
   | { support: 'emulated'; how: string }
-  | { support: 'unsupported'; why: string; fallback?: boolean };
+  | {
+      support: 'unsupported';
+      why: string;
+      fallback?: boolean;
+      /**
+       * For a security feature: what the target still enforces when the user accepts the gap.
+       * Without it a security gap cannot be accepted at all: accepting it would leave the route open.
+       */
+      partial?: string;
+    };
 
 /** Every feature must have an answer: a new feature fails to compile until every target says. */
 export type CapabilityTable = Record<FeatureId, Capability>;

@@ -108,7 +108,13 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
       return ctx.plan.enforced(route.id, FEATURE[s.kind]) || (s.kind === 'jwt' && ctx.plan.mode(route.id, 'auth.jwt') === 'accepted');
     }))
     .filter((alt) => alt.length > 0);
-  if (alternatives.length === 0 || alternatives.length < route.security.length) return out;
+  if (route.security.length === 0) return out;
+  // Never build a requirement weaker than the spec's: an alternative that lost a scheme would let
+  // its callers in with less (the core refuses such accepts already; this is the second lock).
+  if (alternatives.length < route.security.length || alternatives.some((a, i) => a.length < route.security[i]!.length)) {
+    ctx.error(`route ${route.id}: part of its security requirement cannot be enforced by Kong OSS; refusing to build it weaker`, loc);
+    return out;
+  }
   const or = alternatives.length > 1;
   if (or && alternatives.some((a) => a.length > 1)) {
     ctx.error(`route ${route.id}: alternatives that combine several schemes (OR of AND) cannot be enforced exactly by Kong OSS auth plugins`, loc);

@@ -11,6 +11,7 @@ export const kongCapabilities: CapabilityTable = {
   'auth.jwt': {
     support: 'unsupported',
     why: "Kong OSS's jwt plugin verifies the signature with a static public key per issuer, exp and nbf, but checks no audience and no scopes and fetches no JWKS (openid-connect is Enterprise-only); accept the gap to get those partial checks",
+    partial: 'the jwt plugin still verifies the signature (static public key per issuer), exp and nbf',
   },
   'auth.forward': {
     support: 'unsupported',
