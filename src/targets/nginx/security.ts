@@ -15,12 +15,13 @@
  */
 import type { Route, SecretRef, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
-import { filePath, headerName, headerVar, hostName, Refused } from './escape.js';
+import { filePath, headerName, headerVar, hostName, pathText, Refused } from './escape.js';
 
 export interface ForwardView {
   index: number;
   uri: string;
-  url: { scheme: 'http' | 'https'; host: string; port: number; path: string };
+  /** The service URL; the host is validated, the path checked as URL path text. */
+  url: string;
   requestHeaders: Array<{ name: string; variable: string }>;
 }
 
@@ -118,7 +119,7 @@ function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { ur
   out.forwards.push({
     index,
     uri,
-    url: { scheme: fa.url.scheme, host: hostName(fa.url.host, `forwardAuth host of ${scheme.name}`), port: fa.url.port, path: fa.url.path || '/' },
+    url: `${fa.url.scheme}://${hostName(fa.url.host, `forwardAuth host of ${scheme.name}`)}:${fa.url.port}${pathText(fa.url.path || '/', `forwardAuth path of ${scheme.name}`)}`,
     requestHeaders,
   });
   const responseHeaders = fa.responseHeaders.map((h) => headerName(h).toLowerCase());

@@ -105,7 +105,7 @@ export const SERVER_TEMPLATE = `server {
 
     location = {{n uri}} {
         internal;
-        proxy_pass {{n url.scheme}}://{{n url.host}}:{{n url.port}}{{q url.path}};
+        proxy_pass {{v url}};
         proxy_pass_request_body off;
         proxy_pass_request_headers off;
         proxy_set_header Content-Length "";
@@ -216,12 +216,12 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
         add_header {{n name}} {{v value}} always;
 {{/each}}
 {{#if mock}}
-{{#each mock.headers}}
-        add_header {{n name}} {{v value}} always;
-{{/each}}
 {{#if mock.viaNjs}}
         js_content {{n @root.prefix}}.mock;
 {{else}}
+{{#each mock.headers}}
+        add_header {{n name}} {{v value}} always;
+{{/each}}
         types { }
         default_type {{q mock.contentType}};
         return {{n mock.status}} {{v mock.body}};
