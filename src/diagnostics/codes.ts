@@ -140,6 +140,19 @@ export const CODES = {
   'lint-ignore-invalid': entry<{ detail: string }>('error', (p) => `x-gwc-ignore: ${p.detail}`),
   'lint-ignore-unused': entry<{ rule: string }>('info', (p) => `x-gwc-ignore for ${p.rule} suppresses nothing here; remove it`),
   'lint-ruleset-failed': entry<{ ruleset: string; detail: string }>('error', (p) => `cannot run ruleset ${p.ruleset}: ${p.detail}`),
+  // diff
+  'deployed-unreadable': entry<{ source: string; detail: string }>('error', (p) => `cannot read deployed state from ${p.source}: ${p.detail}`),
+  'deployed-invalid': entry<{ target: string; source: string; detail: string }>('error', (p) => `${p.source} is not ${p.target} deployed state: ${p.detail}`),
+  'deployed-foreign': entry<{ target: string; source: string; looksLike: string }>(
+    'error',
+    (p) => `${p.source} looks like ${p.looksLike}, not ${p.target} deployed state; check --target and --deployed`,
+  ),
+  'deployed-unsupported': entry<{ target: string }>('error', (p) => `${p.target} has no deployed-state reader yet; gwc diff cannot compare it`),
+  'deployed-sdk-missing': entry<{ package: string; detail: string }>(
+    'error',
+    (p) => `--stack needs the optional dependency ${p.package} (npm install ${p.package}), or pass the template with --deployed: ${p.detail}`,
+  ),
+  'diff-base-failed': entry<{ ref: string; detail: string }>('error', (p) => `cannot read the spec at git ref ${p.ref}: ${p.detail}`),
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;
