@@ -41,7 +41,7 @@ export default class Lint extends Command {
     const { diagnostics: found } = await lint(args.spec, { ...specOptions(flags), ...(flags.target ? { target: flags.target } : {}), config: read.config });
     const diagnostics = [...read.diagnostics, ...found];
     const threshold = flags['fail-severity'] as Severity;
-    const usage = diagnostics.some((d) => USAGE.has(String(d.code)));
+    const usage = read.diagnostics.length > 0 || diagnostics.some((d) => USAGE.has(String(d.code)));
     const failed = diagnostics.some((d) => atLeast(d.severity, threshold));
     if (!this.jsonEnabled()) {
       // Infos are shown when they can fail the run; otherwise they would bury the findings.

@@ -12,7 +12,7 @@ import { diag, type Diagnostic, type Loc, type Severity } from '../diagnostics/d
 import type { LoadedSpec, Located } from '../spec/loaded-spec.js';
 import { walker } from './walk.js';
 
-const { Spectral, ParsedDocument } = spectralCore;
+const { Spectral } = spectralCore;
 const require = createRequire(import.meta.url);
 
 const SEVERITY: Severity[] = ['error', 'warn', 'info', 'info'];
@@ -37,19 +37,20 @@ export async function runSpectral(spec: LoadedSpec, rulesets: readonly string[])
     try {
       const spectral = new Spectral();
       spectral.setRuleset((await loadRuleset(name)) as never);
-      const document = new ParsedDocument({
+      // A parsed result (not a Document): Spectral wraps it in a ParsedDocument itself.
+      const document = {
         source: spec.rootFile,
         parsed: { data: spec.root.value, diagnostics: [], ast: null, lineMap: null } as never,
         // gwc locates results itself, once, at the edge.
         getLocationForJsonPath: () => ({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }) as never,
-      });
+      };
       for (const r of await spectral.run(document as never)) {
         const d: Diagnostic = {
           code: String(r.code),
           severity: SEVERITY[r.severity] ?? 'warn',
           message: r.message,
           params: { ...(typeof r.path.join === 'function' ? { path: r.path.join('.') } : {}) },
-          source: name.startsWith('spectral:') ? name : `spectral:${name}`,
+          source: name,
         };
         const loc = locOf(spec, r.path as Array<string | number>);
         if (loc) d.loc = loc;
