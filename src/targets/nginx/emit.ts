@@ -4,7 +4,8 @@
  */
 import Handlebars from 'handlebars';
 import { commentText, quote, quoteValue, type ValuePart } from './escape.js';
-import { CORS_VARS_PARTIAL, FULL_TEMPLATE, GROUP_PARTIAL, HTTP_TEMPLATE, MAIN_TEMPLATE, PATH_PARTIAL, ROUTE_PARTIAL, SERVER_TEMPLATE } from './templates.js';
+import { CORS_VARS_PARTIAL, FULL_TEMPLATE, GROUP_PARTIAL, HTTP_TEMPLATE, MAIN_TEMPLATE, PATH_PARTIAL, SERVER_TEMPLATE } from './templates.js';
+import { ROUTE_PARTIAL } from './templates-route.js';
 
 /** Names and numbers gwc generated itself: anything else reaching `n` is a compiler bug. */
 const NAME = /^[A-Za-z0-9_.:/\[\]*-]+$/;

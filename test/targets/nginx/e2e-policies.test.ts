@@ -4,6 +4,8 @@
  * the query (hidden from the backend) and in a cookie, IP deny, per-consumer rate limits, a mock
  * behind auth (the check is not skipped), host routing.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, SecurityScheme } from '../../../src/model/types.js';
 import { compileOrThrow, freePort, fullOptions, NGINX, prefixDir, send, startNginx, startStub, writeFiles, type RunningNginx, type Stub } from './harness.js';
@@ -45,6 +47,7 @@ function policies(stubs: Record<string, Stub>): Gateway {
     }),
     route('secretDocs', 'GET', '/secret-docs', { backend: 'mock', security: [[{ scheme: 'qkey', scopes: [] }]] }),
     route('hosted', 'GET', '/hosted', { hosts: ['a.example.com'] }),
+    route('logged', 'GET', '/logged', { policy: { accessLog: { format: 'json', loc: loc() } } }),
   ];
   return gateway(routes, {
     backends: [
@@ -143,5 +146,13 @@ describe.skipIf(!NGINX)('policies through a real nginx', () => {
     expect((await get('/hosted', { host: 'a.example.com' })).status).toBe(200);
     expect((await get('/hosted', { host: 'b.example.com' })).status).toBe(404);
     expect((await get('/allowed', { host: 'b.example.com' })).status).toBe(200);
+  });
+
+  it('JSON access log on the routes that ask for it', async () => {
+    expect((await get('/logged?x=1', { 'user-agent': 'a "quoted" agent' })).status).toBe(200);
+    await ng.stop();
+    const lines = readFileSync(join(ng.dir, 'logs', 'gwc-test.access.log'), 'utf8').trim().split('\n');
+    expect(lines.length).toBe(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ method: 'GET', uri: '/logged?x=1', status: 200, user_agent: 'a "quoted" agent' });
   });
 });

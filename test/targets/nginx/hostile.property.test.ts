@@ -62,7 +62,9 @@ const spec = fc.record({
   secure: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
 });
 
-function makeGateway(s: fc.RecordValue<typeof spec> extends infer T ? T : never): Gateway {
+type Spec = typeof spec extends fc.Arbitrary<infer T> ? T : never;
+
+function makeGateway(s: Spec): Gateway {
   const routes: Route[] = s.segments.map((segs, i) => {
     let n = 0;
     const path = `/${segs.map((x) => (x === '{p}' ? `{p${n++}}` : x)).join('/')}`;

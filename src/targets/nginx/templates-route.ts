@@ -1,0 +1,149 @@
+/**
+ * The internal route location (see routes.ts): rewrite-phase `set`/`rewrite`, then the access-phase
+ * controls, then the content (proxy, or a mock). Same helpers and rules as templates.ts.
+ */
+export const ROUTE_PARTIAL = `    # {{c comment}}
+    location = {{n uri}} {
+        internal;
+        set \${{n @root.prefix}}_route {{n index}};
+{{#if cors}}
+        set \${{n @root.prefix}}_acao \${{n cors.originVar}};
+        set \${{n @root.prefix}}_acac {{#if cors.credentials}}"true"{{else}}""{{/if}};
+        set \${{n @root.prefix}}_aceh {{v cors.expose}};
+        set \${{n @root.prefix}}_vary Origin;
+{{/if}}
+{{#if hideArgs}}
+        set $args \${{n @root.prefix}}_args;
+{{/if}}
+{{#if rewrite}}
+        rewrite ^ {{v rewrite}} break;
+{{/if}}
+{{#if ip}}
+{{#each ip.rules}}
+        {{n action}} {{n source}};
+{{/each}}
+{{/if}}
+{{#if bodyLimit}}
+        client_max_body_size {{n bodyLimit}};
+{{/if}}
+{{#if limit}}
+        limit_req zone={{n limit.zone}} burst={{n limit.burst}} nodelay;
+        limit_req_status 429;
+{{/if}}
+{{#if authUri}}
+        auth_request {{n authUri}};
+        auth_request_set \${{n @root.prefix}}_www $sent_http_www_authenticate;
+{{#each @root.forwardHeaders}}
+        auth_request_set \${{n @root.prefix}}_fa_{{n this.variable}} $sent_http_{{n this.variable}};
+{{/each}}
+{{/if}}
+{{#if accessLog}}
+        access_log {{q @root.accessLogPath}} {{n @root.prefix}}_json;
+{{/if}}
+{{#if cors}}
+{{> corsVars}}
+        proxy_hide_header Access-Control-Allow-Origin;
+        proxy_hide_header Access-Control-Allow-Credentials;
+        proxy_hide_header Access-Control-Expose-Headers;
+{{/if}}
+{{#each responseHide}}
+        proxy_hide_header {{n this}};
+{{/each}}
+{{#each responseSet}}
+        add_header {{n name}} {{v value}} always;
+{{/each}}
+{{#if mock}}
+{{#if mock.viaNjs}}
+        js_content {{n @root.prefix}}.mock;
+{{else}}
+{{#each mock.headers}}
+        add_header {{n name}} {{v value}} always;
+{{/each}}
+        types { }
+        default_type {{q mock.contentType}};
+        return {{n mock.status}} {{v mock.body}};
+{{/if}}
+{{/if}}
+{{#if upstream}}
+        proxy_pass {{n upstream.scheme}}://{{n upstream.name}};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+{{#if upstream.host.client}}
+        proxy_set_header Host $host;
+{{else}}
+        proxy_set_header Host {{q upstream.host}};
+{{/if}}
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-Host $host;
+{{#each hiddenHeaders}}
+        proxy_set_header {{n this}} "";
+{{/each}}
+{{#if authUri}}
+{{#each @root.forwardHeaders}}
+        proxy_set_header {{n this.name}} \${{n @root.prefix}}_fa_{{n this.variable}};
+{{/each}}
+{{/if}}
+{{#each requestHeaders}}
+        proxy_set_header {{n name}} {{#if value}}{{v value}}{{else}}""{{/if}};
+{{/each}}
+{{#if upstream.tls}}
+        proxy_ssl_server_name on;
+        proxy_ssl_name {{q upstream.tls.serverName}};
+{{#if upstream.tls.verify}}
+        proxy_ssl_verify on;
+        proxy_ssl_trusted_certificate {{q upstream.tls.trusted}};
+{{else}}
+        proxy_ssl_verify off;
+{{/if}}
+{{/if}}
+{{#if upstream.connectTimeout}}
+        proxy_connect_timeout {{n upstream.connectTimeout}};
+{{/if}}
+{{#if timeout}}
+        proxy_read_timeout {{n timeout}};
+        proxy_send_timeout {{n timeout}};
+{{/if}}
+{{#if tries}}
+        proxy_next_upstream error timeout;
+        proxy_next_upstream_tries {{n tries}};
+{{/if}}
+{{#if noRetry}}
+        proxy_next_upstream off;
+{{/if}}
+{{#if cache}}
+        proxy_cache {{n cache.zone}};
+        proxy_cache_key {{v cache.key}};
+        proxy_cache_methods{{#each cache.methods}} {{n this}}{{/each}};
+        proxy_cache_valid 200 203 204 206 301 404 {{n cache.valid}};
+        add_header X-Cache-Status $upstream_cache_status always;
+{{/if}}
+{{/if}}
+    }
+{{#if cors}}
+
+    location = {{n preflightUri}} {
+        internal;
+        add_header Access-Control-Allow-Origin \${{n cors.originVar}} always;
+{{#if cors.credentials}}
+        add_header Access-Control-Allow-Credentials "true" always;
+{{/if}}
+        add_header Access-Control-Allow-Methods {{q cors.methods}} always;
+{{#if cors.headers}}
+        add_header Access-Control-Allow-Headers {{q cors.headers}} always;
+{{/if}}
+{{#if cors.maxAge}}
+        add_header Access-Control-Max-Age {{n cors.maxAge}} always;
+{{/if}}
+        add_header Vary Origin always;
+        return 204;
+    }
+{{/if}}
+{{#if authUri}}
+
+    location = {{n authUri}} {
+        internal;
+        js_content {{n @root.prefix}}.authorize;
+    }
+{{/if}}
+`;
