@@ -33,6 +33,7 @@ export const AWS_CAPABILITIES: CapabilityTable = {
   'auth.or': {
     support: 'unsupported',
     why: 'a REST API method has exactly one authorizer (plus an optional API key); alternative security requirements cannot be expressed',
+    partial: 'the first alternative is enforced; callers using the other alternatives are refused (stricter, never open)',
   },
   rateLimit: {
     support: 'emulated',

@@ -106,7 +106,8 @@ export function parseRule(rule: string): Node {
 const canonical = (h: string) => h.toLowerCase();
 
 function regex(re: string): RegExp {
-  if (NON_PORTABLE.test(re)) throw new Error(`regex ${re} uses a construct JS and RE2 may read differently`);
+  // An escaped backslash (`\\`) is a literal: drop those pairs before looking for constructs.
+  if (NON_PORTABLE.test(re.replace(/\\\\/g, ''))) throw new Error(`regex ${re} uses a construct JS and RE2 may read differently`);
   return new RegExp(re);
 }
 
