@@ -112,6 +112,8 @@ export const SERVER_TEMPLATE = `server {
 {{#each requestHeaders}}
         proxy_set_header {{n name}} \${{n variable}};
 {{/each}}
+        # In a subrequest, $request_method and $request_uri are the client request's.
+        proxy_set_header X-Forwarded-Method $request_method;
         proxy_set_header X-Forwarded-Uri $request_uri;
         proxy_set_header X-Forwarded-Host $host;
         proxy_set_header X-Forwarded-For $remote_addr;

@@ -35,6 +35,7 @@ function policies(stubs: Record<string, Stub>): Gateway {
   };
   const routes = [
     route('fwd', 'GET', '/fwd', { security: [[{ scheme: 'fwd', scopes: [] }]] }),
+    route('fwdPost', 'POST', '/fwd', { security: [[{ scheme: 'fwd', scopes: [] }]] }),
     route('es', 'GET', '/es', { security: [[{ scheme: 'es', scopes: [] }]] }),
     route('hs', 'GET', '/hs', { security: [[{ scheme: 'hs', scopes: [] }]] }),
     route('query', 'GET', '/query', { security: [[{ scheme: 'qkey', scopes: [] }]] }),
@@ -93,6 +94,14 @@ describe.skipIf(!NGINX)('policies through a real nginx', () => {
     expect(seen.headers['x-forwarded-uri']).toBe('/fwd');
     expect(seen.headers['x-tenant']).toBe('t9');
     expect(seen.headers['x-user-id']).toBeUndefined();
+    expect(seen.headers['x-forwarded-method']).toBe('GET');
+    const post = await send(ng.port, 'POST', '/fwd?q=1', { authorization: 'Bearer good' }, 'body-not-forwarded');
+    expect(post.status).toBe(200);
+    expect(post.json().body).toBe('body-not-forwarded');
+    const seenPost = stubs.auth!.hits.at(-1)!;
+    expect(seenPost).toMatchObject({ method: 'GET', body: '' });
+    expect(seenPost.headers['x-forwarded-method']).toBe('POST');
+    expect(seenPost.headers['x-forwarded-uri']).toBe('/fwd?q=1');
   });
 
   it('ES256 and HS256 (secret from the environment), each pinned to its algorithm', async () => {
