@@ -216,6 +216,16 @@ describe.skipIf(!NGINX)('shop through a real nginx', () => {
     expect(stubs.products!.hits.length).toBe(before + 1);
   });
 
+  it('a cached response still needs the credential (auth runs before the cache)', async () => {
+    const a = await get('/v1/users/cached-1', { 'x-api-key': KEY });
+    const b = await get('/v1/users/cached-1', { 'x-api-key': KEY });
+    expect([a.headers['x-cache-status'], b.headers['x-cache-status']]).toEqual(['MISS', 'HIT']);
+    const c = await get('/v1/users/cached-1');
+    expect(c.status).toBe(401);
+    expect(c.body).not.toContain('cached-1');
+    expect((await get('/v1/users/cached-1', { 'x-api-key': 'wrong' })).status).toBe(401);
+  });
+
   it('rewrite keeps an encoded parameter inside its segment and passes the query on', async () => {
     const r = await get('/v1/users/a%3Fb%20c?x=1&y=%2F', { 'x-api-key': KEY });
     expect(r.json().path).toBe('/internal/users/a%3Fb%20c?x=1&y=%2F');
