@@ -1,0 +1,154 @@
+/**
+ * Target-neutral rules that turn facts into findings: what weakens security (shown first) and what
+ * breaks clients. Each target's normaliser attaches the facts; no rule here knows a target.
+ */
+import { covered, EVERYWHERE } from './cidr.js';
+import type { Facts } from './entity.js';
+
+export type FindingClass = 'security' | 'breaking';
+
+export const RULES = {
+  'route-public': { class: 'security', title: 'new route is public' },
+  'auth-removed': { class: 'security', title: 'auth removed: route is now public' },
+  'auth-optional': { class: 'security', title: 'auth made optional' },
+  'auth-weakened': { class: 'security', title: 'auth weakened: a new way in' },
+  'rate-limit-raised': { class: 'security', title: 'rate limit raised' },
+  'body-limit-raised': { class: 'security', title: 'body limit raised' },
+  'ip-widened': { class: 'security', title: 'IP rule widened' },
+  'cors-widened': { class: 'security', title: 'CORS widened' },
+  'route-removed': { class: 'breaking', title: 'route removed' },
+  'route-moved': { class: 'breaking', title: 'route moved' },
+  'auth-added': { class: 'breaking', title: 'auth added' },
+  'auth-tightened': { class: 'breaking', title: 'auth tightened: a way in removed' },
+  'rate-limit-lowered': { class: 'breaking', title: 'rate limit lowered' },
+  'body-limit-lowered': { class: 'breaking', title: 'body limit lowered' },
+  'ip-narrowed': { class: 'breaking', title: 'IP rule narrowed' },
+  'cors-narrowed': { class: 'breaking', title: 'CORS narrowed' },
+} as const satisfies Record<string, { class: FindingClass; title: string }>;
+
+export type RuleId = keyof typeof RULES;
+
+export interface Verdict {
+  rule: RuleId;
+  old?: string;
+  new?: string;
+}
+
+// ---- auth -----------------------------------------------------------------------------------
+
+const alternatives = (auth: string[][]): string[][] => (auth.length === 0 ? [[]] : auth);
+const subset = (a: string[], b: string[]) => a.every((x) => b.includes(x));
+export const describeAuth = (auth: string[][] | undefined): string =>
+  auth === undefined ? 'unknown' : alternatives(auth).map((alt) => (alt.length === 0 ? 'none' : alt.join('+'))).join(' | ');
+
+function authRules(a: string[][], b: string[][]): Verdict[] {
+  const oldAlts = alternatives(a);
+  const newAlts = alternatives(b);
+  const out: Verdict[] = [];
+  const text = { old: describeAuth(a), new: describeAuth(b) };
+  // A new alternative lets in a request the old rules refused unless some old alternative's
+  // requirements are all part of it.
+  if (newAlts.some((n) => !oldAlts.some((o) => subset(o, n)))) {
+    const nowOpen = newAlts.some((n) => n.length === 0);
+    const rule: RuleId = nowOpen ? (newAlts.length === 1 ? 'auth-removed' : 'auth-optional') : 'auth-weakened';
+    out.push({ rule, ...text });
+  }
+  if (oldAlts.some((o) => !newAlts.some((n) => subset(n, o)))) {
+    const wasOpen = oldAlts.some((o) => o.length === 0);
+    out.push({ rule: wasOpen ? 'auth-added' : 'auth-tightened', ...text });
+  }
+  return out;
+}
+
+// ---- limits ---------------------------------------------------------------------------------
+
+/** The most requests a client may send in `window` seconds under these limits. */
+function cap(limits: Record<string, number>, window: number): number {
+  let best = Infinity;
+  for (const [w, n] of Object.entries(limits)) best = Math.min(best, n * Math.ceil(window / Number(w)));
+  return best;
+}
+
+const WINDOW_NAMES: Record<string, string> = { '1': 'second', '60': 'minute', '3600': 'hour', '86400': 'day', '2592000': 'month', '31536000': 'year' };
+export const describeRate = (r: Record<string, number> | undefined): string =>
+  r === undefined
+    ? 'none'
+    : Object.keys(r)
+        .sort((x, y) => Number(x) - Number(y))
+        .map((w) => `${r[w]}/${WINDOW_NAMES[w] ?? `${w}s`}`)
+        .join(', ');
+
+function rateRules(a: Record<string, number> | undefined, b: Record<string, number> | undefined): Verdict[] {
+  if (a === undefined && b === undefined) return [];
+  const text = { old: describeRate(a), new: describeRate(b) };
+  const windows = [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].map(Number);
+  const out: Verdict[] = [];
+  if (windows.some((w) => cap(b ?? {}, w) > cap(a ?? {}, w))) out.push({ rule: 'rate-limit-raised', ...text });
+  if (windows.some((w) => cap(b ?? {}, w) < cap(a ?? {}, w))) out.push({ rule: 'rate-limit-lowered', ...text });
+  return out;
+}
+
+const describeBytes = (n: number | undefined) => (n === undefined ? 'none' : `${n} bytes`);
+
+function bodyRules(a: number | undefined, b: number | undefined): Verdict[] {
+  const o = a ?? Infinity;
+  const n = b ?? Infinity;
+  if (n > o) return [{ rule: 'body-limit-raised', old: describeBytes(a), new: describeBytes(b) }];
+  if (n < o) return [{ rule: 'body-limit-lowered', old: describeBytes(a), new: describeBytes(b) }];
+  return [];
+}
+
+function ipRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
+  const o = a ?? EVERYWHERE;
+  const n = b ?? EVERYWHERE;
+  const text = { old: a ? a.join(', ') : 'any', new: b ? b.join(', ') : 'any' };
+  const out: Verdict[] = [];
+  if (!covered(n, o)) out.push({ rule: 'ip-widened', ...text });
+  if (!covered(o, n)) out.push({ rule: 'ip-narrowed', ...text });
+  return out;
+}
+
+// ---- CORS -----------------------------------------------------------------------------------
+
+type Cors = NonNullable<Facts['cors']>;
+const NO_CORS: Cors = { origins: [], methods: [], headers: [], credentials: false };
+const wider = (a: string[], b: string[]) => !a.includes('*') && b.some((x) => x === '*' || !a.some((y) => y.toLowerCase() === x.toLowerCase()));
+const describeCors = (c: Cors | undefined) => (c === undefined ? 'none' : `origins ${c.origins.join(' ') || '-'}; methods ${c.methods.join(' ') || '-'}; headers ${c.headers.join(' ') || '-'}${c.credentials ? '; credentials' : ''}`);
+
+function corsRules(a: Cors | undefined, b: Cors | undefined): Verdict[] {
+  const o = a ?? NO_CORS;
+  const n = b ?? NO_CORS;
+  const text = { old: describeCors(a), new: describeCors(b) };
+  const out: Verdict[] = [];
+  const widened = wider(o.origins, n.origins) || wider(o.methods, n.methods) || wider(o.headers, n.headers) || (n.credentials && !o.credentials);
+  const narrowed = wider(n.origins, o.origins) || wider(n.methods, o.methods) || wider(n.headers, o.headers) || (o.credentials && !n.credentials);
+  if (widened) out.push({ rule: 'cors-widened', ...text });
+  if (narrowed) out.push({ rule: 'cors-narrowed', ...text });
+  return out;
+}
+
+// ---- entry points ---------------------------------------------------------------------------
+
+/** An entity that exists only in the new state. */
+export function classifyCreated(b: Facts | undefined): Verdict[] {
+  if (!b?.route || b.auth === undefined) return [];
+  const open = alternatives(b.auth).some((alt) => alt.length === 0);
+  return open ? [{ rule: 'route-public', new: describeAuth(b.auth) }] : [];
+}
+
+/** An entity that exists only in the old state. */
+export function classifyDeleted(a: Facts | undefined): Verdict[] {
+  return a?.route ? [{ rule: 'route-removed', old: a.route.match }] : [];
+}
+
+/** The same entity on both sides. */
+export function classifyMatched(a: Facts | undefined, b: Facts | undefined): Verdict[] {
+  if (!a && !b) return [];
+  const o = a ?? {};
+  const n = b ?? {};
+  const out: Verdict[] = [];
+  if (o.route && n.route && o.route.match !== n.route.match) out.push({ rule: 'route-moved', old: o.route.match, new: n.route.match });
+  if (o.auth !== undefined && n.auth !== undefined) out.push(...authRules(o.auth, n.auth));
+  out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...corsRules(o.cors, n.cors));
+  return out;
+}

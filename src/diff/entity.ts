@@ -1,0 +1,79 @@
+/**
+ * The one model both sides of `gwc diff` are loaded into (decK's reconciler idea): the deployed
+ * state and the compiled output are each turned into normalised entities by the target's reader,
+ * then compared like with like. Nothing here knows a target.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { OutputFile } from '../targets/target.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * What a target's normaliser knows about an entity's effect on clients and on security. Target
+ * neutral: the comparison rules in `classify.ts` read only these.
+ */
+export interface Facts {
+  /** Present when the entity is a client-facing route; `match` is what clients call (method, host, path). */
+  route?: { match: string };
+  /**
+   * Authentication, as OpenAPI security: alternatives (OR), each a list of mechanisms (AND).
+   * `[]` means public; an empty alternative (`[[]]`, `[['key-auth'], []]`) means optional.
+   */
+  auth?: string[][];
+  /** Requests allowed per window, window in seconds -> requests. Absent: no limit. */
+  rateLimit?: Record<string, number>;
+  /** Largest request body in bytes. Absent: no limit set by the gateway. */
+  bodyLimit?: number;
+  /** Source CIDRs allowed. Absent: every address. */
+  ipAllow?: string[];
+  /** CORS as the gateway answers it. Absent: no CORS headers sent. */
+  cors?: { origins: string[]; methods: string[]; headers: string[]; credentials: boolean };
+}
+
+export interface Entity {
+  /** The entity's kind in the target's own words: `route`, `service`, `AWS::ApiGateway::Method`... */
+  kind: string;
+  /** Stable name inside its kind (never a server-generated id, never a position). */
+  key: string;
+  /**
+   * When set, entities are matched on this instead of `key`, and a different key on both sides
+   * means the entity is replaced (AWS: a Deployment's logical id changes with its content).
+   */
+  identity?: string;
+  /** Normalised: defaults filled, generated fields dropped, canonical order, secrets masked. */
+  fields: { [key: string]: Json };
+  facts?: Facts;
+}
+
+/** One side of the diff. `files` are the rendered files when there are any (for `--format unified`). */
+export interface State {
+  entities: Entity[];
+  files?: OutputFile[];
+}
+
+export interface ReadOptions {
+  /** Admin API token (Kong: sent as the `Kong-Admin-Token` header). */
+  token?: string;
+  /** Read the state from a named deployment instead of `source` (AWS: a CloudFormation stack). */
+  stack?: string;
+  /** Injected for tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface ReadResult {
+  state?: State;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * A target's deployed-state reader (DESIGN.md section 6). `read` is the only place that does file
+ * or network I/O for deployed state; `normalise` is pure and is used for the compiled side too, so
+ * an unchanged gateway shows no change by construction.
+ */
+export interface DeployedReader {
+  /** What `--deployed` accepts for this target, for help and diagnostics. */
+  accepts: string;
+  read(source: string | undefined, options?: ReadOptions): Promise<ReadResult>;
+  /** Pure: the files gwc would write (or the deployed files) into entities. */
+  normalise(files: OutputFile[], source: string): ReadResult;
+}

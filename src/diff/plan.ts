@@ -1,0 +1,79 @@
+/**
+ * The change plan: entities matched by kind and stable name (or identity), compared field by field,
+ * and classified by the target-neutral rules of classify.ts. Pure.
+ */
+import { fieldChanges, type FieldChange } from './changes.js';
+import { classifyCreated, classifyDeleted, classifyMatched, RULES, type FindingClass, type RuleId, type Verdict } from './classify.js';
+import type { Entity, State } from './entity.js';
+
+export type Action = 'create' | 'update' | 'delete' | 'replace';
+
+export interface Change {
+  action: Action;
+  kind: string;
+  key: string;
+  /** For `replace`: the key being replaced. */
+  oldKey?: string;
+  /** For `update` and `replace`: only the fields that changed. */
+  fields: FieldChange[];
+}
+
+export interface Finding {
+  class: FindingClass;
+  rule: RuleId;
+  title: string;
+  kind: string;
+  key: string;
+  old?: string;
+  new?: string;
+}
+
+export interface Plan {
+  changes: Change[];
+  findings: Finding[];
+  summary: Record<Action, number>;
+}
+
+const ident = (e: Entity) => `${e.kind}\u0000${e.identity ?? e.key}`;
+const ORDER: Record<Action, number> = { create: 0, update: 1, replace: 2, delete: 3 };
+
+function index(entities: Entity[]): Map<string, Entity> {
+  const map = new Map<string, Entity>();
+  for (const e of entities) map.set(ident(e), e);
+  return map;
+}
+
+/** `from` is what runs now (deployed, or the base ref); `to` is what the spec would make it. */
+export function diffStates(from: State, to: State): Plan {
+  const a = index(from.entities);
+  const b = index(to.entities);
+  const changes: Change[] = [];
+  const findings: Finding[] = [];
+  const find = (e: Entity, verdicts: Verdict[]) => {
+    for (const v of verdicts) findings.push({ class: RULES[v.rule].class, title: RULES[v.rule].title, kind: e.kind, key: e.key, ...v });
+  };
+  for (const [id, n] of b) {
+    const o = a.get(id);
+    if (!o) {
+      changes.push({ action: 'create', kind: n.kind, key: n.key, fields: [] });
+      find(n, classifyCreated(n.facts));
+      continue;
+    }
+    const fields = fieldChanges(o.fields, n.fields);
+    if (o.key !== n.key) changes.push({ action: 'replace', kind: n.kind, key: n.key, oldKey: o.key, fields });
+    else if (fields.length > 0) changes.push({ action: 'update', kind: n.kind, key: n.key, fields });
+    find(n, classifyMatched(o.facts, n.facts));
+  }
+  for (const [id, o] of a) {
+    if (b.has(id)) continue;
+    changes.push({ action: 'delete', kind: o.kind, key: o.key, fields: [] });
+    find(o, classifyDeleted(o.facts));
+  }
+  changes.sort((x, y) => ORDER[x.action] - ORDER[y.action] || x.kind.localeCompare(y.kind) || x.key.localeCompare(y.key));
+  findings.sort((x, y) => x.class.localeCompare(y.class) * -1 || x.kind.localeCompare(y.kind) || x.key.localeCompare(y.key) || x.rule.localeCompare(y.rule));
+  const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, replace: 0 };
+  for (const c of changes) summary[c.action] += 1;
+  return { changes, findings, summary };
+}
+
+export const hasChanges = (plan: Plan) => plan.changes.length > 0;

@@ -1,0 +1,78 @@
+/**
+ * `gwc diff` as a library call: compile the spec, read the deployed state through the target's
+ * reader, normalise both with the same normaliser, and plan. Returns values and diagnostics; the
+ * command renders them and sets the exit code.
+ */
+import { compileGateway, loadGateway, type SpecOptions } from '../api.js';
+import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { findTarget, TARGET_NAMES } from '../targets/index.js';
+import type { DeployedReader, ReadOptions, State } from './entity.js';
+import { GitBaseError, withSpecAtRef } from './git-base.js';
+import { diffStates, type Plan } from './plan.js';
+
+export interface DiffResult {
+  plan?: Plan;
+  /** What runs now (deployed, or the spec at the base ref). */
+  from?: State;
+  /** What the spec would make it. */
+  to?: State;
+  diagnostics: Diagnostic[];
+}
+
+export function readerOf(targetName: string): { reader?: DeployedReader; diagnostics: Diagnostic[] } {
+  const target = findTarget(targetName);
+  if (!target) return { diagnostics: [diag('unknown-target', { name: targetName, known: TARGET_NAMES.join(', ') })] };
+  if (!target.deployed) return { diagnostics: [diag('deployed-unsupported', { target: target.name })] };
+  return { reader: target.deployed, diagnostics: [] };
+}
+
+/** The spec compiled for the target and normalised as deployed state would be. */
+export async function compiledState(
+  spec: string,
+  targetName: string,
+  options: SpecOptions & { options?: Record<string, string> },
+): Promise<{ state?: State; diagnostics: Diagnostic[] }> {
+  const { reader, diagnostics } = readerOf(targetName);
+  if (!reader) return { diagnostics };
+  const loaded = await loadGateway(spec, options);
+  if (!loaded.gateway) return { diagnostics: loaded.diagnostics };
+  const built = compileGateway(loaded.gateway, targetName, options.options ?? {}, loaded.spec);
+  const all = sortDiagnostics([...loaded.diagnostics, ...built.diagnostics]);
+  if (hasErrors(all)) return { diagnostics: all };
+  const read = reader.normalise(built.files, `gwc build --target ${targetName}`);
+  return read.state ? { state: { ...read.state, files: built.files }, diagnostics: [...all, ...read.diagnostics] } : { diagnostics: [...all, ...read.diagnostics] };
+}
+
+/** Deployed state (a file, a URL, or a named deployment) against the spec. */
+export async function diffDeployed(
+  spec: string,
+  options: SpecOptions & { target: string; deployed?: string; options?: Record<string, string>; read?: ReadOptions },
+): Promise<DiffResult> {
+  const { reader, diagnostics } = readerOf(options.target);
+  if (!reader) return { diagnostics };
+  const to = await compiledState(spec, options.target, options);
+  if (!to.state) return { diagnostics: to.diagnostics };
+  const from = await reader.read(options.deployed, options.read ?? {});
+  const all = [...to.diagnostics, ...from.diagnostics];
+  if (!from.state || hasErrors(all)) return { diagnostics: all };
+  return { plan: diffStates(from.state, to.state), from: from.state, to: to.state, diagnostics: all };
+}
+
+/** The spec at a git ref against the working copy: a pull request's gateway-level effect. */
+export async function diffBase(
+  spec: string,
+  options: SpecOptions & { target: string; base: string; options?: Record<string, string> },
+): Promise<DiffResult> {
+  const to = await compiledState(spec, options.target, options);
+  if (!to.state) return { diagnostics: to.diagnostics };
+  let from: { state?: State; diagnostics: Diagnostic[] };
+  try {
+    from = await withSpecAtRef(spec, options.base, (old) => compiledState(old, options.target, options));
+  } catch (e) {
+    if (!(e instanceof GitBaseError)) throw e;
+    return { diagnostics: [...to.diagnostics, diag('diff-base-failed', { ref: options.base, detail: e.message })] };
+  }
+  const all = [...to.diagnostics, ...from.diagnostics];
+  if (!from.state || hasErrors(all)) return { diagnostics: all };
+  return { plan: diffStates(from.state, to.state), from: from.state, to: to.state, diagnostics: all };
+}

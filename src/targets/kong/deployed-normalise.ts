@@ -1,0 +1,214 @@
+/**
+ * A decK document (gwc's own kong.yaml, a `deck dump`, or the Admin API's lists put in decK's
+ * shape) into normalised entities for `gwc diff`. Defaults are Kong 3.x's own
+ * (https://docs.konghq.com/gateway/latest/admin-api/ and each plugin's configuration reference),
+ * filled on both sides so an explicit default and an omitted one compare equal.
+ */
+import type { Entity, Facts, Json } from '../../diff/entity.js';
+import { fieldsOf, isObject, MASK, omit, sortedStrings, withDefaults, type JsonObject } from '../../diff/json-util.js';
+
+/** Written by Kong, never by a user: dropped before comparing. */
+const GENERATED = ['id', 'created_at', 'updated_at', 'ws_id'];
+
+const SERVICE_DEFAULTS: JsonObject = { protocol: 'http', port: 80, retries: 5, connect_timeout: 60000, read_timeout: 60000, write_timeout: 60000, enabled: true };
+const ROUTE_DEFAULTS: JsonObject = {
+  protocols: ['http', 'https'],
+  https_redirect_status_code: 426,
+  regex_priority: 0,
+  strip_path: true,
+  preserve_host: false,
+  request_buffering: true,
+  response_buffering: true,
+  path_handling: 'v0',
+};
+const UPSTREAM_DEFAULTS: JsonObject = { algorithm: 'round-robin', slots: 10000, hash_on: 'none', hash_fallback: 'none', hash_on_cookie_path: '/', use_srv_name: false };
+const PLUGIN_DEFAULTS: JsonObject = { enabled: true, protocols: ['grpc', 'grpcs', 'http', 'https'] };
+const ALL_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'];
+const CONFIG_DEFAULTS: Record<string, JsonObject> = {
+  'key-auth': { key_names: ['apikey'], hide_credentials: false, key_in_header: true, key_in_query: true, key_in_body: false, run_on_preflight: true },
+  'basic-auth': { hide_credentials: false },
+  jwt: { uri_param_names: ['jwt'], key_claim_name: 'iss', secret_is_base64: false, run_on_preflight: true, maximum_expiration: 0, header_names: ['authorization'] },
+  'rate-limiting': { limit_by: 'consumer', policy: 'local', fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'API rate limit exceeded', sync_rate: -1,
+    // Kong >= 3.6 nests the Redis settings; earlier 3.x writes them flat. Both spellings' defaults.
+    redis: { port: 6379, timeout: 2000, database: 0, ssl: false, ssl_verify: false },
+    redis_port: 6379, redis_timeout: 2000, redis_database: 0, redis_ssl: false, redis_ssl_verify: false,
+  },
+  'request-size-limiting': { allowed_payload_size: 128, size_unit: 'megabytes', require_content_length: false },
+  cors: { methods: ALL_METHODS, credentials: false, private_network: false, preflight_continue: false },
+  'request-termination': { status_code: 503, echo: false },
+  acl: { hide_groups_header: false, include_consumer_groups: false },
+  'proxy-cache': { strategy: 'memory', cache_ttl: 300, cache_control: false, ignore_uri_case: false, response_code: [200, 301, 404], request_method: ['GET', 'HEAD'] },
+};
+const AUTH_PLUGINS = ['key-auth', 'basic-auth', 'jwt', 'hmac-auth', 'ldap-auth', 'oauth2', 'openid-connect', 'mtls-auth'];
+const WINDOWS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, month: 2592000, year: 31536000 };
+const UNITS: Record<string, number> = { bytes: 1, kilobytes: 1024, megabytes: 1024 * 1024 };
+
+const str = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+const list = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.filter(isObject) : []);
+/** A reference to another entity: decK writes a name (or id), the Admin API `{ id }`. */
+const ref = (v: Json | undefined): string | undefined => str(v) ?? (isObject(v) ? str(v.name) ?? str(v.username) ?? str(v.id) : undefined);
+
+export class KongShapeError extends Error {}
+
+interface Plugin {
+  name: string;
+  fields: JsonObject;
+  /** Resolved consumer name when scoped to one. */
+  consumer?: string;
+}
+
+function plugin(p: JsonObject, names: Map<string, string>): Plugin {
+  const name = str(p.name);
+  if (!name) throw new KongShapeError('a plugin has no name');
+  const config = withDefaults(isObject(p.config) ? p.config : {}, CONFIG_DEFAULTS[name] ?? {});
+  const withDefs = withDefaults(omit(p, [...GENERATED, 'route', 'service', 'consumer', 'consumer_group', 'name']), PLUGIN_DEFAULTS) as JsonObject;
+  const fields = fieldsOf({ ...withDefs, config: config ?? {}, protocols: sortedStrings(withDefs.protocols), tags: sortedStrings(withDefs.tags) });
+  // The anonymous consumer is named by id or username depending on who wrote it: compare names.
+  if (isObject(fields.config) && typeof fields.config.anonymous === 'string') {
+    fields.config = { ...fields.config, anonymous: names.get(fields.config.anonymous) ?? fields.config.anonymous };
+  }
+  const consumer = ref(p.consumer);
+  return { name, fields, ...(consumer ? { consumer: names.get(consumer) ?? consumer } : {}) };
+}
+
+function pluginMap(plugins: Plugin[]): JsonObject {
+  const out: JsonObject = {};
+  for (const p of [...plugins].sort((a, b) => a.name.localeCompare(b.name))) out[p.consumer ? `${p.name}@${p.consumer}` : p.name] = p.fields;
+  return out;
+}
+
+function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, blocked: Set<string>): Facts {
+  const match = `${sortedStrings(route.methods).join(',') || '*'} ${sortedStrings(route.hosts).join(',') || '*'}${sortedStrings(route.paths).join(',') || '/'}`;
+  const facts: Facts = { route: { match } };
+  const auth: string[][] = [];
+  let optional = false;
+  for (const name of AUTH_PLUGINS) {
+    const p = effective.get(name);
+    if (!p || p.enabled === false) continue;
+    const cfg = isObject(p.config) ? p.config : {};
+    auth.push([name]);
+    // With `anonymous`, a caller without credentials passes as that consumer unless something
+    // terminates the anonymous consumer (gwc's OR of schemes): then it is an alternative, else optional.
+    if (typeof cfg.anonymous === 'string' && !blocked.has(cfg.anonymous)) optional = true;
+  }
+  // Several auth plugins without anonymous must all pass (AND).
+  const anyAnonymous = auth.some(([n]) => { const c = effective.get(n!)?.config; return isObject(c) && typeof c.anonymous === 'string'; });
+  facts.auth = auth.length === 0 ? [] : anyAnonymous ? [...auth, ...(optional ? [[]] : [])] : [auth.flat()];
+  const rl = effective.get('rate-limiting');
+  if (rl && rl.enabled !== false && isObject(rl.config)) {
+    const limits: Record<string, number> = {};
+    for (const [w, secs] of Object.entries(WINDOWS)) {
+      const n = rl.config[w];
+      if (typeof n === 'number') limits[String(secs)] = n;
+    }
+    if (Object.keys(limits).length > 0) facts.rateLimit = limits;
+  }
+  const size = effective.get('request-size-limiting');
+  if (size && size.enabled !== false && isObject(size.config) && typeof size.config.allowed_payload_size === 'number') {
+    facts.bodyLimit = size.config.allowed_payload_size * (UNITS[str(size.config.size_unit) ?? 'megabytes'] ?? 1);
+  }
+  const ip = effective.get('ip-restriction');
+  if (ip && ip.enabled !== false && isObject(ip.config) && Array.isArray(ip.config.allow)) facts.ipAllow = sortedStrings(ip.config.allow);
+  const cors = effective.get('cors');
+  if (cors && cors.enabled !== false && isObject(cors.config)) {
+    const c = cors.config;
+    facts.cors = { origins: sortedStrings(c.origins).length ? sortedStrings(c.origins) : ['*'], methods: sortedStrings(c.methods), headers: sortedStrings(c.headers), credentials: c.credentials === true };
+  }
+  return facts;
+}
+
+function credentials(c: JsonObject): JsonObject {
+  const mask = (items: JsonObject[], keep: string[]) =>
+    items
+      .map((x) => {
+        const out: JsonObject = {};
+        for (const k of keep) if (x[k] !== undefined && x[k] !== null) out[k] = x[k]!;
+        return out;
+      })
+      .map((x) => ({ ...x, secret: MASK }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return {
+    keyauth_credentials: mask(list(c.keyauth_credentials), []),
+    basicauth_credentials: mask(list(c.basicauth_credentials), ['username']),
+    jwt_secrets: mask(list(c.jwt_secrets), ['key', 'algorithm']),
+    acls: list(c.acls).map((a) => str(a.group) ?? '').sort(),
+  };
+}
+
+/** The decK document into entities. Throws KongShapeError on a shape decK would not accept. */
+export function kongEntities(doc: JsonObject): Entity[] {
+  const entities: Entity[] = [];
+  const consumers = list(doc.consumers);
+  // Consumer ids -> usernames, so references compare by name whoever wrote them.
+  const names = new Map<string, string>();
+  for (const c of consumers) {
+    const u = str(c.username) ?? str(c.custom_id);
+    if (!u) throw new KongShapeError('a consumer has neither username nor custom_id');
+    names.set(u, u);
+    if (str(c.id)) names.set(str(c.id)!, u);
+  }
+  const globals: Plugin[] = list(doc.plugins).map((p) => plugin(p, names));
+  for (const c of consumers) for (const p of list(c.plugins)) globals.push({ ...plugin(p, names), consumer: names.get(str(c.username) ?? str(c.custom_id)!)! });
+  const blocked = new Set(globals.filter((p) => p.consumer && p.name === 'request-termination' && p.fields.enabled !== false).map((p) => p.consumer!));
+  const globalMap = new Map(globals.filter((p) => !p.consumer).map((p) => [p.name, p.fields]));
+  for (const p of globals) entities.push({ kind: 'plugin', key: p.consumer ? `${p.name}@${p.consumer}` : p.name, fields: p.fields });
+  for (const c of consumers) {
+    const u = names.get(str(c.username) ?? str(c.custom_id)!)!;
+    entities.push({ kind: 'consumer', key: u, fields: fieldsOf({ ...omit(c, [...GENERATED, 'plugins', 'keyauth_credentials', 'basicauth_credentials', 'jwt_secrets', 'acls']), tags: sortedStrings(c.tags), ...credentials(c) }) });
+  }
+  const addRoute = (r: JsonObject, service: string | undefined, servicePlugins: Map<string, JsonObject>) => {
+    const withDefs = withDefaults(omit(r, [...GENERATED, 'plugins', 'service']), ROUTE_DEFAULTS) as JsonObject;
+    const plugins = list(r.plugins).map((p) => plugin(p, names));
+    const fields = fieldsOf({
+      ...withDefs,
+      ...Object.fromEntries(['methods', 'hosts', 'paths', 'protocols', 'snis', 'tags'].map((k) => [k, sortedStrings(withDefs[k])])),
+      ...(service ? { service } : {}),
+      plugins: pluginMap(plugins),
+    });
+    const name = str(r.name);
+    const key = name ?? `(unnamed) ${String(fields.methods ?? '*')} ${String(fields.paths ?? '/')}`;
+    const effective = new Map([...globalMap, ...servicePlugins, ...plugins.filter((p) => !p.consumer).map((p) => [p.name, p.fields] as const)]);
+    // Routes without a service only answer (405, preflight): not a way in to a backend.
+    entities.push({ kind: 'route', key, fields, ...(service ? { facts: routeFacts(fields, effective, blocked) } : {}) });
+  };
+  const serviceNames = new Map<string, string>();
+  for (const s of list(doc.services)) {
+    const n = str(s.name) ?? str(s.host);
+    if (!n) throw new KongShapeError('a service has neither name nor host');
+    serviceNames.set(n, n);
+    if (str(s.id)) serviceNames.set(str(s.id)!, n);
+  }
+  for (const s of list(doc.services)) {
+    const name = serviceNames.get(str(s.name) ?? str(s.host)!)!;
+    const plugins = list(s.plugins).map((p) => plugin(p, names));
+    const fields = fieldsOf({ ...(withDefaults(omit(s, [...GENERATED, 'routes', 'plugins']), SERVICE_DEFAULTS) as JsonObject), tags: sortedStrings(s.tags), plugins: pluginMap(plugins) });
+    entities.push({ kind: 'service', key: name, fields });
+    const sp = new Map(plugins.filter((p) => !p.consumer).map((p) => [p.name, p.fields] as const));
+    for (const r of list(s.routes)) addRoute(r, name, sp);
+  }
+  for (const r of list(doc.routes)) {
+    const svc = ref(r.service);
+    addRoute(r, svc ? serviceNames.get(svc) ?? svc : undefined, new Map());
+  }
+  for (const u of list(doc.upstreams)) {
+    const name = str(u.name);
+    if (!name) throw new KongShapeError('an upstream has no name');
+    const targets = list(u.targets)
+      .map((t) => fieldsOf({ target: t.target ?? null, weight: typeof t.weight === 'number' ? t.weight : 100, tags: sortedStrings(t.tags) }))
+      .sort((a, b) => String(a.target).localeCompare(String(b.target)));
+    entities.push({ kind: 'upstream', key: name, fields: fieldsOf({ ...(withDefaults(omit(u, [...GENERATED, 'targets']), UPSTREAM_DEFAULTS) as JsonObject), tags: sortedStrings(u.tags), targets }) });
+  }
+  return entities;
+}
+
+/** What the document looks like when it is not decK's, for a clear diagnostic; undefined when it is. */
+export function foreignShape(doc: unknown): string | undefined {
+  if (!isObject(doc)) return Array.isArray(doc) ? 'a list' : `a ${doc === null ? 'null' : typeof doc} value`;
+  if ('AWSTemplateFormatVersion' in doc || 'Resources' in doc || 'TemplateBody' in doc) return 'a CloudFormation template';
+  if (('http' in doc || 'tcp' in doc) && !('_format_version' in doc)) return 'a Traefik dynamic configuration';
+  if ('openapi' in doc || 'swagger' in doc) return 'an OpenAPI document (pass it as SPEC, not --deployed)';
+  const known = ['_format_version', 'services', 'routes', 'consumers', 'plugins', 'upstreams'];
+  if (!known.some((k) => k in doc)) return `an unknown document (keys: ${Object.keys(doc).slice(0, 5).join(', ') || 'none'})`;
+  for (const k of known.slice(1)) if (k in doc && doc[k] !== null && !Array.isArray(doc[k])) return `a document whose ${k} is not a list`;
+  return undefined;
+}

@@ -1,0 +1,141 @@
+/** Shared by the diff tests: spec variants of fixtures/diff-base and plans between builds. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { compiledState } from '../../src/diff/run.js';
+import { diffStates, type Plan } from '../../src/diff/plan.js';
+import type { State } from '../../src/diff/entity.js';
+
+export const repo = path.resolve(__dirname, '../..');
+export const baseSpec = path.join(repo, 'fixtures/diff-base/gateway.yaml');
+export const deployedFixture = (name: string) => path.join(repo, 'fixtures/diff-base/deployed', name);
+
+/** A copy of the base spec with text edits; every edit must apply exactly once. */
+export function variant(edits: ReadonlyArray<readonly [string, string]>): string {
+  let text = readFileSync(baseSpec, 'utf8');
+  for (const [from, to] of edits) {
+    const at = text.indexOf(from);
+    if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`edit does not apply exactly once: ${from}`);
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'gwc-diff-'));
+  const file = path.join(dir, 'gateway.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+export async function stateOf(spec: string, target: string): Promise<State> {
+  const r = await compiledState(spec, target, {});
+  if (!r.state) throw new Error(`${target}: ${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
+  return r.state;
+}
+
+export async function planBetween(target: string, spec: string): Promise<Plan> {
+  return diffStates(await stateOf(baseSpec, target), await stateOf(spec, target));
+}
+
+/**
+ * One spec edit per change class of the issue, and the finding it must produce. `ops` are the
+ * operations the finding must name (each target locates them in its own entity keys).
+ */
+export const CHANGE_CLASSES = [
+  {
+    name: 'auth removed',
+    edits: [["      operationId: getOrder\n      security: [{ apiKey: [] }]", "      operationId: getOrder\n      security: []"], ["    get:\n      operationId: getOrder", "    get:\n      x-gateway: { public: true }\n      operationId: getOrder"]],
+    rule: 'auth-removed',
+    ops: ['getOrder'],
+  },
+  {
+    name: 'auth made optional',
+    edits: [["      operationId: getOrder\n      security: [{ apiKey: [] }]", "      operationId: getOrder\n      security: [{ apiKey: [] }, {}]"]],
+    // Where the target builds optional auth as no check at all (Kong, Traefik), the gateway-level
+    // effect is auth removed, and that is what the deployed state shows.
+    rule: ['auth-optional', 'auth-removed'],
+    ops: ['getOrder'],
+  },
+  {
+    name: 'route newly public',
+    edits: [["  /products:\n", "  /catalog/new:\n    get:\n      operationId: getNew\n      security: []\n      x-gateway: { public: true }\n      responses: { '200': { description: new items } }\n  /products:\n"]],
+    rule: 'route-public',
+    ops: ['getNew'],
+  },
+  {
+    name: 'rate limit raised',
+    edits: [['rateLimit: { requests: 1000, per: minute }', 'rateLimit: { requests: 5000, per: minute }']],
+    rule: 'rate-limit-raised',
+    ops: ['createOrder', 'getOrder'],
+  },
+  {
+    name: 'body limit raised',
+    edits: [['bodyLimit: 64k', 'bodyLimit: 1m']],
+    rule: 'body-limit-raised',
+    ops: ['createOrder'],
+  },
+  {
+    name: 'IP rule widened',
+    edits: [['ipAllow: [10.0.0.0/8]', 'ipAllow: [10.0.0.0/8, 192.168.0.0/16]']],
+    rule: 'ip-widened',
+    ops: ['getAdminStats'],
+  },
+  {
+    name: 'CORS widened',
+    edits: [['origins: [https://storefront.example.com]', 'origins: [https://storefront.example.com, https://partner.example.net]']],
+    rule: 'cors-widened',
+    ops: ['listCatalog', 'getFeatured', 'getItem', 'listProducts', 'createOrder', 'getOrder'],
+  },
+  {
+    name: 'route removed',
+    edits: [["  /products:\n    get:\n      operationId: listProducts\n      security: []\n      x-gateway: { backend: products, public: true }\n      responses: { '200': { description: products } }\n", '']],
+    rule: 'route-removed',
+    ops: ['listProducts'],
+  },
+  {
+    name: 'route moved',
+    edits: [['  /catalog/featured:', '  /catalog/highlights:']],
+    rule: 'route-moved',
+    ops: ['getFeatured'],
+  },
+  {
+    name: 'auth added',
+    edits: [["      operationId: listCatalog\n      security: []\n      x-gateway: { public: true }", "      operationId: listCatalog\n      security: [{ apiKey: [] }]"]],
+    rule: 'auth-added',
+    ops: ['listCatalog'],
+  },
+  {
+    name: 'rate limit lowered',
+    edits: [['rateLimit: { requests: 1000, per: minute }', 'rateLimit: { requests: 500, per: minute }']],
+    rule: 'rate-limit-lowered',
+    ops: ['createOrder', 'getOrder'],
+  },
+  {
+    name: 'body limit lowered',
+    edits: [['bodyLimit: 64k', 'bodyLimit: 16k']],
+    rule: 'body-limit-lowered',
+    ops: ['createOrder'],
+  },
+  {
+    name: 'IP rule narrowed',
+    edits: [['ipAllow: [10.0.0.0/8]', 'ipAllow: [10.1.0.0/16]']],
+    rule: 'ip-narrowed',
+    ops: ['getAdminStats'],
+  },
+] as const satisfies ReadonlyArray<{ name: string; edits: ReadonlyArray<readonly [string, string]>; rule: string | readonly string[]; ops: readonly string[] }>;
+
+export const rulesOf = (rule: string | readonly string[]): readonly string[] => (typeof rule === 'string' ? [rule] : rule);
+
+/** Runs the CLI built in dist/ (built once when missing). */
+export function gwc(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(repo, 'bin/run.js'), ...args], { cwd: repo, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function ensureBuilt(): void {
+  if (!existsSync(path.join(repo, 'dist/commands/diff.js'))) {
+    try {
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repo, stdio: 'ignore' });
+    } catch {
+      // tsc emits even when another folder has type errors; the test fails below if diff.js is missing.
+    }
+  }
+}
