@@ -3,6 +3,7 @@
  * the core reads its capability table before it compiles (quicktype's TargetLanguage idea).
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { DeployedReader } from '../diff/entity.js';
 import type { FeatureId } from '../model/features.js';
 import type { Gateway } from '../model/types.js';
 import type { CapabilityPlan } from './capability-check.js';
@@ -66,4 +67,9 @@ export interface Target {
    * when the capability check found no error.
    */
   compile(gateway: Gateway, plan: CapabilityPlan, options: CompileOptions): CompileResult;
+  /**
+   * Reads and normalises deployed state for `gwc diff` (DESIGN.md section 6); the compiled files go
+   * through its `normalise` too. A target without one cannot be diffed.
+   */
+  deployed?: DeployedReader;
 }

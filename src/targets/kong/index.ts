@@ -7,6 +7,7 @@ import { diag } from '../../diagnostics/diagnostic.js';
 import type { Target } from '../target.js';
 import { kongCapabilities } from './capabilities.js';
 import { compileKong } from './compile.js';
+import { kongDeployed } from './deployed.js';
 
 const RATE_LIMIT_POLICIES = ['local', 'cluster'] as const;
 
@@ -15,6 +16,7 @@ export const kongTarget: Target = {
   title: 'Kong Gateway (OSS 3.x)',
   output: 'kong.yaml: decK declarative configuration, _format_version "3.0"',
   capabilities: kongCapabilities,
+  deployed: kongDeployed,
   options: [
     {
       name: 'rate-limit-policy',
