@@ -30,7 +30,7 @@ function instance(dollar: string): typeof Handlebars {
   return hb;
 }
 
-const OPTS = { noEscape: true, strict: false, preventIndent: true } as const;
+const OPTS = { noEscape: true, strict: false } as const;
 
 export function renderHttp(view: object, dollar: string): string {
   return tidy(instance(dollar).compile(HTTP_TEMPLATE, OPTS)(view));

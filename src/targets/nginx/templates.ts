@@ -61,7 +61,7 @@ export const SERVER_TEMPLATE = `server {
 {{#each listen}}
     listen {{n address}}{{#each flags}} {{n this}}{{/each}};
 {{/each}}
-    server_name {{#each names}}{{q this}} {{/each}};
+    server_name{{#each names}} {{q this}}{{/each}};
 {{#if tls}}
     ssl_certificate {{q tls.certificate}};
     ssl_certificate_key {{q tls.key}};
@@ -132,7 +132,7 @@ export const CORS_VARS_PARTIAL = `        add_header Access-Control-Allow-Origin
 export const GROUP_PARTIAL = `{{#each children}}
 
     location ^~ {{q prefix}} {
-{{> groupBody}}
+    {{> groupBody}}
         types { }
         default_type application/json;
         return 404 {{v @root.notFound}};
