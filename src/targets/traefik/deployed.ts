@@ -1,0 +1,132 @@
+/**
+ * Traefik's deployed-state reader for `gwc diff` (DESIGN.md section 6): the deployed file-provider
+ * dynamic configuration (YAML or JSON). gwc's own output goes through the same normaliser.
+ * Routers carry the facts of the middlewares they run (chains resolved), so a changed middleware
+ * is classified on every router it affects.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { diag } from '../../diagnostics/diagnostic.js';
+import type { DeployedReader, Entity, Facts, Json, ReadResult } from '../../diff/entity.js';
+import { fieldsOf, isObject, sortedStrings, toJson, withDefaults, type JsonObject } from '../../diff/json-util.js';
+import { durationSeconds } from './deployed-duration.js';
+
+const SECTIONS = ['routers', 'services', 'middlewares', 'serversTransports'] as const;
+const KIND: Record<(typeof SECTIONS)[number], string> = { routers: 'router', services: 'service', middlewares: 'middleware', serversTransports: 'serversTransport' };
+/** Routers that only answer (405, CORS preflight) send nothing to a backend. */
+const ANSWER_ONLY = new Set(['noop@internal']);
+const local = (name: string) => name.replace(/@file$/, '');
+
+/** Traefik's own defaults (https://doc.traefik.io/traefik/routing/services/, .../middlewares/http/ratelimit/). */
+function withTraefikDefaults(kind: string, v: JsonObject): JsonObject {
+  if (kind === 'service' && isObject(v.loadBalancer)) {
+    const lb = withDefaults(v.loadBalancer, { passHostHeader: true }) as JsonObject;
+    const servers = Array.isArray(lb.servers) ? [...lb.servers].filter(isObject).sort((a, b) => String(a.url).localeCompare(String(b.url))) : [];
+    return { ...v, loadBalancer: { ...lb, servers } };
+  }
+  if (kind === 'middleware' && isObject(v.rateLimit)) return { ...v, rateLimit: withDefaults(v.rateLimit, { period: '1s', burst: 1 }) as JsonObject };
+  // Inside the file provider `name@file` and `name` are the same reference.
+  if (kind === 'router') {
+    const refs = Array.isArray(v.middlewares) ? v.middlewares.map((m) => (typeof m === 'string' ? local(m) : m)) : v.middlewares;
+    return { ...v, entryPoints: sortedStrings(v.entryPoints), ...(refs ? { middlewares: refs } : {}), ...(typeof v.service === 'string' ? { service: local(v.service) } : {}) };
+  }
+  return v;
+}
+
+
+function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts, auth: string[], seen = new Set<string>()): void {
+  for (const raw of names) {
+    const name = local(raw);
+    const m = middlewares[name];
+    if (!isObject(m) || seen.has(name)) continue;
+    seen.add(name);
+    if (isObject(m.chain)) middlewareFacts(sortedStrings(m.chain.middlewares), middlewares, facts, auth, seen);
+    if (isObject(m.basicAuth)) auth.push('basic-auth');
+    if (isObject(m.digestAuth)) auth.push('digest-auth');
+    if (isObject(m.forwardAuth)) auth.push(`forward-auth ${String(m.forwardAuth.address)}`);
+    if (isObject(m.rateLimit) && typeof m.rateLimit.average === 'number' && m.rateLimit.average > 0) {
+      const secs = durationSeconds(m.rateLimit.period ?? '1s');
+      if (secs) facts.rateLimit = { ...facts.rateLimit, [String(secs)]: Math.min(m.rateLimit.average, facts.rateLimit?.[String(secs)] ?? Infinity) };
+    }
+    if (isObject(m.buffering) && typeof m.buffering.maxRequestBodyBytes === 'number') facts.bodyLimit = Math.min(m.buffering.maxRequestBodyBytes, facts.bodyLimit ?? Infinity);
+    const ip = isObject(m.ipAllowList) ? m.ipAllowList : isObject(m.ipWhiteList) ? m.ipWhiteList : undefined;
+    if (ip) facts.ipAllow = sortedStrings(ip.sourceRange);
+    if (isObject(m.headers) && Array.isArray(m.headers.accessControlAllowOriginList)) {
+      const h = m.headers;
+      facts.cors = { origins: sortedStrings(h.accessControlAllowOriginList), methods: sortedStrings(h.accessControlAllowMethods), headers: sortedStrings(h.accessControlAllowHeaders), credentials: h.accessControlAllowCredentials === true };
+    }
+  }
+}
+
+export function traefikEntities(doc: JsonObject): Entity[] {
+  const entities: Entity[] = [];
+  const http = isObject(doc.http) ? doc.http : {};
+  const middlewares = isObject(http.middlewares) ? http.middlewares : {};
+  for (const section of SECTIONS) {
+    const items = http[section];
+    if (items === undefined || items === null) continue;
+    if (!isObject(items)) throw new Error(`http.${section} is not a map of names`);
+    for (const [name, value] of Object.entries(items)) {
+      if (!isObject(value)) throw new Error(`http.${section}.${name} is not an object`);
+      const kind = KIND[section];
+      const fields = fieldsOf(withTraefikDefaults(kind, value));
+      const entity: Entity = { kind, key: name, fields };
+      if (kind === 'router' && typeof value.service === 'string' && !ANSWER_ONLY.has(value.service)) {
+        const facts: Facts = { route: { match: String(value.rule ?? '') } };
+        const auth: string[] = [];
+        middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, auth);
+        facts.auth = auth.length ? [auth.sort()] : [];
+        entity.facts = facts;
+      }
+      entities.push(entity);
+    }
+  }
+  // TCP and UDP routers are compared as plain entities; gwc writes none.
+  for (const proto of ['tcp', 'udp'] as const) {
+    const p = doc[proto];
+    if (!isObject(p)) continue;
+    for (const [section, items] of Object.entries(p)) {
+      if (!isObject(items)) continue;
+      for (const [name, value] of Object.entries(items)) entities.push({ kind: `${proto}.${section}`, key: name, fields: fieldsOf(value as Json) });
+    }
+  }
+  return entities;
+}
+
+function foreignShape(doc: unknown): string | undefined {
+  if (!isObject(doc)) return Array.isArray(doc) ? 'a list' : `a ${doc === null ? 'null' : typeof doc} value`;
+  if ('_format_version' in doc || 'services' in doc) return 'a decK (Kong) file';
+  if ('AWSTemplateFormatVersion' in doc || 'Resources' in doc || 'TemplateBody' in doc) return 'a CloudFormation template';
+  if ('entryPoints' in doc || 'providers' in doc) return "Traefik's static configuration (give the dynamic one)";
+  if ('openapi' in doc || 'swagger' in doc) return 'an OpenAPI document (pass it as SPEC, not --deployed)';
+  if (!['http', 'tcp', 'udp', 'tls'].some((k) => isObject(doc[k]))) return `an unknown document (keys: ${Object.keys(doc).slice(0, 5).join(', ') || 'none'})`;
+  return undefined;
+}
+
+export const traefikDeployed: DeployedReader = {
+  accepts: "the deployed file-provider dynamic configuration (YAML or JSON)",
+  async read(source) {
+    if (!source) return { diagnostics: [diag('deployed-invalid', { target: 'traefik', source: '(none)', detail: `give --deployed: ${this.accepts}` })] };
+    try {
+      return this.normalise([{ path: source, contents: await readFile(source, 'utf8') }], source);
+    } catch (e) {
+      return { diagnostics: [diag('deployed-unreadable', { source, detail: e instanceof Error ? e.message : String(e) })] };
+    }
+  },
+  normalise(files, source): ReadResult {
+    const file = files.find((f) => /\.(ya?ml|json)$/i.test(f.path)) ?? files[0];
+    let doc: unknown;
+    try {
+      doc = toJson(parse(file?.contents ?? '', { maxAliasCount: 100 }));
+    } catch (e) {
+      return { diagnostics: [diag('deployed-invalid', { target: 'traefik', source, detail: `not YAML or JSON: ${e instanceof Error ? e.message.split('\n')[0]! : String(e)}` })] };
+    }
+    const foreign = foreignShape(doc);
+    if (foreign) return { diagnostics: [diag('deployed-foreign', { target: 'traefik', source, looksLike: foreign })] };
+    try {
+      return { state: { entities: traefikEntities(doc as JsonObject) }, diagnostics: [] };
+    } catch (e) {
+      return { diagnostics: [diag('deployed-invalid', { target: 'traefik', source, detail: e instanceof Error ? e.message : String(e) })] };
+    }
+  },
+};
