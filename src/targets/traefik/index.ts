@@ -7,6 +7,7 @@ import type { CapabilityPlan } from '../capability-check.js';
 import type { CompileOptions, CompileResult, Target } from '../target.js';
 import { TRAEFIK_CAPABILITIES } from './capabilities.js';
 import { Ctx } from './context.js';
+import { traefikDeployed } from './deployed.js';
 import { commentText, emptyContainers, escapeTemplate, toYaml, unsafeStrings } from './emit.js';
 import { parseOptions, TRAEFIK_OPTIONS } from './options.js';
 import { compileRoutes } from './routes.js';
@@ -86,6 +87,7 @@ export const traefikTarget: Target = {
   title: 'Traefik',
   output: 'Traefik v3 file-provider dynamic configuration (<gateway>.yml)',
   capabilities: TRAEFIK_CAPABILITIES,
+  deployed: traefikDeployed,
   options: TRAEFIK_OPTIONS,
   compile: (gateway, plan, options) => compileTraefik(gateway, plan, options).result,
 };
