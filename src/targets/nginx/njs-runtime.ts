@@ -260,6 +260,17 @@ function cleanArgs(r) {
   }).join('&');
 }
 
+/** Cookie header without the hidden credential cookies (empty: nginx then sends no Cookie). */
+function cleanCookies(r) {
+  var route = routeOf(r, r.variables[CFG.routeVar]);
+  var raw = header(r, 'Cookie') || '';
+  if (!route || !route.hideCookies) return raw;
+  return raw.split(';').map(function (kv) { return kv.trim(); }).filter(function (kv) {
+    var eq = kv.indexOf('=');
+    return kv !== '' && route.hideCookies.indexOf(eq < 0 ? kv : kv.slice(0, eq)) < 0;
+  }).join('; ');
+}
+
 /** A mock answered after the access phase, so auth, IP rules and limits still apply. */
 function mock(r) {
   var route = routeOf(r, r.variables[CFG.routeVar]);
@@ -270,5 +281,5 @@ function mock(r) {
   r.return(m.status, m.body);
 }
 
-export default { authorize: authorize, consumer: consumer, cleanArgs: cleanArgs, mock: mock };
+export default { authorize: authorize, consumer: consumer, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock };
 `;

@@ -11,7 +11,7 @@ import type { Ctx } from './context.js';
 import { commentText, headerName, headerValue, pathText, Refused, refuseControl, type ValuePart } from './escape.js';
 import { paramVar } from './layout.js';
 import { cacheView, corsView, headerOps, ipView, type CacheView, type CorsView, type HeaderView, type IpView, type PolicyRegistry } from './policies.js';
-import { hiddenHeaders, hiddenQuery } from './security.js';
+import { hiddenHeaders, hiddenParams } from './security.js';
 
 export interface RouteView {
   index: number;
@@ -26,6 +26,7 @@ export interface RouteView {
   accessLog: boolean;
   cache?: CacheView;
   hideArgs: boolean;
+  hideCookies?: boolean;
   rewrite?: ValuePart[];
   upstream?: UpstreamView;
   timeout?: string;
@@ -64,10 +65,15 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
     view.njs.security = route.security.map((alt) => alt.map((i) => ({ scheme: i.scheme, scopes: [...i.scopes].sort() })));
     ctx.needsNjs = true;
     view.hiddenHeaders = hiddenHeaders(ctx, route);
-    const q = hiddenQuery(ctx, route);
+    const q = hiddenParams(ctx, route, 'query');
     if (q.length > 0) {
       view.hideArgs = true;
       view.njs.hideQuery = q;
+    }
+    const c = hiddenParams(ctx, route, 'cookie');
+    if (c.length > 0) {
+      view.hideCookies = true;
+      view.njs.hideCookies = c;
     }
   }
   if (p.cors && on('cors')) view.cors = corsView(reg, p.cors);

@@ -153,13 +153,13 @@ export function hiddenHeaders(ctx: Ctx, route: Route): string[] {
   return [...names].sort();
 }
 
-/** Query parameters to strip before proxying (API keys in the query with hideCredentials). */
-export function hiddenQuery(ctx: Ctx, route: Route): string[] {
+/** Query parameters or cookies to strip before proxying (API keys there with hideCredentials). */
+export function hiddenParams(ctx: Ctx, route: Route, where: 'query' | 'cookie'): string[] {
   const names = new Set<string>();
   for (const alt of route.security) {
     for (const item of alt) {
       const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
-      if (s?.hideCredentials && s.kind === 'apiKey' && s.apiKey?.in === 'query') names.add(s.apiKey.name);
+      if (s?.hideCredentials && s.kind === 'apiKey' && s.apiKey?.in === where) names.add(s.apiKey.name);
     }
   }
   return [...names].sort();

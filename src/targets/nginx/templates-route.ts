@@ -79,6 +79,9 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
 {{#each hiddenHeaders}}
         proxy_set_header {{n this}} "";
 {{/each}}
+{{#if hideCookies}}
+        proxy_set_header Cookie \${{n @root.prefix}}_cookies;
+{{/if}}
 {{#if authUri}}
 {{#each @root.forwardHeaders}}
         proxy_set_header {{n this.name}} \${{n @root.prefix}}_fa_{{n this.variable}};

@@ -23,6 +23,7 @@ map "$request_method:$http_access_control_request_method" \${{n @root.prefix}}_p
 js_import {{n @root.prefix}} from {{q njsPath}};
 js_set \${{n @root.prefix}}_consumer {{n @root.prefix}}.consumer;
 js_set \${{n @root.prefix}}_args {{n @root.prefix}}.cleanArgs;
+js_set \${{n @root.prefix}}_cookies {{n @root.prefix}}.cleanCookies;
 {{/if}}
 {{#each corsMaps}}
 
