@@ -4,7 +4,7 @@
  * nothing: every fixture that builds is also built as a full configuration inside a temporary
  * prefix and checked by the real `nginx -t` (upstream host names mapped to loopback).
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTarget, compileGateway } from '../../../src/api.js';
@@ -57,6 +57,7 @@ describe.skipIf(!NGINX)('nginx -t on every fixture that builds', () => {
       writeFiles(dir, compileGateway(gateway, 'nginx', fullOptions(dir, port)).files);
       result = nginxTest(dir);
     }
+    rmSync(dir, { recursive: true, force: true });
     expect(result!.output).toBe('');
     expect(result!.ok).toBe(true);
   });

@@ -8,6 +8,7 @@
  * that has security, with no `return` beside it. Every refused one must be refused with a
  * diagnostic, never an internal error.
  */
+import { rmSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Gateway, HttpMethod, Route } from '../../../src/model/types.js';
@@ -140,21 +141,25 @@ describe.skipIf(!NGINX)('hostile specs', () => {
         if (keys.size !== g.routes.length) return;
         const dir = prefixDir();
         const port = await freePort();
-        const r = build(g, fullOptions(dir, port));
-        const errors = r.diagnostics.filter((d) => d.severity === 'error');
-        if (errors.length > 0) {
-          refused++;
-          if (process.env.GWC_DEBUG) console.log(errors.map((e) => e.message).join(' / '));
-          for (const e of errors) expect(['target-error', 'capability-unsupported']).toContain(e.code);
-          for (const e of errors) expect(e.message).not.toMatch(/[\u0000-\u001f]/);
-          return;
+        try {
+          const r = build(g, fullOptions(dir, port));
+          const errors = r.diagnostics.filter((d) => d.severity === 'error');
+          if (errors.length > 0) {
+            refused++;
+            if (process.env.GWC_DEBUG) console.log(errors.map((e) => e.message).join(' / '));
+            for (const e of errors) expect(['target-error', 'capability-unsupported']).toContain(e.code);
+            for (const e of errors) expect(e.message).not.toMatch(/[\u0000-\u001f]/);
+            return;
+          }
+          accepted++;
+          const conf = r.files.find((f) => f.path === 'conf.d/test.conf')!.contents;
+          check(g, conf, 'gwc_test_dollar');
+          writeFiles(dir, r.files);
+          const t = nginxTest(dir, gatewayHosts(g)) ?? nginxTest(dir);
+          expect(t!.output, conf).toBe('');
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
         }
-        accepted++;
-        const conf = r.files.find((f) => f.path === 'conf.d/test.conf')!.contents;
-        check(g, conf, 'gwc_test_dollar');
-        writeFiles(dir, r.files);
-        const t = nginxTest(dir, gatewayHosts(g)) ?? nginxTest(dir);
-        expect(t!.output, conf).toBe('');
       }),
       { numRuns: Number(process.env.GWC_PROPERTY_RUNS ?? 300), seed: process.env.GWC_SEED ? Number(process.env.GWC_SEED) : undefined },
     );
