@@ -1,0 +1,174 @@
+/**
+ * A CloudFormation template (gwc's own, a file, or `aws cloudformation get-template` output) into
+ * normalised entities. Resources by logical id, except the Deployment, whose logical id carries a
+ * content hash: it is matched by type and shows as replaced. The RestApi's OpenAPI Body is split
+ * into one entity per path and method, so a change to one route shows as that route.
+ */
+import { parse, type Tags } from 'yaml';
+import type { Entity, Facts, Json } from '../../diff/entity.js';
+import { fieldsOf, isObject, MASK, omit, sortedStrings, toJson, type JsonObject } from '../../diff/json-util.js';
+
+export class TemplateShapeError extends Error {}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'x-amazon-apigateway-any-method'];
+/** Answer-only methods gwc generates (CORS preflight, 405): not a way in to a backend. */
+const ANSWER_ONLY = new Set(['options', 'x-amazon-apigateway-any-method']);
+
+/** CloudFormation's YAML short forms (`!Ref`, `!Sub`...) read as their JSON long forms. */
+const INTRINSICS = ['Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'Split', 'FindInMap', 'If', 'Equals', 'Not', 'And', 'Or', 'Base64', 'Cidr', 'ImportValue', 'GetAZs', 'Condition'];
+const CFN_TAGS: Tags = INTRINSICS.flatMap((name) => {
+  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+  const wrap = (value: unknown) => ({ [key]: name === 'GetAtt' && typeof value === 'string' ? value.split('.') : value });
+  return (['scalar', 'seq', 'map'] as const).map((collection) => ({
+    tag: `!${name}`,
+    collection: collection === 'scalar' ? undefined : collection,
+    resolve: (value: unknown) => wrap(collection === 'scalar' ? value : (value as { toJSON(): unknown }).toJSON()),
+  })) as unknown as Tags;
+});
+
+export function parseTemplateText(text: string): unknown {
+  return toJson(parse(text, { customTags: CFN_TAGS, maxAliasCount: 100 }));
+}
+
+/** `{ TemplateBody: string | object }` (get-template) or the template itself. */
+export function unwrapTemplate(doc: unknown): unknown {
+  if (isObject(doc) && 'TemplateBody' in doc) {
+    const body = doc.TemplateBody;
+    return typeof body === 'string' ? parseTemplateText(body) : body;
+  }
+  return doc;
+}
+
+export function foreignShape(doc: unknown): string | undefined {
+  if (!isObject(doc)) return Array.isArray(doc) ? 'a list' : `a ${doc === null ? 'null' : typeof doc} value`;
+  if ('_format_version' in doc || 'services' in doc) return 'a decK (Kong) file';
+  if ('http' in doc || 'tcp' in doc) return 'a Traefik dynamic configuration';
+  if ('openapi' in doc || 'swagger' in doc) return 'an OpenAPI document (pass it as SPEC, not --deployed)';
+  if (!isObject(doc.Resources)) return `an unknown document (keys: ${Object.keys(doc).slice(0, 5).join(', ') || 'none'})`;
+  return undefined;
+}
+
+/** JSON pointer segment of a path as MethodSettings write it (`/~1orders`). */
+const settingsPath = (path: string) => `/${path.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+function ipRules(policy: Json | undefined): Array<{ resource: string; allow: string[] }> {
+  if (!isObject(policy)) return [];
+  const statements = Array.isArray(policy.Statement) ? policy.Statement.filter(isObject) : [];
+  const out: Array<{ resource: string; allow: string[] }> = [];
+  for (const s of statements) {
+    const cond = isObject(s.Condition) && isObject(s.Condition.NotIpAddress) ? s.Condition.NotIpAddress['aws:SourceIp'] : undefined;
+    if (s.Effect !== 'Deny' || cond === undefined) continue;
+    const allow = typeof cond === 'string' ? [cond] : sortedStrings(cond);
+    const resources = typeof s.Resource === 'string' ? [s.Resource] : sortedStrings(s.Resource);
+    for (const resource of resources) out.push({ resource, allow });
+  }
+  return out;
+}
+
+/** `execute-api:/*\/GET/admin/stats` against a method and path; `*` matches anything. */
+function policyMatches(resource: string, method: string, path: string): boolean {
+  const m = /execute-api:\/([^/]*)\/([^/]*)(\/.*)?$/.exec(resource.replace(/^arn:[^:]*:execute-api:[^:]*:[^:]*:[^/]*/, 'execute-api:'));
+  if (!m) return false;
+  const glob = (pattern: string, text: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(text);
+  const p = path.replace(/\{[^}]+\}/g, '*');
+  return glob(m[2] || '*', method.toUpperCase()) && (glob(m[3] ?? '/*', path) || glob(m[3] ?? '/*', p));
+}
+
+function corsOf(pathItem: JsonObject): Facts['cors'] | undefined {
+  const options = isObject(pathItem.options) ? pathItem.options : undefined;
+  const integration = options && isObject(options['x-amazon-apigateway-integration']) ? options['x-amazon-apigateway-integration'] : undefined;
+  const responses = integration && isObject(integration.responses) ? integration.responses : {};
+  const response = Object.values(responses).filter(isObject)[0];
+  if (!response) return undefined;
+  const params = isObject(response.responseParameters) ? response.responseParameters : {};
+  // Several origins cannot be one static header: gwc echoes a listed Origin from a VTL template.
+  const templates = isObject(response.responseTemplates) ? Object.values(response.responseTemplates).filter((t): t is string => typeof t === 'string') : [];
+  const echoed = templates.flatMap((t) => [...t.matchAll(/\$o == '([^']*)'/g)].map((m) => m[1]!));
+  const header = (h: string) => {
+    const v = params[`method.response.header.Access-Control-Allow-${h}`];
+    return typeof v === 'string' ? v.replace(/^'|'$/g, '') : undefined;
+  };
+  const origin = header('Origin') ?? (echoed.length > 0 ? echoed.join(',') : undefined);
+  if (origin === undefined) return undefined;
+  const split = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter((x) => x && x !== 'OPTIONS').sort() : []);
+  return { origins: split(origin), methods: split(header('Methods')), headers: split(header('Headers')), credentials: header('Credentials') === 'true' };
+}
+
+function routeEntities(restApi: string, body: JsonObject, policy: Json | undefined, throttles: Map<string, number>): Entity[] {
+  const out: Entity[] = [];
+  const paths = isObject(body.paths) ? body.paths : {};
+  const schemes = isObject(body.components) && isObject(body.components.securitySchemes) ? body.components.securitySchemes : {};
+  const rules = ipRules(policy);
+  for (const [path, item] of Object.entries(paths)) {
+    if (!isObject(item)) continue;
+    const cors = corsOf(item);
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!isObject(op)) continue;
+      const verb = method === 'x-amazon-apigateway-any-method' ? 'ANY' : method.toUpperCase();
+      const key = typeof op.operationId === 'string' ? op.operationId : `${verb} ${path}`;
+      const fields = fieldsOf({ ...op, method: verb, path, ...(isObject(item.parameters) || Array.isArray(item.parameters) ? { pathParameters: item.parameters } : {}) });
+      const entity: Entity = { kind: 'method', key: `${restApi}.${key}`, fields };
+      if (!ANSWER_ONLY.has(method)) {
+        const facts: Facts = { route: { match: `${verb} ${path}` } };
+        const security = Array.isArray(op.security) ? op.security.filter(isObject) : [];
+        // Each requirement's schemes, named with their type so a changed mechanism shows.
+        facts.auth = security.map((req) => Object.keys(req).map((s) => {
+          const scheme = schemes[s];
+          const type = isObject(scheme) ? String(scheme['x-amazon-apigateway-authtype'] ?? scheme.type ?? '') : '';
+          return type ? `${s} (${type})` : s;
+        }).sort());
+        const rate = throttles.get(`${settingsPath(path)} ${verb}`) ?? throttles.get('/* *');
+        if (rate !== undefined) facts.rateLimit = { '1': rate };
+        const ip = rules.filter((r) => policyMatches(r.resource, verb, path));
+        if (ip.length > 0) facts.ipAllow = ip[0]!.allow;
+        if (cors) facts.cors = cors;
+        entity.facts = facts;
+      }
+      out.push(entity);
+    }
+  }
+  return out;
+}
+
+export function templateEntities(template: JsonObject): Entity[] {
+  const resources = isObject(template.Resources) ? template.Resources : {};
+  const entities: Entity[] = [];
+  // The Deployment's logical id changes with its content; references to it compare by type.
+  const replaceable = new Map<string, string>();
+  for (const [id, r] of Object.entries(resources)) {
+    if (isObject(r) && r.Type === 'AWS::ApiGateway::Deployment') replaceable.set(id, `${r.Type}`);
+  }
+  const unref = (v: Json): Json => {
+    if (Array.isArray(v)) return v.map(unref);
+    if (!isObject(v)) return v;
+    if (typeof v.Ref === 'string' && replaceable.has(v.Ref)) return { Ref: `<${replaceable.get(v.Ref)}>` };
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unref(x)]));
+  };
+  const throttles = new Map<string, number>();
+  for (const r of Object.values(resources)) {
+    if (!isObject(r) || r.Type !== 'AWS::ApiGateway::Stage' || !isObject(r.Properties)) continue;
+    for (const s of Array.isArray(r.Properties.MethodSettings) ? r.Properties.MethodSettings.filter(isObject) : []) {
+      if (typeof s.ThrottlingRateLimit === 'number') throttles.set(`${String(s.ResourcePath ?? '/*')} ${String(s.HttpMethod ?? '*')}`, s.ThrottlingRateLimit);
+    }
+  }
+  for (const [id, r] of Object.entries(resources)) {
+    if (!isObject(r) || typeof r.Type !== 'string') throw new TemplateShapeError(`resource ${id} has no Type`);
+    let props = isObject(r.Properties) ? r.Properties : {};
+    if (r.Type === 'AWS::ApiGateway::RestApi' && isObject(props.Body)) {
+      const body = props.Body;
+      entities.push(...routeEntities(id, body, props.Policy, throttles));
+      props = { ...props, Body: omit(body, ['paths']) };
+    }
+    // API key values are secrets: compared and shown masked.
+    if (r.Type === 'AWS::ApiGateway::ApiKey' && props.Value !== undefined) props = { ...props, Value: MASK };
+    const fields = fieldsOf(unref({ ...omit(r, ['Properties', 'Metadata']), Properties: props }));
+    const identity = replaceable.get(id);
+    entities.push({ kind: r.Type, key: id, ...(identity ? { identity } : {}), fields });
+  }
+  for (const section of ['Parameters', 'Outputs', 'Conditions'] as const) {
+    const s = template[section];
+    if (isObject(s)) for (const [k, v] of Object.entries(s)) entities.push({ kind: section.slice(0, -1), key: k, fields: fieldsOf(unref(v)) });
+  }
+  return entities;
+}
