@@ -12,6 +12,7 @@ import { Ctx } from './context.js';
 import { checkLimits, serialise } from './emit.js';
 import { AWS_OPTIONS, parseOptions } from './options.js';
 import { buildTemplate } from './template.js';
+import { awsDeployed } from './deployed.js';
 
 export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): CompileResult {
   const parsed = parseOptions(compileOptions.options, gateway.basePath);
@@ -30,6 +31,7 @@ export const awsTarget: Target = {
   title: 'AWS API Gateway (REST API, CloudFormation)',
   output: 'template.json (or template.yaml): a CloudFormation template with an API Gateway REST API',
   capabilities: AWS_CAPABILITIES,
+  deployed: awsDeployed,
   options: AWS_OPTIONS,
   compile: compileAws,
 };
