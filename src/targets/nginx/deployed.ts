@@ -1,0 +1,351 @@
+/**
+ * NGINX's deployed-state reader for `gwc diff` (DESIGN.md section 6): the deployed config file or
+ * `nginx -T` output (files concatenated under `# configuration file PATH:` headers). A small
+ * tokenizer (quotes, escapes, comments, `{ } ;`) and parser give directive trees; entities are
+ * upstreams, maps, zones, servers and locations, keyed by what they mean, not where they are:
+ * gwc's internal per-route locations (`/_gwc_internal/r/N`, numbered by position) are keyed by the
+ * operation their comment names, or by the public method and path that rewrite to them.
+ */
+import { readFile } from 'node:fs/promises';
+import { diag } from '../../diagnostics/diagnostic.js';
+import type { DeployedReader, Entity, Facts, Json, ReadResult } from '../../diff/entity.js';
+import { fieldsOf } from '../../diff/json-util.js';
+
+export interface Directive {
+  name: string;
+  args: string[];
+  block?: Directive[];
+  /** The comment line right before the directive, if any (gwc names its routes there). */
+  comment?: string;
+  line: number;
+}
+
+export class NginxSyntaxError extends Error {}
+
+type Token = { kind: 'word'; text: string; line: number; comment?: string } | { kind: '{' | '}' | ';'; line: number };
+
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  let line = 1;
+  let comment: string | undefined;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '\n') {
+      line++;
+      i++;
+      continue;
+    }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      const end = text.indexOf('\n', i);
+      comment = text.slice(i + 1, end < 0 ? text.length : end).trim();
+      i = end < 0 ? text.length : end;
+      continue;
+    }
+    if (c === '{' || c === '}' || c === ';') {
+      out.push({ kind: c, line });
+      comment = undefined;
+      i++;
+      continue;
+    }
+    let word = '';
+    const start = line;
+    if (c === '"' || c === "'") {
+      i++;
+      while (i < text.length && text[i] !== c) {
+        if (text[i] === '\\' && i + 1 < text.length) {
+          // nginx keeps the backslash except before the quote itself and another backslash... it
+          // unescapes \" \' \\ \t \r \n; other escapes stay as written (regexes rely on that).
+          const n = text[i + 1]!;
+          word += n === c || n === '\\' ? n : n === 'n' ? '\n' : n === 't' ? '\t' : n === 'r' ? '\r' : `\\${n}`;
+          i += 2;
+          continue;
+        }
+        if (text[i] === '\n') line++;
+        word += text[i++];
+      }
+      if (i >= text.length) throw new NginxSyntaxError(`line ${start}: unterminated quoted string`);
+      i++;
+    } else {
+      while (i < text.length && !/[\s;{}]/.test(text[i]!)) {
+        if (text[i] === '\\' && i + 1 < text.length) {
+          word += text.slice(i, i + 2);
+          i += 2;
+          continue;
+        }
+        // `${name}` inside a word is a variable, not a block.
+        if (text[i] === '$' && text[i + 1] === '{') {
+          const end = text.indexOf('}', i);
+          if (end < 0) throw new NginxSyntaxError(`line ${line}: unterminated \${ variable`);
+          word += text.slice(i, end + 1);
+          i = end + 1;
+          continue;
+        }
+        word += text[i++];
+      }
+    }
+    out.push({ kind: 'word', text: word, line: start, ...(comment !== undefined ? { comment } : {}) });
+    comment = undefined;
+  }
+  return out;
+}
+
+export function parseConf(text: string): Directive[] {
+  const tokens = tokenize(text);
+  let pos = 0;
+  const block = (depth: number): Directive[] => {
+    const list: Directive[] = [];
+    while (pos < tokens.length) {
+      const t = tokens[pos]!;
+      if (t.kind === '}') {
+        if (depth === 0) throw new NginxSyntaxError(`line ${t.line}: unexpected "}"`);
+        pos++;
+        return list;
+      }
+      if (t.kind !== 'word') throw new NginxSyntaxError(`line ${t.line}: unexpected "${t.kind}"`);
+      const d: Directive = { name: t.text, args: [], line: t.line, ...(t.comment !== undefined ? { comment: t.comment } : {}) };
+      pos++;
+      for (;;) {
+        const a = tokens[pos];
+        if (!a) throw new NginxSyntaxError(`line ${t.line}: directive "${t.text}" is not terminated by ";"`);
+        pos++;
+        if (a.kind === 'word') d.args.push(a.text);
+        else if (a.kind === ';') break;
+        else if (a.kind === '{') {
+          d.block = block(depth + 1);
+          break;
+        } else throw new NginxSyntaxError(`line ${a.line}: unexpected "}"`);
+      }
+      list.push(d);
+    }
+    if (depth > 0) throw new NginxSyntaxError('unexpected end of file: a "{" is not closed');
+    return list;
+  };
+  return block(0);
+}
+
+/** `nginx -T` output into its files; any other text is one file. */
+export function splitDump(text: string): Array<{ path: string; text: string }> {
+  const re = /^# configuration file (.+):$/gm;
+  const heads = [...text.matchAll(re)];
+  if (heads.length === 0) return [{ path: '(file)', text }];
+  return heads.map((m, i) => ({ path: m[1]!, text: text.slice(m.index! + m[0].length, heads[i + 1]?.index ?? text.length) }));
+}
+
+// ---- entities -------------------------------------------------------------------------------
+
+const INTERNAL = /\/_gwc_internal\/([a-z])\/\d+/g;
+const render = (d: Directive): string =>
+  `${[d.name, ...d.args].map((a) => a.replace(INTERNAL, '/_gwc_internal/$1/#')).join(' ')}${d.block ? ` { ${d.block.map(render).join(' ')} }` : ''}`;
+
+/** Directives by name, each a list of its renderings in file order; positions and indexes dropped. */
+function directiveFields(list: Directive[], skip: (d: Directive) => boolean = () => false): { [k: string]: Json } {
+  const out: { [k: string]: string[] } = {};
+  for (const d of list) {
+    if (skip(d)) continue;
+    // The per-route number in `set $gwc_<name>_route N` follows position; the zone key uses it.
+    const text = d.name === 'set' && /_route$/.test(d.args[0] ?? '') ? `set ${d.args[0]} #` : render(d).slice(d.name.length + 1);
+    (out[d.name] ??= []).push(text);
+  }
+  return fieldsOf(out);
+}
+
+const RATE = /^(\d+)r\/([sm])$/;
+const SIZE = /^(\d+)([kKmMgG]?)$/;
+const bytes = (v: string | undefined): number | undefined => {
+  const m = v ? SIZE.exec(v) : null;
+  if (!m) return undefined;
+  const n = Number(m[1]) * ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase()] ?? 1);
+  return n === 0 ? undefined : n;
+};
+/** Map keys are regexes gwc escapes (`~^https\:\/\/a\.example$`); this gives the origin back. */
+const unregex = (k: string) => k.replace(/^~\*?\^?/, '').replace(/\$$/, '').replace(/\\(.)/g, '$1');
+
+interface Ctx {
+  zones: Map<string, Record<string, number>>;
+  maps: Map<string, Directive>;
+}
+
+function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
+  const body = server.block ?? [];
+  const arg = (n: string) => body.filter((d) => d.name === n).map((d) => d.args.join(' ')).join(',');
+  const sKey = `${arg('server_name') || '_'} ${arg('listen') || '80'}`;
+  entities.push({ kind: 'server', key: sKey, fields: directiveFields(body, (d) => d.name === 'location') });
+  const locations: Directive[] = [];
+  const collect = (list: Directive[]) => {
+    for (const d of list) if (d.name === 'location') {
+      locations.push(d);
+      collect(d.block ?? []);
+    }
+  };
+  collect(body);
+  const byPath = new Map(locations.map((l) => [l.args.at(-1)!, l]));
+  // Public locations send each method to an internal route location, and preflights to another.
+  const routeOf = new Map<string, { method: string; path: string; preflight?: string }>();
+  for (const l of locations) {
+    const path = l.args.at(-1)!;
+    if (path.startsWith('/_gwc_internal/')) continue;
+    let preflight: string | undefined;
+    for (const d of l.block ?? []) {
+      const rw = d.block?.find((x) => x.name === 'rewrite')?.args[1];
+      if (d.name !== 'if' || !rw) continue;
+      const cond = d.args.join(' ');
+      const method = /=\s*([A-Z]+)\s*\)?$/.exec(cond)?.[1] ?? '?';
+      if (/preflight/.test(cond)) preflight = rw;
+      else routeOf.set(rw, { method, path });
+    }
+    for (const [rw, r] of routeOf) if (r.path === path && preflight) routeOf.set(rw, { ...r, preflight });
+  }
+  const keyOf = new Map<string, string>();
+  for (const l of locations) {
+    const path = l.args.at(-1)!;
+    const r = routeOf.get(path);
+    const op = /\(([^()]+)\)\s*$/.exec(l.comment ?? '')?.[1];
+    if (r || /^\/_gwc_internal\/r\//.test(path)) keyOf.set(path, `${sKey} route ${op ?? (r ? `${r.method} ${r.path}` : path)}`);
+  }
+  for (const l of locations) {
+    const path = l.args.at(-1)!;
+    const block = l.block ?? [];
+    let key = keyOf.get(path) ?? `${sKey} ${l.args.join(' ')}`;
+    // Auth and preflight locations are named after the route that uses them.
+    for (const [routePath, routeKey] of keyOf) {
+      const rl = byPath.get(routePath);
+      if (rl?.block?.some((d) => d.name === 'auth_request' && d.args[0] === path)) key = `${routeKey} auth`;
+      if (routeOf.get(routePath)?.preflight === path) key = `${routeKey} preflight`;
+    }
+    const fields = directiveFields(block, (d) => d.name === 'location');
+    fields.match = l.args.map((a) => a.replace(INTERNAL, '/_gwc_internal/$1/#')).join(' ');
+    const entity: Entity = { kind: 'location', key, fields };
+    const route = routeOf.get(path);
+    if (route && block.some((d) => d.name === 'proxy_pass' || d.name === 'return' || d.name === 'js_content')) {
+      entity.facts = routeFacts(block, server, ctx, byPath, route);
+    }
+    entities.push(entity);
+  }
+}
+
+function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string }): Facts {
+  const facts: Facts = { route: { match: `${route.method} ${route.path}` } };
+  const auth: string[] = [];
+  for (const d of block) {
+    if (d.name === 'auth_request') {
+      const target = byPath.get(d.args[0] ?? '')?.block?.find((x) => x.name === 'js_content' || x.name === 'proxy_pass');
+      auth.push(`auth_request ${target ? target.args.join(' ') : d.args[0]}`);
+    }
+    if (d.name === 'auth_basic' && d.args[0] !== 'off') auth.push('auth_basic');
+    if (d.name === 'auth_jwt' && d.args[0] !== 'off') auth.push('auth_jwt');
+  }
+  facts.auth = auth.length ? [auth.sort()] : [];
+  for (const d of block.filter((x) => x.name === 'limit_req')) {
+    const zone = d.args.find((a) => a.startsWith('zone='))?.slice(5);
+    const rate = zone ? ctx.zones.get(zone) : undefined;
+    if (rate) for (const [w, n] of Object.entries(rate)) facts.rateLimit = { ...facts.rateLimit, [w]: Math.min(n, facts.rateLimit?.[w] ?? Infinity) };
+  }
+  const size = [block, server.block ?? []].map((b) => b.find((d) => d.name === 'client_max_body_size')?.args[0]).find((x) => x !== undefined);
+  // nginx's default is 1m (https://nginx.org/r/client_max_body_size); 0 disables the check.
+  facts.bodyLimit = bytes(size ?? '1m');
+  if (facts.bodyLimit === undefined) delete facts.bodyLimit;
+  if (block.some((d) => d.name === 'deny' && d.args[0] === 'all')) facts.ipAllow = block.filter((d) => d.name === 'allow').map((d) => d.args[0]!).sort();
+  const acao = block.find((d) => d.name === 'set' && /_acao$/.test(d.args[0] ?? ''))?.args[1];
+  const map = acao ? ctx.maps.get(acao) : undefined;
+  if (map) {
+    const origins = (map.block ?? []).filter((e) => e.name !== 'default' && e.args[0] === '$http_origin').map((e) => unregex(e.name)).sort();
+    const pre = route.preflight ? byPath.get(route.preflight)?.block ?? [] : [];
+    const header = (h: string) => (pre.find((d) => d.name === 'add_header' && d.args[0]?.toLowerCase() === h)?.args[1] ?? '').split(',').map((x) => x.trim()).filter(Boolean).sort();
+    facts.cors = { origins, methods: header('access-control-allow-methods'), headers: header('access-control-allow-headers'), credentials: block.some((d) => d.name === 'set' && /_acac$/.test(d.args[0] ?? '') && d.args[1] === 'true') };
+  }
+  return facts;
+}
+
+const SKIP_TOP = new Set(['include', 'pid', 'error_log', 'access_log', 'worker_processes', 'daemon', 'user', 'load_module', 'client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path']);
+
+export function nginxEntities(files: Array<{ path: string; text: string }>): Entity[] {
+  const trees = files.map((f) => {
+    try {
+      return parseConf(f.text);
+    } catch (e) {
+      throw new NginxSyntaxError(`${f.path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+  const ctx: Ctx = { zones: new Map(), maps: new Map() };
+  const flat: Directive[] = [];
+  const walk = (list: Directive[]) => {
+    for (const d of list) {
+      if (d.block && (d.name === 'http' || d.name === 'events' || d.name === 'stream')) walk(d.block);
+      else flat.push(d);
+    }
+  };
+  trees.forEach(walk);
+  for (const d of flat) {
+    if (d.name === 'limit_req_zone') {
+      const zone = d.args.find((a) => a.startsWith('zone='))?.slice(5).split(':')[0];
+      const m = RATE.exec(d.args.find((a) => a.startsWith('rate='))?.slice(5) ?? '');
+      if (zone && m) ctx.zones.set(zone, { [m[2] === 's' ? '1' : '60']: Number(m[1]) });
+    }
+    if ((d.name === 'map' || d.name === 'geo') && d.block && d.args.at(-1)) ctx.maps.set(d.args.at(-1)!, d);
+  }
+  const entities: Entity[] = [];
+  for (const d of flat) {
+    if (d.name === 'server' && d.block) serverEntities(d, ctx, entities);
+    else if (d.name === 'upstream' && d.block) entities.push({ kind: 'upstream', key: d.args[0] ?? '', fields: directiveFields(d.block) });
+    else if ((d.name === 'map' || d.name === 'geo') && d.block) entities.push({ kind: d.name, key: d.args.at(-1) ?? '', fields: fieldsOf({ source: d.args.slice(0, -1).join(' '), entries: d.block.map((e) => [e.name, ...e.args].join(' ')) }) });
+    else if (d.name === 'limit_req_zone' || d.name === 'limit_conn_zone' || d.name === 'proxy_cache_path') {
+      const zone = d.args.find((a) => a.startsWith('keys_zone=') || a.startsWith('zone='))?.split('=')[1]?.split(':')[0] ?? d.args[0] ?? '';
+      entities.push({ kind: d.name, key: zone, fields: fieldsOf({ args: d.args.filter((a) => !a.startsWith('zone=') && !a.startsWith('keys_zone=')).concat(d.args.filter((a) => a.includes('zone=')).map((a) => a.split(':').slice(1).join(':'))) }) });
+    } else if (!d.block && !SKIP_TOP.has(d.name)) entities.push({ kind: 'directive', key: render(d), fields: {} });
+  }
+  return entities;
+}
+
+function looksForeign(text: string): string | undefined {
+  const t = text.trimStart();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    try {
+      JSON.parse(t);
+      return /"Resources"|"TemplateBody"/.test(t) ? 'a CloudFormation template' : /"_format_version"/.test(t) ? 'a decK (Kong) file' : 'a JSON document';
+    } catch {
+      return undefined;
+    }
+  }
+  if (/^_format_version\s*:/m.test(t)) return 'a decK (Kong) file';
+  if (/^http\s*:\s*$/m.test(t)) return 'a Traefik dynamic configuration';
+  if (/^(AWSTemplateFormatVersion|Resources)\s*:/m.test(t)) return 'a CloudFormation template';
+  if (/^openapi\s*:/m.test(t)) return 'an OpenAPI document (pass it as SPEC, not --deployed)';
+  return undefined;
+}
+
+function fromTexts(files: Array<{ path: string; text: string }>, source: string): ReadResult {
+  const all = files.map((f) => f.text).join('\n');
+  const foreign = looksForeign(all);
+  if (foreign) return { diagnostics: [diag('deployed-foreign', { target: 'nginx', source, looksLike: foreign })] };
+  let entities: Entity[];
+  try {
+    entities = nginxEntities(files);
+  } catch (e) {
+    if (e instanceof NginxSyntaxError) return { diagnostics: [diag('deployed-invalid', { target: 'nginx', source, detail: e.message })] };
+    throw e;
+  }
+  if (!entities.some((e) => e.kind === 'server' || e.kind === 'upstream' || e.kind === 'location')) {
+    return { diagnostics: [diag('deployed-invalid', { target: 'nginx', source, detail: 'no server, location or upstream found' })] };
+  }
+  return { state: { entities }, diagnostics: [] };
+}
+
+export const nginxDeployed: DeployedReader = {
+  accepts: 'the deployed nginx config file, or `nginx -T` output',
+  async read(source) {
+    if (!source) return { diagnostics: [diag('deployed-invalid', { target: 'nginx', source: '(none)', detail: `give --deployed: ${this.accepts}` })] };
+    try {
+      return fromTexts(splitDump(await readFile(source, 'utf8')), source);
+    } catch (e) {
+      return { diagnostics: [diag('deployed-unreadable', { source, detail: e instanceof Error ? e.message : String(e) })] };
+    }
+  },
+  normalise(files, source) {
+    return fromTexts(files.filter((f) => f.path.endsWith('.conf')).map((f) => ({ path: f.path, text: f.contents })), source);
+  },
+};

@@ -1,0 +1,96 @@
+/**
+ * NGINX: the `nginx -T` output of a real nginx running the build reads back as "no changes"; each
+ * change class nginx can express is found on the route's location, keyed by operation, not by the
+ * position-numbered internal location.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diffStates } from '../../src/diff/plan.js';
+import { diffDeployed } from '../../src/diff/run.js';
+import { nginxDeployed, parseConf, splitDump } from '../../src/targets/nginx/deployed.js';
+import { requireBinary } from '../helpers/binaries.js';
+import { baseSpec, CHANGE_CLASSES, planBetween, rulesOf, variant } from './helpers.js';
+import { compileNginx, fullOptions, nginxDump, prefixDir } from './nginx-support.js';
+
+const NGINX = requireBinary('nginx', ['/usr/sbin/nginx']);
+const isRoute = (op: string) => (key: string) => key.endsWith(` route ${op}`);
+
+function tmpFile(name: string, text: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'gwc-nginx-diff-')), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('nginx: the tokenizer and parser', () => {
+  it('honours quotes, escapes, comments, ${var} and nested blocks', () => {
+    const conf = 'http { # c\n  map "$a:$b" $x { "~^a\\"b;{" 1; default ""; }\n  server { set $k "${x}:y"; location ~ "^/a/(?<p>[^/]+)$" { return 200 \'a;b\'; } }\n}\n';
+    const [http] = parseConf(conf);
+    const [map, server] = http!.block!;
+    expect(map!.args).toEqual(['$a:$b', '$x']);
+    expect(map!.block![0]!.name).toBe('~^a"b;{');
+    expect(server!.block![0]!.args).toEqual(['$k', '${x}:y']);
+    expect(server!.block![1]!.args).toEqual(['~', '^/a/(?<p>[^/]+)$']);
+    expect(server!.block![1]!.block![0]!.args).toEqual(['200', 'a;b']);
+  });
+
+  it('splits nginx -T output into its files', () => {
+    const text = 'nginx: the configuration file /x/nginx.conf syntax is ok\n# configuration file /x/nginx.conf:\nhttp { include a.conf; }\n\n# configuration file /x/a.conf:\nserver { listen 80; }\n';
+    expect(splitDump(text).map((f) => f.path)).toEqual(['/x/nginx.conf', '/x/a.conf']);
+  });
+});
+
+describe('nginx: deployed state', () => {
+  it.skipIf(!NGINX)('nginx -T of a real nginx running the build gives no change', async () => {
+    const dir = prefixDir();
+    const options = fullOptions(dir);
+    const { files, hosts } = await compileNginx(baseSpec, options);
+    const dump = nginxDump(NGINX!, dir, files, hosts);
+    if (!dump) return console.warn('*** SKIPPING: no private mount namespace for /etc/hosts; nginx -T cannot resolve the upstreams ***');
+    expect(dump.status, dump.stderr).toBe(0);
+    expect(dump.stdout).toContain('# configuration file ');
+    const file = tmpFile('nginx-T.txt', dump.stdout);
+    const r = await diffDeployed(baseSpec, { target: 'nginx', deployed: file, options });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.plan?.changes).toEqual([]);
+    expect(r.plan?.findings).toEqual([]);
+    expect(r.from?.entities.filter((e) => e.facts).length).toBe(7);
+  });
+
+  it('the deployed conf.d file alone reads the same as the build', async () => {
+    const { files } = await compileNginx(baseSpec, {});
+    const conf = files.find((f) => f.path.startsWith('conf.d/'))!;
+    const deployed = nginxDeployed.normalise([conf], 'conf');
+    const built = nginxDeployed.normalise(files, 'build');
+    expect(diffStates(deployed.state!, built.state!).changes.filter((c) => c.kind !== 'directive')).toEqual([]);
+  });
+
+  for (const c of CHANGE_CLASSES) {
+    it(`reports, classifies and counts: ${c.name}`, async () => {
+      const plan = await planBetween('nginx', variant(c.edits));
+      const found = plan.findings.filter((f) => rulesOf(c.rule).includes(f.rule));
+      expect(found.length).toBe(c.ops.length);
+      for (const op of c.ops) expect(found.some((f) => isRoute(op)(f.key)), `${op} in ${found.map((f) => f.key).join(', ')}`).toBe(true);
+      const s = plan.summary;
+      expect(s.create + s.update + s.delete + s.replace).toBe(plan.changes.length);
+      expect(plan.changes.length).toBeGreaterThan(0);
+    });
+  }
+
+  const bad: Array<[string, string, string]> = [
+    ['a Traefik file', 'http:\n  routers: {}\n', 'deployed-foreign'],
+    ['a decK file', '_format_version: "3.0"\n', 'deployed-foreign'],
+    ['an unclosed block', 'server { listen 80;\n', 'deployed-invalid'],
+    ['a stray brace', 'server { listen 80; } }\n', 'deployed-invalid'],
+    ['an unterminated string', 'server { return 200 "abc; }\n', 'deployed-invalid'],
+    ['text with no server', 'hello world;\n', 'deployed-invalid'],
+  ];
+  for (const [name, text, code] of bad) {
+    it(`refuses ${name} with a diagnostic`, async () => {
+      const r = await diffDeployed(baseSpec, { target: 'nginx', deployed: tmpFile('nginx.conf', text) });
+      expect(r.plan).toBeUndefined();
+      expect(r.diagnostics.map((d) => d.code)).toContain(code);
+    });
+  }
+});
