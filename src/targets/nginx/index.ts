@@ -4,6 +4,7 @@
 import type { Target } from '../target.js';
 import { NGINX_CAPABILITIES } from './capabilities.js';
 import { compileNginx } from './compile.js';
+import { nginxDeployed } from './deployed.js';
 import { NGINX_OPTIONS } from './options.js';
 
 export const nginxTarget: Target = {
@@ -11,6 +12,7 @@ export const nginxTarget: Target = {
   title: 'NGINX (open source, with njs)',
   output: 'conf.d/<name>.conf (http-context include), gwc/<name>.js (njs), gwc/<name>.main.conf (env directives); nginx.conf with mode=full',
   capabilities: NGINX_CAPABILITIES,
+  deployed: nginxDeployed,
   options: NGINX_OPTIONS,
   compile: compileNginx,
 };
