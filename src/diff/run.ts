@@ -53,7 +53,10 @@ export async function diffDeployed(
   const to = await compiledState(spec, options.target, options);
   if (!to.state) return { diagnostics: to.diagnostics };
   const from = await reader.read(options.deployed, options.read ?? {});
-  const all = [...to.diagnostics, ...from.diagnostics];
+  // Deployed-state diagnostics point at the deployed file (or URL) they are about.
+  const source = options.deployed;
+  const located = from.diagnostics.map((d) => (d.loc || !source ? d : { ...d, loc: { file: source, pointer: '' } }));
+  const all = [...to.diagnostics, ...located];
   if (!from.state || hasErrors(all)) return { diagnostics: all };
   return { plan: diffStates(from.state, to.state), from: from.state, to: to.state, diagnostics: all };
 }
