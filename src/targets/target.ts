@@ -62,6 +62,8 @@ export interface Target {
   output: string;
   capabilities: CapabilityTable;
   options?: readonly TargetOption[];
+  /** Hard ceilings of the target, read by lint and the compiler (e.g. AWS REST's 29 s integration timeout). */
+  limits?: { maxTimeoutMs?: number };
   /**
    * Pure: the model and the resolved capability plan in, files and diagnostics out. Called only
    * when the capability check found no error.

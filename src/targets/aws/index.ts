@@ -31,6 +31,7 @@ export const awsTarget: Target = {
   title: 'AWS API Gateway (REST API, CloudFormation)',
   output: 'template.json (or template.yaml): a CloudFormation template with an API Gateway REST API',
   capabilities: AWS_CAPABILITIES,
+  limits: { maxTimeoutMs: 29_000 },
   deployed: awsDeployed,
   options: AWS_OPTIONS,
   compile: compileAws,
