@@ -27,7 +27,7 @@ export const CODES = {
   ),
   'ref-outside-root': entry<{ ref: string; root: string }>(
     'error',
-    (p) => `$ref "${p.ref}" points outside the spec's folder ${p.root} (allow with --allow-outside-refs)`,
+    (p) => `$ref "${p.ref}" points outside the spec's folder (allow with --allow-outside-refs)`,
   ),
   'ref-unresolved': entry<{ ref: string; detail: string }>('error', (p) => `cannot resolve $ref "${p.ref}": ${p.detail}`),
   'ref-cycle': entry<{ ref: string }>('error', (p) => `$ref "${p.ref}" refers to itself in a cycle`),

@@ -38,8 +38,9 @@ describe('the gateway model', () => {
     expect(r('listOrders').policy.cors?.origins).toEqual(['https://shop.example.com']);
     // operation inline beats the named policies
     expect(r('createPayment').policy.rateLimit).toMatchObject({ requests: 10, per: 'second' });
-    // an explicit empty list drops the defaults
-    expect(r('getDocs').policy).toEqual({});
+    // an explicit empty list drops the defaults; only its own inline limit is left
+    expect(Object.keys(r('getDocs').policy)).toEqual(['rateLimit']);
+    expect(r('getDocs').policy.rateLimit).toMatchObject({ requests: 60, per: 'minute' });
     expect(r('getAdminStats').policy.ipRule?.allow).toEqual(['10.0.0.0/8', '127.0.0.1/32']);
   });
 
