@@ -8,7 +8,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { splitPointer } from '../spec/pointer.js';
-import type { SourceFile } from '../spec/source.js';
 
 interface Trie {
   children: Map<string, Trie>;
@@ -26,7 +25,7 @@ export function locateAll(spec: LoadedSpec, diagnostics: Diagnostic[]): Diagnost
   for (const [file, list] of byFile) {
     const source = spec.files.get(file);
     if (!source) continue;
-    if (!isJson(source) || list.length < 4) {
+    if (!source.isJson || list.length < 4) {
       spec.locate(list);
       continue;
     }
@@ -48,10 +47,6 @@ export function locateAll(spec: LoadedSpec, diagnostics: Diagnostic[]): Diagnost
   return diagnostics;
 }
 
-/** The spec keeps no YAML tree for a file JSON.parse read; such a file is JSON text. */
-function isJson(source: SourceFile): boolean {
-  return (source as unknown as { yamlDoc?: unknown }).yamlDoc === undefined;
-}
 
 function deepestOffset(root: Trie, tokens: string[], leaf: Trie): number {
   if (leaf.offset >= 0) return leaf.offset;

@@ -47,9 +47,8 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
         }
         text = await readFile(target, 'utf8');
       }
-    } catch (e) {
+    } catch {
       diagnostics.push(diag('file-not-found', { path: target }, from));
-      void e;
       return undefined;
     }
     totalBytes += text.length;

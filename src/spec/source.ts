@@ -75,6 +75,11 @@ export class SourceFile {
     }
   }
 
+  /** True when the file was read as JSON text (no YAML node tree is kept for it). */
+  get isJson(): boolean {
+    return this.yamlDoc === undefined;
+  }
+
   /** Line and column (1-based) of the node at `pointer`, or of its deepest existing ancestor. */
   positionOf(pointer: string): Position {
     return this.positionOfOffset(this.offsetOf(pointer));

@@ -1,20 +1,10 @@
 import { joinPointer } from '../../spec/pointer.js';
-import type { Target } from '../../targets/target.js';
 import { defineRule } from '../rule.js';
 
 /**
- * A target's hard ceiling on the backend timeout, read from the target itself (`limits`), never
- * from a `target ===` test here. AWS REST APIs cap integrations at 29 s by default.
+ * A target's hard ceiling on the backend timeout is read from the target itself (`Target.limits`),
+ * never from a `target ===` test here. AWS REST APIs cap integrations at 29 s by default.
  */
-export interface TargetLimits {
-  /** Longest backend timeout the gateway accepts, in milliseconds. */
-  maxTimeoutMs?: number;
-}
-
-export function limitsOf(target: Target): TargetLimits {
-  return (target as Target & { limits?: TargetLimits }).limits ?? {};
-}
-
 export default defineRule({
   meta: {
     id: 'timeout-ceiling',
@@ -28,7 +18,7 @@ export default defineRule({
     const gateway = ctx.gateway;
     if (!gateway) return;
     for (const target of ctx.targets) {
-      const max = limitsOf(target).maxTimeoutMs;
+      const max = target.limits?.maxTimeoutMs;
       if (max === undefined) continue;
       const seen = new Set<string>();
       for (const r of gateway.routes) {

@@ -10,7 +10,7 @@ import type { CompileOptions, CompileResult, Target } from '../target.js';
 import { AWS_CAPABILITIES } from './capabilities.js';
 import { Ctx } from './context.js';
 import { checkLimits, serialise } from './emit.js';
-import { AWS_OPTIONS, parseOptions } from './options.js';
+import { AWS_DEFAULT_MAX_TIMEOUT_MS, AWS_OPTIONS, parseOptions } from './options.js';
 import { buildTemplate } from './template.js';
 import { awsDeployed } from './deployed.js';
 
@@ -31,7 +31,7 @@ export const awsTarget: Target = {
   title: 'AWS API Gateway (REST API, CloudFormation)',
   output: 'template.json (or template.yaml): a CloudFormation template with an API Gateway REST API',
   capabilities: AWS_CAPABILITIES,
-  limits: { maxTimeoutMs: 29_000 },
+  limits: { maxTimeoutMs: AWS_DEFAULT_MAX_TIMEOUT_MS },
   deployed: awsDeployed,
   options: AWS_OPTIONS,
   compile: compileAws,

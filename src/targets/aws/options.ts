@@ -2,6 +2,9 @@
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { TargetOption } from '../target.js';
 
+/** API Gateway REST's default integration timeout quota; the lint rule reads it through Target.limits. */
+export const AWS_DEFAULT_MAX_TIMEOUT_MS = 29_000;
+
 /** https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html (cacheClusterSize) */
 const CACHE_SIZES = ['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237'] as const;
 
@@ -16,7 +19,7 @@ export const AWS_OPTIONS: readonly TargetOption[] = [
   {
     name: 'maxTimeout',
     description: 'integration timeout quota in ms (29000 unless your account has a raised quota for Regional/private APIs)',
-    default: '29000',
+    default: String(AWS_DEFAULT_MAX_TIMEOUT_MS),
   },
   { name: 'binaryMediaTypes', description: 'comma-separated media types API Gateway passes as binary', default: '' },
   {
