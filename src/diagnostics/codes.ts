@@ -128,6 +128,16 @@ export const CODES = {
     'error',
     (p) => `x-gateway.accept names ${p.target}/${p.feature}, which is not a known target and feature`,
   ),
+  // Kong's own x-kong-* extensions on a plain OpenAPI document (src/model/normalise/kong-input.ts)
+  'kong-extension-ignored': entry<{ extension: string; detail: string }>('warn', (p) => `${p.extension} is not applied: ${p.detail}`),
+  'kong-extension-unmapped': entry<{ extension: string; detail: string }>(
+    'error',
+    (p) => `${p.extension} cannot be mapped, and dropping it would leave routes more open or send traffic elsewhere: ${p.detail}`,
+  ),
+  'kong-extension-overridden': entry<{ extension: string; field: string }>(
+    'warn',
+    (p) => `${p.extension} also sets ${p.field}; x-gateway on the same operation wins`,
+  ),
   'target-error': entry<{ target: string; detail: string }>('error', (p) => `${p.target}: ${p.detail}`),
   'target-warning': entry<{ target: string; detail: string }>('warn', (p) => `${p.target}: ${p.detail}`),
   'unknown-target': entry<{ name: string; known: string }>('error', (p) => `unknown target "${p.name}" (known: ${p.known})`),
