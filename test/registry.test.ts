@@ -21,10 +21,12 @@ describe('registries', () => {
     }
   });
 
-  it('target names are unique and the schema accepts exactly them in x-gateway.accept', () => {
+  it('target names are unique and the schema accepts exactly them in x-gateway.accept and x-gateway.targets', () => {
     expect(new Set(TARGET_NAMES).size).toBe(TARGET_NAMES.length);
-    const accept = (xGatewaySchema().definitions.root as { properties: { accept: { propertyNames: { enum: string[] } } } }).properties.accept;
-    expect([...accept.propertyNames.enum].sort()).toEqual([...TARGET_NAMES].sort());
+    type Root = { properties: { accept: { propertyNames: { enum: string[] } }; targets: { items: { enum: string[] } } } };
+    const root = xGatewaySchema().definitions.root as Root;
+    expect([...root.properties.accept.propertyNames.enum].sort()).toEqual([...TARGET_NAMES].sort());
+    expect([...root.properties.targets.items.enum].sort()).toEqual([...TARGET_NAMES].sort());
   });
 
   it("the README's capability matrix is current (UPDATE_GOLDEN=1 rewrites it)", () => {

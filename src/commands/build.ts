@@ -17,7 +17,7 @@ export default class Build extends Command {
   static override args = specArg;
   static override flags = {
     ...specFlags,
-    target: Flags.string({ description: 'target gateway', options: [...TARGET_NAMES, 'all'], required: true }),
+    target: Flags.string({ description: "target gateway; `all` builds the spec's x-gateway.targets, else every target", options: [...TARGET_NAMES, 'all'], required: true }),
     out: Flags.string({ description: 'output folder; each target writes to OUT/<target>/', default: 'out' }),
     stdout: Flags.boolean({ description: 'print the files instead of writing them', default: false }),
     check: Flags.boolean({ description: 'write nothing; fail if the files on disk differ from what would be written', default: false }),
@@ -29,7 +29,8 @@ export default class Build extends Command {
     const options = Object.fromEntries(flags.option.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
     const { gateway, spec, diagnostics } = await loadGateway(args.spec, specOptions(flags));
     const all: Diagnostic[] = [...diagnostics];
-    const targets = flags.target === 'all' ? TARGET_NAMES : [flags.target];
+    // `all` means the targets the spec is deployed to when it names them (x-gateway.targets).
+    const targets = flags.target === 'all' ? (gateway?.targets?.names ?? TARGET_NAMES) : [flags.target];
     const results = gateway ? targets.map((t) => compileGateway(gateway, t, options, spec)) : [];
     for (const r of results) all.push(...r.diagnostics);
     if (!gateway || hasErrors(all)) {

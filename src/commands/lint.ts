@@ -22,7 +22,7 @@ export default class Lint extends Command {
   static override args = { spec: Args.string({ description: 'the gateway spec (OpenAPI 3 YAML or JSON)' }) };
   static override flags = {
     ...specFlags,
-    target: Flags.string({ description: 'check portability to this target only (default: every target)', options: [...TARGET_NAMES] }),
+    target: Flags.string({ description: "check portability to this target only (default: the spec's x-gateway.targets, else every target)", options: [...TARGET_NAMES] }),
     format: Flags.string({ description: 'output format', options: [...FORMATS], default: 'stylish' }),
     'fail-severity': Flags.string({ description: 'exit 1 when a finding is at least this severe', options: ['error', 'warn', 'info'], default: 'error' }),
     ruleset: Flags.string({ description: 'lint config file (default: .gwc.yaml or gwc.config.yaml next to the spec, then in the cwd)' }),

@@ -21,7 +21,7 @@ import { RULES } from './rules/index.js';
 import { runSpectral } from './spectral.js';
 
 export interface LintOptions extends SpecOptions {
-  /** Check portability against this target only (default: every registered target). */
+  /** Check portability against this target only (default: the spec's `x-gateway.targets`, else every registered target). */
   target?: string;
   config?: LintConfig;
   /** The rules to run; the registry by default (tests pass one rule). */
@@ -42,9 +42,10 @@ export async function lint(file: string, options: LintOptions = {}): Promise<Lin
   const spec = loaded.spec;
   if (!spec) return { diagnostics: sortDiagnostics(loaded.diagnostics) };
   const diagnostics = [...loaded.diagnostics];
-  let targets: readonly Target[] = options.targets ?? TARGETS;
+  const registry: readonly Target[] = options.targets ?? TARGETS;
+  let targets = registry;
   if (options.target !== undefined) {
-    const t = targets.find((x) => x.name === options.target) ?? findTarget(options.target);
+    const t = registry.find((x) => x.name === options.target) ?? findTarget(options.target);
     if (!t) return { spec, diagnostics: [diag('unknown-target', { name: options.target, known: TARGET_NAMES.join(', ') })] };
     targets = [t];
   }
@@ -57,6 +58,9 @@ export async function lint(file: string, options: LintOptions = {}): Promise<Lin
   const model = structural ? undefined : normalise(spec, { ...(envName !== undefined ? { env: envName } : {}), targets: TARGET_NAMES });
   if (model) diagnostics.push(...model.diagnostics);
   const gateway = model?.gateway;
+  // A spec that names its targets is checked against those (a team on nginx is not told what AWS lacks).
+  const declared = gateway?.targets?.names;
+  if (options.target === undefined && declared) targets = registry.filter((t) => declared.includes(t.name));
   const envCache = new Map<string, Gateway | undefined>();
   const ctx: LintContext = {
     spec,

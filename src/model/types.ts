@@ -232,5 +232,7 @@ export interface Gateway {
   /** In OpenAPI precedence order (DESIGN.md section 3, rule 3). */
   routes: Route[];
   accepted: AcceptedGap[];
+  /** `x-gateway.targets`: the targets this gateway is deployed to, when the spec names them. */
+  targets?: { names: string[]; loc: Loc };
   environment?: string;
 }

@@ -3,7 +3,7 @@
  * stack traces for user errors, nothing written when a build fails.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +104,12 @@ describe('gwc build', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no files written/);
     expect(existsSync(path.join(out, 'nginx'))).toBe(false);
+  });
+
+  it('--target all builds the targets the spec declares in x-gateway.targets', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'gwc-out-'));
+    const r = gwc('build', fixture('shop'), '--target', 'all', '--out', out);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out)).toEqual(['nginx']);
   });
 });

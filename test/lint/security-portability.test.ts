@@ -68,6 +68,14 @@ testRule('capability-unsupported', {
   invalid: [{ name: 'one finding per place, naming both routes', files: LIMITED, targets: [noRate, fakeTarget('full')], errors: [{ line: 11, column: 34, target: 'tiny' }, { line: 16, column: 34, target: 'tiny' }] }],
 });
 
+// x-gateway.targets narrows the check to the targets the gateway is deployed to (unless --target says otherwise).
+const limitedOn = (declared: string) => base(`  targets: [${declared}]\n`, op('/a', 'a', OPEN));
+const awsNoRate = fakeTarget('aws', { rateLimit: { support: 'unsupported', why: 'no limiter' } });
+testRule('capability-unsupported', {
+  valid: [{ name: 'a gap on a target the spec is not deployed to', files: limitedOn('nginx'), targets: [awsNoRate, fakeTarget('nginx')] }],
+  invalid: [{ name: 'a gap on a declared target', files: limitedOn('nginx, aws'), targets: [awsNoRate, fakeTarget('nginx')], errors: [{ line: 12, column: 34, target: 'aws' }] }],
+});
+
 const LOGGED = base('  defaults: { accessLog: true }\n', op('/a', 'a', OPEN));
 testRule('capability-dropped', {
   valid: [{ name: 'native', files: LOGGED, targets: [fakeTarget('full')] }],

@@ -24,6 +24,17 @@ describe('the shop fixture', () => {
     const { diagnostics } = await lint(shop, { targets: [fakeTarget('full')] });
     expect(diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.position?.line}:${d.position?.column} ${d.code}`)).toEqual([]);
   });
+  it('is clean on the targets it declares (nginx), and an explicit --target still checks another', () => {
+    const clean = gwc(shop);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toBe('');
+    expect(clean.stderr).toMatch(/lint passed \(0 errors, 0 warnings/);
+    const kong = gwc(shop, '--target', 'kong', '--format', 'json');
+    expect(kong.code).toBe(1);
+    const found = JSON.parse(kong.stdout) as Array<{ code: string; target?: string }>;
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((d) => d.code !== 'capability-unsupported' || d.target === 'kong')).toBe(true);
+  });
   it('runs every rule against the real target registry without crashing', async () => {
     const { diagnostics } = await lint(shop, { rules: RULES });
     expect(diagnostics.filter((d) => d.code === 'internal-error')).toEqual([]);

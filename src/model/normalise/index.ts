@@ -94,6 +94,8 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
     routes,
     accepted: normaliseAccepted(w, w.child(x, 'accept'), options.targets, out),
   };
+  const declared = normaliseTargets(w, w.child(x, 'targets'), options.targets, out);
+  if (declared) gateway.targets = declared;
   if (options.env !== undefined) gateway.environment = options.env;
   if (isObj(xv.tls)) {
     const tls = w.child(x, 'tls');
@@ -135,6 +137,18 @@ function normaliseAccepted(w: Walker, node: Located, targets: readonly string[] 
     }
   }
   return gaps;
+}
+
+/** `x-gateway.targets`: names checked against the registry here too, as the schema's enum may lag a new target. */
+function normaliseTargets(w: Walker, node: Located, known: readonly string[] | undefined, out: Diagnostic[]): Gateway['targets'] {
+  if (!Array.isArray(node.value)) return undefined;
+  const names: string[] = [];
+  for (const item of w.items(node)) {
+    const name = String(item.value);
+    if (known && !known.includes(name)) out.push(diag('unknown-target', { name, known: known.join(', ') }, item.loc));
+    else if (!names.includes(name)) names.push(name);
+  }
+  return names.length > 0 ? { names, loc: node.loc } : undefined;
 }
 
 function slug(s: string): string {
