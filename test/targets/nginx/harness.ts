@@ -3,19 +3,19 @@
  * prefix, check it with `nginx -t`, run it on a loopback port, and stub backends that echo what
  * they received.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { compileGateway, loadGateway } from '../../../src/api.js';
 import type { Gateway } from '../../../src/model/types.js';
 import type { OutputFile } from '../../../src/targets/target.js';
-import { requireBinary } from '../../helpers/binaries.js';
+import { nginxBinary } from '../../helpers/checkers.js';
 
-export const NGINX = requireBinary('nginx', ['/usr/sbin/nginx']);
-export const NJS_MODULE = '/usr/lib/nginx/modules/ngx_http_js_module.so';
+// `nginx -t` and the prefix helpers live in test/helpers/checkers.ts, shared with the corpus.
+export { fullOptions, gatewayHosts, NJS_MODULE, nginxTest, prefixDir, writeFiles } from '../../helpers/checkers.js';
+export const NGINX = nginxBinary();
 
 export async function loadFixture(name: string): Promise<Gateway> {
   const loaded = await loadGateway(new URL(`../../../fixtures/${name}/gateway.yaml`, import.meta.url).pathname);
@@ -23,70 +23,11 @@ export async function loadFixture(name: string): Promise<Gateway> {
   return loaded.gateway;
 }
 
-export function prefixDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gwc-nginx-'));
-  for (const d of ['tmp', 'logs', 'cache']) mkdirSync(join(dir, d), { recursive: true });
-  return dir;
-}
-
-/** Options for a full configuration living entirely inside `dir`. */
-export function fullOptions(dir: string, port: number): Record<string, string> {
-  return {
-    mode: 'full',
-    listen: `127.0.0.1:${port}`,
-    pidFile: join(dir, 'nginx.pid'),
-    tempPath: join(dir, 'tmp'),
-    cachePath: join(dir, 'cache'),
-    logPath: join(dir, 'logs'),
-    user: 'root',
-    njsModule: NJS_MODULE,
-  };
-}
-
 export function compileOrThrow(gateway: Gateway, options: Record<string, string>): OutputFile[] {
   const r = compileGateway(gateway, 'nginx', options);
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(errors.map((d) => d.message).join('\n'));
   return r.files;
-}
-
-export function writeFiles(dir: string, files: OutputFile[]): void {
-  for (const f of files) {
-    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-    writeFileSync(join(dir, f.path), f.contents);
-  }
-}
-
-let unshareWorks: boolean | undefined;
-
-/**
- * `nginx -t` on a configuration whose upstream hosts do not resolve here (users.internal...):
- * run it in a private mount namespace whose /etc/hosts maps them to loopback. Without that
- * privilege the caller gets `undefined` and rewrites the hosts itself.
- */
-export function nginxTest(dir: string, hosts: string[] = []): { ok: boolean; output: string } | undefined {
-  const args = ['-t', '-q', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'logs', 'error.log')];
-  if (hosts.length === 0) {
-    const r = spawnSync(NGINX!, args, { encoding: 'utf8' });
-    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
-  }
-  const hostsFile = join(dir, 'hosts');
-  writeFileSync(hostsFile, `127.0.0.1 localhost\n127.0.0.1 ${hosts.join(' ')}\n`);
-  if (unshareWorks === undefined) {
-    unshareWorks = spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind ${hostsFile} /etc/hosts`]).status === 0;
-  }
-  if (!unshareWorks) return undefined;
-  const script = `mount --bind "$1" /etc/hosts && shift && exec "$@"`;
-  const r = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', hostsFile, NGINX!, ...args], { encoding: 'utf8' });
-  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
-}
-
-/** Every host name the gateway's upstreams and forward-auth services use. */
-export function gatewayHosts(gateway: Gateway): string[] {
-  const hosts = new Set<string>();
-  for (const b of gateway.backends) for (const t of b.targets) hosts.add(t.url.host);
-  for (const s of gateway.securitySchemes) if (s.forwardAuth) hosts.add(s.forwardAuth.url.host);
-  return [...hosts].filter((h) => !/^[\d.]+$/.test(h)).sort();
 }
 
 export async function freePort(): Promise<number> {

@@ -1,14 +1,11 @@
 /** The cases every traefik test runs over: the project's fixtures and this target's own specs. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv } from 'ajv';
-import { parse } from 'yaml';
 import { buildTarget, loadGateway } from '../../../src/api.js';
 import type { Gateway } from '../../../src/model/types.js';
 import { checkCapabilities } from '../../../src/targets/capability-check.js';
-import { renderTemplate } from '../../../src/targets/traefik/emit.js';
 import { compileTraefik, traefikTarget, type TraefikBuild } from '../../../src/targets/traefik/index.js';
-import { conformancePath } from '../../helpers/binaries.js';
+import { traefikStoreSchema } from '../../helpers/checkers.js';
 
 const root = path.resolve(__dirname, '../../..');
 export const FIXTURES = path.join(root, 'fixtures');
@@ -43,12 +40,6 @@ export async function compileCase(file: string, options: Record<string, string> 
   return { gateway, built: compileTraefik(gateway, checked.plan, { options }) };
 }
 
-/** What Traefik does with the file: render the Go template, then parse YAML. */
-export function load(contents: string): unknown {
-  return parse(renderTemplate(contents), { uniqueKeys: true });
-}
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-export const ownSchema = ajv.compile(JSON.parse(readFileSync(path.join(root, 'src/targets/traefik/emitted.schema.json'), 'utf8')));
-const storePath = conformancePath('traefik', 'traefik-v3-file-provider.schema.json');
-export const storeSchema = storePath ? new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(storePath, 'utf8'))) : undefined;
+/** What Traefik does with the file, and the schemas it is held to: test/helpers/checkers.ts, shared with the corpus. */
+export { traefikLoad as load, traefikOwnSchema as ownSchema } from '../../helpers/checkers.js';
+export const storeSchema = traefikStoreSchema();
