@@ -9,6 +9,7 @@ import { comparePrecedence } from '../paths.js';
 import type { AcceptedGap, Backend, Gateway, Route } from '../types.js';
 import { findAmbiguousPairs } from './ambiguity.js';
 import { normaliseBackend } from './backends.js';
+import { applyKongInput } from './kong-input.js';
 import { isObj, overlay, Walker } from './node.js';
 import { normaliseRoutes } from './routes.js';
 import { normaliseConsumers, normaliseSchemes } from './security.js';
@@ -96,6 +97,7 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
   };
   const declared = normaliseTargets(w, w.child(x, 'targets'), options.targets, out);
   if (declared) gateway.targets = declared;
+  applyKongInput(w, root, gateway, out); // Kong's own x-kong-* extensions, where they map (issue #4 item 5)
   if (options.env !== undefined) gateway.environment = options.env;
   if (isObj(xv.tls)) {
     const tls = w.child(x, 'tls');

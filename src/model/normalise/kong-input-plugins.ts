@@ -1,0 +1,235 @@
+/**
+ * `x-kong-plugin-<name>` on the document, a path item or an operation. As in openapi2kong, per
+ * plugin name the nearest level wins as a whole (document < path < operation). Plugins with a
+ * portable meaning become model policies, security or a mock backend; observability plugins
+ * gwc does not map are warnings; anything else is refused (fail closed), because gwc cannot tell
+ * that dropping it leaves the route as closed as Kong would keep it.
+ * Config fields and defaults: https://docs.konghq.com/hub/kong-inc/<name>/configuration/
+ */
+import { diag } from '../../diagnostics/diagnostic.js';
+import type { Located } from '../../spec/loaded-spec.js';
+import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type SecurityScheme } from '../types.js';
+import { slug, type KongInput, type OpLevels } from './kong-input.js';
+import { isObj, type Obj } from './node.js';
+
+const PREFIX = 'x-kong-plugin-';
+const OBSERVABILITY = ['http-log', 'tcp-log', 'udp-log', 'syslog', 'loggly', 'datadog', 'prometheus', 'statsd', 'zipkin', 'opentelemetry', 'correlation-id'];
+const WHY: Record<string, string> = {
+  'request-validator': 'request validation is a Kong Enterprise plugin and gwc does not validate requests; remove it or validate in the backend',
+  'rate-limiting-advanced': 'a Kong Enterprise plugin; use x-kong-plugin-rate-limiting or x-gateway rateLimit',
+  'openid-connect': 'a Kong Enterprise plugin; declare an openIdConnect or bearer securityScheme with x-gateway issuer/jwksUri',
+  jwt: 'Kong keeps JWT keys on consumers; declare a bearer securityScheme with x-gateway issuer and publicKeys and require it in security',
+  acl: 'consumer groups are not part of the model',
+  'request-transformer': 'use x-gateway requestHeaders (set/remove); Kong add/replace/append have no portable meaning',
+  'response-transformer': 'use x-gateway responseHeaders (set/remove); Kong add/replace/append have no portable meaning',
+};
+
+type Mapper = (ctx: KongInput, o: OpLevels, node: Located, config: Obj, ext: string) => void;
+
+/** The plugins in effect on an operation: name → node, nearest level winning. */
+function effective(ctx: KongInput, o: OpLevels): Map<string, Located> {
+  const plugins = new Map<string, Located>();
+  for (const level of [o.doc, o.path, o.op]) {
+    for (const key of Object.keys(isObj(level.value) ? level.value : {})) {
+      if (key.startsWith(PREFIX)) plugins.set(key.slice(PREFIX.length), ctx.w.child(level, key));
+    }
+  }
+  return plugins;
+}
+
+export function applyKongPlugins(ctx: KongInput, o: OpLevels): void {
+  for (const [name, node] of effective(ctx, o)) {
+    const ext = PREFIX + name;
+    const v = isObj(node.value) ? node.value : {};
+    if (v.enabled === false) {
+      ctx.report(diag('kong-extension-ignored', { extension: ext, detail: 'the plugin is disabled (enabled: false)' }, ctx.w.child(node, 'enabled').loc));
+      continue;
+    }
+    if (v.consumer !== undefined) {
+      ctx.report(diag('kong-extension-unmapped', { extension: ext, detail: 'a plugin scoped to one consumer has no portable meaning' }, ctx.w.child(node, 'consumer').loc));
+      continue;
+    }
+    for (const k of ['protocols', 'ordering', 'instance_name']) {
+      if (v[k] !== undefined) ctx.report(diag('kong-extension-ignored', { extension: `${ext}.${k}`, detail: 'gwc writes its own value' }, ctx.w.child(node, k).loc));
+    }
+    const mapper = MAPPERS[name];
+    const config = isObj(v.config) ? v.config : {};
+    if (mapper) mapper(ctx, o, node, config, ext);
+    else if (OBSERVABILITY.includes(name)) ctx.report(diag('kong-extension-ignored', { extension: ext, detail: 'an observability plugin gwc does not map (x-gateway accessLog gives a JSON access log)' }, node.loc));
+    else ctx.report(diag('kong-extension-unmapped', { extension: ext, detail: WHY[name] ?? 'an unknown plugin: gwc cannot tell whether dropping it opens the route' }, node.loc));
+  }
+}
+
+/** Reports config fields a mapper does not read, so nothing is dropped silently. */
+function rest(ctx: KongInput, node: Located, config: Obj, read: string[], ext: string, detail = 'not portable; not applied'): void {
+  const cfg = ctx.w.child(node, 'config');
+  for (const k of Object.keys(config)) {
+    if (!read.includes(k)) ctx.report(diag('kong-extension-ignored', { extension: `${ext}.config.${k}`, detail }, ctx.w.child(cfg, k).loc));
+  }
+}
+
+function unmapped(ctx: KongInput, node: Located, field: string, detail: string, ext: string): void {
+  const at = field ? ctx.w.child(ctx.w.child(node, 'config'), field) : node;
+  ctx.report(diag('kong-extension-unmapped', { extension: field ? `${ext}.config.${field}` : ext, detail }, at.loc));
+}
+
+/** x-gateway wins over the same feature from x-kong (it was set before this pass ran). */
+function setPolicy<K extends keyof Policy>(ctx: KongInput, o: OpLevels, node: Located, key: K, value: Policy[K], ext: string): void {
+  if (o.route.policy[key]) {
+    ctx.report(diag('kong-extension-overridden', { extension: ext, field: key }, node.loc));
+    return;
+  }
+  o.route.policy[key] = value;
+}
+
+const rateLimiting: Mapper = (ctx, o, node, c, ext) => {
+  const windows = (['second', 'minute', 'hour', 'day', 'month', 'year'] as const).filter((k) => typeof c[k] === 'number');
+  const per = windows[0];
+  if (windows.length !== 1 || per === 'month' || per === 'year' || per === undefined) {
+    unmapped(ctx, node, '', 'gwc limits one window of a second, minute, hour or day; this sets ' + (windows.join(', ') || 'none'), ext);
+    return;
+  }
+  const limitBy = c.limit_by ?? 'consumer';
+  let by: 'ip' | 'consumer' | { header: string };
+  if (limitBy === 'ip' || limitBy === 'consumer' || limitBy === 'credential') by = limitBy === 'ip' ? 'ip' : 'consumer';
+  else if (limitBy === 'header' && typeof c.header_name === 'string') by = { header: c.header_name.toLowerCase() };
+  else return unmapped(ctx, node, 'limit_by', `limit_by ${JSON.stringify(limitBy)} has no portable meaning`, ext);
+  setPolicy(ctx, o, node, 'rateLimit', { requests: c[per] as number, per, by, burst: 0, loc: node.loc }, ext);
+  if (c.policy !== undefined && c.policy !== 'local') rest(ctx, node, { policy: c.policy }, [], ext, 'counters are set for the whole build with --option rate-limit-policy=local|cluster');
+  rest(ctx, node, c, [...windows, 'limit_by', 'header_name', 'policy'], ext);
+};
+
+const cors: Mapper = (ctx, o, node, c, ext) => {
+  const methods = Array.isArray(c.methods) ? HTTP_METHODS.filter((m) => (c.methods as unknown[]).map(String).includes(m)) : [];
+  setPolicy(ctx, o, node, 'cors', {
+    origins: Array.isArray(c.origins) && c.origins.length ? c.origins.map(String) : ['*'],
+    methods: methods as HttpMethod[],
+    headers: Array.isArray(c.headers) ? c.headers.map(String) : [],
+    exposeHeaders: Array.isArray(c.exposed_headers) ? c.exposed_headers.map(String) : [],
+    credentials: c.credentials === true,
+    ...(typeof c.max_age === 'number' ? { maxAgeSeconds: c.max_age } : {}),
+    loc: node.loc,
+  }, ext);
+  rest(ctx, node, c, ['origins', 'methods', 'headers', 'exposed_headers', 'credentials', 'max_age'], ext);
+};
+
+const UNIT: Record<string, number> = { bytes: 1, kilobytes: 1024, megabytes: 1024 * 1024 };
+const sizeLimit: Mapper = (ctx, o, node, c, ext) => {
+  const unit = UNIT[String(c.size_unit ?? 'megabytes')];
+  if (!unit) return unmapped(ctx, node, 'size_unit', `unknown size_unit ${JSON.stringify(c.size_unit)}`, ext);
+  const size = typeof c.allowed_payload_size === 'number' ? c.allowed_payload_size : 128;
+  setPolicy(ctx, o, node, 'bodyLimit', { bytes: size * unit, loc: node.loc }, ext);
+  rest(ctx, node, c, ['allowed_payload_size', 'size_unit'], ext);
+};
+
+const ipRestriction: Mapper = (ctx, o, node, c, ext) => {
+  const list = (k: string) => (Array.isArray(c[k]) ? (c[k] as unknown[]).map(String) : []);
+  const allow = list('allow');
+  const deny = list('deny');
+  if (!allow.length && !deny.length) return unmapped(ctx, node, '', 'neither allow nor deny is set', ext);
+  setPolicy(ctx, o, node, 'ipRule', { allow, deny, loc: node.loc }, ext);
+  rest(ctx, node, c, ['allow', 'deny'], ext, 'gwc answers 403 with its own message');
+};
+
+const proxyCache: Mapper = (ctx, o, node, c, ext) => {
+  const methods = Array.isArray(c.request_method) ? HTTP_METHODS.filter((m) => (c.request_method as unknown[]).includes(m)) : (['GET', 'HEAD'] as HttpMethod[]);
+  const ttl = typeof c.cache_ttl === 'number' ? c.cache_ttl : 300;
+  const keyHeaders = Array.isArray(c.vary_headers) ? c.vary_headers.map((h) => String(h).toLowerCase()).sort() : [];
+  setPolicy(ctx, o, node, 'cache', { ttlMs: ttl * 1000, methods, keyHeaders, keyQuery: true, loc: node.loc }, ext);
+  rest(ctx, node, c, ['cache_ttl', 'request_method', 'vary_headers', 'strategy'], ext);
+};
+
+const fileLog: Mapper = (ctx, o, node, c, ext) => {
+  setPolicy(ctx, o, node, 'accessLog', { format: 'json', loc: node.loc }, ext);
+  rest(ctx, node, c, [], ext, 'gwc writes the JSON access log to standard output');
+};
+
+/** Kong's own default messages for request-termination (kong/plugins/request-termination/handler.lua). */
+const DEFAULT_MESSAGE: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 429: 'API rate limit exceeded', 500: 'An unexpected error occurred', 503: 'Service unavailable' };
+const termination: Mapper = (ctx, o, node, c, ext) => {
+  if (c.trigger !== undefined) return unmapped(ctx, node, 'trigger', 'a conditional termination has no portable meaning', ext);
+  if (c.echo === true) return unmapped(ctx, node, 'echo', 'echoing the request has no portable meaning', ext);
+  const status = typeof c.status_code === 'number' ? c.status_code : 503;
+  const body = typeof c.body === 'string' ? c.body : JSON.stringify({ message: typeof c.message === 'string' ? c.message : (DEFAULT_MESSAGE[status] ?? 'Request terminated') });
+  const contentType = typeof c.body === 'string' && typeof c.content_type === 'string' ? c.content_type : 'application/json; charset=utf-8';
+  const mock = { status, body, contentType, headers: {}, loc: node.loc };
+  const key = JSON.stringify([status, body, contentType]);
+  const backends = ctx.gateway.backends;
+  let b = backends.find((x) => x.kind === 'mock' && x.name.startsWith('kong-termination') && JSON.stringify([x.mock?.status, x.mock?.body, x.mock?.contentType]) === key);
+  if (!b) {
+    b = { name: `kong-termination-${backends.filter((x) => x.name.startsWith('kong-termination')).length + 1}`, loc: node.loc, kind: 'mock', targets: [], hostHeader: 'backend', mock } satisfies Backend;
+    backends.push(b);
+    backends.sort((x, y) => (x.name < y.name ? -1 : 1));
+  }
+  o.route.backend = b.name;
+  rest(ctx, node, c, ['status_code', 'message', 'body', 'content_type'], ext);
+};
+
+/**
+ * key-auth / basic-auth: the operation must present the credential. Where its OpenAPI security
+ * already requires a scheme of that kind in every alternative, that is the same check; otherwise
+ * a scheme is made from the plugin's config and required in each alternative that lacks one (AND,
+ * as two Kong auth plugins on one route both run). `anonymous` would make it optional: refused.
+ */
+function requireAuth(ctx: KongInput, o: OpLevels, node: Located, c: Obj, made: Omit<SecurityScheme, 'name' | 'loc'>, ext: string): void {
+  const r = o.route;
+  if (typeof c.anonymous === 'string' && c.anonymous) return unmapped(ctx, node, 'anonymous', 'anonymous access makes the credential optional; say so with an OpenAPI security alternative {}', ext);
+  if (r.declaredPublic) return unmapped(ctx, node, '', 'x-gateway says the operation is public, but the plugin requires a credential; remove one of them', ext);
+  const kindOf = (name: string) => ctx.gateway.securitySchemes.find((s) => s.name === name)?.kind;
+  const alts = r.security.length ? r.security : [[]];
+  if (r.security.length && alts.every((alt) => alt.some((i) => kindOf(i.scheme) === made.kind))) return;
+  const same = (s: SecurityScheme) =>
+    s.name.startsWith('kong-') && s.kind === made.kind && s.hideCredentials === made.hideCredentials && JSON.stringify(s.apiKey ?? s.basic) === JSON.stringify(made.apiKey ?? made.basic);
+  let scheme = ctx.gateway.securitySchemes.find(same);
+  if (!scheme) {
+    const base = slug(`kong-${made.kind}`);
+    let name = base;
+    for (let i = 2; ctx.gateway.securitySchemes.some((s) => s.name === name); i++) name = `${base}-${i}`;
+    scheme = { ...made, name, loc: node.loc } as SecurityScheme;
+    ctx.gateway.securitySchemes.push(scheme);
+    ctx.gateway.securitySchemes.sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+  const item = { scheme: scheme.name, scopes: [] };
+  r.security = alts.map((alt) => (alt.some((i) => kindOf(i.scheme) === made.kind) ? alt : [...alt, item].sort((a, b) => (a.scheme < b.scheme ? -1 : 1))));
+  r.securityLoc ??= node.loc;
+}
+
+const keyAuth: Mapper = (ctx, o, node, c, ext) => {
+  const names = Array.isArray(c.key_names) && c.key_names.length ? c.key_names.map(String) : ['apikey'];
+  const where = c.key_in_header !== false ? 'header' : c.key_in_query !== false ? 'query' : undefined;
+  if (!where) return unmapped(ctx, node, 'key_in_body', 'a key read only from the body has no portable meaning', ext);
+  if (names.length > 1) rest(ctx, node, { key_names: names }, [], ext, `only the first key name, ${names[0]}, is accepted`);
+  const apiKey = { in: where, name: where === 'header' ? names[0]!.toLowerCase() : names[0]! } as const;
+  requireAuth(ctx, o, node, c, { openapiType: 'apiKey', kind: 'apiKey', apiKey, hideCredentials: c.hide_credentials === true }, ext);
+  rest(ctx, node, c, ['key_names', 'key_in_header', 'key_in_query', 'key_in_body', 'hide_credentials', 'anonymous', 'run_on_preflight'], ext);
+};
+
+const basicAuth: Mapper = (ctx, o, node, c, ext) => {
+  const realm = typeof c.realm === 'string' ? c.realm : 'service';
+  requireAuth(ctx, o, node, c, { openapiType: 'http', kind: 'basic', basic: { realm }, hideCredentials: c.hide_credentials === true }, ext);
+  rest(ctx, node, c, ['realm', 'hide_credentials', 'anonymous'], ext);
+};
+
+/** jwt: gwc needs the issuer and keys the plugin does not carry; it is satisfied only by a required JWT scheme. */
+const jwt: Mapper = (ctx, o, node, _c, ext) => {
+  const kindOf = (name: string) => ctx.gateway.securitySchemes.find((s) => s.name === name)?.kind;
+  const r = o.route;
+  if (r.security.length && r.security.every((alt) => alt.some((i) => kindOf(i.scheme) === 'jwt'))) {
+    ctx.report(diag('kong-extension-ignored', { extension: 'x-kong-plugin-jwt', detail: 'the operation already requires a JWT scheme in every security alternative; its config comes from that scheme' }, node.loc));
+    return;
+  }
+  unmapped(ctx, node, '', WHY.jwt!, ext);
+};
+
+const MAPPERS: Record<string, Mapper> = {
+  'rate-limiting': rateLimiting,
+  cors,
+  'request-size-limiting': sizeLimit,
+  'ip-restriction': ipRestriction,
+  'proxy-cache': proxyCache,
+  'file-log': fileLog,
+  'request-termination': termination,
+  'key-auth': keyAuth,
+  'basic-auth': basicAuth,
+  jwt,
+};

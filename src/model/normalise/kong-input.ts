@@ -1,0 +1,221 @@
+/**
+ * Kong's own extensions on a plain OpenAPI document (issue #4, item 5): a spec written for Kong's
+ * converter (go-apiops `openapi2kong`, `deck file openapi2kong`) keeps working where the mapping
+ * is clear. Runs after the rest of the model is built and folds `x-kong-*` into it:
+ *
+ * - `x-kong-name` (document, path, operation) → the gateway name and the ids of operations
+ *   without an operationId; `x-kong-tags` is reported, not applied.
+ * - `x-kong-service-defaults` / `x-kong-upstream-defaults` / `x-kong-route-defaults`: the nearest
+ *   level wins as a whole object, as in openapi2kong (no merging); their portable fields become
+ *   backend settings, so routes with other defaults get their own backend.
+ * - `x-kong-plugin-<name>`: per plugin name the nearest level wins (document < path < operation),
+ *   see kong-input-plugins.ts.
+ *
+ * Anything not mapped is a diagnostic at its own line: a warning when dropping it changes nothing
+ * a caller could exploit, an error (fail closed) when it would open a route or move traffic.
+ * x-gateway wins over x-kong-* when both say the same thing, with a warning.
+ * https://github.com/Kong/go-apiops/blob/main/openapi2kong/openapi2kong.go
+ */
+import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Located } from '../../spec/loaded-spec.js';
+import { HTTP_METHODS, type Backend, type Gateway, type Route } from '../types.js';
+import { applyRouteDefaults, applyServiceDefaults, applyUpstreamDefaults } from './kong-input-defaults.js';
+import { applyKongPlugins } from './kong-input-plugins.js';
+import { isObj, type Obj, type Walker } from './node.js';
+
+export interface KongInput {
+  w: Walker;
+  gateway: Gateway;
+  out: Diagnostic[];
+  /** Reports each (code, place, detail) once, however many routes inherit the node. */
+  report(d: Diagnostic): void;
+}
+
+/** The x-kong extensions openapi2kong reads, by level; others are reported as unknown. */
+const KNOWN = {
+  doc: ['x-kong-name', 'x-kong-tags', 'x-kong-service-defaults', 'x-kong-upstream-defaults', 'x-kong-route-defaults'],
+  path: ['x-kong-name', 'x-kong-service-defaults', 'x-kong-upstream-defaults', 'x-kong-route-defaults'],
+  op: ['x-kong-name', 'x-kong-service-defaults', 'x-kong-upstream-defaults', 'x-kong-route-defaults'],
+} as const;
+
+export interface OpLevels {
+  route: Route;
+  doc: Located;
+  path: Located;
+  op: Located;
+}
+
+export function applyKongInput(w: Walker, root: Located, gateway: Gateway, out: Diagnostic[]): void {
+  const seen = new Set<string>();
+  const ctx: KongInput = {
+    w,
+    gateway,
+    out,
+    report: (d) => {
+      const key = `${d.code}|${d.loc?.file}|${d.loc?.pointer}|${JSON.stringify(d.params)}`;
+      if (!seen.has(key)) out.push(d), seen.add(key);
+    },
+  };
+  checkKnown(ctx, root, KNOWN.doc);
+  const docX = w.child(root, 'x-gateway');
+  docName(ctx, root, isObj(docX.value) ? docX.value : {});
+  const ops = operations(ctx, root);
+  for (const o of ops) opName(ctx, o, ops);
+  const gatewayMode = isObj(docX.value) && isObj(docX.value.backends) && Object.keys(docX.value.backends).length > 0;
+  applyBackendDefaults(ctx, ops, gatewayMode);
+  for (const o of ops) applyKongPlugins(ctx, o);
+  securityExtensions(ctx, root);
+}
+
+/** Every operation the model kept, with its three levels (the doc, its path item, itself). */
+function operations(ctx: KongInput, root: Located): OpLevels[] {
+  const { w } = ctx;
+  const out: OpLevels[] = [];
+  for (const [path, item] of w.entries(w.child(root, 'paths'))) {
+    if (!isObj(item.value) || path.startsWith('x-')) continue;
+    checkKnown(ctx, item, KNOWN.path);
+    for (const method of HTTP_METHODS) {
+      const op = w.child(item, method.toLowerCase());
+      if (!isObj(op.value)) continue;
+      checkKnown(ctx, op, KNOWN.op);
+      const route = ctx.gateway.routes.find((r) => r.path === path && r.method === method);
+      if (route) out.push({ route, doc: root, path: item, op });
+    }
+  }
+  return out;
+}
+
+function checkKnown(ctx: KongInput, node: Located, known: readonly string[]): void {
+  for (const key of Object.keys(isObj(node.value) ? node.value : {})) {
+    if (!key.startsWith('x-kong-') || key.startsWith('x-kong-plugin-') || known.includes(key)) continue;
+    const detail = key.startsWith('x-kong-security-') ? 'x-kong-security-* belongs on a components.securitySchemes entry' : 'openapi2kong does not read it at this level either';
+    ctx.report(diag('kong-extension-ignored', { extension: key, detail }, ctx.w.child(node, key).loc));
+  }
+}
+
+export function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+}
+
+/** Document `x-kong-name` names the gateway (Kong's service names and tags) unless x-gateway.name does. */
+function docName(ctx: KongInput, root: Located, xv: Obj): void {
+  const node = ctx.w.child(root, 'x-kong-name');
+  if (typeof node.value === 'string' && slug(node.value)) {
+    if (typeof xv.name === 'string') ctx.report(diag('kong-extension-overridden', { extension: 'x-kong-name', field: 'the gateway name (x-gateway.name)' }, node.loc));
+    else ctx.gateway.name = slug(node.value);
+  }
+  const tags = ctx.w.child(root, 'x-kong-tags');
+  if (tags.value !== undefined) {
+    ctx.report(diag('kong-extension-ignored', { extension: 'x-kong-tags', detail: 'gwc tags every Kong entity with the gateway name, which decK select_tags use to own them' }, tags.loc));
+  }
+}
+
+/**
+ * Operation `x-kong-name` (with the path's) names an operation that has no operationId, as
+ * openapi2kong builds "path-name"; gwc names routes after the operationId, so that wins.
+ */
+function opName(ctx: KongInput, o: OpLevels, all: OpLevels[]): void {
+  const { w } = ctx;
+  const opNode = w.child(o.op, 'x-kong-name');
+  const pathNode = w.child(o.path, 'x-kong-name');
+  if (typeof opNode.value !== 'string' && typeof pathNode.value !== 'string') return;
+  if (o.route.operationId) {
+    if (typeof opNode.value === 'string') ctx.report(diag('kong-extension-ignored', { extension: 'x-kong-name', detail: `gwc names the route after its operationId "${o.route.operationId}"` }, opNode.loc));
+    return;
+  }
+  const pathName = typeof pathNode.value === 'string' ? slug(pathNode.value) : slug(o.route.path);
+  const opPart = typeof opNode.value === 'string' ? slug(opNode.value) : o.route.method.toLowerCase();
+  const id = [pathName, opPart].filter(Boolean).join('-');
+  const where = typeof opNode.value === 'string' ? opNode : pathNode;
+  if (!id || all.some((x) => x !== o && x.route.id === id) || ctx.gateway.routes.some((r) => r !== o.route && r.id === id)) {
+    ctx.report(diag('kong-extension-ignored', { extension: 'x-kong-name', detail: `the name "${id}" is empty or taken; the route keeps the id ${o.route.id}` }, where.loc));
+    return;
+  }
+  o.route.id = id;
+}
+
+export type Level = 'op' | 'path' | 'doc';
+export type AtLevel = Located & { level: Level };
+
+/** The nearest level's value of `key`, as a whole (openapi2kong does not merge defaults). */
+export function nearest(ctx: KongInput, o: OpLevels, key: string): AtLevel | undefined {
+  for (const level of ['op', 'path', 'doc'] as const) {
+    const n = ctx.w.child(o[level], key);
+    if (n.value !== undefined) return { ...n, level };
+  }
+  return undefined;
+}
+
+/**
+ * Service, upstream and route defaults are per-level backend settings: routes that share the
+ * same nearest nodes (and the same server backend) share one backend; the document's own defaults
+ * change the server backend in place, nearer ones get a copy named after their path or operation.
+ */
+function applyBackendDefaults(ctx: KongInput, ops: OpLevels[], gatewayMode: boolean): void {
+  const originals = new Map(ctx.gateway.backends.map((b) => [b.name, structuredClone(b)]));
+  const made = new Map<string, string>();
+  for (const o of ops) {
+    const service = nearest(ctx, o, 'x-kong-service-defaults');
+    const upstream = nearest(ctx, o, 'x-kong-upstream-defaults');
+    const routeDefaults = nearest(ctx, o, 'x-kong-route-defaults');
+    if (routeDefaults) applyRouteDefaults(ctx, o, routeDefaults);
+    const preserveHost = isObj(routeDefaults?.value) && routeDefaults.value.preserve_host === true;
+    if (gatewayMode) {
+      for (const n of [service, upstream]) {
+        if (n) ctx.report(diag('kong-extension-overridden', { extension: n === service ? 'x-kong-service-defaults' : 'x-kong-upstream-defaults', field: 'the backends (x-gateway.backends)' }, n.loc));
+      }
+      if (!preserveHost) continue;
+    }
+    const base = originals.get(o.route.backend);
+    if (!base || base.kind !== 'http' || (!service && !upstream && !preserveHost)) continue;
+    const key = `${base.name}|${service?.loc.pointer}|${upstream?.loc.pointer}|${preserveHost}`;
+    const known = made.get(key);
+    if (known) {
+      o.route.backend = known;
+      continue;
+    }
+    const docLevel = [service, upstream, preserveHost ? routeDefaults : undefined].every((n) => !n || n.level === 'doc');
+    const b: Backend = structuredClone(base);
+    if (!docLevel) {
+      b.name = uniqueBackendName(ctx.gateway.backends, `${base.name}-${o.route.id}`);
+      b.loc = (service ?? upstream ?? routeDefaults ?? o.op).loc;
+    }
+    if (service) applyServiceDefaults(ctx, b, service);
+    if (upstream) applyUpstreamDefaults(ctx, b, upstream);
+    if (preserveHost) b.hostHeader = 'client';
+    const list = ctx.gateway.backends;
+    if (docLevel) list.splice(list.findIndex((x) => x.name === base.name), 1, b);
+    else list.push(b);
+    made.set(key, b.name);
+    o.route.backend = b.name;
+  }
+  ctx.gateway.backends.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+function uniqueBackendName(taken: Backend[], base: string): string {
+  const s = slug(base).slice(0, 60) || 'backend';
+  let name = s;
+  for (let i = 2; taken.some((b) => b.name === name); i++) name = `${s}-${i}`;
+  return name;
+}
+
+/**
+ * `x-kong-security-<plugin>` on a security scheme configures Kong Enterprise's openid-connect
+ * plugin. gwc compiles the scheme from OpenAPI and its x-gateway; extra requirements in that
+ * config (scopes, audiences, claims) would be dropped, so a non-empty config is refused.
+ */
+function securityExtensions(ctx: KongInput, root: Located): void {
+  const { w } = ctx;
+  for (const [, scheme] of w.entries(w.child(w.child(root, 'components'), 'securitySchemes'))) {
+    for (const key of Object.keys(isObj(scheme.value) ? scheme.value : {})) {
+      if (!key.startsWith('x-kong-')) continue;
+      const node = w.child(scheme, key);
+      const config = isObj(node.value) ? node.value.config : undefined;
+      if (key === 'x-kong-security-openid-connect' && (!isObj(config) || Object.keys(config).length === 0)) {
+        ctx.report(diag('kong-extension-ignored', { extension: key, detail: 'an empty openid-connect config adds nothing; the scheme is compiled from OpenAPI and its x-gateway' }, node.loc));
+        continue;
+      }
+      ctx.report(diag('kong-extension-unmapped', { extension: key, detail: 'gwc compiles the scheme from OpenAPI and its x-gateway (issuer, audiences, jwksUri); openid-connect is Kong Enterprise and its extra checks cannot be carried over' }, node.loc));
+    }
+  }
+}
