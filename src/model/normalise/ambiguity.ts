@@ -7,6 +7,8 @@ import type { PathSegment } from '../types.js';
 
 interface TrieNode {
   children: Map<string, TrieNode>;
+  /** The param and mixed children: the only ones a literal segment reaches besides its own. */
+  templated: TrieNode[];
   ends: number[];
 }
 
@@ -14,13 +16,16 @@ const key = (s: PathSegment): string =>
   s.kind === 'literal' ? `l:${s.value}` : s.kind === 'param' ? 'p:' : `m:${s.parts.map((p) => ('literal' in p ? p.literal : '{}')).join('')}`;
 
 export function findAmbiguousPairs(templates: PathSegment[][]): Array<[number, number]> {
-  const root: TrieNode = { children: new Map(), ends: [] };
+  const root: TrieNode = { children: new Map(), templated: [], ends: [] };
   templates.forEach((segments, i) => {
     let node = root;
     for (const s of segments) {
       const k = key(s);
       let next = node.children.get(k);
-      if (!next) node.children.set(k, (next = { children: new Map(), ends: [] }));
+      if (!next) {
+        node.children.set(k, (next = { children: new Map(), templated: [], ends: [] }));
+        if (s.kind !== 'literal') node.templated.push(next);
+      }
       node = next;
     }
     node.ends.push(i);
@@ -33,13 +38,18 @@ export function findAmbiguousPairs(templates: PathSegment[][]): Array<[number, n
         return;
       }
       const s = a[depth]!;
-      for (const [k, child] of node.children) {
-        // Only branches some URL could take through both templates.
-        if (s.kind === 'literal' && k.startsWith('l:') && k !== key(s)) continue;
-        visit(child, depth + 1);
+      // Only branches some URL could take through both templates: a literal reaches its own
+      // literal child by lookup (a loop over every sibling made 10,000 routes quadratic) and the
+      // templated ones; a param or mixed segment can meet any child.
+      if (s.kind === 'literal') {
+        const same = node.children.get(key(s));
+        if (same) visit(same, depth + 1);
+        for (const child of node.templated) visit(child, depth + 1);
+      } else {
+        for (const child of node.children.values()) visit(child, depth + 1);
       }
     };
     visit(root, 0);
   });
-  return pairs;
+  return pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
 }
