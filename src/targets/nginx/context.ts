@@ -6,6 +6,25 @@ import { Refused, ident, printable } from './escape.js';
 import type { NginxOptions } from './options.js';
 import type { UpstreamView } from './backends.js';
 
+/**
+ * nginx keeps variable names in a hash whose buckets hold 64 bytes by default
+ * (https://nginx.org/en/docs/http/ngx_http_core_module.html#variables_hash_bucket_size): on 64-bit,
+ * a name longer than 46 characters fails `nginx -t` ("could not build variables_hash"). The bucket
+ * size cannot be raised from an included file (a second gateway or the user's own setting would be
+ * a duplicate), so a long gateway name is shortened: its start plus a hash of the whole, which keeps
+ * two gateways apart. 24 characters leave room for gwc's longest suffix (`_preflight`) and more.
+ */
+const MAX_PREFIX = 24;
+
+export function namePrefix(gatewayName: string): string {
+  const full = `gwc_${ident(gatewayName)}`;
+  if (full.length <= MAX_PREFIX) return full;
+  let h = 0x811c9dc5; // FNV-1a, 32 bits: deterministic and enough to tell gateways apart
+  for (const b of Buffer.from(gatewayName, 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  const tag = h.toString(16).padStart(8, '0').slice(0, 6);
+  return `${full.slice(0, MAX_PREFIX - tag.length - 1).replace(/_+$/, '')}_${tag}`;
+}
+
 export class Ctx {
   readonly diagnostics: Diagnostic[] = [];
   /** Prefix of every nginx name gwc creates (upstreams, zones, variables): several gateways can share one nginx. */
@@ -23,7 +42,7 @@ export class Ctx {
     readonly plan: CapabilityPlan,
     readonly options: NginxOptions,
   ) {
-    this.prefix = `gwc_${ident(gateway.name)}`;
+    this.prefix = namePrefix(gateway.name);
     this.dollar = `${this.prefix}_dollar`;
   }
 
