@@ -76,7 +76,7 @@ function unmapped(ctx: KongInput, node: Located, field: string, detail: string, 
 /** x-gateway wins over the same feature from x-kong (it was set before this pass ran). */
 function setPolicy<K extends keyof Policy>(ctx: KongInput, o: OpLevels, node: Located, key: K, value: Policy[K], ext: string): void {
   if (o.route.policy[key]) {
-    ctx.report(diag('kong-extension-overridden', { extension: ext, field: key }, node.loc));
+    ctx.report(diag('kong-extension-overridden', { extension: ext, field: `${key} on ${o.route.id}` }, node.loc));
     return;
   }
   o.route.policy[key] = value;

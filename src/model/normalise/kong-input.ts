@@ -181,7 +181,10 @@ function applyBackendDefaults(ctx: KongInput, ops: OpLevels[], gatewayMode: bool
       b.loc = (service ?? upstream ?? routeDefaults ?? o.op).loc;
     }
     if (service) applyServiceDefaults(ctx, b, service);
-    if (upstream) applyUpstreamDefaults(ctx, b, upstream);
+    // openapi2kong makes no upstream for a service whose defaults name a host (fixture 07a)
+    const oneHost = isObj(service?.value) && typeof service.value.host === 'string';
+    if (upstream && oneHost) ctx.report(diag('kong-extension-ignored', { extension: 'x-kong-upstream-defaults', detail: `x-kong-service-defaults.host points ${o.route.id} at one host, so there is no upstream (as in openapi2kong)` }, upstream.loc));
+    else if (upstream) applyUpstreamDefaults(ctx, b, upstream);
     if (preserveHost) b.hostHeader = 'client';
     const list = ctx.gateway.backends;
     if (docLevel) list.splice(list.findIndex((x) => x.name === base.name), 1, b);
