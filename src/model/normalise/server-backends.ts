@@ -25,10 +25,15 @@ export class ServerBackends {
     const server = servers[0];
     if (!server) return undefined;
     const scheme = server.host ? server.scheme : 'https';
-    // Several servers with the same scheme and path are one backend balanced across them.
-    const hosts = servers
-      .filter((s) => s.scheme === server.scheme && s.basePath === server.basePath)
-      .map((s) => ({ host: s.host ?? 'localhost', port: s.port ?? (scheme === 'https' ? 443 : 80), loc: s.loc }));
+    // Several servers with the same scheme and path are one backend balanced across them. The same
+    // host and port listed twice (APIs.guru has specs naming one URL per database) is one target:
+    // an upstream lists each target once (decK refuses a duplicate: "entity already exists").
+    const hosts: Array<{ host: string; port: number; loc: Loc }> = [];
+    for (const s of servers) {
+      if (s.scheme !== server.scheme || s.basePath !== server.basePath) continue;
+      const h = { host: s.host ?? 'localhost', port: s.port ?? (scheme === 'https' ? 443 : 80), loc: s.loc };
+      if (!hosts.some((x) => x.host === h.host && x.port === h.port)) hosts.push(h);
+    }
     return this.backendFor(scheme, hosts, server.basePath, server.loc);
   }
 
