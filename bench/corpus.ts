@@ -39,7 +39,10 @@ for (const [i, f] of files.entries()) {
       const key = `${t}: ${c.validator}`;
       const k = checks.get(key) ?? { pass: 0, fail: 0, skipped: 0, failures: [] };
       k[c.status]++;
-      if (c.status === 'fail') k.failures.push(`${rel(f)}: ${c.detail ?? ''}`);
+      if (c.status === 'fail') {
+        k.failures.push(`${rel(f)}: ${c.detail ?? ''}`);
+        console.error(`FAIL ${key} ${rel(f)}: ${(c.detail ?? '').split('\n').slice(0, 3).join(' | ').slice(0, 400)}`);
+      }
       checks.set(key, k);
     }
   }
