@@ -4,10 +4,12 @@
  * key, with a "did you mean" for misspelt keys.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import { diag, type Diagnostic, type Loc } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../spec/loaded-spec.js';
 import { joinPointer, splitPointer } from '../spec/pointer.js';
+import { precompiled } from './precompiled.js';
 import { suggest } from './suggest.js';
 
 export const SCHEMA_URL = new URL('../../schemas/x-gateway.schema.json', import.meta.url);
@@ -23,6 +25,10 @@ export function xGatewaySchema(): Schema {
 function load() {
   if (compiled) return compiled;
   const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Schema;
+  const built = precompiled('x-gateway');
+  if (built) return (compiled = { schema, validators: built });
+  // Loaded only here: a built gwc uses the precompiled validators and never needs ajv's compiler.
+  const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   ajv.addSchema(schema, 'gwc');
   const def = (name: string) => ajv.getSchema(`gwc#/definitions/${name}`)!;
