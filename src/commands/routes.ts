@@ -1,10 +1,10 @@
 import { Command, Flags } from '@oclif/core';
-import { loadGateway } from '../api.js';
+import { loadGateway } from '../validate/gateway.js';
 import { formatStylish } from '../diagnostics/format.js';
 import { specArg, specFlags, specOptions } from '../cli/flags.js';
 import { table } from '../cli/table.js';
 import { describePolicies, describeSecurity, describeUpstream } from '../model/describe.js';
-import { TARGET_NAMES } from '../targets/index.js';
+import { TARGET_NAMES } from '../targets/names.js';
 
 export default class Routes extends Command {
   static override description =

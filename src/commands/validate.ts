@@ -1,5 +1,5 @@
 import { Command } from '@oclif/core';
-import { loadGateway } from '../api.js';
+import { loadGateway } from '../validate/gateway.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatStylish, summary, toJson } from '../diagnostics/format.js';
 import { formatFlag, specArg, specFlags, specOptions } from '../cli/flags.js';
