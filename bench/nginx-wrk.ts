@@ -4,7 +4,7 @@
  * stub backend. Goal: the route whose request scans the most regexes serves at least 0.9 of the
  * catch-all's requests per second.
  *
- *   npx tsx bench/nginx-wrk.ts [--rounds N] [--duration S] [--connections C] [--quick]
+ *   npx tsx bench/nginx-wrk.ts [--rounds N] [--duration S] [--connections C] [--quick] [--keep] [--scan-only]
  *
  * Writes bench/results/nginx-wrk.json. `benchNginx(opts)` returns the same figures.
  */
@@ -30,6 +30,10 @@ export interface BenchOptions {
   durationS?: number;
   connections?: number;
   threads?: number;
+  /** Leave the prefix directory (configuration, logs) in place and log its path. */
+  keep?: boolean;
+  /** Compile, check with nginx -t and choose the probes, but run no wrk (rounds = 0). */
+  scanOnly?: boolean;
   log?: (line: string) => void;
 }
 
@@ -59,6 +63,7 @@ export interface Figures {
 }
 
 const median = (xs: number[]): number => {
+  if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
@@ -157,7 +162,7 @@ function choose(gateway: Gateway, server: Directive, names: Map<string, string>)
   ];
 }
 
-function wrk(url: string, o: Required<Omit<BenchOptions, 'spec' | 'log'>>): Promise<number> {
+function wrk(url: string, o: { threads: number; connections: number; durationS: number }): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', [`-t${o.threads}`, `-c${o.connections}`, `-d${o.durationS}s`, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -242,10 +247,13 @@ export async function benchNginx(opts: BenchOptions = {}): Promise<Figures> {
       if (direct.status !== 200) throw new Error(`${p.uri} through the catch-all: ${direct.status}`);
     }
     log('every probe reaches the backend through both servers with the upstream path the route defines');
+    if (opts.scanOnly) o.rounds = 0;
     const url = (port: number, uri: string) => `http://127.0.0.1:${port}${uri}`;
     const warm = { ...o, durationS: 2 };
-    for (const p of probes) await wrk(url(gwPort, p.uri), warm);
-    await wrk(url(allPort, probes[0]!.uri), warm);
+    if (o.rounds > 0) {
+      for (const p of probes) await wrk(url(gwPort, p.uri), warm);
+      await wrk(url(allPort, probes[0]!.uri), warm);
+    }
     const rps = new Map<string, number[]>([...probes.map((p) => [p.label, []] as [string, number[]]), ['catch-all', []]]);
     for (let round = 0; round < o.rounds; round++) {
       // Alternate: catch-all, then each probe, so drift from other load on the machine hits all alike.
@@ -278,7 +286,8 @@ export async function benchNginx(opts: BenchOptions = {}): Promise<Figures> {
     return figures;
   } finally {
     await nginx.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (opts.keep) log(`kept: ${dir} (gwc :${gwPort}, catch-all :${allPort}, backend :${backendPort})`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -300,13 +309,17 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     rounds: num('--rounds', quick ? 3 : 5),
     durationS: num('--duration', quick ? 5 : 10),
     connections: num('--connections', 32),
+    keep: args.includes('--keep'),
+    scanOnly: args.includes('--scan-only'),
     log: (l) => console.log(l),
   });
   console.log(`\n${figures.nginx}, ${figures.wrk}; wrk -t1 -c${figures.connections} -d${figures.durationS}s, ${figures.rounds} alternating rounds\n`);
   console.log(table(figures));
   console.log(`\nworst route / catch-all: ${figures.ratio.toFixed(2)} (goal ${figures.goal})`);
   for (const n of figures.notes) console.log(`note: ${n}`);
-  mkdirSync(path.join(repo, 'bench/results'), { recursive: true });
-  writeFileSync(path.join(repo, 'bench/results/nginx-wrk.json'), `${JSON.stringify(figures, null, 2)}\n`);
-  console.log('written: bench/results/nginx-wrk.json');
+  if (figures.rounds > 0) {
+    mkdirSync(path.join(repo, 'bench/results'), { recursive: true });
+    writeFileSync(path.join(repo, 'bench/results/nginx-wrk.json'), `${JSON.stringify(figures, null, 2)}\n`);
+    console.log('written: bench/results/nginx-wrk.json');
+  }
 }

@@ -14,7 +14,7 @@ import type { CompileOptions, CompileResult, OutputFile } from '../target.js';
 import { Ctx } from './context.js';
 import { renderFull, renderHttp, renderMain } from './emit.js';
 import { filePath, hostName, jsLiteral, printable } from './escape.js';
-import { buildLayout, pathEntries, type GroupNode, type PathEntry } from './layout.js';
+import { buildLayout, pathEntries, type GroupNode, type PathEntry, type RegexLevel } from './layout.js';
 import { NJS_RUNTIME } from './njs-runtime.js';
 import { resolveOptions } from './options.js';
 import { PolicyRegistry, type CorsView } from './policies.js';
@@ -164,7 +164,14 @@ function groupView(ctx: Ctx, node: GroupNode, views: Map<Route, RouteView>): unk
   return {
     prefix: node.prefix,
     children: node.children.map((c) => groupView(ctx, c, views)),
-    regexPaths: node.regexPaths.map((e) => pathView(ctx, e, views)),
+    ...levelView(ctx, node, views),
+  };
+}
+
+function levelView(ctx: Ctx, level: RegexLevel, views: Map<Route, RouteView>): { groups: unknown[]; regexPaths: unknown[] } {
+  return {
+    groups: level.groups.map((g) => ({ regex: g.regex, ...levelView(ctx, g, views) })),
+    regexPaths: level.regexPaths.map((e) => pathView(ctx, e, views)),
   };
 }
 

@@ -139,6 +139,19 @@ export const GROUP_PARTIAL = `{{#each children}}
         return 404 {{v @root.notFound}};
     }
 {{/each}}
+{{> regexLevel}}
+`;
+
+/** Regex groups (nested regex locations, see layout.ts), then the level's own templates. */
+export const REGEX_LEVEL_PARTIAL = `{{#each groups}}
+
+    location ~ {{q regex}} {
+    {{> regexLevel}}
+        types { }
+        default_type application/json;
+        return 404 {{v @root.notFound}};
+    }
+{{/each}}
 {{#each regexPaths}}
 
 {{> path}}
