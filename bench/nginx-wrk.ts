@@ -15,10 +15,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileGateway, loadGateway } from '../src/api.js';
 import { matchRoute } from '../src/model/paths.js';
-import type { Gateway, Route } from '../src/model/types.js';
+import type { Gateway } from '../src/model/types.js';
 import { parseConf, type Directive } from '../test/targets/nginx/conf-parse.js';
 import { freePort, startNginx } from '../test/targets/nginx/harness.js';
-import { trace, type Trace } from '../test/targets/nginx/location-sim.js';
+import { routeName, routeNames, sampleUris, trace, type Trace } from '../test/targets/nginx/location-sim.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const GITHUB = path.join(repo, 'node_modules/@octokit/openapi/generated/api.github.com.json');
@@ -69,43 +69,6 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/**
- * GET requests to sample: each path with a neutral value per parameter, and with one parameter
- * set to a literal that a compatible path has at that segment (that is how a request reaches the
- * fallbacks a group repeats: `/user/codespaces/secrets` for `/user/codespaces/{codespace_name}`).
- */
-function sampleUris(gateway: Gateway): Array<{ route: Route; uri: string }> {
-  const compatible = (a: Route, b: Route, upTo: number) =>
-    a.segments.slice(0, upTo).every((s, i) => {
-      const o = b.segments[i];
-      return o !== undefined && (s.kind !== 'literal' || o.kind !== 'literal' || s.value === o.value);
-    });
-  const out: Array<{ route: Route; uri: string }> = [];
-  const seen = new Set<string>();
-  const gets = gateway.routes.filter((r) => r.method === 'GET');
-  for (const route of gets) {
-    if (seen.has(route.publicPath)) continue;
-    seen.add(route.publicPath);
-    const segs = route.segments;
-    const build = (vary: number, value: string) =>
-      '/' +
-      segs
-        .map((s, i) => (s.kind === 'literal' ? s.value : s.kind === 'param' ? (i === vary ? value : 'v1') : s.parts.map((p) => ('literal' in p ? p.literal : 'v1')).join('')))
-        .join('/');
-    out.push({ route, uri: build(-1, '') });
-    segs.forEach((s, i) => {
-      if (s.kind !== 'param') return;
-      const lits = new Set<string>();
-      for (const other of gateway.routes) {
-        const o = other.segments[i];
-        if (o?.kind === 'literal' && o.value !== '' && compatible(route, other, i)) lits.add(o.value);
-      }
-      for (const lit of [...lits].sort()) out.push({ route, uri: build(i, lit) });
-    });
-  }
-  return out;
-}
-
 /** The generated server block and, per route index, its operation. */
 function serverOf(conf: string): Directive {
   const server = parseConf(conf).find((d) => d.name === 'server');
@@ -123,20 +86,13 @@ function proxyDirectives(conf: string, routeIndex: string): string {
     .join('\n');
 }
 
-/** Route index (`$gwc_<name>_route`) → "METHOD /path (operation)", from the comments gwc writes above each. */
-function routeNames(conf: string): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const m of conf.matchAll(/# (\S+ \S+ \(.*\))\n\s*location = \/_gwc_internal\/r\/(\d+) \{/g)) names.set(m[2]!, m[1]!);
-  return names;
-}
-
 function choose(gateway: Gateway, server: Directive, names: Map<string, string>): Probe[] {
   // A sample that reaches a path without GET (405) is left out: the probes must succeed.
-  const results = sampleUris(gateway).flatMap(({ uri }) => {
+  const results = sampleUris(gateway).flatMap((uri) => {
     const ref = matchRoute(gateway, 'GET', uri);
     if (!('route' in ref)) return [];
     const t = trace(server, 'GET', uri);
-    const want = `${ref.route.method} ${ref.route.publicPath} (${ref.route.id})`;
+    const want = routeName(ref.route);
     if (names.get(t.route ?? '') !== want) throw new Error(`${uri}: nginx would serve ${names.get(t.route ?? '')}, OpenAPI precedence ${want}`);
     return [{ route: ref.route, uri, t }];
   });

@@ -7,6 +7,7 @@
  * `set`, `return`). Used by the bench to find the request that scans the most regexes and by a
  * test that bounds that number. Only the directives gwc generates are understood.
  */
+import type { Gateway, Route } from '../../../src/model/types.js';
 import type { Directive } from './conf-parse.js';
 
 interface Loc {
@@ -90,8 +91,11 @@ function substitute(text: string, vars: Vars, numbered: string[]): string {
 }
 
 /** Follows one request (method, decoded URI) through `server`'s locations and rewrites. */
+const trees = new WeakMap<Directive, Loc[]>();
+
 export function trace(server: Directive, method: string, uri: string): Trace {
-  const root = toLocs(server.block ?? []);
+  const root = trees.get(server) ?? toLocs(server.block ?? []);
+  trees.set(server, root);
   const t: Trace = { regexScans: 0, rewriteScans: 0, lookups: 0 };
   const vars: Vars = new Map([['request_method', method]]);
   const numbered: string[] = [];
@@ -139,4 +143,49 @@ export function trace(server: Directive, method: string, uri: string): Trace {
     uri = next!;
   }
   throw new Error('rewrite cycle');
+}
+
+/** Route index (`$gwc_<name>_route`) → "METHOD /path (operation id)", from the comment gwc writes above each. */
+export function routeNames(conf: string): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const m of conf.matchAll(/# (\S+ \S+ \(.*\))\n\s*location = \/_gwc_internal\/r\/(\d+) \{/g)) names.set(m[2]!, m[1]!);
+  return names;
+}
+
+export const routeName = (r: Route): string => `${r.method} ${r.publicPath} (${r.id})`;
+
+/**
+ * GET requests to sample: each path with a neutral value per parameter, and with one parameter
+ * set to a literal that a compatible path has at that segment (that is how a request reaches the
+ * outer templates a group repeats: `/user/codespaces/secrets` for `/user/codespaces/{codespace_name}`).
+ */
+export function sampleUris(gateway: Gateway): string[] {
+  const compatible = (a: Route, b: Route, upTo: number) =>
+    a.segments.slice(0, upTo).every((s, i) => {
+      const o = b.segments[i];
+      return o !== undefined && (s.kind !== 'literal' || o.kind !== 'literal' || s.value === o.value);
+    });
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const route of gateway.routes) {
+    if (route.method !== 'GET' || seen.has(route.publicPath)) continue;
+    seen.add(route.publicPath);
+    const segs = route.segments;
+    const build = (vary: number, value: string) =>
+      '/' +
+      segs
+        .map((s, i) => (s.kind === 'literal' ? s.value : s.kind === 'param' ? (i === vary ? value : 'v1') : s.parts.map((p) => ('literal' in p ? p.literal : 'v1')).join('')))
+        .join('/');
+    out.push(build(-1, ''));
+    segs.forEach((s, i) => {
+      if (s.kind !== 'param') return;
+      const lits = new Set<string>();
+      for (const other of gateway.routes) {
+        const o = other.segments[i];
+        if (o?.kind === 'literal' && o.value !== '' && compatible(route, other, i)) lits.add(o.value);
+      }
+      for (const lit of [...lits].sort()) out.push(build(i, lit));
+    });
+  }
+  return out;
 }
