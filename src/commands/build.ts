@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { Command, Flags } from '@oclif/core';
-import { compileGateway, loadGateway } from '../api.js';
 import { diag, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatStylish } from '../diagnostics/format.js';
 import { specArg, specFlags, specOptions } from '../cli/flags.js';
 import { compareWithDisk, writeAtomically } from '../cli/write.js';
-import { TARGET_NAMES } from '../targets/index.js';
+import { compileWith } from '../targets/compile.js';
+import { loadTarget, TARGET_NAMES } from '../targets/names.js';
+import { loadGateway } from '../validate/gateway.js';
 
 export default class Build extends Command {
   static override description = 'Compile the spec to gateway configuration. Writes nothing unless every target compiles without error.';
@@ -31,7 +32,8 @@ export default class Build extends Command {
     const all: Diagnostic[] = [...diagnostics];
     // `all` means the targets the spec is deployed to when it names them (x-gateway.targets).
     const targets = flags.target === 'all' ? (gateway?.targets?.names ?? TARGET_NAMES) : [flags.target];
-    const results = gateway ? targets.map((t) => compileGateway(gateway, t, options, spec)) : [];
+    // Only the targets built are imported (their compilers and template engines).
+    const results = gateway ? await Promise.all(targets.map(async (t) => compileWith((await loadTarget(t))!, gateway, options, spec))) : [];
     for (const r of results) all.push(...r.diagnostics);
     if (!gateway || hasErrors(all)) {
       this.logToStderr(formatStylish(all));

@@ -1,0 +1,36 @@
+/**
+ * One target's build: capability check, then the target's compiler; no files when anything is
+ * an error. Takes the Target itself so `gwc build --target X` can load only X (names.ts
+ * loadTarget); api.ts's compileGateway looks the target up in the full registry.
+ */
+import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Gateway } from '../model/types.js';
+import type { LoadedSpec } from '../spec/loaded-spec.js';
+import { checkCapabilities } from './capability-check.js';
+import type { OutputFile, Target } from './target.js';
+
+export interface BuildResult {
+  target: string;
+  files: OutputFile[];
+  diagnostics: Diagnostic[];
+}
+
+export function compileWith(target: Target, gateway: Gateway, options: Record<string, string> = {}, spec?: LoadedSpec): BuildResult {
+  const checked = checkCapabilities(gateway, target);
+  const diagnostics = [...checked.diagnostics];
+  if (hasErrors(diagnostics)) return { target: target.name, files: [], diagnostics: locate(diagnostics, spec) };
+  let result;
+  try {
+    result = target.compile(gateway, checked.plan, { options });
+  } catch (e) {
+    const detail = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+    return { target: target.name, files: [], diagnostics: [diag('internal-error', { detail })] };
+  }
+  diagnostics.push(...result.diagnostics);
+  const files = hasErrors(diagnostics) ? [] : [...result.files].sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { target: target.name, files, diagnostics: locate(diagnostics, spec) };
+}
+
+function locate(diagnostics: Diagnostic[], spec?: LoadedSpec): Diagnostic[] {
+  return sortDiagnostics(spec ? spec.locate(diagnostics) : diagnostics);
+}
