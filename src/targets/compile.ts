@@ -4,6 +4,7 @@
  * loadTarget); api.ts's compileGateway looks the target up in the full registry.
  */
 import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { locateAll } from '../lint/positions.js';
 import type { Gateway } from '../model/types.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { checkCapabilities } from './capability-check.js';
@@ -32,5 +33,5 @@ export function compileWith(target: Target, gateway: Gateway, options: Record<st
 }
 
 function locate(diagnostics: Diagnostic[], spec?: LoadedSpec): Diagnostic[] {
-  return sortDiagnostics(spec ? spec.locate(diagnostics) : diagnostics);
+  return sortDiagnostics(spec ? locateAll(spec, diagnostics) : diagnostics);
 }
