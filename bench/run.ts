@@ -140,6 +140,8 @@ function printRatios(all: Row[], opts: { sizes: number[]; targets: readonly stri
   ratio('gwc --version / node -e 0', 'gwc --version', 'floor: node -e 0');
   ratio('gwc validate tiny / node -e 0', 'gwc validate tiny', 'floor: node -e 0');
   ratio('gwc validate github / JSON.parse github', 'gwc validate github', 'floor: JSON.parse github');
+  ratio('gwc lint github / JSON.parse github', 'gwc lint github', 'floor: JSON.parse github');
+  for (const t of opts.targets) ratio(`gwc build github --target ${t} / JSON.parse github`, `gwc build github --target ${t}`, 'floor: JSON.parse github');
   ratio('gwc lint github / redocly lint', 'gwc lint github', 'peer: redocly lint github', 'medianMs', '< 0.5');
   ratio('gwc lint github / redocly lint', 'gwc lint github', 'peer: redocly lint github', 'medianPeakMb', '<= 1.0');
   ratio('gwc lint github / spectral lint (spectral:oas)', 'gwc lint github', 'peer: spectral lint spectral:oas github');
