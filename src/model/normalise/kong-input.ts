@@ -71,6 +71,10 @@ export function applyKongInput(w: Walker, root: Located, gateway: Gateway, out: 
 function operations(ctx: KongInput, root: Located): OpLevels[] {
   const { w } = ctx;
   const out: OpLevels[] = [];
+  // The first route of each path and method, looked up by key: a search per operation was
+  // quadratic (0.7 s of 10,000 operations).
+  const first = new Map<string, Route>();
+  for (const r of ctx.gateway.routes) if (!first.has(`${r.method} ${r.path}`)) first.set(`${r.method} ${r.path}`, r);
   for (const [path, item] of w.entries(w.child(root, 'paths'))) {
     if (!isObj(item.value) || path.startsWith('x-')) continue;
     checkKnown(ctx, item, KNOWN.path);
@@ -78,7 +82,7 @@ function operations(ctx: KongInput, root: Located): OpLevels[] {
       const op = w.child(item, method.toLowerCase());
       if (!isObj(op.value)) continue;
       checkKnown(ctx, op, KNOWN.op);
-      const route = ctx.gateway.routes.find((r) => r.path === path && r.method === method);
+      const route = first.get(`${method} ${path}`);
       if (route) out.push({ route, doc: root, path: item, op });
     }
   }
