@@ -6,7 +6,7 @@
  */
 import type { Backend, Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
-import { filePath, hostName, ident } from './escape.js';
+import { filePath, hostName } from './escape.js';
 
 export interface UpstreamView {
   name: string;
@@ -69,7 +69,7 @@ function build(ctx: Ctx, backend: Backend): UpstreamView | undefined {
   }
   const defaultPort = first.scheme === 'https' ? 443 : 80;
   const view: UpstreamView = {
-    name: `${ctx.prefix}_${ident(backend.name)}`,
+    name: ctx.derivedName('', backend.name),
     scheme: first.scheme,
     basePath: first.path,
     servers,

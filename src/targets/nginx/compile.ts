@@ -11,7 +11,7 @@ import { parsePath } from '../../model/paths.js';
 import type { Gateway, HttpMethod, Route } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import type { CompileOptions, CompileResult, OutputFile } from '../target.js';
-import { Ctx } from './context.js';
+import { bounded, Ctx } from './context.js';
 import { renderFull, renderHttp, renderMain } from './emit.js';
 import { filePath, hostName, jsLiteral, printable } from './escape.js';
 import { buildLayout, pathEntries, type GroupNode, type PathEntry, type RegexLevel } from './layout.js';
@@ -41,7 +41,8 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   const { options, errors } = resolveOptions(compileOptions.options);
   const ctx = new Ctx(gateway, plan, options);
   for (const e of errors) ctx.error(e);
-  const fileName = gateway.name.toLowerCase().replace(/[^a-z0-9_-]/g, '_');
+  // File names stay far below NAME_MAX (255) with room for `.main.conf` and the access log's affixes.
+  const fileName = bounded(gateway.name.toLowerCase().replace(/[^a-z0-9_-]/g, '_'), gateway.name, 64);
   const reg = new PolicyRegistry(ctx);
   const routes = gateway.routes.filter((r) => {
     if (!r.publicPath.startsWith('/_gwc_internal')) return true;
@@ -79,12 +80,17 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     accessLogPath: `${options.logPath}/gwc-${fileName}.access.log`,
     upstreams: [...upstreams.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((u) => ({ ...u })),
     servers,
-    forwardHeaders: security.forwardHeaders.map((h) => ({ name: h, variable: h.replace(/-/g, '_') })),
+    forwardHeaders: security.forwardHeaders.map((h) => ({ name: h, variable: ctx.derivedName('fa', h), sent: `sent_http_${h.replace(/-/g, '_')}` })),
     notFound: json(404, 'no route'),
     methodNotAllowed: json(405, 'method not allowed'),
     env: [...ctx.envNames].sort(),
     anyCors: [...views.values()].some((v) => v.cors),
     anyAuth: [...views.values()].some((v) => v.authUri),
+    headerBucket: headerBucket([
+      ...[...views.values()].flatMap((v) => [...v.requestHeaders.map((h) => h.name), ...v.responseHide, ...v.hiddenHeaders]),
+      ...security.forwardHeaders,
+      ...security.forwards.flatMap((f) => f.requestHeaders.map((h) => h.name)),
+    ]),
   };
   try {
     filePath(view.cachePath, 'cache path');
@@ -108,6 +114,23 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   } catch (e) {
     return { files: [], diagnostics: [...ctx.diagnostics, diag('internal-error', { detail: printable(e instanceof Error ? e.message : String(e)) })] };
   }
+}
+
+/**
+ * `proxy_set_header` and `proxy_hide_header` names go into a hash whose buckets hold 64 bytes by
+ * default (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_headers_hash_bucket_size):
+ * a name over 46 characters fails `nginx -t` ("could not build proxy_headers_hash"). Unlike the
+ * variables hash, this one can be sized per server, so gwc raises it in its own server blocks when
+ * a header name needs it: one entry takes a pointer, the name plus 2 rounded up to 8, and the
+ * bucket's end pointer (ngx_hash_init, src/core/ngx_hash.c).
+ */
+function headerBucket(names: string[]): number | undefined {
+  const longest = Math.max(0, ...names.map((n) => n.length));
+  const need = 16 + Math.ceil((longest + 2) / 8) * 8;
+  if (need <= 64) return undefined;
+  let size = 64;
+  while (size < need) size *= 2;
+  return size;
 }
 
 interface ServerView {

@@ -15,14 +15,25 @@ import type { UpstreamView } from './backends.js';
  * two gateways apart. 24 characters leave room for gwc's longest suffix (`_preflight`) and more.
  */
 const MAX_PREFIX = 24;
+/** The longest variable name the default `variables_hash_bucket_size` (64) holds on 64-bit. */
+export const MAX_VARIABLE = 46;
+
+/** FNV-1a, 32 bits, as 6 hex digits: deterministic and enough to tell names apart. */
+export function nameTag(text: string): string {
+  let h = 0x811c9dc5;
+  for (const b of Buffer.from(text, 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0').slice(0, 6);
+}
+
+/** `name` if it fits in `max` characters, else its start and a tag of `source` (the text it came from). */
+export function bounded(name: string, source: string, max: number): string {
+  if (name.length <= max) return name;
+  const tag = nameTag(source);
+  return `${name.slice(0, max - tag.length - 1).replace(/_+$/, '')}_${tag}`;
+}
 
 export function namePrefix(gatewayName: string): string {
-  const full = `gwc_${ident(gatewayName)}`;
-  if (full.length <= MAX_PREFIX) return full;
-  let h = 0x811c9dc5; // FNV-1a, 32 bits: deterministic and enough to tell gateways apart
-  for (const b of Buffer.from(gatewayName, 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  const tag = h.toString(16).padStart(8, '0').slice(0, 6);
-  return `${full.slice(0, MAX_PREFIX - tag.length - 1).replace(/_+$/, '')}_${tag}`;
+  return bounded(`gwc_${ident(gatewayName)}`, gatewayName, MAX_PREFIX);
 }
 
 export class Ctx {
@@ -36,6 +47,8 @@ export class Ctx {
   needsNjs = false;
   /** One upstream per backend, built (and diagnosed) once. */
   readonly upstreams = new Map<string, UpstreamView | undefined>();
+  /** Names derived from user text, per kind: name → the text it stands for (see {@link derivedName}). */
+  private readonly derived = new Map<string, Map<string, string>>();
 
   constructor(
     readonly gateway: Gateway,
@@ -44,6 +57,28 @@ export class Ctx {
   ) {
     this.prefix = namePrefix(gateway.name);
     this.dollar = `${this.prefix}_dollar`;
+    // Upstream names first, in backend-name order, so a backend's name never depends on which route uses it first.
+    for (const name of gateway.backends.map((b) => b.name).sort()) this.derivedName('', name);
+  }
+
+  /**
+   * An nginx name made from user text (a backend, a header): `<prefix>_<kind>_<ident(text)>`, at
+   * most {@link MAX_VARIABLE} characters whatever the text's length (variables beyond that fail
+   * `nginx -t`, see above), and unique per kind: two texts that `ident` folds together (`x-a`,
+   * `x_a`) or that share a shortened start get different names, the later one (in the order the
+   * compiler asks, which follows the sorted spec) a tag of its whole text. The same text always
+   * gets the same name.
+   */
+  derivedName(kind: string, text: string): string {
+    const taken = this.derived.get(kind) ?? new Map<string, string>();
+    this.derived.set(kind, taken);
+    for (const [name, source] of taken) if (source === text) return name;
+    const base = kind === '' ? `${this.prefix}_${ident(text)}` : `${this.prefix}_${kind}_${ident(text)}`;
+    let name = bounded(base, text, MAX_VARIABLE);
+    if (taken.has(name)) name = bounded(`${base}_${nameTag(text)}`, `${text}\u0000`, MAX_VARIABLE);
+    if (taken.has(name)) throw new Error(`internal: two ${kind || 'upstream'} names fold to ${name}`);
+    taken.set(name, text);
+    return name;
   }
 
   error(detail: string, loc?: Loc): void {

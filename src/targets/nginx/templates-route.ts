@@ -34,7 +34,7 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
         auth_request {{n authUri}};
         auth_request_set \${{n @root.prefix}}_www $sent_http_www_authenticate;
 {{#each @root.forwardHeaders}}
-        auth_request_set \${{n @root.prefix}}_fa_{{n this.variable}} $sent_http_{{n this.variable}};
+        auth_request_set \${{n this.variable}} \${{n this.sent}};
 {{/each}}
 {{/if}}
 {{#if accessLog}}
@@ -84,7 +84,7 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
 {{/if}}
 {{#if authUri}}
 {{#each @root.forwardHeaders}}
-        proxy_set_header {{n this.name}} \${{n @root.prefix}}_fa_{{n this.variable}};
+        proxy_set_header {{n this.name}} \${{n this.variable}};
 {{/each}}
 {{/if}}
 {{#each requestHeaders}}

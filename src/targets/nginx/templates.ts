@@ -68,6 +68,9 @@ export const SERVER_TEMPLATE = `server {
     ssl_certificate_key {{q tls.key}};
 {{/if}}
     uninitialized_variable_warn off;
+{{#if @root.headerBucket}}
+    proxy_headers_hash_bucket_size {{n @root.headerBucket}};
+{{/if}}
     server_tokens off;
 {{#each errors}}
     error_page {{n status}} /_gwc_internal/e/{{n status}};
