@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { diffStates } from '../../src/diff/plan.js';
 import { diffDeployed } from '../../src/diff/run.js';
 import { nginxDeployed, parseConf, splitDump } from '../../src/targets/nginx/deployed.js';
+import { compileGateway } from '../../src/api.js';
 import { requireBinary } from '../helpers/binaries.js';
+import { gateway, route } from '../targets/nginx/model.js';
 import { baseSpec, CHANGE_CLASSES, planBetween, rulesOf, variant } from './helpers.js';
 import { compileNginx, fullOptions, nginxDump, prefixDir } from './nginx-support.js';
 
@@ -64,6 +66,31 @@ describe('nginx: deployed state', () => {
     const deployed = nginxDeployed.normalise([conf], 'conf');
     const built = nginxDeployed.normalise(files, 'build');
     expect(diffStates(deployed.state!, built.state!).changes.filter((c) => c.kind !== 'directive')).toEqual([]);
+  });
+
+  describe('a path copied into several prefix groups (layout.ts fallbacks)', () => {
+    const paths = ['/a/{x}/{y}', '/a/b/{y}', '/a/b/{y}/c', '/a/b/{y}/d', '/a/b/{y}/e', '/a/b/{y}/f', '/a/c/{y}/g', '/a/c/{y}/h', '/a/c/{y}/i', '/a/c/{y}/j'];
+    const files = compileGateway(gateway(paths.map((p, i) => route(`op${i}`, 'GET', p))), 'nginx', {}).files;
+    const conf = files.find((f) => f.path.startsWith('conf.d/'))!;
+    const fallback = 'location ~ "^/a/(?<gwc_p0>[^/]+)/(?<gwc_p1>[^/]+)$" {';
+    const keysOf = (text: string) => nginxDeployed.normalise([{ ...conf, contents: text }], 'conf').state!.entities.map((e) => `${e.kind} ${e.key}`);
+
+    it('is listed once', () => {
+      expect(conf.contents.split(fallback).length - 1).toBe(3);
+      const keys = keysOf(conf.contents);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.filter((k) => k.includes('^/a/(?<gwc_p0>')).length).toBe(1);
+    });
+
+    it('a copy edited by hand shows as a change, not hidden behind the others', () => {
+      const at = conf.contents.indexOf(fallback);
+      const edited = conf.contents.slice(0, at) + conf.contents.slice(at).replace('default_type application/json;', 'default_type text/plain;');
+      const built = nginxDeployed.normalise(files, 'build').state!;
+      const plan = diffStates(nginxDeployed.normalise([{ ...conf, contents: edited }], 'conf').state!, built);
+      // The first copy (the edited one here) carries the path's key; the others differ from it.
+      const key = '_ 80 default_server ~ ^/a/(?<gwc_p0>[^/]+)/(?<gwc_p1>[^/]+)$';
+      expect(plan.changes.filter((c) => c.kind === 'location').map((c) => `${c.action} ${c.key}`)).toEqual([`update ${key}`, `delete ${key} (copy 2)`]);
+    });
   });
 
   for (const c of CHANGE_CLASSES) {

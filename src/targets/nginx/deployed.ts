@@ -298,7 +298,27 @@ export function nginxEntities(files: Array<{ path: string; text: string }>): Ent
       entities.push({ kind: d.name, key: zone, fields: fieldsOf({ args: d.args.filter((a) => !a.startsWith('zone=') && !a.startsWith('keys_zone=')).concat(d.args.filter((a) => a.includes('zone=')).map((a) => a.split(':').slice(1).join(':'))) }) });
     } else if (!d.block && !SKIP_TOP.has(d.name)) entities.push({ kind: 'directive', key: render(d), fields: {} });
   }
-  return entities;
+  return dedupe(entities);
+}
+
+/**
+ * gwc copies a templated path's location into every prefix group a request for it can land in
+ * (the "fallbacks" of layout.ts), so one route or path appears several times. Identical copies
+ * are one entity; a copy that differs (an edit to one of them) keeps its own key, `… (copy N)`,
+ * so the diff shows it instead of one copy silently standing for all.
+ */
+function dedupe(entities: Entity[]): Entity[] {
+  const seen = new Map<string, string[]>();
+  const out: Entity[] = [];
+  for (const e of entities) {
+    const id = `${e.kind}\u0000${e.key}`;
+    const body = JSON.stringify([e.fields, e.facts ?? null]);
+    const copies = seen.get(id) ?? [];
+    if (copies.includes(body)) continue;
+    seen.set(id, [...copies, body]);
+    out.push(copies.length === 0 ? e : { ...e, key: `${e.key} (copy ${copies.length + 1})` });
+  }
+  return out;
 }
 
 function looksForeign(text: string): string | undefined {
