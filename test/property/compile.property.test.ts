@@ -6,7 +6,7 @@
  * (3) the same spec, loaded and compiled again, gives the same bytes;
  * (4) a route that needs auth never compiles open: a request with no credential, sent where the
  *     reference matcher (matchRoute, OpenAPI precedence) says it goes, meets an auth check in the
- *     nginx, Kong and Traefik outputs (nginx: the route's location has auth_request; Kong: the
+ *     nginx, Kong and Traefik outputs (nginx: the route's own location has auth_request; Kong: the
  *     matched route has an auth plugin, and a 401 for the anonymous consumer when the plugins
  *     allow anonymous; Traefik: the router picked has a forwardAuth or basicAuth middleware).
  * About 10-20 s here: the run count is set so the file stays well under a minute.
@@ -54,7 +54,8 @@ function nginxAuth(g: Gateway, files: OutputFile[]): void {
     .filter((d) => d.name === 'location');
   const inside = (l: Directive, name: string) => (l.block ?? []).filter((x) => x.name === name);
   g.routes.forEach((r, i) => {
-    const own = locations.filter((d) => d.args[0] === '=' && d.args[1] === `/_gwc_internal/r/${i}`);
+    // The route's own location (its internal one, or its path location when served inline) sets $gwc_<name>_route.
+    const own = locations.filter((d) => inside(d, 'set').some((x) => /_route$/.test(x.args[0]!) && x.args[1] === String(i)));
     expect(own.length, `nginx: a location for route ${r.id}`).toBeGreaterThan(0);
     for (const d of own) expect(inside(d, 'auth_request').length, `nginx: auth_request on ${r.id}`).toBe(r.security.length > 0 ? 1 : 0);
   });
