@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { measure, type Measured } from './measure.js';
+import { benchNginx } from './nginx-wrk.js';
 import { syntheticSpec } from './synthetic.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -68,12 +69,17 @@ if (only === 'lint') {
   await githubRows();
   await syntheticRows();
 }
-// NGINX data plane (bench/nginx-wrk.ts, another helper's): the lead calls benchNginx() here and
-// pushes its rows/ratios before the report, e.g. `rows.push(...(await benchNginx({ quick })))`.
+// The data plane: requests through nginx running GitHub's compiled configuration vs a catch-all
+// proxy_pass on the same nginx and backend (wrk; needs nginx and wrk from Debian).
+const nginx = only ? undefined : await benchNginx({ rounds: quick ? 3 : 5, durationS: quick ? 5 : 10, log: (l) => console.log(l) });
 
 const report = printRatios(rows, { sizes: SIZES, targets: TARGETS });
+if (nginx) {
+  report['nginx worst route req/s / catch-all'] = Number(nginx.ratio.toFixed(3));
+  console.log(`  ${'nginx: deepest route req/s / catch-all proxy_pass (wrk)'.padEnd(58)} ${nginx.ratio.toFixed(2).padStart(6)}  (goal >= ${nginx.goal})`);
+}
 mkdirSync(path.join(repo, 'bench/results'), { recursive: true });
-const json = `${JSON.stringify({ node: process.version, date: new Date().toISOString(), runs, quick, only: only ?? null, results: rows, ratios: report }, null, 2)}\n`;
+const json = `${JSON.stringify({ node: process.version, date: new Date().toISOString(), runs, quick, only: only ?? null, results: rows, ratios: report, nginx: nginx ?? null }, null, 2)}\n`;
 writeFileSync(path.join(repo, 'bench/results/latest.json'), json);
 writeFileSync(path.join(repo, `bench/results/${only ? `${only}-` : ''}${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`), json);
 console.log('\nwritten: bench/results/latest.json (and a dated copy)');
