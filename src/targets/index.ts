@@ -1,5 +1,5 @@
 /**
- * The registry of targets: adding a target is one folder plus one line here (and its name in names.ts).
+ * The registry of targets: adding a target is one folder plus one line here and one in names.ts (its lazy loader).
  */
 import { awsTarget } from './aws/index.js';
 import { kongTarget } from './kong/index.js';
