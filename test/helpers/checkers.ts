@@ -123,8 +123,10 @@ const ns = draft04 as unknown as { default: AjvLike & { default?: AjvLike } };
 const AjvDraft04: AjvLike = ns.default.default ?? ns.default;
 
 /** `deck validate --state FILE`: decK 1.4.0 reads the file, checks its own schema and every foreign reference, offline. */
+let deckPath: string | null | undefined;
 export function deckValidate(yaml: string): Check | undefined {
-  const deck = requireBinary('deck');
+  if (deckPath === undefined) deckPath = requireBinary('deck') ?? null;
+  const deck = deckPath;
   if (!deck) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'gwc-kong-'));
   const file = join(dir, 'kong.yaml');
