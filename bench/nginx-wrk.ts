@@ -76,13 +76,20 @@ function serverOf(conf: string): Directive {
   return server;
 }
 
-/** The proxy directives of a route's internal location, without what routes (internal, set, rewrite). */
+/**
+ * The proxy directives of a route (in its internal location, or inline in its path location),
+ * without what routes: internal, set, rewrite, and the method check before them.
+ */
 function proxyDirectives(conf: string, routeIndex: string): string {
-  const m = new RegExp(`location = /_gwc_internal/r/${routeIndex} \\{\\n([\\s\\S]*?)\\n    \\}`).exec(conf);
-  if (!m) throw new Error(`no internal location for route ${routeIndex}`);
-  return m[1]!
-    .split('\n')
+  const lines = conf.split('\n');
+  const at = lines.findIndex((l) => new RegExp(`^\\s*set \\$\\w+_route ${routeIndex};$`).test(l));
+  if (at < 0) throw new Error(`no location for route ${routeIndex}`);
+  const indent = /^\s*/.exec(lines[at]!)![0];
+  const end = lines.findIndex((l, i) => i > at && !l.startsWith(indent));
+  return lines
+    .slice(at, end)
     .filter((l) => !/^\s*(internal|set|rewrite)\b/.test(l))
+    .map((l) => `        ${l.slice(indent.length)}`)
     .join('\n');
 }
 

@@ -3,8 +3,9 @@
  * `nginx -T` output (files concatenated under `# configuration file PATH:` headers). A small
  * tokenizer (quotes, escapes, comments, `{ } ;`) and parser give directive trees; entities are
  * upstreams, maps, zones, servers and locations, keyed by what they mean, not where they are:
- * gwc's internal per-route locations (`/_gwc_internal/r/N`, numbered by position) are keyed by the
- * operation their comment names, or by the public method and path that rewrite to them.
+ * gwc's route locations (internal ones, `/_gwc_internal/r/N`, numbered by position, or the path
+ * location serving a route inline) are keyed by the operation their comment names, or by the
+ * public method and path that reach them.
  */
 import { readFile } from 'node:fs/promises';
 import { diag } from '../../diagnostics/diagnostic.js';
@@ -184,21 +185,25 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   };
   collect(body);
   const byPath = new Map(locations.map((l) => [l.args.at(-1)!, l]));
-  // Public locations send each method to an internal route location, and preflights to another.
+  // Public locations send methods to internal route locations and preflights to others; one method
+  // may be served in the path location itself, behind `if ($request_method != M) { return 405; }`.
   const routeOf = new Map<string, { method: string; path: string; preflight?: string }>();
   for (const l of locations) {
     const path = l.args.at(-1)!;
     if (path.startsWith('/_gwc_internal/')) continue;
-    let preflight: string | undefined;
+    const preflights = new Map<string, string>();
+    const methods: Array<[string, string]> = [];
     for (const d of l.block ?? []) {
-      const rw = d.block?.find((x) => x.name === 'rewrite')?.args[1];
-      if (d.name !== 'if' || !rw) continue;
+      if (d.name !== 'if') continue;
       const cond = d.args.join(' ');
       const method = /=\s*([A-Z]+)\s*\)?$/.exec(cond)?.[1] ?? '?';
-      if (/preflight/.test(cond)) preflight = rw;
-      else routeOf.set(rw, { method, path });
+      const rw = d.block?.find((x) => x.name === 'rewrite')?.args[1];
+      if (/!=/.test(cond) && l.block!.some((x) => x.name === 'proxy_pass' || x.name === 'js_content')) methods.push([path, method]);
+      else if (!rw) continue;
+      else if (/preflight/.test(cond)) preflights.set(method, rw);
+      else methods.push([rw, method]);
     }
-    for (const [rw, r] of routeOf) if (r.path === path && preflight) routeOf.set(rw, { ...r, preflight });
+    for (const [where, method] of methods) routeOf.set(where, { method, path, ...(preflights.has(method) ? { preflight: preflights.get(method)! } : {}) });
   }
   const keyOf = new Map<string, string>();
   for (const l of locations) {

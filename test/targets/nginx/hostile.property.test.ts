@@ -5,7 +5,7 @@
  * accepts must (1) pass the real `nginx -t`, (2) contain only directives the compiler emits, with
  * their usual number of arguments (an escaped quote would add or split one), (3) carry each user
  * value back as exactly one token, and (4) keep an `auth_request` in the location of every route
- * that has security, with no `return` beside it. Every refused one must be refused with a
+ * that has security, with no `return` beside it (only a 405 for another method, inside `if`). Every refused one must be refused with a
  * diagnostic, never an internal error.
  */
 import { rmSync } from 'node:fs';
@@ -114,10 +114,19 @@ function check(g: Gateway, conf: string, dollar: string): void {
   for (const { d: l } of locations) {
     if (inside(l, 'auth_request').length + inside(l, 'allow').length + inside(l, 'deny').length + inside(l, 'limit_req').length > 0) {
       expect(inside(l, 'return'), `return beside an access check in ${l.args.join(' ')}`).toEqual([]);
+      // The only answers before the checks: a 405 for another method, or a rewrite to another location.
+      for (const f of inside(l, 'if')) {
+        const body = f.block ?? [];
+        const rewrite = body.length === 1 && body[0]!.name === 'rewrite' && body[0]!.args[2] === 'last';
+        const wrongMethod = f.args[0] === '($request_method' && f.args[1] === '!=' && body.filter((x) => x.name === 'return').map((x) => x.args[0]).join() === '405';
+        expect(rewrite || wrongMethod, `if ${f.args.join(' ')} { ${body.map((x) => x.name).join('; ')} } beside an access check`).toBe(true);
+        expect(body.every((x) => ['rewrite', 'return', 'add_header'].includes(x.name))).toBe(true);
+      }
     }
   }
   for (const [i, r] of g.routes.entries()) {
-    const own = locations.filter(({ d }) => d.args[0] === '=' && d.args[1] === `/_gwc_internal/r/${i}`);
+    // The route's own location: its internal one, or its path location when served inline.
+    const own = locations.filter(({ d }) => inside(d, 'set').some((x) => /_route$/.test(x.args[0]!) && x.args[1] === String(i)));
     expect(own.length).toBeGreaterThan(0);
     for (const { d } of own) expect(inside(d, 'auth_request').length).toBe(r.security.length > 0 ? 1 : 0);
     // The path comes back byte for byte as the exact location's name, or its regex matches it.

@@ -3,8 +3,8 @@
  * the regexes it runs: ngx_http_core_find_location (src/http/ngx_http_core_module.c) — the static
  * tree (`=` exact, then the longest prefix, recursing into its nested locations), then this
  * level's regexes in file order unless the prefix found is `^~` — and the rewrite phase of the
- * generated locations (`if ($request_method = M) { rewrite ... last; }`, `rewrite ... last|break`,
- * `set`, `return`). Used by the bench to find the request that scans the most regexes and by a
+ * generated locations (`if ($request_method = M) { rewrite ... last; }`, `if (... != M) { return ... }`,
+ * `rewrite ... last|break`, `set`, `return`). Used by the bench to find the request that scans the most regexes and by a
  * test that bounds that number. Only the directives gwc generates are understood.
  */
 import type { Gateway, Route } from '../../../src/model/types.js';
@@ -108,7 +108,7 @@ export function trace(server: Directive, method: string, uri: string): Trace {
       for (const d of list) {
         if (d.name === 'if') {
           const [l, op, r] = d.args.map((a) => a.replace(/^\(|\)$/g, ''));
-          if (op === '=' && substitute(l!, vars, numbered) === r) {
+          if ((op === '=' || op === '!=') && (substitute(l!, vars, numbered) === r) === (op === '=')) {
             const res = run(d.block ?? []);
             if (res !== 'go') return res;
           }
@@ -145,10 +145,19 @@ export function trace(server: Directive, method: string, uri: string): Trace {
   throw new Error('rewrite cycle');
 }
 
-/** Route index (`$gwc_<name>_route`) → "METHOD /path (operation id)", from the comment gwc writes above each. */
+/**
+ * Route index (`$gwc_<name>_route`) → "METHOD /path (operation id)": the comment gwc writes above
+ * the location that holds the route (its internal location, or its path location when inline).
+ */
 export function routeNames(conf: string): Map<string, string> {
   const names = new Map<string, string>();
-  for (const m of conf.matchAll(/# (\S+ \S+ \(.*\))\n\s*location = \/_gwc_internal\/r\/(\d+) \{/g)) names.set(m[2]!, m[1]!);
+  let comment: string | undefined;
+  for (const line of conf.split('\n')) {
+    const c = /^\s*# (\S+ \S+ \(.*\))$/.exec(line);
+    if (c) comment = c[1];
+    const set = /^\s*set \$\w+_route (\d+);$/.exec(line);
+    if (set && comment) names.set(set[1]!, comment);
+  }
   return names;
 }
 
