@@ -140,7 +140,7 @@ interface ServerView {
   errors: Array<{ status: number; body: string; auth: boolean }>;
   exact: unknown[];
   tree: unknown;
-  routes: Array<RouteView & { dispatched: boolean }>;
+  routes: RouteView[];
   forwards: unknown[];
 }
 
@@ -160,22 +160,15 @@ function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, fo
     const flags = g.isDefault && ctx.options.defaultServer === 'true' ? ['default_server'] : [];
     const listen = [{ address: ctx.options.listen, flags }];
     if (tls) listen.push({ address: ctx.options.tlsListen, flags: [...flags, 'ssl'] });
-    const dispatched = new Set<RouteView>();
     const server: ServerView = {
       names: g.names,
       listen,
       errors: ERRORS.map(([status, message]) => ({ status, body: json(status, message), auth: status === 401 })),
-      exact: layout.exact.map((e) => pathView(ctx, e, views, dispatched)),
-      tree: groupView(ctx, layout.root, views, dispatched),
-      routes: [],
+      exact: layout.exact.map((e) => pathView(ctx, e, views)),
+      tree: groupView(ctx, layout.root, views),
+      routes: [...new Set(entries.flatMap((e) => e.routes))].map((r) => views.get(r)!).sort((a, b) => a.index - b.index),
       forwards,
     };
-    // Internal locations: a route's own when a path location rewrites to it, its preflight and auth ones.
-    server.routes = [...new Set(entries.flatMap((e) => e.routes))]
-      .map((r) => views.get(r)!)
-      .sort((a, b) => a.index - b.index)
-      .map((v) => ({ ...v, dispatched: dispatched.has(v) }))
-      .filter((v) => v.dispatched || v.cors || v.authUri);
     if (tls) server.tls = tls;
     return server;
   });
@@ -190,47 +183,34 @@ function tlsView(ctx: Ctx): { certificate: string; key: string } | undefined {
   });
 }
 
-function groupView(ctx: Ctx, node: GroupNode, views: Map<Route, RouteView>, dispatched: Set<RouteView>): unknown {
+function groupView(ctx: Ctx, node: GroupNode, views: Map<Route, RouteView>): unknown {
   return {
     prefix: node.prefix,
-    children: node.children.map((c) => groupView(ctx, c, views, dispatched)),
-    ...levelView(ctx, node, views, dispatched),
+    children: node.children.map((c) => groupView(ctx, c, views)),
+    ...levelView(ctx, node, views),
   };
 }
 
-function levelView(ctx: Ctx, level: RegexLevel, views: Map<Route, RouteView>, dispatched: Set<RouteView>): { groups: unknown[]; regexPaths: unknown[] } {
+function levelView(ctx: Ctx, level: RegexLevel, views: Map<Route, RouteView>): { groups: unknown[]; regexPaths: unknown[] } {
   return {
-    groups: level.groups.map((g) => ({ regex: g.regex, ...levelView(ctx, g, views, dispatched) })),
-    regexPaths: level.regexPaths.map((e) => pathView(ctx, e, views, dispatched)),
+    groups: level.groups.map((g) => ({ regex: g.regex, ...levelView(ctx, g, views) })),
+    regexPaths: level.regexPaths.map((e) => pathView(ctx, e, views)),
   };
 }
 
-/**
- * One path location. The path's first proxied method (GET first, see METHOD_ORDER) is served
- * inline, so its request finds one location instead of two (`rewrite ... last` runs the location
- * search again: https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#rewrite); the other
- * methods, and mocks (whose `default_type` would leak into the 405), keep internal locations.
- * So does an exact path ending in `/`: with `proxy_pass` in `location = /c/`, nginx answers a
- * request for `/c` with a 301 to `/c/` instead of trying the regexes that route it
- * (https://nginx.org/en/docs/http/ngx_http_core_module.html#location, last paragraphs).
- */
-function pathView(ctx: Ctx, entry: PathEntry, views: Map<Route, RouteView>, dispatched: Set<RouteView>): unknown {
+function pathView(ctx: Ctx, entry: PathEntry, views: Map<Route, RouteView>): unknown {
   const routes = entry.routes
     .filter((r) => views.has(r))
     .sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));
   const rv = routes.map((r) => ({ route: r, view: views.get(r)! }));
   const corsViews = rv.map((x) => x.view.cors);
   const shared: CorsView | undefined = corsViews.every((c) => c && c.originVar === corsViews[0]?.originVar) ? corsViews[0] : undefined;
-  const inline = entry.regex || !entry.publicPath.endsWith('/') ? rv.find((x) => x.view.upstream) : undefined;
-  const rest = rv.filter((x) => x !== inline);
-  for (const x of rest) dispatched.add(x.view);
   return {
-    comment: inline ? inline.view.comment : entry.publicPath,
+    comment: entry.publicPath,
     regex: entry.regex,
     publicPath: entry.publicPath,
     preflight: rv.filter((x) => x.view.cors && x.route.method !== 'OPTIONS').map((x) => ({ method: x.route.method, uri: x.view.preflightUri })),
-    dispatch: rest.map((x) => ({ method: x.route.method, uri: x.view.uri })),
-    inline: inline && { method: inline.route.method, view: inline.view },
+    dispatch: rv.map((x) => ({ method: x.route.method, uri: x.view.uri })),
     allow: routes.map((r) => r.method).join(', '),
     cors: shared,
   };

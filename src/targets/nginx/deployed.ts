@@ -3,9 +3,8 @@
  * `nginx -T` output (files concatenated under `# configuration file PATH:` headers). A small
  * tokenizer (quotes, escapes, comments, `{ } ;`) and parser give directive trees; entities are
  * upstreams, maps, zones, servers and locations, keyed by what they mean, not where they are:
- * gwc's route locations (internal ones, `/_gwc_internal/r/N`, numbered by position, or the path
- * location serving a route inline) are keyed by the operation their comment names, or by the
- * public method and path that reach them.
+ * gwc's internal per-route locations (`/_gwc_internal/r/N`, numbered by position) are keyed by the
+ * operation their comment names, or by the public method and path that rewrite to them.
  */
 import { readFile } from 'node:fs/promises';
 import { diag } from '../../diagnostics/diagnostic.js';
@@ -185,8 +184,7 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   };
   collect(body);
   const byPath = new Map(locations.map((l) => [l.args.at(-1)!, l]));
-  // Public locations send methods to internal route locations and preflights to others; one method
-  // may be served in the path location itself, behind `if ($request_method != M) { return 405; }`.
+  // Public locations send each method to an internal route location, and its preflight to another.
   const routeOf = new Map<string, { method: string; path: string; preflight?: string }>();
   for (const l of locations) {
     const path = l.args.at(-1)!;
@@ -194,13 +192,11 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
     const preflights = new Map<string, string>();
     const methods: Array<[string, string]> = [];
     for (const d of l.block ?? []) {
-      if (d.name !== 'if') continue;
+      const rw = d.block?.find((x) => x.name === 'rewrite')?.args[1];
+      if (d.name !== 'if' || !rw) continue;
       const cond = d.args.join(' ');
       const method = /=\s*([A-Z]+)\s*\)?$/.exec(cond)?.[1] ?? '?';
-      const rw = d.block?.find((x) => x.name === 'rewrite')?.args[1];
-      if (/!=/.test(cond) && l.block!.some((x) => x.name === 'proxy_pass' || x.name === 'js_content')) methods.push([path, method]);
-      else if (!rw) continue;
-      else if (/preflight/.test(cond)) preflights.set(method, rw);
+      if (/preflight/.test(cond)) preflights.set(method, rw);
       else methods.push([rw, method]);
     }
     for (const [where, method] of methods) routeOf.set(where, { method, path, ...(preflights.has(method) ? { preflight: preflights.get(method)! } : {}) });

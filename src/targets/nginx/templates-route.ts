@@ -1,11 +1,11 @@
 /**
- * A route's directives (see routes.ts): rewrite-phase `set`/`rewrite`, then the access-phase
- * controls, then the content (proxy, or a mock). They sit in the route's path location when it is
- * the path's inline route, else in an internal location the path location rewrites to; preflight
- * and auth locations are always internal. Same helpers and rules as templates.ts.
+ * The internal route location (see routes.ts): rewrite-phase `set`/`rewrite`, then the access-phase
+ * controls, then the content (proxy, or a mock). Same helpers and rules as templates.ts.
  */
-/** The route's own directives, in the internal location or inline in its path location (compile.ts). */
-export const ROUTE_BODY_PARTIAL = `        set \${{n @root.prefix}}_route {{n index}};
+export const ROUTE_PARTIAL = `    # {{c comment}}
+    location = {{n uri}} {
+        internal;
+        set \${{n @root.prefix}}_route {{n index}};
 {{#if cors}}
         set \${{n @root.prefix}}_acao \${{n cors.originVar}};
         set \${{n @root.prefix}}_acac {{#if cors.credentials}}"true"{{else}}""{{/if}};
@@ -122,19 +122,9 @@ export const ROUTE_BODY_PARTIAL = `        set \${{n @root.prefix}}_route {{n in
         add_header X-Cache-Status $upstream_cache_status always;
 {{/if}}
 {{/if}}
-`;
-
-export const ROUTE_PARTIAL = `{{#if dispatched}}
-    # {{c comment}}
-    location = {{n uri}} {
-        internal;
-{{> routeBody}}
     }
-{{/if}}
 {{#if cors}}
-{{#if dispatched}}
 
-{{/if}}
     location = {{n preflightUri}} {
         internal;
         add_header Access-Control-Allow-Origin \${{n cors.originVar}} always;

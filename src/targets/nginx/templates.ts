@@ -161,15 +161,6 @@ export const REGEX_LEVEL_PARTIAL = `{{#each groups}}
 {{/each}}
 `;
 
-/**
- * A path location: preflights and the methods of internal routes are rewritten to their internal
- * locations; the inline route (compile.ts) is served here after a method check that can only
- * answer 405 (rewrite phase, before any access check: a 405 reveals nothing a route guards).
- * Inside `if`, only `return` and `rewrite ... last` are used, the two the nginx wiki calls safe
- * (https://www.nginx.com/resources/wiki/start/topics/depth/ifisevil/), and `add_header`, which
- * nginx allows there (https://nginx.org/en/docs/http/ngx_http_headers_module.html#add_header); an
- * `if` block with its own `add_header` inherits none of the route's.
- */
 export const PATH_PARTIAL = `    # {{c comment}}
     location {{#if regex}}~ {{q regex}}{{else}}= {{q publicPath}}{{/if}} {
 {{#each preflight}}
@@ -182,21 +173,6 @@ export const PATH_PARTIAL = `    # {{c comment}}
             rewrite ^ {{n uri}} last;
         }
 {{/each}}
-{{#if inline}}
-        if ($request_method != {{n inline.method}}) {
-            add_header Allow {{q allow}} always;
-{{#if cors}}
-            add_header Access-Control-Allow-Origin \${{n cors.originVar}} always;
-            add_header Vary Origin always;
-{{/if}}
-            return 405 {{v @root.methodNotAllowed}};
-        }
-        types { }
-        default_type application/json;
-{{#with inline.view}}
-{{> routeBody}}
-{{/with}}
-{{else}}
         types { }
         default_type application/json;
         add_header Allow {{q allow}} always;
@@ -205,7 +181,6 @@ export const PATH_PARTIAL = `    # {{c comment}}
         add_header Vary Origin always;
 {{/if}}
         return 405 {{v @root.methodNotAllowed}};
-{{/if}}
     }
 `;
 
