@@ -6,6 +6,10 @@
  *
  *   npx tsx bench/nginx-wrk.ts [--rounds N] [--duration S] [--connections C] [--quick] [--keep] [--scan-only]
  *
+ * Each wrk run also samples nginx's worker CPU time (bench/nginx-cpu.ts): "cpu ratio" is the
+ * catch-all's CPU per request over the route's. On a loaded machine req/s medians of one unchanged
+ * configuration moved 0.83-1.01 between runs; the CPU figures moved about 2%.
+ *
  * Writes bench/results/nginx-wrk.json. `benchNginx(opts)` returns the same figures.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,6 +22,7 @@ import { matchRoute } from '../src/model/paths.js';
 import type { Gateway } from '../src/model/types.js';
 import { parseConf, type Directive } from '../test/targets/nginx/conf-parse.js';
 import { freePort, startNginx } from '../test/targets/nginx/harness.js';
+import { perRequest, workerTicks } from './nginx-cpu.js';
 import { routeName, routeNames, sampleUris, trace, type Trace } from '../test/targets/nginx/location-sim.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -46,6 +51,14 @@ export interface Probe {
   trace: Trace;
 }
 
+export interface RunStats {
+  rps: number[];
+  medianRps: number;
+  /** Median nginx worker CPU per request, user part and user + system, microseconds. */
+  userUs: number;
+  totalUs: number;
+}
+
 export interface Figures {
   spec: string;
   operations: number;
@@ -54,10 +67,15 @@ export interface Figures {
   rounds: number;
   durationS: number;
   connections: number;
-  probes: Array<Probe & { rps: number[]; medianRps: number; ratio: number }>;
-  catchAll: { rps: number[]; medianRps: number };
+  probes: Array<Probe & RunStats & { ratio: number; cpuRatio: number }>;
+  catchAll: RunStats;
   /** The goal's figure: the worst-case route's median over the catch-all's median. */
   ratio: number;
+  /**
+   * The same from nginx's CPU time per request (catch-all's over the worst route's): what the
+   * req/s ratio is when nginx has the CPU to itself; on a shared machine it varies far less.
+   */
+  cpuRatio: number;
   goal: number;
   notes: string[];
 }
@@ -125,7 +143,20 @@ function choose(gateway: Gateway, server: Directive, names: Map<string, string>)
   ];
 }
 
-function wrk(url: string, o: { threads: number; connections: number; durationS: number }): Promise<number> {
+interface Run {
+  rps: number;
+  /** nginx worker CPU per request (bench/nginx-cpu.ts). */
+  userUs: number;
+  totalUs: number;
+}
+
+async function measure(masterPid: number, url: string, o: { threads: number; connections: number; durationS: number }): Promise<Run> {
+  const before = workerTicks(masterPid);
+  const { rps, requests } = await wrk(url, o);
+  return { rps, ...perRequest(before, workerTicks(masterPid), requests) };
+}
+
+function wrk(url: string, o: { threads: number; connections: number; durationS: number }): Promise<{ rps: number; requests: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', [`-t${o.threads}`, `-c${o.connections}`, `-d${o.durationS}s`, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -134,8 +165,9 @@ function wrk(url: string, o: { threads: number; connections: number; durationS: 
     child.on('error', reject);
     child.on('exit', () => {
       const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
-      if (!rps || /Non-2xx|Socket errors/.test(out)) return reject(new Error(`wrk ${url}:\n${out}`));
-      resolve(Number(rps[1]));
+      const requests = /(\d+) requests in/.exec(out);
+      if (!rps || !requests || /Non-2xx|Socket errors/.test(out)) return reject(new Error(`wrk ${url}:\n${out}`));
+      resolve({ rps: Number(rps[1]), requests: Number(requests[1]) });
     });
   });
 }
@@ -217,20 +249,26 @@ export async function benchNginx(opts: BenchOptions = {}): Promise<Figures> {
       for (const p of probes) await wrk(url(gwPort, p.uri), warm);
       await wrk(url(allPort, probes[0]!.uri), warm);
     }
-    const rps = new Map<string, number[]>([...probes.map((p) => [p.label, []] as [string, number[]]), ['catch-all', []]]);
+    const master = Number(readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim());
+    const runs = new Map<string, Run[]>([...probes.map((p) => [p.label, []] as [string, Run[]]), ['catch-all', []]]);
     for (let round = 0; round < o.rounds; round++) {
       // Alternate: catch-all, then each probe, so drift from other load on the machine hits all alike.
-      const all = await wrk(url(allPort, probes[0]!.uri), o);
-      rps.get('catch-all')!.push(all);
-      const line = [`round ${round + 1}: catch-all ${all.toFixed(0)}`];
+      const all = await measure(master, url(allPort, probes[0]!.uri), o);
+      runs.get('catch-all')!.push(all);
+      const line = [`round ${round + 1}: catch-all ${all.rps.toFixed(0)} (${all.userUs.toFixed(2)} us)`];
       for (const p of probes) {
-        const v = await wrk(url(gwPort, p.uri), o);
-        rps.get(p.label)!.push(v);
-        line.push(`${p.label} ${v.toFixed(0)}`);
+        const v = await measure(master, url(gwPort, p.uri), o);
+        runs.get(p.label)!.push(v);
+        line.push(`${p.label} ${v.rps.toFixed(0)} (${v.userUs.toFixed(2)} us)`);
       }
       log(line.join(', '));
     }
-    const allMedian = median(rps.get('catch-all')!);
+    const stats = (label: string) => {
+      const xs = runs.get(label)!;
+      return { rps: xs.map((x) => x.rps), medianRps: median(xs.map((x) => x.rps)), userUs: median(xs.map((x) => x.userUs)), totalUs: median(xs.map((x) => x.totalUs)) };
+    };
+    const all = stats('catch-all');
+    const allMedian = all.medianRps;
     const figures: Figures = {
       spec: path.relative(repo, spec),
       operations,
@@ -238,11 +276,12 @@ export async function benchNginx(opts: BenchOptions = {}): Promise<Figures> {
       wrk: spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0]!.trim(),
       ...o,
       probes: probes.map((p) => {
-        const xs = rps.get(p.label)!;
-        return { ...p, rps: xs, medianRps: median(xs), ratio: median(xs) / allMedian };
+        const s = stats(p.label);
+        return { ...p, ...s, ratio: s.medianRps / allMedian, cpuRatio: all.totalUs / s.totalUs };
       }),
-      catchAll: { rps: rps.get('catch-all')!, medianRps: allMedian },
-      ratio: median(rps.get('worst')!) / allMedian,
+      catchAll: all,
+      ratio: stats('worst').medianRps / allMedian,
+      cpuRatio: all.totalUs / stats('worst').totalUs,
       goal: 0.9,
       notes,
     };
@@ -256,9 +295,9 @@ export async function benchNginx(opts: BenchOptions = {}): Promise<Figures> {
 
 function table(f: Figures): string {
   const rows = [
-    ['', 'request', 'regexes', 'lookups', 'median req/s', 'min-max', 'ratio'],
-    ['catch-all', 'location / (same upstream)', '0', '1', f.catchAll.medianRps.toFixed(0), `${Math.min(...f.catchAll.rps).toFixed(0)}-${Math.max(...f.catchAll.rps).toFixed(0)}`, '1.00'],
-    ...f.probes.map((p) => [p.label, p.uri, String(p.trace.regexScans), String(p.trace.lookups), p.medianRps.toFixed(0), `${Math.min(...p.rps).toFixed(0)}-${Math.max(...p.rps).toFixed(0)}`, p.ratio.toFixed(2)]),
+    ['', 'request', 'regexes', 'lookups', 'median req/s', 'min-max', 'ratio', 'user us/req', 'cpu us/req', 'cpu ratio'],
+    ['catch-all', 'location / (same upstream)', '0', '1', f.catchAll.medianRps.toFixed(0), `${Math.min(...f.catchAll.rps).toFixed(0)}-${Math.max(...f.catchAll.rps).toFixed(0)}`, '1.00', f.catchAll.userUs.toFixed(2), f.catchAll.totalUs.toFixed(2), '1.00'],
+    ...f.probes.map((p) => [p.label, p.uri, String(p.trace.regexScans), String(p.trace.lookups), p.medianRps.toFixed(0), `${Math.min(...p.rps).toFixed(0)}-${Math.max(...p.rps).toFixed(0)}`, p.ratio.toFixed(2), p.userUs.toFixed(2), p.totalUs.toFixed(2), p.cpuRatio.toFixed(2)]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
@@ -278,7 +317,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   console.log(`\n${figures.nginx}, ${figures.wrk}; wrk -t1 -c${figures.connections} -d${figures.durationS}s, ${figures.rounds} alternating rounds\n`);
   console.log(table(figures));
-  console.log(`\nworst route / catch-all: ${figures.ratio.toFixed(2)} (goal ${figures.goal})`);
+  console.log(`\nworst route / catch-all: ${figures.ratio.toFixed(2)} req/s, ${figures.cpuRatio.toFixed(2)} by nginx CPU per request (goal ${figures.goal})`);
   for (const n of figures.notes) console.log(`note: ${n}`);
   if (figures.rounds > 0) {
     mkdirSync(path.join(repo, 'bench/results'), { recursive: true });
