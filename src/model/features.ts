@@ -13,6 +13,7 @@ export const FEATURES = [
   { id: 'auth.basic', class: 'security', title: 'HTTP basic authentication' },
   { id: 'auth.jwt', class: 'security', title: 'JWT bearer verification (issuer, audience, JWKS)' },
   { id: 'auth.forward', class: 'security', title: 'forward authentication to an external service' },
+  { id: 'auth.lambda', class: 'security', title: 'an AWS Lambda authorizer as the only verifier a scheme gives' },
   { id: 'auth.and', class: 'security', title: 'several schemes required together (AND)' },
   { id: 'auth.or', class: 'security', title: 'alternative security requirements (OR)' },
   { id: 'rateLimit', class: 'traffic', title: 'rate limiting' },
@@ -44,6 +45,23 @@ export function featureInfo(id: FeatureId): Feature {
   const f = FEATURES.find((x) => x.id === id);
   if (!f) throw new Error(`unknown feature ${id}`);
   return f;
+}
+
+/**
+ * What a spec can supply for a target that cannot do a feature itself. A target's capability names
+ * the one kind it can use (`Capability.fallback`); a route's FeatureUse lists the kinds the spec
+ * supplies. `hint` is what the refusal tells the user to add.
+ */
+export const FALLBACKS = [
+  { id: 'forwardAuth', hint: 'give the scheme an x-gateway.forwardAuth service' },
+  { id: 'lambdaAuthorizer', hint: 'give the scheme an x-gateway.lambdaAuthorizer' },
+  { id: 'httpUrl', hint: 'give the backend an HTTP fallbackUrl' },
+] as const;
+
+export type FallbackKind = (typeof FALLBACKS)[number]['id'];
+
+export function fallbackHint(kind: FallbackKind): string {
+  return FALLBACKS.find((f) => f.id === kind)?.hint ?? kind;
 }
 
 /** A feature whose absence would leave a route more open than the spec says. */

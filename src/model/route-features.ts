@@ -1,24 +1,50 @@
 /**
- * Which features a route uses, each with the place in the spec that asks for it and, where the
- * spec supplies one, the place of its fallback (forwardAuth for a scheme, an HTTP URL for a Lambda).
+ * Which features a route uses, each with the place in the spec that asks for it and the fallbacks
+ * the spec supplies for it, by kind (a scheme's forwardAuth or lambdaAuthorizer, a Lambda
+ * backend's HTTP fallbackUrl).
  */
 import type { Loc } from '../diagnostics/diagnostic.js';
-import type { FeatureId } from './features.js';
-import type { Gateway, Route } from './types.js';
+import type { FallbackKind, FeatureId } from './features.js';
+import type { Gateway, Route, SecurityScheme } from './types.js';
+
+export type Fallbacks = Partial<Record<FallbackKind, Loc>>;
 
 export interface FeatureUse {
   feature: FeatureId;
   loc: Loc;
-  fallback?: Loc;
+  /** Only kinds every use of the feature on the route supplies (see `add`). */
+  fallbacks?: Fallbacks;
 }
 
-const AUTH_FEATURE = { apiKey: 'auth.apiKey', basic: 'auth.basic', jwt: 'auth.jwt', forward: 'auth.forward' } as const;
+export const AUTH_FEATURE = {
+  apiKey: 'auth.apiKey',
+  basic: 'auth.basic',
+  jwt: 'auth.jwt',
+  forward: 'auth.forward',
+  lambda: 'auth.lambda',
+} as const satisfies Record<SecurityScheme['kind'], FeatureId>;
+
+/** The fallbacks a scheme supplies besides its own kind (a forward scheme's forwardAuth is the scheme). */
+function schemeFallbacks(scheme: SecurityScheme): Fallbacks {
+  const out: Fallbacks = {};
+  if (scheme.forwardAuth && scheme.kind !== 'forward') out.forwardAuth = scheme.forwardAuth.loc;
+  if (scheme.lambdaAuthorizer && scheme.kind !== 'lambda') out.lambdaAuthorizer = scheme.lambdaAuthorizer.loc;
+  return out;
+}
 
 export function routeFeatures(gateway: Gateway, route: Route): FeatureUse[] {
   const uses: FeatureUse[] = [];
-  const add = (feature: FeatureId, loc: Loc, fallback?: Loc) => {
-    if (uses.some((u) => u.feature === feature)) return;
-    uses.push(fallback ? { feature, loc, fallback } : { feature, loc });
+  const add = (feature: FeatureId, loc: Loc, fallbacks: Fallbacks = {}) => {
+    const seen = uses.find((u) => u.feature === feature);
+    if (!seen) {
+      uses.push(Object.keys(fallbacks).length > 0 ? { feature, loc, fallbacks } : { feature, loc });
+      return;
+    }
+    // Two schemes of one kind on a route: a fallback counts only if both supply it, or the
+    // target would build the one without it open.
+    if (!seen.fallbacks) return;
+    for (const kind of Object.keys(seen.fallbacks) as FallbackKind[]) if (!fallbacks[kind]) delete seen.fallbacks[kind];
+    if (Object.keys(seen.fallbacks).length === 0) delete seen.fallbacks;
   };
   const secLoc = route.securityLoc ?? route.loc;
   if (route.security.length > 1) add('auth.or', secLoc);
@@ -27,7 +53,7 @@ export function routeFeatures(gateway: Gateway, route: Route): FeatureUse[] {
     for (const item of alternative) {
       const scheme = gateway.securitySchemes.find((s) => s.name === item.scheme);
       if (!scheme) continue;
-      add(AUTH_FEATURE[scheme.kind], secLoc, scheme.kind !== 'forward' ? scheme.forwardAuth?.loc : undefined);
+      add(AUTH_FEATURE[scheme.kind], secLoc, schemeFallbacks(scheme));
     }
   }
   const p = route.policy;
@@ -44,7 +70,8 @@ export function routeFeatures(gateway: Gateway, route: Route): FeatureUse[] {
   const backend = gateway.backends.find((b) => b.name === route.backend);
   if (backend) {
     if (backend.kind === 'lambda' && backend.lambda) {
-      add('backend.lambda', backend.lambda.loc, backend.targets.length > 0 ? backend.lambda.fallbackLoc : undefined);
+      const url = backend.targets.length > 0 ? backend.lambda.fallbackLoc : undefined;
+      add('backend.lambda', backend.lambda.loc, url ? { httpUrl: url } : {});
     }
     if (backend.kind === 'mock' && backend.mock) add('backend.mock', backend.mock.loc);
     if (backend.kind === 'http' && backend.targets.length > 1) add('backend.weighted', backend.loc);

@@ -86,17 +86,39 @@ export interface JwtConfig {
   clockSkewSeconds: number;
 }
 
+/**
+ * An AWS Lambda authorizer the user wrote (`x-gateway.lambdaAuthorizer` of a scheme), for API
+ * Gateway: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
+ */
+export interface LambdaAuthorizer {
+  /** The function's ARN (unqualified, or with a version or alias). */
+  arn: string;
+  /** token: the function gets one header's value; request: headers, query, stage variables, context. */
+  type: 'token' | 'request';
+  /** API Gateway mapping expressions (method.request.header.NAME, ...); the credential's header by default. */
+  identitySource?: string[];
+  /** How long API Gateway caches the function's policy (0 to 3600; gwc's default is 0, no caching). */
+  ttlSeconds?: number;
+  loc: Loc;
+}
+
 export interface SecurityScheme {
   name: string;
   loc: Loc;
   /** OpenAPI's own type (apiKey, http, oauth2, openIdConnect). */
   openapiType: string;
-  kind: 'apiKey' | 'basic' | 'jwt' | 'forward';
+  /**
+   * How credentials are verified. 'lambda': a bearer/OAuth2/OIDC scheme whose only verifier is its
+   * lambdaAuthorizer (targets other than AWS refuse it through their capability tables).
+   */
+  kind: 'apiKey' | 'basic' | 'jwt' | 'forward' | 'lambda';
   apiKey?: { in: 'header' | 'query' | 'cookie'; name: string };
   jwt?: JwtConfig;
   basic?: { realm: string };
   /** kind 'forward': the scheme itself; other kinds: the fallback where a target cannot verify natively. */
   forwardAuth?: ForwardAuth;
+  /** kind 'lambda': the scheme itself; other kinds: what AWS runs instead of (or for want of) a native check. */
+  lambdaAuthorizer?: LambdaAuthorizer;
   /** Hide the credential from the backend (strip the header or query parameter). */
   hideCredentials: boolean;
 }

@@ -5,7 +5,7 @@
  * are warnings. The result, the plan, tells the compiler which mode each feature runs in.
  */
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { failsClosed, featureInfo, type FeatureId } from '../model/features.js';
+import { failsClosed, fallbackHint, featureInfo, type FeatureId } from '../model/features.js';
 import { routeFeatures } from '../model/route-features.js';
 import type { Gateway } from '../model/types.js';
 import type { Target } from './target.js';
@@ -41,15 +41,18 @@ export function checkCapabilities(gateway: Gateway, target: Target): CheckResult
         perRoute.set(use.feature, 'emulated');
         continue;
       }
-      if (cap.fallback && use.fallback) {
+      // Only the kind the target names helps: a forwardAuth service is no use to a target that can
+      // call a Lambda authorizer and nothing else, and the other way round.
+      if (cap.fallback && use.fallbacks?.[cap.fallback]) {
         perRoute.set(use.feature, 'fallback');
         continue;
       }
+      const why = cap.fallback ? `${cap.why}; ${fallbackHint(cap.fallback)}` : cap.why;
       const accepted = gateway.accepted.find((a) => a.target === target.name && a.feature === use.feature);
       if (accepted && featureInfo(use.feature).class === 'security' && !cap.partial) {
         // Fail closed even against the spec's own word: an accepted auth gap would compile the route open.
         perRoute.set(use.feature, 'dropped');
-        diagnostics.push(diag('accept-opens-route', { ...params, why: cap.why }, accepted.loc, { target: target.name }));
+        diagnostics.push(diag('accept-opens-route', { ...params, why }, accepted.loc, { target: target.name }));
         continue;
       }
       if (accepted) {
@@ -59,7 +62,7 @@ export function checkCapabilities(gateway: Gateway, target: Target): CheckResult
       }
       perRoute.set(use.feature, 'dropped');
       const code = failsClosed(use.feature) ? 'capability-unsupported' : 'capability-dropped';
-      diagnostics.push(diag(code, { ...params, why: cap.why }, use.loc, { target: target.name }));
+      diagnostics.push(diag(code, { ...params, why }, use.loc, { target: target.name }));
     }
   }
   const plan: CapabilityPlan = {

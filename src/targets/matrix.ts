@@ -11,7 +11,7 @@ export function capabilityMatrix() {
     f.class,
     ...TARGETS.map((t) => {
       const c = t.capabilities[f.id];
-      return c.support === 'unsupported' && c.fallback ? 'fallback' : MARK[c.support];
+      return c.support === 'unsupported' && c.fallback ? `fallback: ${c.fallback}` : MARK[c.support];
     }),
   ]);
   const json = Object.fromEntries(TARGETS.map((t) => [t.name, { title: t.title, output: t.output, capabilities: t.capabilities }]));

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DeployedReader } from '../diff/entity.js';
-import type { FeatureId } from '../model/features.js';
+import type { FallbackKind, FeatureId } from '../model/features.js';
 import type { Gateway } from '../model/types.js';
 import type { CapabilityPlan } from './capability-check.js';
 
@@ -12,8 +12,9 @@ import type { CapabilityPlan } from './capability-check.js';
  * How a target answers for a feature.
  * - native: the gateway does it itself.
  * - emulated: gwc builds it from other parts (say how).
- * - unsupported: cannot be expressed (say why). With `fallback: true`, the spec's own fallback
- *   (a forwardAuth service for an auth scheme, an HTTP URL for a Lambda backend) is used where given.
+ * - unsupported: cannot be expressed (say why). With `fallback`, the one kind of fallback the target
+ *   can build from (a scheme's forwardAuth service or lambdaAuthorizer, a Lambda backend's HTTP
+ *   fallbackUrl) is used where the spec gives that kind; any other kind the spec gives does not help.
  */
 export type Capability =
   | { support: 'native'; note?: string }
@@ -21,7 +22,8 @@ export type Capability =
   | {
       support: 'unsupported';
       why: string;
-      fallback?: boolean;
+      /** Not repeated in `why`: the refusal appends the kind's hint (src/model/features.ts FALLBACKS). */
+      fallback?: FallbackKind;
       /**
        * For a security feature: what the target still enforces when the user accepts the gap.
        * Without it a security gap cannot be accepted at all: accepting it would leave the route open.

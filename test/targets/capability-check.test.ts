@@ -43,7 +43,7 @@ describe('capability check', () => {
 
   it("uses the scheme's forwardAuth where the target allows a fallback", async () => {
     const { gateway } = await gatewayOf(spec(''));
-    const t = fakeTarget({ 'auth.apiKey': { support: 'unsupported', why: 'no key plugin', fallback: true } });
+    const t = fakeTarget({ 'auth.apiKey': { support: 'unsupported', why: 'no key plugin', fallback: 'forwardAuth' } });
     const r = checkCapabilities(gateway!, t);
     expect(r.diagnostics).toEqual([]);
     expect(r.plan.mode('keyed', 'auth.apiKey')).toBe('fallback');

@@ -35,6 +35,7 @@ const FEATURE: Record<SecurityScheme['kind'], FeatureId> = {
   basic: 'auth.basic',
   jwt: 'auth.jwt',
   forward: 'auth.forward',
+  lambda: 'auth.lambda',
 };
 
 export class Auth {

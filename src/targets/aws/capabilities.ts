@@ -10,21 +10,28 @@
 import type { CapabilityTable } from '../target.js';
 
 export const AWS_CAPABILITIES: CapabilityTable = {
+  // A scheme's x-gateway.lambdaAuthorizer, when given, is what API Gateway runs for it whatever its kind.
   'auth.apiKey': {
     support: 'native',
-    note: 'API keys in the x-api-key header (x-amazon-apigateway-api-key-source HEADER) with a usage plan; another header name or a query/cookie key is refused at compile time',
+    note: 'API keys in the x-api-key header (x-amazon-apigateway-api-key-source HEADER) with a usage plan; another header name or a query/cookie key is refused at compile time unless the scheme names a lambdaAuthorizer',
   },
   'auth.basic': {
     support: 'unsupported',
-    why: 'REST APIs have no basic authentication; only a Lambda authorizer written by you could check it, and the spec has no field to name one yet',
+    why: 'REST APIs have no basic authentication (only a Lambda authorizer you write can check it)',
+    fallback: 'lambdaAuthorizer',
   },
   'auth.jwt': {
     support: 'native',
-    note: 'Cognito user pool authorizer when the issuer is a Cognito user pool URL; any other issuer is refused at compile time (REST APIs have no generic JWT authorizer)',
+    note: 'Cognito user pool authorizer when the issuer is a Cognito user pool URL, else the scheme\'s lambdaAuthorizer; any other issuer without one is refused at compile time (REST APIs have no generic JWT authorizer)',
   },
   'auth.forward': {
     support: 'unsupported',
-    why: 'REST APIs cannot forward a request to an auth service; a Lambda authorizer is the only hook',
+    why: 'REST APIs cannot forward a request to an auth service (a Lambda authorizer is the only hook)',
+    fallback: 'lambdaAuthorizer',
+  },
+  'auth.lambda': {
+    support: 'native',
+    note: 'a custom authorizer (x-amazon-apigateway-authtype custom, token or request) and an AWS::Lambda::Permission letting API Gateway invoke it',
   },
   'auth.and': {
     support: 'native',

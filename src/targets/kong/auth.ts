@@ -19,8 +19,8 @@ import type { Route, SecurityScheme } from '../../model/types.js';
 import type { Ctx, Entity, Json } from './context.js';
 import { credentialValue } from './secrets.js';
 
-const PLUGIN = { apiKey: 'key-auth', basic: 'basic-auth', jwt: 'jwt', forward: undefined } as const;
-const FEATURE = { apiKey: 'auth.apiKey', basic: 'auth.basic', jwt: 'auth.jwt', forward: 'auth.forward' } as const;
+const PLUGIN = { apiKey: 'key-auth', basic: 'basic-auth', jwt: 'jwt', forward: undefined, lambda: undefined } as const;
+const FEATURE = { apiKey: 'auth.apiKey', basic: 'auth.basic', jwt: 'auth.jwt', forward: 'auth.forward', lambda: 'auth.lambda' } as const;
 /** jwt_secrets algorithms accepted by every Kong 3.x release. */
 const JWT_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'ES256', 'ES384']);
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;

@@ -17,6 +17,10 @@ export const kongCapabilities: CapabilityTable = {
     support: 'unsupported',
     why: 'Kong OSS bundles no forward-auth plugin (pre-function Lua would need an HTTP client the default sandbox forbids)',
   },
+  'auth.lambda': {
+    support: 'unsupported',
+    why: 'Kong OSS cannot call an AWS Lambda authorizer, the only verifier this scheme gives; give the scheme an issuer with publicKeys, or an x-gateway.forwardAuth service',
+  },
   'auth.and': { support: 'native', note: 'every scheme plugin on the route without `anonymous`: each must pass' },
   'auth.or': {
     support: 'emulated',
@@ -35,8 +39,8 @@ export const kongCapabilities: CapabilityTable = {
   'backend.healthCheck': { support: 'native', note: 'upstream active and passive health checks' },
   'backend.lambda': {
     support: 'unsupported',
-    why: 'the aws-lambda plugin needs AWS credentials configured on every Kong node, which gwc cannot check; the HTTP fallback URL is used when the spec gives one',
-    fallback: true,
+    why: 'the aws-lambda plugin needs AWS credentials configured on every Kong node, which gwc cannot check',
+    fallback: 'httpUrl',
   },
   'backend.mock': { support: 'native', note: 'request-termination with status, body and content type' },
   'backend.retries': { support: 'native', note: 'service retries' },

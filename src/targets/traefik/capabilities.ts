@@ -7,16 +7,20 @@ import type { CapabilityTable } from '../target.js';
 export const TRAEFIK_CAPABILITIES: CapabilityTable = {
   'auth.apiKey': {
     support: 'unsupported',
-    why: 'open-source Traefik has no API key middleware (https://doc.traefik.io/traefik/middlewares/http/overview/); give the scheme an x-gateway.forwardAuth service',
-    fallback: true,
+    why: 'open-source Traefik has no API key middleware (https://doc.traefik.io/traefik/middlewares/http/overview/)',
+    fallback: 'forwardAuth',
   },
   'auth.basic': { support: 'native', note: 'basicAuth middleware with a usersFile (htpasswd) the operator provides' },
   'auth.jwt': {
     support: 'unsupported',
-    why: 'open-source Traefik cannot verify JWTs (that is Traefik Hub); give the scheme an x-gateway.forwardAuth service',
-    fallback: true,
+    why: 'open-source Traefik cannot verify JWTs (that is Traefik Hub)',
+    fallback: 'forwardAuth',
   },
   'auth.forward': { support: 'native', note: 'forwardAuth middleware (https://doc.traefik.io/traefik/middlewares/http/forwardauth/)' },
+  'auth.lambda': {
+    support: 'unsupported',
+    why: 'Traefik cannot call an AWS Lambda authorizer, the only verifier this scheme gives; give the scheme an x-gateway.forwardAuth service',
+  },
   'auth.and': { support: 'native', note: 'middlewares on a router run as a chain: every scheme must pass' },
   'auth.or': {
     support: 'emulated',
@@ -38,8 +42,8 @@ export const TRAEFIK_CAPABILITIES: CapabilityTable = {
   'backend.healthCheck': { support: 'native', note: 'loadBalancer healthCheck (no healthy/unhealthy thresholds: one probe flips a server)' },
   'backend.lambda': {
     support: 'unsupported',
-    why: 'Traefik has no AWS Lambda integration; give the backend an HTTP fallbackUrl',
-    fallback: true,
+    why: 'Traefik has no AWS Lambda integration',
+    fallback: 'httpUrl',
   },
   'backend.mock': {
     support: 'unsupported',
