@@ -77,7 +77,7 @@ export const CODES = {
   'scheme-unverifiable': entry<{ scheme: string }>(
     'error',
     (p) =>
-      `security scheme "${p.scheme}" gives no way to verify credentials: add x-gateway (jwt issuer/jwksUri, or forwardAuth)`,
+      `security scheme "${p.scheme}" gives no way to verify credentials: add x-gateway (jwt issuer/jwksUri, forwardAuth, or an AWS lambdaAuthorizer)`,
   ),
   'scheme-unsupported': entry<{ scheme: string; type: string }>(
     'error',

@@ -25,7 +25,7 @@ export const CORE_RULES: readonly CoreRule[] = [
   core('upstream-param-unknown', 'structure', 'upstreamPath uses only parameters of its path.'),
   core('route-duplicate', 'routing', 'No two operations give the same method and route once base paths are joined.'),
   core('route-ambiguous', 'routing', 'No two templates can match one URL with no precedence between them (/a/{x} vs /{y}/b).'),
-  core('scheme-unverifiable', 'security', 'A bearer/OAuth2/OIDC scheme says how to verify tokens (x-gateway issuer/jwksUri or forwardAuth).'),
+  core('scheme-unverifiable', 'security', 'A bearer/OAuth2/OIDC scheme says how to verify tokens (x-gateway issuer/jwksUri, forwardAuth or lambdaAuthorizer).'),
   core('scheme-unsupported', 'security', 'Security schemes are of a type some gwc target can enforce.'),
   core('accept-unknown', 'portability', 'x-gateway.accept names known targets and features.'),
 ];

@@ -4,7 +4,7 @@
  */
 import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
-import type { Consumer, ConsumerCredential, ForwardAuth, JwtConfig, Security, SecurityScheme } from '../types.js';
+import type { Consumer, ConsumerCredential, ForwardAuth, JwtConfig, LambdaAuthorizer, Security, SecurityScheme } from '../types.js';
 import { isObj, type Walker } from './node.js';
 import { parseDuration, parseSecret, parseUrl } from './units.js';
 
@@ -23,7 +23,15 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
     const xv = (isObj(x.value) ? x.value : {}) as Record<string, unknown>;
     const type = String(v.type ?? '');
     const forwardAuth = isObj(xv.forwardAuth) ? normaliseForward(w, w.child(x, 'forwardAuth'), out) : undefined;
-    const base = { name, loc: node.loc, openapiType: type, hideCredentials: xv.hideCredentials !== false, ...(forwardAuth ? { forwardAuth } : {}) };
+    const lambdaAuthorizer = isObj(xv.lambdaAuthorizer) ? normaliseLambdaAuthorizer(w, w.child(x, 'lambdaAuthorizer'), out) : undefined;
+    const base = {
+      name,
+      loc: node.loc,
+      openapiType: type,
+      hideCredentials: xv.hideCredentials !== false,
+      ...(forwardAuth ? { forwardAuth } : {}),
+      ...(lambdaAuthorizer ? { lambdaAuthorizer } : {}),
+    };
     const httpScheme = String(v.scheme ?? '').toLowerCase();
     if (type === 'apiKey' && (v.in === 'header' || v.in === 'query' || v.in === 'cookie') && typeof v.name === 'string') {
       table.schemes.push({ ...base, kind: 'apiKey', apiKey: { in: v.in, name: v.in === 'header' ? v.name.toLowerCase() : v.name } });
@@ -33,6 +41,8 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
       const jwt = jwtConfig(w, x, xv, v.openIdConnectUrl, out);
       if (jwt) table.schemes.push({ ...base, kind: 'jwt', jwt });
       else if (forwardAuth) table.schemes.push({ ...base, kind: 'forward' });
+      // Verifiable on AWS only; the other targets refuse auth.lambda through their tables.
+      else if (lambdaAuthorizer) table.schemes.push({ ...base, kind: 'lambda' });
       else table.refused.set(name, { code: 'scheme-unverifiable', type, loc: node.loc });
     } else {
       table.refused.set(name, { code: 'scheme-unsupported', type: httpScheme ? `${type}/${httpScheme}` : type, loc: node.loc });
@@ -67,6 +77,28 @@ function normaliseForward(w: Walker, node: Located, out: Diagnostic[]): ForwardA
     url,
     requestHeaders: (v.requestHeaders ?? []).map((h) => h.toLowerCase()),
     responseHeaders: (v.responseHeaders ?? []).map((h) => h.toLowerCase()),
+    loc: node.loc,
+  };
+}
+
+/**
+ * The API Gateway authorizer of a scheme. The schema has checked the ARN, the expressions and the
+ * TTL; what it cannot say is that a token authorizer reads exactly one header
+ * (https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html, identitySource).
+ */
+function normaliseLambdaAuthorizer(w: Walker, node: Located, out: Diagnostic[]): LambdaAuthorizer | undefined {
+  const v = node.value as { arn: string; type?: 'token' | 'request'; identitySource?: string[]; ttlSeconds?: number };
+  const type = v.type ?? 'token';
+  if (type === 'token' && v.identitySource && (v.identitySource.length !== 1 || !v.identitySource[0]?.startsWith('method.request.header.'))) {
+    const detail = `a token Lambda authorizer reads exactly one header (identitySource: [method.request.header.NAME]); use type: request for ${v.identitySource.join(', ')}`;
+    out.push(diag('schema-invalid', { detail }, w.child(node, 'identitySource').loc));
+    return undefined;
+  }
+  return {
+    arn: v.arn,
+    type,
+    ...(v.identitySource ? { identitySource: [...v.identitySource] } : {}),
+    ...(v.ttlSeconds !== undefined ? { ttlSeconds: v.ttlSeconds } : {}),
     loc: node.loc,
   };
 }

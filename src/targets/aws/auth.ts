@@ -5,38 +5,39 @@
  *   apiKeyRequired (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html);
  * - Cognito user pool authorizers, `x-amazon-apigateway-authtype: cognito_user_pools`
  *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-enable-cognito-user-pool.html);
- * - Lambda authorizers, `x-amazon-apigateway-authtype: custom`
+ * - Lambda authorizers, `x-amazon-apigateway-authtype: custom`, from the scheme's
+ *   `x-gateway.lambdaAuthorizer` whatever the scheme's kind: the user named the function API
+ *   Gateway is to run, so it replaces the native check too
  *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html).
  * A method has at most one authorizer and one API key requirement; anything more is refused.
  */
-import type { FeatureId } from '../../model/features.js';
-import type { Route, SecurityScheme } from '../../model/types.js';
+import { AUTH_FEATURE } from '../../model/route-features.js';
+import type { LambdaAuthorizer, Route, SecurityScheme } from '../../model/types.js';
 import { lambdaUri } from './backends.js';
 import { type Cfn, type Ctx, sub } from './context.js';
 import { isHeaderName } from './escape.js';
 
+/** A scheme checked by API Gateway's own API keys (a usage plan), not by an authorizer. */
+export function usesApiKeys(scheme: SecurityScheme | undefined): boolean {
+  return scheme?.kind === 'apiKey' && !scheme.lambdaAuthorizer;
+}
+
 /**
- * A Lambda authorizer the user supplies. The model has no such field yet (requested from the
- * lead as `SecurityScheme.lambdaAuthorizer`, read from the scheme's `x-gateway.lambdaAuthorizer`);
- * it is read here when present so the compiler is ready for it.
+ * The header carrying the scheme's credential, for the token authorizer's default identity source
+ * and for hiding the credential from the backend; undefined when it is not in a header.
  */
-export interface LambdaAuthorizerSpec {
-  arn: string;
-  type?: 'token' | 'request';
-  identitySource?: string[];
-  ttlSeconds?: number;
+export function credentialHeader(scheme: SecurityScheme): string | undefined {
+  if (usesApiKeys(scheme)) return 'x-api-key';
+  if (scheme.kind === 'apiKey') return scheme.apiKey?.in === 'header' ? scheme.apiKey.name : undefined;
+  if (scheme.kind === 'jwt') return scheme.jwt?.header ?? 'authorization';
+  return 'authorization'; // basic, bearer tokens for a forward service or a Lambda authorizer
 }
 
 type Compiled = { kind: 'apiKey' | 'authorizer'; scheme: Cfn; lambdaArn?: string; scoped: boolean };
 
 const COGNITO_ISSUER = /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9-]+_[A-Za-z0-9]+)\/?$/;
-const FEATURE: Record<SecurityScheme['kind'], FeatureId> = {
-  apiKey: 'auth.apiKey',
-  basic: 'auth.basic',
-  jwt: 'auth.jwt',
-  forward: 'auth.forward',
-  lambda: 'auth.lambda',
-};
+/** API Gateway mapping expressions (API_Authorizer.html, identitySource). */
+const IDENTITY_SOURCE = /^(method\.request\.(header|querystring)\.[A-Za-z0-9!#$%&'*+.^_`|~-]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$/;
 
 export class Auth {
   /** Compiled schemes by name; undefined marks a scheme already refused (one diagnostic each). */
@@ -63,7 +64,7 @@ export class Auth {
     let apiKey = false;
     for (const item of alternatives[0] ?? []) {
       const scheme = ctx.scheme(item.scheme);
-      if (!scheme || !ctx.plan.enforced(route.id, FEATURE[scheme.kind])) continue;
+      if (!scheme || !ctx.plan.enforced(route.id, AUTH_FEATURE[scheme.kind])) continue;
       const c = this.compile(scheme);
       if (!c) continue;
       if (c.kind === 'apiKey') {
@@ -113,17 +114,17 @@ export class Auth {
       ctx.error(`security scheme name "${scheme.name}" is not a valid OpenAPI component name`, scheme.loc);
       return undefined;
     }
+    if (scheme.lambdaAuthorizer) return this.lambdaAuthorizer(scheme, scheme.lambdaAuthorizer);
     if (scheme.kind === 'apiKey') {
       const k = scheme.apiKey;
       if (!k || k.in !== 'header' || k.name.toLowerCase() !== 'x-api-key') {
-        ctx.error(`security scheme ${scheme.name}: API Gateway reads API keys from the x-api-key header only, not ${k?.in ?? '?'} "${k?.name ?? '?'}"`, scheme.loc);
+        ctx.error(`security scheme ${scheme.name}: API Gateway reads API keys from the x-api-key header only, not ${k?.in ?? '?'} "${k?.name ?? '?'}" (give the scheme an x-gateway.lambdaAuthorizer to check it there)`, scheme.loc);
         return undefined;
       }
       return { kind: 'apiKey', scoped: false, scheme: { type: 'apiKey', name: 'x-api-key', in: 'header' } };
     }
-    const lambda = (scheme as SecurityScheme & { lambdaAuthorizer?: LambdaAuthorizerSpec }).lambdaAuthorizer;
-    if (lambda) return this.lambdaAuthorizer(scheme, lambda);
     if (scheme.kind === 'jwt') return this.cognito(scheme);
+    // Unreachable: basic and forward are unsupported on aws unless the scheme names a lambdaAuthorizer.
     ctx.error(`security scheme ${scheme.name} (${scheme.kind}) cannot be enforced by API Gateway without a Lambda authorizer`, scheme.loc);
     return undefined;
   }
@@ -134,7 +135,7 @@ export class Auth {
     const m = COGNITO_ISSUER.exec(jwt?.issuer ?? '');
     if (!jwt || !m) {
       ctx.error(
-        `security scheme ${scheme.name}: issuer "${jwt?.issuer ?? ''}" is not a Cognito user pool; REST APIs verify JWTs natively only with a Cognito user pool authorizer (issuer https://cognito-idp.<region>.amazonaws.com/<pool id>), otherwise through a Lambda authorizer`,
+        `security scheme ${scheme.name}: issuer "${jwt?.issuer ?? ''}" is not a Cognito user pool; REST APIs verify JWTs natively only with a Cognito user pool authorizer (issuer https://cognito-idp.<region>.amazonaws.com/<pool id>), otherwise give the scheme an x-gateway.lambdaAuthorizer`,
         scheme.loc,
       );
       return undefined;
@@ -165,36 +166,44 @@ export class Auth {
     };
   }
 
-  private lambdaAuthorizer(scheme: SecurityScheme, spec: LambdaAuthorizerSpec): Compiled | undefined {
+  private lambdaAuthorizer(scheme: SecurityScheme, spec: LambdaAuthorizer): Compiled | undefined {
     const { ctx } = this;
     const uri = lambdaUri(spec.arn);
     if (!uri) {
-      ctx.error(`security scheme ${scheme.name}: "${spec.arn}" is not a Lambda function ARN`, scheme.loc);
+      ctx.error(`security scheme ${scheme.name}: "${spec.arn}" is not a Lambda function ARN`, spec.loc);
       return undefined;
     }
-    const type = spec.type ?? 'token';
-    const header = scheme.jwt?.header ?? (scheme.apiKey?.in === 'header' ? scheme.apiKey.name : 'Authorization');
-    const sources = spec.identitySource ?? [`method.request.header.${header}`];
-    if (!sources.every((s) => /^(method\.request\.(header|querystring)\.[A-Za-z0-9!#$%&'*+.^_`|~-]+|context\.[A-Za-z0-9.]+|stageVariables\.[A-Za-z0-9_]+)$/.test(s)) || (type === 'token' && sources.length !== 1)) {
-      ctx.error(`security scheme ${scheme.name}: identity sources ${sources.join(', ')} are not valid for a ${type} authorizer`, scheme.loc);
+    const header = credentialHeader(scheme);
+    const sources = spec.identitySource ?? (header ? [`method.request.header.${header}`] : []);
+    // A token authorizer reads exactly one header; a request authorizer with no source is invoked
+    // for every request, which is allowed while its result is not cached.
+    const valid =
+      sources.every((x) => IDENTITY_SOURCE.test(x)) &&
+      (spec.type === 'token' ? sources.length === 1 && sources[0]!.startsWith('method.request.header.') : sources.length > 0 || !spec.ttlSeconds);
+    if (!valid) {
+      const given = sources.length > 0 ? sources.join(', ') : 'none';
+      ctx.error(`security scheme ${scheme.name}: identity sources (${given}) are not valid for a ${spec.type} Lambda authorizer; set x-gateway.lambdaAuthorizer.identitySource`, spec.loc);
       return undefined;
     }
+    const authorizer: Cfn = {
+      type: spec.type,
+      authorizerUri: uri,
+      // A cached policy is reused for other methods of the API: 0 unless the user chose a TTL.
+      authorizerResultTtlInSeconds: spec.ttlSeconds ?? 0,
+    };
+    if (sources.length > 0) authorizer.identitySource = sources.join(', ');
     return {
       kind: 'authorizer',
       scoped: false,
       lambdaArn: spec.arn,
       scheme: {
+        // OpenAPI needs a name and place for an apiKey-typed scheme; API Gateway reads the
+        // identity from identitySource (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-lambda-authorizer-input.html).
         type: 'apiKey',
-        name: header,
+        name: spec.type === 'token' ? sources[0]!.slice('method.request.header.'.length) : header ?? 'Unused',
         in: 'header',
         'x-amazon-apigateway-authtype': 'custom',
-        'x-amazon-apigateway-authorizer': {
-          type,
-          authorizerUri: uri,
-          identitySource: sources.join(', '),
-          // A cached policy is reused for other methods of the API: 0 unless the user chose a TTL.
-          authorizerResultTtlInSeconds: spec.ttlSeconds ?? 0,
-        },
+        'x-amazon-apigateway-authorizer': authorizer,
       },
     };
   }

@@ -6,6 +6,7 @@
 import type { Backend, Route } from '../../model/types.js';
 import { type Cfn, type Ctx } from './context.js';
 import { isHeaderName, staticValue, vtlLiteral } from './escape.js';
+import { credentialHeader } from './auth.js';
 
 /** https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html (function ARN, optionally qualified). */
 const LAMBDA_ARN = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]{1,64})(:[A-Za-z0-9_$-]{1,128})?$/;
@@ -143,7 +144,7 @@ function requestHeaders(ctx: Ctx, route: Route, params: Record<string, string>):
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
       if (!s?.hideCredentials) continue;
-      const header = s.kind === 'apiKey' ? 'x-api-key' : s.kind === 'jwt' ? s.jwt?.header ?? 'Authorization' : undefined;
+      const header = credentialHeader(s);
       if (header && isHeaderName(header)) params[`integration.request.header.${header}`] = "''";
     }
   }

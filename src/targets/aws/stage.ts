@@ -5,6 +5,7 @@
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
  */
 import type { RateLimit, Route } from '../../model/types.js';
+import { usesApiKeys } from './auth.js';
 import { type Cfn, type Ctx, IDS, ref, sub } from './context.js';
 import { methodSettingsPath, resourcePath } from './paths.js';
 
@@ -88,7 +89,7 @@ export function buildStage(ctx: Ctx, routes: Route[], deploymentId: string, apiK
 
 function requiresApiKey(ctx: Ctx, route: Route): boolean {
   return route.security.length === 1 && ctx.plan.enforced(route.id, 'auth.apiKey') &&
-    (route.security[0] ?? []).some((i) => ctx.scheme(i.scheme)?.kind === 'apiKey');
+    (route.security[0] ?? []).some((i) => usesApiKeys(ctx.scheme(i.scheme)));
 }
 
 /**
@@ -111,7 +112,7 @@ function usagePlan(ctx: Ctx, throttle: Record<string, Cfn>): void {
     for (const cred of consumer.credentials) {
       if (cred.kind !== 'apiKey') continue;
       const scheme = ctx.scheme(cred.scheme);
-      if (scheme?.kind !== 'apiKey') continue;
+      if (!usesApiKeys(scheme)) continue; // a Lambda authorizer checks this scheme's keys itself
       const param = ctx.namer.id('ApiKeyValue', `${consumer.name}-${cred.scheme}`);
       const key = ctx.namer.id('ApiKey', `${consumer.name}-${cred.scheme}`);
       ctx.parameters[param] = {

@@ -184,7 +184,7 @@ describe('aws fails closed', () => {
   });
 });
 
-describe('aws Lambda authorizers (model field requested from the lead)', () => {
+describe('aws Lambda authorizers (more in lambda-authorizer.test.ts)', () => {
   it('compiles a scheme carrying lambdaAuthorizer into a custom authorizer with its own permission', async () => {
     const { loadGateway, compileGateway } = await import('../../../src/api.js');
     const { SPECS } = await import('./helpers.js');
@@ -192,7 +192,7 @@ describe('aws Lambda authorizers (model field requested from the lead)', () => {
     const gateway = loaded.gateway!;
     const bearer = gateway.securitySchemes.find((s) => s.name === 'bearer')!;
     bearer.jwt!.issuer = 'https://id.example.com/';
-    Object.assign(bearer, { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', ttlSeconds: 0 } });
+    bearer.lambdaAuthorizer = { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: 'token', ttlSeconds: 0, loc: bearer.loc };
     // Scopes are not checked by API Gateway for a Lambda authorizer: refused while a route asks for them.
     const refused = compileGateway(gateway, 'aws');
     expect(refused.files).toEqual([]);
