@@ -68,3 +68,84 @@ describe('capability check', () => {
     expect(r.plan.mode('keyed', 'auth.apiKey')).toBe('accepted');
   });
 });
+
+/**
+ * Typed fallbacks: a target names the one kind it can build from, and only that kind helps. Table:
+ * what the scheme (`s`, a basic scheme; `t`, a second one) gives, the kind the fake target takes,
+ * and the expected mode or refusal (with the hint the refusal must carry).
+ */
+const FA = '{ forwardAuth: { url: http://auth:9000/check } }';
+const LA = '{ lambdaAuthorizer: { arn: "arn:aws:lambda:eu-west-1:123456789012:function:authz" } }';
+const BOTH = '{ forwardAuth: { url: http://auth:9000/check }, lambdaAuthorizer: { arn: "arn:aws:lambda:eu-west-1:123456789012:function:authz" } }';
+const typed = (s: string, t?: string, accept = '') => `${HEAD}x-gateway:
+  backends: { app: { url: http://app:80 } }
+${accept}paths:
+  /b:
+    get:
+      operationId: basic
+      security: [{ s: []${t ? ', t: []' : ''} }]
+      responses: { "200": { description: ok } }
+components:
+  securitySchemes:
+    s: { type: http, scheme: basic, x-gateway: ${s} }
+${t ? `    t: { type: http, scheme: basic, x-gateway: ${t} }\n` : ''}`;
+
+const TYPED_CASES: Array<{ name: string; s: string; t?: string; takes: 'forwardAuth' | 'lambdaAuthorizer'; mode?: 'fallback'; refused?: string }> = [
+  { name: 'lambdaAuthorizer target, spec gives lambdaAuthorizer', s: LA, takes: 'lambdaAuthorizer', mode: 'fallback' },
+  { name: 'lambdaAuthorizer target ignores a forwardAuth', s: FA, takes: 'lambdaAuthorizer', refused: 'give the scheme an x-gateway.lambdaAuthorizer' },
+  { name: 'forwardAuth target, spec gives forwardAuth', s: FA, takes: 'forwardAuth', mode: 'fallback' },
+  { name: 'forwardAuth target ignores a lambdaAuthorizer', s: LA, takes: 'forwardAuth', refused: 'give the scheme an x-gateway.forwardAuth service' },
+  { name: 'both given: each target takes its own', s: BOTH, takes: 'forwardAuth', mode: 'fallback' },
+  { name: 'both given, lambda target', s: BOTH, takes: 'lambdaAuthorizer', mode: 'fallback' },
+  { name: 'two schemes of the kind, one without the fallback: refused', s: LA, t: '{ realm: r }', takes: 'lambdaAuthorizer', refused: 'give the scheme an x-gateway.lambdaAuthorizer' },
+  { name: 'two schemes of the kind, both with it', s: LA, t: LA, takes: 'lambdaAuthorizer', mode: 'fallback' },
+];
+
+describe('capability check: typed fallbacks', () => {
+  for (const c of TYPED_CASES) {
+    it(c.name, async () => {
+      const { gateway, diagnostics } = await gatewayOf(typed(c.s, c.t));
+      expect(diagnostics).toEqual([]);
+      const t = fakeTarget({ 'auth.basic': { support: 'unsupported', why: 'no basic', fallback: c.takes } });
+      const r = checkCapabilities(gateway!, t);
+      if (c.mode) {
+        expect(r.diagnostics).toEqual([]);
+        expect(r.plan.mode('basic', 'auth.basic')).toBe(c.mode);
+        return;
+      }
+      expect(r.plan.enforced('basic', 'auth.basic')).toBe(false);
+      expect(r.diagnostics.map((d) => [d.code, d.params.feature, d.loc?.pointer])).toEqual([['capability-unsupported', 'auth.basic', '/paths/~1b/get/security']]);
+      expect(r.diagnostics[0]!.params.why).toBe(`no basic; ${c.refused}`);
+    });
+  }
+
+  it('a target with no fallback for the feature uses none, and its refusal adds no hint', async () => {
+    const { gateway } = await gatewayOf(typed(BOTH));
+    const r = checkCapabilities(gateway!, fakeTarget({ 'auth.basic': { support: 'unsupported', why: 'no basic' } }));
+    expect(r.diagnostics.map((d) => [d.code, d.params.why])).toEqual([['capability-unsupported', 'no basic']]);
+  });
+
+  it('refusing an accepted gap names the missing fallback too (fail closed)', async () => {
+    const { gateway } = await gatewayOf(typed(FA, undefined, '  accept:\n    kong: [{ feature: auth.basic, reason: "x" }]\n'));
+    const r = checkCapabilities(gateway!, fakeTarget({ 'auth.basic': { support: 'unsupported', why: 'no basic', fallback: 'lambdaAuthorizer' } }));
+    expect(r.diagnostics.map((d) => [d.code, d.params.why])).toEqual([['accept-opens-route', 'no basic; give the scheme an x-gateway.lambdaAuthorizer']]);
+    expect(r.plan.enforced('basic', 'auth.basic')).toBe(false);
+  });
+
+  it("a Lambda backend's fallbackUrl is the httpUrl kind", async () => {
+    const lambda = (fallbackUrl: string) => `${HEAD}x-gateway:
+  backends: { fn: { lambda: { arn: "arn:aws:lambda:eu-west-1:123456789012:function:fn"${fallbackUrl} } } }
+paths:
+  /f:
+    get:
+      operationId: fn
+      x-gateway: { backend: fn, public: true }
+      responses: { "200": { description: ok } }
+`;
+    const t = fakeTarget({ 'backend.lambda': { support: 'unsupported', why: 'no lambda', fallback: 'httpUrl' } });
+    const withUrl = await gatewayOf(lambda(', fallbackUrl: http://fn:80'));
+    expect(checkCapabilities(withUrl.gateway!, t).plan.mode('fn', 'backend.lambda')).toBe('fallback');
+    const without = await gatewayOf(lambda(''));
+    expect(checkCapabilities(without.gateway!, t).diagnostics.map((d) => d.params.why)).toEqual(['no lambda; give the backend an HTTP fallbackUrl']);
+  });
+});
