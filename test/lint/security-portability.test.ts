@@ -37,7 +37,11 @@ testRule('unknown-security-scheme', {
 });
 
 testRule('scheme-unverifiable', {
-  valid: [{ name: 'bearer with an issuer', files: base('', op('/a', 'a', '      security: [{ b: [] }]\n'), "components:\n  securitySchemes:\n    b: { type: http, scheme: bearer, x-gateway: { issuer: 'https://id.example.com/' } }\n") }],
+  valid: [
+    { name: 'bearer with an issuer', files: base('', op('/a', 'a', '      security: [{ b: [] }]\n'), "components:\n  securitySchemes:\n    b: { type: http, scheme: bearer, x-gateway: { issuer: 'https://id.example.com/' } }\n") },
+    // Verified by AWS only; the other targets refuse auth.lambda through their tables (capability rules).
+    { name: 'bearer with only a Lambda authorizer', files: base('  targets: [aws]\n', op('/a', 'a', '      security: [{ b: [] }]\n'), "components:\n  securitySchemes:\n    b: { type: http, scheme: bearer, x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz' } } }\n") },
+  ],
   invalid: [{ name: 'bearer with nothing', files: base('', op('/a', 'a', '      security: [{ b: [] }]\n'), 'components:\n  securitySchemes:\n    b: { type: http, scheme: bearer }\n'), errors: [{ line: 11, column: 20 }] }],
 });
 
