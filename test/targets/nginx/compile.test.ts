@@ -47,7 +47,7 @@ describe('capabilities', () => {
     for (const id of FEATURE_IDS) expect(nginxTarget.capabilities[id], id).toBeDefined();
   });
   it('cannot invoke Lambda but uses the HTTP fallback', () => {
-    expect(nginxTarget.capabilities['backend.lambda']).toMatchObject({ support: 'unsupported', fallback: true });
+    expect(nginxTarget.capabilities['backend.lambda']).toMatchObject({ support: 'unsupported', fallback: 'httpUrl' });
   });
 });
 
