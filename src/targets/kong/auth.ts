@@ -16,11 +16,11 @@
  *   in a per-scheme ACL group and adds an `acl` plugin allowing only the route's schemes.
  */
 import type { Route, SecurityScheme } from '../../model/types.js';
+import { AUTH_FEATURE } from '../../model/route-features.js';
 import type { Ctx, Entity, Json } from './context.js';
 import { credentialValue } from './secrets.js';
 
 const PLUGIN = { apiKey: 'key-auth', basic: 'basic-auth', jwt: 'jwt', forward: undefined, lambda: undefined } as const;
-const FEATURE = { apiKey: 'auth.apiKey', basic: 'auth.basic', jwt: 'auth.jwt', forward: 'auth.forward', lambda: 'auth.lambda' } as const;
 /** jwt_secrets algorithms accepted by every Kong 3.x release. */
 const JWT_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'ES256', 'ES384']);
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -105,7 +105,7 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
     .map((alt) => alt.filter((item) => {
       const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
       if (!s) return false;
-      return ctx.plan.enforced(route.id, FEATURE[s.kind]) || (s.kind === 'jwt' && ctx.plan.mode(route.id, 'auth.jwt') === 'accepted');
+      return ctx.plan.enforced(route.id, AUTH_FEATURE[s.kind]) || (s.kind === 'jwt' && ctx.plan.mode(route.id, 'auth.jwt') === 'accepted');
     }))
     .filter((alt) => alt.length > 0);
   if (route.security.length === 0) return out;

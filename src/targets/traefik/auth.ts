@@ -12,18 +12,11 @@
  *   client cannot forge the X-Forwarded-Uri the verifier sees
  *   (https://doc.traefik.io/traefik/middlewares/http/forwardauth/).
  */
-import type { FeatureId } from '../../model/features.js';
 import type { RequirementItem, Route, SecurityScheme } from '../../model/types.js';
+import { AUTH_FEATURE } from '../../model/route-features.js';
 import type { Ctx } from './context.js';
 import { and, caseInsensitivePrefix, m, reEscape } from './rule.js';
 
-const FEATURE: Record<SecurityScheme['kind'], FeatureId> = {
-  apiKey: 'auth.apiKey',
-  basic: 'auth.basic',
-  jwt: 'auth.jwt',
-  forward: 'auth.forward',
-  lambda: 'auth.lambda',
-};
 
 export interface AltRouter {
   /** Index into route.security, or undefined for a public route. */
@@ -68,7 +61,7 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
   const schemes = new Map(ctx.gateway.securitySchemes.map((s) => [s.name, s]));
   const enforced = (item: RequirementItem) => {
     const s = schemes.get(item.scheme);
-    return s !== undefined && ctx.plan.enforced(route.id, FEATURE[s.kind]);
+    return s !== undefined && ctx.plan.enforced(route.id, AUTH_FEATURE[s.kind]);
   };
   let alts = route.security.map((items, index) => ({ index, items }));
   const full = alts.filter((a) => a.items.every(enforced));
@@ -132,7 +125,7 @@ function memo(ctx: Ctx, key: string, make: () => string | undefined): string | u
 }
 
 function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, scopes: string[]): { auth: string; hide?: string } | undefined {
-  const native = ctx.plan.mode(route.id, FEATURE[s.kind]) === 'native';
+  const native = ctx.plan.mode(route.id, AUTH_FEATURE[s.kind]) === 'native';
   if (s.kind === 'basic' && native) {
     // https://doc.traefik.io/traefik/middlewares/http/basicauth/#usersfile
     const auth = memo(ctx, `basic\0${s.name}`, () => {
