@@ -8,6 +8,13 @@ import type { Backend, Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import { filePath, hostName } from './escape.js';
 
+/** How nginx talks TLS to a backend (or a forward-auth service). */
+export interface TlsView {
+  verify: boolean;
+  serverName: string;
+  trusted: string;
+}
+
 export interface UpstreamView {
   name: string;
   scheme: 'http' | 'https';
@@ -17,7 +24,7 @@ export interface UpstreamView {
   keepalive: number;
   /** Host header sent upstream: the backend's own host (with port when not the default), or the client's. */
   host: string | { client: true };
-  tls?: { verify: boolean; serverName: string; trusted: string };
+  tls?: TlsView;
   connectTimeout?: string;
   timeout?: string;
   retries?: number;

@@ -19,8 +19,9 @@ import { NJS_RUNTIME } from './njs-runtime.js';
 import { resolveOptions } from './options.js';
 import { PolicyRegistry, type CorsView } from './policies.js';
 import { routeView, type RouteView } from './routes.js';
-import { buildSecurity } from './security.js';
+import { buildSecurity, type ForwardView } from './security.js';
 import type { UpstreamView } from './backends.js';
+import { ownSsl, serverSslDefault, type SslContext } from './proxy-ssl.js';
 
 const METHOD_ORDER: HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
 const ERRORS: Array<[number, string]> = [
@@ -140,11 +141,13 @@ interface ServerView {
   errors: Array<{ status: number; body: string; auth: boolean }>;
   exact: unknown[];
   tree: unknown;
-  routes: RouteView[];
-  forwards: unknown[];
+  /** The SSL context every TLS location of this server shares unless it sets its own (proxy-ssl.ts). */
+  proxySsl?: SslContext;
+  routes: Array<RouteView & { ssl?: SslContext }>;
+  forwards: Array<ForwardView & { ssl?: SslContext }>;
 }
 
-function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, forwards: unknown[]): ServerView[] {
+function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, forwards: ForwardView[]): ServerView[] {
   const hosts = [...new Set(routes.flatMap((r) => r.hosts.map((h) => hostName(h, `host of route ${r.id}`))))].sort();
   const groups: Array<{ names: string[]; routes: Route[]; isDefault: boolean }> = hosts.map((h) => ({
     names: [h],
@@ -160,16 +163,19 @@ function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, fo
     const flags = g.isDefault && ctx.options.defaultServer === 'true' ? ['default_server'] : [];
     const listen = [{ address: ctx.options.listen, flags }];
     if (tls) listen.push({ address: ctx.options.tlsListen, flags: [...flags, 'ssl'] });
+    const routeViews = [...new Set(entries.flatMap((e) => e.routes))].map((r) => views.get(r)!).sort((a, b) => a.index - b.index);
+    const proxySsl = serverSslDefault([...routeViews.map((v) => v.upstream?.tls), ...forwards.map((f) => f.tls)]);
     const server: ServerView = {
       names: g.names,
       listen,
       errors: ERRORS.map(([status, message]) => ({ status, body: json(status, message), auth: status === 401 })),
       exact: layout.exact.map((e) => pathView(ctx, e, views)),
       tree: groupView(ctx, layout.root, views),
-      routes: [...new Set(entries.flatMap((e) => e.routes))].map((r) => views.get(r)!).sort((a, b) => a.index - b.index),
-      forwards,
+      routes: routeViews.map((v) => ({ ...v, ssl: ownSsl(v.upstream?.tls, proxySsl) })),
+      forwards: forwards.map((f) => ({ ...f, ssl: ownSsl(f.tls, proxySsl) })),
     };
     if (tls) server.tls = tls;
+    if (proxySsl) server.proxySsl = proxySsl;
     return server;
   });
 }

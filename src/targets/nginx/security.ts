@@ -15,6 +15,7 @@
  */
 import type { Route, SecretRef, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
+import type { TlsView } from './backends.js';
 import { filePath, headerName, headerVar, hostName, pathText, Refused } from './escape.js';
 
 export interface ForwardView {
@@ -23,6 +24,8 @@ export interface ForwardView {
   /** The service URL; the host is validated, the path checked as URL path text. */
   url: string;
   requestHeaders: Array<{ name: string; variable: string }>;
+  /** An https service is verified against `trustedCa` under its own host name (see proxy-ssl.ts). */
+  tls?: TlsView;
 }
 
 export type NjsSecret = { env: string } | { file: string };
@@ -121,12 +124,15 @@ function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { ur
   const requestHeaders = [...new Set(['authorization', ...fa.requestHeaders.map((h) => h.toLowerCase())])]
     .sort()
     .map((h) => ({ name: headerName(h), variable: headerVar(h) }));
-  out.forwards.push({
+  const host = hostName(fa.url.host, `forwardAuth host of ${scheme.name}`);
+  const forward: ForwardView = {
     index,
     uri,
-    url: `${fa.url.scheme}://${hostName(fa.url.host, `forwardAuth host of ${scheme.name}`)}:${fa.url.port}${pathText(fa.url.path || '/', `forwardAuth path of ${scheme.name}`)}`,
+    url: `${fa.url.scheme}://${host}:${fa.url.port}${pathText(fa.url.path || '/', `forwardAuth path of ${scheme.name}`)}`,
     requestHeaders,
-  });
+  };
+  if (fa.url.scheme === 'https') forward.tls = { verify: true, serverName: host, trusted: filePath(ctx.options.trustedCa, 'trustedCa option') };
+  out.forwards.push(forward);
   const responseHeaders = fa.responseHeaders.map((h) => headerName(h).toLowerCase());
   out.forwardHeaders.push(...responseHeaders);
   ctx.needsNjs = true;

@@ -91,14 +91,8 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
         proxy_set_header {{n name}} {{#if value}}{{v value}}{{else}}""{{/if}};
 {{/each}}
 {{#if upstream.tls}}
-        proxy_ssl_server_name on;
         proxy_ssl_name {{q upstream.tls.serverName}};
-{{#if upstream.tls.verify}}
-        proxy_ssl_verify on;
-        proxy_ssl_trusted_certificate {{q upstream.tls.trusted}};
-{{else}}
-        proxy_ssl_verify off;
-{{/if}}
+{{> ownSsl}}
 {{/if}}
 {{#if upstream.connectTimeout}}
         proxy_connect_timeout {{n upstream.connectTimeout}};
@@ -148,5 +142,16 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
         internal;
         js_content {{n @root.prefix}}.authorize;
     }
+{{/if}}
+`;
+
+/** A location's own SSL context, only where it differs from its server's (proxy-ssl.ts). */
+export const OWN_SSL_PARTIAL = `{{#if ssl}}
+{{#if ssl.verify}}
+        proxy_ssl_verify on;
+        proxy_ssl_trusted_certificate {{q ssl.trusted}};
+{{else}}
+        proxy_ssl_verify off;
+{{/if}}
 {{/if}}
 `;

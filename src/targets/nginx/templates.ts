@@ -68,6 +68,15 @@ export const SERVER_TEMPLATE = `server {
     ssl_certificate_key {{q tls.key}};
 {{/if}}
     uninitialized_variable_warn off;
+{{#if proxySsl}}
+    proxy_ssl_server_name on;
+{{#if proxySsl.verify}}
+    proxy_ssl_verify on;
+    proxy_ssl_trusted_certificate {{q proxySsl.trusted}};
+{{else}}
+    proxy_ssl_verify off;
+{{/if}}
+{{/if}}
 {{#if @root.headerBucket}}
     proxy_headers_hash_bucket_size {{n @root.headerBucket}};
 {{/if}}
@@ -121,6 +130,7 @@ export const SERVER_TEMPLATE = `server {
         proxy_set_header X-Forwarded-Uri $request_uri;
         proxy_set_header X-Forwarded-Host $host;
         proxy_set_header X-Forwarded-For $remote_addr;
+{{> ownSsl}}
     }
 {{/each}}
 }
