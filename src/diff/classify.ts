@@ -3,7 +3,7 @@
  * breaks clients. Each target's normaliser attaches the facts; no rule here knows a target.
  */
 import { covered, EVERYWHERE } from './cidr.js';
-import type { Facts } from './entity.js';
+import type { BackendTls, Facts } from './entity.js';
 
 export type FindingClass = 'security' | 'breaking';
 
@@ -16,6 +16,8 @@ export const RULES = {
   'body-limit-raised': { class: 'security', title: 'body limit raised' },
   'ip-widened': { class: 'security', title: 'IP rule widened' },
   'cors-widened': { class: 'security', title: 'CORS widened' },
+  'backend-tls-unverified': { class: 'security', title: 'backend certificate not verified' },
+  'backend-ca-changed': { class: 'security', title: 'backend trusted CA changed' },
   'route-removed': { class: 'breaking', title: 'route removed' },
   'route-moved': { class: 'breaking', title: 'route moved' },
   'auth-added': { class: 'breaking', title: 'auth added' },
@@ -24,6 +26,7 @@ export const RULES = {
   'body-limit-lowered': { class: 'breaking', title: 'body limit lowered' },
   'ip-narrowed': { class: 'breaking', title: 'IP rule narrowed' },
   'cors-narrowed': { class: 'breaking', title: 'CORS narrowed' },
+  'backend-tls-verified': { class: 'breaking', title: 'backend certificate now verified' },
 } as const satisfies Record<string, { class: FindingClass; title: string }>;
 
 export type RuleId = keyof typeof RULES;
@@ -127,13 +130,37 @@ function corsRules(a: Cors | undefined, b: Cors | undefined): Verdict[] {
   return out;
 }
 
+// ---- TLS to the backend ---------------------------------------------------------------------
+
+export const describeTls = (t: BackendTls | undefined): string =>
+  t === undefined ? 'unknown' : !t.tls ? 'plain HTTP' : !t.verify ? 'not verified' : `verified against ${t.ca ?? 'the default trust store'}`;
+
+/**
+ * Verification on -> off (or to plain HTTP) lets anyone who can answer for the backend's address
+ * serve the gateway's traffic: security. A different CA while verifying is a different trust root,
+ * which the diff cannot rank (a private CA may be narrower or wider than the default store), so it
+ * is shown as security for a person to judge. Off -> on breaks requests to a backend whose
+ * certificate does not pass.
+ */
+function tlsRules(a: BackendTls | undefined, b: BackendTls | undefined): Verdict[] {
+  if (!a || !b) return [];
+  const text = { old: describeTls(a), new: describeTls(b) };
+  if (a.verify && !b.verify) return [{ rule: 'backend-tls-unverified', ...text }];
+  if (!a.verify && b.verify) return [{ rule: 'backend-tls-verified', ...text }];
+  if (a.verify && b.verify && a.ca !== b.ca) return [{ rule: 'backend-ca-changed', ...text }];
+  return [];
+}
+
 // ---- entry points ---------------------------------------------------------------------------
 
 /** An entity that exists only in the new state. */
 export function classifyCreated(b: Facts | undefined): Verdict[] {
-  if (!b?.route || b.auth === undefined) return [];
-  const open = alternatives(b.auth).some((alt) => alt.length === 0);
-  return open ? [{ rule: 'route-public', new: describeAuth(b.auth) }] : [];
+  const out: Verdict[] = [];
+  if (b?.route && b.auth !== undefined && alternatives(b.auth).some((alt) => alt.length === 0)) out.push({ rule: 'route-public', new: describeAuth(b.auth) });
+  // A new backend spoken to over TLS without checking its certificate; plain HTTP is a choice the
+  // URL shows, not a check turned off.
+  if (b?.backendTls?.tls && !b.backendTls.verify) out.push({ rule: 'backend-tls-unverified', new: describeTls(b.backendTls) });
+  return out;
 }
 
 /** An entity that exists only in the old state. */
@@ -149,6 +176,6 @@ export function classifyMatched(a: Facts | undefined, b: Facts | undefined): Ver
   const out: Verdict[] = [];
   if (o.route && n.route && o.route.match !== n.route.match) out.push({ rule: 'route-moved', old: o.route.match, new: n.route.match });
   if (o.auth !== undefined && n.auth !== undefined) out.push(...authRules(o.auth, n.auth));
-  out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...corsRules(o.cors, n.cors));
+  out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls));
   return out;
 }

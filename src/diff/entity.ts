@@ -28,6 +28,21 @@ export interface Facts {
   ipAllow?: string[];
   /** CORS as the gateway answers it. Absent: no CORS headers sent. */
   cors?: { origins: string[]; methods: string[]; headers: string[]; credentials: boolean };
+  /**
+   * TLS from the gateway to the backend (or auth service) this entity sends requests to, as the
+   * gateway applies it (inherited and default settings resolved by the reader). `tls: false` is
+   * plain HTTP; `verify` is whether the gateway checks the backend's certificate; `ca` is the trust
+   * root it checks against in the target's words (a CA file, CA certificate ids), absent for the
+   * gateway's default store. Absent: the entity sends nothing to a backend, or the reader cannot tell.
+   */
+  backendTls?: BackendTls;
+}
+
+export interface BackendTls {
+  tls: boolean;
+  verify: boolean;
+  /** Only when `verify` is true: with verification off no trust root is consulted. */
+  ca?: string;
 }
 
 export interface Entity {

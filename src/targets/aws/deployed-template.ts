@@ -5,7 +5,7 @@
  * into one entity per path and method, so a change to one route shows as that route.
  */
 import { parse, type Tags } from 'yaml';
-import type { Entity, Facts, Json } from '../../diff/entity.js';
+import type { BackendTls, Entity, Facts, Json } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, toJson, type JsonObject } from '../../diff/json-util.js';
 
 export class TemplateShapeError extends Error {}
@@ -94,6 +94,21 @@ function corsOf(pathItem: JsonObject): Facts['cors'] | undefined {
   return { origins: split(origin), methods: split(header('Methods')), headers: split(header('Headers')), credentials: header('Credentials') === 'true' };
 }
 
+/**
+ * An HTTP integration's TLS to its backend. API Gateway verifies an https endpoint against its
+ * list of supported public CAs unless `tlsConfig.insecureSkipVerification` is true; REST APIs take
+ * no custom CA (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-extensions-integration-tls-config.html).
+ * Undefined for Lambda and mock integrations, and for a URI built by an intrinsic function.
+ */
+function integrationTls(op: JsonObject): BackendTls | undefined {
+  const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;
+  const type = typeof integration?.type === 'string' ? integration.type.toLowerCase() : '';
+  if (!integration || (type !== 'http' && type !== 'http_proxy') || typeof integration.uri !== 'string') return undefined;
+  if (!/^https:\/\//i.test(integration.uri)) return { tls: false, verify: false };
+  const skip = isObject(integration.tlsConfig) && integration.tlsConfig.insecureSkipVerification === true;
+  return { tls: true, verify: !skip };
+}
+
 function routeEntities(restApi: string, body: JsonObject, policy: Json | undefined, throttles: Map<string, number>): Entity[] {
   const out: Entity[] = [];
   const paths = isObject(body.paths) ? body.paths : {};
@@ -123,6 +138,8 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
         const ip = rules.filter((r) => policyMatches(r.resource, verb, path));
         if (ip.length > 0) facts.ipAllow = ip[0]!.allow;
         if (cors) facts.cors = cors;
+        const tls = integrationTls(op);
+        if (tls) facts.backendTls = tls;
         entity.facts = facts;
       }
       out.push(entity);

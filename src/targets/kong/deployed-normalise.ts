@@ -4,7 +4,7 @@
  * (https://docs.konghq.com/gateway/latest/admin-api/ and each plugin's configuration reference),
  * filled on both sides so an explicit default and an omitted one compare equal.
  */
-import type { Entity, Facts, Json } from '../../diff/entity.js';
+import type { BackendTls, Entity, Facts, Json } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, withDefaults, type JsonObject } from '../../diff/json-util.js';
 
 /** Written by Kong, never by a user: dropped before comparing. */
@@ -117,6 +117,27 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   return facts;
 }
 
+/** Service protocols that speak TLS to the backend (https://docs.konghq.com/gateway/latest/admin-api/#service-object). */
+const TLS_PROTOCOLS = new Set(['https', 'grpcs', 'tls', 'wss']);
+
+/**
+ * How a service checks its backend's certificate. `tls_verify: null` (or absent) means "the Nginx
+ * default is respected" (Admin API, Service object: https://docs.konghq.com/gateway/latest/admin-api/#service-object),
+ * and nginx's `proxy_ssl_verify` defaults to off (https://nginx.org/r/proxy_ssl_verify); Kong only
+ * turns it on for every service when kong.conf says so, which the deployed state does not show.
+ * So null reads as "not verified": a dump that leaves it unset is never taken for a checked one.
+ * `ca_certificates` are CA Certificate ids (decK and the Admin API both write ids); null means
+ * Kong's global trust store (`lua_ssl_trusted_certificate`).
+ */
+function serviceTls(s: JsonObject): BackendTls {
+  const url = str(s.url);
+  const protocol = (str(s.protocol) ?? (url ? /^([a-z]+):\/\//i.exec(url)?.[1] : undefined) ?? 'http').toLowerCase();
+  if (!TLS_PROTOCOLS.has(protocol)) return { tls: false, verify: false };
+  if (s.tls_verify !== true) return { tls: true, verify: false };
+  const cas = sortedStrings(Array.isArray(s.ca_certificates) ? s.ca_certificates.map((c) => ref(c) ?? null) : []);
+  return { tls: true, verify: true, ...(cas.length > 0 ? { ca: `ca_certificates ${cas.join(', ')}` } : {}) };
+}
+
 function credentials(c: JsonObject): JsonObject {
   const mask = (items: JsonObject[], keep: string[]) =>
     items
@@ -182,7 +203,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
     const name = serviceNames.get(str(s.name) ?? str(s.host)!)!;
     const plugins = list(s.plugins).map((p) => plugin(p, names));
     const fields = fieldsOf({ ...(withDefaults(omit(s, [...GENERATED, 'routes', 'plugins']), SERVICE_DEFAULTS) as JsonObject), tags: sortedStrings(s.tags), plugins: pluginMap(plugins) });
-    entities.push({ kind: 'service', key: name, fields });
+    entities.push({ kind: 'service', key: name, fields, facts: { backendTls: serviceTls(s) } });
     const sp = new Map(plugins.filter((p) => !p.consumer).map((p) => [p.name, p.fields] as const));
     for (const r of list(s.routes)) addRoute(r, name, sp);
   }

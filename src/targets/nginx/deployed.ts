@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { DeployedReader, Entity, Facts, Json, ReadResult } from '../../diff/entity.js';
 import { fieldsOf } from '../../diff/json-util.js';
+import { locationTls, SSL_DIRECTIVES } from './deployed-tls.js';
 
 export interface Directive {
   name: string;
@@ -168,6 +169,8 @@ const unregex = (k: string) => k.replace(/^~\*?\^?/, '').replace(/\$$/, '').repl
 interface Ctx {
   zones: Map<string, Record<string, number>>;
   maps: Map<string, Directive>;
+  /** http-level directives servers inherit (backend TLS: deployed-tls.ts). */
+  http: Directive[];
 }
 
 function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
@@ -176,13 +179,16 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   const sKey = `${arg('server_name') || '_'} ${arg('listen') || '80'}`;
   entities.push({ kind: 'server', key: sKey, fields: directiveFields(body, (d) => d.name === 'location') });
   const locations: Directive[] = [];
-  const collect = (list: Directive[]) => {
+  /** Each location's enclosing locations, outermost first (directives inherit through them). */
+  const enclosing = new Map<Directive, Directive[]>();
+  const collect = (list: Directive[], parents: Directive[]) => {
     for (const d of list) if (d.name === 'location') {
       locations.push(d);
-      collect(d.block ?? []);
+      enclosing.set(d, parents);
+      collect(d.block ?? [], [...parents, d]);
     }
   };
-  collect(body);
+  collect(body, []);
   const byPath = new Map(locations.map((l) => [l.args.at(-1)!, l]));
   // Public locations send each method to an internal route location, and its preflight to another.
   const routeOf = new Map<string, { method: string; path: string; preflight?: string }>();
@@ -225,6 +231,8 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
     if (route && block.some((d) => d.name === 'proxy_pass' || d.name === 'return' || d.name === 'js_content')) {
       entity.facts = routeFacts(block, server, ctx, byPath, route);
     }
+    const tls = locationTls([ctx.http, body, ...(enclosing.get(l) ?? []).map((p) => p.block ?? []), block]);
+    if (tls) entity.facts = { ...entity.facts, backendTls: tls };
     entities.push(entity);
   }
 }
@@ -272,15 +280,20 @@ export function nginxEntities(files: Array<{ path: string; text: string }>): Ent
       throw new NginxSyntaxError(`${f.path}: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
-  const ctx: Ctx = { zones: new Map(), maps: new Map() };
+  const ctx: Ctx = { zones: new Map(), maps: new Map(), http: [] };
   const flat: Directive[] = [];
-  const walk = (list: Directive[]) => {
+  // A file's top level is http context unless it sits in events or stream: `nginx -T` prints
+  // included files (conf.d/*.conf, included inside http) at their own top level.
+  const walk = (list: Directive[], http: boolean) => {
     for (const d of list) {
-      if (d.block && (d.name === 'http' || d.name === 'events' || d.name === 'stream')) walk(d.block);
-      else flat.push(d);
+      if (d.block && (d.name === 'http' || d.name === 'events' || d.name === 'stream')) walk(d.block, d.name === 'http');
+      else {
+        flat.push(d);
+        if (http && SSL_DIRECTIVES.has(d.name)) ctx.http.push(d);
+      }
     }
   };
-  trees.forEach(walk);
+  trees.forEach((t) => walk(t, true));
   for (const d of flat) {
     if (d.name === 'limit_req_zone') {
       const zone = d.args.find((a) => a.startsWith('zone='))?.slice(5).split(':')[0];

@@ -10,6 +10,7 @@ import { diag } from '../../diagnostics/diagnostic.js';
 import type { DeployedReader, Entity, Facts, Json, ReadResult } from '../../diff/entity.js';
 import { fieldsOf, isObject, sortedStrings, toJson, withDefaults, type JsonObject } from '../../diff/json-util.js';
 import { durationSeconds } from './deployed-duration.js';
+import { forwardAuthTls, serviceTls } from './deployed-tls.js';
 
 const SECTIONS = ['routers', 'services', 'middlewares', 'serversTransports'] as const;
 const KIND: Record<(typeof SECTIONS)[number], string> = { routers: 'router', services: 'service', middlewares: 'middleware', serversTransports: 'serversTransport' };
@@ -62,6 +63,7 @@ export function traefikEntities(doc: JsonObject): Entity[] {
   const entities: Entity[] = [];
   const http = isObject(doc.http) ? doc.http : {};
   const middlewares = isObject(http.middlewares) ? http.middlewares : {};
+  const transports = isObject(http.serversTransports) ? http.serversTransports : {};
   for (const section of SECTIONS) {
     const items = http[section];
     if (items === undefined || items === null) continue;
@@ -78,6 +80,9 @@ export function traefikEntities(doc: JsonObject): Entity[] {
         facts.auth = auth.length ? [auth.sort()] : [];
         entity.facts = facts;
       }
+      // A changed serversTransport is classified on every service that uses it.
+      const tls = kind === 'service' ? serviceTls(value, transports) : kind === 'middleware' ? forwardAuthTls(value) : undefined;
+      if (tls) entity.facts = { ...entity.facts, backendTls: tls };
       entities.push(entity);
     }
   }
