@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { compileGateway, loadGateway } from '../../src/api.js';
 import { compiledState } from '../../src/diff/run.js';
 import { diffStates, type Plan } from '../../src/diff/plan.js';
 import type { State } from '../../src/diff/entity.js';
@@ -121,6 +122,40 @@ export const CHANGE_CLASSES = [
     ops: ['getAdminStats'],
   },
 ] as const satisfies ReadonlyArray<{ name: string; edits: ReadonlyArray<readonly [string, string]>; rule: string | readonly string[]; ops: readonly string[] }>;
+
+/** The operations each backend of the base spec serves. */
+export const OPS_OF = { catalog: ['getAdminStats', 'getFeatured', 'getItem', 'listCatalog'], orders: ['createOrder', 'getOrder'] } as const;
+
+/**
+ * The base spec with catalog and orders behind https (products stays plain HTTP); `tls` gives a
+ * backend's `x-gateway` tls block as YAML flow text (`{ verify: false }`), none when absent.
+ */
+export function tlsSpec(tls: { catalog?: string; orders?: string } = {}): string {
+  const block = (t: string | undefined) => (t ? `      tls: ${t}\n` : '');
+  return variant([
+    ['      url: http://catalog.internal:8080\n      timeout: 5s\n', `      url: https://catalog.internal:8443\n      timeout: 5s\n${block(tls.catalog)}`],
+    ['      url: http://orders.internal:8080/api\n      timeout: 10s\n', `      url: https://orders.internal:8443/api\n      timeout: 10s\n${block(tls.orders)}`],
+  ]);
+}
+
+/**
+ * The target's build of `spec`, written as its `--deployed` file would be: the one file for
+ * Kong, Traefik and AWS; for nginx every .conf file under `nginx -T`'s headers.
+ */
+export async function deployedFile(spec: string, target: string, edit: (text: string) => string = (t) => t): Promise<string> {
+  const loaded = await loadGateway(spec);
+  if (!loaded.gateway) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+  const built = compileGateway(loaded.gateway, target, {}, loaded.spec);
+  const errors = built.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(errors.map((d) => d.message).join('\n'));
+  const text =
+    target === 'nginx'
+      ? built.files.filter((f) => f.path.endsWith('.conf')).map((f) => `# configuration file /etc/nginx/${f.path}:\n${f.contents}\n`).join('')
+      : built.files[0]!.contents;
+  const file = path.join(mkdtempSync(path.join(tmpdir(), `gwc-deployed-${target}-`)), target === 'nginx' ? 'nginx-T.txt' : path.basename(built.files[0]!.path));
+  writeFileSync(file, edit(text));
+  return file;
+}
 
 export const rulesOf = (rule: string | readonly string[]): readonly string[] => (typeof rule === 'string' ? [rule] : rule);
 
