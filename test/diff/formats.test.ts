@@ -7,7 +7,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classifyMatched } from '../../src/diff/classify.js';
+import { classifyCreated, classifyMatched, RULES } from '../../src/diff/classify.js';
+import type { BackendTls } from '../../src/diff/entity.js';
 import { renderJson, renderMarkdown, renderUnified } from '../../src/diff/render.js';
 import { diffBase } from '../../src/diff/run.js';
 import { baseSpec, ensureBuilt, gwc, planBetween, stateOf, variant } from './helpers.js';
@@ -72,6 +73,35 @@ describe('classification rules (target neutral)', () => {
     expect(classifyMatched({ rateLimit: { '60': 100 } }, { rateLimit: { '1': 2 } }).map((v) => v.rule)).toEqual(['rate-limit-raised', 'rate-limit-lowered']);
     expect(classifyMatched({ ipAllow: ['10.0.0.0/8'] }, { ipAllow: ['10.1.0.0/16', '2001:db8::/32'] }).map((v) => v.rule)).toEqual(['ip-widened', 'ip-narrowed']);
     expect(classifyMatched({ cors: { origins: ['https://a'], methods: ['GET'], headers: [], credentials: false } }, { cors: { origins: ['*'], methods: ['GET'], headers: [], credentials: false } }).map((v) => v.rule)).toEqual(['cors-widened']);
+  });
+});
+
+describe('backend TLS rules (target neutral)', () => {
+  const on = (ca?: string): BackendTls => ({ tls: true, verify: true, ...(ca ? { ca } : {}) });
+  const off: BackendTls = { tls: true, verify: false };
+  const plain: BackendTls = { tls: false, verify: false };
+  const cases: Array<[string, BackendTls | undefined, BackendTls | undefined, string[]]> = [
+    ['verify on -> off weakens', on(), off, ['security backend-tls-unverified']],
+    ['verified -> plain HTTP weakens', on('/ca.pem'), plain, ['security backend-tls-unverified']],
+    ['verify off -> on breaks a backend whose certificate does not pass', off, on(), ['breaking backend-tls-verified']],
+    ['plain HTTP -> verified is the same', plain, on(), ['breaking backend-tls-verified']],
+    ['a different CA is a different trust root', on('/a.pem'), on('/b.pem'), ['security backend-ca-changed']],
+    ['a CA added to the default store', on(), on('/a.pem'), ['security backend-ca-changed']],
+    ['plain HTTP -> unverified TLS: nothing was checked before either', plain, off, []],
+    ['unchanged', on('/a.pem'), on('/a.pem'), []],
+    ['one side unknown: no verdict', on(), undefined, []],
+  ];
+  for (const [name, a, b, expected] of cases) {
+    it(name, () => {
+      const verdicts = classifyMatched(a ? { backendTls: a } : {}, b ? { backendTls: b } : {});
+      expect(verdicts.map((v) => `${RULES[v.rule].class} ${v.rule}`)).toEqual(expected);
+    });
+  }
+
+  it('a new TLS backend that is not verified is security; a new plain-HTTP one is not', () => {
+    expect(classifyCreated({ backendTls: off }).map((v) => [v.rule, v.new])).toEqual([['backend-tls-unverified', 'not verified']]);
+    expect(classifyCreated({ backendTls: plain })).toEqual([]);
+    expect(classifyCreated({ backendTls: on() })).toEqual([]);
   });
 });
 
