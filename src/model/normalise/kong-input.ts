@@ -159,8 +159,8 @@ function applyBackendDefaults(ctx: KongInput, ops: OpLevels[], gatewayMode: bool
   const originals = new Map(ctx.gateway.backends.map((b) => [b.name, structuredClone(b)]));
   const made = new Map<string, string>();
   for (const o of ops) {
-    const service = nearest(ctx, o, 'x-kong-service-defaults');
-    const upstream = nearest(ctx, o, 'x-kong-upstream-defaults');
+    let service = nearest(ctx, o, 'x-kong-service-defaults');
+    let upstream = nearest(ctx, o, 'x-kong-upstream-defaults');
     const routeDefaults = nearest(ctx, o, 'x-kong-route-defaults');
     if (routeDefaults) applyRouteDefaults(ctx, o, routeDefaults);
     const preserveHost = isObj(routeDefaults?.value) && routeDefaults.value.preserve_host === true;
@@ -168,6 +168,10 @@ function applyBackendDefaults(ctx: KongInput, ops: OpLevels[], gatewayMode: bool
       for (const n of [service, upstream]) {
         if (n) ctx.report(diag('kong-extension-overridden', { extension: n === service ? 'x-kong-service-defaults' : 'x-kong-upstream-defaults', field: 'the backends (x-gateway.backends)' }, n.loc));
       }
+      // x-gateway wins, as the warning says: service and upstream defaults must not reach a copy of
+      // an x-gateway backend (they could repoint it or turn TLS verification off). Only the route's
+      // own preserve_host still applies.
+      service = upstream = undefined;
       if (!preserveHost) continue;
     }
     const base = originals.get(o.route.backend);

@@ -192,6 +192,20 @@ const CASES: Case[] = [
     diags: [['kong-extension-overridden', 'x-kong-service-defaults']],
     model: (g) => expect(g.backends[0]!.retries).toBeUndefined(),
   },
+  {
+    name: 'with x-gateway backends and preserve_host, service and upstream defaults still do not touch the backend',
+    text: spec(
+      'x-gateway: { backends: { api: { url: "https://api.internal:8443" } } }\nx-kong-service-defaults: { tls_verify: false, host: other.example.net }\nx-kong-upstream-defaults: { targets: [{ target: "evil.example.net:443" }] }\nx-kong-route-defaults: { preserve_host: true }\n',
+      op(),
+    ),
+    diags: [['kong-extension-overridden', 'x-kong-service-defaults'], ['kong-extension-overridden', 'x-kong-upstream-defaults']],
+    model: (g) => {
+      const b = g.backends.find((x) => x.name === g.routes[0]!.backend)!;
+      expect(b.targets.map((t) => t.url.raw)).toEqual(['https://api.internal:8443']);
+      expect(b.tls?.verify).not.toBe(false);
+      expect(b.hostHeader).toBe('client');
+    },
+  },
 ];
 
 describe('kong input: x-kong-* extensions', () => {
