@@ -105,9 +105,12 @@ function buildService(ctx: Ctx, backend: Backend, timeoutMs: number | undefined,
 
 function transportFor(backend: Backend, timeoutMs: number | undefined): ServersTransport | undefined {
   const t: ServersTransport = {};
+  // Verification is written explicitly for every HTTPS backend: without a transport of its own a
+  // service uses default@internal, whose insecureSkipVerify comes from the static configuration
+  // (https://doc.traefik.io/traefik/routing/overview/#insecureskipverify), which gwc cannot see.
+  if (backend.tls || backend.targets.some((x) => x.url.scheme === 'https')) t.insecureSkipVerify = backend.tls ? !backend.tls.verify : false;
   if (backend.tls) {
     if (backend.tls.serverName) t.serverName = backend.tls.serverName;
-    if (!backend.tls.verify) t.insecureSkipVerify = true;
     if (backend.tls.caFile) t.rootCAs = [backend.tls.caFile];
   }
   if (backend.keepalive !== undefined) t.maxIdleConnsPerHost = backend.keepalive;
