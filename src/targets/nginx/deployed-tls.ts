@@ -11,7 +11,7 @@
  * writes none there).
  */
 import type { BackendTls } from '../../diff/entity.js';
-import type { Directive } from './deployed.js';
+import type { Directive } from './deployed-parse.js';
 
 /** The directives that decide whether and against what a backend's certificate is checked. */
 export const SSL_DIRECTIVES: ReadonlySet<string> = new Set(['proxy_ssl_verify', 'proxy_ssl_trusted_certificate']);
