@@ -9,7 +9,7 @@ import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import { diag, type Diagnostic, type Loc } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../spec/loaded-spec.js';
 import { joinPointer, splitPointer } from '../spec/pointer.js';
-import { precompiled } from './precompiled.js';
+import { precompiled, sha256 } from './precompiled.js';
 import { suggest } from './suggest.js';
 
 export const SCHEMA_URL = new URL('../../schemas/x-gateway.schema.json', import.meta.url);
@@ -24,8 +24,10 @@ export function xGatewaySchema(): Schema {
 
 function load() {
   if (compiled) return compiled;
-  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Schema;
-  const built = precompiled('x-gateway');
+  const bytes = readFileSync(SCHEMA_URL);
+  const schema = JSON.parse(bytes.toString('utf8')) as Schema;
+  // Only validators compiled from these exact bytes: did-you-mean reads `schema` below.
+  const built = precompiled('x-gateway', sha256(bytes));
   if (built) return (compiled = { schema, validators: built });
   // Loaded only here: a built gwc uses the precompiled validators and never needs ajv's compiler.
   const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };

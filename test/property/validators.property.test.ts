@@ -3,7 +3,9 @@
  * tests and tsx compile them at run time. On generated specs, valid and broken, both paths must
  * give the same diagnostics: OpenAPI structure (swagger-parser's own validate vs. dereference +
  * the precompiled schema) and x-gateway (ajv at run time vs. the standalone validators).
- * Needs `npm run build` (CI runs it first); skipped loudly without it. About 5 s.
+ * Needs `npm run build` (CI runs it first); skipped loudly without it. About 5 s. A build older
+ * than the schemas falls back to run-time compiling and makes this comparison vacuous:
+ * test/validate/precompiled.test.ts checks the build is current (fails in CI).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
