@@ -136,7 +136,7 @@ export const CODES = {
   ),
   'kong-extension-overridden': entry<{ extension: string; field: string }>(
     'warn',
-    (p) => `${p.extension} also sets ${p.field}; x-gateway on the same operation wins`,
+    (p) => `${p.extension} also sets ${p.field}; x-gateway for this operation wins`,
   ),
   'target-error': entry<{ target: string; detail: string }>('error', (p) => `${p.target}: ${p.detail}`),
   'target-warning': entry<{ target: string; detail: string }>('warn', (p) => `${p.target}: ${p.detail}`),

@@ -73,10 +73,35 @@ function unmapped(ctx: KongInput, node: Located, field: string, detail: string, 
   ctx.report(diag('kong-extension-unmapped', { extension: field ? `${ext}.config.${field}` : ext, detail }, at.loc));
 }
 
-/** x-gateway wins over the same feature from x-kong (it was set before this pass ran). */
+/** Policies that decide who gets in and how much: a conflict there must not be settled silently. */
+const ACCESS: ReadonlyArray<keyof Policy> = ['ipRule', 'rateLimit', 'bodyLimit'];
+
+/** A policy's meaning, without where it was written, order-insensitive for address lists. */
+function meaning(key: keyof Policy, p: unknown): string {
+  const { loc: _loc, ...rest } = p as Record<string, unknown>;
+  if (key === 'ipRule') return JSON.stringify([[...(rest.allow as string[])].sort(), [...(rest.deny as string[])].sort()]);
+  return JSON.stringify(rest, Object.keys(rest).sort());
+}
+
+/**
+ * x-gateway wins over the same feature from x-kong (it was set before this pass ran, on the
+ * operation, its path, a named policy or the defaults: its loc says which). For access policies
+ * that only holds when both say the same: otherwise dropping the x-kong one (a deny list, a lower
+ * limit) could let in what Kong would refuse, so it is an error naming both places.
+ */
 function setPolicy<K extends keyof Policy>(ctx: KongInput, o: OpLevels, node: Located, key: K, value: Policy[K], ext: string): void {
-  if (o.route.policy[key]) {
-    ctx.report(diag('kong-extension-overridden', { extension: ext, field: `${key} on ${o.route.id}` }, node.loc));
+  const have = o.route.policy[key];
+  if (have) {
+    const where = `${key} for ${o.route.id}, which x-gateway sets at ${have.loc.pointer}`;
+    // The operation's own x-gateway over a document or path plugin is Kong's own precedence (a
+    // route plugin replaces a service one); anything else that differs is a conflict.
+    const inOp = (l: { file: string; pointer: string }, sub: string) => l.file === o.op.loc.file && l.pointer.startsWith(`${o.op.loc.pointer}/${sub}`);
+    const nearer = inOp(have.loc, 'x-gateway/') && !inOp(node.loc, '');
+    if (!nearer && ACCESS.includes(key) && meaning(key, have) !== meaning(key, value)) {
+      unmapped(ctx, node, '', `${where} differently; gwc cannot keep both, and dropping either could let in requests the other refuses. Make them agree or remove one`, ext);
+      return;
+    }
+    ctx.report(diag('kong-extension-overridden', { extension: ext, field: where }, node.loc));
     return;
   }
   o.route.policy[key] = value;
@@ -149,6 +174,12 @@ const DEFAULT_MESSAGE: Record<number, string> = { 401: 'Unauthorized', 403: 'For
 const termination: Mapper = (ctx, o, node, c, ext) => {
   if (c.trigger !== undefined) return unmapped(ctx, node, 'trigger', 'a conditional termination has no portable meaning', ext);
   if (c.echo === true) return unmapped(ctx, node, 'echo', 'echoing the request has no portable meaning', ext);
+  // An explicit x-gateway backend on the operation or its path: x-gateway would win, but dropping
+  // the termination opens a route Kong would close, and keeping it overrides x-gateway. Refuse.
+  for (const level of [o.op, o.path]) {
+    const b = ctx.w.child(ctx.w.child(level, 'x-gateway'), 'backend');
+    if (b.value !== undefined) return unmapped(ctx, node, '', `x-gateway sends ${o.route.id} to backend ${JSON.stringify(b.value)} (at ${b.loc.pointer}); gwc cannot both proxy and terminate. Remove one, or use an x-gateway mock backend`, ext);
+  }
   const status = typeof c.status_code === 'number' ? c.status_code : 503;
   const body = typeof c.body === 'string' ? c.body : JSON.stringify({ message: typeof c.message === 'string' ? c.message : (DEFAULT_MESSAGE[status] ?? 'Request terminated') });
   const contentType = typeof c.body === 'string' && typeof c.content_type === 'string' ? c.content_type : 'application/json; charset=utf-8';

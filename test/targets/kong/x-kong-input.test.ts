@@ -171,15 +171,53 @@ const CASES: Case[] = [
     ],
   },
   {
-    name: 'x-gateway wins over x-kong for the same feature, with a warning',
+    name: 'x-gateway and x-kong limits that differ on the same operation: an error (dropping either could let more in)',
     text: spec('', op('      x-gateway: { rateLimit: { requests: 1, per: second } }\n      x-kong-plugin-rate-limiting: { config: { minute: 100 } }\n')),
+    diags: [['kong-extension-unmapped', 'x-kong-plugin-rate-limiting']],
+  },
+  {
+    name: 'x-gateway wins over an equal x-kong limit, with a warning',
+    text: spec('', op('      x-gateway: { rateLimit: { requests: 100, per: minute, by: ip } }\n      x-kong-plugin-rate-limiting: { config: { minute: 100, limit_by: ip } }\n')),
     diags: [['kong-extension-overridden', 'x-kong-plugin-rate-limiting']],
-    model: (g) => expect(g.routes[0]!.policy.rateLimit).toMatchObject({ requests: 1, per: 'second' }),
+    model: (g) => expect(g.routes[0]!.policy.rateLimit).toMatchObject({ requests: 100, per: 'minute' }),
+  },
+  {
+    name: "the operation's own x-gateway limit replaces a document plugin, as a Kong route plugin replaces a service one",
+    text: spec('x-kong-plugin-rate-limiting: { config: { minute: 100 } }\n', op('      x-gateway: { rateLimit: { requests: 10, per: second } }\n')),
+    diags: [['kong-extension-overridden', 'x-kong-plugin-rate-limiting']],
+    model: (g) => expect(g.routes[0]!.policy.rateLimit).toMatchObject({ requests: 10, per: 'second' }),
+  },
+  {
+    name: 'a path-level x-gateway ipAllow does not silently drop an operation ip-restriction deny: an error',
+    text: spec('', `  /a:\n    x-gateway: { ipAllow: [10.0.0.0/8] }\n    get:\n      x-kong-plugin-ip-restriction: { config: { deny: [10.0.0.5] } }\n      responses: { "200": { description: ok } }\n`),
+    diags: [['kong-extension-unmapped', 'x-kong-plugin-ip-restriction']],
+  },
+  {
+    name: 'an x-gateway body limit from a named policy that differs from an x-kong one: an error',
+    text: spec(
+      'x-gateway: { policies: { small: { bodyLimit: 1k } } }\n',
+      `  /a:\n    get:\n      x-gateway: { policies: [small] }\n      x-kong-plugin-request-size-limiting: { config: { allowed_payload_size: 2, size_unit: kilobytes } }\n      responses: { "200": { description: ok } }\n`,
+    ),
+    diags: [['kong-extension-unmapped', 'x-kong-plugin-request-size-limiting']],
+  },
+  {
+    name: 'cors set by both is not an access rule: x-gateway wins with a warning',
+    text: spec('', op('      x-gateway: { cors: { origins: ["https://b.example.com"] } }\n      x-kong-plugin-cors: { config: { origins: ["https://a.example.com"] } }\n')),
+    diags: [['kong-extension-overridden', 'x-kong-plugin-cors']],
+    model: (g) => expect(g.routes[0]!.policy.cors?.origins).toEqual(['https://b.example.com']),
   },
   {
     name: 'request-termination answers from the gateway: a mock backend',
     text: spec('', op('      x-kong-plugin-request-termination: { config: { status_code: 410, message: gone } }\n')),
     model: (g) => expect(g.backends.find((b) => b.name === g.routes[0]!.backend)!.mock).toMatchObject({ status: 410, body: '{"message":"gone"}' }),
+  },
+  {
+    name: 'request-termination on an operation whose x-gateway names a backend: an error, not a silent replacement',
+    text: spec(
+      'x-gateway: { backends: { api: { url: "https://api.internal" } } }\n',
+      op('      x-gateway: { backend: api }\n      x-kong-plugin-request-termination: { config: { status_code: 403 } }\n'),
+    ),
+    diags: [['kong-extension-unmapped', 'x-kong-plugin-request-termination']],
   },
   {
     name: 'x-kong-security-openid-connect with config is refused; unknown x-kong keys are reported',
