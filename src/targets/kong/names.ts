@@ -11,12 +11,12 @@ import { createHash } from 'node:crypto';
 const NAMESPACE = 'b7d6f0b2-3c1e-4f7a-9a51-4f3f0c6e2d10';
 
 export function uuidv5(name: string, namespace: string = NAMESPACE): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
-  const b = hash.subarray(0, 16);
+  // RFC 9562 section 5.5: SHA-1 of the namespace's 16 bytes then the name's UTF-8 bytes.
+  const ns = Uint8Array.from(namespace.replace(/-/g, '').match(/../g) ?? [], (byte) => parseInt(byte, 16));
+  const b: Uint8Array = createHash('sha1').update(ns).update(name, 'utf8').digest().subarray(0, 16);
   b[6] = ((b[6] ?? 0) & 0x0f) | 0x50;
   b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-  const h = b.toString('hex');
+  const h = Array.from(b, (byte) => byte.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 

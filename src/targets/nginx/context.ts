@@ -18,10 +18,12 @@ const MAX_PREFIX = 24;
 /** The longest variable name the default `variables_hash_bucket_size` (64) holds on 64-bit. */
 export const MAX_VARIABLE = 46;
 
-/** FNV-1a, 32 bits, as 6 hex digits: deterministic and enough to tell names apart. */
+const UTF8 = new TextEncoder();
+
+/** FNV-1a, 32 bits, over the UTF-8 bytes, as 6 hex digits: deterministic and enough to tell names apart. */
 export function nameTag(text: string): string {
   let h = 0x811c9dc5;
-  for (const b of Buffer.from(text, 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  for (const b of UTF8.encode(text)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
   return h.toString(16).padStart(8, '0').slice(0, 6);
 }
 
