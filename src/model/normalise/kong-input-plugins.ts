@@ -10,6 +10,7 @@ import { diag } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type SecurityScheme } from '../types.js';
 import { slug, type KongInput, type OpLevels } from './kong-input.js';
+import { reader, type Reader } from './kong-input-check.js';
 import { isObj, type Obj } from './node.js';
 
 const PREFIX = 'x-kong-plugin-';
@@ -24,7 +25,8 @@ const WHY: Record<string, string> = {
   'response-transformer': 'use x-gateway responseHeaders (set/remove); Kong add/replace/append have no portable meaning',
 };
 
-type Mapper = (ctx: KongInput, o: OpLevels, node: Located, config: Obj, ext: string) => void;
+/** `r` reads config fields; once it has refused one, the mapper applies nothing. */
+type Mapper = (ctx: KongInput, o: OpLevels, node: Located, config: Obj, ext: string, r: Reader) => void;
 
 /** The plugins in effect on an operation: name → node, nearest level winning. */
 function effective(ctx: KongInput, o: OpLevels): Map<string, Located> {
@@ -53,8 +55,12 @@ export function applyKongPlugins(ctx: KongInput, o: OpLevels): void {
       if (v[k] !== undefined) ctx.report(diag('kong-extension-ignored', { extension: `${ext}.${k}`, detail: 'gwc writes its own value' }, ctx.w.child(node, k).loc));
     }
     const mapper = MAPPERS[name];
+    if (mapper && (!isObj(node.value) || (v.config !== undefined && !isObj(v.config)))) {
+      unmapped(ctx, node, '', `${JSON.stringify(isObj(node.value) ? v.config : node.value)} is not an object`, ext);
+      continue;
+    }
     const config = isObj(v.config) ? v.config : {};
-    if (mapper) mapper(ctx, o, node, config, ext);
+    if (mapper) mapper(ctx, o, node, config, ext, reader(ctx, ctx.w.child(node, 'config'), `${ext}.config`));
     else if (OBSERVABILITY.includes(name)) ctx.report(diag('kong-extension-ignored', { extension: ext, detail: 'an observability plugin gwc does not map (x-gateway accessLog gives a JSON access log)' }, node.loc));
     else ctx.report(diag('kong-extension-unmapped', { extension: ext, detail: WHY[name] ?? 'an unknown plugin: gwc cannot tell whether dropping it opens the route' }, node.loc));
   }
@@ -107,60 +113,73 @@ function setPolicy<K extends keyof Policy>(ctx: KongInput, o: OpLevels, node: Lo
   o.route.policy[key] = value;
 }
 
-const rateLimiting: Mapper = (ctx, o, node, c, ext) => {
-  const windows = (['second', 'minute', 'hour', 'day', 'month', 'year'] as const).filter((k) => typeof c[k] === 'number');
+const rateLimiting: Mapper = (ctx, o, node, c, ext, r) => {
+  const windows = (['second', 'minute', 'hour', 'day', 'month', 'year'] as const).filter((k) => c[k] !== undefined && c[k] !== null);
   const per = windows[0];
   if (windows.length !== 1 || per === 'month' || per === 'year' || per === undefined) {
     unmapped(ctx, node, '', 'gwc limits one window of a second, minute, hour or day; this sets ' + (windows.join(', ') || 'none'), ext);
     return;
   }
-  const limitBy = c.limit_by ?? 'consumer';
+  const requests = r.int(per, 1, Number.MAX_SAFE_INTEGER);
+  const limitBy = r.str('limit_by') ?? 'consumer';
+  const header = r.str('header_name', 'header');
+  if (r.failed || requests === undefined) return;
   let by: 'ip' | 'consumer' | { header: string };
   if (limitBy === 'ip' || limitBy === 'consumer' || limitBy === 'credential') by = limitBy === 'ip' ? 'ip' : 'consumer';
-  else if (limitBy === 'header' && typeof c.header_name === 'string') by = { header: c.header_name.toLowerCase() };
+  else if (limitBy === 'header' && header) by = { header: header.toLowerCase() };
   else return unmapped(ctx, node, 'limit_by', `limit_by ${JSON.stringify(limitBy)} has no portable meaning`, ext);
-  setPolicy(ctx, o, node, 'rateLimit', { requests: c[per] as number, per, by, burst: 0, loc: node.loc }, ext);
+  setPolicy(ctx, o, node, 'rateLimit', { requests, per, by, burst: 0, loc: node.loc }, ext);
   if (c.policy !== undefined && c.policy !== 'local') rest(ctx, node, { policy: c.policy }, [], ext, 'counters are set for the whole build with --option rate-limit-policy=local|cluster');
   rest(ctx, node, c, [...windows, 'limit_by', 'header_name', 'policy'], ext);
 };
 
-const cors: Mapper = (ctx, o, node, c, ext) => {
-  const methods = Array.isArray(c.methods) ? HTTP_METHODS.filter((m) => (c.methods as unknown[]).map(String).includes(m)) : [];
+const cors: Mapper = (ctx, o, node, c, ext, r) => {
+  // Kong: no origins = any origin (`*`); a present but malformed list is refused, not widened.
+  const origins = r.strs('origins');
+  const methods = r.strs('methods', 'method');
+  const headers = r.strs('headers', 'header');
+  const exposed = r.strs('exposed_headers', 'header');
+  const credentials = r.bool('credentials');
+  const maxAge = r.int('max_age', 0, Number.MAX_SAFE_INTEGER);
+  if (r.failed) return;
   setPolicy(ctx, o, node, 'cors', {
-    origins: Array.isArray(c.origins) && c.origins.length ? c.origins.map(String) : ['*'],
-    methods: methods as HttpMethod[],
-    headers: Array.isArray(c.headers) ? c.headers.map(String) : [],
-    exposeHeaders: Array.isArray(c.exposed_headers) ? c.exposed_headers.map(String) : [],
-    credentials: c.credentials === true,
-    ...(typeof c.max_age === 'number' ? { maxAgeSeconds: c.max_age } : {}),
+    origins: origins?.length ? origins : ['*'],
+    methods: HTTP_METHODS.filter((m) => (methods ?? []).includes(m)) as HttpMethod[],
+    headers: headers ?? [],
+    exposeHeaders: exposed ?? [],
+    credentials: credentials === true,
+    ...(maxAge !== undefined ? { maxAgeSeconds: maxAge } : {}),
     loc: node.loc,
   }, ext);
   rest(ctx, node, c, ['origins', 'methods', 'headers', 'exposed_headers', 'credentials', 'max_age'], ext);
 };
 
 const UNIT: Record<string, number> = { bytes: 1, kilobytes: 1024, megabytes: 1024 * 1024 };
-const sizeLimit: Mapper = (ctx, o, node, c, ext) => {
+const sizeLimit: Mapper = (ctx, o, node, c, ext, r) => {
   const unit = UNIT[String(c.size_unit ?? 'megabytes')];
   if (!unit) return unmapped(ctx, node, 'size_unit', `unknown size_unit ${JSON.stringify(c.size_unit)}`, ext);
-  const size = typeof c.allowed_payload_size === 'number' ? c.allowed_payload_size : 128;
-  setPolicy(ctx, o, node, 'bodyLimit', { bytes: size * unit, loc: node.loc }, ext);
+  const size = r.int('allowed_payload_size', 0, Number.MAX_SAFE_INTEGER);
+  if (r.failed) return;
+  setPolicy(ctx, o, node, 'bodyLimit', { bytes: (size ?? 128) * unit, loc: node.loc }, ext);
   rest(ctx, node, c, ['allowed_payload_size', 'size_unit'], ext);
 };
 
-const ipRestriction: Mapper = (ctx, o, node, c, ext) => {
-  const list = (k: string) => (Array.isArray(c[k]) ? (c[k] as unknown[]).map(String) : []);
-  const allow = list('allow');
-  const deny = list('deny');
+const ipRestriction: Mapper = (ctx, o, node, c, ext, r) => {
+  const allow = r.strs('allow', 'cidr') ?? [];
+  const deny = r.strs('deny', 'cidr') ?? [];
+  if (r.failed) return;
   if (!allow.length && !deny.length) return unmapped(ctx, node, '', 'neither allow nor deny is set', ext);
   setPolicy(ctx, o, node, 'ipRule', { allow, deny, loc: node.loc }, ext);
   rest(ctx, node, c, ['allow', 'deny'], ext, 'gwc answers 403 with its own message');
 };
 
-const proxyCache: Mapper = (ctx, o, node, c, ext) => {
-  const methods = Array.isArray(c.request_method) ? HTTP_METHODS.filter((m) => (c.request_method as unknown[]).includes(m)) : (['GET', 'HEAD'] as HttpMethod[]);
-  const ttl = typeof c.cache_ttl === 'number' ? c.cache_ttl : 300;
-  const keyHeaders = Array.isArray(c.vary_headers) ? c.vary_headers.map((h) => String(h).toLowerCase()).sort() : [];
-  setPolicy(ctx, o, node, 'cache', { ttlMs: ttl * 1000, methods, keyHeaders, keyQuery: true, loc: node.loc }, ext);
+const proxyCache: Mapper = (ctx, o, node, c, ext, r) => {
+  const methods = r.strs('request_method', 'method');
+  const ttl = r.int('cache_ttl', 1, Number.MAX_SAFE_INTEGER);
+  const vary = r.strs('vary_headers', 'header');
+  if (r.failed) return;
+  const keyHeaders = (vary ?? []).map((h) => h.toLowerCase()).sort();
+  setPolicy(ctx, o, node, 'cache', { ttlMs: (ttl ?? 300) * 1000, methods: methods ? HTTP_METHODS.filter((m) => methods.includes(m)) : ['GET', 'HEAD'], keyHeaders, keyQuery: true, loc: node.loc }, ext);
   rest(ctx, node, c, ['cache_ttl', 'request_method', 'vary_headers', 'strategy'], ext);
 };
 
@@ -171,7 +190,7 @@ const fileLog: Mapper = (ctx, o, node, c, ext) => {
 
 /** Kong's own default messages for request-termination (kong/plugins/request-termination/handler.lua). */
 const DEFAULT_MESSAGE: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 429: 'API rate limit exceeded', 500: 'An unexpected error occurred', 503: 'Service unavailable' };
-const termination: Mapper = (ctx, o, node, c, ext) => {
+const termination: Mapper = (ctx, o, node, c, ext, r) => {
   if (c.trigger !== undefined) return unmapped(ctx, node, 'trigger', 'a conditional termination has no portable meaning', ext);
   if (c.echo === true) return unmapped(ctx, node, 'echo', 'echoing the request has no portable meaning', ext);
   // An explicit x-gateway backend on the operation or its path: x-gateway would win, but dropping
@@ -180,9 +199,14 @@ const termination: Mapper = (ctx, o, node, c, ext) => {
     const b = ctx.w.child(ctx.w.child(level, 'x-gateway'), 'backend');
     if (b.value !== undefined) return unmapped(ctx, node, '', `x-gateway sends ${o.route.id} to backend ${JSON.stringify(b.value)} (at ${b.loc.pointer}); gwc cannot both proxy and terminate. Remove one, or use an x-gateway mock backend`, ext);
   }
-  const status = typeof c.status_code === 'number' ? c.status_code : 503;
-  const body = typeof c.body === 'string' ? c.body : JSON.stringify({ message: typeof c.message === 'string' ? c.message : (DEFAULT_MESSAGE[status] ?? 'Request terminated') });
-  const contentType = typeof c.body === 'string' && typeof c.content_type === 'string' ? c.content_type : 'application/json; charset=utf-8';
+  const code = r.int('status_code', 100, 599);
+  const message = r.str('message');
+  const text = typeof c.body === 'string' ? c.body : r.str('body');
+  const type = r.str('content_type');
+  if (r.failed) return;
+  const status = code ?? 503;
+  const body = text ?? JSON.stringify({ message: message ?? DEFAULT_MESSAGE[status] ?? 'Request terminated' });
+  const contentType = text !== undefined && type ? type : 'application/json; charset=utf-8';
   const mock = { status, body, contentType, headers: {}, loc: node.loc };
   const key = JSON.stringify([status, body, contentType]);
   const backends = ctx.gateway.backends;
@@ -225,19 +249,26 @@ function requireAuth(ctx: KongInput, o: OpLevels, node: Located, c: Obj, made: O
   r.securityLoc ??= node.loc;
 }
 
-const keyAuth: Mapper = (ctx, o, node, c, ext) => {
-  const names = Array.isArray(c.key_names) && c.key_names.length ? c.key_names.map(String) : ['apikey'];
-  const where = c.key_in_header !== false ? 'header' : c.key_in_query !== false ? 'query' : undefined;
+const keyAuth: Mapper = (ctx, o, node, c, ext, r) => {
+  const given = r.strs('key_names', 'header');
+  const [inHeader, inQuery, hide] = [r.bool('key_in_header'), r.bool('key_in_query'), r.bool('hide_credentials')];
+  r.str('anonymous');
+  if (r.failed) return;
+  const names = given?.length ? given : ['apikey'];
+  const where = inHeader !== false ? 'header' : inQuery !== false ? 'query' : undefined;
   if (!where) return unmapped(ctx, node, 'key_in_body', 'a key read only from the body has no portable meaning', ext);
   if (names.length > 1) rest(ctx, node, { key_names: names }, [], ext, `only the first key name, ${names[0]}, is accepted`);
   const apiKey = { in: where, name: where === 'header' ? names[0]!.toLowerCase() : names[0]! } as const;
-  requireAuth(ctx, o, node, c, { openapiType: 'apiKey', kind: 'apiKey', apiKey, hideCredentials: c.hide_credentials === true }, ext);
+  requireAuth(ctx, o, node, c, { openapiType: 'apiKey', kind: 'apiKey', apiKey, hideCredentials: hide === true }, ext);
   rest(ctx, node, c, ['key_names', 'key_in_header', 'key_in_query', 'key_in_body', 'hide_credentials', 'anonymous', 'run_on_preflight'], ext);
 };
 
-const basicAuth: Mapper = (ctx, o, node, c, ext) => {
-  const realm = typeof c.realm === 'string' ? c.realm : 'service';
-  requireAuth(ctx, o, node, c, { openapiType: 'http', kind: 'basic', basic: { realm }, hideCredentials: c.hide_credentials === true }, ext);
+const basicAuth: Mapper = (ctx, o, node, c, ext, r) => {
+  const [given, hide] = [r.str('realm'), r.bool('hide_credentials')];
+  r.str('anonymous');
+  if (r.failed) return;
+  const realm = given ?? 'service';
+  requireAuth(ctx, o, node, c, { openapiType: 'http', kind: 'basic', basic: { realm }, hideCredentials: hide === true }, ext);
   rest(ctx, node, c, ['realm', 'hide_credentials', 'anonymous'], ext);
 };
 

@@ -220,6 +220,22 @@ const CASES: Case[] = [
     diags: [['kong-extension-unmapped', 'x-kong-plugin-request-termination']],
   },
   {
+    name: 'plugin fields of the wrong type are errors at their own line, never defaults',
+    text: spec(
+      '',
+      `${op("      x-kong-plugin-ip-restriction: { config: { allow: '10.0.0.0/8' } }\n")}${op("      x-kong-plugin-request-size-limiting: { config: { allowed_payload_size: '1' } }\n", 'get', '/b')}${op("      x-kong-plugin-cors: { config: { origins: 'https://a' } }\n", 'get', '/c')}${op('      x-kong-plugin-key-auth: { config: { key_in_header: "no" } }\n', 'get', '/d')}${op('      x-kong-plugin-request-size-limiting: "1k"\n', 'get', '/e')}`,
+    ),
+    diags: [['kong-extension-unmapped', 'allow:'], ['kong-extension-unmapped', 'allowed_payload_size'], ['kong-extension-unmapped', 'origins'], ['kong-extension-unmapped', 'key_in_header'], ['kong-extension-unmapped', 'x-kong-plugin-request-size-limiting: "1k"']],
+  },
+  {
+    name: 'plugin values out of range are errors: status 99, minute -5, a negative size, a bad CIDR or header',
+    text: spec(
+      '',
+      `${op('      x-kong-plugin-request-termination: { config: { status_code: 99 } }\n')}${op('      x-kong-plugin-rate-limiting: { config: { minute: -5 } }\n', 'get', '/b')}${op('      x-kong-plugin-request-size-limiting: { config: { allowed_payload_size: -3145728 } }\n', 'get', '/c')}${op('      x-kong-plugin-ip-restriction: { config: { deny: ["10.0.0.5; allow all"] } }\n', 'get', '/d')}${op('      x-kong-plugin-rate-limiting: { config: { second: 1.5, limit_by: header, header_name: "X A" } }\n', 'get', '/e')}`,
+    ),
+    diags: [['kong-extension-unmapped', 'status_code'], ['kong-extension-unmapped', 'minute'], ['kong-extension-unmapped', 'allowed_payload_size'], ['kong-extension-unmapped', 'deny'], ['kong-extension-unmapped', 'second'], ['kong-extension-unmapped', 'header_name']],
+  },
+  {
     name: 'x-kong-security-openid-connect with config is refused; unknown x-kong keys are reported',
     text: spec('x-kong-servce-defaults: {}\n', op()).replace('scheme: bearer,', 'scheme: bearer, x-kong-security-openid-connect: { config: { scopes_required: [a] } },'),
     diags: [['kong-extension-ignored', 'x-kong-servce-defaults'], ['kong-extension-unmapped', 'x-kong-security-openid-connect']],
