@@ -62,11 +62,26 @@ export class Auth {
     const requirement: Record<string, string[]> = {};
     let authorizers = 0;
     let apiKey = false;
+    // Why each scheme of the route is not enforced: an accepted gap, or refused (a capability
+    // error or a scheme that does not compile, each already reported as an error).
+    const accepted: string[] = [];
+    const refused: string[] = [];
     for (const item of alternatives[0] ?? []) {
       const scheme = ctx.scheme(item.scheme);
-      if (!scheme || !ctx.plan.enforced(route.id, AUTH_FEATURE[scheme.kind])) continue;
+      if (!scheme) {
+        refused.push(item.scheme);
+        continue;
+      }
+      const feature = AUTH_FEATURE[scheme.kind];
+      if (!ctx.plan.enforced(route.id, feature)) {
+        (ctx.plan.mode(route.id, feature) === 'accepted' ? accepted : refused).push(scheme.name);
+        continue;
+      }
       const c = this.compile(scheme);
-      if (!c) continue;
+      if (!c) {
+        refused.push(scheme.name);
+        continue;
+      }
       if (c.kind === 'apiKey') {
         if (apiKey) continue; // every API key scheme is the same x-api-key header
         apiKey = true;
@@ -84,7 +99,14 @@ export class Auth {
       ctx.error(`route ${route.id}: API Gateway runs one authorizer per method; ${authorizers} schemes are required together`, route.securityLoc ?? route.loc);
     }
     if (Object.keys(requirement).length === 0) {
-      ctx.warn(`route ${route.id} declares security but none of it is enforced on aws (accepted gaps): the route is PUBLIC there`, route.securityLoc ?? route.loc);
+      const where = route.securityLoc ?? route.loc;
+      if (refused.length > 0) {
+        // Fail closed here too, not only through the scheme's own error: never a template with the route open.
+        const gaps = accepted.length > 0 ? `; accepted gaps: ${accepted.join(', ')}` : '';
+        ctx.error(`route ${route.id} declares security but none of it can be enforced on aws (refused: ${refused.join(', ')}${gaps}); no template is written rather than one with the route PUBLIC`, where);
+      } else {
+        ctx.warn(`route ${route.id} declares security but none of it is enforced on aws (accepted gaps: ${accepted.join(', ')}): the route is PUBLIC there`, where);
+      }
       return undefined;
     }
     return [requirement];
