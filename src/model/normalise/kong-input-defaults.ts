@@ -8,6 +8,7 @@ import { diag } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import type { Backend, BackendTarget } from '../types.js';
 import type { KongInput, OpLevels } from './kong-input.js';
+import { isHost, reader } from './kong-input-check.js';
 import { isObj } from './node.js';
 import { parseUrl } from './units.js';
 
@@ -34,6 +35,15 @@ export function applyServiceDefaults(ctx: KongInput, b: Backend, node: Located):
   const ext = 'x-kong-service-defaults';
   if (!isObj(node.value)) return;
   const v = node.value;
+  // Types and ranges first (x-gateway schema ranges): a bad value is an error, never a default.
+  const r = reader(ctx, node, ext);
+  r.int('retries', 0, 32767); // Kong's range (retries do not open anything)
+  for (const f of ['connect_timeout', 'read_timeout', 'write_timeout']) r.int(f, 0, 2 ** 31 - 1);
+  r.str('host', 'host');
+  r.int('port', 1, 65535);
+  r.str('path', 'path');
+  r.bool('tls_verify');
+  if (r.failed) return;
   for (const [field, value] of Object.entries(v)) {
     const at = ctx.w.child(node, field);
     switch (field) {
@@ -105,22 +115,33 @@ export function applyServiceDefaults(ctx: KongInput, b: Backend, node: Located):
 export function applyUpstreamDefaults(ctx: KongInput, b: Backend, node: Located): void {
   const ext = 'x-kong-upstream-defaults';
   if (!isObj(node.value)) return;
+  const r = reader(ctx, node, ext);
+  if (node.value.targets !== undefined && !Array.isArray(node.value.targets)) r.bad('targets', 'not a list');
+  if (node.value.healthchecks !== undefined && !isObj(node.value.healthchecks)) r.bad('healthchecks', 'not an object');
+  if (r.failed) return;
   for (const [field, value] of Object.entries(node.value)) {
     const at = ctx.w.child(node, field);
     if (field === 'targets' && Array.isArray(value)) {
       const first = b.targets[0]?.url ?? { scheme: 'https' as const, path: '' };
       const targets: BackendTarget[] = [];
+      let failed = false;
       for (const item of ctx.w.items(at)) {
         const t = isObj(item.value) ? item.value : {};
-        const m = typeof t.target === 'string' ? /^([^:\s/]+)(?::(\d+))?$/.exec(t.target) : null;
-        if (!m) {
-          unmapped(ctx, at, ext, String(targets.length), `target ${JSON.stringify(t.target)} is not host[:port]`);
+        const m = typeof t.target === 'string' ? /^([^:\s/]+)(?::(\d{1,5}))?$/.exec(t.target) : null;
+        const port = m?.[2] ? Number(m[2]) : 8000; // Kong's default target port
+        if (!m || !isHost(m[1]!) || port < 1 || port > 65535) {
+          failed = true;
+          ctx.report(diag('kong-extension-unmapped', { extension: `${ext}.targets`, detail: `target ${JSON.stringify(t.target)} is not host[:port] with a port from 1 to 65535` }, item.loc));
           continue;
         }
-        const port = m[2] ? Number(m[2]) : 8000; // Kong's default target port
-        targets.push({ url: { raw: `${first.scheme}://${m[1]}:${port}${first.path}`, scheme: first.scheme, host: m[1]!, port, path: first.path }, weight: typeof t.weight === 'number' ? t.weight : 100, loc: item.loc });
+        const weight = reader(ctx, item, `${ext}.targets`).int('weight', 0, 1000);
+        if (weight === undefined && t.weight !== undefined) {
+          failed = true;
+          continue;
+        }
+        targets.push({ url: { raw: `${first.scheme}://${m[1]}:${port}${first.path}`, scheme: first.scheme, host: m[1]!, port, path: first.path }, weight: weight ?? 100, loc: item.loc });
       }
-      if (targets.length) b.targets = targets;
+      if (targets.length && !failed) b.targets = targets;
     } else if (field === 'healthchecks' && isObj(value)) {
       healthChecks(ctx, b, at);
     } else if (field === 'algorithm' && value === 'round-robin') {
@@ -138,21 +159,31 @@ function healthChecks(ctx: KongInput, b: Backend, node: Located): void {
   for (const field of Object.keys(v)) if (field !== 'active') ignored(ctx, node, ext, field, 'only active HTTP health checks are portable');
   const active = isObj(v.active) ? v.active : undefined;
   if (!active) return;
-  const healthy = isObj(active.healthy) ? active.healthy : {};
-  const unhealthy = isObj(active.unhealthy) ? active.unhealthy : {};
-  const interval = Number(healthy.interval ?? 0) || Number(unhealthy.interval ?? 0);
-  if (!interval) return;
   const activeNode = ctx.w.child(node, 'active');
+  const healthyNode = ctx.w.child(activeNode, 'healthy');
+  const unhealthyNode = ctx.w.child(activeNode, 'unhealthy');
+  // Kong's ranges: intervals and timeout 0-65535 s, counters 0-255 (0 = off / not counted).
+  const ra = reader(ctx, activeNode, `${ext}.active`);
+  const rh = reader(ctx, healthyNode, `${ext}.active.healthy`);
+  const ru = reader(ctx, unhealthyNode, `${ext}.active.unhealthy`);
+  const path = ra.str('http_path', 'path');
+  const timeout = ra.num('timeout', 0, 65535);
+  const [hi, ui] = [rh.num('interval', 0, 65535), ru.num('interval', 0, 65535)];
+  const successes = rh.int('successes', 0, 255);
+  const [hf, tf] = [ru.int('http_failures', 0, 255), ru.int('tcp_failures', 0, 255)];
+  const interval = hi || ui;
+  const failures = hf || tf;
+  if (ra.failed || rh.failed || ru.failed || !interval) return;
   if (active.type === 'tcp') {
     ignored(ctx, activeNode, ext + '.active', 'type', 'TCP health checks are not portable; no active check is built');
     return;
   }
   b.healthCheck = {
-    path: typeof active.http_path === 'string' ? active.http_path : '/',
-    intervalMs: interval * 1000,
-    timeoutMs: Number(active.timeout ?? 1) * 1000,
-    healthyThreshold: Number(healthy.successes ?? 0) || 2,
-    unhealthyThreshold: Number(unhealthy.http_failures ?? 0) || Number(unhealthy.tcp_failures ?? 0) || 3,
+    path: path ?? '/',
+    intervalMs: Math.round(interval * 1000),
+    timeoutMs: Math.round((timeout ?? 1) * 1000),
+    healthyThreshold: successes || 2,
+    unhealthyThreshold: failures || 3,
     loc: activeNode.loc,
   };
 }
@@ -166,6 +197,11 @@ export function applyRouteDefaults(ctx: KongInput, o: OpLevels, node: Located): 
   const ext = 'x-kong-route-defaults';
   if (!isObj(node.value)) return;
   const r = o.route;
+  const check = reader(ctx, node, ext);
+  check.bool('preserve_host');
+  check.bool('strip_path');
+  if (node.value.protocols !== undefined) check.strs('protocols');
+  if (check.failed) return;
   for (const [field, value] of Object.entries(node.value)) {
     switch (field) {
       case 'preserve_host': // applied to the backend (kong-input.ts)

@@ -236,6 +236,24 @@ const CASES: Case[] = [
     diags: [['kong-extension-unmapped', 'status_code'], ['kong-extension-unmapped', 'minute'], ['kong-extension-unmapped', 'allowed_payload_size'], ['kong-extension-unmapped', 'deny'], ['kong-extension-unmapped', 'second'], ['kong-extension-unmapped', 'header_name']],
   },
   {
+    name: 'service defaults out of range or of the wrong type are errors: port 99999, a host with nginx syntax, tls_verify "no"',
+    text: spec('x-kong-service-defaults: { port: 99999, host: "evil.com;return 200 x;#", tls_verify: "no", connect_timeout: -1 }\n', op()),
+    diags: [['kong-extension-unmapped', 'port:'], ['kong-extension-unmapped', 'host:'], ['kong-extension-unmapped', 'tls_verify'], ['kong-extension-unmapped', 'connect_timeout']],
+  },
+  {
+    name: 'upstream targets and health checks are checked: a bad port, a weight out of range, a non-numeric interval',
+    text: spec(
+      'x-kong-upstream-defaults:\n  targets: [{ target: "a1.internal:70000" }, { target: "a2.internal:8443", weight: 5000 }]\n  healthchecks: { active: { timeout: -1, healthy: { interval: zz } } }\n',
+      op(),
+    ),
+    diags: [['kong-extension-unmapped', '{ target: "a1'], ['kong-extension-unmapped', 'weight'], ['kong-extension-unmapped', 'timeout'], ['kong-extension-unmapped', 'interval']],
+  },
+  {
+    name: 'route defaults of the wrong type are errors',
+    text: spec('x-kong-route-defaults: { preserve_host: "yes", strip_path: 1 }\n', op()),
+    diags: [['kong-extension-unmapped', 'preserve_host'], ['kong-extension-unmapped', 'strip_path']],
+  },
+  {
     name: 'x-kong-security-openid-connect with config is refused; unknown x-kong keys are reported',
     text: spec('x-kong-servce-defaults: {}\n', op()).replace('scheme: bearer,', 'scheme: bearer, x-kong-security-openid-connect: { config: { scopes_required: [a] } },'),
     diags: [['kong-extension-ignored', 'x-kong-servce-defaults'], ['kong-extension-unmapped', 'x-kong-security-openid-connect']],
