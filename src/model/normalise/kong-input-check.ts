@@ -8,13 +8,9 @@ import { diag } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import { HTTP_METHODS } from '../types.js';
 import type { KongInput } from './kong-input.js';
-import { hasControl } from './units.js';
+import { hasControl, isHost } from './units.js';
 import { isObj } from './node.js';
 
-/** A DNS name (RFC 1123 labels; `_` as Kong accepts it), an IPv4 or an IPv6 address. */
-const HOST = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
-const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
-export const isHost = (s: string): boolean => HOST.test(s) || IPV6.test(s);
 /** As the x-gateway schema's cidrList and headerName. */
 const CIDR = /^[0-9a-fA-F:.]+(\/[0-9]{1,3})?$/;
 const HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;

@@ -76,6 +76,12 @@ export function parseUrl(value: unknown, loc: Loc, out: Diagnostic[]): ParsedUrl
     return undefined;
   }
   const scheme = u.protocol === 'https:' ? 'https' : 'http';
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  // WHATWG URLs allow `;`, `{`, `$`, quotes and more in a host name; no gateway does.
+  if (!isHost(host)) {
+    out.push(diag('bad-url', { url: value, detail: `"${host}" is not a host name or IP address` }, loc));
+    return undefined;
+  }
   const path = decodeURIComponent(u.pathname).replace(/\/+$/, '');
   if (hasControl(path)) {
     out.push(diag('unsafe-text', { what: 'URL path', value }, loc));
@@ -84,11 +90,16 @@ export function parseUrl(value: unknown, loc: Loc, out: Diagnostic[]): ParsedUrl
   return {
     raw: value,
     scheme,
-    host: u.hostname.replace(/^\[|\]$/g, ''),
+    host,
     port: u.port ? Number(u.port) : scheme === 'https' ? 443 : 80,
     path,
   };
 }
+
+/** A DNS name (RFC 1123 labels; `_` as Kong and nginx accept it), an IPv4 or an IPv6 address. */
+const HOST = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
+export const isHost = (s: string): boolean => HOST.test(s) || IPV6.test(s);
 
 export function hasControl(s: string): boolean {
   // eslint-disable-next-line no-control-regex
