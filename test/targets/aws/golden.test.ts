@@ -3,18 +3,16 @@
  * are compared with the files under expected/ (UPDATE_GOLDEN=1 rewrites them), and every template
  * is checked by AWS's own rules in JSON and in YAML.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTarget } from '../../../src/api.js';
 import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
+import { fixtureCases, FIXTURES, golden } from '../../helpers/golden.js';
 import { SPECS, template, unexplained, validate } from './helpers.js';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
 const cases = [
-  ...readdirSync(join(ROOT, 'fixtures'))
-    .filter((c) => existsSync(join(ROOT, 'fixtures', c, 'gateway.yaml')))
-    .map((c) => ({ name: `fixtures/${c}`, spec: join(ROOT, 'fixtures', c, 'gateway.yaml'), out: join(ROOT, 'fixtures', c, 'expected', 'aws') })),
+  ...fixtureCases().map((c) => ({ name: `fixtures/${c}`, spec: join(FIXTURES, c, 'gateway.yaml'), out: join(FIXTURES, c, 'expected', 'aws') })),
   ...readdirSync(SPECS)
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => ({ name: `specs/${f}`, spec: join(SPECS, f), out: join(SPECS, '..', 'golden', f.replace(/\.yaml$/, '')) })),
@@ -22,16 +20,6 @@ const cases = [
 
 const render = (ds: Diagnostic[]) =>
   ds.map((d) => `${d.severity} ${d.code} ${d.loc?.pointer ?? '-'}${d.position ? `:${d.position.line}:${d.position.column}` : ''} ${d.message}`).join('\n') + '\n';
-
-function golden(file: string, actual: string): void {
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, actual);
-    return;
-  }
-  expect(existsSync(file), `${file} missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
 
 describe.each(cases)('aws golden $name', ({ spec, out }) => {
   it('matches the golden template and diagnostics', async () => {

@@ -3,24 +3,14 @@
  * `fixtures/<case>/expected/kong/` (UPDATE_GOLDEN=1 rewrites them). A golden alone proves
  * nothing, so every generated file is also put through deck validate and the decK schema.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTarget } from '../../../src/api.js';
+import { fixtureCases, FIXTURES, golden } from '../../helpers/golden.js';
 import { deckValidate, schemaValidate } from './validate.js';
 
-const root = new URL('../../../fixtures/', import.meta.url).pathname;
-const cases = readdirSync(root).filter((c) => existsSync(join(root, c, 'gateway.yaml'))).sort();
-
-function golden(path: string, actual: string): void {
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  expect(existsSync(path), `${path} missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+const root = FIXTURES;
+const cases = fixtureCases();
 
 describe('kong: goldens', () => {
   it.each(cases)('%s', async (c) => {

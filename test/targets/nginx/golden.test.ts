@@ -4,24 +4,15 @@
  * nothing: every fixture that builds is also built as a full configuration inside a temporary
  * prefix and checked by the real `nginx -t` (upstream host names mapped to loopback).
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTarget, compileGateway } from '../../../src/api.js';
+import { fixtureCases, FIXTURES, golden } from '../../helpers/golden.js';
 import { freePort, fullOptions, gatewayHosts, NGINX, nginxTest, pointAt, prefixDir, writeFiles } from './harness.js';
 
-const root = new URL('../../../fixtures/', import.meta.url).pathname;
-const cases = readdirSync(root).filter((c) => existsSync(join(root, c, 'gateway.yaml'))).sort();
-
-function golden(path: string, actual: string): void {
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  expect(existsSync(path), `${path} missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+const root = FIXTURES;
+const cases = fixtureCases();
 
 describe('nginx: goldens', () => {
   it.each(cases)('%s', async (c) => {
