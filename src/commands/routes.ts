@@ -30,7 +30,7 @@ export default class Routes extends Command {
       hosts: r.hosts,
       backend: r.backend,
       upstream: describeUpstream(gateway, r),
-      security: describeSecurity(r.security),
+      security: describeSecurity(r.security, r.optionalAuth),
       policies: describePolicies(r),
     }));
     if (!this.jsonEnabled()) {

@@ -1,11 +1,10 @@
 /** Human-readable summaries of model parts, shared by `gwc routes` and the diff renderers. */
 import type { Gateway, Route, Security } from './types.js';
 
-export function describeSecurity(security: Security): string {
+export function describeSecurity(security: Security, optional = false): string {
   if (security.length === 0) return 'public';
-  return security
-    .map((alt) => alt.map((i) => (i.scopes.length > 0 ? `${i.scheme}[${i.scopes.join(',')}]` : i.scheme)).join(' + '))
-    .join(' | ');
+  const alts = security.map((alt) => alt.map((i) => (i.scopes.length > 0 ? `${i.scheme}[${i.scopes.join(',')}]` : i.scheme)).join(' + '));
+  return (optional ? ['anonymous', ...alts] : alts).join(' | ');
 }
 
 export function describeUpstream(gateway: Gateway, route: Route): string {

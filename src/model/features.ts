@@ -16,6 +16,16 @@ export const FEATURES = [
   { id: 'auth.lambda', class: 'security', title: 'an AWS Lambda authorizer as the only verifier a scheme gives' },
   { id: 'auth.and', class: 'security', title: 'several schemes required together (AND)' },
   { id: 'auth.or', class: 'security', title: 'alternative security requirements (OR)' },
+  {
+    id: 'auth.roles',
+    class: 'security',
+    title: "roles on an API-key or basic requirement (`[admin]`), checked against the consumer's groups",
+  },
+  {
+    id: 'auth.optional',
+    class: 'security',
+    title: 'optional authentication (`{}` among the alternatives): a credential that is present is still verified',
+  },
   { id: 'rateLimit', class: 'traffic', title: 'rate limiting' },
   { id: 'cors', class: 'traffic', title: 'CORS (preflight and response headers)' },
   { id: 'ipRule', class: 'traffic', title: 'IP allow/deny lists' },

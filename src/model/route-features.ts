@@ -24,6 +24,9 @@ export const AUTH_FEATURE = {
   lambda: 'auth.lambda',
 } as const satisfies Record<SecurityScheme['kind'], FeatureId>;
 
+/** Scheme kinds whose requirement scopes are roles checked against the consumer's groups. */
+export const ROLE_KINDS: ReadonlySet<SecurityScheme['kind']> = new Set(['apiKey', 'basic']);
+
 /** The fallbacks a scheme supplies besides its own kind (a forward scheme's forwardAuth is the scheme). */
 function schemeFallbacks(scheme: SecurityScheme): Fallbacks {
   const out: Fallbacks = {};
@@ -48,12 +51,17 @@ export function routeFeatures(gateway: Gateway, route: Route): FeatureUse[] {
   };
   const secLoc = route.securityLoc ?? route.loc;
   if (route.security.length > 1) add('auth.or', secLoc);
+  if (route.optionalAuth) add('auth.optional', secLoc);
   for (const alternative of route.security) {
     if (alternative.length > 1) add('auth.and', secLoc);
     for (const item of alternative) {
       const scheme = gateway.securitySchemes.find((s) => s.name === item.scheme);
       if (!scheme) continue;
       add(AUTH_FEATURE[scheme.kind], secLoc, schemeFallbacks(scheme));
+      // OpenAPI: for schemes other than oauth2/openIdConnect the list names roles (3.1 section 4.8.30).
+      // JWT scopes are checked against the token's scope claim under auth.jwt; a forward-auth
+      // service is sent them. API keys and basic users get their roles from consumers.*.groups.
+      if (item.scopes.length > 0 && ROLE_KINDS.has(scheme.kind)) add('auth.roles', secLoc);
     }
   }
   const p = route.policy;

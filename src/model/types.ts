@@ -210,8 +210,18 @@ export interface Route {
   hosts: string[];
   backend: string;
   upstreamPath?: { template: string; loc: Loc };
-  /** [] = public. An anonymous alternative (`{}`) makes the route public and is normalised to []. */
+  /**
+   * [] = public. The alternatives that name schemes; an anonymous alternative (`{}`) is not listed
+   * here but sets `optionalAuth` (DESIGN.md section 7.2).
+   */
   security: Security;
+  /**
+   * `{}` is one of the alternatives and at least one other names schemes: a caller without any
+   * credential passes, but a credential that is present must verify (wrong -> 401), is stripped,
+   * and the backend is told who called. Feature `auth.optional`; a target that does not implement
+   * it refuses the route (fail closed), and one that ignores the flag enforces auth strictly.
+   */
+  optionalAuth: boolean;
   securityLoc?: Loc;
   /** `x-gateway.public: true` was said explicitly. */
   declaredPublic: boolean;

@@ -53,7 +53,7 @@ testRule('security-missing', {
   ],
   invalid: [
     { name: 'nothing said', files: GW + route('/a', 'a', '') + SCHEMES, errors: [{ line: 9, column: 5, messageId: 'none' }] },
-    { name: 'an empty alternative', files: GW + route('/a', 'a', '      security: [{}, { apiKey: [] }]\n') + SCHEMES, errors: [{ line: 11, column: 7, messageId: 'anonymous' }] },
+    { name: 'only an empty alternative', files: GW + route('/a', 'a', '      security: [{}]\n') + SCHEMES, errors: [{ line: 11, column: 7, messageId: 'anonymous' }] },
   ],
 });
 

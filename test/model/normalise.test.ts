@@ -63,10 +63,10 @@ describe('the gateway model', () => {
     expect(gateway!.routes.map((r) => `${r.method} ${r.publicPath}`)).toEqual(['GET /pets', 'GET /pets/{petId}']);
   });
 
-  it('treats an anonymous alternative ({}) as public and root security as the default', async () => {
+  it('keeps an anonymous alternative ({}) as optional auth, and root security as the default', async () => {
     const text = `${HEAD}security: [{ k: [] }]\nx-gateway:\n  backends: { app: { url: http://app:80 } }\npaths:\n  /a:\n    get: { responses: { "200": { description: ok } } }\n  /b:\n    get: { security: [{ k: [] }, {}], responses: { "200": { description: ok } } }\ncomponents:\n  securitySchemes:\n    k: { type: apiKey, in: query, name: key }\n`;
     const { gateway } = await gatewayOf(text);
-    expect(gateway!.routes.map((r) => [r.id, r.security.length])).toEqual([['get_a', 1], ['get_b', 0]]);
+    expect(gateway!.routes.map((r) => [r.id, r.security.length, r.optionalAuth])).toEqual([['get_a', 1, false], ['get_b', 1, true]]);
   });
 
   it('refuses a bearer scheme with no way to verify it, and unsupported scheme types', async () => {

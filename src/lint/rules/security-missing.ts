@@ -5,8 +5,9 @@ import { defineRule } from '../rule.js';
 
 /**
  * A route nobody decided to make public is a mistake waiting to ship: require either a security
- * requirement or an explicit `x-gateway.public: true`. An empty alternative (`{}`) lets anonymous
- * callers in (the model normalises the requirement to public), so it needs the same explicit word.
+ * requirement or an explicit `x-gateway.public: true`. A requirement whose only alternative is
+ * empty (`[{}]`) is public too, so it needs the same explicit word; `{}` beside a scheme is optional
+ * auth (a present credential is still verified) and needs nothing more.
  */
 export default defineRule({
   meta: {

@@ -76,7 +76,9 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
   const id = typeof v.operationId === 'string' && v.operationId !== '' ? v.operationId : derivedId(method, p.path);
 
   const securityNode = v.security !== undefined ? w.child(op, 'security') : ctx.rootSecurity;
-  const security = securityNode ? normaliseSecurity(w, securityNode, ctx.schemes, out) : [];
+  const { security, optional: optionalAuth } = securityNode
+    ? normaliseSecurity(w, securityNode, ctx.schemes, out)
+    : { security: [], optional: false };
   const backendNode = nearest('backend');
   const serverBackend = ctx.serverBackends && (ctx.serverBackends.fromServers(w.child(op, 'servers')) ?? ctx.serverBackends.fromServers(w.child(item, 'servers')));
   const backend = typeof backendNode?.value === 'string' ? backendNode.value : (serverBackend ?? ctx.defaultBackend);
@@ -114,6 +116,7 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
     hosts: ctx.hosts,
     backend,
     security,
+    optionalAuth,
     declaredPublic: nearest('public')?.value === true,
     policy,
     policyNames,

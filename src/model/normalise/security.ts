@@ -104,10 +104,11 @@ function normaliseLambdaAuthorizer(w: Walker, node: Located, out: Diagnostic[]):
 }
 
 /**
- * A security requirement list. An alternative with no scheme (`{}`) lets anonymous callers in,
- * so the whole requirement is public: it is normalised to [] (lint warns about it).
+ * A security requirement list. An alternative with no scheme (`{}`) lets anonymous callers in;
+ * it is not listed but reported as `optional` (Route.optionalAuth): a credential that is present
+ * must still verify (DESIGN.md section 7.2). `{}` alone is public.
  */
-export function normaliseSecurity(w: Walker, node: Located, table: SchemeTable, out: Diagnostic[]): Security {
+export function normaliseSecurity(w: Walker, node: Located, table: SchemeTable, out: Diagnostic[]): { security: Security; optional: boolean } {
   const security: Security = [];
   let anonymous = false;
   for (const alt of w.items(node)) {
@@ -126,7 +127,7 @@ export function normaliseSecurity(w: Walker, node: Located, table: SchemeTable, 
     items.sort((a, b) => (a.scheme < b.scheme ? -1 : 1));
     if (items.length > 0) security.push(items);
   }
-  return anonymous ? [] : security;
+  return { security, optional: anonymous && security.length > 0 };
 }
 
 export function normaliseConsumers(w: Walker, node: Located, table: SchemeTable, out: Diagnostic[]): Consumer[] {

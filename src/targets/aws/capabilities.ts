@@ -37,6 +37,8 @@ export const AWS_CAPABILITIES: CapabilityTable = {
     support: 'native',
     note: 'an API key together with one authorizer (apiKeyRequired + authorizer); two authorizers together are refused at compile time',
   },
+  'auth.roles': { support: 'unsupported', why: 'roles on API-key and basic requirements are not enforced by this target yet' },
+  'auth.optional': { support: 'unsupported', why: 'a present credential cannot be verified while anonymous callers pass' },
   'auth.or': {
     support: 'unsupported',
     why: 'a REST API method has exactly one authorizer (plus an optional API key); alternative security requirements cannot be expressed',

@@ -22,6 +22,8 @@ export const kongCapabilities: CapabilityTable = {
     why: 'Kong OSS cannot call an AWS Lambda authorizer, the only verifier this scheme gives; give the scheme an issuer with publicKeys, or an x-gateway.forwardAuth service',
   },
   'auth.and': { support: 'native', note: 'every scheme plugin on the route without `anonymous`: each must pass' },
+  'auth.roles': { support: 'unsupported', why: 'roles on API-key and basic requirements are not enforced by this target yet' },
+  'auth.optional': { support: 'unsupported', why: 'a present credential cannot be verified while anonymous callers pass' },
   'auth.or': {
     support: 'emulated',
     how: 'each plugin with `anonymous` set to a gwc consumer and a request-termination 401 scoped to that consumer; an OR of AND alternatives is refused at compile',

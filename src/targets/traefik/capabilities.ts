@@ -22,6 +22,8 @@ export const TRAEFIK_CAPABILITIES: CapabilityTable = {
     why: 'Traefik cannot call an AWS Lambda authorizer, the only verifier this scheme gives; give the scheme an x-gateway.forwardAuth service',
   },
   'auth.and': { support: 'native', note: 'middlewares on a router run as a chain: every scheme must pass' },
+  'auth.roles': { support: 'unsupported', why: 'roles on API-key and basic requirements are not enforced by this target yet' },
+  'auth.optional': { support: 'unsupported', why: 'a present credential cannot be verified while anonymous callers pass' },
   'auth.or': {
     support: 'emulated',
     how: 'one router per alternative, selected by the presence of that alternative’s credential (header, cookie or query); each router enforces its whole alternative and the last one matches without a selector, so a request with no or a wrong credential is still refused',

@@ -28,6 +28,7 @@ export function route(id: string, method: HttpMethod, path: string, extra: Parti
     loc: loc(`/paths/${path.replace(/\//g, '~1')}/${method.toLowerCase()}`),
     method,
     path,
+    optionalAuth: false,
     publicPath: basePath + path,
     segments: parsePath(basePath + path).segments,
     params,

@@ -22,6 +22,7 @@ export function route(id: string, method: HttpMethod, path: string, extra: Parti
     loc: loc(`/paths/${id}`),
     method,
     path,
+    optionalAuth: false,
     publicPath: basePath + path,
     segments: parsed.segments,
     params: parsed.params,
