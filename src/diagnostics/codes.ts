@@ -138,6 +138,11 @@ export const CODES = {
     'warn',
     (p) => `${p.extension} also sets ${p.field}; x-gateway for this operation wins`,
   ),
+  'jwt-key-family-ambiguous': entry<{ scheme: string; hmac: string; publicKey: string }>(
+    'error',
+    (p) =>
+      `JWT scheme ${p.scheme} lists HMAC (${p.hmac}) and public-key (${p.publicKey}) algorithms over one key list, so a public key could be used as an HMAC secret (algorithm confusion): split it into one scheme per family`,
+  ),
   'target-error': entry<{ target: string; detail: string }>('error', (p) => `${p.target}: ${p.detail}`),
   'target-warning': entry<{ target: string; detail: string }>('warn', (p) => `${p.target}: ${p.detail}`),
   'unknown-target': entry<{ name: string; known: string }>('error', (p) => `unknown target "${p.name}" (known: ${p.known})`),

@@ -14,8 +14,11 @@ export const NGINX_CAPABILITIES: CapabilityTable = {
     why: 'nginx cannot call an AWS Lambda authorizer, the only verifier this scheme gives; give the scheme an issuer with publicKeys, or an x-gateway.forwardAuth service',
   },
   'auth.and': { support: 'emulated', how: 'one njs decision over all schemes of the alternative' },
-  'auth.roles': { support: 'unsupported', why: 'roles on API-key and basic requirements are not enforced by this target yet' },
-  'auth.optional': { support: 'unsupported', why: 'a present credential cannot be verified while anonymous callers pass' },
+  'auth.roles': { support: 'emulated', how: 'njs behind auth_request: the identified consumer must hold every listed role in its groups, else 403' },
+  'auth.optional': {
+    support: 'emulated',
+    how: 'njs behind auth_request: no credential passes anonymous (identity headers cleared); a present credential is verified (401 if wrong) and stripped',
+  },
   'auth.or': { support: 'emulated', how: 'one njs decision trying each alternative in order' },
   rateLimit: { support: 'native', note: 'limit_req (leaky bucket, burst = requests-1, nodelay), 429' },
   cors: { support: 'emulated', how: 'origin map, preflight location answering 204, headers added always (errors too)' },

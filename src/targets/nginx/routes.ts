@@ -11,7 +11,7 @@ import type { Ctx } from './context.js';
 import { commentText, headerName, headerValue, pathText, Refused, refuseControl, type ValuePart } from './escape.js';
 import { paramVar } from './layout.js';
 import { cacheView, corsView, headerOps, ipView, type CacheView, type CorsView, type HeaderView, type IpView, type PolicyRegistry } from './policies.js';
-import { hiddenHeaders, hiddenParams } from './security.js';
+import { hiddenHeaders, hiddenParams, IDENTITY_HEADERS, securityOf } from './security.js';
 
 export interface RouteView {
   index: number;
@@ -36,6 +36,13 @@ export interface RouteView {
   responseSet: HeaderView[];
   responseHide: string[];
   hiddenHeaders: string[];
+  /**
+   * Headers a client must never set itself, cleared (`""`) or set from the auth decision
+   * (`variable`) on every proxied route: gwc's identity headers, forward-auth response headers,
+   * method overrides. Emitted in the route location because a location's own proxy_set_header
+   * replaces every inherited one (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).
+   */
+  clearHeaders: Array<{ name: string; variable?: string }>;
   mock?: { status: number; body: string; contentType: string; headers: HeaderView[]; viaNjs: boolean };
   /** For the njs module. */
   njs: Record<string, unknown>;
@@ -57,12 +64,14 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
     responseSet: [],
     responseHide: [],
     hiddenHeaders: [],
+    clearHeaders: [],
     njs: { id: route.id, security: [] },
   };
   if (route.security.length > 0) {
     // The capability check already failed the build for any scheme nginx cannot enforce.
     view.authUri = internalUri('a', index);
     view.njs.security = route.security.map((alt) => alt.map((i) => ({ scheme: i.scheme, scopes: [...i.scopes].sort() })));
+    if (route.optionalAuth) view.njs.optional = true;
     ctx.needsNjs = true;
     view.hiddenHeaders = hiddenHeaders(ctx, route);
     const q = hiddenParams(ctx, route, 'query');
@@ -117,8 +126,33 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   if (!rewrite) return undefined;
   view.rewrite = rewrite;
   if (p.cache && on('cache')) view.cache = cacheView(ctx, reg, route, params.length);
+  view.clearHeaders = clearHeaders(ctx, view);
   return view;
 }
+
+/**
+ * Method-override headers: a backend that honours one would run DELETE for a request nginx
+ * authorised as GET or POST. Stripped on every route (the `_method` query parameter is refused
+ * with 400 by the route location, see templates-route.ts).
+ */
+export const METHOD_OVERRIDE_HEADERS = ['X-HTTP-Method', 'X-HTTP-Method-Override', 'X-Method-Override'];
+
+function clearHeaders(ctx: Ctx, view: RouteView): Array<{ name: string; variable?: string }> {
+  const own = new Set([...view.hiddenHeaders, ...view.requestHeaders.map((h) => h.name)].map((h) => h.toLowerCase()));
+  const out: Array<{ name: string; variable?: string }> = [];
+  const add = (name: string, variable: string | undefined) => {
+    if (own.has(name.toLowerCase()) || out.some((h) => h.name.toLowerCase() === name.toLowerCase())) return;
+    out.push(variable && view.authUri ? { name, variable } : { name });
+  };
+  const sec = securityOf(ctx);
+  if (sec.anyAuth) for (const h of IDENTITY_HEADERS) add(h.name, identityVar(ctx, h.kind));
+  for (const h of sec.forwardHeaders) add(h, ctx.derivedName('fa', h));
+  for (const h of METHOD_OVERRIDE_HEADERS) add(h, undefined);
+  return out;
+}
+
+/** The variable `auth_request_set` fills from the auth handler's identity answer. */
+export const identityVar = (ctx: Ctx, kind: string): string => `${ctx.prefix}_id_${kind}`;
 
 /**
  * The upstream path (DESIGN.md section 3 rule 5): the backend URL's path + the operation path, or

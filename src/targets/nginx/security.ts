@@ -13,6 +13,7 @@
  *
  * The handler answers 204 (allowed), 401 or 403; auth_request passes those on.
  */
+import { diag } from '../../diagnostics/diagnostic.js';
 import type { Route, SecretRef, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import type { TlsView } from './backends.js';
@@ -37,6 +38,17 @@ export interface SecurityBuild {
   forwards: ForwardView[];
   /** Response headers of forward-auth services copied onto upstream requests. */
   forwardHeaders: string[];
+  /** Some route needs a credential: gwc's identity headers exist (and are cleared on every route). */
+  anyAuth: boolean;
+}
+
+const BUILT = new WeakMap<Ctx, SecurityBuild>();
+
+/** What {@link buildSecurity} found for this compile (the route views read the gateway-wide header lists). */
+export function securityOf(ctx: Ctx): SecurityBuild {
+  const b = BUILT.get(ctx);
+  if (!b) throw new Error('internal: buildSecurity has not run');
+  return b;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -55,7 +67,8 @@ export function secretRef(ctx: Ctx, ref: SecretRef, what: string): NjsSecret | u
 /** Builds the njs view of every scheme a route uses and of the consumers' credentials. */
 export function buildSecurity(ctx: Ctx, routes: Route[]): SecurityBuild {
   const used = new Set(routes.flatMap((r) => r.security.flatMap((alt) => alt.map((i) => i.scheme))));
-  const out: SecurityBuild = { schemes: {}, consumers: [], forwards: [], forwardHeaders: [] };
+  const out: SecurityBuild = { schemes: {}, consumers: [], forwards: [], forwardHeaders: [], anyAuth: used.size > 0 };
+  BUILT.set(ctx, out);
   const schemes = ctx.gateway.securitySchemes.filter((s) => used.has(s.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const scheme of schemes) {
     const view = ctx.safe(scheme.loc, () => schemeView(ctx, scheme, out));
@@ -103,6 +116,7 @@ function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
     if (algs.length !== jwt.algorithms.length || algs.length === 0) {
       throw new Refused(`algorithms of JWT scheme ${scheme.name}`, jwt.algorithms.join(','), `must be among ${SUPPORTED_ALGS.join(', ')}`);
     }
+    if (!keyFamiliesClear(ctx, scheme, algs)) return undefined;
     return {
       ...base,
       header: headerName(jwt.header),
@@ -117,7 +131,7 @@ function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
   throw new Refused(`security scheme ${scheme.name}`, scheme.kind, 'has nothing nginx can verify');
 }
 
-function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { uri: string; responseHeaders: string[] } {
+function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { uri: string; presence: string[]; responseHeaders: string[] } {
   const fa = scheme.forwardAuth!;
   const index = out.forwards.length;
   const uri = `/_gwc_internal/f/${index}`;
@@ -134,9 +148,48 @@ function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { ur
   if (fa.url.scheme === 'https') forward.tls = { verify: true, serverName: host, trusted: filePath(ctx.options.trustedCa, 'trustedCa option') };
   out.forwards.push(forward);
   const responseHeaders = fa.responseHeaders.map((h) => headerName(h).toLowerCase());
+  for (const h of responseHeaders) {
+    if (IDENTITY_HEADERS.some((i) => i.name.toLowerCase() === h) || h.startsWith('x-gwc-')) {
+      throw new Refused(`forwardAuth responseHeaders of ${scheme.name}`, h, 'is a header gwc sets itself from what it verified');
+    }
+  }
   out.forwardHeaders.push(...responseHeaders);
   ctx.needsNjs = true;
-  return { uri, responseHeaders };
+  // Any of the headers the service is sent counts as a credential on an optional route (verified, never ignored).
+  return { uri, presence: requestHeaders.map((h) => h.name), responseHeaders };
+}
+
+/**
+ * Keys are secret references, so gwc cannot see at build time whether one is an HMAC secret or a
+ * public key. A scheme that lists both HS* and RS/ES algorithms would leave each key usable either
+ * way, and an RSA public key used as an HMAC secret lets anyone sign tokens (algorithm confusion,
+ * https://datatracker.ietf.org/doc/html/rfc8725#section-3.1). Such a scheme is refused; two schemes
+ * (one per family) ORed on the route say the same safely. The runtime also never uses PEM/JWK text
+ * as an HMAC secret, nor an HMAC secret as a public key.
+ */
+function keyFamiliesClear(ctx: Ctx, scheme: SecurityScheme, algs: string[]): boolean {
+  const hmac = algs.filter((a) => a.startsWith('HS'));
+  if (hmac.length === 0 || hmac.length === algs.length) return true;
+  ctx.diagnostics.push(
+    diag(
+      'jwt-key-family-ambiguous',
+      { scheme: scheme.name, hmac: hmac.join(','), publicKey: algs.filter((a) => !a.startsWith('HS')).join(',') },
+      { file: scheme.loc.file, pointer: `${scheme.loc.pointer}/x-gateway/algorithms` },
+      { target: 'nginx' },
+    ),
+  );
+  return false;
+}
+
+/** Headers gwc itself sets towards the backend from what it verified (DESIGN.md section 7.3). */
+export const IDENTITY_HEADERS = [
+  { name: 'X-Authenticated-Scheme', sent: 'sent_http_x_gwc_scheme', kind: 'scheme' },
+  { name: 'X-Consumer', sent: 'sent_http_x_gwc_consumer', kind: 'consumer' },
+] as const;
+
+/** The variables the njs auth handler uses for forward auth: the path location's `set` and the `js_var` (templates.ts). */
+export function njsForwardVars(ctx: Ctx, build: SecurityBuild): { pathVar?: string; fwdUriVar?: string } {
+  return build.forwards.length > 0 ? { pathVar: `${ctx.prefix}_path`, fwdUriVar: `${ctx.prefix}_fwd_uri` } : {};
 }
 
 /** The route's requirement as njs reads it; [] means public. */
@@ -154,6 +207,8 @@ export function hiddenHeaders(ctx: Ctx, route: Route): string[] {
       if (s.kind === 'apiKey' && s.apiKey?.in === 'header') names.add(s.apiKey.name.toLowerCase());
       if (s.kind === 'basic') names.add('authorization');
       if (s.kind === 'jwt' && s.jwt) names.add(s.jwt.header.toLowerCase());
+      // A forward-auth scheme's credential is the Authorization header the service verified.
+      if (s.kind === 'forward' || (s.kind === 'jwt' && s.jwt?.publicKeys.length === 0 && s.forwardAuth)) names.add('authorization');
     }
   }
   return [...names].sort();

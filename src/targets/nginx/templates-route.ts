@@ -6,6 +6,9 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
     location = {{n uri}} {
         internal;
         set \${{n @root.prefix}}_route {{n index}};
+        if (\${{n @root.prefix}}_override) {
+            return 400;
+        }
 {{#if cors}}
         set \${{n @root.prefix}}_acao \${{n cors.originVar}};
         set \${{n @root.prefix}}_acac {{#if cors.credentials}}"true"{{else}}""{{/if}};
@@ -34,6 +37,9 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
         auth_request {{n authUri}};
         auth_request_set \${{n @root.prefix}}_www $sent_http_www_authenticate;
 {{#each @root.forwardHeaders}}
+        auth_request_set \${{n this.variable}} \${{n this.sent}};
+{{/each}}
+{{#each @root.identity}}
         auth_request_set \${{n this.variable}} \${{n this.sent}};
 {{/each}}
 {{/if}}
@@ -82,11 +88,9 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
 {{#if hideCookies}}
         proxy_set_header Cookie \${{n @root.prefix}}_cookies;
 {{/if}}
-{{#if authUri}}
-{{#each @root.forwardHeaders}}
-        proxy_set_header {{n this.name}} \${{n this.variable}};
+{{#each clearHeaders}}
+        proxy_set_header {{n name}} {{#if variable}}\${{n variable}}{{else}}""{{/if}};
 {{/each}}
-{{/if}}
 {{#each requestHeaders}}
         proxy_set_header {{n name}} {{#if value}}{{v value}}{{else}}""{{/if}};
 {{/each}}

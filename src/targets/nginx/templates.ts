@@ -18,12 +18,23 @@ map "$request_method:$http_access_control_request_method" \${{n @root.prefix}}_p
     "~^OPTIONS:(?<m>[A-Za-z]+)$" $m;
     default "";
 }
+
+# Method override in the query (_method, also as PHP reads it: ".method", " method", escaped):
+# a backend honouring it would run another method than the one authorised; refused with 400.
+map $args \${{n @root.prefix}}_override {
+    "~*(?:^|[&;])(?:[_. +[]|%5f|%2e|%20|%5b)(?:m|%[46]d)(?:e|%[46]5)(?:t|%[57]4)(?:h|%[46]8)(?:o|%[46]f)(?:d|%[46]4)(?:[=&;[]|%3d|%5b|$)" 1;
+    default "";
+}
 {{#if njs}}
 
 js_import {{n @root.prefix}} from {{q njsPath}};
 js_set \${{n @root.prefix}}_consumer {{n @root.prefix}}.consumer;
 js_set \${{n @root.prefix}}_args {{n @root.prefix}}.cleanArgs;
 js_set \${{n @root.prefix}}_cookies {{n @root.prefix}}.cleanCookies;
+{{#if forwardPath}}
+# The normalised path sent to forward-auth services (set by the auth handler, read by the auth location).
+js_var \${{n @root.prefix}}_fwd_uri;
+{{/if}}
 {{/if}}
 {{#each corsMaps}}
 
@@ -125,9 +136,11 @@ export const SERVER_TEMPLATE = `server {
 {{#each requestHeaders}}
         proxy_set_header {{n name}} \${{n variable}};
 {{/each}}
-        # In a subrequest, $request_method and $request_uri are the client request's.
+        # In a subrequest, $request_method is the client request's. The URI is the normalised path
+        # nginx routed on (re-encoded by the auth handler), never $request_uri, which a backend could
+        # read as another path than the one authorised (/public/../admin).
         proxy_set_header X-Forwarded-Method $request_method;
-        proxy_set_header X-Forwarded-Uri $request_uri;
+        proxy_set_header X-Forwarded-Uri \${{n @root.prefix}}_fwd_uri;
         proxy_set_header X-Forwarded-Host $host;
         proxy_set_header X-Forwarded-For $remote_addr;
 {{> ownSsl}}
@@ -173,6 +186,9 @@ export const REGEX_LEVEL_PARTIAL = `{{#each groups}}
 
 export const PATH_PARTIAL = `    # {{c comment}}
     location {{#if regex}}~ {{q regex}}{{else}}= {{q publicPath}}{{/if}} {
+{{#if @root.forwardPath}}
+        set \${{n @root.prefix}}_path $uri;
+{{/if}}
 {{#each preflight}}
         if (\${{n @root.prefix}}_preflight = {{n method}}) {
             rewrite ^ {{n uri}} last;

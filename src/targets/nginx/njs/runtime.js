@@ -1,0 +1,537 @@
+/*
+ * gwc's njs runtime (njs 0.7+, as in Debian's libnginx-mod-http-js); the source of truth for the
+ * module gwc writes beside nginx.conf. scripts/gen-njs-runtime.mjs turns it into
+ * src/targets/nginx/njs-runtime.ts; the compiler replaces the CFG placeholder with the gateway's
+ * configuration (JSON, keys sorted), so the output is deterministic and holds no secret:
+ * credentials are read at request time from the environment (`env` directive) or from files.
+ * Type-checked against njs-types (tsconfig.njs.json), unit-tested in node (test/targets/nginx/njs-runtime.test.ts).
+ * https://nginx.org/en/docs/njs/reference.html
+ *
+ * Written for njs 0.7: no optional chaining, no `??`, no spread.
+ */
+import fs from 'fs';
+import qs from 'querystring';
+import nodeCrypto from 'crypto';
+
+/**
+ * @typedef {{ env?: string, file?: string }} Secret
+ * @typedef {{ scheme: string, kind: string, key?: Secret, username?: string, password?: Secret }} Credential
+ * @typedef {{ name: string, groups: string[], credentials: Credential[] }} Consumer
+ * @typedef {{ scheme: string, scopes: string[] }} Item
+ * @typedef {{ id: string, security: Item[][], optional?: boolean, hideQuery?: string[], hideCookies?: string[],
+ *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
+ * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
+ *   keys?: Secret[], issuer?: string|null, audiences?: string[], skew?: number,
+ *   forward?: { uri: string, presence: string[], responseHeaders: string[] } }} SchemeCfg
+ * @typedef {{ consumers: Consumer[], routeVar: string, pathVar?: string, fwdUriVar?: string,
+ *   routes: Object<string, RouteCfg>, schemes: Object<string, SchemeCfg> }} Config
+ * @typedef {{ ok: boolean, status?: number, challenge?: string, consumer?: string|null, headers?: Object<string, string> }} Result
+ */
+
+/** The compiler replaces the placeholder below with the gateway's configuration. */
+var CFG = /** @type {Config} */ (/** @type {any} */ (/*CFG*/null));
+
+/** Response headers of the auth subrequest that carry the verified identity (auth_request_set reads them). */
+var ID_CONSUMER = 'X-Gwc-Consumer';
+var ID_SCHEME = 'X-Gwc-Scheme';
+
+/**
+ * @param {Secret|undefined} ref
+ * @returns {string|null}
+ */
+function secret(ref) {
+  if (!ref) return null;
+  if (ref.env !== undefined) {
+    var v = process.env[ref.env];
+    if (v === undefined || v === '') { ngx.log(ngx.ERR, 'gwc: environment variable ' + ref.env + ' is not set (is it listed in an env directive?)'); return null; }
+    return v;
+  }
+  if (ref.file !== undefined) {
+    // ngx.conf_prefix (njs 0.7.x) is missing from njs-types 0.7.11.
+    var p = ref.file.charAt(0) === '/' ? ref.file : /** @type {any} */ (ngx).conf_prefix + ref.file;
+    try { return String(fs.readFileSync(p, 'utf8')).replace(/\r?\n$/, ''); } catch (e) { ngx.log(ngx.ERR, 'gwc: cannot read ' + p); return null; }
+  }
+  return null;
+}
+
+/**
+ * Exact, case-sensitive, constant-time for a given length.
+ * @param {string|null} a the secret
+ * @param {string|null} b what the client sent
+ */
+function same(a, b) {
+  if (typeof a !== 'string' || typeof b !== 'string' || a.length === 0) return false;
+  var diff = a.length ^ b.length;
+  for (var i = 0; i < b.length; i++) diff |= a.charCodeAt(i % a.length) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/** @param {string} id */
+function routeOf(id) { return Object.prototype.hasOwnProperty.call(CFG.routes, id) ? CFG.routes[id] : null; }
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ */
+function header(r, name) {
+  var v = r.headersIn[name];
+  return typeof v === 'string' && v.length > 0 ? v : null;
+}
+
+/**
+ * The query string as the client sent it (raw).
+ * @param {NginxHTTPRequest} r
+ */
+function rawQuery(r) {
+  var uri = r.variables.request_uri || '';
+  var q = uri.indexOf('?');
+  return q < 0 ? null : uri.slice(q + 1);
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ */
+function queryArg(r, name) {
+  var raw = rawQuery(r);
+  if (raw === null) return null;
+  var v = qs.parse(raw)[name];
+  return typeof v === 'string' && v.length > 0 ? v : null;
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ * @returns {string|null} the value (possibly empty), null when absent
+ */
+function cookieRaw(r, name) {
+  var raw = header(r, 'Cookie');
+  if (!raw) return null;
+  var parts = raw.split(';');
+  for (var i = 0; i < parts.length; i++) {
+    var kv = parts[i].trim();
+    var eq = kv.indexOf('=');
+    if ((eq < 0 ? kv : kv.slice(0, eq)) === name) return eq < 0 ? '' : kv.slice(eq + 1);
+  }
+  return null;
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {SchemeCfg} s
+ */
+function apiKeyOf(r, s) {
+  var name = String(s.name);
+  if (s.in === 'header') return header(r, name);
+  if (s.in === 'query') return queryArg(r, name);
+  return cookieRaw(r, name) || null;
+}
+
+/**
+ * Whether the request carries anything one of this scheme's credentials is read from, even empty
+ * or malformed: on an optional route such a request is verified, never let through anonymous.
+ * @param {NginxHTTPRequest} r
+ * @param {SchemeCfg} s
+ */
+function present(r, s) {
+  /** @param {string} h */
+  var has = function (h) { return r.headersIn[h] !== undefined; };
+  if (s.kind === 'apiKey') {
+    var name = String(s.name);
+    if (s.in === 'header') return has(name);
+    if (s.in === 'query') { var raw = rawQuery(r); return raw !== null && Object.prototype.hasOwnProperty.call(qs.parse(raw), name); }
+    return cookieRaw(r, name) !== null;
+  }
+  if (s.kind === 'basic') return has('Authorization');
+  if (s.kind === 'jwt') return has(String(s.header));
+  if (s.kind === 'forward' && s.forward) return s.forward.presence.some(has);
+  return true;
+}
+
+/**
+ * The consumer holding a credential of this scheme that passes `test`.
+ * @param {string} scheme
+ * @param {function(Credential): boolean} test
+ * @returns {Consumer|null}
+ */
+function findConsumer(scheme, test) {
+  for (var i = 0; i < CFG.consumers.length; i++) {
+    var c = CFG.consumers[i];
+    for (var j = 0; j < c.credentials.length; j++) {
+      var cred = c.credentials[j];
+      if (cred.scheme === scheme && test(cred)) return c;
+    }
+  }
+  return null;
+}
+
+/**
+ * OpenAPI: on a scheme other than oauth2/openIdConnect the requirement's list names roles the
+ * operation needs; the consumer must hold every one (consumers.*.groups).
+ * @param {Consumer} c
+ * @param {string[]} roles
+ * @returns {Result}
+ */
+function withRoles(c, roles) {
+  for (var i = 0; i < roles.length; i++) if (c.groups.indexOf(roles[i]) < 0) return { ok: false, status: 403 };
+  return { ok: true, consumer: c.name };
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ * @param {SchemeCfg} s
+ * @param {string[]} roles
+ * @returns {Result}
+ */
+function checkApiKey(r, name, s, roles) {
+  var got = apiKeyOf(r, s);
+  if (got === null) return { ok: false, status: 401 };
+  var who = findConsumer(name, function (cred) { return cred.kind === 'apiKey' && same(secret(cred.key), got); });
+  return who === null ? { ok: false, status: 401 } : withRoles(who, roles);
+}
+
+/** @param {NginxHTTPRequest} r */
+function basicOf(r) {
+  var h = header(r, 'Authorization');
+  if (!h || !/^basic +/i.test(h)) return null;
+  var text = Buffer.from(h.replace(/^basic +/i, ''), 'base64').toString();
+  var colon = text.indexOf(':');
+  return colon < 0 ? null : { user: text.slice(0, colon), pass: text.slice(colon + 1) };
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ * @param {SchemeCfg} s
+ * @param {string[]} roles
+ * @returns {Result}
+ */
+function checkBasic(r, name, s, roles) {
+  var challenge = 'Basic realm="' + String(s.realm).replace(/["\\]/g, '') + '", charset="UTF-8"';
+  var got = basicOf(r);
+  if (got === null) return { ok: false, status: 401, challenge: challenge };
+  var user = got.user;
+  var pass = got.pass;
+  var who = findConsumer(name, function (cred) { return cred.kind === 'basic' && cred.username === user && same(secret(cred.password), pass); });
+  if (who === null) return { ok: false, status: 401, challenge: challenge };
+  return withRoles(who, roles);
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {SchemeCfg} s
+ */
+function tokenOf(r, s) {
+  var h = header(r, String(s.header));
+  if (!h) return null;
+  var m = /^bearer +(\S+)$/i.exec(h);
+  if (m) return m[1];
+  return s.header === 'authorization' ? null : h;
+}
+
+/** @param {string} part */
+function b64json(part) {
+  if (!/^[A-Za-z0-9_-]*$/.test(part)) return null;
+  try { return JSON.parse(Buffer.from(part, 'base64url').toString()); } catch (e) { return null; }
+}
+
+/** @param {string} pem */
+function pemToDer(pem) {
+  return Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+}
+
+/** @type {Object<string, Array<any>>} WebCrypto import and verify parameters per JWS algorithm. */
+var SUBTLE = {
+  RS256: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  RS384: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  RS512: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  ES256: [{ name: 'ECDSA', namedCurve: 'P-256' }, { name: 'ECDSA', hash: 'SHA-256' }],
+  ES384: [{ name: 'ECDSA', namedCurve: 'P-384' }, { name: 'ECDSA', hash: 'SHA-384' }],
+};
+
+/**
+ * Key material of a public-key algorithm (a PEM block or a JWK): never usable as an HMAC secret,
+ * which is how an RS256 key would become a secret an attacker knows (algorithm confusion).
+ * @param {string} text
+ */
+function isPublicKeyText(text) {
+  return /-----BEGIN [A-Z ]+-----/.test(text) || /^\s*\{/.test(text);
+}
+
+/**
+ * Each key verifies its own algorithm family only: an HS* token against an HMAC secret, an RS/ES
+ * token against a PEM public key of that type (WebCrypto refuses an EC key for RSASSA and back).
+ * @param {string} alg
+ * @param {string} keyText
+ * @param {string} input
+ * @param {string} sig
+ */
+async function signatureOk(alg, keyText, input, sig) {
+  if (/^HS(256|384|512)$/.test(alg)) {
+    if (isPublicKeyText(keyText)) return false;
+    var mac = nodeCrypto.createHmac(/** @type {any} */ ('sha' + alg.slice(2)), keyText).update(input).digest('base64url');
+    return same(mac, sig);
+  }
+  var p = SUBTLE[alg];
+  if (!p || !/-----BEGIN PUBLIC KEY-----/.test(keyText)) return false;
+  try {
+    var key = await crypto.subtle.importKey('spki', pemToDer(keyText), p[0], false, ['verify']);
+    return await crypto.subtle.verify(p[1], key, Buffer.from(sig, 'base64url'), Buffer.from(input));
+  } catch (e) {
+    ngx.log(ngx.ERR, 'gwc: JWT key or signature unusable: ' + e);
+    return false;
+  }
+}
+
+/** @param {any} claims */
+function scopesOf(claims) {
+  if (typeof claims.scope === 'string') return claims.scope.split(' ');
+  if (Array.isArray(claims.scp)) return claims.scp;
+  if (typeof claims.scp === 'string') return claims.scp.split(' ');
+  return [];
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ * @param {SchemeCfg} s
+ * @param {string[]} scopes
+ * @returns {Promise<Result>}
+ */
+async function checkJwt(r, name, s, scopes) {
+  var deny = { ok: false, status: 401, challenge: 'Bearer' };
+  var token = tokenOf(r, s);
+  if (!token) return deny;
+  var parts = token.split('.');
+  if (parts.length !== 3) return deny;
+  var head = b64json(parts[0]);
+  var claims = b64json(parts[1]);
+  if (!head || typeof head !== 'object' || !claims || typeof claims !== 'object' || Array.isArray(claims)) return deny;
+  // The scheme pins the algorithms: a token cannot choose "none" or an algorithm the scheme lacks.
+  var algs = s.algorithms || [];
+  if (typeof head.alg !== 'string' || algs.indexOf(head.alg) < 0) return deny;
+  // RFC 7515 section 4.1.11: extensions this verifier does not understand make the token invalid.
+  if (head.crit !== undefined) return deny;
+  var keys = s.keys || [];
+  var verified = false;
+  for (var i = 0; i < keys.length && !verified; i++) {
+    var k = secret(keys[i]);
+    if (k !== null && (await signatureOk(head.alg, k, parts[0] + '.' + parts[1], parts[2]))) verified = true;
+  }
+  if (!verified) return deny;
+  var now = Math.floor(Date.now() / 1000);
+  var skew = s.skew || 0;
+  if (typeof claims.exp !== 'number' || now > claims.exp + skew) return deny;
+  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || now + skew < claims.nbf)) return deny;
+  if (s.issuer !== null && s.issuer !== undefined && claims.iss !== s.issuer) return deny;
+  var audiences = s.audiences || [];
+  if (audiences.length > 0) {
+    var aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!aud.some(function (/** @type {any} */ a) { return audiences.indexOf(a) >= 0; })) return deny;
+  }
+  var have = scopesOf(claims);
+  for (var j = 0; j < scopes.length; j++) if (have.indexOf(scopes[j]) < 0) return { ok: false, status: 403 };
+  return { ok: true, consumer: typeof claims.sub === 'string' ? claims.sub : null };
+}
+
+/**
+ * Bytes outside RFC 3986 pchar (and `/`) as %XX: the decoded, normalised path nginx routes on,
+ * written so that no reader can decode it to anything else.
+ * @param {Buffer|undefined} raw
+ * @param {RegExp} keep
+ */
+function percent(raw, keep) {
+  if (!raw) return '';
+  var out = '';
+  for (var i = 0; i < raw.length; i++) {
+    var ch = String.fromCharCode(raw[i]);
+    out += raw[i] < 0x80 && keep.test(ch) ? ch : '%' + (raw[i] < 16 ? '0' : '') + raw[i].toString(16).toUpperCase();
+  }
+  return out;
+}
+
+var PATH_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@\/]$/;
+var QUERY_CHAR = /^[\x21-\x7e]$/;
+
+/**
+ * What the forward-auth service is told the request is: the path nginx matched the route on
+ * (`set` in the path location, before any rewrite; dot segments and `//` resolved, escapes decoded)
+ * re-encoded, and the raw query. Never `$request_uri`, which the backend could read differently.
+ * @param {NginxHTTPRequest} r
+ */
+function forwardedUri(r) {
+  var path = percent(r.rawVariables[String(CFG.pathVar)], PATH_CHAR);
+  if (path === '') return null;
+  var q = percent(Buffer.from(rawQuery(r) || ''), QUERY_CHAR);
+  return q === '' ? path : path + '?' + q;
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ * @param {SchemeCfg} s
+ * @returns {Promise<Result>}
+ */
+async function checkForward(r, name, s) {
+  var f = s.forward;
+  var uri = forwardedUri(r);
+  if (!f || uri === null) return { ok: false, status: 401 };
+  r.variables[String(CFG.fwdUriVar)] = uri;
+  var reply = await r.subrequest(f.uri, { method: 'GET' });
+  if (reply.status >= 200 && reply.status < 300) {
+    /** @type {Object<string, string>} */
+    var headers = {};
+    f.responseHeaders.forEach(function (h) { var v = reply.headersOut[h]; if (typeof v === 'string') headers[h] = v; });
+    return { ok: true, consumer: null, headers: headers };
+  }
+  return { ok: false, status: reply.status === 403 ? 403 : 401 };
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {Item} item
+ * @returns {Promise<Result>}
+ */
+async function check(r, item) {
+  var s = Object.prototype.hasOwnProperty.call(CFG.schemes, item.scheme) ? CFG.schemes[item.scheme] : null;
+  if (!s) return { ok: false, status: 401 };
+  if (s.kind === 'apiKey') return checkApiKey(r, item.scheme, s, item.scopes);
+  if (s.kind === 'basic') return checkBasic(r, item.scheme, s, item.scopes);
+  if (s.kind === 'jwt') return checkJwt(r, item.scheme, s, item.scopes);
+  if (s.kind === 'forward') return checkForward(r, item.scheme, s);
+  return { ok: false, status: 401 };
+}
+
+/**
+ * A header value that cannot break out of its header: bytes outside printable ASCII, and `%`, as %XX.
+ * @param {string} v
+ */
+function headerText(v) {
+  return percent(Buffer.from(v), /^[\x20-\x24\x26-\x7e]$/);
+}
+
+/**
+ * auth_request handler: OR over alternatives, AND within one; 204 allows, 401/403 deny. On an
+ * optional route (`{}` among the alternatives) a request carrying none of the route's credentials
+ * passes anonymous; one that carries any is verified like on any other route.
+ * @param {NginxHTTPRequest} r
+ */
+async function authorize(r) {
+  var route = routeOf(r.uri.slice(r.uri.lastIndexOf('/') + 1));
+  if (!route || route.security.length === 0) { r.return(403); return; }
+  if (route.optional && !route.security.some(function (alt) { return alt.some(function (i) { var s = CFG.schemes[i.scheme]; return !s || present(r, s); }); })) {
+    r.return(204);
+    return;
+  }
+  var status = 401;
+  var challenge = null;
+  for (var i = 0; i < route.security.length; i++) {
+    var alt = route.security[i];
+    var ok = alt.length > 0;
+    /** @type {Object<string, string>} */
+    var headers = {};
+    var who = null;
+    for (var j = 0; j < alt.length && ok; j++) {
+      var res = await check(r, alt[j]);
+      if (!res.ok) {
+        ok = false;
+        if (res.status === 403) status = 403;
+        if (res.challenge && (challenge === null || res.challenge.indexOf('Basic') === 0)) challenge = res.challenge;
+      } else {
+        var got = res.headers || {};
+        Object.keys(got).forEach(function (h) { headers[h] = got[h]; });
+        if (who === null && res.consumer) who = res.consumer;
+      }
+    }
+    if (ok) {
+      Object.keys(headers).forEach(function (h) { r.headersOut[h] = headers[h]; });
+      if (who !== null) r.headersOut[ID_CONSUMER] = headerText(who);
+      r.headersOut[ID_SCHEME] = alt.map(function (x) { return x.scheme; }).join(',');
+      r.return(204);
+      return;
+    }
+  }
+  if (status === 401 && challenge !== null) r.headersOut['WWW-Authenticate'] = challenge;
+  r.return(status);
+}
+
+/**
+ * Rate-limit key for "by: consumer": the identified consumer, else the client address.
+ * @param {NginxHTTPRequest} r
+ */
+function consumer(r) {
+  var route = routeOf(String(r.variables[CFG.routeVar]));
+  var addr = 'ip:' + r.variables.remote_addr;
+  if (!route) return addr;
+  for (var i = 0; i < route.security.length; i++) {
+    for (var j = 0; j < route.security[i].length; j++) {
+      var name = route.security[i][j].scheme;
+      var s = CFG.schemes[name];
+      var who = null;
+      if (s && s.kind === 'apiKey') {
+        var k = apiKeyOf(r, s);
+        if (k !== null) who = findConsumer(name, function (c) { return c.kind === 'apiKey' && same(secret(c.key), k); });
+        if (who !== null) return 'consumer:' + who.name;
+      }
+      if (s && s.kind === 'basic') {
+        var b = basicOf(r);
+        if (b !== null) { var u = b.user; var p = b.pass; who = findConsumer(name, function (c) { return c.kind === 'basic' && c.username === u && same(secret(c.password), p); }); }
+        if (who !== null) return 'consumer:' + who.name;
+      }
+      if (s && s.kind === 'jwt') {
+        var t = tokenOf(r, s);
+        var cl = t && t.split('.').length === 3 ? b64json(t.split('.')[1]) : null;
+        if (cl && typeof cl.sub === 'string') return 'consumer:jwt:' + name + ':' + cl.sub;
+      }
+    }
+  }
+  return addr;
+}
+
+/**
+ * Query string without the hidden credential parameters.
+ * @param {NginxHTTPRequest} r
+ */
+function cleanArgs(r) {
+  var route = routeOf(String(r.variables[CFG.routeVar]));
+  var args = r.variables.args || '';
+  var hide = route && route.hideQuery ? route.hideQuery : [];
+  if (hide.length === 0 || args === '') return args;
+  return args.split('&').filter(function (kv) {
+    var k = kv.split('=')[0];
+    try { k = decodeURIComponent(k.replace(/\+/g, ' ')); } catch (e) { return false; }
+    return hide.indexOf(k) < 0;
+  }).join('&');
+}
+
+/**
+ * Cookie header without the hidden credential cookies (empty: nginx then sends no Cookie).
+ * @param {NginxHTTPRequest} r
+ */
+function cleanCookies(r) {
+  var route = routeOf(String(r.variables[CFG.routeVar]));
+  var raw = header(r, 'Cookie') || '';
+  var hide = route && route.hideCookies ? route.hideCookies : [];
+  if (hide.length === 0) return raw;
+  return raw.split(';').map(function (kv) { return kv.trim(); }).filter(function (kv) {
+    var eq = kv.indexOf('=');
+    return kv !== '' && hide.indexOf(eq < 0 ? kv : kv.slice(0, eq)) < 0;
+  }).join('; ');
+}
+
+/**
+ * A mock answered after the access phase, so auth, IP rules and limits still apply.
+ * @param {NginxHTTPRequest} r
+ */
+function mock(r) {
+  var route = routeOf(String(r.variables[CFG.routeVar]));
+  var m = route ? route.mock : undefined;
+  if (!m) { r.return(500); return; }
+  var headers = m.headers;
+  Object.keys(headers).forEach(function (h) { r.headersOut[h] = headers[h]; });
+  r.headersOut['Content-Type'] = m.contentType;
+  r.return(m.status, m.body);
+}
+
+export default { authorize: authorize, consumer: consumer, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock };
