@@ -143,6 +143,10 @@ export const CODES = {
     (p) =>
       `JWT scheme ${p.scheme} lists HMAC (${p.hmac}) and public-key (${p.publicKey}) algorithms over one key list, so a public key could be used as an HMAC secret (algorithm confusion): split it into one scheme per family`,
   ),
+  'forward-header-reserved': entry<{ scheme: string; header: string }>(
+    'error',
+    (p) => `forwardAuth of ${p.scheme} copies ${p.header} from the auth service, but the gateway sets that header itself from what it verified`,
+  ),
   'target-error': entry<{ target: string; detail: string }>('error', (p) => `${p.target}: ${p.detail}`),
   'target-warning': entry<{ target: string; detail: string }>('warn', (p) => `${p.target}: ${p.detail}`),
   'unknown-target': entry<{ name: string; known: string }>('error', (p) => `unknown target "${p.name}" (known: ${p.known})`),

@@ -101,7 +101,7 @@ describe.skipIf(!NGINX)('nginx auth attacks: forward auth, optional auth, overri
       expect(hits).toHaveLength(1);
     });
     it('without the credential, or with a wrong one, the backend is never reached', async () => {
-      for (const h of [{}, { authorization: 'Bearer bad' }]) {
+      for (const h of [{}, { authorization: 'Bearer bad' }] as Array<Record<string, string>>) {
         const { r, hits } = await lab.call('GET', '/v1/fwd/public/info', h);
         expect(r.status).toBe(401);
         expect(hits).toEqual([]);

@@ -131,7 +131,7 @@ describe.skipIf(!NGINX)('nginx auth attacks: keys, basic, roles, OR/AND, JWT', (
 
   describe('API keys', () => {
     it('header: missing, wrong, differently cased, padded, or another scheme\'s key is 401', async () => {
-      for (const h of [{}, { 'x-api-key': 'nope' }, { 'x-api-key': ADMIN_KEY.toLowerCase() }, { 'x-api-key': `${ADMIN_KEY}x` }, { 'x-api-key': ADMIN_Q }, { 'x-api-key': '' }]) {
+      for (const h of [{}, { 'x-api-key': 'nope' }, { 'x-api-key': ADMIN_KEY.toLowerCase() }, { 'x-api-key': `${ADMIN_KEY}x` }, { 'x-api-key': ADMIN_Q }, { 'x-api-key': '' }] as Array<Record<string, string>>) {
         await denied('GET', '/v1/admin', h);
       }
     });

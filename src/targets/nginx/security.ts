@@ -148,12 +148,12 @@ function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { ur
   if (fa.url.scheme === 'https') forward.tls = { verify: true, serverName: host, trusted: filePath(ctx.options.trustedCa, 'trustedCa option') };
   out.forwards.push(forward);
   const responseHeaders = fa.responseHeaders.map((h) => headerName(h).toLowerCase());
-  for (const h of responseHeaders) {
-    if (IDENTITY_HEADERS.some((i) => i.name.toLowerCase() === h) || h.startsWith('x-gwc-')) {
-      throw new Refused(`forwardAuth responseHeaders of ${scheme.name}`, h, 'is a header gwc sets itself from what it verified');
-    }
+  const reserved = responseHeaders.filter((h) => IDENTITY_HEADERS.some((i) => i.name.toLowerCase() === h) || h.startsWith('x-gwc-'));
+  for (const h of reserved) {
+    const at = fa.responseHeaders.findIndex((x) => x.toLowerCase() === h);
+    ctx.diagnostics.push(diag('forward-header-reserved', { scheme: scheme.name, header: h }, { file: fa.loc.file, pointer: `${fa.loc.pointer}/responseHeaders/${at}` }, { target: 'nginx' }));
   }
-  out.forwardHeaders.push(...responseHeaders);
+  out.forwardHeaders.push(...responseHeaders.filter((h) => !reserved.includes(h)));
   ctx.needsNjs = true;
   // Any of the headers the service is sent counts as a credential on an optional route (verified, never ignored).
   return { uri, presence: requestHeaders.map((h) => h.name), responseHeaders };

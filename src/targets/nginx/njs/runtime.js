@@ -534,4 +534,5 @@ function mock(r) {
   r.return(m.status, m.body);
 }
 
-export default { authorize: authorize, consumer: consumer, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock };
+// `same` is exported for the unit tests only; nginx calls the handlers named in the configuration.
+export default { authorize: authorize, consumer: consumer, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same };
