@@ -223,6 +223,13 @@ export interface Route {
    */
   optionalAuth: boolean;
   securityLoc?: Loc;
+  /**
+   * Method-override inputs the operation (or its path item) declares as parameters: the `_method`
+   * query parameter, `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` headers.
+   * Targets strip or refuse undeclared ones (a backend honouring them sidesteps per-method
+   * security); absent when none is declared.
+   */
+  declaredOverrides?: Array<{ in: 'query' | 'header'; name: string }>;
   /** `x-gateway.public: true` was said explicitly. */
   declaredPublic: boolean;
   policy: Policy;

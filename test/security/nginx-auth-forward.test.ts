@@ -35,6 +35,13 @@ paths:
     get: { operationId: optBasic, security: [{}, { basic: [] }], responses: { "200": { description: ok } } }
   /opt-fwd:
     get: { operationId: optFwd, security: [{}, { fwd: [] }], responses: { "200": { description: ok } } }
+  /declared:
+    parameters: [{ name: X-HTTP-Method-Override, in: header, schema: { type: string } }]
+    post:
+      operationId: declared
+      security: [{ hkey: [] }]
+      parameters: [{ name: _method, in: query, schema: { type: string } }]
+      responses: { "200": { description: ok } }
 components:
   securitySchemes:
     hkey: { type: apiKey, in: header, name: x-api-key }
@@ -184,6 +191,14 @@ describe.skipIf(!NGINX)('nginx auth attacks: forward auth, optional auth, overri
         }
       },
     );
+    it('an operation that declares _method and X-HTTP-Method-Override gets them; the undeclared ones are still stripped', async () => {
+      const { r, hits } = await lab.call('POST', '/v1/declared?_method=PATCH', { 'x-api-key': KEY, 'x-http-method-override': 'PATCH', 'x-method-override': 'DELETE' });
+      expect(r.status, r.body).toBe(200);
+      expect(hits[0]!.path).toBe('/declared?_method=PATCH');
+      expect(hits[0]!.headers['x-http-method-override']).toBe('PATCH');
+      expect(hits[0]!.headers['x-method-override']).toBeUndefined();
+      expect((await lab.call('POST', '/v1/declared?_method=PATCH', {})).r.status).toBe(401);
+    });
     it('parameters that merely contain the word pass', async () => {
       for (const q of ['my_method=x', 'method=DELETE', 'x=_method']) {
         const { r, hits } = await lab.call('GET', `/v1/public?${q}`);

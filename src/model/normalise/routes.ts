@@ -123,6 +123,8 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
     tags: Array.isArray(v.tags) ? v.tags.map(String) : [],
   };
   if (typeof v.operationId === 'string' && v.operationId !== '') route.operationId = v.operationId;
+  const overrides = declaredOverrides(w, item, op);
+  if (overrides.length > 0) route.declaredOverrides = overrides;
   if (typeof v.summary === 'string') route.summary = v.summary;
   if (securityNode) route.securityLoc = securityNode.loc;
   const upstream = nearest('upstreamPath');
@@ -157,4 +159,17 @@ export function derivedId(method: string, path: string): string {
     .replace(/[^A-Za-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
   return `${method.toLowerCase()}${slug ? `_${slug}` : '_root'}`;
+}
+
+/** Method-override parameters the spec declares (path item, then operation), see Route.declaredOverrides. */
+const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
+function declaredOverrides(w: Walker, item: Located, op: Located): Array<{ in: 'query' | 'header'; name: string }> {
+  const out: Array<{ in: 'query' | 'header'; name: string }> = [];
+  for (const p of [...w.items(w.child(item, 'parameters')), ...w.items(w.child(op, 'parameters'))]) {
+    const v = p.value as { in?: unknown; name?: unknown } | undefined;
+    if (!v || typeof v.name !== 'string') continue;
+    const hit = (v.in === 'query' && v.name === '_method') || (v.in === 'header' && OVERRIDE_HEADERS.includes(v.name.toLowerCase()));
+    if (hit && !out.some((o) => o.in === v.in && o.name.toLowerCase() === v.name!.toString().toLowerCase())) out.push({ in: v.in as 'query' | 'header', name: v.name });
+  }
+  return out;
 }

@@ -26,6 +26,7 @@ export interface RouteView {
   accessLog: boolean;
   cache?: CacheView;
   hideArgs: boolean;
+  refuseOverride: boolean;
   hideCookies?: boolean;
   rewrite?: ValuePart[];
   upstream?: UpstreamView;
@@ -60,6 +61,8 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
     preflightUri: internalUri('p', index),
     accessLog: !!p.accessLog && on('accessLog'),
     hideArgs: false,
+    // `_method` in the query is refused (400) unless the operation declares it.
+    refuseOverride: !(route.declaredOverrides ?? []).some((d) => d.in === 'query'),
     requestHeaders: [],
     responseSet: [],
     responseHide: [],
@@ -126,7 +129,7 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   if (!rewrite) return undefined;
   view.rewrite = rewrite;
   if (p.cache && on('cache')) view.cache = cacheView(ctx, reg, route, params.length);
-  view.clearHeaders = clearHeaders(ctx, view);
+  view.clearHeaders = clearHeaders(ctx, view, route);
   return view;
 }
 
@@ -137,8 +140,10 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
  */
 export const METHOD_OVERRIDE_HEADERS = ['X-HTTP-Method', 'X-HTTP-Method-Override', 'X-Method-Override'];
 
-function clearHeaders(ctx: Ctx, view: RouteView): Array<{ name: string; variable?: string }> {
-  const own = new Set([...view.hiddenHeaders, ...view.requestHeaders.map((h) => h.name)].map((h) => h.toLowerCase()));
+function clearHeaders(ctx: Ctx, view: RouteView, route: Route): Array<{ name: string; variable?: string }> {
+  // A header the operation declares as a parameter is the API's own input, passed on.
+  const declared = (route.declaredOverrides ?? []).filter((d) => d.in === 'header').map((d) => d.name);
+  const own = new Set([...view.hiddenHeaders, ...view.requestHeaders.map((h) => h.name), ...declared].map((h) => h.toLowerCase()));
   const out: Array<{ name: string; variable?: string }> = [];
   const add = (name: string, variable: string | undefined) => {
     if (own.has(name.toLowerCase()) || out.some((h) => h.name.toLowerCase() === name.toLowerCase())) return;

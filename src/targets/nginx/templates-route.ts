@@ -6,9 +6,11 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
     location = {{n uri}} {
         internal;
         set \${{n @root.prefix}}_route {{n index}};
+{{#if refuseOverride}}
         if (\${{n @root.prefix}}_override) {
             return 400;
         }
+{{/if}}
 {{#if cors}}
         set \${{n @root.prefix}}_acao \${{n cors.originVar}};
         set \${{n @root.prefix}}_acac {{#if cors.credentials}}"true"{{else}}""{{/if}};
