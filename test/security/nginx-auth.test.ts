@@ -53,6 +53,7 @@ paths:
   /es: { get: { operationId: esRoute, security: [{ es: [] }], responses: { "200": { description: ok } } } }
   /hs: { get: { operationId: hsRoute, security: [{ hs: [] }], responses: { "200": { description: ok } } } }
   /hspem: { get: { operationId: hsPem, security: [{ hspem: [] }], responses: { "200": { description: ok } } } }
+  /opt-jwt: { get: { operationId: optJwt, security: [{}, { rs: [] }], responses: { "200": { description: ok } } } }
   /scoped: { get: { operationId: scoped, security: [{ rs: [orders:write] }], responses: { "200": { description: ok } } } }
 components:
   securitySchemes:
@@ -218,6 +219,18 @@ describe.skipIf(!NGINX)('nginx auth attacks: keys, basic, roles, OR/AND, JWT', (
       ]) {
         await denied('GET', '/v1/rs', bearer(t));
       }
+    });
+    it('optional JWT: no token passes anonymous; a bad, expired or confused token is 401; a good one is stripped and named', async () => {
+      const anon = await allowed('GET', '/v1/opt-jwt', { 'x-consumer': 'carol' });
+      expect(anon.headers['x-consumer']).toBeUndefined();
+      for (const t of [token('RS256', claims({ exp: now() - 3600 }), rs.privateKey), token('HS256', claims(), rs.publicPem), 'garbage']) {
+        await denied('GET', '/v1/opt-jwt', bearer(t));
+      }
+      await denied('GET', '/v1/opt-jwt', { authorization: '' });
+      const seen = await allowed('GET', '/v1/opt-jwt', bearer(token('RS256', claims(), rs.privateKey)));
+      expect(seen.headers.authorization).toBeUndefined();
+      expect(seen.headers['x-consumer']).toBe('carol');
+      expect(seen.headers['x-authenticated-scheme']).toBe('rs');
     });
     it('scopes: a valid token without the scope is 403, with it 200', async () => {
       await denied('GET', '/v1/scoped', bearer(token('RS256', claims({ scope: 'orders:read' }), rs.privateKey)), 403);

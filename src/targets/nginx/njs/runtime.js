@@ -447,7 +447,7 @@ async function authorize(r) {
     if (ok) {
       Object.keys(headers).forEach(function (h) { r.headersOut[h] = headers[h]; });
       if (who !== null) r.headersOut[ID_CONSUMER] = headerText(who);
-      r.headersOut[ID_SCHEME] = alt.map(function (x) { return x.scheme; }).join(',');
+      r.headersOut[ID_SCHEME] = headerText(alt.map(function (x) { return x.scheme; }).join(','));
       r.return(204);
       return;
     }
