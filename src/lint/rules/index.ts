@@ -5,6 +5,7 @@
 import type { Rule } from '../rule.js';
 import backendPlainHttp from './backend-plain-http.js';
 import corsCredentialsWildcard from './cors-credentials-wildcard.js';
+import jwtKeyFamilyAmbiguous from './jwt-key-family-ambiguous.js';
 import oas3ServerTrailingSlash from './oas3-server-trailing-slash.js';
 import operationOperationId from './operation-operationid.js';
 import operationOperationIdValidInUrl from './operation-operationid-valid-in-url.js';
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   secretLiteral,
   backendPlainHttp,
   corsCredentialsWildcard,
+  jwtKeyFamilyAmbiguous,
   publicNoRateLimit,
   timeoutCeiling,
   capabilityUnsupported,
