@@ -126,7 +126,9 @@ function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map
     if (d.name === 'auth_basic' && d.args[0] !== 'off') auth.push('auth_basic');
     if (d.name === 'auth_jwt' && d.args[0] !== 'off') auth.push('auth_jwt');
   }
-  facts.auth = auth.length ? [auth.sort()] : [];
+  // gwc's optional-auth handler lets a caller without credentials through: an anonymous alternative.
+  const optional = auth.some((a) => /\.authorizeOptional$/.test(a));
+  facts.auth = auth.length ? (optional ? [auth.sort(), []] : [auth.sort()]) : [];
   for (const d of block.filter((x) => x.name === 'limit_req')) {
     const zone = d.args.find((a) => a.startsWith('zone='))?.slice(5);
     const rate = zone ? ctx.zones.get(zone) : undefined;

@@ -19,6 +19,8 @@ export interface RouteView {
   uri: string;
   preflightUri: string;
   authUri?: string;
+  /** The auth location runs the optional handler (authorizeOptional): no credential passes anonymous. */
+  optionalAuth?: boolean;
   cors?: CorsView;
   ip?: IpView;
   bodyLimit?: string;
@@ -74,7 +76,7 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
     // The capability check already failed the build for any scheme nginx cannot enforce.
     view.authUri = internalUri('a', index);
     view.njs.security = route.security.map((alt) => alt.map((i) => ({ scheme: i.scheme, scopes: [...i.scopes].sort() })));
-    if (route.optionalAuth) view.njs.optional = true;
+    if (route.optionalAuth) view.optionalAuth = true;
     ctx.needsNjs = true;
     view.hiddenHeaders = hiddenHeaders(ctx, route);
     const q = hiddenParams(ctx, route, 'query');

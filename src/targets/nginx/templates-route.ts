@@ -146,7 +146,7 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
 
     location = {{n authUri}} {
         internal;
-        js_content {{n @root.prefix}}.authorize;
+        js_content {{n @root.prefix}}.{{#if optionalAuth}}authorizeOptional{{else}}authorize{{/if}};
     }
 {{/if}}
 `;

@@ -91,8 +91,10 @@ describe('nginx auth compile', () => {
     const r = await build(spec('', '[{}, { k: [admin] }]'));
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const js = r.files.find((f) => f.path.endsWith('.js'))!.contents;
-    expect(js).toContain('"optional": true');
     expect(js).toMatch(/"scopes": \[\s*"admin"\s*\]/);
+    // The optional route's auth location runs the optional handler (the configuration says so, for gwc diff).
+    const conf = r.files.find((f) => f.path.startsWith('conf.d/'))!.contents;
+    expect(conf).toContain('js_content gwc_t.authorizeOptional;');
   });
 
   it('keeps the warning for a scheme no consumer holds', async () => {

@@ -45,7 +45,7 @@ const CFG = {
     '4': { id: 'es', security: [[{ scheme: 'es', scopes: [] }]] },
     '5': { id: 'hs', security: [[{ scheme: 'hs', scopes: [] }]] },
     '6': { id: 'scoped', security: [[{ scheme: 'rs', scopes: ['orders:write'] }]] },
-    '7': { id: 'opt', optional: true, security: [[{ scheme: 'key', scopes: [] }]] },
+    '7': { id: 'opt', security: [[{ scheme: 'key', scopes: [] }]] },
     '8': { id: 'fwd', security: [[{ scheme: 'fwd', scopes: [] }]] },
     '9': { id: 'and', security: [[{ scheme: 'key', scopes: [] }, { scheme: 'basic', scopes: [] }]] },
     '10': { id: 'q', hideQuery: ['api_key'], hideCookies: ['sid'], security: [[{ scheme: 'qkey', scopes: [] }]] },
@@ -70,6 +70,7 @@ const CFG = {
 
 interface Runtime {
   authorize(r: FakeRequest): Promise<void>;
+  authorizeOptional(r: FakeRequest): Promise<void>;
   consumer(r: FakeRequest): string;
   cleanArgs(r: FakeRequest): string;
   cleanCookies(r: FakeRequest): string;
@@ -113,11 +114,12 @@ function req(route: string, headersIn: Record<string, string> = {}, opts: { quer
   return r;
 }
 
-async function authorize(route: string, headersIn: Record<string, string> = {}, opts: Parameters<typeof req>[2] = {}) {
+async function authorize(route: string, headersIn: Record<string, string> = {}, opts: Parameters<typeof req>[2] = {}, handler: 'authorize' | 'authorizeOptional' = 'authorize') {
   const r = req(route, headersIn, opts);
-  await rt.authorize(r);
+  await rt[handler](r);
   return r;
 }
+const optional = (route: string, headersIn: Record<string, string> = {}) => authorize(route, headersIn, {}, 'authorizeOptional');
 
 const claims = (extra: Record<string, unknown> = {}) => ({ iss: 'https://id.test/', aud: 'lab', sub: 'carol', exp: now() + 300, ...extra });
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
@@ -250,12 +252,17 @@ describe('njs runtime: JWT', () => {
 
 describe('njs runtime: optional and forward auth', () => {
   it('optional: nothing presented passes anonymous; anything presented is verified', async () => {
-    const anon = await authorize('7');
+    const anon = await optional('7');
     expect(anon.status).toBe(204);
     expect(anon.headersOut).toEqual({});
-    expect((await authorize('7', { 'x-api-key': 'nope' })).status).toBe(401);
-    expect((await authorize('7', { 'x-api-key': '' })).status).toBe(401);
-    expect((await authorize('7', { 'x-api-key': 'Admin-Key-1' })).headersOut['X-Gwc-Consumer']).toBe('admin');
+    expect((await optional('7', { 'x-api-key': 'nope' })).status).toBe(401);
+    expect((await optional('7', { 'x-api-key': '' })).status).toBe(401);
+    expect((await optional('7', { 'x-api-key': 'Admin-Key-1' })).headersOut['X-Gwc-Consumer']).toBe('admin');
+    // The same route behind the strict handler: no credential is 401.
+    expect((await authorize('7')).status).toBe(401);
+    // Optional over AND: any part presented means the whole alternative is verified.
+    expect((await optional('9', { 'x-api-key': 'Admin-Key-1' })).status).toBe(401);
+    expect((await optional('9')).status).toBe(204);
   });
   it('forward: the service is asked with the normalised path re-encoded and the raw query; its headers are passed on', async () => {
     const r = await authorize('8', { Authorization: 'Bearer t' }, { path: '/v1/a b?#%\n\u00e9', query: 'x=1&y=%20', reply: { status: 200, headersOut: { 'x-user-id': 'u-1', 'x-other': 'no' } } });

@@ -18,7 +18,7 @@ import nodeCrypto from 'crypto';
  * @typedef {{ scheme: string, kind: string, key?: Secret, username?: string, password?: Secret }} Credential
  * @typedef {{ name: string, groups: string[], credentials: Credential[] }} Consumer
  * @typedef {{ scheme: string, scopes: string[] }} Item
- * @typedef {{ id: string, security: Item[][], optional?: boolean, hideQuery?: string[], hideCookies?: string[],
+ * @typedef {{ id: string, security: Item[][], hideQuery?: string[], hideCookies?: string[],
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
  *   keys?: Secret[], issuer?: string|null, audiences?: string[], skew?: number,
@@ -412,15 +412,28 @@ function headerText(v) {
 }
 
 /**
- * auth_request handler: OR over alternatives, AND within one; 204 allows, 401/403 deny. On an
- * optional route (`{}` among the alternatives) a request carrying none of the route's credentials
- * passes anonymous; one that carries any is verified like on any other route.
+ * auth_request handler: OR over alternatives, AND within one; 204 allows, 401/403 deny.
  * @param {NginxHTTPRequest} r
  */
-async function authorize(r) {
+function authorize(r) { return decide(r, false); }
+
+/**
+ * auth_request handler of an optional route (`{}` among the alternatives): a request carrying none
+ * of the route's credentials passes anonymous; one that carries any is verified like on any other
+ * route. A handler of its own, not a flag in CFG, so the configuration says which routes are
+ * optional (`gwc diff` reads it there).
+ * @param {NginxHTTPRequest} r
+ */
+function authorizeOptional(r) { return decide(r, true); }
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {boolean} optional
+ */
+async function decide(r, optional) {
   var route = routeOf(r.uri.slice(r.uri.lastIndexOf('/') + 1));
   if (!route || route.security.length === 0) { r.return(403); return; }
-  if (route.optional && !route.security.some(function (alt) { return alt.some(function (i) { var s = CFG.schemes[i.scheme]; return !s || present(r, s); }); })) {
+  if (optional && !route.security.some(function (alt) { return alt.some(function (i) { var s = CFG.schemes[i.scheme]; return !s || present(r, s); }); })) {
     r.return(204);
     return;
   }
@@ -535,4 +548,4 @@ function mock(r) {
 }
 
 // `same` is exported for the unit tests only; nginx calls the handlers named in the configuration.
-export default { authorize: authorize, consumer: consumer, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same };
+export default { authorize: authorize, authorizeOptional: authorizeOptional, consumer: consumer, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same };
