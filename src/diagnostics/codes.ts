@@ -147,6 +147,34 @@ export const CODES = {
     'error',
     (p) => `forwardAuth of ${p.scheme} copies ${p.header} from the auth service, but the gateway sets that header itself from what it verified`,
   ),
+  // aws target (src/targets/aws): refusals and warnings with their own params
+  'aws-api-key-schemes-merged': entry<{ route: string; scheme: string; otherRoute: string; otherScheme: string }>(
+    'error',
+    (p) =>
+      `aws: ${p.route} requires API-key scheme ${p.scheme} and ${p.otherRoute} requires ${p.otherScheme}; API Gateway has one "API key required" check per stage and any key of a usage plan on the stage passes it, so a key of either scheme would open the other's routes (use one API-key scheme, or give one a lambdaAuthorizer)`,
+  ),
+  'aws-cache-identity-unkeyed': entry<{ route: string; scheme: string; detail: string }>(
+    'error',
+    (p) => `aws: ${p.route} is authenticated (${p.scheme}) and cached, but ${p.detail}; one caller's response would be served to another`,
+  ),
+  'aws-path-param-confusable': entry<{ route: string; param: string; other: string; upstream: string }>(
+    'error',
+    (p) =>
+      `aws: {${p.param}} of ${p.route} is passed into the backend path ${p.upstream}, where a value such as "x;" or "..;" can be read by the backend as ${p.other}, which is protected differently; API Gateway cannot restrict the value (give the routes the same security, or different backend paths)`,
+  ),
+  'aws-backend-private-host': entry<{ backend: string; host: string }>(
+    'error',
+    (p) =>
+      `aws: backend ${p.backend} is on ${p.host}, which API Gateway cannot reach over the internet; pass --option vpcLink=<id> for a private integration through a VPC link, or --option publicHosts=${p.host} if it resolves publicly`,
+  ),
+  'aws-connect-timeout-ignored': entry<{ backend: string; ms: number }>(
+    'warn',
+    (p) => `aws: backend ${p.backend}: connectTimeout (${p.ms} ms) is not applied; API Gateway REST has one integration timeout (timeoutInMillis) and no separate connect timeout`,
+  ),
+  'aws-no-methods': entry<{ name: string }>(
+    'error',
+    (p) => `aws: gateway ${p.name} has no route API Gateway can serve; a REST API deployment needs at least one method`,
+  ),
   'target-error': entry<{ target: string; detail: string }>('error', (p) => `${p.target}: ${p.detail}`),
   'target-warning': entry<{ target: string; detail: string }>('warn', (p) => `${p.target}: ${p.detail}`),
   'unknown-target': entry<{ name: string; known: string }>('error', (p) => `unknown target "${p.name}" (known: ${p.known})`),
