@@ -63,6 +63,11 @@ export interface Backend {
   hostHeader: 'backend' | 'client';
   tls?: { verify: boolean; serverName?: string; caFile?: string; loc: Loc };
   keepalive?: number;
+  /**
+   * `x-gateway.backends.*.vpcLink`: the AWS API Gateway VPC link that reaches this backend's
+   * private host (a private integration); other targets ignore it.
+   */
+  vpcLink?: { id: string; loc: Loc };
 }
 
 export interface ForwardAuth {

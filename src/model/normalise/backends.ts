@@ -49,6 +49,7 @@ export function normaliseBackend(w: Walker, name: string, node: Located, out: Di
   if (connect !== undefined) backend.connectTimeoutMs = connect;
   if (typeof v.retries === 'number') backend.retries = v.retries;
   if (typeof v.keepalive === 'number') backend.keepalive = v.keepalive;
+  if (typeof v.vpcLink === 'string') backend.vpcLink = { id: v.vpcLink, loc: w.child(node, 'vpcLink').loc };
   if (isObj(v.healthCheck)) backend.healthCheck = normaliseHealthCheck(w.child(node, 'healthCheck'), out);
   if (isObj(v.tls)) {
     const t = v.tls as { verify?: boolean; serverName?: string; caFile?: string };

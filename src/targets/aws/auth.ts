@@ -44,6 +44,8 @@ export class Auth {
   private readonly compiled = new Map<string, Compiled | undefined>();
   readonly authorizerFunctions = new Set<string>();
   apiKeyUsed = false;
+  /** Native API-key schemes by name, with the first route requiring each (see checkApiKeySchemes). */
+  readonly apiKeySchemes = new Map<string, Route>();
 
   constructor(private readonly ctx: Ctx) {}
 
@@ -83,7 +85,8 @@ export class Auth {
         continue;
       }
       if (c.kind === 'apiKey') {
-        if (apiKey) continue; // every API key scheme is the same x-api-key header
+        if (!this.apiKeySchemes.has(scheme.name)) this.apiKeySchemes.set(scheme.name, route);
+        if (apiKey) continue; // the same x-api-key check; two schemes are refused by checkApiKeySchemes
         apiKey = true;
         this.apiKeyUsed = true;
         requirement[scheme.name] = [];
@@ -110,6 +113,52 @@ export class Auth {
       return undefined;
     }
     return [requirement];
+  }
+
+  /**
+   * API Gateway's API-key check is one flag per method ("API key required"), passed by any enabled
+   * key of any usage plan on the stage: it cannot tell one scheme's keys from another's. So a second
+   * native API-key scheme would be merged into the first and its consumers' keys would open the
+   * first scheme's routes (and back): refused, naming both schemes and a route of each.
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
+   */
+  checkApiKeySchemes(): void {
+    const [first, ...others] = [...this.apiKeySchemes];
+    if (!first) return;
+    for (const [scheme, route] of others) {
+      this.ctx.report(
+        'aws-api-key-schemes-merged',
+        { route: route.id, scheme, otherRoute: first[1].id, otherScheme: first[0] },
+        route.securityLoc ?? route.loc,
+      );
+    }
+  }
+
+  /** The one native API-key scheme routes require, whose consumers' keys go in the usage plan. */
+  apiKeyScheme(): string | undefined {
+    return this.apiKeySchemes.size === 1 ? [...this.apiKeySchemes.keys()][0] : undefined;
+  }
+
+  /**
+   * The method request parameters that carry the caller's verified credential for the scheme:
+   * what API Gateway checked before the integration (and its cache) is reached. An API key is
+   * the x-api-key header; a Cognito or token authorizer verifies exactly its header; a request
+   * authorizer's identity sources are what API Gateway requires and keys the authorizer's own
+   * result on. Undefined (with the reason) when the identity is not a request parameter.
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-lambda-authorizer-input.html
+   */
+  identityParameters(name: string): { params: string[] } | { why: string } {
+    const c = this.compiled.get(name);
+    if (!c) return { why: 'its scheme is not compiled' };
+    const authtype = c.scheme['x-amazon-apigateway-authtype'];
+    if (c.kind === 'apiKey') return { params: ['method.request.header.x-api-key'] };
+    if (authtype === 'cognito_user_pools') return { params: [`method.request.header.${String(c.scheme.name)}`] };
+    const authorizer = c.scheme['x-amazon-apigateway-authorizer'] as { identitySource?: string } | undefined;
+    const sources = (authorizer?.identitySource ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+    if (sources.length === 0) return { why: 'its Lambda authorizer has no identity source to key the cache on' };
+    const other = sources.filter((x) => !/^method\.request\.(header|querystring)\./.test(x));
+    if (other.length > 0) return { why: `the identity sources ${other.join(', ')} cannot be cache keys (only request headers and query parameters can)` };
+    return { params: sources };
   }
 
   /** components.securitySchemes for the Body: only the schemes some operation uses. */

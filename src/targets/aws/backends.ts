@@ -7,6 +7,16 @@ import type { Backend, Route } from '../../model/types.js';
 import { type Cfn, type Ctx } from './context.js';
 import { isHeaderName, staticValue, vtlLiteral } from './escape.js';
 import { credentialHeader } from './auth.js';
+import { connectionOf } from './network.js';
+
+/**
+ * Inputs many frameworks read as "the real method" (a GET route's caller could make the backend
+ * run DELETE): set to an empty static value on every http_proxy integration unless the operation
+ * declares them. An integration request parameter replaces what the client sent, the same
+ * mechanism that hides credentials. https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html
+ */
+const OVERRIDE_HEADERS = ['X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override'];
+const OVERRIDE_QUERY = '_method';
 
 /** https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html (function ARN, optionally qualified). */
 const LAMBDA_ARN = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]{1,64})(:[A-Za-z0-9_$-]{1,128})?$/;
@@ -57,6 +67,11 @@ export function integrationFor(ctx: Ctx, route: Route, backend: Backend): Integr
 }
 
 function timeoutOf(ctx: Ctx, route: Route, backend: Backend): Cfn {
+  // REST integrations have one timeout (timeoutInMillis, the whole exchange); a connect timeout
+  // has nowhere to go: said once per backend, at the backend (API_Integration.html).
+  if (backend.connectTimeoutMs !== undefined && ctx.once(`connect-timeout ${backend.name}`)) {
+    ctx.report('aws-connect-timeout-ignored', { backend: backend.name, ms: backend.connectTimeoutMs }, backend.loc);
+  }
   const ms = route.timeoutMs ?? backend.timeoutMs;
   if (ms === undefined) return {};
   const max = ctx.options.maxTimeoutMs;
@@ -91,23 +106,38 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
     ctx.error(`backend ${backend.name}: "${uri}" is not an encoded URL API Gateway accepts`, backend.loc);
     return undefined;
   }
+  const connection = connectionOf(ctx, backend);
+  if (!connection) return undefined;
   const requestParameters: Record<string, string> = {};
   for (const p of route.params) requestParameters[`integration.request.path.${p}`] = `method.request.path.${p}`;
   const integration: Cfn = {
     type: 'http_proxy',
     httpMethod: route.method,
     uri,
-    connectionType: 'INTERNET',
+    ...connection,
     passthroughBehavior: 'when_no_match',
     ...timeout,
   };
   tls(ctx, route, backend, integration);
   requestHeaders(ctx, route, requestParameters);
+  neutraliseOverrides(route, requestParameters);
   if (backend.hostHeader === 'client') {
     ctx.warn(`backend ${backend.name}: API Gateway sends the backend's own Host header; hostHeader: client is not honoured`, backend.loc);
   }
   if (Object.keys(requestParameters).length > 0) integration.requestParameters = requestParameters;
   return { integration, responses: { '200': { description: 'passed through from the backend' } } };
+}
+
+/** Method-override inputs the operation does not declare reach the backend empty (DESIGN.md 7.5). */
+function neutraliseOverrides(route: Route, params: Record<string, string>): void {
+  const declared = (route.declaredOverrides ?? []).map((o) => `${o.in} ${o.name.toLowerCase()}`);
+  // A header the route sets itself (requestHeaders.set) already replaces the client's value.
+  const set = Object.keys(params).map((k) => k.toLowerCase());
+  for (const h of OVERRIDE_HEADERS) {
+    const key = `integration.request.header.${h}`;
+    if (!declared.includes(`header ${h.toLowerCase()}`) && !set.includes(key.toLowerCase())) params[key] = "''";
+  }
+  if (!declared.includes(`query ${OVERRIDE_QUERY}`)) params[`integration.request.querystring.${OVERRIDE_QUERY}`] = "''";
 }
 
 /** https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-extensions-integration-tls-config.html */

@@ -10,6 +10,7 @@ import { Auth } from './auth.js';
 import { integrationFor } from './backends.js';
 import { type Cfn, type Ctx } from './context.js';
 import { gatewayResponses, preflight } from './cors.js';
+import { checkConfusablePaths } from './confusable.js';
 import { isHeaderName } from './escape.js';
 import { pathProblem, resourcePath } from './paths.js';
 
@@ -47,6 +48,7 @@ export function buildBody(ctx: Ctx): BodyResult {
   // Routes arrive in precedence order (concrete before templated) and the paths keep it, though
   // API Gateway's resource tree picks the most specific resource whatever the order.
   const paths: Record<string, Cfn> = {};
+  const upstream = new Map<Route, { origin: string; path: string }>();
   for (const [path, routes] of byPath) {
     const item: Cfn = {};
     for (const route of routes) {
@@ -54,6 +56,9 @@ export function buildBody(ctx: Ctx): BodyResult {
       if (!op) continue;
       item[route.method.toLowerCase()] = op;
       compiled.push(route);
+      const integration = op['x-amazon-apigateway-integration'] as Cfn;
+      const m = integration.type === 'http_proxy' ? /^([a-z]+:\/\/[^/]+)(\/.*)?$/.exec(String(integration.uri)) : null;
+      if (m) upstream.set(route, { origin: originKey(integration, m[1] as string), path: m[2] ?? '/' });
     }
     const options = preflight(ctx, routes);
     if (options) item.options = options;
@@ -63,6 +68,12 @@ export function buildBody(ctx: Ctx): BodyResult {
     paths[path] = item;
   }
 
+  auth.checkApiKeySchemes();
+  checkConfusablePaths(ctx, upstream);
+  if (compiled.length === 0 && !ctx.diagnostics.some((d) => d.severity === 'error')) {
+    // A REST API without a method cannot be deployed (and a webhooks-only spec has nothing to serve).
+    ctx.report('aws-no-methods', { name: ctx.gateway.name }, ctx.gateway.loc);
+  }
   const body: Cfn = {
     openapi: '3.0.1',
     info: { title: ctx.gateway.title, version: ctx.gateway.version },
@@ -88,31 +99,53 @@ function operation(ctx: Ctx, auth: Auth, route: Route, lambdas: Set<string>): Cf
   const op: Cfn = {};
   if (route.operationId) op.operationId = route.operationId;
   if (route.summary) op.summary = route.summary;
-  const headerParams = cacheKeys(ctx, route, integration.integration);
+  const security = auth.operationSecurity(route);
+  const headerParams = cacheKeys(ctx, auth, route, security, integration.integration);
   if (headerParams.length > 0) op.parameters = headerParams;
   op.responses = integration.responses;
-  const security = auth.operationSecurity(route);
   if (security) op.security = security;
   op['x-amazon-apigateway-integration'] = integration.integration;
   return op;
 }
 
 /**
- * Cache keys: the path parameters and the declared key headers; every key must also be a
- * method request parameter (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html).
+ * Cache keys: the path parameters, the declared key headers and, on an authenticated route, the
+ * verified credential of every scheme the method requires (DESIGN.md 7.4): API Gateway runs the
+ * API-key check and the authorizer before it looks in the cache, so keying on the checked header
+ * gives each caller its own entries; a route whose identity cannot be a key is refused. Every key
+ * must also be a method request parameter (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html).
+ * What API Gateway does not honour: a backend's `Cache-Control: private`/`no-store` (the stage
+ * cache stores every answer for the TTL), and a client's `Cache-Control: max-age=0` is an
+ * invalidation that CloudFormation cannot restrict (requireAuthorizationForCacheControl is not a
+ * Stage property; its default, true, makes API Gateway ignore it from callers without
+ * execute-api:InvalidateCache) and that at most refreshes the caller's own entry when the key
+ * holds the identity.
  */
-function cacheKeys(ctx: Ctx, route: Route, integration: Cfn): Cfn[] {
+function cacheKeys(ctx: Ctx, auth: Auth, route: Route, security: Array<Record<string, string[]>> | undefined, integration: Cfn): Cfn[] {
   const cache = route.policy.cache;
   if (!cache || !ctx.plan.enforced(route.id, 'cache') || !cache.methods.includes(route.method)) return [];
   const keys = route.params.map((p) => `method.request.path.${p}`);
   const params: Cfn[] = [];
+  const declare = (key: string) => {
+    const m = /^method\.request\.(header|querystring)\.(.+)$/.exec(key);
+    if (!m || keys.some((k) => k.toLowerCase() === key.toLowerCase())) return;
+    keys.push(key);
+    params.push({ name: m[2], in: m[1] === 'header' ? 'header' : 'query', required: false, schema: { type: 'string' } });
+  };
   for (const h of cache.keyHeaders) {
     if (!isHeaderName(h)) {
       ctx.error(`route ${route.id}: cache key header ${JSON.stringify(h)} is not a header name`, cache.loc);
       continue;
     }
-    keys.push(`method.request.header.${h}`);
-    params.push({ name: h, in: 'header', required: false, schema: { type: 'string' } });
+    declare(`method.request.header.${h}`);
+  }
+  for (const scheme of Object.keys(security?.[0] ?? {}).sort()) {
+    const identity = auth.identityParameters(scheme);
+    if ('why' in identity) {
+      ctx.report('aws-cache-identity-unkeyed', { route: route.id, scheme, detail: identity.why }, cache.loc);
+      continue;
+    }
+    for (const key of identity.params) declare(key);
   }
   if (cache.keyQuery) {
     ctx.warn(
@@ -122,6 +155,17 @@ function cacheKeys(ctx: Ctx, route: Route, integration: Cfn): Cfn[] {
   }
   if (keys.length > 0) integration.cacheKeyParameters = keys;
   return params;
+}
+
+/**
+ * Where an http_proxy integration really connects: its URI's origin, or through a VPC link the
+ * link's load balancer on the URI's port whatever the host (the host is only the Host header), so
+ * routes to different host names behind one link are compared as one backend.
+ */
+function originKey(integration: Cfn, origin: string): string {
+  if (integration.connectionType !== 'VPC_LINK') return origin;
+  const u = new URL(origin);
+  return `vpc-link ${String(integration.connectionId)} ${u.protocol}${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
 }
 
 /** Methods the path does not declare get 405 with Allow (DESIGN.md section 3 rule 4) from a mock ANY method. */

@@ -1,4 +1,5 @@
 /** The state one compile threads through the aws modules: inputs, the template being built, diagnostics. */
+import type { DiagnosticCode, ParamsOf } from '../../diagnostics/codes.js';
 import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { Backend, Gateway, Route, SecurityScheme } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
@@ -38,6 +39,20 @@ export class Ctx {
 
   warn(detail: string, loc?: Loc): void {
     this.diagnostics.push(diag('target-warning', { target: 'aws', detail }, loc, { target: 'aws' }));
+  }
+
+  private readonly said = new Set<string>();
+
+  /** True the first time `key` is seen: a backend's diagnostics are said once, not per route. */
+  once(key: string): boolean {
+    if (this.said.has(key)) return false;
+    this.said.add(key);
+    return true;
+  }
+
+  /** A diagnostic with its own code and params (the catalogue fixes its severity). */
+  report<C extends DiagnosticCode>(code: C, params: ParamsOf<C>, loc?: Loc): void {
+    this.diagnostics.push(diag(code, params, loc, { target: 'aws' }));
   }
 
   backend(route: Route): Backend | undefined {

@@ -30,6 +30,12 @@ export const AWS_OPTIONS: readonly TargetOption[] = [
   },
   { name: 'cacheClusterSize', description: 'stage cache size in GB when a route caches', values: CACHE_SIZES, default: '0.5' },
   { name: 'tracing', description: 'X-Ray tracing on the stage', values: ['true', 'false'], default: 'false' },
+  {
+    name: 'vpcLink',
+    description: 'VPC link id for backends on private hosts (.internal, single-label, private IPs) that set no x-gateway vpcLink of their own',
+    default: '',
+  },
+  { name: 'publicHosts', description: 'comma-separated backend hosts that look private but resolve publicly (connected over the internet)', default: '' },
 ];
 
 export interface AwsOptions {
@@ -41,6 +47,10 @@ export interface AwsOptions {
   customDomain: boolean;
   cacheClusterSize: string;
   tracing: boolean;
+  /** '' when not given. */
+  vpcLink: string;
+  /** Lower case, no trailing dot. */
+  publicHosts: string[];
 }
 
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
@@ -80,6 +90,13 @@ export function parseOptions(raw: Record<string, string>, basePath: string): { o
     .filter(Boolean);
   for (const t of binaryMediaTypes) if (!MEDIA_TYPE.test(t)) bad(`binary media type "${t}" is not a media type`);
 
+  const vpcLink = get('vpcLink');
+  if (vpcLink && !/^[A-Za-z0-9]{1,64}$/.test(vpcLink)) bad(`option vpcLink must be a VPC link id (letters and digits), not "${vpcLink}"`);
+  const publicHosts = get('publicHosts')
+    .split(',')
+    .map((s) => s.trim().toLowerCase().replace(/\.$/, ''))
+    .filter(Boolean);
+
   return {
     options: {
       format: get('format') as AwsOptions['format'],
@@ -90,6 +107,8 @@ export function parseOptions(raw: Record<string, string>, basePath: string): { o
       customDomain: get('customDomain') === 'auto',
       cacheClusterSize: get('cacheClusterSize'),
       tracing: get('tracing') === 'true',
+      vpcLink: /^[A-Za-z0-9]{1,64}$/.test(vpcLink) ? vpcLink : '',
+      publicHosts,
     },
     diagnostics,
   };

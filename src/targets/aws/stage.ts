@@ -31,7 +31,11 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   apiKeyId: '$context.identity.apiKeyId',
 });
 
-export function buildStage(ctx: Ctx, routes: Route[], deploymentId: string, apiKeyUsed: boolean): void {
+/**
+ * `apiKeyScheme`: the one native API-key scheme the routes require (auth.ts refuses two), or
+ * undefined when no route requires an API key.
+ */
+export function buildStage(ctx: Ctx, routes: Route[], deploymentId: string, apiKeyScheme: string | undefined): void {
   const settings: Cfn[] = [];
   const planThrottle: Record<string, Cfn> = {};
   let caching = false;
@@ -84,7 +88,7 @@ export function buildStage(ctx: Ctx, routes: Route[], deploymentId: string, apiK
     props.AccessLogSetting = { DestinationArn: ref(IDS.accessLog), Format: ACCESS_LOG_FORMAT };
   }
   ctx.resources[IDS.stage] = { Type: 'AWS::ApiGateway::Stage', Properties: props };
-  if (apiKeyUsed) usagePlan(ctx, planThrottle);
+  if (apiKeyScheme) usagePlan(ctx, planThrottle, apiKeyScheme);
 }
 
 function requiresApiKey(ctx: Ctx, route: Route): boolean {
@@ -96,7 +100,7 @@ function requiresApiKey(ctx: Ctx, route: Route): boolean {
  * API keys only work through a usage plan on the stage; each consumer's key value is a NoEcho
  * template parameter, never a literal (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html).
  */
-function usagePlan(ctx: Ctx, throttle: Record<string, Cfn>): void {
+function usagePlan(ctx: Ctx, throttle: Record<string, Cfn>, scheme: string): void {
   const stage: Cfn = { ApiId: ref(IDS.api), Stage: ref(IDS.stage) };
   if (Object.keys(throttle).length > 0) stage.Throttle = throttle;
   ctx.resources[IDS.usagePlan] = {
@@ -110,9 +114,10 @@ function usagePlan(ctx: Ctx, throttle: Record<string, Cfn>): void {
   const consumers = [...ctx.gateway.consumers].sort((a, b) => a.name.localeCompare(b.name));
   for (const consumer of consumers) {
     for (const cred of consumer.credentials) {
-      if (cred.kind !== 'apiKey') continue;
-      const scheme = ctx.scheme(cred.scheme);
-      if (!usesApiKeys(scheme)) continue; // a Lambda authorizer checks this scheme's keys itself
+      // Only the keys of the scheme the routes require: any key in the plan passes every
+      // API-key route, so a key of another scheme (even one no route uses) must not be in it. A
+      // Lambda authorizer checks its own scheme's keys.
+      if (cred.kind !== 'apiKey' || cred.scheme !== scheme || !usesApiKeys(ctx.scheme(cred.scheme))) continue;
       const param = ctx.namer.id('ApiKeyValue', `${consumer.name}-${cred.scheme}`);
       const key = ctx.namer.id('ApiKey', `${consumer.name}-${cred.scheme}`);
       ctx.parameters[param] = {

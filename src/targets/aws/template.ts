@@ -37,7 +37,7 @@ export function buildTemplate(ctx: Ctx): Cfn {
     // No StageName: the Stage resource below owns the stage, so its settings survive redeploys.
     Properties: { RestApiId: ref(IDS.api), Description: `gwc content ${hash}` },
   };
-  buildStage(ctx, routes, deploymentId, auth.apiKeyUsed);
+  buildStage(ctx, routes, deploymentId, auth.apiKeyUsed ? auth.apiKeyScheme() : undefined);
   permissions(ctx, integrationFunctions, 'Invoke', '/*/*/*');
   permissions(ctx, auth.authorizerFunctions, 'Authorizer', '/authorizers/*');
 

@@ -19,7 +19,7 @@ function spec(schemes: Record<string, unknown>) {
     openapi: '3.1.0',
     info: { title: 't', version: '1' },
     servers: [{ url: 'https://api.example.com' }],
-    'x-gateway': { backends: { app: { url: 'http://app.internal:8080' } }, defaults: { backend: 'app' } },
+    'x-gateway': { backends: { app: { url: 'http://app.internal:8080', vpcLink: 'a1b2c3' } }, defaults: { backend: 'app' } },
     paths: {
       '/things': {
         get: { operationId: 'getThings', security: [Object.fromEntries(Object.keys(schemes).map((s) => [s, []]))], responses: { '200': { description: 'ok' } } },

@@ -41,7 +41,10 @@ describe('aws Body', () => {
       uri: 'http://users.internal:8080/internal/users/{id}',
       timeoutInMillis: 5000,
       requestParameters: { 'integration.request.path.id': 'method.request.path.id' },
-      cacheKeyParameters: ['method.request.path.id'],
+      connectionType: 'VPC_LINK',
+      connectionId: 'a1b2c3',
+      // The route needs an API key: the cache is keyed on it too, one caller's entry never serves another.
+      cacheKeyParameters: ['method.request.path.id', 'method.request.header.x-api-key'],
     });
     expect(body.paths['/users/{id}'].parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }]);
     expect(body.paths['/users/me'].get['x-amazon-apigateway-integration'].uri).toBe('http://users.internal:8080/internal/users/current');

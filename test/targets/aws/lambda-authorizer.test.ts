@@ -20,7 +20,7 @@ function spec(scheme: Record<string, unknown>, scopes: string[] = []) {
     openapi: '3.1.0',
     info: { title: 't', version: '1' },
     servers: [{ url: 'https://api.example.com' }],
-    'x-gateway': { backends: { app: { url: 'http://app.internal:8080' } }, defaults: { backend: 'app' } },
+    'x-gateway': { backends: { app: { url: 'http://app.internal:8080', vpcLink: 'a1b2c3' } }, defaults: { backend: 'app' } },
     paths: { '/things': { get: { operationId: 'getThings', security: [{ s: scopes }], responses: { '200': { description: 'ok' } } } } },
     components: { securitySchemes: { s: scheme } },
   };

@@ -1,0 +1,99 @@
+/**
+ * DESIGN.md 7.5: what the gateway forwards must not be read by the backend as a different,
+ * protected route. API Gateway matches `/users/{id}` on one path segment and substitutes the
+ * segment into the http_proxy URI; it cannot restrict the value (request validation checks that a
+ * parameter is present, never its pattern), and many backends do not read the segment the way API
+ * Gateway matched it: Tomcat/Spring drop a `;matrix` suffix (`me;` is `me`), and a `..` or `..;`
+ * segment removes the one before it. So a value can land on another route's backend path. That
+ * is harmless when the other route admits everyone this one admits; when it is protected more or
+ * differently (security or IP rule), the build is refused.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/setup-http-integrations.html
+ */
+import type { Route } from '../../model/types.js';
+import type { Ctx } from './context.js';
+
+/** A backend path segment: text, or a placeholder `{name}`. */
+type Seg = { text: string } | { param: string };
+/** A segment after the attacker chose the placeholder values: text, or any text (`*`). */
+type Out = { text: string } | { any: true };
+
+function segments(path: string): Seg[] {
+  return path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => {
+      const m = /^\{([^{}]+)\}$/.exec(s);
+      return m ? { param: m[1] as string } : { text: s };
+    });
+}
+
+/** Every backend path a request to `tpl` can be read as, one per choice of each placeholder. */
+function readings(tpl: Seg[]): Array<{ out: Out[]; param?: string }> {
+  const results: Array<{ out: Out[]; param?: string }> = [];
+  const walk = (i: number, out: Out[], param?: string) => {
+    if (results.length > 512) return; // bounded: a handful of parameters at most in practice
+    if (i === tpl.length) {
+      results.push(param === undefined ? { out } : { out, param });
+      return;
+    }
+    const seg = tpl[i] as Seg;
+    if ('text' in seg) return walk(i + 1, [...out, seg], param);
+    // Any single segment (a `;suffix` the backend drops lets it equal any literal), `.` (gone)
+    // or `..` (takes the previous segment with it).
+    walk(i + 1, [...out, { any: true }], param ?? seg.param);
+    walk(i + 1, out, seg.param);
+    walk(i + 1, out.slice(0, -1), seg.param);
+  };
+  walk(0, []);
+  return results;
+}
+
+function matches(out: Out[], target: Seg[]): boolean {
+  return out.length === target.length && out.every((o, i) => {
+    const t = target[i] as Seg;
+    return 'any' in o || 'param' in t || t.text === o.text;
+  });
+}
+
+/**
+ * True when every caller `route` admits is admitted by `other` too, so reaching other's backend
+ * path through route gives no one more than they have: same or no IP rule on other, and each
+ * security alternative of route satisfies some alternative of other (its schemes, with at least
+ * its scopes). A route other admits anonymously (public or optional auth) admits everyone.
+ */
+function admitsAll(other: Route, route: Route): boolean {
+  const ip = other.policy.ipRule;
+  const ours = route.policy.ipRule;
+  if (ip && JSON.stringify([ip.allow, ip.deny]) !== JSON.stringify(ours ? [ours.allow, ours.deny] : null)) return false;
+  if (other.security.length === 0 || other.optionalAuth) return true;
+  if (route.security.length === 0 || route.optionalAuth) return false;
+  return route.security.every((alt) =>
+    other.security.some((theirs) =>
+      theirs.every((need) => alt.some((have) => have.scheme === need.scheme && need.scopes.every((s) => have.scopes.includes(s)))),
+    ),
+  );
+}
+
+/**
+ * `upstream` maps each compiled http_proxy route to its backend origin and path template.
+ * Refuses each route with a path parameter that can be read as a differently protected route of
+ * the same backend origin and method (the method is fixed by the integration; override headers
+ * are neutralised in backends.ts).
+ */
+export function checkConfusablePaths(ctx: Ctx, upstream: Map<Route, { origin: string; path: string }>): void {
+  for (const [route, up] of upstream) {
+    if (route.params.length === 0) continue;
+    const tpl = segments(up.path);
+    const reads = readings(tpl);
+    for (const [other, theirs] of upstream) {
+      if (other === route || other.method !== route.method || theirs.origin !== up.origin) continue;
+      if (admitsAll(other, route)) continue;
+      const target = segments(theirs.path);
+      const hit = reads.find((r) => r.param !== undefined && matches(r.out, target));
+      if (hit) {
+        ctx.report('aws-path-param-confusable', { route: route.id, param: hit.param as string, other: other.id, upstream: up.path }, route.loc);
+        break;
+      }
+    }
+  }
+}
