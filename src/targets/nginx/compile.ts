@@ -17,7 +17,7 @@ import { filePath, hostName, jsLiteral, printable } from './escape.js';
 import { buildLayout, pathEntries, type GroupNode, type PathEntry, type RegexLevel } from './layout.js';
 import { NJS_RUNTIME } from './njs-runtime.js';
 import { resolveOptions } from './options.js';
-import { PolicyRegistry, type CorsView } from './policies.js';
+import { identityKeyVar, PolicyRegistry, type CorsView, type LimitView } from './policies.js';
 import { identityVar, routeView, type RouteView } from './routes.js';
 import { buildSecurity, IDENTITY_HEADERS, njsForwardVars, type ForwardView } from './security.js';
 import type { UpstreamView } from './backends.js';
@@ -65,8 +65,12 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
 
   if (ctx.diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics: ctx.diagnostics };
 
+  for (const v of views.values()) escapeParams(ctx, v);
   const njsRoutes: Record<string, unknown> = {};
-  for (const v of views.values()) if ((v.njs.security as unknown[]).length > 0 || v.njs.mock || v.njs.hideQuery) njsRoutes[String(v.index)] = v.njs;
+  for (const v of views.values()) {
+    const extra = { ...(v.cache ? { cacheKey: v.cache.parts } : {}), ...((v as Escaped).escapedPath ? { upstream: (v as Escaped).escapedPath } : {}) };
+    if ((v.njs.security as unknown[]).length > 0 || v.njs.mock || v.njs.hideQuery || Object.keys(extra).length > 0) njsRoutes[String(v.index)] = { ...v.njs, ...extra };
+  }
   const view = {
     title: `${gateway.title} ${gateway.version}`,
     prefix: ctx.prefix,
@@ -82,7 +86,12 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     upstreams: [...upstreams.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((u) => ({ ...u })),
     servers,
     forwardHeaders: security.forwardHeaders.map((h) => ({ name: h, variable: ctx.derivedName('fa', h), sent: `sent_http_${h.replace(/-/g, '_')}` })),
-    identity: security.anyAuth ? IDENTITY_HEADERS.map((h) => ({ variable: identityVar(ctx, h.kind), sent: h.sent })) : [],
+    identity: security.anyAuth
+      ? [...IDENTITY_HEADERS.map((h) => ({ variable: identityVar(ctx, h.kind), sent: h.sent })), { variable: identityKeyVar(ctx), sent: 'sent_http_x_gwc_identity' }]
+      : [],
+    cacheKeys: [...views.values()].some((v) => v.cache),
+    escapedPaths: [...views.values()].some((v) => (v as Escaped).escapedPath),
+    limitIdentity: reg.limitIdentity,
     forwardPath: security.forwards.length > 0,
     notFound: json(404, 'no route'),
     methodNotAllowed: json(405, 'method not allowed'),
@@ -218,8 +227,24 @@ function pathView(ctx: Ctx, entry: PathEntry, views: Map<Route, RouteView>): unk
     regex: entry.regex,
     publicPath: entry.publicPath,
     preflight: rv.filter((x) => x.view.cors && x.route.method !== 'OPTIONS').map((x) => ({ method: x.route.method, uri: x.view.preflightUri })),
-    dispatch: rv.map((x) => ({ method: x.route.method, uri: x.view.uri })),
+    dispatch: rv.map((x) => ({ method: x.route.method, uri: (x.view.limit as LimitView | undefined)?.verifyUri ?? x.view.uri })),
     allow: routes.map((r) => r.method).join(', '),
     cors: shared,
   };
+}
+
+/**
+ * A route whose upstream path substitutes parameters gets it from the njs `upstreamPath`
+ * (`proxy_pass` with a variable sends that URI as it is): each parameter percent-encoded as one
+ * opaque segment. nginx's own escaping of a rewritten URI leaves `;` (and a decoded `%3B`) raw,
+ * which Tomcat and Spring read as a path parameter: public `/users/{id}` with `me;x` would reach
+ * the backend as its protected `/users/me` (DESIGN.md section 7.5).
+ */
+type Escaped = RouteView & { escapedPath?: Array<string | number> };
+
+function escapeParams(ctx: Ctx, v: Escaped): void {
+  if (!v.rewrite || !v.rewrite.some((p) => 'var' in p)) return;
+  v.escapedPath = v.rewrite.map((p) => ('var' in p ? Number(p.var.replace(/^gwc_p/, '')) : p.lit));
+  delete v.rewrite;
+  ctx.needsNjs = true;
 }

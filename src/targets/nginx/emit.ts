@@ -6,6 +6,7 @@ import Handlebars from 'handlebars';
 import { commentText, quote, quoteValue, type ValuePart } from './escape.js';
 import { CORS_VARS_PARTIAL, FULL_TEMPLATE, GROUP_PARTIAL, HTTP_TEMPLATE, MAIN_TEMPLATE, PATH_PARTIAL, REGEX_LEVEL_PARTIAL, SERVER_TEMPLATE } from './templates.js';
 import { OWN_SSL_PARTIAL, ROUTE_PARTIAL } from './templates-route.js';
+import { AUTH_CHECK_PARTIAL, VERIFIED_PARTIAL, VERIFY_PARTIAL } from './templates-limit.js';
 
 /** Names and numbers gwc generated itself: anything else reaching `n` is a compiler bug. */
 const NAME = /^[A-Za-z0-9_.:/\[\]*-]+$/;
@@ -29,6 +30,9 @@ function instance(dollar: string): typeof Handlebars {
   hb.registerPartial('route', ROUTE_PARTIAL);
   hb.registerPartial('corsVars', CORS_VARS_PARTIAL);
   hb.registerPartial('ownSsl', OWN_SSL_PARTIAL);
+  hb.registerPartial('authCheck', AUTH_CHECK_PARTIAL);
+  hb.registerPartial('verify', VERIFY_PARTIAL);
+  hb.registerPartial('verified', VERIFIED_PARTIAL);
   return hb;
 }
 
@@ -51,4 +55,4 @@ function tidy(text: string): string {
   return `${text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
 }
 
-export const TEMPLATES = { HTTP_TEMPLATE, SERVER_TEMPLATE, GROUP_PARTIAL, REGEX_LEVEL_PARTIAL, PATH_PARTIAL, ROUTE_PARTIAL, OWN_SSL_PARTIAL, CORS_VARS_PARTIAL, MAIN_TEMPLATE, FULL_TEMPLATE };
+export const TEMPLATES = { HTTP_TEMPLATE, SERVER_TEMPLATE, GROUP_PARTIAL, REGEX_LEVEL_PARTIAL, PATH_PARTIAL, ROUTE_PARTIAL, OWN_SSL_PARTIAL, CORS_VARS_PARTIAL, MAIN_TEMPLATE, FULL_TEMPLATE, AUTH_CHECK_PARTIAL, VERIFY_PARTIAL, VERIFIED_PARTIAL };

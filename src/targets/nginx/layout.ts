@@ -208,11 +208,20 @@ function split(list: PathEntry[], pattern: string[], d: number, depth: number): 
   return byFirstChar({ groups, regexPaths: stay }, keys, pattern, d);
 }
 
+/**
+ * The first character of a literal as a whole code point: a literal starting with a non-BMP
+ * character (an emoji) would otherwise be bucketed by a lone surrogate, which the configuration can
+ * only write as U+FFFD, and its location would never match (a wider sibling template would answer).
+ */
+export function firstChar(literal: string): string {
+  return String.fromCodePoint(literal.codePointAt(0)!);
+}
+
 /** The first non-empty literal segment of a path from `d` on, after `skip` parameters. */
 function lead(p: PathEntry, d: number): { skip: number; ch: string } | undefined {
   for (let i = d; i < p.segments.length; i++) {
     const s = p.segments[i]!;
-    if (s.kind === 'literal') return s.value === '' ? undefined : { skip: i - d, ch: s.value[0]! };
+    if (s.kind === 'literal') return s.value === '' ? undefined : { skip: i - d, ch: firstChar(s.value) };
   }
   return undefined;
 }
@@ -228,7 +237,7 @@ function byFirstChar(level: RegexLevel, keys: Map<RegexGroup, { skip: number; li
   if (total <= MAX_LEVEL) return level;
   const leadOf = (item: RegexGroup | PathEntry) => {
     const k = keys.get(item as RegexGroup);
-    return k ? { skip: k.skip, ch: k.literal[0]! } : 'segments' in item ? lead(item, d) : undefined;
+    return k ? { skip: k.skip, ch: firstChar(k.literal) } : 'segments' in item ? lead(item, d) : undefined;
   };
   const items = [...level.groups, ...level.regexPaths];
   const size = Math.ceil(Math.sqrt(total));
@@ -258,13 +267,13 @@ function byFirstChar(level: RegexLevel, keys: Map<RegexGroup, { skip: number; li
   };
   const fits = (item: RegexGroup | PathEntry, b: { skip: number; chars: string[] }): boolean => {
     const k = keys.get(item as RegexGroup);
-    if (k) return k.skip !== b.skip || b.chars.includes(k.literal[0]!);
+    if (k) return k.skip !== b.skip || b.chars.includes(firstChar(k.literal));
     const p = item as PathEntry;
     const s = p.segments[d + b.skip];
     if (!s) return false;
-    if (s.kind === 'literal') return s.value !== '' && b.chars.includes(s.value[0]!);
+    if (s.kind === 'literal') return s.value !== '' && b.chars.includes(firstChar(s.value));
     const first = s.kind === 'mixed' ? s.parts[0]! : undefined;
-    return !first || !('literal' in first) || b.chars.includes(first.literal[0]!);
+    return !first || !('literal' in first) || first.literal === '' || b.chars.includes(firstChar(first.literal));
   };
   const used = buckets.filter((b) => items.filter((i) => implied(i, b)).length >= 2);
   if (used.length === 0) return level;

@@ -10,6 +10,7 @@ import type { Cors, Policy, RateLimit, Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import { cidr, headerName, headerValue, headerVar, regexLiteral, Refused, type ValuePart } from './escape.js';
 import { secs } from './backends.js';
+import { securityOf } from './security.js';
 
 export interface LimitZone {
   name: string;
@@ -25,23 +26,57 @@ export interface CorsMap {
   any: boolean;
 }
 
+/** A route's `limit_req`; a per-consumer limit on a secured route also gets its verify and fail locations. */
+export interface LimitView {
+  zone: string;
+  burst: number;
+  verifyUri?: string;
+  failUri?: string;
+  /** Error pages the verify location restates (its own `error_page` replaces the server's). */
+  errors?: number[];
+}
+
+/**
+ * nginx `burst` for a limit of `requests` per period: a leaky bucket lets `burst + 1` requests
+ * through at once, so a full period (`requests`) plus the spec's `burst` (requests allowed above
+ * the rate, schema default 0) is `requests - 1 + burst`. A larger `burst` never makes the limit
+ * stricter than the default.
+ */
+export function burstOf(rl: RateLimit): number {
+  return Math.max(0, rl.requests - 1) + Math.max(0, rl.burst);
+}
+
+/** The verified identity the auth handler answered (`X-Gwc-Identity`, via auth_request_set); '-' is anonymous. */
+export const identityKeyVar = (ctx: Ctx): string => `${ctx.prefix}_id_key`;
+/** The per-consumer limit key: `i:<identity>` when verified, else `a:<client address>`. */
+export const limitIdVar = (ctx: Ctx): string => `${ctx.prefix}_lim_id`;
+
 export class PolicyRegistry {
   readonly zones: LimitZone[] = [];
   readonly corsMaps: CorsMap[] = [];
   cacheZone?: string;
+  /** Some per-consumer limit reads the verified identity (the `$<prefix>_lim_id` map is needed). */
+  limitIdentity = false;
 
   constructor(readonly ctx: Ctx) {}
 
-  /** The zone for a rate limit; zones are shared by equal (rate, key) pairs and keyed per route inside. */
-  limitZone(route: Route, rl: RateLimit): { zone: string; burst: number } | undefined {
+  /**
+   * The zone for a rate limit; zones are shared by equal (rate, key) pairs and keyed per route inside.
+   * `by: consumer` counts the VERIFIED caller: `$<prefix>_lim_id` is the identity the auth handler
+   * answered (auth_request_set), or the client address for anonymous and refused requests. On a
+   * secured route the limit is therefore evaluated after the auth check (templates-limit.ts), never
+   * on a claim such as an unverified JWT `sub` (DESIGN.md section 7.4).
+   */
+  limitZone(route: Route, rl: RateLimit): LimitView | undefined {
     const rate = this.rate(route, rl);
     if (!rate) return undefined;
     const routeVar = { var: `${this.ctx.prefix}_route` };
     let by: ValuePart;
+    const secured = route.security.length > 0;
     if (rl.by === 'ip') by = { var: 'binary_remote_addr' };
     else if (rl.by === 'consumer') {
-      this.ctx.needsNjs = true;
-      by = { var: `${this.ctx.prefix}_consumer` };
+      this.limitIdentity = this.limitIdentity || securityOf(this.ctx).anyAuth;
+      by = securityOf(this.ctx).anyAuth ? { var: limitIdVar(this.ctx) } : { var: 'binary_remote_addr' };
     } else {
       const v = this.ctx.safe(rl.loc, () => headerVar(typeof rl.by === 'object' ? rl.by.header : ''));
       if (!v) return undefined;
@@ -55,7 +90,14 @@ export class PolicyRegistry {
       zone = { name: `${this.ctx.prefix}_rl${this.zones.length}`, key, rate };
       this.zones.push(zone);
     }
-    return { zone: zone.name, burst: rl.burst > 0 ? rl.burst : Math.max(0, rl.requests - 1) };
+    const view: LimitView = { zone: zone.name, burst: burstOf(rl) };
+    if (rl.by === 'consumer' && secured) {
+      const index = this.ctx.gateway.routes.indexOf(route);
+      view.verifyUri = `/_gwc_internal/v/${index}`;
+      view.failUri = `/_gwc_internal/x/${index}`;
+      view.errors = [400, 404, 413, 429, 500, 502, 503, 504];
+    }
+    return view;
   }
 
   private rate(route: Route, rl: RateLimit): string | undefined {
@@ -152,19 +194,33 @@ export interface CacheView {
   zone: string;
   valid: string;
   methods: string[];
-  key: ValuePart[];
+  /**
+   * The variables whose raw values make up the key, each length-prefixed and digested by the njs
+   * `cacheKey` (templates.ts `js_set`): no part can run into the next (`/a%7Cb?c` vs `/a?b|c`).
+   * On a secured route the verified identity is one of them (DESIGN.md section 7.4).
+   */
+  parts: string[];
 }
 
+/**
+ * `proxy_cache` for a route (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_cache_key).
+ * The key is evaluated in the content phase, after `auth_request`, so the identity variable holds
+ * the caller the auth handler verified ('-' for an anonymous caller of an optional route: their
+ * own key space). nginx never stores a response with `Cache-Control: private`/`no-store`/`no-cache`
+ * or `Set-Cookie` (gwc sets no `proxy_ignore_headers`), so such answers are never served to others.
+ */
 export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, params: number): CacheView | undefined {
   const cache = route.policy.cache;
   if (!cache) return undefined;
   return ctx.safe(cache.loc, () => {
     reg.cacheZone = `${ctx.prefix}_cache`;
-    const key: ValuePart[] = [{ var: `${ctx.prefix}_route` }, { lit: '|' }, { var: 'request_method' }, { lit: '|' }, { var: 'host' }];
-    for (let i = 0; i < params; i++) key.push({ lit: '|' }, { var: `gwc_p${i}` });
-    if (cache.keyQuery) key.push({ lit: '|' }, { var: 'args' });
-    for (const h of [...cache.keyHeaders].sort()) key.push({ lit: '|' }, { var: headerVar(h) });
+    ctx.needsNjs = true;
+    const parts = [`${ctx.prefix}_route`, 'request_method', 'host'];
+    for (let i = 0; i < params; i++) parts.push(`gwc_p${i}`);
+    if (cache.keyQuery) parts.push('args');
+    for (const h of [...cache.keyHeaders].sort()) parts.push(headerVar(h));
+    if (route.security.length > 0) parts.push(identityKeyVar(ctx));
     const methods = cache.methods.filter((m) => m === 'GET' || m === 'HEAD' || m === 'POST');
-    return { zone: reg.cacheZone, valid: secs(cache.ttlMs), methods: methods.length > 0 ? methods : ['GET', 'HEAD'], key };
+    return { zone: reg.cacheZone, valid: secs(cache.ttlMs), methods: methods.length > 0 ? methods : ['GET', 'HEAD'], parts };
   });
 }

@@ -2,7 +2,10 @@
  * The internal route location (see routes.ts): rewrite-phase `set`/`rewrite`, then the access-phase
  * controls, then the content (proxy, or a mock). Same helpers and rules as templates.ts.
  */
-export const ROUTE_PARTIAL = `    # {{c comment}}
+export const ROUTE_PARTIAL = `{{#if limit.verifyUri}}
+{{> verify}}
+{{/if}}
+    # {{c comment}}
     location = {{n uri}} {
         internal;
         set \${{n @root.prefix}}_route {{n index}};
@@ -36,14 +39,11 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
         limit_req_status 429;
 {{/if}}
 {{#if authUri}}
-        auth_request {{n authUri}};
-        auth_request_set \${{n @root.prefix}}_www $sent_http_www_authenticate;
-{{#each @root.forwardHeaders}}
-        auth_request_set \${{n this.variable}} \${{n this.sent}};
-{{/each}}
-{{#each @root.identity}}
-        auth_request_set \${{n this.variable}} \${{n this.sent}};
-{{/each}}
+{{#if limit.verifyUri}}
+{{> verified}}
+{{else}}
+{{> authCheck}}
+{{/if}}
 {{/if}}
 {{#if accessLog}}
         access_log {{q @root.accessLogPath}} {{n @root.prefix}}_json;
@@ -73,7 +73,7 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
 {{/if}}
 {{/if}}
 {{#if upstream}}
-        proxy_pass {{n upstream.scheme}}://{{n upstream.name}};
+        proxy_pass {{n upstream.scheme}}://{{n upstream.name}}{{#if escapedPath}}\${{n @root.prefix}}_upath{{/if}};
         proxy_http_version 1.1;
         proxy_set_header Connection "";
 {{#if upstream.host.client}}
@@ -116,7 +116,7 @@ export const ROUTE_PARTIAL = `    # {{c comment}}
 {{/if}}
 {{#if cache}}
         proxy_cache {{n cache.zone}};
-        proxy_cache_key {{v cache.key}};
+        proxy_cache_key \${{n @root.prefix}}_ck;
         proxy_cache_methods{{#each cache.methods}} {{n this}}{{/each}};
         proxy_cache_valid 200 203 204 206 301 404 {{n cache.valid}};
         add_header X-Cache-Status $upstream_cache_status always;

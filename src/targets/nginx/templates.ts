@@ -28,7 +28,12 @@ map $args \${{n @root.prefix}}_override {
 {{#if njs}}
 
 js_import {{n @root.prefix}} from {{q njsPath}};
-js_set \${{n @root.prefix}}_consumer {{n @root.prefix}}.consumer;
+{{#if @root.cacheKeys}}
+js_set \${{n @root.prefix}}_ck {{n @root.prefix}}.cacheKey;
+{{/if}}
+{{#if @root.escapedPaths}}
+js_set \${{n @root.prefix}}_upath {{n @root.prefix}}.upstreamPath;
+{{/if}}
 js_set \${{n @root.prefix}}_args {{n @root.prefix}}.cleanArgs;
 js_set \${{n @root.prefix}}_cookies {{n @root.prefix}}.cleanCookies;
 {{#if forwardPath}}
@@ -45,6 +50,16 @@ map $http_origin \${{n variable}} {
     default {{#if any}}"*"{{else}}""{{/if}};
 }
 {{/each}}
+{{#if @root.limitIdentity}}
+
+# Per-consumer limits count the verified caller (set by auth_request_set after the auth check),
+# anonymous and failed attempts their client address (policies.ts, README "Rate limits").
+map \${{n @root.prefix}}_id_key \${{n @root.prefix}}_lim_id {
+    "" "a:$binary_remote_addr";
+    "-" "a:$binary_remote_addr";
+    default "i:\${{n @root.prefix}}_id_key";
+}
+{{/if}}
 {{#each zones}}
 limit_req_zone {{v key}} zone={{n name}}:10m rate={{n rate}};
 {{/each}}

@@ -71,7 +71,7 @@ const CFG = {
 interface Runtime {
   authorize(r: FakeRequest): Promise<void>;
   authorizeOptional(r: FakeRequest): Promise<void>;
-  consumer(r: FakeRequest): string;
+  digest(parts: unknown): string;
   cleanArgs(r: FakeRequest): string;
   cleanCookies(r: FakeRequest): string;
   mock(r: FakeRequest): void;
@@ -254,7 +254,7 @@ describe('njs runtime: optional and forward auth', () => {
   it('optional: nothing presented passes anonymous; anything presented is verified', async () => {
     const anon = await optional('7');
     expect(anon.status).toBe(204);
-    expect(anon.headersOut).toEqual({});
+    expect(anon.headersOut).toEqual({ 'X-Gwc-Identity': '-' });
     expect((await optional('7', { 'x-api-key': 'nope' })).status).toBe(401);
     expect((await optional('7', { 'x-api-key': '' })).status).toBe(401);
     expect((await optional('7', { 'x-api-key': 'Admin-Key-1' })).headersOut['X-Gwc-Consumer']).toBe('admin');
@@ -290,10 +290,13 @@ describe('njs runtime: js_set helpers and mock', () => {
     expect(rt.cleanCookies(req('10', { Cookie: 'sid=1; theme=dark;sid2=3' }))).toBe('theme=dark; sid2=3');
     expect(rt.cleanArgs(req('0', {}, { query: 'api_key=x' }))).toBe('api_key=x');
   });
-  it('consumer: a verified key or password names the consumer, else the address', () => {
-    expect(rt.consumer(req('0', { 'x-api-key': 'Admin-Key-1' }))).toBe('consumer:admin');
-    expect(rt.consumer(req('0', { 'x-api-key': 'nope' }))).toBe('ip:10.1.2.3');
-    expect(rt.consumer(req('2', basicAuth('root', 'root-pw')))).toBe('consumer:admin');
+  it('digest: length-prefixed, so parts never run into each other (cache keys, identity)', () => {
+    expect(rt.digest(['a|b', 'c'])).not.toBe(rt.digest(['a', 'b|c']));
+    expect(rt.digest(['ab', 'c'])).not.toBe(rt.digest(['a', 'bc']));
+    expect(rt.digest([null])).not.toBe(rt.digest(['']));
+    expect(rt.digest([['a'], 'b'])).not.toBe(rt.digest(['a', ['b']]));
+    expect(rt.digest(['x', 'y'])).toBe(rt.digest(['x', 'y']));
+    expect(rt.digest(['x'])).toMatch(/^[0-9a-f]{64}$/);
   });
   it('mock answers with its status, body and headers', () => {
     const r = req('14');

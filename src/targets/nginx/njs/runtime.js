@@ -18,14 +18,14 @@ import nodeCrypto from 'crypto';
  * @typedef {{ scheme: string, kind: string, key?: Secret, username?: string, password?: Secret }} Credential
  * @typedef {{ name: string, groups: string[], credentials: Credential[] }} Consumer
  * @typedef {{ scheme: string, scopes: string[] }} Item
- * @typedef {{ id: string, security: Item[][], hideQuery?: string[], hideCookies?: string[],
+ * @typedef {{ id: string, security: Item[][], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
  *   keys?: Secret[], issuer?: string|null, audiences?: string[], skew?: number,
  *   forward?: { uri: string, presence: string[], responseHeaders: string[] } }} SchemeCfg
  * @typedef {{ consumers: Consumer[], routeVar: string, pathVar?: string, fwdUriVar?: string,
  *   routes: Object<string, RouteCfg>, schemes: Object<string, SchemeCfg> }} Config
- * @typedef {{ ok: boolean, status?: number, challenge?: string, consumer?: string|null, headers?: Object<string, string> }} Result
+ * @typedef {{ ok: boolean, status?: number, challenge?: string, consumer?: string|null, id?: string, headers?: Object<string, string> }} Result
  */
 
 /** The compiler replaces the placeholder below with the gateway's configuration. */
@@ -34,6 +34,8 @@ var CFG = /** @type {Config} */ (/** @type {any} */ (/*CFG*/null));
 /** Response headers of the auth subrequest that carry the verified identity (auth_request_set reads them). */
 var ID_CONSUMER = 'X-Gwc-Consumer';
 var ID_SCHEME = 'X-Gwc-Scheme';
+/** The verified caller as one opaque key (cache keys, per-consumer limits; policies.ts): '-' when anonymous. */
+var ID_KEY = 'X-Gwc-Identity';
 
 /**
  * @param {Secret|undefined} ref
@@ -332,7 +334,7 @@ async function checkJwt(r, name, s, scopes) {
   }
   var have = scopesOf(claims);
   for (var j = 0; j < scopes.length; j++) if (have.indexOf(scopes[j]) < 0) return { ok: false, status: 403 };
-  return { ok: true, consumer: typeof claims.sub === 'string' ? claims.sub : null };
+  return { ok: true, consumer: typeof claims.sub === 'string' ? claims.sub : null, id: typeof claims.sub === 'string' ? 'sub:' + claims.sub : digest([token]) };
 }
 
 /**
@@ -383,7 +385,9 @@ async function checkForward(r, name, s) {
     /** @type {Object<string, string>} */
     var headers = {};
     f.responseHeaders.forEach(function (h) { var v = reply.headersOut[h]; if (typeof v === 'string') headers[h] = v; });
-    return { ok: true, consumer: null, headers: headers };
+    // The service verified exactly these headers: the caller is who holds them (plus what it answered).
+    var sent = f.presence.map(function (h) { var v = r.headersIn[h]; return typeof v === 'string' ? v : null; });
+    return { ok: true, consumer: null, headers: headers, id: digest([sent, f.responseHeaders.map(function (h) { return headers[h] === undefined ? null : headers[h]; })]) };
   }
   return { ok: false, status: reply.status === 403 ? 403 : 401 };
 }
@@ -434,6 +438,7 @@ async function decide(r, optional) {
   var route = routeOf(r.uri.slice(r.uri.lastIndexOf('/') + 1));
   if (!route || route.security.length === 0) { r.return(403); return; }
   if (optional && !route.security.some(function (alt) { return alt.some(function (i) { var s = CFG.schemes[i.scheme]; return !s || present(r, s); }); })) {
+    r.headersOut[ID_KEY] = '-';
     r.return(204);
     return;
   }
@@ -445,6 +450,8 @@ async function decide(r, optional) {
     /** @type {Object<string, string>} */
     var headers = {};
     var who = null;
+    /** @type {Array<Array<string|null>>} */
+    var ids = [];
     for (var j = 0; j < alt.length && ok; j++) {
       var res = await check(r, alt[j]);
       if (!res.ok) {
@@ -455,12 +462,14 @@ async function decide(r, optional) {
         var got = res.headers || {};
         Object.keys(got).forEach(function (h) { headers[h] = got[h]; });
         if (who === null && res.consumer) who = res.consumer;
+        ids.push([alt[j].scheme, res.id !== undefined ? res.id : res.consumer !== undefined ? 'consumer:' + res.consumer : null]);
       }
     }
     if (ok) {
       Object.keys(headers).forEach(function (h) { r.headersOut[h] = headers[h]; });
       if (who !== null) r.headersOut[ID_CONSUMER] = headerText(who);
       r.headersOut[ID_SCHEME] = headerText(alt.map(function (x) { return x.scheme; }).join(','));
+      r.headersOut[ID_KEY] = digest(ids);
       r.return(204);
       return;
     }
@@ -470,36 +479,58 @@ async function decide(r, optional) {
 }
 
 /**
- * Rate-limit key for "by: consumer": the identified consumer, else the client address.
+ * SHA-256 (hex) of values, each length-prefixed, so that no two lists share a digest (no part can
+ * run into the next) and no credential is written into a cache file's key line.
+ * @param {any} parts
+ * @returns {string}
+ */
+function digest(parts) {
+  var h = nodeCrypto.createHash('sha256');
+  /** @param {any} v */
+  var put = function (v) {
+    if (Array.isArray(v)) { h.update('[' + v.length + ']'); v.forEach(put); return; }
+    var b = v === null || v === undefined ? null : Buffer.from(v);
+    if (b === null) h.update('n');
+    else { h.update('s' + b.length + ':'); h.update(b); }
+  };
+  put(parts);
+  return h.digest('hex');
+}
+
+/**
+ * `proxy_cache_key` of a cached route (policies.ts): the digest of the variables it names, read
+ * as raw bytes (the verified identity among them on secured routes).
  * @param {NginxHTTPRequest} r
  */
-function consumer(r) {
+function cacheKey(r) {
   var route = routeOf(String(r.variables[CFG.routeVar]));
-  var addr = 'ip:' + r.variables.remote_addr;
-  if (!route) return addr;
-  for (var i = 0; i < route.security.length; i++) {
-    for (var j = 0; j < route.security[i].length; j++) {
-      var name = route.security[i][j].scheme;
-      var s = CFG.schemes[name];
-      var who = null;
-      if (s && s.kind === 'apiKey') {
-        var k = apiKeyOf(r, s);
-        if (k !== null) who = findConsumer(name, function (c) { return c.kind === 'apiKey' && same(secret(c.key), k); });
-        if (who !== null) return 'consumer:' + who.name;
-      }
-      if (s && s.kind === 'basic') {
-        var b = basicOf(r);
-        if (b !== null) { var u = b.user; var p = b.pass; who = findConsumer(name, function (c) { return c.kind === 'basic' && c.username === u && same(secret(c.password), p); }); }
-        if (who !== null) return 'consumer:' + who.name;
-      }
-      if (s && s.kind === 'jwt') {
-        var t = tokenOf(r, s);
-        var cl = t && t.split('.').length === 3 ? b64json(t.split('.')[1]) : null;
-        if (cl && typeof cl.sub === 'string') return 'consumer:jwt:' + name + ':' + cl.sub;
-      }
-    }
-  }
-  return addr;
+  var names = route && route.cacheKey ? route.cacheKey : null;
+  if (!names) return '';
+  var raw = /** @type {any} */ (r).rawVariables;
+  return digest(names.map(function (n) { var v = raw[n]; return v === undefined ? null : v; }));
+}
+
+/**
+ * The upstream path of a route with parameters (policies.ts): literal parts as given, each
+ * parameter percent-encoded as one opaque segment (every byte outside RFC 3986 unreserved, and a
+ * "." or ".." value), then the query string: `me;` reaches the backend as `me%3B`, never as a
+ * path parameter, another segment or a dot segment.
+ * @param {NginxHTTPRequest} r
+ */
+function upstreamPath(r) {
+  var route = routeOf(String(r.variables[CFG.routeVar]));
+  var parts = route && route.upstream ? route.upstream : null;
+  if (!parts) return '/';
+  var raw = /** @type {any} */ (r).rawVariables;
+  var out = parts.map(function (p) {
+    if (typeof p === 'string') return p;
+    var v = raw['gwc_p' + p];
+    var b = v === undefined ? Buffer.from('') : Buffer.from(v);
+    var s = percent(b, /^[A-Za-z0-9._~-]$/);
+    return /^\.*$/.test(s) ? s.replace(/\./g, '%2E') : s;
+  }).join('');
+  var args = r.variables.args;
+  return args ? out + '?' + args : out;
 }
 
 /**
@@ -548,4 +579,4 @@ function mock(r) {
 }
 
 // `same` is exported for the unit tests only; nginx calls the handlers named in the configuration.
-export default { authorize: authorize, authorizeOptional: authorizeOptional, consumer: consumer, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same };
+export default { authorize: authorize, authorizeOptional: authorizeOptional, cacheKey: cacheKey, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same };

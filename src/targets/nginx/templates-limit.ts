@@ -1,0 +1,74 @@
+/**
+ * Per-consumer rate limits on secured routes (policies.ts): `limit_req` runs in nginx's PREACCESS
+ * phase, before `auth_request` (ACCESS), so a limit keyed in the route location could only read
+ * what the client claims. The path location dispatches such a route to a verify location instead:
+ * it runs the auth check, then hands the request (`try_files` fallback, an internal redirect that
+ * keeps the variables `auth_request_set` filled) to the route location, whose `limit_req` keys on
+ * the verified identity. A refused request goes, through `error_page`, to a fail location whose
+ * `limit_req` counts the client address in the same zone before it answers the 401/403: guesses
+ * and forged tokens spend their address's budget, never a consumer's.
+ * https://nginx.org/en/docs/dev/development_guide.html#http_phases
+ */
+
+/** The auth check of a route location (or of its verify location). */
+export const AUTH_CHECK_PARTIAL = `        auth_request {{n authUri}};
+        auth_request_set \${{n @root.prefix}}_www $sent_http_www_authenticate;
+{{#each @root.forwardHeaders}}
+        auth_request_set \${{n this.variable}} \${{n this.sent}};
+{{/each}}
+{{#each @root.identity}}
+        auth_request_set \${{n this.variable}} \${{n this.sent}};
+{{/each}}
+`;
+
+/** In the route location of a verified route: reached only from its verify location, after the check. */
+export const VERIFIED_PARTIAL = `        if (\${{n @root.prefix}}_id_key = "") {
+            return 403;
+        }
+`;
+
+const FAIL = (status: number) => `
+    location = {{n limit.failUri}}/${status} {
+        internal;
+        limit_req zone={{n limit.zone}} burst={{n limit.burst}} nodelay;
+        limit_req_status 429;
+        root /dev/null;
+        try_files /gwc /_gwc_internal/e/${status};
+    }
+`;
+
+export const VERIFY_PARTIAL = `    # {{c comment}}: auth check before the per-consumer limit
+    location = {{n limit.verifyUri}} {
+        internal;
+        set \${{n @root.prefix}}_route {{n index}};
+{{#if refuseOverride}}
+        if (\${{n @root.prefix}}_override) {
+            return 400;
+        }
+{{/if}}
+{{#if cors}}
+        set \${{n @root.prefix}}_acao \${{n cors.originVar}};
+        set \${{n @root.prefix}}_acac {{#if cors.credentials}}"true"{{else}}""{{/if}};
+        set \${{n @root.prefix}}_aceh {{v cors.expose}};
+        set \${{n @root.prefix}}_vary Origin;
+{{/if}}
+{{#if ip}}
+{{#each ip.rules}}
+        {{n action}} {{n source}};
+{{/each}}
+{{/if}}
+{{#if bodyLimit}}
+        client_max_body_size {{n bodyLimit}};
+{{/if}}
+{{> authCheck}}
+        recursive_error_pages on;
+        error_page 401 = {{n limit.failUri}}/401;
+        error_page 403 = {{n limit.failUri}}/403;
+{{#each limit.errors}}
+        error_page {{n this}} /_gwc_internal/e/{{n this}};
+{{/each}}
+        root /dev/null;
+        try_files /gwc {{n uri}}?$args;
+    }
+${FAIL(401)}${FAIL(403)}
+`;
