@@ -59,13 +59,13 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     if (view) views.set(route, view);
   });
 
+  for (const v of views.values()) escapeParams(ctx, v);
   const upstreams = new Map<string, UpstreamView>();
   for (const v of views.values()) if (v.upstream) upstreams.set(v.upstream.name, v.upstream);
   const servers = ctx.safe(gateway.loc, () => serverViews(ctx, routes, views, security.forwards)) ?? [];
 
   if (ctx.diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics: ctx.diagnostics };
 
-  for (const v of views.values()) escapeParams(ctx, v);
   const njsRoutes: Record<string, unknown> = {};
   for (const v of views.values()) {
     const extra = { ...(v.cache ? { cacheKey: v.cache.parts } : {}), ...((v as Escaped).escapedPath ? { upstream: (v as Escaped).escapedPath } : {}) };

@@ -511,7 +511,7 @@ function cacheKey(r) {
 }
 
 /**
- * The upstream path of a route with parameters (policies.ts): literal parts as given, each
+ * The upstream path of a route with parameters (compile.ts): literal parts as URL path text, each
  * parameter percent-encoded as one opaque segment (every byte outside RFC 3986 unreserved, and a
  * "." or ".." value), then the query string: `me;` reaches the backend as `me%3B`, never as a
  * path parameter, another segment or a dot segment.
@@ -523,7 +523,7 @@ function upstreamPath(r) {
   if (!parts) return '/';
   var raw = /** @type {any} */ (r).rawVariables;
   var out = parts.map(function (p) {
-    if (typeof p === 'string') return p;
+    if (typeof p === 'string') return percent(Buffer.from(p), PATH_CHAR);
     var v = raw['gwc_p' + p];
     var b = v === undefined ? Buffer.from('') : Buffer.from(v);
     var s = percent(b, /^[A-Za-z0-9._~-]$/);
