@@ -68,7 +68,7 @@ describe.skipIf(!NGINX)('nginx cache: per verified caller, never private answers
         // A service that answers 2xx and names nobody: the credential it verified is the identity.
         bare: (e) => (USERS[e.headers.authorization ?? ''] ? { status: 204 } : { status: 401 }),
       },
-      answer: (e) => {
+      answer: (e): Record<string, string> | undefined => {
         const kind = e.path.match(/\/cc\/([a-z-]+)/)?.[1];
         if (kind === 'private') return { 'cache-control': 'private, max-age=60' };
         if (kind === 'no-store') return { 'cache-control': 'no-store' };
