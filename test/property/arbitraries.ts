@@ -135,7 +135,7 @@ export const specArbitrary = fc
       'x-gateway': {
         name: 'gen',
         backends: {
-          app: { url: 'http://app.internal:8080', ...(g.retries !== undefined ? { retries: g.retries } : {}) },
+          app: { url: 'http://app.internal:8080', vpcLink: 'a1b2c3', ...(g.retries !== undefined ? { retries: g.retries } : {}) },
           split: { targets: [{ url: 'http://blue.internal:8080', weight: 90 }, { url: 'http://green.internal:8080', weight: 10 }] },
           stub: { mock: { status: 200, contentType: 'application/json', body: '{"ok":true}' } },
           fn: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:fn', fallbackUrl: 'http://fn.internal:8080' } },

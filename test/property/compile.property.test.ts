@@ -8,7 +8,8 @@
  *     reference matcher (matchRoute, OpenAPI precedence) says it goes, meets an auth check in the
  *     nginx, Kong and Traefik outputs (nginx: the route's own location has auth_request; Kong: the
  *     matched route has an auth plugin, and a 401 for the anonymous consumer when the plugins
- *     allow anonymous; Traefik: the router picked has a forwardAuth or basicAuth middleware).
+ *     allow anonymous; Traefik: the router picked has a forwardAuth or basicAuth middleware; AWS:
+ *     the request oracle on the template answers 401 or 403).
  * About 10-20 s here: the run count is set so the file stays well under a minute.
  */
 import { rmSync } from 'node:fs';
@@ -24,12 +25,17 @@ import type { OutputFile } from '../../src/targets/target.js';
 import { writeSpec } from '../helpers/spec.js';
 import { parseConf, walk, type Directive } from '../targets/nginx/conf-parse.js';
 import { allRoutes, kongMatch } from '../targets/kong/kong-router.js';
+import { AwsOracle } from '../targets/aws/oracle.js';
 import { pickRouter } from '../targets/traefik/traefik-router.js';
 import { specArbitrary } from './arbitraries.js';
 
 const RUNS = Number(process.env.GWC_PROPERTY_RUNS ?? 80);
 /** The error codes a target may refuse a valid spec with: capabilities and the target's own limits. */
-const REFUSALS = new Set(['capability-unsupported', 'accept-opens-route', 'target-error']);
+const REFUSALS = new Set([
+  'capability-unsupported', 'accept-opens-route', 'target-error',
+  // aws's own refusals (src/diagnostics/codes.ts)
+  'aws-api-key-schemes-merged', 'aws-cache-identity-unkeyed', 'aws-path-param-confusable', 'aws-backend-private-host', 'aws-no-methods',
+]);
 const AUTH_PLUGINS = new Set(['key-auth', 'basic-auth', 'jwt', 'openid-connect', 'forward-auth']);
 
 /** A concrete request path for a route: each parameter a value no literal in the specs uses. */
@@ -92,7 +98,17 @@ function traefikAuth(g: Gateway, files: OutputFile[]): void {
   }
 }
 
-const CHECK: Record<string, (g: Gateway, files: OutputFile[]) => void> = { nginx: nginxAuth, kong: kongAuth, traefik: traefikAuth };
+/** AWS: the request oracle on the template (test/targets/aws/oracle.ts) with no credential. */
+function awsAuth(g: Gateway, files: OutputFile[]): void {
+  const oracle = new AwsOracle(JSON.parse(files[0]!.contents) as Record<string, unknown> as never);
+  for (const r of g.routes) {
+    const d = oracle.request({ method: r.method, path: r.path.replace(/\{[^}]+\}/g, 'zz9') });
+    if (r.operationId && d.operationId) expect(d.operationId, `aws: ${r.method} ${r.path} reaches ${r.id}`).toBe(r.operationId);
+    if (r.security.length > 0) expect([401, 403], `aws: ${r.id} refuses a request with no credential`).toContain(d.status);
+  }
+}
+
+const CHECK: Record<string, (g: Gateway, files: OutputFile[]) => void> = { nginx: nginxAuth, kong: kongAuth, traefik: traefikAuth, aws: awsAuth };
 
 describe('generated specs on every target', () => {
   it('compile or are refused with a capability diagnostic, deterministically, and never open a route that needs auth', async () => {

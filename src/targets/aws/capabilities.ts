@@ -37,8 +37,16 @@ export const AWS_CAPABILITIES: CapabilityTable = {
     support: 'native',
     note: 'an API key together with one authorizer (apiKeyRequired + authorizer); two authorizers together are refused at compile time',
   },
-  'auth.roles': { support: 'unsupported', why: 'roles on API-key and basic requirements are not enforced by this target yet' },
-  'auth.optional': { support: 'unsupported', why: 'a present credential cannot be verified while anonymous callers pass' },
+  // No fallback: a Lambda authorizer is not told a route's roles (gwc passes it no context), so
+  // it could not enforce them either.
+  'auth.roles': {
+    support: 'unsupported',
+    why: "API Gateway's API-key check has no roles (any key of the stage's usage plans passes), and a Lambda authorizer is not told the route's roles",
+  },
+  'auth.optional': {
+    support: 'unsupported',
+    why: 'a method either requires its authorizer/API key or not: a present credential cannot be verified while anonymous callers pass',
+  },
   'auth.or': {
     support: 'unsupported',
     why: 'a REST API method has exactly one authorizer (plus an optional API key); alternative security requirements cannot be expressed',

@@ -1,0 +1,199 @@
+/**
+ * A request oracle for the aws target: given a built CloudFormation template and a request, what
+ * API Gateway (REST, as its developer guide describes it) does with it. It reads only the
+ * template, never the spec or the model, so it checks what gwc wrote, not what gwc meant.
+ *
+ * - Resources: the Body's paths as API Gateway's resource tree; the most specific resource wins
+ *   (a literal child before a `{param}` sibling); no resource is 404 (gwc maps
+ *   MISSING_AUTHENTICATION_TOKEN to 404), a method the resource lacks hits the ANY mock (405).
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-request.html
+ * - Authorizers (cognito_user_pools, custom) run first; the caller supplies their verdict (the
+ *   token header absent is 401, a verdict of undefined is 401/403). Then "API key required": the
+ *   x-api-key header must be the value of an enabled ApiKey attached by a UsagePlanKey to a
+ *   UsagePlan whose ApiStages holds this stage; any such key passes, whatever the spec's scheme.
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
+ * - Cache: after authorization; on when the stage's MethodSettings for the method (else `/*`
+ *   `*`) say CachingEnabled; the key is the method, the resource and the values of the
+ *   integration's cacheKeyParameters. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html
+ * - http_proxy: the URI with path parameters substituted (decoded, the worst case), the client's
+ *   headers and query with integration requestParameters replacing same-named ones.
+ */
+
+type J = Record<string, any>;
+
+export interface Request {
+  method: string;
+  /** The path below the stage (the OpenAPI path), raw: percent-encoding is kept. */
+  path: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+}
+
+export interface Upstream {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+}
+
+export interface Decision {
+  status: number;
+  why: string;
+  /** The Body path and method that matched. */
+  resource?: string;
+  operationId?: string;
+  upstream?: Upstream;
+  /** Served from the stage cache: the request whose answer it is. */
+  cachedFrom?: Request;
+}
+
+/** Authorizer verdict for a scheme: the caller's identity, or undefined when it is refused. */
+export type Verify = (scheme: string, credential: string) => string | undefined;
+
+const lower = (h: Record<string, string> = {}) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+
+export class AwsOracle {
+  private readonly body: J;
+  private readonly cache = new Map<string, { decision: Decision; request: Request }>();
+  /** Values given to the NoEcho key parameters: `key-<ParameterId>`. */
+  readonly paramValue = (id: string) => `key-${id}-0123456789`;
+
+  constructor(
+    private readonly template: J,
+    private readonly verify: Verify = () => undefined,
+  ) {
+    this.body = template.Resources.RestApi.Properties.Body;
+  }
+
+  /** The API key values of a consumer (from the ApiKey descriptions gwc writes). */
+  keysOf(consumer: string): string[] {
+    return Object.values<J>(this.template.Resources)
+      .filter((r) => r.Type === 'AWS::ApiGateway::ApiKey' && String(r.Properties.Description).startsWith(`consumer ${consumer} `))
+      .map((r) => this.paramValue(r.Properties.Value.Ref));
+  }
+
+  /** Every key that passes "API key required" on the stage. */
+  private stageKeys(): Set<string> {
+    const res = this.template.Resources as Record<string, J>;
+    const plans = Object.entries(res)
+      .filter(([, r]) => r.Type === 'AWS::ApiGateway::UsagePlan' && (r.Properties.ApiStages ?? []).some((s: J) => s.ApiId?.Ref === 'RestApi' && s.Stage?.Ref === 'Stage'))
+      .map(([id]) => id);
+    const keys = new Set<string>();
+    for (const r of Object.values(res)) {
+      if (r.Type !== 'AWS::ApiGateway::UsagePlanKey' || !plans.includes(r.Properties.UsagePlanId?.Ref)) continue;
+      const key = res[r.Properties.KeyId.Ref];
+      if (key?.Properties.Enabled !== false) keys.add(this.paramValue(key!.Properties.Value.Ref));
+    }
+    return keys;
+  }
+
+  /** Most specific resource: literal before parameter at each segment, backtracking on a dead end. */
+  private match(segments: string[]): { path: string; params: Record<string, string> } | undefined {
+    const paths = Object.keys(this.body.paths).map((p) => ({ p, parts: p.split('/').filter(Boolean) }));
+    const walk = (i: number, candidates: typeof paths, params: Record<string, string>): { path: string; params: Record<string, string> } | undefined => {
+      const live = candidates.filter((c) => c.parts.length > i || (c.parts.length === i && i === segments.length));
+      if (i === segments.length) {
+        const done = live.find((c) => c.parts.length === i);
+        return done && { path: done.p, params };
+      }
+      const seg = decodeURIComponent(segments[i] as string);
+      const literal = live.filter((c) => c.parts[i] === seg);
+      if (literal.length > 0) {
+        const r = walk(i + 1, literal, params);
+        if (r) return r;
+      }
+      const templated = live.filter((c) => /^\{.+\}$/.test(c.parts[i] ?? ''));
+      for (const name of new Set(templated.map((c) => (c.parts[i] as string).slice(1, -1)))) {
+        const r = walk(i + 1, templated.filter((c) => c.parts[i] === `{${name}}`), { ...params, [name]: seg });
+        if (r) return r;
+      }
+      return undefined;
+    };
+    return walk(0, paths, {});
+  }
+
+  private methodSetting(resource: string, method: string): J | undefined {
+    const settings: J[] = this.template.Resources.Stage?.Properties.MethodSettings ?? [];
+    const path = resource === '/' ? '/' : `/${resource.replace(/\//g, '~1')}`;
+    return settings.find((s) => s.ResourcePath === path && s.HttpMethod === method) ?? settings.find((s) => s.ResourcePath === '/*' && s.HttpMethod === '*');
+  }
+
+  request(req: Request): Decision {
+    const headers = lower(req.headers);
+    const query = req.query ?? {};
+    const segments = req.path.split('/').filter(Boolean);
+    const m = this.match(segments);
+    if (!m) return { status: 404, why: 'no resource' };
+    const item = this.body.paths[m.path] as J;
+    const op = item[req.method.toLowerCase()] as J | undefined;
+    if (!op) return { status: item['x-amazon-apigateway-any-method'] ? 405 : 403, why: 'method not declared', resource: m.path };
+    const base = { resource: `${req.method} ${m.path}`, ...(op.operationId ? { operationId: op.operationId } : {}) };
+
+    for (const name of Object.keys(op.security?.[0] ?? {})) {
+      const scheme = this.body.components.securitySchemes[name] as J;
+      const authtype = scheme['x-amazon-apigateway-authtype'];
+      if (!authtype) continue; // API key: checked below
+      const source: string = authtype === 'custom' ? (scheme['x-amazon-apigateway-authorizer'].identitySource ?? '') : `method.request.header.${scheme.name}`;
+      const values = source.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+        const [, where, key] = /^method\.request\.(header|querystring)\.(.+)$/.exec(s) ?? [];
+        return where === 'header' ? headers[String(key).toLowerCase()] : where === 'querystring' ? query[String(key)] : undefined;
+      });
+      if (values.some((v) => v === undefined)) return { status: 401, why: `${name}: identity source missing`, ...base };
+      if (this.verify(name, values.join(',')) === undefined) return { status: 403, why: `${name}: authorizer denied`, ...base };
+    }
+    const keyRequired = Object.keys(op.security?.[0] ?? {}).some((n) => !this.body.components.securitySchemes[n]['x-amazon-apigateway-authtype']);
+    if (keyRequired) {
+      const key = headers['x-api-key'];
+      if (key === undefined || !this.stageKeys().has(key)) return { status: 403, why: 'API key missing or not in a usage plan of the stage', ...base };
+    }
+
+    const integration = op['x-amazon-apigateway-integration'] as J;
+    const setting = this.methodSetting(m.path, req.method);
+    let cacheKey: string | undefined;
+    if (setting?.CachingEnabled) {
+      const parts = (integration.cacheKeyParameters ?? []).map((p: string) => {
+        const [, where, key] = /^method\.request\.(path|header|querystring)\.(.+)$/.exec(p) ?? [];
+        return where === 'path' ? m.params[String(key)] : where === 'header' ? headers[String(key).toLowerCase()] : query[String(key)];
+      });
+      cacheKey = JSON.stringify([req.method, m.path, parts]);
+      const hit = this.cache.get(cacheKey);
+      if (hit) return { ...hit.decision, cachedFrom: hit.request };
+    }
+    const decision = { status: 200, why: 'integration', ...base, ...this.integrate(integration, m.params, headers, query) };
+    if (cacheKey) this.cache.set(cacheKey, { decision, request: req });
+    return decision;
+  }
+
+  private integrate(integration: J, params: Record<string, string>, headers: Record<string, string>, query: Record<string, string>): { upstream?: Upstream } {
+    if (integration.type !== 'http_proxy') return {};
+    const outHeaders = { ...headers };
+    const outQuery = { ...query };
+    let url = String(integration.uri);
+    for (const [to, from] of Object.entries<string>(integration.requestParameters ?? {})) {
+      const value = /^'(.*)'$/.exec(from)?.[1] ?? (from.startsWith('method.request.path.') ? params[from.slice('method.request.path.'.length)] : undefined);
+      const [, where, name] = /^integration\.request\.(path|header|querystring)\.(.+)$/.exec(to) ?? [];
+      if (value === undefined || !name) continue;
+      if (where === 'path') url = url.replace(`{${name}}`, value);
+      else if (where === 'header') outHeaders[name.toLowerCase()] = value;
+      else outQuery[name] = value;
+    }
+    return { upstream: { method: integration.httpMethod, url, headers: outHeaders, query: outQuery } };
+  }
+}
+
+/**
+ * How a common Java backend (Tomcat, Spring) reads a request path: `;parameters` dropped from
+ * each segment, then `.` and `..` segments resolved, a trailing slash ignored. https://tomcat.apache.org/tomcat-9.0-doc/config/http.html
+ */
+export function backendReads(url: string): string {
+  const path = new URL(url.replace(/[{}]/g, '_')).pathname;
+  const out: string[] = [];
+  for (const raw of path.split('/').slice(1)) {
+    const seg = decodeURIComponent(raw).split(';')[0] as string;
+    if (seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  // A trailing slash reaches the same handler (Spring MVC's default before 6.0).
+  return `/${out.filter((s, i) => s !== '' || i < out.length - 1).join('/')}`;
+}
