@@ -69,7 +69,7 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   collect(body, []);
   const byPath = new Map(locations.map((l) => [l.args.at(-1)!, l]));
   // Public locations send each method to an internal route location, and its preflight to another.
-  const routeOf = new Map<string, { method: string; path: string; preflight?: string }>();
+  const routeOf = new Map<string, { method: string; path: string; preflight?: string; verify?: string }>();
   for (const l of locations) {
     const path = l.args.at(-1)!;
     if (path.startsWith('/_gwc_internal/')) continue;
@@ -83,7 +83,13 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
       if (/preflight/.test(cond)) preflights.set(method, rw);
       else methods.push([rw, method]);
     }
-    for (const [where, method] of methods) routeOf.set(where, { method, path, ...(preflights.has(method) ? { preflight: preflights.get(method)! } : {}) });
+    for (const [where, method] of methods) {
+      // A per-consumer limit on a secured route goes through a verify location (the auth check)
+      // that hands over to the route location with try_files (templates-limit.ts).
+      const to = byPath.get(where)?.block?.find((x) => x.name === 'try_files')?.args.at(-1)?.split('?')[0];
+      const handOff = to?.startsWith('/_gwc_internal/r/') ? to : undefined;
+      routeOf.set(handOff ?? where, { method, path, ...(preflights.has(method) ? { preflight: preflights.get(method)! } : {}), ...(handOff ? { verify: where } : {}) });
+    }
   }
   const keyOf = new Map<string, string>();
   for (const l of locations) {
@@ -115,10 +121,10 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   }
 }
 
-function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string }): Facts {
+function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string; verify?: string }): Facts {
   const facts: Facts = { route: { match: `${route.method} ${route.path}` } };
   const auth: string[] = [];
-  for (const d of block) {
+  for (const d of [...(route.verify ? (byPath.get(route.verify)?.block ?? []) : []), ...block]) {
     if (d.name === 'auth_request') {
       const target = byPath.get(d.args[0] ?? '')?.block?.find((x) => x.name === 'js_content' || x.name === 'proxy_pass');
       auth.push(`auth_request ${target ? target.args.join(' ') : d.args[0]}`);
