@@ -142,6 +142,13 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
  */
 export const METHOD_OVERRIDE_HEADERS = ['X-HTTP-Method', 'X-HTTP-Method-Override', 'X-Method-Override'];
 
+/**
+ * URL-override headers: IIS URL Rewrite, Zend/Laminas and Symfony before 3.4.14 (CVE-2018-14773)
+ * route on them instead of the request line, so a request nginx authorised as a public path would
+ * be served as any protected one. Stripped on every route (a route's own requestHeaders may set them).
+ */
+export const URL_OVERRIDE_HEADERS = ['X-Original-URL', 'X-Rewrite-URL'];
+
 function clearHeaders(ctx: Ctx, view: RouteView, route: Route): Array<{ name: string; variable?: string }> {
   // A header the operation declares as a parameter is the API's own input, passed on.
   const declared = (route.declaredOverrides ?? []).filter((d) => d.in === 'header').map((d) => d.name);
@@ -152,9 +159,12 @@ function clearHeaders(ctx: Ctx, view: RouteView, route: Route): Array<{ name: st
     out.push(variable && view.authUri ? { name, variable } : { name });
   };
   const sec = securityOf(ctx);
-  if (sec.anyAuth) for (const h of IDENTITY_HEADERS) add(h.name, identityVar(ctx, h.kind));
+  // Cleared on a gateway with no secured route too: a backend written for gwc trusts them whatever
+  // the spec says today (DESIGN.md section 7.3: "cleared on every route of the gateway").
+  for (const h of IDENTITY_HEADERS) add(h.name, identityVar(ctx, h.kind));
   for (const h of sec.forwardHeaders) add(h, ctx.derivedName('fa', h));
   for (const h of METHOD_OVERRIDE_HEADERS) add(h, undefined);
+  for (const h of URL_OVERRIDE_HEADERS) add(h, undefined);
   return out;
 }
 

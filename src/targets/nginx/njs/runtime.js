@@ -51,7 +51,11 @@ function secret(ref) {
   if (ref.file !== undefined) {
     // ngx.conf_prefix (njs 0.7.x) is missing from njs-types 0.7.11.
     var p = ref.file.charAt(0) === '/' ? ref.file : /** @type {any} */ (ngx).conf_prefix + ref.file;
-    try { return String(fs.readFileSync(p, 'utf8')).replace(/\r?\n$/, ''); } catch (e) { ngx.log(ngx.ERR, 'gwc: cannot read ' + p); return null; }
+    var text = null;
+    try { text = String(fs.readFileSync(p, 'utf8')).replace(/\r?\n$/, ''); } catch (e) { ngx.log(ngx.ERR, 'gwc: cannot read ' + p); return null; }
+    // An empty file (a failed deploy, an unmounted secret) is no secret: as an HMAC key anyone could sign with it.
+    if (text === '') { ngx.log(ngx.ERR, 'gwc: ' + p + ' is empty'); return null; }
+    return text;
   }
   return null;
 }
@@ -113,9 +117,19 @@ function cookieRaw(r, name) {
   for (var i = 0; i < parts.length; i++) {
     var kv = parts[i].trim();
     var eq = kv.indexOf('=');
-    if ((eq < 0 ? kv : kv.slice(0, eq)) === name) return eq < 0 ? '' : kv.slice(eq + 1);
+    // RFC 6265 section 5.2: name and value are trimmed, as backends' cookie parsers do; "k =v" is k.
+    if (cookieName(kv) === name) return eq < 0 ? '' : kv.slice(eq + 1).trim();
   }
   return null;
+}
+
+/**
+ * The name of one `name=value` pair of a Cookie header, trimmed (RFC 6265 section 5.2).
+ * @param {string} kv
+ */
+function cookieName(kv) {
+  var eq = kv.indexOf('=');
+  return (eq < 0 ? kv : kv.slice(0, eq)).trim();
 }
 
 /**
@@ -271,7 +285,7 @@ function isPublicKeyText(text) {
  */
 async function signatureOk(alg, keyText, input, sig) {
   if (/^HS(256|384|512)$/.test(alg)) {
-    if (isPublicKeyText(keyText)) return false;
+    if (keyText === '' || isPublicKeyText(keyText)) return false;
     var mac = nodeCrypto.createHmac(/** @type {any} */ ('sha' + alg.slice(2)), keyText).update(input).digest('base64url');
     return same(mac, sig);
   }
@@ -307,6 +321,9 @@ async function checkJwt(r, name, s, scopes) {
   if (!token) return deny;
   var parts = token.split('.');
   if (parts.length !== 3) return deny;
+  // One spelling per signature (no padding, no unused bits set): else one token has many texts, and
+  // anything keyed on the text (a sub-less token's identity, a deny list) can be dodged.
+  if (!/^[A-Za-z0-9_-]+$/.test(parts[2]) || Buffer.from(parts[2], 'base64url').toString('base64url') !== parts[2]) return deny;
   var head = b64json(parts[0]);
   var claims = b64json(parts[1]);
   if (!head || typeof head !== 'object' || !claims || typeof claims !== 'object' || Array.isArray(claims)) return deny;
@@ -353,7 +370,10 @@ function percent(raw, keep) {
   return out;
 }
 
-var PATH_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@\/]$/;
+// pchar without ";": servlet containers (Tomcat, Jetty) and Spring read a raw ";" as the start of a path
+// parameter and drop it before resolving dot segments, so "/admin/..;/public" (routed by nginx to
+// a route under /admin) would be authorised as /public; a decoded ";" is data and goes as %3B.
+var PATH_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,=:@\/]$/;
 var QUERY_CHAR = /^[\x21-\x7e]$/;
 
 /**
@@ -559,8 +579,7 @@ function cleanCookies(r) {
   var hide = route && route.hideCookies ? route.hideCookies : [];
   if (hide.length === 0) return raw;
   return raw.split(';').map(function (kv) { return kv.trim(); }).filter(function (kv) {
-    var eq = kv.indexOf('=');
-    return kv !== '' && hide.indexOf(eq < 0 ? kv : kv.slice(0, eq)) < 0;
+    return kv !== '' && hide.indexOf(cookieName(kv)) < 0;
   }).join('; ');
 }
 
