@@ -1,0 +1,51 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Gateway } from '../../model/types.js';
+import { checkCapabilities } from '../../targets/capability-check.js';
+import type { Target } from '../../targets/target.js';
+import { defineRule, type LintContext, type Report, type Rule } from '../rule.js';
+
+/**
+ * DESIGN.md 7.7: `gwc lint` reports what `gwc build --target T` refuses. Refusals a target finds
+ * only while compiling (not from its capability table) are relayed from the target's own compile,
+ * run here with default options, so lint and build share one implementation. One rule per
+ * diagnostic code, named like it, so each can be tuned; a target the lint run does not check
+ * (`--target`, `x-gateway.targets`) is not compiled.
+ */
+const compiled = new WeakMap<Gateway, Map<string, Diagnostic[]>>();
+function diagnosticsOf(gateway: Gateway, target: Target): Diagnostic[] {
+  let m = compiled.get(gateway);
+  if (!m) compiled.set(gateway, (m = new Map()));
+  let list = m.get(target.name);
+  if (!list) {
+    const { plan } = checkCapabilities(gateway, target);
+    try {
+      list = target.compile(gateway, plan, { options: {} }).diagnostics;
+    } catch {
+      list = []; // a compile crash is the build's to report (internal-error), not lint's
+    }
+    m.set(target.name, list);
+  }
+  return list;
+}
+
+function relay(target: string, code: string, doc: string, message: string): Rule<'refused'> {
+  return defineRule({
+    meta: { id: code, category: 'security', severity: code.endsWith('-ignored') ? 'warn' : 'error', needsModel: true, doc, messages: { refused: message } },
+    check(ctx: LintContext, report: Report<'refused'>) {
+      const t = ctx.targets.find((x) => x.name === target);
+      if (!ctx.gateway || !t) return;
+      for (const d of diagnosticsOf(ctx.gateway, t)) {
+        if (d.code === code && d.loc) report('refused', { ...d.params, detail: d.message }, d.loc, { target, severity: d.severity });
+      }
+    },
+  });
+}
+
+/** The aws target's compile-time refusals and warnings (src/targets/aws). */
+export const AWS_REFUSALS: readonly Rule[] = [
+  relay('aws', 'aws-api-key-schemes-merged', 'Two API-key schemes on one AWS API (any key of the stage opens every API-key route).', '{{detail}}'),
+  relay('aws', 'aws-cache-identity-unkeyed', 'A cached authenticated AWS route whose caller identity cannot be a cache key.', '{{detail}}'),
+  relay('aws', 'aws-path-param-confusable', 'An AWS path parameter the backend could read as a differently protected route.', '{{detail}}'),
+  relay('aws', 'aws-backend-private-host', 'An AWS backend on a private host without a VPC link (API Gateway cannot reach it).', '{{detail}}'),
+  relay('aws', 'aws-connect-timeout-ignored', 'A connectTimeout AWS REST integrations cannot apply (one integration timeout).', '{{detail}}'),
+] as Rule[];

@@ -1,0 +1,70 @@
+/**
+ * DESIGN.md 7.7: lint reports the aws target's compile-time refusals with the build's own codes,
+ * at the build's positions, when aws is among the targets checked (never for a team not on AWS).
+ */
+import { awsTarget } from '../../src/targets/aws/index.js';
+import { fakeTarget } from './fake-target.js';
+import { HEAD, testRule } from './helper.js';
+
+const targets = [awsTarget];
+const doc = (backend: string, paths: string, schemes = '    key: { type: apiKey, in: header, name: x-api-key }\n') => `${HEAD}servers: [{ url: https://api.example.com }]
+x-gateway:
+  backends:
+    app: ${backend}
+paths:
+${paths}components:
+  securitySchemes:
+${schemes}`;
+const op = (path: string, id: string, extra = '') => `  ${path}:\n    get:\n      operationId: ${id}\n${extra}      responses: { '200': { description: ok } }\n`;
+const PUBLIC = '{ url: https://app.example.com }';
+const ID = "      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]\n";
+
+testRule('aws-backend-private-host', {
+  valid: [
+    { name: 'a public host', files: doc(PUBLIC, op('/a', 'a', '      security: []\n')), targets },
+    { name: 'a private host with a VPC link', files: doc('{ url: http://app.internal:8080, vpcLink: abc123 }', op('/a', 'a', '      security: []\n')), targets },
+    { name: 'a private host on a team not on AWS', files: doc('{ url: http://app.internal:8080 }', op('/a', 'a', '      security: []\n')), targets: [fakeTarget('nginx')] },
+  ],
+  invalid: [{ name: 'a .internal host', files: doc('{ url: http://app.internal:8080 }', op('/a', 'a', '      security: []\n')), targets, errors: [{ line: 6, column: 12, target: 'aws' }] }],
+});
+
+testRule('aws-api-key-schemes-merged', {
+  valid: [{ name: 'one API-key scheme', files: doc(PUBLIC, op('/a', 'a', '      security: [{ key: [] }]\n')), targets }],
+  invalid: [
+    {
+      name: 'two API-key schemes',
+      files: doc(PUBLIC, op('/a', 'a', '      security: [{ key: [] }]\n') + op('/b', 'b', '      security: [{ other: [] }]\n'), '    key: { type: apiKey, in: header, name: x-api-key }\n    other: { type: apiKey, in: header, name: x-api-key }\n'),
+      targets,
+      errors: [{ line: 16, column: 7, target: 'aws' }],
+    },
+  ],
+});
+
+testRule('aws-cache-identity-unkeyed', {
+  valid: [{ name: 'an API-key route keyed on its key', files: doc(PUBLIC, op('/a', 'a', "      security: [{ key: [] }]\n      x-gateway: { cache: { ttl: 60s } }\n")), targets }],
+  invalid: [
+    {
+      name: 'a request authorizer keyed on the source IP',
+      files: doc(PUBLIC, op('/a', 'a', "      security: [{ key: [] }]\n      x-gateway: { cache: { ttl: 60s } }\n"), "    key: { type: http, scheme: bearer, x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:a', type: request, identitySource: [context.identity.sourceIp] } } }\n"),
+      targets,
+      errors: [{ line: 12, column: 20, target: 'aws' }],
+    },
+  ],
+});
+
+testRule('aws-path-param-confusable', {
+  valid: [{ name: 'the same security on both', files: doc(PUBLIC, op('/users/me', 'me', '      security: [{ key: [] }]\n') + op('/users/{id}', 'user', `      security: [{ key: [] }]\n${ID}`)), targets }],
+  invalid: [
+    {
+      name: 'a public {id} beside a keyed literal',
+      files: doc(PUBLIC, op('/users/me', 'me', '      security: [{ key: [] }]\n') + op('/users/{id}', 'user', `      security: []\n${ID}`)),
+      targets,
+      errors: [{ line: 14, column: 5, target: 'aws' }],
+    },
+  ],
+});
+
+testRule('aws-connect-timeout-ignored', {
+  valid: [{ name: 'a read timeout only', files: doc('{ url: https://app.example.com, timeout: 5s }', op('/a', 'a', '      security: []\n')), targets }],
+  invalid: [{ name: 'a connect timeout', files: doc('{ url: https://app.example.com, connectTimeout: 2s }', op('/a', 'a', '      security: []\n')), targets, errors: [{ line: 6, column: 5, target: 'aws', severity: 'warn' }] }],
+});
