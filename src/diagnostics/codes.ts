@@ -157,6 +157,11 @@ export const CODES = {
     'error',
     (p) => `aws: ${p.route} is authenticated (${p.scheme}) and cached, but ${p.detail}; one caller's response would be served to another`,
   ),
+  'aws-authorizer-cache-unkeyed': entry<{ scheme: string; sources: string; credential: string }>(
+    'error',
+    (p) =>
+      `aws: the Lambda authorizer of ${p.scheme} caches its policy keyed on ${p.sources}, which does not include the credential (${p.credential}); a caller without it would reuse another caller's Allow (add the credential to identitySource, or set ttlSeconds: 0)`,
+  ),
   'aws-path-param-confusable': entry<{ route: string; param: string; other: string; upstream: string }>(
     'error',
     (p) =>

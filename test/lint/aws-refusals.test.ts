@@ -68,3 +68,15 @@ testRule('aws-connect-timeout-ignored', {
   valid: [{ name: 'a read timeout only', files: doc('{ url: https://app.example.com, timeout: 5s }', op('/a', 'a', '      security: []\n')), targets }],
   invalid: [{ name: 'a connect timeout', files: doc('{ url: https://app.example.com, connectTimeout: 2s }', op('/a', 'a', '      security: []\n')), targets, errors: [{ line: 6, column: 5, target: 'aws', severity: 'warn' }] }],
 });
+
+testRule('aws-authorizer-cache-unkeyed', {
+  valid: [{ name: 'an uncached authorizer', files: doc(PUBLIC, op('/a', 'a', '      security: [{ key: [] }]\n'), "    key: { type: http, scheme: bearer, x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:a', type: request, identitySource: [method.request.header.X-T] } } }\n"), targets }],
+  invalid: [
+    {
+      name: 'a cached policy keyed on a tenant header',
+      files: doc(PUBLIC, op('/a', 'a', '      security: [{ key: [] }]\n'), "    key: { type: http, scheme: bearer, x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:a', type: request, identitySource: [method.request.header.X-T], ttlSeconds: 60 } } }\n"),
+      targets,
+      errors: [{ line: 15, column: 53, target: 'aws' }],
+    },
+  ],
+});

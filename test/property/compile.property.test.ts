@@ -34,7 +34,7 @@ const RUNS = Number(process.env.GWC_PROPERTY_RUNS ?? 80);
 const REFUSALS = new Set([
   'capability-unsupported', 'accept-opens-route', 'target-error',
   // aws's own refusals (src/diagnostics/codes.ts)
-  'aws-api-key-schemes-merged', 'aws-cache-identity-unkeyed', 'aws-path-param-confusable', 'aws-backend-private-host', 'aws-no-methods',
+  'aws-api-key-schemes-merged', 'aws-cache-identity-unkeyed', 'aws-authorizer-cache-unkeyed', 'aws-path-param-confusable', 'aws-backend-private-host', 'aws-no-methods',
 ]);
 const AUTH_PLUGINS = new Set(['key-auth', 'basic-auth', 'jwt', 'openid-connect', 'forward-auth']);
 

@@ -45,6 +45,7 @@ function relay(target: string, code: string, doc: string, message: string): Rule
 export const AWS_REFUSALS: readonly Rule[] = [
   relay('aws', 'aws-api-key-schemes-merged', 'Two API-key schemes on one AWS API (any key of the stage opens every API-key route).', '{{detail}}'),
   relay('aws', 'aws-cache-identity-unkeyed', 'A cached authenticated AWS route whose caller identity cannot be a cache key.', '{{detail}}'),
+  relay('aws', 'aws-authorizer-cache-unkeyed', "A Lambda authorizer whose cached policy is not keyed on the credential it verifies.", '{{detail}}'),
   relay('aws', 'aws-path-param-confusable', 'An AWS path parameter the backend could read as a differently protected route.', '{{detail}}'),
   relay('aws', 'aws-backend-private-host', 'An AWS backend on a private host without a VPC link (API Gateway cannot reach it).', '{{detail}}'),
   relay('aws', 'aws-connect-timeout-ignored', 'A connectTimeout AWS REST integrations cannot apply (one integration timeout).', '{{detail}}'),

@@ -33,6 +33,19 @@ export function credentialHeader(scheme: SecurityScheme): string | undefined {
   return 'authorization'; // basic, bearer tokens for a forward service or a Lambda authorizer
 }
 
+/**
+ * Where the scheme's credential is, as an identity source; undefined for a cookie (API Gateway
+ * maps whole headers only, so the Cookie header would be the closest and is not the credential).
+ */
+function credentialSource(scheme: SecurityScheme): string | undefined {
+  if (scheme.kind === 'apiKey') {
+    const k = scheme.apiKey;
+    if (!k || k.in === 'cookie') return undefined;
+    return `method.request.${k.in === 'header' ? 'header' : 'querystring'}.${k.name}`;
+  }
+  return `method.request.header.${credentialHeader(scheme) ?? 'authorization'}`;
+}
+
 type Compiled = { kind: 'apiKey' | 'authorizer'; scheme: Cfn; lambdaArn?: string; scoped: boolean };
 
 const COGNITO_ISSUER = /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9-]+_[A-Za-z0-9]+)\/?$/;
@@ -254,6 +267,13 @@ export class Auth {
     if (!valid) {
       const given = sources.length > 0 ? sources.join(', ') : 'none';
       ctx.error(`security scheme ${scheme.name}: identity sources (${given}) are not valid for a ${spec.type} Lambda authorizer; set x-gateway.lambdaAuthorizer.identitySource`, spec.loc);
+      return undefined;
+    }
+    // A cached policy is keyed on the identity sources only (DESIGN.md 7.4): they must hold the
+    // credential the function verifies, or one caller's Allow serves another.
+    const credential = credentialSource(scheme);
+    if ((spec.ttlSeconds ?? 0) > 0 && credential && !sources.some((x) => x.toLowerCase() === credential.toLowerCase())) {
+      ctx.report('aws-authorizer-cache-unkeyed', { scheme: scheme.name, sources: sources.join(', '), credential }, spec.loc);
       return undefined;
     }
     const authorizer: Cfn = {

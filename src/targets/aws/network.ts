@@ -57,6 +57,8 @@ function privateV6(g: number[]): boolean {
   const zeroTo = (i: number) => g.slice(0, i).every((x) => x === 0);
   if (zeroTo(7) && g[7]! <= 1) return true; // :: and ::1
   if (zeroTo(5) && g[5] === 0xffff) return privateV4(g[6]! * 65536 + g[7]!); // IPv4-mapped
+  if (zeroTo(6)) return privateV4(g[6]! * 65536 + g[7]!); // IPv4-compatible (deprecated)
+  if (g[0] === 0x2002) return privateV4(g[1]! * 65536 + g[2]!); // 6to4 of a private address
   if ((g[0]! & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
   if ((g[0]! & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
   if ((g[0]! & 0xffc0) === 0xfec0) return true; // fec0::/10 site-local (deprecated, still private)

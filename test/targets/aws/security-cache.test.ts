@@ -80,4 +80,25 @@ describe('aws: cache on authenticated routes', () => {
     const found = coded(b.errors, 'aws-cache-identity-unkeyed');
     expect(found).toEqual([{ code: 'aws-cache-identity-unkeyed', params: { route: 'adminUsers', scheme: 'tok', detail: expect.stringContaining(mention) }, pointer: '/paths/~1admin~1users/get/x-gateway/cache' }]);
   });
+
+  it("a Lambda authorizer's cached policy must be keyed on the credential, or one caller's Allow serves another", async () => {
+    const tenantOnly = lambda({ type: 'request', identitySource: ['method.request.header.X-Tenant'], ttlSeconds: 300 });
+    const b = await build(spec({ '/a': { get: { operationId: 'a', security: [{ tok: [] }] } } }, { schemes: { tok: tenantOnly } }));
+    expect(b.files).toEqual([]);
+    expect(coded(b.errors, 'aws-authorizer-cache-unkeyed')).toEqual([
+      {
+        code: 'aws-authorizer-cache-unkeyed',
+        params: { scheme: 'tok', sources: 'method.request.header.X-Tenant', credential: 'method.request.header.authorization' },
+        pointer: '/components/securitySchemes/tok/x-gateway/lambdaAuthorizer',
+      },
+    ]);
+    for (const ok of [
+      lambda({ type: 'request', identitySource: ['method.request.header.Authorization', 'method.request.header.X-Tenant'], ttlSeconds: 300 }),
+      lambda({ type: 'request', identitySource: ['method.request.header.X-Tenant'], ttlSeconds: 0 }),
+      { type: 'apiKey', in: 'query', name: 'k', 'x-gateway': { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: 'request', identitySource: ['method.request.querystring.k'], ttlSeconds: 60 } } },
+    ]) {
+      const built = await build(spec({ '/a': { get: { operationId: 'a', security: [{ tok: [] }] } } }, { schemes: { tok: ok } }));
+      expect(built.errors).toEqual([]);
+    }
+  });
 });
