@@ -3,10 +3,11 @@
  * each against a real nginx with stub backends on loopback, asserting the status AND what the
  * backend (or the forward-auth service) received (DESIGN.md section 7).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64u, now, rsaKeys, token } from '../targets/nginx/jwt.js';
-import { send, type Echo } from '../targets/nginx/harness.js';
+import { send, startNginx, type Echo } from '../targets/nginx/harness.js';
 import { HOST, NGINX, startLab, type AuthLab } from './helpers/nginx-auth.js';
 
 const ADMIN_KEY = 'Admin-Key-rt-0001';
@@ -266,5 +267,35 @@ paths:
     expect(r.status).toBe(200);
     expect(hits[0]!.headers['x-consumer']).toBeUndefined();
     expect(hits[0]!.headers['x-authenticated-scheme']).toBeUndefined();
+  });
+});
+
+describe.skipIf(!NGINX)('nginx red team: an http context with underscores_in_headers on', () => {
+  let lab: AuthLab;
+  let ng: Awaited<ReturnType<typeof startNginx>>;
+  beforeAll(async () => {
+    lab = await startLab(SPEC, { files: { 'keys/hs.key': 'k', 'keys/rs.pem': rs.publicPem }, env: { ADMIN_KEY, READER_KEY, ADMIN_C }, forward: { fwd: servletService } });
+    // The user's nginx.conf, into whose http block gwc's conf.d file is included, allows them.
+    const conf = `${lab.ng.dir}/nginx.conf`;
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace('http {', 'http {\n    underscores_in_headers on;\n    ignore_invalid_headers off;'));
+    await lab.ng.stop();
+    ng = await startNginx(lab.ng.dir, lab.ng.port, { ADMIN_KEY, READER_KEY, ADMIN_C });
+  });
+  afterAll(async () => {
+    await ng?.stop();
+    await lab?.stop();
+  });
+
+  // BROKEN before the fix: X_Consumer, X_Authenticated_Scheme and X_HTTP_Method_Override reached the
+  // backend; PHP-FPM, Rack and WSGI expose X_Consumer and X-Consumer as the same HTTP_X_CONSUMER,
+  // so a client set its own identity (and method override) past every clear.
+  it('underscore spellings of identity and override headers never reach the backend', async () => {
+    for (const path of ['/v1/public', '/v1/admin']) {
+      const before = lab.backend.hits.length;
+      const reply = await rawRequest(ng.port, `GET ${path} HTTP/1.1\r\nHost: ${HOST}\r\nx-api-key: ${ADMIN_KEY}\r\nX_Consumer: mallory\r\nX_Authenticated_Scheme: hkey\r\nX_HTTP_Method_Override: DELETE\r\nX_Original_URL: /admin\r\nConnection: close\r\n\r\n`);
+      expect(reply.split('\r\n')[0], path).toBe('HTTP/1.1 200 OK');
+      const seen = lab.backend.hits.slice(before)[0]!;
+      expect(Object.keys(seen.headers).filter((h) => h.includes('_')), path).toEqual([]);
+    }
   });
 });

@@ -107,6 +107,11 @@ export const SERVER_TEMPLATE = `server {
     proxy_headers_hash_bucket_size {{n @root.headerBucket}};
 {{/if}}
     server_tokens off;
+    # Header names with "_" dropped (nginx's default, pinned against an http-level
+    # underscores_in_headers on): CGI-style backends (PHP, Rack, WSGI) read X_Consumer as X-Consumer,
+    # past the identity and method-override clears. Read from the default server of the address.
+    underscores_in_headers off;
+    ignore_invalid_headers on;
 {{#each errors}}
     error_page {{n status}} /_gwc_internal/e/{{n status}};
 {{/each}}
