@@ -59,6 +59,9 @@ export function buildBody(ctx: Ctx): BodyResult {
       const integration = op['x-amazon-apigateway-integration'] as Cfn;
       const m = integration.type === 'http_proxy' ? /^([a-z]+:\/\/[^/]+)(\/.*)?$/.exec(String(integration.uri)) : null;
       if (m) upstream.set(route, { origin: originKey(integration, m[1] as string), path: m[2] ?? '/' });
+      // A Lambda proxy function is given the request path itself and routes on it (a Spring
+      // function drops `;` parameters the same way): its "backend path" is the resource path.
+      if (integration.type === 'aws_proxy') upstream.set(route, { origin: String(integration.uri), path });
     }
     const options = preflight(ctx, routes);
     if (options) item.options = options;

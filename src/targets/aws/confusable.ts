@@ -75,7 +75,8 @@ function admitsAll(other: Route, route: Route): boolean {
 }
 
 /**
- * `upstream` maps each compiled http_proxy route to its backend origin and path template.
+ * `upstream` maps each compiled http_proxy route to its backend origin and path template, and each
+ * Lambda proxy route to its function and resource path.
  * Refuses each route with a path parameter that can be read as a differently protected route of
  * the same backend origin and method (the method is fixed by the integration; override headers
  * are neutralised in backends.ts).
@@ -86,7 +87,9 @@ export function checkConfusablePaths(ctx: Ctx, upstream: Map<Route, { origin: st
     const tpl = segments(up.path);
     const reads = readings(tpl);
     for (const [other, theirs] of upstream) {
-      if (other === route || other.method !== route.method || theirs.origin !== up.origin) continue;
+      // The integration fixes the method; a HEAD reaches GET handlers on most backends.
+      const sameMethod = other.method === route.method || (route.method === 'HEAD' && other.method === 'GET');
+      if (other === route || !sameMethod || theirs.origin !== up.origin) continue;
       if (admitsAll(other, route)) continue;
       const target = segments(theirs.path);
       const hit = reads.find((r) => r.param !== undefined && matches(r.out, target));

@@ -28,6 +28,13 @@ describe('aws: roles on API-key and basic requirements', () => {
     ]);
   });
 
+  it('an IAM (SigV4) scheme written the AWS way is refused until the model has an IAM kind, never built open', async () => {
+    const sigv4 = { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4' };
+    const b = await build(spec({ '/admin': { get: { operationId: 'admin', security: [{ iam: [] }] } } }, { schemes: { iam: sigv4 } }));
+    expect(b.files).toEqual([]);
+    expect(b.errors.length).toBeGreaterThan(0);
+  });
+
   it('optional auth ({} beside a scheme) is refused, not built open or strict', async () => {
     const b = await build(spec({ '/feed': { get: { operationId: 'feed', security: [{}, { key: [] }] } } }));
     expect(b.files).toEqual([]);

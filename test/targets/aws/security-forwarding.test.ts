@@ -1,8 +1,9 @@
 /**
  * What reaches the backend (DESIGN.md 7.5) on aws http_proxy integrations, proved with the oracle:
  * method-override inputs arrive empty unless the operation declares them, and a path parameter
- * that a backend could read as a differently protected route (`me;`, `%3B`, `.`, `..;`) is refused,
- * since API Gateway cannot restrict a parameter's value.
+ * that a backend (an HTTP service, or a Lambda function routing on the path it is given) could read
+ * as a differently protected route (`me;`, `%3B`, `.`, `..;`) is refused, since API Gateway cannot
+ * restrict a parameter's value.
  */
 import { describe, expect, it } from 'vitest';
 import { backendReads } from './oracle.js';
@@ -87,6 +88,8 @@ describe('aws: path parameters the backend could read as another route', () => {
     ['an upstreamPath rewrite (`current;` reaches the rewritten /users/me)', users({ 'x-gateway': { upstreamPath: '/internal/users/current' } }, { 'x-gateway': { upstreamPath: '/internal/users/{id}' } })],
     ['the parent route (`.` or `%2E` reaches /users)', spec({ '/users': { get: { operationId: 'listUsers', security: [{ key: [] }] } }, '/users/{id}': { get: { operationId: 'getUser', security: [], parameters: param } } })],
     ['a route above it (`..;` takes /users with it: /users/..;/profile is /profile)', spec({ '/profile': { get: { operationId: 'myProfile', security: [{ key: [] }] } }, '/users/{id}/profile': { get: { operationId: 'profile', security: [], parameters: param } } })],
+    ['a HEAD route beside a protected GET (HEAD runs the GET handler)', spec({ '/users/me': { get: { operationId: 'getMe', security: [{ key: [] }] } }, '/users/{id}': { head: { operationId: 'headUser', security: [], parameters: param } } })],
+    ['two routes of one Lambda function (it is given the path itself)', users({}, {}, { app: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:users' } } })],
     ['an IP rule on the other route', spec({ '/users/me': { get: { operationId: 'getMe', security: [], 'x-gateway': { policies: ['office'] } } }, '/users/{id}': { get: { operationId: 'getUser', security: [], parameters: param } } }, { policies: { office: { ipAllow: ['10.0.0.0/8'] } } })],
   ])('%s: refused', async (_n, s) => {
     const b = await build(s);
@@ -97,6 +100,7 @@ describe('aws: path parameters the backend could read as another route', () => {
   it.each([
     ['the same security on both', users({}, { security: [{ key: [] }] })],
     ['a stricter templated route (its callers may call the public one anyway)', spec({ '/users/me': { get: { operationId: 'getMe', security: [] } }, '/users/{id}': { get: { operationId: 'getUser', security: [{ key: [] }], parameters: param } } })],
+    ['different Lambda functions', users({ 'x-gateway': { backend: 'me' } }, {}, { app: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:users' } }, me: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:me' } } })],
     ['different backends', users({ 'x-gateway': { backend: 'me' } }, {}, { app: { url: 'https://app.example.com' }, me: { url: 'https://me.example.com' } })],
     ['different methods (the integration fixes the method)', spec({ '/users/me': { delete: { operationId: 'delMe', security: [{ key: [] }] } }, '/users/{id}': { get: { operationId: 'getUser', security: [], parameters: param } } })],
   ])('%s: builds', async (_n, s) => {
