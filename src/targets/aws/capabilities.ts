@@ -70,7 +70,7 @@ export const AWS_CAPABILITIES: CapabilityTable = {
   },
   cache: {
     support: 'native',
-    note: 'stage cache cluster with CachingEnabled/CacheTtlInSeconds per method (TTL at most 3600 s); the cache key is the path parameters plus the declared key headers',
+    note: 'stage cache cluster with CachingEnabled/CacheTtlInSeconds per method (TTL at most 3600 s); the cache key is the path parameters, the declared key headers and, on an authenticated route, the verified credential (API key, authorizer header or identity sources; a route whose identity cannot be a key is refused); a backend Cache-Control: private/no-store is not honoured',
   },
   requestHeaders: {
     support: 'emulated',
@@ -108,7 +108,7 @@ export const AWS_CAPABILITIES: CapabilityTable = {
   },
   timeouts: {
     support: 'native',
-    note: 'timeoutInMillis (50 ms to 29 s by default); there is no separate connect timeout',
+    note: 'timeoutInMillis (50 ms to 29 s by default); there is no separate connect timeout (a connectTimeout is a warning, aws-connect-timeout-ignored)',
   },
   accessLog: {
     support: 'native',
