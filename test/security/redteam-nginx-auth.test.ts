@@ -44,6 +44,7 @@ paths:
   /rs: { get: { operationId: rsRoute, security: [{ rs: [] }], responses: { "200": { description: ok } } } }
   /fwd/public/{page}: { get: { operationId: fwdPublic, security: [{ fwd: [] }], responses: { "200": { description: ok } } } }
   /fwd/admin/{id}/{part}: { get: { operationId: fwdAdmin, security: [{ fwd: [] }], responses: { "200": { description: ok } } } }
+  /fwd-scoped: { get: { operationId: fwdScoped, security: [{ fwd: ["orders:write"] }], responses: { "200": { description: ok } } } }
 components:
   securitySchemes:
     hkey: { type: apiKey, in: header, name: x-api-key }
@@ -66,10 +67,14 @@ components:
 /**
  * A forward-auth service that reads its X-Forwarded-Uri the way servlet containers read a path
  * (Tomcat, Jetty: a raw ";" starts a path parameter, dropped before dot segments are resolved,
- * then percent-decoding). It allows "Bearer user" on /v1/fwd/public and /v1/fwd/public/*, nothing else.
+ * then percent-decoding). It allows "Bearer user" on /v1/fwd-scoped, /v1/fwd/public and /v1/fwd/public/*, nothing else.
  */
 function servletService(echo: Echo): { status: number; headers?: Record<string, string> } {
   if (echo.headers.authorization !== 'Bearer user') return { status: 401 };
+  // The scopes a route requires arrive as ?scope= on the verifier's address (as gwc's Traefik target
+  // sends them); this caller holds orders:read only.
+  const required = new URL(echo.path, 'http://x').searchParams.get('scope');
+  if (required !== null) return required.split(' ').every((s) => s === 'orders:read') ? { status: 200 } : { status: 403 };
   const raw = (echo.headers['x-forwarded-uri'] ?? '').split('?')[0]!;
   const out: string[] = [];
   for (const seg of raw.split('/').map((s) => s.split(';')[0]!)) {
@@ -77,7 +82,7 @@ function servletService(echo: Echo): { status: number; headers?: Record<string, 
     else if (seg !== '.') out.push(seg);
   }
   const path = decodeURIComponent(out.join('/'));
-  return /^\/v1\/fwd\/public(\/[^/]+)?$/.test(path) ? { status: 200, headers: { 'x-user-id': 'u-1' } } : { status: 403 };
+  return /^\/v1\/fwd(-scoped|\/public(\/[^/]+)?)$/.test(path) ? { status: 200, headers: { 'x-user-id': 'u-1' } } : { status: 403 };
 }
 
 /** One request written byte for byte (duplicate headers, names Node's client would refuse). */
@@ -216,6 +221,20 @@ describe.skipIf(!NGINX)('nginx red team: auth and header attacks beyond the cata
       const r = await send(lab.ng.port, 'POST', '/v1/things', { host: HOST, 'x-api-key': READER_KEY, 'content-type': 'application/x-www-form-urlencoded' }, '_method=DELETE');
       expect(r.status).not.toBe(200);
       expect(lab.backend.hits.slice(before).filter((h) => /(^|&)_method=DELETE/i.test(h.body))).toEqual([]);
+    });
+  });
+
+  describe('forward auth with required scopes', () => {
+    // BROKEN before the fix: the njs handler dropped the requirement's scopes for forward-auth
+    // schemes (checkForward took none, the subrequest carried none), so security [{fwd: [orders:write]}]
+    // admitted every caller the service accepts at all: wider than the spec.
+    it('the service is told the scopes and its 403 holds; a route without scopes sends none', async () => {
+      const before = service().length;
+      await denied('GET', '/v1/fwd-scoped', { authorization: 'Bearer user' }, 403);
+      expect(service().slice(before).map((e) => e.path)).toEqual(['/verify?scope=orders%3Awrite']);
+      const ok = await lab.call('GET', '/v1/fwd/public/info', { authorization: 'Bearer user' });
+      expect(ok.r.status).toBe(200);
+      expect(service().at(-1)!.path).toBe('/verify');
     });
   });
 

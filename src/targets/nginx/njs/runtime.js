@@ -370,10 +370,12 @@ function percent(raw, keep) {
   return out;
 }
 
-// pchar without ";": servlet containers (Tomcat, Jetty) and Spring read a raw ";" as the start of a path
-// parameter and drop it before resolving dot segments, so "/admin/..;/public" (routed by nginx to
-// a route under /admin) would be authorised as /public; a decoded ";" is data and goes as %3B.
-var PATH_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,=:@\/]$/;
+var PATH_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@\/]$/;
+// For the forward-auth service, pchar without ";": servlet containers (Tomcat, Jetty) and Spring
+// read a raw ";" as the start of a path parameter and drop it before resolving dot segments, so
+// "/admin/..;/public" (routed by nginx to a route under /admin) would be authorised as /public; a
+// decoded ";" is data and goes as %3B.
+var FORWARD_PATH_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,=:@\/]$/;
 var QUERY_CHAR = /^[\x21-\x7e]$/;
 
 /**
@@ -383,24 +385,31 @@ var QUERY_CHAR = /^[\x21-\x7e]$/;
  * @param {NginxHTTPRequest} r
  */
 function forwardedUri(r) {
-  var path = percent(r.rawVariables[String(CFG.pathVar)], PATH_CHAR);
+  var path = percent(r.rawVariables[String(CFG.pathVar)], FORWARD_PATH_CHAR);
   if (path === '') return null;
   var q = percent(Buffer.from(rawQuery(r) || ''), QUERY_CHAR);
   return q === '' ? path : path + '?' + q;
 }
 
 /**
+ * The scopes the requirement names travel as `?scope=` (space-separated) on the service's address,
+ * as gwc's Traefik target sends them: the service decides them, never dropped (a route would admit
+ * every caller the service knows).
  * @param {NginxHTTPRequest} r
  * @param {string} name
  * @param {SchemeCfg} s
+ * @param {string[]} scopes
  * @returns {Promise<Result>}
  */
-async function checkForward(r, name, s) {
+async function checkForward(r, name, s, scopes) {
   var f = s.forward;
   var uri = forwardedUri(r);
   if (!f || uri === null) return { ok: false, status: 401 };
   r.variables[String(CFG.fwdUriVar)] = uri;
-  var reply = await r.subrequest(f.uri, { method: 'GET' });
+  /** @type {NginxSubrequestOptions} */
+  var opts = { method: 'GET' };
+  if (scopes.length > 0) opts.args = 'scope=' + encodeURIComponent(scopes.join(' '));
+  var reply = await r.subrequest(f.uri, opts);
   if (reply.status >= 200 && reply.status < 300) {
     /** @type {Object<string, string>} */
     var headers = {};
@@ -423,7 +432,7 @@ async function check(r, item) {
   if (s.kind === 'apiKey') return checkApiKey(r, item.scheme, s, item.scopes);
   if (s.kind === 'basic') return checkBasic(r, item.scheme, s, item.scopes);
   if (s.kind === 'jwt') return checkJwt(r, item.scheme, s, item.scopes);
-  if (s.kind === 'forward') return checkForward(r, item.scheme, s);
+  if (s.kind === 'forward') return checkForward(r, item.scheme, s, item.scopes);
   return { ok: false, status: 401 };
 }
 
