@@ -105,6 +105,22 @@ function awsAuth(g: Gateway, files: OutputFile[]): void {
     const d = oracle.request({ method: r.method, path: r.path.replace(/\{[^}]+\}/g, 'zz9') });
     if (r.operationId && d.operationId) expect(d.operationId, `aws: ${r.method} ${r.path} reaches ${r.id}`).toBe(r.operationId);
     if (r.security.length > 0) expect([401, 403], `aws: ${r.id} refuses a request with no credential`).toContain(d.status);
+    // A public http_proxy route: method-override inputs reach the backend empty.
+    if (d.upstream) {
+      const o = oracle.request({ method: r.method, path: r.path.replace(/\{[^}]+\}/g, 'zz9'), headers: { 'X-HTTP-Method-Override': 'DELETE' }, query: { _method: 'DELETE' } });
+      expect([o.upstream?.headers['x-http-method-override'], o.upstream?.query._method], `aws: ${r.id} empties method overrides`).toEqual(['', '']);
+    }
+  }
+  // A cached route that needs a credential keys its cache on one (DESIGN.md 7.4).
+  const body = (JSON.parse(files[0]!.contents) as { Resources: { RestApi: { Properties: { Body: { paths: Record<string, Record<string, any>> } } } } }).Resources.RestApi.Properties.Body;
+  for (const item of Object.values(body.paths)) {
+    for (const op of Object.values(item)) {
+      const keys: string[] | undefined = op?.['x-amazon-apigateway-integration']?.cacheKeyParameters;
+      const route = g.routes.find((x) => x.operationId !== undefined && x.operationId === op?.operationId);
+      if (op?.security && route?.policy.cache?.methods.includes(route.method)) {
+        expect((keys ?? []).some((k) => k.startsWith('method.request.header.') || k.startsWith('method.request.querystring.')), `aws: ${route.id} cache keyed on the caller`).toBe(true);
+      }
+    }
   }
 }
 
