@@ -1,0 +1,151 @@
+/**
+ * The security schemes API Gateway understands, compiled from the model (see auth.ts for how
+ * methods use them): API keys (x-api-key, a usage plan), Cognito user pool authorizers, and Lambda
+ * authorizers from a scheme's `x-gateway.lambdaAuthorizer`.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
+ */
+import type { LambdaAuthorizer, SecurityScheme } from '../../model/types.js';
+import { lambdaUri } from './backends.js';
+import { type Cfn, type Ctx, sub } from './context.js';
+import { isHeaderName } from './escape.js';
+
+/** A scheme checked by API Gateway's own API keys (a usage plan), not by an authorizer. */
+export function usesApiKeys(scheme: SecurityScheme | undefined): boolean {
+  return scheme?.kind === 'apiKey' && !scheme.lambdaAuthorizer;
+}
+
+/**
+ * The header carrying the scheme's credential, for the token authorizer's default identity source
+ * and for hiding the credential from the backend; undefined when it is not in a header.
+ */
+export function credentialHeader(scheme: SecurityScheme): string | undefined {
+  if (usesApiKeys(scheme)) return 'x-api-key';
+  if (scheme.kind === 'apiKey') return scheme.apiKey?.in === 'header' ? scheme.apiKey.name : undefined;
+  if (scheme.kind === 'jwt') return scheme.jwt?.header ?? 'authorization';
+  return 'authorization'; // basic, bearer tokens for a forward service or a Lambda authorizer
+}
+
+/** A compiled scheme: the Body's security scheme and what else it needs. */
+export type Compiled = { kind: 'apiKey' | 'authorizer'; scheme: Cfn; lambdaArn?: string; scoped: boolean };
+
+const COGNITO_ISSUER = /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9-]+_[A-Za-z0-9]+)\/?$/;
+/** API Gateway mapping expressions (API_Authorizer.html, identitySource). */
+const IDENTITY_SOURCE = /^(method\.request\.(header|querystring)\.[A-Za-z0-9!#$%&'*+.^_`|~-]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$/;
+
+/**
+ * Where the scheme's credential is, as an identity source; undefined for a cookie (API Gateway
+ * maps whole headers only, so the Cookie header would be the closest and is not the credential).
+ */
+function credentialSource(scheme: SecurityScheme): string | undefined {
+  if (scheme.kind === 'apiKey') {
+    const k = scheme.apiKey;
+    if (!k || k.in === 'cookie') return undefined;
+    return `method.request.${k.in === 'header' ? 'header' : 'querystring'}.${k.name}`;
+  }
+  return `method.request.header.${credentialHeader(scheme) ?? 'authorization'}`;
+}
+
+/** The scheme as API Gateway's security scheme, or undefined after an error at the scheme. */
+export function buildScheme(ctx: Ctx, scheme: SecurityScheme): Compiled | undefined {
+  if (!/^[A-Za-z0-9._-]+$/.test(scheme.name)) {
+    ctx.error(`security scheme name "${scheme.name}" is not a valid OpenAPI component name`, scheme.loc);
+    return undefined;
+  }
+  if (scheme.lambdaAuthorizer) return lambdaAuthorizer(ctx, scheme, scheme.lambdaAuthorizer);
+  if (scheme.kind === 'apiKey') {
+    const k = scheme.apiKey;
+    if (!k || k.in !== 'header' || k.name.toLowerCase() !== 'x-api-key') {
+      ctx.error(`security scheme ${scheme.name}: API Gateway reads API keys from the x-api-key header only, not ${k?.in ?? '?'} "${k?.name ?? '?'}" (give the scheme an x-gateway.lambdaAuthorizer to check it there)`, scheme.loc);
+      return undefined;
+    }
+    return { kind: 'apiKey', scoped: false, scheme: { type: 'apiKey', name: 'x-api-key', in: 'header' } };
+  }
+  if (scheme.kind === 'jwt') return cognito(ctx, scheme);
+  // Unreachable: basic and forward are unsupported on aws unless the scheme names a lambdaAuthorizer.
+  ctx.error(`security scheme ${scheme.name} (${scheme.kind}) cannot be enforced by API Gateway without a Lambda authorizer`, scheme.loc);
+  return undefined;
+}
+
+function cognito(ctx: Ctx, scheme: SecurityScheme): Compiled | undefined {
+  const jwt = scheme.jwt;
+  const m = COGNITO_ISSUER.exec(jwt?.issuer ?? '');
+  if (!jwt || !m) {
+    ctx.error(
+      `security scheme ${scheme.name}: issuer "${jwt?.issuer ?? ''}" is not a Cognito user pool; REST APIs verify JWTs natively only with a Cognito user pool authorizer (issuer https://cognito-idp.<region>.amazonaws.com/<pool id>), otherwise give the scheme an x-gateway.lambdaAuthorizer`,
+      scheme.loc,
+    );
+    return undefined;
+  }
+  if (jwt.audiences.length > 0) {
+    ctx.error(`security scheme ${scheme.name}: a Cognito user pool authorizer does not check the token audience (${jwt.audiences.join(', ')}); remove audiences to accept any app client of the pool`, scheme.loc);
+    return undefined;
+  }
+  if (!isHeaderName(jwt.header)) {
+    ctx.error(`security scheme ${scheme.name}: "${jwt.header}" is not a header name`, scheme.loc);
+    return undefined;
+  }
+  const [, region, pool] = m;
+  return {
+    kind: 'authorizer',
+    scoped: true,
+    scheme: {
+      type: 'apiKey',
+      name: jwt.header,
+      in: 'header',
+      'x-amazon-apigateway-authtype': 'cognito_user_pools',
+      'x-amazon-apigateway-authorizer': {
+        type: 'cognito_user_pools',
+        // The pool's account is not in the issuer URL: the stack's own account is assumed.
+        providerARNs: [sub(`arn:\${AWS::Partition}:cognito-idp:${region}:\${AWS::AccountId}:userpool/${pool}`)],
+      },
+    },
+  };
+}
+
+function lambdaAuthorizer(ctx: Ctx, scheme: SecurityScheme, spec: LambdaAuthorizer): Compiled | undefined {
+  const uri = lambdaUri(spec.arn);
+  if (!uri) {
+    ctx.error(`security scheme ${scheme.name}: "${spec.arn}" is not a Lambda function ARN`, spec.loc);
+    return undefined;
+  }
+  const header = credentialHeader(scheme);
+  const sources = spec.identitySource ?? (header ? [`method.request.header.${header}`] : []);
+  // A token authorizer reads exactly one header; a request authorizer with no source is invoked
+  // for every request, which is allowed while its result is not cached.
+  const valid =
+    sources.every((x) => IDENTITY_SOURCE.test(x)) &&
+    (spec.type === 'token' ? sources.length === 1 && sources[0]!.startsWith('method.request.header.') : sources.length > 0 || !spec.ttlSeconds);
+  if (!valid) {
+    const given = sources.length > 0 ? sources.join(', ') : 'none';
+    ctx.error(`security scheme ${scheme.name}: identity sources (${given}) are not valid for a ${spec.type} Lambda authorizer; set x-gateway.lambdaAuthorizer.identitySource`, spec.loc);
+    return undefined;
+  }
+  // A cached policy is keyed on the identity sources only (DESIGN.md 7.4): they must hold the
+  // credential the function verifies, or one caller's Allow serves another.
+  const credential = credentialSource(scheme);
+  if ((spec.ttlSeconds ?? 0) > 0 && credential && !sources.some((x) => x.toLowerCase() === credential.toLowerCase())) {
+    ctx.report('aws-authorizer-cache-unkeyed', { scheme: scheme.name, sources: sources.join(', '), credential }, spec.loc);
+    return undefined;
+  }
+  const authorizer: Cfn = {
+    type: spec.type,
+    authorizerUri: uri,
+    // A cached policy is reused for other methods of the API: 0 unless the user chose a TTL.
+    authorizerResultTtlInSeconds: spec.ttlSeconds ?? 0,
+  };
+  if (sources.length > 0) authorizer.identitySource = sources.join(', ');
+  return {
+    kind: 'authorizer',
+    scoped: false,
+    lambdaArn: spec.arn,
+    scheme: {
+      // OpenAPI needs a name and place for an apiKey-typed scheme; API Gateway reads the
+      // identity from identitySource (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-lambda-authorizer-input.html).
+      type: 'apiKey',
+      name: spec.type === 'token' ? sources[0]!.slice('method.request.header.'.length) : header ?? 'Unused',
+      in: 'header',
+      'x-amazon-apigateway-authtype': 'custom',
+      'x-amazon-apigateway-authorizer': authorizer,
+    },
+  };
+}
