@@ -22,6 +22,8 @@ const PRIVATE_SUFFIXES = ['internal', 'local', 'localhost', 'home.arpa', 'lan', 
 const PRIVATE_V4: Array<[string, number]> = [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3],
+  // Documentation ranges (RFC 5737): never routed on the internet.
+  ['192.0.2.0', 24], ['198.51.100.0', 24], ['203.0.113.0', 24],
 ];
 
 function v4(text: string): number | undefined {
@@ -63,6 +65,7 @@ function privateV6(g: number[]): boolean {
   if ((g[0]! & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
   if ((g[0]! & 0xffc0) === 0xfec0) return true; // fec0::/10 site-local (deprecated, still private)
   if ((g[0]! & 0xff00) === 0xff00) return true; // multicast
+  if (g[0] === 0x2001 && g[1] === 0xdb8) return true; // documentation (RFC 3849)
   return g[0] === 0x64 && g[1] === 0xff9b && privateV4(g[6]! * 65536 + g[7]!); // NAT64 of a private address
 }
 

@@ -15,7 +15,7 @@ describe('aws: backends on private hosts', () => {
   const PRIVATE = [
     'orders.internal', 'orders.internal.', 'ORDERS.Internal', 'printer.local', 'localhost', 'api.localhost', 'orders', 'nas.home.arpa', 'svc.lan', 'x.corp',
     '10.1.2.3', '172.20.0.1', '192.168.1.1', '127.0.0.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
-    '[::1]', '[fd00::1]', '[fe80::1]', '[::ffff:10.0.0.1]', '[::ffff:7f00:1]', '[::]', '[::10.0.0.1]', '[2002:a00:1::1]',
+    '[::1]', '[fd00::1]', '[fe80::1]', '[::ffff:10.0.0.1]', '[::ffff:7f00:1]', '[::]', '[::10.0.0.1]', '[2002:a00:1::1]', '198.51.100.7', '[2001:db8::1]',
   ];
   const PUBLIC = ['app.example.com', 'internal.example.com', 'api.internal-tools.io', '8.8.8.8', '172.32.0.1', '[2606:4700::1111]', '[::ffff:8.8.8.8]'];
 
