@@ -17,6 +17,11 @@ import { connectionOf } from './network.js';
  */
 const OVERRIDE_HEADERS = ['X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override'];
 const OVERRIDE_QUERY = '_method';
+/**
+ * URL overrides (IIS URL Rewrite, Symfony and Zend read them as the request path): a caller of a
+ * public route could name a protected one. Never declarable, always emptied.
+ */
+const URL_OVERRIDE_HEADERS = ['X-Original-URL', 'X-Rewrite-URL'];
 
 /** https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html (function ARN, optionally qualified). */
 const LAMBDA_ARN = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]{1,64})(:[A-Za-z0-9_$-]{1,128})?$/;
@@ -138,6 +143,10 @@ function neutraliseOverrides(route: Route, params: Record<string, string>): void
     if (!declared.includes(`header ${h.toLowerCase()}`) && !set.includes(key.toLowerCase())) params[key] = "''";
   }
   if (!declared.includes(`query ${OVERRIDE_QUERY}`)) params[`integration.request.querystring.${OVERRIDE_QUERY}`] = "''";
+  for (const h of URL_OVERRIDE_HEADERS) {
+    const key = `integration.request.header.${h}`;
+    if (!set.includes(key.toLowerCase())) params[key] = "''";
+  }
 }
 
 /** https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-extensions-integration-tls-config.html */

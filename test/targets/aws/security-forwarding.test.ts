@@ -24,6 +24,8 @@ describe('aws: method override inputs', () => {
       expect(d.status).toBe(200);
       expect(d.upstream?.method).toBe('GET');
       for (const h of Object.keys(OVERRIDES)) expect(d.upstream?.headers[h.toLowerCase()]).toBe('');
+      const url = o.request({ method: 'GET', path, headers: { ...headers, 'X-Original-URL': '/admin', 'X-Rewrite-URL': '/admin' } });
+      expect([url.upstream?.headers['x-original-url'], url.upstream?.headers['x-rewrite-url']]).toEqual(['', '']);
       expect(d.upstream?.query).toEqual({ _method: '', page: '2' });
     }
   });
