@@ -17,13 +17,19 @@ export interface LoadOptions {
   /** Per file and in total. */
   maxBytes?: number;
   maxAliasCount?: number;
+  /**
+   * The root file's text, already read by the caller (a spec on stdin): `file` then only names it
+   * (diagnostics, relative `$ref`s resolve from its folder) and is not read. The size cap applies.
+   */
+  rootText?: string;
 }
 
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_MAX_ALIAS_COUNT = 10_000;
 
 export async function loadSpec(file: string, options: LoadOptions = {}): Promise<{ spec?: LoadedSpec; diagnostics: Diagnostic[] }> {
-  const rootFile = path.resolve(file);
+  // A spec URL stays a URL (read with fetch below; its relative $refs are remote ones).
+  const rootFile = /^https?:\/\//i.test(file) ? file : path.resolve(file);
   const rootDir = path.dirname(rootFile);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const limits = { maxAliasCount: options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT };
@@ -35,7 +41,14 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
     const at = from ?? { file: target, pointer: '' };
     let text: string;
     try {
-      if (/^https?:\/\//i.test(target)) {
+      if (target === rootFile && options.rootText !== undefined) {
+        text = options.rootText;
+        const size = Buffer.byteLength(text);
+        if (size > maxBytes) {
+          diagnostics.push(diag('file-too-large', { path: target, bytes: size, limit: maxBytes }, at));
+          return undefined;
+        }
+      } else if (/^https?:\/\//i.test(target)) {
         const res = await fetch(target, { signal: AbortSignal.timeout(10_000) });
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
         text = await res.text();
