@@ -25,7 +25,7 @@ export interface CheckResult {
 }
 
 export function checkCapabilities(gateway: Gateway, target: Target): CheckResult {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...gatewayRefusals(gateway)];
   const modes = new Map<string, Map<FeatureId, Resolution>>();
   for (const route of gateway.routes) {
     const perRoute = new Map<FeatureId, Resolution>();
@@ -73,6 +73,19 @@ export function checkCapabilities(gateway: Gateway, target: Target): CheckResult
     },
   };
   return { plan, diagnostics: dedupe(diagnostics) };
+}
+
+/**
+ * Refusals that hold on every target, made here so no target can build past them: a route nobody
+ * decided to open (DESIGN.md section 7.1: no security and no `public: true` would compile open),
+ * and a gateway with no route at all (API Gateway will not deploy a REST API without methods; an
+ * empty nginx, Kong or Traefik configuration is never what a spec with only webhooks meant).
+ */
+function gatewayRefusals(gateway: Gateway): Diagnostic[] {
+  if (gateway.routes.length === 0) return [diag('no-routes', {}, gateway.loc)];
+  return gateway.routes
+    .filter((r) => r.security.length === 0 && !r.declaredPublic)
+    .map((r) => diag('security-undecided', { route: r.id }, r.securityLoc ?? r.loc));
 }
 
 /** One accepted-gap warning per (feature, acceptance), not one per route. */

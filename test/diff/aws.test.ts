@@ -8,12 +8,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffDeployed } from '../../src/diff/run.js';
 import { awsDeployed } from '../../src/targets/aws/deployed.js';
-import { baseSpec, CHANGE_CLASSES, deployedFixture, planBetween, rulesOf, variant } from './helpers.js';
+import { baseSpec, changeClassesFor, deployedFixture, planBetween, rulesOf, variant } from './helpers.js';
 
 const deployed = deployedFixture('aws-get-template.json');
 const key = (op: string) => `RestApi.${op}`;
 /** API Gateway has a fixed 10 MB body limit: the spec accepts that gap, so no body-limit change exists. */
-const EXPRESSIBLE = CHANGE_CLASSES.filter((c) => !c.name.startsWith('body limit'));
+const EXPRESSIBLE = changeClassesFor('aws').filter((c) => !c.name.startsWith('body limit'));
 
 function tmpFile(name: string, text: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'gwc-aws-')), name);

@@ -14,7 +14,7 @@ import { compileGateway } from '../../src/api.js';
 import { requireBinary } from '../helpers/binaries.js';
 import type { HttpMethod } from '../../src/model/types.js';
 import { gateway, loc, route } from '../targets/nginx/model.js';
-import { baseSpec, CHANGE_CLASSES, planBetween, rulesOf, variant } from './helpers.js';
+import { baseSpec, changeClassesFor, planBetween, rulesOf, variant } from './helpers.js';
 import { compileNginx, fullOptions, nginxDump, prefixDir } from './nginx-support.js';
 
 const NGINX = requireBinary('nginx', ['/usr/sbin/nginx']);
@@ -103,7 +103,7 @@ describe('nginx: deployed state', () => {
     expect(methodsOf('post')).toEqual(['GET', 'POST']);
   });
 
-  for (const c of CHANGE_CLASSES) {
+  for (const c of changeClassesFor('nginx')) {
     it(`reports, classifies and counts: ${c.name}`, async () => {
       const plan = await planBetween('nginx', variant(c.edits));
       const found = plan.findings.filter((f) => rulesOf(c.rule).includes(f.rule));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffDeployed } from '../../src/diff/run.js';
-import { baseSpec, CHANGE_CLASSES, deployedFixture, planBetween, rulesOf, variant } from './helpers.js';
+import { baseSpec, changeClassesFor, deployedFixture, planBetween, rulesOf, variant } from './helpers.js';
 
 const deployed = deployedFixture('traefik-dynamic.json');
 const key = (op: string) => `storefront-${op.toLowerCase()}`;
@@ -20,7 +20,7 @@ describe('traefik', () => {
     expect(r.plan?.findings).toEqual([]);
   });
 
-  for (const c of CHANGE_CLASSES) {
+  for (const c of changeClassesFor('traefik')) {
     it(`reports, classifies and counts: ${c.name}`, async () => {
       const plan = await planBetween('traefik', variant(c.edits));
       const found = plan.findings.filter((f) => rulesOf(c.rule).includes(f.rule));

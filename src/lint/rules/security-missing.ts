@@ -25,7 +25,8 @@ export default defineRule({
     for (const r of ctx.gateway?.routes ?? []) {
       if (r.security.length > 0 || r.declaredPublic) continue;
       if (r.securityLoc && hasEmptyAlternative(ctx.spec, r.securityLoc)) report('anonymous', { route: r.id }, r.securityLoc);
-      else report('none', { route: r.id }, r.loc);
+      // Where the build's security-undecided refusal points too (src/targets/capability-check.ts).
+      else report('none', { route: r.id }, r.securityLoc ?? r.loc);
     }
   },
 });

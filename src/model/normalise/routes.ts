@@ -2,6 +2,7 @@
  * paths → Route, one per operation (openapi-typescript's path-item-object idea: one function per
  * spec concept, the location passed down).
  */
+import { isMethodOverrideHeader, METHOD_OVERRIDE_QUERY } from '../overrides.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import { parsePath } from '../paths.js';
@@ -162,13 +163,12 @@ export function derivedId(method: string, path: string): string {
 }
 
 /** Method-override parameters the spec declares (path item, then operation), see Route.declaredOverrides. */
-const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
 function declaredOverrides(w: Walker, item: Located, op: Located): Array<{ in: 'query' | 'header'; name: string }> {
   const out: Array<{ in: 'query' | 'header'; name: string }> = [];
   for (const p of [...w.items(w.child(item, 'parameters')), ...w.items(w.child(op, 'parameters'))]) {
     const v = p.value as { in?: unknown; name?: unknown } | undefined;
     if (!v || typeof v.name !== 'string') continue;
-    const hit = (v.in === 'query' && v.name === '_method') || (v.in === 'header' && OVERRIDE_HEADERS.includes(v.name.toLowerCase()));
+    const hit = (v.in === 'query' && v.name === METHOD_OVERRIDE_QUERY) || (v.in === 'header' && isMethodOverrideHeader(v.name));
     if (hit && !out.some((o) => o.in === v.in && o.name.toLowerCase() === v.name!.toString().toLowerCase())) out.push({ in: v.in as 'query' | 'header', name: v.name });
   }
   return out;

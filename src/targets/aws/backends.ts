@@ -3,6 +3,7 @@
  * mock for mock backends.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration.html
  */
+import { METHOD_OVERRIDE_HEADERS, METHOD_OVERRIDE_QUERY, URL_OVERRIDE_HEADERS } from '../../model/overrides.js';
 import type { Backend, Route } from '../../model/types.js';
 import { type Cfn, type Ctx } from './context.js';
 import { isHeaderName, staticValue, vtlLiteral } from './escape.js';
@@ -15,13 +16,8 @@ import { connectionOf } from './network.js';
  * declares them. An integration request parameter replaces what the client sent, the same
  * mechanism that hides credentials. https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html
  */
-const OVERRIDE_HEADERS = ['X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override'];
-const OVERRIDE_QUERY = '_method';
-/**
- * URL overrides (IIS URL Rewrite, Symfony and Zend read them as the request path): a caller of a
- * public route could name a protected one. Never declarable, always emptied.
- */
-const URL_OVERRIDE_HEADERS = ['X-Original-URL', 'X-Rewrite-URL'];
+const OVERRIDE_HEADERS = METHOD_OVERRIDE_HEADERS;
+const OVERRIDE_QUERY = METHOD_OVERRIDE_QUERY;
 
 /** https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html (function ARN, optionally qualified). */
 const LAMBDA_ARN = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]{1,64})(:[A-Za-z0-9_$-]{1,128})?$/;

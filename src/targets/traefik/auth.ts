@@ -160,7 +160,10 @@ function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, scopes: st
   });
   const hide = memo(ctx, `hide\0${s.name}`, () => {
     if (!s.hideCredentials) return undefined;
-    if (cred && cred !== 'Cookie') return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: { [cred]: '' } } });
+    // A forward scheme is a bearer/OAuth2/OIDC scheme verified by its service: its credential is
+    // the Authorization header, which the backend must not see either (DESIGN.md section 7.3).
+    const hidden = s.kind === 'forward' ? 'Authorization' : cred;
+    if (hidden && hidden !== 'Cookie') return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: { [hidden]: '' } } });
     if (s.kind !== 'forward') ctx.warn(`security scheme ${s.name}: Traefik cannot remove a ${s.apiKey?.in ?? 'cookie'} credential before the backend; it is passed on`, s.loc);
     return undefined;
   });

@@ -15,6 +15,7 @@
  */
 import type { Route } from '../../model/types.js';
 import { authRouters } from './auth.js';
+import { clearsFor } from './clears.js';
 import { NOOP_SERVICE, serviceFor } from './backends.js';
 import type { Ctx } from './context.js';
 import { rewriteMiddleware } from './paths.js';
@@ -97,6 +98,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   const body = on('bodyLimit') ? bodyLimitMiddleware(ctx, route) : undefined;
   const headers = headerOpsMiddleware(ctx, route);
   const rewrite = rewriteMiddleware(ctx, route, svc.prefix);
+  const clears = clearsFor(ctx, route);
   const rl = route.policy.rateLimit && on('rateLimit') ? route.policy.rateLimit : undefined;
   // A per-IP or per-header limit runs before auth (it also slows credential guessing); a
   // per-consumer one after it, when the credential header is known to be genuine.
@@ -109,13 +111,17 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
       if (!perConsumer.has(key)) perConsumer.set(key, rateLimitMiddleware(ctx, route, alt.consumerHeader, perConsumer.size > 0 ? `by-${key}` : ''));
       rlAfter = perConsumer.get(key);
     }
-    const middlewares = [cors, ip, rlFirst, ...alt.middlewares, rlAfter, ...alt.hide, body, headers, rewrite, ...svc.middlewares].filter(
+    const middlewares = [clears.middleware, cors, ip, rlFirst, ...alt.middlewares, rlAfter, ...alt.hide, body, headers, rewrite, ...svc.middlewares].filter(
       (x): x is string => x !== undefined,
     );
     const suffix = alts.length > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : [];
     out.push({
       name: ctx.routerNames.name(route.id, ...suffix),
-      router: { rule: and([...where, m.method(route.method), ...(alt.selector ? [alt.selector] : [])]), middlewares, service: svc.service },
+      router: {
+        rule: and([...where, m.method(route.method), ...(clears.queryGuard ? [clears.queryGuard] : []), ...(alt.selector ? [alt.selector] : [])]),
+        middlewares,
+        service: svc.service,
+      },
       role: { kind: 'operation', routeId: route.id, ...(alt.alternative !== undefined ? { alternative: alt.alternative } : {}) },
     });
   }

@@ -1,0 +1,59 @@
+/**
+ * What every operation router clears before anything else runs (DESIGN.md sections 7.3 and 7.5):
+ * identity headers the gateway or a forward-auth service sets (a client must never send them
+ * itself, on public routes too: forwardAuth's authResponseHeaders only replace what the service
+ * answers), and method/URL-override inputs a backend may read as another route.
+ *
+ * A headers middleware writing "" removes the request header
+ * (https://doc.traefik.io/traefik/middlewares/http/headers/#adding-and-removing-headers).
+ * Traefik OSS cannot remove a query parameter, so the router of an operation that does not
+ * declare `_method` excludes it (and the spellings PHP folds into it) from its rule: such a
+ * request falls to the path's method-not-allowed router and gets 405, never the backend.
+ */
+import {
+  GATEWAY_IDENTITY_HEADERS,
+  METHOD_OVERRIDE_HEADERS,
+  METHOD_OVERRIDE_QUERY,
+  METHOD_OVERRIDE_QUERY_FORMS,
+  URL_OVERRIDE_HEADERS,
+} from '../../model/overrides.js';
+import type { Route } from '../../model/types.js';
+import type { Ctx } from './context.js';
+import { m, or } from './rule.js';
+
+export interface Clears {
+  /** The headers middleware, first on the router. */
+  middleware: string;
+  /** A rule condition keeping requests that carry a method override in the query off the router. */
+  queryGuard?: string;
+}
+
+const memo = new WeakMap<Ctx, Map<string, string>>();
+
+export function clearsFor(ctx: Ctx, route: Route): Clears {
+  const declared = route.declaredOverrides ?? [];
+  const declaredHeader = (h: string) => declared.some((d) => d.in === 'header' && d.name.toLowerCase() === h.toLowerCase());
+  const names = new Map<string, string>();
+  const add = (h: string) => names.set(h.toLowerCase(), names.get(h.toLowerCase()) ?? h);
+  for (const h of GATEWAY_IDENTITY_HEADERS) add(h);
+  for (const s of ctx.gateway.securitySchemes) for (const h of s.forwardAuth?.responseHeaders ?? []) add(canonical(h));
+  for (const h of URL_OVERRIDE_HEADERS) add(h);
+  for (const h of METHOD_OVERRIDE_HEADERS) if (!declaredHeader(h)) add(h);
+  const sorted = [...names.values()].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  const key = sorted.join('\n');
+  let perCtx = memo.get(ctx);
+  if (!perCtx) memo.set(ctx, (perCtx = new Map()));
+  let middleware = perCtx.get(key);
+  if (!middleware) {
+    const parts = perCtx.size === 0 ? ['clear-inputs'] : ['clear-inputs', String(perCtx.size + 1)];
+    middleware = ctx.addMiddleware(parts, { headers: { customRequestHeaders: Object.fromEntries(sorted.map((h) => [h, ''])) } });
+    perCtx.set(key, middleware);
+  }
+  const queryDeclared = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY);
+  return queryDeclared ? { middleware } : { middleware, queryGuard: `!${or(METHOD_OVERRIDE_QUERY_FORMS.map((f) => m.queryRegexp(f, '.*')))}` };
+}
+
+/** `x-user-id` -> `X-User-Id`: the model lowercases header names; Traefik's output reads better canonical. */
+function canonical(h: string): string {
+  return h.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+}
