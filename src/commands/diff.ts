@@ -6,25 +6,35 @@ import { FORMATS, render, type Format } from '../diff/render.js';
 import { diffBase, diffDeployed } from '../diff/run.js';
 import { TARGET_NAMES } from '../targets/index.js';
 
+/**
+ * Exit codes, each meaning one thing (terraform's `-detailed-exitcode` separates "changes" from
+ * "error"; gwc's commands already use 2 for usage errors, so changes take 3).
+ */
+export const DIFF_EXIT = { same: 0, error: 1, usage: 2, changes: 3, failOn: 4 } as const;
+
 export default class Diff extends Command {
   static override description = 'Show what the spec would change on the deployed gateway: security and breaking changes first, then a plan.';
   static override examples = [
     '<%= config.bin %> diff gateway.yaml --target kong --deployed dump.yaml',
     '<%= config.bin %> diff gateway.yaml --target kong --deployed http://localhost:8001 --token "$KONG_ADMIN_TOKEN" --exit-code',
-    '<%= config.bin %> diff gateway.yaml --target nginx --deployed nginx-T.txt --fail-on security --format markdown',
+    '<%= config.bin %> diff gateway.yaml --target nginx --deployed nginx-T.txt --deployed /etc/nginx/gwc/storefront.js --fail-on security --format markdown',
+    '<%= config.bin %> diff gateway.yaml --target nginx --deployed /etc/nginx',
     '<%= config.bin %> diff gateway.yaml --target traefik --base origin/main',
   ];
   static override args = specArg;
   static override flags = {
     ...specFlags,
     target: Flags.string({ description: 'target gateway', options: [...TARGET_NAMES], required: true }),
-    deployed: Flags.string({ description: 'deployed state: a file (deck dump, nginx -T output, dynamic config, template) or a Kong Admin API URL' }),
+    deployed: Flags.string({
+      description: 'deployed state: a file (deck dump, nginx -T output, dynamic config, template), a folder (nginx build), or a Kong Admin API URL; nginx: again for the njs module beside an nginx -T dump',
+      multiple: true,
+    }),
     stack: Flags.string({ description: 'aws: read the template of this CloudFormation stack (needs @aws-sdk/client-cloudformation)' }),
     token: Flags.string({ description: 'Admin API token (Kong: Kong-Admin-Token header)', env: 'GWC_ADMIN_TOKEN' }),
     base: Flags.string({ description: 'compare with the spec at this git ref instead of deployed state' }),
     format: Flags.string({ description: 'output format', options: [...FORMATS], default: 'plan' }),
-    'exit-code': Flags.boolean({ description: 'exit 2 when there are changes', default: false }),
-    'fail-on': Flags.string({ description: 'exit 1 when a change of this class is found', options: ['security', 'breaking'], multiple: true, default: [] }),
+    'exit-code': Flags.boolean({ description: `exit ${DIFF_EXIT.changes} when there are changes (0 none, ${DIFF_EXIT.error} error, ${DIFF_EXIT.usage} usage)`, default: false }),
+    'fail-on': Flags.string({ description: `exit ${DIFF_EXIT.failOn} when a change of this class is found`, options: ['security', 'breaking'], multiple: true, default: [] }),
     option: Flags.string({ description: 'target option key=value (see gwc targets)', multiple: true, default: [] }),
   };
 
@@ -32,23 +42,24 @@ export default class Diff extends Command {
     const { args, flags } = await this.parse(Diff);
     const options = Object.fromEntries(flags.option.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
     const common = { ...specOptions(flags), target: flags.target, options };
-    const read = { ...(flags.token ? { token: flags.token } : {}), ...(flags.stack ? { stack: flags.stack } : {}) };
+    const [deployed, ...more] = flags.deployed ?? [];
+    const read = { ...(flags.token ? { token: flags.token } : {}), ...(flags.stack ? { stack: flags.stack } : {}), ...(more.length ? { more } : {}) };
     const result = flags.base
       ? await diffBase(args.spec, { ...common, base: flags.base })
-      : await diffDeployed(args.spec, { ...common, ...(flags.deployed ? { deployed: flags.deployed } : {}), read });
+      : await diffDeployed(args.spec, { ...common, ...(deployed ? { deployed } : {}), read });
     const { plan, from, to, diagnostics } = result;
     if (diagnostics.length > 0) this.logToStderr(formatStylish(diagnostics));
     if (!plan || !from || !to || hasErrors(diagnostics)) {
       this.logToStderr('diff failed: no plan');
-      process.exitCode = 1;
+      process.exitCode = DIFF_EXIT.error;
       return;
     }
-    const names = { from: flags.base ? `${flags.base}:${args.spec}` : flags.deployed ?? flags.stack ?? 'deployed', to: args.spec };
+    const names = { from: flags.base ? `${flags.base}:${args.spec}` : deployed ?? flags.stack ?? 'deployed', to: args.spec };
     process.stdout.write(render(flags.format as Format, plan, from, to, { target: flags.target, ...names, colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
     const failed = plan.findings.filter((f) => flags['fail-on'].includes(f.class));
     if (failed.length > 0) {
       this.logToStderr(`diff: ${failed.length} ${flags['fail-on'].join('/')} change(s) found (--fail-on)`);
-      process.exitCode = 1;
-    } else if (flags['exit-code'] && plan.changes.length > 0) process.exitCode = 2;
+      process.exitCode = DIFF_EXIT.failOn;
+    } else if (flags['exit-code'] && plan.changes.length > 0) process.exitCode = DIFF_EXIT.changes;
   }
 }

@@ -1,67 +1,17 @@
 /**
- * Target-neutral rules that turn facts into findings: what weakens security (shown first) and what
- * breaks clients. Each target's normaliser attaches the facts; no rule here knows a target.
+ * Target-neutral rules (the table is rules.ts) that turn facts into findings: what weakens
+ * security (shown first) and what breaks clients. Each target's normaliser attaches the facts; no
+ * rule here knows a target. Auth and mechanisms: classify-auth.ts.
  */
+import { authenticated, authRules, describeAuth, mechanismRules } from './classify-auth.js';
 import { covered, EVERYWHERE } from './cidr.js';
 import type { BackendTls, Facts } from './entity.js';
+import type { Verdict } from './rules.js';
 
-export type FindingClass = 'security' | 'breaking';
-
-export const RULES = {
-  'route-public': { class: 'security', title: 'new route is public' },
-  'auth-removed': { class: 'security', title: 'auth removed: route is now public' },
-  'auth-optional': { class: 'security', title: 'auth made optional' },
-  'auth-weakened': { class: 'security', title: 'auth weakened: a new way in' },
-  'rate-limit-raised': { class: 'security', title: 'rate limit raised' },
-  'body-limit-raised': { class: 'security', title: 'body limit raised' },
-  'ip-widened': { class: 'security', title: 'IP rule widened' },
-  'cors-widened': { class: 'security', title: 'CORS widened' },
-  'backend-tls-unverified': { class: 'security', title: 'backend certificate not verified' },
-  'backend-ca-changed': { class: 'security', title: 'backend trusted CA changed' },
-  'route-removed': { class: 'breaking', title: 'route removed' },
-  'route-moved': { class: 'breaking', title: 'route moved' },
-  'auth-added': { class: 'breaking', title: 'auth added' },
-  'auth-tightened': { class: 'breaking', title: 'auth tightened: a way in removed' },
-  'rate-limit-lowered': { class: 'breaking', title: 'rate limit lowered' },
-  'body-limit-lowered': { class: 'breaking', title: 'body limit lowered' },
-  'ip-narrowed': { class: 'breaking', title: 'IP rule narrowed' },
-  'cors-narrowed': { class: 'breaking', title: 'CORS narrowed' },
-  'backend-tls-verified': { class: 'breaking', title: 'backend certificate now verified' },
-} as const satisfies Record<string, { class: FindingClass; title: string }>;
-
-export type RuleId = keyof typeof RULES;
-
-export interface Verdict {
-  rule: RuleId;
-  old?: string;
-  new?: string;
-}
-
-// ---- auth -----------------------------------------------------------------------------------
+export { RULES, type FindingClass, type RuleId, type Verdict } from './rules.js';
+export { describeAuth } from './classify-auth.js';
 
 const alternatives = (auth: string[][]): string[][] => (auth.length === 0 ? [[]] : auth);
-const subset = (a: string[], b: string[]) => a.every((x) => b.includes(x));
-export const describeAuth = (auth: string[][] | undefined): string =>
-  auth === undefined ? 'unknown' : alternatives(auth).map((alt) => (alt.length === 0 ? 'none' : alt.join('+'))).join(' | ');
-
-function authRules(a: string[][], b: string[][]): Verdict[] {
-  const oldAlts = alternatives(a);
-  const newAlts = alternatives(b);
-  const out: Verdict[] = [];
-  const text = { old: describeAuth(a), new: describeAuth(b) };
-  // A new alternative lets in a request the old rules refused unless some old alternative's
-  // requirements are all part of it.
-  if (newAlts.some((n) => !oldAlts.some((o) => subset(o, n)))) {
-    const nowOpen = newAlts.some((n) => n.length === 0);
-    const rule: RuleId = nowOpen ? (newAlts.length === 1 ? 'auth-removed' : 'auth-optional') : 'auth-weakened';
-    out.push({ rule, ...text });
-  }
-  if (oldAlts.some((o) => !newAlts.some((n) => subset(n, o)))) {
-    const wasOpen = oldAlts.some((o) => o.length === 0);
-    out.push({ rule: wasOpen ? 'auth-added' : 'auth-tightened', ...text });
-  }
-  return out;
-}
 
 // ---- limits ---------------------------------------------------------------------------------
 
@@ -111,6 +61,33 @@ function ipRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
   return out;
 }
 
+/** A deny entry removed or narrowed lets its addresses in again; one added refuses clients. */
+function denyRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
+  const o = a ?? [];
+  const n = b ?? [];
+  const text = { old: o.join(', ') || 'none', new: n.join(', ') || 'none' };
+  const out: Verdict[] = [];
+  if (o.length > 0 && !covered(o, n)) out.push({ rule: 'ip-deny-narrowed', ...text });
+  if (n.length > 0 && !covered(n, o)) out.push({ rule: 'ip-narrowed', ...text });
+  return out;
+}
+
+/** Facts a reviewer must see move whatever the direction, or that only widen one way. */
+function routeRules(o: Facts, n: Facts): Verdict[] {
+  const out: Verdict[] = [];
+  if (o.rateLimitKey !== undefined && n.rateLimitKey !== undefined && o.rateLimitKey !== n.rateLimitKey) out.push({ rule: 'rate-limit-key-changed', old: o.rateLimitKey, new: n.rateLimitKey });
+  if (o.burst !== undefined && n.burst !== undefined && n.burst > o.burst) out.push({ rule: 'burst-raised', old: String(o.burst), new: String(n.burst) });
+  if (!o.cache && n.cache && authenticated(n.auth)) out.push({ rule: 'cache-on-authenticated', old: 'no cache', new: `cache; auth ${describeAuth(n.auth)}` });
+  if ((o.upstreamPath !== undefined || n.upstreamPath !== undefined) && o.upstreamPath !== n.upstreamPath && (authenticated(n.auth) || authenticated(o.auth))) {
+    out.push({ rule: 'upstream-path-changed', old: o.upstreamPath ?? 'unchanged path', new: n.upstreamPath ?? 'unchanged path' });
+  }
+  if (o.hosts && n.hosts && ((n.hosts.length === 0 && o.hosts.length > 0) || (o.hosts.length > 0 && n.hosts.some((h) => !o.hosts!.includes(h))))) {
+    out.push({ rule: 'host-widened', old: o.hosts.join(', ') || 'any host', new: n.hosts.join(', ') || 'any host' });
+  }
+  if (o.protocols && n.protocols && n.protocols.includes('http') && !o.protocols.includes('http')) out.push({ rule: 'protocol-widened', old: o.protocols.join(', '), new: n.protocols.join(', ') });
+  return out;
+}
+
 // ---- CORS -----------------------------------------------------------------------------------
 
 type Cors = NonNullable<Facts['cors']>;
@@ -147,8 +124,10 @@ function tlsRules(a: BackendTls | undefined, b: BackendTls | undefined): Verdict
   const text = { old: describeTls(a), new: describeTls(b) };
   if (a.verify && !b.verify) return [{ rule: 'backend-tls-unverified', ...text }];
   if (!a.verify && b.verify) return [{ rule: 'backend-tls-verified', ...text }];
-  if (a.verify && b.verify && a.ca !== b.ca) return [{ rule: 'backend-ca-changed', ...text }];
-  return [];
+  const out: Verdict[] = [];
+  if (a.verify && b.verify && a.ca !== b.ca) out.push({ rule: 'backend-ca-changed', ...text });
+  if (a.tls && b.tls && a.serverName !== b.serverName) out.push({ rule: 'backend-server-name-changed', old: a.serverName ?? 'the backend host', new: b.serverName ?? 'the backend host' });
+  return out;
 }
 
 // ---- entry points ---------------------------------------------------------------------------
@@ -175,7 +154,8 @@ export function classifyMatched(a: Facts | undefined, b: Facts | undefined): Ver
   const n = b ?? {};
   const out: Verdict[] = [];
   if (o.route && n.route && o.route.match !== n.route.match) out.push({ rule: 'route-moved', old: o.route.match, new: n.route.match });
-  if (o.auth !== undefined && n.auth !== undefined) out.push(...authRules(o.auth, n.auth));
-  out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls));
+  if (o.auth !== undefined && n.auth !== undefined) out.push(...authRules(o.auth, n.auth), ...mechanismRules(o, n));
+  out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...denyRules(o.ipDeny, n.ipDeny));
+  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n));
   return out;
 }

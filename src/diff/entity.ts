@@ -16,10 +16,28 @@ export interface Facts {
   /** Present when the entity is a client-facing route; `match` is what clients call (method, host, path). */
   route?: { match: string };
   /**
-   * Authentication, as OpenAPI security: alternatives (OR), each a list of mechanisms (AND).
+   * Authentication, as OpenAPI security: alternatives (OR), each a list of requirements (AND).
    * `[]` means public; an empty alternative (`[[]]`, `[['key-auth'], []]`) means optional.
+   * A requirement is a mechanism name (the reader's words: a scheme, a plugin), or a scope or role
+   * that mechanism requires, written `MECHANISM scope NAME` / `MECHANISM role NAME` (authAtom).
    */
   auth?: string[][];
+  /** What each mechanism named in `auth` accepts, by the same name. Absent: the reader cannot tell. */
+  mechanisms?: Record<string, Mechanism>;
+  /** What requests are counted together for `rateLimit`: `ip`, `consumer`, `header NAME`, or the reader's words. */
+  rateLimitKey?: string;
+  /** Requests allowed over the rate at once (a burst), in the target's terms, comparable on one target. */
+  burst?: number;
+  /** Whether the gateway answers from a response cache. */
+  cache?: boolean;
+  /** The path the backend is sent (its template), when the gateway rewrites it. */
+  upstreamPath?: string;
+  /** Host names the route answers; `[]` means any Host. Absent: the reader cannot tell. */
+  hosts?: string[];
+  /** Client-facing protocols the route answers on (`http`, `https`). Absent: the reader cannot tell. */
+  protocols?: string[];
+  /** Source CIDRs refused. Absent or `[]`: none. */
+  ipDeny?: string[];
   /** Requests allowed per window, window in seconds -> requests. Absent: no limit. */
   rateLimit?: Record<string, number>;
   /** Largest request body in bytes. Absent: no limit set by the gateway. */
@@ -43,7 +61,35 @@ export interface BackendTls {
   verify: boolean;
   /** Only when `verify` is true: with verification off no trust root is consulted. */
   ca?: string;
+  /** The TLS server name (SNI) and the name the certificate is checked for, when set explicitly. */
+  serverName?: string;
 }
+
+/**
+ * One authentication mechanism as the gateway applies it. Fields absent when the target has no
+ * such setting or the reader cannot tell; rules compare a field only when both sides have it.
+ */
+export interface Mechanism {
+  /** `apiKey`, `basic`, `jwt`, `forward`, `lambda`, `oauth2`, or the reader's words. */
+  kind: string;
+  /** API key: where the client sends it (`header`, `query`, `cookie`); several when the gateway accepts several. */
+  in?: string[];
+  /** Whether the credential is stripped before the request reaches the backend. */
+  hideCredentials?: boolean;
+  jwt?: {
+    /** `null`: any issuer. */
+    issuer?: string | null;
+    /** `[]`: the audience is not checked. */
+    audiences?: string[];
+    algorithms?: string[];
+    clockSkewSeconds?: number;
+    /** The keys (or JWKS address) tokens are verified with, as one comparable text (never a secret's value). */
+    keys?: string;
+  };
+}
+
+/** A scope or role requirement of `mechanism` in `Facts.auth`. */
+export const authAtom = (mechanism: string, what: 'scope' | 'role', name: string) => `${mechanism} ${what} ${name}`;
 
 export interface Entity {
   /** The entity's kind in the target's own words: `route`, `service`, `AWS::ApiGateway::Method`... */
@@ -64,6 +110,14 @@ export interface Entity {
 export interface State {
   entities: Entity[];
   files?: OutputFile[];
+  /**
+   * Parts of a gwc build the deployed side did not include (path suffixes of the build's files,
+   * e.g. nginx's `.js` module that `nginx -T` does not print): the compiled side is read without
+   * them too, so both sides know the same, and the reader warns what was not compared.
+   */
+  lacks?: string[];
+  /** The build's layout in the target's words (nginx `include` or `full`): both sides must match. */
+  layout?: string;
 }
 
 export interface ReadOptions {
@@ -71,6 +125,8 @@ export interface ReadOptions {
   token?: string;
   /** Read the state from a named deployment instead of `source` (AWS: a CloudFormation stack). */
   stack?: string;
+  /** More deployed files or folders (nginx: the njs module beside an `nginx -T` dump). */
+  more?: string[];
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
 }

@@ -58,7 +58,17 @@ export async function diffDeployed(
   const located = from.diagnostics.map((d) => (d.loc || !source ? d : { ...d, loc: { file: source, pointer: '' } }));
   const all = [...to.diagnostics, ...located];
   if (!from.state || hasErrors(all)) return { diagnostics: all };
-  return { plan: diffStates(from.state, to.state), from: from.state, to: to.state, diagnostics: all };
+  const layout = from.state.layout && to.state.layout && from.state.layout !== to.state.layout;
+  if (layout) {
+    const fix = `build and diff with the same layout (--option mode=${from.state.layout})`;
+    const d = diag('deployed-layout-differs', { target: options.target, source: source ?? 'deployed', deployed: from.state.layout!, compiled: to.state.layout!, fix });
+    return { diagnostics: [...all, source ? { ...d, loc: { file: source, pointer: '' } } : d] };
+  }
+  // What the deployed side could not show is left out of the compiled side too (the reader warned).
+  const lacks = from.state.lacks;
+  const compiled = lacks && to.state.files ? reader.normalise(to.state.files.filter((f) => !lacks.some((x) => f.path.endsWith(x))), `gwc build --target ${options.target}`) : undefined;
+  const toState = compiled?.state ? { ...compiled.state, files: to.state.files! } : to.state;
+  return { plan: diffStates(from.state, toState), from: from.state, to: toState, diagnostics: all };
 }
 
 /** The spec at a git ref against the working copy: a pull request's gateway-level effect. */

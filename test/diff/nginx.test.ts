@@ -18,7 +18,7 @@ import { baseSpec, changeClassesFor, planBetween, rulesOf, variant } from './hel
 import { compileNginx, fullOptions, nginxDump, prefixDir } from './nginx-support.js';
 
 const NGINX = requireBinary('nginx', ['/usr/sbin/nginx']);
-const isRoute = (op: string) => (key: string) => key.endsWith(` route ${op}`);
+const isRoute = (op: string) => (key: string) => key === `route ${op}`;
 
 function tmpFile(name: string, text: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'gwc-nginx-diff-')), name);
@@ -71,7 +71,7 @@ describe('nginx: deployed state', () => {
 
   describe('a path copied into several prefix groups (layout.ts fallbacks)', () => {
     const paths = ['/a/{x}/{y}', '/a/b/{y}', '/a/b/{y}/c', '/a/b/{y}/d', '/a/b/{y}/e', '/a/b/{y}/f', '/a/c/{y}/g', '/a/c/{y}/h', '/a/c/{y}/i', '/a/c/{y}/j'];
-    const files = compileGateway(gateway(paths.map((p, i) => route(`op${i}`, 'GET', p))), 'nginx', {}).files;
+    const files = compileGateway(gateway(paths.map((p, i) => route(`op${i}`, 'GET', p, { declaredPublic: true }))), 'nginx', {}).files;
     const conf = files.find((f) => f.path.startsWith('conf.d/'))!;
     const fallback = 'location ~ "^/a/(?<gwc_p0>[^/]+)/(?<gwc_p1>[^/]+)$" {';
     const keysOf = (text: string) => nginxDeployed.normalise([{ ...conf, contents: text }], 'conf').state!.entities.map((e) => `${e.kind} ${e.key}`);
@@ -96,9 +96,9 @@ describe('nginx: deployed state', () => {
 
   it('each method of a path is read with its own CORS preflight', () => {
     const cors = (methods: HttpMethod[]) => ({ origins: ['https://a.example'], methods, headers: [], exposeHeaders: [], credentials: false, loc: loc() });
-    const g = gateway([route('get', 'GET', '/x', { policy: { cors: cors(['GET']) } }), route('post', 'POST', '/x', { policy: { cors: cors(['GET', 'POST']) } })]);
+    const g = gateway([route('get', 'GET', '/x', { declaredPublic: true, policy: { cors: cors(['GET']) } }), route('post', 'POST', '/x', { declaredPublic: true, policy: { cors: cors(['GET', 'POST']) } })]);
     const state = nginxDeployed.normalise(compileGateway(g, 'nginx', {}).files, 'build').state!;
-    const methodsOf = (op: string) => (state.entities.find((e) => e.key.endsWith(` route ${op}`))?.facts?.cors as { methods: string[] } | undefined)?.methods;
+    const methodsOf = (op: string) => (state.entities.find((e) => e.key === `route ${op}`)?.facts?.cors as { methods: string[] } | undefined)?.methods;
     expect(methodsOf('get')).toEqual(['GET']);
     expect(methodsOf('post')).toEqual(['GET', 'POST']);
   });

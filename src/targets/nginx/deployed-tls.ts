@@ -31,10 +31,14 @@ export function locationTls(levels: ReadonlyArray<readonly Directive[]>): Backen
     for (const level of levels) for (const d of level) if (d.name === name) value = d.args[0];
     return value;
   };
+  // The name sent as SNI and checked in the certificate (https://nginx.org/r/proxy_ssl_name);
+  // gwc writes it per location where the spec sets backends.*.tls.serverName.
+  const name = inherited('proxy_ssl_name');
+  const sni = name && !name.startsWith('$') ? { serverName: name } : {};
   // nginx's default is off: an https backend is not checked unless something says so.
-  if (inherited('proxy_ssl_verify') !== 'on') return { tls: true, verify: false };
+  if (inherited('proxy_ssl_verify') !== 'on') return { tls: true, verify: false, ...sni };
   // With verify on and no trusted certificate nginx refuses the config (`nginx -t`), so a missing
   // one only appears in a file that was never loaded; it reads as the default store.
   const ca = inherited('proxy_ssl_trusted_certificate');
-  return { tls: true, verify: true, ...(ca ? { ca } : {}) };
+  return { tls: true, verify: true, ...(ca ? { ca } : {}), ...sni };
 }

@@ -10,6 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { DeployedReader, Entity, Facts, Json, ReadResult } from '../../diff/entity.js';
 import { fieldsOf } from '../../diff/json-util.js';
+import { findModule, jsImports, ownedByGwc, readSources, type ConfFile } from './deployed-files.js';
+import { njsAuth, njsConfig, njsUpstream, type NjsConfig } from './deployed-njs.js';
 import { locationTls, SSL_DIRECTIVES } from './deployed-tls.js';
 
 export { NginxSyntaxError, parseConf, splitDump, tokenize, type Directive } from './deployed-parse.js';
@@ -46,6 +48,10 @@ const unregex = (k: string) => k.replace(/^~\*?\^?/, '').replace(/\$$/, '').repl
 
 interface Ctx {
   zones: Map<string, Record<string, number>>;
+  /** What each limit zone counts by (`Facts.rateLimitKey`). */
+  zoneKeys: Map<string, string>;
+  /** The njs modules' configuration, by `js_import` name; absent when the module was not read. */
+  njs: Map<string, NjsConfig>;
   maps: Map<string, Directive>;
   /** http-level directives servers inherit (backend TLS: deployed-tls.ts). */
   http: Directive[];
@@ -96,7 +102,9 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
     const path = l.args.at(-1)!;
     const r = routeOf.get(path);
     const op = /\(([^()]+)\)\s*$/.exec(l.comment ?? '')?.[1];
-    if (r || /^\/_gwc_internal\/r\//.test(path)) keyOf.set(path, `${sKey} route ${op ?? (r ? `${r.method} ${r.path}` : path)}`);
+    // Keyed by operation (or method and path), not by server: a host or listen change shows on the
+    // server and in each route's facts, not as every route deleted and created.
+    if (r || /^\/_gwc_internal\/r\//.test(path)) keyOf.set(path, op ? `route ${op}` : `${sKey} route ${r ? `${r.method} ${r.path}` : path}`);
   }
   for (const l of locations) {
     const path = l.args.at(-1)!;
@@ -121,25 +129,68 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   }
 }
 
-function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string; verify?: string }): Facts {
-  const facts: Facts = { route: { match: `${route.method} ${route.path}` } };
+/**
+ * A route's auth: each `auth_request` to gwc's njs handler is the route's alternatives as the
+ * module's CFG gives them (schemes, scopes, roles, scheme settings); without the module, the
+ * handler's name only (run.ts then reads the compiled side the same way).
+ */
+function authFacts(checks: Directive[], block: Directive[], ctx: Ctx, byPath: Map<string, Directive>): Pick<Facts, 'auth' | 'mechanisms'> {
   const auth: string[] = [];
-  for (const d of [...(route.verify ? (byPath.get(route.verify)?.block ?? []) : []), ...block]) {
+  const alternatives: string[][] = [];
+  const mechanisms: NonNullable<Facts['mechanisms']> = {};
+  let optional = false;
+  const cleared = new Set(block.filter((d) => d.name === 'proxy_set_header' && d.args[1] === '').map((d) => d.args[0]!.toLowerCase()));
+  for (const d of checks) {
     if (d.name === 'auth_request') {
-      const target = byPath.get(d.args[0] ?? '')?.block?.find((x) => x.name === 'js_content' || x.name === 'proxy_pass');
-      auth.push(`auth_request ${target ? target.args.join(' ') : d.args[0]}`);
+      const where = d.args[0] ?? '';
+      const target = byPath.get(where)?.block?.find((x) => x.name === 'js_content' || x.name === 'proxy_pass');
+      const handler = target?.name === 'js_content' ? /^([A-Za-z0-9_]+)\.(authorize|authorizeOptional)$/.exec(target.args[0] ?? '') : null;
+      const cfg = handler ? ctx.njs.get(handler[1]!) : undefined;
+      // gwc's optional-auth handler lets a caller without credentials through: an anonymous alternative.
+      if (handler?.[2] === 'authorizeOptional') optional = true;
+      const read = cfg ? njsAuth(cfg, where.slice(where.lastIndexOf('/') + 1), cleared) : undefined;
+      if (read) {
+        alternatives.push(...read.auth);
+        Object.assign(mechanisms, read.mechanisms);
+      } else auth.push(`auth_request ${target ? target.args.join(' ') : where}`);
     }
     if (d.name === 'auth_basic' && d.args[0] !== 'off') auth.push('auth_basic');
     if (d.name === 'auth_jwt' && d.args[0] !== 'off') auth.push('auth_jwt');
   }
-  // gwc's optional-auth handler lets a caller without credentials through: an anonymous alternative.
-  const optional = auth.some((a) => /\.authorizeOptional$/.test(a));
-  facts.auth = auth.length ? (optional ? [auth.sort(), []] : [auth.sort()]) : [];
-  for (const d of block.filter((x) => x.name === 'limit_req')) {
+  // Other checks (auth_basic, a handler whose module was not read) apply on top of every alternative.
+  const alts = alternatives.length ? alternatives.map((a) => [...a, ...auth].sort()) : auth.length ? [auth.sort()] : [];
+  const out: Pick<Facts, 'auth' | 'mechanisms'> = { auth: alts.length ? (optional ? [...alts, []] : alts) : [] };
+  if (Object.keys(mechanisms).length) out.mechanisms = mechanisms;
+  return out;
+}
+
+function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string; verify?: string }): Facts {
+  const facts: Facts = { route: { match: `${route.method} ${route.path}` } };
+  const verify = route.verify ? (byPath.get(route.verify)?.block ?? []) : [];
+  Object.assign(facts, authFacts([...verify, ...block], block, ctx, byPath));
+  for (const d of [...verify, ...block].filter((x) => x.name === 'limit_req')) {
     const zone = d.args.find((a) => a.startsWith('zone='))?.slice(5);
     const rate = zone ? ctx.zones.get(zone) : undefined;
     if (rate) for (const [w, n] of Object.entries(rate)) facts.rateLimit = { ...facts.rateLimit, [w]: Math.min(n, facts.rateLimit?.[w] ?? Infinity) };
+    const by = zone ? ctx.zoneKeys.get(zone) : undefined;
+    if (by) facts.rateLimitKey = by;
+    const burst = Number(d.args.find((a) => a.startsWith('burst='))?.slice(6) ?? 0);
+    facts.burst = Math.max(facts.burst ?? 0, burst);
   }
+  const cache = block.find((d) => d.name === 'proxy_cache');
+  facts.cache = cache !== undefined && cache.args[0] !== 'off';
+  // The path sent upstream: a literal rewrite, or one njs builds from the module's CFG.
+  const rewrite = block.find((d) => d.name === 'rewrite' && d.args[2] === 'break')?.args[1];
+  const routeId = block.find((d) => d.name === 'set' && /_route$/.test(d.args[0] ?? ''))?.args[1];
+  const njsPath = routeId && [...ctx.njs.values()].map((c) => njsUpstream(c, routeId)).find((x) => x !== undefined);
+  const upstream = njsPath || rewrite;
+  if (upstream) facts.upstreamPath = upstream;
+  const names = (server.block ?? []).filter((d) => d.name === 'server_name').flatMap((d) => d.args).filter((n) => n !== '_' && n !== '' && n !== '""');
+  facts.hosts = [...new Set(names)].sort();
+  const listens = (server.block ?? []).filter((d) => d.name === 'listen');
+  facts.protocols = [...new Set((listens.length ? listens : [{ args: ['80'] }]).map((d) => (d.args.includes('ssl') ? 'https' : 'http')))].sort();
+  const denied = block.filter((d) => d.name === 'deny' && d.args[0] !== 'all').map((d) => d.args[0]!);
+  if (denied.length) facts.ipDeny = denied.sort();
   const size = [block, server.block ?? []].map((b) => b.find((d) => d.name === 'client_max_body_size')?.args[0]).find((x) => x !== undefined);
   // nginx's default is 1m (https://nginx.org/r/client_max_body_size); 0 disables the check.
   facts.bodyLimit = bytes(size ?? '1m');
@@ -158,7 +209,15 @@ function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map
 
 const SKIP_TOP = new Set(['include', 'pid', 'error_log', 'access_log', 'worker_processes', 'daemon', 'user', 'load_module', 'client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path']);
 
-export function nginxEntities(files: Array<{ path: string; text: string }>): Entity[] {
+/** What a limit zone counts requests by, from its key (policies.ts limitZone). */
+function zoneKey(key: string): string {
+  if (/binary_remote_addr|remote_addr/.test(key)) return 'ip';
+  if (/_lim_id\b|_id_key\b/.test(key)) return 'consumer';
+  const header = /\$\{?http_([a-z0-9_]+)/.exec(key)?.[1];
+  return header ? `header ${header.replace(/_/g, '-')}` : key;
+}
+
+export function nginxEntities(files: Array<{ path: string; text: string }>, njs: Map<string, NjsConfig> = new Map()): Entity[] {
   const trees = files.map((f) => {
     try {
       return parseConf(f.text);
@@ -166,7 +225,7 @@ export function nginxEntities(files: Array<{ path: string; text: string }>): Ent
       throw new NginxSyntaxError(`${f.path}: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
-  const ctx: Ctx = { zones: new Map(), maps: new Map(), http: [] };
+  const ctx: Ctx = { zones: new Map(), zoneKeys: new Map(), njs, maps: new Map(), http: [] };
   const flat: Directive[] = [];
   // A file's top level is http context unless it sits in events or stream: `nginx -T` prints
   // included files (conf.d/*.conf, included inside http) at their own top level.
@@ -185,6 +244,7 @@ export function nginxEntities(files: Array<{ path: string; text: string }>): Ent
       const zone = d.args.find((a) => a.startsWith('zone='))?.slice(5).split(':')[0];
       const m = RATE.exec(d.args.find((a) => a.startsWith('rate='))?.slice(5) ?? '');
       if (zone && m) ctx.zones.set(zone, { [m[2] === 's' ? '1' : '60']: Number(m[1]) });
+      if (zone && d.args[0]) ctx.zoneKeys.set(zone, zoneKey(d.args[0]));
     }
     if ((d.name === 'map' || d.name === 'geo') && d.block && d.args.at(-1)) ctx.maps.set(d.args.at(-1)!, d);
   }
@@ -238,13 +298,48 @@ function looksForeign(text: string): string | undefined {
   return undefined;
 }
 
-function fromTexts(files: Array<{ path: string; text: string }>, source: string): ReadResult {
-  const all = files.map((f) => f.text).join('\n');
-  const foreign = looksForeign(all);
+/**
+ * Entities of the files gwc wrote among `files` (a dump or a folder also holds the user's own
+ * configuration: never gwc's to delete), with the njs modules their `js_import`s name.
+ */
+async function fromFiles(all: ConfFile[], source: string, roots: string[]): Promise<ReadResult> {
+  const text = all.map((f) => f.text).join('\n');
+  const foreign = looksForeign(text);
   if (foreign) return { diagnostics: [diag('deployed-foreign', { target: 'nginx', source, looksLike: foreign })] };
+  // One plain file is what the user says is deployed; a dump or a folder is filtered to gwc's files.
+  const single = all.length === 1 && !all[0]!.path.endsWith('.js');
+  const owned = single ? all : all.filter((f) => ownedByGwc(f.text));
+  if (owned.length === 0) return { diagnostics: [diag('deployed-not-gwc', { target: 'nginx', source, files: all.length })] };
+  const confs = owned.filter((f) => !f.path.endsWith('.js'));
+  const njs = new Map<string, NjsConfig>();
+  const diagnostics: ReadResult['diagnostics'] = [];
+  let lacks: string[] | undefined;
+  for (const [name, imported] of jsImports(confs)) {
+    const module = await findModule(imported, owned.filter((f) => f.path.endsWith('.js')).concat(all.filter((f) => f.path.endsWith('.js'))), roots);
+    const cfg = module ? njsConfig(module.text) : undefined;
+    if (cfg) njs.set(name, cfg);
+    else {
+      lacks = ['.js'];
+      diagnostics.push(
+        diag('deployed-part-missing', {
+          target: 'nginx',
+          source,
+          part: `the njs module ${imported}`,
+          compared: 'which schemes, scopes and roles each route checks and their JWT and API-key settings are',
+          fix: `pass it too: --deployed ${source} --deployed ${imported}`,
+        }),
+      );
+    }
+  }
+  const result = entitiesOf(confs, source, njs);
+  if (!result.state) return { diagnostics: [...diagnostics, ...result.diagnostics] };
+  return { state: { ...result.state, ...(lacks ? { lacks } : {}), layout: confs.some((f) => /^\s*events\s*\{/m.test(f.text)) ? 'full' : 'include' }, diagnostics };
+}
+
+function entitiesOf(files: ConfFile[], source: string, njs: Map<string, NjsConfig>): ReadResult {
   let entities: Entity[];
   try {
-    entities = nginxEntities(files);
+    entities = nginxEntities(files, njs);
   } catch (e) {
     if (e instanceof NginxSyntaxError) return { diagnostics: [diag('deployed-invalid', { target: 'nginx', source, detail: e.message })] };
     throw e;
@@ -256,16 +351,25 @@ function fromTexts(files: Array<{ path: string; text: string }>, source: string)
 }
 
 export const nginxDeployed: DeployedReader = {
-  accepts: 'the deployed nginx config file, or `nginx -T` output',
-  async read(source) {
+  accepts: 'a build folder (gwc build --out, or the nginx configuration folder), `nginx -T` output, or a config file; `--deployed` again for the njs module beside an `nginx -T` dump',
+  async read(source, options = {}) {
     if (!source) return { diagnostics: [diag('deployed-invalid', { target: 'nginx', source: '(none)', detail: `give --deployed: ${this.accepts}` })] };
     try {
-      return fromTexts(splitDump(await readFile(source, 'utf8')), source);
+      const { files, roots } = await readSources([source, ...(options.more ?? [])]);
+      return await fromFiles(files, source, roots);
     } catch (e) {
       return { diagnostics: [diag('deployed-unreadable', { source, detail: e instanceof Error ? e.message : String(e) })] };
     }
   },
   normalise(files, source) {
-    return fromTexts(files.filter((f) => f.path.endsWith('.conf')).map((f) => ({ path: f.path, text: f.contents })), source);
+    const confs = files.filter((f) => f.path.endsWith('.conf')).map((f) => ({ path: f.path, text: f.contents }));
+    const njs = new Map<string, NjsConfig>();
+    for (const [name, imported] of jsImports(confs)) {
+      const module = files.find((f) => f.path === imported || f.path.endsWith(`/${imported}`));
+      const cfg = module ? njsConfig(module.contents) : undefined;
+      if (cfg) njs.set(name, cfg);
+    }
+    const result = entitiesOf(confs, source, njs);
+    return result.state ? { ...result, state: { ...result.state, layout: confs.some((f) => /^\s*events\s*\{/m.test(f.text)) ? 'full' : 'include' } } : result;
   },
 };

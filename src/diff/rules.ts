@@ -1,0 +1,64 @@
+/**
+ * The ONE table of `gwc diff`'s target-neutral rules: every finding id, its class (security first
+ * in every output, then breaking), its title, and the fact change that raises it. Readers attach
+ * facts (entity.ts); classify.ts and classify-auth.ts apply these rules to them; no rule knows a
+ * target. README.md (src/diff) lists the same ids for users; test/diff/rules.test.ts pins each
+ * rule on facts alone.
+ */
+export type FindingClass = 'security' | 'breaking';
+
+export interface Rule {
+  class: FindingClass;
+  title: string;
+  /** The fact change that raises it (documentation and tests). */
+  when: string;
+}
+
+export const RULES = {
+  // ---- security: the front door lets in more than before ----
+  'route-public': { class: 'security', title: 'new route is public', when: 'a new route has an anonymous alternative in auth' },
+  'auth-removed': { class: 'security', title: 'auth removed: route is now public', when: 'auth becomes [] (or only the anonymous alternative)' },
+  'auth-optional': { class: 'security', title: 'auth made optional', when: 'an anonymous alternative is added beside others' },
+  'auth-weakened': { class: 'security', title: 'auth weakened: a new way in (a scheme added or swapped)', when: 'a new alternative includes no old alternative' },
+  'auth-scope-removed': { class: 'security', title: 'required scope removed', when: 'an alternative keeps its mechanisms but loses a `scope` requirement' },
+  'auth-roles-removed': { class: 'security', title: 'required role removed', when: 'an alternative keeps its mechanisms but loses a `role` requirement' },
+  'jwt-issuer-changed': { class: 'security', title: 'JWT issuer changed or unchecked', when: 'mechanisms.*.jwt.issuer differs' },
+  'jwt-audience-widened': { class: 'security', title: 'JWT audience widened or unchecked', when: 'jwt.audiences gains a value or becomes [] (unchecked)' },
+  'jwt-algorithms-widened': { class: 'security', title: 'JWT algorithms widened', when: 'jwt.algorithms gains an algorithm' },
+  'jwt-clock-skew-raised': { class: 'security', title: 'JWT clock skew raised', when: 'jwt.clockSkewSeconds grows' },
+  'jwt-keys-changed': { class: 'security', title: 'JWT keys changed', when: 'jwt.keys (keys, key files, JWKS address) differs' },
+  'credential-in-query': { class: 'security', title: 'credential accepted in the query string', when: 'mechanisms.*.in gains `query` (URLs are logged and cached)' },
+  'credentials-forwarded': { class: 'security', title: 'credentials now reach the backend', when: 'mechanisms.*.hideCredentials true -> false' },
+  'rate-limit-raised': { class: 'security', title: 'rate limit raised', when: 'rateLimit allows more requests in some window, or is removed' },
+  'rate-limit-key-changed': { class: 'security', title: 'rate limit counted by another key', when: 'rateLimitKey differs (ip, consumer, a client-chosen header)' },
+  'burst-raised': { class: 'security', title: 'rate limit burst raised', when: 'burst grows' },
+  'body-limit-raised': { class: 'security', title: 'body limit raised', when: 'bodyLimit grows or is removed' },
+  'ip-widened': { class: 'security', title: 'IP rule widened', when: 'ipAllow covers an address it did not, or is removed' },
+  'ip-deny-narrowed': { class: 'security', title: 'IP deny list narrowed', when: 'ipDeny no longer covers an address it did' },
+  'cors-widened': { class: 'security', title: 'CORS widened', when: 'cors gains an origin, method, header, or credentials' },
+  'cache-on-authenticated': { class: 'security', title: 'response cache on an authenticated route', when: 'cache turns on where auth is not public (one caller may be answered with another\'s response)' },
+  'backend-tls-unverified': { class: 'security', title: 'backend certificate not verified', when: 'backendTls.verify true -> false' },
+  'backend-ca-changed': { class: 'security', title: 'backend trusted CA changed', when: 'backendTls.ca differs while verifying' },
+  'backend-server-name-changed': { class: 'security', title: 'backend TLS server name changed', when: 'backendTls.serverName differs (the certificate is checked for another name)' },
+  'upstream-path-changed': { class: 'security', title: 'authenticated route re-pointed', when: 'upstreamPath differs on a route whose auth is not public' },
+  'host-widened': { class: 'security', title: 'route answers more hosts', when: 'hosts gains a name or becomes [] (any Host)' },
+  'protocol-widened': { class: 'security', title: 'route answers plain HTTP', when: 'protocols gains `http`' },
+  // ---- breaking: clients that worked may fail ----
+  'route-removed': { class: 'breaking', title: 'route removed', when: 'a route entity is deleted' },
+  'route-moved': { class: 'breaking', title: 'route moved', when: 'route.match differs' },
+  'auth-added': { class: 'breaking', title: 'auth added', when: 'an anonymous alternative is removed' },
+  'auth-tightened': { class: 'breaking', title: 'auth tightened: a way in removed', when: 'an old alternative is covered by no new one' },
+  'rate-limit-lowered': { class: 'breaking', title: 'rate limit lowered', when: 'rateLimit allows fewer requests in some window' },
+  'body-limit-lowered': { class: 'breaking', title: 'body limit lowered', when: 'bodyLimit shrinks' },
+  'ip-narrowed': { class: 'breaking', title: 'IP rule narrowed', when: 'ipAllow no longer covers an address it did, or ipDeny grows' },
+  'cors-narrowed': { class: 'breaking', title: 'CORS narrowed', when: 'cors loses an origin, method, header, or credentials' },
+  'backend-tls-verified': { class: 'breaking', title: 'backend certificate now verified', when: 'backendTls.verify false -> true' },
+} as const satisfies Record<string, Rule>;
+
+export type RuleId = keyof typeof RULES;
+
+export interface Verdict {
+  rule: RuleId;
+  old?: string;
+  new?: string;
+}

@@ -1,0 +1,117 @@
+/**
+ * The njs module gwc writes beside the nginx configuration (compile.ts: `var CFG = ...`, the
+ * gateway's JSON configuration inside src/targets/nginx/njs/runtime.js). Which schemes a route's
+ * `auth_request` checks, with which scopes or roles, and each scheme's settings (JWT issuer,
+ * audiences, algorithms, skew, keys; where an API key is read; whether it is stripped) live there,
+ * not in the .conf files that `nginx -T` prints: the diff reader needs both.
+ */
+import { authAtom, type Mechanism } from '../../diff/entity.js';
+
+interface Secret {
+  env?: string;
+  file?: string;
+}
+interface SchemeCfg {
+  kind: string;
+  hide?: boolean;
+  in?: string;
+  name?: string;
+  algorithms?: string[];
+  keys?: Secret[];
+  issuer?: string | null;
+  audiences?: string[];
+  skew?: number;
+  header?: string;
+  forward?: { uri: string };
+}
+interface RouteCfg {
+  security?: Array<Array<{ scheme: string; scopes: string[] }>>;
+  hideQuery?: string[];
+  hideCookies?: string[];
+  upstream?: Array<string | number>;
+}
+export interface NjsConfig {
+  routes: Record<string, RouteCfg>;
+  schemes: Record<string, SchemeCfg>;
+}
+
+/** The CFG object of a gwc njs module, or undefined when the text holds none (not gwc's, or unreadable). */
+export function njsConfig(text: string): NjsConfig | undefined {
+  const at = text.search(/\bvar CFG\s*=/);
+  if (at < 0) return undefined;
+  const start = text.indexOf('{', text.indexOf('(/** @type {any} */', at) >= 0 ? text.indexOf('(/** @type {any} */', at) : at);
+  if (start < 0) return undefined;
+  // The object literal is JSON (jsLiteral): find its end, skipping strings.
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) {
+        try {
+          const cfg = JSON.parse(text.slice(start, i + 1)) as NjsConfig;
+          return cfg && typeof cfg === 'object' && cfg.routes && cfg.schemes ? cfg : undefined;
+        } catch {
+          return undefined;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** OpenAPI: scopes on oauth2/openIdConnect (JWT here) and forward auth; roles on API-key and basic items. */
+const requirementKind = (kind: string): 'scope' | 'role' => (kind === 'apiKey' || kind === 'basic' ? 'role' : 'scope');
+
+const secretText = (k: Secret) => (k.env !== undefined ? `env ${k.env}` : k.file !== undefined ? `file ${k.file}` : '?');
+
+/**
+ * A route's auth as `Facts.auth` and `Facts.mechanisms` (mechanisms named by scheme).
+ * `cleared` are the request headers the route location blanks (`proxy_set_header NAME ""`).
+ */
+export function njsAuth(cfg: NjsConfig, routeId: string, cleared: ReadonlySet<string>): { auth: string[][]; mechanisms: Record<string, Mechanism> } | undefined {
+  const route = Object.prototype.hasOwnProperty.call(cfg.routes, routeId) ? cfg.routes[routeId] : undefined;
+  if (!route?.security) return undefined;
+  const mechanisms: Record<string, Mechanism> = {};
+  const auth = route.security.map((alt) =>
+    alt
+      .flatMap((item) => {
+        const s = cfg.schemes[item.scheme];
+        if (s) mechanisms[item.scheme] = mechanism(s, route, cleared);
+        return [item.scheme, ...item.scopes.map((x) => authAtom(item.scheme, requirementKind(s?.kind ?? ''), x))];
+      })
+      .sort(),
+  );
+  return { auth, mechanisms };
+}
+
+function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>): Mechanism {
+  const m: Mechanism = { kind: s.kind };
+  const name = (s.name ?? '').toLowerCase();
+  if (s.kind === 'apiKey') {
+    m.in = [s.in ?? 'header'];
+    m.hideCredentials = s.in === 'query' ? (route.hideQuery ?? []).includes(s.name ?? '') : s.in === 'cookie' ? (route.hideCookies ?? []).includes(s.name ?? '') : cleared.has(name);
+  }
+  if (s.kind === 'basic') m.hideCredentials = cleared.has('authorization');
+  if (s.kind === 'jwt') {
+    m.jwt = {
+      issuer: s.issuer ?? null,
+      audiences: [...(s.audiences ?? [])].sort(),
+      algorithms: [...(s.algorithms ?? [])].sort(),
+      clockSkewSeconds: s.skew ?? 0,
+      keys: (s.keys ?? []).map(secretText).sort().join(', '),
+    };
+    m.hideCredentials = cleared.has((s.header ?? 'authorization').toLowerCase());
+  }
+  if (s.kind === 'forward' && s.forward) m.kind = `forward ${s.forward.uri}`;
+  return m;
+}
+
+/** The upstream path template of a route whose path nginx builds in njs (parameters as {N}). */
+export function njsUpstream(cfg: NjsConfig, routeId: string): string | undefined {
+  const parts = Object.prototype.hasOwnProperty.call(cfg.routes, routeId) ? cfg.routes[routeId]?.upstream : undefined;
+  return parts?.map((p) => (typeof p === 'number' ? `{${p}}` : p)).join('');
+}
