@@ -233,7 +233,7 @@ export const CODES = {
   ),
   'diff-base-failed': entry<{ ref: string; detail: string }>('error', (p) => `cannot read the spec at git ref ${p.ref}: ${p.detail}`),
   'deployed-part-missing': entry<{ target: string; source: string; part: string; compared: string; fix: string }>(
-    'warning',
+    'warn',
     (p) => `${p.source} lacks ${p.part}: ${p.compared} not compared (both sides read without it); ${p.fix}`,
   ),
   'deployed-layout-differs': entry<{ target: string; source: string; deployed: string; compiled: string; fix: string }>(
