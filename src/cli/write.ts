@@ -1,83 +1,73 @@
 /**
- * Writing a target's files atomically: everything goes to a fresh sibling folder first, which
- * then replaces the old one in a rename, so a failed or interrupted build leaves no partial output.
+ * Writing the targets' folders: all or nothing. Every folder is first checked for files gwc did
+ * not write (manifest.ts), then staged in a fresh sibling folder, and only when every target has
+ * been staged do the stagings replace the old folders (a rename each), so a failed build, a
+ * refused folder or an interrupted write leaves every target's old output in place.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { OutputFile } from '../targets/target.js';
+import { foreignFiles, manifestFile } from './manifest.js';
 
-export async function writeAtomically(dir: string, files: OutputFile[]): Promise<void> {
-  const parent = path.dirname(path.resolve(dir));
-  await mkdir(parent, { recursive: true });
-  const staging = `${path.resolve(dir)}.gwc-tmp-${process.pid}`;
-  const old = `${path.resolve(dir)}.gwc-old-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
+export interface TargetOutput {
+  dir: string;
+  files: OutputFile[];
+}
+
+/** Folders holding files gwc did not write, one refusal each (none with `force`). */
+export async function refusals(outputs: readonly TargetOutput[], force: boolean): Promise<Diagnostic[]> {
+  if (force) return [];
+  const out: Diagnostic[] = [];
+  for (const { dir } of outputs) {
+    const foreign = await foreignFiles(dir);
+    if (foreign.length === 0) continue;
+    const shown = foreign.slice(0, 10).join(', ') + (foreign.length > 10 ? `, and ${foreign.length - 10} more` : '');
+    out.push(diag('out-foreign-files', { dir, count: foreign.length, files: shown }));
+  }
+  return out;
+}
+
+/** Writes every target's files plus its manifest; nothing at all when any staging fails. */
+export async function writeAll(outputs: readonly TargetOutput[]): Promise<void> {
+  const staged: Array<{ dir: string; staging: string; old: string }> = [];
   try {
-    for (const f of files) {
-      const target = path.join(staging, safeRelative(f.path));
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, f.contents);
+    for (const o of outputs) {
+      const dir = path.resolve(o.dir);
+      const s = { dir, staging: `${dir}.gwc-tmp-${process.pid}`, old: `${dir}.gwc-old-${process.pid}` };
+      staged.push(s);
+      await stage(s.staging, [...o.files, manifestFile(o.files)]);
     }
-    await mkdir(staging, { recursive: true });
+  } catch (e) {
+    await Promise.all(staged.map((s) => rm(s.staging, { recursive: true, force: true })));
+    throw e;
+  }
+  for (const s of staged) {
     let hadOld = false;
     try {
-      await rename(dir, old);
+      await rename(s.dir, s.old);
       hadOld = true;
     } catch {
       /* nothing there yet */
     }
-    await rename(staging, dir);
-    if (hadOld) await rm(old, { recursive: true, force: true });
-  } catch (e) {
-    await rm(staging, { recursive: true, force: true });
-    throw e;
+    await rename(s.staging, s.dir);
+    if (hadOld) await rm(s.old, { recursive: true, force: true });
+  }
+}
+
+async function stage(staging: string, files: OutputFile[]): Promise<void> {
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  for (const f of files) {
+    const target = path.join(staging, safeRelative(f.path));
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, f.contents);
   }
 }
 
 /** A target's file path must stay inside the output folder. */
-function safeRelative(p: string): string {
+export function safeRelative(p: string): string {
   const normal = path.posix.normalize(p);
   if (normal.startsWith('../') || path.posix.isAbsolute(normal) || normal === '..') throw new Error(`refusing to write outside the output folder: ${p}`);
   return normal;
-}
-
-export interface CheckResult {
-  missing: string[];
-  differs: string[];
-  extra: string[];
-}
-
-/** `--check`: what on disk differs from what would be written. */
-export async function compareWithDisk(dir: string, files: OutputFile[]): Promise<CheckResult> {
-  const result: CheckResult = { missing: [], differs: [], extra: [] };
-  const expected = new Set(files.map((f) => safeRelative(f.path)));
-  for (const f of files) {
-    const target = path.join(dir, safeRelative(f.path));
-    let onDisk: string | undefined;
-    try {
-      onDisk = await readFile(target, 'utf8');
-    } catch {
-      result.missing.push(target);
-      continue;
-    }
-    if (onDisk !== f.contents) result.differs.push(target);
-  }
-  for (const rel of await listFiles(dir)) if (!expected.has(rel)) result.extra.push(path.join(dir, rel));
-  return result;
-}
-
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const e of entries) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else out.push(rel);
-  }
-  return out.sort();
 }

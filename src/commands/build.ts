@@ -1,66 +1,43 @@
-import path from 'node:path';
 import { Command, Flags } from '@oclif/core';
-import { diag, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatStylish } from '../diagnostics/format.js';
-import { specArg, specFlags, specOptions } from '../cli/flags.js';
-import { compareWithDisk, writeAtomically } from '../cli/write.js';
-import { compileWith } from '../targets/compile.js';
-import { loadTarget, TARGET_NAMES } from '../targets/names.js';
-import { loadGateway } from '../validate/gateway.js';
+import { build } from '../cli/build.js';
+import { quietFlag, specArg, specFlags, specOptions } from '../cli/flags.js';
+import { buildJson, buildSummary } from '../cli/build-render.js';
+import { renderDiagnostics, useColour } from '../cli/render.js';
+import { TARGET_NAMES } from '../targets/names.js';
 
 export default class Build extends Command {
-  static override description = 'Compile the spec to gateway configuration. Writes nothing unless every target compiles without error.';
+  static override description =
+    'Compile the spec to gateway configuration. Writes nothing unless every target compiles without error, and never deletes files it did not write (--force to).';
   static override examples = [
-    '<%= config.bin %> build fixtures/shop/gateway.yaml --target all --out out',
-    '<%= config.bin %> build fixtures/shop/gateway.yaml --target nginx --stdout',
-    '<%= config.bin %> build fixtures/shop/gateway.yaml --target kong --check',
+    '<%= config.bin %> build fixtures/shop/gateway.yaml --target nginx --out out',
+    '<%= config.bin %> build fixtures/portable/gateway.yaml --target all --option aws.publicHosts=catalog.internal,orders.internal',
+    'cat gateway.yaml | <%= config.bin %> build - --target kong --stdout',
+    '<%= config.bin %> build fixtures/shop/gateway.yaml --target nginx --check',
   ];
+  static override enableJsonFlag = true;
   static override args = specArg;
   static override flags = {
     ...specFlags,
+    ...quietFlag,
     target: Flags.string({ description: "target gateway; `all` builds the spec's x-gateway.targets, else every target", options: [...TARGET_NAMES, 'all'], required: true }),
     out: Flags.string({ description: 'output folder; each target writes to OUT/<target>/', default: 'out' }),
-    stdout: Flags.boolean({ description: 'print the files instead of writing them', default: false }),
-    check: Flags.boolean({ description: 'write nothing; fail if the files on disk differ from what would be written', default: false }),
-    option: Flags.string({ description: 'target option key=value (see gwc targets)', multiple: true, default: [] }),
+    stdout: Flags.boolean({ description: 'print the files instead of writing them', default: false, exclusive: ['check'] }),
+    check: Flags.boolean({ description: 'write nothing; print what differs from the files on disk and fail if anything does', default: false }),
+    force: Flags.boolean({ description: 'replace target folders even when they hold files gwc did not write (they are deleted)', default: false }),
+    option: Flags.string({ description: 'target option TARGET.NAME=VALUE, or NAME=VALUE when one target takes it (see gwc targets)', multiple: true, default: [] }),
   };
 
   async run() {
     const { args, flags } = await this.parse(Build);
-    const options = Object.fromEntries(flags.option.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
-    const { gateway, spec, diagnostics } = await loadGateway(args.spec, specOptions(flags));
-    const all: Diagnostic[] = [...diagnostics];
-    // `all` means the targets the spec is deployed to when it names them (x-gateway.targets).
-    const targets = flags.target === 'all' ? (gateway?.targets?.names ?? TARGET_NAMES) : [flags.target];
-    // Only the targets built are imported (their compilers and template engines).
-    const results = gateway ? await Promise.all(targets.map(async (t) => compileWith((await loadTarget(t))!, gateway, options, spec))) : [];
-    for (const r of results) all.push(...r.diagnostics);
-    if (!gateway || hasErrors(all)) {
-      this.logToStderr(formatStylish(all));
-      this.logToStderr('build failed: no files written');
-      process.exitCode = 1;
-      return;
-    }
-    if (all.length > 0) this.logToStderr(formatStylish(all));
-    for (const r of results) {
-      const dir = path.join(flags.out, r.target);
-      if (flags.stdout) {
-        for (const f of r.files) this.log(`# ${r.target}/${f.path}\n${f.contents}`);
-      } else if (flags.check) {
-        const c = await compareWithDisk(dir, r.files);
-        const problems = [
-          ...c.missing.map((p) => diag('check-missing', { path: p })),
-          ...c.differs.map((p) => diag('check-mismatch', { path: p })),
-          ...c.extra.map((p) => diag('check-extra', { path: p })),
-        ];
-        if (problems.length > 0) {
-          this.logToStderr(formatStylish(problems));
-          process.exitCode = 1;
-        }
-      } else {
-        await writeAtomically(dir, r.files);
-        this.logToStderr(`${r.target}: ${r.files.length} files written to ${dir}`);
-      }
-    }
+    const mode = flags.stdout ? 'stdout' : flags.check ? 'check' : 'write';
+    const report = await build({ spec: args.spec, specOptions: specOptions(flags), target: flags.target, out: flags.out, mode, force: flags.force, options: flags.option });
+    process.exitCode = report.usage ? 2 : report.ok ? 0 : 1;
+    if (this.jsonEnabled()) return buildJson(report, mode);
+    const shown = renderDiagnostics(report.diagnostics, { colour: useColour(process.stderr), quiet: flags.quiet });
+    if (shown) this.logToStderr(shown);
+    const { stdout, stderr } = buildSummary(report, mode, { quiet: flags.quiet, colour: useColour(process.stdout) });
+    if (stdout) this.log(stdout);
+    if (stderr) this.logToStderr(stderr);
+    return buildJson(report, mode);
   }
 }

@@ -1,15 +1,15 @@
 import { Command } from '@oclif/core';
-import { table } from '../cli/table.js';
-import { capabilityMatrix } from '../targets/matrix.js';
+import { targetsText, targetsJson } from '../cli/targets.js';
+import { jsonResult } from '../cli/render.js';
 
 export default class Targets extends Command {
-  static override description = 'The capability matrix (feature x target), generated from the targets\' own tables.';
+  static override description = "The capability matrix (feature x target), generated from the targets' own tables, and each target's --option settings.";
+  static override examples = ['<%= config.bin %> targets', '<%= config.bin %> targets --json'];
   static override enableJsonFlag = true;
 
   async run() {
     await this.parse(Targets);
-    const matrix = capabilityMatrix();
-    if (!this.jsonEnabled()) this.log(table(matrix.header, matrix.rows));
-    return matrix.json;
+    this.log(targetsText());
+    return jsonResult(true, [], targetsJson());
   }
 }

@@ -50,6 +50,26 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * What a user does with a target's written files (`gwc build` prints it after writing, and gives it
+ * in `--json`): the command that deploys them, and the environment variables or secret files the
+ * output reads at deploy or run time, named as the target names them (decK's `DECK_` prefix, ...).
+ */
+export interface DeployHint {
+  /** One line: the next step, with the written paths. */
+  next: string;
+  /** `name`: an environment variable (or a secret file's path); `for`: what it holds. */
+  env: Array<{ name: string; for: string }>;
+}
+
+export interface DeployHintInput {
+  /** The folder the files were written to, as the user named it. */
+  dir: string;
+  files: readonly OutputFile[];
+  gateway: Gateway;
+  options: Record<string, string>;
+}
+
 export interface TargetOption {
   name: string;
   description: string;
@@ -76,4 +96,6 @@ export interface Target {
    * through its `normalise` too. A target without one cannot be diffed.
    */
   deployed?: DeployedReader;
+  /** Pure: how to deploy what `compile` wrote. */
+  deployHint?(input: DeployHintInput): DeployHint;
 }

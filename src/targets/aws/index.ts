@@ -13,6 +13,7 @@ import { checkLimits, serialise } from './emit.js';
 import { AWS_DEFAULT_MAX_TIMEOUT_MS, AWS_OPTIONS, parseOptions } from './options.js';
 import { buildTemplate } from './template.js';
 import { awsDeployed } from './deployed.js';
+import { awsDeployHint } from './deploy-hint.js';
 
 export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): CompileResult {
   const parsed = parseOptions(compileOptions.options, gateway.basePath);
@@ -33,6 +34,7 @@ export const awsTarget: Target = {
   capabilities: AWS_CAPABILITIES,
   limits: { maxTimeoutMs: AWS_DEFAULT_MAX_TIMEOUT_MS },
   deployed: awsDeployed,
+  deployHint: awsDeployHint,
   options: AWS_OPTIONS,
   compile: compileAws,
 };

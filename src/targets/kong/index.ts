@@ -8,6 +8,7 @@ import type { Target } from '../target.js';
 import { kongCapabilities } from './capabilities.js';
 import { compileKong } from './compile.js';
 import { kongDeployed } from './deployed.js';
+import { kongDeployHint } from './deploy-hint.js';
 
 const RATE_LIMIT_POLICIES = ['local', 'cluster'] as const;
 
@@ -17,6 +18,7 @@ export const kongTarget: Target = {
   output: 'kong.yaml: decK declarative configuration, _format_version "3.0"',
   capabilities: kongCapabilities,
   deployed: kongDeployed,
+  deployHint: kongDeployHint,
   options: [
     {
       name: 'rate-limit-policy',

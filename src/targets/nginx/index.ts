@@ -5,6 +5,7 @@ import type { Target } from '../target.js';
 import { NGINX_CAPABILITIES } from './capabilities.js';
 import { compileNginx } from './compile.js';
 import { nginxDeployed } from './deployed.js';
+import { nginxDeployHint } from './deploy-hint.js';
 import { NGINX_OPTIONS } from './options.js';
 
 export const nginxTarget: Target = {
@@ -13,6 +14,7 @@ export const nginxTarget: Target = {
   output: 'conf.d/<name>.conf (http-context include), gwc/<name>.js (njs), gwc/<name>.main.conf (env directives); nginx.conf with mode=full',
   capabilities: NGINX_CAPABILITIES,
   deployed: nginxDeployed,
+  deployHint: nginxDeployHint,
   options: NGINX_OPTIONS,
   compile: compileNginx,
 };

@@ -8,6 +8,7 @@ import type { CompileOptions, CompileResult, Target } from '../target.js';
 import { TRAEFIK_CAPABILITIES } from './capabilities.js';
 import { Ctx } from './context.js';
 import { traefikDeployed } from './deployed.js';
+import { traefikDeployHint } from './deploy-hint.js';
 import { commentText, emptyContainers, escapeTemplate, toYaml, unsafeStrings } from './emit.js';
 import { parseOptions, TRAEFIK_OPTIONS } from './options.js';
 import { compileRoutes } from './routes.js';
@@ -88,6 +89,7 @@ export const traefikTarget: Target = {
   output: 'Traefik v3 file-provider dynamic configuration (<gateway>.yml)',
   capabilities: TRAEFIK_CAPABILITIES,
   deployed: traefikDeployed,
+  deployHint: traefikDeployHint,
   options: TRAEFIK_OPTIONS,
   compile: (gateway, plan, options) => compileTraefik(gateway, plan, options).result,
 };

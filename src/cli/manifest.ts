@@ -1,0 +1,83 @@
+/**
+ * `.gwc-manifest.json`: the list of files gwc wrote into a target's output folder, with a content
+ * hash each. A build replaces the whole folder, so before it does, anything in the folder that the
+ * manifest does not vouch for (a file gwc never wrote, or one edited since) is the user's, and the
+ * build refuses rather than delete it. Deterministic: sorted, no timestamps, same input same bytes.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { OutputFile } from '../targets/target.js';
+
+export const MANIFEST = '.gwc-manifest.json';
+
+export interface Manifest {
+  generator: 'gwc';
+  /** Output path (relative, '/'-separated) -> `sha256:<hex>` of its contents. */
+  files: Record<string, string>;
+}
+
+export function hashOf(contents: string | Buffer): string {
+  return `sha256:${createHash('sha256').update(contents).digest('hex')}`;
+}
+
+/** The manifest file for a target's files (not listing itself). */
+export function manifestFile(files: readonly OutputFile[]): OutputFile {
+  const entries = [...files].map((f) => [f.path, hashOf(f.contents)] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const manifest: Manifest = { generator: 'gwc', files: Object.fromEntries(entries) };
+  return { path: MANIFEST, contents: `${JSON.stringify(manifest, null, 2)}\n` };
+}
+
+/** The manifest in `dir`, or undefined when there is none (or it is not one of ours). */
+export async function readManifest(dir: string): Promise<Manifest | undefined> {
+  try {
+    const data = JSON.parse(await readFile(path.join(dir, MANIFEST), 'utf8')) as Partial<Manifest>;
+    if (data.generator !== 'gwc' || data.files === null || typeof data.files !== 'object') return undefined;
+    return { generator: 'gwc', files: data.files };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Files in `dir` gwc cannot vouch for: not in its manifest, or changed since it wrote them
+ * (relative paths, sorted). Empty when the folder does not exist.
+ */
+export async function foreignFiles(dir: string): Promise<string[]> {
+  const present = await listFiles(dir);
+  if (present.length === 0) return [];
+  const manifest = await readManifest(dir);
+  const foreign: string[] = [];
+  for (const rel of present) {
+    if (rel === MANIFEST && manifest) continue;
+    const expected = manifest?.files[rel];
+    if (expected === undefined || (await hashOnDisk(path.join(dir, rel))) !== expected) foreign.push(rel);
+  }
+  return foreign;
+}
+
+/** A symlink to a folder or an unreadable entry hashes to nothing: not ours. */
+async function hashOnDisk(file: string): Promise<string | undefined> {
+  try {
+    return hashOf(await readFile(file));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every file under `dir` (symlinks included, not followed), relative and '/'-separated, sorted. */
+export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else out.push(rel);
+  }
+  return out.sort();
+}

@@ -1,0 +1,68 @@
+/**
+ * How the commands show their diagnostics: `FILE:LINE:COL severity code message` (the stylish form of
+ * src/diagnostics/format.ts), coloured when the stream is a terminal, and the one JSON shape every
+ * command that takes `--json` prints (README "Machine-readable output").
+ */
+import { toJson, where } from '../diagnostics/format.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+/**
+ * Colour on a TTY, unless NO_COLOR is set (https://no-color.org); FORCE_COLOR forces it on (or off
+ * with 0/false), and wins over NO_COLOR, as in Node's own output
+ * (https://nodejs.org/api/cli.html#force_color1-2-3).
+ */
+export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return Boolean(stream.isTTY);
+}
+
+const SGR = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, green: 32 } as const;
+export type Paint = (style: keyof typeof SGR, text: string) => string;
+
+export function painter(colour: boolean): Paint {
+  return colour ? (style, text) => `\u001b[${SGR[style]}m${text}\u001b[0m` : (_style, text) => text;
+}
+
+const SEVERITY_STYLE = { error: 'red', warn: 'yellow', info: 'cyan' } as const;
+
+/** Identical diagnostics (one model finding seen by several targets) are shown once. */
+export function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = JSON.stringify([d.code, d.loc?.file, d.loc?.pointer, d.message, d.target]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Stylish lines; `quiet` keeps only the errors. */
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: { colour: boolean; quiet: boolean }): string {
+  const paint = painter(options.colour);
+  return unique(diagnostics)
+    .filter((d) => !options.quiet || d.severity === 'error')
+    .map((d) => {
+      const suffix = d.target && !d.message.startsWith(d.target) ? ` [${d.target}]` : '';
+      // A finding about the command line or the output folder has no place in the spec to point at.
+      const at = d.loc ? `${paint('dim', where(d))} ` : '';
+      return `${at}${paint(SEVERITY_STYLE[d.severity], d.severity)} ${paint('dim', String(d.code))} ${d.message.split('\n')[0]}${suffix}`;
+    })
+    .join('\n');
+}
+
+/**
+ * The `--json` result of build, routes, schema and targets: `ok` says whether the command did its
+ * job (its exit code is 0), `diagnostics` are in the form of `gwc validate --json`, `result` is the
+ * command's own value (null when it has none).
+ */
+export interface JsonResult<T> {
+  ok: boolean;
+  diagnostics: Array<ReturnType<typeof toJson>>;
+  result: T | null;
+}
+
+export function jsonResult<T>(ok: boolean, diagnostics: readonly Diagnostic[], result: T | null): JsonResult<T> {
+  return { ok, diagnostics: unique(diagnostics).map((d) => toJson(d)), result };
+}
