@@ -39,7 +39,10 @@ export interface NjsConfig {
 export function njsConfig(text: string): NjsConfig | undefined {
   const at = text.search(/\bvar CFG\s*=/);
   if (at < 0) return undefined;
-  const start = text.indexOf('{', text.indexOf('(/** @type {any} */', at) >= 0 ? text.indexOf('(/** @type {any} */', at) : at);
+  // The first `{` that opens a JSON object (type casts in comments, `{any}`, come before it).
+  const open = /\{\s*("|\})/g;
+  open.lastIndex = at;
+  const start = open.exec(text)?.index ?? -1;
   if (start < 0) return undefined;
   // The object literal is JSON (jsLiteral): find its end, skipping strings.
   let depth = 0;

@@ -1,0 +1,86 @@
+/**
+ * The security changes of issue #15 as spec edits of fixtures/diff-security, each with the rule it
+ * must raise and the operations it must name, and the targets that can express it (the others
+ * refuse the spec or have no such setting: listed in `cannot` with the reason, so a gap is a
+ * decision in this table, never a silent skip).
+ */
+import { readFileSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { compiledState } from '../../src/diff/run.js';
+import { diffStates, type Plan } from '../../src/diff/plan.js';
+import { repo } from './helpers.js';
+
+export const securityBase = path.join(repo, 'fixtures/diff-security/gateway.yaml');
+type Edit = readonly [string, string];
+
+export interface SecurityCase {
+  name: string;
+  edits: readonly Edit[];
+  rule: string;
+  ops: readonly string[];
+  /** Targets that cannot express the change, and why. */
+  cannot?: Partial<Record<Target, string>>;
+}
+export type Target = 'nginx' | 'kong' | 'traefik' | 'aws';
+
+const sec = (op: string, from: string, to: string): Edit => [`operationId: ${op}\n      security: ${from}`, `operationId: ${op}\n      security: ${to}`];
+
+export const SECURITY_CASES: readonly SecurityCase[] = [
+  { name: 'JWT: a required scope removed', edits: [sec('getTokens', '[{ bearer: [tokens:read] }]', '[{ bearer: [] }]')], rule: 'auth-scope-removed', ops: ['getTokens'] },
+  { name: 'JWT: audiences removed', edits: [['        audiences: [vault]\n', '']], rule: 'jwt-audience-widened', ops: ['getTokens'] },
+  { name: 'JWT: issuer changed', edits: [['issuer: https://id.vault.example.com/', 'issuer: https://login.example.net/']], rule: 'jwt-issuer-changed', ops: ['getTokens'] },
+  { name: 'JWT: algorithms widened', edits: [['algorithms: [RS256]', 'algorithms: [RS256, RS384]']], rule: 'jwt-algorithms-widened', ops: ['getTokens'] },
+  { name: 'JWT: clock skew raised', edits: [['clockSkew: 30s', 'clockSkew: 300s']], rule: 'jwt-clock-skew-raised', ops: ['getTokens'] },
+  { name: 'JWT: keys changed', edits: [['keys/jwt-public.pem', 'keys/other-public.pem']], rule: 'jwt-keys-changed', ops: ['getTokens'] },
+  { name: 'a second way in', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, { bearer: [] }]')], rule: 'auth-weakened', ops: ['getKeys'] },
+  { name: 'a scheme swapped', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ bearer: [] }]')], rule: 'auth-weakened', ops: ['getKeys'] },
+  { name: 'roles removed from a requirement', edits: [sec('getAdmin', '[{ apiKey: [admin] }]', '[{ apiKey: [] }]')], rule: 'auth-roles-removed', ops: ['getAdmin'] },
+  { name: 'optional auth added', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, {}]')], rule: 'auth-optional', ops: ['getKeys'] },
+  { name: 'IP deny entry removed', edits: [['x-gateway: { ipDeny: [203.0.113.0/24] }', 'x-gateway: {}']], rule: 'ip-deny-narrowed', ops: ['getAdmin'] },
+  { name: 'IP deny entry narrowed', edits: [['ipDeny: [203.0.113.0/24]', 'ipDeny: [203.0.113.0/28]']], rule: 'ip-deny-narrowed', ops: ['getAdmin'] },
+  { name: 'rate-limit key: ip -> consumer', edits: [['by: ip', 'by: consumer']], rule: 'rate-limit-key-changed', ops: ['getKeys'] },
+  { name: 'rate-limit key: ip -> a client-chosen header', edits: [['by: ip', 'by: { header: X-Client-Id }']], rule: 'rate-limit-key-changed', ops: ['getKeys'] },
+  { name: 'burst raised at the same rate', edits: [['by: ip }', 'by: ip, burst: 50 }']], rule: 'burst-raised', ops: ['getKeys'] },
+  { name: 'cache added to an authenticated route', edits: [['x-gateway: { policies: [limited] }', 'x-gateway: { policies: [limited], cache: { ttl: 60s } }']], rule: 'cache-on-authenticated', ops: ['getKeys'] },
+  { name: 'hideCredentials turned off', edits: [['      name: x-api-key\n', '      name: x-api-key\n      x-gateway: { hideCredentials: false }\n']], rule: 'credentials-forwarded', ops: ['getKeys', 'getAdmin', 'getSecure'] },
+  { name: 'API key moved from a header to the query string', edits: [['      in: header\n      name: x-api-key', '      in: query\n      name: x-api-key']], rule: 'credential-in-query', ops: ['getKeys', 'getAdmin', 'getSecure'] },
+  { name: 'backend TLS server name changed', edits: [['serverName: secure.internal', 'serverName: other.internal']], rule: 'backend-server-name-changed', ops: ['getSecure'] },
+  { name: 'upstreamPath re-pointed on an authenticated route', edits: [["upstreamPath: '/records/{id}'", "upstreamPath: '/admin/records/{id}'"]], rule: 'upstream-path-changed', ops: ['getSecure'] },
+  { name: 'a server host removed (any Host)', edits: [['  - url: https://api.vault.example.com/v1', '  - url: /v1']], rule: 'host-widened', ops: ['getTokens', 'getKeys', 'getAdmin', 'getSecure'] },
+  {
+    name: 'HTTPS server -> HTTP',
+    edits: [['  - url: https://api.vault.example.com/v1', '  - url: http://api.vault.example.com/v1']],
+    rule: 'protocol-widened',
+    ops: ['getTokens', 'getKeys', 'getAdmin', 'getSecure'],
+    cannot: { nginx: 'gwc writes plain listeners for every server (TLS is terminated in front, nginx README): the scheme changes nothing nginx serves' },
+  },
+];
+
+/** Applies edits to a text; every edit must apply exactly once. */
+export function edit(text: string, edits: readonly Edit[]): string {
+  for (const [from, to] of edits) {
+    const at = text.indexOf(from);
+    if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`edit does not apply exactly once: ${from}`);
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+  }
+  return text;
+}
+
+/** A copy of the security base (after a target's base edits) with more edits, in its own folder. */
+export function securitySpec(baseEdits: readonly Edit[], edits: readonly Edit[] = []): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gwc-diff-sec-'));
+  mkdirSync(path.join(dir, 'keys'));
+  const file = path.join(dir, 'gateway.yaml');
+  writeFileSync(file, edit(edit(readFileSync(securityBase, 'utf8'), baseEdits), edits));
+  return file;
+}
+
+export async function securityPlan(target: Target, baseEdits: readonly Edit[], c: SecurityCase): Promise<Plan> {
+  const state = async (spec: string) => {
+    const r = await compiledState(spec, target, {});
+    if (!r.state) throw new Error(`${target}: ${r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`).join('\n')}`);
+    return r.state;
+  };
+  return diffStates(await state(securitySpec(baseEdits)), await state(securitySpec(baseEdits, c.edits)));
+}
