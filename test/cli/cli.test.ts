@@ -84,8 +84,9 @@ describe('gwc routes', () => {
 
   it('returns the table as JSON', () => {
     const r = gwc('routes', fixture('shop'), '--json');
-    const out = JSON.parse(r.stdout) as { routes: Array<{ id: string; security: string }> };
-    expect(out.routes.find((x) => x.id === 'cancelOrder')?.security).toBe('apiKey + bearer[orders:write]');
+    const out = JSON.parse(r.stdout) as { ok: boolean; result: { routes: Array<{ id: string; security: string }> } };
+    expect(out.ok).toBe(true);
+    expect(out.result.routes.find((x) => x.id === 'cancelOrder')?.security).toBe('apiKey + bearer[orders:write]');
   });
 });
 
