@@ -131,15 +131,18 @@ describe('kong: the command', () => {
     expect(r.code).toBe(0);
   });
 
-  it('exits 2 on changes with --exit-code, 0 without, 1 with --fail-on security', () => {
+  it('exits 3 on changes with --exit-code, 0 without, 4 with --fail-on security; 2 stays usage', () => {
     const spec = variant([['bodyLimit: 64k', 'bodyLimit: 1m']]);
     expect(gwc('diff', spec, '--target', 'kong', '--deployed', dump).code).toBe(0);
     const r = gwc('diff', spec, '--target', 'kong', '--deployed', dump, '--exit-code');
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(r.stdout).toContain('body limit raised: route storefront.createorder (65536 bytes -> 1048576 bytes)');
     expect(r.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete.');
-    expect(gwc('diff', spec, '--target', 'kong', '--deployed', dump, '--fail-on', 'security').code).toBe(1);
-    expect(gwc('diff', spec, '--target', 'kong', '--deployed', dump, '--fail-on', 'breaking', '--exit-code').code).toBe(2);
+    expect(gwc('diff', spec, '--target', 'kong', '--deployed', dump, '--fail-on', 'security').code).toBe(4);
+    // No breaking change here: --fail-on breaking does not fire, --exit-code still reports changes.
+    expect(gwc('diff', spec, '--target', 'kong', '--deployed', dump, '--fail-on', 'breaking', '--exit-code').code).toBe(3);
+    expect(gwc('diff', spec, '--target', 'kong', '--deployed', dump, '--no-such-flag').code).toBe(2);
+    expect(gwc('diff', spec, '--target', 'nope', '--deployed', dump).code).toBe(2);
   });
 
   it('exits 1 with one diagnostic line for a Traefik file given to --target kong', () => {

@@ -5,6 +5,7 @@
  * decision in this table, never a silent skip).
  */
 import { readFileSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compiledState } from '../../src/diff/run.js';
@@ -24,28 +25,30 @@ export interface SecurityCase {
 }
 export type Target = 'nginx' | 'kong' | 'traefik' | 'aws';
 
+const KONG_JWT = "Kong OSS's jwt plugin is refused unless the gap is accepted, takes no key file and one algorithm per issuer, and checks no audience, scope or skew";
+
 const sec = (op: string, from: string, to: string): Edit => [`operationId: ${op}\n      security: ${from}`, `operationId: ${op}\n      security: ${to}`];
 
 export const SECURITY_CASES: readonly SecurityCase[] = [
-  { name: 'JWT: a required scope removed', edits: [sec('getTokens', '[{ bearer: [tokens:read] }]', '[{ bearer: [] }]')], rule: 'auth-scope-removed', ops: ['getTokens'] },
-  { name: 'JWT: audiences removed', edits: [['        audiences: [vault]\n', '']], rule: 'jwt-audience-widened', ops: ['getTokens'] },
-  { name: 'JWT: issuer changed', edits: [['issuer: https://id.vault.example.com/', 'issuer: https://login.example.net/']], rule: 'jwt-issuer-changed', ops: ['getTokens'] },
-  { name: 'JWT: algorithms widened', edits: [['algorithms: [RS256]', 'algorithms: [RS256, RS384]']], rule: 'jwt-algorithms-widened', ops: ['getTokens'] },
-  { name: 'JWT: clock skew raised', edits: [['clockSkew: 30s', 'clockSkew: 300s']], rule: 'jwt-clock-skew-raised', ops: ['getTokens'] },
-  { name: 'JWT: keys changed', edits: [['keys/jwt-public.pem', 'keys/other-public.pem']], rule: 'jwt-keys-changed', ops: ['getTokens'] },
-  { name: 'a second way in', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, { bearer: [] }]')], rule: 'auth-weakened', ops: ['getKeys'] },
-  { name: 'a scheme swapped', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ bearer: [] }]')], rule: 'auth-weakened', ops: ['getKeys'] },
-  { name: 'roles removed from a requirement', edits: [sec('getAdmin', '[{ apiKey: [admin] }]', '[{ apiKey: [] }]')], rule: 'auth-roles-removed', ops: ['getAdmin'] },
-  { name: 'optional auth added', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, {}]')], rule: 'auth-optional', ops: ['getKeys'] },
+  { name: 'JWT: a required scope removed', edits: [sec('getTokens', '[{ bearer: [tokens:read] }]', '[{ bearer: [] }]')], rule: 'auth-scope-removed', ops: ['getTokens'], cannot: { kong: KONG_JWT } },
+  { name: 'JWT: audiences removed', edits: [['        audiences: [vault]\n', '']], rule: 'jwt-audience-widened', ops: ['getTokens'], cannot: { kong: KONG_JWT } },
+  { name: 'JWT: issuer changed', edits: [['issuer: https://id.vault.example.com/', 'issuer: https://login.example.net/']], rule: 'jwt-issuer-changed', ops: ['getTokens'], cannot: { kong: KONG_JWT } },
+  { name: 'JWT: algorithms widened', edits: [['algorithms: [RS256]', 'algorithms: [RS256, RS384]']], rule: 'jwt-algorithms-widened', ops: ['getTokens'], cannot: { kong: KONG_JWT } },
+  { name: 'JWT: clock skew raised', edits: [['clockSkew: 30s', 'clockSkew: 300s']], rule: 'jwt-clock-skew-raised', ops: ['getTokens'], cannot: { kong: KONG_JWT } },
+  { name: 'JWT: keys changed', edits: [['keys/jwt-public.pem', 'keys/other-public.pem']], rule: 'jwt-keys-changed', ops: ['getTokens'], cannot: { kong: KONG_JWT } },
+  { name: 'a second way in', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, { basic: [] }]')], rule: 'auth-weakened', ops: ['getKeys'] },
+  { name: 'a scheme swapped', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ basic: [] }]')], rule: 'auth-weakened', ops: ['getKeys'] },
+  { name: 'roles removed from a requirement', edits: [sec('getAdmin', '[{ apiKey: [admin] }]', '[{ apiKey: [] }]')], rule: 'auth-roles-removed', ops: ['getAdmin'], cannot: { kong: 'auth.roles is unsupported on kong today (capabilities.ts): the spec is refused' } },
+  { name: 'optional auth added', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, {}]')], rule: 'auth-optional', ops: ['getKeys'], cannot: { kong: 'auth.optional is unsupported on kong (test/diff/optional-refused.test.ts)' } },
   { name: 'IP deny entry removed', edits: [['x-gateway: { ipDeny: [203.0.113.0/24] }', 'x-gateway: {}']], rule: 'ip-deny-narrowed', ops: ['getAdmin'] },
   { name: 'IP deny entry narrowed', edits: [['ipDeny: [203.0.113.0/24]', 'ipDeny: [203.0.113.0/28]']], rule: 'ip-deny-narrowed', ops: ['getAdmin'] },
   { name: 'rate-limit key: ip -> consumer', edits: [['by: ip', 'by: consumer']], rule: 'rate-limit-key-changed', ops: ['getKeys'] },
   { name: 'rate-limit key: ip -> a client-chosen header', edits: [['by: ip', 'by: { header: X-Client-Id }']], rule: 'rate-limit-key-changed', ops: ['getKeys'] },
-  { name: 'burst raised at the same rate', edits: [['by: ip }', 'by: ip, burst: 50 }']], rule: 'burst-raised', ops: ['getKeys'] },
+  { name: 'burst raised at the same rate', edits: [['by: ip }', 'by: ip, burst: 50 }']], rule: 'burst-raised', ops: ['getKeys'], cannot: { kong: 'Kong OSS rate-limiting has no burst (fixed windows)' } },
   { name: 'cache added to an authenticated route', edits: [['x-gateway: { policies: [limited] }', 'x-gateway: { policies: [limited], cache: { ttl: 60s } }']], rule: 'cache-on-authenticated', ops: ['getKeys'] },
   { name: 'hideCredentials turned off', edits: [['      name: x-api-key\n', '      name: x-api-key\n      x-gateway: { hideCredentials: false }\n']], rule: 'credentials-forwarded', ops: ['getKeys', 'getAdmin', 'getSecure'] },
   { name: 'API key moved from a header to the query string', edits: [['      in: header\n      name: x-api-key', '      in: query\n      name: x-api-key']], rule: 'credential-in-query', ops: ['getKeys', 'getAdmin', 'getSecure'] },
-  { name: 'backend TLS server name changed', edits: [['serverName: secure.internal', 'serverName: other.internal']], rule: 'backend-server-name-changed', ops: ['getSecure'] },
+  { name: 'backend TLS server name changed', edits: [['serverName: secure.internal', 'serverName: other.internal']], rule: 'backend-server-name-changed', ops: ['getSecure'], cannot: { kong: 'a Kong service has no TLS server name setting: Kong sends the upstream host' } },
   { name: 'upstreamPath re-pointed on an authenticated route', edits: [["upstreamPath: '/records/{id}'", "upstreamPath: '/admin/records/{id}'"]], rule: 'upstream-path-changed', ops: ['getSecure'] },
   { name: 'a server host removed (any Host)', edits: [['  - url: https://api.vault.example.com/v1', '  - url: /v1']], rule: 'host-widened', ops: ['getTokens', 'getKeys', 'getAdmin', 'getSecure'] },
   {
@@ -83,4 +86,38 @@ export async function securityPlan(target: Target, baseEdits: readonly Edit[], c
     return r.state;
   };
   return diffStates(await state(securitySpec(baseEdits)), await state(securitySpec(baseEdits, c.edits)));
+}
+
+/**
+ * The table test of one target: every case it can express raises the case's rule, as security, on
+ * each named operation; a case it cannot express is refused by the build (fail closed) or changes
+ * no fact the rule reads, never reported as nothing while the route widened.
+ */
+export function securitySuite(target: Target, baseEdits: readonly Edit[], keyOf: (op: string) => string): void {
+  describe(`${target}: every security change of issue #15 it can express is flagged as security`, () => {
+    for (const c of SECURITY_CASES) {
+      const why = c.cannot?.[target];
+      it(`${c.name}${why ? ` (cannot: ${why})` : ''}`, async () => {
+        if (why) {
+          let spec: string;
+          try {
+            spec = securitySpec(baseEdits, c.edits);
+          } catch {
+            return; // the base has no such route or setting on this target
+          }
+          const r = await compiledState(spec, target, {});
+          if (!r.state) return expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+          const plan = diffStates((await compiledState(securitySpec(baseEdits), target, {})).state!, r.state);
+          return expect(plan.findings.filter((f) => f.rule === c.rule)).toEqual([]);
+        }
+        const plan = await securityPlan(target, baseEdits, c);
+        const found = plan.findings.filter((f) => f.rule === c.rule);
+        expect(found.every((f) => f.class === 'security')).toBe(true);
+        const base = readFileSync(securitySpec(baseEdits), 'utf8');
+        const ops = c.ops.filter((op) => base.includes(`operationId: ${op}\n`));
+        expect(ops.length).toBeGreaterThan(0);
+        for (const op of ops) expect(found.some((f) => f.key === keyOf(op)), `${op} in ${JSON.stringify(plan.findings)}`).toBe(true);
+      });
+    }
+  });
 }

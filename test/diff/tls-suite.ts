@@ -56,10 +56,10 @@ export function backendTlsSuite(s: TlsSuite): void {
 
     describe('the command', () => {
       beforeAll(ensureBuilt);
-      it('--fail-on security exits 1 when the spec turns verification off', async () => {
+      it('--fail-on security exits 4 when the spec turns verification off', async () => {
         const deployed = await deployedFile(tlsSpec(), s.target);
         const r = gwc('diff', tlsSpec({ catalog: '{ verify: false }' }), '--target', s.target, '--deployed', deployed, '--fail-on', 'security');
-        expect(r.code, r.stderr).toBe(1);
+        expect(r.code, r.stderr).toBe(4);
         expect(r.stdout).toContain(`backend certificate not verified: ${s.catalogEntities[0]}`);
         expect(r.stderr).toContain('security change(s) found (--fail-on)');
       });

@@ -4,7 +4,7 @@
  * (https://docs.konghq.com/gateway/latest/admin-api/ and each plugin's configuration reference),
  * filled on both sides so an explicit default and an omitted one compare equal.
  */
-import type { BackendTls, Entity, Facts, Json } from '../../diff/entity.js';
+import { authAtom, type BackendTls, type Entity, type Facts, type Json, type Mechanism } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, withDefaults, type JsonObject } from '../../diff/json-util.js';
 
 /** Written by Kong, never by a user: dropped before comparing. */
@@ -93,7 +93,29 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   }
   // Several auth plugins without anonymous must all pass (AND).
   const anyAnonymous = auth.some(([n]) => { const c = effective.get(n!)?.config; return isObject(c) && typeof c.anonymous === 'string'; });
-  facts.auth = auth.length === 0 ? [] : anyAnonymous ? [...auth, ...(optional ? [[]] : [])] : [auth.flat()];
+  // An acl allow list of groups other than gwc's per-scheme groups (names.ts schemeGroup) is a role
+  // requirement on every way in: the consumer must be in one of them.
+  const acl = effective.get('acl');
+  const roles = acl && acl.enabled !== false && isObject(acl.config) ? sortedStrings(acl.config.allow).filter((g) => !/\.scheme\./.test(g)) : [];
+  const withRoles = (alt: string[]) => (roles.length ? [...alt, ...alt.map((m) => authAtom(m, 'role', roles.join(' or ')))] : alt);
+  facts.auth = auth.length === 0 ? [] : anyAnonymous ? [...auth.map(withRoles), ...(optional ? [[]] : [])] : [withRoles(auth.flat())];
+  const mechanisms: Record<string, Mechanism> = {};
+  for (const [name] of auth) {
+    const c = effective.get(name!)?.config;
+    const cfg = isObject(c) ? c : {};
+    const m: Mechanism = { kind: name === 'key-auth' ? 'apiKey' : name === 'basic-auth' ? 'basic' : name! };
+    if (name === 'key-auth') m.in = [['header', cfg.key_in_header], ['query', cfg.key_in_query], ['body', cfg.key_in_body]].filter(([, on]) => on === true).map(([w]) => w as string);
+    if (typeof cfg.hide_credentials === 'boolean') m.hideCredentials = cfg.hide_credentials;
+    mechanisms[name!] = m;
+  }
+  if (auth.length) facts.mechanisms = mechanisms;
+  facts.hosts = sortedStrings(route.hosts);
+  facts.protocols = sortedStrings(route.protocols).filter((p) => p === 'http' || p === 'https');
+  const cache = effective.get('proxy-cache');
+  facts.cache = Boolean(cache && cache.enabled !== false);
+  const rt = effective.get('request-transformer');
+  const uri = rt && rt.enabled !== false && isObject(rt.config) && isObject(rt.config.replace) ? str(rt.config.replace.uri) : undefined;
+  if (uri) facts.upstreamPath = uri;
   const rl = effective.get('rate-limiting');
   if (rl && rl.enabled !== false && isObject(rl.config)) {
     const limits: Record<string, number> = {};
@@ -102,6 +124,8 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
       if (typeof n === 'number') limits[String(secs)] = n;
     }
     if (Object.keys(limits).length > 0) facts.rateLimit = limits;
+    const by = str(rl.config.limit_by) ?? 'consumer';
+    facts.rateLimitKey = by === 'header' ? `header ${(str(rl.config.header_name) ?? '').toLowerCase()}` : by;
   }
   const size = effective.get('request-size-limiting');
   if (size && size.enabled !== false && isObject(size.config) && typeof size.config.allowed_payload_size === 'number') {
@@ -109,6 +133,7 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   }
   const ip = effective.get('ip-restriction');
   if (ip && ip.enabled !== false && isObject(ip.config) && Array.isArray(ip.config.allow)) facts.ipAllow = sortedStrings(ip.config.allow);
+  if (ip && ip.enabled !== false && isObject(ip.config) && Array.isArray(ip.config.deny) && ip.config.deny.length) facts.ipDeny = sortedStrings(ip.config.deny);
   const cors = effective.get('cors');
   if (cors && cors.enabled !== false && isObject(cors.config)) {
     const c = cors.config;
