@@ -15,7 +15,7 @@ export interface Run {
 }
 
 export function gwc(args: string[], o: { cwd?: string; input?: string; env?: Record<string, string | undefined> } = {}): Run {
-  const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...o.env };
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...o.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: o.cwd ?? repo, encoding: 'utf8', timeout: 60_000, input: o.input ?? '', env: env as NodeJS.ProcessEnv });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
