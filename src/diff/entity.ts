@@ -101,6 +101,13 @@ export interface Entity {
    * means the entity is replaced (AWS: a Deployment's logical id changes with its content).
    */
   identity?: string;
+  /**
+   * What the entity does, in the reader's words (Kong: a service's backend, an upstream's targets):
+   * an entity whose key has no partner on the other side is paired with the one entity of its
+   * kind that does the same (a rename, e.g. another tool's names), instead of a delete and a
+   * create. Routes pair on `facts.route.match` without it.
+   */
+  matchBy?: string;
   /** Normalised: defaults filled, generated fields dropped, canonical order, secrets masked. */
   fields: { [key: string]: Json };
   facts?: Facts;

@@ -12,7 +12,7 @@ export interface Change {
   action: Action;
   kind: string;
   key: string;
-  /** For `replace`: the key being replaced. */
+  /** For `replace`: the key being replaced; for `update`: the old key of a renamed entity. */
   oldKey?: string;
   /** For `update` and `replace`: only the fields that changed. */
   fields: FieldChange[];
@@ -43,10 +43,39 @@ function index(entities: Entity[]): Map<string, Entity> {
   return map;
 }
 
+const doing = (e: Entity) => e.matchBy ?? (e.facts?.route ? `route ${e.facts.route.match}` : undefined);
+
+/**
+ * Entities left without a partner by key that do the same thing on both sides (one of each kind
+ * with the same `doing`) are the same entity renamed: the new side is re-indexed under the old
+ * side's identity, so the pair compares as an update (`oldKey` set) and its facts are classified
+ * as a change, not as a route removed and a new public route.
+ */
+function pairRenamed(a: Map<string, Entity>, b: Map<string, Entity>): Map<string, Entity> {
+  const lone = (m: Map<string, Entity>, other: Map<string, Entity>) => {
+    const by = new Map<string, Array<[string, Entity]>>();
+    for (const [id, e] of m) {
+      const d = doing(e);
+      if (!other.has(id) && d !== undefined) by.set(`${e.kind}\u0000${d}`, [...(by.get(`${e.kind}\u0000${d}`) ?? []), [id, e]]);
+    }
+    return by;
+  };
+  const olds = lone(a, b);
+  const news = lone(b, a);
+  const out = new Map(b);
+  for (const [what, o] of olds) {
+    const n = news.get(what);
+    if (o.length !== 1 || n?.length !== 1) continue;
+    out.delete(n[0]![0]);
+    out.set(o[0]![0], n[0]![1]);
+  }
+  return out;
+}
+
 /** `from` is what runs now (deployed, or the base ref); `to` is what the spec would make it. */
 export function diffStates(from: State, to: State): Plan {
   const a = index(from.entities);
-  const b = index(to.entities);
+  const b = pairRenamed(a, index(to.entities));
   const changes: Change[] = [];
   const findings: Finding[] = [];
   const find = (e: Entity, verdicts: Verdict[]) => {
@@ -60,7 +89,8 @@ export function diffStates(from: State, to: State): Plan {
       continue;
     }
     const fields = fieldChanges(o.fields, n.fields);
-    if (o.key !== n.key) changes.push({ action: 'replace', kind: n.kind, key: n.key, oldKey: o.key, fields });
+    if (o.key !== n.key && o.identity !== undefined) changes.push({ action: 'replace', kind: n.kind, key: n.key, oldKey: o.key, fields });
+    else if (o.key !== n.key) changes.push({ action: 'update', kind: n.kind, key: n.key, oldKey: o.key, fields });
     else if (fields.length > 0) changes.push({ action: 'update', kind: n.kind, key: n.key, fields });
     find(n, classifyMatched(o.facts, n.facts));
   }

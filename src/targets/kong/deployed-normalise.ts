@@ -217,6 +217,13 @@ export function kongEntities(doc: JsonObject): Entity[] {
     // Routes without a service only answer (405, preflight): not a way in to a backend.
     entities.push({ kind: 'route', key, fields, ...(service ? { facts: routeFacts(fields, effective, blocked) } : {}) });
   };
+  // What each upstream balances over, so services and upstreams pair by backend whatever their names.
+  const upstreamTargets = new Map<string, string>();
+  for (const u of list(doc.upstreams)) {
+    const name = str(u.name);
+    // Addresses only: weights (100 by default, 1 in gwc) show as field changes once paired.
+    if (name) upstreamTargets.set(name, list(u.targets).map((t) => str(t.target) ?? '').sort().join(','));
+  }
   const serviceNames = new Map<string, string>();
   for (const s of list(doc.services)) {
     const n = str(s.name) ?? str(s.host);
@@ -228,7 +235,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
     const name = serviceNames.get(str(s.name) ?? str(s.host)!)!;
     const plugins = list(s.plugins).map((p) => plugin(p, names));
     const fields = fieldsOf({ ...(withDefaults(omit(s, [...GENERATED, 'routes', 'plugins']), SERVICE_DEFAULTS) as JsonObject), tags: sortedStrings(s.tags), plugins: pluginMap(plugins) });
-    entities.push({ kind: 'service', key: name, fields, facts: { backendTls: serviceTls(s) } });
+    entities.push({ kind: 'service', key: name, fields, facts: { backendTls: serviceTls(s) }, matchBy: serviceBackend(s, upstreamTargets) });
     const sp = new Map(plugins.filter((p) => !p.consumer).map((p) => [p.name, p.fields] as const));
     for (const r of list(s.routes)) addRoute(r, name, sp);
   }
@@ -242,9 +249,20 @@ export function kongEntities(doc: JsonObject): Entity[] {
     const targets = list(u.targets)
       .map((t) => fieldsOf({ target: t.target ?? null, weight: typeof t.weight === 'number' ? t.weight : 100, tags: sortedStrings(t.tags) }))
       .sort((a, b) => String(a.target).localeCompare(String(b.target)));
-    entities.push({ kind: 'upstream', key: name, fields: fieldsOf({ ...(withDefaults(omit(u, [...GENERATED, 'targets']), UPSTREAM_DEFAULTS) as JsonObject), tags: sortedStrings(u.tags), targets }) });
+    entities.push({ kind: 'upstream', key: name, matchBy: `targets ${upstreamTargets.get(name) ?? ''}`, fields: fieldsOf({ ...(withDefaults(omit(u, [...GENERATED, 'targets']), UPSTREAM_DEFAULTS) as JsonObject), tags: sortedStrings(u.tags), targets }) });
   }
   return entities;
+}
+
+/** A service's backend (protocol, address or upstream targets, path), for pairing renamed services. */
+function serviceBackend(s: JsonObject, upstreams: Map<string, string>): string {
+  const url = str(s.url) ? new URL(str(s.url)!) : undefined;
+  const protocol = str(s.protocol) ?? url?.protocol.replace(':', '') ?? 'http';
+  const host = str(s.host) ?? url?.hostname ?? '';
+  const port = typeof s.port === 'number' ? s.port : url?.port ? Number(url.port) : protocol === 'https' ? 443 : 80;
+  const path = str(s.path) ?? url?.pathname ?? '/';
+  const where = upstreams.has(host) ? `upstream ${upstreams.get(host)}` : `${host}:${port}`;
+  return `${protocol}://${where}${path}`;
 }
 
 /** What the document looks like when it is not decK's, for a clear diagnostic; undefined when it is. */

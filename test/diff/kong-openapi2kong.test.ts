@@ -1,0 +1,48 @@
+/**
+ * Issue #15, Kong: a gateway deployed by `deck file openapi2kong` from the same spec names its
+ * entities `oas-spec-name_opsid1` where gwc writes `oas-spec-name.opsid1`. Entities are paired by
+ * what they route (routes by method, host and path; services by backend; upstreams by targets),
+ * so the migration reads as renames, never as deletes plus "new public route" false alarms.
+ */
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diffDeployed } from '../../src/diff/run.js';
+
+const FIXTURES = process.env.GWC_SHARED ? path.join(process.env.GWC_SHARED, 'conformance/openapi2kong-fixtures') : path.resolve(__dirname, '../../../shared/conformance/openapi2kong-fixtures');
+
+/** The openapi2kong fixture, each operation declared public as gwc requires (it builds nothing open by accident). */
+function gwcSpec(name: string): string {
+  const text = readFileSync(path.join(FIXTURES, `${name}.yaml`), 'utf8').replace(/^ {6}responses:/gm, '      security: []\n      x-gateway: { public: true }\n      responses:');
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'gwc-o2k-')), `${name}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('kong: a gateway deployed by deck file openapi2kong', () => {
+  it('02-names-set: every route, the service and the upstream pair by what they do: no delete, no finding', async () => {
+    const r = await diffDeployed(gwcSpec('02-names-set'), { target: 'kong', deployed: path.join(FIXTURES, '02-names-set.expected.json') });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = r.plan!;
+    expect(plan.findings).toEqual([]);
+    expect(plan.summary.delete).toBe(0);
+    const renames = plan.changes.filter((c) => c.oldKey).map((c) => `${c.kind} ${c.oldKey} -> ${c.key}`);
+    expect([...renames].sort()).toEqual([
+      'route oas-spec-name_app2_my-put-operation -> oas-spec-name.app2-my-put-operation',
+      'route oas-spec-name_opsid1 -> oas-spec-name.opsid1',
+      'route oas-spec-name_opsid2 -> oas-spec-name.opsid2',
+      'route oas-spec-name_path-name_my-put-operation -> oas-spec-name.path-name-my-put-operation',
+      'route oas-spec-name_path-name_post -> oas-spec-name.path-name-post',
+      'route oas-spec-name_app2_post -> oas-spec-name.post_app2',
+      'service oas-spec-name -> oas-spec-name.default',
+      'upstream oas-spec-name.upstream -> oas-spec-name.default.upstream',
+    ].sort());
+    // No route's path, method or host changes; what differs is naming, tags and priority.
+    for (const c of plan.changes.filter((x) => x.kind === 'route' && x.oldKey)) {
+      expect(c.fields.map((f) => f.path).filter((p) => !['name', 'tags', 'regex_priority', 'service', 'protocols'].includes(p))).toEqual([]);
+    }
+    // gwc's own additions: the 405 answers for the paths' other methods (routes without a service).
+    expect(plan.changes.filter((c) => c.action === 'create').map((c) => c.key)).toEqual(['oas-spec-name.~405.app1.db975354', 'oas-spec-name.~405.app2.06395f67']);
+  });
+});
