@@ -5,4 +5,4 @@
  */
 import { securitySuite } from './security-cases.js';
 
-securitySuite('nginx', [], (op) => `route ${op}`);
+securitySuite('nginx', [], (op, key) => key === `route ${op}`);

@@ -38,7 +38,9 @@ export function serviceTls(service: JsonObject, transports: JsonObject): Backend
   if (name === undefined || name === 'default@internal') return { tls: true, verify: true };
   const t = transports[name];
   if (!isObject(t)) return undefined;
-  return checked(option(t, 'insecureSkipVerify'), sortedStrings(option(t, 'rootCAs')));
+  // The name sent as SNI and checked in the certificate (serversTransport.serverName).
+  const sni = option(t, 'serverName');
+  return { ...checked(option(t, 'insecureSkipVerify'), sortedStrings(option(t, 'rootCAs'))), ...(typeof sni === 'string' && sni ? { serverName: sni } : {}) };
 }
 
 /** The TLS a forwardAuth middleware calls its auth service with; undefined for other middlewares. */

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { diag } from '../../diagnostics/diagnostic.js';
-import type { DeployedReader, Entity, Facts, Json, ReadResult } from '../../diff/entity.js';
+import { authAtom, type DeployedReader, type Entity, type Facts, type Json, type Mechanism, type ReadResult } from '../../diff/entity.js';
 import { fieldsOf, isObject, sortedStrings, toJson, withDefaults, type JsonObject } from '../../diff/json-util.js';
 import { durationSeconds } from './deployed-duration.js';
 import { forwardAuthTls, serviceTls } from './deployed-tls.js';
@@ -35,20 +35,62 @@ function withTraefikDefaults(kind: string, v: JsonObject): JsonObject {
 }
 
 
-function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts, auth: string[], seen = new Set<string>()): void {
+/** What a router's middlewares check and change, gathered before they become facts. */
+interface Seen {
+  auth: string[];
+  mechanisms: Record<string, Mechanism>;
+  /** Per forward-auth mechanism, the request headers it reads (authRequestHeaders). */
+  reads: Record<string, string[]>;
+  /** Request headers a headers middleware blanks before the backend. */
+  cleared: Set<string>;
+}
+
+/**
+ * A forwardAuth address with the scopes gwc sends as `?scope=` split out: the mechanism is the
+ * service, each scope a requirement of it (a removed scope then reads as such, not as a new service).
+ */
+function forwardAuth(address: string): { name: string; scopes: string[] } {
+  try {
+    const url = new URL(address);
+    const scopes = (url.searchParams.get('scope') ?? '').split(' ').filter(Boolean);
+    url.searchParams.delete('scope');
+    return { name: `forward-auth ${url.toString()}`, scopes };
+  } catch {
+    return { name: `forward-auth ${address}`, scopes: [] };
+  }
+}
+
+function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts, seen: Seen, visited = new Set<string>()): void {
   for (const raw of names) {
     const name = local(raw);
     const m = middlewares[name];
-    if (!isObject(m) || seen.has(name)) continue;
-    seen.add(name);
-    if (isObject(m.chain)) middlewareFacts(sortedStrings(m.chain.middlewares), middlewares, facts, auth, seen);
-    if (isObject(m.basicAuth)) auth.push('basic-auth');
-    if (isObject(m.digestAuth)) auth.push('digest-auth');
-    if (isObject(m.forwardAuth)) auth.push(`forward-auth ${String(m.forwardAuth.address)}`);
+    if (!isObject(m) || visited.has(name)) continue;
+    visited.add(name);
+    if (isObject(m.chain)) middlewareFacts(sortedStrings(m.chain.middlewares), middlewares, facts, seen, visited);
+    if (isObject(m.basicAuth)) {
+      seen.auth.push('basic-auth');
+      seen.mechanisms['basic-auth'] = { kind: 'basic', hideCredentials: m.basicAuth.removeHeader === true };
+    }
+    if (isObject(m.digestAuth)) seen.auth.push('digest-auth');
+    if (isObject(m.forwardAuth)) {
+      const fa = forwardAuth(String(m.forwardAuth.address));
+      seen.auth.push(fa.name, ...fa.scopes.map((x) => authAtom(fa.name, 'scope', x)));
+      seen.mechanisms[fa.name] = { kind: 'forward' };
+      seen.reads[fa.name] = sortedStrings(m.forwardAuth.authRequestHeaders).map((h) => h.toLowerCase());
+    }
+    if (isObject(m.headers) && isObject(m.headers.customRequestHeaders)) {
+      for (const [h, v] of Object.entries(m.headers.customRequestHeaders)) if (v === '') seen.cleared.add(h.toLowerCase());
+    }
     if (isObject(m.rateLimit) && typeof m.rateLimit.average === 'number' && m.rateLimit.average > 0) {
       const secs = durationSeconds(m.rateLimit.period ?? '1s');
       if (secs) facts.rateLimit = { ...facts.rateLimit, [String(secs)]: Math.min(m.rateLimit.average, facts.rateLimit?.[String(secs)] ?? Infinity) };
+      // https://doc.traefik.io/traefik/middlewares/http/ratelimit/#sourcecriterion: the client address by default.
+      const by = isObject(m.rateLimit.sourceCriterion) ? m.rateLimit.sourceCriterion : {};
+      facts.rateLimitKey = typeof by.requestHeaderName === 'string' ? `header ${by.requestHeaderName.toLowerCase()}` : by.requestHost === true ? 'host' : 'ip';
+      facts.burst = typeof m.rateLimit.burst === 'number' ? m.rateLimit.burst : 1;
     }
+    if (isObject(m.replacePath) && typeof m.replacePath.path === 'string') facts.upstreamPath = m.replacePath.path;
+    if (isObject(m.replacePathRegex)) facts.upstreamPath = `${String(m.replacePathRegex.regex)} -> ${String(m.replacePathRegex.replacement)}`;
     if (isObject(m.buffering) && typeof m.buffering.maxRequestBodyBytes === 'number') facts.bodyLimit = Math.min(m.buffering.maxRequestBodyBytes, facts.bodyLimit ?? Infinity);
     const ip = isObject(m.ipAllowList) ? m.ipAllowList : isObject(m.ipWhiteList) ? m.ipWhiteList : undefined;
     if (ip) facts.ipAllow = sortedStrings(ip.sourceRange);
@@ -74,10 +116,17 @@ export function traefikEntities(doc: JsonObject): Entity[] {
       const fields = fieldsOf(withTraefikDefaults(kind, value));
       const entity: Entity = { kind, key: name, fields };
       if (kind === 'router' && typeof value.service === 'string' && !ANSWER_ONLY.has(value.service)) {
-        const facts: Facts = { route: { match: String(value.rule ?? '') } };
-        const auth: string[] = [];
-        middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, auth);
-        facts.auth = auth.length ? [auth.sort()] : [];
+        const rule = String(value.rule ?? '');
+        const facts: Facts = { route: { match: rule } };
+        const seen: Seen = { auth: [], mechanisms: {}, reads: {}, cleared: new Set() };
+        middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, seen);
+        facts.auth = seen.auth.length ? [seen.auth.sort()] : [];
+        // A forward-auth credential is kept from the backend when every header it reads is blanked.
+        for (const [n, headers] of Object.entries(seen.reads)) seen.mechanisms[n]!.hideCredentials = headers.length > 0 && headers.every((h) => seen.cleared.has(h));
+        if (Object.keys(seen.mechanisms).length) facts.mechanisms = seen.mechanisms;
+        // Host(`a`) matchers of the rule; none: any Host. A router with tls answers on TLS only.
+        facts.hosts = [...rule.matchAll(/\bHost\(([^)]*)\)/g)].flatMap((m) => [...m[1]!.matchAll(/`([^`]*)`/g)].map((x) => x[1]!.toLowerCase())).sort();
+        facts.protocols = value.tls !== undefined && value.tls !== null ? ['https'] : ['http'];
         entity.facts = facts;
       }
       // A changed serversTransport is classified on every service that uses it.
