@@ -3,6 +3,8 @@
  * the output reads, named as each target names them (decK's DECK_ prefix; nginx env directives;
  * CloudFormation parameters). Not printed with --quiet or --json (a field there).
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, fixture, gwc, tempDir } from './run.js';
 
@@ -39,5 +41,28 @@ describe('next steps after gwc build', () => {
     const out = tempDir();
     const r = gwc(['build', fixture('shop'), '--target', 'nginx', '--out', out, '--option', 'mode=full']);
     expect(r.stderr).toContain(`next: nginx -t -c ${out}/nginx/nginx.conf`);
+  });
+
+  it('traefik: the htpasswd file each basic-auth scheme reads, with the spec\'s reference as written', () => {
+    const dir = tempDir();
+    const spec = path.join(dir, 'basic.yaml');
+    writeFileSync(
+      spec,
+      [
+        'openapi: 3.1.0',
+        'info: { title: B, version: "1" }',
+        'servers: [{ url: https://b.example.com }]',
+        'x-gateway:',
+        '  backends: { a: { url: http://a.example.com } }',
+        "  consumers: { u: { credentials: { basicAuth: { username: u, password: '${env:U_PW}' } } } }",
+        'paths:',
+        "  /x: { get: { operationId: x, security: [{ basicAuth: [] }], responses: { '200': { description: ok } } } }",
+        'components: { securitySchemes: { basicAuth: { type: http, scheme: basic } } }',
+        '',
+      ].join('\n'),
+    );
+    const r = gwc(['build', spec, '--target', 'traefik', '--out', path.join(dir, 'out'), '--option', 'htpasswd-dir=/srv/htpasswd']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('needs: /srv/htpasswd/b-basicauth.htpasswd (htpasswd file of middleware b-auth-basicauth (u (password ${env:U_PW})))');
   });
 });

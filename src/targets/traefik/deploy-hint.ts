@@ -11,7 +11,8 @@ export function traefikDeployHint({ dir, files }: DeployHintInput): DeployHint {
   const text = files.map((f) => f.contents).join('\n');
   const env = [...text.matchAll(/^# (\S+) reads htpasswd users \(name:hash, e\.g\. from htpasswd -B\) from (\S+): (.*)\.$/gm)].map((m) => ({
     name: m[2]!,
-    for: `htpasswd file of middleware ${m[1]} (${m[3]})`,
+    // The header went through escapeTemplate (Go template text); read it back as the user wrote it.
+    for: `htpasswd file of middleware ${m[1]} (${m[3]!.replace(/\{\{ "([{}])" \}\}/g, '$1')})`,
   }));
   return { next: `point Traefik's file provider at the folder: --providers.file.directory=${path.resolve(dir)} --providers.file.watch=true`, env };
 }
