@@ -5,7 +5,7 @@
  * build refuses rather than delete it. Deterministic: sorted, no timestamps, same input same bytes.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from '../targets/target.js';
 
@@ -44,6 +44,9 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
  * (relative paths, sorted). Empty when the folder does not exist.
  */
 export async function foreignFiles(dir: string): Promise<string[]> {
+  // A file or a symlink where the folder should be is replaced by the build too: the user's.
+  const self = await lstat(dir).catch(() => undefined);
+  if (self && !self.isDirectory()) return [`${path.basename(dir)} itself (${self.isSymbolicLink() ? 'a symlink' : 'not a folder'})`];
   const present = await listFiles(dir);
   if (present.length === 0) return [];
   const manifest = await readManifest(dir);
@@ -65,7 +68,7 @@ async function hashOnDisk(file: string): Promise<string | undefined> {
   }
 }
 
-/** Every file under `dir` (symlinks included, not followed), relative and '/'-separated, sorted. */
+/** Every file (and empty folder, with a trailing '/') under `dir`, symlinks included and not followed; relative, '/'-separated, sorted. */
 export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   let entries;
   try {
@@ -76,8 +79,11 @@ export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
   for (const e of entries) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else out.push(rel);
+    if (e.isDirectory()) {
+      const inside = await listFiles(dir, rel);
+      // An empty folder would go with the rest: list it, as gwc never writes one.
+      out.push(...(inside.length > 0 ? inside : [`${rel}/`]));
+    } else out.push(rel);
   }
   return out.sort();
 }

@@ -2,7 +2,7 @@
  * #16.1: `gwc build` never deletes files it did not write (a manifest per target folder says which
  * it wrote), writes all targets or none, and `--check` prints what differs.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, fixture, gwc, tempDir } from './run.js';
@@ -58,6 +58,27 @@ describe('gwc build --out: files gwc did not write', () => {
     const r = gwc(['build', fixture('shop'), '--target', 'nginx', '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('sub/site.conf');
+  });
+
+  it('variants: an empty folder of the user, a file or a symlink where the target folder goes', () => {
+    const out = tempDir();
+    expect(gwc(['build', fixture('shop'), '--target', 'nginx', '--out', out]).code).toBe(0);
+    mkdirSync(path.join(out, 'nginx', 'mine'));
+    const empty = gwc(['build', fixture('shop'), '--target', 'nginx', '--out', out]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/out-foreign-files .*\(mine\/\)/);
+    const asFile = tempDir();
+    writeFileSync(path.join(asFile, 'nginx'), 'my notes');
+    const f = gwc(['build', fixture('shop'), '--target', 'nginx', '--out', asFile]);
+    expect(f.code).toBe(1);
+    expect(readFileSync(path.join(asFile, 'nginx'), 'utf8')).toBe('my notes');
+    const linked = tempDir();
+    const elsewhere = tempDir();
+    symlinkSync(elsewhere, path.join(linked, 'nginx'));
+    const l = gwc(['build', fixture('shop'), '--target', 'nginx', '--out', linked]);
+    expect(l.code).toBe(1);
+    expect(l.stderr).toMatch(/nginx itself \(a symlink\)/);
+    expect(lstatSync(path.join(linked, 'nginx')).isSymbolicLink()).toBe(true);
   });
 
   it('writes a deterministic manifest listing every file with its sha256', () => {
