@@ -21,6 +21,8 @@ export interface SecurityCase {
   /** The rule it must raise; several when targets express the setting differently (all security). */
   rule: string | readonly string[];
   ops: readonly string[];
+  /** A target's own spelling of the change, where its base differs. */
+  editsOn?: Partial<Record<Target, readonly Edit[]>>;
   /** Targets that cannot express the change, and why. */
   cannot?: Partial<Record<Target, string>>;
 }
@@ -30,28 +32,42 @@ const KONG_JWT = "Kong OSS's jwt plugin is refused unless the gap is accepted, t
 
 const TRAEFIK_JWT = 'open-source Traefik verifies JWTs only through the scheme\'s forwardAuth service, whose own configuration holds these settings';
 
+const AWS_JWT = "a Cognito user pool authorizer takes no algorithms, skew or keys of the spec's (the pool's own)";
+
 const sec = (op: string, from: string, to: string): Edit => [`operationId: ${op}\n      security: ${from}`, `operationId: ${op}\n      security: ${to}`];
 
 export const SECURITY_CASES: readonly SecurityCase[] = [
   { name: 'JWT: a required scope removed', edits: [sec('getTokens', '[{ bearer: [tokens:read] }]', '[{ bearer: [] }]')], rule: 'auth-scope-removed', ops: ['getTokens'], cannot: { kong: KONG_JWT } },
-  { name: 'JWT: audiences removed', edits: [['        audiences: [vault]\n', '']], rule: 'jwt-audience-widened', ops: ['getTokens'], cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT } },
-  { name: 'JWT: issuer changed', edits: [['issuer: https://id.vault.example.com/', 'issuer: https://login.example.net/']], rule: 'jwt-issuer-changed', ops: ['getTokens'], cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT } },
-  { name: 'JWT: algorithms widened', edits: [['algorithms: [RS256]', 'algorithms: [RS256, RS384]']], rule: 'jwt-algorithms-widened', ops: ['getTokens'], cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT } },
-  { name: 'JWT: clock skew raised', edits: [['clockSkew: 30s', 'clockSkew: 300s']], rule: 'jwt-clock-skew-raised', ops: ['getTokens'], cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT } },
-  { name: 'JWT: keys changed', edits: [['keys/jwt-public.pem', 'keys/other-public.pem']], rule: 'jwt-keys-changed', ops: ['getTokens'], cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT } },
-  { name: 'a second way in', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, { basic: [] }]')], rule: 'auth-weakened', ops: ['getKeys'] },
-  { name: 'a scheme swapped', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ basic: [] }]')], rule: 'auth-weakened', ops: ['getKeys'] },
-  { name: 'roles removed from a requirement', edits: [sec('getAdmin', '[{ apiKey: [admin] }]', '[{ apiKey: [] }]')], rule: 'auth-roles-removed', ops: ['getAdmin'], cannot: { kong: 'auth.roles is unsupported on kong today (capabilities.ts): the spec is refused', traefik: 'auth.roles is unsupported on traefik today: the spec is refused' } },
-  { name: 'optional auth added', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, {}]')], rule: 'auth-optional', ops: ['getKeys'], cannot: { kong: 'auth.optional is unsupported on kong (test/diff/optional-refused.test.ts)', traefik: 'auth.optional is unsupported on traefik: the spec is refused' } },
+  { name: 'JWT: audiences removed', edits: [['        audiences: [vault]\n', '']], rule: 'jwt-audience-widened', ops: ['getTokens'], cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT, aws: 'a Cognito user pool authorizer checks no audience: the spec is refused' } },
+  {
+    name: 'JWT: issuer changed',
+    edits: [['issuer: https://id.vault.example.com/', 'issuer: https://login.example.net/']],
+    editsOn: { aws: [['eu-west-1_AbCdEf', 'eu-west-1_ZyXwVu']] }, rule: 'jwt-issuer-changed',
+    ops: ['getTokens'],
+    cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT },
+  },
+  { name: 'JWT: algorithms widened', edits: [['algorithms: [RS256]', 'algorithms: [RS256, RS384]']], rule: 'jwt-algorithms-widened', ops: ['getTokens'], cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT, aws: AWS_JWT } },
+  { name: 'JWT: clock skew raised', edits: [['clockSkew: 30s', 'clockSkew: 300s']], rule: 'jwt-clock-skew-raised', ops: ['getTokens'], cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT, aws: AWS_JWT } },
+  { name: 'JWT: keys changed', edits: [['keys/jwt-public.pem', 'keys/other-public.pem']], rule: 'jwt-keys-changed', ops: ['getTokens'], cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT, aws: AWS_JWT } },
+  { name: 'a second way in', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, { basic: [] }]')], rule: 'auth-weakened', ops: ['getKeys'], cannot: { aws: 'a REST API method has one authorizer: an OR of requirements is refused (auth.or)' } },
+  {
+    name: 'a scheme swapped',
+    edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ basic: [] }]')],
+    editsOn: { aws: [sec('getKeys', '[{ apiKey: [] }]', '[{ bearer: [] }]')] },
+    rule: 'auth-weakened',
+    ops: ['getKeys'],
+  },
+  { name: 'roles removed from a requirement', edits: [sec('getAdmin', '[{ apiKey: [admin] }]', '[{ apiKey: [] }]')], rule: 'auth-roles-removed', ops: ['getAdmin'], cannot: { kong: 'auth.roles is unsupported on kong today (capabilities.ts): the spec is refused', traefik: 'auth.roles is unsupported on traefik today: the spec is refused', aws: 'API keys carry no roles on AWS: the spec is refused' } },
+  { name: 'optional auth added', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, {}]')], rule: 'auth-optional', ops: ['getKeys'], cannot: { kong: 'auth.optional is unsupported on kong (test/diff/optional-refused.test.ts)', traefik: 'auth.optional is unsupported on traefik: the spec is refused', aws: 'auth.optional is unsupported on aws: the spec is refused' } },
   { name: 'IP deny entry removed', edits: [['x-gateway: { ipDeny: [203.0.113.0/24] }', 'x-gateway: {}']], rule: ['ip-deny-narrowed', 'ip-widened'], ops: ['getAdmin'] },
   { name: 'IP deny entry narrowed', edits: [['ipDeny: [203.0.113.0/24]', 'ipDeny: [203.0.113.0/28]']], rule: ['ip-deny-narrowed', 'ip-widened'], ops: ['getAdmin'] },
   { name: 'rate-limit key: ip -> consumer', edits: [['by: ip', 'by: consumer']], rule: 'rate-limit-key-changed', ops: ['getKeys'] },
-  { name: 'rate-limit key: ip -> a client-chosen header', edits: [['by: ip', 'by: { header: X-Client-Id }']], rule: 'rate-limit-key-changed', ops: ['getKeys'] },
-  { name: 'burst raised at the same rate', edits: [['by: ip }', 'by: ip, burst: 50 }']], rule: 'burst-raised', ops: ['getKeys'], cannot: { kong: 'Kong OSS rate-limiting has no burst (fixed windows)' } },
+  { name: 'rate-limit key: ip -> a client-chosen header', edits: [['by: ip', 'by: { header: X-Client-Id }']], rule: 'rate-limit-key-changed', ops: ['getKeys'], cannot: { aws: 'API Gateway throttles a stage method for all callers or per API key (usage plan); the aws compiler writes by: ip and by: header alike as a stage throttle' } },
+  { name: 'burst raised at the same rate', edits: [['burst: 10', 'burst: 50']], rule: 'burst-raised', ops: ['getKeys'], cannot: { kong: 'Kong OSS rate-limiting has no burst (fixed windows)' } },
   { name: 'cache added to an authenticated route', edits: [['x-gateway: { policies: [limited] }', 'x-gateway: { policies: [limited], cache: { ttl: 60s } }']], rule: 'cache-on-authenticated', ops: ['getKeys'], cannot: { traefik: 'open-source Traefik has no response cache: the spec is refused' } },
   { name: 'hideCredentials turned off', edits: [['hideCredentials: true', 'hideCredentials: false']], rule: 'credentials-forwarded', ops: ['getKeys', 'getAdmin', 'getSecure'] },
-  { name: 'API key moved from a header to the query string', edits: [['      in: header\n      name: x-api-key', '      in: query\n      name: x-api-key']], rule: 'credential-in-query', ops: ['getKeys', 'getAdmin', 'getSecure'], cannot: { traefik: 'a forwardAuth service always sees the URI: where it reads the key is its own configuration (the lost header strip shows as credentials-forwarded)' } },
-  { name: 'backend TLS server name changed', edits: [['serverName: secure.internal', 'serverName: other.internal']], rule: 'backend-server-name-changed', ops: ['getSecure'], cannot: { kong: 'a Kong service has no TLS server name setting: Kong sends the upstream host' } },
+  { name: 'API key moved from a header to the query string', edits: [['      in: header\n      name: x-api-key', '      in: query\n      name: x-api-key']], rule: 'credential-in-query', ops: ['getKeys', 'getAdmin', 'getSecure'], cannot: { aws: 'API Gateway reads API keys from the x-api-key header only: the spec is refused', traefik: 'a forwardAuth service always sees the URI: where it reads the key is its own configuration (the lost header strip shows as credentials-forwarded)' } },
+  { name: 'backend TLS server name changed', edits: [['serverName: secure.internal', 'serverName: other.internal']], rule: 'backend-server-name-changed', ops: ['getSecure'], cannot: { kong: 'a Kong service has no TLS server name setting: Kong sends the upstream host', aws: 'REST API HTTP integrations verify the URL host; serverName cannot be set: the spec is refused' } },
   { name: 'upstreamPath re-pointed on an authenticated route', edits: [["upstreamPath: '/records/{id}'", "upstreamPath: '/admin/records/{id}'"]], rule: 'upstream-path-changed', ops: ['getSecure'] },
   { name: 'a server host removed (any Host)', edits: [['  - url: https://api.vault.example.com/v1', '  - url: /v1']], rule: 'host-widened', ops: ['getTokens', 'getKeys', 'getAdmin', 'getSecure'] },
   {
@@ -59,7 +75,7 @@ export const SECURITY_CASES: readonly SecurityCase[] = [
     edits: [['  - url: https://api.vault.example.com/v1', '  - url: http://api.vault.example.com/v1']],
     rule: 'protocol-widened',
     ops: ['getTokens', 'getKeys', 'getAdmin', 'getSecure'],
-    cannot: { nginx: 'gwc writes plain listeners for every server (TLS is terminated in front, nginx README): the scheme changes nothing nginx serves' },
+    cannot: { aws: 'API Gateway answers HTTPS only', nginx: 'gwc writes plain listeners for every server (TLS is terminated in front, nginx README): the scheme changes nothing nginx serves' },
   },
 ];
 
@@ -83,12 +99,13 @@ export function securitySpec(baseEdits: readonly Edit[], edits: readonly Edit[] 
 }
 
 export async function securityPlan(target: Target, baseEdits: readonly Edit[], c: SecurityCase): Promise<Plan> {
+  const edits = c.editsOn?.[target] ?? c.edits;
   const state = async (spec: string) => {
     const r = await compiledState(spec, target, {});
     if (!r.state) throw new Error(`${target}: ${r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`).join('\n')}`);
     return r.state;
   };
-  return diffStates(await state(securitySpec(baseEdits)), await state(securitySpec(baseEdits, c.edits)));
+  return diffStates(await state(securitySpec(baseEdits)), await state(securitySpec(baseEdits, edits)));
 }
 
 /**
@@ -105,7 +122,7 @@ export function securitySuite(target: Target, baseEdits: readonly Edit[], names:
         if (why) {
           let spec: string;
           try {
-            spec = securitySpec(baseEdits, c.edits);
+            spec = securitySpec(baseEdits, c.editsOn?.[target] ?? c.edits);
           } catch {
             return; // the base has no such route or setting on this target
           }

@@ -7,6 +7,7 @@
 import { parse, type Tags } from 'yaml';
 import type { BackendTls, Entity, Facts, Json } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, toJson, type JsonObject } from '../../diff/json-util.js';
+import { denyRules, domainsOf, integrationPath, methodAuth, stageSettings, type StageSettings } from './deployed-facts.js';
 
 export class TemplateShapeError extends Error {}
 
@@ -109,7 +110,15 @@ function integrationTls(op: JsonObject): BackendTls | undefined {
   return { tls: true, verify: !skip };
 }
 
-function routeEntities(restApi: string, body: JsonObject, policy: Json | undefined, throttles: Map<string, number>): Entity[] {
+interface ApiContext {
+  throttles: Map<string, number>;
+  stage: StageSettings;
+  domains: string[];
+}
+
+function routeEntities(restApi: string, body: JsonObject, policy: Json | undefined, api: ApiContext): Entity[] {
+  const { throttles } = api;
+  const denies = denyRules(policy);
   const out: Entity[] = [];
   const paths = isObject(body.paths) ? body.paths : {};
   const schemes = isObject(body.components) && isObject(body.components.securitySchemes) ? body.components.securitySchemes : {};
@@ -126,15 +135,29 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
       const entity: Entity = { kind: 'method', key: `${restApi}.${key}`, fields };
       if (!ANSWER_ONLY.has(method)) {
         const facts: Facts = { route: { match: `${verb} ${path}` } };
-        const security = Array.isArray(op.security) ? op.security.filter(isObject) : [];
-        // Each requirement's schemes, named with their type so a changed mechanism shows.
-        facts.auth = security.map((req) => Object.keys(req).map((s) => {
-          const scheme = schemes[s];
-          const type = isObject(scheme) ? String(scheme['x-amazon-apigateway-authtype'] ?? scheme.type ?? '') : '';
-          return type ? `${s} (${type})` : s;
-        }).sort());
-        const rate = throttles.get(`${settingsPath(path)} ${verb}`) ?? throttles.get('/* *');
+        // Each requirement's schemes, named with their type so a changed mechanism shows, and their scopes.
+        Object.assign(facts, methodAuth(op, schemes));
+        const at = `${settingsPath(path)} ${verb}`;
+        // A stage throttle counts every caller together; a usage-plan throttle counts each API key.
+        const rate = throttles.get(at) ?? throttles.get('/* *');
         if (rate !== undefined) facts.rateLimit = { '1': rate };
+        if (rate !== undefined) facts.rateLimitKey = 'all callers';
+        const burst = api.stage.burst.get(at) ?? api.stage.burst.get('/* *');
+        if (burst !== undefined) facts.burst = burst;
+        const perKey = api.stage.perKey.get(at);
+        if (perKey) {
+          facts.rateLimit = { '1': Math.min(perKey.rate, facts.rateLimit?.['1'] ?? Infinity) };
+          facts.rateLimitKey = rate !== undefined ? 'all callers, consumer' : 'consumer';
+          if (perKey.burst !== undefined) facts.burst = Math.min(perKey.burst, facts.burst ?? Infinity);
+        }
+        facts.cache = api.stage.cache.get(at) ?? api.stage.cache.get('/* *') ?? false;
+        const denied = denies.filter((r) => policyMatches(r.resource, verb, path)).flatMap((r) => r.deny);
+        if (denied.length) facts.ipDeny = sortedStrings(denied);
+        facts.hosts = api.domains;
+        // API Gateway answers HTTPS only (https://docs.aws.amazon.com/apigateway/latest/developerguide/data-protection-encryption.html).
+        facts.protocols = ['https'];
+        const upstream = integrationPath(op);
+        if (upstream) facts.upstreamPath = upstream;
         const ip = rules.filter((r) => policyMatches(r.resource, verb, path));
         if (ip.length > 0) facts.ipAllow = ip[0]!.allow;
         if (cors) facts.cors = cors;
@@ -174,7 +197,7 @@ export function templateEntities(template: JsonObject): Entity[] {
     let props = isObject(r.Properties) ? r.Properties : {};
     if (r.Type === 'AWS::ApiGateway::RestApi' && isObject(props.Body)) {
       const body = props.Body;
-      entities.push(...routeEntities(id, body, props.Policy, throttles));
+      entities.push(...routeEntities(id, body, props.Policy, { throttles, stage: stageSettings(resources), domains: props.DisableExecuteApiEndpoint === true ? domainsOf(resources) : [...domainsOf(resources), '(execute-api address)'] }));
       props = { ...props, Body: omit(body, ['paths']) };
     }
     // API key values are secrets: compared and shown masked.

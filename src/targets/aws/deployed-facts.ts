@@ -1,0 +1,105 @@
+/**
+ * The security facts of an API Gateway REST API method beyond auth alternatives and limits
+ * (deployed-template.ts): the scopes a requirement names, each scheme's settings (Cognito user
+ * pools as the JWT issuer, where the API key is read, whether the credential is blanked toward the
+ * backend), the stage's burst and cache per method, resource-policy deny lists, the custom domains
+ * the API answers on, and the integration's path.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html
+ */
+import { authAtom, type Facts, type Json, type Mechanism } from '../../diff/entity.js';
+import { isObject, sortedStrings, type JsonObject } from '../../diff/json-util.js';
+
+/** Stage method settings (throttle, burst, cache) by `ResourcePath HttpMethod`. */
+export interface StageSettings {
+  burst: Map<string, number>;
+  cache: Map<string, boolean>;
+  /** Usage-plan throttles (each API key counted on its own), by `ResourcePath HttpMethod` as the stage writes it. */
+  perKey: Map<string, { rate: number; burst?: number }>;
+}
+
+export function stageSettings(resources: JsonObject): StageSettings {
+  const out: StageSettings = { burst: new Map(), cache: new Map(), perKey: new Map() };
+  for (const r of Object.values(resources)) {
+    if (!isObject(r) || r.Type !== 'AWS::ApiGateway::Stage' || !isObject(r.Properties)) continue;
+    for (const s of Array.isArray(r.Properties.MethodSettings) ? r.Properties.MethodSettings.filter(isObject) : []) {
+      const at = `${String(s.ResourcePath ?? '/*')} ${String(s.HttpMethod ?? '*')}`;
+      if (typeof s.ThrottlingBurstLimit === 'number') out.burst.set(at, s.ThrottlingBurstLimit);
+      if (typeof s.CachingEnabled === 'boolean') out.cache.set(at, s.CachingEnabled);
+    }
+    if (r.Properties.CacheClusterEnabled === true && !out.cache.has('/* *')) out.cache.set('/* *', false);
+  }
+  for (const r of Object.values(resources)) {
+    if (!isObject(r) || r.Type !== 'AWS::ApiGateway::UsagePlan' || !isObject(r.Properties)) continue;
+    for (const stage of Array.isArray(r.Properties.ApiStages) ? r.Properties.ApiStages.filter(isObject) : []) {
+      for (const [where, t] of Object.entries(isObject(stage.Throttle) ? stage.Throttle : {})) {
+        // "/keys/GET" (resource path, then method) -> the stage's "/~1keys GET".
+        const m = /^(.*)\/([A-Z*]+)$/.exec(where);
+        if (!m || !isObject(t) || typeof t.RateLimit !== 'number') continue;
+        const at = `/${m[1]!.replace(/~/g, '~0').replace(/\//g, '~1')} ${m[2]}`;
+        out.perKey.set(at, { rate: t.RateLimit, ...(typeof t.BurstLimit === 'number' ? { burst: t.BurstLimit } : {}) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Custom domain names the API is mapped to; `[]` when it answers only on its execute-api address. */
+export function domainsOf(resources: JsonObject): string[] {
+  const names: string[] = [];
+  for (const r of Object.values(resources)) {
+    if (isObject(r) && r.Type === 'AWS::ApiGateway::DomainName' && isObject(r.Properties) && typeof r.Properties.DomainName === 'string') names.push(r.Properties.DomainName.toLowerCase());
+  }
+  return names.sort();
+}
+
+/** Resource-policy statements that deny listed source addresses (ipDeny). */
+export function denyRules(policy: Json | undefined): Array<{ resource: string; deny: string[] }> {
+  if (!isObject(policy)) return [];
+  const out: Array<{ resource: string; deny: string[] }> = [];
+  for (const s of Array.isArray(policy.Statement) ? policy.Statement.filter(isObject) : []) {
+    const cond = isObject(s.Condition) && isObject(s.Condition.IpAddress) ? s.Condition.IpAddress['aws:SourceIp'] : undefined;
+    if (s.Effect !== 'Deny' || cond === undefined) continue;
+    const deny = typeof cond === 'string' ? [cond] : sortedStrings(cond);
+    for (const resource of typeof s.Resource === 'string' ? [s.Resource] : sortedStrings(s.Resource)) out.push({ resource, deny });
+  }
+  return out;
+}
+
+const mechanismName = (name: string, scheme: Json | undefined) => {
+  const type = isObject(scheme) ? String(scheme['x-amazon-apigateway-authtype'] ?? scheme.type ?? '') : '';
+  return type ? `${name} (${type})` : name;
+};
+
+/** A method's security as alternatives with scopes, and what each scheme accepts. */
+export function methodAuth(op: JsonObject, schemes: JsonObject): Pick<Facts, 'auth' | 'mechanisms'> {
+  const security = Array.isArray(op.security) ? op.security.filter(isObject) : [];
+  const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : {};
+  const params = isObject(integration.requestParameters) ? integration.requestParameters : {};
+  const blanked = (h: string) => Object.entries(params).some(([k, v]) => k.toLowerCase() === `integration.request.header.${h.toLowerCase()}` && v === "''");
+  const mechanisms: Record<string, Mechanism> = {};
+  const auth = security.map((req) =>
+    Object.entries(req)
+      .flatMap(([name, scopes]) => {
+        const scheme = schemes[name];
+        const m = mechanismName(name, scheme);
+        const s = isObject(scheme) ? scheme : {};
+        const authorizer = isObject(s['x-amazon-apigateway-authorizer']) ? s['x-amazon-apigateway-authorizer'] : undefined;
+        const mech: Mechanism = { kind: authorizer ? String(authorizer.type ?? 'authorizer') : String(s.type ?? '') };
+        if (s.type === 'apiKey' && !authorizer) mech.in = [String(s.in ?? 'header')];
+        if (typeof s.name === 'string' && s.in === 'header') mech.hideCredentials = blanked(s.name);
+        // A Cognito user pool authorizer: the pool is the issuer (and its keys); algorithms and skew are AWS's own.
+        if (authorizer?.type === 'cognito_user_pools') mech.jwt = { issuer: JSON.stringify(authorizer.providerARNs ?? null) };
+        mechanisms[m] = mech;
+        return [m, ...sortedStrings(scopes).map((x) => authAtom(m, 'scope', x))];
+      })
+      .sort(),
+  );
+  return { auth, ...(Object.keys(mechanisms).length ? { mechanisms } : {}) };
+}
+
+/** The path part of an http/http_proxy integration's URI (the backend path the method is sent to). */
+export function integrationPath(op: JsonObject): string | undefined {
+  const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;
+  const uri = typeof integration?.uri === 'string' ? integration.uri : undefined;
+  return uri ? /^[a-z]+:\/\/[^/]*(\/.*)?$/i.exec(uri)?.[1] ?? '/' : undefined;
+}
