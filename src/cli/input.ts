@@ -2,8 +2,7 @@
  * The SPEC argument as other tools take it: a file, `-` for the spec on stdin, or an http(s) URL.
  * stdin is read here and handed to the loader as the text of a virtual file, `<stdin>` in the
  * current folder (relative `$ref`s resolve from there, diagnostics say `-:LINE:COL`). A URL
- * is fetched by the loader only behind the same opt-in as remote `$ref`s: reading a spec from the
- * network is the same trust decision.
+ * goes to the loader as it is: the loader fetches it only with allowRemoteRefs (`spec-remote`).
  */
 import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -26,7 +25,6 @@ export async function specInput(arg: string, options: SpecOptions, stdin: NodeJS
     if (text.trim() === '') return { file, options, diagnostics: [diag('spec-stdin-empty', {})] };
     return { file, options: { ...options, rootText: text }, diagnostics: [] };
   }
-  if (/^https?:\/\//i.test(arg) && !options.allowRemoteRefs) return { file: arg, options, diagnostics: [diag('spec-remote', { url: arg }, { file: arg, pointer: '' })] };
   return { file: arg, options, diagnostics: [] };
 }
 

@@ -31,6 +31,8 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   // A spec URL stays a URL (read with fetch below; its relative $refs are remote ones).
   const rootFile = /^https?:\/\//i.test(file) ? file : path.resolve(file);
   const rootDir = path.dirname(rootFile);
+  // Reading the spec itself from the network is the same trust decision as a remote $ref.
+  if (rootFile !== path.resolve(file) && !options.allowRemoteRefs) return { diagnostics: [diag('spec-remote', { url: file }, { file, pointer: '' })] };
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const limits = { maxAliasCount: options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT };
   const files = new Map<string, SourceFile>();

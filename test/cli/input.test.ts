@@ -85,6 +85,16 @@ describe('spec URL', () => {
     expect(r.stderr).toContain(`${base}/shop/gateway.yaml:`); // warnings point into the URL
   });
 
+  it('the loader enforces it, so no command fetches a spec URL without the opt-in (validate, lint)', () => {
+    const before = served();
+    for (const cmd of ['validate', 'lint']) {
+      const r = gwc([cmd, `${base}/shop/gateway.yaml`]);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout + r.stderr).toMatch(/spec-remote/);
+    }
+    expect(served()).toBe(before);
+  });
+
   it('a URL that answers 404 is file-not-found', () => {
     const r = gwc(['routes', `${base}/nope.yaml`, '--allow-remote-refs']);
     expect(r.code).toBe(1);
