@@ -1,0 +1,71 @@
+/**
+ * The target-neutral rules of src/diff/rules.ts on facts alone: one row per change (old facts,
+ * new facts, the rules it must raise), so each rule is pinned independently of any reader.
+ */
+import { describe, expect, it } from 'vitest';
+import { classifyMatched, RULES } from '../../src/diff/classify.js';
+import type { Facts } from '../../src/diff/entity.js';
+
+const route = { match: 'GET /x' };
+const jwt = (j: Record<string, unknown> = {}): Facts => ({
+  route,
+  auth: [['jwt', 'jwt scope read']],
+  mechanisms: { jwt: { kind: 'jwt', hideCredentials: true, jwt: { issuer: 'https://id', audiences: ['a'], algorithms: ['RS256'], clockSkewSeconds: 30, keys: 'file k.pem', ...j } } },
+});
+const key = (extra: Partial<Facts> = {}, m: Record<string, unknown> = {}): Facts => ({ route, auth: [['key']], mechanisms: { key: { kind: 'apiKey', in: ['header'], hideCredentials: true, ...m } }, ...extra });
+
+const ROWS: Array<[string, Facts, Facts, string[]]> = [
+  ['scope removed', jwt(), { ...jwt(), auth: [['jwt']] }, ['auth-scope-removed']],
+  ['role removed', { route, auth: [['key', 'key role admin']] }, { route, auth: [['key']] }, ['auth-roles-removed']],
+  ['audiences removed (unchecked)', jwt(), jwt({ audiences: [] }), ['jwt-audience-widened']],
+  ['audience added', jwt(), jwt({ audiences: ['a', 'b'] }), ['jwt-audience-widened']],
+  ['audience dropped of two: narrower', jwt({ audiences: ['a', 'b'] }), jwt(), []],
+  ['issuer changed', jwt(), jwt({ issuer: 'https://other' }), ['jwt-issuer-changed']],
+  ['issuer unchecked', jwt(), jwt({ issuer: null }), ['jwt-issuer-changed']],
+  ['algorithms widened', jwt(), jwt({ algorithms: ['HS256', 'RS256'] }), ['jwt-algorithms-widened']],
+  ['algorithms narrowed', jwt({ algorithms: ['RS256', 'RS384'] }), jwt(), []],
+  ['clock skew raised', jwt(), jwt({ clockSkewSeconds: 300 }), ['jwt-clock-skew-raised']],
+  ['clock skew lowered', jwt(), jwt({ clockSkewSeconds: 5 }), []],
+  ['keys changed', jwt(), jwt({ keys: 'file other.pem' }), ['jwt-keys-changed']],
+  ['a second way in', key(), { ...key(), auth: [['key'], ['basic']] }, ['auth-weakened']],
+  ['a scheme swapped', key(), { route, auth: [['basic']] }, ['auth-weakened', 'auth-tightened']],
+  ['optional', key(), { ...key(), auth: [['key'], []] }, ['auth-optional']],
+  ['removed', key(), { route, auth: [] }, ['auth-removed']],
+  ['key moved to the query', key(), key({}, { in: ['query'] }), ['credential-in-query']],
+  ['hideCredentials off', key(), key({}, { hideCredentials: false }), ['credentials-forwarded']],
+  ['deny entry removed', key({ ipDeny: ['203.0.113.0/24'] }), key(), ['ip-deny-narrowed']],
+  ['deny entry narrowed', key({ ipDeny: ['203.0.113.0/24'] }), key({ ipDeny: ['203.0.113.0/28'] }), ['ip-deny-narrowed']],
+  ['deny entry added', key(), key({ ipDeny: ['203.0.113.0/24'] }), ['ip-narrowed']],
+  ['allow list widened', key({ ipAllow: ['10.0.0.0/8'] }), key({ ipAllow: ['10.0.0.0/8', '192.168.0.0/16'] }), ['ip-widened']],
+  ['rate-limit key ip -> consumer', key({ rateLimit: { '60': 100 }, rateLimitKey: 'ip' }), key({ rateLimit: { '60': 100 }, rateLimitKey: 'consumer' }), ['rate-limit-key-changed']],
+  ['rate-limit key -> header', key({ rateLimit: { '60': 100 }, rateLimitKey: 'consumer' }), key({ rateLimit: { '60': 100 }, rateLimitKey: 'header x-client' }), ['rate-limit-key-changed']],
+  ['burst raised at the same rate', key({ rateLimit: { '60': 100 }, burst: 10 }), key({ rateLimit: { '60': 100 }, burst: 50 }), ['burst-raised']],
+  ['cache on an authenticated route', key({ cache: false }), key({ cache: true }), ['cache-on-authenticated']],
+  ['cache on a public route', { route, auth: [], cache: false }, { route, auth: [], cache: true }, []],
+  ['upstream re-pointed (authenticated)', key({ upstreamPath: '/a' }), key({ upstreamPath: '/admin/a' }), ['upstream-path-changed']],
+  ['upstream re-pointed (public)', { route, auth: [], upstreamPath: '/a' }, { route, auth: [], upstreamPath: '/b' }, []],
+  ['host removed (any Host)', key({ hosts: ['api.example.com'] }), key({ hosts: [] }), ['host-widened']],
+  ['host added', key({ hosts: ['api.example.com'] }), key({ hosts: ['api.example.com', 'x.example.com'] }), ['host-widened']],
+  ['host narrowed', key({ hosts: ['a.example.com', 'b.example.com'] }), key({ hosts: ['a.example.com'] }), []],
+  ['HTTPS -> HTTP', key({ protocols: ['https'] }), key({ protocols: ['http', 'https'] }), ['protocol-widened']],
+  ['backend TLS server name', { backendTls: { tls: true, verify: true, serverName: 'a' } }, { backendTls: { tls: true, verify: true, serverName: 'b' } }, ['backend-server-name-changed']],
+  ['nothing', key({ hosts: ['a'], protocols: ['https'], cache: false }), key({ hosts: ['a'], protocols: ['https'], cache: false }), []],
+];
+
+describe('target-neutral rules (src/diff/rules.ts): facts -> findings', () => {
+  for (const [name, a, b, rules] of ROWS) {
+    it(name, () => {
+      const got = classifyMatched(a, b).map((v) => v.rule);
+      expect([...new Set(got)].sort()).toEqual([...rules].sort());
+      for (const r of got) if (!['auth-tightened', 'ip-narrowed'].includes(r)) expect(RULES[r].class).toBe('security');
+    });
+  }
+
+  it('every rule has a class, a title and the fact change that raises it', () => {
+    for (const [id, r] of Object.entries(RULES)) {
+      expect(['security', 'breaking'], id).toContain(r.class);
+      expect(r.title.length, id).toBeGreaterThan(5);
+      expect(r.when.length, id).toBeGreaterThan(5);
+    }
+  });
+});
