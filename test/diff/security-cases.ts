@@ -110,8 +110,8 @@ export async function securityPlan(target: Target, baseEdits: readonly Edit[], c
 
 /**
  * The table test of one target: every case it can express raises the case's rule, as security, on
- * each named operation; a case it cannot express is refused by the build (fail closed) or changes
- * no fact the rule reads, never reported as nothing while the route widened.
+ * each named operation; a case it cannot express is refused by the build (fail closed) or has no
+ * such setting on the target (the reason in `cannot` says which).
  */
 export function securitySuite(target: Target, baseEdits: readonly Edit[], names: (op: string, key: string) => boolean): void {
   describe(`${target}: every security change of issue #15 it can express is flagged as security`, () => {
@@ -128,8 +128,10 @@ export function securitySuite(target: Target, baseEdits: readonly Edit[], names:
           }
           const r = await compiledState(spec, target, {});
           if (!r.state) return expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+          // Built: the target has no such setting (the reason says so), or it learnt to express the
+          // change since (then a finding, if any, is security like every rule here).
           const plan = diffStates((await compiledState(securitySpec(baseEdits), target, {})).state!, r.state);
-          return expect(plan.findings.filter((f) => rules.includes(f.rule))).toEqual([]);
+          return expect(plan.findings.filter((f) => rules.includes(f.rule)).every((f) => f.class === 'security')).toBe(true);
         }
         const plan = await securityPlan(target, baseEdits, c);
         const found = plan.findings.filter((f) => rules.includes(f.rule));
