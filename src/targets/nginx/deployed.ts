@@ -306,9 +306,8 @@ async function fromFiles(all: ConfFile[], source: string, roots: string[]): Prom
   const text = all.map((f) => f.text).join('\n');
   const foreign = looksForeign(text);
   if (foreign) return { diagnostics: [diag('deployed-foreign', { target: 'nginx', source, looksLike: foreign })] };
-  // One plain file is what the user says is deployed; a dump or a folder is filtered to gwc's files.
-  const single = all.length === 1 && !all[0]!.path.endsWith('.js');
-  const owned = single ? all : all.filter((f) => ownedByGwc(f.text));
+  // Only files gwc wrote: a dump or a folder also holds the user's own configuration.
+  const owned = all.filter((f) => ownedByGwc(f.text));
   if (owned.length === 0) return { diagnostics: [diag('deployed-not-gwc', { target: 'nginx', source, files: all.length })] };
   const confs = owned.filter((f) => !f.path.endsWith('.js'));
   const njs = new Map<string, NjsConfig>();
