@@ -42,7 +42,7 @@ describe('No changes: every fixture against its own build', () => {
     const name = path.basename(path.dirname(spec));
     for (const target of ['kong', 'traefik', 'aws']) {
       it(`${name} on ${target}`, async () => {
-        const options = target === 'aws' && name !== 'diff-base' && name !== 'minimal' ? { vpcLink: 'a1b2c3' } : {};
+        const options: Record<string, string> = target === 'aws' && name !== 'diff-base' && name !== 'minimal' ? { vpcLink: 'a1b2c3' } : {};
         const files = await build(spec, target, options);
         if (!files) return;
         built.push(`${name}/${target}`);

@@ -1,0 +1,116 @@
+/**
+ * The facts of one gwc route location for `gwc diff` (deployed.ts finds the locations): auth from
+ * the njs module's CFG (deployed-njs.ts), rate limit and its key and burst, cache, upstream path,
+ * hosts and protocols of the server, body limit, IP rules and CORS.
+ */
+import type { Facts } from '../../diff/entity.js';
+import type { Directive } from './deployed-parse.js';
+import { njsAuth, njsUpstream, type NjsConfig } from './deployed-njs.js';
+
+const SIZE = /^(\d+)([kKmMgG]?)$/;
+export const bytes = (v: string | undefined): number | undefined => {
+  const m = v ? SIZE.exec(v) : null;
+  if (!m) return undefined;
+  const n = Number(m[1]) * ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase()] ?? 1);
+  return n === 0 ? undefined : n;
+};
+/** Map keys are regexes gwc escapes (`~^https\:\/\/a\.example$`); this gives the origin back. */
+const unregex = (k: string) => k.replace(/^~\*?\^?/, '').replace(/\$$/, '').replace(/\\(.)/g, '$1');
+
+export interface Ctx {
+  zones: Map<string, Record<string, number>>;
+  /** What each limit zone counts by (`Facts.rateLimitKey`). */
+  zoneKeys: Map<string, string>;
+  /** The njs modules' configuration, by `js_import` name; absent when the module was not read. */
+  njs: Map<string, NjsConfig>;
+  maps: Map<string, Directive>;
+  /** http-level directives servers inherit (backend TLS: deployed-tls.ts). */
+  http: Directive[];
+}
+
+/**
+ * A route's auth: each `auth_request` to gwc's njs handler is the route's alternatives as the
+ * module's CFG gives them (schemes, scopes, roles, scheme settings); without the module, the
+ * handler's name only (run.ts then reads the compiled side the same way).
+ */
+function authFacts(checks: Directive[], block: Directive[], ctx: Ctx, byPath: Map<string, Directive>): Pick<Facts, 'auth' | 'mechanisms'> {
+  const auth: string[] = [];
+  const alternatives: string[][] = [];
+  const mechanisms: NonNullable<Facts['mechanisms']> = {};
+  let optional = false;
+  const cleared = new Set(block.filter((d) => d.name === 'proxy_set_header' && d.args[1] === '').map((d) => d.args[0]!.toLowerCase()));
+  for (const d of checks) {
+    if (d.name === 'auth_request') {
+      const where = d.args[0] ?? '';
+      const target = byPath.get(where)?.block?.find((x) => x.name === 'js_content' || x.name === 'proxy_pass');
+      const handler = target?.name === 'js_content' ? /^([A-Za-z0-9_]+)\.(authorize|authorizeOptional)$/.exec(target.args[0] ?? '') : null;
+      const cfg = handler ? ctx.njs.get(handler[1]!) : undefined;
+      // gwc's optional-auth handler lets a caller without credentials through: an anonymous alternative.
+      if (handler?.[2] === 'authorizeOptional') optional = true;
+      const read = cfg ? njsAuth(cfg, where.slice(where.lastIndexOf('/') + 1), cleared) : undefined;
+      if (read) {
+        alternatives.push(...read.auth);
+        Object.assign(mechanisms, read.mechanisms);
+      } else auth.push(`auth_request ${target ? target.args.join(' ') : where}`);
+    }
+    if (d.name === 'auth_basic' && d.args[0] !== 'off') auth.push('auth_basic');
+    if (d.name === 'auth_jwt' && d.args[0] !== 'off') auth.push('auth_jwt');
+  }
+  // Other checks (auth_basic, a handler whose module was not read) apply on top of every alternative.
+  const alts = alternatives.length ? alternatives.map((a) => [...a, ...auth].sort()) : auth.length ? [auth.sort()] : [];
+  const out: Pick<Facts, 'auth' | 'mechanisms'> = { auth: alts.length ? (optional ? [...alts, []] : alts) : [] };
+  if (Object.keys(mechanisms).length) out.mechanisms = mechanisms;
+  return out;
+}
+
+export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string; verify?: string }): Facts {
+  const facts: Facts = { route: { match: `${route.method} ${route.path}` } };
+  const verify = route.verify ? (byPath.get(route.verify)?.block ?? []) : [];
+  Object.assign(facts, authFacts([...verify, ...block], block, ctx, byPath));
+  for (const d of [...verify, ...block].filter((x) => x.name === 'limit_req')) {
+    const zone = d.args.find((a) => a.startsWith('zone='))?.slice(5);
+    const rate = zone ? ctx.zones.get(zone) : undefined;
+    if (rate) for (const [w, n] of Object.entries(rate)) facts.rateLimit = { ...facts.rateLimit, [w]: Math.min(n, facts.rateLimit?.[w] ?? Infinity) };
+    const by = zone ? ctx.zoneKeys.get(zone) : undefined;
+    if (by) facts.rateLimitKey = by;
+    const burst = Number(d.args.find((a) => a.startsWith('burst='))?.slice(6) ?? 0);
+    facts.burst = Math.max(facts.burst ?? 0, burst);
+  }
+  const cache = block.find((d) => d.name === 'proxy_cache');
+  facts.cache = cache !== undefined && cache.args[0] !== 'off';
+  // The path sent upstream: a literal rewrite, or one njs builds from the module's CFG.
+  const rewrite = block.find((d) => d.name === 'rewrite' && d.args[2] === 'break')?.args[1];
+  const routeId = block.find((d) => d.name === 'set' && /_route$/.test(d.args[0] ?? ''))?.args[1];
+  const njsPath = routeId && [...ctx.njs.values()].map((c) => njsUpstream(c, routeId)).find((x) => x !== undefined);
+  const upstream = njsPath || rewrite;
+  if (upstream) facts.upstreamPath = upstream;
+  const names = (server.block ?? []).filter((d) => d.name === 'server_name').flatMap((d) => d.args).filter((n) => n !== '_' && n !== '' && n !== '""');
+  facts.hosts = [...new Set(names)].sort();
+  const listens = (server.block ?? []).filter((d) => d.name === 'listen');
+  facts.protocols = [...new Set((listens.length ? listens : [{ args: ['80'] }]).map((d) => (d.args.includes('ssl') ? 'https' : 'http')))].sort();
+  const denied = block.filter((d) => d.name === 'deny' && d.args[0] !== 'all').map((d) => d.args[0]!);
+  if (denied.length) facts.ipDeny = denied.sort();
+  const size = [block, server.block ?? []].map((b) => b.find((d) => d.name === 'client_max_body_size')?.args[0]).find((x) => x !== undefined);
+  // nginx's default is 1m (https://nginx.org/r/client_max_body_size); 0 disables the check.
+  facts.bodyLimit = bytes(size ?? '1m');
+  if (facts.bodyLimit === undefined) delete facts.bodyLimit;
+  if (block.some((d) => d.name === 'deny' && d.args[0] === 'all')) facts.ipAllow = block.filter((d) => d.name === 'allow').map((d) => d.args[0]!).sort();
+  const acao = block.find((d) => d.name === 'set' && /_acao$/.test(d.args[0] ?? ''))?.args[1];
+  const map = acao ? ctx.maps.get(acao) : undefined;
+  if (map) {
+    const origins = (map.block ?? []).filter((e) => e.name !== 'default' && e.args[0] === '$http_origin').map((e) => unregex(e.name)).sort();
+    const pre = route.preflight ? byPath.get(route.preflight)?.block ?? [] : [];
+    const header = (h: string) => (pre.find((d) => d.name === 'add_header' && d.args[0]?.toLowerCase() === h)?.args[1] ?? '').split(',').map((x) => x.trim()).filter(Boolean).sort();
+    facts.cors = { origins, methods: header('access-control-allow-methods'), headers: header('access-control-allow-headers'), credentials: block.some((d) => d.name === 'set' && /_acac$/.test(d.args[0] ?? '') && d.args[1] === 'true') };
+  }
+  return facts;
+}
+
+/** What a limit zone counts requests by, from its key (policies.ts limitZone). */
+export function zoneKey(key: string): string {
+  if (/binary_remote_addr|remote_addr/.test(key)) return 'ip';
+  if (/_lim_id\b|_id_key\b/.test(key)) return 'consumer';
+  const header = /\$\{?http_([a-z0-9_]+)/.exec(key)?.[1];
+  return header ? `header ${header.replace(/_/g, '-')}` : key;
+}
+
