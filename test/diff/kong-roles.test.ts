@@ -1,0 +1,42 @@
+/**
+ * Roles on Kong (issue #15): an `acl` allow list of role groups on a route is a requirement of
+ * every way in, so removing it is `auth-roles-removed`; gwc's per-scheme groups (`*.scheme.*`,
+ * names.ts) are the OR of schemes, not roles. Reader facts -> classification, on decK documents
+ * (the Kong compiler does not enforce roles yet: capabilities.ts refuses them).
+ */
+import { describe, expect, it } from 'vitest';
+import { diffStates } from '../../src/diff/plan.js';
+import { kongEntities } from '../../src/targets/kong/deployed-normalise.js';
+
+const doc = (plugins: unknown[]) => ({
+  _format_version: '3.0',
+  services: [{ name: 's', host: 'app.internal', port: 8080, routes: [{ name: 'r', paths: ['/admin'], methods: ['GET'], plugins }] }],
+});
+const keyAuth = { name: 'key-auth', config: { key_names: ['x-api-key'], key_in_query: false, hide_credentials: true } };
+const acl = (allow: string[]) => ({ name: 'acl', config: { allow, hide_groups_header: true } });
+const plan = (a: unknown[], b: unknown[]) => diffStates({ entities: kongEntities(doc(a)) }, { entities: kongEntities(doc(b)) });
+const rules = (a: unknown[], b: unknown[]) => plan(a, b).findings.map((f) => `${f.class} ${f.rule}`);
+
+describe('kong: roles from acl groups', () => {
+  it('a role group removed is auth-roles-removed (security)', () => {
+    expect(rules([keyAuth, acl(['vault.group.admin'])], [keyAuth])).toEqual(['security auth-roles-removed']);
+  });
+  it('a role group added to the allow list (any of them passes) is a widening', () => {
+    expect(rules([keyAuth, acl(['vault.group.admin'])], [keyAuth, acl(['vault.group.admin', 'vault.group.ops'])])).toContain('security auth-roles-removed');
+  });
+  it('a role required where none was is breaking, not security', () => {
+    expect(rules([keyAuth], [keyAuth, acl(['vault.group.admin'])])).toEqual(['breaking auth-tightened']);
+  });
+  it("gwc's per-scheme groups are not roles", () => {
+    expect(rules([keyAuth, acl(['vault.scheme.apikey'])], [keyAuth])).toEqual([]);
+  });
+  it('the API key read from the query too is credential-in-query; hide_credentials off is credentials-forwarded', () => {
+    expect(rules([keyAuth], [{ ...keyAuth, config: { ...keyAuth.config, key_in_query: true } }])).toEqual(['security credential-in-query']);
+    expect(rules([keyAuth], [{ ...keyAuth, config: { ...keyAuth.config, hide_credentials: false } }])).toEqual(['security credentials-forwarded']);
+  });
+  it('ip-restriction deny entries removed or narrowed are ip-deny-narrowed', () => {
+    const ip = (deny: string[]) => ({ name: 'ip-restriction', config: { deny } });
+    expect(rules([keyAuth, ip(['203.0.113.0/24'])], [keyAuth])).toEqual(['security ip-deny-narrowed']);
+    expect(rules([keyAuth, ip(['203.0.113.0/24'])], [keyAuth, ip(['203.0.113.0/28'])])).toEqual(['security ip-deny-narrowed']);
+  });
+});
