@@ -116,7 +116,8 @@ export const specArbitrary = fc
         const x: Record<string, unknown> = { ...o.x };
         const op: Record<string, unknown> = { operationId: `${m}${i}` };
         if (o.security !== 'inherit') op.security = SECURITY[o.security];
-        if (o.security === 'public') x.public = true;
+        // An operation left without security must say it is public, or every target refuses it.
+        if (o.security === 'public' || (o.security === 'inherit' && !g.rootSecurity)) x.public = true;
         if (params.length) op.parameters = params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
         if (Object.keys(x).length) op['x-gateway'] = x;
         op.responses = { '200': { description: 'ok' } };

@@ -9,7 +9,7 @@ type Op = Record<string, unknown>;
 /** A spec with one backend (on a public host unless told), consumers and the given operations. */
 export function spec(paths: Record<string, Record<string, Op>>, extra: { schemes?: Record<string, unknown>; consumers?: Record<string, unknown>; backends?: Record<string, unknown>; policies?: Record<string, unknown> } = {}) {
   const withResponses = Object.fromEntries(
-    Object.entries(paths).map(([p, item]) => [p, Object.fromEntries(Object.entries(item).map(([m, op]) => [m, { responses: { '200': { description: 'ok' } }, ...op }]))]),
+    Object.entries(paths).map(([p, item]) => [p, Object.fromEntries(Object.entries(item).map(([m, op]) => [m, { responses: { '200': { description: 'ok' } }, ...publicUnlessSecured(op) }]))]),
   );
   return {
     openapi: '3.1.0',
@@ -25,6 +25,14 @@ export function spec(paths: Record<string, Record<string, Op>>, extra: { schemes
     paths: withResponses,
     components: { securitySchemes: extra.schemes ?? { key: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
   };
+}
+
+/** An operation without security is public on purpose here (gwc refuses it otherwise: security-undecided). */
+function publicUnlessSecured(op: Op): Op {
+  const security = op.security as unknown[] | undefined;
+  if (security && security.length > 0) return op;
+  const x = (op['x-gateway'] ?? {}) as Record<string, unknown>;
+  return 'public' in x ? op : { ...op, 'x-gateway': { ...x, public: true } };
 }
 
 export interface Built {
