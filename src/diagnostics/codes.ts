@@ -188,6 +188,12 @@ export const CODES = {
     'error',
     (p) => `aws: gateway ${p.name} has no route API Gateway can serve; a REST API deployment needs at least one method`,
   ),
+  // traefik target (src/targets/traefik)
+  'traefik-limit-key-unverified': entry<{ route: string; scheme: string }>(
+    'warn',
+    (p) =>
+      `traefik: the per-consumer rate limit of ${p.route} cannot be keyed on the credential of ${p.scheme} (Traefik keys a limit on a whole request header: the Cookie header also holds whatever cookies the client adds, and a query parameter or forward-auth identity is no header at all), so it is kept per client address`,
+  ),
   'target-error': entry<{ target: string; detail: string }>('error', (p) => `${p.target}: ${p.detail}`),
   'target-warning': entry<{ target: string; detail: string }>('warn', (p) => `${p.target}: ${p.detail}`),
   'unknown-target': entry<{ name: string; known: string }>('error', (p) => `unknown target "${p.name}" (known: ${p.known})`),

@@ -28,6 +28,18 @@ export interface AltRouter {
   hide: string[];
   /** Header carrying the caller's identity, for per-consumer rate limits. */
   consumerHeader?: string;
+  /** The scheme a per-consumer limit would key on (named when it cannot). */
+  consumerScheme?: string;
+}
+
+/**
+ * The header a per-consumer rate limit may key on: one whose whole value is the verified
+ * credential. Traefik's sourceCriterion.requestHeaderName keys on the whole header value
+ * (https://doc.traefik.io/traefik/middlewares/http/ratelimit/#requestheadername), so the Cookie
+ * header is not one (any extra cookie is a fresh bucket), and a query parameter has no criterion.
+ */
+export function limitKeyHeader(s: SecurityScheme): string | undefined {
+  return s.kind === 'apiKey' && s.apiKey?.in === 'cookie' ? undefined : credentialHeader(s);
 }
 
 /** The header holding the scheme's credential, when there is one. */
@@ -82,6 +94,7 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
     const middlewares: string[] = [];
     const hide: string[] = [];
     let consumerHeader: string | undefined;
+    let consumerScheme: string | undefined;
     const selectors: string[] = [];
     for (const item of a.items) {
       const s = schemes.get(item.scheme)!;
@@ -89,11 +102,16 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
       if (!mws) return undefined;
       middlewares.push(mws.auth);
       if (mws.hide) hide.push(mws.hide);
-      consumerHeader ??= credentialHeader(s);
+      consumerScheme ??= s.name;
+      const key = limitKeyHeader(s);
+      if (!consumerHeader && key) {
+        consumerHeader = key;
+        consumerScheme = s.name;
+      }
       const sel = credentialSelector(s);
       if (sel) selectors.push(sel);
     }
-    routers.push({ alternative: a.index, middlewares, hide, consumerHeader, selector: selectors.length > 0 ? and(selectors) : undefined });
+    routers.push({ alternative: a.index, middlewares, hide, consumerHeader, consumerScheme, selector: selectors.length > 0 ? and(selectors) : undefined });
   }
   if (routers.length === 1) return [{ ...routers[0]!, selector: undefined }];
   // Alternatives with a selector first, in spec order; the last router matches without one.

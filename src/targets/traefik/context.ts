@@ -1,4 +1,5 @@
 /** State shared by the traefik compiler's parts while one gateway compiles. */
+import type { DiagnosticCode, ParamsOf } from '../../diagnostics/codes.js';
 import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
@@ -45,6 +46,11 @@ export class Ctx {
 
   warn(detail: string, loc?: Loc): void {
     this.diagnostics.push(diag('target-warning', { target: 'traefik', detail }, loc, { target: 'traefik' }));
+  }
+
+  /** A diagnostic with its own stable code (new refusals and warnings use this, not warn/error). */
+  report<C extends DiagnosticCode>(code: C, params: ParamsOf<C>, loc?: Loc): void {
+    this.diagnostics.push(diag(code, params, loc, { target: 'traefik' }));
   }
 
   /**

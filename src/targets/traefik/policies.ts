@@ -66,15 +66,22 @@ export function ipMiddleware(ctx: Ctx, route: Route): string | undefined {
  * `requests` per `per`, as average/period (https://doc.traefik.io/traefik/middlewares/http/ratelimit/).
  * Traefik's in-memory buckets belong to each router using the middleware.
  */
-export function rateLimitMiddleware(ctx: Ctx, route: Route, consumerHeader: string | undefined, suffix: string): string | undefined {
+export function rateLimitMiddleware(
+  ctx: Ctx,
+  route: Route,
+  consumer: { header?: string; scheme?: string },
+  suffix: string,
+): string | undefined {
   const rl = route.policy.rateLimit;
   if (!rl) return undefined;
   let sourceCriterion: SourceCriterion;
   if (rl.by === 'ip') sourceCriterion = { ipStrategy: { depth: ctx.options.clientIpDepth } };
   else if (rl.by === 'consumer') {
-    if (consumerHeader) sourceCriterion = { requestHeaderName: consumerHeader };
+    if (consumer.header) sourceCriterion = { requestHeaderName: consumer.header };
     else {
-      ctx.warn(`route ${route.id}: a per-consumer rate limit needs a credential header to tell consumers apart; limiting per client IP`, rl.loc);
+      // No header holds exactly the verified credential (cookie or query API key, forward auth,
+      // public route): a key the client can vary would hand it a fresh bucket per request.
+      ctx.report('traefik-limit-key-unverified', { route: route.id, scheme: consumer.scheme ?? '(none)' }, rl.loc);
       sourceCriterion = { ipStrategy: { depth: ctx.options.clientIpDepth } };
     }
   } else {

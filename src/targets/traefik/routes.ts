@@ -102,13 +102,13 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   const rl = route.policy.rateLimit && on('rateLimit') ? route.policy.rateLimit : undefined;
   // A per-IP or per-header limit runs before auth (it also slows credential guessing); a
   // per-consumer one after it, when the credential header is known to be genuine.
-  const rlFirst = rl && rl.by !== 'consumer' ? rateLimitMiddleware(ctx, route, undefined, '') : undefined;
+  const rlFirst = rl && rl.by !== 'consumer' ? rateLimitMiddleware(ctx, route, {}, '') : undefined;
   const perConsumer = new Map<string, string | undefined>();
   for (const alt of alts) {
     let rlAfter: string | undefined;
     if (rl && rl.by === 'consumer') {
       const key = alt.consumerHeader ?? '';
-      if (!perConsumer.has(key)) perConsumer.set(key, rateLimitMiddleware(ctx, route, alt.consumerHeader, perConsumer.size > 0 ? `by-${key}` : ''));
+      if (!perConsumer.has(key)) perConsumer.set(key, rateLimitMiddleware(ctx, route, { header: alt.consumerHeader, scheme: alt.consumerScheme }, perConsumer.size > 0 ? `by-${key}` : ''));
       rlAfter = perConsumer.get(key);
     }
     const middlewares = [clears.middleware, cors, ip, rlFirst, ...alt.middlewares, rlAfter, ...alt.hide, body, headers, rewrite, ...svc.middlewares].filter(

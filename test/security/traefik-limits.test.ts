@@ -1,0 +1,65 @@
+/**
+ * Traefik: a per-consumer rate limit keys on a header the client cannot vary without changing the
+ * credential itself. sourceCriterion.requestHeaderName keys on the whole header value
+ * (https://doc.traefik.io/traefik/middlewares/http/ratelimit/#requestheadername): the Cookie header
+ * changes with any extra cookie, and a query parameter has no criterion at all, so both are kept
+ * per client address with a coded warning at the rateLimit node.
+ */
+import { describe, expect, it } from 'vitest';
+import { HEAD, writeSpec } from '../helpers/spec.js';
+import { compileCase, ownSchema, storeSchema } from '../targets/traefik/cases.js';
+import { pickRouter } from '../targets/traefik/traefik-router.js';
+
+const limited = (path: string, security: string) =>
+  `  ${path}: { get: { security: ${security}, x-gateway: { rateLimit: { requests: 3, per: minute, by: consumer } }, responses: { '200': { description: ok } } } }\n`;
+
+const SPEC = `${HEAD}servers: [{ url: https://api.example.com }]
+x-gateway:
+  backends: { app: { url: http://app.example.com:8080 } }
+paths:
+${limited('/cookie', '[{ ck: [] }]')}${limited('/query', '[{ qk: [] }]')}${limited('/header', '[{ hk: [] }]')}${limited('/both', '[{ ck: [], hk: [] }]')}components:
+  securitySchemes:
+    ck: { type: apiKey, in: cookie, name: sid, x-gateway: { forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
+    qk: { type: apiKey, in: query, name: key, x-gateway: { forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
+    hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
+`;
+
+describe('traefik: per-consumer rate limit keys', async () => {
+  const file = writeSpec(SPEC);
+  const { built } = await compileCase(file);
+  const config = built!.config!;
+  const limitOf = (path: string) => {
+    const router = pickRouter(config, { method: 'GET', host: 'api.example.com', path, headers: { Cookie: ['sid=a'], 'X-Api-Key': ['k'] }, query: { key: ['k'] } });
+    const mws = (config.http.routers[router!]!.middlewares ?? []).map((n) => config.http.middlewares?.[n] as Record<string, any>);
+    return mws.find((m) => m.rateLimit)?.rateLimit;
+  };
+
+  it('builds a file both schemas accept', () => {
+    expect(ownSchema(config), JSON.stringify(ownSchema.errors)).toBe(true);
+    if (storeSchema) expect(storeSchema(config), JSON.stringify(storeSchema.errors)).toBe(true);
+  });
+
+  it('never keys a limit on the Cookie header (an extra cookie would be a fresh bucket)', () => {
+    for (const m of Object.values(config.http.middlewares ?? {}) as Array<Record<string, any>>) {
+      expect(m.rateLimit?.sourceCriterion?.requestHeaderName?.toLowerCase()).not.toBe('cookie');
+    }
+    expect(limitOf('/cookie').sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number) } });
+  });
+
+  it('a query API key is limited per client address too', () => {
+    expect(limitOf('/query').sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number) } });
+  });
+
+  it('a header API key keys on its header, also when ANDed with a cookie key', () => {
+    expect(limitOf('/header').sourceCriterion).toEqual({ requestHeaderName: 'x-api-key' });
+    expect(limitOf('/both').sourceCriterion).toEqual({ requestHeaderName: 'x-api-key' });
+  });
+
+  it('warns with a code, the route and scheme, at the rateLimit node', () => {
+    const ws = built!.result.diagnostics.filter((d) => d.code === 'traefik-limit-key-unverified');
+    const byRoute = Object.fromEntries(ws.map((d) => [d.params!.route, d]));
+    expect(Object.keys(byRoute).sort()).toEqual(['get_cookie', 'get_query']);
+    expect(byRoute.get_cookie).toMatchObject({ severity: 'warn', params: { scheme: 'ck' }, loc: { file, pointer: '/paths/~1cookie/get/x-gateway/rateLimit' } });
+    expect(byRoute.get_query).toMatchObject({ params: { scheme: 'qk' }, loc: { pointer: '/paths/~1query/get/x-gateway/rateLimit' } });
+  });
+});
