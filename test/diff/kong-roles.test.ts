@@ -14,7 +14,7 @@ const doc = (plugins: unknown[]) => ({
 });
 const keyAuth = { name: 'key-auth', config: { key_names: ['x-api-key'], key_in_query: false, hide_credentials: true } };
 const acl = (allow: string[]) => ({ name: 'acl', config: { allow, hide_groups_header: true } });
-const plan = (a: unknown[], b: unknown[]) => diffStates({ entities: kongEntities(doc(a)) }, { entities: kongEntities(doc(b)) });
+const plan = (a: unknown[], b: unknown[]) => diffStates({ entities: kongEntities(doc(a) as Parameters<typeof kongEntities>[0]) }, { entities: kongEntities(doc(b) as Parameters<typeof kongEntities>[0]) });
 const rules = (a: unknown[], b: unknown[]) => plan(a, b).findings.map((f) => `${f.class} ${f.rule}`);
 
 describe('kong: roles from acl groups', () => {

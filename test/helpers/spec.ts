@@ -16,6 +16,15 @@ export async function gatewayOf(text: string, options: SpecOptions = {}) {
   return loadGateway(writeSpec(text), options);
 }
 
+/**
+ * The gateway with every unsecured route said public, as a spec author would with
+ * `x-gateway.public: true` (gwc refuses them otherwise: security-undecided). For attack harnesses
+ * whose specs describe public routes tersely; the refusal itself is tested in test/model and test/lint.
+ */
+export function unsecuredPublic<G extends { routes: Array<{ security: unknown[]; declaredPublic: boolean }> }>(gateway: G): G {
+  return { ...gateway, routes: gateway.routes.map((r) => (r.security.length === 0 ? { ...r, declaredPublic: true } : r)) };
+}
+
 export const HEAD = 'openapi: 3.1.0\ninfo: { title: t, version: "1" }\n';
 
 /**

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileGateway } from '../../../src/api.js';
 import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
-import { gatewayOf } from '../../helpers/spec.js';
+import { gatewayOf, unsecuredPublic } from '../../helpers/spec.js';
 import { freePort, fullOptions, pointAt, prefixDir, send, startNginx, startStub, writeFiles, type Echo, type Reply, type RunningNginx, type Stub } from '../../targets/nginx/harness.js';
 
 export { NGINX } from '../../targets/nginx/harness.js';
@@ -35,7 +35,7 @@ export interface LabOptions {
 export async function compileSpec(spec: string, options: Record<string, string>) {
   const loaded = await gatewayOf(spec);
   if (!loaded.gateway) throw new Error(loaded.diagnostics.map((d: Diagnostic) => d.message).join('\n'));
-  return { gateway: loaded.gateway, result: compileGateway(loaded.gateway, 'nginx', options) };
+  return { gateway: loaded.gateway, result: compileGateway(unsecuredPublic(loaded.gateway), 'nginx', options) };
 }
 
 export async function startLab(spec: string, opts: LabOptions = {}): Promise<AuthLab> {
@@ -47,7 +47,7 @@ export async function startLab(spec: string, opts: LabOptions = {}): Promise<Aut
   pointAt(loaded.gateway, { echo: backend, ...auth });
   const dir = prefixDir();
   const port = await freePort();
-  const result = compileGateway(loaded.gateway, 'nginx', fullOptions(dir, port));
+  const result = compileGateway(unsecuredPublic(loaded.gateway), 'nginx', fullOptions(dir, port));
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(errors.map((d) => `${d.code}: ${d.message}`).join('\n'));
   writeFiles(dir, result.files);

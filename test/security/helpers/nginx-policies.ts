@@ -9,7 +9,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { compileGateway } from '../../../src/api.js';
 import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
-import { gatewayOf } from '../../helpers/spec.js';
+import { gatewayOf, unsecuredPublic } from '../../helpers/spec.js';
 import { freePort, fullOptions, pointAt, prefixDir, startNginx, startStub, writeFiles, type Echo, type RunningNginx, type Stub } from '../../targets/nginx/harness.js';
 
 export { NGINX } from '../../targets/nginx/harness.js';
@@ -54,7 +54,7 @@ function request(port: number, method: string, path: string, headers: Record<str
 export async function diagnosticsOf(spec: string): Promise<Diagnostic[]> {
   const loaded = await gatewayOf(spec);
   if (!loaded.gateway) return loaded.diagnostics;
-  return compileGateway(loaded.gateway, 'nginx', {}).diagnostics;
+  return compileGateway(unsecuredPublic(loaded.gateway), 'nginx', {}).diagnostics;
 }
 
 export async function startPolicyLab(spec: string, opts: PolicyLabOptions = {}): Promise<PolicyLab> {
@@ -66,7 +66,7 @@ export async function startPolicyLab(spec: string, opts: PolicyLabOptions = {}):
   pointAt(loaded.gateway, { echo: backend, ...auth });
   const dir = prefixDir();
   const port = await freePort();
-  const result = compileGateway(loaded.gateway, 'nginx', fullOptions(dir, port));
+  const result = compileGateway(unsecuredPublic(loaded.gateway), 'nginx', fullOptions(dir, port));
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(errors.map((d) => `${d.code}: ${d.message}`).join('\n'));
   writeFiles(dir, result.files);

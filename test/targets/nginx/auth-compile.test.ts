@@ -24,7 +24,7 @@ paths:
   /a:
     get: { operationId: a, security: ${security}, responses: { "200": { description: ok } } }
   /pub:
-    get: { operationId: pub, responses: { "200": { description: ok } } }
+    get: { operationId: pub, x-gateway: { public: true }, responses: { "200": { description: ok } } }
 ${extraPaths}components:
   securitySchemes:
     k: { type: apiKey, in: header, name: x-key }
