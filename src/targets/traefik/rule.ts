@@ -4,7 +4,7 @@
  * Rules are parsed by vulcand/predicate with Go's expression parser, so each argument is a Go
  * string literal: a raw `backquoted` string, or an interpreted "..." string where the text holds a
  * backquote (https://doc.traefik.io/traefik/routing/routers/#rule). Regular expressions are Go RE2;
- * gwc only writes the subset RE2 and JavaScript read the same way (escaped literals, `[^/]+`,
+ * gwc only writes the subset RE2 and JavaScript read the same way (escaped literals, classes,
  * anchors), so tests can evaluate the rules in JavaScript.
  */
 import type { PathSegment } from '../../model/types.js';
@@ -27,11 +27,23 @@ export function reEscape(text: string): string {
   return text.replace(/[\\.+*?()|[\]{}^$]/g, (c) => `\\${c}`);
 }
 
-const PARAM = '[^/]+';
+/**
+ * One parameter value. Traefik matches PathRegexp on the decoded path (req.URL.Path), so `%3B`,
+ * `%2F`, `%5C` arrive here as `;`, `/`, `\`. A value holding `;` (`me;`, `..;x`) or `\` is read
+ * by Tomcat/Spring-style backends as another path (`/users/me`, a parent), which may be protected
+ * differently, and a literal `%` (sent as `%25`) would be decoded a second time by some; the dot
+ * segments `.` and `..` name the segment itself or its parent. All are refused (no router
+ * matches: 404), whatever the entry point's sanitizePath and encodedCharacters settings
+ * (https://doc.traefik.io/traefik/security/request-path/). Written without lookahead, which RE2
+ * lacks: a value starts with a non-dot, or one dot and a non-dot, or two dots and something.
+ */
+const CH = '[^/;%\\\\]';
+const NO_DOT = '[^/;%\\\\.]';
+const PARAM = `(${NO_DOT}${CH}*|\\.${NO_DOT}${CH}*|\\.\\.${CH}+)`;
 
 /** The anchored regex for a public path: a parameter is exactly one non-empty segment (DESIGN.md section 3). */
-export function pathRegex(segments: PathSegment[], capture = false): string {
-  const p = capture ? `(${PARAM})` : PARAM;
+export function pathRegex(segments: PathSegment[]): string {
+  const p = PARAM;
   const seg = (s: PathSegment): string => {
     if (s.kind === 'literal') return reEscape(s.value);
     if (s.kind === 'param') return p;
