@@ -100,6 +100,14 @@ export const CODES = {
   'operation-id-duplicate': entry<{ id: string }>('error', (p) => `operationId "${p.id}" is used more than once`),
   'weights-invalid': entry<{ backend: string }>('error', (p) => `backend ${p.backend}: target weights must add up to more than 0`),
   // capability check and targets
+  'text-template-syntax': entry<{ text: string }>(
+    'error',
+    (p) => `${p.text} holds "\${{", which decK would run as a template when it syncs a Kong file; write it another way`,
+  ),
+  'text-control-character': entry<{ text: string }>(
+    'error',
+    (p) => `${p.text} holds a control character (or a Unicode line separator), which could split a header or a configuration line; remove it`,
+  ),
   'security-undecided': entry<{ route: string }>(
     'error',
     (p) => `${p.route} has no security requirement and does not say x-gateway public: true; refusing to build it open`,
@@ -193,6 +201,11 @@ export const CODES = {
     'warn',
     (p) =>
       `traefik: the per-consumer rate limit of ${p.route} cannot be keyed on the credential of ${p.scheme} (Traefik keys a limit on a whole request header: the Cookie header also holds whatever cookies the client adds, and a query parameter or forward-auth identity is no header at all), so it is kept per client address`,
+  ),
+  'traefik-health-threshold-ignored': entry<{ backend: string; healthyThreshold: number; unhealthyThreshold: number }>(
+    'warn',
+    (p) =>
+      `traefik: backend ${p.backend}: healthyThreshold ${p.healthyThreshold} and unhealthyThreshold ${p.unhealthyThreshold} are not applied; Traefik's health check has no thresholds and takes a server out after one failed check and back after one passed check`,
   ),
   'target-error': entry<{ target: string; detail: string }>('error', (p) => `${p.target}: ${p.detail}`),
   'target-warning': entry<{ target: string; detail: string }>('warn', (p) => `${p.target}: ${p.detail}`),

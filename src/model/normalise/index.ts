@@ -2,6 +2,7 @@
  * A loaded spec → the gateway model. The order of the steps follows DESIGN.md section 2:
  * environment overlay, servers, backends, policies, security, routes in OpenAPI precedence.
  */
+import { checkUserText } from './text-safety.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
 import { FEATURE_IDS } from '../features.js';
@@ -24,7 +25,7 @@ export interface NormaliseOptions {
 }
 
 export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { gateway?: Gateway; diagnostics: Diagnostic[] } {
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = [...checkUserText(spec)];
   const w = new Walker(spec);
   const root = spec.root;
   const doc = root.value as Record<string, unknown>;

@@ -8,7 +8,16 @@ import type { Gateway } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import { namer, type Namer } from './names.js';
 
-export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+/**
+ * A decK environment template gwc itself wrote for a credential (secrets.ts). The emitter writes
+ * exactly these as live templates, recognised by their type, never by their text: a user string
+ * shaped like one is data (and refused, since decK would render it).
+ */
+export class DeckTemplate {
+  constructor(readonly template: string) {}
+}
+
+export type Json = string | number | boolean | null | DeckTemplate | Json[] | { [k: string]: Json };
 export type Entity = { [k: string]: Json };
 
 export interface KongOptions {

@@ -5,21 +5,21 @@
  *
  * decK renders the file as a Go template (`${{ ... }}`) before parsing it, so a user string
  * holding `${{` would be executed by decK (it could read the CI's environment into the Kong
- * config). gwc's own credential templates are the only `${{` allowed; they are written as plain
- * scalars so decK's substitution yields a double-quoted scalar (see secrets.ts). Anything else is
- * refused.
+ * config). gwc's own credential templates (DeckTemplate values, created only in secrets.ts) are the only
+ * `${{` allowed; they are written as plain scalars so decK's substitution yields a double-quoted
+ * scalar. Any string holding `${{` is refused, whatever it looks like.
  */
 import { Document, Scalar } from 'yaml';
-import type { Entity } from './context.js';
-import { DECK_ENV_TEMPLATE } from './secrets.js';
+import { DeckTemplate, type Entity } from './context.js';
 
 export function emitYaml(doc: Entity): { text: string; refused: string[] } {
   const refused: string[] = [];
   // A walk over the plain data (not yaml's visit over the built Document, which took seconds at
   // 10,000 routes): templates become PLAIN scalar nodes, which the Document keeps as they are.
   const mark = (v: unknown): unknown => {
+    // By type, not by shape: a user string spelled exactly like gwc's template is still refused.
+    if (v instanceof DeckTemplate) return Object.assign(new Scalar(v.template), { type: Scalar.PLAIN });
     if (typeof v === 'string') {
-      if (DECK_ENV_TEMPLATE.test(v)) return Object.assign(new Scalar(v), { type: Scalar.PLAIN });
       if (v.includes('${{')) refused.push(v);
       return v;
     }

@@ -21,7 +21,7 @@
  */
 import type { Loc } from '../../diagnostics/diagnostic.js';
 import type { SecretRef } from '../../model/types.js';
-import type { Ctx } from './context.js';
+import { DeckTemplate, type Ctx } from './context.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -34,17 +34,15 @@ export function deckEnv(name: string): string {
   return `\${{ printf "%q" (env "${name}") }}`;
 }
 
-/** Exactly the templates gwc writes; any other `${{` in output would be run by decK. */
-export const DECK_ENV_TEMPLATE = /^\$\{\{ printf "%q" \(env "DECK_[A-Za-z0-9_]+"\) \}\}$/;
 
 /** A credential value decK substitutes at sync time; undefined (and an error) when it cannot be. */
-export function credentialValue(ctx: Ctx, ref: SecretRef, what: string, loc?: Loc): string | undefined {
+export function credentialValue(ctx: Ctx, ref: SecretRef, what: string, loc?: Loc): DeckTemplate | undefined {
   if (ref.kind === 'env') {
     if (!ENV_NAME.test(ref.name)) {
       ctx.error(`${what}: environment variable name "${ref.name}" is not a plain identifier`, loc);
       return undefined;
     }
-    return deckEnv(deckEnvName(ref.name));
+    return new DeckTemplate(deckEnv(deckEnvName(ref.name)));
   }
   ctx.error(
     `${what}: ${ref.kind} secret "${ref.raw}" cannot be written for Kong consumer credentials, which Kong stores literally (not vault-referenceable); use \${env:NAME}, which decK substitutes at sync time`,

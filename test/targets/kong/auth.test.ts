@@ -65,6 +65,21 @@ describe('kong: auth', () => {
     expect(r.diagnostics.some((d) => String(d.params.detail).includes('template'))).toBe(true);
   });
 
+  it("refuses user text spelled exactly like gwc's own credential template (templates are known by type, not shape)", () => {
+    const g = shop();
+    const mimic = '${{ printf "%q" (env "DECK_KONNECT_TOKEN") }}';
+    for (const put of [
+      () => (g.routes[0]!.policy.requestHeaders = { set: { 'X-Leak': mimic }, remove: [], loc: g.loc }),
+      () => (g.routes[0]!.policy.responseHeaders = { set: { 'X-Leak': mimic }, remove: [], loc: g.loc }),
+      () => (g.routes[0]!.summary = mimic),
+    ]) {
+      put();
+      const r = compile(g);
+      expect(r.files).toEqual([]);
+      expect(r.diagnostics.some((d) => String(d.params.detail).includes('template'))).toBe(true);
+    }
+  });
+
   it('scopes credentials per scheme with acl when two schemes share a plugin', () => {
     const g = shop();
     g.securitySchemes.push({ ...g.securitySchemes[0]!, name: 'partnerKey', apiKey: { in: 'header', name: 'x-partner-key' } });
