@@ -108,6 +108,14 @@ export const CODES = {
     'error',
     (p) => `${p.text} holds a control character (or a Unicode line separator), which could split a header or a configuration line; remove it`,
   ),
+  'kong-cache-identity-shared': entry<{ route: string; schemes: string }>(
+    'error',
+    (p) => `kong: ${p.route} is cached, but Kong identifies every caller of ${p.schemes} as one consumer (one per issuer or service), so one caller's cached answer would be served to another; remove the cache or secure the route with API keys or basic users`,
+  ),
+  'kong-limit-identity-shared': entry<{ route: string; schemes: string }>(
+    'warn',
+    (p) => `kong: ${p.route} limits per consumer, but Kong identifies every caller of ${p.schemes} as one consumer, so they all share one bucket`,
+  ),
   'security-undecided': entry<{ route: string }>(
     'error',
     (p) => `${p.route} has no security requirement and does not say x-gateway public: true; refusing to build it open`,

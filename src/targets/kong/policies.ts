@@ -4,6 +4,8 @@
  * the few plugin fields Kong itself interprets (request-transformer templates, cors origins as
  * regexes) are escaped or refused here.
  */
+import { diag } from '../../diagnostics/diagnostic.js';
+import { METHOD_OVERRIDE_HEADERS, METHOD_OVERRIDE_QUERY, METHOD_OVERRIDE_QUERY_FORMS, URL_OVERRIDE_HEADERS } from '../../model/overrides.js';
 import type { HeaderOps, Mock, Route } from '../../model/types.js';
 import type { Ctx, Entity, Json } from './context.js';
 import { escapeRegex, hasTemplateSyntax } from './paths.js';
@@ -23,6 +25,8 @@ function rateLimit(ctx: Ctx, route: Route): Entity | undefined {
     limit_by: typeof r.by === 'string' ? r.by : 'header',
   };
   if (typeof r.by === 'object') config.header_name = r.by.header;
+  const shared = sharedIdentitySchemes(ctx, route);
+  if (r.by === 'consumer' && shared.length > 0) ctx.diagnostics.push(diag('kong-limit-identity-shared', { route: route.id, schemes: shared.join(', ') }, r.loc, { target: 'kong' }));
   return { name: 'rate-limiting', config };
 }
 
@@ -58,6 +62,11 @@ export function corsPlugin(ctx: Ctx, route: Route): Entity | undefined {
 function cache(ctx: Ctx, route: Route): Entity | undefined {
   const c = route.policy.cache;
   if (!c || !ctx.plan.enforced(route.id, 'cache')) return undefined;
+  const shared = sharedIdentitySchemes(ctx, route);
+  if (shared.length > 0) {
+    ctx.diagnostics.push(diag('kong-cache-identity-shared', { route: route.id, schemes: shared.join(', ') }, c.loc, { target: 'kong' }));
+    return undefined;
+  }
   return {
     name: 'proxy-cache',
     config: {
@@ -68,9 +77,22 @@ function cache(ctx: Ctx, route: Route): Entity | undefined {
       content_type: ['text/plain', 'application/json', 'application/json; charset=utf-8'],
       // Kong keys the cache on route, consumer, method, path and query; the spec's headers add to it.
       vary_headers: [...c.keyHeaders].map((h) => h.toLowerCase()).sort(),
-      cache_control: false,
+      // Honour the backend's Cache-Control (private, no-store, max-age): a private answer is never stored.
+      cache_control: true,
     },
   };
+}
+
+/**
+ * The route's schemes whose callers Kong cannot tell apart: a JWT scheme maps every token of an
+ * issuer to one consumer, and other non-credential schemes to none. Only API keys and basic users
+ * are per-caller consumers, so only they can key a cache or a per-consumer limit
+ * (proxy-cache and rate-limiting key on the consumer id).
+ */
+function sharedIdentitySchemes(ctx: Ctx, route: Route): string[] {
+  const kinds = new Map(ctx.gateway.securitySchemes.map((s) => [s.name, s.kind]));
+  const names = route.security.flat().map((i) => i.scheme).filter((n) => kinds.get(n) !== 'apiKey' && kinds.get(n) !== 'basic');
+  return [...new Set(names)].sort();
 }
 
 function headerPairs(ctx: Ctx, ops: Record<string, string>, what: string, templated: boolean): string[] {
@@ -94,12 +116,15 @@ function headerPairs(ctx: Ctx, ops: Record<string, string>, what: string, templa
  */
 export function requestTransformer(ctx: Ctx, route: Route, uri: string | undefined, removeHeaders: string[]): Entity | undefined {
   const ops: HeaderOps | undefined = ctx.plan.enforced(route.id, 'requestHeaders') ? route.policy.requestHeaders : undefined;
-  const remove = [...new Set([...(ops?.remove ?? []), ...removeHeaders])].sort();
+  // Method and URL overrides a backend may obey (DESIGN.md section 7.5), unless the operation declares them.
+  const declared = route.declaredOverrides ?? [];
+  const overrides = [...URL_OVERRIDE_HEADERS, ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.some((d) => d.in === 'header' && d.name.toLowerCase() === h.toLowerCase()))];
+  const query = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY) ? [] : [...METHOD_OVERRIDE_QUERY_FORMS].sort();
+  const remove = [...new Set([...(ops?.remove ?? []), ...removeHeaders, ...overrides])].sort();
   const set = headerPairs(ctx, ops?.set ?? {}, `route ${route.id}: request`, true);
-  if (!uri && remove.length === 0 && set.length === 0) return undefined;
   const config: Entity = {
     http_method: null,
-    remove: { headers: remove, querystring: [], body: [] },
+    remove: { headers: remove, querystring: query, body: [] },
     rename: { headers: [], querystring: [], body: [] },
     replace: { headers: set, querystring: [], body: [], uri: uri ?? null },
     add: { headers: set, querystring: [], body: [] },
