@@ -18,7 +18,7 @@ import publicNoRateLimit from './public-no-rate-limit.js';
 import secretLiteral from './secret-literal.js';
 import securityMissing from './security-missing.js';
 import serverBasePath from './server-base-path.js';
-import { AWS_REFUSALS } from './target-refusals.js';
+import { AWS_REFUSALS, targetCompile } from './target-refusals.js';
 import timeoutCeiling from './timeout-ceiling.js';
 
 export const RULES: readonly Rule[] = [
@@ -42,4 +42,5 @@ export const RULES: readonly Rule[] = [
   capabilityAccepted,
   capabilityEmulated,
   ...AWS_REFUSALS,
+  targetCompile,
 ] as Rule[];

@@ -50,3 +50,32 @@ export const AWS_REFUSALS: readonly Rule[] = [
   relay('aws', 'aws-backend-private-host', 'An AWS backend on a private host without a VPC link (API Gateway cannot reach it).', '{{detail}}'),
   relay('aws', 'aws-connect-timeout-ignored', 'A connectTimeout AWS REST integrations cannot apply (one integration timeout).', '{{detail}}'),
 ] as Rule[];
+
+const RELAYED = new Set(AWS_REFUSALS.map((r) => r.meta.id));
+
+/**
+ * Everything else a checked target's own compile refuses or warns about (Kong's file secrets and
+ * shared-consumer caches, nginx's JWKS-only JWT, Traefik's unverifiable limit keys, ...), under
+ * the build's code and at the build's position: the class fix for DESIGN.md 7.7, so a new
+ * compile-time refusal reaches lint without a rule of its own. Capability-table findings are the
+ * portability rules' (the target compile does not repeat them).
+ */
+export const targetCompile = defineRule({
+  meta: {
+    id: 'target-compile',
+    category: 'portability',
+    severity: 'error',
+    needsModel: true,
+    doc: "What a checked target's own compile refuses or warns about (the build would say the same).",
+    messages: { refused: '{{target}}: {{detail}}' },
+  },
+  check(ctx: LintContext, report: Report<'refused'>) {
+    if (!ctx.gateway) return;
+    for (const t of ctx.targets) {
+      for (const d of diagnosticsOf(ctx.gateway, t)) {
+        if (RELAYED.has(d.code) || d.severity === 'info') continue;
+        report('refused', { ...d.params, code: d.code, target: t.name, detail: d.message }, d.loc ?? ctx.gateway.loc, { target: t.name, severity: d.severity });
+      }
+    }
+  },
+});

@@ -1,0 +1,42 @@
+/**
+ * DESIGN.md 7.7, as a class: whatever a checked target's own compile refuses, lint reports with
+ * the build's code at the build's position (cases from the review: a `${file:}` secret on Kong, a
+ * JWKS-only JWT on nginx, a cache Kong cannot key per caller).
+ */
+import { kongTarget } from '../../src/targets/kong/index.js';
+import { nginxTarget } from '../../src/targets/nginx/index.js';
+import { HEAD, testRule } from './helper.js';
+
+const doc = (consumers: string, paths: string, schemes: string) => `${HEAD}servers: [{ url: https://api.example.com }]
+x-gateway:
+  backends:
+    app: { url: https://app.example.com }
+  consumers:
+${consumers}paths:
+${paths}components:
+  securitySchemes:
+${schemes}`;
+const KEY = '    key: { type: apiKey, in: header, name: x-api-key }\n';
+const JWKS = '    jwt: { type: http, scheme: bearer, x-gateway: { issuer: https://id.example.com/, jwksUri: https://id.example.com/jwks } }\n';
+const op = (security: string, x = '') => `  /a:\n    get:\n      operationId: a\n      security: ${security}\n${x}      responses: { '200': { description: ok } }\n`;
+
+testRule('target-compile', {
+  valid: [
+    { name: 'an env secret on Kong', files: doc('    alice: { credentials: { key: "${env:ALICE_KEY}" } }\n', op('[{ key: [] }]'), KEY), targets: [kongTarget] },
+    { name: 'a file secret on a team not on Kong', files: doc('    alice: { credentials: { key: "${file:alice.key}" } }\n', op('[{ key: [] }]'), KEY), targets: [nginxTarget] },
+  ],
+  invalid: [
+    {
+      name: 'a file secret Kong cannot write for a credential',
+      files: doc('    alice: { credentials: { key: "${file:alice.key}" } }\n', op('[{ key: [] }]'), KEY),
+      targets: [kongTarget],
+      errors: [{ line: 8, column: 29, target: 'kong' }],
+    },
+    {
+      name: 'a JWKS-only JWT nginx cannot verify',
+      files: doc('    alice: { credentials: { key: "${env:ALICE_KEY}" } }\n', op('[{ jwt: [] }]'), KEY + JWKS),
+      targets: [nginxTarget],
+      errors: [{ line: 18, column: 5, target: 'nginx' }],
+    },
+  ],
+});
