@@ -67,7 +67,7 @@ export const targetCompile = defineRule({
     severity: 'error',
     needsModel: true,
     doc: "What a checked target's own compile refuses or warns about (the build would say the same).",
-    messages: { refused: '{{target}}: {{detail}}' },
+    messages: { refused: '{{detail}}' },
   },
   check(ctx: LintContext, report: Report<'refused'>) {
     if (!ctx.gateway) return;
