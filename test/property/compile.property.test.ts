@@ -34,6 +34,8 @@ const RUNS = Number(process.env.GWC_PROPERTY_RUNS ?? 80);
 const REFUSALS = new Set([
   'capability-unsupported', 'accept-opens-route', 'target-error',
   // aws's own refusals (src/diagnostics/codes.ts)
+  // kong's: a cache where Kong cannot tell callers apart (every JWT of an issuer is one consumer)
+  'kong-cache-identity-shared',
   'aws-api-key-schemes-merged', 'aws-cache-identity-unkeyed', 'aws-authorizer-cache-unkeyed', 'aws-path-param-confusable', 'aws-backend-private-host', 'aws-no-methods',
 ]);
 const AUTH_PLUGINS = new Set(['key-auth', 'basic-auth', 'jwt', 'openid-connect', 'forward-auth']);
