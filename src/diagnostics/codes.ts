@@ -116,6 +116,30 @@ export const CODES = {
     'warn',
     (p) => `kong: ${p.route} limits per consumer, but Kong identifies every caller of ${p.schemes} as one consumer, so they all share one bucket`,
   ),
+  'kong-roles-credential-ambiguous': entry<{ route: string; consumer: string; schemes: string }>(
+    'error',
+    (p) => `kong: consumer ${p.consumer} (credentials for ${p.schemes}) would pass ${p.route}'s acl with a credential that does not meet the alternative it is presented for: Kong's acl sees the consumer, not the credential (and key-auth, basic-auth and jwt find any consumer's credential, whatever scheme it was written for); give the consumer fewer credentials, or the same roles for each`,
+  ),
+  'kong-auth-identity-and': entry<{ route: string; scheme: string; identifiedBy: string }>(
+    'error',
+    (p) => `kong: ${p.route} needs ${p.scheme}'s caller checked by acl (roles, or a scheme sharing its plugin), but with several schemes required together Kong identifies the caller by ${p.identifiedBy} only; move the roles to ${p.identifiedBy} or split the requirement`,
+  ),
+  'kong-scheme-name-collision': entry<{ scheme: string; other: string }>(
+    'error',
+    (p) => `kong: security schemes ${p.scheme} and ${p.other} get the same Kong name (names are case-folded), so their consumers and acl groups would mix; rename one`,
+  ),
+  'kong-scheme-no-credentials': entry<{ scheme: string; kind: string }>(
+    'warn',
+    (p) => `kong: no consumer holds a ${p.kind} credential for ${p.scheme}, so Kong refuses every caller of the routes it secures; add consumers with credentials for it (or is it verified some other way Kong cannot see, such as AWS SigV4?)`,
+  ),
+  'kong-tls-certificate-source': entry<{ field: string; value: string }>(
+    'error',
+    (p) => `kong: the TLS ${p.field} "${p.value}" cannot be written into a Kong certificate (decK needs the PEM text); give it as \${env:NAME}, which decK substitutes at sync time`,
+  ),
+  'kong-tls-no-hosts': entry<Record<string, never>>(
+    'error',
+    () => 'kong: the TLS certificate would serve no host (no server URL or x-gateway host names one), so Kong would never present it; name the gateway hosts',
+  ),
   'security-undecided': entry<{ route: string }>(
     'error',
     (p) => `${p.route} has no security requirement and does not say x-gateway public: true; refusing to build it open`,

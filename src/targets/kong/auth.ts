@@ -13,11 +13,15 @@
  *   plugin into an alternative): refused, never compiled weaker.
  * - Credentials are global in Kong: a key registered for one key-auth scheme is accepted by every
  *   key-auth plugin. When two schemes map to the same plugin, gwc puts each credential's consumer
- *   in a per-scheme ACL group and adds an `acl` plugin allowing only the route's schemes.
+ *   in a per-scheme ACL group and adds an `acl` plugin allowing only the route's schemes; roles
+ *   are acl groups too (acl.ts says how both stay exact).
  */
+import { diag } from '../../diagnostics/diagnostic.js';
 import type { Route, SecurityScheme } from '../../model/types.js';
 import { AUTH_FEATURE } from '../../model/route-features.js';
+import { consumerGroups, routeAcl, type AclState } from './acl.js';
 import type { Ctx, Entity, Json } from './context.js';
+import { slug } from './names.js';
 import { credentialValue } from './secrets.js';
 
 const PLUGIN = { apiKey: 'key-auth', basic: 'basic-auth', jwt: 'jwt', forward: undefined, lambda: undefined } as const;
@@ -31,6 +35,9 @@ export interface AuthState {
   scoped: Set<string>;
   /** JWT schemes some route enforces: each gets a consumer holding its issuer's key. */
   jwtSchemes: Set<string>;
+  /** Schemes some route enforces (a credential scheme nobody holds a credential for is reported). */
+  used: Set<string>;
+  acl: AclState;
 }
 
 export interface RouteAuth {
@@ -48,7 +55,15 @@ export function authState(ctx: Ctx): AuthState {
   }
   const scoped = new Set<string>();
   for (const list of byPlugin.values()) if (list.length > 1) list.forEach((n) => scoped.add(n));
-  return { anonymousNeeded: false, scoped, jwtSchemes: new Set() };
+  // Scheme names become consumer and group names through slug(), which folds case: two schemes
+  // folding together would share an acl group and a JWT consumer.
+  const bySlug = new Map<string, string>();
+  for (const s of ctx.gateway.securitySchemes) {
+    const other = bySlug.get(slug(s.name));
+    if (other) ctx.diagnostics.push(diag('kong-scheme-name-collision', { scheme: s.name, other }, s.loc, { target: 'kong' }));
+    bySlug.set(slug(s.name), s.name);
+  }
+  return { anonymousNeeded: false, scoped, jwtSchemes: new Set(), used: new Set(), acl: { schemeGroups: new Set(), rolesGroups: new Map() } };
 }
 
 function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: string | null): Entity | undefined {
@@ -122,37 +137,34 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
   }
   const anonymous = or ? ctx.names.id('consumer', ctx.names.anonymous()) : null;
   if (or) state.anonymousNeeded = true;
-  const seen = new Set<string>();
-  const groups: string[] = [];
+  const fail = (): RouteAuth => ({ plugins: [], removeHeaders: [] });
+  // One plugin per scheme: alternatives naming the same scheme (admin OR ops) share it and differ
+  // only in their acl groups; two schemes needing one plugin cannot both be on a route.
+  const byPlugin = new Map<string, string>();
   for (const item of alternatives.flat()) {
     const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
-    if (!s) continue;
-    const name = PLUGIN[s.kind];
-    if (!name) continue;
-    if (seen.has(name)) {
+    const name = s && PLUGIN[s.kind];
+    if (!s || !name) continue;
+    if (item.scopes.length > 0 && s.kind === 'jwt') ctx.warn(`route ${route.id}: scopes ${item.scopes.join(', ')} of ${s.name} are not checked by Kong OSS jwt (accepted JWT gap)`, loc);
+    state.used.add(s.name);
+    const prev = byPlugin.get(name);
+    if (prev === s.name) continue;
+    if (prev) {
       ctx.error(`route ${route.id}: two schemes need the ${name} plugin, which Kong runs once per route`, loc);
-      return { plugins: [], removeHeaders: [] };
+      return fail();
     }
-    seen.add(name);
-    if (item.scopes.length > 0) {
-      if (s.kind === 'jwt') ctx.warn(`route ${route.id}: scopes ${item.scopes.join(', ')} of ${s.name} are not checked by Kong OSS jwt (accepted JWT gap)`, loc);
-      else {
-        ctx.error(`route ${route.id}: Kong OSS cannot check roles (${item.scopes.join(', ')}) on ${s.kind} scheme ${s.name}`, loc);
-        return { plugins: [], removeHeaders: [] };
-      }
-    }
+    byPlugin.set(name, s.name);
     if (s.kind === 'jwt') {
       state.jwtSchemes.add(s.name);
       if (s.hideCredentials) out.removeHeaders.push(s.jwt?.header ?? 'Authorization');
     }
     const config = pluginConfig(ctx, route, s, anonymous);
-    if (!config) return { plugins: [], removeHeaders: [] };
+    if (!config) return fail();
     out.plugins.push({ name, config });
-    if (state.scoped.has(s.name)) groups.push(ctx.names.schemeGroup(s.name));
   }
-  if (groups.length > 0) {
-    out.plugins.push({ name: 'acl', config: { allow: groups.sort(), hide_groups_header: true } });
-  }
+  const allow = routeAcl(ctx, route, alternatives, state.scoped, state.acl, (s: SecurityScheme) => PLUGIN[s.kind] ?? '');
+  if (allow === false) return fail();
+  if (allow) out.plugins.push({ name: 'acl', config: { allow, hide_groups_header: true } });
   return out;
 }
 
@@ -165,7 +177,7 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
     const username = ctx.names.consumer(c.name);
     const keyauth: Json[] = [];
     const basic: Json[] = [];
-    const acls = new Set(c.groups.map((g) => `${ctx.names.consumer('group')}.${g}`));
+    const acls = consumerGroups(ctx, c, state.scoped, state.acl);
     const kinds = new Map<string, string>();
     for (const cred of c.credentials) {
       const s = schemeOf(cred.scheme);
@@ -175,7 +187,6 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
         ctx.error(`consumer ${c.name} holds credentials for ${prev} and ${s.name}, which Kong cannot keep apart (same plugin)`, cred.loc);
       }
       kinds.set(s.kind, s.name);
-      if (state.scoped.has(s.name)) acls.add(ctx.names.schemeGroup(s.name));
       const id = ctx.names.id(`credential:${cred.kind}`, `${username}:${cred.scheme}`);
       if (cred.kind === 'apiKey') {
         const key = credentialValue(ctx, cred.key, `consumer ${c.name} key for ${cred.scheme}`, cred.loc);
@@ -188,7 +199,7 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
     const entity: Entity = { username, id: ctx.names.id('consumer', username), tags: [tag] };
     if (keyauth.length) entity.keyauth_credentials = keyauth;
     if (basic.length) entity.basicauth_credentials = basic;
-    if (acls.size) entity.acls = [...acls].sort().map((group) => ({ group, tags: [tag] }));
+    if (acls.length) entity.acls = acls.map((group) => ({ group, tags: [tag] }));
     list.push(entity);
   }
   for (const name of [...state.jwtSchemes].sort()) {
@@ -217,8 +228,17 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
         }]
       : [];
     const entity: Entity = { username, id: ctx.names.id('consumer', username), jwt_secrets: secrets, tags: [tag] };
-    if (state.scoped.has(name)) entity.acls = [{ group: ctx.names.schemeGroup(name), tags: [tag] }];
+    if (state.scoped.has(name) || state.acl.schemeGroups.has(name)) entity.acls = [{ group: ctx.names.schemeGroup(name), tags: [tag] }];
     list.push(entity);
+  }
+  // A credential scheme no consumer holds a credential for refuses everyone on Kong: either the
+  // consumers are missing, or the spec means a check Kong never sees (an AWS SigV4 `Authorization`
+  // written as an apiKey scheme would otherwise read as a key-auth header).
+  for (const s of ctx.gateway.securitySchemes) {
+    if (!state.used.has(s.name) || (s.kind !== 'apiKey' && s.kind !== 'basic')) continue;
+    if (!ctx.gateway.consumers.some((c) => c.credentials.some((x) => x.scheme === s.name))) {
+      ctx.diagnostics.push(diag('kong-scheme-no-credentials', { scheme: s.name, kind: s.kind === 'apiKey' ? 'API key' : 'basic' }, s.loc, { target: 'kong' }));
+    }
   }
   const plugins: Entity[] = [];
   if (state.anonymousNeeded) {

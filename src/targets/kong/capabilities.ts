@@ -22,8 +22,18 @@ export const kongCapabilities: CapabilityTable = {
     why: 'Kong OSS cannot call an AWS Lambda authorizer, the only verifier this scheme gives; give the scheme an issuer with publicKeys, or an x-gateway.forwardAuth service',
   },
   'auth.and': { support: 'native', note: 'every scheme plugin on the route without `anonymous`: each must pass' },
-  'auth.roles': { support: 'unsupported', why: 'roles on API-key and basic requirements are not enforced by this target yet' },
-  'auth.optional': { support: 'unsupported', why: 'a present credential cannot be verified while anonymous callers pass' },
+  'auth.roles': {
+    support: 'native',
+    note: 'acl plugin: consumers carry their groups, the route allows a group per alternative (all of an item\'s roles in one group); a consumer meeting one alternative and not another it holds a credential for is refused (acl sees the consumer, not the credential)',
+  },
+  'auth.optional': {
+    support: 'unsupported',
+    // https://github.com/Kong/kong/blob/master/kong/plugins/key-auth/handler.lua: do_authentication
+    // failing (no key OR a wrong key) maps to the anonymous consumer alike; request-termination's
+    // `trigger` reads kong.request.get_headers(), capped at 100 headers, while key-auth reads the
+    // header itself, so a wrong key behind 100 other headers would still pass as anonymous.
+    why: "Kong OSS auth plugins with `anonymous` treat a wrong credential like a missing one (the caller passes as anonymous), and no OSS plugin can tell the two apart for every request; secure the route strictly or make it public",
+  },
   'auth.or': {
     support: 'emulated',
     how: 'each plugin with `anonymous` set to a gwc consumer and a request-termination 401 scoped to that consumer; an OR of AND alternatives is refused at compile',

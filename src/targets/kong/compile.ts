@@ -4,6 +4,7 @@
  * `_info.select_tags` names it, so `deck gateway sync` only creates, updates and deletes what gwc
  * owns. https://docs.konghq.com/deck/latest/guides/distributed-configuration/
  */
+import { diag } from '../../diagnostics/diagnostic.js';
 import type { Gateway, Route } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import type { CompileResult } from '../target.js';
@@ -13,6 +14,7 @@ import { makeCtx, type Ctx, type Entity, type KongOptions } from './context.js';
 import { emitYaml } from './emit.js';
 import { mockPlugin, policyPlugins, requestTransformer, responseTransformer } from './policies.js';
 import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri } from './routes.js';
+import { certificates } from './tls.js';
 
 const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https'];
 
@@ -60,7 +62,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     const plugins = [...a.plugins, ...policyPlugins(ctx, route)];
     if (backend.kind === 'mock' && backend.mock) {
       plugins.push(mockPlugin(backend.mock));
-      const rt = requestTransformer(ctx, route, undefined, a.removeHeaders);
+      const rt = requestTransformer(ctx, route, undefined, a.removeHeaders, a.plugins.length > 0);
       if (rt) plugins.push(rt);
       const resp = responseTransformer(ctx, route, backend.mock.headers);
       if (resp) plugins.push(resp);
@@ -70,7 +72,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     }
     const service = backends.serviceFor(route, backend);
     const uri = upstreamUri(ctx, route, backend.targets[0]?.url.path ?? '');
-    const rt = requestTransformer(ctx, route, uri, a.removeHeaders);
+    const rt = requestTransformer(ctx, route, uri, a.removeHeaders, a.plugins.length > 0);
     if (rt) plugins.push(rt);
     const resp = responseTransformer(ctx, route, {});
     if (resp) plugins.push(resp);
@@ -83,6 +85,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     topRoutes.push(e);
   }
   const c = consumers(ctx, auth);
+  const certs = certificates(ctx);
 
   if (ctx.diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics: ctx.diagnostics };
 
@@ -96,8 +99,9 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     consumers: c.consumers.sort(byName),
     plugins: c.plugins,
   };
+  if (certs.length) doc.certificates = certs;
   const out = emitYaml(doc);
-  for (const value of out.refused) ctx.error(`"${value}" holds "\${{", which decK would execute as a template; refusing to write it`);
+  for (const value of out.refused) ctx.diagnostics.push(diag('text-template-syntax', { text: `Kong output value ${JSON.stringify(value)}` }, undefined, { target: 'kong' }));
   if (out.refused.length) return { files: [], diagnostics: ctx.diagnostics };
   return { files: [{ path: 'kong.yaml', contents: out.text }], diagnostics: ctx.diagnostics };
 }

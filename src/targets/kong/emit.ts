@@ -14,10 +14,12 @@ import { DeckTemplate, type Entity } from './context.js';
 
 export function emitYaml(doc: Entity): { text: string; refused: string[] } {
   const refused: string[] = [];
+  let templates = 0;
   // A walk over the plain data (not yaml's visit over the built Document, which took seconds at
   // 10,000 routes): templates become PLAIN scalar nodes, which the Document keeps as they are.
   const mark = (v: unknown): unknown => {
     // By type, not by shape: a user string spelled exactly like gwc's template is still refused.
+    if (v instanceof DeckTemplate) templates += 1;
     if (v instanceof DeckTemplate) return Object.assign(new Scalar(v.template), { type: Scalar.PLAIN });
     if (typeof v === 'string') {
       if (v.includes('${{')) refused.push(v);
@@ -35,5 +37,10 @@ export function emitYaml(doc: Entity): { text: string; refused: string[] } {
     return v;
   };
   const d = new Document(mark(doc), { sortMapEntries: true, aliasDuplicateObjects: false });
-  return { text: d.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }), refused };
+  const text = d.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
+  // Second lock, on the bytes decK will read: exactly gwc's own templates open a `${{`, so no
+  // escaping or joining of user text can have produced one.
+  const opened = text.split('${{').length - 1;
+  if (opened !== templates) refused.push(`the written file (${opened} template openings for ${templates} credential templates)`);
+  return { text, refused };
 }

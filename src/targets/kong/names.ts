@@ -40,6 +40,14 @@ export interface Namer {
   anonymous(): string;
   schemeConsumer(scheme: string): string;
   schemeGroup(scheme: string): string;
+  /** The acl group of a consumer role (`consumers.*.groups`). */
+  roleGroup(role: string): string;
+  /**
+   * The acl group of consumers that hold a credential for `scheme` AND have every one of `roles`
+   * (Kong's acl allows any one listed group, so an AND of roles is one group). JSON keeps the name
+   * injective whatever the role names hold; no `.scheme.` infix, so readers take it as roles.
+   */
+  rolesGroup(scheme: string, roles: readonly string[]): string;
   id(kind: string, name: string): string;
 }
 
@@ -54,6 +62,8 @@ export function namer(gatewayName: string): Namer {
     anonymous: () => `${g}.~anonymous`,
     schemeConsumer: (scheme) => `${g}.~jwt.${slug(scheme)}`,
     schemeGroup: (scheme) => `${g}.scheme.${slug(scheme)}`,
+    roleGroup: (role) => `${g}.group.${role}`,
+    rolesGroup: (scheme, roles) => `${g}.roles:${JSON.stringify({ scheme, all: [...roles].sort() })}`,
     id: (kind, name) => uuidv5(`${kind}:${name}`),
   };
 }

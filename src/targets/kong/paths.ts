@@ -4,10 +4,22 @@
  * Every route path is a Kong 3 regex path: the `~` prefix marks it as a regex
  * (https://docs.konghq.com/gateway/latest/key-concepts/routes/#regular-expressions), Kong anchors
  * it at the start, and gwc ends it with `$` so `/users` never matches `/users/1` (a plain Kong
- * path is a prefix). A parameter becomes a named capture of one non-empty segment,
- * `(?<name>[^/]+)` (DESIGN.md section 3, rule 2), which request-transformer can reuse as
- * `$(uri_captures.name)` to build the upstream path.
+ * path is a prefix). A parameter becomes a named capture of one non-empty segment (DESIGN.md
+ * section 3, rule 2), which request-transformer can reuse as `$(uri_captures.name)` to build the
+ * upstream path: PARAM below says which segments it takes.
  */
+
+/**
+ * One parameter value as Kong's router sees it. Kong 3 matches regex paths against the normalised
+ * path, where percent-escapes of unreserved characters are decoded and reserved ones (`%3B`, `%2F`)
+ * are kept (https://docs.konghq.com/gateway/latest/key-concepts/routes/#path-handling). A value
+ * holding `;` (a path parameter to Tomcat/Spring: `/users/me;x` is `/users/me`), `%` (an escape the
+ * backend decodes into `/`, `;` or `.`), `\` (a separator to IIS and some Java containers), or a
+ * whole `.`/`..` segment could be read by the backend as another route, so the route does not
+ * match it (DESIGN.md section 7.5; the same set the Traefik target refuses). Kong's regex is PCRE,
+ * so the lookahead is fine.
+ */
+export const PARAM_VALUE = String.raw`(?!\.\.?(?:/|$))[^/;%\\]+`;
 
 /** PCRE metacharacters, escaped in literal text. */
 export function escapeRegex(text: string): string {
@@ -44,7 +56,7 @@ export function pathRegex(template: string, captures: Map<string, string>): stri
   for (const m of template.matchAll(/\{([^{}]+)\}/g)) {
     out += escapeRegex(template.slice(last, m.index));
     const name = m[1] ?? '';
-    out += `(?<${captures.get(name) ?? name}>[^/]+)`;
+    out += `(?<${captures.get(name) ?? name}>${PARAM_VALUE})`;
     last = (m.index ?? 0) + m[0].length;
   }
   out += escapeRegex(template.slice(last));

@@ -5,7 +5,7 @@
  * regexes) are escaped or refused here.
  */
 import { diag } from '../../diagnostics/diagnostic.js';
-import { METHOD_OVERRIDE_HEADERS, METHOD_OVERRIDE_QUERY, METHOD_OVERRIDE_QUERY_FORMS, URL_OVERRIDE_HEADERS } from '../../model/overrides.js';
+import { GATEWAY_IDENTITY_HEADERS, METHOD_OVERRIDE_HEADERS, METHOD_OVERRIDE_QUERY, METHOD_OVERRIDE_QUERY_FORMS, URL_OVERRIDE_HEADERS } from '../../model/overrides.js';
 import type { HeaderOps, Mock, Route } from '../../model/types.js';
 import type { Ctx, Entity, Json } from './context.js';
 import { escapeRegex, hasTemplateSyntax } from './paths.js';
@@ -109,18 +109,33 @@ function headerPairs(ctx: Ctx, ops: Record<string, string>, what: string, templa
 }
 
 /**
+ * Identity headers Kong's auth plugins set for the upstream (and set or clear on every route they
+ * run on). A route without an auth plugin passes what the client sent, so there gwc removes them;
+ * request-transformer runs after the auth plugins (priority 801), so on an authenticated route
+ * removing them would drop what Kong just set. https://docs.konghq.com/hub/kong-inc/key-auth/#upstream-headers
+ */
+const KONG_CONSUMER_HEADERS = ['X-Anonymous-Consumer', 'X-Consumer-Custom-ID', 'X-Consumer-ID', 'X-Consumer-Username', 'X-Credential-Identifier'];
+/**
+ * Identity headers no gwc Kong route sets (acl's groups header is hidden, OAuth2/LDAP are not
+ * used) and the ones gwc's other gateways set: removed on every route, so a backend shared with
+ * another target never reads one a client wrote (DESIGN.md section 7.3).
+ */
+const NEVER_FROM_CLIENT = ['X-Authenticated-Groups', 'X-Authenticated-Scope', 'X-Authenticated-Userid', 'X-Consumer-Groups', ...GATEWAY_IDENTITY_HEADERS];
+
+/**
  * request-transformer: upstream path (with captures) and request headers. `set` is written as
  * `replace` + `add` (Kong applies remove, rename, replace, add, append in that order, and `add`
  * skips a header already present), which together set the value whether or not it was sent.
  * https://docs.konghq.com/hub/kong-inc/request-transformer/configuration/
  */
-export function requestTransformer(ctx: Ctx, route: Route, uri: string | undefined, removeHeaders: string[]): Entity | undefined {
+export function requestTransformer(ctx: Ctx, route: Route, uri: string | undefined, removeHeaders: string[], authenticated: boolean): Entity | undefined {
   const ops: HeaderOps | undefined = ctx.plan.enforced(route.id, 'requestHeaders') ? route.policy.requestHeaders : undefined;
   // Method and URL overrides a backend may obey (DESIGN.md section 7.5), unless the operation declares them.
   const declared = route.declaredOverrides ?? [];
   const overrides = [...URL_OVERRIDE_HEADERS, ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.some((d) => d.in === 'header' && d.name.toLowerCase() === h.toLowerCase()))];
   const query = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY) ? [] : [...METHOD_OVERRIDE_QUERY_FORMS].sort();
-  const remove = [...new Set([...(ops?.remove ?? []), ...removeHeaders, ...overrides])].sort();
+  const identity = [...NEVER_FROM_CLIENT, ...(authenticated ? [] : KONG_CONSUMER_HEADERS)];
+  const remove = [...new Set([...(ops?.remove ?? []), ...removeHeaders, ...overrides, ...identity])].sort();
   const set = headerPairs(ctx, ops?.set ?? {}, `route ${route.id}: request`, true);
   const config: Entity = {
     http_method: null,

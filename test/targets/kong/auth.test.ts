@@ -62,7 +62,7 @@ describe('kong: auth', () => {
     g.routes[0]!.policy.requestHeaders = { set: { 'X-Leak': '${{ env "DECK_TOKEN" }}' }, remove: [], loc: g.loc };
     const r = compile(g);
     expect(r.files).toEqual([]);
-    expect(r.diagnostics.some((d) => String(d.params.detail).includes('template'))).toBe(true);
+    expect(r.diagnostics.some((d) => d.code === 'text-template-syntax')).toBe(true);
   });
 
   it("refuses user text spelled exactly like gwc's own credential template (templates are known by type, not shape)", () => {
@@ -76,7 +76,7 @@ describe('kong: auth', () => {
       put();
       const r = compile(g);
       expect(r.files).toEqual([]);
-      expect(r.diagnostics.some((d) => String(d.params.detail).includes('template'))).toBe(true);
+      expect(r.diagnostics.some((d) => d.code === 'text-template-syntax')).toBe(true);
     }
   });
 

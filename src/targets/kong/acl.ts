@@ -1,0 +1,131 @@
+/**
+ * Who may pass a route once an auth plugin identified the caller: Kong's `acl` plugin.
+ * https://docs.konghq.com/hub/kong-inc/acl/
+ *
+ * Kong's auth plugins identify a CONSUMER, not the credential: key-auth accepts any consumer's
+ * key-auth credential whatever scheme gwc wrote it for, and `acl` checks the consumer's groups,
+ * allowing any ONE of the groups listed. So every condition a requirement item puts on its caller
+ * becomes one group, which gwc gives exactly the consumers that meet it:
+ *
+ * - a scheme sharing its plugin with another scheme (two key-auth schemes): `G.scheme.S`, the
+ *   holders of an S credential (a key registered for scheme B never opens a route of scheme A);
+ * - roles (`[admin, ops]` on an API-key or basic requirement: OpenAPI 3.1 section 4.8.30):
+ *   `G.group.admin` for one role on a route with one way in, else `G.roles:{...}`, the holders of
+ *   an S credential with ALL the roles (an AND of roles is one group, because acl ORs its list);
+ * - on a route with several alternatives, every alternative contributes its group, an alternative
+ *   with no roles the scheme group, so the allow list is exactly the OR of the alternatives.
+ *
+ * What acl cannot see is which credential was presented: a consumer holding credentials for two
+ * alternatives passes if it meets either. When a consumer meets one of its alternatives and not
+ * another, the route is refused (kong-roles-credential-ambiguous) rather than opened by the
+ * stronger credential's standing. With several schemes required together, Kong identifies the
+ * caller by the plugin that runs last (lowest priority), so only that item can carry conditions
+ * (kong-auth-identity-and).
+ */
+import { diag } from '../../diagnostics/diagnostic.js';
+import { ROLE_KINDS } from '../../model/route-features.js';
+import type { Consumer, RequirementItem, Route, SecurityScheme } from '../../model/types.js';
+import type { Ctx } from './context.js';
+
+/** Kong 3.x auth plugin priorities: the highest runs first, the last to run sets the consumer. */
+export const AUTH_PRIORITY: Record<string, number> = { jwt: 1450, 'key-auth': 1250, 'basic-auth': 1100 };
+
+/** An acl group and who is in it. */
+export interface AclGroup {
+  name: string;
+  /** Members hold a credential for this scheme (undefined: any consumer with the roles). */
+  scheme?: string;
+  /** ... and have every one of these roles. */
+  roles: string[];
+}
+
+export interface AclState {
+  /** Schemes whose credential holders (and JWT consumer) carry the scheme group. */
+  schemeGroups: Set<string>;
+  /** Combined scheme+roles groups, by name. */
+  rolesGroups: Map<string, AclGroup>;
+}
+
+export const holds = (c: Consumer, scheme: string): boolean => c.credentials.some((x) => x.scheme === scheme);
+
+export function isMember(c: Consumer, g: AclGroup): boolean {
+  return (g.scheme === undefined || holds(c, g.scheme)) && g.roles.every((r) => c.groups.includes(r));
+}
+
+/** The group one requirement item allows. `alone`: the route's only way in is this item's alternative. */
+function groupOf(ctx: Ctx, acl: AclState, scoped: Set<string>, s: SecurityScheme, item: RequirementItem, alone: boolean): AclGroup {
+  const roles = ROLE_KINDS.has(s.kind) ? [...new Set(item.scopes)].sort() : [];
+  if (roles.length === 0) {
+    acl.schemeGroups.add(s.name);
+    return { name: ctx.names.schemeGroup(s.name), scheme: s.name, roles: [] };
+  }
+  // One role, one way in, a scheme alone on its plugin: the consumer's own role group is exact
+  // (only an S credential can pass the S plugin), and reads as the role it is.
+  if (alone && !scoped.has(s.name) && roles.length === 1) return { name: ctx.names.roleGroup(roles[0]!), roles };
+  const g: AclGroup = { name: ctx.names.rolesGroup(s.name, roles), scheme: s.name, roles };
+  acl.rolesGroups.set(g.name, g);
+  return g;
+}
+
+/** Whether an item puts a condition on its caller that only acl can check. */
+function needsAcl(scoped: Set<string>, s: SecurityScheme, item: RequirementItem): boolean {
+  return scoped.has(s.name) || (ROLE_KINDS.has(s.kind) && item.scopes.length > 0);
+}
+
+/**
+ * The acl allow list of a route (undefined: no acl needed), or false after reporting a route Kong
+ * cannot check exactly. `alternatives` are already checked: OR of single items, or one AND.
+ */
+export function routeAcl(
+  ctx: Ctx,
+  route: Route,
+  alternatives: RequirementItem[][],
+  scoped: Set<string>,
+  acl: AclState,
+  plugin: (s: SecurityScheme) => string,
+): string[] | undefined | false {
+  const schemeOf = (n: string) => ctx.gateway.securitySchemes.find((s) => s.name === n)!;
+  const loc = route.securityLoc ?? route.loc;
+  if (!alternatives.flat().some((i) => needsAcl(scoped, schemeOf(i.scheme), i))) return undefined;
+  if (alternatives.length === 1) {
+    const alt = alternatives[0]!;
+    // The consumer Kong ends with is the one the lowest-priority plugin set.
+    const last = [...alt].sort((a, b) => (AUTH_PRIORITY[plugin(schemeOf(a.scheme))] ?? 0) - (AUTH_PRIORITY[plugin(schemeOf(b.scheme))] ?? 0))[0]!;
+    const other = alt.find((i) => i !== last && needsAcl(scoped, schemeOf(i.scheme), i));
+    if (other) {
+      ctx.diagnostics.push(diag('kong-auth-identity-and', { route: route.id, scheme: other.scheme, identifiedBy: last.scheme }, loc, { target: 'kong' }));
+      return false;
+    }
+    return [groupOf(ctx, acl, scoped, schemeOf(last.scheme), last, true).name];
+  }
+  const groups = alternatives.map((a) => groupOf(ctx, acl, scoped, schemeOf(a[0]!.scheme), a[0]!, false));
+  // Kong identifies a consumer by ANY credential its plugin finds (the store is global), so check
+  // every credential that would get the consumer through one of the route's plugins: the route
+  // must let it in exactly when that credential's own alternative does.
+  const plugins = new Set(alternatives.map((a) => plugin(schemeOf(a[0]!.scheme))));
+  for (const c of ctx.gateway.consumers) {
+    const allowed = groups.some((g) => isMember(c, g));
+    const wrong = c.credentials.filter((cred) => {
+      const s = ctx.gateway.securitySchemes.find((x) => x.name === cred.scheme);
+      if (!s || !plugins.has(plugin(s))) return false;
+      const meets = groups.some((g, i) => alternatives[i]![0]!.scheme === s.name && isMember(c, g));
+      return meets !== allowed;
+    });
+    if (wrong.length > 0) {
+      const schemes = [...new Set(c.credentials.map((x) => x.scheme))].sort().join(', ');
+      ctx.diagnostics.push(diag('kong-roles-credential-ambiguous', { route: route.id, consumer: c.name, schemes }, loc, { target: 'kong' }));
+      return false;
+    }
+  }
+  return [...new Set(groups.map((g) => g.name))].sort();
+}
+
+/** The acl groups of one spec consumer. */
+export function consumerGroups(ctx: Ctx, c: Consumer, scoped: Set<string>, acl: AclState): string[] {
+  const out = new Set(c.groups.map((g) => ctx.names.roleGroup(g)));
+  for (const cred of c.credentials) {
+    if (scoped.has(cred.scheme) || acl.schemeGroups.has(cred.scheme)) out.add(ctx.names.schemeGroup(cred.scheme));
+  }
+  for (const g of acl.rolesGroups.values()) if (isMember(c, g)) out.add(g.name);
+  return [...out].sort();
+}

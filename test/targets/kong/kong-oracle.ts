@@ -1,0 +1,211 @@
+/**
+ * An oracle of what Kong 3 (OSS) does with one request under a decK file gwc emitted: which route
+ * matches (kong-router.ts), which plugins run in priority order, which consumer the auth plugins
+ * identify, whether acl passes, whether a request-termination answers, and what the upstream gets
+ * (path, headers, query). It follows Kong's own handlers where they decide security:
+ * - key-auth/basic-auth/jwt: with `anonymous` set, a plugin is skipped once a CREDENTIAL is set, and
+ *   ANY failure (missing or wrong credential) maps to the anonymous consumer
+ *   (kong/plugins/key-auth/handler.lua); without it, a failure answers 401. The credential store
+ *   is global: a key is found whichever consumer or scheme it was written for.
+ * - acl: no consumer -> 401; consumer in none of `allow` -> 403 (kong/plugins/acl/handler.lua).
+ * - a plugin's configuration is chosen after authentication, a consumer-scoped one over a
+ *   route-scoped one (https://docs.konghq.com/gateway/latest/key-concepts/plugins/#precedence).
+ * - the path is normalised before routing: escapes of unreserved characters are decoded, reserved
+ *   ones kept, dot segments removed (kong/tools/uri.lua normalize).
+ * Credentials in the file are decK env templates; the oracle renders them from `env`. JWTs are
+ * symbolic: `valid:<iss>` verifies against a consumer's jwt_secrets of that key, anything else fails.
+ */
+import { allRoutes, kongMatch, type KongRoute } from './kong-router.js';
+
+export interface OracleRequest {
+  method: string;
+  path: string;
+  host?: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+}
+
+export interface Outcome {
+  status: number;
+  route?: string;
+  /** The consumer's username Kong ends with (the anonymous one included). */
+  consumer?: string;
+  /** The plugin whose credential identified the consumer (undefined for anonymous). */
+  authenticatedBy?: string;
+  /** Plugins that ran, in order. */
+  ran: string[];
+  upstream?: { path: string; headers: Record<string, string>; query: Record<string, string> };
+  /** proxy-cache key parts (Kong: route, consumer, method, uri, query, vary headers). */
+  cacheKey?: string;
+  /** rate-limiting identifier. */
+  limitKey?: string;
+}
+
+type Plugin = { name: string; config: Record<string, unknown>; consumer?: string; route?: string; enabled?: boolean };
+type Consumer = {
+  username: string;
+  id: string;
+  acls?: Array<{ group: string }>;
+  keyauth_credentials?: Array<{ key: string }>;
+  basicauth_credentials?: Array<{ username: string; password: string }>;
+  jwt_secrets?: Array<{ key: string }>;
+};
+export interface DeckDoc {
+  services?: Array<Record<string, unknown>>;
+  routes?: KongRoute[];
+  consumers?: Consumer[];
+  plugins?: Plugin[];
+}
+
+/** Kong 3.x bundled plugin priorities (kong/plugins/NAME/handler.lua PRIORITY). */
+const PRIORITY: Record<string, number> = {
+  cors: 2000, jwt: 1450, 'key-auth': 1250, 'basic-auth': 1100, 'ip-restriction': 990, 'request-size-limiting': 951,
+  acl: 950, 'rate-limiting': 910, 'request-transformer': 801, 'response-transformer': 800, 'proxy-cache': 100,
+  'file-log': 9, 'request-termination': 2,
+};
+const AUTH = new Set(['jwt', 'key-auth', 'basic-auth']);
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+/** kong/tools/uri.lua normalize: decode unreserved escapes, remove dot segments, merge slashes. */
+export function normalisePath(raw: string): string {
+  const decoded = raw.replace(/%([0-9A-Fa-f]{2})/g, (m, h: string) => {
+    const c = String.fromCharCode(parseInt(h, 16));
+    return UNRESERVED.test(c) ? c : m.toUpperCase();
+  });
+  const out: string[] = [];
+  const segs = decoded.replace(/\/+/g, '/').split('/').slice(1);
+  segs.forEach((s, i) => {
+    const last = i === segs.length - 1;
+    if (s === '.') { if (last) out.push(''); return; }
+    if (s === '..') { out.pop(); if (last) out.push(''); return; }
+    out.push(s);
+  });
+  return `/${out.join('/')}`;
+}
+
+function renderSecret(v: unknown, env: Record<string, string>): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /^\$\{\{ printf "%q" \(env "([A-Za-z0-9_]+)"\) \}\}$/.exec(v);
+  if (!m) return v; // a literal (gwc never writes one; the oracle still treats it as Kong would)
+  return env[m[1]!];
+}
+
+export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, string> = {}): Outcome {
+  const headers: Record<string, string> = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const query: Record<string, string> = { ...(req.query ?? {}) };
+  const path = normalisePath(req.path);
+  const m = kongMatch(allRoutes(doc), req.method, path, req.host, headers);
+  if ('ambiguous' in m) throw new Error(`ambiguous routes ${m.ambiguous[0].name} / ${m.ambiguous[1].name}`);
+  if ('none' in m) return { status: 404, ran: [] };
+  const route = m.route;
+  const consumers = doc.consumers ?? [];
+  const byRef = (ref: unknown) => consumers.find((c) => c.id === ref || c.username === ref);
+  let consumer: Consumer | undefined;
+  let credential: string | undefined;
+  const ran: string[] = [];
+  const out: Outcome = { status: 200, route: route.name, ran };
+  const setConsumer = (c: Consumer | undefined, by: string | undefined) => {
+    consumer = c;
+    credential = by;
+    // Kong's auth plugins set (or clear) these for the upstream (kong/plugins/*/handler.lua set_consumer).
+    for (const h of ['x-consumer-id', 'x-consumer-username', 'x-consumer-custom-id', 'x-credential-identifier', 'x-anonymous-consumer']) delete headers[h];
+    if (c) { headers['x-consumer-id'] = c.id; headers['x-consumer-username'] = c.username; }
+    if (!by) headers['x-anonymous-consumer'] = 'true';
+  };
+
+  const routePlugins = ((route.plugins ?? []) as Plugin[]).filter((p) => p.enabled !== false);
+  const globals = (doc.plugins ?? []).filter((p) => p.enabled !== false && !p.route);
+  const names = [...new Set([...routePlugins, ...globals].map((p) => p.name))].sort((a, b) => (PRIORITY[b] ?? 0) - (PRIORITY[a] ?? 0));
+  for (const name of names) {
+    // Most specific first: consumer (once known) over route over global.
+    const conf = (consumer && globals.find((p) => p.name === name && (p.consumer === consumer!.username || p.consumer === consumer!.id)))
+      ?? routePlugins.find((p) => p.name === name)
+      ?? globals.find((p) => p.name === name && !p.consumer);
+    if (!conf) continue;
+    const c = conf.config;
+    if (AUTH.has(name)) {
+      if (c.anonymous && credential) continue;
+      if (req.method === 'OPTIONS' && c.run_on_preflight === false) continue;
+      ran.push(name);
+      const found = authenticate(name, c, headers, query, consumers, env);
+      if (found) {
+        setConsumer(found, name);
+        continue;
+      }
+      if (c.anonymous) { setConsumer(byRef(c.anonymous), undefined); continue; }
+      return { ...out, status: 401, consumer: consumer?.username };
+    }
+    ran.push(name);
+    if (name === 'acl') {
+      if (!consumer) return { ...out, status: 401 };
+      const groups = new Set((consumer.acls ?? []).map((a) => a.group));
+      const allow = (c.allow as string[] | undefined) ?? [];
+      if (!allow.some((g) => groups.has(g))) return { ...out, status: 403, consumer: consumer.username, authenticatedBy: credential };
+    } else if (name === 'rate-limiting') {
+      const by = c.limit_by as string;
+      out.limitKey = by === 'consumer' ? (consumer?.id ?? 'ip') : by === 'header' ? `header:${headers[String(c.header_name).toLowerCase()] ?? ''}` : 'ip';
+    } else if (name === 'proxy-cache') {
+      out.cacheKey = JSON.stringify([route.name, consumer?.id ?? null, req.method, path, query]);
+    } else if (name === 'request-transformer') {
+      applyRequestTransformer(c, headers, query, m.captures, out);
+    } else if (name === 'request-termination') {
+      return { ...out, status: Number(c.status_code ?? 503), consumer: consumer?.username, authenticatedBy: credential };
+    }
+  }
+  const servicePath = String(route.service?.path ?? '').replace(/\/$/, '');
+  const upstreamPath = (out as { uri?: string }).uri ?? `${servicePath}${path}`;
+  return { ...out, consumer: consumer?.username, authenticatedBy: credential, upstream: { path: upstreamPath, headers, query } };
+}
+
+function authenticate(name: string, c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, consumers: Consumer[], env: Record<string, string>): Consumer | undefined {
+  if (name === 'key-auth') {
+    let key: string | undefined;
+    let where: (() => void) | undefined;
+    for (const n of (c.key_names as string[]) ?? []) {
+      if (c.key_in_header !== false && headers[n.toLowerCase()] !== undefined) { key = headers[n.toLowerCase()]; where = () => delete headers[n.toLowerCase()]; break; }
+      if (c.key_in_query !== false && query[n] !== undefined) { key = query[n]; where = () => delete query[n]; break; }
+    }
+    if (!key) return undefined;
+    const found = consumers.find((x) => (x.keyauth_credentials ?? []).some((k) => renderSecret(k.key, env) === key));
+    if (found && c.hide_credentials) where?.();
+    return found;
+  }
+  if (name === 'basic-auth') {
+    const h = headers.authorization ?? headers['proxy-authorization'];
+    const m = h ? /^Basic (.+)$/i.exec(h) : null;
+    if (!m) return undefined;
+    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    if (i < 0) return undefined;
+    const [user, pass] = [decoded.slice(0, i), decoded.slice(i + 1)];
+    const found = consumers.find((x) => (x.basicauth_credentials ?? []).some((b) => b.username === user && renderSecret(b.password, env) === pass));
+    if (found && c.hide_credentials) { delete headers.authorization; delete headers['proxy-authorization']; }
+    return found;
+  }
+  // jwt: symbolic tokens `valid:<iss>`.
+  let token: string | undefined;
+  for (const n of (c.header_names as string[]) ?? []) {
+    const v = headers[n.toLowerCase()];
+    if (v) token = v.replace(/^Bearer\s+/i, '');
+  }
+  for (const n of (c.uri_param_names as string[]) ?? []) token ??= query[n];
+  const iss = token && /^valid:(.+)$/.exec(token)?.[1];
+  if (!iss) return undefined;
+  return consumers.find((x) => (x.jwt_secrets ?? []).some((s) => s.key === iss));
+}
+
+function applyRequestTransformer(c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, captures: Record<string, string>, out: Outcome): void {
+  const section = (k: string) => (c[k] ?? {}) as { headers?: string[]; querystring?: string[]; uri?: string | null };
+  for (const h of section('remove').headers ?? []) delete headers[h.toLowerCase()];
+  for (const q of section('remove').querystring ?? []) delete query[q];
+  for (const pair of section('replace').headers ?? []) {
+    const [k, ...v] = pair.split(':');
+    if (headers[k!.toLowerCase()] !== undefined) headers[k!.toLowerCase()] = v.join(':');
+  }
+  for (const pair of section('add').headers ?? []) {
+    const [k, ...v] = pair.split(':');
+    if (headers[k!.toLowerCase()] === undefined) headers[k!.toLowerCase()] = v.join(':');
+  }
+  const uri = section('replace').uri;
+  if (uri) (out as { uri?: string }).uri = uri.replace(/\$\(uri_captures\.([A-Za-z0-9_]+)\)/g, (_m, n: string) => captures[n] ?? '');
+}
