@@ -29,9 +29,10 @@ export const kongCapabilities: CapabilityTable = {
   'auth.optional': {
     support: 'unsupported',
     // https://github.com/Kong/kong/blob/master/kong/plugins/key-auth/handler.lua: do_authentication
-    // failing (no key OR a wrong key) maps to the anonymous consumer alike; request-termination's
-    // `trigger` reads kong.request.get_headers(), capped at 100 headers, while key-auth reads the
-    // header itself, so a wrong key behind 100 other headers would still pass as anonymous.
+    // failing (no key OR a wrong key) maps to the anonymous consumer alike. The one OSS way to tell
+    // them apart, request-termination's `trigger` (answer only when a header is present), reads
+    // kong.request.get_headers(), capped at 100 headers, while recent PDKs read a single header
+    // through ngx.var uncapped: a wrong key behind 100 other headers would pass as anonymous.
     why: "Kong OSS auth plugins with `anonymous` treat a wrong credential like a missing one (the caller passes as anonymous), and no OSS plugin can tell the two apart for every request; secure the route strictly or make it public",
   },
   'auth.or': {

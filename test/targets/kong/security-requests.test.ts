@@ -109,7 +109,7 @@ describe('kong: optional auth stays refused (a wrong credential would pass as an
     expect(out.check.diagnostics.find((d) => d.code === 'capability-unsupported')).toMatchObject({ params: { route: 'getUser', feature: 'auth.optional', target: 'kong' }, loc: { pointer: '/paths/~1users~1{id}/get/security' } });
     // Past the check (the build stops there), the compiler still only ever builds it strictly.
     const doc = parse(out.yaml) as DeckDoc;
-    for (const headers of [{}, { 'x-api-key': 'forged' }]) expect(evaluate(doc, { method: 'GET', path: '/v1/users/42', headers }, env).status).toBe(401);
+    for (const headers of [{}, { 'x-api-key': 'forged' }] as Array<Record<string, string>>) expect(evaluate(doc, { method: 'GET', path: '/v1/users/42', headers }, env).status).toBe(401);
   });
 });
 
