@@ -42,8 +42,14 @@ export interface AuthState {
 
 export interface RouteAuth {
   plugins: Entity[];
-  /** Headers the upstream must not see (jwt has no hide_credentials of its own). */
+  /**
+   * Credential headers and query parameters the upstream must not see: jwt has no
+   * hide_credentials of its own, and on a route with alternatives the plugins after the one that
+   * authenticated are skipped, so their hide_credentials never runs on a second credential sent
+   * alongside (an unverified `Authorization` beside a valid key would reach the backend).
+   */
   removeHeaders: string[];
+  removeQuery: string[];
 }
 
 /** Schemes sharing a Kong plugin with another scheme need ACL scoping. */
@@ -111,7 +117,7 @@ function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: stri
 
 /** The auth plugins of one route, or an error when Kong OSS cannot enforce its requirements exactly. */
 export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
-  const out: RouteAuth = { plugins: [], removeHeaders: [] };
+  const out: RouteAuth = { plugins: [], removeHeaders: [], removeQuery: [] };
   const loc = route.securityLoc ?? route.loc;
   // Items Kong cannot enforce were accepted by the user (the capability check stopped otherwise);
   // a partially verifiable JWT is still compiled: checking signature, issuer and expiry is
@@ -137,7 +143,7 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
   }
   const anonymous = or ? ctx.names.id('consumer', ctx.names.anonymous()) : null;
   if (or) state.anonymousNeeded = true;
-  const fail = (): RouteAuth => ({ plugins: [], removeHeaders: [] });
+  const fail = (): RouteAuth => ({ plugins: [], removeHeaders: [], removeQuery: [] });
   // One plugin per scheme: alternatives naming the same scheme (admin OR ops) share it and differ
   // only in their acl groups; two schemes needing one plugin cannot both be on a route.
   const byPlugin = new Map<string, string>();
@@ -154,9 +160,12 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
       return fail();
     }
     byPlugin.set(name, s.name);
-    if (s.kind === 'jwt') {
-      state.jwtSchemes.add(s.name);
-      if (s.hideCredentials) out.removeHeaders.push(s.jwt?.header ?? 'Authorization');
+    if (s.kind === 'jwt') state.jwtSchemes.add(s.name);
+    if (s.hideCredentials) {
+      if (s.kind === 'jwt') out.removeHeaders.push(s.jwt?.header ?? 'Authorization');
+      if (s.kind === 'basic') out.removeHeaders.push('Authorization', 'Proxy-Authorization');
+      if (s.kind === 'apiKey' && s.apiKey?.in === 'header') out.removeHeaders.push(s.apiKey.name);
+      if (s.kind === 'apiKey' && s.apiKey?.in === 'query') out.removeQuery.push(s.apiKey.name);
     }
     const config = pluginConfig(ctx, route, s, anonymous);
     if (!config) return fail();

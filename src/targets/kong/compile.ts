@@ -62,7 +62,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     const plugins = [...a.plugins, ...policyPlugins(ctx, route)];
     if (backend.kind === 'mock' && backend.mock) {
       plugins.push(mockPlugin(backend.mock));
-      const rt = requestTransformer(ctx, route, undefined, a.removeHeaders, a.plugins.length > 0);
+      const rt = requestTransformer(ctx, route, undefined, a);
       if (rt) plugins.push(rt);
       const resp = responseTransformer(ctx, route, backend.mock.headers);
       if (resp) plugins.push(resp);
@@ -72,7 +72,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     }
     const service = backends.serviceFor(route, backend);
     const uri = upstreamUri(ctx, route, backend.targets[0]?.url.path ?? '');
-    const rt = requestTransformer(ctx, route, uri, a.removeHeaders, a.plugins.length > 0);
+    const rt = requestTransformer(ctx, route, uri, a);
     if (rt) plugins.push(rt);
     const resp = responseTransformer(ctx, route, {});
     if (resp) plugins.push(resp);

@@ -7,6 +7,7 @@
 import { diag } from '../../diagnostics/diagnostic.js';
 import { GATEWAY_IDENTITY_HEADERS, METHOD_OVERRIDE_HEADERS, METHOD_OVERRIDE_QUERY, METHOD_OVERRIDE_QUERY_FORMS, URL_OVERRIDE_HEADERS } from '../../model/overrides.js';
 import type { HeaderOps, Mock, Route } from '../../model/types.js';
+import type { RouteAuth } from './auth.js';
 import type { Ctx, Entity, Json } from './context.js';
 import { escapeRegex, hasTemplateSyntax } from './paths.js';
 
@@ -128,14 +129,16 @@ const NEVER_FROM_CLIENT = ['X-Authenticated-Groups', 'X-Authenticated-Scope', 'X
  * skips a header already present), which together set the value whether or not it was sent.
  * https://docs.konghq.com/hub/kong-inc/request-transformer/configuration/
  */
-export function requestTransformer(ctx: Ctx, route: Route, uri: string | undefined, removeHeaders: string[], authenticated: boolean): Entity | undefined {
+export function requestTransformer(ctx: Ctx, route: Route, uri: string | undefined, auth: RouteAuth): Entity | undefined {
+  const authenticated = auth.plugins.length > 0;
   const ops: HeaderOps | undefined = ctx.plan.enforced(route.id, 'requestHeaders') ? route.policy.requestHeaders : undefined;
   // Method and URL overrides a backend may obey (DESIGN.md section 7.5), unless the operation declares them.
   const declared = route.declaredOverrides ?? [];
   const overrides = [...URL_OVERRIDE_HEADERS, ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.some((d) => d.in === 'header' && d.name.toLowerCase() === h.toLowerCase()))];
-  const query = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY) ? [] : [...METHOD_OVERRIDE_QUERY_FORMS].sort();
+  const overrideQuery = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY) ? [] : METHOD_OVERRIDE_QUERY_FORMS;
+  const query = [...new Set([...overrideQuery, ...auth.removeQuery])].sort();
   const identity = [...NEVER_FROM_CLIENT, ...(authenticated ? [] : KONG_CONSUMER_HEADERS)];
-  const remove = [...new Set([...(ops?.remove ?? []), ...removeHeaders, ...overrides, ...identity])].sort();
+  const remove = [...new Set([...(ops?.remove ?? []), ...auth.removeHeaders, ...overrides, ...identity])].sort();
   const set = headerPairs(ctx, ops?.set ?? {}, `route ${route.id}: request`, true);
   const config: Entity = {
     http_method: null,

@@ -72,6 +72,22 @@ describe('kong: identity headers a client writes never reach the backend', () =>
   });
 });
 
+describe('kong: credentials the spec hides never reach the backend, verified or not', () => {
+  const g = shop();
+  g.routes.push({ ...g.routes.find((r) => r.id === 'getMe')!, id: 'keyOrBasic', operationId: 'keyOrBasic', path: '/either', publicPath: '/v1/either', upstreamPath: undefined, security: [[{ scheme: 'apiKey', scopes: [] }], [{ scheme: 'adminBasic', scopes: [] }]] });
+  const { doc } = built(g);
+  const basicOps = `Basic ${Buffer.from('ops:p-ops').toString('base64')}`;
+  it.each([
+    ['a valid key beside an unverified Basic header (basic-auth is skipped)', { 'x-api-key': 'k-alice', authorization: 'Basic Zm9yZ2VkOng=' }, 'shop.alice'],
+    ['a valid Basic beside an unverified key (key-auth fell back to anonymous)', { 'x-api-key': 'forged', authorization: basicOps }, 'shop.ops'],
+  ])('%s', (_what, headers, consumer) => {
+    const o = evaluate(doc, { method: 'GET', path: '/v1/either', headers }, env);
+    expect(o).toMatchObject({ status: 200, consumer });
+    expect(o.upstream?.headers.authorization).toBeUndefined();
+    expect(o.upstream?.headers['x-api-key']).toBeUndefined();
+  });
+});
+
 describe('kong: what is kept per caller is keyed on a verified caller', () => {
   it('an API-key cache keys on the consumer: two callers never share an entry', () => {
     const g = shop();
