@@ -128,6 +128,10 @@ export const CODES = {
     'error',
     (p) => `kong: security schemes ${p.scheme} and ${p.other} get the same Kong name (names are case-folded), so their consumers and acl groups would mix; rename one`,
   ),
+  'kong-consumer-name-collision': entry<{ consumer: string; other: string }>(
+    'error',
+    (p) => `kong: consumer ${p.consumer} gets the same Kong username as ${p.other} (names are case-folded, and ~ names are gwc's own), so their credentials and groups would mix; rename it`,
+  ),
   'kong-scheme-no-credentials': entry<{ scheme: string; kind: string }>(
     'warn',
     (p) => `kong: no consumer holds a ${p.kind} credential for ${p.scheme}, so Kong refuses every caller of the routes it secures; add consumers with credentials for it (or is it verified some other way Kong cannot see, such as AWS SigV4?)`,
@@ -147,6 +151,26 @@ export const CODES = {
   'no-routes': entry<Record<string, never>>(
     'error',
     () => 'the spec has no operations under paths (webhooks and callbacks are not routes); there is no gateway to build',
+  ),
+  'server-variables-too-many': entry<{ url: string; count: number; limit: number }>(
+    'error',
+    (p) => `server URL "${p.url}" expands to ${p.count} URLs through its variables' enum alternatives, over the limit of ${p.limit}; list fewer alternatives`,
+  ),
+  'server-base-path-ignored': entry<{ url: string; basePath: string; served: string }>(
+    'warn',
+    (p) => `server URL ${p.url} has base path "${p.basePath}" but the gateway serves one base path per servers list, "${p.served}" (the first); it is not served`,
+  ),
+  'route-servers-base-path': entry<{ basePath: string; served: string }>(
+    'error',
+    (p) => `these servers give the base path "${p.basePath}" but the gateway serves "${p.served}" (every target strips one base path); move the operations to a gateway of their own or use the same base path`,
+  ),
+  'scheme-no-consumers': entry<{ scheme: string; kind: string }>(
+    'warn',
+    (p) => `no consumer holds a ${p.kind} credential for security scheme ${p.scheme}, so every caller of the routes it alone secures is refused; add consumers with credentials for it`,
+  ),
+  'spec-not-routed': entry<{ what: string; count: number }>(
+    'info',
+    (p) => `${p.count} ${p.what} in the spec describe requests the API sends, not routes it serves; the gateway does not route them`,
   ),
   'capability-unsupported': entry<{ route: string; feature: string; target: string; why: string }>(
     'error',

@@ -182,6 +182,16 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
   const tag = ctx.names.tag;
   const list: Entity[] = [];
   const schemeOf = (n: string) => ctx.gateway.securitySchemes.find((s) => s.name === n);
+  // Consumer names become Kong usernames through slug(), which folds case and punctuation; gwc's
+  // own consumers (`~anonymous`, `~jwt.*`) start with `~`. Two consumers on one username would
+  // merge their credentials and groups (or be gwc's anonymous consumer), so that is refused.
+  const usernames = new Map<string, string>();
+  for (const c of ctx.gateway.consumers) {
+    const username = ctx.names.consumer(c.name);
+    const other = usernames.get(username) ?? (slug(c.name).startsWith('~') ? 'a consumer gwc writes itself' : undefined);
+    if (other) ctx.diagnostics.push(diag('kong-consumer-name-collision', { consumer: c.name, other }, c.loc, { target: 'kong' }));
+    usernames.set(username, c.name);
+  }
   for (const c of ctx.gateway.consumers) {
     const username = ctx.names.consumer(c.name);
     const keyauth: Json[] = [];

@@ -152,6 +152,14 @@ describe('kong: one scheme never opens another (credentials are global in Kong)'
     expect(r.diagnostics.find((x) => x.code === 'kong-auth-identity-and')?.params).toEqual({ route: 'both', scheme: 'apiKey', identifiedBy: 'partnerBasic' });
   });
 
+  it.each([['Alice', 'alice'], ['~anonymous', 'a consumer gwc writes itself'], ['~jwt.bearer', 'a consumer gwc writes itself']])('refuses a consumer named %s (its Kong username is taken)', (name, other) => {
+    const g = shop();
+    g.consumers.push({ name, loc: loc(`/x-gateway/consumers/${name}`), groups: ['admin'], credentials: [] });
+    const r = compile(g);
+    expect(r.files).toEqual([]);
+    expect(r.diagnostics.find((x) => x.code === 'kong-consumer-name-collision')).toMatchObject({ params: { consumer: name, other }, loc: { pointer: `/x-gateway/consumers/${name}` } });
+  });
+
   it('refuses two schemes whose Kong names fold together', () => {
     const g = shop();
     g.securitySchemes.push({ ...g.securitySchemes[0]!, name: 'APIKEY', loc: loc('/components/securitySchemes/APIKEY') });
