@@ -19,6 +19,10 @@ export default defineRule({
   },
   check(ctx, report) {
     const w = walker(ctx.spec);
+    // With x-gateway backends the servers are the public side and the model says which base path
+    // is not served (server-base-path-ignored, in the build too); here only plain OpenAPI's.
+    const x = (ctx.spec.root.value as Record<string, unknown>)['x-gateway'];
+    const publicSide = isObj(x) && isObj(x.backends) && Object.keys(x.backends).length > 0;
     let first: string | undefined;
     for (const s of w.items(w.child(ctx.spec.root, 'servers'))) {
       if (!isObj(s.value) || typeof s.value.url !== 'string') continue;
@@ -47,7 +51,7 @@ export default defineRule({
         continue; // the model reports bad-url
       }
       if (first === undefined) first = basePath;
-      else if (basePath !== first) report('differs', { url, basePath: basePath || '/', first: first || '/' }, urlLoc, { severity: 'warn' });
+      else if (basePath !== first && !publicSide) report('differs', { url, basePath: basePath || '/', first: first || '/' }, urlLoc, { severity: 'warn' });
     }
   },
 });

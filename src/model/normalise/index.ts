@@ -15,7 +15,7 @@ import { isObj, overlay, Walker } from './node.js';
 import { normaliseRoutes } from './routes.js';
 import { normaliseConsumers, normaliseSchemes } from './security.js';
 import { ServerBackends } from './server-backends.js';
-import { normaliseServers } from './servers.js';
+import { normaliseServers, publicScope } from './servers.js';
 import { parseSecret } from './units.js';
 
 export interface NormaliseOptions {
@@ -45,8 +45,10 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
     if (servers !== undefined) serversNode = w.child(env, 'servers');
   }
   const xv = x.value as Record<string, unknown>;
-  const servers = normaliseServers(w, serversNode, out);
   const gatewayMode = isObj(xv.backends) && Object.keys(xv.backends).length > 0;
+  // With x-gateway backends the servers are the public side (every enum alternative served);
+  // without, they are the upstream, read with their defaults as Kong's converter reads them.
+  const servers = normaliseServers(w, serversNode, out, { expand: gatewayMode });
 
   // Plain OpenAPI: the servers are the upstream, as Kong's own converter reads them.
   const backends: Backend[] = [];
@@ -63,11 +65,9 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
     defaultBackend = serverBackends.fromServers(serversNode) ?? serverBackends.fallback(root.loc);
   }
   backends.sort((a, b) => (a.name < b.name ? -1 : 1));
-  const publicServer = gatewayMode ? servers[0] : undefined;
-  const basePath = publicServer?.basePath ?? '';
-  const hosts = gatewayMode
-    ? [...new Set(servers.filter((s) => s.basePath === basePath && s.host).map((s) => s.host!))].sort()
-    : [];
+  const scope = gatewayMode ? publicScope(servers, undefined, out) : undefined;
+  const basePath = scope?.basePath ?? '';
+  const hosts = scope?.hosts ?? [];
 
   const policies = new Map<string, Located>(w.entries(w.child(x, 'policies')));
   const defaults = w.child(x, 'defaults');

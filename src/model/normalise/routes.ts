@@ -11,6 +11,7 @@ import { isObj, type Walker } from './node.js';
 import { applyPolicySettings } from './policies.js';
 import { normaliseSecurity, type SchemeTable } from './security.js';
 import type { ServerBackends } from './server-backends.js';
+import { normaliseServers, publicScope, type PublicScope } from './servers.js';
 import { hasControl, parseDuration } from './units.js';
 import { suggest } from '../../validate/suggest.js';
 
@@ -41,14 +42,38 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
     }
     const publicPath = joinBase(ctx.basePath, path);
     const pub = parsePath(publicPath);
+    const docScope = { basePath: ctx.basePath, hosts: ctx.hosts };
+    const itemScope = scopeOf(ctx, ctx.w.child(item, 'servers'), docScope);
+    if (itemScope === 'refused') continue;
     for (const method of HTTP_METHODS) {
       const op = ctx.w.child(item, method.toLowerCase());
       if (!isObj(op.value)) continue;
-      const route = normaliseOperation(ctx, { path, publicPath, segments: pub.segments, params: parsed.params }, method, item, op);
+      const opScope = scopeOf(ctx, ctx.w.child(op, 'servers'), itemScope ?? docScope);
+      if (opScope === 'refused') continue;
+      const hosts = (opScope ?? itemScope ?? docScope).hosts;
+      const route = normaliseOperation(ctx, { path, publicPath, segments: pub.segments, params: parsed.params, hosts }, method, item, op);
       if (route) routes.push(route);
     }
   }
   return routes;
+}
+
+/**
+ * With x-gateway backends, path-item and operation `servers` scope their routes the OpenAPI way
+ * (the nearest list wins): a route a spec puts on an internal host is served on that host only,
+ * never on the document's public one. Every target strips one base path, so a list giving another
+ * base path is refused rather than served under the wrong prefix. Plain OpenAPI reads these lists
+ * as upstreams instead (ServerBackends), as it reads the document's.
+ */
+function scopeOf(ctx: RouteContext, node: Located, parent: PublicScope): PublicScope | 'refused' | undefined {
+  if (ctx.serverBackends || !Array.isArray(node.value) || node.value.length === 0) return undefined;
+  const scope = publicScope(normaliseServers(ctx.w, node, ctx.out, { expand: true }), parent, ctx.out);
+  if (!scope) return undefined;
+  if (scope.basePath !== ctx.basePath) {
+    ctx.out.push(diag('route-servers-base-path', { basePath: scope.basePath || '/', served: ctx.basePath || '/' }, node.loc));
+    return 'refused';
+  }
+  return scope;
 }
 
 function joinBase(basePath: string, path: string): string {
@@ -60,6 +85,7 @@ interface PathInfo {
   publicPath: string;
   segments: Route['segments'];
   params: string[];
+  hosts: string[];
 }
 
 function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, item: Located, op: Located): Route | undefined {
@@ -114,7 +140,7 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
     publicPath: p.publicPath,
     segments: p.segments,
     params: p.params,
-    hosts: ctx.hosts,
+    hosts: p.hosts,
     backend,
     security,
     optionalAuth,
