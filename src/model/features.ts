@@ -14,6 +14,7 @@ export const FEATURES = [
   { id: 'auth.jwt', class: 'security', title: 'JWT bearer verification (issuer, audience, JWKS)' },
   { id: 'auth.forward', class: 'security', title: 'forward authentication to an external service' },
   { id: 'auth.lambda', class: 'security', title: 'an AWS Lambda authorizer as the only verifier a scheme gives' },
+  { id: 'auth.iam', class: 'security', title: 'AWS IAM (Signature Version 4) authorization' },
   { id: 'auth.and', class: 'security', title: 'several schemes required together (AND)' },
   { id: 'auth.or', class: 'security', title: 'alternative security requirements (OR)' },
   {

@@ -22,6 +22,7 @@ export const AUTH_FEATURE = {
   jwt: 'auth.jwt',
   forward: 'auth.forward',
   lambda: 'auth.lambda',
+  iam: 'auth.iam',
 } as const satisfies Record<SecurityScheme['kind'], FeatureId>;
 
 /** Scheme kinds whose requirement scopes are roles checked against the consumer's groups. */

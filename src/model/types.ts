@@ -115,8 +115,10 @@ export interface SecurityScheme {
   /**
    * How credentials are verified. 'lambda': a bearer/OAuth2/OIDC scheme whose only verifier is its
    * lambdaAuthorizer (targets other than AWS refuse it through their capability tables).
+   * 'iam': AWS Signature Version 4 (`x-amazon-apigateway-authtype: awsSigv4`), signed by IAM
+   * principals; no gwc target verifies it (feature auth.iam). Never an API key, whatever `type` says.
    */
-  kind: 'apiKey' | 'basic' | 'jwt' | 'forward' | 'lambda';
+  kind: 'apiKey' | 'basic' | 'jwt' | 'forward' | 'lambda' | 'iam';
   apiKey?: { in: 'header' | 'query' | 'cookie'; name: string };
   jwt?: JwtConfig;
   basic?: { realm: string };

@@ -99,6 +99,7 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
   const declared = normaliseTargets(w, w.child(x, 'targets'), options.targets, out);
   if (declared) gateway.targets = declared;
   applyKongInput(w, root, gateway, out); // Kong's own x-kong-* extensions, where they map (issue #4 item 5)
+  out.push(...schemesNobodyHolds(gateway));
   if (options.env !== undefined) gateway.environment = options.env;
   if (isObj(xv.tls)) {
     const tls = w.child(x, 'tls');
@@ -125,6 +126,19 @@ function checkRoutes(routes: Route[], out: Diagnostic[]): void {
     const [a, b] = [unique[i]!, unique[j]!].sort(comparePrecedence) as [Route, Route];
     out.push(diag('route-ambiguous', { route: a.id, other: b.id, path: a.publicPath, otherPath: b.publicPath }, b.loc));
   }
+}
+
+/**
+ * An API-key or basic scheme a route requires that no consumer holds a credential for refuses
+ * every caller on every target (or means a check gwc cannot see): said once here, for all targets.
+ * A scheme with a forwardAuth or lambdaAuthorizer may be verified there instead, so it is not.
+ */
+function schemesNobodyHolds(gateway: Gateway): Diagnostic[] {
+  const used = new Set(gateway.routes.flatMap((r) => r.security.flat().map((i) => i.scheme)));
+  return gateway.securitySchemes
+    .filter((s) => (s.kind === 'apiKey' || s.kind === 'basic') && used.has(s.name) && !s.forwardAuth && !s.lambdaAuthorizer)
+    .filter((s) => !gateway.consumers.some((c) => c.credentials.some((k) => k.scheme === s.name)))
+    .map((s) => diag('scheme-no-consumers', { scheme: s.name, kind: s.kind === 'apiKey' ? 'API key' : 'basic' }, s.loc));
 }
 
 function normaliseAccepted(w: Walker, node: Located, targets: readonly string[] | undefined, out: Diagnostic[]): AcceptedGap[] {

@@ -33,6 +33,16 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
       ...(lambdaAuthorizer ? { lambdaAuthorizer } : {}),
     };
     const httpScheme = String(v.scheme ?? '').toLowerCase();
+    const authtype = (node.value as Record<string, unknown>)['x-amazon-apigateway-authtype'];
+    if (authtype !== undefined) {
+      // Written the AWS way, `type: apiKey, name: Authorization` is how OpenAPI 3.0 spells a scheme
+      // it has no type for: the extension decides what it is, and it is never an API key (a key
+      // check on Authorization with no consumers would refuse every caller, or admit a guessed key).
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authtype.html
+      if (String(authtype).toLowerCase() === 'awssigv4') table.schemes.push({ ...base, kind: 'iam' });
+      else table.refused.set(name, { code: 'scheme-unsupported', type: `${type} with x-amazon-apigateway-authtype ${String(authtype)} (write it as x-gateway.lambdaAuthorizer or a jwt issuer)`, loc: node.loc });
+      continue;
+    }
     if (type === 'apiKey' && (v.in === 'header' || v.in === 'query' || v.in === 'cookie') && typeof v.name === 'string') {
       table.schemes.push({ ...base, kind: 'apiKey', apiKey: { in: v.in, name: v.in === 'header' ? v.name.toLowerCase() : v.name } });
     } else if (type === 'http' && httpScheme === 'basic') {

@@ -29,6 +29,11 @@ export const AWS_CAPABILITIES: CapabilityTable = {
     why: 'REST APIs cannot forward a request to an auth service (a Lambda authorizer is the only hook)',
     fallback: 'lambdaAuthorizer',
   },
+  // IAM (SigV4), feature added by the core (#13.10): refused until this target verifies it.
+  'auth.iam': {
+    support: 'unsupported',
+    why: 'gwc does not write AWS_IAM authorization yet (an IAM-signed scheme is refused rather than read as an API key)',
+  },
   'auth.lambda': {
     support: 'native',
     note: 'a custom authorizer (x-amazon-apigateway-authtype custom, token or request) and an AWS::Lambda::Permission letting API Gateway invoke it',

@@ -24,7 +24,7 @@ import type { Ctx, Entity, Json } from './context.js';
 import { slug } from './names.js';
 import { credentialValue } from './secrets.js';
 
-const PLUGIN = { apiKey: 'key-auth', basic: 'basic-auth', jwt: 'jwt', forward: undefined, lambda: undefined } as const;
+const PLUGIN = { apiKey: 'key-auth', basic: 'basic-auth', jwt: 'jwt', forward: undefined, lambda: undefined, iam: undefined } as const;
 /** jwt_secrets algorithms accepted by every Kong 3.x release. */
 const JWT_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'ES256', 'ES384']);
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;

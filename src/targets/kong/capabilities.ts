@@ -17,6 +17,11 @@ export const kongCapabilities: CapabilityTable = {
     support: 'unsupported',
     why: 'Kong OSS bundles no forward-auth plugin (pre-function Lua would need an HTTP client the default sandbox forbids)',
   },
+  // IAM (SigV4), feature added by the core (#13.10): refused until this target verifies it.
+  'auth.iam': {
+    support: 'unsupported',
+    why: 'Kong OSS has no AWS Signature Version 4 verification (an aws-request-signing plugin signs upstream requests, it does not verify callers)',
+  },
   'auth.lambda': {
     support: 'unsupported',
     why: 'Kong OSS cannot call an AWS Lambda authorizer, the only verifier this scheme gives; give the scheme an issuer with publicKeys, or an x-gateway.forwardAuth service',

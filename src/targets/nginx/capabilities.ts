@@ -9,6 +9,11 @@ export const NGINX_CAPABILITIES: CapabilityTable = {
   'auth.basic': { support: 'emulated', how: 'njs behind auth_request: passwords are secret references, which htpasswd cannot hold' },
   'auth.jwt': { support: 'emulated', how: 'njs WebCrypto/HMAC behind auth_request with publicKeys; alg pinned; exp, nbf, iss, aud and scopes checked' },
   'auth.forward': { support: 'native', note: 'njs subrequest to an internal proxy location, behind auth_request' },
+  // IAM (SigV4), feature added by the core (#13.10): refused until this target verifies it.
+  'auth.iam': {
+    support: 'unsupported',
+    why: "nginx cannot verify AWS Signature Version 4 (it needs the caller's IAM secret key, which only AWS holds)",
+  },
   'auth.lambda': {
     support: 'unsupported',
     why: 'nginx cannot call an AWS Lambda authorizer, the only verifier this scheme gives; give the scheme an issuer with publicKeys, or an x-gateway.forwardAuth service',

@@ -17,6 +17,11 @@ export const TRAEFIK_CAPABILITIES: CapabilityTable = {
     fallback: 'forwardAuth',
   },
   'auth.forward': { support: 'native', note: 'forwardAuth middleware (https://doc.traefik.io/traefik/middlewares/http/forwardauth/)' },
+  // IAM (SigV4), feature added by the core (#13.10): refused until this target verifies it.
+  'auth.iam': {
+    support: 'unsupported',
+    why: "Traefik cannot verify AWS Signature Version 4 (it needs the caller's IAM secret key, which only AWS holds)",
+  },
   'auth.lambda': {
     support: 'unsupported',
     why: 'Traefik cannot call an AWS Lambda authorizer, the only verifier this scheme gives; give the scheme an x-gateway.forwardAuth service',
