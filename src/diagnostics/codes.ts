@@ -132,10 +132,6 @@ export const CODES = {
     'error',
     (p) => `kong: consumer ${p.consumer} gets the same Kong username as ${p.other} (names are case-folded, and ~ names are gwc's own), so their credentials and groups would mix; rename it`,
   ),
-  'kong-scheme-no-credentials': entry<{ scheme: string; kind: string }>(
-    'warn',
-    (p) => `kong: no consumer holds a ${p.kind} credential for ${p.scheme}, so Kong refuses every caller of the routes it secures; add consumers with credentials for it (or is it verified some other way Kong cannot see, such as AWS SigV4?)`,
-  ),
   'kong-tls-certificate-source': entry<{ field: string; value: string }>(
     'error',
     (p) => `kong: the TLS ${p.field} "${p.value}" cannot be written into a Kong certificate (decK needs the PEM text); give it as \${env:NAME}, which decK substitutes at sync time`,
@@ -167,6 +163,10 @@ export const CODES = {
   'scheme-no-consumers': entry<{ scheme: string; kind: string }>(
     'warn',
     (p) => `no consumer holds a ${p.kind} credential for security scheme ${p.scheme}, so every caller of the routes it alone secures is refused; add consumers with credentials for it`,
+  ),
+  'kong-strip-path-slash': entry<{ route: string; path: string }>(
+    'warn',
+    (p) => `x-kong-route-defaults.strip_path strips all of ${p.route}'s path, so Kong sends the service path ${p.path} alone; gwc sends ${p.path}/ (the upstream path "/" after the backend's path), which a backend may route differently: set x-gateway.upstreamPath or the backend URL to say which`,
   ),
   'spec-not-routed': entry<{ what: string; count: number }>(
     'info',

@@ -156,6 +156,25 @@ export function nearest(ctx: KongInput, o: OpLevels, key: string): AtLevel | und
  * change the server backend in place, nearer ones get a copy named after their path or operation.
  */
 function applyBackendDefaults(ctx: KongInput, ops: OpLevels[], gatewayMode: boolean): void {
+  applyBackendSettings(ctx, ops, gatewayMode);
+  for (const o of ops) stripWholePath(ctx, o.route);
+}
+
+/**
+ * strip_path on a whole-path route leaves Kong's upstream path at the service's path alone
+ * (path_handling v0 and v1: service path /s, stripped rest empty -> /s; no service path -> /).
+ * gwc appends an upstream path to the backend's path, so this is "/" — exact when the backend has
+ * no path; with one, the backend gets a trailing slash it would not get from Kong, which is said.
+ * https://docs.konghq.com/gateway/latest/reference/proxy/#strip-the-request-path
+ */
+function stripWholePath(ctx: KongInput, route: Route): void {
+  if (route.upstreamPath?.template !== '') return;
+  route.upstreamPath.template = '/';
+  const path = ctx.gateway.backends.find((b) => b.name === route.backend)?.targets[0]?.url.path ?? '';
+  if (path !== '') ctx.report(diag('kong-strip-path-slash', { route: route.id, path }, route.upstreamPath.loc));
+}
+
+function applyBackendSettings(ctx: KongInput, ops: OpLevels[], gatewayMode: boolean): void {
   const originals = new Map(ctx.gateway.backends.map((b) => [b.name, structuredClone(b)]));
   const made = new Map<string, string>();
   for (const o of ops) {
