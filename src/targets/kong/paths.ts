@@ -14,12 +14,15 @@
  * path, where percent-escapes of unreserved characters are decoded and reserved ones (`%3B`, `%2F`)
  * are kept (https://docs.konghq.com/gateway/latest/key-concepts/routes/#path-handling). A value
  * holding `;` (a path parameter to Tomcat/Spring: `/users/me;x` is `/users/me`), `%` (an escape the
- * backend decodes into `/`, `;` or `.`), `\` (a separator to IIS and some Java containers), or a
- * whole `.`/`..` segment could be read by the backend as another route, so the route does not
- * match it (DESIGN.md section 7.5; the same set the Traefik target refuses). Kong's regex is PCRE,
- * so the lookahead is fine.
+ * backend decodes into `/`, `;` or `.`), a backslash (a separator to IIS and some Java containers),
+ * or a whole `.`/`..` segment could be read by the backend as another route, so the route does not
+ * match it (DESIGN.md section 7.5; the same set the Traefik target refuses). No look-around: Kong 3's
+ * default router (traditional_compatible, ATC) runs Rust's regex crate, which has none, so a value
+ * starts with a non-dot, or one dot and a non-dot, or two dots and something.
  */
-export const PARAM_VALUE = String.raw`(?!\.\.?(?:/|$))[^/;%\\]+`;
+const CH = String.raw`[^/;%\\]`;
+const NO_DOT = String.raw`[^/;%\\.]`;
+export const PARAM_VALUE = `(?:${NO_DOT}${CH}*|\\.${NO_DOT}${CH}*|\\.\\.${CH}+)`;
 
 /** PCRE metacharacters, escaped in literal text. */
 export function escapeRegex(text: string): string {

@@ -27,8 +27,20 @@ export function allRoutes(doc: { services?: Array<Record<string, unknown>>; rout
   return out;
 }
 
+/**
+ * Kong 3's default router (traditional_compatible) hands regex paths to the ATC router, which runs
+ * Rust's regex crate: no look-around and no backreferences. Kong refuses such a route at load
+ * (Kong/kong#9495), so the model refuses it too rather than matching with JavaScript's richer
+ * engine. https://docs.rs/regex/latest/regex/#syntax
+ */
+export function rustRegexUnsupported(body: string): string | undefined {
+  return /\(\?<?[=!]|\\[1-9]|\\k</.exec(body)?.[0];
+}
+
 function pathMatch(p: string, path: string): { ok: boolean; regex: boolean; captures?: Record<string, string> } {
   if (p.startsWith('~')) {
+    const bad = rustRegexUnsupported(p.slice(1));
+    if (bad) throw new Error(`Kong 3 (Rust regex) cannot load route path ${p}: ${bad} is not supported`);
     const m = new RegExp(`^(?:${p.slice(1)})`).exec(path);
     return { ok: !!m, regex: true, captures: m?.groups ? { ...m.groups } : {} };
   }
