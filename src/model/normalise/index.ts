@@ -7,7 +7,7 @@ import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
 import { FEATURE_IDS } from '../features.js';
 import { comparePrecedence } from '../paths.js';
-import type { AcceptedGap, Backend, Gateway, Route } from '../types.js';
+import { HTTP_METHODS, type AcceptedGap, type Backend, type Gateway, type Route } from '../types.js';
 import { findAmbiguousPairs } from './ambiguity.js';
 import { normaliseBackend } from './backends.js';
 import { applyKongInput } from './kong-input.js';
@@ -99,7 +99,7 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
   const declared = normaliseTargets(w, w.child(x, 'targets'), options.targets, out);
   if (declared) gateway.targets = declared;
   applyKongInput(w, root, gateway, out); // Kong's own x-kong-* extensions, where they map (issue #4 item 5)
-  out.push(...schemesNobodyHolds(gateway));
+  out.push(...schemesNobodyHolds(gateway), ...notRouted(w, root));
   if (options.env !== undefined) gateway.environment = options.env;
   if (isObj(xv.tls)) {
     const tls = w.child(x, 'tls');
@@ -139,6 +139,32 @@ function schemesNobodyHolds(gateway: Gateway): Diagnostic[] {
     .filter((s) => (s.kind === 'apiKey' || s.kind === 'basic') && used.has(s.name) && !s.forwardAuth && !s.lambdaAuthorizer)
     .filter((s) => !gateway.consumers.some((c) => c.credentials.some((k) => k.scheme === s.name)))
     .map((s) => diag('scheme-no-consumers', { scheme: s.name, kind: s.kind === 'apiKey' ? 'API key' : 'basic' }, s.loc));
+}
+
+/**
+ * OpenAPI webhooks and callbacks describe requests the API makes, not ones it serves: no target
+ * routes them. Said once each (info), at the first place they appear, so a spec author who
+ * expected them routed is told rather than left guessing.
+ */
+function notRouted(w: Walker, root: Located): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const webhooks = w.child(root, 'webhooks');
+  if (isObj(webhooks.value) && Object.keys(webhooks.value).length > 0) {
+    out.push(diag('spec-not-routed', { what: 'webhooks', count: Object.keys(webhooks.value).length }, webhooks.loc));
+  }
+  let first: Located | undefined;
+  let count = 0;
+  for (const [path, item] of w.entries(w.child(root, 'paths'))) {
+    if (path.startsWith('x-') || !isObj(item.value)) continue;
+    for (const [method, op] of w.entries(item)) {
+      if (!isObj(op.value) || !isObj(op.value.callbacks) || !(HTTP_METHODS as readonly string[]).includes(method.toUpperCase())) continue;
+      const n = Object.keys(op.value.callbacks).length;
+      if (n > 0 && !first) first = w.child(op, 'callbacks');
+      count += n;
+    }
+  }
+  if (first) out.push(diag('spec-not-routed', { what: 'callbacks', count }, first.loc));
+  return out;
 }
 
 function normaliseAccepted(w: Walker, node: Located, targets: readonly string[] | undefined, out: Diagnostic[]): AcceptedGap[] {

@@ -35,8 +35,6 @@ export interface AuthState {
   scoped: Set<string>;
   /** JWT schemes some route enforces: each gets a consumer holding its issuer's key. */
   jwtSchemes: Set<string>;
-  /** Schemes some route enforces (a credential scheme nobody holds a credential for is reported). */
-  used: Set<string>;
   acl: AclState;
 }
 
@@ -69,7 +67,7 @@ export function authState(ctx: Ctx): AuthState {
     if (other) ctx.diagnostics.push(diag('kong-scheme-name-collision', { scheme: s.name, other }, s.loc, { target: 'kong' }));
     bySlug.set(slug(s.name), s.name);
   }
-  return { anonymousNeeded: false, scoped, jwtSchemes: new Set(), used: new Set(), acl: { schemeGroups: new Set(), rolesGroups: new Map() } };
+  return { anonymousNeeded: false, scoped, jwtSchemes: new Set(), acl: { schemeGroups: new Set(), rolesGroups: new Map() } };
 }
 
 function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: string | null): Entity | undefined {
@@ -152,7 +150,6 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
     const name = s && PLUGIN[s.kind];
     if (!s || !name) continue;
     if (item.scopes.length > 0 && s.kind === 'jwt') ctx.warn(`route ${route.id}: scopes ${item.scopes.join(', ')} of ${s.name} are not checked by Kong OSS jwt (accepted JWT gap)`, loc);
-    state.used.add(s.name);
     const prev = byPlugin.get(name);
     if (prev === s.name) continue;
     if (prev) {
@@ -249,15 +246,6 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
     const entity: Entity = { username, id: ctx.names.id('consumer', username), jwt_secrets: secrets, tags: [tag] };
     if (state.scoped.has(name) || state.acl.schemeGroups.has(name)) entity.acls = [{ group: ctx.names.schemeGroup(name), tags: [tag] }];
     list.push(entity);
-  }
-  // A credential scheme no consumer holds a credential for refuses everyone on Kong: either the
-  // consumers are missing, or the spec means a check Kong never sees (an AWS SigV4 `Authorization`
-  // written as an apiKey scheme would otherwise read as a key-auth header).
-  for (const s of ctx.gateway.securitySchemes) {
-    if (!state.used.has(s.name) || (s.kind !== 'apiKey' && s.kind !== 'basic')) continue;
-    if (!ctx.gateway.consumers.some((c) => c.credentials.some((x) => x.scheme === s.name))) {
-      ctx.diagnostics.push(diag('kong-scheme-no-credentials', { scheme: s.name, kind: s.kind === 'apiKey' ? 'API key' : 'basic' }, s.loc, { target: 'kong' }));
-    }
   }
   const plugins: Entity[] = [];
   if (state.anonymousNeeded) {

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { buildTarget } from '../../../src/api.js';
+import { HEAD, writeSpec } from '../../helpers/spec.js';
 import { evaluate, normalisePath, type DeckDoc } from './kong-oracle.js';
 import { compile, loc, shop } from './model.js';
 import { deckValidate, schemaValidate } from './validate.js';
@@ -33,6 +35,16 @@ describe('kong: a path parameter cannot be read by the backend as another route'
   ])('%s matches no route (404), never getUser forwarding a confusable id', (path) => {
     const o = evaluate(doc, { method: 'GET', path, headers: alice }, env);
     expect(o.status, JSON.stringify(o)).toBe(404);
+  });
+  it("every route path is a regex Kong 3's router (Rust regex crate: no look-around, no backreferences) accepts", () => {
+    const g = shop();
+    g.routes.push({ ...g.routes.find((r) => r.id === 'getUser')!, id: 'mixed', operationId: 'mixed', path: '/files/{name}.{ext}', publicPath: '/v1/files/{name}.{ext}', params: ['name', 'ext'], upstreamPath: undefined });
+    const { doc } = built(g);
+    const paths = [...(doc.routes ?? []), ...(doc.services ?? []).flatMap((s) => (s.routes as Array<{ paths?: string[] }>))].flatMap((r) => r.paths ?? []);
+    expect(paths.length).toBeGreaterThan(10);
+    for (const p of paths) expect(p, p).not.toMatch(/\(\?<?[=!]|\\[1-9]|\\k</);
+    expect(evaluate(doc, { method: 'GET', path: '/v1/files/a.b.json', headers: alice }, env).route).toBe('shop.mixed');
+    expect(evaluate(doc, { method: 'GET', path: '/v1/files/..;.json', headers: alice }, env).status).toBe(404);
   });
   it('Kong normalises before routing: an escaped unreserved character is the character', () => {
     expect(normalisePath('/v1/users/%6De')).toBe('/v1/users/me');
@@ -159,14 +171,30 @@ describe('kong: the gateway certificate', () => {
   });
 });
 
-describe('kong: a scheme no consumer can pass is reported', () => {
-  it('an API-key scheme on Authorization with no consumers (an AWS SigV4 scheme, say) warns at the scheme', () => {
-    const g = shop();
-    g.securitySchemes.push({ name: 'sigv4', loc: loc('/components/securitySchemes/sigv4'), openapiType: 'apiKey', kind: 'apiKey', apiKey: { in: 'header', name: 'Authorization' }, hideCredentials: true });
-    g.routes.find((x) => x.id === 'getDocs')!.security = [[{ scheme: 'sigv4', scopes: [] }]];
-    const out = compile(g);
-    expect(out.diagnostics.find((d) => d.code === 'kong-scheme-no-credentials')).toMatchObject({ params: { scheme: 'sigv4', kind: 'API key' }, loc: { pointer: '/components/securitySchemes/sigv4' } });
-    const doc = parse(out.yaml) as DeckDoc;
-    expect(evaluate(doc, { method: 'GET', path: '/v1/docs', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=x' } }, env).status).toBe(401);
+describe('kong: SigV4 is never key-auth on Authorization, and a scheme nobody holds is reported once', () => {
+  const spec = (scheme: string) => `${HEAD}servers: [{ url: https://api.example.com }]
+x-gateway:
+  backends:
+    app: { url: https://app.example.com }
+paths:
+  /admin:
+    get:
+      operationId: admin
+      security: [{ sig: [] }]
+      responses: { '200': { description: ok } }
+components:
+  securitySchemes:
+    sig: ${scheme}
+`;
+  it('type apiKey on Authorization with x-amazon-apigateway-authtype awsSigv4 is refused (auth.iam), no kong.yaml', async () => {
+    const b = await buildTarget(writeSpec(spec('{ type: apiKey, in: header, name: Authorization, x-amazon-apigateway-authtype: awsSigv4 }')), { target: 'kong' });
+    expect(b.files).toEqual([]);
+    expect(b.diagnostics.find((d) => d.code === 'capability-unsupported')?.params).toMatchObject({ route: 'admin', feature: 'auth.iam', target: 'kong' });
+  });
+  it('a plain API-key scheme with no consumers builds and warns once', async () => {
+    const b = await buildTarget(writeSpec(spec('{ type: apiKey, in: header, name: X-Key }')), { target: 'kong' });
+    expect(b.files.map((f) => f.path)).toEqual(['kong.yaml']);
+    expect(b.diagnostics.filter((d) => d.code === 'scheme-no-consumers').map((d) => d.params)).toEqual([{ scheme: 'sig', kind: 'API key' }]);
+    expect(evaluate(parse(b.files[0]!.contents) as DeckDoc, { method: 'GET', path: '/admin', host: 'api.example.com', headers: { 'x-key': 'anything' } }).status).toBe(401);
   });
 });
