@@ -162,7 +162,7 @@ export const CODES = {
   ),
   'scheme-no-consumers': entry<{ scheme: string; kind: string }>(
     'warn',
-    (p) => `no consumer holds a ${p.kind} credential for security scheme ${p.scheme}, so every caller of the routes it alone secures is refused; add consumers with credentials for it`,
+    (p) => `no consumer holds ${p.kind === 'API key' ? 'an' : 'a'} ${p.kind} credential for security scheme ${p.scheme}, so every caller of the routes it alone secures is refused; add consumers with credentials for it`,
   ),
   'kong-strip-path-slash': entry<{ route: string; path: string }>(
     'warn',

@@ -76,7 +76,8 @@ describe('x-gateway.lambdaAuthorizer in the model', () => {
     it(`refuses ${c.name}, at its line and column`, async () => {
       const { gateway, diagnostics } = await gatewayOf(spec(c.scheme ?? BASIC, c.authorizer));
       expect(gateway).toBeUndefined();
-      expect(pos(diagnostics)).toEqual([['schema-invalid', ...c.at]]);
+      // the basic scheme nobody holds also warns (scheme-no-consumers): only the errors matter here
+      expect(pos(diagnostics.filter((d) => d.severity === 'error'))).toEqual([['schema-invalid', ...c.at]]);
     });
   }
 });

@@ -87,11 +87,7 @@ export function buildSecurity(ctx: Ctx, routes: Route[]): SecurityBuild {
     }
     if (creds.length > 0) out.consumers.push({ name: consumer.name, groups: [...consumer.groups].sort(), credentials: creds });
   }
-  for (const scheme of schemes) {
-    if ((scheme.kind === 'apiKey' || scheme.kind === 'basic') && !ctx.gateway.consumers.some((c) => c.credentials.some((x) => x.scheme === scheme.name))) {
-      ctx.warn(`security scheme ${scheme.name}: no consumer has a credential for it, so nginx refuses every request it guards`, scheme.loc);
-    }
-  }
+  // a scheme no consumer holds is said once for every target by the core (scheme-no-consumers)
   out.forwardHeaders = [...new Set(out.forwardHeaders)].sort();
   return out;
 }

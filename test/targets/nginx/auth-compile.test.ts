@@ -97,10 +97,11 @@ describe('nginx auth compile', () => {
     expect(conf).toContain('js_content gwc_t.authorizeOptional;');
   });
 
-  it('keeps the warning for a scheme no consumer holds', async () => {
+  it('warns once (the core\'s scheme-no-consumers) for a scheme no consumer holds', async () => {
     const text = spec('    other: { type: apiKey, in: header, name: x-other }\n', '[{ other: [] }]');
     const r = await build(text);
-    expect(r.diagnostics.some((d) => d.code === 'target-warning' && /no consumer has a credential/.test(d.message))).toBe(true);
+    expect(r.diagnostics.filter((d) => d.code === 'scheme-no-consumers').map((d) => d.params)).toEqual([{ scheme: 'other', kind: 'API key' }]);
+    expect(r.diagnostics.filter((d) => d.code === 'target-warning')).toEqual([]);
   });
 
   it('every proxied location clears identity and override headers; auth routes set identity from the auth answer', async () => {
