@@ -188,6 +188,15 @@ export const CODES = {
     'info',
     (p) => `${p.target} emulates ${p.feature} on ${p.route}: ${p.how}`,
   ),
+  // key coverage (src/targets/key-answers.ts, issue #21): a key a target's key table says it does not apply
+  'key-not-applied': entry<{ target: string; key: string; why: string }>(
+    'warn',
+    (p) => `${p.target} does not apply x-gateway ${p.key}: ${p.why}`,
+  ),
+  'key-refused': entry<{ target: string; key: string; why: string }>(
+    'error',
+    (p) => `${p.target} cannot apply x-gateway ${p.key}: ${p.why} (refusing to build without it)`,
+  ),
   'capability-fallback': entry<{ route: string; feature: string; target: string }>(
     'info',
     (p) => `${p.target} uses the spec's fallback for ${p.feature} on ${p.route}`,
@@ -256,7 +265,7 @@ export const CODES = {
   'traefik-limit-key-unverified': entry<{ route: string; scheme: string }>(
     'warn',
     (p) =>
-      `traefik: the per-consumer rate limit of ${p.route} cannot be keyed on the credential of ${p.scheme} (Traefik keys a limit on a whole request header: the Cookie header also holds whatever cookies the client adds, and a query parameter or forward-auth identity is no header at all), so it is kept per client address`,
+      `traefik: the per-consumer rate limit of ${p.route} cannot be keyed on the credential of ${p.scheme} (Traefik keys a limit on a whole request header: the Cookie header also holds whatever cookies the client adds, an Authorization header has several spellings per credential since its scheme word is read case-insensitively, and a query parameter or forward-auth identity is no header at all), so it is kept per client address`,
   ),
   'traefik-health-threshold-ignored': entry<{ backend: string; healthyThreshold: number; unhealthyThreshold: number }>(
     'warn',

@@ -63,3 +63,52 @@ describe('traefik: per-consumer rate limit keys', async () => {
     expect(byRoute.get_query).toMatchObject({ params: { scheme: 'qk' }, loc: { pointer: '/paths/~1query/get/x-gateway/rateLimit' } });
   });
 });
+
+/**
+ * Authorization credentials have a scheme word the verifier reads case-insensitively (Go's
+ * Request.BasicAuth uses EqualFold on "Basic "; RFC 7235 section 2.1), so the raw header has 2^5
+ * (Basic) or 2^6 (Bearer) spellings per credential: keyed on it, one caller gets that many buckets.
+ * Native basicAuth writes the verified user to X-Consumer (headerField, after clear-inputs removed
+ * any client value), and the limit keys on that; a bearer verified by a forward service has no such
+ * header, so it is limited per client address with the coded warning.
+ */
+describe('traefik: per-consumer limits behind Authorization key on the verified user', async () => {
+  const spec = `${HEAD}servers: [{ url: https://api.example.com }]
+x-gateway:
+  backends: { app: { url: http://app.example.com:8080 } }
+  consumers:
+    alice: { credentials: { basicAuth: { username: alice, password: '\${env:ALICE_PASSWORD}' } } }
+paths:
+${limited('/basic', '[{ basicAuth: [] }]')}${limited('/bearer', '[{ bearer: [] }]')}components:
+  securitySchemes:
+    basicAuth: { type: http, scheme: basic }
+    bearer: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
+`;
+  const file = writeSpec(spec);
+  const { built } = await compileCase(file);
+  const config = built!.config!;
+  const chain = (path: string, headers: Record<string, string[]>) => {
+    const router = pickRouter(config, { method: 'GET', host: 'api.example.com', path, headers, query: {} });
+    return (config.http.routers[router!]!.middlewares ?? []).map((n) => config.http.middlewares?.[n] as Record<string, any>);
+  };
+
+  it('basic: the limit keys on X-Consumer, which basicAuth sets from the verified user after clear-inputs removed the client value', () => {
+    const mws = chain('/basic', { Authorization: ['bAsIc YWxpY2U6czNjcmV0LVBhc3N3MHJk'] });
+    const at = (pred: (m: Record<string, any>) => boolean) => mws.findIndex(pred);
+    const clear = at((m) => Object.keys(m.headers?.customRequestHeaders ?? {}).some((h) => h.toLowerCase() === 'x-consumer'));
+    const auth = at((m) => m.basicAuth);
+    const limit = at((m) => m.rateLimit);
+    expect(clear).toBeGreaterThanOrEqual(0);
+    expect(mws[auth]!.basicAuth.headerField).toBe('X-Consumer');
+    expect(mws[limit]!.rateLimit.sourceCriterion).toEqual({ requestHeaderName: 'X-Consumer' });
+    expect(clear < auth && auth < limit).toBe(true);
+  });
+
+  it('bearer through forward auth: never keyed on the raw Authorization, limited per client address and said', () => {
+    for (const m of Object.values(config.http.middlewares ?? {}) as Array<Record<string, any>>) {
+      expect(m.rateLimit?.sourceCriterion?.requestHeaderName?.toLowerCase()).not.toBe('authorization');
+    }
+    expect(chain('/bearer', { Authorization: ['Bearer t'] }).find((m) => m.rateLimit)!.rateLimit.sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number) } });
+    expect(built!.result.diagnostics.filter((d) => d.code === 'traefik-limit-key-unverified').map((d) => d.params!.route)).toEqual(['get_bearer']);
+  });
+});

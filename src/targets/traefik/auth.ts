@@ -32,14 +32,23 @@ export interface AltRouter {
   consumerScheme?: string;
 }
 
+/** The header native basicAuth writes the verified user to (headerField); clear-inputs removes a client's. */
+export const VERIFIED_USER_HEADER = 'X-Consumer';
+
 /**
  * The header a per-consumer rate limit may key on: one whose whole value is the verified
- * credential. Traefik's sourceCriterion.requestHeaderName keys on the whole header value
- * (https://doc.traefik.io/traefik/middlewares/http/ratelimit/#requestheadername), so the Cookie
- * header is not one (any extra cookie is a fresh bucket), and a query parameter has no criterion.
+ * caller, in one spelling. Traefik's sourceCriterion.requestHeaderName keys on the whole header
+ * value (https://doc.traefik.io/traefik/middlewares/http/ratelimit/#requestheadername), so none of
+ * these is one: the Cookie header (any extra cookie is a fresh bucket), a query parameter (no
+ * criterion), and an Authorization credential, whose scheme word verifiers fold case on (Go's
+ * Request.BasicAuth uses EqualFold, RFC 7235 section 2.1: 32 spellings of one Basic credential).
+ * Native basicAuth names the verified user in VERIFIED_USER_HEADER instead.
  */
-export function limitKeyHeader(s: SecurityScheme): string | undefined {
-  return s.kind === 'apiKey' && s.apiKey?.in === 'cookie' ? undefined : credentialHeader(s);
+export function limitKeyHeader(s: SecurityScheme, native: boolean): string | undefined {
+  if (s.kind === 'basic') return native ? VERIFIED_USER_HEADER : undefined;
+  const header = credentialHeader(s);
+  if (!header || header.toLowerCase() === 'cookie' || header.toLowerCase() === 'authorization') return undefined;
+  return header;
 }
 
 /** The header holding the scheme's credential, when there is one. */
@@ -103,7 +112,7 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
       middlewares.push(mws.auth);
       if (mws.hide) hide.push(mws.hide);
       consumerScheme ??= s.name;
-      const key = limitKeyHeader(s);
+      const key = limitKeyHeader(s, ctx.plan.mode(route.id, AUTH_FEATURE[s.kind]) === 'native');
       if (!consumerHeader && key) {
         consumerHeader = key;
         consumerScheme = s.name;
@@ -149,7 +158,8 @@ function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, scopes: st
     const auth = memo(ctx, `basic\0${s.name}`, () => {
       const file = `${ctx.options.htpasswdDir}/${ctx.fileNames.name(s.name)}.htpasswd`;
       const name = ctx.addMiddleware(['auth', s.name], {
-        basicAuth: { usersFile: file, realm: s.basic?.realm || s.name, removeHeader: s.hideCredentials },
+        // headerField: the verified user, for per-consumer limits and the backend (never a client's: clear-inputs ran first)
+        basicAuth: { usersFile: file, realm: s.basic?.realm || s.name, removeHeader: s.hideCredentials, headerField: VERIFIED_USER_HEADER },
       });
       ctx.htpasswd.push({ middleware: name, scheme: s.name, file });
       return name;

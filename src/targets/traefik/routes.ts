@@ -108,7 +108,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     let rlAfter: string | undefined;
     if (rl && rl.by === 'consumer') {
       const key = alt.consumerHeader ?? '';
-      if (!perConsumer.has(key)) perConsumer.set(key, rateLimitMiddleware(ctx, route, { header: alt.consumerHeader, scheme: alt.consumerScheme }, perConsumer.size > 0 ? `by-${key}` : ''));
+      if (!perConsumer.has(key)) perConsumer.set(key, rateLimitMiddleware(ctx, route, { header: alt.consumerHeader, scheme: alt.consumerScheme }, perConsumer.size > 0 ? `by-${key || 'address'}` : ''));
       rlAfter = perConsumer.get(key);
     }
     const middlewares = [clears.middleware, cors, ip, rlFirst, ...alt.middlewares, rlAfter, ...alt.hide, body, headers, rewrite, ...svc.middlewares].filter(

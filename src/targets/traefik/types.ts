@@ -32,7 +32,7 @@ export interface SourceCriterion {
 }
 
 export type Middleware =
-  | { basicAuth: { usersFile: string; realm: string; removeHeader: boolean } }
+  | { basicAuth: { usersFile: string; realm: string; removeHeader: boolean; headerField: string } }
   | {
       forwardAuth: {
         address: string;
