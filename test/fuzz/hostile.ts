@@ -39,6 +39,8 @@ export interface Slot {
 
 export interface HostileSpec {
   index: number;
+  /** Which targets the spec was drawn to build on (portable: all four). */
+  profile: string;
   yaml: string;
   slots: Slot[];
 }
@@ -247,5 +249,5 @@ export function hostileSpec(seed: number, index: number): HostileSpec {
       },
     },
   };
-  return { index, yaml: stringify(doc, { lineWidth: 0 }), slots };
+  return { index, profile, yaml: stringify(doc, { lineWidth: 0 }), slots };
 }

@@ -13,6 +13,7 @@ import { TARGET_NAMES } from '../../src/targets/index.js';
 import { cfnValidate, deckValidate, nginxCheckGateway, unexplained } from '../helpers/checkers.js';
 import { CHECKS, type Finding } from './checks.js';
 import { hostileSpec, type Slot } from './hostile.js';
+import { closeLive, nginxLive } from './nginx-live.js';
 
 export interface Tally {
   specs: number;
@@ -34,6 +35,8 @@ export interface FuzzOptions {
   seed: number;
   /** One spec in this many meets the real checkers (0: none). */
   realEvery: number;
+  /** One spec in this many that nginx builds also runs in a real nginx, requested without credentials (0: none). */
+  liveEvery?: number;
   only?: number;
   onProgress?: (t: Tally) => void;
 }
@@ -97,6 +100,13 @@ export async function runFuzz(opts: FuzzOptions): Promise<Tally> {
           for (const f of CHECKS[target]!(loaded.gateway, r.files, slots)) record(index, f);
           if (real) for (const f of realCheck(target, loaded.gateway, r.files)) record(index, f);
           if (real) inc(t.realChecks, target);
+          if (target === 'nginx' && opts.liveEvery && index % opts.liveEvery === 0) {
+            const live = await nginxLive(loaded.gateway);
+            if (live) {
+              for (const f of live) record(index, f);
+              inc(t.realChecks, 'nginx-live');
+            }
+          }
         } catch (e) {
           record(index, { kind: 'checker', target, detail: `check threw: ${(e as Error).stack ?? e}` });
         }
@@ -105,6 +115,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<Tally> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    await closeLive();
   }
   t.ms = Date.now() - started;
   return t;

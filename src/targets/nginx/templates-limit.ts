@@ -30,7 +30,7 @@ export const VERIFIED_PARTIAL = `        if (\${{n @root.prefix}}_id_key = "") {
 const FAIL = (status: number) => `
     location = {{n limit.failUri}}/${status} {
         internal;
-        limit_req zone={{n limit.zone}} burst={{n limit.burst}} nodelay;
+        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;
         limit_req_status 429;
         root /dev/null;
         try_files /gwc /_gwc_internal/e/${status};

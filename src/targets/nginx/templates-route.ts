@@ -35,7 +35,7 @@ export const ROUTE_PARTIAL = `{{#if limit.verifyUri}}
         client_max_body_size {{n bodyLimit}};
 {{/if}}
 {{#if limit}}
-        limit_req zone={{n limit.zone}} burst={{n limit.burst}} nodelay;
+        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;
         limit_req_status 429;
 {{/if}}
 {{#if authUri}}
