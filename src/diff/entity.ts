@@ -4,7 +4,7 @@
  * then compared like with like. Nothing here knows a target.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { OutputFile } from '../targets/target.js';
+import type { OutputFile } from '../targets/output-file.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -8,16 +8,11 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { failsClosed, fallbackHint, featureInfo, type FeatureId } from '../model/features.js';
 import { routeFeatures } from '../model/route-features.js';
 import type { Gateway } from '../model/types.js';
-import type { Target } from './target.js';
+import type { CapabilityPlan, Resolution, Target } from './target.js';
 
-export type Resolution = 'native' | 'emulated' | 'fallback' | 'accepted' | 'dropped';
-
-export interface CapabilityPlan {
-  /** How `feature` is realised on `routeId`; undefined when the route does not use it. */
-  mode(routeId: string, feature: FeatureId): Resolution | undefined;
-  /** True when the route's feature is to be compiled (native, emulated or by fallback). */
-  enforced(routeId: string, feature: FeatureId): boolean;
-}
+// The plan is part of the target contract (a target's compile receives it); it is defined in
+// target.ts so that the contract does not import its checker (no import cycle), and re-exported here.
+export type { CapabilityPlan, Resolution } from './target.js';
 
 export interface CheckResult {
   plan: CapabilityPlan;

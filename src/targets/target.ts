@@ -6,7 +6,9 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DeployedReader } from '../diff/entity.js';
 import type { FallbackKind, FeatureId } from '../model/features.js';
 import type { Gateway } from '../model/types.js';
-import type { CapabilityPlan } from './capability-check.js';
+import type { OutputFile } from './output-file.js';
+
+export type { OutputFile } from './output-file.js';
 
 /**
  * How a target answers for a feature.
@@ -34,10 +36,14 @@ export type Capability =
 /** Every feature must have an answer: a new feature fails to compile until every target says. */
 export type CapabilityTable = Record<FeatureId, Capability>;
 
-export interface OutputFile {
-  /** Relative to the output folder, '/'-separated. */
-  path: string;
-  contents: string;
+export type Resolution = 'native' | 'emulated' | 'fallback' | 'accepted' | 'dropped';
+
+/** The capability check's answer (`capability-check.ts`), which a target's compile reads. */
+export interface CapabilityPlan {
+  /** How `feature` is realised on `routeId`; undefined when the route does not use it. */
+  mode(routeId: string, feature: FeatureId): Resolution | undefined;
+  /** True when the route's feature is to be compiled (native, emulated or by fallback). */
+  enforced(routeId: string, feature: FeatureId): boolean;
 }
 
 export interface CompileOptions {

@@ -7,7 +7,7 @@
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import { HTTP_METHODS } from '../types.js';
-import type { KongInput } from './kong-input.js';
+import type { KongInput } from './kong-input-types.js';
 import { hasControl, isHost } from './units.js';
 import { isObj } from './node.js';
 

@@ -7,7 +7,7 @@
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import type { Backend, BackendTarget } from '../types.js';
-import type { KongInput, OpLevels } from './kong-input.js';
+import type { KongInput, OpLevels } from './kong-input-types.js';
 import { reader } from './kong-input-check.js';
 import { isHost } from './units.js';
 import { isObj } from './node.js';

@@ -9,7 +9,7 @@
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type SecurityScheme } from '../types.js';
-import { slug, type KongInput, type OpLevels } from './kong-input.js';
+import { slug, type KongInput, type OpLevels } from './kong-input-types.js';
 import { reader, type Reader } from './kong-input-check.js';
 import { isObj, type Obj } from './node.js';
 

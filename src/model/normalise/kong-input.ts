@@ -22,14 +22,10 @@ import { HTTP_METHODS, type Backend, type Gateway, type Route } from '../types.j
 import { applyRouteDefaults, applyServiceDefaults, applyUpstreamDefaults } from './kong-input-defaults.js';
 import { applyKongPlugins } from './kong-input-plugins.js';
 import { isObj, type Obj, type Walker } from './node.js';
+import { slug, type KongInput, type OpLevels } from './kong-input-types.js';
 
-export interface KongInput {
-  w: Walker;
-  gateway: Gateway;
-  out: Diagnostic[];
-  /** Reports each (code, place, detail) once, however many routes inherit the node. */
-  report(d: Diagnostic): void;
-}
+// Shared with kong-input-defaults/-plugins/-check, so they live in kong-input-types.ts (no import cycle).
+export { slug, type KongInput, type OpLevels } from './kong-input-types.js';
 
 /** The x-kong extensions openapi2kong reads, by level; others are reported as unknown. */
 const KNOWN = {
@@ -37,13 +33,6 @@ const KNOWN = {
   path: ['x-kong-name', 'x-kong-service-defaults', 'x-kong-upstream-defaults', 'x-kong-route-defaults'],
   op: ['x-kong-name', 'x-kong-service-defaults', 'x-kong-upstream-defaults', 'x-kong-route-defaults'],
 } as const;
-
-export interface OpLevels {
-  route: Route;
-  doc: Located;
-  path: Located;
-  op: Located;
-}
 
 export function applyKongInput(w: Walker, root: Located, gateway: Gateway, out: Diagnostic[]): void {
   const seen = new Set<string>();
@@ -95,10 +84,6 @@ function checkKnown(ctx: KongInput, node: Located, known: readonly string[]): vo
     const detail = key.startsWith('x-kong-security-') ? 'x-kong-security-* belongs on a components.securitySchemes entry' : 'openapi2kong does not read it at this level either';
     ctx.report(diag('kong-extension-ignored', { extension: key, detail }, ctx.w.child(node, key).loc));
   }
-}
-
-export function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
 }
 
 /** Document `x-kong-name` names the gateway (Kong's service names and tags) unless x-gateway.name does. */

@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
  */
 import type { LambdaAuthorizer, SecurityScheme } from '../../model/types.js';
-import { lambdaUri } from './backends.js';
+import { lambdaUri } from './lambda-arn.js';
 import { type Cfn, type Ctx, sub } from './context.js';
 import { isHeaderName } from './escape.js';
 

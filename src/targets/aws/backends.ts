@@ -9,6 +9,10 @@ import { type Cfn, type Ctx } from './context.js';
 import { isHeaderName, staticValue, vtlLiteral } from './escape.js';
 import { credentialHeader } from './auth.js';
 import { connectionOf } from './network.js';
+import { lambdaUri } from './lambda-arn.js';
+
+// Moved to lambda-arn.ts (authorizers.ts needs them too, and backends.ts imports auth): re-exported.
+export { lambdaArnParts, lambdaUri } from './lambda-arn.js';
 
 /**
  * Inputs many frameworks read as "the real method" (a GET route's caller could make the backend
@@ -19,28 +23,10 @@ import { connectionOf } from './network.js';
 const OVERRIDE_HEADERS = METHOD_OVERRIDE_HEADERS;
 const OVERRIDE_QUERY = METHOD_OVERRIDE_QUERY;
 
-/** https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html (function ARN, optionally qualified). */
-const LAMBDA_ARN = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]{1,64})(:[A-Za-z0-9_$-]{1,128})?$/;
-
 export interface Integration {
   integration: Cfn;
   /** OpenAPI responses of the operation (the method responses API Gateway creates). */
   responses: Record<string, Cfn>;
-}
-
-export function lambdaArnParts(arn: string): { partition: string; region: string } | undefined {
-  const m = LAMBDA_ARN.exec(arn);
-  return m ? { partition: m[1] as string, region: m[2] as string } : undefined;
-}
-
-/**
- * The Lambda integration URI, written out from the function ARN's own partition and region so the
- * Body holds no intrinsic function and the Deployment's content hash covers the ARN
- * (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html).
- */
-export function lambdaUri(arn: string): string | undefined {
-  const p = lambdaArnParts(arn);
-  return p && `arn:${p.partition}:apigateway:${p.region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
 }
 
 export function integrationFor(ctx: Ctx, route: Route, backend: Backend): Integration | undefined {

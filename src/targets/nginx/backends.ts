@@ -7,28 +7,10 @@
 import type { Backend, Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import { filePath, hostName } from './escape.js';
+import type { UpstreamView } from './upstream-view.js';
 
-/** How nginx talks TLS to a backend (or a forward-auth service). */
-export interface TlsView {
-  verify: boolean;
-  serverName: string;
-  trusted: string;
-}
-
-export interface UpstreamView {
-  name: string;
-  scheme: 'http' | 'https';
-  /** The backend URL's path, prepended to every upstream path ('' for none). */
-  basePath: string;
-  servers: Array<{ address: string; weight: number; maxFails?: number; failTimeout?: string }>;
-  keepalive: number;
-  /** Host header sent upstream: the backend's own host (with port when not the default), or the client's. */
-  host: string | { client: true };
-  tls?: TlsView;
-  connectTimeout?: string;
-  timeout?: string;
-  retries?: number;
-}
+// The views live in upstream-view.ts (context.ts caches them and backends.ts needs Ctx): re-exported.
+export type { TlsView, UpstreamView } from './upstream-view.js';
 
 const DEFAULT_KEEPALIVE = 32;
 

@@ -4,7 +4,7 @@ import type { Gateway } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import { Refused, ident, printable } from './escape.js';
 import type { NginxOptions } from './options.js';
-import type { UpstreamView } from './backends.js';
+import type { UpstreamView } from './upstream-view.js';
 
 /**
  * nginx keeps variable names in a hash whose buckets hold 64 bytes by default
