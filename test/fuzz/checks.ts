@@ -174,7 +174,10 @@ export function checkNginx(g: Gateway, files: OutputFile[], slots: Map<string, S
     // A route whose limit needs the verified caller checks auth in one internal location and goes on
     // (try_files) to another, internal too, that refuses a request with no identity.
     const afterAuth = (d: Directive) => inside(d, 'internal').length === 1 && inside(d, 'if').some((x) => /^\(\$\w+_id_key$/.test(x.args[0]!) && x.args[1] === '=' && (x.block ?? []).some((y) => y.name === 'return' && ['401', '403'].includes(y.args[0]!)));
-    const ok = own.some((d) => inside(d, 'auth_request').length === 1) && own.every((d) => inside(d, 'auth_request').length === 1 || afterAuth(d));
+    // A route that reads its body first (a _method in it is refused) does so in an internal location
+    // that proxies nothing and hands over (internalRedirect) to the checked one.
+    const bodyGate = (d: Directive) => inside(d, 'internal').length === 1 && inside(d, 'proxy_pass').length === 0 && inside(d, 'js_content').length === 1 && /\.bodyCheck$/.test(inside(d, 'js_content')[0]!.args[0]!);
+    const ok = own.some((d) => inside(d, 'auth_request').length === 1) && own.every((d) => inside(d, 'auth_request').length === 1 || afterAuth(d) || bodyGate(d));
     guarded.set(i, ok);
     if (needsAuth(r) && !ok) add('open', `route ${r.id}: its location has no auth_request`);
   });

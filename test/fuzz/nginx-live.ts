@@ -16,6 +16,8 @@ const ENV = { ALICE_KEY: 'k-alice-0123456789', BOB_PASSWORD: 'p-bob', CAROL_KEY:
 const onWire = (path: string) => path.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/gu, (c) => encodeURIComponent(c));
 
 let stubs: { backend: Stub; auth: Stub } | undefined;
+/** Credential-less requests sent to real nginx so far (reported by the driver). */
+export const live = { requests: 0 };
 
 /** Undefined when nginx is missing (a loud skip, a failure in CI: requireBinary). */
 export async function nginxLive(gateway: Gateway): Promise<Finding[] | undefined> {
@@ -42,6 +44,7 @@ export async function nginxLive(gateway: Gateway): Promise<Finding[] | undefined
       for (const p of probes(g)) {
         if (p.expected.security.length === 0 || p.expected.optionalAuth) continue;
         const before = stubs.backend.hits.length;
+        live.requests++;
         const reply = await send(port, p.method, onWire(p.path), p.host ? { Host: p.host } : {});
         const reached = stubs.backend.hits.length > before;
         if (reply.status < 400 || reached) out.push({ kind: 'open', target: 'nginx', detail: `real nginx: ${p.method} ${JSON.stringify(p.path)} (${p.expected.id}) with no credential answered ${reply.status}${reached ? ', reaching the backend' : ''}` });

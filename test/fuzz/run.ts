@@ -13,7 +13,7 @@ import { TARGET_NAMES } from '../../src/targets/index.js';
 import { cfnValidate, deckValidate, nginxCheckGateway, unexplained } from '../helpers/checkers.js';
 import { CHECKS, type Finding } from './checks.js';
 import { hostileSpec, type Slot } from './hostile.js';
-import { closeLive, nginxLive } from './nginx-live.js';
+import { closeLive, live, nginxLive } from './nginx-live.js';
 
 export interface Tally {
   specs: number;
@@ -22,6 +22,8 @@ export interface Tally {
   builds: Record<string, number>;
   refusals: Record<string, number>;
   realChecks: Record<string, number>;
+  /** Requests sent without a credential to routes that need one, through a real nginx. */
+  liveRequests: number;
   crashes: number;
   checkerFailures: number;
   escapes: number;
@@ -44,7 +46,7 @@ export interface FuzzOptions {
 const inc = (o: Record<string, number>, k: string) => (o[k] = (o[k] ?? 0) + 1);
 
 export async function runFuzz(opts: FuzzOptions): Promise<Tally> {
-  const t: Tally = { specs: 0, loaded: 0, refusedAtLoad: 0, builds: {}, refusals: {}, realChecks: {}, crashes: 0, checkerFailures: 0, escapes: 0, openRoutes: 0, findings: [], ms: 0 };
+  const t: Tally = { specs: 0, loaded: 0, refusedAtLoad: 0, builds: {}, refusals: {}, realChecks: {}, liveRequests: 0, crashes: 0, checkerFailures: 0, escapes: 0, openRoutes: 0, findings: [], ms: 0 };
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'gwc-fuzz-'));
   const file = join(dir, 'gateway.yaml');
@@ -111,13 +113,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<Tally> {
           record(index, { kind: 'checker', target, detail: `check threw: ${(e as Error).stack ?? e}` });
         }
       }
-      if ((i + 1) % 250 === 0) opts.onProgress?.({ ...t, ms: Date.now() - started });
+      if ((i + 1) % 250 === 0) opts.onProgress?.({ ...t, liveRequests: live.requests, ms: Date.now() - started });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await closeLive();
   }
   t.ms = Date.now() - started;
+  t.liveRequests = live.requests;
   return t;
 }
 
