@@ -12,6 +12,7 @@ import operationOperationIdValidInUrl from './operation-operationid-valid-in-url
 import pathKeysNoTrailingSlash from './path-keys-no-trailing-slash.js';
 import pathNotIncludeQuery from './path-not-include-query.js';
 import pathParams from './path-params.js';
+import pathParamShadowsProtected from './path-param-shadows-protected.js';
 import pathTrailingSlashTwin from './path-trailing-slash-twin.js';
 import { capabilityAccepted, capabilityDropped, capabilityEmulated, capabilityUnsupported } from './portability.js';
 import publicNoRateLimit from './public-no-rate-limit.js';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   pathNotIncludeQuery,
   pathTrailingSlashTwin,
   securityMissing,
+  pathParamShadowsProtected,
   secretLiteral,
   backendPlainHttp,
   corsCredentialsWildcard,

@@ -1,0 +1,114 @@
+import { isObj } from '../../model/normalise/node.js';
+import type { Route } from '../../model/types.js';
+import type { LintContext } from '../rule.js';
+import { defineRule } from '../rule.js';
+import { operationEntries, pathEntries, walker } from '../walk.js';
+
+/**
+ * Issue #14 item 7. A public (or differently secured) `/users/{id}` takes values a backend may
+ * read as the protected `/users/me`: every target re-encodes `;` and `%` in parameters, but case
+ * (`ME` on a case-insensitive router), suffixes (`me.json`, `me.` on Spring's suffix matching,
+ * Rails formats) and trailing dots pass as ordinary values. The gateway cannot know how the
+ * backend folds paths, so the author is told, at the template's path key, which literal it
+ * shadows; the fix is the same security on both, or a parameter `pattern` excluding the literal.
+ */
+export default defineRule({
+  meta: {
+    id: 'path-param-shadows-protected',
+    category: 'security',
+    severity: 'warn',
+    needsModel: true,
+    doc: 'A template route with weaker security does not take values a backend may read as a protected literal route.',
+    messages: {
+      shadow:
+        '{{method}} {{path}} ({{security}}) can be called with {{param}} = {{variants}}, which a case-insensitive or suffix-matching backend reads as the protected {{literal}}; give it the same security, or a pattern that excludes those values',
+    },
+  },
+  check(ctx, report) {
+    const routes = ctx.gateway?.routes ?? [];
+    const keyLoc = new Map(pathEntries(ctx.spec).map((e) => [e.path, e.keyLoc]));
+    const seen = new Set<string>();
+    for (const lit of routes) {
+      if (lit.security.length === 0 && !lit.optionalAuth) continue;
+      for (const tpl of routes) {
+        if (tpl === lit || tpl.method !== lit.method || !sharesHost(tpl, lit) || sameSecurity(tpl, lit)) continue;
+        const at = shadowedSegment(tpl, lit);
+        if (!at) continue;
+        const key = `${tpl.id}\0${lit.id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const value = at.literal;
+        const variants = [value.toUpperCase() === value ? value.toLowerCase() : value.toUpperCase(), `${value}.json`, `${value}.`];
+        if (!admitsAny(ctx, tpl, at.param, variants)) continue;
+        report(
+          'shadow',
+          {
+            method: tpl.method,
+            path: tpl.path,
+            security: tpl.security.length === 0 ? 'public' : `security ${describe(tpl)}`,
+            param: at.param,
+            variants: variants.join(', '),
+            literal: `${lit.method} ${lit.path}`,
+          },
+          keyLoc.get(tpl.path) ?? tpl.loc,
+        );
+      }
+    }
+  },
+});
+
+/** The one position where `tpl` has a plain parameter and `lit` a literal, every other segment equal; else undefined. */
+function shadowedSegment(tpl: Route, lit: Route): { param: string; literal: string } | undefined {
+  if (tpl.segments.length !== lit.segments.length) return undefined;
+  let hit: { param: string; literal: string } | undefined;
+  for (let i = 0; i < tpl.segments.length; i++) {
+    const a = tpl.segments[i]!;
+    const b = lit.segments[i]!;
+    if (a.kind === 'literal' && b.kind === 'literal' && a.value === b.value) continue;
+    if (a.kind === 'param' && b.kind === 'param') continue;
+    if (a.kind === 'param' && b.kind === 'literal' && !hit) {
+      hit = { param: a.name, literal: b.value };
+      continue;
+    }
+    return undefined;
+  }
+  return hit;
+}
+
+const sharesHost = (a: Route, b: Route) => a.hosts.length === 0 || b.hosts.length === 0 || a.hosts.some((h) => b.hosts.includes(h));
+
+const describe = (r: Route) => r.security.map((alt) => alt.map((i) => (i.scopes.length > 0 ? `${i.scheme}[${i.scopes.join(',')}]` : i.scheme)).join('+')).join(' | ');
+
+const sameSecurity = (a: Route, b: Route) => a.optionalAuth === b.optionalAuth && canonical(a) === canonical(b);
+
+const canonical = (r: Route) =>
+  r.security
+    .map((alt) => alt.map((i) => `${i.scheme}[${[...i.scopes].sort().join(',')}]`).sort().join('+'))
+    .sort()
+    .join('|');
+
+/**
+ * False when the parameter's declared schema excludes every variant (a number, a uuid, an enum
+ * or a pattern none of them matches): the author already closed it.
+ */
+function admitsAny(ctx: LintContext, tpl: Route, name: string, variants: string[]): boolean {
+  const entry = operationEntries(ctx.spec).find((e) => e.path === tpl.path && e.method === tpl.method.toLowerCase());
+  if (!entry) return true;
+  const w = walker(ctx.spec);
+  const declared = [...w.items(w.child(entry.op, 'parameters')), ...w.items(w.child(entry.item, 'parameters'))]
+    .map((p) => p.value)
+    .find((p) => isObj(p) && p.in === 'path' && p.name === name);
+  const schema = isObj(declared) && isObj(declared.schema) ? declared.schema : undefined;
+  if (!schema) return true;
+  if (schema.type === 'integer' || schema.type === 'number' || schema.type === 'boolean' || schema.format === 'uuid') return false;
+  if (Array.isArray(schema.enum)) return variants.some((v) => (schema.enum as unknown[]).some((e) => typeof e === 'string' && e.toLowerCase() === v.toLowerCase()));
+  if (typeof schema.pattern === 'string') {
+    try {
+      const re = new RegExp(schema.pattern, 'u');
+      return variants.some((v) => re.test(v));
+    } catch {
+      return true;
+    }
+  }
+  return true;
+}
