@@ -36,8 +36,11 @@ export interface Finding {
 // Case-insensitive: header names come back canonicalised (Zq3x-...).
 const OPEN = /zq(\d+)x/gi;
 const CLOSE = /xq(\d+)z/gi;
-/** A token made only of these cannot hold syntax of any output: a sanitised name. */
-const PLAIN = /^[A-Za-z0-9_.~-]*$/;
+/**
+ * A sanitised name cut to a target's length limit may lose a marker's end: only a long token made
+ * of name characters alone (no syntax of any output) is excused.
+ */
+const truncated = (leaf: string) => leaf.length >= 40 && /^[A-Za-z0-9_.~-]*$/.test(leaf);
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 
@@ -49,10 +52,8 @@ function leafEscapes(leaf: string, where: string, slots: Map<string, Slot>): str
   const out: string[] = [];
   const opened = ids(OPEN, leaf);
   const closed = ids(CLOSE, leaf);
-  if (!PLAIN.test(leaf)) {
-    for (const n of opened) if (!closed.includes(n)) out.push(`${where}: marker ${n} (${slots.get(n)?.slot}) opens in ${JSON.stringify(leaf).slice(0, 160)} and does not close there`);
-    for (const n of closed) if (!opened.includes(n)) out.push(`${where}: marker ${n} (${slots.get(n)?.slot}) closes in ${JSON.stringify(leaf).slice(0, 160)} without opening there`);
-  }
+  for (const n of opened) if (!closed.includes(n) && !truncated(leaf)) out.push(`${where}: marker ${n} (${slots.get(n)?.slot}) opens in ${JSON.stringify(leaf).slice(0, 160)} and does not close there`);
+  for (const n of closed) if (!opened.includes(n)) out.push(`${where}: marker ${n} (${slots.get(n)?.slot}) closes in ${JSON.stringify(leaf).slice(0, 160)} without opening there`);
   return out;
 }
 

@@ -33,7 +33,8 @@ export function checkUserText(spec: LoadedSpec): Diagnostic[] {
       const loc = { file, pointer };
       if (typeof value === 'string') {
         if (value.includes('${{')) out.push(diag('text-template-syntax', { text: preview(value) }, loc));
-        if (settings && (key === 'body' ? CONTROL_IN_BODY : CONTROL).test(value)) out.push(diag('text-control-character', { text: preview(value) }, loc));
+        // An operationId is the route's id in every output (names, comments, the njs configuration).
+        if ((settings || key === 'operationId') && (key === 'body' ? CONTROL_IN_BODY : CONTROL).test(value)) out.push(diag('text-control-character', { text: preview(value) }, loc));
         continue;
       }
       if (value === null || typeof value !== 'object') continue;

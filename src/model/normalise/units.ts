@@ -101,7 +101,12 @@ const HOST = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\
 const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
 export const isHost = (s: string): boolean => HOST.test(s) || IPV6.test(s);
 
+/**
+ * C0, DEL, C1 (NEL U+0085 among them) and the Unicode line and paragraph separators: a YAML 1.1
+ * reader (Kong's libyaml) folds NEL and U+2028/2029 into a line break, so any of them in a path or
+ * URL would change what a gateway loads (same set as text-safety.ts; DESIGN.md section 7.6).
+ */
 export function hasControl(s: string): boolean {
   // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u001f\u007f]/.test(s);
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s);
 }
