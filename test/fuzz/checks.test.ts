@@ -23,7 +23,7 @@ paths:
     get:
       operationId: getA
       security: [{ key: [] }]
-      x-gateway: { requestHeaders: { set: { X-A: 'zq2xa"bxq2z' } } }
+      x-gateway: { requestHeaders: { set: { X-A: 'zq2xa"b$hostxq2z' } } }
       responses: { '200': { description: ok } }
   /open:
     get:
@@ -37,7 +37,7 @@ components:
 `;
 const slots = new Map<string, Slot>([
   ['1', { slot: 'path literal', marker: 1, text: 'zq1xabxq1z', control: false }],
-  ['2', { slot: 'request header value', marker: 2, text: 'zq2xa"bxq2z', control: false }],
+  ['2', { slot: 'request header value', marker: 2, text: 'zq2xa"b$hostxq2z', control: false }],
 ]);
 
 let gateway: Gateway;
@@ -58,15 +58,19 @@ describe('fuzz checks', async () => {
   });
 
   it('nginx: a value that leaves its quotes, and a location without its auth check, are caught', () => {
-    const escaped = edit('nginx', (s) => s.replace(/"zq2xa\\"bxq2z"/g, '"zq2xa"; return 200 "bxq2z"'));
+    const escaped = edit('nginx', (s) => s.replace(/"zq2xa\\"b\$\{gwc_ck_dollar\}hostxq2z"/g, '"zq2xa"; return 200 "bxq2z"'));
     expect(run('nginx', escaped).map((f) => f.kind)).toContain('escape');
+    const variable = edit('nginx', (s) => s.replace(/\$\{gwc_ck_dollar\}host/g, '$host'));
+    expect(run('nginx', variable).map((f) => f.detail)).toContainEqual(expect.stringMatching(/read as a variable/));
     const open = edit('nginx', (s) => s.replace(/^\s*auth_request \/.*$/gm, ''));
     expect(run('nginx', open).map((f) => f.kind)).toContain('open');
   });
 
   it('kong: a decK template from user text and a route without its auth plugin are caught', () => {
-    const tpl = edit('kong', (s) => s.replace(/zq2xa\\"bxq2z/g, 'zq2x${{ env \\"DECK_X\\" }}xq2z'));
+    const tpl = edit('kong', (s) => s.replace(/zq2xa\\"b\$hostxq2z/g, 'zq2x${{ env \\"DECK_X\\" }}xq2z'));
     expect(run('kong', tpl).map((f) => f.kind)).toContain('escape');
+    const lua = edit('kong', (s) => s.replace(/zq2xa\\"b\$hostxq2z/g, 'zq2x$(headers.authorization)xq2z'));
+    expect(run('kong', lua).map((f) => f.detail)).toContainEqual(expect.stringMatching(/request-transformer value/));
     const open = edit('kong', (s) => s.replace(/name: "key-auth"/g, 'name: "kex-auth"'));
     expect(run('kong', open).some((f) => f.kind === 'open' || f.kind === 'checker')).toBe(true);
   });

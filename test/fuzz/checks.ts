@@ -79,6 +79,39 @@ function lineEscapes(text: string, where: string, slots: Map<string, Slot>): str
   return out;
 }
 
+/** The text of each marker span (open to close) in `leaf`. */
+function spans(leaf: string): Array<{ n: string; text: string }> {
+  const out: Array<{ n: string; text: string }> = [];
+  for (const m of leaf.matchAll(OPEN)) {
+    const rest = leaf.slice(m.index);
+    const end = rest.search(new RegExp(`xq${m[1]}z`, 'i'));
+    if (end >= 0) out.push({ n: m[1]!, text: rest.slice(0, end) });
+  }
+  return out;
+}
+
+/**
+ * nginx compiles `$name` in most arguments: user text may hold a `$` only as gwc's dollar variable
+ * (`${<name>_dollar}`), backslash-escaped in a regex, or in an argument nginx reads literally.
+ */
+const LITERAL_ARGS = new Set(['server_name', 'proxy_hide_header', 'include', 'js_import', 'load_module', 'pid', 'proxy_cache_path', 'limit_req_zone', 'log_format', 'access_log', 'error_log', 'user']);
+function nginxDollar(d: Directive, context: string[], slots: Map<string, Slot>): string[] {
+  const out: string[] = [];
+  const inMap = ['map', 'geo', 'types'].includes(context[context.length - 1]!);
+  const args = inMap ? [d.name, ...d.args] : d.args;
+  args.forEach((a, i) => {
+    if (!a.includes('$')) return;
+    const regex = (d.name === 'location' && /^~\*?$/.test(d.args[0] ?? '') && i === 1) || (d.name === 'rewrite' && i === 0) || (inMap && i === 0 && a.startsWith('~')) || (d.name === 'if' && /^~\*?$/.test(d.args[i - 1] ?? ''));
+    const literal = LITERAL_ARGS.has(d.name) || (d.name === 'location' && d.args.length === 2 && !/^~/.test(d.args[0]!) && i === 1) || (d.name === 'location' && d.args.length === 1) || (inMap && i === 0 && !a.startsWith('~'));
+    if (literal) return;
+    for (const { n, text } of spans(a)) {
+      const bare = regex ? text.replace(/\\./g, '') : text.replace(/\$\{\w+_dollar\}/g, '');
+      if (bare.includes('$')) out.push(`${d.name} ${JSON.stringify(a).slice(0, 160)}: a "$" from ${slots.get(n)?.slot} that nginx would read as a variable`);
+    }
+  });
+  return out;
+}
+
 function leavesOf(data: unknown, out: string[] = []): string[] {
   if (typeof data === 'string') out.push(data);
   else if (Array.isArray(data)) for (const x of data) leavesOf(x, out);
@@ -141,6 +174,7 @@ export function checkNginx(g: Gateway, files: OutputFile[], slots: Map<string, S
         if (['map', 'geo', 'types'].includes(context[context.length - 1]!)) for (const e of leafEscapes(d.name, `${file.path} ${context.join('/')}`, slots)) add('escape', e);
         else if (!/^[a-z_0-9]+$/.test(d.name)) add('escape', `${file.path}: directive ${JSON.stringify(d.name)}`);
         for (const a of d.args) for (const e of leafEscapes(a, `${file.path} ${d.name}`, slots)) add('escape', e);
+        for (const e of nginxDollar(d, context, slots)) add('escape', `${file.path}: ${e}`);
       }
       for (const e of lineEscapes(file.contents, file.path, slots)) add('escape', e);
     } else if (file.path.endsWith('.js')) {
@@ -221,6 +255,12 @@ export function checkKong(g: Gateway, files: OutputFile[], slots: Map<string, Sl
     if (!/^\$\{\{ printf "%q" \(env "[A-Za-z0-9_]+"\) \}\}/.test(rest)) add('escape', `decK template opened by user text: ${JSON.stringify(rest)}`);
   }
   for (const leaf of leavesOf(doc)) for (const e of leafEscapes(leaf, 'kong.yaml', slots)) add('escape', e);
+  // request-transformer evaluates `$(...)` in its values as Lua templates.
+  const transformers = [...(doc.plugins ?? []), ...((doc.services ?? []) as Array<{ routes?: Array<{ plugins?: unknown[] }>; plugins?: unknown[] }>).flatMap((sv) => [...(sv.plugins ?? []), ...(sv.routes ?? []).flatMap((r) => r.plugins ?? [])]), ...(doc.routes ?? []).flatMap((r) => r.plugins ?? [])] as Array<{ name?: string; config?: unknown }>;
+  for (const p of transformers) {
+    if (p?.name !== 'request-transformer') continue;
+    for (const leaf of leavesOf(p.config)) for (const { n } of spans(leaf).filter((x) => x.text.includes('$('))) add('escape', `request-transformer value ${JSON.stringify(leaf).slice(0, 160)}: a "$(" template from ${slots.get(n)?.slot}`);
+  }
   for (const e of lineEscapes(text, 'kong.yaml', slots)) add('escape', e);
   for (const p of probes(g)) {
     if (!needsAuth(p.expected)) continue;
@@ -251,6 +291,11 @@ export function checkTraefik(g: Gateway, files: OutputFile[], slots: Map<string,
   if (text.replace(/\{\{ "[{}]" \}\}/g, '').match(/[{}]/)) add('escape', 'a Go template action beside the brace escapes');
   for (const leaf of leavesOf(config)) for (const e of leafEscapes(leaf, 'traefik', slots)) add('escape', e);
   for (const e of lineEscapes(text, 'traefik', slots)) add('escape', e);
+  // replacePathRegex expands `$1`/`${name}` in its replacement (Go Regexp.Expand): user `$` must be `$$`.
+  for (const [name, mw] of Object.entries((config.http?.middlewares ?? {}) as Record<string, { replacePathRegex?: { replacement?: string } }>)) {
+    const rep = mw.replacePathRegex?.replacement;
+    if (rep) for (const { n, text } of spans(rep)) if (text.replace(/\$\$/g, '').includes('$')) add('escape', `middleware ${name} replacement ${JSON.stringify(rep)}: a "$" from ${slots.get(n)?.slot} that Go would expand`);
+  }
   for (const [name, r] of Object.entries(config.http?.routers ?? {})) {
     try {
       for (const arg of ruleArgs(parseRule(r.rule))) for (const e of leafEscapes(arg, `router ${name} rule`, slots)) add('escape', e);
