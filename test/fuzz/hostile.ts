@@ -249,5 +249,10 @@ export function hostileSpec(seed: number, index: number): HostileSpec {
       },
     },
   };
-  return { index, profile, yaml: stringify(doc, { lineWidth: 0 }), slots };
+  // Names: the API-key scheme and the consumers take the odd spellings their patterns allow
+  // (dots, dashes, underscores, case twins), which targets fold into their own names.
+  let json = JSON.stringify(doc);
+  if (chance(0.3)) json = json.replaceAll('"key":', `"${pick(['k.e-y_1', 'Key', 'KEY', 'a..b', '_', '-k', 'k.'])}":`);
+  if (chance(0.3)) json = json.replaceAll('"alice":', `"${pick(['a.b', '..', '_x', 'Bob', 'al-ice', '.', 'x'.repeat(64)])}":`);
+  return { index, profile, yaml: stringify(JSON.parse(json), { lineWidth: 0 }), slots };
 }
