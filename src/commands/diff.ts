@@ -4,7 +4,8 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatStylish } from '../diagnostics/format.js';
 import { FORMATS, render, type Format } from '../diff/render.js';
 import { diffBase, diffDeployed } from '../diff/run.js';
-import { TARGET_NAMES } from '../targets/index.js';
+import { findTarget, TARGET_NAMES } from '../targets/index.js';
+import { targetOptions } from '../cli/target-options.js';
 
 /**
  * Exit codes, each meaning one thing (terraform's `-detailed-exitcode` separates "changes" from
@@ -40,7 +41,15 @@ export default class Diff extends Command {
 
   async run() {
     const { args, flags } = await this.parse(Diff);
-    const options = Object.fromEntries(flags.option.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
+    // `--option kong.names=openapi2kong` and `names=openapi2kong` alike, checked as gwc build checks them.
+    const target = findTarget(flags.target);
+    const parsed = targetOptions(flags.option, target ? [target] : [], TARGET_NAMES);
+    if (parsed.diagnostics.length > 0) {
+      this.logToStderr(formatStylish(parsed.diagnostics));
+      process.exitCode = DIFF_EXIT.error;
+      return;
+    }
+    const options = parsed.byTarget.get(flags.target) ?? {};
     const common = { ...specOptions(flags), target: flags.target, options };
     const [deployed, ...more] = flags.deployed ?? [];
     const read = { ...(flags.token ? { token: flags.token } : {}), ...(flags.stack ? { stack: flags.stack } : {}), ...(more.length ? { more } : {}) };

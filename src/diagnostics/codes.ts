@@ -132,6 +132,14 @@ export const CODES = {
     'error',
     (p) => `kong: consumer ${p.consumer} gets the same Kong username as ${p.other} (names are case-folded, and ~ names are gwc's own), so their credentials and groups would mix; rename it`,
   ),
+  'kong-o2k-name-collision': entry<{ kind: string; name: string; first: string; second: string }>(
+    'error',
+    (p) => `kong: with names=openapi2kong, ${p.second} gets the ${p.kind} name ${p.name} that ${p.first} already has (openapi2kong names it so too); they would be merged into one entity, so give one an x-kong-name or a distinct operationId`,
+  ),
+  'kong-o2k-name-unmappable': entry<{ route: string }>(
+    'error',
+    (p) => `kong: with names=openapi2kong, route ${p.route} has no openapi2kong name gwc can reproduce (its x-kong-name, operationId, path or the document title holds a character openapi2kong transliterates); use ASCII there`,
+  ),
   'kong-tls-certificate-source': entry<{ field: string; value: string }>(
     'error',
     (p) => `kong: the TLS ${p.field} "${p.value}" cannot be written into a Kong certificate (decK needs the PEM text); give it as \${env:NAME}, which decK substitutes at sync time`,

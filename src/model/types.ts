@@ -244,6 +244,11 @@ export interface Route {
   timeoutMs?: number;
   tags: string[];
   summary?: string;
+  /**
+   * The names `deck file openapi2kong` gives this operation's route, service and upstream
+   * (src/model/normalise/o2k-names.ts), for the Kong target's `names=openapi2kong` option.
+   */
+  openapi2kong?: { route: string; service: string; upstream: string };
 }
 
 export interface Server {

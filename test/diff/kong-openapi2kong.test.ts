@@ -49,3 +49,25 @@ describe('kong: a gateway deployed by deck file openapi2kong', () => {
     expect(plan.changes.filter((c) => c.action === 'create').map((c) => c.key)).toEqual(['oas-spec-name.~405.app1.db975354', 'oas-spec-name.~405.app2.06395f67']);
   });
 });
+
+describe('kong: --option names=openapi2kong, the migration path from deck file openapi2kong', () => {
+  it('02-names-set: every route, the service and the upstream keep their name and id: no rename, create of an o2k entity, or delete', async () => {
+    const r = await diffDeployed(gwcSpec('02-names-set'), { target: 'kong', deployed: path.join(FIXTURES, '02-names-set.expected.json'), options: { names: 'openapi2kong' } });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = r.plan!;
+    expect(plan.findings).toEqual([]);
+    expect(plan.summary.delete).toBe(0);
+    expect(plan.changes.filter((c) => c.oldKey)).toEqual([]);
+    // What remains are gwc's additions beyond openapi2kong: its ownership tag, OpenAPI-order
+    // priorities, explicit protocols, the override-stripping request-transformer (DESIGN.md 7.5),
+    // and the 405 routes. No path, method, host, service target or upstream target changes.
+    // The upstream: gwc's tag, equal weights written as 1 (openapi2kong leaves Kong's 100: the same
+    // even split), and host_header (gwc sends the backend's host; openapi2kong's Host would be the
+    // upstream's name).
+    const fields = new Set(plan.changes.filter((x) => x.action === 'update').flatMap((c) => c.fields.map((f) => `${c.kind} ${f.path.replace(/\[\d+\]/, '[]')}`)));
+    const allowed = ['route plugins', 'route protocols', 'route regex_priority', 'route tags', 'service tags', 'upstream host_header', 'upstream tags', 'upstream targets[].tags', 'upstream targets[].weight'];
+    expect([...fields].filter((f) => !allowed.includes(f))).toEqual([]);
+    for (const f of ['route paths', 'route methods', 'route hosts', 'route service', 'service host', 'service port', 'service path', 'service protocol', 'upstream targets[].target']) expect(fields.has(f)).toBe(false);
+    expect(plan.changes.filter((c) => c.action === 'create').map((c) => c.key)).toEqual(['oas-spec-name.~405.app1.db975354', 'oas-spec-name.~405.app2.06395f67']);
+  });
+});

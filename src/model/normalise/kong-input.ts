@@ -23,6 +23,7 @@ import { applyRouteDefaults, applyServiceDefaults, applyUpstreamDefaults } from 
 import { applyKongPlugins } from './kong-input-plugins.js';
 import { isObj, type Obj, type Walker } from './node.js';
 import { slug, type KongInput, type OpLevels } from './kong-input-types.js';
+import { recordO2kNames } from './o2k-names.js';
 
 // Shared with kong-input-defaults/-plugins/-check, so they live in kong-input-types.ts (no import cycle).
 export { slug, type KongInput, type OpLevels } from './kong-input-types.js';
@@ -49,6 +50,7 @@ export function applyKongInput(w: Walker, root: Located, gateway: Gateway, out: 
   const docX = w.child(root, 'x-gateway');
   docName(ctx, root, isObj(docX.value) ? docX.value : {});
   const ops = operations(ctx, root);
+  recordO2kNames(ctx, ops); // before opName renames routes: openapi2kong reads the spec as written
   for (const o of ops) opName(ctx, o, ops);
   const gatewayMode = isObj(docX.value) && isObj(docX.value.backends) && Object.keys(docX.value.backends).length > 0;
   applyBackendDefaults(ctx, ops, gatewayMode);

@@ -8,12 +8,16 @@
  */
 import type { Backend, Route } from '../../model/types.js';
 import type { Ctx, Entity, Json } from './context.js';
+import { o2kCollision, o2kId, o2kMode } from './o2k-names.js';
 
 export interface ServiceRef {
   name: string;
   entity: Entity;
   backend: Backend;
   routes: Entity[];
+  /** gwc's own service key (backend, timeout) and the first route on it: an openapi2kong name must not cover two. */
+  key: string;
+  firstRoute: string;
 }
 
 export interface Backends {
@@ -29,8 +33,8 @@ function seconds(ms: number): number {
   return Math.max(1, Math.round(ms / 1000));
 }
 
-function upstreamEntity(ctx: Ctx, b: Backend): Entity {
-  const name = ctx.names.upstream(b.name);
+function upstreamEntity(ctx: Ctx, b: Backend, o2kName?: string): Entity {
+  const name = o2kName ?? ctx.names.upstream(b.name);
   const targets: Json[] = b.targets.map((t) => {
     if (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > 65535) {
       ctx.error(`backend ${b.name}: Kong target weights are integers from 0 to 65535, got ${t.weight}`, t.loc);
@@ -39,7 +43,7 @@ function upstreamEntity(ctx: Ctx, b: Backend): Entity {
   });
   const u: Entity = {
     name,
-    id: ctx.names.id('upstream', name),
+    id: o2kName ? o2kId.upstream(name) : ctx.names.id('upstream', name),
     algorithm: 'round-robin',
     slots: 10000,
     tags: [ctx.names.tag],
@@ -87,31 +91,44 @@ export function buildBackends(ctx: Ctx): Backends {
   const services = new Map<string, ServiceRef>();
   const upstreams: Entity[] = [];
   const upstreamOf = new Map<string, string>();
+  const upstreamBody = new Map<string, string>();
+  const upstreamFirst = new Map<string, string>();
 
   const needsUpstream = (b: Backend) => b.targets.length > 1 || b.healthCheck !== undefined;
 
   const serviceFor = (route: Route, b: Backend): ServiceRef => {
     const timeout = route.timeoutMs ?? b.timeoutMs;
     const key = route.timeoutMs !== undefined && route.timeoutMs !== b.timeoutMs ? `${b.name}.t${route.timeoutMs}ms` : b.name;
-    const name = ctx.names.service(key);
+    const o2k = o2kMode(ctx) ? route.openapi2kong : undefined;
+    const name = o2k ? o2k.service : ctx.names.service(key);
     const found = services.get(name);
-    if (found) return found;
+    if (found) {
+      // openapi2kong names one service where gwc needs two (another backend or timeout): refused.
+      if (o2k && found.key !== key) o2kCollision(ctx, 'service', name, found.firstRoute, route);
+      return found;
+    }
     const first = b.targets[0];
     if (!first) {
       ctx.error(`backend ${b.name} has no HTTP target Kong can proxy to`, b.loc);
     }
-    if (needsUpstream(b) && first && !upstreamOf.has(b.name)) {
-      const u = upstreamEntity(ctx, b);
+    const upstreamKey = o2k ? o2k.upstream : b.name;
+    if (needsUpstream(b) && first && !upstreamOf.has(upstreamKey)) {
+      const u = upstreamEntity(ctx, b, o2k?.upstream);
       upstreams.push(u);
-      upstreamOf.set(b.name, String(u.name));
+      upstreamOf.set(upstreamKey, String(u.name));
+      upstreamBody.set(upstreamKey, JSON.stringify(u));
+    } else if (o2k && needsUpstream(b) && first && upstreamBody.get(upstreamKey) !== JSON.stringify(upstreamEntity(ctx, b, o2k.upstream))) {
+      // Services openapi2kong points at one upstream share it only when gwc would write it identically.
+      o2kCollision(ctx, 'upstream', upstreamKey, upstreamFirst.get(upstreamKey) ?? '', route);
     }
+    if (o2k && !upstreamFirst.has(upstreamKey)) upstreamFirst.set(upstreamKey, route.id);
     const paths = new Set(b.targets.map((t) => `${t.url.scheme}|${t.url.path}`));
     if (paths.size > 1) ctx.error(`backend ${b.name}: weighted targets must share scheme and path on Kong (one service per upstream)`, b.loc);
     const entity: Entity = {
       name,
-      id: ctx.names.id('service', name),
+      id: o2k ? o2kId.service(name) : ctx.names.id('service', name),
       protocol: first?.url.scheme ?? 'http',
-      host: upstreamOf.get(b.name) ?? first?.url.host ?? 'invalid',
+      host: (needsUpstream(b) ? upstreamOf.get(upstreamKey) : undefined) ?? first?.url.host ?? 'invalid',
       port: first?.url.port ?? 80,
       // Kong joins service path and request path; gwc keeps the backend path without a trailing
       // slash and rewrites explicitly where the upstream path must differ.
@@ -131,7 +148,7 @@ export function buildBackends(ctx: Ctx): Backends {
         ctx.error(`backend ${b.name}: a CA file needs a Kong ca_certificates entity with the PEM inline; gwc does not read files at compile time`, b.tls.loc);
       }
     }
-    const ref: ServiceRef = { name, entity, backend: b, routes: [] };
+    const ref: ServiceRef = { name, entity, backend: b, routes: [], key, firstRoute: route.id };
     services.set(name, ref);
     return ref;
   };

@@ -15,6 +15,7 @@ import { emitYaml } from './emit.js';
 import { mockPlugin, policyPlugins, requestTransformer, responseTransformer } from './policies.js';
 import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri } from './routes.js';
 import { certificates } from './tls.js';
+import { checkO2kNames, o2kId, o2kMode, routeName } from './o2k-names.js';
 
 const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https'];
 
@@ -23,7 +24,7 @@ function finishPlugins(ctx: Ctx, routeName: string, plugins: Entity[]): Entity[]
   return plugins
     .map((p): Entity => ({
       ...p,
-      id: ctx.names.id('plugin', `${routeName}:${String(p.name)}`),
+      id: o2kMode(ctx) ? o2kId.plugin(routeName, String(p.name)) : ctx.names.id('plugin', `${routeName}:${String(p.name)}`),
       enabled: true,
       protocols: PROTOCOLS,
       tags: [ctx.names.tag],
@@ -32,6 +33,7 @@ function finishPlugins(ctx: Ctx, routeName: string, plugins: Entity[]): Entity[]
 }
 
 function checkNames(ctx: Ctx): void {
+  if (o2kMode(ctx)) return checkO2kNames(ctx);
   const seen = new Map<string, string>();
   for (const r of ctx.gateway.routes) {
     const n = ctx.names.route(r.id);
@@ -56,7 +58,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
       ctx.error(`route ${route.id}: no backend ${route.backend}`, route.loc);
       return;
     }
-    const name = ctx.names.route(route.id);
+    const name = routeName(ctx, route);
     const entity = routeEntity(ctx, route, name, priorities.get(route.publicPath) ?? 0, [route.method], backend.hostHeader === 'client');
     const a = routeAuth(ctx, route, auth);
     const plugins = [...a.plugins, ...policyPlugins(ctx, route)];

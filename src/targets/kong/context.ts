@@ -23,6 +23,8 @@ export type Entity = { [k: string]: Json };
 export interface KongOptions {
   /** rate-limiting `policy`: `local` counts per node; `cluster` shares counters through the database. */
   rateLimitPolicy: 'local' | 'cluster';
+  /** Entity names: gwc's own (default) or those `deck file openapi2kong` gives (o2k-names.ts). */
+  names?: 'gwc' | 'openapi2kong';
 }
 
 export interface Ctx {

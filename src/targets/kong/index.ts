@@ -11,6 +11,7 @@ import { kongDeployed } from './deployed.js';
 import { kongDeployHint } from './deploy-hint.js';
 
 const RATE_LIMIT_POLICIES = ['local', 'cluster'] as const;
+const NAME_SCHEMES = ['gwc', 'openapi2kong'] as const;
 
 export const kongTarget: Target = {
   name: 'kong',
@@ -26,12 +27,22 @@ export const kongTarget: Target = {
       values: RATE_LIMIT_POLICIES,
       default: 'local',
     },
+    {
+      name: 'names',
+      description: 'entity names and ids: gwc (gateway.backend, gateway.operation) or openapi2kong (as deck file openapi2kong names them: the migration path from it)',
+      values: NAME_SCHEMES,
+      default: 'gwc',
+    },
   ],
   compile(gateway, plan, { options }) {
     const policy = options['rate-limit-policy'] ?? 'local';
     if (!(RATE_LIMIT_POLICIES as readonly string[]).includes(policy)) {
       return { files: [], diagnostics: [diag('target-error', { target: 'kong', detail: `rate-limit-policy must be local or cluster, got "${policy}"` })] };
     }
-    return compileKong(gateway, plan, { rateLimitPolicy: policy as 'local' | 'cluster' });
+    const names = options.names ?? 'gwc';
+    if (!(NAME_SCHEMES as readonly string[]).includes(names)) {
+      return { files: [], diagnostics: [diag('target-error', { target: 'kong', detail: `names must be gwc or openapi2kong, got "${names}"` })] };
+    }
+    return compileKong(gateway, plan, { rateLimitPolicy: policy as 'local' | 'cluster', names: names as 'gwc' | 'openapi2kong' });
   },
 };

@@ -19,6 +19,7 @@ import type { Ctx, Entity } from './context.js';
 import { canOverlap, captureNames, hasTemplateSyntax, pathRegex, templateParams } from './paths.js';
 import { corsPlugin } from './policies.js';
 import { slug } from './names.js';
+import { o2kId } from './o2k-names.js';
 
 /** The regex_priority of each public path: highest for the path OpenAPI tries first. */
 export function pathPriorities(routes: readonly Route[]): Map<string, number> {
@@ -56,7 +57,7 @@ export function routeEntity(ctx: Ctx, route: Route, name: string, priority: numb
   const captures = captureNames(templateParams(route.publicPath));
   const e: Entity = {
     name,
-    id: ctx.names.id('route', name),
+    id: ctx.options.names === 'openapi2kong' && route.openapi2kong?.route === name ? o2kId.route(name) : ctx.names.id('route', name),
     paths: [`~${pathRegex(route.publicPath, captures)}`],
     methods,
     protocols: protocols(ctx),

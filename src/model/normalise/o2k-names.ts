@@ -1,0 +1,70 @@
+/**
+ * The names go-apiops `openapi2kong` (`deck file openapi2kong`) gives the Kong entities of each
+ * operation, recorded on the route for the Kong target's `names=openapi2kong` option: a gateway
+ * first deployed by openapi2kong then moves to gwc as updates in place, not deletes and creates.
+ * Mirrors openapi2kong.go (non-Inso mode, `_` separators):
+ * - document: slug(x-kong-name || info.title)
+ * - path: doc_slug(x-kong-name || path key, with "~" appended when the key ends in "/")
+ * - operation: path_slug(x-kong-name) || doc_slug(operationId) || path_slug(METHOD)
+ * - service: the name of the nearest level with servers, x-kong-service-defaults or
+ *   x-kong-upstream-defaults (else the document); upstream: `<level>.upstream` of the nearest
+ *   level with servers or x-kong-upstream-defaults (a service made for defaults alone points at
+ *   the level above's upstream, as in openapitools.CreateKongService).
+ * https://github.com/Kong/go-apiops/blob/main/openapi2kong/openapi2kong.go
+ */
+import type { Located } from '../../spec/loaded-spec.js';
+import { isObj } from './node.js';
+import type { KongInput, OpLevels } from './kong-input-types.js';
+
+/**
+ * go-slugify as openapi2kong configures it: words joined by '-', every character outside
+ * [-a-zA-Z0-9] becomes '-', runs of '-' fold, ends trimmed, then lower case. unidecode is
+ * approximated by Unicode decomposition without marks; a character still outside ASCII returns
+ * undefined (gwc cannot promise openapi2kong's transliteration of it).
+ */
+export function o2kSlug(text: string): string | undefined {
+  const ascii = text.normalize('NFKD').replace(/\p{M}+/gu, '');
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(ascii)) return undefined;
+  return ascii
+    .trim()
+    .split(/\s+/)
+    .join('-')
+    .replace(/[^-a-zA-Z0-9]/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
+}
+
+function str(node: Located, key: string): string | undefined {
+  const v = isObj(node.value) ? node.value[key] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function has(node: Located, key: string): boolean {
+  const v = isObj(node.value) ? node.value[key] : undefined;
+  return key === 'servers' ? Array.isArray(v) && v.length > 0 : v !== undefined && v !== null;
+}
+
+/** Records `route.openapi2kong` on every operation; an unmappable name leaves it unset (the target refuses). */
+export function recordO2kNames(ctx: KongInput, ops: readonly OpLevels[]): void {
+  for (const o of ops) {
+    const docText = str(o.doc, 'x-kong-name') || (isObj(o.doc.value) && isObj(o.doc.value.info) && typeof o.doc.value.info.title === 'string' ? o.doc.value.info.title : '');
+    const doc = o2kSlug(docText);
+    const pathX = str(o.path, 'x-kong-name');
+    const pathSlug = o2kSlug(pathX ?? o.route.path);
+    const opX = str(o.op, 'x-kong-name');
+    const opSlug = opX !== undefined ? o2kSlug(opX) : o.route.operationId ? o2kSlug(o.route.operationId) : o2kSlug(o.route.method);
+    if (doc === undefined || pathSlug === undefined || opSlug === undefined) continue;
+    const pathPart = pathX === undefined && o.route.path.endsWith('/') ? `${pathSlug}~` : pathSlug;
+    const pathName = pathPart ? `${doc}_${pathPart}` : doc;
+    const join = (base: string, part: string) => (part ? `${base}_${part}` : base);
+    const route = opX !== undefined ? join(pathName, opSlug) : o.route.operationId ? join(doc, opSlug) : join(pathName, opSlug);
+    const names = { op: route, path: pathName, doc } as const;
+    const level = (keys: string[]) => (['op', 'path', 'doc'] as const).find((l) => l === 'doc' || keys.some((k) => has(o[l], k))) ?? 'doc';
+    const service = names[level(['servers', 'x-kong-service-defaults', 'x-kong-upstream-defaults'])];
+    const upstream = `${names[level(['servers', 'x-kong-upstream-defaults'])]}.upstream`;
+    o.route.openapi2kong = { route, service, upstream };
+  }
+  void ctx;
+}
