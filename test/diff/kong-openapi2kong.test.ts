@@ -4,6 +4,7 @@
  * what they route (routes by method, host and path; services by backend; upstreams by targets),
  * so the migration reads as renames, never as deletes plus "new public route" false alarms.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,5 +70,17 @@ describe('kong: --option names=openapi2kong, the migration path from deck file o
     expect([...fields].filter((f) => !allowed.includes(f))).toEqual([]);
     for (const f of ['route paths', 'route methods', 'route hosts', 'route service', 'service host', 'service port', 'service path', 'service protocol', 'upstream targets[].target']) expect(fields.has(f)).toBe(false);
     expect(plan.changes.filter((c) => c.action === 'create').map((c) => c.key)).toEqual(['oas-spec-name.~405.app1.db975354', 'oas-spec-name.~405.app2.06395f67']);
+  });
+
+  it('gwc diff --option kong.names=openapi2kong (CLI, dist): no rename or delete, exit 3 for gwc\'s additions; an unknown kong option is refused', () => {
+    const bin = path.resolve(__dirname, '../../bin/run.js');
+    const deployed = path.join(FIXTURES, '02-names-set.expected.json');
+    const r = spawnSync(process.execPath, [bin, 'diff', gwcSpec('02-names-set'), '--target', 'kong', '--option', 'kong.names=openapi2kong', '--deployed', deployed, '--exit-code'], { encoding: 'utf8' });
+    expect(r.stdout).toContain('Plan: 2 to create, 8 to update, 0 to delete.');
+    expect(r.stdout).not.toMatch(/->.*oas-spec-name\./);
+    expect(r.status).toBe(3);
+    const bad = spawnSync(process.execPath, [bin, 'diff', gwcSpec('02-names-set'), '--target', 'kong', '--option', 'kong.nmes=openapi2kong', '--deployed', deployed], { encoding: 'utf8' });
+    expect(bad.stderr).toContain('option-unknown');
+    expect(bad.status).not.toBe(0);
   });
 });
