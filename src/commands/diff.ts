@@ -46,7 +46,7 @@ export default class Diff extends Command {
     const parsed = targetOptions(flags.option, target ? [target] : [], TARGET_NAMES);
     if (parsed.diagnostics.length > 0) {
       this.logToStderr(formatStylish(parsed.diagnostics));
-      process.exitCode = DIFF_EXIT.error;
+      process.exitCode = DIFF_EXIT.usage;
       return;
     }
     const options = parsed.byTarget.get(flags.target) ?? {};
