@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildTarget } from '../../src/api.js';
 import { deckValidate } from '../helpers/checkers.js';
+import { o2kSlug } from '../../src/model/normalise/o2k-names.js';
 
 const FIXTURES = process.env.GWC_SHARED ? path.join(process.env.GWC_SHARED, 'conformance/openapi2kong-fixtures') : path.resolve(__dirname, '../../../shared/conformance/openapi2kong-fixtures');
 
@@ -90,5 +91,22 @@ describe('kong names=openapi2kong: names against every openapi2kong fixture', ()
     expect(d.map((x) => [x.params, x.loc?.pointer])).toEqual([[{ kind: 'route', name: 'clash_same_get', first: 'same-get', second: 'get_b' }, '/paths/~1b/get']]);
     // gwc's own names keep them apart.
     expect((await buildTarget(file, { target: 'kong' })).files.length).toBe(1);
+  });
+
+  it('slugs as go-slugify: words and other characters to "-", runs folded, ends trimmed, lower case; accents dropped', () => {
+    expect(o2kSlug('Simple API overview')).toBe('simple-api-overview');
+    expect(o2kSlug('/application/{id}/x.y_z')).toBe('application-id-x-y-z');
+    expect(o2kSlug('  Café  Crème ')).toBe('cafe-creme');
+    expect(o2kSlug('getBatchWithParams')).toBe('getbatchwithparams');
+    expect(o2kSlug('日本')).toBeUndefined();
+  });
+
+  it('a name openapi2kong would transliterate beyond accents is refused at the route (kong-o2k-name-unmappable)', async () => {
+    const spec = ['openapi: 3.0.3', 'info: { title: "API 日本", version: "1" }', 'servers: [{ url: "http://backend.example.com" }]', 'paths:', '  /a:', '    get: { operationId: getA, security: [], x-gateway: { public: true }, responses: { "200": { description: ok } } }'].join('\n');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gwc-o2k-')), 'jp.yaml');
+    writeFileSync(file, spec);
+    const built = await buildTarget(file, { target: 'kong', options: { names: 'openapi2kong' } });
+    expect(built.files).toEqual([]);
+    expect(built.diagnostics.filter((d) => d.code === 'kong-o2k-name-unmappable').map((d) => [d.params, d.loc?.pointer])).toEqual([[{ route: 'getA' }, '/paths/~1a/get']]);
   });
 });
