@@ -246,6 +246,14 @@ export const CODES = {
     'error',
     (p) => `aws: ${p.route} is authenticated (${p.scheme}) and cached, but ${p.detail}; one caller's response would be served to another`,
   ),
+  'aws-cache-query-declared-only': entry<{ route: string; keyed: string }>(
+    'warn',
+    (p) => `aws: the cache of ${p.route} keys on the query parameters the operation declares (${p.keyed}); API Gateway passes undeclared ones to the backend without keying on them, so declare every query parameter the response depends on`,
+  ),
+  'aws-cache-ignores-cache-control': entry<{ route: string }>(
+    'warn',
+    (p) => `aws: the stage cache stores every response of ${p.route} for the TTL, including ones the backend marks Cache-Control: private or no-store (API Gateway does not read it); cache only responses that may be shared by everyone the cache key lets in`,
+  ),
   'aws-authorizer-cache-unkeyed': entry<{ scheme: string; sources: string; credential: string }>(
     'error',
     (p) =>

@@ -237,6 +237,8 @@ export interface Route {
    * security); absent when none is declared.
    */
   declaredOverrides?: Array<{ in: 'query' | 'header'; name: string }>;
+  /** Query parameters the operation or its path item declares (names, sorted); absent when none. */
+  queryParams?: string[];
   /** `x-gateway.public: true` was said explicitly. */
   declaredPublic: boolean;
   policy: Policy;

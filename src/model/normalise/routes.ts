@@ -152,6 +152,8 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
   if (typeof v.operationId === 'string' && v.operationId !== '') route.operationId = v.operationId;
   const overrides = declaredOverrides(w, item, op);
   if (overrides.length > 0) route.declaredOverrides = overrides;
+  const query = declaredQuery(w, item, op);
+  if (query.length > 0) route.queryParams = query;
   if (typeof v.summary === 'string') route.summary = v.summary;
   if (securityNode) route.securityLoc = securityNode.loc;
   const upstream = nearest('upstreamPath');
@@ -186,6 +188,16 @@ export function derivedId(method: string, path: string): string {
     .replace(/[^A-Za-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
   return `${method.toLowerCase()}${slug ? `_${slug}` : '_root'}`;
+}
+
+/** The query parameter names the path item and operation declare, sorted, once each (Route.queryParams). */
+function declaredQuery(w: Walker, item: Located, op: Located): string[] {
+  const names = new Set<string>();
+  for (const p of [...w.items(w.child(item, 'parameters')), ...w.items(w.child(op, 'parameters'))]) {
+    const v = p.value as { in?: unknown; name?: unknown } | undefined;
+    if (v && v.in === 'query' && typeof v.name === 'string' && v.name !== '') names.add(v.name);
+  }
+  return [...names].sort();
 }
 
 /** Method-override parameters the spec declares (path item, then operation), see Route.declaredOverrides. */

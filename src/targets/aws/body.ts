@@ -150,12 +150,12 @@ function cacheKeys(ctx: Ctx, auth: Auth, route: Route, security: Array<Record<st
     }
     for (const key of identity.params) declare(key);
   }
-  if (cache.keyQuery) {
-    ctx.warn(
-      `route ${route.id}: API Gateway keys its cache on declared query parameters only and the model does not carry them, so responses are cached regardless of the query string`,
-      cache.loc,
-    );
-  }
+  // API Gateway keys on declared query parameters only; an undeclared one still reaches the
+  // backend, so a response varying on it would be served for another value: said at the cache.
+  if (cache.keyQuery) for (const q of route.queryParams ?? []) declare(`method.request.querystring.${q}`);
+  if (cache.keyQuery) ctx.report('aws-cache-query-declared-only', { route: route.id, keyed: (route.queryParams ?? []).join(', ') || '(none)' }, cache.loc);
+  // The stage cache stores every answer for the TTL, whatever the backend's Cache-Control says.
+  ctx.report('aws-cache-ignores-cache-control', { route: route.id }, cache.loc);
   if (keys.length > 0) integration.cacheKeyParameters = keys;
   return params;
 }

@@ -102,3 +102,48 @@ describe('aws: cache on authenticated routes', () => {
     }
   });
 });
+
+/**
+ * API Gateway keys its cache on declared query parameters only (and passes undeclared ones to
+ * the backend): the operation's own query parameters become cache keys, so ?q=alice and ?q=bob
+ * are two entries; what is not declared, and the backend's Cache-Control, are said at the cache.
+ */
+describe('aws: cache keys follow the query the operation declares', () => {
+  const search = (keyQuery?: boolean) => ({
+    '/search': {
+      get: {
+        operationId: 'search',
+        security: [],
+        parameters: [{ name: 'q', in: 'query', schema: { type: 'string' } }, { name: 'page', in: 'query', schema: { type: 'integer' } }],
+        'x-gateway': { public: true, cache: { ttl: '60s', ...(keyQuery === undefined ? {} : { keyQuery }) } },
+      },
+    },
+  });
+
+  it('?q=alice and ?q=bob are two entries; the same query hits', async () => {
+    const b = await build(spec(search()));
+    expect(b.errors).toEqual([]);
+    const o = b.oracle!;
+    o.request({ method: 'GET', path: '/search', query: { q: 'alice' } });
+    expect(o.request({ method: 'GET', path: '/search', query: { q: 'bob' } }).cachedFrom).toBeUndefined();
+    expect(o.request({ method: 'GET', path: '/search', query: { q: 'alice' } }).cachedFrom).toBeDefined();
+    expect(o.request({ method: 'GET', path: '/search', query: { q: 'alice', page: '2' } }).cachedFrom).toBeUndefined();
+    const get = b.t!.Resources.RestApi.Properties.Body.paths['/search'].get;
+    expect(get['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual(['method.request.querystring.page', 'method.request.querystring.q']);
+  });
+
+  it('says which query parameters are keyed, and that Cache-Control is not read, at the cache node', async () => {
+    const b = await build(spec(search()));
+    expect(coded(b.diagnostics, 'aws-cache-query-declared-only', 'aws-cache-ignores-cache-control')).toEqual([
+      { code: 'aws-cache-ignores-cache-control', params: { route: 'search' }, pointer: '/paths/~1search/get/x-gateway/cache' },
+      { code: 'aws-cache-query-declared-only', params: { route: 'search', keyed: 'page, q' }, pointer: '/paths/~1search/get/x-gateway/cache' },
+    ]);
+  });
+
+  it('keyQuery: false keys on no query parameter and says nothing about them', async () => {
+    const b = await build(spec(search(false)));
+    const get = b.t!.Resources.RestApi.Properties.Body.paths['/search'].get;
+    expect(get['x-amazon-apigateway-integration'].cacheKeyParameters).toBeUndefined();
+    expect(coded(b.diagnostics, 'aws-cache-query-declared-only')).toEqual([]);
+  });
+});
