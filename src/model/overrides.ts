@@ -26,6 +26,26 @@ export const URL_OVERRIDE_HEADERS = ['X-Original-URL', 'X-Rewrite-URL'] as const
  */
 export const GATEWAY_IDENTITY_HEADERS = ['X-Consumer', 'X-Authenticated-Scheme'] as const;
 
+/**
+ * Identity headers the other gateways gwc targets set after verification (Kong: consumer,
+ * credential, authenticated and anonymous headers). A backend written for gwc may be deployed
+ * behind any target and trust them, so every target clears the ones it does not set itself.
+ * https://docs.konghq.com/hub/kong-inc/key-auth/#upstream-headers
+ */
+export const FOREIGN_IDENTITY_HEADERS = [
+  'X-Consumer-ID', 'X-Consumer-Custom-ID', 'X-Consumer-Username', 'X-Consumer-Groups',
+  'X-Credential-Identifier', 'X-Credential-Username',
+  'X-Authenticated-Userid', 'X-Authenticated-Groups', 'X-Authenticated-Scope',
+  'X-Anonymous-Consumer', 'X-Anonymous-Groups',
+] as const;
+
+/**
+ * Forwarding headers a backend reads as where the request came from or how it was addressed
+ * (password-reset links, redirects, IP allow lists); the gateway sets X-Forwarded-For/-Proto/-Host
+ * itself and clears these so a client's values never pass.
+ */
+export const CLIENT_FORWARDING_HEADERS = ['Forwarded', 'X-Real-IP', 'X-Forwarded-Prefix', 'X-Forwarded-Port', 'X-Forwarded-Server'] as const;
+
 /** True when `name` (any case) is one of the method-override headers. */
 export const isMethodOverrideHeader = (name: string): boolean =>
   METHOD_OVERRIDE_HEADERS.some((h) => h.toLowerCase() === name.toLowerCase());

@@ -208,15 +208,12 @@ describe.skipIf(!NGINX)('nginx red team: auth and header attacks beyond the cata
       await denied('OPTIONS', '/v1/admin', { 'x-http-method-override': 'GET', 'x-api-key': READER_KEY }, 405);
     });
 
-    // STILL BROKEN (documented in the nginx README: "A `_method` field in a form body is not
-    // inspected"): POST /things needs any key, DELETE /things needs the admin role. A reader POSTs a
-    // form with _method=DELETE: nginx authorises the POST and proxies the body unchanged, and a
-    // backend with Rack::MethodOverride (Rails), Laravel, Symfony (http_method_override) or
-    // Express method-override with a body getter runs DELETE. nginx's access phase cannot read the
-    // body (auth_request subrequests get none); a fix needs njs to read the body before proxying
-    // (js_content + subrequest) or refusing form bodies on routes whose path has a method with a
-    // stricter requirement, i.e. not a small change. The test asserts the request is refused.
-    it.fails('a reader cannot run DELETE /things by POSTing a form with _method=DELETE', async () => {
+    // BROKEN before the fix: POST /things needs any key, DELETE /things needs the admin role; a
+    // reader POSTed a form with _method=DELETE, nginx authorised the POST and proxied the body, and a
+    // backend with Rack::MethodOverride (Rails), Laravel, Symfony or Express method-override ran
+    // DELETE. Now the body is read by njs before the route (routes.ts bodyCheckView) and refused
+    // (400); variants in redteam-nginx-policies.test.ts.
+    it('a reader cannot run DELETE /things by POSTing a form with _method=DELETE', async () => {
       const before = lab.backend.hits.length;
       const r = await send(lab.ng.port, 'POST', '/v1/things', { host: HOST, 'x-api-key': READER_KEY, 'content-type': 'application/x-www-form-urlencoded' }, '_method=DELETE');
       expect(r.status).not.toBe(200);

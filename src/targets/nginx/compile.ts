@@ -17,7 +17,7 @@ import { filePath, hostName, jsLiteral, printable } from './escape.js';
 import { buildLayout, pathEntries, type GroupNode, type PathEntry, type RegexLevel } from './layout.js';
 import { NJS_RUNTIME } from './njs-runtime.js';
 import { resolveOptions } from './options.js';
-import { identityKeyVar, PolicyRegistry, type CorsView, type LimitView } from './policies.js';
+import { identityKeyVar, PolicyRegistry, type CorsView } from './policies.js';
 import { identityVar, routeView, type RouteView } from './routes.js';
 import { buildSecurity, IDENTITY_HEADERS, njsForwardVars, type ForwardView } from './security.js';
 import type { UpstreamView } from './backends.js';
@@ -69,7 +69,7 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   const njsRoutes: Record<string, unknown> = {};
   for (const v of views.values()) {
     const extra = { ...(v.cache ? { cacheKey: v.cache.parts } : {}), ...((v as Escaped).escapedPath ? { upstream: (v as Escaped).escapedPath } : {}) };
-    if ((v.njs.security as unknown[]).length > 0 || v.njs.mock || v.njs.hideQuery || Object.keys(extra).length > 0) njsRoutes[String(v.index)] = { ...v.njs, ...extra };
+    if ((v.njs.security as unknown[]).length > 0 || v.njs.mock || v.njs.hideQuery || v.njs.body || Object.keys(extra).length > 0) njsRoutes[String(v.index)] = { ...v.njs, ...extra };
   }
   const view = {
     title: `${gateway.title} ${gateway.version}`,
@@ -227,7 +227,7 @@ function pathView(ctx: Ctx, entry: PathEntry, views: Map<Route, RouteView>): unk
     regex: entry.regex,
     publicPath: entry.publicPath,
     preflight: rv.filter((x) => x.view.cors && x.route.method !== 'OPTIONS').map((x) => ({ method: x.route.method, uri: x.view.preflightUri })),
-    dispatch: rv.map((x) => ({ method: x.route.method, uri: (x.view.limit as LimitView | undefined)?.verifyUri ?? x.view.uri })),
+    dispatch: rv.map((x) => ({ method: x.route.method, uri: x.view.body?.uri ?? x.view.limit?.verifyUri ?? x.view.uri })),
     allow: routes.map((r) => r.method).join(', '),
     cors: shared,
   };

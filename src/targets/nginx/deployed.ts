@@ -70,7 +70,11 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
       if (/preflight/.test(cond)) preflights.set(method, rw);
       else methods.push([rw, method]);
     }
-    for (const [where, method] of methods) {
+    for (const [rewritten, method] of methods) {
+      // A body check (`/_gwc_internal/b/N`, js_content) hands over, in njs, to the verify location
+      // of the same route when there is one, else to its route location (routes.ts bodyCheckView).
+      const n = /^\/_gwc_internal\/b\/(\d+)$/.exec(rewritten)?.[1];
+      const where = n === undefined ? rewritten : byPath.has(`/_gwc_internal/v/${n}`) ? `/_gwc_internal/v/${n}` : `/_gwc_internal/r/${n}`;
       // A per-consumer limit on a secured route goes through a verify location (the auth check)
       // that hands over to the route location with try_files (templates-limit.ts).
       const to = byPath.get(where)?.block?.find((x) => x.name === 'try_files')?.args.at(-1)?.split('?')[0];
@@ -96,6 +100,8 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
       const rl = byPath.get(routePath);
       if (rl?.block?.some((d) => d.name === 'auth_request' && d.args[0] === path)) key = `${routeKey} auth`;
       if (routeOf.get(routePath)?.preflight === path) key = `${routeKey} preflight`;
+      const n = /^\/_gwc_internal\/b\/(\d+)$/.exec(path)?.[1];
+      if (n !== undefined && routePath === `/_gwc_internal/r/${n}`) key = `${routeKey} body check`;
     }
     const fields = directiveFields(block, (d) => d.name === 'location');
     fields.match = l.args.map((a) => a.replace(INTERNAL, '/_gwc_internal/$1/#')).join(' ');

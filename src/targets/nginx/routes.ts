@@ -4,13 +4,14 @@
  * in the rewrite phase (`return`) before them: a mock behind a control is served by njs in the
  * content phase, after the checks (https://nginx.org/en/docs/dev/development_guide.html#http_phases).
  */
+import { CLIENT_FORWARDING_HEADERS, FOREIGN_IDENTITY_HEADERS } from '../../model/overrides.js';
 import { parsePath } from '../../model/paths.js';
 import type { Route } from '../../model/types.js';
 import { upstreamFor, ms, type UpstreamView } from './backends.js';
 import type { Ctx } from './context.js';
 import { commentText, headerName, headerValue, pathText, Refused, refuseControl, type ValuePart } from './escape.js';
 import { paramVar } from './layout.js';
-import { cacheView, corsView, headerOps, ipView, type CacheView, type CorsView, type HeaderView, type IpView, type PolicyRegistry } from './policies.js';
+import { cacheView, corsView, headerOps, ipView, type CacheView, type CorsView, type HeaderView, type IpView, type LimitView, type PolicyRegistry } from './policies.js';
 import { hiddenHeaders, hiddenParams, IDENTITY_HEADERS, securityOf } from './security.js';
 
 export interface RouteView {
@@ -24,7 +25,9 @@ export interface RouteView {
   cors?: CorsView;
   ip?: IpView;
   bodyLimit?: string;
-  limit?: { zone: string; burst: number };
+  /** The body-check location the path location dispatches to first (bodyCheckView). */
+  body?: BodyCheckView;
+  limit?: LimitView;
   accessLog: boolean;
   cache?: CacheView;
   hideArgs: boolean;
@@ -51,7 +54,7 @@ export interface RouteView {
   njs: Record<string, unknown>;
 }
 
-export const internalUri = (kind: 'r' | 'p' | 'a', index: number): string => `/_gwc_internal/${kind}/${index}`;
+export const internalUri = (kind: 'r' | 'p' | 'a' | 'b', index: number): string => `/_gwc_internal/${kind}/${index}`;
 
 export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: number, params: string[]): RouteView | undefined {
   const on = (f: Parameters<typeof ctx.plan.enforced>[1]) => ctx.plan.enforced(route.id, f);
@@ -122,6 +125,11 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   const upstream = upstreamFor(ctx, backend, route);
   if (!upstream) return undefined;
   view.upstream = upstream;
+  view.body = bodyCheckView(view, route);
+  if (view.body) {
+    view.njs.body = view.body.next;
+    ctx.needsNjs = true;
+  }
   if (route.timeoutMs !== undefined) view.timeout = ms(route.timeoutMs);
   else if (upstream.timeout !== undefined) view.timeout = upstream.timeout;
   // proxy_next_upstream: nginx never retries a non-idempotent request once it was sent (the default).
@@ -133,6 +141,40 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   if (p.cache && on('cache')) view.cache = cacheView(ctx, reg, route, params.length);
   view.clearHeaders = clearHeaders(ctx, view, route);
   return view;
+}
+
+/** Methods whose request body no framework reads for a method override (Rack, Laravel, Symfony, Express read POST). */
+const BODYLESS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+/**
+ * The largest body the check holds in memory: a form, multipart or JSON body spooled past it to a
+ * file cannot be inspected and is refused (413), so it is also the largest such body the route takes.
+ */
+export const BODY_CHECK_BUFFER = 1024 * 1024;
+
+export interface BodyCheckView {
+  uri: string;
+  /** Where the request continues once its body is clean: the verify location, else the route's. */
+  next: string;
+  buffer: string;
+}
+
+/**
+ * `_method` in a form, multipart or JSON body: Rails (Rack::MethodOverride), Laravel, Symfony
+ * (http_method_override) and Express method-override run the method it names, so a caller
+ * authorised for POST would run DELETE (DESIGN.md section 7.5). nginx's access phase cannot read a
+ * body, so a proxied route with a method that carries one is dispatched first to a content
+ * location whose njs handler reads the body (js_content), refuses an override (400) and otherwise
+ * redirects, body kept, to the route (njs/runtime.js bodyCheck). Not where the operation declares
+ * `_method` itself (Route.declaredOverrides), nor on mocks (no backend reads the body).
+ */
+function bodyCheckView(view: RouteView, route: Route): BodyCheckView | undefined {
+  if (BODYLESS.has(route.method) || !view.refuseOverride || !view.upstream) return undefined;
+  const limit = view.bodyLimit !== undefined ? Number(view.bodyLimit) : BODY_CHECK_BUFFER;
+  return {
+    uri: internalUri('b', view.index),
+    next: view.limit?.verifyUri ?? view.uri,
+    buffer: String(Math.max(1, Math.min(limit, BODY_CHECK_BUFFER))),
+  };
 }
 
 /**
@@ -165,6 +207,8 @@ function clearHeaders(ctx: Ctx, view: RouteView, route: Route): Array<{ name: st
   for (const h of sec.forwardHeaders) add(h, ctx.derivedName('fa', h));
   for (const h of METHOD_OVERRIDE_HEADERS) add(h, undefined);
   for (const h of URL_OVERRIDE_HEADERS) add(h, undefined);
+  for (const h of FOREIGN_IDENTITY_HEADERS) add(h, undefined);
+  for (const h of CLIENT_FORWARDING_HEADERS) add(h, undefined);
   return out;
 }
 

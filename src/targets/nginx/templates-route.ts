@@ -2,7 +2,21 @@
  * The internal route location (see routes.ts): rewrite-phase `set`/`rewrite`, then the access-phase
  * controls, then the content (proxy, or a mock). Same helpers and rules as templates.ts.
  */
-export const ROUTE_PARTIAL = `{{#if limit.verifyUri}}
+export const ROUTE_PARTIAL = `{{#if body}}
+    # {{c comment}}: the body is read and refused when it names _method (routes.ts bodyCheckView)
+    location = {{n body.uri}} {
+        internal;
+        set \${{n @root.prefix}}_route {{n index}};
+{{#if bodyLimit}}
+        client_max_body_size {{n bodyLimit}};
+{{/if}}
+        client_body_buffer_size {{n body.buffer}};
+        client_body_in_single_buffer on;
+        js_content {{n @root.prefix}}.bodyCheck;
+    }
+
+{{/if}}
+{{#if limit.verifyUri}}
 {{> verify}}
 {{/if}}
     # {{c comment}}

@@ -18,7 +18,7 @@ import nodeCrypto from 'crypto';
  * @typedef {{ scheme: string, kind: string, key?: Secret, username?: string, password?: Secret }} Credential
  * @typedef {{ name: string, groups: string[], credentials: Credential[] }} Consumer
  * @typedef {{ scheme: string, scopes: string[] }} Item
- * @typedef {{ id: string, security: Item[][], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
+ * @typedef {{ id: string, security: Item[][], body?: string, hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
  *   keys?: Secret[], issuer?: string|null, audiences?: string[], skew?: number,
@@ -606,5 +606,96 @@ function mock(r) {
   r.return(m.status, m.body);
 }
 
+/**
+ * A parameter name Rails (Rack::MethodOverride), Laravel, Symfony or Express method-override reads as
+ * the request method, also as PHP spells it (leading spaces, `.` and `[` read as `_`, an array form):
+ * the same spellings the query map refuses (model/overrides.ts METHOD_OVERRIDE_QUERY_FORMS).
+ */
+var METHOD_KEY = /^[\s_.\[]+method(?:\[|\x00|$)/i;
+
+/**
+ * %XX decoded where well formed, anything else kept: a name the backend decodes cannot hide behind
+ * an invalid escape elsewhere in it.
+ * @param {string} s
+ */
+function looseDecode(s) {
+  return s.replace(/%([0-9A-Fa-f]{2})/g, function (/** @type {string} */ m, /** @type {string} */ h) { return String.fromCharCode(parseInt(h, 16)); });
+}
+
+/**
+ * Which readings of a request body frameworks turn into parameters: a form when there is no
+ * Content-Type (Rack parses a POST without one as a form) or it names a urlencoded form (PHP cuts
+ * the media type at `;`, `,` or a space), multipart/* (Rack, PHP), JSON where the header says
+ * `/json` or `+json` anywhere (Laravel's isJson). Other bodies are no framework's parameters.
+ * @param {string|null} ct
+ * @returns {{ form: boolean, multipart: boolean, json: boolean }}
+ */
+function bodyKinds(ct) {
+  var t = (ct || '').toLowerCase();
+  var media = t.split(/[;,\s]/)[0];
+  return {
+    form: media === '' || media === 'application/x-www-form-urlencoded' || t.indexOf('x-www-form-urlencoded') >= 0,
+    multipart: t.indexOf('multipart/') >= 0,
+    json: t.indexOf('/json') >= 0 || t.indexOf('+json') >= 0,
+  };
+}
+
+/**
+ * Whether a body carries a method override in any reading `kinds` allows.
+ * @param {string} text
+ * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
+ */
+function bodyOverrides(text, kinds) {
+  if (kinds.form && text.split(/[&;]/).some(function (kv) { return METHOD_KEY.test(looseDecode(kv.split('=')[0].replace(/\+/g, ' '))); })) return true;
+  if (kinds.multipart) {
+    // Every name (and RFC 2231/5987 name*) parameter of every Content-Disposition line, quoted or not.
+    var lines = text.match(/content-disposition[ \t]*:[^\r\n]*/gi) || [];
+    for (var i = 0; i < lines.length; i++) {
+      var re = /;\s*name(\*?)\s*=\s*("((?:[^"\\]|\\.)*)"|[^;\s]*)/gi;
+      for (var m = re.exec(lines[i]); m; m = re.exec(lines[i])) {
+        var v = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[2];
+        if (m[1] === '*') v = v.replace(/^[^']*'[^']*'/, '');
+        if (METHOD_KEY.test(looseDecode(v))) return true;
+      }
+    }
+  }
+  if (kinds.json) {
+    // Every object key at any depth, escapes resolved ("\u005fmethod"), whether or not the whole parses.
+    var keys = text.match(/"(?:[^"\\]|\\.)*"\s*:/g) || [];
+    for (var j = 0; j < keys.length; j++) {
+      var k = null;
+      try { k = JSON.parse(keys[j].replace(/\s*:$/, '')); } catch (e) { k = null; }
+      if (typeof k === 'string' && METHOD_KEY.test(k)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Content handler in front of a route whose backend may read a request body (routes.ts): a form,
+ * multipart or JSON body naming `_method` is refused (400) like `_method` in the query, since a
+ * backend honouring it would run DELETE for a request authorised as POST. js_content reads the
+ * body first; one spooled to a file (larger than the location's client_body_buffer_size) cannot be
+ * inspected and is refused (413), as is one in a content coding nginx cannot read. Otherwise the
+ * request continues, body kept, to the route's own location (internal redirect).
+ * @param {NginxHTTPRequest} r
+ */
+function bodyCheck(r) {
+  var route = routeOf(String(r.variables[CFG.routeVar]));
+  var next = route && route.body ? route.body : null;
+  if (!next) { r.return(500); return; }
+  var kinds = bodyKinds(header(r, 'Content-Type'));
+  if (kinds.form || kinds.multipart || kinds.json) {
+    var text;
+    try { text = r.requestText; } catch (e) { r.return(413); return; }
+    if (r.variables.request_body_file) { r.return(413); return; }
+    if (typeof text === 'string' && text.length > 0) {
+      var coding = (header(r, 'Content-Encoding') || 'identity').toLowerCase().trim();
+      if (coding !== 'identity' || bodyOverrides(text, kinds)) { r.return(400); return; }
+    }
+  }
+  r.internalRedirect(next);
+}
+
 // `same` is exported for the unit tests only; nginx calls the handlers named in the configuration.
-export default { authorize: authorize, authorizeOptional: authorizeOptional, cacheKey: cacheKey, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same };
+export default { authorize: authorize, bodyCheck: bodyCheck, bodyOverrides: bodyOverrides, bodyKinds: bodyKinds, authorizeOptional: authorizeOptional, cacheKey: cacheKey, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same };
