@@ -88,8 +88,9 @@ describe('template and YAML safety', () => {
       ),
       { numRuns: 150 },
     );
-    // Most hostile inputs are written, not refused: the property is about written files.
-    expect(written).toBeGreaterThan(30);
+    // Many hostile inputs hold a control character and are refused; enough are written for the
+    // property about written files to mean something.
+    expect(written).toBeGreaterThan(20);
   });
 
   it('refuses control characters rather than writing them', () => {
