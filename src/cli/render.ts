@@ -5,6 +5,7 @@
  */
 import { toJson, where } from '../diagnostics/format.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { alsoText, groupDiagnostics, hintLines } from '../diagnostics/group.js';
 
 /**
  * Colour on a TTY, unless NO_COLOR is set (https://no-color.org); FORCE_COLOR forces it on (or off
@@ -38,16 +39,16 @@ export function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** Stylish lines; `quiet` keeps only the errors. */
+/** Stylish lines, identical problems grouped into one (diagnostics/group.ts); `quiet` keeps only the errors. */
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: { colour: boolean; quiet: boolean }): string {
   const paint = painter(options.colour);
-  return unique(diagnostics)
-    .filter((d) => !options.quiet || d.severity === 'error')
-    .map((d) => {
+  return groupDiagnostics(unique(diagnostics).filter((d) => !options.quiet || d.severity === 'error'))
+    .map((g) => {
+      const d = g.first;
       const suffix = d.target && !d.message.startsWith(d.target) ? ` [${d.target}]` : '';
       // A finding about the command line or the output folder has no place in the spec to point at.
       const at = d.loc ? `${paint('dim', where(d))} ` : '';
-      return `${at}${paint(SEVERITY_STYLE[d.severity], d.severity)} ${paint('dim', String(d.code))} ${d.message.split('\n')[0]}${suffix}`;
+      return `${at}${paint(SEVERITY_STYLE[d.severity], d.severity)} ${paint('dim', String(d.code))} ${d.message.split('\n')[0]}${suffix}${paint('dim', alsoText(g))}${hintLines(d)}`;
     })
     .join('\n');
 }

@@ -8,6 +8,16 @@ const entry = <Params extends P>(severity: 'error' | 'warn' | 'info', message: (
   message,
 });
 
+/** "; required by 3 operations (GET /a, PUT /b, GET /c)". */
+const usedBy = (p: { uses?: number; routes?: string }) =>
+  p.uses ? `; required by ${p.uses === 1 ? 'operation' : `${p.uses} operations`} ${p.routes}` : '';
+
+/** A list of route ids as a line can hold it: the first five and a count (the params keep all). */
+const some = (list: string, shown = 5) => {
+  const items = list.split(', ');
+  return items.length <= shown ? list : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
+};
+
 /** "a response", "an operation". */
 const an = (word: string) => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 
@@ -98,14 +108,15 @@ export const CODES = {
     'error',
     (p) => `${p.what} "${p.value}" contains a control character, which no gateway config can carry safely`,
   ),
-  'scheme-unverifiable': entry<{ scheme: string }>(
+  // Said once, at the scheme's definition (where x-gateway goes), naming the operations using it.
+  'scheme-unverifiable': entry<{ scheme: string; uses: number; routes: string }>(
     'error',
     (p) =>
-      `security scheme "${p.scheme}" gives no way to verify credentials: add x-gateway (jwt issuer/jwksUri, forwardAuth, or an AWS lambdaAuthorizer)`,
+      `security scheme "${p.scheme}" gives no way to verify credentials: add x-gateway (jwt issuer/jwksUri, forwardAuth, or an AWS lambdaAuthorizer)${usedBy(p)}`,
   ),
-  'scheme-unsupported': entry<{ scheme: string; type: string }>(
+  'scheme-unsupported': entry<{ scheme: string; type: string; uses: number; routes: string }>(
     'error',
-    (p) => `security scheme "${p.scheme}" of type ${p.type} cannot be enforced by any gwc target`,
+    (p) => `security scheme "${p.scheme}" of type ${p.type} cannot be enforced by any gwc target${usedBy(p)}`,
   ),
   'upstream-param-unknown': entry<{ param: string; route: string }>(
     'error',
@@ -206,11 +217,11 @@ export const CODES = {
   ),
   'capability-unsupported': entry<{ route: string; feature: string; target: string; why: string }>(
     'error',
-    (p) => `${p.target} cannot enforce ${p.feature} on ${p.route}: ${p.why} (refusing to build it open; accept the gap in x-gateway.accept.${p.target} if intended)`,
+    (p) => `${p.target} cannot enforce ${p.feature} on ${some(p.route)}: ${p.why} (refusing to build it open; accept the gap in x-gateway.accept.${p.target} if intended)`,
   ),
   'capability-dropped': entry<{ route: string; feature: string; target: string; why: string }>(
     'warn',
-    (p) => `${p.target} cannot express ${p.feature} on ${p.route}: ${p.why}; it is left out`,
+    (p) => `${p.target} cannot express ${p.feature} on ${some(p.route)}: ${p.why}; it is left out`,
   ),
   'capability-accepted': entry<{ route: string; feature: string; target: string; reason: string }>(
     'warn',
@@ -219,15 +230,6 @@ export const CODES = {
   'capability-emulated': entry<{ route: string; feature: string; target: string; how: string }>(
     'info',
     (p) => `${p.target} emulates ${p.feature} on ${p.route}: ${p.how}`,
-  ),
-  // key coverage (src/targets/key-answers.ts, issue #21): a key a target's key table says it does not apply
-  'key-not-applied': entry<{ target: string; key: string; why: string }>(
-    'warn',
-    (p) => `${p.target} does not apply x-gateway ${p.key}: ${p.why}`,
-  ),
-  'key-refused': entry<{ target: string; key: string; why: string }>(
-    'error',
-    (p) => `${p.target} cannot apply x-gateway ${p.key}: ${p.why} (refusing to build without it)`,
   ),
   'capability-fallback': entry<{ route: string; feature: string; target: string }>(
     'info',

@@ -29,6 +29,8 @@ export interface Diagnostic {
   target?: string;
   /** Where the rule came from when not gwc's own catalogue (e.g. a Spectral ruleset). */
   source?: string;
+  /** What to write to fix it (a paste-ready snippet, lines), shown under the message. */
+  hint?: string;
 }
 
 /** Builds a diagnostic from the catalogue: the code fixes the severity and the message. */

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
+import { alsoText, groupDiagnostics, hintLines } from './group.js';
 
 export function where(d: Diagnostic, cwd = process.cwd()): string {
   const file = d.loc?.file ? relative(d.loc.file, cwd) : '-';
@@ -17,9 +18,14 @@ function relative(file: string, cwd: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
+/** One line per problem: identical diagnostics at several places are one line with a count (group.ts). */
 export function formatStylish(diagnostics: readonly Diagnostic[], cwd = process.cwd()): string {
-  return diagnostics
-    .map((d) => `${where(d, cwd)} ${d.severity} ${d.code} ${d.message.split('\n')[0]}${d.target && !d.message.startsWith(d.target) ? ` [${d.target}]` : ''}`)
+  return groupDiagnostics(diagnostics)
+    .map((g) => {
+      const d = g.first;
+      const target = d.target && !d.message.startsWith(d.target) ? ` [${d.target}]` : '';
+      return `${where(d, cwd)} ${d.severity} ${d.code} ${d.message.split('\n')[0]}${target}${alsoText(g, cwd)}${hintLines(d)}`;
+    })
     .join('\n');
 }
 
@@ -28,7 +34,7 @@ export function summary(diagnostics: readonly Diagnostic[]): string {
   return `${count('error')} errors, ${count('warn')} warnings, ${count('info')} infos`;
 }
 
-/** The JSON form: stable keys, relative file, the pointer kept for tools. */
+/** The JSON form: stable keys, relative file, the pointer kept for tools; one entry per occurrence (never grouped). */
 export function toJson(d: Diagnostic, cwd = process.cwd()) {
   return {
     file: d.loc?.file ? relative(d.loc.file, cwd) : null,
@@ -41,5 +47,6 @@ export function toJson(d: Diagnostic, cwd = process.cwd()) {
     params: d.params,
     ...(d.target ? { target: d.target } : {}),
     ...(d.source ? { source: d.source } : {}),
+    ...(d.hint ? { hint: d.hint } : {}),
   };
 }

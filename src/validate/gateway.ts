@@ -13,6 +13,7 @@ import { loadSpec, type LoadOptions } from '../spec/loader.js';
 import { TARGET_NAMES } from '../targets/names.js';
 import { validateExtensions } from './extensions.js';
 import { validateOpenApi } from './openapi.js';
+import { addSchemeHints } from './scheme-hint.js';
 
 export interface SpecOptions extends LoadOptions {
   env?: string;
@@ -40,5 +41,6 @@ export async function loadGateway(file: string, options: SpecOptions = {}): Prom
   if (hasErrors(diagnostics)) return finish();
   const model = normalise(spec, { ...(options.env !== undefined ? { env: options.env } : {}), targets: TARGET_NAMES });
   diagnostics.push(...model.diagnostics);
+  await addSchemeHints(diagnostics, spec);
   return finish(hasErrors(diagnostics) ? undefined : model.gateway);
 }

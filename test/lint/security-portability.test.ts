@@ -36,18 +36,19 @@ testRule('unknown-security-scheme', {
   invalid: [{ name: 'undefined', files: base('', op('/a', 'a', '      security: [{ k: [] }]\n')), errors: [{ line: 11, column: 20 }] }],
 });
 
+// Said once, at the scheme's definition (where its x-gateway goes), not at each requirement (#16.4).
 testRule('scheme-unverifiable', {
   valid: [
     { name: 'bearer with an issuer', files: base('', op('/a', 'a', '      security: [{ b: [] }]\n'), "components:\n  securitySchemes:\n    b: { type: http, scheme: bearer, x-gateway: { issuer: 'https://id.example.com/' } }\n") },
     // Verified by AWS only; the other targets refuse auth.lambda through their tables (capability rules).
     { name: 'bearer with only a Lambda authorizer', files: base('  targets: [aws]\n', op('/a', 'a', '      security: [{ b: [] }]\n'), "components:\n  securitySchemes:\n    b: { type: http, scheme: bearer, x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz' } } }\n") },
   ],
-  invalid: [{ name: 'bearer with nothing', files: base('', op('/a', 'a', '      security: [{ b: [] }]\n'), 'components:\n  securitySchemes:\n    b: { type: http, scheme: bearer }\n'), errors: [{ line: 11, column: 20 }] }],
+  invalid: [{ name: 'bearer with nothing', files: base('', op('/a', 'a', '      security: [{ b: [] }]\n'), 'components:\n  securitySchemes:\n    b: { type: http, scheme: bearer }\n'), errors: [{ line: 15, column: 5 }] }],
 });
 
 testRule('scheme-unsupported', {
   valid: [{ name: 'basic', files: base('', op('/a', 'a', '      security: [{ b: [] }]\n'), 'components:\n  securitySchemes:\n    b: { type: http, scheme: basic }\n') }],
-  invalid: [{ name: 'digest', files: base('', op('/a', 'a', '      security: [{ b: [] }]\n'), 'components:\n  securitySchemes:\n    b: { type: http, scheme: digest }\n'), errors: [{ line: 11, column: 20 }] }],
+  invalid: [{ name: 'digest', files: base('', op('/a', 'a', '      security: [{ b: [] }]\n'), 'components:\n  securitySchemes:\n    b: { type: http, scheme: digest }\n'), errors: [{ line: 15, column: 5 }] }],
 });
 
 testRule('path-param-invalid', {

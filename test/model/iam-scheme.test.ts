@@ -41,13 +41,13 @@ describe('IAM (SigV4) schemes', () => {
     });
   }
 
-  it('any other authtype is never read as an API key either: refused at the requirement', async () => {
+  it('any other authtype is never read as an API key either: refused at its definition', async () => {
     const text = spec('{ type: apiKey, in: header, name: Authorization, x-amazon-apigateway-authtype: custom }');
     const { gateway, diagnostics } = await gatewayOf(text);
     expect(gateway?.securitySchemes ?? []).toEqual([]);
     const d = diagnostics.find((x) => x.code === 'scheme-unsupported')!;
     expect(d.params.scheme).toBe('sig');
-    expect(d.position).toEqual({ line: 11, column: 20 });
+    expect(d.position).toEqual({ line: 15, column: 5 }); // the scheme's definition (#16.4)
   });
 });
 

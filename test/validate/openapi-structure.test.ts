@@ -68,6 +68,15 @@ describe('specs people have validate (#16.2)', () => {
     expect(diagnostics.some((d) => d.code === 'scheme-unverifiable' && d.params.scheme === 'bearerHttpAuthentication')).toBe(true);
   });
 
+  it.each(['BASIC', 'Basic'])('scheme: %s is an http basic scheme in the model', async (scheme) => {
+    const dir = folder({
+      'openapi.yaml': `openapi: 3.1.0\ninfo: { title: t, version: '1' }\nx-gateway:\n  backends: { app: { url: 'http://app:80' } }\n  consumers:\n    bob: { credentials: { b: { username: bob, password: '\${env:BOB_PW}' } } }\npaths:\n  /a:\n    get: { security: [{ b: [] }], responses: { '200': { description: ok } } }\ncomponents:\n  securitySchemes:\n    b: { type: http, scheme: ${scheme} }\n`,
+    });
+    const { gateway, diagnostics } = await loadGateway(path.join(dir, 'openapi.yaml'));
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(gateway!.securitySchemes.map((s) => [s.name, s.kind])).toEqual([['b', 'basic']]);
+  });
+
   const wrongKind = {
     'openapi.yaml': [
       'openapi: 3.0.3',

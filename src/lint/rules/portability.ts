@@ -19,7 +19,7 @@ function checked(gateway: Gateway, target: Target) {
   return r;
 }
 
-/** The check's per-route diagnostics, one per target, feature and place, naming every route. */
+/** The check's per-route diagnostics, one per target, feature and place, naming the routes (`routes` counts them). */
 function relay(code: string) {
   return (ctx: LintContext, report: Report<'gap'>) => {
     if (!ctx.gateway) return;
@@ -32,8 +32,10 @@ function relay(code: string) {
       }
       for (const list of groups.values()) {
         const first = list[0]!;
-        const route = list.map((d) => String(d.params.route)).join(', ');
-        report('gap', { ...first.params, route }, first.loc!, { target: target.name });
+        // One line per problem (#16.4): the first routes and a count, not Stripe's 452 names.
+        const names = list.map((d) => String(d.params.route));
+        const route = names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
+        report('gap', { ...first.params, route, routes: names.length }, first.loc!, { target: target.name });
       }
     }
   };

@@ -13,7 +13,7 @@ import { normaliseBackend } from './backends.js';
 import { applyKongInput } from './kong-input.js';
 import { isObj, overlay, Walker } from './node.js';
 import { normaliseRoutes } from './routes.js';
-import { normaliseConsumers, normaliseSchemes } from './security.js';
+import { normaliseConsumers, normaliseSchemes, refusedSchemes } from './security.js';
 import { ServerBackends } from './server-backends.js';
 import { normaliseServers, publicScope } from './servers.js';
 import { parseSecret } from './units.js';
@@ -75,6 +75,7 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
   const rootSecurity = doc.security !== undefined ? w.child(root, 'security') : undefined;
   const ctx = { w, basePath, hosts, defaults, policies, backends, schemes, out, ...(defaultBackend ? { defaultBackend } : {}), ...(rootSecurity ? { rootSecurity } : {}) };
   const routes = normaliseRoutes(serverBackends ? { ...ctx, serverBackends } : ctx, w.child(root, 'paths'));
+  out.push(...refusedSchemes(schemes));
   backends.sort((a, b) => (a.name < b.name ? -1 : 1));
   checkRoutes(routes, out);
   routes.sort(comparePrecedence);

@@ -104,7 +104,7 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
 
   const securityNode = v.security !== undefined ? w.child(op, 'security') : ctx.rootSecurity;
   const { security, optional: optionalAuth } = securityNode
-    ? normaliseSecurity(w, securityNode, ctx.schemes, out)
+    ? normaliseSecurity(w, securityNode, ctx.schemes, out, `${method.toUpperCase()} ${p.path}`)
     : { security: [], optional: false };
   const backendNode = nearest('backend');
   const serverBackend = ctx.serverBackends && (ctx.serverBackends.fromServers(w.child(op, 'servers')) ?? ctx.serverBackends.fromServers(w.child(item, 'servers')));

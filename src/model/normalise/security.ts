@@ -10,8 +10,10 @@ import { parseDuration, parseSecret, parseUrl } from './units.js';
 
 export interface SchemeTable {
   schemes: SecurityScheme[];
-  /** Defined but impossible to enforce: reported where a route requires them. */
+  /** Defined but impossible to enforce: reported once, at the definition, when a route requires them. */
   refused: Map<string, { code: 'scheme-unverifiable' | 'scheme-unsupported'; type: string; loc: Loc }>;
+  /** The operations requiring each refused scheme, for `refusedSchemes`. */
+  uses?: Map<string, string[]>;
 }
 
 export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic[]): SchemeTable {
@@ -118,7 +120,14 @@ function normaliseLambdaAuthorizer(w: Walker, node: Located, out: Diagnostic[]):
  * it is not listed but reported as `optional` (Route.optionalAuth): a credential that is present
  * must still verify (DESIGN.md section 7.2). `{}` alone is public.
  */
-export function normaliseSecurity(w: Walker, node: Located, table: SchemeTable, out: Diagnostic[]): { security: Security; optional: boolean } {
+export function normaliseSecurity(
+  w: Walker,
+  node: Located,
+  table: SchemeTable,
+  out: Diagnostic[],
+  /** The operation requiring it ("GET /board"), named where a refused scheme is reported. */
+  operation = '',
+): { security: Security; optional: boolean } {
   const security: Security = [];
   let anonymous = false;
   for (const alt of w.items(node)) {
@@ -129,7 +138,7 @@ export function normaliseSecurity(w: Walker, node: Located, table: SchemeTable, 
     for (const name of names) {
       const refused = table.refused.get(name);
       const nameLoc = w.child(alt, name).loc;
-      if (refused) out.push(diag(refused.code, { scheme: name, type: refused.type }, nameLoc));
+      if (refused) (table.uses ??= new Map()).set(name, [...(table.uses.get(name) ?? []), operation || nameLoc.pointer]);
       else if (!table.schemes.some((s) => s.name === name)) out.push(diag('unknown-security-scheme', { name }, nameLoc));
       const scopes = Array.isArray(alt.value[name]) ? (alt.value[name] as unknown[]).map(String) : [];
       items.push({ scheme: name, scopes });
@@ -138,6 +147,23 @@ export function normaliseSecurity(w: Walker, node: Located, table: SchemeTable, 
     if (items.length > 0) security.push(items);
   }
   return { security, optional: anonymous && security.length > 0 };
+}
+
+/**
+ * A scheme no target can enforce, said once where the fix goes (its definition, where the
+ * x-gateway that makes it verifiable is written), with how many requirements use it and the first
+ * few operations: one problem, one line (#16.4), not one per route that requires it.
+ */
+export function refusedSchemes(table: SchemeTable): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [name, uses] of table.uses ?? []) {
+    const refused = table.refused.get(name);
+    if (!refused) continue;
+    const ops = [...new Set(uses)];
+    const routes = ops.slice(0, 3).join(', ') + (ops.length > 3 ? ` and ${ops.length - 3} more` : '');
+    out.push(diag(refused.code, { scheme: name, type: refused.type, uses: ops.length, routes }, refused.loc));
+  }
+  return out;
 }
 
 export function normaliseConsumers(w: Walker, node: Located, table: SchemeTable, out: Diagnostic[]): Consumer[] {

@@ -1,0 +1,61 @@
+/**
+ * One problem, one line (#16.4): diagnostics that say the same thing (code, severity, message,
+ * target) at different places are one group in the text formats, shown once with a count and the
+ * first few other positions. A message that differs only in the route it names ("route GetAccount:
+ * only the first of its 2 security alternatives is enforced", once per Stripe operation) is the
+ * same problem too: the group lists the other routes instead. The JSON and SARIF forms keep one
+ * entry per occurrence, so a tool sees every place (README "Machine-readable output").
+ */
+import path from 'node:path';
+import type { Diagnostic } from './diagnostic.js';
+
+export interface DiagnosticGroup {
+  first: Diagnostic;
+  /** The other occurrences, in input order. */
+  also: Diagnostic[];
+}
+
+/** How many other positions a grouped line lists before "and N more". */
+export const ALSO_SHOWN = 3;
+
+/** gwc's messages name a route as "route ID" (the operationId or derived id). */
+const ROUTE = /\broute ([^\s:,;()]+)/;
+
+/** The route a message names, when it names one. */
+export function routeNamed(d: Diagnostic): string | undefined {
+  return ROUTE.exec(d.message)?.[1];
+}
+
+export function groupDiagnostics(list: readonly Diagnostic[]): DiagnosticGroup[] {
+  const groups = new Map<string, DiagnosticGroup>();
+  for (const d of list) {
+    const key = JSON.stringify([d.severity, d.code, d.message.replace(ROUTE, 'route \u0000'), d.target ?? '', d.source ?? '']);
+    const g = groups.get(key);
+    if (g) g.also.push(d);
+    else groups.set(key, { first: d, also: [] });
+  }
+  return [...groups.values()];
+}
+
+/** " (4 times; also at 12:3, 40:5, other.yaml:7:1 and 1 more)", or "" for a single one. */
+export function alsoText(g: DiagnosticGroup, cwd = process.cwd()): string {
+  if (g.also.length === 0) return '';
+  const route = routeNamed(g.first);
+  const at = (d: Diagnostic) => {
+    const other = routeNamed(d);
+    if (other !== undefined && other !== route) return other;
+    const pos = d.position ? `${d.position.line}:${d.position.column}` : '';
+    if (d.loc?.file === g.first.loc?.file) return pos || '?';
+    const file = d.loc?.file ? (/^https?:\/\//.test(d.loc.file) ? d.loc.file : path.relative(cwd, d.loc.file)) : '-';
+    return pos ? `${file}:${pos}` : file;
+  };
+  const shown = g.also.slice(0, ALSO_SHOWN).map(at);
+  const rest = g.also.length - shown.length;
+  const what = g.also.some((d) => routeNamed(d) !== route) ? 'also for' : 'also at';
+  return ` (${g.also.length + 1} times; ${what} ${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''})`;
+}
+
+/** A hint's lines, indented under the diagnostic they belong to. */
+export function hintLines(d: Diagnostic, indent = '    '): string {
+  return d.hint ? `\n${d.hint.split('\n').map((l) => indent + l).join('\n')}` : '';
+}
