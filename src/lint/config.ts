@@ -3,7 +3,7 @@
  * spec, then in the working directory.
  *
  * ```yaml
- * extends: [gwc:recommended, spectral:oas, ./.spectral.yaml]   # gwc:recommended is always on
+ * extends: [gwc:recommended, spectral:oas, ./.spectral.yaml]   # gwc:recommended (rules/gwc.yaml) is always on; gwc:all adds its non-recommended rules
  * rules: { public-no-rate-limit: off, route-ambiguous: error }
  * overrides:
  *   - files: ['legacy/**', 'gateway.yaml#/paths/~1internal']
@@ -31,6 +31,11 @@ export interface LintConfig {
   spectral: string[];
   rules: Record<string, Setting>;
   overrides: Override[];
+  /**
+   * `extends: gwc:all`: also the rules rules/gwc.yaml marks `recommended: false`. By default
+   * (`gwc:recommended`, always on) those run only when the config names them.
+   */
+  gwcAll?: boolean;
 }
 
 export const CONFIG_NAMES = ['.gwc.yaml', '.gwc.yml', 'gwc.config.yaml', 'gwc.config.yml'] as const;
@@ -80,7 +85,8 @@ export function parseConfig(data: unknown, file: string): { config: LintConfig; 
     // Spectral's [ruleset, 'recommended'|'all'|'off'] form is read as the ruleset itself.
     const name = Array.isArray(e) ? e[0] : e;
     if (typeof name !== 'string') out.push(invalid(file, `extends: ${JSON.stringify(e)} is not a ruleset name`));
-    else if (name === 'gwc:recommended' || name === 'gwc:all') continue;
+    else if (name === 'gwc:recommended') continue;
+    else if (name === 'gwc:all') config.gwcAll = true;
     else if (/^spectral:/.test(name)) config.spectral.push(name);
     else config.spectral.push(path.resolve(dir, name));
   }

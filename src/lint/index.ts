@@ -18,6 +18,7 @@ import { applyIgnores } from './ignore.js';
 import { locateAll } from './positions.js';
 import { render, type LintContext, type Rule } from './rule.js';
 import { RULES } from './rules/index.js';
+import { inRuleset, withData } from './ruleset.js';
 import { runSpectral } from './spectral.js';
 
 export interface LintOptions extends SpecOptions {
@@ -72,7 +73,10 @@ export async function lint(file: string, options: LintOptions = {}): Promise<Lin
     },
   };
 
-  for (const rule of options.rules ?? RULES) {
+  for (const registered of options.rules ?? RULES) {
+    // Metadata (severity, messages, recommended) is the ruleset's data, rules/gwc.yaml.
+    const rule = withData(registered);
+    if (!inRuleset(rule.meta.id, config)) continue;
     if (config.rules[rule.meta.id] === 'off' && !config.overrides.some((o) => o.rules[rule.meta.id] && o.rules[rule.meta.id] !== 'off')) continue;
     if (rule.meta.needsModel && !gateway) continue;
     try {
@@ -144,7 +148,7 @@ export interface RuleInfo {
 /** Every rule gwc runs, for `--list-rules` and the SARIF rule table, sorted by id. */
 export function listRules(): RuleInfo[] {
   return [
-    ...RULES.map((r) => ({ id: r.meta.id, category: r.meta.category, severity: r.meta.severity, doc: r.meta.doc, kind: 'gwc' as const })),
+    ...RULES.map(withData).map((r) => ({ id: r.meta.id, category: r.meta.category, severity: r.meta.severity, doc: r.meta.doc, kind: 'gwc' as const })),
     ...CORE_RULES.map((r) => ({ ...r, kind: 'core' as const })),
   ].sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -1,0 +1,134 @@
+/**
+ * The gwc ruleset as data: `rules/gwc.yaml` (shipped in the package) holds every rule's id, kind,
+ * category, default severity, recommended flag, description, documentation link and messages; the
+ * check functions in `src/lint/rules` register under those ids. Read once, checked strictly: a
+ * malformed file is a packaging bug, so it throws rather than linting with half a ruleset.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { Severity } from '../diagnostics/diagnostic.js';
+import type { LintConfig } from './config.js';
+import { CATEGORIES, type Category, type Rule, type RuleMeta } from './rule.js';
+
+/** src/lint/ruleset.ts and dist/lint/ruleset.js are both two folders below the package root. */
+export const RULESET_FILE = fileURLToPath(new URL('../../rules/gwc.yaml', import.meta.url));
+
+export const RULE_KINDS = ['gwc', 'core'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+/** One rule of rules/gwc.yaml, defaults filled in. */
+export interface RuleData {
+  id: string;
+  kind: RuleKind;
+  category: Category;
+  severity: Severity;
+  recommended: boolean;
+  description: string;
+  /** The rule's own link, else its category's; relative links are relative to the package root. */
+  documentationUrl: string;
+  /** Message id -> text with `{{param}}` slots (gwc rules; `{}` for core rules, whose text is the code's). */
+  messages: Record<string, string>;
+}
+
+export interface Ruleset {
+  categories: Record<Category, { description: string; documentationUrl: string }>;
+  rules: RuleData[];
+}
+
+const SEVERITIES: readonly string[] = ['error', 'warn', 'info'];
+const RULE_KEYS = ['kind', 'category', 'severity', 'recommended', 'description', 'documentationUrl', 'messages'];
+
+/** Parses and checks the ruleset's data; throws naming the file and the rule on any mistake. */
+export function parseRuleset(data: unknown, file = RULESET_FILE): Ruleset {
+  const fail = (where: string, what: string): never => {
+    throw new Error(`${file}: ${where}: ${what}`);
+  };
+  if (!isObj(data) || !isObj(data.categories) || !isObj(data.rules)) return fail('root', 'needs categories and rules mappings');
+  const categories = {} as Ruleset['categories'];
+  for (const c of CATEGORIES) {
+    const v = data.categories[c];
+    if (!isObj(v) || typeof v.description !== 'string' || typeof v.documentationUrl !== 'string') return fail(`categories.${c}`, 'needs description and documentationUrl');
+    categories[c] = { description: v.description, documentationUrl: v.documentationUrl };
+  }
+  for (const c of Object.keys(data.categories)) if (!(CATEGORIES as readonly string[]).includes(c)) fail(`categories.${c}`, `not one of ${CATEGORIES.join(', ')}`);
+  const rules: RuleData[] = [];
+  for (const [id, v] of Object.entries(data.rules)) {
+    const at = `rules.${id}`;
+    if (!isObj(v)) return fail(at, 'must be a mapping');
+    for (const k of Object.keys(v)) if (!RULE_KEYS.includes(k)) fail(at, `unknown key "${k}"`);
+    if (!(RULE_KINDS as readonly unknown[]).includes(v.kind)) fail(at, `kind must be ${RULE_KINDS.join(' or ')}`);
+    if (!(CATEGORIES as readonly unknown[]).includes(v.category)) fail(at, `category must be one of ${CATEGORIES.join(', ')}`);
+    if (!SEVERITIES.includes(v.severity as string)) fail(at, 'severity must be error, warn or info');
+    if (typeof v.recommended !== 'boolean') fail(at, 'recommended must be true or false');
+    if (typeof v.description !== 'string' || v.description.includes('\n')) fail(at, 'description must be one line');
+    if (v.documentationUrl !== undefined && typeof v.documentationUrl !== 'string') fail(at, 'documentationUrl must be a string');
+    const messages = v.messages ?? {};
+    if (!isObj(messages) || !Object.values(messages).every((m) => typeof m === 'string')) return fail(at, 'messages must map message ids to text');
+    if (v.kind === 'gwc' && Object.keys(messages).length === 0) fail(at, 'a gwc rule states at least one message');
+    if (v.kind === 'core' && Object.keys(messages).length > 0) fail(at, "a core rule's text is its diagnostic code's (src/diagnostics/codes.ts)");
+    const category = v.category as Category;
+    rules.push({
+      id,
+      kind: v.kind as RuleKind,
+      category,
+      severity: v.severity as Severity,
+      recommended: v.recommended as boolean,
+      description: v.description as string,
+      documentationUrl: (v.documentationUrl as string | undefined) ?? categories[category].documentationUrl,
+      messages: messages as Record<string, string>,
+    });
+  }
+  return { categories, rules };
+}
+
+let loaded: { ruleset: Ruleset; byId: Map<string, RuleData> } | undefined;
+
+function load() {
+  if (!loaded) {
+    const ruleset = parseRuleset(parse(readFileSync(RULESET_FILE, 'utf8')));
+    loaded = { ruleset, byId: new Map(ruleset.rules.map((r) => [r.id, r])) };
+  }
+  return loaded;
+}
+
+/** The gwc ruleset, read from rules/gwc.yaml once per process. */
+export function gwcRuleset(): Ruleset {
+  return load().ruleset;
+}
+
+export function ruleData(id: string): RuleData | undefined {
+  return load().byId.get(id);
+}
+
+/**
+ * A registered rule with its metadata from the ruleset's data (which wins over anything the rule
+ * file states inline). A rule the data does not list keeps its inline metadata, so a rule added
+ * without its rules/gwc.yaml entry still runs while test/lint/ruleset.test.ts fails and says so.
+ */
+export function withData<M extends string>(rule: Rule<M>): Rule<M> {
+  const d = ruleData(rule.meta.id);
+  if (!d) return rule;
+  const meta: RuleMeta<M> = {
+    ...rule.meta,
+    category: d.category,
+    severity: d.severity,
+    doc: d.description,
+    messages: d.messages as Record<M, string>,
+  };
+  return { ...rule, meta };
+}
+
+/**
+ * Whether a rule runs under `config`: every rule of `gwc:recommended` (always on) does; one the
+ * data marks `recommended: false` runs only with `extends: gwc:all` or when the config's `rules:`
+ * or an override names it (naming a rule is asking for it). A rule the data does not list runs.
+ */
+export function inRuleset(id: string, config: Pick<LintConfig, 'gwcAll' | 'rules' | 'overrides'>, data: RuleData | undefined = ruleData(id)): boolean {
+  if (data?.recommended !== false || config.gwcAll) return true;
+  return config.rules[id] !== undefined || config.overrides.some((o) => o.rules[id] !== undefined);
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
