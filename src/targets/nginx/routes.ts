@@ -4,7 +4,7 @@
  * in the rewrite phase (`return`) before them: a mock behind a control is served by njs in the
  * content phase, after the checks (https://nginx.org/en/docs/dev/development_guide.html#http_phases).
  */
-import { CLIENT_FORWARDING_HEADERS, FOREIGN_IDENTITY_HEADERS } from '../../model/overrides.js';
+import { CLIENT_FORWARDING_HEADERS, FOREIGN_IDENTITY_HEADERS, GATEWAY_IDENTITY_HEADERS, METHOD_OVERRIDE_HEADERS, URL_OVERRIDE_HEADERS } from '../../model/overrides.js';
 import { parsePath } from '../../model/paths.js';
 import type { Route } from '../../model/types.js';
 import { upstreamFor, ms, type UpstreamView } from './backends.js';
@@ -178,19 +178,14 @@ function bodyCheckView(view: RouteView, route: Route): BodyCheckView | undefined
 }
 
 /**
- * Method-override headers: a backend that honours one would run DELETE for a request nginx
- * authorised as GET or POST. Stripped on every route (the `_method` query parameter is refused
- * with 400 by the route location, see templates-route.ts).
+ * What every route clears (DESIGN.md sections 7.3 and 7.5), from the lists every target shares
+ * (src/model/overrides.ts): method-override headers (a backend that honours one would run DELETE
+ * for a request nginx authorised as GET; the `_method` query parameter is refused with 400 by the
+ * route location, templates-route.ts), URL-override headers (IIS URL Rewrite, Zend/Laminas and
+ * Symfony before 3.4.14, CVE-2018-14773, route on them instead of the request line), identity
+ * headers gwc's gateways set, and client forwarding headers. A route's own requestHeaders may set
+ * any of them, and a method-override header the operation declares passes.
  */
-export const METHOD_OVERRIDE_HEADERS = ['X-HTTP-Method', 'X-HTTP-Method-Override', 'X-Method-Override'];
-
-/**
- * URL-override headers: IIS URL Rewrite, Zend/Laminas and Symfony before 3.4.14 (CVE-2018-14773)
- * route on them instead of the request line, so a request nginx authorised as a public path would
- * be served as any protected one. Stripped on every route (a route's own requestHeaders may set them).
- */
-export const URL_OVERRIDE_HEADERS = ['X-Original-URL', 'X-Rewrite-URL'];
-
 function clearHeaders(ctx: Ctx, view: RouteView, route: Route): Array<{ name: string; variable?: string }> {
   // A header the operation declares as a parameter is the API's own input, passed on.
   const declared = (route.declaredOverrides ?? []).filter((d) => d.in === 'header').map((d) => d.name);
@@ -204,6 +199,7 @@ function clearHeaders(ctx: Ctx, view: RouteView, route: Route): Array<{ name: st
   // Cleared on a gateway with no secured route too: a backend written for gwc trusts them whatever
   // the spec says today (DESIGN.md section 7.3: "cleared on every route of the gateway").
   for (const h of IDENTITY_HEADERS) add(h.name, identityVar(ctx, h.kind));
+  for (const h of GATEWAY_IDENTITY_HEADERS) add(h, undefined);
   for (const h of sec.forwardHeaders) add(h, ctx.derivedName('fa', h));
   for (const h of METHOD_OVERRIDE_HEADERS) add(h, undefined);
   for (const h of URL_OVERRIDE_HEADERS) add(h, undefined);
