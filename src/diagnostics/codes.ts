@@ -231,6 +231,15 @@ export const CODES = {
     'info',
     (p) => `${p.target} emulates ${p.feature} on ${p.route}: ${p.how}`,
   ),
+  // key coverage (src/targets/key-answers.ts, issue #21): a key a target's key table says it does not apply
+  'key-not-applied': entry<{ target: string; key: string; why: string }>(
+    'warn',
+    (p) => `${p.target} does not apply x-gateway ${p.key}: ${p.why}`,
+  ),
+  'key-refused': entry<{ target: string; key: string; why: string }>(
+    'error',
+    (p) => `${p.target} cannot apply x-gateway ${p.key}: ${p.why} (refusing to build without it)`,
+  ),
   'capability-fallback': entry<{ route: string; feature: string; target: string }>(
     'info',
     (p) => `${p.target} uses the spec's fallback for ${p.feature} on ${p.route}`,

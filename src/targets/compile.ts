@@ -8,6 +8,7 @@ import { locateAll } from '../lint/positions.js';
 import type { Gateway } from '../model/types.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { checkCapabilities } from './capability-check.js';
+import { keyDiagnostics } from './key-diagnostics.js';
 import type { OutputFile, Target } from './target.js';
 
 export interface BuildResult {
@@ -18,7 +19,8 @@ export interface BuildResult {
 
 export function compileWith(target: Target, gateway: Gateway, options: Record<string, string> = {}, spec?: LoadedSpec): BuildResult {
   const checked = checkCapabilities(gateway, target);
-  const diagnostics = [...checked.diagnostics];
+  // Keys the target's key table says it does not apply are said at their own line (issue #21).
+  const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec)];
   if (hasErrors(diagnostics)) return { target: target.name, files: [], diagnostics: locate(diagnostics, spec) };
   let result;
   try {

@@ -1,0 +1,175 @@
+/**
+ * Every key of schemas/x-gateway.schema.json, by a stable dotted id, and what decides each
+ * target's answer for it (issue #21: nothing the spec says is dropped without a word).
+ *
+ * Ids: `backends.*.healthCheck.healthyThreshold` (root `x-gateway`), `route.cors.origins`
+ * (`x-gateway` on a path item or operation), `scheme.issuer` (`x-gateway` on a security scheme);
+ * `*` is any map key, `[]` any array item. test/registry.test.ts walks the schema
+ * (src/model/schema-keys.ts) and fails on a key missing here or here and not in the schema.
+ *
+ * - `feature`: the key realises that feature; a target answers it through its capability table
+ *   (native, emulated, or unsupported: refused, or warned for observability), unless the target's
+ *   own key table (src/targets/<t>/keys.ts) overrides the answer for this key.
+ * - `core`: read by the core for every target alike before any target compiles (the why says how).
+ * - `base`: basic proxying every target emits; native unless a target's key table says otherwise.
+ * - `perTarget`: only the targets can say; every target's key table must answer it (a type error
+ *   until they do, see `PerTargetKey`).
+ */
+import type { FeatureId } from './features.js';
+
+export type KeyDef = { feature: FeatureId } | { core: string } | { base: string } | { perTarget: string };
+
+const feature = (id: FeatureId) => ({ feature: id }) as const;
+const core = (why: string) => ({ core: why }) as const;
+const base = (what: string) => ({ base: what }) as const;
+const perTarget = (what: string) => ({ perTarget: what }) as const;
+
+/** The policy body (schema `policyBody`), the same keys under `policies.*`, `defaults` and `route`. */
+const POLICY_BODY = {
+  rateLimit: feature('rateLimit'),
+  'rateLimit.requests': feature('rateLimit'),
+  'rateLimit.per': feature('rateLimit'),
+  'rateLimit.by': feature('rateLimit'),
+  'rateLimit.by.header': feature('rateLimit'),
+  'rateLimit.burst': feature('rateLimit'),
+  cors: feature('cors'),
+  'cors.origins': feature('cors'),
+  'cors.methods': feature('cors'),
+  'cors.headers': feature('cors'),
+  'cors.exposeHeaders': feature('cors'),
+  'cors.credentials': feature('cors'),
+  'cors.maxAge': feature('cors'),
+  cache: feature('cache'),
+  'cache.ttl': feature('cache'),
+  'cache.methods': feature('cache'),
+  'cache.keyHeaders': feature('cache'),
+  'cache.keyQuery': feature('cache'),
+  ipAllow: feature('ipRule'),
+  ipDeny: feature('ipRule'),
+  bodyLimit: feature('bodyLimit'),
+  requestHeaders: feature('requestHeaders'),
+  'requestHeaders.set': feature('requestHeaders'),
+  'requestHeaders.remove': feature('requestHeaders'),
+  responseHeaders: feature('responseHeaders'),
+  'responseHeaders.set': feature('responseHeaders'),
+  'responseHeaders.remove': feature('responseHeaders'),
+  accessLog: feature('accessLog'),
+  'accessLog.format': feature('accessLog'),
+} as const;
+
+/** Route settings beyond the policy body (schema `routeSettings`), under `defaults` and `route`. */
+const ROUTE_SETTINGS = {
+  backend: base('the backend the route proxies to'),
+  upstreamPath: feature('upstreamPath'),
+  policies: core('named policies are merged into each route before any target compiles'),
+  public: core('the security decision (DESIGN.md 7.1): a route without security must say public'),
+  timeout: feature('timeouts'),
+  ...POLICY_BODY,
+} as const;
+
+type Prefixed<P extends string, T> = { [K in keyof T & string as `${P}.${K}`]: T[K] };
+
+function prefixed<P extends string, T extends Record<string, KeyDef>>(prefix: P, table: T): Prefixed<P, T> {
+  return Object.fromEntries(Object.entries(table).map(([k, v]) => [`${prefix}.${k}`, v])) as Prefixed<P, T>;
+}
+
+const ROOT = {
+  name: core("the gateway's name; every target derives its ids and names from it"),
+  backends: base('the named backends routes proxy to'),
+  'backends.*.url': base('the backend address'),
+  'backends.*.targets': feature('backend.weighted'),
+  'backends.*.targets[].url': feature('backend.weighted'),
+  'backends.*.targets[].weight': feature('backend.weighted'),
+  'backends.*.lambda': feature('backend.lambda'),
+  'backends.*.lambda.arn': feature('backend.lambda'),
+  'backends.*.lambda.fallbackUrl': perTarget('the HTTP backend a target without Lambda proxies to instead'),
+  'backends.*.mock': feature('backend.mock'),
+  'backends.*.mock.status': feature('backend.mock'),
+  'backends.*.mock.contentType': feature('backend.mock'),
+  'backends.*.mock.body': feature('backend.mock'),
+  'backends.*.mock.headers': feature('backend.mock'),
+  'backends.*.timeout': feature('timeouts'),
+  'backends.*.connectTimeout': feature('timeouts'),
+  'backends.*.retries': feature('backend.retries'),
+  'backends.*.healthCheck': feature('backend.healthCheck'),
+  'backends.*.healthCheck.path': feature('backend.healthCheck'),
+  'backends.*.healthCheck.interval': feature('backend.healthCheck'),
+  'backends.*.healthCheck.timeout': feature('backend.healthCheck'),
+  'backends.*.healthCheck.healthyThreshold': feature('backend.healthCheck'),
+  'backends.*.healthCheck.unhealthyThreshold': feature('backend.healthCheck'),
+  'backends.*.hostHeader': perTarget('the Host header sent to the backend'),
+  'backends.*.tls': feature('backend.tls'),
+  'backends.*.tls.verify': feature('backend.tls'),
+  'backends.*.tls.serverName': feature('backend.tls'),
+  'backends.*.tls.caFile': feature('backend.tls'),
+  'backends.*.keepalive': perTarget('idle connections kept open to the backend'),
+  'backends.*.vpcLink': perTarget('the API Gateway VPC link to a private host'),
+  policies: core('named policies are merged into each route before any target compiles'),
+  ...prefixed('policies.*', POLICY_BODY),
+  defaults: core('route settings every route inherits, merged before any target compiles'),
+  ...prefixed('defaults', ROUTE_SETTINGS),
+  consumers: base('the callers and their credentials'),
+  'consumers.*.groups': perTarget("the consumer's groups, checked by roles on a requirement (auth.roles)"),
+  'consumers.*.credentials': perTarget('API keys and basic users by scheme'),
+  'consumers.*.credentials.*.username': perTarget('a basic-auth user name'),
+  'consumers.*.credentials.*.password': perTarget("a basic-auth user's password reference"),
+  environments: core('gwc build --env NAME overlays the spec before anything else reads it'),
+  'environments.*.servers': core('overlay (gwc build --env)'),
+  'environments.*.servers[].url': core('overlay (gwc build --env)'),
+  'environments.*.backends': core('overlay (gwc build --env)'),
+  'environments.*.policies': core('overlay (gwc build --env)'),
+  'environments.*.consumers': core('overlay (gwc build --env)'),
+  'environments.*.defaults': core('overlay (gwc build --env)'),
+  'environments.*.accept': core('overlay (gwc build --env)'),
+  tls: perTarget('TLS termination at the gateway'),
+  'tls.certificate': perTarget('the certificate the gateway serves'),
+  'tls.key': perTarget("the certificate's private key reference"),
+  targets: core('which targets lint and build --target all use'),
+  accept: core('accepted gaps, read by the capability check (src/targets/capability-check.ts)'),
+  'accept.*[].feature': core('accepted gaps, read by the capability check'),
+  'accept.*[].reason': core('accepted gaps, read by the capability check'),
+} as const;
+
+const SCHEME = {
+  'scheme.issuer': feature('auth.jwt'),
+  'scheme.audiences': feature('auth.jwt'),
+  'scheme.jwksUri': feature('auth.jwt'),
+  'scheme.algorithms': feature('auth.jwt'),
+  'scheme.publicKeys': feature('auth.jwt'),
+  'scheme.header': perTarget('the header a bearer token is read from'),
+  'scheme.clockSkew': feature('auth.jwt'),
+  'scheme.realm': perTarget('the basic-auth realm'),
+  'scheme.hideCredentials': perTarget('the credential stripped before the backend'),
+  'scheme.forwardAuth': feature('auth.forward'),
+  'scheme.forwardAuth.url': feature('auth.forward'),
+  'scheme.forwardAuth.requestHeaders': feature('auth.forward'),
+  'scheme.forwardAuth.responseHeaders': feature('auth.forward'),
+  'scheme.lambdaAuthorizer': feature('auth.lambda'),
+  'scheme.lambdaAuthorizer.arn': feature('auth.lambda'),
+  'scheme.lambdaAuthorizer.type': feature('auth.lambda'),
+  'scheme.lambdaAuthorizer.identitySource': feature('auth.lambda'),
+  'scheme.lambdaAuthorizer.ttlSeconds': feature('auth.lambda'),
+} as const;
+
+/** Every schema key and what answers it. */
+export const KEYS = { ...ROOT, ...prefixed('route', ROUTE_SETTINGS), ...SCHEME } satisfies Record<string, KeyDef>;
+
+export type KeyId = keyof typeof KEYS;
+
+/** Keys every target's key table must answer itself. */
+export type PerTargetKey = { [K in KeyId]: (typeof KEYS)[K] extends { perTarget: string } ? K : never }[KeyId];
+
+export const KEY_IDS = Object.keys(KEYS) as KeyId[];
+
+/** The policy-body keys (`rateLimit.burst`, ...), for target tables answering them under every prefix. */
+export type PolicyBodyKey = keyof typeof POLICY_BODY & string;
+
+/** The three ids of one policy-body key: under `policies.*`, `defaults` and `route`. */
+export function policyBodyIds(key: PolicyBodyKey): KeyId[] {
+  return [`policies.*.${key}`, `defaults.${key}`, `route.${key}`] as KeyId[];
+}
+
+/** The schema pointer-free location of a key id in a spec: root `x-gateway`, a route's or a scheme's. */
+export function keyScope(id: KeyId): 'root' | 'route' | 'scheme' {
+  return id.startsWith('route.') ? 'route' : id.startsWith('scheme.') ? 'scheme' : 'root';
+}

@@ -1,0 +1,65 @@
+/**
+ * Where each x-gateway key (src/model/keys.ts) is written in a loaded spec: the root x-gateway,
+ * every path item's and operation's, and every security scheme's, with map keys read as `*` and
+ * array items as `[]`. The core uses it to say, at the key's own line, that a target does not
+ * apply a key its key table answers with a warning or a refusal (src/targets/key-answers.ts).
+ */
+import type { Loc } from '../diagnostics/diagnostic.js';
+import type { LoadedSpec, Located } from '../spec/loaded-spec.js';
+import { joinPointer } from '../spec/pointer.js';
+import { KEYS, type KeyId } from './keys.js';
+
+export interface KeyOccurrence {
+  id: KeyId;
+  value: unknown;
+  loc: Loc;
+}
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+export function keyOccurrences(spec: LoadedSpec): KeyOccurrence[] {
+  const out: KeyOccurrence[] = [];
+  const child = (n: Located, key: string): Located => ({
+    value: (n.value as Record<string, unknown> | null)?.[key],
+    loc: { file: n.loc.file, pointer: joinPointer(n.loc.pointer, key) },
+  });
+  const visit = (n: Located, prefix: string) => {
+    const v = n.value;
+    if (Array.isArray(v)) {
+      const id = `${prefix}[]`;
+      v.forEach((_, i) => collect({ value: v[i], loc: { file: n.loc.file, pointer: joinPointer(n.loc.pointer, i) } }, id));
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    for (const k of Object.keys(v)) {
+      const named = prefix ? `${prefix}.${k}` : k;
+      const id = Object.hasOwn(KEYS, named) ? named : `${prefix}.*`;
+      collect(child(n, k), id);
+    }
+  };
+  const collect = (n: Located, id: string) => {
+    if (Object.hasOwn(KEYS, id)) out.push({ id: id as KeyId, value: n.value, loc: n.loc });
+    // A map value (`backends.*`) or array item is no key itself; its own keys are.
+    if (Object.hasOwn(KEYS, id) || id.endsWith('*') || id.endsWith('[]')) visit(n, id);
+  };
+  const root = spec.root;
+  const x = child(root, 'x-gateway');
+  if (x.value !== undefined) visit(x, '');
+  const paths = spec.deref(child(root, 'paths'));
+  for (const p of Object.keys((paths?.value as object) ?? {})) {
+    const item = spec.deref(child(paths!, p));
+    if (!item || typeof item.value !== 'object' || item.value === null) continue;
+    visit(child(item, 'x-gateway'), 'route');
+    for (const m of Object.keys(item.value)) {
+      if (!METHODS.has(m)) continue;
+      const op = spec.deref(child(item, m));
+      if (op) visit(child(op, 'x-gateway'), 'route');
+    }
+  }
+  const schemes = spec.deref(child(child(root, 'components'), 'securitySchemes'));
+  for (const s of Object.keys((schemes?.value as object) ?? {})) {
+    const scheme = spec.deref(child(schemes!, s));
+    if (scheme) visit(child(scheme, 'x-gateway'), 'scheme');
+  }
+  return out;
+}

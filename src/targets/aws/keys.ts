@@ -1,0 +1,106 @@
+/**
+ * How API Gateway (REST) answers the x-gateway keys its capability table does not decide
+ * (src/model/keys.ts `perTarget` keys) and the keys whose answer is not their feature's. Checked
+ * by test/targets/key-coverage.test.ts, which builds a spec per key and compares.
+ */
+import { policyBody, type TargetKeyTable } from '../key-table.js';
+
+const TLS_WHY =
+  "API Gateway serves a custom domain with an ACM certificate, given as the template's CertificateArn parameter (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html); a PEM certificate and key cannot be imported by the template";
+
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
+const JWT_WHY =
+  "API Gateway's Cognito user pool authorizer verifies the token with the pool's own keys and rules (a Lambda authorizer you write does its own checks): this key is not read";
+
+export const AWS_KEYS: TargetKeyTable = {
+  'backends.*.lambda.fallbackUrl': { answer: 'ignored', why: 'API Gateway invokes the function itself; the fallback URL is for targets without Lambda' },
+  'backends.*.hostHeader': {
+    answer: 'warned',
+    code: 'target-warning',
+    why: "an http_proxy integration sends the backend's own Host header; hostHeader: client is not honoured",
+    when: { test: (v) => v === 'client', says: 'client' },
+  },
+  'backends.*.connectTimeout': {
+    answer: 'warned',
+    code: 'aws-connect-timeout-ignored',
+    why: 'API Gateway REST has one integration timeout (timeoutInMillis) and no separate connect timeout',
+  },
+  'backends.*.keepalive': {
+    answer: 'warned',
+    code: 'key-not-applied',
+    why: 'API Gateway manages its connections to an integration endpoint itself; an idle-connection pool size cannot be set',
+  },
+  'backends.*.vpcLink': { answer: 'native', note: 'connectionType VPC_LINK with this connectionId' },
+  'backends.*.tls.serverName': { answer: 'refused', code: 'target-error', why: 'API Gateway sends the URL host as SNI; another server name cannot be set' },
+  'backends.*.tls.caFile': { answer: 'refused', code: 'target-error', why: 'API Gateway verifies HTTPS backends against public CAs only' },
+  ...policyBody('rateLimit.by', {
+    answer: 'emulated',
+    how: 'Stage MethodSettings throttle one bucket per route for all callers together (stricter than per client); by: consumer on a route requiring an API key is the usage plan throttle, per key',
+  }),
+  ...policyBody('rateLimit.by.header', {
+    answer: 'emulated',
+    how: 'API Gateway cannot key a throttle on a header: the route has one bucket for all callers together (stricter)',
+  }),
+  ...policyBody('cors.methods', {
+    answer: 'emulated',
+    how: "the preflight's Allow-Methods lists the path's own methods that are in the list (a method the path does not serve is never allowed)",
+  }),
+  ...policyBody('cors.exposeHeaders', {
+    answer: 'warned',
+    code: 'key-not-applied',
+    why: 'proxy integrations pass the backend response through unchanged: the backend must send Access-Control-Expose-Headers itself',
+  }),
+  ...policyBody('cache.keyQuery', {
+    answer: 'warned',
+    code: 'aws-cache-query-declared-only',
+    why: "API Gateway keys its cache on the query parameters the operation declares only: an undeclared parameter does not split the cache (said at the route's cache)",
+    when: { test: (v) => v !== false, says: 'unless false' },
+  }),
+  ...policyBody('requestHeaders.remove', {
+    answer: 'refused',
+    code: 'target-error',
+    why: 'an http_proxy integration can set a request header but not remove one',
+  }),
+  'consumers.*.groups': {
+    answer: 'refused',
+    code: 'capability-unsupported',
+    why: 'groups are read by roles on a requirement (auth.roles), which API Gateway cannot check: refused at the requirement',
+  },
+  'consumers.*.credentials': { answer: 'native', note: 'API keys of the usage plan (values from the environment at deploy time)' },
+  'consumers.*.credentials.*.username': {
+    answer: 'refused',
+    code: 'capability-unsupported',
+    why: 'basic authentication (auth.basic) needs a Lambda authorizer on API Gateway: refused at the requirement unless the scheme names one',
+  },
+  'consumers.*.credentials.*.password': {
+    answer: 'refused',
+    code: 'capability-unsupported',
+    why: 'basic authentication (auth.basic) needs a Lambda authorizer on API Gateway: refused at the requirement unless the scheme names one',
+  },
+  tls: { answer: 'warned', code: 'key-not-applied', why: TLS_WHY },
+  'tls.certificate': { answer: 'ignored', why: 'said once at x-gateway.tls (key-not-applied)' },
+  'tls.key': { answer: 'ignored', why: 'said once at x-gateway.tls (key-not-applied)' },
+  'scheme.audiences': {
+    answer: 'refused',
+    code: 'target-error',
+    why: 'a Cognito user pool authorizer does not check the token audience (a Lambda authorizer you write can)',
+  },
+  'scheme.jwksUri': { answer: 'warned', code: 'key-not-applied', why: JWT_WHY },
+  'scheme.publicKeys': { answer: 'warned', code: 'key-not-applied', why: JWT_WHY },
+  'scheme.algorithms': { answer: 'warned', code: 'key-not-applied', why: JWT_WHY },
+  'scheme.clockSkew': { answer: 'warned', code: 'key-not-applied', why: `${JWT_WHY}; no leeway is allowed (stricter)` },
+  'scheme.header': { answer: 'native', note: "the Cognito authorizer's or the Lambda authorizer's identity source header" },
+  'scheme.realm': {
+    answer: 'refused',
+    code: 'capability-unsupported',
+    why: 'basic authentication (auth.basic) needs a Lambda authorizer on API Gateway, which answers 401 itself',
+  },
+  'scheme.hideCredentials': { answer: 'native', note: 'the credential header blanked in the integration request parameters' },
+  'scheme.forwardAuth': {
+    answer: 'ignored',
+    why: 'the fallback for targets that cannot verify the scheme; API Gateway verifies it (a scheme only forward auth verifies is refused, auth.forward)',
+  },
+  'scheme.forwardAuth.url': { answer: 'ignored', why: 'see scheme.forwardAuth' },
+  'scheme.forwardAuth.requestHeaders': { answer: 'ignored', why: 'see scheme.forwardAuth' },
+  'scheme.forwardAuth.responseHeaders': { answer: 'ignored', why: 'see scheme.forwardAuth' },
+};

@@ -1,0 +1,56 @@
+/**
+ * How Kong (decK) answers the x-gateway keys its capability table does not decide
+ * (src/model/keys.ts `perTarget` keys) and the keys whose answer is not their feature's. Checked
+ * by test/targets/key-coverage.test.ts, which builds a spec per key and compares.
+ */
+import { policyBody, type TargetKeyTable } from '../key-table.js';
+
+const FALLBACK_ONLY = 'a fallback for targets that cannot verify the scheme; Kong verifies API keys and basic users itself (a scheme only it verifies is refused by its feature)';
+
+export const KONG_KEYS: TargetKeyTable = {
+  'backends.*.lambda.fallbackUrl': { answer: 'native', note: 'the service URL Kong proxies to instead of the function' },
+  'backends.*.hostHeader': { answer: 'native', note: 'route preserve_host' },
+  'backends.*.keepalive': {
+    answer: 'warned',
+    code: 'key-not-applied',
+    why: "Kong's upstream keepalive pool is node configuration (upstream_keepalive_pool_size in kong.conf), not a service or upstream field decK writes",
+  },
+  'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): Kong reaches a private host directly' },
+  'backends.*.tls.serverName': { answer: 'refused', code: 'target-error', why: 'a Kong service sends the URL host as SNI; another name is refused' },
+  'backends.*.tls.caFile': { answer: 'refused', code: 'target-error', why: 'a CA for a service is a Kong ca_certificate entity gwc does not write from a file' },
+  ...policyBody('rateLimit.burst', {
+    answer: 'warned',
+    code: 'key-not-applied',
+    why: 'the Kong OSS rate-limiting plugin has no burst allowance: requests above the rate are refused at once (stricter, never weaker)',
+    when: { test: (v) => typeof v === 'number' && v > 0, says: 'above 0' },
+  }),
+  ...policyBody('cache.keyQuery', {
+    answer: 'warned',
+    code: 'key-not-applied',
+    why: 'proxy-cache always keys on the query string (vary_query_params only narrows it to named parameters): responses are still cached per query, which misses more but never serves another query its answer',
+    when: { test: (v) => v === false, says: 'when false' },
+  }),
+  'consumers.*.groups': { answer: 'native', note: 'acl groups of the consumer' },
+  'consumers.*.credentials': { answer: 'native', note: 'keyauth_credentials and basicauth_credentials as decK env templates' },
+  'consumers.*.credentials.*.username': { answer: 'native', note: 'basicauth_credentials username' },
+  'consumers.*.credentials.*.password': { answer: 'native', note: 'basicauth_credentials password as a decK env template' },
+  tls: { answer: 'native', note: 'a certificate entity with snis for the gateway hosts' },
+  'tls.certificate': { answer: 'native', note: 'certificate cert, a decK env template' },
+  'tls.key': { answer: 'native', note: 'certificate key, a decK env template' },
+  'scheme.header': { answer: 'refused', code: 'capability-unsupported', why: 'Kong OSS cannot verify a JWT against an issuer (auth.jwt), refused at the requirement' },
+  'scheme.realm': {
+    answer: 'warned',
+    code: 'key-not-applied',
+    why: "basic-auth's realm field exists from Kong 3.6 only and gwc writes configuration every Kong 3 loads: the challenge names Kong's default realm",
+  },
+  'scheme.hideCredentials': { answer: 'native', note: 'hide_credentials on the auth plugin, and a request-transformer removal' },
+  'scheme.forwardAuth': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.forwardAuth.url': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.forwardAuth.requestHeaders': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.forwardAuth.responseHeaders': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer.arn': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer.type': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer.identitySource': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer.ttlSeconds': { answer: 'ignored', why: FALLBACK_ONLY },
+};

@@ -1,0 +1,45 @@
+/**
+ * How nginx answers the x-gateway keys its capability table does not decide (src/model/keys.ts
+ * `perTarget` keys) and the keys whose answer is not their feature's. Checked by
+ * test/targets/key-coverage.test.ts, which builds a spec per key and compares.
+ */
+import { policyBody, type TargetKeyTable } from '../key-table.js';
+
+const FALLBACK_ONLY = 'a fallback for targets that cannot verify the scheme; nginx verifies API keys, basic users and JWTs itself (a scheme only it verifies is refused by its feature)';
+const PASSIVE = 'only an active probe reads it, and nginx sends none (said once at healthCheck.path)';
+
+export const NGINX_KEYS: TargetKeyTable = {
+  'backends.*.lambda.fallbackUrl': { answer: 'native', note: 'the upstream nginx proxies to instead of the function' },
+  'backends.*.hostHeader': { answer: 'native', note: 'proxy_set_header Host' },
+  'backends.*.keepalive': { answer: 'native', note: 'upstream keepalive' },
+  'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): nginx reaches a private host directly' },
+  // https://nginx.org/en/docs/http/ngx_http_upstream_hc_module.html is NGINX Plus only.
+  'backends.*.healthCheck.path': {
+    answer: 'warned',
+    code: 'key-not-applied',
+    why: 'open-source nginx sends no health probe (active checks are NGINX Plus only): the path is never requested; a server is taken out after unhealthyThreshold failed requests within interval (passive)',
+  },
+  'backends.*.healthCheck.timeout': { answer: 'ignored', why: PASSIVE },
+  'backends.*.healthCheck.healthyThreshold': { answer: 'ignored', why: PASSIVE },
+  ...policyBody('rateLimit.per', { answer: 'native', note: 'limit_req rate in r/s or r/m; per hour or day is refused (target-error): limit_req has no slower unit' }),
+  'consumers.*.groups': { answer: 'native', note: 'the njs roles check (auth.roles)' },
+  'consumers.*.credentials': { answer: 'native', note: 'njs reads the keys from the environment or files' },
+  'consumers.*.credentials.*.username': { answer: 'native', note: 'njs basic check' },
+  'consumers.*.credentials.*.password': { answer: 'native', note: 'njs basic check, password from the environment or a file' },
+  tls: { answer: 'native', note: 'listen ssl with ssl_certificate and ssl_certificate_key' },
+  'tls.certificate': { answer: 'native', note: 'ssl_certificate' },
+  'tls.key': { answer: 'native', note: 'ssl_certificate_key' },
+  'scheme.jwksUri': { answer: 'refused', code: 'target-error', why: 'njs verifies JWTs against publicKeys; a scheme with only a JWKS URI is refused' },
+  'scheme.header': { answer: 'native', note: 'the header njs reads the bearer token from' },
+  'scheme.realm': { answer: 'native', note: 'WWW-Authenticate realm of the 401' },
+  'scheme.hideCredentials': { answer: 'native', note: 'the credential header cleared toward the backend' },
+  'scheme.forwardAuth': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.forwardAuth.url': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.forwardAuth.requestHeaders': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.forwardAuth.responseHeaders': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer.arn': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer.type': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer.identitySource': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer.ttlSeconds': { answer: 'ignored', why: FALLBACK_ONLY },
+};

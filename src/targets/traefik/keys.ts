@@ -1,0 +1,35 @@
+/**
+ * How Traefik answers the x-gateway keys its capability table does not decide
+ * (src/model/keys.ts `perTarget` keys) and the keys whose answer is not their feature's. Checked
+ * by test/targets/key-coverage.test.ts, which builds a spec per key and compares.
+ */
+import type { TargetKeyTable } from '../key-table.js';
+
+const NO_THRESHOLDS = "Traefik v3's healthCheck has no thresholds: one failed check takes a server out, one passed check brings it back";
+
+export const TRAEFIK_KEYS: TargetKeyTable = {
+  'backends.*.lambda.fallbackUrl': { answer: 'native', note: 'the service Traefik proxies to instead of the function' },
+  'backends.*.hostHeader': { answer: 'native', note: 'loadBalancer passHostHeader' },
+  'backends.*.keepalive': { answer: 'native', note: 'serversTransport maxIdleConnsPerHost' },
+  'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): Traefik reaches a private host directly' },
+  'backends.*.healthCheck.healthyThreshold': { answer: 'warned', code: 'traefik-health-threshold-ignored', why: NO_THRESHOLDS },
+  'backends.*.healthCheck.unhealthyThreshold': { answer: 'warned', code: 'traefik-health-threshold-ignored', why: NO_THRESHOLDS },
+  'consumers.*.groups': {
+    answer: 'refused',
+    code: 'capability-unsupported',
+    why: 'groups are read by roles on a requirement (auth.roles), which Traefik does not check: refused at the requirement',
+  },
+  'consumers.*.credentials': {
+    answer: 'refused',
+    code: 'capability-unsupported',
+    why: 'an API key: open-source Traefik has no API key check (auth.apiKey), refused at the requirement unless the scheme has forwardAuth; basic users are written (credentials.*.username)',
+  },
+  'consumers.*.credentials.*.username': { answer: 'native', note: 'basicAuth users' },
+  'consumers.*.credentials.*.password': { answer: 'native', note: 'basicAuth users (hashed at deploy time)' },
+  tls: { answer: 'native', note: 'tls.certificates in the dynamic file' },
+  'tls.certificate': { answer: 'native', note: 'certFile' },
+  'tls.key': { answer: 'native', note: 'keyFile (a ${file:...} reference; others are refused, target-error)' },
+  'scheme.header': { answer: 'refused', code: 'capability-unsupported', why: 'open-source Traefik cannot verify a JWT (auth.jwt) unless the scheme has forwardAuth' },
+  'scheme.realm': { answer: 'native', note: 'basicAuth realm' },
+  'scheme.hideCredentials': { answer: 'native', note: 'basicAuth removeHeader, or a headers middleware clearing the credential' },
+};
