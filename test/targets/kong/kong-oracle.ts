@@ -7,7 +7,17 @@
  *   ANY failure (missing or wrong credential) maps to the anonymous consumer
  *   (kong/plugins/key-auth/handler.lua); without it, a failure answers 401. The credential store
  *   is global: a key is found whichever consumer or scheme it was written for.
- * - acl: no consumer -> 401; consumer in none of `allow` -> 403 (kong/plugins/acl/handler.lua).
+ * - key-auth: a header sent twice is a table -> 401 "Duplicate API key found"; hide_credentials
+ *   clears the key name from both the headers and the query, wherever the key was found.
+ * - basic-auth: Proxy-Authorization is tried first, Authorization only when that names no user;
+ *   the scheme is matched by `\s*[Bb]asic\s*(.+)` (not `BASIC`), the user by `[^:]+`; with
+ *   hide_credentials each header it read is cleared (kong/plugins/basic-auth/access.lua).
+ * - acl: no consumer -> 401; a consumer with no acl groups -> 401 when it is anonymous (no
+ *   credential), else 403; a consumer in none of `allow` -> 403 (kong/plugins/acl/handler.lua,
+ *   groups.lua: group names compared exactly, case included).
+ * - cors: an OPTIONS request with Access-Control-Request-Method is answered 200 by the plugin
+ *   (preflight_continue false); a route without a service answers 503 "no Service found with
+ *   those values" (kong/init.lua) and proxies nothing.
  * - a plugin's configuration is chosen after authentication, a consumer-scoped one over a
  *   route-scoped one (https://docs.konghq.com/gateway/latest/key-concepts/plugins/#precedence).
  * - the path is normalised before routing: escapes of unreserved characters are decoded, reserved
@@ -21,7 +31,8 @@ export interface OracleRequest {
   method: string;
   path: string;
   host?: string;
-  headers?: Record<string, string>;
+  /** A list is a header sent several times (Kong's get_headers() gives a Lua table then). */
+  headers?: Record<string, string | string[]>;
   query?: Record<string, string>;
 }
 
@@ -91,7 +102,17 @@ function renderSecret(v: unknown, env: Record<string, string>): string | undefin
 }
 
 export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, string> = {}): Outcome {
-  const headers: Record<string, string> = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  // Header names sent more than once (a Lua table in get_headers()); `headers` holds the first
+  // value, which is what kong.request.get_header() returns.
+  const multi = new Set<string>();
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers ?? {})) {
+    const name = k.toLowerCase();
+    const values = Array.isArray(v) ? v : [v];
+    if (values.length === 0) continue;
+    if (values.length > 1 || headers[name] !== undefined) multi.add(name);
+    headers[name] ??= values[0]!;
+  }
   const query: Record<string, string> = { ...(req.query ?? {}) };
   const path = normalisePath(req.path);
   const m = kongMatch(allRoutes(doc), req.method, path, req.host, headers);
@@ -127,7 +148,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       if (c.anonymous && credential) continue;
       if (req.method === 'OPTIONS' && c.run_on_preflight === false) continue;
       ran.push(name);
-      const found = authenticate(name, c, headers, query, consumers, env);
+      const found = authenticate(name, c, headers, query, consumers, env, multi);
       if (found) {
         setConsumer(found, name);
         continue;
@@ -139,6 +160,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
     if (name === 'acl') {
       if (!consumer) return { ...out, status: 401 };
       const groups = new Set((consumer.acls ?? []).map((a) => a.group));
+      if (groups.size === 0) return { ...out, status: credential ? 403 : 401, consumer: consumer.username, authenticatedBy: credential };
       const allow = (c.allow as string[] | undefined) ?? [];
       if (!allow.some((g) => groups.has(g))) return { ...out, status: 403, consumer: consumer.username, authenticatedBy: credential };
     } else if (name === 'rate-limiting') {
@@ -146,41 +168,53 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       out.limitKey = by === 'consumer' ? (consumer?.id ?? 'ip') : by === 'header' ? `header:${headers[String(c.header_name).toLowerCase()] ?? ''}` : 'ip';
     } else if (name === 'proxy-cache') {
       out.cacheKey = JSON.stringify([route.name, consumer?.id ?? null, req.method, path, query]);
+    } else if (name === 'cors') {
+      if (req.method === 'OPTIONS' && headers['access-control-request-method'] !== undefined && !c.preflight_continue) return { ...out, status: 200 };
     } else if (name === 'request-transformer') {
       applyRequestTransformer(c, headers, query, m.captures, out);
     } else if (name === 'request-termination') {
       return { ...out, status: Number(c.status_code ?? 503), consumer: consumer?.username, authenticatedBy: credential };
     }
   }
+  if (!route.service) return { ...out, status: 503, consumer: consumer?.username, authenticatedBy: credential };
   const servicePath = String(route.service?.path ?? '').replace(/\/$/, '');
   const upstreamPath = (out as { uri?: string }).uri ?? `${servicePath}${path}`;
   return { ...out, consumer: consumer?.username, authenticatedBy: credential, upstream: { path: upstreamPath, headers, query } };
 }
 
-function authenticate(name: string, c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, consumers: Consumer[], env: Record<string, string>): Consumer | undefined {
+function authenticate(name: string, c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, consumers: Consumer[], env: Record<string, string>, multi: Set<string>): Consumer | undefined {
   if (name === 'key-auth') {
     let key: string | undefined;
-    let where: (() => void) | undefined;
     for (const n of (c.key_names as string[]) ?? []) {
-      if (c.key_in_header !== false && headers[n.toLowerCase()] !== undefined) { key = headers[n.toLowerCase()]; where = () => delete headers[n.toLowerCase()]; break; }
-      if (c.key_in_query !== false && query[n] !== undefined) { key = query[n]; where = () => delete query[n]; break; }
+      const h = n.toLowerCase();
+      // key-auth reads headers[name] (a table when sent twice) before the query.
+      if (c.key_in_header !== false && headers[h] !== undefined) {
+        if (multi.has(h)) return undefined; // ERR_DUPLICATE_API_KEY: 401, or anonymous
+        key = headers[h];
+      } else if (c.key_in_query !== false && query[n] !== undefined) key = query[n];
+      if (key === undefined) continue;
+      if (c.hide_credentials) { delete headers[h]; delete query[n]; }
+      break;
     }
     if (!key) return undefined;
-    const found = consumers.find((x) => (x.keyauth_credentials ?? []).some((k) => renderSecret(k.key, env) === key));
-    if (found && c.hide_credentials) where?.();
-    return found;
+    return consumers.find((x) => (x.keyauth_credentials ?? []).some((k) => renderSecret(k.key, env) === key));
   }
   if (name === 'basic-auth') {
-    const h = headers.authorization ?? headers['proxy-authorization'];
-    const m = h ? /^Basic (.+)$/i.exec(h) : null;
-    if (!m) return undefined;
-    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-    const i = decoded.indexOf(':');
-    if (i < 0) return undefined;
-    const [user, pass] = [decoded.slice(0, i), decoded.slice(i + 1)];
-    const found = consumers.find((x) => (x.basicauth_credentials ?? []).some((b) => b.username === user && renderSecret(b.password, env) === pass));
-    if (found && c.hide_credentials) { delete headers.authorization; delete headers['proxy-authorization']; }
-    return found;
+    const read = (header: string): [string, string] | undefined => {
+      const h = headers[header];
+      if (c.hide_credentials) delete headers[header];
+      const m = h ? /\s*[Bb]asic\s*(.+)/.exec(h) : null;
+      if (!m) return undefined;
+      const parts = /^([^:]+):(.*)$/s.exec(Buffer.from(m[1]!, 'base64').toString('utf8'));
+      return parts ? [parts[1]!, parts[2]!] : undefined;
+    };
+    const userOf = (u: string) => consumers.find((x) => (x.basicauth_credentials ?? []).some((b) => b.username === u));
+    if (headers.authorization === undefined && headers['proxy-authorization'] === undefined) return undefined;
+    let given = read('proxy-authorization');
+    if (!given || !userOf(given[0])) given = read('authorization');
+    if (!given) return undefined;
+    const [user, pass] = given;
+    return consumers.find((x) => (x.basicauth_credentials ?? []).some((b) => b.username === user && renderSecret(b.password, env) === pass));
   }
   // jwt: symbolic tokens `valid:<iss>`.
   let token: string | undefined;
