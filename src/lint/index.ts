@@ -11,6 +11,7 @@ import { loadSpec } from '../spec/loader.js';
 import { findTarget, TARGET_NAMES, TARGETS } from '../targets/index.js';
 import type { Target } from '../targets/target.js';
 import { validateExtensions } from '../validate/extensions.js';
+import { addSchemeHints } from '../validate/scheme-hint.js';
 import { validateOpenApi } from '../validate/openapi.js';
 import { emptyConfig, settingFor, type LintConfig } from './config.js';
 import { CORE_RULES } from './core-rules.js';
@@ -58,6 +59,7 @@ export async function lint(file: string, options: LintOptions = {}): Promise<Lin
   const envName = options.env;
   const model = structural ? undefined : normalise(spec, { ...(envName !== undefined ? { env: envName } : {}), targets: TARGET_NAMES });
   if (model) diagnostics.push(...model.diagnostics);
+  await addSchemeHints(diagnostics, spec); // the x-gateway to paste, as validate and build show it
   const gateway = model?.gateway;
   // A spec that names its targets is checked against those (a team on nginx is not told what AWS lacks).
   const declared = gateway?.targets?.names;

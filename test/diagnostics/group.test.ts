@@ -10,7 +10,8 @@ import { diag, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { formatStylish, toJson } from '../../src/diagnostics/format.js';
 import { groupDiagnostics } from '../../src/diagnostics/group.js';
 import { renderDiagnostics } from '../../src/cli/render.js';
-import { gatewayOf, HEAD } from '../helpers/spec.js';
+import { lint } from '../../src/lint/index.js';
+import { gatewayOf, HEAD, writeSpec } from '../helpers/spec.js';
 import { ensureBuilt, gwc, repo } from '../cli/run.js';
 
 const at = (d: Diagnostic, line: number, file = '/spec/openapi.yaml'): Diagnostic => ({ ...d, loc: { file, pointer: `/x/${line}` }, position: { line, column: 3 } });
@@ -66,6 +67,23 @@ describe('a scheme no target can verify (#16.4)', () => {
     expect(d.hint).toMatch(/issuer: /);
     expect(d.hint).toMatch(/forwardAuth: .*# for traefik/);
     expect(d.hint).toMatch(/lambdaAuthorizer: /);
+  });
+});
+
+describe('gwc lint says the same scheme refusal with the same hint (#16.4)', () => {
+  it('one scheme-unverifiable at the definition, the x-gateway to paste in stylish and json', async () => {
+    const file = writeSpec(
+      `${HEAD}x-gateway:\n  backends: { app: { url: http://app:80 } }\npaths:\n  /a:\n    get: { security: [{ bearer: [] }], responses: { "200": { description: ok } } }\n  /b:\n    get: { security: [{ bearer: [] }], responses: { "200": { description: ok } } }\ncomponents:\n  securitySchemes:\n    bearer: { type: http, scheme: bearer }\n`,
+    );
+    const { diagnostics } = await lint(file, { rules: [], targets: [] });
+    const found = diagnostics.filter((d) => d.code === 'scheme-unverifiable');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.position).toEqual({ line: 12, column: 5 });
+    expect(found[0]!.params).toMatchObject({ uses: 2, routes: 'GET /a, GET /b' });
+    expect(found[0]!.hint).toMatch(/^add under components\.securitySchemes\.bearer/);
+    const text = formatStylish(found, path.dirname(file));
+    expect(text.split('\n').slice(1, 3)).toEqual(['    add under components.securitySchemes.bearer (each line says which targets need it):', '    x-gateway:']);
+    expect(toJson(found[0]!).hint).toBe(found[0]!.hint);
   });
 });
 
