@@ -111,6 +111,13 @@ export interface Entity {
   /** Normalised: defaults filled, generated fields dropped, canonical order, secrets masked. */
   fields: { [key: string]: Json };
   facts?: Facts;
+  /**
+   * Set on a view the reader adds over several deployed entities that together decide one thing
+   * (Traefik: the routers of one operation, one per security alternative, whose OR is the
+   * operation's access). It is compared for findings only, never listed as a change, and a finding
+   * one of `members` (same kind as the view's `memberKind`) already raised is not repeated.
+   */
+  view?: { memberKind: string; members: string[] };
 }
 
 /** One side of the diff. `files` are the rendered files when there are any (for `--format unified`). */

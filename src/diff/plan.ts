@@ -81,8 +81,13 @@ export function diffStates(from: State, to: State): Plan {
   const find = (e: Entity, verdicts: Verdict[]) => {
     for (const v of verdicts) findings.push({ class: RULES[v.rule].class, title: RULES[v.rule].title, kind: e.kind, key: e.key, ...v });
   };
+  const views: Array<[Entity | undefined, Entity]> = [];
   for (const [id, n] of b) {
     const o = a.get(id);
+    if (n.view || o?.view) {
+      views.push([o, n]);
+      continue;
+    }
     if (!o) {
       changes.push({ action: 'create', kind: n.kind, key: n.key, fields: [] });
       find(n, classifyCreated(n.facts));
@@ -95,9 +100,16 @@ export function diffStates(from: State, to: State): Plan {
     find(n, classifyMatched(o.facts, n.facts));
   }
   for (const [id, o] of a) {
-    if (b.has(id)) continue;
+    if (b.has(id) || o.view) continue;
     changes.push({ action: 'delete', kind: o.kind, key: o.key, fields: [] });
     find(o, classifyDeleted(o.facts));
+  }
+  for (const [o, n] of views) {
+    // Only what no member said: the view sees what its members cannot, each alone.
+    const members = new Set([...(o?.view?.members ?? []), ...(n.view?.members ?? [])]);
+    const kind = n.view?.memberKind ?? o?.view?.memberKind;
+    const said = new Set(findings.filter((f) => f.kind === kind && members.has(f.key)).map((f) => f.rule));
+    find(n, (o ? classifyMatched(o.facts, n.facts) : classifyCreated(n.facts)).filter((v) => !said.has(v.rule)));
   }
   changes.sort((x, y) => ORDER[x.action] - ORDER[y.action] || x.kind.localeCompare(y.kind) || x.key.localeCompare(y.key));
   findings.sort((x, y) => x.class.localeCompare(y.class) * -1 || x.kind.localeCompare(y.kind) || x.key.localeCompare(y.key) || x.rule.localeCompare(y.rule));

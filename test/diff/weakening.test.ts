@@ -1,0 +1,151 @@
+/**
+ * The class behind issue #15 ("a diff blind to weakened auth"), beyond the hand-written table of
+ * security-cases.ts: every operation of every shipped fixture, on every target, weakened in each way
+ * a pull request can weaken access (made public, a second way in, an AND item dropped, roles or
+ * scopes removed, `{}` added), either is refused by the build (fail closed) or shows in `gwc diff`
+ * as a security finding. A weakening that builds and diffs as "no security change" fails here.
+ */
+import { cpSync, mkdtempSync, readdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { compiledState } from '../../src/diff/run.js';
+import { diffStates } from '../../src/diff/plan.js';
+import type { State } from '../../src/diff/entity.js';
+import { repo } from './helpers.js';
+
+type Requirement = Record<string, string[]>;
+type Op = { operationId?: string; security?: Requirement[]; 'x-gateway'?: Record<string, unknown> };
+type Doc = { security?: Requirement[]; paths: Record<string, Record<string, Op>>; components?: { securitySchemes?: Record<string, unknown> } };
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const TARGETS = ['nginx', 'kong', 'traefik', 'aws'] as const;
+/** Every shipped fixture, and the target suites' own specs (written to build on AWS and Traefik). */
+const SPECS = [
+  ...readdirSync(path.join(repo, 'fixtures'))
+    .filter((f) => !f.startsWith('invalid-') && existsSync(path.join(repo, 'fixtures', f, 'gateway.yaml')))
+    .sort()
+    .map((f) => path.join('fixtures', f, 'gateway.yaml')),
+  'test/targets/aws/specs/shop-aws.yaml',
+  'test/targets/traefik/specs/traefik-shop.yaml',
+];
+
+interface Weakening {
+  name: string;
+  /** The operation's requirement list made weaker, or undefined when this weakening does not apply. */
+  apply(security: Requirement[], schemes: string[]): Requirement[] | undefined;
+}
+
+const WEAKENINGS: Weakening[] = [
+  { name: 'made public', apply: () => [] },
+  { name: 'optional ({} added)', apply: (s) => [...s, {}] },
+  {
+    name: 'a second way in',
+    apply: (s, schemes) => {
+      const used = new Set(s.flatMap((r) => Object.keys(r)));
+      const other = schemes.find((n) => !used.has(n));
+      return other === undefined ? undefined : [...s, { [other]: [] }];
+    },
+  },
+  {
+    name: 'an AND item dropped',
+    apply: (s) => {
+      const i = s.findIndex((r) => Object.keys(r).length > 1);
+      if (i < 0) return undefined;
+      const kept = Object.entries(s[i]!).slice(1);
+      return s.map((r, j) => (j === i ? Object.fromEntries(kept) : r));
+    },
+  },
+  {
+    name: 'roles or scopes removed',
+    apply: (s) => (s.some((r) => Object.values(r).some((v) => v.length > 0)) ? s.map((r) => Object.fromEntries(Object.keys(r).map((k) => [k, []]))) : undefined),
+  },
+];
+
+/** The fixture copied to its own folder (keys and `$ref`ed files beside it), with `doc` as its spec. */
+function written(spec: string, doc: Doc): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gwc-weaken-'));
+  cpSync(path.dirname(path.join(repo, spec)), dir, { recursive: true });
+  writeFileSync(path.join(dir, path.basename(spec)), stringify(doc));
+  return path.join(dir, path.basename(spec));
+}
+
+function weakened(fixture: string, doc: Doc, at: { path: string; method: string }, security: Requirement[]): string {
+  const copy = structuredClone(doc);
+  const op = copy.paths[at.path]![at.method]!;
+  op.security = security;
+  if (security.length === 0) op['x-gateway'] = { ...(op['x-gateway'] ?? {}), public: true };
+  return written(fixture, copy);
+}
+
+/**
+ * The fixture without what `target` refuses, so that every fixture has a deployable base on every
+ * target: an operation a refusal points into is dropped whole, any other refused node is deleted.
+ */
+async function buildable(fixture: string, doc: Doc, target: string, options: { options: Record<string, string> }) {
+  let current = structuredClone(doc);
+  for (let round = 0; round < 6; round++) {
+    const spec = written(fixture, current);
+    const r = await compiledState(spec, target, options);
+    if (r.state) return { doc: current, state: r.state };
+    const pointers = r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.loc?.pointer).filter((p): p is string => p !== undefined && p !== '');
+    if (pointers.length === 0) return undefined;
+    for (const p of pointers) prune(current, p);
+  }
+  return undefined;
+}
+
+function prune(doc: Doc, pointer: string): void {
+  const parts = pointer.split('/').slice(1).map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const at = parts[0] === 'paths' && parts.length >= 3 && METHODS.includes(parts[2]!) ? parts.slice(0, 3) : parts;
+  let node: unknown = doc;
+  for (const k of at.slice(0, -1)) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined;
+  if (node && typeof node === 'object') delete (node as Record<string, unknown>)[at[at.length - 1]!];
+}
+
+const securedOps = (doc: Doc) =>
+  Object.entries(doc.paths ?? {}).flatMap(([p, item]) =>
+    METHODS.filter((m) => item[m] !== undefined)
+      .map((m) => ({ path: p, method: m, security: item[m]!.security ?? doc.security ?? [] }))
+      .filter((o) => o.security.length > 0 && o.security.every((r) => Object.keys(r).length > 0)),
+  );
+
+describe('gwc diff: every way of weakening an operation\'s access is refused or flagged as security', () => {
+  for (const fixture of SPECS) {
+    const original = parse(readFileSync(path.join(repo, fixture), 'utf8')) as Doc;
+    const schemes = Object.keys(original.components?.securitySchemes ?? {});
+    for (const target of TARGETS) {
+      it(`${fixture} on ${target}`, async () => {
+        // As no-changes.test.ts: AWS private backends need a VPC link.
+        const options: { options: Record<string, string> } = { options: target === 'aws' && !/diff-base|minimal/.test(fixture) ? { vpcLink: 'a1b2c3' } : {} };
+        const base = await buildable(fixture, original, target, options);
+        if (!base) return void tally.push(`${fixture}/${target}: does not build`);
+        const doc = base.doc;
+        let flagged = 0;
+        let refused = 0;
+        const blind: string[] = [];
+        for (const op of securedOps(doc)) {
+          for (const w of WEAKENINGS) {
+            const security = w.apply(op.security, schemes);
+            if (security === undefined) continue;
+            const to = await compiledState(weakened(fixture, doc, op, security), target, options);
+            if (!to.state) { refused++; continue; } // refused: fail closed
+            const plan = diffStates(base.state as State, to.state);
+            if (plan.findings.some((f) => f.class === 'security')) flagged++;
+            else blind.push(`${op.method.toUpperCase()} ${op.path}: ${w.name} -> ${JSON.stringify(security)}: ${JSON.stringify(plan.findings)}`);
+          }
+        }
+        tally.push(`${fixture}/${target}: ${flagged} flagged, ${refused} refused`);
+        expect(blind).toEqual([]);
+      });
+    }
+  }
+  const tally: string[] = [];
+  afterAll(() => {
+    // The figures for the issue note; and a guard that the property is not vacuous.
+    console.log(`weakenings: ${tally.join('; ')}`);
+    const flagged = tally.reduce((n, t) => n + Number(/(\d+) flagged/.exec(t)?.[1] ?? 0), 0);
+    expect(flagged).toBeGreaterThan(50);
+  });
+});
