@@ -12,6 +12,8 @@ import { KEYS, type KeyId } from './keys.js';
 export interface KeyOccurrence {
   id: KeyId;
   value: unknown;
+  /** The object the key is written in (its siblings), `{}` for an array item. */
+  parent: Record<string, unknown>;
   loc: Loc;
 }
 
@@ -27,18 +29,18 @@ export function keyOccurrences(spec: LoadedSpec): KeyOccurrence[] {
     const v = n.value;
     if (Array.isArray(v)) {
       const id = `${prefix}[]`;
-      v.forEach((_, i) => collect({ value: v[i], loc: { file: n.loc.file, pointer: joinPointer(n.loc.pointer, i) } }, id));
+      v.forEach((_, i) => collect({ value: v[i], loc: { file: n.loc.file, pointer: joinPointer(n.loc.pointer, i) } }, id, {}));
       return;
     }
     if (v === null || typeof v !== 'object') return;
     for (const k of Object.keys(v)) {
       const named = prefix ? `${prefix}.${k}` : k;
       const id = Object.hasOwn(KEYS, named) ? named : `${prefix}.*`;
-      collect(child(n, k), id);
+      collect(child(n, k), id, v as Record<string, unknown>);
     }
   };
-  const collect = (n: Located, id: string) => {
-    if (Object.hasOwn(KEYS, id)) out.push({ id: id as KeyId, value: n.value, loc: n.loc });
+  const collect = (n: Located, id: string, parent: Record<string, unknown>) => {
+    if (Object.hasOwn(KEYS, id)) out.push({ id: id as KeyId, value: n.value, parent, loc: n.loc });
     // A map value (`backends.*`) or array item is no key itself; its own keys are.
     if (Object.hasOwn(KEYS, id) || id.endsWith('*') || id.endsWith('[]')) visit(n, id);
   };

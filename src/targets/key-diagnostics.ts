@@ -18,7 +18,7 @@ export function keyDiagnostics(target: string, spec: LoadedSpec | undefined): Di
     const a = table[o.id];
     if (!a || (a.answer !== 'warned' && a.answer !== 'refused')) continue;
     if (a.code !== 'key-not-applied' && a.code !== 'key-refused') continue;
-    if (a.when && !a.when.test(o.value)) continue;
+    if (a.when && !a.when.test(o.value, o.parent)) continue;
     out.push(diag(a.code, { target, key: o.id, why: a.why }, o.loc, { target }));
   }
   return out;

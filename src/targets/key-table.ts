@@ -8,10 +8,11 @@ import { policyBodyIds, type KeyId, type PerTargetKey, type PolicyBodyKey } from
 /**
  * For a refusal or warning the core says itself (codes `key-refused`, `key-not-applied`): the
  * values it applies to (`false` only, say), and how `gwc targets --keys` names them. Without it,
- * any value of the key.
+ * any value of the key. `parent` is the object the key is written in (a scheme's x-gateway, say),
+ * for an answer that depends on a sibling (the issuer a JWKS URI belongs to).
  */
 export interface KeyCondition {
-  test: (value: unknown) => boolean;
+  test: (value: unknown, parent: Record<string, unknown>) => boolean;
   says: string;
 }
 

@@ -24,6 +24,8 @@ import { keyPointer, sampled, specForKey } from './key-coverage/spec-for-key.js'
 
 interface Built {
   value: unknown;
+  /** The object the key is written in, for an answer whose condition reads a sibling. */
+  parent: Record<string, unknown>;
   errors: Diagnostic[];
   warnings: Diagnostic[];
   output: string;
@@ -46,12 +48,15 @@ async function build(id: KeyId, target: TargetName, which: 'a' | 'b'): Promise<B
   const file = path.join(dir, 'gateway.yaml');
   writeFileSync(file, stringify(doc));
   const loaded = await loadGateway(file, {});
-  const value = valueOf(doc, keyPointer(id, target));
-  if (!loaded.gateway) return { value, errors: loaded.diagnostics.filter((d) => d.severity === 'error'), warnings: [], output: '' };
+  const pointer = keyPointer(id, target);
+  const value = valueOf(doc, pointer);
+  const parent = (valueOf(doc, pointer.slice(0, pointer.lastIndexOf('/'))) ?? {}) as Record<string, unknown>;
+  if (!loaded.gateway) return { value, parent, errors: loaded.diagnostics.filter((d) => d.severity === 'error'), warnings: [], output: '' };
   const r = compileGateway(loaded.gateway, target, {}, loaded.spec);
   const all = [...loaded.diagnostics, ...r.diagnostics];
   return {
     value,
+    parent,
     errors: all.filter((d) => d.severity === 'error'),
     warnings: all.filter((d) => d.severity === 'warn'),
     output: r.files.map((f) => `${f.path}\n${f.contents}`).join('\n'),
@@ -92,7 +97,7 @@ describe('every key answer is true on its target', () => {
         const list = (x: Built) => (answer.answer === 'refused' ? x.errors : x.warnings);
         for (const v of [a, b]) {
           // `false` switches an inherited policy off: nothing to refuse or warn about.
-          const applies = v.value !== undefined && (answer.when ? answer.when.test(v.value) : v.value !== false);
+          const applies = v.value !== undefined && (answer.when ? answer.when.test(v.value, v.parent) : v.value !== false);
           const found = list(v).filter((d) => d.code === answer.code);
           if (!applies && answer.answer === 'refused') continue; // the spec may be refused for another reason
           if (!applies) {

@@ -3,14 +3,34 @@
  * (src/model/keys.ts `perTarget` keys) and the keys whose answer is not their feature's. Checked
  * by test/targets/key-coverage.test.ts, which builds a spec per key and compares.
  */
-import { policyBody, type TargetKeyTable } from '../key-table.js';
+import { policyBody, type KeyCondition, type TargetKeyTable } from '../key-table.js';
 
 const TLS_WHY =
   "API Gateway serves a custom domain with an ACM certificate, given as the template's CertificateArn parameter (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html); a PEM certificate and key cannot be imported by the template";
 
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
-const JWT_WHY =
-  "API Gateway's Cognito user pool authorizer verifies the token with the pool's own keys and rules (a Lambda authorizer you write does its own checks): this key is not read";
+// A Cognito user pool authorizer verifies a token with the pool's own signing keys (its JWKS at
+// <issuer>/.well-known/jwks.json) and Cognito signs with RS256 only
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html).
+// None of the scheme's own verification settings can be given to it, so one that could admit a
+// token the spec refuses is refused (an auth setting is never only warned about, DESIGN.md 7).
+const COGNITO_WHY = "a Cognito user pool authorizer verifies the token with the pool's own keys (RS256, its JWKS) and nothing else can be configured";
+const LAMBDA_HINT = 'give the scheme an x-gateway.lambdaAuthorizer that checks it';
+
+/** The same pattern as authorizers.ts: the issuer API Gateway compiles to a Cognito authorizer. */
+const COGNITO_ISSUER = /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9-]+_[A-Za-z0-9]+)\/?$/;
+
+/** The scheme is verified by a Cognito authorizer gwc writes: a Cognito issuer and no Lambda authorizer. */
+const cognito = (scheme: Record<string, unknown>) =>
+  typeof scheme.issuer === 'string' && COGNITO_ISSUER.test(scheme.issuer) && scheme.lambdaAuthorizer === undefined;
+
+/** Refused on a Cognito-verified scheme unless `same` says the value is what Cognito does anyway. */
+const onCognito = (says: string, same: (v: unknown, scheme: Record<string, unknown>) => boolean): KeyCondition => ({
+  test: (v, scheme) => cognito(scheme) && !same(v, scheme),
+  says: `with a Cognito issuer, ${says}`,
+});
+
+const ZERO_DURATION = /^0+(\.0+)?(ms|s|m|h)?$/;
 
 export const AWS_KEYS: TargetKeyTable = {
   'backends.*.lambda.fallbackUrl': { answer: 'ignored', why: 'API Gateway invokes the function itself; the fallback URL is for targets without Lambda' },
@@ -85,10 +105,30 @@ export const AWS_KEYS: TargetKeyTable = {
     code: 'target-error',
     why: 'a Cognito user pool authorizer does not check the token audience (a Lambda authorizer you write can)',
   },
-  'scheme.jwksUri': { answer: 'warned', code: 'key-not-applied', why: JWT_WHY },
-  'scheme.publicKeys': { answer: 'warned', code: 'key-not-applied', why: JWT_WHY },
-  'scheme.algorithms': { answer: 'warned', code: 'key-not-applied', why: JWT_WHY },
-  'scheme.clockSkew': { answer: 'warned', code: 'key-not-applied', why: `${JWT_WHY}; no leeway is allowed (stricter)` },
+  'scheme.jwksUri': {
+    answer: 'refused',
+    code: 'key-refused',
+    why: `${COGNITO_WHY}: it reads the pool's JWKS, never another; write the pool's own (<issuer>/.well-known/jwks.json) or ${LAMBDA_HINT}`,
+    when: onCognito("unless the pool's own JWKS", (v, s) => v === `${String(s.issuer).replace(/\/$/, '')}/.well-known/jwks.json`),
+  },
+  'scheme.publicKeys': {
+    answer: 'refused',
+    code: 'key-refused',
+    why: `${COGNITO_WHY}: these keys are not the ones it trusts, and gwc cannot tell whether they are the pool's; remove them or ${LAMBDA_HINT}`,
+    when: onCognito('any keys', (v) => Array.isArray(v) && v.length === 0),
+  },
+  'scheme.algorithms': {
+    answer: 'refused',
+    code: 'key-refused',
+    why: `${COGNITO_WHY}: it admits RS256 tokens, which this list does not allow; add RS256 or ${LAMBDA_HINT}`,
+    when: onCognito('without RS256', (v) => Array.isArray(v) && v.includes('RS256')),
+  },
+  'scheme.clockSkew': {
+    answer: 'refused',
+    code: 'key-refused',
+    why: `${COGNITO_WHY}: no leeway can be given to it; remove clockSkew (tokens are then refused the moment they expire) or ${LAMBDA_HINT}`,
+    when: onCognito('above 0', (v) => v === 0 || (typeof v === 'string' && ZERO_DURATION.test(v))),
+  },
   'scheme.header': { answer: 'native', note: "the Cognito authorizer's or the Lambda authorizer's identity source header" },
   'scheme.realm': {
     answer: 'refused',

@@ -47,7 +47,10 @@ export const KONG_KEYS: TargetKeyTable = {
   'scheme.forwardAuth': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.forwardAuth.url': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.forwardAuth.requestHeaders': { answer: 'ignored', why: FALLBACK_ONLY },
-  'scheme.forwardAuth.responseHeaders': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.forwardAuth.responseHeaders': {
+    answer: 'emulated',
+    how: "Kong verifies the scheme itself and never calls the service; the service's answer headers are removed from every client request so a backend never reads a forged one (kong/policies.ts neverFromClient, DESIGN.md 7.3)",
+  },
   'scheme.lambdaAuthorizer': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.arn': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.type': { answer: 'ignored', why: FALLBACK_ONLY },

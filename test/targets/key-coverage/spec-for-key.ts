@@ -154,7 +154,8 @@ function base(): Obj {
 function schemeFor(id: KeyId, target: string): { name: string; def: Obj } {
   if (/^scheme\.(issuer|audiences|jwksUri|algorithms|publicKeys|header|clockSkew)$/.test(id)) {
     const jwt: Obj = { issuer: target === 'aws' ? COGNITO('a') : 'https://a.example', publicKeys: ['${env:JWT_K1}'] };
-    if (id === 'scheme.jwksUri') delete jwt.publicKeys;
+    // A Cognito authorizer takes no keys of the spec's (refused): the pool's own verify.
+    if (id === 'scheme.jwksUri' || (target === 'aws' && id !== 'scheme.publicKeys')) delete jwt.publicKeys;
     return { name: 'bearer', def: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', 'x-gateway': jwt } };
   }
   if (id === 'scheme.realm' || /username|password/.test(id) || (id === 'scheme.hideCredentials' && target === 'traefik')) return { name: 'basic', def: { type: 'http', scheme: 'basic', 'x-gateway': {} } };
