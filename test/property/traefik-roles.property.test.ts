@@ -158,7 +158,7 @@ describe('traefik: consumers and roles, generated', () => {
               else check(ok, want, `c${ci} ${[...presented]} groups [${c.groups}]`);
             }
           });
-          for (const forged of [{ 'x-api-key': 'forged' }, { authorization: basic('user0', 'forged') }, { authorization: 'Basic' }, { 'x-api-key': '' }]) {
+          for (const forged of <Array<Record<string, string>>>[{ 'x-api-key': 'forged' }, { authorization: basic('user0', 'forged') }, { authorization: 'Basic' }, { 'x-api-key': '' }]) {
             tally.requests++;
             const o = sendH(forged);
             if (o.status === 200) tally.admitted++;
