@@ -151,6 +151,23 @@ export const CODES = {
     'warn',
     (p) => `kong: ${p.route} limits per consumer, but Kong identifies every caller of ${p.schemes} as one consumer, so they all share one bucket`,
   ),
+  // Identity-bound policies a caller could steer (DESIGN.md 7.4; red team, test/security/redteam-*-policies.test.ts).
+  'kong-cache-key-ambiguous': entry<{ route: string }>(
+    'error',
+    (p) => `kong: ${p.route} is cached for every caller alike (no API key or basic user keys the entry), and Kong's proxy-cache joins query parameters into its key unescaped (?a=x%3Ab%3D1 and ?a=x&b=1, ?q=a,b and ?q=a&q=b are one entry), so one caller could poison the answer all others get; secure the route with API keys or basic users (entries per consumer), or cache it on another target`,
+  ),
+  'limit-key-unverified': entry<{ route: string; header: string; target: string }>(
+    'warn',
+    (p) => `${p.target}: ${p.route} limits by the ${p.header} header, which the gateway does not verify there: a caller would get a fresh bucket per value and could drain another caller's by sending theirs, so the limit counts per client address instead (by the header only when it is the route's verified API-key header)`,
+  ),
+  'aws-limit-key-unsupported': entry<{ route: string; header: string }>(
+    'error',
+    (p) => `aws: ${p.route} limits by the ${p.header} header, which API Gateway cannot count by (stage throttling is one bucket for every caller, a usage plan counts per API key only): refusing to build one bucket that any caller could drain for all; limit by consumer on an API-key route, or on another target`,
+  ),
+  'aws-limit-shared-bucket': entry<{ route: string; by: string }>(
+    'warn',
+    (p) => `aws: ${p.route} limits by ${p.by}, but API Gateway's stage throttling is one bucket for all callers of the method together (it cannot count per client address, nor per consumer without an API key), so one caller can use up everyone's share`,
+  ),
   'kong-roles-credential-ambiguous': entry<{ route: string; consumer: string; schemes: string }>(
     'error',
     (p) => `kong: consumer ${p.consumer} (credentials for ${p.schemes}) would pass ${p.route}'s acl with a credential that does not meet the alternative it is presented for: Kong's acl sees the consumer, not the credential (and key-auth, basic-auth and jwt find any consumer's credential, whatever scheme it was written for); give the consumer fewer credentials, or the same roles for each`,

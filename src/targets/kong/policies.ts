@@ -23,12 +23,32 @@ function rateLimit(ctx: Ctx, route: Route): Entity | undefined {
     policy: ctx.options.rateLimitPolicy,
     fault_tolerant: true,
     hide_client_headers: false,
-    limit_by: typeof r.by === 'string' ? r.by : 'header',
+    limit_by: typeof r.by === 'string' ? r.by : limitByHeader(ctx, route, r.by.header),
   };
-  if (typeof r.by === 'object') config.header_name = r.by.header;
   const shared = sharedIdentitySchemes(ctx, route);
   if (r.by === 'consumer' && shared.length > 0) ctx.diagnostics.push(diag('kong-limit-identity-shared', { route: route.id, schemes: shared.join(', ') }, r.loc, { target: 'kong' }));
   return { name: 'rate-limiting', config };
+}
+
+/**
+ * `by: {header}` keys on a value the caller writes, so it is only kept where Kong verified that
+ * value before rate-limiting (priority 910) runs: the header of a key-auth scheme every
+ * alternative of the route requires. There it counts per verified credential (limit_by
+ * credential: key-auth with hide_credentials has already cleared the header, and Kong would fall
+ * back to the client address). Any other header would give a caller a fresh bucket per value and
+ * let it drain another caller's, so the limit counts per client address, said at the rateLimit
+ * node (DESIGN.md 7.4). kong/plugins/rate-limiting/handler.lua get_identifier.
+ */
+function limitByHeader(ctx: Ctx, route: Route, header: string): 'credential' | 'ip' {
+  const kinds = new Map(ctx.gateway.securitySchemes.map((s) => [s.name, s]));
+  const verifies = (scheme: string) => {
+    const s = kinds.get(scheme);
+    return s?.kind === 'apiKey' && s.apiKey?.in === 'header' && s.apiKey.name.toLowerCase() === header.toLowerCase() && ctx.plan.enforced(route.id, 'auth.apiKey');
+  };
+  if (route.security.length > 0 && route.security.every((alt) => alt.some((i) => verifies(i.scheme)))) return 'credential';
+  const loc = route.policy.rateLimit!.loc;
+  ctx.diagnostics.push(diag('limit-key-unverified', { route: route.id, header, target: 'kong' }, loc, { target: 'kong' }));
+  return 'ip';
 }
 
 /**
@@ -66,6 +86,14 @@ function cache(ctx: Ctx, route: Route): Entity | undefined {
   const shared = sharedIdentitySchemes(ctx, route);
   if (shared.length > 0) {
     ctx.diagnostics.push(diag('kong-cache-identity-shared', { route: route.id, schemes: shared.join(', ') }, c.loc, { target: 'kong' }));
+    return undefined;
+  }
+  // Without a consumer the entry is keyed on route|method|uri|params|headers only, params joined
+  // `k=v:k=v` (a repeated one `k=a,b`) unescaped (kong/plugins/proxy-cache/cache_key.lua): every
+  // caller shares it and one could poison it with ?a=x%3Ab%3D1 for ?a=x&b=1. With a consumer the
+  // prefix is consumer_id:route_id, so a caller only ever meets its own answers.
+  if (route.security.length === 0) {
+    ctx.diagnostics.push(diag('kong-cache-key-ambiguous', { route: route.id }, c.loc, { target: 'kong' }));
     return undefined;
   }
   return {

@@ -1,0 +1,211 @@
+/**
+ * Kong's proxy-cache and rate-limiting as they run, on top of the request oracle (kong-oracle.ts):
+ * a store of cached answers and a table of counters kept across requests, with the keys Kong 3
+ * really computes, so an attack is a sequence of requests and the test reads what each caller got.
+ *
+ * proxy-cache (kong/plugins/proxy-cache/handler.lua, cache_key.lua; PRIORITY 100, after auth):
+ * - skipped (Bypass) for a method outside request_method, and with cache_control for a request
+ *   Cache-Control no-store/no-cache;
+ * - key = sha256(prefix|method|uri|params|headers): prefix `consumer_id:route_id`, or `route_id`
+ *   with no consumer; uri is the RAW request line with `\?.*` cut (so `GET /p` with a query,
+ *   `GET /p HTTP/1.1` without); params are the decoded query args (ngx.req.get_uri_args, after
+ *   key-auth and request-transformer removed theirs) as `k=v` sorted, joined by `:`, a repeated
+ *   arg's values sorted and joined by `,`, an arg without `=` as `k`; headers the vary_headers
+ *   values the same way. Nothing is escaped: parts can run into each other.
+ * - stored when the status is in response_code, the content type is one of content_type (exact
+ *   parameters), and with cache_control: not private/no-store/no-cache and a TTL from
+ *   s-maxage/max-age (else not stored at all: kong/tools/http.lua calculate_resource_ttl). The
+ *   stored headers are those after header_filter plugins of higher priority
+ *   (response-transformer, 800) ran; Set-Cookie is not looked at.
+ * rate-limiting (kong/plugins/rate-limiting/handler.lua get_identifier, policies/init.lua; 910):
+ * - identifier: consumer -> consumer (or credential) id; credential -> credential id; header ->
+ *   the request header as it is when the plugin runs (key-auth/basic-auth with hide_credentials
+ *   cleared theirs); anything missing -> kong.client.get_forwarded_ip(), which is the connection's
+ *   address unless kong.conf trusted_ips names the peer (gwc writes no kong.conf: the default
+ *   trusts nobody, so X-Forwarded-For is never read).
+ * - counters `ratelimit:<route_id>:<service_id>:<identifier>:<period>` of the plugin's route: a
+ *   route-scoped plugin counts per route.
+ */
+import { createHash } from 'node:crypto';
+import { allRoutes, type KongRoute } from './kong-router.js';
+import { evaluate, type DeckDoc, type OracleRequest, type Outcome } from './kong-oracle.js';
+
+export interface SimRequest extends Omit<OracleRequest, 'query'> {
+  /** The raw query string after `?` (undefined: no `?` in the request line). */
+  rawQuery?: string;
+  /** The connection's address. */
+  ip?: string;
+}
+
+export interface BackendAnswer {
+  status?: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+export interface SimResult {
+  status: number;
+  body?: string;
+  headers: Record<string, string>;
+  /** Served from proxy-cache. */
+  hit: boolean;
+  /** The backend was called. */
+  upstream: boolean;
+  outcome: Outcome;
+}
+
+type Plugin = { name: string; config: Record<string, any> };
+type Args = Map<string, string[] | true>;
+
+const dec = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+
+/** ngx.req.get_uri_args: decoded names and values, repeated names as a list, `a` alone as true. */
+export function uriArgs(raw: string | undefined): Args {
+  const out: Args = new Map();
+  for (const part of (raw ?? '').split('&')) {
+    if (part === '') continue;
+    const i = part.indexOf('=');
+    const k = dec(i < 0 ? part : part.slice(0, i));
+    if (i < 0) {
+      if (!out.has(k)) out.set(k, true);
+      continue;
+    }
+    const prev = out.get(k);
+    out.set(k, [...(Array.isArray(prev) ? prev : []), dec(part.slice(i + 1))]);
+  }
+  return out;
+}
+
+/** cache_key.lua generate_key_from. */
+function keyFrom(args: Map<string, string[] | true>, fields: string[]): string {
+  const parts: string[] = [];
+  for (const f of fields) {
+    const v = args.get(f);
+    if (v === undefined) continue;
+    if (v === true) parts.push(f);
+    else if (v.length > 1) parts.push(`${f}=${[...v].sort().join(',')}`);
+    else parts.push(`${f}=${v[0]}`);
+  }
+  return parts.join(':');
+}
+
+function directives(v: string | undefined): Record<string, string | true> {
+  const out: Record<string, string | true> = {};
+  for (const d of (v ?? '').split(',')) {
+    const m = /^\s*([^=]+?)\s*(?:=(.+))?$/.exec(d);
+    if (m) out[m[1]!.toLowerCase()] = m[2]?.trim() ?? true;
+  }
+  return out;
+}
+
+export class KongSim {
+  private readonly cache = new Map<string, { status: number; headers: Record<string, string>; body: string }>();
+  private readonly counters = new Map<string, number>();
+  readonly backendCalls: Array<{ outcome: Outcome }> = [];
+  private readonly routes: KongRoute[];
+
+  constructor(
+    private readonly doc: DeckDoc,
+    private readonly env: Record<string, string>,
+    private readonly backend: (o: Outcome) => BackendAnswer = (o) => ({ body: JSON.stringify({ consumer: o.upstream?.headers['x-consumer-username'] ?? null, path: o.upstream?.path, query: o.upstream?.query }) }),
+  ) {
+    this.routes = allRoutes(doc);
+  }
+
+  private plugin(route: string | undefined, name: string): Plugin | undefined {
+    const r = this.routes.find((x) => x.name === route);
+    return (r?.plugins as Plugin[] | undefined)?.find((p) => p.name === name && (p as { enabled?: boolean }).enabled !== false);
+  }
+
+  private routeId(route: string | undefined): string {
+    return String((this.routes.find((x) => x.name === route) as { id?: string } | undefined)?.id ?? route);
+  }
+
+  private consumerId(username: string | undefined): string | undefined {
+    return (this.doc.consumers ?? []).find((c) => c.username === username)?.id;
+  }
+
+  send(req: SimRequest, answer?: BackendAnswer): SimResult {
+    const args = uriArgs(req.rawQuery);
+    // The oracle reads one value per name (the first, as kong.request.get_query_arg does).
+    const query = Object.fromEntries([...args].map(([k, v]) => [k, v === true ? '' : v[0]!]));
+    const outcome = evaluate(this.doc, { method: req.method, path: req.path, host: req.host, headers: req.headers, query }, this.env);
+    const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const done = (status: number): SimResult => ({ status, headers: {}, hit: false, upstream: false, outcome });
+    if (outcome.status !== 200 || !outcome.upstream) return done(outcome.status);
+    const consumerId = outcome.authenticatedBy ? this.consumerId(outcome.consumer) : undefined;
+
+    const rl = this.plugin(outcome.route, 'rate-limiting');
+    if (rl) {
+      const c = rl.config;
+      const period = ['second', 'minute', 'hour', 'day', 'month', 'year'].find((p) => typeof c[p] === 'number')!;
+      let id: string | undefined;
+      if (c.limit_by === 'consumer') id = consumerId;
+      else if (c.limit_by === 'credential') id = consumerId && `${consumerId}/${outcome.authenticatedBy}`;
+      else if (c.limit_by === 'header') id = this.headerAtLimit(outcome, headers, String(c.header_name));
+      id ??= req.ip ?? '127.0.0.1';
+      const key = `ratelimit:${this.routeId(outcome.route)}:${id}:${period}`;
+      const used = this.counters.get(key) ?? 0;
+      if (used >= c[period]) return done(429);
+      this.counters.set(key, used + 1);
+    }
+
+    const pc = this.plugin(outcome.route, 'proxy-cache');
+    let key: string | undefined;
+    if (pc) {
+      const c = pc.config;
+      const cc = directives(headers['cache-control']);
+      if ((c.request_method as string[]).includes(req.method) && !(c.cache_control && (cc['no-store'] || cc['no-cache']))) {
+        const rid = this.routeId(outcome.route);
+        const prefix = consumerId ? `${consumerId}:${rid}` : rid;
+        const line = `${req.method} ${req.path}${req.rawQuery !== undefined ? `?${req.rawQuery}` : ''} HTTP/1.1`;
+        const uri = line.replace(/\?.*/, '');
+        // The args proxy-cache reads are those left after key-auth and request-transformer removed theirs.
+        const left: Args = new Map([...args].filter(([k]) => k in outcome.upstream!.query));
+        const vq = (c.vary_query_params as string[] | null | undefined) ?? [];
+        const params = keyFrom(left, vq.length > 0 ? vq : [...left.keys()].sort());
+        const up = outcome.upstream.headers;
+        const vh = (c.vary_headers as string[] | null | undefined) ?? [];
+        const hdrs = vh.length > 0 ? keyFrom(new Map(Object.entries(up).map(([k, v]) => [k, [v]])), vh) : '';
+        key = createHash('sha256').update(`${prefix}|${req.method}|${uri}|${params}|${hdrs}`).digest('hex');
+        const hit = this.cache.get(key);
+        if (hit) return { ...hit, hit: true, upstream: false, outcome };
+      }
+    }
+
+    this.backendCalls.push({ outcome });
+    const a = answer ?? this.backend(outcome);
+    let resHeaders: Record<string, string> = { 'content-type': 'application/json', ...Object.fromEntries(Object.entries(a.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])) };
+    const rt = this.plugin(outcome.route, 'response-transformer');
+    for (const h of (rt?.config.remove?.headers as string[] | undefined) ?? []) delete resHeaders[h.toLowerCase()];
+    resHeaders = { ...resHeaders };
+    const status = a.status ?? 200;
+    if (pc && key && this.storable(pc.config, status, resHeaders)) this.cache.set(key, { status, headers: resHeaders, body: a.body });
+    return { status, body: a.body, headers: resHeaders, hit: false, upstream: true, outcome };
+  }
+
+  /** The header as rate-limiting (910) sees it: after the auth plugins (>= 1100) hid their credential. */
+  private headerAtLimit(outcome: Outcome, headers: Record<string, string>, name: string): string | undefined {
+    const h = name.toLowerCase();
+    const by = outcome.authenticatedBy;
+    const auth = by ? this.plugin(outcome.route, by) : undefined;
+    if (auth?.config.hide_credentials) {
+      if (by === 'key-auth' && (auth.config.key_names as string[]).some((n) => n.toLowerCase() === h)) return undefined;
+      if (by === 'basic-auth' && (h === 'authorization' || h === 'proxy-authorization')) return undefined;
+    }
+    return headers[h];
+  }
+
+  private storable(c: Record<string, any>, status: number, headers: Record<string, string>): boolean {
+    if (!(c.response_code as number[]).includes(status)) return false;
+    const ct = headers['content-type'];
+    if (!ct || !(c.content_type as string[]).some((x) => x.replace(/\s+/g, '').toLowerCase() === ct.replace(/\s+/g, '').toLowerCase())) return false;
+    if (c.cache_control) {
+      const cc = directives(headers['cache-control']);
+      if (cc.private || cc['no-store'] || cc['no-cache']) return false;
+      const ttl = Number(cc['s-maxage'] ?? cc['max-age'] ?? (headers.expires ? 1 : 0));
+      if (!(ttl > 0)) return false;
+    }
+    return true;
+  }
+}
