@@ -1,36 +1,16 @@
 /**
- * Golden tests: every fixture and every aws test spec is built; the template and the diagnostics
- * are compared with the files under expected/ (UPDATE_GOLDEN=1 rewrites them), and every template
- * is checked by AWS's own rules in JSON and in YAML.
+ * Golden tests through the one runner (test/helpers/golden.ts): every fixture and every aws test
+ * spec is built and compared with its golden folder (UPDATE_GOLDEN=1 rewrites them); here, every
+ * template is also checked by AWS's own rules in JSON and in YAML.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTarget } from '../../../src/api.js';
-import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
-import { fixtureCases, FIXTURES, golden } from '../../helpers/golden.js';
+import { goldenSuite } from '../../helpers/golden.js';
 import { SPECS, template, unexplained, validate } from './helpers.js';
 
-const cases = [
-  ...fixtureCases().map((c) => ({ name: `fixtures/${c}`, spec: join(FIXTURES, c, 'gateway.yaml'), out: join(FIXTURES, c, 'expected', 'aws') })),
-  ...readdirSync(SPECS)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => ({ name: `specs/${f}`, spec: join(SPECS, f), out: join(SPECS, '..', 'golden', f.replace(/\.yaml$/, '')) })),
-];
+const cases = goldenSuite({ target: 'aws', diagnostics: 'pointerMessage', own: { specs: SPECS, goldens: `${SPECS}/../golden` }, exact: true });
 
-const render = (ds: Diagnostic[]) =>
-  ds.map((d) => `${d.severity} ${d.code} ${d.loc?.pointer ?? '-'}${d.position ? `:${d.position.line}:${d.position.column}` : ''} ${d.message}`).join('\n') + '\n';
-
-describe.each(cases)('aws golden $name', ({ spec, out }) => {
-  it('matches the golden template and diagnostics', async () => {
-    const built = await buildTarget(spec, { target: 'aws' });
-    golden(join(out, 'diagnostics.txt'), render(built.diagnostics));
-    for (const f of built.files) golden(join(out, f.path), f.contents);
-    if (process.env.UPDATE_GOLDEN !== '1' && existsSync(join(out, 'template.json'))) {
-      expect(built.files.map((f) => f.path)).toEqual(['template.json']);
-    }
-  });
-
+describe.each(cases)('aws $name', ({ spec }) => {
   it('passes @aws/cloudformation-validate in JSON and YAML with the same Deployment', async () => {
     const json = await buildTarget(spec, { target: 'aws' });
     const yaml = await buildTarget(spec, { target: 'aws', options: { format: 'yaml' } });
