@@ -236,6 +236,12 @@ export const MODEL: Explanations = {
     'Copy only other headers in responseHeaders.',
     "forwardAuth: { url: http://auth.internal, responseHeaders: [X-Consumer-ID] }",
   ),
+  'limit-key-unverified': ex(
+    'A rate limit by a header the gateway does not verify on that route; it counts per client address instead.',
+    'Keyed on an unverified header, a caller gets a fresh bucket per value, and can drain another caller\'s bucket by sending their value.',
+    'Limit by consumer, or by the route\'s verified API-key header.',
+    "x-gateway:\n  rateLimit: { requests: 10, per: second, by: { header: X-User } }",
+  ),
   'key-not-applied': ex(
     'A target does not apply an x-gateway key (its key table says so and why); the build goes on.',
     'A setting silently missing on one target is a difference between environments nobody reviewed.',

@@ -8,6 +8,12 @@ export const TARGETS: Explanations = {
     'Remove the cache, or secure the route with API keys or basic users (one consumer per caller).',
     "security: [{ bearer: [] }]\nx-gateway: { cache: { ttl: 60s } }",
   ),
+  'kong-cache-key-ambiguous': ex(
+    'A route cached for every caller alike, on Kong, whose proxy-cache joins query parameters into its key unescaped.',
+    'Cache poisoning: ?a=x%3Ab%3D1 and ?a=x&b=1 are one entry, so one caller chooses the answer every other caller gets.',
+    'Secure the route with API keys or basic users (entries per consumer), or cache it on another target.',
+    "/search:\n  get:\n    x-gateway: { public: true, cache: { ttl: 60s } }",
+  ),
   'kong-limit-identity-shared': ex(
     'A per-consumer rate limit on a scheme for which Kong sees every caller as one consumer.',
     'All callers share one bucket: one busy caller locks everyone else out (a denial of service).',
@@ -109,6 +115,18 @@ export const TARGETS: Explanations = {
     'The deployed API would fail every request to that backend.',
     'Pass --option vpcLink=<id> for a private integration, or --option publicHosts=HOST if it resolves publicly.',
     "backends:\n  users: { url: http://users.internal:8080 }",
+  ),
+  'aws-limit-key-unsupported': ex(
+    'A route limits by a header, which API Gateway cannot count by; the build is refused.',
+    'Stage throttling is one bucket for every caller: any caller could drain it for all (a denial of service the spec meant to prevent).',
+    'Limit by consumer on an API-key route, or build for another target.',
+    "x-gateway:\n  rateLimit: { requests: 10, per: second, by: { header: X-Tenant } }",
+  ),
+  'aws-limit-shared-bucket': ex(
+    'A route limits by client address or consumer, but API Gateway\'s stage throttling is one bucket for all callers of the method.',
+    'One caller can use up everyone\'s share: the limit protects the backend, not each caller.',
+    'Secure the route with an API key (usage plans count per key), or accept one shared bucket.',
+    "x-gateway:\n  rateLimit: { requests: 100, per: minute, by: ip }",
   ),
   'aws-connect-timeout-ignored': ex(
     'A backend\'s connectTimeout is not applied: API Gateway REST has one integration timeout.',
