@@ -17,7 +17,7 @@ import { loadGateway } from '../../src/api.js';
 import { checkCapabilities } from '../../src/targets/capability-check.js';
 import { compileTraefik, traefikTarget } from '../../src/targets/traefik/index.js';
 import { writeSpec } from '../helpers/spec.js';
-import { bcryptHash } from '../targets/traefik/htpasswd.js';
+import { htpasswdFiles } from '../targets/traefik/operator.js';
 import { send, type AuthAnswer, type AuthCall } from '../targets/traefik/traefik-oracle.js';
 
 const ROLES = ['admin', 'ops'] as const;
@@ -69,18 +69,6 @@ components:
 `;
 }
 
-/** The htpasswd files as the header of the compiled file asks the operator to write them. */
-function htpasswdFiles(text: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  // The file provider runs the file through Go templates; gwc escapes braces as {{ "{" }}.
-  const read = text.replace(/\{\{ "([{}])" \}\}/g, '$1');
-  for (const m of read.matchAll(/^# (\S+) reads htpasswd users \(name:hash, e\.g\. from htpasswd -B\) from (\S+): (.*)\.$/gm)) {
-    const users = [...m[3]!.matchAll(/(\S+) \(password \$\{env:(\w+)\}\)/g)];
-    files[m[2]!] = users.map((u) => `${u[1]}:${bcryptHash(secret(u[2]!), Buffer.alloc(16, u[1]!.length))}`).join('\n');
-  }
-  return files;
-}
-
 /** The operator's key service: knows every consumer's key, names the consumer; roles asked in ?scope= are checked against groups. */
 function keyService(consumers: GenConsumer[]) {
   return (call: AuthCall): AuthAnswer => {
@@ -118,7 +106,7 @@ describe('traefik: consumers and roles, generated', () => {
           return;
         }
         tally.built++;
-        const env = { files: htpasswdFiles(build.result.files[0]!.contents), auth: keyService(w.consumers) };
+        const env = { files: htpasswdFiles(build.result.files[0]!.contents, secret), auth: keyService(w.consumers) };
         w.routes.forEach((r, ri) => {
           const at = `r${ri} ${JSON.stringify(r)}`;
           const sendH = (headers: Record<string, string>) => send(build.config!, { method: 'GET', host: 'api.example.com', target: `/v1/gen/r${ri}`, headers: { ...headers, 'X-Consumer': 'smuggled' }, tls: true }, env);

@@ -4,9 +4,15 @@
  * path. One replacePathRegex per route does it
  * (https://doc.traefik.io/traefik/middlewares/http/replacepathregex/).
  *
- * That middleware matches the *escaped* path (RawPath), while the router matched the decoded
- * one, so the regex only re-reads the structure the router already checked: a literal segment
- * is `[^/]*`, a parameter `([^/]+)`, and it cannot miss on a percent-encoded literal.
+ * That middleware matches the *escaped* path (RawPath), while Traefik 3.0 to 3.4.0 route on the
+ * decoded one, where `%2F` is a `/`. So a literal segment is matched as itself, written as Go
+ * escapes it (after the entry point's normalizePath, https://doc.traefik.io/traefik/security/request-path/),
+ * never as "any segment": `[^/]*` let `/v1%2Fpublic/admin` (routed as the public
+ * `/v1/public/{name}`) lose `v1%2Fpublic` as if it were the base path and reach the backend as the
+ * protected `/admin`. A parameter is `([^/]+)`: one escaped segment is one decoded segment once
+ * the literals around it are exact. A path the regex misses (a literal spelled with an encoded
+ * reserved character) is forwarded unrewritten, which decodes to the public path the router
+ * matched, never to another operation's backend path.
  */
 import type { PathSegment, Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
@@ -15,17 +21,30 @@ import { reEscape } from './rule.js';
 /** Go's Regexp.Expand reads `$`: a literal one is `$$`. */
 const expandLiteral = (s: string) => s.replace(/\$/g, '$$$$');
 
+/**
+ * A literal as it appears in Traefik's escaped path: unreserved characters and the sub-delimiters
+ * raw (normalizePath decodes `%41`, keeps `%3A` and upper-cases it), every other byte `%XX`.
+ */
+export function escapedLiteral(text: string): string {
+  let out = '';
+  for (const b of Buffer.from(text, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9\-._~!$&'()*+,;=:@]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return reEscape(out);
+}
+
 function structureRegex(segments: PathSegment[], upTo = segments.length): { regex: string; params: string[] } {
   const params: string[] = [];
   const seg = (s: PathSegment): string => {
-    if (s.kind === 'literal') return '[^/]*';
+    if (s.kind === 'literal') return escapedLiteral(s.value);
     if (s.kind === 'param') {
       params.push(s.name);
       return '([^/]+)';
     }
     return s.parts
       .map((x) => {
-        if ('literal' in x) return reEscape(x.literal);
+        if ('literal' in x) return escapedLiteral(x.literal);
         params.push(x.param);
         return '([^/]+)';
       })

@@ -63,6 +63,13 @@ export interface OracleEnv {
     /** The client is a trusted proxy (forwardedHeaders.trustedIPs/insecure): its X-Forwarded-* are kept. */
     trustForwardedHeaders?: boolean;
   };
+  /**
+   * What path matchers read. Traefik 3.0 to 3.4.0 match the decoded URL.Path (`%2F` is a `/`);
+   * from 3.4.1 (traefik/traefik 859f4e8, "Use routing path in v3 matchers", pkg/muxer/http/mux.go
+   * withRoutingPath) the escaped path with only non-reserved characters decoded, so `%2F`, `%3B`,
+   * `%25` stay encoded. gwc writes for 3.0 and later: its output must hold under both.
+   */
+  routing?: 'decoded' | 'reserved-encoded';
 }
 
 export interface BackendRequest {
@@ -188,7 +195,8 @@ function servable(config: TraefikConfig, env: OracleEnv, name: string): boolean 
 
 function pick(config: TraefikConfig, env: OracleEnv, c: Ctx): string | undefined {
   const routers = Object.fromEntries(Object.entries(config.http.routers).filter(([n]) => servable(config, env, n)));
-  const req = { method: c.method, host: c.host, path: c.path, headers: c.headers.lower(), query: parseQuery(c.rawQuery) };
+  const path = env.routing === 'reserved-encoded' ? routingPath(c.escaped) : c.path;
+  const req = { method: c.method, host: c.host, path, headers: c.headers.lower(), query: parseQuery(c.rawQuery) };
   const name = pickRouter({ ...config, http: { ...config.http, routers } }, req);
   if (!name) return undefined;
   const prio = routers[name]!.priority;
@@ -196,6 +204,36 @@ function pick(config: TraefikConfig, env: OracleEnv, c: Ctx): string | undefined
   const other = pickRouter({ ...config, http: { ...config.http, routers: ties as Record<string, Router> } }, req);
   if (other) throw new Error(`routers ${name} and ${other} both match at priority ${prio}: Traefik's choice is unspecified`);
   return name;
+}
+
+/** RFC 3986 reserved characters and `%`, kept encoded in the routing path (pkg/muxer/http/mux.go). */
+const RESERVED = new Set([':', '/', '?', '#', '[', ']', '@', '!', '$', '&', "'", '(', ')', '*', '+', ',', ';', '=', '%']);
+
+function routingPath(escaped: string): string {
+  return escaped.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) =>
+    run.replace(/%([0-9A-Fa-f]{2})/g, (m, h: string) => {
+      const b = parseInt(h, 16);
+      return b < 0x80 && RESERVED.has(String.fromCharCode(b)) ? m.toUpperCase() : m;
+    }).replace(/(?:%(?:[89A-Fa-f][0-9A-Fa-f]|[0-7][0-9A-Fa-f]))+/g, (seq) => {
+      // decode the non-reserved escapes of the run (bytes of one UTF-8 character stay together)
+      const parts = seq.match(/%[0-9A-Fa-f]{2}/g)!;
+      let out = '';
+      let pending: number[] = [];
+      const flush = () => {
+        if (pending.length) out += Buffer.from(pending).toString('utf8');
+        pending = [];
+      };
+      for (const p of parts) {
+        const b = parseInt(p.slice(1), 16);
+        if (b < 0x80 && RESERVED.has(String.fromCharCode(b))) {
+          flush();
+          out += p;
+        } else pending.push(b);
+      }
+      flush();
+      return out;
+    }),
+  );
 }
 
 /** url.Parse of a forwardAuth address without its query, to find the fake service. */

@@ -1,0 +1,206 @@
+/**
+ * Red team: Traefik access control (DESIGN.md section 7, issue #13), attacked through the Traefik
+ * request oracle (test/targets/traefik/traefik-oracle.ts), which runs the picked router's
+ * middlewares with Traefik's own semantics. Each attack asserts the status and what the backend
+ * saw, under both path-matching behaviours of Traefik 3 (decoded path up to 3.4.0, routing path
+ * with reserved characters kept encoded from 3.4.1): gwc's output says "Traefik 3.0 or later".
+ */
+import { describe, expect, it } from 'vitest';
+import type { TraefikConfig } from '../../src/targets/traefik/types.js';
+import { HEAD, writeSpec } from '../helpers/spec.js';
+import { compileCase, ownSchema, storeSchema } from '../targets/traefik/cases.js';
+import { htpasswdFiles } from '../targets/traefik/operator.js';
+import { send, type AuthAnswer, type AuthCall, type OracleEnv, type OracleRequest } from '../targets/traefik/traefik-oracle.js';
+
+const ok = "{ '200': { description: ok } }";
+const SECRETS: Record<string, string> = { ALICE_KEY: 'key-alice', BOB_KEY: 'key-bob', ALICE_PW: 'pw-alice', BOB_PW: 'pw-bob' };
+const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+const ALICE = basic('alice', 'pw-alice');
+const BOB = basic('bob', 'pw-bob');
+
+export const BASE_SPEC = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: rt
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+  policies:
+    web: { cors: { origins: [https://web.example.com], methods: [GET, OPTIONS], headers: [Authorization] } }
+  consumers:
+    alice: { groups: [admin], credentials: { key: '\${env:ALICE_KEY}', basic: { username: alice, password: '\${env:ALICE_PW}' } } }
+    bob: { groups: [reader], credentials: { key: '\${env:BOB_KEY}', basic: { username: bob, password: '\${env:BOB_PW}' } } }
+paths:
+  /public/{name}:
+    get: { x-gateway: { public: true }, parameters: [{ name: name, in: path, required: true, schema: { type: string } }], responses: ${ok} }
+  /admin:
+    get: { security: [{ basic: [] }], responses: ${ok} }
+  /keys:
+    get: { security: [{ key: [] }], responses: ${ok} }
+  /both:
+    get: { security: [{ key: [], basic: [] }], responses: ${ok} }
+  /either:
+    get: { security: [{ basic: [] }, { fwd: [] }], responses: ${ok} }
+  /me:
+    get: { security: [{ fwd: [] }], x-gateway: { policies: [web] }, responses: ${ok} }
+    options: { security: [{ fwd: [] }], x-gateway: { policies: [web] }, responses: ${ok} }
+  /users/me:
+    get: { security: [{ basic: [] }], responses: ${ok} }
+  /users/{id}:
+    get: { x-gateway: { public: true }, parameters: [{ name: id, in: path, required: true, schema: { type: string } }], responses: ${ok} }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: x-api-key, x-gateway: { forwardAuth: { url: 'http://keys.internal:9100/check', responseHeaders: [X-Consumer] } } }
+    basic: { type: http, scheme: basic }
+    fwd: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal:9000/check', responseHeaders: [X-User-Id, X-Forwarded-User] } } }
+`;
+
+/** The operator's key service and bearer service: they know the real credentials, and log what they were asked. */
+export function services(calls: AuthCall[] = []) {
+  const keys = (call: AuthCall): AuthAnswer => {
+    calls.push(call);
+    const who = Object.entries(SECRETS).find(([k, v]) => k.endsWith('_KEY') && v === call.headers.get('X-Api-Key'))?.[0];
+    return who ? { status: 200, headers: { 'X-Consumer': who.split('_')[0]!.toLowerCase() } } : { status: 401 };
+  };
+  const bearer = (call: AuthCall): AuthAnswer => {
+    calls.push(call);
+    // A URI-based policy, as forward-auth services often have: /v1/public/* needs nothing.
+    if (call.headers.get('X-Forwarded-Uri').startsWith('/v1/public/')) return { status: 200 };
+    return call.headers.get('Authorization') === 'Bearer good' ? { status: 200, headers: { 'X-User-Id': 'u-1', 'X-Forwarded-User': 'u-1' } } : { status: 401 };
+  };
+  return { 'http://keys.internal:9100/check': keys, 'http://auth.internal:9000/check': bearer };
+}
+
+export async function built(spec: string) {
+  const { built: b, gateway } = await compileCase(writeSpec(spec));
+  return { b, gateway };
+}
+
+const MODES = ['decoded', 'reserved-encoded'] as const;
+
+describe('red team: Traefik access control', async () => {
+  const { b } = await built(BASE_SPEC);
+  const config = b!.config as TraefikConfig;
+  const text = b!.result.files[0]!.contents;
+  const calls: AuthCall[] = [];
+  const env = (routing: (typeof MODES)[number] = 'decoded', extra: Partial<OracleEnv> = {}): OracleEnv => ({
+    files: htpasswdFiles(text, (n) => SECRETS[n]!),
+    auth: services(calls),
+    routing,
+    ...extra,
+  });
+  const req = (target: string, headers: OracleRequest['headers'] = {}, method = 'GET'): OracleRequest => ({ method, host: 'api.example.com', target, headers, tls: true });
+  const role = (router?: string) => (router ? b!.roles.get(router) : undefined);
+
+  it('builds a file both schemas accept, every router with its own priority', () => {
+    expect(ownSchema(config), JSON.stringify(ownSchema.errors)).toBe(true);
+    if (storeSchema) expect(storeSchema(config), JSON.stringify(storeSchema.errors)).toBe(true);
+    const prios = Object.values(config.http.routers).map((r) => r.priority);
+    expect(new Set(prios).size).toBe(prios.length);
+  });
+
+  it('the baseline: each consumer\'s own credential opens its routes, and nothing else does', () => {
+    expect(send(config, req('/v1/admin', { Authorization: ALICE }), env()).status).toBe(200);
+    expect(send(config, req('/v1/keys', { 'X-Api-Key': 'key-bob' }), env()).status).toBe(200);
+    expect(send(config, req('/v1/admin'), env()).status).toBe(401);
+  });
+
+  it("another consumer's password, a user name in another case, the key of another scheme", () => {
+    expect(send(config, req('/v1/admin', { Authorization: basic('alice', 'pw-bob') }), env()).status).toBe(401);
+    expect(send(config, req('/v1/admin', { Authorization: basic('Alice', 'pw-alice') }), env()).status).toBe(401);
+    expect(send(config, req('/v1/admin', { 'X-Api-Key': 'key-alice' }), env()).status).toBe(401);
+    expect(send(config, req('/v1/keys', { Authorization: ALICE }), env()).status).toBe(401);
+    expect(send(config, req('/v1/me', { Authorization: ALICE }), env()).status).toBe(401);
+  });
+
+  it('AND: either half alone is refused; both verified give one identity', () => {
+    expect(send(config, req('/v1/both', { 'X-Api-Key': 'key-alice' }), env()).status).toBe(401);
+    expect(send(config, req('/v1/both', { Authorization: ALICE }), env()).status).toBe(401);
+    const o = send(config, req('/v1/both', { 'X-Api-Key': 'key-alice', Authorization: ALICE }), env());
+    expect(o.status).toBe(200);
+    expect(o.backend!.headers.lower()['x-consumer']).toHaveLength(1);
+    expect(o.backend!.headers.lower().authorization).toBeUndefined();
+    expect(o.backend!.headers.lower()['x-api-key']).toBeUndefined();
+  });
+
+  it('duplicate Authorization headers: the first is the one verified, none reaches the backend', () => {
+    const o = send(config, req('/v1/admin', { Authorization: [ALICE, basic('mallory', 'x')] }), env());
+    expect(o.status).toBe(200);
+    expect(o.backend!.user).toBe('alice');
+    expect(o.backend!.headers.lower().authorization).toBeUndefined();
+    expect(send(config, req('/v1/admin', { Authorization: ['Bearer good', ALICE] }), env()).status).toBe(401);
+    expect(send(config, req('/v1/either', { Authorization: ['Bearer forged', ALICE] }), env()).status).toBe(401);
+    const either = send(config, req('/v1/either', { Authorization: [ALICE, 'Bearer forged'] }), env());
+    expect(either.status).toBe(200);
+    expect(either.backend!.headers.lower().authorization).toBeUndefined();
+  });
+
+  for (const mode of MODES) {
+    it(`[${mode}] a path spelled to reach a weaker router meets auth or no router, and the backend never reads a protected path`, () => {
+      const protectedPaths = ['/admin', '/users/me', '/me', '/keys', '/both', '/either'];
+      const attempts = [
+        '/v1/ADMIN', '/V1/admin', '/v1/admin/', '/v1//admin', '/v1/./admin', '/v1/public/../admin', '/v1/public/%2e%2e/admin', '/v1/public/..%2Fadmin',
+        '/v1%2Fpublic/admin', '/v1%2fpublic/admin', '/v1/public%2Fx/admin', '/v1/users/me/', '/v1/users/me%2F', '/v1/users/%6de', '/v1/users/me;x', '/v1/users/me%3Bx',
+        '/v1/users/x%2F..%2Fme', '/v1/users/..%2Fadmin', '/v1/users%2Fme', '/v1/public/x%2F..%2F..%2Fadmin', '/v1%2Fusers/me', '/%76%31/public/admin', '/v1/public/admin%23',
+      ];
+      for (const target of attempts) {
+        const o = send(config, req(target), env(mode));
+        if (o.status !== 200) continue;
+        const r = role(o.router);
+        // Admitted without a credential: only a public route, and its backend path is that route's.
+        expect(r?.kind, target).toBe('operation');
+        const decoded = decodeURIComponent(o.backend!.path);
+        for (const p of protectedPaths) expect(decoded, `${target} -> ${o.backend!.path} via ${o.router}`).not.toBe(p);
+        // Either the public operation's own backend path, or (a literal spelled with an encoded reserved
+        // character is not rewritten) the public path exactly as routed.
+        expect(decoded, target).toMatch(/^(\/v1)?\/(public|users)\/[^/]+$/);
+      }
+    });
+  }
+
+  it('OPTIONS, HEAD and a CORS preflight never reach a protected backend without auth', () => {
+    expect(send(config, req('/v1/admin', {}, 'HEAD'), env()).status).toBe(405);
+    expect(send(config, req('/v1/admin', {}, 'OPTIONS'), env()).status).toBe(405);
+    const pre = send(config, req('/v1/me', { Origin: 'https://web.example.com', 'Access-Control-Request-Method': 'GET' }, 'OPTIONS'), env());
+    expect(pre.status).toBe(200);
+    expect(pre.backend).toBeUndefined();
+    // A preflight-shaped OPTIONS to the declared OPTIONS operation is answered, never forwarded.
+    const optionsOp = send(config, req('/v1/me', { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'DELETE' }, 'OPTIONS'), env());
+    expect(optionsOp.backend).toBeUndefined();
+    expect(send(config, req('/v1/me', {}, 'OPTIONS'), env()).status).toBe(401);
+  });
+
+  it('identity headers a client sends never reach the backend, on public and protected routes', () => {
+    const forged = { 'X-Consumer': 'alice', 'X-User-Id': 'admin', 'X-Forwarded-User': 'admin', 'X-Authenticated-Scheme': 'basic' };
+    for (const [target, headers] of [
+      ['/v1/public/x', {}],
+      ['/v1/users/42', {}],
+      ['/v1/admin', { Authorization: BOB }],
+      ['/v1/keys', { 'X-Api-Key': 'key-bob' }],
+      ['/v1/me', { Authorization: 'Bearer good' }],
+    ] as const) {
+      const o = send(config, req(target, { ...forged, ...headers }), env());
+      expect(o.status, target).toBe(200);
+      const h = o.backend!.headers.lower();
+      for (const [k, v] of Object.entries(forged)) expect(h[k.toLowerCase()] ?? [], `${target} ${k}`).not.toContain(v);
+    }
+    const b = send(config, req('/v1/admin', { ...forged, Authorization: BOB }), env());
+    expect(b.backend!.headers.lower()['x-consumer']).toEqual(['bob']);
+  });
+
+  it('forwardAuth: a client cannot pick the X-Forwarded-Uri the auth service authorises, even from a trusted proxy', () => {
+    for (const trust of [false, true]) {
+      calls.length = 0;
+      const o = send(config, req('/v1/me', { 'X-Forwarded-Uri': '/v1/public/x', 'X-Forwarded-Method': 'GET', 'X-Forwarded-Host': 'api.example.com' }), env('decoded', { entryPoint: { trustForwardedHeaders: trust } }));
+      expect(o.status, `trusted proxy ${trust}`).toBe(401);
+      expect(calls.at(-1)!.headers.get('X-Forwarded-Uri')).toBe('/v1/me');
+    }
+    for (const cfg of Object.values(config.http.middlewares ?? {})) if ('forwardAuth' in cfg) expect(cfg.forwardAuth.trustForwardHeader).toBe(false);
+  });
+
+  it('forwardAuth sees the path Traefik routed (dot segments removed), not the raw one', () => {
+    calls.length = 0;
+    const o = send(config, req('/v1/public/../me'), env());
+    expect(o.router && role(o.router)?.routeId).toBe('get_me');
+    expect(o.status).toBe(401);
+    expect(calls.at(-1)!.headers.get('X-Forwarded-Uri')).toBe('/v1/me');
+  });
+});
