@@ -5,7 +5,15 @@
  * regexes) are escaped or refused here.
  */
 import { diag } from '../../diagnostics/diagnostic.js';
-import { GATEWAY_IDENTITY_HEADERS, METHOD_OVERRIDE_HEADERS, METHOD_OVERRIDE_QUERY, METHOD_OVERRIDE_QUERY_FORMS, URL_OVERRIDE_HEADERS } from '../../model/overrides.js';
+import {
+  CLIENT_FORWARDING_HEADERS,
+  FOREIGN_IDENTITY_HEADERS,
+  GATEWAY_IDENTITY_HEADERS,
+  METHOD_OVERRIDE_HEADERS,
+  METHOD_OVERRIDE_QUERY,
+  METHOD_OVERRIDE_QUERY_FORMS,
+  URL_OVERRIDE_HEADERS,
+} from '../../model/overrides.js';
 import type { HeaderOps, Mock, Route } from '../../model/types.js';
 import type { RouteAuth } from './auth.js';
 import type { Ctx, Entity, Json } from './context.js';
@@ -138,18 +146,40 @@ function headerPairs(ctx: Ctx, ops: Record<string, string>, what: string, templa
 }
 
 /**
- * Identity headers Kong's auth plugins set for the upstream (and set or clear on every route they
- * run on). A route without an auth plugin passes what the client sent, so there gwc removes them;
- * request-transformer runs after the auth plugins (priority 801), so on an authenticated route
- * removing them would drop what Kong just set. https://docs.konghq.com/hub/kong-inc/key-auth/#upstream-headers
+ * Identity headers Kong's auth plugins (key-auth, basic-auth, jwt: kong/plugins/*\/handler.lua
+ * set_consumer) set or clear on every request they run on, after verification. request-transformer
+ * runs after them (priority 801; key-auth 1250, basic-auth 1100, jwt 1450, acl 950:
+ * https://docs.konghq.com/gateway/latest/plugin-development/custom-logic/#plugins-execution-order),
+ * so removing these on an authenticated route would drop what Kong just verified: they are removed
+ * on routes without an auth plugin only, where nothing else would replace the client's value.
+ * https://docs.konghq.com/hub/kong-inc/key-auth/#upstream-headers
  */
 const KONG_CONSUMER_HEADERS = ['X-Anonymous-Consumer', 'X-Consumer-Custom-ID', 'X-Consumer-ID', 'X-Consumer-Username', 'X-Credential-Identifier'];
+const isKongConsumerHeader = (h: string) => KONG_CONSUMER_HEADERS.some((k) => k.toLowerCase() === h.toLowerCase());
+
 /**
- * Identity headers no gwc Kong route sets (acl's groups header is hidden, OAuth2/LDAP are not
- * used) and the ones gwc's other gateways set: removed on every route, so a backend shared with
- * another target never reads one a client wrote (DESIGN.md section 7.3).
+ * What no gwc Kong route sets itself, removed on every route so a backend (shared with another
+ * target, DESIGN.md section 7.3) never reads a value a client wrote: the identity headers of gwc's
+ * other gateways (X-Consumer, X-Authenticated-Scheme, a forward-auth service's answer headers),
+ * Kong's identity headers gwc's plugins never set (acl runs with hide_groups_header, OAuth2/LDAP
+ * are not used, X-Credential-Username is gone since Kong 3.0), and client forwarding headers.
+ * Of the last, Kong's nginx template sets X-Real-IP ($remote_addr) and X-Forwarded-Port/-Prefix
+ * itself (proxy_set_header, from the connection for a client outside trusted_ips) whatever is
+ * removed here; removing the client's copy too keeps them out under a custom template. Kong sets
+ * X-Forwarded-For/-Proto/-Host the same way (the client's X-Forwarded-For with the address
+ * appended), and a plugin cannot remove them (https://github.com/Kong/kong/issues/5989).
  */
-const NEVER_FROM_CLIENT = ['X-Authenticated-Groups', 'X-Authenticated-Scope', 'X-Authenticated-Userid', 'X-Consumer-Groups', ...GATEWAY_IDENTITY_HEADERS];
+function neverFromClient(ctx: Ctx): string[] {
+  const forwardAuth = ctx.gateway.securitySchemes.flatMap((s) => s.forwardAuth?.responseHeaders ?? []);
+  return [...GATEWAY_IDENTITY_HEADERS, ...forwardAuth, ...FOREIGN_IDENTITY_HEADERS.filter((h) => !isKongConsumerHeader(h)), ...CLIENT_FORWARDING_HEADERS];
+}
+
+/** One spelling per header name (Kong matches them case-insensitively), the first seen, sorted. */
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const n of names) if (!seen.has(n.toLowerCase())) seen.set(n.toLowerCase(), n);
+  return [...seen.values()].sort();
+}
 
 /**
  * request-transformer: upstream path (with captures) and request headers. `set` is written as
@@ -165,12 +195,17 @@ export function requestTransformer(ctx: Ctx, route: Route, uri: string | undefin
   const overrides = [...URL_OVERRIDE_HEADERS, ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.some((d) => d.in === 'header' && d.name.toLowerCase() === h.toLowerCase()))];
   const overrideQuery = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY) ? [] : METHOD_OVERRIDE_QUERY_FORMS;
   const query = [...new Set([...overrideQuery, ...auth.removeQuery])].sort();
-  const identity = [...NEVER_FROM_CLIENT, ...(authenticated ? [] : KONG_CONSUMER_HEADERS)];
-  const remove = [...new Set([...(ops?.remove ?? []), ...auth.removeHeaders, ...overrides, ...identity])].sort();
+  const identity = [...neverFromClient(ctx), ...(authenticated ? [] : KONG_CONSUMER_HEADERS)];
+  const remove = uniqueNames([...(ops?.remove ?? []), ...auth.removeHeaders, ...overrides, ...identity]);
+  // `_method` in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override run
+  // the method it names): remove.body deletes a top-level field of those three body kinds, read by
+  // a case-insensitive substring of Content-Type (request-transformer access.lua get_content_type).
+  // Other bodies (no Content-Type, `+json` types) pass unread: README "Known gaps".
+  const body = overrideQuery.length > 0 ? [...METHOD_OVERRIDE_QUERY_FORMS].sort() : [];
   const set = headerPairs(ctx, ops?.set ?? {}, `route ${route.id}: request`, true);
   const config: Entity = {
     http_method: null,
-    remove: { headers: remove, querystring: query, body: [] },
+    remove: { headers: remove, querystring: query, body },
     rename: { headers: [], querystring: [], body: [] },
     replace: { headers: set, querystring: [], body: [], uri: uri ?? null },
     add: { headers: set, querystring: [], body: [] },

@@ -34,6 +34,10 @@ export interface OracleRequest {
   /** A list is a header sent several times (Kong's get_headers() gives a Lua table then). */
   headers?: Record<string, string | string[]>;
   query?: Record<string, string>;
+  /** The raw request body (its type from the content-type header). */
+  body?: string;
+  /** The client's address (Kong's $remote_addr; trusted_ips is empty by default). */
+  client?: string;
 }
 
 export interface Outcome {
@@ -45,7 +49,13 @@ export interface Outcome {
   authenticatedBy?: string;
   /** Plugins that ran, in order. */
   ran: string[];
-  upstream?: { path: string; headers: Record<string, string>; query: Record<string, string> };
+  upstream?: {
+    path: string;
+    headers: Record<string, string>;
+    query: Record<string, string>;
+    /** The body's fields as the backend parses them, after request-transformer (form, multipart, JSON only). */
+    bodyFields?: Record<string, string>;
+  };
   /** proxy-cache key parts (Kong: route, consumer, method, uri, query, vary headers). */
   cacheKey?: string;
   /** rate-limiting identifier. */
@@ -124,6 +134,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
   let consumer: Consumer | undefined;
   let credential: string | undefined;
   const ran: string[] = [];
+  let body = req.body;
   const out: Outcome = { status: 200, route: route.name, ran };
   const setConsumer = (c: Consumer | undefined, by: string | undefined) => {
     consumer = c;
@@ -172,6 +183,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       if (req.method === 'OPTIONS' && headers['access-control-request-method'] !== undefined && !c.preflight_continue) return { ...out, status: 200 };
     } else if (name === 'request-transformer') {
       applyRequestTransformer(c, headers, query, m.captures, out);
+      body = removeBodyFields(c, headers['content-type'], body);
     } else if (name === 'request-termination') {
       return { ...out, status: Number(c.status_code ?? 503), consumer: consumer?.username, authenticatedBy: credential };
     }
@@ -179,7 +191,69 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
   if (!route.service) return { ...out, status: 503, consumer: consumer?.username, authenticatedBy: credential };
   const servicePath = String(route.service?.path ?? '').replace(/\/$/, '');
   const upstreamPath = (out as { uri?: string }).uri ?? `${servicePath}${path}`;
-  return { ...out, consumer: consumer?.username, authenticatedBy: credential, upstream: { path: upstreamPath, headers, query } };
+  proxyHeaders(headers, req);
+  const bodyFields = fieldsOf(headers['content-type'], body);
+  return { ...out, consumer: consumer?.username, authenticatedBy: credential, upstream: { path: upstreamPath, headers, query, ...(bodyFields ? { bodyFields } : {}) } };
+}
+
+/**
+ * What Kong's nginx template sets on every proxied request whatever the plugins did
+ * (kong/templates/nginx_kong.lua: proxy_set_header X-Real-IP $remote_addr and X-Forwarded-* from
+ * $upstream_x_forwarded_*, which kong/runloop/handler.lua computes after the plugins from the
+ * connection for a client outside trusted_ips; X-Forwarded-For is the request's header, as the
+ * plugins left it, with the address appended). An empty value sends no header.
+ */
+function proxyHeaders(headers: Record<string, string>, req: OracleRequest): void {
+  const ip = req.client ?? '203.0.113.7';
+  const xff = headers['x-forwarded-for'];
+  headers['x-forwarded-for'] = xff ? `${xff}, ${ip}` : ip;
+  headers['x-real-ip'] = ip;
+  headers['x-forwarded-proto'] = 'https';
+  headers['x-forwarded-host'] = (req.host ?? headers.host ?? 'api.shop.example.com').toLowerCase();
+  headers['x-forwarded-port'] = '443';
+  headers['x-forwarded-path'] = req.path;
+  delete headers['x-forwarded-prefix']; // set only where a route strips a prefix (gwc's never do)
+}
+
+/** kong/plugins/request-transformer/access.lua get_content_type: a substring of the lowercased header. */
+function bodyKind(contentType: string | undefined): 'json' | 'multi' | 'form' | undefined {
+  const t = (contentType ?? '').toLowerCase();
+  if (t.includes('application/json')) return 'json';
+  if (t.includes('multipart/form-data')) return 'multi';
+  if (t.includes('application/x-www-form-urlencoded')) return 'form';
+  return undefined;
+}
+
+/** The top-level fields of a body of a kind request-transformer parses (ngx.decode_args, cjson, lua-multipart). */
+function fieldsOf(contentType: string | undefined, body: string | undefined): Record<string, string> | undefined {
+  if (body === undefined) return undefined;
+  const kind = bodyKind(contentType);
+  if (kind === 'form') return Object.fromEntries(new URLSearchParams(body));
+  if (kind === 'json') {
+    try {
+      const v = JSON.parse(body) as unknown;
+      return v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : undefined;
+    } catch { return undefined; }
+  }
+  if (kind === 'multi') {
+    const out: Record<string, string> = {};
+    for (const m of body.matchAll(/Content-Disposition:[^\r\n]*?;\s*name="([^"]*)"[^\r\n]*\r\n\r\n([\s\S]*?)\r\n--/gi)) out[m[1]!] = m[2]!;
+    return out;
+  }
+  return undefined;
+}
+
+/** request-transformer remove.body: each named top-level field, in the three body kinds it parses. */
+function removeBodyFields(c: Record<string, unknown>, contentType: string | undefined, body: string | undefined): string | undefined {
+  const names = ((c.remove ?? {}) as { body?: string[] }).body ?? [];
+  const fields = fieldsOf(contentType, body);
+  if (names.length === 0 || body === undefined || !fields) return body;
+  const kind = bodyKind(contentType);
+  const kept = Object.fromEntries(Object.entries(fields).filter(([k]) => !names.includes(k)));
+  if (kind === 'json') return JSON.stringify(kept);
+  if (kind === 'form') return new URLSearchParams(kept).toString();
+  const boundary = /boundary=([^;\s]+)/i.exec(contentType ?? '')?.[1] ?? 'XX';
+  return `${Object.entries(kept).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('')}--${boundary}--\r\n`;
 }
 
 function authenticate(name: string, c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, consumers: Consumer[], env: Record<string, string>, multi: Set<string>): Consumer | undefined {
