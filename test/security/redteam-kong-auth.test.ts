@@ -85,8 +85,8 @@ describe('kong red team: whose credential opens what', () => {
     ["another scheme's key in its own place, on this scheme's route", { path: '/v1/rt/keyOnly', query: { partner_key: 'k-pat' } }, 401],
     ["this scheme's key in the other scheme's place (partnerKey route)", { path: '/v1/rt/partnerOnly', query: { partner_key: 'k-alice' } }, 403],
     ['an admin key of another scheme on an admin route (pat holds admin, through partnerKey)', { path: '/v1/rt/adminKey', headers: { 'x-api-key': 'k-pat' } }, 403],
-    ['the key header sent twice, valid first (Kong: duplicate API key)', { path: '/v1/rt/keyOnly', headers: { 'x-api-key': ['k-alice', 'forged'] } }, 401],
-    ['the key header sent twice on an OR route (falls to anonymous)', { path: '/v1/rt/jwtOrKey', headers: { 'x-api-key': ['k-alice', 'k-carol'] } }, 401],
+    ['the key header sent twice, valid first (Kong: duplicate API key)', { path: '/v1/rt/keyOnly', repeated: { 'x-api-key': ['k-alice', 'forged'] } }, 401],
+    ['the key header sent twice on an OR route (falls to anonymous)', { path: '/v1/rt/jwtOrKey', repeated: { 'x-api-key': ['k-alice', 'k-carol'] } }, 401],
     ['an empty key', { path: '/v1/rt/keyOnly', headers: { 'x-api-key': '' } }, 401],
     ['the key in the query of a header scheme', { path: '/v1/rt/keyOnly', query: { 'x-api-key': 'k-alice' } }, 401],
     ['AND: a valid key alone skips nothing', { path: '/v1/rt/keyAndBasic', headers: { 'x-api-key': 'k-alice' } }, 401],
@@ -169,7 +169,8 @@ describe('kong red team: a path or method that reaches a route with weaker plugi
 
   it('a spec OPTIONS operation with security keeps its auth, preflight or not', () => {
     const d = build(target((g) => g.routes.push(route('optionsAdmin', 'OPTIONS', '/rt/adminKey', { security: [item('apiKey', ['admin'])], declaredPublic: false }, '/v1'))));
-    for (const headers of [{}, { 'access-control-request-method': 'GET', origin: 'https://shop.example.com' }, { 'x-api-key': 'k-alice' }]) {
+    const attempts: Array<Record<string, string>> = [{}, { 'access-control-request-method': 'GET', origin: 'https://shop.example.com' }, { 'x-api-key': 'k-alice' }];
+    for (const headers of attempts) {
       const o = evaluate(d, { method: 'OPTIONS', path: '/v1/rt/adminKey', host: 'api.shop.example.com', headers }, env);
       expect(o.upstream, JSON.stringify(headers)).toBeUndefined();
       expect([401, 403]).toContain(o.status);
@@ -181,7 +182,8 @@ describe('kong red team: optional auth and accepted gaps never open a route', ()
   const strict = (r: ReturnType<typeof compile>) => {
     // Whatever the compiler writes past the capability check must still be strict.
     const d = parse(r.yaml) as DeckDoc;
-    for (const headers of [{}, { 'x-api-key': 'forged' }, { 'x-api-key': ['k-alice', 'forged'] }]) refused(evaluate(d, { method: 'GET', path: '/v1/feed', host: 'api.shop.example.com', headers }, env));
+    const attempts: Array<Partial<OracleRequest>> = [{}, { headers: { 'x-api-key': 'forged' } }, { repeated: { 'x-api-key': ['k-alice', 'forged'] } }];
+    for (const a of attempts) refused(evaluate(d, { method: 'GET', path: '/v1/feed', host: 'api.shop.example.com', ...a }, env));
   };
   it.each([
     ['[{}, {apiKey}]', [item('apiKey')]],

@@ -31,8 +31,9 @@ export interface OracleRequest {
   method: string;
   path: string;
   host?: string;
-  /** A list is a header sent several times (Kong's get_headers() gives a Lua table then). */
-  headers?: Record<string, string | string[]>;
+  headers?: Record<string, string>;
+  /** Headers sent several times, in order (Kong's get_headers() gives a Lua table then). */
+  repeated?: Record<string, string[]>;
   query?: Record<string, string>;
   /** The raw request body (its type from the content-type header). */
   body?: string;
@@ -116,7 +117,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
   // value, which is what kong.request.get_header() returns.
   const multi = new Set<string>();
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers ?? {})) {
+  for (const [k, v] of [...Object.entries(req.headers ?? {}), ...Object.entries(req.repeated ?? {})]) {
     const name = k.toLowerCase();
     const values = Array.isArray(v) ? v : [v];
     if (values.length === 0) continue;
