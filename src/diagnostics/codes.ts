@@ -311,6 +311,11 @@ export const CODES = {
     (p) =>
       `aws: the Lambda authorizer of ${p.scheme} caches its policy keyed on ${p.sources}, which does not include the credential (${p.credential}); a caller without it would reuse another caller's Allow (add the credential to identitySource, or set ttlSeconds: 0)`,
   ),
+  'aws-cognito-scopes-any': entry<{ route: string; scheme: string; scopes: string }>(
+    'error',
+    (p) =>
+      `aws: ${p.route} requires all of the scopes ${p.scopes} of ${p.scheme}, but a Cognito authorizer admits a token carrying any one of a method's scopes; require one scope per operation (a scope that implies the others), or split the operation`,
+  ),
   'aws-path-param-confusable': entry<{ route: string; param: string; other: string; upstream: string }>(
     'error',
     (p) =>

@@ -65,10 +65,18 @@ export class Auth {
         continue;
       }
       authorizers += 1;
+      // OpenAPI: every listed scope is required. API Gateway's Method.AuthorizationScopes admits a
+      // token carrying ANY ONE of them, so two scopes would admit a token holding either.
+      // https://docs.aws.amazon.com/apigateway/latest/api/API_Method.html#apigw-Type-Method-authorizationScopes
+      const scopes = [...new Set(item.scopes)];
+      if (c.scoped && scopes.length > 1) {
+        ctx.report('aws-cognito-scopes-any', { route: route.id, scheme: scheme.name, scopes: scopes.join(', ') }, route.securityLoc ?? route.loc);
+        continue;
+      }
       if (item.scopes.length > 0 && !c.scoped) {
         ctx.error(`route ${route.id}: API Gateway does not check scopes (${item.scopes.join(' ')}) for a Lambda authorizer; the function must, and gwc cannot tell it which`, route.securityLoc ?? route.loc);
       }
-      requirement[scheme.name] = c.scoped ? [...item.scopes] : [];
+      requirement[scheme.name] = c.scoped ? scopes : [];
     }
     if (authorizers > 1) {
       ctx.error(`route ${route.id}: API Gateway runs one authorizer per method; ${authorizers} schemes are required together`, route.securityLoc ?? route.loc);

@@ -33,16 +33,32 @@ const COGNITO_ISSUER = /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([
 const IDENTITY_SOURCE = /^(method\.request\.(header|querystring)\.[A-Za-z0-9!#$%&'*+.^_`|~-]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$/;
 
 /**
- * Where the scheme's credential is, as an identity source; undefined for a cookie (API Gateway
- * maps whole headers only, so the Cookie header would be the closest and is not the credential).
+ * Where the scheme's credential is, as an identity source. A cookie is in the Cookie header: API
+ * Gateway maps whole headers only, so a cache keyed on it is keyed on every cookie the caller
+ * sends, the credential among them (finer than the credential, never coarser).
  */
-function credentialSource(scheme: SecurityScheme): string | undefined {
+function credentialSource(scheme: SecurityScheme): string {
   if (scheme.kind === 'apiKey') {
     const k = scheme.apiKey;
-    if (!k || k.in === 'cookie') return undefined;
+    if (!k) return 'method.request.header.authorization';
+    if (k.in === 'cookie') return 'method.request.header.Cookie';
     return `method.request.${k.in === 'header' ? 'header' : 'querystring'}.${k.name}`;
   }
   return `method.request.header.${credentialHeader(scheme) ?? 'authorization'}`;
+}
+
+/**
+ * Whether two identity sources name the same request value: header names are case-insensitive
+ * (HTTP), query parameter names are not (API Gateway passes `?key=` and `?KEY=` as two
+ * parameters, so a cache keyed on one is not keyed on the other).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html
+ */
+function sameSource(a: string, b: string): boolean {
+  const header = /^method\.request\.header\.(.+)$/;
+  const ha = header.exec(a);
+  const hb = header.exec(b);
+  if (ha || hb) return !!ha && !!hb && ha[1]!.toLowerCase() === hb[1]!.toLowerCase();
+  return a === b;
 }
 
 /** The scheme as API Gateway's security scheme, or undefined after an error at the scheme. */
@@ -123,7 +139,7 @@ function lambdaAuthorizer(ctx: Ctx, scheme: SecurityScheme, spec: LambdaAuthoriz
   // A cached policy is keyed on the identity sources only (DESIGN.md 7.4): they must hold the
   // credential the function verifies, or one caller's Allow serves another.
   const credential = credentialSource(scheme);
-  if ((spec.ttlSeconds ?? 0) > 0 && credential && !sources.some((x) => x.toLowerCase() === credential.toLowerCase())) {
+  if ((spec.ttlSeconds ?? 0) > 0 && !sources.some((x) => sameSource(x, credential))) {
     ctx.report('aws-authorizer-cache-unkeyed', { scheme: scheme.name, sources: sources.join(', '), credential }, spec.loc);
     return undefined;
   }

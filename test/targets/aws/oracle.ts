@@ -8,7 +8,14 @@
  *   MISSING_AUTHENTICATION_TOKEN to 404), a method the resource lacks hits the ANY mock (405).
  *   https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-request.html
  * - Authorizers (cognito_user_pools, custom) run first; the caller supplies their verdict (the
- *   token header absent is 401, a verdict of undefined is 401/403). Then "API key required": the
+ *   token header absent is 401, a verdict of undefined is 401/403). A Cognito method with scopes
+ *   admits a token carrying ANY ONE of them (Method.AuthorizationScopes: "authorized if any method
+ *   scopes matches a claimed scope in the access token"), else 403. A custom authorizer with
+ *   authorizerResultTtlInSeconds > 0 caches its verdict keyed on the identity source values only:
+ *   a later request with the same values is not sent to the function (a Lambda authorizer's cache,
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-lambda-authorizer-input.html).
+ *   Header names in identity sources are case-insensitive, query parameter names are not.
+ *   Then "API key required": the
  *   x-api-key header must be the value of an enabled ApiKey attached by a UsagePlanKey to a
  *   UsagePlan whose ApiStages holds this stage; any such key passes, whatever the spec's scheme.
  *   https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
@@ -47,14 +54,24 @@ export interface Decision {
   cachedFrom?: Request;
 }
 
-/** Authorizer verdict for a scheme: the caller's identity, or undefined when it is refused. */
-export type Verify = (scheme: string, credential: string) => string | undefined;
+/**
+ * Authorizer verdict for a scheme: the caller's identity (with the token's scopes, for Cognito),
+ * or undefined when it is refused. `credential` is the identity source values joined by commas;
+ * a request authorizer's function is also given the whole request, as Lambda is.
+ */
+export type Verify = (
+  scheme: string,
+  credential: string,
+  request: { headers: Record<string, string>; query: Record<string, string> },
+) => string | { identity: string; scopes: string[] } | undefined;
 
 const lower = (h: Record<string, string> = {}) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
 export class AwsOracle {
   private readonly body: J;
   private readonly cache = new Map<string, { decision: Decision; request: Request }>();
+  /** Custom authorizers' cached verdicts by scheme and identity source values. */
+  private readonly authorizerCache = new Map<string, ReturnType<Verify>>();
   /** Values given to the NoEcho key parameters: `key-<ParameterId>`. */
   readonly paramValue = (id: string) => `key-${id}-0123456789`;
 
@@ -139,7 +156,17 @@ export class AwsOracle {
         return where === 'header' ? headers[String(key).toLowerCase()] : where === 'querystring' ? query[String(key)] : undefined;
       });
       if (values.some((v) => v === undefined)) return { status: 401, why: `${name}: identity source missing`, ...base };
-      if (this.verify(name, values.join(',')) === undefined) return { status: 403, why: `${name}: authorizer denied`, ...base };
+      const ttl = Number(scheme['x-amazon-apigateway-authorizer']?.authorizerResultTtlInSeconds ?? (authtype === 'custom' ? 300 : 0));
+      const cacheKey = JSON.stringify([name, values]);
+      const cached = authtype === 'custom' && ttl > 0 && this.authorizerCache.has(cacheKey);
+      const verdict = cached ? this.authorizerCache.get(cacheKey) : this.verify(name, values.join(','), { headers, query });
+      if (authtype === 'custom' && ttl > 0 && !cached) this.authorizerCache.set(cacheKey, verdict);
+      if (verdict === undefined) return { status: 403, why: `${name}: authorizer denied`, ...base };
+      const wanted: string[] = op.security[0][name] ?? [];
+      if (authtype === 'cognito_user_pools' && wanted.length > 0) {
+        const has = typeof verdict === 'string' ? [] : verdict.scopes;
+        if (!wanted.some((s) => has.includes(s))) return { status: 403, why: `${name}: the token carries none of the method's scopes`, ...base };
+      }
     }
     const keyRequired = Object.keys(op.security?.[0] ?? {}).some((n) => !this.body.components.securitySchemes[n]['x-amazon-apigateway-authtype']);
     if (keyRequired) {
