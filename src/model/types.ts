@@ -44,6 +44,11 @@ export interface HealthCheck {
   timeoutMs: number;
   healthyThreshold: number;
   unhealthyThreshold: number;
+  /**
+   * Where the spec wrote each threshold; one without a place is gwc's default. A target that has
+   * no thresholds says so only for the ones the user wrote (issue #21).
+   */
+  thresholdLocs?: { healthyThreshold?: Loc; unhealthyThreshold?: Loc };
   loc: Loc;
 }
 

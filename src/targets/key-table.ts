@@ -20,13 +20,23 @@ export interface KeyCondition {
  * A target's answer for one key. `refused` and `warned` name the diagnostic the build gives; with
  * `key-refused` or `key-not-applied` the core gives it at each place the key is written
  * (src/targets/key-diagnostics.ts), with another code the target's compiler does.
+ *
+ * `ignored` is the fifth answer, and it is never a silent drop. It is one of two things
+ * (test/targets/key-registry.test.ts checks which):
+ * - `saidAt`: the key's parent is always written with it and is refused or warned at its own line
+ *   whenever it is written (AWS says `tls` once, not `tls.certificate` and `tls.key` again);
+ * - otherwise a documented no-op that cannot weaken anything: the key is only read by another
+ *   target, or is a fallback for a target that enforces the scheme itself. The truth test
+ *   (test/targets/key-coverage.test.ts) builds the spec with and without it and requires the same
+ *   output, so the target really does not read it.
+ * A key whose absence from the output could open or widen a route is refused, never ignored.
  */
 export type KeyAnswer =
   | { answer: 'native'; note?: string }
   | { answer: 'emulated'; how: string }
   | { answer: 'refused'; code: DiagnosticCode; why: string; when?: KeyCondition }
   | { answer: 'warned'; code: DiagnosticCode; why: string; when?: KeyCondition }
-  | { answer: 'ignored'; why: string };
+  | { answer: 'ignored'; why: string; saidAt?: KeyId };
 
 export type KeyAnswerKind = KeyAnswer['answer'];
 

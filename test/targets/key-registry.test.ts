@@ -9,6 +9,7 @@ import { schemaKeys } from '../../src/model/schema-keys.js';
 import { keyAnswer } from '../../src/targets/key-answers.js';
 import { TARGETS } from '../../src/targets/index.js';
 import { xGatewaySchema } from '../../src/validate/extensions.js';
+import { sampled } from './key-coverage/spec-for-key.js';
 
 describe('x-gateway key registry', () => {
   const walked = schemaKeys(xGatewaySchema() as never).map((k) => k.id);
@@ -27,5 +28,38 @@ describe('x-gateway key registry', () => {
         if (a.answer === 'ignored') expect(a.why, `${t.name} ${id}`).toMatch(/\w{3}/);
       }
     }
+  });
+});
+
+describe('the fifth answer, ignored, is never a silent drop', () => {
+  it('an ignored key is said at a parent that is always said, or is a sampled no-op', () => {
+    const bad: string[] = [];
+    for (const t of TARGETS) {
+      for (const id of KEY_IDS) {
+        const a = keyAnswer(t.name, id);
+        if (a.answer !== 'ignored') continue;
+        if (a.saidAt) {
+          const parent = keyAnswer(t.name, a.saidAt);
+          const always = (parent.answer === 'warned' || parent.answer === 'refused') && !parent.when && ['key-not-applied', 'key-refused'].includes(parent.code);
+          if (!id.startsWith(`${a.saidAt}.`) || !always) bad.push(`${t.name} ${id}: saidAt ${a.saidAt} is not an always-said parent`);
+        } else if (!sampled(id, t.name)) {
+          bad.push(`${t.name} ${id}: a no-op the truth test does not check`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('no auth setting (scheme.*, consumers.*) is merely warned about by the core', () => {
+    // A scheme's verification settings decide who gets in: a target that cannot apply one refuses.
+    const warned = TARGETS.flatMap((t) =>
+      KEY_IDS.filter((id) => /^(scheme|consumers)\./.test(id))
+        .filter((id) => {
+          const a = keyAnswer(t.name, id);
+          return a.answer === 'warned' && a.code === 'key-not-applied' && id !== 'scheme.realm';
+        })
+        .map((id) => `${t.name} ${id}`),
+    );
+    expect(warned).toEqual([]);
   });
 });

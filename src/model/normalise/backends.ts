@@ -50,7 +50,7 @@ export function normaliseBackend(w: Walker, name: string, node: Located, out: Di
   if (typeof v.retries === 'number') backend.retries = v.retries;
   if (typeof v.keepalive === 'number') backend.keepalive = v.keepalive;
   if (typeof v.vpcLink === 'string') backend.vpcLink = { id: v.vpcLink, loc: w.child(node, 'vpcLink').loc };
-  if (isObj(v.healthCheck)) backend.healthCheck = normaliseHealthCheck(w.child(node, 'healthCheck'), out);
+  if (isObj(v.healthCheck)) backend.healthCheck = normaliseHealthCheck(w, w.child(node, 'healthCheck'), out);
   if (isObj(v.tls)) {
     const t = v.tls as { verify?: boolean; serverName?: string; caFile?: string };
     backend.tls = { verify: t.verify ?? true, loc: w.child(node, 'tls').loc };
@@ -77,7 +77,7 @@ function normaliseMock(node: Located): Mock {
   };
 }
 
-function normaliseHealthCheck(node: Located, out: Diagnostic[]): HealthCheck {
+function normaliseHealthCheck(w: Walker, node: Located, out: Diagnostic[]): HealthCheck {
   const v = node.value as { path: string; interval?: string; timeout?: string; healthyThreshold?: number; unhealthyThreshold?: number };
   const loc = node.loc;
   return {
@@ -86,6 +86,10 @@ function normaliseHealthCheck(node: Located, out: Diagnostic[]): HealthCheck {
     timeoutMs: parseDuration(v.timeout ?? '2s', loc, out) ?? 2_000,
     healthyThreshold: v.healthyThreshold ?? 2,
     unhealthyThreshold: v.unhealthyThreshold ?? 3,
+    thresholdLocs: {
+      ...(v.healthyThreshold !== undefined ? { healthyThreshold: w.child(node, 'healthyThreshold').loc } : {}),
+      ...(v.unhealthyThreshold !== undefined ? { unhealthyThreshold: w.child(node, 'unhealthyThreshold').loc } : {}),
+    },
     loc,
   };
 }

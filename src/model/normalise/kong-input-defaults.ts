@@ -185,6 +185,7 @@ function healthChecks(ctx: KongInput, b: Backend, node: Located): void {
     timeoutMs: Math.round((timeout ?? 1) * 1000),
     healthyThreshold: successes || 2,
     unhealthyThreshold: failures || 3,
+    thresholdLocs: { ...(successes ? { healthyThreshold: activeNode.loc } : {}), ...(failures ? { unhealthyThreshold: activeNode.loc } : {}) },
     loc: activeNode.loc,
   };
 }

@@ -98,8 +98,8 @@ export const AWS_KEYS: TargetKeyTable = {
     why: 'basic authentication (auth.basic) needs a Lambda authorizer on API Gateway: refused at the requirement unless the scheme names one',
   },
   tls: { answer: 'warned', code: 'key-not-applied', why: TLS_WHY },
-  'tls.certificate': { answer: 'ignored', why: 'said once at x-gateway.tls (key-not-applied)' },
-  'tls.key': { answer: 'ignored', why: 'said once at x-gateway.tls (key-not-applied)' },
+  'tls.certificate': { answer: 'ignored', why: 'said once at x-gateway.tls (key-not-applied)', saidAt: 'tls' },
+  'tls.key': { answer: 'ignored', why: 'said once at x-gateway.tls (key-not-applied)', saidAt: 'tls' },
   'scheme.audiences': {
     answer: 'refused',
     code: 'target-error',

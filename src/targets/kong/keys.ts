@@ -24,6 +24,22 @@ export const KONG_KEYS: TargetKeyTable = {
     why: 'the Kong OSS rate-limiting plugin has no burst allowance: requests above the rate are refused at once (stricter, never weaker)',
     when: { test: (v) => typeof v === 'number' && v > 0, says: 'above 0' },
   }),
+  // A header Kong never verified would give each value its own bucket (kong/policies.ts rateLimitBy).
+  ...policyBody('rateLimit.by', {
+    answer: 'warned',
+    code: 'limit-key-unverified',
+    why: "a header Kong does not verify is counted per client address instead (a caller could drain another's bucket); the route's own API key header is counted per credential",
+    when: { test: (v) => typeof v === 'object' && v !== null, says: 'a header' },
+  }),
+  ...policyBody('rateLimit.by.header', {
+    answer: 'warned',
+    code: 'limit-key-unverified',
+    why: "a header Kong does not verify is counted per client address instead (a caller could drain another's bucket); the route's own API key header is counted per credential",
+  }),
+  ...policyBody('cache', {
+    answer: 'native',
+    note: 'proxy-cache per consumer; a route cached for every caller alike is refused (kong-cache-key-ambiguous), and one whose callers share an identity too (kong-cache-identity-shared)',
+  }),
   ...policyBody('cache.keyQuery', {
     answer: 'warned',
     code: 'key-not-applied',

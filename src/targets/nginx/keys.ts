@@ -6,7 +6,9 @@
 import { policyBody, type TargetKeyTable } from '../key-table.js';
 
 const FALLBACK_ONLY = 'a fallback for targets that cannot verify the scheme; nginx verifies API keys, basic users and JWTs itself (a scheme only it verifies is refused by its feature)';
-const PASSIVE = 'only an active probe reads it, and nginx sends none (said once at healthCheck.path)';
+// https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server (max_fails, fail_timeout):
+// open-source nginx checks passively only; active checks (health_check) are NGINX Plus.
+const PASSIVE = 'open-source nginx sends no health probe (active checks are NGINX Plus only); a server is taken out after unhealthyThreshold failed requests within interval (passive max_fails/fail_timeout)';
 
 export const NGINX_KEYS: TargetKeyTable = {
   'backends.*.lambda.fallbackUrl': { answer: 'native', note: 'the upstream nginx proxies to instead of the function' },
@@ -14,13 +16,13 @@ export const NGINX_KEYS: TargetKeyTable = {
   'backends.*.keepalive': { answer: 'native', note: 'upstream keepalive' },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): nginx reaches a private host directly' },
   // https://nginx.org/en/docs/http/ngx_http_upstream_hc_module.html is NGINX Plus only.
-  'backends.*.healthCheck.path': {
+  'backends.*.healthCheck.path': { answer: 'warned', code: 'key-not-applied', why: `${PASSIVE}: the path is never requested` },
+  'backends.*.healthCheck.timeout': { answer: 'warned', code: 'key-not-applied', why: `${PASSIVE}: there is no probe to time out` },
+  'backends.*.healthCheck.healthyThreshold': {
     answer: 'warned',
     code: 'key-not-applied',
-    why: 'open-source nginx sends no health probe (active checks are NGINX Plus only): the path is never requested; a server is taken out after unhealthyThreshold failed requests within interval (passive)',
+    why: `${PASSIVE}: a server taken out is tried again after fail_timeout, with no count of passed probes`,
   },
-  'backends.*.healthCheck.timeout': { answer: 'ignored', why: PASSIVE },
-  'backends.*.healthCheck.healthyThreshold': { answer: 'ignored', why: PASSIVE },
   ...policyBody('rateLimit.per', { answer: 'native', note: 'limit_req rate in r/s or r/m; per hour or day is refused (target-error): limit_req has no slower unit' }),
   'consumers.*.groups': { answer: 'native', note: 'the njs roles check (auth.roles)' },
   'consumers.*.credentials': { answer: 'native', note: 'njs reads the keys from the environment or files' },

@@ -88,10 +88,12 @@ function buildService(ctx: Ctx, backend: Backend, timeoutMs: number | undefined,
     const hc = backend.healthCheck;
     lb.healthCheck = { path: hc.path, interval: duration(hc.intervalMs), timeout: duration(hc.timeoutMs) };
     // Traefik's healthCheck has no thresholds (https://doc.traefik.io/traefik/routing/services/#health-check):
-    // one failed check removes a server, one passed check restores it. Say so once per backend.
+    // one failed check removes a server, one passed check restores it. Say so once per backend, at
+    // the first threshold the spec wrote (gwc's defaults are nobody's intent: issue #21).
     const said = ctx.diagnostics.some((d) => d.code === 'traefik-health-threshold-ignored' && d.params?.backend === backend.name);
-    if ((hc.healthyThreshold !== 1 || hc.unhealthyThreshold !== 1) && !said) {
-      ctx.report('traefik-health-threshold-ignored', { backend: backend.name, healthyThreshold: hc.healthyThreshold, unhealthyThreshold: hc.unhealthyThreshold }, hc.loc);
+    const written = (['healthyThreshold', 'unhealthyThreshold'] as const).filter((k) => hc.thresholdLocs?.[k] && hc[k] !== 1);
+    if (written.length > 0 && !said) {
+      ctx.report('traefik-health-threshold-ignored', { backend: backend.name, healthyThreshold: hc.healthyThreshold, unhealthyThreshold: hc.unhealthyThreshold }, hc.thresholdLocs![written[0]!]!);
     }
   }
   const transport = transportFor(backend, timeoutMs);

@@ -5,15 +5,18 @@
  */
 import type { TargetKeyTable } from '../key-table.js';
 
+// https://doc.traefik.io/traefik/routing/services/#health-check
 const NO_THRESHOLDS = "Traefik v3's healthCheck has no thresholds: one failed check takes a server out, one passed check brings it back";
+/** 1 is what Traefik does: nothing to say. */
+const UNLESS_ONE = { test: (v: unknown) => v !== 1, says: 'unless 1' };
 
 export const TRAEFIK_KEYS: TargetKeyTable = {
   'backends.*.lambda.fallbackUrl': { answer: 'native', note: 'the service Traefik proxies to instead of the function' },
   'backends.*.hostHeader': { answer: 'native', note: 'loadBalancer passHostHeader' },
   'backends.*.keepalive': { answer: 'native', note: 'serversTransport maxIdleConnsPerHost' },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): Traefik reaches a private host directly' },
-  'backends.*.healthCheck.healthyThreshold': { answer: 'warned', code: 'traefik-health-threshold-ignored', why: NO_THRESHOLDS },
-  'backends.*.healthCheck.unhealthyThreshold': { answer: 'warned', code: 'traefik-health-threshold-ignored', why: NO_THRESHOLDS },
+  'backends.*.healthCheck.healthyThreshold': { answer: 'warned', code: 'traefik-health-threshold-ignored', why: NO_THRESHOLDS, when: UNLESS_ONE },
+  'backends.*.healthCheck.unhealthyThreshold': { answer: 'warned', code: 'traefik-health-threshold-ignored', why: NO_THRESHOLDS, when: UNLESS_ONE },
   'consumers.*.groups': {
     answer: 'refused',
     code: 'capability-unsupported',

@@ -222,6 +222,15 @@ export function specForKey(id: KeyId, which: 'a' | 'b', target: string): Obj | u
     else if (id.startsWith('consumers.')) x.consumers = { c: { credentials: { key: '${env:K1}' } } };
     if (id === 'consumers.*.groups') op.security = [{ key: ['a'] }];
   }
+  // Kong refuses a cache every caller shares (kong-cache-key-ambiguous): its cache keys are tried
+  // on a route that requires an API key, so entries are per consumer.
+  if (target === 'kong' && /^(policies\.\*|defaults|route)\.cache(\.|$)/.test(id)) {
+    doc.components = { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Api-Key', 'x-gateway': {} } } };
+    x.consumers = { c: { credentials: { key: '${env:K1}' } } };
+    const op = getIn(doc, ['paths', '/items/{id}', 'get']) as Obj;
+    op.security = [{ key: [] }];
+    op['x-gateway'] = {};
+  }
   if (id.startsWith('policies.')) {
     x.policies = { p: {} };
     (getIn(doc, ['paths', '/items/{id}', 'get', 'x-gateway']) as Obj).policies = ['p'];

@@ -1,8 +1,9 @@
 /**
  * Traefik's loadBalancer.healthCheck has no thresholds (the v3 file-provider schema lists method,
  * path, scheme, hostname, port, interval, timeout, headers, followRedirects): healthyThreshold and
- * unhealthyThreshold are never emitted, and a value other than Traefik's fixed 1/1 is a coded
- * warning at the backend's healthCheck node, once per backend.
+ * unhealthyThreshold are never emitted, and a value other than Traefik's fixed 1/1 that the spec
+ * wrote is a coded warning at the first such threshold, once per backend; gwc's own defaults
+ * (2/3, for the targets that have thresholds) are nobody's intent and are not warned about (#21).
  */
 import { describe, expect, it } from 'vitest';
 import { HEAD, writeSpec } from '../../helpers/spec.js';
@@ -17,7 +18,7 @@ paths:
 `;
 
 describe('traefik: health-check thresholds', () => {
-  it('warns once, with the thresholds, at the healthCheck node; emits only fields Traefik has', async () => {
+  it('warns once, with the thresholds, at the first threshold written; emits only fields Traefik has', async () => {
     const file = writeSpec(spec('{ path: /healthz, interval: 10s, healthyThreshold: 4, unhealthyThreshold: 5 }'));
     const { built } = await compileCase(file);
     const config = built!.config!;
@@ -32,8 +33,17 @@ describe('traefik: health-check thresholds', () => {
     expect(ws[0]).toMatchObject({
       severity: 'warn',
       params: { backend: 'app', healthyThreshold: 4, unhealthyThreshold: 5 },
-      loc: { file, pointer: '/x-gateway/backends/app/healthCheck' },
+      loc: { file, pointer: '/x-gateway/backends/app/healthCheck/healthyThreshold' },
     });
+  });
+
+  it('says it at the one threshold written, and nothing when none is (the defaults are not the spec)', async () => {
+    const file = writeSpec(spec('{ path: /healthz, unhealthyThreshold: 5 }'));
+    const { built } = await compileCase(file);
+    const ws = built!.result.diagnostics.filter((d) => d.code === 'traefik-health-threshold-ignored');
+    expect(ws.map((d) => d.loc)).toEqual([{ file, pointer: '/x-gateway/backends/app/healthCheck/unhealthyThreshold' }]);
+    const none = await compileCase(writeSpec(spec('{ path: /healthz, interval: 10s }')));
+    expect(none.built!.result.diagnostics.filter((d) => d.code === 'traefik-health-threshold-ignored')).toEqual([]);
   });
 
   it('says nothing when the thresholds are 1, which is what Traefik does', async () => {
