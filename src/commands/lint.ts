@@ -46,7 +46,7 @@ export default class Lint extends Command {
     if (!this.jsonEnabled()) {
       // Infos are shown when they can fail the run; otherwise they would bury the findings.
       const shown = threshold === 'info' ? diagnostics : diagnostics.filter((d) => d.severity !== 'info');
-      const text = renderLint(flags.format as Format, shown, args.spec);
+      const text = renderLint(flags.format as Format, shown, args.spec, process.cwd(), this.config.version);
       if (text) this.log(text);
       if (flags.format === 'stylish') this.logToStderr(failed ? `lint failed at --fail-severity ${threshold} (${summary(diagnostics)})` : `lint passed (${summary(diagnostics)})`);
     }

@@ -10,12 +10,13 @@ import { listRules } from './index.js';
 export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export function renderLint(format: Format, diagnostics: readonly Diagnostic[], specFile: string, cwd = process.cwd()): string {
+/** `version` is gwc's own (SARIF tool.driver.version): the command passes its package version. */
+export function renderLint(format: Format, diagnostics: readonly Diagnostic[], specFile: string, cwd = process.cwd(), version?: string): string {
   switch (format) {
     case 'json':
       return JSON.stringify(diagnostics.map((d) => toJson(d, cwd)), null, 2);
     case 'sarif':
-      return formatSarif(diagnostics, listRules(), cwd);
+      return formatSarif(diagnostics, listRules(), cwd, version, path.resolve(specFile));
     case 'github':
       return formatGithub(diagnostics, cwd);
     case 'junit':

@@ -211,6 +211,11 @@ export interface Route {
   id: string;
   operationId?: string;
   loc: Loc;
+  /**
+   * The path key in `paths` (`/users/{id}:`), where a finding about the template itself (an
+   * ambiguous pair) goes: the node the user edits, not one of its operations.
+   */
+  pathLoc?: Loc;
   method: HttpMethod;
   /** The OpenAPI path template as written. */
   path: string;

@@ -36,14 +36,14 @@ testRule('route-ambiguous', {
     {
       name: '/a/{x} vs /{y}/b',
       files: `${GW}  /a/{x}:\n${P('x')}    get: { operationId: a, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n  /{y}/b:\n${P('y')}    get: { operationId: b, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n${SCHEMES}`,
-      errors: [{ line: 13, column: 5, severity: 'warn' }],
+      errors: [{ line: 11, column: 3, severity: 'warn' }], // the path key /{y}/b (#16.5), not its get:
     },
   ],
 });
 
 testRule('operation-id-duplicate', {
   valid: [{ name: 'unique', files: GW + route('/a', 'a', KEYED) + route('/b', 'b', KEYED) + SCHEMES }],
-  invalid: [{ name: 'twice', files: GW + route('/a', 'same', KEYED) + route('/b', 'same', KEYED) + SCHEMES, errors: [{ line: 14, column: 5 }] }],
+  invalid: [{ name: 'twice', files: GW + route('/a', 'same', KEYED) + route('/b', 'same', KEYED) + SCHEMES, errors: [{ line: 15, column: 7 }] }], // the second operationId: line (#16.5)
 });
 
 testRule('security-missing', {

@@ -115,7 +115,8 @@ function checkRoutes(routes: Route[], out: Diagnostic[]): void {
   const byKey = new Map<string, Route>();
   for (const r of routes) {
     const prior = ids.get(r.id);
-    if (prior) out.push(diag('operation-id-duplicate', { id: r.id }, r.loc));
+    // At the duplicate `operationId:` (the line to change), or the operation when the id is derived.
+    if (prior) out.push(diag('operation-id-duplicate', { id: r.id }, r.operationId !== undefined ? { file: r.loc.file, pointer: `${r.loc.pointer}/operationId` } : r.loc));
     else ids.set(r.id, r);
     const key = `${r.method} ${r.hosts.join(',')} ${r.segments.map((s) => (s.kind === 'literal' ? s.value : s.kind === 'param' ? '{}' : JSON.stringify(s.parts.map((p) => ('literal' in p ? p.literal : '{}'))))).join('/')}`;
     const same = byKey.get(key);
@@ -125,7 +126,8 @@ function checkRoutes(routes: Route[], out: Diagnostic[]): void {
   const unique = [...new Map(routes.map((r) => [r.publicPath, r])).values()];
   for (const [i, j] of findAmbiguousPairs(unique.map((r) => r.segments))) {
     const [a, b] = [unique[i]!, unique[j]!].sort(comparePrecedence) as [Route, Route];
-    out.push(diag('route-ambiguous', { route: a.id, other: b.id, path: a.publicPath, otherPath: b.publicPath }, b.loc));
+    // A pair of templates is a property of the paths, not of one operation: said at the path key.
+    out.push(diag('route-ambiguous', { route: a.id, other: b.id, path: a.publicPath, otherPath: b.publicPath }, b.pathLoc ?? b.loc));
   }
 }
 

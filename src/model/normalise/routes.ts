@@ -5,6 +5,7 @@
 import { isMethodOverrideHeader, METHOD_OVERRIDE_QUERY } from '../overrides.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
+import type { Loc } from '../../diagnostics/diagnostic.js';
 import { parsePath } from '../paths.js';
 import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type Route } from '../types.js';
 import { isObj, type Walker } from './node.js';
@@ -51,7 +52,7 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
       const opScope = scopeOf(ctx, ctx.w.child(op, 'servers'), itemScope ?? docScope);
       if (opScope === 'refused') continue;
       const hosts = (opScope ?? itemScope ?? docScope).hosts;
-      const route = normaliseOperation(ctx, { path, publicPath, segments: pub.segments, params: parsed.params, hosts }, method, item, op);
+      const route = normaliseOperation(ctx, { path, pathLoc, publicPath, segments: pub.segments, params: parsed.params, hosts }, method, item, op);
       if (route) routes.push(route);
     }
   }
@@ -82,6 +83,7 @@ function joinBase(basePath: string, path: string): string {
 
 interface PathInfo {
   path: string;
+  pathLoc: Loc;
   publicPath: string;
   segments: Route['segments'];
   params: string[];
@@ -135,6 +137,7 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
   const route: Route = {
     id,
     loc: op.loc,
+    pathLoc: p.pathLoc,
     method,
     path: p.path,
     publicPath: p.publicPath,
