@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import type { Position } from '../diagnostics/diagnostic.js';
 import { findDuplicateKeys, offsetOfPointer } from './json-scan.js';
 import { splitPointer } from './pointer.js';
+import { readFastYaml, type FastYaml } from './yaml-fast.js';
 
 /** Limits that keep a hostile file from exhausting the machine. */
 export interface ParseLimits {
@@ -30,6 +31,7 @@ export class SourceFile {
     readonly text: string,
     readonly data: unknown,
     private readonly yamlDoc?: Document.Parsed,
+    private readonly fastYaml?: FastYaml,
   ) {}
 
   static parse(path: string, text: string, limits: ParseLimits): { file?: SourceFile; problems: ParseProblem[] } {
@@ -49,6 +51,10 @@ export class SourceFile {
         // Not strict JSON (comments, trailing commas): YAML's flow syntax may still read it.
       }
     }
+    // Plain block YAML (most specs) is read to data with its offsets, as fast as JSON; anything
+    // else (aliases, duplicate keys, errors, rarer syntax) is read by yaml below, as before.
+    const fast = readFastYaml(text);
+    if (fast) return { file: new SourceFile(path, text, fast.data, undefined, fast), problems: [] };
     const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true, prettyErrors: false });
     // The first syntax error is the one to fix; the ones after it are mostly its echoes.
     const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
@@ -77,7 +83,7 @@ export class SourceFile {
 
   /** True when the file was read as JSON text (no YAML node tree is kept for it). */
   get isJson(): boolean {
-    return this.yamlDoc === undefined;
+    return this.yamlDoc === undefined && this.fastYaml === undefined;
   }
 
   /** Line and column (1-based) of the node at `pointer`, or of its deepest existing ancestor. */
@@ -99,24 +105,30 @@ export class SourceFile {
 
   private offsetOf(pointer: string): number {
     const tokens = splitPointer(pointer);
+    if (this.fastYaml) return this.fastYaml.offsetOf(tokens);
     if (!this.yamlDoc) return offsetOfPointer(this.text, tokens);
-    let node: Node | null | undefined = this.yamlDoc.contents as Node | null;
-    let best = node?.range?.[0] ?? 0;
-    for (const token of tokens) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === token);
-        if (!pair) break;
-        if (isScalar(pair.key) && pair.key.range) best = pair.key.range[0];
-        node = pair.value as Node | null;
-      } else if (isSeq(node)) {
-        const item = node.items[Number(token)] as Node | undefined;
-        if (!item) break;
-        if (item.range) best = item.range[0];
-        node = item;
-      } else break;
-    }
-    return best;
+    return yamlOffsetOf(this.yamlDoc, tokens);
   }
+}
+
+/** Offset of the node at `tokens` in a yaml Document: a key's start, an item's node start, or the deepest ancestor's. */
+export function yamlOffsetOf(doc: Document.Parsed, tokens: readonly string[]): number {
+  let node: Node | null | undefined = doc.contents as Node | null;
+  let best = node?.range?.[0] ?? 0;
+  for (const token of tokens) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === token);
+      if (!pair) break;
+      if (isScalar(pair.key) && pair.key.range) best = pair.key.range[0];
+      node = pair.value as Node | null;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(token)] as Node | undefined;
+      if (!item) break;
+      if (item.range) best = item.range[0];
+      node = item;
+    } else break;
+  }
+  return best;
 }
 
 function computeLineStarts(text: string): number[] {

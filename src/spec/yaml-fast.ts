@@ -1,0 +1,628 @@
+/**
+ * A fast reader for the plain block YAML most specs are written in, with the offsets positions
+ * need, so a YAML spec costs about what a JSON one does. The `yaml` package's parseDocument (CST,
+ * node tree, then toJS) took 3-6 s and most of a 1.3 GB peak on a 3.6 MB spec of 10,000
+ * operations; this reader takes a small fraction of that and keeps only the data.
+ *
+ * It reads a conservative subset and gives up (returns undefined) on anything outside it, so the
+ * caller reads that file with `yaml` exactly as before: anchors, aliases and tags (the alias
+ * limit stays `yaml`'s), duplicate keys (reported at their place by `yaml`), multi-line plain or
+ * quoted scalars, escapes beyond JSON's, tabs, CR, control characters, document markers,
+ * directives, explicit keys, and anything malformed. What it does read it reads as `yaml` 2's
+ * core schema does (null, bool, int, octal, hex, float; keys through String()), and it records
+ * each key's and item's offset where `yaml` puts that node's range start, so line:col are the
+ * same. test/spec/yaml-fast.test.ts holds the two readers equal on data and on every pointer's
+ * position, over the fixtures and generated documents.
+ */
+
+/** Offsets for one container: a map's keys (insertion order) or a sequence's items. */
+interface MapIndex {
+  keys: string[];
+  offsets: number[];
+  byKey?: Map<string, number>;
+}
+type Index = MapIndex | number[];
+
+/** The data of a file read on the fast path, and where each key and item starts. */
+export interface FastYaml {
+  data: unknown;
+  /** Offset of the node at `tokens` (a key: its start; an item: its node), or of its deepest existing ancestor. */
+  offsetOf(tokens: readonly string[]): number;
+}
+
+class Bail extends Error {}
+
+/** The first `code` in s[i, end), or `end`: searches stay on their line (indexOf would run on to the file's end). */
+function find(s: string, code: number, i: number, end: number): number {
+  let j = i;
+  while (j < end && s.charCodeAt(j) !== code) j++;
+  return j;
+}
+const bail = (): never => {
+  throw new Bail();
+};
+
+// Characters a file on the fast path may not hold anywhere: tabs and CR (indentation and line
+// ends get subtle), C0/C1 controls, BOM and Unicode line separators (yaml reports or treats them
+// specially).
+const UNSUPPORTED = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
+
+const INT = /^[-+]?[0-9]+$/;
+const OCT = /^0o[0-7]+$/;
+const HEX = /^0x[0-9a-fA-F]+$/;
+const NAN_INF = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+
+/** A plain scalar as yaml 2's core schema resolves it (yaml/dist/schema/core, in its order). */
+export function resolvePlain(s: string): unknown {
+  const c = s.charCodeAt(0);
+  // Only these can start a non-string: digits, sign, dot, ~, n/N, t/T, f/F (and '' for null).
+  if (s.length > 0 && !((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x7e || 'nNtTfF'.includes(s[0]!))) return s;
+  if (NULL.test(s)) return null;
+  if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
+  if (OCT.test(s)) return parseInt(s.substring(2), 8);
+  if (INT.test(s)) return parseInt(s, 10);
+  if (HEX.test(s)) return parseInt(s.substring(2), 16);
+  if (NAN_INF.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
+  return s;
+}
+
+/** The data key (yaml's toJS: null is '') and the key positions look up (yaml's String(key.value)). */
+const keyNames = (v: unknown): { key: string; name: string } => ({ key: v === null ? '' : String(v), name: String(v) });
+
+/** Reads `text` on the fast path, or undefined when it holds anything outside the subset. */
+export function readFastYaml(text: string): FastYaml | undefined {
+  if (UNSUPPORTED.test(text)) return undefined;
+  try {
+    return new Reader(text).read();
+  } catch (e) {
+    if (e instanceof Bail) return undefined;
+    throw e;
+  }
+}
+
+class Reader {
+  private readonly index = new WeakMap<object, Index>();
+  /** Start offset of each line; a final entry one past the text's end. */
+  private readonly starts: number[] = [0];
+  private line = 0;
+
+  constructor(private readonly s: string) {
+    for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    // The last entry ends the last line: the text's end, or the start of the (empty) line after a final newline.
+    if (!s.endsWith('\n')) this.starts.push(s.length + 1);
+  }
+
+  read(): FastYaml {
+    this.skipBlank();
+    if (this.atEnd() || this.indentOf(this.line) !== 0) bail();
+    const first = this.contentStart(this.line);
+    const data = this.map(0);
+    this.skipBlank();
+    if (!this.atEnd()) bail();
+    return { data, offsetOf: (tokens) => this.offsetOf(data, first, tokens) };
+  }
+
+  private offsetOf(root: unknown, rootOffset: number, tokens: readonly string[]): number {
+    let node: unknown = root;
+    let best = rootOffset;
+    for (const token of tokens) {
+      if (node === null || typeof node !== 'object') break;
+      const ix = this.index.get(node);
+      if (!ix) break;
+      if (Array.isArray(ix)) {
+        // Number(token) as the yaml path reads it: items[Number(token)].
+        const n = Number(token);
+        const off = (ix as number[])[n as number];
+        if (off === undefined) break;
+        best = off;
+        node = (node as unknown[])[n];
+      } else {
+        const m = ix as MapIndex;
+        let at: number | undefined;
+        if (m.keys.length > 16) {
+          if (!m.byKey) {
+            m.byKey = new Map();
+            // The first of two keys yaml would also find first (`~` and `null` both read "null").
+            for (let i = m.keys.length - 1; i >= 0; i--) m.byKey.set(m.keys[i]!, i);
+          }
+          at = m.byKey.get(token);
+        } else {
+          const i = m.keys.indexOf(token);
+          at = i === -1 ? undefined : i;
+        }
+        if (at === undefined) break;
+        best = m.offsets[at]!;
+        node = (node as Record<string, unknown>)[token];
+      }
+    }
+    return best;
+  }
+
+  // ---- lines ------------------------------------------------------------------------------
+
+  private atEnd(): boolean {
+    return this.line >= this.starts.length - 1;
+  }
+
+  private lineEnd(l: number): number {
+    return this.starts[l + 1]! - 1;
+  }
+
+  private indentOf(l: number): number {
+    const start = this.starts[l]!;
+    let i = start;
+    while (this.s.charCodeAt(i) === 0x20) i++;
+    return i - start;
+  }
+
+  private contentStart(l: number): number {
+    return this.starts[l]! + this.indentOf(l);
+  }
+
+  /** Blank or comment-only line. */
+  private isBlank(l: number): boolean {
+    const i = this.contentStart(l);
+    return i >= this.lineEnd(l) || this.s.charCodeAt(i) === 0x23;
+  }
+
+  private skipBlank(): void {
+    while (!this.atEnd() && this.isBlank(this.line)) {
+      const i = this.contentStart(this.line);
+      // Document markers and directives end or change the document: the full reader's job.
+      if (i === this.starts[this.line] && this.s.charCodeAt(i) === 0x25) bail();
+      this.line++;
+    }
+    if (!this.atEnd()) {
+      const st = this.starts[this.line]!;
+      const head = this.s.slice(st, st + 3);
+      if ((head === '---' || head === '...') && /^(?:---|\.\.\.)(?:[ \n]|$)/.test(this.s.slice(st, st + 4))) bail();
+      if (this.s.charCodeAt(st) === 0x25) bail();
+    }
+  }
+
+  /** After an inline value: the rest of its line is empty or a comment. */
+  private restIsComment(i: number, end: number): void {
+    let j = i;
+    while (j < end && this.s.charCodeAt(j) === 0x20) j++;
+    if (j === end) return;
+    if (this.s.charCodeAt(j) === 0x23 && j > i) return;
+    bail();
+  }
+
+  // ---- block collections -------------------------------------------------------------------
+
+  /** A block map whose keys sit at column `indent`; the current line holds its first key. */
+  private map(indent: number, firstAt?: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const keys: string[] = [];
+    const offsets: number[] = [];
+    this.index.set(out, { keys, offsets });
+    let at = firstAt;
+    for (;;) {
+      if (at === undefined) {
+        this.skipBlank();
+        if (this.atEnd()) break;
+        const ind = this.indentOf(this.line);
+        if (ind < indent) break;
+        if (ind > indent) bail();
+        at = this.contentStart(this.line);
+      }
+      const l = this.line;
+      const end = this.lineEnd(l);
+      const { key, name, after } = this.key(at, end);
+      if (key === '__proto__' || key === '<<' || Object.prototype.hasOwnProperty.call(out, key)) bail();
+      keys.push(name);
+      offsets.push(at);
+      out[key] = this.valueAfter(after, end, indent, true);
+      at = undefined;
+    }
+    return out;
+  }
+
+  /** A block sequence whose dashes sit at column `indent`; the current line holds its first item. */
+  private seq(indent: number): unknown[] {
+    const out: unknown[] = [];
+    const offsets: number[] = [];
+    this.index.set(out, offsets);
+    for (;;) {
+      this.skipBlank();
+      if (this.atEnd()) break;
+      const ind = this.indentOf(this.line);
+      if (ind < indent) break;
+      if (ind > indent) bail();
+      const at = this.contentStart(this.line);
+      if (!this.isDash(at)) break;
+      const end = this.lineEnd(this.line);
+      let i = at + 1;
+      while (i < end && this.s.charCodeAt(i) === 0x20) i++;
+      if (i === end || this.s.charCodeAt(i) === 0x23) {
+        // The item is the block on the next lines, indented deeper than the dash.
+        this.line++;
+        this.skipBlank();
+        if (this.atEnd() || this.indentOf(this.line) <= indent) bail(); // a null item
+        offsets.push(this.contentStart(this.line));
+        out.push(this.block(this.indentOf(this.line)));
+        continue;
+      }
+      if (this.isDash(i)) bail(); // a compact nested sequence
+      offsets.push(i);
+      if (this.looksLikeKey(i, end)) {
+        out.push(this.map(i - this.starts[this.line]!, i));
+      } else {
+        out.push(this.valueAfter(i, end, indent, false));
+      }
+    }
+    return out;
+  }
+
+  private isDash(i: number): boolean {
+    if (this.s.charCodeAt(i) !== 0x2d) return false;
+    const n = this.s.charCodeAt(i + 1);
+    return n === 0x20 || n === 0x0a || Number.isNaN(n);
+  }
+
+  /** A map or a sequence starting on the current line at column `indent`. */
+  private block(indent: number): unknown {
+    const at = this.contentStart(this.line);
+    if (this.isDash(at)) return this.seq(indent);
+    if (!this.looksLikeKey(at, this.lineEnd(this.line))) bail();
+    return this.map(indent);
+  }
+
+  /**
+   * The value that starts at `i` on the current line (after `key:` or `- `), or on the lines
+   * after it. `indent` is the column of the key or dash that owns it.
+   */
+  private valueAfter(i0: number, end: number, indent: number, inMap: boolean): unknown {
+    let i = i0;
+    while (i < end && this.s.charCodeAt(i) === 0x20) i++;
+    const c = this.s.charCodeAt(i);
+    if (i === end || (c === 0x23 && i > i0)) {
+      // Nothing on this line: the value is the block below (a sequence may sit at the key's column).
+      this.line++;
+      this.skipBlank();
+      if (!this.atEnd()) {
+        const ind = this.indentOf(this.line);
+        if (ind > indent) return this.block(ind);
+        if (inMap && ind === indent && this.isDash(this.contentStart(this.line))) return this.seq(indent);
+      }
+      return null;
+    }
+    if (i === i0 && inMap) bail(); // `key:value` needs the space
+    let value: unknown;
+    if (c === 0x22 || c === 0x27) {
+      const q = this.quoted(i, end);
+      this.restIsComment(q.after, end);
+      value = q.value;
+    } else if (c === 0x5b || c === 0x7b) {
+      const f = new Flow(this.s, i, end, this.index);
+      value = f.value();
+      this.restIsComment(f.i, end);
+    } else if (c === 0x7c || c === 0x3e) {
+      return this.blockScalar(i, end, indent);
+    } else {
+      value = resolvePlain(this.plain(i, end));
+    }
+    this.line++;
+    // A deeper line after an inline value continues it (a multi-line scalar) or is an error.
+    this.skipBlank();
+    if (!this.atEnd() && this.indentOf(this.line) > indent) bail();
+    return value;
+  }
+
+  // ---- scalars -------------------------------------------------------------------------------
+
+  /** A plain scalar in block context running to the end of the line (or a comment). */
+  private plain(i: number, end: number): string {
+    const c = this.s[i]!;
+    if ('&*!|>%@`,[]{}#'.includes(c)) bail();
+    if ((c === '-' || c === '?' || c === ':') && (i + 1 >= end || this.s[i + 1] === ' ')) bail();
+    if (c === '?' || c === ':') bail();
+    const j = this.commentAt(i, end);
+    const raw = this.s.slice(i, j).replace(/ +$/, '');
+    if (raw.includes(': ') || raw.endsWith(':')) bail();
+    return raw;
+  }
+
+  /** Where a ` #` comment starts on this line (searching this line only), or `end`. */
+  private commentAt(i: number, end: number): number {
+    for (let j = find(this.s, 0x23, i, end); j < end; j = find(this.s, 0x23, j + 1, end)) {
+      if (this.s.charCodeAt(j - 1) === 0x20) return j - 1;
+    }
+    return end;
+  }
+
+  /** A quoted scalar closed on its line. */
+  private quoted(i: number, end: number): { value: string; after: number } {
+    const q = this.s.charCodeAt(i);
+    if (q === 0x27) {
+      let j = i + 1;
+      for (;;) {
+        const k = find(this.s, 0x27, j, end);
+        if (k >= end) bail();
+        if (this.s.charCodeAt(k + 1) === 0x27) {
+          j = k + 2;
+          continue;
+        }
+        return { value: this.s.slice(i + 1, k).replace(/''/g, "'"), after: k + 1 };
+      }
+    }
+    let j = i + 1;
+    let escaped = false;
+    for (;;) {
+      if (j >= end) bail();
+      const c = this.s.charCodeAt(j);
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        escaped = true;
+        // JSON's escapes read the same in YAML; YAML's own (\x, \e, \N, \_, a break) are yaml's job.
+        if (!'"\\/bfnrtu'.includes(this.s[j + 1] ?? '')) bail();
+        j += 2;
+        continue;
+      }
+      j++;
+    }
+    const raw = this.s.slice(i + 1, j);
+    let value = raw;
+    if (escaped) {
+      try {
+        value = JSON.parse(`"${raw}"`) as string;
+      } catch {
+        bail();
+      }
+    }
+    return { value, after: j + 1 };
+  }
+
+  /** `key:` at `i`: the key as yaml's toJS names it, and the offset just after the colon. */
+  private key(i: number, end: number): { key: string; name: string; after: number } {
+    const c = this.s.charCodeAt(i);
+    if (c === 0x22 || c === 0x27) {
+      const q = this.quoted(i, end);
+      let j = q.after;
+      while (j < end && this.s.charCodeAt(j) === 0x20) j++;
+      if (this.s.charCodeAt(j) !== 0x3a) bail();
+      const n = this.s.charCodeAt(j + 1);
+      if (j + 1 < end && n !== 0x20) bail();
+      if (q.after - i > 1000) bail();
+      return { key: q.value, name: q.value, after: j + 1 };
+    }
+    const colon = this.keyColon(i, end);
+    if (colon === -1) bail();
+    const raw = this.s.slice(i, colon).replace(/ +$/, '');
+    if (raw.length === 0 || raw.length > 1000 || raw.includes(' #')) bail();
+    const f = raw[0]!;
+    if ('&*!|>%@`,[]{}#\'"'.includes(f) || ((f === '-' || f === '?' || f === ':') && (raw.length === 1 || raw[1] === ' '))) bail();
+    if (f === '?' || f === ':') bail();
+    return { ...keyNames(resolvePlain(raw)), after: colon + 1 };
+  }
+
+  /** The colon ending a plain key on this line (followed by a space or the line's end), or -1. */
+  private keyColon(i: number, end: number): number {
+    for (let j = find(this.s, 0x3a, i, end); j < end; j = find(this.s, 0x3a, j + 1, end)) {
+      if (j + 1 === end || this.s.charCodeAt(j + 1) === 0x20) return j;
+    }
+    return -1;
+  }
+
+  private looksLikeKey(i: number, end: number): boolean {
+    const c = this.s.charCodeAt(i);
+    if (c === 0x22 || c === 0x27) {
+      try {
+        const q = this.quoted(i, end);
+        let j = q.after;
+        while (j < end && this.s.charCodeAt(j) === 0x20) j++;
+        return this.s.charCodeAt(j) === 0x3a;
+      } catch (e) {
+        if (e instanceof Bail) return false;
+        throw e;
+      }
+    }
+    if (c === 0x5b || c === 0x7b) return false;
+    const colon = this.keyColon(i, end);
+    if (colon === -1) return false;
+    return this.commentAt(i, end) > colon;
+  }
+
+  /** `|` or `>` with optional chomping; content lines deeper than `indent`. */
+  private blockScalar(i: number, end: number, indent: number): string {
+    const folded = this.s[i] === '>';
+    let j = i + 1;
+    let chomp: 'clip' | 'strip' | 'keep' = 'clip';
+    if (this.s[j] === '-') (chomp = 'strip'), j++;
+    else if (this.s[j] === '+') (chomp = 'keep'), j++;
+    if (j < end && this.s[j] !== ' ') bail(); // an indentation indicator, or junk
+    this.restIsComment(j, end);
+    // Content: every following line that is blank or indented at least n (the first content line's indent).
+    let l = this.line + 1;
+    const lines: string[] = [];
+    let n = -1;
+    const last = this.starts.length - 1;
+    for (; l < last; l++) {
+      const st = this.starts[l]!;
+      const le = this.lineEnd(l);
+      const ind = this.indentOf(l);
+      const blank = st + ind >= le;
+      if (blank) {
+        if (n !== -1 && le - st > n) bail(); // spaces past the indent on an empty line
+        if (n === -1 && le - st > 0) bail();
+        lines.push('');
+        continue;
+      }
+      if (n === -1) {
+        if (ind <= indent) break;
+        n = ind;
+      }
+      if (ind < n) break;
+      if (folded && ind > n) bail(); // more-indented lines fold differently
+      lines.push(this.s.slice(st + n, le));
+    }
+    if (n === -1) bail(); // empty block scalar
+    if (l >= last && !this.s.endsWith('\n')) bail();
+    this.line = l;
+    let trailing = 0;
+    while (trailing < lines.length && lines[lines.length - 1 - trailing] === '') trailing++;
+    const body = lines.slice(0, lines.length - trailing);
+    if (body.length > 0 && body[0] === '' && folded) bail();
+    let text: string;
+    if (folded) {
+      text = '';
+      for (let k = 0; k < body.length; k++) {
+        const line = body[k]!;
+        if (k === 0) text = line;
+        else if (line === '') text += '\n';
+        else text += body[k - 1] === '' ? line : ` ${line}`;
+      }
+    } else text = body.join('\n');
+    if (chomp === 'strip') return text;
+    if (chomp === 'clip') return `${text}\n`;
+    return `${text}\n${'\n'.repeat(trailing)}`;
+  }
+}
+
+/** A flow collection closed on its line: `[a, "b"]`, `{ a: 1, b: [c] }`. */
+class Flow {
+  constructor(
+    private readonly s: string,
+    public i: number,
+    private readonly end: number,
+    private readonly index: WeakMap<object, Index>,
+  ) {}
+
+  private ws(): void {
+    while (this.i < this.end && this.s.charCodeAt(this.i) === 0x20) this.i++;
+  }
+
+  value(): unknown {
+    this.ws();
+    const c = this.s.charCodeAt(this.i);
+    if (c === 0x5b) return this.seq();
+    if (c === 0x7b) return this.map();
+    if (c === 0x22 || c === 0x27) return this.quoted();
+    return resolvePlain(this.plain());
+  }
+
+  private seq(): unknown[] {
+    const out: unknown[] = [];
+    const offsets: number[] = [];
+    this.index.set(out, offsets);
+    this.i++;
+    this.ws();
+    if (this.s.charCodeAt(this.i) === 0x5d) {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      offsets.push(this.i);
+      out.push(this.value());
+      this.ws();
+      const c = this.s.charCodeAt(this.i);
+      this.i++;
+      if (c === 0x5d) return out;
+      if (c !== 0x2c) bail();
+      this.ws();
+      if (this.s.charCodeAt(this.i) === 0x5d) bail(); // trailing comma
+    }
+  }
+
+  private map(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const keys: string[] = [];
+    const offsets: number[] = [];
+    this.index.set(out, { keys, offsets });
+    this.i++;
+    this.ws();
+    if (this.s.charCodeAt(this.i) === 0x7d) {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      const at = this.i;
+      const c = this.s.charCodeAt(at);
+      if (c === 0x5b || c === 0x7b) bail();
+      const { key: k, name } = c === 0x22 || c === 0x27 ? { key: this.quoted(), name: '' } : keyNames(resolvePlain(this.plain()));
+      this.ws();
+      if (this.s.charCodeAt(this.i) !== 0x3a || this.s.charCodeAt(this.i + 1) !== 0x20) bail();
+      this.i += 2;
+      if (k === '__proto__' || k === '<<' || Object.prototype.hasOwnProperty.call(out, k)) bail();
+      keys.push(c === 0x22 || c === 0x27 ? k : name);
+      offsets.push(at);
+      out[k] = this.value();
+      this.ws();
+      const n = this.s.charCodeAt(this.i);
+      this.i++;
+      if (n === 0x7d) return out;
+      if (n !== 0x2c) bail();
+      this.ws();
+      if (this.s.charCodeAt(this.i) === 0x7d) bail();
+    }
+  }
+
+  private quoted(): string {
+    const q = this.s[this.i]!;
+    let j = this.i + 1;
+    if (q === "'") {
+      for (;;) {
+        const k = find(this.s, 0x27, j, this.end);
+        if (k >= this.end) bail();
+        if (this.s[k + 1] === "'") {
+          j = k + 2;
+          continue;
+        }
+        const v = this.s.slice(this.i + 1, k).replace(/''/g, "'");
+        this.i = k + 1;
+        return v;
+      }
+    }
+    let escaped = false;
+    for (;;) {
+      if (j >= this.end) bail();
+      const c = this.s.charCodeAt(j);
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        escaped = true;
+        if (!'"\\/bfnrtu'.includes(this.s[j + 1] ?? '')) bail();
+        j += 2;
+        continue;
+      }
+      j++;
+    }
+    const raw = this.s.slice(this.i + 1, j);
+    this.i = j + 1;
+    if (!escaped) return raw;
+    try {
+      return JSON.parse(`"${raw}"`) as string;
+    } catch {
+      return bail();
+    }
+  }
+
+  /** A plain scalar in flow context: ends at , [ ] { } or `: `, a comment or the line's end. */
+  private plain(): string {
+    const start = this.i;
+    const c = this.s[start];
+    if (c === undefined || '&*!|>%@`#,[]{}\'"'.includes(c) || c === '?' || c === ':' || c === '-' && this.s[start + 1] === ' ') bail();
+    let j = start;
+    for (; j < this.end; j++) {
+      const ch = this.s[j]!;
+      if (ch === ',' || ch === '[' || ch === ']' || ch === '{' || ch === '}') break;
+      if (ch === ':') {
+        const n = this.s[j + 1];
+        if (n === ' ' || n === ',' || n === '[' || n === ']' || n === '{' || n === '}' || j + 1 >= this.end) break;
+      }
+      if (ch === '#' && this.s[j - 1] === ' ') bail();
+    }
+    if (j >= this.end) bail(); // unclosed on this line
+    const raw = this.s.slice(start, j).replace(/ +$/, '');
+    if (raw === '') bail();
+    this.i = j;
+    return raw;
+  }
+}
