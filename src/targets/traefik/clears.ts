@@ -4,6 +4,16 @@
  * itself, on public routes too: forwardAuth's authResponseHeaders only replace what the service
  * answers), and method/URL-override inputs a backend may read as another route.
  *
+ * Also cleared: the identity headers other gwc gateways set (Kong's consumer, credential and
+ * authenticated headers: a backend written for gwc may sit behind any target and trust them), and
+ * the client forwarding headers Traefik does not write itself (`Forwarded`, `X-Forwarded-Prefix`).
+ * The others of CLIENT_FORWARDING_HEADERS (X-Real-Ip, X-Forwarded-Port, -Server), like
+ * X-Forwarded-For/-Proto/-Host, are replaced by the entry point before any router runs when the
+ * client is outside `forwardedHeaders.trustedIPs` (static configuration, empty by default;
+ * https://doc.traefik.io/traefik/routing/entrypoints/#forwarded-headers): clearing them here would
+ * delete Traefik's own values, so they are left to it (an entry point with `insecure: true` passes
+ * a client's; README "What gwc guarantees").
+ *
  * A headers middleware writing "" removes the request header
  * (https://doc.traefik.io/traefik/middlewares/http/headers/#adding-and-removing-headers).
  * Traefik OSS cannot remove a query parameter, so the router of an operation that does not
@@ -11,6 +21,8 @@
  * request falls to the path's method-not-allowed router and gets 405, never the backend.
  */
 import {
+  CLIENT_FORWARDING_HEADERS,
+  FOREIGN_IDENTITY_HEADERS,
   GATEWAY_IDENTITY_HEADERS,
   METHOD_OVERRIDE_HEADERS,
   METHOD_OVERRIDE_QUERY,
@@ -28,6 +40,9 @@ export interface Clears {
   queryGuard?: string;
 }
 
+/** Forwarding headers Traefik's entry point writes itself (pkg/middlewares/forwardedheaders). */
+const ENTRY_POINT_SETS = new Set(['x-real-ip', 'x-forwarded-port', 'x-forwarded-server']);
+
 const memo = new WeakMap<Ctx, Map<string, string>>();
 
 export function clearsFor(ctx: Ctx, route: Route): Clears {
@@ -37,6 +52,8 @@ export function clearsFor(ctx: Ctx, route: Route): Clears {
   const add = (h: string) => names.set(h.toLowerCase(), names.get(h.toLowerCase()) ?? h);
   for (const h of GATEWAY_IDENTITY_HEADERS) add(h);
   for (const s of ctx.gateway.securitySchemes) for (const h of s.forwardAuth?.responseHeaders ?? []) add(canonical(h));
+  for (const h of FOREIGN_IDENTITY_HEADERS) add(h);
+  for (const h of CLIENT_FORWARDING_HEADERS) if (!ENTRY_POINT_SETS.has(h.toLowerCase())) add(h);
   for (const h of URL_OVERRIDE_HEADERS) add(h);
   for (const h of METHOD_OVERRIDE_HEADERS) if (!declaredHeader(h)) add(h);
   const sorted = [...names.values()].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
