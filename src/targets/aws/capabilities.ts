@@ -59,7 +59,7 @@ export const AWS_CAPABILITIES: CapabilityTable = {
   },
   rateLimit: {
     support: 'emulated',
-    how: 'Stage MethodSettings ThrottlingRateLimit/BurstLimit per resource path and method: one bucket shared by all clients of the route (stricter than per-IP); `by: consumer` also sets the usage plan per-method throttle, which API Gateway applies per API key',
+    how: 'Stage MethodSettings ThrottlingRateLimit/BurstLimit (requests + burst) per resource path and method: one bucket shared by all clients of the route, so `by: ip` (and `by: consumer` without an API key) is warned, aws-limit-shared-bucket; `by: consumer` or by the x-api-key header on an API-key route is the usage plan per-method throttle, per API key; `by` another header is refused (aws-limit-key-unsupported)',
   },
   cors: {
     support: 'emulated',

@@ -53,13 +53,18 @@ export const AWS_KEYS: TargetKeyTable = {
   'backends.*.vpcLink': { answer: 'native', note: 'connectionType VPC_LINK with this connectionId' },
   'backends.*.tls.serverName': { answer: 'refused', code: 'target-error', why: 'API Gateway sends the URL host as SNI; another server name cannot be set' },
   'backends.*.tls.caFile': { answer: 'refused', code: 'target-error', why: 'API Gateway verifies HTTPS backends against public CAs only' },
+  // src/targets/aws/stage.ts: API Gateway counts per caller only by API key (usage plan).
   ...policyBody('rateLimit.by', {
-    answer: 'emulated',
-    how: 'Stage MethodSettings throttle one bucket per route for all callers together (stricter than per client); by: consumer on a route requiring an API key is the usage plan throttle, per key',
+    answer: 'refused',
+    code: 'aws-limit-key-unsupported',
+    why: 'API Gateway cannot count a throttle by a header (one stage bucket any caller could drain for all); the x-api-key header on an API-key route is the usage plan throttle, per key. by: ip (and by: consumer without an API key) is one bucket for all callers, warned (aws-limit-shared-bucket)',
+    when: { test: (v) => typeof v === 'object' && v !== null && String((v as { header?: unknown }).header).toLowerCase() !== 'x-api-key', says: 'a header other than x-api-key' },
   }),
   ...policyBody('rateLimit.by.header', {
-    answer: 'emulated',
-    how: 'API Gateway cannot key a throttle on a header: the route has one bucket for all callers together (stricter)',
+    answer: 'refused',
+    code: 'aws-limit-key-unsupported',
+    why: 'API Gateway cannot count a throttle by a header (one stage bucket any caller could drain for all); the x-api-key header on an API-key route is the usage plan throttle, per key',
+    when: { test: (v) => String(v).toLowerCase() !== 'x-api-key', says: 'other than x-api-key' },
   }),
   ...policyBody('cors.methods', {
     answer: 'emulated',

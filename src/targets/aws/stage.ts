@@ -11,10 +11,15 @@ import { methodSettingsPath, resourcePath } from './paths.js';
 
 const SECONDS: Record<RateLimit['per'], number> = { second: 1, minute: 60, hour: 3600, day: 86400 };
 
-/** A token bucket holding `requests` and refilling at requests/period: at most `requests` per period. */
+/**
+ * A token bucket refilling at requests/period and holding a period's `requests` plus the spec's
+ * `burst` ("requests allowed above the rate"), as nginx's burst = requests - 1 + burst: a larger
+ * `burst` never gives a smaller bucket (it used to replace `requests`, so burst 50 on 100/minute
+ * held 50 where burst 0 held 100).
+ */
 function throttle(rl: RateLimit): { rate: number; burst: number } {
   const rate = Math.round((rl.requests / SECONDS[rl.per]) * 1e6) / 1e6;
-  return { rate, burst: rl.burst > 0 ? rl.burst : rl.requests };
+  return { rate, burst: rl.requests + rl.burst };
 }
 
 /** Access log line: JSON, one object per request (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference). */
@@ -45,10 +50,16 @@ export function buildStage(ctx: Ctx, routes: Route[], deploymentId: string, apiK
     const rl = route.policy.rateLimit;
     if (rl && ctx.plan.enforced(route.id, 'rateLimit')) {
       const t = throttle(rl);
-      const perKey = rl.by === 'consumer' && requiresApiKey(ctx, route);
+      // API Gateway counts per caller only by API key (the usage plan's per-method throttle); a
+      // limit by the API-key header itself is that too. Anything else is the stage's one bucket.
+      const keyHeader = typeof rl.by === 'object' && rl.by.header.toLowerCase() === 'x-api-key';
+      const perKey = (rl.by === 'consumer' || keyHeader) && requiresApiKey(ctx, route);
       if (perKey) planThrottle[`${resourcePath(route)}/${route.method}`] = { RateLimit: t.rate, BurstLimit: t.burst };
-      else {
-        if (rl.by === 'consumer') ctx.warn(`route ${route.id}: consumers are known to API Gateway only by API key, which this route does not require; the limit applies to all callers together`, rl.loc);
+      else if (typeof rl.by === 'object') {
+        // A header's values (a tenant, a client id) cannot be counted apart: one bucket any caller could drain for all.
+        ctx.report('aws-limit-key-unsupported', { route: route.id, header: rl.by.header }, rl.loc);
+      } else {
+        ctx.report('aws-limit-shared-bucket', { route: route.id, by: rl.by }, rl.loc);
         s.ThrottlingRateLimit = t.rate;
         s.ThrottlingBurstLimit = t.burst;
       }
