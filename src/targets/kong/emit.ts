@@ -10,6 +10,7 @@
  * scalar. Any string holding `${{` is refused, whatever it looks like.
  */
 import { Document, Scalar } from 'yaml';
+import { fastYamlStringify } from '../yaml-out.js';
 import { DeckTemplate, type Entity } from './context.js';
 
 export function emitYaml(doc: Entity): { text: string; refused: string[] } {
@@ -36,8 +37,11 @@ export function emitYaml(doc: Entity): { text: string; refused: string[] } {
     }
     return v;
   };
-  const d = new Document(mark(doc), { sortMapEntries: true, aliasDuplicateObjects: false });
-  const text = d.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
+  const marked = mark(doc);
+  // The same bytes without yaml's Document where the fast writer is sure of them (#18).
+  const text =
+    fastYamlStringify(marked, { sortKeys: true }) ??
+    new Document(marked, { sortMapEntries: true, aliasDuplicateObjects: false }).toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
   // Second lock, on the bytes decK will read: exactly gwc's own templates open a `${{`, so no
   // escaping or joining of user text can have produced one.
   const opened = text.split('${{').length - 1;

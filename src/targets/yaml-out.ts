@@ -1,0 +1,186 @@
+/**
+ * Plain data to block YAML, byte for byte what the `yaml` package writes with the options the
+ * Kong and Traefik emitters use (double-quoted strings, plain keys, lineWidth 0, no aliases),
+ * without building yaml's Document: that detour (a node per value, then a stringify pass with
+ * per-node tag lookups) was most of a Kong or Traefik compile, 7-8 s of Kong's at 10,000 routes.
+ *
+ * It writes only what it is sure of and returns undefined for anything else, so the caller
+ * falls back to `yaml` and the bytes stay yaml's: a key that yaml would quote or that could read
+ * as another type, a string that yaml folds over lines (a line break in a long string, where the
+ * output depends on the indentation), non-finite numbers, and any object that is not plain data
+ * (except a yaml Scalar marked PLAIN, Kong's credential templates, written as they are when they
+ * need no quoting). test/targets/yaml-out.test.ts holds it equal to yaml on generated data, and
+ * the golden tests on every fixture.
+ */
+import { Scalar } from 'yaml';
+import { resolvePlain } from '../spec/yaml-fast.js';
+
+export interface FastYamlOptions {
+  /** Keys in code-unit order (yaml's `sortMapEntries: true`). */
+  sortKeys?: boolean;
+}
+
+class Bail extends Error {}
+const bail = (): never => {
+  throw new Bail();
+};
+
+let enabled = true;
+
+/** How often the fast path wrote and gave up (tests check it is the common path). */
+export const fastYamlStats = { written: 0, gaveUp: 0 };
+
+/** Off: every emitter takes yaml's path (tests compare the two on every fixture). */
+export function setFastYaml(on: boolean): void {
+  enabled = on;
+}
+
+/** `yaml`'s output for `data` (a map or a list) with the emitters' options, or undefined where unsure. */
+export function fastYamlStringify(data: unknown, options: FastYamlOptions = {}): string | undefined {
+  if (!enabled) return undefined;
+  try {
+    if (!isCollection(data)) return undefined;
+    const text = `${isEmpty(data) ? (Array.isArray(data) ? '[]' : '{}') : block(data, '', options.sortKeys === true)}\n`;
+    fastYamlStats.written++;
+    return text;
+  } catch (e) {
+    if (!(e instanceof Bail)) throw e;
+    fastYamlStats.gaveUp++;
+    return undefined;
+  }
+}
+
+const isPlainObject = (v: object): boolean => {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+function isCollection(v: unknown): v is Record<string, unknown> | unknown[] {
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return true;
+  if (v instanceof Scalar) return false;
+  if (!isPlainObject(v)) bail();
+  return true;
+}
+
+function entries(v: Record<string, unknown>, sort: boolean): Array<[string, unknown]> {
+  // yaml leaves out undefined values (keepUndefined is off), then sorts (Array#sort is stable).
+  const out = Object.entries(v).filter(([, x]) => x !== undefined);
+  if (sort) out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return out;
+}
+
+function isEmpty(v: Record<string, unknown> | unknown[]): boolean {
+  if (Array.isArray(v)) return v.length === 0;
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && v[k] !== undefined) return false;
+  return true;
+}
+
+/** A non-empty collection in block style; continuation lines start with `indent`. */
+function block(v: Record<string, unknown> | unknown[], indent: string, sort: boolean): string {
+  const inner = `${indent}  `;
+  const lines: string[] = [];
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      if (item === undefined) bail();
+      lines.push(`- ${isCollection(item) && !isEmpty(item) ? block(item, inner, sort) : scalar(item)}`);
+    }
+  } else {
+    for (const [k, x] of entries(v, sort)) {
+      const key = plainKey(k);
+      lines.push(isCollection(x) && !isEmpty(x) ? `${key}:\n${inner}${block(x, inner, sort)}` : `${key}: ${scalar(x)}`);
+    }
+  }
+  return lines.join(`\n${indent}`);
+}
+
+function scalar(v: unknown): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return doubleQuoted(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(v)) return bail();
+      return Object.is(v, -0) ? '-0' : JSON.stringify(v);
+    case 'object':
+      if (Array.isArray(v)) return '[]';
+      if (v instanceof Scalar) return plainScalar(v);
+      if (!isPlainObject(v)) return bail();
+      return '{}';
+    default:
+      return bail();
+  }
+}
+
+// A key yaml writes plain as it is: no indicator first, nothing that ends or comments a key,
+// nothing a reader would take for another type (checked with the core schema below).
+const PLAIN_KEY = /^[A-Za-z0-9_$/][A-Za-z0-9_$/.@+~=-]*$/;
+
+function plainKey(k: string): string {
+  if (k.length > 1024 || !PLAIN_KEY.test(k) || resolvePlain(k) !== k) bail();
+  return k;
+}
+
+// A PLAIN Scalar (Kong's `${{ env "DECK_..." }}`) yaml writes unquoted when it needs no quoting.
+const PLAIN_VALUE = /^[A-Za-z0-9_$/.({][^\n#:]*[^\s:]$/;
+
+function plainScalar(s: Scalar): string {
+  if (s.type !== Scalar.PLAIN || typeof s.value !== 'string' || s.anchor || s.tag || s.comment || s.commentBefore) return bail();
+  const v = s.value;
+  if (!PLAIN_VALUE.test(v) || resolvePlain(v) !== v || /^(?:%|---|\.\.\.)/.test(v)) return bail();
+  return v;
+}
+
+/**
+ * yaml's doubleQuotedString (stringify/stringifyString.js) for a value, with lineWidth 0: JSON's
+ * escapes, YAML's shorter ones for some code points, and a space before a line break escaped. A
+ * line break in a string of 40 or more characters is folded over lines by yaml (the output then
+ * depends on the indentation): not written here.
+ */
+function doubleQuoted(value: string): string {
+  const json = JSON.stringify(value);
+  if (!json.includes('\\')) return json;
+  let str = '';
+  let start = 0;
+  for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
+    if (ch === ' ' && json[i + 1] === '\\' && json[i + 2] === 'n') {
+      str += `${json.slice(start, i)}\\ `;
+      i += 1;
+      start = i;
+      ch = '\\';
+    }
+    if (ch === '\\') {
+      switch (json[i + 1]) {
+        case 'u': {
+          str += json.slice(start, i);
+          const code = json.substr(i + 2, 4);
+          const short = SHORT[code];
+          str += short ?? (code.startsWith('00') ? `\\x${code.substring(2)}` : json.substr(i, 6));
+          i += 5;
+          start = i + 1;
+          break;
+        }
+        case 'n':
+          if (json[i + 2] === '"' || json.length < 40) i += 1;
+          else bail();
+          break;
+        default:
+          i += 1;
+      }
+    }
+  }
+  return start ? str + json.slice(start) : json;
+}
+
+const SHORT: Record<string, string> = {
+  '0000': '\\0',
+  '0007': '\\a',
+  '000b': '\\v',
+  '001b': '\\e',
+  '0085': '\\N',
+  '00a0': '\\_',
+  '2028': '\\L',
+  '2029': '\\P',
+};
