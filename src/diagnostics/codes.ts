@@ -345,6 +345,49 @@ export const CODES = {
     (p) =>
       `traefik: backend ${p.backend}: healthyThreshold ${p.healthyThreshold} and unhealthyThreshold ${p.unhealthyThreshold} are not applied; Traefik's health check has no thresholds and takes a server out after one failed check and back after one passed check`,
   ),
+  // nginx target (src/targets/nginx)
+  'nginx-option-invalid': entry<{ detail: string }>('error', (p) => `nginx: ${p.detail}`),
+  'nginx-path-reserved': entry<{ route: string; path: string }>(
+    'error',
+    (p) => `nginx: route ${p.route}: path ${p.path} is under /_gwc_internal, which is reserved for the locations gwc generates`,
+  ),
+  'nginx-path-unroutable': entry<{ path: string; detail: string }>('error', (p) => `nginx: path ${p.path} ${p.detail}`),
+  'nginx-lambda-no-fallback': entry<{ route: string; backend: string }>(
+    'error',
+    (p) => `nginx: route ${p.route}: backend ${p.backend} is a Lambda function, which nginx cannot invoke; give lambda.fallbackUrl`,
+  ),
+  'nginx-backend-no-target': entry<{ route: string; backend: string }>('error', (p) => `nginx: route ${p.route}: backend ${p.backend} has no HTTP target`),
+  'nginx-upstream-mixed': entry<{ backend: string; url: string; first: string }>(
+    'error',
+    (p) => `nginx: backend ${p.backend}: every target of one nginx upstream must share the scheme and path (${p.url} differs from ${p.first})`,
+  ),
+  'nginx-upstream-host-shared': entry<{ backend: string; host: string }>(
+    'warn',
+    (p) => `nginx: backend ${p.backend}: targets have different hosts; nginx sends one Host header to all of them (${p.host})`,
+  ),
+  'nginx-rate-too-fine': entry<{ route: string; requests: number; per: string }>(
+    'error',
+    (p) => `nginx: route ${p.route}: nginx limits no finer than 1 request per minute; ${p.requests} per ${p.per} cannot be enforced`,
+  ),
+  'nginx-rate-rounded': entry<{ route: string; requests: number; per: string; perMinute: number }>(
+    'warn',
+    (p) => `nginx: route ${p.route}: ${p.requests} per ${p.per} is enforced as ${p.perMinute} per minute (nginx counts whole requests per minute)`,
+  ),
+  'nginx-value-refused': entry<{ what: string; value: string; why: string }>('error', (p) => `nginx: ${p.what} "${p.value}" ${p.why}`),
+  'nginx-jwt-no-keys': entry<{ scheme: string }>(
+    'error',
+    (p) => `nginx: JWT scheme ${p.scheme} gives no publicKeys (nginx verifies JWT with configured keys, not a JWKS URL) and no forwardAuth`,
+  ),
+  'nginx-jwt-algorithm': entry<{ scheme: string; algorithms: string; supported: string }>(
+    'error',
+    (p) => `nginx: algorithms of JWT scheme ${p.scheme} "${p.algorithms}" must be among ${p.supported}`,
+  ),
+  'nginx-scheme-unverifiable': entry<{ scheme: string; kind: string }>('error', (p) => `nginx: security scheme ${p.scheme} (${p.kind}) has nothing nginx can verify`),
+  'nginx-secret-source': entry<{ what: string; ref: string }>(
+    'error',
+    (p) => `nginx: ${p.what} "${p.ref}" is a vault reference, which nginx cannot resolve; use \${env:NAME} or \${file:PATH}`,
+  ),
+  'nginx-tls-key-source': entry<{ ref: string }>('error', (p) => `nginx: TLS key "${p.ref}" must be a \${file:PATH} reference: nginx reads the key from a file`),
   'target-error': entry<{ target: string; detail: string }>('error', (p) => `${p.target}: ${p.detail}`),
   'target-warning': entry<{ target: string; detail: string }>('warn', (p) => `${p.target}: ${p.detail}`),
   'unknown-target': entry<{ name: string; known: string }>('error', (p) => `unknown target "${p.name}" (known: ${p.known})`),

@@ -30,7 +30,7 @@ describe('--json: { ok, diagnostics, result } on every command that takes it', (
   it('build (success and failure), routes, schema, targets', () => {
     const ok = shape(gwc(['build', fixture('shop'), '--target', 'nginx', '--out', tempDir(), '--json']).stdout);
     expect(ok.ok).toBe(true);
-    expect(ok.diagnostics[0]).toMatchObject({ code: 'target-warning', line: 20, column: 5, severity: 'warn' });
+    expect(ok.diagnostics[0]).toMatchObject({ code: 'nginx-upstream-host-shared', line: 20, column: 5, severity: 'warn' });
     const bad = gwc(['build', fixture('invalid-misspelt-key'), '--target', 'nginx', '--json']);
     expect(bad.code).toBe(1);
     const b = shape(bad.stdout);
@@ -47,7 +47,7 @@ describe('--json: { ok, diagnostics, result } on every command that takes it', (
 describe('--quiet', () => {
   it('hides warnings and the next steps, keeps errors', () => {
     const loud = gwc(['build', fixture('shop'), '--target', 'nginx', '--out', tempDir()]);
-    expect(loud.stderr).toMatch(/warn target-warning/);
+    expect(loud.stderr).toMatch(/warn nginx-upstream-host-shared/);
     expect(loud.stderr).toMatch(/next:/);
     const quiet = gwc(['build', fixture('shop'), '--target', 'nginx', '--out', tempDir(), '--quiet']);
     expect(quiet.code).toBe(0);

@@ -21,11 +21,11 @@ export const secs = (n: number): string => `${Math.max(1, Math.ceil(n / 1000))}s
 /** The upstream of an HTTP (or Lambda-with-fallback) backend; undefined with a diagnostic when nginx cannot carry it. */
 export function upstreamFor(ctx: Ctx, backend: Backend, route: Route): UpstreamView | undefined {
   if (backend.kind === 'lambda' && ctx.plan.mode(route.id, 'backend.lambda') !== 'fallback') {
-    ctx.error(`route ${route.id}: backend ${backend.name} is a Lambda function, which nginx cannot invoke; give lambda.fallbackUrl`, backend.loc);
+    ctx.report('nginx-lambda-no-fallback', { route: route.id, backend: backend.name }, backend.loc);
     return undefined;
   }
   if (backend.targets.length === 0) {
-    ctx.error(`route ${route.id}: backend ${backend.name} has no HTTP target`, backend.loc);
+    ctx.report('nginx-backend-no-target', { route: route.id, backend: backend.name }, backend.loc);
     return undefined;
   }
   if (!ctx.upstreams.has(backend.name)) ctx.upstreams.set(backend.name, ctx.safe(backend.loc, () => build(ctx, backend)));
@@ -36,7 +36,7 @@ function build(ctx: Ctx, backend: Backend): UpstreamView | undefined {
   const first = backend.targets[0]!.url;
   for (const t of backend.targets) {
     if (t.url.scheme !== first.scheme || t.url.path !== first.path) {
-      ctx.error(`backend ${backend.name}: every target of one nginx upstream must share the scheme and path (${t.url.raw} differs from ${first.raw})`, t.loc);
+      ctx.report('nginx-upstream-mixed', { backend: backend.name, url: t.url.raw, first: first.raw }, t.loc);
       return undefined;
     }
   }
@@ -54,7 +54,7 @@ function build(ctx: Ctx, backend: Backend): UpstreamView | undefined {
     });
   const hosts = new Set(backend.targets.map((t) => t.url.host));
   if (backend.hostHeader === 'backend' && hosts.size > 1) {
-    ctx.warn(`backend ${backend.name}: targets have different hosts; nginx sends one Host header to all of them (${first.host})`, backend.loc);
+    ctx.report('nginx-upstream-host-shared', { backend: backend.name, host: first.host }, backend.loc);
   }
   const defaultPort = first.scheme === 'https' ? 443 : 80;
   const view: UpstreamView = {

@@ -13,7 +13,7 @@ import type { CapabilityPlan } from '../capability-check.js';
 import type { CompileOptions, CompileResult, OutputFile } from '../target.js';
 import { bounded, Ctx } from './context.js';
 import { renderFull, renderHttp, renderMain } from './emit.js';
-import { filePath, hostName, jsLiteral, printable } from './escape.js';
+import { filePath, hostName, jsLiteral, printable, Refused } from './escape.js';
 import { buildLayout, pathEntries, type GroupNode, type PathEntry, type RegexLevel } from './layout.js';
 import { NJS_RUNTIME } from './njs-runtime.js';
 import { resolveOptions } from './options.js';
@@ -41,13 +41,13 @@ const json = (status: number, message: string): string => JSON.stringify({ statu
 export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): CompileResult {
   const { options, errors } = resolveOptions(compileOptions.options);
   const ctx = new Ctx(gateway, plan, options);
-  for (const e of errors) ctx.error(e);
+  for (const e of errors) ctx.report('nginx-option-invalid', { detail: e });
   // File names stay far below NAME_MAX (255) with room for `.main.conf` and the access log's affixes.
   const fileName = bounded(gateway.name.toLowerCase().replace(/[^a-z0-9_-]/g, '_'), gateway.name, 64);
   const reg = new PolicyRegistry(ctx);
   const routes = gateway.routes.filter((r) => {
     if (!r.publicPath.startsWith('/_gwc_internal')) return true;
-    ctx.error(`route ${r.id}: paths under /_gwc_internal are reserved for the locations gwc generates`, r.loc);
+    ctx.report('nginx-path-reserved', { route: r.id, path: r.publicPath }, r.loc);
     return false;
   });
   const security = buildSecurity(ctx, routes);
@@ -195,7 +195,7 @@ function tlsView(ctx: Ctx): { certificate: string; key: string } | undefined {
   const tls = ctx.gateway.tls;
   if (!tls) return undefined;
   return ctx.safe(tls.loc, () => {
-    if (tls.key.kind !== 'file') throw new Error(`TLS key "${tls.key.raw}" must be a \${file:PATH} reference: nginx reads the key from a file`);
+    if (tls.key.kind !== 'file') throw new Refused('TLS key', tls.key.raw, 'must be a ${file:PATH} reference', { code: 'nginx-tls-key-source', params: { ref: tls.key.raw } });
     return { certificate: filePath(tls.certificate, 'TLS certificate'), key: filePath(tls.key.path, 'TLS key') };
   });
 }

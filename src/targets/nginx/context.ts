@@ -1,4 +1,5 @@
 /** Compile state shared by the nginx compiler's parts: diagnostics, names, options. */
+import type { DiagnosticCode, ParamsOf } from '../../diagnostics/codes.js';
 import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
@@ -83,25 +84,31 @@ export class Ctx {
     return name;
   }
 
-  error(detail: string, loc?: Loc): void {
-    this.diagnostics.push(diag('target-error', { target: 'nginx', detail: printable(detail) }, loc, { target: 'nginx' }));
+  /**
+   * A refusal or warning under its own code (src/diagnostics/codes.ts), at the spec node the user
+   * edits. Text params are shown with control characters escaped, so no diagnostic carries them raw.
+   */
+  report<C extends DiagnosticCode>(code: C, params: ParamsOf<C>, loc?: Loc): void {
+    const shown = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? printable(v) : v])) as ParamsOf<C>;
+    this.diagnostics.push(diag(code, shown, loc, { target: 'nginx' }));
   }
 
-  warn(detail: string, loc?: Loc): void {
-    this.diagnostics.push(diag('target-warning', { target: 'nginx', detail: printable(detail) }, loc, { target: 'nginx' }));
-  }
-
-  /** Runs `fn`, turning a refusal of unsafe text into a diagnostic; returns undefined when refused. */
+  /**
+   * Runs `fn`, turning a refusal (`Refused`: unsafe or unrepresentable text) into its coded
+   * diagnostic; returns undefined when refused. Any other Error is gwc's bug: internal-error,
+   * still refusing the build (fail closed).
+   */
   safe<T>(loc: Loc | undefined, fn: () => T): T | undefined {
     try {
       return fn();
     } catch (e) {
       if (e instanceof Refused) {
-        this.error(e.message, loc);
+        if (e.coded) this.report(e.coded.code, e.coded.params, loc);
+        else this.report('nginx-value-refused', { what: e.what, value: e.value, why: e.why }, loc);
         return undefined;
       }
       if (e instanceof Error && !(e instanceof TypeError) && !(e instanceof RangeError)) {
-        this.error(e.message, loc);
+        this.report('internal-error', { detail: e.message }, loc);
         return undefined;
       }
       throw e;

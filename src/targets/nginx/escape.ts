@@ -1,7 +1,8 @@
 /**
  * Every user-supplied string that reaches nginx configuration passes through one of these
  * functions: either it is quoted so the nginx parser reads it back byte for byte, or it is
- * refused (the caller turns the refusal into a `target-error` diagnostic).
+ * refused (`ctx.safe` turns the refusal into a coded diagnostic: `nginx-value-refused`, or the code
+ * the refusal carries).
  *
  * nginx's parser (ngx_conf_read_token) understands `\"`, `\'` and `\\` inside a quoted token and
  * keeps every other byte, so a double-quoted token carries `;`, `{`, `}`, `#`, spaces and quotes
@@ -10,13 +11,18 @@
  * written as `${<gateway>_dollar}`, a `geo` variable whose value is a single dollar sign
  * (geo values are never compiled as scripts). https://nginx.org/en/docs/http/ngx_http_geo_module.html
  */
+import type { DiagnosticCode, ParamsOf } from '../../diagnostics/codes.js';
 
-/** A refused value: what it was and why. */
+/** A refusal with a code of its own (else `nginx-value-refused` with what, value and why). */
+export type CodedRefusal = { [C in DiagnosticCode]: { code: C; params: ParamsOf<C> } }[DiagnosticCode];
+
+/** A refused value: what it was and why; `ctx.safe` turns it into a coded diagnostic at the node. */
 export class Refused extends Error {
   constructor(
     readonly what: string,
     readonly value: string,
     readonly why: string,
+    readonly coded?: CodedRefusal,
   ) {
     super(`${what} "${printable(value)}" ${why}`);
   }

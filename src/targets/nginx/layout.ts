@@ -13,7 +13,7 @@
  */
 import { compareSegments, parsePath } from '../../model/paths.js';
 import type { PathSegment, Route } from '../../model/types.js';
-import { pathText, regexLiteral } from './escape.js';
+import { pathText, Refused, regexLiteral } from './escape.js';
 
 /** All routes that share one path shape (same literals, parameters at the same places). */
 export interface PathEntry {
@@ -79,13 +79,15 @@ export function shapeKey(segments: PathSegment[]): string {
 /** Segments of the public path, validated; throws `Refused` on unsafe text. */
 export function publicSegments(route: Route): PathSegment[] {
   const parsed = parsePath(route.publicPath);
-  if (parsed.error) throw new Error(`path ${route.publicPath} ${parsed.error}`);
+  if (parsed.error) throw new Refused(`path ${route.publicPath}`, route.publicPath, parsed.error, { code: 'nginx-path-unroutable', params: { path: route.publicPath, detail: parsed.error } });
   for (const s of parsed.segments) {
     const texts = s.kind === 'literal' ? [s.value] : s.kind === 'mixed' ? s.parts.flatMap((p) => ('literal' in p ? [p.literal] : [])) : [];
     for (const t of texts) {
       pathText(t, `path ${route.publicPath}`);
       // nginx normalises `.` and `..` segments away before matching: such a route could never be reached.
-      if (s.kind === 'literal' && (t === '.' || t === '..')) throw new Error(`path ${route.publicPath} has a "." or ".." segment`);
+      if (s.kind === 'literal' && (t === '.' || t === '..')) {
+        throw new Refused(`path ${route.publicPath}`, route.publicPath, 'has a "." or ".." segment', { code: 'nginx-path-unroutable', params: { path: route.publicPath, detail: 'has a "." or ".." segment' } });
+      }
     }
   }
   return parsed.segments;

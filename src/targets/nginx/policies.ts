@@ -105,11 +105,11 @@ export class PolicyRegistry {
     if (rl.per === 'minute') return `${rl.requests}r/m`;
     const perMinute = rl.requests / (rl.per === 'hour' ? 60 : 1440);
     if (perMinute < 1) {
-      this.ctx.error(`route ${route.id}: nginx limits no finer than 1 request per minute; ${rl.requests} per ${rl.per} cannot be enforced`, rl.loc);
+      this.ctx.report('nginx-rate-too-fine', { route: route.id, requests: rl.requests, per: rl.per }, rl.loc);
       return undefined;
     }
     if (!Number.isInteger(perMinute)) {
-      this.ctx.warn(`route ${route.id}: ${rl.requests} per ${rl.per} is enforced as ${Math.floor(perMinute)} per minute (nginx counts whole requests per minute)`, rl.loc);
+      this.ctx.report('nginx-rate-rounded', { route: route.id, requests: rl.requests, per: rl.per, perMinute: Math.floor(perMinute) }, rl.loc);
     }
     return `${Math.floor(perMinute)}r/m`;
   }

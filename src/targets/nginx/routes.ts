@@ -105,7 +105,7 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   }
   const backend = ctx.gateway.backends.find((b) => b.name === route.backend);
   if (!backend) {
-    ctx.error(`route ${route.id}: no backend ${route.backend}`, route.loc);
+    ctx.report('unknown-backend', { name: route.backend, suggestion: '' }, route.loc);
     return undefined;
   }
   if (backend.kind === 'mock' && backend.mock) {

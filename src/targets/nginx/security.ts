@@ -61,7 +61,7 @@ export function secretRef(ctx: Ctx, ref: SecretRef, what: string): NjsSecret | u
     return { env: ref.name };
   }
   if (ref.kind === 'file') return { file: filePath(ref.path, what) };
-  throw new Refused(what, ref.raw, 'is a vault reference, which nginx cannot resolve; use ${env:NAME} or ${file:PATH}');
+  throw new Refused(what, ref.raw, 'is a vault reference', { code: 'nginx-secret-source', params: { what, ref: ref.raw } });
 }
 
 /** Builds the njs view of every scheme a route uses and of the consumers' credentials. */
@@ -106,11 +106,12 @@ function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
     if (jwt.publicKeys.length === 0) {
       // No key nginx can verify with (a JWKS URL would need fetching and caching): the spec's forwardAuth, if any.
       if (scheme.forwardAuth) return { kind: 'forward', forward: forwardView(ctx, scheme, out) };
-      throw new Refused(`JWT scheme ${scheme.name}`, scheme.name, 'gives no publicKeys (nginx verifies JWT with configured keys, not a JWKS URL) and no forwardAuth');
+      throw new Refused(`JWT scheme ${scheme.name}`, scheme.name, 'gives no publicKeys and no forwardAuth', { code: 'nginx-jwt-no-keys', params: { scheme: scheme.name } });
     }
     const algs = jwt.algorithms.filter((a) => SUPPORTED_ALGS.includes(a));
     if (algs.length !== jwt.algorithms.length || algs.length === 0) {
-      throw new Refused(`algorithms of JWT scheme ${scheme.name}`, jwt.algorithms.join(','), `must be among ${SUPPORTED_ALGS.join(', ')}`);
+      const params = { scheme: scheme.name, algorithms: jwt.algorithms.join(','), supported: SUPPORTED_ALGS.join(', ') };
+      throw new Refused(`algorithms of JWT scheme ${scheme.name}`, params.algorithms, `must be among ${params.supported}`, { code: 'nginx-jwt-algorithm', params });
     }
     if (!keyFamiliesClear(ctx, scheme, algs)) return undefined;
     return {
@@ -124,7 +125,7 @@ function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
     };
   }
   if (scheme.kind === 'forward' && scheme.forwardAuth) return { kind: 'forward', forward: forwardView(ctx, scheme, out) };
-  throw new Refused(`security scheme ${scheme.name}`, scheme.kind, 'has nothing nginx can verify');
+  throw new Refused(`security scheme ${scheme.name}`, scheme.kind, 'has nothing nginx can verify', { code: 'nginx-scheme-unverifiable', params: { scheme: scheme.name, kind: scheme.kind } });
 }
 
 function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { uri: string; presence: string[]; responseHeaders: string[] } {

@@ -101,7 +101,7 @@ describe('nginx auth compile', () => {
     const text = spec('    other: { type: apiKey, in: header, name: x-other }\n', '[{ other: [] }]');
     const r = await build(text);
     expect(r.diagnostics.filter((d) => d.code === 'scheme-no-consumers').map((d) => d.params)).toEqual([{ scheme: 'other', kind: 'API key' }]);
-    expect(r.diagnostics.filter((d) => d.code === 'target-warning')).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.target === 'nginx')).toEqual([]);
   });
 
   it('every proxied location clears identity and override headers; auth routes set identity from the auth answer', async () => {

@@ -58,34 +58,33 @@ describe('refusals are diagnostics', () => {
       consumers: [{ name: 'c', loc: loc(), groups: [], credentials: [{ scheme: 'key', kind: 'apiKey', key: { kind: 'vault', ref: 'kv/x', raw: '${vault:kv/x}' }, loc: loc('/c') }] }],
     });
     const e = errors(build(g));
-    expect(e.map((d) => d.code)).toEqual(['target-error']);
+    expect(e.map((d) => [d.code, d.params])).toEqual([['nginx-secret-source', { what: 'API key of consumer c', ref: '${vault:kv/x}' }]]);
     expect(e[0]!.loc?.pointer).toBe('/c');
     expect(build(g).files).toEqual([]);
   });
   it('a limit finer than one request per minute is refused, a coarser one rounded down with a warning', () => {
     const day = gateway([route('r', 'GET', '/r', { policy: { rateLimit: { requests: 100, per: 'day', by: 'ip', burst: 0, loc: loc() } } })]);
-    expect(errors(build(day)).map((d) => d.code)).toEqual(['target-error']);
+    expect(errors(build(day)).map((d) => [d.code, d.params])).toEqual([['nginx-rate-too-fine', { route: 'r', requests: 100, per: 'day' }]]);
     const hour = gateway([route('r', 'GET', '/r', { policy: { rateLimit: { requests: 90, per: 'hour', by: 'ip', burst: 0, loc: loc() } } })]);
     const r = build(hour);
     expect(errors(r)).toEqual([]);
-    expect(r.diagnostics.map((d) => d.code)).toContain('target-warning');
+    expect(r.diagnostics.map((d) => [d.code, d.params])).toEqual([['nginx-rate-rounded', { route: 'r', requests: 90, per: 'hour', perMinute: 1 }]]);
     expect(conf(r)).toContain('rate=1r/m');
   });
   it('paths under /_gwc_internal are reserved', () => {
-    expect(errors(build(gateway([route('r', 'GET', '/_gwc_internal/r/0')]))).map((d) => d.code)).toEqual(['target-error']);
+    expect(errors(build(gateway([route('r', 'GET', '/_gwc_internal/r/0')]))).map((d) => [d.code, d.params])).toEqual([['nginx-path-reserved', { route: 'r', path: '/_gwc_internal/r/0' }]]);
   });
   it('unknown and malformed options', () => {
     const g = gateway([route('r', 'GET', '/r')]);
-    expect(errors(build(g, { nope: '1' })).length).toBe(1);
-    expect(errors(build(g, { listen: '80; include /etc/passwd' })).length).toBe(1);
-    expect(errors(build(g, { cachePath: '/tmp/a b' })).length).toBe(1);
-    expect(errors(build(g, { mode: 'weird' })).length).toBe(1);
+    for (const bad of [{ nope: '1' }, { listen: '80; include /etc/passwd' }, { cachePath: '/tmp/a b' }, { mode: 'weird' }]) {
+      expect(errors(build(g, bad)).map((d) => d.code)).toEqual(['nginx-option-invalid']);
+    }
   });
   it('a JWT scheme with only a JWKS URL and no forwardAuth is refused', () => {
     const g = gateway([route('r', 'GET', '/r', { security: [[{ scheme: 'jwt', scopes: [] }]] })], {
       securitySchemes: [{ name: 'jwt', loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: false, jwt: { audiences: [], algorithms: ['RS256'], publicKeys: [], jwksUri: 'https://id/jwks', header: 'authorization', clockSkewSeconds: 0 } }],
     });
-    expect(errors(build(g)).map((d) => d.code)).toEqual(['target-error']);
+    expect(errors(build(g)).map((d) => [d.code, d.params])).toEqual([['nginx-jwt-no-keys', { scheme: 'jwt' }]]);
   });
 });
 

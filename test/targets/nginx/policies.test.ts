@@ -48,7 +48,7 @@ describe('nginx rate limits', () => {
     const r = build(gateway([route('r', 'GET', '/r', { policy: { rateLimit: rl(150, 'hour', 0, 'ip') } })], opts));
     expect(conf(r)).toContain('rate=2r/m');
     expect(conf(r)).toContain('burst=149 nodelay');
-    expect(r.diagnostics.map((d) => d.code)).toEqual(['target-warning']);
+    expect(r.diagnostics.map((d) => [d.code, d.params])).toEqual([['nginx-rate-rounded', { route: 'r', requests: 150, per: 'hour', perMinute: 2 }]]);
     expect(build(gateway([route('r', 'GET', '/r', { policy: { rateLimit: rl(2880, 'day', 0, 'ip') } })], opts)).diagnostics).toEqual([]);
     expect(build(gateway([route('r', 'GET', '/r', { policy: { rateLimit: rl(59, 'hour', 0, 'ip') } })], opts)).files).toEqual([]);
   });
