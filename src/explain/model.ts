@@ -74,6 +74,12 @@ export const MODEL: Explanations = {
     'Use apiKey, http basic, http bearer/JWT, oauth2/openIdConnect with x-gateway verification, or forwardAuth.',
     "mtls:\n  type: mutualTLS",
   ),
+  'websocket-not-get': ex(
+    'x-gateway.websocket is set on an operation whose method is not GET.',
+    'A WebSocket handshake is a GET (RFC 6455 section 4.1): on another method the setting would do nothing while the spec says the route upgrades.',
+    'Put websocket: true on the GET operation of the path.',
+    "/chat:\n  get:\n    x-gateway: { websocket: true }",
+  ),
   'upstream-param-unknown': ex(
     'x-gateway.upstreamPath uses a {param} that the route\'s path does not have.',
     'The backend would receive a literal "{param}" or an empty segment: requests reaching the wrong resource.',

@@ -64,6 +64,7 @@ const ROUTE_SETTINGS = {
   policies: core('named policies are merged into each route before any target compiles'),
   public: core('the security decision (DESIGN.md 7.1): a route without security must say public'),
   timeout: feature('timeouts'),
+  websocket: feature('websocket'),
   ...POLICY_BODY,
 } as const;
 

@@ -75,6 +75,7 @@ export function routeFeatures(gateway: Gateway, route: Route): FeatureUse[] {
   if (p.responseHeaders) add('responseHeaders', p.responseHeaders.loc);
   if (p.accessLog) add('accessLog', p.accessLog.loc);
   if (route.upstreamPath) add('upstreamPath', route.upstreamPath.loc);
+  if (route.websocket) add('websocket', route.websocket.loc);
   if (route.hosts.length > 0) add('hostRouting', route.loc);
   const backend = gateway.backends.find((b) => b.name === route.backend);
   if (backend) {

@@ -254,6 +254,8 @@ export interface Route {
   policy: Policy;
   policyNames: string[];
   timeoutMs?: number;
+  /** `x-gateway.websocket: true` (a GET): the upgrade is passed to the backend, the idle timeout raised. */
+  websocket?: { loc: Loc };
   tags: string[];
   summary?: string;
   /**

@@ -169,6 +169,12 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
     const ms = parseDuration(timeout.value, timeout.loc, out);
     if (ms !== undefined) route.timeoutMs = ms;
   }
+  const ws = nearest('websocket');
+  if (ws?.value === true) {
+    // Only a GET upgrades (RFC 6455 section 4.1); on another method the key would be a no-op.
+    if (method === 'GET') route.websocket = { loc: ws.loc };
+    else out.push(diag('websocket-not-get', { route: id, method }, ws.loc));
+  }
   return route;
 }
 

@@ -85,6 +85,10 @@ export const AWS_CAPABILITIES: CapabilityTable = {
     support: 'unsupported',
     why: 'proxy integrations pass the backend response through unchanged; REST APIs allow no integration response mapping on http_proxy/aws_proxy',
   },
+  websocket: {
+    support: 'unsupported',
+    why: 'a REST API cannot pass a WebSocket upgrade; API Gateway WebSocket APIs route messages by a route selection expression, not paths (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api.html)',
+  },
   upstreamPath: {
     support: 'native',
     note: 'the http_proxy integration URI with {param} placeholders mapped from method.request.path',

@@ -51,6 +51,9 @@ export const kongCapabilities: CapabilityTable = {
   cache: { support: 'native', note: 'proxy-cache plugin, memory strategy (per node)' },
   requestHeaders: { support: 'native', note: 'request-transformer (replace + add = set, remove)' },
   responseHeaders: { support: 'native', note: 'response-transformer (replace + add = set, remove)' },
+  // https://docs.konghq.com/gateway/latest/how-kong-works/routing-traffic/#proxy-websocket-traffic:
+  // Kong's nginx template sets Upgrade/Connection from the request on every http(s) route.
+  websocket: { support: 'native', note: 'Kong proxies the HTTP/1.1 upgrade on any http(s) route (on every route, not only this one); idle connections close after the service read_timeout (the backend timeout)' },
   upstreamPath: { support: 'native', note: 'request-transformer replace.uri with the route regex named captures' },
   hostRouting: { support: 'native', note: 'route hosts' },
   'backend.weighted': { support: 'native', note: 'upstream with weighted targets' },

@@ -8,6 +8,9 @@ import { policyBody, type TargetKeyTable } from '../key-table.js';
 const FALLBACK_ONLY = 'a fallback for targets that cannot verify the scheme; Kong verifies API keys and basic users itself (a scheme only it verifies is refused by its feature)';
 
 export const KONG_KEYS: TargetKeyTable = {
+  // websocket's feature is native, but there is nothing to emit: the same output either way.
+  'route.websocket': { answer: 'ignored', why: "Kong's nginx passes the HTTP/1.1 upgrade on every http(s) route already (https://docs.konghq.com/gateway/latest/how-kong-works/routing-traffic/#proxy-websocket-traffic): nothing to write; idle connections close after the service read_timeout" },
+  'defaults.websocket': { answer: 'ignored', why: "Kong's nginx passes the HTTP/1.1 upgrade on every http(s) route already (https://docs.konghq.com/gateway/latest/how-kong-works/routing-traffic/#proxy-websocket-traffic): nothing to write; idle connections close after the service read_timeout" },
   'backends.*.lambda.fallbackUrl': { answer: 'native', note: 'the service URL Kong proxies to instead of the function' },
   'backends.*.hostHeader': { answer: 'native', note: 'route preserve_host' },
   'backends.*.keepalive': {

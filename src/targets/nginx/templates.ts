@@ -41,6 +41,16 @@ js_set \${{n @root.prefix}}_cookies {{n @root.prefix}}.cleanCookies;
 js_var \${{n @root.prefix}}_fwd_uri;
 {{/if}}
 {{/if}}
+{{#if @root.websocket}}
+
+# WebSocket routes (x-gateway websocket): Connection "upgrade" when the client asks to upgrade,
+# else empty as on every other route (upstream keep-alive).
+# https://nginx.org/en/docs/http/websocket.html
+map $http_upgrade \${{n @root.prefix}}_ws_connection {
+    default upgrade;
+    "" "";
+}
+{{/if}}
 {{#each corsMaps}}
 
 map $http_origin \${{n variable}} {

@@ -43,6 +43,8 @@ export const TRAEFIK_CAPABILITIES: CapabilityTable = {
   },
   requestHeaders: { support: 'native', note: 'headers middleware customRequestHeaders ("" removes)' },
   responseHeaders: { support: 'native', note: 'headers middleware customResponseHeaders ("" removes)' },
+  // https://doc.traefik.io/traefik/user-guides/websocket/ (no middleware needed).
+  websocket: { support: 'native', note: 'Traefik proxies the upgrade on any router (on every route, not only this one); idle time is bounded by the entry point respondingTimeouts' },
   upstreamPath: { support: 'native', note: 'replacePathRegex with the path parameters as capture groups' },
   hostRouting: { support: 'native', note: 'Host matcher in the router rule' },
   'backend.weighted': { support: 'native', note: 'loadBalancer servers with weights' },

@@ -11,6 +11,9 @@ const NO_THRESHOLDS = "Traefik v3's healthCheck has no thresholds: one failed ch
 const UNLESS_ONE = { test: (v: unknown) => v !== 1, says: 'unless 1' };
 
 export const TRAEFIK_KEYS: TargetKeyTable = {
+  // websocket's feature is native, but there is nothing to emit: the same output either way.
+  'route.websocket': { answer: 'ignored', why: 'Traefik proxies the upgrade on every router already (https://doc.traefik.io/traefik/user-guides/websocket/): nothing to write' },
+  'defaults.websocket': { answer: 'ignored', why: 'Traefik proxies the upgrade on every router already (https://doc.traefik.io/traefik/user-guides/websocket/): nothing to write' },
   'backends.*.lambda.fallbackUrl': { answer: 'native', note: 'the service Traefik proxies to instead of the function' },
   'backends.*.hostHeader': { answer: 'native', note: 'loadBalancer passHostHeader' },
   'backends.*.keepalive': { answer: 'native', note: 'serversTransport maxIdleConnsPerHost' },

@@ -29,6 +29,7 @@ function values(id: KeyId, target: string): Variants | undefined {
     backend: { a: 'api', b: 'other' },
     upstreamPath: { a: '/v1/items/{id}', b: '/v2/items/{id}' },
     timeout: { a: '5s', b: '7s' },
+    websocket: { a: true, b: false },
     rateLimit: { a: { requests: 10, per: 'minute' }, b: undefined },
     'rateLimit.requests': { a: 10, b: 20 },
     'rateLimit.per': { a: 'second', b: 'minute' },
