@@ -41,9 +41,3 @@ export function keyMatrix() {
     return { id, by, answers: Object.fromEntries(TARGETS.map((t) => [t.name, keyAnswer(t.name, id)])) as Record<TargetName, ReturnType<typeof keyAnswer>> };
   });
 }
-
-/** The short cell for a matrix: the answer, with the diagnostic code for refused and warned. */
-export function answerCell(a: KeyAnswer): string {
-  if (a.answer !== 'refused' && a.answer !== 'warned') return a.answer;
-  return `${a.answer}${a.when ? ` ${a.when.says}` : ''} (${a.code})`;
-}

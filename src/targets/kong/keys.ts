@@ -16,6 +16,7 @@ export const KONG_KEYS: TargetKeyTable = {
   'backends.*.keepalive': {
     answer: 'warned',
     code: 'key-not-applied',
+    // No per-upstream keepalive (https://github.com/Kong/kong/issues/14062): upstream_keepalive_* are kong.conf settings.
     why: "Kong's upstream keepalive pool is node configuration (upstream_keepalive_pool_size in kong.conf), not a service or upstream field decK writes",
   },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): Kong reaches a private host directly' },
