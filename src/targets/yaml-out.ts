@@ -40,7 +40,11 @@ export function fastYamlStringify(data: unknown, options: FastYamlOptions = {}):
   if (!enabled) return undefined;
   try {
     if (!isCollection(data)) return undefined;
-    const text = `${isEmpty(data) ? (Array.isArray(data) ? '[]' : '{}') : block(data, '', options.sortKeys === true)}\n`;
+    if (isEmpty(data)) return Array.isArray(data) ? '[]\n' : '{}\n';
+    const out: string[] = [];
+    block(out, data, '', options.sortKeys === true);
+    out.push('\n');
+    const text = out.join('');
     fastYamlStats.written++;
     return text;
   } catch (e) {
@@ -76,22 +80,33 @@ function isEmpty(v: Record<string, unknown> | unknown[]): boolean {
   return true;
 }
 
-/** A non-empty collection in block style; continuation lines start with `indent`. */
-function block(v: Record<string, unknown> | unknown[], indent: string, sort: boolean): string {
+/**
+ * A non-empty collection in block style, appended to `out`; continuation lines start with
+ * `indent`. One array of pieces joined once at the end (joining per level copied each line once
+ * per level of nesting).
+ */
+function block(out: string[], v: Record<string, unknown> | unknown[], indent: string, sort: boolean): void {
   const inner = `${indent}  `;
-  const lines: string[] = [];
+  let first = true;
   if (Array.isArray(v)) {
     for (const item of v) {
       if (item === undefined) bail();
-      lines.push(`- ${isCollection(item) && !isEmpty(item) ? block(item, inner, sort) : scalar(item)}`);
+      out.push(first ? '- ' : `\n${indent}- `);
+      first = false;
+      if (isCollection(item) && !isEmpty(item)) block(out, item, inner, sort);
+      else out.push(scalar(item));
     }
   } else {
     for (const [k, x] of entries(v, sort)) {
       const key = plainKey(k);
-      lines.push(isCollection(x) && !isEmpty(x) ? `${key}:\n${inner}${block(x, inner, sort)}` : `${key}: ${scalar(x)}`);
+      out.push(first ? key : `\n${indent}${key}`);
+      first = false;
+      if (isCollection(x) && !isEmpty(x)) {
+        out.push(`:\n${inner}`);
+        block(out, x, inner, sort);
+      } else out.push(': ', scalar(x));
     }
   }
-  return lines.join(`\n${indent}`);
 }
 
 function scalar(v: unknown): string {
