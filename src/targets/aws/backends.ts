@@ -3,7 +3,14 @@
  * mock for mock backends.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration.html
  */
-import { METHOD_OVERRIDE_HEADERS, METHOD_OVERRIDE_QUERY, URL_OVERRIDE_HEADERS } from '../../model/overrides.js';
+import {
+  CLIENT_FORWARDING_HEADERS,
+  FOREIGN_IDENTITY_HEADERS,
+  GATEWAY_IDENTITY_HEADERS,
+  METHOD_OVERRIDE_HEADERS,
+  METHOD_OVERRIDE_QUERY,
+  URL_OVERRIDE_HEADERS,
+} from '../../model/overrides.js';
 import type { Backend, Route } from '../../model/types.js';
 import { type Cfn, type Ctx } from './context.js';
 import { isHeaderName, staticValue, vtlLiteral } from './escape.js';
@@ -107,7 +114,7 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
   };
   tls(ctx, route, backend, integration);
   requestHeaders(ctx, route, requestParameters);
-  neutraliseOverrides(route, requestParameters);
+  neutraliseOverrides(ctx, route, requestParameters);
   if (backend.hostHeader === 'client') {
     ctx.warn(`backend ${backend.name}: API Gateway sends the backend's own Host header; hostHeader: client is not honoured`, backend.loc);
   }
@@ -115,8 +122,20 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
   return { integration, responses: { '200': { description: 'passed through from the backend' } } };
 }
 
-/** Method-override inputs the operation does not declare reach the backend empty (DESIGN.md 7.5). */
-function neutraliseOverrides(route: Route, params: Record<string, string>): void {
+/**
+ * Method-override inputs the operation does not declare reach the backend empty (DESIGN.md 7.5),
+ * and so do headers a client must never set (DESIGN.md 7.3): the identity headers gwc's gateways
+ * set after verification (nginx's X-Consumer, Kong's X-Consumer-* and friends, a forward-auth
+ * service's answer headers), which a backend written for gwc may trust behind any target, and the
+ * client forwarding headers (Forwarded, X-Real-IP, X-Forwarded-Prefix/-Port/-Server). A REST
+ * integration request parameter can only map a value (static, method request, context), never
+ * remove a header, so each arrives empty, not absent
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html).
+ * X-Forwarded-For (API Gateway appends the caller's address) and X-Forwarded-Proto are left to API
+ * Gateway. A Lambda proxy integration takes no request parameters: the function receives every
+ * header the client sent and must trust only its requestContext (README "What gwc guarantees").
+ */
+function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, string>): void {
   const declared = (route.declaredOverrides ?? []).map((o) => `${o.in} ${o.name.toLowerCase()}`);
   // A header the route sets itself (requestHeaders.set) already replaces the client's value.
   const set = Object.keys(params).map((k) => k.toLowerCase());
@@ -125,9 +144,11 @@ function neutraliseOverrides(route: Route, params: Record<string, string>): void
     if (!declared.includes(`header ${h.toLowerCase()}`) && !set.includes(key.toLowerCase())) params[key] = "''";
   }
   if (!declared.includes(`query ${OVERRIDE_QUERY}`)) params[`integration.request.querystring.${OVERRIDE_QUERY}`] = "''";
-  for (const h of URL_OVERRIDE_HEADERS) {
+  const forwardAuth = ctx.gateway.securitySchemes.flatMap((s) => s.forwardAuth?.responseHeaders ?? []).filter(isHeaderName);
+  for (const h of [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuth, ...CLIENT_FORWARDING_HEADERS]) {
     const key = `integration.request.header.${h}`;
-    if (!set.includes(key.toLowerCase())) params[key] = "''";
+    // One mapping per header name, whatever its spelling: API Gateway header names are case-insensitive.
+    if (!set.includes(key.toLowerCase()) && !Object.keys(params).some((k) => k.toLowerCase() === key.toLowerCase())) params[key] = "''";
   }
 }
 
