@@ -57,10 +57,11 @@ describe('the key matrix', () => {
     for (const k of json) {
       for (const t of TARGETS) {
         const a = keyAnswer(t.name, k.key as never);
-        expect(k.answers[t.name].answer).toBe(a.answer);
+        const got = k.answers[t.name]!;
+        expect(got.answer).toBe(a.answer);
         if (a.answer === 'refused' || a.answer === 'warned') {
-          expect(k.answers[t.name].code).toBe(a.code);
-          expect(k.answers[t.name].detail).toBe(a.why);
+          expect(got.code).toBe(a.code);
+          expect(got.detail).toBe(a.why);
         }
       }
     }
