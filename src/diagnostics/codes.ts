@@ -345,6 +345,21 @@ export const CODES = {
     (p) =>
       `traefik: backend ${p.backend}: healthyThreshold ${p.healthyThreshold} and unhealthyThreshold ${p.unhealthyThreshold} are not applied; Traefik's health check has no thresholds and takes a server out after one failed check and back after one passed check`,
   ),
+  'traefik-roles-forward-auth': entry<{ route: string; scheme: string; roles: string }>(
+    'error',
+    (p) =>
+      `traefik: ${p.route} requires the roles ${p.roles} on ${p.scheme}, whose credential only its forwardAuth service verifies; Traefik cannot check the caller's consumers.*.groups after that service answers (the service is sent the roles as ?scope=, but gwc cannot hold it to them); require the roles on a basic scheme, or leave them to a forward scheme whose service owns them`,
+  ),
+  'traefik-role-unheld': entry<{ route: string; scheme: string; roles: string }>(
+    'warn',
+    (p) =>
+      `traefik: no consumer holding a ${p.scheme} credential has every role of ${p.roles}, so that security alternative of ${p.route} admits nobody and is left out (a basicAuth users file with no user does not load)`,
+  ),
+  'traefik-optional-credential-unknown': entry<{ route: string; scheme: string }>(
+    'error',
+    (p) =>
+      `traefik: the optional auth of ${p.route} needs to tell a request carrying a ${p.scheme} credential from an anonymous one, but that scheme's credential is whatever its forwardAuth service reads; a caller with a wrong credential would pass as anonymous. Make the auth required, or use a scheme with a declared header, cookie or query credential`,
+  ),
   // nginx target (src/targets/nginx)
   'nginx-option-invalid': entry<{ detail: string }>('error', (p) => `nginx: ${p.detail}`),
   'nginx-path-reserved': entry<{ route: string; path: string }>(

@@ -204,3 +204,114 @@ describe('red team: Traefik access control', async () => {
     expect(calls.at(-1)!.headers.get('X-Forwarded-Uri')).toBe('/v1/me');
   });
 });
+
+const ROLES_SPEC = (extraPaths = '') => `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: rr
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+  consumers:
+    alice: { groups: [admin, ops], credentials: { key: '\${env:ALICE_KEY}', basic: { username: alice, password: '\${env:ALICE_PW}' } } }
+    bob: { groups: [reader, Admin], credentials: { key: '\${env:BOB_KEY}', basic: { username: bob, password: '\${env:BOB_PW}' } } }
+paths:
+  /admin:
+    delete: { security: [{ basic: [admin] }], responses: ${ok} }
+  /ops:
+    get: { security: [{ basic: [admin, ops] }], responses: ${ok} }
+  /report:
+    get: { security: [{ basic: [admin] }, { key: [] }], responses: ${ok} }
+  /nobody:
+    get: { security: [{ basic: [root] }], responses: ${ok} }
+  /either-role:
+    get: { security: [{ basic: [admin] }, { basic: [reader] }], responses: ${ok} }
+  /role-or-both:
+    get: { security: [{ basic: [admin] }, { key: [], basic: [] }], responses: ${ok} }
+  /maybe:
+    get: { security: [{}, { basic: [] }], responses: ${ok} }
+  /maybe-key:
+    get: { security: [{}, { key: [] }, { fwd: [] }], responses: ${ok} }
+${extraPaths}components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: x-api-key, x-gateway: { forwardAuth: { url: 'http://keys.internal:9100/check', responseHeaders: [X-Consumer] } } }
+    basic: { type: http, scheme: basic }
+    fwd: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal:9000/check', responseHeaders: [X-User-Id, X-Forwarded-User] } } }
+    sso: { type: oauth2, flows: { clientCredentials: { tokenUrl: 'https://id.example.com/token', scopes: {} } }, x-gateway: { forwardAuth: { url: 'http://auth.internal:9000/check' } } }
+`;
+
+describe('red team: Traefik roles and optional auth', async () => {
+  const { b } = await built(ROLES_SPEC());
+  const diagnostics = b?.result.diagnostics ?? [];
+
+  it('builds, and says which alternative admits nobody', () => {
+    expect(b?.config, JSON.stringify(diagnostics.filter((d) => d.severity === 'error'))).toBeDefined();
+    expect(ownSchema(b!.config!), JSON.stringify(ownSchema.errors)).toBe(true);
+    if (storeSchema) expect(storeSchema(b!.config!), JSON.stringify(storeSchema.errors)).toBe(true);
+    const unheld = diagnostics.filter((d) => d.code === 'traefik-role-unheld');
+    expect(unheld.map((d) => d.params)).toEqual([{ route: 'get_nobody', scheme: 'basic', roles: 'root' }]);
+    expect(unheld[0]!.loc?.pointer).toBe('/paths/~1nobody/get/security');
+  });
+
+  const config = b!.config as TraefikConfig;
+  const text = b!.result.files[0]!.contents;
+  const env = (routing: (typeof MODES)[number] = 'decoded'): OracleEnv => ({ files: htpasswdFiles(text, (n) => SECRETS[n]!), auth: services(), routing });
+  const send1 = (target: string, headers: OracleRequest['headers'] = {}, method = 'GET', routing: (typeof MODES)[number] = 'decoded') =>
+    send(config, { method, host: 'api.example.com', target, headers: { ...headers, 'X-Consumer': 'smuggled' }, tls: true }, env(routing));
+
+  for (const mode of MODES) {
+    it(`[${mode}] a missing role, a role in another case, a partial role set: refused; the holder: admitted`, () => {
+      expect(send1('/v1/admin', { Authorization: ALICE }, 'DELETE', mode).status).toBe(200);
+      expect(send1('/v1/admin', { Authorization: BOB }, 'DELETE', mode).status).toBe(401); // bob is Admin, not admin
+      expect(send1('/v1/ops', { Authorization: ALICE }, 'GET', mode).status).toBe(200);
+      expect(send1('/v1/ops', { Authorization: BOB }, 'GET', mode).status).toBe(401);
+      expect(send1('/v1/report', { Authorization: BOB }, 'GET', mode).status).toBe(401);
+      expect(send1('/v1/report', { 'X-Api-Key': 'key-bob' }, 'GET', mode).status).toBe(200);
+      const a = send1('/v1/report', { Authorization: ALICE }, 'GET', mode);
+      expect(a.status).toBe(200);
+      expect(a.backend!.headers.lower()['x-consumer']).toEqual(['alice']);
+      for (const h of <Array<Record<string, string>>>[{ Authorization: ALICE }, { Authorization: BOB }, {}]) expect(send1('/v1/nobody', h, 'GET', mode).status, JSON.stringify(h)).toBe(403);
+      // [admin] OR [reader] on one scheme: one credential, so one users file holding both.
+      expect(send1('/v1/either-role', { Authorization: ALICE }, 'GET', mode).status).toBe(200);
+      expect(send1('/v1/either-role', { Authorization: BOB }, 'GET', mode).status).toBe(200);
+      // [basic: admin] OR [key AND basic]: bob's password alone is not enough, with his key it is.
+      expect(send1('/v1/role-or-both', { Authorization: BOB }, 'GET', mode).status).toBe(401);
+      expect(send1('/v1/role-or-both', { Authorization: BOB, 'X-Api-Key': 'key-bob' }, 'GET', mode).status).toBe(200);
+      expect(send1('/v1/role-or-both', { Authorization: BOB, 'X-Api-Key': 'forged' }, 'GET', mode).status).toBe(401);
+      expect(send1('/v1/role-or-both', { Authorization: ALICE }, 'GET', mode).status).toBe(200);
+    });
+
+    it(`[${mode}] optional auth: no credential is anonymous; any present credential must verify`, () => {
+      const anon = send1('/v1/maybe', {}, 'GET', mode);
+      expect(anon.status).toBe(200);
+      expect(anon.backend!.headers.lower()['x-consumer']).toBeUndefined();
+      const alice = send1('/v1/maybe', { Authorization: ALICE }, 'GET', mode);
+      expect(alice.status).toBe(200);
+      expect(alice.backend!.headers.lower()['x-consumer']).toEqual(['alice']);
+      expect(alice.backend!.headers.lower().authorization).toBeUndefined();
+      for (const wrong of [basic('alice', 'x'), 'Basic', 'Basic !!', 'Bearer x', '', 'basic ' + Buffer.from('mallory:x').toString('base64')]) {
+        expect(send1('/v1/maybe', { Authorization: wrong }, 'GET', mode).status, wrong).toBe(401);
+      }
+      expect(send1('/v1/maybe', { Authorization: [ALICE, 'Bearer x'] }, 'GET', mode).status).toBe(200);
+      expect(send1('/v1/maybe', { Authorization: ['Bearer x', ALICE] }, 'GET', mode).status).toBe(401);
+      // Another scheme's credential on an optional key/bearer route: verified, not anonymous.
+      expect(send1('/v1/maybe-key', {}, 'GET', mode).status).toBe(200);
+      expect(send1('/v1/maybe-key', { 'X-Api-Key': 'key-bob' }, 'GET', mode).backend!.headers.lower()['x-consumer']).toEqual(['bob']);
+      for (const h of <Array<Record<string, string | string[]>>>[{ 'X-Api-Key': '' }, { 'X-Api-Key': 'forged' }, { 'x-api-key': ['forged', 'key-bob'] }, { Authorization: 'Bearer forged' }, { Authorization: ALICE }]) {
+        expect(send1('/v1/maybe-key', h, 'GET', mode).status, JSON.stringify(h)).toBe(401);
+      }
+    });
+  }
+
+  it('roles on an API key verified by a forwardAuth service are refused at the security line', async () => {
+    const { b: r } = await built(ROLES_SPEC(`  /keys-admin:\n    get: { security: [{ key: [admin] }], responses: ${ok} }\n`));
+    const d = r!.result.diagnostics.filter((x) => x.code === 'traefik-roles-forward-auth');
+    expect(r!.result.files).toEqual([]);
+    expect(d.map((x) => [x.params, x.loc?.pointer])).toEqual([[{ route: 'get_keys_admin', scheme: 'key', roles: 'admin' }, '/paths/~1keys-admin/get/security']]);
+  });
+
+  it('optional auth beside a scheme whose credential Traefik cannot see is refused', async () => {
+    const { b: r } = await built(ROLES_SPEC(`  /sso:\n    get: { security: [{}, { sso: [] }], responses: ${ok} }\n`));
+    const d = r!.result.diagnostics.filter((x) => x.code === 'traefik-optional-credential-unknown');
+    expect(r!.result.files).toEqual([]);
+    expect(d.map((x) => [x.params, x.loc?.pointer])).toEqual([[{ route: 'get_sso', scheme: 'sso' }, '/paths/~1sso/get/security']]);
+  });
+});

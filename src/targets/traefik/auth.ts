@@ -7,15 +7,23 @@
  *   router of the operation has no selector, so a request without (or with a wrong) credential
  *   still meets an auth middleware and is refused: choosing a router never opens one.
  * - basic: basicAuth with a usersFile (Traefik wants htpasswd hashes, gwc only has secret refs).
+ *   Roles (`[admin]` on a basic requirement, checked against consumers.*.groups): one usersFile
+ *   per role set, listing only the users whose consumer holds every role, so basicAuth itself
+ *   refuses the others. Roles on a scheme a forwardAuth service verifies are refused: Traefik
+ *   cannot look at the caller's groups after the service answers.
+ * - optional auth (`{}` beside the alternatives): an anonymous router, first, that matches only
+ *   when no credential of any of the route's schemes is present at all (any Authorization header,
+ *   the API-key header, cookie or query parameter, even empty); every other request meets the
+ *   alternatives' routers, so a present but wrong credential is refused, never taken as anonymous.
  * - forward, and apiKey/JWT through the scheme's forwardAuth fallback: forwardAuth with only the
  *   credential (and the listed headers) sent to the verifier, and trustForwardHeader off so a
  *   client cannot forge the X-Forwarded-Uri the verifier sees
  *   (https://doc.traefik.io/traefik/middlewares/http/forwardauth/).
  */
 import type { RequirementItem, Route, SecurityScheme } from '../../model/types.js';
-import { AUTH_FEATURE } from '../../model/route-features.js';
+import { AUTH_FEATURE, ROLE_KINDS } from '../../model/route-features.js';
 import type { Ctx } from './context.js';
-import { and, caseInsensitivePrefix, m, reEscape } from './rule.js';
+import { and, caseInsensitivePrefix, m, or, reEscape } from './rule.js';
 
 
 export interface AltRouter {
@@ -30,6 +38,8 @@ export interface AltRouter {
   consumerHeader?: string;
   /** The scheme a per-consumer limit would key on (named when it cannot). */
   consumerScheme?: string;
+  /** Optional auth: the router of callers presenting no credential at all. */
+  anonymous?: boolean;
 }
 
 /** The header native basicAuth writes the verified user to (headerField); clear-inputs removes a client's. */
@@ -59,6 +69,26 @@ export function credentialHeader(s: SecurityScheme): string | undefined {
   return undefined;
 }
 
+/**
+ * A rule condition true when the request carries anything a verifier of this scheme could read
+ * as its credential, however malformed (optional auth sends such a request to the verifier, never
+ * to the anonymous router). Undefined when that cannot be told from the request (a forward-auth
+ * service that is not a bearer scheme reads what it likes).
+ */
+export function credentialPresent(s: SecurityScheme): string | undefined {
+  if (s.kind === 'apiKey' && s.apiKey) {
+    const { name } = s.apiKey;
+    if (s.apiKey.in === 'header') return m.headerRegexp(name, '^');
+    if (s.apiKey.in === 'query') return m.queryRegexp(name, '^');
+    // Go's cookie reader trims blanks around the name (net/http readCookies).
+    return m.headerRegexp('Cookie', `(^|;)[ \\t]*${reEscape(name)}[ \\t]*=`);
+  }
+  if (s.kind === 'basic') return m.headerRegexp('Authorization', '^');
+  if (s.kind === 'jwt') return m.headerRegexp(s.jwt?.header ?? 'Authorization', '^');
+  if (s.kind === 'forward' && s.openapiType === 'http') return m.headerRegexp('Authorization', '^');
+  return undefined;
+}
+
 /** A rule condition true when the request carries this scheme's credential at all. */
 export function credentialSelector(s: SecurityScheme): string | undefined {
   if (s.kind === 'apiKey' && s.apiKey) {
@@ -80,11 +110,66 @@ export function credentialSelector(s: SecurityScheme): string | undefined {
 export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
   if (route.security.length === 0) return [{ middlewares: [], hide: [] }];
   const schemes = new Map(ctx.gateway.securitySchemes.map((s) => [s.name, s]));
+  const routers = alternativeRouters(ctx, route, schemes);
+  if (!routers || !route.optionalAuth) return routers;
+  const present = new Set<string>();
+  for (const item of route.security.flat()) {
+    const s = schemes.get(item.scheme);
+    if (!s) continue;
+    const p = credentialPresent(s);
+    if (!p) {
+      ctx.report('traefik-optional-credential-unknown', { route: route.id, scheme: s.name }, route.securityLoc);
+      return undefined;
+    }
+    present.add(p);
+  }
+  return [{ anonymous: true, middlewares: [], hide: [], selector: `!${or([...present])}` }, ...routers];
+}
+
+/** Roles of a basic requirement are enforced by its users file; elsewhere they are refused. */
+function rolesEnforceable(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>): boolean {
+  let ok = true;
+  for (const item of route.security.flat()) {
+    const s = schemes.get(item.scheme);
+    if (!s || item.scopes.length === 0 || !ROLE_KINDS.has(s.kind)) continue;
+    if (s.kind === 'basic' && ctx.plan.mode(route.id, AUTH_FEATURE[s.kind]) === 'native') continue;
+    ctx.report('traefik-roles-forward-auth', { route: route.id, scheme: s.name, roles: item.scopes.join(', ') }, route.securityLoc);
+    ok = false;
+  }
+  return ok;
+}
+
+/** Basic users whose consumer holds every role of one of the sets (an empty set: every user of the scheme). */
+export function usersWithRoles(ctx: Ctx, scheme: string, roleSets: string[][]): string[] {
+  return ctx.gateway.consumers.flatMap((c) =>
+    roleSets.some((roles) => roles.every((r) => c.groups.includes(r)))
+      ? c.credentials.flatMap((cr) => (cr.kind === 'basic' && cr.scheme === scheme ? [cr.username] : []))
+      : [],
+  );
+}
+
+function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>): AltRouter[] | undefined {
+  if (!rolesEnforceable(ctx, route, schemes)) return undefined;
   const enforced = (item: RequirementItem) => {
     const s = schemes.get(item.scheme);
     return s !== undefined && ctx.plan.enforced(route.id, AUTH_FEATURE[s.kind]);
   };
   let alts = route.security.map((items, index) => ({ index, items }));
+  // An alternative whose roles no basic user holds admits nobody: its users file would be empty,
+  // which Traefik refuses to load. Left out; with none left, every caller is refused (403).
+  const held = alts.filter((a) =>
+    a.items.every((it) => {
+      const s = schemes.get(it.scheme);
+      if (!s || s.kind !== 'basic' || it.scopes.length === 0 || usersWithRoles(ctx, s.name, [it.scopes]).length > 0) return true;
+      ctx.report('traefik-role-unheld', { route: route.id, scheme: s.name, roles: it.scopes.join(', ') }, route.securityLoc);
+      return false;
+    }),
+  );
+  if (held.length === 0) {
+    const deny = ctx.addMiddleware(['deny'], { ipAllowList: { sourceRange: ['255.255.255.255/32'], rejectStatusCode: 403 } });
+    return [{ middlewares: [deny], hide: [] }];
+  }
+  alts = held;
   const full = alts.filter((a) => a.items.every(enforced));
   if (full.length > 0) {
     // An alternative Traefik cannot enforce (gap accepted in the spec) is left out, not left
@@ -98,8 +183,25 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
       return [{ middlewares: [], hide: [] }];
     }
   }
-  const routers: AltRouter[] = [];
+  // Alternatives that differ only in the roles of their one basic requirement present the same
+  // credentials, so no rule can tell them apart: they become one router whose users file lists
+  // every user one of them admits ([admin] OR [ops] is the users holding admin or ops).
+  const merged: Array<{ index: number; items: RequirementItem[]; roleSets?: string[][] }> = [];
+  const shapes = new Map<string, (typeof merged)[number]>();
   for (const a of alts) {
+    const basics = a.items.filter((it) => schemes.get(it.scheme)?.kind === 'basic');
+    const shape = JSON.stringify(a.items.map((it) => [it.scheme, basics.length === 1 && basics[0] === it ? [] : [...new Set(it.scopes)].sort()]).sort());
+    const prev = shapes.get(shape);
+    if (prev && basics.length === 1) prev.roleSets!.push(basics[0]!.scopes);
+    else if (!prev) {
+      const entry = { ...a, ...(basics.length === 1 ? { roleSets: [basics[0]!.scopes] } : {}) };
+      shapes.set(shape, entry);
+      merged.push(entry);
+    } // else: the same alternative written twice
+  }
+  const routers: AltRouter[] = [];
+  const credentials = new Map<AltRouter, number>();
+  for (const a of merged) {
     const middlewares: string[] = [];
     const hide: string[] = [];
     let consumerHeader: string | undefined;
@@ -107,7 +209,7 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
     const selectors: string[] = [];
     for (const item of a.items) {
       const s = schemes.get(item.scheme)!;
-      const mws = schemeMiddlewares(ctx, route, s, item.scopes);
+      const mws = schemeMiddlewares(ctx, route, s, s.kind === 'basic' && a.roleSets ? a.roleSets : [item.scopes]);
       if (!mws) return undefined;
       middlewares.push(mws.auth);
       if (mws.hide) hide.push(mws.hide);
@@ -120,14 +222,22 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
       const sel = credentialSelector(s);
       if (sel) selectors.push(sel);
     }
-    routers.push({ alternative: a.index, middlewares, hide, consumerHeader, consumerScheme, selector: selectors.length > 0 ? and(selectors) : undefined });
+    const router: AltRouter = { alternative: a.index, middlewares, hide, consumerHeader, consumerScheme, selector: selectors.length > 0 ? and(selectors) : undefined };
+    credentials.set(router, selectors.length);
+    routers.push(router);
   }
   if (routers.length === 1) return [{ ...routers[0]!, selector: undefined }];
-  // Alternatives with a selector first, in spec order; the last router matches without one.
-  const ordered = [...routers.filter((r) => r.selector), ...routers.filter((r) => !r.selector)];
+  // Alternatives with a selector first, those needing more credentials (an AND) before those
+  // needing fewer, else in spec order; the last router matches without one. A request presenting
+  // key and password meets [key, basic] before [basic]: each router still enforces its whole
+  // alternative, so the order only decides which alternative a caller is held to.
+  const selected = routers.filter((r) => r.selector).sort((x, y) => credentials.get(y)! - credentials.get(x)!);
+  const ordered = [...selected, ...routers.filter((r) => !r.selector)];
   const unselectable = ordered.filter((r) => !r.selector);
   const seen = new Set<string>();
-  for (const r of ordered.slice(0, -1)) {
+  for (const [i, r] of ordered.entries()) {
+    // The last router needs no selector, but one that duplicates an earlier one would never be reached.
+    if (i === ordered.length - 1 && (!r.selector || !seen.has(r.selector))) break;
     if (!r.selector || seen.has(r.selector)) {
       ctx.error(
         `route ${route.id}: security alternatives ${unselectable.length > 1 ? 'without a header, cookie or query credential' : 'with the same credential'} cannot be told apart on Traefik (middlewares chain as AND); give them one forwardAuth scheme`,
@@ -151,17 +261,28 @@ function memo(ctx: Ctx, key: string, make: () => string | undefined): string | u
   return perCtx.get(key);
 }
 
-function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, scopes: string[]): { auth: string; hide?: string } | undefined {
+/** Role sets as one canonical OR: each set sorted, duplicates dropped; any empty set means everyone. */
+export function normaliseRoleSets(roleSets: string[][]): string[][] {
+  const sets = roleSets.map((r) => [...new Set(r)].sort());
+  if (sets.some((r) => r.length === 0)) return [[]];
+  return [...new Map(sets.map((r) => [r.join('\0'), r])).values()].sort((a, b) => (a.join(' ') < b.join(' ') ? -1 : 1));
+}
+
+function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, roleSets: string[][]): { auth: string; hide?: string } | undefined {
   const native = ctx.plan.mode(route.id, AUTH_FEATURE[s.kind]) === 'native';
+  const scopes = roleSets[0] ?? [];
   if (s.kind === 'basic' && native) {
-    // https://doc.traefik.io/traefik/middlewares/http/basicauth/#usersfile
-    const auth = memo(ctx, `basic\0${s.name}`, () => {
-      const file = `${ctx.options.htpasswdDir}/${ctx.fileNames.name(s.name)}.htpasswd`;
-      const name = ctx.addMiddleware(['auth', s.name], {
+    // https://doc.traefik.io/traefik/middlewares/http/basicauth/#usersfile; roles: a users file per
+    // OR of role sets, listing the users whose consumer holds every role of one of the sets.
+    const sets = normaliseRoleSets(roleSets);
+    const parts = sets[0]!.length === 0 ? [] : sets.map((r) => r.join('+'));
+    const auth = memo(ctx, `basic\0${s.name}\0${parts.join('\0')}`, () => {
+      const file = `${ctx.options.htpasswdDir}/${ctx.fileNames.name(s.name, ...parts)}.htpasswd`;
+      const name = ctx.addMiddleware(['auth', s.name, ...parts], {
         // headerField: the verified user, for per-consumer limits and the backend (never a client's: clear-inputs ran first)
         basicAuth: { usersFile: file, realm: s.basic?.realm || s.name, removeHeader: s.hideCredentials, headerField: VERIFIED_USER_HEADER },
       });
-      ctx.htpasswd.push({ middleware: name, scheme: s.name, file });
+      ctx.htpasswd.push({ middleware: name, scheme: s.name, file, roleSets: sets });
       return name;
     });
     return { auth: auth! };

@@ -27,8 +27,14 @@ export const TRAEFIK_CAPABILITIES: CapabilityTable = {
     why: 'Traefik cannot call an AWS Lambda authorizer, the only verifier this scheme gives; give the scheme an x-gateway.forwardAuth service',
   },
   'auth.and': { support: 'native', note: 'middlewares on a router run as a chain: every scheme must pass' },
-  'auth.roles': { support: 'unsupported', why: 'roles on API-key and basic requirements are not enforced by this target yet' },
-  'auth.optional': { support: 'unsupported', why: 'a present credential cannot be verified while anonymous callers pass' },
+  'auth.roles': {
+    support: 'emulated',
+    how: 'on basic requirements: one basicAuth usersFile per role set, listing only the users whose consumer holds every role; roles on a scheme verified by a forwardAuth service are refused (traefik-roles-forward-auth)',
+  },
+  'auth.optional': {
+    support: 'emulated',
+    how: 'an anonymous router matching only requests that carry no credential of the route’s schemes at all; any other request meets the alternatives’ routers, so a present credential must verify',
+  },
   'auth.or': {
     support: 'emulated',
     how: 'one router per alternative, selected by the presence of that alternative’s credential (header, cookie or query); each router enforces its whole alternative and the last one matches without a selector, so a request with no or a wrong credential is still refused',

@@ -21,8 +21,8 @@ export class Ctx {
   readonly transportNames: Namer;
   /** Files the operator provides (htpasswd), one per basic-auth scheme. */
   readonly fileNames: Namer;
-  /** basicAuth middlewares and the scheme whose users they read. */
-  readonly htpasswd: Array<{ middleware: string; scheme: string; file: string }> = [];
+  /** basicAuth middlewares, the scheme whose users they read, and the role sets (OR) one of which each listed user's consumer holds. */
+  readonly htpasswd: Array<{ middleware: string; scheme: string; file: string; roleSets: string[][] }> = [];
   /** The oldest line the fields emitted so far load on. */
   needed: TraefikVersion = BASE_VERSION;
   readonly prefix: string;

@@ -75,8 +75,11 @@ function header(ctx: Ctx): string {
     `${ctx.options.version ? 'For' : 'Needs'} Traefik ${ctx.version} or later. Do not edit: change the spec and rebuild.`,
   ];
   for (const h of ctx.htpasswd) {
+    // A role set's file lists only the users whose consumer holds every role (auth.ts).
     const users = g.consumers.flatMap((c) =>
-      c.credentials.flatMap((cr) => (cr.kind === 'basic' && cr.scheme === h.scheme ? [`${cr.username} (password ${cr.password.raw})`] : [])),
+      h.roleSets.some((roles) => roles.every((r) => c.groups.includes(r)))
+        ? c.credentials.flatMap((cr) => (cr.kind === 'basic' && cr.scheme === h.scheme ? [`${cr.username} (password ${cr.password.raw})`] : []))
+        : [],
     );
     lines.push(`${h.middleware} reads htpasswd users (name:hash, e.g. from htpasswd -B) from ${h.file}: ${users.length > 0 ? users.join(', ') : 'no consumers declared'}.`);
   }

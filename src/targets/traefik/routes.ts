@@ -114,7 +114,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     const middlewares = [clears.middleware, cors, ip, rlFirst, ...alt.middlewares, rlAfter, ...alt.hide, body, headers, rewrite, ...svc.middlewares].filter(
       (x): x is string => x !== undefined,
     );
-    const suffix = alts.length > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : [];
+    const suffix = alt.anonymous ? ['anonymous'] : alts.length > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : [];
     out.push({
       name: ctx.routerNames.name(route.id, ...suffix),
       router: {
