@@ -3,7 +3,7 @@
  * (src/model/keys.ts `perTarget` keys) and the keys whose answer is not their feature's. Checked
  * by test/targets/key-coverage.test.ts, which builds a spec per key and compares.
  */
-import type { TargetKeyTable } from '../key-table.js';
+import { policyBody, type TargetKeyTable } from '../key-table.js';
 
 // https://doc.traefik.io/traefik/routing/services/#health-check
 const NO_THRESHOLDS = "Traefik v3's healthCheck has no thresholds: one failed check takes a server out, one passed check brings it back";
@@ -38,4 +38,16 @@ export const TRAEFIK_KEYS: TargetKeyTable = {
   'scheme.header': { answer: 'refused', code: 'capability-unsupported', why: 'open-source Traefik cannot verify a JWT (auth.jwt) unless the scheme has forwardAuth' },
   'scheme.realm': { answer: 'native', note: 'basicAuth realm' },
   'scheme.hideCredentials': { answer: 'native', note: 'basicAuth removeHeader, or a headers middleware clearing the credential' },
+  // A header Traefik never verified would give each value its own bucket (policies.ts rateLimitMiddleware).
+  ...policyBody('rateLimit.by', {
+    answer: 'warned',
+    code: 'limit-key-unverified',
+    why: "a header no middleware of the route verifies is counted per client address instead (a caller could drain another's bucket); the header every alternative's auth verifies is counted per value, after auth",
+    when: { test: (v) => typeof v === 'object' && v !== null, says: 'a header' },
+  }),
+  ...policyBody('rateLimit.by.header', {
+    answer: 'warned',
+    code: 'limit-key-unverified',
+    why: "a header no middleware of the route verifies is counted per client address instead (a caller could drain another's bucket); the header every alternative's auth verifies is counted per value, after auth",
+  }),
 };

@@ -62,15 +62,27 @@ export function ipMiddleware(ctx: Ctx, route: Route): string | undefined {
   });
 }
 
+const SECONDS = { second: 1, minute: 60, hour: 3600, day: 86400 } as const;
+
 /**
  * `requests` per `per`, as average/period (https://doc.traefik.io/traefik/middlewares/http/ratelimit/).
- * Traefik's in-memory buckets belong to each router using the middleware.
+ * Traefik's in-memory buckets belong to each router using the middleware (every router builds its
+ * own limiter, pkg/middlewares/ratelimiter/rate_limiter.go), so a route split into `routers`
+ * routers (one per security alternative) gives each 1/routers of the rate, a period that many
+ * times longer: a caller switching alternatives never gets more than the limit in all.
+ *
+ * `consumer.header` is the header holding the route alternative's verified identity (a limit on
+ * it runs after auth). A `by: {header}` limit keys on its header only when it is that one;
+ * any other header is a value the caller writes (a fresh bucket per value, or a victim's value
+ * to drain the victim's): it counts per client address instead, said at the rateLimit node
+ * (DESIGN.md 7.4).
  */
 export function rateLimitMiddleware(
   ctx: Ctx,
   route: Route,
   consumer: { header?: string; scheme?: string },
   suffix: string,
+  routers = 1,
 ): string | undefined {
   const rl = route.policy.rateLimit;
   if (!rl) return undefined;
@@ -86,10 +98,15 @@ export function rateLimitMiddleware(
     }
   } else {
     if (!headerNameOk(ctx, rl.by.header, 'rate-limit header', route)) return undefined;
-    sourceCriterion = { requestHeaderName: rl.by.header };
+    if (consumer.header && consumer.header.toLowerCase() === rl.by.header.toLowerCase()) sourceCriterion = { requestHeaderName: rl.by.header };
+    else {
+      ctx.report('limit-key-unverified', { route: route.id, header: rl.by.header, target: 'traefik' }, rl.loc);
+      sourceCriterion = { ipStrategy: { depth: ctx.options.clientIpDepth } };
+    }
   }
+  const period = routers > 1 ? `${SECONDS[rl.per] * routers}s` : PERIOD[rl.per];
   return ctx.addMiddleware([route.id, 'ratelimit', ...(suffix ? [suffix] : [])], {
-    rateLimit: { average: rl.requests, period: PERIOD[rl.per], burst: Math.max(1, rl.burst), sourceCriterion },
+    rateLimit: { average: rl.requests, period, burst: Math.max(1, rl.burst), sourceCriterion },
   });
 }
 

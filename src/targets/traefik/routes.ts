@@ -100,15 +100,20 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   const rewrite = rewriteMiddleware(ctx, route, svc.prefix);
   const clears = clearsFor(ctx, route);
   const rl = route.policy.rateLimit && on('rateLimit') ? route.policy.rateLimit : undefined;
-  // A per-IP or per-header limit runs before auth (it also slows credential guessing); a
-  // per-consumer one after it, when the credential header is known to be genuine.
-  const rlFirst = rl && rl.by !== 'consumer' ? rateLimitMiddleware(ctx, route, {}, '') : undefined;
+  // A per-IP limit (or one on a header nobody verifies) runs before auth (it also slows
+  // credential guessing); a per-consumer one, or one on the header every alternative verifies,
+  // after it, when the credential header is known to be genuine. Each router has its own buckets,
+  // so each gets 1/alts.length of the rate (policies.ts).
+  const by = rl?.by;
+  const verifiedHeader = typeof by === 'object' && alts.every((a) => a.consumerHeader?.toLowerCase() === by.header.toLowerCase());
+  const afterAuth = rl !== undefined && (rl.by === 'consumer' || verifiedHeader);
+  const rlFirst = rl && !afterAuth ? rateLimitMiddleware(ctx, route, {}, '', alts.length) : undefined;
   const perConsumer = new Map<string, string | undefined>();
   for (const alt of alts) {
     let rlAfter: string | undefined;
-    if (rl && rl.by === 'consumer') {
+    if (rl && afterAuth) {
       const key = alt.consumerHeader ?? '';
-      if (!perConsumer.has(key)) perConsumer.set(key, rateLimitMiddleware(ctx, route, { header: alt.consumerHeader, scheme: alt.consumerScheme }, perConsumer.size > 0 ? `by-${key || 'address'}` : ''));
+      if (!perConsumer.has(key)) perConsumer.set(key, rateLimitMiddleware(ctx, route, { header: alt.consumerHeader, scheme: alt.consumerScheme }, perConsumer.size > 0 ? `by-${key || 'address'}` : '', alts.length));
       rlAfter = perConsumer.get(key);
     }
     const middlewares = [clears.middleware, cors, ip, rlFirst, ...alt.middlewares, rlAfter, ...alt.hide, body, headers, rewrite, ...svc.middlewares].filter(
@@ -126,7 +131,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     });
   }
   if (alts.length > 1 && rl) {
-    ctx.warn(`route ${route.id}: split into ${alts.length} routers (one per security alternative); Traefik keeps one rate-limit bucket set per router`, rl.loc);
+    ctx.warn(`route ${route.id}: split into ${alts.length} routers (one per security alternative); Traefik keeps one rate-limit bucket set per router, so each router gets 1/${alts.length} of the rate`, rl.loc);
   }
   return out;
 }
