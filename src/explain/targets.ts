@@ -248,6 +248,24 @@ export const TARGETS: Explanations = {
     'Give the key as ${file:/etc/ssl/private/gateway.key}.',
     "x-gateway:\n  tls: { certificate: '${file:/etc/ssl/gw.pem}', key: '${env:TLS_KEY}' }",
   ),
+  'traefik-roles-forward-auth': ex(
+    'A route requires roles on a scheme whose credential only its forwardAuth service verifies; Traefik cannot check the caller\'s groups after the service answers.',
+    'The roles would rest on the auth service honouring ?scope=, which gwc cannot hold it to: a caller without the role could pass.',
+    'Require the roles on a basic scheme, or leave them to a forward scheme whose service owns them.',
+    "security: [{ sso: [admin] }]   # sso: forwardAuth only",
+  ),
+  'traefik-role-unheld': ex(
+    'No consumer with a credential for the scheme holds every role an alternative requires, so Traefik leaves that alternative out.',
+    'A basicAuth users file with no user does not load; the alternative admits nobody anyway, said so the author sees it.',
+    'Give a consumer the roles (consumers.*.groups), or drop the alternative.',
+    "security: [{ basic: [auditor] }]   # no consumer has group auditor",
+  ),
+  'traefik-optional-credential-unknown': ex(
+    'Optional auth on a scheme whose credential is whatever its forwardAuth service reads; Traefik cannot tell a request carrying it from an anonymous one.',
+    'A caller sending a wrong credential would pass as anonymous instead of being refused.',
+    'Make the auth required, or use a scheme with a declared header, cookie or query credential.',
+    "security: [{}, { sso: [] }]   # sso: forwardAuth only",
+  ),
   'target-error': ex(
     'A target refuses the spec for a reason that has no code of its own yet (the message says which).',
     'Refused rather than built open or wider than the spec (DESIGN.md 7).',

@@ -19,7 +19,7 @@ import { applyIgnores } from './ignore.js';
 import { locateAll } from './positions.js';
 import { render, type LintContext, type Rule } from './rule.js';
 import { RULES } from './rules/index.js';
-import { inRuleset, withData } from './ruleset.js';
+import { inRuleset } from './ruleset.js';
 import { runSpectral } from './spectral.js';
 
 export interface LintOptions extends SpecOptions {
@@ -75,9 +75,8 @@ export async function lint(file: string, options: LintOptions = {}): Promise<Lin
     },
   };
 
-  for (const registered of options.rules ?? RULES) {
-    // Metadata (severity, messages, recommended) is the ruleset's data, rules/gwc.yaml.
-    const rule = withData(registered);
+  for (const rule of options.rules ?? RULES) {
+    // Whether it runs by default (recommended) is the ruleset's data, rules/gwc.yaml, as its metadata is.
     if (!inRuleset(rule.meta.id, config)) continue;
     if (config.rules[rule.meta.id] === 'off' && !config.overrides.some((o) => o.rules[rule.meta.id] && o.rules[rule.meta.id] !== 'off')) continue;
     if (rule.meta.needsModel && !gateway) continue;
@@ -150,7 +149,7 @@ export interface RuleInfo {
 /** Every rule gwc runs, for `--list-rules` and the SARIF rule table, sorted by id. */
 export function listRules(): RuleInfo[] {
   return [
-    ...RULES.map(withData).map((r) => ({ id: r.meta.id, category: r.meta.category, severity: r.meta.severity, doc: r.meta.doc, kind: 'gwc' as const })),
+    ...RULES.map((r) => ({ id: r.meta.id, category: r.meta.category, severity: r.meta.severity, doc: r.meta.doc, kind: 'gwc' as const })),
     ...CORE_RULES.map((r) => ({ ...r, kind: 'core' as const })),
   ].sort((a, b) => a.id.localeCompare(b.id));
 }

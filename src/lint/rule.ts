@@ -1,15 +1,17 @@
 /**
- * A lint rule, ESLint style: a small object with metadata (id, default severity, one doc line,
- * message ids with `{{param}}` templates) and a `check` that reports by message id. Rules are
- * pure: they read the loaded spec and the gateway model and report locations, never print.
+ * A lint rule, ESLint style: a small object with metadata and a `check` that reports by message
+ * id. The rule file states only its id, its message ids and whether it needs the model; the rest
+ * of its metadata (category, default severity, doc line, message texts with `{{param}}` slots) is
+ * data, rules/gwc.yaml, read by ./ruleset.ts. Rules are pure: they read the loaded spec and the
+ * gateway model and report locations, never print.
  */
 import type { Loc, Severity } from '../diagnostics/diagnostic.js';
 import type { Gateway } from '../model/types.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
 import type { Target } from '../targets/target.js';
+import { RULESET_FILE, ruleData, type Category } from './ruleset.js';
 
-export const CATEGORIES = ['structure', 'routing', 'security', 'traffic', 'portability', 'oas'] as const;
-export type Category = (typeof CATEGORIES)[number];
+export { CATEGORIES, type Category } from './ruleset.js';
 
 export type Params = Record<string, string | number | boolean>;
 
@@ -47,9 +49,29 @@ export interface Rule<M extends string = string> {
   check(ctx: LintContext, report: Report<M>): void;
 }
 
-/** Typed helper so each rule file states its message ids once. */
-export function defineRule<M extends string>(rule: Rule<M>): Rule<M> {
-  return rule;
+/** What a rule file states about itself; rules/gwc.yaml holds the rest under the same id. */
+export interface RuleSource<M extends string> {
+  id: string;
+  /** The ids it reports with; rules/gwc.yaml gives each its text. */
+  messageIds: readonly M[];
+  needsModel?: boolean;
+}
+
+/**
+ * A rule from its file's part (id, message ids, check) and its data in rules/gwc.yaml. A rule
+ * with no entry there, or a message id without text, is a packaging bug: it throws when the rule
+ * loads (test/lint/ruleset.test.ts says which), rather than lint with a rule half described.
+ */
+export function defineRule<M extends string>(rule: { meta: RuleSource<M>; check: Rule<M>['check'] }): Rule<M> {
+  const { id, messageIds, needsModel } = rule.meta;
+  const d = ruleData(id);
+  if (!d || d.kind !== 'gwc') throw new Error(`${RULESET_FILE}: no gwc rule "${id}", which src/lint/rules registers`);
+  const missing = messageIds.filter((m) => !Object.hasOwn(d.messages, m));
+  if (missing.length > 0) throw new Error(`${RULESET_FILE}: rule "${id}" has no text for message ${missing.join(', ')}`);
+  const messages = Object.fromEntries(messageIds.map((m) => [m, d.messages[m]!])) as Record<M, string>;
+  const meta: RuleMeta<M> = { id, category: d.category, severity: d.severity, doc: d.description, messages };
+  if (needsModel) meta.needsModel = true;
+  return { meta, check: rule.check };
 }
 
 export function render(template: string, params: Params): string {

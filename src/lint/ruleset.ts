@@ -9,10 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { Severity } from '../diagnostics/diagnostic.js';
 import type { LintConfig } from './config.js';
-import { CATEGORIES, type Category, type Rule, type RuleMeta } from './rule.js';
 
 /** src/lint/ruleset.ts and dist/lint/ruleset.js are both two folders below the package root. */
 export const RULESET_FILE = fileURLToPath(new URL('../../rules/gwc.yaml', import.meta.url));
+
+/** The rule categories (`gwc lint --list-rules` groups by them; rules/gwc.yaml documents each). */
+export const CATEGORIES = ['structure', 'routing', 'security', 'traffic', 'portability', 'oas'] as const;
+export type Category = (typeof CATEGORIES)[number];
 
 export const RULE_KINDS = ['gwc', 'core'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
@@ -99,24 +102,6 @@ export function gwcRuleset(): Ruleset {
 
 export function ruleData(id: string): RuleData | undefined {
   return load().byId.get(id);
-}
-
-/**
- * A registered rule with its metadata from the ruleset's data (which wins over anything the rule
- * file states inline). A rule the data does not list keeps its inline metadata, so a rule added
- * without its rules/gwc.yaml entry still runs while test/lint/ruleset.test.ts fails and says so.
- */
-export function withData<M extends string>(rule: Rule<M>): Rule<M> {
-  const d = ruleData(rule.meta.id);
-  if (!d) return rule;
-  const meta: RuleMeta<M> = {
-    ...rule.meta,
-    category: d.category,
-    severity: d.severity,
-    doc: d.description,
-    messages: d.messages as Record<M, string>,
-  };
-  return { ...rule, meta };
 }
 
 /**

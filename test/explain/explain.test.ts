@@ -34,7 +34,8 @@ describe('gwc explain', () => {
 
   it('says what, why, how to fix in one paragraph each, and gives an example', () => {
     for (const id of reportableIds()) {
-      const e = explain(id)!;
+      const e = explain(id);
+      if (!e) continue; // said by the first test
       for (const field of ['means', 'why', 'fix'] as const) {
         expect(e[field], `${id}.${field}`).toMatch(/^\S[^\n]{8,400}$/);
       }

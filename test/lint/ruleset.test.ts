@@ -11,6 +11,7 @@ import { CODES } from '../../src/diagnostics/codes.js';
 import { parseConfig } from '../../src/lint/config.js';
 import { CORE_RULES } from '../../src/lint/core-rules.js';
 import { listRules } from '../../src/lint/index.js';
+import { defineRule } from '../../src/lint/rule.js';
 import { RULES } from '../../src/lint/rules/index.js';
 import { gwcRuleset, inRuleset, parseRuleset, RULESET_FILE, ruleData } from '../../src/lint/ruleset.js';
 
@@ -28,7 +29,7 @@ describe('rules/gwc.yaml', () => {
     expect(pkg.files).toContain('rules');
   });
 
-  it('lists every registered rule function as kind gwc, with the same message ids', () => {
+  it('lists every registered rule function as kind gwc, with text for exactly its message ids', () => {
     for (const r of RULES) {
       const d = ruleData(r.meta.id);
       expect(d, `${r.meta.id} has no entry in rules/gwc.yaml`).toBeDefined();
@@ -74,6 +75,22 @@ describe('rules/gwc.yaml', () => {
 
   it('uses in each message only {{slots}} of the form the renderer fills', () => {
     for (const d of data.rules) for (const m of Object.values(d.messages)) expect(m.replace(/\{\{\w+\}\}/g, ''), d.id).not.toMatch(/\{\{|\}\}/);
+  });
+});
+
+describe('defineRule: a rule file states its id and message ids, the data the rest', () => {
+  const check = () => {};
+  it('takes category, severity, doc line and texts from rules/gwc.yaml', () => {
+    const r = defineRule({ meta: { id: 'path-params', messageIds: ['unused'] }, check });
+    const d = ruleData('path-params')!;
+    expect(r.meta).toEqual({ id: 'path-params', category: d.category, severity: d.severity, doc: d.description, messages: { unused: d.messages.unused } });
+  });
+  it('throws for a rule rules/gwc.yaml does not list, or a core rule', () => {
+    expect(() => defineRule({ meta: { id: 'no-such-rule', messageIds: ['x'] }, check })).toThrow(/no gwc rule "no-such-rule"/);
+    expect(() => defineRule({ meta: { id: 'route-duplicate', messageIds: ['x'] }, check })).toThrow(/no gwc rule "route-duplicate"/);
+  });
+  it('throws for a message id without text', () => {
+    expect(() => defineRule({ meta: { id: 'path-params', messageIds: ['unused', 'missing'] }, check })).toThrow(/no text for message missing/);
   });
 });
 

@@ -11,14 +11,7 @@ const DEV_ENV = /^(local|dev|development|test|testing|ci|sandbox)$/i;
  * cross the network in clear. Checked for the base spec and every non-dev environment overlay.
  */
 export default defineRule({
-  meta: {
-    id: 'backend-plain-http',
-    category: 'security',
-    severity: 'warn',
-    needsModel: true,
-    doc: 'Backends outside local/dev environments and private networks use https://.',
-    messages: { http: 'backend {{backend}} is reached over plain http at {{host}}{{where}}; use https://' },
-  },
+  meta: { id: 'backend-plain-http', needsModel: true, messageIds: ['http'] },
   check(ctx, report) {
     const seen = new Set<string>();
     const checkOne = (gateway: Gateway | undefined, where: string) => {

@@ -5,14 +5,7 @@ import { defineRule } from '../rule.js';
  * it by echoing the Origin opens every user's session to every site.
  */
 export default defineRule({
-  meta: {
-    id: 'cors-credentials-wildcard',
-    category: 'security',
-    severity: 'error',
-    needsModel: true,
-    doc: 'CORS does not combine origin * with credentials: true.',
-    messages: { wildcard: 'CORS allows credentials from any origin (*); list the origins instead' },
-  },
+  meta: { id: 'cors-credentials-wildcard', needsModel: true, messageIds: ['wildcard'] },
   check(ctx, report) {
     const seen = new Set<string>();
     for (const r of ctx.gateway?.routes ?? []) {

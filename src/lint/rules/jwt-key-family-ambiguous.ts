@@ -7,14 +7,7 @@ import { defineRule } from '../rule.js';
  * --target nginx` refuses it with the same code; one scheme per family, ORed, says the same safely.
  */
 export default defineRule({
-  meta: {
-    id: 'jwt-key-family-ambiguous',
-    category: 'security',
-    severity: 'error',
-    needsModel: true,
-    doc: 'A JWT scheme with publicKeys lists HMAC or public-key algorithms, not both (algorithm confusion).',
-    messages: { mixed: 'JWT scheme {{scheme}} lists HMAC ({{hmac}}) and public-key ({{publicKey}}) algorithms over one key list: split it into one scheme per family' },
-  },
+  meta: { id: 'jwt-key-family-ambiguous', needsModel: true, messageIds: ['mixed'] },
   check(ctx, report) {
     for (const s of ctx.gateway?.securitySchemes ?? []) {
       const jwt = s.jwt;

@@ -2,13 +2,7 @@ import { defineRule } from '../rule.js';
 import { isObj, walker } from '../walk.js';
 
 export default defineRule({
-  meta: {
-    id: 'oas3-server-trailing-slash',
-    category: 'oas',
-    severity: 'warn',
-    doc: 'Server URLs do not end with a slash (base path + path would give //; Spectral oas id).',
-    messages: { slash: 'server URL "{{url}}" ends with a slash' },
-  },
+  meta: { id: 'oas3-server-trailing-slash', messageIds: ['slash'] },
   check(ctx, report) {
     const w = walker(ctx.spec);
     for (const s of w.items(w.child(ctx.spec.root, 'servers'))) {

@@ -4,13 +4,7 @@ import { operationEntries } from '../walk.js';
 
 /** Spectral's rule: target resource names built from the id must survive a URL unescaped. */
 export default defineRule({
-  meta: {
-    id: 'operation-operationId-valid-in-url',
-    category: 'oas',
-    severity: 'warn',
-    doc: 'operationId uses only URL-safe characters (it names routes and resources in targets; Spectral oas id).',
-    messages: { invalid: 'operationId "{{id}}" has characters that are not URL-safe' },
-  },
+  meta: { id: 'operation-operationId-valid-in-url', messageIds: ['invalid'] },
   check(ctx, report) {
     for (const e of operationEntries(ctx.spec)) {
       const id = (e.op.value as { operationId?: unknown }).operationId;

@@ -4,13 +4,7 @@ import { operationEntries } from '../walk.js';
 
 /** Names and ids in every target (Kong route names, AWS resource ids) derive from the operationId. */
 export default defineRule({
-  meta: {
-    id: 'operation-operationId',
-    category: 'oas',
-    severity: 'warn',
-    doc: 'Every operation has an operationId (target names and ids derive from it; Spectral oas id).',
-    messages: { missing: '{{method}} {{path}} has no operationId; gwc derives "{{derived}}", which changes whenever the path does' },
-  },
+  meta: { id: 'operation-operationId', messageIds: ['missing'] },
   check(ctx, report) {
     for (const e of operationEntries(ctx.spec)) {
       const id = (e.op.value as { operationId?: unknown }).operationId;

@@ -2,13 +2,7 @@ import { defineRule } from '../rule.js';
 import { pathEntries } from '../walk.js';
 
 export default defineRule({
-  meta: {
-    id: 'path-not-include-query',
-    category: 'oas',
-    severity: 'warn',
-    doc: 'Paths carry no query string (no gateway routes on it; Spectral oas id).',
-    messages: { query: 'path {{path}} includes a query string' },
-  },
+  meta: { id: 'path-not-include-query', messageIds: ['query'] },
   check(ctx, report) {
     for (const e of pathEntries(ctx.spec)) if (e.path.includes('?')) report('query', { path: e.path }, e.keyLoc);
   },

@@ -13,17 +13,7 @@ import { operationEntries, pathEntries, walker } from '../walk.js';
  * shadows; the fix is the same security on both, or a parameter `pattern` excluding the literal.
  */
 export default defineRule({
-  meta: {
-    id: 'path-param-shadows-protected',
-    category: 'security',
-    severity: 'warn',
-    needsModel: true,
-    doc: 'A template route with weaker security does not take values a backend may read as a protected literal route.',
-    messages: {
-      shadow:
-        '{{method}} {{path}} ({{security}}) can be called with {{param}} = {{variants}}, which a case-insensitive or suffix-matching backend reads as the protected {{literal}}; give it the same security, or a pattern that excludes those values',
-    },
-  },
+  meta: { id: 'path-param-shadows-protected', needsModel: true, messageIds: ['shadow'] },
   check(ctx, report) {
     const routes = ctx.gateway?.routes ?? [];
     const keyLoc = new Map(pathEntries(ctx.spec).map((e) => [e.path, e.keyLoc]));

@@ -9,17 +9,7 @@ import { isObj, operationEntries, walker } from '../walk.js';
  * every declared path parameter appears in the template, and is `required: true`.
  */
 export default defineRule({
-  meta: {
-    id: 'path-params',
-    category: 'structure',
-    severity: 'error',
-    doc: 'Path parameters are declared (in: path, required) and every declared one is used in the template.',
-    messages: {
-      undeclared: '{{method}} {{path}}: {{{name}}} is not declared as a parameter with in: path',
-      unused: 'path parameter "{{name}}" is not in the path template {{path}}',
-      notRequired: 'path parameter "{{name}}" must say required: true',
-    },
-  },
+  meta: { id: 'path-params', messageIds: ['undeclared', 'unused', 'notRequired'] },
   check(ctx, report) {
     const w = walker(ctx.spec);
     const reported = new Set<string>();

@@ -6,13 +6,7 @@ import { pathEntries } from '../walk.js';
  * several gateways (and most clients) treat them as one, so which operation answers is a coin toss.
  */
 export default defineRule({
-  meta: {
-    id: 'path-trailing-slash-twin',
-    category: 'routing',
-    severity: 'error',
-    doc: 'No two paths differ only by a trailing slash.',
-    messages: { twin: 'path {{path}} differs from {{other}} only by a trailing slash' },
-  },
+  meta: { id: 'path-trailing-slash-twin', messageIds: ['twin'] },
   check(ctx, report) {
     const entries = pathEntries(ctx.spec);
     const byPath = new Map(entries.map((e) => [e.path, e]));

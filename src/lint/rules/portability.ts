@@ -42,38 +42,17 @@ function relay(code: string) {
 }
 
 export const capabilityUnsupported = defineRule({
-  meta: {
-    id: 'capability-unsupported',
-    category: 'portability',
-    severity: 'error',
-    needsModel: true,
-    doc: 'A security, traffic or routing feature a target cannot express (the build would refuse it).',
-    messages: { gap: '{{target}} cannot enforce {{feature}} on {{route}}: {{why}} (accept the gap in x-gateway.accept.{{target}} if intended)' },
-  },
+  meta: { id: 'capability-unsupported', needsModel: true, messageIds: ['gap'] },
   check: relay('capability-unsupported'),
 });
 
 export const capabilityDropped = defineRule({
-  meta: {
-    id: 'capability-dropped',
-    category: 'portability',
-    severity: 'warn',
-    needsModel: true,
-    doc: 'An observability feature a target cannot express (left out of the build).',
-    messages: { gap: '{{target}} cannot express {{feature}} on {{route}}: {{why}}; it is left out' },
-  },
+  meta: { id: 'capability-dropped', needsModel: true, messageIds: ['gap'] },
   check: relay('capability-dropped'),
 });
 
 export const capabilityAccepted = defineRule({
-  meta: {
-    id: 'capability-accepted',
-    category: 'portability',
-    severity: 'warn',
-    needsModel: true,
-    doc: 'A gap the spec accepts in x-gateway.accept (shown so reviewers see it).',
-    messages: { gap: '{{feature}} on {{route}} is not enforced by {{target}}, accepted in the spec: {{reason}}' },
-  },
+  meta: { id: 'capability-accepted', needsModel: true, messageIds: ['gap'] },
   check: relay('capability-accepted'),
 });
 
@@ -82,14 +61,7 @@ export const capabilityAccepted = defineRule({
  * default: a warning would fire on every realistic spec. Raise it in the config to review them.
  */
 export const capabilityEmulated = defineRule({
-  meta: {
-    id: 'capability-emulated',
-    category: 'portability',
-    severity: 'info',
-    needsModel: true,
-    doc: 'A feature a target only emulates (how is said); raise to warn to review each one.',
-    messages: { emulated: '{{target}} emulates {{feature}} on {{route}}: {{how}}' },
-  },
+  meta: { id: 'capability-emulated', needsModel: true, messageIds: ['emulated'] },
   check(ctx, report) {
     const gateway = ctx.gateway;
     if (!gateway) return;

@@ -20,16 +20,7 @@ const REFERENCE = /^\$\{(?:env|file|vault):[^}]+\}$/;
 const NOT_VALUES = new Set(['example', 'examples', 'properties', 'x-example', 'enum', 'default', 'const', 'schema', 'parameters', 'headers', 'securitySchemes', 'security', 'credentials']);
 
 export default defineRule({
-  meta: {
-    id: 'secret-literal',
-    category: 'security',
-    severity: 'error',
-    doc: 'No secret-looking literal (keys, tokens, passwords) in any file of the spec; use ${env:NAME}.',
-    messages: {
-      pattern: 'this looks like a {{kind}}; never write secrets in the spec, use a reference such as ${env:NAME}',
-      key: '"{{key}}" holds a literal; write a reference such as ${env:NAME} instead of the secret',
-    },
-  },
+  meta: { id: 'secret-literal', messageIds: ['pattern', 'key'] },
   check(ctx, report) {
     for (const [file, source] of ctx.spec.files) {
       // The pointer is built only when something is reported: specs of 10 MB have a million keys.

@@ -10,17 +10,7 @@ import { defineRule } from '../rule.js';
  * auth (a present credential is still verified) and needs nothing more.
  */
 export default defineRule({
-  meta: {
-    id: 'security-missing',
-    category: 'security',
-    severity: 'error',
-    needsModel: true,
-    doc: 'Every operation has a security requirement or says x-gateway public: true.',
-    messages: {
-      none: '{{route}} has no security requirement; add security, or x-gateway public: true if it is meant to be open',
-      anonymous: '{{route}} admits anonymous callers through an empty security alternative ({}); say x-gateway public: true if intended',
-    },
-  },
+  meta: { id: 'security-missing', needsModel: true, messageIds: ['none', 'anonymous'] },
   check(ctx, report) {
     for (const r of ctx.gateway?.routes ?? []) {
       if (r.security.length > 0 || r.declaredPublic) continue;

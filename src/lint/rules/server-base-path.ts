@@ -6,17 +6,7 @@ import { isObj, walker } from '../walk.js';
  * 3 rule 1): it must resolve to a plain path. Later servers that disagree are not served.
  */
 export default defineRule({
-  meta: {
-    id: 'server-base-path',
-    category: 'structure',
-    severity: 'error',
-    doc: 'Server URLs are usable as a base path: variables have defaults, no query or fragment, servers agree.',
-    messages: {
-      variable: 'server URL "{{url}}" uses {{{name}}}, which has no default in variables',
-      query: 'server URL "{{url}}" has a query or fragment, which cannot be part of a base path',
-      differs: 'server URL "{{url}}" has base path "{{basePath}}" but the gateway serves the first server\'s "{{first}}"; it is ignored',
-    },
-  },
+  meta: { id: 'server-base-path', messageIds: ['variable', 'query', 'differs'] },
   check(ctx, report) {
     const w = walker(ctx.spec);
     // With x-gateway backends the servers are the public side and the model says which base path

@@ -28,9 +28,10 @@ function diagnosticsOf(gateway: Gateway, target: Target): Diagnostic[] {
   return list;
 }
 
-function relay(target: string, code: string, doc: string, message: string): Rule<'refused'> {
+/** A rule relaying one code of `target`'s compile; its severity, doc line and text are rules/gwc.yaml's. */
+function relay(target: string, code: string): Rule<'refused'> {
   return defineRule({
-    meta: { id: code, category: 'security', severity: code.endsWith('-ignored') ? 'warn' : 'error', needsModel: true, doc, messages: { refused: message } },
+    meta: { id: code, needsModel: true, messageIds: ['refused'] },
     check(ctx: LintContext, report: Report<'refused'>) {
       const t = ctx.targets.find((x) => x.name === target);
       if (!ctx.gateway || !t) return;
@@ -43,12 +44,12 @@ function relay(target: string, code: string, doc: string, message: string): Rule
 
 /** The aws target's compile-time refusals and warnings (src/targets/aws). */
 export const AWS_REFUSALS: readonly Rule[] = [
-  relay('aws', 'aws-api-key-schemes-merged', 'Two API-key schemes on one AWS API (any key of the stage opens every API-key route).', '{{detail}}'),
-  relay('aws', 'aws-cache-identity-unkeyed', 'A cached authenticated AWS route whose caller identity cannot be a cache key.', '{{detail}}'),
-  relay('aws', 'aws-authorizer-cache-unkeyed', "A Lambda authorizer whose cached policy is not keyed on the credential it verifies.", '{{detail}}'),
-  relay('aws', 'aws-path-param-confusable', 'An AWS path parameter the backend could read as a differently protected route.', '{{detail}}'),
-  relay('aws', 'aws-backend-private-host', 'An AWS backend on a private host without a VPC link (API Gateway cannot reach it).', '{{detail}}'),
-  relay('aws', 'aws-connect-timeout-ignored', 'A connectTimeout AWS REST integrations cannot apply (one integration timeout).', '{{detail}}'),
+  relay('aws', 'aws-api-key-schemes-merged'),
+  relay('aws', 'aws-cache-identity-unkeyed'),
+  relay('aws', 'aws-authorizer-cache-unkeyed'),
+  relay('aws', 'aws-path-param-confusable'),
+  relay('aws', 'aws-backend-private-host'),
+  relay('aws', 'aws-connect-timeout-ignored'),
 ] as Rule[];
 
 const RELAYED = new Set(AWS_REFUSALS.map((r) => r.meta.id));
@@ -61,14 +62,7 @@ const RELAYED = new Set(AWS_REFUSALS.map((r) => r.meta.id));
  * portability rules' (the target compile does not repeat them).
  */
 export const targetCompile = defineRule({
-  meta: {
-    id: 'target-compile',
-    category: 'portability',
-    severity: 'error',
-    needsModel: true,
-    doc: "What a checked target's own compile refuses or warns about (the build would say the same).",
-    messages: { refused: '{{detail}}' },
-  },
+  meta: { id: 'target-compile', needsModel: true, messageIds: ['refused'] },
   check(ctx: LintContext, report: Report<'refused'>) {
     if (!ctx.gateway) return;
     for (const t of ctx.targets) {

@@ -6,14 +6,7 @@ import { defineRule } from '../rule.js';
  * never from a `target ===` test here. AWS REST APIs cap integrations at 29 s by default.
  */
 export default defineRule({
-  meta: {
-    id: 'timeout-ceiling',
-    category: 'traffic',
-    severity: 'error',
-    needsModel: true,
-    doc: "A route's backend timeout is within each target's ceiling (AWS REST: 29 s).",
-    messages: { over: 'timeout of {{route}} is {{timeoutMs}} ms, above the {{target}} ceiling of {{maxMs}} ms' },
-  },
+  meta: { id: 'timeout-ceiling', needsModel: true, messageIds: ['over'] },
   check(ctx, report) {
     const gateway = ctx.gateway;
     if (!gateway) return;
