@@ -118,6 +118,10 @@ export const CODES = {
     'error',
     (p) => `security scheme "${p.scheme}" of type ${p.type} cannot be enforced by any gwc target${usedBy(p)}`,
   ),
+  'websocket-not-get': entry<{ route: string; method: string }>(
+    'error',
+    (p) => `x-gateway websocket on ${p.route}: only a GET upgrades to WebSocket (RFC 6455), this operation is ${p.method}`,
+  ),
   'upstream-param-unknown': entry<{ param: string; route: string }>(
     'error',
     (p) => `upstreamPath of ${p.route} uses {${p.param}}, which is not a parameter of its path`,
