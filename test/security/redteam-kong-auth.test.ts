@@ -205,3 +205,40 @@ describe('kong red team: optional auth and accepted gaps never open a route', ()
     strict(r);
   });
 });
+
+describe('kong red team: another gateway in the same Kong (decK select_tags: one Kong, several gwc gateways)', () => {
+  // Kong's credential store is global: key-auth, basic-auth and jwt find a credential whoever's
+  // consumer it is, including consumers another team's decK file (another gwc gateway) manages.
+  const billing = (): Gateway => {
+    const g = shop();
+    g.name = 'billing';
+    g.consumers = [keyConsumer('mallory', ['admin']), { name: 'bm', loc: loc(), groups: ['admin'], credentials: [{ scheme: 'adminBasic', kind: 'basic', username: 'bm', password: ref('BM_PW'), loc: loc() }] }];
+    g.securitySchemes = g.securitySchemes.map((s) => (s.kind === 'jwt' && s.jwt ? { ...s, jwt: { ...s.jwt, issuer: 'https://id.billing.example.com/' } } : s));
+    return g;
+  };
+  const ours = build(target(undefined, false));
+  const theirs = build(billing());
+  // What Kong holds: both files' consumers and global plugins (each file's routes are its own).
+  const kong: DeckDoc = { ...ours, consumers: [...(ours.consumers ?? []), ...(theirs.consumers ?? [])], plugins: [...(ours.plugins ?? []), ...(theirs.plugins ?? [])] };
+  const shared = { ...env, DECK_MALLORY: 'k-mallory', DECK_BM_PW: 'p-bm' };
+  const at = (path: string, headers: Record<string, string>) => evaluate(kong, { method: 'GET', path, host: 'api.shop.example.com', headers }, shared);
+
+  it.each([
+    ['their key on our key route', '/v1/rt/keyOnly', { 'x-api-key': 'k-mallory' }],
+    ['their key on our OR route', '/v1/rt/jwtOrKey', { 'x-api-key': 'k-mallory' }],
+    ['their key (admin in their gateway) on our admin route', '/v1/rt/adminKey', { 'x-api-key': 'k-mallory' }],
+    ['their basic user on our basic route', '/v1/admin/stats', { authorization: basic('bm', 'p-bm') }],
+    ["a token of their issuer on our JWT route", '/v1/payments', { authorization: 'Bearer valid:https://id.billing.example.com/' }],
+    ['their basic user on our OR route', '/v1/rt/mockOr', { authorization: basic('bm', 'p-bm') }],
+  ])('%s is refused', (_what, path, headers) => {
+    const o = path === '/v1/payments' ? evaluate(kong, { method: 'POST', path, host: 'api.shop.example.com', headers }, shared) : at(path, headers);
+    expect(o.upstream, JSON.stringify(o)).toBeUndefined();
+    expect([401, 403]).toContain(o.status);
+  });
+
+  it('our own callers still pass with their Kong holding both files', () => {
+    expect(at('/v1/rt/keyOnly', { 'x-api-key': 'k-alice' }).status).toBe(200);
+    expect(at('/v1/admin/stats', { authorization: basic('ops', 'p-ops') }).status).toBe(200);
+    expect(evaluate(kong, { method: 'POST', path: '/v1/payments', host: 'api.shop.example.com', headers: { authorization: 'Bearer valid:https://id.shop.example.com/' } }, shared).status).toBe(200);
+  });
+});

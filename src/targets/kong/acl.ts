@@ -15,6 +15,13 @@
  * - on a route with several alternatives, every alternative contributes its group, an alternative
  *   with no roles the scheme group, so the allow list is exactly the OR of the alternatives.
  *
+ * - every other authenticated route: the scheme group of the scheme Kong identifies the caller by.
+ *   Kong's credential store is global to the Kong, not to a decK file: a Kong shared by several
+ *   gateways (decK select_tags, https://docs.konghq.com/deck/latest/guides/distributed-configuration/)
+ *   holds their consumers too, and key-auth, basic-auth and jwt accept any of their credentials
+ *   (another team's key, another issuer's token). Groups carry the gateway's name, so only this
+ *   spec's consumers are in them.
+ *
  * What acl cannot see is which credential was presented: a consumer holding credentials for two
  * alternatives passes if it meets either. When a consumer meets one of its alternatives and not
  * another, the route is refused (kong-roles-credential-ambiguous) rather than opened by the
@@ -73,7 +80,7 @@ function needsAcl(scoped: Set<string>, s: SecurityScheme, item: RequirementItem)
 }
 
 /**
- * The acl allow list of a route (undefined: no acl needed), or false after reporting a route Kong
+ * The acl allow list of an authenticated route, or false after reporting a route Kong
  * cannot check exactly. `alternatives` are already checked: OR of single items, or one AND.
  */
 export function routeAcl(
@@ -86,7 +93,7 @@ export function routeAcl(
 ): string[] | undefined | false {
   const schemeOf = (n: string) => ctx.gateway.securitySchemes.find((s) => s.name === n)!;
   const loc = route.securityLoc ?? route.loc;
-  if (!alternatives.flat().some((i) => needsAcl(scoped, schemeOf(i.scheme), i))) return undefined;
+  if (alternatives.length === 0) return undefined;
   if (alternatives.length === 1) {
     const alt = alternatives[0]!;
     // The consumer Kong ends with is the one the lowest-priority plugin set.
@@ -96,6 +103,8 @@ export function routeAcl(
       ctx.diagnostics.push(diag('kong-auth-identity-and', { route: route.id, scheme: other.scheme, identifiedBy: last.scheme }, loc, { target: 'kong' }));
       return false;
     }
+    // The other items of an AND are checked by their plugins alone, which accept any credential
+    // the Kong holds (README: known gaps); the caller still needs this spec's `last` credential.
     return [groupOf(ctx, acl, scoped, schemeOf(last.scheme), last, true).name];
   }
   const groups = alternatives.map((a) => groupOf(ctx, acl, scoped, schemeOf(a[0]!.scheme), a[0]!, false));

@@ -12,9 +12,10 @@
  * - OR of ANDs cannot be expressed (one plugin per name per route, and `anonymous` turns every
  *   plugin into an alternative): refused, never compiled weaker.
  * - Credentials are global in Kong: a key registered for one key-auth scheme is accepted by every
- *   key-auth plugin. When two schemes map to the same plugin, gwc puts each credential's consumer
- *   in a per-scheme ACL group and adds an `acl` plugin allowing only the route's schemes; roles
- *   are acl groups too (acl.ts says how both stay exact).
+ *   key-auth plugin, and a Kong shared with other gateways holds their consumers too. gwc puts each
+ *   credential's consumer in a per-scheme ACL group (named after the gateway) and gives every
+ *   authenticated route an `acl` plugin allowing only the route's schemes; roles are acl groups
+ *   too (acl.ts says how both stay exact).
  */
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { Route, SecurityScheme } from '../../model/types.js';
