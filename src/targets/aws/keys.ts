@@ -147,5 +147,8 @@ export const AWS_KEYS: TargetKeyTable = {
   },
   'scheme.forwardAuth.url': { answer: 'ignored', why: 'see scheme.forwardAuth' },
   'scheme.forwardAuth.requestHeaders': { answer: 'ignored', why: 'see scheme.forwardAuth' },
-  'scheme.forwardAuth.responseHeaders': { answer: 'ignored', why: 'see scheme.forwardAuth' },
+  'scheme.forwardAuth.responseHeaders': {
+    answer: 'emulated',
+    how: "API Gateway verifies the scheme itself and never calls the service; the service's answer headers are emptied in every http_proxy integration request so a backend never reads a forged one (DESIGN.md 7.3)",
+  },
 };

@@ -92,7 +92,6 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     cacheKeys: [...views.values()].some((v) => v.cache),
     escapedPaths: [...views.values()].some((v) => (v as Escaped).escapedPath),
     limitIdentity: reg.limitIdentity,
-    websocket: [...views.values()].some((v) => v.websocket),
     forwardPath: security.forwards.length > 0,
     notFound: json(404, 'no route'),
     methodNotAllowed: json(405, 'method not allowed'),
