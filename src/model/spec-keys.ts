@@ -19,12 +19,20 @@ export interface KeyOccurrence {
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
-export function keyOccurrences(spec: LoadedSpec): KeyOccurrence[] {
+/** The parts of an environment overlay (`environments.NAME`) that are x-gateway keys once overlaid. */
+const OVERLAID = ['backends', 'policies', 'consumers', 'defaults'] as const;
+
+/**
+ * Every key the spec writes. With `env`, the keys of that environment's overlay count too, each at
+ * its own line under `environments.NAME` (gwc build --env overlays them before the model reads them).
+ */
+export function keyOccurrences(spec: LoadedSpec, env?: string): KeyOccurrence[] {
   const out: KeyOccurrence[] = [];
-  const child = (n: Located, key: string): Located => ({
-    value: (n.value as Record<string, unknown> | null)?.[key],
-    loc: { file: n.loc.file, pointer: joinPointer(n.loc.pointer, key) },
-  });
+  // Through $refs, as the model reads them: a key behind a $ref is said where it is written.
+  const child = (n: Located, key: string): Located => {
+    const raw: Located = { value: (n.value as Record<string, unknown> | null)?.[key], loc: { file: n.loc.file, pointer: joinPointer(n.loc.pointer, key) } };
+    return spec.deref(raw) ?? raw;
+  };
   const visit = (n: Located, prefix: string) => {
     const v = n.value;
     if (Array.isArray(v)) {
@@ -40,6 +48,8 @@ export function keyOccurrences(spec: LoadedSpec): KeyOccurrence[] {
     }
   };
   const collect = (n: Located, id: string, parent: Record<string, unknown>) => {
+    // null removes an inherited key in an overlay: nothing is used.
+    if (n.value === null) return;
     if (Object.hasOwn(KEYS, id)) out.push({ id: id as KeyId, value: n.value, parent, loc: n.loc });
     // A map value (`backends.*`) or array item is no key itself; its own keys are.
     if (Object.hasOwn(KEYS, id) || id.endsWith('*') || id.endsWith('[]')) visit(n, id);
@@ -47,6 +57,10 @@ export function keyOccurrences(spec: LoadedSpec): KeyOccurrence[] {
   const root = spec.root;
   const x = child(root, 'x-gateway');
   if (x.value !== undefined) visit(x, '');
+  if (env !== undefined) {
+    const overlay = child(child(x, 'environments'), env);
+    for (const part of OVERLAID) visit(child(overlay, part), part);
+  }
   const paths = spec.deref(child(root, 'paths'));
   for (const p of Object.keys((paths?.value as object) ?? {})) {
     const item = spec.deref(child(paths!, p));

@@ -20,7 +20,7 @@ export interface BuildResult {
 export function compileWith(target: Target, gateway: Gateway, options: Record<string, string> = {}, spec?: LoadedSpec): BuildResult {
   const checked = checkCapabilities(gateway, target);
   // Keys the target's key table says it does not apply are said at their own line (issue #21).
-  const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec)];
+  const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec, gateway.environment)];
   if (hasErrors(diagnostics)) return { target: target.name, files: [], diagnostics: locate(diagnostics, spec) };
   let result;
   try {

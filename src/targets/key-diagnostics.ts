@@ -10,11 +10,11 @@ import type { LoadedSpec } from '../spec/loaded-spec.js';
 import type { KeyAnswer } from './key-table.js';
 import { KEY_TABLES } from './key-tables.js';
 
-export function keyDiagnostics(target: string, spec: LoadedSpec | undefined): Diagnostic[] {
+export function keyDiagnostics(target: string, spec: LoadedSpec | undefined, env?: string): Diagnostic[] {
   const table = (KEY_TABLES as Record<string, Partial<Record<string, KeyAnswer>> | undefined>)[target];
   if (!spec || !table) return [];
   const out: Diagnostic[] = [];
-  for (const o of keyOccurrences(spec)) {
+  for (const o of keyOccurrences(spec, env)) {
     const a = table[o.id];
     if (!a || (a.answer !== 'warned' && a.answer !== 'refused')) continue;
     if (a.code !== 'key-not-applied' && a.code !== 'key-refused') continue;
