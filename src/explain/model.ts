@@ -249,15 +249,15 @@ export const MODEL: Explanations = {
     "x-gateway:\n  rateLimit: { requests: 10, per: second, by: { header: X-User } }",
   ),
   'key-not-applied': ex(
-    'A target does not apply an x-gateway key (its key table says so and why); the build goes on.',
-    'A setting silently missing on one target is a difference between environments nobody reviewed.',
-    'Apply it in that gateway by other means, or drop the key for that target.',
-    "backends:\n  users: { url: https://u.internal, connectTimeout: 2s }",
+    "A target does not apply an x-gateway key, and leaving it out cannot open or widen a route (its key table says why; gwc targets --keys lists them); the build goes on.",
+    'A setting silently missing on one target is a difference between environments nobody reviewed: a keepalive pool, a burst, a health probe that never runs.',
+    "Apply it in that gateway by other means (the warning says where, e.g. kong.conf for Kong's upstream keepalive), or accept the difference.",
+    "backends:\n  users: { url: https://u.internal, keepalive: 32 }   # kong: node configuration, not decK",
   ),
   'key-refused': ex(
-    'A target cannot apply an x-gateway key whose absence would weaken the route; the build is refused.',
-    'Building without the key would serve the route more openly than the spec says.',
-    'Build for another target, or remove the key.',
-    "x-gateway:\n  ipAllow: [10.0.0.0/8]",
+    "A target cannot apply an x-gateway key whose absence could admit a request the spec refuses (an auth setting its verifier cannot take); the build is refused at the key.",
+    'Building without the key would serve the route more openly than the spec says, e.g. a Cognito authorizer accepting RS256 tokens the spec limits to ES256.',
+    "Write what the target's verifier does anyway (a Cognito pool's own JWKS, RS256 in algorithms), give the scheme a verifier that can check it (a lambdaAuthorizer on AWS), or build for another target.",
+    "x-gateway:\n  issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123\n  algorithms: [ES256]   # aws: refused, the pool signs RS256",
   ),
 };
