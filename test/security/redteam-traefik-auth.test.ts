@@ -187,6 +187,24 @@ describe('red team: Traefik access control', async () => {
     expect(b.backend!.headers.lower()['x-consumer']).toEqual(['bob']);
   });
 
+  // CGI, WSGI and Rack read a header as HTTP_<NAME> with - and _ alike (CVE-2024-45614, Puma), so
+  // X_Consumer is X-Consumer to them; Traefik keeps underscore headers by default
+  // (entryPoints.http.underscoreHeadersStrategy: keep, https://doc.traefik.io/traefik/routing/entrypoints/).
+  it('identity and override headers spelled with underscores never reach the backend either', () => {
+    const cgi = (h: Record<string, string[]>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.replace(/_/g, '-'), v]));
+    const forged = { X_Consumer: 'alice', 'X_User-Id': 'admin', X_User_Id: 'admin', X_Authenticated_Scheme: 'basic', X_HTTP_Method_Override: 'DELETE', X_Original_URL: '/v1/admin' };
+    for (const [target, headers] of [
+      ['/v1/public/x', {}],
+      ['/v1/admin', { Authorization: BOB }],
+      ['/v1/me', { Authorization: 'Bearer good' }],
+    ] as const) {
+      const o = send(config, req(target, { ...forged, ...headers }), env());
+      expect(o.status, target).toBe(200);
+      const h = cgi(o.backend!.headers.lower());
+      for (const [k, v] of Object.entries(forged)) expect(h[k.toLowerCase().replace(/_/g, '-')] ?? [], `${target} ${k}`).not.toContain(v);
+    }
+  });
+
   // Known gap, left to the owner of clears.ts: replacePathRegex *adds* X-Replaced-Path (Traefik's
   // "original path" header, pkg/middlewares/replacepathregex), so a client's own value stays first.
   it.fails('X-Replaced-Path: the backend sees only the value Traefik wrote', () => {
@@ -337,5 +355,17 @@ describe('red team: Traefik roles and optional auth', async () => {
     expect(d.map((x) => [x.params, x.loc?.pointer])).toEqual([[{ route: 'get_sso', scheme: 'sso' }, '/paths/~1sso/get/security']]);
     const linted = await lint(writeSpec(spec), { target: 'traefik' });
     expect(linted.diagnostics.some((x) => x.code === 'target-compile' && x.params.code === 'traefik-optional-credential-unknown' && x.severity === 'error')).toBe(true);
+  });
+});
+
+describe('red team: gwc diff sees Traefik auth made optional', () => {
+  it('the new anonymous router is a security finding; the verifying router keeps its name', async () => {
+    const { CHANGE_CLASSES, planBetween, variant } = await import('../diff/helpers.js');
+    const c = CHANGE_CLASSES.find((x) => x.name === 'auth made optional')!;
+    const plan = await planBetween('traefik', variant(c.edits));
+    const security = plan.findings.filter((f) => f.class === 'security');
+    expect(security.map((f) => [f.key, f.rule])).toEqual([['storefront-getorder-anonymous', 'route-public']]);
+    expect(plan.changes.filter((x) => x.action === 'create').map((x) => x.key)).toEqual(['storefront-getorder-anonymous']);
+    expect(plan.changes.some((x) => x.action === 'delete')).toBe(false);
   });
 });

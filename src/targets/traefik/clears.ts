@@ -49,7 +49,13 @@ export function clearsFor(ctx: Ctx, route: Route): Clears {
   const declared = route.declaredOverrides ?? [];
   const declaredHeader = (h: string) => declared.some((d) => d.in === 'header' && d.name.toLowerCase() === h.toLowerCase());
   const names = new Map<string, string>();
-  const add = (h: string) => names.set(h.toLowerCase(), names.get(h.toLowerCase()) ?? h);
+  // CGI, WSGI and Rack read `-` and `_` alike (HTTP_X_CONSUMER), and Traefik passes headers with
+  // underscores by default (entryPoints.<n>.http.underscoreHeadersStrategy: keep): every spelling
+  // with `_` for some `-` is cleared too, or X_Consumer would reach such a backend as X-Consumer
+  // (the class of CVE-2024-45614). Go canonicalises both the same way, so "" deletes either.
+  const add = (h: string) => {
+    for (const v of underscoreSpellings(h)) names.set(v.toLowerCase(), names.get(v.toLowerCase()) ?? v);
+  };
   for (const h of GATEWAY_IDENTITY_HEADERS) add(h);
   for (const s of ctx.gateway.securitySchemes) for (const h of s.forwardAuth?.responseHeaders ?? []) add(canonical(h));
   for (const h of FOREIGN_IDENTITY_HEADERS) add(h);
@@ -68,6 +74,12 @@ export function clearsFor(ctx: Ctx, route: Route): Clears {
   }
   const queryDeclared = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY);
   return queryDeclared ? { middleware } : { middleware, queryGuard: `!${or(METHOD_OVERRIDE_QUERY_FORMS.map((f) => m.queryRegexp(f, '.*')))}` };
+}
+
+/** `X-A-B` -> X-A-B, X-A_B, X_A-B, X_A_B. */
+function underscoreSpellings(h: string): string[] {
+  const [first, ...rest] = h.split('-');
+  return rest.reduce<string[]>((acc, part) => acc.flatMap((x) => [`${x}-${part}`, `${x}_${part}`]), [first!]);
 }
 
 /** `x-user-id` -> `X-User-Id`: the model lowercases header names; Traefik's output reads better canonical. */

@@ -119,7 +119,9 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     const middlewares = [clears.middleware, cors, ip, rlFirst, ...alt.middlewares, rlAfter, ...alt.hide, body, headers, rewrite, ...svc.middlewares].filter(
       (x): x is string => x !== undefined,
     );
-    const suffix = alt.anonymous ? ['anonymous'] : alts.length > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : [];
+    // Names stay those of the verifying routers (optional auth adds -anonymous), so gwc diff pairs them.
+    const verifying = alts.filter((a) => !a.anonymous).length;
+    const suffix = alt.anonymous ? ['anonymous'] : verifying > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : [];
     out.push({
       name: ctx.routerNames.name(route.id, ...suffix),
       router: {
