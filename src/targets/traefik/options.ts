@@ -18,7 +18,7 @@ export const TRAEFIK_OPTIONS: readonly TargetOption[] = [
   },
   {
     name: 'client-ip-depth',
-    description: 'trusted proxies in front of Traefik: the client IP is taken this deep from X-Forwarded-For (0 = the connection address)',
+    description: 'trusted proxies in front of Traefik: the client IP is taken this deep from the right of X-Forwarded-For (0 = the connection address); Traefik reads the first X-Forwarded-For line only, so each proxy must append to that line, and the entry point must trust only those proxies (forwardedHeaders.trustedIPs)',
     default: '0',
   },
 ];

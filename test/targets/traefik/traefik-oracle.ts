@@ -400,11 +400,15 @@ function setPath(c: Ctx, escaped: string, name: string): Answer | undefined {
   return undefined;
 }
 
-/** ipStrategy: depth counts X-Forwarded-For from the right; none is the connection's address. */
+/**
+ * ipStrategy: depth counts X-Forwarded-For from the right; none is the connection's address.
+ * Traefik reads the FIRST X-Forwarded-For line only (pkg/ip/strategy.go DepthStrategy.GetIP:
+ * req.Header.Get), so an entry a proxy adds on a line of its own after the client's is not seen.
+ */
 function clientIp(c: Ctx, strategy?: { depth?: number }): string {
   const depth = strategy?.depth ?? 0;
   if (depth <= 0) return c.remoteAddr;
-  const xff = c.headers.values('X-Forwarded-For').flatMap((v) => v.split(',')).map((x) => x.trim());
+  const xff = (c.headers.values('X-Forwarded-For')[0] ?? '').split(',').map((x) => x.trim());
   return depth > xff.length ? '' : xff[xff.length - depth]!;
 }
 
