@@ -42,55 +42,122 @@ class Scanner {
   }
 }
 
-const escapeToken = (t: string) => t.replace(/~/g, '~0').replace(/\//g, '~1');
+const escapeToken = (t: string) => (t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t);
 
-/** Every duplicated key in the document, with its pointer and offset. */
+/**
+ * Every duplicated key in the document, with its pointer and offset. One pass that decodes only
+ * keys (values are skipped), builds no pointer until it finds a duplicate, and keeps a key set
+ * only for objects of two keys or more: on GitHub's 13 MB description this was 0.7 s of a build.
+ */
 export function findDuplicateKeys(text: string, limit = 50): DuplicateKey[] {
-  const sc = new Scanner(text);
+  const s = text;
+  const n = s.length;
   const out: DuplicateKey[] = [];
-  const value = (pointer: string): void => {
-    sc.ws();
-    const c = text[sc.i];
-    if (c === '{') {
-      sc.i++;
-      const seen = new Set<string>();
-      for (;;) {
-        sc.ws();
-        if (text[sc.i] === '}') {
-          sc.i++;
-          return;
-        }
-        const at = sc.i;
-        const key = sc.string();
-        const child = `${pointer}/${escapeToken(key)}`;
-        if (seen.has(key)) {
-          if (out.length < limit) out.push({ key, pointer: child, offset: at });
-        } else seen.add(key);
-        sc.ws();
-        sc.i++; // ':'
-        value(child);
-        sc.ws();
-        if (text[sc.i] === ',') sc.i++;
-      }
-    } else if (c === '[') {
-      sc.i++;
-      for (let n = 0; ; n++) {
-        sc.ws();
-        if (text[sc.i] === ']') {
-          sc.i++;
-          return;
-        }
-        value(`${pointer}/${n}`);
-        sc.ws();
-        if (text[sc.i] === ',') sc.i++;
-      }
-    } else if (c === '"') {
-      sc.string();
-    } else {
-      sc.skipScalar();
+  const path: string[] = [];
+  let i = 0;
+  const ws = () => {
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      else return;
     }
   };
-  value('');
+  /** The string at i (on its opening quote), decoded; i ends past the closing quote. */
+  const str = (): string => {
+    const start = i + 1;
+    let j = start;
+    for (;;) {
+      const c = s.charCodeAt(j);
+      if (c === 0x22) {
+        i = j + 1;
+        return s.slice(start, j);
+      }
+      if (c === 0x5c || j >= n) break;
+      j++;
+    }
+    while (j < n) {
+      const c = s.charCodeAt(j);
+      if (c === 0x5c) j += 2;
+      else if (c === 0x22) break;
+      else j++;
+    }
+    i = j + 1;
+    return JSON.parse(s.slice(start - 1, j + 1)) as string;
+  };
+  /** Skips a string without decoding it. */
+  const skipStr = () => {
+    let j = i + 1;
+    for (;;) {
+      const q = s.indexOf('"', j);
+      if (q === -1) {
+        i = n;
+        return;
+      }
+      // A quote preceded by an odd number of backslashes is escaped.
+      let k = q - 1;
+      while (s.charCodeAt(k) === 0x5c) k--;
+      if ((q - 1 - k) % 2 === 0) {
+        i = q + 1;
+        return;
+      }
+      j = q + 1;
+    }
+  };
+  const value = (): void => {
+    ws();
+    const c = s.charCodeAt(i);
+    if (c === 0x7b) {
+      i++;
+      let first: string | undefined;
+      let seen: Set<string> | undefined;
+      for (;;) {
+        ws();
+        if (s.charCodeAt(i) === 0x7d || i >= n) {
+          i++;
+          return;
+        }
+        const at = i;
+        const key = str();
+        if (first === undefined) first = key;
+        else {
+          seen ??= new Set([first]);
+          if (seen.has(key)) {
+            if (out.length < limit) out.push({ key, pointer: [...path, key].map((t) => `/${escapeToken(t)}`).join(''), offset: at });
+          } else seen.add(key);
+        }
+        ws();
+        i++; // ':'
+        path.push(key);
+        value();
+        path.pop();
+        ws();
+        if (s.charCodeAt(i) === 0x2c) i++;
+      }
+    } else if (c === 0x5b) {
+      i++;
+      for (let k = 0; ; k++) {
+        ws();
+        if (s.charCodeAt(i) === 0x5d || i >= n) {
+          i++;
+          return;
+        }
+        path.push(String(k));
+        value();
+        path.pop();
+        ws();
+        if (s.charCodeAt(i) === 0x2c) i++;
+      }
+    } else if (c === 0x22) {
+      skipStr();
+    } else {
+      while (i < n) {
+        const x = s.charCodeAt(i);
+        if (x === 0x2c || x === 0x7d || x === 0x5d || x === 0x20 || x === 0x0a || x === 0x0d || x === 0x09) return;
+        i++;
+      }
+    }
+  };
+  value();
   return out;
 }
 

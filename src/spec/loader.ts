@@ -86,19 +86,26 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   if (!root) return { diagnostics };
   const refs: Array<{ holder: Loc; loc: Loc; ref: string }> = [];
 
-  // Breadth-first over the files the refs reach, checking each ref as we go.
+  // Breadth-first over the files the refs reach, checking each ref as we go. A spec writes the
+  // same ref many times (GitHub's: tens of thousands of refs to a few thousand targets): what a
+  // ref string means in a file is worked out once (classification, the symlink-resolving inside
+  // check, whether its target exists); each occurrence still gets its own diagnostic.
+  const known = new Map<string, { target: ReturnType<typeof classifyRef>; inside?: boolean; found?: boolean }>();
   const queue: SourceFile[] = [root];
   while (queue.length > 0) {
     const source = queue.shift()!;
     for (const { ref, pointer } of collectRefs(source.data)) {
       const loc = { file: source.path, pointer: joinPointer(pointer, '$ref') };
       refs.push({ holder: { file: source.path, pointer }, loc, ref });
-      const target = classifyRef(ref, source.path);
+      const memoKey = `${source.path}\0${ref}`;
+      let memo = known.get(memoKey);
+      if (!memo) known.set(memoKey, (memo = { target: classifyRef(ref, source.path) }));
+      const target = memo.target;
       if (target.kind === 'remote' && !options.allowRemoteRefs) {
         diagnostics.push(diag('ref-remote', { ref }, loc));
         continue;
       }
-      if (target.kind === 'file' && !options.allowOutsideRefs && !isInside(rootDir, target.file)) {
+      if (target.kind === 'file' && !options.allowOutsideRefs && !(memo.inside ??= isInside(rootDir, target.file))) {
         diagnostics.push(diag('ref-outside-root', { ref, root: rootDir }, loc));
         continue;
       }
@@ -108,7 +115,7 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
         targetFile = await readOne(key, loc);
         if (targetFile) queue.push(targetFile);
       }
-      if (targetFile && !getAt(targetFile.data, splitPointer(target.pointer)).found) {
+      if (targetFile && !(memo.found ??= getAt(targetFile.data, splitPointer(target.pointer)).found)) {
         diagnostics.push(diag('ref-unresolved', { ref, detail: `no ${target.pointer || '/'} in ${path.basename(key)}` }, loc));
       }
     }
@@ -123,10 +130,14 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
 /** A $ref chain that comes back to where it started never reaches a value. */
 function findCycles(spec: LoadedSpec, refs: Array<{ holder: Loc; loc: Loc; ref: string }>): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // Whether a chain ends depends only on the ref string and the file it is written in (a chain
+  // that comes back to its holder loops through its target too), so each is followed once.
+  const ends = new Map<string, boolean>();
   for (const { holder, loc, ref } of refs) {
-    const source = spec.files.get(holder.file);
-    const node = source && getAt(source.data, splitPointer(holder.pointer));
-    if (node?.found && spec.deref({ value: node.value, loc: holder }) === undefined) {
+    const memoKey = `${holder.file}\0${ref}`;
+    let ok = ends.get(memoKey);
+    if (ok === undefined) ends.set(memoKey, (ok = spec.deref({ value: { $ref: ref }, loc: holder }) !== undefined));
+    if (!ok) {
       out.push(diag('ref-cycle', { ref }, loc));
       break; // one report per cycle is enough; every member would repeat it
     }

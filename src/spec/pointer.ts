@@ -1,10 +1,11 @@
 /** JSON pointers (RFC 6901): the one way gwc names a place in a document. */
 export function escapeToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+  // Most tokens hold neither: no regex pass for them (pointers are built for every node walked).
+  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }
 
 export function unescapeToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+  return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
 }
 
 export function joinPointer(base: string, ...tokens: Array<string | number>): string {

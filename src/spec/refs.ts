@@ -53,7 +53,7 @@ export function collectRefs(root: unknown): Array<{ ref: string; pointer: string
       if (typeof obj.$ref === 'string') out.push({ ref: obj.$ref, pointer });
       for (const key of Object.keys(obj)) {
         const v = obj[key];
-        if (v !== null && typeof v === 'object') stack.push([v, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
+        if (v !== null && typeof v === 'object') stack.push([v, `${pointer}/${key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key}`]);
       }
     }
   }

@@ -22,7 +22,7 @@
  */
 import type { Loc } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
-import { joinPointer, splitPointer } from '../spec/pointer.js';
+import { escapeToken, joinPointer, splitPointer } from '../spec/pointer.js';
 
 export interface Expanded {
   doc: unknown;
@@ -77,28 +77,54 @@ export function expandForValidation(spec: LoadedSpec): Expanded {
     return out;
   };
 
-  const walk = (value: unknown, loc: Loc, tokens: string[]): unknown => {
+  // Where the node being walked was written: `base` (the root, or where the last $ref led) plus
+  // the keys of `path` after `baseDepth`. `path` is the node's place in the expanded document
+  // (what slotKind reads). A pointer is built only where one is needed (at a $ref): building one
+  // and a token array for every node was a third of validating GitHub's description. Plain nodes
+  // get no entry in `locs`, since locOf's fallback (the parent's location plus the key) names them.
+  const path: string[] = [];
+  let base: Loc = spec.root.loc;
+  let baseDepth = 0;
+  const here = (): Loc => {
+    let pointer = base.pointer;
+    for (let i = baseDepth; i < path.length; i++) pointer += `/${escapeToken(path[i]!)}`;
+    return { file: base.file, pointer };
+  };
+
+  const walk = (value: unknown): unknown => {
     if (value === null || typeof value !== 'object') return value;
     if (objectsOnPath.has(value)) return undefined; // a YAML alias inside itself: never finite
     const node = value as Record<string, unknown>;
     if (!Array.isArray(node) && typeof node.$ref === 'string') {
+      const loc = here();
       const target = spec.deref({ value: node, loc });
       if (!target) return copyRef(node, loc); // cycle or dangling: the loader has said so
       const key = `${target.loc.file}#${target.loc.pointer}`;
-      const kind = slotKind(tokens);
+      const kind = slotKind(path);
       // A target above this point (reached by a $ref or by plain nesting) closes a cycle.
       const above = onPath.has(key) || (target.value !== null && typeof target.value === 'object' && objectsOnPath.has(target.value));
       if (above || (kind !== 'other' && expanded.has(`${kind} ${key}`))) return copyRef(node, loc);
       if (kind !== 'other') expanded.add(`${kind} ${key}`);
       onPath.add(key);
-      let out = walk(target.value, target.loc, tokens);
+      const [savedBase, savedDepth] = [base, baseDepth];
+      base = target.loc;
+      baseDepth = path.length;
+      let out = walk(target.value);
+      base = savedBase;
+      baseDepth = savedDepth;
       onPath.delete(key);
+      if (out !== null && typeof out === 'object') locs.set(out, target.loc);
       // Keys beside the $ref (3.1 summary/description, a schema's own keywords) are kept, as
       // swagger-parser merges them.
       const extra = Object.keys(node).filter((k) => k !== '$ref');
       if (extra.length > 0 && out !== null && typeof out === 'object' && !Array.isArray(out)) {
         const merged: Record<string, unknown> = { ...(out as Record<string, unknown>) };
-        for (const k of extra) if (!(k in merged)) merged[k] = walk(node[k], { file: loc.file, pointer: joinPointer(loc.pointer, k) }, [...tokens, k]);
+        for (const k of extra) {
+          if (k in merged) continue;
+          path.push(k);
+          merged[k] = walk(node[k]);
+          path.pop();
+        }
         locs.set(merged, target.loc);
         out = merged;
       }
@@ -107,17 +133,18 @@ export function expandForValidation(spec: LoadedSpec): Expanded {
     }
     objectsOnPath.add(node);
     const out: Record<string, unknown> | unknown[] = Array.isArray(node) ? [] : {};
-    for (const [k, v] of Object.entries(node)) {
-      (out as Record<string, unknown>)[k] = walk(v, { file: loc.file, pointer: joinPointer(loc.pointer, k) }, [...tokens, k]);
+    for (const k of Object.keys(node)) {
+      path.push(k);
+      (out as Record<string, unknown>)[k] = walk(node[k]);
+      path.pop();
     }
     objectsOnPath.delete(node);
-    locs.set(out, loc);
-    lowerHttpScheme(out, tokens);
+    lowerHttpScheme(out, path);
     return out;
   };
 
   const root = spec.root;
-  const doc = walk(root.value, root.loc, []);
+  const doc = walk(root.value);
   return {
     doc,
     locOf(instancePath: string): Loc {
