@@ -338,6 +338,11 @@ export const CODES = {
     'error',
     (p) => `aws: gateway ${p.name} has no route API Gateway can serve; a REST API deployment needs at least one method`,
   ),
+  'aws-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string }>(
+    'error',
+    (p) =>
+      `aws: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; API Gateway cannot read or strip a body field: give both operations the same security and policies, or declare _method as a parameter of ${p.route} if its backend reads it on purpose`,
+  ),
   // traefik target (src/targets/traefik)
   'traefik-limit-key-unverified': entry<{ route: string; scheme: string }>(
     'warn',
@@ -348,6 +353,11 @@ export const CODES = {
     'warn',
     (p) =>
       `traefik: backend ${p.backend}: healthyThreshold ${p.healthyThreshold} and unhealthyThreshold ${p.unhealthyThreshold} are not applied; Traefik's health check has no thresholds and takes a server out after one failed check and back after one passed check`,
+  ),
+  'traefik-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string }>(
+    'error',
+    (p) =>
+      `traefik: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; Traefik cannot read or strip a body field: give both operations the same security and policies, or declare _method as a parameter of ${p.route} if its backend reads it on purpose`,
   ),
   'traefik-roles-forward-auth': entry<{ route: string; scheme: string; roles: string }>(
     'error',

@@ -37,6 +37,8 @@ const REFUSALS = new Set([
   // kong's: a cache where Kong cannot tell callers apart (every JWT of an issuer is one consumer)
   'kong-cache-identity-shared',
   'aws-api-key-schemes-merged', 'aws-cache-identity-unkeyed', 'aws-authorizer-cache-unkeyed', 'aws-path-param-confusable', 'aws-backend-private-host', 'aws-no-methods',
+  // `_method` in a body where the target cannot read it (src/targets/body-override.ts)
+  'aws-body-method-override', 'traefik-body-method-override',
 ]);
 const AUTH_PLUGINS = new Set(['key-auth', 'basic-auth', 'jwt', 'openid-connect', 'forward-auth']);
 

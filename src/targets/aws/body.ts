@@ -10,6 +10,7 @@ import { Auth } from './auth.js';
 import { integrationFor } from './backends.js';
 import { type Cfn, type Ctx } from './context.js';
 import { gatewayResponses, preflight } from './cors.js';
+import { bodyOverrides } from '../body-override.js';
 import { checkConfusablePaths } from './confusable.js';
 import { isHeaderName } from './escape.js';
 import { pathProblem, resourcePath } from './paths.js';
@@ -73,6 +74,10 @@ export function buildBody(ctx: Ctx): BodyResult {
 
   auth.checkApiKeySchemes();
   checkConfusablePaths(ctx, upstream);
+  // `_method` in a body: API Gateway passes a body through unread (src/targets/body-override.ts).
+  for (const { route, other } of bodyOverrides(ctx.gateway, compiled)) {
+    ctx.report('aws-body-method-override', { route: route.id, method: route.method, other: other.id, otherMethod: other.method, path: other.path }, route.loc);
+  }
   if (compiled.length === 0 && !ctx.diagnostics.some((d) => d.severity === 'error')) {
     // A REST API without a method cannot be deployed (and a webhooks-only spec has nothing to serve).
     ctx.report('aws-no-methods', { name: ctx.gateway.name }, ctx.gateway.loc);

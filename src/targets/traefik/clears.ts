@@ -30,6 +30,7 @@ import {
   URL_OVERRIDE_HEADERS,
 } from '../../model/overrides.js';
 import type { Route } from '../../model/types.js';
+import { bodyOverrides } from '../body-override.js';
 import type { Ctx } from './context.js';
 import { m, or } from './rule.js';
 
@@ -46,6 +47,7 @@ const ENTRY_POINT_SETS = new Set(['x-real-ip', 'x-forwarded-port', 'x-forwarded-
 const memo = new WeakMap<Ctx, Map<string, string>>();
 
 export function clearsFor(ctx: Ctx, route: Route): Clears {
+  refuseBodyOverride(ctx, route);
   const declared = route.declaredOverrides ?? [];
   const declaredHeader = (h: string) => declared.some((d) => d.in === 'header' && d.name.toLowerCase() === h.toLowerCase());
   const names = new Map<string, string>();
@@ -80,6 +82,25 @@ export function clearsFor(ctx: Ctx, route: Route): Clears {
 function underscoreSpellings(h: string): string[] {
   const [first, ...rest] = h.split('-');
   return rest.reduce<string[]>((acc, part) => acc.flatMap((x) => [`${x}-${part}`, `${x}_${part}`]), [first!]);
+}
+
+const bodyChecked = new WeakMap<Ctx, { risky: Map<Route, Route>; reported: Set<Route> }>();
+
+/**
+ * `_method` in a request body: Traefik can neither read nor strip a body field, so an operation
+ * whose body override would run a differently protected operation of its backend is refused at
+ * the operation (src/targets/body-override.ts), once, whichever router asks first.
+ */
+function refuseBodyOverride(ctx: Ctx, route: Route): void {
+  let state = bodyChecked.get(ctx);
+  if (!state) {
+    state = { risky: new Map(bodyOverrides(ctx.gateway, ctx.gateway.routes).map((b) => [b.route, b.other])), reported: new Set() };
+    bodyChecked.set(ctx, state);
+  }
+  const other = state.risky.get(route);
+  if (!other || state.reported.has(route)) return;
+  state.reported.add(route);
+  ctx.report('traefik-body-method-override', { route: route.id, method: route.method, other: other.id, otherMethod: other.method, path: other.path }, route.loc);
 }
 
 /** `x-user-id` -> `X-User-Id`: the model lowercases header names; Traefik's output reads better canonical. */

@@ -1,0 +1,77 @@
+/**
+ * `_method` in a request body, for the targets that cannot read one (Traefik, AWS REST).
+ *
+ * Rails (Rack::MethodOverride), Laravel, Symfony (http_method_override) and Express
+ * method-override run the method a `_method` field of a form, multipart or JSON body names, so a
+ * request the gateway admitted as `POST /items` runs the backend's `DELETE /items` handler (DESIGN.md
+ * section 7.5). nginx refuses such a body (njs bodyCheck) and Kong removes the field
+ * (request-transformer remove.body); a gateway that can neither read nor rewrite a body can only
+ * refuse the build where the override would matter: an operation whose request may carry a body
+ * reaches a backend that also serves another operation of the same path (same backend, same
+ * upstream path) with a different method, and that operation admits fewer callers (security
+ * alternatives, roles, an IP rule) or counts them under a rate limit this one does not have. An operation that
+ * declares `_method` itself (Route.declaredOverrides) says its backend reads it on purpose, and is
+ * left alone, as is a mock (no backend reads the body).
+ */
+import type { Gateway, Route } from '../model/types.js';
+
+/** Methods whose requests carry no body a framework reads parameters from. */
+const BODYLESS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+export interface BodyOverride {
+  /** The operation a caller is admitted to. */
+  route: Route;
+  /** The operation its backend would run instead. */
+  other: Route;
+}
+
+/**
+ * True when every caller `route` admits is admitted by `other` too: same or no IP rule on other,
+ * and each security alternative of route satisfies some alternative of other (its schemes, with at
+ * least its scopes or roles). A route other admits anonymously (public or optional auth) admits
+ * everyone.
+ */
+export function admitsAll(other: Route, route: Route): boolean {
+  const ip = other.policy.ipRule;
+  const ours = route.policy.ipRule;
+  if (ip && JSON.stringify([ip.allow, ip.deny]) !== JSON.stringify(ours ? [ours.allow, ours.deny] : null)) return false;
+  if (other.security.length === 0 || other.optionalAuth) return true;
+  if (route.security.length === 0 || route.optionalAuth) return false;
+  return route.security.every((alt) =>
+    other.security.some((theirs) => theirs.every((need) => alt.some((have) => have.scheme === need.scheme && need.scopes.every((s) => have.scopes.includes(s))))),
+  );
+}
+
+/** The rate limit as it counts callers (its place in the spec aside). */
+const limitOf = (r: Route): string => {
+  const l = r.policy.rateLimit;
+  return l ? JSON.stringify([l.requests, l.per, l.by, l.burst]) : '';
+};
+
+/** The backend request path the route's backend sees (DESIGN.md section 3 rule 5). */
+const upstreamOf = (r: Route): string => r.upstreamPath?.template ?? r.path;
+
+const declaresMethodField = (r: Route): boolean => (r.declaredOverrides ?? []).some((d) => d.in === 'query' && d.name === '_method');
+
+/**
+ * Each operation of `routes` (the ones the target builds) whose body's `_method` would run a
+ * differently protected operation of `routes`, with the first such operation (by method). One per
+ * operation; none where `_method` is declared.
+ */
+export function bodyOverrides(gateway: Gateway, routes: readonly Route[]): BodyOverride[] {
+  const out: BodyOverride[] = [];
+  const mock = (r: Route) => gateway.backends.find((b) => b.name === r.backend)?.kind === 'mock';
+  for (const route of routes) {
+    if (BODYLESS.has(route.method) || declaresMethodField(route) || mock(route)) continue;
+    const others = routes
+      // The backend sees its own path, not the public host or path: that is what it dispatches on.
+      .filter((o) => o !== route && o.method !== route.method && o.backend === route.backend && upstreamOf(o) === upstreamOf(route))
+      // A limit on the other operation that this one does not count the same way is bypassed; the
+      // other way round the request was counted under this operation's own limit.
+      .filter((o) => !admitsAll(o, route) || (limitOf(o) !== '' && limitOf(o) !== limitOf(route)))
+      .sort((a, b) => (a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
+    const other = others[0];
+    if (other) out.push({ route, other });
+  }
+  return out;
+}
