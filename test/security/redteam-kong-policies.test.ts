@@ -113,6 +113,12 @@ describe('kong red team: proxy-cache', () => {
     ]);
   });
 
+  it('optional auth (anonymous and identified callers on one route) never shares a cache: refused', async () => {
+    const { b } = await kong(`  /opt: ${op('opt', 'security: [{}, { hkey: [] }]', 'cache: { ttl: 60s }')}`);
+    expect(b.files).toEqual([]);
+    expect(b.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(expect.arrayContaining([expect.stringMatching(/^(capability-unsupported|kong-cache-key-ambiguous)$/)]));
+  });
+
   it('a per-consumer entry is the caller\'s own: the same collision only ever serves a consumer its own answer', async () => {
     const { sim } = await kong(`  /me: ${op('me', KEYED, 'cache: { ttl: 60s }')}`);
     sim!.send({ method: 'GET', path: '/v1/me', host: HOST, headers: A, rawQuery: 'a=x%3Ab%3D1' }, { headers: CACHEABLE, body: 'alice:a=x:b=1' });
