@@ -320,6 +320,11 @@ export const CODES = {
     (p) =>
       `aws: ${p.route} requires all of the scopes ${p.scopes} of ${p.scheme}, but a Cognito authorizer admits a token carrying any one of a method's scopes; require one scope per operation (a scope that implies the others), or split the operation`,
   ),
+  'aws-credential-unhidden': entry<{ scheme: string; where: string }>(
+    'error',
+    (p) =>
+      `aws: the credential of ${p.scheme} (${p.where}) cannot be hidden from the backend: an integration request parameter replaces a whole header, and API Gateway cannot take one cookie out of the Cookie header; set hideCredentials: false to send it knowingly, or carry the credential in a header`,
+  ),
   'aws-path-param-confusable': entry<{ route: string; param: string; other: string; upstream: string }>(
     'error',
     (p) =>

@@ -14,6 +14,8 @@ const POOL = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
 const KEY = { type: 'apiKey', in: 'header', name: 'x-api-key' };
 const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: POOL } };
 const lambda = (scheme: Record<string, unknown>, authorizer: Record<string, unknown>) => ({ ...scheme, 'x-gateway': { lambdaAuthorizer: { arn: ARN, ...authorizer } } });
+/** The scheme with hideCredentials: false (its credential is sent on to the backend knowingly). */
+const shown = (scheme: Record<string, unknown>) => ({ ...scheme, 'x-gateway': { ...(scheme['x-gateway'] as object), hideCredentials: false } });
 
 /** Tokens are symbolic: `tok:<who>:<scope>,<scope>` (Cognito); Lambda-checked credentials `good-<who>`. */
 const good = (v: string | undefined) => /^good-([a-z]+)$/.exec(v ?? '')?.[1];
@@ -130,7 +132,8 @@ describe("aws red team: a Lambda authorizer's cached Allow serves only the calle
   };
 
   it('a cookie credential cached on a header that is not the Cookie is refused', async () => {
-    const scheme = lambda({ type: 'apiKey', in: 'cookie', name: 'session' }, { type: 'request', identitySource: ['method.request.header.User-Agent'], ttlSeconds: 300 });
+    // hideCredentials: false, else the cookie is refused first (aws-credential-unhidden, below).
+    const scheme = shown(lambda({ type: 'apiKey', in: 'cookie', name: 'session' }, { type: 'request', identitySource: ['method.request.header.User-Agent'], ttlSeconds: 300 }));
     const b = await replay(scheme, reads((r) => /session=([^;]*)/.exec(r.headers.cookie ?? '')?.[1]), { headers: { cookie: 'session=good-alice', 'user-agent': 'curl/8' } }, { headers: { cookie: 'session=bad-eve', 'user-agent': 'curl/8' } });
     expect(b.files).toEqual([]);
     expect(coded(b.errors, 'aws-authorizer-cache-unkeyed')).toEqual([
@@ -139,7 +142,7 @@ describe("aws red team: a Lambda authorizer's cached Allow serves only the calle
   });
 
   it('a cookie credential cached on the Cookie header builds, and the cache keeps callers apart', async () => {
-    const scheme = lambda({ type: 'apiKey', in: 'cookie', name: 'session' }, { type: 'request', identitySource: ['method.request.header.Cookie'], ttlSeconds: 300 });
+    const scheme = shown(lambda({ type: 'apiKey', in: 'cookie', name: 'session' }, { type: 'request', identitySource: ['method.request.header.Cookie'], ttlSeconds: 300 }));
     const b = await replay(scheme, reads((r) => /session=([^;]*)/.exec(r.headers.cookie ?? '')?.[1]), { headers: { cookie: 'session=good-alice' } }, { headers: { cookie: 'session=bad-eve' } });
     expect(b.errors).toEqual([]);
   });
@@ -207,5 +210,39 @@ describe('aws red team: what API Gateway answers without auth', () => {
     expect(o.request({ method: 'GET', path: '/r', headers: { 'x-api-key': o.keysOf('alice')[0]! } }).upstream).toBeUndefined();
     expect(o.request({ method: 'GET', path: '/r' }).upstream).toBeUndefined();
     expect(o.request({ method: 'GET', path: '/r', headers: { authorization: 'tok:bob' } }).status).toBe(200);
+  });
+});
+
+describe('aws red team: the verified credential never reaches the backend (hideCredentials, the default)', () => {
+  const data = (scheme: Record<string, unknown>, fn: Verify) => build(spec({ '/data': { get: { operationId: 'data', security: [{ s: [] }] } } }, { schemes: { s: scheme } }), {}, fn);
+
+  it('a query key checked by a Lambda authorizer is blanked in the integration request', async () => {
+    const b = await data(lambda({ type: 'apiKey', in: 'query', name: 'key' }, { type: 'request', identitySource: ['method.request.querystring.key'] }), reads((r) => r.query.key));
+    expect(b.errors).toEqual([]);
+    const d = b.oracle!.request({ method: 'GET', path: '/data', query: { key: 'good-alice', page: '2' } });
+    expect(d.status).toBe(200);
+    expect([d.upstream?.query.key ?? '', d.upstream?.query.page]).toEqual(['', '2']);
+  });
+
+  it('a header key checked by a Lambda authorizer is blanked', async () => {
+    const b = await data(lambda({ type: 'apiKey', in: 'header', name: 'X-Token' }, { type: 'request', identitySource: ['method.request.header.X-Token'] }), reads((r) => r.headers['x-token']));
+    const d = b.oracle!.request({ method: 'GET', path: '/data', headers: { 'x-token': 'good-alice' } });
+    expect(d.status).toBe(200);
+    expect(d.upstream?.headers['x-token'] ?? '').toBe('');
+  });
+
+  it('a cookie credential, which API Gateway cannot take out of the Cookie header, is refused at the scheme unless hideCredentials is false', async () => {
+    const scheme = lambda({ type: 'apiKey', in: 'cookie', name: 'session' }, { type: 'request', identitySource: ['method.request.header.Cookie'] });
+    const b = await data(scheme, reads((r) => /session=([^;]*)/.exec(r.headers.cookie ?? '')?.[1]));
+    if (b.oracle) {
+      const d = b.oracle.request({ method: 'GET', path: '/data', headers: { cookie: 'session=good-alice; theme=dark' } });
+      expect(d.upstream?.headers.cookie ?? '', 'the session cookie reached the backend').not.toContain('good-alice');
+    }
+    expect(b.files).toEqual([]);
+    expect(coded(b.errors, 'aws-credential-unhidden')).toEqual([
+      { code: 'aws-credential-unhidden', params: { scheme: 's', where: 'cookie session' }, pointer: '/components/securitySchemes/s' },
+    ]);
+    const sent = await data(shown(scheme), reads((r) => /session=([^;]*)/.exec(r.headers.cookie ?? '')?.[1]));
+    expect(sent.errors).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import type { Route, SecurityScheme } from '../../model/types.js';
 import { buildScheme, type Compiled } from './authorizers.js';
 import { type Cfn, type Ctx } from './context.js';
 
-export { credentialHeader, usesApiKeys } from './authorizers.js';
+export { credentialHeader, credentialParameter, usesApiKeys } from './authorizers.js';
 
 export class Auth {
   /** Compiled schemes by name; undefined marks a scheme already refused (one diagnostic each). */

@@ -25,6 +25,17 @@ export function credentialHeader(scheme: SecurityScheme): string | undefined {
   return 'authorization'; // basic, bearer tokens for a forward service or a Lambda authorizer
 }
 
+/**
+ * The integration request parameter that hides the scheme's credential from the backend (blanked
+ * with an empty static value: an http_proxy integration forwards every header and query parameter
+ * otherwise), or undefined for a cookie, which cannot be hidden alone (refused at the scheme).
+ */
+export function credentialParameter(scheme: SecurityScheme): { in: 'header' | 'querystring'; name: string } | undefined {
+  if (scheme.kind === 'apiKey' && scheme.apiKey?.in === 'query' && !usesApiKeys(scheme)) return { in: 'querystring', name: scheme.apiKey.name };
+  const header = credentialHeader(scheme);
+  return header ? { in: 'header', name: header } : undefined;
+}
+
 /** A compiled scheme: the Body's security scheme and what else it needs. */
 export type Compiled = { kind: 'apiKey' | 'authorizer'; scheme: Cfn; lambdaArn?: string; scoped: boolean };
 
@@ -119,6 +130,12 @@ function cognito(ctx: Ctx, scheme: SecurityScheme): Compiled | undefined {
 }
 
 function lambdaAuthorizer(ctx: Ctx, scheme: SecurityScheme, spec: LambdaAuthorizer): Compiled | undefined {
+  // An integration request parameter replaces a whole header: API Gateway cannot take one cookie
+  // out of the Cookie header, so a hidden cookie credential would reach the backend (DESIGN.md 7.3).
+  if (scheme.hideCredentials && scheme.kind === 'apiKey' && scheme.apiKey?.in === 'cookie') {
+    ctx.report('aws-credential-unhidden', { scheme: scheme.name, where: `cookie ${scheme.apiKey.name}` }, scheme.loc);
+    return undefined;
+  }
   const uri = lambdaUri(spec.arn);
   if (!uri) {
     ctx.error(`security scheme ${scheme.name}: "${spec.arn}" is not a Lambda function ARN`, spec.loc);

@@ -14,7 +14,7 @@ import {
 import type { Backend, Route } from '../../model/types.js';
 import { type Cfn, type Ctx } from './context.js';
 import { isHeaderName, staticValue, vtlLiteral } from './escape.js';
-import { credentialHeader } from './auth.js';
+import { credentialParameter } from './auth.js';
 import { connectionOf } from './network.js';
 import { lambdaUri } from './lambda-arn.js';
 
@@ -186,8 +186,9 @@ function requestHeaders(ctx: Ctx, route: Route, params: Record<string, string>):
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
       if (!s?.hideCredentials) continue;
-      const header = credentialHeader(s);
-      if (header && isHeaderName(header)) params[`integration.request.header.${header}`] = "''";
+      // A header or query parameter name outside the token characters never compiled (the scheme is refused).
+      const p = credentialParameter(s);
+      if (p && isHeaderName(p.name)) params[`integration.request.${p.in}.${p.name}`] = "''";
     }
   }
 }
