@@ -168,6 +168,18 @@ describe('traefik request oracle', () => {
     expect(s.backend!.headers.get('X-Forwarded-Prefix')).toBe('/s');
   });
 
+  it('routing path: decoded up to Traefik 3.4.0, reserved characters kept encoded from 3.4.1', () => {
+    const g = (target: string, routing: 'decoded' | 'reserved-encoded') => send(c, { method: 'GET', host: 'h', target }, { ...env, routing });
+    expect(g('/s/a%2Fb', 'decoded').backend!.path).toBe('/a%2Fb');
+    expect(g('/%62', 'decoded').router).toBe('basic'); // normalizePath decodes unreserved %62 (b)
+    expect(g('/%62', 'reserved-encoded').router).toBe('basic');
+    expect(g('/v1/r/a%3Bb', 'decoded').router).toBe('rewrite');
+    expect(g('/v1/r/a%3Bb', 'reserved-encoded').router).toBe('rewrite'); // [^/]+ takes the literal %3B
+    expect(g('/v1/r/a%2Fb', 'reserved-encoded').router).toBe('rewrite'); // one segment in the routing path
+    expect(g('/v1/r/a%2Fb', 'decoded').status).toBe(404);
+    expect(g('/v1/r/%C3%A9', 'reserved-encoded').router).toBe('rewrite');
+  });
+
   it('two matching routers of one priority are an error, not a guess', () => {
     expect(() => get('/t')).toThrow(/both match/);
     expect(get('/u').router).toBe('tieB');
