@@ -410,7 +410,11 @@ export const CODES = {
   'nginx-value-refused': entry<{ what: string; value: string; why: string }>('error', (p) => `nginx: ${p.what} "${p.value}" ${p.why}`),
   'nginx-jwt-no-keys': entry<{ scheme: string }>(
     'error',
-    (p) => `nginx: JWT scheme ${p.scheme} gives no publicKeys (nginx verifies JWT with configured keys, not a JWKS URL) and no forwardAuth`,
+    (p) => `nginx: JWT scheme ${p.scheme} gives no publicKeys, no jwksUri and no forwardAuth: nothing to verify a token with`,
+  ),
+  'nginx-jwks-insecure': entry<{ scheme: string; uri: string }>(
+    'error',
+    (p) => `nginx: the jwksUri of JWT scheme ${p.scheme} (${p.uri}) is not https: a key set fetched over plain HTTP could be replaced in transit, and then anyone could sign tokens`,
   ),
   'nginx-jwt-algorithm': entry<{ scheme: string; algorithms: string; supported: string }>(
     'error',

@@ -218,10 +218,16 @@ export const TARGETS: Explanations = {
     'Fix the value as the message says (its grammar: header names letters, digits, - and _; hosts; CIDR blocks; plain paths).',
     "x-gateway:\n  requestHeaders: { set: { 'X-A; return 200': v } }",
   ),
+  'nginx-jwks-insecure': ex(
+    'A JWT scheme\'s jwksUri is http://, not https://.',
+    'nginx fetches the key set it verifies tokens with from that URL: over plain HTTP anyone on the path could hand it their own key and sign any token.',
+    'Use the provider\'s https URL (nginx verifies its certificate against the trustedCa option).',
+    "bearer:\n  x-gateway: { issuer: https://id.example.com/, jwksUri: https://id.example.com/.well-known/jwks.json }",
+  ),
   'nginx-jwt-no-keys': ex(
-    'A JWT scheme gives only a JWKS URL (no publicKeys) and no forwardAuth; nginx verifies JWTs (in njs) against configured keys only.',
+    'A JWT scheme gives no publicKeys, no jwksUri and no forwardAuth: nginx has nothing to verify a token with.',
     'Without a key nginx cannot verify signatures: building the route would admit forged tokens, so it is refused.',
-    'Give x-gateway publicKeys (PEM, as ${env:NAME} or ${file:PATH}), or a forwardAuth service that verifies the token.',
+    'Give x-gateway jwksUri (the issuer\'s key set, fetched and cached by nginx), publicKeys (PEM, as ${env:NAME} or ${file:PATH}), or a forwardAuth service that verifies the token.',
     "bearer:\n  type: http\n  scheme: bearer\n  x-gateway: { issuer: https://id.example.com, publicKeys: ['${file:/etc/gwc/id.pem}'] }",
   ),
   'nginx-jwt-algorithm': ex(

@@ -15,6 +15,7 @@ import { bounded, Ctx } from './context.js';
 import { renderFull, renderHttp, renderMain } from './emit.js';
 import { filePath, hostName, jsLiteral, printable, Refused } from './escape.js';
 import { buildLayout, pathEntries, type GroupNode, type PathEntry, type RegexLevel } from './layout.js';
+import type { JwksView } from './jwks.js';
 import { NJS_RUNTIME } from './njs-runtime.js';
 import { resolveOptions } from './options.js';
 import { identityKeyVar, PolicyRegistry, type CorsView } from './policies.js';
@@ -62,7 +63,7 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   for (const v of views.values()) escapeParams(ctx, v);
   const upstreams = new Map<string, UpstreamView>();
   for (const v of views.values()) if (v.upstream) upstreams.set(v.upstream.name, v.upstream);
-  const servers = ctx.safe(gateway.loc, () => serverViews(ctx, routes, views, security.forwards)) ?? [];
+  const servers = ctx.safe(gateway.loc, () => serverViews(ctx, routes, views, security.forwards, security.jwks)) ?? [];
 
   if (ctx.diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics: ctx.diagnostics };
 
@@ -92,7 +93,10 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     cacheKeys: [...views.values()].some((v) => v.cache),
     escapedPaths: [...views.values()].some((v) => (v as Escaped).escapedPath),
     limitIdentity: reg.limitIdentity,
+    websocket: [...views.values()].some((v) => v.websocket),
     forwardPath: security.forwards.length > 0,
+    jwks: security.jwks.length > 0,
+    jwksCachePath: `${options.cachePath}/${fileName}-jwks`,
     notFound: json(404, 'no route'),
     methodNotAllowed: json(405, 'method not allowed'),
     env: [...ctx.envNames].sort(),
@@ -156,9 +160,11 @@ interface ServerView {
   proxySsl?: SslContext;
   routes: Array<RouteView & { ssl?: SslContext }>;
   forwards: Array<ForwardView & { ssl?: SslContext }>;
+  /** Two locations per JWKS (jwks.ts): the key set cached for jwksTtl, and the refresh entry (jwksRefresh). */
+  jwks: Array<{ uri: string; url: string; key: string; valid: string; tls: JwksView['tls'] }>;
 }
 
-function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, forwards: ForwardView[]): ServerView[] {
+function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, forwards: ForwardView[], jwks: JwksView[]): ServerView[] {
   const hosts = [...new Set(routes.flatMap((r) => r.hosts.map((h) => hostName(h, `host of route ${r.id}`))))].sort();
   const groups: Array<{ names: string[]; routes: Route[]; isDefault: boolean }> = hosts.map((h) => ({
     names: [h],
@@ -184,6 +190,10 @@ function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, fo
       tree: groupView(ctx, layout.root, views),
       routes: routeViews.map((v) => ({ ...v, ssl: ownSsl(v.upstream?.tls, proxySsl) })),
       forwards: forwards.map((f) => ({ ...f, ssl: ownSsl(f.tls, proxySsl) })),
+      jwks: jwks.flatMap((j) => [
+        { uri: j.uri, url: j.url, key: `jwks:${j.index}`, valid: ctx.options.jwksTtl, tls: j.tls },
+        { uri: j.refreshUri, url: j.url, key: `jwks-refresh:${j.index}`, valid: ctx.options.jwksRefresh, tls: j.tls },
+      ]),
     };
     if (tls) server.tls = tls;
     if (proxySsl) server.proxySsl = proxySsl;

@@ -18,6 +18,7 @@ interface SchemeCfg {
   name?: string;
   algorithms?: string[];
   keys?: Secret[];
+  jwks?: { url?: string };
   issuer?: string | null;
   audiences?: string[];
   skew?: number;
@@ -105,7 +106,7 @@ function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>):
       audiences: [...(s.audiences ?? [])].sort(),
       algorithms: [...(s.algorithms ?? [])].sort(),
       clockSkewSeconds: s.skew ?? 0,
-      keys: (s.keys ?? []).map(secretText).sort().join(', '),
+      keys: [...(s.keys ?? []).map(secretText), ...(s.jwks ? [`jwks ${s.jwks.url ?? '?'}`] : [])].sort().join(', '),
     };
     m.hideCredentials = cleared.has((s.header ?? 'authorization').toLowerCase());
   }

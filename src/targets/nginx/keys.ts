@@ -8,6 +8,15 @@ import { policyBody, type TargetKeyTable } from '../key-table.js';
 const FALLBACK_ONLY = 'a fallback for targets that cannot verify the scheme; nginx verifies API keys, basic users and JWTs itself (a scheme only it verifies is refused by its feature)';
 // https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server (max_fails, fail_timeout):
 // open-source nginx checks passively only; active checks (health_check) are NGINX Plus.
+/**
+ * A JWT scheme with neither publicKeys nor a jwksUri: security.ts sends the token to the scheme's
+ * forwardAuth service, and these claims are that service's to check.
+ */
+const DELEGATED = {
+  test: (_v: unknown, parent: Record<string, unknown>) => parent.forwardAuth !== undefined && parent.publicKeys === undefined && parent.jwksUri === undefined,
+  says: 'when the scheme has forwardAuth and neither publicKeys nor jwksUri',
+};
+const BY_SERVICE = "nginx verifies this JWT scheme through its forwardAuth service (no publicKeys or jwksUri to check a signature with): the service alone checks this claim setting, gwc cannot see whether it does";
 const PASSIVE = 'open-source nginx sends no health probe (active checks are NGINX Plus only); a server is taken out after unhealthyThreshold failed requests within interval (passive max_fails/fail_timeout)';
 
 export const NGINX_KEYS: TargetKeyTable = {
@@ -31,7 +40,11 @@ export const NGINX_KEYS: TargetKeyTable = {
   tls: { answer: 'native', note: 'listen ssl with ssl_certificate and ssl_certificate_key' },
   'tls.certificate': { answer: 'native', note: 'ssl_certificate' },
   'tls.key': { answer: 'native', note: 'ssl_certificate_key' },
-  'scheme.jwksUri': { answer: 'refused', code: 'nginx-jwt-no-keys', why: 'njs verifies JWTs against publicKeys; a scheme with only a JWKS URI is refused' },
+  'scheme.issuer': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
+  'scheme.audiences': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
+  'scheme.algorithms': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
+  'scheme.clockSkew': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
+  'scheme.jwksUri': { answer: 'native', note: 'fetched by nginx through an internal location (TLS verified against trustedCa), cached 5 minutes, refreshed on an unknown kid at most once a minute (jwks.ts); publicKeys, when given, are used instead' },
   'scheme.header': { answer: 'native', note: 'the header njs reads the bearer token from' },
   'scheme.realm': { answer: 'native', note: 'WWW-Authenticate realm of the 401' },
   'scheme.hideCredentials': { answer: 'native', note: 'the credential header cleared toward the backend' },

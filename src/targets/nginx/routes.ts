@@ -36,6 +36,8 @@ export interface RouteView {
   rewrite?: ValuePart[];
   upstream?: UpstreamView;
   timeout?: string;
+  /** x-gateway websocket: Upgrade/Connection passed, idle timeout an hour (templates-route.ts). */
+  websocket?: boolean;
   tries?: number;
   noRetry?: boolean;
   requestHeaders: HeaderView[];
@@ -53,6 +55,9 @@ export interface RouteView {
   /** For the njs module. */
   njs: Record<string, unknown>;
 }
+
+/** How long an open WebSocket may stay silent before nginx closes it. */
+const WEBSOCKET_IDLE_MS = 3_600_000;
 
 export const internalUri = (kind: 'r' | 'p' | 'a' | 'b', index: number): string => `/_gwc_internal/${kind}/${index}`;
 
@@ -132,6 +137,12 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   }
   if (route.timeoutMs !== undefined) view.timeout = ms(route.timeoutMs);
   else if (upstream.timeout !== undefined) view.timeout = upstream.timeout;
+  if (route.websocket && ctx.plan.enforced(route.id, 'websocket')) {
+    // proxy_read_timeout is the longest silence on an open WebSocket (60s by default): an hour,
+    // never shorter than the route's own timeout (https://nginx.org/en/docs/http/websocket.html).
+    view.websocket = true;
+    view.timeout = ms(Math.max(WEBSOCKET_IDLE_MS, route.timeoutMs ?? 0));
+  }
   // proxy_next_upstream: nginx never retries a non-idempotent request once it was sent (the default).
   if (upstream.retries === 0) view.noRetry = true;
   else if (upstream.retries !== undefined) view.tries = upstream.retries + 1;

@@ -8,7 +8,8 @@
  * - API keys and basic passwords: exact, case-sensitive, constant-time comparison in njs
  *   (never `map`, whose string keys compare case-insensitively).
  * - JWT: njs WebCrypto/HMAC with the algorithm pinned per scheme; `exp` (required), `nbf`,
- *   `iss`, `aud`, scopes. Where a scheme also names forwardAuth, native verification wins.
+ *   `iss`, `aud`, scopes; keys from publicKeys, else from the issuer's JWKS (jwks.ts). Where a
+ *   scheme also names forwardAuth, native verification wins.
  * - Forward auth: an njs subrequest to an internal location that proxies to the service.
  *
  * The handler answers 204 (allowed), 401 or 403; auth_request passes those on.
@@ -18,6 +19,7 @@ import type { Route, SecretRef, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import type { TlsView } from './backends.js';
 import { filePath, headerName, headerVar, hostName, pathText, Refused } from './escape.js';
+import { jwksView, type JwksView } from './jwks.js';
 
 export interface ForwardView {
   index: number;
@@ -36,6 +38,8 @@ export interface SecurityBuild {
   schemes: Record<string, unknown>;
   consumers: unknown[];
   forwards: ForwardView[];
+  /** Key-set locations of JWT schemes verified against a JWKS (jwks.ts). */
+  jwks: JwksView[];
   /** Response headers of forward-auth services copied onto upstream requests. */
   forwardHeaders: string[];
   /** Some route needs a credential: gwc's identity headers exist (and are cleared on every route). */
@@ -67,7 +71,7 @@ export function secretRef(ctx: Ctx, ref: SecretRef, what: string): NjsSecret | u
 /** Builds the njs view of every scheme a route uses and of the consumers' credentials. */
 export function buildSecurity(ctx: Ctx, routes: Route[]): SecurityBuild {
   const used = new Set(routes.flatMap((r) => r.security.flatMap((alt) => alt.map((i) => i.scheme))));
-  const out: SecurityBuild = { schemes: {}, consumers: [], forwards: [], forwardHeaders: [], anyAuth: used.size > 0 };
+  const out: SecurityBuild = { schemes: {}, consumers: [], forwards: [], jwks: [], forwardHeaders: [], anyAuth: used.size > 0 };
   BUILT.set(ctx, out);
   const schemes = ctx.gateway.securitySchemes.filter((s) => used.has(s.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const scheme of schemes) {
@@ -103,14 +107,16 @@ function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
   if (scheme.kind === 'basic') return { ...base, realm: scheme.basic?.realm ?? scheme.name };
   if (scheme.kind === 'jwt' && scheme.jwt) {
     const jwt = scheme.jwt;
-    if (jwt.publicKeys.length === 0) {
-      // No key nginx can verify with (a JWKS URL would need fetching and caching): the spec's forwardAuth, if any.
+    // No static key: the issuer's JWKS, fetched and cached by nginx (jwks.ts), else the spec's forwardAuth.
+    if (jwt.publicKeys.length === 0 && !jwt.jwksUri) {
       if (scheme.forwardAuth) return { kind: 'forward', forward: forwardView(ctx, scheme, out) };
-      throw new Refused(`JWT scheme ${scheme.name}`, scheme.name, 'gives no publicKeys and no forwardAuth', { code: 'nginx-jwt-no-keys', params: { scheme: scheme.name } });
+      throw new Refused(`JWT scheme ${scheme.name}`, scheme.name, 'gives no publicKeys, no jwksUri and no forwardAuth', { code: 'nginx-jwt-no-keys', params: { scheme: scheme.name } });
     }
-    const algs = jwt.algorithms.filter((a) => SUPPORTED_ALGS.includes(a));
+    const fromJwks = jwt.publicKeys.length === 0;
+    const supported = fromJwks ? SUPPORTED_ALGS.filter((a) => !a.startsWith('HS')) : SUPPORTED_ALGS;
+    const algs = jwt.algorithms.filter((a) => supported.includes(a));
     if (algs.length !== jwt.algorithms.length || algs.length === 0) {
-      const params = { scheme: scheme.name, algorithms: jwt.algorithms.join(','), supported: SUPPORTED_ALGS.join(', ') };
+      const params = { scheme: scheme.name, algorithms: jwt.algorithms.join(','), supported: supported.join(', ') };
       throw new Refused(`algorithms of JWT scheme ${scheme.name}`, params.algorithms, `must be among ${params.supported}`, { code: 'nginx-jwt-algorithm', params });
     }
     if (!keyFamiliesClear(ctx, scheme, algs)) return undefined;
@@ -119,6 +125,7 @@ function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
       header: headerName(jwt.header),
       algorithms: algs,
       keys: jwt.publicKeys.map((k) => secretRef(ctx, k, `key of JWT scheme ${scheme.name}`)),
+      ...(fromJwks ? { jwks: jwksView(ctx, scheme, jwt.jwksUri!, out.jwks) } : {}),
       issuer: jwt.issuer ?? null,
       audiences: jwt.audiences,
       skew: jwt.clockSkewSeconds,

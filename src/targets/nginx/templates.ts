@@ -73,6 +73,10 @@ map \${{n @root.prefix}}_id_key \${{n @root.prefix}}_lim_id {
 {{#each zones}}
 limit_req_zone {{v key}} zone={{n name}}:10m rate={{n rate}};
 {{/each}}
+{{#if jwks}}
+# JWT key sets fetched by nginx (jwks.ts): one small cache for every scheme's JWKS.
+proxy_cache_path {{q jwksCachePath}} levels=1 keys_zone={{n @root.prefix}}_jwks:1m max_size=10m inactive=1h use_temp_path=off;
+{{/if}}
 {{#if cacheZone}}
 proxy_cache_path {{q cachePath}} levels=1:2 keys_zone={{n cacheZone}}:10m max_size=1g inactive=1h use_temp_path=off;
 {{/if}}
@@ -174,6 +178,30 @@ export const SERVER_TEMPLATE = `server {
         proxy_set_header X-Forwarded-Host $host;
         proxy_set_header X-Forwarded-For $remote_addr;
 {{> ownSsl}}
+    }
+{{/each}}
+{{#each jwks}}
+
+    # A JWT scheme's key set (jwks.ts): nginx fetches it itself, cached {{n valid}} whatever the
+    # provider says, one fetch at a time, its certificate verified; the client's request is not sent.
+    location = {{n uri}} {
+        internal;
+        proxy_pass {{v url}};
+        proxy_method GET;
+        proxy_pass_request_body off;
+        proxy_pass_request_headers off;
+        proxy_set_header Content-Length "";
+        proxy_set_header Accept "application/json";
+        proxy_cache {{n @root.prefix}}_jwks;
+        proxy_cache_key {{q key}};
+        proxy_cache_valid 200 {{n valid}};
+        proxy_cache_lock on;
+        proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires;
+        subrequest_output_buffer_size 64k;
+        proxy_ssl_server_name on;
+        proxy_ssl_name {{q tls.serverName}};
+        proxy_ssl_verify on;
+        proxy_ssl_trusted_certificate {{q tls.trusted}};
     }
 {{/each}}
 }

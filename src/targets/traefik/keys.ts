@@ -6,6 +6,9 @@
 import { policyBody, type TargetKeyTable } from '../key-table.js';
 
 // https://doc.traefik.io/traefik/routing/services/#health-check
+/** Open-source Traefik verifies a JWT only through the scheme's forwardAuth service (auth.jwt). */
+const DELEGATED = { test: (_v: unknown, parent: Record<string, unknown>) => parent.forwardAuth !== undefined, says: 'when the scheme has forwardAuth' };
+const BY_SERVICE = "open-source Traefik verifies JWTs only through the scheme's forwardAuth service: the service alone checks this claim setting, gwc cannot see whether it does";
 const NO_THRESHOLDS = "Traefik v3's healthCheck has no thresholds: one failed check takes a server out, one passed check brings it back";
 /** 1 is what Traefik does: nothing to say. */
 const UNLESS_ONE = { test: (v: unknown) => v !== 1, says: 'unless 1' };
@@ -35,6 +38,10 @@ export const TRAEFIK_KEYS: TargetKeyTable = {
   tls: { answer: 'native', note: 'tls.certificates in the dynamic file' },
   'tls.certificate': { answer: 'native', note: 'certFile' },
   'tls.key': { answer: 'native', note: 'keyFile (a ${file:...} reference; others are refused, target-error)' },
+  'scheme.issuer': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
+  'scheme.audiences': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
+  'scheme.algorithms': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
+  'scheme.clockSkew': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.header': { answer: 'refused', code: 'capability-unsupported', why: 'open-source Traefik cannot verify a JWT (auth.jwt) unless the scheme has forwardAuth' },
   'scheme.realm': { answer: 'native', note: 'basicAuth realm' },
   'scheme.hideCredentials': { answer: 'native', note: 'basicAuth removeHeader, or a headers middleware clearing the credential' },

@@ -76,15 +76,38 @@ describe('refusals are diagnostics', () => {
   });
   it('unknown and malformed options', () => {
     const g = gateway([route('r', 'GET', '/r')]);
-    for (const bad of [{ nope: '1' }, { listen: '80; include /etc/passwd' }, { cachePath: '/tmp/a b' }, { mode: 'weird' }]) {
+    const bads: Array<Record<string, string>> = [{ nope: '1' }, { listen: '80; include /etc/passwd' }, { cachePath: '/tmp/a b' }, { mode: 'weird' }];
+    for (const bad of bads) {
       expect(errors(build(g, bad)).map((d) => d.code)).toEqual(['nginx-option-invalid']);
     }
   });
-  it('a JWT scheme with only a JWKS URL and no forwardAuth is refused', () => {
+  it('a JWT scheme with neither keys, a JWKS URL nor forwardAuth is refused; a plain-HTTP JWKS URL too; HS* with a JWKS too', () => {
+    const jwt = (jwksUri: string | undefined, algorithms = ['RS256']) =>
+      gateway([route('r', 'GET', '/r', { security: [[{ scheme: 'jwt', scopes: [] }]] })], {
+        securitySchemes: [{ name: 'jwt', loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: false, jwt: { audiences: [], algorithms, publicKeys: [], ...(jwksUri ? { jwksUri } : {}), header: 'authorization', clockSkewSeconds: 0 } }],
+      });
+    expect(errors(build(jwt(undefined))).map((d) => [d.code, d.params])).toEqual([['nginx-jwt-no-keys', { scheme: 'jwt' }]]);
+    expect(errors(build(jwt('http://id.example.com/jwks'))).map((d) => [d.code, d.params])).toEqual([['nginx-jwks-insecure', { scheme: 'jwt', uri: 'http://id.example.com/jwks' }]]);
+    expect(errors(build(jwt('https://id.example.com/jwks', ['RS256', 'HS256']))).map((d) => d.code)).toEqual(['nginx-jwt-algorithm']);
+  });
+  it('a JWT scheme with a https JWKS URL: two internal cached locations, TLS verified, no client request sent', () => {
     const g = gateway([route('r', 'GET', '/r', { security: [[{ scheme: 'jwt', scopes: [] }]] })], {
-      securitySchemes: [{ name: 'jwt', loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: false, jwt: { audiences: [], algorithms: ['RS256'], publicKeys: [], jwksUri: 'https://id/jwks', header: 'authorization', clockSkewSeconds: 0 } }],
+      securitySchemes: [{ name: 'jwt', loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: false, jwt: { audiences: ['api'], algorithms: ['RS256', 'ES256'], publicKeys: [], jwksUri: 'https://id.example.com:8443/.well-known/jwks.json?v=1', header: 'authorization', clockSkewSeconds: 0 } }],
     });
-    expect(errors(build(g)).map((d) => [d.code, d.params])).toEqual([['nginx-jwt-no-keys', { scheme: 'jwt' }]]);
+    const r = build(g);
+    expect(errors(r)).toEqual([]);
+    const text = conf(r);
+    for (const [uri, valid] of [['/_gwc_internal/k/0', '5m'], ['/_gwc_internal/kr/0', '1m']]) {
+      const block = text.slice(text.indexOf(`location = ${uri} {`), text.indexOf('}', text.indexOf(`location = ${uri} {`)));
+      expect(block).toContain('internal;');
+      expect(block).toContain('proxy_pass "https://id.example.com:8443/.well-known/jwks.json?v=1";');
+      expect(block).toContain('proxy_pass_request_headers off;');
+      expect(block).toContain(`proxy_cache_valid 200 ${valid};`);
+      expect(block).toContain('proxy_cache_lock on;');
+      expect(block).toContain('proxy_ssl_verify on;');
+      expect(block).toContain('proxy_ssl_name "id.example.com";');
+    }
+    expect(text).toMatch(/proxy_cache_path .*_jwks:1m/);
   });
 });
 

@@ -21,7 +21,7 @@ import nodeCrypto from 'crypto';
  * @typedef {{ id: string, security: Item[][], body?: string, hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
- *   keys?: Secret[], issuer?: string|null, audiences?: string[], skew?: number,
+ *   keys?: Secret[], jwks?: { uri: string, refresh: string, url: string }, issuer?: string|null, audiences?: string[], skew?: number,
  *   forward?: { uri: string, presence: string[], responseHeaders: string[] } }} SchemeCfg
  * @typedef {{ consumers: Consumer[], routeVar: string, pathVar?: string, fwdUriVar?: string,
  *   routes: Object<string, RouteCfg>, schemes: Object<string, SchemeCfg> }} Config
@@ -309,6 +309,140 @@ function scopesOf(claims) {
 }
 
 /**
+ * DER: a tag, its length, the bytes.
+ * @param {number} tag
+ * @param {Buffer} bytes
+ */
+function der(tag, bytes) {
+  var n = bytes.length;
+  /** @type {number[]} */
+  var len = [];
+  if (n < 128) len.push(n);
+  else {
+    /** @type {number[]} */
+    var b = [];
+    while (n > 0) { b.unshift(n & 255); n = n >> 8; }
+    len.push(0x80 | b.length);
+    for (var i = 0; i < b.length; i++) len.push(b[i]);
+  }
+  return Buffer.concat([Buffer.from([tag].concat(len)), bytes]);
+}
+
+/** @param {Buffer} buf an unsigned big-endian number */
+function derInt(buf) {
+  var i = 0;
+  while (i < buf.length - 1 && buf[i] === 0) i++;
+  var v = buf.slice(i);
+  return der(0x02, v[0] & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v);
+}
+
+/** @param {any} v */
+function b64uBytes(v) {
+  return typeof v === 'string' && /^[A-Za-z0-9_-]+$/.test(v) ? Buffer.from(v, 'base64url') : null;
+}
+
+/** SPKI AlgorithmIdentifier bytes: rsaEncryption with NULL; id-ecPublicKey with P-256 / P-384. */
+var SPKI_RSA = '06092a864886f70d0101010500';
+/** @type {Object<string, { oid: string, size: number, algs: string[] }>} */
+var EC_CURVES = {
+  'P-256': { oid: '06072a8648ce3d020106082a8648ce3d030107', size: 32, algs: ['ES256'] },
+  'P-384': { oid: '06072a8648ce3d020106052b81040022', size: 48, algs: ['ES384'] },
+};
+
+/**
+ * A JWK's public key as SPKI DER (njs 0.7.9's WebCrypto imports spki, not jwk), with the algorithms
+ * its type allows: RSA keys verify RS*, an EC key only its curve's ES algorithm. Anything else
+ * (a symmetric "oct" key, a private key's extra members notwithstanding, another curve) is null: a
+ * key set can never turn a token into an HMAC check.
+ * @param {any} k
+ * @returns {{ der: Buffer, algs: string[] }|null}
+ */
+function jwkKey(k) {
+  if (!k || typeof k !== 'object' || (k.use !== undefined && k.use !== 'sig')) return null;
+  if (k.kty === 'RSA') {
+    var n = b64uBytes(k.n);
+    var e = b64uBytes(k.e);
+    if (!n || !e || n.length < 256) return null; // RSA under 2048 bits is refused (RFC 7518 section 3.3)
+    var rsa = der(0x30, Buffer.concat([derInt(n), derInt(e)]));
+    return { der: der(0x30, Buffer.concat([der(0x30, Buffer.from(SPKI_RSA, 'hex')), der(0x03, Buffer.concat([Buffer.from([0]), rsa]))])), algs: ['RS256', 'RS384', 'RS512'] };
+  }
+  var c = k.kty === 'EC' && typeof k.crv === 'string' && Object.prototype.hasOwnProperty.call(EC_CURVES, k.crv) ? EC_CURVES[k.crv] : null;
+  if (c) {
+    var x = b64uBytes(k.x);
+    var y = b64uBytes(k.y);
+    if (!x || !y || x.length !== c.size || y.length !== c.size) return null;
+    var point = Buffer.concat([Buffer.from([0, 4]), x, y]);
+    return { der: der(0x30, Buffer.concat([der(0x30, Buffer.from(c.oid, 'hex')), der(0x03, point)])), algs: c.algs };
+  }
+  return null;
+}
+
+/**
+ * The keys of a JWKS location (jwks.ts) a token with this header may be verified with: the one
+ * whose `kid` is the token's (every key when the token names none), whose type allows the token's
+ * algorithm and whose own `alg`, if any, is that algorithm. null when the key set cannot be read.
+ * @param {NginxHTTPRequest} r
+ * @param {string} uri
+ * @param {any} head
+ * @returns {Promise<Buffer[]|null>}
+ */
+async function jwksKeys(r, uri, head) {
+  var reply = await r.subrequest(uri, { method: 'GET' });
+  if (reply.status !== 200) { ngx.log(ngx.ERR, 'gwc: JWKS answered ' + reply.status); return null; }
+  var set = null;
+  try { set = JSON.parse(/** @type {any} */ (reply).responseText); } catch (e) { set = null; }
+  if (!set || typeof set !== 'object' || !Array.isArray(set.keys)) { ngx.log(ngx.ERR, 'gwc: JWKS is not a key set'); return null; }
+  /** @type {Buffer[]} */
+  var out = [];
+  for (var i = 0; i < set.keys.length; i++) {
+    var k = set.keys[i];
+    if (!k || typeof k !== 'object') continue;
+    if (typeof head.kid === 'string' ? k.kid !== head.kid : false) continue;
+    if (k.alg !== undefined && k.alg !== head.alg) continue;
+    var key = jwkKey(k);
+    if (key && key.algs.indexOf(head.alg) >= 0) out.push(key.der);
+  }
+  return out;
+}
+
+/**
+ * @param {string} alg
+ * @param {Buffer} spki
+ * @param {string} input
+ * @param {string} sig
+ */
+async function spkiSignatureOk(alg, spki, input, sig) {
+  var p = SUBTLE[alg];
+  if (!p) return false;
+  try {
+    var key = await crypto.subtle.importKey('spki', spki, p[0], false, ['verify']);
+    return await crypto.subtle.verify(p[1], key, Buffer.from(sig, 'base64url'), Buffer.from(input));
+  } catch (e) {
+    ngx.log(ngx.ERR, 'gwc: JWKS key or signature unusable: ' + e);
+    return false;
+  }
+}
+
+/**
+ * A token against the scheme's JWKS: the cached set, then (an unknown `kid`: a rotation) the
+ * refresh location, at most one fetch per refresh interval (jwks.ts). Only RS* and ES* tokens are
+ * looked up, and jwkKey gives RSA and EC keys only: a key set never becomes an HMAC secret.
+ * @param {NginxHTTPRequest} r
+ * @param {{ uri: string, refresh: string }} jwks
+ * @param {any} head
+ * @param {string} input
+ * @param {string} sig
+ */
+async function jwksVerified(r, jwks, head, input, sig) {
+  if (!/^(RS|ES)/.test(head.alg)) return false;
+  var keys = await jwksKeys(r, jwks.uri, head);
+  if (keys !== null && keys.length === 0) keys = await jwksKeys(r, jwks.refresh, head);
+  if (keys === null) return false;
+  for (var i = 0; i < keys.length; i++) if (await spkiSignatureOk(head.alg, keys[i], input, sig)) return true;
+  return false;
+}
+
+/**
  * @param {NginxHTTPRequest} r
  * @param {string} name
  * @param {SchemeCfg} s
@@ -338,6 +472,7 @@ async function checkJwt(r, name, s, scopes) {
     var k = secret(keys[i]);
     if (k !== null && (await signatureOk(head.alg, k, parts[0] + '.' + parts[1], parts[2]))) verified = true;
   }
+  if (!verified && s.jwks) verified = await jwksVerified(r, s.jwks, head, parts[0] + '.' + parts[1], parts[2]);
   if (!verified) return deny;
   var now = Math.floor(Date.now() / 1000);
   var skew = s.skew || 0;
@@ -698,4 +833,4 @@ function bodyCheck(r) {
 }
 
 // `same` is exported for the unit tests only; nginx calls the handlers named in the configuration.
-export default { authorize: authorize, bodyCheck: bodyCheck, bodyOverrides: bodyOverrides, bodyKinds: bodyKinds, authorizeOptional: authorizeOptional, cacheKey: cacheKey, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same };
+export default { authorize: authorize, bodyCheck: bodyCheck, bodyOverrides: bodyOverrides, bodyKinds: bodyKinds, authorizeOptional: authorizeOptional, cacheKey: cacheKey, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same, jwkKey: jwkKey };
