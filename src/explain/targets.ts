@@ -110,6 +110,18 @@ export const TARGETS: Explanations = {
     'Require one scope per operation (a scope that implies the others), or split the operation.',
     "security: [{ cognito: [orders.read, orders.write] }]",
   ),
+  'aws-credential-unhidden': ex(
+    'A scheme hides its credential from the backend (hideCredentials), but API Gateway cannot: a request parameter replaces a whole header, and one cookie cannot be taken out of the Cookie header.',
+    'The backend (and its logs) would receive the caller\'s API key or token although the spec says it never does.',
+    'Set hideCredentials: false to send it knowingly, or carry the credential in a header of its own.',
+    "apiKey:\n  type: apiKey\n  in: cookie\n  name: session\n  x-gateway: { hideCredentials: true }",
+  ),
+  'aws-body-method-override': ex(
+    'An operation\'s body reaches the backend unread, and the same path has a method with stricter security or limits that a _method field in the body could select.',
+    'Method override: a backend that honours _method (Rails, Laravel, Symfony, Express) runs the stricter operation through the looser one, bypassing its auth or rate limit.',
+    'Give both operations the same security and policies, or declare _method as a parameter of the looser operation if its backend reads it on purpose.',
+    "/a:\n  post: { security: [{ key: [] }] }\n  delete: { security: [{ admin: [] }] }   # POST body _method=DELETE",
+  ),
   'aws-path-param-confusable': ex(
     'A path parameter is passed into the backend path, where a value such as "x;" or "..;" can be read as a differently protected route.',
     'Path confusion: a public /files/{name} reaching the backend\'s /files/admin.',
@@ -253,6 +265,12 @@ export const TARGETS: Explanations = {
     'A key written into the config (or an env reference nginx cannot read) would leak or fail to load.',
     'Give the key as ${file:/etc/ssl/private/gateway.key}.',
     "x-gateway:\n  tls: { certificate: '${file:/etc/ssl/gw.pem}', key: '${env:TLS_KEY}' }",
+  ),
+  'traefik-body-method-override': ex(
+    'An operation\'s body reaches the backend unread (Traefik reads no bodies), and the same path has a method with stricter security or limits that a _method field in the body could select.',
+    'Method override: a backend that honours _method runs the stricter operation through the looser one, bypassing its auth or rate limit.',
+    'Give both operations the same security and policies, or declare _method as a parameter of the looser operation if its backend reads it on purpose.',
+    "/a:\n  post: { security: [{ key: [] }] }\n  delete: { security: [{ admin: [] }] }   # POST body _method=DELETE",
   ),
   'traefik-roles-forward-auth': ex(
     'A route requires roles on a scheme whose credential only its forwardAuth service verifies; Traefik cannot check the caller\'s groups after the service answers.',
