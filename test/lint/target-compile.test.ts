@@ -1,7 +1,8 @@
 /**
  * DESIGN.md 7.7, as a class: whatever a checked target's own compile refuses, lint reports with
  * the build's code at the build's position (cases from the review: a `${file:}` secret on Kong, a
- * JWKS-only JWT on nginx, a cache Kong cannot key per caller).
+ * JWKS fetched over plain http on nginx, a vault secret nginx cannot read; nginx verifies an https
+ * JWKS since 978e9b8, so that case is now valid).
  */
 import { kongTarget } from '../../src/targets/kong/index.js';
 import { nginxTarget } from '../../src/targets/nginx/index.js';
@@ -17,13 +18,14 @@ ${paths}components:
   securitySchemes:
 ${schemes}`;
 const KEY = '    key: { type: apiKey, in: header, name: x-api-key }\n';
-const JWKS = '    jwt: { type: http, scheme: bearer, x-gateway: { issuer: https://id.example.com/, jwksUri: https://id.example.com/jwks } }\n';
+const JWKS = (scheme: string) => `    jwt: { type: http, scheme: bearer, x-gateway: { issuer: https://id.example.com/, jwksUri: ${scheme}://id.example.com/jwks } }\n`;
 const op = (security: string, x = '') => `  /a:\n    get:\n      operationId: a\n      security: ${security}\n${x}      responses: { '200': { description: ok } }\n`;
 
 testRule('target-compile', {
   valid: [
     { name: 'an env secret on Kong', files: doc('    alice: { credentials: { key: "${env:ALICE_KEY}" } }\n', op('[{ key: [] }]'), KEY), targets: [kongTarget] },
     { name: 'a file secret on a team not on Kong', files: doc('    alice: { credentials: { key: "${file:alice.key}" } }\n', op('[{ key: [] }]'), KEY), targets: [nginxTarget] },
+    { name: 'an https JWKS on nginx', files: doc('    alice: { credentials: { key: "${env:ALICE_KEY}" } }\n', op('[{ jwt: [] }]'), KEY + JWKS('https')), targets: [nginxTarget] },
   ],
   invalid: [
     {
@@ -33,8 +35,8 @@ testRule('target-compile', {
       errors: [{ line: 8, column: 29, target: 'kong' }],
     },
     {
-      name: 'a JWKS-only JWT nginx cannot verify',
-      files: doc('    alice: { credentials: { key: "${env:ALICE_KEY}" } }\n', op('[{ jwt: [] }]'), KEY + JWKS),
+      name: 'a JWKS nginx would fetch over plain http',
+      files: doc('    alice: { credentials: { key: "${env:ALICE_KEY}" } }\n', op('[{ jwt: [] }]'), KEY + JWKS('http')),
       targets: [nginxTarget],
       errors: [{ line: 18, column: 5, target: 'nginx' }],
     },
