@@ -90,7 +90,7 @@ export const ROUTE_PARTIAL = `{{#if body}}
         proxy_pass {{n upstream.scheme}}://{{n upstream.name}}{{#if escapedPath}}\${{n @root.prefix}}_upath{{/if}};
         proxy_http_version 1.1;
 {{#if websocket}}
-        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Upgrade \${{n @root.prefix}}_ws_upgrade;
         proxy_set_header Connection \${{n @root.prefix}}_ws_connection;
 {{else}}
         proxy_set_header Connection "";

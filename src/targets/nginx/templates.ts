@@ -43,12 +43,18 @@ js_var \${{n @root.prefix}}_fwd_uri;
 {{/if}}
 {{#if @root.websocket}}
 
-# WebSocket routes (x-gateway websocket): Connection "upgrade" when the client asks to upgrade,
-# else empty as on every other route (upstream keep-alive).
+# WebSocket routes (x-gateway websocket): only a WebSocket upgrade is passed on (RFC 6455 section
+# 4.2.1, any case). Any other protocol (h2c above all) would become, on the backend's 101, a tunnel
+# past nginx to every path of that backend (h2c smuggling): it goes as a plain request, Connection
+# empty as on every other route (upstream keep-alive).
 # https://nginx.org/en/docs/http/websocket.html
-map $http_upgrade \${{n @root.prefix}}_ws_connection {
-    default upgrade;
-    "" "";
+map $http_upgrade \${{n @root.prefix}}_ws_upgrade {
+    "~*^websocket$" websocket;
+    default "";
+}
+map \${{n @root.prefix}}_ws_upgrade \${{n @root.prefix}}_ws_connection {
+    websocket upgrade;
+    default "";
 }
 {{/if}}
 {{#each corsMaps}}
