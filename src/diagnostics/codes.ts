@@ -325,6 +325,11 @@ export const CODES = {
     (p) =>
       `aws: the credential of ${p.scheme} (${p.where}) cannot be hidden from the backend: an integration request parameter replaces a whole header, and API Gateway cannot take one cookie out of the Cookie header; set hideCredentials: false to send it knowingly, or carry the credential in a header`,
   ),
+  'aws-authorizers-and': entry<{ route: string; schemes: string }>(
+    'error',
+    (p) =>
+      `aws: ${p.route} requires ${p.schemes} together, but an API Gateway method runs one authorizer (beside an optional API key); check them in one Lambda authorizer, or require one`,
+  ),
   'aws-path-param-confusable': entry<{ route: string; param: string; other: string; upstream: string }>(
     'error',
     (p) =>

@@ -107,7 +107,7 @@ function admits(c: GenConsumer, presented: Set<Scheme>, alts: Item[][]): boolean
 }
 
 /** The codes a refusal may carry: each names a reason API Gateway cannot keep the spec. */
-const REFUSALS = new Set(['capability-unsupported', 'aws-cognito-scopes-any', 'accept-opens-route', 'target-error']);
+const REFUSALS = new Set(['capability-unsupported', 'aws-cognito-scopes-any', 'aws-authorizers-and', 'accept-opens-route']);
 
 describe('aws: consumers and roles, generated', () => {
   it("a request is admitted exactly when a presented credential and its holder's roles and scopes satisfy an alternative", async () => {

@@ -110,6 +110,13 @@ describe('aws red team: Cognito scopes are ANY-of on API Gateway, ALL-of in Open
     expect(coded(b.errors, 'aws-cognito-scopes-any').map((d) => d.params.route)).toEqual(['r']);
   });
 
+  it('two authorizers required together are refused with their names (a method runs one)', async () => {
+    const partner = lambda({ type: 'apiKey', in: 'header', name: 'x-partner-key' }, { type: 'request', identitySource: ['method.request.header.x-partner-key'] });
+    const b = await build(spec({ '/r': { get: { operationId: 'r', security: [{ pool: [], partner: [] }] } } }, { schemes: { pool: COGNITO, partner } }), {}, verify);
+    expect(b.files).toEqual([]);
+    expect(coded(b.errors, 'aws-authorizers-and')).toEqual([{ code: 'aws-authorizers-and', params: { route: 'r', schemes: 'partner, pool' }, pointer: '/paths/~1r/get/security' }]);
+  });
+
   it('one scope builds and is checked', async () => {
     const b = await build(spec({ '/reports': { get: { operationId: 'reports', security: [{ pool: ['reports/read'] }] } } }, { schemes: { pool: COGNITO } }), {}, verify);
     expect(b.errors).toEqual([]);

@@ -79,7 +79,8 @@ export class Auth {
       requirement[scheme.name] = c.scoped ? scopes : [];
     }
     if (authorizers > 1) {
-      ctx.error(`route ${route.id}: API Gateway runs one authorizer per method; ${authorizers} schemes are required together`, route.securityLoc ?? route.loc);
+      const schemes = Object.keys(requirement).filter((n) => ctx.scheme(n) && this.compiled.get(n)?.kind === 'authorizer');
+      ctx.report('aws-authorizers-and', { route: route.id, schemes: schemes.join(', ') }, route.securityLoc ?? route.loc);
     }
     if (Object.keys(requirement).length === 0) {
       const where = route.securityLoc ?? route.loc;
