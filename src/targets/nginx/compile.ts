@@ -6,6 +6,7 @@
  * - gwc/<name>.main.conf main-context include: `env` directives for secrets
  * - nginx.conf           with `--option mode=full`: a complete configuration using the above
  */
+import { createHash } from 'node:crypto';
 import { diag } from '../../diagnostics/diagnostic.js';
 import { parsePath } from '../../model/paths.js';
 import type { Gateway, HttpMethod, Route } from '../../model/types.js';
@@ -164,6 +165,11 @@ interface ServerView {
   jwks: Array<{ uri: string; url: string; key: string; valid: string; tls: JwksView['tls'] }>;
 }
 
+/** What a cached key set was fetched from: its URL, TLS name and trusted CA file, hashed. */
+function jwksCacheId(j: JwksView): string {
+  return createHash('sha256').update(JSON.stringify([j.url, j.tls.serverName, j.tls.trusted])).digest('hex');
+}
+
 function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, forwards: ForwardView[], jwks: JwksView[]): ServerView[] {
   const hosts = [...new Set(routes.flatMap((r) => r.hosts.map((h) => hostName(h, `host of route ${r.id}`))))].sort();
   const groups: Array<{ names: string[]; routes: Route[]; isDefault: boolean }> = hosts.map((h) => ({
@@ -190,9 +196,13 @@ function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, fo
       tree: groupView(ctx, layout.root, views),
       routes: routeViews.map((v) => ({ ...v, ssl: ownSsl(v.upstream?.tls, proxySsl) })),
       forwards: forwards.map((f) => ({ ...f, ssl: ownSsl(f.tls, proxySsl) })),
+      // Cache keys name the key set's URL and CA (hashed: no user text in the key line), never the
+      // scheme's index: the cache outlives a reload, and a changed or reordered jwksUri must not be
+      // answered from the set cached for another URL (an issuer dropped from the spec would stay
+      // trusted for jwksTtl).
       jwks: jwks.flatMap((j) => [
-        { uri: j.uri, url: j.url, key: `jwks:${j.index}`, valid: ctx.options.jwksTtl, tls: j.tls },
-        { uri: j.refreshUri, url: j.url, key: `jwks-refresh:${j.index}`, valid: ctx.options.jwksRefresh, tls: j.tls },
+        { uri: j.uri, url: j.url, key: `jwks:${jwksCacheId(j)}`, valid: ctx.options.jwksTtl, tls: j.tls },
+        { uri: j.refreshUri, url: j.url, key: `jwks-refresh:${jwksCacheId(j)}`, valid: ctx.options.jwksRefresh, tls: j.tls },
       ]),
     };
     if (tls) server.tls = tls;

@@ -341,6 +341,17 @@ function b64uBytes(v) {
   return typeof v === 'string' && /^[A-Za-z0-9_-]+$/.test(v) ? Buffer.from(v, 'base64url') : null;
 }
 
+/**
+ * An unsigned big-endian number without its leading zero bytes; null when absent or zero.
+ * @param {Buffer|null} buf
+ */
+function unsigned(buf) {
+  if (!buf) return null;
+  var i = 0;
+  while (i < buf.length && buf[i] === 0) i++;
+  return i === buf.length ? null : buf.slice(i);
+}
+
 /** SPKI AlgorithmIdentifier bytes: rsaEncryption with NULL; id-ecPublicKey with P-256 / P-384. */
 var SPKI_RSA = '06092a864886f70d0101010500';
 /** @type {Object<string, { oid: string, size: number, algs: string[] }>} */
@@ -360,9 +371,13 @@ var EC_CURVES = {
 function jwkKey(k) {
   if (!k || typeof k !== 'object' || (k.use !== undefined && k.use !== 'sig')) return null;
   if (k.kty === 'RSA') {
-    var n = b64uBytes(k.n);
-    var e = b64uBytes(k.e);
-    if (!n || !e || n.length < 256) return null; // RSA under 2048 bits is refused (RFC 7518 section 3.3)
+    var n = unsigned(b64uBytes(k.n));
+    var e = unsigned(b64uBytes(k.e));
+    // RSA under 2048 bits is refused (RFC 7518 section 3.3), counted without leading zero bytes: a
+    // 1024-bit modulus written as 256 bytes is still 1024 bits. The exponent is odd and above 1
+    // (e = 1 makes every PKCS#1 encoding its own signature: anyone could sign); the modulus is odd.
+    if (!n || !e || n.length < 256 || (n.length === 256 && n[0] < 0x80) || (n[n.length - 1] & 1) === 0) return null;
+    if ((e[e.length - 1] & 1) === 0 || (e.length === 1 && e[0] < 3) || e.length > 8) return null;
     var rsa = der(0x30, Buffer.concat([derInt(n), derInt(e)]));
     return { der: der(0x30, Buffer.concat([der(0x30, Buffer.from(SPKI_RSA, 'hex')), der(0x03, Buffer.concat([Buffer.from([0]), rsa]))])), algs: ['RS256', 'RS384', 'RS512'] };
   }
