@@ -110,6 +110,7 @@ describe.skipIf(!NGINX || !opensslAvailable())('red team: JWKS through a real ng
     if (path === '/other.json') return json({ keys: [jwk(otherIdp.publicKey, 'o-1')] });
     if (path === '/html') { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html>{"keys":[]}</html>'); return; }
     if (path === '/redirect') { res.writeHead(302, { location: `https://127.0.0.1:${ports.main}/main.json` }); res.end(); return; }
+    if (path === '/down') { res.writeHead(503); res.end(); return; }
     if (path === '/huge') return json({ keys: [jwk(good.publicKey, 'rsa-1'), ...Array.from({ length: 300 }, (_, i) => jwk(attacker.publicKey, `pad-${i}`))] });
     res.writeHead(404);
     res.end();
@@ -123,7 +124,7 @@ describe.skipIf(!NGINX || !opensslAvailable())('red team: JWKS through a real ng
     const u = (server: string, path: string) => `https://127.0.0.1:${ports[server]}${path}`;
     const schemes = [
       scheme('main', mainUri), scheme('other', u('main', '/other.json')), scheme('html', u('main', '/html')), scheme('redirect', u('main', '/redirect')),
-      scheme('huge', u('main', '/huge')), scheme('chain', u('chain', '/main.json')), scheme('wrong', u('wrong', '/main.json')), scheme('self', u('self', '/main.json')),
+      scheme('huge', u('main', '/huge')), scheme('down', u('main', '/down')), scheme('chain', u('chain', '/main.json')), scheme('wrong', u('wrong', '/main.json')), scheme('self', u('self', '/main.json')),
     ];
     const routes = [
       route('me', 'GET', '/me', { security: [[{ scheme: 'main', scopes: [] }]] }),
@@ -241,6 +242,13 @@ describe.skipIf(!NGINX || !opensslAvailable())('red team: JWKS through a real ng
     const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => send(ng.port, 'GET', `/me?i=${i}`, { authorization: `Bearer ${rs(`nope-${i}`, good.privateKey)}` })));
     expect(replies.every((r) => r.status === 401)).toBe(true);
     expect((fetches['/main.json'] ?? 0) - before).toBeLessThanOrEqual(1);
+  });
+
+  it('a key server that fails is asked again at most once per refresh interval, whatever the tokens', async () => {
+    const replies = [];
+    for (let i = 0; i < 10; i++) replies.push((await send(ng.port, 'GET', `/down?i=${i}`, { authorization: `Bearer ${rs(i % 2 ? `nope-${i}` : 'rsa-1', good.privateKey)}` })).status);
+    expect(replies.every((s) => s === 401)).toBe(true);
+    expect(fetches['/down'] ?? 0).toBeLessThanOrEqual(2); // the set and its refresh entry, once each
   });
 
   it('a jwksUri changed in the configuration takes effect at reload: no key set cached from the old URL is used', async () => {

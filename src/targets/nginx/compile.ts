@@ -162,7 +162,7 @@ interface ServerView {
   routes: Array<RouteView & { ssl?: SslContext }>;
   forwards: Array<ForwardView & { ssl?: SslContext }>;
   /** Two locations per JWKS (jwks.ts): the key set cached for jwksTtl, and the refresh entry (jwksRefresh). */
-  jwks: Array<{ uri: string; url: string; key: string; valid: string; tls: JwksView['tls'] }>;
+  jwks: Array<{ uri: string; url: string; key: string; valid: string; retry: string; tls: JwksView['tls'] }>;
 }
 
 /** What a cached key set was fetched from: its URL, TLS name and trusted CA file, hashed. */
@@ -201,8 +201,8 @@ function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, fo
       // answered from the set cached for another URL (an issuer dropped from the spec would stay
       // trusted for jwksTtl).
       jwks: jwks.flatMap((j) => [
-        { uri: j.uri, url: j.url, key: `jwks:${jwksCacheId(j)}`, valid: ctx.options.jwksTtl, tls: j.tls },
-        { uri: j.refreshUri, url: j.url, key: `jwks-refresh:${jwksCacheId(j)}`, valid: ctx.options.jwksRefresh, tls: j.tls },
+        { uri: j.uri, url: j.url, key: `jwks:${jwksCacheId(j)}`, valid: ctx.options.jwksTtl, retry: ctx.options.jwksRefresh, tls: j.tls },
+        { uri: j.refreshUri, url: j.url, key: `jwks-refresh:${jwksCacheId(j)}`, valid: ctx.options.jwksRefresh, retry: ctx.options.jwksRefresh, tls: j.tls },
       ]),
     };
     if (tls) server.tls = tls;

@@ -201,6 +201,9 @@ export const SERVER_TEMPLATE = `server {
         proxy_cache {{n @root.prefix}}_jwks;
         proxy_cache_key {{q key}};
         proxy_cache_valid 200 {{n valid}};
+        # Any other answer is kept jwksRefresh too: a failing key server is asked again at most
+        # that often, however many tokens arrive (no amplification onto the issuer).
+        proxy_cache_valid any {{n retry}};
         proxy_cache_lock on;
         proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires;
         subrequest_output_buffer_size 64k;
