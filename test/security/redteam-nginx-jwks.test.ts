@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, SecurityScheme } from '../../src/model/types.js';
-import { compileOrThrow, freePort, fullOptions, NGINX, opensslAvailable, prefixDir, send, startNginx, startStub, writeFiles, type RunningNginx, type Stub } from '../targets/nginx/harness.js';
+import { compileOrThrow, freePort, fullOptions, NGINX, nginxTest, opensslAvailable, prefixDir, send, startNginx, startStub, writeFiles, type RunningNginx, type Stub } from '../targets/nginx/harness.js';
 import { gateway, httpBackend, loc, route } from '../targets/nginx/model.js';
 
 const b64u = (b: Buffer | string) => Buffer.from(b).toString('base64url');
@@ -259,5 +259,31 @@ describe.skipIf(!NGINX || !opensslAvailable())('red team: JWKS through a real ng
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await call('/me', rs('o-1', otherIdp.privateKey))).status, 'the new issuer').toBe(200);
     expect((await call('/me', tok)).status, 'the old issuer').toBe(401);
+  });
+});
+
+describe.skipIf(!NGINX || !opensslAvailable())('nginx -t: several JWKS schemes on named hosts beside websocket routes', () => {
+  it('the configuration loads; each key set has its own cache keys, two schemes of one URL share theirs', () => {
+    const dir = prefixDir();
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=ca', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt')], { stdio: 'ignore' });
+    const mk = (name: string, uri: string): SecurityScheme => ({
+      name, loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: true,
+      jwt: { issuer: null, audiences: [], algorithms: ['RS256'], publicKeys: [], jwksUri: uri, header: 'authorization', clockSkewSeconds: 0 },
+    });
+    const schemes = [mk('a', 'https://login.idp-a.test/keys?tenant=1'), mk('b', 'https://idp-b.test:8443/.well-known/jwks.json'), mk('c', 'https://login.idp-a.test/keys?tenant=1')];
+    const g = gateway([
+      route('ra', 'GET', '/a', { security: [[{ scheme: 'a', scopes: [] }]], websocket: { loc: loc() } }),
+      route('rb', 'GET', '/b', { security: [[{ scheme: 'b', scopes: ['x'] }], [{ scheme: 'c', scopes: [] }]] }),
+      route('rc', 'GET', '/c', { security: [[{ scheme: 'c', scopes: [] }]], websocket: { loc: loc() } }),
+    ], { backends: [httpBackend('app', '127.0.0.1', 9)], securitySchemes: schemes });
+    const files = compileOrThrow(g, { ...fullOptions(dir, 8080), trustedCa: join(dir, 'ca.crt') });
+    writeFiles(dir, files);
+    const conf = files.map((f) => f.contents).join('\n');
+    const keys = [...conf.matchAll(/proxy_cache_key "([^"]+)"/g)].map((m) => m[1]!);
+    expect(keys.length).toBe(6);
+    expect(new Set(keys).size).toBe(4);
+    expect(conf).toContain('_ws_upgrade');
+    const t = nginxTest(dir, ['login.idp-a.test', 'idp-b.test']);
+    if (t) expect(t.ok, t.output).toBe(true);
   });
 });
