@@ -99,9 +99,10 @@ function cache(ctx: Ctx, route: Route): Entity | undefined {
   // Without a consumer the entry is keyed on route|method|uri|params|headers only, params joined
   // `k=v:k=v` (a repeated one `k=a,b`) unescaped (kong/plugins/proxy-cache/cache_key.lua): every
   // caller shares it and one could poison it with ?a=x%3Ab%3D1 for ?a=x&b=1. With a consumer the
-  // prefix is consumer_id:route_id, so a caller only ever meets its own answers. Optional auth
-  // would put every anonymous caller under one anonymous consumer: shared the same way.
-  if (route.security.length === 0 || route.optionalAuth) {
+  // prefix is consumer_id:route_id, so a caller only ever meets its own answers. Optional auth,
+  // once Kong enforces it, puts every anonymous caller under one anonymous consumer: shared the
+  // same way (refused today, auth.optional, the route is then built strictly: per consumer).
+  if (route.security.length === 0 || (route.optionalAuth && ctx.plan.enforced(route.id, 'auth.optional'))) {
     ctx.diagnostics.push(diag('kong-cache-key-ambiguous', { route: route.id }, c.loc, { target: 'kong' }));
     return undefined;
   }
