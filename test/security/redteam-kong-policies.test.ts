@@ -141,7 +141,7 @@ describe('kong red team: rate limits', () => {
   });
 
   it('by: {header} on the verified API-key header counts per key (key-auth hides the header before rate-limiting runs)', async () => {
-    const { sim, b } = await kong(`  /k: ${op('keyed', KEYED, 'rateLimit: { requests: 2, per: minute, by: { header: x-api-key } }')}`);
+    const { sim, b } = await kong(`  /k: ${op('keyed', KEYED, 'rateLimit: { requests: 2, per: minute, by: { header: X-Api-KEY } }')}`);
     expect(b.diagnostics.filter((d) => d.code === 'limit-key-unverified')).toEqual([]);
     // Alice from two addresses is one bucket; bob has his own.
     expect(burst(sim!, 3, (i) => ({ method: 'GET', path: '/v1/k', host: HOST, headers: A, ip: `192.0.2.${i}` }))).toEqual([200, 200, 429]);

@@ -77,7 +77,7 @@ describe('traefik red team: rate limits', () => {
   });
 
   it('by: {header} on the route\'s API-key header counts after the key is verified: forged keys are never a bucket, a key is one from any address', async () => {
-    const { lab: l, diagnostics } = await lab(limited('/k', 'keyed', 'security: [{ hk: [] }]', '{ requests: 2, per: minute, burst: 2, by: { header: X-Api-Key } }'));
+    const { lab: l, diagnostics } = await lab(limited('/k', 'keyed', 'security: [{ hk: [] }]', '{ requests: 2, per: minute, burst: 2, by: { header: x-api-key } }'));
     expect(diagnostics.filter((d) => d.code === 'limit-key-unverified')).toEqual([]);
     expect([0, 1, 2].map((i) => l.get('/k', { 'X-Api-Key': 'key-alice' }, `192.0.2.${i}`))).toEqual([200, 200, 429]);
     expect(l.get('/k', { 'X-Api-Key': 'key-bob' })).toBe(200);
