@@ -111,6 +111,7 @@ describe.skipIf(!NGINX || !opensslAvailable())('red team: JWKS through a real ng
     if (path === '/html') { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html>{"keys":[]}</html>'); return; }
     if (path === '/redirect') { res.writeHead(302, { location: `https://127.0.0.1:${ports.main}/main.json` }); res.end(); return; }
     if (path === '/down') { res.writeHead(503); res.end(); return; }
+    if (path === '/slow') { setTimeout(() => json({ keys: MAIN_KEYS() }), 7_000); return; }
     if (path === '/huge') return json({ keys: [jwk(good.publicKey, 'rsa-1'), ...Array.from({ length: 300 }, (_, i) => jwk(attacker.publicKey, `pad-${i}`))] });
     res.writeHead(404);
     res.end();
@@ -124,7 +125,7 @@ describe.skipIf(!NGINX || !opensslAvailable())('red team: JWKS through a real ng
     const u = (server: string, path: string) => `https://127.0.0.1:${ports[server]}${path}`;
     const schemes = [
       scheme('main', mainUri), scheme('other', u('main', '/other.json')), scheme('html', u('main', '/html')), scheme('redirect', u('main', '/redirect')),
-      scheme('huge', u('main', '/huge')), scheme('down', u('main', '/down')), scheme('chain', u('chain', '/main.json')), scheme('wrong', u('wrong', '/main.json')), scheme('self', u('self', '/main.json')),
+      scheme('huge', u('main', '/huge')), scheme('down', u('main', '/down')), scheme('slow', u('main', '/slow')), scheme('chain', u('chain', '/main.json')), scheme('wrong', u('wrong', '/main.json')), scheme('self', u('self', '/main.json')),
     ];
     const routes = [
       route('me', 'GET', '/me', { security: [[{ scheme: 'main', scopes: [] }]] }),
@@ -250,6 +251,12 @@ describe.skipIf(!NGINX || !opensslAvailable())('red team: JWKS through a real ng
     expect(replies.every((s) => s === 401)).toBe(true);
     expect(fetches['/down'] ?? 0).toBeLessThanOrEqual(2); // the set and its refresh entry, once each
   });
+
+  it('a slow key server (7s) is asked once by a burst of requests, not once per request past the cache lock', async () => {
+    const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => send(ng.port, 'GET', `/slow?i=${i}`, { authorization: `Bearer ${rs('rsa-1', good.privateKey)}` })));
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(fetches['/slow'] ?? 0).toBe(1);
+  }, 30_000);
 
   it('a jwksUri changed in the configuration takes effect at reload: no key set cached from the old URL is used', async () => {
     const tok = rs('rsa-1', good.privateKey);

@@ -205,6 +205,14 @@ export const SERVER_TEMPLATE = `server {
         # that often, however many tokens arrive (no amplification onto the issuer).
         proxy_cache_valid any {{n retry}};
         proxy_cache_lock on;
+        # The lock outlasts the fetch (connect + read timeouts): past proxy_cache_lock_timeout (5s by
+        # default) every waiting request was sent to the key server itself, uncached, so a slow
+        # issuer got one fetch per token request. A key server slower than this is a 504: 401.
+        proxy_connect_timeout 5s;
+        proxy_send_timeout 5s;
+        proxy_read_timeout 10s;
+        proxy_cache_lock_age 20s;
+        proxy_cache_lock_timeout 20s;
         proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires;
         subrequest_output_buffer_size 64k;
         proxy_ssl_server_name on;
