@@ -209,6 +209,20 @@ describe.skipIf(!NGINX || !opensslAvailable())('red team: JWKS through a real ng
     expect((await call('/admin', rs('rsa-1', good.privateKey, { scope: 'read admin' }))).status, 'the scope').toBe(200);
   });
 
+  it('an ES256 signature has one spelling: DER, a trailing byte or a truncated one is refused', async () => {
+    const input = `${b64u(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid: 'ec-1' }))}.${b64u(JSON.stringify(claims()))}`;
+    const p1363 = sign('sha256', Buffer.from(input), { key: goodEc.privateKey, dsaEncoding: 'ieee-p1363' });
+    const derSig = sign('sha256', Buffer.from(input), { key: goodEc.privateKey, dsaEncoding: 'der' });
+    expect((await call('/me', `${input}.${b64u(p1363)}`)).status).toBe(200);
+    const cases: Record<string, Buffer> = {
+      DER: derSig,
+      'a trailing zero byte': Buffer.concat([p1363, Buffer.from([0])]),
+      'a leading zero byte': Buffer.concat([Buffer.from([0]), p1363]),
+      'one byte short': p1363.subarray(0, 63),
+    };
+    for (const [what, sig] of Object.entries(cases)) expect((await call('/me', `${input}.${b64u(sig)}`)).status, what).toBe(401);
+  });
+
   it('two schemes never share a key set', async () => {
     expect((await call('/other', rs('o-1', otherIdp.privateKey))).status).toBe(200);
     expect((await call('/me', rs('o-1', otherIdp.privateKey))).status).toBe(401);
