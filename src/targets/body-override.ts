@@ -15,8 +15,14 @@
  */
 import type { Gateway, Route } from '../model/types.js';
 
-/** Methods whose requests carry no body a framework reads parameters from. */
-const BODYLESS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+/**
+ * The one method whose body frameworks read `_method` from: Rack::MethodOverride (ALLOWED_METHODS
+ * = POST), Laravel and Symfony (`getMethod()` reads the override only when the real method is POST),
+ * ASP.NET Core's HttpMethodOverride and Express method-override (default `methods: ['POST']`). A
+ * PUT, PATCH or DELETE body's `_method` runs nothing else, so refusing those would only refuse
+ * ordinary APIs (nginx, which can read the body, still answers 400 to any of them).
+ */
+const OVERRIDABLE = 'POST';
 
 export interface BodyOverride {
   /** The operation a caller is admitted to. */
@@ -62,7 +68,7 @@ export function bodyOverrides(gateway: Gateway, routes: readonly Route[]): BodyO
   const out: BodyOverride[] = [];
   const mock = (r: Route) => gateway.backends.find((b) => b.name === r.backend)?.kind === 'mock';
   for (const route of routes) {
-    if (BODYLESS.has(route.method) || declaresMethodField(route) || mock(route)) continue;
+    if (route.method !== OVERRIDABLE || declaresMethodField(route) || mock(route)) continue;
     const others = routes
       // The backend sees its own path, not the public host or path: that is what it dispatches on.
       .filter((o) => o !== route && o.method !== route.method && o.backend === route.backend && upstreamOf(o) === upstreamOf(route))
