@@ -40,6 +40,7 @@ const dupR = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const dupE = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const encKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const rs384only = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const encOps = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
 const otherIdp = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -67,6 +68,7 @@ const MAIN_KEYS = () => [
   { kty: 'oct', k: b64u('shared-secret'), kid: 'oct', use: 'sig' },
   jwk(encKey.publicKey, 'enc', { use: 'enc' }),
   jwk(rs384only.publicKey, 'rs384', { alg: 'RS384' }),
+  { ...(encOps.publicKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'ops-encrypt', key_ops: ['encrypt', 'wrapKey'] },
   paddedSmall,
   eOne,
   { ...jwk(p384.publicKey, 'p384-as-256'), crv: 'P-256' },
@@ -173,6 +175,7 @@ describe.skipIf(!NGINX || !opensslAvailable())('red team: JWKS through a real ng
       'HS256 with the oct key': token({ alg: 'HS256', kid: 'oct' }, claims(), 'shared-secret'),
       'RS256 naming the oct key': rs('oct', good.privateKey),
       'a use: enc key': rs('enc', encKey.privateKey),
+      'a key whose key_ops lack verify': rs('ops-encrypt', encOps.privateKey),
       'RS256 with a key whose JWK says RS384': rs('rs384', rs384only.privateKey),
       'a 1024-bit modulus written as 256 bytes': rs('small', small.privateKey),
       'the same without a kid': rs(undefined, small.privateKey),

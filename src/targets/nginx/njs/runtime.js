@@ -370,6 +370,8 @@ var EC_CURVES = {
  */
 function jwkKey(k) {
   if (!k || typeof k !== 'object' || (k.use !== undefined && k.use !== 'sig')) return null;
+  // RFC 7517 section 4.3: a key whose key_ops do not include "verify" is not for checking signatures.
+  if (k.key_ops !== undefined && (!Array.isArray(k.key_ops) || k.key_ops.indexOf('verify') < 0)) return null;
   if (k.kty === 'RSA') {
     var n = unsigned(b64uBytes(k.n));
     var e = unsigned(b64uBytes(k.e));
