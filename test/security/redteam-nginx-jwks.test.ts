@@ -226,6 +226,16 @@ describe.skipIf(!NGINX || !opensslAvailable())('red team: JWKS through a real ng
     for (const [what, sig] of Object.entries(cases)) expect((await call('/me', `${input}.${b64u(sig)}`)).status, what).toBe(401);
   });
 
+  it('the key-set locations are internal: a client asking for them gets no key set and fills no cache', async () => {
+    const before = fetches['/main.json'] ?? 0;
+    for (const path of ['/_gwc_internal/k/0', '/_gwc_internal/kr/0', '/_gwc_internal/k/0?x', '/_gwc_internal//k/0', '/_gwc_internal/k/%30']) {
+      const r = await send(ng.port, 'GET', path);
+      expect(r.status, path).not.toBe(200);
+      expect(r.body, path).not.toContain('"keys"');
+    }
+    expect(fetches['/main.json'] ?? 0).toBe(before);
+  });
+
   it('two schemes never share a key set', async () => {
     expect((await call('/other', rs('o-1', otherIdp.privateKey))).status).toBe(200);
     expect((await call('/me', rs('o-1', otherIdp.privateKey))).status).toBe(401);
