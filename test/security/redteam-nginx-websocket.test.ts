@@ -170,6 +170,16 @@ describe.skipIf(!NGINX)('red team: nginx WebSocket routes', () => {
     }
   });
 
+  it('identity headers on an upgrade are the gateway\'s, never the client\'s', async () => {
+    const before = backend.hits.length;
+    // The headers README says a backend behind nginx may trust, in the spellings a backend reads alike.
+    const r = await raw(ng.port, '/v1/chat', [...WS, `x-api-key: ${KEY}`, 'X-Consumer: admin', 'X-Authenticated-Scheme: admin', 'X_Consumer: admin']);
+    expect(r.status).toBe(101);
+    const h = backend.hits.slice(before);
+    expect(h.length).toBe(1);
+    for (const name of ['x-consumer', 'x-authenticated-scheme', 'x_consumer']) expect(String(h[0]!.headers[name] ?? ''), name).not.toMatch(/admin/);
+  });
+
   it('the access phase applies to the upgrade: no key 401, ipDeny 403, rate limit 429, the backend never sees them', async () => {
     const before = backend.hits.length;
     expect((await raw(ng.port, '/v1/chat', WS)).status).toBe(401);
