@@ -66,12 +66,19 @@ const declaresMethodField = (r: Route): boolean => (r.declaredOverrides ?? []).s
  */
 export function bodyOverrides(gateway: Gateway, routes: readonly Route[]): BodyOverride[] {
   const out: BodyOverride[] = [];
-  const mock = (r: Route) => gateway.backends.find((b) => b.name === r.backend)?.kind === 'mock';
+  const mocks = new Set(gateway.backends.filter((b) => b.kind === 'mock').map((b) => b.name));
+  // The backend sees its own path, not the public host or path: that is what it dispatches on.
+  // Grouped once, so a spec of many routes is not compared pair by pair.
+  const same = new Map<string, Route[]>();
+  for (const r of routes) {
+    const key = JSON.stringify([r.backend, upstreamOf(r)]);
+    same.set(key, [...(same.get(key) ?? []), r]);
+  }
   for (const route of routes) {
-    if (route.method !== OVERRIDABLE || declaresMethodField(route) || mock(route)) continue;
-    const others = routes
-      // The backend sees its own path, not the public host or path: that is what it dispatches on.
-      .filter((o) => o !== route && o.method !== route.method && o.backend === route.backend && upstreamOf(o) === upstreamOf(route))
+    if (route.method !== OVERRIDABLE || declaresMethodField(route) || mocks.has(route.backend)) continue;
+    const others = same
+      .get(JSON.stringify([route.backend, upstreamOf(route)]))!
+      .filter((o) => o !== route && o.method !== route.method)
       // A limit on the other operation that this one does not count the same way is bypassed; the
       // other way round the request was counted under this operation's own limit.
       .filter((o) => !admitsAll(o, route) || (limitOf(o) !== '' && limitOf(o) !== limitOf(route)))
