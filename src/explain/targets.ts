@@ -74,6 +74,12 @@ export const TARGETS: Explanations = {
     'Set x-gateway.upstreamPath or the backend URL to say which path the backend expects.',
     "x-kong-route-defaults: { strip_path: true }",
   ),
+  'aws-authorizers-and': ex(
+    'An operation requires two schemes together that each need their own API Gateway authorizer (Cognito, Lambda).',
+    'A REST API method runs one authorizer (plus an optional API key check): building it would check one scheme and silently drop the other, admitting callers who hold only half of the requirement.',
+    'Verify both credentials in one Lambda authorizer (one scheme whose lambdaAuthorizer checks both), or require one scheme.',
+    "security: [{ cognito: [], partnerToken: [] }]   # two authorizers: refused on aws",
+  ),
   'aws-api-key-schemes-merged': ex(
     'Two routes require different API-key schemes on one AWS API.',
     'API Gateway has one "API key required" check per stage: any key of a usage plan opens every API-key route, so a key for one scheme opens the other\'s routes.',
