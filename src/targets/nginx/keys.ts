@@ -57,4 +57,16 @@ export const NGINX_KEYS: TargetKeyTable = {
   'scheme.lambdaAuthorizer.type': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.identitySource': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.ttlSeconds': { answer: 'ignored', why: FALLBACK_ONLY },
+  // policies.ts limitZone: only the route's verified API-key header is counted per value.
+  ...policyBody('rateLimit.by', {
+    answer: 'warned',
+    code: 'limit-key-unverified',
+    why: "a header the route does not verify as its API key is counted per client address instead (a caller could take a fresh bucket per value, or drain another's); the route's API-key header is counted per verified caller, after the check",
+    when: { test: (v) => typeof v === 'object' && v !== null, says: 'a header' },
+  }),
+  ...policyBody('rateLimit.by.header', {
+    answer: 'warned',
+    code: 'limit-key-unverified',
+    why: "a header the route does not verify as its API key is counted per client address instead (a caller could take a fresh bucket per value, or drain another's); the route's API-key header is counted per verified caller, after the check",
+  }),
 };

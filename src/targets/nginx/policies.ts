@@ -73,15 +73,20 @@ export class PolicyRegistry {
     const routeVar = { var: `${this.ctx.prefix}_route` };
     let by: ValuePart;
     const secured = route.security.length > 0;
-    if (rl.by === 'ip') by = { var: 'binary_remote_addr' };
-    else if (rl.by === 'consumer') {
+    // by: {header} counts the header's value only where the gateway verifies it: the route's API-key
+    // header in every alternative, i.e. the verified caller (counted like by: consumer, after the
+    // check). Any other header is the caller's to choose (a fresh bucket per value, or a victim's
+    // value to drain theirs): counted per client address, and said (limit-key-unverified).
+    const header = typeof rl.by === 'object' ? rl.by.header : undefined;
+    const perCaller = rl.by === 'consumer' || (header !== undefined && verifiedKeyHeader(this.ctx, route, header));
+    if (header !== undefined && !perCaller) {
+      if (!this.ctx.safe(rl.loc, () => headerVar(header))) return undefined;
+      this.ctx.report('limit-key-unverified', { route: route.id, header, target: 'nginx' }, rl.loc);
+    }
+    if (perCaller) {
       this.limitIdentity = this.limitIdentity || securityOf(this.ctx).anyAuth;
       by = securityOf(this.ctx).anyAuth ? { var: limitIdVar(this.ctx) } : { var: 'binary_remote_addr' };
-    } else {
-      const v = this.ctx.safe(rl.loc, () => headerVar(typeof rl.by === 'object' ? rl.by.header : ''));
-      if (!v) return undefined;
-      by = { var: v };
-    }
+    } else by = { var: 'binary_remote_addr' };
     // The route id is part of every key: a request never has an empty key (nginx does not count those).
     const key: ValuePart[] = [routeVar, { lit: ':' }, by];
     const sig = JSON.stringify([rate, key]);
@@ -91,7 +96,7 @@ export class PolicyRegistry {
       this.zones.push(zone);
     }
     const view: LimitView = { zone: zone.name, burst: burstOf(rl) };
-    if (rl.by === 'consumer' && secured) {
+    if (perCaller && secured) {
       const index = this.ctx.gateway.routes.indexOf(route);
       view.verifyUri = `/_gwc_internal/v/${index}`;
       view.failUri = `/_gwc_internal/x/${index}`;
@@ -223,4 +228,16 @@ export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, params: n
     const methods = cache.methods.filter((m) => m === 'GET' || m === 'HEAD' || m === 'POST');
     return { zone: reg.cacheZone, valid: secs(cache.ttlMs), methods: methods.length > 0 ? methods : ['GET', 'HEAD'], parts };
   });
+}
+
+/** True when every security alternative of `route` verifies an API key sent in `header` (any case). */
+function verifiedKeyHeader(ctx: Ctx, route: Route, header: string): boolean {
+  if (route.security.length === 0 || route.optionalAuth) return false;
+  const h = header.toLowerCase();
+  return route.security.every((alt) =>
+    alt.some((item) => {
+      const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
+      return s?.kind === 'apiKey' && s.apiKey?.in === 'header' && s.apiKey.name.toLowerCase() === h;
+    }),
+  );
 }

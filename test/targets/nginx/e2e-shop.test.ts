@@ -180,9 +180,13 @@ describe.skipIf(!NGINX)('shop through a real nginx', () => {
   it('rate limit: 429 (JSON) after the limit', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await get('/v1/products/p1', { 'x-tenant': 't1' })).status);
-    expect(statuses).toEqual([200, 200, 200, 429, 429]);
-    // The limit is keyed by the header: another tenant has its own bucket.
-    expect((await get('/v1/products/p1', { 'x-tenant': 't2' })).status).toBe(200);
+    // 3 a minute per client address (earlier tests of this file may have spent one already).
+    expect(statuses[0]).toBe(200);
+    expect(statuses.filter((x) => x === 200).length).toBeLessThanOrEqual(3);
+    expect(statuses.slice(-2)).toEqual([429, 429]);
+    // x-tenant is nothing the gateway verifies: another value from the same client is the same
+    // bucket (limit-key-unverified), never a fresh one.
+    expect((await get('/v1/products/p1', { 'x-tenant': 't2' })).status).toBe(429);
     const r = await get('/v1/products/p1', { origin: ORIGIN, 'x-tenant': 't1' });
     expect(JSON.parse(r.body).status).toBe(429);
     expect(r.headers['access-control-allow-origin']).toBe(ORIGIN);
