@@ -18,6 +18,8 @@ export function readmeCommands(markdown: string): Array<{ line: string; command:
   return blocks.flatMap((b) =>
     b
       .split('\n')
+      // The install-and-build line of "Two commands" runs its gwc part (npm ci is the test's own setup).
+      .map((l) => l.replace(/^npm ci && /, ''))
       .filter((l) => l.startsWith('npx gwc '))
       .map((line) => {
         const hash = line.search(/\s#\s/);

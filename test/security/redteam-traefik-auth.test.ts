@@ -205,9 +205,9 @@ describe('red team: Traefik access control', async () => {
     }
   });
 
-  // Known gap, left to the owner of clears.ts: replacePathRegex *adds* X-Replaced-Path (Traefik's
-  // "original path" header, pkg/middlewares/replacepathregex), so a client's own value stays first.
-  it.fails('X-Replaced-Path: the backend sees only the value Traefik wrote', () => {
+  // replacePathRegex *adds* X-Replaced-Path (Traefik's "original path" header,
+  // pkg/middlewares/replacepathregex): clear-inputs removes a client's own value first (clears.ts).
+  it('X-Replaced-Path: the backend sees only the value Traefik wrote', () => {
     const o = send(config, req('/v1/public/x', { 'X-Replaced-Path': '/v1/admin' }), env());
     expect(o.backend!.headers.values('X-Replaced-Path')).toEqual(['/v1/public/x']);
   });

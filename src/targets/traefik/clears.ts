@@ -41,6 +41,13 @@ export interface Clears {
   queryGuard?: string;
 }
 
+/**
+ * The "original path" header Traefik's replacePath and replacePathRegex middlewares write
+ * (pkg/middlewares/replacepath): they add to what the request carries, so a client's own value would
+ * stay first and a backend reading it would take the client's word for the path it was called on.
+ */
+const TRAEFIK_ORIGINAL_PATH = 'X-Replaced-Path';
+
 /** Forwarding headers Traefik's entry point writes itself (pkg/middlewares/forwardedheaders). */
 const ENTRY_POINT_SETS = new Set(['x-real-ip', 'x-forwarded-port', 'x-forwarded-server']);
 
@@ -63,6 +70,7 @@ export function clearsFor(ctx: Ctx, route: Route): Clears {
   for (const h of FOREIGN_IDENTITY_HEADERS) add(h);
   for (const h of CLIENT_FORWARDING_HEADERS) if (!ENTRY_POINT_SETS.has(h.toLowerCase())) add(h);
   for (const h of URL_OVERRIDE_HEADERS) add(h);
+  add(TRAEFIK_ORIGINAL_PATH);
   for (const h of METHOD_OVERRIDE_HEADERS) if (!declaredHeader(h)) add(h);
   const sorted = [...names.values()].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
   const key = sorted.join('\n');
