@@ -204,6 +204,105 @@ export const CODES = {
     'error',
     () => 'kong: the TLS certificate would serve no host (no server URL or x-gateway host names one), so Kong would never present it; name the gateway hosts',
   ),
+  // kong target (src/targets/kong): its own refusals and warnings (issue #17.3; were target-error/target-warning, same text)
+  'kong-secret-env-name': entry<{ what: string; name: string }>(
+    'error',
+    (p) => `kong: ${p.what}: environment variable name "${p.name}" is not a plain identifier`,
+  ),
+  'kong-credential-secret-source': entry<{ what: string; kind: string; ref: string }>(
+    'error',
+    (p) => `kong: ${p.what}: ${p.kind} secret "${p.ref}" cannot be written for Kong consumer credentials, which Kong stores literally (not vault-referenceable); use \${env:NAME}, which decK substitutes at sync time`,
+  ),
+  'kong-host-order': entry<{ route: string; hosts: string; before: string }>(
+    'error',
+    (p) => `kong: route ${p.route} (hosts ${p.hosts}) would be tried before ${p.before} on Kong, which ranks routes with hosts first; give both the same hosts`,
+  ),
+  'kong-path-template': entry<{ route: string }>(
+    'error',
+    (p) => `kong: route ${p.route}: "$(" in a path would be read as a request-transformer template`,
+  ),
+  'kong-header-template': entry<{ route: string; direction: string; header: string }>(
+    'error',
+    (p) => `kong: route ${p.route}: ${p.direction} header ${p.header}: "$(" would be evaluated as a request-transformer template`,
+  ),
+  'kong-path-hosts-differ': entry<{ path: string }>(
+    'warn',
+    (p) => `kong: path ${p.path}: its operations answer on different hosts, so Kong answers 404 rather than 405 for undeclared methods`,
+  ),
+  'kong-preflight-cors-differs': entry<{ path: string }>(
+    'error',
+    (p) => `kong: path ${p.path}: its operations differ in CORS, but a browser's preflight for the URL can get only one answer`,
+  ),
+  'kong-api-key-cookie': entry<{ scheme: string }>(
+    'error',
+    (p) => `kong: scheme ${p.scheme}: Kong's key-auth reads headers, query and body, not cookies`,
+  ),
+  'kong-api-key-name': entry<{ scheme: string; name: string }>(
+    'error',
+    (p) => `kong: scheme ${p.scheme}: "${p.name}" is not a name key-auth accepts`,
+  ),
+  'kong-jwt-header-name': entry<{ scheme: string; header: string }>(
+    'error',
+    (p) => `kong: scheme ${p.scheme}: "${p.header}" is not a header name`,
+  ),
+  'kong-scheme-no-plugin': entry<{ route: string; scheme: string; kind: string }>(
+    'error',
+    (p) => `kong: route ${p.route}: scheme ${p.scheme} (${p.kind}) has no Kong OSS plugin`,
+  ),
+  'kong-security-weakened': entry<{ route: string }>(
+    'error',
+    (p) => `kong: route ${p.route}: part of its security requirement cannot be enforced by Kong OSS; refusing to build it weaker`,
+  ),
+  'kong-security-or-of-and': entry<{ route: string }>(
+    'error',
+    (p) => `kong: route ${p.route}: alternatives that combine several schemes (OR of AND) cannot be enforced exactly by Kong OSS auth plugins`,
+  ),
+  'kong-jwt-scopes-unchecked': entry<{ route: string; scheme: string; scopes: string }>(
+    'warn',
+    (p) => `kong: route ${p.route}: scopes ${p.scopes} of ${p.scheme} are not checked by Kong OSS jwt (accepted JWT gap)`,
+  ),
+  'kong-plugin-shared': entry<{ route: string; plugin: string }>(
+    'error',
+    (p) => `kong: route ${p.route}: two schemes need the ${p.plugin} plugin, which Kong runs once per route`,
+  ),
+  'kong-consumer-credentials-shared': entry<{ consumer: string; first: string; second: string }>(
+    'error',
+    (p) => `kong: consumer ${p.consumer} holds credentials for ${p.first} and ${p.second}, which Kong cannot keep apart (same plugin)`,
+  ),
+  'kong-jwt-issuer-missing': entry<{ scheme: string }>(
+    'error',
+    (p) => `kong: scheme ${p.scheme}: Kong's jwt plugin finds the key by the iss claim, so an issuer is required`,
+  ),
+  'kong-jwt-keys': entry<{ scheme: string; algorithms: number; keys: number }>(
+    'error',
+    (p) => `kong: scheme ${p.scheme}: Kong's jwt plugin holds one algorithm and one public key per issuer (got ${p.algorithms} and ${p.keys}); JWKS is not fetched by Kong OSS`,
+  ),
+  'kong-jwt-algorithm': entry<{ scheme: string; algorithm: string }>(
+    'error',
+    (p) => `kong: scheme ${p.scheme}: algorithm ${p.algorithm} is not one Kong 3.x jwt_secrets accept`,
+  ),
+  'kong-target-weight': entry<{ backend: string; weight: number }>(
+    'error',
+    (p) => `kong: backend ${p.backend}: Kong target weights are integers from 0 to 65535, got ${p.weight}`,
+  ),
+  'kong-backend-no-target': entry<{ backend: string }>('error', (p) => `kong: backend ${p.backend} has no HTTP target Kong can proxy to`),
+  'kong-backend-unknown': entry<{ route: string; backend: string }>('error', (p) => `kong: route ${p.route}: no backend ${p.backend}`),
+  'kong-upstream-mixed': entry<{ backend: string }>(
+    'error',
+    (p) => `kong: backend ${p.backend}: weighted targets must share scheme and path on Kong (one service per upstream)`,
+  ),
+  'kong-tls-server-name': entry<{ backend: string; serverName: string }>(
+    'error',
+    (p) => `kong: backend ${p.backend}: Kong OSS sends the target host as TLS SNI and cannot set serverName "${p.serverName}" separately`,
+  ),
+  'kong-tls-ca-file': entry<{ backend: string }>(
+    'error',
+    (p) => `kong: backend ${p.backend}: a CA file needs a Kong ca_certificates entity with the PEM inline; gwc does not read files at compile time`,
+  ),
+  'kong-route-name-collision': entry<{ first: string; second: string; name: string }>(
+    'error',
+    (p) => `kong: routes ${p.first} and ${p.second} get the same Kong name ${p.name}; rename one operationId`,
+  ),
   'security-undecided': entry<{ route: string }>(
     'error',
     (p) => `${p.route} has no security requirement and does not say x-gateway public: true; refusing to build it open`,
@@ -273,7 +372,7 @@ export const CODES = {
     'error',
     (p) => `x-gateway.accept names ${p.target}/${p.feature}, which is not a known target and feature`,
   ),
-  // Kong's own x-kong-* extensions on a plain OpenAPI document (src/model/normalise/kong-input.ts)
+  // Kong's own x-kong-* extensions on a plain OpenAPI document (src/input/kong/)
   'kong-extension-ignored': entry<{ extension: string; detail: string }>('warn', (p) => `${p.extension} is not applied: ${p.detail}`),
   'kong-extension-unmapped': entry<{ extension: string; detail: string }>(
     'error',
@@ -433,6 +532,11 @@ export const CODES = {
   'nginx-tls-key-source': entry<{ ref: string }>('error', (p) => `nginx: TLS key "${p.ref}" must be a \${file:PATH} reference: nginx reads the key from a file`),
   'target-error': entry<{ target: string; detail: string }>('error', (p) => `${p.target}: ${p.detail}`),
   'target-warning': entry<{ target: string; detail: string }>('warn', (p) => `${p.target}: ${p.detail}`),
+  // A target's own --option value it cannot use (an unknown option name is option-unknown).
+  'target-option-invalid': entry<{ target: string; option: string; value: string; expected: string }>(
+    'error',
+    (p) => `${p.target}: ${p.option} must be ${p.expected}, got "${p.value}"`,
+  ),
   'unknown-target': entry<{ name: string; known: string }>('error', (p) => `unknown target "${p.name}" (known: ${p.known})`),
   'check-mismatch': entry<{ path: string }>('error', (p) => `${p.path} differs from what gwc would write`),
   'check-missing': entry<{ path: string }>('error', (p) => `${p.path} is missing`),

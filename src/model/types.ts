@@ -73,6 +73,12 @@ export interface Backend {
    * private host (a private integration); other targets ignore it.
    */
   vpcLink?: { id: string; loc: Loc };
+  /**
+   * `x-gateway.backends.*.methodOverride: none`: the user states this backend never runs the
+   * method a request body's `_method` names, so a target that cannot read a body need not refuse
+   * a POST beside a differently protected method (src/targets/body-override.ts). Absent: `possible`.
+   */
+  methodOverride?: { value: 'none'; loc: Loc };
 }
 
 export interface ForwardAuth {
@@ -260,7 +266,7 @@ export interface Route {
   summary?: string;
   /**
    * The names `deck file openapi2kong` gives this operation's route, service and upstream
-   * (src/model/normalise/o2k-names.ts), for the Kong target's `names=openapi2kong` option.
+   * (src/input/kong/o2k-names.ts), for the Kong target's `names=openapi2kong` option.
    */
   openapi2kong?: { route: string; service: string; upstream: string };
 }

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildTarget } from '../../src/api.js';
 import { deckValidate } from '../helpers/checkers.js';
-import { o2kSlug } from '../../src/model/normalise/o2k-names.js';
+import { o2kSlug } from '../../src/input/kong/o2k-names.js';
 
 const FIXTURES = process.env.GWC_SHARED ? path.join(process.env.GWC_SHARED, 'conformance/openapi2kong-fixtures') : path.resolve(__dirname, '../../../shared/conformance/openapi2kong-fixtures');
 

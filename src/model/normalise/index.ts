@@ -10,7 +10,7 @@ import { comparePrecedence } from '../paths.js';
 import { HTTP_METHODS, type AcceptedGap, type Backend, type Gateway, type Route } from '../types.js';
 import { findAmbiguousPairs } from './ambiguity.js';
 import { normaliseBackend } from './backends.js';
-import { applyKongInput } from './kong-input.js';
+import { applyKongInput } from '../../input/kong/index.js';
 import { isObj, overlay, Walker } from './node.js';
 import { normaliseRoutes } from './routes.js';
 import { normaliseConsumers, normaliseSchemes, refusedSchemes } from './security.js';

@@ -1,6 +1,6 @@
 /**
  * `--option kong.names=openapi2kong`: routes, services and upstreams take the names and ids
- * `deck file openapi2kong` gives them (recorded on each route by src/model/normalise/o2k-names.ts),
+ * `deck file openapi2kong` gives them (recorded on each route by src/input/kong/o2k-names.ts),
  * so a gateway first deployed by openapi2kong moves to gwc by `deck gateway sync` updating each
  * entity in place. Ids are openapi2kong's: UUIDv5 in the DNS namespace of `<name>.route`,
  * `<name>.service`, the upstream's name, and `<route>.plugin.<plugin>`.

@@ -9,7 +9,7 @@
  *   level wins as a whole object, as in openapi2kong (no merging); their portable fields become
  *   backend settings, so routes with other defaults get their own backend.
  * - `x-kong-plugin-<name>`: per plugin name the nearest level wins (document < path < operation),
- *   see kong-input-plugins.ts.
+ *   see plugins.ts.
  *
  * Anything not mapped is a diagnostic at its own line: a warning when dropping it changes nothing
  * a caller could exploit, an error (fail closed) when it would open a route or move traffic.
@@ -18,15 +18,15 @@
  */
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
-import { HTTP_METHODS, type Backend, type Gateway, type Route } from '../types.js';
-import { applyRouteDefaults, applyServiceDefaults, applyUpstreamDefaults } from './kong-input-defaults.js';
-import { applyKongPlugins } from './kong-input-plugins.js';
-import { isObj, type Obj, type Walker } from './node.js';
-import { slug, type KongInput, type OpLevels } from './kong-input-types.js';
+import { HTTP_METHODS, type Backend, type Gateway, type Route } from '../../model/types.js';
+import { applyRouteDefaults, applyServiceDefaults, applyUpstreamDefaults } from './defaults.js';
+import { applyKongPlugins } from './plugins.js';
+import { isObj, type Obj, type Walker } from '../../model/normalise/node.js';
+import { slug, type KongInput, type OpLevels } from './types.js';
 import { recordO2kNames } from './o2k-names.js';
 
-// Shared with kong-input-defaults/-plugins/-check, so they live in kong-input-types.ts (no import cycle).
-export { slug, type KongInput, type OpLevels } from './kong-input-types.js';
+// Shared with defaults.ts, plugins.ts and check.ts, so they live in types.ts (no import cycle).
+export { slug, type KongInput, type OpLevels } from './types.js';
 
 /** The x-kong extensions openapi2kong reads, by level; others are reported as unknown. */
 const KNOWN = {

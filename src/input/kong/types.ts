@@ -1,8 +1,8 @@
-/** What the x-kong-* readers (kong-input*.ts) share: their context, an operation's levels, names. */
+/** What the x-kong-* readers (src/input/kong/) share: their context, an operation's levels, names. */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
-import type { Gateway, Route } from '../types.js';
-import type { Walker } from './node.js';
+import type { Gateway, Route } from '../../model/types.js';
+import type { Walker } from '../../model/normalise/node.js';
 
 export interface KongInput {
   w: Walker;

@@ -8,10 +8,10 @@
  */
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
-import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type SecurityScheme } from '../types.js';
-import { slug, type KongInput, type OpLevels } from './kong-input-types.js';
-import { reader, type Reader } from './kong-input-check.js';
-import { isObj, type Obj } from './node.js';
+import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type SecurityScheme } from '../../model/types.js';
+import { slug, type KongInput, type OpLevels } from './types.js';
+import { reader, type Reader } from './check.js';
+import { isObj, type Obj } from '../../model/normalise/node.js';
 
 const PREFIX = 'x-kong-plugin-';
 const OBSERVABILITY = ['http-log', 'tcp-log', 'udp-log', 'syslog', 'loggly', 'datadog', 'prometheus', 'statsd', 'zipkin', 'opentelemetry', 'correlation-id'];

@@ -13,8 +13,8 @@
  * https://github.com/Kong/go-apiops/blob/main/openapi2kong/openapi2kong.go
  */
 import type { Located } from '../../spec/loaded-spec.js';
-import { isObj } from './node.js';
-import type { KongInput, OpLevels } from './kong-input-types.js';
+import { isObj } from '../../model/normalise/node.js';
+import type { KongInput, OpLevels } from './types.js';
 
 /**
  * go-slugify as openapi2kong configures it: words joined by '-', every character outside

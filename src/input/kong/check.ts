@@ -6,10 +6,10 @@
  */
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
-import { HTTP_METHODS } from '../types.js';
-import type { KongInput } from './kong-input-types.js';
-import { hasControl, isHost } from './units.js';
-import { isObj } from './node.js';
+import { HTTP_METHODS } from '../../model/types.js';
+import type { KongInput } from './types.js';
+import { hasControl, isHost } from '../../model/normalise/units.js';
+import { isObj } from '../../model/normalise/node.js';
 
 /** As the x-gateway schema's cidrList and headerName. */
 const CIDR = /^[0-9a-fA-F:.]+(\/[0-9]{1,3})?$/;

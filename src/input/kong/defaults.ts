@@ -6,12 +6,12 @@
  */
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
-import type { Backend, BackendTarget } from '../types.js';
-import type { KongInput, OpLevels } from './kong-input-types.js';
-import { reader } from './kong-input-check.js';
-import { isHost } from './units.js';
-import { isObj } from './node.js';
-import { parseUrl } from './units.js';
+import type { Backend, BackendTarget } from '../../model/types.js';
+import type { KongInput, OpLevels } from './types.js';
+import { reader } from './check.js';
+import { isHost } from '../../model/normalise/units.js';
+import { isObj } from '../../model/normalise/node.js';
+import { parseUrl } from '../../model/normalise/units.js';
 
 const MS = (n: unknown): number | undefined => (typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined);
 
@@ -206,7 +206,7 @@ export function applyRouteDefaults(ctx: KongInput, o: OpLevels, node: Located): 
   if (check.failed) return;
   for (const [field, value] of Object.entries(node.value)) {
     switch (field) {
-      case 'preserve_host': // applied to the backend (kong-input.ts)
+      case 'preserve_host': // applied to the backend (index.ts)
       case 'service': // a foreign key; openapi2kong deletes it too
         break;
       case 'strip_path':
