@@ -118,10 +118,17 @@ describe.skipIf(!NGINX)('nginx auth attacks: forward auth, optional auth, overri
 
   describe('identity headers cannot be forged', () => {
     const forged = { 'x-user-id': 'admin', 'x-consumer': 'alice', 'x-authenticated-scheme': 'hkey' };
+    /** The auth handler's own answer names (njs ID_CONSUMER, ID_SCHEME, ID_KEY): never the client's. */
+    const internal = { 'x-gwc-consumer': 'alice', 'x-gwc-scheme': 'hkey', 'x-gwc-identity': 'consumer:alice' };
     it('on a public route every gateway-set identity header is cleared', async () => {
-      const { r, hits } = await lab.call('GET', '/v1/public', forged);
+      const { r, hits } = await lab.call('GET', '/v1/public', { ...forged, ...internal });
       expect(r.status).toBe(200);
-      for (const h of Object.keys(forged)) expect(hits[0]!.headers[h], h).toBeUndefined();
+      for (const h of Object.keys({ ...forged, ...internal })) expect(hits[0]!.headers[h], h).toBeUndefined();
+    });
+    it("a client's X-Gwc-* headers never reach the backend of a secured route", async () => {
+      const { r, hits } = await lab.call('GET', '/v1/keyed', { ...internal, 'x-api-key': KEY });
+      expect(r.status).toBe(200);
+      for (const h of Object.keys(internal)) expect(hits[0]!.headers[h], h).toBeUndefined();
     });
     it('on a route with another scheme the forward-auth header is cleared too', async () => {
       const { r, hits } = await lab.call('GET', '/v1/keyed', { ...forged, 'x-api-key': KEY });

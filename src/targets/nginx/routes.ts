@@ -216,8 +216,15 @@ function clearHeaders(ctx: Ctx, view: RouteView, route: Route): Array<{ name: st
   for (const h of URL_OVERRIDE_HEADERS) add(h, undefined);
   for (const h of FOREIGN_IDENTITY_HEADERS) add(h, undefined);
   for (const h of CLIENT_FORWARDING_HEADERS) add(h, undefined);
+  for (const h of AUTH_ANSWER_HEADERS) add(h, undefined);
   return out;
 }
+
+/**
+ * The auth handler's answer headers (njs runtime ID_CONSUMER, ID_SCHEME, ID_KEY): gwc's own names,
+ * never trusted from a client, cleared so a backend can never mistake a client's for nginx's.
+ */
+const AUTH_ANSWER_HEADERS = ['X-Gwc-Consumer', 'X-Gwc-Scheme', 'X-Gwc-Identity'] as const;
 
 /** The variable `auth_request_set` fills from the auth handler's identity answer. */
 export const identityVar = (ctx: Ctx, kind: string): string => `${ctx.prefix}_id_${kind}`;
