@@ -6,7 +6,7 @@
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { normalise } from '../model/normalise/index.js';
-import { locateAll } from '../lint/positions.js';
+import { locateAll } from '../spec/positions.js';
 import type { Gateway } from '../model/types.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { loadSpec, type LoadOptions } from '../spec/loader.js';
