@@ -1,0 +1,218 @@
+/**
+ * The aws target's own refusals and warnings (src/targets/aws), part of the catalogue in codes.ts
+ * (issue #17 item 3: each was a free-text target-error/target-warning). A message says what the
+ * target said before it had codes ("aws: " and the sentence), so only the code changed for users;
+ * tests match on the code and params. Explanations: src/explain/aws.ts.
+ */
+import { entry } from './entry.js';
+
+/** Why API Gateway cannot take a path (src/targets/aws/paths.ts `pathProblem`). */
+export type AwsPathProblem = 'mixed' | 'empty' | 'characters';
+
+const PATH_PROBLEM: Record<AwsPathProblem, (path: string, part: string) => string> = {
+  mixed: (path) => `path ${path} mixes text and parameters in one segment, which API Gateway resources cannot express (a path part is either literal or a whole {param})`,
+  empty: (path) => `path ${path} has an empty segment (a trailing or double slash), which API Gateway folds into the path without it`,
+  characters: (path, part) => `path ${path}: "${part}" has characters API Gateway does not allow in a path part (only letters, digits, . _ -)`,
+};
+
+export const AWS_CODES = {
+  // --option values (options.ts); an unknown option is option-unknown
+  'aws-option-invalid': entry<{ option: string; value: string; expected: string }>(
+    'error',
+    (p) => `aws: option ${p.option} must be ${p.expected}, not "${p.value}"`,
+  ),
+  // paths and methods (body.ts, paths.ts)
+  'aws-path-unsupported': entry<{ route: string; path: string; problem: AwsPathProblem; part: string }>(
+    'error',
+    (p) => `aws: route ${p.route}: ${PATH_PROBLEM[p.problem](p.path, p.part)}`,
+  ),
+  'aws-method-unsupported': entry<{ route: string; method: string }>('error', (p) => `aws: route ${p.route}: API Gateway has no ${p.method} method`),
+  // caching and throttling (body.ts, stage.ts)
+  'aws-cache-key-header-invalid': entry<{ route: string; header: string }>(
+    'error',
+    (p) => `aws: route ${p.route}: cache key header ${JSON.stringify(p.header)} is not a header name`,
+  ),
+  'aws-cache-ttl-too-long': entry<{ route: string; ttl: number; max: number }>(
+    'error',
+    (p) => `aws: route ${p.route}: cache TTL ${p.ttl} s exceeds API Gateway's maximum of ${p.max} s`,
+  ),
+  // IP rules as the resource policy (policy.ts)
+  'aws-ip-rule-invalid': entry<{ route: string; value: string }>(
+    'error',
+    (p) => `aws: route ${p.route}: ${JSON.stringify(p.value)} is not an IP address or CIDR block`,
+  ),
+  'aws-ip-rule-wildcard': entry<{ route: string; ruleRoute: string }>(
+    'warn',
+    (p) => `aws: route ${p.route} is also subject to the IP rule of ${p.ruleRoute}: resource policy wildcards span path segments`,
+  ),
+  // security schemes (authorizers.ts) and requirements (auth.ts)
+  'aws-scheme-name-invalid': entry<{ scheme: string }>(
+    'error',
+    (p) => `aws: security scheme name "${p.scheme}" is not a valid OpenAPI component name`,
+  ),
+  'aws-api-key-location': entry<{ scheme: string; in: string; name: string }>(
+    'error',
+    (p) =>
+      `aws: security scheme ${p.scheme}: API Gateway reads API keys from the x-api-key header only, not ${p.in} "${p.name}" (give the scheme an x-gateway.lambdaAuthorizer to check it there)`,
+  ),
+  'aws-scheme-needs-authorizer': entry<{ scheme: string; kind: string }>(
+    'error',
+    (p) => `aws: security scheme ${p.scheme} (${p.kind}) cannot be enforced by API Gateway without a Lambda authorizer`,
+  ),
+  'aws-jwt-issuer-not-cognito': entry<{ scheme: string; issuer: string }>(
+    'error',
+    (p) =>
+      `aws: security scheme ${p.scheme}: issuer "${p.issuer}" is not a Cognito user pool; REST APIs verify JWTs natively only with a Cognito user pool authorizer (issuer https://cognito-idp.<region>.amazonaws.com/<pool id>), otherwise give the scheme an x-gateway.lambdaAuthorizer`,
+  ),
+  'aws-cognito-audiences': entry<{ scheme: string; audiences: string }>(
+    'error',
+    (p) =>
+      `aws: security scheme ${p.scheme}: a Cognito user pool authorizer does not check the token audience (${p.audiences}); remove audiences to accept any app client of the pool`,
+  ),
+  'aws-jwt-header-invalid': entry<{ scheme: string; header: string }>('error', (p) => `aws: security scheme ${p.scheme}: "${p.header}" is not a header name`),
+  'aws-lambda-arn-invalid': entry<{ owner: 'backend' | 'security scheme'; name: string; arn: string }>(
+    'error',
+    (p) => `aws: ${p.owner} ${p.name}: "${p.arn}" is not a Lambda function ARN`,
+  ),
+  'aws-authorizer-identity-source': entry<{ scheme: string; type: string; sources: string }>(
+    'error',
+    (p) =>
+      `aws: security scheme ${p.scheme}: identity sources (${p.sources}) are not valid for a ${p.type} Lambda authorizer; set x-gateway.lambdaAuthorizer.identitySource`,
+  ),
+  'aws-auth-first-alternative': entry<{ route: string; alternatives: number }>(
+    'warn',
+    (p) => `aws: route ${p.route}: only the first of its ${p.alternatives} security alternatives is enforced`,
+  ),
+  'aws-authorizer-scopes': entry<{ route: string; scheme: string; scopes: string }>(
+    'error',
+    (p) => `aws: route ${p.route}: API Gateway does not check scopes (${p.scopes}) for a Lambda authorizer; the function must, and gwc cannot tell it which`,
+  ),
+  'aws-auth-unenforceable': entry<{ route: string; refused: string; accepted: string }>(
+    'error',
+    (p) =>
+      `aws: route ${p.route} declares security but none of it can be enforced on aws (refused: ${p.refused}${p.accepted ? `; accepted gaps: ${p.accepted}` : ''}); no template is written rather than one with the route PUBLIC`,
+  ),
+  'aws-auth-public': entry<{ route: string; accepted: string }>(
+    'warn',
+    (p) => `aws: route ${p.route} declares security but none of it is enforced on aws (accepted gaps: ${p.accepted}): the route is PUBLIC there`,
+  ),
+  // hosts, base path and custom domains (domain.ts)
+  'aws-host-routing': entry<{ route: string; hosts: string; apiHosts: string }>(
+    'error',
+    (p) => `aws: route ${p.route}: answers on hosts ${p.hosts} while the API answers on ${p.apiHosts || 'any host'}; a REST API cannot route on the host`,
+  ),
+  'aws-execute-api-open': entry<{ hosts: string; customDomain: boolean }>(
+    'warn',
+    (p) =>
+      `aws: the API will also answer on its execute-api host, not only on ${p.hosts} (${p.customDomain ? 'local or AWS-owned hosts cannot be custom domains' : 'customDomain=off'})`,
+  ),
+  'aws-base-path-as-stage': entry<{ basePath: string; stage: string }>(
+    'warn',
+    (p) =>
+      `aws: base path ${p.basePath} is served as /${p.stage} (the stage name) on the execute-api endpoint; name a host in servers for a custom domain with this base path`,
+  ),
+  'aws-private-custom-domain': entry<{ hosts: string }>(
+    'error',
+    () =>
+      'aws: custom domains for a PRIVATE API are a separate resource type gwc does not write; use --option customDomain=off (the API then answers on its execute-api host)',
+  ),
+  'aws-base-path-mapping': entry<{ basePath: string }>(
+    'error',
+    (p) => `aws: base path ${p.basePath} cannot be a base path mapping (one segment of letters, digits, . _ -)`,
+  ),
+  'aws-custom-domain-host': entry<{ host: string }>(
+    'error',
+    (p) => `aws: servers names host "${p.host}", which is not a DNS name API Gateway can serve as a custom domain`,
+  ),
+  // integrations (backends.ts)
+  'aws-lambda-upstream-path': entry<{ route: string }>(
+    'error',
+    (p) => `aws: route ${p.route}: upstreamPath has no meaning for a Lambda proxy integration (the function receives the request path)`,
+  ),
+  'aws-lambda-request-headers': entry<{ route: string }>(
+    'error',
+    (p) => `aws: route ${p.route}: request headers cannot be set on a Lambda proxy integration (aws_proxy takes no request parameters)`,
+  ),
+  'aws-timeout-too-long': entry<{ route: string; ms: number; max: number }>(
+    'error',
+    (p) =>
+      `aws: route ${p.route}: timeout ${p.ms} ms exceeds API Gateway's integration timeout of ${p.max} ms (29 s by default; for Regional and private APIs you can request a higher quota and then pass --option maxTimeout=<ms>)`,
+  ),
+  'aws-timeout-too-short': entry<{ route: string; ms: number; min: number }>(
+    'error',
+    (p) => `aws: route ${p.route}: timeout ${p.ms} ms is below API Gateway's minimum of ${p.min} ms`,
+  ),
+  'aws-backend-no-url': entry<{ backend: string }>('error', (p) => `aws: backend ${p.backend} has no URL`),
+  'aws-backend-url-invalid': entry<{ backend: string; uri: string }>(
+    'error',
+    (p) => `aws: backend ${p.backend}: "${p.uri}" is not an encoded URL API Gateway accepts`,
+  ),
+  'aws-host-header-client': entry<{ backend: string }>(
+    'warn',
+    (p) => `aws: backend ${p.backend}: API Gateway sends the backend's own Host header; hostHeader: client is not honoured`,
+  ),
+  'aws-tls-ca-file': entry<{ backend: string }>(
+    'error',
+    (p) => `aws: backend ${p.backend}: API Gateway cannot verify against a custom CA file (only public CAs, or no CA check with verify: false)`,
+  ),
+  'aws-tls-server-name': entry<{ backend: string; serverName: string }>(
+    'error',
+    (p) =>
+      `aws: backend ${p.backend}: REST API HTTP integrations verify the URL's host; serverName "${p.serverName}" cannot be set (serverNameToVerify is for HTTP API private integrations only)`,
+  ),
+  'aws-request-header-remove': entry<{ route: string; headers: string }>(
+    'error',
+    (p) => `aws: route ${p.route}: API Gateway proxy integrations cannot remove request headers (${p.headers}); an override would still send the header`,
+  ),
+  'aws-request-header-invalid': entry<{ route: string; header: string }>(
+    'error',
+    (p) => `aws: route ${p.route}: request header ${JSON.stringify(p.header)} cannot be set by API Gateway (a token name and a value without ' are required)`,
+  ),
+  'aws-mock-body-vtl': entry<{ backend: string }>(
+    'error',
+    (p) => `aws: backend ${p.backend}: a mock body with $, # or \\ would be read as a VTL template by API Gateway; it cannot be served literally`,
+  ),
+  'aws-mock-header-invalid': entry<{ backend: string; header: string }>(
+    'error',
+    (p) => `aws: backend ${p.backend}: mock header ${JSON.stringify(p.header)} cannot be expressed as an API Gateway static value`,
+  ),
+  // CORS (cors.ts)
+  'aws-cors-origin-invalid': entry<{ origin: string }>('error', (p) => `aws: CORS origin ${JSON.stringify(p.origin)} is not scheme://host[:port] or *`),
+  'aws-cors-credentials-any-origin': entry<Record<string, never>>(
+    'error',
+    () => 'aws: CORS with credentials cannot allow origin * (browsers refuse it); list the origins',
+  ),
+  'aws-cors-options-declared': entry<{ path: string; route: string }>(
+    'error',
+    (p) => `aws: path ${p.path} declares OPTIONS itself, so gwc cannot add the CORS preflight there`,
+  ),
+  'aws-cors-preflight-differs': entry<{ path: string; route: string; other: string }>(
+    'warn',
+    (p) => `aws: path ${p.path}: routes use different CORS policies; the preflight follows ${p.route}'s`,
+  ),
+  'aws-cors-headers-invalid': entry<{ headers: string }>('error', () => 'aws: CORS headers contain a quote or control character'),
+  'aws-cors-error-origins': entry<{ origins: number }>(
+    'warn',
+    (p) =>
+      `aws: the API allows ${p.origins} CORS origins; API Gateway's own 4XX/5XX responses can name only one statically, so they carry no Access-Control-Allow-Origin`,
+  ),
+  // CloudFormation and API Gateway quotas (emit.ts)
+  'aws-template-too-large': entry<{ bytes: number; limit: number; fits: number; routes: number }>(
+    'error',
+    (p) =>
+      `aws: the template is ${p.bytes} bytes, over CloudFormation's ${p.limit}-byte limit: split the API into several specs (one stack each, about ${p.fits} of its ${p.routes} routes fit in one) or drop routes`,
+  ),
+  'aws-template-not-inline': entry<{ bytes: number; limit: number }>(
+    'warn',
+    (p) => `aws: the template is ${p.bytes} bytes, over the ${p.limit} bytes CloudFormation takes inline: deploy it through S3 (aws cloudformation deploy --s3-bucket BUCKET)`,
+  ),
+  'aws-too-many-resources': entry<{ resources: number; limit: number }>(
+    'error',
+    (p) => `aws: the template declares ${p.resources} resources, over CloudFormation's ${p.limit} per stack: split the API or its consumers across stacks`,
+  ),
+  'aws-api-resource-quota': entry<{ resources: number; limit: number }>(
+    'warn',
+    (p) =>
+      `aws: the API has ${p.resources} API Gateway resources (path nodes), over the default quota of ${p.limit} per REST API: request a quota increase before deploying`,
+  ),
+} as const;
