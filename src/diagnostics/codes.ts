@@ -594,4 +594,6 @@ export const CODES = {
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;
+/** Every code but the free-text catch-alls target-error and target-warning (issue #17.3): what a target's `report` takes. */
+export type SpecificCode = Exclude<DiagnosticCode, 'target-error' | 'target-warning'>;
 export type ParamsOf<C extends DiagnosticCode> = Parameters<(typeof CODES)[C]['message']>[0];

@@ -296,6 +296,12 @@ export const TARGETS: Explanations = {
     'Make the auth required, or use a scheme with a declared header, cookie or query credential.',
     "security: [{}, { sso: [] }]   # sso: forwardAuth only",
   ),
+  'target-option-invalid': ex(
+    'A target\'s --option has a value the target cannot use (the message names the values it takes).',
+    'gwc refuses to guess: a mistyped setting (a rate-limit policy, a Traefik line, an entry point) would build something other than what the operator asked for.',
+    'Give one of the values the message lists (gwc targets shows every option and its values).',
+    'gwc build gateway.yaml --target kong --option kong.rate-limit-policy=redis   # fix: local or cluster',
+  ),
   'target-error': ex(
     'A target refuses the spec for a reason that has no code of its own yet (the message says which).',
     'Refused rather than built open or wider than the spec (DESIGN.md 7).',

@@ -36,6 +36,12 @@ const REFUSALS = new Set([
   // aws's own refusals (src/diagnostics/codes.ts)
   // kong's: a cache where Kong cannot tell callers apart (every JWT of an issuer is one consumer)
   'kong-cache-identity-shared', 'kong-cache-key-ambiguous',
+  // ... and what Kong OSS cannot express (src/targets/kong; coded in #17.3)
+  'kong-security-or-of-and', 'kong-security-weakened', 'kong-scheme-no-plugin', 'kong-plugin-shared', 'kong-consumer-credentials-shared',
+  'kong-jwt-issuer-missing', 'kong-jwt-keys', 'kong-jwt-algorithm', 'kong-jwt-header-name', 'kong-api-key-cookie', 'kong-api-key-name',
+  'kong-host-order', 'kong-preflight-cors-differs', 'kong-upstream-mixed', 'kong-tls-server-name', 'kong-tls-ca-file', 'kong-backend-no-target',
+  'kong-route-name-collision', 'kong-credential-secret-source', 'kong-secret-env-name', 'kong-target-weight', 'kong-path-template', 'kong-header-template',
+  'kong-auth-identity-and', 'kong-roles-credential-ambiguous', 'kong-scheme-name-collision', 'kong-consumer-name-collision',
   // nginx's (src/targets/nginx): a limit finer than limit_req counts, text that cannot stay in its slot, ...
   'nginx-rate-too-fine', 'nginx-value-refused', 'nginx-path-unroutable', 'nginx-upstream-mixed', 'nginx-lambda-no-fallback', 'nginx-backend-no-target',
   'nginx-jwt-no-keys', 'nginx-jwt-algorithm', 'nginx-scheme-unverifiable', 'nginx-secret-source', 'nginx-tls-key-source',

@@ -29,7 +29,6 @@
  * caller by the plugin that runs last (lowest priority), so only that item can carry conditions
  * (kong-auth-identity-and).
  */
-import { diag } from '../../diagnostics/diagnostic.js';
 import { ROLE_KINDS } from '../../model/route-features.js';
 import type { Consumer, RequirementItem, Route, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
@@ -100,7 +99,7 @@ export function routeAcl(
     const last = [...alt].sort((a, b) => (AUTH_PRIORITY[plugin(schemeOf(a.scheme))] ?? 0) - (AUTH_PRIORITY[plugin(schemeOf(b.scheme))] ?? 0))[0]!;
     const other = alt.find((i) => i !== last && needsAcl(scoped, schemeOf(i.scheme), i));
     if (other) {
-      ctx.diagnostics.push(diag('kong-auth-identity-and', { route: route.id, scheme: other.scheme, identifiedBy: last.scheme }, loc, { target: 'kong' }));
+      ctx.report('kong-auth-identity-and', { route: route.id, scheme: other.scheme, identifiedBy: last.scheme }, loc);
       return false;
     }
     // The other items of an AND are checked by their plugins alone, which accept any credential
@@ -122,7 +121,7 @@ export function routeAcl(
     });
     if (wrong.length > 0) {
       const schemes = [...new Set(c.credentials.map((x) => x.scheme))].sort().join(', ');
-      ctx.diagnostics.push(diag('kong-roles-credential-ambiguous', { route: route.id, consumer: c.name, schemes }, loc, { target: 'kong' }));
+      ctx.report('kong-roles-credential-ambiguous', { route: route.id, consumer: c.name, schemes }, loc);
       return false;
     }
   }

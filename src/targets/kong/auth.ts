@@ -17,7 +17,6 @@
  *   authenticated route an `acl` plugin allowing only the route's schemes; roles are acl groups
  *   too (acl.ts says how both stay exact).
  */
-import { diag } from '../../diagnostics/diagnostic.js';
 import type { Route, SecurityScheme } from '../../model/types.js';
 import { AUTH_FEATURE } from '../../model/route-features.js';
 import { consumerGroups, routeAcl, type AclState } from './acl.js';
@@ -65,7 +64,7 @@ export function authState(ctx: Ctx): AuthState {
   const bySlug = new Map<string, string>();
   for (const s of ctx.gateway.securitySchemes) {
     const other = bySlug.get(slug(s.name));
-    if (other) ctx.diagnostics.push(diag('kong-scheme-name-collision', { scheme: s.name, other }, s.loc, { target: 'kong' }));
+    if (other) ctx.report('kong-scheme-name-collision', { scheme: s.name, other }, s.loc);
     bySlug.set(slug(s.name), s.name);
   }
   return { anonymousNeeded: false, scoped, jwtSchemes: new Set(), acl: { schemeGroups: new Set(), rolesGroups: new Map() } };
@@ -74,11 +73,11 @@ export function authState(ctx: Ctx): AuthState {
 function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: string | null): Entity | undefined {
   if (s.kind === 'apiKey' && s.apiKey) {
     if (s.apiKey.in === 'cookie') {
-      ctx.error(`scheme ${s.name}: Kong's key-auth reads headers, query and body, not cookies`, s.loc);
+      ctx.report('kong-api-key-cookie', { scheme: s.name }, s.loc);
       return undefined;
     }
     if (!HEADER_NAME.test(s.apiKey.name)) {
-      ctx.error(`scheme ${s.name}: "${s.apiKey.name}" is not a name key-auth accepts`, s.loc);
+      ctx.report('kong-api-key-name', { scheme: s.name, name: s.apiKey.name }, s.loc);
       return undefined;
     }
     return {
@@ -94,7 +93,7 @@ function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: stri
   if (s.kind === 'basic') return { hide_credentials: s.hideCredentials, anonymous };
   if (s.kind === 'jwt' && s.jwt) {
     if (!HEADER_NAME.test(s.jwt.header)) {
-      ctx.error(`scheme ${s.name}: "${s.jwt.header}" is not a header name`, s.loc);
+      ctx.report('kong-jwt-header-name', { scheme: s.name, header: s.jwt.header }, s.loc);
       return undefined;
     }
     return {
@@ -110,7 +109,7 @@ function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: stri
       anonymous,
     };
   }
-  ctx.error(`route ${route.id}: scheme ${s.name} (${s.kind}) has no Kong OSS plugin`, s.loc);
+  ctx.report('kong-scheme-no-plugin', { route: route.id, scheme: s.name, kind: s.kind }, s.loc);
   return undefined;
 }
 
@@ -132,12 +131,12 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
   // Never build a requirement weaker than the spec's: an alternative that lost a scheme would let
   // its callers in with less (the core refuses such accepts already; this is the second lock).
   if (alternatives.length < route.security.length || alternatives.some((a, i) => a.length < route.security[i]!.length)) {
-    ctx.error(`route ${route.id}: part of its security requirement cannot be enforced by Kong OSS; refusing to build it weaker`, loc);
+    ctx.report('kong-security-weakened', { route: route.id }, loc);
     return out;
   }
   const or = alternatives.length > 1;
   if (or && alternatives.some((a) => a.length > 1)) {
-    ctx.error(`route ${route.id}: alternatives that combine several schemes (OR of AND) cannot be enforced exactly by Kong OSS auth plugins`, loc);
+    ctx.report('kong-security-or-of-and', { route: route.id }, loc);
     return out;
   }
   const anonymous = or ? ctx.names.id('consumer', ctx.names.anonymous()) : null;
@@ -150,11 +149,11 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
     const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
     const name = s && PLUGIN[s.kind];
     if (!s || !name) continue;
-    if (item.scopes.length > 0 && s.kind === 'jwt') ctx.warn(`route ${route.id}: scopes ${item.scopes.join(', ')} of ${s.name} are not checked by Kong OSS jwt (accepted JWT gap)`, loc);
+    if (item.scopes.length > 0 && s.kind === 'jwt') ctx.report('kong-jwt-scopes-unchecked', { route: route.id, scheme: s.name, scopes: item.scopes.join(', ') }, loc);
     const prev = byPlugin.get(name);
     if (prev === s.name) continue;
     if (prev) {
-      ctx.error(`route ${route.id}: two schemes need the ${name} plugin, which Kong runs once per route`, loc);
+      ctx.report('kong-plugin-shared', { route: route.id, plugin: name }, loc);
       return fail();
     }
     byPlugin.set(name, s.name);
@@ -187,7 +186,7 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
   for (const c of ctx.gateway.consumers) {
     const username = ctx.names.consumer(c.name);
     const other = usernames.get(username) ?? (slug(c.name).startsWith('~') ? 'a consumer gwc writes itself' : undefined);
-    if (other) ctx.diagnostics.push(diag('kong-consumer-name-collision', { consumer: c.name, other }, c.loc, { target: 'kong' }));
+    if (other) ctx.report('kong-consumer-name-collision', { consumer: c.name, other }, c.loc);
     usernames.set(username, c.name);
   }
   for (const c of ctx.gateway.consumers) {
@@ -201,7 +200,7 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
       if (!s) continue;
       const prev = kinds.get(s.kind);
       if (prev && state.scoped.has(s.name)) {
-        ctx.error(`consumer ${c.name} holds credentials for ${prev} and ${s.name}, which Kong cannot keep apart (same plugin)`, cred.loc);
+        ctx.report('kong-consumer-credentials-shared', { consumer: c.name, first: prev, second: s.name }, cred.loc);
       }
       kinds.set(s.kind, s.name);
       const id = ctx.names.id(`credential:${cred.kind}`, `${username}:${cred.scheme}`);
@@ -225,11 +224,11 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
     if (!s || !jwt) continue;
     const username = ctx.names.schemeConsumer(name);
     const alg = jwt.algorithms[0] ?? 'RS256';
-    if (!jwt.issuer) ctx.error(`scheme ${name}: Kong's jwt plugin finds the key by the iss claim, so an issuer is required`, s.loc);
+    if (!jwt.issuer) ctx.report('kong-jwt-issuer-missing', { scheme: name }, s.loc);
     if (jwt.algorithms.length > 1 || jwt.publicKeys.length !== 1) {
-      ctx.error(`scheme ${name}: Kong's jwt plugin holds one algorithm and one public key per issuer (got ${jwt.algorithms.length} and ${jwt.publicKeys.length}); JWKS is not fetched by Kong OSS`, s.loc);
+      ctx.report('kong-jwt-keys', { scheme: name, algorithms: jwt.algorithms.length, keys: jwt.publicKeys.length }, s.loc);
     }
-    if (!JWT_ALGORITHMS.has(alg)) ctx.error(`scheme ${name}: algorithm ${alg} is not one Kong 3.x jwt_secrets accept`, s.loc);
+    if (!JWT_ALGORITHMS.has(alg)) ctx.report('kong-jwt-algorithm', { scheme: name, algorithm: alg }, s.loc);
     const key = jwt.publicKeys[0] ? credentialValue(ctx, jwt.publicKeys[0], `scheme ${name} public key`, s.loc) : undefined;
     const credId = ctx.names.id('credential:jwt', username);
     const secrets: Json[] = key && jwt.issuer

@@ -37,7 +37,7 @@ function upstreamEntity(ctx: Ctx, b: Backend, o2kName?: string): Entity {
   const name = o2kName ?? ctx.names.upstream(b.name);
   const targets: Json[] = b.targets.map((t) => {
     if (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > 65535) {
-      ctx.error(`backend ${b.name}: Kong target weights are integers from 0 to 65535, got ${t.weight}`, t.loc);
+      ctx.report('kong-target-weight', { backend: b.name, weight: t.weight }, t.loc);
     }
     return { target: `${t.url.host}:${t.url.port}`, weight: t.weight, tags: [ctx.names.tag] };
   });
@@ -109,7 +109,7 @@ export function buildBackends(ctx: Ctx): Backends {
     }
     const first = b.targets[0];
     if (!first) {
-      ctx.error(`backend ${b.name} has no HTTP target Kong can proxy to`, b.loc);
+      ctx.report('kong-backend-no-target', { backend: b.name }, b.loc);
     }
     const upstreamKey = o2k ? o2k.upstream : b.name;
     if (needsUpstream(b) && first && !upstreamOf.has(upstreamKey)) {
@@ -117,13 +117,13 @@ export function buildBackends(ctx: Ctx): Backends {
       upstreams.push(u);
       upstreamOf.set(upstreamKey, String(u.name));
       upstreamBody.set(upstreamKey, JSON.stringify(u));
-    } else if (o2k && needsUpstream(b) && first && upstreamBody.get(upstreamKey) !== JSON.stringify(upstreamEntity({ ...ctx, error: () => {}, warn: () => {} }, b, o2k.upstream))) {
+    } else if (o2k && needsUpstream(b) && first && upstreamBody.get(upstreamKey) !== JSON.stringify(upstreamEntity({ ...ctx, report: () => {} }, b, o2k.upstream))) {
       // Services openapi2kong points at one upstream share it only when gwc would write it identically.
       o2kCollision(ctx, 'upstream', upstreamKey, upstreamFirst.get(upstreamKey) ?? '', route);
     }
     if (o2k && !upstreamFirst.has(upstreamKey)) upstreamFirst.set(upstreamKey, route.id);
     const paths = new Set(b.targets.map((t) => `${t.url.scheme}|${t.url.path}`));
-    if (paths.size > 1) ctx.error(`backend ${b.name}: weighted targets must share scheme and path on Kong (one service per upstream)`, b.loc);
+    if (paths.size > 1) ctx.report('kong-upstream-mixed', { backend: b.name }, b.loc);
     const entity: Entity = {
       name,
       id: o2k ? o2kId.service(name) : ctx.names.id('service', name),
@@ -142,10 +142,10 @@ export function buildBackends(ctx: Ctx): Backends {
     if (first?.url.scheme === 'https') {
       entity.tls_verify = b.tls?.verify ?? true;
       if (b.tls?.serverName && b.tls.serverName !== first.url.host) {
-        ctx.error(`backend ${b.name}: Kong OSS sends the target host as TLS SNI and cannot set serverName "${b.tls.serverName}" separately`, b.tls.loc);
+        ctx.report('kong-tls-server-name', { backend: b.name, serverName: b.tls.serverName }, b.tls.loc);
       }
       if (b.tls?.caFile) {
-        ctx.error(`backend ${b.name}: a CA file needs a Kong ca_certificates entity with the PEM inline; gwc does not read files at compile time`, b.tls.loc);
+        ctx.report('kong-tls-ca-file', { backend: b.name }, b.tls.loc);
       }
     }
     const ref: ServiceRef = { name, entity, backend: b, routes: [], key, firstRoute: route.id };

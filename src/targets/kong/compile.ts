@@ -38,7 +38,7 @@ function checkNames(ctx: Ctx): void {
   for (const r of ctx.gateway.routes) {
     const n = ctx.names.route(r.id);
     const other = seen.get(n);
-    if (other) ctx.error(`routes ${other} and ${r.id} get the same Kong name ${n}; rename one operationId`, r.loc);
+    if (other) ctx.report('kong-route-name-collision', { first: other, second: r.id, name: n }, r.loc);
     seen.set(n, r.id);
   }
 }
@@ -55,7 +55,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   const compileRoute = (route: Route) => {
     const backend = gateway.backends.find((b) => b.name === route.backend);
     if (!backend) {
-      ctx.error(`route ${route.id}: no backend ${route.backend}`, route.loc);
+      ctx.report('kong-backend-unknown', { route: route.id, backend: route.backend }, route.loc);
       return;
     }
     const name = routeName(ctx, route);

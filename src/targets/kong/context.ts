@@ -3,6 +3,7 @@
  * one place to report a problem. Parts never throw for user errors; they report and go on, and
  * the compile returns no files when any error was reported (fail closed).
  */
+import type { ParamsOf, SpecificCode } from '../../diagnostics/codes.js';
 import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
@@ -33,8 +34,11 @@ export interface Ctx {
   names: Namer;
   options: KongOptions;
   diagnostics: Diagnostic[];
-  error(detail: string, loc?: Loc): void;
-  warn(detail: string, loc?: Loc): void;
+  /**
+   * A refusal or warning under its own code (src/diagnostics/codes.ts: `kong-*` or a shared one),
+   * at the spec node the user edits. The code fixes severity and text: no free-text diagnostics.
+   */
+  report<C extends SpecificCode>(code: C, params: ParamsOf<C>, loc?: Loc): void;
 }
 
 export function makeCtx(gateway: Gateway, plan: CapabilityPlan, options: KongOptions): Ctx {
@@ -45,7 +49,8 @@ export function makeCtx(gateway: Gateway, plan: CapabilityPlan, options: KongOpt
     names: namer(gateway.name),
     options,
     diagnostics,
-    error: (detail, loc) => diagnostics.push(diag('target-error', { target: 'kong', detail }, loc, { target: 'kong' })),
-    warn: (detail, loc) => diagnostics.push(diag('target-warning', { target: 'kong', detail }, loc, { target: 'kong' })),
+    report: (code, params, loc) => {
+      diagnostics.push(diag(code, params, loc, { target: 'kong' }));
+    },
   };
 }

@@ -37,11 +37,11 @@ export const kongTarget: Target = {
   compile(gateway, plan, { options }) {
     const policy = options['rate-limit-policy'] ?? 'local';
     if (!(RATE_LIMIT_POLICIES as readonly string[]).includes(policy)) {
-      return { files: [], diagnostics: [diag('target-error', { target: 'kong', detail: `rate-limit-policy must be local or cluster, got "${policy}"` })] };
+      return { files: [], diagnostics: [diag('target-option-invalid', { target: 'kong', option: 'rate-limit-policy', value: policy, expected: 'local or cluster' })] };
     }
     const names = options.names ?? 'gwc';
     if (!(NAME_SCHEMES as readonly string[]).includes(names)) {
-      return { files: [], diagnostics: [diag('target-error', { target: 'kong', detail: `names must be gwc or openapi2kong, got "${names}"` })] };
+      return { files: [], diagnostics: [diag('target-option-invalid', { target: 'kong', option: 'names', value: names, expected: 'gwc or openapi2kong' })] };
     }
     return compileKong(gateway, plan, { rateLimitPolicy: policy as 'local' | 'cluster', names: names as 'gwc' | 'openapi2kong' });
   },

@@ -4,7 +4,7 @@
  * the few plugin fields Kong itself interprets (request-transformer templates, cors origins as
  * regexes) are escaped or refused here.
  */
-import { diag } from '../../diagnostics/diagnostic.js';
+import type { Loc } from '../../diagnostics/diagnostic.js';
 import {
   CLIENT_FORWARDING_HEADERS,
   FOREIGN_IDENTITY_HEADERS,
@@ -34,7 +34,7 @@ function rateLimit(ctx: Ctx, route: Route): Entity | undefined {
     limit_by: typeof r.by === 'string' ? r.by : limitByHeader(ctx, route, r.by.header),
   };
   const shared = sharedIdentitySchemes(ctx, route);
-  if (r.by === 'consumer' && shared.length > 0) ctx.diagnostics.push(diag('kong-limit-identity-shared', { route: route.id, schemes: shared.join(', ') }, r.loc, { target: 'kong' }));
+  if (r.by === 'consumer' && shared.length > 0) ctx.report('kong-limit-identity-shared', { route: route.id, schemes: shared.join(', ') }, r.loc);
   return { name: 'rate-limiting', config };
 }
 
@@ -55,7 +55,7 @@ function limitByHeader(ctx: Ctx, route: Route, header: string): 'credential' | '
   };
   if (route.security.length > 0 && route.security.every((alt) => alt.some((i) => verifies(i.scheme)))) return 'credential';
   const loc = route.policy.rateLimit!.loc;
-  ctx.diagnostics.push(diag('limit-key-unverified', { route: route.id, header, target: 'kong' }, loc, { target: 'kong' }));
+  ctx.report('limit-key-unverified', { route: route.id, header, target: 'kong' }, loc);
   return 'ip';
 }
 
@@ -93,7 +93,7 @@ function cache(ctx: Ctx, route: Route): Entity | undefined {
   if (!c || !ctx.plan.enforced(route.id, 'cache')) return undefined;
   const shared = sharedIdentitySchemes(ctx, route);
   if (shared.length > 0) {
-    ctx.diagnostics.push(diag('kong-cache-identity-shared', { route: route.id, schemes: shared.join(', ') }, c.loc, { target: 'kong' }));
+    ctx.report('kong-cache-identity-shared', { route: route.id, schemes: shared.join(', ') }, c.loc);
     return undefined;
   }
   // Without a consumer the entry is keyed on route|method|uri|params|headers only, params joined
@@ -103,7 +103,7 @@ function cache(ctx: Ctx, route: Route): Entity | undefined {
   // once Kong enforces it, puts every anonymous caller under one anonymous consumer: shared the
   // same way (refused today, auth.optional, the route is then built strictly: per consumer).
   if (route.security.length === 0 || (route.optionalAuth && ctx.plan.enforced(route.id, 'auth.optional'))) {
-    ctx.diagnostics.push(diag('kong-cache-key-ambiguous', { route: route.id }, c.loc, { target: 'kong' }));
+    ctx.report('kong-cache-key-ambiguous', { route: route.id }, c.loc);
     return undefined;
   }
   return {
@@ -134,13 +134,14 @@ function sharedIdentitySchemes(ctx: Ctx, route: Route): string[] {
   return [...new Set(names)].sort();
 }
 
-function headerPairs(ctx: Ctx, ops: Record<string, string>, what: string, templated: boolean): string[] {
+/** `name:value` pairs; with `templated` (request-transformer), a value holding "$(" is refused at `loc`. */
+function headerPairs(ctx: Ctx, ops: Record<string, string>, route: Route, direction: 'request' | 'response', templated: boolean, loc?: Loc): string[] {
   return Object.keys(ops)
     .sort()
     .flatMap((name) => {
       const value = ops[name] ?? '';
       if (templated && hasTemplateSyntax(value)) {
-        ctx.error(`${what} header ${name}: "$(" would be evaluated as a request-transformer template`);
+        ctx.report('kong-header-template', { route: route.id, direction, header: name }, loc);
         return [];
       }
       return [`${name}:${value}`];
@@ -204,7 +205,7 @@ export function requestTransformer(ctx: Ctx, route: Route, uri: string | undefin
   // a case-insensitive substring of Content-Type (request-transformer access.lua get_content_type).
   // Other bodies (no Content-Type, `+json` types) pass unread: README "Known gaps".
   const body = overrideQuery.length > 0 ? [...METHOD_OVERRIDE_QUERY_FORMS].sort() : [];
-  const set = headerPairs(ctx, ops?.set ?? {}, `route ${route.id}: request`, true);
+  const set = headerPairs(ctx, ops?.set ?? {}, route, 'request', true, ops?.loc ?? route.loc);
   const config: Entity = {
     http_method: null,
     remove: { headers: remove, querystring: query, body },
@@ -220,7 +221,7 @@ export function requestTransformer(ctx: Ctx, route: Route, uri: string | undefin
 export function responseTransformer(ctx: Ctx, route: Route, extra: Record<string, string>): Entity | undefined {
   const ops = ctx.plan.enforced(route.id, 'responseHeaders') ? route.policy.responseHeaders : undefined;
   const remove = [...(ops?.remove ?? [])].sort();
-  const set = headerPairs(ctx, { ...extra, ...(ops?.set ?? {}) }, `route ${route.id}: response`, false);
+  const set = headerPairs(ctx, { ...extra, ...(ops?.set ?? {}) }, route, 'response', false);
   if (remove.length === 0 && set.length === 0) return undefined;
   return {
     name: 'response-transformer',

@@ -41,7 +41,7 @@ export function checkHostOrder(ctx: Ctx): void {
       const b = rs[j]!;
       if (a.method !== b.method || a.publicPath === b.publicPath) continue;
       if (a.hosts.length === 0 && b.hosts.length > 0 && canOverlap(a.publicPath, b.publicPath)) {
-        ctx.error(`route ${b.id} (hosts ${b.hosts.join(', ')}) would be tried before ${a.id} on Kong, which ranks routes with hosts first; give both the same hosts`, b.loc);
+        ctx.report('kong-host-order', { route: b.id, hosts: b.hosts.join(', '), before: a.id }, b.loc);
       }
     }
   });
@@ -83,7 +83,7 @@ export function upstreamUri(ctx: Ctx, route: Route, backendPath: string): string
   const template = route.upstreamPath && ctx.plan.enforced(route.id, 'upstreamPath') ? route.upstreamPath.template : route.path;
   if (!route.upstreamPath && ctx.gateway.basePath === '') return undefined;
   if (hasTemplateSyntax(template) || hasTemplateSyntax(backendPath)) {
-    ctx.error(`route ${route.id}: "$(" in a path would be read as a request-transformer template`, route.loc);
+    ctx.report('kong-path-template', { route: route.id }, route.loc);
     return undefined;
   }
   const captures = captureNames(templateParams(route.publicPath));
@@ -101,7 +101,7 @@ export function extraRoutes(ctx: Ctx, priorities: Map<string, number>): Entity[]
     if (!first) continue;
     const hostSets = new Set(routes.map((r) => [...r.hosts].sort().join(',')));
     if (hostSets.size > 1) {
-      ctx.warn(`path ${path}: its operations answer on different hosts, so Kong answers 404 rather than 405 for undeclared methods`, first.loc);
+      ctx.report('kong-path-hosts-differ', { path }, first.loc);
       continue;
     }
     const priority = priorities.get(path) ?? 0;
@@ -112,7 +112,7 @@ export function extraRoutes(ctx: Ctx, priorities: Map<string, number>): Entity[]
       const name = ctx.names.route(`~preflight.${key}`);
       const cors = corsPlugin(ctx, corsRoute);
       const differ = routes.filter((r) => corsPlugin(ctx, r)).some((r) => JSON.stringify(corsPlugin(ctx, r) ?? null) !== JSON.stringify(cors ?? null));
-      if (differ) ctx.error(`path ${path}: its operations differ in CORS, but a browser's preflight for the URL can get only one answer`, corsRoute.loc);
+      if (differ) ctx.report('kong-preflight-cors-differs', { path }, corsRoute.loc);
       const e = routeEntity(ctx, first, name, priority, ['OPTIONS'], false);
       e.plugins = cors ? [cors] : [];
       out.push(e);

@@ -2,7 +2,8 @@
  * Secrets in the decK file. Two different mechanisms, because Kong treats fields differently:
  *
  * - Plugin and entity fields Kong marks `referenceable` take a Kong vault reference,
- *   `{vault://env/NAME}`, resolved by Kong at runtime.
+ *   `{vault://env/NAME}`, resolved by Kong at runtime (no field gwc writes today is one, so gwc
+ *   writes none).
  *   https://docs.konghq.com/gateway/latest/kong-enterprise/secrets-management/reference-format/
  * - Consumer credentials (key-auth `key`, basic-auth `password`, jwt `rsa_public_key`) are NOT
  *   referenceable: Kong stores a `{vault://...}` string there literally, which would make the
@@ -39,22 +40,11 @@ export function deckEnv(name: string): string {
 export function credentialValue(ctx: Ctx, ref: SecretRef, what: string, loc?: Loc): DeckTemplate | undefined {
   if (ref.kind === 'env') {
     if (!ENV_NAME.test(ref.name)) {
-      ctx.error(`${what}: environment variable name "${ref.name}" is not a plain identifier`, loc);
+      ctx.report('kong-secret-env-name', { what, name: ref.name }, loc);
       return undefined;
     }
     return new DeckTemplate(deckEnv(deckEnvName(ref.name)));
   }
-  ctx.error(
-    `${what}: ${ref.kind} secret "${ref.raw}" cannot be written for Kong consumer credentials, which Kong stores literally (not vault-referenceable); use \${env:NAME}, which decK substitutes at sync time`,
-    loc,
-  );
-  return undefined;
-}
-
-/** A Kong vault reference for a referenceable field. */
-export function vaultReference(ctx: Ctx, ref: SecretRef, what: string, loc?: Loc): string | undefined {
-  if (ref.kind === 'env' && ENV_NAME.test(ref.name)) return `{vault://env/${ref.name.toLowerCase().replace(/_/g, '-')}}`;
-  if (ref.kind === 'vault' && /^[a-z][a-z0-9-]*\/[A-Za-z0-9/_.#?=-]+$/.test(ref.ref)) return `{vault://${ref.ref}}`;
-  ctx.error(`${what}: secret "${ref.raw}" cannot be turned into a Kong vault reference`, loc);
+  ctx.report('kong-credential-secret-source', { what, kind: ref.kind, ref: ref.raw }, loc);
   return undefined;
 }

@@ -9,7 +9,6 @@
  * refused at the tls node; so is a certificate no host would ever select (Kong picks a certificate
  * by SNI; without one it serves its own default), rather than dropping the section silently.
  */
-import { diag } from '../../diagnostics/diagnostic.js';
 import type { Ctx, Entity } from './context.js';
 import { credentialValue } from './secrets.js';
 
@@ -26,12 +25,12 @@ export function certificates(ctx: Ctx): Entity[] {
   const tls = ctx.gateway.tls;
   if (!tls) return [];
   const report = (field: string, value: string) =>
-    ctx.diagnostics.push(diag('kong-tls-certificate-source', { field, value }, tls.loc, { target: 'kong' }));
+    ctx.report('kong-tls-certificate-source', { field, value }, tls.loc);
   const m = ENV_REF.exec(tls.certificate);
   if (!m) report('certificate', tls.certificate);
   if (tls.key.kind !== 'env') report('key', tls.key.raw);
   const hosts = gatewayHosts(ctx);
-  if (hosts.length === 0) ctx.diagnostics.push(diag('kong-tls-no-hosts', {}, tls.loc, { target: 'kong' }));
+  if (hosts.length === 0) ctx.report('kong-tls-no-hosts', {}, tls.loc);
   if (!m || tls.key.kind !== 'env' || hosts.length === 0) return [];
   const cert = credentialValue(ctx, { kind: 'env', name: m[1]!, raw: tls.certificate }, 'TLS certificate', tls.loc);
   const key = credentialValue(ctx, tls.key, 'TLS key', tls.loc);

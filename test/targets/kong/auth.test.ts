@@ -48,13 +48,15 @@ describe('kong: auth', () => {
     g.routes[0]!.security = [[{ scheme: 'apiKey', scopes: [] }, { scheme: 'adminBasic', scopes: [] }], [{ scheme: 'bearer', scopes: [] }]];
     const r = compile(g);
     expect(r.files).toEqual([]);
-    expect(r.diagnostics.find((d) => d.code === 'target-error')?.params.detail).toMatch(/OR of AND/);
+    expect(r.diagnostics.find((d) => d.code === 'kong-security-or-of-and')).toMatchObject({ params: { route: g.routes[0]!.id }, loc: g.routes[0]!.loc });
   });
 
   it('refuses a file secret for a credential', () => {
     const g = shop();
     g.consumers[0]!.credentials[0] = { scheme: 'apiKey', kind: 'apiKey', key: { kind: 'file', path: 'k', raw: '${file:k}' }, loc: g.loc };
-    expect(compile(g).files).toEqual([]);
+    const r = compile(g);
+    expect(r.files).toEqual([]);
+    expect(r.diagnostics.find((d) => d.code === 'kong-credential-secret-source')?.params).toEqual({ what: 'consumer alice key for apiKey', kind: 'file', ref: '${file:k}' });
   });
 
   it('refuses user text decK would execute as a template', () => {

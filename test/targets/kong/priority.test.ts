@@ -115,6 +115,8 @@ describe('kong: regex_priority encodes OpenAPI precedence', () => {
     const g = gateway([route('me', 'GET', '/users/me'), route('byId', 'GET', '/users/{id}', { hosts: ['a.example.com'] })]);
     const r = compile(g);
     expect(r.files).toEqual([]);
-    expect(r.diagnostics.map((d) => d.code)).toContain('target-error');
+    expect(r.diagnostics.filter((d) => d.code === 'kong-host-order')).toEqual([
+      expect.objectContaining({ severity: 'error', params: { route: 'byId', hosts: 'a.example.com', before: 'me' }, loc: g.routes[1]!.loc }),
+    ]);
   });
 });
