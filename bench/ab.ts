@@ -7,6 +7,7 @@
  *   npx tsx bench/ab.ts --a /tmp/before --b /tmp/after [--runs 3] [--rows version,lint-github,...]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { runOnce, type Sample } from './measure.js';
 import { syntheticSpec } from './synthetic.js';
@@ -63,9 +64,12 @@ const rows: Row[] = [
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (s: Sample[]) => `${(median(s.map((x) => x.ms)) / 1000).toFixed(2).padStart(7)} s ${(median(s.map((x) => x.peakKb)) / 1024).toFixed(0).padStart(5)} MB`;
+/** Median CPU time (user + system), which a loaded machine disturbs far less than wall time. */
+const cpu = (s: Sample[]) => (s.every((x) => x.cpuMs !== undefined) && s.length ? median(s.map((x) => x.cpuMs!)) : NaN);
 const results: Record<string, { a: Sample[]; b: Sample[]; peer: Sample[] }> = {};
 console.log(`A = ${A}\nB = ${B}\n${runs} interleaved runs per row, median wall time and peak RSS\n`);
-console.log(`${'row'.padEnd(20)} ${'A'.padStart(16)} ${'B'.padStart(16)} ${'peer'.padStart(16)}   B/A time  B/peer time  B/peer mem`);
+console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`${'row'.padEnd(20)} ${'A'.padStart(16)} ${'B'.padStart(16)} ${'peer'.padStart(16)}   B/A time  B/peer time  B/peer mem   CPU s A / B / peer   B/A cpu  B/peer cpu`);
 for (const row of rows) {
   if (only && !only.includes(row.id)) continue;
   const r = (results[row.id] = { a: [] as Sample[], b: [] as Sample[], peer: [] as Sample[] });
@@ -78,8 +82,11 @@ for (const row of rows) {
   const m = (s: Sample[]) => median(s.map((x) => x.peakKb));
   const peer = row.peer ? `${fmt(r.peer)}   ` : ''.padStart(19);
   const vsPeer = row.peer ? `${(t(r.b) / t(r.peer)).toFixed(2).padStart(11)} ${(m(r.b) / m(r.peer)).toFixed(2).padStart(11)}  (${row.peer.name})` : '';
-  console.log(`${row.id.padEnd(20)} ${fmt(r.a)} ${fmt(r.b)} ${peer}${(t(r.b) / t(r.a)).toFixed(2).padStart(6)}${vsPeer}`);
+  const c = (s: Sample[]) => (Number.isNaN(cpu(s)) ? '   -' : (cpu(s) / 1000).toFixed(2));
+  const cpus = `   ${c(r.a)} / ${c(r.b)} / ${row.peer ? c(r.peer) : '-'}   ${(cpu(r.b) / cpu(r.a)).toFixed(2).padStart(6)}   ${row.peer ? (cpu(r.b) / cpu(r.peer)).toFixed(2).padStart(6) : ''}`;
+  console.log(`${row.id.padEnd(20)} ${fmt(r.a)} ${fmt(r.b)} ${peer}${(t(r.b) / t(r.a)).toFixed(2).padStart(6)}${vsPeer}${cpus}`);
 }
+console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const scale = (x: string, y: string, k: 'a' | 'b') => {
   const a = results[x]?.[k];
   const b = results[y]?.[k];

@@ -8,6 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 export interface Sample {
   ms: number;
   peakKb: number;
+  /**
+   * User + system CPU time of the process and its children (GNU time %U + %S), when known: on a
+   * machine shared by many processes wall time mostly measures the others, CPU time much less so.
+   */
+  cpuMs?: number;
   code: number | null;
 }
 
@@ -27,10 +32,12 @@ const GNU_TIME = '/usr/bin/time';
 export function runOnce(command: string[], cwd: string): Promise<Sample> {
   if (existsSync(GNU_TIME)) {
     const start = process.hrtime.bigint();
-    const r = spawnSync(GNU_TIME, ['-f', 'GWC_PEAK_KB=%M', ...command], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync(GNU_TIME, ['-f', 'GWC_PEAK_KB=%M GWC_CPU_S=%U+%S', ...command], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const m = /GWC_PEAK_KB=(\d+)/.exec(r.stderr ?? '');
-    return Promise.resolve({ ms, peakKb: m ? Number(m[1]) : 0, code: r.status });
+    const cpu = /GWC_CPU_S=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
+    const cpuMs = cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : undefined;
+    return Promise.resolve({ ms, peakKb: m ? Number(m[1]) : 0, code: r.status, ...(cpuMs !== undefined ? { cpuMs } : {}) });
   }
   return new Promise((resolve) => {
     const start = process.hrtime.bigint();

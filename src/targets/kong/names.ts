@@ -5,19 +5,26 @@
  * Kong's names are `utf8_name`s; gwc keeps to `[a-z0-9._~-]` so no name needs quoting anywhere.
  * https://docs.konghq.com/gateway/latest/admin-api/#service-object
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** gwc's own UUIDv5 namespace (a fixed random UUID): ids never collide with another tool's. */
 const NAMESPACE = 'b7d6f0b2-3c1e-4f7a-9a51-4f3f0c6e2d10';
 
+/** Each namespace's 16 bytes, parsed once (a 10,000-route build asks for ~60,000 ids, #18). */
+const namespaceBytes = new Map<string, Buffer>();
+
 export function uuidv5(name: string, namespace: string = NAMESPACE): string {
   // RFC 9562 section 5.5: SHA-1 of the namespace's 16 bytes then the name's UTF-8 bytes.
-  const ns = Uint8Array.from(namespace.replace(/-/g, '').match(/../g) ?? [], (byte) => parseInt(byte, 16));
-  const b: Uint8Array = createHash('sha1').update(ns).update(name, 'utf8').digest().subarray(0, 16);
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x50;
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-  const h = Array.from(b, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  let ns = namespaceBytes.get(namespace);
+  if (!ns) namespaceBytes.set(namespace, (ns = Buffer.from(namespace.replace(/-/g, ''), 'hex')));
+  const input = Buffer.allocUnsafe(16 + Buffer.byteLength(name, 'utf8'));
+  ns.copy(input, 0, 0, 16);
+  input.write(name, 16, 'utf8');
+  // crypto.hash (Node 20.12+) is a one-shot digest without a Hash object: ~4x faster per id.
+  const h = hash('sha1', input, 'hex');
+  // Octet 6's high nibble is the version (5); octet 8's top two bits the variant (10).
+  const variant = '89ab'[parseInt(h[16]!, 16) & 3]!;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Lower-case, with every run of characters outside Kong's safe name set folded to one '-'. */
