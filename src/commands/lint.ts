@@ -5,7 +5,8 @@ import { specFlags, specOptions } from '../cli/flags.js';
 import { emptyConfig, findConfig, readConfig } from '../lint/config.js';
 import { lint } from '../lint/index.js';
 import { FORMATS, renderLint, renderRuleList, type Format } from '../lint/render.js';
-import { TARGET_NAMES } from '../targets/index.js';
+import { targetOptions } from '../cli/target-options.js';
+import { TARGET_NAMES, TARGETS } from '../targets/index.js';
 
 /** Codes that mean gwc could not do its job (exit 2), not that the spec has findings. */
 const USAGE = new Set(['internal-error', 'lint-config-invalid', 'lint-ruleset-failed', 'unknown-target']);
@@ -26,6 +27,7 @@ export default class Lint extends Command {
     format: Flags.string({ description: 'output format', options: [...FORMATS], default: 'stylish' }),
     'fail-severity': Flags.string({ description: 'exit 1 when a finding is at least this severe', options: ['error', 'warn', 'info'], default: 'error' }),
     ruleset: Flags.string({ description: 'lint config file (default: .gwc.yaml or gwc.config.yaml next to the spec, then in the cwd)' }),
+    option: Flags.string({ description: 'target option TARGET.NAME=VALUE as gwc build takes it (aws.api=http lints for HTTP APIs)', multiple: true, default: [] }),
     'list-rules': Flags.boolean({ description: 'print every rule with its default severity and what it checks', default: false }),
   };
 
@@ -38,8 +40,10 @@ export default class Lint extends Command {
     if (!args.spec) this.error('a spec file is required (or --list-rules)', { exit: 2 });
     const configFile = findConfig(args.spec, flags.ruleset);
     const read = configFile ? readConfig(configFile) : { config: emptyConfig(), diagnostics: [] };
-    const { diagnostics: found } = await lint(args.spec, { ...specOptions(flags), ...(flags.target ? { target: flags.target } : {}), config: read.config });
-    const diagnostics = [...read.diagnostics, ...found];
+    const opts = targetOptions(flags.option, flags.target ? TARGETS.filter((t) => t.name === flags.target) : TARGETS, TARGET_NAMES);
+    const byTarget = Object.fromEntries(opts.byTarget);
+    const { diagnostics: found } = await lint(args.spec, { ...specOptions(flags), ...(flags.target ? { target: flags.target } : {}), config: read.config, targetOptions: byTarget });
+    const diagnostics = [...read.diagnostics, ...opts.diagnostics, ...found];
     const threshold = flags['fail-severity'] as Severity;
     const usage = read.diagnostics.length > 0 || diagnostics.some((d) => USAGE.has(String(d.code)));
     const failed = diagnostics.some((d) => atLeast(d.severity, threshold));

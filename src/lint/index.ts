@@ -8,6 +8,7 @@ import { normalise } from '../model/normalise/index.js';
 import type { Gateway } from '../model/types.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { loadSpec } from '../spec/loader.js';
+import { resolveFlavour } from '../targets/flavour.js';
 import { findTarget, TARGET_NAMES, TARGETS } from '../targets/index.js';
 import type { Target } from '../targets/target.js';
 import { validateExtensions } from '../validate/extensions.js';
@@ -30,6 +31,11 @@ export interface LintOptions extends SpecOptions {
   rules?: readonly Rule[];
   /** Targets to check against instead of the registry (tests pass fakes). */
   targets?: readonly Target[];
+  /**
+   * `--option` per target name, as `gwc build` takes them: an option that selects a flavour
+   * (`aws.api=http`) makes lint check that flavour's table and compile, so lint green means build green.
+   */
+  targetOptions?: Readonly<Record<string, Record<string, string>>>;
 }
 
 export interface LintResult {
@@ -64,6 +70,7 @@ export async function lint(file: string, options: LintOptions = {}): Promise<Lin
   // A spec that names its targets is checked against those (a team on nginx is not told what AWS lacks).
   const declared = gateway?.targets?.names;
   if (options.target === undefined && declared) targets = registry.filter((t) => declared.includes(t.name));
+  targets = targets.map((t) => resolveFlavour(t, options.targetOptions?.[t.name]));
   const envCache = new Map<string, Gateway | undefined>();
   const ctx: LintContext = {
     spec,

@@ -8,6 +8,7 @@ import { locateAll } from '../lint/positions.js';
 import type { Gateway } from '../model/types.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { checkCapabilities } from './capability-check.js';
+import { resolveFlavour } from './flavour.js';
 import { keyDiagnostics } from './key-diagnostics.js';
 import type { OutputFile, Target } from './target.js';
 
@@ -17,7 +18,9 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
 }
 
-export function compileWith(target: Target, gateway: Gateway, options: Record<string, string> = {}, spec?: LoadedSpec): BuildResult {
+export function compileWith(chosen: Target, gateway: Gateway, options: Record<string, string> = {}, spec?: LoadedSpec): BuildResult {
+  // A flavour (aws api=http) has its own capability table: check against it, not the default's.
+  const target = resolveFlavour(chosen, options);
   const checked = checkCapabilities(gateway, target);
   // Keys the target's key table says it does not apply are said at their own line (issue #21).
   const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec, gateway.environment)];

@@ -1,15 +1,18 @@
 /** The capability matrix for `gwc targets` and the README, read from each target's table. */
 import { FEATURES } from '../model/features.js';
+import { flavourColumns } from './flavour.js';
 import { TARGETS } from './index.js';
 
 const MARK = { native: 'yes', emulated: 'emulated', unsupported: 'no' } as const;
 
 export function capabilityMatrix() {
-  const header = ['FEATURE', 'CLASS', ...TARGETS.map((t) => t.name)];
+  // A flavour (aws api=http) is a column of its own: its table differs from the default's.
+  const columns = flavourColumns(TARGETS);
+  const header = ['FEATURE', 'CLASS', ...columns.map((c) => c.label)];
   const rows = FEATURES.map((f) => [
     f.id,
     f.class,
-    ...TARGETS.map((t) => {
+    ...columns.map(({ target: t }) => {
       const c = t.capabilities[f.id];
       return c.support === 'unsupported' && c.fallback ? `fallback: ${c.fallback}` : MARK[c.support];
     }),

@@ -104,4 +104,17 @@ export interface Target {
   deployed?: DeployedReader;
   /** Pure: how to deploy what `compile` wrote. */
   deployHint?(input: DeployHintInput): DeployHint;
+  /**
+   * Other gateway products behind the same target name, chosen by one of `options` (AWS: `api=http`
+   * for HTTP APIs). Each is a Target with its own table and compile; `resolveFlavour` (flavour.ts)
+   * picks it before the capability check, so lint, build and diff read the flavour's answers.
+   */
+  flavours?: readonly TargetFlavour[];
+}
+
+/** A flavour: `option=value` selects `target` (same `name`, its own capabilities and compile). */
+export interface TargetFlavour {
+  option: string;
+  value: string;
+  target: Target;
 }
