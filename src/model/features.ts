@@ -34,6 +34,7 @@ export const FEATURES = [
   { id: 'cache', class: 'traffic', title: 'response caching' },
   { id: 'requestHeaders', class: 'traffic', title: 'request header set/remove' },
   { id: 'responseHeaders', class: 'traffic', title: 'response header set/remove' },
+  { id: 'validation', class: 'traffic', title: "request validation against the operation's OpenAPI parameters and JSON body schema (x-gateway validate)" },
   { id: 'websocket', class: 'routing', title: 'WebSocket upgrade on a GET route (Upgrade passed to the backend, idle timeout raised)' },
   { id: 'upstreamPath', class: 'routing', title: 'upstream path rewrite with parameters' },
   { id: 'hostRouting', class: 'routing', title: 'routing on the request host' },

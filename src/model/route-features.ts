@@ -6,6 +6,7 @@
 import type { Loc } from '../diagnostics/diagnostic.js';
 import type { FallbackKind, FeatureId } from './features.js';
 import type { Gateway, Route, SecurityScheme } from './types.js';
+import { validatePolicy } from './policies/validate.js';
 
 export type Fallbacks = Partial<Record<FallbackKind, Loc>>;
 
@@ -76,6 +77,8 @@ export function routeFeatures(gateway: Gateway, route: Route): FeatureUse[] {
   if (p.accessLog) add('accessLog', p.accessLog.loc);
   if (route.upstreamPath) add('upstreamPath', route.upstreamPath.loc);
   if (route.websocket) add('websocket', route.websocket.loc);
+  const validation = validatePolicy.use(route);
+  if (validation) add(validatePolicy.feature, validation);
   if (route.hosts.length > 0) add('hostRouting', route.loc);
   const backend = gateway.backends.find((b) => b.name === route.backend);
   if (backend) {

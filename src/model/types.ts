@@ -206,6 +206,59 @@ export interface Policy {
 }
 export type PolicyFeature = keyof Policy;
 
+/**
+ * `x-gateway.validate` (src/model/policies/validate.ts): the gateway checks the request against the
+ * operation's own OpenAPI parameters and JSON body schema before the backend sees it (issue #19).
+ */
+export interface Validation {
+  body: boolean;
+  parameters: boolean;
+  loc: Loc;
+}
+
+/**
+ * A JSON Schema from the spec made self-contained: every `$ref` (local, or into another file of the
+ * spec) is rewritten to `#/definitions/<name>` and its target listed once in `definitions`, so a
+ * recursive schema stays finite. Schemas are kept in the spec's own dialect (OpenAPI 3.0 `nullable`,
+ * 3.1 JSON Schema); a target converts what its validator reads. A node inside `schema` (or a
+ * definition) at relative pointer P was written at `loc.pointer + P` of `loc.file`.
+ */
+export interface RequestSchema {
+  schema: unknown;
+  loc: Loc;
+  definitions: Record<string, { schema: unknown; loc: Loc; ref: string }>;
+}
+
+/** One OpenAPI parameter an operation (or its path item) declares, for request validation. */
+export interface RequestParam {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required: boolean;
+  /** From `schema`; absent when the parameter has none (or uses `content`, see `mediaType`). */
+  schema?: RequestSchema;
+  /** The media type of a parameter given by `content` instead of `schema`. */
+  mediaType?: string;
+  style?: string;
+  explode?: boolean;
+  loc: Loc;
+}
+
+/** An operation's request body, for request validation. */
+export interface RequestBody {
+  required: boolean;
+  /** Every media type the body declares, as written (`content` keys). */
+  mediaTypes: string[];
+  /** The `application/json` (or `+json`) media type's schema, when one is declared. */
+  json?: { mediaType: string; schema: RequestSchema };
+  loc: Loc;
+}
+
+/** What a target needs to validate a route's request (set when `Route.validate` is). */
+export interface RequestShape {
+  params: RequestParam[];
+  body?: RequestBody;
+}
+
 export type PathSegment =
   | { kind: 'literal'; value: string }
   | { kind: 'param'; name: string }
@@ -255,6 +308,10 @@ export interface Route {
   declaredOverrides?: Array<{ in: 'query' | 'header'; name: string }>;
   /** Query parameters the operation or its path item declares (names, sorted); absent when none. */
   queryParams?: string[];
+  /** `x-gateway.validate` with at least one of body/parameters on (src/model/policies/validate.ts). */
+  validate?: Validation;
+  /** The operation's parameters and JSON body schema, $refs resolved; set with `validate`. */
+  request?: RequestShape;
   /** `x-gateway.public: true` was said explicitly. */
   declaredPublic: boolean;
   policy: Policy;

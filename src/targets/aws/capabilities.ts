@@ -1,7 +1,8 @@
 /**
  * What an API Gateway REST API (v1) can express, feature by feature. The core reads this table
  * before the compiler runs (src/targets/capability-check.ts); a feature that is `native` here but
- * only for some configurations is refused at compile time with a `target-error` naming the route.
+ * only for some configurations is refused at compile time under an `aws-*` code naming the route
+ * (src/diagnostics/codes-aws.ts).
  *
  * Sources:
  * - OpenAPI extensions: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html
@@ -85,6 +86,7 @@ export const AWS_CAPABILITIES: CapabilityTable = {
     support: 'unsupported',
     why: 'proxy integrations pass the backend response through unchanged; REST APIs allow no integration response mapping on http_proxy/aws_proxy',
   },
+  validation: { support: 'unsupported', why: 'request validators and models are not compiled for AWS yet (issue #19)' },
   websocket: {
     support: 'unsupported',
     why: 'a REST API cannot pass a WebSocket upgrade; API Gateway WebSocket APIs route messages by a route selection expression, not paths (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api.html)',

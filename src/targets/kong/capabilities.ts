@@ -51,6 +51,7 @@ export const kongCapabilities: CapabilityTable = {
   cache: { support: 'native', note: 'proxy-cache plugin, memory strategy (per node)' },
   requestHeaders: { support: 'native', note: 'request-transformer (replace + add = set, remove)' },
   responseHeaders: { support: 'native', note: 'response-transformer (replace + add = set, remove)' },
+  validation: { support: 'unsupported', why: 'Kong OSS has no request validator: request-validator and oas-validation are Enterprise-only plugins (https://developer.konghq.com/plugins/request-validator/)' },
   // https://docs.konghq.com/gateway/latest/how-kong-works/routing-traffic/#proxy-websocket-traffic:
   // Kong's nginx template sets Upgrade/Connection from the request on every http(s) route.
   websocket: { support: 'native', note: 'Kong proxies the HTTP/1.1 upgrade on any http(s) route (on every route, not only this one); idle connections close after the service read_timeout (the backend timeout)' },

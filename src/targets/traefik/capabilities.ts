@@ -49,6 +49,7 @@ export const TRAEFIK_CAPABILITIES: CapabilityTable = {
   },
   requestHeaders: { support: 'native', note: 'headers middleware customRequestHeaders ("" removes)' },
   responseHeaders: { support: 'native', note: 'headers middleware customResponseHeaders ("" removes)' },
+  validation: { support: 'unsupported', why: 'open-source Traefik has no request validation middleware (a plugin or an external validator service would be needed)' },
   // https://doc.traefik.io/traefik/user-guides/websocket/ (no middleware needed).
   websocket: { support: 'native', note: 'Traefik proxies the upgrade on any router (on every route, not only this one); idle time is bounded by the entry point respondingTimeouts' },
   upstreamPath: { support: 'native', note: 'replacePathRegex with the path parameters as capture groups' },
