@@ -23,7 +23,7 @@ export function compileWith(chosen: Target, gateway: Gateway, options: Record<st
   const target = resolveFlavour(chosen, options);
   const checked = checkCapabilities(gateway, target);
   // Keys the target's key table says it does not apply are said at their own line (issue #21).
-  const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec, gateway.environment)];
+  const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec, gateway.environment, target.keys)];
   if (hasErrors(diagnostics)) return { target: target.name, files: [], diagnostics: locate(diagnostics, spec) };
   let result;
   try {

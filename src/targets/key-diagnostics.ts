@@ -10,8 +10,9 @@ import type { LoadedSpec } from '../spec/loaded-spec.js';
 import type { KeyAnswer } from './key-table.js';
 import { KEY_TABLES } from './key-tables.js';
 
-export function keyDiagnostics(target: string, spec: LoadedSpec | undefined, env?: string): Diagnostic[] {
-  const table = (KEY_TABLES as Record<string, Partial<Record<string, KeyAnswer>> | undefined>)[target];
+/** `own`: a flavour's key table (aws api=http), which replaces the target's. */
+export function keyDiagnostics(target: string, spec: LoadedSpec | undefined, env?: string, own?: Partial<Record<string, KeyAnswer>>): Diagnostic[] {
+  const table = own ?? (KEY_TABLES as Record<string, Partial<Record<string, KeyAnswer>> | undefined>)[target];
   if (!spec || !table) return [];
   const out: Diagnostic[] = [];
   for (const o of keyOccurrences(spec, env)) {

@@ -17,7 +17,11 @@ export function capabilityMatrix() {
       return c.support === 'unsupported' && c.fallback ? `fallback: ${c.fallback}` : MARK[c.support];
     }),
   ]);
-  const json = Object.fromEntries(TARGETS.map((t) => [t.name, { title: t.title, output: t.output, capabilities: t.capabilities }]));
+  const flavours = (t: (typeof TARGETS)[number]) =>
+    t.flavours && t.flavours.length > 0
+      ? { flavours: Object.fromEntries(t.flavours.map((f) => [`${f.option}=${f.value}`, { title: f.target.title, output: f.target.output, capabilities: f.target.capabilities }])) }
+      : {};
+  const json = Object.fromEntries(TARGETS.map((t) => [t.name, { title: t.title, output: t.output, capabilities: t.capabilities, ...flavours(t) }]));
   return { header, rows, json };
 }
 

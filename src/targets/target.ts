@@ -5,7 +5,9 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DeployedReader } from '../diff/entity.js';
 import type { FallbackKind, FeatureId } from '../model/features.js';
+import type { KeyId } from '../model/keys.js';
 import type { Gateway } from '../model/types.js';
+import type { KeyAnswer } from './key-table.js';
 import type { OutputFile } from './output-file.js';
 
 export type { OutputFile } from './output-file.js';
@@ -110,6 +112,8 @@ export interface Target {
    * picks it before the capability check, so lint, build and diff read the flavour's answers.
    */
   flavours?: readonly TargetFlavour[];
+  /** A flavour's own key answers, in place of the target's table in key-tables.ts (the core says its key-refused/key-not-applied). */
+  keys?: Partial<Record<KeyId, KeyAnswer>>;
 }
 
 /** A flavour: `option=value` selects `target` (same `name`, its own capabilities and compile). */
