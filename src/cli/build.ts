@@ -4,12 +4,11 @@
  */
 import path from 'node:path';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { compileWith } from '../targets/compile.js';
-import { loadTarget, TARGET_NAMES } from '../targets/names.js';
-import type { DeployHint, OutputFile, Target } from '../targets/target.js';
-import type { SpecOptions } from '../validate/gateway.js';
+import type { SpecOptions } from '../pipeline.js';
+import { TARGET_NAMES } from '../targets/names.js';
+import type { DeployHint, OutputFile } from '../targets/target.js';
 import { checkDiagnostics, compareWithDisk, type CheckResult } from './check.js';
-import { loadFromArg } from './load.js';
+import { runFromArg } from './load.js';
 import { targetOptions } from './target-options.js';
 import { refusals, writeAll } from './write.js';
 
@@ -46,20 +45,20 @@ export interface BuildReport {
 
 export async function build(req: BuildRequest): Promise<BuildReport> {
   const fail = (diagnostics: Diagnostic[], usage = false): BuildReport => ({ ok: false, usage, written: false, diagnostics, targets: [] });
-  const { gateway, spec, diagnostics } = await loadFromArg(req.spec, req.specOptions);
-  const all: Diagnostic[] = [...diagnostics];
+  // One load, validate and model; every target compiled from that one model (`all`: the spec's
+  // x-gateway.targets when it names them); only the targets built are imported.
+  const run = await runFromArg(req.spec, {
+    ...req.specOptions,
+    targets: req.target === 'all' ? 'all' : [req.target],
+    options: (targets) => targetOptions(req.options, targets, TARGET_NAMES),
+  });
+  const all: Diagnostic[] = [...run.diagnostics];
+  const gateway = run.gateway;
   if (!gateway) return fail(all);
-  // `all` means the targets the spec is deployed to when it names them (x-gateway.targets).
-  const names = req.target === 'all' ? (gateway.targets?.names ?? TARGET_NAMES) : [req.target];
-  // Only the targets built are imported (their compilers and template engines).
-  const targets = (await Promise.all(names.map((n) => loadTarget(n)))).filter((t): t is Target => t !== undefined);
-  const opts = targetOptions(req.options, targets, TARGET_NAMES);
-  all.push(...opts.diagnostics);
-  if (hasErrors(opts.diagnostics)) return fail(all, true);
-  const results = targets.map((t) => ({ ...compileWith(t, gateway, opts.byTarget.get(t.name) ?? {}, spec), target: t }));
-  for (const r of results) all.push(...r.diagnostics);
+  if (run.usage) return fail(all, true);
+  for (const b of run.builds) all.push(...b.diagnostics);
   if (hasErrors(all)) return fail(all);
-  const reports: TargetReport[] = results.map((r) => ({ target: r.target.name, dir: path.join(req.out, r.target.name), files: r.files }));
+  const reports: TargetReport[] = run.builds.map((b) => ({ target: b.target, dir: path.join(req.out, b.target), files: b.files }));
   if (req.mode === 'stdout') return { ok: true, usage: false, written: false, diagnostics: all, targets: reports };
   if (req.mode === 'check') {
     for (const r of reports) {
@@ -72,8 +71,8 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
   if (refused.length > 0) return { ...fail([...all, ...refused]), targets: reports };
   await writeAll(reports);
   for (const [i, r] of reports.entries()) {
-    const t = results[i]!.target;
-    if (t.deployHint) r.deploy = t.deployHint({ dir: r.dir, files: r.files, gateway, options: opts.byTarget.get(t.name) ?? {} });
+    const { compiler, options } = run.builds[i]!;
+    if (compiler?.deployHint) r.deploy = compiler.deployHint({ dir: r.dir, files: r.files, gateway, options });
   }
   return { ok: true, usage: false, written: true, diagnostics: all, targets: reports };
 }

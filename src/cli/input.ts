@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { SpecOptions } from '../validate/gateway.js';
+import type { SpecOptions } from '../pipeline.js';
 
 export const STDIN_NAME = '-';
 

@@ -1,9 +1,9 @@
-/** The commands' way to a gateway model from their SPEC argument (a file, `-` or a URL; input.ts). */
-import { loadGateway, type SpecOptions, type Validated } from '../validate/gateway.js';
+/** The commands' way into the pipeline from their SPEC argument (a file, `-` or a URL; input.ts). */
+import { runPipeline, type PipelineRequest, type PipelineResult } from '../pipeline.js';
 import { specInput } from './input.js';
 
-export async function loadFromArg(arg: string, options: SpecOptions): Promise<Validated> {
-  const input = await specInput(arg, options);
-  if (input.diagnostics.length > 0) return { diagnostics: input.diagnostics };
-  return loadGateway(input.file, input.options);
+export async function runFromArg(arg: string, request: PipelineRequest): Promise<PipelineResult> {
+  const input = await specInput(arg, request);
+  if (input.diagnostics.length > 0) return { diagnostics: input.diagnostics, builds: [], usage: false };
+  return runPipeline(input.file, { ...request, ...input.options });
 }

@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { quietFlag, specArg, specFlags, specOptions } from '../cli/flags.js';
-import { loadFromArg } from '../cli/load.js';
+import { runFromArg } from '../cli/load.js';
 import { jsonResult, renderDiagnostics, useColour } from '../cli/render.js';
 import { routeRows, routeTable } from '../cli/routes.js';
 import { TARGET_NAMES } from '../targets/names.js';
@@ -15,7 +15,7 @@ export default class Routes extends Command {
 
   async run() {
     const { args, flags } = await this.parse(Routes);
-    const { gateway, diagnostics } = await loadFromArg(args.spec, specOptions(flags));
+    const { gateway, diagnostics } = await runFromArg(args.spec, specOptions(flags));
     const shown = renderDiagnostics(diagnostics, { colour: useColour(process.stderr), quiet: flags.quiet });
     if (shown) this.logToStderr(shown);
     if (!gateway) process.exitCode = 1;

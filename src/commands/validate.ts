@@ -1,5 +1,5 @@
 import { Command } from '@oclif/core';
-import { loadGateway } from '../validate/gateway.js';
+import { runPipeline } from '../pipeline.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatStylish, summary, toJson } from '../diagnostics/format.js';
 import { formatFlag, specArg, specFlags, specOptions } from '../cli/flags.js';
@@ -13,7 +13,7 @@ export default class Validate extends Command {
 
   async run() {
     const { args, flags } = await this.parse(Validate);
-    const { gateway, diagnostics } = await loadGateway(args.spec, specOptions(flags));
+    const { gateway, diagnostics } = await runPipeline(args.spec, specOptions(flags));
     const valid = gateway !== undefined && !hasErrors(diagnostics);
     if (!this.jsonEnabled()) {
       if (flags.format === 'json') this.log(JSON.stringify(diagnostics.map((d) => toJson(d)), null, 2));

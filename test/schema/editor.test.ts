@@ -13,7 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getLanguageService, type LanguageService } from 'yaml-language-server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentSchema } from '../../src/schema/document.js';
-import { loadGateway } from '../../src/validate/gateway.js';
+import { loadGateway } from '../../src/api.js';
 import { xGatewaySchema } from '../../src/validate/extensions.js';
 import { ensureBuilt, gwc, repo } from '../cli/run.js';
 
