@@ -483,6 +483,80 @@ export const CODES = {
     (p) =>
       `traefik: the optional auth of ${p.route} needs to tell a request carrying a ${p.scheme} credential from an anonymous one, but that scheme's credential is whatever its forwardAuth service reads; a caller with a wrong credential would pass as anonymous. Make the auth required, or use a scheme with a declared header, cookie or query credential`,
   ),
+  // traefik's own refusals and warnings (issue #17.3; were target-error/target-warning, same text)
+  'traefik-matcher-empty': entry<Record<string, never>>('error', () => 'traefik: empty matcher argument (Traefik rejects it)'),
+  'traefik-matcher-control-character': entry<{ value: string }>('error', (p) => `traefik: "${p.value}" holds a control character`),
+  'traefik-value-control-character': entry<{ pointer: string }>(
+    'error',
+    (p) => `traefik: the value at ${p.pointer} holds a control character or a lone surrogate`,
+  ),
+  'traefik-no-routers': entry<Record<string, never>>('error', () => 'traefik: the gateway has no routes to write'),
+  'traefik-tls-key-source': entry<{ ref: string }>(
+    'error',
+    (p) => `traefik: the TLS key must be a \${file:...} reference on Traefik (it reads keyFile from disk), not ${p.ref}`,
+  ),
+  'traefik-host-not-ascii': entry<{ route: string; host: string }>(
+    'error',
+    (p) => `traefik: route ${p.route}: host "${p.host}" is not an ASCII host name (Traefik's Host matcher refuses others)`,
+  ),
+  'traefik-limit-split': entry<{ route: string; routers: number }>(
+    'warn',
+    (p) => `traefik: route ${p.route}: split into ${p.routers} routers (one per security alternative); Traefik keeps one rate-limit bucket set per router, so each router gets 1/${p.routers} of the rate`,
+  ),
+  'traefik-alternative-dropped': entry<{ route: string; alternative: number }>(
+    'warn',
+    (p) => `traefik: route ${p.route}: security alternative ${p.alternative} is not enforceable on Traefik and is left out; callers must use another one`,
+  ),
+  'traefik-security-open': entry<{ route: string }>(
+    'warn',
+    (p) => `traefik: route ${p.route}: no security alternative is enforceable on Traefik; the route is open (gap accepted in the spec)`,
+  ),
+  'traefik-alternatives-indistinguishable': entry<{ route: string; sameCredential: boolean }>(
+    'error',
+    (p) => `traefik: route ${p.route}: security alternatives ${p.sameCredential ? 'with the same credential' : 'without a header, cookie or query credential'} cannot be told apart on Traefik (middlewares chain as AND); give them one forwardAuth scheme`,
+  ),
+  'traefik-forward-auth-missing': entry<{ scheme: string }>('error', (p) => `traefik: security scheme ${p.scheme} needs x-gateway.forwardAuth on Traefik`),
+  'traefik-credential-not-hidden': entry<{ scheme: string; location: string }>(
+    'warn',
+    (p) => `traefik: security scheme ${p.scheme}: Traefik cannot remove a ${p.location} credential before the backend; it is passed on`,
+  ),
+  'traefik-backend-unknown': entry<{ route: string; backend: string }>(
+    'error',
+    (p) => `traefik: route ${p.route} names backend "${p.backend}", which does not exist`,
+  ),
+  'traefik-backend-noop': entry<{ route: string; backend: string }>(
+    'warn',
+    (p) => `traefik: route ${p.route}: backend ${p.backend} cannot be served by Traefik; the route answers 418 (noop@internal)`,
+  ),
+  'traefik-backend-host': entry<{ backend: string; host: string }>(
+    'error',
+    (p) => `traefik: backend ${p.backend}: host "${p.host}" is not a host name or IP address`,
+  ),
+  'traefik-server-paths': entry<{ backend: string; paths: string; version: string }>(
+    'error',
+    (p) => `traefik: backend ${p.backend}: its targets have different paths (${p.paths}); Traefik ${p.version} drops server paths, servers[].preservePath needs --option traefik-version=3.2 or later`,
+  ),
+  'traefik-upstream-path-param': entry<{ route: string; param: string; path: string }>(
+    'error',
+    (p) => `traefik: route ${p.route}: upstreamPath uses {${p.param}}, which is not a parameter of ${p.path}`,
+  ),
+  'traefik-header-name': entry<{ route: string; where: string; name: string }>(
+    'error',
+    (p) => `traefik: route ${p.route}: ${p.where} "${p.name}" is not an HTTP header name`,
+  ),
+  'traefik-cors-origins-empty': entry<{ route: string }>(
+    'error',
+    (p) => `traefik: route ${p.route}: CORS needs non-empty origins (Traefik would allow none)`,
+  ),
+  'traefik-ip-range': entry<{ route: string; range: string }>(
+    'error',
+    (p) => `traefik: route ${p.route}: "${p.range}" is not an IP address or CIDR range`,
+  ),
+  'traefik-ip-rule-empty': entry<{ route: string }>('warn', (p) => `traefik: route ${p.route}: its IP rule admits no address; every request gets 403`),
+  'traefik-header-empty-value': entry<{ route: string; where: string; header: string }>(
+    'error',
+    (p) => `traefik: route ${p.route}: ${p.where} ${p.header} is set to "", which Traefik reads as "remove"`,
+  ),
   // nginx target (src/targets/nginx)
   'nginx-option-invalid': entry<{ detail: string }>('error', (p) => `nginx: ${p.detail}`),
   'nginx-path-reserved': entry<{ route: string; path: string }>(

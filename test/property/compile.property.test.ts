@@ -42,6 +42,11 @@ const REFUSALS = new Set([
   'kong-host-order', 'kong-preflight-cors-differs', 'kong-upstream-mixed', 'kong-tls-server-name', 'kong-tls-ca-file', 'kong-backend-no-target',
   'kong-route-name-collision', 'kong-credential-secret-source', 'kong-secret-env-name', 'kong-target-weight', 'kong-path-template', 'kong-header-template',
   'kong-auth-identity-and', 'kong-roles-credential-ambiguous', 'kong-scheme-name-collision', 'kong-consumer-name-collision',
+  // traefik's (src/targets/traefik; coded in #17.3)
+  'traefik-alternatives-indistinguishable', 'traefik-forward-auth-missing', 'traefik-host-not-ascii', 'traefik-backend-host', 'traefik-server-paths',
+  'traefik-upstream-path-param', 'traefik-header-name', 'traefik-cors-origins-empty', 'traefik-ip-range', 'traefik-header-empty-value',
+  'traefik-tls-key-source', 'traefik-matcher-empty', 'traefik-matcher-control-character', 'traefik-value-control-character', 'traefik-no-routers',
+  'traefik-roles-forward-auth', 'traefik-optional-credential-unknown',
   // nginx's (src/targets/nginx): a limit finer than limit_req counts, text that cannot stay in its slot, ...
   'nginx-rate-too-fine', 'nginx-value-refused', 'nginx-path-unroutable', 'nginx-upstream-mixed', 'nginx-lambda-no-fallback', 'nginx-backend-no-target',
   'nginx-jwt-no-keys', 'nginx-jwt-algorithm', 'nginx-scheme-unverifiable', 'nginx-secret-source', 'nginx-tls-key-source',

@@ -112,12 +112,12 @@ function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, Securit
   if (full.length > 0) {
     // An alternative Traefik cannot enforce (gap accepted in the spec) is left out, not left
     // open: the route stays as strict as the alternatives that can be enforced.
-    for (const a of alts) if (!full.includes(a)) ctx.warn(`route ${route.id}: security alternative ${a.index + 1} is not enforceable on Traefik and is left out; callers must use another one`, route.securityLoc);
+    for (const a of alts) if (!full.includes(a)) ctx.report('traefik-alternative-dropped', { route: route.id, alternative: a.index + 1 }, route.securityLoc);
     alts = full;
   } else {
     alts = alts.map((a) => ({ index: a.index, items: a.items.filter(enforced) }));
     if (alts.some((a) => a.items.length === 0)) {
-      ctx.warn(`route ${route.id}: no security alternative is enforceable on Traefik; the route is open (gap accepted in the spec)`, route.securityLoc);
+      ctx.report('traefik-security-open', { route: route.id }, route.securityLoc);
       return [{ middlewares: [], hide: [] }];
     }
   }
@@ -177,10 +177,7 @@ function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, Securit
     // The last router needs no selector, but one that duplicates an earlier one would never be reached.
     if (i === ordered.length - 1 && (!r.selector || !seen.has(r.selector))) break;
     if (!r.selector || seen.has(r.selector)) {
-      ctx.error(
-        `route ${route.id}: security alternatives ${unselectable.length > 1 ? 'without a header, cookie or query credential' : 'with the same credential'} cannot be told apart on Traefik (middlewares chain as AND); give them one forwardAuth scheme`,
-        route.securityLoc,
-      );
+      ctx.report('traefik-alternatives-indistinguishable', { route: route.id, sameCredential: unselectable.length <= 1 }, route.securityLoc);
       return undefined;
     }
     seen.add(r.selector);
@@ -227,7 +224,7 @@ function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, roleSets: 
   }
   const fa = s.forwardAuth;
   if (!fa) {
-    ctx.error(`security scheme ${s.name} needs x-gateway.forwardAuth on Traefik`, s.loc);
+    ctx.report('traefik-forward-auth-missing', { scheme: s.name }, s.loc);
     return undefined;
   }
   const cred = credentialHeader(s);
@@ -251,7 +248,7 @@ function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, roleSets: 
     // the Authorization header, which the backend must not see either (DESIGN.md section 7.3).
     const hidden = s.kind === 'forward' ? 'Authorization' : cred;
     if (hidden && hidden !== 'Cookie') return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: { [hidden]: '' } } });
-    if (s.kind !== 'forward') ctx.warn(`security scheme ${s.name}: Traefik cannot remove a ${s.apiKey?.in ?? 'cookie'} credential before the backend; it is passed on`, s.loc);
+    if (s.kind !== 'forward') ctx.report('traefik-credential-not-hidden', { scheme: s.name, location: s.apiKey?.in ?? 'cookie' }, s.loc);
     return undefined;
   });
   return { auth: auth!, ...(hide ? { hide } : {}) };

@@ -33,12 +33,12 @@ const cache = new WeakMap<Ctx, Map<string, ServiceRef>>();
 export function serviceFor(ctx: Ctx, route: Route): ServiceRef | undefined {
   const backend = ctx.gateway.backends.find((b) => b.name === route.backend);
   if (!backend) {
-    ctx.error(`route ${route.id} names backend "${route.backend}", which does not exist`, route.loc);
+    ctx.report('traefik-backend-unknown', { route: route.id, backend: route.backend }, route.loc);
     return undefined;
   }
   if (backend.kind === 'mock' || (backend.kind === 'lambda' && backend.targets.length === 0)) {
     // Only reached when the gap was accepted in the spec: answer 418 rather than route anywhere.
-    ctx.warn(`route ${route.id}: backend ${backend.name} cannot be served by Traefik; the route answers 418 (noop@internal)`, backend.loc);
+    ctx.report('traefik-backend-noop', { route: route.id, backend: backend.name }, backend.loc);
     return { service: NOOP_SERVICE, prefix: '', middlewares: [] };
   }
   const timeoutMs = route.timeoutMs ?? backend.timeoutMs;
@@ -57,7 +57,7 @@ function buildService(ctx: Ctx, backend: Backend, timeoutMs: number | undefined,
   const targets = backend.targets.filter((t) => t.weight > 0);
   for (const t of targets) {
     if (!HOST.test(t.url.host)) {
-      ctx.error(`backend ${backend.name}: host "${t.url.host}" is not a host name or IP address`, t.loc);
+      ctx.report('traefik-backend-host', { backend: backend.name, host: t.url.host }, t.loc);
       return undefined;
     }
   }
@@ -68,10 +68,7 @@ function buildService(ctx: Ctx, backend: Backend, timeoutMs: number | undefined,
   let preservePath = false;
   if (paths.length > 1) {
     if (!ctx.allows('servers.preservePath')) {
-      ctx.error(
-        `backend ${backend.name}: its targets have different paths (${paths.join(', ')}); Traefik ${ctx.options.version} drops server paths, servers[].preservePath needs --option traefik-version=3.2 or later`,
-        backend.loc,
-      );
+      ctx.report('traefik-server-paths', { backend: backend.name, paths: paths.join(', '), version: String(ctx.options.version) }, backend.loc);
       return undefined;
     }
     preservePath = true;

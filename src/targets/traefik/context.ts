@@ -1,5 +1,5 @@
 /** State shared by the traefik compiler's parts while one gateway compiles. */
-import type { DiagnosticCode, ParamsOf } from '../../diagnostics/codes.js';
+import type { ParamsOf, SpecificCode } from '../../diagnostics/codes.js';
 import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
@@ -40,16 +40,11 @@ export class Ctx {
     this.fileNames = new Namer(this.prefix);
   }
 
-  error(detail: string, loc?: Loc): void {
-    this.diagnostics.push(diag('target-error', { target: 'traefik', detail }, loc, { target: 'traefik' }));
-  }
-
-  warn(detail: string, loc?: Loc): void {
-    this.diagnostics.push(diag('target-warning', { target: 'traefik', detail }, loc, { target: 'traefik' }));
-  }
-
-  /** A diagnostic with its own stable code (new refusals and warnings use this, not warn/error). */
-  report<C extends DiagnosticCode>(code: C, params: ParamsOf<C>, loc?: Loc): void {
+  /**
+   * A refusal or warning under its own code (src/diagnostics/codes.ts: `traefik-*` or a shared one),
+   * at the spec node the user edits. The code fixes severity and text: no free-text diagnostics.
+   */
+  report<C extends SpecificCode>(code: C, params: ParamsOf<C>, loc?: Loc): void {
     this.diagnostics.push(diag(code, params, loc, { target: 'traefik' }));
   }
 

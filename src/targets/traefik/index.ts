@@ -35,12 +35,13 @@ export function compileTraefik(gateway: Gateway, plan: CapabilityPlan, compileOp
     compileRoutes(ctx);
   } catch (e) {
     if (!(e instanceof RuleTextError)) throw e;
-    ctx.error(e.message, gateway.loc);
+    if (e.value === '') ctx.report('traefik-matcher-empty', {}, gateway.loc);
+    else ctx.report('traefik-matcher-control-character', { value: JSON.stringify(e.value) }, gateway.loc);
   }
   const config = assemble(ctx);
   if (config) {
-    for (const p of unsafeStrings(config)) ctx.error(`the value at ${p} holds a control character or a lone surrogate`, gateway.loc);
-    for (const p of emptyContainers(config)) ctx.error(`internal: empty map or list at ${p}`, gateway.loc);
+    for (const p of unsafeStrings(config)) ctx.report('traefik-value-control-character', { pointer: p }, gateway.loc);
+    for (const p of emptyContainers(config)) ctx.report('internal-error', { detail: `traefik: empty map or list at ${p}` }, gateway.loc);
   }
   if (!config || ctx.diagnostics.some((d) => d.severity === 'error')) return fail();
   const file = { path: `${ctx.prefix}.yml`, contents: escapeTemplate(header(ctx) + toYaml(config)) };
@@ -51,7 +52,7 @@ function assemble(ctx: Ctx): TraefikConfig | undefined {
   const obj = <T>(m: Map<string, T>) => (m.size > 0 ? Object.fromEntries(m) : undefined);
   const config: TraefikConfig = { http: { routers: Object.fromEntries(ctx.routers) } };
   if (ctx.routers.size === 0) {
-    ctx.error('the gateway has no routes to write', ctx.gateway.loc);
+    ctx.report('traefik-no-routers', {}, ctx.gateway.loc);
     return undefined;
   }
   const services = obj(ctx.services);
@@ -62,7 +63,7 @@ function assemble(ctx: Ctx): TraefikConfig | undefined {
   if (transports) config.http.serversTransports = transports;
   const tls = ctx.gateway.tls;
   if (tls) {
-    if (tls.key.kind !== 'file') ctx.error(`the TLS key must be a \${file:...} reference on Traefik (it reads keyFile from disk), not ${tls.key.raw}`, tls.loc);
+    if (tls.key.kind !== 'file') ctx.report('traefik-tls-key-source', { ref: tls.key.raw }, tls.loc);
     else config.tls = { certificates: [{ certFile: tls.certificate, keyFile: tls.key.path }] };
   }
   return config;

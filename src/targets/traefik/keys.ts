@@ -37,7 +37,7 @@ export const TRAEFIK_KEYS: TargetKeyTable = {
   'consumers.*.credentials.*.password': { answer: 'native', note: 'basicAuth users (hashed at deploy time)' },
   tls: { answer: 'native', note: 'tls.certificates in the dynamic file' },
   'tls.certificate': { answer: 'native', note: 'certFile' },
-  'tls.key': { answer: 'native', note: 'keyFile (a ${file:...} reference; others are refused, target-error)' },
+  'tls.key': { answer: 'native', note: 'keyFile (a ${file:...} reference; others are refused, traefik-tls-key-source)' },
   'scheme.issuer': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.audiences': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.algorithms': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },

@@ -35,25 +35,28 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 export function parseOptions(raw: Record<string, string>): { options: TraefikOptions; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const bad = (detail: string) => diagnostics.push(diag('target-error', { target: 'traefik', detail }));
+  const bad = (option: string, value: string, expected: string) =>
+    diagnostics.push(diag('target-option-invalid', { target: 'traefik', option, value, expected }));
   for (const key of Object.keys(raw)) {
-    if (!TRAEFIK_OPTIONS.some((o) => o.name === key)) bad(`unknown option "${key}" (known: ${TRAEFIK_OPTIONS.map((o) => o.name).join(', ')})`);
+    if (!TRAEFIK_OPTIONS.some((o) => o.name === key)) {
+      diagnostics.push(diag('option-unknown', { name: key, target: 'traefik', known: TRAEFIK_OPTIONS.map((o) => o.name).join(', ') }));
+    }
   }
   const options: TraefikOptions = { entryPoints: [], htpasswdDir: '/etc/traefik/htpasswd', clientIpDepth: 0 };
   const version = raw['traefik-version'] ?? 'auto';
   if (version !== 'auto') {
     const v = (TRAEFIK_VERSIONS as readonly string[]).find((x) => x === version.replace(/^v/, '').replace(/^(\d+\.\d+)\.\d+$/, '$1'));
     if (v) options.version = v as TraefikVersion;
-    else bad(`traefik-version "${version}" is not a Traefik 3.x line gwc knows (${TRAEFIK_VERSIONS.join(', ')}, or auto)`);
+    else bad('traefik-version', version, `a Traefik 3.x line gwc knows (${TRAEFIK_VERSIONS.join(', ')}, or auto)`);
   }
   const eps = (raw['entry-points'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const ep of eps) if (!NAME.test(ep)) bad(`entry point "${ep}" is not a plain name`);
+  for (const ep of eps) if (!NAME.test(ep)) bad('entry-points', ep, 'plain entry point names (a letter or digit, then letters, digits, _ or -)');
   options.entryPoints = eps.filter((ep) => NAME.test(ep));
   const dir = raw['htpasswd-dir'] ?? options.htpasswdDir;
-  if (!/^\/[^\0-\x1f\x7f{}]*$/.test(dir)) bad(`htpasswd-dir "${dir}" must be an absolute path without control characters or braces`);
+  if (!/^\/[^\0-\x1f\x7f{}]*$/.test(dir)) bad('htpasswd-dir', dir, 'an absolute path without control characters or braces');
   else options.htpasswdDir = dir.replace(/\/+$/, '') || '/';
   const depth = raw['client-ip-depth'] ?? '0';
-  if (!/^\d{1,2}$/.test(depth)) bad(`client-ip-depth "${depth}" must be a small whole number`);
+  if (!/^\d{1,2}$/.test(depth)) bad('client-ip-depth', depth, 'a small whole number (0 to 99)');
   else options.clientIpDepth = Number(depth);
   return { options, diagnostics };
 }

@@ -77,7 +77,7 @@ export function rewriteMiddleware(ctx: Ctx, route: Route, prefix: string): strin
         if (param === undefined) return expandLiteral(text ?? '');
         const i = params.indexOf(param);
         if (i < 0) {
-          ctx.error(`route ${route.id}: upstreamPath uses {${param}}, which is not a parameter of ${route.path}`, route.upstreamPath!.loc);
+          ctx.report('traefik-upstream-path-param', { route: route.id, param, path: route.path }, route.upstreamPath!.loc);
           return '';
         }
         return group(i + 1, rest.slice(offset + param.length + 2));

@@ -14,7 +14,7 @@ const PERIOD = { second: '1s', minute: '1m', hour: '1h', day: '24h' } as const;
 
 export function headerNameOk(ctx: Ctx, name: string, where: string, route: Route): boolean {
   if (TOKEN.test(name)) return true;
-  ctx.error(`route ${route.id}: ${where} "${name}" is not an HTTP header name`, route.loc);
+  ctx.report('traefik-header-name', { route: route.id, where, name }, route.loc);
   return false;
 }
 
@@ -27,7 +27,7 @@ export function headerNameOk(ctx: Ctx, name: string, where: string, route: Route
 export function corsMiddleware(ctx: Ctx, route: Route, cors: Cors): string | undefined {
   for (const h of [...cors.headers, ...cors.exposeHeaders]) if (!headerNameOk(ctx, h, 'CORS header', route)) return undefined;
   if (cors.origins.length === 0 || cors.origins.some((o) => o.trim() === '')) {
-    ctx.error(`route ${route.id}: CORS needs non-empty origins (Traefik would allow none)`, cors.loc);
+    ctx.report('traefik-cors-origins-empty', { route: route.id }, cors.loc);
     return undefined;
   }
   return ctx.addMiddleware([route.id, 'cors'], {
@@ -48,13 +48,13 @@ export function ipMiddleware(ctx: Ctx, route: Route): string | undefined {
   if (!rule) return undefined;
   const ranges = allowMinusDeny(rule.allow, rule.deny);
   if ('bad' in ranges) {
-    ctx.error(`route ${route.id}: "${ranges.bad}" is not an IP address or CIDR range`, rule.loc);
+    ctx.report('traefik-ip-range', { route: route.id, range: ranges.bad }, rule.loc);
     return undefined;
   }
   if (ranges.length === 0) {
     // Every address is denied. ipAllowList refuses an empty sourceRange, so admit only the
     // limited-broadcast address, which cannot open a TCP connection.
-    ctx.warn(`route ${route.id}: its IP rule admits no address; every request gets 403`, rule.loc);
+    ctx.report('traefik-ip-rule-empty', { route: route.id }, rule.loc);
     ranges.push('255.255.255.255/32');
   }
   return ctx.addMiddleware([route.id, 'ip'], {
@@ -125,7 +125,7 @@ export function headerOpsMiddleware(ctx: Ctx, route: Route): string | undefined 
     for (const [k, v] of Object.entries(ops.set)) {
       if (!headerNameOk(ctx, k, where, route)) return false;
       if (v === '') {
-        ctx.error(`route ${route.id}: ${where} ${k} is set to "", which Traefik reads as "remove"`, ops.loc);
+        ctx.report('traefik-header-empty-value', { route: route.id, where, header: k }, ops.loc);
         return false;
       }
       out[k] = v;

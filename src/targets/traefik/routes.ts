@@ -68,7 +68,7 @@ export function compileRoutes(ctx: Ctx): void {
 function whereConditions(ctx: Ctx, route: Route): string[] | undefined {
   for (const h of route.hosts) {
     if (!HOST_NAME.test(h)) {
-      ctx.error(`route ${route.id}: host "${h}" is not an ASCII host name (Traefik's Host matcher refuses others)`, route.loc);
+      ctx.report('traefik-host-not-ascii', { route: route.id, host: h }, route.loc);
       return undefined;
     }
   }
@@ -133,7 +133,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     });
   }
   if (alts.length > 1 && rl) {
-    ctx.warn(`route ${route.id}: split into ${alts.length} routers (one per security alternative); Traefik keeps one rate-limit bucket set per router, so each router gets 1/${alts.length} of the rate`, rl.loc);
+    ctx.report('traefik-limit-split', { route: route.id, routers: alts.length }, rl.loc);
   }
   return out;
 }

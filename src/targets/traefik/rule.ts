@@ -9,15 +9,20 @@
  */
 import type { PathSegment } from '../../model/types.js';
 
-export class RuleTextError extends Error {}
+/** Text a rule cannot hold (`value`: '' or text with a control character); reported as its own code by index.ts. */
+export class RuleTextError extends Error {
+  constructor(readonly value: string) {
+    super(value === '' ? 'empty matcher argument (Traefik rejects it)' : `"${JSON.stringify(value)}" holds a control character`);
+  }
+}
 
 /** Control characters, lone surrogates and the Unicode line separators are refused everywhere. */
 export const UNSAFE_TEXT = /[\0-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A Go string literal holding exactly `text`. */
 export function goString(text: string): string {
-  if (text === '') throw new RuleTextError('empty matcher argument (Traefik rejects it)');
-  if (UNSAFE_TEXT.test(text)) throw new RuleTextError(`"${JSON.stringify(text)}" holds a control character`);
+  if (text === '') throw new RuleTextError(text);
+  if (UNSAFE_TEXT.test(text)) throw new RuleTextError(text);
   if (!text.includes('`')) return `\`${text}\``;
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }

@@ -199,7 +199,7 @@ describe('kong: coded diagnostics', () => {
 });
 
 describe('no catch-all codes in the Kong and Traefik targets (issue #17.3)', () => {
-  it.each(['kong'])('src/targets/%s names neither target-error nor target-warning', (target) => {
+  it.each(['kong', 'traefik'])('src/targets/%s names neither target-error nor target-warning', (target) => {
     const dir = path.resolve(__dirname, '../../../src/targets', target);
     const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|json|md)$/.test(f));
     expect(files.length).toBeGreaterThan(10);

@@ -18,7 +18,7 @@ describe('--traefik-version', () => {
   it('an explicit older line refuses fields it lacks, naming the line that has them', async () => {
     const r = await build(file('specs/canary.yaml'), { 'traefik-version': '3.0' });
     expect(r.files).toEqual([]);
-    expect(r.diagnostics.find((d) => d.code === 'target-error')?.message).toMatch(/preservePath needs --option traefik-version=3\.2/);
+    expect(r.diagnostics.find((d) => d.code === 'traefik-server-paths')).toMatchObject({ severity: 'error', params: { version: '3.0' }, loc: { pointer: expect.stringMatching(/^\/x-gateway\/backends\//) } });
   });
   it('an explicit newer line may use them', async () => {
     const r = await build(file('specs/canary.yaml'), { 'traefik-version': '3.4' });
@@ -26,10 +26,18 @@ describe('--traefik-version', () => {
     expect(JSON.stringify(load(r.files[0]!.contents))).toContain('"preservePath":true');
   });
   it('refuses unknown lines and options', async () => {
-    for (const options of <Array<Record<string, string>>>[{ 'traefik-version': '2.11' }, { 'traefik-version': '3.x' }, { nope: '1' }, { 'entry-points': 'a b' }]) {
+    const cases: Array<[Record<string, string>, string, Record<string, string>]> = [
+      [{ 'traefik-version': '2.11' }, 'target-option-invalid', { target: 'traefik', option: 'traefik-version', value: '2.11' }],
+      [{ 'traefik-version': '3.x' }, 'target-option-invalid', { target: 'traefik', option: 'traefik-version', value: '3.x' }],
+      [{ nope: '1' }, 'option-unknown', { name: 'nope', target: 'traefik' }],
+      [{ 'entry-points': 'a b' }, 'target-option-invalid', { target: 'traefik', option: 'entry-points', value: 'a b' }],
+      [{ 'htpasswd-dir': 'rel/dir' }, 'target-option-invalid', { target: 'traefik', option: 'htpasswd-dir', value: 'rel/dir' }],
+      [{ 'client-ip-depth': '-1' }, 'target-option-invalid', { target: 'traefik', option: 'client-ip-depth', value: '-1' }],
+    ];
+    for (const [options, code, params] of cases) {
       const r = await build(file('specs/canary.yaml'), options);
       expect(r.files, JSON.stringify(options)).toEqual([]);
-      expect(r.diagnostics.some((d) => d.code === 'target-error')).toBe(true);
+      expect(r.diagnostics, JSON.stringify(options)).toContainEqual(expect.objectContaining({ code, severity: 'error', params: expect.objectContaining(params) }));
     }
   });
   it('entry points reach every router', async () => {
@@ -87,7 +95,10 @@ describe('security alternatives (OR)', () => {
     route.security = [[{ scheme: 'apiKey', scopes: [] }], [{ scheme: 'bearer', scopes: [] }]];
     const built = compileTraefik(g, checkCapabilities(g, traefikTarget).plan, { options: {} });
     expect(built.result.files).toEqual([]);
-    expect(built.result.diagnostics.find((d) => d.code === 'target-error')?.message).toMatch(/listOrders: security alternatives/);
+    expect(built.result.diagnostics.find((d) => d.code === 'traefik-alternatives-indistinguishable')).toMatchObject({
+      params: { route: 'listOrders', sameCredential: false },
+      loc: route.securityLoc,
+    });
   });
   it('leaves out an alternative whose scheme is an accepted gap, keeping the route closed', async () => {
     const { gateway } = await loadGateway(file('specs/traefik-shop.yaml'));

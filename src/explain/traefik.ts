@@ -1,0 +1,140 @@
+/**
+ * Explanations for the Traefik target's own refusals and warnings (src/targets/traefik), coded in
+ * issue #17.3 (they were target-error/target-warning). The earlier traefik-* codes are in targets.ts.
+ */
+import { ex, type Explanations } from './explanation.js';
+
+export const TRAEFIK: Explanations = {
+  'traefik-matcher-empty': ex(
+    'A host, path segment or header gwc would put in a Traefik router rule is empty; Traefik refuses an empty matcher argument.',
+    'The whole dynamic configuration would fail to load, taking every route of the file down.',
+    'Give the host, path or header a value.',
+    "x-gateway: { hosts: [\"\"] }",
+  ),
+  'traefik-matcher-control-character': ex(
+    'Text gwc would put in a Traefik router rule (a host, path or header) holds a control character, a lone surrogate or a Unicode line separator.',
+    'Such text could end the rule\'s string early and add matchers of the caller\'s choosing, or make Traefik refuse the file.',
+    'Remove the character from the spec.',
+    "paths:\n  \"/a\\u0000b\": { get: {...} }",
+  ),
+  'traefik-value-control-character': ex(
+    'A value gwc would write into the Traefik configuration (the message gives where) holds a control character or a lone surrogate.',
+    'Written out it could split a YAML line or a header, changing what Traefik loads.',
+    'Remove the character from the spec value that feeds it.',
+    "x-gateway:\n  responseHeaders: { set: { X-Note: \"a\\nb\" } }",
+  ),
+  'traefik-no-routers': ex(
+    'Nothing is left to write a Traefik router for.',
+    'An empty dynamic configuration would load and route nothing, which looks like success.',
+    'Make sure the spec has operations the target can serve (see the other diagnostics).',
+    'gwc build gateway.yaml --target traefik',
+  ),
+  'traefik-tls-key-source': ex(
+    'The gateway\'s TLS key is not a ${file:...} reference; Traefik reads keyFile from disk.',
+    'An environment or vault reference would be written where Traefik expects a path, and the certificate would not load.',
+    'Give the key as ${file:/path/on/the/traefik/host}.',
+    "x-gateway:\n  tls: { certificate: /etc/tls/cert.pem, key: ${env:TLS_KEY} }   # fix: ${file:/etc/tls/key.pem}",
+  ),
+  'traefik-host-not-ascii': ex(
+    'An operation\'s host is not an ASCII host name; Traefik\'s Host matcher takes ASCII names only.',
+    'The router would never match (or the file would not load): the operation would be unreachable.',
+    'Write the host in its ASCII (punycode) form, xn--...',
+    "x-gateway: { hosts: [bücher.example] }   # fix: xn--bcher-kva.example",
+  ),
+  'traefik-limit-split': ex(
+    'An operation with several security alternatives is one Traefik router per alternative, and each router has its own rate-limit buckets.',
+    'A caller who can present credentials for several alternatives gets the rate once per router; each router is given 1/N of the rate so the total stays within it.',
+    'Nothing to do if that is acceptable; otherwise use one security alternative, or a target that limits per operation.',
+    "security: [{ key: [] }, { basic: [] }]\nx-gateway: { rateLimit: { requests: 100, per: minute } }",
+  ),
+  'traefik-alternative-dropped': ex(
+    'One of an operation\'s security alternatives cannot be enforced on Traefik (its gap was accepted in the spec), so its router is left out.',
+    'The route stays as strict as the alternatives Traefik enforces; callers who could only use the dropped one are refused.',
+    'Tell those callers to use another alternative, or secure the alternative with a forwardAuth scheme.',
+    "security: [{ key: [] }, { iam: [] }]\nx-gateway: { accept: [traefik/auth.iam] }",
+  ),
+  'traefik-security-open': ex(
+    'No security alternative of the operation can be enforced on Traefik, and the gap was accepted in the spec, so the route is built open.',
+    'Anyone can call it through Traefik; the spec said that is acceptable (x-gateway.accept).',
+    'Remove the accept to refuse the build, or add a forwardAuth scheme Traefik can enforce.',
+    "security: [{ iam: [] }]\nx-gateway: { accept: [traefik/auth.iam] }",
+  ),
+  'traefik-alternatives-indistinguishable': ex(
+    'Two security alternatives of an operation would need routers Traefik cannot tell apart: they present the same credential, or one has no header, cookie or query credential a rule could test.',
+    'Traefik chains middlewares as AND and picks a router by its rule; the wrong router could be chosen, holding a caller to the wrong alternative or letting the second one never be reached.',
+    'Verify the alternatives with one forwardAuth scheme, or give each a distinct credential location.',
+    "security: [{ sso: [] }, { otherSso: [] }]   # both forwardAuth, no declared credential",
+  ),
+  'traefik-forward-auth-missing': ex(
+    'A security scheme Traefik has no middleware for (JWT, OAuth2, OpenID Connect, Lambda) has no x-gateway.forwardAuth service to verify it.',
+    'Open-source Traefik cannot verify such a credential itself; without a verifier the route would be open.',
+    'Add x-gateway.forwardAuth (the URL of a service that checks the credential) to the scheme.',
+    "securitySchemes:\n  bearer: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: http://auth:8080/verify } } }",
+  ),
+  'traefik-credential-not-hidden': ex(
+    'A scheme asks for its credential to be hidden from the backend, but Traefik can only remove headers, not a query parameter or a single cookie.',
+    'The backend (and its logs) still see the credential.',
+    'Send the credential in a header, or accept that the backend sees it.',
+    "securitySchemes:\n  key: { type: apiKey, in: query, name: api_key }",
+  ),
+  'traefik-backend-unknown': ex(
+    'An operation names a backend the gateway does not declare (normally caught earlier as unknown-backend).',
+    'The router would have no service to send requests to.',
+    'Name a backend declared under x-gateway.backends.',
+    "x-gateway: { backend: ordres }   # fix: orders",
+  ),
+  'traefik-backend-noop': ex(
+    'An operation\'s backend (a mock, or a Lambda function without URL) cannot be served by Traefik, and the gap was accepted, so the router answers 418 from noop@internal.',
+    'Callers get an error instead of the mock answer or the function; nothing is routed elsewhere.',
+    'Give the backend an HTTP target, or build the operation for a target that serves it.',
+    "backends:\n  docs: { mock: { status: 200, body: ok } }",
+  ),
+  'traefik-backend-host': ex(
+    'A backend target\'s host is not a host name or IP address Traefik can put in a server URL.',
+    'Traefik would refuse the service, or send traffic somewhere the spec does not name.',
+    'Fix the target URL\'s host.',
+    "backends:\n  api: { url: \"http://api internal:8080\" }",
+  ),
+  'traefik-server-paths': ex(
+    'A backend\'s targets have different paths, and the chosen Traefik line drops server paths; servers[].preservePath needs Traefik 3.2.',
+    'Requests would reach the backends without their paths: the wrong resources.',
+    'Build for Traefik 3.2 or later (--option traefik-version=3.2, or auto), or give the targets one path.',
+    'gwc build gateway.yaml --target traefik --option traefik-version=3.0   # fix: 3.2 or auto',
+  ),
+  'traefik-upstream-path-param': ex(
+    'x-gateway.upstreamPath uses a {parameter} the operation\'s path does not have.',
+    'The rewrite would have nothing to put there and send another path than the spec means.',
+    'Use only parameters of the operation\'s path in upstreamPath.',
+    "/orders/{id}:\n  get: { x-gateway: { upstreamPath: /o/{orderId} } }   # fix: /o/{id}",
+  ),
+  'traefik-header-name': ex(
+    'A header name gwc would write (CORS headers, a rate-limit header, a header to set or remove) is not an HTTP header name (RFC 9110 token).',
+    'Traefik would refuse the middleware, or the text could reach a place that is not a header name.',
+    'Use a valid header name.',
+    "x-gateway:\n  requestHeaders: { set: { \"X Bad\": v } }",
+  ),
+  'traefik-cors-origins-empty': ex(
+    'CORS is on, but its origins list is empty or holds an empty origin.',
+    'Traefik\'s headers middleware would allow no origin: every browser call from another origin would fail although the spec turned CORS on.',
+    'List the allowed origins.',
+    "x-gateway: { cors: { origins: [] } }",
+  ),
+  'traefik-ip-range': ex(
+    'An ipRule entry is not an IP address or CIDR range.',
+    'Traefik would refuse the ipAllowList middleware, or admit other addresses than the spec means.',
+    'Fix the entry (a.b.c.d, a.b.c.d/n, or IPv6).',
+    "x-gateway: { ipRule: { allow: [10.0.0.0/33] } }",
+  ),
+  'traefik-ip-rule-empty': ex(
+    'The ipRule\'s deny list covers every allowed address, so no address is admitted; gwc admits only 255.255.255.255, which cannot connect.',
+    'Every request to the operation gets 403; that may be intended (a closed operation) or a mistake in the lists.',
+    'Check allow and deny.',
+    "x-gateway: { ipRule: { allow: [10.0.0.0/8], deny: [0.0.0.0/0] } }",
+  ),
+  'traefik-header-empty-value': ex(
+    'x-gateway.requestHeaders or responseHeaders sets a header to the empty string, which Traefik\'s headers middleware reads as "remove the header".',
+    'The header would be removed instead of sent empty: the opposite of what the spec says.',
+    'Use remove: [NAME] to remove it, or give it a value.',
+    "x-gateway:\n  requestHeaders: { set: { X-Flag: \"\" } }   # fix: remove: [X-Flag]",
+  ),
+};
