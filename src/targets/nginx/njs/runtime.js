@@ -846,7 +846,10 @@ function bodyCheck(r) {
       if (coding !== 'identity' || bodyOverrides(text, kinds)) { r.return(400); return; }
     }
   }
-  r.internalRedirect(next);
+  // An internal redirect to a URI without `?` clears the arguments: they are passed on explicitly
+  // (the query reached no backend behind this check before).
+  var args = r.variables.args;
+  r.internalRedirect(args ? next + '?' + args : next);
 }
 
 // `same` is exported for the unit tests only; nginx calls the handlers named in the configuration.
