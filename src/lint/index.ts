@@ -1,23 +1,19 @@
 /**
  * `gwc lint`: validation, the gwc ruleset, gateway-semantic checks and any Spectral rulesets the
  * config extends, all as gwc diagnostics with file:line:col. Returns values; prints nothing.
+ * Load, validate and model are the pipeline's (src/pipeline.ts), as for every command; the rules
+ * are its review step, reading the same loaded spec and model.
  */
-import type { SpecOptions } from '../api.js';
-import { diag, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
-import { normalise } from '../model/normalise/index.js';
+import { diag, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 import type { Gateway } from '../model/types.js';
+import { modelOf, runPipeline, type SpecOptions } from '../pipeline.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
-import { loadSpec } from '../spec/loader.js';
 import { resolveFlavour } from '../targets/flavour.js';
 import { findTarget, TARGET_NAMES, TARGETS } from '../targets/index.js';
 import type { Target } from '../targets/target.js';
-import { validateExtensions } from '../validate/extensions.js';
-import { addSchemeHints } from '../validate/scheme-hint.js';
-import { validateOpenApi } from '../validate/openapi.js';
 import { emptyConfig, settingFor, type LintConfig } from './config.js';
 import { CORE_RULES } from './core-rules.js';
 import { applyIgnores } from './ignore.js';
-import { locateAll } from './positions.js';
 import { render, type LintContext, type Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 import { inRuleset } from './ruleset.js';
@@ -45,48 +41,54 @@ export interface LintResult {
 }
 
 export async function lint(file: string, options: LintOptions = {}): Promise<LintResult> {
-  const config = options.config ?? emptyConfig();
-  const loaded = await loadSpec(file, options);
-  const spec = loaded.spec;
-  if (!spec) return { diagnostics: sortDiagnostics(loaded.diagnostics) };
-  const diagnostics = [...loaded.diagnostics];
-  const registry: readonly Target[] = options.targets ?? TARGETS;
-  let targets = registry;
-  if (options.target !== undefined) {
-    const t = registry.find((x) => x.name === options.target) ?? findTarget(options.target);
-    if (!t) return { spec, diagnostics: [diag('unknown-target', { name: options.target, known: TARGET_NAMES.join(', ') })] };
-    targets = [t];
-  }
-
-  diagnostics.push(...(await validateOpenApi(spec)));
-  diagnostics.push(...validateExtensions(spec));
-  const structural = diagnostics.some((d) => d.severity === 'error');
-  // Unlike the build, lint keeps the model when it has errors: the rules still have things to say.
-  const envName = options.env;
-  const model = structural ? undefined : normalise(spec, { ...(envName !== undefined ? { env: envName } : {}), targets: TARGET_NAMES });
-  if (model) diagnostics.push(...model.diagnostics);
-  await addSchemeHints(diagnostics, spec); // the x-gateway to paste, as validate and build show it
-  const gateway = model?.gateway;
-  // A spec that names its targets is checked against those (a team on nginx is not told what AWS lacks).
-  const declared = gateway?.targets?.names;
-  if (options.target === undefined && declared) targets = registry.filter((t) => declared.includes(t.name));
-  targets = targets.map((t) => resolveFlavour(t, options.targetOptions?.[t.name]));
-  const envCache = new Map<string, Gateway | undefined>();
-  const ctx: LintContext = {
-    spec,
-    ...(gateway ? { gateway } : {}),
-    targets,
-    gatewayFor(env) {
-      if (!envCache.has(env)) envCache.set(env, normalise(spec, { env, targets: TARGET_NAMES }).gateway);
-      return envCache.get(env);
+  // `targets` here are the targets to check against, not to build: the pipeline compiles none.
+  const { target, config = emptyConfig(), rules, targets: fakes, targetOptions, ...specOptions } = options;
+  let unknownTarget = false;
+  const run = await runPipeline(file, {
+    ...specOptions,
+    // Unlike the build, lint keeps the model when it has errors: the rules still have things to say.
+    keepModel: true,
+    review: async ({ spec, gateway, diagnostics }) => {
+      const registry: readonly Target[] = fakes ?? TARGETS;
+      let targets = registry;
+      if (target !== undefined) {
+        const t = registry.find((x) => x.name === target) ?? findTarget(target);
+        if (!t) {
+          unknownTarget = true;
+          return [diag('unknown-target', { name: target, known: TARGET_NAMES.join(', ') })];
+        }
+        targets = [t];
+      }
+      // A spec that names its targets is checked against those (a team on nginx is not told what AWS lacks).
+      const declared = gateway?.targets?.names;
+      if (target === undefined && declared) targets = registry.filter((t) => declared.includes(t.name));
+      targets = targets.map((t) => resolveFlavour(t, targetOptions?.[t.name]));
+      const found = [...diagnostics, ...runRules({ spec, ...(gateway ? { gateway } : {}), targets, gatewayFor: cachedModels(spec) }, rules ?? RULES, config)];
+      if (config.spectral.length > 0) found.push(...dropDuplicates(await runSpectral(spec, config.spectral), found));
+      return applyIgnores(spec, applyConfig(config, dedupe(found)));
     },
-  };
+  });
+  const gateway = unknownTarget ? undefined : run.gateway;
+  return { ...(run.spec ? { spec: run.spec } : {}), ...(gateway ? { gateway } : {}), diagnostics: run.diagnostics };
+}
 
-  for (const rule of options.rules ?? RULES) {
+/** The model under each x-gateway environment a rule asks about, made once each. */
+function cachedModels(spec: LoadedSpec): LintContext['gatewayFor'] {
+  const cache = new Map<string, Gateway | undefined>();
+  return (env) => {
+    if (!cache.has(env)) cache.set(env, modelOf(spec, env).gateway);
+    return cache.get(env);
+  };
+}
+
+/** Each rule the config runs, its reports as diagnostics (a rule that throws is an internal-error, the others still run). */
+function runRules(ctx: LintContext, rules: readonly Rule[], config: LintConfig): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const rule of rules) {
     // Whether it runs by default (recommended) is the ruleset's data, rules/gwc.yaml, as its metadata is.
     if (!inRuleset(rule.meta.id, config)) continue;
     if (config.rules[rule.meta.id] === 'off' && !config.overrides.some((o) => o.rules[rule.meta.id] && o.rules[rule.meta.id] !== 'off')) continue;
-    if (rule.meta.needsModel && !gateway) continue;
+    if (rule.meta.needsModel && !ctx.gateway) continue;
     try {
       rule.check(ctx, (messageId, params, loc, extra = {}) => {
         const d: Diagnostic = {
@@ -103,10 +105,7 @@ export async function lint(file: string, options: LintOptions = {}): Promise<Lin
       diagnostics.push(diag('internal-error', { detail: `rule ${rule.meta.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` }));
     }
   }
-  if (config.spectral.length > 0) diagnostics.push(...dropDuplicates(await runSpectral(spec, config.spectral), diagnostics));
-
-  const configured = applyConfig(config, dedupe(diagnostics));
-  return { spec, ...(gateway ? { gateway } : {}), diagnostics: sortDiagnostics(locateAll(spec, applyIgnores(spec, configured))) };
+  return diagnostics;
 }
 
 /** Severity overrides and `off`, per rule and per file or pointer. */

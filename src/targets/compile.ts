@@ -1,16 +1,17 @@
 /**
  * One target's build: capability check, then the target's compiler; no files when anything is
- * an error. Takes the Target itself so `gwc build --target X` can load only X (names.ts
- * loadTarget); api.ts's compileGateway looks the target up in the full registry.
+ * an error. The only call of `Target.compile`: the pipeline (src/pipeline.ts) builds through
+ * `compileWith`, lint relays `compileFindings`. Takes the Target itself so `gwc build --target X`
+ * can load only X (names.ts loadTarget). Diagnostics keep their Loc only: the pipeline resolves
+ * line:col once, at its exit, and sorts.
  */
-import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { locateAll } from '../lint/positions.js';
+import { diag, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Gateway } from '../model/types.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { checkCapabilities } from './capability-check.js';
 import { resolveFlavour } from './flavour.js';
 import { keyDiagnostics } from './key-diagnostics.js';
-import type { OutputFile, Target } from './target.js';
+import type { CapabilityPlan, CompileResult, OutputFile, Target } from './target.js';
 
 export interface BuildResult {
   target: string;
@@ -24,19 +25,28 @@ export function compileWith(chosen: Target, gateway: Gateway, options: Record<st
   const checked = checkCapabilities(gateway, target);
   // Keys the target's key table says it does not apply are said at their own line (issue #21).
   const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec, gateway.environment, target.keys)];
-  if (hasErrors(diagnostics)) return { target: target.name, files: [], diagnostics: locate(diagnostics, spec) };
-  let result;
-  try {
-    result = target.compile(gateway, checked.plan, { options });
-  } catch (e) {
-    const detail = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
-    return { target: target.name, files: [], diagnostics: [diag('internal-error', { detail })] };
-  }
+  if (hasErrors(diagnostics)) return { target: target.name, files: [], diagnostics };
+  const result = invoke(target, gateway, checked.plan, options);
+  if ('crash' in result) return { target: target.name, files: [], diagnostics: [diag('internal-error', { detail: result.crash })] };
   diagnostics.push(...result.diagnostics);
   const files = hasErrors(diagnostics) ? [] : [...result.files].sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { target: target.name, files, diagnostics: locate(diagnostics, spec) };
+  return { target: target.name, files, diagnostics };
 }
 
-function locate(diagnostics: Diagnostic[], spec?: LoadedSpec): Diagnostic[] {
-  return sortDiagnostics(spec ? locateAll(spec, diagnostics) : diagnostics);
+/**
+ * What `target`'s own compile reports about the model, whatever its capability table refused:
+ * lint relays these (DESIGN.md 7.7, src/lint/rules/target-refusals.ts) so lint green means build
+ * green. A crash is the build's to report (internal-error), so here it reports nothing.
+ */
+export function compileFindings(target: Target, gateway: Gateway, options: Record<string, string> = {}): Diagnostic[] {
+  const result = invoke(target, gateway, checkCapabilities(gateway, target).plan, options);
+  return 'crash' in result ? [] : result.diagnostics;
+}
+
+function invoke(target: Target, gateway: Gateway, plan: CapabilityPlan, options: Record<string, string>): CompileResult | { crash: string } {
+  try {
+    return target.compile(gateway, plan, { options });
+  } catch (e) {
+    return { crash: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
+  }
 }

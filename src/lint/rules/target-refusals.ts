@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
-import { checkCapabilities } from '../../targets/capability-check.js';
+import { compileFindings } from '../../targets/compile.js';
 import type { Target } from '../../targets/target.js';
 import { defineRule, type LintContext, type Report, type Rule } from '../rule.js';
 
@@ -17,12 +17,8 @@ function diagnosticsOf(gateway: Gateway, target: Target): Diagnostic[] {
   if (!m) compiled.set(gateway, (m = new Map()));
   let list = m.get(target.name);
   if (!list) {
-    const { plan } = checkCapabilities(gateway, target);
-    try {
-      list = target.compile(gateway, plan, { options: {} }).diagnostics;
-    } catch {
-      list = []; // a compile crash is the build's to report (internal-error), not lint's
-    }
+    // The build's own compile, with default options; a crash is the build's to report (internal-error), not lint's.
+    list = compileFindings(target, gateway);
     m.set(target.name, list);
   }
   return list;
