@@ -6,9 +6,11 @@
  *
  * It reads a conservative subset and gives up (returns undefined) on anything outside it, so the
  * caller reads that file with `yaml` exactly as before: anchors, aliases and tags (the alias
- * limit stays `yaml`'s), duplicate keys (reported at their place by `yaml`), multi-line plain or
- * quoted scalars, escapes beyond JSON's, tabs, CR, control characters, document markers,
- * directives, explicit keys, and anything malformed. What it does read it reads as `yaml` 2's
+ * limit stays `yaml`'s), duplicate keys (reported at their place by `yaml`), the rarer shapes of
+ * wrapped scalars (a comment or an indicator inside a wrapped plain scalar, an escaped line break
+ * before an empty line), tabs, CR, control characters, document markers, directives, explicit
+ * keys, and anything malformed. Wrapped plain and quoted scalars (how writers fold long strings at
+ * 80 columns, so most real specs) and YAML's escapes are read here. What it does read it reads as `yaml` 2's
  * core schema does (null, bool, int, octal, hex, float; keys through String()), and it records
  * each key's and item's offset where `yaml` puts that node's range start, so line:col are the
  * same. test/spec/yaml-fast.test.ts holds the two readers equal on data and on every pointer's
@@ -42,10 +44,74 @@ const bail = (): never => {
   throw new Bail();
 };
 
+/** The closing `"` of a double-quoted scalar in s[i, end) (escapes skipped), or -1. */
+function closeDouble(s: string, i: number, end: number): number {
+  for (let j = i; j < end; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 0x22) return j;
+    if (c === 0x5c) j++;
+  }
+  return -1;
+}
+
+/** The closing `'` of a single-quoted scalar in s[i, end) (`''` is a quote inside it), or -1. */
+function closeSingle(s: string, i: number, end: number): number {
+  for (let j = i; ; ) {
+    const k = find(s, 0x27, j, end);
+    if (k >= end) return -1;
+    if (k + 1 < end && s.charCodeAt(k + 1) === 0x27) {
+      j = k + 2;
+      continue;
+    }
+    return k;
+  }
+}
+
+function trailingBackslashes(s: string): number {
+  let n = 0;
+  while (s.charCodeAt(s.length - 1 - n) === 0x5c) n++;
+  return n;
+}
+
+/** YAML 1.2 section 5.7's escapes, as yaml decodes them. */
+const ESCAPES = new Map(Object.entries({ '0': '\0', a: '\x07', b: '\b', t: '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029' }));
+const HEX_DIGITS = new Map(Object.entries({ x: 2, u: 4, U: 8 }));
+const HEX_ESCAPE = /^[0-9a-fA-F]+$/;
+
+/** The text of a double-quoted scalar's line (between its quotes or its line ends). */
+function unescapeDouble(raw: string): string {
+  let i = raw.indexOf('\\');
+  if (i === -1) return raw;
+  let out = '';
+  let start = 0;
+  for (; i !== -1; i = raw.indexOf('\\', start)) {
+    out += raw.slice(start, i);
+    const e = raw[i + 1] ?? bail();
+    const simple = ESCAPES.get(e);
+    if (simple !== undefined) {
+      out += simple;
+      start = i + 2;
+      continue;
+    }
+    const n = HEX_DIGITS.get(e) ?? bail();
+    const hex = raw.slice(i + 2, i + 2 + n);
+    if (hex.length !== n || !HEX_ESCAPE.test(hex)) bail();
+    const code = parseInt(hex, 16);
+    if (code > 0x10ffff) bail();
+    out += String.fromCodePoint(code);
+    start = i + 2 + n;
+  }
+  return out + raw.slice(start);
+}
+
 // Characters a file on the fast path may not hold anywhere: tabs and CR (indentation and line
 // ends get subtle), C0/C1 controls, BOM and Unicode line separators (yaml reports or treats them
 // specially).
 const UNSUPPORTED = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
+
+// A continuation line of a plain scalar starting with one of these is left to `yaml` (YAML allows
+// most of them there, but they are where readers differ).
+const CONTINUATION_FIRST = '-?:,[]{}#&*!|>\'"%@`';
 
 const INT = /^[-+]?[0-9]+$/;
 const OCT = /^0o[0-7]+$/;
@@ -296,8 +362,8 @@ class Reader {
     if (i === i0 && inMap) bail(); // `key:value` needs the space
     let value: unknown;
     if (c === 0x22 || c === 0x27) {
-      const q = this.quoted(i, end);
-      this.restIsComment(q.after, end);
+      const q = this.quoted(i, end) ?? this.quotedLines(i, indent);
+      this.restIsComment(q.after, this.lineEnd(this.line));
       value = q.value;
     } else if (c === 0x5b || c === 0x7b) {
       const f = new Flow(this.s, i, end, this.index);
@@ -306,7 +372,9 @@ class Reader {
     } else if (c === 0x7c || c === 0x3e) {
       return this.blockScalar(i, end, indent);
     } else {
-      value = resolvePlain(this.plain(i, end));
+      const first = this.plain(i, end);
+      const folded = this.plainLines(first, this.commentAt(i, end) < end, indent);
+      value = resolvePlain(folded ?? first);
     }
     this.line++;
     // A deeper line after an inline value continues it (a multi-line scalar) or is an error.
@@ -329,6 +397,48 @@ class Reader {
     return raw;
   }
 
+  /**
+   * The lines that continue a plain scalar whose first line (`first`) is the current one, folded
+   * as YAML 1.2 section 7.3.3 folds them (a line break between two lines is a space, each empty
+   * line a line feed, each line trimmed), or undefined when no line continues it. A continuation
+   * line sits deeper than `indent` (the owning key's or dash's column). Writers wrap long plain
+   * strings this way (yaml's default lineWidth is 80), so most real specs hold them. Only the
+   * unambiguous cases are read here; the rest (a comment before or between the lines, a line that
+   * starts with an indicator or holds `: ` or ` #`) go to `yaml`. The scalar's offset is its first
+   * character, as before, so positions do not change.
+   */
+  private plainLines(first: string, commented: boolean, indent: number): string | undefined {
+    const last = this.starts.length - 1;
+    let text = first;
+    let breaks = 0;
+    let lastLine = -1;
+    for (let l = this.line + 1; l < last; l++) {
+      const st = this.starts[l]!;
+      const le = this.lineEnd(l);
+      const at = st + this.indentOf(l);
+      if (at >= le) {
+        breaks++; // an empty (or spaces only) line: a line feed if more text follows
+        continue;
+      }
+      if (at - st <= indent) break;
+      // A comment line ends the scalar; a deeper line after it is yaml's error (checked by the caller).
+      if (this.s.charCodeAt(at) === 0x23) break;
+      if (commented) bail();
+      if (CONTINUATION_FIRST.includes(this.s[at]!) || this.commentAt(at, le) < le) bail();
+      let e = le;
+      while (this.s.charCodeAt(e - 1) === 0x20) e--;
+      const raw = this.s.slice(at, e);
+      if (raw.includes(': ') || raw.endsWith(':')) bail();
+      text += breaks === 0 ? ' ' : '\n'.repeat(breaks);
+      text += raw;
+      breaks = 0;
+      lastLine = l;
+    }
+    if (lastLine === -1) return undefined;
+    this.line = lastLine;
+    return text;
+  }
+
   /** Where a ` #` comment starts on this line (searching this line only), or `end`. */
   private commentAt(i: number, end: number): number {
     for (let j = find(this.s, 0x23, i, end); j < end; j = find(this.s, 0x23, j + 1, end)) {
@@ -337,53 +447,77 @@ class Reader {
     return end;
   }
 
-  /** A quoted scalar closed on its line. */
-  private quoted(i: number, end: number): { value: string; after: number } {
-    const q = this.s.charCodeAt(i);
-    if (q === 0x27) {
-      let j = i + 1;
-      for (;;) {
-        const k = find(this.s, 0x27, j, end);
-        if (k >= end) bail();
-        if (this.s.charCodeAt(k + 1) === 0x27) {
-          j = k + 2;
-          continue;
-        }
-        return { value: this.s.slice(i + 1, k).replace(/''/g, "'"), after: k + 1 };
+  /** A quoted scalar closed on its line, or undefined when it goes on to the next line. */
+  private quoted(i: number, end: number): { value: string; after: number } | undefined {
+    const close = this.s.charCodeAt(i) === 0x27 ? closeSingle(this.s, i + 1, end) : closeDouble(this.s, i + 1, end);
+    if (close === -1) return undefined;
+    const raw = this.s.slice(i + 1, close);
+    return { value: this.s.charCodeAt(i) === 0x27 ? raw.replace(/''/g, "'") : unescapeDouble(raw), after: close + 1 };
+  }
+
+  /**
+   * A quoted scalar in a value that starts at `i` on the current line and closes on a later one,
+   * folded as YAML 1.2 sections 7.3.1 and 7.3.2 fold them: each line trimmed (its leading white
+   * space always, its trailing white space unless escaped), a line break between two lines a
+   * space, each empty line a line feed, and in double quotes a `\` at the end of a line joins it
+   * to the next without a space. Writers wrap long quoted strings this way (yaml at lineWidth 80).
+   * Every line after the first sits deeper than `indent`, or the file goes to `yaml`. Leaves the
+   * current line on the closing quote's; the scalar's offset is still its opening quote.
+   */
+  private quotedLines(i: number, indent: number): { value: string; after: number } {
+    const single = this.s.charCodeAt(i) === 0x27;
+    const last = this.starts.length - 1;
+    let from = i + 1;
+    let value = '';
+    let sep = ''; // what joins the next non-empty line: '' before the first, then a fold's result
+    let breaks = 0;
+    let joined = false; // the previous line ended in an escaped line break
+    for (let l = this.line; l < last; l++) {
+      const le = this.lineEnd(l);
+      if (l > this.line) {
+        from = this.starts[l]! + this.indentOf(l);
+        if (from - this.starts[l]! <= indent && from < le) bail();
       }
-    }
-    let j = i + 1;
-    let escaped = false;
-    for (;;) {
-      if (j >= end) bail();
-      const c = this.s.charCodeAt(j);
-      if (c === 0x22) break;
-      if (c === 0x5c) {
-        escaped = true;
-        // JSON's escapes read the same in YAML; YAML's own (\x, \e, \N, \_, a break) are yaml's job.
-        if (!'"\\/bfnrtu'.includes(this.s[j + 1] ?? '')) bail();
-        j += 2;
+      const close = single ? closeSingle(this.s, from, le) : closeDouble(this.s, from, le);
+      if (close === -1 && from >= le && l > this.line) {
+        breaks++; // an empty line
         continue;
       }
-      j++;
-    }
-    const raw = this.s.slice(i + 1, j);
-    let value = raw;
-    if (escaped) {
-      try {
-        value = JSON.parse(`"${raw}"`) as string;
-      } catch {
-        bail();
+      let seg = this.s.slice(from, close === -1 ? le : close);
+      let escapedBreak = false;
+      if (close === -1) {
+        // The line goes on: an escaped break keeps its white space; a fold trims it.
+        if (!single && trailingBackslashes(seg) % 2 === 1) {
+          escapedBreak = true;
+          seg = seg.slice(0, -1);
+        } else {
+          let e = seg.length;
+          while (seg.charCodeAt(e - 1) === 0x20) e--;
+          if (e < seg.length && !single && trailingBackslashes(seg.slice(0, e)) % 2 === 1) e++; // `\ ` is an escaped space: kept
+          seg = seg.slice(0, e);
+        }
+      }
+      const piece = single ? seg.replace(/''/g, "'") : unescapeDouble(seg);
+      // An escaped break before empty lines: yaml 2 reads them otherwise than YAML 1.2 says; its call.
+      if (joined && breaks > 0) bail();
+      if (l > this.line) value += joined ? '' : breaks > 0 ? '\n'.repeat(breaks) : sep;
+      value += piece;
+      breaks = 0;
+      joined = escapedBreak;
+      sep = ' ';
+      if (close !== -1) {
+        this.line = l;
+        return { value, after: close + 1 };
       }
     }
-    return { value, after: j + 1 };
+    return bail();
   }
 
   /** `key:` at `i`: the key as yaml's toJS names it, and the offset just after the colon. */
   private key(i: number, end: number): { key: string; name: string; after: number } {
     const c = this.s.charCodeAt(i);
     if (c === 0x22 || c === 0x27) {
-      const q = this.quoted(i, end);
+      const q = this.quoted(i, end) ?? bail();
       let j = q.after;
       while (j < end && this.s.charCodeAt(j) === 0x20) j++;
       if (this.s.charCodeAt(j) !== 0x3a) bail();
@@ -415,6 +549,7 @@ class Reader {
     if (c === 0x22 || c === 0x27) {
       try {
         const q = this.quoted(i, end);
+        if (!q) return false;
         let j = q.after;
         while (j < end && this.s.charCodeAt(j) === 0x20) j++;
         return this.s.charCodeAt(j) === 0x3a;
@@ -459,7 +594,6 @@ class Reader {
         n = ind;
       }
       if (ind < n) break;
-      if (folded && ind > n) bail(); // more-indented lines fold differently
       lines.push(this.s.slice(st + n, le));
     }
     if (n === -1) bail(); // empty block scalar
@@ -471,12 +605,22 @@ class Reader {
     if (body.length > 0 && body[0] === '' && folded) bail();
     let text: string;
     if (folded) {
-      text = '';
-      for (let k = 0; k < body.length; k++) {
+      // YAML 1.2 section 8.1.3: a break between two text lines folds (a space, or the empty
+      // lines' line feeds); a break next to a more-indented line is kept, with those line feeds.
+      text = body[0]!;
+      let empties = 0;
+      let prevSpaced = text.charCodeAt(0) === 0x20;
+      for (let k = 1; k < body.length; k++) {
         const line = body[k]!;
-        if (k === 0) text = line;
-        else if (line === '') text += '\n';
-        else text += body[k - 1] === '' ? line : ` ${line}`;
+        if (line === '') {
+          empties++;
+          continue;
+        }
+        const spaced = line.charCodeAt(0) === 0x20;
+        if (!prevSpaced && !spaced) text += empties > 0 ? '\n'.repeat(empties) + line : ` ${line}`;
+        else text += `\n${'\n'.repeat(empties)}${line}`;
+        empties = 0;
+        prevSpaced = spaced;
       }
     } else text = body.join('\n');
     if (chomp === 'strip') return text;
@@ -566,42 +710,12 @@ class Flow {
   }
 
   private quoted(): string {
-    const q = this.s[this.i]!;
-    let j = this.i + 1;
-    if (q === "'") {
-      for (;;) {
-        const k = find(this.s, 0x27, j, this.end);
-        if (k >= this.end) bail();
-        if (this.s[k + 1] === "'") {
-          j = k + 2;
-          continue;
-        }
-        const v = this.s.slice(this.i + 1, k).replace(/''/g, "'");
-        this.i = k + 1;
-        return v;
-      }
-    }
-    let escaped = false;
-    for (;;) {
-      if (j >= this.end) bail();
-      const c = this.s.charCodeAt(j);
-      if (c === 0x22) break;
-      if (c === 0x5c) {
-        escaped = true;
-        if (!'"\\/bfnrtu'.includes(this.s[j + 1] ?? '')) bail();
-        j += 2;
-        continue;
-      }
-      j++;
-    }
-    const raw = this.s.slice(this.i + 1, j);
-    this.i = j + 1;
-    if (!escaped) return raw;
-    try {
-      return JSON.parse(`"${raw}"`) as string;
-    } catch {
-      return bail();
-    }
+    const single = this.s.charCodeAt(this.i) === 0x27;
+    const close = single ? closeSingle(this.s, this.i + 1, this.end) : closeDouble(this.s, this.i + 1, this.end);
+    if (close === -1) bail();
+    const raw = this.s.slice(this.i + 1, close);
+    this.i = close + 1;
+    return single ? raw.replace(/''/g, "'") : unescapeDouble(raw);
   }
 
   /** A plain scalar in flow context: ends at , [ ] { } or `: `, a comment or the line's end. */
