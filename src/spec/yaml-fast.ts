@@ -7,7 +7,7 @@
  * It reads a conservative subset and gives up (returns undefined) on anything outside it, so the
  * caller reads that file with `yaml` exactly as before: anchors, aliases and tags (the alias
  * limit stays `yaml`'s), duplicate keys (reported at their place by `yaml`), the rarer shapes of
- * wrapped scalars (a comment or an indicator inside a wrapped plain scalar, an escaped line break
+ * wrapped scalars (a comment inside a wrapped plain scalar or a line of it starting `- `, an escaped line break
  * before an empty line), tabs, CR, control characters, document markers, directives, explicit
  * keys, and anything malformed. Wrapped plain and quoted scalars (how writers fold long strings at
  * 80 columns, so most real specs) and YAML's escapes are read here. What it does read it reads as `yaml` 2's
@@ -109,9 +109,14 @@ function unescapeDouble(raw: string): string {
 // specially).
 const UNSUPPORTED = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
 
-// A continuation line of a plain scalar starting with one of these is left to `yaml` (YAML allows
-// most of them there, but they are where readers differ).
-const CONTINUATION_FIRST = '-?:,[]{}#&*!|>\'"%@`';
+// A continuation line of a plain scalar may start with any character but `#` (YAML 1.2 7.3.3:
+// indicators only matter on a scalar's first line); `- `, `? ` and `: ` there are left to `yaml`.
+const continuationIndicator = (s: string, at: number): boolean => {
+  const c = s.charCodeAt(at);
+  if (c !== 0x2d && c !== 0x3f && c !== 0x3a) return false;
+  const n = s.charCodeAt(at + 1);
+  return n === 0x20 || n === 0x0a || Number.isNaN(n);
+};
 
 const INT = /^[-+]?[0-9]+$/;
 const OCT = /^0o[0-7]+$/;
@@ -424,7 +429,7 @@ class Reader {
       // A comment line ends the scalar; a deeper line after it is yaml's error (checked by the caller).
       if (this.s.charCodeAt(at) === 0x23) break;
       if (commented) bail();
-      if (CONTINUATION_FIRST.includes(this.s[at]!) || this.commentAt(at, le) < le) bail();
+      if (continuationIndicator(this.s, at) || this.commentAt(at, le) < le) bail();
       let e = le;
       while (this.s.charCodeAt(e - 1) === 0x20) e--;
       const raw = this.s.slice(at, e);

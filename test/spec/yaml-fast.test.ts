@@ -100,6 +100,7 @@ describe('fast YAML reader', () => {
     'multi-line plain, comment between': 'a: one\n  # note\n  two\n',
     'multi-line plain, comment on the first line': 'a: one # note\n  two\n',
     'multi-line plain, indicator continuation': 'a: one\n  - two\nb: x\n  [y]\nc: x\n  "y"\nd: x\n  #y\ne: x\n  y: z\n',
+    'multi-line plain, continuation lines starting with indicators': 'a: one\n  [two] {x} `y` "q" \'s\' &a *b !t |p >f %d @e ,c -1 ?q :c\n  -x\n  ?y\n  :z\n  * w\n  & v\n  ! u\nb: c\n',
     'multi-line plain, key-looking continuation': 'a: one\n  two:\nb: one\n  two: three\n',
     'multi-line plain, top level seq item and numbers': 'a:\n- 1\n  2\n- true\n  false\n- ~\n  x\n',
     'multi-line plain at end without newline': 'a: one\n  two',
@@ -145,6 +146,7 @@ describe('fast YAML reader', () => {
   const FAST = [
     'multi-line plain',
     'multi-line plain, folded',
+    'multi-line plain, continuation lines starting with indicators',
     'multi-line plain, spaces-only lines',
     'multi-line plain, blank lines after',
     'multi-line plain, comment after',
