@@ -86,6 +86,12 @@ export const RULES: Explanations = {
     'Add x-gateway rateLimit, or a policy with one.',
     "x-gateway:\n  public: true\n  rateLimit: { requests: 100, per: minute }",
   ),
+  'request-body-unvalidated': ex(
+    'An operation declares a request body and the gateway does not validate it (no x-gateway validate with body on).',
+    'Every malformed or hostile body reaches the backend, whose own parsing is then the only check; the schema the spec already has could stop it at the gateway with a 400.',
+    'Add x-gateway validate: { body: true } to the operation, its path item or the root defaults (on targets that enforce it: nginx; see gwc targets).',
+    "x-gateway:\n  defaults: { validate: { body: true, parameters: true } }",
+  ),
   'timeout-ceiling': ex(
     'A route\'s backend timeout is above a target\'s ceiling (AWS REST: 29 s).',
     'The build for that target would fail, or the gateway would cut requests the spec lets run.',

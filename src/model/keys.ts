@@ -65,6 +65,7 @@ const ROUTE_SETTINGS = {
   public: core('the security decision (DESIGN.md 7.1): a route without security must say public'),
   timeout: feature('timeouts'),
   websocket: feature('websocket'),
+  validate: feature('validation'), 'validate.body': feature('validation'), 'validate.parameters': feature('validation'), // src/model/policies/validate.ts
   ...POLICY_BODY,
 } as const;
 

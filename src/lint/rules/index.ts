@@ -16,6 +16,7 @@ import pathParamShadowsProtected from './path-param-shadows-protected.js';
 import pathTrailingSlashTwin from './path-trailing-slash-twin.js';
 import { capabilityAccepted, capabilityDropped, capabilityEmulated, capabilityUnsupported } from './portability.js';
 import publicNoRateLimit from './public-no-rate-limit.js';
+import requestBodyUnvalidated from './request-body-unvalidated.js';
 import secretLiteral from './secret-literal.js';
 import securityMissing from './security-missing.js';
 import serverBasePath from './server-base-path.js';
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   corsCredentialsWildcard,
   jwtKeyFamilyAmbiguous,
   publicNoRateLimit,
+  requestBodyUnvalidated,
   timeoutCeiling,
   capabilityUnsupported,
   capabilityDropped,
