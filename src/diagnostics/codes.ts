@@ -2,6 +2,8 @@
  * The catalogue of gwc's own diagnostic codes. Codes are stable: tests and users match on them
  * and on their params, never on the prose.
  */
+import { NGINX_VALIDATION_CODES } from './codes-nginx-validation.js';
+
 type P = Record<string, string | number | boolean>;
 const entry = <Params extends P>(severity: 'error' | 'warn' | 'info', message: (p: Params) => string) => ({
   severity,
@@ -558,6 +560,8 @@ export const CODES = {
     (p) => `traefik: route ${p.route}: ${p.where} ${p.header} is set to "", which Traefik reads as "remove"`,
   ),
   // nginx target (src/targets/nginx)
+  // request validation on nginx (src/targets/nginx/validate.ts): src/diagnostics/codes-nginx-validation.ts
+  ...NGINX_VALIDATION_CODES,
   'nginx-option-invalid': entry<{ detail: string }>('error', (p) => `nginx: ${p.detail}`),
   'nginx-path-reserved': entry<{ route: string; path: string }>(
     'error',

@@ -14,13 +14,14 @@ import { KONG } from './kong.js';
 import { TRAEFIK } from './traefik.js';
 import { LOAD } from './load.js';
 import { MODEL } from './model.js';
+import { NGINX_VALIDATION } from './nginx-validation.js';
 import { RULES } from './rules.js';
 import { TARGETS } from './targets.js';
 
 export type { Explanation } from './explanation.js';
 
 /** Every explanation by id. An id in two areas is a mistake test/explain/explain.test.ts reports. */
-export const EXPLANATION_AREAS: Readonly<Record<string, Explanations>> = { load: LOAD, model: MODEL, targets: TARGETS, kong: KONG, traefik: TRAEFIK, diff: DIFF, rules: RULES };
+export const EXPLANATION_AREAS: Readonly<Record<string, Explanations>> = { load: LOAD, model: MODEL, targets: TARGETS, 'nginx-validation': NGINX_VALIDATION, kong: KONG, traefik: TRAEFIK, diff: DIFF, rules: RULES };
 const ALL: Explanations = Object.assign({}, ...Object.values(EXPLANATION_AREAS));
 
 /** The generated reference every explanation is rendered into, relative to the package root. */

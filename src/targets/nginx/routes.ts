@@ -13,6 +13,7 @@ import { commentText, headerName, headerValue, pathText, Refused, refuseControl,
 import { paramVar } from './layout.js';
 import { cacheView, corsView, headerOps, ipView, type CacheView, type CorsView, type HeaderView, type IpView, type LimitView, type PolicyRegistry } from './policies.js';
 import { hiddenHeaders, hiddenParams, IDENTITY_HEADERS, securityOf } from './security.js';
+import type { ValidateView } from './validate-view.js';
 
 export interface RouteView {
   index: number;
@@ -27,6 +28,8 @@ export interface RouteView {
   bodyLimit?: string;
   /** The body-check location the path location dispatches to first (bodyCheckView). */
   body?: BodyCheckView;
+  /** The validate location, dispatched to before any other (validate.ts). */
+  validate?: ValidateView;
   limit?: LimitView;
   accessLog: boolean;
   cache?: CacheView;
@@ -59,7 +62,7 @@ export interface RouteView {
 /** How long an open WebSocket may stay silent before nginx closes it. */
 const WEBSOCKET_IDLE_MS = 3_600_000;
 
-export const internalUri = (kind: 'r' | 'p' | 'a' | 'b', index: number): string => `/_gwc_internal/${kind}/${index}`;
+export const internalUri = (kind: 'r' | 'p' | 'a' | 'b' | 'v', index: number): string => `/_gwc_internal/${kind}/${index}`;
 
 export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: number, params: string[]): RouteView | undefined {
   const on = (f: Parameters<typeof ctx.plan.enforced>[1]) => ctx.plan.enforced(route.id, f);

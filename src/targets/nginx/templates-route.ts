@@ -2,7 +2,30 @@
  * The internal route location (see routes.ts): rewrite-phase `set`/`rewrite`, then the access-phase
  * controls, then the content (proxy, or a mock). Same helpers and rules as templates.ts.
  */
-export const ROUTE_PARTIAL = `{{#if body}}
+export const ROUTE_PARTIAL = `{{#if validate}}
+    # {{c comment}}: the request is checked against the operation's schemas (validate.ts), after
+    # the body limit, IP rules and auth check, before any other location of the route
+    location = {{n validate.uri}} {
+        internal;
+        set \${{n @root.prefix}}_route {{n index}};
+{{#if ip}}
+{{#each ip.rules}}
+        {{n action}} {{n source}};
+{{/each}}
+{{/if}}
+{{#if bodyLimit}}
+        client_max_body_size {{n bodyLimit}};
+{{/if}}
+        client_body_buffer_size {{n validate.buffer}};
+        client_body_in_single_buffer on;
+{{#if authUri}}
+{{> authCheck}}
+{{/if}}
+        js_content {{n @root.prefix}}_v.validateRequest;
+    }
+
+{{/if}}
+{{#if body}}
     # {{c comment}}: the body is read and refused when it names _method (routes.ts bodyCheckView)
     location = {{n body.uri}} {
         internal;

@@ -41,6 +41,11 @@ js_set \${{n @root.prefix}}_cookies {{n @root.prefix}}.cleanCookies;
 js_var \${{n @root.prefix}}_fwd_uri;
 {{/if}}
 {{/if}}
+{{#if validateNjs}}
+
+# Request validation (x-gateway validate): validators compiled ahead of time (validate.ts).
+js_import {{n @root.prefix}}_v from {{q validatePath}};
+{{/if}}
 {{#if @root.websocket}}
 
 # WebSocket routes (x-gateway websocket): only a WebSocket upgrade is passed on (RFC 6455 section

@@ -1,0 +1,436 @@
+/*
+ * gwc's request-validation module for nginx (njs 0.7+, as in Debian's libnginx-mod-http-js), written
+ * beside the main runtime (runtime.js) only for a gateway with validated routes (x-gateway validate,
+ * issue #19; compiled by src/targets/nginx/validate.ts). The validators are ajv's standalone ES5
+ * code generated at build time (src/targets/nginx/validate-module.ts); the ports below answer its
+ * `require`s (ajv's runtime helpers and the ajv-formats functions). scripts/gen-njs-runtime.mjs
+ * turns this file into src/targets/nginx/njs-validate.ts; the compiler replaces the configuration
+ * placeholder, then the validators' (in that order: see validate.ts).
+ * https://nginx.org/en/docs/njs/reference.html
+ *
+ * Written for njs 0.7: no optional chaining, no `??`, no spread, no destructuring.
+ */
+
+/**
+ * @typedef {{ in: string, name: string, index?: number, required: boolean, array?: boolean, explode?: boolean, type?: string|null, fn?: string|null }} ParamCfg
+ * @typedef {{ required: boolean, types: string[], json: string|null, fn: string|null }} BodyCfg
+ * @typedef {{ next: string, params: ParamCfg[], body?: BodyCfg }} ValidateCfg
+ * @typedef {{ routeVar: string, routes: Object<string, ValidateCfg> }} Config
+ * @typedef {{ in: string, name?: string, pointer?: string, detail: string }} Problem
+ */
+
+/** The compiler replaces the placeholder below with the validated routes' configuration. */
+var CFG = /** @type {Config} */ (/** @type {any} */ (/*CFG*/null));
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ */
+function header(r, name) {
+  var v = r.headersIn[name];
+  return typeof v === 'string' && v.length > 0 ? v : null;
+}
+
+/**
+ * The query string as the client sent it (raw).
+ * @param {NginxHTTPRequest} r
+ */
+function rawQuery(r) {
+  var uri = r.variables.request_uri || '';
+  var q = uri.indexOf('?');
+  return q < 0 ? null : uri.slice(q + 1);
+}
+
+/**
+ * The name of one `name=value` pair of a Cookie header, trimmed (RFC 6265 section 5.2).
+ * @param {string} kv
+ */
+function cookieName(kv) {
+  var eq = kv.indexOf('=');
+  return (eq < 0 ? kv : kv.slice(0, eq)).trim();
+}
+
+
+/**
+ * String length in code points, as JSON Schema counts it (ajv/dist/runtime/ucs2length).
+ * @param {string} s
+ */
+function ucs2length(s) {
+  var n = 0;
+  for (var i = 0; i < s.length; i++) {
+    var c = s.charCodeAt(i);
+    n++;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      var d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
+/**
+ * Deep equality of JSON values (ajv/dist/runtime/equal: enum, const, uniqueItems).
+ * @param {any} a
+ * @param {any} b
+ * @returns {boolean}
+ */
+function jsonEqual(a, b) {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  var ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (var i = 0; i < ka.length; i++) {
+    if (!Object.prototype.hasOwnProperty.call(b, ka[i]) || !jsonEqual(a[ka[i]], b[ka[i]])) return false;
+  }
+  return true;
+}
+
+var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** @param {string} s RFC 3339 full-date */
+function fmtDate(s) {
+  var m = /^(\d\d\d\d)-(\d\d)-(\d\d)$/.exec(s);
+  if (!m) return false;
+  var y = +m[1], mo = +m[2], d = +m[3];
+  var leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= (mo === 2 && leap ? 29 : DAYS[mo]);
+}
+
+/** @param {string} s RFC 3339 full-time, time zone required (ajv-formats `time`) */
+function fmtTime(s) {
+  var m = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)$/i.exec(s);
+  if (!m) return false;
+  var hr = +m[1], min = +m[2], sec = +m[3], sign = m[5] === '-' ? -1 : 1, tzH = +(m[6] || 0), tzM = +(m[7] || 0);
+  if (tzH > 23 || tzM > 59) return false;
+  if (hr <= 23 && min <= 59 && sec < 60) return true;
+  // A leap second is 23:59:60 in UTC only.
+  var utcMin = min - tzM * sign;
+  var utcHr = hr - tzH * sign - (utcMin < 0 ? 1 : 0);
+  return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
+}
+
+/** @param {string} s */
+function fmtDateTime(s) {
+  var parts = s.split(/t|\s/i);
+  return parts.length === 2 && fmtDate(parts[0]) && fmtTime(parts[1]);
+}
+
+/** @param {string} s an absolute URI (ajv-formats' `uri`: a scheme, then RFC 3986 characters) */
+function fmtUri(s) {
+  return /\/|:/.test(s) && /^[a-z][a-z0-9+\-.]*:(?:[a-z0-9\-._~!$&'()*+,;=:@\/?#\[\]]|%[0-9a-f]{2})*$/i.test(s);
+}
+
+/** @param {string} s base64 (OpenAPI `byte`), on one line */
+function fmtByte(s) {
+  return /^(?:[A-Za-z0-9+\/]{4})*(?:[A-Za-z0-9+\/]{2}==|[A-Za-z0-9+\/]{3}=)?$/.test(s);
+}
+
+/** @param {number} v */
+function fmtInt32(v) { return Number.isInteger(v) && v <= 2147483647 && v >= -2147483648; }
+
+/** The ajv-formats functions ajv's standalone code requires (validate-schema.ts FUNCTION_FORMATS). */
+var AJV_FORMATS = {
+  date: { validate: fmtDate },
+  time: { validate: fmtTime },
+  'date-time': { validate: fmtDateTime },
+  uri: fmtUri,
+  byte: fmtByte,
+  int32: { type: 'number', validate: fmtInt32 },
+  int64: { type: 'number', validate: function (/** @type {number} */ v) { return Number.isInteger(v); } },
+  float: { type: 'number', validate: function () { return true; } },
+  double: { type: 'number', validate: function () { return true; } },
+};
+
+/**
+ * `require` for ajv's standalone code (validate-module.ts AJV_REQUIRES lists the same three).
+ * @param {string} name
+ */
+function AJV_REQUIRE(name) {
+  if (name === 'ajv/dist/runtime/ucs2length') return { default: ucs2length };
+  if (name === 'ajv/dist/runtime/equal') return { default: jsonEqual };
+  if (name === 'ajv-formats/dist/formats') return { fullFormats: AJV_FORMATS };
+  throw new Error('gwc: no ' + name);
+}
+
+/** The validators, by export name; the compiler fills the placeholder after CFG's (validate.ts). */
+var VALIDATORS = /** @type {Object<string, any>} */ (/** @type {any} */ (/*VALIDATORS*/null));
+
+var NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A parameter's text as its schema's type reads it (OpenAPI: parameters are strings on the wire).
+ * Text that is not of the type is left as text, and the validator refuses it.
+ * @param {string|null|undefined} kind
+ * @param {string} s
+ * @returns {any}
+ */
+function coerce(kind, s) {
+  if (kind === 'integer' || kind === 'number') return NUMBER_TEXT.test(s) ? Number(s) : s;
+  if (kind === 'boolean') return s === 'true' ? true : s === 'false' ? false : s;
+  return s;
+}
+
+/**
+ * The query string as name → values, every name and value percent-decoded (`+` is a space, as
+ * backends read it); null when the encoding is malformed.
+ * @param {string|null} raw
+ * @returns {Object<string, string[]>|null}
+ */
+function parseQuery(raw) {
+  /** @type {Object<string, string[]>} */
+  var out = {};
+  if (!raw) return out;
+  var parts = raw.split('&');
+  for (var i = 0; i < parts.length; i++) {
+    if (parts[i] === '') continue;
+    var eq = parts[i].indexOf('=');
+    var k = eq < 0 ? parts[i] : parts[i].slice(0, eq);
+    var v = eq < 0 ? '' : parts[i].slice(eq + 1);
+    try {
+      k = decodeURIComponent(k.replace(/\+/g, ' '));
+      v = decodeURIComponent(v.replace(/\+/g, ' '));
+    } catch (e) {
+      return null;
+    }
+    if (!Object.prototype.hasOwnProperty.call(out, '$' + k)) out['$' + k] = [];
+    out['$' + k].push(v);
+  }
+  return out;
+}
+
+/**
+ * The values of a query parameter, and whether the client also sent it under a spelling another
+ * framework reads as the same parameter (`Sort` for ASP.NET, `sort[]`/`sort[x]` for PHP and Rails):
+ * a second occurrence the validator never saw.
+ * @param {Object<string, string[]>} query
+ * @param {string} name
+ */
+function queryValues(query, name) {
+  var own = Object.prototype.hasOwnProperty.call(query, '$' + name) ? query['$' + name] : [];
+  var lower = name.toLowerCase();
+  var smuggled = Object.keys(query).some(function (k) {
+    var n = k.slice(1).toLowerCase();
+    return k !== '$' + name && (n === lower || n.indexOf(lower + '[') === 0);
+  });
+  return { values: own, smuggled: smuggled };
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ */
+function headerValues(r, name) {
+  var lower = name.toLowerCase();
+  var out = [];
+  var raw = r.rawHeadersIn;
+  for (var i = 0; i < raw.length; i++) if (String(raw[i][0]).toLowerCase() === lower) out.push(String(raw[i][1]));
+  return out;
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ */
+function cookieValues(r, name) {
+  var out = [];
+  var lines = headerValues(r, 'Cookie');
+  for (var i = 0; i < lines.length; i++) {
+    var parts = lines[i].split(';');
+    for (var j = 0; j < parts.length; j++) {
+      var kv = parts[j].trim();
+      var eq = kv.indexOf('=');
+      if (cookieName(kv) === name) out.push(eq < 0 ? '' : kv.slice(eq + 1).trim());
+    }
+  }
+  return out;
+}
+
+/**
+ * The failing field of ajv's answer, as RFC 6901 pointer and message: the last error (a oneOf's
+ * own, not a branch's), a missing or extra property named.
+ * @param {any} errors
+ */
+function ajvProblem(errors) {
+  var e = errors && errors.length > 0 ? errors[errors.length - 1] : { instancePath: '', message: 'is not valid', keyword: '', params: {} };
+  var path = e.instancePath || '';
+  var prop = e.keyword === 'required' ? e.params.missingProperty : e.keyword === 'additionalProperties' ? e.params.additionalProperty : null;
+  if (prop !== null && prop !== undefined) path += '/' + String(prop).replace(/~/g, '~0').replace(/\//g, '~1');
+  return { pointer: path, message: String(e.message || 'is not valid') };
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {ParamCfg[]} params
+ * @param {Problem[]} problems
+ */
+function checkParams(r, params, problems) {
+  var query = null;
+  for (var i = 0; i < params.length; i++) {
+    var p = params[i];
+    var values = [];
+    if (p.in === 'path') {
+      var v = r.variables['gwc_p' + p.index];
+      if (v !== undefined && v !== '') values = [String(v)];
+    } else if (p.in === 'query') {
+      if (query === null) query = parseQuery(rawQuery(r));
+      if (query === null) { problems.push({ in: 'query', detail: 'the query string is not valid percent-encoding' }); return; }
+      var q = queryValues(query, p.name);
+      if (q.smuggled) { problems.push({ in: 'query', name: p.name, detail: 'is sent under another spelling (case or [] suffix)' }); continue; }
+      values = q.values;
+    } else if (p.in === 'header') values = headerValues(r, p.name);
+    else if (p.in === 'cookie') values = cookieValues(r, p.name);
+    if (values.length === 0) {
+      if (p.required) problems.push({ in: p.in, name: p.name, detail: 'is required' });
+      continue;
+    }
+    var value;
+    if (p.array) {
+      var list = p.in === 'query' && p.explode ? values : values.length === 1 ? values[0].split(',') : null;
+      if (list === null) { problems.push({ in: p.in, name: p.name, detail: 'must be given once' }); continue; }
+      value = list.map(function (s) { return coerce(p.type, s); });
+    } else {
+      // A second occurrence is refused: backends differ on which one they read (first, last, joined).
+      if (values.length > 1) { problems.push({ in: p.in, name: p.name, detail: 'must be given once' }); continue; }
+      value = coerce(p.type, values[0]);
+    }
+    var fn = p.fn ? VALIDATORS[p.fn] : null;
+    if (fn && !fn(value)) {
+      var e = ajvProblem(fn.errors);
+      problems.push({ in: p.in, name: p.name, detail: (e.pointer ? e.pointer + ' ' : '') + e.message });
+    }
+  }
+}
+
+var JSON_TOKEN = /"(?:[^"\\]+|\\.)*"|[{}\[\],]/g;
+
+/**
+ * The first object key a JSON text repeats (JSON.parse keeps the last one, some backends the
+ * first: the validator and the backend would read different bodies), or null.
+ * @param {string} text
+ * @returns {string|null}
+ */
+function duplicateKey(text) {
+  /** @type {Array<{ keys: Object<string, boolean>, expect: boolean }|null>} */
+  var stack = [];
+  JSON_TOKEN.lastIndex = 0;
+  for (var m = JSON_TOKEN.exec(text); m !== null; m = JSON_TOKEN.exec(text)) {
+    var t = m[0];
+    var top = stack.length > 0 ? stack[stack.length - 1] : null;
+    if (t.charAt(0) === '"') {
+      if (top && top.expect) {
+        var k;
+        try { k = JSON.parse(t); } catch (e) { return null; }
+        if (top.keys['$' + k]) return String(k);
+        top.keys['$' + k] = true;
+        top.expect = false;
+      }
+    } else if (t === '{') stack.push({ keys: {}, expect: true });
+    else if (t === '[') stack.push(null);
+    else if (t === '}' || t === ']') stack.pop();
+    else if (top) top.expect = true;
+  }
+  return null;
+}
+
+/**
+ * Answers an RFC 9457 problem (application/problem+json) naming each failing field.
+ * @param {NginxHTTPRequest} r
+ * @param {number} status
+ * @param {Problem[]} problems
+ */
+function problem(r, status, problems) {
+  var first = problems[0];
+  var where = first.in === 'body' ? 'request body' + (first.pointer ? ' at ' + first.pointer : '') : first.name !== undefined ? first.in + ' parameter ' + JSON.stringify(first.name) : first.in;
+  var title = status === 415 ? 'Unsupported Media Type' : 'Bad Request';
+  r.headersOut['Content-Type'] = 'application/problem+json';
+  r.return(status, JSON.stringify({ type: 'about:blank', title: title, status: status, detail: where + ': ' + first.detail, errors: problems }));
+}
+
+/**
+ * The request body as text, or the status that refuses it: 413 when nginx spooled it to a file
+ * (larger than the location's buffer), 400 when it is not UTF-8.
+ * @param {NginxHTTPRequest} r
+ * @returns {{ text: string, status?: number }}
+ */
+function bodyText(r) {
+  var buf;
+  try { buf = r.requestBuffer; } catch (e) { return { text: '', status: 413 }; }
+  if (r.variables.request_body_file) return { text: '', status: 413 };
+  if (!buf || buf.length === 0) return { text: '' };
+  try {
+    // @ts-ignore TextDecoder (njs 0.4.3+; fatal: bytes that are not UTF-8 throw) is not among njs-types' globals.
+    return { text: /** @type {any} */ (new TextDecoder('utf-8', /** @type {any} */ ({ fatal: true }))).decode(buf) };
+  } catch (e) {
+    return { text: '', status: 400 };
+  }
+}
+
+/**
+ * @param {NginxHTTPRequest} r
+ * @param {BodyCfg} b
+ * @param {string} text
+ * @param {Problem[]} problems
+ * @returns {number} the status to answer, 0 when the body is valid
+ */
+function checkBody(r, b, text, problems) {
+  if (text.length === 0) {
+    if (b.required) { problems.push({ in: 'body', detail: 'is required' }); return 400; }
+    return 0;
+  }
+  var ct = header(r, 'Content-Type') || '';
+  var params = ct.split(';');
+  var media = params[0].trim().toLowerCase();
+  var coding = (header(r, 'Content-Encoding') || 'identity').toLowerCase().trim();
+  if (coding !== 'identity' || b.types.indexOf(media) < 0) {
+    problems.push({ in: 'body', detail: 'Content-Type must be one of ' + b.types.join(', ') + ' (no content coding)' });
+    return 415;
+  }
+  if (media !== b.json || !b.fn) return 0;
+  for (var i = 1; i < params.length; i++) {
+    var kv = params[i].split('=');
+    if (kv[0].trim().toLowerCase() === 'charset' && String(kv[1] || '').trim().replace(/"/g, '').toLowerCase() !== 'utf-8') {
+      problems.push({ in: 'body', detail: 'JSON must be UTF-8' });
+      return 415;
+    }
+  }
+  var dup = duplicateKey(text);
+  if (dup !== null) { problems.push({ in: 'body', detail: 'repeats the key ' + JSON.stringify(dup) }); return 400; }
+  var data;
+  try { data = JSON.parse(text); } catch (e) { problems.push({ in: 'body', detail: 'is not valid JSON' }); return 400; }
+  var fn = VALIDATORS[b.fn];
+  if (!fn(data)) {
+    var e = ajvProblem(fn.errors);
+    problems.push({ in: 'body', pointer: '#' + e.pointer, detail: e.message });
+    return 400;
+  }
+  return 0;
+}
+
+/**
+ * Content handler of a validated route (validate.ts), after the body limit, IP rules and auth check
+ * of its location: the parameters and the body against the operation's schemas, then, body kept,
+ * on to the route's next location (its `_method` body check, verify or route location).
+ * @param {NginxHTTPRequest} r
+ */
+function validateRequest(r) {
+  var id = String(r.variables[CFG.routeVar]);
+  var v = Object.prototype.hasOwnProperty.call(CFG.routes, id) ? CFG.routes[id] : null;
+  if (!v) { r.return(500); return; }
+  /** @type {Problem[]} */
+  var problems = [];
+  checkParams(r, v.params, problems);
+  if (problems.length > 0) { problem(r, 400, problems); return; }
+  if (v.body) {
+    var got = bodyText(r);
+    if (got.status === 413) { r.return(413); return; }
+    if (got.status) { problem(r, got.status, [{ in: 'body', detail: 'is not UTF-8 text' }]); return; }
+    var status = checkBody(r, v.body, got.text, problems);
+    if (status) { problem(r, status, problems); return; }
+  }
+  // An internal redirect to a URI without `?` clears the arguments: they are passed on explicitly.
+  var args = r.variables.args;
+  r.internalRedirect(args ? v.next + '?' + args : v.next);
+}
+
+// duplicateKey, parseQuery and coerce are exported for the unit tests; nginx calls validateRequest.
+export default { validateRequest: validateRequest, duplicateKey: duplicateKey, parseQuery: parseQuery, coerce: coerce };

@@ -1,0 +1,106 @@
+/**
+ * nginx request validation, compile side (src/targets/nginx/validate.ts, validate-schema.ts): what
+ * the njs validator cannot check is refused with its code, params and the spec node to edit; an
+ * unknown format is a warning; user text from schemas reaches the njs module only inside JSON.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileGateway } from '../../../src/api.js';
+import { gatewayOf } from '../../helpers/spec.js';
+
+const HEAD = 'openapi: 3.0.3\ninfo: { title: t, version: "1" }\nservers: [{ url: https://api.example.com }]\n';
+const spec = (op: string, components = '') => `${HEAD}x-gateway:
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { public: true, validate: true }
+paths:
+  /a/{id}:
+${op}${components}`;
+const body = (schema: string, extra = '') => `    post:
+      operationId: a
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses: { '200': { description: ok } }
+      requestBody:
+        content:
+          application/json:
+            schema: ${schema}
+${extra}`;
+
+async function build(text: string) {
+  const { gateway, diagnostics } = await gatewayOf(text);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const r = compileGateway(gateway!, 'nginx', {});
+  return { ...r, found: r.diagnostics.map((d) => ({ code: d.code, params: d.params, pointer: d.loc?.pointer })) };
+}
+
+const BODY_SCHEMA = '/paths/~1a~1{id}/post/requestBody/content/application~1json/schema';
+
+describe('nginx validation refusals', () => {
+  it('a lookbehind pattern is refused at the pattern', async () => {
+    const r = await build(spec(body('{ type: object, properties: { code: { type: string, pattern: "(?<=A)B" } } }')));
+    expect(r.files).toEqual([]);
+    expect(r.found).toEqual([{ code: 'nginx-validate-schema', params: { route: 'a', keyword: 'pattern', why: 'uses lookbehind, which njs 0.7 cannot run' }, pointer: `${BODY_SCHEMA}/properties/code/pattern` }]);
+  });
+
+  it('a Unicode property escape and an invalid regular expression are refused', async () => {
+    const r = await build(spec(body('{ type: object, properties: { a: { type: string, pattern: "\\\\p{L}+" }, b: { type: string, pattern: "([" } } }')));
+    expect(r.found.map((d) => [d.code, d.params.keyword, d.pointer]).sort()).toEqual([
+      ['nginx-validate-schema', 'pattern', `${BODY_SCHEMA}/properties/a/pattern`],
+      ['nginx-validate-schema', 'pattern', `${BODY_SCHEMA}/properties/b/pattern`],
+    ]);
+  });
+
+  it('format url is refused, an unknown format only warned', async () => {
+    const r = await build(spec(body('{ type: object, properties: { a: { type: string, format: url }, b: { type: string, format: sku } } }')));
+    expect(r.found.map((d) => [d.code, d.params.keyword ?? d.params.format, d.pointer]).sort()).toEqual([
+      ['nginx-validate-format-ignored', 'sku', `${BODY_SCHEMA}/properties/b/format`],
+      ['nginx-validate-schema', 'format: url', `${BODY_SCHEMA}/properties/a/format`],
+    ]);
+  });
+
+  it('a keyword the validator does not check is refused at its place in the component', async () => {
+    const r = await build(spec(body("{ $ref: '#/components/schemas/T' }"), '\ncomponents:\n  schemas:\n    T: { type: object, unevaluatedProperties: false }\n').replace('openapi: 3.0.3', 'openapi: 3.1.0'));
+    expect(r.found).toEqual([{ code: 'nginx-validate-schema', params: { route: 'a', keyword: 'unevaluatedProperties', why: 'is not a keyword the nginx validator (JSON Schema draft-07) checks' }, pointer: '/components/schemas/T/unevaluatedProperties' }]);
+  });
+
+  it('a deepObject or object parameter is refused at the parameter', async () => {
+    const op = `    get:
+      operationId: a
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+        - { name: f, in: query, style: deepObject, schema: { type: object } }
+        - { name: g, in: query, schema: { type: object } }
+      responses: { '200': { description: ok } }
+`;
+    const r = await build(spec(op));
+    expect(r.found).toEqual([
+      { code: 'nginx-validate-parameter', params: { route: 'a', parameter: 'f', in: 'query', why: 'has style deepObject; only form (the default) is read' }, pointer: '/paths/~1a~1{id}/get/parameters/1' },
+      { code: 'nginx-validate-parameter', params: { route: 'a', parameter: 'g', in: 'query', why: 'is an object' }, pointer: '/paths/~1a~1{id}/get/parameters/2' },
+    ]);
+  });
+
+  it('a body that also accepts a non-JSON media type is refused at that media type', async () => {
+    const r = await build(spec(body('{ type: object }', '          multipart/form-data: {}\n')));
+    expect(r.found).toEqual([{ code: 'nginx-validate-media-type', params: { route: 'a', mediaType: 'multipart/form-data' }, pointer: '/paths/~1a~1{id}/post/requestBody/content/multipart~1form-data' }]);
+  });
+
+  it('validate: { body: false } lets a form body through without a refusal', async () => {
+    const op = body('{ type: object }', '          multipart/form-data: {}\n').replace('      operationId: a\n', '      operationId: a\n      x-gateway: { validate: { body: false } }\n');
+    const r = await build(spec(op));
+    expect(r.found).toEqual([]);
+  });
+
+  it('schema text reaches the njs module only inside JSON strings, placeholders included', async () => {
+    const hostile = ['/*CFG*/null', '/*VALIDATORS*/null', '"});r.return(200);//', '\u2028', '*/', '`${x}`'];
+    const r = await build(spec(body(`{ type: string, enum: ${JSON.stringify(hostile)}, description: ${JSON.stringify(hostile.join(' '))} }`)));
+    expect(r.found).toEqual([]);
+    const mod = r.files.find((f) => f.path.endsWith('.validate.js'))!.contents;
+    expect(mod).not.toContain('\u2028');
+    expect(mod).not.toContain('description');
+    // Evaluated as JavaScript (the njs module minus its export line): the configuration is the
+    // compiler's (no placeholder inside the schema's strings was replaced), and the enum holds the exact strings.
+    const code = mod.replace(/^export default .*$/m, '');
+    const got = new Function(`${code}; return { CFG: CFG, VALIDATORS: VALIDATORS };`)() as { CFG: { routes: Record<string, { body: { fn: string } }> }; VALIDATORS: Record<string, (v: unknown) => boolean> };
+    const fn = got.VALIDATORS[got.CFG.routes['0']!.body.fn]!;
+    for (const h of hostile) expect(fn(h)).toBe(true);
+    expect(fn('other')).toBe(false);
+  });
+});
