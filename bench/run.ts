@@ -16,6 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { measure, type Measured } from './measure.js';
 import { benchNginx } from './nginx-wrk.js';
+import { benchValidation, validationTable } from './nginx-validate.js';
 import { syntheticSpec } from './synthetic.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -87,14 +88,21 @@ if (only === 'lint') {
 // The data plane: requests through nginx running GitHub's compiled configuration vs a catch-all
 // proxy_pass on the same nginx and backend (wrk; needs nginx and wrk from Debian).
 const nginx = only ? undefined : await benchNginx({ rounds: quick ? 3 : 5, durationS: quick ? 5 : 10, log: (l) => console.log(l) });
+// Request validation (#19): the same route of fixtures/validate with x-gateway validate on and off (wrk).
+const validation = only ? undefined : await benchValidation({ rounds: quick ? 3 : 5, durationS: quick ? 3 : 5 });
+if (validation) console.log(`\n${validationTable(validation)}`);
 
 const report = printRatios(rows, { sizes: SIZES, targets: TARGETS });
 if (nginx) {
   report['nginx worst route req/s / catch-all'] = Number(nginx.ratio.toFixed(3));
   console.log(`  ${'nginx: deepest route req/s / catch-all proxy_pass (wrk)'.padEnd(58)} ${nginx.ratio.toFixed(2).padStart(6)}  (goal >= ${nginx.goal})`);
 }
+for (const p of validation?.probes ?? []) {
+  report[`nginx validation on/off req/s (${p.label})`] = Number(p.ratio.toFixed(3));
+  console.log(`  ${`nginx: validation on / off req/s, ${p.label} (wrk)`.padEnd(58)} ${p.ratio.toFixed(2).padStart(6)}  (${p.on.toFixed(0)} / ${p.off.toFixed(0)})`);
+}
 mkdirSync(path.join(repo, 'bench/results'), { recursive: true });
-const json = `${JSON.stringify({ node: process.version, date: new Date().toISOString(), runs, quick, only: only ?? null, results: rows, ratios: report, nginx: nginx ?? null }, null, 2)}\n`;
+const json = `${JSON.stringify({ node: process.version, date: new Date().toISOString(), runs, quick, only: only ?? null, results: rows, ratios: report, nginx: nginx ?? null, validation: validation ?? null }, null, 2)}\n`;
 writeFileSync(path.join(repo, 'bench/results/latest.json'), json);
 writeFileSync(path.join(repo, `bench/results/${only ? `${only}-` : ''}${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`), json);
 console.log('\nwritten: bench/results/latest.json (and a dated copy)');
