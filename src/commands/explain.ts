@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
+import { jsonResult } from '../cli/render.js';
 import { closestId, explain, renderExplanation, reportableIds } from '../explain/index.js';
 
 export default class Explain extends Command {
@@ -13,15 +14,16 @@ export default class Explain extends Command {
     if (flags.list || !args.id) {
       if (!args.id && !flags.list) this.error('a code or rule id is required (or --list)', { exit: 2 });
       const ids = reportableIds();
-      this.log(ids.join('\n'));
-      return { ids };
+      if (!this.jsonEnabled()) this.log(ids.join('\n'));
+      return jsonResult(true, [], { ids });
     }
     const entry = explain(args.id);
     if (!entry) {
       const near = closestId(args.id);
       this.error(`no code or rule "${args.id}"${near ? `; did you mean "${near}"?` : ''} (gwc explain --list prints every id)`, { exit: 2 });
     }
-    this.log(renderExplanation(entry));
-    return entry;
+    if (!this.jsonEnabled()) this.log(renderExplanation(entry));
+    // The one --json shape of every command (README "Machine-readable output"): the entry is the result.
+    return jsonResult(true, [], entry);
   }
 }

@@ -1,9 +1,10 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { atLeast, type Severity } from '../diagnostics/diagnostic.js';
-import { summary, toJson } from '../diagnostics/format.js';
-import { specFlags, specOptions } from '../cli/flags.js';
+import { summary } from '../diagnostics/format.js';
+import { quietFlag, specFlags, specOptions } from '../cli/flags.js';
+import { jsonResult, renderDiagnostics, useColour } from '../cli/render.js';
 import { emptyConfig, findConfig, readConfig } from '../lint/config.js';
-import { lint } from '../lint/index.js';
+import { lint, listRules } from '../lint/index.js';
 import { FORMATS, renderLint, renderRuleList, type Format } from '../lint/render.js';
 import { targetOptions } from '../cli/target-options.js';
 import { TARGET_NAMES, TARGETS } from '../targets/index.js';
@@ -23,6 +24,7 @@ export default class Lint extends Command {
   static override args = { spec: Args.string({ description: 'the gateway spec (OpenAPI 3 YAML or JSON)' }) };
   static override flags = {
     ...specFlags,
+    ...quietFlag,
     target: Flags.string({ description: "check portability to this target only (default: the spec's x-gateway.targets, else every target)", options: [...TARGET_NAMES] }),
     format: Flags.string({ description: 'output format', options: [...FORMATS], default: 'stylish' }),
     'fail-severity': Flags.string({ description: 'exit 1 when a finding is at least this severe', options: ['error', 'warn', 'info'], default: 'error' }),
@@ -34,8 +36,8 @@ export default class Lint extends Command {
   async run() {
     const { args, flags } = await this.parse(Lint);
     if (flags['list-rules']) {
-      this.log(renderRuleList());
-      return { rules: [] };
+      if (!this.jsonEnabled()) this.log(renderRuleList());
+      return jsonResult(true, [], { rules: listRules() });
     }
     if (!args.spec) this.error('a spec file is required (or --list-rules)', { exit: 2 });
     const configFile = findConfig(args.spec, flags.ruleset);
@@ -47,14 +49,23 @@ export default class Lint extends Command {
     const threshold = flags['fail-severity'] as Severity;
     const usage = read.diagnostics.length > 0 || diagnostics.some((d) => USAGE.has(String(d.code)));
     const failed = diagnostics.some((d) => atLeast(d.severity, threshold));
-    if (!this.jsonEnabled()) {
-      // Infos are shown when they can fail the run; otherwise they would bury the findings.
-      const shown = threshold === 'info' ? diagnostics : diagnostics.filter((d) => d.severity !== 'info');
-      const text = renderLint(flags.format as Format, shown, args.spec, process.cwd(), this.config.version);
-      if (text) this.log(text);
-      if (flags.format === 'stylish') this.logToStderr(failed ? `lint failed at --fail-severity ${threshold} (${summary(diagnostics)})` : `lint passed (${summary(diagnostics)})`);
-    }
     process.exitCode = usage ? 2 : failed ? 1 : 0;
-    return { passed: !failed && !usage, diagnostics: diagnostics.map((d) => toJson(d)) };
+    // One machine shape (README "Machine-readable output"): `--format json` is `--json` (#16.8).
+    const value = jsonResult(!failed && !usage, diagnostics, { failSeverity: threshold });
+    if (this.jsonEnabled()) return value;
+    if (flags.format === 'json') {
+      this.log(JSON.stringify(value, null, 2));
+      return value;
+    }
+    // Infos are shown when they can fail the run; otherwise they would bury the findings. --quiet: errors only.
+    const shown = diagnostics.filter((d) => (flags.quiet ? d.severity === 'error' : threshold === 'info' || d.severity !== 'info'));
+    // Stylish is for people: coloured on a terminal (NO_COLOR/FORCE_COLOR honoured); the CI formats never are.
+    const text =
+      flags.format === 'stylish' ? renderDiagnostics(shown, { colour: useColour(process.stdout), quiet: false }) : renderLint(flags.format as Format, shown, args.spec, process.cwd(), this.config.version);
+    if (text) this.log(text);
+    if (flags.format === 'stylish' && (failed || usage || !flags.quiet)) {
+      this.logToStderr(failed ? `lint failed at --fail-severity ${threshold} (${summary(diagnostics)})` : `lint passed (${summary(diagnostics)})`);
+    }
+    return value;
   }
 }

@@ -1,26 +1,32 @@
 import { Command } from '@oclif/core';
 import { runPipeline } from '../pipeline.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
-import { formatStylish, summary, toJson } from '../diagnostics/format.js';
-import { formatFlag, specArg, specFlags, specOptions } from '../cli/flags.js';
+import { summary } from '../diagnostics/format.js';
+import { formatFlag, quietFlag, specArg, specFlags, specOptions } from '../cli/flags.js';
+import { jsonResult, renderDiagnostics, useColour } from '../cli/render.js';
 
 export default class Validate extends Command {
   static override description = 'Parse the spec, check OpenAPI structure and the x-gateway schema, and build the gateway model.';
-  static override examples = ['<%= config.bin %> validate fixtures/shop/gateway.yaml'];
+  static override examples = ['<%= config.bin %> validate fixtures/shop/gateway.yaml', '<%= config.bin %> validate fixtures/shop/gateway.yaml --json'];
   static override enableJsonFlag = true;
   static override args = specArg;
-  static override flags = { ...specFlags, format: formatFlag };
+  static override flags = { ...specFlags, ...quietFlag, format: formatFlag };
 
   async run() {
     const { args, flags } = await this.parse(Validate);
     const { gateway, diagnostics } = await runPipeline(args.spec, specOptions(flags));
     const valid = gateway !== undefined && !hasErrors(diagnostics);
-    if (!this.jsonEnabled()) {
-      if (flags.format === 'json') this.log(JSON.stringify(diagnostics.map((d) => toJson(d)), null, 2));
-      else if (diagnostics.length > 0) this.logToStderr(formatStylish(diagnostics));
-      if (flags.format !== 'json') this.logToStderr(valid ? `valid: ${gateway!.routes.length} routes (${summary(diagnostics)})` : `invalid (${summary(diagnostics)})`);
-    }
     if (!valid) process.exitCode = 1;
-    return { valid, routes: gateway?.routes.length ?? 0, diagnostics: diagnostics.map((d) => toJson(d)) };
+    // One machine shape (README "Machine-readable output"): `--format json` is `--json` (#16.8).
+    const value = jsonResult(valid, diagnostics, { routes: gateway?.routes.length ?? 0 });
+    if (this.jsonEnabled()) return value;
+    if (flags.format === 'json') {
+      this.log(JSON.stringify(value, null, 2));
+      return value;
+    }
+    const shown = renderDiagnostics(diagnostics, { colour: useColour(process.stderr), quiet: flags.quiet });
+    if (shown) this.logToStderr(shown);
+    if (!valid || !flags.quiet) this.logToStderr(valid ? `valid: ${gateway!.routes.length} routes (${summary(diagnostics)})` : `invalid (${summary(diagnostics)})`);
+    return value;
   }
 }

@@ -55,8 +55,8 @@ describe('gwc validate', () => {
   it('gives typed results with --json', () => {
     const r = gwc('validate', fixture('invalid-misspelt-key'), '--json');
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { valid: boolean; diagnostics: Array<{ code: string; line: number; column: number; pointer: string }> };
-    expect(out.valid).toBe(false);
+    const out = JSON.parse(r.stdout) as { ok: boolean; diagnostics: Array<{ code: string; line: number; column: number; pointer: string }> };
+    expect(out.ok).toBe(false);
     expect(out.diagnostics[0]).toMatchObject({ code: 'schema-unknown-key', line: 13, column: 9, pointer: '/paths/~1users~1{id}/get/x-gateway/backnd' });
   });
 

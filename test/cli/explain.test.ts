@@ -13,8 +13,8 @@ describe('gwc explain (CLI)', () => {
 
   it('explains a lint rule with its documentation link, and --json gives the entry', () => {
     expect(gwc(['explain', 'public-no-rate-limit']).stdout).toMatch(/\nMore: README\.md#/);
-    const j = JSON.parse(gwc(['explain', 'route-ambiguous', '--json']).stdout) as Record<string, unknown>;
-    expect(j).toMatchObject({ id: 'route-ambiguous', kind: 'code and rule', severity: 'warn', anchor: 'docs/codes.md#route-ambiguous' });
+    const j = JSON.parse(gwc(['explain', 'route-ambiguous', '--json']).stdout) as { result: Record<string, unknown> };
+    expect(j.result).toMatchObject({ id: 'route-ambiguous', kind: 'code and rule', severity: 'warn', anchor: 'docs/codes.md#route-ambiguous' });
   });
 
   it('lists every id, and a typo exits 2 with the closest id', () => {

@@ -32,7 +32,8 @@ describe('the shop fixture', () => {
     expect(clean.stderr).toMatch(/lint passed \(0 errors, 1 warnings/);
     const kong = gwc(shop, '--target', 'kong', '--format', 'json');
     expect(kong.code).toBe(1);
-    const found = JSON.parse(kong.stdout) as Array<{ code: string; target?: string }>;
+    // --format json is the --json shape (#16.8): { ok, diagnostics, result }.
+    const found = (JSON.parse(kong.stdout) as { diagnostics: Array<{ code: string; target?: string }> }).diagnostics;
     expect(found.length).toBeGreaterThan(0);
     expect(found.every((d) => d.code !== 'capability-unsupported' || d.target === 'kong')).toBe(true);
   });
