@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { DeployedReader, ReadResult } from '../../diff/entity.js';
 import type { JsonObject } from '../../diff/json-util.js';
+import { httpTemplateEntities, isHttpApiTemplate } from './http/deployed.js';
 import { foreignShape, parseTemplateText, templateEntities, TemplateShapeError, unwrapTemplate } from './deployed-template.js';
 
 const SDK = '@aws-sdk/client-cloudformation';
@@ -20,6 +21,8 @@ function fromText(text: string, source: string): ReadResult {
   }
   const foreign = foreignShape(doc);
   if (foreign) return { diagnostics: [diag('deployed-foreign', { target: 'aws', source, looksLike: foreign })] };
+  // An HTTP API (--option aws.api=http) has its own reader; both sides of a diff go through here.
+  if (isHttpApiTemplate(doc)) return { state: { entities: httpTemplateEntities(doc as JsonObject) }, diagnostics: [] };
   try {
     return { state: { entities: templateEntities(doc as JsonObject) }, diagnostics: [] };
   } catch (e) {

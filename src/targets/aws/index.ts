@@ -14,6 +14,7 @@ import { AWS_DEFAULT_MAX_TIMEOUT_MS, AWS_OPTIONS, parseOptions } from './options
 import { buildTemplate } from './template.js';
 import { awsDeployed } from './deployed.js';
 import { awsDeployHint } from './deploy-hint.js';
+import { awsHttpTarget } from './http/index.js';
 
 export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): CompileResult {
   const parsed = parseOptions(compileOptions.options, gateway.basePath);
@@ -37,4 +38,6 @@ export const awsTarget: Target = {
   deployHint: awsDeployHint,
   options: AWS_OPTIONS,
   compile: compileAws,
+  // --option aws.api=http: API Gateway HTTP APIs, their own table and compiler (src/targets/aws/http).
+  flavours: [{ option: 'api', value: 'http', target: awsHttpTarget }],
 };

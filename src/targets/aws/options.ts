@@ -9,6 +9,8 @@ export const AWS_DEFAULT_MAX_TIMEOUT_MS = 29_000;
 const CACHE_SIZES = ['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237'] as const;
 
 export const AWS_OPTIONS: readonly TargetOption[] = [
+  // http selects the HTTP API flavour (src/targets/aws/http/), with its own capability table.
+  { name: 'api', description: 'API Gateway product: REST API, or HTTP API (JWT authorizers; no API keys, caching or resource policies)', values: ['rest', 'http'], default: 'rest' },
   { name: 'format', description: 'template format', values: ['json', 'yaml'], default: 'json' },
   {
     name: 'stage',

@@ -1,0 +1,110 @@
+/**
+ * `gwc diff` for the HTTP API flavour: a CloudFormation template holding AWS::ApiGatewayV2::*
+ * resources (gwc's own, a file, or `aws cloudformation get-template` output) into normalised
+ * entities. Every resource is an entity by logical id; each Route also carries what decides who
+ * reaches it (Facts), read from the template the way API Gateway applies it:
+ * - AuthorizationType NONE is public; JWT is the authorizer's issuer and audience with the
+ *   route's AuthorizationScopes as alternatives (a token with ANY one of them passes,
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html);
+ *   CUSTOM is the Lambda authorizer.
+ * - The stage's RouteSettings throttle for the route key (one bucket for all callers), the API's
+ *   CorsConfiguration, its custom domains, the integration's overwrite:path and backend TLS.
+ * The REST reader (deployed-template.ts) hands a template to this one when it has an HTTP API.
+ */
+import { authAtom, type Entity, type Facts, type Json, type Mechanism } from '../../../diff/entity.js';
+import { fieldsOf, isObject, sortedStrings, type JsonObject } from '../../../diff/json-util.js';
+
+/** True for a template whose API is an HTTP API (AWS::ApiGatewayV2::Api with ProtocolType HTTP). */
+export function isHttpApiTemplate(doc: unknown): boolean {
+  if (!isObject(doc) || !isObject(doc.Resources)) return false;
+  return Object.values(doc.Resources).some((r) => isObject(r) && r.Type === 'AWS::ApiGatewayV2::Api' && isObject(r.Properties) && r.Properties.ProtocolType === 'HTTP');
+}
+
+const SECONDS_WINDOW = '1';
+
+export function httpTemplateEntities(template: JsonObject): Entity[] {
+  const resources = isObject(template.Resources) ? template.Resources : {};
+  const props = (id: string | undefined): JsonObject => {
+    const r = id ? resources[id] : undefined;
+    return isObject(r) && isObject(r.Properties) ? r.Properties : {};
+  };
+  const refOf = (v: Json | undefined): string | undefined => (isObject(v) && typeof v.Ref === 'string' ? v.Ref : undefined);
+  const byType = (type: string) => Object.entries(resources).filter(([, r]) => isObject(r) && r.Type === type).map(([id]) => id);
+  const api = byType('AWS::ApiGatewayV2::Api')[0];
+  const apiProps = props(api);
+  const stage = props(byType('AWS::ApiGatewayV2::Stage')[0]);
+  const routeSettings = isObject(stage.RouteSettings) ? stage.RouteSettings : {};
+  const domains = byType('AWS::ApiGatewayV2::DomainName').map((id) => String(props(id).DomainName ?? id)).sort();
+  const hosts = apiProps.DisableExecuteApiEndpoint === true ? domains : [...domains, '(execute-api address)'];
+  const cors = corsOf(apiProps.CorsConfiguration);
+  const entities: Entity[] = [];
+  for (const [id, r] of Object.entries(resources)) {
+    if (!isObject(r) || typeof r.Type !== 'string') continue;
+    const entity: Entity = { kind: r.Type, key: id, fields: fieldsOf({ ...r, Properties: isObject(r.Properties) ? r.Properties : {} }) };
+    if (r.Type === 'AWS::ApiGatewayV2::Route') {
+      const p = props(id);
+      const routeKey = String(p.RouteKey ?? id);
+      const facts: Facts = { route: { match: routeKey }, protocols: ['https'], hosts };
+      Object.assign(facts, routeAuth(p, props(refOf(p.AuthorizerId))));
+      const throttle = routeSettings[routeKey];
+      if (isObject(throttle) && typeof throttle.ThrottlingRateLimit === 'number') {
+        facts.rateLimit = { [SECONDS_WINDOW]: throttle.ThrottlingRateLimit };
+        facts.rateLimitKey = 'all callers';
+        if (typeof throttle.ThrottlingBurstLimit === 'number') facts.burst = throttle.ThrottlingBurstLimit;
+      }
+      if (cors) facts.cors = cors;
+      const integration = props(integrationOf(p.Target));
+      const params = isObject(integration.RequestParameters) ? integration.RequestParameters : {};
+      if (typeof params['overwrite:path'] === 'string') facts.upstreamPath = params['overwrite:path'];
+      if (integration.IntegrationType === 'HTTP_PROXY' && typeof integration.IntegrationUri === 'string') {
+        // HTTP APIs verify an https backend against public CAs and have no way to skip it.
+        facts.backendTls = /^https:/i.test(integration.IntegrationUri) ? { tls: true, verify: true } : { tls: false, verify: false };
+      }
+      entity.facts = facts;
+    }
+    entities.push(entity);
+  }
+  for (const section of ['Parameters', 'Outputs', 'Conditions'] as const) {
+    const s = template[section];
+    if (isObject(s)) for (const [k, v] of Object.entries(s)) entities.push({ kind: section.slice(0, -1), key: k, fields: fieldsOf(v) });
+  }
+  return entities;
+}
+
+/** `{"Fn::Join": ["/", ["integrations", {"Ref": id}]]}` or `integrations/ID` -> the integration's logical id. */
+function integrationOf(target: Json | undefined): string | undefined {
+  if (isObject(target) && Array.isArray(target['Fn::Join'])) {
+    const parts = target['Fn::Join'][1];
+    if (Array.isArray(parts)) for (const part of parts) if (isObject(part) && typeof part.Ref === 'string') return part.Ref;
+  }
+  return undefined;
+}
+
+function routeAuth(route: JsonObject, authorizer: JsonObject): Pick<Facts, 'auth' | 'mechanisms'> {
+  const type = String(route.AuthorizationType ?? 'NONE').toUpperCase();
+  if (type === 'NONE') return { auth: [] };
+  const name = `${type === 'JWT' ? 'jwt' : type === 'CUSTOM' ? 'lambda' : type.toLowerCase()} ${String(authorizer.Name ?? refName(route.AuthorizerId))}`;
+  const mech: Mechanism = { kind: type === 'JWT' ? 'jwt' : type === 'CUSTOM' ? 'lambda' : type.toLowerCase() };
+  if (type === 'JWT') {
+    const c = isObject(authorizer.JwtConfiguration) ? authorizer.JwtConfiguration : {};
+    mech.jwt = { issuer: typeof c.Issuer === 'string' ? c.Issuer : null, audiences: sortedStrings(c.Audience) };
+  }
+  const scopes = sortedStrings(route.AuthorizationScopes);
+  // Any one scope admits the token: each is an alternative of its own.
+  const auth = scopes.length === 0 ? [[name]] : scopes.map((s) => [name, authAtom(name, 'scope', s)]);
+  return { auth, mechanisms: { [name]: mech } };
+}
+
+function refName(v: Json | undefined): string {
+  return isObject(v) && typeof v.Ref === 'string' ? v.Ref : 'authorizer';
+}
+
+function corsOf(c: Json | undefined): Facts['cors'] | undefined {
+  if (!isObject(c)) return undefined;
+  return {
+    origins: sortedStrings(c.AllowOrigins),
+    methods: sortedStrings(c.AllowMethods),
+    headers: sortedStrings(c.AllowHeaders),
+    credentials: c.AllowCredentials === true,
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The aws target's HTTP API flavour (`--option aws.api=http`, issue #20): one CloudFormation
+ * template with an API Gateway HTTP API (v2): JWT authorizers from OAuth2/OIDC schemes, Lambda
+ * and HTTP proxy integrations, CORS, per-route throttling, an auto-deployed stage and custom
+ * domains. Its own capability table (capabilities.ts) is what the core checks against.
+ */
+import { hasErrors } from '../../../diagnostics/diagnostic.js';
+import type { Gateway } from '../../../model/types.js';
+import type { CapabilityPlan } from '../../capability-check.js';
+import type { CompileOptions, CompileResult, Target } from '../../target.js';
+import { awsDeployHint } from '../deploy-hint.js';
+import { awsDeployed } from '../deployed.js';
+import { serialise } from '../emit.js';
+import { AWS_HTTP_CAPABILITIES } from './capabilities.js';
+import { HttpCtx, HTTP_MAX_TIMEOUT_MS } from './context.js';
+import { AWS_HTTP_KEYS } from './keys.js';
+import { AWS_HTTP_OPTIONS, parseHttpOptions } from './options.js';
+import { buildHttpTemplate } from './template.js';
+
+export function compileAwsHttp(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): CompileResult {
+  const parsed = parseHttpOptions(compileOptions.options, gateway.basePath);
+  const ctx = new HttpCtx(gateway, plan, parsed.options);
+  ctx.diagnostics.push(...parsed.diagnostics);
+  const template = buildHttpTemplate(ctx);
+  // Fail closed: a template is written only when nothing was refused.
+  if (hasErrors(ctx.diagnostics)) return { files: [], diagnostics: ctx.diagnostics };
+  return { files: [{ path: `template.${parsed.options.format}`, contents: serialise(template, parsed.options.format) }], diagnostics: ctx.diagnostics };
+}
+
+export const awsHttpTarget: Target = {
+  name: 'aws',
+  title: 'AWS API Gateway (HTTP API, CloudFormation)',
+  output: 'template.json (or template.yaml): a CloudFormation template with an API Gateway HTTP API',
+  capabilities: AWS_HTTP_CAPABILITIES,
+  limits: { maxTimeoutMs: HTTP_MAX_TIMEOUT_MS },
+  deployed: awsDeployed,
+  deployHint: awsDeployHint,
+  options: AWS_HTTP_OPTIONS,
+  keys: AWS_HTTP_KEYS,
+  compile: compileAwsHttp,
+};

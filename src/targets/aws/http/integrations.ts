@@ -1,0 +1,167 @@
+/**
+ * One integration per route: HTTP_PROXY to an HTTP backend (payload 1.0, the only format an HTTP
+ * proxy takes) with the path written by `overwrite:path`, or AWS_PROXY to a Lambda function with
+ * payload format 1.0, chosen on purpose: the function receives the same event as under the REST
+ * flavour, so switching `aws.api` never breaks a function.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-http.html
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+ */
+import {
+  CLIENT_FORWARDING_HEADERS,
+  FOREIGN_IDENTITY_HEADERS,
+  GATEWAY_IDENTITY_HEADERS,
+  METHOD_OVERRIDE_HEADERS,
+  METHOD_OVERRIDE_QUERY,
+  URL_OVERRIDE_HEADERS,
+} from '../../../model/overrides.js';
+import type { Backend, Route } from '../../../model/types.js';
+import { type Cfn, ref } from '../context.js';
+import { lambdaArnParts } from '../lambda-arn.js';
+import { isPrivateHost } from '../network.js';
+import { HTTP_IDS, HTTP_MAX_TIMEOUT_MS, HTTP_MIN_TIMEOUT_MS, type HttpCtx } from './context.js';
+import { isMappableHeader, isReservedHeader } from './headers.js';
+
+export interface BuiltIntegration {
+  id: string;
+  /** For the confusable-path check: where the backend is and the path it is sent. */
+  upstream: { origin: string; path: string };
+  lambdaArn?: string;
+}
+
+/** `hide`: credential headers to remove before the backend (routes.ts has checked each can be). */
+export function buildIntegration(ctx: HttpCtx, route: Route, backend: Backend, hide: readonly string[]): BuiltIntegration | undefined {
+  const timeout = timeoutOf(ctx, route, backend);
+  if (timeout === undefined) return undefined;
+  const id = ctx.namer.id('Integration', route.id);
+  if (backend.kind === 'lambda') {
+    const arn = backend.lambda?.arn ?? '';
+    if (!lambdaArnParts(arn)) {
+      ctx.report('aws-http-lambda-arn-invalid', { owner: 'backend', name: backend.name, arn }, backend.lambda?.loc ?? backend.loc);
+      return undefined;
+    }
+    // A Lambda event carries every request header: nothing can be removed or set on the way.
+    const ops = route.policy.requestHeaders;
+    if (ops && ctx.plan.enforced(route.id, 'requestHeaders')) {
+      ctx.report('aws-http-header-unmappable', { route: route.id, header: [...Object.keys(ops.set), ...ops.remove].join(', '), detail: 'cannot be set or removed on a Lambda integration (the function receives the request as sent)' }, ops.loc);
+      return undefined;
+    }
+    ctx.resources[id] = {
+      Type: 'AWS::ApiGatewayV2::Integration',
+      Properties: { ApiId: ref(HTTP_IDS.api), IntegrationType: 'AWS_PROXY', IntegrationUri: arn, PayloadFormatVersion: '1.0', TimeoutInMillis: timeout },
+    };
+    return { id, upstream: { origin: arn, path: route.path }, lambdaArn: arn };
+  }
+  const target = backend.targets[0];
+  if (!target) return undefined;
+  const url = target.url;
+  if (isPrivateHost(url.host) && !ctx.options.publicHosts.includes(url.host.toLowerCase())) {
+    if (ctx.once(`private ${backend.name}`)) ctx.report('aws-http-backend-private-host', { backend: backend.name, host: url.host }, backend.vpcLink?.loc ?? backend.loc);
+    return undefined;
+  }
+  if (!tlsOk(ctx, route, backend)) return undefined;
+  if (backend.hostHeader === 'client' && ctx.once(`host ${backend.name}`)) ctx.report('aws-http-host-header', { backend: backend.name }, backend.loc);
+  const origin = `${url.scheme}://${url.host}${defaultPort(url.scheme) === url.port ? '' : `:${url.port}`}`;
+  const template = url.path + (route.upstreamPath?.template ?? route.path);
+  const path = mappedPath(ctx, route, template);
+  if (path === undefined) return undefined;
+  const params: Record<string, string> = { 'overwrite:path': path };
+  if (!requestHeaders(ctx, route, params)) return undefined;
+  for (const h of hide) params[`remove:header.${h}`] = '';
+  neutralise(ctx, route, params);
+  ctx.resources[id] = {
+    Type: 'AWS::ApiGatewayV2::Integration',
+    Properties: {
+      ApiId: ref(HTTP_IDS.api),
+      IntegrationType: 'HTTP_PROXY',
+      IntegrationMethod: route.method,
+      IntegrationUri: `${origin}${template.replace(/\{([^}]+)\}/g, '{$1}')}`,
+      PayloadFormatVersion: '1.0',
+      TimeoutInMillis: timeout,
+      RequestParameters: sorted(params),
+    },
+  };
+  return { id, upstream: { origin, path: template } };
+}
+
+const defaultPort = (scheme: string) => (scheme === 'https' ? 443 : 80);
+
+function timeoutOf(ctx: HttpCtx, route: Route, backend: Backend): number | undefined {
+  const ms = route.timeoutMs ?? backend.timeoutMs;
+  const max = Math.min(ctx.options.maxTimeoutMs, HTTP_MAX_TIMEOUT_MS);
+  if (ms === undefined) return max;
+  if (ms > HTTP_MAX_TIMEOUT_MS) {
+    ctx.report('aws-http-timeout-over', { route: route.id, ms, max: HTTP_MAX_TIMEOUT_MS }, backend.loc);
+    return undefined;
+  }
+  return Math.max(ms, HTTP_MIN_TIMEOUT_MS);
+}
+
+/** https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html (TlsConfig is for private integrations only). */
+function tlsOk(ctx: HttpCtx, route: Route, backend: Backend): boolean {
+  const t = backend.tls;
+  if (!t || !ctx.plan.enforced(route.id, 'backend.tls')) return true;
+  const setting = !t.verify ? 'verify: false' : t.caFile ? 'caFile' : t.serverName && t.serverName.toLowerCase() !== backend.targets[0]?.url.host.toLowerCase() ? 'serverName' : undefined;
+  if (!setting) return true;
+  if (ctx.once(`tls ${backend.name}`)) ctx.report('aws-http-backend-tls', { backend: backend.name, setting }, t.loc);
+  return false;
+}
+
+/**
+ * The backend path as an `overwrite:path` value: literal text plus `${request.path.NAME}` for each
+ * parameter. `$` starts a mapping expression and has no escape, so a literal `$` is refused.
+ */
+function mappedPath(ctx: HttpCtx, route: Route, template: string): string | undefined {
+  const literal = template.replace(/\{[^}]+\}/g, '');
+  if (literal.includes('$') || /[\s\u0000-\u001f\u007f]/.test(literal)) {
+    ctx.report('aws-http-path-unsupported', { route: route.id, path: template, detail: 'has a character ($, space or a control character) an HTTP API path mapping cannot carry' }, route.upstreamPath?.loc ?? route.loc);
+    return undefined;
+  }
+  return (template || '/').replace(/\{([^}]+)\}/g, (_, name: string) => `\${request.path.${name}}`);
+}
+
+/** requestHeaders as overwrite/remove mappings; false after a refusal. */
+function requestHeaders(ctx: HttpCtx, route: Route, params: Record<string, string>): boolean {
+  const ops = route.policy.requestHeaders;
+  if (!ops || !ctx.plan.enforced(route.id, 'requestHeaders')) return true;
+  for (const [name, value] of Object.entries(ops.set)) {
+    const why = !isMappableHeader(name) ? 'is reserved by HTTP APIs (or not a header name) and cannot be mapped' : /[$\u0000-\u001f\u007f]/.test(value) ? 'has a value with $ or a control character, which a static mapping value cannot carry' : undefined;
+    if (why) {
+      ctx.report('aws-http-header-unmappable', { route: route.id, header: name, detail: why }, ops.loc);
+      return false;
+    }
+    params[`overwrite:header.${name}`] = value;
+  }
+  for (const name of ops.remove) {
+    if (!isMappableHeader(name)) {
+      ctx.report('aws-http-header-unmappable', { route: route.id, header: name, detail: 'is reserved by HTTP APIs (or not a header name) and cannot be removed' }, ops.loc);
+      return false;
+    }
+    params[`remove:header.${name}`] = '';
+  }
+  return true;
+}
+
+/**
+ * DESIGN.md 7.3 and 7.5, as the REST flavour does (backends.ts): method and URL override inputs
+ * the operation does not declare, identity headers a gwc gateway or a forward-auth service sets,
+ * and client forwarding headers never reach the backend; here they are removed, not emptied.
+ * Reserved ones (Forwarded) are API Gateway's own: it rewrites them itself.
+ */
+function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>): void {
+  const declared = (route.declaredOverrides ?? []).map((o) => `${o.in} ${o.name.toLowerCase()}`);
+  const have = () => Object.keys(params).map((k) => k.slice(k.indexOf(':') + 1).toLowerCase());
+  const forwardAuth = ctx.gateway.securitySchemes.flatMap((s) => s.forwardAuth?.responseHeaders ?? []);
+  const headers = [
+    ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.includes(`header ${h.toLowerCase()}`)),
+    ...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuth, ...CLIENT_FORWARDING_HEADERS,
+  ];
+  for (const h of headers) {
+    if (isReservedHeader(h) || !isMappableHeader(h) || have().includes(`header.${h.toLowerCase()}`)) continue;
+    params[`remove:header.${h}`] = '';
+  }
+  if (!declared.includes(`query ${METHOD_OVERRIDE_QUERY}`)) params[`remove:querystring.${METHOD_OVERRIDE_QUERY}`] = '';
+}
+
+function sorted(params: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,88 @@
+/**
+ * A request oracle for the aws target's HTTP API flavour: given a built template, a request and
+ * the claims of the caller's token, what API Gateway does. It reads only the template.
+ *
+ * - Routes: RouteKey `METHOD /path`; the most specific route wins (a literal segment before a
+ *   `{param}`); no route is 404 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html).
+ * - JWT authorizer (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html):
+ *   the token is read from the identity source header, alone or after "Bearer "; none is 401. It
+ *   must be signed by the issuer's keys (the test says so with `signedByIssuer`), its iss must
+ *   equal the authorizer's Issuer, its aud (or client_id when there is no aud) must be one of the
+ *   Audience, exp after now, nbf and iat before now; else 401. With AuthorizationScopes, the
+ *   token's scope (space-separated) or scp must hold at least one of them; else 403.
+ * - CUSTOM: the caller's verdict for the authorizer (Lambda), 401/403 when it refuses.
+ */
+type J = Record<string, any>;
+
+export interface Claims {
+  iss?: string;
+  aud?: string | string[];
+  client_id?: string;
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  scope?: string;
+  scp?: string[];
+  /** Whether the signature verifies with the issuer's published keys. */
+  signedByIssuer?: boolean;
+}
+
+export interface Decision {
+  status: number;
+  why: string;
+  routeKey?: string;
+}
+
+export const NOW = 1_800_000_000;
+
+export class HttpApiOracle {
+  private readonly res: Record<string, J>;
+  constructor(template: J, private readonly lambdaVerdict: (authorizer: string, headers: Record<string, string>) => boolean = () => false) {
+    this.res = template.Resources;
+  }
+
+  /** `tokens` maps a header value to the claims it carries (the oracle never parses tokens). */
+  request(method: string, path: string, headers: Record<string, string>, tokens: Map<string, Claims>): Decision {
+    const routes = Object.values(this.res).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties as J);
+    const route = this.match(routes.filter((r) => String(r.RouteKey).startsWith(`${method} `)), path);
+    if (!route) return { status: 404, why: 'no route' };
+    const routeKey = String(route.RouteKey);
+    const type = route.AuthorizationType ?? 'NONE';
+    if (type === 'NONE') return { status: 200, why: 'public', routeKey };
+    const authorizer = this.res[route.AuthorizerId?.Ref]?.Properties as J | undefined;
+    if (!authorizer) return { status: 500, why: 'authorizer missing', routeKey };
+    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    if (type === 'CUSTOM') return this.lambdaVerdict(authorizer.Name, lower) ? { status: 200, why: 'lambda allow', routeKey } : { status: 403, why: 'lambda deny', routeKey };
+    if (type !== 'JWT') return { status: 500, why: `unknown ${type}`, routeKey };
+    const source = String(authorizer.IdentitySource?.[0] ?? '').replace(/^\$request\.header\./, '').toLowerCase();
+    const raw = lower[source];
+    if (raw === undefined) return { status: 401, why: 'no token', routeKey };
+    const claims = tokens.get(raw.replace(/^Bearer /, ''));
+    if (!claims || !claims.signedByIssuer) return { status: 401, why: 'signature', routeKey };
+    const cfg = authorizer.JwtConfiguration ?? {};
+    if (claims.iss !== cfg.Issuer) return { status: 401, why: 'issuer', routeKey };
+    const auds = claims.aud === undefined ? (claims.client_id !== undefined ? [claims.client_id] : []) : [claims.aud].flat();
+    if (!auds.some((a) => (cfg.Audience ?? []).includes(a))) return { status: 401, why: 'audience', routeKey };
+    if (claims.exp === undefined || claims.exp <= NOW) return { status: 401, why: 'expired', routeKey };
+    if ((claims.nbf ?? 0) > NOW || (claims.iat ?? 0) > NOW) return { status: 401, why: 'not yet valid', routeKey };
+    const wanted: string[] = route.AuthorizationScopes ?? [];
+    const held = [...(claims.scope ?? '').split(' ').filter(Boolean), ...(claims.scp ?? [])];
+    if (wanted.length > 0 && !wanted.some((s) => held.includes(s))) return { status: 403, why: 'scope', routeKey };
+    return { status: 200, why: 'jwt', routeKey };
+  }
+
+  private match(routes: J[], path: string): J | undefined {
+    const segs = path.split('/').slice(1);
+    const parts = (r: J) => String(r.RouteKey).split(' ')[1]!.split('/').slice(1);
+    const fit = routes.filter((r) => parts(r).length === segs.length && parts(r).every((p, i) => /^\{.+\}$/.test(p) ? segs[i] !== '' : p === segs[i]));
+    // Most specific: compare segment by segment, a literal before a parameter.
+    return fit.sort((a, b) => {
+      for (let i = 0; i < segs.length; i += 1) {
+        const la = /^\{/.test(parts(a)[i]!) ? 1 : 0;
+        const lb = /^\{/.test(parts(b)[i]!) ? 1 : 0;
+        if (la !== lb) return la - lb;
+      }
+      return 0;
+    })[0];
+  }
+}
