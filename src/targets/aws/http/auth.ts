@@ -16,11 +16,17 @@ import type { HttpCtx } from './context.js';
 export function routeAuthorization(ctx: HttpCtx, authorizers: Authorizers, route: Route): Cfn | undefined {
   // A route with no security requirement reached here only because the spec said public: true
   // (the core refuses an undecided one, security-undecided); anything else has an authorizer.
-  if (route.security.length === 0) return route.declaredPublic ? { AuthorizationType: 'NONE' } : undefined;
   const at = route.securityLoc ?? route.loc;
+  // Never silent, never open: each guard below is a refusal the core already made (security-undecided,
+  // auth.optional, auth.and are unsupported in capabilities.ts); said again here should that change.
+  const refuse = (feature: string, why: string) => {
+    ctx.report('capability-unsupported', { route: route.id, feature, target: 'aws', why }, at);
+    return undefined;
+  };
+  if (route.security.length === 0) return route.declaredPublic ? { AuthorizationType: 'NONE' } : refuse('auth', 'a route with no security requirement must be declared public');
   const items = route.security.map((alt) => alt[0]);
-  // AND and optional auth are the capability table's refusals; these guards keep them closed if it changes.
-  if (route.optionalAuth || route.security.some((alt) => alt.length !== 1) || items.some((i) => !i)) return undefined;
+  if (route.optionalAuth) return refuse('auth.optional', 'an HTTP API route either requires its authorizer or not');
+  if (route.security.some((alt) => alt.length !== 1) || items.some((i) => !i)) return refuse('auth.and', 'an HTTP API route runs exactly one authorizer');
   const one = items as RequirementItem[];
   const schemeName = one[0]!.scheme;
   if (one.some((i) => i.scheme !== schemeName)) {
@@ -28,7 +34,7 @@ export function routeAuthorization(ctx: HttpCtx, authorizers: Authorizers, route
     return undefined;
   }
   const scheme = ctx.scheme(schemeName);
-  if (!scheme) return undefined;
+  if (!scheme) return refuse('auth', `security scheme ${schemeName} is not defined`);
   const authorizer = authorizers.of(scheme);
   if (!authorizer) return undefined;
   const scopes = scopesOf(ctx, route, one, authorizer.kind === 'jwt', at);

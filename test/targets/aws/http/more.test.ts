@@ -80,3 +80,17 @@ describe('aws api=http: its own key answers', () => {
     expect(r.template!.Resources.HttpApi.Properties.CorsConfiguration.ExposeHeaders).toEqual(['X-Total']);
   });
 });
+
+describe('aws api=http: the compile refuses by itself what the capability check refuses first', () => {
+  it('an optional-auth or AND route reaching the compile is refused, never dropped or opened', async () => {
+    const { compileAwsHttp } = await import('../../../../src/targets/aws/http/index.js');
+    const r = await buildHttp(spec(`  /a:\n    get:\n      security: [{ oidc: [] }]\n      responses: { '200': { description: ok } }`));
+    const gateway = r.loaded.gateway!;
+    const plan = { mode: () => 'native' as const, enforced: () => true };
+    for (const route of [{ ...gateway.routes[0]!, optionalAuth: true }, { ...gateway.routes[0]!, security: [[{ scheme: 'oidc', scopes: [] }, { scheme: 'oidc', scopes: [] }]] }, { ...gateway.routes[0]!, security: [] }]) {
+      const out = compileAwsHttp({ ...gateway, routes: [route] }, plan, { options: {} });
+      expect(out.files).toEqual([]);
+      expect(out.diagnostics.map((d) => d.code)).toContain('capability-unsupported');
+    }
+  });
+});
