@@ -122,8 +122,9 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   }
   const spec = new LoadedSpec(rootFile, rootDir, files);
   if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...findCycles(spec, refs));
-  spec.locate(diagnostics);
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  // A failed load has no spec to carry to the edge, so it places its own; otherwise line:col
+  // are resolved once, where the run leaves the pipeline (src/pipeline.ts).
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics: spec.locate(diagnostics) };
   return { spec, diagnostics };
 }
 

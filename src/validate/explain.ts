@@ -150,7 +150,7 @@ export function explainErrors(
       }
     }
   }
-  return spec.locate(out);
+  return out; // positions: once, at the pipeline's exit (src/pipeline.ts)
 }
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
