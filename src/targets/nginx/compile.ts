@@ -69,8 +69,14 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   for (const [route, v] of views) {
     const check = ctx.safe(route.loc, () => validateView(ctx, validators, route, v, parsePath(route.publicPath).params));
     if (!check) continue;
-    // The validate location runs first; then the route's _method body check, verify or route location.
-    check.njs.next = v.body?.uri ?? v.limit?.verifyUri ?? v.uri;
+    // The validate location runs first and makes the route's _method body check too (one njs
+    // handler reads the body once); then the verify or route location.
+    if (v.body) {
+      check.njs.overrides = true;
+      delete v.body;
+      delete v.njs.body;
+    }
+    check.njs.next = v.limit?.verifyUri ?? v.uri;
     v.validate = check;
   }
   const validateModule = [...views.values()].some((v) => v.validate) ? ctx.safe(gateway.loc, () => validatorCode(ctx, validators)) : undefined;

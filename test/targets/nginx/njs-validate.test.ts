@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NJS_RUNTIME } from '../../../src/targets/nginx/njs-runtime.js';
 import { NJS_VALIDATE } from '../../../src/targets/nginx/njs-validate.js';
 
 interface Module {
@@ -53,6 +54,11 @@ describe('njs validate: query parsing', () => {
 });
 
 describe('njs validate: source', () => {
+  it("carries runtime.js's _method body check verbatim", () => {
+    const copy = /\/\/ --- copied from runtime\.js ---\n([\s\S]*?)\/\/ --- end of copy ---/.exec(NJS_VALIDATE)![1]!;
+    expect(copy.length).toBeGreaterThan(1000);
+    expect(NJS_RUNTIME).toContain(copy);
+  });
   it('uses no syntax njs 0.7 lacks (optional chaining, ??, spread, classes, destructuring parameters)', () => {
     const code = NJS_VALIDATE.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     for (const bad of [/\?\./, /\?\?/, /\.\.\.[A-Za-z_[{(]/, /\bclass\s/, /function\s*\w*\s*\(\s*\{/]) expect(code).not.toMatch(bad);

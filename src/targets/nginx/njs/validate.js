@@ -14,7 +14,7 @@
 /**
  * @typedef {{ in: string, name: string, index?: number, required: boolean, array?: boolean, explode?: boolean, type?: string|null, fn?: string|null }} ParamCfg
  * @typedef {{ required: boolean, types: string[], json: string|null, fn: string|null }} BodyCfg
- * @typedef {{ next: string, params: ParamCfg[], body?: BodyCfg }} ValidateCfg
+ * @typedef {{ next: string, overrides?: boolean, params: ParamCfg[], body?: BodyCfg }} ValidateCfg
  * @typedef {{ routeVar: string, routes: Object<string, ValidateCfg> }} Config
  * @typedef {{ in: string, name?: string, pointer?: string, detail: string }} Problem
  */
@@ -301,6 +301,76 @@ function checkParams(r, params, problems) {
   }
 }
 
+// The runtime's `_method` body check (runtime.js bodyCheck), copied verbatim so a validated route
+// reads its body once, in one njs handler; test/targets/nginx/njs-validate.test.ts keeps the copies equal.
+// --- copied from runtime.js ---
+/**
+ * A parameter name Rails (Rack::MethodOverride), Laravel, Symfony or Express method-override reads as
+ * the request method, also as PHP spells it (leading spaces, `.` and `[` read as `_`, an array form):
+ * the same spellings the query map refuses (model/overrides.ts METHOD_OVERRIDE_QUERY_FORMS).
+ */
+var METHOD_KEY = /^[\s_.\[]+method(?:\[|\x00|$)/i;
+
+/**
+ * %XX decoded where well formed, anything else kept: a name the backend decodes cannot hide behind
+ * an invalid escape elsewhere in it.
+ * @param {string} s
+ */
+function looseDecode(s) {
+  return s.replace(/%([0-9A-Fa-f]{2})/g, function (/** @type {string} */ m, /** @type {string} */ h) { return String.fromCharCode(parseInt(h, 16)); });
+}
+
+/**
+ * Which readings of a request body frameworks turn into parameters: a form when there is no
+ * Content-Type (Rack parses a POST without one as a form) or it names a urlencoded form (PHP cuts
+ * the media type at `;`, `,` or a space), multipart/* (Rack, PHP), JSON where the header says
+ * `/json` or `+json` anywhere (Laravel's isJson). Other bodies are no framework's parameters.
+ * @param {string|null} ct
+ * @returns {{ form: boolean, multipart: boolean, json: boolean }}
+ */
+function bodyKinds(ct) {
+  var t = (ct || '').toLowerCase();
+  var media = t.split(/[;,\s]/)[0];
+  return {
+    form: media === '' || media === 'application/x-www-form-urlencoded' || t.indexOf('x-www-form-urlencoded') >= 0,
+    multipart: t.indexOf('multipart/') >= 0,
+    json: t.indexOf('/json') >= 0 || t.indexOf('+json') >= 0,
+  };
+}
+
+/**
+ * Whether a body carries a method override in any reading `kinds` allows.
+ * @param {string} text
+ * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
+ */
+function bodyOverrides(text, kinds) {
+  if (kinds.form && text.split(/[&;]/).some(function (kv) { return METHOD_KEY.test(looseDecode(kv.split('=')[0].replace(/\+/g, ' '))); })) return true;
+  if (kinds.multipart) {
+    // Every name (and RFC 2231/5987 name*) parameter of every Content-Disposition line, quoted or not.
+    var lines = text.match(/content-disposition[ \t]*:[^\r\n]*/gi) || [];
+    for (var i = 0; i < lines.length; i++) {
+      var re = /;\s*name(\*?)\s*=\s*("((?:[^"\\]|\\.)*)"|[^;\s]*)/gi;
+      for (var m = re.exec(lines[i]); m; m = re.exec(lines[i])) {
+        var v = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[2];
+        if (m[1] === '*') v = v.replace(/^[^']*'[^']*'/, '');
+        if (METHOD_KEY.test(looseDecode(v))) return true;
+      }
+    }
+  }
+  if (kinds.json) {
+    // Every object key at any depth, escapes resolved ("\u005fmethod"), whether or not the whole parses.
+    var keys = text.match(/"(?:[^"\\]|\\.)*"\s*:/g) || [];
+    for (var j = 0; j < keys.length; j++) {
+      var k = null;
+      try { k = JSON.parse(keys[j].replace(/\s*:$/, '')); } catch (e) { k = null; }
+      if (typeof k === 'string' && METHOD_KEY.test(k)) return true;
+    }
+  }
+  return false;
+}
+
+// --- end of copy ---
+
 var JSON_TOKEN = /"(?:[^"\\]+|\\.)*"|[{}\[\],]/g;
 
 /**
@@ -408,8 +478,8 @@ function checkBody(r, b, text, problems) {
 
 /**
  * Content handler of a validated route (validate.ts), after the body limit, IP rules and auth check
- * of its location: the parameters and the body against the operation's schemas, then, body kept,
- * on to the route's next location (its `_method` body check, verify or route location).
+ * of its location: the parameters, the body's `_method` (where the route refuses it) and the body
+ * against the operation's schemas, then, body and query kept, on to the route's verify or route location.
  * @param {NginxHTTPRequest} r
  */
 function validateRequest(r) {
@@ -426,6 +496,19 @@ function validateRequest(r) {
     if (got.status) { problem(r, got.status, [{ in: 'body', detail: 'is not UTF-8 text' }]); return; }
     var status = checkBody(r, v.body, got.text, problems);
     if (status) { problem(r, status, problems); return; }
+  }
+  if (v.overrides) {
+    // As runtime.js bodyCheck (after the schema, whose 415s come first): a form, multipart or JSON body naming _method is refused (400).
+    var kinds = bodyKinds(header(r, 'Content-Type'));
+    if (kinds.form || kinds.multipart || kinds.json) {
+      var text;
+      try { text = r.requestText; } catch (e) { r.return(413); return; }
+      if (r.variables.request_body_file) { r.return(413); return; }
+      if (typeof text === 'string' && text.length > 0) {
+        var coding = (header(r, 'Content-Encoding') || 'identity').toLowerCase().trim();
+        if (coding !== 'identity' || bodyOverrides(text, kinds)) { r.return(400); return; }
+      }
+    }
   }
   // An internal redirect to a URI without `?` clears the arguments: they are passed on explicitly.
   var args = r.variables.args;
