@@ -7,7 +7,7 @@
  * It reads a conservative subset and gives up (returns undefined) on anything outside it, so the
  * caller reads that file with `yaml` exactly as before: anchors, aliases and tags (the alias
  * limit stays `yaml`'s), duplicate keys (reported at their place by `yaml`), the rarer shapes of
- * wrapped scalars (a comment inside a wrapped plain scalar or a line of it starting `- `, an escaped line break
+ * wrapped scalars (a comment inside a wrapped plain scalar or a line of it starting `: `, an escaped line break
  * before an empty line), tabs, CR, control characters, document markers, directives, explicit
  * keys, and anything malformed. Wrapped plain and quoted scalars (how writers fold long strings at
  * 80 columns, so most real specs) and YAML's escapes are read here. What it does read it reads as `yaml` 2's
@@ -104,16 +104,15 @@ function unescapeDouble(raw: string): string {
   return out + raw.slice(start);
 }
 
-// Characters a file on the fast path may not hold anywhere: tabs and CR (indentation and line
-// ends get subtle), C0/C1 controls, BOM and Unicode line separators (yaml reports or treats them
+// Characters a file on the fast path may not hold anywhere: CR (line ends get subtle), C0/C1 controls, BOM and Unicode line separators (yaml reports or treats them
 // specially).
-const UNSUPPORTED = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
+const UNSUPPORTED = /[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
 
 // A continuation line of a plain scalar may start with any character but `#` (YAML 1.2 7.3.3:
-// indicators only matter on a scalar's first line); `- `, `? ` and `: ` there are left to `yaml`.
+// indicators only matter on a scalar's first line; yaml 2 reads `- x` and `? x` there as text);
+// a line starting `: ` is left to `yaml` (it reads a new key there).
 const continuationIndicator = (s: string, at: number): boolean => {
-  const c = s.charCodeAt(at);
-  if (c !== 0x2d && c !== 0x3f && c !== 0x3a) return false;
+  if (s.charCodeAt(at) !== 0x3a) return false;
   const n = s.charCodeAt(at + 1);
   return n === 0x20 || n === 0x0a || Number.isNaN(n);
 };
@@ -162,10 +161,21 @@ class Reader {
   private readonly starts: number[] = [0];
   private line = 0;
 
+  /**
+   * Lines holding a tab (indentation and separation get subtle with tabs): the file goes to
+   * `yaml` unless each is text inside a block scalar (GitHub's markdown tables hold some).
+   */
+  private readonly tabLines = new Set<number>();
+  private tabsRead = 0;
+
   constructor(private readonly s: string) {
     for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) this.starts.push(i + 1);
     // The last entry ends the last line: the text's end, or the start of the (empty) line after a final newline.
     if (!s.endsWith('\n')) this.starts.push(s.length + 1);
+    for (let t = s.indexOf('\t'), l = 0; t !== -1; t = s.indexOf('\t', t + 1)) {
+      while (this.starts[l + 1]! <= t) l++;
+      this.tabLines.add(l);
+    }
   }
 
   read(): FastYaml {
@@ -174,7 +184,7 @@ class Reader {
     const first = this.contentStart(this.line);
     const data = this.map(0);
     this.skipBlank();
-    if (!this.atEnd()) bail();
+    if (!this.atEnd() || this.tabsRead !== this.tabLines.size) bail();
     return { data, offsetOf: (tokens) => this.offsetOf(data, first, tokens) };
   }
 
@@ -295,19 +305,29 @@ class Reader {
     return out;
   }
 
-  /** A block sequence whose dashes sit at column `indent`; the current line holds its first item. */
-  private seq(indent: number): unknown[] {
+  /**
+   * A block sequence whose dashes sit at column `indent`; the current line holds its first item,
+   * at `firstAt` when that is not the line's first dash (`- - a`, a compact nested sequence).
+   */
+  private seq(indent: number, firstAt?: number): unknown[] {
     const out: unknown[] = [];
     const offsets: number[] = [];
     this.index.set(out, offsets);
+    let first = firstAt;
     for (;;) {
-      this.skipBlank();
-      if (this.atEnd()) break;
-      const ind = this.indentOf(this.line);
-      if (ind < indent) break;
-      if (ind > indent) bail();
-      const at = this.contentStart(this.line);
-      if (!this.isDash(at)) break;
+      let at: number;
+      if (first !== undefined) {
+        at = first;
+        first = undefined;
+      } else {
+        this.skipBlank();
+        if (this.atEnd()) break;
+        const ind = this.indentOf(this.line);
+        if (ind < indent) break;
+        if (ind > indent) bail();
+        at = this.contentStart(this.line);
+        if (!this.isDash(at)) break;
+      }
       const end = this.lineEnd(this.line);
       let i = at + 1;
       while (i < end && this.s.charCodeAt(i) === 0x20) i++;
@@ -320,8 +340,11 @@ class Reader {
         out.push(this.block(this.indentOf(this.line)));
         continue;
       }
-      if (this.isDash(i)) bail(); // a compact nested sequence
       offsets.push(i);
+      if (this.isDash(i)) {
+        out.push(this.seq(i - this.starts[this.line]!, i)); // a compact nested sequence
+        continue;
+      }
       if (this.looksLikeKey(i, end)) {
         out.push(this.map(i - this.starts[this.line]!, i));
       } else {
@@ -574,14 +597,22 @@ class Reader {
     const folded = this.s[i] === '>';
     let j = i + 1;
     let chomp: 'clip' | 'strip' | 'keep' = 'clip';
-    if (this.s[j] === '-') (chomp = 'strip'), j++;
-    else if (this.s[j] === '+') (chomp = 'keep'), j++;
-    if (j < end && this.s[j] !== ' ') bail(); // an indentation indicator, or junk
+    // Chomping and indentation indicators, in either order (`|2-`, `>-2`; YAML 1.2 8.1.1): an
+    // explicit indentation is counted from the owning key's or dash's column.
+    let explicit = 0;
+    for (let k = 0; k < 2; k++) {
+      const ch = this.s[j];
+      if (chomp === 'clip' && ch === '-') (chomp = 'strip'), j++;
+      else if (chomp === 'clip' && ch === '+') (chomp = 'keep'), j++;
+      else if (explicit === 0 && ch !== undefined && ch >= '1' && ch <= '9') (explicit = Number(ch)), j++;
+    }
+    if (j < end && this.s[j] !== ' ') bail(); // junk
     this.restIsComment(j, end);
     // Content: every following line that is blank or indented at least n (the first content line's indent).
     let l = this.line + 1;
     const lines: string[] = [];
-    let n = -1;
+    let n = explicit > 0 ? indent + explicit : -1;
+    let leading = 0;
     const last = this.starts.length - 1;
     for (; l < last; l++) {
       const st = this.starts[l]!;
@@ -589,17 +620,25 @@ class Reader {
       const ind = this.indentOf(l);
       const blank = st + ind >= le;
       if (blank) {
-        if (n !== -1 && le - st > n) bail(); // spaces past the indent on an empty line
-        if (n === -1 && le - st > 0) bail();
-        lines.push('');
+        // Spaces past the indent are text (YAML 1.2 8.1.1.1); before the first text line they
+        // may not outnumber its indent.
+        if (n === -1) leading = Math.max(leading, le - st);
+        lines.push(n !== -1 && le - st > n ? this.s.slice(st + n, le) : '');
         continue;
       }
       if (n === -1) {
         if (ind <= indent) break;
         n = ind;
+        if (leading > n) bail();
       }
       if (ind < n) break;
-      lines.push(this.s.slice(st + n, le));
+      const text = this.s.slice(st + n, le);
+      if (this.tabLines.has(l)) {
+        // A tab in the text is text; a tab where indentation or a folded line's start is read is yaml's.
+        if (/^[ \t]*$/.test(text) || (folded && text.charCodeAt(0) === 0x09)) bail();
+        this.tabsRead++;
+      }
+      lines.push(text);
     }
     if (n === -1) bail(); // empty block scalar
     if (l >= last && !this.s.endsWith('\n')) bail();
@@ -607,15 +646,17 @@ class Reader {
     let trailing = 0;
     while (trailing < lines.length && lines[lines.length - 1 - trailing] === '') trailing++;
     const body = lines.slice(0, lines.length - trailing);
-    if (body.length > 0 && body[0] === '' && folded) bail();
     let text: string;
     if (folded) {
       // YAML 1.2 section 8.1.3: a break between two text lines folds (a space, or the empty
       // lines' line feeds); a break next to a more-indented line is kept, with those line feeds.
-      text = body[0]!;
+      // Empty lines before the first text line are line feeds.
+      let k = 0;
+      while (body[k] === '') k++;
+      text = '\n'.repeat(k) + (body[k] ?? '');
       let empties = 0;
-      let prevSpaced = text.charCodeAt(0) === 0x20;
-      for (let k = 1; k < body.length; k++) {
+      let prevSpaced = body[k]?.charCodeAt(0) === 0x20;
+      for (k++; k < body.length; k++) {
         const line = body[k]!;
         if (line === '') {
           empties++;
