@@ -28,7 +28,7 @@ export interface BuiltIntegration {
   lambdaArn?: string;
 }
 
-/** `hide`: credential headers to remove before the backend (routes.ts has checked each can be). */
+/** `hide`: credentials to remove before the backend, as `header.NAME` or `querystring.NAME` (routes.ts has checked each can be). */
 export function buildIntegration(ctx: HttpCtx, route: Route, backend: Backend, hide: readonly string[]): BuiltIntegration | undefined {
   const timeout = timeoutOf(ctx, route, backend);
   if (timeout === undefined) return undefined;
@@ -66,7 +66,7 @@ export function buildIntegration(ctx: HttpCtx, route: Route, backend: Backend, h
   if (path === undefined) return undefined;
   const params: Record<string, string> = { 'overwrite:path': path };
   if (!requestHeaders(ctx, route, params)) return undefined;
-  for (const h of hide) params[`remove:header.${h}`] = '';
+  for (const h of hide) params[`remove:${h}`] = '';
   neutralise(ctx, route, params);
   ctx.resources[id] = {
     Type: 'AWS::ApiGatewayV2::Integration',

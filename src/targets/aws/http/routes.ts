@@ -83,19 +83,24 @@ function routeKey(ctx: HttpCtx, route: Route): string | undefined {
  * carries every header: such a credential is refused at its scheme unless it says
  * hideCredentials: false. Undefined after a refusal.
  */
+/** Mapping targets (`header.NAME`, `querystring.NAME`) to remove, or undefined after a refusal. */
 function hiddenHeaders(ctx: HttpCtx, route: Route, lambda: boolean): string[] | undefined {
   const out: string[] = [];
   for (const item of route.security.flat()) {
     const scheme = ctx.scheme(item.scheme);
     if (!scheme?.hideCredentials) continue;
-    const header = scheme.kind === 'apiKey' ? (scheme.apiKey?.in === 'header' ? scheme.apiKey.name : undefined) : (scheme.jwt?.header ?? 'authorization');
-    const where = header ? `header ${header}` : `${scheme.apiKey?.in ?? 'request'} ${scheme.apiKey?.name ?? ''}`.trim();
-    const why = !header ? where : lambda ? `${where}, sent to a Lambda function in its event` : !isMappableHeader(header) ? `${where}, which HTTP APIs reserve` : undefined;
+    const key = scheme.kind === 'apiKey' ? scheme.apiKey : undefined;
+    const header = key ? (key.in === 'header' ? key.name : undefined) : (scheme.jwt?.header ?? 'authorization');
+    // A query parameter can be removed by name (remove:querystring.NAME); a cookie is one part of a
+    // reserved-free but whole Cookie header, which cannot be taken apart.
+    const query = key?.in === 'query' && /^[A-Za-z0-9._~-]+$/.test(key.name) ? key.name : undefined;
+    const where = header ? `header ${header}` : `${key?.in ?? 'request'} ${key?.name ?? ''}`.trim();
+    const why = lambda ? `${where}, sent to a Lambda function in its event` : query ? undefined : !header ? where : !isMappableHeader(header) ? `${where}, which HTTP APIs reserve` : undefined;
     if (why) {
       if (ctx.once(`unhidden ${scheme.name} ${lambda}`)) ctx.report('aws-http-credential-unhidden', { scheme: scheme.name, where: why }, scheme.loc);
       return undefined;
     }
-    out.push(header!);
+    out.push(query ? `querystring.${query}` : `header.${header!}`);
   }
   return [...new Set(out)];
 }

@@ -25,6 +25,19 @@ describe('aws api=http: Lambda authorizers', () => {
     expect(perm).toEqual([expect.stringMatching(/\$\{HttpApi\}\/authorizers\/\*$/)]);
   });
 
+  it('an API key in the query is removed by name before the backend; a cookie credential is refused', async () => {
+    const query = (inn: string) =>
+      spec(`  /a:\n    get:\n      security: [{ q: [] }]\n      responses: { '200': { description: ok } }`).replace(
+        '  securitySchemes:',
+        `  securitySchemes:\n    q:\n      type: apiKey\n      in: ${inn}\n      name: key\n      x-gateway: { lambdaAuthorizer: { arn: '${ARN}', type: request } }`,
+      );
+    const r = await buildHttp(query('query'));
+    expect(said(r.errors)).toEqual([]);
+    expect(r.template!.Resources.IntegrationGetA.Properties.RequestParameters['remove:querystring.key']).toBe('');
+    const c = await buildHttp(query('cookie'));
+    expect(said(c.errors).map((e) => e.code)).toContain('aws-http-credential-unhidden');
+  });
+
   it.each([
     ['a token authorizer', `{ arn: '${ARN}', type: token }`, '[{ partner: [] }]', 'aws-http-lambda-token-authorizer', '/components/securitySchemes/partner/x-gateway/lambdaAuthorizer'],
     ['a cache not keyed on the credential', `{ arn: '${ARN}', type: request, ttlSeconds: 60, identitySource: [context.identity.sourceIp] }`, '[{ partner: [] }]', 'aws-http-authorizer-cache-unkeyed', '/components/securitySchemes/partner/x-gateway/lambdaAuthorizer'],
