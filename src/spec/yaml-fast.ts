@@ -156,7 +156,11 @@ export function readFastYaml(text: string): FastYaml | undefined {
 }
 
 class Reader {
-  private readonly index = new WeakMap<object, Index>();
+  /**
+   * Each container's offsets. A Map, not a WeakMap: the data lives as long as the reader anyway,
+   * and 10^5 ephemeron entries made every garbage collection of a large spec slower (#18).
+   */
+  private readonly index = new Map<object, Index>();
   /** Start offset of each line; a final entry one past the text's end. */
   private readonly starts: number[] = [0];
   private line = 0;
@@ -295,7 +299,9 @@ class Reader {
       }
       const l = this.line;
       const end = this.lineEnd(l);
-      const { key, name, after } = this.key(at, end);
+      const key = this.key(at, end);
+      const name = this.keyName;
+      const after = this.keyAfter;
       if (key === '__proto__' || key === '<<' || Object.prototype.hasOwnProperty.call(out, key)) bail();
       keys.push(name);
       offsets.push(at);
@@ -541,8 +547,15 @@ class Reader {
     return bail();
   }
 
-  /** `key:` at `i`: the key as yaml's toJS names it, and the offset just after the colon. */
-  private key(i: number, end: number): { key: string; name: string; after: number } {
+  /** Set by key(): the name positions look the key up by, and the offset just after its colon. */
+  private keyName = '';
+  private keyAfter = 0;
+
+  /**
+   * `key:` at `i`: the key as yaml's toJS names it (its lookup name and the offset after its colon
+   * in keyName and keyAfter: no object per key, as a 10,000-operation spec has ~10^5 keys).
+   */
+  private key(i: number, end: number): string {
     const c = this.s.charCodeAt(i);
     if (c === 0x22 || c === 0x27) {
       const q = this.quoted(i, end) ?? bail();
@@ -552,16 +565,27 @@ class Reader {
       const n = this.s.charCodeAt(j + 1);
       if (j + 1 < end && n !== 0x20) bail();
       if (q.after - i > 1000) bail();
-      return { key: q.value, name: q.value, after: j + 1 };
+      this.keyName = q.value;
+      this.keyAfter = j + 1;
+      return q.value;
     }
     const colon = this.keyColon(i, end);
     if (colon === -1) bail();
-    const raw = this.s.slice(i, colon).replace(/ +$/, '');
+    let e = colon;
+    while (e > i && this.s.charCodeAt(e - 1) === 0x20) e--;
+    const raw = this.s.slice(i, e);
     if (raw.length === 0 || raw.length > 1000 || raw.includes(' #')) bail();
     const f = raw[0]!;
     if ('&*!|>%@`,[]{}#\'"'.includes(f) || ((f === '-' || f === '?' || f === ':') && (raw.length === 1 || raw[1] === ' '))) bail();
     if (f === '?' || f === ':') bail();
-    return { ...keyNames(resolvePlain(raw)), after: colon + 1 };
+    this.keyAfter = colon + 1;
+    const v = resolvePlain(raw);
+    if (typeof v === 'string') {
+      this.keyName = v;
+      return v;
+    }
+    this.keyName = String(v);
+    return v === null ? '' : this.keyName;
   }
 
   /** The colon ending a plain key on this line (followed by a space or the line's end), or -1. */
@@ -681,7 +705,7 @@ class Flow {
     private readonly s: string,
     public i: number,
     private readonly end: number,
-    private readonly index: WeakMap<object, Index>,
+    private readonly index: Map<object, Index>,
   ) {}
 
   private ws(): void {
