@@ -62,7 +62,8 @@ export interface RouteView {
 /** How long an open WebSocket may stay silent before nginx closes it. */
 const WEBSOCKET_IDLE_MS = 3_600_000;
 
-export const internalUri = (kind: 'r' | 'p' | 'a' | 'b' | 'v', index: number): string => `/_gwc_internal/${kind}/${index}`;
+/** Internal location kinds: route, preflight, auth, body check, validation check (policies.ts uses v, f and e; jwks.ts k, kr; x). */
+export const internalUri = (kind: 'r' | 'p' | 'a' | 'b' | 'c', index: number): string => `/_gwc_internal/${kind}/${index}`;
 
 export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: number, params: string[]): RouteView | undefined {
   const on = (f: Parameters<typeof ctx.plan.enforced>[1]) => ctx.plan.enforced(route.id, f);

@@ -34,7 +34,7 @@ export function validateView(ctx: Ctx, set: ValidatorSet, route: Route, view: Ro
   if (ctx.diagnostics.slice(before).some((d) => d.severity === 'error')) return undefined;
   const limit = view.bodyLimit !== undefined ? Number(view.bodyLimit) : BODY_CHECK_BUFFER;
   return {
-    uri: internalUri('v', view.index),
+    uri: internalUri('c', view.index),
     buffer: String(Math.max(1, Math.min(limit, BODY_CHECK_BUFFER))),
     njs: { next: '', params: params.filter((p): p is ParamCfg => p !== undefined), ...(body ? { body } : {}) },
   };

@@ -103,4 +103,22 @@ describe('nginx validation refusals', () => {
     for (const h of hostile) expect(fn(h)).toBe(true);
     expect(fn('other')).toBe(false);
   });
+
+  it('the validate location has a name of its own beside a per-consumer limit (whose verify location is v/N)', async () => {
+    const { gateway } = await gatewayOf(`${HEAD}x-gateway:
+  backends: { app: { url: http://app.internal:8080 } }
+  consumers: { alice: { credentials: { key: "\${env:K}" } } }
+  defaults: { validate: true, rateLimit: { requests: 2, per: minute, by: consumer } }
+security: [{ key: [] }]
+paths:
+  /a: { post: { operationId: a, responses: { '200': { description: ok } }, requestBody: { content: { application/json: { schema: { type: object } } } } } }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: x-api-key }
+`);
+    const conf = compileGateway(gateway!, 'nginx', {}).files.find((f) => f.path.startsWith('conf.d/'))!.contents;
+    const names = [...conf.matchAll(/^\s*location = (\S+) \{/gm)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(4);
+    expect(new Set(names).size).toBe(names.length);
+  });
 });
