@@ -110,6 +110,11 @@ function convert(node: Json, loc: Loc, v30: boolean, problems: SchemaProblem[]):
     } else if (VALUES.includes(k)) out[k] = v;
     else problems.push({ keyword: k, why: `is not a keyword the nginx validator (JSON Schema draft-07${v30 ? ', OpenAPI 3.0' : ''}) checks`, loc: at(k) });
   }
+  // OpenAPI: a required property marked readOnly is required in responses only; a request need not send it.
+  if (Array.isArray(out.required) && isObj(node.properties)) {
+    const props = node.properties;
+    out.required = out.required.filter((n) => !(typeof n === 'string' && isObj(props[n]) && (props[n] as Obj).readOnly === true));
+  }
   if (v30) openapi30(node, out);
   // OpenAPI 3.0 (as JSON Schema draft-07) ignores a $ref's siblings; ajv would apply them.
   if (v30 && typeof out.$ref === 'string') return { $ref: out.$ref };

@@ -121,4 +121,12 @@ components:
     expect(names.length).toBeGreaterThan(4);
     expect(new Set(names).size).toBe(names.length);
   });
+
+  it('a required readOnly property is not required in a request (OpenAPI: required applies to responses only)', async () => {
+    const r = await build(spec(body('{ type: object, required: [id, name], properties: { id: { type: integer, readOnly: true }, name: { type: string } } }')));
+    const mod = r.files.find((f) => f.path.endsWith('.validate.js'))!.contents.replace(/^export default .*$/m, '');
+    const got = new Function(`${mod}; return { CFG: CFG, VALIDATORS: VALIDATORS };`)() as { CFG: { routes: Record<string, { body: { fn: string } }> }; VALIDATORS: Record<string, (v: unknown) => boolean> };
+    const fn = got.VALIDATORS[got.CFG.routes['0']!.body.fn]!;
+    expect([fn({ name: 'a' }), fn({ id: 1, name: 'a' }), fn({ id: 1 })]).toEqual([true, true, false]);
+  });
 });
