@@ -4,10 +4,11 @@
  * validate and lint is that same shape; validate and lint honour --quiet and colour their stylish
  * output on a terminal (FORCE_COLOR here) but never with NO_COLOR.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixture, gwc, repo, tempDir, type Run } from './run.js';
+import { bin, ensureBuilt, fixture, gwc, repo, tempDir, type Run } from './run.js';
 
 beforeAll(ensureBuilt);
 
@@ -96,5 +97,27 @@ describe('validate and lint: --quiet and colours', () => {
     expect(gwc(['lint', fixture('shop')], { env: { NO_COLOR: '1' } }).stdout).not.toContain(ESC);
     // The CI formats are never coloured.
     expect(gwc(['lint', fixture('shop'), '--format', 'github'], { env: { FORCE_COLOR: '1' } }).stdout).not.toContain(ESC);
+  });
+});
+
+// A real terminal (util-linux `script` gives the command a pty), not FORCE_COLOR: what a person sees.
+const SCRIPT = '/usr/bin/script';
+const onTty = (args: string[], env: Record<string, string> = {}) => {
+  const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(' ');
+  const clean = { ...process.env, ...env } as Record<string, string | undefined>;
+  delete clean.FORCE_COLOR;
+  if (!('NO_COLOR' in env)) delete clean.NO_COLOR;
+  return spawnSync(SCRIPT, ['-qec', command, '/dev/null'], { cwd: repo, encoding: 'utf8', timeout: 60_000, env: clean as NodeJS.ProcessEnv }).stdout;
+};
+
+describe('colours on a real terminal', () => {
+  if (!existsSync(SCRIPT) && process.env.CI === 'true') it('needs util-linux script in CI', () => expect.fail(`${SCRIPT} not found`));
+  it.skipIf(!existsSync(SCRIPT))('validate, lint and build colour the severity on a tty, and not with NO_COLOR', () => {
+    const bad = fixture('invalid-misspelt-key');
+    expect(onTty(['validate', bad])).toContain(`${ESC}31merror${ESC}0m`);
+    expect(onTty(['lint', fixture('shop')])).toContain(`${ESC}33mwarn${ESC}0m`);
+    expect(onTty(['build', bad, '--target', 'nginx'])).toContain(`${ESC}31merror${ESC}0m`);
+    expect(onTty(['validate', bad], { NO_COLOR: '1' })).not.toContain(ESC);
+    expect(onTty(['lint', fixture('shop')], { NO_COLOR: '1' })).not.toContain(ESC);
   });
 });
