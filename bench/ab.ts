@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { runOnce, type Sample } from './measure.js';
+import { githubYaml } from './github-yaml.js';
 import { syntheticSpec } from './synthetic.js';
 
 const args = process.argv.slice(2);
@@ -47,6 +48,9 @@ interface Row {
 }
 const rows: Row[] = [
   { id: 'version', gwc: ['--version'], peer: { name: 'node -e 0', command: [node, '-e', '0'] } },
+  { id: 'validate-github', gwc: ['validate', github] },
+  // The same spec as YAML; its "peer" is B reading the JSON (YAML as fast as JSON, #18).
+  { id: 'validate-github-yaml', gwc: ['validate', githubYaml(github, path.join(cache, 'github.yaml'))], peer: { name: 'B: validate github JSON', command: [node, path.join(B, 'bin/run.js'), 'validate', github] } },
   { id: 'lint-github', gwc: ['lint', github, '--format', 'json'], peer: { name: 'redocly lint', command: redocly(github) } },
   { id: 'build-github-kong', gwc: ['build', githubPublic, '--target', 'kong', '--out', out], peer: { name: 'openapi-2-kong', command: o2k(github) } },
   { id: 'build-github-all', gwc: ['build', githubPublic, '--target', 'all', '--out', out], peer: { name: 'openapi-2-kong (one target)', command: o2k(github) } },

@@ -15,6 +15,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { measure, type Measured } from './measure.js';
+import { githubYaml } from './github-yaml.js';
 import { benchNginx } from './nginx-wrk.js';
 import { benchValidation, validationTable } from './nginx-validate.js';
 import { syntheticSpec } from './synthetic.js';
@@ -114,6 +115,8 @@ console.log('\nwritten: bench/results/latest.json (and a dated copy)');
 async function issueTable() {
   await run('floor: node -e 0', [node, '-e', '0']);
   await run('gwc --version', [...gwc, '--version']);
+  await run('gwc validate github', [...gwc, 'validate', github]);
+  await run('gwc validate github as YAML', [...gwc, 'validate', githubYaml(github, path.join(cache, 'github.yaml'))]);
   await run('gwc lint github', [...gwc, 'lint', github, '--format', 'json'], { expect: LINT_FINDINGS });
   await run('peer: redocly lint github', [bin('redocly'), 'lint', github, '--format', 'summary'], { expect: LINT_FINDINGS });
   await run('gwc build github --target kong', [...gwc, 'build', githubPublic, '--target', 'kong', '--out', out]);
@@ -149,6 +152,7 @@ async function lintGithub() {
 
 async function githubRows() {
   await run('gwc validate github', [...gwc, 'validate', github]);
+  await run('gwc validate github as YAML', [...gwc, 'validate', githubYaml(github, path.join(cache, 'github.yaml'))]);
   await lintGithub();
   for (const t of TARGETS) {
     // AWS refuses GitHub's description: a 2.5 MB template (over 1 MB) and /compare/{base}...{head}, a
@@ -198,6 +202,7 @@ function printRatios(all: Row[], opts: { sizes: number[]; targets: readonly stri
   ratio('gwc --version / node -e 0', 'gwc --version', 'floor: node -e 0', 'medianMs', '<= 2.5');
   ratio('gwc validate tiny / node -e 0', 'gwc validate tiny', 'floor: node -e 0');
   ratio('gwc validate github / JSON.parse github', 'gwc validate github', 'floor: JSON.parse github');
+  ratio('gwc validate github: as YAML / as JSON', 'gwc validate github as YAML', 'gwc validate github', 'medianMs', 'about 1: YAML as fast as JSON');
   ratio('gwc lint github / JSON.parse github', 'gwc lint github', 'floor: JSON.parse github');
   for (const t of opts.targets) ratio(`gwc build github --target ${t} / JSON.parse github`, `gwc build github --target ${t}`, 'floor: JSON.parse github');
   ratio('gwc lint github / redocly lint', 'gwc lint github', 'peer: redocly lint github', 'medianMs', '<= 0.25');
