@@ -1,5 +1,6 @@
 /** Builds specs for the aws target's HTTP API flavour (--option aws.api=http). */
 import { expect } from 'vitest';
+import { parse } from 'yaml';
 import { compileGateway } from '../../../../src/api.js';
 import { gatewayOf, HEAD } from '../../../helpers/spec.js';
 
@@ -27,7 +28,7 @@ export async function buildHttp(text: string, options: Record<string, string> = 
   expect(loaded.gateway, JSON.stringify(loaded.diagnostics)).toBeDefined();
   const r = compileGateway(loaded.gateway!, 'aws', { ...HTTP, ...options }, loaded.spec);
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  return { ...r, errors, loaded, template: r.files[0] ? (JSON.parse(r.files[0].contents) as Record<string, any>) : undefined };
+  return { ...r, errors, loaded, template: r.files[0] ? (parse(r.files[0].contents) as Record<string, any>) : undefined };
 }
 
 /** code, pointer and params of each error, for the refusal tables. */
