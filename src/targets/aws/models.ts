@@ -97,6 +97,9 @@ export function toDraft04(schema: RequestSchema, openapi: string): ModelResult {
     if (s.discriminator !== undefined) discriminator(s.discriminator, at(loc, 'discriminator'));
     if (s.format !== undefined) format(s, out, at(loc, 'format'));
     if (v30 && s.nullable === true) nullable(s, out, at(loc, 'nullable'));
+    // OpenAPI: a required property marked readOnly is required in responses only, so a request
+    // need not send it (as the nginx validator reads it: a server-set id must not fail a create).
+    if (Array.isArray(out.required)) out.required = out.required.filter((n) => !(typeof n === 'string' && readOnly((s.properties as Json | undefined)?.[n])));
     if (Array.isArray(out.required) && out.required.length === 0) delete out.required; // draft 4: at least one name
     return out;
   };
@@ -155,6 +158,16 @@ export function toDraft04(schema: RequestSchema, openapi: string): ModelResult {
     if (typeof out.type === 'string') out.type = [out.type, 'null'];
     else return void refuse('nullable', 'type is not a single name', loc);
     // An enum without null still refuses null, as ajv reads a nullable enum (OpenAPI 3.0.3 says so too).
+  };
+
+  /** A property schema marked readOnly, itself or through its $ref. */
+  const readOnly = (p: unknown): boolean => {
+    if (p === null || typeof p !== 'object') return false;
+    const x = p as Json;
+    if (x.readOnly === true) return true;
+    const name = typeof x.$ref === 'string' ? /^#\/definitions\/(.+)$/.exec(x.$ref)?.[1] : undefined;
+    const def = name !== undefined ? schema.definitions[name]?.schema : undefined;
+    return def !== null && typeof def === 'object' && (def as Json).readOnly === true;
   };
 
   const model = walk(schema.schema, schema.loc, []);
