@@ -18,7 +18,11 @@ export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
   const root = spec.root.value as { openapi?: unknown; swagger?: unknown };
   const version = typeof root?.openapi === 'string' ? root.openapi : typeof root?.swagger === 'string' ? root.swagger : '';
   if (!/^3\.[01]\.\d+$/.test(version)) {
-    return [diag('openapi-version', { version: version || 'missing' }, { file: spec.rootFile, pointer: version ? '/openapi' : '' })];
+    // At the key that says the version (`swagger:` in a Swagger 2.0 file), not wherever the document starts (#16.3).
+    const key = typeof root?.openapi === 'string' ? '/openapi' : typeof root?.swagger === 'string' ? '/swagger' : '';
+    const d = diag('openapi-version', { version: version || 'missing' }, { file: spec.rootFile, pointer: key });
+    // Redocly's bar: a Swagger 2.0 description gets the way to OpenAPI 3 with the refusal.
+    return [version.startsWith('2') ? { ...d, hint: SWAGGER2_HINT } : d];
   }
   const name = version.startsWith('3.1') ? 'openapi-3.1' : 'openapi-3.0';
   const expanded = expandForValidation(spec);
@@ -29,6 +33,9 @@ export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
   explaining.validate(expanded.doc);
   return explainErrors((explaining.validate.errors ?? []) as AjvError[], expanded, spec, explaining.definitionOf);
 }
+
+/** Shown under openapi-version for a Swagger 2.0 file. */
+const SWAGGER2_HINT = 'Swagger 2.0: convert it to OpenAPI 3 first, e.g. npx swagger2openapi spec.yaml -o openapi.yaml (or Redocly, or editor.swagger.io "Convert to OpenAPI 3"), then add x-gateway';
 
 const checked = new Map<PrecompiledName, ValidateFunction>();
 

@@ -203,3 +203,19 @@ describe('structural errors as sentences at the key (#16.3)', () => {
     }
   });
 });
+
+describe('a Swagger 2.0 file (#16.3)', () => {
+  it('is refused at its swagger: line, with the way to OpenAPI 3 as the hint', async () => {
+    const dir = folder({ 'api.yaml': '# Legacy API\n# converted later\ninfo: { title: Old, version: "1" }\nswagger: "2.0"\npaths: {}\n' });
+    const { diagnostics } = await loadGateway(path.join(dir, 'api.yaml'));
+    expect(diagnostics.map((d) => [short(d), d.params])).toEqual([['api.yaml:4:1 openapi-version', { version: '2.0' }]]);
+    expect(diagnostics[0]!.hint).toMatch(/convert it to OpenAPI 3 first/);
+  });
+
+  it('an OpenAPI version gwc does not read has no Swagger hint, at its openapi: line', async () => {
+    const dir = folder({ 'api.yaml': 'info: { title: New, version: "1" }\nopenapi: 4.0.0\npaths: {}\n' });
+    const { diagnostics } = await loadGateway(path.join(dir, 'api.yaml'));
+    expect(diagnostics.map(short)).toEqual(['api.yaml:2:1 openapi-version']);
+    expect(diagnostics[0]!.hint).toBeUndefined();
+  });
+});
