@@ -35,7 +35,7 @@ export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
 }
 
 /** Shown under openapi-version for a Swagger 2.0 file. */
-const SWAGGER2_HINT = 'Swagger 2.0: convert it to OpenAPI 3 first, e.g. npx swagger2openapi spec.yaml -o openapi.yaml (or Redocly, or editor.swagger.io "Convert to OpenAPI 3"), then add x-gateway';
+const SWAGGER2_HINT = 'Swagger 2.0: convert it to OpenAPI 3 first, e.g. npx swagger2openapi --yaml -o openapi.yaml spec.yaml (or Redocly, or editor.swagger.io "Convert to OpenAPI 3"), then add x-gateway';
 
 const checked = new Map<PrecompiledName, ValidateFunction>();
 
