@@ -54,6 +54,11 @@ export interface Facts {
    * gateway's default store. Absent: the entity sends nothing to a backend, or the reader cannot tell.
    */
   backendTls?: BackendTls;
+  /**
+   * What the gateway takes on the spec's word instead of checking (src/diff/trust.ts), one text per
+   * assumption. Only the compiled side can know these; a new one is a security finding.
+   */
+  trusts?: string[];
 }
 
 export interface BackendTls {
@@ -134,12 +139,33 @@ export interface State {
   layout?: string;
 }
 
+/**
+ * A setting a deployed-state reader declares for itself (Kong's Admin API token, AWS's stack name):
+ * `gwc diff --option TARGET.NAME=VALUE`, listed by `gwc targets` beside the target's build options,
+ * so `gwc diff` carries no flag of any one target. Names never repeat a build option's of the same
+ * target (test/diff/reader-options.test.ts).
+ */
+export interface ReaderOption {
+  name: string;
+  description: string;
+  /**
+   * The environment variable read when the option is not given, so a secret can stay off the
+   * command line (read at the edge, src/cli/reader-options.ts; the library takes values only).
+   */
+  env?: string;
+  /** A credential: never printed back (the diff's "from" label, `gwc targets`). */
+  secret?: boolean;
+  /**
+   * The `gwc diff --FLAG` that said this before readers declared their options; still accepted,
+   * with a deprecation warning, as `--option TARGET.NAME`.
+   */
+  deprecatedFlag?: string;
+}
+
 export interface ReadOptions {
-  /** Admin API token (Kong: sent as the `Kong-Admin-Token` header). */
-  token?: string;
-  /** Read the state from a named deployment instead of `source` (AWS: a CloudFormation stack). */
-  stack?: string;
-  /** More deployed files or folders (nginx: the njs module beside an `nginx -T` dump). */
+  /** Values of the reader's declared options (`ReaderOption.name` -> value); unknown names never reach a reader. */
+  options?: Record<string, string>;
+  /** More deployed files or folders, from `--deployed` given again (nginx: the njs module beside an `nginx -T` dump). */
   more?: string[];
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
@@ -158,6 +184,8 @@ export interface ReadResult {
 export interface DeployedReader {
   /** What `--deployed` accepts for this target, for help and diagnostics. */
   accepts: string;
+  /** The settings `read` takes besides the source (`ReadOptions.options`); none when absent. */
+  options?: readonly ReaderOption[];
   read(source: string | undefined, options?: ReadOptions): Promise<ReadResult>;
   /** Pure: the files gwc would write (or the deployed files) into entities. */
   normalise(files: OutputFile[], source: string): ReadResult;

@@ -27,10 +27,10 @@ export const DIFF: Explanations = {
     'gwc diff gateway.yaml --target X --deployed state',
   ),
   'deployed-sdk-missing': ex(
-    '--stack needs the optional AWS SDK package, which is not installed.',
+    '--option aws.stack (the deprecated --stack) needs the optional AWS SDK package, which is not installed.',
     'gwc keeps the SDK optional; without it the stack cannot be read.',
     'npm install the package named, or export the template and pass it with --deployed.',
-    'gwc diff gateway.yaml --target aws --stack my-api',
+    'gwc diff gateway.yaml --target aws --option aws.stack=my-api',
   ),
   'diff-base-failed': ex(
     'The spec cannot be read at the git ref given with --base.',

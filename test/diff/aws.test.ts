@@ -62,7 +62,7 @@ describe('aws', () => {
   });
 
   it('--stack without the optional AWS SDK is a clear diagnostic', async () => {
-    const r = await diffDeployed(baseSpec, { target: 'aws', read: { stack: 'shop-prod' } });
+    const r = await diffDeployed(baseSpec, { target: 'aws', read: { options: { stack: 'shop-prod' } } });
     expect(r.plan).toBeUndefined();
     expect(r.diagnostics.map((d) => d.code)).toContain('deployed-sdk-missing');
   });

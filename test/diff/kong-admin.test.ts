@@ -75,7 +75,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('kong Admin API reader', () => {
   it('follows next links through every page and reads back as no change', async () => {
-    const r = await diffDeployed(baseSpec, { target: 'kong', deployed: base, read: { token: TOKEN } });
+    const r = await diffDeployed(baseSpec, { target: 'kong', deployed: base, read: { options: { token: TOKEN } } });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.plan?.changes).toEqual([]);
     expect(requests.some((q) => q.startsWith('/routes?offset='))).toBe(true);

@@ -1,12 +1,12 @@
 /**
  * AWS's deployed-state reader for `gwc diff` (DESIGN.md section 6): a template file (JSON or
- * YAML), the output of `aws cloudformation get-template`, or `--stack NAME` through the AWS SDK,
+ * YAML), the output of `aws cloudformation get-template`, or `--option aws.stack=NAME` through the AWS SDK,
  * an optional dependency loaded only when asked for.
  */
-import { readFile } from 'node:fs/promises';
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { DeployedReader, ReadResult } from '../../diff/entity.js';
 import type { JsonObject } from '../../diff/json-util.js';
+import { fileReader } from '../deployed-reader.js';
 import { httpTemplateEntities, isHttpApiTemplate } from './http/deployed.js';
 import { foreignShape, parseTemplateText, templateEntities, TemplateShapeError, unwrapTemplate } from './deployed-template.js';
 
@@ -53,19 +53,20 @@ async function readStack(stack: string): Promise<ReadResult> {
   }
 }
 
-export const awsDeployed: DeployedReader = {
-  accepts: 'a CloudFormation template file, `aws cloudformation get-template` output, or --stack NAME',
-  async read(source, options = {}) {
-    if (options.stack) return readStack(options.stack);
-    if (!source) return { diagnostics: [diag('deployed-invalid', { target: 'aws', source: '(none)', detail: `give --deployed or --stack: ${this.accepts}` })] };
-    try {
-      return fromText(await readFile(source, 'utf8'), source);
-    } catch (e) {
-      return { diagnostics: [diag('deployed-unreadable', { source, detail: e instanceof Error ? e.message : String(e) })] };
-    }
-  },
+export const awsDeployed: DeployedReader = fileReader({
+  target: 'aws',
+  accepts: 'a CloudFormation template file, `aws cloudformation get-template` output, or --option aws.stack=NAME',
+  options: [
+    {
+      name: 'stack',
+      description: 'read the deployed template of this CloudFormation stack instead of --deployed (needs @aws-sdk/client-cloudformation and AWS credentials)',
+      deprecatedFlag: 'stack',
+    },
+  ],
+  // A named stack wins over --deployed, as --stack did.
+  from: (_source, options) => (options.options?.stack ? readStack(options.options.stack) : undefined),
   normalise(files, source) {
     const file = files.find((f) => /\.(json|ya?ml|template)$/i.test(f.path)) ?? files[0];
     return fromText(file?.contents ?? '', source);
   },
-};
+});

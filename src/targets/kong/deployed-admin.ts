@@ -39,7 +39,7 @@ async function all(client: Client, path: string, optional = false): Promise<Json
     }
     // Credential endpoints exist only when their plugin is bundled; absent means none.
     if (res.status === 404 && optional) return [];
-    if (res.status === 401 || res.status === 403) throw new AdminApiError(`${url.href}: HTTP ${res.status} (give the Admin API token with --token)`);
+    if (res.status === 401 || res.status === 403) throw new AdminApiError(`${url.href}: HTTP ${res.status} (give the Admin API token with --option kong.token=TOKEN, or GWC_ADMIN_TOKEN)`);
     if (!res.ok) throw new AdminApiError(`${url.href}: HTTP ${res.status}`);
     let body: unknown;
     try {

@@ -2,10 +2,10 @@
  * Kong's deployed-state reader for `gwc diff` (DESIGN.md section 6): a `deck dump` file (YAML or
  * JSON) or a Kong Admin API URL. Both, and gwc's own kong.yaml, go through the one normaliser.
  */
-import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { diag } from '../../diagnostics/diagnostic.js';
-import type { DeployedReader, ReadResult } from '../../diff/entity.js';
+import type { DeployedReader, ReadOptions, ReadResult } from '../../diff/entity.js';
+import { fileReader } from '../deployed-reader.js';
 import { toJson, type JsonObject } from '../../diff/json-util.js';
 import { AdminApiError, readAdminApi } from './deployed-admin.js';
 import { foreignShape, kongEntities, KongShapeError } from './deployed-normalise.js';
@@ -21,27 +21,31 @@ function fromDocument(doc: unknown, source: string): ReadResult {
   }
 }
 
-export const kongDeployed: DeployedReader = {
+/** An Admin API URL is read through the API; anything else as a deck dump file (deployed-reader.ts). */
+async function fromAdminApi(source: string, options: ReadOptions): Promise<ReadResult> {
+  const token = options.options?.token;
+  try {
+    const doc = await readAdminApi(source, { ...(token ? { token } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
+    return fromDocument(doc, source);
+  } catch (e) {
+    if (e instanceof AdminApiError) return { diagnostics: [diag('deployed-unreadable', { source, detail: e.message })] };
+    throw e;
+  }
+}
+
+export const kongDeployed: DeployedReader = fileReader({
+  target: 'kong',
   accepts: 'a deck dump file (YAML or JSON), or a Kong Admin API URL (http://host:8001)',
-  async read(source, options = {}) {
-    if (!source) return { diagnostics: [diag('deployed-invalid', { target: 'kong', source: '(none)', detail: `give --deployed: ${this.accepts}` })] };
-    if (/^https?:\/\//i.test(source)) {
-      try {
-        const doc = await readAdminApi(source, { ...(options.token ? { token: options.token } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
-        return fromDocument(doc, source);
-      } catch (e) {
-        if (e instanceof AdminApiError) return { diagnostics: [diag('deployed-unreadable', { source, detail: e.message })] };
-        throw e;
-      }
-    }
-    let text: string;
-    try {
-      text = await readFile(source, 'utf8');
-    } catch (e) {
-      return { diagnostics: [diag('deployed-unreadable', { source, detail: e instanceof Error ? e.message : String(e) })] };
-    }
-    return this.normalise([{ path: source, contents: text }], source);
-  },
+  options: [
+    {
+      name: 'token',
+      description: 'Admin API token, sent as the Kong-Admin-Token header when --deployed is an Admin API URL',
+      env: 'GWC_ADMIN_TOKEN',
+      secret: true,
+      deprecatedFlag: 'token',
+    },
+  ],
+  from: (source, options) => (source && /^https?:\/\//i.test(source) ? fromAdminApi(source, options) : undefined),
   normalise(files, source) {
     const file = files.find((f) => /\.(ya?ml|json)$/i.test(f.path)) ?? files[0];
     if (!file) return { diagnostics: [diag('deployed-invalid', { target: 'kong', source, detail: 'no file' })] };
@@ -55,4 +59,4 @@ export const kongDeployed: DeployedReader = {
     // Only entities leave the reader: the raw file holds secrets the plan must never print.
     return fromDocument(doc, source);
   },
-};
+});

@@ -4,11 +4,11 @@
  * Routers carry the facts of the middlewares they run (chains resolved), so a changed middleware
  * is classified on every router it affects.
  */
-import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { diag } from '../../diagnostics/diagnostic.js';
 import { authAtom, type DeployedReader, type Entity, type Facts, type Json, type Mechanism, type ReadResult } from '../../diff/entity.js';
 import { fieldsOf, isObject, sortedStrings, toJson, withDefaults, type JsonObject } from '../../diff/json-util.js';
+import { fileReader } from '../deployed-reader.js';
 import { durationSeconds } from './deployed-duration.js';
 import { forwardAuthTls, serviceTls } from './deployed-tls.js';
 
@@ -188,16 +188,9 @@ function foreignShape(doc: unknown): string | undefined {
   return undefined;
 }
 
-export const traefikDeployed: DeployedReader = {
-  accepts: "the deployed file-provider dynamic configuration (YAML or JSON)",
-  async read(source) {
-    if (!source) return { diagnostics: [diag('deployed-invalid', { target: 'traefik', source: '(none)', detail: `give --deployed: ${this.accepts}` })] };
-    try {
-      return this.normalise([{ path: source, contents: await readFile(source, 'utf8') }], source);
-    } catch (e) {
-      return { diagnostics: [diag('deployed-unreadable', { source, detail: e instanceof Error ? e.message : String(e) })] };
-    }
-  },
+export const traefikDeployed: DeployedReader = fileReader({
+  target: 'traefik',
+  accepts: 'the deployed file-provider dynamic configuration (YAML or JSON)',
   normalise(files, source): ReadResult {
     const file = files.find((f) => /\.(ya?ml|json)$/i.test(f.path)) ?? files[0];
     let doc: unknown;
@@ -214,4 +207,4 @@ export const traefikDeployed: DeployedReader = {
       return { diagnostics: [diag('deployed-invalid', { target: 'traefik', source, detail: e instanceof Error ? e.message : String(e) })] };
     }
   },
-};
+});
