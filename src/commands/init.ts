@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Args, Command, Flags } from '@oclif/core';
 import { diag } from '../diagnostics/diagnostic.js';
 import { quietFlag } from '../cli/flags.js';
+import { locateInSpec } from '../cli/locate.js';
 import { jsonResult, renderDiagnostics, useColour } from '../cli/render.js';
 import { initSpec } from '../init/index.js';
 
@@ -26,9 +27,10 @@ export default class Init extends Command {
     }
     const result = initSpec(text, args.spec);
     if (!result.text || !result.plan) {
-      if (!this.jsonEnabled()) this.logToStderr(renderDiagnostics(result.diagnostics, { colour: useColour(process.stderr), quiet: false }));
+      const refused = await locateInSpec(args.spec, result.diagnostics);
+      if (!this.jsonEnabled()) this.logToStderr(renderDiagnostics(refused, { colour: useColour(process.stderr), quiet: false }));
       process.exitCode = 1;
-      return jsonResult(false, result.diagnostics, null);
+      return jsonResult(false, refused, null);
     }
     // --json: the proposed spec is result.text (the one shape of README "Machine-readable output").
     const value = jsonResult(true, result.diagnostics, { text: result.text, written: flags.write ? args.spec : null, plan: result.plan });

@@ -53,7 +53,10 @@ describe('--json: { ok, diagnostics, result } on every command', () => {
     expect(r.stderr).toBe('');
     const refused = gwc(['init', fixture('plain-openapi'), '--json']); // already has an x-gateway
     expect(refused.code).toBe(1);
-    expect(shape(refused).diagnostics.length).toBeGreaterThan(0);
+    // Said at the root x-gateway: line (fixtures/plain-openapi line 8), not 1:1 (#16.3).
+    expect(shape(refused).diagnostics).toMatchObject([{ code: 'init-has-x-gateway', line: 8, column: 1, pointer: '/x-gateway' }]);
+    expect(refused.stderr).toBe('');
+    expect(gwc(['init', fixture('plain-openapi')]).stderr).toMatch(/gateway\.yaml:8:1 error init-has-x-gateway /);
     const missing = shape(gwc(['init', 'no/such.yaml', '--json']));
     expect(missing.diagnostics.map((d) => d.code)).toEqual(['file-not-found']);
   });
