@@ -54,6 +54,8 @@ const ROWS: Row[] = [
   get('second occurrence, [] suffix', '?sort=asc&sort[]=evil', 400, 'query:sort'),
   get('second occurrence, encoded name', '?sort=asc&%73ort=evil', 400, 'query:sort'),
   get('second occurrence of a scalar limit', '?sort=asc&limit=5&limit=500', 400, 'query:limit'),
+  get('second occurrence after a ; (older Rack, Python, Go split there)', '?sort=asc;sort=evil', 400, 'query:sort'),
+  get('a ; inside another parameter is no occurrence', '?sort=asc&note=a;b', 200),
   // body
   put('valid body', withItem({}), 200),
   put('media type case and utf-8 charset', withItem({}), 200, undefined, { 'content-type': 'Application/JSON; charset=UTF-8' }),
@@ -84,6 +86,7 @@ const ROWS: Row[] = [
   put('json as a suffix of another type', withItem({}), 415, 'body:', { 'content-type': 'text/html; x=application/json' }),
   put('another charset', withItem({}), 415, 'body:', { 'content-type': 'application/json; charset=iso-8859-1' }),
   put('a content coding', withItem({}), 415, 'body:', { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+  put('two Content-Type headers', withItem({}), 400, 'body:', { 'content-type': ['application/json', 'text/plain'] as unknown as string }),
   put('body over the 4kb limit', withItem({ name: 'a'.repeat(5000) }), 413),
   // the operation turns parameter checks off, and another route validates nothing
   { name: 'body-only route ignores parameters', method: 'POST', path: '/v1/items?anything=1&anything=2', headers: CT, body: withItem({}), status: 200 },

@@ -13,7 +13,7 @@ import { NJS_VALIDATE } from '../../../src/targets/nginx/njs-validate.js';
 
 interface Module {
   duplicateKey(text: string): string | null;
-  parseQuery(raw: string | null): Record<string, string[]> | null;
+  parseQuery(raw: string | null, semicolons?: boolean): Record<string, string[]> | null;
   coerce(kind: string | null, s: string): unknown;
 }
 let m: Module;
@@ -46,6 +46,8 @@ describe('njs validate: query parsing', () => {
     expect(m.parseQuery('a=1&a=2&b=x+y%21&c&=z&&%73ort=q')).toEqual({ $a: ['1', '2'], $b: ['x y!'], $c: [''], $: ['z'], $sort: ['q'] });
     expect(m.parseQuery('a=%zz')).toBeNull();
     expect(m.parseQuery(null)).toEqual({});
+    expect(m.parseQuery('a=1;a=2&b=3', true)).toEqual({ $a: ['1', '2'], $b: ['3'] });
+    expect(m.parseQuery('a=1;a=2&b=3')).toEqual({ $a: ['1;a=2'], $b: ['3'] });
   });
   it('coerces only text of the type', () => {
     expect([m.coerce('integer', '12'), m.coerce('integer', '1e3'), m.coerce('integer', ' 1'), m.coerce('integer', '0x10'), m.coerce('number', '-0.5')]).toEqual([12, 1000, ' 1', '0x10', -0.5]);
