@@ -6,8 +6,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/model/types.js';
 import { runPipeline } from '../../src/pipeline.js';
+import { loadSpec } from '../../src/spec/loader.js';
+import { compileWith } from '../../src/targets/compile.js';
+import { validateOpenApi } from '../../src/validate/openapi.js';
 import { TARGETS } from '../../src/targets/index.js';
 import type { Target } from '../../src/targets/target.js';
+import { writeSpec } from '../helpers/spec.js';
 
 const PORTABLE = path.resolve(__dirname, '../../fixtures/portable/gateway.yaml');
 
@@ -59,5 +63,19 @@ describe('runPipeline', () => {
     expect(run.gateway?.routes.length).toBeGreaterThan(0);
     expect(run.builds).toEqual([]);
     expect(seen).toEqual([]);
+  });
+
+  it('phases keep pointers only: line:col come from the exit, once', async () => {
+    // An info without its version: the validator's error, at info.
+    const file = writeSpec('openapi: 3.1.0\ninfo: { title: t }\npaths: {}\n');
+    const { spec, diagnostics } = await loadSpec(file);
+    const structural = await validateOpenApi(spec!);
+    expect(structural.map((d) => d.code)).toEqual(['openapi-missing-key']);
+    expect((await runPipeline(file)).diagnostics.map((d) => [d.code, d.position])).toEqual([['openapi-missing-key', { line: 2, column: 1 }]]);
+    const run = await runPipeline(PORTABLE, { targets: ['aws'] });
+    const compiled = compileWith(run.builds[0]!.compiler!, run.gateway!, {}, run.spec);
+    for (const d of [...diagnostics, ...structural, ...compiled.diagnostics]) expect(d.position, String(d.code)).toBeUndefined();
+    expect(compiled.diagnostics.length).toBeGreaterThan(0);
+    expect(run.builds[0]!.diagnostics.every((d) => !d.loc || d.position)).toBe(true);
   });
 });
