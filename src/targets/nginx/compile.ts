@@ -78,6 +78,8 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     }
     check.njs.next = v.limit?.verifyUri ?? v.uri;
     v.validate = check;
+    // The validation module needs njs loaded (load_module in full mode, the deploy hint otherwise).
+    ctx.needsNjs = true;
   }
   const validateModule = [...views.values()].some((v) => v.validate) ? ctx.safe(gateway.loc, () => validatorCode(ctx, validators)) : undefined;
   const upstreams = new Map<string, UpstreamView>();
