@@ -21,15 +21,29 @@ export const ALSO_SHOWN = 3;
 /** gwc's messages name a route as "route ID" (the operationId or derived id). */
 const ROUTE = /\broute ([^\s:,;()]+)/;
 
-/** The route a message names, when it names one. */
+/**
+ * The route a diagnostic is about: its `route` param when it has one (a target's message may name
+ * the route bare, "aws: getNote limits by ip, ..."), else "route ID" in its message.
+ */
 export function routeNamed(d: Diagnostic): string | undefined {
+  const param = d.params?.route;
+  if (typeof param === 'string' && param !== '') return param;
   return ROUTE.exec(d.message)?.[1];
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The message with the route it is about blanked out, where it stands as a whole name. */
+function withoutRoute(d: Diagnostic): string {
+  const param = d.params?.route;
+  if (typeof param !== 'string' || param === '') return d.message.replace(ROUTE, 'route \u0000');
+  return d.message.replace(new RegExp(`(?<![\\w.-])${escape(param)}(?![\\w.-])`, 'g'), '\u0000');
 }
 
 export function groupDiagnostics(list: readonly Diagnostic[]): DiagnosticGroup[] {
   const groups = new Map<string, DiagnosticGroup>();
   for (const d of list) {
-    const key = JSON.stringify([d.severity, d.code, d.message.replace(ROUTE, 'route \u0000'), d.target ?? '', d.source ?? '']);
+    const key = JSON.stringify([d.severity, d.code, withoutRoute(d), d.target ?? '', d.source ?? '']);
     const g = groups.get(key);
     if (g) g.also.push(d);
     else groups.set(key, { first: d, also: [] });

@@ -40,11 +40,30 @@ describe('grouping identical diagnostics', () => {
 
   it('messages that differ only in the route they name are one problem, listing the other routes', () => {
     const routes = ['GetA', 'GetB', 'GetC', 'GetD', 'GetE'].map((r) =>
-      at(diag('target-warning', { target: 'traefik', detail: `route ${r}: security alternative 2 is left out` }), 7),
+      at(diag('aws-auth-first-alternative', { route: r, alternatives: 2 }), 7),
     );
     const text = renderDiagnostics(routes, { colour: false, quiet: false });
     expect(text.split('\n')).toHaveLength(1);
-    expect(text).toContain('route GetA: security alternative 2 is left out (5 times; also for GetB, GetC, GetD and 1 more)');
+    expect(text).toContain('route GetA: only the first of its 2 security alternatives is enforced (5 times; also for GetB, GetC, GetD and 1 more)');
+  });
+
+  it('a message naming its route bare (a target relayed by lint) is grouped by the route param', () => {
+    // `gwc lint` on a plain spec with one rate-limit policy printed this once per operation (5 lines).
+    const relayed = (route: string, by = 'ip') => ({
+      ...at(diag('unknown-security-scheme', { name: 'k' }), 19),
+      code: 'target-compile',
+      severity: 'warn' as const,
+      message: `aws: ${route} limits by ${by}, but API Gateway's stage throttling is one bucket`,
+      params: { route, by, code: 'aws-limit-shared-bucket' },
+      target: 'aws',
+    });
+    const list = ['createNote', 'getNote', 'health', 'listNotes', 'stats'].map((r) => relayed(r));
+    const text = renderDiagnostics(list, { colour: false, quiet: false });
+    expect(text.split('\n')).toHaveLength(1);
+    expect(text).toContain('aws: createNote limits by ip, but API Gateway\'s stage throttling is one bucket (5 times; also for getNote, health, listNotes and 1 more)');
+    // Another difference than the route stays another problem; a short route name blanks only itself.
+    expect(groupDiagnostics([relayed('a'), relayed('b', 'consumer')])).toHaveLength(2);
+    expect(groupDiagnostics([relayed('a'), relayed('b')])).toHaveLength(1);
   });
 
   it('--json keeps one entry per occurrence', () => {
