@@ -88,6 +88,24 @@ export function explainErrors(
   const said = (p: string) => list.some((e) => !SUMMARY.has(e.keyword) && (e.instancePath === p || e.instancePath.startsWith(`${p}/`)));
   list = list.filter((e) => !SUMMARY.has(e.keyword) || !said(e.instancePath));
 
+  // An object with no `type` at all (a security scheme) says nothing of which kind it was meant to
+  // be: every branch's own required keys ("needs flows", "needs openIdConnectUrl") and every key a
+  // branch does not expect ("in is not expected here" on an apiKey scheme) are guesses. Only the
+  // missing `type` is said; problems deeper down stay (#16.3).
+  const untyped = new Set(
+    list.filter((e) => e.keyword === 'required' && e.params.missingProperty === 'type' && isObject(valueAt(e.instancePath)) && !('type' in (valueAt(e.instancePath) as object))).map((e) => e.instancePath),
+  );
+  // 3.1 checks unknown keys with unevaluatedProperties, which counts only the keys of subschemas
+  // that passed: in an object whose branch lacks a required key, the branch's own keys ("in" of
+  // an apiKey scheme without name) read as unexpected. The missing key is the problem to say.
+  const missing = new Set(list.filter((e) => e.keyword === 'required').map((e) => e.instancePath));
+  list = list.filter((e) => {
+    if (e.keyword === 'unevaluatedProperties' && missing.has(e.instancePath)) return false;
+    if (!untyped.has(e.instancePath)) return true;
+    if (e.keyword === 'required') return e.params.missingProperty === 'type';
+    return e.keyword !== 'additionalProperties' && e.keyword !== 'unevaluatedProperties';
+  });
+
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   const push = (d: Diagnostic) => {
@@ -129,7 +147,8 @@ export function explainErrors(
         const keys = m ? alternatives.get(`${e.instancePath} ${m[1]}`) ?? [] : [];
         // At the $ref when the object was written elsewhere: that line says what it was taken for.
         const at = viaRef?.loc ?? loc(e.instancePath);
-        push(diag('openapi-missing-key', { key: keys.length > 1 ? keys.join(' or ') : String(e.params.missingProperty), object, ref: viaRef?.ref ?? '' }, at));
+        const d = diag('openapi-missing-key', { key: keys.length > 1 ? keys.join(' or ') : String(e.params.missingProperty), object, ref: viaRef?.ref ?? '' }, at);
+        push(untyped.has(e.instancePath) && object === 'security scheme' ? { ...d, hint: schemeTypeHint(lastOf(e.instancePath)) } : d);
         break;
       }
       case 'type':
@@ -151,6 +170,15 @@ export function explainErrors(
     }
   }
   return out; // positions: once, at the pipeline's exit (src/pipeline.ts)
+}
+
+/**
+ * What to write for a security scheme with no `type`. A key such as `x-gateway` right under
+ * components.securitySchemes is read as a scheme of that name: said so, since that is the fix.
+ */
+function schemeTypeHint(name: string): string {
+  if (name.startsWith('x-')) return `"${name}" sits where a scheme name goes, so it is read as a security scheme: move it inside the scheme it belongs to, beside that scheme's type`;
+  return 'type: apiKey, http, oauth2 or openIdConnect (mutualTLS in 3.1)';
 }
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);

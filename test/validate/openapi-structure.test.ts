@@ -219,3 +219,33 @@ describe('a Swagger 2.0 file (#16.3)', () => {
     expect(diagnostics[0]!.hint).toBeUndefined();
   });
 });
+
+describe('a security scheme with no type (#16.3)', () => {
+  // gwc init's commented x-gateway, uncommented one level too high, lands here as a "scheme".
+  const spec = (version: string) =>
+    [
+      `openapi: ${version}`,
+      "info: { title: t, version: '1' }",
+      'paths: {}',
+      'components:',
+      '  securitySchemes:',
+      '    x-gateway:', // 6
+      '      forwardAuth: { url: http://auth.internal:9000/verify }',
+      '    partnerKey: { type: apiKey, in: header, name: X-Partner-Key }',
+      '    noType: { in: header, name: X-Key }', // 9
+      '    k: { type: apiKey, in: header }', // 10: typed, so its own missing key is still said
+      '',
+    ].join('\n');
+
+  it.each(['3.0.3', '3.1.0'])('%s: one "needs type" each, no guessed branch keys, the x- key told where it goes', async (version) => {
+    const dir = folder({ 'openapi.yaml': spec(version) });
+    const got = await structural(path.join(dir, 'openapi.yaml'));
+    expect(got.map((d) => [short(d), d.params])).toEqual([
+      ['openapi.yaml:6:5 openapi-missing-key', { key: 'type', object: 'security scheme', ref: '' }],
+      ['openapi.yaml:9:5 openapi-missing-key', { key: 'type', object: 'security scheme', ref: '' }],
+      ['openapi.yaml:10:5 openapi-missing-key', { key: 'name', object: 'security scheme', ref: '' }],
+    ]);
+    expect(got[0]!.hint).toMatch(/"x-gateway" sits where a scheme name goes/);
+    expect(got[1]!.hint).toMatch(/^type: apiKey, http, oauth2 or openIdConnect/);
+  });
+});
