@@ -1,8 +1,8 @@
 /**
  * The aws target's own refusals and warnings (src/targets/aws), part of the catalogue in codes.ts
- * (issue #17 item 3: each was a free-text target-error/target-warning). A message says what the
- * target said before it had codes ("aws: " and the sentence), so only the code changed for users;
- * tests match on the code and params. Explanations: src/explain/aws.ts.
+ * (issue #17 item 3: each was free text under a catch-all code). A message says what the target
+ * said before it had codes ("aws: " and the sentence), so only the code changed for users; tests
+ * match on the code and params. Explanations: src/explain/aws.ts.
  */
 import { entry } from './entry.js';
 
@@ -16,11 +16,7 @@ const PATH_PROBLEM: Record<AwsPathProblem, (path: string, part: string) => strin
 };
 
 export const AWS_CODES = {
-  // --option values (options.ts); an unknown option is option-unknown
-  'aws-option-invalid': entry<{ option: string; value: string; expected: string }>(
-    'error',
-    (p) => `aws: option ${p.option} must be ${p.expected}, not "${p.value}"`,
-  ),
+  // --option values (options.ts) are the shared target-option-invalid; an unknown option is option-unknown
   // paths and methods (body.ts, paths.ts)
   'aws-path-unsupported': entry<{ route: string; path: string; problem: AwsPathProblem; part: string }>(
     'error',

@@ -2,14 +2,10 @@
  * The catalogue of gwc's own diagnostic codes. Codes are stable: tests and users match on them
  * and on their params, never on the prose.
  */
+import { AWS_CODES } from './codes-aws.js';
 import { AWS_HTTP_CODES } from './codes-aws-http.js';
 import { NGINX_VALIDATION_CODES } from './codes-nginx-validation.js';
-
-type P = Record<string, string | number | boolean>;
-const entry = <Params extends P>(severity: 'error' | 'warn' | 'info', message: (p: Params) => string) => ({
-  severity,
-  message,
-});
+import { entry } from './entry.js';
 
 /** "; required by 3 operations (GET /a, PUT /b, GET /c)". */
 const usedBy = (p: { uses?: number; routes?: string }) =>
@@ -455,6 +451,8 @@ export const CODES = {
     (p) =>
       `aws: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; API Gateway cannot read or strip a body field: give both operations the same security and policies, or declare _method as a parameter of ${p.route} if its backend reads it on purpose`,
   ),
+  // the rest of the aws target's codes: src/diagnostics/codes-aws.ts
+  ...AWS_CODES,
   // the aws target's HTTP API flavour (src/targets/aws/http): src/diagnostics/codes-aws-http.ts
   ...AWS_HTTP_CODES,
   // traefik target (src/targets/traefik)

@@ -5,12 +5,6 @@
 import { ex, type Explanations } from './explanation.js';
 
 export const AWS: Explanations = {
-  'aws-option-invalid': ex(
-    'An aws --option has a value the target cannot use (not one of its values, a stage name API Gateway refuses, a bad timeout, media type or VPC link id).',
-    'The template would be refused by CloudFormation at deploy time, or the value would be replaced silently by a default you did not choose.',
-    'Pass a value the option takes; `gwc targets` lists each option with its values and default.',
-    'gwc build gateway.yaml --target aws --option stage=my.stage   # fix: --option stage=my_stage',
-  ),
   'aws-path-unsupported': ex(
     'An operation path cannot be an API Gateway resource: a segment mixes text and a parameter, a segment is empty, or a segment holds characters other than letters, digits, . _ -.',
     'API Gateway resources are whole segments of those characters or a whole {param}; anything else is refused at import or routed to another resource than the spec says.',

@@ -8,6 +8,7 @@ import { CODES, type DiagnosticCode } from '../diagnostics/codes.js';
 import type { Severity } from '../diagnostics/diagnostic.js';
 import { gwcRuleset, ruleData } from '../lint/ruleset.js';
 import { suggest } from '../validate/suggest.js';
+import { AWS } from './aws.js';
 import { AWS_HTTP } from './aws-http.js';
 import { DIFF } from './diff.js';
 import type { Explanation, Explanations } from './explanation.js';
@@ -22,7 +23,7 @@ import { TARGETS } from './targets.js';
 export type { Explanation } from './explanation.js';
 
 /** Every explanation by id. An id in two areas is a mistake test/explain/explain.test.ts reports. */
-export const EXPLANATION_AREAS: Readonly<Record<string, Explanations>> = { load: LOAD, model: MODEL, targets: TARGETS, 'aws-http': AWS_HTTP, 'nginx-validation': NGINX_VALIDATION, kong: KONG, traefik: TRAEFIK, diff: DIFF, rules: RULES };
+export const EXPLANATION_AREAS: Readonly<Record<string, Explanations>> = { load: LOAD, model: MODEL, targets: TARGETS, aws: AWS, 'aws-http': AWS_HTTP, 'nginx-validation': NGINX_VALIDATION, kong: KONG, traefik: TRAEFIK, diff: DIFF, rules: RULES };
 const ALL: Explanations = Object.assign({}, ...Object.values(EXPLANATION_AREAS));
 
 /** The generated reference every explanation is rendered into, relative to the package root. */

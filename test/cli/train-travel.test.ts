@@ -71,9 +71,9 @@ describe('Train Travel API, from the plain spec, following only the README and g
     // refuses the publicKeys nginx needs: no one scheme block builds on AWS and nginx together.
     // The first server (a mock with a '+' in its base path) is no AWS base path mapping either.
     expect(after.aws.code).toBe(1);
-    expect(after.aws.errors.some((e) => /does not check scopes/.test(e.message))).toBe(true);
+    expect(after.aws.errors.some((e) => e.code === 'aws-authorizer-scopes')).toBe(true);
     for (const e of after.aws.errors) {
-      expect(e.code === 'aws-body-method-override' || (e.code === 'target-error' && /does not check scopes|base path mapping/.test(e.message)), `${e.code}: ${e.message}`).toBe(true);
+      expect(['aws-body-method-override', 'aws-authorizer-scopes', 'aws-base-path-mapping'], `${e.code}: ${e.message}`).toContain(e.code);
     }
     // Traefik: it builds, or refuses only the body _method override between write-scoped POST/DELETE and
     // read-scoped GET on the same path (Traefik cannot read a body).

@@ -18,6 +18,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileGateway, loadGateway, type BuildResult } from '../../src/api.js';
+import { AWS_CODES } from '../../src/diagnostics/codes-aws.js';
 import { matchRoute } from '../../src/model/paths.js';
 import type { Gateway, Route } from '../../src/model/types.js';
 import { TARGET_NAMES } from '../../src/targets/index.js';
@@ -33,7 +34,8 @@ const RUNS = Number(process.env.GWC_PROPERTY_RUNS ?? 80);
 /** The error codes a target may refuse a valid spec with: capabilities and the target's own limits. */
 const REFUSALS = new Set([
   'capability-unsupported', 'accept-opens-route', 'target-error',
-  // aws's own refusals (src/diagnostics/codes.ts)
+  // aws's own refusals (src/diagnostics/codes-aws.ts: API Gateway's and CloudFormation's limits)
+  ...Object.entries(AWS_CODES).filter(([, e]) => e.severity === 'error').map(([code]) => code),
   // kong's: a cache where Kong cannot tell callers apart (every JWT of an issuer is one consumer)
   'kong-cache-identity-shared', 'kong-cache-key-ambiguous',
   // ... and what Kong OSS cannot express (src/targets/kong; coded in #17.3)

@@ -29,7 +29,7 @@ export class Auth {
     if (alternatives.length > 1 && !ctx.plan.enforced(route.id, 'auth.or')) {
       // The gap was accepted: enforce the first alternative only, which refuses the callers of the
       // others rather than letting anyone in.
-      ctx.warn(`route ${route.id}: only the first of its ${alternatives.length} security alternatives is enforced`, route.securityLoc ?? route.loc);
+      ctx.report('aws-auth-first-alternative', { route: route.id, alternatives: alternatives.length }, route.securityLoc ?? route.loc);
       alternatives = alternatives.slice(0, 1);
     }
     if (alternatives.length > 1) return undefined; // unreachable: auth.or is unsupported, the core refused it
@@ -74,7 +74,7 @@ export class Auth {
         continue;
       }
       if (item.scopes.length > 0 && !c.scoped) {
-        ctx.error(`route ${route.id}: API Gateway does not check scopes (${item.scopes.join(' ')}) for a Lambda authorizer; the function must, and gwc cannot tell it which`, route.securityLoc ?? route.loc);
+        ctx.report('aws-authorizer-scopes', { route: route.id, scheme: scheme.name, scopes: item.scopes.join(' ') }, route.securityLoc ?? route.loc);
       }
       requirement[scheme.name] = c.scoped ? scopes : [];
     }
@@ -86,10 +86,9 @@ export class Auth {
       const where = route.securityLoc ?? route.loc;
       if (refused.length > 0) {
         // Fail closed here too, not only through the scheme's own error: never a template with the route open.
-        const gaps = accepted.length > 0 ? `; accepted gaps: ${accepted.join(', ')}` : '';
-        ctx.error(`route ${route.id} declares security but none of it can be enforced on aws (refused: ${refused.join(', ')}${gaps}); no template is written rather than one with the route PUBLIC`, where);
+        ctx.report('aws-auth-unenforceable', { route: route.id, refused: refused.join(', '), accepted: accepted.join(', ') }, where);
       } else {
-        ctx.warn(`route ${route.id} declares security but none of it is enforced on aws (accepted gaps: ${accepted.join(', ')}): the route is PUBLIC there`, where);
+        ctx.report('aws-auth-public', { route: route.id, accepted: accepted.join(', ') }, where);
       }
       return undefined;
     }

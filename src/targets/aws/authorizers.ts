@@ -75,21 +75,21 @@ function sameSource(a: string, b: string): boolean {
 /** The scheme as API Gateway's security scheme, or undefined after an error at the scheme. */
 export function buildScheme(ctx: Ctx, scheme: SecurityScheme): Compiled | undefined {
   if (!/^[A-Za-z0-9._-]+$/.test(scheme.name)) {
-    ctx.error(`security scheme name "${scheme.name}" is not a valid OpenAPI component name`, scheme.loc);
+    ctx.report('aws-scheme-name-invalid', { scheme: scheme.name }, scheme.loc);
     return undefined;
   }
   if (scheme.lambdaAuthorizer) return lambdaAuthorizer(ctx, scheme, scheme.lambdaAuthorizer);
   if (scheme.kind === 'apiKey') {
     const k = scheme.apiKey;
     if (!k || k.in !== 'header' || k.name.toLowerCase() !== 'x-api-key') {
-      ctx.error(`security scheme ${scheme.name}: API Gateway reads API keys from the x-api-key header only, not ${k?.in ?? '?'} "${k?.name ?? '?'}" (give the scheme an x-gateway.lambdaAuthorizer to check it there)`, scheme.loc);
+      ctx.report('aws-api-key-location', { scheme: scheme.name, in: k?.in ?? '?', name: k?.name ?? '?' }, scheme.loc);
       return undefined;
     }
     return { kind: 'apiKey', scoped: false, scheme: { type: 'apiKey', name: 'x-api-key', in: 'header' } };
   }
   if (scheme.kind === 'jwt') return cognito(ctx, scheme);
   // Unreachable: basic and forward are unsupported on aws unless the scheme names a lambdaAuthorizer.
-  ctx.error(`security scheme ${scheme.name} (${scheme.kind}) cannot be enforced by API Gateway without a Lambda authorizer`, scheme.loc);
+  ctx.report('aws-scheme-needs-authorizer', { scheme: scheme.name, kind: scheme.kind }, scheme.loc);
   return undefined;
 }
 
@@ -97,18 +97,15 @@ function cognito(ctx: Ctx, scheme: SecurityScheme): Compiled | undefined {
   const jwt = scheme.jwt;
   const m = COGNITO_ISSUER.exec(jwt?.issuer ?? '');
   if (!jwt || !m) {
-    ctx.error(
-      `security scheme ${scheme.name}: issuer "${jwt?.issuer ?? ''}" is not a Cognito user pool; REST APIs verify JWTs natively only with a Cognito user pool authorizer (issuer https://cognito-idp.<region>.amazonaws.com/<pool id>), otherwise give the scheme an x-gateway.lambdaAuthorizer`,
-      scheme.loc,
-    );
+    ctx.report('aws-jwt-issuer-not-cognito', { scheme: scheme.name, issuer: jwt?.issuer ?? '' }, scheme.loc);
     return undefined;
   }
   if (jwt.audiences.length > 0) {
-    ctx.error(`security scheme ${scheme.name}: a Cognito user pool authorizer does not check the token audience (${jwt.audiences.join(', ')}); remove audiences to accept any app client of the pool`, scheme.loc);
+    ctx.report('aws-cognito-audiences', { scheme: scheme.name, audiences: jwt.audiences.join(', ') }, scheme.loc);
     return undefined;
   }
   if (!isHeaderName(jwt.header)) {
-    ctx.error(`security scheme ${scheme.name}: "${jwt.header}" is not a header name`, scheme.loc);
+    ctx.report('aws-jwt-header-invalid', { scheme: scheme.name, header: jwt.header }, scheme.loc);
     return undefined;
   }
   const [, region, pool] = m;
@@ -138,7 +135,7 @@ function lambdaAuthorizer(ctx: Ctx, scheme: SecurityScheme, spec: LambdaAuthoriz
   }
   const uri = lambdaUri(spec.arn);
   if (!uri) {
-    ctx.error(`security scheme ${scheme.name}: "${spec.arn}" is not a Lambda function ARN`, spec.loc);
+    ctx.report('aws-lambda-arn-invalid', { owner: 'security scheme', name: scheme.name, arn: spec.arn }, spec.loc);
     return undefined;
   }
   const header = credentialHeader(scheme);
@@ -150,7 +147,7 @@ function lambdaAuthorizer(ctx: Ctx, scheme: SecurityScheme, spec: LambdaAuthoriz
     (spec.type === 'token' ? sources.length === 1 && sources[0]!.startsWith('method.request.header.') : sources.length > 0 || !spec.ttlSeconds);
   if (!valid) {
     const given = sources.length > 0 ? sources.join(', ') : 'none';
-    ctx.error(`security scheme ${scheme.name}: identity sources (${given}) are not valid for a ${spec.type} Lambda authorizer; set x-gateway.lambdaAuthorizer.identitySource`, spec.loc);
+    ctx.report('aws-authorizer-identity-source', { scheme: scheme.name, type: spec.type, sources: given }, spec.loc);
     return undefined;
   }
   // A cached policy is keyed on the identity sources only (DESIGN.md 7.4): they must hold the

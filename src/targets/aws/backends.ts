@@ -43,14 +43,14 @@ export function integrationFor(ctx: Ctx, route: Route, backend: Backend): Integr
     const arn = backend.lambda?.arn ?? '';
     const uri = lambdaUri(arn);
     if (!uri) {
-      ctx.error(`backend ${backend.name}: "${arn}" is not a Lambda function ARN`, backend.lambda?.loc ?? backend.loc);
+      ctx.report('aws-lambda-arn-invalid', { owner: 'backend', name: backend.name, arn }, backend.lambda?.loc ?? backend.loc);
       return undefined;
     }
     if (route.upstreamPath) {
-      ctx.error(`route ${route.id}: upstreamPath has no meaning for a Lambda proxy integration (the function receives the request path)`, route.upstreamPath.loc);
+      ctx.report('aws-lambda-upstream-path', { route: route.id }, route.upstreamPath.loc);
     }
     if (route.policy.requestHeaders && ctx.plan.enforced(route.id, 'requestHeaders')) {
-      ctx.error(`route ${route.id}: request headers cannot be set on a Lambda proxy integration (aws_proxy takes no request parameters)`, route.policy.requestHeaders.loc);
+      ctx.report('aws-lambda-request-headers', { route: route.id }, route.policy.requestHeaders.loc);
     }
     return {
       integration: { type: 'aws_proxy', httpMethod: 'POST', uri, passthroughBehavior: 'when_no_match', ...timeout },
@@ -70,14 +70,11 @@ function timeoutOf(ctx: Ctx, route: Route, backend: Backend): Cfn {
   if (ms === undefined) return {};
   const max = ctx.options.maxTimeoutMs;
   if (ms > max) {
-    ctx.error(
-      `route ${route.id}: timeout ${ms} ms exceeds API Gateway's integration timeout of ${max} ms (29 s by default; for Regional and private APIs you can request a higher quota and then pass --option maxTimeout=<ms>)`,
-      backend.loc,
-    );
+    ctx.report('aws-timeout-too-long', { route: route.id, ms, max }, backend.loc);
     return { timeoutInMillis: max };
   }
   if (ms < 50) {
-    ctx.error(`route ${route.id}: timeout ${ms} ms is below API Gateway's minimum of 50 ms`, backend.loc);
+    ctx.report('aws-timeout-too-short', { route: route.id, ms, min: 50 }, backend.loc);
     return { timeoutInMillis: 50 };
   }
   return { timeoutInMillis: ms };
@@ -86,7 +83,7 @@ function timeoutOf(ctx: Ctx, route: Route, backend: Backend): Cfn {
 function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn): Integration | undefined {
   const target = backend.targets[0];
   if (!target) {
-    ctx.error(`backend ${backend.name} has no URL`, backend.loc);
+    ctx.report('aws-backend-no-url', { backend: backend.name }, backend.loc);
     return undefined;
   }
   const { url } = target;
@@ -97,7 +94,7 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
   // RFC 3986 characters only: API Gateway requires a fully formed, encoded URL, and anything else
   // could not be checked here.
   if (!/^[A-Za-z0-9._~:/?#@!$&'()*+,;=%{}[\]-]+$/.test(uri)) {
-    ctx.error(`backend ${backend.name}: "${uri}" is not an encoded URL API Gateway accepts`, backend.loc);
+    ctx.report('aws-backend-url-invalid', { backend: backend.name, uri }, backend.loc);
     return undefined;
   }
   const connection = connectionOf(ctx, backend);
@@ -116,7 +113,7 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
   requestHeaders(ctx, route, requestParameters);
   neutraliseOverrides(ctx, route, requestParameters);
   if (backend.hostHeader === 'client') {
-    ctx.warn(`backend ${backend.name}: API Gateway sends the backend's own Host header; hostHeader: client is not honoured`, backend.loc);
+    ctx.report('aws-host-header-client', { backend: backend.name }, backend.loc);
   }
   if (Object.keys(requestParameters).length > 0) integration.requestParameters = requestParameters;
   return { integration, responses: { '200': { description: 'passed through from the backend' } } };
@@ -157,9 +154,9 @@ function tls(ctx: Ctx, route: Route, backend: Backend, integration: Cfn): void {
   const t = backend.tls;
   const target = backend.targets[0];
   if (!t || !target || target.url.scheme !== 'https' || !ctx.plan.enforced(route.id, 'backend.tls')) return;
-  if (t.caFile) ctx.error(`backend ${backend.name}: API Gateway cannot verify against a custom CA file (only public CAs, or no CA check with verify: false)`, t.loc);
+  if (t.caFile) ctx.report('aws-tls-ca-file', { backend: backend.name }, t.loc);
   if (t.serverName && t.serverName.toLowerCase() !== target.url.host.toLowerCase()) {
-    ctx.error(`backend ${backend.name}: REST API HTTP integrations verify the URL's host; serverName "${t.serverName}" cannot be set (serverNameToVerify is for HTTP API private integrations only)`, t.loc);
+    ctx.report('aws-tls-server-name', { backend: backend.name, serverName: t.serverName }, t.loc);
   }
   if (!t.verify) integration.tlsConfig = { insecureSkipVerification: true };
 }
@@ -169,12 +166,12 @@ function requestHeaders(ctx: Ctx, route: Route, params: Record<string, string>):
   const ops = route.policy.requestHeaders;
   if (ops && ctx.plan.enforced(route.id, 'requestHeaders')) {
     if (ops.remove.length > 0) {
-      ctx.error(`route ${route.id}: API Gateway proxy integrations cannot remove request headers (${ops.remove.join(', ')}); an override would still send the header`, ops.loc);
+      ctx.report('aws-request-header-remove', { route: route.id, headers: ops.remove.join(', ') }, ops.loc);
     }
     for (const name of Object.keys(ops.set).sort()) {
       const v = staticValue(ops.set[name] ?? '');
       if (!isHeaderName(name) || v === undefined) {
-        ctx.error(`route ${route.id}: request header ${JSON.stringify(name)} cannot be set by API Gateway (a token name and a value without ' are required)`, ops.loc);
+        ctx.report('aws-request-header-invalid', { route: route.id, header: name }, ops.loc);
         continue;
       }
       params[`integration.request.header.${name}`] = v;
@@ -198,7 +195,7 @@ function mockIntegration(ctx: Ctx, route: Route, backend: Backend): Integration 
   if (!mock) return undefined;
   const body = vtlLiteral(mock.body);
   if (body === undefined) {
-    ctx.error(`backend ${backend.name}: a mock body with $, # or \\ would be read as a VTL template by API Gateway; it cannot be served literally`, mock.loc);
+    ctx.report('aws-mock-body-vtl', { backend: backend.name }, mock.loc);
     return undefined;
   }
   const status = String(mock.status);
@@ -210,7 +207,7 @@ function mockIntegration(ctx: Ctx, route: Route, backend: Backend): Integration 
   for (const name of Object.keys(all).sort()) {
     const v = staticValue(all[name] ?? '');
     if (!isHeaderName(name) || v === undefined) {
-      ctx.error(`backend ${backend.name}: mock header ${JSON.stringify(name)} cannot be expressed as an API Gateway static value`, mock.loc);
+      ctx.report('aws-mock-header-invalid', { backend: backend.name, header: name }, mock.loc);
       continue;
     }
     responseParameters[`method.response.header.${name}`] = v;

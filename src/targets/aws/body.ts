@@ -35,11 +35,11 @@ export function buildBody(ctx: Ctx): BodyResult {
   for (const route of ctx.gateway.routes) {
     const problem = pathProblem(route);
     if (problem) {
-      ctx.error(`route ${route.id}: ${problem}`, route.loc);
+      ctx.report('aws-path-unsupported', { route: route.id, path: route.path, ...problem }, route.loc);
       continue;
     }
     if (!METHODS.has(route.method)) {
-      ctx.error(`route ${route.id}: API Gateway has no ${route.method} method`, route.loc);
+      ctx.report('aws-method-unsupported', { route: route.id, method: route.method }, route.loc);
       continue;
     }
     const key = resourcePath(route);
@@ -98,7 +98,8 @@ export function buildBody(ctx: Ctx): BodyResult {
 function operation(ctx: Ctx, auth: Auth, route: Route, lambdas: Set<string>): Cfn | undefined {
   const backend = ctx.backend(route);
   if (!backend) {
-    ctx.error(`route ${route.id}: no backend named ${route.backend}`, route.loc);
+    // Unreachable (the model refuses an unknown backend first): the same code if it ever is.
+    ctx.report('unknown-backend', { name: route.backend, suggestion: '' }, route.loc);
     return undefined;
   }
   const integration = integrationFor(ctx, route, backend);
@@ -142,7 +143,7 @@ function cacheKeys(ctx: Ctx, auth: Auth, route: Route, security: Array<Record<st
   };
   for (const h of cache.keyHeaders) {
     if (!isHeaderName(h)) {
-      ctx.error(`route ${route.id}: cache key header ${JSON.stringify(h)} is not a header name`, cache.loc);
+      ctx.report('aws-cache-key-header-invalid', { route: route.id, header: h }, cache.loc);
       continue;
     }
     declare(`method.request.header.${h}`);

@@ -1,5 +1,5 @@
 /** The state one compile threads through the aws modules: inputs, the template being built, diagnostics. */
-import type { DiagnosticCode, ParamsOf } from '../../diagnostics/codes.js';
+import type { ParamsOf, SpecificCode } from '../../diagnostics/codes.js';
 import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { Backend, Gateway, Route, SecurityScheme } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
@@ -33,14 +33,6 @@ export class Ctx {
     readonly options: AwsOptions,
   ) {}
 
-  error(detail: string, loc?: Loc): void {
-    this.diagnostics.push(diag('target-error', { target: 'aws', detail }, loc, { target: 'aws' }));
-  }
-
-  warn(detail: string, loc?: Loc): void {
-    this.diagnostics.push(diag('target-warning', { target: 'aws', detail }, loc, { target: 'aws' }));
-  }
-
   private readonly said = new Set<string>();
 
   /** True the first time `key` is seen: a backend's diagnostics are said once, not per route. */
@@ -50,8 +42,12 @@ export class Ctx {
     return true;
   }
 
-  /** A diagnostic with its own code and params (the catalogue fixes its severity). */
-  report<C extends DiagnosticCode>(code: C, params: ParamsOf<C>, loc?: Loc): void {
+  /**
+   * A refusal or warning under its own code (src/diagnostics/codes.ts, codes-aws.ts) with typed
+   * params, at the spec node the user edits; the catalogue fixes its severity and message, so no
+   * free text reaches a diagnostic from here.
+   */
+  report<C extends SpecificCode>(code: C, params: ParamsOf<C>, loc?: Loc): void {
     this.diagnostics.push(diag(code, params, loc, { target: 'aws' }));
   }
 

@@ -18,9 +18,9 @@ function corsOf(ctx: Ctx, route: Route): Cors | undefined {
 
 function checkOrigins(ctx: Ctx, cors: Cors): boolean {
   const bad = cors.origins.filter((o) => !ORIGIN.test(o));
-  if (bad.length > 0) ctx.error(`CORS origins ${bad.map((o) => JSON.stringify(o)).join(', ')} are not scheme://host[:port] or *`, cors.loc);
+  for (const origin of bad) ctx.report('aws-cors-origin-invalid', { origin }, cors.loc);
   if (cors.origins.includes('*') && cors.credentials) {
-    ctx.error('CORS with credentials cannot allow origin * (browsers refuse it); list the origins', cors.loc);
+    ctx.report('aws-cors-credentials-any-origin', {}, cors.loc);
     return false;
   }
   return bad.length === 0 && cors.origins.length > 0;
@@ -36,12 +36,12 @@ export function preflight(ctx: Ctx, routes: Route[]): Cfn | undefined {
   const cors = first && corsOf(ctx, first);
   if (!first || !cors) return undefined;
   if (routes.some((r) => r.method === 'OPTIONS')) {
-    ctx.error(`path ${first.path} declares OPTIONS itself, so gwc cannot add the CORS preflight there`, cors.loc);
+    ctx.report('aws-cors-options-declared', { path: first.path, route: first.id }, cors.loc);
     return undefined;
   }
   for (const r of withCors) {
     const other = corsOf(ctx, r);
-    if (other && !sameCors(cors, other)) ctx.warn(`path ${first.path}: routes use different CORS policies; the preflight follows ${first.id}'s`, other.loc);
+    if (other && !sameCors(cors, other)) ctx.report('aws-cors-preflight-differs', { path: first.path, route: first.id, other: r.id }, other.loc);
   }
   if (!checkOrigins(ctx, cors)) return undefined;
   const methods = withCors.map((r) => r.method).filter((m) => cors.methods.length === 0 || cors.methods.includes(m));
@@ -60,7 +60,7 @@ export function preflight(ctx: Ctx, routes: Route[]): Cfn | undefined {
   for (const name of Object.keys(headers).sort()) {
     const v = headers[name];
     if (v === undefined) {
-      if (name === 'Access-Control-Allow-Headers' && cors.headers.length > 0) ctx.error('CORS headers contain a quote or control character', cors.loc);
+      if (name === 'Access-Control-Allow-Headers' && cors.headers.length > 0) ctx.report('aws-cors-headers-invalid', { headers: cors.headers.join(', ') }, cors.loc);
       continue;
     }
     responseParameters[`method.response.header.${name}`] = v;
@@ -112,10 +112,7 @@ export function gatewayResponses(ctx: Ctx): Record<string, Cfn> {
       headers['gatewayresponse.header.Vary'] = "'Origin'";
       if (policies.every((p) => p.credentials)) headers['gatewayresponse.header.Access-Control-Allow-Credentials'] = "'true'";
     } else {
-      ctx.warn(
-        `the API allows ${origins.size} CORS origins; API Gateway's own 4XX/5XX responses can name only one statically, so they carry no Access-Control-Allow-Origin`,
-        first.loc,
-      );
+      ctx.report('aws-cors-error-origins', { origins: origins.size }, first.loc);
     }
   }
   const withHeaders = (r: Cfn): Cfn => (Object.keys(headers).length > 0 ? { ...r, responseParameters: { ...headers } } : r);

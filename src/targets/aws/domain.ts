@@ -17,7 +17,7 @@ export function buildDomain(ctx: Ctx, api: Cfn): void {
   const hosts = gateway.hosts.map((h) => h.toLowerCase());
   for (const route of gateway.routes) {
     if (route.hosts.map((h) => h.toLowerCase()).join(',') !== hosts.join(',') && ctx.plan.enforced(route.id, 'hostRouting')) {
-      ctx.error(`route ${route.id}: answers on hosts ${route.hosts.join(', ')} while the API answers on ${hosts.join(', ') || 'any host'}; a REST API cannot route on the host`, route.loc);
+      ctx.report('aws-host-routing', { route: route.id, hosts: route.hosts.join(', '), apiHosts: hosts.join(', ') }, route.loc);
     }
   }
   const server = gateway.servers[0];
@@ -25,26 +25,26 @@ export function buildDomain(ctx: Ctx, api: Cfn): void {
   const segments = gateway.basePath.split('/').filter(Boolean);
   if (hosts.length === 0 || !options.customDomain || usable.length < hosts.length) {
     if (hosts.length > 0) {
-      ctx.warn(`the API will also answer on its execute-api host, not only on ${hosts.join(', ')} (${options.customDomain ? 'local or AWS-owned hosts cannot be custom domains' : 'customDomain=off'})`, server?.loc);
+      ctx.report('aws-execute-api-open', { hosts: hosts.join(', '), customDomain: options.customDomain }, server?.loc);
     }
     // Without a custom domain the stage name is the only path prefix API Gateway adds.
     if (gateway.basePath !== '' && gateway.basePath !== `/${options.stage}`) {
-      ctx.warn(`base path ${gateway.basePath} is served as /${options.stage} (the stage name) on the execute-api endpoint; name a host in servers for a custom domain with this base path`, server?.loc);
+      ctx.report('aws-base-path-as-stage', { basePath: gateway.basePath, stage: options.stage }, server?.loc);
     }
     invokeUrl(ctx);
     return;
   }
   if (options.endpointType === 'PRIVATE') {
-    ctx.error(`custom domains for a PRIVATE API are a separate resource type gwc does not write; use --option customDomain=off (the API then answers on its execute-api host)`, server?.loc);
+    ctx.report('aws-private-custom-domain', { hosts: usable.join(', ') }, server?.loc);
     return;
   }
   if (segments.length > 1 || segments.some((s) => !/^[A-Za-z0-9._-]+$/.test(s))) {
-    ctx.error(`base path ${gateway.basePath} cannot be a base path mapping (one segment of letters, digits, . _ -)`, server?.loc);
+    ctx.report('aws-base-path-mapping', { basePath: gateway.basePath }, server?.loc);
     return;
   }
   for (const host of usable) {
     if (!HOST.test(host)) {
-      ctx.error(`servers names host "${host}", which is not a DNS name API Gateway can serve as a custom domain`, server?.loc);
+      ctx.report('aws-custom-domain-host', { host }, server?.loc);
       return;
     }
   }

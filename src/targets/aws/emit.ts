@@ -23,18 +23,13 @@ export function checkLimits(ctx: Ctx, template: Cfn, text: string): void {
   const bytes = Buffer.byteLength(text, 'utf8');
   const resources = Object.keys((template.Resources as Cfn | undefined) ?? {}).length;
   if (bytes > MAX_TEMPLATE_BYTES) {
-    ctx.error(
-      `the template is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BYTES}-byte limit: split the API into several specs (one stack each, about ${fitting(bytes, ctx.gateway.routes.length)} of its ${ctx.gateway.routes.length} routes fit in one) or drop routes`,
-      ctx.gateway.loc,
-    );
+    const routes = ctx.gateway.routes.length;
+    ctx.report('aws-template-too-large', { bytes, limit: MAX_TEMPLATE_BYTES, fits: fitting(bytes, routes), routes }, ctx.gateway.loc);
   } else if (bytes > INLINE_TEMPLATE_BYTES) {
-    ctx.warn(
-      `the template is ${bytes} bytes, over the ${INLINE_TEMPLATE_BYTES} bytes CloudFormation takes inline: deploy it through S3 (aws cloudformation deploy --s3-bucket BUCKET)`,
-      ctx.gateway.loc,
-    );
+    ctx.report('aws-template-not-inline', { bytes, limit: INLINE_TEMPLATE_BYTES }, ctx.gateway.loc);
   }
   if (resources > MAX_RESOURCES) {
-    ctx.error(`the template declares ${resources} resources, over CloudFormation's ${MAX_RESOURCES} per stack: split the API or its consumers across stacks`, ctx.gateway.loc);
+    ctx.report('aws-too-many-resources', { resources, limit: MAX_RESOURCES }, ctx.gateway.loc);
   }
   const paths = Object.keys(((template.Resources as Cfn)?.RestApi as Cfn | undefined)?.Properties ? bodyPaths(template) : {});
   const nodes = new Set<string>();
@@ -43,10 +38,7 @@ export function checkLimits(ctx: Ctx, template: Cfn, text: string): void {
     for (let i = 1; i <= parts.length; i += 1) nodes.add(parts.slice(0, i).join('/'));
   }
   if (nodes.size + 1 > MAX_API_RESOURCES) {
-    ctx.warn(
-      `the API has ${nodes.size + 1} API Gateway resources (path nodes), over the default quota of ${MAX_API_RESOURCES} per REST API: request a quota increase before deploying`,
-      ctx.gateway.loc,
-    );
+    ctx.report('aws-api-resource-quota', { resources: nodes.size + 1, limit: MAX_API_RESOURCES }, ctx.gateway.loc);
   }
 }
 

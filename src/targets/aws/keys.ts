@@ -36,7 +36,7 @@ export const AWS_KEYS: TargetKeyTable = {
   'backends.*.lambda.fallbackUrl': { answer: 'ignored', why: 'API Gateway invokes the function itself; the fallback URL is for targets without Lambda' },
   'backends.*.hostHeader': {
     answer: 'warned',
-    code: 'target-warning',
+    code: 'aws-host-header-client',
     why: "an http_proxy integration sends the backend's own Host header; hostHeader: client is not honoured",
     when: { test: (v) => v === 'client', says: 'client' },
   },
@@ -51,8 +51,8 @@ export const AWS_KEYS: TargetKeyTable = {
     why: 'API Gateway manages its connections to an integration endpoint itself; an idle-connection pool size cannot be set',
   },
   'backends.*.vpcLink': { answer: 'native', note: 'connectionType VPC_LINK with this connectionId' },
-  'backends.*.tls.serverName': { answer: 'refused', code: 'target-error', why: 'API Gateway sends the URL host as SNI; another server name cannot be set' },
-  'backends.*.tls.caFile': { answer: 'refused', code: 'target-error', why: 'API Gateway verifies HTTPS backends against public CAs only' },
+  'backends.*.tls.serverName': { answer: 'refused', code: 'aws-tls-server-name', why: 'API Gateway sends the URL host as SNI; another server name cannot be set' },
+  'backends.*.tls.caFile': { answer: 'refused', code: 'aws-tls-ca-file', why: 'API Gateway verifies HTTPS backends against public CAs only' },
   // src/targets/aws/stage.ts: API Gateway counts per caller only by API key (usage plan).
   ...policyBody('rateLimit.by', {
     answer: 'refused',
@@ -83,7 +83,7 @@ export const AWS_KEYS: TargetKeyTable = {
   }),
   ...policyBody('requestHeaders.remove', {
     answer: 'refused',
-    code: 'target-error',
+    code: 'aws-request-header-remove',
     why: 'an http_proxy integration can set a request header but not remove one',
   }),
   'consumers.*.groups': {
@@ -107,7 +107,7 @@ export const AWS_KEYS: TargetKeyTable = {
   'tls.key': { answer: 'ignored', why: 'said once at x-gateway.tls (key-not-applied)', saidAt: 'tls' },
   'scheme.audiences': {
     answer: 'refused',
-    code: 'target-error',
+    code: 'aws-cognito-audiences',
     why: 'a Cognito user pool authorizer does not check the token audience (a Lambda authorizer you write can)',
   },
   'scheme.jwksUri': {

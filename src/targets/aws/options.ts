@@ -61,13 +61,12 @@ const MEDIA_TYPE = /^[A-Za-z0-9*!#$&^_.+-]+\/[A-Za-z0-9*!#$&^_.+-]+$/;
 
 export function parseOptions(raw: Record<string, string>, basePath: string): { options: AwsOptions; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const bad = (detail: string) => diagnostics.push(diag('target-error', { target: 'aws', detail }));
+  // Options come from the command line: no spec position.
+  const bad = (option: string, value: string, expected: string) => diagnostics.push(diag('target-option-invalid', { target: 'aws', option, value, expected }));
   for (const key of Object.keys(raw).sort()) {
     const known = AWS_OPTIONS.find((o) => o.name === key);
-    if (!known) bad(`unknown option "${key}" (known: ${AWS_OPTIONS.map((o) => o.name).join(', ')})`);
-    else if (known.values && !known.values.includes(raw[key] ?? '')) {
-      bad(`option ${key} must be one of ${known.values.join(', ')}, not "${raw[key]}"`);
-    }
+    if (!known) diagnostics.push(diag('option-unknown', { name: key, target: 'aws', known: AWS_OPTIONS.map((o) => o.name).join(', ') }));
+    else if (known.values && !known.values.includes(raw[key] ?? '')) bad(key, raw[key] ?? '', `one of ${known.values.join(', ')}`);
   }
   const get = (name: string): string => {
     const o = AWS_OPTIONS.find((x) => x.name === name);
@@ -78,22 +77,22 @@ export function parseOptions(raw: Record<string, string>, basePath: string): { o
   const segments = basePath.split('/').filter(Boolean);
   let stage = get('stage') || (segments.length === 1 && STAGE_NAME.test(segments[0] ?? '') ? (segments[0] as string) : 'live');
   if (!STAGE_NAME.test(stage)) {
-    bad(`stage name "${stage}" must be 1-128 letters, digits, _ or -`);
+    bad('stage', stage, '1-128 letters, digits, _ or -');
     stage = 'live';
   }
   let maxTimeoutMs = Number(get('maxTimeout'));
   if (!Number.isInteger(maxTimeoutMs) || maxTimeoutMs < 50) {
-    bad(`option maxTimeout must be an integer number of milliseconds >= 50, not "${get('maxTimeout')}"`);
+    bad('maxTimeout', get('maxTimeout'), 'an integer number of milliseconds >= 50');
     maxTimeoutMs = 29000;
   }
   const binaryMediaTypes = get('binaryMediaTypes')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const t of binaryMediaTypes) if (!MEDIA_TYPE.test(t)) bad(`binary media type "${t}" is not a media type`);
+  for (const t of binaryMediaTypes) if (!MEDIA_TYPE.test(t)) bad('binaryMediaTypes', t, 'media types (type/subtype, such as image/png)');
 
   const vpcLink = get('vpcLink');
-  if (vpcLink && !/^[A-Za-z0-9]{1,64}$/.test(vpcLink)) bad(`option vpcLink must be a VPC link id (letters and digits), not "${vpcLink}"`);
+  if (vpcLink && !/^[A-Za-z0-9]{1,64}$/.test(vpcLink)) bad('vpcLink', vpcLink, 'a VPC link id (letters and digits)');
   const publicHosts = get('publicHosts')
     .split(',')
     .map((s) => s.trim().toLowerCase().replace(/\.$/, ''))

@@ -4,6 +4,7 @@
  * sibling), which is DESIGN.md section 3 rule 3 by construction:
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-request.html
  */
+import type { AwsPathProblem } from '../../diagnostics/codes-aws.js';
 import { parsePath } from '../../model/paths.js';
 import type { PathSegment, Route } from '../../model/types.js';
 
@@ -19,19 +20,16 @@ export function segmentsOf(route: Route): PathSegment[] {
 /** API Gateway's CreateResource rule: a path part is [a-zA-Z0-9._-] or a whole `{param}`. */
 const PATH_PART = /^[A-Za-z0-9._-]+$/;
 
-/** Why API Gateway cannot take the route's path, or undefined when it can. */
-export function pathProblem(route: Route): string | undefined {
+/**
+ * Why API Gateway cannot take the route's path (the params of aws-path-unsupported: a segment
+ * mixing text and parameters, an empty segment, or a part with other characters), or undefined.
+ */
+export function pathProblem(route: Route): { problem: AwsPathProblem; part: string } | undefined {
   for (const seg of segmentsOf(route)) {
-    if (seg.kind === 'mixed') {
-      return `path ${route.path} mixes text and parameters in one segment, which API Gateway resources cannot express (a path part is either literal or a whole {param})`;
-    }
+    if (seg.kind === 'mixed') return { problem: 'mixed', part: '' };
     const text = seg.kind === 'literal' ? seg.value : seg.name;
-    if (text === '') {
-      return `path ${route.path} has an empty segment (a trailing or double slash), which API Gateway folds into the path without it`;
-    }
-    if (!PATH_PART.test(text)) {
-      return `path ${route.path}: "${text}" has characters API Gateway does not allow in a path part (only letters, digits, . _ -)`;
-    }
+    if (text === '') return { problem: 'empty', part: '' };
+    if (!PATH_PART.test(text)) return { problem: 'characters', part: text };
   }
   return undefined;
 }

@@ -19,7 +19,7 @@ export function buildPolicy(ctx: Ctx, routes: Route[]): Cfn | undefined {
     if (!ip || !ctx.plan.enforced(route.id, 'ipRule')) continue;
     const bad = [...ip.allow, ...ip.deny].filter((c) => !CIDR.test(c));
     if (bad.length > 0) {
-      ctx.error(`route ${route.id}: ${bad.map((b) => JSON.stringify(b)).join(', ')} is not an IP address or CIDR block`, ip.loc);
+      for (const value of bad) ctx.report('aws-ip-rule-invalid', { route: route.id, value }, ip.loc);
       continue;
     }
     const resource = `execute-api:/*/${route.method}${policyResourcePath(route)}`;
@@ -56,7 +56,7 @@ function overlaps(ctx: Ctx, routes: Route[], patterns: Array<{ route: Route; res
       if (own?.rule === p.rule) continue;
       const concrete = `execute-api:/stage/${other.method}${policyResourcePath(other).replace(/\*/g, 'x')}`;
       if (re.test(concrete)) {
-        ctx.warn(`route ${other.id} is also subject to the IP rule of ${p.route.id}: resource policy wildcards span path segments`, p.route.policy.ipRule?.loc);
+        ctx.report('aws-ip-rule-wildcard', { route: other.id, ruleRoute: p.route.id }, p.route.policy.ipRule?.loc);
       }
     }
   }

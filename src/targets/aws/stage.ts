@@ -67,7 +67,7 @@ export function buildStage(ctx: Ctx, routes: Route[], deploymentId: string, apiK
     const cache = route.policy.cache;
     if (cache && ctx.plan.enforced(route.id, 'cache') && cache.methods.includes(route.method)) {
       const ttl = Math.floor(cache.ttlMs / 1000);
-      if (ttl > 3600) ctx.error(`route ${route.id}: cache TTL ${ttl} s exceeds API Gateway's maximum of 3600 s`, cache.loc);
+      if (ttl > 3600) ctx.report('aws-cache-ttl-too-long', { route: route.id, ttl, max: 3600 }, cache.loc);
       s.CachingEnabled = true;
       s.CacheTtlInSeconds = Math.min(ttl, 3600);
       caching = true;

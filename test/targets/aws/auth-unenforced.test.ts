@@ -30,31 +30,32 @@ function spec(schemes: Record<string, unknown>) {
 }
 const QUERY_KEY = { type: 'apiKey', in: 'query', name: 'k' }; // API Gateway reads keys from x-api-key only
 const HEADER_KEY = { type: 'apiKey', in: 'header', name: 'x-api-key' };
-const text = (d: { message?: string; params: Record<string, unknown> }) => d.message ?? String(d.params.detail);
+/** code, severity and params: what the tests assert (not the prose). */
+const said = (d: { code: string; severity: string; params: Record<string, unknown> }) => [d.code, d.severity, d.params];
 
 describe('aws: a route with security none of which is enforced', () => {
   it('a scheme that does not compile (nothing accepted): an error naming it, no "accepted gaps", no template', async () => {
     const built = await buildObject(spec({ q: QUERY_KEY }));
     expect(built.files).toEqual([]);
-    const messages = built.diagnostics.map(text);
-    expect(messages.some((m) => m.includes('accepted gaps'))).toBe(false);
-    const route = built.diagnostics.filter((d) => text(d).includes('route getThings declares security'));
-    expect(route.map((d) => [d.severity, text(d)])).toEqual([
-      ['error', expect.stringContaining('none of it can be enforced on aws (refused: q); no template is written rather than one with the route PUBLIC')],
-    ]);
-    // The scheme's own error is still there.
-    expect(messages.some((m) => m.includes('security scheme q: API Gateway reads API keys from the x-api-key header only'))).toBe(true);
+    const route = built.diagnostics.filter((d) => d.code === 'aws-auth-unenforceable' || d.code === 'aws-auth-public');
+    expect(route.map(said)).toEqual([['aws-auth-unenforceable', 'error', { route: 'getThings', refused: 'q', accepted: '' }]]);
+    // At the operation's security, where the user edits it.
+    expect(route[0]!.loc?.pointer).toBe('/paths/~1things/get/security');
+    // The scheme's own error is still there, at the scheme.
+    const scheme = built.diagnostics.find((d) => d.code === 'aws-api-key-location');
+    expect(scheme?.params).toEqual({ scheme: 'q', in: 'query', name: 'k' });
+    expect(scheme?.loc?.pointer).toBe('/components/securitySchemes/q');
   });
 
   it('a route with one scheme that compiles is enforced and says nothing of the sort', async () => {
     const built = await buildObject(spec({ h: HEADER_KEY }));
     expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(built.diagnostics.map(text).filter((m) => m.includes('declares security'))).toEqual([]);
+    expect(built.diagnostics.filter((d) => d.code === 'aws-auth-unenforceable' || d.code === 'aws-auth-public')).toEqual([]);
     expect(built.files.length).toBe(1);
   });
 
   // No spec reaches an accepted auth-kind gap on aws today (accept-opens-route refuses it), so the
-  // plan is given directly: the message must follow the plan's word, not assume it.
+  // plan is given directly: the diagnostic must follow the plan's word, not assume it.
   async function operationSecurity(modes: Record<string, Resolution>) {
     const { gateway } = await gatewayOf(JSON.stringify(spec({ q: QUERY_KEY, b: { type: 'http', scheme: 'basic' } })));
     const plan: CapabilityPlan = {
@@ -63,21 +64,19 @@ describe('aws: a route with security none of which is enforced', () => {
     };
     const ctx = new Ctx(gateway!, plan, {} as AwsOptions);
     const route = gateway!.routes.find((r) => r.id === 'getThings') as Route;
-    return { result: new Auth(ctx).operationSecurity(route), diagnostics: ctx.diagnostics.map((d) => [d.severity, text(d)]) };
+    return { result: new Auth(ctx).operationSecurity(route), diagnostics: ctx.diagnostics.map(said) };
   }
 
   it('only accepted gaps: a warning that says so and that the route is PUBLIC', async () => {
     const { result, diagnostics } = await operationSecurity({ 'auth.apiKey': 'accepted', 'auth.basic': 'accepted' });
     expect(result).toBeUndefined();
-    expect(diagnostics).toEqual([
-      ['warn', expect.stringContaining('route getThings declares security but none of it is enforced on aws (accepted gaps: b, q): the route is PUBLIC there')],
-    ]);
+    expect(diagnostics).toEqual([['aws-auth-public', 'warn', { route: 'getThings', accepted: 'b, q' }]]);
   });
 
   it('a dropped capability is refused, not an accepted gap: an error, naming the accepted ones apart', async () => {
     const both = await operationSecurity({ 'auth.apiKey': 'dropped', 'auth.basic': 'dropped' });
-    expect(both.diagnostics).toEqual([['error', expect.stringContaining('none of it can be enforced on aws (refused: b, q); no template is written')]]);
+    expect(both.diagnostics).toEqual([['aws-auth-unenforceable', 'error', { route: 'getThings', refused: 'b, q', accepted: '' }]]);
     const mixed = await operationSecurity({ 'auth.apiKey': 'accepted', 'auth.basic': 'dropped' });
-    expect(mixed.diagnostics).toEqual([['error', expect.stringContaining('(refused: b; accepted gaps: q); no template is written')]]);
+    expect(mixed.diagnostics).toEqual([['aws-auth-unenforceable', 'error', { route: 'getThings', refused: 'b', accepted: 'q' }]]);
   });
 });

@@ -15,7 +15,12 @@ async function build(spec: unknown, options: Record<string, string> = {}) {
   return { built, errors, t, body: t?.Resources.RestApi.Properties.Body };
 }
 
-const details = (ds: Array<{ params: Record<string, unknown> }>) => ds.map((d) => String(d.params.detail ?? d.params.feature));
+type Said = { code: string; params: Record<string, unknown>; loc?: { pointer: string } };
+/** What the tests assert: code, params and the spec position (never the prose). */
+const said = (ds: Said[]) => ds.map((d) => ({ code: d.code, params: d.params, at: d.loc?.pointer }));
+/** A diagnostic with this code whose params include `params` (and, when given, at `at`). */
+const a = (code: string, params: Record<string, unknown>, at?: string) =>
+  expect.objectContaining({ code, params: expect.objectContaining(params), ...(at === undefined ? {} : { at }) });
 
 describe('aws Body', () => {
   it('puts security on every operation and none at the root', async () => {
@@ -93,14 +98,14 @@ describe('aws CORS', () => {
     const { body, built } = await build(s);
     const tpl = body.paths['/orders'].options['x-amazon-apigateway-integration'].responses.default.responseTemplates['application/json'];
     expect(tpl).toContain("$o == 'https://a.example.com' || $o == 'https://b.example.com'");
-    expect(details(built.diagnostics)).toContainEqual(expect.stringContaining('can name only one statically'));
+    expect(said(built.diagnostics)).toContainEqual(a('aws-cors-error-origins', { origins: 2 }, '/x-gateway/policies/public/cors'));
   });
 
   it('refuses an origin that could break out of the template', async () => {
     const s = base();
     s['x-gateway'].policies.public.cors.origins = ["https://a.example.com' || true"];
     const { errors, built } = await build(s);
-    expect(errors.length).toBeGreaterThan(0);
+    expect(said(errors)).toContainEqual(a('aws-cors-origin-invalid', { origin: "https://a.example.com' || true" }, '/x-gateway/policies/public/cors'));
     expect(built.files).toEqual([]);
   });
 });
@@ -136,7 +141,7 @@ describe('aws limits and stage', () => {
     const s = base();
     s['x-gateway'].backends.payments.timeout = '45s';
     const refused = await build(s);
-    expect(details(refused.errors)).toContainEqual(expect.stringContaining('exceeds API Gateway\'s integration timeout of 29000 ms'));
+    expect(said(refused.errors)).toContainEqual(a('aws-timeout-too-long', { ms: 45000, max: 29000 }, '/x-gateway/backends/payments'));
     const raised = await build(s, { maxTimeout: '60000' });
     expect(raised.errors).toEqual([]);
     expect(raised.body.paths['/payments'].post['x-amazon-apigateway-integration'].timeoutInMillis).toBe(45000);
@@ -154,27 +159,44 @@ describe('aws limits and stage', () => {
     const s = base();
     for (let i = 0; i < 250; i += 1) s['x-gateway'].consumers[`c${i}`] = { credentials: { apiKey: `\${env:KEY_${i}}` } };
     const { errors } = await build(s);
-    expect(details(errors)).toContainEqual(expect.stringMatching(/declares \d+ resources, over CloudFormation's 500 per stack/));
+    expect(said(errors)).toContainEqual(a('aws-too-many-resources', { resources: expect.any(Number), limit: 500 }, ''));
+  });
+});
+
+describe('aws options', () => {
+  it('refuses an unknown option and values the target cannot use, each under its code, and writes nothing', async () => {
+    const options = { format: 'xml', stage: 'bad.stage', maxTimeout: 'abc', binaryMediaTypes: 'foo,image/png', vpcLink: 'a-b', nope: '1' };
+    const { built, errors } = await build(base(), options);
+    expect(built.files).toEqual([]);
+    expect(said(errors).sort((x, y) => String(x.params.option ?? x.params.name).localeCompare(String(y.params.option ?? y.params.name)))).toEqual([
+      { code: 'target-option-invalid', params: { target: 'aws', option: 'binaryMediaTypes', value: 'foo', expected: expect.any(String) }, at: undefined },
+      { code: 'target-option-invalid', params: { target: 'aws', option: 'format', value: 'xml', expected: 'one of json, yaml' }, at: undefined },
+      { code: 'target-option-invalid', params: { target: 'aws', option: 'maxTimeout', value: 'abc', expected: expect.any(String) }, at: undefined },
+      { code: 'option-unknown', params: { name: 'nope', target: 'aws', known: expect.stringContaining('format, stage') }, at: undefined },
+      { code: 'target-option-invalid', params: { target: 'aws', option: 'stage', value: 'bad.stage', expected: expect.any(String) }, at: undefined },
+      { code: 'target-option-invalid', params: { target: 'aws', option: 'vpcLink', value: 'a-b', expected: expect.any(String) }, at: undefined },
+    ]);
   });
 });
 
 describe('aws fails closed', () => {
-  const cases: Array<[string, (s: any) => void, RegExp]> = [
-    ['a JWT issuer that is not Cognito', (s) => (s.components.securitySchemes.bearer['x-gateway'].issuer = 'https://id.example.com/'), /is not a Cognito user pool/],
-    ['an API key in a query parameter', (s) => (s.components.securitySchemes.apiKey = { type: 'apiKey', in: 'query', name: 'key' }), /x-api-key header only/],
-    ['Cognito audiences', (s) => (s.components.securitySchemes.bearer['x-gateway'].audiences = ['shop']), /does not check the token audience/],
-    ['a removed request header', (s) => (s.paths['/users'].post['x-gateway'].requestHeaders.remove = ['X-Debug']), /cannot remove request headers/],
-    ['a header value with a quote', (s) => (s.paths['/users'].post['x-gateway'].requestHeaders.set = { 'X-Gateway': "it's" }), /cannot be set by API Gateway/],
-    ['a mock body with VTL syntax', (s) => (s['x-gateway'].backends.docs.mock.body = '{"price":"$5"}'), /read as a VTL template/],
-    ['a mixed path segment', (s) => (s.paths['/files/{name}.json'] = { get: { operationId: 'file', security: [], 'x-gateway': { public: true }, parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } }), /mixes text and parameters/],
-    ['a cache TTL above an hour', (s) => (s.paths['/users/{id}'].get['x-gateway'].cache.ttl = '2h'), /maximum of 3600 s/],
+  // [case, edit, code, params, the spec node the diagnostic points at]
+  const cases: Array<[string, (s: any) => void, string, Record<string, unknown>, string]> = [
+    ['a JWT issuer that is not Cognito', (s) => (s.components.securitySchemes.bearer['x-gateway'].issuer = 'https://id.example.com/'), 'aws-jwt-issuer-not-cognito', { scheme: 'bearer', issuer: 'https://id.example.com/' }, '/components/securitySchemes/bearer'],
+    ['an API key in a query parameter', (s) => (s.components.securitySchemes.apiKey = { type: 'apiKey', in: 'query', name: 'key' }), 'aws-api-key-location', { scheme: 'apiKey', in: 'query', name: 'key' }, '/components/securitySchemes/apiKey'],
+    ['Cognito audiences', (s) => (s.components.securitySchemes.bearer['x-gateway'].audiences = ['shop']), 'aws-cognito-audiences', { scheme: 'bearer', audiences: 'shop' }, '/components/securitySchemes/bearer'],
+    ['a removed request header', (s) => (s.paths['/users'].post['x-gateway'].requestHeaders.remove = ['X-Debug']), 'aws-request-header-remove', { headers: 'X-Debug' }, '/paths/~1users/post/x-gateway/requestHeaders'],
+    ['a header value with a quote', (s) => (s.paths['/users'].post['x-gateway'].requestHeaders.set = { 'X-Gateway': "it's" }), 'aws-request-header-invalid', { header: 'X-Gateway' }, '/paths/~1users/post/x-gateway/requestHeaders'],
+    ['a mock body with VTL syntax', (s) => (s['x-gateway'].backends.docs.mock.body = '{"price":"$5"}'), 'aws-mock-body-vtl', { backend: 'docs' }, '/x-gateway/backends/docs/mock'],
+    ['a mixed path segment', (s) => (s.paths['/files/{name}.json'] = { get: { operationId: 'file', security: [], 'x-gateway': { public: true }, parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } }), 'aws-path-unsupported', { route: 'file', path: '/files/{name}.json', problem: 'mixed' }, '/paths/~1files~1{name}.json/get'],
+    ['a cache TTL above an hour', (s) => (s.paths['/users/{id}'].get['x-gateway'].cache.ttl = '2h'), 'aws-cache-ttl-too-long', { ttl: 7200, max: 3600 }, '/paths/~1users~1{id}/get/x-gateway/cache'],
   ];
-  it.each(cases)('refuses %s and writes nothing', async (_name, edit, message) => {
+  it.each(cases)('refuses %s and writes nothing', async (_name, edit, code, params, at) => {
     const s = base();
     edit(s);
     const { built, errors } = await build(s);
     expect(built.files).toEqual([]);
-    expect(details(errors)).toContainEqual(expect.stringMatching(message));
+    expect(said(errors)).toContainEqual(a(code, params, at));
   });
 
   it('enforces only the first alternative when auth.or is accepted, never none', async () => {
@@ -199,7 +221,7 @@ describe('aws Lambda authorizers (more in lambda-authorizer.test.ts)', () => {
     // Scopes are not checked by API Gateway for a Lambda authorizer: refused while a route asks for them.
     const refused = compileGateway(gateway, 'aws');
     expect(refused.files).toEqual([]);
-    expect(details(refused.diagnostics)).toContainEqual(expect.stringContaining('does not check scopes'));
+    expect(said(refused.diagnostics)).toContainEqual(a('aws-authorizer-scopes', { scheme: 'bearer', scopes: expect.any(String) }));
     for (const r of gateway.routes) r.security = r.security.map((alt) => alt.map((i) => ({ ...i, scopes: [] })));
     const built = compileGateway(gateway, 'aws');
     expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

@@ -105,7 +105,9 @@ describe('aws: a Lambda authorizer from the spec', () => {
     const jwt = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: 'https://id.example.com/', lambdaAuthorizer: { arn: ARN } } };
     const scoped = await build(spec(jwt, ['things:read']));
     expect(scoped.built.files).toEqual([]);
-    expect(scoped.errors.map((e) => String(e.params.detail))).toEqual([expect.stringContaining('does not check scopes')]);
+    expect(scoped.errors.map((e) => [e.code, e.params, e.loc?.pointer])).toEqual([
+      ['aws-authorizer-scopes', { route: expect.any(String), scheme: 's', scopes: 'things:read' }, expect.stringMatching(/\/security$/)],
+    ]);
     const { errors, body } = await build(spec(jwt));
     expect(errors).toEqual([]);
     expect(body.components.securitySchemes.s['x-amazon-apigateway-authtype']).toBe('custom');
