@@ -38,9 +38,12 @@ export function compileWith(chosen: Target, gateway: Gateway, options: Record<st
  * lint relays these (DESIGN.md 7.7, src/lint/rules/target-refusals.ts) so lint green means build
  * green. A crash is the build's to report (internal-error), so here it reports nothing.
  */
-export function compileFindings(target: Target, gateway: Gateway, options: Record<string, string> = {}): Diagnostic[] {
+export function compileFindings(target: Target, gateway: Gateway, options: Record<string, string> = {}, spec?: LoadedSpec): Diagnostic[] {
   const result = invoke(target, gateway, checkCapabilities(gateway, target).plan, options);
-  return 'crash' in result ? [] : result.diagnostics;
+  // The key answers compileWith says before compiling (key-refused, key-not-applied) are build
+  // refusals too: lint relays them with the rest.
+  const keys = keyDiagnostics(target.name, spec, gateway.environment, target.keys);
+  return 'crash' in result ? keys : [...keys, ...result.diagnostics];
 }
 
 function invoke(target: Target, gateway: Gateway, plan: CapabilityPlan, options: Record<string, string>): CompileResult | { crash: string } {

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
+import type { LoadedSpec } from '../../spec/loaded-spec.js';
 import { compileFindings } from '../../targets/compile.js';
 import type { Target } from '../../targets/target.js';
 import { defineRule, type LintContext, type Report, type Rule } from '../rule.js';
@@ -12,13 +13,13 @@ import { defineRule, type LintContext, type Report, type Rule } from '../rule.js
  * (`--target`, `x-gateway.targets`) is not compiled.
  */
 const compiled = new WeakMap<Gateway, Map<string, Diagnostic[]>>();
-function diagnosticsOf(gateway: Gateway, target: Target): Diagnostic[] {
+function diagnosticsOf(gateway: Gateway, target: Target, spec?: LoadedSpec): Diagnostic[] {
   let m = compiled.get(gateway);
   if (!m) compiled.set(gateway, (m = new Map()));
   let list = m.get(target.name);
   if (!list) {
     // The build's own compile, with default options; a crash is the build's to report (internal-error), not lint's.
-    list = compileFindings(target, gateway);
+    list = compileFindings(target, gateway, {}, spec);
     m.set(target.name, list);
   }
   return list;
@@ -31,7 +32,7 @@ function relay(target: string, code: string): Rule<'refused'> {
     check(ctx: LintContext, report: Report<'refused'>) {
       const t = ctx.targets.find((x) => x.name === target);
       if (!ctx.gateway || !t) return;
-      for (const d of diagnosticsOf(ctx.gateway, t)) {
+      for (const d of diagnosticsOf(ctx.gateway, t, ctx.spec)) {
         if (d.code === code && d.loc) report('refused', { ...d.params, detail: d.message }, d.loc, { target, severity: d.severity });
       }
     },
@@ -62,7 +63,7 @@ export const targetCompile = defineRule({
   check(ctx: LintContext, report: Report<'refused'>) {
     if (!ctx.gateway) return;
     for (const t of ctx.targets) {
-      for (const d of diagnosticsOf(ctx.gateway, t)) {
+      for (const d of diagnosticsOf(ctx.gateway, t, ctx.spec)) {
         if (RELAYED.has(d.code) || d.severity === 'info') continue;
         report('refused', { ...d.params, code: d.code, target: t.name, detail: d.message }, d.loc ?? ctx.gateway.loc, { target: t.name, severity: d.severity });
       }

@@ -27,6 +27,8 @@ const CASES: Array<[string, string, string, string, Record<string, unknown>?]> =
   ['a per-header limit', spec(op('[{ oidc: [] }]', "{ rateLimit: { requests: 5, per: second, by: { header: X-Tenant } } }")), 'aws-http-limit-per-caller', '/paths/~1a/get/x-gateway/rateLimit', { by: 'header X-Tenant' }],
   ['a private backend', spec(op('[{ oidc: [] }]')).replace('https://api.example.com', 'http://api.internal:8080'), 'aws-http-backend-private-host', '/x-gateway/backends/api', { backend: 'api', host: 'api.internal' }],
   ['a mock', spec(op('[{ oidc: [] }]')).replace('url: https://api.example.com }', "mock: { status: 200, body: ok } }"), 'capability-unsupported', '/x-gateway/backends/api/mock', { feature: 'backend.mock' }],
+  // A key the flavour's own key table refuses (the core says it before compiling; lint relays it too).
+  ['a VPC link', spec(op('[{ oidc: [] }]')).replace('url: https://api.example.com }', 'url: https://api.example.com, vpcLink: abc123 }'), 'key-refused', '/x-gateway/backends/api/vpcLink', { key: 'backends.*.vpcLink' }],
 ];
 
 describe('aws api=http refuses at the spec line what an HTTP API cannot enforce', () => {
