@@ -20,7 +20,8 @@ type Op = { operationId?: string; security?: Requirement[]; 'x-gateway'?: Record
 type Doc = { security?: Requirement[]; paths: Record<string, Record<string, Op>>; components?: { securitySchemes?: Record<string, unknown> } };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-const TARGETS = ['nginx', 'kong', 'traefik', 'aws'] as const;
+// aws-http: the aws target's HTTP API flavour (--option aws.api=http), a template of its own.
+const TARGETS = ['nginx', 'kong', 'traefik', 'aws', 'aws-http'] as const;
 /** Every shipped fixture, and the target suites' own specs (written to build on AWS and Traefik). */
 const SPECS = [
   ...readdirSync(path.join(repo, 'fixtures'))
@@ -160,12 +161,13 @@ const securedOps = (doc: Doc) =>
 describe('gwc diff: every way of weakening an operation\'s access is refused or flagged as security', () => {
   for (const fixture of SPECS) {
     const original = parse(readFileSync(path.join(repo, fixture), 'utf8')) as Doc;
-    for (const target of TARGETS) {
-      it(`${fixture} on ${target}`, async () => {
-        // As no-changes.test.ts: AWS private backends need a VPC link.
-        const options: { options: Record<string, string> } = { options: target === 'aws' && !/diff-base|minimal/.test(fixture) ? { vpcLink: 'a1b2c3' } : {} };
+    for (const name of TARGETS) {
+      it(`${fixture} on ${name}`, async () => {
+        const target = name === 'aws-http' ? 'aws' : name;
+        // As no-changes.test.ts: AWS private backends need a VPC link (REST flavour).
+        const options: { options: Record<string, string> } = { options: name === 'aws-http' ? { api: 'http' } : target === 'aws' && !/diff-base|minimal/.test(fixture) ? { vpcLink: 'a1b2c3' } : {} };
         const base = await buildable(fixture, original, target, options);
-        if (!base) return void tally.push(`${fixture}/${target}: does not build`);
+        if (!base) return void tally.push(`${fixture}/${name}: does not build`);
         const doc = base.doc;
         let flagged = 0;
         let refused = 0;
@@ -177,9 +179,9 @@ describe('gwc diff: every way of weakening an operation\'s access is refused or 
           const plan = diffStates(base.state as State, to.state);
           if (plan.findings.some((f) => f.class === 'security')) flagged++;
           else if (plan.changes.length > 0) blind.push(`${v.what}: ${JSON.stringify(plan.findings)}`);
-          else { unchanged++; if (process.env.GWC_WEAKEN_DEBUG) console.log(`no effect: ${fixture}/${target}: ${v.what}`); }
+          else { unchanged++; if (process.env.GWC_WEAKEN_DEBUG) console.log(`no effect: ${fixture}/${name}: ${v.what}`); }
         }
-        tally.push(`${fixture}/${target}: ${flagged} flagged, ${refused} refused, ${unchanged} without effect on the target`);
+        tally.push(`${fixture}/${name}: ${flagged} flagged, ${refused} refused, ${unchanged} without effect on the target`);
         expect(blind).toEqual([]);
       });
     }
