@@ -203,7 +203,7 @@ export const CODES = {
     'error',
     () => 'kong: the TLS certificate would serve no host (no server URL or x-gateway host names one), so Kong would never present it; name the gateway hosts',
   ),
-  // kong target (src/targets/kong): its own refusals and warnings (issue #17.3; were target-error/target-warning, same text)
+  // kong target (src/targets/kong): its own refusals and warnings (issue #17.3; were free text under a catch-all code, same text)
   'kong-secret-env-name': entry<{ what: string; name: string }>(
     'error',
     (p) => `kong: ${p.what}: environment variable name "${p.name}" is not a plain identifier`,
@@ -486,7 +486,7 @@ export const CODES = {
     (p) =>
       `traefik: the optional auth of ${p.route} needs to tell a request carrying a ${p.scheme} credential from an anonymous one, but that scheme's credential is whatever its forwardAuth service reads; a caller with a wrong credential would pass as anonymous. Make the auth required, or use a scheme with a declared header, cookie or query credential`,
   ),
-  // traefik's own refusals and warnings (issue #17.3; were target-error/target-warning, same text)
+  // traefik's own refusals and warnings (issue #17.3; were free text under a catch-all code, same text)
   'traefik-matcher-empty': entry<Record<string, never>>('error', () => 'traefik: empty matcher argument (Traefik rejects it)'),
   'traefik-matcher-control-character': entry<{ value: string }>('error', (p) => `traefik: "${p.value}" holds a control character`),
   'traefik-value-control-character': entry<{ pointer: string }>(
@@ -609,8 +609,6 @@ export const CODES = {
     (p) => `nginx: ${p.what} "${p.ref}" is a vault reference, which nginx cannot resolve; use \${env:NAME} or \${file:PATH}`,
   ),
   'nginx-tls-key-source': entry<{ ref: string }>('error', (p) => `nginx: TLS key "${p.ref}" must be a \${file:PATH} reference: nginx reads the key from a file`),
-  'target-error': entry<{ target: string; detail: string }>('error', (p) => `${p.target}: ${p.detail}`),
-  'target-warning': entry<{ target: string; detail: string }>('warn', (p) => `${p.target}: ${p.detail}`),
   // A target's own --option value it cannot use (an unknown option name is option-unknown).
   'target-option-invalid': entry<{ target: string; option: string; value: string; expected: string }>(
     'error',
@@ -673,6 +671,9 @@ export const CODES = {
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;
-/** Every code but the free-text catch-alls target-error and target-warning (issue #17.3): what a target's `report` takes. */
-export type SpecificCode = Exclude<DiagnosticCode, 'target-error' | 'target-warning'>;
+/**
+ * What a target's `report` takes: every code names one case with typed params (issue #17.3 removed the
+ * free-text catch-alls; test/diagnostics/no-catch-all.test.ts keeps them out of src/).
+ */
+export type SpecificCode = DiagnosticCode;
 export type ParamsOf<C extends DiagnosticCode> = Parameters<(typeof CODES)[C]['message']>[0];

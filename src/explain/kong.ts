@@ -1,6 +1,6 @@
 /**
  * Explanations for the Kong target's own refusals and warnings (src/targets/kong), coded in
- * issue #17.3 (they were target-error/target-warning). The earlier kong-* codes are in targets.ts.
+ * issue #17.3 (they were free text under a catch-all code). The earlier kong-* codes are in targets.ts.
  */
 import { ex, type Explanations } from './explanation.js';
 

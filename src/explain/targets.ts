@@ -302,16 +302,4 @@ export const TARGETS: Explanations = {
     'Give one of the values the message lists (gwc targets shows every option and its values).',
     'gwc build gateway.yaml --target kong --option kong.rate-limit-policy=redis   # fix: local or cluster',
   ),
-  'target-error': ex(
-    'A target refuses the spec for a reason that has no code of its own yet (the message says which).',
-    'Refused rather than built open or wider than the spec (DESIGN.md 7).',
-    'Do what the message says; the catch-all codes are being replaced by specific ones (#17).',
-    'gwc build gateway.yaml --target kong',
-  ),
-  'target-warning': ex(
-    'A target builds the spec but warns about a difference that has no code of its own yet.',
-    'Said so the operator knows where the target differs from the spec.',
-    'Read the message; the catch-all codes are being replaced by specific ones (#17).',
-    'gwc build gateway.yaml --target traefik',
-  ),
 };

@@ -1,6 +1,6 @@
 /**
  * Explanations for the Traefik target's own refusals and warnings (src/targets/traefik), coded in
- * issue #17.3 (they were target-error/target-warning). The earlier traefik-* codes are in targets.ts.
+ * issue #17.3 (they were free text under a catch-all code). The earlier traefik-* codes are in targets.ts.
  */
 import { ex, type Explanations } from './explanation.js';
 

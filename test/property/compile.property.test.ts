@@ -33,7 +33,7 @@ import { specArbitrary } from './arbitraries.js';
 const RUNS = Number(process.env.GWC_PROPERTY_RUNS ?? 80);
 /** The error codes a target may refuse a valid spec with: capabilities and the target's own limits. */
 const REFUSALS = new Set([
-  'capability-unsupported', 'accept-opens-route', 'target-error',
+  'capability-unsupported', 'accept-opens-route',
   // aws's own refusals (src/diagnostics/codes-aws.ts: API Gateway's and CloudFormation's limits)
   ...Object.entries(AWS_CODES).filter(([, e]) => e.severity === 'error').map(([code]) => code),
   // kong's: a cache where Kong cannot tell callers apart (every JWT of an issuer is one consumer)
