@@ -4,6 +4,8 @@
  */
 import { AWS_CODES } from './codes-aws.js';
 import { AWS_HTTP_CODES } from './codes-aws-http.js';
+import { AWS_INPUT_CODES } from './codes-aws-input.js';
+import { AWS_VALIDATION_CODES } from './codes-aws-validation.js';
 import { NGINX_VALIDATION_CODES } from './codes-nginx-validation.js';
 import { entry } from './entry.js';
 
@@ -377,6 +379,10 @@ export const CODES = {
     'error',
     (p) => `${p.extension} cannot be mapped, and dropping it would leave routes more open or send traffic elsewhere: ${p.detail}`,
   ),
+  // API Gateway's own x-amazon-apigateway-* extensions (src/input/aws/): src/diagnostics/codes-aws-input.ts
+  ...AWS_INPUT_CODES,
+  // request validation on API Gateway REST (src/targets/aws/validators.ts): src/diagnostics/codes-aws-validation.ts
+  ...AWS_VALIDATION_CODES,
   'kong-extension-overridden': entry<{ extension: string; field: string }>(
     'warn',
     (p) => `${p.extension} also sets ${p.field}; x-gateway for this operation wins`,
@@ -446,10 +452,10 @@ export const CODES = {
     'error',
     (p) => `aws: gateway ${p.name} has no route API Gateway can serve; a REST API deployment needs at least one method`,
   ),
-  'aws-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string }>(
+  'aws-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend?: string }>(
     'error',
     (p) =>
-      `aws: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; API Gateway cannot read or strip a body field: give both operations the same security and policies, or declare _method as a parameter of ${p.route} if its backend reads it on purpose`,
+      `aws: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; API Gateway cannot read or strip a body field: give both operations the same security and policies, declare _method as a parameter of ${p.route} if its backend reads it on purpose, or, if backend ${p.backend ?? 'NAME'} never runs a body's _method, say so once: x-gateway.backends.${p.backend ?? 'NAME'}.methodOverride: none`,
   ),
   // the rest of the aws target's codes: src/diagnostics/codes-aws.ts
   ...AWS_CODES,
@@ -466,10 +472,10 @@ export const CODES = {
     (p) =>
       `traefik: backend ${p.backend}: healthyThreshold ${p.healthyThreshold} and unhealthyThreshold ${p.unhealthyThreshold} are not applied; Traefik's health check has no thresholds and takes a server out after one failed check and back after one passed check`,
   ),
-  'traefik-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string }>(
+  'traefik-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend?: string }>(
     'error',
     (p) =>
-      `traefik: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; Traefik cannot read or strip a body field: give both operations the same security and policies, or declare _method as a parameter of ${p.route} if its backend reads it on purpose`,
+      `traefik: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; Traefik cannot read or strip a body field: give both operations the same security and policies, declare _method as a parameter of ${p.route} if its backend reads it on purpose, or, if backend ${p.backend ?? 'NAME'} never runs a body's _method, say so once: x-gateway.backends.${p.backend ?? 'NAME'}.methodOverride: none`,
   ),
   'traefik-roles-forward-auth': entry<{ route: string; scheme: string; roles: string }>(
     'error',
@@ -653,7 +659,7 @@ export const CODES = {
   'deployed-unsupported': entry<{ target: string }>('error', (p) => `${p.target} has no deployed-state reader yet; gwc diff cannot compare it`),
   'deployed-sdk-missing': entry<{ package: string; detail: string }>(
     'error',
-    (p) => `--stack needs the optional dependency ${p.package} (npm install ${p.package}), or pass the template with --deployed: ${p.detail}`,
+    (p) => `--option aws.stack needs the optional dependency ${p.package} (npm install ${p.package}), or pass the template with --deployed: ${p.detail}`,
   ),
   'diff-base-failed': entry<{ ref: string; detail: string }>('error', (p) => `cannot read the spec at git ref ${p.ref}: ${p.detail}`),
   'deployed-part-missing': entry<{ target: string; source: string; part: string; compared: string; fix: string }>(

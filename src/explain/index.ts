@@ -9,7 +9,9 @@ import type { Severity } from '../diagnostics/diagnostic.js';
 import { gwcRuleset, ruleData } from '../lint/ruleset.js';
 import { suggest } from '../validate/suggest.js';
 import { AWS } from './aws.js';
+import { AWS_INPUT } from './aws-input.js';
 import { AWS_HTTP } from './aws-http.js';
+import { AWS_VALIDATION } from './aws-validation.js';
 import { DIFF } from './diff.js';
 import type { Explanation, Explanations } from './explanation.js';
 import { KONG } from './kong.js';
@@ -23,7 +25,7 @@ import { TARGETS } from './targets.js';
 export type { Explanation } from './explanation.js';
 
 /** Every explanation by id. An id in two areas is a mistake test/explain/explain.test.ts reports. */
-export const EXPLANATION_AREAS: Readonly<Record<string, Explanations>> = { load: LOAD, model: MODEL, targets: TARGETS, aws: AWS, 'aws-http': AWS_HTTP, 'nginx-validation': NGINX_VALIDATION, kong: KONG, traefik: TRAEFIK, diff: DIFF, rules: RULES };
+export const EXPLANATION_AREAS: Readonly<Record<string, Explanations>> = { load: LOAD, model: MODEL, 'aws-input': AWS_INPUT, 'aws-validation': AWS_VALIDATION, targets: TARGETS, 'nginx-validation': NGINX_VALIDATION, aws: AWS, 'aws-http': AWS_HTTP, kong: KONG, traefik: TRAEFIK, diff: DIFF, rules: RULES };
 const ALL: Explanations = Object.assign({}, ...Object.values(EXPLANATION_AREAS));
 
 /** The generated reference every explanation is rendered into, relative to the package root. */

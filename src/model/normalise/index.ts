@@ -10,6 +10,7 @@ import { comparePrecedence } from '../paths.js';
 import { HTTP_METHODS, type AcceptedGap, type Backend, type Gateway, type Route } from '../types.js';
 import { findAmbiguousPairs } from './ambiguity.js';
 import { normaliseBackend } from './backends.js';
+import { applyAwsInput } from '../../input/aws/index.js';
 import { applyKongInput } from '../../input/kong/index.js';
 import { isObj, overlay, Walker } from './node.js';
 import { normaliseRoutes } from './routes.js';
@@ -100,6 +101,7 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
   const declared = normaliseTargets(w, w.child(x, 'targets'), options.targets, out);
   if (declared) gateway.targets = declared;
   applyKongInput(w, root, gateway, out); // Kong's own x-kong-* extensions, where they map (issue #4 item 5)
+  applyAwsInput(w, root, gateway, out); // API Gateway's own x-amazon-apigateway-* extensions (issue #19)
   out.push(...schemesNobodyHolds(gateway), ...notRouted(w, root));
   if (options.env !== undefined) gateway.environment = options.env;
   if (isObj(xv.tls)) {
