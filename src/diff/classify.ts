@@ -130,6 +130,13 @@ function tlsRules(a: BackendTls | undefined, b: BackendTls | undefined): Verdict
   return out;
 }
 
+// ---- what the gateway takes on trust (trust.ts) ----------------------------------------------
+
+/** A new assumption is a check the gateway no longer makes; one dropped only refuses builds. */
+function trustRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
+  return (b ?? []).filter((t) => !(a ?? []).includes(t)).map((t) => ({ rule: 'trust-added', old: 'checked', new: `trusted: ${t}` }));
+}
+
 // ---- entry points ---------------------------------------------------------------------------
 
 /** An entity that exists only in the new state. */
@@ -139,6 +146,7 @@ export function classifyCreated(b: Facts | undefined): Verdict[] {
   // A new backend spoken to over TLS without checking its certificate; plain HTTP is a choice the
   // URL shows, not a check turned off.
   if (b?.backendTls?.tls && !b.backendTls.verify) out.push({ rule: 'backend-tls-unverified', new: describeTls(b.backendTls) });
+  out.push(...trustRules(undefined, b?.trusts));
   return out;
 }
 
@@ -156,6 +164,6 @@ export function classifyMatched(a: Facts | undefined, b: Facts | undefined): Ver
   if (o.route && n.route && o.route.match !== n.route.match) out.push({ rule: 'route-moved', old: o.route.match, new: n.route.match });
   if (o.auth !== undefined && n.auth !== undefined) out.push(...authRules(o.auth, n.auth), ...mechanismRules(o, n));
   out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...denyRules(o.ipDeny, n.ipDeny));
-  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n));
+  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...trustRules(o.trusts, n.trusts));
   return out;
 }

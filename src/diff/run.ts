@@ -3,11 +3,12 @@
  * reader, normalise both with the same normaliser, and plan. Returns values and diagnostics; the
  * command renders them and sets the exit code.
  */
-import { compileGateway, loadGateway, type SpecOptions } from '../api.js';
+import { runPipeline, type SpecOptions } from '../pipeline.js';
 import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { findTarget, TARGET_NAMES } from '../targets/index.js';
 import type { DeployedReader, ReadOptions, State } from './entity.js';
 import { GitBaseError, withSpecAtRef } from './git-base.js';
+import { trustEntities, withoutTrust } from './trust.js';
 import { diffStates, type Plan } from './plan.js';
 
 export interface DiffResult {
@@ -34,13 +35,17 @@ export async function compiledState(
 ): Promise<{ state?: State; diagnostics: Diagnostic[] }> {
   const { reader, diagnostics } = readerOf(targetName);
   if (!reader) return { diagnostics };
-  const loaded = await loadGateway(spec, options);
-  if (!loaded.gateway) return { diagnostics: loaded.diagnostics };
-  const built = compileGateway(loaded.gateway, targetName, options.options ?? {}, loaded.spec);
-  const all = sortDiagnostics([...loaded.diagnostics, ...built.diagnostics]);
+  const { options: chosen = {}, ...specOptions } = options;
+  const run = await runPipeline(spec, { ...specOptions, targets: [targetName], options: { [targetName]: chosen } });
+  const built = run.builds[0];
+  if (!run.gateway || !built) return { diagnostics: run.diagnostics };
+  const all = sortDiagnostics([...run.diagnostics, ...built.diagnostics]);
   if (hasErrors(all)) return { diagnostics: all };
   const read = reader.normalise(built.files, `gwc build --target ${targetName}`);
-  return read.state ? { state: { ...read.state, files: built.files }, diagnostics: [...all, ...read.diagnostics] } : { diagnostics: [...all, ...read.diagnostics] };
+  if (!read.state) return { diagnostics: [...all, ...read.diagnostics] };
+  // What the build takes on the spec's word is no part of its files (trust.ts).
+  const entities = [...read.state.entities, ...trustEntities(run.gateway, targetName)];
+  return { state: { ...read.state, entities, files: built.files }, diagnostics: [...all, ...read.diagnostics] };
 }
 
 /** Deployed state (a file, a URL, or a named deployment) against the spec. */
@@ -67,7 +72,8 @@ export async function diffDeployed(
   // What the deployed side could not show is left out of the compiled side too (the reader warned).
   const lacks = from.state.lacks;
   const compiled = lacks && to.state.files ? reader.normalise(to.state.files.filter((f) => !lacks.some((x) => f.path.endsWith(x))), `gwc build --target ${options.target}`) : undefined;
-  const toState = compiled?.state ? { ...compiled.state, files: to.state.files! } : to.state;
+  // Deployed state cannot show what the build took on trust: compared by --base only (trust.ts).
+  const toState = compiled?.state ? { ...compiled.state, files: to.state.files! } : { ...to.state, entities: withoutTrust(to.state.entities) };
   return { plan: diffStates(from.state, toState), from: from.state, to: toState, diagnostics: all };
 }
 

@@ -125,7 +125,7 @@ export const TARGETS: Explanations = {
   'aws-body-method-override': ex(
     'An operation\'s body reaches the backend unread, and the same path has a method with stricter security or limits that a _method field in the body could select.',
     'Method override: a backend that honours _method (Rails, Laravel, Symfony, Express) runs the stricter operation through the looser one, bypassing its auth or rate limit.',
-    'Give both operations the same security and policies, or declare _method as a parameter of the looser operation if its backend reads it on purpose.',
+    'Give both operations the same security and policies, declare _method as a parameter of the looser operation if its backend reads it on purpose, or, if the backend\'s framework never runs a body\'s _method, say so once on the backend: x-gateway.backends.NAME.methodOverride: none (gwc diff flags the declaration as a security change).',
     "/a:\n  post: { security: [{ key: [] }] }\n  delete: { security: [{ admin: [] }] }   # POST body _method=DELETE",
   ),
   'aws-path-param-confusable': ex(
@@ -275,7 +275,7 @@ export const TARGETS: Explanations = {
   'traefik-body-method-override': ex(
     'An operation\'s body reaches the backend unread (Traefik reads no bodies), and the same path has a method with stricter security or limits that a _method field in the body could select.',
     'Method override: a backend that honours _method runs the stricter operation through the looser one, bypassing its auth or rate limit.',
-    'Give both operations the same security and policies, or declare _method as a parameter of the looser operation if its backend reads it on purpose.',
+    'Give both operations the same security and policies, declare _method as a parameter of the looser operation if its backend reads it on purpose, or, if the backend\'s framework never runs a body\'s _method, say so once on the backend: x-gateway.backends.NAME.methodOverride: none (gwc diff flags the declaration as a security change).',
     "/a:\n  post: { security: [{ key: [] }] }\n  delete: { security: [{ admin: [] }] }   # POST body _method=DELETE",
   ),
   'traefik-roles-forward-auth': ex(

@@ -22,6 +22,9 @@ export function rootBlock(plan: InitPlan): string[] {
     // servers name where the API answers today; behind a gateway that is the gateway's own address.
     lines.push(`      url: ${scalar(b.url)}${b.from ? `   # from ${b.from}: point it at the service itself if the gateway takes over this address` : "   # no absolute servers URL: set the backend's address"}`);
     lines.push('      # vpcLink: VPCLINKID   # aws only: the VPC link through which API Gateway reaches a private host');
+    // Traefik and AWS cannot read a body, so they refuse a POST whose body `_method` could run a
+    // stricter operation; only the user knows their framework (src/targets/body-override.ts).
+    lines.push("      # methodOverride: none   # traefik, aws: uncomment only if this backend never runs the method a POST body's _method names (no Rails/Laravel/Symfony/Express method-override)");
   }
   lines.push('  policies:', '    standard:', '      rateLimit: { requests: 100, per: minute }');
   lines.push('  defaults:', `    backend: ${scalar(backends[0]!.name)}`, '    policies: [standard]');

@@ -106,6 +106,7 @@ const ROOT = {
   'backends.*.tls.caFile': feature('backend.tls'),
   'backends.*.keepalive': perTarget('idle connections kept open to the backend'),
   'backends.*.vpcLink': perTarget('the API Gateway VPC link to a private host'),
+  'backends.*.methodOverride': perTarget("whether the backend may run the method a request body's _method names; read by the targets that cannot check a body"),
   policies: core('named policies are merged into each route before any target compiles'),
   ...prefixed('policies.*', POLICY_BODY),
   defaults: core('route settings every route inherits, merged before any target compiles'),

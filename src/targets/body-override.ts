@@ -11,7 +11,10 @@
  * upstream path) with a different method, and that operation admits fewer callers (security
  * alternatives, roles, an IP rule) or counts them under a rate limit this one does not have. An operation that
  * declares `_method` itself (Route.declaredOverrides) says its backend reads it on purpose, and is
- * left alone, as is a mock (no backend reads the body).
+ * left alone, as is a mock (no backend reads the body), and a backend the user declares
+ * `methodOverride: none` (Backend.methodOverride: stated once, for the whole backend; the default,
+ * `possible`, refuses). The declaration is the user's word about their framework, so `gwc diff`
+ * flags it as a security change when it appears (src/diff/trust.ts).
  */
 import type { Gateway, Route } from '../model/types.js';
 
@@ -29,6 +32,8 @@ export interface BodyOverride {
   route: Route;
   /** The operation its backend would run instead. */
   other: Route;
+  /** The backend both reach: where `methodOverride: none` would be declared. */
+  backend: string;
 }
 
 /**
@@ -66,7 +71,8 @@ const declaresMethodField = (r: Route): boolean => (r.declaredOverrides ?? []).s
  */
 export function bodyOverrides(gateway: Gateway, routes: readonly Route[]): BodyOverride[] {
   const out: BodyOverride[] = [];
-  const mocks = new Set(gateway.backends.filter((b) => b.kind === 'mock').map((b) => b.name));
+  // A mock reads no body; a backend declared `methodOverride: none` runs no body `_method`.
+  const unread = new Set(gateway.backends.filter((b) => b.kind === 'mock' || b.methodOverride?.value === 'none').map((b) => b.name));
   // The backend sees its own path, not the public host or path: that is what it dispatches on.
   // Grouped once, so a spec of many routes is not compared pair by pair.
   const same = new Map<string, Route[]>();
@@ -75,7 +81,7 @@ export function bodyOverrides(gateway: Gateway, routes: readonly Route[]): BodyO
     same.set(key, [...(same.get(key) ?? []), r]);
   }
   for (const route of routes) {
-    if (route.method !== OVERRIDABLE || declaresMethodField(route) || mocks.has(route.backend)) continue;
+    if (route.method !== OVERRIDABLE || declaresMethodField(route) || unread.has(route.backend)) continue;
     const others = same
       .get(JSON.stringify([route.backend, upstreamOf(route)]))!
       .filter((o) => o !== route && o.method !== route.method)
@@ -84,7 +90,7 @@ export function bodyOverrides(gateway: Gateway, routes: readonly Route[]): BodyO
       .filter((o) => !admitsAll(o, route) || (limitOf(o) !== '' && limitOf(o) !== limitOf(route)))
       .sort((a, b) => (a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
     const other = others[0];
-    if (other) out.push({ route, other });
+    if (other) out.push({ route, other, backend: route.backend });
   }
   return out;
 }

@@ -50,7 +50,7 @@ describe('gwc init', () => {
     expect(built.code).toBe(0);
   });
 
-  it('apiKey + bearer: consumers with ${env:...}, commented fallbacks per target; after 3 steps nginx and kong build, traefik and aws refuse the _method body override', () => {
+  it('apiKey + bearer: consumers with ${env:...}, commented fallbacks per target; after 3 steps nginx and kong build, traefik and aws refuse the _method body override until its backend says methodOverride: none', () => {
     const { file, before, out } = initInto(readFileSync(path.join(__dirname, 'init', 'keys-and-tokens.yaml'), 'utf8'));
     expect(out.code).toBe(0);
     const after = readFileSync(file, 'utf8');
@@ -73,6 +73,16 @@ describe('gwc init', () => {
     // (src/targets/body-override.ts); nginx refuses the field and Kong removes it, and both build.
     expect(codes(built).sort()).toEqual(['aws-body-method-override', 'traefik-body-method-override']);
     expect(built.code).toBe(1);
+    // README step "body _method": the refusal names the backend; uncommenting the methodOverride line
+    // gwc init wrote under it (the user's word that its framework runs no body _method) builds all four.
+    const named = (JSON.parse(built.stdout) as { diagnostics: Array<{ params: { backend?: string } }> }).diagnostics.map((d) => d.params.backend).filter(Boolean);
+    expect(new Set(named).size).toBe(1);
+    const declared = text.replace(new RegExp(`^(    ${named[0]}:\\n(?:      .*\\n)*?      )# (methodOverride: none)`, 'm'), '$1$2');
+    expect(declared.split('\n').filter((l, i) => l !== text.split('\n')[i])).toHaveLength(1);
+    writeFileSync(file, declared);
+    const all = build(file);
+    expect(codes(all)).toEqual([]);
+    expect(all.code).toBe(0);
   });
 
   it('prints without --write, and refuses JSON and a spec that has an x-gateway', () => {

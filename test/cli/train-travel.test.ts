@@ -18,6 +18,10 @@ const TARGETS = ['aws', 'kong', 'nginx', 'traefik'] as const;
 const stepSchemes = (t: string) => t.replace(/^( *)# (x-gateway:$|  [a-zA-Z]+: .*$)/gm, '$1$2');
 /** README step 3 "gaps you accept": uncomment accept. */
 const stepAccept = (t: string) => t.replace(/^( *)# (accept:$|  [a-z]+:$|    - \{ feature: .*$)/gm, '$1$2');
+/** README step "body `_method`": uncomment `methodOverride: none` under the backend the refusal names (gwc init wrote it). */
+const stepMethodOverride = (t: string, backend: string) =>
+  t.replace(new RegExp(`^(    ${backend}:\\n(?:      .*\\n)*?      )# (methodOverride: none)`, 'm'), '$1$2');
+const countChanged = (a: string, b: string) => b.split('\n').filter((l, i) => l !== a.split('\n')[i]).length;
 
 interface Outcome {
   code: number | null;
@@ -79,4 +83,31 @@ describe('Train Travel API, from the plain spec, following only the README and g
     // read-scoped GET on the same path (Traefik cannot read a body).
     for (const e of after.traefik.errors) expect(e.code).toBe('traefik-body-method-override');
   }, 240_000);
+
+  it('traefik: init + step 2 (7 scheme lines) + the methodOverride step (1 line on the backend the refusal names) builds', () => {
+    const dir = tempDir('gwc-train-traefik-');
+    cpSync(path.join(repo, 'fixtures/real/train-travel'), dir, { recursive: true });
+    const file = path.join(dir, 'openapi.yaml');
+    const build = () => {
+      const r = gwc(['build', file, '--target', 'traefik', '--out', path.join(dir, 'out-traefik'), '--json']);
+      return { code: r.code, errors: (JSON.parse(r.stdout) as { diagnostics: Array<{ code: string; severity: string; params: Record<string, string> }> }).diagnostics.filter((d) => d.severity === 'error') };
+    };
+    expect(gwc(['init', file, '--write']).code).toBe(0);
+    let text = readFileSync(file, 'utf8');
+    // Step 2: the OAuth2 scheme's x-gateway, whose forwardAuth service is what Traefik verifies tokens with.
+    const schemes = stepSchemes(text);
+    expect(countChanged(text, schemes)).toBe(7);
+    writeFileSync(file, (text = schemes));
+    // Traefik cannot read a body: the write-scoped POST /bookings beside the read-scoped GET is refused
+    // once, naming the backend and the declaration that would answer it; nothing else stops it.
+    const refused = build();
+    expect(refused.code).toBe(1);
+    expect(refused.errors.map((e) => [e.code, e.params.route, e.params.other, e.params.backend])).toEqual([['traefik-body-method-override', 'create-booking', 'get-bookings', 'try']]);
+    // The methodOverride step: uncomment the line gwc init wrote under that backend (the user's word that
+    // its framework runs no body _method), and only there.
+    const declared = stepMethodOverride(text, refused.errors[0]!.params.backend!);
+    expect(countChanged(text, declared)).toBe(1);
+    writeFileSync(file, declared);
+    expect(build()).toEqual({ code: 0, errors: [] });
+  }, 120_000);
 });

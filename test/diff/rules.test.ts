@@ -49,6 +49,9 @@ const ROWS: Array<[string, Facts, Facts, string[]]> = [
   ['host narrowed', key({ hosts: ['a.example.com', 'b.example.com'] }), key({ hosts: ['a.example.com'] }), []],
   ['HTTPS -> HTTP', key({ protocols: ['https'] }), key({ protocols: ['http', 'https'] }), ['protocol-widened']],
   ['backend TLS server name', { backendTls: { tls: true, verify: true, serverName: 'a' } }, { backendTls: { tls: true, verify: true, serverName: 'b' } }, ['backend-server-name-changed']],
+  ['a backend taken at its word (methodOverride: none)', {}, { trusts: ['no body _method'] }, ['trust-added']],
+  ['the same trust on both sides', { trusts: ['no body _method'] }, { trusts: ['no body _method'] }, []],
+  ['a trust withdrawn (the build refuses again instead)', { trusts: ['no body _method'] }, {}, []],
   ['nothing', key({ hosts: ['a'], protocols: ['https'], cache: false }), key({ hosts: ['a'], protocols: ['https'], cache: false }), []],
 ];
 

@@ -95,6 +95,26 @@ describe.each(['traefik', 'aws'] as const)('%s: _method in a body', (t) => {
       params: { route: 'op0', method: body!.method.toUpperCase(), other: 'op1', otherMethod: other!.method.toUpperCase(), path: other!.path ?? '/items' },
       loc: { pointer: `/paths/${(body!.path ?? '/items').replace(/\//g, '~1')}/${body!.method}` },
     });
+    // The backend where methodOverride: none would be declared (aws REST passes it with its coded-diagnostics change).
+    expect(t === 'traefik' ? ['app'] : ['app', undefined]).toContain((found[0]!.params as { backend?: string }).backend);
+  });
+
+  // The user's word, stated once on the backend (x-gateway.backends.app.methodOverride: none): its
+  // framework runs no body _method, so each refused case builds; on another backend it changes nothing.
+  const declared = (ops: Op[], backend: string) => spec(t, ops).replace(`${backend}: { url: https://${backend}.example.com }`, `${backend}: { url: https://${backend}.example.com, methodOverride: none }`);
+  it.each(REFUSED)('%s: builds when the backend declares methodOverride: none, and lint agrees', async (_what, ops) => {
+    const file = writeSpec(declared(ops, 'app'));
+    const b = await buildTarget(file, { target: t });
+    expect(b.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(b.files.length).toBeGreaterThan(0);
+    expect(coded((await lint(file, { target: t })).diagnostics as never, code)).toEqual([]);
+  });
+  it.each(REFUSED)('%s: still refused when another backend declares it, or it says possible', async (_what, ops) => {
+    for (const text of [declared(ops, 'other'), spec(t, ops).replace('app: { url: https://app.example.com }', 'app: { url: https://app.example.com, methodOverride: possible }')]) {
+      const b = await buildTarget(writeSpec(text), { target: t });
+      expect(coded(b.diagnostics as never, code)).toHaveLength(1);
+      expect(b.files).toEqual([]);
+    }
   });
 
   it.each(BUILDS)('%s: builds', async (_what, ops) => {

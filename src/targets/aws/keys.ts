@@ -51,6 +51,11 @@ export const AWS_KEYS: TargetKeyTable = {
     why: 'API Gateway manages its connections to an integration endpoint itself; an idle-connection pool size cannot be set',
   },
   'backends.*.vpcLink': { answer: 'native', note: 'connectionType VPC_LINK with this connectionId' },
+  // API Gateway passes a body through unread (src/targets/body-override.ts): the user's word is all there is.
+  'backends.*.methodOverride': {
+    answer: 'native',
+    note: "none: a POST beside a differently protected method of this backend builds (no aws-body-method-override), on your word that its framework runs no body _method; gwc diff flags the declaration as security",
+  },
   'backends.*.tls.serverName': { answer: 'refused', code: 'aws-tls-server-name', why: 'API Gateway sends the URL host as SNI; another server name cannot be set' },
   'backends.*.tls.caFile': { answer: 'refused', code: 'aws-tls-ca-file', why: 'API Gateway verifies HTTPS backends against public CAs only' },
   // src/targets/aws/stage.ts: API Gateway counts per caller only by API key (usage plan).

@@ -20,6 +20,10 @@ export const KONG_KEYS: TargetKeyTable = {
     why: "Kong's upstream keepalive pool is node configuration (upstream_keepalive_pool_size in kong.conf), not a service or upstream field decK writes",
   },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): Kong reaches a private host directly' },
+  'backends.*.methodOverride': {
+    answer: 'ignored',
+    why: "Kong removes _method from a form, multipart or JSON body whatever the backend does (request-transformer remove.body): the declaration relaxes nothing here",
+  },
   'backends.*.tls.serverName': { answer: 'refused', code: 'kong-tls-server-name', why: 'a Kong service sends the URL host as SNI; another name is refused' },
   'backends.*.tls.caFile': { answer: 'refused', code: 'kong-tls-ca-file', why: 'a CA for a service is a Kong ca_certificate entity gwc does not write from a file' },
   ...policyBody('rateLimit.burst', {

@@ -24,6 +24,10 @@ export const NGINX_KEYS: TargetKeyTable = {
   'backends.*.hostHeader': { answer: 'native', note: 'proxy_set_header Host' },
   'backends.*.keepalive': { answer: 'native', note: 'upstream keepalive' },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): nginx reaches a private host directly' },
+  'backends.*.methodOverride': {
+    answer: 'ignored',
+    why: "nginx reads the body and answers 400 to a _method in a form, multipart or JSON body whatever the backend does (njs bodyCheck): the declaration relaxes nothing here",
+  },
   // https://nginx.org/en/docs/http/ngx_http_upstream_hc_module.html is NGINX Plus only.
   'backends.*.healthCheck.path': { answer: 'warned', code: 'key-not-applied', why: `${PASSIVE}: the path is never requested` },
   'backends.*.healthCheck.timeout': { answer: 'warned', code: 'key-not-applied', why: `${PASSIVE}: there is no probe to time out` },

@@ -30,7 +30,7 @@ import {
   URL_OVERRIDE_HEADERS,
 } from '../../model/overrides.js';
 import type { Route } from '../../model/types.js';
-import { bodyOverrides } from '../body-override.js';
+import { bodyOverrides, type BodyOverride } from '../body-override.js';
 import type { Ctx } from './context.js';
 import { m, or } from './rule.js';
 
@@ -92,7 +92,7 @@ function underscoreSpellings(h: string): string[] {
   return rest.reduce<string[]>((acc, part) => acc.flatMap((x) => [`${x}-${part}`, `${x}_${part}`]), [first!]);
 }
 
-const bodyChecked = new WeakMap<Ctx, { risky: Map<Route, Route>; reported: Set<Route> }>();
+const bodyChecked = new WeakMap<Ctx, { risky: Map<Route, BodyOverride>; reported: Set<Route> }>();
 
 /**
  * `_method` in a request body: Traefik can neither read nor strip a body field, so an operation
@@ -102,13 +102,14 @@ const bodyChecked = new WeakMap<Ctx, { risky: Map<Route, Route>; reported: Set<R
 function refuseBodyOverride(ctx: Ctx, route: Route): void {
   let state = bodyChecked.get(ctx);
   if (!state) {
-    state = { risky: new Map(bodyOverrides(ctx.gateway, ctx.gateway.routes).map((b) => [b.route, b.other])), reported: new Set() };
+    state = { risky: new Map(bodyOverrides(ctx.gateway, ctx.gateway.routes).map((b) => [b.route, b])), reported: new Set() };
     bodyChecked.set(ctx, state);
   }
-  const other = state.risky.get(route);
-  if (!other || state.reported.has(route)) return;
+  const risk = state.risky.get(route);
+  if (!risk || state.reported.has(route)) return;
   state.reported.add(route);
-  ctx.report('traefik-body-method-override', { route: route.id, method: route.method, other: other.id, otherMethod: other.method, path: other.path }, route.loc);
+  const { other, backend } = risk;
+  ctx.report('traefik-body-method-override', { route: route.id, method: route.method, other: other.id, otherMethod: other.method, path: other.path, backend }, route.loc);
 }
 
 /** `x-user-id` -> `X-User-Id`: the model lowercases header names; Traefik's output reads better canonical. */

@@ -21,6 +21,11 @@ export const TRAEFIK_KEYS: TargetKeyTable = {
   'backends.*.hostHeader': { answer: 'native', note: 'loadBalancer passHostHeader' },
   'backends.*.keepalive': { answer: 'native', note: 'serversTransport maxIdleConnsPerHost' },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): Traefik reaches a private host directly' },
+  // Traefik reads no body (src/targets/body-override.ts): the user's word is all there is.
+  'backends.*.methodOverride': {
+    answer: 'native',
+    note: "none: a POST beside a differently protected method of this backend builds (no traefik-body-method-override), on your word that its framework runs no body _method; gwc diff flags the declaration as security",
+  },
   'backends.*.healthCheck.healthyThreshold': { answer: 'warned', code: 'traefik-health-threshold-ignored', why: NO_THRESHOLDS, when: UNLESS_ONE },
   'backends.*.healthCheck.unhealthyThreshold': { answer: 'warned', code: 'traefik-health-threshold-ignored', why: NO_THRESHOLDS, when: UNLESS_ONE },
   'consumers.*.groups': {

@@ -96,6 +96,8 @@ function values(id: KeyId, target: string): Variants | undefined {
     'backends.*.tls.caFile': { a: 'ca-a.pem', b: 'ca-b.pem' },
     'backends.*.keepalive': { a: 8, b: 16 },
     'backends.*.vpcLink': { a: 'abc123', b: 'def456' },
+    // Absent in B: the default (possible) refuses on the targets that read it, so A builds because of it.
+    'backends.*.methodOverride': { a: 'none', b: undefined },
     'consumers.*.groups': { a: ['a'], b: ['b'] },
     'consumers.*.credentials': { a: { key: '${env:K1}' }, b: { key: '${env:K2}' } },
     'consumers.*.credentials.*.username': { a: 'u1', b: 'u2' },
@@ -253,6 +255,18 @@ export function specForKey(id: KeyId, which: 'a' | 'b', target: string): Obj | u
   // Weights only matter between two targets.
   if (id.startsWith('backends.*.targets[].')) (x.backends as Record<string, Obj>).api!.targets = [{ url: 'http://t1.example:8080' }, { url: 'http://t2.example:8080' }];
   if (id === 'backends.*.lambda.fallbackUrl') (x.backends as Record<string, Obj>).api!.lambda = { arn: ARN('a') };
+  // A public POST beside a keyed GET of one backend path: a body's _method=GET would run the GET
+  // (src/targets/body-override.ts). Keyed by a scheme each target verifies itself.
+  if (id === 'backends.*.methodOverride') {
+    const aws = target === 'aws';
+    doc.components = { securitySchemes: { key: aws ? { type: 'apiKey', in: 'header', name: 'x-api-key' } : { type: 'http', scheme: 'basic' } } };
+    x.consumers = { c: { credentials: { key: aws ? '${env:K1}' : { username: 'u1', password: '${env:P1}' } } } };
+    const item = getIn(doc, ['paths', '/items/{id}']) as Obj;
+    const get = item.get as Obj;
+    get.security = [{ key: [] }];
+    delete get['x-gateway'];
+    item.post = { ...get, operationId: 'postItem', security: [], 'x-gateway': { public: true } };
+  }
   const at = docPath((id === 'route.rateLimit.by.header' || id.endsWith('rateLimit.by.header') ? id.replace(/\.header$/, '') : id) as KeyId, schemeName);
   const value = v[which];
   if (id === 'backends') x.backends = value;

@@ -1,0 +1,86 @@
+/**
+ * `x-gateway.backends.*.methodOverride: none` switched on later (src/diff/trust.ts): on Traefik and
+ * AWS it lifts the body `_method` refusal without changing a byte of output, so `gwc diff --base`
+ * must still flag it as security (DESIGN.md section 7.8); nginx and Kong check the body whatever it
+ * says, so nothing changes there; a deployed reader cannot see it and compares nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildTarget } from '../../src/api.js';
+import { diffBase, diffDeployed } from '../../src/diff/run.js';
+import { HEAD } from '../helpers/spec.js';
+
+/** A scheme each target verifies itself; POST and GET of one path equally protected, so every base builds. */
+function spec(target: string, declared: boolean): string {
+  const basic = target === 'traefik';
+  const scheme = basic ? '{ type: http, scheme: basic }' : '{ type: apiKey, in: header, name: x-api-key }';
+  const cred = basic ? "{ username: ops, password: '${env:OPS_PASSWORD}' }" : "'${env:OPS_KEY}'";
+  return `${HEAD}servers: [{ url: https://api.example.com }]
+x-gateway:
+  backends:
+    app: { url: https://app.example.com${declared ? ', methodOverride: none' : ''} }
+  defaults: { backend: app }
+  consumers:
+    ops: { credentials: { key: ${cred} } }
+paths:
+  /items:
+    post:
+      operationId: createItem
+      security: [{ key: [] }]
+      responses: { '200': { description: ok } }
+    get:
+      operationId: listItems
+      security: [{ key: [] }]
+      responses: { '200': { description: ok } }
+components:
+  securitySchemes:
+    key: ${scheme}
+`;
+}
+
+function repoWith(target: string): { dir: string; file: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gwc-trust-'));
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
+  git('init', '-q');
+  const file = path.join(dir, 'gateway.yaml');
+  writeFileSync(file, spec(target, false));
+  git('add', 'gateway.yaml');
+  git('commit', '-q', '-m', 'base');
+  writeFileSync(file, spec(target, true));
+  return { dir, file };
+}
+
+describe('methodOverride: none switched on later', () => {
+  it.each(['traefik', 'aws'])('%s: gwc diff --base flags it as security (trust-added) though the output is the same', async (target) => {
+    const { file } = repoWith(target);
+    const r = await diffBase(file, { target, base: 'HEAD' });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.plan!.findings.map((f) => [f.class, f.rule, f.kind, f.key])).toEqual([['security', 'trust-added', 'gwc trust', 'backend app']]);
+    expect(r.plan!.changes.map((c) => `${c.action} ${c.kind} ${c.key}`)).toEqual(['create gwc trust backend app']);
+  });
+
+  it.each(['nginx', 'kong'])('%s: nothing to flag (the body is checked whatever the backend says)', async (target) => {
+    const { file } = repoWith(target);
+    const r = await diffBase(file, { target, base: 'HEAD' });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.plan!.findings).toEqual([]);
+    expect(r.plan!.changes).toEqual([]);
+  });
+
+  it('traefik: a deployed file cannot show it, so --deployed compares nothing about it', async () => {
+    const { dir, file } = repoWith('traefik');
+    const base = path.join(dir, 'base.yaml');
+    writeFileSync(base, spec('traefik', false));
+    const built = await buildTarget(base, { target: 'traefik' });
+    const dynamic = built.files.find((f) => /\.ya?ml$/.test(f.path))!;
+    const deployed = path.join(dir, 'dynamic.yaml');
+    writeFileSync(deployed, dynamic.contents);
+    const r = await diffDeployed(file, { target: 'traefik', deployed });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.plan!.changes).toEqual([]);
+    expect(r.plan!.findings).toEqual([]);
+  });
+});
