@@ -20,6 +20,9 @@ import type { BodyCfg, ParamCfg, ValidateView } from './validate-view.js';
 
 export type { ValidateView } from './validate-view.js';
 
+/** The body of an operation that declares none: no media type admits one (njs checkBody answers 400). */
+const NO_BODY: BodyCfg = { required: false, types: [], json: null, fn: null };
+
 /** Styles the njs validator reads (OpenAPI 3.1 section 4.8.12.4), by place: each place's default. */
 const STYLES: Record<RequestParam['in'], string> = { path: 'simple', query: 'form', header: 'simple', cookie: 'form' };
 
@@ -30,7 +33,9 @@ export function validateView(ctx: Ctx, set: ValidatorSet, route: Route, view: Ro
   const v30 = ctx.gateway.openapiVersion.startsWith('3.0');
   const before = ctx.diagnostics.length;
   const params = route.validate.parameters ? route.request.params.map((p) => paramCfg(ctx, set, route, p, pathParams, v30)) : [];
-  const body = route.validate.body && route.request.body ? bodyCfg(ctx, set, route, v30) : undefined;
+  // An operation without a requestBody takes none: a body sent anyway is refused (njs checkBody),
+  // as a backend may read parameters from it that the query check never saw.
+  const body = !route.validate.body ? undefined : route.request.body ? bodyCfg(ctx, set, route, v30) : NO_BODY;
   if (ctx.diagnostics.slice(before).some((d) => d.severity === 'error')) return undefined;
   const limit = view.bodyLimit !== undefined ? Number(view.bodyLimit) : BODY_CHECK_BUFFER;
   return {

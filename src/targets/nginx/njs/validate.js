@@ -204,18 +204,33 @@ function parseQuery(raw, semicolons) {
 }
 
 /**
+ * A parameter name as PHP registers it (php_register_variable_ex): leading spaces dropped, ' ' and
+ * '.' read as '_', and a '[' with no ']' after it read as '_' too; lower-cased for ASP.NET, which
+ * ignores case. `page.size` and ` page_size` are `page_size` to a PHP backend.
+ * @param {string} name
+ */
+function phpName(name) {
+  var n = name.replace(/^ +/, '');
+  var b = n.indexOf('[');
+  var head = (b < 0 ? n : n.slice(0, b)).replace(/[ .]/g, '_');
+  var tail = b < 0 ? '' : n.indexOf(']', b) < 0 ? '_' + n.slice(b + 1) : n.slice(b);
+  return (head + tail).toLowerCase();
+}
+
+/**
  * The values of a query parameter, and whether the client also sent it under a spelling another
- * framework reads as the same parameter (`Sort` for ASP.NET, `sort[]`/`sort[x]` for PHP and Rails):
- * a second occurrence the validator never saw.
+ * framework reads as the same parameter (`Sort` for ASP.NET, `sort[]`/`sort[x]` for PHP and Rails,
+ * `page.size`, `page size`, `page[size` and ` page_size` for PHP's `page_size`): a second
+ * occurrence the validator never saw, or the only one.
  * @param {Object<string, string[]>} query
  * @param {string} name
  */
 function queryValues(query, name) {
   var own = Object.prototype.hasOwnProperty.call(query, '$' + name) ? query['$' + name] : [];
-  var lower = name.toLowerCase();
+  var php = phpName(name);
   var smuggled = Object.keys(query).some(function (k) {
-    var n = k.slice(1).toLowerCase();
-    return k !== '$' + name && (n === lower || n.indexOf(lower + '[') === 0);
+    var n = phpName(k.slice(1));
+    return k !== '$' + name && (n === php || n.indexOf(php + '[') === 0);
   });
   return { values: own, smuggled: smuggled };
 }
@@ -459,6 +474,9 @@ function checkBody(r, b, text, problems) {
     if (b.required) { problems.push({ in: 'body', detail: 'is required' }); return 400; }
     return 0;
   }
+  // The operation declares no body (validate.ts NO_BODY): one sent anyway would be read unchecked
+  // by a backend that takes parameters from any body (Laravel's input() reads JSON first, on a GET too).
+  if (b.types.length === 0) { problems.push({ in: 'body', detail: 'is not expected: the operation declares no request body' }); return 400; }
   // One Content-Type and Content-Encoding only: nginx's njs reads the first, a backend may read another.
   if (headerValues(r, 'Content-Type').length > 1 || headerValues(r, 'Content-Encoding').length > 1) {
     problems.push({ in: 'body', detail: 'Content-Type and Content-Encoding must be sent once' });
