@@ -43,7 +43,8 @@ function withoutRoute(d: Diagnostic): string {
 export function groupDiagnostics(list: readonly Diagnostic[]): DiagnosticGroup[] {
   const groups = new Map<string, DiagnosticGroup>();
   for (const d of list) {
-    const key = JSON.stringify([d.severity, d.code, withoutRoute(d), d.target ?? '', d.source ?? '']);
+    // The hint is part of what is said: the same message with another fix under it is another line.
+    const key = JSON.stringify([d.severity, d.code, withoutRoute(d), d.target ?? '', d.source ?? '', d.hint ?? '']);
     const g = groups.get(key);
     if (g) g.also.push(d);
     else groups.set(key, { first: d, also: [] });

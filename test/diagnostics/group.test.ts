@@ -33,6 +33,11 @@ describe('grouping identical diagnostics', () => {
     ]);
   });
 
+  it('the same message with another hint (another fix) is another line', () => {
+    const hinted = (hint: string, line: number) => ({ ...at(diag('unknown-security-scheme', { name: 'k' }), line), hint });
+    expect(groupDiagnostics([hinted('move it', 6), hinted('add a type', 9), hinted('move it', 12)]).map((g) => g.also.length)).toEqual([1, 0]);
+  });
+
   it('another file is named in the list', () => {
     const list = [...same(1), at(diag('unknown-security-scheme', { name: 'k' }), 4, '/spec/paths/a.yaml')];
     expect(formatStylish(list, '/spec')).toContain('(2 times; also at paths/a.yaml:4:3)');
