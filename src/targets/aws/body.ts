@@ -75,8 +75,8 @@ export function buildBody(ctx: Ctx): BodyResult {
   auth.checkApiKeySchemes();
   checkConfusablePaths(ctx, upstream);
   // `_method` in a body: API Gateway passes a body through unread (src/targets/body-override.ts).
-  for (const { route, other } of bodyOverrides(ctx.gateway, compiled)) {
-    ctx.report('aws-body-method-override', { route: route.id, method: route.method, other: other.id, otherMethod: other.method, path: other.path }, route.loc);
+  for (const { route, other, backend } of bodyOverrides(ctx.gateway, compiled)) {
+    ctx.report('aws-body-method-override', { route: route.id, method: route.method, other: other.id, otherMethod: other.method, path: other.path, backend }, route.loc);
   }
   if (compiled.length === 0 && !ctx.diagnostics.some((d) => d.severity === 'error')) {
     // A REST API without a method cannot be deployed (and a webhooks-only spec has nothing to serve).
