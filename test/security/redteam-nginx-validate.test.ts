@@ -76,6 +76,8 @@ const ROWS: Row[] = [
   g('path: %2e%2e back into the route', '', 400, { path: '/v1/things/9/%2e%2e/0?sort=asc' }),
   g('path: encoded digit', '', 200, { path: '/v1/things/%35?sort=asc' }),
   g('path: value with ;', '', 400, { path: '/v1/things/5;x=1?sort=asc' }),
+  g('HEAD on a GET-only path (no HEAD operation)', '?sort=evil', 405, { method: 'HEAD' }),
+  g('HEAD with valid parameters', '?sort=asc', 405, { method: 'HEAD' }),
   // body attacks
   p('valid body', '{"n":1}', 200),
   p('BOM before JSON', '\uFEFF{"n":99}', 400),
@@ -84,6 +86,11 @@ const ROWS: Row[] = [
   p('big integer that rounds', '{"n":10.0000000000000000001}', 200),
   p('__proto__ key', '{"n":1,"__proto__":{"n":99}}', 400),
   p('deep nesting (stack)', deep(10000), 400),
+  p('unterminated string (regex backtracking in the duplicate-key scan)', `{"n":1,"${'a'.repeat(60000)}`, 400),
+  p('many escapes in an unterminated string', `{"n":1,"${'\\u0061'.repeat(9000)}`, 400),
+  p('a long valid string (scanned for duplicate keys)', `{"n":1,"x":"${'a'.repeat(60000)}"}`, 400),
+  p('a long valid string of escapes', `{"n":1,"x":"${'\\u0061'.repeat(9000)}"}`, 400),
+  p('deep arrays', `{"n":1,"x":${'['.repeat(30000)}${']'.repeat(30000)}}`, 400),
   p('content type with a space before ;', '{"n":99}', 400, { 'content-type': 'application/json ; x=1' }),
   p('+json type', '{"n":99}', 415, { 'content-type': 'application/vnd.x+json' }),
   p('no content type, JSON body', '{"n":99}', 415, {}),
@@ -130,6 +137,7 @@ describe.skipIf(!NGINX && process.env.CI !== 'true')('nginx request validation r
       got.push(`${row.name}: ${r.status} reached=${app.hits.length - before}`);
       want.push(`${row.name}: ${row.status} reached=${row.status === 200 ? 1 : 0}`);
     }
+    if (process.env.GWC_RT_DEBUG) console.log(ng.errorLog());
     expect(got).toEqual(want);
     expect(ng.errorLog().split('\n').filter((l) => /\[(crit|alert|emerg)\]|js exception|RangeError/.test(l))).toEqual([]);
   });

@@ -398,7 +398,9 @@ function bodyOverrides(text, kinds) {
 
 // --- end of copy ---
 
-var JSON_TOKEN = /"(?:[^"\\]+|\\.)*"|[{}\[\],]/g;
+// No quantifier inside a repeated group: `(?:[^"\\]+|\\.)*` on an unterminated string backtracks
+// exponentially, and njs's PCRE2 then throws (match limit exceeded: a 500 per request).
+var JSON_TOKEN = /"(?:[^"\\]|\\.)*"|[{}\[\],]/g;
 
 /**
  * The first object key a JSON text repeats (JSON.parse keeps the last one, some backends the
@@ -498,10 +500,11 @@ function checkBody(r, b, text, problems) {
       return 415;
     }
   }
-  var dup = duplicateKey(text);
-  if (dup !== null) { problems.push({ in: 'body', detail: 'repeats the key ' + JSON.stringify(dup) }); return 400; }
+  // Parsed first: the duplicate-key scan then only ever reads well-formed JSON (every string closed).
   var data;
   try { data = JSON.parse(text); } catch (e) { problems.push({ in: 'body', detail: 'is not valid JSON' }); return 400; }
+  var dup = duplicateKey(text);
+  if (dup !== null) { problems.push({ in: 'body', detail: 'repeats the key ' + JSON.stringify(dup) }); return 400; }
   var fn = VALIDATORS[b.fn];
   if (!fn(data)) {
     var e = ajvProblem(fn.errors);
