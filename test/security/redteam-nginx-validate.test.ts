@@ -42,6 +42,11 @@ paths:
               properties:
                 n: { type: integer, maximum: 10 }
                 tree: { $ref: '#/components/schemas/Tree' }
+                mail: { type: string, format: email }
+                site: { type: string, format: uri }
+                when: { type: string, format: date-time }
+                host: { type: string, format: hostname }
+                ip: { type: string, format: ipv6 }
 components:
   schemas:
     Tree:
@@ -90,6 +95,15 @@ const ROWS: Row[] = [
   p('many escapes in an unterminated string', `{"n":1,"${'\\u0061'.repeat(9000)}`, 400),
   p('a long valid string (scanned for duplicate keys)', `{"n":1,"x":"${'a'.repeat(60000)}"}`, 400),
   p('a long valid string of escapes', `{"n":1,"x":"${'\\u0061'.repeat(9000)}"}`, 400),
+  // Format checks run ajv-formats' expressions on caller text in njs's PCRE2 (a match limit is a 500).
+  p('email: a long label without a dot', `{"n":1,"mail":"a@${'a'.repeat(40000)}!"}`, 400),
+  p('email: many dots in the local part', `{"n":1,"mail":"${'a.'.repeat(20000)}@"}`, 400),
+  // ajv-formats' own uri expression accepts 'http://a@@' too: valid, and no backtracking blow-up.
+  p('uri: a long authority', `{"n":1,"site":"http://${'a'.repeat(40000)}@@"}`, 200),
+  p('uri: a long path of escapes', `{"n":1,"site":"http://a/${'%aa'.repeat(13000)}%"}`, 400),
+  p('date-time: long fraction', `{"n":1,"when":"2024-01-01T00:00:00.${'1'.repeat(40000)}X"}`, 400),
+  p('hostname: long labels', `{"n":1,"host":"${'a-'.repeat(20000)}"}`, 400),
+  p('ipv6: long', `{"n":1,"ip":"${'1:'.repeat(20000)}"}`, 400),
   p('deep arrays', `{"n":1,"x":${'['.repeat(30000)}${']'.repeat(30000)}}`, 400),
   p('content type with a space before ;', '{"n":99}', 400, { 'content-type': 'application/json ; x=1' }),
   p('+json type', '{"n":99}', 415, { 'content-type': 'application/vnd.x+json' }),
