@@ -86,7 +86,10 @@ export const AWS_CAPABILITIES: CapabilityTable = {
     support: 'unsupported',
     why: 'proxy integrations pass the backend response through unchanged; REST APIs allow no integration response mapping on http_proxy/aws_proxy',
   },
-  validation: { support: 'unsupported', why: 'request validators and models are not compiled for AWS yet (issue #19)' },
+  validation: {
+    support: 'native',
+    note: "request validators and draft-04 models in the Body (validators.ts, wired from template.ts: x-amazon-apigateway-request-validators, RequestModels for every content type); API Gateway checks only that a required query parameter or header is present, so a typed or constrained parameter, a cookie parameter, a non-JSON body type and a schema keyword draft 4 cannot hold are refused at their line (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html)",
+  },
   websocket: {
     support: 'unsupported',
     why: 'a REST API cannot pass a WebSocket upgrade; API Gateway WebSocket APIs route messages by a route selection expression, not paths (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api.html)',

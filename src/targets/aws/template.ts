@@ -11,10 +11,12 @@ import { buildDomain } from './domain.js';
 import { canonicalJson, sha256Hex, sortKeys } from './names.js';
 import { buildPolicy } from './policy.js';
 import { buildStage } from './stage.js';
+import { applyValidation } from './validators.js';
 
 export function buildTemplate(ctx: Ctx): Cfn {
   const { gateway, options } = ctx;
   const { body, auth, integrationFunctions, routes } = buildBody(ctx);
+  applyValidation(ctx, body, routes); // request validators and models (validators.ts, issue #19)
   const policy = buildPolicy(ctx, routes);
   const api: Cfn = {
     Name: gateway.name,

@@ -22,6 +22,7 @@ import type { Route } from '../../model/types.js';
 import { isJsonMediaType } from '../../model/policies/request-schema.js';
 import type { Cfn, Ctx } from './context.js';
 import { toDraft04 } from './models.js';
+import { resourcePath } from './paths.js';
 
 /** What one validating route adds to its operation in the Body. */
 export interface OperationValidation {
@@ -155,4 +156,20 @@ export function applyBodyValidation(body: Cfn, validators: Validators): void {
     };
   }
   body['x-amazon-apigateway-gateway-responses'] = responses;
+}
+
+/**
+ * Request validation over the built Body (template.ts calls it right after buildBody, before the
+ * Deployment hash is taken, so a validator added or removed gives a new Deployment): each compiled
+ * route's operation gets its validator, parameters and model, the root the validators, models and
+ * 400 answers.
+ */
+export function applyValidation(ctx: Ctx, body: Cfn, routes: readonly Route[]): void {
+  const validators = new Validators(ctx);
+  const paths = (body.paths ?? {}) as Record<string, Cfn | undefined>;
+  for (const route of routes) {
+    const op = paths[resourcePath(route)]?.[route.method.toLowerCase()];
+    if (op && typeof op === 'object') applyOperationValidation(op as Cfn, validators.forRoute(route));
+  }
+  applyBodyValidation(body, validators);
 }
