@@ -26,6 +26,7 @@ paths:
         - { name: id, in: path, required: true, schema: { type: integer, minimum: 1 } }
         - { name: page_size, in: query, schema: { type: integer, maximum: 50 } }
         - { name: sort, in: query, required: true, schema: { type: string, enum: [asc, desc] } }
+        - { name: sess_id, in: cookie, schema: { type: string, maxLength: 4 } }
     put:
       operationId: putThing
       responses: { '200': { description: ok } }
@@ -70,6 +71,14 @@ const ROWS: Row[] = [
   g('PHP spelling: leading space', '?sort=asc&page_size=10&%20page_size=5000', 400),
   g('PHP spelling alone (the validated name absent)', '?sort=asc&page.size=5000', 400),
   g('encoded name', '?sort=asc&page%5Fsize=5000', 400),
+  // Cookies: PHP registers $_COOKIE names as it does query names (and URL-decodes them); ASP.NET ignores case.
+  g('cookie valid', '?sort=asc', 200, { headers: { cookie: 'other=1; sess_id=ab' } }),
+  g('cookie PHP spelling beside the name', '?sort=asc', 400, { headers: { cookie: 'sess_id=ab; sess.id=toolongvalue' } }),
+  g('cookie PHP spelling alone', '?sort=asc', 400, { headers: { cookie: 'sess.id=toolongvalue' } }),
+  g('cookie other case', '?sort=asc', 400, { headers: { cookie: 'sess_id=ab; Sess_Id=toolongvalue' } }),
+  g('cookie encoded name', '?sort=asc', 400, { headers: { cookie: 'sess_id=ab; sess%5Fid=toolongvalue' } }),
+  g('cookie array form', '?sort=asc', 400, { headers: { cookie: 'sess_id[]=toolongvalue' } }),
+  g('cookie sent twice', '?sort=asc', 400, { headers: { cookie: 'sess_id=ab; sess_id=toolongvalue' } }),
   // Laravel's input() reads a JSON body first on any method: a body on a GET carries parameters.
   // (node sends a GET's body unframed unless told its length: the rows give Content-Length.)
   g('JSON body on a GET that declares none', '?sort=asc', 400, { headers: { ...CT, 'content-length': '32' }, body: '{"sort":"evil","page_size":5000}' }),

@@ -266,6 +266,27 @@ function cookieValues(r, name) {
 }
 
 /**
+ * Whether a cookie other than `name` is `name` to some backend: PHP URL-decodes a cookie's name and
+ * registers it as a query name (phpName), ASP.NET Core ignores the case of cookie names.
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ */
+function cookieSmuggled(r, name) {
+  var php = phpName(name);
+  var lines = headerValues(r, 'Cookie');
+  for (var i = 0; i < lines.length; i++) {
+    var parts = lines[i].split(';');
+    for (var j = 0; j < parts.length; j++) {
+      var n = cookieName(parts[j].trim());
+      if (n === name) continue;
+      var read = phpName(looseDecode(n));
+      if (read === php || read.indexOf(php + '[') === 0) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * The failing field of ajv's answer, as RFC 6901 pointer and message: the last error (a oneOf's
  * own, not a branch's), a missing or extra property named.
  * @param {any} errors
@@ -305,7 +326,10 @@ function checkParams(r, params, problems) {
       if (q.smuggled || qs.smuggled || qs.values.length !== q.values.length) { problems.push({ in: 'query', name: p.name, detail: 'is sent again under another spelling (case, [] suffix, or after a ;)' }); continue; }
       values = q.values;
     } else if (p.in === 'header') values = headerValues(r, p.name);
-    else if (p.in === 'cookie') values = cookieValues(r, p.name);
+    else if (p.in === 'cookie') {
+      if (cookieSmuggled(r, p.name)) { problems.push({ in: 'cookie', name: p.name, detail: 'is sent again under another spelling (case, [] suffix, encoded, or as PHP reads . and space)' }); continue; }
+      values = cookieValues(r, p.name);
+    }
     if (values.length === 0) {
       if (p.required) problems.push({ in: p.in, name: p.name, detail: 'is required' });
       continue;
