@@ -452,10 +452,10 @@ export const CODES = {
     'error',
     (p) => `aws: gateway ${p.name} has no route API Gateway can serve; a REST API deployment needs at least one method`,
   ),
-  'aws-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend?: string }>(
+  'aws-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend: string }>(
     'error',
     (p) =>
-      `aws: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; API Gateway cannot read or strip a body field: give both operations the same security and policies, declare _method as a parameter of ${p.route} if its backend reads it on purpose, or, if backend ${p.backend ?? 'NAME'} never runs a body's _method, say so once: x-gateway.backends.${p.backend ?? 'NAME'}.methodOverride: none`,
+      `aws: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; API Gateway cannot read or strip a body field: give both operations the same security and policies, declare _method as a parameter of ${p.route} if its backend reads it on purpose, or, if backend ${p.backend} never runs a body's _method, say so once: x-gateway.backends.${p.backend}.methodOverride: none`,
   ),
   // the rest of the aws target's codes: src/diagnostics/codes-aws.ts
   ...AWS_CODES,
@@ -472,10 +472,10 @@ export const CODES = {
     (p) =>
       `traefik: backend ${p.backend}: healthyThreshold ${p.healthyThreshold} and unhealthyThreshold ${p.unhealthyThreshold} are not applied; Traefik's health check has no thresholds and takes a server out after one failed check and back after one passed check`,
   ),
-  'traefik-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend?: string }>(
+  'traefik-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend: string }>(
     'error',
     (p) =>
-      `traefik: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; Traefik cannot read or strip a body field: give both operations the same security and policies, declare _method as a parameter of ${p.route} if its backend reads it on purpose, or, if backend ${p.backend ?? 'NAME'} never runs a body's _method, say so once: x-gateway.backends.${p.backend ?? 'NAME'}.methodOverride: none`,
+      `traefik: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; Traefik cannot read or strip a body field: give both operations the same security and policies, declare _method as a parameter of ${p.route} if its backend reads it on purpose, or, if backend ${p.backend} never runs a body's _method, say so once: x-gateway.backends.${p.backend}.methodOverride: none`,
   ),
   'traefik-roles-forward-auth': entry<{ route: string; scheme: string; roles: string }>(
     'error',
