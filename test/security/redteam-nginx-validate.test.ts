@@ -48,6 +48,14 @@ paths:
                 when: { type: string, format: date-time }
                 host: { type: string, format: hostname }
                 ip: { type: string, format: ipv6 }
+  /plain/{id}:
+    get:
+      operationId: getPlain
+      x-gateway: { validate: { body: false, parameters: true } }
+      responses: { '200': { description: ok } }
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: integer, minimum: 1 } }
+        - { name: sort, in: query, required: true, schema: { type: string, enum: [asc, desc] } }
 components:
   schemas:
     Tree:
@@ -83,6 +91,8 @@ const ROWS: Row[] = [
   // (node sends a GET's body unframed unless told its length: the rows give Content-Length.)
   g('JSON body on a GET that declares none', '?sort=asc', 400, { headers: { ...CT, 'content-length': '32' }, body: '{"sort":"evil","page_size":5000}' }),
   g('form body on a GET that declares none', '?sort=asc', 400, { headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '9' }, body: 'sort=evil' }),
+  g('JSON body on a GET validating parameters only', '', 400, { path: '/v1/plain/5?sort=asc', headers: { ...CT, 'content-length': '15' }, body: '{"sort":"evil"}' }),
+  g('no body on a GET validating parameters only', '', 200, { path: '/v1/plain/5?sort=asc' }),
   g('body without a type on a GET', '?sort=asc', 400, { headers: { 'content-length': '9' }, body: 'sort=evil' }),
   // path normalisation: the validated value is the one proxied
   g('path: // before', '?sort=asc', 200, { path: '/v1//things/5?sort=asc' }),

@@ -34,8 +34,9 @@ export function validateView(ctx: Ctx, set: ValidatorSet, route: Route, view: Ro
   const before = ctx.diagnostics.length;
   const params = route.validate.parameters ? route.request.params.map((p) => paramCfg(ctx, set, route, p, pathParams, v30)) : [];
   // An operation without a requestBody takes none: a body sent anyway is refused (njs checkBody),
-  // as a backend may read parameters from it that the query check never saw.
-  const body = !route.validate.body ? undefined : route.request.body ? bodyCfg(ctx, set, route, v30) : NO_BODY;
+  // as a backend may read parameters from it that the query check never saw (so also when only
+  // parameters are validated).
+  const body = route.request.body ? (route.validate.body ? bodyCfg(ctx, set, route, v30) : undefined) : route.validate.body || params.length > 0 ? NO_BODY : undefined;
   if (ctx.diagnostics.slice(before).some((d) => d.severity === 'error')) return undefined;
   const limit = view.bodyLimit !== undefined ? Number(view.bodyLimit) : BODY_CHECK_BUFFER;
   return {
