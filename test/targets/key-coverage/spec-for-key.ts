@@ -30,6 +30,9 @@ function values(id: KeyId, target: string): Variants | undefined {
     upstreamPath: { a: '/v1/items/{id}', b: '/v2/items/{id}' },
     timeout: { a: '5s', b: '7s' },
     websocket: { a: true, b: false },
+    validate: { a: true, b: false },
+    'validate.body': { a: true, b: false },
+    'validate.parameters': { a: true, b: false },
     rateLimit: { a: { requests: 10, per: 'minute' }, b: undefined },
     'rateLimit.requests': { a: 10, b: 20 },
     'rateLimit.per': { a: 'second', b: 'minute' },
@@ -168,7 +171,7 @@ function schemeFor(id: KeyId, target: string): { name: string; def: Obj } {
 /** Where a key id lives in the document, with map keys and array indexes chosen. */
 function docPath(id: KeyId, scheme: string): string[] {
   const segs = id.split('.').flatMap((s) => (s.endsWith('[]') ? [s.slice(0, -2), '0'] : [s]));
-  if (segs[0] === 'route') return ['paths', '/items/{id}', 'get', 'x-gateway', ...segs.slice(1)];
+  if (segs[0] === 'route') return ['paths', '/items/{id}', /(^|\.)validate(\.|$)/.test(id) ? 'put' : 'get', 'x-gateway', ...segs.slice(1)];
   if (segs[0] === 'scheme') return ['components', 'securitySchemes', scheme, 'x-gateway', ...segs.slice(1)];
   const out = ['x-gateway'];
   for (let i = 0; i < segs.length; i++) {
@@ -233,6 +236,18 @@ export function specForKey(id: KeyId, which: 'a' | 'b', target: string): Obj | u
     const op = getIn(doc, ['paths', '/items/{id}', 'get']) as Obj;
     op.security = [{ key: [] }];
     op['x-gateway'] = {};
+  }
+  // Validation checks what the operation declares: a required query parameter and a JSON body.
+  if (/(^|\.)validate(\.|$)/.test(id)) {
+    const item = getIn(doc, ['paths', '/items/{id}']) as Obj;
+    const get = item.get as Obj;
+    item.put = {
+      ...get,
+      operationId: 'putItem',
+      parameters: [...(get.parameters as Obj[]), { name: 'q', in: 'query', required: true, schema: { type: 'string' } }],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['n'], properties: { n: { type: 'string' } } } } } },
+    };
+    delete item.get;
   }
   if (id.startsWith('policies.')) {
     x.policies = { p: {} };
