@@ -73,3 +73,9 @@ export async function findModule(imported: string, files: ConfFile[], roots: str
   }
   return undefined;
 }
+
+/**
+ * The request-validation module gwc writes beside the runtime for validated routes (njs/validate.js):
+ * recognised by its header, which the generator keeps as the file's first comment.
+ */
+export const isValidationModule = (text: string): boolean => /^ \* gwc's request-validation module for nginx\b/m.test(text.slice(0, 400));

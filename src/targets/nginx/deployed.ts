@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { DeployedReader, Entity, Json, ReadResult } from '../../diff/entity.js';
 import { fieldsOf } from '../../diff/json-util.js';
-import { findModule, jsImports, ownedByGwc, readSources, type ConfFile } from './deployed-files.js';
+import { findModule, isValidationModule, jsImports, ownedByGwc, readSources, type ConfFile } from './deployed-files.js';
 import { njsConfig, type NjsConfig } from './deployed-njs.js';
 import { routeFacts, zoneKey, type Ctx } from './deployed-route-facts.js';
 import { locationTls, SSL_DIRECTIVES } from './deployed-tls.js';
@@ -216,6 +216,8 @@ async function fromFiles(all: ConfFile[], source: string, roots: string[]): Prom
   let lacks: string[] | undefined;
   for (const [name, imported] of jsImports(confs)) {
     const module = await findModule(imported, owned.filter((f) => f.path.endsWith('.js')).concat(all.filter((f) => f.path.endsWith('.js'))), roots);
+    // The request-validation module (validate.ts) holds no auth facts: nothing of it to compare here.
+    if (module && isValidationModule(module.text)) continue;
     const cfg = module ? njsConfig(module.text) : undefined;
     if (cfg) njs.set(name, cfg);
     else {
