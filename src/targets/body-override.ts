@@ -7,8 +7,8 @@
  * section 7.5). nginx refuses such a body (njs bodyCheck) and Kong removes the field
  * (request-transformer remove.body); a gateway that can neither read nor rewrite a body can only
  * refuse the build where the override would matter: an operation whose request may carry a body
- * reaches a backend that also serves another operation of the same path (same backend, same
- * upstream path) with a different method, and that operation admits fewer callers (security
+ * reaches a backend that also serves another operation of the same path (same server, whatever
+ * the backend is named; an upstream path a request can match both templates of) with a different method, and that operation admits fewer callers (security
  * alternatives, roles, an IP rule) or counts them under a rate limit this one does not have. An operation that
  * declares `_method` itself (Route.declaredOverrides) says its backend reads it on purpose, and is
  * left alone, as is a mock (no backend reads the body), and a backend the user declares
@@ -16,7 +16,7 @@
  * `possible`, refuses). The declaration is the user's word about their framework, so `gwc diff`
  * flags it as a security change when it appears (src/diff/trust.ts).
  */
-import type { Gateway, Route } from '../model/types.js';
+import type { Backend, Gateway, Route } from '../model/types.js';
 
 /**
  * The one method whose body frameworks read `_method` from: Rack::MethodOverride (ALLOWED_METHODS
@@ -59,8 +59,80 @@ const limitOf = (r: Route): string => {
   return l ? JSON.stringify([l.requests, l.per, l.by, l.burst]) : '';
 };
 
-/** The backend request path the route's backend sees (DESIGN.md section 3 rule 5). */
-const upstreamOf = (r: Route): string => r.upstreamPath?.template ?? r.path;
+/**
+ * The servers a backend's requests reach, each with the URL path prepended to every request: the
+ * backend is what answers, not the name it is given in the spec, so two names for one server (or
+ * a weighted target they share) are one backend. A mock reaches none.
+ */
+function addressesOf(b: Backend): Array<{ server: string; prefix: string }> {
+  const http = b.targets.map((t) => ({ server: `${t.url.scheme}://${t.url.host.toLowerCase()}:${t.url.port}`, prefix: t.url.path }));
+  return b.lambda ? [{ server: `lambda:${b.lambda.arn}`, prefix: '' }, ...http] : http;
+}
+
+/** A trie of backend paths by segment; a templated segment (`{id}`, `v{n}.json`) matches any value. */
+interface Node {
+  lit: Map<string, Node>;
+  param?: Node;
+  /** Routes whose path ends in a greedy parameter here (`{proxy+}`): any rest matches. */
+  greedy: Route[];
+  here: Route[];
+}
+const node = (): Node => ({ lit: new Map(), greedy: [], here: [] });
+
+/** A backend path segment: a literal, a parameter (`{id}`, `v{n}.json`: any one value), or a greedy tail (`{proxy+}`). */
+type Seg = { lit: string } | { param: true } | { greedy: true };
+const fromTemplate = (seg: string): Seg => (/\{[^}]*\+\}$/.test(seg) ? { greedy: true } : seg.includes('{') ? { param: true } : { lit: seg });
+const splitPath = (path: string): string[] => path.split('/').filter((s) => s !== '');
+
+/**
+ * The backend path of `r` under a target URL path `prefix`: the route's own segments (a literal
+ * stays literal whatever characters it holds), or its upstreamPath template's.
+ */
+function segmentsOf(prefix: string, r: Route): Seg[] {
+  const head = splitPath(prefix).map((lit) => ({ lit }));
+  if (r.upstreamPath) return [...head, ...splitPath(r.upstreamPath.template).map(fromTemplate)];
+  // Route.segments are the public path's (base path first); the backend gets the operation path.
+  const own = r.segments.slice(Math.max(0, r.segments.length - splitPath(r.path).length));
+  return [
+    ...head,
+    ...own.map((s): Seg => (s.kind === 'literal' ? { lit: s.value } : s.kind === 'param' && s.name.endsWith('+') ? { greedy: true } : { param: true })),
+  ];
+}
+
+function insert(root: Node, segs: Seg[], r: Route): void {
+  let n = root;
+  for (const seg of segs) {
+    if ('greedy' in seg) {
+      n.greedy.push(r);
+      return;
+    }
+    n = 'param' in seg ? (n.param ??= node()) : n.lit.get(seg.lit) ?? (n.lit.set(seg.lit, node()), n.lit.get(seg.lit)!);
+  }
+  n.here.push(r);
+}
+
+function everything(n: Node, out: Set<Route>): void {
+  for (const r of [...n.here, ...n.greedy]) out.add(r);
+  for (const c of n.lit.values()) everything(c, out);
+  if (n.param) everything(n.param, out);
+}
+
+/** Every route whose backend path template can match a request path `segs` can also be. */
+function overlapping(n: Node, segs: Seg[], i: number, out: Set<Route>): void {
+  for (const r of n.greedy) out.add(r);
+  if (i === segs.length) {
+    for (const r of n.here) out.add(r);
+    return;
+  }
+  const seg = segs[i]!;
+  if ('greedy' in seg) return everything(n, out);
+  if ('param' in seg) for (const c of n.lit.values()) overlapping(c, segs, i + 1, out);
+  else {
+    const c = n.lit.get(seg.lit);
+    if (c) overlapping(c, segs, i + 1, out);
+  }
+  if (n.param) overlapping(n.param, segs, i + 1, out);
+}
 
 const declaresMethodField = (r: Route): boolean => (r.declaredOverrides ?? []).some((d) => d.in === 'query' && d.name === '_method');
 
@@ -73,22 +145,27 @@ export function bodyOverrides(gateway: Gateway, routes: readonly Route[]): BodyO
   const out: BodyOverride[] = [];
   // A mock reads no body; a backend declared `methodOverride: none` runs no body `_method`.
   const unread = new Set(gateway.backends.filter((b) => b.kind === 'mock' || b.methodOverride?.value === 'none').map((b) => b.name));
-  // The backend sees its own path, not the public host or path: that is what it dispatches on.
-  // Grouped once, so a spec of many routes is not compared pair by pair.
-  const same = new Map<string, Route[]>();
+  const backends = new Map(gateway.backends.filter((b) => b.kind !== 'mock').map((b) => [b.name, addressesOf(b)]));
+  // The backend dispatches on its own server and path, whatever the route's backend is named and
+  // whatever its path parameters are called (a literal path a template also matches is the same
+  // request). One trie per server, so a spec of many routes is not compared pair by pair (#18).
+  const tries = new Map<string, Node>();
   for (const r of routes) {
-    const key = JSON.stringify([r.backend, upstreamOf(r)]);
-    same.set(key, [...(same.get(key) ?? []), r]);
+    for (const a of backends.get(r.backend) ?? []) {
+      if (!tries.has(a.server)) tries.set(a.server, node());
+      insert(tries.get(a.server)!, segmentsOf(a.prefix, r), r);
+    }
   }
   for (const route of routes) {
     if (route.method !== OVERRIDABLE || declaresMethodField(route) || unread.has(route.backend)) continue;
-    const others = same
-      .get(JSON.stringify([route.backend, upstreamOf(route)]))!
+    const reached = new Set<Route>();
+    for (const a of backends.get(route.backend) ?? []) overlapping(tries.get(a.server)!, segmentsOf(a.prefix, route), 0, reached);
+    const others = [...reached]
       .filter((o) => o !== route && o.method !== route.method)
       // A limit on the other operation that this one does not count the same way is bypassed; the
       // other way round the request was counted under this operation's own limit.
       .filter((o) => !admitsAll(o, route) || (limitOf(o) !== '' && limitOf(o) !== limitOf(route)))
-      .sort((a, b) => (a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
+      .sort((a, b) => (a.method < b.method ? -1 : a.method > b.method ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const other = others[0];
     if (other) out.push({ route, other, backend: route.backend });
   }

@@ -58,19 +58,17 @@ describe.each(['traefik', 'aws'] as const)('%s: the body _method refusal finds t
     await refused(spec(t, `${APP}    other: { url: https://other.example.com, methodOverride: none }\n`, `  /items:\n    post: { operationId: add, x-gateway: { public: true }, ${ok} }\n    delete: { operationId: wipe, security: [{ key: [] }], ${ok} }\n`));
   });
 
-  // BROKE (not fixed: body-override.ts is being edited by its owner this session): operations are
-  // grouped by backend NAME (bodyOverrides' key [r.backend, upstreamOf(r)]), so the same server
-  // under a second name is "another backend": the POST on `twin` is admitted anonymously and the
-  // Rails app behind both names runs its DELETE /items. Fix: group by the backend's address
-  // (each target URL's scheme://host:port + path) plus the upstream path, not by its name.
-  it.fails('BROKE: the same server under two backend names is one backend (public POST on one, keyed DELETE on the other)', async () => {
+  // FIXED (was BROKE): operations were grouped by backend NAME, so the same server under a second
+  // name was "another backend": the POST on `twin` was admitted anonymously and the Rails app
+  // behind both names ran its DELETE /items. Now grouped by server (scheme://host:port of each
+  // target) and the URL path + upstream path.
+  it('FIXED: the same server under two backend names is one backend (public POST on one, keyed DELETE on the other)', async () => {
     await refused(spec(t, `${APP}    twin: { url: https://app.example.com }\n`, `  /items:\n    post: { operationId: add, x-gateway: { public: true, backend: twin }, ${ok} }\n    delete: { operationId: wipe, security: [{ key: [] }], ${ok} }\n`));
   });
 
-  // BROKE (same owner, not fixed): the upstream path is compared as a string, so `/items/{x}` and
-  // `/items/{id}` are two backend paths although the backend dispatches both to one handler.
-  // Fix: compare templates with their parameter names erased (`/items/{}`).
-  it.fails('BROKE: an upstreamPath template with another parameter name reaches the keyed handler', async () => {
+  // FIXED (was BROKE): the upstream path was compared as a string, so `/items/{x}` and
+  // `/items/{id}` were two backend paths although the backend dispatches both to one handler.
+  it('FIXED: an upstreamPath template with another parameter name reaches the keyed handler', async () => {
     await refused(
       spec(
         t,
@@ -81,11 +79,10 @@ describe.each(['traefik', 'aws'] as const)('%s: the body _method refusal finds t
     );
   });
 
-  // BROKE (same owner, not fixed): a POST /items/{id} route also takes POST /items/admin (no POST
-  // operation of its own there), and the backend runs DELETE /items/admin for `_method=DELETE`.
-  // Only equal templates are compared; a literal path a template also matches is not. Fix: compare
-  // each POST with every operation whose upstream path its template can match.
-  it.fails('BROKE: a public POST /items/{id} reaches the keyed DELETE /items/admin', async () => {
+  // FIXED (was BROKE): a POST /items/{id} route also takes POST /items/admin (no POST operation of
+  // its own there), and the backend runs DELETE /items/admin for `_method=DELETE`. Only equal
+  // templates were compared; now every operation whose backend path a request of the POST can be.
+  it('FIXED: a public POST /items/{id} reaches the keyed DELETE /items/admin', async () => {
     await refused(
       spec(
         t,
@@ -94,6 +91,49 @@ describe.each(['traefik', 'aws'] as const)('%s: the body _method refusal finds t
           `  /items/admin:\n    delete: { operationId: wipe, security: [{ key: [] }], ${ok} }\n`,
       ),
     );
+  });
+
+  it('the reverse overlap: a public POST /items/admin reaches the keyed DELETE /items/{id} (id=admin)', async () => {
+    await refused(
+      spec(
+        t,
+        APP,
+        `  /items/admin:\n    post: { operationId: add, x-gateway: { public: true }, ${ok} }\n` +
+          `  /items/{id}:\n    delete: { operationId: wipe, parameters: ${ID('id')}, security: [{ key: [] }], ${ok} }\n`,
+      ),
+    );
+  });
+
+  it('the backend URL path counts: /items on https://app/v1 is /v1/items on https://app', async () => {
+    await refused(
+      spec(
+        t,
+        `${APP}    v1: { url: https://APP.example.com:443/v1 }\n`,
+        `  /items:\n    post: { operationId: add, x-gateway: { public: true, backend: v1 }, ${ok} }\n` +
+          `  /v1/items:\n    delete: { operationId: wipe, security: [{ key: [] }], ${ok} }\n`,
+      ),
+    );
+  });
+
+  it('a weighted backend sharing one server with another backend', async () => {
+    const split = '    split: { targets: [{ url: https://blue.example.com, weight: 90 }, { url: https://app.example.com, weight: 10 }] }\n';
+    const b = await buildTarget(
+      writeSpec(spec(t, `${APP}${split}`, `  /items:\n    post: { operationId: add, x-gateway: { public: true, backend: split }, ${ok} }\n    delete: { operationId: wipe, security: [{ key: [] }], ${ok} }\n`)),
+      { target: t },
+    );
+    // AWS REST has no weighted backend (refused on its own); where it builds, the override is refused.
+    if (b.files.length > 0) throw new Error('built: a POST on a weighted backend reaches the keyed DELETE of a server it shares');
+    if (t === 'traefik') expect(errorsOf(b.diagnostics as never)).toContain(code);
+  });
+
+  it.each([
+    ['another server', `${APP}    other: { url: https://other.example.com }\n`, `  /items:\n    post: { operationId: add, x-gateway: { public: true, backend: other }, ${ok} }\n    delete: { operationId: wipe, security: [{ key: [] }], ${ok} }\n`],
+    ['a longer path under the template', APP, `  /items/{id}:\n    post: { operationId: add, parameters: ${ID('id')}, x-gateway: { public: true }, ${ok} }\n  /items/{id}/audit:\n    delete: { operationId: wipe, parameters: ${ID('id')}, security: [{ key: [] }], ${ok} }\n`],
+    ['another literal', APP, `  /items/open:\n    post: { operationId: add, x-gateway: { public: true }, ${ok} }\n  /items/admin:\n    delete: { operationId: wipe, security: [{ key: [] }], ${ok} }\n`],
+  ])('still builds: %s', async (_what, backends, paths) => {
+    const b = await buildTarget(writeSpec(spec(t, backends, paths)), { target: t });
+    expect(errorsOf(b.diagnostics as never)).toEqual([]);
+    expect(b.files.length).toBeGreaterThan(0);
   });
 });
 

@@ -32,6 +32,10 @@ function mutate(g: Gateway, t: { id: string; literal: string; value: string; ori
   route.id = t.id;
   route.segments = [...route.segments, { kind: 'literal', value: t.literal }];
   route.path = `${route.path}/${t.literal}`;
+  // POST /users/<literal> is a request DELETE /users/{id} also matches: its backend states it runs
+  // no body _method, or the build is (rightly) refused as traefik-body-method-override.
+  const backend = gateway.backends.find((b) => b.name === route.backend)!;
+  backend.methodOverride = { value: 'none', loc: backend.loc };
   route.publicPath = `${route.publicPath}/${t.literal}`;
   route.policy.requestHeaders = { set: { 'X-Hostile': t.value }, remove: [], loc: route.loc };
   route.policy.cors = { ...route.policy.cors!, origins: [t.origin], headers: ['X-Hostile'] };
