@@ -8,7 +8,7 @@
 import { isMap, isPair, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { planInit, type InitPlan } from './plan.js';
-import { operationLines, rootBlock, schemeLines } from './render.js';
+import { flowSchemeLine, operationLines, rootBlock, schemeLines } from './render.js';
 
 export interface InitResult {
   /** The spec with the starter x-gateway; undefined when refused. */
@@ -42,7 +42,12 @@ export function initSpec(text: string, file: string): InitResult {
   const schemes = valueMap(pairOf(valueMap(pairOf(root, 'components')), 'securitySchemes'));
   for (const s of plan.schemes) {
     const pair = pairOf(schemes, s.name);
-    if (pair) insertions.push(childInsertion(text, pair, schemeLines(s, plan)));
+    if (!pair) continue;
+    // A scheme written on one line ({ type: ..., ... }) has no line under it for x-gateway: lines
+    // placed above it would, uncommented, be read as a scheme named x-gateway. Say how instead.
+    const oneLine = isMap(pair.value) && (pair.value as YAMLMap).flow;
+    const lines = schemeLines(s, plan);
+    insertions.push(childInsertion(text, pair, oneLine && lines.length > 0 ? [flowSchemeLine(s.name)] : lines));
   }
   const pathItems = valueMap(paths);
   for (const op of plan.unsecured) {

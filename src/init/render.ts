@@ -70,6 +70,11 @@ export function schemeLines(s: InitScheme, plan: InitPlan): string[] {
   return out;
 }
 
+/** Above a scheme written on one line: its x-gateway choices need the scheme as a block first. */
+export function flowSchemeLine(name: string): string {
+  return `# gwc init: ${JSON.stringify(name)} is written on one line; to say how gateways verify it, write it one key per line first, then an x-gateway: under it (README "Bring your own spec")`;
+}
+
 /** The reminder on an operation without security: never `public: true` silently. */
 export function operationLines(op: UnsecuredOperation): string[] {
   const head = '# gwc init: no security requirement here, so every target refuses to build it: add `security`, or say it is public on purpose:';

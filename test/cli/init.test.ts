@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { diffLines } from 'diff';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ensureBuilt, fixture, gwc, tempDir } from './run.js';
 
 beforeAll(ensureBuilt);
@@ -83,6 +84,38 @@ describe('gwc init', () => {
     const all = build(file);
     expect(codes(all)).toEqual([]);
     expect(all.code).toBe(0);
+  });
+
+  it('a scheme written on one line gets no lines that, uncommented, would become a scheme named x-gateway', () => {
+    const { file, out } = initInto(
+      [
+        'openapi: 3.0.3',
+        'info: { title: K, version: "1" }',
+        'servers: [{ url: https://k.example.com }]',
+        'paths:',
+        '  /a:',
+        '    get:',
+        '      security: [{ partnerKey: [] }, { basicAuth: [] }]',
+        '      responses: { "200": { description: ok } }',
+        'components:',
+        '  securitySchemes:',
+        '    partnerKey:',
+        '      type: apiKey',
+        '      in: header',
+        '      name: X-Partner-Key',
+        '    basicAuth: { type: http, scheme: Basic }',
+        '',
+      ].join('\n'),
+    );
+    expect(out.code, out.stderr).toBe(0);
+    const text = stepSchemes(readFileSync(file, 'utf8'));
+    writeFileSync(file, text);
+    expect(text).toMatch(/# gwc init: "basicAuth" is written on one line; .*write it one key per line first/);
+    const v = JSON.parse(gwc(['validate', file, '--json']).stdout) as { diagnostics: Array<{ code: string }> };
+    // The block scheme's choices went under it; nothing was read as a scheme named x-gateway.
+    expect(Object.keys((parse(text) as { components: { securitySchemes: object } }).components.securitySchemes)).toEqual(['partnerKey', 'basicAuth']);
+    expect(v.diagnostics.map((d) => d.code)).not.toContain('openapi-missing-key');
+    expect(text).toMatch(/partnerKey:\n {6}# gwc init: how gateways verify this scheme.*\n {6}x-gateway:/);
   });
 
   it('prints without --write, and refuses JSON and a spec that has an x-gateway', () => {
