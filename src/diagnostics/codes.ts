@@ -472,6 +472,11 @@ export const CODES = {
     (p) =>
       `traefik: backend ${p.backend}: healthyThreshold ${p.healthyThreshold} and unhealthyThreshold ${p.unhealthyThreshold} are not applied; Traefik's health check has no thresholds and takes a server out after one failed check and back after one passed check`,
   ),
+  'head-widens-get': entry<{ route: string; other: string; path: string }>(
+    'error',
+    (p) =>
+      `HEAD operation ${p.route} admits callers that ${p.other} (GET ${p.path}, same backend path) does not, or does not count them alike; most backends (Express, Flask, Rails, Spring) run the GET handler for HEAD, so its callers would run ${p.other} and read its headers: give the HEAD the GET's security and policies, or remove it (every target then routes HEAD with the GET's own checks or not at all)`,
+  ),
   'traefik-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend: string }>(
     'error',
     (p) =>

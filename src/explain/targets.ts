@@ -272,6 +272,12 @@ export const TARGETS: Explanations = {
     'Give the key as ${file:/etc/ssl/private/gateway.key}.',
     "x-gateway:\n  tls: { certificate: '${file:/etc/ssl/gw.pem}', key: '${env:TLS_KEY}' }",
   ),
+  'head-widens-get': ex(
+    'A HEAD operation admits callers that the GET of the same backend path does not (or is not rate-limited alike); every target routes the HEAD on its own checks.',
+    'HEAD runs the GET handler on most backends (Express, Flask, Rails, Spring, Go): an anonymous HEAD runs the protected GET and leaks its status and headers (Content-Length, ETag, Set-Cookie).',
+    'Give the HEAD operation the same security and policies as the GET, or remove it.',
+    "/report:\n  get: { security: [{ key: [] }] }\n  head: { x-gateway: { public: true } }   # anonymous HEAD runs GET",
+  ),
   'traefik-body-method-override': ex(
     'An operation\'s body reaches the backend unread (Traefik reads no bodies), and the same path has a method with stricter security or limits that a _method field in the body could select.',
     'Method override: a backend that honours _method runs the stricter operation through the looser one, bypassing its auth or rate limit.',

@@ -137,6 +137,36 @@ function overlapping(n: Node, segs: Seg[], i: number, out: Set<Route>): void {
 const declaresMethodField = (r: Route): boolean => (r.declaredOverrides ?? []).some((d) => d.in === 'query' && d.name === '_method');
 
 /**
+ * For each route of `routes`, the routes its request can also be at the backend: the same server
+ * (whatever the backend is named) and a backend path both templates match. One trie per server, so
+ * a spec of many routes is not compared pair by pair (#18). A mock reaches no backend.
+ */
+export function sameBackendPath(gateway: Gateway, routes: readonly Route[]): (route: Route) => Set<Route> {
+  const backends = new Map(gateway.backends.filter((b) => b.kind !== 'mock').map((b) => [b.name, addressesOf(b)]));
+  const tries = new Map<string, Node>();
+  for (const r of routes) {
+    for (const a of backends.get(r.backend) ?? []) {
+      if (!tries.has(a.server)) tries.set(a.server, node());
+      insert(tries.get(a.server)!, segmentsOf(a.prefix, r), r);
+    }
+  }
+  return (route) => {
+    const reached = new Set<Route>();
+    for (const a of backends.get(route.backend) ?? []) overlapping(tries.get(a.server)!, segmentsOf(a.prefix, route), 0, reached);
+    return reached;
+  };
+}
+
+/**
+ * True when `other` is closed to a caller `route` admits, or counts them under a limit `route`
+ * does not count alike (a request of `route` that runs `other` bypasses it). The other way round
+ * the request was counted under the route's own limit.
+ */
+export const protectedMore = (other: Route, route: Route): boolean => !admitsAll(other, route) || (limitOf(other) !== '' && limitOf(other) !== limitOf(route));
+
+const byMethodThenId = (a: Route, b: Route): number => (a.method < b.method ? -1 : a.method > b.method ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
  * Each operation of `routes` (the ones the target builds) whose body's `_method` would run a
  * differently protected operation of `routes`, with the first such operation (by method). One per
  * operation; none where `_method` is declared.
@@ -145,28 +175,12 @@ export function bodyOverrides(gateway: Gateway, routes: readonly Route[]): BodyO
   const out: BodyOverride[] = [];
   // A mock reads no body; a backend declared `methodOverride: none` runs no body `_method`.
   const unread = new Set(gateway.backends.filter((b) => b.kind === 'mock' || b.methodOverride?.value === 'none').map((b) => b.name));
-  const backends = new Map(gateway.backends.filter((b) => b.kind !== 'mock').map((b) => [b.name, addressesOf(b)]));
   // The backend dispatches on its own server and path, whatever the route's backend is named and
-  // whatever its path parameters are called (a literal path a template also matches is the same
-  // request). One trie per server, so a spec of many routes is not compared pair by pair (#18).
-  const tries = new Map<string, Node>();
-  for (const r of routes) {
-    for (const a of backends.get(r.backend) ?? []) {
-      if (!tries.has(a.server)) tries.set(a.server, node());
-      insert(tries.get(a.server)!, segmentsOf(a.prefix, r), r);
-    }
-  }
+  // whatever its path parameters are called (a literal path a template also matches is the same request).
+  const reach = sameBackendPath(gateway, routes);
   for (const route of routes) {
     if (route.method !== OVERRIDABLE || declaresMethodField(route) || unread.has(route.backend)) continue;
-    const reached = new Set<Route>();
-    for (const a of backends.get(route.backend) ?? []) overlapping(tries.get(a.server)!, segmentsOf(a.prefix, route), 0, reached);
-    const others = [...reached]
-      .filter((o) => o !== route && o.method !== route.method)
-      // A limit on the other operation that this one does not count the same way is bypassed; the
-      // other way round the request was counted under this operation's own limit.
-      .filter((o) => !admitsAll(o, route) || (limitOf(o) !== '' && limitOf(o) !== limitOf(route)))
-      .sort((a, b) => (a.method < b.method ? -1 : a.method > b.method ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const other = others[0];
+    const other = [...reach(route)].filter((o) => o !== route && o.method !== route.method && protectedMore(o, route)).sort(byMethodThenId)[0];
     if (other) out.push({ route, other, backend: route.backend });
   }
   return out;

@@ -10,6 +10,7 @@ import type { Gateway } from '../model/types.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { checkCapabilities } from './capability-check.js';
 import { resolveFlavour } from './flavour.js';
+import { headWidensGet } from './head-get.js';
 import { keyDiagnostics } from './key-diagnostics.js';
 import type { CapabilityPlan, CompileResult, OutputFile, Target } from './target.js';
 
@@ -24,7 +25,8 @@ export function compileWith(chosen: Target, gateway: Gateway, options: Record<st
   const target = resolveFlavour(chosen, options);
   const checked = checkCapabilities(gateway, target);
   // Keys the target's key table says it does not apply are said at their own line (issue #21).
-  const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec, gateway.environment, target.keys)];
+  // A HEAD beside a more protected GET is the same hole on every target (head-get.ts).
+  const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec, gateway.environment, target.keys), ...headWidensGet(gateway)];
   if (hasErrors(diagnostics)) return { target: target.name, files: [], diagnostics };
   const result = invoke(target, gateway, checked.plan, options);
   if ('crash' in result) return { target: target.name, files: [], diagnostics: [diag('internal-error', { detail: result.crash })] };
@@ -42,7 +44,7 @@ export function compileFindings(target: Target, gateway: Gateway, options: Recor
   const result = invoke(target, gateway, checkCapabilities(gateway, target).plan, options);
   // The key answers compileWith says before compiling (key-refused, key-not-applied) are build
   // refusals too: lint relays them with the rest.
-  const keys = keyDiagnostics(target.name, spec, gateway.environment, target.keys);
+  const keys = [...keyDiagnostics(target.name, spec, gateway.environment, target.keys), ...headWidensGet(gateway)];
   return 'crash' in result ? keys : [...keys, ...result.diagnostics];
 }
 

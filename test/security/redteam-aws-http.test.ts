@@ -102,14 +102,14 @@ describe('aws api=http red team: who gets through', () => {
     expect(auth.Properties.IdentitySource).toEqual(['$request.header.x-api-key']);
   });
 
-  // BROKE (not fixed, cross-target): a public HEAD operation beside a protected GET on the same
+  // FIXED by test/security/redteam-method-override.test.ts (was BROKE, cross-target): a public HEAD operation beside a protected GET on the same
   // path compiles on aws (both flavours), nginx and kong; most frameworks (Express, Flask, Rails,
   // Spring, Go 1.22 mux) run the GET handler for HEAD and drop only the body, so an anonymous
   // caller runs the protected handler and reads its status and headers (Content-Length, ETag).
   // confusable.ts knows HEAD reaches GET but skips routes without path parameters. The class fix is
   // a core refusal (like body-override.ts) for every target: a HEAD admitting callers its path's GET
   // does not; it needs a new code, explanation and docs/codes.md (shared files in flux this session).
-  it.fails('BROKE: a HEAD route declared public beside a protected GET on the same path and backend is refused (the backend runs its GET handler for HEAD)', async () => {
+  it('FIXED (head-widens-get, src/targets/head-get.ts): a HEAD route declared public beside a protected GET on the same path and backend is refused (the backend runs its GET handler for HEAD)', async () => {
     const b = await buildHttp(spec(`  /report:\n    get:\n      security: [{ oidc: [] }]\n${ok()}\n    head:\n      security: []\n${ok('{ public: true }')}`));
     expect(b.files, JSON.stringify(said(b.errors))).toEqual([]);
   });

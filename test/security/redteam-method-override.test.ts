@@ -194,13 +194,13 @@ components:
     hkey: { type: apiKey, in: header, name: x-api-key }
 `;
 
+/** The HEAD given the GET's security: it builds, and nginx must keep it as closed as the GET. */
+const KEYED_HEAD = HEAD_SPEC.replace('head: { operationId: reportHead, x-gateway: { public: true },', 'head: { operationId: reportHead, security: [{ hkey: [] }],');
+
 describe.skipIf(!NGINX)('nginx: HEAD and a protected GET (real nginx, a backend that runs its GET handler for HEAD)', () => {
-  let lab: PolicyLab | undefined;
-  let refusedAtBuild = false;
+  let lab: PolicyLab;
   beforeAll(async () => {
-    refusedAtBuild = (await diagnosticsOf(HEAD_SPEC)).some((d) => d.severity === 'error');
-    if (refusedAtBuild) return;
-    lab = await startPolicyLab(HEAD_SPEC, {
+    lab = await startPolicyLab(KEYED_HEAD, {
       env: { OPS_KEY: 'ops-key-1' },
       // Express/Flask/Rails/Spring: HEAD runs the GET handler, headers and all (the report's size, its ETag, a session cookie).
       answer: (e) => (e.path.startsWith('/report') || e.path.startsWith('/only-get') ? { etag: '"secret-report-v7"', 'x-report-rows': '1200' } : undefined),
@@ -208,40 +208,40 @@ describe.skipIf(!NGINX)('nginx: HEAD and a protected GET (real nginx, a backend 
   });
   afterAll(async () => lab?.stop());
 
-  // HELD: with no HEAD operation, nginx's `limit_except GET` (HEAD implied) and the route's auth
-  // apply to HEAD: an anonymous HEAD never reaches the backend.
+  // FIXED (was BROKE, real traffic: an anonymous HEAD got 200 and the GET handler's ETag): a HEAD
+  // operation declared public beside a keyed GET of the same path and backend compiled, and the
+  // backend ran its GET handler for it. Now refused for every target (head-widens-get,
+  // src/targets/head-get.ts); the same on Kong, Traefik and AWS below.
+  it('FIXED: a public HEAD beside a keyed GET is refused at build (head-widens-get)', async () => {
+    const found = (await diagnosticsOf(HEAD_SPEC)).filter((d) => d.code === 'head-widens-get');
+    expect(found.map((d) => d.params)).toEqual([{ route: 'reportHead', other: 'report', path: '/report' }]);
+  });
+
+  it('a keyed HEAD beside the keyed GET: anonymous is 401 before the backend, keyed reaches it', async () => {
+    const anon = await lab.call('HEAD', '/v1/report');
+    expect(anon.r.status).toBe(401);
+    expect(anon.hits).toEqual([]);
+    expect(anon.r.headers.etag).toBeUndefined();
+    const keyed = await lab.call('HEAD', '/v1/report', { 'x-api-key': 'ops-key-1' });
+    expect(keyed.r.status).toBe(200);
+    expect(keyed.hits).toHaveLength(1);
+  });
+
+  // HELD: with no HEAD operation, an anonymous HEAD of a keyed GET never reaches the backend.
   it('an anonymous HEAD of a GET-only keyed route is refused before the backend', async () => {
-    if (refusedAtBuild) return;
-    const anon = await lab!.call('HEAD', '/v1/only-get');
+    const anon = await lab.call('HEAD', '/v1/only-get');
     // 405: the route's methods are GET (and HEAD through limit_except) only for a keyed caller.
     expect([401, 405]).toContain(anon.r.status);
     expect(anon.hits).toEqual([]);
     // A keyed HEAD is 405 too (nginx routes the declared methods only): closed, not open.
-    expect((await lab!.call('HEAD', '/v1/only-get', { 'x-api-key': 'ops-key-1' })).r.status).not.toBe(200);
+    expect((await lab.call('HEAD', '/v1/only-get', { 'x-api-key': 'ops-key-1' })).r.status).not.toBe(200);
   });
 
-  // BROKE (not fixed: the class fix is a core refusal with a new diagnostic code, explanation and
-  // docs/codes.md, shared files other engineers hold uncommitted this session): a HEAD operation
-  // declared public beside a keyed GET of the same path and backend compiles, and an anonymous
-  // HEAD reaches the backend, which runs the GET handler: its ETag and row count leak. Same hole
-  // on Kong and Traefik (below) and AWS (test/security/redteam-aws-http.test.ts).
-  it.fails('BROKE: an anonymous HEAD never runs the keyed GET handler (refused at build, or 401 before the backend)', async () => {
-    if (refusedAtBuild) return;
-    const anon = await lab!.call('HEAD', '/v1/report');
-    expect(anon.hits, `status ${anon.r.status}, etag ${String(anon.r.headers.etag)}`).toEqual([]);
-    expect(anon.r.headers.etag).toBeUndefined();
-  });
-
-  // HELD (control for the nginx body check): _method in a form body of a POST is 400 on nginx
-  // whatever methodOverride says (nginx keys table: ignored) - exercised in
-  // redteam-nginx-policies; here only that a HEAD carries no body check bypass: a HEAD with a
-  // body is not forwarded with it.
+  // HELD: a HEAD with a body does not forward the body (a _method in it reaches no backend).
   it('a HEAD with a body does not forward the body to the backend', async () => {
-    if (refusedAtBuild) return;
-    const before = lab!.backend.hits.length;
-    await send(lab!.ng.port, 'HEAD', '/v1/only-get', { host: HOST, 'x-api-key': 'ops-key-1', 'content-type': 'application/x-www-form-urlencoded', 'content-length': '14' }, '_method=DELETE');
-    const hits = lab!.backend.hits.slice(before);
-    for (const h of hits) expect(h.body).not.toContain('_method');
+    const before = lab.backend.hits.length;
+    await send(lab.ng.port, 'HEAD', '/v1/only-get', { host: HOST, 'x-api-key': 'ops-key-1', 'content-type': 'application/x-www-form-urlencoded', 'content-length': '14' }, '_method=DELETE');
+    for (const h of lab.backend.hits.slice(before)) expect(h.body).not.toContain('_method');
   });
 });
 
@@ -259,11 +259,17 @@ const headSpec = (t: 'kong' | 'traefik' | 'aws') => {
 };
 
 describe.each(['kong', 'traefik', 'aws'] as const)('%s: HEAD beside a protected GET', (t) => {
-  // BROKE (not fixed, same class as nginx above): the build succeeds, so an anonymous HEAD is
+  // FIXED (was BROKE, same class as nginx above): the build succeeded, so an anonymous HEAD was
   // routed to the backend, which runs its keyed GET handler.
-  it.fails('BROKE: a public HEAD beside a keyed GET of the same path and backend is refused', async () => {
+  it('FIXED: a public HEAD beside a keyed GET of the same path and backend is refused (head-widens-get at the HEAD operation)', async () => {
     const b = await buildTarget(writeSpec(headSpec(t)), { target: t });
     expect(b.files).toEqual([]);
+    const found = (b.diagnostics as Array<{ code: string; params: unknown; loc?: { pointer?: string } }>).filter((d) => d.code === 'head-widens-get');
+    expect(found).toEqual([expect.objectContaining({ params: { route: 'reportHead', other: 'report', path: '/report' }, loc: expect.objectContaining({ pointer: '/paths/~1report/head' }) })]);
+    // Same HEAD with the GET's security builds.
+    const same = await buildTarget(writeSpec(headSpec(t).replace('head: { operationId: reportHead, x-gateway: { public: true },', 'head: { operationId: reportHead, security: [{ hkey: [] }],')), { target: t });
+    expect(same.diagnostics.filter((d) => d.code === 'head-widens-get')).toEqual([]);
+    expect(same.files.length).toBeGreaterThan(0);
   });
 
   // HELD: no HEAD operation. The HEAD of a keyed GET is either not routed or routed with the GET's auth.
