@@ -12,6 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTarget } from '../../src/api.js';
+import { lint } from '../../src/lint/index.js';
 import { HEAD, writeSpec } from '../helpers/spec.js';
 import { diagnosticsOf, HOST, NGINX, startPolicyLab, type PolicyLab } from './helpers/nginx-policies.js';
 import { send } from '../targets/nginx/harness.js';
@@ -270,6 +271,11 @@ describe.each(['kong', 'traefik', 'aws'] as const)('%s: HEAD beside a protected 
     const same = await buildTarget(writeSpec(headSpec(t).replace('head: { operationId: reportHead, x-gateway: { public: true },', 'head: { operationId: reportHead, security: [{ hkey: [] }],')), { target: t });
     expect(same.diagnostics.filter((d) => d.code === 'head-widens-get')).toEqual([]);
     expect(same.files.length).toBeGreaterThan(0);
+    // Lint for the target says it at the same line (DESIGN.md 7.7).
+    const linted = (await lint(writeSpec(headSpec(t)), { target: t })).diagnostics as Array<{ code: string; params: { code?: string }; position?: unknown }>;
+    const said = linted.filter((d) => d.code === 'head-widens-get' || d.params?.code === 'head-widens-get');
+    expect(said).toHaveLength(1);
+    expect(said[0]!.position).toEqual((found[0] as { position?: unknown }).position);
   });
 
   // HELD: no HEAD operation. The HEAD of a keyed GET is either not routed or routed with the GET's auth.
