@@ -291,3 +291,51 @@ describe.each(['kong', 'traefik', 'aws'] as const)('%s: HEAD beside a protected 
     if (t === 'traefik') expect(out).not.toMatch(/Method\(`HEAD`\)/);
   });
 });
+
+// ---- a header override declared on one operation of a path -----------------------------------
+
+const DECLARED_SPEC = `openapi: 3.1.0
+info: { title: decl, version: "1" }
+servers: [{ url: "https://${HOST}/v1" }]
+x-gateway:
+  name: rtd
+  backends: { echo: { url: "http://echo.internal:8080" } }
+  defaults: { backend: echo }
+  consumers:
+    ops: { credentials: { hkey: "\${env:OPS_KEY}" } }
+paths:
+  /things:
+    get:
+      operationId: listThings
+      x-gateway: { public: true }
+      parameters: [{ name: X-HTTP-Method-Override, in: header, schema: { type: string } }]
+      ${ok}
+    put: { operationId: putThings, x-gateway: { public: true }, ${ok} }
+    delete: { operationId: wipeThings, security: [{ hkey: [] }], ${ok} }
+components:
+  securitySchemes:
+    hkey: { type: apiKey, in: header, name: x-api-key }
+`;
+
+describe.skipIf(!NGINX)('nginx: X-HTTP-Method-Override declared on one operation of a path', () => {
+  let lab: PolicyLab;
+  beforeAll(async () => {
+    lab = await startPolicyLab(DECLARED_SPEC, { env: { OPS_KEY: 'ops-key-1' } });
+  });
+  afterAll(async () => lab?.stop());
+
+  it('the declaring GET passes it; the undeclared PUT of the same path never does (every spelling)', async () => {
+    const get = await lab.call('GET', '/v1/things', { 'x-http-method-override': 'DELETE' });
+    expect(get.hits[0]?.headers['x-http-method-override']).toBe('DELETE');
+    for (const h of ['X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override']) {
+      const put = await lab.call('PUT', '/v1/things', { [h]: 'DELETE' });
+      expect(put.hits, h).toHaveLength(1);
+      for (const hit of put.hits) expect(hit.headers[h.toLowerCase()], h).toBeUndefined();
+    }
+  });
+
+  it('query _method on the undeclared PUT is refused or stripped', async () => {
+    const put = await lab.call('PUT', '/v1/things?_method=DELETE');
+    for (const hit of put.hits) expect(hit.path).not.toContain('_method');
+  });
+});
