@@ -339,3 +339,42 @@ describe.skipIf(!NGINX)('nginx: X-HTTP-Method-Override declared on one operation
     for (const hit of put.hits) expect(hit.path).not.toContain('_method');
   });
 });
+
+// ---- OPTIONS beside a protected route with CORS on --------------------------------------------
+
+const CORS_SPEC = `openapi: 3.1.0
+info: { title: cors, version: "1" }
+servers: [{ url: "https://${HOST}/v1" }]
+x-gateway:
+  name: rtc
+  backends: { echo: { url: "http://echo.internal:8080" } }
+  defaults: { backend: echo, cors: { origins: ["https://app.example"], methods: [GET, DELETE] } }
+  consumers:
+    ops: { credentials: { hkey: "\${env:OPS_KEY}" } }
+paths:
+  /secret:
+    get: { operationId: secret, security: [{ hkey: [] }], ${ok} }
+    delete: { operationId: wipe, security: [{ hkey: [] }], ${ok} }
+components:
+  securitySchemes:
+    hkey: { type: apiKey, in: header, name: x-api-key }
+`;
+
+describe.skipIf(!NGINX)('nginx: OPTIONS on a keyed route with CORS on', () => {
+  let lab: PolicyLab;
+  beforeAll(async () => {
+    lab = await startPolicyLab(CORS_SPEC, { env: { OPS_KEY: 'ops-key-1' } });
+  });
+  afterAll(async () => lab?.stop());
+
+  it.each([
+    ['a real preflight', { origin: 'https://app.example', 'access-control-request-method': 'DELETE' }],
+    ['a preflight from another origin', { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' }],
+    ['Origin without Access-Control-Request-Method (not a preflight)', { origin: 'https://app.example' }],
+    ['no Origin at all', {}],
+    ['a preflight carrying X-HTTP-Method-Override', { origin: 'https://app.example', 'access-control-request-method': 'GET', 'x-http-method-override': 'DELETE' }],
+  ])('anonymous OPTIONS, %s: never reaches the backend', async (_what, headers) => {
+    const r = await lab.call('OPTIONS', '/v1/secret', headers as Record<string, string>);
+    expect(r.hits, `status ${r.r.status}`).toEqual([]);
+  });
+});
