@@ -378,3 +378,19 @@ describe.skipIf(!NGINX)('nginx: OPTIONS on a keyed route with CORS on', () => {
     expect(r.hits, `status ${r.r.status}`).toEqual([]);
   });
 });
+
+// HELD (config oracle): Kong's OPTIONS-only preflight route carries the cors plugin and no service,
+// so an OPTIONS the plugin does not answer (not a preflight) can reach no backend unauthenticated.
+it('kong: the preflight route of a keyed route with CORS on has no service', async () => {
+  const text = CORS_SPEC.replace('http://echo.internal:8080', 'https://app.example.com');
+  const b = await buildTarget(writeSpec(text), { target: 'kong' });
+  expect(errorsOf(b.diagnostics as never)).toEqual([]);
+  const { parse } = await import('yaml');
+  const doc = parse(b.files.find((f) => f.path.endsWith('.yaml'))!.contents.replace(/\$\{\{[^}]*\}\}/g, 'x')) as { routes?: Array<{ name: string; methods?: string[]; service?: unknown }> };
+  const pre = (doc.routes ?? []).filter((r) => r.name.includes('preflight'));
+  expect(pre.length).toBeGreaterThan(0);
+  for (const r of pre) {
+    expect(r.methods).toEqual(['OPTIONS']);
+    expect(r.service).toBeUndefined();
+  }
+});
