@@ -394,3 +394,45 @@ it('kong: the preflight route of a keyed route with CORS on has no service', asy
     expect(r.service).toBeUndefined();
   }
 });
+
+// ---- gwc diff: the declaration arriving through an environment overlay ------------------------
+
+describe('gwc diff --base --env: methodOverride: none set only in an environment overlay', () => {
+  const text = (declared: boolean) => `${HEAD}servers: [{ url: https://api.example.com }]
+x-gateway:
+  backends:
+    app: { url: https://app.example.com }
+  defaults: { backend: app }
+  consumers:
+    ops: { credentials: { key: { username: ops, password: '\${env:OPS_PASSWORD}' } } }
+  environments:
+    prod:
+      backends:
+        app: { url: https://prod.example.com${declared ? ', methodOverride: none' : ''} }
+paths:
+  /items:
+    post: { operationId: add, security: [{ key: [] }], ${ok} }
+    get: { operationId: list, security: [{ key: [] }], ${ok} }
+components:
+  securitySchemes:
+    key: { type: http, scheme: basic }
+`;
+  it('traefik: flagged as security (trust-added)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { diffBase } = await import('../../src/diff/run.js');
+    const dir = mkdtempSync(join(tmpdir(), 'gwc-rt-env-'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
+    git('init', '-q');
+    const file = join(dir, 'gateway.yaml');
+    writeFileSync(file, text(false));
+    git('add', 'gateway.yaml');
+    git('commit', '-q', '-m', 'base');
+    writeFileSync(file, text(true));
+    const r = await diffBase(file, { target: 'traefik', base: 'HEAD', env: 'prod' });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.plan!.findings.map((f) => [f.class, f.rule])).toContainEqual(['security', 'trust-added']);
+  });
+});
