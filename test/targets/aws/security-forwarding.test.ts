@@ -96,7 +96,8 @@ describe('aws: path parameters the backend could read as another route', () => {
   ])('%s: refused', async (_n, s) => {
     const b = await build(s);
     expect(b.files).toEqual([]);
-    expect(coded(b.errors, 'aws-path-param-confusable')).toHaveLength(1);
+    // A HEAD beside a more protected GET is refused for every target before the compile (head-get.ts).
+    expect(coded(b.errors, 'aws-path-param-confusable', 'head-widens-get')).toHaveLength(1);
   });
 
   it.each([
