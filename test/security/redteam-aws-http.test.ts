@@ -122,8 +122,9 @@ describe('aws api=http red team: who gets through', () => {
   // /files/../admin/users, i.e. the protected /admin/users. confusable.ts models a value as one
   // segment, '.' or '..', never several; fail closed would read a value as any path under the
   // origin for this flavour (refusing the public /files/{name} here).
-  it.fails('BROKE?: a public /files/{name} cannot reach a protected /admin/users on the same backend through a double-encoded slash', async () => {
+  it('FIXED (confusable.ts, slashes on the HTTP flavour): a public /files/{name} cannot reach a protected /admin/users on the same backend through a double-encoded slash', async () => {
     const b = await buildHttp(spec(`  /files/{name}:\n    get:\n      security: []\n${ok('{ public: true }')}\n${get('/admin/users', '[{ oidc: [] }]')}`));
     expect(b.files, JSON.stringify(said(b.errors))).toEqual([]);
+    expect(said(b.errors).map((d) => d.code)).toContain('aws-path-param-confusable');
   });
 });

@@ -78,21 +78,26 @@ function admitsAll(other: Route, route: Route): boolean {
  * `upstream` maps each compiled http_proxy route to its backend origin and path template, and each
  * Lambda proxy route to its function and resource path.
  * Refuses each route with a path parameter that can be read as a differently protected route of
- * the same backend origin and method (the method is fixed by the integration; override headers
+ * the same backend origin and method (with `slashes`, any such route: see below) (the method is fixed by the integration; override headers
  * are neutralised in backends.ts).
  */
-export function checkConfusablePaths(ctx: Ctx, upstream: Map<Route, { origin: string; path: string }>): void {
+export function checkConfusablePaths(ctx: Ctx, upstream: Map<Route, { origin: string; path: string }>, opts: { slashes?: boolean } = {}): void {
   for (const [route, up] of upstream) {
     if (route.params.length === 0) continue;
     const tpl = segments(up.path);
-    const reads = readings(tpl);
+    // `slashes`: the value can hold `/` (an HTTP API decodes a path parameter once more after
+    // matching: /files/..%252Fadmin%252Fusers gives name = ../admin/users), so it can be read as
+    // any path of the origin: every differently protected route of the same method is reachable.
+    const first = tpl.find((s): s is { param: string } => 'param' in s);
+    if (opts.slashes && !first) continue;
+    const reads = opts.slashes ? [] : readings(tpl);
     for (const [other, theirs] of upstream) {
       // The integration fixes the method; a HEAD reaches GET handlers on most backends.
       const sameMethod = other.method === route.method || (route.method === 'HEAD' && other.method === 'GET');
       if (other === route || !sameMethod || theirs.origin !== up.origin) continue;
       if (admitsAll(other, route)) continue;
       const target = segments(theirs.path);
-      const hit = reads.find((r) => r.param !== undefined && matches(r.out, target));
+      const hit = opts.slashes ? { param: first!.param } : reads.find((r) => r.param !== undefined && matches(r.out, target));
       if (hit) {
         ctx.report('aws-path-param-confusable', { route: route.id, param: hit.param as string, other: other.id, upstream: up.path }, route.loc);
         break;

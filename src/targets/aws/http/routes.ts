@@ -50,7 +50,10 @@ export function buildRoutes(ctx: HttpCtx): BuiltRoutes {
     };
     keys.set(route, { key, id });
   }
-  checkConfusablePaths(ctx, upstream);
+  // HTTP APIs decode a path parameter's value again after matching (REST keeps it encoded), so a
+  // value can carry '/' and '..' segments: https://github.com/middleapi/standard-server/pull/93,
+  // test/security/redteam-aws-http.test.ts. Fail closed: any differently protected route reachable.
+  checkConfusablePaths(ctx, upstream, { slashes: true });
   // `_method` in a body: API Gateway passes a body through unread (src/targets/body-override.ts).
   for (const found of bodyOverrides(ctx.gateway, [...keys.keys()])) {
     const { route, other } = found;
