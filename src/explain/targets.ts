@@ -129,7 +129,7 @@ export const TARGETS: Explanations = {
     "/a:\n  post: { security: [{ key: [] }] }\n  delete: { security: [{ admin: [] }] }   # POST body _method=DELETE",
   ),
   'aws-path-param-confusable': ex(
-    'A path parameter is passed into the backend path, where a value such as "x;" or "..;" can be read as a differently protected route.',
+    'A path parameter is passed into the backend path, where a value such as "x;" or "..;" can be read as a differently protected route. On an HTTP API (--option aws.api=http) the value is decoded again after matching, so "..%252F" becomes "../": any route of the same method on that backend is reachable.',
     'Path confusion: a public /files/{name} reaching the backend\'s /files/admin.',
     'Give the routes the same security, or different backend paths.',
     "/files/{name}: { get: { x-gateway: { public: true } } }\n/files/admin: { get: { security: [{ apiKey: [] }] } }",
