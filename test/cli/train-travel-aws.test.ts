@@ -14,12 +14,6 @@ import { ensureBuilt, gwc, repo, tempDir } from './run.js';
 
 beforeAll(ensureBuilt);
 
-/**
- * Step 5 (`methodOverride: none`) needs the schema to know the key; it lands with #16's
- * body-override work: until then this walkthrough cannot finish and is skipped, never faked.
- */
-const knowsMethodOverride = readFileSync(path.join(repo, 'schemas/x-gateway.schema.json'), 'utf8').includes('"methodOverride"');
-
 /** README step 2 "how each scheme is verified": uncomment the scheme's x-gateway lines. */
 const stepSchemes = (t: string) => t.replace(/^( *)# (x-gateway:$|  [a-zA-Z]+: .*$)/gm, '$1$2');
 /** README step "AWS HTTP API": one line added under the scheme's x-gateway, the bearer token goes to the backend (HTTP APIs cannot remove Authorization). */
@@ -34,7 +28,7 @@ interface Built {
 }
 
 describe('Train Travel API on AWS (HTTP API), following only the README and gwc init', () => {
-  it.skipIf(!knowsMethodOverride)('init + step 2 (7 lines) + hideCredentials (1 line) + methodOverride (1 line): --option aws.api=http still refuses one route, a read-scoped path parameter that can reach the write-scoped POST /bookings', () => {
+  it('init + step 2 (7 lines) + hideCredentials (1 line) + methodOverride (1 line): --option aws.api=http still refuses one route, a read-scoped path parameter that can reach the write-scoped POST /bookings', () => {
     const dir = tempDir('gwc-train-aws-');
     cpSync(path.join(repo, 'fixtures/real/train-travel'), dir, { recursive: true });
     const file = path.join(dir, 'openapi.yaml');
