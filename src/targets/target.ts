@@ -2,6 +2,7 @@
  * The contract every target folder fulfils. A target is one folder and one line in `index.ts`;
  * the core reads its capability table before it compiles (quicktype's TargetLanguage idea).
  */
+import type { PolicyMap } from './policy-map.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DeployedReader } from '../diff/entity.js';
 import type { FallbackKind, FeatureId } from '../model/features.js';
@@ -91,6 +92,11 @@ export interface Target {
   /** What gets written, for `gwc targets` and the README. */
   output: string;
   capabilities: CapabilityTable;
+  /**
+   * The compiler's code for each route policy, or `UNSUPPORTED` where `capabilities` refuses its
+   * feature (policy-map.ts); what the compile calls, so a new policy is answered by every target.
+   */
+  policies?: PolicyMap<unknown>;
   options?: readonly TargetOption[];
   /** Hard ceilings of the target, read by lint and the compiler (e.g. AWS REST's 29 s integration timeout). */
   limits?: { maxTimeoutMs?: number };
