@@ -31,7 +31,7 @@ export function duration(ms: number): string {
 const cache = new WeakMap<Ctx, Map<string, ServiceRef>>();
 
 export function serviceFor(ctx: Ctx, route: Route): ServiceRef | undefined {
-  const backend = ctx.gateway.backends.find((b) => b.name === route.backend);
+  const backend = ctx.backend(route);
   if (!backend) {
     ctx.report('traefik-backend-unknown', { route: route.id, backend: route.backend }, route.loc);
     return undefined;

@@ -1,15 +1,17 @@
-/** State shared by the traefik compiler's parts while one gateway compiles. */
-import type { ParamsOf, SpecificCode } from '../../diagnostics/codes.js';
-import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
+/**
+ * State shared by the traefik compiler's parts while one gateway compiles: the shared base
+ * (model, plan, options, coded diagnostics: src/targets/base-context.ts) plus Traefik's routers,
+ * middlewares, their unique names and the version gating of fields.
+ */
 import type { Gateway } from '../../model/types.js';
+import { TargetContext } from '../base-context.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import { Namer, sanitise } from './names.js';
 import type { TraefikOptions } from './options.js';
 import type { Middleware, RouterRole, ServersTransport, Service, Router } from './types.js';
 import { BASE_VERSION, GATED_FIELDS, maxVersion, versionAtLeast, type GatedField, type TraefikVersion } from './version.js';
 
-export class Ctx {
-  readonly diagnostics: Diagnostic[] = [];
+export class Ctx extends TargetContext<TraefikOptions> {
   readonly routers = new Map<string, Router>();
   readonly roles = new Map<string, RouterRole>();
   readonly services = new Map<string, Service>();
@@ -27,25 +29,14 @@ export class Ctx {
   needed: TraefikVersion = BASE_VERSION;
   readonly prefix: string;
 
-  constructor(
-    readonly gateway: Gateway,
-    readonly plan: CapabilityPlan,
-    readonly options: TraefikOptions,
-  ) {
+  constructor(gateway: Gateway, plan: CapabilityPlan, options: TraefikOptions) {
+    super('traefik', gateway, plan, options);
     this.prefix = sanitise(gateway.name);
     this.routerNames = new Namer(this.prefix);
     this.serviceNames = new Namer(this.prefix);
     this.middlewareNames = new Namer(this.prefix);
     this.transportNames = new Namer(this.prefix);
     this.fileNames = new Namer(this.prefix);
-  }
-
-  /**
-   * A refusal or warning under its own code (src/diagnostics/codes.ts: `traefik-*` or a shared one),
-   * at the spec node the user edits. The code fixes severity and text: no free-text diagnostics.
-   */
-  report<C extends SpecificCode>(code: C, params: ParamsOf<C>, loc?: Loc): void {
-    this.diagnostics.push(diag(code, params, loc, { target: 'traefik' }));
   }
 
   /**

@@ -11,6 +11,7 @@ import { traefikDeployed } from './deployed.js';
 import { traefikDeployHint } from './deploy-hint.js';
 import { commentText, emptyContainers, escapeTemplate, toYaml, unsafeStrings } from './emit.js';
 import { parseOptions, TRAEFIK_OPTIONS } from './options.js';
+import { TRAEFIK_POLICIES } from './policy-map.js';
 import { compileRoutes } from './routes.js';
 import { RuleTextError } from './rule.js';
 import type { RouterRole, TraefikConfig } from './types.js';
@@ -92,6 +93,7 @@ export const traefikTarget: Target = {
   title: 'Traefik',
   output: 'Traefik v3 file-provider dynamic configuration (<gateway>.yml)',
   capabilities: TRAEFIK_CAPABILITIES,
+  policies: TRAEFIK_POLICIES,
   deployed: traefikDeployed,
   deployHint: traefikDeployHint,
   options: TRAEFIK_OPTIONS,

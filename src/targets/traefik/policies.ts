@@ -5,7 +5,7 @@
 import type { Cors, HeaderOps, Route } from '../../model/types.js';
 import { allowMinusDeny } from './cidr.js';
 import type { Ctx } from './context.js';
-import type { SourceCriterion } from './types.js';
+import type { HeadersMiddleware, SourceCriterion } from './types.js';
 
 /** RFC 9110 token: the only header names gwc writes. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -117,30 +117,49 @@ export function bodyLimitMiddleware(ctx: Ctx, route: Route): string | undefined 
   return ctx.addMiddleware([route.id, 'bodylimit'], { buffering: { maxRequestBodyBytes: bl.bytes } });
 }
 
-/** Request and response header set/remove: "" removes a header in the headers middleware. */
-export function headerOpsMiddleware(ctx: Ctx, route: Route): string | undefined {
-  const toMap = (ops: HeaderOps | undefined, where: string): Record<string, string> | undefined | false => {
-    if (!ops) return undefined;
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(ops.set)) {
-      if (!headerNameOk(ctx, k, where, route)) return false;
-      if (v === '') {
-        ctx.report('traefik-header-empty-value', { route: route.id, where, header: k }, ops.loc);
-        return false;
-      }
-      out[k] = v;
+/** The headers middleware fields the request and response header policies write. */
+export type HeaderOpsPart = Pick<HeadersMiddleware, 'customRequestHeaders' | 'customResponseHeaders'>;
+
+/**
+ * Header set/remove as a map for the headers middleware: "" removes a header there
+ * (https://doc.traefik.io/traefik/middlewares/http/headers/#adding-and-removing-headers), so a
+ * set to "" is refused. False when refused, undefined when there is nothing to write.
+ */
+function headerOpsMap(ctx: Ctx, route: Route, ops: HeaderOps | undefined, where: string): Record<string, string> | undefined | false {
+  if (!ops) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ops.set)) {
+    if (!headerNameOk(ctx, k, where, route)) return false;
+    if (v === '') {
+      ctx.report('traefik-header-empty-value', { route: route.id, where, header: k }, ops.loc);
+      return false;
     }
-    for (const k of ops.remove) {
-      if (!headerNameOk(ctx, k, where, route)) return false;
-      out[k] = '';
-    }
-    return Object.keys(out).length > 0 ? out : undefined;
-  };
-  const req = ctx.plan.enforced(route.id, 'requestHeaders') ? toMap(route.policy.requestHeaders, 'request header') : undefined;
-  const res = ctx.plan.enforced(route.id, 'responseHeaders') ? toMap(route.policy.responseHeaders, 'response header') : undefined;
-  if (req === false || res === false) return undefined;
-  if (!req && !res) return undefined;
-  return ctx.addMiddleware([route.id, 'headers'], {
-    headers: { ...(req ? { customRequestHeaders: req } : {}), ...(res ? { customResponseHeaders: res } : {}) },
-  });
+    out[k] = v;
+  }
+  for (const k of ops.remove) {
+    if (!headerNameOk(ctx, k, where, route)) return false;
+    out[k] = '';
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** `requestHeaders`: its part of the route's one headers middleware (headerOpsMiddleware). */
+export function requestHeadersPart(ctx: Ctx, route: Route): HeaderOpsPart | undefined | false {
+  const map = headerOpsMap(ctx, route, route.policy.requestHeaders, 'request header');
+  return map ? { customRequestHeaders: map } : map;
+}
+
+/** `responseHeaders`: its part of the route's one headers middleware (headerOpsMiddleware). */
+export function responseHeadersPart(ctx: Ctx, route: Route): HeaderOpsPart | undefined | false {
+  const map = headerOpsMap(ctx, route, route.policy.responseHeaders, 'response header');
+  return map ? { customResponseHeaders: map } : map;
+}
+
+/**
+ * Request and response header set/remove share one headers middleware per route, from the parts
+ * in the order given; none when a part was refused (reported) or nothing is to be written.
+ */
+export function headerOpsMiddleware(ctx: Ctx, route: Route, parts: ReadonlyArray<HeaderOpsPart | false>): string | undefined {
+  if (parts.length === 0 || parts.includes(false)) return undefined;
+  return ctx.addMiddleware([route.id, 'headers'], { headers: Object.assign({}, ...parts) as HeaderOpsPart });
 }

@@ -19,7 +19,8 @@ import { clearsFor } from './clears.js';
 import { NOOP_SERVICE, serviceFor } from './backends.js';
 import type { Ctx } from './context.js';
 import { rewriteMiddleware } from './paths.js';
-import { bodyLimitMiddleware, corsMiddleware, headerOpsMiddleware, ipMiddleware, rateLimitMiddleware } from './policies.js';
+import { headerOpsMiddleware } from './policies.js';
+import { compilePolicies, type PolicySlot, type SlotParts } from './policy-map.js';
 import { and, m, or, pathRegex } from './rule.js';
 import type { Router, RouterRole } from './types.js';
 
@@ -78,14 +79,15 @@ function whereConditions(ctx: Ctx, route: Route): string[] | undefined {
 
 function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   const out: Planned[] = [];
-  const on = (f: Parameters<Ctx['plan']['enforced']>[1]) => ctx.plan.enforced(route.id, f);
-  const cors = route.policy.cors && on('cors') ? corsMiddleware(ctx, route, route.policy.cors) : undefined;
-  if (cors) {
+  // Policies compile only through TRAEFIK_POLICIES (policy-map.ts), stage by stage.
+  const early = compilePolicies(ctx, route, 'route');
+  for (const p of early) {
+    if (!p.preflight) continue;
     out.push({
       name: ctx.routerNames.name(route.id, 'preflight'),
       router: {
         rule: and([...where, m.method('OPTIONS'), m.header('Access-Control-Request-Method', route.method), m.headerRegexp('Origin', '.')]),
-        middlewares: [cors],
+        middlewares: [p.preflight],
         service: NOOP_SERVICE,
       },
       role: { kind: 'preflight', routeId: route.id },
@@ -94,33 +96,22 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   const alts = authRouters(ctx, route);
   const svc = serviceFor(ctx, route);
   if (!alts || !svc) return out;
-  const ip = on('ipRule') ? ipMiddleware(ctx, route) : undefined;
-  const body = on('bodyLimit') ? bodyLimitMiddleware(ctx, route) : undefined;
-  const headers = headerOpsMiddleware(ctx, route);
+  const chained = compilePolicies(ctx, route, 'chain');
+  const headerParts = chained.flatMap((p) => (p.headers === undefined ? [] : [p.headers]));
+  const headers = headerOpsMiddleware(ctx, route, headerParts);
   const rewrite = rewriteMiddleware(ctx, route, svc.prefix);
   const clears = clearsFor(ctx, route);
-  const rl = route.policy.rateLimit && on('rateLimit') ? route.policy.rateLimit : undefined;
-  // A per-IP limit (or one on a header nobody verifies) runs before auth (it also slows
-  // credential guessing); a per-consumer one, or one on the header every alternative verifies,
-  // after it, when the credential header is known to be genuine. Each router has its own buckets,
-  // so each gets 1/alts.length of the rate (policies.ts).
-  const by = rl?.by;
-  const verifiedHeader = typeof by === 'object' && alts.every((a) => a.consumerHeader?.toLowerCase() === by.header.toLowerCase());
-  const afterAuth = rl !== undefined && (rl.by === 'consumer' || verifiedHeader);
-  const rlFirst = rl && !afterAuth ? rateLimitMiddleware(ctx, route, {}, '', alts.length) : undefined;
-  const perConsumer = new Map<string, string | undefined>();
-  for (const alt of alts) {
-    let rlAfter: string | undefined;
-    if (rl && afterAuth) {
-      const key = alt.consumerHeader ?? '';
-      if (!perConsumer.has(key)) perConsumer.set(key, rateLimitMiddleware(ctx, route, { header: alt.consumerHeader, scheme: alt.consumerScheme }, perConsumer.size > 0 ? `by-${key || 'address'}` : '', alts.length));
-      rlAfter = perConsumer.get(key);
-    }
-    const middlewares = [clears.middleware, cors, ip, rlFirst, ...alt.middlewares, rlAfter, ...alt.hide, body, headers, rewrite, ...svc.middlewares].filter(
+  const parts: SlotParts[] = [...early, ...chained, ...(headers ? [{ slots: { headers } }] : []), ...compilePolicies(ctx, route, 'alternatives', alts)];
+  // Names stay those of the verifying routers (optional auth adds -anonymous), so gwc diff pairs them.
+  const verifying = alts.filter((a) => !a.anonymous).length;
+  alts.forEach((alt, i) => {
+    const at = (slot: PolicySlot) => atSlot(parts, slot, i);
+    // The chain's order is security-relevant: identity and override inputs cleared first; IP rule
+    // and a limit keyed on no verified identity before auth; a per-consumer limit after auth and
+    // before the credential is removed; then the body limit, headers, path rewrite and service.
+    const middlewares = [clears.middleware, ...at('cors'), ...at('ip'), ...at('beforeAuth'), ...alt.middlewares, ...at('afterAuth'), ...alt.hide, ...at('body'), ...at('headers'), rewrite, ...svc.middlewares].filter(
       (x): x is string => x !== undefined,
     );
-    // Names stay those of the verifying routers (optional auth adds -anonymous), so gwc diff pairs them.
-    const verifying = alts.filter((a) => !a.anonymous).length;
     const suffix = alt.anonymous ? ['anonymous'] : verifying > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : [];
     out.push({
       name: ctx.routerNames.name(route.id, ...suffix),
@@ -131,9 +122,14 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
       },
       role: { kind: 'operation', routeId: route.id, ...(alt.alternative !== undefined ? { alternative: alt.alternative } : {}) },
     });
-  }
-  if (alts.length > 1 && rl) {
-    ctx.report('traefik-limit-split', { route: route.id, routers: alts.length }, rl.loc);
-  }
+  });
   return out;
+}
+
+/** The middlewares policies put in `slot` for the router of alternative `i`. */
+function atSlot(parts: readonly SlotParts[], slot: PolicySlot, i: number): Array<string | undefined> {
+  return parts.map((p) => {
+    const v = p.slots?.[slot];
+    return typeof v === 'string' || v === undefined ? v : v[i];
+  });
 }
