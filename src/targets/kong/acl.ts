@@ -90,7 +90,7 @@ export function routeAcl(
   acl: AclState,
   plugin: (s: SecurityScheme) => string,
 ): string[] | undefined | false {
-  const schemeOf = (n: string) => ctx.gateway.securitySchemes.find((s) => s.name === n)!;
+  const schemeOf = (n: string) => ctx.scheme(n)!;
   const loc = route.securityLoc ?? route.loc;
   if (alternatives.length === 0) return undefined;
   if (alternatives.length === 1) {
@@ -114,7 +114,7 @@ export function routeAcl(
   for (const c of ctx.gateway.consumers) {
     const allowed = groups.some((g) => isMember(c, g));
     const wrong = c.credentials.filter((cred) => {
-      const s = ctx.gateway.securitySchemes.find((x) => x.name === cred.scheme);
+      const s = ctx.scheme(cred.scheme);
       if (!s || !plugins.has(plugin(s))) return false;
       const meets = groups.some((g, i) => alternatives[i]![0]!.scheme === s.name && isMember(c, g));
       return meets !== allowed;

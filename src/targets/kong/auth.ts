@@ -122,7 +122,7 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
   // strictly better than leaving the route open.
   const alternatives = route.security
     .map((alt) => alt.filter((item) => {
-      const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
+      const s = ctx.scheme(item.scheme);
       if (!s) return false;
       return ctx.plan.enforced(route.id, AUTH_FEATURE[s.kind]) || (s.kind === 'jwt' && ctx.plan.mode(route.id, 'auth.jwt') === 'accepted');
     }))
@@ -146,7 +146,7 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
   // only in their acl groups; two schemes needing one plugin cannot both be on a route.
   const byPlugin = new Map<string, string>();
   for (const item of alternatives.flat()) {
-    const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
+    const s = ctx.scheme(item.scheme);
     const name = s && PLUGIN[s.kind];
     if (!s || !name) continue;
     if (item.scopes.length > 0 && s.kind === 'jwt') ctx.report('kong-jwt-scopes-unchecked', { route: route.id, scheme: s.name, scopes: item.scopes.join(', ') }, loc);
@@ -178,7 +178,7 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
 export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; plugins: Entity[] } {
   const tag = ctx.names.tag;
   const list: Entity[] = [];
-  const schemeOf = (n: string) => ctx.gateway.securitySchemes.find((s) => s.name === n);
+  const schemeOf = (n: string) => ctx.scheme(n);
   // Consumer names become Kong usernames through slug(), which folds case and punctuation; gwc's
   // own consumers (`~anonymous`, `~jwt.*`) start with `~`. Two consumers on one username would
   // merge their credentials and groups (or be gwc's anonymous consumer), so that is refused.

@@ -117,7 +117,7 @@ export function buildBackends(ctx: Ctx): Backends {
       upstreams.push(u);
       upstreamOf.set(upstreamKey, String(u.name));
       upstreamBody.set(upstreamKey, JSON.stringify(u));
-    } else if (o2k && needsUpstream(b) && first && upstreamBody.get(upstreamKey) !== JSON.stringify(upstreamEntity({ ...ctx, report: () => {} }, b, o2k.upstream))) {
+    } else if (o2k && needsUpstream(b) && first && upstreamBody.get(upstreamKey) !== JSON.stringify(upstreamEntity(ctx.silent(), b, o2k.upstream))) {
       // Services openapi2kong points at one upstream share it only when gwc would write it identically.
       o2kCollision(ctx, 'upstream', upstreamKey, upstreamFirst.get(upstreamKey) ?? '', route);
     }

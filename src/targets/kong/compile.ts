@@ -4,15 +4,15 @@
  * `_info.select_tags` names it, so `deck gateway sync` only creates, updates and deletes what gwc
  * owns. https://docs.konghq.com/deck/latest/guides/distributed-configuration/
  */
-import { diag } from '../../diagnostics/diagnostic.js';
 import type { Gateway, Route } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import type { CompileResult } from '../target.js';
 import { consumers, authState, routeAuth } from './auth.js';
 import { buildBackends } from './backends.js';
-import { makeCtx, type Ctx, type Entity, type KongOptions } from './context.js';
+import { Ctx, type Entity, type KongOptions } from './context.js';
 import { emitYaml } from './emit.js';
-import { mockPlugin, policyPlugins, requestTransformer, responseTransformer } from './policies.js';
+import { mockPlugin } from './policies.js';
+import { policyPlugins } from './policy-map.js';
 import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri } from './routes.js';
 import { certificates } from './tls.js';
 import { checkO2kNames, o2kId, o2kMode, routeName } from './o2k-names.js';
@@ -44,7 +44,7 @@ function checkNames(ctx: Ctx): void {
 }
 
 export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: KongOptions): CompileResult {
-  const ctx = makeCtx(gateway, plan, options);
+  const ctx = new Ctx(gateway, plan, options);
   checkNames(ctx);
   checkHostOrder(ctx);
   const backends = buildBackends(ctx);
@@ -53,7 +53,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   const topRoutes: Entity[] = [];
 
   const compileRoute = (route: Route) => {
-    const backend = gateway.backends.find((b) => b.name === route.backend);
+    const backend = ctx.backend(route);
     if (!backend) {
       ctx.report('kong-backend-unknown', { route: route.id, backend: route.backend }, route.loc);
       return;
@@ -61,25 +61,15 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     const name = routeName(ctx, route);
     const entity = routeEntity(ctx, route, name, priorities.get(route.publicPath) ?? 0, [route.method], backend.hostHeader === 'client');
     const a = routeAuth(ctx, route, auth);
-    const plugins = [...a.plugins, ...policyPlugins(ctx, route)];
-    if (backend.kind === 'mock' && backend.mock) {
-      plugins.push(mockPlugin(backend.mock));
-      const rt = requestTransformer(ctx, route, undefined, a);
-      if (rt) plugins.push(rt);
-      const resp = responseTransformer(ctx, route, backend.mock.headers);
-      if (resp) plugins.push(resp);
-      entity.plugins = finishPlugins(ctx, name, plugins);
-      topRoutes.push(entity);
-      return;
-    }
-    const service = backends.serviceFor(route, backend);
-    const uri = upstreamUri(ctx, route, backend.targets[0]?.url.path ?? '');
-    const rt = requestTransformer(ctx, route, uri, a);
-    if (rt) plugins.push(rt);
-    const resp = responseTransformer(ctx, route, {});
-    if (resp) plugins.push(resp);
+    // A mock answers itself (request-termination, its headers through response-transformer): no
+    // service and no upstream path.
+    const mock = backend.kind === 'mock' ? backend.mock : undefined;
+    const service = mock ? undefined : backends.serviceFor(route, backend);
+    const uri = mock ? undefined : upstreamUri(ctx, route, backend.targets[0]?.url.path ?? '');
+    const plugins = [...a.plugins, ...(mock ? [mockPlugin(mock)] : []), ...policyPlugins(ctx, route, { uri, auth: a, responseHeaders: mock?.headers ?? {} })];
     entity.plugins = finishPlugins(ctx, name, plugins);
-    service.routes.push(entity);
+    if (service) service.routes.push(entity);
+    else topRoutes.push(entity);
   };
   gateway.routes.forEach(compileRoute);
   for (const e of extraRoutes(ctx, priorities)) {
@@ -103,7 +93,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   };
   if (certs.length) doc.certificates = certs;
   const out = emitYaml(doc);
-  for (const value of out.refused) ctx.diagnostics.push(diag('text-template-syntax', { text: `Kong output value ${JSON.stringify(value)}` }, undefined, { target: 'kong' }));
+  for (const value of out.refused) ctx.report('text-template-syntax', { text: `Kong output value ${JSON.stringify(value)}` });
   if (out.refused.length) return { files: [], diagnostics: ctx.diagnostics };
   return { files: [{ path: 'kong.yaml', contents: out.text }], diagnostics: ctx.diagnostics };
 }

@@ -1,11 +1,11 @@
 /**
- * What every part of the Kong compiler shares: the model, the capability plan, the names, and
- * one place to report a problem. Parts never throw for user errors; they report and go on, and
- * the compile returns no files when any error was reported (fail closed).
+ * What every part of the Kong compiler shares: the model, the capability plan, the options, the
+ * diagnostics and `report` (TargetContext, base-context.ts), plus Kong's own state, the names.
+ * Parts never throw for user errors; they report and go on, and the compile returns no files when
+ * any error was reported (fail closed).
  */
-import type { ParamsOf, SpecificCode } from '../../diagnostics/codes.js';
-import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
+import { TargetContext } from '../base-context.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import { namer, type Namer } from './names.js';
 
@@ -28,29 +28,20 @@ export interface KongOptions {
   names?: 'gwc' | 'openapi2kong';
 }
 
-export interface Ctx {
-  gateway: Gateway;
-  plan: CapabilityPlan;
-  names: Namer;
-  options: KongOptions;
-  diagnostics: Diagnostic[];
-  /**
-   * A refusal or warning under its own code (src/diagnostics/codes.ts: `kong-*` or a shared one),
-   * at the spec node the user edits. The code fixes severity and text: no free-text diagnostics.
-   */
-  report<C extends SpecificCode>(code: C, params: ParamsOf<C>, loc?: Loc): void;
-}
+export class Ctx extends TargetContext<KongOptions> {
+  readonly names: Namer;
 
-export function makeCtx(gateway: Gateway, plan: CapabilityPlan, options: KongOptions): Ctx {
-  const diagnostics: Diagnostic[] = [];
-  return {
-    gateway,
-    plan,
-    names: namer(gateway.name),
-    options,
-    diagnostics,
-    report: (code, params, loc) => {
-      diagnostics.push(diag(code, params, loc, { target: 'kong' }));
-    },
-  };
+  constructor(gateway: Gateway, plan: CapabilityPlan, options: KongOptions) {
+    super('kong', gateway, plan, options);
+    this.names = namer(gateway.name);
+  }
+
+  /**
+   * A context over the same inputs whose diagnostics go nowhere: for building an entity a second
+   * time only to compare it (backends.ts, an upstream two openapi2kong services share), so what it
+   * reports is not said twice.
+   */
+  silent(): Ctx {
+    return new Ctx(this.gateway, this.plan, this.options);
+  }
 }

@@ -6,7 +6,6 @@
  * `<name>.service`, the upstream's name, and `<route>.plugin.<plugin>`.
  * https://github.com/Kong/go-apiops/blob/main/openapi2kong/openapi2kong.go
  */
-import { diag } from '../../diagnostics/diagnostic.js';
 import type { Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import { uuidv5 } from './names.js';
@@ -33,7 +32,7 @@ export function routeName(ctx: Ctx, route: Route): string {
 
 /** Two entities one openapi2kong name: refused, never merged (one would take the other's routes or targets). */
 export function o2kCollision(ctx: Ctx, kind: 'route' | 'service' | 'upstream', name: string, first: string, second: Route): void {
-  ctx.diagnostics.push(diag('kong-o2k-name-collision', { kind, name, first, second: second.id }, second.loc, { target: 'kong' }));
+  ctx.report('kong-o2k-name-collision', { kind, name, first, second: second.id }, second.loc);
 }
 
 /** Every route must have openapi2kong names under the option (a name it cannot transliterate has none). */
@@ -42,7 +41,7 @@ export function checkO2kNames(ctx: Ctx): void {
   const seen = new Map<string, string>();
   for (const r of ctx.gateway.routes) {
     if (!r.openapi2kong) {
-      ctx.diagnostics.push(diag('kong-o2k-name-unmappable', { route: r.id }, r.loc, { target: 'kong' }));
+      ctx.report('kong-o2k-name-unmappable', { route: r.id }, r.loc);
       continue;
     }
     const other = seen.get(r.openapi2kong.route);

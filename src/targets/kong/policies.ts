@@ -1,6 +1,7 @@
 /**
  * Route policies to Kong OSS plugins, one plugin per concern, each configured with the fields
- * whose defaults matter written out. Every user string lands in a YAML scalar the emitter quotes;
+ * whose defaults matter written out. Each function here is one policy's entry in KONG_POLICIES
+ * (policy-map.ts), which the route compile calls. Every user string lands in a YAML scalar the emitter quotes;
  * the few plugin fields Kong itself interprets (request-transformer templates, cors origins as
  * regexes) are escaped or refused here.
  */
@@ -19,10 +20,26 @@ import type { RouteAuth } from './auth.js';
 import type { Ctx, Entity, Json } from './context.js';
 import { escapeRegex, hasTemplateSyntax } from './paths.js';
 
+/**
+ * What the route compile knows besides the route, handed to every policy's plugin function: the
+ * request-transformer also carries the upstream path and the auth plugins' removals, the
+ * response-transformer a mock's own headers.
+ */
+export interface RoutePlugins {
+  /** The upstream path Kong's own (service path + request path) does not give (routes.ts upstreamUri); none for a mock. */
+  uri: string | undefined;
+  auth: RouteAuth;
+  /** Response headers the backend itself answers with (a mock's), under the policy's own. */
+  responseHeaders: Record<string, string>;
+}
+
+/** One policy's Kong plugin for a route, or undefined when the route does not use it (or Kong is not to enforce it). */
+export type KongPolicy = (ctx: Ctx, route: Route, at: RoutePlugins) => Entity | undefined;
+
 const PER = { second: 'second', minute: 'minute', hour: 'hour', day: 'day' } as const;
 
 /** https://docs.konghq.com/hub/kong-inc/rate-limiting/configuration/ */
-function rateLimit(ctx: Ctx, route: Route): Entity | undefined {
+export function rateLimiting(ctx: Ctx, route: Route): Entity | undefined {
   const r = route.policy.rateLimit;
   if (!r || !ctx.plan.enforced(route.id, 'rateLimit')) return undefined;
   // Kong OSS has no burst allowance: limiting without one is stricter, never weaker.
@@ -88,7 +105,7 @@ export function corsPlugin(ctx: Ctx, route: Route): Entity | undefined {
 }
 
 /** https://docs.konghq.com/hub/kong-inc/proxy-cache/configuration/ */
-function cache(ctx: Ctx, route: Route): Entity | undefined {
+export function proxyCache(ctx: Ctx, route: Route): Entity | undefined {
   const c = route.policy.cache;
   if (!c || !ctx.plan.enforced(route.id, 'cache')) return undefined;
   const shared = sharedIdentitySchemes(ctx, route);
@@ -190,7 +207,7 @@ function uniqueNames(names: string[]): string[] {
  * skips a header already present), which together set the value whether or not it was sent.
  * https://docs.konghq.com/hub/kong-inc/request-transformer/configuration/
  */
-export function requestTransformer(ctx: Ctx, route: Route, uri: string | undefined, auth: RouteAuth): Entity | undefined {
+export function requestTransformer(ctx: Ctx, route: Route, { uri, auth }: RoutePlugins): Entity | undefined {
   const authenticated = auth.plugins.length > 0;
   const ops: HeaderOps | undefined = ctx.plan.enforced(route.id, 'requestHeaders') ? route.policy.requestHeaders : undefined;
   // Method and URL overrides a backend may obey (DESIGN.md section 7.5), unless the operation declares them.
@@ -218,10 +235,10 @@ export function requestTransformer(ctx: Ctx, route: Route, uri: string | undefin
 }
 
 /** https://docs.konghq.com/hub/kong-inc/response-transformer/configuration/ */
-export function responseTransformer(ctx: Ctx, route: Route, extra: Record<string, string>): Entity | undefined {
+export function responseTransformer(ctx: Ctx, route: Route, { responseHeaders }: RoutePlugins): Entity | undefined {
   const ops = ctx.plan.enforced(route.id, 'responseHeaders') ? route.policy.responseHeaders : undefined;
   const remove = [...(ops?.remove ?? [])].sort();
-  const set = headerPairs(ctx, { ...extra, ...(ops?.set ?? {}) }, route, 'response', false);
+  const set = headerPairs(ctx, { ...responseHeaders, ...(ops?.set ?? {}) }, route, 'response', false);
   if (remove.length === 0 && set.length === 0) return undefined;
   return {
     name: 'response-transformer',
@@ -240,34 +257,30 @@ export function mockPlugin(mock: Mock): Entity {
   return { name: 'request-termination', config: { status_code: mock.status, body: mock.body, content_type: mock.contentType } };
 }
 
-export function policyPlugins(ctx: Ctx, route: Route): Entity[] {
-  const p = route.policy;
-  const out: Entity[] = [];
-  const rl = rateLimit(ctx, route);
-  if (rl) out.push(rl);
-  const cors = corsPlugin(ctx, route);
-  if (cors) out.push(cors);
-  const c = cache(ctx, route);
-  if (c) out.push(c);
-  if (p.ipRule && ctx.plan.enforced(route.id, 'ipRule')) {
-    // https://docs.konghq.com/hub/kong-inc/ip-restriction/configuration/
-    const config: Entity = { status: 403, message: 'Forbidden' };
-    if (p.ipRule.allow.length) config.allow = [...p.ipRule.allow];
-    if (p.ipRule.deny.length) config.deny = [...p.ipRule.deny];
-    out.push({ name: 'ip-restriction', config });
-  }
-  if (p.bodyLimit && ctx.plan.enforced(route.id, 'bodyLimit')) {
-    // https://docs.konghq.com/hub/kong-inc/request-size-limiting/configuration/
-    out.push({
-      name: 'request-size-limiting',
-      config: { allowed_payload_size: p.bodyLimit.bytes, size_unit: 'bytes', require_content_length: false },
-    });
-  }
-  if (p.accessLog && ctx.plan.enforced(route.id, 'accessLog')) {
-    // https://docs.konghq.com/hub/kong-inc/file-log/configuration/ : JSON lines to the node's stdout.
-    out.push({ name: 'file-log', config: { path: '/dev/stdout', reopen: false } });
-  }
-  return out;
+/** https://docs.konghq.com/hub/kong-inc/ip-restriction/configuration/ */
+export function ipRestriction(ctx: Ctx, route: Route): Entity | undefined {
+  const r = route.policy.ipRule;
+  if (!r || !ctx.plan.enforced(route.id, 'ipRule')) return undefined;
+  const config: Entity = { status: 403, message: 'Forbidden' };
+  if (r.allow.length) config.allow = [...r.allow];
+  if (r.deny.length) config.deny = [...r.deny];
+  return { name: 'ip-restriction', config };
+}
+
+/** https://docs.konghq.com/hub/kong-inc/request-size-limiting/configuration/ */
+export function requestSizeLimiting(ctx: Ctx, route: Route): Entity | undefined {
+  const b = route.policy.bodyLimit;
+  if (!b || !ctx.plan.enforced(route.id, 'bodyLimit')) return undefined;
+  return {
+    name: 'request-size-limiting',
+    config: { allowed_payload_size: b.bytes, size_unit: 'bytes', require_content_length: false },
+  };
+}
+
+/** https://docs.konghq.com/hub/kong-inc/file-log/configuration/ : JSON lines to the node's stdout. */
+export function fileLog(ctx: Ctx, route: Route): Entity | undefined {
+  if (!route.policy.accessLog || !ctx.plan.enforced(route.id, 'accessLog')) return undefined;
+  return { name: 'file-log', config: { path: '/dev/stdout', reopen: false } };
 }
 
 export type { Json };
