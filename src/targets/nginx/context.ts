@@ -1,7 +1,12 @@
-/** Compile state shared by the nginx compiler's parts: diagnostics, names, options. */
-import type { DiagnosticCode, ParamsOf } from '../../diagnostics/codes.js';
-import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
+/**
+ * Compile state shared by the nginx compiler's parts: what every target shares (diagnostics, the
+ * plan, options, `report`, `once`, `backend`, `scheme`: base-context.ts) plus nginx's own names,
+ * njs needs and upstreams.
+ */
+import type { ParamsOf, SpecificCode } from '../../diagnostics/codes.js';
+import type { Loc } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
+import { TargetContext } from '../base-context.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import { Refused, ident, printable } from './escape.js';
 import type { NginxOptions } from './options.js';
@@ -39,8 +44,7 @@ export function namePrefix(gatewayName: string): string {
   return bounded(`gwc_${ident(gatewayName)}`, gatewayName, MAX_PREFIX);
 }
 
-export class Ctx {
-  readonly diagnostics: Diagnostic[] = [];
+export class Ctx extends TargetContext<NginxOptions> {
   /** Prefix of every nginx name gwc creates (upstreams, zones, variables): several gateways can share one nginx. */
   readonly prefix: string;
   /** The `geo` variable holding a literal `$` (see escape.ts). */
@@ -53,11 +57,8 @@ export class Ctx {
   /** Names derived from user text, per kind: name → the text it stands for (see {@link derivedName}). */
   private readonly derived = new Map<string, Map<string, string>>();
 
-  constructor(
-    readonly gateway: Gateway,
-    readonly plan: CapabilityPlan,
-    readonly options: NginxOptions,
-  ) {
+  constructor(gateway: Gateway, plan: CapabilityPlan, options: NginxOptions) {
+    super('nginx', gateway, plan, options);
     this.prefix = namePrefix(gateway.name);
     this.dollar = `${this.prefix}_dollar`;
     // Upstream names first, in backend-name order, so a backend's name never depends on which route uses it first.
@@ -85,12 +86,12 @@ export class Ctx {
   }
 
   /**
-   * A refusal or warning under its own code (src/diagnostics/codes.ts), at the spec node the user
-   * edits. Text params are shown with control characters escaped, so no diagnostic carries them raw.
+   * The base's `report`, with text params shown with control characters escaped: nginx's params
+   * carry spec text (names, headers, values a refusal quotes), and no diagnostic carries them raw.
    */
-  report<C extends DiagnosticCode>(code: C, params: ParamsOf<C>, loc?: Loc): void {
+  override report<C extends SpecificCode>(code: C, params: ParamsOf<C>, loc?: Loc): void {
     const shown = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? printable(v) : v])) as ParamsOf<C>;
-    this.diagnostics.push(diag(code, shown, loc, { target: 'nginx' }));
+    super.report(code, shown, loc);
   }
 
   /**

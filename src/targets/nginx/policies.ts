@@ -236,7 +236,7 @@ function verifiedKeyHeader(ctx: Ctx, route: Route, header: string): boolean {
   const h = header.toLowerCase();
   return route.security.every((alt) =>
     alt.some((item) => {
-      const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
+      const s = ctx.scheme(item.scheme);
       return s?.kind === 'apiKey' && s.apiKey?.in === 'header' && s.apiKey.name.toLowerCase() === h;
     }),
   );

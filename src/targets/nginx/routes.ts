@@ -112,7 +112,7 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
     view.responseSet = ops.filter((h) => h.value !== undefined);
     view.responseHide = ops.map((h) => h.name);
   }
-  const backend = ctx.gateway.backends.find((b) => b.name === route.backend);
+  const backend = ctx.backend(route);
   if (!backend) {
     ctx.report('unknown-backend', { name: route.backend, suggestion: '' }, route.loc);
     return undefined;

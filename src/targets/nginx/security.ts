@@ -14,7 +14,6 @@
  *
  * The handler answers 204 (allowed), 401 or 403; auth_request passes those on.
  */
-import { diag } from '../../diagnostics/diagnostic.js';
 import type { Route, SecretRef, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import type { TlsView } from './backends.js';
@@ -155,7 +154,7 @@ function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { ur
   const reserved = responseHeaders.filter((h) => IDENTITY_HEADERS.some((i) => i.name.toLowerCase() === h) || h.startsWith('x-gwc-'));
   for (const h of reserved) {
     const at = fa.responseHeaders.findIndex((x) => x.toLowerCase() === h);
-    ctx.diagnostics.push(diag('forward-header-reserved', { scheme: scheme.name, header: h }, { file: fa.loc.file, pointer: `${fa.loc.pointer}/responseHeaders/${at}` }, { target: 'nginx' }));
+    ctx.report('forward-header-reserved', { scheme: scheme.name, header: h }, { file: fa.loc.file, pointer: `${fa.loc.pointer}/responseHeaders/${at}` });
   }
   out.forwardHeaders.push(...responseHeaders.filter((h) => !reserved.includes(h)));
   ctx.needsNjs = true;
@@ -174,13 +173,10 @@ function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { ur
 function keyFamiliesClear(ctx: Ctx, scheme: SecurityScheme, algs: string[]): boolean {
   const hmac = algs.filter((a) => a.startsWith('HS'));
   if (hmac.length === 0 || hmac.length === algs.length) return true;
-  ctx.diagnostics.push(
-    diag(
-      'jwt-key-family-ambiguous',
-      { scheme: scheme.name, hmac: hmac.join(','), publicKey: algs.filter((a) => !a.startsWith('HS')).join(',') },
-      { file: scheme.loc.file, pointer: `${scheme.loc.pointer}/x-gateway/algorithms` },
-      { target: 'nginx' },
-    ),
+  ctx.report(
+    'jwt-key-family-ambiguous',
+    { scheme: scheme.name, hmac: hmac.join(','), publicKey: algs.filter((a) => !a.startsWith('HS')).join(',') },
+    { file: scheme.loc.file, pointer: `${scheme.loc.pointer}/x-gateway/algorithms` },
   );
   return false;
 }
@@ -206,7 +202,7 @@ export function hiddenHeaders(ctx: Ctx, route: Route): string[] {
   const names = new Set<string>();
   for (const alt of route.security) {
     for (const item of alt) {
-      const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
+      const s = ctx.scheme(item.scheme);
       if (!s?.hideCredentials) continue;
       if (s.kind === 'apiKey' && s.apiKey?.in === 'header') names.add(s.apiKey.name.toLowerCase());
       if (s.kind === 'basic') names.add('authorization');
@@ -223,7 +219,7 @@ export function hiddenParams(ctx: Ctx, route: Route, where: 'query' | 'cookie'):
   const names = new Set<string>();
   for (const alt of route.security) {
     for (const item of alt) {
-      const s = ctx.gateway.securitySchemes.find((x) => x.name === item.scheme);
+      const s = ctx.scheme(item.scheme);
       if (s?.hideCredentials && s.kind === 'apiKey' && s.apiKey?.in === where) names.add(s.apiKey.name);
     }
   }
