@@ -9,6 +9,7 @@ import { kongCapabilities } from './capabilities.js';
 import { compileKong } from './compile.js';
 import { kongDeployed } from './deployed.js';
 import { kongDeployHint } from './deploy-hint.js';
+import { KONG_POLICIES } from './policy-map.js';
 
 const RATE_LIMIT_POLICIES = ['local', 'cluster'] as const;
 const NAME_SCHEMES = ['gwc', 'openapi2kong'] as const;
@@ -18,6 +19,7 @@ export const kongTarget: Target = {
   title: 'Kong Gateway (OSS 3.x)',
   output: 'kong.yaml: decK declarative configuration, _format_version "3.0"',
   capabilities: kongCapabilities,
+  policies: KONG_POLICIES,
   deployed: kongDeployed,
   deployHint: kongDeployHint,
   options: [
