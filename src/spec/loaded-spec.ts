@@ -13,11 +13,22 @@ export interface Located<T = unknown> {
   loc: Loc;
 }
 
+/** A `$ref` the loader found: the object holding it (file + pointer) and the reference as written. */
+export interface RefSite {
+  holder: Loc;
+  ref: string;
+}
+
 export class LoadedSpec {
   constructor(
     readonly rootFile: string,
     readonly rootDir: string,
     readonly files: ReadonlyMap<string, SourceFile>,
+    /**
+     * Every `$ref` of every file, in document order, as the loader checked them (so validation
+     * need not walk a 13 MB description again to find them); absent for a spec built otherwise.
+     */
+    readonly refs?: readonly RefSite[],
   ) {}
 
   get root(): Located {

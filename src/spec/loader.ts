@@ -120,7 +120,7 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
       }
     }
   }
-  const spec = new LoadedSpec(rootFile, rootDir, files);
+  const spec = new LoadedSpec(rootFile, rootDir, files, refs);
   if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...findCycles(spec, refs));
   // A failed load has no spec to carry to the edge, so it places its own; otherwise line:col
   // are resolved once, where the run leaves the pipeline (src/pipeline.ts).

