@@ -1,4 +1,5 @@
 /** Human-readable summaries of model parts, shared by `gwc routes` and the diff renderers. */
+import { POLICY_UNITS } from './policies/index.js';
 import type { Gateway, Route, Security } from './types.js';
 
 export function describeSecurity(security: Security, optional = false): string {
@@ -17,16 +18,8 @@ export function describeUpstream(gateway: Gateway, route: Route): string {
   return `${base}${tail}`;
 }
 
+/** The route's policies in short words (`rate 10/second, cors`), each from its unit's `describe`. */
 export function describePolicies(route: Route): string {
-  const p = route.policy;
-  const parts: string[] = [];
-  if (p.rateLimit) parts.push(`rate ${p.rateLimit.requests}/${p.rateLimit.per}${p.rateLimit.by === 'ip' ? '' : ` by ${typeof p.rateLimit.by === 'string' ? p.rateLimit.by : p.rateLimit.by.header}`}`);
-  if (p.cors) parts.push('cors');
-  if (p.cache) parts.push(`cache ${p.cache.ttlMs / 1000}s`);
-  if (p.ipRule) parts.push('ip-rule');
-  if (p.bodyLimit) parts.push(`body<=${p.bodyLimit.bytes}`);
-  if (p.requestHeaders) parts.push('req-headers');
-  if (p.responseHeaders) parts.push('resp-headers');
-  if (p.accessLog) parts.push('log');
+  const parts = POLICY_UNITS.map((u) => u.describe?.(route)).filter((d): d is string => d !== undefined);
   return parts.join(', ') || '-';
 }

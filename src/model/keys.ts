@@ -16,6 +16,7 @@
  *   until they do, see `PerTargetKey`).
  */
 import type { FeatureId } from './features.js';
+import { BUNDLED_POLICIES, ROUTE_POLICIES, type BundledKey, type RouteSettingKey } from './policies/index.js';
 
 export type KeyDef = { feature: FeatureId } | { core: string } | { base: string } | { perTarget: string };
 
@@ -24,38 +25,16 @@ const core = (why: string) => ({ core: why }) as const;
 const base = (what: string) => ({ base: what }) as const;
 const perTarget = (what: string) => ({ perTarget: what }) as const;
 
+/**
+ * The ids of policy units' keys (src/model/policies/, in the registry's order), each answered
+ * under the unit's feature.
+ */
+function unitKeys<K extends string>(units: ReadonlyArray<{ keys: readonly string[]; feature: FeatureId }>): Record<K, { readonly feature: FeatureId }> {
+  return Object.fromEntries(units.flatMap((u) => u.keys.map((k) => [k, feature(u.feature)]))) as Record<K, { readonly feature: FeatureId }>;
+}
+
 /** The policy body (schema `policyBody`), the same keys under `policies.*`, `defaults` and `route`. */
-const POLICY_BODY = {
-  rateLimit: feature('rateLimit'),
-  'rateLimit.requests': feature('rateLimit'),
-  'rateLimit.per': feature('rateLimit'),
-  'rateLimit.by': feature('rateLimit'),
-  'rateLimit.by.header': feature('rateLimit'),
-  'rateLimit.burst': feature('rateLimit'),
-  cors: feature('cors'),
-  'cors.origins': feature('cors'),
-  'cors.methods': feature('cors'),
-  'cors.headers': feature('cors'),
-  'cors.exposeHeaders': feature('cors'),
-  'cors.credentials': feature('cors'),
-  'cors.maxAge': feature('cors'),
-  cache: feature('cache'),
-  'cache.ttl': feature('cache'),
-  'cache.methods': feature('cache'),
-  'cache.keyHeaders': feature('cache'),
-  'cache.keyQuery': feature('cache'),
-  ipAllow: feature('ipRule'),
-  ipDeny: feature('ipRule'),
-  bodyLimit: feature('bodyLimit'),
-  requestHeaders: feature('requestHeaders'),
-  'requestHeaders.set': feature('requestHeaders'),
-  'requestHeaders.remove': feature('requestHeaders'),
-  responseHeaders: feature('responseHeaders'),
-  'responseHeaders.set': feature('responseHeaders'),
-  'responseHeaders.remove': feature('responseHeaders'),
-  accessLog: feature('accessLog'),
-  'accessLog.format': feature('accessLog'),
-} as const;
+const POLICY_BODY = unitKeys<BundledKey>(BUNDLED_POLICIES);
 
 /** Route settings beyond the policy body (schema `routeSettings`), under `defaults` and `route`. */
 const ROUTE_SETTINGS = {
@@ -65,7 +44,7 @@ const ROUTE_SETTINGS = {
   public: core('the security decision (DESIGN.md 7.1): a route without security must say public'),
   timeout: feature('timeouts'),
   websocket: feature('websocket'),
-  validate: feature('validation'), 'validate.body': feature('validation'), 'validate.parameters': feature('validation'), // src/model/policies/validate.ts
+  ...unitKeys<RouteSettingKey>(ROUTE_POLICIES),
   ...POLICY_BODY,
 } as const;
 

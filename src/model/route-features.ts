@@ -6,7 +6,7 @@
 import type { Loc } from '../diagnostics/diagnostic.js';
 import type { FallbackKind, FeatureId } from './features.js';
 import type { Gateway, Route, SecurityScheme } from './types.js';
-import { validatePolicy } from './policies/validate.js';
+import { POLICIES, USES_AFTER_ROUTE, USES_FIRST, type PolicyId } from './policies/index.js';
 
 export type Fallbacks = Partial<Record<FallbackKind, Loc>>;
 
@@ -66,19 +66,17 @@ export function routeFeatures(gateway: Gateway, route: Route): FeatureUse[] {
       if (item.scopes.length > 0 && ROLE_KINDS.has(scheme.kind)) add('auth.roles', secLoc);
     }
   }
-  const p = route.policy;
-  if (p.rateLimit) add('rateLimit', p.rateLimit.loc);
-  if (p.cors) add('cors', p.cors.loc);
-  if (p.ipRule) add('ipRule', p.ipRule.loc);
-  if (p.bodyLimit) add('bodyLimit', p.bodyLimit.loc);
-  if (p.cache) add('cache', p.cache.loc);
-  if (p.requestHeaders) add('requestHeaders', p.requestHeaders.loc);
-  if (p.responseHeaders) add('responseHeaders', p.responseHeaders.loc);
-  if (p.accessLog) add('accessLog', p.accessLog.loc);
+  // Each policy says where the route asks for it (its unit's `use`, src/model/policies/), in the
+  // order kept from before the units (USES_FIRST, then the route's own settings, then the rest).
+  const policy = (id: PolicyId) => {
+    const unit = POLICIES[id];
+    const loc = unit.use(route);
+    if (loc) add(unit.feature, loc);
+  };
+  for (const id of USES_FIRST) policy(id);
   if (route.upstreamPath) add('upstreamPath', route.upstreamPath.loc);
   if (route.websocket) add('websocket', route.websocket.loc);
-  const validation = validatePolicy.use(route);
-  if (validation) add(validatePolicy.feature, validation);
+  for (const id of USES_AFTER_ROUTE) policy(id);
   if (route.hosts.length > 0) add('hostRouting', route.loc);
   const backend = gateway.backends.find((b) => b.name === route.backend);
   if (backend) {

@@ -1,20 +1,14 @@
+import { corsPolicy } from '../../model/policies/cors.js';
 import { defineRule } from '../rule.js';
 
 /**
  * Browsers refuse `Access-Control-Allow-Origin: *` with credentials, and a gateway that "fixes"
- * it by echoing the Origin opens every user's session to every site.
+ * it by echoing the Origin opens every user's session to every site: the cors policy unit's lint
+ * hint (src/model/policies/cors.ts), reported once per cors setting.
  */
 export default defineRule({
-  meta: { id: 'cors-credentials-wildcard', needsModel: true, messageIds: ['wildcard'] },
+  meta: { id: corsPolicy.hint.rule, needsModel: true, messageIds: ['wildcard'] },
   check(ctx, report) {
-    const seen = new Set<string>();
-    for (const r of ctx.gateway?.routes ?? []) {
-      const c = r.policy.cors;
-      if (!c || !c.credentials || !c.origins.includes('*')) continue;
-      const key = `${c.loc.file}#${c.loc.pointer}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      report('wildcard', { route: r.id }, c.loc);
-    }
+    for (const { route, loc } of corsPolicy.hint.find(ctx.spec, ctx.gateway?.routes ?? [])) report('wildcard', { route: route.id }, loc);
   },
 });

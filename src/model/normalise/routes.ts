@@ -14,7 +14,7 @@ import { normaliseSecurity, type SchemeTable } from './security.js';
 import type { ServerBackends } from './server-backends.js';
 import { normaliseServers, publicScope, type PublicScope } from './servers.js';
 import { hasControl, parseDuration } from './units.js';
-import { validatePolicy } from '../policies/validate.js';
+import { ROUTE_POLICIES } from '../policies/index.js';
 import { suggest } from '../../validate/suggest.js';
 
 export interface RouteContext {
@@ -170,7 +170,8 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
     const ms = parseDuration(timeout.value, timeout.loc, out);
     if (ms !== undefined) route.timeoutMs = ms;
   }
-  validatePolicy.normalise(route, { w, levels, item, op, out });
+  // Route settings outside bundles (validate), each from its unit (src/model/policies/).
+  for (const unit of ROUTE_POLICIES) unit.normalise(route, { w, levels, item, op, out });
   const ws = nearest('websocket');
   if (ws?.value === true) {
     // Only a GET upgrades (RFC 6455 section 4.1); on another method the key would be a no-op.

@@ -15,11 +15,13 @@ import { getAt, splitPointer } from '../../spec/pointer.js';
 import { isObj } from '../normalise/node.js';
 import type { Route } from '../types.js';
 import { requestShape } from './request-schema.js';
-import type { PolicyUnit } from './unit.js';
+import type { RoutePolicyUnit } from './unit.js';
 
 const flag = (what: string) => ({ type: 'boolean', description: what });
 
-export const validatePolicy: PolicyUnit<'validate'> = {
+export const validatePolicy = {
+  id: 'validate',
+  kind: 'route',
   key: 'validate',
   feature: 'validation',
   schema: {
@@ -37,7 +39,7 @@ export const validatePolicy: PolicyUnit<'validate'> = {
       },
     ],
   },
-  keys: ['validate', 'validate.body', 'validate.parameters'],
+  keys: ['validate', 'validate.body', 'validate.parameters'] as const,
 
   normalise(route, { w, levels, item, op }) {
     let body = false;
@@ -74,7 +76,7 @@ export const validatePolicy: PolicyUnit<'validate'> = {
       return found;
     },
   },
-};
+} satisfies RoutePolicyUnit<'validate'>;
 
 /** The `requestBody` of the operation at `opLoc`, located, when it has one. */
 function requestBodyOf(spec: LoadedSpec, opLoc: Loc): Loc | undefined {
