@@ -13,17 +13,18 @@ import type { Gateway, HttpMethod, Route } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import type { CompileOptions, CompileResult, OutputFile } from '../target.js';
 import { bounded, Ctx } from './context.js';
-import { renderFull, renderHttp, renderMain } from './emit.js';
+import { renderFull, renderHttp, renderMain, renderMayRefuse } from './emit.js';
 import { filePath, hostName, jsLiteral, printable, Refused } from './escape.js';
 import { buildLayout, pathEntries, type GroupNode, type PathEntry, type RegexLevel } from './layout.js';
 import type { JwksView } from './jwks.js';
 import { NJS_RUNTIME } from './njs-runtime.js';
 import { NJS_VALIDATE } from './njs-validate.js';
-import { validateConfig, validateView } from './validate.js';
-import { ValidatorError, ValidatorSet } from './validate-module.js';
+import { validateConfig } from './validate.js';
 import { resolveOptions } from './options.js';
 import { identityKeyVar, PolicyRegistry, type CorsView } from './policies.js';
-import { identityVar, routeView, type RouteView } from './routes.js';
+import { finishPolicies, policiesHttp, fillPolicies } from './policy-map.js';
+import type { RouteView } from './route-view.js';
+import { identityVar, routeView } from './routes.js';
 import { buildSecurity, IDENTITY_HEADERS, njsForwardVars, type ForwardView } from './security.js';
 import type { UpstreamView } from './backends.js';
 import { ownSsl, serverSslDefault, type SslContext } from './proxy-ssl.js';
@@ -65,23 +66,11 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   });
 
   for (const v of views.values()) escapeParams(ctx, v);
-  const validators = new ValidatorSet();
-  for (const [route, v] of views) {
-    const check = ctx.safe(route.loc, () => validateView(ctx, validators, route, v, parsePath(route.publicPath).params));
-    if (!check) continue;
-    // The validate location runs first and makes the route's _method body check too (one njs
-    // handler reads the body once); then the verify or route location.
-    if (v.body) {
-      check.njs.overrides = true;
-      delete v.body;
-      delete v.njs.body;
-    }
-    check.njs.next = v.limit?.verifyUri ?? v.uri;
-    v.validate = check;
-    // The validation module needs njs loaded (load_module in full mode, the deploy hint otherwise).
-    ctx.needsNjs = true;
-  }
-  const validateModule = [...views.values()].some((v) => v.validate) ? ctx.safe(gateway.loc, () => validatorCode(ctx, validators)) : undefined;
+  // Policies whose location is dispatched to before all the route's others (validation), then
+  // each policy's build-wide step (the validators' module), through nginx's policy map.
+  for (const [route, view] of views) fillPolicies('check', { ctx, reg, route, view, params: parsePath(route.publicPath).params });
+  finishPolicies(ctx, reg, [...views.values()]);
+  const validateModule = reg.validateModule;
   const upstreams = new Map<string, UpstreamView>();
   for (const v of views.values()) if (v.upstream) upstreams.set(v.upstream.name, v.upstream);
   const servers = ctx.safe(gateway.loc, () => serverViews(ctx, routes, views, security.forwards, security.jwks)) ?? [];
@@ -99,13 +88,10 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     dollar: ctx.dollar,
     njs: ctx.needsNjs,
     njsPath: `gwc/${fileName}.js`,
-    validateNjs: validateModule !== undefined,
+    // Each policy's http-level part (zones, origin maps, the cache zone, flags), through nginx's policy map.
+    ...policiesHttp(reg, [...views.values()]),
     validatePath: `gwc/${fileName}.validate.js`,
-    corsMaps: reg.corsMaps,
-    zones: reg.zones,
-    cacheZone: reg.cacheZone,
     cachePath: `${options.cachePath}/${fileName}`,
-    accessLog: [...views.values()].some((v) => v.accessLog),
     accessLogPath: `${options.logPath}/gwc-${fileName}.access.log`,
     upstreams: [...upstreams.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((u) => ({ ...u })),
     servers,
@@ -113,9 +99,7 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     identity: security.anyAuth
       ? [...IDENTITY_HEADERS.map((h) => ({ variable: identityVar(ctx, h.kind), sent: h.sent })), { variable: identityKeyVar(ctx), sent: 'sent_http_x_gwc_identity' }]
       : [],
-    cacheKeys: [...views.values()].some((v) => v.cache),
     escapedPaths: [...views.values()].some((v) => (v as Escaped).escapedPath),
-    limitIdentity: reg.limitIdentity,
     websocket: [...views.values()].some((v) => v.websocket),
     forwardPath: security.forwards.length > 0,
     jwks: security.jwks.length > 0,
@@ -123,7 +107,6 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     notFound: json(404, 'no route'),
     methodNotAllowed: json(405, 'method not allowed'),
     env: [...ctx.envNames].sort(),
-    anyCors: [...views.values()].some((v) => v.cors),
     anyAuth: [...views.values()].some((v) => v.authUri),
     headerBucket: headerBucket([
       ...[...views.values()].flatMap((v) => [...v.requestHeaders.map((h) => h.name), ...v.responseHide, ...v.hiddenHeaders]),
@@ -134,6 +117,8 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   try {
     filePath(view.cachePath, 'cache path');
     filePath(view.accessLogPath, 'log path');
+    // Lint reads the diagnostics only: render just when a helper could refuse a value (emit.ts).
+    if (compileOptions.findingsOnly && !renderMayRefuse({ view, njsRoutes, security, options, validateModule })) return { files: [], diagnostics: ctx.diagnostics };
     const files: OutputFile[] = [{ path: `conf.d/${fileName}.conf`, contents: renderHttp(view, ctx.dollar) }];
     files.push({ path: `gwc/${fileName}.main.conf`, contents: renderMain(view, ctx.dollar) });
     if (ctx.needsNjs) {
@@ -292,21 +277,6 @@ function escapeParams(ctx: Ctx, v: Escaped): void {
   v.escapedPath = v.rewrite.map((p) => ('var' in p ? Number(p.var.replace(/^gwc_p/, '')) : p.lit));
   delete v.rewrite;
   ctx.needsNjs = true;
-}
-
-/**
- * The validators' module code (validate-module.ts); an ajv compile error (an invalid regular
- * expression, say) refuses the build at the schema it came from.
- */
-function validatorCode(ctx: Ctx, set: ValidatorSet): string | undefined {
-  try {
-    return set.compile();
-  } catch (e) {
-    if (!(e instanceof ValidatorError)) throw e;
-    const origin = set.origin(e.exportName);
-    ctx.report('nginx-validate-schema', { route: origin?.route ?? '', keyword: 'schema', why: `cannot be compiled: ${e.message}` }, origin?.loc);
-    return undefined;
-  }
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Ctx } from './context.js';
 import { cidr, headerName, headerValue, headerVar, regexLiteral, Refused, type ValuePart } from './escape.js';
 import { secs } from './backends.js';
 import { securityOf } from './security.js';
+import { ValidatorSet } from './validate-module.js';
 
 export interface LimitZone {
   name: string;
@@ -51,12 +52,21 @@ export const identityKeyVar = (ctx: Ctx): string => `${ctx.prefix}_id_key`;
 /** The per-consumer limit key: `i:<identity>` when verified, else `a:<client address>`. */
 export const limitIdVar = (ctx: Ctx): string => `${ctx.prefix}_lim_id`;
 
+/**
+ * What the routes' policies share at the http level, filled as each route's part is compiled
+ * (policy-map.ts) and read by the http view: limit zones, CORS origin maps, the cache zone, the
+ * request validators and their module.
+ */
 export class PolicyRegistry {
   readonly zones: LimitZone[] = [];
   readonly corsMaps: CorsMap[] = [];
   cacheZone?: string;
   /** Some per-consumer limit reads the verified identity (the `$<prefix>_lim_id` map is needed). */
   limitIdentity = false;
+  /** The validated routes' validators (validate.ts), compiled into one njs module. */
+  readonly validators = new ValidatorSet();
+  /** That module's code, once every route is compiled; undefined when no route validates (or it was refused). */
+  validateModule?: string;
 
   constructor(readonly ctx: Ctx) {}
 

@@ -11,69 +11,21 @@ import { upstreamFor, ms, type UpstreamView } from './backends.js';
 import type { Ctx } from './context.js';
 import { commentText, headerName, headerValue, pathText, Refused, refuseControl, type ValuePart } from './escape.js';
 import { paramVar } from './layout.js';
-import { cacheView, corsView, headerOps, ipView, type CacheView, type CorsView, type HeaderView, type IpView, type LimitView, type PolicyRegistry } from './policies.js';
+import type { PolicyRegistry } from './policies.js';
+import { fillPolicies } from './policy-map.js';
+import { internalUri, BODY_CHECK_BUFFER, type BodyCheckView, type RouteView } from './route-view.js';
 import { hiddenHeaders, hiddenParams, IDENTITY_HEADERS, securityOf } from './security.js';
-import type { ValidateView } from './validate-view.js';
-
-export interface RouteView {
-  index: number;
-  comment: string;
-  uri: string;
-  preflightUri: string;
-  authUri?: string;
-  /** The auth location runs the optional handler (authorizeOptional): no credential passes anonymous. */
-  optionalAuth?: boolean;
-  cors?: CorsView;
-  ip?: IpView;
-  bodyLimit?: string;
-  /** The body-check location the path location dispatches to first (bodyCheckView). */
-  body?: BodyCheckView;
-  /** The validate location, dispatched to before any other (validate.ts). */
-  validate?: ValidateView;
-  limit?: LimitView;
-  accessLog: boolean;
-  cache?: CacheView;
-  hideArgs: boolean;
-  refuseOverride: boolean;
-  hideCookies?: boolean;
-  rewrite?: ValuePart[];
-  upstream?: UpstreamView;
-  timeout?: string;
-  /** x-gateway websocket: Upgrade/Connection passed, idle timeout an hour (templates-route.ts). */
-  websocket?: boolean;
-  tries?: number;
-  noRetry?: boolean;
-  requestHeaders: HeaderView[];
-  responseSet: HeaderView[];
-  responseHide: string[];
-  hiddenHeaders: string[];
-  /**
-   * Headers a client must never set itself, cleared (`""`) or set from the auth decision
-   * (`variable`) on every proxied route: gwc's identity headers, forward-auth response headers,
-   * method overrides. Emitted in the route location because a location's own proxy_set_header
-   * replaces every inherited one (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).
-   */
-  clearHeaders: Array<{ name: string; variable?: string }>;
-  mock?: { status: number; body: string; contentType: string; headers: HeaderView[]; viaNjs: boolean };
-  /** For the njs module. */
-  njs: Record<string, unknown>;
-}
 
 /** How long an open WebSocket may stay silent before nginx closes it. */
 const WEBSOCKET_IDLE_MS = 3_600_000;
 
-/** Internal location kinds: route, preflight, auth, body check, validation check (policies.ts uses v, f and e; jwks.ts k, kr; x). */
-export const internalUri = (kind: 'r' | 'p' | 'a' | 'b' | 'c', index: number): string => `/_gwc_internal/${kind}/${index}`;
-
 export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: number, params: string[]): RouteView | undefined {
-  const on = (f: Parameters<typeof ctx.plan.enforced>[1]) => ctx.plan.enforced(route.id, f);
-  const p = route.policy;
   const view: RouteView = {
     index,
     comment: commentText(`${route.method} ${route.publicPath} (${route.id})`),
     uri: internalUri('r', index),
     preflightUri: internalUri('p', index),
-    accessLog: !!p.accessLog && on('accessLog'),
+    accessLog: false,
     hideArgs: false,
     // `_method` in the query is refused (400) unless the operation declares it.
     refuseOverride: !(route.declaredOverrides ?? []).some((d) => d.in === 'query'),
@@ -102,16 +54,10 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
       view.njs.hideCookies = c;
     }
   }
-  if (p.cors && on('cors')) view.cors = corsView(reg, p.cors);
-  if (p.ipRule && on('ipRule')) view.ip = ipView(ctx, p.ipRule);
-  if (p.bodyLimit && on('bodyLimit')) view.bodyLimit = `${p.bodyLimit.bytes}`;
-  if (p.rateLimit && on('rateLimit')) view.limit = reg.limitZone(route, p.rateLimit);
-  if (p.requestHeaders && on('requestHeaders')) view.requestHeaders = headerOps(ctx, p.requestHeaders) ?? [];
-  if (p.responseHeaders && on('responseHeaders')) {
-    const ops = headerOps(ctx, p.responseHeaders) ?? [];
-    view.responseSet = ops.filter((h) => h.value !== undefined);
-    view.responseHide = ops.map((h) => h.name);
-  }
+  // Each policy through nginx's policy map (policy-map.ts): the access controls now, the rest
+  // once the upstream is known, validation after every route (compile.ts).
+  const input = { ctx, reg, route, view, params };
+  fillPolicies('access', input);
   const backend = ctx.backend(route);
   if (!backend) {
     ctx.report('unknown-backend', { name: route.backend, suggestion: '' }, route.loc);
@@ -153,26 +99,13 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   const rewrite = ctx.safe(route.upstreamPath?.loc ?? route.loc, () => upstreamPath(route, upstream.basePath, params));
   if (!rewrite) return undefined;
   view.rewrite = rewrite;
-  if (p.cache && on('cache')) view.cache = cacheView(ctx, reg, route, params.length);
+  fillPolicies('proxy', input);
   view.clearHeaders = clearHeaders(ctx, view, route);
   return view;
 }
 
 /** Methods whose request body no framework reads for a method override (Rack, Laravel, Symfony, Express read POST). */
 const BODYLESS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
-/**
- * The largest body the check holds in memory: a form, multipart or JSON body spooled past it to a
- * file cannot be inspected and is refused (413), so it is also the largest such body the route takes.
- */
-export const BODY_CHECK_BUFFER = 1024 * 1024;
-
-export interface BodyCheckView {
-  uri: string;
-  /** Where the request continues once its body is clean: the verify location, else the route's. */
-  next: string;
-  buffer: string;
-}
-
 /**
  * `_method` in a form, multipart or JSON body: Rails (Rack::MethodOverride), Laravel, Symfony
  * (http_method_override) and Express method-override run the method it names, so a caller

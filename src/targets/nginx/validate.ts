@@ -13,9 +13,10 @@ import type { RequestParam, RequestSchema, Route } from '../../model/types.js';
 import type { Loc } from '../../diagnostics/diagnostic.js';
 import { joinPointer } from '../../spec/pointer.js';
 import type { Ctx } from './context.js';
-import { BODY_CHECK_BUFFER, internalUri, type RouteView } from './routes.js';
+import type { PolicyRegistry } from './policies.js';
+import { BODY_CHECK_BUFFER, internalUri, type RouteView } from './route-view.js';
 import { toDraft7 } from './validate-schema.js';
-import type { ValidatorSet } from './validate-module.js';
+import { ValidatorError, type ValidatorSet } from './validate-module.js';
 import type { BodyCfg, ParamCfg, ValidateView } from './validate-view.js';
 
 export type { ValidateView } from './validate-view.js';
@@ -25,6 +26,44 @@ const NO_BODY: BodyCfg = { required: false, types: [], json: null, fn: null };
 
 /** Styles the njs validator reads (OpenAPI 3.1 section 4.8.12.4), by place: each place's default. */
 const STYLES: Record<RequestParam['in'], string> = { path: 'simple', query: 'form', header: 'simple', cookie: 'form' };
+
+/**
+ * The route's validate part (NGINX_POLICIES.validate), once every route's view is built: its
+ * validate location runs first and makes the route's `_method` body check too (one njs handler
+ * reads the body once), then hands over to the verify or route location.
+ */
+export function validateRoute(ctx: Ctx, reg: PolicyRegistry, route: Route, v: RouteView, pathParams: string[]): void {
+  const check = ctx.safe(route.loc, () => validateView(ctx, reg.validators, route, v, pathParams));
+  if (!check) return;
+  if (v.body) {
+    check.njs.overrides = true;
+    delete v.body;
+    delete v.njs.body;
+  }
+  check.njs.next = v.limit?.verifyUri ?? v.uri;
+  v.validate = check;
+  // The validation module needs njs loaded (load_module in full mode, the deploy hint otherwise).
+  ctx.needsNjs = true;
+}
+
+/**
+ * The validators' module code (validate-module.ts), when some route validates; an ajv compile
+ * error (an invalid regular expression, say) refuses the build at the schema it came from.
+ */
+export function validateModule(ctx: Ctx, reg: PolicyRegistry, views: readonly RouteView[]): void {
+  if (views.some((v) => v.validate)) reg.validateModule = ctx.safe(ctx.gateway.loc, () => validatorCode(ctx, reg.validators));
+}
+
+function validatorCode(ctx: Ctx, set: ValidatorSet): string | undefined {
+  try {
+    return set.compile();
+  } catch (e) {
+    if (!(e instanceof ValidatorError)) throw e;
+    const origin = set.origin(e.exportName);
+    ctx.report('nginx-validate-schema', { route: origin?.route ?? '', keyword: 'schema', why: `cannot be compiled: ${e.message}` }, origin?.loc);
+    return undefined;
+  }
+}
 
 /** The validate location of a route, or undefined when it does not validate (or a refusal was reported). */
 export function validateView(ctx: Ctx, set: ValidatorSet, route: Route, view: RouteView, pathParams: string[]): ValidateView | undefined {
