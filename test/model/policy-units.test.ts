@@ -12,11 +12,14 @@ import { ruleData } from '../../src/lint/ruleset.js';
 import { FEATURE_IDS } from '../../src/model/features.js';
 import { KEYS } from '../../src/model/keys.js';
 import { Walker } from '../../src/model/normalise/node.js';
+import { describePolicies } from '../../src/model/describe.js';
 import { applyPolicySettings } from '../../src/model/normalise/policies.js';
 import { POLICY_FEATURE } from '../../src/model/policies/ids.js';
 import { BUNDLED_POLICIES, POLICIES, POLICY_IDS, POLICY_UNITS, ROUTE_POLICIES, USES_AFTER_ROUTE, USES_FIRST } from '../../src/model/policies/index.js';
 import { schemaKeys } from '../../src/model/schema-keys.js';
+import { routeFeatures } from '../../src/model/route-features.js';
 import type { Policy } from '../../src/model/types.js';
+import { gatewayOf, HEAD } from '../helpers/spec.js';
 
 type Props = { properties: Record<string, Record<string, unknown>> };
 type SchemaDoc = { definitions: Record<string, Record<string, unknown>> & { policyBody: Props; routeSettings: Props; policy: Props } };
@@ -158,5 +161,44 @@ describe('bundled units merge farthest first', () => {
     expect(into.bodyLimit?.bytes).toBe(10);
     expect(into.cache?.ttlMs).toBe(0);
     expect(out.map((d) => d.code)).toEqual(['bad-duration', 'bad-size']);
+  });
+});
+
+describe('the units read by the model', () => {
+  it('a route using every policy: a bundle, then defaults, then the operation; uses and words in the order they always had', async () => {
+    const { gateway, diagnostics } = await gatewayOf(`${HEAD}x-gateway:
+  backends: { app: { url: http://app:1 } }
+  policies:
+    std: { rateLimit: { requests: 5, per: second, by: consumer }, cors: { origins: ['https://a.example'] }, ipDeny: [10.0.0.0/8] }
+  defaults: { backend: app, public: true, policies: [std], bodyLimit: 1k, cache: { ttl: 30s }, accessLog: true }
+paths:
+  /a/{id}:
+    get:
+      x-gateway:
+        upstreamPath: /b/{id}
+        websocket: true
+        validate: true
+        requestHeaders: { set: { X-A: '1' } }
+        responseHeaders: { remove: [Server] }
+        cors: { origins: ['https://b.example'] }
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses: { '200': { description: ok } }
+`);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const route = gateway!.routes[0]!;
+    expect(routeFeatures(gateway!, route).map((u) => [u.feature, u.loc.pointer])).toEqual([
+      ['rateLimit', '/x-gateway/policies/std/rateLimit'],
+      ['cors', '/paths/~1a~1{id}/get/x-gateway/cors'],
+      ['ipRule', '/x-gateway/policies/std/ipDeny'],
+      ['bodyLimit', '/x-gateway/defaults/bodyLimit'],
+      ['cache', '/x-gateway/defaults/cache'],
+      ['requestHeaders', '/paths/~1a~1{id}/get/x-gateway/requestHeaders'],
+      ['responseHeaders', '/paths/~1a~1{id}/get/x-gateway/responseHeaders'],
+      ['accessLog', '/x-gateway/defaults/accessLog'],
+      ['upstreamPath', '/paths/~1a~1{id}/get/x-gateway/upstreamPath'],
+      ['websocket', '/paths/~1a~1{id}/get/x-gateway/websocket'],
+      ['validation', '/paths/~1a~1{id}/get/x-gateway/validate'],
+    ]);
+    expect(describePolicies(route)).toBe('rate 5/second by consumer, cors, cache 30s, ip-rule, body<=1024, req-headers, resp-headers, log');
   });
 });

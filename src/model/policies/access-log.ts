@@ -4,12 +4,13 @@
  * it warns instead of refusing (DESIGN.md section 4).
  */
 import { isObj } from '../normalise/node.js';
+import { POLICY_FEATURE } from './ids.js';
 import type { BundledPolicyUnit } from './unit.js';
 
 export const accessLogPolicy = {
   id: 'accessLog',
   kind: 'bundled',
-  feature: 'accessLog',
+  feature: POLICY_FEATURE.accessLog,
   schema: {
     properties: {
       accessLog: {

@@ -4,12 +4,13 @@
  * that cannot enforce it refuses the build (DESIGN.md section 4).
  */
 import { parseSize } from '../normalise/units.js';
+import { POLICY_FEATURE } from './ids.js';
 import type { BundledPolicyUnit } from './unit.js';
 
 export const bodyLimitPolicy = {
   id: 'bodyLimit',
   kind: 'bundled',
-  feature: 'bodyLimit',
+  feature: POLICY_FEATURE.bodyLimit,
   schema: {
     properties: {
       bodyLimit: { anyOf: [{ const: false }, { $ref: '#/definitions/size' }], description: 'Largest request body accepted.' },

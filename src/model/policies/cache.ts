@@ -6,12 +6,13 @@
 import { isObj } from '../normalise/node.js';
 import { parseDuration } from '../normalise/units.js';
 import { HTTP_METHODS, type HttpMethod } from '../types.js';
+import { POLICY_FEATURE } from './ids.js';
 import type { BundledPolicyUnit } from './unit.js';
 
 export const cachePolicy = {
   id: 'cache',
   kind: 'bundled',
-  feature: 'cache',
+  feature: POLICY_FEATURE.cache,
   schema: {
     properties: { cache: { $ref: '#/definitions/cache' } },
     definitions: {

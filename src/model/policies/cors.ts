@@ -5,12 +5,13 @@
  */
 import { isObj } from '../normalise/node.js';
 import { HTTP_METHODS, type HttpMethod } from '../types.js';
+import { POLICY_FEATURE } from './ids.js';
 import type { BundledPolicyUnit } from './unit.js';
 
 export const corsPolicy = {
   id: 'cors',
   kind: 'bundled',
-  feature: 'cors',
+  feature: POLICY_FEATURE.cors,
   schema: {
     properties: { cors: { $ref: '#/definitions/cors' } },
     definitions: {

@@ -4,12 +4,13 @@
  * from the farther levels; both empty removes the rule. Feature `ipRule`, traffic: a target that
  * cannot enforce it refuses the build (DESIGN.md section 4).
  */
+import { POLICY_FEATURE } from './ids.js';
 import type { BundledPolicyUnit } from './unit.js';
 
 export const ipRulePolicy = {
   id: 'ipRule',
   kind: 'bundled',
-  feature: 'ipRule',
+  feature: POLICY_FEATURE.ipRule,
   schema: {
     properties: {
       ipAllow: { $ref: '#/definitions/cidrList', description: 'Only these client addresses (CIDR) may call.' },

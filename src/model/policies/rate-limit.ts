@@ -6,12 +6,13 @@
  */
 import { isObj } from '../normalise/node.js';
 import type { RateLimit } from '../types.js';
+import { POLICY_FEATURE } from './ids.js';
 import type { BundledPolicyUnit } from './unit.js';
 
 export const rateLimitPolicy = {
   id: 'rateLimit',
   kind: 'bundled',
-  feature: 'rateLimit',
+  feature: POLICY_FEATURE.rateLimit,
   schema: {
     properties: { rateLimit: { $ref: '#/definitions/rateLimit' } },
     definitions: {

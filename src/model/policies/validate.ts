@@ -15,6 +15,7 @@ import { getAt, splitPointer } from '../../spec/pointer.js';
 import { isObj } from '../normalise/node.js';
 import type { Route } from '../types.js';
 import { requestShape } from './request-schema.js';
+import { POLICY_FEATURE } from './ids.js';
 import type { RoutePolicyUnit } from './unit.js';
 
 const flag = (what: string) => ({ type: 'boolean', description: what });
@@ -23,7 +24,7 @@ export const validatePolicy = {
   id: 'validate',
   kind: 'route',
   key: 'validate',
-  feature: 'validation',
+  feature: POLICY_FEATURE.validate,
   schema: {
     description:
       "Validate requests against the operation's OpenAPI parameters and application/json body schema before the backend sees them; a wrong request gets 400 with a problem+json body naming the field. true: both, false: neither (switches an inherited setting off); an object sets the flags it names.",
