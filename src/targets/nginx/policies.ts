@@ -6,7 +6,7 @@
  *   `always` so error responses carry them too.
  * - cache: `proxy_cache` with an explicit key (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_cache_key).
  */
-import type { Cors, Policy, RateLimit, Route } from '../../model/types.js';
+import type { Cache, Cors, Policy, RateLimit, Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import { cidr, headerName, headerValue, headerVar, regexLiteral, Refused, type ValuePart } from './escape.js';
 import { secs } from './backends.js';
@@ -224,9 +224,7 @@ export interface CacheView {
  * own key space). nginx never stores a response with `Cache-Control: private`/`no-store`/`no-cache`
  * or `Set-Cookie` (gwc sets no `proxy_ignore_headers`), so such answers are never served to others.
  */
-export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, params: number): CacheView | undefined {
-  const cache = route.policy.cache;
-  if (!cache) return undefined;
+export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Cache, params: number): CacheView | undefined {
   return ctx.safe(cache.loc, () => {
     reg.cacheZone = `${ctx.prefix}_cache`;
     ctx.needsNjs = true;

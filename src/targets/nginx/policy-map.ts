@@ -87,7 +87,7 @@ const POLICIES = {
   // proxy_cache keyed on the njs digest of the route, method, host, parameters and verified caller.
   cache: {
     stage: 'proxy',
-    route: ({ ctx, reg, route, view, params }) => void (view.cache = cacheView(ctx, reg, route, params.length)),
+    route: ({ ctx, reg, route, view, params }, cache) => void (view.cache = cacheView(ctx, reg, route, cache, params.length)),
     http: (reg, views) => ({ cacheZone: reg.cacheZone, cacheKeys: views.some((v) => v.cache) }),
   },
   // The njs validation module (gwc/NAME.validate.js), behind a validate location dispatched to first.
