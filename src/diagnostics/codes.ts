@@ -434,10 +434,10 @@ export const CODES = {
     (p) =>
       `aws: ${p.route} requires ${p.schemes} together, but an API Gateway method runs one authorizer (beside an optional API key); check them in one Lambda authorizer, or require one`,
   ),
-  'aws-path-param-confusable': entry<{ route: string; param: string; other: string; upstream: string }>(
+  'aws-path-param-confusable': entry<{ route: string; param: string; other: string; upstream: string; value: string; backend: string }>(
     'error',
     (p) =>
-      `aws: {${p.param}} of ${p.route} is passed into the backend path ${p.upstream}, where a value such as "x;" or "..;" can be read by the backend as ${p.other}, which is protected differently; API Gateway cannot restrict the value (give the routes the same security, or different backend paths)`,
+      `aws: {${p.param}} of ${p.route} is passed into the backend path ${p.upstream}, where a value such as ${p.value} can be read by the backend as ${p.other}, which is protected differently; API Gateway cannot restrict the value (give the routes the same security, or different backend paths${p.value.includes('..') ? `, or, if backend ${p.backend} never resolves "." or ".." path segments (it refuses them or reads them as text), say so once: x-gateway.backends.${p.backend}.dotSegments: rejected` : ''})`,
   ),
   'aws-backend-private-host': entry<{ backend: string; host: string }>(
     'error',

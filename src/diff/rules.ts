@@ -43,7 +43,7 @@ export const RULES = {
   'upstream-path-changed': { class: 'security', title: 'authenticated route re-pointed', when: 'upstreamPath differs on a route whose auth is not public' },
   'host-widened': { class: 'security', title: 'route answers more hosts', when: 'hosts gains a name or becomes [] (any Host)' },
   'protocol-widened': { class: 'security', title: 'route answers plain HTTP', when: 'protocols gains `http`' },
-  'trust-added': { class: 'security', title: 'the gateway takes a backend at its word instead of checking', when: 'trusts gains an assumption (a backend declared methodOverride: none where the target cannot read a body)' },
+  'trust-added': { class: 'security', title: 'the gateway takes a backend at its word instead of checking', when: 'trusts gains an assumption (a backend declared methodOverride: none where the target cannot read a body, or dotSegments: rejected where API Gateway passes a path parameter into the backend path)' },
   // ---- breaking: clients that worked may fail ----
   'route-removed': { class: 'breaking', title: 'route removed', when: 'a route entity is deleted' },
   'route-moved': { class: 'breaking', title: 'route moved', when: 'route.match differs' },

@@ -2,14 +2,15 @@
  * What a compiled gateway takes on the spec's word instead of checking itself, as diff entities.
  *
  * `x-gateway.backends.*.methodOverride: none` lets Traefik and AWS build a POST beside a
- * differently protected method of the same backend path (src/targets/body-override.ts): nothing in
- * their output changes, only the refusal is gone, so the declaration is invisible to a reader of
+ * differently protected method of the same backend path (src/targets/body-override.ts), and
+ * `dotSegments: rejected` lets AWS build a path parameter beside a route its value could reach
+ * through `..` (src/targets/aws/confusable.ts): nothing in their output changes, only the refusal is gone, so the declaration is invisible to a reader of
  * the output. Its appearance is a weakening all the same (DESIGN.md section 7.8: how a request is
  * checked), so the compiled side carries it as an entity whose `trusts` fact the rules flag
  * (`trust-added`, src/diff/rules.ts). Deployed state cannot show it; `gwc diff --deployed` leaves
  * these entities out of both sides (run.ts), and `gwc diff --base REF` compares them.
  */
-import type { Gateway } from '../model/types.js';
+import type { Backend, Gateway } from '../model/types.js';
 import type { TargetKeyTable } from '../targets/key-table.js';
 import { KEY_TABLES } from '../targets/key-tables.js';
 import type { Entity } from './entity.js';
@@ -19,17 +20,34 @@ export const TRUST_KIND = 'gwc trust';
 
 /** What `methodOverride: none` makes the gateway take on trust, as a reviewer reads it. */
 export const NO_BODY_METHOD = 'the backend runs no _method of a request body (x-gateway methodOverride: none)';
+/** What `dotSegments: rejected` makes the gateway take on trust. */
+export const NO_DOT_SEGMENTS = "the backend never resolves a '.' or '..' path segment (x-gateway dotSegments: rejected)";
+
+/** Each backend declaration a target may take on trust: its key, whether a backend makes it, and what it trusts. */
+const DECLARATIONS = [
+  { key: 'backends.*.methodOverride', field: 'methodOverride', value: 'none', made: (b: Backend) => b.methodOverride?.value === 'none', trusts: NO_BODY_METHOD },
+  { key: 'backends.*.dotSegments', field: 'dotSegments', value: 'rejected', made: (b: Backend) => b.dotSegments?.value === 'rejected', trusts: NO_DOT_SEGMENTS },
+] as const;
 
 /**
- * One entity per backend whose declaration `target` relies on (its key table answers the key
- * `native`; nginx and Kong check the body whatever it says, so they rely on nothing).
+ * One entity per backend whose declarations `target` relies on (its key table answers the key
+ * `native`; a target that checks the thing itself, such as nginx and Kong reading the body, relies on nothing).
  */
 export function trustEntities(gateway: Gateway, target: string): Entity[] {
   const table = (KEY_TABLES as Record<string, TargetKeyTable | undefined>)[target];
-  if (table?.['backends.*.methodOverride']?.answer !== 'native') return [];
-  return gateway.backends
-    .filter((b) => b.methodOverride?.value === 'none')
-    .map((b) => ({ kind: TRUST_KIND, key: `backend ${b.name}`, fields: { methodOverride: 'none' }, facts: { trusts: [NO_BODY_METHOD] } }));
+  const relied = DECLARATIONS.filter((d) => table?.[d.key]?.answer === 'native');
+  const out: Entity[] = [];
+  for (const b of gateway.backends) {
+    const made = relied.filter((d) => d.made(b));
+    if (made.length === 0) continue;
+    out.push({
+      kind: TRUST_KIND,
+      key: `backend ${b.name}`,
+      fields: Object.fromEntries(made.map((d) => [d.field, d.value])),
+      facts: { trusts: made.map((d) => d.trusts) },
+    });
+  }
+  return out;
 }
 
 /** The state without these entities (what a deployed reader can compare). */

@@ -86,6 +86,7 @@ const ROOT = {
   'backends.*.keepalive': perTarget('idle connections kept open to the backend'),
   'backends.*.vpcLink': perTarget('the API Gateway VPC link to a private host'),
   'backends.*.methodOverride': perTarget("whether the backend may run the method a request body's _method names; read by the targets that cannot check a body"),
+  'backends.*.dotSegments': perTarget("whether the backend may resolve a '.' or '..' path segment; read by AWS, which passes path parameter values into the backend path"),
   policies: core('named policies are merged into each route before any target compiles'),
   ...prefixed('policies.*', POLICY_BODY),
   defaults: core('route settings every route inherits, merged before any target compiles'),

@@ -79,6 +79,13 @@ export interface Backend {
    * a POST beside a differently protected method (src/targets/body-override.ts). Absent: `possible`.
    */
   methodOverride?: { value: 'none'; loc: Loc };
+  /**
+   * `x-gateway.backends.*.dotSegments: rejected`: the user states this backend never resolves a
+   * `.` or `..` path segment (it refuses it or reads it as text), so AWS need not assume that a
+   * path parameter's value can climb out of its route (src/targets/aws/confusable.ts). Absent:
+   * `resolved`.
+   */
+  dotSegments?: { value: 'rejected'; loc: Loc };
 }
 
 export interface ForwardAuth {

@@ -4,8 +4,9 @@
  * (`--option aws.api=http`), whose JWT authorizer checks the scheme's issuer, audience and scopes
  * natively (the REST flavour needs a Cognito issuer or a Lambda authorizer and refuses it:
  * test/cli/train-travel.test.ts). Counted as a newcomer does it: `gwc init --write`, the README's
- * steps by the lines they change, and the build command the README gives. It ends refused for one
- * route (aws-path-param-confusable): the spec lets a read scope reach a write-scoped operation.
+ * steps by the lines they change, and the build command the README gives. Before step 6 it is
+ * refused for one route (aws-path-param-confusable): a read scope could reach a write-scoped
+ * operation through a `..` the backend resolves; step 6 is the user's word that it resolves none.
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,8 @@ const stepSchemes = (t: string) => t.replace(/^( *)# (x-gateway:$|  [a-zA-Z]+: .
 const stepHide = (t: string) => t.replace(/^( *)x-gateway:\n(\1  issuer: .*\n)/m, '$1x-gateway:\n$1  hideCredentials: false\n$2');
 /** README step 5: uncomment `methodOverride: none` under the backend the refusal names. */
 const stepMethodOverride = (t: string, backend: string) => t.replace(new RegExp(`^(    ${backend}:\\n(?:      .*\\n)*?      )# (methodOverride: none)`, 'm'), '$1$2');
+/** README step 6: uncomment `dotSegments: rejected` under the backend the refusal names. */
+const stepDotSegments = (t: string, backend: string) => t.replace(new RegExp(`^(    ${backend}:\\n(?:      .*\\n)*?      )# (dotSegments: rejected)`, 'm'), '$1$2');
 const countChanged = (a: string, b: string) => b.split('\n').filter((l, i) => l !== a.split('\n')[i]).length;
 
 interface Built {
@@ -28,7 +31,7 @@ interface Built {
 }
 
 describe('Train Travel API on AWS (HTTP API), following only the README and gwc init', () => {
-  it('init + step 2 (7 lines) + hideCredentials (1 line) + methodOverride (1 line): --option aws.api=http still refuses one route, a read-scoped path parameter that can reach the write-scoped POST /bookings', () => {
+  it('init + step 2 (7 lines) + hideCredentials (1 line) + methodOverride (1 line) + dotSegments (1 line): --option aws.api=http builds', () => {
     const dir = tempDir('gwc-train-aws-');
     cpSync(path.join(repo, 'fixtures/real/train-travel'), dir, { recursive: true });
     const file = path.join(dir, 'openapi.yaml');
@@ -60,15 +63,23 @@ describe('Train Travel API on AWS (HTTP API), following only the README and gwc 
     // decodes a path parameter again after matching, so ..%252F in bookingId is ../ at the backend
     // (fail closed; test/security/redteam-aws-http.test.ts).
     const second = build();
-    const refusal = ['aws-path-param-confusable', 'create-booking-payment', undefined];
+    const refusal = ['aws-path-param-confusable', 'create-booking-payment', 'try'];
     expect(second.errors.map((e) => [e.code, e.params.route, e.params.backend])).toEqual([['aws-body-method-override', 'create-booking', 'try'], refusal]);
 
     const declared = stepMethodOverride(text, 'try');
     expect(countChanged(text, declared)).toBe(1);
-    writeFileSync(file, declared);
-    // methodOverride: none answers the first; the second has no way out but the spec's own security.
+    writeFileSync(file, (text = declared));
+    // methodOverride: none answers the first; the second names the backend and the line to add.
+    const third = build();
+    expect(third.code).toBe(1);
+    expect(third.errors.map((e) => [e.code, e.params.route, e.params.backend])).toEqual([['aws-path-param-confusable', 'create-booking-payment', 'try']]);
+
+    const dots = stepDotSegments(text, 'try');
+    expect(countChanged(text, dots)).toBe(1);
+    writeFileSync(file, dots);
     const done = build();
-    expect(done.code).toBe(1);
-    expect(done.errors.map((e) => [e.code, e.params.route, e.params.backend])).toEqual([refusal]);
+    expect(done.errors).toEqual([]);
+    expect(done.code).toBe(0);
+    expect(readFileSync(path.join(out, 'aws', 'template.json'), 'utf8')).toContain('AWS::ApiGatewayV2::Api');
   }, 180_000);
 });

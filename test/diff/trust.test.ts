@@ -11,17 +11,18 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTarget } from '../../src/api.js';
 import { diffBase, diffDeployed } from '../../src/diff/run.js';
-import { HEAD } from '../helpers/spec.js';
+import { NO_BODY_METHOD, NO_DOT_SEGMENTS, trustEntities } from '../../src/diff/trust.js';
+import { gatewayOf, HEAD } from '../helpers/spec.js';
 
 /** A scheme each target verifies itself; POST and GET of one path equally protected, so every base builds. */
-function spec(target: string, declared: boolean): string {
+function spec(target: string, declared: boolean | string): string {
   const basic = target === 'traefik';
   const scheme = basic ? '{ type: http, scheme: basic }' : '{ type: apiKey, in: header, name: x-api-key }';
   const cred = basic ? "{ username: ops, password: '${env:OPS_PASSWORD}' }" : "'${env:OPS_KEY}'";
   return `${HEAD}servers: [{ url: https://api.example.com }]
 x-gateway:
   backends:
-    app: { url: https://app.example.com${declared ? ', methodOverride: none' : ''} }
+    app: { url: https://app.example.com${declared === true ? ', methodOverride: none' : declared ? `, ${declared}` : ''} }
   defaults: { backend: app }
   consumers:
     ops: { credentials: { key: ${cred} } }
@@ -41,7 +42,7 @@ components:
 `;
 }
 
-function repoWith(target: string): { dir: string; file: string } {
+function repoWith(target: string, declaration: true | string = true): { dir: string; file: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'gwc-trust-'));
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
   git('init', '-q');
@@ -49,7 +50,7 @@ function repoWith(target: string): { dir: string; file: string } {
   writeFileSync(file, spec(target, false));
   git('add', 'gateway.yaml');
   git('commit', '-q', '-m', 'base');
-  writeFileSync(file, spec(target, true));
+  writeFileSync(file, spec(target, declaration));
   return { dir, file };
 }
 
@@ -82,5 +83,30 @@ describe('methodOverride: none switched on later', () => {
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.plan!.changes).toEqual([]);
     expect(r.plan!.findings).toEqual([]);
+  });
+});
+
+describe('dotSegments: rejected switched on later', () => {
+  it('aws: gwc diff --base flags it as security (trust-added), naming what is trusted', async () => {
+    const { file } = repoWith('aws', 'dotSegments: rejected');
+    const r = await diffBase(file, { target: 'aws', base: 'HEAD' });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.plan!.findings.map((f) => [f.class, f.rule, f.kind, f.key])).toEqual([['security', 'trust-added', 'gwc trust', 'backend app']]);
+  });
+
+  it('aws: both declarations on one backend are one entity trusting two things; traefik relies on one of them', async () => {
+    const { gateway } = await gatewayOf(spec('aws', 'methodOverride: none, dotSegments: rejected'));
+    expect(trustEntities(gateway!, 'aws')).toEqual([
+      { kind: 'gwc trust', key: 'backend app', fields: { methodOverride: 'none', dotSegments: 'rejected' }, facts: { trusts: [NO_BODY_METHOD, NO_DOT_SEGMENTS] } },
+    ]);
+    expect(trustEntities(gateway!, 'traefik')).toEqual([{ kind: 'gwc trust', key: 'backend app', fields: { methodOverride: 'none' }, facts: { trusts: [NO_BODY_METHOD] } }]);
+  });
+
+  it.each(['nginx', 'kong', 'traefik'])('%s: nothing to flag (the target refuses such path values itself)', async (target) => {
+    const { file } = repoWith(target, 'dotSegments: rejected');
+    const r = await diffBase(file, { target, base: 'HEAD' });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.plan!.findings).toEqual([]);
+    expect(r.plan!.changes).toEqual([]);
   });
 });

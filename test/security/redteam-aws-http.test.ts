@@ -127,4 +127,45 @@ describe('aws api=http red team: who gets through', () => {
     expect(b.files, JSON.stringify(said(b.errors))).toEqual([]);
     expect(said(b.errors).map((d) => d.code)).toContain('aws-path-param-confusable');
   });
+
+  // dotSegments: rejected (the user's word that the backend never resolves '.' or '..'): a value
+  // can no longer climb to the origin's root, but it still holds '/' (..%252F is ../ at the
+  // backend, x%252Fy is x/y), so it spans one or more segments where the parameter stood.
+  describe('a backend declared dotSegments: rejected', () => {
+    const declared = (paths: string) => spec(paths).replace('api: { url: https://api.example.com }', 'api: { url: https://api.example.com, dotSegments: rejected }');
+    const pub = (p: string) => `  ${p}:\n    get:\n      security: []\n${ok('{ public: true }')}`;
+    it.each([
+      ['a protected route one segment longer under the same prefix (x%252Fsecret)', '/files/{name}', '/files/{a}/secret'],
+      ['a protected literal route two segments below (x%252Fy)', '/files/{name}', '/files/x/y'],
+      ['a parameter in the middle of the path reaching a deeper protected route', '/files/{name}/meta', '/files/a/b/meta'],
+      ['a parameter reaching a protected sibling of the same length (a ;suffix read as a literal)', '/files/{name}', '/files/admin'],
+    ])('held: %s is still refused', async (_n, open, guarded) => {
+      const b = await buildHttp(declared(`${pub(open)}\n${get(guarded, '[{ oidc: [] }]')}`));
+      expect(b.files, JSON.stringify(said(b.errors))).toEqual([]);
+      const refusal = said(b.errors).find((d) => d.code === 'aws-path-param-confusable');
+      expect(refusal?.params).toMatchObject({ value: '"x%252Fy"', backend: 'api' });
+    });
+    it.each([
+      ['a protected route outside the parameter\'s prefix (needs ..)', '/files/{name}', '/admin/users'],
+      ['a protected route shorter than the template (needs ..)', '/files/{name}/meta', '/files'],
+      ['a protected parent (needs .)', '/files/{name}', '/files'],
+    ])('builds: %s', async (_n, open, guarded) => {
+      const b = await buildHttp(declared(`${pub(open)}\n${get(guarded, '[{ oidc: [] }]')}`));
+      expect(said(b.errors)).toEqual([]);
+    });
+    it('without the declaration the same specs are refused, and the refusal names the line to add', async () => {
+      const b = await buildHttp(spec(`${pub('/files/{name}')}\n${get('/admin/users', '[{ oidc: [] }]')}`));
+      const refusal = b.errors.find((d) => d.code === 'aws-path-param-confusable');
+      expect(refusal?.params).toMatchObject({ value: '"..%252F"', backend: 'api' });
+      expect(refusal?.message).toContain('x-gateway.backends.api.dotSegments: rejected');
+    });
+    it('the declaration on another backend of the same origin does not count: the route\'s own backend must make it', async () => {
+      const text = spec(`${pub('/files/{name}')}\n${get('/admin/users', '[{ oidc: [] }]', '{ backend: twin }')}`).replace(
+        'api: { url: https://api.example.com }',
+        'api: { url: https://api.example.com }, twin: { url: https://api.example.com, dotSegments: rejected }',
+      );
+      const b = await buildHttp(text);
+      expect(said(b.errors).map((d) => d.code)).toContain('aws-path-param-confusable');
+    });
+  });
 });

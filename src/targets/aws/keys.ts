@@ -52,6 +52,10 @@ export const AWS_KEYS: TargetKeyTable = {
   },
   'backends.*.vpcLink': { answer: 'native', note: 'connectionType VPC_LINK with this connectionId' },
   // API Gateway passes a body through unread (src/targets/body-override.ts): the user's word is all there is.
+  'backends.*.dotSegments': {
+    answer: 'native',
+    note: "rejected: a path parameter's value is not read as climbing out of its route ('..'), so fewer routes are aws-path-param-confusable; on your word that the backend never resolves '.' or '..' segments; gwc diff flags the declaration as security",
+  },
   'backends.*.methodOverride': {
     answer: 'native',
     note: "none: a POST beside a differently protected method of this backend builds (no aws-body-method-override), on your word that its framework runs no body _method; gwc diff flags the declaration as security",

@@ -20,6 +20,10 @@ export const KONG_KEYS: TargetKeyTable = {
     why: "Kong's upstream keepalive pool is node configuration (upstream_keepalive_pool_size in kong.conf), not a service or upstream field decK writes",
   },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): Kong reaches a private host directly' },
+  'backends.*.dotSegments': {
+    answer: 'ignored',
+    why: "Kong's route regexes refuse a '.' or '..' path parameter value (and ';', '%') whatever the backend does (paths.ts): the declaration relaxes nothing here",
+  },
   'backends.*.methodOverride': {
     answer: 'ignored',
     why: "Kong removes _method from a form, multipart or JSON body whatever the backend does (request-transformer remove.body): the declaration relaxes nothing here",

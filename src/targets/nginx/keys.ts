@@ -24,6 +24,10 @@ export const NGINX_KEYS: TargetKeyTable = {
   'backends.*.hostHeader': { answer: 'native', note: 'proxy_set_header Host' },
   'backends.*.keepalive': { answer: 'native', note: 'upstream keepalive' },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): nginx reaches a private host directly' },
+  'backends.*.dotSegments': {
+    answer: 'ignored',
+    why: "nginx resolves '.' and '..' itself before it matches a location, and writes a path parameter into the backend path as one opaque segment ('.' and '..' as %2E, '/' and ';' encoded: njs upstreamPath): the declaration relaxes nothing here",
+  },
   'backends.*.methodOverride': {
     answer: 'ignored',
     why: "nginx reads the body and answers 400 to a _method in a form, multipart or JSON body whatever the backend does (njs bodyCheck): the declaration relaxes nothing here",

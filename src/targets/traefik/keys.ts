@@ -22,6 +22,10 @@ export const TRAEFIK_KEYS: TargetKeyTable = {
   'backends.*.keepalive': { answer: 'native', note: 'serversTransport maxIdleConnsPerHost' },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): Traefik reaches a private host directly' },
   // Traefik reads no body (src/targets/body-override.ts): the user's word is all there is.
+  'backends.*.dotSegments': {
+    answer: 'ignored',
+    why: "Traefik's routers refuse a '.' or '..' path parameter value (and ';', '%') whatever the backend does (rule.ts): the declaration relaxes nothing here",
+  },
   'backends.*.methodOverride': {
     answer: 'native',
     note: "none: a POST beside a differently protected method of this backend builds (no traefik-body-method-override), on your word that its framework runs no body _method; gwc diff flags the declaration as security",

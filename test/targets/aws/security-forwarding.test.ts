@@ -82,7 +82,7 @@ describe('aws: path parameters the backend could read as another route', () => {
     const b = await build(users({}));
     expect(b.files).toEqual([]);
     expect(coded(b.errors, 'aws-path-param-confusable')).toEqual([
-      { code: 'aws-path-param-confusable', params: { route: 'getUser', param: 'id', other: 'getMe', upstream: '/users/{id}' }, pointer: '/paths/~1users~1{id}/get' },
+      { code: 'aws-path-param-confusable', params: { route: 'getUser', param: 'id', other: 'getMe', upstream: '/users/{id}', value: '"x;" or "..;"', backend: 'app' }, pointer: '/paths/~1users~1{id}/get' },
     ]);
   });
 
@@ -110,5 +110,25 @@ describe('aws: path parameters the backend could read as another route', () => {
     const b = await build(s);
     expect(coded(b.diagnostics, 'aws-path-param-confusable')).toEqual([]);
     expect(b.errors).toEqual([]);
+  });
+
+  // dotSegments: rejected: the user's word that the backend never resolves '.' or '..'. A REST API
+  // keeps a value encoded (one segment), so only the `;suffix` reading is left.
+  describe('a backend declared dotSegments: rejected', () => {
+    const declared = { app: { url: 'https://app.example.com', dotSegments: 'rejected' } };
+    it('still refuses a public /users/{id} beside a keyed /users/me (me; is read as me)', async () => {
+      const b = await build(users({}, {}, declared));
+      expect(coded(b.errors, 'aws-path-param-confusable').map((d) => d.params)).toEqual([
+        { route: 'getUser', param: 'id', other: 'getMe', upstream: '/users/{id}', value: '"x;"', backend: 'app' },
+      ]);
+    });
+    it.each([
+      ['the parent route (`.` no longer reaches /users)', spec({ '/users': { get: { operationId: 'listUsers', security: [{ key: [] }] } }, '/users/{id}': { get: { operationId: 'getUser', security: [], parameters: param } } }, { backends: declared })],
+      ['a route above it (`..;` no longer takes /users with it)', spec({ '/profile': { get: { operationId: 'myProfile', security: [{ key: [] }] } }, '/users/{id}/profile': { get: { operationId: 'profile', security: [], parameters: param } } }, { backends: declared })],
+    ])('%s: builds', async (_n, s) => {
+      const b = await build(s);
+      expect(coded(b.diagnostics, 'aws-path-param-confusable')).toEqual([]);
+      expect(b.errors).toEqual([]);
+    });
   });
 });
