@@ -87,9 +87,8 @@ function buildService(ctx: Ctx, backend: Backend, timeoutMs: number | undefined,
     // Traefik's healthCheck has no thresholds (https://doc.traefik.io/traefik/routing/services/#health-check):
     // one failed check removes a server, one passed check restores it. Say so once per backend, at
     // the first threshold the spec wrote (gwc's defaults are nobody's intent: issue #21).
-    const said = ctx.diagnostics.some((d) => d.code === 'traefik-health-threshold-ignored' && d.params?.backend === backend.name);
     const written = (['healthyThreshold', 'unhealthyThreshold'] as const).filter((k) => hc.thresholdLocs?.[k] && hc[k] !== 1);
-    if (written.length > 0 && !said) {
+    if (written.length > 0 && ctx.once(`health-threshold\0${backend.name}`)) {
       ctx.report('traefik-health-threshold-ignored', { backend: backend.name, healthyThreshold: hc.healthyThreshold, unhealthyThreshold: hc.unhealthyThreshold }, hc.thresholdLocs![written[0]!]!);
     }
   }
