@@ -18,6 +18,12 @@ import { resolvePlain } from '../spec/yaml-fast.js';
 export interface FastYamlOptions {
   /** Keys in code-unit order (yaml's `sortMapEntries: true`). */
   sortKeys?: boolean;
+  /**
+   * The text of a value that is not plain data but stands for a PLAIN scalar (Kong's credential
+   * templates), written as yaml writes `Scalar` with that value and type PLAIN; undefined: not one.
+   * Spares the emitter a marked copy of its whole tree (#18).
+   */
+  plain?: (v: object) => string | undefined;
 }
 
 class Bail extends Error {}
@@ -26,6 +32,8 @@ const bail = (): never => {
 };
 
 let enabled = true;
+/** The current call's `plain` (the writer is synchronous: set for one call, then cleared). */
+let plainOf: FastYamlOptions['plain'];
 
 /** How often the fast path wrote and gave up (tests check it is the common path). */
 export const fastYamlStats = { written: 0, gaveUp: 0 };
@@ -38,6 +46,7 @@ export function setFastYaml(on: boolean): void {
 /** `yaml`'s output for `data` (a map or a list) with the emitters' options, or undefined where unsure. */
 export function fastYamlStringify(data: unknown, options: FastYamlOptions = {}): string | undefined {
   if (!enabled) return undefined;
+  plainOf = options.plain;
   try {
     if (!isCollection(data)) return undefined;
     if (isEmpty(data)) return Array.isArray(data) ? '[]\n' : '{}\n';
@@ -50,6 +59,8 @@ export function fastYamlStringify(data: unknown, options: FastYamlOptions = {}):
     if (!(e instanceof Bail)) throw e;
     fastYamlStats.gaveUp++;
     return undefined;
+  } finally {
+    plainOf = undefined;
   }
 }
 
@@ -62,7 +73,10 @@ function isCollection(v: unknown): v is Record<string, unknown> | unknown[] {
   if (v === null || typeof v !== 'object') return false;
   if (Array.isArray(v)) return true;
   if (v instanceof Scalar) return false;
-  if (!isPlainObject(v)) bail();
+  if (!isPlainObject(v)) {
+    if (plainOf?.(v) !== undefined) return false;
+    bail();
+  }
   return true;
 }
 
@@ -135,7 +149,10 @@ function scalar(v: unknown): string {
     case 'object':
       if (Array.isArray(v)) return '[]';
       if (v instanceof Scalar) return plainScalar(v);
-      if (!isPlainObject(v)) return bail();
+      if (!isPlainObject(v)) {
+        const text = plainOf?.(v);
+        return text === undefined ? bail() : plainText(text);
+      }
       return '{}';
     default:
       return bail();
@@ -156,7 +173,10 @@ const PLAIN_VALUE = /^[A-Za-z0-9_$/.({][^\n#:]*[^\s:]$/;
 
 function plainScalar(s: Scalar): string {
   if (s.type !== Scalar.PLAIN || typeof s.value !== 'string' || s.anchor || s.tag || s.comment || s.commentBefore) return bail();
-  const v = s.value;
+  return plainText(s.value);
+}
+
+function plainText(v: string): string {
   if (!PLAIN_VALUE.test(v) || resolvePlain(v) !== v || /^(?:%|---|\.\.\.)/.test(v)) return bail();
   return v;
 }

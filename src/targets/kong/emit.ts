@@ -16,11 +16,44 @@ import { DeckTemplate, type Entity } from './context.js';
 export function emitYaml(doc: Entity): { text: string; refused: string[] } {
   const refused: string[] = [];
   let templates = 0;
+  // The first lock, on the plain data as it is (copying the tree to mark templates was a fifth
+  // of a Kong compile, #18): every string and key holding `${{`, and the templates, counted.
+  const check = (v: unknown): void => {
+    if (v instanceof DeckTemplate) templates += 1;
+    else if (typeof v === 'string') {
+      if (v.includes('${{')) refused.push(v);
+    } else if (Array.isArray(v)) {
+      for (const x of v) check(x);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('${{')) refused.push(k);
+        check(x);
+      }
+    }
+  };
+  check(doc);
+  // The fast writer reads the data as it is, a template written as its PLAIN scalar would be.
+  let text = fastYamlStringify(doc, { sortKeys: true, plain: (v) => (v instanceof DeckTemplate ? v.template : undefined) });
+  if (text === undefined) {
+    // Where it is unsure: the marked copy, through the fast writer or yaml's Document, as before.
+    templates = 0;
+    refused.length = 0;
+    text = markedText(doc, refused, () => (templates += 1));
+  }
+  // Second lock, on the bytes decK will read: exactly gwc's own templates open a `${{`, so no
+  // escaping or joining of user text can have produced one.
+  const opened = text.split('${{').length - 1;
+  if (opened !== templates) refused.push(`the written file (${opened} template openings for ${templates} credential templates)`);
+  return { text, refused };
+}
+
+/** The decK text from a copy of `doc` whose templates are yaml PLAIN scalars (the path before #18, kept for what the fast writer leaves). */
+function markedText(doc: Entity, refused: string[], template: () => void): string {
   // A walk over the plain data (not yaml's visit over the built Document, which took seconds at
   // 10,000 routes): templates become PLAIN scalar nodes, which the Document keeps as they are.
   const mark = (v: unknown): unknown => {
     // By type, not by shape: a user string spelled exactly like gwc's template is still refused.
-    if (v instanceof DeckTemplate) templates += 1;
+    if (v instanceof DeckTemplate) template();
     if (v instanceof DeckTemplate) return Object.assign(new Scalar(v.template), { type: Scalar.PLAIN });
     if (typeof v === 'string') {
       if (v.includes('${{')) refused.push(v);
@@ -39,12 +72,8 @@ export function emitYaml(doc: Entity): { text: string; refused: string[] } {
   };
   const marked = mark(doc);
   // The same bytes without yaml's Document where the fast writer is sure of them (#18).
-  const text =
+  return (
     fastYamlStringify(marked, { sortKeys: true }) ??
-    new Document(marked, { sortMapEntries: true, aliasDuplicateObjects: false }).toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
-  // Second lock, on the bytes decK will read: exactly gwc's own templates open a `${{`, so no
-  // escaping or joining of user text can have produced one.
-  const opened = text.split('${{').length - 1;
-  if (opened !== templates) refused.push(`the written file (${opened} template openings for ${templates} credential templates)`);
-  return { text, refused };
+    new Document(marked, { sortMapEntries: true, aliasDuplicateObjects: false }).toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 })
+  );
 }
