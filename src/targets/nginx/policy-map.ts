@@ -13,6 +13,7 @@
  */
 import type { PolicyId } from '../../model/policies/ids.js';
 import { POLICY_FEATURE } from '../../model/policies/ids.js';
+import type { Loc } from '../../diagnostics/diagnostic.js';
 import type { Policy, Route, Validation } from '../../model/types.js';
 import { UNSUPPORTED, type PolicyMap } from '../policy-map.js';
 import type { Ctx } from './context.js';
@@ -106,14 +107,24 @@ function valueOf(route: Route, id: PolicyId): unknown {
   return id === 'validate' ? route.validate : route.policy[id];
 }
 
-/** Fills, in the map's order, the route view's part of each policy of `stage` the route sets and the plan enforces. */
+/**
+ * Fills, in the map's order, the route view's part of each policy of `stage` the route sets and the
+ * plan enforces. A policy the plan enforces where nginx has no code for it (`UNSUPPORTED`: the
+ * capability check should have refused the route) refuses the build (internal-error at the
+ * policy), never a route compiled without it (fail closed).
+ */
 export function fillPolicies(stage: PolicyStage, input: RoutePolicyInput): void {
+  const { ctx, route } = input;
   for (const id of Object.keys(NGINX_POLICIES) as PolicyId[]) {
     const policy = NGINX_POLICIES[id];
-    if (policy === UNSUPPORTED || policy.stage !== stage) continue;
-    const value = valueOf(input.route, id);
-    if (value === undefined || !input.ctx.plan.enforced(input.route.id, POLICY_FEATURE[id])) continue;
-    policy.route(input, value);
+    const value = valueOf(route, id);
+    if (value === undefined || !ctx.plan.enforced(route.id, POLICY_FEATURE[id])) continue;
+    if (policy === UNSUPPORTED) {
+      // Said once, in the first stage every route goes through.
+      if (stage === 'access') ctx.report('internal-error', { detail: `route ${route.id}: nginx has no code for policy ${id}, which the capability plan enforces` }, (value as { loc?: Loc }).loc ?? route.loc);
+      continue;
+    }
+    if (policy.stage === stage) policy.route(input, value);
   }
 }
 

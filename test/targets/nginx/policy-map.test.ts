@@ -96,4 +96,25 @@ describe('nginx policy map', () => {
     // The other policies are untouched.
     for (const other of POLICY_IDS.filter((o) => o !== id)) expect({ other, emitted: MARK[other](b) }).toEqual({ other, emitted: true });
   });
+
+  it.each([
+    ['ipRule', '/x-gateway/defaults/ipAllow'],
+    ['rateLimit', '/x-gateway/defaults/rateLimit'],
+    ['cache', '/x-gateway/defaults/cache'],
+    ['validate', '/x-gateway/defaults/validate'],
+  ] as const)('fails closed: %s enforced by the plan but UNSUPPORTED in the map refuses the build at the policy (%s)', async (id, pointer) => {
+    const map = NGINX_POLICIES as Record<PolicyId, unknown>;
+    const saved = map[id];
+    map[id] = UNSUPPORTED;
+    try {
+      const loaded = await gatewayOf(SPEC);
+      const built = compileGateway(loaded.gateway!, 'nginx');
+      expect(built.files).toEqual([]);
+      expect(built.diagnostics.map((d) => [d.code, d.params, d.loc?.pointer])).toEqual([
+        ['internal-error', { detail: `route addItem: nginx has no code for policy ${id}, which the capability plan enforces` }, pointer],
+      ]);
+    } finally {
+      map[id] = saved;
+    }
+  });
 });
