@@ -1,11 +1,12 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { GwcCommand } from '../cli/command.js';
 import { build } from '../cli/build.js';
 import { quietFlag, specArg, specFlags, specOptions } from '../cli/flags.js';
 import { buildJson, buildSummary } from '../cli/build-render.js';
 import { renderDiagnostics, useColour } from '../cli/render.js';
 import { TARGET_NAMES } from '../targets/names.js';
 
-export default class Build extends Command {
+export default class Build extends GwcCommand {
   static override description =
     'Compile the spec to gateway configuration. Writes nothing unless every target compiles without error, and never deletes files it did not write (--force to).';
   static override examples = [

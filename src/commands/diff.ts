@@ -1,4 +1,5 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { GwcCommand } from '../cli/command.js';
 import { quietFlag, specArg, specFlags, specOptions } from '../cli/flags.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatStylish } from '../diagnostics/format.js';
@@ -15,7 +16,7 @@ import { deprecatedReaderFlags } from '../cli/reader-flags.js';
  */
 export const DIFF_EXIT = { same: 0, error: 1, usage: 2, changes: 3, failOn: 4 } as const;
 
-export default class Diff extends Command {
+export default class Diff extends GwcCommand {
   static override description = 'Show what the spec would change on the deployed gateway: security and breaking changes first, then a plan.';
   static override examples = [
     '<%= config.bin %> diff gateway.yaml --target kong --deployed dump.yaml',

@@ -1,8 +1,9 @@
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
+import { GwcCommand } from '../cli/command.js';
 import { jsonResult } from '../cli/render.js';
 import { closestId, explain, renderExplanation, reportableIds } from '../explain/index.js';
 
-export default class Explain extends Command {
+export default class Explain extends GwcCommand {
   static override description = 'Explain a diagnostic code or lint rule: what it means, why it matters, how to fix it, with an example.';
   static override examples = ['<%= config.bin %> explain security-undecided', '<%= config.bin %> explain jwt-key-family-ambiguous --json', '<%= config.bin %> explain --list'];
   static override enableJsonFlag = true;

@@ -1,12 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
+import { GwcCommand } from '../cli/command.js';
 import { diag } from '../diagnostics/diagnostic.js';
 import { quietFlag } from '../cli/flags.js';
 import { locateInSpec } from '../cli/locate.js';
 import { jsonResult, renderDiagnostics, useColour } from '../cli/render.js';
 import { initSpec } from '../init/index.js';
 
-export default class Init extends Command {
+export default class Init extends GwcCommand {
   static override description =
     'Start an x-gateway for a plain OpenAPI spec: backends from servers, a rate-limit policy, consumers per API-key/basic scheme with ${env:...} secrets, and commented choices where a target needs a fallback. Operations without security are flagged, never made public.';
   static override examples = ['<%= config.bin %> init openapi.yaml > gateway.yaml', '<%= config.bin %> init openapi.yaml --write'];

@@ -1,4 +1,5 @@
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
+import { GwcCommand } from '../cli/command.js';
 import { atLeast, type Severity } from '../diagnostics/diagnostic.js';
 import { summary } from '../diagnostics/format.js';
 import { quietFlag, specFlags, specOptions } from '../cli/flags.js';
@@ -12,7 +13,7 @@ import { TARGET_NAMES, TARGETS } from '../targets/index.js';
 /** Codes that mean gwc could not do its job (exit 2), not that the spec has findings. */
 const USAGE = new Set(['internal-error', 'lint-config-invalid', 'lint-ruleset-failed', 'unknown-target']);
 
-export default class Lint extends Command {
+export default class Lint extends GwcCommand {
   static override description = 'Validate the spec, then run the gwc ruleset, route and portability checks and any Spectral rulesets the config extends.';
   static override examples = [
     '<%= config.bin %> lint gateway.yaml',

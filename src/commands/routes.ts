@@ -1,11 +1,12 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { GwcCommand } from '../cli/command.js';
 import { quietFlag, specArg, specFlags, specOptions } from '../cli/flags.js';
 import { runFromArg } from '../cli/load.js';
 import { jsonResult, renderDiagnostics, useColour } from '../cli/render.js';
 import { routeRows, routeTable } from '../cli/routes.js';
 import { TARGET_NAMES } from '../targets/names.js';
 
-export default class Routes extends Command {
+export default class Routes extends GwcCommand {
   static override description =
     'The route table in the order every target matches it (OpenAPI precedence: concrete before templated): method, public path, backend, upstream path, security, policies.';
   static override examples = ['<%= config.bin %> routes fixtures/shop/gateway.yaml', '<%= config.bin %> routes fixtures/shop/gateway.yaml --json'];

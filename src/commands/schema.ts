@@ -1,9 +1,10 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { GwcCommand } from '../cli/command.js';
 import { jsonResult } from '../cli/render.js';
 import { documentSchema } from '../schema/document.js';
 import { xGatewaySchema } from '../validate/extensions.js';
 
-export default class Schema extends Command {
+export default class Schema extends GwcCommand {
   static override description =
     'Print the JSON Schema of a gwc spec (an OpenAPI document with x-gateway), for editors: save it and add `# yaml-language-server: $schema=gwc.schema.json` as the first line of the spec. --part x-gateway prints the x-gateway object alone.';
   static override examples = [

@@ -1,11 +1,11 @@
-import { Command } from '@oclif/core';
+import { GwcCommand } from '../cli/command.js';
 import { runPipeline } from '../pipeline.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { summary } from '../diagnostics/format.js';
 import { formatFlag, quietFlag, specArg, specFlags, specOptions } from '../cli/flags.js';
 import { jsonResult, renderDiagnostics, useColour } from '../cli/render.js';
 
-export default class Validate extends Command {
+export default class Validate extends GwcCommand {
   static override description = 'Parse the spec, check OpenAPI structure and the x-gateway schema, and build the gateway model.';
   static override examples = ['<%= config.bin %> validate fixtures/shop/gateway.yaml', '<%= config.bin %> validate fixtures/shop/gateway.yaml --json'];
   static override enableJsonFlag = true;

@@ -649,6 +649,7 @@ export const CODES = {
   'init-not-openapi': entry<{ detail: string }>('error', (p) => `gwc init reads an OpenAPI 3 document: ${p.detail}`),
   'init-has-x-gateway': entry<Record<string, never>>('error', () => 'the spec already has a root x-gateway; gwc init only starts one (edit it, or remove it to start again)'),
   'internal-error': entry<{ detail: string }>('error', (p) => `internal error (please report): ${p.detail}`),
+  'usage-invalid': entry<{ detail: string }>('error', (p) => `the command line is not valid: ${p.detail}`),
   // lint
   'lint-config-invalid': entry<{ file: string; detail: string }>('error', (p) => `lint config ${p.file}: ${p.detail}`),
   'lint-ignore-invalid': entry<{ detail: string }>('error', (p) => `x-gwc-ignore: ${p.detail}`),

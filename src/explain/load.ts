@@ -188,6 +188,12 @@ export const LOAD: Explanations = {
     'Edit the existing x-gateway, or remove it to start again.',
     'gwc init gateway.yaml   # gateway.yaml already has x-gateway',
   ),
+  'usage-invalid': ex(
+    'gwc refused the command line itself (an unknown flag, a missing argument, a value a flag does not take), before reading any spec.',
+    'Nothing ran; under --json this is the one result shape with exit code 2, so a script can tell it from findings (exit 1).',
+    'Run the command with --help, or gwc help COMMAND, for its flags and arguments.',
+    'gwc lint gateway.yaml --json --target kongg',
+  ),
   'internal-error': ex(
     'gwc itself failed (a bug), not the spec.',
     'The build stops rather than writing a partial gateway.',
