@@ -52,6 +52,14 @@ export interface CapabilityPlan {
 export interface CompileOptions {
   /** Target-specific options from the command line (`--option key=value`), already validated by the target. */
   options: Record<string, string>;
+  /**
+   * Lint's compile (`compileFindings`): only the diagnostics are read, so a target may skip
+   * rendering its files' text and return no files (#18: rendering was half of `gwc lint` at
+   * 10,000 routes). The diagnostics must be exactly those of a full compile: a check that reads
+   * the rendered text (a size limit, a template-syntax lock) still runs, on the text or computed
+   * without it (test/targets/findings-only.test.ts holds every fixture to that).
+   */
+  findingsOnly?: boolean;
 }
 
 export interface CompileResult {

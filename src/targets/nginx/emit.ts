@@ -55,4 +55,30 @@ function tidy(text: string): string {
   return `${text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
 }
 
+// What `q` and `v` refuse (escape.ts refuseControl; tab, CR and LF are written as escapes).
+// eslint-disable-next-line no-control-regex
+const REFUSED_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
+const VAR_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * Whether rendering `view` could throw where a helper refuses a value: a control character in any
+ * string, or a variable part (`{ var }`) that is not a variable name. Lint (findingsOnly, #18)
+ * renders only then, so its diagnostics stay a build's (the render's refusal is its
+ * internal-error) without rendering every spec. `n`'s check is on names gwc generated, never on
+ * user text, and is left to the build. Data nested deeper than any view (a cycle) also says yes.
+ */
+export function renderMayRefuse(view: unknown, depth = 0): boolean {
+  if (typeof view === 'string') return REFUSED_TEXT.test(view);
+  if (!view || typeof view !== 'object') return false;
+  if (depth > 64) return true;
+  if (Array.isArray(view)) {
+    for (const x of view) if (renderMayRefuse(x, depth + 1)) return true;
+    return false;
+  }
+  const o = view as Record<string, unknown>;
+  if (typeof o.var === 'string' && !VAR_NAME.test(o.var)) return true;
+  for (const k in o) if (renderMayRefuse(o[k], depth + 1)) return true;
+  return false;
+}
+
 export const TEMPLATES = { HTTP_TEMPLATE, SERVER_TEMPLATE, GROUP_PARTIAL, REGEX_LEVEL_PARTIAL, PATH_PARTIAL, ROUTE_PARTIAL, OWN_SSL_PARTIAL, CORS_VARS_PARTIAL, MAIN_TEMPLATE, FULL_TEMPLATE, AUTH_CHECK_PARTIAL, VERIFY_PARTIAL, VERIFIED_PARTIAL };
