@@ -13,7 +13,7 @@ const run = promisify(execFile);
 export class GitBaseError extends Error {}
 
 /** Calls `use` with the path of the spec as it was at `ref`; the copy is removed afterwards. */
-export async function withSpecAtRef<T>(spec: string, ref: string, use: (specAtRef: string) => Promise<T>): Promise<T> {
+export async function withSpecAtRef<T>(spec: string, ref: string, use: (specAtRef: string, name: (file: string) => string) => Promise<T>): Promise<T> {
   if (ref.startsWith('-')) throw new GitBaseError(`"${ref}" is not a git ref`);
   const abs = path.resolve(spec);
   const dir = path.dirname(abs);
@@ -34,7 +34,13 @@ export async function withSpecAtRef<T>(spec: string, ref: string, use: (specAtRe
     } catch (e) {
       throw new GitBaseError(`${rel} does not exist at ${ref} (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
     }
-    return await use(path.join(tmp, path.relative(top, abs)));
+    // A file of the checkout is shown as git names it, REF:path (from the repository's top): the
+    // temporary folder is gone when the diagnostics are printed.
+    const name = (file: string) => {
+      const rel = path.relative(tmp, file);
+      return rel.startsWith('..') || path.isAbsolute(rel) ? file : `${ref}:${rel.split(path.sep).join('/')}`;
+    };
+    return await use(path.join(tmp, path.relative(top, abs)), name);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -86,7 +86,13 @@ export async function diffBase(
   if (!to.state) return { diagnostics: to.diagnostics };
   let from: { state?: State; diagnostics: Diagnostic[] };
   try {
-    from = await withSpecAtRef(spec, options.base, (old) => compiledState(old, options.target, options));
+    from = await withSpecAtRef(spec, options.base, async (old, name) => {
+      const r = await compiledState(old, options.target, options);
+      // Only what stops the diff: the base's warnings are the running gateway's, not this change's
+      // (the working copy's are shown), and were printed under the temporary checkout's path.
+      const errors = r.diagnostics.filter((d) => d.severity === 'error').map((d) => (d.loc ? { ...d, loc: { ...d.loc, file: name(d.loc.file) } } : d));
+      return { ...r, diagnostics: errors };
+    });
   } catch (e) {
     if (!(e instanceof GitBaseError)) throw e;
     return { diagnostics: [...to.diagnostics, diag('diff-base-failed', { ref: options.base, detail: e.message })] };
