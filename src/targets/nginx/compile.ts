@@ -13,7 +13,7 @@ import type { Gateway, HttpMethod, Route } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import type { CompileOptions, CompileResult, OutputFile } from '../target.js';
 import { bounded, Ctx } from './context.js';
-import { renderFull, renderHttp, renderMain } from './emit.js';
+import { renderFull, renderHttp, renderMain, renderMayRefuse } from './emit.js';
 import { filePath, hostName, jsLiteral, printable, Refused } from './escape.js';
 import { buildLayout, pathEntries, type GroupNode, type PathEntry, type RegexLevel } from './layout.js';
 import type { JwksView } from './jwks.js';
@@ -117,6 +117,8 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   try {
     filePath(view.cachePath, 'cache path');
     filePath(view.accessLogPath, 'log path');
+    // Lint reads the diagnostics only: render just when a helper could refuse a value (emit.ts).
+    if (compileOptions.findingsOnly && !renderMayRefuse({ view, njsRoutes, security, options, validateModule })) return { files: [], diagnostics: ctx.diagnostics };
     const files: OutputFile[] = [{ path: `conf.d/${fileName}.conf`, contents: renderHttp(view, ctx.dollar) }];
     files.push({ path: `gwc/${fileName}.main.conf`, contents: renderMain(view, ctx.dollar) });
     if (ctx.needsNjs) {
