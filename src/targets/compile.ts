@@ -41,16 +41,17 @@ export function compileWith(chosen: Target, gateway: Gateway, options: Record<st
  * green. A crash is the build's to report (internal-error), so here it reports nothing.
  */
 export function compileFindings(target: Target, gateway: Gateway, options: Record<string, string> = {}, spec?: LoadedSpec): Diagnostic[] {
-  const result = invoke(target, gateway, checkCapabilities(gateway, target).plan, options);
+  // Lint reads only the diagnostics: the target may skip rendering its files (findingsOnly).
+  const result = invoke(target, gateway, checkCapabilities(gateway, target).plan, options, true);
   // The key answers compileWith says before compiling (key-refused, key-not-applied) are build
   // refusals too: lint relays them with the rest.
   const keys = [...keyDiagnostics(target.name, spec, gateway.environment, target.keys), ...headWidensGet(gateway)];
   return 'crash' in result ? keys : [...keys, ...result.diagnostics];
 }
 
-function invoke(target: Target, gateway: Gateway, plan: CapabilityPlan, options: Record<string, string>): CompileResult | { crash: string } {
+function invoke(target: Target, gateway: Gateway, plan: CapabilityPlan, options: Record<string, string>, findingsOnly = false): CompileResult | { crash: string } {
   try {
-    return target.compile(gateway, plan, { options });
+    return target.compile(gateway, plan, findingsOnly ? { options, findingsOnly } : { options });
   } catch (e) {
     return { crash: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
   }

@@ -43,7 +43,8 @@ function checkNames(ctx: Ctx): void {
   }
 }
 
-export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: KongOptions): CompileResult {
+/** `findingsOnly`: lint reads the diagnostics only, so the decK text is not built (emit.ts). */
+export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: KongOptions, findingsOnly = false): CompileResult {
   const ctx = new Ctx(gateway, plan, options);
   checkNames(ctx);
   checkHostOrder(ctx);
@@ -92,8 +93,8 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     plugins: c.plugins,
   };
   if (certs.length) doc.certificates = certs;
-  const out = emitYaml(doc);
+  const out = emitYaml(doc, findingsOnly);
   for (const value of out.refused) ctx.report('text-template-syntax', { text: `Kong output value ${JSON.stringify(value)}` });
-  if (out.refused.length) return { files: [], diagnostics: ctx.diagnostics };
+  if (out.refused.length || findingsOnly) return { files: [], diagnostics: ctx.diagnostics };
   return { files: [{ path: 'kong.yaml', contents: out.text }], diagnostics: ctx.diagnostics };
 }

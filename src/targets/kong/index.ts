@@ -36,7 +36,7 @@ export const kongTarget: Target = {
       default: 'gwc',
     },
   ],
-  compile(gateway, plan, { options }) {
+  compile(gateway, plan, { options, findingsOnly }) {
     const policy = options['rate-limit-policy'] ?? 'local';
     if (!(RATE_LIMIT_POLICIES as readonly string[]).includes(policy)) {
       return { files: [], diagnostics: [diag('target-option-invalid', { target: 'kong', option: 'rate-limit-policy', value: policy, expected: 'local or cluster' })] };
@@ -45,6 +45,6 @@ export const kongTarget: Target = {
     if (!(NAME_SCHEMES as readonly string[]).includes(names)) {
       return { files: [], diagnostics: [diag('target-option-invalid', { target: 'kong', option: 'names', value: names, expected: 'gwc or openapi2kong' })] };
     }
-    return compileKong(gateway, plan, { rateLimitPolicy: policy as 'local' | 'cluster', names: names as 'gwc' | 'openapi2kong' });
+    return compileKong(gateway, plan, { rateLimitPolicy: policy as 'local' | 'cluster', names: names as 'gwc' | 'openapi2kong' }, findingsOnly === true);
   },
 };

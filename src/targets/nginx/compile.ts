@@ -118,7 +118,7 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     filePath(view.cachePath, 'cache path');
     filePath(view.accessLogPath, 'log path');
     // Lint reads the diagnostics only: render just when a helper could refuse a value (emit.ts).
-    if (compileOptions.findingsOnly && !renderMayRefuse({ view, njsRoutes, security, options, validateModule })) return { files: [], diagnostics: ctx.diagnostics };
+    if (compileOptions.findingsOnly && !renderMayRefuse({ view, options })) return { files: [], diagnostics: ctx.diagnostics };
     const files: OutputFile[] = [{ path: `conf.d/${fileName}.conf`, contents: renderHttp(view, ctx.dollar) }];
     files.push({ path: `gwc/${fileName}.main.conf`, contents: renderMain(view, ctx.dollar) });
     if (ctx.needsNjs) {

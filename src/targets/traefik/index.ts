@@ -45,6 +45,8 @@ export function compileTraefik(gateway: Gateway, plan: CapabilityPlan, compileOp
     for (const p of emptyContainers(config)) ctx.report('internal-error', { detail: `traefik: empty map or list at ${p}` }, gateway.loc);
   }
   if (!config || ctx.diagnostics.some((d) => d.severity === 'error')) return fail();
+  // Lint (findingsOnly) reads the diagnostics only; the checks above ran on the data, not the text.
+  if (compileOptions.findingsOnly) return { config, roles: ctx.roles, version: ctx.version, result: { files: [], diagnostics: ctx.diagnostics } };
   const file = { path: `${ctx.prefix}.yml`, contents: escapeTemplate(header(ctx) + toYaml(config)) };
   return { config, roles: ctx.roles, version: ctx.version, result: { files: [file], diagnostics: ctx.diagnostics } };
 }
