@@ -40,6 +40,10 @@ export class LoadedSpec {
    * reference (the loader has already reported those).
    */
   deref(node: Located): Located | undefined {
+    // Most values walked are not references: answered before any allocation (the model phase
+    // calls this for every child it reads, #18).
+    const first = node.value as { $ref?: unknown } | null;
+    if (first === null || typeof first !== 'object' || typeof first.$ref !== 'string') return node;
     let cur = node;
     const seen = new Set<string>();
     for (;;) {

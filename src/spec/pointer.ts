@@ -9,6 +9,8 @@ export function unescapeToken(token: string): string {
 }
 
 export function joinPointer(base: string, ...tokens: Array<string | number>): string {
+  // One token is nearly every call (a walk's child): no array of pieces for it (#18).
+  if (tokens.length === 1) return `${base}/${escapeToken(String(tokens[0]))}`;
   return base + tokens.map((t) => `/${escapeToken(String(t))}`).join('');
 }
 
