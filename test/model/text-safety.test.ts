@@ -17,6 +17,14 @@ const cases: Array<{ name: string; text: string; code?: string; pointer?: string
   { name: 'a line separator in a header value', text: spec(`${MOCK('ok')}  defaults: { responseHeaders: { set: { X-A: "a\\u2028b" } } }\n`), code: 'text-control-character', pointer: '/x-gateway/defaults/responseHeaders/set/X-A' },
   { name: 'a NUL in a server URL variable', text: `${HEAD}servers: [{ url: "https://{h}.example.com", variables: { h: { default: "a\\u0000" } } }]\nx-gateway:\n${MOCK('ok')}paths:\n  /a:\n    get: { x-gateway: { public: true }, responses: { "200": { description: ok } } }\n`, code: 'text-control-character', pointer: '/servers/0/variables/h/default' },
   { name: 'a mock body with line breaks and tabs (a body, not a header)', text: spec(MOCK('"a\\n\\tb\\r\\n"')) },
+  // The OpenAPI text the outputs carry (names, comments, AWS's Name, header names): refused at its line.
+  { name: 'a line break in info.title (the gateway name in every output)', text: spec(MOCK('ok')).replace("title: t", 'title: "t\\r\\nX-Injected: 1"'), code: 'text-control-character', pointer: '/info/title' },
+  { name: 'a control character in a path key', text: spec(MOCK('ok')).replace('  /a:\n', '  "/a\\u0007":\n'), code: 'text-control-character', pointer: '/paths/~1a\u0007' },
+  { name: 'CR/LF in an API-key header name', text: spec(MOCK('ok'), '', '{ type: apiKey, in: header, name: "X-Key\\r\\nX-Admin: 1" }'), code: 'text-control-character', pointer: '/components/securitySchemes/b/name' },
+  { name: 'a control character in a parameter name', text: spec(MOCK('ok'), ', parameters: [{ name: "q\\u0000", in: query, schema: { type: string } }]'), code: 'text-control-character', pointer: '/paths/~1a/get/parameters/0/name' },
+  { name: 'a control character in a role of a security requirement (roles reach the njs configuration and Kong ACL groups)', text: spec(MOCK('ok'), ', security: [{ b: ["admin\\u0007"] }]'), code: 'text-control-character', pointer: '/paths/~1a/get/security/0/b/0' },
+  { name: 'line breaks in a summary and a scope description (documentation, as APIs.guru specs have them)', text: spec(MOCK('ok'), ', summary: "one\\ntwo"', '{ type: oauth2, flows: { clientCredentials: { tokenUrl: "https://id.example.com/t", scopes: { read: "a\\n\\nb" } } } }') },
+
   { name: 'documentation mentioning ${{ (descriptions are never output)', text: spec(MOCK('ok'), `, description: 'set \${{ secrets.TOKEN }} in CI'`) },
 ];
 

@@ -6,15 +6,18 @@
  *   delimiters before parsing it, so spec text holding them would run at sync time (read the
  *   CI's environment into a public mock body). Documentation-only parts (descriptions, examples,
  *   schemas, responses) never reach output and are skipped, so API docs may mention `${{`.
- * - Control characters (C0, DEL, C1, U+2028/2029) in gateway settings (`x-gateway`, `x-kong-*`)
- *   and server URLs: they split headers (a CR/LF realm injected Set-Cookie into every 401) and
- *   configuration lines. A mock body may hold tabs and line breaks: it is a body, not a header.
+ * - Control characters (C0, DEL, C1, U+2028/2029) in gateway settings (`x-gateway`, `x-kong-*`),
+ *   server URLs, and the OpenAPI text the outputs carry (OUTPUT_TEXT below: the title, path keys,
+ *   operation ids, parameter names, security scheme names, fields and scopes): they split headers
+ *   (a CR/LF realm injected Set-Cookie into every 401) and configuration lines. A mock body may
+ *   hold tabs and line breaks: it is a body, not a header. Documentation (summaries, descriptions,
+ *   scope descriptions) may hold them; APIs.guru specs do.
  *
  * Every file is walked as written, so a value in a `$ref`'d file is reported in that file.
  */
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../../spec/loaded-spec.js';
-import { joinPointer } from '../../spec/pointer.js';
+import { joinPointer, splitPointer } from '../../spec/pointer.js';
 
 /** Keys whose whole subtree is documentation or payload description, never gateway output. */
 const DOC_ONLY = new Set(['description', 'example', 'examples', 'externalDocs', 'schema', 'schemas', 'content', 'responses', 'requestBody', 'requestBodies', 'links', 'callbacks', 'webhooks', 'x-examples', 'x-codeSamples', 'x-code-samples']);
@@ -24,17 +27,53 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_IN_BODY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
 
+/**
+ * OpenAPI text (outside x-gateway and servers) that reaches some target's output, by where it is:
+ * the key or value at `segs` (the pointer's segments; `key` when it is a map key).
+ */
+function outputText(segs: readonly string[], key: boolean): boolean {
+  const [a, b] = segs;
+  const n = segs.length;
+  const last = segs[n - 1];
+  if (a === 'info') return n === 2 && (b === 'title' || b === 'version');
+  if (a === 'paths') {
+    if (n === 2) return true; // the path itself
+    const i = segs.indexOf('parameters');
+    if (i >= 0) return n === i + 3 && !key && (last === 'name' || last === 'in');
+    // Operation security: scheme names and their scopes.
+    const s = segs.indexOf('security');
+    if (s >= 0) return n >= s + 3;
+    return false;
+  }
+  if (a === 'components' && b === 'parameters') return n === 4 && !key && (last === 'name' || last === 'in');
+  if (a === 'components' && b === 'securitySchemes') {
+    if (n === 3) return true; // a scheme's name
+    // Every field of a scheme, and its flows' scope names; a scope's description is documentation.
+    const f = segs.indexOf('scopes');
+    return f < 0 || (n === f + 2 && key);
+  }
+  if (a === 'security') return n >= 2;
+  return false;
+}
+
 export function checkUserText(spec: LoadedSpec): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const [file, source] of [...spec.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const stack: Array<{ value: unknown; pointer: string; key: string; settings: boolean }> = [{ value: source.data, pointer: '', key: '', settings: false }];
+    // Only the root file's segments say where a node is in the document; a $ref'd file's own
+    // paths/components are read as written (its settings still by x-gateway and servers).
+    const root = file === spec.rootFile;
+    // Where a node is, read from its pointer only when it holds a control character (rare).
+    const reaches = (at: string, key: boolean) => root && outputText(splitPointer(at), key);
     while (stack.length > 0) {
       const { value, pointer, key, settings } = stack.pop()!;
       const loc = { file, pointer };
       if (typeof value === 'string') {
         if (value.includes('${{')) out.push(diag('text-template-syntax', { text: preview(value) }, loc));
         // An operationId is the route's id in every output (names, comments, the njs configuration).
-        if ((settings || key === 'operationId') && (key === 'body' ? CONTROL_IN_BODY : CONTROL).test(value)) out.push(diag('text-control-character', { text: preview(value) }, loc));
+        if ((key === 'body' ? CONTROL_IN_BODY : CONTROL).test(value) && (settings || key === 'operationId' || reaches(pointer, false))) {
+          out.push(diag('text-control-character', { text: preview(value) }, loc));
+        }
         continue;
       }
       if (value === null || typeof value !== 'object') continue;
@@ -44,6 +83,7 @@ export function checkUserText(spec: LoadedSpec): Diagnostic[] {
           if (DOC_ONLY.has(k)) continue;
           const here = { file, pointer: joinPointer(pointer, k) };
           if (k.includes('${{')) out.push(diag('text-template-syntax', { text: preview(k) }, here));
+          if (CONTROL.test(k) && (settings || reaches(here.pointer, true))) out.push(diag('text-control-character', { text: preview(k) }, here));
         }
         const inSettings = settings || k === 'x-gateway' || k.startsWith('x-kong') || k === 'servers';
         stack.push({ value: v, pointer: joinPointer(pointer, Array.isArray(value) ? Number(k) : k), key: Array.isArray(value) ? key : k, settings: inSettings });
