@@ -17,6 +17,8 @@ import { isHeaderName, staticValue, vtlLiteral } from './escape.js';
 import { credentialParameter } from './auth.js';
 import { connectionOf } from './network.js';
 import { lambdaUri } from './lambda-arn.js';
+import { policyHooks } from './policies.js';
+import type { IntegrationParts } from './policy-parts.js';
 
 // Moved to lambda-arn.ts (authorizers.ts needs them too, and backends.ts imports auth): re-exported.
 export { lambdaArnParts, lambdaUri } from './lambda-arn.js';
@@ -49,9 +51,7 @@ export function integrationFor(ctx: Ctx, route: Route, backend: Backend): Integr
     if (route.upstreamPath) {
       ctx.report('aws-lambda-upstream-path', { route: route.id }, route.upstreamPath.loc);
     }
-    if (route.policy.requestHeaders && ctx.plan.enforced(route.id, 'requestHeaders')) {
-      ctx.report('aws-lambda-request-headers', { route: route.id }, route.policy.requestHeaders.loc);
-    }
+    applyPolicies(ctx, route, { kind: 'aws_proxy', backend, requestParameters: {}, responseHeaders: {} });
     return {
       integration: { type: 'aws_proxy', httpMethod: 'POST', uri, passthroughBehavior: 'when_no_match', ...timeout },
       responses: { '200': { description: 'the Lambda function response' } },
@@ -110,7 +110,8 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
     ...timeout,
   };
   tls(ctx, route, backend, integration);
-  requestHeaders(ctx, route, requestParameters);
+  applyPolicies(ctx, route, { kind: 'http_proxy', backend, requestParameters, responseHeaders: {} });
+  hideCredentials(ctx, route, requestParameters);
   neutraliseOverrides(ctx, route, requestParameters);
   if (backend.hostHeader === 'client') {
     ctx.report('aws-host-header-client', { backend: backend.name }, backend.loc);
@@ -161,24 +162,20 @@ function tls(ctx: Ctx, route: Route, backend: Backend, integration: Cfn): void {
   if (!t.verify) integration.tlsConfig = { insecureSkipVerification: true };
 }
 
-/** Static header values through integration request parameters, quoted as API Gateway literals. */
-function requestHeaders(ctx: Ctx, route: Route, params: Record<string, string>): void {
-  const ops = route.policy.requestHeaders;
-  if (ops && ctx.plan.enforced(route.id, 'requestHeaders')) {
-    if (ops.remove.length > 0) {
-      ctx.report('aws-request-header-remove', { route: route.id, headers: ops.remove.join(', ') }, ops.loc);
-    }
-    for (const name of Object.keys(ops.set).sort()) {
-      const v = staticValue(ops.set[name] ?? '');
-      if (!isHeaderName(name) || v === undefined) {
-        ctx.report('aws-request-header-invalid', { route: route.id, header: name }, ops.loc);
-        continue;
-      }
-      params[`integration.request.header.${name}`] = v;
-    }
-  }
-  // Hide credentials: an http_proxy integration forwards every header, so overwrite the
-  // credential headers with an empty static value.
+/**
+ * The route policies' part of the integration, through the map (policies.ts): `requestHeaders`
+ * sets its static values here (request-headers.ts), CORS names a mock's origin (cors.ts).
+ */
+function applyPolicies(ctx: Ctx, route: Route, into: IntegrationParts): void {
+  for (const hook of policyHooks('integration')) hook(ctx, route, into);
+}
+
+/**
+ * Hide credentials: an http_proxy integration forwards every header, so overwrite the credential
+ * headers with an empty static value. Written after the policies' parameters, so a requestHeaders
+ * value for a credential header of the same spelling is replaced by the empty one.
+ */
+function hideCredentials(ctx: Ctx, route: Route, params: Record<string, string>): void {
   for (const alt of route.security) {
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
@@ -202,8 +199,7 @@ function mockIntegration(ctx: Ctx, route: Route, backend: Backend): Integration 
   const responseParameters: Record<string, string> = {};
   const headers: Record<string, Cfn> = {};
   const all: Record<string, string> = { 'Content-Type': mock.contentType, ...mock.headers };
-  const cors = corsOriginFor(ctx, route);
-  if (cors) all['Access-Control-Allow-Origin'] = cors;
+  applyPolicies(ctx, route, { kind: 'mock', backend, requestParameters: {}, responseHeaders: all });
   for (const name of Object.keys(all).sort()) {
     const v = staticValue(all[name] ?? '');
     if (!isHeaderName(name) || v === undefined) {
@@ -224,11 +220,4 @@ function mockIntegration(ctx: Ctx, route: Route, backend: Backend): Integration 
     },
     responses: { [status]: { description: 'mock response', headers } },
   };
-}
-
-/** The one origin a mock response can name statically (several origins are handled by the preflight only). */
-function corsOriginFor(ctx: Ctx, route: Route): string | undefined {
-  const cors = route.policy.cors;
-  if (!cors || !ctx.plan.enforced(route.id, 'cors') || cors.origins.length !== 1) return undefined;
-  return cors.origins[0];
 }

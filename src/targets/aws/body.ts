@@ -9,11 +9,11 @@ import type { Route } from '../../model/types.js';
 import { Auth } from './auth.js';
 import { integrationFor } from './backends.js';
 import { type Cfn, type Ctx } from './context.js';
-import { gatewayResponses, preflight } from './cors.js';
 import { bodyOverrides } from '../body-override.js';
 import { checkConfusablePaths } from './confusable.js';
-import { isHeaderName } from './escape.js';
 import { pathProblem, resourcePath } from './paths.js';
+import { policyHooks } from './policies.js';
+import type { OperationParts } from './policy-parts.js';
 
 /** API Gateway's method names; TRACE is not one. */
 const METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH']);
@@ -64,8 +64,8 @@ export function buildBody(ctx: Ctx): BodyResult {
       // function drops `;` parameters the same way): its "backend path" is the resource path.
       if (integration.type === 'aws_proxy') upstream.set(route, { origin: String(integration.uri), path });
     }
-    const options = preflight(ctx, routes);
-    if (options) item.options = options;
+    // The path's own policy parts (CORS's OPTIONS preflight), through the map (policies.ts).
+    for (const hook of policyHooks('pathItem')) hook(ctx, routes, item);
     item['x-amazon-apigateway-any-method'] = methodNotAllowed(Object.keys(item).map((m) => m.toUpperCase()));
     const params = routes[0]?.params ?? [];
     if (params.length > 0) item.parameters = params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
@@ -90,7 +90,7 @@ export function buildBody(ctx: Ctx): BodyResult {
   const schemes = auth.schemes();
   if (Object.keys(schemes).length > 0) body.components = { securitySchemes: schemes };
   if (auth.apiKeyUsed) body['x-amazon-apigateway-api-key-source'] = 'HEADER';
-  body['x-amazon-apigateway-gateway-responses'] = gatewayResponses(ctx);
+  body['x-amazon-apigateway-gateway-responses'] = gatewayResponses();
   if (ctx.options.binaryMediaTypes.length > 0) body['x-amazon-apigateway-binary-media-types'] = [...ctx.options.binaryMediaTypes];
   return { body, auth, integrationFunctions, routes: compiled };
 }
@@ -109,61 +109,14 @@ function operation(ctx: Ctx, auth: Auth, route: Route, lambdas: Set<string>): Cf
   if (route.operationId) op.operationId = route.operationId;
   if (route.summary) op.summary = route.summary;
   const security = auth.operationSecurity(route);
-  const headerParams = cacheKeys(ctx, auth, route, security, integration.integration);
-  if (headerParams.length > 0) op.parameters = headerParams;
+  // The route policies' part of the operation (the cache keys), through the map (policies.ts).
+  const parts: OperationParts = { auth, security, integration: integration.integration, parameters: [] };
+  for (const hook of policyHooks('operation')) hook(ctx, route, parts);
+  if (parts.parameters.length > 0) op.parameters = parts.parameters;
   op.responses = integration.responses;
   if (security) op.security = security;
   op['x-amazon-apigateway-integration'] = integration.integration;
   return op;
-}
-
-/**
- * Cache keys: the path parameters, the declared key headers and, on an authenticated route, the
- * verified credential of every scheme the method requires (DESIGN.md 7.4): API Gateway runs the
- * API-key check and the authorizer before it looks in the cache, so keying on the checked header
- * gives each caller its own entries; a route whose identity cannot be a key is refused. Every key
- * must also be a method request parameter (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html).
- * What API Gateway does not honour: a backend's `Cache-Control: private`/`no-store` (the stage
- * cache stores every answer for the TTL), and a client's `Cache-Control: max-age=0` is an
- * invalidation that CloudFormation cannot restrict (requireAuthorizationForCacheControl is not a
- * Stage property; its default, true, makes API Gateway ignore it from callers without
- * execute-api:InvalidateCache) and that at most refreshes the caller's own entry when the key
- * holds the identity.
- */
-function cacheKeys(ctx: Ctx, auth: Auth, route: Route, security: Array<Record<string, string[]>> | undefined, integration: Cfn): Cfn[] {
-  const cache = route.policy.cache;
-  if (!cache || !ctx.plan.enforced(route.id, 'cache') || !cache.methods.includes(route.method)) return [];
-  const keys = route.params.map((p) => `method.request.path.${p}`);
-  const params: Cfn[] = [];
-  const declare = (key: string) => {
-    const m = /^method\.request\.(header|querystring)\.(.+)$/.exec(key);
-    if (!m || keys.some((k) => k.toLowerCase() === key.toLowerCase())) return;
-    keys.push(key);
-    params.push({ name: m[2], in: m[1] === 'header' ? 'header' : 'query', required: false, schema: { type: 'string' } });
-  };
-  for (const h of cache.keyHeaders) {
-    if (!isHeaderName(h)) {
-      ctx.report('aws-cache-key-header-invalid', { route: route.id, header: h }, cache.loc);
-      continue;
-    }
-    declare(`method.request.header.${h}`);
-  }
-  for (const scheme of Object.keys(security?.[0] ?? {}).sort()) {
-    const identity = auth.identityParameters(scheme);
-    if ('why' in identity) {
-      ctx.report('aws-cache-identity-unkeyed', { route: route.id, scheme, detail: identity.why }, cache.loc);
-      continue;
-    }
-    for (const key of identity.params) declare(key);
-  }
-  // API Gateway keys on declared query parameters only; an undeclared one still reaches the
-  // backend, so a response varying on it would be served for another value: said at the cache.
-  if (cache.keyQuery) for (const q of route.queryParams ?? []) declare(`method.request.querystring.${q}`);
-  if (cache.keyQuery) ctx.report('aws-cache-query-declared-only', { route: route.id, keyed: (route.queryParams ?? []).join(', ') || '(none)' }, cache.loc);
-  // The stage cache stores every answer for the TTL, whatever the backend's Cache-Control says.
-  ctx.report('aws-cache-ignores-cache-control', { route: route.id }, cache.loc);
-  if (keys.length > 0) integration.cacheKeyParameters = keys;
-  return params;
 }
 
 /**
@@ -175,6 +128,21 @@ function originKey(integration: Cfn, origin: string): string {
   if (integration.connectionType !== 'VPC_LINK') return origin;
   const u = new URL(origin);
   return `vpc-link ${String(integration.connectionId)} ${u.protocol}${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+}
+
+/**
+ * Gateway responses: 404 instead of API Gateway's 403 "Missing Authentication Token" for an
+ * unknown path (DESIGN.md section 3 rule 4; gwc never uses IAM auth, the other cause of that
+ * response). The policies add theirs over the built Body (CORS headers: cors.ts; the 400 answers
+ * of request validation: validators.ts).
+ */
+function gatewayResponses(): Record<string, Cfn> {
+  return {
+    MISSING_AUTHENTICATION_TOKEN: {
+      statusCode: '404',
+      responseTemplates: { 'application/json': '{"message":"Not Found"}' },
+    },
+  };
 }
 
 /** Methods the path does not declare get 405 with Allow (DESIGN.md section 3 rule 4) from a mock ANY method. */

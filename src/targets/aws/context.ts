@@ -1,7 +1,6 @@
 /** The state one compile threads through the aws modules: inputs, the template being built, diagnostics. */
-import type { ParamsOf, SpecificCode } from '../../diagnostics/codes.js';
-import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
-import type { Backend, Gateway, Route, SecurityScheme } from '../../model/types.js';
+import type { Gateway } from '../../model/types.js';
+import { TargetContext } from '../base-context.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import { Namer } from './names.js';
 import type { AwsOptions } from './options.js';
@@ -20,43 +19,19 @@ export const IDS = {
   accessLog: 'AccessLogDestinationArn',
 } as const;
 
-export class Ctx {
-  readonly diagnostics: Diagnostic[] = [];
+/**
+ * The REST flavour's compile state on the shared base (src/targets/base-context.ts: model, plan,
+ * options, coded diagnostics, `once`, `backend`, `scheme`): the template's Parameters, Resources
+ * and Outputs being built, and the namer of their logical ids.
+ */
+export class Ctx extends TargetContext<AwsOptions> {
   readonly parameters: Record<string, Cfn> = {};
   readonly resources: Record<string, Cfn> = {};
   readonly outputs: Record<string, Cfn> = {};
   readonly namer = new Namer(Object.values(IDS));
 
-  constructor(
-    readonly gateway: Gateway,
-    readonly plan: CapabilityPlan,
-    readonly options: AwsOptions,
-  ) {}
-
-  private readonly said = new Set<string>();
-
-  /** True the first time `key` is seen: a backend's diagnostics are said once, not per route. */
-  once(key: string): boolean {
-    if (this.said.has(key)) return false;
-    this.said.add(key);
-    return true;
-  }
-
-  /**
-   * A refusal or warning under its own code (src/diagnostics/codes.ts, codes-aws.ts) with typed
-   * params, at the spec node the user edits; the catalogue fixes its severity and message, so no
-   * free text reaches a diagnostic from here.
-   */
-  report<C extends SpecificCode>(code: C, params: ParamsOf<C>, loc?: Loc): void {
-    this.diagnostics.push(diag(code, params, loc, { target: 'aws' }));
-  }
-
-  backend(route: Route): Backend | undefined {
-    return this.gateway.backends.find((b) => b.name === route.backend);
-  }
-
-  scheme(name: string): SecurityScheme | undefined {
-    return this.gateway.securitySchemes.find((s) => s.name === name);
+  constructor(gateway: Gateway, plan: CapabilityPlan, options: AwsOptions) {
+    super('aws', gateway, plan, options);
   }
 }
 

@@ -7,6 +7,7 @@
 import type { Cors, Route } from '../../model/types.js';
 import { type Cfn, type Ctx } from './context.js';
 import { staticValue } from './escape.js';
+import type { IntegrationParts } from './policy-parts.js';
 
 /** Origins API Gateway can compare and print safely: scheme, host, optional port, or `*`. */
 const ORIGIN = /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/;
@@ -95,12 +96,30 @@ function originTemplate(origins: string[]): string {
   ].join('\n');
 }
 
+/** The `pathItem` hook of `cors` (policies.ts): the path's OPTIONS preflight, before body.ts adds the 405 ANY method. */
+export function corsPreflight(ctx: Ctx, routes: Route[], item: Cfn): void {
+  const options = preflight(ctx, routes);
+  if (options) item.options = options;
+}
+
 /**
- * Gateway responses: 404 instead of API Gateway's 403 "Missing Authentication Token" for an
- * unknown path (DESIGN.md section 3 rule 4; gwc never uses IAM auth, the other cause of that
- * response), and CORS headers on every 4XX/5XX the gateway produces itself.
+ * The `integration` hook of `cors` (policies.ts): a mock integration answers for the backend, so
+ * its response names the allowed origin itself when there is one (several origins are handled
+ * by the preflight only).
  */
-export function gatewayResponses(ctx: Ctx): Record<string, Cfn> {
+export function corsMockOrigin(ctx: Ctx, route: Route, into: IntegrationParts): void {
+  if (into.kind !== 'mock') return;
+  const cors = corsOf(ctx, route);
+  const origin = cors && cors.origins.length === 1 ? cors.origins[0] : undefined;
+  if (origin) into.responseHeaders['Access-Control-Allow-Origin'] = origin;
+}
+
+/**
+ * The `body` hook of `cors` (policies.ts): CORS headers on every 4XX/5XX the gateway produces
+ * itself (body.ts wrote the 404 for an unknown path), so a browser can read a 401, 403, 429 or
+ * 504 from API Gateway.
+ */
+export function corsGatewayResponses(ctx: Ctx, body: Cfn): void {
   const policies = ctx.gateway.routes.map((r) => corsOf(ctx, r)).filter((c): c is Cors => c !== undefined);
   const headers: Record<string, string> = {};
   const first = policies[0];
@@ -115,16 +134,10 @@ export function gatewayResponses(ctx: Ctx): Record<string, Cfn> {
       ctx.report('aws-cors-error-origins', { origins: origins.size }, first.loc);
     }
   }
-  const withHeaders = (r: Cfn): Cfn => (Object.keys(headers).length > 0 ? { ...r, responseParameters: { ...headers } } : r);
-  const out: Record<string, Cfn> = {
-    MISSING_AUTHENTICATION_TOKEN: withHeaders({
-      statusCode: '404',
-      responseTemplates: { 'application/json': '{"message":"Not Found"}' },
-    }),
-  };
-  if (Object.keys(headers).length > 0) {
-    out.DEFAULT_4XX = withHeaders({});
-    out.DEFAULT_5XX = withHeaders({});
-  }
-  return out;
+  if (Object.keys(headers).length === 0) return;
+  const out = body['x-amazon-apigateway-gateway-responses'] as Record<string, Cfn>;
+  const notFound = out.MISSING_AUTHENTICATION_TOKEN;
+  if (notFound) notFound.responseParameters = { ...headers };
+  out.DEFAULT_4XX = { responseParameters: { ...headers } };
+  out.DEFAULT_5XX = { responseParameters: { ...headers } };
 }

@@ -12,6 +12,7 @@ import { Ctx } from './context.js';
 import { checkLimits, serialise } from './emit.js';
 import { AWS_DEFAULT_MAX_TIMEOUT_MS, AWS_OPTIONS, parseOptions } from './options.js';
 import { buildTemplate } from './template.js';
+import { AWS_POLICIES } from './policies.js';
 import { awsDeployed } from './deployed.js';
 import { awsDeployHint } from './deploy-hint.js';
 import { awsHttpTarget } from './http/index.js';
@@ -21,11 +22,10 @@ export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOption
   const ctx = new Ctx(gateway, plan, parsed.options);
   ctx.diagnostics.push(...parsed.diagnostics);
   const template = buildTemplate(ctx);
-  // Serialised even for lint (findingsOnly): CloudFormation's size limits are checked on these bytes.
   const contents = serialise(template, parsed.options.format);
   checkLimits(ctx, template, contents);
   // Fail closed: a template is written only when nothing was refused.
-  if (hasErrors(ctx.diagnostics) || compileOptions.findingsOnly) return { files: [], diagnostics: ctx.diagnostics };
+  if (hasErrors(ctx.diagnostics)) return { files: [], diagnostics: ctx.diagnostics };
   return { files: [{ path: `template.${parsed.options.format}`, contents }], diagnostics: ctx.diagnostics };
 }
 
@@ -34,6 +34,7 @@ export const awsTarget: Target = {
   title: 'AWS API Gateway (REST API, CloudFormation)',
   output: 'template.json (or template.yaml): a CloudFormation template with an API Gateway REST API',
   capabilities: AWS_CAPABILITIES,
+  policies: AWS_POLICIES,
   limits: { maxTimeoutMs: AWS_DEFAULT_MAX_TIMEOUT_MS },
   deployed: awsDeployed,
   deployHint: awsDeployHint,

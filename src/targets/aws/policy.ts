@@ -11,7 +11,13 @@ import { policyResourcePath } from './paths.js';
 /** IPv4 or IPv6 address with an optional prefix length; nothing else reaches the policy. */
 const CIDR = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9A-Fa-f:]+(\/\d{1,3})?)$/;
 
-export function buildPolicy(ctx: Ctx, routes: Route[]): Cfn | undefined {
+/** The `restApi` hook of `ipRule` (policies.ts): the RestApi's `Policy`, when a route has an IP rule. */
+export function ipRuleResourcePolicy(ctx: Ctx, routes: readonly Route[], api: Cfn): void {
+  const policy = buildPolicy(ctx, routes);
+  if (policy) api.Policy = policy;
+}
+
+export function buildPolicy(ctx: Ctx, routes: readonly Route[]): Cfn | undefined {
   const statements: Cfn[] = [];
   const patterns: Array<{ route: Route; resource: string; rule: string }> = [];
   for (const route of routes) {
@@ -47,7 +53,7 @@ function deny(resource: string, condition: Cfn): Cfn {
  * IAM's `*` also spans `/`, so the rule of GET /users/{id} (`/users/*`) covers GET /users/me and
  * GET /users/1/orders too. That only ever restricts more, never less; say so when it happens.
  */
-function overlaps(ctx: Ctx, routes: Route[], patterns: Array<{ route: Route; resource: string; rule: string }>): void {
+function overlaps(ctx: Ctx, routes: readonly Route[], patterns: Array<{ route: Route; resource: string; rule: string }>): void {
   for (const p of patterns) {
     const re = new RegExp(`^${p.resource.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
     for (const other of routes) {

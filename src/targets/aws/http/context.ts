@@ -1,7 +1,8 @@
 /**
  * The state one HTTP API compile threads through src/targets/aws/http: the REST flavour's Ctx
- * (template maps, namer, coded diagnostics, so shared checks such as confusable.ts run unchanged)
- * plus the HTTP API's own logical ids.
+ * (itself the shared TargetContext<AwsOptions> of src/targets/base-context.ts, with the template
+ * maps and namer, so shared checks such as confusable.ts run unchanged) plus the HTTP API's own
+ * logical ids.
  */
 import type { Gateway } from '../../../model/types.js';
 import type { CapabilityPlan } from '../../capability-check.js';

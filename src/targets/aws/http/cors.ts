@@ -8,6 +8,12 @@ import type { Cors, Route } from '../../../model/types.js';
 import type { Cfn } from '../context.js';
 import type { HttpCtx } from './context.js';
 
+/** The `api` hook of `cors` (policies.ts): the Api's CorsConfiguration, when the routes built use CORS. */
+export function corsApi(ctx: HttpCtx, routes: readonly Route[], api: Cfn): void {
+  const cors = corsConfiguration(ctx, routes);
+  if (cors) api.CorsConfiguration = cors;
+}
+
 export function corsConfiguration(ctx: HttpCtx, routes: readonly Route[]): Cfn | undefined {
   const of = (r: Route): Cors | undefined => (r.policy.cors && ctx.plan.enforced(r.id, 'cors') ? r.policy.cors : undefined);
   const first = routes.find((r) => of(r));

@@ -15,6 +15,7 @@ import { AWS_HTTP_CAPABILITIES } from './capabilities.js';
 import { HttpCtx, HTTP_MAX_TIMEOUT_MS } from './context.js';
 import { AWS_HTTP_KEYS } from './keys.js';
 import { AWS_HTTP_OPTIONS, parseHttpOptions } from './options.js';
+import { AWS_HTTP_POLICIES } from './policies.js';
 import { buildHttpTemplate } from './template.js';
 
 export function compileAwsHttp(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): CompileResult {
@@ -23,8 +24,7 @@ export function compileAwsHttp(gateway: Gateway, plan: CapabilityPlan, compileOp
   ctx.diagnostics.push(...parsed.diagnostics);
   const template = buildHttpTemplate(ctx);
   // Fail closed: a template is written only when nothing was refused.
-  // Lint (findingsOnly) reads the diagnostics only: nothing here checks the serialised text.
-  if (hasErrors(ctx.diagnostics) || compileOptions.findingsOnly) return { files: [], diagnostics: ctx.diagnostics };
+  if (hasErrors(ctx.diagnostics)) return { files: [], diagnostics: ctx.diagnostics };
   return { files: [{ path: `template.${parsed.options.format}`, contents: serialise(template, parsed.options.format) }], diagnostics: ctx.diagnostics };
 }
 
@@ -33,6 +33,7 @@ export const awsHttpTarget: Target = {
   title: 'AWS API Gateway (HTTP API, CloudFormation)',
   output: 'template.json (or template.yaml): a CloudFormation template with an API Gateway HTTP API',
   capabilities: AWS_HTTP_CAPABILITIES,
+  policies: AWS_HTTP_POLICIES,
   limits: { maxTimeoutMs: HTTP_MAX_TIMEOUT_MS },
   deployed: awsDeployed,
   deployHint: awsDeployHint,

@@ -20,6 +20,8 @@ import { lambdaArnParts } from '../lambda-arn.js';
 import { isPrivateHost } from '../network.js';
 import { HTTP_IDS, HTTP_MAX_TIMEOUT_MS, HTTP_MIN_TIMEOUT_MS, type HttpCtx } from './context.js';
 import { isMappableHeader, isReservedHeader } from './headers.js';
+import { httpPolicyHooks } from './policies.js';
+import type { HttpIntegrationParts } from './policy-parts.js';
 
 export interface BuiltIntegration {
   id: string;
@@ -39,12 +41,8 @@ export function buildIntegration(ctx: HttpCtx, route: Route, backend: Backend, h
       ctx.report('aws-http-lambda-arn-invalid', { owner: 'backend', name: backend.name, arn }, backend.lambda?.loc ?? backend.loc);
       return undefined;
     }
-    // A Lambda event carries every request header: nothing can be removed or set on the way.
-    const ops = route.policy.requestHeaders;
-    if (ops && ctx.plan.enforced(route.id, 'requestHeaders')) {
-      ctx.report('aws-http-header-unmappable', { route: route.id, header: [...Object.keys(ops.set), ...ops.remove].join(', '), detail: 'cannot be set or removed on a Lambda integration (the function receives the request as sent)' }, ops.loc);
-      return undefined;
-    }
+    // A Lambda event carries every request header: a requestHeaders policy is refused here.
+    if (!applyPolicies(ctx, route, { kind: 'lambda', requestParameters: {} })) return undefined;
     ctx.resources[id] = {
       Type: 'AWS::ApiGatewayV2::Integration',
       Properties: { ApiId: ref(HTTP_IDS.api), IntegrationType: 'AWS_PROXY', IntegrationUri: arn, PayloadFormatVersion: '1.0', TimeoutInMillis: timeout },
@@ -65,7 +63,7 @@ export function buildIntegration(ctx: HttpCtx, route: Route, backend: Backend, h
   const path = mappedPath(ctx, route, template);
   if (path === undefined) return undefined;
   const params: Record<string, string> = { 'overwrite:path': path };
-  if (!requestHeaders(ctx, route, params)) return undefined;
+  if (!applyPolicies(ctx, route, { kind: 'http', requestParameters: params })) return undefined;
   for (const h of hide) params[`remove:${h}`] = '';
   neutralise(ctx, route, params);
   ctx.resources[id] = {
@@ -119,25 +117,12 @@ function mappedPath(ctx: HttpCtx, route: Route, template: string): string | unde
   return (template || '/').replace(/\{([^}]+)\}/g, (_, name: string) => `\${request.path.${name}}`);
 }
 
-/** requestHeaders as overwrite/remove mappings; false after a refusal. */
-function requestHeaders(ctx: HttpCtx, route: Route, params: Record<string, string>): boolean {
-  const ops = route.policy.requestHeaders;
-  if (!ops || !ctx.plan.enforced(route.id, 'requestHeaders')) return true;
-  for (const [name, value] of Object.entries(ops.set)) {
-    const why = !isMappableHeader(name) ? 'is reserved by HTTP APIs (or not a header name) and cannot be mapped' : /[$\u0000-\u001f\u007f]/.test(value) ? 'has a value with $ or a control character, which a static mapping value cannot carry' : undefined;
-    if (why) {
-      ctx.report('aws-http-header-unmappable', { route: route.id, header: name, detail: why }, ops.loc);
-      return false;
-    }
-    params[`overwrite:header.${name}`] = value;
-  }
-  for (const name of ops.remove) {
-    if (!isMappableHeader(name)) {
-      ctx.report('aws-http-header-unmappable', { route: route.id, header: name, detail: 'is reserved by HTTP APIs (or not a header name) and cannot be removed' }, ops.loc);
-      return false;
-    }
-    params[`remove:header.${name}`] = '';
-  }
+/**
+ * The route policies' part of the integration (requestHeaders' mappings: request-headers.ts),
+ * through the map (policies.ts); false after a refusal.
+ */
+function applyPolicies(ctx: HttpCtx, route: Route, into: HttpIntegrationParts): boolean {
+  for (const hook of httpPolicyHooks('integration')) if (!hook(ctx, route, into)) return false;
   return true;
 }
 
