@@ -22,10 +22,11 @@ export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOption
   const ctx = new Ctx(gateway, plan, parsed.options);
   ctx.diagnostics.push(...parsed.diagnostics);
   const template = buildTemplate(ctx);
+  // Serialised even for lint (findingsOnly): CloudFormation's size limits are checked on these bytes.
   const contents = serialise(template, parsed.options.format);
   checkLimits(ctx, template, contents);
   // Fail closed: a template is written only when nothing was refused.
-  if (hasErrors(ctx.diagnostics)) return { files: [], diagnostics: ctx.diagnostics };
+  if (hasErrors(ctx.diagnostics) || compileOptions.findingsOnly) return { files: [], diagnostics: ctx.diagnostics };
   return { files: [{ path: `template.${parsed.options.format}`, contents }], diagnostics: ctx.diagnostics };
 }
 

@@ -91,7 +91,7 @@ async function templateOf(text: string, options: Record<string, string>): Promis
   return r.files[0]?.contents ?? '';
 }
 
-const CALLS = [
+const CALLS: Array<{ name: string; map: Record<PolicyId, unknown>; text: string; options: Record<string, string> }> = [
   { name: 'REST', map: AWS_POLICIES as unknown as Record<PolicyId, unknown>, text: REST_SPEC, options: {} },
   { name: 'HTTP API', map: AWS_HTTP_POLICIES as unknown as Record<PolicyId, unknown>, text: HTTP_SPEC, options: { api: 'http' } },
 ];

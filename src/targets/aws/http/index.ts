@@ -24,7 +24,8 @@ export function compileAwsHttp(gateway: Gateway, plan: CapabilityPlan, compileOp
   ctx.diagnostics.push(...parsed.diagnostics);
   const template = buildHttpTemplate(ctx);
   // Fail closed: a template is written only when nothing was refused.
-  if (hasErrors(ctx.diagnostics)) return { files: [], diagnostics: ctx.diagnostics };
+  // Lint (findingsOnly) reads the diagnostics only: nothing here checks the serialised text.
+  if (hasErrors(ctx.diagnostics) || compileOptions.findingsOnly) return { files: [], diagnostics: ctx.diagnostics };
   return { files: [{ path: `template.${parsed.options.format}`, contents: serialise(template, parsed.options.format) }], diagnostics: ctx.diagnostics };
 }
 
