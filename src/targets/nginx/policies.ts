@@ -51,6 +51,8 @@ export function burstOf(rl: RateLimit): number {
 export const identityKeyVar = (ctx: Ctx): string => `${ctx.prefix}_id_key`;
 /** The per-consumer limit key: `i:<identity>` when verified, else `a:<client address>`. */
 export const limitIdVar = (ctx: Ctx): string => `${ctx.prefix}_lim_id`;
+/** The client address a limit counts: an IPv6 client's /64, an IPv4 client's address (templates.ts map). */
+export const limitIpVar = (ctx: Ctx): string => `${ctx.prefix}_lim_ip`;
 
 /**
  * What the routes' policies share at the http level, filled as each route's part is compiled
@@ -95,8 +97,8 @@ export class PolicyRegistry {
     }
     if (perCaller) {
       this.limitIdentity = this.limitIdentity || securityOf(this.ctx).anyAuth;
-      by = securityOf(this.ctx).anyAuth ? { var: limitIdVar(this.ctx) } : { var: 'binary_remote_addr' };
-    } else by = { var: 'binary_remote_addr' };
+      by = securityOf(this.ctx).anyAuth ? { var: limitIdVar(this.ctx) } : { var: limitIpVar(this.ctx) };
+    } else by = { var: limitIpVar(this.ctx) };
     // The route id is part of every key: a request never has an empty key (nginx does not count those).
     const key: ValuePart[] = [routeVar, { lit: ':' }, by];
     const sig = JSON.stringify([rate, key]);

@@ -71,13 +71,26 @@ map $http_origin \${{n variable}} {
     default {{#if any}}"*"{{else}}""{{/if}};
 }
 {{/each}}
+{{#if zones}}
+
+# The client address a limit counts (policies.ts limitZone): an IPv6 client holds a whole /64, so it
+# is counted by its first 8 bytes (a bucket per address would be a fresh bucket per rotated source
+# address); IPv4 per address, also when spelt IPv4-mapped (::ffff:a.b.c.d, else every IPv4 client
+# of a dual-stack listener would share the ::/64 bucket). Matched on the binary form (4 or 16
+# bytes), which has no spellings; (?s) lets "." match any byte.
+map $binary_remote_addr \${{n @root.prefix}}_lim_ip {
+    "~(?s)^\\x00{10}\\xff\\xff(.{4})$" $1;
+    "~(?s)^(.{8}).{8}$" $1;
+    default $binary_remote_addr;
+}
+{{/if}}
 {{#if @root.limitIdentity}}
 
 # Per-consumer limits count the verified caller (set by auth_request_set after the auth check),
 # anonymous and failed attempts their client address (policies.ts, README "Rate limits").
 map \${{n @root.prefix}}_id_key \${{n @root.prefix}}_lim_id {
-    "" "a:$binary_remote_addr";
-    "-" "a:$binary_remote_addr";
+    "" "a:\${{n @root.prefix}}_lim_ip";
+    "-" "a:\${{n @root.prefix}}_lim_ip";
     default "i:\${{n @root.prefix}}_id_key";
 }
 {{/if}}
