@@ -53,6 +53,7 @@ export class LoadedSpec {
       if (seen.has(key)) return undefined;
       seen.add(key);
       const target = classifyRef(v.$ref, cur.loc.file);
+      if (target.kind === 'invalid') return undefined;
       const file = target.kind === 'local' ? cur.loc.file : target.kind === 'file' ? target.file : target.url;
       const source = this.files.get(file);
       if (!source) return undefined;

@@ -101,6 +101,10 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
       let memo = known.get(memoKey);
       if (!memo) known.set(memoKey, (memo = { target: classifyRef(ref, source.path) }));
       const target = memo.target;
+      if (target.kind === 'invalid') {
+        diagnostics.push(diag('ref-unresolved', { ref, detail: target.detail }, loc));
+        continue;
+      }
       if (target.kind === 'remote' && !options.allowRemoteRefs) {
         diagnostics.push(diag('ref-remote', { ref }, loc));
         continue;

@@ -8,18 +8,31 @@ import path from 'node:path';
 export type RefTarget =
   | { kind: 'local'; pointer: string }
   | { kind: 'file'; file: string; pointer: string }
-  | { kind: 'remote'; url: string; pointer: string };
+  | { kind: 'remote'; url: string; pointer: string }
+  /** A ref with a malformed percent-escape (`#/a%zz`): it points nowhere (loader: ref-unresolved). */
+  | { kind: 'invalid'; detail: string };
 
 /** Where `ref`, written in `fromFile`, points. `fromFile` may itself be a URL. */
 export function classifyRef(ref: string, fromFile: string): RefTarget {
   const hash = ref.indexOf('#');
   const location = hash === -1 ? ref : ref.slice(0, hash);
-  const pointer = hash === -1 ? '' : decodeURIComponent(ref.slice(hash + 1));
+  const pointer = hash === -1 ? '' : decoded(ref.slice(hash + 1));
+  if (pointer === undefined) return { kind: 'invalid', detail: 'its fragment holds a malformed percent-escape' };
   if (location === '') return { kind: 'local', pointer };
   if (/^https?:\/\//i.test(location)) return { kind: 'remote', url: location, pointer };
   if (/^https?:\/\//i.test(fromFile)) return { kind: 'remote', url: new URL(location, fromFile).href, pointer };
-  const file = location.startsWith('file://') ? new URL(location).pathname : decodeURIComponent(location);
+  const file = location.startsWith('file://') ? decoded(location.slice('file://'.length)) : decoded(location);
+  if (file === undefined) return { kind: 'invalid', detail: 'its file name holds a malformed percent-escape' };
   return { kind: 'file', file: path.resolve(path.dirname(fromFile), file), pointer };
+}
+
+/** `text` with its percent-escapes decoded; undefined when one is malformed (`%zz`, half a UTF-8 sequence). */
+function decoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when `file` (after resolving symlinks) lies inside `rootDir`. */

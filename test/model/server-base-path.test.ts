@@ -39,3 +39,24 @@ describe('servers: the base path', () => {
     expect(r.gateway?.basePath).toBe(basePath);
   });
 });
+
+describe('a malformed percent-escape elsewhere is a diagnostic, never a crash', () => {
+  const backend = (url: string) =>
+    `${HEAD}x-gateway:\n  backends:\n    m: { url: "${url}" }\npaths:\n  /a:\n    get: { operationId: a, x-gateway: { public: true, backend: m }, responses: { "200": { description: ok } } }\n`;
+  it.each([
+    ['a malformed escape in a backend URL', 'https://b.example.com/a%zz'],
+    ['an encoded slash in a backend URL (the backend would be sent /a/b)', 'https://b.example.com/a%2Fb'],
+  ])('%s: bad-url at the URL', async (_n, url) => {
+    const r = await gatewayOf(backend(url));
+    expect(r.diagnostics.filter((x) => x.code === 'bad-url').map((x) => x.loc?.pointer)).toEqual(['/x-gateway/backends/m/url']);
+  });
+
+  it.each([
+    ['in a local $ref fragment', '"#/components/responses/%zz"'],
+    ['in a $ref file name', '"other%zz.yaml"'],
+  ])('%s: ref-unresolved at the $ref', async (_n, ref) => {
+    const text = `${HEAD}paths:\n  /a:\n    get: { operationId: a, x-gateway: { public: true }, responses: { "200": { $ref: ${ref} } } }\ncomponents:\n  responses:\n    ok: { description: ok }\n`;
+    const r = await gatewayOf(text);
+    expect(r.diagnostics.filter((x) => x.code === 'ref-unresolved').map((x) => [x.loc?.pointer, x.position?.line])).toEqual([['/paths/~1a/get/responses/200/$ref', 5]]);
+  });
+});

@@ -12,7 +12,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import type { Server } from '../types.js';
 import { isObj, type Walker } from './node.js';
-import { hasControl } from './units.js';
+import { decodedPath, hasControl } from './units.js';
 import { diag } from '../../diagnostics/diagnostic.js';
 
 /** The most URLs one server's enum alternatives may expand into. */
@@ -61,24 +61,6 @@ function parseServer(w: Walker, s: Located, url: string, out: Diagnostic[]): Ser
     if (parsed.port) server.port = Number(parsed.port);
   }
   return server;
-}
-
-/**
- * The base path as the gateways match it (decoded, no trailing slash). A percent-escape that
- * decodes to a character with a meaning in a path (`/`, `\\`, `?`, `#`, `;`, `%`) or to a control
- * character is refused: `/a%2Fb` would be served as `/a/b`, a second segment nobody wrote; a
- * malformed escape (`%zz`) has no reading at all.
- */
-function decodedPath(raw: string): string | { detail: string } {
-  for (const m of raw.matchAll(/%([0-9A-Fa-f]{2})/g)) {
-    const c = String.fromCharCode(parseInt(m[1]!, 16));
-    if ('/\\?#;%'.includes(c) || c < ' ' || c === '\x7f') return { detail: `the path holds ${m[0]}, which a gateway would read as ${JSON.stringify(c)}: write the base path without it` };
-  }
-  try {
-    return decodeURIComponent(raw).replace(/\/+$/, '');
-  } catch {
-    return { detail: 'the path holds a malformed percent-escape' };
-  }
 }
 
 function substitute(url: string, variables: Record<string, unknown>): string {

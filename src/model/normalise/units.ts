@@ -82,7 +82,11 @@ export function parseUrl(value: unknown, loc: Loc, out: Diagnostic[]): ParsedUrl
     out.push(diag('bad-url', { url: value, detail: `"${host}" is not a host name or IP address` }, loc));
     return undefined;
   }
-  const path = decodeURIComponent(u.pathname).replace(/\/+$/, '');
+  const path = decodedPath(u.pathname);
+  if (typeof path !== 'string') {
+    out.push(diag('bad-url', { url: value, detail: path.detail }, loc));
+    return undefined;
+  }
   if (hasControl(path)) {
     out.push(diag('unsafe-text', { what: 'URL path', value }, loc));
     return undefined;
@@ -109,4 +113,22 @@ export const isHost = (s: string): boolean => HOST.test(s) || IPV6.test(s);
 export function hasControl(s: string): boolean {
   // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s);
+}
+
+/**
+ * A URL path as the gateways use it (decoded, no trailing slash): a servers base path, a backend
+ * URL's path. A percent-escape that decodes to a character with a meaning in a path (`/`, `\\`,
+ * `?`, `#`, `;`, `%`) or to a control character is refused: `/a%2Fb` would become `/a/b`, a second
+ * segment nobody wrote; a malformed escape (`%zz`) has no reading at all (it was an uncaught URIError).
+ */
+export function decodedPath(raw: string): string | { detail: string } {
+  for (const m of raw.matchAll(/%([0-9A-Fa-f]{2})/g)) {
+    const c = String.fromCharCode(parseInt(m[1]!, 16));
+    if ('/\\?#;%'.includes(c) || c < ' ' || c === '\x7f') return { detail: `the path holds ${m[0]}, which a gateway would read as ${JSON.stringify(c)}: write the base path without it` };
+  }
+  try {
+    return decodeURIComponent(raw).replace(/\/+$/, '');
+  } catch {
+    return { detail: 'the path holds a malformed percent-escape' };
+  }
 }
