@@ -145,10 +145,19 @@ describe('aws api=http red team: who gets through', () => {
       const refusal = said(b.errors).find((d) => d.code === 'aws-path-param-confusable');
       expect(refusal?.params).toMatchObject({ value: '"x%252Fy"', backend: 'api' });
     });
+    // The declaration says nothing of empty segments or '?': %252F and %253Bx empty the segment
+    // (/files// is /files/, a trailing slash from /files), and x%253F ends the path
+    // (/files/?/meta is /files/): test/security/redteam-aws-dotsegments.test.ts.
+    it.each([
+      ['a protected route shorter than the template (%253F ends the path)', '/files/{name}/meta', '/files'],
+      ['a protected parent (%252F empties the segment)', '/files/{name}', '/files'],
+    ])('held: %s is still refused', async (_n, open, guarded) => {
+      const b = await buildHttp(declared(`${pub(open)}\n${get(guarded, '[{ oidc: [] }]')}`));
+      expect(b.files, JSON.stringify(said(b.errors))).toEqual([]);
+      expect(said(b.errors).find((d) => d.code === 'aws-path-param-confusable')?.params).toMatchObject({ value: '"%252F" or "x%253F"', backend: 'api' });
+    });
     it.each([
       ['a protected route outside the parameter\'s prefix (needs ..)', '/files/{name}', '/admin/users'],
-      ['a protected route shorter than the template (needs ..)', '/files/{name}/meta', '/files'],
-      ['a protected parent (needs .)', '/files/{name}', '/files'],
     ])('builds: %s', async (_n, open, guarded) => {
       const b = await buildHttp(declared(`${pub(open)}\n${get(guarded, '[{ oidc: [] }]')}`));
       expect(said(b.errors)).toEqual([]);

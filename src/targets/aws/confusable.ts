@@ -12,21 +12,29 @@
 import type { Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
 
-/** A backend path segment: text, or a placeholder `{name}`. */
-type Seg = { text: string } | { param: string };
-/** A segment after the attacker chose the placeholder values: text, any one segment, or one or more segments of any text. */
-type Out = { text: string } | { any: true } | { run: true };
+/**
+ * A backend path segment: text, or a segment holding a placeholder (`{name}`, `v{name}`,
+ * `{name}.json`): its literal `prefix` stays in front of the value, whatever follows it can be cut
+ * off by a `;suffix` the backend drops (`admin;.json` is `admin`).
+ */
+type Seg = { text: string } | { param: string; prefix: string };
 
 /**
  * What a placeholder's value can become at the backend.
  * - `slashes`: the value can hold `/` (an HTTP API decodes a path parameter once more after
  *   matching: /files/..%252Fadmin%252Fusers gives name = ../admin/users).
- * - `dots`: the backend may resolve a `.` or `..` segment (the default; a backend declared
- *   `dotSegments: rejected` refuses them or reads them as text).
+ * - `dots`: the backend may resolve a `.` or `..` segment (the default; every backend of the
+ *   origin declared `dotSegments: rejected` refuses them or reads them as text).
+ * - `emptied`: what the declaration does not cover, checked in a second pass so that the first
+ *   keeps naming the usual value: a segment the value empties (`;x` dropped as a `;suffix`, or
+ *   `%252F`), which a backend merging `//` or taking a trailing slash as the same route reads as
+ *   no segment at all; and, with `slashes`, a value that ends the path (`%253F` is `?`, `%2523`
+ *   is `#`), so the template's tail is never read.
  */
 interface ValueReach {
   slashes: boolean;
   dots: boolean;
+  emptied: boolean;
 }
 
 function segments(path: string): Seg[] {
@@ -34,45 +42,58 @@ function segments(path: string): Seg[] {
     .split('/')
     .filter((s) => s !== '')
     .map((s) => {
-      const m = /^\{([^{}]+)\}$/.exec(s);
-      return m ? { param: m[1] as string } : { text: s };
+      const m = /\{([^{}]+)\}/.exec(s);
+      return m ? { param: m[1] as string, prefix: s.slice(0, m.index) } : { text: s };
     });
 }
 
-/** Every backend path a request to `tpl` can be read as, one per choice of each placeholder. */
-function readings(tpl: Seg[], reach: ValueReach): Array<{ out: Out[]; param?: string }> {
-  const results: Array<{ out: Out[]; param?: string }> = [];
-  const walk = (i: number, out: Out[], param?: string) => {
-    if (results.length > 512) return; // bounded: a handful of parameters at most in practice
-    if (i === tpl.length) {
-      results.push(param === undefined ? { out } : { out, param });
-      return;
-    }
-    const seg = tpl[i] as Seg;
-    if ('text' in seg) return walk(i + 1, [...out, seg], param);
-    // Any single segment (a `;suffix` the backend drops lets it equal any literal), or, when the
-    // value can hold '/', any run of segments.
-    walk(i + 1, [...out, reach.slashes ? { run: true } : { any: true }], param ?? seg.param);
-    if (reach.dots) {
-      // `.` (gone) or `..` (takes the previous segment with it).
-      walk(i + 1, out, seg.param);
-      walk(i + 1, out.slice(0, -1), seg.param);
-    }
-  };
-  walk(0, []);
-  return results;
+/**
+ * Whether a segment the attacker produced (`out`: a literal, or a value behind its prefix) can be
+ * read as the target's segment `t`. Case-blind: ASP.NET Core, IIS and case-insensitive Spring
+ * routes read /files/admin as /Files/Admin. A target segment holding a placeholder reads any.
+ */
+function fits(out: Seg, t: Seg): boolean {
+  if ('param' in t) return true;
+  const text = t.text.toLowerCase();
+  return 'text' in out ? out.text.toLowerCase() === text : text.startsWith(out.prefix.toLowerCase());
 }
 
-function matches(out: Out[], target: Seg[], i = 0, j = 0): boolean {
-  if (i === out.length) return j === target.length;
-  const o = out[i] as Out;
-  if ('run' in o) {
-    for (let k = 1; j + k <= target.length; k++) if (matches(out, target, i + 1, j + k)) return true;
-    return false;
-  }
-  if (j === target.length) return false;
-  const t = target[j] as Seg;
-  return ('any' in o || 'param' in t || t.text === o.text) && matches(out, target, i + 1, j + 1);
+/**
+ * Whether some choice of the placeholder values in `tpl` is read by the backend as `target`. A
+ * search over (template position, target segments matched, segments above them that a later `..`
+ * may remove), memoised: no enumeration of readings, so no bound a template with many
+ * placeholders could fall off (readings() stopped at 512 and skipped the rest).
+ */
+function reaches(tpl: Seg[], target: Seg[], reach: ValueReach): boolean {
+  const seen = new Set<string>();
+  const go = (i: number, j: number, extra: number): boolean => {
+    const key = `${i} ${j} ${extra}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (i === tpl.length) return j === target.length && extra === 0;
+    const seg = tpl[i] as Seg;
+    // One segment: read as the target's next one, or (only when a later `..` can take it away) kept above.
+    const one = () => (extra === 0 && j < target.length && fits(seg, target[j] as Seg) && go(i + 1, j + 1, 0)) || (reach.dots && go(i + 1, j, extra + 1));
+    if ('text' in seg) return one();
+    const bare = seg.prefix === '';
+    if (reach.slashes) {
+      // A run of segments (`dots` is false here: '/' with '..' is read as anywhere by the caller).
+      if (extra === 0 && j < target.length && fits(seg, target[j] as Seg)) {
+        for (let k = 1; j + k <= target.length; k++) if (go(i + 1, j + k, 0)) return true;
+      }
+      if (!reach.emptied || extra !== 0) return false;
+      if (bare && go(i + 1, j, 0)) return true;
+      // `?` or `#` in the value: the path ends here, the rest of the target is the run.
+      return bare || (j < target.length && fits(seg, target[j] as Seg));
+    }
+    // Any single segment (a `;suffix` the backend drops lets it equal any literal).
+    if (one()) return true;
+    if (!bare) return false;
+    // `.` (gone) or `..` (takes the previous segment with it), or `;x` emptying the segment.
+    if ((reach.dots || reach.emptied) && go(i + 1, j, extra)) return true;
+    return reach.dots && (extra > 0 ? go(i + 1, j, extra - 1) : go(i + 1, Math.max(j - 1, 0), 0));
+  };
+  return go(0, 0, 0);
 }
 
 /**
@@ -100,32 +121,37 @@ function admitsAll(other: Route, route: Route): boolean {
  * Refuses each route with a path parameter that can be read as a differently protected route of
  * the same backend origin and method (the method is fixed by the integration; override headers
  * are neutralised in backends.ts). With `slashes` (HTTP APIs) a value can span segments, and where
- * the route's backend may also resolve `..` (not declared `dotSegments: rejected`), a value can
- * climb to the origin's root: then any differently protected route of the same method is reachable.
+ * the origin may also resolve `..` (some backend name of it not declared `dotSegments: rejected`),
+ * a value can climb to the origin's root: then any differently protected route of the same method
+ * is reachable. The declaration answers `.` and `..` only: a value that empties its segment or
+ * ends the path is still read (ValueReach.emptied), as are case-blind literals.
  */
 export function checkConfusablePaths(ctx: Ctx, upstream: Map<Route, { origin: string; path: string }>, opts: { slashes?: boolean } = {}): void {
+  // The origin is one server: its word counts only when every backend name sent to it gives it
+  // (one name left at the default says that server may resolve '..').
+  const declares = (r: Route) => ctx.gateway.backends.find((b) => b.name === r.backend)?.dotSegments?.value === 'rejected';
+  const resolving = new Set([...upstream].filter(([r]) => !declares(r)).map(([, u]) => u.origin));
   for (const [route, up] of upstream) {
     if (route.params.length === 0) continue;
     const tpl = segments(up.path);
-    const first = tpl.find((s): s is { param: string } => 'param' in s);
+    const first = tpl.find((s): s is { param: string; prefix: string } => 'param' in s);
     if (!first) continue;
-    const backend = ctx.gateway.backends.find((b) => b.name === route.backend);
-    const reach: ValueReach = { slashes: opts.slashes === true, dots: backend?.dotSegments?.value !== 'rejected' };
+    const slashes = opts.slashes === true;
+    const dots = resolving.has(up.origin);
     // '/' and '..' together: ../ up to the root, then any path (a '?' ends what follows).
-    const anywhere = reach.slashes && reach.dots;
-    const reads = anywhere ? [] : readings(tpl, reach);
+    const anywhere = slashes && dots;
     for (const [other, theirs] of upstream) {
       // The integration fixes the method; a HEAD reaches GET handlers on most backends.
       const sameMethod = other.method === route.method || (route.method === 'HEAD' && other.method === 'GET');
       if (other === route || !sameMethod || theirs.origin !== up.origin) continue;
       if (admitsAll(other, route)) continue;
       const target = segments(theirs.path);
-      const hit = anywhere ? { param: first.param } : reads.find((r) => r.param !== undefined && matches(r.out, target));
-      if (hit) {
-        const value = reach.slashes ? (reach.dots ? '"..%252F"' : '"x%252Fy"') : reach.dots ? '"x;" or "..;"' : '"x;"';
-        ctx.report('aws-path-param-confusable', { route: route.id, param: hit.param as string, other: other.id, upstream: up.path, value, backend: route.backend }, route.loc);
-        break;
-      }
+      // First the usual values, then the ones that empty a segment or end the path (named apart).
+      const usual = anywhere || reaches(tpl, target, { slashes, dots, emptied: false });
+      if (!usual && !reaches(tpl, target, { slashes, dots, emptied: true })) continue;
+      const value = !usual ? (slashes ? '"%252F" or "x%253F"' : '";x"') : slashes ? (dots ? '"..%252F"' : '"x%252Fy"') : dots ? '"x;" or "..;"' : '"x;"';
+      ctx.report('aws-path-param-confusable', { route: route.id, param: first.param, other: other.id, upstream: up.path, value, backend: route.backend }, route.loc);
+      break;
     }
   }
 }

@@ -122,8 +122,15 @@ describe('aws: path parameters the backend could read as another route', () => {
         { route: 'getUser', param: 'id', other: 'getMe', upstream: '/users/{id}', value: '"x;"', backend: 'app' },
       ]);
     });
+    // The declaration says nothing of `;`: /users/;x is /users/ at a backend dropping the ;suffix,
+    // a trailing slash from /users (test/security/redteam-aws-dotsegments.test.ts).
+    it('still refuses the parent route (`;x` empties the segment: /users/;x is /users/)', async () => {
+      const b = await build(spec({ '/users': { get: { operationId: 'listUsers', security: [{ key: [] }] } }, '/users/{id}': { get: { operationId: 'getUser', security: [], parameters: param } } }, { backends: declared }));
+      expect(coded(b.errors, 'aws-path-param-confusable').map((d) => d.params)).toEqual([
+        { route: 'getUser', param: 'id', other: 'listUsers', upstream: '/users/{id}', value: '";x"', backend: 'app' },
+      ]);
+    });
     it.each([
-      ['the parent route (`.` no longer reaches /users)', spec({ '/users': { get: { operationId: 'listUsers', security: [{ key: [] }] } }, '/users/{id}': { get: { operationId: 'getUser', security: [], parameters: param } } }, { backends: declared })],
       ['a route above it (`..;` no longer takes /users with it)', spec({ '/profile': { get: { operationId: 'myProfile', security: [{ key: [] }] } }, '/users/{id}/profile': { get: { operationId: 'profile', security: [], parameters: param } } }, { backends: declared })],
     ])('%s: builds', async (_n, s) => {
       const b = await build(s);
