@@ -56,37 +56,61 @@ function outputText(segs: readonly string[], key: boolean): boolean {
   return false;
 }
 
+/** A node on the walk's stack: its pointer is built from `up` only when a diagnostic needs it (#18). */
+interface Step {
+  value: unknown;
+  up: Step | undefined;
+  token: string | number;
+  key: string;
+  settings: boolean;
+}
+
+function pointerOf(step: Step): string {
+  const tokens: Array<string | number> = [];
+  for (let s: Step | undefined = step; s?.up; s = s.up) tokens.push(s.token);
+  let pointer = '';
+  for (let i = tokens.length - 1; i >= 0; i--) pointer = joinPointer(pointer, tokens[i]!);
+  return pointer;
+}
+
 export function checkUserText(spec: LoadedSpec): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const [file, source] of [...spec.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const stack: Array<{ value: unknown; pointer: string; key: string; settings: boolean }> = [{ value: source.data, pointer: '', key: '', settings: false }];
+    const stack: Step[] = [{ value: source.data, up: undefined, token: '', key: '', settings: false }];
     // Only the root file's segments say where a node is in the document; a $ref'd file's own
     // paths/components are read as written (its settings still by x-gateway and servers).
     const root = file === spec.rootFile;
     // Where a node is, read from its pointer only when it holds a control character (rare).
     const reaches = (at: string, key: boolean) => root && outputText(splitPointer(at), key);
     while (stack.length > 0) {
-      const { value, pointer, key, settings } = stack.pop()!;
-      const loc = { file, pointer };
+      const step = stack.pop()!;
+      const { value, key, settings } = step;
       if (typeof value === 'string') {
-        if (value.includes('${{')) out.push(diag('text-template-syntax', { text: preview(value) }, loc));
+        if (value.includes('${{')) out.push(diag('text-template-syntax', { text: preview(value) }, { file, pointer: pointerOf(step) }));
         // An operationId is the route's id in every output (names, comments, the njs configuration).
-        if ((key === 'body' ? CONTROL_IN_BODY : CONTROL).test(value) && (settings || key === 'operationId' || reaches(pointer, false))) {
-          out.push(diag('text-control-character', { text: preview(value) }, loc));
+        if ((key === 'body' ? CONTROL_IN_BODY : CONTROL).test(value) && (settings || key === 'operationId' || reaches(pointerOf(step), false))) {
+          out.push(diag('text-control-character', { text: preview(value) }, { file, pointer: pointerOf(step) }));
         }
         continue;
       }
       if (value === null || typeof value !== 'object') continue;
-      const entries: Array<[string, unknown]> = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
-      for (const [k, v] of entries.reverse()) {
-        if (!Array.isArray(value)) {
-          if (DOC_ONLY.has(k)) continue;
-          const here = { file, pointer: joinPointer(pointer, k) };
-          if (k.includes('${{')) out.push(diag('text-template-syntax', { text: preview(k) }, here));
+      // Children last to first (the stack then walks them first to last), as written.
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], up: step, token: i, key, settings });
+        continue;
+      }
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i]!;
+        if (DOC_ONLY.has(k)) continue;
+        const template = k.includes('${{');
+        if (template || CONTROL.test(k)) {
+          const here = { file, pointer: joinPointer(pointerOf(step), k) };
+          if (template) out.push(diag('text-template-syntax', { text: preview(k) }, here));
           if (CONTROL.test(k) && (settings || reaches(here.pointer, true))) out.push(diag('text-control-character', { text: preview(k) }, here));
         }
         const inSettings = settings || k === 'x-gateway' || k.startsWith('x-kong') || k === 'servers';
-        stack.push({ value: v, pointer: joinPointer(pointer, Array.isArray(value) ? Number(k) : k), key: Array.isArray(value) ? key : k, settings: inSettings });
+        stack.push({ value: (value as Record<string, unknown>)[k], up: step, token: k, key: k, settings: inSettings });
       }
     }
   }
