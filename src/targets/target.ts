@@ -104,7 +104,7 @@ export interface Target {
    * The compiler's code for each route policy, or `UNSUPPORTED` where `capabilities` refuses its
    * feature (policy-map.ts); what the compile calls, so a new policy is answered by every target.
    */
-  policies?: PolicyMap<unknown>;
+  policies: PolicyMap<unknown>;
   options?: readonly TargetOption[];
   /** Hard ceilings of the target, read by lint and the compiler (e.g. AWS REST's 29 s integration timeout). */
   limits?: { maxTimeoutMs?: number };

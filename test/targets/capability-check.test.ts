@@ -8,10 +8,11 @@ import { checkCapabilities } from '../../src/targets/capability-check.js';
 import { FEATURE_IDS } from '../../src/model/features.js';
 import type { Capability, CapabilityTable, Target } from '../../src/targets/target.js';
 import { gatewayOf, HEAD } from '../helpers/spec.js';
+import { fakePolicies } from '../lint/fake-target.js';
 
 function fakeTarget(overrides: Partial<Record<string, Capability>>): Target {
   const capabilities = Object.fromEntries(FEATURE_IDS.map((id) => [id, overrides[id] ?? { support: 'native' }])) as CapabilityTable;
-  return { name: 'kong', title: 'fake', output: '-', capabilities, compile: () => ({ files: [], diagnostics: [] }) };
+  return { name: 'kong', title: 'fake', output: '-', capabilities, policies: fakePolicies(capabilities), compile: () => ({ files: [], diagnostics: [] }) };
 }
 
 const spec = (extra: string) => `${HEAD}x-gateway:
