@@ -156,6 +156,10 @@ export const CODES = {
     'warn',
     (p) => `kong: ${p.route} limits per consumer, but Kong identifies every caller of ${p.schemes} as one consumer, so they all share one bucket`,
   ),
+  'kong-limit-ipv6-per-address': entry<{ route: string }>(
+    'warn',
+    (p) => `kong: ${p.route} is rate-limited per client address, and Kong's rate-limiting plugin counts every IPv6 address apart (it has no prefix option): a client holding an IPv6 /64 can rotate source addresses for a fresh bucket per request; limit by consumer on a secured route, or put the limit on nginx or Traefik (per /64)`,
+  ),
   // Identity-bound policies a caller could steer (DESIGN.md 7.4; red team, test/security/redteam-*-policies.test.ts).
   'kong-cache-key-ambiguous': entry<{ route: string }>(
     'error',
@@ -545,6 +549,10 @@ export const CODES = {
   'traefik-backend-host': entry<{ backend: string; host: string }>(
     'error',
     (p) => `traefik: backend ${p.backend}: host "${p.host}" is not a host name or IP address`,
+  ),
+  'traefik-limit-ipv6-per-address': entry<{ route: string; version: string }>(
+    'warn',
+    (p) => `traefik: ${p.route} is rate-limited per client address, and Traefik ${p.version} counts every IPv6 address apart (ipStrategy.ipv6Subnet, one bucket per /64, needs --option traefik-version=3.2 or later): a client holding an IPv6 /64 can rotate source addresses for a fresh bucket per request`,
   ),
   'traefik-server-paths': entry<{ backend: string; paths: string; version: string }>(
     'error',

@@ -20,6 +20,12 @@ export const TARGETS: Explanations = {
     'Limit by ip or header instead, or use a scheme with one consumer per caller.',
     "security: [{ bearer: [] }]\nx-gateway: { rateLimit: { requests: 10, per: second, by: consumer } }",
   ),
+  'kong-limit-ipv6-per-address': ex(
+    'A rate limit counts per client address (by: ip, or by consumer on a route without a verified consumer), and Kong\'s rate-limiting plugin keys on the whole address.',
+    'An IPv6 client usually holds a /64 (2^64 addresses): rotating the source address gives it a fresh bucket per request, so the limit does not hold it back.',
+    'Limit by consumer on a secured route, accept the per-address limit (IPv4 clients are held), or build for nginx or Traefik 3.2+, which count an IPv6 client per /64.',
+    "x-gateway:\n  rateLimit: { requests: 100, per: minute, by: ip }",
+  ),
   'kong-roles-credential-ambiguous': ex(
     'A consumer holds credentials for several schemes and would pass a route\'s acl with a credential that does not meet the alternative it is presented for.',
     'Kong\'s acl checks the consumer, not the credential: a low-privilege key of an admin consumer opens admin routes.',

@@ -95,6 +95,12 @@ export const TRAEFIK: Explanations = {
     'Fix the target URL\'s host.',
     "backends:\n  api: { url: \"http://api internal:8080\" }",
   ),
+  'traefik-limit-ipv6-per-address': ex(
+    'A rate limit counts per client address, and the chosen Traefik line (before 3.2) has no ipStrategy.ipv6Subnet, so every IPv6 address is its own bucket.',
+    'An IPv6 client usually holds a /64 (2^64 addresses): rotating the source address gives it a fresh bucket per request.',
+    'Build for Traefik 3.2 or later (--option traefik-version=3.2, or auto): gwc then sets ipv6Subnet: 64 (one bucket per /64, IPv4 per address).',
+    'gwc build gateway.yaml --target traefik --option traefik-version=3.1   # fix: 3.2 or auto',
+  ),
   'traefik-server-paths': ex(
     'A backend\'s targets have different paths, and the chosen Traefik line drops server paths; servers[].preservePath needs Traefik 3.2.',
     'Requests would reach the backends without their paths: the wrong resources.',

@@ -167,26 +167,45 @@ export const traefikOwnSchema: Validator = new Ajv({ allErrors: true, strict: fa
   JSON.parse(readFileSync(join(ROOT, 'src/targets/traefik/emitted.schema.json'), 'utf8')),
 );
 let store: Validator | null | undefined;
-/** SchemaStore's Traefik v3 file-provider schema (it lags Traefik: no 3.2 fields). */
+/**
+ * SchemaStore's Traefik v3 file-provider schema. It lags Traefik: the fields gwc emits that it lacks
+ * (each read from pkg/config/dynamic of the tag that added it, src/targets/traefik/version.ts
+ * GATED_FIELDS) are taken out of a copy of the file first, and only those: everything else is
+ * judged by SchemaStore. servers[].preservePath (v3.2 Server.PreservePath), a rate limit's
+ * sourceCriterion.ipStrategy.ipv6Subnet (v3.2 IPStrategy.IPv6Subnet).
+ */
 export function traefikStoreSchema(): Validator | undefined {
   if (store === undefined) {
     const p = conformancePath('traefik', 'traefik-v3-file-provider.schema.json');
-    store = p ? new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(p, 'utf8'))) : null;
+    const raw = p ? new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(p, 'utf8'))) : undefined;
+    if (raw) {
+      const v: Validator = (data: unknown) => {
+        const ok = raw(withoutStoreLaggingFields(data));
+        v.errors = raw.errors;
+        return ok;
+      };
+      store = v;
+    } else store = null;
   }
   return store ?? undefined;
 }
 
+function withoutStoreLaggingFields(data: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(data ?? null)) as { http?: { services?: Record<string, any>; middlewares?: Record<string, any> } };
+  for (const s of Object.values(copy?.http?.services ?? {})) for (const srv of s?.loadBalancer?.servers ?? []) delete srv.preservePath;
+  for (const m of Object.values(copy?.http?.middlewares ?? {})) delete m?.rateLimit?.sourceCriterion?.ipStrategy?.ipv6Subnet;
+  return copy;
+}
+
 /**
- * One generated Traefik file against gwc's schema and, when it asks for nothing newer than 3.1,
- * SchemaStore's. Undefined when the SchemaStore schema is missing.
+ * One generated Traefik file against gwc's schema and SchemaStore's (without the newer fields it
+ * lacks, traefikStoreSchema). Undefined when the SchemaStore schema is missing.
  */
 export function traefikValidate(contents: string): Check | undefined {
   const data = traefikLoad(contents);
   if (!traefikOwnSchema(data)) return { ok: false, output: `own schema: ${JSON.stringify(traefikOwnSchema.errors)}` };
   const schema = traefikStoreSchema();
   if (!schema) return undefined;
-  const needs = /Needs Traefik (3\.\d+)/.exec(contents)?.[1];
-  if (needs && Number(needs.split('.')[1]) >= 2) return { ok: true, output: '' };
   const ok = schema(data);
   return { ok, output: ok ? '' : `SchemaStore traefik v3: ${JSON.stringify(schema.errors)}` };
 }

@@ -43,11 +43,11 @@ describe('traefik: per-consumer rate limit keys', async () => {
     for (const m of Object.values(config.http.middlewares ?? {}) as Array<Record<string, any>>) {
       expect(m.rateLimit?.sourceCriterion?.requestHeaderName?.toLowerCase()).not.toBe('cookie');
     }
-    expect(limitOf('/cookie').sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number) } });
+    expect(limitOf('/cookie').sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number), ipv6Subnet: 64 } });
   });
 
   it('a query API key is limited per client address too', () => {
-    expect(limitOf('/query').sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number) } });
+    expect(limitOf('/query').sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number), ipv6Subnet: 64 } });
   });
 
   it('a header API key keys on its header, also when ANDed with a cookie key', () => {
@@ -108,7 +108,7 @@ ${limited('/basic', '[{ basicAuth: [] }]')}${limited('/bearer', '[{ bearer: [] }
     for (const m of Object.values(config.http.middlewares ?? {}) as Array<Record<string, any>>) {
       expect(m.rateLimit?.sourceCriterion?.requestHeaderName?.toLowerCase()).not.toBe('authorization');
     }
-    expect(chain('/bearer', { Authorization: ['Bearer t'] }).find((m) => m.rateLimit)!.rateLimit.sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number) } });
+    expect(chain('/bearer', { Authorization: ['Bearer t'] }).find((m) => m.rateLimit)!.rateLimit.sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number), ipv6Subnet: 64 } });
     expect(built!.result.diagnostics.filter((d) => d.code === 'traefik-limit-key-unverified').map((d) => d.params!.route)).toEqual(['get_bearer']);
   });
 });

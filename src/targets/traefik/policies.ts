@@ -87,27 +87,44 @@ export function rateLimitMiddleware(
   const rl = route.policy.rateLimit;
   if (!rl) return undefined;
   let sourceCriterion: SourceCriterion;
-  if (rl.by === 'ip') sourceCriterion = { ipStrategy: { depth: ctx.options.clientIpDepth } };
+  if (rl.by === 'ip') sourceCriterion = clientAddress(ctx, route);
   else if (rl.by === 'consumer') {
     if (consumer.header) sourceCriterion = { requestHeaderName: consumer.header };
     else {
       // No header holds exactly the verified credential (cookie or query API key, forward auth,
       // public route): a key the client can vary would hand it a fresh bucket per request.
       ctx.report('traefik-limit-key-unverified', { route: route.id, scheme: consumer.scheme ?? '(none)' }, rl.loc);
-      sourceCriterion = { ipStrategy: { depth: ctx.options.clientIpDepth } };
+      sourceCriterion = clientAddress(ctx, route);
     }
   } else {
     if (!headerNameOk(ctx, rl.by.header, 'rate-limit header', route)) return undefined;
     if (consumer.header && consumer.header.toLowerCase() === rl.by.header.toLowerCase()) sourceCriterion = { requestHeaderName: rl.by.header };
     else {
       ctx.report('limit-key-unverified', { route: route.id, header: rl.by.header, target: 'traefik' }, rl.loc);
-      sourceCriterion = { ipStrategy: { depth: ctx.options.clientIpDepth } };
+      sourceCriterion = clientAddress(ctx, route);
     }
   }
   const period = routers > 1 ? `${SECONDS[rl.per] * routers}s` : PERIOD[rl.per];
   return ctx.addMiddleware([route.id, 'ratelimit', ...(suffix ? [suffix] : [])], {
     rateLimit: { average: rl.requests, period, burst: Math.max(1, rl.burst), sourceCriterion },
   });
+}
+
+/**
+ * A limit per client address. Traefik keys it on the address ipStrategy picks, a bucket per
+ * address; an IPv6 client usually holds a whole /64 and would rotate source addresses for a fresh
+ * bucket per request. ipStrategy.ipv6Subnet (Traefik 3.2, pkg/ip/strategy.go getIPv6SubnetIP;
+ * https://doc.traefik.io/traefik/middlewares/http/ratelimit/#sourcecriterionipstrategyipv6subnet)
+ * keys an IPv6 address on its /64 (IPv4 stays per address), with or without depth. A line older than
+ * 3.2 cannot: said once per route (traefik-limit-ipv6-per-address).
+ */
+function clientAddress(ctx: Ctx, route: Route): SourceCriterion {
+  const depth = ctx.options.clientIpDepth;
+  if (ctx.allows('ipStrategy.ipv6Subnet')) return { ipStrategy: { depth, ipv6Subnet: 64 } };
+  if (ctx.once(`ipv6-limit:${route.id}`)) {
+    ctx.report('traefik-limit-ipv6-per-address', { route: route.id, version: String(ctx.options.version) }, route.policy.rateLimit!.loc);
+  }
+  return { ipStrategy: { depth } };
 }
 
 export function bodyLimitMiddleware(ctx: Ctx, route: Route): string | undefined {

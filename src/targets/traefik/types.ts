@@ -27,7 +27,7 @@ export interface LoadBalancer {
 export type Service = { loadBalancer: LoadBalancer } | { weighted: { services: Array<{ name: string; weight: number }> } };
 
 export interface SourceCriterion {
-  ipStrategy?: { depth: number };
+  ipStrategy?: { depth: number; ipv6Subnet?: number };
   requestHeaderName?: string;
 }
 

@@ -12,6 +12,8 @@ export const BASE_VERSION: TraefikVersion = '3.0';
 export const GATED_FIELDS = {
   /** `loadBalancer.servers[].preservePath`: keep the server URL's path (v3.2, Server.PreservePath). */
   'servers.preservePath': '3.2',
+  /** `ipStrategy.ipv6Subnet`: count an IPv6 client by its subnet, not its address (v3.2, IPStrategy.IPv6Subnet). */
+  'ipStrategy.ipv6Subnet': '3.2',
 } as const satisfies Record<string, TraefikVersion>;
 export type GatedField = keyof typeof GATED_FIELDS;
 

@@ -19,6 +19,7 @@
  * Not modelled: TLS options, entry points, response bodies, rate-limit timing, services other
  * than the first loadBalancer server.
  */
+import { isIPv6 } from 'node:net';
 import type { Router, TraefikConfig } from '../../../src/targets/traefik/types.js';
 import { basicAuthOf, canonicalKey, escapePath, Header, joinPath, parseQuery, pathUnescape } from './go-http.js';
 import { checkSecret, parseUsersFile } from './htpasswd.js';
@@ -405,11 +406,39 @@ function setPath(c: Ctx, escaped: string, name: string): Answer | undefined {
  * Traefik reads the FIRST X-Forwarded-For line only (pkg/ip/strategy.go DepthStrategy.GetIP:
  * req.Header.Get), so an entry a proxy adds on a line of its own after the client's is not seen.
  */
-function clientIp(c: Ctx, strategy?: { depth?: number }): string {
+function clientIp(c: Ctx, strategy?: { depth?: number; ipv6Subnet?: number }): string {
   const depth = strategy?.depth ?? 0;
-  if (depth <= 0) return c.remoteAddr;
-  const xff = (c.headers.values('X-Forwarded-For')[0] ?? '').split(',').map((x) => x.trim());
-  return depth > xff.length ? '' : xff[xff.length - depth]!;
+  let ip: string;
+  if (depth <= 0) ip = c.remoteAddr;
+  else {
+    const xff = (c.headers.values('X-Forwarded-For')[0] ?? '').split(',').map((x) => x.trim());
+    ip = depth > xff.length ? '' : xff[xff.length - depth]!;
+  }
+  return strategy?.ipv6Subnet === undefined ? ip : ipv6SubnetIp(ip, strategy.ipv6Subnet);
+}
+
+/**
+ * pkg/ip/strategy.go getIPv6SubnetIP (v3.2+): an address netip.ParseAddr reads as IPv6 (IPv4-mapped
+ * included: Is6 is true for ::ffff:a.b.c.d) becomes the first address of its /bits subnet; anything
+ * else (IPv4, garbage, a zoned address whose Prefix fails) is returned as it is.
+ */
+export function ipv6SubnetIp(ip: string, bits: number): string {
+  if (!isIPv6(ip) || ip.includes('%')) return ip;
+  let text = ip;
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') as [string, string] : [text, undefined];
+  const hs = head ? head.split(':') : [];
+  const ts = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? hs : [...hs, ...Array(8 - hs.length - ts.length).fill('0'), ...ts];
+  const masked = groups.map((g, i) => {
+    const keep = Math.max(0, Math.min(16, bits - i * 16));
+    return (parseInt(g, 16) & (0xffff << (16 - keep)) & 0xffff).toString(16);
+  });
+  return masked.join(':');
 }
 
 function inRange(ip: string, range: string): boolean {
