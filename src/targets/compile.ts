@@ -40,9 +40,10 @@ export function compileWith(chosen: Target, gateway: Gateway, options: Record<st
  * lint relays these (DESIGN.md 7.7, src/lint/rules/target-refusals.ts) so lint green means build
  * green. A crash is the build's to report (internal-error), so here it reports nothing.
  */
-export function compileFindings(target: Target, gateway: Gateway, options: Record<string, string> = {}, spec?: LoadedSpec): Diagnostic[] {
+export function compileFindings(target: Target, gateway: Gateway, options: Record<string, string> = {}, spec?: LoadedSpec, plan?: CapabilityPlan): Diagnostic[] {
   // Lint reads only the diagnostics: the target may skip rendering its files (findingsOnly).
-  const result = invoke(target, gateway, checkCapabilities(gateway, target).plan, options, true);
+  // `plan`: the capability check lint already made for its portability rules (the same check).
+  const result = invoke(target, gateway, plan ?? checkCapabilities(gateway, target).plan, options, true);
   // The key answers compileWith says before compiling (key-refused, key-not-applied) are build
   // refusals too: lint relays them with the rest.
   const keys = [...keyDiagnostics(target.name, spec, gateway.environment, target.keys), ...headWidensGet(gateway)];

@@ -1,8 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { Gateway } from '../../model/types.js';
 import { routeFeatures } from '../../model/route-features.js';
-import { checkCapabilities } from '../../targets/capability-check.js';
-import type { Target } from '../../targets/target.js';
+import { checkedCapabilities as checked } from '../capabilities.js';
 import { defineRule, type LintContext, type Report } from '../rule.js';
 
 /**
@@ -10,15 +8,6 @@ import { defineRule, type LintContext, type Report } from '../rule.js';
  * (the one `gwc build` runs), so lint and build can never disagree. One rule per outcome, so a
  * team can tune each: unsupported (fail closed), dropped (observability), accepted, emulated.
  */
-const cache = new WeakMap<Gateway, Map<string, ReturnType<typeof checkCapabilities>>>();
-function checked(gateway: Gateway, target: Target) {
-  let m = cache.get(gateway);
-  if (!m) cache.set(gateway, (m = new Map()));
-  let r = m.get(target.name);
-  if (!r) m.set(target.name, (r = checkCapabilities(gateway, target)));
-  return r;
-}
-
 /** The check's per-route diagnostics, one per target, feature and place, naming the routes (`routes` counts them). */
 function relay(code: string) {
   return (ctx: LintContext, report: Report<'gap'>) => {

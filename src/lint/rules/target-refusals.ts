@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
 import type { LoadedSpec } from '../../spec/loaded-spec.js';
 import { compileFindings } from '../../targets/compile.js';
+import { checkedCapabilities } from '../capabilities.js';
 import type { Target } from '../../targets/target.js';
 import { defineRule, type LintContext, type Report, type Rule } from '../rule.js';
 
@@ -19,7 +20,7 @@ function diagnosticsOf(gateway: Gateway, target: Target, spec?: LoadedSpec): Dia
   let list = m.get(target.name);
   if (!list) {
     // The build's own compile, with default options; a crash is the build's to report (internal-error), not lint's.
-    list = compileFindings(target, gateway, {}, spec);
+    list = compileFindings(target, gateway, {}, spec, checkedCapabilities(gateway, target).plan);
     m.set(target.name, list);
   }
   return list;
