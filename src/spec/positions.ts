@@ -44,7 +44,7 @@ export function locateAll(spec: LoadedSpec, diagnostics: Diagnostic[]): Diagnost
       }
       return node;
     });
-    scan(source.text, root);
+    scan(source.text, root, leaves.length);
     list.forEach((d, i) => {
       d.position = source.positionOfOffset(deepestOffset(root, splitPointer(d.loc!.pointer), leaves[i]!));
     });
@@ -65,8 +65,40 @@ function deepestOffset(root: Trie, tokens: string[], leaf: Trie): number {
   return best;
 }
 
-/** Records, for every trie node reached, the offset of its key (object member) or item (array). */
-function scan(s: string, root: Trie): void {
+/** Thrown when every trie node has its offset: the rest of the file need not be read. */
+class Done extends Error {}
+
+/**
+ * Records, for every trie node reached, the offset of its key (object member) or item (array).
+ * Stops once every node has one (#18: GitHub's diagnostics sit under paths, before the 9 MB of
+ * components that were skipped character by character). A loaded spec's JSON has no duplicate
+ * key (the loader refuses them), so the first offset found for a node is its only one.
+ */
+function scan(s: string, root: Trie, wanted: number): void {
+  let pending = 0;
+  const count = (t: Trie) => {
+    for (const c of t.children.values()) {
+      pending++;
+      count(c);
+    }
+  };
+  count(root);
+  if (pending === 0 || wanted === 0) return;
+  const found = (child: Trie, at: number) => {
+    if (child.offset < 0 && --pending === 0) {
+      child.offset = at;
+      throw new Done();
+    }
+    child.offset = at;
+  };
+  try {
+    walkJson(s, root, found);
+  } catch (e) {
+    if (!(e instanceof Done)) throw e;
+  }
+}
+
+function walkJson(s: string, root: Trie, found: (child: Trie, at: number) => void): void {
   let i = 0;
   const ws = () => {
     for (;;) {
@@ -143,7 +175,7 @@ function scan(s: string, root: Trie): void {
         i++; // ':'
         const child = node.children.get(key);
         if (child) {
-          child.offset = at;
+          found(child, at);
           if (child.children.size > 0) value(child);
           else skip();
         } else skip();
@@ -160,7 +192,7 @@ function scan(s: string, root: Trie): void {
         }
         const child = node.children.get(String(n));
         if (child) {
-          child.offset = i;
+          found(child, i);
           if (child.children.size > 0) value(child);
           else skip();
         } else skip();

@@ -25,6 +25,8 @@ export interface ParseProblem {
 
 export class SourceFile {
   private lineStarts?: number[];
+  /** Where the search for the next line start resumes (lineStarts holds every start before it). */
+  private linesScanned = 0;
 
   private constructor(
     readonly path: string,
@@ -100,7 +102,18 @@ export class SourceFile {
   }
 
   positionOfOffset(offset: number): Position {
-    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    const starts = (this.lineStarts ??= [0]);
+    // Line starts are found only as far as an offset asked for (#18: a 13 MB description's
+    // diagnostics sit mostly in its first half, under paths).
+    if (starts.length === 1 || starts[starts.length - 1]! <= offset) {
+      const text = this.text;
+      for (let i = text.indexOf('\n', this.linesScanned); i !== -1; i = text.indexOf('\n', i + 1)) {
+        starts.push(i + 1);
+        this.linesScanned = i + 1;
+        if (i >= offset) break;
+      }
+      if (starts[starts.length - 1]! <= offset) this.linesScanned = text.length;
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -137,12 +150,6 @@ export function yamlOffsetOf(doc: Document.Parsed, tokens: readonly string[]): n
     } else break;
   }
   return best;
-}
-
-function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 function keyAt(text: string, offset: number): string {
