@@ -40,14 +40,24 @@ export function trustEntities(gateway: Gateway, target: string): Entity[] {
   for (const b of gateway.backends) {
     const made = relied.filter((d) => d.made(b));
     if (made.length === 0) continue;
+    // The word is about a server: naming it in what is trusted makes a declared backend re-pointed
+    // at another server (url, VPC link, function) a new trust, flagged again.
+    const at = serverOf(b);
     out.push({
       kind: TRUST_KIND,
       key: `backend ${b.name}`,
-      fields: Object.fromEntries(made.map((d) => [d.field, d.value])),
-      facts: { trusts: made.map((d) => d.trusts) },
+      fields: { ...Object.fromEntries(made.map((d) => [d.field, d.value])), at },
+      facts: { trusts: made.map((d) => `${d.trusts} at ${at}`) },
     });
   }
   return out;
+}
+
+/** The server(s) a backend speaks to: its targets' origins (through a VPC link, the link), its function. */
+function serverOf(b: Backend): string {
+  const link = b.vpcLink ? ` via VPC link ${b.vpcLink.id}` : '';
+  const origins = [...new Set(b.targets.map((t) => `${t.url.scheme}://${t.url.host.toLowerCase()}:${t.url.port}${link}`))].sort();
+  return [...(b.lambda ? [b.lambda.arn] : []), ...origins].join(', ') || `backend ${b.name}`;
 }
 
 /** The state without these entities (what a deployed reader can compare). */

@@ -87,6 +87,8 @@ describe('methodOverride: none switched on later', () => {
 });
 
 describe('dotSegments: rejected switched on later', () => {
+  /** What is trusted names the server (src/diff/trust.ts): a declared backend re-pointed is a new trust. */
+  const AT = 'https://app.example.com:443';
   it('aws: gwc diff --base flags it as security (trust-added), naming what is trusted', async () => {
     const { file } = repoWith('aws', 'dotSegments: rejected');
     const r = await diffBase(file, { target: 'aws', base: 'HEAD' });
@@ -97,9 +99,9 @@ describe('dotSegments: rejected switched on later', () => {
   it('aws: both declarations on one backend are one entity trusting two things; traefik relies on one of them', async () => {
     const { gateway } = await gatewayOf(spec('aws', 'methodOverride: none, dotSegments: rejected'));
     expect(trustEntities(gateway!, 'aws')).toEqual([
-      { kind: 'gwc trust', key: 'backend app', fields: { methodOverride: 'none', dotSegments: 'rejected' }, facts: { trusts: [NO_BODY_METHOD, NO_DOT_SEGMENTS] } },
+      { kind: 'gwc trust', key: 'backend app', fields: { methodOverride: 'none', dotSegments: 'rejected', at: AT }, facts: { trusts: [`${NO_BODY_METHOD} at ${AT}`, `${NO_DOT_SEGMENTS} at ${AT}`] } },
     ]);
-    expect(trustEntities(gateway!, 'traefik')).toEqual([{ kind: 'gwc trust', key: 'backend app', fields: { methodOverride: 'none' }, facts: { trusts: [NO_BODY_METHOD] } }]);
+    expect(trustEntities(gateway!, 'traefik')).toEqual([{ kind: 'gwc trust', key: 'backend app', fields: { methodOverride: 'none', at: AT }, facts: { trusts: [`${NO_BODY_METHOD} at ${AT}`] } }]);
   });
 
   it.each(['nginx', 'kong', 'traefik'])('%s: nothing to flag (the target refuses such path values itself)', async (target) => {

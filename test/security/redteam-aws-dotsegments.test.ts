@@ -327,4 +327,17 @@ components:
   ])('held: %s', async (_n, base, head, keys) => {
     expect((await run(base, head)).sort()).toEqual(keys);
   });
+
+  // BROKE (86c2a5b, and methodOverride: none before it): the trust entity named the backend, not
+  // the server it speaks of; a declared backend re-pointed at another server (its url, or a lambda
+  // arn) carried the reviewed word over to a server nobody vouched for, unflagged. FIXED: what is
+  // trusted names the backend's address, so a new address is a new trust.
+  it.each([
+    ['dotSegments', 'dotSegments: rejected'],
+    ['methodOverride', 'methodOverride: none'],
+  ])('FIXED: a backend declaring %s re-pointed at another server is flagged again', async (_n, decl) => {
+    const base = `    app: { url: https://app.example.com, ${decl} }`;
+    const head = `    app: { url: https://internal.example.com, ${decl} }`;
+    expect(await run(base, head)).toEqual(['backend app']);
+  });
 });
