@@ -48,13 +48,19 @@ function has(node: Located, key: string): boolean {
 
 /** Records `route.openapi2kong` on every operation; an unmappable name leaves it unset (the target refuses). */
 export function recordO2kNames(ctx: KongInput, ops: readonly OpLevels[]): void {
+  // The same texts come back for every operation (the title, a path's operations): each slugged once (#18).
+  const slugs = new Map<string, string | undefined>();
+  const slug = (text: string): string | undefined => {
+    if (!slugs.has(text)) slugs.set(text, o2kSlug(text));
+    return slugs.get(text);
+  };
   for (const o of ops) {
     const docText = str(o.doc, 'x-kong-name') || (isObj(o.doc.value) && isObj(o.doc.value.info) && typeof o.doc.value.info.title === 'string' ? o.doc.value.info.title : '');
-    const doc = o2kSlug(docText);
+    const doc = slug(docText);
     const pathX = str(o.path, 'x-kong-name');
-    const pathSlug = o2kSlug(pathX ?? o.route.path);
+    const pathSlug = slug(pathX ?? o.route.path);
     const opX = str(o.op, 'x-kong-name');
-    const opSlug = opX !== undefined ? o2kSlug(opX) : o.route.operationId ? o2kSlug(o.route.operationId) : o2kSlug(o.route.method);
+    const opSlug = opX !== undefined ? slug(opX) : o.route.operationId ? slug(o.route.operationId) : slug(o.route.method);
     if (doc === undefined || pathSlug === undefined || opSlug === undefined) continue;
     const pathPart = pathX === undefined && o.route.path.endsWith('/') ? `${pathSlug}~` : pathSlug;
     const pathName = pathPart ? `${doc}_${pathPart}` : doc;
