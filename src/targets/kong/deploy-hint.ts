@@ -12,7 +12,7 @@ export function kongDeployHint({ dir, files, gateway }: DeployHintInput): Deploy
   const file = files.find((f) => f.path.endsWith('.yaml')) ?? files[0];
   const uses = secretUses(gateway).filter((u) => u.ref.kind === 'env');
   // Only what the file really substitutes: `(env "DECK_X")` is the template secrets.ts writes.
-  // Read only when a secret could be there (GitHub's 50 MB decK file has none, #18).
+  // Read only when a secret could be there (GitHub's 5 MB decK file has none, #18).
   const text = uses.length ? files.map((f) => f.contents).join('\n') : '';
   const written = new Set([...text.matchAll(/\(env "(DECK_[A-Za-z0-9_]+)"\)/g)].map((m) => m[1]!));
   const env = uses
