@@ -122,6 +122,30 @@ describe('REST (value stays one encoded segment): what a declared backend still 
   });
 });
 
+describe('one server under two spellings is one origin', () => {
+  it.each([
+    ['an explicit default port', 'https://app.example.com:443'],
+    ['an upper-case host', 'https://APP.example.com'],
+    // BROKE (before 86c2a5b): origins were compared as spelled; FIXED: host case and a trailing dot are one server.
+    ['a trailing dot on the host (FIXED)', 'https://app.example.com.'],
+  ])('held (REST): %s', async (_n, url) => {
+    const backends = { app: { url: 'https://app.example.com' }, twin: { url } };
+    const b = await build(restPair('/users/{id}', '/users/me', { backends, guardedX: { backend: 'twin' } }));
+    expect(b.files).toEqual([]);
+  });
+  it.each([
+    ['an explicit default port', 'https://api.example.com:443'],
+    ['an upper-case host', 'https://API.example.com'],
+  ])('held (HTTP): %s', async (_n, url) => {
+    const text = httpSpec(`${pub('/files/{name}')}\n${guard('/files/a/b', 'backend: twin')}`).replace(
+      'api: { url: https://api.example.com }',
+      `api: { url: https://api.example.com, dotSegments: rejected }, twin: { url: '${url}', dotSegments: rejected }`,
+    );
+    const b = await buildHttp(text);
+    expect(b.files).toEqual([]);
+  });
+});
+
 describe('HTTP API (value decoded again: it can hold / ? # ;)', () => {
   // BROKE (86c2a5b): a run was one or more segments; a value of "%252F" or "%253Bx" adds only empty
   // segments (/files//meta, /files/;x/meta), which a backend merging slashes and dropping

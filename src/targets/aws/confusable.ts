@@ -126,7 +126,10 @@ function admitsAll(other: Route, route: Route): boolean {
  * is reachable. The declaration answers `.` and `..` only: a value that empties its segment or
  * ends the path is still read (ValueReach.emptied), as are case-blind literals.
  */
-export function checkConfusablePaths(ctx: Ctx, upstream: Map<Route, { origin: string; path: string }>, opts: { slashes?: boolean } = {}): void {
+export function checkConfusablePaths(ctx: Ctx, given: Map<Route, { origin: string; path: string }>, opts: { slashes?: boolean } = {}): void {
+  // One server under two spellings is one origin: a host's case and a trailing dot (the FQDN form)
+  // name the same server (grouping more is fail closed).
+  const upstream = new Map([...given].map(([r, u]) => [r, { ...u, origin: u.origin.toLowerCase().replace(/\.(?=(:\d+)?$)/, '') }]));
   // The origin is one server: its word counts only when every backend name sent to it gives it
   // (one name left at the default says that server may resolve '..').
   const declares = (r: Route) => ctx.gateway.backends.find((b) => b.name === r.backend)?.dotSegments?.value === 'rejected';
