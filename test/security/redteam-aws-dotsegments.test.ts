@@ -331,7 +331,7 @@ components:
   securitySchemes:
     key: { type: apiKey, in: header, name: x-api-key }
 `;
-  const run = async (base: string, head: string) => {
+  const run = async (base: string, head: string, env?: string) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gwc-dots-diff-'));
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
     const f = path.join(dir, 'gateway.yaml');
@@ -340,7 +340,7 @@ components:
     git('add', 'gateway.yaml');
     git('commit', '-q', '-m', 'base');
     writeFileSync(f, file(head));
-    const r = await diffBase(f, { target: 'aws', base: 'HEAD' });
+    const r = await diffBase(f, { target: 'aws', base: 'HEAD', ...(env ? { env } : {}) });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     return r.plan!.findings.filter((x) => x.rule === 'trust-added').map((x) => x.key);
   };
@@ -361,6 +361,12 @@ components:
     ['a new backend carrying it', '    app: { url: https://app.example.com }', '    app: { url: https://app.example.com }\n    more: { url: https://more.example.com, dotSegments: rejected }', ['backend more']],
   ])('held: %s', async (_n, base, head, keys) => {
     expect((await run(base, head)).sort()).toEqual(keys);
+  });
+
+  it('held: switched on only in an environment overlay, flagged by gwc diff --base --env of that environment', async () => {
+    const backends = '    app: { url: https://app.example.com }';
+    const overlay = `${backends}\n  environments:\n    prod:\n      backends:\n        app: { dotSegments: rejected }`;
+    expect(await run(`${backends}\n  environments:\n    prod: {}`, overlay, 'prod')).toEqual(['backend app']);
   });
 
   // BROKE (86c2a5b, and methodOverride: none before it): the trust entity named the backend, not
