@@ -17,6 +17,8 @@ export interface Located<T = unknown> {
 export interface RefSite {
   holder: Loc;
   ref: string;
+  /** The holder has no key but `$ref`. */
+  alone?: boolean;
 }
 
 export class LoadedSpec {

@@ -84,19 +84,20 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
 
   const root = await readOne(rootFile);
   if (!root) return { diagnostics };
-  const refs: Array<{ holder: Loc; loc: Loc; ref: string }> = [];
+  const refs: Array<{ holder: Loc; loc: Loc; ref: string; alone: boolean }> = [];
 
   // Breadth-first over the files the refs reach, checking each ref as we go. A spec writes the
   // same ref many times (GitHub's: tens of thousands of refs to a few thousand targets): what a
   // ref string means in a file is worked out once (classification, the symlink-resolving inside
   // check, whether its target exists); each occurrence still gets its own diagnostic.
-  const known = new Map<string, { target: ReturnType<typeof classifyRef>; inside?: boolean; found?: boolean }>();
+  // `chain`: the target is itself a $ref (only such a ref can be part of a cycle, findCycles).
+  const known = new Map<string, { target: ReturnType<typeof classifyRef>; inside?: boolean; found?: boolean; chain?: boolean }>();
   const queue: SourceFile[] = [root];
   while (queue.length > 0) {
     const source = queue.shift()!;
-    for (const { ref, pointer } of collectRefs(source.data)) {
+    for (const { ref, pointer, alone } of collectRefs(source.data)) {
       const loc = { file: source.path, pointer: joinPointer(pointer, '$ref') };
-      refs.push({ holder: { file: source.path, pointer }, loc, ref });
+      refs.push({ holder: { file: source.path, pointer }, loc, ref, alone });
       const memoKey = `${source.path}\0${ref}`;
       let memo = known.get(memoKey);
       if (!memo) known.set(memoKey, (memo = { target: classifyRef(ref, source.path) }));
@@ -119,13 +120,19 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
         targetFile = await readOne(key, loc);
         if (targetFile) queue.push(targetFile);
       }
-      if (targetFile && !(memo.found ??= getAt(targetFile.data, splitPointer(target.pointer)).found)) {
+      if (targetFile && memo.found === undefined) {
+        const got = getAt(targetFile.data, splitPointer(target.pointer));
+        memo.found = got.found;
+        const v = got.value as { $ref?: unknown } | null;
+        memo.chain = v !== null && typeof v === 'object' && typeof v.$ref === 'string';
+      }
+      if (targetFile && !memo.found) {
         diagnostics.push(diag('ref-unresolved', { ref, detail: `no ${target.pointer || '/'} in ${path.basename(key)}` }, loc));
       }
     }
   }
   const spec = new LoadedSpec(rootFile, rootDir, files, refs);
-  if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...findCycles(spec, refs));
+  if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...findCycles(spec, refs, known));
   // A failed load has no spec to carry to the edge, so it places its own; otherwise line:col
   // are resolved once, where the run leaves the pipeline (src/pipeline.ts).
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics: spec.locate(diagnostics) };
@@ -133,13 +140,16 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
 }
 
 /** A $ref chain that comes back to where it started never reaches a value. */
-function findCycles(spec: LoadedSpec, refs: Array<{ holder: Loc; loc: Loc; ref: string }>): Diagnostic[] {
+function findCycles(spec: LoadedSpec, refs: Array<{ holder: Loc; loc: Loc; ref: string }>, known: ReadonlyMap<string, { found?: boolean; chain?: boolean }>): Diagnostic[] {
   const out: Diagnostic[] = [];
   // Whether a chain ends depends only on the ref string and the file it is written in (a chain
   // that comes back to its holder loops through its target too), so each is followed once.
   const ends = new Map<string, boolean>();
   for (const { holder, loc, ref } of refs) {
     const memoKey = `${holder.file}\0${ref}`;
+    // A ref whose target was found and is no $ref ends there (the loader looked): not followed again (#18).
+    const memo = known.get(memoKey);
+    if (memo?.found === true && memo.chain === false) continue;
     let ok = ends.get(memoKey);
     if (ok === undefined) ends.set(memoKey, (ok = spec.deref({ value: { $ref: ref }, loc: holder }) !== undefined));
     if (!ok) {

@@ -54,8 +54,8 @@ export function isInside(rootDir: string, file: string): boolean {
 }
 
 /** Every `$ref` string in a document, with the pointer of the object that holds it. */
-export function collectRefs(root: unknown): Array<{ ref: string; pointer: string }> {
-  const out: Array<{ ref: string; pointer: string }> = [];
+export function collectRefs(root: unknown): Array<{ ref: string; pointer: string; alone: boolean }> {
+  const out: Array<{ ref: string; pointer: string; alone: boolean }> = [];
   const stack: Array<[unknown, string]> = [[root, '']];
   while (stack.length > 0) {
     const [node, pointer] = stack.pop()!;
@@ -63,8 +63,10 @@ export function collectRefs(root: unknown): Array<{ ref: string; pointer: string
       for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${pointer}/${i}`]);
     } else if (node !== null && typeof node === 'object') {
       const obj = node as Record<string, unknown>;
-      if (typeof obj.$ref === 'string') out.push({ ref: obj.$ref, pointer });
-      for (const key of Object.keys(obj)) {
+      const keys = Object.keys(obj);
+      // `alone`: nothing beside the $ref (a Reference Object as written; validation reads it, #18).
+      if (typeof obj.$ref === 'string') out.push({ ref: obj.$ref, pointer, alone: keys.length === 1 });
+      for (const key of keys) {
         const v = obj[key];
         if (v !== null && typeof v === 'object') stack.push([v, `${pointer}/${key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key}`]);
       }

@@ -17,7 +17,7 @@
  * locations explain.ts needs (every diagnostic as before).
  */
 import type { LoadedSpec } from '../spec/loaded-spec.js';
-import { getAt, splitPointer } from '../spec/pointer.js';
+import { getAt, splitPointer, unescapeToken } from '../spec/pointer.js';
 import { classifyRef } from '../spec/refs.js';
 import { expander, lowerHttpScheme, slotKind } from './expand.js';
 
@@ -44,6 +44,18 @@ interface Trie {
   kids: Map<string, Trie>;
 }
 
+/** Up to `n` last tokens of a JSON pointer, unescaped (slotKind reads no more). */
+function lastTokens(pointer: string, n: number): string[] {
+  let end = pointer.length;
+  const out: string[] = [];
+  while (out.length < n && end > 0) {
+    const slash = pointer.lastIndexOf('/', end - 1);
+    out.unshift(unescapeToken(pointer.slice(slash + 1, end)));
+    end = slash;
+  }
+  return out;
+}
+
 /** The document to validate, or undefined when only the full expansion can answer. */
 export function quickDoc(spec: LoadedSpec): unknown {
   const root = spec.files.get(spec.rootFile);
@@ -60,9 +72,10 @@ export function quickDoc(spec: LoadedSpec): unknown {
     return t;
   };
   const targets = new Map<string, readonly string[] | undefined>();
-  for (const { holder, ref } of spec.refs) {
-    const tokens = splitPointer(holder.pointer);
-    if (!keepsReference(tokens)) mark(tokens).expand = true;
+  for (const { holder, ref, alone } of spec.refs) {
+    // The slot's kind is read from the pointer's last three tokens; the whole pointer is split
+    // only for a reference that is expanded (reading every holder again was most of this, #18).
+    if (alone !== true || !keepsReference(ref, lastTokens(holder.pointer, 3))) mark(splitPointer(holder.pointer)).expand = true;
   }
   // expand.ts reads an http scheme lower-cased: the schemes it would change are copied too.
   const schemes = getAt(data, ['components', 'securitySchemes']).value;
@@ -72,11 +85,9 @@ export function quickDoc(spec: LoadedSpec): unknown {
     }
   }
 
-  function keepsReference(tokens: readonly string[]): boolean {
-    const map = COMPONENT_OF[slotKind(tokens)];
-    const holder = getAt(data, tokens as string[]).value as Record<string, unknown>;
-    if (!map || Object.keys(holder).length !== 1) return false;
-    const ref = holder.$ref as string;
+  function keepsReference(ref: string, tail: readonly string[]): boolean {
+    const map = COMPONENT_OF[slotKind(tail)];
+    if (!map) return false;
     let target = targets.get(ref);
     if (!targets.has(ref)) {
       const t = classifyRef(ref, spec.rootFile);
