@@ -133,7 +133,9 @@ export function checkConfusablePaths(ctx: Ctx, given: Map<Route, { origin: strin
   // The origin is one server: its word counts only when every backend name sent to it gives it
   // (one name left at the default says that server may resolve '..').
   const declares = (r: Route) => ctx.gateway.backends.find((b) => b.name === r.backend)?.dotSegments?.value === 'rejected';
-  const resolving = new Set([...upstream].filter(([r]) => !declares(r)).map(([, u]) => u.origin));
+  // Origin -> the first backend name of it not declared (the one the refusal asks to declare).
+  const resolving = new Map<string, string>();
+  for (const [r, u] of upstream) if (!declares(r) && !resolving.has(u.origin)) resolving.set(u.origin, r.backend);
   for (const [route, up] of upstream) {
     if (route.params.length === 0) continue;
     const tpl = segments(up.path);
@@ -153,7 +155,8 @@ export function checkConfusablePaths(ctx: Ctx, given: Map<Route, { origin: strin
       const usual = anywhere || reaches(tpl, target, { slashes, dots, emptied: false });
       if (!usual && !reaches(tpl, target, { slashes, dots, emptied: true })) continue;
       const value = !usual ? (slashes ? '"%252F" or "x%253F"' : '";x"') : slashes ? (dots ? '"..%252F"' : '"x%252Fy"') : dots ? '"x;" or "..;"' : '"x;"';
-      ctx.report('aws-path-param-confusable', { route: route.id, param: first.param, other: other.id, upstream: up.path, value, backend: route.backend }, route.loc);
+      const backend = dots && declares(route) ? (resolving.get(up.origin) as string) : route.backend;
+      ctx.report('aws-path-param-confusable', { route: route.id, param: first.param, other: other.id, upstream: up.path, value, backend }, route.loc);
       break;
     }
   }
