@@ -52,6 +52,12 @@ export function rateLimiting(ctx: Ctx, route: Route): Entity | undefined {
   };
   const shared = sharedIdentitySchemes(ctx, route);
   if (r.by === 'consumer' && shared.length > 0) ctx.report('kong-limit-identity-shared', { route: route.id, schemes: shared.join(', ') }, r.loc);
+  // Kong counts per client address when limit_by is ip, and when a consumer limit finds no
+  // consumer (a public route): get_identifier falls back to kong.client.get_forwarded_ip(), the
+  // whole address. No prefix option exists, so an IPv6 /64 is 2^64 buckets: said, not hidden.
+  if (config.limit_by === 'ip' || (config.limit_by === 'consumer' && route.security.length === 0)) {
+    ctx.report('kong-limit-ipv6-per-address', { route: route.id }, r.loc);
+  }
   return { name: 'rate-limiting', config };
 }
 
