@@ -84,7 +84,7 @@ export const AWS_HTTP: Explanations = {
   ),
   'aws-http-limit-shared-bucket': ex(
     'A rate limit by client address becomes one bucket for all callers of the route (Stage RouteSettings).',
-    'One busy client can use up the route\'s limit for every other client (never a wider limit, but a denial of service).',
+    'One busy client can use up the route\'s limit for every other client (never a wider limit, but a denial of service). There is no bucket per address, so rotating source addresses (an IPv6 /64) gains a client nothing.',
     'Accept it, raise the limit to the route\'s total, or use a target that counts per client (nginx, Kong, Traefik).',
     "rateLimit: { requests: 50, per: second }",
   ),

@@ -154,7 +154,7 @@ export const TARGETS: Explanations = {
   ),
   'aws-limit-shared-bucket': ex(
     'A route limits by client address or consumer, but API Gateway\'s stage throttling is one bucket for all callers of the method.',
-    'One caller can use up everyone\'s share: the limit protects the backend, not each caller.',
+    'One caller can use up everyone\'s share: the limit protects the backend, not each caller. (There is no bucket per address, so rotating source addresses, e.g. across an IPv6 /64, gains a caller nothing.)',
     'Secure the route with an API key (usage plans count per key), or accept one shared bucket.',
     "x-gateway:\n  rateLimit: { requests: 100, per: minute, by: ip }",
   ),
