@@ -101,6 +101,8 @@ function values(id: KeyId, target: string): Variants | undefined {
     'backends.*.vpcLink': { a: 'abc123', b: 'def456' },
     // Absent in B: the default (possible) refuses on the targets that read it, so A builds because of it.
     'backends.*.methodOverride': { a: 'none', b: undefined },
+    // Absent in B: AWS reads a path parameter's '..' as climbing out of its route (aws-path-param-confusable).
+    'backends.*.dotSegments': { a: 'rejected', b: undefined },
     'consumers.*.groups': { a: ['a'], b: ['b'] },
     'consumers.*.credentials': { a: { key: '${env:K1}' }, b: { key: '${env:K2}' } },
     'consumers.*.credentials.*.username': { a: 'u1', b: 'u2' },
@@ -281,6 +283,18 @@ export function specForKey(id: KeyId, which: 'a' | 'b', target: string): Obj | u
     get.security = [{ key: [] }];
     delete get['x-gateway'];
     item.post = { ...get, operationId: 'postItem', security: [], 'x-gateway': { public: true } };
+  }
+  // A public /items/{id}/a beside a keyed /a of one backend: id = '..' reaches /a where the backend
+  // resolves it (src/targets/aws/confusable.ts). Keyed by a scheme each target verifies itself.
+  if (id === 'backends.*.dotSegments') {
+    const aws = target === 'aws';
+    doc.components = { securitySchemes: { key: aws ? { type: 'apiKey', in: 'header', name: 'x-api-key' } : { type: 'http', scheme: 'basic' } } };
+    x.consumers = { c: { credentials: { key: aws ? '${env:K1}' : { username: 'u1', password: '${env:P1}' } } } };
+    const paths = doc.paths as Obj;
+    const item = paths['/items/{id}'] as Obj;
+    delete paths['/items/{id}'];
+    paths['/items/{id}/a'] = item;
+    paths['/a'] = { get: { operationId: 'getA', security: [{ key: [] }], responses: { '200': { description: 'ok' } } } };
   }
   const at = docPath((id === 'route.rateLimit.by.header' || id.endsWith('rateLimit.by.header') ? id.replace(/\.header$/, '') : id) as KeyId, schemeName);
   const value = v[which];
