@@ -108,7 +108,9 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
 
 /** What a limit zone counts requests by, from its key (policies.ts limitZone). */
 export function zoneKey(key: string): string {
-  if (/binary_remote_addr|remote_addr|_lim_ip\b/.test(key)) return 'ip';
+  // $<prefix>_lim_ip counts an IPv6 client per /64; a key on the raw address counts each IPv6 address apart (weaker).
+  if (/_lim_ip\b/.test(key)) return 'ip';
+  if (/binary_remote_addr|remote_addr/.test(key)) return 'ip (each IPv6 address apart)';
   if (/_lim_id\b|_id_key\b/.test(key)) return 'consumer';
   const header = /\$\{?http_([a-z0-9_]+)/.exec(key)?.[1];
   return header ? `header ${header.replace(/_/g, '-')}` : key;

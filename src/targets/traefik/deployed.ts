@@ -86,7 +86,11 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
       if (secs) facts.rateLimit = { ...facts.rateLimit, [String(secs)]: Math.min(m.rateLimit.average, facts.rateLimit?.[String(secs)] ?? Infinity) };
       // https://doc.traefik.io/traefik/middlewares/http/ratelimit/#sourcecriterion: the client address by default.
       const by = isObject(m.rateLimit.sourceCriterion) ? m.rateLimit.sourceCriterion : {};
-      facts.rateLimitKey = typeof by.requestHeaderName === 'string' ? `header ${by.requestHeaderName.toLowerCase()}` : by.requestHost === true ? 'host' : 'ip';
+      // ipStrategy.ipv6Subnet (3.2) counts an IPv6 client per subnet; without it each address is a
+      // bucket (policies.ts clientAddress), a weaker key that a diff must show.
+      const v6 = isObject(by.ipStrategy) && typeof by.ipStrategy.ipv6Subnet === 'number' ? by.ipStrategy.ipv6Subnet : undefined;
+      const ipKey = v6 === 64 ? 'ip' : v6 === undefined ? 'ip (each IPv6 address apart)' : `ip (IPv6 /${v6})`;
+      facts.rateLimitKey = typeof by.requestHeaderName === 'string' ? `header ${by.requestHeaderName.toLowerCase()}` : by.requestHost === true ? 'host' : ipKey;
       facts.burst = typeof m.rateLimit.burst === 'number' ? m.rateLimit.burst : 1;
     }
     if (isObject(m.replacePath) && typeof m.replacePath.path === 'string') facts.upstreamPath = m.replacePath.path;
