@@ -55,25 +55,59 @@ export function commentText(text: string): string {
   return text.replace(new RegExp(UNSAFE_TEXT.source, 'g'), ' ');
 }
 
-/** JSON pointers to strings no gateway file can carry safely (control characters, lone surrogates). */
+/**
+ * JSON pointers to strings no gateway file can carry safely (control characters, lone surrogates).
+ * A pointer is joined only where one is found (the tokens on the way are a stack): joining one for
+ * every value of a 10,000-route configuration was most of this check's cost (#18).
+ */
 export function unsafeStrings(data: unknown, at = ''): string[] {
-  if (typeof data === 'string') return UNSAFE_TEXT.test(data) ? [at || '/'] : [];
-  if (Array.isArray(data)) return data.flatMap((x, i) => unsafeStrings(x, `${at}/${i}`));
-  if (data && typeof data === 'object') {
-    return Object.entries(data).flatMap(([k, v]) => [
-      ...(UNSAFE_TEXT.test(k) ? [`${at}/${k}`] : []),
-      ...unsafeStrings(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`),
-    ]);
-  }
-  return [];
+  const found: string[] = [];
+  const path = [at];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (UNSAFE_TEXT.test(v)) found.push(path.length === 1 ? at || '/' : path.join('/'));
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        path.push(String(i));
+        walk(x);
+        path.pop();
+      });
+    } else if (v && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        if (UNSAFE_TEXT.test(k)) found.push(`${path.join('/')}/${k}`);
+        path.push(k.replace(/~/g, '~0').replace(/\//g, '~1'));
+        walk((v as Record<string, unknown>)[k]);
+        path.pop();
+      }
+    }
+  };
+  walk(data);
+  return found;
 }
 
-/** Maps and lists that would be empty (Traefik drops a file with e.g. an empty `middlewares:`). */
+/** Maps and lists that would be empty (Traefik drops a file with e.g. an empty `middlewares:`); pointers joined only where found. */
 export function emptyContainers(data: unknown, at = ''): string[] {
-  if (Array.isArray(data)) return data.length === 0 ? [at] : data.flatMap((x, i) => emptyContainers(x, `${at}/${i}`));
-  if (data && typeof data === 'object') {
-    const entries = Object.entries(data);
-    return entries.length === 0 ? [at] : entries.flatMap(([k, v]) => emptyContainers(v, `${at}/${k}`));
-  }
-  return [];
+  const found: string[] = [];
+  const path = [at];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      if (v.length === 0) found.push(path.join('/'));
+      else
+        v.forEach((x, i) => {
+          path.push(String(i));
+          walk(x);
+          path.pop();
+        });
+    } else if (v && typeof v === 'object') {
+      const keys = Object.keys(v);
+      if (keys.length === 0) found.push(path.join('/'));
+      for (const k of keys) {
+        path.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        path.pop();
+      }
+    }
+  };
+  walk(data);
+  return found;
 }
