@@ -75,6 +75,23 @@ describe('REST (value stays one encoded segment): what a declared backend still 
     expect(b.files).toEqual([]);
   });
 
+  // BROKE (before 86c2a5b): a rate limit protects a route too (body-override.ts's protectedMore,
+  // the aws-body-method-override check, counts it); confusable.ts compared security and IP rules
+  // only, so "export;" on the unlimited /files/{name} ran the 1-a-minute /files/export handler
+  // without its limit. FIXED: confusable.ts asks protectedMore.
+  it('FIXED: a value reaching a rate-limited route from an unlimited one is refused', async () => {
+    const s = restSpec(
+      {
+        '/files/export': { get: { operationId: 'guarded', security: [], 'x-gateway': { public: true, policies: ['slow'] } } },
+        '/files/{name}': { get: { operationId: 'open', security: [], parameters: param('name'), 'x-gateway': { public: true } } },
+      },
+      { backends: declared, policies: { slow: { rateLimit: { requests: 1, per: 'minute' } } } },
+    );
+    const b = await build(s);
+    expect(b.files).toEqual([]);
+    expect(coded(b.errors, CONFUSABLE)).toHaveLength(1);
+  });
+
   it('held: a route only `..` reaches still builds (the declaration keeps its use)', async () => {
     const b = await build(restPair('/users/{id}/profile', '/profile'));
     expect(coded(b.diagnostics, CONFUSABLE)).toEqual([]);

@@ -6,10 +6,11 @@
  * Gateway matched it: Tomcat/Spring drop a `;matrix` suffix (`me;` is `me`), and a `..` or `..;`
  * segment removes the one before it. So a value can land on another route's backend path. That
  * is harmless when the other route admits everyone this one admits; when it is protected more or
- * differently (security or IP rule), the build is refused.
+ * differently (security, IP rule or rate limit: body-override.ts's protectedMore), the build is refused.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/setup-http-integrations.html
  */
 import type { Route } from '../../model/types.js';
+import { protectedMore } from '../body-override.js';
 import type { Ctx } from './context.js';
 
 /**
@@ -97,25 +98,6 @@ function reaches(tpl: Seg[], target: Seg[], reach: ValueReach): boolean {
 }
 
 /**
- * True when every caller `route` admits is admitted by `other` too, so reaching other's backend
- * path through route gives no one more than they have: same or no IP rule on other, and each
- * security alternative of route satisfies some alternative of other (its schemes, with at least
- * its scopes). A route other admits anonymously (public or optional auth) admits everyone.
- */
-function admitsAll(other: Route, route: Route): boolean {
-  const ip = other.policy.ipRule;
-  const ours = route.policy.ipRule;
-  if (ip && JSON.stringify([ip.allow, ip.deny]) !== JSON.stringify(ours ? [ours.allow, ours.deny] : null)) return false;
-  if (other.security.length === 0 || other.optionalAuth) return true;
-  if (route.security.length === 0 || route.optionalAuth) return false;
-  return route.security.every((alt) =>
-    other.security.some((theirs) =>
-      theirs.every((need) => alt.some((have) => have.scheme === need.scheme && need.scopes.every((s) => have.scopes.includes(s)))),
-    ),
-  );
-}
-
-/**
  * `upstream` maps each compiled http_proxy route to its backend origin and path template, and each
  * Lambda proxy route to its function and resource path.
  * Refuses each route with a path parameter that can be read as a differently protected route of
@@ -149,7 +131,8 @@ export function checkConfusablePaths(ctx: Ctx, given: Map<Route, { origin: strin
       // The integration fixes the method; a HEAD reaches GET handlers on most backends.
       const sameMethod = other.method === route.method || (route.method === 'HEAD' && other.method === 'GET');
       if (other === route || !sameMethod || theirs.origin !== up.origin) continue;
-      if (admitsAll(other, route)) continue;
+      // Protected more: security, IP rule or rate limit (the body `_method` check's own test).
+      if (!protectedMore(other, route)) continue;
       const target = segments(theirs.path);
       // First the usual values, then the ones that empty a segment or end the path (named apart).
       const usual = anywhere || reaches(tpl, target, { slashes, dots, emptied: false });
