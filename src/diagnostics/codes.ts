@@ -160,6 +160,10 @@ export const CODES = {
     'warn',
     (p) => `kong: ${p.route} is rate-limited per client address, and Kong's rate-limiting plugin counts every IPv6 address apart (it has no prefix option): a client holding an IPv6 /64 can rotate source addresses for a fresh bucket per request; limit by consumer on a secured route, or put the limit on nginx or Traefik (per /64)`,
   ),
+  'kong-limit-after-auth': entry<{ route: string }>(
+    'warn',
+    (p) => `kong: ${p.route} is rate-limited, but Kong runs rate-limiting (priority 910) after its authentication plugins (1000 and up): a request they refuse (401, 403) is never counted, so a caller guessing credentials on this route is not limited (nginx counts such requests per client address); put a limit in front of Kong, or accept the gap`,
+  ),
   // Identity-bound policies a caller could steer (DESIGN.md 7.4; red team, test/security/redteam-*-policies.test.ts).
   'kong-cache-key-ambiguous': entry<{ route: string }>(
     'error',

@@ -20,6 +20,12 @@ export const TARGETS: Explanations = {
     'Limit by ip or header instead, or use a scheme with one consumer per caller.',
     "security: [{ bearer: [] }]\nx-gateway: { rateLimit: { requests: 10, per: second, by: consumer } }",
   ),
+  'kong-limit-after-auth': ex(
+    'A rate limit on a secured route: Kong runs its rate-limiting plugin (priority 910) after the authentication plugins (key-auth 1250, basic-auth 1100, jwt 1450), and a request they refuse ends there.',
+    'Refused requests are never counted, so a caller trying keys or passwords on this route is not slowed down by the limit; nginx counts them per client address before auth; Traefik counts them for a limit by ip (its limit runs before its auth middleware).',
+    'Put a limit in front of Kong (a load balancer, or a global limit on another gateway), or accept the gap: the limit still holds for callers Kong admits.',
+    "security: [{ apiKey: [] }]\nx-gateway:\n  rateLimit: { requests: 100, per: minute }",
+  ),
   'kong-limit-ipv6-per-address': ex(
     'A rate limit counts per client address (by: ip, or by consumer on a route without a verified consumer), and Kong\'s rate-limiting plugin keys on the whole address.',
     'An IPv6 client usually holds a /64 (2^64 addresses): rotating the source address gives it a fresh bucket per request, so the limit does not hold it back.',

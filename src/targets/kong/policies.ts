@@ -58,6 +58,9 @@ export function rateLimiting(ctx: Ctx, route: Route): Entity | undefined {
   if (config.limit_by === 'ip' || (config.limit_by === 'consumer' && route.security.length === 0)) {
     ctx.report('kong-limit-ipv6-per-address', { route: route.id }, r.loc);
   }
+  // Auth plugins run first (kong/plugins/*-auth handler PRIORITY > 910) and end a refused request
+  // with kong.response.exit: rate-limiting's access handler never sees it, so guesses are free.
+  if (route.security.length > 0) ctx.report('kong-limit-after-auth', { route: route.id }, r.loc);
   return { name: 'rate-limiting', config };
 }
 
