@@ -10,6 +10,7 @@
  * (`trust-added`, src/diff/rules.ts). Deployed state cannot show it; `gwc diff --deployed` leaves
  * these entities out of both sides (run.ts), and `gwc diff --base REF` compares them.
  */
+import { serverKey } from '../model/normalise/units.js';
 import type { Backend, Gateway } from '../model/types.js';
 import type { TargetKeyTable } from '../targets/key-table.js';
 import { KEY_TABLES } from '../targets/key-tables.js';
@@ -56,7 +57,7 @@ export function trustEntities(gateway: Gateway, target: string): Entity[] {
 /** The server(s) a backend speaks to: its targets' origins (through a VPC link, the link), its function. */
 function serverOf(b: Backend): string {
   const link = b.vpcLink ? ` via VPC link ${b.vpcLink.id}` : '';
-  const origins = [...new Set(b.targets.map((t) => `${t.url.scheme}://${t.url.host.toLowerCase()}:${t.url.port}${link}`))].sort();
+  const origins = [...new Set(b.targets.map((t) => `${serverKey(t.url)}${link}`))].sort();
   return [...(b.lambda ? [b.lambda.arn] : []), ...origins].join(', ') || `backend ${b.name}`;
 }
 

@@ -16,6 +16,7 @@
  * `possible`, refuses). The declaration is the user's word about their framework, so `gwc diff`
  * flags it as a security change when it appears (src/diff/trust.ts).
  */
+import { serverKey } from '../model/normalise/units.js';
 import type { Backend, Gateway, Route } from '../model/types.js';
 
 /**
@@ -65,7 +66,7 @@ const limitOf = (r: Route): string => {
  * a weighted target they share) are one backend. A mock reaches none.
  */
 function addressesOf(b: Backend): Array<{ server: string; prefix: string }> {
-  const http = b.targets.map((t) => ({ server: `${t.url.scheme}://${t.url.host.toLowerCase()}:${t.url.port}`, prefix: t.url.path }));
+  const http = b.targets.map((t) => ({ server: serverKey(t.url), prefix: t.url.path }));
   return b.lambda ? [{ server: `lambda:${b.lambda.arn}`, prefix: '' }, ...http] : http;
 }
 

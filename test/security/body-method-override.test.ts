@@ -99,6 +99,16 @@ describe.each(['traefik', 'aws'] as const)('%s: _method in a body', (t) => {
     expect((found[0]!.params as { backend?: string }).backend).toBe('app');
   });
 
+  // One server under another spelling (host case, the FQDN's trailing dot) is the same server:
+  // serverKey (model/normalise/units.ts) makes it one key here, in diff/trust.ts and nowhere else.
+  it('a public POST beside a keyed DELETE on the same server spelled "APP.Example.com." under another backend name: refused', async () => {
+    const ops: Op[] = [{ method: 'post', security: PUBLIC }, { method: 'delete', security: KEY, x: 'backend: other' }];
+    const text = spec(t, ops).replace('other: { url: https://other.example.com }', 'other: { url: "https://APP.Example.com." }');
+    const b = await buildTarget(writeSpec(text), { target: t });
+    expect(b.files).toEqual([]);
+    expect(coded(b.diagnostics as never, code)).toHaveLength(1);
+  });
+
   // The user's word, stated once on the backend (x-gateway.backends.app.methodOverride: none): its
   // framework runs no body _method, so each refused case builds; on another backend it changes nothing.
   const declared = (ops: Op[], backend: string) => spec(t, ops).replace(`${backend}: { url: https://${backend}.example.com }`, `${backend}: { url: https://${backend}.example.com, methodOverride: none }`);

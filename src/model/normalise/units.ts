@@ -132,3 +132,12 @@ export function decodedPath(raw: string): string | { detail: string } {
     return { detail: 'the path holds a malformed percent-escape' };
   }
 }
+
+/**
+ * The server a URL names, as one key: scheme, host (DNS is case-blind, and `app.example.com.` is
+ * the same name as `app.example.com`) and port. Two backends with one key are one server, whatever
+ * they are called or however their URL is spelled (body-override.ts, diff/trust.ts).
+ */
+export function serverKey(u: Pick<ParsedUrl, 'scheme' | 'host' | 'port'>): string {
+  return `${u.scheme}://${u.host.toLowerCase().replace(/\.$/, '')}:${u.port}`;
+}
