@@ -8,10 +8,14 @@
  * refused for one route (aws-path-param-confusable): a read scope could reach a write-scoped
  * operation through a `..` the backend resolves; step 6 is the user's word that it resolves none,
  * and the route stays refused: a `?` in the value (%253F) ends the backend path at /bookings/.
+ * The refusal's other answer, "give the routes the same security", is the README's step 6 for it:
+ * paying for a booking (read-scoped in the spec) requires the `write` scope of the create-booking it
+ * can reach, 3 lines, and the build passes CloudFormation's validator with that scope on the route.
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cfnValidate, unexplained } from '../helpers/checkers.js';
 import { ensureBuilt, gwc, repo, tempDir } from './run.js';
 
 beforeAll(ensureBuilt);
@@ -24,6 +28,9 @@ const stepHide = (t: string) => t.replace(/^( *)x-gateway:\n(\1  issuer: .*\n)/m
 const stepMethodOverride = (t: string, backend: string) => t.replace(new RegExp(`^(    ${backend}:\\n(?:      .*\\n)*?      )# (methodOverride: none)`, 'm'), '$1$2');
 /** README step 6: uncomment `dotSegments: rejected` under the backend the refusal names. */
 const stepDotSegments = (t: string, backend: string) => t.replace(new RegExp(`^(    ${backend}:\\n(?:      .*\\n)*?      )# (dotSegments: rejected)`, 'm'), '$1$2');
+/** README step 6, the refusal's other answer: the route gets the security of the route it reaches (`other`). */
+const stepSameSecurity = (t: string, route: string) =>
+  t.replace(new RegExp(`^( +)operationId: ${route}\n`, 'm'), (line, indent: string) => `${line}${indent}security:\n${indent}  - OAuth2:\n${indent}      - write\n`);
 const countChanged = (a: string, b: string) => b.split('\n').filter((l, i) => l !== a.split('\n')[i]).length;
 
 interface Built {
@@ -32,7 +39,7 @@ interface Built {
 }
 
 describe('Train Travel API on AWS (HTTP API), following only the README and gwc init', () => {
-  it('init + step 2 (7 lines) + hideCredentials (1 line) + methodOverride (1 line) + dotSegments (1 line): --option aws.api=http still refuses create-booking-payment (a ? in bookingId)', () => {
+  it('init + step 2 (7 lines) + hideCredentials (1 line) + methodOverride (1 line) + dotSegments (1 line): --option aws.api=http still refuses create-booking-payment (a ? in bookingId); the same security as create-booking (3 lines, without dotSegments) builds', () => {
     const dir = tempDir('gwc-train-aws-');
     cpSync(path.join(repo, 'fixtures/real/train-travel'), dir, { recursive: true });
     const file = path.join(dir, 'openapi.yaml');
@@ -75,6 +82,7 @@ describe('Train Travel API on AWS (HTTP API), following only the README and gwc 
     expect(third.code).toBe(1);
     expect(third.errors.map((e) => [e.code, e.params.route, e.params.backend])).toEqual([['aws-path-param-confusable', 'create-booking-payment', 'try']]);
 
+    const beforeDots = text;
     const dots = stepDotSegments(text, 'try');
     expect(countChanged(text, dots)).toBe(1);
     writeFileSync(file, dots);
@@ -84,5 +92,19 @@ describe('Train Travel API on AWS (HTTP API), following only the README and gwc 
     const done = build();
     expect(done.code).toBe(1);
     expect(done.errors).toEqual([{ code: 'aws-path-param-confusable', params: expect.objectContaining({ route: 'create-booking-payment', other: 'create-booking', value: '"%252F" or "x%253F"', backend: 'try' }) }]);
+
+    // The refusal's other answer, without step 6's declaration: create-booking-payment requires the
+    // write scope of the create-booking it reaches (paying for a booking changes it). 3 lines; built.
+    const same = stepSameSecurity(beforeDots, 'create-booking-payment');
+    expect(same.split('\n').length - beforeDots.split('\n').length).toBe(3);
+    writeFileSync(file, same);
+    const built = build();
+    expect(built).toEqual({ code: 0, errors: [] });
+    const template = readFileSync(path.join(out, 'aws/template.json'), 'utf8');
+    expect(unexplained(cfnValidate(template, 'json'))).toEqual([]);
+    const routes = Object.values((JSON.parse(template) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }).Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
+    const payment = routes.find((r) => r.Properties['RouteKey'] === 'POST /bookings/{bookingId}/payment');
+    expect(payment?.Properties['AuthorizationScopes']).toEqual(['write']);
+    expect(payment?.Properties['AuthorizationType']).toBe('JWT');
   }, 180_000);
 });
