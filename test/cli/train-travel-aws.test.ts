@@ -12,16 +12,18 @@
  * paying for a booking (read-scoped in the spec) requires the `write` scope of the create-booking it
  * can reach, 3 lines, and the build passes CloudFormation's validator with that scope on the route.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cfnValidate, unexplained } from '../helpers/checkers.js';
+import { cfnValidate, deckValidate, NJS_MODULE, nginxTest, traefikValidate, unexplained } from '../helpers/checkers.js';
 import { ensureBuilt, gwc, repo, tempDir } from './run.js';
 
 beforeAll(ensureBuilt);
 
 /** README step 2 "how each scheme is verified": uncomment the scheme's x-gateway lines. */
 const stepSchemes = (t: string) => t.replace(/^( *)# (x-gateway:$|  [a-zA-Z]+: .*$)/gm, '$1$2');
+/** README step 3 "gaps you accept" (Kong): uncomment accept. */
+const stepAccept = (t: string) => t.replace(/^( *)# (accept:$|  [a-z]+:$|    - \{ feature: .*$)/gm, '$1$2');
 /** README step "AWS HTTP API": one line added under the scheme's x-gateway, the bearer token goes to the backend (HTTP APIs cannot remove Authorization). */
 const stepHide = (t: string) => t.replace(/^( *)x-gateway:\n(\1  issuer: .*\n)/m, '$1x-gateway:\n$1  hideCredentials: false\n$2');
 /** README step 5: uncomment `methodOverride: none` under the backend the refusal names. */
@@ -106,5 +108,38 @@ describe('Train Travel API on AWS (HTTP API), following only the README and gwc 
     const payment = routes.find((r) => r.Properties['RouteKey'] === 'POST /bookings/{bookingId}/payment');
     expect(payment?.Properties['AuthorizationScopes']).toEqual(['write']);
     expect(payment?.Properties['AuthorizationType']).toBe('JWT');
+  }, 180_000);
+
+  it('all four targets in one build: init + steps 2, 3, hideCredentials, 5 and 6 (5 edits, 15 lines), --target all --option aws.api=http', () => {
+    const dir = tempDir('gwc-train-all-');
+    cpSync(path.join(repo, 'fixtures/real/train-travel'), dir, { recursive: true });
+    const file = path.join(dir, 'openapi.yaml');
+    const out = path.join(dir, 'out');
+    expect(gwc(['init', file, '--write']).code).toBe(0);
+    const initd = readFileSync(file, 'utf8');
+    let text = stepSchemes(initd);
+    text = stepAccept(text);
+    text = stepHide(text);
+    text = stepMethodOverride(text, 'try');
+    const edited = stepSameSecurity(text, 'create-booking-payment');
+    // steps 2, 3 and 5 change 7 + 3 + 1 lines; hideCredentials and step 6 add 1 + 3.
+    expect(countChanged(initd, stepMethodOverride(stepAccept(stepSchemes(initd)), 'try'))).toBe(11);
+    expect(edited.split('\n').length - initd.split('\n').length).toBe(4);
+    writeFileSync(file, edited);
+    const r = gwc(['build', file, '--target', 'all', '--option', 'aws.api=http', '--option', 'aws.customDomain=off', '--out', out, '--json'], { env: { OAUTH2_PUBLIC_KEY: 'unused-at-build' } });
+    const errors = (JSON.parse(r.stdout) as { diagnostics: Array<{ code: string; severity: string }> }).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(unexplained(cfnValidate(readFileSync(path.join(out, 'aws/template.json'), 'utf8'), 'json'))).toEqual([]);
+    expect(deckValidate(readFileSync(path.join(out, 'kong/kong.yaml'), 'utf8'))?.ok ?? true).toBe(true);
+    expect(traefikValidate(readFileSync(path.join(out, 'traefik/train-travel-api.yml'), 'utf8'))?.ok ?? true).toBe(true);
+    expect(readdirSync(path.join(out, 'nginx', 'conf.d'))).toEqual(['train-travel-api.conf']);
+    // nginx -t with the two includes where the build's next: line says (main context, http {}).
+    const nginxDir = path.join(out, 'nginx');
+    mkdirSync(path.join(nginxDir, 'logs'));
+    const conf = `load_module ${NJS_MODULE};\ninclude gwc/train-travel-api.main.conf;\npid nginx.pid;\nevents {}\nhttp { include conf.d/train-travel-api.conf; }\n`;
+    writeFileSync(path.join(nginxDir, 'nginx.conf'), conf);
+    const checked = nginxTest(nginxDir, ['try.microcks.io']);
+    expect(checked?.ok ?? true, checked?.output).toBe(true);
   }, 180_000);
 });
