@@ -131,6 +131,13 @@ export function resolvePlain(s: string): unknown {
   const c = s.charCodeAt(0);
   // Only these can start a non-string: digits, sign, dot, ~, n/N, t/T, f/F (and '' for null).
   if (s.length > 0 && !((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x7e || 'nNtTfF'.includes(s[0]!))) return s;
+  // A letter starts only null or a bool, both 4 or 5 letters (`name`, `type`, `format` are most
+  // keys: no regex for them, #18).
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) {
+    if (s.length !== 4 && s.length !== 5) return s;
+    if (NULL.test(s)) return null;
+    return BOOL.test(s) ? s[0] === 't' || s[0] === 'T' : s;
+  }
   if (NULL.test(s)) return null;
   if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
   if (OCT.test(s)) return parseInt(s.substring(2), 8);
@@ -163,6 +170,8 @@ class Reader {
   private readonly index = new Map<object, Index>();
   /** Start offset of each line; a final entry one past the text's end. */
   private readonly starts: number[] = [0];
+  /** Leading spaces of each line (read many times per line: counted once, #18). */
+  private readonly indents: Int32Array;
   private line = 0;
 
   /**
@@ -176,6 +185,14 @@ class Reader {
     for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) this.starts.push(i + 1);
     // The last entry ends the last line: the text's end, or the start of the (empty) line after a final newline.
     if (!s.endsWith('\n')) this.starts.push(s.length + 1);
+    const starts = this.starts;
+    this.indents = new Int32Array(starts.length);
+    for (let l = 0; l < starts.length - 1; l++) {
+      const st = starts[l]!;
+      let i = st;
+      while (s.charCodeAt(i) === 0x20) i++;
+      this.indents[l] = i - st;
+    }
     for (let t = s.indexOf('\t'), l = 0; t !== -1; t = s.indexOf('\t', t + 1)) {
       while (this.starts[l + 1]! <= t) l++;
       this.tabLines.add(l);
@@ -239,10 +256,7 @@ class Reader {
   }
 
   private indentOf(l: number): number {
-    const start = this.starts[l]!;
-    let i = start;
-    while (this.s.charCodeAt(i) === 0x20) i++;
-    return i - start;
+    return this.indents[l]!;
   }
 
   private contentStart(l: number): number {
@@ -264,9 +278,13 @@ class Reader {
     }
     if (!this.atEnd()) {
       const st = this.starts[this.line]!;
-      const head = this.s.slice(st, st + 3);
-      if ((head === '---' || head === '...') && /^(?:---|\.\.\.)(?:[ \n]|$)/.test(this.s.slice(st, st + 4))) bail();
-      if (this.s.charCodeAt(st) === 0x25) bail();
+      const c = this.s.charCodeAt(st);
+      // `---` or `...` (then a space, a line end or the text's end); no slice per line (#18).
+      if ((c === 0x2d || c === 0x2e) && this.s.charCodeAt(st + 1) === c && this.s.charCodeAt(st + 2) === c) {
+        const n = this.s.charCodeAt(st + 3);
+        if (n === 0x20 || n === 0x0a || Number.isNaN(n)) bail();
+      }
+      if (c === 0x25) bail();
     }
   }
 
@@ -425,8 +443,9 @@ class Reader {
     if ('&*!|>%@`,[]{}#'.includes(c)) bail();
     if ((c === '-' || c === '?' || c === ':') && (i + 1 >= end || this.s[i + 1] === ' ')) bail();
     if (c === '?' || c === ':') bail();
-    const j = this.commentAt(i, end);
-    const raw = this.s.slice(i, j).replace(/ +$/, '');
+    let j = this.commentAt(i, end);
+    while (j > i && this.s.charCodeAt(j - 1) === 0x20) j--;
+    const raw = this.s.slice(i, j);
     if (raw.includes(': ') || raw.endsWith(':')) bail();
     return raw;
   }
