@@ -154,9 +154,11 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
     tags: Array.isArray(v.tags) ? v.tags.map(String) : [],
   };
   if (typeof v.operationId === 'string' && v.operationId !== '') route.operationId = v.operationId;
-  const overrides = declaredOverrides(w, item, op);
+  // The path item's then the operation's parameters, read once for both lists below.
+  const params = [...w.items(w.child(item, 'parameters')), ...w.items(w.child(op, 'parameters'))];
+  const overrides = declaredOverrides(params);
   if (overrides.length > 0) route.declaredOverrides = overrides;
-  const query = declaredQuery(w, item, op);
+  const query = declaredQuery(params);
   if (query.length > 0) route.queryParams = query;
   if (typeof v.summary === 'string') route.summary = v.summary;
   if (securityNode) route.securityLoc = securityNode.loc;
@@ -203,9 +205,9 @@ export function derivedId(method: string, path: string): string {
 }
 
 /** The query parameter names the path item and operation declare, sorted, once each (Route.queryParams). */
-function declaredQuery(w: Walker, item: Located, op: Located): string[] {
+function declaredQuery(params: readonly Located[]): string[] {
   const names = new Set<string>();
-  for (const p of [...w.items(w.child(item, 'parameters')), ...w.items(w.child(op, 'parameters'))]) {
+  for (const p of params) {
     const v = p.value as { in?: unknown; name?: unknown } | undefined;
     if (v && v.in === 'query' && typeof v.name === 'string' && v.name !== '') names.add(v.name);
   }
@@ -213,9 +215,9 @@ function declaredQuery(w: Walker, item: Located, op: Located): string[] {
 }
 
 /** Method-override parameters the spec declares (path item, then operation), see Route.declaredOverrides. */
-function declaredOverrides(w: Walker, item: Located, op: Located): Array<{ in: 'query' | 'header'; name: string }> {
+function declaredOverrides(params: readonly Located[]): Array<{ in: 'query' | 'header'; name: string }> {
   const out: Array<{ in: 'query' | 'header'; name: string }> = [];
-  for (const p of [...w.items(w.child(item, 'parameters')), ...w.items(w.child(op, 'parameters'))]) {
+  for (const p of params) {
     const v = p.value as { in?: unknown; name?: unknown } | undefined;
     if (!v || typeof v.name !== 'string') continue;
     const hit = (v.in === 'query' && v.name === METHOD_OVERRIDE_QUERY) || (v.in === 'header' && isMethodOverrideHeader(v.name));
