@@ -26,6 +26,10 @@ export function emitYaml(doc: Entity, findingsOnly = false): { text: string; ref
   let templates = 0;
   // The first lock, on the plain data as it is (copying the tree to mark templates was a fifth
   // of a Kong compile, #18): every string and key holding `${{`, and the templates, counted.
+  // Walked only when the fast writer's text holds a `${{`: it writes every string, key and
+  // template verbatim inside its slot (a template's text opens with `${{`, JSON quoting and
+  // plain keys never split one), so a text without one means the walk would find nothing.
+  // (Keys of undefined values are not written, but they are gwc's own field names.)
   const check = (v: unknown): void => {
     if (v instanceof DeckTemplate) templates += 1;
     else if (typeof v === 'string') {
@@ -39,9 +43,9 @@ export function emitYaml(doc: Entity, findingsOnly = false): { text: string; ref
       }
     }
   };
-  check(doc);
   // The fast writer reads the data as it is, a template written as its PLAIN scalar would be.
   let text = fastYamlStringify(doc, { sortKeys: true, plain: (v) => (v instanceof DeckTemplate ? v.template : undefined) });
+  if (text?.includes('${{')) check(doc);
   if (text === undefined) {
     // Where it is unsure: the marked copy, through the fast writer or yaml's Document, as before.
     templates = 0;

@@ -184,7 +184,8 @@ function headerPairs(ctx: Ctx, ops: Record<string, string>, route: Route, direct
  * https://docs.konghq.com/hub/kong-inc/key-auth/#upstream-headers
  */
 const KONG_CONSUMER_HEADERS = ['X-Anonymous-Consumer', 'X-Consumer-Custom-ID', 'X-Consumer-ID', 'X-Consumer-Username', 'X-Credential-Identifier'];
-const isKongConsumerHeader = (h: string) => KONG_CONSUMER_HEADERS.some((k) => k.toLowerCase() === h.toLowerCase());
+const KONG_CONSUMER_LOWER = new Set(KONG_CONSUMER_HEADERS.map((k) => k.toLowerCase()));
+const isKongConsumerHeader = (h: string) => KONG_CONSUMER_LOWER.has(h.toLowerCase());
 
 /**
  * What no gwc Kong route sets itself, removed on every route so a backend (shared with another
@@ -199,6 +200,16 @@ const isKongConsumerHeader = (h: string) => KONG_CONSUMER_HEADERS.some((k) => k.
  * appended), and a plugin cannot remove them (https://github.com/Kong/kong/issues/5989).
  */
 function neverFromClient(ctx: Ctx): string[] {
+  // The same list for every route of a compile: built once per context (#18).
+  const known = neverFromClientOf.get(ctx);
+  if (known) return known;
+  const list = neverFromClientList(ctx);
+  neverFromClientOf.set(ctx, list);
+  return list;
+}
+const neverFromClientOf = new WeakMap<Ctx, string[]>();
+
+function neverFromClientList(ctx: Ctx): string[] {
   const forwardAuth = ctx.gateway.securitySchemes.flatMap((s) => s.forwardAuth?.responseHeaders ?? []);
   return [...GATEWAY_IDENTITY_HEADERS, ...forwardAuth, ...FOREIGN_IDENTITY_HEADERS.filter((h) => !isKongConsumerHeader(h)), ...CLIENT_FORWARDING_HEADERS];
 }
@@ -206,9 +217,27 @@ function neverFromClient(ctx: Ctx): string[] {
 /** One spelling per header name (Kong matches them case-insensitively), the first seen, sorted. */
 function uniqueNames(names: string[]): string[] {
   const seen = new Map<string, string>();
-  for (const n of names) if (!seen.has(n.toLowerCase())) seen.set(n.toLowerCase(), n);
+  for (const n of names) {
+    const lower = n.toLowerCase();
+    if (!seen.has(lower)) seen.set(lower, n);
+  }
   return [...seen.values()].sort();
 }
+
+/**
+ * uniqueNames of a route's header removals: most routes of a compile remove the same list (the
+ * identity, override and forwarding headers, ~30 names), so each distinct list is folded once per
+ * context (#18); every route gets its own copy of the answer.
+ */
+function uniqueRemovals(ctx: Ctx, names: string[]): string[] {
+  let byList = removalsOf.get(ctx);
+  if (!byList) removalsOf.set(ctx, (byList = new Map()));
+  const key = JSON.stringify(names); // injective, whatever a name holds
+  let unique = byList.get(key);
+  if (!unique) byList.set(key, (unique = uniqueNames(names)));
+  return [...unique];
+}
+const removalsOf = new WeakMap<Ctx, Map<string, string[]>>();
 
 /**
  * request-transformer: upstream path (with captures) and request headers. `set` is written as
@@ -225,7 +254,7 @@ export function requestTransformer(ctx: Ctx, route: Route, { uri, auth }: RouteP
   const overrideQuery = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY) ? [] : METHOD_OVERRIDE_QUERY_FORMS;
   const query = [...new Set([...overrideQuery, ...auth.removeQuery])].sort();
   const identity = [...neverFromClient(ctx), ...(authenticated ? [] : KONG_CONSUMER_HEADERS)];
-  const remove = uniqueNames([...(ops?.remove ?? []), ...auth.removeHeaders, ...overrides, ...identity]);
+  const remove = uniqueRemovals(ctx, [...(ops?.remove ?? []), ...auth.removeHeaders, ...overrides, ...identity]);
   // `_method` in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override run
   // the method it names): remove.body deletes a top-level field of those three body kinds, read by
   // a case-insensitive substring of Content-Type (request-transformer access.lua get_content_type).

@@ -48,17 +48,39 @@ export function checkHostOrder(ctx: Ctx): void {
 }
 
 export function protocols(ctx: Ctx): string[] {
+  let known = protocolsOf.get(ctx);
+  if (!known) protocolsOf.set(ctx, (known = serverProtocols(ctx)));
+  return [...known];
+}
+const protocolsOf = new WeakMap<Ctx, string[]>();
+
+function serverProtocols(ctx: Ctx): string[] {
   const schemes = new Set(ctx.gateway.servers.map((s) => s.scheme));
   if (schemes.size === 0) return ['http', 'https'];
   return ['http', 'https'].filter((p) => schemes.has(p as 'http' | 'https'));
 }
 
+/**
+ * A public path's capture names and Kong regex path, made once per path and context: every
+ * operation of a path, its 405 and preflight routes and the upstream path read the same (#18).
+ */
+function pathOf(ctx: Ctx, publicPath: string): { captures: Map<string, string>; regex: string } {
+  let byPath = pathsOf.get(ctx);
+  if (!byPath) pathsOf.set(ctx, (byPath = new Map()));
+  let known = byPath.get(publicPath);
+  if (!known) {
+    const captures = captureNames(templateParams(publicPath));
+    byPath.set(publicPath, (known = { captures, regex: `~${pathRegex(publicPath, captures)}` }));
+  }
+  return known;
+}
+const pathsOf = new WeakMap<Ctx, Map<string, { captures: Map<string, string>; regex: string }>>();
+
 export function routeEntity(ctx: Ctx, route: Route, name: string, priority: number, methods: string[], preserveHost: boolean): Entity {
-  const captures = captureNames(templateParams(route.publicPath));
   const e: Entity = {
     name,
     id: ctx.options.names === 'openapi2kong' && route.openapi2kong?.route === name ? o2kId.route(name) : ctx.names.id('route', name),
-    paths: [`~${pathRegex(route.publicPath, captures)}`],
+    paths: [pathOf(ctx, route.publicPath).regex],
     methods,
     protocols: protocols(ctx),
     regex_priority: priority,
@@ -86,7 +108,7 @@ export function upstreamUri(ctx: Ctx, route: Route, backendPath: string): string
     ctx.report('kong-path-template', { route: route.id }, route.loc);
     return undefined;
   }
-  const captures = captureNames(templateParams(route.publicPath));
+  const { captures } = pathOf(ctx, route.publicPath);
   const path = template.replace(/\{([^{}]+)\}/g, (_m, p: string) => `$(uri_captures.${captures.get(p) ?? p})`);
   return `${backendPath}${path}` || '/';
 }
@@ -95,7 +117,11 @@ export function upstreamUri(ctx: Ctx, route: Route, backendPath: string): string
 export function extraRoutes(ctx: Ctx, priorities: Map<string, number>): Entity[] {
   const out: Entity[] = [];
   const byPath = new Map<string, Route[]>();
-  for (const r of ctx.gateway.routes) byPath.set(r.publicPath, [...(byPath.get(r.publicPath) ?? []), r]);
+  for (const r of ctx.gateway.routes) {
+    const list = byPath.get(r.publicPath);
+    if (list) list.push(r);
+    else byPath.set(r.publicPath, [r]);
+  }
   for (const [path, routes] of byPath) {
     const first = routes[0];
     if (!first) continue;
