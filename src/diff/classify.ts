@@ -81,6 +81,7 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
   if ((o.upstreamPath !== undefined || n.upstreamPath !== undefined) && o.upstreamPath !== n.upstreamPath && (authenticated(n.auth) || authenticated(o.auth))) {
     out.push({ rule: 'upstream-path-changed', old: o.upstreamPath ?? 'unchanged path', new: n.upstreamPath ?? 'unchanged path' });
   }
+  if (o.backend !== undefined && n.backend !== undefined && o.backend !== n.backend) out.push({ rule: 'backend-changed', old: o.backend, new: n.backend });
   if (o.hosts && n.hosts && ((n.hosts.length === 0 && o.hosts.length > 0) || (o.hosts.length > 0 && n.hosts.some((h) => !o.hosts!.includes(h))))) {
     out.push({ rule: 'host-widened', old: o.hosts.join(', ') || 'any host', new: n.hosts.join(', ') || 'any host' });
   }
@@ -132,6 +133,12 @@ function tlsRules(a: BackendTls | undefined, b: BackendTls | undefined): Verdict
 
 // ---- what the gateway takes on trust (trust.ts) ----------------------------------------------
 
+/** What a consumer can present that it could not (consumers.ts); one dropped only refuses callers. */
+function holdRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
+  const added = (b ?? []).filter((t) => !(a ?? []).includes(t));
+  return added.length === 0 ? [] : [{ rule: 'consumer-added', old: a === undefined ? 'no such consumer' : a.join(', ') || 'nothing', new: (b ?? []).join(', ') }];
+}
+
 /** A new assumption is a check the gateway no longer makes; one dropped only refuses builds. */
 function trustRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
   return (b ?? []).filter((t) => !(a ?? []).includes(t)).map((t) => ({ rule: 'trust-added', old: 'checked', new: `trusted: ${t}` }));
@@ -146,7 +153,7 @@ export function classifyCreated(b: Facts | undefined): Verdict[] {
   // A new backend spoken to over TLS without checking its certificate; plain HTTP is a choice the
   // URL shows, not a check turned off.
   if (b?.backendTls?.tls && !b.backendTls.verify) out.push({ rule: 'backend-tls-unverified', new: describeTls(b.backendTls) });
-  out.push(...trustRules(undefined, b?.trusts));
+  out.push(...trustRules(undefined, b?.trusts), ...holdRules(undefined, b?.holds));
   return out;
 }
 
@@ -164,6 +171,6 @@ export function classifyMatched(a: Facts | undefined, b: Facts | undefined): Ver
   if (o.route && n.route && o.route.match !== n.route.match) out.push({ rule: 'route-moved', old: o.route.match, new: n.route.match });
   if (o.auth !== undefined && n.auth !== undefined) out.push(...authRules(o.auth, n.auth), ...mechanismRules(o, n));
   out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...denyRules(o.ipDeny, n.ipDeny));
-  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...trustRules(o.trusts, n.trusts));
+  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...trustRules(o.trusts, n.trusts), ...holdRules(o.holds, n.holds));
   return out;
 }

@@ -32,6 +32,12 @@ export interface Facts {
   cache?: boolean;
   /** The path the backend is sent (its template), when the gateway rewrites it. */
   upstreamPath?: string;
+  /**
+   * Where the route sends what it admits: the server(s) (origins, a VPC link, a function), as one
+   * comparable text in the reader's words. Absent: the route sends to no backend, or the reader
+   * cannot tell.
+   */
+  backend?: string;
   /** Host names the route answers; `[]` means any Host. Absent: the reader cannot tell. */
   hosts?: string[];
   /** Client-facing protocols the route answers on (`http`, `https`). Absent: the reader cannot tell. */
@@ -59,6 +65,12 @@ export interface Facts {
    * assumption. Only the compiled side can know these; a new one is a security finding.
    */
   trusts?: string[];
+  /**
+   * What one consumer can present (src/diff/consumers.ts): `credential SCHEME` per credential,
+   * `basic user NAME` per basic user name, `group NAME` per group. Only the compiled side of
+   * `gwc diff --base` knows these; a new one is someone who can now call routes they could not.
+   */
+  holds?: string[];
 }
 
 export interface BackendTls {
@@ -81,6 +93,12 @@ export interface Mechanism {
   in?: string[];
   /** Whether the credential is stripped before the request reaches the backend. */
   hideCredentials?: boolean;
+  /**
+   * What the gateway asks to decide on the credential when it does not check it itself (a Lambda
+   * authorizer: its function, identity sources and how long its answer is cached), as one
+   * comparable text. A different one is another check: the new function may admit anyone.
+   */
+  verifier?: string;
   jwt?: {
     /** `null`: any issuer. */
     issuer?: string | null;

@@ -9,6 +9,7 @@ import { findTarget, TARGET_NAMES } from '../targets/index.js';
 import type { DeployedReader, ReadOptions, State } from './entity.js';
 import { GitBaseError, withSpecAtRef } from './git-base.js';
 import { trustEntities, withoutTrust } from './trust.js';
+import { consumerEntities } from './consumers.js';
 import { diffStates, type Plan } from './plan.js';
 
 export interface DiffResult {
@@ -43,8 +44,9 @@ export async function compiledState(
   if (hasErrors(all)) return { diagnostics: all };
   const read = reader.normalise(built.files, `gwc build --target ${targetName}`);
   if (!read.state) return { diagnostics: [...all, ...read.diagnostics] };
-  // What the build takes on the spec's word is no part of its files (trust.ts).
-  const entities = [...read.state.entities, ...trustEntities(run.gateway, targetName)];
+  // What the build takes on the spec's word, and who holds a credential, are no part of its files
+  // on every target (trust.ts, consumers.ts).
+  const entities = [...read.state.entities, ...trustEntities(run.gateway, targetName), ...consumerEntities(run.gateway)];
   return { state: { ...read.state, entities, files: built.files }, diagnostics: [...all, ...read.diagnostics] };
 }
 

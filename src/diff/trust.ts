@@ -14,6 +14,7 @@ import { serverKey } from '../model/normalise/units.js';
 import type { Backend, Gateway } from '../model/types.js';
 import type { TargetKeyTable } from '../targets/key-table.js';
 import { KEY_TABLES } from '../targets/key-tables.js';
+import { CONSUMER_KIND } from './consumers.js';
 import type { Entity } from './entity.js';
 
 /** The kind of the entities below: never a kind a target's reader writes. */
@@ -61,7 +62,7 @@ function serverOf(b: Backend): string {
   return [...(b.lambda ? [b.lambda.arn] : []), ...origins].join(', ') || `backend ${b.name}`;
 }
 
-/** The state without these entities (what a deployed reader can compare). */
+/** The state without these entities nor consumers.ts's (what a deployed reader can compare). */
 export function withoutTrust(entities: Entity[]): Entity[] {
-  return entities.filter((e) => e.kind !== TRUST_KIND);
+  return entities.filter((e) => e.kind !== TRUST_KIND && e.kind !== CONSUMER_KIND);
 }

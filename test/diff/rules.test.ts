@@ -52,6 +52,12 @@ const ROWS: Array<[string, Facts, Facts, string[]]> = [
   ['a backend taken at its word (methodOverride: none)', {}, { trusts: ['no body _method'] }, ['trust-added']],
   ['the same trust on both sides', { trusts: ['no body _method'] }, { trusts: ['no body _method'] }, []],
   ['a trust withdrawn (the build refuses again instead)', { trusts: ['no body _method'] }, {}, []],
+  ['a route re-pointed at another server (public)', { route, auth: [], backend: 'https://app.example.com' }, { route, auth: [], backend: 'https://admin.example.com' }, ['backend-changed']],
+  ['a route re-pointed at another server (authenticated)', key({ backend: 'https://a' }), key({ backend: 'https://b' }), ['backend-changed']],
+  ['another authorizer function', key({}, { verifier: 'fn:auth' }), key({}, { verifier: 'fn:allow' }), ['auth-verifier-changed']],
+  ['a consumer added', {}, { holds: ['credential key'] }, ['consumer-added']],
+  ['a consumer given a group', { holds: ['credential key'] }, { holds: ['credential key', 'group admin'] }, ['consumer-added']],
+  ['a consumer losing a group', { holds: ['credential key', 'group admin'] }, { holds: ['credential key'] }, []],
   ['nothing', key({ hosts: ['a'], protocols: ['https'], cache: false }), key({ hosts: ['a'], protocols: ['https'], cache: false }), []],
 ];
 

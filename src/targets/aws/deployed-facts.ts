@@ -7,7 +7,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html
  */
 import { authAtom, type Facts, type Json, type Mechanism } from '../../diff/entity.js';
-import { isObject, sortedStrings, type JsonObject } from '../../diff/json-util.js';
+import { isObject, omit, prune, sortedStrings, type JsonObject } from '../../diff/json-util.js';
 
 /** Stage method settings (throttle, burst, cache) by `ResourcePath HttpMethod`. */
 export interface StageSettings {
@@ -89,12 +89,28 @@ export function methodAuth(op: JsonObject, schemes: JsonObject): Pick<Facts, 'au
         if (typeof s.name === 'string' && s.in === 'header') mech.hideCredentials = blanked(s.name);
         // A Cognito user pool authorizer: the pool is the issuer (and its keys); algorithms and skew are AWS's own.
         if (authorizer?.type === 'cognito_user_pools') mech.jwt = { issuer: JSON.stringify(authorizer.providerARNs ?? null) };
+        // A Lambda authorizer decides for the gateway: its function, the identity sources it is
+        // given and keyed on, and how long its answer is reused are the check itself.
+        else if (authorizer) mech.verifier = JSON.stringify(prune(omit(authorizer, ['type'])) ?? null);
         mechanisms[m] = mech;
         return [m, ...sortedStrings(scopes).map((x) => authAtom(m, 'scope', x))];
       })
       .sort(),
   );
   return { auth, ...(Object.keys(mechanisms).length ? { mechanisms } : {}) };
+}
+
+/**
+ * The server an integration sends to: an http(s) URI's origin (through its VPC link), or the whole
+ * URI of a Lambda (aws/aws_proxy: the function's ARN inside it) as written. Undefined for a mock.
+ */
+export function integrationBackend(op: JsonObject): string | undefined {
+  const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;
+  if (!integration || String(integration.type ?? '').toLowerCase() === 'mock' || integration.uri === undefined) return undefined;
+  const link = integration.connectionType === 'VPC_LINK' ? ` via VPC link ${JSON.stringify(integration.connectionId ?? null)}` : '';
+  const uri = integration.uri;
+  const origin = typeof uri === 'string' ? (/^[a-z]+:\/\/[^/]*/i.exec(uri)?.[0] ?? uri).toLowerCase() : JSON.stringify(uri);
+  return `${origin}${link}`;
 }
 
 /** The path part of an http/http_proxy integration's URI (the backend path the method is sent to). */

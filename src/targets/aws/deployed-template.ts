@@ -7,7 +7,7 @@
 import { parse, type Tags } from 'yaml';
 import type { BackendTls, Entity, Facts, Json } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, toJson, type JsonObject } from '../../diff/json-util.js';
-import { denyRules, domainsOf, integrationPath, methodAuth, stageSettings, type StageSettings } from './deployed-facts.js';
+import { denyRules, domainsOf, integrationBackend, integrationPath, methodAuth, stageSettings, type StageSettings } from './deployed-facts.js';
 
 export class TemplateShapeError extends Error {}
 
@@ -158,6 +158,8 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
         facts.protocols = ['https'];
         const upstream = integrationPath(op);
         if (upstream) facts.upstreamPath = upstream;
+        const backend = integrationBackend(op);
+        if (backend) facts.backend = backend;
         const ip = rules.filter((r) => policyMatches(r.resource, verb, path));
         if (ip.length > 0) facts.ipAllow = ip[0]!.allow;
         if (cors) facts.cors = cors;

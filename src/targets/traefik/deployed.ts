@@ -131,6 +131,7 @@ export function traefikEntities(doc: JsonObject): Entity[] {
         // Host(`a`) matchers of the rule; none: any Host. A router with tls answers on TLS only.
         facts.hosts = [...rule.matchAll(/\bHost\(([^)]*)\)/g)].flatMap((m) => [...m[1]!.matchAll(/`([^`]*)`/g)].map((x) => x[1]!.toLowerCase())).sort();
         facts.protocols = value.tls !== undefined && value.tls !== null ? ['https'] : ['http'];
+        facts.backend = serversOf(isObject(http.services) ? http.services : {}, local(value.service));
         entity.facts = facts;
       }
       // A changed serversTransport is classified on every service that uses it.
@@ -150,6 +151,23 @@ export function traefikEntities(doc: JsonObject): Entity[] {
     }
   }
   return entities;
+}
+
+/**
+ * The servers a service sends to (https://doc.traefik.io/traefik/routing/services/): a
+ * loadBalancer's server URLs, a weighted or failover service's, a mirroring service's main one
+ * (its mirrors too: they receive the request), sorted; a service defined elsewhere by its name.
+ */
+function serversOf(services: JsonObject, name: string, depth = 0): string {
+  const s = services[name];
+  if (!isObject(s) || depth > 10) return `service ${name}`;
+  const nested = (names: string[]) => names.map((n) => serversOf(services, local(n), depth + 1));
+  const parts: string[] = [];
+  if (isObject(s.loadBalancer)) parts.push(...(Array.isArray(s.loadBalancer.servers) ? s.loadBalancer.servers.filter(isObject).map((x) => String(x.url ?? x.address ?? '')) : []));
+  if (isObject(s.weighted)) parts.push(...nested((Array.isArray(s.weighted.services) ? s.weighted.services.filter(isObject) : []).map((x) => String(x.name))));
+  if (isObject(s.mirroring)) parts.push(...nested([String(s.mirroring.service), ...(Array.isArray(s.mirroring.mirrors) ? s.mirroring.mirrors.filter(isObject).map((x) => String(x.name)) : [])]));
+  if (isObject(s.failover)) parts.push(...nested([String(s.failover.service), String(s.failover.fallback)]));
+  return [...new Set(parts.join(', ').split(', ').filter(Boolean))].sort().join(', ') || `service ${name}`;
 }
 
 /**

@@ -12,7 +12,7 @@
  * The REST reader (deployed-template.ts) hands a template to this one when it has an HTTP API.
  */
 import { authAtom, type Entity, type Facts, type Json, type Mechanism } from '../../../diff/entity.js';
-import { fieldsOf, isObject, sortedStrings, type JsonObject } from '../../../diff/json-util.js';
+import { fieldsOf, isObject, prune, sortedStrings, type JsonObject } from '../../../diff/json-util.js';
 
 /** True for a template whose API is an HTTP API (AWS::ApiGatewayV2::Api with ProtocolType HTTP). */
 export function isHttpApiTemplate(doc: unknown): boolean {
@@ -56,6 +56,12 @@ export function httpTemplateEntities(template: JsonObject): Entity[] {
       const integration = props(integrationOf(p.Target));
       const params = isObject(integration.RequestParameters) ? integration.RequestParameters : {};
       if (typeof params['overwrite:path'] === 'string') facts.upstreamPath = params['overwrite:path'];
+      // The server the route sends to: an HTTP backend's origin (through its VPC link), a Lambda's URI as written.
+      if (integration.IntegrationUri !== undefined) {
+        const uri = integration.IntegrationUri;
+        const link = integration.ConnectionType === 'VPC_LINK' ? ` via VPC link ${JSON.stringify(integration.ConnectionId ?? null)}` : '';
+        facts.backend = `${typeof uri === 'string' ? (/^[a-z]+:\/\/[^/]*/i.exec(uri)?.[0] ?? uri).toLowerCase() : JSON.stringify(uri)}${link}`;
+      }
       if (integration.IntegrationType === 'HTTP_PROXY' && typeof integration.IntegrationUri === 'string') {
         // HTTP APIs verify an https backend against public CAs and have no way to skip it.
         facts.backendTls = /^https:/i.test(integration.IntegrationUri) ? { tls: true, verify: true } : { tls: false, verify: false };
@@ -88,6 +94,11 @@ function routeAuth(route: JsonObject, authorizer: JsonObject): Pick<Facts, 'auth
   if (type === 'JWT') {
     const c = isObject(authorizer.JwtConfiguration) ? authorizer.JwtConfiguration : {};
     mech.jwt = { issuer: typeof c.Issuer === 'string' ? c.Issuer : null, audiences: sortedStrings(c.Audience) };
+  }
+  // A Lambda authorizer decides for the gateway: its function, identity sources and cache are the check.
+  if (type === 'CUSTOM') {
+    const { Name: _name, ApiId: _api, ...check } = authorizer;
+    mech.verifier = JSON.stringify(prune(check) ?? null);
   }
   const scopes = sortedStrings(route.AuthorizationScopes);
   // Any one scope admits the token: each is an alternative of its own.

@@ -1,0 +1,127 @@
+/**
+ * Red team: `gwc diff` (DESIGN.md 7.8) on Traefik and AWS. Each case is a pair of specs, the old
+ * and the new, compiled on both sides as `gwc diff --base` does; every change that widens who can
+ * call what, or weakens how it is checked, must come out as a finding of class security.
+ */
+import { describe, expect, it } from 'vitest';
+import { compiledState } from '../../src/diff/run.js';
+import { diffStates } from '../../src/diff/plan.js';
+import { HEAD, writeSpec } from '../helpers/spec.js';
+
+type Edit = readonly [string, string];
+
+function edit(text: string, edits: readonly Edit[]): string {
+  for (const [from, to] of edits) {
+    const at = text.indexOf(from);
+    if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`edit does not apply exactly once: ${from}`);
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+  }
+  return text;
+}
+
+async function state(text: string, target: string, options: Record<string, string> = {}) {
+  const r = await compiledState(writeSpec(text), target, { options });
+  if (!r.state) throw new Error(`${target}: ${r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`).join('\n')}`);
+  return r.state;
+}
+
+/** The security findings of old -> edited, as `rule key`. */
+export async function securityFindings(target: string, base: string, edits: readonly Edit[], options: Record<string, string> = {}): Promise<string[]> {
+  const plan = diffStates(await state(base, target, options), await state(edit(base, edits), target, options));
+  return plan.findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`);
+}
+
+const ok = "{ '200': { description: ok } }";
+
+export const AWS_BASE = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: rd
+  backends:
+    app: { url: https://app.example.com }
+    admin: { url: https://admin.example.com }
+  defaults: { backend: app }
+  consumers:
+    alice: { credentials: { apiKey: '\${env:ALICE_KEY}' } }
+  policies:
+    web: { cors: { origins: [https://web.example.com], methods: [GET], headers: [x-api-key] } }
+paths:
+  /status:
+    get: { operationId: getStatus, x-gateway: { public: true }, responses: ${ok} }
+  /keys:
+    get: { operationId: getKeys, security: [{ apiKey: [] }], x-gateway: { policies: [web] }, responses: ${ok} }
+  /lam:
+    get: { operationId: getLam, security: [{ lam: [] }], responses: ${ok} }
+components:
+  securitySchemes:
+    apiKey: { type: apiKey, in: header, name: x-api-key }
+    lam: { type: apiKey, in: header, name: X-Token, x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:auth' } } }
+`;
+
+/** HTTP APIs have no API keys: the same without the keyed route. */
+export const AWS_HTTP_BASE = AWS_BASE.replace(/ {2}\/keys:\n.*\n/, '').replace("function:auth' }", "function:auth', type: request }");
+
+export const TRAEFIK_BASE = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: rd
+  backends:
+    app: { url: https://app.example.com }
+    admin: { url: https://admin.example.com }
+  defaults: { backend: app }
+  consumers:
+    alice: { credentials: { basic: { username: alice, password: '\${env:ALICE_PW}' } } }
+  policies:
+    web: { cors: { origins: [https://web.example.com], methods: [GET], headers: [Authorization] } }
+paths:
+  /status:
+    get: { operationId: getStatus, x-gateway: { public: true }, responses: ${ok} }
+  /basic:
+    get: { operationId: getBasic, security: [{ basic: [] }], x-gateway: { policies: [web] }, responses: ${ok} }
+  /fwd:
+    get: { operationId: getFwd, security: [{ fwd: [] }], responses: ${ok} }
+components:
+  securitySchemes:
+    basic: { type: http, scheme: basic }
+    fwd: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal:9000/check', responseHeaders: [X-User-Id] } } }
+`;
+
+const CASES: Array<{ name: string; target: 'aws' | 'aws-http' | 'traefik'; edits: Edit[]; rule: string }> = [
+  { name: 'public route re-pointed at another backend', target: 'aws', rule: 'backend-changed', edits: [['operationId: getStatus, x-gateway: { public: true }', 'operationId: getStatus, x-gateway: { public: true, backend: admin }']] },
+  { name: 'keyed route re-pointed at another backend', target: 'aws', rule: 'backend-changed', edits: [['operationId: getKeys, security: [{ apiKey: [] }], x-gateway: { policies: [web] }', 'operationId: getKeys, security: [{ apiKey: [] }], x-gateway: { policies: [web], backend: admin }']] },
+  { name: 'the default backend\'s url swapped (every route inherits it)', target: 'aws', rule: 'backend-changed', edits: [['app: { url: https://app.example.com }', 'app: { url: https://evil.example.net }']] },
+  { name: 'a consumer (API key) added', target: 'aws', rule: 'consumer-added', edits: [["alice: { credentials: { apiKey: '${env:ALICE_KEY}' } }", "alice: { credentials: { apiKey: '${env:ALICE_KEY}' } }\n    bob: { credentials: { apiKey: '${env:BOB_KEY}' } }"]] },
+  { name: 'a Lambda authorizer\'s function swapped', target: 'aws', rule: 'auth-verifier-changed', edits: [['function:auth', 'function:allow-all']] },
+  { name: 'a Lambda authorizer\'s answer cached', target: 'aws', rule: 'auth-verifier-changed', edits: [["function:auth' }", "function:auth', ttlSeconds: 300 }"]] },
+  { name: 'CORS origin added', target: 'aws', rule: 'cors-widened', edits: [['origins: [https://web.example.com]', 'origins: [https://web.example.com, https://evil.example.net]']] },
+  { name: 'CORS origin *', target: 'aws', rule: 'cors-widened', edits: [['origins: [https://web.example.com]', "origins: ['*']"]] },
+  { name: 'public route re-pointed at another backend', target: 'aws-http', rule: 'backend-changed', edits: [['operationId: getStatus, x-gateway: { public: true }', 'operationId: getStatus, x-gateway: { public: true, backend: admin }']] },
+  { name: 'a Lambda authorizer\'s function swapped', target: 'aws-http', rule: 'auth-verifier-changed', edits: [['function:auth', 'function:allow-all']] },
+  { name: 'public route re-pointed at another backend', target: 'traefik', rule: 'backend-changed', edits: [['operationId: getStatus, x-gateway: { public: true }', 'operationId: getStatus, x-gateway: { public: true, backend: admin }']] },
+  { name: 'basic route re-pointed at another backend', target: 'traefik', rule: 'backend-changed', edits: [['operationId: getBasic, security: [{ basic: [] }], x-gateway: { policies: [web] }', 'operationId: getBasic, security: [{ basic: [] }], x-gateway: { policies: [web], backend: admin }']] },
+  { name: 'the default backend\'s url swapped', target: 'traefik', rule: 'backend-changed', edits: [['app: { url: https://app.example.com }', 'app: { url: https://evil.example.net }']] },
+  { name: 'a consumer (basic user) added: only a comment of the output changes', target: 'traefik', rule: 'consumer-added', edits: [["alice: { credentials: { basic: { username: alice, password: '${env:ALICE_PW}' } } }", "alice: { credentials: { basic: { username: alice, password: '${env:ALICE_PW}' } } }\n    bob: { credentials: { basic: { username: bob, password: '${env:BOB_PW}' } } }"]] },
+  { name: 'a basic user renamed', target: 'traefik', rule: 'consumer-added', edits: [['username: alice', 'username: root']] },
+  { name: 'forwardAuth service swapped', target: 'traefik', rule: 'auth-weakened', edits: [['http://auth.internal:9000/check', 'http://auth.internal:9000/allow']] },
+  { name: 'CORS origin added', target: 'traefik', rule: 'cors-widened', edits: [['origins: [https://web.example.com]', 'origins: [https://web.example.com, https://evil.example.net]']] },
+  { name: 'CORS credentials', target: 'traefik', rule: 'cors-widened', edits: [['headers: [Authorization] }', 'headers: [Authorization], credentials: true }']] },
+];
+
+describe('red team: gwc diff classes every widening as security', () => {
+  it.each([
+    ['aws', AWS_BASE, {}],
+    ['aws', AWS_HTTP_BASE, { api: 'http' }],
+    ['traefik', TRAEFIK_BASE, {}],
+  ] as const)('%s: the same spec on both sides has no finding (the new facts are stable)', async (target, base, options) => {
+    const plan = diffStates(await state(base, target, options), await state(base, target, options));
+    expect(plan.findings).toEqual([]);
+    expect(plan.changes).toEqual([]);
+  });
+
+  for (const c of CASES) {
+    it(`${c.target}: ${c.name}`, async () => {
+      const target = c.target === 'aws-http' ? 'aws' : c.target;
+      const options: Record<string, string> = c.target === 'aws-http' ? { api: 'http' } : {};
+      const found = await securityFindings(target, c.target === 'traefik' ? TRAEFIK_BASE : c.target === 'aws' ? AWS_BASE : AWS_HTTP_BASE, c.edits, options);
+      expect(found.some((f) => f.startsWith(`${c.rule} `)), JSON.stringify(found)).toBe(true);
+    });
+  }
+});
