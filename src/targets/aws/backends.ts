@@ -134,20 +134,33 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
  * header the client sent and must trust only its requestContext (README "What gwc guarantees").
  */
 function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, string>): void {
-  const declared = (route.declaredOverrides ?? []).map((o) => `${o.in} ${o.name.toLowerCase()}`);
+  const declared = new Set((route.declaredOverrides ?? []).map((o) => `${o.in} ${o.name.toLowerCase()}`));
   // A header the route sets itself (requestHeaders.set) already replaces the client's value.
-  const set = Object.keys(params).map((k) => k.toLowerCase());
+  const set = new Set(Object.keys(params).map((k) => k.toLowerCase()));
   for (const h of OVERRIDE_HEADERS) {
     const key = `integration.request.header.${h}`;
-    if (!declared.includes(`header ${h.toLowerCase()}`) && !set.includes(key.toLowerCase())) params[key] = "''";
+    if (!declared.has(`header ${h.toLowerCase()}`) && !set.has(key.toLowerCase())) params[key] = "''";
   }
-  if (!declared.includes(`query ${OVERRIDE_QUERY}`)) params[`integration.request.querystring.${OVERRIDE_QUERY}`] = "''";
-  const forwardAuth = ctx.gateway.securitySchemes.flatMap((s) => s.forwardAuth?.responseHeaders ?? []).filter(isHeaderName);
-  for (const h of [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuth, ...CLIENT_FORWARDING_HEADERS]) {
+  if (!declared.has(`query ${OVERRIDE_QUERY}`)) params[`integration.request.querystring.${OVERRIDE_QUERY}`] = "''";
+  // Every key of `params` so far, lowercased, kept up to date below: a set, not a scan of the keys
+  // per header (#18).
+  const now = new Set(Object.keys(params).map((k) => k.toLowerCase()));
+  for (const h of [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuthHeaders(ctx), ...CLIENT_FORWARDING_HEADERS]) {
     const key = `integration.request.header.${h}`;
+    const lower = key.toLowerCase();
     // One mapping per header name, whatever its spelling: API Gateway header names are case-insensitive.
-    if (!set.includes(key.toLowerCase()) && !Object.keys(params).some((k) => k.toLowerCase() === key.toLowerCase())) params[key] = "''";
+    if (now.has(lower)) continue;
+    params[key] = "''";
+    now.add(lower);
   }
+}
+
+/** The forward-auth services' answer headers (valid names only), read once per compile. */
+const forwardAuthMemo = new WeakMap<Ctx, string[]>();
+function forwardAuthHeaders(ctx: Ctx): string[] {
+  let list = forwardAuthMemo.get(ctx);
+  if (!list) forwardAuthMemo.set(ctx, (list = ctx.gateway.securitySchemes.flatMap((s) => s.forwardAuth?.responseHeaders ?? []).filter(isHeaderName)));
+  return list;
 }
 
 /** https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-extensions-integration-tls-config.html */

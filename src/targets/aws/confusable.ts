@@ -118,6 +118,18 @@ export function checkConfusablePaths(ctx: Ctx, given: Map<Route, { origin: strin
   // Origin -> the first backend name of it not declared (the one the refusal asks to declare).
   const resolving = new Map<string, string>();
   for (const [r, u] of upstream) if (!declares(r) && !resolving.has(u.origin)) resolving.set(u.origin, r.backend);
+  // The routes of each origin and method, in `upstream`'s order (which names the first match), with
+  // their parsed paths: a route is compared with its own origin and method only, not with every
+  // route of the API (#18).
+  type Entry = { other: Route; theirs: { origin: string; path: string }; order: number; segs?: Seg[] };
+  const byOriginMethod = new Map<string, Entry[]>();
+  let order = 0;
+  for (const [other, theirs] of upstream) {
+    const key = `${theirs.origin}\0${other.method}`;
+    const list = byOriginMethod.get(key) ?? [];
+    if (list.length === 0) byOriginMethod.set(key, list);
+    list.push({ other, theirs, order: order++ });
+  }
   for (const [route, up] of upstream) {
     if (route.params.length === 0) continue;
     const tpl = segments(up.path);
@@ -127,13 +139,15 @@ export function checkConfusablePaths(ctx: Ctx, given: Map<Route, { origin: strin
     const dots = resolving.has(up.origin);
     // '/' and '..' together: ../ up to the root, then any path (a '?' ends what follows).
     const anywhere = slashes && dots;
-    for (const [other, theirs] of upstream) {
-      // The integration fixes the method; a HEAD reaches GET handlers on most backends.
-      const sameMethod = other.method === route.method || (route.method === 'HEAD' && other.method === 'GET');
-      if (other === route || !sameMethod || theirs.origin !== up.origin) continue;
+    // The integration fixes the method; a HEAD reaches GET handlers on most backends.
+    const same = byOriginMethod.get(`${up.origin}\0${route.method}`) ?? [];
+    const candidates = route.method === 'HEAD' ? [...same, ...(byOriginMethod.get(`${up.origin}\0GET`) ?? [])].sort((a, b) => a.order - b.order) : same;
+    for (const entry of candidates) {
+      const { other, theirs } = entry;
+      if (other === route) continue;
       // Protected more: security, IP rule or rate limit (the body `_method` check's own test).
       if (!protectedMore(other, route)) continue;
-      const target = segments(theirs.path);
+      const target = (entry.segs ??= segments(theirs.path));
       // First the usual values, then the ones that empty a segment or end the path (named apart).
       const usual = anywhere || reaches(tpl, target, { slashes, dots, emptied: false });
       if (!usual && !reaches(tpl, target, { slashes, dots, emptied: true })) continue;
