@@ -404,6 +404,12 @@ export const CODES = {
     'error',
     (p) => `forwardAuth of ${p.scheme} copies ${p.header} from the auth service, but the gateway sets that header itself from what it verified`,
   ),
+  // DESIGN.md 7.5 on targets that match the path themselves (src/targets/upstream-reach.ts; red team, test/security/redteam-nginx-upstream.test.ts).
+  'upstream-param-reaches-protected': entry<{ target: string; route: string; other: string; upstream: string; values: string }>(
+    'error',
+    (p) =>
+      `${p.target}: ${p.route} passes its path parameters into the backend path ${p.upstream}, and with ${p.values} that is where the backend serves ${p.other}, which admits fewer callers: a caller of ${p.route} would reach it (give both routes the same security, or ${p.route} a backend path no more protected route uses)`,
+  ),
   // aws target (src/targets/aws): refusals and warnings with their own params
   'aws-api-key-schemes-merged': entry<{ route: string; scheme: string; otherRoute: string; otherScheme: string }>(
     'error',

@@ -140,6 +140,12 @@ export const TARGETS: Explanations = {
     'Give both operations the same security and policies, declare _method as a parameter of the looser operation if its backend reads it on purpose, or, if the backend\'s framework never runs a body\'s _method, say so once on the backend: x-gateway.backends.NAME.methodOverride: none (gwc diff flags the declaration as a security change).',
     "/a:\n  post: { security: [{ key: [] }] }\n  delete: { security: [{ admin: [] }] }   # POST body _method=DELETE",
   ),
+  'upstream-param-reaches-protected': ex(
+    'A route passes a path parameter into its backend path (an upstreamPath, or another base path on the same server), and one value makes it the backend path of a route of the same method that admits fewer callers (security, roles, an IP rule, another rate limit). Literal-before-parameter on the public path does not help when the two map to the backend differently.',
+    'Path confusion: GET /p/me on a public /p/{id} with upstreamPath /users/{id} reaches the backend as /users/me, the keyed route, with no key.',
+    'Give both routes the same security, or give the route an upstreamPath (or backend) no more protected route shares, e.g. /users/public/{id}.',
+    "/users/me: { get: { security: [{ apiKey: [] }] } }\n/p/{id}: { get: { x-gateway: { public: true, upstreamPath: /users/{id} } } }",
+  ),
   'aws-path-param-confusable': ex(
     'A path parameter is passed into the backend path, where a value such as "x;" or "..;" can be read as a differently protected route. On an HTTP API (--option aws.api=http) the value is decoded again after matching, so "..%252F" becomes "../": any route of the same method on that backend is reachable unless the backend is declared dotSegments: rejected.',
     'Path confusion: a public /files/{name} reaching the backend\'s /files/admin.',

@@ -16,6 +16,7 @@ import { policyPlugins } from './policy-map.js';
 import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri } from './routes.js';
 import { certificates } from './tls.js';
 import { checkO2kNames, o2kId, o2kMode, routeName } from './o2k-names.js';
+import { upstreamReachRefusals } from '../upstream-reach.js';
 
 const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https'];
 
@@ -73,6 +74,8 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     else topRoutes.push(entity);
   };
   gateway.routes.forEach(compileRoute);
+  // DESIGN.md 7.5: a parameter must not choose a more protected route's backend path.
+  for (const f of upstreamReachRefusals(gateway, gateway.routes, 'kong')) ctx.report('upstream-param-reaches-protected', f.params, f.loc);
   for (const e of extraRoutes(ctx, priorities)) {
     e.plugins = finishPlugins(ctx, String(e.name), (e.plugins as Entity[] | undefined) ?? []);
     topRoutes.push(e);

@@ -28,6 +28,7 @@ import { identityVar, routeView } from './routes.js';
 import { buildSecurity, IDENTITY_HEADERS, njsForwardVars, type ForwardView } from './security.js';
 import type { UpstreamView } from './backends.js';
 import { ownSsl, serverSslDefault, type SslContext } from './proxy-ssl.js';
+import { upstreamReachRefusals } from '../upstream-reach.js';
 
 const METHOD_ORDER: HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
 const ERRORS: Array<[number, string]> = [
@@ -57,6 +58,8 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     return false;
   });
   const security = buildSecurity(ctx, routes);
+  // DESIGN.md 7.5: a parameter must not choose a more protected route's backend path.
+  for (const f of upstreamReachRefusals(gateway, routes, 'nginx')) ctx.report('upstream-param-reaches-protected', f.params, f.loc);
 
   const views = new Map<Route, RouteView>();
   routes.forEach((route, index) => {

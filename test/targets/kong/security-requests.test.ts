@@ -120,7 +120,8 @@ describe('kong: what is kept per caller is keyed on a verified caller', () => {
   });
   it('a per-consumer limit keys on the authenticated consumer, never on a header the client picks', () => {
     const g = shop();
-    g.routes.find((x) => x.id === 'getUser')!.policy.rateLimit = { requests: 5, per: 'second', by: 'consumer', burst: 0, loc: loc() };
+    // getMe too: /v1/users/current reaches getMe's backend path through getUser (upstream-param-reaches-protected).
+    for (const id of ['getUser', 'getMe']) g.routes.find((x) => x.id === id)!.policy.rateLimit = { requests: 5, per: 'second', by: 'consumer', burst: 0, loc: loc() };
     const { doc } = built(g);
     const o = evaluate(doc, { method: 'GET', path: '/v1/users/42', headers: { ...alice, 'x-consumer-id': 'someone-else' } }, env);
     expect(o.limitKey).toBe((doc.consumers ?? []).find((c) => c.username === 'shop.alice')!.id);
@@ -133,6 +134,8 @@ describe('kong: optional auth stays refused (a wrong credential would pass as an
     const r = g.routes.find((x) => x.id === 'getUser')!;
     r.optionalAuth = true;
     r.securityLoc = loc('/paths/~1users~1{id}/get/security');
+    // Off getMe's backend path (/internal/users/current), else anonymous /v1/users/current would reach it (upstream-param-reaches-protected).
+    r.upstreamPath = { template: '/internal/users/id/{id}', loc: loc() };
     const out = compile(g);
     expect(out.check.diagnostics.find((d) => d.code === 'capability-unsupported')).toMatchObject({ params: { route: 'getUser', feature: 'auth.optional', target: 'kong' }, loc: { pointer: '/paths/~1users~1{id}/get/security' } });
     // Past the check (the build stops there), the compiler still only ever builds it strictly.
