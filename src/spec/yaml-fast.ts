@@ -1,6 +1,6 @@
 /**
- * A fast reader for the plain block YAML most specs are written in, with the offsets positions
- * need, so a YAML spec costs about what a JSON one does. The `yaml` package's parseDocument (CST,
+ * A fast reader for the plain block YAML most specs are written in, with positions found when
+ * asked for, so a YAML spec costs about what a JSON one does. The `yaml` package's parseDocument (CST,
  * node tree, then toJS) took 3-6 s and most of a 1.3 GB peak on a 3.6 MB spec of 10,000
  * operations; this reader takes a small fraction of that and keeps only the data.
  *
@@ -11,19 +11,44 @@
  * before an empty line), tabs, CR, control characters, document markers, directives, explicit
  * keys, and anything malformed. Wrapped plain and quoted scalars (how writers fold long strings at
  * 80 columns, so most real specs) and YAML's escapes are read here. What it does read it reads as `yaml` 2's
- * core schema does (null, bool, int, octal, hex, float; keys through String()), and it records
- * each key's and item's offset where `yaml` puts that node's range start, so line:col are the
+ * core schema does (null, bool, int, octal, hex, float; keys through String()). The read keeps
+ * no offsets: offsetOf finds a pointer's key or item again in the text (the containers on its way,
+ * by their columns) at the offset where `yaml` puts that node's range start, so line:col are the
  * same. test/spec/yaml-fast.test.ts holds the two readers equal on data and on every pointer's
  * position, over the fixtures and generated documents.
  */
 
-/** Offsets for one container: a map's keys (insertion order) or a sequence's items. */
+/** Offsets for one flow container: a map's keys (insertion order) or a sequence's items. */
 interface MapIndex {
   keys: string[];
   offsets: number[];
   byKey?: Map<string, number>;
 }
 type Index = MapIndex | number[];
+
+/**
+ * A block container found again in the text when a position is asked for (#18: the read keeps
+ * no offsets, which were a fifth of its time and most of its garbage): a map by its first key,
+ * a sequence by its first dash, each with the column its keys or dashes sit at; a flow
+ * collection by its opening bracket. Undefined for a scalar or an empty value.
+ */
+type Where = { kind: 'map' | 'seq'; indent: number; line: number; at: number } | { kind: 'flow'; line: number; at: number } | undefined;
+
+/** A block map's entries in order: lookup names (yaml's String(key)), data keys, key offsets, lines and the offset after each colon. */
+interface MapEntries {
+  names: string[];
+  keys: string[];
+  offsets: number[];
+  lines: number[];
+  afters: number[];
+  byName?: Map<string, number>;
+}
+
+/** A block sequence's items: each item's offset and line. */
+interface SeqItems {
+  offsets: number[];
+  lines: number[];
+}
 
 /** The data of a file read on the fast path, and where each key and item starts. */
 export interface FastYaml {
@@ -148,6 +173,10 @@ export function resolvePlain(s: string): unknown {
   return s;
 }
 
+/** 1 for the characters a plain scalar resolvePlain may read as other than its text starts with (digits, + - . ~ n N t T f F). */
+const MAY_RESOLVE = new Uint8Array(128);
+for (const c of '0123456789+-.~nNtTfF') MAY_RESOLVE[c.charCodeAt(0)] = 1;
+
 /** The data key (yaml's toJS: null is '') and the key positions look up (yaml's String(key.value)). */
 const keyNames = (v: unknown): { key: string; name: string } => ({ key: v === null ? '' : String(v), name: String(v) });
 
@@ -163,11 +192,9 @@ export function readFastYaml(text: string): FastYaml | undefined {
 }
 
 class Reader {
-  /**
-   * Each container's offsets. A Map, not a WeakMap: the data lives as long as the reader anyway,
-   * and 10^5 ephemeron entries made every garbage collection of a large spec slower (#18).
-   */
-  private readonly index = new Map<object, Index>();
+  /** Block containers already found again by offsetOf, by first key or first dash offset. */
+  private readonly maps = new Map<number, MapEntries>();
+  private readonly seqs = new Map<number, SeqItems>();
   /** Start offset of each line; a final entry one past the text's end. */
   private readonly starts: number[] = [0];
   /** Leading spaces of each line (read many times per line: counted once, #18). */
@@ -202,19 +229,219 @@ class Reader {
   read(): FastYaml {
     this.skipBlank();
     if (this.atEnd() || this.indentOf(this.line) !== 0) bail();
+    const firstLine = this.line;
     const first = this.contentStart(this.line);
     const data = this.map(0);
     this.skipBlank();
     if (!this.atEnd() || this.tabsRead !== this.tabLines.size) bail();
-    return { data, offsetOf: (tokens) => this.offsetOf(data, first, tokens) };
+    this.tabLines.clear();
+    const root: Where = { kind: 'map', indent: 0, line: firstLine, at: first };
+    return { data, offsetOf: (tokens) => this.offsetOf(data, root, first, tokens) };
   }
 
-  private offsetOf(root: unknown, rootOffset: number, tokens: readonly string[]): number {
-    let node: unknown = root;
+  /**
+   * The offset the read would have recorded for `tokens`, found by following them through the
+   * text from the root (each container on the way read once, then cached), while the data is
+   * followed beside it as yaml's lookup follows it: a key is matched by its lookup name (the
+   * first of that name), the walk goes on into the data's value of that token.
+   */
+  private offsetOf(data: unknown, root: Where, rootOffset: number, tokens: readonly string[]): number {
+    let node: unknown = data;
+    let where = root;
     let best = rootOffset;
+    for (let t = 0; t < tokens.length; t++) {
+      if (node === null || typeof node !== 'object' || where === undefined) break;
+      if (where.kind === 'flow') {
+        const index = new Map<object, Index>();
+        const value = new Flow(this.s, where.at, this.lineEnd(where.line), index).value();
+        return this.flowOffsetOf(value, index, best, tokens.slice(t));
+      }
+      const token = tokens[t]!;
+      if (where.kind === 'seq') {
+        const item = this.seqItem(where, Number(token));
+        if (item === undefined) break;
+        best = item.offset;
+        node = (node as unknown[])[Number(token)];
+        where = this.itemWhere(item.offset, item.line);
+        continue;
+      }
+      const hit = this.mapFind(where, token);
+      if (hit === undefined) break;
+      best = hit.offset;
+      node = (node as Record<string, unknown>)[token];
+      where = hit.value;
+    }
+    return best;
+  }
+
+  /**
+   * The first key of the block map `where` whose lookup name is `token`: its offset and what the
+   * data's value of `token` is. A map of up to 16 keys is read key by key until it is found; a
+   * larger one is read whole once and kept (a spec's paths and schemas are looked up again and again).
+   */
+  private mapFind(where: { indent: number; line: number; at: number }, token: string): { offset: number; value: Where } | undefined {
+    if (!this.maps.has(where.at)) {
+      const first = token.charCodeAt(0);
+      for (let l = where.line, at = where.at, count = 0; count < 16; count++) {
+        const c = this.s.charCodeAt(at);
+        // A plain key's name is its text unless resolvePlain may read it otherwise (null, a bool
+        // or a number: MAY_RESOLVE) or it is quoted: other keys are told apart by their first character.
+        if (c === first || c === 0x22 || c === 0x27 || MAY_RESOLVE[c] === 1) {
+          const key = this.key(at, this.lineEnd(l));
+          if (this.keyName === token) {
+            if (key !== token) break; // named like the token, another data key (`null:`): read whole below
+            return { offset: at, value: this.valueWhere(l, this.keyAfter, where.indent) };
+          }
+        }
+        l = this.nextLineAt(l, where.indent, false);
+        if (l === -1) return undefined;
+        at = this.contentStart(l);
+      }
+    }
+    const m = this.mapEntries(where);
+    let at: number;
+    if (m.names.length > 16) {
+      if (!m.byName) {
+        m.byName = new Map();
+        for (let i = m.names.length - 1; i >= 0; i--) m.byName.set(m.names[i]!, i);
+      }
+      at = m.byName.get(token) ?? -1;
+    } else at = m.names.indexOf(token);
+    if (at === -1) return undefined;
+    // The data's value of `token`: the entry whose data key it is (a `null:` key is named "null"
+    // but holds the data key '').
+    const k = m.keys[at] === token ? at : m.keys.indexOf(token);
+    return { offset: m.offsets[at]!, value: k === -1 ? undefined : this.valueWhere(m.lines[k]!, m.afters[k]!, where.indent) };
+  }
+
+  /**
+   * The next line after `l` holding a key (`dash` false: no dash, which would be the last key's
+   * sequence) or an item (`dash` true) of the container whose keys or dashes sit at column
+   * `indent`, or -1 when the container ends first.
+   */
+  private nextLineAt(l: number, indent: number, dash: boolean): number {
+    const last = this.starts.length - 1;
+    for (let n = l + 1; n < last; n++) {
+      const ind = this.indents[n]!;
+      if (ind > indent || this.isBlank(n)) continue;
+      if (ind < indent) return -1;
+      if (this.isDash(this.starts[n]! + ind) === dash) return n;
+      if (dash) return -1;
+    }
+    return -1;
+  }
+
+  /** The entries of the block map `where` (its keys at column where.indent), read from the text once and kept. */
+  private mapEntries(where: { indent: number; line: number; at: number }): MapEntries {
+    const known = this.maps.get(where.at);
+    if (known) return known;
+    const m: MapEntries = { names: [], keys: [], offsets: [], lines: [], afters: [] };
+    for (let l = where.line, at = where.at; ; ) {
+      m.keys.push(this.key(at, this.lineEnd(l)));
+      m.names.push(this.keyName);
+      m.offsets.push(at);
+      m.lines.push(l);
+      m.afters.push(this.keyAfter);
+      l = this.nextLineAt(l, where.indent, false);
+      if (l === -1) break;
+      at = this.contentStart(l);
+    }
+    this.maps.set(where.at, m);
+    return m;
+  }
+
+  /**
+   * Item `n` of the block sequence `where` (its dashes at column where.indent): its offset (as
+   * seq() records it) and line. Read dash by dash up to item 16; past that the whole sequence is read once and kept.
+   */
+  private seqItem(where: { indent: number; line: number; at: number }, n: number): { offset: number; line: number } | undefined {
+    // items[Number(token)], as the yaml path reads it.
+    if (!Number.isInteger(n) || n < 0) return undefined;
+    const known = this.seqs.get(where.at) ?? (n > 16 ? this.seqItems(where) : undefined);
+    if (known) {
+      const offset = known.offsets[n];
+      return offset === undefined ? undefined : { offset, line: known.lines[n]! };
+    }
+    for (let l = where.line, dash = where.at, k = 0; ; k++) {
+      const item = this.itemAt(l, dash);
+      if (k === n) return item;
+      l = this.nextLineAt(item.line, where.indent, true);
+      if (l === -1) return undefined;
+      dash = this.contentStart(l);
+    }
+  }
+
+  /** The item after the dash at `dash` on line `l`: its offset (the block below when the dash ends its line, as seq() reads it) and line. */
+  private itemAt(l: number, dash: number): { offset: number; line: number } {
+    const end = this.lineEnd(l);
+    let i = dash + 1;
+    while (i < end && this.s.charCodeAt(i) === 0x20) i++;
+    if (i < end && this.s.charCodeAt(i) !== 0x23) return { offset: i, line: l };
+    let n = l + 1;
+    while (this.isBlank(n)) n++;
+    return { offset: this.contentStart(n), line: n };
+  }
+
+  /** The items of the block sequence `where`, read from the text once and kept. */
+  private seqItems(where: { indent: number; line: number; at: number }): SeqItems {
+    const known = this.seqs.get(where.at);
+    if (known) return known;
+    const items: SeqItems = { offsets: [], lines: [] };
+    for (let l = where.line, dash = where.at; ; ) {
+      const item = this.itemAt(l, dash);
+      items.offsets.push(item.offset);
+      items.lines.push(item.line);
+      l = this.nextLineAt(item.line, where.indent, true);
+      if (l === -1) break;
+      dash = this.contentStart(l);
+    }
+    this.seqs.set(where.at, items);
+    return items;
+  }
+
+  /** What a sequence item at `at` on line `l` is (as seq() reads it). */
+  private itemWhere(at: number, l: number): Where {
+    if (at === this.contentStart(l)) return this.blockWhere(l); // the block below its dash
+    const column = at - this.starts[l]!;
+    if (this.isDash(at)) return { kind: 'seq', indent: column, line: l, at };
+    const end = this.lineEnd(l);
+    if (this.looksLikeKey(at, end)) return { kind: 'map', indent: column, line: l, at };
+    const c = this.s.charCodeAt(at);
+    return c === 0x5b || c === 0x7b ? { kind: 'flow', line: l, at } : undefined;
+  }
+
+  /** What the value of a key on line `l` (its colon just before `after`) is, the key at column `indent` (as valueAfter() reads it). */
+  private valueWhere(l: number, after: number, indent: number): Where {
+    const end = this.lineEnd(l);
+    let i = after;
+    while (i < end && this.s.charCodeAt(i) === 0x20) i++;
+    const c = this.s.charCodeAt(i);
+    if (i === end || (c === 0x23 && i > after)) {
+      const last = this.starts.length - 1;
+      let n = l + 1;
+      while (n < last && this.isBlank(n)) n++;
+      if (n >= last) return undefined;
+      const ind = this.indents[n]!;
+      if (ind > indent) return this.blockWhere(n);
+      if (ind === indent && this.isDash(this.contentStart(n))) return { kind: 'seq', indent, line: n, at: this.contentStart(n) };
+      return undefined;
+    }
+    return c === 0x5b || c === 0x7b ? { kind: 'flow', line: l, at: i } : undefined;
+  }
+
+  /** The map or sequence starting on line `l` (as block() reads it). */
+  private blockWhere(l: number): Where {
+    const at = this.contentStart(l);
+    return { kind: this.isDash(at) ? 'seq' : 'map', indent: this.indents[l]!, line: l, at };
+  }
+
+  /** offsetOf inside a flow collection, read again with its offsets. */
+  private flowOffsetOf(root: unknown, index: Map<object, Index>, from: number, tokens: readonly string[]): number {
+    let node: unknown = root;
+    let best = from;
     for (const token of tokens) {
       if (node === null || typeof node !== 'object') break;
-      const ix = this.index.get(node);
+      const ix = index.get(node);
       if (!ix) break;
       if (Array.isArray(ix)) {
         // Number(token) as the yaml path reads it: items[Number(token)].
@@ -302,9 +529,6 @@ class Reader {
   /** A block map whose keys sit at column `indent`; the current line holds its first key. */
   private map(indent: number, firstAt?: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const keys: string[] = [];
-    const offsets: number[] = [];
-    this.index.set(out, { keys, offsets });
     let at = firstAt;
     for (;;) {
       if (at === undefined) {
@@ -318,11 +542,8 @@ class Reader {
       const l = this.line;
       const end = this.lineEnd(l);
       const key = this.key(at, end);
-      const name = this.keyName;
       const after = this.keyAfter;
       if (key === '__proto__' || key === '<<' || Object.prototype.hasOwnProperty.call(out, key)) bail();
-      keys.push(name);
-      offsets.push(at);
       out[key] = this.valueAfter(after, end, indent, true);
       at = undefined;
     }
@@ -335,8 +556,6 @@ class Reader {
    */
   private seq(indent: number, firstAt?: number): unknown[] {
     const out: unknown[] = [];
-    const offsets: number[] = [];
-    this.index.set(out, offsets);
     let first = firstAt;
     for (;;) {
       let at: number;
@@ -360,11 +579,9 @@ class Reader {
         this.line++;
         this.skipBlank();
         if (this.atEnd() || this.indentOf(this.line) <= indent) bail(); // a null item
-        offsets.push(this.contentStart(this.line));
         out.push(this.block(this.indentOf(this.line)));
         continue;
       }
-      offsets.push(i);
       if (this.isDash(i)) {
         out.push(this.seq(i - this.starts[this.line]!, i)); // a compact nested sequence
         continue;
@@ -418,7 +635,7 @@ class Reader {
       this.restIsComment(q.after, this.lineEnd(this.line));
       value = q.value;
     } else if (c === 0x5b || c === 0x7b) {
-      const f = new Flow(this.s, i, end, this.index);
+      const f = new Flow(this.s, i, end);
       value = f.value();
       this.restIsComment(f.i, end);
     } else if (c === 0x7c || c === 0x3e) {
@@ -724,7 +941,8 @@ class Flow {
     private readonly s: string,
     public i: number,
     private readonly end: number,
-    private readonly index: Map<object, Index>,
+    /** Where each container's keys and items start, when offsetOf reads a flow collection again. */
+    private readonly index?: Map<object, Index>,
   ) {}
 
   private ws(): void {
@@ -743,7 +961,7 @@ class Flow {
   private seq(): unknown[] {
     const out: unknown[] = [];
     const offsets: number[] = [];
-    this.index.set(out, offsets);
+    this.index?.set(out, offsets);
     this.i++;
     this.ws();
     if (this.s.charCodeAt(this.i) === 0x5d) {
@@ -768,7 +986,7 @@ class Flow {
     const out: Record<string, unknown> = {};
     const keys: string[] = [];
     const offsets: number[] = [];
-    this.index.set(out, { keys, offsets });
+    this.index?.set(out, { keys, offsets });
     this.i++;
     this.ws();
     if (this.s.charCodeAt(this.i) === 0x7d) {
