@@ -30,6 +30,12 @@ export interface Facts {
   burst?: number;
   /** Whether the gateway answers from a response cache. */
   cache?: boolean;
+  /**
+   * The request parts a response cache keys on, in the reader's words (`header x-tenant`,
+   * `query q`), when the cache is on. A part dropped lets one request be answered with the
+   * response to another that differs only there. Absent: the reader cannot tell.
+   */
+  cacheKey?: string[];
   /** The path the backend is sent (its template), when the gateway rewrites it. */
   upstreamPath?: string;
   /**

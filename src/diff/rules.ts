@@ -37,6 +37,7 @@ export const RULES = {
   'ip-deny-narrowed': { class: 'security', title: 'IP deny list narrowed', when: 'ipDeny no longer covers an address it did' },
   'cors-widened': { class: 'security', title: 'CORS widened', when: 'cors gains an origin, method, header, or credentials' },
   'cache-on-authenticated': { class: 'security', title: 'response cache on an authenticated route', when: 'cache turns on where auth is not public (one caller may be answered with another\'s response)' },
+  'cache-key-narrowed': { class: 'security', title: 'response cache key narrowed', when: 'cacheKey loses a part while the cache stays on (requests that differ only there now share one cached response)' },
   'backend-tls-unverified': { class: 'security', title: 'backend certificate not verified', when: 'backendTls.verify true -> false' },
   'backend-ca-changed': { class: 'security', title: 'backend trusted CA changed', when: 'backendTls.ca differs while verifying' },
   'backend-server-name-changed': { class: 'security', title: 'backend TLS server name changed', when: 'backendTls.serverName differs (the certificate is checked for another name)' },

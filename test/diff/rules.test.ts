@@ -58,6 +58,8 @@ const ROWS: Array<[string, Facts, Facts, string[]]> = [
   ['a consumer added', {}, { holds: ['credential key'] }, ['consumer-added']],
   ['a consumer given a group', { holds: ['credential key'] }, { holds: ['credential key', 'group admin'] }, ['consumer-added']],
   ['a consumer losing a group', { holds: ['credential key', 'group admin'] }, { holds: ['credential key'] }, []],
+  ['a cache key part dropped', key({ cache: true, cacheKey: ['header x-api-key', 'query q'] }), key({ cache: true, cacheKey: ['header x-api-key'] }), ['cache-key-narrowed']],
+  ['a cache key part added', key({ cache: true, cacheKey: ['header x-api-key'] }), key({ cache: true, cacheKey: ['header x-api-key', 'query q'] }), []],
   ['nothing', key({ hosts: ['a'], protocols: ['https'], cache: false }), key({ hosts: ['a'], protocols: ['https'], cache: false }), []],
 ];
 

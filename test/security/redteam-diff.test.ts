@@ -84,13 +84,15 @@ components:
     fwd: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal:9000/check', responseHeaders: [X-User-Id] } } }
 `;
 
-const CASES: Array<{ name: string; target: 'aws' | 'aws-http' | 'traefik'; edits: Edit[]; rule: string }> = [
+const CASES: Array<{ name: string; target: 'aws' | 'aws-http' | 'traefik'; edits: Edit[]; rule: string; before?: Edit[] }> = [
   { name: 'public route re-pointed at another backend', target: 'aws', rule: 'backend-changed', edits: [['operationId: getStatus, x-gateway: { public: true }', 'operationId: getStatus, x-gateway: { public: true, backend: admin }']] },
   { name: 'keyed route re-pointed at another backend', target: 'aws', rule: 'backend-changed', edits: [['operationId: getKeys, security: [{ apiKey: [] }], x-gateway: { policies: [web] }', 'operationId: getKeys, security: [{ apiKey: [] }], x-gateway: { policies: [web], backend: admin }']] },
   { name: 'the default backend\'s url swapped (every route inherits it)', target: 'aws', rule: 'backend-changed', edits: [['app: { url: https://app.example.com }', 'app: { url: https://evil.example.net }']] },
   { name: 'a consumer (API key) added', target: 'aws', rule: 'consumer-added', edits: [["alice: { credentials: { apiKey: '${env:ALICE_KEY}' } }", "alice: { credentials: { apiKey: '${env:ALICE_KEY}' } }\n    bob: { credentials: { apiKey: '${env:BOB_KEY}' } }"]] },
   { name: 'a Lambda authorizer\'s function swapped', target: 'aws', rule: 'auth-verifier-changed', edits: [['function:auth', 'function:allow-all']] },
   { name: 'a Lambda authorizer\'s answer cached', target: 'aws', rule: 'auth-verifier-changed', edits: [["function:auth' }", "function:auth', ttlSeconds: 300 }"]] },
+  { name: 'a cache key header dropped on a keyed route', target: 'aws', rule: 'cache-key-narrowed', before: [['x-gateway: { policies: [web] }, responses', 'x-gateway: { policies: [web], cache: { ttl: 60s, keyHeaders: [X-Tenant] } }, responses']], edits: [['keyHeaders: [X-Tenant]', 'keyHeaders: []']] },
+  { name: 'the query string dropped from a public cache key', target: 'aws', rule: 'cache-key-narrowed', before: [['x-gateway: { public: true }', 'parameters: [{ name: account, in: query, schema: { type: string } }], x-gateway: { public: true, cache: { ttl: 60s } }']], edits: [['cache: { ttl: 60s }', 'cache: { ttl: 60s, keyQuery: false }']] },
   { name: 'CORS origin added', target: 'aws', rule: 'cors-widened', edits: [['origins: [https://web.example.com]', 'origins: [https://web.example.com, https://evil.example.net]']] },
   { name: 'CORS origin *', target: 'aws', rule: 'cors-widened', edits: [['origins: [https://web.example.com]', "origins: ['*']"]] },
   { name: 'public route re-pointed at another backend', target: 'aws-http', rule: 'backend-changed', edits: [['operationId: getStatus, x-gateway: { public: true }', 'operationId: getStatus, x-gateway: { public: true, backend: admin }']] },
@@ -120,7 +122,8 @@ describe('red team: gwc diff classes every widening as security', () => {
     it(`${c.target}: ${c.name}`, async () => {
       const target = c.target === 'aws-http' ? 'aws' : c.target;
       const options: Record<string, string> = c.target === 'aws-http' ? { api: 'http' } : {};
-      const found = await securityFindings(target, c.target === 'traefik' ? TRAEFIK_BASE : c.target === 'aws' ? AWS_BASE : AWS_HTTP_BASE, c.edits, options);
+      const base = c.target === 'traefik' ? TRAEFIK_BASE : c.target === 'aws' ? AWS_BASE : AWS_HTTP_BASE;
+      const found = await securityFindings(target, edit(base, c.before ?? []), c.edits, options);
       expect(found.some((f) => f.startsWith(`${c.rule} `)), JSON.stringify(found)).toBe(true);
     });
   }

@@ -113,6 +113,21 @@ export function integrationBackend(op: JsonObject): string | undefined {
   return `${origin}${link}`;
 }
 
+/**
+ * What the stage cache keys a method's responses on besides the method and resource: the
+ * integration's cacheKeyParameters (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html),
+ * header names lower-cased (API Gateway reads them case-blind).
+ */
+export function cacheKeyOf(op: JsonObject): string[] {
+  const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : {};
+  return sortedStrings(integration.cacheKeyParameters).map((p) => {
+    const m = /^method\.request\.(header|querystring|path|multivalueheader|multivaluequerystring)\.(.*)$/.exec(p);
+    if (!m) return p;
+    const kind = m[1]!.replace(/^multivalue/, '');
+    return kind === 'header' ? `header ${m[2]!.toLowerCase()}` : `${kind === 'querystring' ? 'query' : kind} ${m[2]}`;
+  }).sort();
+}
+
 /** The path part of an http/http_proxy integration's URI (the backend path the method is sent to). */
 export function integrationPath(op: JsonObject): string | undefined {
   const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;

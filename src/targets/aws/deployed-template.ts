@@ -7,7 +7,7 @@
 import { parse, type Tags } from 'yaml';
 import type { BackendTls, Entity, Facts, Json } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, toJson, type JsonObject } from '../../diff/json-util.js';
-import { denyRules, domainsOf, integrationBackend, integrationPath, methodAuth, stageSettings, type StageSettings } from './deployed-facts.js';
+import { cacheKeyOf, denyRules, domainsOf, integrationBackend, integrationPath, methodAuth, stageSettings, type StageSettings } from './deployed-facts.js';
 
 export class TemplateShapeError extends Error {}
 
@@ -151,6 +151,7 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
           if (perKey.burst !== undefined) facts.burst = Math.min(perKey.burst, facts.burst ?? Infinity);
         }
         facts.cache = api.stage.cache.get(at) ?? api.stage.cache.get('/* *') ?? false;
+        if (facts.cache) facts.cacheKey = cacheKeyOf(op);
         const denied = denies.filter((r) => policyMatches(r.resource, verb, path)).flatMap((r) => r.deny);
         if (denied.length) facts.ipDeny = sortedStrings(denied);
         facts.hosts = api.domains;
