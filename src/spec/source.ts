@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Position } from '../diagnostics/diagnostic.js';
-import { findDuplicateKeys, offsetOfPointer } from './json-scan.js';
+import { findDuplicateKeys, hasNoDuplicateKeys, offsetOfPointer } from './json-scan.js';
 import { splitPointer } from './pointer.js';
 import { readFastYaml, type FastYaml } from './yaml-fast.js';
 
@@ -41,7 +41,7 @@ export class SourceFile {
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
       try {
         const data: unknown = JSON.parse(text);
-        const problems: ParseProblem[] = findDuplicateKeys(text).map((d) => ({
+        const problems: ParseProblem[] = (hasNoDuplicateKeys(text, data) ? [] : findDuplicateKeys(text)).map((d) => ({
           kind: 'duplicate-key',
           message: `duplicate key "${d.key}"`,
           key: d.key,
