@@ -93,8 +93,15 @@ function markedText(doc: Entity, refused: string[], template: () => void): strin
 /** True when a string or key of the plain data (gwc's own credential templates aside) holds `${{`. */
 function holdsTemplateOpening(v: unknown): boolean {
   if (typeof v === 'string') return v.includes('${{');
-  if (v instanceof DeckTemplate || !v || typeof v !== 'object') return false;
-  if (Array.isArray(v)) return v.some(holdsTemplateOpening);
-  for (const k of Object.keys(v)) if (k.includes('${{') || holdsTemplateOpening((v as Record<string, unknown>)[k])) return true;
+  if (v === null || typeof v !== 'object' || v instanceof DeckTemplate) return false;
+  // Indexed and for-in loops: no closure per list and no key array per object (lint 10k, #18).
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (holdsTemplateOpening(v[i])) return true;
+    return false;
+  }
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    if (k.includes('${{') || holdsTemplateOpening((v as Record<string, unknown>)[k])) return true;
+  }
   return false;
 }
