@@ -5,8 +5,9 @@
  * usage), instead of oclif's serialisation of the error object, which dumps the whole CLI
  * configuration. Without `--json`, oclif prints and exits as before.
  */
-import { Command } from '@oclif/core';
+import { Command, ux } from '@oclif/core';
 import { diag } from '../diagnostics/diagnostic.js';
+import { emitJson } from './json-out.js';
 import { jsonResult } from './render.js';
 
 /** The exit code oclif gives its own errors (`CLIError.oclif.exit`); undefined for anything else. */
@@ -21,6 +22,21 @@ export abstract class GwcCommand extends Command {
     // oclif's errors are the command line's fault; anything else reached here is gwc's own bug.
     const d = oclifExit(err) !== undefined ? diag('usage-invalid', { detail: message }) : diag('internal-error', { detail: message });
     return jsonResult(false, [d], null);
+  }
+
+  /**
+   * `--json` output as oclif writes it (`ux.stdout` of the pretty JSON: its colouring returns the
+   * text as it is without a theme colour for json), but printed as it is made (json-out.ts, #18).
+   * A user theme that colours JSON keeps oclif's own path.
+   */
+  override logJson(json: unknown): void {
+    if (this.config.theme?.json) return super.logJson(json);
+    emitJson(json, (chunk) => ux.stdout(chunk));
+  }
+
+  /** `JSON.stringify(value, null, 2)` through `this.log` (`--format json`), printed as it is made (#18). */
+  protected logJsonText(value: unknown): void {
+    emitJson(value, (chunk) => this.log(chunk));
   }
 
   override async catch(err: Error & { exitCode?: number }): Promise<unknown> {

@@ -55,7 +55,7 @@ export default class Lint extends GwcCommand {
     const value = jsonResult(!failed && !usage, diagnostics, { failSeverity: threshold });
     if (this.jsonEnabled()) return value;
     if (flags.format === 'json') {
-      this.log(JSON.stringify(value, null, 2));
+      this.logJsonText(value);
       return value;
     }
     // Infos are shown when they can fail the run; otherwise they would bury the findings. --quiet: errors only.

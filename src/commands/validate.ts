@@ -21,7 +21,7 @@ export default class Validate extends GwcCommand {
     const value = jsonResult(valid, diagnostics, { routes: gateway?.routes.length ?? 0 });
     if (this.jsonEnabled()) return value;
     if (flags.format === 'json') {
-      this.log(JSON.stringify(value, null, 2));
+      this.logJsonText(value);
       return value;
     }
     const shown = renderDiagnostics(diagnostics, { colour: useColour(process.stderr), quiet: flags.quiet });

@@ -1,0 +1,49 @@
+/** emitJson: its chunks, each printed with a line break, are JSON.stringify(value, null, 2) and one. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { emitJson } from '../../src/cli/json-out.js';
+
+const printed = (value: unknown, depth?: number) => {
+  const chunks: string[] = [];
+  emitJson(value, (c) => chunks.push(c), depth);
+  return { text: chunks.map((c) => `${c}\n`).join(''), chunks };
+};
+
+describe('emitJson', () => {
+  it.each([
+    ['empty object', {}],
+    ['empty array', []],
+    ['nested empties', { a: {}, b: [], c: [[], {}] }],
+    ['undefined, functions and symbols dropped from objects, null in arrays', { a: undefined, b: () => 1, c: Symbol('s'), d: [undefined, () => 1, Symbol('t'), 1] }],
+    ['only undefined keys', { a: undefined }],
+    ['line breaks and U+2028 inside strings', { 'a\nb': 'x\ny\u2028z', d: [{ m: 'p\r\nq' }] }],
+    ['a Date and a class instance below the root', { when: new Date(0), m: new Map([[1, 2]]), n: [new Date(1)] }],
+    ['numbers', { n: [0, -0, 1e21, 1.5, Number.NaN, Number.POSITIVE_INFINITY] }],
+    ['null-prototype object', Object.assign(Object.create(null) as object, { a: 1, b: { c: [1, 2] } })],
+    ['array holes', { a: [1, , 3] }],
+    ['a top-level array', [{ a: 1 }, [2, [3, { b: 4 }]]]],
+    ['a string', 'x'],
+    ['index-like keys', { '2': 1, '1': { '10': 2, x: 3 } }],
+  ])('%s', (_name, value) => {
+    for (const depth of [0, 1, 2, 3, 8]) expect(printed(value, depth).text).toBe(`${JSON.stringify(value, null, 2)}\n`);
+  });
+
+  it('generated values, every depth', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.anything(), fc.integer({ min: 0, max: 4 }), (json, any, depth) => {
+        expect(printed(json, depth).text).toBe(`${JSON.stringify(json, null, 2)}\n`);
+        const text = JSON.stringify(any, null, 2) as string | undefined;
+        if (text !== undefined) expect(printed(any, depth).text).toBe(`${text}\n`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a large result comes out in several chunks of whole lines', () => {
+    const value = { ok: false, diagnostics: Array.from({ length: 5000 }, (_, i) => ({ code: 'c', message: `m${i}\nsecond`, params: { i } })), result: { n: 1 } };
+    const { text, chunks } = printed(value);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(text).toBe(`${JSON.stringify(value, null, 2)}\n`);
+    for (const c of chunks) expect(c.endsWith('\n')).toBe(false);
+  });
+});
