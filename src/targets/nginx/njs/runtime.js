@@ -95,41 +95,64 @@ function rawQuery(r) {
 }
 
 /**
- * @param {NginxHTTPRequest} r
- * @param {string} name
+ * A query parameter or cookie name as backends read it: %XX decoded where well formed, `+` a space
+ * in the query, trimmed, case folded (ASP.NET reads query names case-blind), and a space, `.` or
+ * `[` read as `_` (PHP: `api.key`, `api key`, `api[key` are `$_GET['api_key']`; cookie names too).
+ * @param {string} raw
+ * @param {boolean} query
  */
-function queryArg(r, name) {
-  var raw = rawQuery(r);
-  if (raw === null) return null;
-  var v = qs.parse(raw)[name];
-  return typeof v === 'string' && v.length > 0 ? v : null;
+function nameAsRead(raw, query) {
+  return looseDecode(query ? raw.replace(/\+/g, ' ') : raw).trim().toLowerCase().replace(/[ .\[]/g, '_');
 }
 
 /**
- * @param {NginxHTTPRequest} r
+ * Every pair of the query or the Cookie header a backend may read as the credential `name`, so a
+ * spelling the gateway would not read is never a credential it let through unverified. The query
+ * is split on `;` as well as `&` (Python before 3.9.2, Go before 1.17, Rack and Tomcat split on
+ * `;`). `exact` when the gateway reads the pair the same way whatever the backend: the name as
+ * written, and in the query alone in its `&` part (no `;` for backends to split it at).
+ * @param {string|null} text the raw query string or Cookie header
  * @param {string} name
- * @returns {string|null} the value (possibly empty), null when absent
+ * @param {boolean} query
+ * @returns {Array<{ exact: boolean, value: string }>}
  */
-function cookieRaw(r, name) {
-  var raw = header(r, 'Cookie');
-  if (!raw) return null;
-  var parts = raw.split(';');
-  for (var i = 0; i < parts.length; i++) {
-    var kv = parts[i].trim();
-    var eq = kv.indexOf('=');
-    // RFC 6265 section 5.2: name and value are trimmed, as backends' cookie parsers do; "k =v" is k.
-    if (cookieName(kv) === name) return eq < 0 ? '' : kv.slice(eq + 1).trim();
+function credentialPairs(text, name, query) {
+  /** @type {Array<{ exact: boolean, value: string }>} */
+  var out = [];
+  if (text === null) return out;
+  var want = nameAsRead(name, query);
+  var chunks = query ? text.split('&') : [text];
+  for (var i = 0; i < chunks.length; i++) {
+    var parts = chunks[i].split(';');
+    for (var j = 0; j < parts.length; j++) {
+      var kv = query ? parts[j] : parts[j].trim();
+      if (kv === '') continue;
+      var eq = kv.indexOf('=');
+      var rawName = eq < 0 ? kv : kv.slice(0, eq);
+      if (nameAsRead(rawName, query) !== want) continue;
+      if (!query) {
+        out.push({ exact: rawName.trim() === name, value: eq < 0 ? '' : kv.slice(eq + 1).trim() });
+        continue;
+      }
+      // The gateway's own reading of a pair alone in its `&` part: querystring's, as before.
+      var parsed = parts.length === 1 ? qs.parse(kv) : {};
+      var exact = Object.prototype.hasOwnProperty.call(parsed, name) && typeof parsed[name] === 'string';
+      out.push({ exact: exact, value: exact ? String(parsed[name]) : '' });
+    }
   }
-  return null;
+  return out;
 }
 
 /**
- * The name of one `name=value` pair of a Cookie header, trimmed (RFC 6265 section 5.2).
- * @param {string} kv
+ * The credential `name` of the query or the Cookie header: its one pair, spelt exactly; null when
+ * there is none, or several, or one only a backend would read (present() still says it is there).
+ * @param {string|null} text
+ * @param {string} name
+ * @param {boolean} query
  */
-function cookieName(kv) {
-  var eq = kv.indexOf('=');
-  return (eq < 0 ? kv : kv.slice(0, eq)).trim();
+function credentialIn(text, name, query) {
+  var pairs = credentialPairs(text, name, query);
+  return pairs.length === 1 && pairs[0].exact && pairs[0].value.length > 0 ? pairs[0].value : null;
 }
 
 /**
@@ -139,8 +162,8 @@ function cookieName(kv) {
 function apiKeyOf(r, s) {
   var name = String(s.name);
   if (s.in === 'header') return header(r, name);
-  if (s.in === 'query') return queryArg(r, name);
-  return cookieRaw(r, name) || null;
+  if (s.in === 'query') return credentialIn(rawQuery(r), name, true);
+  return credentialIn(header(r, 'Cookie'), name, false);
 }
 
 /**
@@ -155,8 +178,7 @@ function present(r, s) {
   if (s.kind === 'apiKey') {
     var name = String(s.name);
     if (s.in === 'header') return has(name);
-    if (s.in === 'query') { var raw = rawQuery(r); return raw !== null && Object.prototype.hasOwnProperty.call(qs.parse(raw), name); }
-    return cookieRaw(r, name) !== null;
+    return credentialPairs(s.in === 'query' ? rawQuery(r) : header(r, 'Cookie'), name, s.in === 'query').length > 0;
   }
   if (s.kind === 'basic') return has('Authorization');
   if (s.kind === 'jwt') return has(String(s.header));
@@ -723,10 +745,9 @@ function cleanArgs(r) {
   var args = r.variables.args || '';
   var hide = route && route.hideQuery ? route.hideQuery : [];
   if (hide.length === 0 || args === '') return args;
-  return args.split('&').filter(function (kv) {
-    var k = kv.split('=')[0];
-    try { k = decodeURIComponent(k.replace(/\+/g, ' ')); } catch (e) { return false; }
-    return hide.indexOf(k) < 0;
+  // Every spelling a backend may read as a hidden name, also behind a `;` (credentialPairs).
+  return args.split('&').filter(function (chunk) {
+    return !hide.some(function (name) { return credentialPairs(chunk, name, true).length > 0; });
   }).join('&');
 }
 
@@ -740,7 +761,7 @@ function cleanCookies(r) {
   var hide = route && route.hideCookies ? route.hideCookies : [];
   if (hide.length === 0) return raw;
   return raw.split(';').map(function (kv) { return kv.trim(); }).filter(function (kv) {
-    return kv !== '' && hide.indexOf(cookieName(kv)) < 0;
+    return kv !== '' && !hide.some(function (name) { return credentialPairs(kv, name, false).length > 0; });
   }).join('; ');
 }
 
