@@ -68,8 +68,16 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
     visited.add(name);
     if (isObject(m.chain)) middlewareFacts(sortedStrings(m.chain.middlewares), middlewares, facts, seen, visited);
     if (isObject(m.basicAuth)) {
-      seen.auth.push('basic-auth');
-      seen.mechanisms['basic-auth'] = { kind: 'basic', hideCredentials: m.basicAuth.removeHeader === true };
+      // The mechanism is its list of users: another usersFile (gwc writes one per role set, auth.ts)
+      // or other inline users is another set of callers, so a role removed or swapped reads as a
+      // new way in, not as the same 'basic-auth'. Inline entries are named by user, never by hash.
+      const users = [
+        ...(typeof m.basicAuth.usersFile === 'string' ? [`file ${m.basicAuth.usersFile}`] : []),
+        ...sortedStrings(m.basicAuth.users).map((u) => `user ${u.split(':')[0]}`),
+      ];
+      const basic = users.length > 0 ? `basic-auth ${users.join(', ')}` : 'basic-auth';
+      seen.auth.push(basic);
+      seen.mechanisms[basic] = { kind: 'basic', hideCredentials: m.basicAuth.removeHeader === true };
     }
     if (isObject(m.digestAuth)) seen.auth.push('digest-auth');
     if (isObject(m.forwardAuth)) {
