@@ -1,9 +1,16 @@
 /**
  * Renders the views with Handlebars. Escaping is by construction: the instance has no HTML
  * escaping (nginx is not HTML) and every value goes through a helper that quotes or refuses it.
+ *
+ * The templates are compiled ahead of time (templates-precompiled.ts, #18) and run on Handlebars'
+ * runtime alone; Handlebars itself is loaded on the first render, so lint (findingsOnly), which
+ * renders only when a helper could refuse a value, does not load it at all.
  */
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import { commentText, quote, quoteValue, type ValuePart } from './escape.js';
+import { COMPILE_OPTIONS } from './template-options.js';
+import { PRECOMPILED, PRECOMPILED_VERSION } from './templates-precompiled.js';
 import { CORS_VARS_PARTIAL, FULL_TEMPLATE, GROUP_PARTIAL, HTTP_TEMPLATE, MAIN_TEMPLATE, PATH_PARTIAL, REGEX_LEVEL_PARTIAL, SERVER_TEMPLATE } from './templates.js';
 import { OWN_SSL_PARTIAL, ROUTE_PARTIAL } from './templates-route.js';
 import { AUTH_CHECK_PARTIAL, VERIFIED_PARTIAL, VERIFY_PARTIAL } from './templates-limit.js';
@@ -11,8 +18,45 @@ import { AUTH_CHECK_PARTIAL, VERIFIED_PARTIAL, VERIFY_PARTIAL } from './template
 /** Names and numbers gwc generated itself: anything else reaching `n` is a compiler bug. */
 const NAME = /^[A-Za-z0-9_.:/\[\]*-]+$/;
 
-function instance(dollar: string): typeof Handlebars {
-  const hb = Handlebars.create();
+type TemplateName = keyof typeof TEMPLATES;
+
+/** The partials the templates call, by the template that is each one's text. */
+const PARTIALS: Record<string, TemplateName> = {
+  server: 'SERVER_TEMPLATE',
+  groupBody: 'GROUP_PARTIAL',
+  regexLevel: 'REGEX_LEVEL_PARTIAL',
+  path: 'PATH_PARTIAL',
+  route: 'ROUTE_PARTIAL',
+  corsVars: 'CORS_VARS_PARTIAL',
+  ownSsl: 'OWN_SSL_PARTIAL',
+  authCheck: 'AUTH_CHECK_PARTIAL',
+  verify: 'VERIFY_PARTIAL',
+  verified: 'VERIFIED_PARTIAL',
+};
+
+const load = createRequire(import.meta.url);
+let engine: { hb: typeof Handlebars; precompiled: boolean } | undefined;
+
+/**
+ * Handlebars' runtime with the precompiled specs when every one was compiled from the current
+ * template text by this Handlebars version; else the whole of Handlebars, compiling the texts.
+ * `precompiled: false` forces the second (the test comparing both).
+ */
+export function templateEngine(precompiled = true): { hb: typeof Handlebars; precompiled: boolean } {
+  if (!precompiled) return { hb: load('handlebars') as typeof Handlebars, precompiled: false };
+  if (!engine) {
+    const fresh = (Object.keys(TEMPLATES) as TemplateName[]).every((k) => PRECOMPILED[k]?.source === TEMPLATES[k]);
+    const runtime = fresh ? (load('handlebars/runtime') as typeof Handlebars) : undefined;
+    engine = runtime && runtime.VERSION === PRECOMPILED_VERSION ? { hb: runtime, precompiled: true } : { hb: load('handlebars') as typeof Handlebars, precompiled: false };
+  }
+  return engine;
+}
+
+type Render = (view: object) => string;
+
+function instance(dollar: string, precompiled: boolean): (name: TemplateName) => Render {
+  const { hb: base, precompiled: ahead } = templateEngine(precompiled);
+  const hb = base.create();
   hb.registerHelper('q', (value: unknown) => quote(String(value)));
   hb.registerHelper('v', (value: unknown) => quoteValue(Array.isArray(value) ? (value as ValuePart[]) : String(value ?? ''), dollar));
   hb.registerHelper('n', (value: unknown) => {
@@ -23,31 +67,25 @@ function instance(dollar: string): typeof Handlebars {
   hb.registerHelper('and', (a: unknown, b: unknown) => !!a && !!b);
   hb.registerHelper('c', (value: unknown) => commentText(String(value ?? '')));
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
-  hb.registerPartial('server', SERVER_TEMPLATE);
-  hb.registerPartial('groupBody', GROUP_PARTIAL);
-  hb.registerPartial('regexLevel', REGEX_LEVEL_PARTIAL);
-  hb.registerPartial('path', PATH_PARTIAL);
-  hb.registerPartial('route', ROUTE_PARTIAL);
-  hb.registerPartial('corsVars', CORS_VARS_PARTIAL);
-  hb.registerPartial('ownSsl', OWN_SSL_PARTIAL);
-  hb.registerPartial('authCheck', AUTH_CHECK_PARTIAL);
-  hb.registerPartial('verify', VERIFY_PARTIAL);
-  hb.registerPartial('verified', VERIFIED_PARTIAL);
-  return hb;
+  const template = (name: TemplateName): Render =>
+    ahead ? hb.template(PRECOMPILED[name]!.spec as TemplateSpecification) : hb.compile(TEMPLATES[name], COMPILE_OPTIONS);
+  // A string partial is compiled on first use with its caller's options (COMPILE_OPTIONS).
+  for (const [partial, name] of Object.entries(PARTIALS)) hb.registerPartial(partial, ahead ? template(name) : TEMPLATES[name]);
+  return template;
 }
 
-const OPTS = { noEscape: true, strict: false } as const;
+type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
 
-export function renderHttp(view: object, dollar: string): string {
-  return tidy(instance(dollar).compile(HTTP_TEMPLATE, OPTS)(view));
+export function renderHttp(view: object, dollar: string, precompiled = true): string {
+  return tidy(instance(dollar, precompiled)('HTTP_TEMPLATE')(view));
 }
 
-export function renderMain(view: object, dollar: string): string {
-  return tidy(instance(dollar).compile(MAIN_TEMPLATE, OPTS)(view));
+export function renderMain(view: object, dollar: string, precompiled = true): string {
+  return tidy(instance(dollar, precompiled)('MAIN_TEMPLATE')(view));
 }
 
-export function renderFull(view: object, dollar: string): string {
-  return tidy(instance(dollar).compile(FULL_TEMPLATE, OPTS)(view));
+export function renderFull(view: object, dollar: string, precompiled = true): string {
+  return tidy(instance(dollar, precompiled)('FULL_TEMPLATE')(view));
 }
 
 /** Collapses runs of blank lines left by conditionals. */

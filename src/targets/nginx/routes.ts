@@ -139,8 +139,12 @@ function clearHeaders(ctx: Ctx, view: RouteView, route: Route): Array<{ name: st
   const declared = (route.declaredOverrides ?? []).filter((d) => d.in === 'header').map((d) => d.name);
   const own = new Set([...view.hiddenHeaders, ...view.requestHeaders.map((h) => h.name), ...declared].map((h) => h.toLowerCase()));
   const out: Array<{ name: string; variable?: string }> = [];
+  // The names in `out`, lowercased: a set, not a scan of `out` per header (#18).
+  const added = new Set<string>();
   const add = (name: string, variable: string | undefined) => {
-    if (own.has(name.toLowerCase()) || out.some((h) => h.name.toLowerCase() === name.toLowerCase())) return;
+    const lower = name.toLowerCase();
+    if (own.has(lower) || added.has(lower)) return;
+    added.add(lower);
     out.push(variable && view.authUri ? { name, variable } : { name });
   };
   const sec = securityOf(ctx);
