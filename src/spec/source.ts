@@ -3,11 +3,20 @@
  * YAML keeps its node tree (positions come from it); JSON is parsed with JSON.parse, which is two
  * orders of magnitude faster on large descriptions, and scanned for positions only on demand.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node } from 'yaml';
 import type { Position } from '../diagnostics/diagnostic.js';
 import { findDuplicateKeys, hasNoDuplicateKeys, offsetOfPointer } from './json-scan.js';
 import { splitPointer } from './pointer.js';
 import { readFastYaml, type FastYaml } from './yaml-fast.js';
+
+/**
+ * The yaml package, loaded when a file first needs it (one the fast reader leaves, or a position
+ * in such a file): a JSON spec or plain block YAML never does, and loading it was about 35 ms of
+ * every run's start-up (#18). In Node, `import 'yaml'` and require('yaml') are the same module.
+ */
+let yamlLib: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 /** Limits that keep a hostile file from exhausting the machine. */
 export interface ParseLimits {
@@ -57,6 +66,7 @@ export class SourceFile {
     // else (aliases, duplicate keys, errors, rarer syntax) is read by yaml below, as before.
     const fast = readFastYaml(text);
     if (fast) return { file: new SourceFile(path, text, fast.data, undefined, fast), problems: [] };
+    const { parseDocument, LineCounter } = yaml();
     const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true, prettyErrors: false });
     // The first syntax error is the one to fix; the ones after it are mostly its echoes.
     const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
@@ -134,6 +144,7 @@ export class SourceFile {
 
 /** Offset of the node at `tokens` in a yaml Document: a key's start, an item's node start, or the deepest ancestor's. */
 export function yamlOffsetOf(doc: Document.Parsed, tokens: readonly string[]): number {
+  const { isMap, isScalar, isSeq } = yaml();
   let node: Node | null | undefined = doc.contents as Node | null;
   let best = node?.range?.[0] ?? 0;
   for (const token of tokens) {
