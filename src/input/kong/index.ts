@@ -70,7 +70,9 @@ function operations(ctx: KongInput, root: Located): OpLevels[] {
     if (!isObj(item.value) || path.startsWith('x-')) continue;
     checkKnown(ctx, item, KNOWN.path);
     for (const method of HTTP_METHODS) {
-      const op = w.child(item, method.toLowerCase());
+      const key = method.toLowerCase();
+      if (item.value[key] === undefined) continue; // no operation: no location built for it (#18)
+      const op = w.child(item, key);
       if (!isObj(op.value)) continue;
       checkKnown(ctx, op, KNOWN.op);
       const route = first.get(`${method} ${path}`);

@@ -23,7 +23,9 @@ import type { KongInput, OpLevels } from './types.js';
  * undefined (gwc cannot promise openapi2kong's transliteration of it).
  */
 export function o2kSlug(text: string): string | undefined {
-  const ascii = text.normalize('NFKD').replace(/\p{M}+/gu, '');
+  // ASCII has no decompositions and no marks: nearly every text skips ICU's normaliser (#18).
+  // eslint-disable-next-line no-control-regex
+  const ascii = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '');
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(ascii)) return undefined;
   return ascii

@@ -161,8 +161,11 @@ function notRouted(w: Walker, root: Located): Diagnostic[] {
   let count = 0;
   for (const [path, item] of w.entries(w.child(root, 'paths'))) {
     if (path.startsWith('x-') || !isObj(item.value)) continue;
-    for (const [method, op] of w.entries(item)) {
-      if (!isObj(op.value) || !isObj(op.value.callbacks) || !(HTTP_METHODS as readonly string[]).includes(method.toUpperCase())) continue;
+    for (const method of Object.keys(item.value)) {
+      // The method first: a located child of every key of every path item was most of this walk (#18).
+      if (!(HTTP_METHODS as readonly string[]).includes(method.toUpperCase())) continue;
+      const op = w.child(item, method);
+      if (!isObj(op.value) || !isObj(op.value.callbacks)) continue;
       const n = Object.keys(op.value.callbacks).length;
       if (n > 0 && !first) first = w.child(op, 'callbacks');
       count += n;

@@ -32,6 +32,8 @@ export interface RouteContext {
   out: Diagnostic[];
 }
 
+const LOWER_METHODS = Object.fromEntries(HTTP_METHODS.map((m) => [m, m.toLowerCase()])) as Record<HttpMethod, string>;
+
 export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
   const routes: Route[] = [];
   for (const [path, item] of ctx.w.entries(paths)) {
@@ -48,7 +50,10 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
     const itemScope = scopeOf(ctx, ctx.w.child(item, 'servers'), docScope);
     if (itemScope === 'refused') continue;
     for (const method of HTTP_METHODS) {
-      const op = ctx.w.child(item, method.toLowerCase());
+      const key = LOWER_METHODS[method];
+      // An absent method is no operation: asked before a location is built for it (#18).
+      if (item.value[key] === undefined) continue;
+      const op = ctx.w.child(item, key);
       if (!isObj(op.value)) continue;
       const opScope = scopeOf(ctx, ctx.w.child(op, 'servers'), itemScope ?? docScope);
       if (opScope === 'refused') continue;

@@ -96,7 +96,7 @@ export function checkUserText(spec: LoadedSpec): Diagnostic[] {
       if (value === null || typeof value !== 'object') continue;
       // Children last to first (the stack then walks them first to last), as written.
       if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], up: step, token: i, key, settings });
+        for (let i = value.length - 1; i >= 0; i--) if (worthVisiting(value[i])) stack.push({ value: value[i], up: step, token: i, key, settings });
         continue;
       }
       const keys = Object.keys(value);
@@ -109,12 +109,25 @@ export function checkUserText(spec: LoadedSpec): Diagnostic[] {
           if (template) out.push(diag('text-template-syntax', { text: preview(k) }, here));
           if (CONTROL.test(k) && (settings || reaches(here.pointer, true))) out.push(diag('text-control-character', { text: preview(k) }, here));
         }
+        const child = (value as Record<string, unknown>)[k];
+        if (!worthVisiting(child)) continue;
         const inSettings = settings || k === 'x-gateway' || k.startsWith('x-kong') || k === 'servers';
-        stack.push({ value: (value as Record<string, unknown>)[k], up: step, token: k, key: k, settings: inSettings });
+        stack.push({ value: child, up: step, token: k, key: k, settings: inSettings });
       }
     }
   }
   return out;
+}
+
+/**
+ * Whether a value can give a diagnostic when popped: a collection, or a string holding `${{` or
+ * a control character (CONTROL_IN_BODY's characters are CONTROL's too). Numbers, booleans, null
+ * and clean strings (nearly all) are not pushed at all: a stack entry per value was most of this
+ * walk over a 13 MB description (#18). The pops, and so the diagnostics' order, are unchanged.
+ */
+function worthVisiting(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('${{') || CONTROL.test(v);
+  return v !== null && typeof v === 'object';
 }
 
 /** The offending text, short and printable (the diagnostic itself must not carry a control character). */

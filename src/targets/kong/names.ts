@@ -36,8 +36,9 @@ export function uuidv5(name: string, namespace: string = NAMESPACE): string {
 
 /** Lower-case, with every run of characters outside Kong's safe name set folded to one '-'. */
 export function slug(text: string): string {
-  const s = text
-    .normalize('NFKD')
+  // ASCII has no decompositions: nearly every name skips ICU's normaliser (#18).
+  // eslint-disable-next-line no-control-regex
+  const s = (/^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKD'))
     .toLowerCase()
     .replace(/[^a-z0-9._~-]+/g, '-')
     .replace(/^-+|-+$/g, '');
