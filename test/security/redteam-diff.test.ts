@@ -54,6 +54,7 @@ paths:
 components:
   securitySchemes:
     apiKey: { type: apiKey, in: header, name: x-api-key }
+    pool: { type: http, scheme: bearer, bearerFormat: JWT, x-gateway: { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123', hideCredentials: false } }
     lam: { type: apiKey, in: header, name: X-Token, x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:auth' } } }
 `;
 
@@ -93,6 +94,8 @@ const CASES: Array<{ name: string; target: 'aws' | 'aws-http' | 'traefik'; edits
   { name: 'a Lambda authorizer\'s answer cached', target: 'aws', rule: 'auth-verifier-changed', edits: [["function:auth' }", "function:auth', ttlSeconds: 300 }"]] },
   { name: 'a cache key header dropped on a keyed route', target: 'aws', rule: 'cache-key-narrowed', before: [['x-gateway: { policies: [web] }, responses', 'x-gateway: { policies: [web], cache: { ttl: 60s, keyHeaders: [X-Tenant] } }, responses']], edits: [['keyHeaders: [X-Tenant]', 'keyHeaders: []']] },
   { name: 'the query string dropped from a public cache key', target: 'aws', rule: 'cache-key-narrowed', before: [['x-gateway: { public: true }', 'parameters: [{ name: account, in: query, schema: { type: string } }], x-gateway: { public: true, cache: { ttl: 60s } }']], edits: [['cache: { ttl: 60s }', 'cache: { ttl: 60s, keyQuery: false }']] },
+  // (REST refuses an OR of requirements, auth.or: one method, one authorizer.)
+  { name: 'a Cognito scope added as an alternative (a token with either scope passes)', target: 'aws-http', rule: 'auth-scope-removed', before: [['security: [{ lam: [] }]', 'security: [{ pool: [orders/read] }]'], ['hideCredentials: false }', 'hideCredentials: false, audiences: [client1] }']], edits: [['security: [{ pool: [orders/read] }]', 'security: [{ pool: [orders/read] }, { pool: [orders/admin] }]']] },
   { name: 'CORS origin added', target: 'aws', rule: 'cors-widened', edits: [['origins: [https://web.example.com]', 'origins: [https://web.example.com, https://evil.example.net]']] },
   { name: 'CORS origin *', target: 'aws', rule: 'cors-widened', edits: [['origins: [https://web.example.com]', "origins: ['*']"]] },
   { name: 'public route re-pointed at another backend', target: 'aws-http', rule: 'backend-changed', edits: [['operationId: getStatus, x-gateway: { public: true }', 'operationId: getStatus, x-gateway: { public: true, backend: admin }']] },
