@@ -10,6 +10,12 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   const arch = os.arch() === 'ia32' ? 'x86' : os.arch();
   process.stdout.write(`${name}/${version ?? '0.0.0'} ${isWsl ? 'wsl' : os.platform()}-${arch} node-${process.version}\n`);
 } else {
+  // @oclif/core checks at import that node satisfies its engines (>=18.0.0) with semver, 47 modules
+  // (#18); where that check passes by construction (a release node, 18 or later) it is skipped,
+  // so a prerelease or older node still gets oclif's warning. A user's own setting is left alone.
+  const skip = process.env.OCLIF_DISABLE_ENGINE_WARNING === undefined && Number(/^(\d+)\.\d+\.\d+$/.exec(process.versions.node)?.[1]) >= 18;
+  if (skip) process.env.OCLIF_DISABLE_ENGINE_WARNING = '1';
   const { execute } = await import('@oclif/core');
+  if (skip) delete process.env.OCLIF_DISABLE_ENGINE_WARNING;
   await execute({ dir: import.meta.url });
 }

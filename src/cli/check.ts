@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { OutputFile } from '../targets/target.js';
 import { listFiles, MANIFEST } from './manifest.js';
@@ -31,6 +30,8 @@ export async function compareWithDisk(dir: string, files: readonly OutputFile[])
       continue;
     }
     if (onDisk !== f.contents) {
+      // Imported here: only a stale --check needs the diff package (19 modules at start-up, #18).
+      const { createTwoFilesPatch } = await import('diff');
       // diff -u convention: the old (on disk) side first, the new (would be written) second.
       result.changed.push({ path: shown, diff: createTwoFilesPatch(`${shown} (on disk)`, `${shown} (gwc build)`, onDisk, f.contents, '', '', { context: 3 }) });
     }

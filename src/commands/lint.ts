@@ -5,10 +5,10 @@ import { summary } from '../diagnostics/format.js';
 import { quietFlag, specFlags, specOptions } from '../cli/flags.js';
 import { jsonResult, renderDiagnostics, useColour } from '../cli/render.js';
 import { emptyConfig, findConfig, readConfig } from '../lint/config.js';
-import { lint, listRules } from '../lint/index.js';
+import { lint, listRules, loadTargets } from '../lint/index.js';
 import { FORMATS, renderLint, renderRuleList, type Format } from '../lint/render.js';
 import { targetOptions } from '../cli/target-options.js';
-import { TARGET_NAMES, TARGETS } from '../targets/index.js';
+import { TARGET_NAMES } from '../targets/names.js';
 
 /** Codes that mean gwc could not do its job (exit 2), not that the spec has findings. */
 const USAGE = new Set(['internal-error', 'lint-config-invalid', 'lint-ruleset-failed', 'unknown-target']);
@@ -43,7 +43,10 @@ export default class Lint extends GwcCommand {
     if (!args.spec) this.error('a spec file is required (or --list-rules)', { exit: 2 });
     const configFile = findConfig(args.spec, flags.ruleset);
     const read = configFile ? readConfig(configFile) : { config: emptyConfig(), diagnostics: [] };
-    const opts = targetOptions(flags.option, flags.target ? TARGETS.filter((t) => t.name === flags.target) : TARGETS, TARGET_NAMES);
+    // The targets' option tables are read only when options are given: no compiler is imported for nothing (#18).
+    const chosen = flags.target ? [flags.target] : TARGET_NAMES;
+    const opts =
+      flags.option.length > 0 ? targetOptions(flags.option, await loadTargets(chosen), TARGET_NAMES) : { byTarget: new Map(chosen.map((n) => [n, {}])), diagnostics: [] };
     const byTarget = Object.fromEntries(opts.byTarget);
     const { diagnostics: found } = await lint(args.spec, { ...specOptions(flags), ...(flags.target ? { target: flags.target } : {}), config: read.config, targetOptions: byTarget });
     const diagnostics = [...read.diagnostics, ...opts.diagnostics, ...found];
