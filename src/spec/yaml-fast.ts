@@ -198,7 +198,7 @@ class Reader {
   /** Start offset of each line; a final entry one past the text's end. */
   private readonly starts: number[] = [0];
   /** Leading spaces of each line (read many times per line: counted once, #18). */
-  private readonly indents: Int32Array;
+  private readonly indents: number[] = [];
   private line = 0;
 
   /**
@@ -209,16 +209,24 @@ class Reader {
   private tabsRead = 0;
 
   constructor(private readonly s: string) {
-    for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) this.starts.push(i + 1);
-    // The last entry ends the last line: the text's end, or the start of the (empty) line after a final newline.
-    if (!s.endsWith('\n')) this.starts.push(s.length + 1);
     const starts = this.starts;
-    this.indents = new Int32Array(starts.length);
-    for (let l = 0; l < starts.length - 1; l++) {
-      const st = starts[l]!;
+    const indents = this.indents;
+    // One pass: each line's indent, then its end (#18).
+    for (let st = 0; ; ) {
       let i = st;
       while (s.charCodeAt(i) === 0x20) i++;
-      this.indents[l] = i - st;
+      const nl = s.indexOf('\n', i);
+      if (nl === -1) {
+        // The last entry ends the last line: the text's end, or the start of the (empty) line after a final newline.
+        if (!s.endsWith('\n')) {
+          indents.push(i - st);
+          starts.push(s.length + 1);
+        }
+        break;
+      }
+      indents.push(i - st);
+      st = nl + 1;
+      starts.push(st);
     }
     for (let t = s.indexOf('\t'), l = 0; t !== -1; t = s.indexOf('\t', t + 1)) {
       while (this.starts[l + 1]! <= t) l++;
@@ -543,7 +551,8 @@ class Reader {
       const end = this.lineEnd(l);
       const key = this.key(at, end);
       const after = this.keyAfter;
-      if (key === '__proto__' || key === '<<' || Object.prototype.hasOwnProperty.call(out, key)) bail();
+      // No value is undefined, so only a defined one can be a repeated key (one load, #18).
+      if (key === '__proto__' || key === '<<' || (out[key] !== undefined && Object.prototype.hasOwnProperty.call(out, key))) bail();
       out[key] = this.valueAfter(after, end, indent, true);
       at = undefined;
     }
@@ -711,10 +720,27 @@ class Reader {
 
   /** Where a ` #` comment starts on this line (searching this line only), or `end`. */
   private commentAt(i: number, end: number): number {
-    for (let j = find(this.s, 0x23, i, end); j < end; j = find(this.s, 0x23, j + 1, end)) {
+    for (let j = this.hashFrom(i); j < end; j = this.hashFrom(j + 1)) {
       if (this.s.charCodeAt(j - 1) === 0x20) return j - 1;
     }
     return end;
+  }
+
+  /** [from, at]: `at` is the first `#` at or after every offset in that range (Infinity: none). */
+  private hashSearch = { from: 1, at: 0 };
+
+  /**
+   * The first `#` at or after `i` (Infinity when none). Most lines hold none: searching each line
+   * for one was a tenth of the read (#18); the answer is kept for the offsets up to it.
+   */
+  private hashFrom(i: number): number {
+    const h = this.hashSearch;
+    if (i < h.from || i > h.at) {
+      const at = this.s.indexOf('#', i);
+      h.from = i;
+      h.at = at === -1 ? Number.POSITIVE_INFINITY : at;
+    }
+    return h.at;
   }
 
   /** A quoted scalar closed on its line, or undefined when it goes on to the next line. */
