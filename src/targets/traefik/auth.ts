@@ -47,7 +47,7 @@ export interface AltRouter {
 
 export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
   if (route.security.length === 0) return [{ middlewares: [], hide: [] }];
-  const schemes = new Map(ctx.gateway.securitySchemes.map((s) => [s.name, s]));
+  const schemes = schemesOf(ctx);
   const routers = alternativeRouters(ctx, route, schemes);
   if (!routers || !route.optionalAuth) return routers;
   const present = new Set<string>();
@@ -62,6 +62,14 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
     present.add(p);
   }
   return [{ anonymous: true, middlewares: [], hide: [], selector: `!${or([...present])}` }, ...routers];
+}
+
+const schemesByCtx = new WeakMap<Ctx, Map<string, SecurityScheme>>();
+/** The gateway's schemes by name, made once per compile rather than once per route (#18). */
+function schemesOf(ctx: Ctx): Map<string, SecurityScheme> {
+  let schemes = schemesByCtx.get(ctx);
+  if (!schemes) schemesByCtx.set(ctx, (schemes = new Map(ctx.gateway.securitySchemes.map((s) => [s.name, s]))));
+  return schemes;
 }
 
 /** Roles of a basic requirement are enforced by its users file; elsewhere they are refused. */

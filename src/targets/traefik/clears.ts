@@ -79,8 +79,11 @@ export function clearsFor(ctx: Ctx, route: Route): Clears {
     perCtx.set(key, middleware);
   }
   const queryDeclared = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY);
-  return queryDeclared ? { middleware } : { middleware, queryGuard: `!${or(METHOD_OVERRIDE_QUERY_FORMS.map((f) => m.queryRegexp(f, '.*')))}` };
+  return queryDeclared ? { middleware } : { middleware, queryGuard: (queryGuard ??= `!${or(METHOD_OVERRIDE_QUERY_FORMS.map((f) => m.queryRegexp(f, '.*')))}`) };
 }
+
+/** The rule condition excluding `_method` in the query: the same text on every router, built once (#18). */
+let queryGuard: string | undefined;
 
 /** Every header a router of this compile clears, `undeclared` (method-override headers the route does not declare) last. */
 function clearedHeaders(ctx: Ctx, undeclared: readonly string[]): { sorted: string[]; key: string } {

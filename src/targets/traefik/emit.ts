@@ -13,7 +13,7 @@
  */
 import { stringify } from 'yaml';
 import { fastYamlStringify } from '../yaml-out.js';
-import { UNSAFE_TEXT } from './rule.js';
+import { UNSAFE_TEXT, unsafeText } from './rule.js';
 
 const LINE_BREAKS: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
 
@@ -65,7 +65,7 @@ export function unsafeStrings(data: unknown, at = ''): string[] {
   const path = [at];
   const walk = (v: unknown): void => {
     if (typeof v === 'string') {
-      if (UNSAFE_TEXT.test(v)) found.push(path.length === 1 ? at || '/' : path.join('/'));
+      if (unsafeText(v)) found.push(path.length === 1 ? at || '/' : path.join('/'));
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => {
         path.push(String(i));
@@ -74,8 +74,8 @@ export function unsafeStrings(data: unknown, at = ''): string[] {
       });
     } else if (v && typeof v === 'object') {
       for (const k of Object.keys(v)) {
-        if (UNSAFE_TEXT.test(k)) found.push(`${path.join('/')}/${k}`);
-        path.push(k.replace(/~/g, '~0').replace(/\//g, '~1'));
+        if (unsafeText(k)) found.push(`${path.join('/')}/${k}`);
+        path.push(k.includes('~') || k.includes('/') ? k.replace(/~/g, '~0').replace(/\//g, '~1') : k);
         walk((v as Record<string, unknown>)[k]);
         path.pop();
       }

@@ -5,6 +5,22 @@
  * So names are sanitised to [a-z0-9-], prefixed with the gateway's name, and made unique here.
  */
 export function sanitise(text: string): string {
+  let s = SANITISED.get(text);
+  if (s === undefined) {
+    if (SANITISED.size >= 100_000) SANITISED.clear();
+    SANITISED.set(text, (s = fold(text)));
+  }
+  return s;
+}
+
+/**
+ * sanitise's answers by text: a route id is sanitised for every router and middleware named after
+ * it, and NFKD normalisation is the cost of naming (#18). Bounded, so a long-lived process holding
+ * many compiles does not grow it without end.
+ */
+const SANITISED = new Map<string, string>();
+
+function fold(text: string): string {
   const s = text
     .normalize('NFKD')
     .toLowerCase()

@@ -26,6 +26,18 @@ const expandLiteral = (s: string) => s.replace(/\$/g, '$$$$');
  * raw (normalizePath decodes `%41`, keeps `%3A` and upper-cases it), every other byte `%XX`.
  */
 export function escapedLiteral(text: string): string {
+  let done = ESCAPED.get(text);
+  if (done === undefined) {
+    if (ESCAPED.size >= 100_000) ESCAPED.clear();
+    ESCAPED.set(text, (done = escapeLiteral(text)));
+  }
+  return done;
+}
+
+/** escapedLiteral's answers by text: the base path's literals recur in every route's rewrite (#18); bounded. */
+const ESCAPED = new Map<string, string>();
+
+function escapeLiteral(text: string): string {
   let out = '';
   for (const b of Buffer.from(text, 'utf8')) {
     const c = String.fromCharCode(b);

@@ -65,6 +65,19 @@ export function compileRoutes(ctx: Ctx): void {
   });
 }
 
+/** The Host condition of a host list: the same lists recur on every path of a server, built once per list (#18); bounded. */
+const HOST_RULES = new Map<string, string>();
+function hostRule(hosts: readonly string[]): string {
+  const key = hosts.join('\n');
+  let rule = HOST_RULES.get(key);
+  if (rule === undefined) {
+    rule = or(hosts.map(m.host));
+    if (HOST_RULES.size >= 10_000) HOST_RULES.clear();
+    HOST_RULES.set(key, rule);
+  }
+  return rule;
+}
+
 /** Host and path conditions shared by every router of a path. */
 function whereConditions(ctx: Ctx, route: Route): string[] | undefined {
   for (const h of route.hosts) {
@@ -73,7 +86,7 @@ function whereConditions(ctx: Ctx, route: Route): string[] | undefined {
       return undefined;
     }
   }
-  const hosts = route.hosts.length > 0 && ctx.plan.enforced(route.id, 'hostRouting') ? [or(route.hosts.map(m.host))] : [];
+  const hosts = route.hosts.length > 0 && ctx.plan.enforced(route.id, 'hostRouting') ? [hostRule(route.hosts)] : [];
   return [...hosts, m.pathRegexp(pathRegex(route.segments))];
 }
 

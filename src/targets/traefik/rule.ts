@@ -19,10 +19,21 @@ export class RuleTextError extends Error {
 /** Control characters, lone surrogates and the Unicode line separators are refused everywhere. */
 export const UNSAFE_TEXT = /[\0-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Every character UNSAFE_TEXT can match (any surrogate, paired or not): one scan without lookarounds. */
+const MAYBE_UNSAFE = /[\0-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]/;
+
+/**
+ * `UNSAFE_TEXT.test(text)`, the cheap scan first: a text with none of its characters (nearly every
+ * text) is answered by it alone, about twice as fast on a 10,000-route configuration (#18).
+ */
+export function unsafeText(text: string): boolean {
+  return MAYBE_UNSAFE.test(text) && UNSAFE_TEXT.test(text);
+}
+
 /** A Go string literal holding exactly `text`. */
 export function goString(text: string): string {
   if (text === '') throw new RuleTextError(text);
-  if (UNSAFE_TEXT.test(text)) throw new RuleTextError(text);
+  if (unsafeText(text)) throw new RuleTextError(text);
   if (!text.includes('`')) return `\`${text}\``;
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
