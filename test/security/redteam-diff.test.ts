@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compiledState } from '../../src/diff/run.js';
 import { diffStates } from '../../src/diff/plan.js';
+import { withoutTrust } from '../../src/diff/trust.js';
 import { HEAD, writeSpec } from '../helpers/spec.js';
 
 type Edit = readonly [string, string];
@@ -112,6 +113,21 @@ const CASES: Array<{ name: string; target: 'aws' | 'aws-http' | 'traefik'; edits
   { name: 'CORS origin added', target: 'traefik', rule: 'cors-widened', edits: [['origins: [https://web.example.com]', 'origins: [https://web.example.com, https://evil.example.net]']] },
   { name: 'CORS credentials', target: 'traefik', rule: 'cors-widened', edits: [['headers: [Authorization] }', 'headers: [Authorization], credentials: true }']] },
 ];
+
+describe('red team: gwc diff --deployed (what the deployed template shows)', () => {
+  const deployedState = async (text: string) => ({ entities: withoutTrust((await state(text, 'aws')).entities) });
+  it('aws: a consumer\'s API key added to the usage plan, or a disabled key enabled, is security from the template alone', async () => {
+    const more = edit(AWS_BASE, [["alice: { credentials: { apiKey: '${env:ALICE_KEY}' } }", "alice: { credentials: { apiKey: '${env:ALICE_KEY}' } }\n    bob: { credentials: { apiKey: '${env:BOB_KEY}' } }"]]);
+    const plan = diffStates(await deployedState(AWS_BASE), await deployedState(more));
+    expect(plan.findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.kind} ${f.key}`)).toEqual([
+      'consumer-added AWS::ApiGateway::ApiKey ApiKeyBobApiKey',
+      'consumer-added AWS::ApiGateway::UsagePlanKey UsagePlanKeyBobApiKey',
+    ]);
+    const from = await deployedState(AWS_BASE);
+    const disabled = { entities: from.entities.map((e) => (e.kind === 'AWS::ApiGateway::ApiKey' ? { ...e, fields: { ...e.fields, Properties: { ...(e.fields.Properties as object), Enabled: false } }, facts: { holds: [] } } : e)) };
+    expect(diffStates(disabled, from).findings.map((f) => `${f.class} ${f.rule}`)).toContain('security consumer-added');
+  });
+});
 
 describe('red team: gwc diff classes every widening as security', () => {
   it.each([

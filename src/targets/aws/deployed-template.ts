@@ -207,7 +207,12 @@ export function templateEntities(template: JsonObject): Entity[] {
     if (r.Type === 'AWS::ApiGateway::ApiKey' && props.Value !== undefined) props = { ...props, Value: MASK };
     const fields = fieldsOf(unref({ ...omit(r, ['Properties', 'Metadata']), Properties: props }));
     const identity = replaceable.get(id);
-    entities.push({ kind: r.Type, key: id, ...(identity ? { identity } : {}), fields });
+    const entity: Entity = { kind: r.Type, key: id, ...(identity ? { identity } : {}), fields };
+    // Who holds a way in (consumer-added): a key attached to a usage plan, an API key enabled
+    // (CloudFormation's default is disabled). The key's value is a NoEcho parameter, never read.
+    if (r.Type === 'AWS::ApiGateway::UsagePlanKey') entity.facts = { holds: [`API key ${JSON.stringify(props.KeyId ?? null)} in usage plan ${JSON.stringify(props.UsagePlanId ?? null)}`] };
+    if (r.Type === 'AWS::ApiGateway::ApiKey') entity.facts = { holds: props.Enabled === true ? ['enabled API key'] : [] };
+    entities.push(entity);
   }
   for (const section of ['Parameters', 'Outputs', 'Conditions'] as const) {
     const s = template[section];
