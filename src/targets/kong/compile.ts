@@ -23,13 +23,17 @@ const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https'];
 /** Ids, enablement, protocols and tags on route plugins, sorted by name for stable output. */
 function finishPlugins(ctx: Ctx, routeName: string, plugins: Entity[]): Entity[] {
   return plugins
-    .map((p): Entity => ({
-      ...p,
-      id: o2kMode(ctx) ? o2kId.plugin(routeName, String(p.name)) : ctx.names.id('plugin', `${routeName}:${String(p.name)}`),
-      enabled: true,
-      protocols: PROTOCOLS,
-      tags: [ctx.names.tag],
-    }))
+    .map((p): Entity => {
+      // The copy `{ ...p, id, enabled, protocols, tags }` makes, key by key (same keys, same
+      // order): V8's spread followed by more keys took a third of the route compile (#18).
+      const e: Entity = {};
+      for (const k of Object.keys(p)) e[k] = p[k]!;
+      e.id = o2kMode(ctx) ? o2kId.plugin(routeName, String(p.name)) : ctx.names.id('plugin', `${routeName}:${String(p.name)}`);
+      e.enabled = true;
+      e.protocols = PROTOCOLS;
+      e.tags = [ctx.names.tag];
+      return e;
+    })
     .sort((a, b) => String(a.name).localeCompare(String(b.name)));
 }
 
