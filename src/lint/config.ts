@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
 import { diag, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 
 export type Setting = Severity | 'off';
@@ -65,7 +65,8 @@ export function readConfig(file: string): { config: LintConfig; diagnostics: Dia
   }
   let data: unknown;
   try {
-    data = parse(text);
+    // Loaded here: a lint without a config file never needs the yaml package (#18).
+    data = (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
   } catch (e) {
     return { config: emptyConfig(path.dirname(file)), diagnostics: [invalid(file, e instanceof Error ? e.message.split('\n')[0]! : String(e))] };
   }

@@ -5,8 +5,9 @@
  * malformed file is a packaging bug, so it throws rather than linting with half a ruleset.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { readFastYaml } from '../spec/yaml-fast.js';
 import type { Severity } from '../diagnostics/diagnostic.js';
 import type { LintConfig } from './config.js';
 
@@ -89,7 +90,11 @@ let loaded: { ruleset: Ruleset; byId: Map<string, RuleData> } | undefined;
 
 function load() {
   if (!loaded) {
-    const ruleset = parseRuleset(parse(readFileSync(RULESET_FILE, 'utf8')));
+    const text = readFileSync(RULESET_FILE, 'utf8');
+    // The spec's fast reader (its data is the yaml package's, or it declines) spares lint loading
+    // the yaml package at start-up when no target needs it (#18); anything it declines goes to yaml.
+    const data = readFastYaml(text)?.data ?? (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
+    const ruleset = parseRuleset(data);
     loaded = { ruleset, byId: new Map(ruleset.rules.map((r) => [r.id, r])) };
   }
   return loaded;

@@ -14,6 +14,7 @@ import { listRules } from '../../src/lint/index.js';
 import { defineRule } from '../../src/lint/rule.js';
 import { RULES } from '../../src/lint/rules/index.js';
 import { gwcRuleset, inRuleset, parseRuleset, RULESET_FILE, ruleData } from '../../src/lint/ruleset.js';
+import { readFastYaml } from '../../src/spec/yaml-fast.js';
 
 const ROOT = path.resolve(path.dirname(RULESET_FILE), '..');
 const data = gwcRuleset();
@@ -23,6 +24,12 @@ const raw = () => parse(readFileSync(RULESET_FILE, 'utf8')) as { rules: Record<s
 const slug = (h: string) => h.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
 
 describe('rules/gwc.yaml', () => {
+  it("reads the same through the spec's fast YAML reader as through the yaml package (lint reads it so, #18)", () => {
+    const text = readFileSync(RULESET_FILE, 'utf8');
+    expect(JSON.stringify(readFastYaml(text)?.data)).toBe(JSON.stringify(parse(text)));
+    expect(parseRuleset(parse(text))).toEqual(data);
+  });
+
   it('is the file the package ships', () => {
     expect(RULESET_FILE).toBe(path.join(ROOT, 'rules', 'gwc.yaml'));
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
