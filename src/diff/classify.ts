@@ -82,6 +82,7 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
     out.push({ rule: 'upstream-path-changed', old: o.upstreamPath ?? 'unchanged path', new: n.upstreamPath ?? 'unchanged path' });
   }
   if (o.cache && n.cache && o.cacheKey && n.cacheKey && o.cacheKey.some((k) => !n.cacheKey!.includes(k))) out.push({ rule: 'cache-key-narrowed', old: o.cacheKey.join(', ') || 'method and path only', new: n.cacheKey.join(', ') || 'method and path only' });
+  if (o.clientAddress !== undefined && n.clientAddress !== undefined && o.clientAddress !== n.clientAddress) out.push({ rule: 'client-address-changed', old: o.clientAddress, new: n.clientAddress });
   if (o.backend !== undefined && n.backend !== undefined && o.backend !== n.backend) out.push({ rule: 'backend-changed', old: o.backend, new: n.backend });
   if (o.hosts && n.hosts && ((n.hosts.length === 0 && o.hosts.length > 0) || (o.hosts.length > 0 && n.hosts.some((h) => !o.hosts!.includes(h))))) {
     out.push({ rule: 'host-widened', old: o.hosts.join(', ') || 'any host', new: n.hosts.join(', ') || 'any host' });

@@ -56,6 +56,12 @@ export interface Facts {
   bodyLimit?: number;
   /** Source CIDRs allowed. Absent: every address. */
   ipAllow?: string[];
+  /**
+   * Where the gateway reads the client address its IP rules and per-address limits check (the
+   * connection, or an X-Forwarded-For entry), in the reader's words. Another source is another
+   * check: an address the client writes itself, or every client seen as its proxy.
+   */
+  clientAddress?: string;
   /** CORS as the gateway answers it. Absent: no CORS headers sent. */
   cors?: { origins: string[]; methods: string[]; headers: string[]; credentials: boolean };
   /**

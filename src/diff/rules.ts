@@ -34,6 +34,7 @@ export const RULES = {
   'burst-raised': { class: 'security', title: 'rate limit burst raised', when: 'burst grows' },
   'body-limit-raised': { class: 'security', title: 'body limit raised', when: 'bodyLimit grows or is removed' },
   'ip-widened': { class: 'security', title: 'IP rule widened', when: 'ipAllow covers an address it did not, or is removed' },
+  'client-address-changed': { class: 'security', title: 'client address read from elsewhere', when: 'clientAddress differs (IP rules and per-address limits read the connection or another X-Forwarded-For entry)' },
   'ip-deny-narrowed': { class: 'security', title: 'IP deny list narrowed', when: 'ipDeny no longer covers an address it did' },
   'cors-widened': { class: 'security', title: 'CORS widened', when: 'cors gains an origin, method, header, or credentials' },
   'cache-on-authenticated': { class: 'security', title: 'response cache on an authenticated route', when: 'cache turns on where auth is not public (one caller may be answered with another\'s response)' },

@@ -60,6 +60,7 @@ const ROWS: Array<[string, Facts, Facts, string[]]> = [
   ['a consumer losing a group', { holds: ['credential key', 'group admin'] }, { holds: ['credential key'] }, []],
   ['a cache key part dropped', key({ cache: true, cacheKey: ['header x-api-key', 'query q'] }), key({ cache: true, cacheKey: ['header x-api-key'] }), ['cache-key-narrowed']],
   ['a cache key part added', key({ cache: true, cacheKey: ['header x-api-key'] }), key({ cache: true, cacheKey: ['header x-api-key', 'query q'] }), []],
+  ['client address read from X-Forwarded-For', key({ ipAllow: ['10.0.0.0/8'], clientAddress: 'the connection' }), key({ ipAllow: ['10.0.0.0/8'], clientAddress: 'X-Forwarded-For, entry 1 from the right' }), ['client-address-changed']],
   ['nothing', key({ hosts: ['a'], protocols: ['https'], cache: false }), key({ hosts: ['a'], protocols: ['https'], cache: false }), []],
 ];
 

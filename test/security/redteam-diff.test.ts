@@ -129,6 +129,16 @@ describe('red team: gwc diff --deployed (what the deployed template shows)', () 
   });
 });
 
+describe('red team: gwc diff of one spec built for another network', () => {
+  it('traefik: client-ip-depth changed (the IP allow list and the per-address limit now read X-Forwarded-For) is security', async () => {
+    const spec = edit(TRAEFIK_BASE, [['operationId: getStatus, x-gateway: { public: true }', 'operationId: getStatus, x-gateway: { public: true, ipAllow: [10.0.0.0/8], rateLimit: { requests: 10, per: minute, by: ip } }']]);
+    const plan = diffStates(await state(spec, 'traefik'), await state(spec, 'traefik', { 'client-ip-depth': '1' }));
+    expect(plan.findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`)).toContain('client-address-changed rd-getstatus');
+    const back = diffStates(await state(spec, 'traefik', { 'client-ip-depth': '1' }), await state(spec, 'traefik'));
+    expect(back.findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`)).toContain('client-address-changed rd-getstatus');
+  });
+});
+
 describe('red team: gwc diff classes every widening as security', () => {
   it.each([
     ['aws', AWS_BASE, {}],

@@ -106,6 +106,13 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
     if (isObject(m.buffering) && typeof m.buffering.maxRequestBodyBytes === 'number') facts.bodyLimit = Math.min(m.buffering.maxRequestBodyBytes, facts.bodyLimit ?? Infinity);
     const ip = isObject(m.ipAllowList) ? m.ipAllowList : isObject(m.ipWhiteList) ? m.ipWhiteList : undefined;
     if (ip) facts.ipAllow = sortedStrings(ip.sourceRange);
+    // https://doc.traefik.io/traefik/middlewares/http/ipallowlist/#ipstrategy: where the address comes from.
+    const strategy = ip ? ip.ipStrategy : isObject(m.rateLimit) && isObject(m.rateLimit.sourceCriterion) && !m.rateLimit.sourceCriterion.requestHeaderName && m.rateLimit.sourceCriterion.requestHost !== true ? m.rateLimit.sourceCriterion.ipStrategy ?? null : isObject(m.rateLimit) && !isObject(m.rateLimit.sourceCriterion) ? null : undefined;
+    if (strategy !== undefined) {
+      const s = isObject(strategy) ? strategy : {};
+      const from = typeof s.depth === 'number' && s.depth > 0 ? `X-Forwarded-For, entry ${s.depth} from the right` : Array.isArray(s.excludedIPs) && s.excludedIPs.length > 0 ? `X-Forwarded-For, first entry from the right not in ${sortedStrings(s.excludedIPs).join(' ')}` : 'the connection';
+      facts.clientAddress = [...new Set([...(facts.clientAddress ? facts.clientAddress.split('; ') : []), from])].sort().join('; ');
+    }
     if (isObject(m.headers) && Array.isArray(m.headers.accessControlAllowOriginList)) {
       const h = m.headers;
       facts.cors = { origins: sortedStrings(h.accessControlAllowOriginList), methods: sortedStrings(h.accessControlAllowMethods), headers: sortedStrings(h.accessControlAllowHeaders), credentials: h.accessControlAllowCredentials === true };
