@@ -30,11 +30,17 @@ const SEVERITY_STYLE = { error: 'red', warn: 'yellow', info: 'cyan' } as const;
 
 /** Identical diagnostics (one model finding seen by several targets) are shown once. */
 export function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
+  // Same code, place, message and target. The key leaves the message out (a few hundred characters
+  // each, copied into one key per diagnostic before, #18): the messages seen at a key are kept
+  // as they are, usually one.
+  const seen = new Map<string, string | Set<string>>();
   return diagnostics.filter((d) => {
-    const key = JSON.stringify([d.code, d.loc?.file, d.loc?.pointer, d.message, d.target]);
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const key = JSON.stringify([d.code, d.loc?.file, d.loc?.pointer, d.target]);
+    const had = seen.get(key);
+    if (had === undefined) seen.set(key, d.message);
+    else if (had === d.message || (typeof had !== 'string' && had.has(d.message))) return false;
+    else if (typeof had === 'string') seen.set(key, new Set([had, d.message]));
+    else had.add(d.message);
     return true;
   });
 }

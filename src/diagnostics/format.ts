@@ -12,10 +12,19 @@ export function where(d: Diagnostic, cwd = process.cwd()): string {
   return `${file}:${pos}`;
 }
 
+// The last answer: a run's diagnostics name one or a few files, tens of thousands of times on a
+// large spec (#18: path.relative per diagnostic was a tenth of printing them).
+let last: { file: string; cwd: string; rel: string } | undefined;
+
 function relative(file: string, cwd: string): string {
-  if (/^https?:\/\//.test(file)) return file;
-  const rel = path.relative(cwd, file);
-  return rel.startsWith('..') ? file : rel;
+  if (last?.file === file && last.cwd === cwd) return last.rel;
+  let rel = file;
+  if (!/^https?:\/\//.test(file)) {
+    const r = path.relative(cwd, file);
+    if (!r.startsWith('..')) rel = r;
+  }
+  last = { file, cwd, rel };
+  return rel;
 }
 
 /** One line per problem: identical diagnostics at several places are one line with a count (group.ts). */

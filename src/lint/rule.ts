@@ -74,6 +74,18 @@ export function defineRule<M extends string>(rule: { meta: RuleSource<M>; check:
   return { meta, check: rule.check };
 }
 
+/** Each message text cut at its `{{slots}}` once: literal text at even indices, slot names at odd. */
+const parsed = new Map<string, string[]>();
+
+/** The message: each `{{name}}` replaced by its param, a slot without a param left as written. */
 export function render(template: string, params: Params): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (all, name: string) => (name in params ? String(params[name]) : all));
+  let parts = parsed.get(template);
+  if (!parts) parsed.set(template, (parts = template.split(/\{\{(\w+)\}\}/)));
+  const slot = (name: string) => (name in params ? String(params[name]) : `{{${name}}}`);
+  // A text that is one slot ("{{detail}}": every relayed target finding, 20,000 on the 10k spec)
+  // is that param itself, not a copy of it (#18).
+  if (parts.length === 3 && parts[0] === '' && parts[2] === '') return slot(parts[1]!);
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) out += slot(parts[i]!) + parts[i + 1]!;
+  return out;
 }
