@@ -68,6 +68,20 @@ const ATTACKS: Array<[string, string, string]> = [
 `,
     '/paths/~1api~1users~1{id}/get',
   ],
+  ...['/x/../users/{id}', '/./users/{id}', '/users/./{id}', '/USERS/{id}', '/p/{id}/../../users/{id}'].map((up): [string, string, string] => [
+    `an upstreamPath ${up} a normalising (or case-blind) backend reads as /users/{id}`,
+    `${head()}  /users/me: { get: { operationId: getMe, security: [{ hkey: [] }], responses: ${ok} } }
+  /p/{id}: { get: { operationId: alias, x-gateway: { public: true, upstreamPath: "${up}" }, responses: ${ok} } }
+`,
+    '/paths/~1p~1{id}/get/x-gateway/upstreamPath',
+  ]),
+  [
+    'an upstreamPath whose trailing .. lands on a keyed list',
+    `${head()}  /users: { get: { operationId: listUsers, security: [{ hkey: [] }], responses: ${ok} } }
+  /p/{id}: { get: { operationId: alias, x-gateway: { public: true, upstreamPath: "/users/{id}/.." }, responses: ${ok} } }
+`,
+    '/paths/~1p~1{id}/get/x-gateway/upstreamPath',
+  ],
 ];
 
 describe('nginx: a parameter passed into another, more protected route\'s backend path is refused at build', () => {
@@ -94,6 +108,13 @@ describe('nginx: a parameter passed into another, more protected route\'s backen
 `],
     ['a public literal mapped onto a keyed template (the spec says so, no value chooses it)', `${head()}  /users/{uid}: { get: { operationId: getUser, security: [{ hkey: [] }], responses: ${ok} } }
   /users/me: { get: { operationId: getMe, x-gateway: { public: true }, responses: ${ok} } }
+`],
+    ['a public literal tail beside a keyed template of one backend (the backend routes it to the public handler too)', `${head()}  /users/{id}/{field}: { get: { operationId: field, security: [{ hkey: [] }], responses: ${ok} } }
+  /users/{id}/avatar: { get: { operationId: avatar, x-gateway: { public: true }, responses: ${ok} } }
+`],
+    ['an alias onto a public route beside a keyed literal of another path', `${head()}  /users/me: { get: { operationId: getMe, security: [{ hkey: [] }], responses: ${ok} } }
+  /users/{id}/avatar: { get: { operationId: avatar, x-gateway: { public: true }, responses: ${ok} } }
+  /a/{id}: { get: { operationId: alias, x-gateway: { public: true, upstreamPath: "/users/{id}/avatar" }, responses: ${ok} } }
 `],
     ['an alias with a prefix that no keyed literal starts with', `${head()}  /users/me: { get: { operationId: getMe, security: [{ hkey: [] }], responses: ${ok} } }
   /p/{id}: { get: { operationId: alias, x-gateway: { public: true, upstreamPath: "/users/u-{id}" }, responses: ${ok} } }
