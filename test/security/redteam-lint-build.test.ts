@@ -21,25 +21,31 @@ x-gateway:
 ${extra}paths:
 ${paths}components:
   securitySchemes:
-${schemes}`;
+${schemes.includes('    basic:') ? schemes : schemes + BASIC}`;
 const BASIC = '    basic: { type: http, scheme: basic }\n';
 const LAM = `    lam: { type: apiKey, in: header, name: X-Token, x-gateway: { lambdaAuthorizer: { arn: '${ARN}', type: request, ttlSeconds: 300 } } }\n`;
 const LAMB = `    lamb: { type: http, scheme: bearer, x-gateway: { hideCredentials: false, lambdaAuthorizer: { arn: '${ARN}', type: request } } }\n`;
 const p = (n: string) => `{ name: ${n}, in: path, required: true, schema: { type: string } }`;
 
-const CASES: Array<{ name: string; target: string; options?: Record<string, string>; spec: string }> = [
-  { name: 'public HEAD beside a keyed GET', target: 'traefik', spec: base(`  /r:\n    get: { security: [{ basic: [] }], responses: ${ok} }\n    head: { x-gateway: { public: true }, responses: ${ok} }\n`, BASIC) },
-  { name: 'public HEAD beside a keyed GET', target: 'aws', spec: base(`  /r:\n    get: { security: [{ lam: [] }], responses: ${ok} }\n    head: { x-gateway: { public: true }, responses: ${ok} }\n`, LAM) },
-  { name: 'a public value reaching a keyed route through ..;', target: 'aws', spec: base(`  /a/{x}/b:\n    get: { parameters: [${p('x')}], x-gateway: { public: true }, responses: ${ok} }\n  /a/c/{y}:\n    get: { parameters: [${p('y')}], security: [{ lam: [] }], responses: ${ok} }\n`, LAM) },
-  { name: 'a public value reaching a keyed route', target: 'aws', options: { api: 'http' }, spec: base(`  /a/{x}/b:\n    get: { parameters: [${p('x')}], x-gateway: { public: true }, responses: ${ok} }\n  /a/c/{y}:\n    get: { parameters: [${p('y')}], security: [{ lamb: [] }], responses: ${ok} }\n`, LAMB) },
-  { name: 'scopes a Lambda authorizer is not told', target: 'aws', options: { api: 'http' }, spec: base(`  /r:\n    get: { security: [{ lamb: [admin] }], responses: ${ok} }\n`, LAMB) },
-  { name: 'scopes a Lambda authorizer is not told', target: 'aws', spec: base(`  /r:\n    get: { security: [{ lamb: [admin] }], responses: ${ok} }\n`, LAMB) },
-  { name: 'an OR of requirements', target: 'aws', spec: base(`  /r:\n    get: { security: [{ lam: [] }, { lamb: [] }], responses: ${ok} }\n`, LAM + LAMB) },
-  { name: 'roles on a forwardAuth API key', target: 'traefik', spec: base(`  /r:\n    get: { security: [{ fk: [admin] }], responses: ${ok} }\n`, "    fk: { type: apiKey, in: header, name: X-Key, x-gateway: { forwardAuth: { url: 'http://keys.internal/check' } } }\n") },
-  { name: 'an API key with no forwardAuth service', target: 'traefik', spec: base(`  /r:\n    get: { security: [{ k: [] }], responses: ${ok} }\n`, '    k: { type: apiKey, in: header, name: X-Key }\n') },
-  { name: 'a cache (no response cache in open-source Traefik)', target: 'traefik', spec: base(`  /r:\n    get: { security: [{ basic: [] }], x-gateway: { cache: { ttl: 60s } }, responses: ${ok} }\n`, BASIC) },
-  { name: 'a cache on an HTTP API', target: 'aws', options: { api: 'http' }, spec: base(`  /r:\n    get: { security: [{ lamb: [] }], x-gateway: { cache: { ttl: 60s } }, responses: ${ok} }\n`, LAMB) },
-  { name: 'ipAllow on an HTTP API (no resource policy)', target: 'aws', options: { api: 'http' }, spec: base(`  /r:\n    get: { security: [{ lamb: [] }], x-gateway: { ipAllow: [10.0.0.0/8] }, responses: ${ok} }\n`, LAMB) },
+const KEYED = `  /r:\n    get: { security: [{ k: [] }], responses: ${ok} }\n`;
+const K = '    k: { type: apiKey, in: header, name: X-Key }\n';
+const ACCEPT = (target: string) => `  accept: { ${target}: [{ feature: auth.apiKey, reason: a WAF in front }] }\n`;
+
+const CASES: Array<{ name: string; target: string; options?: Record<string, string>; env?: string; code: string; spec: string }> = [
+  { name: 'an accepted auth gap that would leave the route open (was: lint passed)', target: 'traefik', code: 'accept-opens-route', spec: base(KEYED, BASIC + K, ACCEPT('traefik')) },
+  { name: 'the same gap accepted in one environment only (was: lint --env passed)', target: 'traefik', env: 'prod', code: 'accept-opens-route', spec: base(KEYED, BASIC + K, `  environments:\n    prod:\n    ${ACCEPT('traefik')}`) },
+  { name: 'public HEAD beside a keyed GET', target: 'traefik', code: 'head-widens-get', spec: base(`  /r:\n    get: { security: [{ basic: [] }], responses: ${ok} }\n    head: { x-gateway: { public: true }, responses: ${ok} }\n`, BASIC) },
+  { name: 'public HEAD beside a keyed GET', target: 'aws', code: 'head-widens-get', spec: base(`  /r:\n    get: { security: [{ lam: [] }], responses: ${ok} }\n    head: { x-gateway: { public: true }, responses: ${ok} }\n`, LAM) },
+  { name: 'a public value reaching a keyed route through ..;', target: 'aws', code: 'aws-path-param-confusable', spec: base(`  /a/{x}/b:\n    get: { parameters: [${p('x')}], x-gateway: { public: true }, responses: ${ok} }\n  /a/c/{y}:\n    get: { parameters: [${p('y')}], security: [{ lam: [] }], responses: ${ok} }\n`, LAM) },
+  { name: 'a public value reaching a keyed route', target: 'aws', options: { api: 'http' }, code: 'aws-path-param-confusable', spec: base(`  /a/{x}/b:\n    get: { parameters: [${p('x')}], x-gateway: { public: true }, responses: ${ok} }\n  /a/c/{y}:\n    get: { parameters: [${p('y')}], security: [{ lamb: [] }], responses: ${ok} }\n`, LAMB) },
+  { name: 'scopes a Lambda authorizer is not told', target: 'aws', options: { api: 'http' }, code: 'aws-http-scopes-unenforced', spec: base(`  /r:\n    get: { security: [{ lamb: [admin] }], responses: ${ok} }\n`, LAMB) },
+  { name: 'scopes a Lambda authorizer is not told', target: 'aws', code: 'aws-authorizer-scopes', spec: base(`  /r:\n    get: { security: [{ lamb: [admin] }], responses: ${ok} }\n`, LAMB) },
+  { name: 'an OR of requirements', target: 'aws', code: 'capability-unsupported', spec: base(`  /r:\n    get: { security: [{ lam: [] }, { lamb: [] }], responses: ${ok} }\n`, LAM + LAMB) },
+  { name: 'roles on a forwardAuth API key', target: 'traefik', code: 'traefik-roles-forward-auth', spec: base(`  /r:\n    get: { security: [{ fk: [admin] }], responses: ${ok} }\n`, "    fk: { type: apiKey, in: header, name: X-Key, x-gateway: { forwardAuth: { url: 'http://keys.internal/check' } } }\n") },
+  { name: 'an API key with no forwardAuth service', target: 'traefik', code: 'capability-unsupported', spec: base(`  /r:\n    get: { security: [{ k: [] }], responses: ${ok} }\n`, '    k: { type: apiKey, in: header, name: X-Key }\n') },
+  { name: 'a cache (no response cache in open-source Traefik)', target: 'traefik', code: 'capability-unsupported', spec: base(`  /r:\n    get: { security: [{ basic: [] }], x-gateway: { cache: { ttl: 60s } }, responses: ${ok} }\n`, BASIC) },
+  { name: 'a cache on an HTTP API', target: 'aws', options: { api: 'http' }, code: 'capability-unsupported', spec: base(`  /r:\n    get: { security: [{ lamb: [] }], x-gateway: { cache: { ttl: 60s } }, responses: ${ok} }\n`, LAMB) },
+  { name: 'ipAllow on an HTTP API (no resource policy)', target: 'aws', options: { api: 'http' }, code: 'capability-unsupported', spec: base(`  /r:\n    get: { security: [{ lamb: [] }], x-gateway: { ipAllow: [10.0.0.0/8] }, responses: ${ok} }\n`, LAMB) },
 ];
 
 const errors = (ds: Array<{ severity: string; code: unknown; params?: unknown; loc?: { pointer: string } }>) =>
@@ -47,12 +53,13 @@ const errors = (ds: Array<{ severity: string; code: unknown; params?: unknown; l
 
 describe('red team: lint reports what build refuses (Traefik, AWS REST and HTTP)', () => {
   for (const c of CASES) {
-    it(`${c.target}${c.options?.api ? ` (${c.options.api})` : ''}: ${c.name}`, async () => {
+    it(`${c.target}${c.options?.api ? ` (${c.options.api})` : ''}${c.env ? ` --env ${c.env}` : ''}: ${c.name}`, async () => {
       const file = writeSpec(c.spec);
-      const b = await buildTarget(file, { target: c.target, options: c.options ?? {} });
+      const b = await buildTarget(file, { target: c.target, options: c.options ?? {}, ...(c.env ? { env: c.env } : {}) });
       const built = errors(b.diagnostics);
       expect(built.length, 'the build refuses it').toBeGreaterThan(0);
-      const l = await lint(file, { target: c.target, ...(c.options ? { targetOptions: { [c.target]: c.options } } : {}) } as Parameters<typeof lint>[1]);
+      expect(built.map((e) => e.split(' ')[0])).toContain(c.code);
+      const l = await lint(file, { target: c.target, ...(c.env ? { env: c.env } : {}), ...(c.options ? { targetOptions: { [c.target]: c.options } } : {}) } as Parameters<typeof lint>[1]);
       const linted = errors(l.diagnostics);
       // Every pointer the build refuses at is an error of lint's at the same node (lint may relay it as target-compile).
       for (const e of built) expect(linted.map((x) => x.split(' ')[1]), `${e} in ${JSON.stringify(linted)}`).toContain(e.split(' ')[1]);

@@ -14,7 +14,7 @@ import pathNotIncludeQuery from './path-not-include-query.js';
 import pathParams from './path-params.js';
 import pathParamShadowsProtected from './path-param-shadows-protected.js';
 import pathTrailingSlashTwin from './path-trailing-slash-twin.js';
-import { capabilityAccepted, capabilityDropped, capabilityEmulated, capabilityUnsupported } from './portability.js';
+import { acceptOpensRoute, capabilityAccepted, capabilityDropped, capabilityEmulated, capabilityUnsupported } from './portability.js';
 import publicNoRateLimit from './public-no-rate-limit.js';
 import requestBodyUnvalidated from './request-body-unvalidated.js';
 import secretLiteral from './secret-literal.js';
@@ -44,6 +44,7 @@ export const RULES: readonly Rule[] = [
   capabilityUnsupported,
   capabilityDropped,
   capabilityAccepted,
+  acceptOpensRoute,
   capabilityEmulated,
   ...AWS_REFUSALS,
   targetCompile,

@@ -40,6 +40,16 @@ export const capabilityDropped = defineRule({
   check: relay('capability-dropped'),
 });
 
+/**
+ * An accepted security gap that would compile a route open: the build refuses it anyway
+ * (capability-check.ts, fail closed), so lint must say so too (DESIGN.md 7.7) instead of
+ * passing the spec with only the relayed compile's "gap accepted" warning.
+ */
+export const acceptOpensRoute = defineRule({
+  meta: { id: 'accept-opens-route', needsModel: true, messageIds: ['gap'] },
+  check: relay('accept-opens-route'),
+});
+
 export const capabilityAccepted = defineRule({
   meta: { id: 'capability-accepted', needsModel: true, messageIds: ['gap'] },
   check: relay('capability-accepted'),
