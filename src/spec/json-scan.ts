@@ -46,13 +46,13 @@ const escapeToken = (t: string) => (t.includes('~') || t.includes('/') ? t.repla
 
 /**
  * True when no object of the document repeats a key: JSON.parse keeps one property per distinct
- * key, so the keys written in `text` (a string followed by `:`) are as many as the properties
- * of `data` exactly when none is repeated. Counting both is a few times cheaper than
- * findDuplicateKeys' scan (#18: strings are jumped over with indexOf), which then runs only on a
- * document that has a duplicate, to say where.
+ * key, so the keys written in `text` (a string followed by `:`) are as many as the own keys of
+ * the parsed objects (`dataKeys`, counted by collectRefsAndKeys' walk) exactly when none is
+ * repeated. Counting is a few times cheaper than findDuplicateKeys' scan (#18: strings are
+ * jumped over with indexOf), which then runs only on a document that has a duplicate, to say where.
  */
-export function hasNoDuplicateKeys(text: string, data: unknown): boolean {
-  return textKeyCount(text) === dataKeyCount(data);
+export function hasNoDuplicateKeys(text: string, dataKeys: number): boolean {
+  return textKeyCount(text) === dataKeys;
 }
 
 /** The member names written in JSON text JSON.parse accepted: strings followed by `:`. */
@@ -72,27 +72,6 @@ function textKeyCount(s: string): number {
     while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = s.charCodeAt(++j);
     if (c === 0x3a) n++;
     i = s.indexOf('"', j);
-  }
-  return n;
-}
-
-/** The own properties of every object in parsed JSON. */
-function dataKeyCount(root: unknown): number {
-  if (root === null || typeof root !== 'object') return 0;
-  let n = 0;
-  const stack: object[] = [root];
-  while (stack.length > 0) {
-    const v = stack.pop()!;
-    if (Array.isArray(v)) {
-      for (const x of v) if (x !== null && typeof x === 'object') stack.push(x as object);
-    } else {
-      const o = v as Record<string, unknown>;
-      for (const k in o) {
-        n++;
-        const x = o[k];
-        if (x !== null && typeof x === 'object') stack.push(x);
-      }
-    }
   }
   return n;
 }

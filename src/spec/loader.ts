@@ -95,7 +95,7 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   const queue: SourceFile[] = [root];
   while (queue.length > 0) {
     const source = queue.shift()!;
-    for (const { ref, pointer, alone } of collectRefs(source.data)) {
+    for (const { ref, pointer, alone } of source.refs ?? collectRefs(source.data)) {
       const loc = { file: source.path, pointer: joinPointer(pointer, '$ref') };
       refs.push({ holder: { file: source.path, pointer }, loc, ref, alone });
       const memoKey = `${source.path}\0${ref}`;

@@ -55,7 +55,16 @@ export function isInside(rootDir: string, file: string): boolean {
 
 /** Every `$ref` string in a document, with the pointer of the object that holds it. */
 export function collectRefs(root: unknown): Array<{ ref: string; pointer: string; alone: boolean }> {
+  return collectRefsAndKeys(root).refs;
+}
+
+/**
+ * collectRefs, and the number of own keys of all the document's objects, from the one walk (a
+ * JSON file's duplicate-key check needs that count: json-scan.ts, #18).
+ */
+export function collectRefsAndKeys(root: unknown): { refs: Array<{ ref: string; pointer: string; alone: boolean }>; keys: number } {
   const out: Array<{ ref: string; pointer: string; alone: boolean }> = [];
+  let count = 0;
   const stack: Array<[unknown, string]> = [[root, '']];
   while (stack.length > 0) {
     const [node, pointer] = stack.pop()!;
@@ -64,6 +73,7 @@ export function collectRefs(root: unknown): Array<{ ref: string; pointer: string
     } else if (node !== null && typeof node === 'object') {
       const obj = node as Record<string, unknown>;
       const keys = Object.keys(obj);
+      count += keys.length;
       // `alone`: nothing beside the $ref (a Reference Object as written; validation reads it, #18).
       if (typeof obj.$ref === 'string') out.push({ ref: obj.$ref, pointer, alone: keys.length === 1 });
       for (const key of keys) {
@@ -72,5 +82,5 @@ export function collectRefs(root: unknown): Array<{ ref: string; pointer: string
       }
     }
   }
-  return out.reverse();
+  return { refs: out.reverse(), keys: count };
 }

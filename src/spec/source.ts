@@ -8,6 +8,7 @@ import type { Document, Node } from 'yaml';
 import type { Position } from '../diagnostics/diagnostic.js';
 import { findDuplicateKeys, hasNoDuplicateKeys, offsetOfPointer } from './json-scan.js';
 import { splitPointer } from './pointer.js';
+import { collectRefsAndKeys, type collectRefs } from './refs.js';
 import { readFastYaml, type FastYaml } from './yaml-fast.js';
 
 /**
@@ -43,6 +44,8 @@ export class SourceFile {
     readonly data: unknown,
     private readonly yamlDoc?: Document.Parsed,
     private readonly fastYaml?: FastYaml,
+    /** The file's `$ref`s as collectRefs lists them, when parsing already walked the data (JSON). */
+    readonly refs?: ReturnType<typeof collectRefs>,
   ) {}
 
   static parse(path: string, text: string, limits: ParseLimits): { file?: SourceFile; problems: ParseProblem[] } {
@@ -50,14 +53,15 @@ export class SourceFile {
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
       try {
         const data: unknown = JSON.parse(text);
-        const problems: ParseProblem[] = (hasNoDuplicateKeys(text, data) ? [] : findDuplicateKeys(text)).map((d) => ({
+        const { refs, keys } = collectRefsAndKeys(data);
+        const problems: ParseProblem[] = (hasNoDuplicateKeys(text, keys) ? [] : findDuplicateKeys(text)).map((d) => ({
           kind: 'duplicate-key',
           message: `duplicate key "${d.key}"`,
           key: d.key,
           offset: d.offset,
           pointer: d.pointer,
         }));
-        return { file: new SourceFile(path, text, data), problems };
+        return { file: new SourceFile(path, text, data, undefined, undefined, refs), problems };
       } catch {
         // Not strict JSON (comments, trailing commas): YAML's flow syntax may still read it.
       }

@@ -8,11 +8,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findDuplicateKeys, hasNoDuplicateKeys } from '../../src/spec/json-scan.js';
+import { collectRefsAndKeys } from '../../src/spec/refs.js';
 
 const agrees = (text: string) => {
-  const data: unknown = JSON.parse(text);
-  expect(hasNoDuplicateKeys(text, data), text).toBe(findDuplicateKeys(text).length === 0);
-  return hasNoDuplicateKeys(text, data);
+  const { keys } = collectRefsAndKeys(JSON.parse(text));
+  expect(hasNoDuplicateKeys(text, keys), text).toBe(findDuplicateKeys(text).length === 0);
+  return hasNoDuplicateKeys(text, keys);
 };
 
 describe('hasNoDuplicateKeys', () => {
