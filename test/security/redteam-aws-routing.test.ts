@@ -5,6 +5,8 @@
  * with a code at the spec node.
  */
 import { describe, expect, it } from 'vitest';
+import { buildObject, template } from '../targets/aws/helpers.js';
+import { HttpApiOracle } from '../targets/aws/http/oracle.js';
 import { build, coded, spec } from '../targets/aws/security-helpers.js';
 
 const consumers = { alice: { credentials: { key: '${env:ALICE_KEY}' } } };
@@ -73,5 +75,30 @@ describe('red team: AWS routing and the spec language', () => {
     expect(b.errors).toEqual([]);
     expect(b.oracle!.request({ method: 'GET', path: '/r' }).status).not.toBe(200);
     expect(b.oracle!.request({ method: 'GET', path: '/r', headers: { 'x-api-key': b.oracle!.keysOf('alice')[0]! } }).status).toBe(200);
+  });
+});
+
+describe('red team: AWS preflight and a declared OPTIONS operation', () => {
+  const cors = { web: { cors: { origins: ['https://web.example.com'], methods: ['GET', 'OPTIONS'], headers: ['x-token'] } } };
+  const keyedOp = { security: [{ lam: [] }], 'x-gateway': { policies: ['web'] } };
+  const schemes = { lam: { type: 'apiKey', in: 'header', name: 'X-Token', 'x-gateway': { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: 'request' } } } };
+  const headerSets: Array<Record<string, string>> = [{}, { origin: 'https://web.example.com' }, { origin: 'https://web.example.com', 'access-control-request-method': 'GET' }, { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' }];
+
+  it('rest: a keyed OPTIONS operation beside CORS never reaches the backend unauthenticated, preflight-shaped or not', async () => {
+    const b = await build(spec({ '/r': { get: keyedOp, options: keyedOp } }, { schemes, policies: cors }), {}, () => undefined);
+    // Refused: the mock that answers preflights and a declared OPTIONS method cannot share the resource.
+    if (b.errors.length > 0) return expect(coded(b.errors, 'aws-cors-options-declared').map((d) => d.pointer)).toEqual(['/x-gateway/policies/web/cors']);
+    for (const headers of headerSets) {
+      const d = b.oracle!.request({ method: 'OPTIONS', path: '/r', headers });
+      expect(d.upstream, `${JSON.stringify(headers)} -> ${d.status} ${d.why}`).toBeUndefined();
+    }
+  });
+
+  it('http: the keyed OPTIONS route keeps its authorizer (API Gateway answers preflights itself from CorsConfiguration)', async () => {
+    const built = await buildObject(spec({ '/r': { get: keyedOp, options: keyedOp } }, { schemes, policies: cors }), { api: 'http' });
+    const errors = built.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) return expect(errors.some((d) => d.loc?.pointer?.startsWith('/paths/~1r/options'))).toBe(true);
+    const o = new HttpApiOracle(template(built.files[0]!.contents), () => false);
+    for (const headers of headerSets) expect(o.request('OPTIONS', '/r', headers, new Map()).status, JSON.stringify(headers)).not.toBe(200);
   });
 });
