@@ -91,7 +91,7 @@ function markedText(doc: Entity, refused: string[], template: () => void): strin
 }
 
 /** True when a string or key of the plain data (gwc's own credential templates aside) holds `${{`. */
-function holdsTemplateOpening(v: unknown): boolean {
+export function holdsTemplateOpening(v: unknown): boolean {
   if (typeof v === 'string') return v.includes('${{');
   if (v === null || typeof v !== 'object' || v instanceof DeckTemplate) return false;
   // Indexed and for-in loops: no closure per list and no key array per object (lint 10k, #18).
