@@ -165,6 +165,15 @@ export function sameBackendPath(gateway: Gateway, routes: readonly Route[]): (ro
  */
 export const protectedMore = (other: Route, route: Route): boolean => !admitsAll(other, route) || (limitOf(other) !== '' && limitOf(other) !== limitOf(route));
 
+/**
+ * True when `protectedMore(other, route)` is false whatever `route` is: no IP rule, anyone admitted
+ * (public or optional auth: admitsAll's early answers), no rate limit. A check comparing each
+ * route with many others (aws confusable.ts) leaves these out up front (#18); written beside
+ * protectedMore so the two change together (test/targets/aws/confusable-index.test.ts holds them).
+ */
+export const neverProtectedMore = (other: Route): boolean =>
+  !other.policy.ipRule && (other.security.length === 0 || other.optionalAuth === true) && limitOf(other) === '';
+
 const byMethodThenId = (a: Route, b: Route): number => (a.method < b.method ? -1 : a.method > b.method ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**

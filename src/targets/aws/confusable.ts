@@ -10,7 +10,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/setup-http-integrations.html
  */
 import type { Route } from '../../model/types.js';
-import { protectedMore } from '../body-override.js';
+import { neverProtectedMore, protectedMore } from '../body-override.js';
 import type { Ctx } from './context.js';
 
 /**
@@ -120,11 +120,12 @@ export function checkConfusablePaths(ctx: Ctx, given: Map<Route, { origin: strin
   for (const [r, u] of upstream) if (!declares(r) && !resolving.has(u.origin)) resolving.set(u.origin, r.backend);
   // The routes of each origin and method, in `upstream`'s order (which names the first match), with
   // their parsed paths: a route is compared with its own origin and method only, not with every
-  // route of the API (#18).
+  // route of the API, and never with one no caller is kept from (none is protected more; #18).
   type Entry = { other: Route; theirs: { origin: string; path: string }; order: number; segs?: Seg[] };
   const byOriginMethod = new Map<string, Entry[]>();
   let order = 0;
   for (const [other, theirs] of upstream) {
+    if (neverProtectedMore(other)) continue;
     const key = `${theirs.origin}\0${other.method}`;
     const list = byOriginMethod.get(key) ?? [];
     if (list.length === 0) byOriginMethod.set(key, list);
