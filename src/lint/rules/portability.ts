@@ -14,7 +14,7 @@ function relay(code: string) {
     if (!ctx.gateway) return;
     for (const target of ctx.targets) {
       const groups = new Map<string, Diagnostic[]>();
-      for (const d of checked(ctx.gateway, target).diagnostics) {
+      for (const d of checked(ctx, ctx.gateway, target).diagnostics) {
         if (d.code !== code || !d.loc) continue;
         const key = `${d.params.feature}|${d.loc.file}#${d.loc.pointer}`;
         groups.set(key, [...(groups.get(key) ?? []), d]);
@@ -66,7 +66,7 @@ export const capabilityEmulated = defineRule({
     if (!gateway) return;
     for (const target of ctx.targets) {
       const seen = new Set<string>();
-      const { plan } = checked(gateway, target);
+      const { plan } = checked(ctx, gateway, target);
       for (const route of gateway.routes) {
         for (const use of routeFeatures(gateway, route)) {
           const cap = target.capabilities[use.feature];

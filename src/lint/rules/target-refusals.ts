@@ -1,6 +1,5 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Gateway } from '../../model/types.js';
-import type { LoadedSpec } from '../../spec/loaded-spec.js';
 import { compileFindings } from '../../targets/compile.js';
 import { checkedCapabilities } from '../capabilities.js';
 import type { Target } from '../../targets/target.js';
@@ -13,14 +12,16 @@ import { defineRule, type LintContext, type Report, type Rule } from '../rule.js
  * diagnostic code, named like it, so each can be tuned; a target the lint run does not check
  * (`--target`, `x-gateway.targets`) is not compiled.
  */
-const compiled = new WeakMap<Gateway, Map<string, Diagnostic[]>>();
-function diagnosticsOf(gateway: Gateway, target: Target, spec?: LoadedSpec): Diagnostic[] {
-  let m = compiled.get(gateway);
-  if (!m) compiled.set(gateway, (m = new Map()));
+// Per lint run (its context), not per model: the model outlives the rules, the findings of four
+// compiles need not (#18: lint's memory at 10,000 routes).
+const compiled = new WeakMap<LintContext, Map<string, Diagnostic[]>>();
+function diagnosticsOf(ctx: LintContext, gateway: Gateway, target: Target): Diagnostic[] {
+  let m = compiled.get(ctx);
+  if (!m) compiled.set(ctx, (m = new Map()));
   let list = m.get(target.name);
   if (!list) {
     // The build's own compile, with default options; a crash is the build's to report (internal-error), not lint's.
-    list = compileFindings(target, gateway, {}, spec, checkedCapabilities(gateway, target).plan);
+    list = compileFindings(target, gateway, {}, ctx.spec, checkedCapabilities(ctx, gateway, target).plan);
     m.set(target.name, list);
   }
   return list;
@@ -33,7 +34,7 @@ function relay(target: string, code: string): Rule<'refused'> {
     check(ctx: LintContext, report: Report<'refused'>) {
       const t = ctx.targets.find((x) => x.name === target);
       if (!ctx.gateway || !t) return;
-      for (const d of diagnosticsOf(ctx.gateway, t, ctx.spec)) {
+      for (const d of diagnosticsOf(ctx, ctx.gateway, t)) {
         if (d.code === code && d.loc) report('refused', { ...d.params, detail: d.message }, d.loc, { target, severity: d.severity });
       }
     },
@@ -64,7 +65,7 @@ export const targetCompile = defineRule({
   check(ctx: LintContext, report: Report<'refused'>) {
     if (!ctx.gateway) return;
     for (const t of ctx.targets) {
-      for (const d of diagnosticsOf(ctx.gateway, t, ctx.spec)) {
+      for (const d of diagnosticsOf(ctx, ctx.gateway, t)) {
         if (RELAYED.has(d.code) || d.severity === 'info') continue;
         report('refused', { ...d.params, code: d.code, target: t.name, detail: d.message }, d.loc ?? ctx.gateway.loc, { target: t.name, severity: d.severity });
       }
