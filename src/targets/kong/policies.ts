@@ -18,6 +18,7 @@ import {
 import type { HeaderOps, Mock, Route } from '../../model/types.js';
 import type { RouteAuth } from './auth.js';
 import type { Ctx, Entity, Json } from './context.js';
+import { underscoreSpellings } from './underscores.js';
 import { escapeRegex, hasTemplateSyntax } from './paths.js';
 
 /**
@@ -254,7 +255,10 @@ export function requestTransformer(ctx: Ctx, route: Route, { uri, auth }: RouteP
   const overrideQuery = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY) ? [] : METHOD_OVERRIDE_QUERY_FORMS;
   const query = [...new Set([...overrideQuery, ...auth.removeQuery])].sort();
   const identity = [...neverFromClient(ctx), ...(authenticated ? [] : KONG_CONSUMER_HEADERS)];
-  const remove = uniqueRemovals(ctx, [...(ops?.remove ?? []), ...auth.removeHeaders, ...overrides, ...identity]);
+  // Underscore spellings of every header cleared or set here, and of Kong's own consumer headers
+  // (set after auth, so only their dash spelling is Kong's): underscores.ts.
+  const spelt = [...(ops?.remove ?? []), ...Object.keys(ops?.set ?? {}), ...auth.removeHeaders, ...overrides, ...identity, ...KONG_CONSUMER_HEADERS].flatMap(underscoreSpellings);
+  const remove = uniqueRemovals(ctx, [...(ops?.remove ?? []), ...auth.removeHeaders, ...overrides, ...identity, ...spelt]);
   // `_method` in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override run
   // the method it names): remove.body deletes a top-level field of those three body kinds, read by
   // a case-insensitive substring of Content-Type (request-transformer access.lua get_content_type).
