@@ -20,6 +20,7 @@ import { NOOP_SERVICE, serviceFor } from './backends.js';
 import type { Ctx } from './context.js';
 import { rewriteMiddleware } from './paths.js';
 import { headerOpsMiddleware } from './policies.js';
+import { sanitise } from './names.js';
 import { compilePolicies, type PolicySlot, type SlotParts } from './policy-map.js';
 import { and, m, or, pathRegex } from './rule.js';
 import type { Router, RouterRole } from './types.js';
@@ -125,7 +126,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     const middlewares = [clears.middleware, ...at('cors'), ...at('ip'), ...at('beforeAuth'), ...alt.middlewares, ...at('afterAuth'), ...alt.hide, ...at('body'), ...at('headers'), rewrite, ...svc.middlewares].filter(
       (x): x is string => x !== undefined,
     );
-    const suffix = alt.anonymous ? ['anonymous'] : verifying > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : [];
+    const suffix = alt.anonymous ? ['anonymous'] : verifying > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : OWN_NAME_CLASH.test(sanitise(route.id)) ? ['op'] : [];
     out.push({
       name: ctx.routerNames.name(route.id, ...suffix),
       router: {
@@ -138,6 +139,15 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   });
   return out;
 }
+
+/**
+ * An operation whose own name ends like another operation's alternative or anonymous router
+ * (`items-alt2`, `x-anonymous`) would take that router's name, or push it to `-2` and so rename
+ * it when the other operation gains an alternative; gwc diff reads `NAME-altN` as an alternative of
+ * NAME (deployed.ts), so a second way into `items` read as no change. Such an operation router is
+ * named `...-op`.
+ */
+const OWN_NAME_CLASH = /(^|-)(alt\d+|anonymous)$/;
 
 /** The middlewares policies put in `slot` for the router of alternative `i`. */
 function atSlot(parts: readonly SlotParts[], slot: PolicySlot, i: number): Array<string | undefined> {
