@@ -69,7 +69,8 @@ export class SourceFile {
     // Plain block YAML (most specs) is read to data with its offsets, as fast as JSON; anything
     // else (aliases, duplicate keys, errors, rarer syntax) is read by yaml below, as before.
     const fast = readFastYaml(text);
-    if (fast) return { file: new SourceFile(path, text, fast.data, undefined, fast), problems: [] };
+    // A file without a `$ref` key holds no reference: no walk of its data for them (#18).
+    if (fast) return { file: new SourceFile(path, text, fast.data, undefined, fast, fast.refKeys ? undefined : []), problems: [] };
     const { parseDocument, LineCounter } = yaml();
     const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true, prettyErrors: false });
     // The first syntax error is the one to fix; the ones after it are mostly its echoes.

@@ -55,6 +55,11 @@ export interface FastYaml {
   data: unknown;
   /** Offset of the node at `tokens` (a key: its start; an item: its node), or of its deepest existing ancestor. */
   offsetOf(tokens: readonly string[]): number;
+  /**
+   * Some map has a `$ref` key. When none has, the file holds no reference and the loader need
+   * not walk its data for them (#18: that walk was a third of loading the 10,000-operation spec).
+   */
+  refKeys: boolean;
 }
 
 class Bail extends Error {}
@@ -192,6 +197,9 @@ export function readFastYaml(text: string): FastYaml | undefined {
 }
 
 class Reader {
+  /** A map read so far has a `$ref` key (FastYaml.refKeys). */
+  private refKeys = false;
+
   /** Block containers already found again by offsetOf, by first key or first dash offset. */
   private readonly maps = new Map<number, MapEntries>();
   private readonly seqs = new Map<number, SeqItems>();
@@ -244,7 +252,7 @@ class Reader {
     if (!this.atEnd() || this.tabsRead !== this.tabLines.size) bail();
     this.tabLines.clear();
     const root: Where = { kind: 'map', indent: 0, line: firstLine, at: first };
-    return { data, offsetOf: (tokens) => this.offsetOf(data, root, first, tokens) };
+    return { data, offsetOf: (tokens) => this.offsetOf(data, root, first, tokens), refKeys: this.refKeys };
   }
 
   /**
@@ -553,6 +561,7 @@ class Reader {
       const after = this.keyAfter;
       // No value is undefined, so only a defined one can be a repeated key (one load, #18).
       if (key === '__proto__' || key === '<<' || (out[key] !== undefined && Object.prototype.hasOwnProperty.call(out, key))) bail();
+      if (key === '$ref') this.refKeys = true;
       out[key] = this.valueAfter(after, end, indent, true);
       at = undefined;
     }
@@ -646,6 +655,7 @@ class Reader {
     } else if (c === 0x5b || c === 0x7b) {
       const f = new Flow(this.s, i, end);
       value = f.value();
+      if (f.refKeys) this.refKeys = true;
       this.restIsComment(f.i, end);
     } else if (c === 0x7c || c === 0x3e) {
       return this.blockScalar(i, end, indent);
@@ -963,6 +973,9 @@ class Reader {
 
 /** A flow collection closed on its line: `[a, "b"]`, `{ a: 1, b: [c] }`. */
 class Flow {
+  /** A map read has a `$ref` key. */
+  refKeys = false;
+
   constructor(
     private readonly s: string,
     public i: number,
@@ -1029,6 +1042,7 @@ class Flow {
       if (this.s.charCodeAt(this.i) !== 0x3a || this.s.charCodeAt(this.i + 1) !== 0x20) bail();
       this.i += 2;
       if (k === '__proto__' || k === '<<' || Object.prototype.hasOwnProperty.call(out, k)) bail();
+      if (k === '$ref') this.refKeys = true;
       keys.push(c === 0x22 || c === 0x27 ? k : name);
       offsets.push(at);
       out[k] = this.value();

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineCounter, parseDocument, stringify } from 'yaml';
 import { yamlOffsetOf } from '../../src/spec/source.js';
+import { collectRefs } from '../../src/spec/refs.js';
 import { readFastYaml } from '../../src/spec/yaml-fast.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -58,6 +59,8 @@ function compare(text: string): Verdict {
   if (!isDeepStrictEqual(fast.data, expected) || JSON.stringify(fast.data) !== JSON.stringify(expected)) {
     throw new Error(`data differs:\n${text}\nfast: ${JSON.stringify(fast.data)}\nyaml: ${JSON.stringify(expected)}`);
   }
+  // No `$ref` key seen means no reference for the loader to find (it then skips collectRefs).
+  if (!fast.refKeys && collectRefs(fast.data).length > 0) throw new Error(`refKeys false on a document with a $ref:\n${text}`);
   for (const tokens of pointers(expected)) {
     const a = fast.offsetOf(tokens);
     const b = yamlOffsetOf(doc, tokens);
@@ -184,6 +187,25 @@ describe('fast YAML reader', () => {
       expect(compare(cases[name]!)).toBe('fast');
     });
   }
+
+  // refKeys false lets the loader skip its walk for references (#18): it must see every way a
+  // `$ref` key is written, and a `$ref` that is only text is no key.
+  it.each([
+    ['a:\n  $ref: "#/b"\nb: 1\n', true],
+    ['a:\n  - x: 1\n    $ref: y\n', true],
+    ['a: { $ref: "#/b" }\nb: 1\n', true],
+    ['a: [1, { c: { $ref: z } }]\n', true],
+    ['a:\n  "$ref": x\n', true],
+    ["a:\n  '$ref': x\n", true],
+    ['a:\n  "\\x24ref": x\n', true],
+    ['a:\n  "\\u0024ref": x\n', true],
+    ['a: $ref\nb: "$ref"\nc: [$ref]\nd: |\n  $ref: x\n', false],
+    ['$refs: 1\nx$ref: 2\n', false],
+  ])('refKeys: %j', (text, refKeys) => {
+    const fast = readFastYaml(text);
+    expect(fast?.refKeys).toBe(refKeys);
+    expect(collectRefs(fast!.data).length > 0).toBe(refKeys);
+  });
 
   it('agrees with yaml on documents yaml writes in every style', () => {
     const key = fc.oneof(fc.constantFrom('a', 'b-c', 'x_y', '/p/{id}', '200', 'null', 'true', '1.5', 'a:b', 'k k', '#h', '- d', 'é'), fc.string({ maxLength: 6 }));
