@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { routeFeatures } from '../../model/route-features.js';
+import { routeFeatures, type FeatureUse } from '../../model/route-features.js';
+import type { Route } from '../../model/types.js';
 import { checkedCapabilities as checked } from '../capabilities.js';
 import { defineRule, type LintContext, type Report } from '../rule.js';
 
@@ -64,11 +65,15 @@ export const capabilityEmulated = defineRule({
   check(ctx, report) {
     const gateway = ctx.gateway;
     if (!gateway) return;
+    // A route's features are the model's, the same for every target: read once (#18).
+    const features = new Map<Route, FeatureUse[]>();
     for (const target of ctx.targets) {
       const seen = new Set<string>();
       const { plan } = checked(ctx, gateway, target);
       for (const route of gateway.routes) {
-        for (const use of routeFeatures(gateway, route)) {
+        let uses = features.get(route);
+        if (!uses) features.set(route, (uses = routeFeatures(gateway, route)));
+        for (const use of uses) {
           const cap = target.capabilities[use.feature];
           if (plan.mode(route.id, use.feature) !== 'emulated' || cap.support !== 'emulated') continue;
           const key = `${use.feature}|${use.loc.file}#${use.loc.pointer}`;
