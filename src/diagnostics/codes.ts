@@ -332,6 +332,10 @@ export const CODES = {
     'error',
     (p) => `these servers give the base path "${p.basePath}" but the gateway serves "${p.served}" (every target strips one base path); move the operations to a gateway of their own or use the same base path`,
   ),
+  'consumer-credential-shared': entry<{ consumer: string; other: string; scheme: string; what: string }>(
+    'error',
+    (p) => `consumers ${p.other} and ${p.consumer} hold the same ${p.what} for security scheme ${p.scheme}: the gateway cannot tell them apart, so one is admitted as the other (the same identity, groups and rate-limit bucket) or one is never admitted; give each consumer its own`,
+  ),
   'scheme-no-consumers': entry<{ scheme: string; kind: string }>(
     'warn',
     (p) => `no consumer holds ${p.kind === 'API key' ? 'an' : 'a'} ${p.kind} credential for security scheme ${p.scheme}, so every caller of the routes it alone secures is refused; add consumers with credentials for it`,

@@ -158,6 +158,12 @@ export const MODEL: Explanations = {
     'Use the same base path, or move the operations to a gateway of their own.',
     "/legacy:\n  servers: [{ url: https://api.example.com/v0 }]",
   ),
+  'consumer-credential-shared': ex(
+    'Two consumers hold the same credential for one security scheme: the same basic user name (compared case-blind) or the same API key reference.',
+    'The gateway identifies a caller by the credential: one consumer would be admitted as the other, with its groups (roles), identity header and rate-limit bucket, or one of them would never be admitted (an htpasswd file or key table keeps one entry).',
+    'Give each consumer its own user name or key.',
+    "consumers:\n  alice: { credentials: { basic: { username: alice, password: ${env:ALICE_PW} } } }\n  bob: { credentials: { basic: { username: bob, password: ${env:BOB_PW} } } }",
+  ),
   'scheme-no-consumers': ex(
     'No consumer holds a credential for a security scheme that gwc checks itself (API key, basic).',
     'Every caller of the routes it alone secures is refused: an outage, not an opening, but surely not intended.',

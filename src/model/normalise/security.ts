@@ -193,5 +193,24 @@ export function normaliseConsumers(w: Walker, node: Located, table: SchemeTable,
     const groups = Array.isArray(c.value.groups) ? (c.value.groups as string[]).map(String).sort() : [];
     consumers.push({ name, loc: c.loc, groups, credentials });
   }
+  sharedCredentials(consumers, out);
   return consumers.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/**
+ * One credential, two consumers (DESIGN.md 7.1): the gateway tells callers apart by the credential,
+ * so a basic user name (case-blind: backends and htpasswd tools disagree on case) or an API key
+ * reference held by two consumers of one scheme makes one the other, groups and identity included.
+ */
+function sharedCredentials(consumers: Consumer[], out: Diagnostic[]): void {
+  const seen = new Map<string, string>();
+  for (const c of consumers) {
+    for (const k of c.credentials) {
+      const [what, id] = k.kind === 'basic' ? ['basic user name', k.username.toLowerCase()] : ['API key', k.key.raw];
+      const at = `${k.scheme}\0${what}\0${id}`;
+      const other = seen.get(at);
+      if (other !== undefined && other !== c.name) out.push(diag('consumer-credential-shared', { consumer: c.name, other, scheme: k.scheme, what }, k.loc));
+      else seen.set(at, c.name);
+    }
+  }
 }
