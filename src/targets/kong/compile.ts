@@ -15,7 +15,7 @@ import { mockPlugin } from './policies.js';
 import { policyPlugins } from './policy-map.js';
 import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri } from './routes.js';
 import { certificates } from './tls.js';
-import { checkO2kNames, o2kId, o2kMode, routeName } from './o2k-names.js';
+import { checkO2kNames, o2kIds, o2kMode, routeName } from './o2k-names.js';
 import { upstreamReachRefusals } from '../upstream-reach.js';
 
 const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https'];
@@ -28,7 +28,7 @@ function finishPlugins(ctx: Ctx, routeName: string, plugins: Entity[]): Entity[]
       // order): V8's spread followed by more keys took a third of the route compile (#18).
       const e: Entity = {};
       for (const k of Object.keys(p)) e[k] = p[k]!;
-      e.id = o2kMode(ctx) ? o2kId.plugin(routeName, String(p.name)) : ctx.names.id('plugin', `${routeName}:${String(p.name)}`);
+      e.id = o2kMode(ctx) ? o2kIds(ctx).plugin(routeName, String(p.name)) : ctx.names.id('plugin', `${routeName}:${String(p.name)}`);
       e.enabled = true;
       e.protocols = PROTOCOLS;
       e.tags = [ctx.names.tag];
@@ -50,7 +50,7 @@ function checkNames(ctx: Ctx): void {
 
 /** `findingsOnly`: lint reads the diagnostics only, so the decK text is not built (emit.ts). */
 export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: KongOptions, findingsOnly = false): CompileResult {
-  const ctx = new Ctx(gateway, plan, options);
+  const ctx = new Ctx(gateway, plan, options, findingsOnly);
   checkNames(ctx);
   checkHostOrder(ctx);
   const backends = buildBackends(ctx);

@@ -31,9 +31,10 @@ export interface KongOptions {
 export class Ctx extends TargetContext<KongOptions> {
   readonly names: Namer;
 
-  constructor(gateway: Gateway, plan: CapabilityPlan, options: KongOptions) {
+  /** `findingsOnly`: nothing will be written (lint), so entity ids are not computed (names.ts UNRENDERED_ID). */
+  constructor(gateway: Gateway, plan: CapabilityPlan, options: KongOptions, readonly findingsOnly = false) {
     super('kong', gateway, plan, options);
-    this.names = namer(gateway.name);
+    this.names = namer(gateway.name, !findingsOnly);
   }
 
   /**
@@ -42,6 +43,6 @@ export class Ctx extends TargetContext<KongOptions> {
    * reports is not said twice.
    */
   silent(): Ctx {
-    return new Ctx(this.gateway, this.plan, this.options);
+    return new Ctx(this.gateway, this.plan, this.options, this.findingsOnly);
   }
 }

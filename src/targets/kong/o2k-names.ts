@@ -8,7 +8,7 @@
  */
 import type { Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
-import { uuidv5 } from './names.js';
+import { UNRENDERED_ID, uuidv5 } from './names.js';
 
 /** uuid.NameSpaceDNS, openapi2kong's default UUID namespace. */
 const DNS = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
@@ -19,6 +19,14 @@ export const o2kId = {
   upstream: (name: string) => uuidv5(name, DNS),
   plugin: (route: string, plugin: string) => uuidv5(`${route}.plugin.${plugin}`, DNS),
 };
+
+const unrendered = () => UNRENDERED_ID;
+const UNRENDERED: typeof o2kId = { route: unrendered, service: unrendered, upstream: unrendered, plugin: unrendered };
+
+/** openapi2kong's ids, or UNRENDERED_ID when the compile writes nothing (Ctx.findingsOnly). */
+export function o2kIds(ctx: Ctx): typeof o2kId {
+  return ctx.findingsOnly ? UNRENDERED : o2kId;
+}
 
 export function o2kMode(ctx: Ctx): boolean {
   return ctx.options.names === 'openapi2kong';

@@ -18,8 +18,8 @@ import { HTTP_METHODS, type Route } from '../../model/types.js';
 import type { Ctx, Entity } from './context.js';
 import { canOverlap, captureNames, hasTemplateSyntax, pathRegex, templateParams } from './paths.js';
 import { corsPlugin } from './policies.js';
-import { slug } from './names.js';
-import { o2kId } from './o2k-names.js';
+import { slug, uuidv5 } from './names.js';
+import { o2kIds } from './o2k-names.js';
 
 /** The regex_priority of each public path: highest for the path OpenAPI tries first. */
 export function pathPriorities(routes: readonly Route[]): Map<string, number> {
@@ -79,7 +79,7 @@ const pathsOf = new WeakMap<Ctx, Map<string, { captures: Map<string, string>; re
 export function routeEntity(ctx: Ctx, route: Route, name: string, priority: number, methods: string[], preserveHost: boolean): Entity {
   const e: Entity = {
     name,
-    id: ctx.options.names === 'openapi2kong' && route.openapi2kong?.route === name ? o2kId.route(name) : ctx.names.id('route', name),
+    id: ctx.options.names === 'openapi2kong' && route.openapi2kong?.route === name ? o2kIds(ctx).route(name) : ctx.names.id('route', name),
     paths: [pathOf(ctx, route.publicPath).regex],
     methods,
     protocols: protocols(ctx),
@@ -133,7 +133,8 @@ export function extraRoutes(ctx: Ctx, priorities: Map<string, number>): Entity[]
     const priority = priorities.get(path) ?? 0;
     const declared = new Set<string>(routes.map((r) => r.method));
     const corsRoute = declared.has('OPTIONS') ? undefined : routes.find((r) => corsPlugin(ctx, r));
-    const key = `${slug(path)}.${ctx.names.id('path', path).slice(0, 8)}`;
+    // Part of a name, not an entity id: computed even when ids are not (ctx.names.id's value).
+    const key = `${slug(path)}.${uuidv5(`path:${path}`).slice(0, 8)}`;
     if (corsRoute) {
       const name = ctx.names.route(`~preflight.${key}`);
       const cors = corsPlugin(ctx, corsRoute);
