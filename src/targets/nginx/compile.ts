@@ -278,7 +278,9 @@ type Escaped = RouteView & { escapedPath?: Array<string | number> };
 function escapeParams(ctx: Ctx, v: Escaped): void {
   if (!v.rewrite || !v.rewrite.some((p) => 'var' in p)) return;
   v.escapedPath = v.rewrite.map((p) => ('var' in p ? Number(p.var.replace(/^gwc_p/, '')) : p.lit));
-  delete v.rewrite;
+  // Emptied, not deleted (the template reads it as absent either way): a delete turns each of these
+  // views into a dictionary-mode object, slow to copy and read for the rest of the compile (#18).
+  v.rewrite = undefined;
   ctx.needsNjs = true;
 }
 

@@ -70,6 +70,10 @@ export class PolicyRegistry {
   /** That module's code, once every route is compiled; undefined when no route validates (or it was refused). */
   validateModule?: string;
 
+  /** The zones by JSON.stringify([rate, key]), the signature two limits share a zone on (zones are only added by limitZone). */
+  private readonly zoneBySig = new Map<string, LimitZone>();
+  private indexOfRoute?: Map<Route, number>;
+
   constructor(readonly ctx: Ctx) {}
 
   /**
@@ -102,19 +106,31 @@ export class PolicyRegistry {
     // The route id is part of every key: a request never has an empty key (nginx does not count those).
     const key: ValuePart[] = [routeVar, { lit: ':' }, by];
     const sig = JSON.stringify([rate, key]);
-    let zone = this.zones.find((z) => JSON.stringify([z.rate, z.key]) === sig);
+    let zone = this.zoneBySig.get(sig);
     if (!zone) {
       zone = { name: `${this.ctx.prefix}_rl${this.zones.length}`, key, rate };
       this.zones.push(zone);
+      this.zoneBySig.set(sig, zone);
     }
     const view: LimitView = { zone: zone.name, burst: burstOf(rl) };
     if (perCaller && secured) {
-      const index = this.ctx.gateway.routes.indexOf(route);
+      const index = this.routeIndex(route);
       view.verifyUri = `/_gwc_internal/v/${index}`;
       view.failUri = `/_gwc_internal/x/${index}`;
       view.errors = [400, 404, 413, 429, 500, 502, 503, 504];
     }
     return view;
+  }
+
+  /** `gateway.routes.indexOf(route)`, from a map made once: a scan per route was quadratic (#18). */
+  private routeIndex(route: Route): number {
+    if (!this.indexOfRoute) {
+      this.indexOfRoute = new Map();
+      this.ctx.gateway.routes.forEach((r, i) => {
+        if (!this.indexOfRoute!.has(r)) this.indexOfRoute!.set(r, i);
+      });
+    }
+    return this.indexOfRoute.get(route) ?? -1;
   }
 
   private rate(route: Route, rl: RateLimit): string | undefined {

@@ -5,7 +5,8 @@
  * same compile options emit.ts uses at run time, so the code is the one `Handlebars.compile`
  * generates and the output is byte-identical; each entry keeps the source text it was compiled
  * from, and emit.ts uses the entries only when every source is the current template's and the
- * Handlebars version is the one that compiled them (else it compiles as before: never stale).
+ * Handlebars version and the options are the ones that compiled them (else it compiles as before:
+ * never stale).
  * test/targets/nginx/templates-precompiled.test.ts checks the file is current (UPDATE_GOLDEN=1
  * rewrites it). Only tests and that rewrite import this file: it loads the Handlebars compiler.
  */
@@ -24,6 +25,8 @@ export function precompiledModule(templates: Readonly<Record<string, string>>): 
     '/* eslint-disable */',
     `/** Handlebars ${Handlebars.VERSION} template specs, by template name (emit.ts). */`,
     `export const PRECOMPILED_VERSION: string = ${JSON.stringify(Handlebars.VERSION)};`,
+    '/** The compile options they were compiled with (template-options.ts), as JSON. */',
+    `export const PRECOMPILED_OPTIONS: string = ${JSON.stringify(JSON.stringify(COMPILE_OPTIONS))};`,
     'export const PRECOMPILED: Record<string, { source: string; spec: object }> = {',
     ...entries,
     '};',

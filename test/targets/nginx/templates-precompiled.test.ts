@@ -18,7 +18,7 @@ type Emit = typeof import('../../../src/targets/nginx/emit.js');
 async function bothWays(): Promise<{ ahead: Api; compiling: Api; compilingEmit: Emit }> {
   const ahead = await import('../../../src/api.js');
   vi.resetModules();
-  vi.doMock('../../../src/targets/nginx/templates-precompiled.js', () => ({ PRECOMPILED: {}, PRECOMPILED_VERSION: 'none' }));
+  vi.doMock('../../../src/targets/nginx/templates-precompiled.js', () => ({ PRECOMPILED: {}, PRECOMPILED_VERSION: 'none', PRECOMPILED_OPTIONS: '' }));
   const compiling = await import('../../../src/api.js');
   const compilingEmit = await import('../../../src/targets/nginx/emit.js');
   vi.doUnmock('../../../src/targets/nginx/templates-precompiled.js');
