@@ -21,8 +21,9 @@ export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOption
   const parsed = parseOptions(compileOptions.options, gateway.basePath);
   const ctx = new Ctx(gateway, plan, parsed.options);
   ctx.diagnostics.push(...parsed.diagnostics);
-  const template = buildTemplate(ctx);
-  // Serialised even for lint (findingsOnly): CloudFormation's size limits are checked on these bytes.
+  // Serialised even for lint (findingsOnly): CloudFormation's size limits are checked on these bytes
+  // (with a placeholder of the same length for the Deployment's content hash, template.ts).
+  const template = buildTemplate(ctx, !compileOptions.findingsOnly);
   const contents = serialise(template, parsed.options.format);
   checkLimits(ctx, template, contents);
   // Fail closed: a template is written only when nothing was refused.
