@@ -159,7 +159,7 @@ export const MODEL: Explanations = {
     "/legacy:\n  servers: [{ url: https://api.example.com/v0 }]",
   ),
   'consumer-credential-shared': ex(
-    'Two consumers hold the same credential for one security scheme: the same basic user name (compared case-blind) or the same API key reference.',
+    "Two consumers hold the same credential for one security scheme (the same basic user name, compared case-blind, or the same API key reference), or a consumer's basic user name is another consumer's name (Traefik tells the backend the user name, the other targets the consumer's name).",
     'The gateway identifies a caller by the credential: one consumer would be admitted as the other, with its groups (roles), identity header and rate-limit bucket, or one of them would never be admitted (an htpasswd file or key table keeps one entry).',
     'Give each consumer its own user name or key.',
     "consumers:\n  alice: { credentials: { basic: { username: alice, password: ${env:ALICE_PW} } } }\n  bob: { credentials: { basic: { username: bob, password: ${env:BOB_PW} } } }",

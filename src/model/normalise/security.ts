@@ -211,6 +211,11 @@ function sharedCredentials(consumers: Consumer[], out: Diagnostic[]): void {
       const other = seen.get(at);
       if (other !== undefined && other !== c.name) out.push(diag('consumer-credential-shared', { consumer: c.name, other, scheme: k.scheme, what }, k.loc));
       else seen.set(at, c.name);
+      // Traefik's basicAuth names the caller by the user name (X-Consumer), the other targets and
+      // forward-auth services by the consumer's name: a user name that is another consumer's name
+      // reaches the backend as that consumer.
+      const named = k.kind === 'basic' ? consumers.find((o) => o.name !== c.name && o.name.toLowerCase() === id) : undefined;
+      if (named) out.push(diag('consumer-credential-shared', { consumer: c.name, other: named.name, scheme: k.scheme, what: `identity (${c.name}'s basic user name is ${named.name}'s consumer name)` }, k.loc));
     }
   }
 }
