@@ -133,6 +133,9 @@ export type AtLevel = Located & { level: Level };
 /** The nearest level's value of `key`, as a whole (openapi2kong does not merge defaults). */
 export function nearest(ctx: KongInput, o: OpLevels, key: string): AtLevel | undefined {
   for (const level of ['op', 'path', 'doc'] as const) {
+    // Absent at this level (nearly always): no location built for it (#18).
+    const at = o[level].value;
+    if (at === null || typeof at !== 'object' || (at as Obj)[key] === undefined) continue;
     const n = ctx.w.child(o[level], key);
     if (n.value !== undefined) return { ...n, level };
   }

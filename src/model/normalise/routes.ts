@@ -102,7 +102,8 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
   const itemX = w.child(item, 'x-gateway');
   const levels = [ctx.defaults, itemX, opX]; // farthest first
   const nearest = (key: string): Located | undefined => {
-    for (const level of [...levels].reverse()) {
+    for (let i = levels.length - 1; i >= 0; i--) {
+      const level = levels[i]!;
       if (isObj(level.value) && level.value[key] !== undefined) return w.child(level, key);
     }
     return undefined;
