@@ -187,20 +187,32 @@ function present(r, s) {
 }
 
 /**
- * The consumer holding a credential of this scheme that passes `test`.
+ * The one consumer holding a credential of this scheme that passes `test`. Two consumers holding
+ * it (two secrets deployed with one value: the model refuses only one reference held twice) are
+ * no caller: taking the first by name would admit one as the other, with its groups (roles).
+ * Every consumer is tried, so the time does not tell which one matched.
  * @param {string} scheme
  * @param {function(Credential): boolean} test
  * @returns {Consumer|null}
  */
 function findConsumer(scheme, test) {
+  /** @type {Consumer|null} */
+  var found = null;
+  var twice = false;
   for (var i = 0; i < CFG.consumers.length; i++) {
     var c = CFG.consumers[i];
     for (var j = 0; j < c.credentials.length; j++) {
       var cred = c.credentials[j];
-      if (cred.scheme === scheme && test(cred)) return c;
+      if (cred.scheme !== scheme || !test(cred)) continue;
+      if (found !== null && found !== c) twice = true;
+      found = c;
     }
   }
-  return null;
+  if (twice) {
+    ngx.log(ngx.ERR, 'gwc: a credential of scheme ' + scheme + ' is held by more than one consumer; refused');
+    return null;
+  }
+  return found;
 }
 
 /**
