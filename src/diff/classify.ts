@@ -78,7 +78,8 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
   if (o.rateLimitKey !== undefined && n.rateLimitKey !== undefined && o.rateLimitKey !== n.rateLimitKey) out.push({ rule: 'rate-limit-key-changed', old: o.rateLimitKey, new: n.rateLimitKey });
   if (o.burst !== undefined && n.burst !== undefined && n.burst > o.burst) out.push({ rule: 'burst-raised', old: String(o.burst), new: String(n.burst) });
   if (!o.cache && n.cache && authenticated(n.auth)) out.push({ rule: 'cache-on-authenticated', old: 'no cache', new: `cache; auth ${describeAuth(n.auth)}` });
-  if ((o.upstreamPath !== undefined || n.upstreamPath !== undefined) && o.upstreamPath !== n.upstreamPath && (authenticated(n.auth) || authenticated(o.auth))) {
+  // Any route: an authenticated one sends its callers elsewhere, a public one exposes another backend path.
+  if ((o.upstreamPath !== undefined || n.upstreamPath !== undefined) && o.upstreamPath !== n.upstreamPath) {
     out.push({ rule: 'upstream-path-changed', old: o.upstreamPath ?? 'unchanged path', new: n.upstreamPath ?? 'unchanged path' });
   }
   if (o.cache && n.cache && o.cacheKey && n.cacheKey && o.cacheKey.some((k) => !n.cacheKey!.includes(k))) out.push({ rule: 'cache-key-narrowed', old: o.cacheKey.join(', ') || 'method and path only', new: n.cacheKey.join(', ') || 'method and path only' });

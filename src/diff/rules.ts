@@ -42,7 +42,7 @@ export const RULES = {
   'backend-tls-unverified': { class: 'security', title: 'backend certificate not verified', when: 'backendTls.verify true -> false' },
   'backend-ca-changed': { class: 'security', title: 'backend trusted CA changed', when: 'backendTls.ca differs while verifying' },
   'backend-server-name-changed': { class: 'security', title: 'backend TLS server name changed', when: 'backendTls.serverName differs (the certificate is checked for another name)' },
-  'upstream-path-changed': { class: 'security', title: 'authenticated route re-pointed', when: 'upstreamPath differs on a route whose auth is not public' },
+  'upstream-path-changed': { class: 'security', title: 'route re-pointed at another backend path', when: 'upstreamPath differs (an authenticated route sends its callers elsewhere; a public one exposes another backend path, /status -> /admin/dump)' },
   'backend-changed': { class: 'security', title: 'route re-pointed at another backend', when: 'backend (the servers, VPC link or function a route sends to) differs: a public route now exposes another server, an authenticated one sends its callers and identity headers elsewhere' },
   'auth-verifier-changed': { class: 'security', title: 'credential checked by another verifier', when: 'mechanisms.*.verifier differs (another authorizer function, other identity sources, its answer cached longer or shorter)' },
   'consumer-added': { class: 'security', title: 'a consumer can call more', when: 'holds gains an entry: a new consumer, a credential for another scheme, another basic user name, or a group (a role)' },

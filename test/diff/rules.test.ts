@@ -43,7 +43,7 @@ const ROWS: Array<[string, Facts, Facts, string[]]> = [
   ['cache on an authenticated route', key({ cache: false }), key({ cache: true }), ['cache-on-authenticated']],
   ['cache on a public route', { route, auth: [], cache: false }, { route, auth: [], cache: true }, []],
   ['upstream re-pointed (authenticated)', key({ upstreamPath: '/a' }), key({ upstreamPath: '/admin/a' }), ['upstream-path-changed']],
-  ['upstream re-pointed (public)', { route, auth: [], upstreamPath: '/a' }, { route, auth: [], upstreamPath: '/b' }, []],
+  ['upstream re-pointed (public: another backend path exposed)', { route, auth: [], upstreamPath: '/a' }, { route, auth: [], upstreamPath: '/b' }, ['upstream-path-changed']],
   ['host removed (any Host)', key({ hosts: ['api.example.com'] }), key({ hosts: [] }), ['host-widened']],
   ['host added', key({ hosts: ['api.example.com'] }), key({ hosts: ['api.example.com', 'x.example.com'] }), ['host-widened']],
   ['host narrowed', key({ hosts: ['a.example.com', 'b.example.com'] }), key({ hosts: ['a.example.com'] }), []],
