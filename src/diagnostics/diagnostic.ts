@@ -3,6 +3,7 @@
  * pointer and turned into line:col only at the edge (`locate.ts`), as Redocly does.
  */
 import { CODES, type DiagnosticCode, type ParamsOf } from './codes.js';
+import { compareText } from './collate.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 
@@ -62,10 +63,10 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   return [...list].sort(
     (a, b) =>
-      (a.loc?.file ?? '').localeCompare(b.loc?.file ?? '') ||
+      compareText(a.loc?.file ?? '', b.loc?.file ?? '') ||
       (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
       (a.position?.column ?? 0) - (b.position?.column ?? 0) ||
-      String(a.code).localeCompare(String(b.code)) ||
-      a.message.localeCompare(b.message),
+      compareText(String(a.code), String(b.code)) ||
+      compareText(a.message, b.message),
   );
 }

@@ -5,6 +5,7 @@
 import { fieldChanges, type FieldChange } from './changes.js';
 import { classifyCreated, classifyDeleted, classifyMatched, RULES, type FindingClass, type RuleId, type Verdict } from './classify.js';
 import type { Entity, State } from './entity.js';
+import { compareText } from '../diagnostics/collate.js';
 
 export type Action = 'create' | 'update' | 'delete' | 'replace';
 
@@ -111,8 +112,8 @@ export function diffStates(from: State, to: State): Plan {
     const said = new Set(findings.filter((f) => f.kind === kind && members.has(f.key)).map((f) => f.rule));
     find(n, (o ? classifyMatched(o.facts, n.facts) : classifyCreated(n.facts)).filter((v) => !said.has(v.rule)));
   }
-  changes.sort((x, y) => ORDER[x.action] - ORDER[y.action] || x.kind.localeCompare(y.kind) || x.key.localeCompare(y.key));
-  findings.sort((x, y) => x.class.localeCompare(y.class) * -1 || x.kind.localeCompare(y.kind) || x.key.localeCompare(y.key) || x.rule.localeCompare(y.rule));
+  changes.sort((x, y) => ORDER[x.action] - ORDER[y.action] || compareText(x.kind, y.kind) || compareText(x.key, y.key));
+  findings.sort((x, y) => compareText(x.class, y.class) * -1 || compareText(x.kind, y.kind) || compareText(x.key, y.key) || compareText(x.rule, y.rule));
   const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, replace: 0 };
   for (const c of changes) summary[c.action] += 1;
   return { changes, findings, summary };

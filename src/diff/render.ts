@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { canonical, type FieldChange } from './changes.js';
 import type { Entity, Json, State } from './entity.js';
 import type { Change, Finding, Plan } from './plan.js';
+import { compareText } from '../diagnostics/collate.js';
 
 export const FORMATS = ['plan', 'unified', 'json', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -94,7 +95,7 @@ export function renderMarkdown(plan: Plan, meta: { target: string }): string {
 /** Both states rendered the same way (normalised, grouped by kind, sorted), so only real changes show. */
 export function renderState(state: State): string {
   const byKind: Record<string, Record<string, Entity['fields']>> = {};
-  const sorted = [...state.entities].sort((a, b) => a.kind.localeCompare(b.kind) || a.key.localeCompare(b.key));
+  const sorted = [...state.entities].sort((a, b) => compareText(a.kind, b.kind) || compareText(a.key, b.key));
   for (const e of sorted) (byKind[e.kind] ??= {})[e.key] = JSON.parse(canonicalJson(e.fields)) as Entity['fields'];
   return stringify(byKind, { sortMapEntries: true, lineWidth: 0 });
 }

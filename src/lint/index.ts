@@ -17,6 +17,7 @@ import { applyIgnores } from './ignore.js';
 import { render, type LintContext, type Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 import { inRuleset } from './ruleset.js';
+import { compareText } from '../diagnostics/collate.js';
 
 export interface LintOptions extends SpecOptions {
   /** Check portability against this target only (default: the spec's `x-gateway.targets`, else every registered target). */
@@ -178,5 +179,5 @@ export function listRules(): RuleInfo[] {
   return [
     ...RULES.map((r) => ({ id: r.meta.id, category: r.meta.category, severity: r.meta.severity, doc: r.meta.doc, kind: 'gwc' as const })),
     ...CORE_RULES.map((r) => ({ ...r, kind: 'core' as const })),
-  ].sort((a, b) => a.id.localeCompare(b.id));
+  ].sort((a, b) => compareText(a.id, b.id));
 }

@@ -10,6 +10,7 @@ import { type Cfn, type Ctx, IDS, ref, sub } from './context.js';
 import { methodSettingsPath } from './paths.js';
 import { policyHooks } from './policies.js';
 import type { StageParts } from './policy-parts.js';
+import { compareText } from '../../diagnostics/collate.js';
 
 /** Access log line: JSON, one object per request (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference). */
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -81,7 +82,7 @@ function usagePlan(ctx: Ctx, throttle: Record<string, Cfn>, scheme: string): voi
       ApiStages: [stage],
     },
   };
-  const consumers = [...ctx.gateway.consumers].sort((a, b) => a.name.localeCompare(b.name));
+  const consumers = [...ctx.gateway.consumers].sort((a, b) => compareText(a.name, b.name));
   for (const consumer of consumers) {
     for (const cred of consumer.credentials) {
       // Only the keys of the scheme the routes require: any key in the plan passes every

@@ -17,6 +17,7 @@ import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri }
 import { certificates } from './tls.js';
 import { checkO2kNames, o2kIds, o2kMode, routeName } from './o2k-names.js';
 import { upstreamReachRefusals } from '../upstream-reach.js';
+import { compareText } from '../../diagnostics/collate.js';
 
 const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https'];
 
@@ -34,7 +35,7 @@ function finishPlugins(ctx: Ctx, routeName: string, plugins: Entity[]): Entity[]
       e.tags = [ctx.names.tag];
       return e;
     })
-    .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    .sort((a, b) => compareText(String(a.name), String(b.name)));
 }
 
 function checkNames(ctx: Ctx): void {
@@ -98,7 +99,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   if (ctx.diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics: ctx.diagnostics };
   if (opened) return { files: [], diagnostics: compileKong(gateway, plan, options).diagnostics };
 
-  const byName = (a: Entity, b: Entity) => String(a.name ?? a.username).localeCompare(String(b.name ?? b.username));
+  const byName = (a: Entity, b: Entity) => compareText(String(a.name ?? a.username), String(b.name ?? b.username));
   const doc: Entity = {
     _format_version: '3.0',
     _info: { select_tags: [ctx.names.tag] },

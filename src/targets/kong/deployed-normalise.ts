@@ -6,6 +6,7 @@
  */
 import { authAtom, type BackendTls, type Entity, type Facts, type Json, type Mechanism } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, withDefaults, type JsonObject } from '../../diff/json-util.js';
+import { compareText } from '../../diagnostics/collate.js';
 
 /** Written by Kong, never by a user: dropped before comparing. */
 const GENERATED = ['id', 'created_at', 'updated_at', 'ws_id'];
@@ -73,7 +74,7 @@ function plugin(p: JsonObject, names: Map<string, string>): Plugin {
 
 function pluginMap(plugins: Plugin[]): JsonObject {
   const out: JsonObject = {};
-  for (const p of [...plugins].sort((a, b) => a.name.localeCompare(b.name))) out[p.consumer ? `${p.name}@${p.consumer}` : p.name] = p.fields;
+  for (const p of [...plugins].sort((a, b) => compareText(a.name, b.name))) out[p.consumer ? `${p.name}@${p.consumer}` : p.name] = p.fields;
   return out;
 }
 
@@ -172,7 +173,7 @@ function credentials(c: JsonObject): JsonObject {
         return out;
       })
       .map((x) => ({ ...x, secret: MASK }))
-      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      .sort((a, b) => compareText(JSON.stringify(a), JSON.stringify(b)));
   return {
     keyauth_credentials: mask(list(c.keyauth_credentials), []),
     basicauth_credentials: mask(list(c.basicauth_credentials), ['username']),
@@ -248,7 +249,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
     if (!name) throw new KongShapeError('an upstream has no name');
     const targets = list(u.targets)
       .map((t) => fieldsOf({ target: t.target ?? null, weight: typeof t.weight === 'number' ? t.weight : 100, tags: sortedStrings(t.tags) }))
-      .sort((a, b) => String(a.target).localeCompare(String(b.target)));
+      .sort((a, b) => compareText(String(a.target), String(b.target)));
     entities.push({ kind: 'upstream', key: name, matchBy: `targets ${upstreamTargets.get(name) ?? ''}`, fields: fieldsOf({ ...(withDefaults(omit(u, [...GENERATED, 'targets']), UPSTREAM_DEFAULTS) as JsonObject), tags: sortedStrings(u.tags), targets }) });
   }
   return entities;

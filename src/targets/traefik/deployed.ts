@@ -11,6 +11,7 @@ import { fieldsOf, isObject, sortedStrings, toJson, withDefaults, type JsonObjec
 import { fileReader } from '../deployed-reader.js';
 import { durationSeconds } from './deployed-duration.js';
 import { forwardAuthTls, serviceTls } from './deployed-tls.js';
+import { compareText } from '../../diagnostics/collate.js';
 
 const SECTIONS = ['routers', 'services', 'middlewares', 'serversTransports'] as const;
 const KIND: Record<(typeof SECTIONS)[number], string> = { routers: 'router', services: 'service', middlewares: 'middleware', serversTransports: 'serversTransport' };
@@ -22,7 +23,7 @@ const local = (name: string) => name.replace(/@file$/, '');
 function withTraefikDefaults(kind: string, v: JsonObject): JsonObject {
   if (kind === 'service' && isObject(v.loadBalancer)) {
     const lb = withDefaults(v.loadBalancer, { passHostHeader: true }) as JsonObject;
-    const servers = Array.isArray(lb.servers) ? [...lb.servers].filter(isObject).sort((a, b) => String(a.url).localeCompare(String(b.url))) : [];
+    const servers = Array.isArray(lb.servers) ? [...lb.servers].filter(isObject).sort((a, b) => compareText(String(a.url), String(b.url))) : [];
     return { ...v, loadBalancer: { ...lb, servers } };
   }
   if (kind === 'middleware' && isObject(v.rateLimit)) return { ...v, rateLimit: withDefaults(v.rateLimit, { period: '1s', burst: 1 }) as JsonObject };
