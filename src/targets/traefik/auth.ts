@@ -20,10 +20,12 @@
  *   client cannot forge the X-Forwarded-Uri the verifier sees
  *   (https://doc.traefik.io/traefik/middlewares/http/forwardauth/).
  */
+import { createHash } from 'node:crypto';
 import type { RequirementItem, Route, SecurityScheme } from '../../model/types.js';
 import { AUTH_FEATURE, ROLE_KINDS } from '../../model/route-features.js';
 import type { Ctx } from './context.js';
 import { credentialHeader, credentialPresent, credentialSelector, limitKeyHeader, VERIFIED_USER_HEADER } from './credentials.js';
+import { sanitise } from './names.js';
 import { and, or } from './rule.js';
 
 export { credentialHeader, credentialPresent, credentialSelector, limitKeyHeader, VERIFIED_USER_HEADER } from './credentials.js';
@@ -211,6 +213,21 @@ export function normaliseRoleSets(roleSets: string[][]): string[][] {
   return [...new Map(sets.map((r) => [r.join('\0'), r])).values()].sort((a, b) => (a.join(' ') < b.join(' ') ? -1 : 1));
 }
 
+/**
+ * The users file of a scheme, or of one OR of role sets on it. The operator fills each file with
+ * the users it names, so a name must mean one (scheme, role sets) in every build: with the parts
+ * joined by '-' alone, scheme basic's [admin] file and scheme basic-admin's file were one name, one
+ * of them took a '-2' by order, and removing the other scheme handed its file, users and all, to
+ * the role (red team). A role file is `<gateway>-<scheme>--<roles>-<hash of the exact scheme and
+ * sets>`: sanitised names never hold '--', and the hash tells apart what folding merges (Admin and
+ * admin, admin+ops and admin-ops).
+ */
+function htpasswdName(ctx: Ctx, scheme: string, sets: string[][]): string {
+  if (sets[0]!.length === 0) return ctx.fileNames.name(scheme);
+  const identity = createHash('sha256').update(JSON.stringify([scheme, sets])).digest('hex').slice(0, 8);
+  return ctx.fileNames.claim(`${ctx.prefix}-${sanitise(scheme)}--${sanitise(sets.map((r) => r.join('+')).join(' '))}-${identity}`);
+}
+
 function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, roleSets: string[][]): { auth: string; hide?: string } | undefined {
   const native = ctx.plan.mode(route.id, AUTH_FEATURE[s.kind]) === 'native';
   const scopes = roleSets[0] ?? [];
@@ -220,7 +237,7 @@ function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, roleSets: 
     const sets = normaliseRoleSets(roleSets);
     const parts = sets[0]!.length === 0 ? [] : sets.map((r) => r.join('+'));
     const auth = memo(ctx, `basic\0${s.name}\0${parts.join('\0')}`, () => {
-      const file = `${ctx.options.htpasswdDir}/${ctx.fileNames.name(s.name, ...parts)}.htpasswd`;
+      const file = `${ctx.options.htpasswdDir}/${htpasswdName(ctx, s.name, sets)}.htpasswd`;
       const name = ctx.addMiddleware(['auth', s.name, ...parts], {
         // headerField: the verified user, for per-consumer limits and the backend (never a client's: clear-inputs ran first)
         basicAuth: { usersFile: file, realm: s.basic?.realm || s.name, removeHeader: s.hideCredentials, headerField: VERIFIED_USER_HEADER },

@@ -42,4 +42,15 @@ export class Namer {
     this.used.add(candidate);
     return candidate;
   }
+
+  /**
+   * `name` itself, already made of sanitised parts, claimed like `name` claims its own (a `-N`
+   * suffix only if taken, which a name carrying a hash of its identity never is in practice).
+   */
+  claim(name: string): string {
+    let candidate = name;
+    for (let n = 2; this.used.has(candidate); n++) candidate = `${name}-${n}`;
+    this.used.add(candidate);
+    return candidate;
+  }
 }

@@ -13,7 +13,7 @@ export const TRAEFIK_OPTIONS: readonly TargetOption[] = [
   { name: 'entry-points', description: 'comma-separated entry point names for every router (empty = all entry points)', default: '' },
   {
     name: 'htpasswd-dir',
-    description: 'folder (on the Traefik host) holding one <gateway>-<scheme>.htpasswd file per basic-auth scheme',
+    description: 'folder (on the Traefik host) holding one <gateway>-<scheme>.htpasswd file per basic-auth scheme, and one <gateway>-<scheme>--<roles>-<hash>.htpasswd per set of roles a route requires (the output lists the users of each)',
     default: '/etc/traefik/htpasswd',
   },
   {
