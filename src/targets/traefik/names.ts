@@ -36,16 +36,12 @@ export class Namer {
 
   /** A fresh, unique name built from `parts`; the same parts twice give two different names. */
   name(...parts: string[]): string {
-    const base = [this.prefix, ...parts.map(sanitise)].join('-');
-    let candidate = base;
-    for (let n = 2; this.used.has(candidate); n++) candidate = `${base}-${n}`;
-    this.used.add(candidate);
-    return candidate;
+    return this.claim([this.prefix, ...parts.map(sanitise)].join('-'));
   }
 
   /**
-   * `name` itself, already made of sanitised parts, claimed like `name` claims its own (a `-N`
-   * suffix only if taken, which a name carrying a hash of its identity never is in practice).
+   * `name` itself, already made of sanitised parts, made unique with a `-N` suffix only if taken
+   * (which a name carrying a hash of its identity never is in practice).
    */
   claim(name: string): string {
     let candidate = name;
