@@ -23,6 +23,7 @@ import { consumerGroups, routeAcl, type AclState } from './acl.js';
 import type { Ctx, Entity, Json } from './context.js';
 import { slug } from './names.js';
 import { credentialValue } from './secrets.js';
+import { querySpellingsPlugin } from './query-spellings.js';
 
 const PLUGIN = { apiKey: 'key-auth', basic: 'basic-auth', jwt: 'jwt', forward: undefined, lambda: undefined, iam: undefined } as const;
 /** jwt_secrets algorithms accepted by every Kong 3.x release. */
@@ -167,6 +168,8 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
     const config = pluginConfig(ctx, route, s, anonymous);
     if (!config) return fail();
     out.plugins.push({ name, config });
+    // Spellings of a query key a backend reads and key-auth does not (query-spellings.ts).
+    if (s.kind === 'apiKey' && s.apiKey?.in === 'query') out.plugins.push(querySpellingsPlugin(s.apiKey.name));
   }
   const allow = routeAcl(ctx, route, alternatives, state.scoped, state.acl, (s: SecurityScheme) => PLUGIN[s.kind] ?? '');
   if (allow === false) return fail();

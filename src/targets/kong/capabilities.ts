@@ -6,7 +6,7 @@
 import type { CapabilityTable } from '../target.js';
 
 export const kongCapabilities: CapabilityTable = {
-  'auth.apiKey': { support: 'native', note: 'key-auth plugin; consumers with keyauth_credentials (header or query, not cookie)' },
+  'auth.apiKey': { support: 'native', note: 'key-auth plugin; consumers with keyauth_credentials (header or query, not cookie); a query key\'s other spellings a backend reads (API_KEY, api.key, a pair behind ;) are removed by a pre-function (Kong\'s default untrusted_lua = sandbox)' },
   'auth.basic': { support: 'native', note: 'basic-auth plugin; consumers with basicauth_credentials' },
   'auth.jwt': {
     support: 'unsupported',

@@ -26,6 +26,7 @@
  * symbolic: `valid:<iss>` verifies against a consumer's jwt_secrets of that key, anything else fails.
  */
 import { allRoutes, kongMatch, type KongRoute } from './kong-router.js';
+import { runPreFunction } from './lua-sandbox.js';
 
 export interface OracleRequest {
   method: string;
@@ -35,6 +36,11 @@ export interface OracleRequest {
   /** Headers sent several times, in order (Kong's get_headers() gives a Lua table then). */
   repeated?: Record<string, string[]>;
   query?: Record<string, string>;
+  /**
+   * The query string as sent, instead of `query`: Kong splits it on `&` only and decodes names and
+   * values (ngx.req.get_uri_args: `+` a space, %XX decoded); `;` stays inside a value.
+   */
+  rawQuery?: string;
   /** The raw request body (its type from the content-type header). */
   body?: string;
   /** The client's address (Kong's $remote_addr; trusted_ips is empty by default). */
@@ -83,7 +89,7 @@ export interface DeckDoc {
 const PRIORITY: Record<string, number> = {
   cors: 2000, jwt: 1450, 'key-auth': 1250, 'basic-auth': 1100, 'ip-restriction': 990, 'request-size-limiting': 951,
   acl: 950, 'rate-limiting': 910, 'request-transformer': 801, 'response-transformer': 800, 'proxy-cache': 100,
-  'file-log': 9, 'request-termination': 2,
+  'file-log': 9, 'request-termination': 2, 'pre-function': 1000000,
 };
 const AUTH = new Set(['jwt', 'key-auth', 'basic-auth']);
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
@@ -124,7 +130,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
     if (values.length > 1 || headers[name] !== undefined) multi.add(name);
     headers[name] ??= values[0]!;
   }
-  const query: Record<string, string> = { ...(req.query ?? {}) };
+  let query: Record<string, string> = req.rawQuery !== undefined ? parseQuery(req.rawQuery) : { ...(req.query ?? {}) };
   const path = normalisePath(req.path);
   const m = kongMatch(allRoutes(doc), req.method, path, req.host, headers);
   if ('ambiguous' in m) throw new Error(`ambiguous routes ${m.ambiguous[0].name} / ${m.ambiguous[1].name}`);
@@ -169,7 +175,13 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       return { ...out, status: 401, consumer: consumer?.username };
     }
     ran.push(name);
-    if (name === 'acl') {
+    if (name === 'pre-function') {
+      // Each `access` chunk runs for real in a Lua VM with Kong's sandbox globals (lua-sandbox.ts).
+      for (const code of (c.access as string[] | undefined) ?? []) {
+        if (req.rawQuery !== undefined) query = parseQuery(runPreFunction(code, serialise(query, req.rawQuery)));
+        else query = keptPairs(query, runPreFunction(code, serialise(query)));
+      }
+    } else if (name === 'acl') {
       if (!consumer) return { ...out, status: 401 };
       const groups = new Set((consumer.acls ?? []).map((a) => a.group));
       if (groups.size === 0) return { ...out, status: credential ? 403 : 401, consumer: consumer.username, authenticatedBy: credential };
@@ -195,6 +207,30 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
   proxyHeaders(headers, req);
   const bodyFields = fieldsOf(headers['content-type'], body);
   return { ...out, consumer: consumer?.username, authenticatedBy: credential, upstream: { path: upstreamPath, headers, query, ...(bodyFields ? { bodyFields } : {}) } };
+}
+
+/** ngx.decode_args: `&`-separated pairs, names and values decoded (`+` a space), the first of a repeated name kept. */
+function parseQuery(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const dec = (t: string) => t.replace(/\+/g, ' ').replace(/%([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  for (const kv of raw.split('&')) {
+    if (kv === '') continue;
+    const eq = kv.indexOf('=');
+    const k = dec(eq < 0 ? kv : kv.slice(0, eq));
+    out[k] ??= eq < 0 ? '' : dec(kv.slice(eq + 1));
+  }
+  return out;
+}
+
+/** The query as the client sent it: the raw text when given and untouched so far, else `k=v` pairs as written. */
+function serialise(query: Record<string, string>, raw?: string): string {
+  return raw ?? Object.entries(query).map(([k, v]) => `${k}=${v}`).join('&');
+}
+
+/** The pairs of `query` whose `k=v` text survived in `raw`. */
+function keptPairs(query: Record<string, string>, raw: string): Record<string, string> {
+  const kept = new Set(raw.split('&'));
+  return Object.fromEntries(Object.entries(query).filter(([k, v]) => kept.has(`${k}=${v}`)));
 }
 
 /**
