@@ -39,6 +39,15 @@ describe('emitJson', () => {
     );
   });
 
+  it('leaf arrays longer than one batch, at every level and depth', () => {
+    const items = Array.from({ length: 600 }, (_, i) => (i % 7 === 0 ? [i, { s: `x\n${i}` }] : i % 5 === 0 ? undefined : { i, when: new Date(i), a: [] }));
+    const value = { top: items, deeper: { list: items, nested: [items, [], [items.slice(0, 257)]] } };
+    for (const depth of [0, 1, 2, 3, 4, 5]) {
+      expect(printed(value, depth).text).toBe(`${JSON.stringify(value, null, 2)}\n`);
+      expect(printed(items, depth).text).toBe(`${JSON.stringify(items, null, 2)}\n`);
+    }
+  });
+
   it('a large result comes out in several chunks of whole lines', () => {
     const value = { ok: false, diagnostics: Array.from({ length: 5000 }, (_, i) => ({ code: 'c', message: `m${i}\nsecond`, params: { i } })), result: { n: 1 } };
     const { text, chunks } = printed(value);
