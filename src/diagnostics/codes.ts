@@ -515,6 +515,11 @@ export const CODES = {
     (p) =>
       `traefik: the optional auth of ${p.route} needs to tell a request carrying a ${p.scheme} credential from an anonymous one, but that scheme's credential is whatever its forwardAuth service reads; a caller with a wrong credential would pass as anonymous. Make the auth required, or use a scheme with a declared header, cookie or query credential`,
   ),
+  'traefik-optional-query-key': entry<{ route: string; scheme: string; name: string }>(
+    'error',
+    (p) =>
+      `traefik: the optional auth of ${p.route} needs to tell a request carrying the ${p.scheme} query key from an anonymous one, but Traefik's QueryRegexp reads only the exact name ${p.name}: a spelling a backend reads as the key (another case on ASP.NET, '.', ' ' or '[' for '_' on PHP) would pass as anonymous, unverified. Make the auth required, or send the key in a header`,
+  ),
   // traefik's own refusals and warnings (issue #17.3; were free text under a catch-all code, same text)
   'traefik-matcher-empty': entry<Record<string, never>>('error', () => 'traefik: empty matcher argument (Traefik rejects it)'),
   'traefik-matcher-control-character': entry<{ value: string }>('error', (p) => `traefik: "${p.value}" holds a control character`),

@@ -320,6 +320,12 @@ export const TARGETS: Explanations = {
     'Make the auth required, or use a scheme with a declared header, cookie or query credential.',
     "security: [{}, { sso: [] }]   # sso: forwardAuth only",
   ),
+  'traefik-optional-query-key': ex(
+    'Optional auth on an API key sent in the query string; Traefik rules read a query parameter by its exact name only.',
+    'A request carrying the key in a spelling a backend reads as it (API_KEY on ASP.NET, api.key or api[key on PHP) would meet the anonymous router and reach the backend unverified.',
+    'Make the auth required, or send the key in a header.',
+    "security: [{}, { qkey: [] }]   # qkey: { type: apiKey, in: query, name: api_key }",
+  ),
   'target-option-invalid': ex(
     'A target\'s --option has a value the target cannot use (the message names the values it takes).',
     'gwc refuses to guess: a mistyped setting (a rate-limit policy, a Traefik line, an entry point) would build something other than what the operator asked for.',

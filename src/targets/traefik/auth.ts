@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import type { RequirementItem, Route, SecurityScheme } from '../../model/types.js';
 import { AUTH_FEATURE, ROLE_KINDS } from '../../model/route-features.js';
 import type { Ctx } from './context.js';
-import { credentialHeader, credentialPresent, credentialSelector, limitKeyHeader, VERIFIED_USER_HEADER } from './credentials.js';
+import { cgiSpellings, credentialHeader, credentialPresent, credentialSelector, limitKeyHeader, VERIFIED_USER_HEADER } from './credentials.js';
 import { sanitise } from './names.js';
 import { and, or } from './rule.js';
 
@@ -58,7 +58,8 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
     if (!s) continue;
     const p = credentialPresent(s);
     if (!p) {
-      ctx.report('traefik-optional-credential-unknown', { route: route.id, scheme: s.name }, route.securityLoc);
+      if (s.kind === 'apiKey' && s.apiKey?.in === 'query') ctx.report('traefik-optional-query-key', { route: route.id, scheme: s.name, name: s.apiKey.name }, route.securityLoc);
+      else ctx.report('traefik-optional-credential-unknown', { route: route.id, scheme: s.name }, route.securityLoc);
       return undefined;
     }
     present.add(p);
@@ -272,7 +273,8 @@ function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, roleSets: 
     // A forward scheme is a bearer/OAuth2/OIDC scheme verified by its service: its credential is
     // the Authorization header, which the backend must not see either (DESIGN.md section 7.3).
     const hidden = s.kind === 'forward' ? 'Authorization' : cred;
-    if (hidden && hidden !== 'Cookie') return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: { [hidden]: '' } } });
+    // Every spelling a CGI-style backend reads as the credential header (cgiSpellings).
+    if (hidden && hidden !== 'Cookie') return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(hidden).map((h) => [h, ''])) } });
     if (s.kind !== 'forward') ctx.report('traefik-credential-not-hidden', { scheme: s.name, location: s.apiKey?.in ?? 'cookie' }, s.loc);
     return undefined;
   });

@@ -4,7 +4,7 @@
  * for a per-consumer rate limit.
  */
 import type { SecurityScheme } from '../../model/types.js';
-import { caseInsensitivePrefix, m, reEscape } from './rule.js';
+import { caseInsensitivePrefix, m, or, reEscape } from './rule.js';
 
 /** The header native basicAuth writes the verified user to (headerField); clear-inputs removes a client's. */
 export const VERIFIED_USER_HEADER = 'X-Consumer';
@@ -34,6 +34,27 @@ export function credentialHeader(s: SecurityScheme): string | undefined {
 }
 
 /**
+ * Every spelling of a credential header name with `-` or `_` at each separator, the name itself
+ * first. CGI-style backends (PHP, Rack, WSGI: HTTP_X_API_KEY) read them all as one header, Traefik
+ * passes names with `_` by default (underscoreHeadersStrategy: keep) and Go keeps them apart
+ * (X_Api_Key canonicalises to X_api_key): a spelling left alone would reach such a backend as an
+ * unverified credential beside, or instead of, the verified one (red team 2). Case needs no
+ * spelling: Go canonicalises it.
+ */
+export function cgiSpellings(name: string): string[] {
+  const parts = name.split(/[-_]/);
+  let out = [parts[0]!];
+  for (const p of parts.slice(1)) out = out.flatMap((x) => [`${x}-${p}`, `${x}_${p}`]);
+  return [name, ...out.filter((x) => x !== name)];
+}
+
+/** A rule condition true when the request carries header `name` in any spelling of {@link cgiSpellings}. */
+function anySpelling(name: string, re: string): string {
+  const all = cgiSpellings(name);
+  return all.length === 1 ? m.headerRegexp(name, re) : or(all.map((h) => m.headerRegexp(h, re)));
+}
+
+/**
  * A rule condition true when the request carries anything a verifier of this scheme could read
  * as its credential, however malformed (optional auth sends such a request to the verifier, never
  * to the anonymous router). Undefined when that cannot be told from the request (a forward-auth
@@ -42,15 +63,39 @@ export function credentialHeader(s: SecurityScheme): string | undefined {
 export function credentialPresent(s: SecurityScheme): string | undefined {
   if (s.kind === 'apiKey' && s.apiKey) {
     const { name } = s.apiKey;
-    if (s.apiKey.in === 'header') return m.headerRegexp(name, '^');
-    if (s.apiKey.in === 'query') return m.queryRegexp(name, '^');
-    // Go's cookie reader trims blanks around the name (net/http readCookies).
-    return m.headerRegexp('Cookie', `(^|;)[ \\t]*${reEscape(name)}[ \\t]*=`);
+    if (s.apiKey.in === 'header') return anySpelling(name, '^');
+    // Traefik's QueryRegexp reads one exact name; API_KEY (ASP.NET), api.key or api[key (PHP)
+    // cannot be matched, and would pass as anonymous (refused by the caller: traefik-optional-query-key).
+    if (s.apiKey.in === 'query') return undefined;
+    // Go's cookie reader trims blanks around the name (net/http readCookies); backends decode
+    // %XX in cookie names, PHP reads ' ', '.' and '[' as '_', ASP.NET names case-blind.
+    return m.headerRegexp('Cookie', `(^|;)[ \\t]*${nameAsRead(name)}[ \\t]*(=|;|$)`);
   }
   if (s.kind === 'basic') return m.headerRegexp('Authorization', '^');
-  if (s.kind === 'jwt') return m.headerRegexp(s.jwt?.header ?? 'Authorization', '^');
+  if (s.kind === 'jwt') return anySpelling(s.jwt?.header ?? 'Authorization', '^');
   if (s.kind === 'forward' && s.openapiType === 'http') return m.headerRegexp('Authorization', '^');
   return undefined;
+}
+
+/** One character as its UTF-8 %XX escapes, each hex digit in either case (`_` -> `%5[fF]`). */
+function escapes(c: string): string {
+  const hex = (h: string) => (/[A-F]/.test(h) ? `[${h}${h.toLowerCase()}]` : h);
+  return [...Buffer.from(c, 'utf8')].map((b) => `%${[...b.toString(16).toUpperCase().padStart(2, '0')].map(hex).join('')}`).join('');
+}
+
+/**
+ * A regex for every spelling of cookie name `name` a backend reads as it (the nginx target's
+ * nameAsRead): any letter case, any character as its %XX escape, and ' ', '.', '[' and '_' alike.
+ * Only classes, escapes and groups: RE2 and JavaScript read it the same way.
+ */
+function nameAsRead(name: string): string {
+  const SAME = ['_', ' ', '.', '['];
+  return [...name]
+    .map((c) => {
+      const forms = SAME.includes(c) ? SAME : c.toLowerCase() === c.toUpperCase() ? [c] : [c.toLowerCase(), c.toUpperCase()];
+      return `(${forms.flatMap((f) => [reEscape(f), escapes(f)]).join('|')})`;
+    })
+    .join('');
 }
 
 /** A rule condition true when the request carries this scheme's credential at all. */

@@ -1,0 +1,148 @@
+/**
+ * Red team 2, Traefik: credential spellings a backend reads as the credential (DESIGN.md 7.2, 7.3).
+ * CGI-style backends (PHP, Rack, WSGI: HTTP_X_API_KEY) read X_Api_Key as X-Api-Key, Traefik keeps
+ * header names with '_' by default (underscoreHeadersStrategy keep), and Go canonicalises
+ * X_Api_Key to X_api_key, a different key from X-Api-Key. PHP reads the query or cookie name
+ * api.key, api key and api[key as api_key; ASP.NET reads query names case-blind.
+ * Through the Traefik request oracle (test/targets/traefik/traefik-oracle.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { lint } from '../../src/lint/index.js';
+import type { TraefikConfig } from '../../src/targets/traefik/types.js';
+import { HEAD, writeSpec } from '../helpers/spec.js';
+import { compileCase, ownSchema } from '../targets/traefik/cases.js';
+import { send, type AuthCall, type AuthAnswer, type OracleRequest } from '../targets/traefik/traefik-oracle.js';
+
+const ok = "{ '200': { description: ok } }";
+const KEYS: Record<string, string> = { 'key-alice': 'alice', 'key-bob': 'bob' };
+
+const SPEC = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: rt2
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+  consumers:
+    alice: { credentials: { hkey: '\${env:ALICE_KEY}' } }
+    bob: { credentials: { hkey: '\${env:BOB_KEY}' } }
+paths:
+  /keys:
+    get: { security: [{ hkey: [] }], responses: ${ok} }
+  /opt:
+    get: { security: [{}, { hkey: [] }], responses: ${ok} }
+  /tok:
+    get: { security: [{ tok: [] }], responses: ${ok} }
+  /opt-tok:
+    get: { security: [{}, { tok: [] }], responses: ${ok} }
+  /ukeys:
+    get: { security: [{ ukey: [] }], responses: ${ok} }
+  /opt-c:
+    get: { security: [{}, { ckey: [] }], responses: ${ok} }
+components:
+  securitySchemes:
+    hkey: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://keys.internal:9100/check', responseHeaders: [X-Key-Owner] } } }
+    ukey: { type: apiKey, in: header, name: X_Tenant_Key, x-gateway: { forwardAuth: { url: 'http://keys.internal:9100/check' } } }
+    qkey: { type: apiKey, in: query, name: api_key, x-gateway: { forwardAuth: { url: 'http://keys.internal:9100/check' } } }
+    ckey: { type: apiKey, in: cookie, name: session_key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://keys.internal:9100/check' } } }
+    tok:
+      type: http
+      scheme: bearer
+      x-gateway:
+        header: X-Session-Token
+        issuer: https://id.example.com/
+        forwardAuth: { url: 'http://tokens.internal:9200/check' }
+`;
+
+function keyService(calls: AuthCall[]) {
+  return (call: AuthCall): AuthAnswer => {
+    calls.push(call);
+    const who = KEYS[call.headers.get('X-Api-Key')];
+    return who ? { status: 200, headers: { 'X-Key-Owner': who } } : { status: 401 };
+  };
+}
+function tokenService(calls: AuthCall[]) {
+  return (call: AuthCall): AuthAnswer => {
+    calls.push(call);
+    return call.headers.get('X-Session-Token') === 'tok-good' ? { status: 200 } : { status: 401 };
+  };
+}
+
+describe('red team 2: Traefik credential spellings a CGI-style backend reads', async () => {
+  const { built } = await compileCase(writeSpec(SPEC));
+  const config = built!.config as TraefikConfig;
+  const calls: AuthCall[] = [];
+  const env = { auth: { 'http://keys.internal:9100/check': keyService(calls), 'http://tokens.internal:9200/check': tokenService(calls) } };
+  const req = (target: string, headers: OracleRequest['headers'] = {}): OracleRequest => ({ method: 'GET', host: 'api.example.com', target, headers, tls: true });
+  /** Every header the backend received whose name a CGI backend reads as `name`. */
+  const asCgi = (h: Record<string, string[]>, name: string) =>
+    Object.entries(h).filter(([k]) => k.replace(/_/g, '-').toLowerCase() === name.toLowerCase()).flatMap(([, v]) => v);
+
+  it('builds a file the schema accepts', () => {
+    expect(ownSchema(config), JSON.stringify(ownSchema.errors)).toBe(true);
+  });
+
+  it('control: the verified key opens /keys and is stripped', () => {
+    const o = send(config, req('/v1/keys', { 'X-Api-Key': 'key-bob' }), env);
+    expect(o.status).toBe(200);
+    expect(asCgi(o.backend!.headers.lower(), 'x-api-key')).toEqual([]);
+  });
+
+  for (const spelling of ['X_Api_Key', 'X-Api_Key', 'x_api-key']) {
+    it(`required key: ${spelling} beside the verified key never reaches the backend`, () => {
+      const o = send(config, req('/v1/keys', { 'X-Api-Key': 'key-bob', [spelling]: 'key-alice' }), env);
+      expect(o.status).toBe(200);
+      expect(asCgi(o.backend!.headers.lower(), 'x-api-key'), 'an unverified key reached a CGI backend').toEqual([]);
+    });
+
+    it(`optional key: ${spelling} alone is a present credential (verified or refused, never anonymous)`, () => {
+      const o = send(config, req('/v1/opt', { [spelling]: 'forged' }), env);
+      if (o.status === 200) expect(asCgi(o.backend!.headers.lower(), 'x-api-key'), 'an unverified key reached a CGI backend').toEqual([]);
+      else expect(o.status).toBe(401);
+    });
+  }
+
+  it('a scheme header spelt with underscores: the dash spelling beside it never reaches the backend', () => {
+    const o = send(config, req('/v1/ukeys', { X_Tenant_Key: 'key-bob', 'X-Tenant-Key': 'key-alice' }), { auth: () => ({ status: 200 }) });
+    expect(o.status).toBe(200);
+    expect(asCgi(o.backend!.headers.lower(), 'x-tenant-key')).toEqual([]);
+  });
+
+  // PHP reads api.key, api key, api[key and api%5Fkey as api_key (cookie names too), ASP.NET case-blind.
+  for (const c of ['session.key=forged', 'session%5Fkey=forged', 'session key=forged', 'SESSION_KEY=forged', 'a=1; Session%5bKey=x', 'session_%4bey']) {
+    it(`optional cookie key: Cookie ${c} is a present credential, never passed on as anonymous`, () => {
+      const o = send(config, req('/v1/opt-c', { Cookie: c }), env);
+      expect(o.status, 'a spelling a backend reads as the key went through unverified').not.toBe(200);
+    });
+  }
+
+  it('control: other cookies stay anonymous, the exact cookie name is verified', () => {
+    expect(send(config, req('/v1/opt-c', { Cookie: 'theme=dark; session_keys=1; xsession_key=2' }), env).status).toBe(200);
+    expect(send(config, req('/v1/opt-c', { Cookie: 'theme=dark; session_key=key-alice' }), env).status).toBe(401);
+  });
+
+  it('JWT in a custom header: X_Session_Token beside the verified token never reaches the backend', () => {
+    const o = send(config, req('/v1/tok', { 'X-Session-Token': 'tok-good', X_Session_Token: 'forged' }), env);
+    expect(o.status).toBe(200);
+    expect(asCgi(o.backend!.headers.lower(), 'x-session-token')).toEqual([]);
+  });
+
+  it('optional JWT in a custom header: X_Session_Token alone is never passed on as anonymous', () => {
+    const o = send(config, req('/v1/opt-tok', { X_Session_Token: 'forged' }), env);
+    if (o.status === 200) expect(asCgi(o.backend!.headers.lower(), 'x-session-token')).toEqual([]);
+    else expect(o.status).toBe(401);
+  });
+});
+
+describe('red team 2: Traefik optional auth on a query key', () => {
+  it('is refused at the security line (Traefik cannot see API_KEY, api.key or api[key: they would pass as anonymous)', async () => {
+    const spec = SPEC.replace('  /opt-c:', `  /opt-q:\n    get: { security: [{}, { qkey: [] }], responses: ${ok} }\n  /opt-c:`);
+    const { gateway } = await compileCase(writeSpec(spec));
+    const { compileGateway } = await import('../../src/api.js');
+    const result = compileGateway(gateway!, 'traefik');
+    expect(result.files).toEqual([]);
+    const d = result.diagnostics.filter((x) => x.code === 'traefik-optional-query-key' && x.severity === 'error');
+    expect(d.map((x) => [x.params, x.loc?.pointer])).toEqual([[{ route: 'get_opt_q', scheme: 'qkey', name: 'api_key' }, '/paths/~1opt-q/get/security']]);
+    const linted = await lint(writeSpec(spec), { target: 'traefik' });
+    const relayed = linted.diagnostics.filter((x) => x.code === 'target-compile' && x.params.code === 'traefik-optional-query-key');
+    expect(relayed.map((x) => [x.severity, x.loc?.pointer])).toEqual([['error', '/paths/~1opt-q/get/security']]);
+  });
+});
