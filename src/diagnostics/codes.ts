@@ -553,6 +553,11 @@ export const CODES = {
     (p) => `traefik: route ${p.route}: security alternatives ${p.sameCredential ? 'with the same credential' : 'without a header, cookie or query credential'} cannot be told apart on Traefik (middlewares chain as AND); give them one forwardAuth scheme`,
   ),
   'traefik-forward-auth-missing': entry<{ scheme: string }>('error', (p) => `traefik: security scheme ${p.scheme} needs x-gateway.forwardAuth on Traefik`),
+  'traefik-users-file-collision': entry<{ scheme: string; other: string; file: string }>(
+    'error',
+    (p) =>
+      `traefik: basic schemes ${p.scheme} and ${p.other} would read one users file, ${p.file} (file names are folded to [a-z0-9-]); a '-2' by order would hand one scheme's file, users and all, to the other once the spec changes. Rename one scheme`,
+  ),
   'traefik-credential-not-hidden': entry<{ scheme: string; location: string }>(
     'warn',
     (p) => `traefik: security scheme ${p.scheme}: Traefik cannot remove a ${p.location} credential before the backend; it is passed on`,

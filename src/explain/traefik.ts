@@ -71,6 +71,12 @@ export const TRAEFIK: Explanations = {
     'Add x-gateway.forwardAuth (the URL of a service that checks the credential) to the scheme.',
     "securitySchemes:\n  bearer: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: http://auth:8080/verify } } }",
   ),
+  'traefik-users-file-collision': ex(
+    'Two basic-auth schemes whose names fold to one Traefik users file name (Basic and basic, basic_admin and basic-admin).',
+    'The operator fills each htpasswd file with the users the output names for it. Numbered by order, the files would change hands when one scheme is removed or the two are reordered: one scheme\'s routes would then admit the other scheme\'s users.',
+    'Rename one scheme so the two names differ after folding to lower case and [a-z0-9-].',
+    "securitySchemes:\n  basic_admin: { type: http, scheme: basic }\n  basic-admin: { type: http, scheme: basic }",
+  ),
   'traefik-credential-not-hidden': ex(
     'A scheme asks for its credential to be hidden from the backend, but Traefik can only remove headers, not a query parameter or a single cookie.',
     'The backend (and its logs) still see the credential.',

@@ -14,6 +14,7 @@ import { parseOptions, TRAEFIK_OPTIONS } from './options.js';
 import { TRAEFIK_POLICIES } from './policy-map.js';
 import { compileRoutes } from './routes.js';
 import { RuleTextError } from './rule.js';
+import { checkUsersFiles } from './users-files.js';
 import type { RouterRole, TraefikConfig } from './types.js';
 import type { TraefikVersion } from './version.js';
 
@@ -32,6 +33,7 @@ export function compileTraefik(gateway: Gateway, plan: CapabilityPlan, compileOp
   ctx.diagnostics.push(...diagnostics);
   const fail = (): TraefikBuild => ({ roles: ctx.roles, version: ctx.version, result: { files: [], diagnostics: ctx.diagnostics } });
   if (diagnostics.length > 0) return fail();
+  checkUsersFiles(ctx);
   try {
     compileRoutes(ctx);
   } catch (e) {
