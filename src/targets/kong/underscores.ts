@@ -12,7 +12,12 @@
 
 const known = new Map<string, string[]>();
 
-/** Every spelling of a dash-separated header name with `_` for at least one `-` (2^dashes - 1); memoised (every route asks for the same ~35 names, #18). */
+/**
+ * Every other spelling of a header name with `-` or `_` at each separator (2^separators - 1; for a
+ * dash-separated name, `_` for at least one `-`, in the same order as before): a scheme header named
+ * X_Tenant_Key is read by the same backends as X-Tenant-Key (red team 2). Memoised (every route
+ * asks for the same ~35 names, #18).
+ */
 export function underscoreSpellings(name: string): string[] {
   let out = known.get(name);
   if (!out) known.set(name, (out = spellings(name)));
@@ -20,12 +25,14 @@ export function underscoreSpellings(name: string): string[] {
 }
 
 function spellings(name: string): string[] {
-  const parts = name.split('-');
+  const parts = name.split(/[-_]/);
+  const seps = [...name.matchAll(/[-_]/g)].map((x) => x[0]);
   const out: string[] = [];
   // Header names gwc clears have at most four dashes; a longer user name is capped at 2^6 spellings.
   const dashes = Math.min(parts.length - 1, 6);
-  for (let mask = 1; mask < 1 << dashes; mask++) {
-    out.push(parts.reduce((acc, p, i) => (i === 0 ? p : `${acc}${i <= dashes && mask & (1 << (i - 1)) ? '_' : '-'}${p}`), ''));
+  for (let mask = 0; mask < 1 << dashes; mask++) {
+    const spelt = parts.reduce((acc, p, i) => (i === 0 ? p : `${acc}${i <= dashes ? (mask & (1 << (i - 1)) ? '_' : '-') : seps[i - 1]}${p}`), '');
+    if (spelt !== name) out.push(spelt);
   }
   return out;
 }
