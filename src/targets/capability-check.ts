@@ -4,10 +4,10 @@
  * cannot express are errors naming the route and the feature (fail closed); observability gaps
  * are warnings. The result, the plan, tells the compiler which mode each feature runs in.
  */
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diag, type Diagnostic, type Loc } from '../diagnostics/diagnostic.js';
 import { failsClosed, fallbackHint, featureInfo, type FeatureId } from '../model/features.js';
-import { routeFeatures } from '../model/route-features.js';
-import type { Gateway } from '../model/types.js';
+import { routeFeatures, type FeatureUse } from '../model/route-features.js';
+import type { Gateway, Route } from '../model/types.js';
 import type { CapabilityPlan, Resolution, Target } from './target.js';
 
 // The plan is part of the target contract (a target's compile receives it); it is defined in
@@ -19,15 +19,19 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
 }
 
-export function checkCapabilities(gateway: Gateway, target: Target): CheckResult {
+/**
+ * `features`: each route's feature uses, `routeFeatures(gateway, route)` by default; lint passes
+ * them read once per run for its four targets (#18), the same values.
+ */
+export function checkCapabilities(gateway: Gateway, target: Target, features: (route: Route) => readonly FeatureUse[] = (r) => routeFeatures(gateway, r)): CheckResult {
   const diagnostics: Diagnostic[] = [...gatewayRefusals(gateway)];
   const modes = new Map<string, Map<FeatureId, Resolution>>();
+  const acceptedSeen = new Set<string>();
   for (const route of gateway.routes) {
     const perRoute = new Map<FeatureId, Resolution>();
     modes.set(route.id, perRoute);
-    for (const use of routeFeatures(gateway, route)) {
+    for (const use of features(route)) {
       const cap = target.capabilities[use.feature];
-      const params = { route: route.id, feature: use.feature, target: target.name };
       if (cap.support === 'native') {
         perRoute.set(use.feature, 'native');
         continue;
@@ -42,6 +46,7 @@ export function checkCapabilities(gateway: Gateway, target: Target): CheckResult
         perRoute.set(use.feature, 'fallback');
         continue;
       }
+      const params = { route: route.id, feature: use.feature, target: target.name };
       const why = cap.fallback ? `${cap.why}; ${fallbackHint(cap.fallback)}` : cap.why;
       const accepted = gateway.accepted.find((a) => a.target === target.name && a.feature === use.feature);
       if (accepted && featureInfo(use.feature).class === 'security' && !cap.partial) {
@@ -52,7 +57,13 @@ export function checkCapabilities(gateway: Gateway, target: Target): CheckResult
       }
       if (accepted) {
         perRoute.set(use.feature, 'accepted');
-        diagnostics.push(diag('capability-accepted', { ...params, reason: accepted.reason }, accepted.loc, { target: target.name }));
+        // One warning per (feature, acceptance), not one per route: a repeat is not made at all
+        // (#18: 10,000 made and dropped on the synthetic spec); the first stays where it was.
+        const key = acceptedKey(use.feature, accepted.loc);
+        if (!acceptedSeen.has(key)) {
+          acceptedSeen.add(key);
+          diagnostics.push(diag('capability-accepted', { ...params, reason: accepted.reason }, accepted.loc, { target: target.name }));
+        }
         continue;
       }
       perRoute.set(use.feature, 'dropped');
@@ -67,7 +78,7 @@ export function checkCapabilities(gateway: Gateway, target: Target): CheckResult
       return m === 'native' || m === 'emulated' || m === 'fallback';
     },
   };
-  return { plan, diagnostics: dedupe(diagnostics) };
+  return { plan, diagnostics };
 }
 
 /**
@@ -83,14 +94,7 @@ function gatewayRefusals(gateway: Gateway): Diagnostic[] {
     .map((r) => diag('security-undecided', { route: r.id }, r.securityLoc ?? r.loc));
 }
 
-/** One accepted-gap warning per (feature, acceptance), not one per route. */
-function dedupe(list: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return list.filter((d) => {
-    if (d.code !== 'capability-accepted') return true;
-    const key = `${d.params.feature}|${d.loc?.file}|${d.loc?.pointer}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/** What makes capability-accepted warnings one: the feature and the place of the acceptance. */
+function acceptedKey(feature: FeatureId, loc: Loc | undefined): string {
+  return `${feature}|${loc?.file}|${loc?.pointer}`;
 }

@@ -1,7 +1,5 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { routeFeatures, type FeatureUse } from '../../model/route-features.js';
-import type { Route } from '../../model/types.js';
-import { checkedCapabilities as checked } from '../capabilities.js';
+import { checkedCapabilities as checked, featuresOf } from '../capabilities.js';
 import { defineRule, type LintContext, type Report } from '../rule.js';
 
 /**
@@ -18,7 +16,9 @@ function relay(code: string) {
       for (const d of checked(ctx, ctx.gateway, target).diagnostics) {
         if (d.code !== code || !d.loc) continue;
         const key = `${d.params.feature}|${d.loc.file}#${d.loc.pointer}`;
-        groups.set(key, [...(groups.get(key) ?? []), d]);
+        const list = groups.get(key);
+        if (list) list.push(d);
+        else groups.set(key, [d]);
       }
       for (const list of groups.values()) {
         const first = list[0]!;
@@ -65,15 +65,13 @@ export const capabilityEmulated = defineRule({
   check(ctx, report) {
     const gateway = ctx.gateway;
     if (!gateway) return;
-    // A route's features are the model's, the same for every target: read once (#18).
-    const features = new Map<Route, FeatureUse[]>();
+    // A route's features are the model's, the same for every target: read once per run (#18).
+    const features = featuresOf(ctx, gateway);
     for (const target of ctx.targets) {
       const seen = new Set<string>();
       const { plan } = checked(ctx, gateway, target);
       for (const route of gateway.routes) {
-        let uses = features.get(route);
-        if (!uses) features.set(route, (uses = routeFeatures(gateway, route)));
-        for (const use of uses) {
+        for (const use of features(route)) {
           const cap = target.capabilities[use.feature];
           if (plan.mode(route.id, use.feature) !== 'emulated' || cap.support !== 'emulated') continue;
           const key = `${use.feature}|${use.loc.file}#${use.loc.pointer}`;
