@@ -13,9 +13,10 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   // @oclif/core checks at import that node satisfies its engines (>=18.0.0) with semver, 47 modules
   // (#18); where that check passes by construction (a release node, 18 or later) it is skipped,
   // so a prerelease or older node still gets oclif's warning. A user's own setting is left alone.
+  // entry.js: the bundled CLI after `npm run build`, else tsc's dist/ with node_modules' oclif.
   const skip = process.env.OCLIF_DISABLE_ENGINE_WARNING === undefined && Number(/^(\d+)\.\d+\.\d+$/.exec(process.versions.node)?.[1]) >= 18;
   if (skip) process.env.OCLIF_DISABLE_ENGINE_WARNING = '1';
-  const { execute } = await import('@oclif/core');
+  const { execute } = await import('./entry.js');
   if (skip) delete process.env.OCLIF_DISABLE_ENGINE_WARNING;
   await execute({ dir: import.meta.url });
 }

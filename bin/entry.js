@@ -1,0 +1,24 @@
+// What bin/run.js runs a command from (#18), and oclif's explicit command discovery target
+// (package.json oclif.commands: this module's `commands`, id -> class;
+// https://oclif.io/docs/command_discovery_strategies).
+// After `npm run build`: the bundle, dist/bundle/gwc.js (scripts/bundle.mjs: @oclif/core and gwc
+// in a few files, each command imported when it runs; flags and help come from
+// oclif.manifest.json). Without a bundle or a manifest (a checkout built with tsc alone): every
+// class in tsc's dist/commands/, named by its file as oclif's directory discovery named it, with
+// node_modules' @oclif/core, as before the bundle. A prerelease or pre-18 node takes that path
+// too: there @oclif/core checks node against its engines (bin/run.js), which its bundled copy
+// cannot (it reads its own package.json).
+import { existsSync, readdirSync } from 'node:fs';
+
+const bundle = new URL('../dist/bundle/gwc.js', import.meta.url);
+const release = Number(/^(\d+)\.\d+\.\d+$/.exec(process.versions.node)?.[1]) >= 18;
+const bundled = release && existsSync(bundle) && existsSync(new URL('../oclif.manifest.json', import.meta.url));
+
+async function unbundled() {
+  const dir = new URL('../dist/commands/', import.meta.url);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
+  const classes = await Promise.all(files.map(async (f) => [f.slice(0, -3), (await import(new URL(f, dir).href)).default]));
+  return { commands: Object.fromEntries(classes), execute: (await import('@oclif/core')).execute };
+}
+
+export const { commands, execute } = bundled ? await import(bundle.href) : await unbundled();
