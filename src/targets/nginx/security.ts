@@ -214,13 +214,23 @@ export function hiddenHeaders(ctx: Ctx, route: Route): string[] {
   return [...names].sort();
 }
 
-/** Query parameters or cookies to strip before proxying (API keys there with hideCredentials). */
+/**
+ * RFC 6750 section 2.3: a resource server may also take a bearer token from the `access_token`
+ * query parameter (Spring's allowUriQueryParameter, passport-http-bearer by default). nginx verifies
+ * the Authorization header only, so on a route with a bearer JWT scheme that parameter is never
+ * passed on (whatever hideCredentials says: it is never what nginx verified), and on an optional
+ * route it counts as a present credential (runtime.js present()), never as anonymous (red team 2).
+ */
+export const BEARER_QUERY = 'access_token';
+
+/** Query parameters or cookies to strip before proxying (API keys there with hideCredentials, a bearer token's BEARER_QUERY). */
 export function hiddenParams(ctx: Ctx, route: Route, where: 'query' | 'cookie'): string[] {
   const names = new Set<string>();
   for (const alt of route.security) {
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
       if (s?.hideCredentials && s.kind === 'apiKey' && s.apiKey?.in === where) names.add(s.apiKey.name);
+      if (where === 'query' && s?.kind === 'jwt' && s.jwt?.header === 'authorization' && (s.jwt.publicKeys.length > 0 || s.jwt.jwksUri)) names.add(BEARER_QUERY);
     }
   }
   return [...names].sort();

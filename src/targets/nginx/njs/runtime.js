@@ -181,7 +181,8 @@ function present(r, s) {
     return credentialPairs(s.in === 'query' ? rawQuery(r) : header(r, 'Cookie'), name, s.in === 'query').length > 0;
   }
   if (s.kind === 'basic') return has('Authorization');
-  if (s.kind === 'jwt') return has(String(s.header));
+  // A bearer token in ?access_token= (RFC 6750 section 2.3) is a credential a backend may read: verified, never anonymous (security.ts BEARER_QUERY).
+  if (s.kind === 'jwt') return has(String(s.header)) || (s.header === 'authorization' && credentialPairs(rawQuery(r), 'access_token', true).length > 0);
   if (s.kind === 'forward' && s.forward) return s.forward.presence.some(has);
   return true;
 }
