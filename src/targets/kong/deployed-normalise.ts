@@ -72,6 +72,27 @@ function plugin(p: JsonObject, names: Map<string, string>): Plugin {
   return { name, fields, ...(consumer ? { consumer: names.get(consumer) ?? consumer } : {}) };
 }
 
+/**
+ * The role requirements of an acl allow list of role groups (acl.ts, names.ts). One group is an
+ * AND of roles: `G.group.admin` one role, `G.roles:{"scheme":S,"all":[...]}` every role listed, each
+ * its own atom, so a role added to the set reads as a tightening and one removed as
+ * auth-roles-removed. Several groups are an OR (acl passes any one): one atom for the whole list,
+ * so any change to it reads as a role requirement removed (a widening or a swap).
+ */
+function roleAtoms(groups: string[]): string[] {
+  if (groups.length !== 1) return [groups.join(' or ')];
+  const g = groups[0]!;
+  const m = /^(.*)\.roles:(\{.*\})$/s.exec(g);
+  if (!m) return [g];
+  try {
+    const all = (JSON.parse(m[2]!) as { all?: unknown }).all;
+    if (Array.isArray(all) && all.length > 0 && all.every((r) => typeof r === 'string')) return (all as string[]).map((r) => `${m[1]}.group.${r}`);
+  } catch {
+    /* not gwc's: the group as it is */
+  }
+  return [g];
+}
+
 function pluginMap(plugins: Plugin[]): JsonObject {
   const out: JsonObject = {};
   for (const p of [...plugins].sort((a, b) => compareText(a.name, b.name))) out[p.consumer ? `${p.name}@${p.consumer}` : p.name] = p.fields;
@@ -98,7 +119,7 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   // requirement on every way in: the consumer must be in one of them.
   const acl = effective.get('acl');
   const roles = acl && acl.enabled !== false && isObject(acl.config) ? sortedStrings(acl.config.allow).filter((g) => !/\.scheme\./.test(g)) : [];
-  const withRoles = (alt: string[]) => (roles.length ? [...alt, ...alt.map((m) => authAtom(m, 'role', roles.join(' or ')))] : alt);
+  const withRoles = (alt: string[]) => (roles.length ? [...alt, ...alt.flatMap((m) => roleAtoms(roles).map((r) => authAtom(m, 'role', r)))] : alt);
   facts.auth = auth.length === 0 ? [] : anyAnonymous ? [...auth.map(withRoles), ...(optional ? [[]] : [])] : [withRoles(auth.flat())];
   const mechanisms: Record<string, Mechanism> = {};
   for (const [name] of auth) {

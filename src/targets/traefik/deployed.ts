@@ -10,6 +10,7 @@ import { authAtom, type DeployedReader, type Entity, type Facts, type Json, type
 import { fieldsOf, isObject, sortedStrings, toJson, withDefaults, type JsonObject } from '../../diff/json-util.js';
 import { fileReader } from '../deployed-reader.js';
 import { durationSeconds } from './deployed-duration.js';
+import { roleFile } from './deployed-roles.js';
 import { forwardAuthTls, serviceTls } from './deployed-tls.js';
 import { compareText } from '../../diagnostics/collate.js';
 
@@ -69,15 +70,17 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
     visited.add(name);
     if (isObject(m.chain)) middlewareFacts(sortedStrings(m.chain.middlewares), middlewares, facts, seen, visited);
     if (isObject(m.basicAuth)) {
-      // The mechanism is its list of users: another usersFile (gwc writes one per role set, auth.ts)
-      // or other inline users is another set of callers, so a role removed or swapped reads as a
-      // new way in, not as the same 'basic-auth'. Inline entries are named by user, never by hash.
+      // The mechanism is its list of users: another usersFile or other inline users is another set
+      // of callers (a new way in), except a gwc role file, which is its scheme's file narrowed by
+      // roles. Inline entries are named by user, never by hash.
+      // A gwc role file is its scheme's file plus role requirements (deployed-roles.ts).
+      const roles = typeof m.basicAuth.usersFile === 'string' ? roleFile(m.basicAuth.usersFile, typeof m.basicAuth.realm === 'string' ? m.basicAuth.realm : undefined) : undefined;
       const users = [
-        ...(typeof m.basicAuth.usersFile === 'string' ? [`file ${m.basicAuth.usersFile}`] : []),
+        ...(typeof m.basicAuth.usersFile === 'string' ? [`file ${roles?.schemeFile ?? m.basicAuth.usersFile}`] : []),
         ...sortedStrings(m.basicAuth.users).map((u) => `user ${u.split(':')[0]}`),
       ];
       const basic = users.length > 0 ? `basic-auth ${users.join(', ')}` : 'basic-auth';
-      seen.auth.push(basic);
+      seen.auth.push(basic, ...(roles?.roles ?? []).map((r) => authAtom(basic, 'role', r)));
       seen.mechanisms[basic] = { kind: 'basic', hideCredentials: m.basicAuth.removeHeader === true };
     }
     if (isObject(m.digestAuth)) seen.auth.push('digest-auth');
