@@ -9,14 +9,21 @@
  * Every output file sits in dist/bundle/, two levels below the package root like dist/<dir>/x.js,
  * so paths gwc resolves from `import.meta.url` (schemas/, rules/) name the same files; the
  * precompiled validators, which src/validate/precompiled.ts requires from `./precompiled/` next
- * to itself, are copied next to the bundle. Packages gwc loads with `createRequire` at run time
- * (yaml for YAML specs, handlebars, ajv, Spectral, swagger-parser) stay in node_modules.
+ * to itself, are copied next to the bundle.
  */
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
-const EXTERNAL = process.env.GWC_BUNDLE_EXTERNAL?.split(',') ?? ['ajv', 'ajv/*', 'ajv-formats', 'ajv-formats/*', '@stoplight/*', '@apidevtools/*', 'handlebars', 'handlebars/*', 'yaml', 'diff', 'typescript', 'ts-node', 'tsx', 'pnpapi'];
+/**
+ * Packages left in node_modules: read there with createRequire when needed (ajv and the
+ * precompiled validators' ajv runtime, handlebars, Spectral, swagger-parser's schemas), or modules
+ * @oclif/core only looks for in development (typescript, ts-node, tsx, pnpapi). yaml and diff are
+ * bundled into the chunks that import them (yaml's 72 files cost ~35 ms to read one by one); the
+ * createRequire('yaml') fallbacks (a YAML spec the fast reader leaves to yaml, lint configs) still
+ * read node_modules' copy, the same version.
+ */
+const EXTERNAL = ['ajv', 'ajv/*', 'ajv-formats', 'ajv-formats/*', '@stoplight/*', '@apidevtools/*', 'handlebars', 'handlebars/*', 'typescript', 'ts-node', 'tsx', 'pnpapi'];
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'dist/bundle');
 rmSync(out, { recursive: true, force: true });
@@ -29,7 +36,6 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Kept as files: loaded by createRequire or lazily, or large and rarely needed.
   external: EXTERNAL,
   // CommonJS inside an ES module bundle calls require (node: built-ins, createRequire'd files).
   banner: { js: "import { createRequire as __gwcRequire } from 'node:module'; const require = __gwcRequire(import.meta.url);" },
@@ -41,3 +47,5 @@ const result = await build({
 cpSync(path.join(root, 'dist/validate/precompiled'), path.join(out, 'precompiled'), { recursive: true });
 const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
 console.log(`dist/bundle: ${files.length} files`);
+// GWC_BUNDLE_META=file: esbuild's metafile (which module went into which chunk), for analysis.
+if (process.env.GWC_BUNDLE_META) writeFileSync(process.env.GWC_BUNDLE_META, JSON.stringify(result.metafile));

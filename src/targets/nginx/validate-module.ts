@@ -6,16 +6,24 @@
  * (njs/runtime.js AJV_REQUIRE); any other would fail at load, so it is refused here instead.
  */
 import { createHash } from 'node:crypto';
-import { Ajv } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone/index.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv } from 'ajv';
 import type { Loc } from '../../diagnostics/diagnostic.js';
 import type { Json } from './validate-schema.js';
 
 type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 type Standalone = (ajv: Ajv, refs: Record<string, string>) => string;
-const standalone = ((standaloneCode as unknown as { default?: Standalone }).default ?? standaloneCode) as unknown as Standalone;
+// ajv, its formats and standalone code are read when a validator is compiled, not whenever
+// nginx's compiler loads (~30 ms of a start-up, #18): most specs validate no request.
+const load = createRequire(import.meta.url);
+let ajvLib: { Ajv: typeof Ajv; addFormats: AddFormats; standalone: Standalone } | undefined;
+const unwrap = <T>(mod: unknown): T => ((mod as { default?: T }).default ?? mod) as T;
+const lib = () =>
+  (ajvLib ??= {
+    Ajv: (load('ajv') as typeof import('ajv')).Ajv,
+    addFormats: unwrap<AddFormats>(load('ajv-formats')),
+    standalone: unwrap<Standalone>(load('ajv/dist/standalone/index.js')),
+  });
 
 /** The modules ajv's standalone code may require; njs/runtime.js answers exactly these. */
 export const AJV_REQUIRES = ['ajv/dist/runtime/ucs2length', 'ajv/dist/runtime/equal', 'ajv-formats/dist/formats'];
@@ -57,7 +65,7 @@ export class ValidatorSet {
       }
       ajv.addSchema({ ...(schema as object), $id: name } as object);
     }
-    const code = standalone(ajv, Object.fromEntries(names.map((n) => [n, n])));
+    const code = lib().standalone(ajv, Object.fromEntries(names.map((n) => [n, n])));
     for (const m of code.matchAll(/require\(("(?:[^"\\]|\\.)*")\)/g)) {
       const mod = JSON.parse(m[1]!) as string;
       if (!AJV_REQUIRES.includes(mod)) throw new ValidatorError('', `ajv's code needs ${mod}, which the njs runtime does not provide`);
@@ -78,6 +86,7 @@ export class ValidatorError extends Error {
 }
 
 function newAjv(): Ajv {
+  const { Ajv, addFormats } = lib();
   // es5: njs 0.7 has no destructuring or default parameters; unicodeRegExp off: no u flag in njs 0.7.
   const ajv = new Ajv({ code: { source: true, es5: true, lines: false, optimize: true }, allErrors: false, unicodeRegExp: false, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true, validateFormats: true });
   addFormats(ajv);
