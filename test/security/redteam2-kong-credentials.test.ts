@@ -69,3 +69,39 @@ describe('red team 2: Kong credential header spellings', async () => {
     expect(Object.keys(o.upstream!.headers).filter((h) => cgi(h) === cgi(name))).toEqual([]);
   });
 });
+
+describe('red team 2: Kong and a bearer token in ?access_token= (RFC 6750 section 2.3)', async () => {
+  const spec = `openapi: 3.1.0
+info: { title: bearer query lab, version: "1" }
+servers: [{ url: "https://${HOST}/v1" }]
+x-gateway:
+  name: bq
+  backends: { echo: { url: "http://echo.internal:8080" } }
+  defaults: { backend: echo }
+  accept:
+    kong: [{ feature: auth.jwt, reason: audience checked by the backend }]
+paths:
+  /tok: { get: { operationId: tok, security: [{ jwt: [] }], responses: ${ok} } }
+components:
+  securitySchemes:
+    jwt:
+      type: http
+      scheme: bearer
+      x-gateway: { issuer: "https://id.example/", algorithms: [RS256], publicKeys: ["\${env:JWT_PEM}"] }
+`;
+  const loaded = await gatewayOf(spec);
+  const built = compileGateway(loaded.gateway!, 'kong', {});
+  const yaml = built.files.find((f) => f.path === 'kong.yaml')?.contents ?? '';
+  const doc = parse(yaml) as DeckDoc;
+
+  it('builds a valid decK file', () => {
+    expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(deckValidate(yaml)?.ok ?? true).toBe(true);
+  });
+
+  it('an unverified ?access_token= beside the verified header token never reaches the backend (Kong verifies the header only)', () => {
+    const o = evaluate(doc, { method: 'GET', host: HOST, path: '/v1/tok', headers: { authorization: 'Bearer valid:https://id.example/' }, query: { a: '1', access_token: 'forged' } }, { DECK_JWT_PEM: 'pem' });
+    expect(o.status).toBe(200);
+    expect(o.upstream!.query).toEqual({ a: '1' });
+  });
+});

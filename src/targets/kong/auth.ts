@@ -159,6 +159,10 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
     }
     byPlugin.set(name, s.name);
     if (s.kind === 'jwt') state.jwtSchemes.add(s.name);
+    // RFC 6750 section 2.3: a backend may take a bearer token from ?access_token= (Spring,
+    // passport-http-bearer); the jwt plugin reads the header only (uri_param_names: []), so such a
+    // token is never one Kong verified, whatever hideCredentials says (red team 2; nginx: BEARER_QUERY).
+    if (s.kind === 'jwt' && s.jwt?.header === 'authorization') out.removeQuery.push('access_token');
     if (s.hideCredentials) {
       if (s.kind === 'jwt') out.removeHeaders.push(s.jwt?.header ?? 'Authorization');
       if (s.kind === 'basic') out.removeHeaders.push('Authorization', 'Proxy-Authorization');
