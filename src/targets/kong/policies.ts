@@ -226,19 +226,32 @@ function uniqueNames(names: string[]): string[] {
 }
 
 /**
- * uniqueNames of a route's header removals: most routes of a compile remove the same list (the
- * identity, override and forwarding headers, ~30 names), so each distinct list is folded once per
- * context (#18); every route gets its own copy of the answer.
+ * A route's request-transformer header removals (uniqueNames of its own removals, the auth
+ * plugins', the override, identity and forwarding headers and their underscore spellings, ~80
+ * names). They depend on the route only through `key`'s parts, which most routes of a compile
+ * share, so each distinct key is worked out once per context (#18: spelling and folding the list
+ * for each of 10,000 routes was a third of lint's Kong compile); every route gets its own copy.
  */
-function uniqueRemovals(ctx: Ctx, names: string[]): string[] {
-  let byList = removalsOf.get(ctx);
-  if (!byList) removalsOf.set(ctx, (byList = new Map()));
-  const key = JSON.stringify(names); // injective, whatever a name holds
-  let unique = byList.get(key);
-  if (!unique) byList.set(key, (unique = uniqueNames(names)));
+function routeRemovals(ctx: Ctx, ops: HeaderOps | undefined, auth: RouteAuth, overrides: readonly string[], authenticated: boolean): string[] {
+  let byKey = removalsOf.get(ctx);
+  if (!byKey) removalsOf.set(ctx, (byKey = new Map()));
+  const setNames = Object.keys(ops?.set ?? {});
+  // Injective in what the list is made of, whatever a name holds.
+  const key = JSON.stringify([ops?.remove ?? [], setNames, auth.removeHeaders, overrides === ALL_OVERRIDES ? 0 : overrides, authenticated]);
+  let unique = byKey.get(key);
+  if (!unique) {
+    const identity = [...neverFromClient(ctx), ...(authenticated ? [] : KONG_CONSUMER_HEADERS)];
+    // Underscore spellings of every header cleared or set here, and of Kong's own consumer headers
+    // (set after auth, so only their dash spelling is Kong's): underscores.ts.
+    const spelt = [...(ops?.remove ?? []), ...setNames, ...auth.removeHeaders, ...overrides, ...identity, ...KONG_CONSUMER_HEADERS].flatMap(underscoreSpellings);
+    unique = uniqueNames([...(ops?.remove ?? []), ...auth.removeHeaders, ...overrides, ...identity, ...spelt]);
+    byKey.set(key, unique);
+  }
   return [...unique];
 }
 const removalsOf = new WeakMap<Ctx, Map<string, string[]>>();
+/** Every override header: what a route that declares none of them removes. */
+const ALL_OVERRIDES: readonly string[] = [...URL_OVERRIDE_HEADERS, ...METHOD_OVERRIDE_HEADERS];
 
 /**
  * request-transformer: upstream path (with captures) and request headers. `set` is written as
@@ -251,14 +264,13 @@ export function requestTransformer(ctx: Ctx, route: Route, { uri, auth }: RouteP
   const ops: HeaderOps | undefined = ctx.plan.enforced(route.id, 'requestHeaders') ? route.policy.requestHeaders : undefined;
   // Method and URL overrides a backend may obey (DESIGN.md section 7.5), unless the operation declares them.
   const declared = route.declaredOverrides ?? [];
-  const overrides = [...URL_OVERRIDE_HEADERS, ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.some((d) => d.in === 'header' && d.name.toLowerCase() === h.toLowerCase()))];
+  const overrides =
+    declared.length === 0
+      ? ALL_OVERRIDES
+      : [...URL_OVERRIDE_HEADERS, ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.some((d) => d.in === 'header' && d.name.toLowerCase() === h.toLowerCase()))];
   const overrideQuery = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY) ? [] : METHOD_OVERRIDE_QUERY_FORMS;
   const query = [...new Set([...overrideQuery, ...auth.removeQuery])].sort();
-  const identity = [...neverFromClient(ctx), ...(authenticated ? [] : KONG_CONSUMER_HEADERS)];
-  // Underscore spellings of every header cleared or set here, and of Kong's own consumer headers
-  // (set after auth, so only their dash spelling is Kong's): underscores.ts.
-  const spelt = [...(ops?.remove ?? []), ...Object.keys(ops?.set ?? {}), ...auth.removeHeaders, ...overrides, ...identity, ...KONG_CONSUMER_HEADERS].flatMap(underscoreSpellings);
-  const remove = uniqueRemovals(ctx, [...(ops?.remove ?? []), ...auth.removeHeaders, ...overrides, ...identity, ...spelt]);
+  const remove = routeRemovals(ctx, ops, auth, overrides, authenticated);
   // `_method` in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override run
   // the method it names): remove.body deletes a top-level field of those three body kinds, read by
   // a case-insensitive substring of Content-Type (request-transformer access.lua get_content_type).
