@@ -13,6 +13,16 @@ testRule('secret-literal', {
   ],
   invalid: [
     { name: 'an AWS key anywhere', files: `${HEAD}x-notes:\n  - AKIAIOSFODNN7EXAMPLE\npaths: {}\n`, errors: [{ line: 4, column: 5, messageId: 'pattern' }] },
+    // One per pattern, inside longer text (#18: a string is scanned for the literal each pattern needs first).
+    ...[
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'key ASIAIOSFODNN7EXAMPLE here',
+      'token ghp_abcdefghijklmnopqrstuvwxyz0123456789 here',
+      'slack xoxb-1234567890-abcdef here',
+      'stripe rk_live_abcdefghijklmnop1234 here',
+      'google AIzaSyA1234567890abcdefghijklmnopqrstuv here',
+      'jwt eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.abcdefghijkl here',
+    ].map((text) => ({ name: `pattern: ${text.split(' ')[1] ?? text}`, files: `${HEAD}x-notes:\n  - '${text}'\npaths: {}\n`, errors: [{ line: 4, column: 5, messageId: 'pattern' }] })),
     {
       name: 'a password in a $ref\'d file',
       files: { 'gateway.yaml': `${HEAD}paths: {}\ncomponents:\n  schemas: { $ref: 'more.yaml' }\n`, 'more.yaml': 'x-db:\n  password: hunter2hunter2\n' },
