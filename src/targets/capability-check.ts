@@ -87,7 +87,7 @@ export function checkCapabilities(gateway: Gateway, target: Target, features: (r
  * and a gateway with no route at all (API Gateway will not deploy a REST API without methods; an
  * empty nginx, Kong or Traefik configuration is never what a spec with only webhooks meant).
  */
-function gatewayRefusals(gateway: Gateway): Diagnostic[] {
+export function gatewayRefusals(gateway: Gateway): Diagnostic[] {
   if (gateway.routes.length === 0) return [diag('no-routes', {}, gateway.loc)];
   return gateway.routes
     .filter((r) => r.security.length === 0 && !r.declaredPublic)

@@ -1,0 +1,36 @@
+/**
+ * `gwc validate` (DESIGN.md section 1): parse, structure, schema and the model, and the refusals
+ * every target makes whatever its capabilities, so a spec no target builds is never "valid". They
+ * are the core's own checks, run by every build before the target compiles (src/targets/compile.ts):
+ * a route nobody decided to open (security-undecided), a gateway with no route (no-routes), a HEAD
+ * running a better protected GET handler (head-widens-get). Same codes, params and places as the
+ * build's; lint's security-missing rule points at the same node. Per-target refusals stay the
+ * build's and lint's (`gwc lint --target T`): validate is target-neutral.
+ */
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Gateway } from '../model/types.js';
+import { runPipeline, type SpecOptions } from '../pipeline.js';
+import { gatewayRefusals } from '../targets/capability-check.js';
+import { headWidensGet } from '../targets/head-get.js';
+
+/** The refusals every target makes of this model. */
+export function neutralRefusals(gateway: Gateway): Diagnostic[] {
+  return [...gatewayRefusals(gateway), ...headWidensGet(gateway)];
+}
+
+export interface Validation {
+  valid: boolean;
+  /** Routes of a valid spec (0 when invalid, as before). */
+  routes: number;
+  diagnostics: Diagnostic[];
+}
+
+/** What `gwc validate` reports: load, validate, model, then the target-neutral refusals, located. */
+export async function validateSpec(file: string, options: SpecOptions = {}): Promise<Validation> {
+  const { gateway, diagnostics } = await runPipeline(file, {
+    ...options,
+    review: (v) => (v.gateway ? [...v.diagnostics, ...neutralRefusals(v.gateway)] : v.diagnostics),
+  });
+  const valid = gateway !== undefined && !hasErrors(diagnostics);
+  return { valid, routes: valid ? gateway.routes.length : 0, diagnostics };
+}
