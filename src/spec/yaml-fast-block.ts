@@ -6,6 +6,7 @@
 import { blockScalar } from './yaml-fast-block-scalar.js';
 import { Flow } from './yaml-fast-flow.js';
 import { bail } from './yaml-fast-lines.js';
+import { exactArray, isSparseIndex, useSparseElements } from './yaml-fast-memory.js';
 import { resolvePlain } from './yaml-fast-resolve.js';
 import { Scalars } from './yaml-fast-scalars.js';
 
@@ -37,6 +38,7 @@ export class BlockReader extends Scalars {
   /** A block map whose keys sit at column `indent`; the current line holds its first key. */
   map(indent: number, firstAt?: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    let sparse = false;
     let at = firstAt;
     for (;;) {
       if (at === undefined) {
@@ -54,6 +56,7 @@ export class BlockReader extends Scalars {
       // No value is undefined, so only a defined one can be a repeated key (one load, #18).
       if (key === '__proto__' || key === '<<' || (out[key] !== undefined && Object.prototype.hasOwnProperty.call(out, key))) bail();
       if (key === '$ref') this.refKeys = true;
+      if (!sparse && isSparseIndex(key)) sparse = (useSparseElements(out), true); // a responses map's '200'
       out[key] = this.valueAfter(after, end, indent, true);
       at = undefined;
     }
@@ -102,7 +105,7 @@ export class BlockReader extends Scalars {
         out.push(this.valueAfter(i, end, indent, false));
       }
     }
-    return out;
+    return exactArray(out);
   }
 
   /** A map or a sequence starting on the current line at column `indent`. */

@@ -4,6 +4,7 @@
  * with its keys' and items' offsets when a position is asked for (it is short, and rare).
  */
 import { bail } from './yaml-fast-lines.js';
+import { exactArray, isSparseIndex, useSparseElements } from './yaml-fast-memory.js';
 import { closeDouble, closeSingle, keyNames, resolvePlain, unescapeDouble } from './yaml-fast-resolve.js';
 
 /** Offsets for one flow container: a map's keys (insertion order) or a sequence's items. */
@@ -57,7 +58,8 @@ export class Flow {
       this.ws();
       const c = this.s.charCodeAt(this.i);
       this.i++;
-      if (c === 0x5d) return out;
+      // Read again for positions, the index holds `out` itself.
+      if (c === 0x5d) return this.index ? out : exactArray(out);
       if (c !== 0x2c) bail();
       this.ws();
       if (this.s.charCodeAt(this.i) === 0x5d) bail(); // trailing comma
@@ -66,6 +68,7 @@ export class Flow {
 
   private map(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    let sparse = false;
     const keys: string[] = [];
     const offsets: number[] = [];
     this.index?.set(out, { keys, offsets });
@@ -88,6 +91,7 @@ export class Flow {
       if (k === '$ref') this.refKeys = true;
       keys.push(c === 0x22 || c === 0x27 ? k : name);
       offsets.push(at);
+      if (!sparse && isSparseIndex(k)) sparse = (useSparseElements(out), true);
       out[k] = this.value();
       this.ws();
       const n = this.s.charCodeAt(this.i);
