@@ -16,7 +16,22 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   // entry.js: the bundled CLI after `npm run build`, else tsc's dist/ with node_modules' oclif.
   const skip = process.env.OCLIF_DISABLE_ENGINE_WARNING === undefined && Number(/^(\d+)\.\d+\.\d+$/.exec(process.versions.node)?.[1]) >= 18;
   if (skip) process.env.OCLIF_DISABLE_ENGINE_WARNING = '1';
-  const { execute } = await import('./entry.js');
+  const { commands, execute } = await import('./entry.js');
   if (skip) delete process.env.OCLIF_DISABLE_ENGINE_WARNING;
-  await execute({ dir: import.meta.url });
+  // One of gwc's own commands (not help, which may be asked about a plugin's command) runs without
+  // oclif finding and reading @oclif/plugin-autocomplete, whose commands and hooks
+  // (plugins:postinstall only) it never uses (#18): package.json as oclif reads it, plugins
+  // emptied (`gwc lint --help` too: a command's help names no plugin). Everything else (autocomplete,
+  // help, gwc --help, a mistyped command) loads it as before.
+  const id = process.argv[2];
+  const own = id !== undefined && id !== 'help' && Object.hasOwn(commands, id);
+  if (own) {
+    const { readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('..', import.meta.url)).replace(/[\\/]$/, '');
+    const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    await execute({ loadOptions: { root, pjson: { ...pjson, oclif: { ...pjson.oclif, plugins: [] } } } });
+  } else {
+    await execute({ dir: import.meta.url });
+  }
 }
