@@ -91,6 +91,9 @@ function hiddenHeaders(ctx: HttpCtx, route: Route, lambda: boolean): string[] | 
   const out: string[] = [];
   for (const item of route.security.flat()) {
     const scheme = ctx.scheme(item.scheme);
+    // RFC 6750 section 2.3: a token in ?access_token= is never one the JWT authorizer verified
+    // (it reads its header): removed whatever hideCredentials says (red team 2).
+    if (scheme?.kind === 'jwt') out.push('querystring.access_token');
     if (!scheme?.hideCredentials) continue;
     const key = scheme.kind === 'apiKey' ? scheme.apiKey : undefined;
     const header = key ? (key.in === 'header' ? key.name : undefined) : (scheme.jwt?.header ?? 'authorization');
