@@ -8,11 +8,19 @@
 // node_modules' @oclif/core, as before the bundle. A prerelease or pre-18 node takes that path
 // too: there @oclif/core checks node against its engines (bin/run.js), which its bundled copy
 // cannot (it reads its own package.json).
-import { existsSync, readdirSync } from 'node:fs';
+// A bundle older than tsc's last output (`tsc -p tsconfig.build.json` run after `npm run build`,
+// which bundles after tsc) is stale: tsc's output runs instead, as it did before the bundle.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 
 const bundle = new URL('../dist/bundle/gwc.js', import.meta.url);
 const release = Number(/^(\d+)\.\d+\.\d+$/.exec(process.versions.node)?.[1]) >= 18;
-const bundled = release && existsSync(bundle) && existsSync(new URL('../oclif.manifest.json', import.meta.url));
+const mtime = (url) => statSync(url, { throwIfNoEntry: false })?.mtimeMs;
+const built = mtime(bundle);
+const bundled =
+  release &&
+  built !== undefined &&
+  built >= (mtime(new URL('../dist/cli/entry.js', import.meta.url)) ?? 0) &&
+  existsSync(new URL('../oclif.manifest.json', import.meta.url));
 
 async function unbundled() {
   const dir = new URL('../dist/commands/', import.meta.url);
