@@ -189,3 +189,59 @@ components:
     expect(o.status).toBe(401);
   });
 });
+
+describe('red team 2: Traefik OR of two schemes, a second credential sent beside the verified one', async () => {
+  const spec = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: or2
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+  consumers:
+    alice: { credentials: { basic: { username: alice, password: '\${env:ALICE_PW}' } } }
+paths:
+  /either:
+    get: { security: [{ basic: [] }, { hkey: [] }], responses: ${ok} }
+  /either-tok:
+    get: { security: [{ hkey: [] }, { sso: [] }], responses: ${ok} }
+components:
+  securitySchemes:
+    basic: { type: http, scheme: basic }
+    hkey: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://keys.internal:9100/check' } } }
+    sso: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal:9000/check' } } }
+`;
+  const { built } = await compileCase(writeSpec(spec));
+  const config = built!.config as TraefikConfig;
+  const text = built!.result.files[0]!.contents;
+  const { htpasswdFiles } = await import('../targets/traefik/operator.js');
+  const env = {
+    files: htpasswdFiles(text, () => 'pw-alice'),
+    auth: {
+      'http://keys.internal:9100/check': (call: AuthCall): AuthAnswer => ({ status: call.headers.get('X-Api-Key') === 'key-good' ? 200 : 401 }),
+      'http://auth.internal:9000/check': (call: AuthCall): AuthAnswer => ({ status: call.headers.get('Authorization') === 'Bearer good' ? 200 : 401 }),
+    },
+  };
+  const req = (target: string, headers: OracleRequest['headers'] = {}): OracleRequest => ({ method: 'GET', host: 'api.example.com', target, headers, tls: true });
+  const basic = `Basic ${Buffer.from('alice:pw-alice').toString('base64')}`;
+
+  it('control: each alternative alone passes and its credential is stripped', () => {
+    const a = send(config, req('/v1/either', { Authorization: basic }), env);
+    const k = send(config, req('/v1/either', { 'X-Api-Key': 'key-good' }), env);
+    expect([a.status, k.status]).toEqual([200, 200]);
+    expect(a.backend!.headers.lower().authorization).toBeUndefined();
+    expect(k.backend!.headers.lower()['x-api-key']).toBeUndefined();
+  });
+
+  it('a verified password beside an unverified X-Api-Key: the key never reaches the backend', () => {
+    const o = send(config, req('/v1/either', { Authorization: basic, 'X-Api-Key': 'forged-admin-key' }), env);
+    if (o.status === 200) expect(o.backend!.headers.lower()['x-api-key'], 'an unverified key reached the backend').toBeUndefined();
+  });
+
+  it('a verified key beside an unverified Authorization (basic or bearer): it never reaches the backend', () => {
+    for (const auth of [basic.replace('YWxp', 'Ym9i'), 'Bearer forged']) {
+      const o = send(config, req('/v1/either', { 'X-Api-Key': 'key-good', Authorization: auth }), env);
+      if (o.status === 200) expect(o.backend!.headers.lower().authorization, `${auth}: an unverified credential reached the backend`).toBeUndefined();
+      const t = send(config, req('/v1/either-tok', { 'X-Api-Key': 'key-good', Authorization: auth }), env);
+      if (t.status === 200) expect(t.backend!.headers.lower().authorization, `${auth}: an unverified token reached the backend`).toBeUndefined();
+    }
+  });
+});

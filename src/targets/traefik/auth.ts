@@ -171,6 +171,7 @@ function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, Securit
       const sel = credentialSelector(s);
       if (sel) selectors.push(sel);
     }
+    for (const h of otherCredentials(ctx, route, schemes, new Set(a.items.map((it) => it.scheme)))) if (!hide.includes(h)) hide.push(h);
     const router: AltRouter = { alternative: a.index, middlewares, hide, consumerHeader, consumerScheme, selector: selectors.length > 0 ? and(selectors) : undefined };
     credentials.set(router, selectors.length);
     routers.push(router);
@@ -268,15 +269,39 @@ function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, roleSets: 
       },
     });
   });
-  const hide = memo(ctx, `hide\0${s.name}`, () => {
+  const hide = hideMiddleware(ctx, s);
+  return { auth: auth!, ...(hide ? { hide } : {}) };
+}
+
+/** The middleware removing a scheme's credential header (every spelling), once per scheme; undefined when there is none to write. */
+function hideMiddleware(ctx: Ctx, s: SecurityScheme): string | undefined {
+  return memo(ctx, `hide\0${s.name}`, () => {
     if (!s.hideCredentials) return undefined;
     // A forward scheme is a bearer/OAuth2/OIDC scheme verified by its service: its credential is
     // the Authorization header, which the backend must not see either (DESIGN.md section 7.3).
-    const hidden = s.kind === 'forward' ? 'Authorization' : cred;
+    const hidden = s.kind === 'forward' ? 'Authorization' : credentialHeader(s);
     // Every spelling a CGI-style backend reads as the credential header (cgiSpellings).
     if (hidden && hidden !== 'Cookie') return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(hidden).map((h) => [h, ''])) } });
     if (s.kind !== 'forward') ctx.report('traefik-credential-not-hidden', { scheme: s.name, location: s.apiKey?.in ?? 'cookie' }, s.loc);
     return undefined;
   });
-  return { auth: auth!, ...(hide ? { hide } : {}) };
+}
+
+/**
+ * The credentials of the route's OTHER alternatives, removed on each router too: a router checks
+ * only its own alternative, so a second credential sent beside the verified one (an unverified
+ * Authorization beside a valid key) would reach the backend as sent (red team 2; Kong and nginx
+ * remove every alternative's credential the same way). Basic's own removeHeader covers only the
+ * router whose basicAuth verified it.
+ */
+function otherCredentials(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>, own: Set<string>): string[] {
+  const headerOf = (s: SecurityScheme) => (s.kind === 'forward' ? 'Authorization' : credentialHeader(s))?.toLowerCase();
+  // A header this router verified stays as its own scheme's hideCredentials says.
+  const verified = new Set([...own].map((n) => schemes.get(n)).flatMap((s) => (s ? [headerOf(s)] : [])));
+  const names = [...new Set(route.security.flat().map((it) => it.scheme))].filter((n) => !own.has(n)).sort();
+  return names.flatMap((n) => {
+    const s = schemes.get(n);
+    const h = s && !verified.has(headerOf(s)) ? hideMiddleware(ctx, s) : undefined;
+    return h ? [h] : [];
+  });
 }
