@@ -6,7 +6,7 @@
 import { blockScalar } from './yaml-fast-block-scalar.js';
 import { Flow } from './yaml-fast-flow.js';
 import { bail } from './yaml-fast-lines.js';
-import { exactArray, isSparseIndex, useSparseElements } from './yaml-fast-memory.js';
+import { exactArray, isSparseIndex, StringPool, useSparseElements } from './yaml-fast-memory.js';
 import { resolvePlain } from './yaml-fast-resolve.js';
 import { Scalars } from './yaml-fast-scalars.js';
 
@@ -20,6 +20,8 @@ export class BlockReader extends Scalars {
   refKeys = false;
   /** Where the root map starts: its first key's line and offset (set by read()). */
   root = { line: 0, at: 0 };
+  /** Short values shared while reading (StringPool); emptied when the read ends. */
+  private readonly strings = new StringPool();
 
   /** The whole text, a block map at column 0 (what a spec is); bails on anything else. */
   read(): Record<string, unknown> {
@@ -30,6 +32,7 @@ export class BlockReader extends Scalars {
     this.skipBlank();
     if (!this.atEnd() || this.tabsRead !== this.tabLines.size) bail();
     this.tabLines.clear();
+    this.strings.clear();
     return data;
   }
 
@@ -140,7 +143,7 @@ export class BlockReader extends Scalars {
     if (c === 0x22 || c === 0x27) {
       const q = this.quoted(i, end) ?? this.quotedLines(i, indent);
       this.restIsComment(q.after, this.lineEnd(this.line));
-      value = q.value;
+      value = this.strings.share(q.value);
     } else if (c === 0x5b || c === 0x7b) {
       const f = new Flow(this.s, i, end);
       value = f.value();
@@ -152,6 +155,7 @@ export class BlockReader extends Scalars {
       const first = this.plain(i, end);
       const folded = this.plainLines(first, this.commentAt(i, end) < end, indent);
       value = resolvePlain(folded ?? first);
+      if (typeof value === 'string') value = this.strings.share(value);
     }
     this.line++;
     // A deeper line after an inline value continues it (a multi-line scalar) or is an error.

@@ -53,3 +53,36 @@ export function useSparseElements(o: Record<string, unknown>): void {
 export function exactArray(items: unknown[]): unknown[] {
   return items.length === 0 ? items : items.slice();
 }
+
+/** The longest string the pool shares: JSON.parse's limit for the values it internalizes. */
+const SHARED_MAX = 10;
+/** Slots of the pool's table (a power of two): 32 KB, enough for a spec's few thousand distinct short values. */
+const SLOTS = 4096;
+
+/**
+ * Short scalar values read more than once (`type: string`, `in: query`, `per: minute`) kept as
+ * one string each, as JSON.parse keeps them (it internalizes values of up to 10 characters):
+ * each read would otherwise hold its own copy for the whole run (GitHub's description has
+ * 87,596 such values and 1,673 distinct ones: 2.5 MB of its heap). Strings are values in
+ * JavaScript, so which copy the data holds is not observable. A table indexed by a hash of the
+ * length and three characters, not a Map: a Map hashes every character of every value, which
+ * cost more than the table's occasional miss (a miss only keeps a second copy). Dropped when the
+ * read ends (the reader itself stays alive for positions).
+ */
+export class StringPool {
+  private table: string[] = new Array<string>(SLOTS).fill('');
+
+  share(s: string): string {
+    const n = s.length;
+    if (n > SHARED_MAX || n === 0) return s;
+    const slot = (n * 131 + s.charCodeAt(0) * 31 + s.charCodeAt(n - 1) * 7 + s.charCodeAt(n >> 1)) & (SLOTS - 1);
+    const known = this.table[slot]!;
+    if (known === s) return known;
+    this.table[slot] = s;
+    return s;
+  }
+
+  clear(): void {
+    this.table = [];
+  }
+}

@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readFastYaml } from '../../src/spec/yaml-fast.js';
-import { isSparseIndex } from '../../src/spec/yaml-fast-memory.js';
+import { isSparseIndex, StringPool } from '../../src/spec/yaml-fast-memory.js';
 
 /** Everything about an object a consumer can see, in order, recursively. */
 function observe(v: unknown): unknown {
@@ -72,6 +72,25 @@ describe('fast YAML reader: smaller backing stores, the same data', () => {
     data.b!.push('z');
     expect(data.b).toEqual(['x', { y: 1 }, [1, 2], 'z']);
     expect(data.c).toEqual([]);
+  });
+
+  it('shares short values without changing them (values that share a pool slot included)', () => {
+    // 'abxa' and 'abya' have one length, first, middle and last character: one slot of the pool.
+    const values = ['string', 'abxa', 'abya', 'a', '', 'x'.repeat(10), 'y'.repeat(11), 'é', '日本', 'null', 'true', '"q"', "'s'"];
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) lines.push(`k${i}: ${JSON.stringify(values[(i * 7) % values.length])}`);
+    for (let i = 0; i < 3000; i++) lines.push(`p${i}: ${values[(i * 5) % values.length]!.replace(/^$/, '""')}`);
+    const text = `${lines.join('\n')}\n`;
+    const fast = readFastYaml(text);
+    expect(fast).toBeDefined();
+    const fromYaml = parse(text) as unknown;
+    expect(JSON.stringify(fast!.data)).toBe(JSON.stringify(fromYaml));
+    expect(isDeepStrictEqual(fast!.data, fromYaml)).toBe(true);
+  });
+
+  it('StringPool answers the string it is given, by value', () => {
+    const pool = new StringPool();
+    for (const s of ['abxa', 'abya', 'abxa', '', 'long string here', 'abya']) expect(pool.share(s.slice(0))).toBe(s);
   });
 
   it.each([
