@@ -135,20 +135,37 @@ function walkJson(s: string, root: Trie, found: (child: Trie, at: number) => voi
       while (i < s.length && !',}] \n\r\t'.includes(s[i]!)) i++;
       return;
     }
+    // From one structural character to the next (a quote, a bracket or a brace): where each of
+    // the five comes next is found with indexOf and kept until the walk passes it, so the
+    // whitespace, names and numbers between them are never read one by one (#18: a pretty-printed
+    // description is mostly indentation and strings; the walk only goes forward).
     let depth = 0;
-    while (i < s.length) {
+    for (;;) {
+      if (nextQuote < i) nextQuote = find('"', i);
+      if (nextOpenBrace < i) nextOpenBrace = find('{', i);
+      if (nextCloseBrace < i) nextCloseBrace = find('}', i);
+      if (nextOpenBracket < i) nextOpenBracket = find('[', i);
+      if (nextCloseBracket < i) nextCloseBracket = find(']', i);
+      i = Math.min(nextQuote, nextOpenBrace, nextCloseBrace, nextOpenBracket, nextCloseBracket);
+      if (i >= s.length) return;
       const ch = s.charCodeAt(i);
       if (ch === 0x22) {
-        // Skip a string without decoding it.
-        i++;
-        while (i < s.length) {
-          const x = s.charCodeAt(i);
-          if (x === 0x5c) i += 2;
-          else if (x === 0x22) break;
-          else i++;
+        // A string, skipped without decoding it: to the next quote not escaped (preceded by an
+        // even number of backslashes).
+        let q = s.indexOf('"', i + 1);
+        for (;;) {
+          if (q === -1) {
+            q = s.length;
+            break;
+          }
+          let k = q - 1;
+          while (s.charCodeAt(k) === 0x5c) k--;
+          if ((q - 1 - k) % 2 === 0) break;
+          q = s.indexOf('"', q + 1);
         }
+        i = q;
       } else if (ch === 0x7b || ch === 0x5b) depth++;
-      else if (ch === 0x7d || ch === 0x5d) {
+      else {
         depth--;
         if (depth === 0) {
           i++;
@@ -158,6 +175,16 @@ function walkJson(s: string, root: Trie, found: (child: Trie, at: number) => voi
       i++;
     }
   };
+  /** Where `c` next occurs at or after `from` (the text's length when nowhere). */
+  const find = (c: string, from: number): number => {
+    const at = s.indexOf(c, from);
+    return at === -1 ? s.length : at;
+  };
+  let nextQuote = -1;
+  let nextOpenBrace = -1;
+  let nextCloseBrace = -1;
+  let nextOpenBracket = -1;
+  let nextCloseBracket = -1;
   const value = (node: Trie): void => {
     ws();
     const c = s[i];
