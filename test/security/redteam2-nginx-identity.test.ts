@@ -29,6 +29,7 @@ x-gateway:
     dana: { groups: ["ａｄｍｉｎ", "admın"], credentials: { hkey: "\${env:DANA_H}" } }
     erin: { groups: [ops], credentials: { hkey: "\${env:ERIN_H}" } }
 paths:
+  /pub: { get: { operationId: pub, responses: ${ok} } }
   /admin: { get: { operationId: admin, security: [{ hkey: [admin] }], responses: ${ok} } }
   /admin-and-ops: { get: { operationId: adminAndOps, security: [{ hkey: [admin, ops] }], responses: ${ok} } }
   /admin-or-ops: { get: { operationId: adminOrOps, security: [{ hkey: [admin] }, { hkey: [ops] }], responses: ${ok} } }
@@ -164,6 +165,35 @@ describe.skipIf(!NGINX)('red team 2: nginx identity variants', () => {
       expect(t.r.status).toBe(200);
       expect(t.hits[0]!.headers['x-authenticated-scheme']).toBe('jwt');
       expect(t.hits[0]!.headers['x-consumer'], 'a JWT subject reached the backend as the consumer alice (admin)').not.toBe('alice');
+    });
+  });
+
+  describe('X-Forwarded-* headers a client writes', () => {
+    // The X-Forwarded-* names gwc clears (Forwarded, X-Real-IP, -Prefix, -Port, -Server) or sets
+    // (-For appended, -Proto, -Host) hold; every other name of the family passes as the client
+    // wrote it. NOT FIXED: model/overrides.ts CLIENT_FORWARDING_HEADERS is one list every target
+    // clears (nginx proxy_set_header "", Kong request-transformer with '_' spellings, Traefik
+    // clear-inputs, AWS REST '' / HTTP API remove:), so adding these changes every route of every
+    // target's output; left to the owner. What a client gains, by backend:
+    // - X-Forwarded-Scheme / -Ssl / -Protocol: Rack reads X-Forwarded-Scheme and X-Forwarded-Ssl
+    //   BEFORE X-Forwarded-Proto, so a plain-HTTP request is https to Rails (force_ssl, Secure cookies);
+    // - X-Forwarded-User / -Email / -Groups / -Preferred-Username / -Access-Token: oauth2-proxy's
+    //   identity headers, trusted by apps written for it (a caller names itself and its groups);
+    // - X-Forwarded-Client-Cert (Envoy XFCC), X-Forwarded-Tls-Client-Cert(-Info) (Traefik
+    //   passTLSClientCert): a client certificate identity the gateway never verified;
+    // - X-Forwarded-Uri / -Method / -Path: another path or method than the one authorised (7.5).
+    const FAMILY = ['X-Forwarded-Scheme', 'X-Forwarded-Ssl', 'X-Forwarded-Protocol', 'X-Forwarded-User', 'X-Forwarded-Email', 'X-Forwarded-Groups', 'X-Forwarded-Preferred-Username', 'X-Forwarded-Access-Token', 'X-Forwarded-Client-Cert', 'X-Forwarded-Tls-Client-Cert', 'X-Forwarded-Tls-Client-Cert-Info', 'X-Forwarded-Uri', 'X-Forwarded-Method', 'X-Forwarded-Path'];
+    it('held: the ones gwc clears or sets never carry the client value', async () => {
+      const { r, hits } = await lab.call('GET', '/v1/pub', { forwarded: 'for=6.6.6.6', 'x-real-ip': '6.6.6.6', 'x-forwarded-prefix': '/admin', 'x-forwarded-port': '1', 'x-forwarded-server': 'evil', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' });
+      expect(r.status).toBe(200);
+      const h = hits[0]!.headers;
+      expect([h.forwarded, h['x-real-ip'], h['x-forwarded-prefix'], h['x-forwarded-port'], h['x-forwarded-server']]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+      expect(h['x-forwarded-host']).not.toBe('evil.example');
+    });
+    it.fails('GAP: no other X-Forwarded-* name reaches the backend as the client wrote it', async () => {
+      const { r, hits } = await lab.call('GET', '/v1/pub', Object.fromEntries(FAMILY.map((h) => [h, 'forged'])));
+      expect(r.status).toBe(200);
+      expect(Object.entries(hits[0]!.headers).filter(([, v]) => v === 'forged').map(([k]) => k)).toEqual([]);
     });
   });
 });
