@@ -71,10 +71,20 @@ export function checkCapabilities(gateway: Gateway, target: Target, features: (r
       diagnostics.push(diag(code, { ...params, why }, use.loc, { target: target.name }));
     }
   }
+  // A compile asks about one route many times in a row: its map is kept at hand (#18).
+  let lastId: string | undefined;
+  let last: Map<FeatureId, Resolution> | undefined;
+  const modeOf = (routeId: string, feature: FeatureId) => {
+    if (routeId !== lastId) {
+      lastId = routeId;
+      last = modes.get(routeId);
+    }
+    return last?.get(feature);
+  };
   const plan: CapabilityPlan = {
-    mode: (routeId, feature) => modes.get(routeId)?.get(feature),
+    mode: modeOf,
     enforced: (routeId, feature) => {
-      const m = modes.get(routeId)?.get(feature);
+      const m = modeOf(routeId, feature);
       return m === 'native' || m === 'emulated' || m === 'fallback';
     },
   };

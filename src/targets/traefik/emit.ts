@@ -85,6 +85,43 @@ export function unsafeStrings(data: unknown, at = ''): string[] {
   return found;
 }
 
+/**
+ * `unsafeStrings` and `emptyContainers` of `data` in one walk (the compile runs both on its
+ * configuration: two walks over every value of a 10,000-route configuration before, #18). The
+ * same pointers in the same order as each: the path is kept as raw tokens, a token escaped only
+ * where an unsafe string's pointer is joined.
+ */
+export function configChecks(data: unknown): { unsafe: string[]; empty: string[] } {
+  const unsafe: string[] = [];
+  const empty: string[] = [];
+  const path = [''];
+  const escaped = () => path.map((k, i) => (i > 0 && (k.includes('~') || k.includes('/')) ? k.replace(/~/g, '~0').replace(/\//g, '~1') : k)).join('/');
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (unsafeText(v)) unsafe.push(path.length === 1 ? '/' : escaped());
+    } else if (Array.isArray(v)) {
+      if (v.length === 0) empty.push(path.join('/'));
+      else
+        v.forEach((x, i) => {
+          path.push(String(i));
+          walk(x);
+          path.pop();
+        });
+    } else if (v && typeof v === 'object') {
+      const keys = Object.keys(v);
+      if (keys.length === 0) empty.push(path.join('/'));
+      for (const k of keys) {
+        if (unsafeText(k)) unsafe.push(`${escaped()}/${k}`);
+        path.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        path.pop();
+      }
+    }
+  };
+  walk(data);
+  return { unsafe, empty };
+}
+
 /** Maps and lists that would be empty (Traefik drops a file with e.g. an empty `middlewares:`); pointers joined only where found. */
 export function emptyContainers(data: unknown, at = ''): string[] {
   const found: string[] = [];

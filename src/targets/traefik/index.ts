@@ -9,7 +9,7 @@ import { TRAEFIK_CAPABILITIES } from './capabilities.js';
 import { Ctx } from './context.js';
 import { traefikDeployed } from './deployed.js';
 import { traefikDeployHint } from './deploy-hint.js';
-import { commentText, emptyContainers, escapeTemplate, toYaml, unsafeStrings } from './emit.js';
+import { commentText, configChecks, escapeTemplate, toYaml } from './emit.js';
 import { parseOptions, TRAEFIK_OPTIONS } from './options.js';
 import { TRAEFIK_POLICIES } from './policy-map.js';
 import { compileRoutes } from './routes.js';
@@ -43,8 +43,9 @@ export function compileTraefik(gateway: Gateway, plan: CapabilityPlan, compileOp
   }
   const config = assemble(ctx);
   if (config) {
-    for (const p of unsafeStrings(config)) ctx.report('traefik-value-control-character', { pointer: p }, gateway.loc);
-    for (const p of emptyContainers(config)) ctx.report('internal-error', { detail: `traefik: empty map or list at ${p}` }, gateway.loc);
+    const { unsafe, empty } = configChecks(config);
+    for (const p of unsafe) ctx.report('traefik-value-control-character', { pointer: p }, gateway.loc);
+    for (const p of empty) ctx.report('internal-error', { detail: `traefik: empty map or list at ${p}` }, gateway.loc);
   }
   if (!config || ctx.diagnostics.some((d) => d.severity === 'error')) return fail();
   // Lint (findingsOnly) reads the diagnostics only; the checks above ran on the data, not the text.

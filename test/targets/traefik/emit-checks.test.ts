@@ -5,7 +5,7 @@
  * control characters, lone surrogates, `~` and `/` in keys, and empty maps and lists at any depth.
  */
 import { describe, expect, it } from 'vitest';
-import { emptyContainers, unsafeStrings } from '../../../src/targets/traefik/emit.js';
+import { configChecks, emptyContainers, unsafeStrings } from '../../../src/targets/traefik/emit.js';
 import { UNSAFE_TEXT } from '../../../src/targets/traefik/rule.js';
 import { rng } from '../../fuzz/hostile.js';
 
@@ -51,6 +51,7 @@ describe('traefik configuration checks', () => {
       const data = generate(r, 0);
       expect(unsafeStrings(data)).toEqual(unsafeBefore(data));
       expect(emptyContainers(data)).toEqual(emptyBefore(data));
+      expect(configChecks(data)).toEqual({ unsafe: unsafeBefore(data), empty: emptyBefore(data) });
       unsafe += unsafeBefore(data).length;
       empty += emptyBefore(data).length;
     }
@@ -67,5 +68,6 @@ describe('traefik configuration checks', () => {
   ])('%s', (_name, data, unsafe, empty) => {
     expect(unsafeStrings(data)).toEqual(unsafe);
     expect(emptyContainers(data)).toEqual(empty);
+    expect(configChecks(data)).toEqual({ unsafe, empty });
   });
 });
