@@ -13,6 +13,7 @@ import { expandForValidation } from './expand.js';
 import { explainErrors, type AjvError } from './explain.js';
 import { precompiled, type PrecompiledName, sha256 } from './precompiled.js';
 import { quickDoc } from './quick-doc.js';
+import { pruneSurePaths } from './paths-check.js';
 import { pruneSureSchemas } from './schema-check.js';
 
 export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
@@ -28,9 +29,9 @@ export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
   const name = version.startsWith('3.1') ? 'openapi-3.1' : 'openapi-3.0';
   // A valid spec is answered from the spec as written (quick-doc.ts says why that answer is the
   // full expansion's); anything else is checked on the full expansion, which places the errors.
-  // In 3.0, the component schemas a plain first pass is sure of are not walked again by ajv
+  // In 3.0, the component schemas and path items a plain first pass is sure of are not walked again by ajv
   // (schema-check.ts: the answer is the same; a wrong one is answered again below, in full).
-  const first = name === 'openapi-3.0' ? pruneSureSchemas : (doc: unknown) => doc;
+  const first = name === 'openapi-3.0' ? (doc: unknown) => pruneSurePaths(pruneSureSchemas(doc)) : (doc: unknown) => doc;
   const quick = quickDoc(spec);
   if (quick !== undefined && openApiValidator(name)(first(quick))) return [];
   const expanded = expandForValidation(spec);

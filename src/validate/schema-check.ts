@@ -28,7 +28,7 @@ const XML_KEYS: ReadonlySet<string> = new Set(['name', 'namespace', 'prefix', 'a
 /** Deeper than this, the answer is left to ajv (and no walk here can exhaust the stack). */
 const MAX_DEPTH = 100;
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 /** ajv's draft-04 `integer` and `minimum: 0`. */
 const isCount = (v: unknown): boolean => typeof v === 'number' && !(v % 1) && !isNaN(v) && !(v < 0);
 
@@ -143,7 +143,7 @@ function sureDiscriminator(v: unknown): boolean {
 }
 
 /** ExternalDocumentation: required url, description and url strings, `^x-` keys, nothing else. */
-function sureExternalDocs(v: unknown): boolean {
+export function sureExternalDocs(v: unknown): boolean {
   if (!isObject(v) || typeof v.url !== 'string') return false;
   for (const k in v) {
     if (!Object.prototype.hasOwnProperty.call(v, k)) return false;
