@@ -10,7 +10,7 @@ import type { Cache, Cors, Policy, RateLimit, Route } from '../../model/types.js
 import type { Ctx } from './context.js';
 import { cidr, headerName, headerValue, headerVar, regexLiteral, Refused, type ValuePart } from './escape.js';
 import { secs } from './backends.js';
-import { securityOf } from './security.js';
+import { hiddenHeaders, securityOf } from './security.js';
 import { ValidatorSet } from './validate-module.js';
 
 export interface LimitZone {
@@ -233,6 +233,13 @@ export interface CacheView {
    * On a secured route the verified identity is one of them (DESIGN.md section 7.4).
    */
   parts: string[];
+  /**
+   * An Authorization header may reach the backend unverified (a public route, or one whose
+   * alternatives do not all verify it and that does not strip it): a request carrying one is
+   * neither stored nor answered from the cache (RFC 9111 section 3.5; red team 2: a backend
+   * checking a session token itself had its answer served to the next, anonymous, caller).
+   */
+  bypassAuthorization?: boolean;
 }
 
 /**
@@ -252,8 +259,18 @@ export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Ca
     for (const h of [...cache.keyHeaders].sort()) parts.push(headerVar(h));
     if (route.security.length > 0) parts.push(identityKeyVar(ctx));
     const methods = cache.methods.filter((m) => m === 'GET' || m === 'HEAD' || m === 'POST');
-    return { zone: reg.cacheZone, valid: secs(cache.ttlMs), methods: methods.length > 0 ? methods : ['GET', 'HEAD'], parts };
+    const verified = route.security.length > 0 && route.security.every((alt) => alt.some((i) => readsAuthorization(ctx, i.scheme)));
+    const bypass = !verified && !hiddenHeaders(ctx, route).includes('authorization');
+    return { zone: reg.cacheZone, valid: secs(cache.ttlMs), methods: methods.length > 0 ? methods : ['GET', 'HEAD'], parts, ...(bypass ? { bypassAuthorization: true } : {}) };
   });
+}
+
+/** Whether scheme `name` verifies the Authorization header (basic, a bearer JWT, a forward-auth service). */
+function readsAuthorization(ctx: Ctx, name: string): boolean {
+  const s = ctx.scheme(name);
+  if (!s) return false;
+  if (s.kind === 'basic' || s.kind === 'forward') return true;
+  return s.kind === 'jwt' && (s.jwt?.header === 'authorization' || (s.jwt?.publicKeys.length === 0 && !s.jwt?.jwksUri && s.forwardAuth !== undefined));
 }
 
 /** True when every security alternative of `route` verifies an API key sent in `header` (any case). */
