@@ -48,6 +48,9 @@ interface Row {
 }
 const rows: Row[] = [
   { id: 'version', gwc: ['--version'], peer: { name: 'node -e 0', command: [node, '-e', '0'] } },
+  // Start-up of a real command (#18): oclif, the bundle and the command's chunk, on tiny inputs.
+  { id: 'validate-tiny', gwc: ['validate', path.join(repo, 'fixtures/minimal/gateway.yaml')], peer: { name: 'node -e 0', command: [node, '-e', '0'] } },
+  { id: 'lint-shop', gwc: ['lint', path.join(repo, 'fixtures/shop/gateway.yaml')] },
   { id: 'validate-github', gwc: ['validate', github] },
   // The same spec as YAML; its "peer" is B reading the JSON (YAML as fast as JSON, #18).
   { id: 'validate-github-yaml', gwc: ['validate', githubYaml(github, path.join(cache, 'github.yaml'))], peer: { name: 'B: validate github JSON', command: [node, path.join(B, 'bin/run.js'), 'validate', github] } },

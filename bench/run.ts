@@ -121,6 +121,8 @@ console.log('\nwritten: bench/results/latest.json (and a dated copy)');
 async function issueTable() {
   await run('floor: node -e 0', [node, '-e', '0']);
   await run('gwc --version', [...gwc, '--version']);
+  // What every real command pays before its work (oclif, the bundle, the command's chunk, #18).
+  await run('gwc validate tiny', [...gwc, 'validate', 'fixtures/minimal/gateway.yaml']);
   await run('gwc validate github', [...gwc, 'validate', github]);
   await run('gwc validate github as YAML', [...gwc, 'validate', githubYaml(github, path.join(cache, 'github.yaml'))]);
   await run('gwc lint github', [...gwc, 'lint', github, '--format', 'json'], { expect: LINT_FINDINGS });
