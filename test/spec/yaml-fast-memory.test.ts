@@ -32,6 +32,12 @@ const docs: Record<string, string> = {
   'status codes, flow': 'responses: { "404": a, default: b, "200": c, 201: d }\n',
   'small and large indexes mixed': 'm:\n  x: 1\n  "10": a\n  "0": b\n  "999999999": c\n  "1000000000": d\n  "4294967294": e\n  "4294967295": f\n  "100": g\n  "01": h\n  "-1": i\n  1e3: j\n  "1.5": k\n',
   'index only after names': 'm:\n  a: 1\n  b: 2\n  c: 3\n  d: 4\n  e: 5\n  "500": x\n',
+  // Wide maps: V8 makes a map of more than 16 assigned keys a dictionary-mode object; sparse elements across that.
+  'wide map': `m:\n${Array.from({ length: 40 }, (_, i) => `  k${(i * 7) % 40}: ${i}\n`).join('')}`,
+  'very wide map': `m:\n${Array.from({ length: 140 }, (_, i) => `  key-${i}: v${i}\n`).join('')}`,
+  'wide map, index keys before and after the 17th': `m:\n${Array.from({ length: 30 }, (_, i) => `  ${i === 3 ? '"7"' : i === 10 ? '"404"' : i === 20 ? '"200"' : i === 25 ? '"3"' : `n${i}`}: ${i}\n`).join('')}`,
+  'wide map, first index key after the 17th': `m:\n${Array.from({ length: 30 }, (_, i) => `  ${i === 18 ? '"500"' : i === 22 ? '"201"' : `n${i}`}: ${i}\n`).join('')}`,
+  'exactly 16 and 17 keys': `a:\n${Array.from({ length: 16 }, (_, i) => `  a${i}: ${i}\n`).join('')}b:\n${Array.from({ length: 17 }, (_, i) => `  b${i}: ${i}\n`).join('')}`,
   'sequences': 'a:\n  - 1\nb:\n  - x\n  - y: 1\n  - [1, 2]\nc: []\nd: [1]\ne:\n  - - 1\n    - 2\n',
 };
 
@@ -49,8 +55,8 @@ describe('fast YAML reader: smaller backing stores, the same data', () => {
     });
   }
 
-  it('behaves as a plain object under the same mutations', () => {
-    const text = docs['status codes, block']!;
+  it.each(['status codes, block', 'wide map, index keys before and after the 17th', 'very wide map'])('behaves as a plain object under the same mutations: %s', (name) => {
+    const text = docs[name]!.replace(/^m:/, 'responses:');
     const a = (readFastYaml(text)!.data as { responses: Record<string, unknown> }).responses;
     const b = (JSON.parse(JSON.stringify(parse(text))) as { responses: Record<string, unknown> }).responses;
     for (const o of [a, b]) {
@@ -63,7 +69,7 @@ describe('fast YAML reader: smaller backing stores, the same data', () => {
       Object.defineProperty(o, '700', { value: 'hidden', enumerable: false, configurable: true, writable: true });
     }
     expect(observe(a)).toEqual(observe(b));
-    expect(Object.keys(a)).toEqual(['5', '201', '300', '404', 'default', 'x']);
+    if (name === 'status codes, block') expect(Object.keys(a)).toEqual(['5', '201', '300', '404', 'default', 'x']);
   });
 
   it('sequences are exactly what they hold', () => {
