@@ -43,3 +43,21 @@ describe('red team 2: aws HTTP API, a bearer token in ?access_token=', async () 
     expect(Object.keys(integration.Properties.RequestParameters)).toContain('remove:querystring.access_token');
   });
 });
+
+describe('red team 2: aws HTTP API, identity and override headers spelt with "_"', async () => {
+  const b = await buildHttp(httpSpec(`  /me:\n    get:\n      security: [{ oidc: [] }]\n      responses: { '200': { description: ok } }`));
+  const params = () => Object.keys((Object.values(b.template!.Resources).find((r: any) => r.Type === 'AWS::ApiGatewayV2::Integration') as any).Properties.RequestParameters).map((k) => k.toLowerCase());
+  it('held: the dash spellings are removed', () => {
+    for (const h of ['x-consumer', 'x-authenticated-scheme', 'x-http-method-override', 'x-consumer-username']) expect(params()).toContain(`remove:header.${h}`);
+  });
+  // NOT FIXED (AWS behaviour read, not measured: no account here): HTTP APIs pass header names with
+  // '_' to the integration (unlike SAM local; reported by users), and PHP, Rack and WSGI backends
+  // read X_Consumer / X_HTTP_Method_Override as X-Consumer / X-HTTP-Method-Override (the clobbering
+  // of Puma CVE-2024-45614). Kong and Traefik remove every '_' spelling, nginx drops such names;
+  // the HTTP API flavour removes the dash names only (integrations.ts neutralise). The fix adds ~75
+  // remove:header mappings per integration, against a per-integration quota AWS does not document
+  // here: left to the owner with that measured.
+  it.fails('GAP: the "_" spellings are removed too', () => {
+    for (const h of ['x_consumer', 'x_authenticated_scheme', 'x_http_method_override', 'x_consumer_username']) expect(params()).toContain(`remove:header.${h}`);
+  });
+});
