@@ -19,6 +19,8 @@ export interface RefSite {
   ref: string;
   /** The holder has no key but `$ref`. */
   alone?: boolean;
+  /** The holder pointer's last (up to three) tokens, unescaped, when the loader has them. */
+  tail?: readonly string[];
 }
 
 export class LoadedSpec {

@@ -84,7 +84,7 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
 
   const root = await readOne(rootFile);
   if (!root) return { diagnostics };
-  const refs: Array<{ holder: Loc; loc: Loc; ref: string; alone: boolean }> = [];
+  const refs: Array<{ holder: Loc; loc: Loc; ref: string; alone: boolean; tail: readonly string[] }> = [];
 
   // Breadth-first over the files the refs reach, checking each ref as we go. A spec writes the
   // same ref many times (GitHub's: tens of thousands of refs to a few thousand targets): what a
@@ -95,9 +95,9 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   const queue: SourceFile[] = [root];
   while (queue.length > 0) {
     const source = queue.shift()!;
-    for (const { ref, pointer, alone } of source.refs ?? collectRefs(source.data)) {
+    for (const { ref, pointer, alone, tail } of source.refs ?? collectRefs(source.data)) {
       const loc = { file: source.path, pointer: joinPointer(pointer, '$ref') };
-      refs.push({ holder: { file: source.path, pointer }, loc, ref, alone });
+      refs.push({ holder: { file: source.path, pointer }, loc, ref, alone, tail });
       const memoKey = `${source.path}\0${ref}`;
       let memo = known.get(memoKey);
       if (!memo) known.set(memoKey, (memo = { target: classifyRef(ref, source.path) }));

@@ -72,10 +72,10 @@ export function quickDoc(spec: LoadedSpec): unknown {
     return t;
   };
   const targets = new Map<string, readonly string[] | undefined>();
-  for (const { holder, ref, alone } of spec.refs) {
-    // The slot's kind is read from the pointer's last three tokens; the whole pointer is split
-    // only for a reference that is expanded (reading every holder again was most of this, #18).
-    if (alone !== true || !keepsReference(ref, lastTokens(holder.pointer, 3))) mark(splitPointer(holder.pointer)).expand = true;
+  for (const { holder, ref, alone, tail } of spec.refs) {
+    // The slot's kind is read from the pointer's last three tokens (the loader's, when it kept
+    // them); the whole pointer is split only for a reference that is expanded (#18).
+    if (alone !== true || !keepsReference(ref, tail ?? lastTokens(holder.pointer, 3))) mark(splitPointer(holder.pointer)).expand = true;
   }
   // expand.ts reads an http scheme lower-cased: the schemes it would change are copied too.
   const schemes = getAt(data, ['components', 'securitySchemes']).value;
