@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { FeatureUse } from '../../model/route-features.js';
 import { checkedCapabilities as checked, featuresOf } from '../capabilities.js';
 import { defineRule, type LintContext, type Report } from '../rule.js';
 
@@ -67,6 +68,8 @@ export const capabilityEmulated = defineRule({
     if (!gateway) return;
     // A route's features are the model's, the same for every target: read once per run (#18).
     const features = featuresOf(ctx, gateway);
+    // Each use's place key, made once for all targets.
+    const keys = new Map<FeatureUse, string>();
     for (const target of ctx.targets) {
       const seen = new Set<string>();
       const { plan } = checked(ctx, gateway, target);
@@ -74,7 +77,8 @@ export const capabilityEmulated = defineRule({
         for (const use of features(route)) {
           const cap = target.capabilities[use.feature];
           if (plan.mode(route.id, use.feature) !== 'emulated' || cap.support !== 'emulated') continue;
-          const key = `${use.feature}|${use.loc.file}#${use.loc.pointer}`;
+          let key = keys.get(use);
+          if (key === undefined) keys.set(use, (key = `${use.feature}|${use.loc.file}#${use.loc.pointer}`));
           if (seen.has(key)) continue;
           seen.add(key);
           report('emulated', { target: target.name, feature: use.feature, route: route.id, how: cap.how }, use.loc, { target: target.name });

@@ -141,8 +141,10 @@ export function ident(value: string): string {
 
 /** Text safe to put after `#` in a comment: one line, no control characters. */
 export function commentText(value: string): string {
-  return value.replace(/[^\x20-\x7e]/g, '?');
+  // Tested first: nearly every text (a comment per route, #18) has nothing to replace.
+  return COMMENT_UNSAFE.test(value) ? value.replace(/[^\x20-\x7e]/g, '?') : value;
 }
+const COMMENT_UNSAFE = /[^\x20-\x7e]/;
 
 /** Serialises data for the generated njs module: JSON with sorted keys, safe inside JavaScript source. */
 export function jsLiteral(data: unknown): string {
