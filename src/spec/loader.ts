@@ -91,16 +91,18 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   // ref string means in a file is worked out once (classification, the symlink-resolving inside
   // check, whether its target exists); each occurrence still gets its own diagnostic.
   // `chain`: the target is itself a $ref (only such a ref can be part of a cycle, findCycles).
-  const known = new Map<string, { target: ReturnType<typeof classifyRef>; inside?: boolean; found?: boolean; chain?: boolean }>();
+  // By file, then by ref string: no key string built and hashed per occurrence (#18).
+  const known = new Map<string, Map<string, RefMemo>>();
   const queue: SourceFile[] = [root];
   while (queue.length > 0) {
     const source = queue.shift()!;
     for (const { ref, pointer, alone, tail } of source.refs ?? collectRefs(source.data)) {
       const loc = { file: source.path, pointer: joinPointer(pointer, '$ref') };
       refs.push({ holder: { file: source.path, pointer }, loc, ref, alone, tail });
-      const memoKey = `${source.path}\0${ref}`;
-      let memo = known.get(memoKey);
-      if (!memo) known.set(memoKey, (memo = { target: classifyRef(ref, source.path) }));
+      let inFile = known.get(source.path);
+      if (!inFile) known.set(source.path, (inFile = new Map()));
+      let memo = inFile.get(ref);
+      if (!memo) inFile.set(ref, (memo = { target: classifyRef(ref, source.path) }));
       const target = memo.target;
       if (target.kind === 'invalid') {
         diagnostics.push(diag('ref-unresolved', { ref, detail: target.detail }, loc));
@@ -140,16 +142,25 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
 }
 
 /** A $ref chain that comes back to where it started never reaches a value. */
-function findCycles(spec: LoadedSpec, refs: Array<{ holder: Loc; loc: Loc; ref: string }>, known: ReadonlyMap<string, { found?: boolean; chain?: boolean }>): Diagnostic[] {
+/** What the loader worked out once for a ref string written in one file. */
+interface RefMemo {
+  target: ReturnType<typeof classifyRef>;
+  inside?: boolean;
+  found?: boolean;
+  /** The target is itself a $ref (only such a ref can be part of a cycle). */
+  chain?: boolean;
+}
+
+function findCycles(spec: LoadedSpec, refs: Array<{ holder: Loc; loc: Loc; ref: string }>, known: ReadonlyMap<string, ReadonlyMap<string, RefMemo>>): Diagnostic[] {
   const out: Diagnostic[] = [];
   // Whether a chain ends depends only on the ref string and the file it is written in (a chain
   // that comes back to its holder loops through its target too), so each is followed once.
   const ends = new Map<string, boolean>();
   for (const { holder, loc, ref } of refs) {
-    const memoKey = `${holder.file}\0${ref}`;
     // A ref whose target was found and is no $ref ends there (the loader looked): not followed again (#18).
-    const memo = known.get(memoKey);
+    const memo = known.get(holder.file)?.get(ref);
     if (memo?.found === true && memo.chain === false) continue;
+    const memoKey = `${holder.file}\0${ref}`;
     let ok = ends.get(memoKey);
     if (ok === undefined) ends.set(memoKey, (ok = spec.deref({ value: { $ref: ref }, loc: holder }) !== undefined));
     if (!ok) {
