@@ -10,11 +10,9 @@
  * the old schema while "did you mean" suggests keys from the new one.
  */
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
-
-const require = createRequire(import.meta.url);
+import { requireWithCodeCache } from './code-cache.js';
 
 export type PrecompiledName = 'x-gateway' | 'openapi-3.0' | 'openapi-3.1';
 
@@ -36,7 +34,8 @@ export function precompiled(
 ): Record<string, ValidateFunction> | undefined {
   let mod: Record<string, unknown>;
   try {
-    mod = require(fileURLToPath(new URL(`${name}.cjs`, dir))) as Record<string, unknown>;
+    // With V8's code cache the build wrote beside it, when made from these bytes (code-cache.ts, #18).
+    mod = requireWithCodeCache(fileURLToPath(new URL(`${name}.cjs`, dir))) as Record<string, unknown>;
   } catch {
     return undefined;
   }
