@@ -7,7 +7,7 @@
  * of the source it was made from. Run by `npm run build` after the precompiled schemas and before
  * the bundle, which copies the folder. A cache V8 rejects (another node) costs nothing but itself.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -21,8 +21,8 @@ const specs = readdirSync(fixtures)
   .filter((f) => existsSync(f));
 const github = path.join(root, 'node_modules/@octokit/openapi/generated/api.github.com.json');
 if (existsSync(github)) specs.push(github);
-for (const spec of specs) await runPipeline(spec);
-const { readFileSync } = await import('node:fs');
+// Warm-up only: a spec gwc cannot read is no reason to fail the build (its tests say so).
+for (const spec of specs) await runPipeline(spec).catch(() => undefined);
 for (const [file, script] of [...recorded].sort(([a], [b]) => (a < b ? -1 : 1))) {
   writeFileSync(`${file}.v8`, Buffer.concat([sourceDigest(readFileSync(file, 'utf8')), script.createCachedData()]));
 }
