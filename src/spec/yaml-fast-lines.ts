@@ -46,27 +46,32 @@ export class Lines {
   tabsRead = 0;
 
   constructor(readonly s: string) {
-    const starts: number[] = [0];
-    const indents: number[] = [];
+    // The lines are counted first (indexOf finds line feeds fast), so the tables are written in
+    // place at their final size: pushing to arrays and copying them was ~40% of this (#18).
+    let feeds = 0;
+    for (let nl = s.indexOf('\n'); nl !== -1; nl = s.indexOf('\n', nl + 1)) feeds++;
+    const lines = s.endsWith('\n') ? feeds : feeds + 1;
+    const starts = new Int32Array(lines + 1);
+    const indents = new Int32Array(lines);
     // One pass: each line's indent, then its end (#18).
-    for (let st = 0; ; ) {
+    for (let st = 0, l = 0; ; l++) {
       let i = st;
       while (s.charCodeAt(i) === 0x20) i++;
       const nl = s.indexOf('\n', i);
       if (nl === -1) {
         // The last entry ends the last line: the text's end, or the start of the (empty) line after a final newline.
         if (!s.endsWith('\n')) {
-          indents.push(i - st);
-          starts.push(s.length + 1);
+          indents[l] = i - st;
+          starts[l + 1] = s.length + 1;
         }
         break;
       }
-      indents.push(i - st);
+      indents[l] = i - st;
       st = nl + 1;
-      starts.push(st);
+      starts[l + 1] = st;
     }
-    this.starts = Int32Array.from(starts);
-    this.indents = Int32Array.from(indents);
+    this.starts = starts;
+    this.indents = indents;
     for (let t = s.indexOf('\t'), l = 0; t !== -1; t = s.indexOf('\t', t + 1)) {
       while (this.starts[l + 1]! <= t) l++;
       this.tabLines.add(l);
