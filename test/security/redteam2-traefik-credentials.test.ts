@@ -245,3 +245,38 @@ components:
     }
   });
 });
+
+describe('red team 2: Traefik limits on an optional-auth route', async () => {
+  const spec = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: ol
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+  consumers:
+    alice: { credentials: { basic: { username: alice, password: '\${env:ALICE_PW}' } } }
+paths:
+  /feed:
+    get: { security: [{}, { basic: [] }], x-gateway: { rateLimit: { requests: 5, per: minute, by: consumer } }, responses: ${ok} }
+components:
+  securitySchemes:
+    basic: { type: http, scheme: basic }
+`;
+  const { built } = await compileCase(writeSpec(spec));
+  const config = built!.config as TraefikConfig;
+  const text = built!.result.files[0]!.contents;
+  const { htpasswdFiles } = await import('../targets/traefik/operator.js');
+  const env = { files: htpasswdFiles(text, () => 'pw-alice') };
+  const req = (headers: OracleRequest['headers'] = {}, remoteAddr = '203.0.113.7'): OracleRequest => ({ method: 'GET', host: 'api.example.com', target: '/v1/feed', headers, tls: true, remoteAddr });
+
+  it('anonymous callers are counted per client address, whatever X-Consumer (any spelling) they send; the verified user on its own', () => {
+    const keys = (o: ReturnType<typeof send>) => o.rateLimitKeys.map((k) => k.key);
+    const a = send(config, req({ 'X-Consumer': 'alice', X_Consumer: 'alice' }), env);
+    const b = send(config, req({}, '198.51.100.9'), env);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(keys(a)).not.toEqual(keys(b));
+    expect(keys(a).join()).not.toContain('alice');
+    const v = send(config, req({ Authorization: `Basic ${Buffer.from('alice:pw-alice').toString('base64')}` }), env);
+    expect(v.status).toBe(200);
+    expect(keys(v).join()).toContain('alice');
+  });
+});
