@@ -250,6 +250,11 @@ export const CODES = {
     'error',
     (p) => `kong: scheme ${p.scheme}: "${p.name}" is not a name key-auth accepts`,
   ),
+  'kong-credential-header-separators': entry<{ scheme: string; header: string; max: number }>(
+    'error',
+    (p) =>
+      `kong: scheme ${p.scheme}: the credential header "${p.header}" has more than ${p.max} '-'/'_' separators; Kong passes header names with '_' (underscores_in_headers on) and gwc removes every spelling a CGI-style backend reads as the header only up to ${p.max} separators, so an unverified spelling would reach the backend beside the verified credential. Use a shorter header name`,
+  ),
   'kong-jwt-header-name': entry<{ scheme: string; header: string }>(
     'error',
     (p) => `kong: scheme ${p.scheme}: "${p.header}" is not a header name`,

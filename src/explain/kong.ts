@@ -59,6 +59,12 @@ export const KONG: Explanations = {
     'Use a token name (letters, digits and !#$%&\'*+.^_`|~-).',
     "securitySchemes:\n  key: { type: apiKey, in: header, name: \"X Api Key\" }   # fix: X-Api-Key",
   ),
+  'kong-credential-header-separators': ex(
+    'An apiKey or JWT scheme reads its credential from a header whose name has more than six \'-\' or \'_\' separators.',
+    'Kong passes header names with \'_\', and PHP, Rack and WSGI backends read X_A-B and X-A-B as one header; gwc removes every such spelling of a credential header it verified, which it can write out only for names of up to six separators (2^6 spellings). A longer name would let an unverified spelling reach the backend beside the verified credential.',
+    'Use a header name with at most six separators.',
+    "securitySchemes:\n  key: { type: apiKey, in: header, name: X-A-B-C-D-E-F-G-Key }   # fix: X-Api-Key",
+  ),
   'kong-jwt-header-name': ex(
     'A JWT scheme reads its token from a header whose name is not an HTTP header name.',
     'Kong\'s jwt plugin would look for the token in a header no client can send, or decK would refuse the file.',

@@ -29,6 +29,9 @@ const PLUGIN = { apiKey: 'key-auth', basic: 'basic-auth', jwt: 'jwt', forward: u
 /** jwt_secrets algorithms accepted by every Kong 3.x release. */
 const JWT_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'ES256', 'ES384']);
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/** underscores.ts writes every '-'/'_' spelling of a header it removes up to this many separators. */
+const MAX_SEPARATORS = 6;
+const separators = (name: string): number => (name.match(/[-_]/g) ?? []).length;
 
 export interface AuthState {
   anonymousNeeded: boolean;
@@ -81,6 +84,10 @@ function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: stri
       ctx.report('kong-api-key-name', { scheme: s.name, name: s.apiKey.name }, s.loc);
       return undefined;
     }
+    if (s.apiKey.in === 'header' && s.hideCredentials && separators(s.apiKey.name) > MAX_SEPARATORS) {
+      ctx.report('kong-credential-header-separators', { scheme: s.name, header: s.apiKey.name, max: MAX_SEPARATORS }, s.loc);
+      return undefined;
+    }
     return {
       key_names: [s.apiKey.name],
       key_in_header: s.apiKey.in === 'header',
@@ -95,6 +102,10 @@ function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: stri
   if (s.kind === 'jwt' && s.jwt) {
     if (!HEADER_NAME.test(s.jwt.header)) {
       ctx.report('kong-jwt-header-name', { scheme: s.name, header: s.jwt.header }, s.loc);
+      return undefined;
+    }
+    if (s.hideCredentials && separators(s.jwt.header) > MAX_SEPARATORS) {
+      ctx.report('kong-credential-header-separators', { scheme: s.name, header: s.jwt.header, max: MAX_SEPARATORS }, s.loc);
       return undefined;
     }
     return {
