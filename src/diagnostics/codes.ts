@@ -500,6 +500,11 @@ export const CODES = {
     (p) =>
       `HEAD operation ${p.route} admits callers that ${p.other} (GET ${p.path}, same backend path) does not, or does not count them alike; most backends (Express, Flask, Rails, Spring) run the GET handler for HEAD, so its callers would run ${p.other} and read its headers: give the HEAD the GET's security and policies, or remove it (every target then routes HEAD with the GET's own checks or not at all)`,
   ),
+  'param-variant-reaches-protected': entry<{ route: string; other: string; values: string }>(
+    'error',
+    (p) =>
+      `${p.route} takes ${p.values}, which every gateway routes to it as a plain value, while a backend that matches paths case-blind or by suffix (ASP.NET Core, IIS, Spring, Rails formats) serves them as ${p.other}, which admits fewer callers: give both routes the same security, or state that the backend matches paths exactly (x-gateway.backends.NAME.pathMatching: exact, on every backend name of that server)`,
+  ),
   'traefik-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend: string }>(
     'error',
     (p) =>

@@ -290,6 +290,12 @@ export const TARGETS: Explanations = {
     'Give the key as ${file:/etc/ssl/private/gateway.key}.',
     "x-gateway:\n  tls: { certificate: '${file:/etc/ssl/gw.pem}', key: '${env:TLS_KEY}' }",
   ),
+  'param-variant-reaches-protected': ex(
+    'A path parameter route (/users/{id}) sits beside a more protected literal route of the same backend and method (/users/me), and a case or suffix variant of the literal (ME, me.json, me.) is routed to the parameter route.',
+    'Every gateway matches paths exactly and passes the variant on as a plain value; a backend that routes case-blind or by suffix serves it from the literal route\'s handler, so a caller that route refuses reads it.',
+    'Give both routes the same security; or, if the backend matches paths case-sensitively and without suffix patterns, say so on every backend name of that server: pathMatching: exact (gwc diff flags the declaration).',
+    "backends:\n  users: { url: http://users.internal:8080, pathMatching: exact }",
+  ),
   'head-widens-get': ex(
     'A HEAD operation admits callers that the GET of the same backend path does not (or is not rate-limited alike); every target routes the HEAD on its own checks.',
     'HEAD runs the GET handler on most backends (Express, Flask, Rails, Spring, Go): an anonymous HEAD runs the protected GET and leaks its status and headers (Content-Length, ETag, Set-Cookie).',

@@ -86,6 +86,7 @@ const ROOT = {
   'backends.*.keepalive': perTarget('idle connections kept open to the backend'),
   'backends.*.vpcLink': perTarget('the API Gateway VPC link to a private host'),
   'backends.*.methodOverride': perTarget("whether the backend may run the method a request body's _method names; read by the targets that cannot check a body"),
+  'backends.*.pathMatching': perTarget("whether the backend may read another case or a suffix (.json, a trailing dot) of a path as the same path; read by every target, which matches paths exactly and passes the variant on"),
   'backends.*.dotSegments': perTarget("whether the backend may resolve a '.' or '..' path segment; read by AWS, which passes path parameter values into the backend path"),
   policies: core('named policies are merged into each route before any target compiles'),
   ...prefixed('policies.*', POLICY_BODY),

@@ -86,6 +86,13 @@ export interface Backend {
    * `resolved`.
    */
   dotSegments?: { value: 'rejected'; loc: Loc };
+  /**
+   * `x-gateway.backends.*.pathMatching: exact`: the user states this backend matches request paths
+   * case-sensitively and without suffix patterns, so a path parameter's case or suffix variant of a
+   * literal route (`ME`, `me.json` for `/users/me`) is not read as that route
+   * (src/targets/param-variants.ts). Absent: `folded`.
+   */
+  pathMatching?: { value: 'exact'; loc: Loc };
 }
 
 export interface ForwardAuth {

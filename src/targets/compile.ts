@@ -12,6 +12,7 @@ import { checkCapabilities } from './capability-check.js';
 import { resolveFlavour } from './flavour.js';
 import { headWidensGet } from './head-get.js';
 import { keyDiagnostics } from './key-diagnostics.js';
+import { paramVariantRefusals } from './param-variants.js';
 import type { CapabilityPlan, CompileResult, OutputFile, Target } from './target.js';
 
 export interface BuildResult {
@@ -27,10 +28,14 @@ export function compileWith(chosen: Target, gateway: Gateway, options: Record<st
   // Keys the target's key table says it does not apply are said at their own line (issue #21).
   // A HEAD beside a more protected GET is the same hole on every target (head-get.ts).
   const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec, gateway.environment, target.keys), ...headWidensGet(gateway)];
-  if (hasErrors(diagnostics)) return { target: target.name, files: [], diagnostics };
+  // So is a path parameter whose case or suffix variant a backend reads as a more protected literal
+  // route (param-variants.ts); said after the target's own refusals, which may name the same pair
+  // more precisely (AWS's aws-path-param-confusable), so they still run.
+  const variants = paramVariantRefusals(gateway);
+  if (hasErrors(diagnostics)) return { target: target.name, files: [], diagnostics: [...diagnostics, ...variants] };
   const result = invoke(target, gateway, checked.plan, options);
   if ('crash' in result) return { target: target.name, files: [], diagnostics: [diag('internal-error', { detail: result.crash })] };
-  diagnostics.push(...result.diagnostics);
+  diagnostics.push(...result.diagnostics, ...variants);
   const files = hasErrors(diagnostics) ? [] : [...result.files].sort((a, b) => (a.path < b.path ? -1 : 1));
   return { target: target.name, files, diagnostics };
 }
@@ -46,7 +51,7 @@ export function compileFindings(target: Target, gateway: Gateway, options: Recor
   const result = invoke(target, gateway, plan ?? checkCapabilities(gateway, target).plan, options, true);
   // The key answers compileWith says before compiling (key-refused, key-not-applied) are build
   // refusals too: lint relays them with the rest.
-  const keys = [...keyDiagnostics(target.name, spec, gateway.environment, target.keys), ...headWidensGet(gateway)];
+  const keys = [...keyDiagnostics(target.name, spec, gateway.environment, target.keys), ...headWidensGet(gateway), ...paramVariantRefusals(gateway)];
   return 'crash' in result ? keys : [...keys, ...result.diagnostics];
 }
 

@@ -52,6 +52,10 @@ export const AWS_KEYS: TargetKeyTable = {
   },
   'backends.*.vpcLink': { answer: 'native', note: 'connectionType VPC_LINK with this connectionId' },
   // API Gateway passes a body through unread (src/targets/body-override.ts): the user's word is all there is.
+  'backends.*.pathMatching': {
+    answer: 'ignored',
+    why: "API Gateway refuses a path parameter beside a more protected literal route of the same backend whatever the backend matches (aws-path-param-confusable: a value `me;` reaches /users/me), so the declaration makes nothing build here",
+  },
   'backends.*.dotSegments': {
     answer: 'native',
     note: "rejected: a path parameter's value is not read as climbing out of its route ('..'), so fewer routes are aws-path-param-confusable; on your word that the backend never resolves '.' or '..' segments; gwc diff flags the declaration as security",

@@ -20,6 +20,10 @@ export const KONG_KEYS: TargetKeyTable = {
     why: "Kong's upstream keepalive pool is node configuration (upstream_keepalive_pool_size in kong.conf), not a service or upstream field decK writes",
   },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): Kong reaches a private host directly' },
+  'backends.*.pathMatching': {
+    answer: 'native',
+    note: "exact: a path parameter beside a more protected literal route of the same backend is not refused for the literal's case or suffix variants (param-variant-reaches-protected); on your word that the backend matches paths exactly; gwc diff flags the declaration as security",
+  },
   'backends.*.dotSegments': {
     answer: 'ignored',
     why: "Kong's route regexes refuse a '.' or '..' path parameter value (and ';', '%') whatever the backend does (paths.ts): the declaration relaxes nothing here",

@@ -24,6 +24,10 @@ export const NGINX_KEYS: TargetKeyTable = {
   'backends.*.hostHeader': { answer: 'native', note: 'proxy_set_header Host' },
   'backends.*.keepalive': { answer: 'native', note: 'upstream keepalive' },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): nginx reaches a private host directly' },
+  'backends.*.pathMatching': {
+    answer: 'native',
+    note: "exact: a path parameter beside a more protected literal route of the same backend is not refused for the literal's case or suffix variants (param-variant-reaches-protected); on your word that the backend matches paths exactly; gwc diff flags the declaration as security",
+  },
   'backends.*.dotSegments': {
     answer: 'ignored',
     why: "nginx resolves '.' and '..' itself before it matches a location, and writes a path parameter into the backend path as one opaque segment ('.' and '..' as %2E, '/' and ';' encoded: njs upstreamPath): the declaration relaxes nothing here",

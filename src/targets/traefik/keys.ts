@@ -22,6 +22,10 @@ export const TRAEFIK_KEYS: TargetKeyTable = {
   'backends.*.keepalive': { answer: 'native', note: 'serversTransport maxIdleConnsPerHost' },
   'backends.*.vpcLink': { answer: 'ignored', why: 'AWS only (the schema says so): Traefik reaches a private host directly' },
   // Traefik reads no body (src/targets/body-override.ts): the user's word is all there is.
+  'backends.*.pathMatching': {
+    answer: 'native',
+    note: "exact: a path parameter beside a more protected literal route of the same backend is not refused for the literal's case or suffix variants (param-variant-reaches-protected); on your word that the backend matches paths exactly; gwc diff flags the declaration as security",
+  },
   'backends.*.dotSegments': {
     answer: 'ignored',
     why: "Traefik's routers refuse a '.' or '..' path parameter value (and ';', '%') whatever the backend does (rule.ts): the declaration relaxes nothing here",

@@ -103,6 +103,8 @@ function values(id: KeyId, target: string): Variants | undefined {
     'backends.*.methodOverride': { a: 'none', b: undefined },
     // Absent in B: AWS reads a path parameter's '..' as climbing out of its route (aws-path-param-confusable).
     'backends.*.dotSegments': { a: 'rejected', b: undefined },
+    // Absent in B: every target refuses /items/{id} beside a keyed /items/me (param-variant-reaches-protected).
+    'backends.*.pathMatching': { a: 'exact', b: undefined },
     'consumers.*.groups': { a: ['a'], b: ['b'] },
     'consumers.*.credentials': { a: { key: '${env:K1}' }, b: { key: '${env:K2}' } },
     'consumers.*.credentials.*.username': { a: 'u1', b: 'u2' },
@@ -295,6 +297,14 @@ export function specForKey(id: KeyId, which: 'a' | 'b', target: string): Obj | u
     delete paths['/items/{id}'];
     paths['/items/{id}/a'] = item;
     paths['/a'] = { get: { operationId: 'getA', security: [{ key: [] }], responses: { '200': { description: 'ok' } } } };
+  }
+  // A public /items/{id} beside a keyed /items/me of one backend: ME, me.json, me. reach /items/me
+  // on a backend that folds paths (src/targets/param-variants.ts). AWS refuses the pair itself
+  // whatever the key says (aws-path-param-confusable): it keeps the base spec, where the key changes nothing.
+  if (id === 'backends.*.pathMatching' && target !== 'aws') {
+    doc.components = { securitySchemes: { key: { type: 'http', scheme: 'basic' } } };
+    x.consumers = { c: { credentials: { key: { username: 'u1', password: '${env:P1}' } } } };
+    (doc.paths as Obj)['/items/me'] = { get: { operationId: 'getMe', security: [{ key: [] }], responses: { '200': { description: 'ok' } } } };
   }
   const at = docPath((id === 'route.rateLimit.by.header' || id.endsWith('rateLimit.by.header') ? id.replace(/\.header$/, '') : id) as KeyId, schemeName);
   const value = v[which];
