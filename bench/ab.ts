@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { runOnce, type Sample } from './measure.js';
+import { runOnce, writeAtomic, type Sample } from './measure.js';
 import { githubYaml } from './github-yaml.js';
 import { syntheticSpec } from './synthetic.js';
 
@@ -28,11 +28,11 @@ const githubPublic = path.join(cache, 'github-public.json');
 {
   const doc = JSON.parse(readFileSync(github, 'utf8')) as Record<string, unknown>;
   doc['x-gateway'] = { defaults: { public: true } };
-  writeFileSync(githubPublic, JSON.stringify(doc, null, 2));
+  writeAtomic(githubPublic, JSON.stringify(doc, null, 2));
 }
 const synth = (n: number) => {
   const f = path.join(cache, `synthetic-${n}.yaml`);
-  writeFileSync(f, syntheticSpec(n));
+  writeAtomic(f, syntheticSpec(n));
   return f;
 };
 const s1k = synth(1000);

@@ -3,7 +3,7 @@
  * Peak memory is the maximum resident set size from GNU time when present, else sampled from /proc.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 export interface Sample {
   ms: number;
@@ -77,4 +77,15 @@ export async function measure(name: string, command: string[], cwd: string, runs
     medianPeakMb: median(samples.map((s) => s.peakKb)) / 1024,
     exitCode: samples[0]?.code ?? null,
   };
+}
+
+/**
+ * Writes a bench input through a temporary file and a rename, so a bench started at the same
+ * time in another shell (ab.ts, phases.ts and run.ts all write bench/.cache/github-public.json
+ * and the synthetic specs) reads the old or the new file, never a half-written one.
+ */
+export function writeAtomic(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
 }

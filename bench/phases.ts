@@ -12,8 +12,9 @@
  * median of --runs is printed per phase.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { writeAtomic } from './measure.js';
 
 const args = process.argv.slice(2);
 const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -29,7 +30,7 @@ function githubPublic(): string {
   const file = path.join(cache, 'github-public.json');
   const doc = JSON.parse(readFileSync(path.join(repo, 'node_modules/@octokit/openapi/generated/api.github.com.json'), 'utf8')) as Record<string, unknown>;
   doc['x-gateway'] = { defaults: { public: true } };
-  writeFileSync(file, JSON.stringify(doc, null, 2));
+  writeAtomic(file, JSON.stringify(doc, null, 2));
   return file;
 }
 const spec = path.resolve(value('--spec') ?? githubPublic());

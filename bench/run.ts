@@ -14,7 +14,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { measure, type Measured } from './measure.js';
+import { measure, writeAtomic, type Measured } from './measure.js';
 import { githubYaml } from './github-yaml.js';
 import { benchNginx } from './nginx-wrk.js';
 import { benchValidation, validationTable } from './nginx-validate.js';
@@ -45,7 +45,7 @@ mkdirSync(cache, { recursive: true });
 {
   const doc = JSON.parse(readFileSync(github, 'utf8')) as Record<string, unknown>;
   doc['x-gateway'] = { defaults: { public: true } };
-  writeFileSync(githubPublic, JSON.stringify(doc, null, 2));
+  writeAtomic(githubPublic, JSON.stringify(doc, null, 2));
 }
 
 /**
@@ -132,7 +132,7 @@ async function issueTable() {
   await run('peer: openapi-2-kong github', [node, path.join(repo, 'bench/peers/openapi-2-kong.cjs'), github]);
   for (const n of [1000, 10000]) {
     const f = path.join(cache, `synthetic-${n}.yaml`);
-    writeFileSync(f, syntheticSpec(n));
+    writeAtomic(f, syntheticSpec(n));
     await run(`gwc validate synthetic ${n}`, [...gwc, 'validate', f]);
     await run(`gwc lint synthetic ${n}`, [...gwc, 'lint', f, '--format', 'json'], { expect: LINT_FINDINGS });
     for (const t of TARGETS) {
@@ -176,7 +176,7 @@ async function githubRows() {
 
 async function syntheticRows() {
   const files = Object.fromEntries(SIZES.map((n) => [n, path.join(cache, `synthetic-${n}.yaml`)]));
-  for (const n of SIZES) writeFileSync(files[n]!, syntheticSpec(n));
+  for (const n of SIZES) writeAtomic(files[n]!, syntheticSpec(n));
   const largest = SIZES[SIZES.length - 1]!;
   const yamlEntry = JSON.stringify(path.join(repo, 'node_modules/yaml/dist/index.js'));
   await run(`floor: yaml parse synthetic ${largest}`, [node, '-e', `require(${yamlEntry}).parse(require('fs').readFileSync(${JSON.stringify(files[largest])},'utf8'))`]);
