@@ -16,7 +16,7 @@ info: { title: path lab, version: "1" }
 servers: [{ url: "https://${HOST}/v1" }]
 x-gateway:
   name: plab
-  backends: { echo: { url: "http://echo.internal:8080/base" } }
+  backends: { echo: { url: "http://echo.internal:8080/base", pathMatching: exact } }
   defaults: { backend: echo }
   consumers:
     alice: { credentials: { key: "\${env:ALICE_KEY}" } }

@@ -18,7 +18,9 @@ const ok = '{ "200": { description: ok } }';
 const env = { DECK_ADMIN_KEY: 'admin-key-1' };
 const HOST = 'api.test';
 
-const head = (backends = '{ echo: { url: "http://echo.internal:8080" } }') => `openapi: 3.1.0
+// pathMatching: exact: these cases are the exact values upstream-reach finds; the case and suffix
+// variants a folding backend reads are redteam-param-variants.test.ts's.
+const head = (backends = '{ echo: { url: "http://echo.internal:8080", pathMatching: exact } }') => `openapi: 3.1.0
 info: { title: upstream lab, version: "1" }
 servers: [{ url: "https://${HOST}/v1" }]
 x-gateway:

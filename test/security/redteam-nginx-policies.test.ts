@@ -18,7 +18,7 @@ info: { title: red team policies, version: "1" }
 servers: [{ url: "https://${HOST}/v1" }]
 x-gateway:
   name: rtp
-  backends: { echo: { url: "http://echo.internal:8080/base" } }
+  backends: { echo: { url: "http://echo.internal:8080/base", pathMatching: exact } }
   defaults: { backend: echo }
   consumers:
     alice: { credentials: { qkey: "\${env:ALICE_KEY}", hkey: "\${env:ALICE_KEY}" } }

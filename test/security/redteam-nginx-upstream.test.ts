@@ -14,7 +14,9 @@ import { diagnosticsOf } from './helpers/nginx-policies.js';
 const ok = '{ "200": { description: ok } }';
 const KEY = 'admin-key-up-0001';
 
-const head = (backends = '{ echo: { url: "http://echo.internal:8080" } }') => `openapi: 3.1.0
+// pathMatching: exact: these cases are the exact values upstream-reach finds; the case and suffix
+// variants a folding backend reads are redteam-param-variants.test.ts's.
+const head = (backends = '{ echo: { url: "http://echo.internal:8080", pathMatching: exact } }') => `openapi: 3.1.0
 info: { title: upstream lab, version: "1" }
 servers: [{ url: "https://${HOST}/v1" }]
 x-gateway:
