@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffStates } from '../../src/diff/plan.js';
 import { kongEntities } from '../../src/targets/kong/deployed-normalise.js';
+import { querySpellingsLua } from '../../src/targets/kong/query-spellings.js';
 
 const doc = (plugins: unknown[]) => ({
   _format_version: '3.0',
@@ -31,7 +32,14 @@ describe('kong: roles from acl groups', () => {
     expect(rules([keyAuth, acl(['vault.scheme.apikey'])], [keyAuth])).toEqual([]);
   });
   it('the API key read from the query too is credential-in-query; hide_credentials off is credentials-forwarded', () => {
-    expect(rules([keyAuth], [{ ...keyAuth, config: { ...keyAuth.config, key_in_query: true } }])).toEqual(['security credential-in-query']);
+    // With gwc's pre-function the query key's other spellings are stripped (query-spellings.ts);
+    // without it they reach the backend: credentials forwarded too.
+    const inQuery = { ...keyAuth, config: { ...keyAuth.config, key_in_query: true } };
+    const pre = { name: 'pre-function', config: { access: [querySpellingsLua('x-api-key')] } };
+    expect(rules([keyAuth], [inQuery, pre])).toEqual(['security credential-in-query']);
+    expect(rules([keyAuth], [inQuery]).sort()).toEqual(['security credential-in-query', 'security credentials-forwarded']);
+    expect(rules([inQuery, pre], [inQuery])).toEqual(['security credentials-forwarded']);
+    expect(rules([inQuery, pre], [inQuery, { name: 'pre-function', config: { access: ['return function() end'] } }])).toEqual(['security credentials-forwarded']);
     expect(rules([keyAuth], [{ ...keyAuth, config: { ...keyAuth.config, hide_credentials: false } }])).toEqual(['security credentials-forwarded']);
   });
   it('ip-restriction deny entries removed or narrowed are ip-deny-narrowed', () => {

@@ -7,6 +7,7 @@
 import { authAtom, type BackendTls, type Entity, type Facts, type Json, type Mechanism } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, withDefaults, type JsonObject } from '../../diff/json-util.js';
 import { compareText } from '../../diagnostics/collate.js';
+import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 
 /** Written by Kong, never by a user: dropped before comparing. */
 const GENERATED = ['id', 'created_at', 'updated_at', 'ws_id'];
@@ -72,6 +73,12 @@ function plugin(p: JsonObject, names: Map<string, string>): Plugin {
   return { name, fields, ...(consumer ? { consumer: names.get(consumer) ?? consumer } : {}) };
 }
 
+/** Whether a pre-function is gwc's query-key one (query-spellings.ts), enabled. */
+function stripsSpellings(p: { enabled?: unknown; config?: unknown } | undefined): boolean {
+  if (!p || p.enabled === false || !isObject(p.config) || !Array.isArray(p.config.access)) return false;
+  return p.config.access.some((code) => typeof code === 'string' && code.startsWith(QUERY_SPELLINGS_MARK));
+}
+
 /**
  * The role requirements of an acl allow list of role groups (acl.ts, names.ts). One group is an
  * AND of roles: `G.group.admin` one role, `G.roles:{"scheme":S,"all":[...]}` every role listed, each
@@ -128,6 +135,10 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
     const m: Mechanism = { kind: name === 'key-auth' ? 'apiKey' : name === 'basic-auth' ? 'basic' : name! };
     if (name === 'key-auth') m.in = [['header', cfg.key_in_header], ['query', cfg.key_in_query], ['body', cfg.key_in_body]].filter(([, on]) => on === true).map(([w]) => w as string);
     if (typeof cfg.hide_credentials === 'boolean') m.hideCredentials = cfg.hide_credentials;
+    // A query key is stripped only with gwc's pre-function beside it: key-auth hides its exact name,
+    // the spellings a backend reads as the key (API_KEY, api.key, a pair behind ';') pass without it
+    // (query-spellings.ts), so its removal reads as credentials forwarded.
+    if (name === 'key-auth' && cfg.key_in_query === true && m.hideCredentials === true && !stripsSpellings(effective.get('pre-function'))) m.hideCredentials = false;
     mechanisms[name!] = m;
   }
   if (auth.length) facts.mechanisms = mechanisms;

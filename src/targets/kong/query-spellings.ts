@@ -24,6 +24,9 @@
  */
 import type { Entity } from './context.js';
 
+/** The first line of the Lua: how gwc diff's reader knows the plugin (deployed-normalise.ts). */
+export const QUERY_SPELLINGS_MARK = '-- gwc: query pairs a backend reads as the API key, not spelt as key-auth reads it, never reach the backend';
+
 /** A Lua string literal holding `s` (its UTF-8 bytes), every byte but [A-Za-z0-9_] as a `\ddd` escape. */
 export function luaString(s: string): string {
   let out = '"';
@@ -48,7 +51,7 @@ export function nameAsRead(name: string): string {
  */
 export function querySpellingsLua(name: string): string {
   return [
-    '-- gwc: query pairs a backend reads as the API key, not spelt as key-auth reads it, never reach the backend',
+    QUERY_SPELLINGS_MARK,
     `local want, exact = ${luaString(nameAsRead(name))}, ${luaString(name)}`,
     'local function decode(s)',
     '  return (string.gsub(s, "%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))',
