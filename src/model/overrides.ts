@@ -40,11 +40,82 @@ export const FOREIGN_IDENTITY_HEADERS = [
 ] as const;
 
 /**
- * Forwarding headers a backend reads as where the request came from or how it was addressed
- * (password-reset links, redirects, IP allow lists); the gateway sets X-Forwarded-For/-Proto/-Host
- * itself and clears these so a client's values never pass.
+ * Scheme headers a backend reads as "the client came over TLS" (redirect to https, Secure cookies,
+ * HSTS, force_ssl). Rack's Request#scheme takes HTTPS, then X-Forwarded-Ssl: on, then
+ * X-Forwarded-Scheme, before X-Forwarded-Proto (rack/lib/rack/request.rb), so a client's
+ * X-Forwarded-Ssl makes a plain-HTTP request https to Rails whatever the gateway's -Proto says;
+ * Tornado (xheaders) and oauth2-proxy's examples use X-Scheme; X-Forwarded-Protocol and
+ * X-Url-Scheme are the older spellings (Rack's x_forwarded_proto list, Werkzeug); Front-End-Https: on
+ * is Microsoft's (IIS/OWA, ASP.NET behind ISA/TMG).
  */
-export const CLIENT_FORWARDING_HEADERS = ['Forwarded', 'X-Real-IP', 'X-Forwarded-Prefix', 'X-Forwarded-Port', 'X-Forwarded-Server'] as const;
+export const CLIENT_SCHEME_HEADERS = [
+  'X-Forwarded-Scheme', 'X-Forwarded-Ssl', 'X-Forwarded-Protocol', 'X-Url-Scheme', 'X-Scheme', 'Front-End-Https',
+] as const;
+
+/**
+ * Identity headers an authenticating proxy sets after its login, trusted by the apps written
+ * for it (a client sending them names itself and its groups): oauth2-proxy's
+ * --pass-user-headers (X-Forwarded-User/-Email/-Groups/-Preferred-Username) and
+ * --pass-access-token (X-Forwarded-Access-Token), its --set-xauthrequest answers
+ * (X-Auth-Request-*, copied to the backend by nginx auth_request setups;
+ * https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview), Authelia's Remote-User /
+ * -Groups / -Email / -Name (https://www.authelia.com/integration/trusted-header-sso/introduction/),
+ * Apache mod_auth / Django's RemoteUserMiddleware style X-Remote-User, and authentik's
+ * X-Authentik-* (https://docs.goauthentik.io/add-secure-apps/providers/proxy).
+ */
+export const PROXY_AUTH_IDENTITY_HEADERS = [
+  'X-Forwarded-User', 'X-Forwarded-Email', 'X-Forwarded-Groups', 'X-Forwarded-Preferred-Username', 'X-Forwarded-Access-Token',
+  'X-Auth-Request-User', 'X-Auth-Request-Email', 'X-Auth-Request-Groups', 'X-Auth-Request-Preferred-Username', 'X-Auth-Request-Access-Token',
+  'Remote-User', 'Remote-Groups', 'Remote-Email', 'Remote-Name', 'X-Remote-User',
+  'X-Authentik-Username', 'X-Authentik-Groups', 'X-Authentik-Email', 'X-Authentik-Uid',
+] as const;
+
+/**
+ * Client-certificate headers a TLS-terminating proxy sets after checking the certificate: Envoy's
+ * XFCC (X-Forwarded-Client-Cert, read by Istio-aware apps and Spring Cloud Gateway), Traefik's
+ * passTLSClientCert (X-Forwarded-Tls-Client-Cert(-Info)), ALB/HAProxy/nginx setups
+ * (X-Client-Cert, X-SSL-Client-Cert, Ssl-Client-Cert, X-Tls-Client-Cert with X-SSL-Client-Verify
+ * and -DN). A gwc gateway checks no client certificate, so any such header is the client's own
+ * word for a certificate nobody verified.
+ */
+export const CLIENT_CERT_HEADERS = [
+  'X-Forwarded-Client-Cert', 'X-Forwarded-Tls-Client-Cert', 'X-Forwarded-Tls-Client-Cert-Info',
+  'X-Tls-Client-Cert', 'X-Client-Cert', 'X-SSL-Client-Cert', 'Ssl-Client-Cert', 'X-SSL-Client-Verify', 'X-SSL-Client-DN',
+] as const;
+
+/**
+ * "Original request" headers a forward-auth service or a backend reads as the method or path that
+ * was called (Traefik forwardAuth and Authelia read X-Forwarded-Method/-Uri, ingress-nginx and
+ * nginx auth_request setups X-Original-URI/-Method, Kong's template X-Forwarded-Path): a client's
+ * value names another route than the one authorised (DESIGN.md 7.5). nginx sends its own
+ * X-Forwarded-Method/-Uri to a forward-auth service only (templates.ts forwards).
+ */
+export const ORIGINAL_REQUEST_HEADERS = [
+  'X-Forwarded-Uri', 'X-Forwarded-Method', 'X-Forwarded-Path', 'X-Original-URI', 'X-Original-Method',
+] as const;
+
+/**
+ * Client-address headers a CDN or load balancer sets and frameworks read for IP allow lists and
+ * per-address limits: Rails' RemoteIp and Rack read Client-Ip (HTTP_CLIENT_IP), Express/
+ * request-ip and Go chi's RealIP read X-Client-IP / True-Client-IP (Akamai, Cloudflare
+ * Enterprise), X-Cluster-Client-IP (Rackspace, Riverbed), CF-Connecting-IP (Cloudflare),
+ * Fastly-Client-IP (Fastly), X-Original-Forwarded-For (ingress-nginx behind another proxy).
+ */
+export const CLIENT_ADDRESS_HEADERS = [
+  'Client-IP', 'X-Client-IP', 'True-Client-IP', 'X-Cluster-Client-IP', 'CF-Connecting-IP', 'Fastly-Client-IP', 'X-Original-Forwarded-For',
+] as const;
+
+/**
+ * Forwarding headers a backend reads as where the request came from, how it was addressed or who
+ * a proxy before it authenticated (password-reset links, redirects, IP allow lists, trusted-header
+ * SSO); the gateway sets X-Forwarded-For/-Proto/-Host itself and clears these so a client's values
+ * never pass. Every target clears every name here on every route, except the ones it sets itself
+ * (Traefik's entry point: traefik/clears.ts ENTRY_POINT_SETS; Kong's nginx template).
+ */
+export const CLIENT_FORWARDING_HEADERS = [
+  'Forwarded', 'X-Real-IP', 'X-Forwarded-Prefix', 'X-Forwarded-Port', 'X-Forwarded-Server',
+  ...CLIENT_SCHEME_HEADERS, ...PROXY_AUTH_IDENTITY_HEADERS, ...CLIENT_CERT_HEADERS, ...ORIGINAL_REQUEST_HEADERS, ...CLIENT_ADDRESS_HEADERS,
+] as const;
 
 /** True when `name` (any case) is one of the method-override headers. */
 export const isMethodOverrideHeader = (name: string): boolean =>
