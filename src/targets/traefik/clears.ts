@@ -6,7 +6,10 @@
  *
  * Also cleared: the identity headers other gwc gateways set (Kong's consumer, credential and
  * authenticated headers: a backend written for gwc may sit behind any target and trust them), and
- * the client forwarding headers Traefik does not write itself (`Forwarded`, `X-Forwarded-Prefix`).
+ * the client forwarding headers Traefik does not write itself (`Forwarded`, `X-Forwarded-Prefix`,
+ * and the scheme, proxy-login, client-certificate, original-request and client-address families of
+ * CLIENT_FORWARDING_HEADERS, model/overrides.ts; the entry point also deletes a client's
+ * X-Forwarded-Uri/-Method/-Tls-Client-Cert(-Info); they and their '_' spellings are cleared here too).
  * The others of CLIENT_FORWARDING_HEADERS (X-Real-Ip, X-Forwarded-Port, -Server), like
  * X-Forwarded-For/-Proto/-Host, are replaced by the entry point before any router runs when the
  * client is outside `forwardedHeaders.trustedIPs` (static configuration, empty by default;
