@@ -56,40 +56,11 @@ export function commentText(text: string): string {
 }
 
 /**
- * JSON pointers to strings no gateway file can carry safely (control characters, lone surrogates).
- * A pointer is joined only where one is found (the tokens on the way are a stack): joining one for
- * every value of a 10,000-route configuration was most of this check's cost (#18).
- */
-export function unsafeStrings(data: unknown, at = ''): string[] {
-  const found: string[] = [];
-  const path = [at];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      if (unsafeText(v)) found.push(path.length === 1 ? at || '/' : path.join('/'));
-    } else if (Array.isArray(v)) {
-      v.forEach((x, i) => {
-        path.push(String(i));
-        walk(x);
-        path.pop();
-      });
-    } else if (v && typeof v === 'object') {
-      for (const k of Object.keys(v)) {
-        if (unsafeText(k)) found.push(`${path.join('/')}/${k}`);
-        path.push(k.includes('~') || k.includes('/') ? k.replace(/~/g, '~0').replace(/\//g, '~1') : k);
-        walk((v as Record<string, unknown>)[k]);
-        path.pop();
-      }
-    }
-  };
-  walk(data);
-  return found;
-}
-
-/**
- * `unsafeStrings` and `emptyContainers` of `data` in one walk (the compile runs both on its
- * configuration: two walks over every value of a 10,000-route configuration before, #18). The
- * same pointers in the same order as each: the path is kept as raw tokens, a token escaped only
- * where an unsafe string's pointer is joined.
+ * In one walk over `data` (#18: two walks over every value of a 10,000-route configuration were
+ * most of this check's cost), the JSON pointers of strings and keys no gateway file can carry
+ * safely (control characters, lone surrogates: `unsafe`) and of maps and lists that would be empty
+ * (Traefik drops a file with e.g. an empty `middlewares:`: `empty`, tokens joined unescaped). The
+ * path is kept as raw tokens, a token escaped only where an unsafe string's pointer is joined.
  */
 export function configChecks(data: unknown): { unsafe: string[]; empty: string[] } {
   const unsafe: string[] = [];
@@ -122,29 +93,3 @@ export function configChecks(data: unknown): { unsafe: string[]; empty: string[]
   return { unsafe, empty };
 }
 
-/** Maps and lists that would be empty (Traefik drops a file with e.g. an empty `middlewares:`); pointers joined only where found. */
-export function emptyContainers(data: unknown, at = ''): string[] {
-  const found: string[] = [];
-  const path = [at];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      if (v.length === 0) found.push(path.join('/'));
-      else
-        v.forEach((x, i) => {
-          path.push(String(i));
-          walk(x);
-          path.pop();
-        });
-    } else if (v && typeof v === 'object') {
-      const keys = Object.keys(v);
-      if (keys.length === 0) found.push(path.join('/'));
-      for (const k of keys) {
-        path.push(k);
-        walk((v as Record<string, unknown>)[k]);
-        path.pop();
-      }
-    }
-  };
-  walk(data);
-  return found;
-}
