@@ -134,31 +134,9 @@ function sureParameter(p: Record<string, unknown>): boolean {
     if (!hasOwn(p, k)) return false;
     if (k.startsWith('x-')) continue;
     const x = p[k];
-    switch (k) {
-      case 'name':
-      case 'in':
-      case 'description':
-      case 'style':
-        if (typeof x !== 'string') return false;
-        break;
-      case 'required':
-      case 'deprecated':
-      case 'allowEmptyValue':
-      case 'explode':
-      case 'allowReserved':
-        if (typeof x !== 'boolean') return false;
-        break;
-      case 'schema':
-        if (!sureSchemaOrRef(x)) return false;
-        break;
-      case 'examples':
-        if (!allValues(x, (e) => refOr(e, sureExample))) return false;
-        break;
-      case 'example':
-        break;
-      default:
-        return false;
-    }
+    if (k === 'name' || k === 'in' || k === 'style') {
+      if (typeof x !== 'string') return false;
+    } else if (!sureSharedField(k, x)) return false;
   }
   const style = p.style;
   switch (p.in) {
@@ -243,31 +221,36 @@ function sureHeader(v: Record<string, unknown>): boolean {
     if (!hasOwn(v, k)) return false;
     if (k.startsWith('x-') || k === 'example') continue;
     const x = v[k];
-    switch (k) {
-      case 'description':
-        if (typeof x !== 'string') return false;
-        break;
-      case 'style':
-        if (x !== 'simple') return false;
-        break;
-      case 'required':
-      case 'deprecated':
-      case 'allowEmptyValue':
-      case 'explode':
-      case 'allowReserved':
-        if (typeof x !== 'boolean') return false;
-        break;
-      case 'schema':
-        if (!sureSchemaOrRef(x)) return false;
-        break;
-      case 'examples':
-        if (!allValues(x, (e) => refOr(e, sureExample))) return false;
-        break;
-      default:
-        return false;
-    }
+    if (k === 'style') {
+      if (x !== 'simple') return false;
+    } else if (!sureSharedField(k, x)) return false;
   }
   return true;
+}
+
+/**
+ * A field Parameter and Header share in the form with `schema` (the schema's own checks for each);
+ * false for any other key, which the caller has not handled (the schema refuses it).
+ */
+function sureSharedField(k: string, x: unknown): boolean {
+  switch (k) {
+    case 'description':
+      return typeof x === 'string';
+    case 'required':
+    case 'deprecated':
+    case 'allowEmptyValue':
+    case 'explode':
+    case 'allowReserved':
+      return typeof x === 'boolean';
+    case 'schema':
+      return sureSchemaOrRef(x);
+    case 'examples':
+      return allValues(x, (e) => refOr(e, sureExample));
+    case 'example':
+      return true;
+    default:
+      return false;
+  }
 }
 
 function sureExample(v: Record<string, unknown>): boolean {
