@@ -55,6 +55,11 @@ const REFUSALS = new Set([
   'aws-api-key-schemes-merged', 'aws-cache-identity-unkeyed', 'aws-authorizer-cache-unkeyed', 'aws-path-param-confusable', 'aws-backend-private-host', 'aws-no-methods',
   // `_method` in a body where the target cannot read it (src/targets/body-override.ts)
   'aws-body-method-override', 'traefik-body-method-override',
+  // every target's fail-closed refusal of a path a backend reads as a more protected route's
+  // (src/targets/upstream-reach.ts and the case/suffix variants of a path parameter, a83c57b)
+  'upstream-param-reaches-protected', 'param-variant-reaches-protected',
+  // traefik's users files and optional auth (cea6217, a289ce6)
+  'traefik-users-file-collision', 'traefik-optional-query-key',
 ]);
 const AUTH_PLUGINS = new Set(['key-auth', 'basic-auth', 'jwt', 'openid-connect', 'forward-auth']);
 
