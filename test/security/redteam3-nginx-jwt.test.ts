@@ -1,0 +1,146 @@
+/**
+ * Red team 3, nginx bearer JWTs (DESIGN.md 7.1-7.3): the exp boundary with no clock skew (RFC 7519
+ * 4.1.4: "on or after" exp the token MUST NOT be accepted), two Authorization headers where the
+ * gateway and a backend may read different ones, the array form of RFC 6750's access_token query
+ * parameter, audience arrays, nested JWS and `alg` spellings. Real nginx, stub backend on loopback.
+ */
+import { createHmac } from 'node:crypto';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { b64u, now } from '../targets/nginx/jwt.js';
+import { bearer, HOST, NGINX, startLab, type AuthLab } from './helpers/nginx-auth.js';
+
+const HS = 'rt3-jwt-secret-0123456789abcdef';
+const ok = '{ "200": { description: ok } }';
+const SPEC = `openapi: 3.1.0
+info: { title: red team 3 jwt, version: "1" }
+servers: [{ url: "https://${HOST}/v1" }]
+x-gateway:
+  name: rt3j
+  backends: { echo: { url: "http://echo.internal:8080", pathMatching: exact } }
+  defaults: { backend: echo }
+paths:
+  /strict: { get: { operationId: strict, security: [{ strict: [] }], responses: ${ok} } }
+  /aud: { get: { operationId: aud, security: [{ aud: [] }], responses: ${ok} } }
+  /kept: { get: { operationId: kept, security: [{ kept: [] }], responses: ${ok} } }
+  /tok: { get: { operationId: tok, security: [{ aud: [admin] }], responses: ${ok} } }
+  /opt: { get: { operationId: opt, security: [{}, { aud: [] }], responses: ${ok} } }
+components:
+  securitySchemes:
+    strict:
+      type: http
+      scheme: bearer
+      x-gateway: { issuer: "https://id.example/", algorithms: [HS256], publicKeys: ["\${file:keys/hs.key}"], clockSkew: 0s }
+    aud:
+      type: http
+      scheme: bearer
+      x-gateway: { issuer: "https://id.example/", audiences: [api], algorithms: [HS256], publicKeys: ["\${file:keys/hs.key}"] }
+    kept:
+      type: http
+      scheme: bearer
+      x-gateway: { issuer: "https://id.example/", algorithms: [HS256], publicKeys: ["\${file:keys/hs.key}"], hideCredentials: false }
+`;
+
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    let data = '';
+    const s = net.connect(port, '127.0.0.1', () => s.write(text));
+    s.on('data', (d) => (data += String(d)));
+    s.on('end', () => resolve(data));
+    s.on('error', () => resolve(data));
+  });
+}
+
+describe.skipIf(!NGINX)('red team 3: nginx JWT edges', () => {
+  let lab: AuthLab;
+  beforeAll(async () => {
+    lab = await startLab(SPEC, { files: { 'keys/hs.key': HS } });
+  });
+  afterAll(async () => lab?.stop());
+
+  const tok = (claims: Record<string, unknown>, head: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }) => {
+    const input = `${b64u(JSON.stringify(head))}.${b64u(JSON.stringify({ iss: 'https://id.example/', ...claims }))}`;
+    return `${input}.${hmac(input)}`;
+  };
+  const hmac = (input: string) => createHmac('sha256', HS).update(input).digest('base64url');
+  const status = async (path: string, headers: Record<string, string> = {}) => {
+    const { r, hits } = await lab.call('GET', path, headers);
+    if (r.status !== 200) expect(hits, `${path}: the backend was reached on ${r.status}`).toEqual([]);
+    return r.status;
+  };
+
+  it('control: a fresh token passes the strict (no skew) scheme', async () => {
+    expect(await status('/v1/strict', bearer(tok({ sub: 'u1', exp: now() + 60 })))).toBe(200);
+  });
+
+  // Mechanism: checkJwt denies only when now > exp + skew, so with clockSkew 0s a token is still
+  // accepted during the second named by exp (RFC 7519 4.1.4: on or after exp it MUST NOT be).
+  it.fails('BROKE: clockSkew 0s: a token whose exp is the current second is refused', async () => {
+    // Start at the beginning of a second so the request is answered within it.
+    while (Date.now() % 1000 > 100) await new Promise((r) => setTimeout(r, 5));
+    const t = tok({ sub: 'u1', exp: now() });
+    expect(await status('/v1/strict', bearer(t))).toBe(401);
+  });
+
+  it('held: audience arrays: one listed audience is enough, none of them or a missing aud is 401', async () => {
+    expect(await status('/v1/aud', bearer(tok({ sub: 'u1', exp: now() + 60, aud: ['other', 'api'] })))).toBe(200);
+    expect(await status('/v1/aud', bearer(tok({ sub: 'u1', exp: now() + 60, aud: ['other', 'API', 'api '] })))).toBe(401);
+    expect(await status('/v1/aud', bearer(tok({ sub: 'u1', exp: now() + 60, aud: [['api']] })))).toBe(401);
+    expect(await status('/v1/aud', bearer(tok({ sub: 'u1', exp: now() + 60 })))).toBe(401);
+    expect(await status('/v1/aud', bearer(tok({ sub: 'u1', exp: now() + 60, aud: 'api,other' })))).toBe(401);
+  });
+
+  it('held: alg spellings and nested JWS (cty: JWT) are 401', async () => {
+    for (const alg of ['none', 'None', 'NONE', 'hs256', 'HS256 ', 'HS512']) expect(await status('/v1/aud', bearer(tok({ sub: 'u1', exp: now() + 60, aud: 'api' }, { alg }))), alg).toBe(401);
+    const inner = tok({ sub: 'admin', exp: now() + 60, aud: 'api' });
+    const nestedInput = `${b64u(JSON.stringify({ alg: 'HS256', cty: 'JWT' }))}.${b64u(inner)}`;
+    expect(await status('/v1/aud', bearer(`${nestedInput}.${hmac(nestedInput)}`))).toBe(401);
+  });
+
+  it('held: scopes as the route needs them: "admin" in scope or scp; a look-alike is 403', async () => {
+    expect(await status('/v1/tok', bearer(tok({ sub: 'u1', exp: now() + 60, aud: 'api', scope: 'read admin' })))).toBe(200);
+    expect(await status('/v1/tok', bearer(tok({ sub: 'u1', exp: now() + 60, aud: 'api', scp: ['admin'] })))).toBe(200);
+    for (const scope of ['administrator', 'Admin', 'read,admin', 'read\tadmin', 'admin\u200b']) expect(await status('/v1/tok', bearer(tok({ sub: 'u1', exp: now() + 60, aud: 'api', scope }))), scope).toBe(403);
+    expect(await status('/v1/tok', bearer(tok({ sub: 'u1', exp: now() + 60, aud: 'api', scope: ['admin'] })))).toBe(403);
+  });
+
+  it('held: two Authorization headers (a valid token and another): never the other one verified; stripped ones never reach the backend', async () => {
+    const good = tok({ sub: 'u1', exp: now() + 60, aud: 'api' });
+    for (const [a, b] of [[`Bearer ${good}`, 'Bearer forged'], ['Bearer forged', `Bearer ${good}`]]) {
+      const before = lab.backend.hits.length;
+      const reply = await rawRequest(lab.ng.port, `GET /v1/aud HTTP/1.1\r\nHost: ${HOST}\r\nAuthorization: ${a}\r\nAuthorization: ${b}\r\nConnection: close\r\n\r\n`);
+      const hits = lab.backend.hits.slice(before);
+      if (/^HTTP\/1\.1 200/.test(reply)) for (const h of hits) expect(JSON.stringify(h.headers)).not.toContain('forged');
+      else expect(hits).toEqual([]);
+    }
+  });
+
+  // With hideCredentials: false the backend gets the Authorization header(s): it must never see a
+  // token other than the one nginx verified (a backend reading the last header would act for it).
+  it('two Authorization headers on a hideCredentials: false route: the backend never gets a token nginx did not verify', async () => {
+    const good = tok({ sub: 'u1', exp: now() + 60 });
+    const evil = tok({ sub: 'admin', exp: now() - 3600 });
+    for (const [a, b] of [[`Bearer ${good}`, `Bearer ${evil}`], [`Bearer ${evil}`, `Bearer ${good}`]]) {
+      const before = lab.backend.hits.length;
+      const reply = await rawRequest(lab.ng.port, `GET /v1/kept HTTP/1.1\r\nHost: ${HOST}\r\nAuthorization: ${a}\r\nAuthorization: ${b}\r\nConnection: close\r\n\r\n`);
+      const hits = lab.backend.hits.slice(before);
+      if (/^HTTP\/1\.1 200/.test(reply)) for (const h of hits) expect(JSON.stringify(h.headers), reply.split('\r\n')[0]).not.toContain(evil);
+      else expect(hits).toEqual([]);
+    }
+  });
+
+  // Mechanism: the access_token query parameter is stripped and counted as present under the
+  // spellings credentialPairs reads alike, but not PHP's / Rack's / qs's array form: Express (qs),
+  // Rails and PHP read access_token[]=T as access_token, and passport-http-bearer takes it.
+  it.fails('BROKE: ?access_token[]= (array form) beside the verified header token never reaches the backend', async () => {
+    const good = tok({ sub: 'u1', exp: now() + 60, aud: 'api' });
+    const { r, hits } = await lab.call('GET', '/v1/aud?access_token[]=unverified-token', bearer(good));
+    expect(r.status).toBe(200);
+    expect(hits[0]!.path).not.toContain('unverified-token');
+  });
+
+  it.fails('BROKE: optional auth: ?access_token[]= alone is a present credential (verified, 401), never passed on as anonymous', async () => {
+    const { r, hits } = await lab.call('GET', '/v1/opt?access_token[0]=unverified-token');
+    if (r.status === 200) expect(hits[0]!.path).not.toContain('unverified-token');
+  });
+});
