@@ -103,13 +103,18 @@ class Writer {
   flush(): void {
     const t = this.text;
     this.text = '';
-    const need = this.used + 3 * t.length; // at most 3 UTF-8 bytes per UTF-16 code unit
+    this.reserve(3 * t.length); // at most 3 UTF-8 bytes per UTF-16 code unit
+    this.used += this.bytes.write(t, this.used, 'utf8');
+  }
+
+  /** Room for `n` more bytes. */
+  private reserve(n: number): void {
+    const need = this.used + n;
     if (need > this.bytes.length) {
       const grown = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, need));
       this.bytes.copy(grown, 0, 0, this.used);
       this.bytes = grown;
     }
-    this.used += this.bytes.write(t, this.used, 'utf8');
   }
 
   /** The whole text written. */
@@ -119,6 +124,8 @@ class Writer {
   }
   /** Keys seen before and their plain spelling: a decK file repeats the same few keys 10^5 times. */
   private readonly keys = new Map<string, string>();
+  /** Lists written by reusedList, by indent: their values (a copy) and bytes. */
+  private readonly lists = new Map<string, Array<{ items: unknown[]; bytes: Buffer }>>();
 
   constructor(private readonly sort: boolean) {}
 
@@ -127,6 +134,7 @@ class Writer {
     const inner = `${indent}  `;
     let first = true;
     if (Array.isArray(v)) {
+      if (v.length >= REUSED_LIST && this.reusedList(v, indent)) return;
       const dash = `\n${indent}- `;
       for (const item of v) {
         if (item === undefined) bail();
@@ -155,12 +163,50 @@ class Writer {
     }
   }
 
+  /**
+   * A long list of scalars written at this indent before, element for element the same values
+   * (Object.is: 0 and -0 are written differently), is written again from its bytes, and a new one
+   * is written once and kept. A decK file repeats each route's request-transformer removals (~400
+   * header spellings, most of GitHub's 24 MB) for every route that shares them (#18). False: not a
+   * list of scalars, written the usual way.
+   */
+  private reusedList(v: unknown[], indent: string): boolean {
+    for (const item of v) if (item === undefined || (item !== null && typeof item === 'object')) return false;
+    let seen = this.lists.get(indent);
+    if (!seen) this.lists.set(indent, (seen = []));
+    for (const e of seen) {
+      if (e.items.length !== v.length || !e.items.every((x, i) => Object.is(x, v[i]))) continue;
+      this.flush();
+      this.append(e.bytes);
+      return true;
+    }
+    let text = '- ';
+    for (let i = 0; i < v.length; i++) text += (i === 0 ? '' : `\n${indent}- `) + scalar(v[i]);
+    const bytes = Buffer.from(text, 'utf8');
+    if (seen.length >= REUSED_LISTS_KEPT) seen.shift();
+    seen.push({ items: [...v], bytes });
+    this.flush();
+    this.append(bytes);
+    return true;
+  }
+
+  /** Bytes after the text so far (flushed first by the caller). */
+  private append(b: Buffer): void {
+    this.reserve(b.length);
+    this.used += b.copy(this.bytes, this.used);
+  }
+
   private key(k: string): string {
     let key = this.keys.get(k);
     if (key === undefined) this.keys.set(k, (key = plainKey(k)));
     return key;
   }
 }
+
+/** Lists of scalars this long or longer are written once per file and reused (Writer.reusedList). */
+const REUSED_LIST = 16;
+/** How many distinct such lists each indent keeps (the oldest is forgotten). */
+const REUSED_LISTS_KEPT = 16;
 
 function scalar(v: unknown): string {
   if (v === null) return 'null';

@@ -78,6 +78,38 @@ describe('fast YAML writer', () => {
   });
 });
 
+describe('fast YAML writer: long lists of scalars written once and reused (#18)', () => {
+  // Writer.reusedList: lists of 16 or more scalars, written from kept bytes when the same values
+  // (Object.is) come again at the same indent, beside near misses that must not be reused.
+  const long = fc.array(fc.oneof(str, fc.integer(), fc.constantFrom(0, -0, 1.5, null, true, false)), { minLength: 16, maxLength: 24 });
+  for (const [name, reference, sortKeys] of [
+    ['kong', kong, true],
+    ['traefik', traefik, false],
+  ] as const) {
+    it(`${name}: the same bytes as yaml for repeated, nested and nearly equal lists`, () => {
+      let written = 0;
+      fc.assert(
+        fc.property(long, fc.nat(15), (list, i) => {
+          const near = [...list];
+          near[i] = Object.is(near[i], 0) ? -0 : typeof near[i] === 'string' ? `${near[i] as string}x` : 'x';
+          const value = {
+            a: list,
+            b: [{ c: list, d: near }, list, { c: [...list] }],
+            e: { f: near, g: list, h: [...list, 'tail'] },
+            z: [[list, near], list],
+          };
+          const fast = fastYamlStringify(value, { sortKeys });
+          if (fast === undefined) return;
+          written++;
+          expect(fast).toBe(reference(value));
+        }),
+        { numRuns: 500 },
+      );
+      expect(written).toBeGreaterThan(100); // not vacuous
+    });
+  }
+});
+
 describe('fast YAML writer on every fixture', () => {
   const own = (t: string) => {
     const dir = new URL(`./${t}/specs/`, import.meta.url).pathname;
