@@ -77,6 +77,7 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
   const out: Verdict[] = [];
   if (o.rateLimitKey !== undefined && n.rateLimitKey !== undefined && o.rateLimitKey !== n.rateLimitKey) out.push({ rule: 'rate-limit-key-changed', old: o.rateLimitKey, new: n.rateLimitKey });
   if (o.burst !== undefined && n.burst !== undefined && n.burst > o.burst) out.push({ rule: 'burst-raised', old: String(o.burst), new: String(n.burst) });
+  if (o.rateLimitFailsOpen === false && n.rateLimitFailsOpen === true) out.push({ rule: 'rate-limit-fail-open', old: 'refused (500) when the counters fail', new: 'let through uncounted when the counters fail' });
   if (!o.cache && n.cache && authenticated(n.auth)) out.push({ rule: 'cache-on-authenticated', old: 'no cache', new: `cache; auth ${describeAuth(n.auth)}` });
   // Any route: an authenticated one sends its callers elsewhere, a public one exposes another backend path.
   if ((o.upstreamPath !== undefined || n.upstreamPath !== undefined) && o.upstreamPath !== n.upstreamPath) {

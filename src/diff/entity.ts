@@ -28,6 +28,11 @@ export interface Facts {
   rateLimitKey?: string;
   /** Requests allowed over the rate at once (a burst), in the target's terms, comparable on one target. */
   burst?: number;
+  /**
+   * Whether a limit lets requests through uncounted when its counter store fails (Kong's
+   * `fault_tolerant`). Absent: the reader cannot tell, or the target's limits never fail open.
+   */
+  rateLimitFailsOpen?: boolean;
   /** Whether the gateway answers from a response cache. */
   cache?: boolean;
   /**

@@ -32,6 +32,7 @@ export const RULES = {
   'rate-limit-raised': { class: 'security', title: 'rate limit raised', when: 'rateLimit allows more requests in some window, or is removed' },
   'rate-limit-key-changed': { class: 'security', title: 'rate limit counted by another key', when: 'rateLimitKey differs (ip, consumer, a client-chosen header)' },
   'burst-raised': { class: 'security', title: 'rate limit burst raised', when: 'burst grows' },
+  'rate-limit-fail-open': { class: 'security', title: 'rate limit lifted when its counters fail', when: 'rateLimitFailsOpen false -> true (Kong fault_tolerant: a counter store outage lets every request through uncounted)' },
   'body-limit-raised': { class: 'security', title: 'body limit raised', when: 'bodyLimit grows or is removed' },
   'ip-widened': { class: 'security', title: 'IP rule widened', when: 'ipAllow covers an address it did not, or is removed' },
   'client-address-changed': { class: 'security', title: 'client address read from elsewhere', when: 'clientAddress differs (IP rules and per-address limits read the connection or another X-Forwarded-For entry)' },

@@ -37,6 +37,8 @@ const ROWS: Array<[string, Facts, Facts, string[]]> = [
   ['deny entry narrowed', key({ ipDeny: ['203.0.113.0/24'] }), key({ ipDeny: ['203.0.113.0/28'] }), ['ip-deny-narrowed']],
   ['deny entry added', key(), key({ ipDeny: ['203.0.113.0/24'] }), ['ip-narrowed']],
   ['allow list widened', key({ ipAllow: ['10.0.0.0/8'] }), key({ ipAllow: ['10.0.0.0/8', '192.168.0.0/16'] }), ['ip-widened']],
+  ['rate limit made fail-open (counters down: uncounted)', key({ rateLimit: { '60': 100 }, rateLimitFailsOpen: false }), key({ rateLimit: { '60': 100 }, rateLimitFailsOpen: true }), ['rate-limit-fail-open']],
+  ['rate limit made fail-closed', key({ rateLimit: { '60': 100 }, rateLimitFailsOpen: true }), key({ rateLimit: { '60': 100 }, rateLimitFailsOpen: false }), []],
   ['rate-limit key ip -> consumer', key({ rateLimit: { '60': 100 }, rateLimitKey: 'ip' }), key({ rateLimit: { '60': 100 }, rateLimitKey: 'consumer' }), ['rate-limit-key-changed']],
   ['rate-limit key -> header', key({ rateLimit: { '60': 100 }, rateLimitKey: 'consumer' }), key({ rateLimit: { '60': 100 }, rateLimitKey: 'header x-client' }), ['rate-limit-key-changed']],
   ['burst raised at the same rate', key({ rateLimit: { '60': 100 }, burst: 10 }), key({ rateLimit: { '60': 100 }, burst: 50 }), ['burst-raised']],

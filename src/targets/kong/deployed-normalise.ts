@@ -35,6 +35,7 @@ const CONFIG_DEFAULTS: Record<string, JsonObject> = {
     redis: { port: 6379, timeout: 2000, database: 0, ssl: false, ssl_verify: false },
     redis_port: 6379, redis_timeout: 2000, redis_database: 0, redis_ssl: false, redis_ssl_verify: false,
   },
+  'response-ratelimiting': { fault_tolerant: true },
   'request-size-limiting': { allowed_payload_size: 128, size_unit: 'megabytes', require_content_length: false },
   cors: { methods: ALL_METHODS, credentials: false, private_network: false, preflight_continue: false },
   'request-termination': { status_code: 503, echo: false },
@@ -160,6 +161,10 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
     const by = str(rl.config.limit_by) ?? 'consumer';
     facts.rateLimitKey = by === 'header' ? `header ${(str(rl.config.header_name) ?? '').toLowerCase()}` : by;
   }
+  // Kong's limit plugins proxy uncounted when their counter store fails unless fault_tolerant is
+  // false (defaults filled above: true when the file leaves it out).
+  const failsOpen = ['rate-limiting', 'response-ratelimiting'].map((n) => effective.get(n)).filter((p) => p && p.enabled !== false && isObject(p.config));
+  if (failsOpen.length > 0) facts.rateLimitFailsOpen = failsOpen.some((p) => (p!.config as JsonObject).fault_tolerant !== false);
   const size = effective.get('request-size-limiting');
   if (size && size.enabled !== false && isObject(size.config) && typeof size.config.allowed_payload_size === 'number') {
     facts.bodyLimit = size.config.allowed_payload_size * (UNITS[str(size.config.size_unit) ?? 'megabytes'] ?? 1);

@@ -47,7 +47,11 @@ export function rateLimiting(ctx: Ctx, route: Route): Entity | undefined {
   const config: Entity = {
     [PER[r.per]]: r.requests,
     policy: ctx.options.rateLimitPolicy,
-    fault_tolerant: true,
+    // Kong's default (true) proxies a request uncounted when the counter store fails (handler.lua:
+    // get_usage's error is only logged), so a database or shared-dict failure lifts the limit;
+    // false answers 500 instead: the limit fails closed (DESIGN.md 7, a limit is kept or refused).
+    // https://docs.konghq.com/hub/kong-inc/rate-limiting/configuration/#config-fault_tolerant
+    fault_tolerant: false,
     hide_client_headers: false,
     limit_by: typeof r.by === 'string' ? r.by : limitByHeader(ctx, route, r.by.header),
   };

@@ -102,6 +102,12 @@ export class KongSim {
   private readonly cache = new Map<string, { status: number; headers: Record<string, string>; body: string }>();
   private readonly counters = new Map<string, number>();
   readonly backendCalls: Array<{ outcome: Outcome }> = [];
+  /**
+   * The counter store fails (a cluster policy's database, Redis, a full shared dict): get_usage
+   * returns an error, and handler.lua proxies the request uncounted when `fault_tolerant` is true
+   * (Kong's default), or ends it with a 500 when false.
+   */
+  counterStoreDown = false;
   private readonly routes: KongRoute[];
 
   constructor(
@@ -144,10 +150,14 @@ export class KongSim {
       else if (c.limit_by === 'credential') id = consumerId && `${consumerId}/${outcome.authenticatedBy}`;
       else if (c.limit_by === 'header') id = this.headerAtLimit(outcome, headers, String(c.header_name));
       id ??= req.ip ?? '127.0.0.1';
-      const key = `ratelimit:${this.routeId(outcome.route)}:${id}:${period}`;
-      const used = this.counters.get(key) ?? 0;
-      if (used >= c[period]) return done(429);
-      this.counters.set(key, used + 1);
+      if (this.counterStoreDown) {
+        if (c.fault_tolerant === false) return done(500);
+      } else {
+        const key = `ratelimit:${this.routeId(outcome.route)}:${id}:${period}`;
+        const used = this.counters.get(key) ?? 0;
+        if (used >= c[period]) return done(429);
+        this.counters.set(key, used + 1);
+      }
     }
 
     const pc = this.plugin(outcome.route, 'proxy-cache');
