@@ -1,0 +1,92 @@
+/**
+ * Red team 3, AWS API Gateway REST (DESIGN.md 7.3, 7.4), through the request oracle
+ * (test/targets/aws/oracle.ts) on templates that pass cfn-validate:
+ * - the stage cache of a public route and a credential API Gateway did not verify (a bearer token
+ *   or session cookie the backend checks itself): the answer to that caller is stored under a key
+ *   without it and served to the next, anonymous, caller (nginx bypasses the cache for an
+ *   unverified Authorization since red team 2);
+ * - a credential in the array form of its query name (PHP, Rails and Express's qs read
+ *   `api_key[]=v` as `api_key`) reaches the backend beside the one blanked.
+ */
+import { describe, expect, it } from 'vitest';
+import { build, spec } from '../targets/aws/security-helpers.js';
+import type { Verify } from '../targets/aws/oracle.js';
+
+const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:authz';
+const POOL = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
+const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: POOL } };
+const good = (v: string | undefined) => /^good-([a-z]+)$/.exec(v ?? '')?.[1];
+const verify: Verify = (_s, credential) => {
+  const tok = /^(?:Bearer )?tok:([a-z]+)$/.exec(credential);
+  return tok ? { identity: tok[1]!, scopes: [] } : good(credential);
+};
+
+describe('red team 3: aws stage cache on a public route', () => {
+  const main = () =>
+    build(
+      spec({
+        '/news': { get: { operationId: 'news', 'x-gateway': { cache: { ttl: '60s' } } } },
+        '/me': { get: { operationId: 'me', security: [{ pool: [] }] } },
+      }, { schemes: { pool: COGNITO } }),
+      {},
+      verify,
+    );
+
+  it('builds', async () => expect((await main()).errors).toEqual([]));
+
+  // Mechanism: cache.ts keys a public route on its path and declared query only; a request carrying
+  // Authorization reaches the backend as sent (no authorizer on the route), the backend answers
+  // that user's data, and the stage cache serves it to everyone for the TTL. Fail closed: key the
+  // public route's cache on Authorization and Cookie too (or refuse the cache there).
+  it.fails("BROKE: the answer to a request carrying Authorization is never served to the next, anonymous, caller", async () => {
+    const o = (await main()).oracle!;
+    const first = o.request({ method: 'GET', path: '/news', headers: { authorization: 'Bearer tok:alice' } });
+    expect(first.status).toBe(200);
+    expect(first.upstream?.headers.authorization, 'the backend got the token (so it may answer for alice)').toBe('Bearer tok:alice');
+    const next = o.request({ method: 'GET', path: '/news' });
+    expect(next.cachedFrom, "the anonymous caller was served alice's answer").toBeUndefined();
+  });
+
+  it.fails("BROKE: the answer to a request carrying a session Cookie is never served to the next, anonymous, caller", async () => {
+    const o = (await main()).oracle!;
+    const first = o.request({ method: 'GET', path: '/news', headers: { cookie: 'session=alice-session' } });
+    expect(first.upstream?.headers.cookie).toBe('session=alice-session');
+    const next = o.request({ method: 'GET', path: '/news' });
+    expect(next.cachedFrom, "the anonymous caller was served alice's answer").toBeUndefined();
+  });
+});
+
+describe('red team 3: aws credentials in the array form of their query name', () => {
+  // Mechanism: backends.ts blanks exactly the scheme's query name (integration.request.querystring.<name>)
+  // and exactly access_token; every other query parameter passes to the HTTP backend as sent, and
+  // `api_key[]` / `access_token[]` are `api_key` / `access_token` to PHP, Rails and Express (qs).
+  it.fails("BROKE: a Lambda-checked query key: bob's key as api_key[]= beside alice's verified api_key= never reaches the backend", async () => {
+    const b = await build(
+      spec({ '/q': { get: { operationId: 'q', security: [{ qk: [] }] } } }, {
+        schemes: { qk: { type: 'apiKey', in: 'query', name: 'api_key', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'request', identitySource: ['method.request.querystring.api_key'], ttlSeconds: 0 } } } },
+      }),
+      {},
+      (_s, _c, req) => good(req.query.api_key),
+    );
+    expect(b.errors).toEqual([]);
+    const d = b.oracle!.request({ method: 'GET', path: '/q', query: { api_key: 'good-alice', 'api_key[]': 'good-bob' } });
+    expect(d.status).toBe(200);
+    expect(d.upstream?.query.api_key, 'the verified key is blanked').toBe('');
+    expect(Object.values(d.upstream?.query ?? {}), 'an unverified key reached the backend').not.toContain('good-bob');
+  });
+
+  it.fails('BROKE: a Cognito route: ?access_token[]= beside the verified header token never reaches the backend', async () => {
+    const b = await build(spec({ '/me': { get: { operationId: 'me', security: [{ pool: [] }] } } }, { schemes: { pool: COGNITO } }), {}, verify);
+    expect(b.errors).toEqual([]);
+    const d = b.oracle!.request({ method: 'GET', path: '/me', headers: { authorization: 'tok:alice' }, query: { 'access_token[]': 'unverified-token' } });
+    expect(d.status).toBe(200);
+    expect(Object.values(d.upstream?.query ?? {})).not.toContain('unverified-token');
+  });
+
+  it('held: the exact names are blanked (control)', async () => {
+    const b = await build(spec({ '/me': { get: { operationId: 'me', security: [{ pool: [] }] } } }, { schemes: { pool: COGNITO } }), {}, verify);
+    const d = b.oracle!.request({ method: 'GET', path: '/me', headers: { authorization: 'tok:alice' }, query: { access_token: 'unverified-token' } });
+    expect(d.status).toBe(200);
+    expect(d.upstream?.query.access_token).toBe('');
+  });
+});
