@@ -287,6 +287,11 @@ export const CODES = {
     'error',
     (p) => `kong: scheme ${p.scheme}: Kong's jwt plugin finds the key by the iss claim, so an issuer is required`,
   ),
+  'kong-jwt-issuer-shared': entry<{ scheme: string; other: string; issuer: string }>(
+    'error',
+    (p) =>
+      `kong: scheme ${p.scheme} has the issuer "${p.issuer}" of scheme ${p.other}: Kong keeps each scheme's key as a jwt credential keyed by the issuer (the jwt plugin finds it by the token's iss), and that key is unique, so Kong would refuse the file at sync. Give the schemes one definition, or issuers that differ`,
+  ),
   'kong-jwt-keys': entry<{ scheme: string; algorithms: number; keys: number }>(
     'error',
     (p) => `kong: scheme ${p.scheme}: Kong's jwt plugin holds one algorithm and one public key per issuer (got ${p.algorithms} and ${p.keys}); JWKS is not fetched by Kong OSS`,
@@ -529,6 +534,11 @@ export const CODES = {
     'error',
     (p) =>
       `traefik: the optional auth of ${p.route} needs to tell a request carrying the ${p.scheme} query key from an anonymous one, but Traefik's QueryRegexp reads only the exact name ${p.name}: a spelling a backend reads as the key (another case on ASP.NET, '.', ' ' or '[' for '_' on PHP) would pass as anonymous, unverified. Make the auth required, or send the key in a header`,
+  ),
+  'traefik-optional-bearer-query': entry<{ route: string; scheme: string; parameter: string }>(
+    'error',
+    (p) =>
+      `traefik: the optional auth of ${p.route} would take a request carrying a ${p.scheme} token only in ?${p.parameter}= (RFC 6750 section 2.3) as anonymous: the forwardAuth service is sent the Authorization header alone, Traefik cannot remove a query parameter, and its QueryRegexp reads one exact name (ASP.NET reads ${p.parameter.toUpperCase()} alike), so a backend reading the token from the query would get one nobody verified. Make the auth required (gwc then keeps ?${p.parameter}= off the route's routers), or build this route on nginx, Kong or AWS`,
   ),
   // traefik's own refusals and warnings (issue #17.3; were free text under a catch-all code, same text)
   'traefik-matcher-empty': entry<Record<string, never>>('error', () => 'traefik: empty matcher argument (Traefik rejects it)'),

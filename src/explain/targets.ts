@@ -332,6 +332,12 @@ export const TARGETS: Explanations = {
     'Make the auth required, or send the key in a header.',
     "security: [{}, { qkey: [] }]   # qkey: { type: apiKey, in: query, name: api_key }",
   ),
+  'traefik-optional-bearer-query': ex(
+    'Optional auth on a bearer scheme (a token in Authorization, verified by forwardAuth); a backend may also read the token from ?access_token= (RFC 6750 section 2.3), which Traefik can neither remove nor match in every spelling.',
+    'A request carrying the token only in the query (ACCESS_TOKEN on ASP.NET) would meet the anonymous router, and the backend would take a token nobody verified.',
+    'Make the auth required: gwc then keeps ?access_token= (and the spellings Go reads apart) off the route\'s routers. Or build the route on nginx, Kong or AWS, which remove the parameter.',
+    "security: [{}, { sso: [] }]   # sso: { type: http, scheme: bearer, x-gateway: { forwardAuth: ... } }",
+  ),
   'target-option-invalid': ex(
     'A target\'s --option has a value the target cannot use (the message names the values it takes).',
     'gwc refuses to guess: a mistyped setting (a rate-limit policy, a Traefik line, an entry point) would build something other than what the operator asked for.',

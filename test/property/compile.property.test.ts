@@ -59,7 +59,7 @@ const REFUSALS = new Set([
   // (src/targets/upstream-reach.ts and the case/suffix variants of a path parameter, a83c57b)
   'upstream-param-reaches-protected', 'param-variant-reaches-protected',
   // traefik's users files and optional auth (cea6217, a289ce6)
-  'traefik-users-file-collision', 'traefik-optional-query-key',
+  'traefik-users-file-collision', 'traefik-optional-query-key', 'traefik-optional-bearer-query',
 ]);
 const AUTH_PLUGINS = new Set(['key-auth', 'basic-auth', 'jwt', 'openid-connect', 'forward-auth']);
 

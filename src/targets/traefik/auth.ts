@@ -15,6 +15,8 @@
  *   when no credential of any of the route's schemes is present at all (any Authorization header,
  *   the API-key header, cookie or query parameter, even empty); every other request meets the
  *   alternatives' routers, so a present but wrong credential is refused, never taken as anonymous.
+ *   Refused on a bearer scheme, whose token a backend may also read from ?access_token= in spellings
+ *   no rule can list (bearer-query.ts).
  * - forward, and apiKey/JWT through the scheme's forwardAuth fallback: forwardAuth with only the
  *   credential (and the listed headers) sent to the verifier, and trustForwardHeader off so a
  *   client cannot forge the X-Forwarded-Uri the verifier sees
@@ -25,6 +27,7 @@ import type { RequirementItem, Route, SecurityScheme } from '../../model/types.j
 import { AUTH_FEATURE, ROLE_KINDS } from '../../model/route-features.js';
 import type { Ctx } from './context.js';
 import { cgiSpellings, credentialHeader, credentialPresent, credentialSelector, limitKeyHeader, VERIFIED_USER_HEADER } from './credentials.js';
+import { refuseOptionalBearer } from './bearer-query.js';
 import { sanitise } from './names.js';
 import { and, or } from './rule.js';
 
@@ -62,6 +65,7 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
       else ctx.report('traefik-optional-credential-unknown', { route: route.id, scheme: s.name }, route.securityLoc);
       return undefined;
     }
+    if (refuseOptionalBearer(ctx, route, s)) return undefined;
     present.add(p);
   }
   return [{ anonymous: true, middlewares: [], hide: [], selector: `!${or([...present])}` }, ...routers];

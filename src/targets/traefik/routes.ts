@@ -11,10 +11,12 @@
  *   2. the operation routers (one per security alternative, see auth.ts);
  *   3. a method-not-allowed router for any other method on the path: 405 with Allow, so that a
  *      request never falls through to a less specific path (DELETE /users/me must not reach
- *      DELETE /users/{id}).
+ *      DELETE /users/{id}); also the answer to a request the operation routers keep off (`_method` or,
+ *      on a bearer route, `access_token` in the query: clears.ts, bearer-query.ts).
  */
 import type { Route } from '../../model/types.js';
 import { authRouters } from './auth.js';
+import { bearerQueryGuard } from './bearer-query.js';
 import { clearsFor } from './clears.js';
 import { NOOP_SERVICE, serviceFor } from './backends.js';
 import type { Ctx } from './context.js';
@@ -115,6 +117,8 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   const headers = headerOpsMiddleware(ctx, route, headerParts);
   const rewrite = rewriteMiddleware(ctx, route, svc.prefix);
   const clears = clearsFor(ctx, route);
+  // ?access_token= on a route with a bearer scheme: kept off its routers (bearer-query.ts).
+  const bearerGuard = bearerQueryGuard(ctx, route);
   const parts: SlotParts[] = [...early, ...chained, ...(headers ? [{ slots: { headers } }] : []), ...compilePolicies(ctx, route, 'alternatives', alts)];
   // Names stay those of the verifying routers (optional auth adds -anonymous), so gwc diff pairs them.
   const verifying = alts.filter((a) => !a.anonymous).length;
@@ -130,7 +134,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     out.push({
       name: ctx.routerNames.name(route.id, ...suffix),
       router: {
-        rule: and([...where, m.method(route.method), ...(clears.queryGuard ? [clears.queryGuard] : []), ...(alt.selector ? [alt.selector] : [])]),
+        rule: and([...where, m.method(route.method), ...(clears.queryGuard ? [clears.queryGuard] : []), ...(bearerGuard ? [bearerGuard] : []), ...(alt.selector ? [alt.selector] : [])]),
         middlewares,
         service: svc.service,
       },
