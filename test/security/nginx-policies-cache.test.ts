@@ -110,7 +110,7 @@ describe.skipIf(!NGINX)('nginx cache: per verified caller, never private answers
 
   it('JWT (hideCredentials off): Bob valid token gets his own answer; a forged alice token gets nothing', async () => {
     const { b } = await isolated('/v1/me/jwt', bearer(jwt('alice')), bearer(jwt('bob')), 'bob');
-    expect(b.hits[0]!.headers['x-consumer']).toBe('bob');
+    expect(b.hits[0]!.headers['x-consumer']).toBe('jwt:bob');
     const forged = `${b64u(JSON.stringify({ alg: 'RS256' }))}.${b64u(JSON.stringify({ iss: 'https://id.test/', sub: 'alice', exp: now() + 300 }))}.AAAA`;
     const f = await lab.call('GET', '/v1/me/jwt', bearer(forged));
     expect(f.r.status).toBe(401);

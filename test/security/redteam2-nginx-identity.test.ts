@@ -161,22 +161,18 @@ describe.skipIf(!NGINX)('red team 2: nginx identity variants', () => {
       const t = await lab.call('GET', '/v1/key-or-tok', { authorization: `Bearer ${jwt({ sub: 'u1' })}` });
       expect([a.r.status, t.r.status]).toEqual([200, 200]);
       expect(a.hits[0]!.headers['x-consumer']).toBe('alice');
-      expect(t.hits[0]!.headers['x-consumer']).toBe('u1');
+      expect(t.hits[0]!.headers['x-consumer']).toBe('jwt:u1');
     });
-    // NOT FIXED (design): X-Consumer carries a JWT's `sub` as it is, in the same namespace as the
-    // spec's consumer names, so on a route admitting a key OR a token (or on any two routes of one
-    // backend) a token whose subject is "alice" reaches the backend as X-Consumer: alice, exactly as
-    // the API-key consumer alice (groups admin) does; only X-Authenticated-Scheme tells them apart.
-    // An issuer that lets users choose their subject (usernames as sub), or any second issuer, lets a
-    // caller be taken for a spec consumer by a backend that reads X-Consumer alone, which the README
-    // lists as what the backend may trust. The same holds for two JWT issuers with one subject.
-    // The fix (a JWT identity in its own namespace, e.g. scheme-qualified, or a separate header) changes
-    // what every nginx backend reads: for the owner to decide, not a red-team patch.
-    it.fails('GAP: a token whose subject is spelt like the spec consumer alice never reaches the backend as alice', async () => {
+    // Was a gap (design): X-Consumer carried a JWT's `sub` as it is, in the namespace of the spec's
+    // consumer names, so a token whose subject is "alice" reached the backend as X-Consumer: alice,
+    // exactly as the API-key consumer alice (groups admin). A token's X-Consumer is now
+    // `<scheme>:<sub>`; consumer and scheme names hold no ':' (variants: redteam2-nginx-jwt-namespace).
+    it('a token whose subject is spelt like the spec consumer alice never reaches the backend as alice', async () => {
       const t = await lab.call('GET', '/v1/key-or-tok', { authorization: `Bearer ${jwt({ sub: 'alice' })}` });
       expect(t.r.status).toBe(200);
       expect(t.hits[0]!.headers['x-authenticated-scheme']).toBe('jwt');
       expect(t.hits[0]!.headers['x-consumer'], 'a JWT subject reached the backend as the consumer alice (admin)').not.toBe('alice');
+      expect(t.hits[0]!.headers['x-consumer']).toBe('jwt:alice');
     });
   });
 

@@ -203,7 +203,8 @@ describe('njs runtime: JWT', () => {
     await ok('12', token('ES384', claims(), es384.privateKey as KeyObject));
     for (const alg of ['HS256', 'HS384', 'HS512']) await ok('5', token(alg, claims(), HS));
     const r = await authorize('3', bearer(token('RS256', claims(), rs.privateKey)));
-    expect(r.headersOut['X-Gwc-Consumer']).toBe('carol');
+    // A token's identity is scheme-qualified, never a spec consumer's name (red team 2).
+    expect(r.headersOut['X-Gwc-Consumer']).toBe('rs:carol');
   });
   it('algorithm confusion and family binding', async () => {
     const pem = rs.publicPem.replace(/\r?\n$/, '');
@@ -246,7 +247,7 @@ describe('njs runtime: JWT', () => {
   it('a sub with control characters cannot break the identity header', async () => {
     const r = await authorize('3', bearer(token('RS256', claims({ sub: 'a\r\nX-Evil: 1%' }), rs.privateKey)));
     expect(r.status).toBe(204);
-    expect(r.headersOut['X-Gwc-Consumer']).toBe('a%0D%0AX-Evil: 1%25');
+    expect(r.headersOut['X-Gwc-Consumer']).toBe('rs:a%0D%0AX-Evil: 1%25');
   });
 });
 

@@ -538,7 +538,10 @@ async function checkJwt(r, name, s, scopes) {
   }
   var have = scopesOf(claims);
   for (var j = 0; j < scopes.length; j++) if (have.indexOf(scopes[j]) < 0) return { ok: false, status: 403 };
-  return { ok: true, consumer: typeof claims.sub === 'string' ? claims.sub : null, id: typeof claims.sub === 'string' ? 'sub:' + claims.sub : digest([token]) };
+  // X-Consumer of a token is `<scheme>:<sub>`, never the bare subject: consumer names and scheme
+  // names hold no ':' (x-gateway schema, OpenAPI component names), so a subject spelt like a spec
+  // consumer ("alice", whose groups are roles) or like another issuer's identity is neither (red team 2).
+  return { ok: true, consumer: typeof claims.sub === 'string' ? name + ':' + claims.sub : null, id: typeof claims.sub === 'string' ? 'sub:' + claims.sub : digest([token]) };
 }
 
 /**
