@@ -1,0 +1,106 @@
+/**
+ * Red team 3, `gwc diff` on nginx (DESIGN.md 7.8): every change that widens who can call what, or
+ * weakens how a credential, a limit or a cache key is checked, is a security finding. The compiled
+ * states of two specs (compiledState, as `gwc diff --base` builds both sides) are compared; each
+ * case edits one line of a spec whose nginx output carries the setting.
+ */
+import { describe, expect, it } from 'vitest';
+import { compiledState } from '../../src/diff/run.js';
+import { diffStates } from '../../src/diff/plan.js';
+import { HEAD, writeSpec } from '../helpers/spec.js';
+
+type Edit = readonly [string, string];
+
+function edit(text: string, edits: readonly Edit[]): string {
+  for (const [from, to] of edits) {
+    const at = text.indexOf(from);
+    if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`edit does not apply exactly once: ${from}`);
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+  }
+  return text;
+}
+
+async function state(text: string, target: string) {
+  const r = await compiledState(writeSpec(text), target, { options: {} });
+  if (!r.state) throw new Error(`${target}: ${r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`).join('\n')}`);
+  return r.state;
+}
+
+async function securityFindings(target: string, base: string, edits: readonly Edit[]): Promise<string[]> {
+  const plan = diffStates(await state(base, target), await state(edit(base, edits), target));
+  return plan.findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`);
+}
+
+const ok = "{ '200': { description: ok } }";
+const BASE = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: d3n
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+  consumers:
+    alice: { groups: [ops], credentials: { key: '\${env:ALICE_KEY}' } }
+    bob: { groups: [admin], credentials: { key: '\${env:BOB_KEY}' } }
+paths:
+  /admin:
+    get: { operationId: admin, security: [{ key: [admin] }], responses: ${ok} }
+  /tok:
+    get: { operationId: tok, security: [{ jwt: [] }], responses: ${ok} }
+  /limited:
+    get: { operationId: limited, security: [{ key: [] }], x-gateway: { rateLimit: { requests: 10, per: minute, by: consumer } }, responses: ${ok} }
+  /cached:
+    get: { operationId: cached, security: [{ key: [] }], x-gateway: { cache: { ttl: 60s, keyHeaders: [X-Tenant] } }, responses: ${ok} }
+  /fwd:
+    get: { operationId: fwd, security: [{ fwd: [] }], responses: ${ok} }
+  /news:
+    get: { operationId: news, x-gateway: { public: true, cache: { ttl: 60s, keyHeaders: [X-Session] } }, parameters: [{ name: account, in: query, schema: { type: string } }], responses: ${ok} }
+  /jw:
+    get: { operationId: jw, security: [{ jwks: [] }], responses: ${ok} }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: x-api-key }
+    jwt:
+      type: http
+      scheme: bearer
+      x-gateway: { issuer: 'https://id.example/', audiences: [api], algorithms: [RS256], publicKeys: ['\${file:keys/rs.pem}'], clockSkew: 10s }
+    jwks:
+      type: http
+      scheme: bearer
+      x-gateway: { issuer: 'https://id.example/', jwksUri: 'https://id.example/.well-known/jwks.json', algorithms: [RS256] }
+    fwd:
+      type: http
+      scheme: bearer
+      x-gateway: { forwardAuth: { url: 'http://auth.internal:9000/check', responseHeaders: [X-User-Id] } }
+`;
+
+const CASES: Array<{ name: string; edits: Edit[]; broke?: string }> = [
+  { name: 'a group given to a consumer (the admin route now admits alice)', edits: [["alice: { groups: [ops],", "alice: { groups: [ops, admin],"]] },
+  { name: 'a consumer added', edits: [["    bob: { groups: [admin], credentials: { key: '${env:BOB_KEY}' } }\n", "    bob: { groups: [admin], credentials: { key: '${env:BOB_KEY}' } }\n    carol: { credentials: { key: '${env:CAROL_KEY}' } }\n"]] },
+  { name: 'a JWT audience dropped', edits: [['audiences: [api], ', '']] },
+  { name: 'a JWT issuer dropped', edits: [["issuer: 'https://id.example/', audiences", 'audiences']] },
+  { name: 'a JWT clock skew raised (expired tokens accepted for longer)', edits: [['clockSkew: 10s', 'clockSkew: 1h']] },
+  { name: 'a JWT algorithm added', edits: [['algorithms: [RS256], publicKeys', 'algorithms: [RS256, RS512], publicKeys']] },
+  { name: 'a JWT key swapped for another file', edits: [["publicKeys: ['${file:keys/rs.pem}']", "publicKeys: ['${file:keys/other.pem}']"]] },
+  { name: 'optional auth added to a keyed route', edits: [['operationId: admin, security: [{ key: [admin] }]', 'operationId: admin, security: [{}, { key: [admin] }]']] },
+  { name: 'a per-consumer limit raised', edits: [['requests: 10, per: minute, by: consumer', 'requests: 1000, per: minute, by: consumer']] },
+  { name: 'a per-consumer limit turned per client address', edits: [['requests: 10, per: minute, by: consumer', 'requests: 10, per: minute, by: ip']] },
+  { name: 'a cache key header dropped on a keyed route', edits: [['keyHeaders: [X-Tenant]', 'keyHeaders: []']], broke: 'the nginx reader compares no cache key parts (AWS has cache-key-narrowed)' },
+  { name: 'a cache key header dropped on a public route (every session now shares one entry)', edits: [['keyHeaders: [X-Session]', 'keyHeaders: []']], broke: 'the nginx reader compares no cache key parts (AWS has cache-key-narrowed)' },
+  { name: 'the query dropped from a public cache key', edits: [['cache: { ttl: 60s, keyHeaders: [X-Session] }', 'cache: { ttl: 60s, keyHeaders: [X-Session], keyQuery: false }']], broke: 'the nginx reader compares no cache key parts (AWS has cache-key-narrowed)' },
+  { name: 'the JWKS location swapped for another host', edits: [["jwksUri: 'https://id.example/.well-known/jwks.json'", "jwksUri: 'https://keys.attacker.example/jwks.json'"]] },
+  { name: 'the credential no longer stripped (hideCredentials: false)', edits: [['key: { type: apiKey, in: header, name: x-api-key }', 'key: { type: apiKey, in: header, name: x-api-key, x-gateway: { hideCredentials: false } }']] },
+  { name: 'the forward-auth service swapped', edits: [['http://auth.internal:9000/check', 'http://auth.internal:9000/allow']], broke: 'the forward-auth URL (proxy_pass of the internal /_gwc_internal/f/N location) is no auth fact of the route (Traefik: auth-weakened)' },
+  { name: 'the API key moved from a header to the query (logged in URLs, Referer)', edits: [['key: { type: apiKey, in: header, name: x-api-key }', 'key: { type: apiKey, in: query, name: api_key }']] },
+];
+
+describe('red team 3a: gwc diff on nginx classes every widening as security', () => {
+  it('the same spec on both sides has no security finding', async () => {
+    expect(await securityFindings('nginx', BASE, [])).toEqual([]);
+  });
+  for (const c of CASES) {
+    // Mechanism of each BROKE case: c.broke.
+    (c.broke ? it.fails : it)(`${c.broke ? 'BROKE: ' : ''}nginx: ${c.name}`, async () => {
+      const found = await securityFindings('nginx', BASE, c.edits);
+      expect(found.length, `${c.name}: ${JSON.stringify(found)}`).toBeGreaterThan(0);
+    });
+  }
+});
