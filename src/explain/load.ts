@@ -207,9 +207,9 @@ export const LOAD: Explanations = {
     "# .gwc.yaml\nrule: { security-missing: off }   # fix: rules",
   ),
   'lint-ignore-invalid': ex(
-    'An x-gwc-ignore entry lacks a rule or a reason, or is not a list of { rule, reason }.',
-    'Silencing a security finding without a written reason hides the decision from reviewers.',
-    'Write each entry as { rule: ID, reason: why it is safe here }.',
+    'An x-gwc-ignore entry lacks a rule or a reason, or is not a list of { rule, reason }, or names a refusal of gwc build (which no ignore lifts).',
+    'Silencing a security finding without a written reason hides the decision from reviewers; hiding a build refusal would turn lint green on a spec the build refuses.',
+    'Write each entry as { rule: ID, reason: why it is safe here }; for a build refusal, change the spec or accept the target gap in x-gateway.accept.',
     "x-gwc-ignore:\n  - { rule: public-no-rate-limit }   # fix: add reason",
   ),
   'lint-ignore-unused': ex(

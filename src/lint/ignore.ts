@@ -18,9 +18,15 @@ interface Ignore {
   rule: string;
   at: string;
   used: boolean;
+  /** It named a diagnostic the build refuses on, which it cannot hide. */
+  refused: boolean;
 }
 
-export function applyIgnores(spec: LoadedSpec, diagnostics: Diagnostic[]): Diagnostic[] {
+/**
+ * `refusal` says which diagnostics the build refuses on (src/lint/index.ts): an ignore never hides
+ * one, and an ignore that tried is itself an error, so lint green stays build green (DESIGN.md 7.7).
+ */
+export function applyIgnores(spec: LoadedSpec, diagnostics: Diagnostic[], refusal: (d: Diagnostic) => boolean = () => false): Diagnostic[] {
   const problems: Diagnostic[] = [];
   const ignores: Ignore[] = [];
   for (const [file, source] of spec.files) {
@@ -35,7 +41,7 @@ export function applyIgnores(spec: LoadedSpec, diagnostics: Diagnostic[]): Diagn
           problems.push(diag('lint-ignore-invalid', { detail: 'each entry needs rule: <rule id> and reason: "<why>"' }, { file, pointer: itemAt }));
         } else if (typeof v.reason !== 'string' || v.reason.trim() === '') {
           problems.push(diag('lint-ignore-invalid', { detail: `ignoring ${v.rule} needs a reason` }, { file, pointer: itemAt }));
-        } else ignores.push({ file, pointer, rule: v.rule, at: itemAt, used: false });
+        } else ignores.push({ file, pointer, rule: v.rule, at: itemAt, used: false, refused: false });
       });
     });
   }
@@ -43,10 +49,18 @@ export function applyIgnores(spec: LoadedSpec, diagnostics: Diagnostic[]): Diagn
   const kept = diagnostics.filter((d) => {
     if (!d.loc) return true;
     const hit = ignores.find((ig) => ig.rule === d.code && ig.file === d.loc!.file && (d.loc!.pointer === ig.pointer || d.loc!.pointer.startsWith(`${ig.pointer}/`)));
+    if (hit && refusal(d)) {
+      hit.refused = true;
+      return true;
+    }
     if (hit) hit.used = true;
     return !hit;
   });
-  for (const ig of ignores) if (!ig.used) problems.push(diag('lint-ignore-unused', { rule: ig.rule }, { file: ig.file, pointer: ig.at }));
+  for (const ig of ignores) {
+    const place = { file: ig.file, pointer: ig.at };
+    if (ig.refused) problems.push(diag('lint-ignore-invalid', { detail: `${ig.rule} here is a refusal of gwc build, which an ignore cannot lift: change the spec, or accept a target's gap in x-gateway.accept` }, place));
+    else if (!ig.used) problems.push(diag('lint-ignore-unused', { rule: ig.rule }, place));
+  }
   return [...kept, ...problems];
 }
 

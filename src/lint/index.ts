@@ -66,6 +66,8 @@ export async function lint(file: string, options: LintOptions = {}): Promise<Lin
         targets = fakes ? fakes.filter((t) => checked(t.name)) : await loadTargets(TARGET_NAMES.filter(checked));
       }
       targets = targets.map((t) => resolveFlavour(t, targetOptions?.[t.name]));
+      // The pipeline's errors stop the build too: no setting or ignore lowers them (DESIGN.md 7.7).
+      for (const d of diagnostics) if (d.severity === 'error') refusals.add(d);
       const found = [...diagnostics, ...runRules({ spec, ...(gateway ? { gateway } : {}), targets, gatewayFor: cachedModels(spec) }, rules ?? RULES, config)];
       if (config.spectral.length > 0) {
         // Loaded only for a config that extends a Spectral ruleset: Spectral's modules are about
@@ -73,7 +75,7 @@ export async function lint(file: string, options: LintOptions = {}): Promise<Lin
         const { runSpectral } = await import('./spectral.js');
         found.push(...dropDuplicates(await runSpectral(spec, config.spectral), found));
       }
-      return applyIgnores(spec, applyConfig(config, dedupe(found)));
+      return applyIgnores(spec, applyConfig(config, dedupe(found)), (d) => refusals.has(d));
     },
   });
   const gateway = unknownTarget ? undefined : run.gateway;
@@ -94,24 +96,36 @@ function cachedModels(spec: LoadedSpec): LintContext['gatewayFor'] {
   };
 }
 
+/**
+ * Diagnostics that say what `gwc build` refuses (the pipeline's errors, reports a rule marks
+ * `refusal`): applyConfig and applyIgnores leave them as they are, so lint green means build green
+ * whatever a config or an `x-gwc-ignore` says (DESIGN.md 7.7).
+ */
+const refusals = new WeakSet<Diagnostic>();
+
 /** Each rule the config runs, its reports as diagnostics (a rule that throws is an internal-error, the others still run). */
 function runRules(ctx: LintContext, rules: readonly Rule[], config: LintConfig): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const rule of rules) {
-    // Whether it runs by default (recommended) is the ruleset's data, rules/gwc.yaml, as its metadata is.
-    if (!inRuleset(rule.meta.id, config)) continue;
-    if (config.rules[rule.meta.id] === 'off' && !config.overrides.some((o) => o.rules[rule.meta.id] && o.rules[rule.meta.id] !== 'off')) continue;
+    // Whether it runs by default (recommended) is the ruleset's data, rules/gwc.yaml, as its metadata
+    // is; a rule reporting the build's refusals runs always (its other reports follow the config).
+    const refuses = rule.meta.refuses === true;
+    const on = inRuleset(rule.meta.id, config) && !(config.rules[rule.meta.id] === 'off' && !config.overrides.some((o) => o.rules[rule.meta.id] && o.rules[rule.meta.id] !== 'off'));
+    if (!on && !refuses) continue;
     if (rule.meta.needsModel && !ctx.gateway) continue;
     try {
       rule.check(ctx, (messageId, params, loc, extra = {}) => {
+        const refusal = refuses && extra.refusal === true;
+        if (!on && !refusal) return;
         const d: Diagnostic = {
           code: rule.meta.id,
-          severity: extra.severity ?? rule.meta.severity,
+          severity: refusal ? 'error' : (extra.severity ?? rule.meta.severity),
           message: render(rule.meta.messages[messageId] ?? messageId, params),
           params: { ...params, messageId },
           loc,
         };
         if (extra.target) d.target = extra.target;
+        if (refusal) refusals.add(d);
         diagnostics.push(d);
       });
     } catch (e) {
@@ -126,7 +140,7 @@ function applyConfig(config: LintConfig, list: Diagnostic[]): Diagnostic[] {
   if (Object.keys(config.rules).length === 0 && config.overrides.length === 0) return list;
   const out: Diagnostic[] = [];
   for (const d of list) {
-    const setting = settingFor(config, String(d.code), d.loc?.file, d.loc?.pointer);
+    const setting = refusals.has(d) ? undefined : settingFor(config, String(d.code), d.loc?.file, d.loc?.pointer);
     if (setting === 'off') continue;
     out.push(setting ? { ...d, severity: setting as Severity } : d);
   }

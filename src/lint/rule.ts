@@ -25,6 +25,11 @@ export interface RuleMeta<M extends string = string> {
   messages: Record<M, string>;
   /** Needs the gateway model (skipped when the spec does not normalise). */
   needsModel?: boolean;
+  /**
+   * Reports what `gwc build` refuses (DESIGN.md 7.7): the rule runs whatever the config or ruleset
+   * says, and its reports marked `refusal` keep their error whatever a setting or an ignore says.
+   */
+  refuses?: boolean;
 }
 
 export interface LintContext {
@@ -41,7 +46,12 @@ export type Report<M extends string> = (
   messageId: M,
   params: Params,
   loc: Loc,
-  extra?: { target?: string; severity?: Severity },
+  extra?: {
+    target?: string;
+    severity?: Severity;
+    /** The build refuses the spec on this: no lint setting or `x-gwc-ignore` lowers or hides it. */
+    refusal?: boolean;
+  },
 ) => void;
 
 export interface Rule<M extends string = string> {
@@ -55,6 +65,7 @@ export interface RuleSource<M extends string> {
   /** The ids it reports with; rules/gwc.yaml gives each its text. */
   messageIds: readonly M[];
   needsModel?: boolean;
+  refuses?: boolean;
 }
 
 /**
@@ -63,7 +74,7 @@ export interface RuleSource<M extends string> {
  * loads (test/lint/ruleset.test.ts says which), rather than lint with a rule half described.
  */
 export function defineRule<M extends string>(rule: { meta: RuleSource<M>; check: Rule<M>['check'] }): Rule<M> {
-  const { id, messageIds, needsModel } = rule.meta;
+  const { id, messageIds, needsModel, refuses } = rule.meta;
   const d = ruleData(id);
   if (!d || d.kind !== 'gwc') throw new Error(`${RULESET_FILE}: no gwc rule "${id}", which src/lint/rules registers`);
   const missing = messageIds.filter((m) => !Object.hasOwn(d.messages, m));
@@ -71,6 +82,7 @@ export function defineRule<M extends string>(rule: { meta: RuleSource<M>; check:
   const messages = Object.fromEntries(messageIds.map((m) => [m, d.messages[m]!])) as Record<M, string>;
   const meta: RuleMeta<M> = { id, category: d.category, severity: d.severity, doc: d.description, messages };
   if (needsModel) meta.needsModel = true;
+  if (refuses) meta.refuses = true;
   return { meta, check: rule.check };
 }
 

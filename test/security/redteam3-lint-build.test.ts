@@ -5,9 +5,10 @@
  * `x-gwc-ignore` (any object, the document root included: it covers everything below) or a lint
  * config setting them `off`/`warn` makes lint pass a spec the build refuses. A pull request gate on
  * `gwc lint` then goes green and the deploy job fails (or the team builds with another tool).
- * Fix: a diagnostic the build refuses on (the relayed compile errors, security-missing when the
- * build says security-undecided) cannot be ignored or lowered below error; an ignore or setting
- * naming one is itself an error (lint-ignore-invalid / lint-config-invalid).
+ * Fixed (src/lint/index.ts `refusals`): a diagnostic the build refuses on (the pipeline's errors,
+ * the relayed compile errors, capability-unsupported, accept-opens-route, security-missing) keeps
+ * its error whatever a setting says, its rule runs even when the config turns it off, and an
+ * ignore naming one hides nothing and is itself an error (lint-ignore-invalid).
  */
 import { describe, expect, it } from 'vitest';
 import { buildTarget } from '../../src/api.js';
@@ -59,20 +60,21 @@ describe('red team 3b: lint = build parity against lint ignores and settings', (
       expect(r.linted.length).toBeGreaterThan(0);
     });
 
-    it.fails(`BROKE: ${target}: x-gwc-ignore of the relayed refusal (target-compile, capability-unsupported) on the operation makes lint pass what build refuses`, async () => {
+    it(`${target}: x-gwc-ignore of the relayed refusal (target-compile, capability-unsupported) on the operation leaves the refusal (and is itself lint-ignore-invalid)`, async () => {
       const r = await both(spec('', `      x-gwc-ignore: ${IGNORES}\n`), target);
       expect(r.built.length).toBeGreaterThan(0);
       expect(r.linted.length, 'lint passes while the build refuses').toBeGreaterThan(0);
+      expect(r.linted).toContain('lint-ignore-invalid');
     });
 
-    it.fails(`BROKE: ${target}: one x-gwc-ignore at the document root silences every compile refusal of the spec`, async () => {
+    it(`${target}: one x-gwc-ignore at the document root silences no compile refusal of the spec`, async () => {
       const r = await both(spec(`x-gwc-ignore: ${IGNORES}\n`), target);
       expect(r.built.length).toBeGreaterThan(0);
       expect(r.linted.length).toBeGreaterThan(0);
     });
 
     for (const setting of ['off', 'warn', 'info']) {
-      it.fails(`BROKE: ${target}: a lint config with target-compile and capability-unsupported: ${setting} makes lint pass what build refuses`, async () => {
+      it(`${target}: a lint config with target-compile and capability-unsupported: ${setting} leaves the refusal an error`, async () => {
         const r = await both(spec(''), target, { rules: { 'target-compile': setting, 'capability-unsupported': setting } });
         expect(r.built.length).toBeGreaterThan(0);
         expect(r.linted.length).toBeGreaterThan(0);
@@ -80,7 +82,7 @@ describe('red team 3b: lint = build parity against lint ignores and settings', (
     }
 
     // The model's own refusal: an operation with neither security nor public: true.
-    it.fails(`BROKE: ${target}: x-gwc-ignore of security-missing at the root: lint passes an undecided operation the build refuses (security-undecided)`, async () => {
+    it(`${target}: x-gwc-ignore of security-missing at the root: lint still reports the undecided operation the build refuses (security-undecided)`, async () => {
       const text = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
 x-gwc-ignore: [{ rule: security-missing, reason: 'later' }]
 x-gateway:

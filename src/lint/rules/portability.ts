@@ -9,7 +9,7 @@ import { defineRule, type LintContext, type Report } from '../rule.js';
  * team can tune each: unsupported (fail closed), dropped (observability), accepted, emulated.
  */
 /** The check's per-route diagnostics, one per target, feature and place, naming the routes (`routes` counts them). */
-function relay(code: string) {
+function relay(code: string, refusal = false) {
   return (ctx: LintContext, report: Report<'gap'>) => {
     if (!ctx.gateway) return;
     for (const target of ctx.targets) {
@@ -26,15 +26,15 @@ function relay(code: string) {
         // One line per problem (#16.4): the first routes and a count, not Stripe's 452 names.
         const names = list.map((d) => String(d.params.route));
         const route = names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
-        report('gap', { ...first.params, route, routes: names.length }, first.loc!, { target: target.name });
+        report('gap', { ...first.params, route, routes: names.length }, first.loc!, { target: target.name, refusal });
       }
     }
   };
 }
 
 export const capabilityUnsupported = defineRule({
-  meta: { id: 'capability-unsupported', needsModel: true, messageIds: ['gap'] },
-  check: relay('capability-unsupported'),
+  meta: { id: 'capability-unsupported', needsModel: true, refuses: true, messageIds: ['gap'] },
+  check: relay('capability-unsupported', true),
 });
 
 export const capabilityDropped = defineRule({
@@ -48,8 +48,8 @@ export const capabilityDropped = defineRule({
  * passing the spec with only the relayed compile's "gap accepted" warning.
  */
 export const acceptOpensRoute = defineRule({
-  meta: { id: 'accept-opens-route', needsModel: true, messageIds: ['gap'] },
-  check: relay('accept-opens-route'),
+  meta: { id: 'accept-opens-route', needsModel: true, refuses: true, messageIds: ['gap'] },
+  check: relay('accept-opens-route', true),
 });
 
 export const capabilityAccepted = defineRule({

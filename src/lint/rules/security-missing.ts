@@ -10,13 +10,14 @@ import { defineRule } from '../rule.js';
  * auth (a present credential is still verified) and needs nothing more.
  */
 export default defineRule({
-  meta: { id: 'security-missing', needsModel: true, messageIds: ['none', 'anonymous'] },
+  // Exactly the routes the build refuses as security-undecided (capability-check.ts gatewayRefusals).
+  meta: { id: 'security-missing', needsModel: true, refuses: true, messageIds: ['none', 'anonymous'] },
   check(ctx, report) {
     for (const r of ctx.gateway?.routes ?? []) {
       if (r.security.length > 0 || r.declaredPublic) continue;
-      if (r.securityLoc && hasEmptyAlternative(ctx.spec, r.securityLoc)) report('anonymous', { route: r.id }, r.securityLoc);
+      if (r.securityLoc && hasEmptyAlternative(ctx.spec, r.securityLoc)) report('anonymous', { route: r.id }, r.securityLoc, { refusal: true });
       // Where the build's security-undecided refusal points too (src/targets/capability-check.ts).
-      else report('none', { route: r.id }, r.securityLoc ?? r.loc);
+      else report('none', { route: r.id }, r.securityLoc ?? r.loc, { refusal: true });
     }
   },
 });

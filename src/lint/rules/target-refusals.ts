@@ -30,12 +30,12 @@ function diagnosticsOf(ctx: LintContext, gateway: Gateway, target: Target): Diag
 /** A rule relaying one code of `target`'s compile; its severity, doc line and text are rules/gwc.yaml's. */
 function relay(target: string, code: string): Rule<'refused'> {
   return defineRule({
-    meta: { id: code, needsModel: true, messageIds: ['refused'] },
+    meta: { id: code, needsModel: true, refuses: true, messageIds: ['refused'] },
     check(ctx: LintContext, report: Report<'refused'>) {
       const t = ctx.targets.find((x) => x.name === target);
       if (!ctx.gateway || !t) return;
       for (const d of diagnosticsOf(ctx, ctx.gateway, t)) {
-        if (d.code === code && d.loc) report('refused', { ...d.params, detail: d.message }, d.loc, { target, severity: d.severity });
+        if (d.code === code && d.loc) report('refused', { ...d.params, detail: d.message }, d.loc, { target, severity: d.severity, refusal: d.severity === 'error' });
       }
     },
   });
@@ -61,13 +61,13 @@ const RELAYED = new Set(AWS_REFUSALS.map((r) => r.meta.id));
  * portability rules' (the target compile does not repeat them).
  */
 export const targetCompile = defineRule({
-  meta: { id: 'target-compile', needsModel: true, messageIds: ['refused'] },
+  meta: { id: 'target-compile', needsModel: true, refuses: true, messageIds: ['refused'] },
   check(ctx: LintContext, report: Report<'refused'>) {
     if (!ctx.gateway) return;
     for (const t of ctx.targets) {
       for (const d of diagnosticsOf(ctx, ctx.gateway, t)) {
         if (RELAYED.has(d.code) || d.severity === 'info') continue;
-        report('refused', { ...d.params, code: d.code, target: t.name, detail: d.message }, d.loc ?? ctx.gateway.loc, { target: t.name, severity: d.severity });
+        report('refused', { ...d.params, code: d.code, target: t.name, detail: d.message }, d.loc ?? ctx.gateway.loc, { target: t.name, severity: d.severity, refusal: d.severity === 'error' });
       }
     }
   },
