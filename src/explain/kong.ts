@@ -113,6 +113,12 @@ export const KONG: Explanations = {
     'Set x-gateway.jwt.issuer.',
     "x-gateway: { jwt: { publicKeys: [${env:JWT_KEY}] } }   # fix: add issuer: https://id.example",
   ),
+  'kong-jwt-issuer-shared': ex(
+    'Two JWT schemes that routes require have the same issuer.',
+    'Kong\'s jwt plugin finds the verifying key by the token\'s iss claim: each scheme\'s key is a jwt credential whose key is the issuer, and Kong keeps that key unique. The build would pass and Kong refuse the file at deck sync (or, in a Kong another gateway shares, one issuer\'s credential would serve both).',
+    'Require one scheme for that issuer on every route (one definition, its algorithms and key), or give the schemes the issuers their tokens really carry.',
+    "securitySchemes:\n  staff: { type: http, scheme: bearer, x-gateway: { issuer: https://id.example/ } }\n  partners: { type: http, scheme: bearer, x-gateway: { issuer: https://id.example/ } }   # fix: one scheme, or another issuer",
+  ),
   'kong-jwt-keys': ex(
     'A JWT scheme gives several algorithms or not exactly one public key (or a JWKS URL); a Kong jwt_secrets entry holds one algorithm and one key per issuer, and Kong OSS does not fetch JWKS.',
     'Tokens signed with the other keys or algorithms would be refused, or a key set could not be followed as it rotates.',

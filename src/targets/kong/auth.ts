@@ -236,10 +236,19 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
     if (acls.length) entity.acls = acls.map((group) => ({ group, tags: [tag] }));
     list.push(entity);
   }
+  // Kong keys each scheme's credential by its issuer, unique in Kong (kong/plugins/jwt/daos.lua):
+  // a second scheme of one issuer would be refused by Kong only at sync, so here, at the scheme.
+  const issuers = new Map<string, string>();
   for (const name of [...state.jwtSchemes].sort()) {
     const s = schemeOf(name);
     const jwt = s?.jwt;
     if (!s || !jwt) continue;
+    const first = jwt.issuer ? issuers.get(jwt.issuer) : undefined;
+    if (first !== undefined) {
+      ctx.report('kong-jwt-issuer-shared', { scheme: name, other: first, issuer: jwt.issuer! }, s.loc);
+      continue;
+    }
+    if (jwt.issuer) issuers.set(jwt.issuer, name);
     const username = ctx.names.schemeConsumer(name);
     const alg = jwt.algorithms[0] ?? 'RS256';
     if (!jwt.issuer) ctx.report('kong-jwt-issuer-missing', { scheme: name }, s.loc);
