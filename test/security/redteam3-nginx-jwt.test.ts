@@ -144,3 +144,58 @@ describe.skipIf(!NGINX)('red team 3: nginx JWT edges', () => {
     if (r.status === 200) expect(hits[0]!.path).not.toContain('unverified-token');
   });
 });
+
+/**
+ * The RFC 6750 `access_token` query parameter on a bearer scheme nginx hands to a forward-auth
+ * service (type: http, scheme: bearer with forwardAuth and no keys): security.ts hiddenParams and
+ * runtime.js present() treat it only for kind 'jwt', so here it is neither stripped beside the
+ * token the service verified nor a present credential on an optional route.
+ */
+const FWD_SPEC = `openapi: 3.1.0
+info: { title: red team 3 forward bearer, version: "1" }
+servers: [{ url: "https://${HOST}/v1" }]
+x-gateway:
+  name: rt3f
+  backends: { echo: { url: "http://echo.internal:8080", pathMatching: exact } }
+  defaults: { backend: echo }
+paths:
+  /f: { get: { operationId: f, security: [{ fwdb: [] }], responses: ${ok} } }
+  /f-opt: { get: { operationId: fOpt, security: [{}, { fwdb: [] }], responses: ${ok} } }
+components:
+  securitySchemes:
+    fwdb:
+      type: http
+      scheme: bearer
+      x-gateway:
+        forwardAuth: { url: "http://auth.internal:9000/verify", responseHeaders: [X-User-Id] }
+`;
+
+describe.skipIf(!NGINX)('red team 3: nginx forward-auth bearer and ?access_token=', () => {
+  let lab: AuthLab;
+  beforeAll(async () => {
+    lab = await startLab(FWD_SPEC, {
+      forward: { fwdb: (e) => (e.headers.authorization === 'Bearer good' ? { status: 200, headers: { 'X-User-Id': 'u1' } } : { status: 401 }) },
+    });
+  });
+  afterAll(async () => lab?.stop());
+
+  it('control: the service-verified header token passes and is stripped', async () => {
+    const { r, hits } = await lab.call('GET', '/v1/f', { authorization: 'Bearer good' });
+    expect(r.status).toBe(200);
+    expect(hits[0]!.headers.authorization).toBeUndefined();
+  });
+
+  // Mechanism: hiddenParams adds BEARER_QUERY for kind 'jwt' only; a forward-kind bearer scheme's
+  // route passes ?access_token= on as sent (passport-http-bearer and Spring read it as the token).
+  it.fails('BROKE: an unverified ?access_token= beside the service-verified header token never reaches the backend', async () => {
+    const { r, hits } = await lab.call('GET', '/v1/f?access_token=unverified-token', { authorization: 'Bearer good' });
+    expect(r.status).toBe(200);
+    expect(hits[0]!.path).not.toContain('unverified-token');
+  });
+
+  // Mechanism: runtime.js present() counts access_token only for kind 'jwt' (forward: presence headers).
+  it.fails('BROKE: optional forward-auth route: ?access_token= alone is a present credential (verified), never passed on as anonymous', async () => {
+    const { r, hits } = await lab.call('GET', '/v1/f-opt?access_token=unverified-token');
+    if (r.status === 200) expect(hits[0]!.path).not.toContain('unverified-token');
+  });
+});
