@@ -6,7 +6,8 @@
  * `policy: cluster` the store is Kong's database, so a database outage lifted every limit: a limit
  * that a flood of requests can switch off (DESIGN.md 7: a limit is kept or the build refused).
  * gwc writes `fault_tolerant: false` on every limit it compiles, whatever the policy and wherever
- * the limit came from (x-gateway or an x-kong-plugin-rate-limiting that asked for true), and
+ * the limit came from (x-gateway or an x-kong-plugin-rate-limiting that asked for true; one that
+ * asks for a cluster or redis count is refused: gwc would count it per node), and
  * `gwc diff` classes a limit turned fail-open as security. Attacks run through the Kong policy
  * simulation (test/targets/kong/kong-policy-sim.ts) with the counter store down.
  */
@@ -40,7 +41,7 @@ paths:
       operationId: kongLimit
       x-gateway: { public: true }
       x-kong-plugin-rate-limiting:
-        config: { second: 2, limit_by: ip, policy: redis, fault_tolerant: true }
+        config: { second: 2, limit_by: ip, policy: local, fault_tolerant: true }
       responses: ${ok}
 components:
   securitySchemes:
@@ -91,6 +92,15 @@ describe('kong: a rate limit never lets requests through unlimited when its coun
     const { b } = await build();
     const d = b.diagnostics.find((x) => x.code === 'kong-extension-ignored' && String(x.params?.extension).endsWith('.config.fault_tolerant'));
     expect(d?.loc?.pointer).toBe('/paths/~1kong/get/x-kong-plugin-rate-limiting/config/fault_tolerant');
+  });
+
+  it('an x-kong limit counted across nodes (policy cluster or redis) is refused at its policy field, never built as a per-node one', async () => {
+    for (const policy of ['cluster', 'redis']) {
+      const b = await buildTarget(writeSpec(SPEC.replace('policy: local, fault_tolerant: true', `policy: ${policy}`)), { target: 'kong', options: { 'rate-limit-policy': 'cluster' } });
+      const d = b.diagnostics.filter((x) => x.severity === 'error').map((x) => [x.code, x.loc?.pointer]);
+      expect(d).toEqual([['kong-extension-unmapped', '/paths/~1kong/get/x-kong-plugin-rate-limiting/config/policy']]);
+      expect(b.files).toEqual([]);
+    }
   });
 
   it('with the store up the limits still count (2 per window, then 429)', async () => {

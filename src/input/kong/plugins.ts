@@ -128,8 +128,13 @@ const rateLimiting: Mapper = (ctx, o, node, c, ext, r) => {
   if (limitBy === 'ip' || limitBy === 'consumer' || limitBy === 'credential') by = limitBy === 'ip' ? 'ip' : 'consumer';
   else if (limitBy === 'header' && header) by = { header: header.toLowerCase() };
   else return unmapped(ctx, node, 'limit_by', `limit_by ${JSON.stringify(limitBy)} has no portable meaning`, ext);
+  // A limit counted across nodes (cluster, redis) compiled as gwc's default policy local would be
+  // counted per node: N nodes, N times the limit. The input cannot see the build's option, so it
+  // refuses rather than guess (redteam3-kong-input.test.ts).
+  if (c.policy !== undefined && c.policy !== 'local') {
+    return unmapped(ctx, node, 'policy', `policy ${JSON.stringify(c.policy)}: gwc counts every limit as --option rate-limit-policy says (local, per node, by default), which could be N times this limit on N nodes; remove policy here and build with --option rate-limit-policy=cluster (redis is not supported)`, ext);
+  }
   setPolicy(ctx, o, node, 'rateLimit', { requests, per, by, burst: 0, loc: node.loc }, ext);
-  if (c.policy !== undefined && c.policy !== 'local') rest(ctx, node, { policy: c.policy }, [], ext, 'counters are set for the whole build with --option rate-limit-policy=local|cluster');
   rest(ctx, node, c, [...windows, 'limit_by', 'header_name', 'policy'], ext);
 };
 
