@@ -69,8 +69,7 @@ function operations(ctx: KongInput, root: Located): OpLevels[] {
   for (const [path, item] of w.entries(w.child(root, 'paths'))) {
     if (!isObj(item.value) || path.startsWith('x-')) continue;
     checkKnown(ctx, item, KNOWN.path);
-    for (const method of HTTP_METHODS) {
-      const key = method.toLowerCase();
+    for (const [method, key] of METHOD_KEYS) {
       if (item.value[key] === undefined) continue; // no operation: no location built for it (#18)
       const op = w.child(item, key);
       if (!isObj(op.value)) continue;
@@ -81,6 +80,9 @@ function operations(ctx: KongInput, root: Located): OpLevels[] {
   }
   return out;
 }
+
+/** Each method with its key in a path item, lowered once (#18: 8 per path item). */
+const METHOD_KEYS = HTTP_METHODS.map((m) => [m, m.toLowerCase()] as const);
 
 function checkKnown(ctx: KongInput, node: Located, known: readonly string[]): void {
   for (const key of Object.keys(isObj(node.value) ? node.value : {})) {
@@ -108,6 +110,9 @@ function docName(ctx: KongInput, root: Located, xv: Obj): void {
  * openapi2kong builds "path-name"; gwc names routes after the operationId, so that wins.
  */
 function opName(ctx: KongInput, o: OpLevels, all: OpLevels[]): void {
+  // Neither level has the key (nearly always): no location built for either (#18). A value that
+  // is there may be a $ref to a name, which the walker follows below.
+  if (raw(o.op, 'x-kong-name') === undefined && raw(o.path, 'x-kong-name') === undefined) return;
   const { w } = ctx;
   const opNode = w.child(o.op, 'x-kong-name');
   const pathNode = w.child(o.path, 'x-kong-name');
@@ -127,12 +132,20 @@ function opName(ctx: KongInput, o: OpLevels, all: OpLevels[]): void {
   o.route.id = id;
 }
 
+/** `node.value[key]` as the walker's child reads it, before any $ref is followed. */
+function raw(node: Located, key: string): unknown {
+  const v = node.value;
+  return v === null || v === undefined ? undefined : (v as Record<string, unknown>)[key];
+}
+
 export type Level = 'op' | 'path' | 'doc';
 export type AtLevel = Located & { level: Level };
 
+const LEVELS = ['op', 'path', 'doc'] as const;
+
 /** The nearest level's value of `key`, as a whole (openapi2kong does not merge defaults). */
 export function nearest(ctx: KongInput, o: OpLevels, key: string): AtLevel | undefined {
-  for (const level of ['op', 'path', 'doc'] as const) {
+  for (const level of LEVELS) {
     // Absent at this level (nearly always): no location built for it (#18).
     const at = o[level].value;
     if (at === null || typeof at !== 'object' || (at as Obj)[key] === undefined) continue;

@@ -23,6 +23,9 @@ import type { KongInput, OpLevels } from './types.js';
  * undefined (gwc cannot promise openapi2kong's transliteration of it).
  */
 export function o2kSlug(text: string): string | undefined {
+  // Words of letters and digits joined by single dashes (most operationIds): nothing below changes
+  // them but the case (#18: six regex passes for each of 10,000 operationIds).
+  if (SIMPLE.test(text)) return text.toLowerCase();
   // ASCII has no decompositions and no marks: nearly every text skips ICU's normaliser (#18).
   // eslint-disable-next-line no-control-regex
   const ascii = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '');
@@ -37,6 +40,8 @@ export function o2kSlug(text: string): string | undefined {
     .replace(/^-+|-+$/g, '')
     .toLowerCase();
 }
+
+const SIMPLE = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;
 
 function str(node: Located, key: string): string | undefined {
   const v = isObj(node.value) ? node.value[key] : undefined;
@@ -56,9 +61,15 @@ export function recordO2kNames(ctx: KongInput, ops: readonly OpLevels[]): void {
     if (!slugs.has(text)) slugs.set(text, o2kSlug(text));
     return slugs.get(text);
   };
+  // What a document or path item says is the same for each of its operations: read once per node (#18).
+  const docs = new Map<Located, string | undefined>();
+  const paths = new Map<Located, Holds>();
   for (const o of ops) {
-    const docText = str(o.doc, 'x-kong-name') || (isObj(o.doc.value) && isObj(o.doc.value.info) && typeof o.doc.value.info.title === 'string' ? o.doc.value.info.title : '');
-    const doc = slug(docText);
+    let doc = docs.get(o.doc);
+    if (doc === undefined && !docs.has(o.doc)) {
+      const docText = str(o.doc, 'x-kong-name') || (isObj(o.doc.value) && isObj(o.doc.value.info) && typeof o.doc.value.info.title === 'string' ? o.doc.value.info.title : '');
+      docs.set(o.doc, (doc = slug(docText)));
+    }
     const pathX = str(o.path, 'x-kong-name');
     const pathSlug = slug(pathX ?? o.route.path);
     const opX = str(o.op, 'x-kong-name');
@@ -69,10 +80,26 @@ export function recordO2kNames(ctx: KongInput, ops: readonly OpLevels[]): void {
     const join = (base: string, part: string) => (part ? `${base}_${part}` : base);
     const route = opX !== undefined ? join(pathName, opSlug) : o.route.operationId ? join(doc, opSlug) : join(pathName, opSlug);
     const names = { op: route, path: pathName, doc } as const;
-    const level = (keys: string[]) => (['op', 'path', 'doc'] as const).find((l) => l === 'doc' || keys.some((k) => has(o[l], k))) ?? 'doc';
-    const service = names[level(['servers', 'x-kong-service-defaults', 'x-kong-upstream-defaults'])];
-    const upstream = `${names[level(['servers', 'x-kong-upstream-defaults'])]}.upstream`;
+    let path = paths.get(o.path);
+    if (!path) paths.set(o.path, (path = holds(o.path)));
+    const op = holds(o.op);
+    // The nearest level with servers or either defaults names the service; with servers or
+    // upstream defaults, the upstream (the document when no nearer level has them).
+    const service = names[op.service ? 'op' : path.service ? 'path' : 'doc'];
+    const upstream = `${names[op.upstream ? 'op' : path.upstream ? 'path' : 'doc']}.upstream`;
     o.route.openapi2kong = { route, service, upstream };
   }
   void ctx;
+}
+
+/** Whether a level names a service (servers, service or upstream defaults) and an upstream (servers or upstream defaults). */
+interface Holds {
+  service: boolean;
+  upstream: boolean;
+}
+
+function holds(node: Located): Holds {
+  const servers = has(node, 'servers');
+  const upstream = servers || has(node, 'x-kong-upstream-defaults');
+  return { service: upstream || has(node, 'x-kong-service-defaults'), upstream };
 }
