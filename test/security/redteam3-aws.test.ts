@@ -89,4 +89,21 @@ describe('red team 3: aws credentials in the array form of their query name', ()
     expect(d.status).toBe(200);
     expect(d.upstream?.query.access_token).toBe('');
   });
+
+  // Mechanism: backends.ts blanks access_token only when a route's scheme is kind 'jwt'; a bearer
+  // scheme verified by a Lambda authorizer (kind 'lambda') passes ?access_token= to the backend as
+  // sent, which passport-http-bearer or Spring then read as the bearer token (red team 2's class).
+  it.fails('BROKE: a Lambda-authorized bearer route: ?access_token= beside the verified Authorization never reaches the backend', async () => {
+    const b = await build(
+      spec({ '/me': { get: { operationId: 'me', security: [{ lam: [] }] } } }, {
+        schemes: { lam: { type: 'http', scheme: 'bearer', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'token' } } } },
+      }),
+      {},
+      verify,
+    );
+    expect(b.errors).toEqual([]);
+    const d = b.oracle!.request({ method: 'GET', path: '/me', headers: { authorization: 'Bearer tok:alice' }, query: { access_token: 'unverified-token' } });
+    expect(d.status).toBe(200);
+    expect(Object.values(d.upstream?.query ?? {})).not.toContain('unverified-token');
+  });
 });
