@@ -11,6 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { build, spec } from '../targets/aws/security-helpers.js';
 import type { Verify } from '../targets/aws/oracle.js';
+import { buildHttp } from '../targets/aws/http/helpers.js';
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:authz';
 const POOL = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
@@ -105,5 +106,29 @@ describe('red team 3: aws credentials in the array form of their query name', ()
     const d = b.oracle!.request({ method: 'GET', path: '/me', headers: { authorization: 'Bearer tok:alice' }, query: { access_token: 'unverified-token' } });
     expect(d.status).toBe(200);
     expect(Object.values(d.upstream?.query ?? {})).not.toContain('unverified-token');
+  });
+});
+
+describe('red team 3: aws HTTP API flavour, ?access_token= on a Lambda-authorized bearer route', () => {
+  const text = `openapi: 3.1.0
+info: { title: t, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+x-gateway:
+  name: t
+  backends: { app: { url: "https://app.example.com" } }
+  defaults: { backend: app }
+paths:
+  /me: { get: { operationId: me, security: [{ lam: [] }], responses: { "200": { description: ok } } } }
+components:
+  securitySchemes:
+    lam: { type: http, scheme: bearer, x-gateway: { lambdaAuthorizer: { arn: "${ARN}", type: request, identitySource: [method.request.header.Authorization] }, hideCredentials: false } }
+`;
+  // Mechanism: http/routes.ts adds querystring.access_token to the removals for kind 'jwt' only.
+  it.fails('BROKE: the integration removes ?access_token= (the authorizer verified the header, never that parameter)', async () => {
+    const b = await buildHttp(text);
+    expect(b.errors).toEqual([]);
+    const integrations = Object.values(b.template!.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::ApiGatewayV2::Integration');
+    expect(integrations.length).toBeGreaterThan(0);
+    for (const i of integrations) expect(Object.keys(i.Properties.RequestParameters ?? {})).toContain('remove:querystring.access_token');
   });
 });
