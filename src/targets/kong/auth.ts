@@ -24,6 +24,7 @@ import type { Ctx, Entity, Json } from './context.js';
 import { slug } from './names.js';
 import { credentialValue } from './secrets.js';
 import { querySpellingsPlugin } from './query-spellings.js';
+import { unverifiedCredentialsPlugin } from './unverified-credentials.js';
 
 const PLUGIN = { apiKey: 'key-auth', basic: 'basic-auth', jwt: 'jwt', forward: undefined, lambda: undefined, iam: undefined } as const;
 /** jwt_secrets algorithms accepted by every Kong 3.x release. */
@@ -189,6 +190,11 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
   const allow = routeAcl(ctx, route, alternatives, state.scoped, state.acl, (s: SecurityScheme) => PLUGIN[s.kind] ?? '');
   if (allow === false) return fail();
   if (allow) out.plugins.push({ name: 'acl', config: { allow, hide_groups_header: true } });
+  // OR: a credential kept for the backend (hideCredentials: false) goes unless its own plugin verified it.
+  if (or) {
+    const kept = unverifiedCredentialsPlugin([...new Set(alternatives.flat().map((i) => i.scheme))].sort().flatMap((n) => ctx.scheme(n) ?? []));
+    if (kept) out.plugins.push(kept);
+  }
   return out;
 }
 

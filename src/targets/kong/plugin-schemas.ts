@@ -137,6 +137,8 @@ export const PLUGIN_SCHEMAS: Record<string, Schema> = {
   'file-log': obj({ path: { type: 'string', pattern: '^[^*&%\\\\`]+$' }, reopen: bool }, ['path']),
   // https://docs.konghq.com/hub/kong-inc/pre-function/configuration/ (gwc writes `access` only)
   'pre-function': obj({ access: { type: 'array', minItems: 1, items: str } }, ['access']),
+  // https://docs.konghq.com/hub/kong-inc/post-function/configuration/ (the same schema; gwc writes `access` only)
+  'post-function': obj({ access: { type: 'array', minItems: 1, items: str } }, ['access']),
   // https://docs.konghq.com/hub/kong-inc/request-termination/configuration/
   'request-termination': {
     ...obj({ status_code: { type: 'integer', minimum: 100, maximum: 599 }, message: str, body: { type: 'string' }, content_type: str }),

@@ -26,7 +26,7 @@
  * symbolic: `valid:<iss>` verifies against a consumer's jwt_secrets of that key, anything else fails.
  */
 import { allRoutes, kongMatch, type KongRoute } from './kong-router.js';
-import { runPreFunction } from './lua-sandbox.js';
+import { runPostFunction, runPreFunction } from './lua-sandbox.js';
 
 export interface OracleRequest {
   method: string;
@@ -89,7 +89,7 @@ export interface DeckDoc {
 const PRIORITY: Record<string, number> = {
   cors: 2000, jwt: 1450, 'key-auth': 1250, 'basic-auth': 1100, 'ip-restriction': 990, 'request-size-limiting': 951,
   acl: 950, 'rate-limiting': 910, 'request-transformer': 801, 'response-transformer': 800, 'proxy-cache': 100,
-  'file-log': 9, 'request-termination': 2, 'pre-function': 1000000,
+  'file-log': 9, 'request-termination': 2, 'pre-function': 1000000, 'post-function': -1000,
 };
 const AUTH = new Set(['jwt', 'key-auth', 'basic-auth']);
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
@@ -180,6 +180,13 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       for (const code of (c.access as string[] | undefined) ?? []) {
         if (req.rawQuery !== undefined) query = parseQuery(runPreFunction(code, serialise(query, req.rawQuery)));
         else query = keptPairs(query, runPreFunction(code, serialise(query)));
+      }
+    } else if (name === 'post-function') {
+      // After auth, acl and request-transformer: told which plugin's credential Kong authenticated.
+      for (const code of (c.access as string[] | undefined) ?? []) {
+        const after = runPostFunction(code, serialise(query), credential ?? '');
+        query = keptPairs(query, after.query);
+        for (const h of after.cleared) delete headers[h];
       }
     } else if (name === 'acl') {
       if (!consumer) return { ...out, status: 401 };

@@ -54,3 +54,67 @@ export function runPreFunction(code: string, raw: string): string {
   const out = lua.lua_isnil(L, -1) ? raw : to_jsstring(lua.lua_tostring(L, -1));
   return out;
 }
+
+const POST_HARNESS = `
+local code, raw, by = CODE, RAW, BY
+local result, cleared = nil, {}
+local function pick(lib, names)
+  local t = {}
+  for name in string.gmatch(names, "%S+") do t[name] = lib[name] end
+  return t
+end
+-- The credential entity Kong authenticated, shaped as its DAO row (kong/plugins/*/daos.lua).
+local credential = nil
+if by == "key-auth" then credential = { id = "c", key = "k" }
+elseif by == "basic-auth" then credential = { id = "c", username = "u", password = "hash" }
+elseif by == "jwt" then credential = { id = "c", key = "iss", secret = "s", algorithm = "RS256" } end
+local env = {
+  assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, pcall = pcall,
+  select = select, tonumber = tonumber, tostring = tostring, type = type, xpcall = xpcall,
+  string = pick(string, "byte char find format gmatch gsub len lower match rep reverse sub upper"),
+  table = pick(table, "concat insert remove sort unpack"),
+  math = pick(math, "abs ceil floor max min"),
+  kong = {
+    client = { get_credential = function() return credential end },
+    request = { get_raw_query = function() return result or raw end },
+    service = { request = {
+      set_raw_query = function(q)
+        if type(q) ~= "string" then error("query must be a string") end
+        result = q
+      end,
+      clear_header = function(h)
+        if type(h) ~= "string" then error("header must be a string") end
+        cleared[#cleared + 1] = string.lower(h)
+      end,
+    } },
+  },
+}
+local chunk = assert(load(code, "=post-function", "t", env))
+local f = chunk()
+if type(f) == "function" then f() end
+OUT = result
+CLEARED = table.concat(cleared, "\\n")
+`;
+
+/**
+ * Runs a `post-function` chunk as Kong would after the auth plugins: `by` is the plugin whose
+ * credential Kong authenticated ('' for none or the anonymous consumer), the query is what the
+ * upstream would get so far (kong.request.get_raw_query reads $args, which earlier plugins rewrote).
+ * Returns the query after it ran and the header names it cleared (lowercased).
+ */
+export function runPostFunction(code: string, raw: string, by: string): { query: string; cleared: string[] } {
+  const L = lauxlib.luaL_newstate();
+  lualib.luaL_openlibs(L);
+  for (const [k, v] of [['CODE', code], ['RAW', raw], ['BY', by]] as const) {
+    lua.lua_pushstring(L, to_luastring(v));
+    lua.lua_setglobal(L, to_luastring(k));
+  }
+  if (lauxlib.luaL_loadstring(L, to_luastring(POST_HARNESS)) !== lua.LUA_OK || lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
+    throw new Error(`post-function failed: ${to_jsstring(lua.lua_tostring(L, -1))}`);
+  }
+  lua.lua_getglobal(L, to_luastring('OUT'));
+  const query = lua.lua_isnil(L, -1) ? raw : to_jsstring(lua.lua_tostring(L, -1));
+  lua.lua_getglobal(L, to_luastring('CLEARED'));
+  const text = to_jsstring(lua.lua_tostring(L, -1));
+  return { query, cleared: text === '' ? [] : text.split('\n') };
+}
