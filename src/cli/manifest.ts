@@ -21,8 +21,8 @@ export function hashOf(contents: string | Buffer): string {
   return `sha256:${createHash('sha256').update(contents).digest('hex')}`;
 }
 
-/** The manifest file for a target's files (not listing itself). */
-export function manifestFile(files: readonly OutputFile[]): OutputFile {
+/** The manifest file for a target's files (not listing itself); contents as text or UTF-8 bytes. */
+export function manifestFile(files: ReadonlyArray<{ path: string; contents: string | Buffer }>): OutputFile {
   const entries = [...files].map((f) => [f.path, hashOf(f.contents)] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const manifest: Manifest = { generator: 'gwc', files: Object.fromEntries(entries) };
   return { path: MANIFEST, contents: `${JSON.stringify(manifest, null, 2)}\n` };

@@ -7,6 +7,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { utf8Of } from '../targets/output-bytes.js';
 import type { OutputFile } from '../targets/target.js';
 import { foreignFiles, manifestFile } from './manifest.js';
 
@@ -36,7 +37,9 @@ export async function writeAll(outputs: readonly TargetOutput[]): Promise<void> 
       const dir = path.resolve(o.dir);
       const s = { dir, staging: `${dir}.gwc-tmp-${process.pid}`, old: `${dir}.gwc-old-${process.pid}` };
       staged.push(s);
-      await stage(s.staging, [...o.files, manifestFile(o.files)]);
+      // Each file in UTF-8 once, for its hash and its write (the writer's own bytes when it kept them, #18).
+      const files = o.files.map((f) => ({ path: f.path, contents: utf8Of(f.contents) }));
+      await stage(s.staging, [...files, manifestFile(files)]);
     }
   } catch (e) {
     await Promise.all(staged.map((s) => rm(s.staging, { recursive: true, force: true })));
@@ -55,7 +58,7 @@ export async function writeAll(outputs: readonly TargetOutput[]): Promise<void> 
   }
 }
 
-async function stage(staging: string, files: OutputFile[]): Promise<void> {
+async function stage(staging: string, files: ReadonlyArray<{ path: string; contents: string | Buffer }>): Promise<void> {
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   for (const f of files) {

@@ -14,6 +14,7 @@
  */
 import { Scalar } from 'yaml';
 import { resolvePlain } from '../spec/yaml-fast.js';
+import { keepUtf8 } from './output-bytes.js';
 
 export interface FastYamlOptions {
   /** Keys in code-unit order (yaml's `sortMapEntries: true`). */
@@ -52,7 +53,7 @@ export function fastYamlStringify(data: unknown, options: FastYamlOptions = {}):
     if (isEmpty(data)) return Array.isArray(data) ? '[]\n' : '{}\n';
     const w = new Writer(options.sortKeys === true);
     w.block(data, '');
-    const text = `${w.finish()}\n`;
+    const text = w.finish();
     fastYamlStats.written++;
     return text;
   } catch (e) {
@@ -117,10 +118,13 @@ class Writer {
     }
   }
 
-  /** The whole text written. */
+  /** The whole text written and its final line break (its bytes kept for the file's writer, output-bytes.ts). */
   finish(): string {
+    this.text += '\n';
     this.flush();
-    return this.bytes.toString('utf8', 0, this.used);
+    const text = this.bytes.toString('utf8', 0, this.used);
+    keepUtf8(text, this.bytes.subarray(0, this.used));
+    return text;
   }
   /** Keys seen before and their plain spelling: a decK file repeats the same few keys 10^5 times. */
   private readonly keys = new Map<string, string>();
