@@ -5,6 +5,7 @@
  * cannot enforce it refuses the build (DESIGN.md section 4).
  */
 import { POLICY_FEATURE } from './ids.js';
+import { unmapCidr } from './ip-mapped.js';
 import type { BundledPolicyUnit } from './unit.js';
 
 export const ipRulePolicy = {
@@ -33,7 +34,9 @@ export const ipRulePolicy = {
     const allow = Array.isArray(v.ipAllow) ? (v.ipAllow as string[]) : (prev?.allow ?? []);
     const deny = Array.isArray(v.ipDeny) ? (v.ipDeny as string[]) : (prev?.deny ?? []);
     if (allow.length === 0 && deny.length === 0) delete into.ipRule;
-    else into.ipRule = { allow: [...allow], deny: [...deny], loc: w.child(node, v.ipAllow !== undefined ? 'ipAllow' : 'ipDeny').loc };
+    // An IPv4-mapped entry (::ffff:a.b.c.d) is the IPv4 address: every gateway matches IPv4 clients
+    // against IPv4 rules only (ip-mapped.ts).
+    else into.ipRule = { allow: allow.map(unmapCidr), deny: deny.map(unmapCidr), loc: w.child(node, v.ipAllow !== undefined ? 'ipAllow' : 'ipDeny').loc };
   },
 
   use: (route) => route.policy.ipRule?.loc,
