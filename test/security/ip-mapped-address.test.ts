@@ -33,6 +33,12 @@ paths:
   /deny-hex: { get: { operationId: denyHex, x-gateway: { public: true, ipDeny: ["::FFFF:cb00:7109/128"] }, responses: ${ok} } }
   /deny-range: { get: { operationId: denyRange, x-gateway: { public: true, ipDeny: ["0:0:0:0:0:ffff:203.0.113.0/120"] }, responses: ${ok} } }
   /allow: { get: { operationId: allow, x-gateway: { public: true, ipAllow: ["::ffff:198.51.100.0/120"] }, responses: ${ok} } }
+  /kong-deny:
+    get:
+      operationId: kongDeny
+      x-gateway: { public: true }
+      x-kong-plugin-ip-restriction: { config: { deny: ["::ffff:203.0.113.9"] } }
+      responses: ${ok}
 `;
 
 describe('an IP rule entry spelt IPv4-mapped is the IPv4 address (every target)', () => {
@@ -50,7 +56,7 @@ describe('an IP rule entry spelt IPv4-mapped is the IPv4 address (every target)'
     expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const config = JSON.parse(built.files.find((f) => f.path.endsWith('.json'))?.contents ?? 'null') ?? (await import('yaml')).parse(built.files[0]!.contents);
     const get = (path: string, remoteAddr: string) => traefikSend(config as TraefikConfig, { method: 'GET', host: HOST, target: path, headers: {}, remoteAddr }).status;
-    expect(['/deny', '/deny-hex', '/deny-range'].map((p) => get(p, '203.0.113.9'))).toEqual([403, 403, 403]);
+    expect(['/deny', '/deny-hex', '/deny-range', '/kong-deny'].map((p) => get(p, '203.0.113.9'))).toEqual([403, 403, 403, 403]);
     expect(['/deny', '/deny-hex'].map((p) => get(p, '203.0.113.10'))).toEqual([200, 200]);
     expect(get('/deny-range', '203.0.114.1')).toBe(200);
     expect([get('/allow', '198.51.100.7'), get('/allow', '198.51.101.7')]).toEqual([200, 403]);
@@ -94,7 +100,7 @@ describe.skipIf(!NGINX)('an IP rule entry spelt IPv4-mapped (real nginx)', () =>
 
   it('attack: the IPv4 client a mapped deny entry names is refused (403), in either client spelling, and never reaches the backend', async () => {
     const before = stub.hits.length;
-    for (const path of ['/deny', '/deny-hex', '/deny-range']) {
+    for (const path of ['/deny', '/deny-hex', '/deny-range', '/kong-deny']) {
       expect([path, await from(path, '203.0.113.9'), await from(path, '::ffff:203.0.113.9')]).toEqual([path, 403, 403]);
     }
     expect(stub.hits.length).toBe(before);

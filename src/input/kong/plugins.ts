@@ -12,6 +12,7 @@ import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type Security
 import { slug, type KongInput, type OpLevels } from './types.js';
 import { reader, type Reader } from './check.js';
 import { isObj, type Obj } from '../../model/normalise/node.js';
+import { unmapCidr } from '../../model/policies/ip-mapped.js';
 
 const PREFIX = 'x-kong-plugin-';
 const OBSERVABILITY = ['http-log', 'tcp-log', 'udp-log', 'syslog', 'loggly', 'datadog', 'prometheus', 'statsd', 'zipkin', 'opentelemetry', 'correlation-id'];
@@ -174,7 +175,8 @@ const ipRestriction: Mapper = (ctx, o, node, c, ext, r) => {
   const deny = r.strs('deny', 'cidr') ?? [];
   if (r.failed) return;
   if (!allow.length && !deny.length) return unmapped(ctx, node, '', 'neither allow nor deny is set', ext);
-  setPolicy(ctx, o, node, 'ipRule', { allow, deny, loc: node.loc }, ext);
+  // A mapped entry (::ffff:a.b.c.d) is the IPv4 address, as in x-gateway (model/policies/ip-mapped.ts).
+  setPolicy(ctx, o, node, 'ipRule', { allow: allow.map(unmapCidr), deny: deny.map(unmapCidr), loc: node.loc }, ext);
   rest(ctx, node, c, ['allow', 'deny'], ext, 'gwc answers 403 with its own message');
 };
 
