@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { build, spec } from '../targets/aws/security-helpers.js';
 import type { Verify } from '../targets/aws/oracle.js';
 import { buildHttp } from '../targets/aws/http/helpers.js';
+import { ThrottleOracle } from '../targets/aws/throttle-oracle.js';
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:authz';
 const POOL = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
@@ -130,5 +131,39 @@ components:
     const integrations = Object.values(b.template!.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::ApiGatewayV2::Integration');
     expect(integrations.length).toBeGreaterThan(0);
     for (const i of integrations) expect(Object.keys(i.Properties.RequestParameters ?? {})).toContain('remove:querystring.access_token');
+  });
+});
+
+describe('red team 3: aws, a consumer holding two keys of the API-key scheme', () => {
+  const twoKeys = (x: Record<string, unknown> = {}) =>
+    spec({ '/orders': { get: { operationId: 'orders', security: [{ key: [] }], 'x-gateway': x } } }, {
+      consumers: { alice: { credentials: { key: ['${env:A_KEY_1}', '${env:A_KEY_2}'] } } },
+    });
+
+  // Mechanism: both keys of the list get the one logical id ApiKeyAliceKey (and UsagePlanKeyAliceKey,
+  // parameter ApiKeyValueAliceKey): the second overwrites the first, the build says nothing, and the
+  // deploy hint asks for A_KEY_2 only. What the spec says (alice may call with either key) silently
+  // becomes one key on AWS; a key rotation [old, new] deploys without the old key, with no error.
+  it.fails("BROKE: every listed key is deployed (or the build says it is not): alice's first key is silently dropped", async () => {
+    const b = await build(twoKeys());
+    const said = b.diagnostics.filter((d) => /key/i.test(String(d.code)) && d.severity !== 'info');
+    if (said.length > 0) return;
+    expect(b.errors).toEqual([]);
+    expect(b.oracle!.keysOf('alice'), 'API keys deployed for alice').toHaveLength(2);
+  });
+
+  // Mechanism (once both keys are deployed): stage.ts gives every key its usage-plan key, and a usage
+  // plan throttles per API key (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html):
+  // `by: consumer` is a bucket per key, so a consumer listing two keys gets twice the limit (nginx and
+  // Kong count the consumer). Fail closed: refuse `by: consumer` on AWS for a consumer holding several
+  // keys, or say it (per key, not per consumer). Fails today at the dropped key above.
+  it.fails('BROKE: by: consumer, 3/minute: alice alternating her two keys is still 3 a minute', async () => {
+    const b = await build(twoKeys({ rateLimit: { requests: 3, per: 'minute', by: 'consumer' } }));
+    expect(b.errors).toEqual([]);
+    const t = new ThrottleOracle(b.oracle!, b.t!);
+    const keys = b.oracle!.keysOf('alice');
+    expect(keys).toHaveLength(2);
+    const got = Array.from({ length: 6 }, (_, i) => t.request({ method: 'GET', path: '/orders', headers: { 'x-api-key': keys[i % 2]! } }).status);
+    expect(got.filter((x) => x === 200), got.join(',')).toHaveLength(3);
   });
 });
