@@ -65,4 +65,16 @@ describe('red team 3b: a public literal route that is a case/suffix variant of a
       expect(out.status === 200 && readsAs(out.backend?.path ?? '') === '/admin', `${out.status} ${out.backend?.path}`).toBe(false);
     });
   }
+
+  // The literal form of upstream-param-reaches-protected: upstream-reach.ts skips routes without a
+  // parameter (`if (!own.some((s) => s.kind !== 'literal')) continue`), so a public /status whose
+  // upstreamPath is the keyed route's own backend path /admin builds everywhere. (An explicit
+  // alias, but the class the check exists for: gwc diff calls /status -> /admin/dump security.)
+  for (const target of ['kong', 'traefik', 'nginx']) {
+    it.fails(`BROKE: ${target}: a public literal /status with upstreamPath /admin (the keyed route's own backend path) builds`, async () => {
+      const text = spec('/status').replace('x-gateway: { public: true }', 'x-gateway: { public: true, upstreamPath: /admin }');
+      const b = await buildTarget(writeSpec(text), { target, options: {} });
+      expect(b.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toContain('upstream-param-reaches-protected');
+    });
+  }
 });
