@@ -77,6 +77,25 @@ describe('red team 3: aws credentials in the array form of their query name', ()
     expect(Object.values(d.upstream?.query ?? {}), 'an unverified key reached the backend').not.toContain('good-bob');
   });
 
+  // Same mechanism, the other spellings nginx's credentialPairs already reads alike: PHP registers
+  // `api.key` and `api key` as `api_key` (a later pair overwrites the blanked one), ASP.NET reads
+  // query names case-blind.
+  it.fails("BROKE: a Lambda-checked query key: bob's key as API_KEY= / Api_Key= / api.key= / api key= beside alice's never reaches the backend", async () => {
+    const b = await build(
+      spec({ '/q': { get: { operationId: 'q', security: [{ qk: [] }] } } }, {
+        schemes: { qk: { type: 'apiKey', in: 'query', name: 'api_key', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'request', identitySource: ['method.request.querystring.api_key'], ttlSeconds: 0 } } } },
+      }),
+      {},
+      (_s, _c, req) => good(req.query.api_key),
+    );
+    expect(b.errors).toEqual([]);
+    for (const name of ['API_KEY', 'Api_Key', 'api.key', 'api key']) {
+      const d = b.oracle!.request({ method: 'GET', path: '/q', query: { api_key: 'good-alice', [name]: 'good-bob' } });
+      expect(d.status).toBe(200);
+      expect(Object.values(d.upstream?.query ?? {}), `${name}: an unverified key reached the backend`).not.toContain('good-bob');
+    }
+  });
+
   it.fails('BROKE: a Cognito route: ?access_token[]= beside the verified header token never reaches the backend', async () => {
     const b = await build(spec({ '/me': { get: { operationId: 'me', security: [{ pool: [] }] } } }, { schemes: { pool: COGNITO } }), {}, verify);
     expect(b.errors).toEqual([]);
