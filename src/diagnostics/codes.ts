@@ -598,6 +598,11 @@ export const CODES = {
     'warn',
     (p) => `traefik: ${p.route} is rate-limited per client address, and Traefik ${p.version} counts every IPv6 address apart (ipStrategy.ipv6Subnet, one bucket per /64, needs --option traefik-version=3.2 or later): a client holding an IPv6 /64 can rotate source addresses for a fresh bucket per request`,
   ),
+  'traefik-limit-mapped-address': entry<{ route: string; depth: number }>(
+    'warn',
+    (p) =>
+      `traefik: ${p.route} is rate-limited per client address read from X-Forwarded-For (depth ${p.depth}): a proxy listening dual-stack writes an IPv4 client as ::ffff:a.b.c.d, which Traefik keys as written (ipv6Subnet masks it to ::, one bucket for every such client, apart from the client's IPv4 one); no ipStrategy field unmaps it. Have the proxy write IPv4 clients as IPv4`,
+  ),
   'traefik-server-paths': entry<{ backend: string; paths: string; version: string }>(
     'error',
     (p) => `traefik: backend ${p.backend}: its targets have different paths (${p.paths}); Traefik ${p.version} drops server paths, servers[].preservePath needs --option traefik-version=3.2 or later`,

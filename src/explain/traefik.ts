@@ -101,6 +101,12 @@ export const TRAEFIK: Explanations = {
     'Fix the target URL\'s host.',
     "backends:\n  api: { url: \"http://api internal:8080\" }",
   ),
+  'traefik-limit-mapped-address': ex(
+    'A rate limit counts per client address taken from X-Forwarded-For (--option client-ip-depth), and Traefik keys that entry as the proxy wrote it.',
+    'A dual-stack proxy (HAProxy v4v6, nginx ipv6only=off) writes an IPv4 client as ::ffff:a.b.c.d; Traefik reads it as IPv6, ipv6Subnet masks it to ::, one bucket for every such client, and one client in both spellings has two buckets. No ipStrategy field unmaps it.',
+    'Make the proxy in front write IPv4 clients as IPv4 (listen on IPv4 and IPv6 sockets apart), or count on a verified identity (by: consumer on an authenticated route).',
+    'gwc build gateway.yaml --target traefik --option client-ip-depth=1   # the proxy at depth 1 must write 192.0.2.1, not ::ffff:192.0.2.1',
+  ),
   'traefik-limit-ipv6-per-address': ex(
     'A rate limit counts per client address, and the chosen Traefik line (before 3.2) has no ipStrategy.ipv6Subnet, so every IPv6 address is its own bucket.',
     'An IPv6 client usually holds a /64 (2^64 addresses): rotating the source address gives it a fresh bucket per request.',

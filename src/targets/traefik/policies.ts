@@ -120,6 +120,12 @@ export function rateLimitMiddleware(
  */
 function clientAddress(ctx: Ctx, route: Route): SourceCriterion {
   const depth = ctx.options.clientIpDepth;
+  // From the connection Go prints an IPv4-mapped peer as IPv4 (net.IP.String); from X-Forwarded-For
+  // the proxy's spelling is keyed as written (::ffff:a.b.c.d masked to :: by ipv6Subnet), and no
+  // ipStrategy field unmaps it: said once per route (test/security/traefik-limit-mapped.test.ts).
+  if (depth > 0 && ctx.once(`mapped-limit:${route.id}`)) {
+    ctx.report('traefik-limit-mapped-address', { route: route.id, depth }, route.policy.rateLimit!.loc);
+  }
   if (ctx.allows('ipStrategy.ipv6Subnet')) return { ipStrategy: { depth, ipv6Subnet: 64 } };
   if (ctx.once(`ipv6-limit:${route.id}`)) {
     ctx.report('traefik-limit-ipv6-per-address', { route: route.id, version: String(ctx.options.version) }, route.policy.rateLimit!.loc);
