@@ -63,9 +63,10 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   // garbage collection 40% of lint's Kong compile (#18). A `${{` anywhere: compiled again as a
   // build below, so the refusals are exactly a build's.
   let opened = false;
+  const clean = new Set<unknown>();
   const place = (list: Entity[], entity: Entity) => {
     if (!findingsOnly) list.push(entity);
-    else if (!opened && holdsTemplateOpening(entity)) opened = true;
+    else if (!opened && holdsTemplateOpening(entity, clean)) opened = true;
   };
 
   const compileRoute = (route: Route) => {

@@ -90,18 +90,30 @@ function markedText(doc: Entity, refused: string[], template: () => void): strin
   );
 }
 
-/** True when a string or key of the plain data (gwc's own credential templates aside) holds `${{`. */
-export function holdsTemplateOpening(v: unknown): boolean {
+/**
+ * True when a string or key of the plain data (gwc's own credential templates aside) holds `${{`.
+ * `clean`: lists of strings this compile already found clean, not walked again (lint shares one
+ * request-transformer removal list, ~400 names, among the routes that have the same one, #18).
+ */
+export function holdsTemplateOpening(v: unknown, clean?: Set<unknown>): boolean {
   if (typeof v === 'string') return v.includes('${{');
   if (v === null || typeof v !== 'object' || v instanceof DeckTemplate) return false;
   // Indexed and for-in loops: no closure per list and no key array per object (lint 10k, #18).
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (holdsTemplateOpening(v[i])) return true;
+    if (clean?.has(v)) return false;
+    let strings = true;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x !== 'string') strings = false;
+      if (holdsTemplateOpening(x, clean)) return true;
+    }
+    // Only long lists of strings, which no compile changes once made (policies.ts routeRemovals).
+    if (clean && strings && v.length >= 32) clean.add(v);
     return false;
   }
   for (const k in v) {
     if (!Object.hasOwn(v, k)) continue;
-    if (k.includes('${{') || holdsTemplateOpening((v as Record<string, unknown>)[k])) return true;
+    if (k.includes('${{') || holdsTemplateOpening((v as Record<string, unknown>)[k], clean)) return true;
   }
   return false;
 }
