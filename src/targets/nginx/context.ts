@@ -52,6 +52,8 @@ export class Ctx extends TargetContext<NginxOptions> {
   /** Environment variables the njs module reads (`env` directives in the main context). */
   readonly envNames = new Set<string>();
   needsNjs = false;
+  /** Lint's compile (CompileOptions.findingsOnly): no file is written unless a value could be refused. */
+  findingsOnly = false;
   /** One upstream per backend, built (and diagnosed) once. */
   readonly upstreams = new Map<string, UpstreamView | undefined>();
   /** Names derived from user text, per kind: name → the text it stands for (see {@link derivedName}). */

@@ -126,17 +126,23 @@ const VAR_NAME = /^[a-z_][a-z0-9_]*$/;
  * internal-error) without rendering every spec. `n`'s check is on names gwc generated, never on
  * user text, and is left to the build. Data nested deeper than any view (a cycle) also says yes.
  */
-export function renderMayRefuse(view: unknown, depth = 0): boolean {
+export function renderMayRefuse(view: unknown, depth = 0, clean: Map<unknown, number> = new Map()): boolean {
   if (typeof view === 'string') return REFUSED_TEXT.test(view);
   if (!view || typeof view !== 'object') return false;
   if (depth > 64) return true;
   if (Array.isArray(view)) {
-    for (const x of view) if (renderMayRefuse(x, depth + 1)) return true;
+    // A long list the views share (lint's routes share one clear-header list, #18) is walked once:
+    // `clean` holds each one found clean with the depth it was walked from, and that answer holds
+    // from there or any shallower depth (the view does not change during the walk).
+    const long = view.length >= 16;
+    if (long && (clean.get(view) ?? -1) >= depth) return false;
+    for (const x of view) if (renderMayRefuse(x, depth + 1, clean)) return true;
+    if (long) clean.set(view, depth);
     return false;
   }
   const o = view as Record<string, unknown>;
   if (typeof o.var === 'string' && !VAR_NAME.test(o.var)) return true;
-  for (const k in o) if (renderMayRefuse(o[k], depth + 1)) return true;
+  for (const k in o) if (renderMayRefuse(o[k], depth + 1, clean)) return true;
   return false;
 }
 
