@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, HOST, NGINX, startLab, type AuthLab } from './helpers/nginx-auth.js';
+import { send } from '../targets/nginx/harness.js';
 
 const ok = '{ "200": { description: ok } }';
 const K = {
@@ -28,7 +29,7 @@ x-gateway:
     carol: { groups: [ops, admin], credentials: { hkey: "\${env:C_H}" } }
 paths:
   /r/h: { get: { operationId: rh, security: [{ hkey: [admin] }], responses: ${ok} } }
-  /r/q: { get: { operationId: rq, security: [{ qkey: [admin] }], responses: ${ok} } }
+  /r/q: { get: { operationId: rq, security: [{ qkey: [admin] }], responses: ${ok} }, post: { operationId: rqPost, security: [{ qkey: [admin] }], responses: ${ok} } }
   /r/c: { get: { operationId: rc, security: [{ ckey: [admin] }], responses: ${ok} } }
   /r/or: { get: { operationId: ror, security: [{ hkey: [admin] }, { basic: [admin] }], responses: ${ok} } }
   /r/or-mixed: { get: { operationId: rorMixed, security: [{ hkey: [admin] }, { qkey: [] }], responses: ${ok} } }
@@ -126,6 +127,17 @@ describe.skipIf(!NGINX)('red team 3: nginx roles', () => {
   it.fails("BROKE: optional auth with roles: a cookie key after a ',' (x=1, sid=...) is verified, never passed on as anonymous", async () => {
     const { r, hits } = await lab.call('GET', '/v1/r/opt-c', { cookie: `x=1, sid=${K.B_C}` });
     if (r.status === 200) expect(hits[0]!.headers.cookie ?? '').not.toContain(K.B_C);
+  });
+
+  // Mechanism: the query credential is verified and stripped from the query only; Rails' params,
+  // PHP's $_REQUEST and Laravel's input() merge a form (or JSON) body over the query, so an api_key
+  // in the body is the key the backend reads (the bearer access_token form-body case of red team 2
+  // is the same class). Fix: a body naming the credential is refused (400) like _method (bodyCheck).
+  it.fails("BROKE: a POST with alice's query key and bob's api_key in a form body never hands the backend bob's key", async () => {
+    const before = lab.backend.hits.length;
+    const r = await send(lab.ng.port, 'POST', `/v1/r/q?api_key=${K.A_Q}`, { host: HOST, 'content-type': 'application/x-www-form-urlencoded' }, `api_key=${K.B_Q}`);
+    const hits = lab.backend.hits.slice(before);
+    if (r.status === 200) expect(hits[0]!.body).not.toContain(K.B_Q);
   });
 
   it('a consumer in two groups holds both; [admin, ops] needs both', async () => {
