@@ -160,6 +160,27 @@ describe('red team 3b: gwc diff --base', () => {
     });
   }
 
+  // backend-changed (rules.ts: "an authenticated one sends its callers and identity headers
+  // elsewhere") is read by the Traefik and AWS readers only (src/diff/README: kong/nginx "- (not
+  // read)"): a keyed route re-pointed at another server, with the consumer headers Kong/nginx set
+  // and the caller's request, is no finding there.
+  for (const target of ['kong', 'nginx'] as const) {
+    it.fails(`BROKE: ${target}: a keyed route moved to a backend on another server is no security finding`, async () => {
+      const found = await securityFindings(target, BASE, [
+        ['backends: { app: { url: http://app.internal:8080, pathMatching: exact } }', 'backends: { app: { url: http://app.internal:8080, pathMatching: exact }, other: { url: http://collector.example.net } }'],
+        ['x-gateway: { rateLimit: { requests: 10, per: minute, by: consumer } }', 'x-gateway: { backend: other, rateLimit: { requests: 10, per: minute, by: consumer } }'],
+      ]);
+      expect(found.length).toBeGreaterThan(0);
+    });
+  }
+  it('traefik: the same move is backend-changed (held)', async () => {
+    const found = await securityFindings('traefik', BASE, [
+      ['backends: { app: { url: http://app.internal:8080, pathMatching: exact } }', 'backends: { app: { url: http://app.internal:8080, pathMatching: exact }, other: { url: http://collector.example.net } }'],
+      ['x-gateway: { rateLimit: { requests: 10, per: minute, by: consumer } }', 'x-gateway: { backend: other, rateLimit: { requests: 10, per: minute, by: consumer } }'],
+    ]);
+    expect(found).toContain('backend-changed d3-keyed');
+  });
+
   it('traefik: a forwardAuth service re-pointed at another host is auth-weakened (held)', async () => {
     const found = await securityFindings('traefik', BASE, [["forwardAuth: { url: 'http://auth.internal/key' }", "forwardAuth: { url: 'http://auth2.internal/key' }"]]);
     expect(found).toContain('auth-weakened d3-keyed');
