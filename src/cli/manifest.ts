@@ -21,9 +21,21 @@ export function hashOf(contents: string | Buffer): string {
   return `sha256:${createHash('sha256').update(contents).digest('hex')}`;
 }
 
+/**
+ * The hash of a file's new bytes, once per build: the folder check (a file on disk equal to what
+ * will replace it has its hash) and the manifest ask for it (#18: GitHub's decK file is 24 MB).
+ * Only for bytes nobody changes after (an output's, from write.ts).
+ */
+const outputHashes = new WeakMap<Buffer, string>();
+function outputHash(bytes: Buffer): string {
+  let h = outputHashes.get(bytes);
+  if (h === undefined) outputHashes.set(bytes, (h = hashOf(bytes)));
+  return h;
+}
+
 /** The manifest file for a target's files (not listing itself); contents as text or UTF-8 bytes. */
 export function manifestFile(files: ReadonlyArray<{ path: string; contents: string | Buffer }>): OutputFile {
-  const entries = [...files].map((f) => [f.path, hashOf(f.contents)] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = [...files].map((f) => [f.path, typeof f.contents === 'string' ? hashOf(f.contents) : outputHash(f.contents)] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const manifest: Manifest = { generator: 'gwc', files: Object.fromEntries(entries) };
   return { path: MANIFEST, contents: `${JSON.stringify(manifest, null, 2)}\n` };
 }
@@ -41,9 +53,11 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
 
 /**
  * Files in `dir` gwc cannot vouch for: not in its manifest, or changed since it wrote them
- * (relative paths, sorted). Empty when the folder does not exist.
+ * (relative paths, sorted). Empty when the folder does not exist. `next`: the bytes the build
+ * will write at a relative path, if any; a file on disk equal to them has their hash, computed
+ * once for this check and the new manifest.
  */
-export async function foreignFiles(dir: string): Promise<string[]> {
+export async function foreignFiles(dir: string, next: (rel: string) => Buffer | undefined = () => undefined): Promise<string[]> {
   // A file or a symlink where the folder should be is replaced by the build too: the user's.
   const self = await lstat(dir).catch(() => undefined);
   if (self && !self.isDirectory()) return [`${path.basename(dir)} itself (${self.isSymbolicLink() ? 'a symlink' : 'not a folder'})`];
@@ -54,18 +68,21 @@ export async function foreignFiles(dir: string): Promise<string[]> {
   for (const rel of present) {
     if (rel === MANIFEST && manifest) continue;
     const expected = manifest?.files[rel];
-    if (expected === undefined || (await hashOnDisk(path.join(dir, rel))) !== expected) foreign.push(rel);
+    if (expected === undefined || (await hashOnDisk(path.join(dir, rel), () => next(rel))) !== expected) foreign.push(rel);
   }
   return foreign;
 }
 
 /** A symlink to a folder or an unreadable entry hashes to nothing: not ours. */
-async function hashOnDisk(file: string): Promise<string | undefined> {
+async function hashOnDisk(file: string, next: () => Buffer | undefined): Promise<string | undefined> {
+  let bytes: Buffer;
   try {
-    return hashOf(await readFile(file));
+    bytes = await readFile(file);
   } catch {
     return undefined;
   }
+  const same = next();
+  return same?.equals(bytes) ? outputHash(same) : hashOf(bytes);
 }
 
 /** Every file (and empty folder, with a trailing '/') under `dir`, symlinks included and not followed; relative, '/'-separated, sorted. */

@@ -20,13 +20,28 @@ export interface TargetOutput {
 export async function refusals(outputs: readonly TargetOutput[], force: boolean): Promise<Diagnostic[]> {
   if (force) return [];
   const out: Diagnostic[] = [];
-  for (const { dir } of outputs) {
-    const foreign = await foreignFiles(dir);
+  for (const { dir, files } of outputs) {
+    // A file gwc wrote before and writes again unchanged is hashed once (bytesOf, manifest.ts).
+    const foreign = await foreignFiles(dir, (rel) => {
+      const f = files.find((x) => x.path === rel);
+      return f && bytesOf(f);
+    });
     if (foreign.length === 0) continue;
     const shown = foreign.slice(0, 10).join(', ') + (foreign.length > 10 ? `, and ${foreign.length - 10} more` : '');
     out.push(diag('out-foreign-files', { dir, count: foreign.length, files: shown }));
   }
   return out;
+}
+
+/**
+ * Each file in UTF-8 once, for the folder check, its hash and its write (the writer's own bytes
+ * when it kept them, output-bytes.ts; #18).
+ */
+const encoded = new WeakMap<OutputFile, Buffer>();
+function bytesOf(f: OutputFile): Buffer {
+  let b = encoded.get(f);
+  if (!b) encoded.set(f, (b = utf8Of(f.contents)));
+  return b;
 }
 
 /** Writes every target's files plus its manifest; nothing at all when any staging fails. */
@@ -37,8 +52,7 @@ export async function writeAll(outputs: readonly TargetOutput[]): Promise<void> 
       const dir = path.resolve(o.dir);
       const s = { dir, staging: `${dir}.gwc-tmp-${process.pid}`, old: `${dir}.gwc-old-${process.pid}` };
       staged.push(s);
-      // Each file in UTF-8 once, for its hash and its write (the writer's own bytes when it kept them, #18).
-      const files = o.files.map((f) => ({ path: f.path, contents: utf8Of(f.contents) }));
+      const files = o.files.map((f) => ({ path: f.path, contents: bytesOf(f) }));
       await stage(s.staging, [...files, manifestFile(files)]);
     }
   } catch (e) {
