@@ -75,10 +75,16 @@ export class LoadedSpec {
 
   /** Fills `position` on every diagnostic that has a location in this spec. */
   locate(diagnostics: Diagnostic[]): Diagnostic[] {
+    // A place is located once per call: diagnostics share places (#18: lint of the synthetic
+    // 10,000-operation YAML has 41,000 at 21,000 places); each diagnostic gets its own object.
+    const seen = new Map<string, Map<string, Position | undefined>>();
     for (const d of diagnostics) {
       if (d.loc && !d.position) {
-        const p = this.position(d.loc);
-        if (p) d.position = p;
+        let inFile = seen.get(d.loc.file);
+        if (!inFile) seen.set(d.loc.file, (inFile = new Map()));
+        let p = inFile.get(d.loc.pointer);
+        if (p === undefined && !inFile.has(d.loc.pointer)) inFile.set(d.loc.pointer, (p = this.position(d.loc)));
+        if (p) d.position = { line: p.line, column: p.column };
       }
     }
     return diagnostics;
