@@ -15,6 +15,7 @@ import {
   URL_OVERRIDE_HEADERS,
 } from '../../../model/overrides.js';
 import type { Backend, Route } from '../../../model/types.js';
+import { separatorSpellings } from '../../header-spellings.js';
 import { type Cfn, ref } from '../context.js';
 import { lambdaArnParts } from '../lambda-arn.js';
 import { isPrivateHost } from '../network.js';
@@ -65,7 +66,7 @@ export function buildIntegration(ctx: HttpCtx, route: Route, backend: Backend, h
   const params: Record<string, string> = { 'overwrite:path': path };
   if (!applyPolicies(ctx, route, { kind: 'http', requestParameters: params })) return undefined;
   for (const h of hide) params[`remove:${h}`] = '';
-  neutralise(ctx, route, params);
+  neutralise(ctx, route, params, hide);
   ctx.resources[id] = {
     Type: 'AWS::ApiGatewayV2::Integration',
     Properties: {
@@ -131,18 +132,35 @@ function applyPolicies(ctx: HttpCtx, route: Route, into: HttpIntegrationParts): 
  * the operation does not declare, identity headers a gwc gateway or a forward-auth service sets,
  * and client forwarding headers never reach the backend; here they are removed, not emptied.
  * Reserved ones (Forwarded) are API Gateway's own: it rewrites them itself.
+ *
+ * HTTP APIs pass header names with `_` to the integration, and PHP, Rack and CGI/WSGI backends read
+ * `X_Consumer` or `X-HTTP_Method-Override` as the dash name (Puma CVE-2024-45614): the identity and
+ * override headers, and the credential headers removed (`hide`), go in every `-`/`_` spelling
+ * (header-spellings.ts; 60 more mappings per integration for gwc's lists, ~4 KB of template). The
+ * forwarding family (CLIENT_FORWARDING_HEADERS) keeps its dash names only: its 250 spellings would
+ * add ~17 KB per integration (measured: test/targets/aws/http/spellings-cost.test.ts), capping an
+ * HTTP API at ~50 integrations inside the 1 MB template (aws-template-too-large) where API Gateway
+ * allows 300; README "Known gaps".
  */
-function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>): void {
+function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, hide: readonly string[]): void {
   const declared = (route.declaredOverrides ?? []).map((o) => `${o.in} ${o.name.toLowerCase()}`);
-  const have = () => Object.keys(params).map((k) => k.slice(k.indexOf(':') + 1).toLowerCase());
+  const have = new Set(Object.keys(params).map((k) => k.slice(k.indexOf(':') + 1).toLowerCase()));
   const forwardAuth = ctx.gateway.securitySchemes.flatMap((s) => s.forwardAuth?.responseHeaders ?? []);
-  const headers = [
+  const hidden = hide.flatMap((h) => (h.startsWith('header.') ? [h.slice('header.'.length)] : []));
+  const spelt = [
     ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.includes(`header ${h.toLowerCase()}`)),
-    ...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuth, ...CLIENT_FORWARDING_HEADERS,
+    ...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuth,
+  ];
+  const headers = [
+    ...spelt.flatMap((h) => [h, ...separatorSpellings(h)]),
+    ...hidden.flatMap((h) => separatorSpellings(h)),
+    ...CLIENT_FORWARDING_HEADERS,
   ];
   for (const h of headers) {
-    if (isReservedHeader(h) || !isMappableHeader(h) || have().includes(`header.${h.toLowerCase()}`)) continue;
+    const key = `header.${h.toLowerCase()}`;
+    if (isReservedHeader(h) || !isMappableHeader(h) || have.has(key)) continue;
     params[`remove:header.${h}`] = '';
+    have.add(key);
   }
   if (!declared.includes(`query ${METHOD_OVERRIDE_QUERY}`)) params[`remove:querystring.${METHOD_OVERRIDE_QUERY}`] = '';
 }
