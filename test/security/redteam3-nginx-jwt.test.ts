@@ -7,8 +7,8 @@
 import { createHmac } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { b64u, now } from '../targets/nginx/jwt.js';
-import { bearer, HOST, NGINX, startLab, type AuthLab } from './helpers/nginx-auth.js';
+import { b64u, now, rsaKeys, token as signed } from '../targets/nginx/jwt.js';
+import { bearer, compileSpec, HOST, NGINX, startLab, type AuthLab } from './helpers/nginx-auth.js';
 
 const HS = 'rt3-jwt-secret-0123456789abcdef';
 const ok = '{ "200": { description: ok } }';
@@ -197,5 +197,56 @@ describe.skipIf(!NGINX)('red team 3: nginx forward-auth bearer and ?access_token
   it.fails('BROKE: optional forward-auth route: ?access_token= alone is a present credential (verified), never passed on as anonymous', async () => {
     const { r, hits } = await lab.call('GET', '/v1/f-opt?access_token=unverified-token');
     if (r.status === 200) expect(hits[0]!.path).not.toContain('unverified-token');
+  });
+});
+
+/**
+ * A JWT scheme without `audiences` on nginx: checkJwt then admits any token the keys verify,
+ * whatever application it was minted for. Identity providers sign every application's tokens with
+ * one key set (Google, Auth0 tenants, Cognito pools, Entra ID), so a token an attacker gets for
+ * their own client of the same provider opens the route. The AWS HTTP flavour refuses exactly this
+ * (aws-http-jwt-audience-missing); nginx builds it with no diagnostic, with a jwksUri too.
+ */
+describe.skipIf(!NGINX)('red team 3: nginx JWT scheme without audiences', () => {
+  const idp = rsaKeys();
+  const AUD_SPEC = `openapi: 3.1.0
+info: { title: red team 3 audience, version: "1" }
+servers: [{ url: "https://${HOST}/v1" }]
+x-gateway:
+  name: rt3a
+  backends: { echo: { url: "http://echo.internal:8080", pathMatching: exact } }
+  defaults: { backend: echo }
+paths:
+  /me: { get: { operationId: me, security: [{ idp: [] }], responses: ${ok} } }
+components:
+  securitySchemes:
+    idp:
+      type: http
+      scheme: bearer
+      x-gateway: { issuer: "https://accounts.idp.example", algorithms: [RS256], publicKeys: ["\${file:keys/idp.pem}"] }
+`;
+  let lab: AuthLab | undefined;
+  let refused = false;
+  beforeAll(async () => {
+    const { result } = await compileSpec(AUD_SPEC, {});
+    refused = result.diagnostics.some((d) => d.severity === 'error' && /aud/i.test(`${String(d.code)} ${d.message}`));
+    if (!refused) lab = await startLab(AUD_SPEC, { files: { 'keys/idp.pem': idp.publicPem } });
+  });
+  afterAll(async () => lab?.stop());
+
+  // Mechanism: security.ts passes audiences: [] and runtime.js checkJwt skips the aud check when the
+  // list is empty; nothing refuses or warns at the scheme (nginx-jwt-* codes cover keys and algorithms).
+  it.fails("BROKE: a token the provider minted for another application (aud: attackers-app) never opens the route", async () => {
+    if (refused) return;
+    const t = signed('RS256', { iss: 'https://accounts.idp.example', aud: 'attackers-app', sub: 'mallory', exp: now() + 300 }, idp.privateKey);
+    const { r, hits } = await lab!.call('GET', '/v1/me', bearer(t));
+    expect(r.status, 'a token for another application passed').toBe(401);
+    expect(hits).toEqual([]);
+  });
+
+  it.fails('BROKE: a jwksUri scheme without audiences is refused or warned at build (any application of the provider would pass)', async () => {
+    const { result } = await compileSpec(AUD_SPEC.replace('publicKeys: ["${file:keys/idp.pem}"]', 'jwksUri: "https://accounts.idp.example/jwks.json"'), {});
+    expect(result.diagnostics.filter((d) => d.severity === 'error' && !/aud/i.test(`${String(d.code)} ${d.message}`)), 'it builds').toEqual([]);
+    expect(result.diagnostics.filter((d) => d.severity !== 'info' && /aud/i.test(`${String(d.code)} ${d.message}`)).length).toBeGreaterThan(0);
   });
 });
