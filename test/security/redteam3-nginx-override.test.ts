@@ -1,0 +1,77 @@
+/**
+ * Red team 3, nginx method override in a multipart body (DESIGN.md 7.5; README: `_method` refused
+ * (400) "also in a form, multipart or JSON body"). runtime.js bodyOverrides reads each part's
+ * Content-Disposition from one physical line and a name quoted with `"` or bare; PHP's multipart
+ * parser (main/rfc1867.c, which Laravel and Symfony read `_method` from) also takes a name quoted
+ * with `'` (php_ap_getword_conf) and a header continued on the next line (obsolete folding).
+ * A public POST beside a keyed DELETE of one backend path: a `_method=DELETE` nginx lets through
+ * runs the DELETE handler for an anonymous caller. Real nginx, stub backend on loopback.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { send } from '../targets/nginx/harness.js';
+import { HOST, NGINX, startLab, type AuthLab } from './helpers/nginx-auth.js';
+
+const ok = '{ "200": { description: ok } }';
+const SPEC = `openapi: 3.1.0
+info: { title: red team 3 override, version: "1" }
+servers: [{ url: "https://${HOST}/v1" }]
+x-gateway:
+  name: rt3o
+  backends: { echo: { url: "http://echo.internal:8080", pathMatching: exact } }
+  defaults: { backend: echo }
+  consumers:
+    admin: { credentials: { hkey: "\${env:ADMIN_KEY}" } }
+paths:
+  /things:
+    post: { operationId: postThing, x-gateway: { public: true }, responses: ${ok} }
+    delete: { operationId: deleteThing, security: [{ hkey: [] }], responses: ${ok} }
+components:
+  securitySchemes:
+    hkey: { type: apiKey, in: header, name: X-Key }
+`;
+
+const B = 'rt3boundary';
+const multipart = (dispositionLines: string) => `--${B}\r\n${dispositionLines}\r\n\r\nDELETE\r\n--${B}--\r\n`;
+
+describe.skipIf(!NGINX)('red team 3: nginx _method in a multipart body', () => {
+  let lab: AuthLab;
+  beforeAll(async () => {
+    lab = await startLab(SPEC, { env: { ADMIN_KEY: 'admin-key-rt3-0001' } });
+  });
+  afterAll(async () => lab?.stop());
+
+  const postMultipart = async (body: string) => {
+    const before = lab.backend.hits.length;
+    const r = await send(lab.ng.port, 'POST', '/v1/things', { host: HOST, 'content-type': `multipart/form-data; boundary=${B}` }, body);
+    return { status: r.status, hits: lab.backend.hits.slice(before) };
+  };
+
+  it('control: name="_method" and name=_method are refused (400), the backend never reached', async () => {
+    for (const line of ['Content-Disposition: form-data; name="_method"', 'Content-Disposition: form-data; name=_method', 'content-disposition: form-data; NAME="_method"']) {
+      const { status, hits } = await postMultipart(multipart(line));
+      expect(status, line).toBe(400);
+      expect(hits).toEqual([]);
+    }
+  });
+
+  it('control: a harmless multipart body passes', async () => {
+    const { status } = await postMultipart(multipart('Content-Disposition: form-data; name="title"'));
+    expect(status).toBe(200);
+  });
+
+  // Mechanism: the unquoted branch of bodyOverrides' name regex takes `'_method'` with its quotes,
+  // which METHOD_KEY (^[\s_.[]+method) does not match; PHP strips the single quotes.
+  it.fails("BROKE: name='_method' (single-quoted, as PHP's multipart parser reads it) is refused", async () => {
+    const { status, hits } = await postMultipart(multipart("Content-Disposition: form-data; name='_method'"));
+    expect(status).toBe(400);
+    expect(hits).toEqual([]);
+  });
+
+  // Mechanism: bodyOverrides matches `content-disposition:[^\r\n]*`, one physical line; a header
+  // folded onto the next line (leading space) carries the name past it, and PHP joins the lines.
+  it.fails('BROKE: a Content-Disposition folded onto a second line (name="_method" after CRLF SP) is refused', async () => {
+    const { status, hits } = await postMultipart(multipart('Content-Disposition: form-data;\r\n name="_method"'));
+    expect(status).toBe(400);
+    expect(hits).toEqual([]);
+  });
+});
