@@ -66,4 +66,36 @@ describe('red team 3b: Kong x-kong-plugin-rate-limiting policy', () => {
       for (const p of r.limits) expect(p.config.policy, `warnings: ${r.warnings.join(', ')}`).not.toBe('local');
     });
   }
+
+  // CORS decides which sites may read a route's answers (gwc diff classes cors-widened as
+  // security), yet it is not among the access policies that refuse a disagreement: x-gateway
+  // `defaults.cors` (origins *) beats an operation's own, nearer x-kong-plugin-cors (one origin)
+  // with only kong-extension-overridden. Fix: treat cors like ipRule/rateLimit/bodyLimit
+  // (kong-extension-unmapped unless both agree or the operation's own x-gateway replaces it).
+  it.fails("BROKE: x-gateway defaults cors origins ['*'] silently (a warning) replaces an operation's own x-kong-plugin-cors of one origin", async () => {
+    const loaded = await gatewayOf(`openapi: 3.1.0
+info: { title: k3in, version: "1" }
+servers: [{ url: "https://api.test/v1" }]
+x-gateway:
+  name: k3in
+  backends: { echo: { url: "http://echo.internal:8080" } }
+  defaults: { backend: echo, cors: { origins: ["*"] } }
+  consumers:
+    alice: { credentials: { key: "\${env:A}" } }
+paths:
+  /a:
+    get:
+      operationId: a
+      security: [{ key: [] }]
+      x-kong-plugin-cors: { config: { origins: ["https://app.example.com"] } }
+      responses: { "200": { description: ok } }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Api-Key }
+`);
+    const errs = loaded.diagnostics.filter((d) => d.severity === 'error');
+    if (errs.length > 0 || !loaded.gateway) return; // refused: held
+    const route = loaded.gateway.routes.find((r) => r.id === 'a')!;
+    expect(route.policy.cors?.origins).toEqual(['https://app.example.com']);
+  });
 });
