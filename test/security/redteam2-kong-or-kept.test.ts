@@ -45,6 +45,7 @@ paths:
   /jk: { get: { operationId: jk, security: [{ jwt: [] }, { hqkey: [] }], responses: ${ok} } }
   /sb: { get: { operationId: sb, security: [{ sbasic: [] }, { hqkey: [] }], responses: ${ok} } }
   /q: { get: { operationId: q, security: [{ qkey: [] }], responses: ${ok} } }
+  /h: { get: { operationId: h, security: [{ hkey: [] }], responses: ${ok} } }
 components:
   securitySchemes:
     basic: { type: http, scheme: basic }
@@ -123,11 +124,46 @@ describe('red team 2: Kong OR routes, a kept credential Kong did not verify', as
     expect([o.upstream!.headers.authorization, o.upstream!.headers['proxy-authorization']]).toEqual([undefined, undefined]);
   });
 
+  /** Every header value of the upstream whose name a CGI backend reads as `name`. */
+  const asCgi = (h: Record<string, string>, name: string) => Object.entries(h).filter(([k]) => k.replace(/_/g, '-').toLowerCase() === name).map(([, v]) => v);
+
+  for (const spelling of ['x_api_key', 'x-api_key', 'x_api-key']) {
+    it(`OR, basic verified: a kept header key spelt ${spelling} (never verified) never reaches the backend`, () => {
+      const o = send('/v1/hb', { headers: { authorization: basic('amy', 'alice-pw-1'), [spelling]: 'forged' } });
+      expect([o.status, o.authenticatedBy]).toEqual([200, 'basic-auth']);
+      expect(asCgi(o.upstream!.headers, 'x-api-key')).toEqual([]);
+    });
+
+    it(`one alternative, the kept key verified: ${spelling} beside it never reaches the backend, the verified key does`, () => {
+      for (const path of ['/v1/h', '/v1/hb']) {
+        const o = send(path, { headers: { 'x-api-key': 'bob-key-1', [spelling]: 'forged' } });
+        expect([o.status, o.authenticatedBy]).toEqual([200, 'key-auth']);
+        expect(asCgi(o.upstream!.headers, 'x-api-key')).toEqual(['bob-key-1']);
+      }
+    });
+  }
+
+  it('OR, a key verified: a kept basic password spelt Proxy_Authorization never reaches the backend', () => {
+    const o = send('/v1/sb', { headers: { proxy_authorization: basic('root', 'x') }, query: { token_key: 'carol-key-1' } });
+    expect([o.status, o.authenticatedBy]).toEqual([200, 'key-auth']);
+    expect(asCgi(o.upstream!.headers, 'proxy-authorization')).toEqual([]);
+  });
+
   it('a route of one alternative keeps its verified key without a post-function (Kong refuses a wrong one: 401)', () => {
     const route = allRoutes(doc).find((r) => r.name === 'ok.q')!;
     expect((route.plugins ?? []).map((p) => p.name)).not.toContain('post-function');
     expect(send('/v1/q', { query: { api_key: 'alice-key-1' } }).upstream!.query).toEqual({ api_key: 'alice-key-1' });
     expect(send('/v1/q', { query: { api_key: 'forged' } }).status).toBe(401);
+  });
+});
+
+describe('red team 2: Kong, a kept credential header too long to spell out', () => {
+  it('is refused at its scheme (kong-credential-header-separators), hidden or kept', async () => {
+    const text = SPEC.replace('name: X-Api-Key, x-gateway: { hideCredentials: false }', 'name: X-A-B-C-D-E-F-G-Key, x-gateway: { hideCredentials: false }');
+    const r = compileGateway((await gatewayOf(text)).gateway!, 'kong', {});
+    expect(r.files).toEqual([]);
+    const said = r.diagnostics.filter((d) => d.code === 'kong-credential-header-separators').map((d) => JSON.stringify([d.severity, d.params, d.loc?.pointer]));
+    expect([...new Set(said)]).toEqual([JSON.stringify(['error', { scheme: 'hkey', header: 'x-a-b-c-d-e-f-g-key', max: 6 }, '/components/securitySchemes/hkey'])]);
   });
 });
 
@@ -150,8 +186,9 @@ describe('the post-function Lua', () => {
 
   it('two kept schemes on one header: kept when either verified it, cleared otherwise', () => {
     const lua = unverifiedCredentialsLua([scheme({ kind: 'basic', name: 'b' }), scheme({ kind: 'jwt', name: 'j', jwt: { header: 'authorization' } as SecurityScheme['jwt'] })])!;
-    expect(runPostFunction(lua, '', 'jwt').cleared).toEqual(['proxy-authorization']);
-    expect(runPostFunction(lua, '', 'basic-auth').cleared).toEqual([]);
-    expect(runPostFunction(lua, '', 'key-auth').cleared.sort()).toEqual(['authorization', 'proxy-authorization']);
+    // proxy_authorization: a spelling of a kept header, cleared whoever authenticated.
+    expect(runPostFunction(lua, '', 'jwt').cleared.sort()).toEqual(['proxy-authorization', 'proxy_authorization']);
+    expect(runPostFunction(lua, '', 'basic-auth').cleared).toEqual(['proxy_authorization']);
+    expect(runPostFunction(lua, '', 'key-auth').cleared.sort()).toEqual(['authorization', 'proxy-authorization', 'proxy_authorization']);
   });
 });

@@ -85,7 +85,8 @@ function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: stri
       ctx.report('kong-api-key-name', { scheme: s.name, name: s.apiKey.name }, s.loc);
       return undefined;
     }
-    if (s.apiKey.in === 'header' && s.hideCredentials && separators(s.apiKey.name) > MAX_SEPARATORS) {
+    // Hidden or kept, every other spelling of the header is removed (policies.ts, unverified-credentials.ts).
+    if (s.apiKey.in === 'header' && separators(s.apiKey.name) > MAX_SEPARATORS) {
       ctx.report('kong-credential-header-separators', { scheme: s.name, header: s.apiKey.name, max: MAX_SEPARATORS }, s.loc);
       return undefined;
     }
@@ -105,7 +106,7 @@ function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: stri
       ctx.report('kong-jwt-header-name', { scheme: s.name, header: s.jwt.header }, s.loc);
       return undefined;
     }
-    if (s.hideCredentials && separators(s.jwt.header) > MAX_SEPARATORS) {
+    if (separators(s.jwt.header) > MAX_SEPARATORS) {
       ctx.report('kong-credential-header-separators', { scheme: s.name, header: s.jwt.header, max: MAX_SEPARATORS }, s.loc);
       return undefined;
     }
@@ -190,11 +191,10 @@ export function routeAuth(ctx: Ctx, route: Route, state: AuthState): RouteAuth {
   const allow = routeAcl(ctx, route, alternatives, state.scoped, state.acl, (s: SecurityScheme) => PLUGIN[s.kind] ?? '');
   if (allow === false) return fail();
   if (allow) out.plugins.push({ name: 'acl', config: { allow, hide_groups_header: true } });
-  // OR: a credential kept for the backend (hideCredentials: false) goes unless its own plugin verified it.
-  if (or) {
-    const kept = unverifiedCredentialsPlugin([...new Set(alternatives.flat().map((i) => i.scheme))].sort().flatMap((n) => ctx.scheme(n) ?? []));
-    if (kept) out.plugins.push(kept);
-  }
+  // A credential kept for the backend (hideCredentials: false): its other '-'/'_' spellings go, and
+  // on OR the credential itself unless its own plugin verified it (unverified-credentials.ts).
+  const kept = unverifiedCredentialsPlugin([...new Set(alternatives.flat().map((i) => i.scheme))].sort().flatMap((n) => ctx.scheme(n) ?? []), or);
+  if (kept) out.plugins.push(kept);
   return out;
 }
 

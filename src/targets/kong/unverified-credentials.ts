@@ -17,6 +17,9 @@
  * `algorithm`, a basicauth_credential a `username`, a keyauth_credential a `key` only) and removes
  * each kept credential whose plugin it was not: the header, or every `&` pair of the query whose
  * decoded name is the key's (its other spellings are the pre-function's, query-spellings.ts). Only
+ * The other `-`/`_` spellings of a kept credential header (X_Api_Key beside a verified X-Api-Key)
+ * are cleared by the same function on every route, OR or not: request-transformer removes the
+ * spellings of hidden headers only (policies.ts), and a kept name's spellings were never cleared.
  * PDK calls Kong's default `untrusted_lua = sandbox` allows
  * (https://github.com/Kong/kong/blob/master/kong/tools/sandbox/environment/handler.lua); user text
  * enters the Lua only through luaString (escape by construction).
@@ -24,6 +27,7 @@
 import type { SecurityScheme } from '../../model/types.js';
 import type { Entity } from './context.js';
 import { luaString } from './query-spellings.js';
+import { underscoreSpellings } from './underscores.js';
 
 /** The first line of the Lua, so a reader of the deployed state knows the plugin. */
 export const UNVERIFIED_MARK = '-- gwc: credentials kept for the backend reach it only when their own plugin verified them';
@@ -49,17 +53,26 @@ function keptOf(s: SecurityScheme): Kept | undefined {
 }
 
 /**
- * The Lua of the post-function for an OR route whose schemes are `schemes`; undefined when none of
- * them keeps its credential for the backend (request-transformer removes every hidden one).
+ * The Lua of the post-function for a route whose schemes are `schemes` (`or`: the route has
+ * alternatives); undefined when it has nothing to do. On every route, the other `-`/`_` spellings
+ * of a kept credential header go (Kong runs underscores_in_headers on, and a CGI/WSGI/Rack backend
+ * reads X_Api_Key as X-Api-Key: underscores.ts); on an OR route, also each kept credential whose
+ * plugin did not authenticate the caller.
  */
-export function unverifiedCredentialsLua(schemes: readonly SecurityScheme[]): string | undefined {
+export function unverifiedCredentialsLua(schemes: readonly SecurityScheme[], or = true): string | undefined {
   const kept = schemes.flatMap((s) => keptOf(s) ?? []);
-  if (kept.length === 0) return undefined;
+  // Spellings of a kept header: never the credential a gwc consumer was given, always cleared.
+  const spelt = [...new Set(kept.flatMap((k) => k.headers.flatMap((h) => underscoreSpellings(h).map((x) => x.toLowerCase()))))]
+    .filter((x) => !kept.some((k) => k.headers.includes(x)))
+    .sort();
+  if (kept.length === 0 || (!or && spelt.length === 0)) return undefined;
   // Per header: the plugins whose verified credential it is (two kept schemes may share Authorization).
   const headers = new Map<string, Set<string>>();
-  for (const k of kept) for (const h of k.headers) headers.set(h, new Set([...(headers.get(h) ?? []), k.plugin]));
   const queries = new Map<string, Set<string>>();
-  for (const k of kept) if (k.query !== undefined) queries.set(k.query, new Set([...(queries.get(k.query) ?? []), k.plugin]));
+  if (or) {
+    for (const k of kept) for (const h of k.headers) headers.set(h, new Set([...(headers.get(h) ?? []), k.plugin]));
+    for (const k of kept) if (k.query !== undefined) queries.set(k.query, new Set([...(queries.get(k.query) ?? []), k.plugin]));
+  }
   const unless = (plugins: Set<string>) => [...plugins].sort().map((p) => `by ~= ${luaString(p)}`).join(' and ');
   const lines = [
     UNVERIFIED_MARK,
@@ -83,6 +96,7 @@ export function unverifiedCredentialsLua(schemes: readonly SecurityScheme[]): st
     '  if type(c) == "table" then',
     '    if c.algorithm ~= nil then by = "jwt" elseif c.username ~= nil then by = "basic-auth" elseif c.key ~= nil then by = "key-auth" end',
     '  end',
+    ...spelt.map((h) => `  kong.service.request.clear_header(${luaString(h)})`),
     ...[...headers].sort(([a], [b]) => (a < b ? -1 : 1)).map(([h, p]) => `  if ${unless(p)} then kong.service.request.clear_header(${luaString(h)}) end`),
     ...[...queries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([q, p]) => `  if ${unless(p)} then drop_query(${luaString(q)}) end`),
     'end',
@@ -92,7 +106,7 @@ export function unverifiedCredentialsLua(schemes: readonly SecurityScheme[]): st
 }
 
 /** The route's post-function, or undefined when it needs none. */
-export function unverifiedCredentialsPlugin(schemes: readonly SecurityScheme[]): Entity | undefined {
-  const lua = unverifiedCredentialsLua(schemes);
+export function unverifiedCredentialsPlugin(schemes: readonly SecurityScheme[], or: boolean): Entity | undefined {
+  const lua = unverifiedCredentialsLua(schemes, or);
   return lua === undefined ? undefined : { name: 'post-function', config: { access: [lua] } };
 }
