@@ -14,6 +14,7 @@ import { explainErrors, type AjvError } from './explain.js';
 import { precompiled, type PrecompiledName, sha256 } from './precompiled.js';
 import { quickDoc } from './quick-doc.js';
 import { pruneSurePaths } from './paths-check.js';
+import { pruneSurePaths31 } from './paths-check-31.js';
 import { pruneSureSchemas } from './schema-check.js';
 
 export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
@@ -29,9 +30,10 @@ export async function validateOpenApi(spec: LoadedSpec): Promise<Diagnostic[]> {
   const name = version.startsWith('3.1') ? 'openapi-3.1' : 'openapi-3.0';
   // A valid spec is answered from the spec as written (quick-doc.ts says why that answer is the
   // full expansion's); anything else is checked on the full expansion, which places the errors.
-  // In 3.0, the component schemas and path items a plain first pass is sure of are not walked again by ajv
-  // (schema-check.ts: the answer is the same; a wrong one is answered again below, in full).
-  const first = name === 'openapi-3.0' ? (doc: unknown) => pruneSurePaths(pruneSureSchemas(doc)) : (doc: unknown) => doc;
+  // The component schemas (3.0) and path items a plain first pass is sure of are not walked again
+  // by ajv (schema-check.ts, paths-check.ts, paths-check-31.ts: the answer is the same; a wrong
+  // one is answered again below, in full). 3.1's component schemas are only objects or booleans to it.
+  const first = name === 'openapi-3.0' ? (doc: unknown) => pruneSurePaths(pruneSureSchemas(doc)) : pruneSurePaths31;
   const quick = quickDoc(spec);
   if (quick !== undefined && openApiValidator(name)(first(quick))) return [];
   const expanded = expandForValidation(spec);
