@@ -132,16 +132,17 @@ describe.skipIf(!NGINX)('red team 2: nginx identity variants', () => {
         expect(hits[0]!.path, 'an unverified token reached the backend').toBe('/tok?a=1');
       }
     });
-    // NOT FIXED: RFC 6750 section 2.2 also puts the token in a form body (access_token=, read by
-    // passport-http-bearer and Spring's allowFormEncodedBodyParameter). nginx verifies the header,
-    // strips ?access_token= (c89a1c5), but passes a form body's access_token as sent: the body check
-    // that refuses _method (runtime.js bodyCheck) would need to refuse it on bearer routes too.
-    it.fails('GAP: a form body access_token= beside the verified header token never reaches the backend', async () => {
+    // Was a gap: RFC 6750 section 2.2 also puts the token in a form body (access_token=, read by
+    // passport-http-bearer and Spring's allowFormEncodedBodyParameter); nginx passed it as sent. The
+    // body check now refuses it on bearer routes (400 invalid_request, RFC 6750 section 3.1; every
+    // spelling, multipart, every method, optional routes: redteam2-nginx-body-token.test.ts).
+    it('a form body access_token= beside the verified header token never reaches the backend', async () => {
       const forged = token('HS256', { iss: 'https://id.example/', sub: 'root', exp: now() + 300 }, 'not-the-key');
       const before = lab.backend.hits.length;
       const r = await send(lab.ng.port, 'POST', '/v1/tok', { host: HOST, authorization: `Bearer ${jwt({ sub: 'u1' })}`, 'content-type': 'application/x-www-form-urlencoded' }, `a=1&access_token=${forged}`);
       const hits = lab.backend.hits.slice(before);
-      if (r.status === 200) expect(hits[0]!.body, 'an unverified token reached the backend in the body').not.toContain('access_token');
+      expect(r.status).toBe(400);
+      expect(hits).toEqual([]);
     });
     it('optional auth: ?access_token= alone is a present credential, verified (401), never passed on as anonymous', async () => {
       const forged = token('HS256', { iss: 'https://id.example/', sub: 'root', exp: now() + 300 }, 'not-the-key');

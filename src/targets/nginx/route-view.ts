@@ -67,4 +67,8 @@ export interface BodyCheckView {
   /** Where the request continues once its body is clean: the verify location, else the route's. */
   next: string;
   buffer: string;
+  /** `_method` in the body is refused (the operation does not declare it, and its method carries a body). */
+  method: boolean;
+  /** A form or multipart `access_token` is refused (a route with a bearer scheme: security.ts bearerBodyRoute). */
+  token: boolean;
 }

@@ -14,7 +14,7 @@ import { paramVar } from './layout.js';
 import type { PolicyRegistry } from './policies.js';
 import { fillPolicies } from './policy-map.js';
 import { internalUri, BODY_CHECK_BUFFER, type BodyCheckView, type RouteView } from './route-view.js';
-import { hiddenHeaders, hiddenParams, IDENTITY_HEADERS, securityOf } from './security.js';
+import { bearerBodyRoute, hiddenHeaders, hiddenParams, IDENTITY_HEADERS, securityOf } from './security.js';
 
 /** How long an open WebSocket may stay silent before nginx closes it. */
 const WEBSOCKET_IDLE_MS = 3_600_000;
@@ -80,9 +80,11 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   const upstream = upstreamFor(ctx, backend, route);
   if (!upstream) return undefined;
   view.upstream = upstream;
-  view.body = bodyCheckView(view, route);
+  view.body = bodyCheckView(view, route, bearerBodyRoute(ctx, route));
   if (view.body) {
     view.njs.body = view.body.next;
+    if (view.body.token) view.njs.bodyToken = true;
+    if (!view.body.method) view.njs.bodyMethod = false;
     ctx.needsNjs = true;
   }
   if (route.timeoutMs !== undefined) view.timeout = ms(route.timeoutMs);
@@ -113,15 +115,20 @@ const BODYLESS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'
  * body, so a proxied route with a method that carries one is dispatched first to a content
  * location whose njs handler reads the body (js_content), refuses an override (400) and otherwise
  * redirects, body kept, to the route (njs/runtime.js bodyCheck). Not where the operation declares
- * `_method` itself (Route.declaredOverrides), nor on mocks (no backend reads the body).
+ * `_method` itself (Route.declaredOverrides), nor on mocks (no backend reads the body). On a route
+ * with a bearer scheme (`token`), every method (GET included: passport-http-bearer reads any
+ * parsed body) gets the check for a form or multipart `access_token` (security.ts bearerBodyRoute).
  */
-function bodyCheckView(view: RouteView, route: Route): BodyCheckView | undefined {
-  if (BODYLESS.has(route.method) || !view.refuseOverride || !view.upstream) return undefined;
+function bodyCheckView(view: RouteView, route: Route, token: boolean): BodyCheckView | undefined {
+  const method = !BODYLESS.has(route.method) && view.refuseOverride;
+  if (!view.upstream || (!method && !token)) return undefined;
   const limit = view.bodyLimit !== undefined ? Number(view.bodyLimit) : BODY_CHECK_BUFFER;
   return {
     uri: internalUri('b', view.index),
     next: view.limit?.verifyUri ?? view.uri,
     buffer: String(Math.max(1, Math.min(limit, BODY_CHECK_BUFFER))),
+    method,
+    token,
   };
 }
 

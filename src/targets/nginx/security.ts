@@ -223,6 +223,23 @@ export function hiddenHeaders(ctx: Ctx, route: Route): string[] {
  */
 export const BEARER_QUERY = 'access_token';
 
+/**
+ * RFC 6750 section 2.2: a bearer token may also travel in a form body's `access_token` field
+ * (passport-http-bearer reads `req.body.access_token` on any method; Spring's
+ * allowFormEncodedBodyParameter). nginx verifies a bearer scheme's Authorization header (itself or
+ * through its forward-auth service, which is never sent the body), so on a route where any
+ * alternative has one, a form or multipart body carrying that field is refused as RFC 6750 section
+ * 3.1's invalid_request (400; njs bodyCheck, validateRequest), on every method and on optional routes.
+ */
+export function bearerBodyRoute(ctx: Ctx, route: Route): boolean {
+  return route.security.some((alt) =>
+    alt.some((item) => {
+      const s = ctx.scheme(item.scheme);
+      return s?.kind === 'forward' || (s?.kind === 'jwt' && s.jwt?.header === 'authorization');
+    }),
+  );
+}
+
 /** Query parameters or cookies to strip before proxying (API keys there with hideCredentials, a bearer token's BEARER_QUERY). */
 export function hiddenParams(ctx: Ctx, route: Route, where: 'query' | 'cookie'): string[] {
   const names = new Set<string>();

@@ -29,14 +29,15 @@ const STYLES: Record<RequestParam['in'], string> = { path: 'simple', query: 'for
 
 /**
  * The route's validate part (NGINX_POLICIES.validate), once every route's view is built: its
- * validate location runs first and makes the route's `_method` body check too (one njs handler
+ * validate location runs first and makes the route's `_method` and `access_token` body checks too (one njs handler
  * reads the body once), then hands over to the verify or route location.
  */
 export function validateRoute(ctx: Ctx, reg: PolicyRegistry, route: Route, v: RouteView, pathParams: string[]): void {
   const check = ctx.safe(route.loc, () => validateView(ctx, reg.validators, route, v, pathParams));
   if (!check) return;
   if (v.body) {
-    check.njs.overrides = true;
+    if (v.body.method) check.njs.overrides = true;
+    if (v.body.token) check.njs.token = true;
     delete v.body;
     delete v.njs.body;
   }

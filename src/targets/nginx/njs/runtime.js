@@ -18,7 +18,7 @@ import nodeCrypto from 'crypto';
  * @typedef {{ scheme: string, kind: string, key?: Secret, username?: string, password?: Secret }} Credential
  * @typedef {{ name: string, groups: string[], credentials: Credential[] }} Consumer
  * @typedef {{ scheme: string, scopes: string[] }} Item
- * @typedef {{ id: string, security: Item[][], body?: string, hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
+ * @typedef {{ id: string, security: Item[][], body?: string, bodyToken?: boolean, bodyMethod?: boolean, hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
  *   keys?: Secret[], jwks?: { uri: string, refresh: string, url: string }, issuer?: string|null, audiences?: string[], skew?: number,
@@ -830,12 +830,15 @@ function bodyKinds(ct) {
 }
 
 /**
- * Whether a body carries a method override in any reading `kinds` allows.
+ * Whether a body names a parameter `test` accepts, in any reading `kinds` allows: each form name
+ * (split on `&` and `;`, `+` a space) and each multipart name (and RFC 2231/5987 name*) %XX-decoded,
+ * and each JSON object key at any depth, escapes resolved.
  * @param {string} text
  * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
+ * @param {function(string): boolean} test
  */
-function bodyOverrides(text, kinds) {
-  if (kinds.form && text.split(/[&;]/).some(function (kv) { return METHOD_KEY.test(looseDecode(kv.split('=')[0].replace(/\+/g, ' '))); })) return true;
+function bodyNames(text, kinds, test) {
+  if (kinds.form && text.split(/[&;]/).some(function (kv) { return test(looseDecode(kv.split('=')[0].replace(/\+/g, ' '))); })) return true;
   if (kinds.multipart) {
     // Every name (and RFC 2231/5987 name*) parameter of every Content-Disposition line, quoted or not.
     var lines = text.match(/content-disposition[ \t]*:[^\r\n]*/gi) || [];
@@ -844,7 +847,7 @@ function bodyOverrides(text, kinds) {
       for (var m = re.exec(lines[i]); m; m = re.exec(lines[i])) {
         var v = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[2];
         if (m[1] === '*') v = v.replace(/^[^']*'[^']*'/, '');
-        if (METHOD_KEY.test(looseDecode(v))) return true;
+        if (test(looseDecode(v))) return true;
       }
     }
   }
@@ -854,16 +857,55 @@ function bodyOverrides(text, kinds) {
     for (var j = 0; j < keys.length; j++) {
       var k = null;
       try { k = JSON.parse(keys[j].replace(/\s*:$/, '')); } catch (e) { k = null; }
-      if (typeof k === 'string' && METHOD_KEY.test(k)) return true;
+      if (typeof k === 'string' && test(k)) return true;
     }
   }
   return false;
 }
 
 /**
+ * Whether a body carries a method override in any reading `kinds` allows.
+ * @param {string} text
+ * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
+ */
+function bodyOverrides(text, kinds) {
+  return bodyNames(text, kinds, function (n) { return METHOD_KEY.test(n); });
+}
+
+/**
+ * RFC 6750 section 2.2: a bearer token in a form body's `access_token` field, as backends read the
+ * name: case-blind (ASP.NET), trimmed, and as PHP folds it (` `, `.`, `[` read as `_`; an array
+ * `access_token[]`), the spellings the query strip reads (credentialPairs). passport-http-bearer
+ * reads `req.body.access_token` on any method, Spring's allowFormEncodedBodyParameter a form's.
+ */
+var TOKEN_KEY = /^\s*access[\s._\[]token\s*(?:\[|\x00|$)/i;
+
+/**
+ * Whether a form or multipart body carries a bearer token field (JSON bodies are not RFC 6750's).
+ * @param {string} text
+ * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
+ */
+function bodyToken(text, kinds) {
+  return bodyNames(text, { form: kinds.form, multipart: kinds.multipart, json: false }, function (n) { return TOKEN_KEY.test(n); });
+}
+
+/**
+ * RFC 6750 section 3.1: a request carrying its token by more than one method, or by one this
+ * gateway does not verify (a body), is `invalid_request` (400). Answered before the auth check, so
+ * a body token is never passed on, beside a verified header token or in its place (optional routes).
+ * @param {NginxHTTPRequest} r
+ */
+function invalidRequest(r) {
+  r.headersOut['WWW-Authenticate'] = 'Bearer error="invalid_request"';
+  r.return(400);
+}
+
+/**
  * Content handler in front of a route whose backend may read a request body (routes.ts): a form,
  * multipart or JSON body naming `_method` is refused (400) like `_method` in the query, since a
- * backend honouring it would run DELETE for a request authorised as POST. js_content reads the
+ * backend honouring it would run DELETE for a request authorised as POST (not where the route's
+ * `bodyMethod` is false); on a route with a bearer scheme (`bodyToken`) a form or multipart body
+ * carrying `access_token` is refused (400, RFC 6750 invalid_request) on every method. js_content reads the
  * body first; one spooled to a file (larger than the location's client_body_buffer_size) cannot be
  * inspected and is refused (413), as is one in a content coding nginx cannot read. Otherwise the
  * request continues, body kept, to the route's own location (internal redirect).
@@ -872,15 +914,20 @@ function bodyOverrides(text, kinds) {
 function bodyCheck(r) {
   var route = routeOf(String(r.variables[CFG.routeVar]));
   var next = route && route.body ? route.body : null;
-  if (!next) { r.return(500); return; }
-  var kinds = bodyKinds(header(r, 'Content-Type'));
+  if (!route || !next) { r.return(500); return; }
+  var all = bodyKinds(header(r, 'Content-Type'));
+  // A check made for the token only (bodyMethod false) never reads a JSON body.
+  var method = route.bodyMethod !== false;
+  var kinds = { form: all.form, multipart: all.multipart, json: all.json && method };
   if (kinds.form || kinds.multipart || kinds.json) {
     var text;
     try { text = r.requestText; } catch (e) { r.return(413); return; }
     if (r.variables.request_body_file) { r.return(413); return; }
     if (typeof text === 'string' && text.length > 0) {
       var coding = (header(r, 'Content-Encoding') || 'identity').toLowerCase().trim();
-      if (coding !== 'identity' || bodyOverrides(text, kinds)) { r.return(400); return; }
+      if (coding !== 'identity') { r.return(400); return; }
+      if (route.bodyToken && bodyToken(text, kinds)) { invalidRequest(r); return; }
+      if (method && bodyOverrides(text, kinds)) { r.return(400); return; }
     }
   }
   // An internal redirect to a URI without `?` clears the arguments: they are passed on explicitly
@@ -890,4 +937,4 @@ function bodyCheck(r) {
 }
 
 // `same` is exported for the unit tests only; nginx calls the handlers named in the configuration.
-export default { authorize: authorize, bodyCheck: bodyCheck, bodyOverrides: bodyOverrides, bodyKinds: bodyKinds, authorizeOptional: authorizeOptional, cacheKey: cacheKey, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same, jwkKey: jwkKey };
+export default { authorize: authorize, bodyCheck: bodyCheck, bodyOverrides: bodyOverrides, bodyToken: bodyToken, bodyKinds: bodyKinds, authorizeOptional: authorizeOptional, cacheKey: cacheKey, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same, jwkKey: jwkKey };

@@ -14,7 +14,7 @@
 /**
  * @typedef {{ in: string, name: string, index?: number, required: boolean, array?: boolean, explode?: boolean, type?: string|null, fn?: string|null }} ParamCfg
  * @typedef {{ required: boolean, types: string[], json: string|null, fn: string|null }} BodyCfg
- * @typedef {{ next: string, overrides?: boolean, params: ParamCfg[], body?: BodyCfg }} ValidateCfg
+ * @typedef {{ next: string, overrides?: boolean, token?: boolean, params: ParamCfg[], body?: BodyCfg }} ValidateCfg
  * @typedef {{ routeVar: string, routes: Object<string, ValidateCfg> }} Config
  * @typedef {{ in: string, name?: string, pointer?: string, detail: string }} Problem
  */
@@ -352,7 +352,7 @@ function checkParams(r, params, problems) {
   }
 }
 
-// The runtime's `_method` body check (runtime.js bodyCheck), copied verbatim so a validated route
+// The runtime's `_method` and `access_token` body checks (runtime.js bodyCheck), copied verbatim so a validated route
 // reads its body once, in one njs handler; test/targets/nginx/njs-validate.test.ts keeps the copies equal.
 // --- copied from runtime.js ---
 /**
@@ -390,12 +390,15 @@ function bodyKinds(ct) {
 }
 
 /**
- * Whether a body carries a method override in any reading `kinds` allows.
+ * Whether a body names a parameter `test` accepts, in any reading `kinds` allows: each form name
+ * (split on `&` and `;`, `+` a space) and each multipart name (and RFC 2231/5987 name*) %XX-decoded,
+ * and each JSON object key at any depth, escapes resolved.
  * @param {string} text
  * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
+ * @param {function(string): boolean} test
  */
-function bodyOverrides(text, kinds) {
-  if (kinds.form && text.split(/[&;]/).some(function (kv) { return METHOD_KEY.test(looseDecode(kv.split('=')[0].replace(/\+/g, ' '))); })) return true;
+function bodyNames(text, kinds, test) {
+  if (kinds.form && text.split(/[&;]/).some(function (kv) { return test(looseDecode(kv.split('=')[0].replace(/\+/g, ' '))); })) return true;
   if (kinds.multipart) {
     // Every name (and RFC 2231/5987 name*) parameter of every Content-Disposition line, quoted or not.
     var lines = text.match(/content-disposition[ \t]*:[^\r\n]*/gi) || [];
@@ -404,7 +407,7 @@ function bodyOverrides(text, kinds) {
       for (var m = re.exec(lines[i]); m; m = re.exec(lines[i])) {
         var v = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[2];
         if (m[1] === '*') v = v.replace(/^[^']*'[^']*'/, '');
-        if (METHOD_KEY.test(looseDecode(v))) return true;
+        if (test(looseDecode(v))) return true;
       }
     }
   }
@@ -414,10 +417,47 @@ function bodyOverrides(text, kinds) {
     for (var j = 0; j < keys.length; j++) {
       var k = null;
       try { k = JSON.parse(keys[j].replace(/\s*:$/, '')); } catch (e) { k = null; }
-      if (typeof k === 'string' && METHOD_KEY.test(k)) return true;
+      if (typeof k === 'string' && test(k)) return true;
     }
   }
   return false;
+}
+
+/**
+ * Whether a body carries a method override in any reading `kinds` allows.
+ * @param {string} text
+ * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
+ */
+function bodyOverrides(text, kinds) {
+  return bodyNames(text, kinds, function (n) { return METHOD_KEY.test(n); });
+}
+
+/**
+ * RFC 6750 section 2.2: a bearer token in a form body's `access_token` field, as backends read the
+ * name: case-blind (ASP.NET), trimmed, and as PHP folds it (` `, `.`, `[` read as `_`; an array
+ * `access_token[]`), the spellings the query strip reads (credentialPairs). passport-http-bearer
+ * reads `req.body.access_token` on any method, Spring's allowFormEncodedBodyParameter a form's.
+ */
+var TOKEN_KEY = /^\s*access[\s._\[]token\s*(?:\[|\x00|$)/i;
+
+/**
+ * Whether a form or multipart body carries a bearer token field (JSON bodies are not RFC 6750's).
+ * @param {string} text
+ * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
+ */
+function bodyToken(text, kinds) {
+  return bodyNames(text, { form: kinds.form, multipart: kinds.multipart, json: false }, function (n) { return TOKEN_KEY.test(n); });
+}
+
+/**
+ * RFC 6750 section 3.1: a request carrying its token by more than one method, or by one this
+ * gateway does not verify (a body), is `invalid_request` (400). Answered before the auth check, so
+ * a body token is never passed on, beside a verified header token or in its place (optional routes).
+ * @param {NginxHTTPRequest} r
+ */
+function invalidRequest(r) {
+  r.headersOut['WWW-Authenticate'] = 'Bearer error="invalid_request"';
+  r.return(400);
 }
 
 // --- end of copy ---
@@ -559,16 +599,21 @@ function validateRequest(r) {
     var status = checkBody(r, v.body, got.text, problems);
     if (status) { problem(r, status, problems); return; }
   }
-  if (v.overrides) {
-    // As runtime.js bodyCheck (after the schema, whose 415s come first): a form, multipart or JSON body naming _method is refused (400).
-    var kinds = bodyKinds(header(r, 'Content-Type'));
+  if (v.overrides || v.token) {
+    // As runtime.js bodyCheck (after the schema, whose 415s come first): on a bearer route a form or
+    // multipart body carrying access_token is invalid_request (400), and a form, multipart or JSON
+    // body naming _method is refused (400) where the route refuses it.
+    var all = bodyKinds(header(r, 'Content-Type'));
+    var kinds = { form: all.form, multipart: all.multipart, json: all.json && v.overrides === true };
     if (kinds.form || kinds.multipart || kinds.json) {
       var text;
       try { text = r.requestText; } catch (e) { r.return(413); return; }
       if (r.variables.request_body_file) { r.return(413); return; }
       if (typeof text === 'string' && text.length > 0) {
         var coding = (header(r, 'Content-Encoding') || 'identity').toLowerCase().trim();
-        if (coding !== 'identity' || bodyOverrides(text, kinds)) { r.return(400); return; }
+        if (coding !== 'identity') { r.return(400); return; }
+        if (v.token && bodyToken(text, kinds)) { invalidRequest(r); return; }
+        if (v.overrides && bodyOverrides(text, kinds)) { r.return(400); return; }
       }
     }
   }
