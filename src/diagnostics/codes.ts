@@ -173,6 +173,11 @@ export const CODES = {
     'warn',
     (p) => `${p.target}: ${p.route} limits by the ${p.header} header, which the gateway does not verify there: a caller would get a fresh bucket per value and could drain another caller's by sending theirs, so the limit counts per client address instead (by the header only when it is the route's verified API-key header)`,
   ),
+  'websocket-limit-connections': entry<{ route: string; target: string }>(
+    'error',
+    (p) =>
+      `${p.target}: ${p.route} is a WebSocket route with a rate limit, which ${p.target} counts per upgrade request only: an upgraded connection stays open uncounted, so a client under the rate could hold ever more connections. ${p.target} (as gwc compiles it) cannot cap open connections; build this route on nginx (limit_conn), or drop its rateLimit`,
+  ),
   'aws-limit-key-unsupported': entry<{ route: string; header: string }>(
     'error',
     (p) => `aws: ${p.route} limits by the ${p.header} header, which API Gateway cannot count by (stage throttling is one bucket for every caller, a usage plan counts per API key only): refusing to build one bucket that any caller could drain for all; limit by consumer on an API-key route, or on another target`,

@@ -254,6 +254,12 @@ export const MODEL: Explanations = {
     'Limit by consumer, or by the route\'s verified API-key header.',
     "x-gateway:\n  rateLimit: { requests: 10, per: second, by: { header: X-User } }",
   ),
+  'websocket-limit-connections': ex(
+    'A WebSocket route has a rate limit, and the target counts only the upgrade requests.',
+    'An upgraded connection stays open and is never counted again: a client keeping under the rate could hold ever more open connections, so the limit would bound nothing once upgraded.',
+    'Build the route on nginx, which also caps the connections open at once per limit key (limit_conn: requests + burst), or remove its rateLimit.',
+    "x-gateway:\n  websocket: true\n  rateLimit: { requests: 10, per: second }   # refused on kong and traefik",
+  ),
   'key-not-applied': ex(
     "A target does not apply an x-gateway key, and leaving it out cannot open or widen a route (its key table says why; gwc targets --keys lists them); the build goes on.",
     'A setting silently missing on one target is a difference between environments nobody reviewed: a keepalive pool, a burst, a health probe that never runs.',

@@ -40,7 +40,7 @@ const REFUSALS = new Set([
   'kong-cache-identity-shared', 'kong-cache-key-ambiguous',
   // ... and what Kong OSS cannot express (src/targets/kong; coded in #17.3)
   'kong-security-or-of-and', 'kong-security-weakened', 'kong-scheme-no-plugin', 'kong-plugin-shared', 'kong-consumer-credentials-shared',
-  'kong-jwt-issuer-missing', 'kong-jwt-issuer-shared', 'kong-jwt-keys', 'kong-jwt-algorithm', 'kong-jwt-header-name', 'kong-api-key-cookie', 'kong-api-key-name',
+  'kong-jwt-issuer-missing', 'kong-jwt-issuer-shared', 'kong-jwt-keys', 'websocket-limit-connections', 'kong-jwt-algorithm', 'kong-jwt-header-name', 'kong-api-key-cookie', 'kong-api-key-name',
   'kong-host-order', 'kong-preflight-cors-differs', 'kong-upstream-mixed', 'kong-tls-server-name', 'kong-tls-ca-file', 'kong-backend-no-target',
   'kong-route-name-collision', 'kong-credential-secret-source', 'kong-secret-env-name', 'kong-target-weight', 'kong-path-template', 'kong-header-template',
   'kong-auth-identity-and', 'kong-roles-credential-ambiguous', 'kong-scheme-name-collision', 'kong-consumer-name-collision',

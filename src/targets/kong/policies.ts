@@ -43,6 +43,12 @@ const PER = { second: 'second', minute: 'minute', hour: 'hour', day: 'day' } as 
 export function rateLimiting(ctx: Ctx, route: Route): Entity | undefined {
   const r = route.policy.rateLimit;
   if (!r || !ctx.plan.enforced(route.id, 'rateLimit')) return undefined;
+  // rate-limiting counts the upgrade request; the connection then stays open uncounted, and Kong OSS
+  // has no plugin capping open connections: refused (test/security/websocket-limit.test.ts).
+  if (route.websocket) {
+    ctx.report('websocket-limit-connections', { route: route.id, target: 'kong' }, r.loc);
+    return undefined;
+  }
   // Kong OSS has no burst allowance: limiting without one is stricter, never weaker.
   const config: Entity = {
     [PER[r.per]]: r.requests,

@@ -35,6 +35,13 @@ export interface LimitView {
   failUri?: string;
   /** Error pages the verify location restates (its own `error_page` replaces the server's). */
   errors?: number[];
+  /**
+   * A WebSocket route: the connections one limit key may hold open at once (`limit_conn`), the
+   * most one window admits (requests + burst). limit_req counts only the upgrade request, and an
+   * upgraded connection stays open (test/security/websocket-limit.test.ts).
+   * https://nginx.org/en/docs/http/ngx_http_limit_conn_module.html
+   */
+  conn?: { zone: string; max: number };
 }
 
 /**
@@ -61,6 +68,9 @@ export const limitIpVar = (ctx: Ctx): string => `${ctx.prefix}_lim_ip`;
  */
 export class PolicyRegistry {
   readonly zones: LimitZone[] = [];
+  /** `limit_conn_zone`s of WebSocket routes' limits, one per limit key (the route id is part of it). */
+  readonly connZones: Array<{ name: string; key: ValuePart[] }> = [];
+  private readonly connZoneByKey = new Map<string, { name: string; key: ValuePart[] }>();
   readonly corsMaps: CorsMap[] = [];
   cacheZone?: string;
   /** Some per-consumer limit reads the verified identity (the `$<prefix>_lim_id` map is needed). */
@@ -113,6 +123,16 @@ export class PolicyRegistry {
       this.zoneBySig.set(sig, zone);
     }
     const view: LimitView = { zone: zone.name, burst: burstOf(rl) };
+    if (route.websocket && this.ctx.plan.enforced(route.id, 'websocket')) {
+      const ksig = JSON.stringify(key);
+      let cz = this.connZoneByKey.get(ksig);
+      if (!cz) {
+        cz = { name: `${this.ctx.prefix}_wc${this.connZones.length}`, key };
+        this.connZones.push(cz);
+        this.connZoneByKey.set(ksig, cz);
+      }
+      view.conn = { zone: cz.name, max: rl.requests + (rl.burst ?? 0) };
+    }
     if (perCaller && secured) {
       const index = this.routeIndex(route);
       view.verifyUri = `/_gwc_internal/v/${index}`;

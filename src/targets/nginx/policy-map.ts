@@ -72,7 +72,7 @@ const POLICIES = {
   rateLimit: {
     stage: 'access',
     route: ({ reg, route, view }, rl) => void (view.limit = reg.limitZone(route, rl)),
-    http: (reg) => ({ zones: reg.zones, limitIdentity: reg.limitIdentity }),
+    http: (reg) => ({ zones: reg.zones, connZones: reg.connZones, limitIdentity: reg.limitIdentity }),
   },
   // proxy_set_header (set, or "" to remove).
   requestHeaders: { stage: 'access', route: ({ ctx, view }, ops) => void (view.requestHeaders = headerOps(ctx, ops) ?? []) },

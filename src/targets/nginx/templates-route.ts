@@ -74,6 +74,10 @@ export const ROUTE_PARTIAL = `{{#if validate}}
 {{#if limit}}
         limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;
         limit_req_status 429;
+{{#if limit.conn}}
+        limit_conn {{n limit.conn.zone}} {{n limit.conn.max}};
+        limit_conn_status 429;
+{{/if}}
 {{/if}}
 {{#if authUri}}
 {{#if limit.verifyUri}}

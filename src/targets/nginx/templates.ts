@@ -97,6 +97,9 @@ map \${{n @root.prefix}}_id_key \${{n @root.prefix}}_lim_id {
 {{#each zones}}
 limit_req_zone {{v key}} zone={{n name}}:10m rate={{n rate}};
 {{/each}}
+{{#each connZones}}
+limit_conn_zone {{v key}} zone={{n name}}:10m;
+{{/each}}
 {{#if jwks}}
 # JWT key sets fetched by nginx (jwks.ts): one small cache for every scheme's JWKS.
 proxy_cache_path {{q jwksCachePath}} levels=1 keys_zone={{n @root.prefix}}_jwks:1m max_size=10m inactive=1h use_temp_path=off;

@@ -86,6 +86,12 @@ export function rateLimitMiddleware(
 ): string | undefined {
   const rl = route.policy.rateLimit;
   if (!rl) return undefined;
+  // rateLimit counts the upgrade request; the connection then stays open uncounted: refused, once
+  // per route (test/security/websocket-limit.test.ts).
+  if (route.websocket) {
+    if (ctx.once(`ws-limit:${route.id}`)) ctx.report('websocket-limit-connections', { route: route.id, target: 'traefik' }, rl.loc);
+    return undefined;
+  }
   let sourceCriterion: SourceCriterion;
   if (rl.by === 'ip') sourceCriterion = clientAddress(ctx, route);
   else if (rl.by === 'consumer') {
