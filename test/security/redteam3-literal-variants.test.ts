@@ -77,4 +77,35 @@ describe('red team 3b: a public literal route that is a case/suffix variant of a
       expect(b.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toContain('upstream-param-reaches-protected');
     });
   }
+
+  // Kong-compatible input: `x-kong-route-defaults: { strip_path: true }` (common in openapi2kong
+  // specs) becomes upstreamPath "" on every route, so the keyed /admin and the public /status both
+  // forward to the backend's own path /svc/: the public route serves the keyed route's backend
+  // path to anyone. Only kong-strip-path-slash (a warning about the slash) is said.
+  it.fails('BROKE: kong: x-kong-route-defaults strip_path: a public /status forwards to /svc/, the keyed /admin\'s own backend path (Kong oracle)', async () => {
+    const text = `${HEAD}servers: [{ url: 'https://api.test/v1' }]
+x-kong-route-defaults: { strip_path: true }
+x-gateway:
+  name: rt3l
+  backends: { app: { url: 'http://app.internal:8080/svc' } }
+  defaults: { backend: app }
+  consumers:
+    alice: { credentials: { key: '\${env:A}' } }
+paths:
+  /admin: { get: { operationId: admin, security: [{ key: [] }], responses: ${ok} } }
+  /status: { get: { operationId: status, x-gateway: { public: true }, security: [], responses: ${ok} } }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Api-Key }
+`;
+    const loaded = await gatewayOf(text);
+    if (!loaded.gateway || loaded.diagnostics.some((d) => d.severity === 'error')) return; // refused: held
+    const built = compileGateway(loaded.gateway, 'kong', {});
+    if (built.diagnostics.some((d) => d.severity === 'error')) return;
+    const doc = parse(built.files.find((f) => f.path === 'kong.yaml')!.contents) as DeckDoc;
+    const keyed = evaluate(doc, { method: 'GET', host: 'api.test', path: '/v1/admin', headers: { 'x-api-key': 'k' } }, { DECK_A: 'k' });
+    expect(keyed.status).toBe(200);
+    const pub = evaluate(doc, { method: 'GET', host: 'api.test', path: '/v1/status' });
+    expect(pub.status === 200 && pub.upstream?.path === keyed.upstream?.path, `${pub.status} ${pub.upstream?.path} / keyed ${keyed.upstream?.path}`).toBe(false);
+  });
 });
