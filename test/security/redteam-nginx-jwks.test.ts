@@ -189,6 +189,39 @@ describe.skipIf(!NGINX || !opensslAvailable())('red team: JWKS through a real ng
     expect((await call('/me', rs('rsa-1', good.privateKey))).status, 'nginx still answers').toBe(200);
   });
 
+  // A token without kid is tried against every key of the set (jwksKeys): each key still verifies
+  // only its own algorithm family, curve and JWK alg, never as an HMAC secret, and never another
+  // issuer's set. Held on the code as it was (closing note's "kid-less tokens tried against every key").
+  it('without a kid: every key of the set keeps its algorithm (RSA vs EC vs HMAC, the JWK alg, the curve), its use and its set', async () => {
+    const rsaJwk = JSON.stringify(good.publicKey.export({ format: 'jwk' }));
+    const rsaPem = String(good.publicKey.export({ format: 'pem', type: 'spki' }));
+    const ecPem = String(goodEc.publicKey.export({ format: 'pem', type: 'spki' }));
+    const cases: Record<string, [string, number]> = {
+      'RS256 by the RSA key (no JWK alg)': [rs(undefined, good.privateKey), 200],
+      'ES256 by the P-256 key (no JWK alg)': [token({ alg: 'ES256' }, claims(), goodEc.privateKey), 200],
+      'RS384 by the key whose JWK says RS384': [token({ alg: 'RS384' }, claims(), rs384only.privateKey), 200],
+      'RS256 by the key whose JWK says RS384': [rs(undefined, rs384only.privateKey), 401],
+      'HS256 with the oct key\'s secret': [token({ alg: 'HS256' }, claims(), 'shared-secret'), 401],
+      'HS256 with the RSA JWK text as secret': [token({ alg: 'HS256' }, claims(), rsaJwk), 401],
+      'HS256 with the RSA PEM as secret': [token({ alg: 'HS256' }, claims(), rsaPem), 401],
+      'HS256 with the EC PEM as secret': [token({ alg: 'HS256' }, claims(), ecPem), 401],
+      'HS384 with the oct key\'s secret': [token({ alg: 'HS384' }, claims(), 'shared-secret'), 401],
+      'ES384 by the P-384 key labelled P-256': [token({ alg: 'ES384' }, claims(), p384.privateKey), 401],
+      'ES256 by the P-384 key labelled P-256': [token({ alg: 'ES256' }, claims(), p384.privateKey), 401],
+      'RS256 by the use: enc key': [rs(undefined, encKey.privateKey), 401],
+      'RS256 by the key whose key_ops lack verify': [rs(undefined, encOps.privateKey), 401],
+      'RS256 by another issuer\'s key (its own set)': [rs(undefined, otherIdp.privateKey), 401],
+      'RS256 by an attacker, kid a number': [rs(undefined, attacker.privateKey, {}, { kid: 1 }), 401],
+      'RS256 by an attacker, kid empty': [rs('', attacker.privateKey), 401],
+      'alg none': [`${b64u(JSON.stringify({ alg: 'none' }))}.${b64u(JSON.stringify(claims()))}.`, 401],
+      'alg missing': [`${b64u(JSON.stringify({ typ: 'JWT' }))}.${rs(undefined, good.privateKey).split('.').slice(1).join('.')}`, 401],
+    };
+    for (const [what, [tok, status]] of Object.entries(cases)) expect((await call('/me', tok)).status, what).toBe(status);
+    // The other issuer's route takes its own key, not the main set's.
+    expect((await call('/other', rs(undefined, otherIdp.privateKey))).status).toBe(200);
+    expect((await call('/other', rs(undefined, good.privateKey))).status).toBe(401);
+  });
+
   it('token tricks are refused: kid spellings, embedded keys, crit, five parts, exp as a string, nbf ahead, scopes', async () => {
     const mine = attacker.publicKey.export({ format: 'jwk' });
     const cases: Record<string, [string, number]> = {
