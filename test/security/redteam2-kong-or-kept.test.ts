@@ -46,6 +46,7 @@ paths:
   /sb: { get: { operationId: sb, security: [{ sbasic: [] }, { hqkey: [] }], responses: ${ok} } }
   /q: { get: { operationId: q, security: [{ qkey: [] }], responses: ${ok} } }
   /h: { get: { operationId: h, security: [{ hkey: [] }], responses: ${ok} } }
+  /s: { get: { operationId: s, security: [{ sbasic: [] }], responses: ${ok} } }
 components:
   securitySchemes:
     basic: { type: http, scheme: basic }
@@ -147,6 +148,16 @@ describe('red team 2: Kong OR routes, a kept credential Kong did not verify', as
     const o = send('/v1/sb', { headers: { proxy_authorization: basic('root', 'x') }, query: { token_key: 'carol-key-1' } });
     expect([o.status, o.authenticatedBy]).toEqual([200, 'key-auth']);
     expect(asCgi(o.upstream!.headers, 'proxy-authorization')).toEqual([]);
+  });
+
+  it('a kept basic scheme: bea verified through Proxy-Authorization, an unverified Authorization never reaches the backend (red team 3)', () => {
+    for (const path of ['/v1/s', '/v1/sb']) {
+      const o = send(path, { headers: { 'proxy-authorization': basic('bea', 'bob-pw-1'), authorization: basic('root', 'x') } });
+      expect([o.status, o.authenticatedBy], path).toEqual([200, 'basic-auth']);
+      expect([o.upstream!.headers.authorization, o.upstream!.headers['proxy-authorization']], path).toEqual([undefined, undefined]);
+      // Authorization alone: the verified password goes on, as hideCredentials: false says.
+      expect(send(path, { headers: { authorization: basic('bea', 'bob-pw-1') } }).upstream!.headers.authorization).toBe(basic('bea', 'bob-pw-1'));
+    }
   });
 
   it('a route of one alternative keeps its verified key without a post-function (Kong refuses a wrong one: 401)', () => {

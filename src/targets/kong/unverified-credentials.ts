@@ -97,6 +97,11 @@ export function unverifiedCredentialsLua(schemes: readonly SecurityScheme[], or 
     '    if c.algorithm ~= nil then by = "jwt" elseif c.username ~= nil then by = "basic-auth" elseif c.key ~= nil then by = "key-auth" end',
     '  end',
     ...spelt.map((h) => `  kong.service.request.clear_header(${luaString(h)})`),
+    // basic-auth reads Proxy-Authorization first and Authorization only when that names no user:
+    // with both sent, which one it verified is not known here, so neither goes on (red team 3).
+    ...(kept.some((k) => k.plugin === 'basic-auth')
+      ? ['  if by == "basic-auth" and kong.request.get_header("proxy-authorization") ~= nil then', '    kong.service.request.clear_header("authorization")', '    kong.service.request.clear_header("proxy-authorization")', '  end']
+      : []),
     ...[...headers].sort(([a], [b]) => (a < b ? -1 : 1)).map(([h, p]) => `  if ${unless(p)} then kong.service.request.clear_header(${luaString(h)}) end`),
     ...[...queries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([q, p]) => `  if ${unless(p)} then drop_query(${luaString(q)}) end`),
     'end',

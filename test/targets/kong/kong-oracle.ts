@@ -184,7 +184,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
     } else if (name === 'post-function') {
       // After auth, acl and request-transformer: told which plugin's credential Kong authenticated.
       for (const code of (c.access as string[] | undefined) ?? []) {
-        const after = runPostFunction(code, serialise(query), credential ?? '');
+        const after = runPostFunction(code, serialise(query), credential ?? '', headers);
         query = keptPairs(query, after.query);
         for (const h of after.cleared) delete headers[h];
       }

@@ -56,7 +56,11 @@ export function runPreFunction(code: string, raw: string): string {
 }
 
 const POST_HARNESS = `
-local code, raw, by = CODE, RAW, BY
+local code, raw, by, headers = CODE, RAW, BY, {}
+for line in string.gmatch(HEADERS, "[^\\n]+") do
+  local colon = string.find(line, ":", 1, true)
+  headers[string.sub(line, 1, colon - 1)] = string.sub(line, colon + 1)
+end
 local result, cleared = nil, {}
 local function pick(lib, names)
   local t = {}
@@ -76,7 +80,14 @@ local env = {
   math = pick(math, "abs ceil floor max min"),
   kong = {
     client = { get_credential = function() return credential end },
-    request = { get_raw_query = function() return result or raw end },
+    request = {
+      get_raw_query = function() return result or raw end,
+      get_header = function(h)
+        local v = headers[string.lower(h)]
+        for _, c in ipairs(cleared) do if c == string.lower(h) then v = nil end end
+        return v
+      end,
+    },
     service = { request = {
       set_raw_query = function(q)
         if type(q) ~= "string" then error("query must be a string") end
@@ -99,13 +110,16 @@ CLEARED = table.concat(cleared, "\\n")
 /**
  * Runs a `post-function` chunk as Kong would after the auth plugins: `by` is the plugin whose
  * credential Kong authenticated ('' for none or the anonymous consumer), the query is what the
- * upstream would get so far (kong.request.get_raw_query reads $args, which earlier plugins rewrote).
+ * upstream would get so far (kong.request.get_raw_query reads $args, which earlier plugins rewrote),
+ * `headers` what kong.request.get_header reads.
  * Returns the query after it ran and the header names it cleared (lowercased).
  */
-export function runPostFunction(code: string, raw: string, by: string): { query: string; cleared: string[] } {
+export function runPostFunction(code: string, raw: string, by: string, headers: Record<string, string> = {}): { query: string; cleared: string[] } {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
-  for (const [k, v] of [['CODE', code], ['RAW', raw], ['BY', by]] as const) {
+  // The request headers as kong.request.get_header sees them (lowercased names; no newline in a test value).
+  const sent = Object.entries(headers).map(([k, v]) => `${k.toLowerCase()}:${v}`).join('\n');
+  for (const [k, v] of [['CODE', code], ['RAW', raw], ['BY', by], ['HEADERS', sent]] as const) {
     lua.lua_pushstring(L, to_luastring(v));
     lua.lua_setglobal(L, to_luastring(k));
   }
