@@ -108,4 +108,26 @@ components:
     const pub = evaluate(doc, { method: 'GET', host: 'api.test', path: '/v1/status' });
     expect(pub.status === 200 && pub.upstream?.path === keyed.upstream?.path, `${pub.status} ${pub.upstream?.path} / keyed ${keyed.upstream?.path}`).toBe(false);
   });
+
+  // A public PARAMETER route whose template ends in a slash, /{p}/, beside the keyed /admin: the
+  // value admin is none of param-variants' variants (ADMIN, admin.json, admin.), and upstream-reach
+  // compares /admin/ with /admin exactly, so GET /v1/admin/ is forwarded anonymously as /admin/,
+  // which a trailing-slash-tolerant backend (Express non-strict, Spring before 6, ASP.NET, Rails)
+  // serves as /admin. Fix: count a trailing slash (the template's literal text after the
+  // parameter) among the variants.
+  const SLASH = spec('/{p}/').replace('x-gateway: { public: true }', 'x-gateway: { public: true }, parameters: [{ name: p, in: path, required: true, schema: { type: string } }]');
+  it.fails("BROKE: kong: a public /{p}/ beside a keyed /admin: GET /v1/admin/ is forwarded anonymously as /admin/ (Kong oracle)", async () => {
+    const loaded = await gatewayOf(SLASH);
+    if (!loaded.gateway || loaded.diagnostics.some((d) => d.severity === 'error')) return;
+    const built = compileGateway(loaded.gateway, 'kong', {});
+    if (built.diagnostics.some((d) => d.severity === 'error')) return; // refused: held
+    const out = evaluate(parse(built.files.find((f) => f.path === 'kong.yaml')!.contents) as DeckDoc, { method: 'GET', host: 'api.test', path: '/v1/admin/' });
+    expect(out.status === 200 && readsAs(out.upstream?.path ?? '') === '/admin', `${out.status} ${out.upstream?.path}`).toBe(false);
+  });
+  it.fails("BROKE: traefik: a public /{p}/ beside a keyed /admin: GET /v1/admin/ is forwarded anonymously as /admin/ (Traefik oracle)", async () => {
+    const { built } = await compileCase(writeSpec(SLASH));
+    if (!built) return; // refused: held
+    const out = send(built.config as TraefikConfig, { method: 'GET', host: 'api.test', target: '/v1/admin/', tls: true }, { auth: {} });
+    expect(out.status === 200 && readsAs(out.backend?.path ?? '') === '/admin', `${out.status} ${out.backend?.path}`).toBe(false);
+  });
 });
