@@ -7,7 +7,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { utf8Of } from '../targets/output-bytes.js';
 import type { OutputFile } from '../targets/target.js';
 import { foreignFiles, manifestFile } from './manifest.js';
 
@@ -33,14 +32,11 @@ export async function refusals(outputs: readonly TargetOutput[], force: boolean)
   return out;
 }
 
-/**
- * Each file in UTF-8 once, for the folder check, its hash and its write (the writer's own bytes
- * when it kept them, output-bytes.ts; #18).
- */
+/** Each file in UTF-8 once, for the folder check, its hash and its write (#18: GitHub's decK file is 24 MB). */
 const encoded = new WeakMap<OutputFile, Buffer>();
 function bytesOf(f: OutputFile): Buffer {
   let b = encoded.get(f);
-  if (!b) encoded.set(f, (b = utf8Of(f.contents)));
+  if (!b) encoded.set(f, (b = Buffer.from(f.contents, 'utf8')));
   return b;
 }
 

@@ -14,7 +14,6 @@
  */
 import { Scalar } from 'yaml';
 import { resolvePlain } from '../spec/yaml-fast.js';
-import { keepUtf8 } from './output-bytes.js';
 
 export interface FastYamlOptions {
   /** Keys in code-unit order (yaml's `sortMapEntries: true`). */
@@ -88,48 +87,37 @@ function isEmpty(v: Record<string, unknown> | unknown[]): boolean {
 }
 
 /**
- * Appends the YAML to a string (V8 concatenates into a rope; an array of pieces joined at the end
- * cost more in allocation at 10,000 routes, #18), moved into a byte buffer every 16 KB: a rope of
- * the whole file kept every piece and cons cell alive to the end, and garbage collection copied
- * them again and again (a decK file of GitHub's 1,223 operations is 5 MB; Kong's compile + emit
- * 348 -> 309 ms CPU). UTF-8 turns back into the same text: no lone surrogate reaches it (JSON
- * escapes them in quoted strings, plainText refuses them).
+ * Appends the YAML to a string (V8 concatenates into a rope; an array of small pieces joined at
+ * the end cost more in allocation at 10,000 routes, #18). Every 16 KB the rope is flattened and
+ * kept as one piece (a rope of the whole file kept every piece and cons cell alive to the end,
+ * and garbage collection copied them again and again), and the pieces are joined once at the
+ * end. A long list written before is kept as its flat text and added as one more piece
+ * (reusedList). Strings all along, no UTF-8 buffer: at GitHub's 24 MB, growing a byte buffer and
+ * decoding it back was ~40 ms of a build and 24 MB of peak memory more (#18).
  */
 class Writer {
   text = '';
-  private bytes = Buffer.allocUnsafe(1 << 20);
-  private used = 0;
+  /** Flat pieces of the text so far, joined once at the end. */
+  private readonly pieces: string[] = [];
 
-  /** Moves the text so far into the byte buffer. */
+  /** Moves the text so far into pieces, flattened. */
   flush(): void {
     const t = this.text;
     this.text = '';
-    this.reserve(3 * t.length); // at most 3 UTF-8 bytes per UTF-16 code unit
-    this.used += this.bytes.write(t, this.used, 'utf8');
+    if (t.length === 0) return;
+    this.pieces.push(flat(t));
   }
 
-  /** Room for `n` more bytes. */
-  private reserve(n: number): void {
-    const need = this.used + n;
-    if (need > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, need));
-      this.bytes.copy(grown, 0, 0, this.used);
-      this.bytes = grown;
-    }
-  }
-
-  /** The whole text written and its final line break (its bytes kept for the file's writer, output-bytes.ts). */
+  /** The whole text written and its final line break. */
   finish(): string {
     this.text += '\n';
     this.flush();
-    const text = this.bytes.toString('utf8', 0, this.used);
-    keepUtf8(text, this.bytes.subarray(0, this.used));
-    return text;
+    return this.pieces.join('');
   }
   /** Keys seen before and their plain spelling: a decK file repeats the same few keys 10^5 times. */
   private readonly keys = new Map<string, string>();
-  /** Lists written by reusedList, by indent: their values (a copy) and bytes. */
-  private readonly lists = new Map<string, Array<{ items: unknown[]; bytes: Buffer }>>();
+  /** Lists written by reusedList, by indent: their values (a copy) and text. */
+  private readonly lists = new Map<string, Array<{ items: unknown[]; text: string }>>();
 
   constructor(private readonly sort: boolean) {}
 
@@ -169,7 +157,7 @@ class Writer {
 
   /**
    * A long list of scalars written at this indent before, element for element the same values
-   * (Object.is: 0 and -0 are written differently), is written again from its bytes, and a new one
+   * (Object.is: 0 and -0 are written differently), is added again as its kept text, and a new one
    * is written once and kept. A decK file repeats each route's request-transformer removals (~400
    * header spellings, most of GitHub's 24 MB) for every route that shares them (#18). False: not a
    * list of scalars, written the usual way.
@@ -181,23 +169,17 @@ class Writer {
     for (const e of seen) {
       if (e.items.length !== v.length || !e.items.every((x, i) => Object.is(x, v[i]))) continue;
       this.flush();
-      this.append(e.bytes);
+      this.pieces.push(e.text);
       return true;
     }
     let text = '- ';
     for (let i = 0; i < v.length; i++) text += (i === 0 ? '' : `\n${indent}- `) + scalar(v[i]);
-    const bytes = Buffer.from(text, 'utf8');
+    flat(text);
     if (seen.length >= REUSED_LISTS_KEPT) seen.shift();
-    seen.push({ items: [...v], bytes });
+    seen.push({ items: [...v], text });
     this.flush();
-    this.append(bytes);
+    this.pieces.push(text);
     return true;
-  }
-
-  /** Bytes after the text so far (flushed first by the caller). */
-  private append(b: Buffer): void {
-    this.reserve(b.length);
-    this.used += b.copy(this.bytes, this.used);
   }
 
   private key(k: string): string {
@@ -206,6 +188,19 @@ class Writer {
     return key;
   }
 }
+
+/**
+ * `s` (not empty), flattened: V8 reads a rope (cons string) into one sequential string when a
+ * character of it is read, and keeps that in place of the rope's pieces, which become garbage.
+ * The character is added to `flatSink` so the read cannot be optimised away (`Number(s)`, the
+ * flatstr package's trick, left the ropes whole: 3,000 ropes of 1,000 pieces kept 162 MB of heap
+ * alive, 23 MB flattened so). The value is unchanged; only its representation is.
+ */
+function flat(s: string): string {
+  flatSink = (flatSink + s.charCodeAt(0)) & 0xffff;
+  return s;
+}
+let flatSink = 0;
 
 /** Lists of scalars this long or longer are written once per file and reused (Writer.reusedList). */
 const REUSED_LIST = 16;
