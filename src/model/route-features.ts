@@ -29,8 +29,10 @@ export const AUTH_FEATURE = {
 /** Scheme kinds whose requirement scopes are roles checked against the consumer's groups. */
 export const ROLE_KINDS: ReadonlySet<SecurityScheme['kind']> = new Set(['apiKey', 'basic']);
 
-/** The fallbacks a scheme supplies besides its own kind (a forward scheme's forwardAuth is the scheme). */
-function schemeFallbacks(scheme: SecurityScheme): Fallbacks {
+/** The fallbacks a scheme supplies besides its own kind (a forward scheme's forwardAuth is the scheme); undefined for none. */
+function schemeFallbacks(scheme: SecurityScheme): Fallbacks | undefined {
+  // Most schemes supply none: no object for them (#18: routeFeatures runs once per route).
+  if (!scheme.forwardAuth && !scheme.lambdaAuthorizer) return undefined;
   const out: Fallbacks = {};
   if (scheme.forwardAuth && scheme.kind !== 'forward') out.forwardAuth = scheme.forwardAuth.loc;
   if (scheme.lambdaAuthorizer && scheme.kind !== 'lambda') out.lambdaAuthorizer = scheme.lambdaAuthorizer.loc;
@@ -39,16 +41,17 @@ function schemeFallbacks(scheme: SecurityScheme): Fallbacks {
 
 export function routeFeatures(gateway: Gateway, route: Route): FeatureUse[] {
   const uses: FeatureUse[] = [];
-  const add = (feature: FeatureId, loc: Loc, fallbacks: Fallbacks = {}) => {
+  // `fallbacks` absent: none (no empty object made for each of a route's features, #18).
+  const add = (feature: FeatureId, loc: Loc, fallbacks?: Fallbacks) => {
     const seen = uses.find((u) => u.feature === feature);
     if (!seen) {
-      uses.push(Object.keys(fallbacks).length > 0 ? { feature, loc, fallbacks } : { feature, loc });
+      uses.push(fallbacks && Object.keys(fallbacks).length > 0 ? { feature, loc, fallbacks } : { feature, loc });
       return;
     }
     // Two schemes of one kind on a route: a fallback counts only if both supply it, or the
     // target would build the one without it open.
     if (!seen.fallbacks) return;
-    for (const kind of Object.keys(seen.fallbacks) as FallbackKind[]) if (!fallbacks[kind]) delete seen.fallbacks[kind];
+    for (const kind of Object.keys(seen.fallbacks) as FallbackKind[]) if (!fallbacks?.[kind]) delete seen.fallbacks[kind];
     if (Object.keys(seen.fallbacks).length === 0) delete seen.fallbacks;
   };
   const secLoc = route.securityLoc ?? route.loc;
@@ -82,7 +85,7 @@ export function routeFeatures(gateway: Gateway, route: Route): FeatureUse[] {
   if (backend) {
     if (backend.kind === 'lambda' && backend.lambda) {
       const url = backend.targets.length > 0 ? backend.lambda.fallbackLoc : undefined;
-      add('backend.lambda', backend.lambda.loc, url ? { httpUrl: url } : {});
+      add('backend.lambda', backend.lambda.loc, url ? { httpUrl: url } : undefined);
     }
     if (backend.kind === 'mock' && backend.mock) add('backend.mock', backend.mock.loc);
     if (backend.kind === 'http' && backend.targets.length > 1) add('backend.weighted', backend.loc);
