@@ -287,7 +287,7 @@ export function requestTransformer(ctx: Ctx, route: Route, { uri, auth }: RouteP
   // the method it names): remove.body deletes a top-level field of those three body kinds, read by
   // a case-insensitive substring of Content-Type (request-transformer access.lua get_content_type).
   // Other bodies (no Content-Type, `+json` types) pass unread: README "Known gaps".
-  const body = overrideQuery.length > 0 ? [...METHOD_OVERRIDE_QUERY_FORMS].sort() : [];
+  const body = [...new Set([...(overrideQuery.length > 0 ? METHOD_OVERRIDE_QUERY_FORMS : []), ...(bearerRoute(ctx, route) ? BEARER_BODY_FORMS : [])])].sort();
   const set = headerPairs(ctx, ops?.set ?? {}, route, 'request', true, ops?.loc ?? route.loc);
   const config: Entity = {
     http_method: null,
@@ -298,6 +298,22 @@ export function requestTransformer(ctx: Ctx, route: Route, { uri, auth }: RouteP
     append: { headers: [], querystring: [], body: [] },
   };
   return { name: 'request-transformer', config };
+}
+
+/**
+ * RFC 6750 section 2.2: a bearer token may travel in a body's `access_token` field (passport-http-bearer
+ * reads `req.body.access_token` on any method, from a form, multipart or JSON body; Spring's
+ * allowFormEncodedBodyParameter a form's). The jwt plugin reads the Authorization header only, so on
+ * a route with such a scheme (any alternative) that field is never a token Kong verified:
+ * request-transformer `remove.body` removes it, under the names it matches exactly once decoded
+ * (ngx.decode_args: %XX and `+`) and PHP reads as access_token (`.`, ` `, `[`, the array form).
+ * A case spelling (ACCESS_TOKEN, read case-blind by ASP.NET) passes: README "Known gaps" (nginx refuses
+ * every spelling, njs bodyCheck).
+ */
+const BEARER_BODY_FORMS = ['access_token', 'access.token', 'access token', 'access[token', 'access_token[]'];
+
+function bearerRoute(ctx: Ctx, route: Route): boolean {
+  return route.security.some((alt) => alt.some((i) => { const s = ctx.scheme(i.scheme); return s?.kind === 'jwt' && (s.jwt?.header ?? '').toLowerCase() === 'authorization'; }));
 }
 
 /** https://docs.konghq.com/hub/kong-inc/response-transformer/configuration/ */
