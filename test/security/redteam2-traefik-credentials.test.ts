@@ -410,3 +410,55 @@ components:
     expect(keys(v).join()).toContain('alice');
   });
 });
+
+describe('red team 2/3: Traefik, a credential header name sent as a query parameter', async () => {
+  // A backend reading an API key from the header OR a query parameter of the same name (FastAPI
+  // APIKeyHeader/APIKeyQuery pairs, DRF key libraries, Spring getParameter fallbacks) would take an
+  // unverified ?x-api-key= once the verified header is stripped. Traefik cannot remove a query
+  // parameter: such a request is kept off the route's routers (405), as ?access_token= on bearer routes.
+  const spec = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: hq
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+paths:
+  /h:
+    get: { security: [{ hk: [] }], responses: ${ok} }
+  /t:
+    get: { security: [{ st: [] }], responses: ${ok} }
+  /or:
+    get: { security: [{ hk: [] }, { st: [] }], responses: ${ok} }
+  /open:
+    get: { x-gateway: { public: true }, responses: ${ok} }
+components:
+  securitySchemes:
+    hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://auth.internal/k' } } }
+    st: { type: http, scheme: bearer, x-gateway: { header: X-Session-Token, issuer: 'https://id.example.com/', forwardAuth: { url: 'http://auth.internal/t' } } }
+`;
+  const { built } = await compileCase(writeSpec(spec));
+  const config = built!.config as TraefikConfig;
+  const auth = (call: AuthCall): AuthAnswer => ({ status: call.headers.get('X-Api-Key') === 'key-a' || call.headers.get('X-Session-Token') === 'tok-a' ? 200 : 401 });
+  const go = (target: string, headers: OracleRequest['headers'] = {}) => send(config, { method: 'GET', host: 'api.example.com', target, headers, tls: true }, { auth });
+
+  it('builds a file the schema accepts; controls pass', () => {
+    expect(ownSchema(config), JSON.stringify(ownSchema.errors)).toBe(true);
+    expect(go('/v1/h?a=1', { 'X-Api-Key': 'key-a' }).backend!.rawQuery).toBe('a=1');
+    expect(go('/v1/open?x-api-key=1').backend!.rawQuery).toBe('x-api-key=1');
+  });
+
+  for (const q of ['x-api-key', 'X-Api-Key', 'X-API-KEY', 'X-API-Key', 'x-API-key', 'x%2Dapi%2Dkey']) {
+    it(`?${q}=forged beside the verified header key never reaches the backend`, () => {
+      const o = go(`/v1/h?${q}=forged`, { 'X-Api-Key': 'key-a' });
+      expect(o.backend, 'an unverified key reached the backend').toBeUndefined();
+      expect(o.status).toBe(405);
+    });
+  }
+
+  for (const q of ['x-session-token', 'X-Session-Token']) {
+    it(`a JWT in its own header: ?${q}=forged beside the verified token never reaches the backend (also on an OR route)`, () => {
+      expect(go(`/v1/t?${q}=forged`, { 'X-Session-Token': 'tok-a' }).backend).toBeUndefined();
+      expect(go(`/v1/or?${q}=forged`, { 'X-Api-Key': 'key-a' }).backend).toBeUndefined();
+      expect(go(`/v1/or?x-api-key=forged`, { 'X-Session-Token': 'tok-a' }).backend).toBeUndefined();
+    });
+  }
+});

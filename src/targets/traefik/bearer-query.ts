@@ -17,6 +17,8 @@
  *
  * Left (README "Known gaps"): beside a verified header token, a case spelling (`ACCESS_TOKEN`) or a
  * PHP name with leading blanks still reaches the backend.
+ *
+ * The same guard keeps a credential header's own name off the query (headerQueryForms).
  */
 import type { Route, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
@@ -37,17 +39,55 @@ export function bearerInQuery(s: SecurityScheme): boolean {
   return s.kind === 'forward' || (s.kind === 'jwt' && (s.jwt?.header ?? 'authorization').toLowerCase() === 'authorization');
 }
 
-let guard: string | undefined;
-const bearerSchemes = new WeakMap<Ctx, Set<string>>();
+/**
+ * A credential header's name as query names a backend may read it from: a backend taking a key from
+ * the header OR a query parameter of the same name (FastAPI APIKeyHeader/APIKeyQuery pairs, DRF key
+ * libraries, Spring getParameter fallbacks) would read an unverified `?x-api-key=` once the verified
+ * header is stripped (red team 3). The model lowercases header names, so the spec's own spelling is
+ * not known here: every word of the name in lower, Capitalised and UPPER case (3^words names, for
+ * names of up to three words; longer ones: the whole name in those three cases). Go decodes `%2D`
+ * before QueryRegexp compares names.
+ */
+export function headerQueryForms(header: string): string[] {
+  const words = header.toLowerCase().split('-');
+  const cases = (w: string) => [...new Set([w, w.charAt(0).toUpperCase() + w.slice(1), w.toUpperCase()])];
+  const all =
+    words.length <= 3
+      ? words.reduce<string[]>((acc, w, i) => (i === 0 ? cases(w) : acc.flatMap((x) => cases(w).map((c) => `${x}-${c}`))), [])
+      : [words.join('-'), words.map((w) => cases(w)[1]).join('-'), words.join('-').toUpperCase()];
+  return [...new Set(all)];
+}
 
-/** The rule condition keeping `?access_token=` off the routers of a route with a bearer scheme; undefined for other routes. */
+/** The query names kept off a route's routers for one scheme: access_token for a bearer scheme, its header's names for a header credential. */
+function schemeQueryNames(s: SecurityScheme): string[] {
+  if (bearerInQuery(s)) return [...BEARER_QUERY_FORMS];
+  const header = s.kind === 'apiKey' && s.apiKey?.in === 'header' ? s.apiKey.name : s.kind === 'jwt' ? s.jwt?.header : undefined;
+  return header && header.toLowerCase() !== 'authorization' ? headerQueryForms(header) : [];
+}
+
+const namesByCtx = new WeakMap<Ctx, Map<string, string[]>>();
+const guards = new Map<string, string>();
+
+/**
+ * The rule condition keeping a route's query credentials no verifier reads off its routers:
+ * `?access_token=` on a route with a bearer scheme, a credential header's name as a query parameter
+ * on a route with such a header (any alternative); undefined when there is none.
+ */
 export function bearerQueryGuard(ctx: Ctx, route: Route): string | undefined {
-  let names = bearerSchemes.get(ctx);
-  if (!names) bearerSchemes.set(ctx, (names = new Set(ctx.gateway.securitySchemes.filter(bearerInQuery).map((s) => s.name))));
-  const bearer = names;
-  if (!route.security.some((alt) => alt.some((item) => bearer.has(item.scheme)))) return undefined;
-  // The same text on every such router, built once (#18).
-  return (guard ??= `!${or(BEARER_QUERY_FORMS.map((f) => m.queryRegexp(f, '.*')))}`);
+  let byScheme = namesByCtx.get(ctx);
+  if (!byScheme) namesByCtx.set(ctx, (byScheme = new Map(ctx.gateway.securitySchemes.map((s) => [s.name, schemeQueryNames(s)]))));
+  const schemes = byScheme;
+  const names = [...new Set(route.security.flat().flatMap((item) => schemes.get(item.scheme) ?? []))];
+  if (names.length === 0) return undefined;
+  // The same text on every router of the same names, built once (#18); bounded.
+  const key = names.join('\n');
+  let guard = guards.get(key);
+  if (guard === undefined) {
+    guard = `!${or(names.map((f) => m.queryRegexp(f, '.*')))}`;
+    if (guards.size >= 1000) guards.clear();
+    guards.set(key, guard);
+  }
+  return guard;
 }
 
 /** Optional auth on a bearer scheme: refused at the route's security (see the file comment); true when reported. */
