@@ -840,12 +840,15 @@ function bodyKinds(ct) {
 function bodyNames(text, kinds, test) {
   if (kinds.form && text.split(/[&;]/).some(function (kv) { return test(looseDecode(kv.split('=')[0].replace(/\+/g, ' '))); })) return true;
   if (kinds.multipart) {
-    // Every name (and RFC 2231/5987 name*) parameter of every Content-Disposition line, quoted or not.
-    var lines = text.match(/content-disposition[ \t]*:[^\r\n]*/gi) || [];
+    // Every name (and RFC 2231/5987 name*) parameter of every Content-Disposition header, quoted
+    // with `"` or `'` (PHP's php_ap_getword_conf strips either) or not, the header unfolded first:
+    // PHP's multipart parser joins a line continued by a space or tab (obsolete folding).
+    var lines = text.replace(/\r?\n[ \t]+/g, ' ').match(/content-disposition[ \t]*:[^\r\n]*/gi) || [];
     for (var i = 0; i < lines.length; i++) {
-      var re = /;\s*name(\*?)\s*=\s*("((?:[^"\\]|\\.)*)"|[^;\s]*)/gi;
+      var re = /;\s*name(\*?)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^;\s]*))/gi;
       for (var m = re.exec(lines[i]); m; m = re.exec(lines[i])) {
-        var v = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[2];
+        var q = m[2] !== undefined ? m[2] : m[3];
+        var v = q !== undefined ? q.replace(/\\(.)/g, '$1') : m[4].replace(/^["']|["']$/g, '');
         if (m[1] === '*') v = v.replace(/^[^']*'[^']*'/, '');
         if (test(looseDecode(v))) return true;
       }
