@@ -6,10 +6,15 @@
 import type { Gateway } from '../../model/types.js';
 import { TargetContext } from '../base-context.js';
 import type { CapabilityPlan } from '../capability-check.js';
+import { mayFind } from './emit.js';
 import { Namer, sanitise } from './names.js';
+import { unsafeText } from './rule.js';
 import type { TraefikOptions } from './options.js';
 import type { Middleware, RouterRole, ServersTransport, Service, Router } from './types.js';
 import { BASE_VERSION, GATED_FIELDS, maxVersion, versionAtLeast, type GatedField, type TraefikVersion } from './version.js';
+
+/** A lean compile's stand-in for a router or middleware: nothing in it configChecks reports. */
+const LEAN_STUB = Object.freeze({ rule: '', service: '' });
 
 export class Ctx extends TargetContext<TraefikOptions> {
   readonly routers = new Map<string, Router>();
@@ -55,9 +60,25 @@ export class Ctx extends TargetContext<TraefikOptions> {
     return this.options.version ?? this.needed;
   }
 
+  /**
+   * A lean compile (lint's findingsOnly, #18): each router and middleware is checked as it is made
+   * for what configChecks would report (emit.ts mayFind) and only a stub of it is kept, so the
+   * configuration of 10,000 routes is not held; `suspect` when one may hold a finding, and then
+   * the compile runs again in full (index.ts), so the findings are exactly a full compile's.
+   */
+  lean = false;
+  suspect = false;
+
+  /** What a lean compile keeps of `entity`, named `name`: LEAN_STUB once checked; anything else keeps it. */
+  keep<T>(name: string, entity: T): T {
+    if (!this.lean) return entity;
+    if (unsafeText(name) || mayFind(entity)) this.suspect = true;
+    return LEAN_STUB as T;
+  }
+
   addMiddleware(parts: string[], mw: Middleware): string {
     const name = this.middlewareNames.name(...parts);
-    this.middlewares.set(name, mw);
+    this.middlewares.set(name, this.keep(name, mw));
     return name;
   }
 }

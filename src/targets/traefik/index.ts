@@ -14,6 +14,7 @@ import { parseOptions, TRAEFIK_OPTIONS } from './options.js';
 import { TRAEFIK_POLICIES } from './policy-map.js';
 import { compileRoutes } from './routes.js';
 import { RuleTextError } from './rule.js';
+import { upstreamReachRefusals } from '../upstream-reach.js';
 import { checkUsersFiles } from './users-files.js';
 import type { RouterRole, TraefikConfig } from './types.js';
 import type { TraefikVersion } from './version.js';
@@ -26,10 +27,24 @@ export interface TraefikBuild {
   result: CompileResult;
 }
 
-/** Compiles and also returns the configuration as data, for tests and the deployed-state diff. */
+/**
+ * Compiles and also returns the configuration as data, for tests and the deployed-state diff.
+ * findingsOnly (lint) compiles lean first (context.ts keep: no configuration is kept, so none is
+ * returned), and in full only when a router or middleware may hold a finding of configChecks.
+ */
 export function compileTraefik(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): TraefikBuild {
+  if (compileOptions.findingsOnly) {
+    const lean = compileOnce(gateway, plan, compileOptions, true);
+    if (lean) return lean;
+  }
+  return compileOnce(gateway, plan, compileOptions, false)!;
+}
+
+/** One compile; `lean`: undefined when a router or middleware may hold a finding (ctx.suspect). */
+function compileOnce(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions, lean: boolean): TraefikBuild | undefined {
   const { options, diagnostics } = parseOptions(compileOptions.options);
   const ctx = new Ctx(gateway, plan, options);
+  ctx.lean = lean;
   ctx.diagnostics.push(...diagnostics);
   const fail = (): TraefikBuild => ({ roles: ctx.roles, version: ctx.version, result: { files: [], diagnostics: ctx.diagnostics } });
   if (diagnostics.length > 0) return fail();
@@ -41,7 +56,10 @@ export function compileTraefik(gateway: Gateway, plan: CapabilityPlan, compileOp
     if (e.value === '') ctx.report('traefik-matcher-empty', {}, gateway.loc);
     else ctx.report('traefik-matcher-control-character', { value: JSON.stringify(e.value) }, gateway.loc);
   }
+  // DESIGN.md 7.5: no route forwards onto a more protected route's backend path (as nginx and Kong).
+  for (const f of upstreamReachRefusals(gateway, gateway.routes, 'traefik')) ctx.report('upstream-param-reaches-protected', f.params, f.loc);
   const config = assemble(ctx);
+  if (ctx.suspect) return undefined;
   if (config) {
     const { unsafe, empty } = configChecks(config);
     for (const p of unsafe) ctx.report('traefik-value-control-character', { pointer: p }, gateway.loc);
@@ -49,20 +67,23 @@ export function compileTraefik(gateway: Gateway, plan: CapabilityPlan, compileOp
   }
   if (!config || ctx.diagnostics.some((d) => d.severity === 'error')) return fail();
   // Lint (findingsOnly) reads the diagnostics only; the checks above ran on the data, not the text.
-  if (compileOptions.findingsOnly) return { config, roles: ctx.roles, version: ctx.version, result: { files: [], diagnostics: ctx.diagnostics } };
+  if (compileOptions.findingsOnly) return { ...(lean ? {} : { config }), roles: ctx.roles, version: ctx.version, result: { files: [], diagnostics: ctx.diagnostics } };
   const file = { path: `${ctx.prefix}.yml`, contents: escapeTemplate(header(ctx) + toYaml(config)) };
   return { config, roles: ctx.roles, version: ctx.version, result: { files: [file], diagnostics: ctx.diagnostics } };
 }
 
 function assemble(ctx: Ctx): TraefikConfig | undefined {
   const obj = <T>(m: Map<string, T>) => (m.size > 0 ? Object.fromEntries(m) : undefined);
-  const config: TraefikConfig = { http: { routers: Object.fromEntries(ctx.routers) } };
+  // A lean compile's routers and middlewares were checked as they were made (context.ts keep): its
+  // first entry stands for them all in what configChecks walks.
+  const checked = <T>(m: Map<string, T>) => (ctx.lean && m.size > 0 ? Object.fromEntries([m.entries().next().value!]) : obj(m));
+  const config: TraefikConfig = { http: { routers: checked(ctx.routers) ?? {} } };
   if (ctx.routers.size === 0) {
     ctx.report('traefik-no-routers', {}, ctx.gateway.loc);
     return undefined;
   }
   const services = obj(ctx.services);
-  const middlewares = obj(ctx.middlewares);
+  const middlewares = checked(ctx.middlewares);
   const transports = obj(ctx.transports);
   if (services) config.http.services = services;
   if (middlewares) config.http.middlewares = middlewares;

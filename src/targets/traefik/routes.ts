@@ -45,18 +45,29 @@ export function compileRoutes(ctx: Ctx): void {
   const tls = ctx.gateway.servers.some((s) => s.scheme === 'https') ? { tls: { options: 'default' } } : {};
   const entryPoints = ctx.options.entryPoints.length > 0 ? { entryPoints: ctx.options.entryPoints } : {};
   let reject405: string | undefined;
+  // A lean compile (lint) keeps a stub of each router once it is checked as written below, less
+  // its priority, a number (context.ts keep; #18).
+  const add = (...ps: Planned[]) => {
+    for (const p of ps) {
+      if (!ctx.lean) planned.push(p);
+      else {
+        const written = { ...entryPoints, rule: p.router.rule, ...(p.router.middlewares?.length ? { middlewares: p.router.middlewares } : {}), service: p.router.service, ...tls };
+        planned.push({ ...p, router: ctx.keep(p.name, written) });
+      }
+    }
+  };
   for (const group of groups.values()) {
     const first = group[0]!;
     const where = whereConditions(ctx, first);
     if (!where) continue;
-    for (const route of group) planned.push(...routeRouters(ctx, route, where));
+    for (const route of group) add(...routeRouters(ctx, route, where));
     reject405 ??= ctx.addMiddleware(['method-not-allowed'], {
       ipAllowList: { sourceRange: ['255.255.255.255/32'], rejectStatusCode: 405 },
     });
     const allow = ctx.addMiddleware([first.id, 'allow'], {
       headers: { customResponseHeaders: { Allow: [...new Set(group.map((r) => r.method))].join(', ') } },
     });
-    planned.push({
+    add({
       name: ctx.routerNames.name(first.id, 'other-methods'),
       router: { rule: and(where), middlewares: [allow, reject405], service: NOOP_SERVICE },
       role: { kind: 'method-not-allowed', routeId: first.id },

@@ -6,7 +6,7 @@
  * control characters, lone surrogates, `~` and `/` in keys, and empty maps and lists at any depth.
  */
 import { describe, expect, it } from 'vitest';
-import { configChecks } from '../../../src/targets/traefik/emit.js';
+import { configChecks, mayFind } from '../../../src/targets/traefik/emit.js';
 import { UNSAFE_TEXT } from '../../../src/targets/traefik/rule.js';
 import { rng } from '../../fuzz/hostile.js';
 
@@ -57,6 +57,20 @@ describe('traefik configuration checks', () => {
     // The table exercised both checks, not only their empty answers.
     expect(unsafe).toBeGreaterThan(500);
     expect(empty).toBeGreaterThan(500);
+  });
+
+  it('mayFind (the lean compile’s check of each router and middleware, #18) says whether configChecks finds anything, on 2,000 generated values', () => {
+    const r = rng(1818);
+    let found = 0;
+    for (let i = 0; i < 2000; i++) {
+      const data = generate(r, 0);
+      const { unsafe, empty } = configChecks(data);
+      expect(mayFind(data)).toBe(unsafe.length + empty.length > 0);
+      if (unsafe.length + empty.length > 0) found++;
+    }
+    // Both answers were exercised.
+    expect(found).toBeGreaterThan(200);
+    expect(found).toBeLessThan(1800);
   });
 
   it.each([
