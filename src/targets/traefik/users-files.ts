@@ -9,10 +9,13 @@
  * https://doc.traefik.io/traefik/middlewares/http/basicauth/#usersfile
  */
 import type { Ctx } from './context.js';
+import { checkIdentityNamespace } from './identity.js';
 import { sanitise } from './names.js';
 
 /** Reports `traefik-users-file-collision` for each basic scheme whose file name an earlier one has. */
 export function checkUsersFiles(ctx: Ctx): void {
+  // The user names in those files are what basicAuth writes to X-Consumer: held apart (identity.ts).
+  checkIdentityNamespace(ctx);
   const byFile = new Map<string, string>();
   for (const s of ctx.gateway.securitySchemes) {
     if (s.kind !== 'basic') continue;
