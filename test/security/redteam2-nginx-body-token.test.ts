@@ -152,6 +152,16 @@ describe.skipIf(!NGINX)('red team 2: a form-body access_token on nginx bearer ro
     await refused('POST', '/v1/val', { ...bearer, 'content-type': 'multipart/form-data; boundary=XyZ' }, multipart('name="access_token"', forged()));
   });
 
+  it('the query\'s PHP array forms (access_token[]=, access_token[x]=) are stripped beside a verified token and verified on optional routes', async () => {
+    for (const name of ['access_token[]', 'access_token[x]', 'access_token%5B%5D', 'ACCESS.TOKEN[]']) {
+      const { r, hits } = await post('GET', `/v1/tok?a=1&${name}=${forged()}`, bearer, '');
+      expect(r.status, name).toBe(200);
+      expect(hits[0]!.path, name).toBe('/tok?a=1');
+      const opt = await post('GET', `/v1/opt?${name}=${forged()}`, {}, '');
+      expect([opt.r.status, opt.hits.length], name).toEqual([401, 0]);
+    }
+  });
+
   it('routes without a bearer scheme pass a form access_token as the API\'s own field', async () => {
     const k = await post('POST', '/v1/key', { 'x-key': KEY, 'content-type': FORM }, 'access_token=abc');
     expect(k.r.status).toBe(200);
