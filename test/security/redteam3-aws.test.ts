@@ -114,7 +114,8 @@ describe('red team 3: aws credentials in the array form of their query name', ()
   // Mechanism: backends.ts blanks access_token only when a route's scheme is kind 'jwt'; a bearer
   // scheme verified by a Lambda authorizer (kind 'lambda') passes ?access_token= to the backend as
   // sent, which passport-http-bearer or Spring then read as the bearer token (red team 2's class).
-  it.fails('BROKE: a Lambda-authorized bearer route: ?access_token= beside the verified Authorization never reaches the backend', async () => {
+  // Fixed: targets/bearer.ts counts a Lambda-verified bearer scheme as one whose token a backend may read from the query.
+  it('FIXED: a Lambda-authorized bearer route: ?access_token= beside the verified Authorization never reaches the backend', async () => {
     const b = await build(
       spec({ '/me': { get: { operationId: 'me', security: [{ lam: [] }] } } }, {
         schemes: { lam: { type: 'http', scheme: 'bearer', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'token' } } } },
@@ -144,7 +145,8 @@ components:
     lam: { type: http, scheme: bearer, x-gateway: { lambdaAuthorizer: { arn: "${ARN}", type: request, identitySource: [method.request.header.Authorization] }, hideCredentials: false } }
 `;
   // Mechanism: http/routes.ts adds querystring.access_token to the removals for kind 'jwt' only.
-  it.fails('BROKE: the integration removes ?access_token= (the authorizer verified the header, never that parameter)', async () => {
+  // Fixed: http/routes.ts removes it for every bearer scheme (targets/bearer.ts).
+  it('FIXED: the integration removes ?access_token= (the authorizer verified the header, never that parameter)', async () => {
     const b = await buildHttp(text);
     expect(b.errors).toEqual([]);
     const integrations = Object.values(b.template!.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::ApiGatewayV2::Integration');

@@ -3,6 +3,7 @@
  * mock for mock backends.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration.html
  */
+import { bearerInQuery } from '../bearer.js';
 import {
   CLIENT_FORWARDING_HEADERS,
   FOREIGN_IDENTITY_HEADERS,
@@ -143,9 +144,9 @@ function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, stri
   }
   if (!declared.has(`query ${OVERRIDE_QUERY}`)) params[`integration.request.querystring.${OVERRIDE_QUERY}`] = "''";
   // RFC 6750 section 2.3: a backend may take a bearer token from ?access_token= (Spring,
-  // passport-http-bearer); a Cognito authorizer reads its header only, so that token is never one
-  // API Gateway verified: it reaches the backend empty (red team 2; nginx: security.ts BEARER_QUERY).
-  if (route.security.some((alt) => alt.some((i) => ctx.scheme(i.scheme)?.kind === 'jwt'))) params['integration.request.querystring.access_token'] = "''";
+  // passport-http-bearer); a Cognito or Lambda authorizer reads its header only, so that token is
+  // never one API Gateway verified: it reaches the backend empty (red team 2 and 3; targets/bearer.ts).
+  if (route.security.some((alt) => alt.some((i) => { const s = ctx.scheme(i.scheme); return s !== undefined && (s.kind === 'jwt' || bearerInQuery(s)); }))) params['integration.request.querystring.access_token'] = "''";
   // Every key of `params` so far, lowercased, kept up to date below: a set, not a scan of the keys
   // per header (#18).
   const now = new Set(Object.keys(params).map((k) => k.toLowerCase()));

@@ -21,6 +21,7 @@
  * The same guard keeps a credential header's own name off the query (headerQueryForms).
  */
 import type { Route, SecurityScheme } from '../../model/types.js';
+import { bearerInQuery } from '../bearer.js';
 import type { Ctx } from './context.js';
 import { m, or } from './rule.js';
 
@@ -34,10 +35,8 @@ export const BEARER_QUERY = 'access_token';
  */
 export const BEARER_QUERY_FORMS = ['access_token', 'access.token', 'access token', 'access[token', 'access_token[]'] as const;
 
-/** Whether a backend behind this scheme may read its token from `?access_token=`: a bearer token sent in Authorization. */
-export function bearerInQuery(s: SecurityScheme): boolean {
-  return s.kind === 'forward' || (s.kind === 'jwt' && (s.jwt?.header ?? 'authorization').toLowerCase() === 'authorization');
-}
+/** Whether a backend behind this scheme may read its token from `?access_token=` (targets/bearer.ts, shared with AWS). */
+export { bearerInQuery };
 
 /**
  * A credential header's name as query names a backend may read it from: a backend taking a key from

@@ -4,10 +4,12 @@
  * its integration (integrations.ts). HTTP APIs pick the most specific route, a literal segment
  * before a `{param}` one (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html).
  */
+import { bearerInQuery } from '../../bearer.js';
 import type { ParamsOf } from '../../../diagnostics/codes.js';
 import type { Route } from '../../../model/types.js';
 import { bodyOverrides } from '../../body-override.js';
-import { checkConfusablePaths } from '../confusable.js';
+import { checkConfusablePaths, literalBackendPath } from '../confusable.js';
+import { upstreamReachRefusals } from '../../upstream-reach.js';
 import { ref } from '../context.js';
 import { routeAuthorization } from './auth.js';
 import { Authorizers } from './authorizers.js';
@@ -54,6 +56,8 @@ export function buildRoutes(ctx: HttpCtx): BuiltRoutes {
   // value can carry '/' and '..' segments: https://github.com/middleapi/standard-server/pull/93,
   // test/security/redteam-aws-http.test.ts. Fail closed: any differently protected route reachable.
   checkConfusablePaths(ctx, upstream, { slashes: true });
+  // A backend path without a parameter is upstream-reach.ts's (as on the REST API).
+  for (const f of upstreamReachRefusals(ctx.gateway, [...keys.keys()], 'aws', literalBackendPath)) ctx.report('upstream-param-reaches-protected', f.params, f.loc);
   // `_method` in a body: API Gateway passes a body through unread (src/targets/body-override.ts).
   for (const found of bodyOverrides(ctx.gateway, [...keys.keys()])) {
     const { route, other } = found;
@@ -91,9 +95,9 @@ function hiddenHeaders(ctx: HttpCtx, route: Route, lambda: boolean): string[] | 
   const out: string[] = [];
   for (const item of route.security.flat()) {
     const scheme = ctx.scheme(item.scheme);
-    // RFC 6750 section 2.3: a token in ?access_token= is never one the JWT authorizer verified
-    // (it reads its header): removed whatever hideCredentials says (red team 2).
-    if (scheme?.kind === 'jwt') out.push('querystring.access_token');
+    // RFC 6750 section 2.3: a token in ?access_token= is never one the JWT or Lambda authorizer
+    // verified (it reads its header): removed whatever hideCredentials says (red team 2 and 3).
+    if (scheme && (scheme.kind === 'jwt' || bearerInQuery(scheme)) && !out.includes('querystring.access_token')) out.push('querystring.access_token');
     if (!scheme?.hideCredentials) continue;
     const key = scheme.kind === 'apiKey' ? scheme.apiKey : undefined;
     const header = key ? (key.in === 'header' ? key.name : undefined) : (scheme.jwt?.header ?? 'authorization');
