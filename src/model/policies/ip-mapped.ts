@@ -30,6 +30,20 @@ function groups(addr: string): number[] | undefined {
   return all.map((g) => parseInt(g, 16));
 }
 
+/**
+ * The IPv4-mapped spelling of an IPv4 entry (`10.0.0.0/8` -> `::ffff:a00:0/104`, hex groups only),
+ * for a gateway that matches an address read as `::ffff:a.b.c.d` against its IPv6 entries only
+ * (Kong's ip-restriction, lua-resty-ipmatcher); undefined for an IPv6 or unreadable entry.
+ */
+export function mappedCidr(entry: string): string | undefined {
+  const [addr, len, extra] = entry.split('/');
+  const o = addr?.split('.').map((x) => (/^\d{1,3}$/.test(x) ? Number(x) : NaN));
+  if (extra !== undefined || !o || o.length !== 4 || o.some((x) => !(x <= 255))) return undefined;
+  const bits = len === undefined ? 32 : /^\d{1,2}$/.test(len) ? Number(len) : NaN;
+  if (!(bits >= 0 && bits <= 32)) return undefined;
+  return `::ffff:${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}/${bits + 96}`;
+}
+
 /** `::ffff:1.2.3.0/120` -> `1.2.3.0/24`, `::ffff:1.2.3.4` -> `1.2.3.4`; any other entry as it is. */
 export function unmapCidr(entry: string): string {
   if (!entry.includes(':')) return entry;

@@ -19,6 +19,7 @@ import type { HeaderOps, Mock, Route } from '../../model/types.js';
 import type { RouteAuth } from './auth.js';
 import type { Ctx, Entity, Json } from './context.js';
 import { underscoreSpellings } from './underscores.js';
+import { mappedCidr } from '../../model/policies/ip-mapped.js';
 import { escapeRegex, hasTemplateSyntax } from './paths.js';
 
 /**
@@ -344,8 +345,12 @@ export function ipRestriction(ctx: Ctx, route: Route): Entity | undefined {
   const r = route.policy.ipRule;
   if (!r || !ctx.plan.enforced(route.id, 'ipRule')) return undefined;
   const config: Entity = { status: 403, message: 'Forbidden' };
-  if (r.allow.length) config.allow = [...r.allow];
-  if (r.deny.length) config.deny = [...r.deny];
+  // lua-resty-ipmatcher matches an address per family: one Kong reads as ::ffff:a.b.c.d (a
+  // dual-stack listener, a trusted proxy's X-Forwarded-For) meets only IPv6 entries, so each IPv4
+  // entry is also written IPv4-mapped (test/security/ip-mapped-address.test.ts).
+  const both = (list: string[]) => [...new Set([...list, ...list.flatMap((e) => mappedCidr(e) ?? [])])];
+  if (r.allow.length) config.allow = both(r.allow);
+  if (r.deny.length) config.deny = both(r.deny);
   return { name: 'ip-restriction', config };
 }
 
