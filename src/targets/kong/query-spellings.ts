@@ -6,7 +6,7 @@
  * key-auth reads the key by its exact name (`kong.request.get_query()`: split on `&`, names decoded)
  * and hides that name only; request-transformer's `remove.querystring` also takes exact names. A
  * backend reads more: ASP.NET reads query names case-blind (`API_KEY`), PHP reads `api.key`,
- * `api key` and `api[key` as `api_key`, Python before 3.9.2 and Go before 1.17 split on `;` too
+ * `api key` and `api[key` as `api_key` (and `api_key[]`, `api_key[0]` as the array `api_key`), Python before 3.9.2 and Go before 1.17 split on `;` too
  * (`a=1;api_key=x`). Such a pair beside a verified key, or on a route authenticated by another
  * alternative, reached the backend as the key, never verified. The case spellings alone are 2^n
  * names, so no list of exact names can hold them: a `pre-function` (the serverless-functions plugin
@@ -22,6 +22,7 @@
  * deployed rather than deployed open. User text (the key name) enters the Lua only through
  * luaString, as decimal escapes: escape by construction.
  */
+import { queryNameAsRead, queryNameAsReadLua } from '../query-names.js';
 import type { Entity } from './context.js';
 
 /** The first line of the Lua: how gwc diff's reader knows the plugin (deployed-normalise.ts). */
@@ -38,11 +39,12 @@ export function luaString(s: string): string {
 }
 
 /**
- * A key name as a lenient backend reads it, once decoded: trimmed, ASCII case folded, and a space,
- * `.` or `[` read as `_` (PHP). The Lua's `as_read` applies the same after decoding a raw name.
+ * A key name as a lenient backend reads it (the spec's name, not percent-encoded): the table's
+ * reading of targets/query-names.ts with `%` and `+` kept as written. The Lua's `as_read` applies
+ * the same to a raw name after decoding it.
  */
 export function nameAsRead(name: string): string {
-  return name.trim().replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/[ .[]/g, '_');
+  return queryNameAsRead(name.replace(/%/g, '%25').replace(/\+/g, '%2B'));
 }
 
 /**
@@ -53,18 +55,12 @@ export function querySpellingsLua(name: string): string {
   return [
     QUERY_SPELLINGS_MARK,
     `local want, exact = ${luaString(nameAsRead(name))}, ${luaString(name)}`,
-    'local function decode(s)',
-    '  return (string.gsub(s, "%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))',
-    'end',
+    // decode and as_read: the one query-name rule (targets/query-names.ts), rendered for Lua.
+    ...queryNameAsReadLua(),
     'local function name_of(kv)',
     '  local eq = string.find(kv, "=", 1, true)',
     '  if eq then return string.sub(kv, 1, eq - 1) end',
     '  return kv',
-    'end',
-    'local function as_read(raw)',
-    '  local n = string.lower(decode((string.gsub(raw, "%+", " "))))',
-    '  n = string.match(n, "^%s*(.-)%s*$")',
-    '  return (string.gsub(n, "[ .%[]", "_"))',
     'end',
     'return function()',
     '  local raw = kong.request.get_raw_query()',

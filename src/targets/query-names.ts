@@ -1,0 +1,68 @@
+/**
+ * How a lenient backend reads a query parameter name: the one rule behind every target's
+ * "spellings a backend reads as the credential" (nginx's njs nameAsRead, Kong's query-spellings
+ * pre-function). The table says it once; {@link queryNameAsRead} is its reference reading and
+ * {@link queryNameAsReadLua} renders it for Kong (test/security/query-name-rule.test.ts holds the
+ * njs runtime's own copy to the same answers).
+ *
+ * - `+` is a space (form encoding) and `%XX` is decoded where well formed (an invalid escape stays);
+ * - blanks around the name go (PHP strips leading spaces; trimming both ends reads more names as
+ *   the credential, the safe direction);
+ * - ASCII letters fold (ASP.NET reads query names case-blind);
+ * - an array or hash form (`api_key[]`, `api_key[0]`, `api_key[a][b]`) is the name before its first
+ *   `[` when a `]` closes it (PHP, Rack, Express's qs), unless the name starts with `[`;
+ * - a space, `.` or `[` reads as `_` (PHP: `api.key`, `api key`, `api[key` are `$_GET['api_key']`).
+ */
+
+export const QUERY_NAME_RULE = {
+  plusIsSpace: true,
+  percentDecode: true,
+  /** Blanks trimmed around the name: JavaScript's trim() on the bytes a decode can give (NBSP included). */
+  blanks: '\t\n\v\f\r \u00a0',
+  asciiCaseFold: true,
+  arrayForm: true,
+  asUnderscore: ' .[',
+} as const;
+
+const blankClass = `[${[...QUERY_NAME_RULE.blanks].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]`;
+const LEAD = new RegExp(`^${blankClass}+`);
+const TRAIL = new RegExp(`${blankClass}+$`);
+const trim = (s: string) => s.replace(LEAD, '').replace(TRAIL, '');
+
+/** A raw query name (as sent, %XX and `+` included) as the table reads it; each byte of a decode is one character (Latin-1). */
+export function queryNameAsRead(raw: string): string {
+  let n = QUERY_NAME_RULE.plusIsSpace ? raw.replace(/\+/g, ' ') : raw;
+  if (QUERY_NAME_RULE.percentDecode) n = n.replace(/%([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  n = trim(n);
+  if (QUERY_NAME_RULE.asciiCaseFold) n = n.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  if (QUERY_NAME_RULE.arrayForm) {
+    const open = n.indexOf('[');
+    if (open > 0 && n.indexOf(']', open) > open) n = trim(n.slice(0, open));
+  }
+  return n.replace(new RegExp(`[${QUERY_NAME_RULE.asUnderscore.replace(/[\]\\[^-]/g, '\\$&')}]`, 'g'), '_');
+}
+
+/** A Lua pattern class of `chars`, each as a `\ddd` escape. */
+const luaClass = (chars: string) => `[${[...chars].map((c) => `\\${String(c.charCodeAt(0)).padStart(3, '0')}`).join('')}]`;
+
+/**
+ * The Lua (5.1/LuaJIT, Kong's default sandbox) of `decode(s)` and `as_read(raw)`: the same reading
+ * as {@link queryNameAsRead}, byte for byte.
+ */
+export function queryNameAsReadLua(): string[] {
+  const blanks = luaClass(QUERY_NAME_RULE.blanks);
+  return [
+    'local function decode(s)',
+    '  return (string.gsub(s, "%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))',
+    'end',
+    `local function trim(s) return (string.match(s, "^${blanks}*(.-)${blanks}*$")) end`,
+    'local function as_read(raw)',
+    `  local n = trim(decode(${QUERY_NAME_RULE.plusIsSpace ? '(string.gsub(raw, "%+", " "))' : 'raw'}))`,
+    ...(QUERY_NAME_RULE.asciiCaseFold ? ['  n = string.lower(n)'] : []),
+    ...(QUERY_NAME_RULE.arrayForm
+      ? ['  local open = string.find(n, "[", 1, true)', '  if open and open > 1 and string.find(n, "]", open + 1, true) then n = trim(string.sub(n, 1, open - 1)) end']
+      : []),
+    `  return (string.gsub(n, "${luaClass(QUERY_NAME_RULE.asUnderscore)}", "_"))`,
+    'end',
+  ];
+}
