@@ -40,6 +40,12 @@ export interface LintContext {
   targets: readonly Target[];
   /** The model under an x-gateway environment overlay (cached by the runner). */
   gatewayFor(env: string): Gateway | undefined;
+  /**
+   * `--option` per target name, as `gwc build` takes them: the target compile lint relays runs
+   * with them (target-refusals.ts), so an option's refusal (target-option-invalid, or one only an
+   * option makes, like kong names=openapi2kong's kong-o2k-name-collision) is linted too.
+   */
+  targetOptions?: Readonly<Record<string, Record<string, string>>>;
 }
 
 export type Report<M extends string> = (

@@ -65,23 +65,47 @@ describe('red team 3b: lint = build parity under --option', () => {
     expect(await both(SERVER_PATHS, 'traefik', {})).toEqual({ built: [], linted: [] });
   });
 
-  it.fails('BROKE: kong --option names=openapi2kong: build refuses kong-o2k-name-collision, lint with the same option passes', async () => {
+  it('FIXED: kong --option names=openapi2kong: build and lint with the same option refuse kong-o2k-name-collision', async () => {
     const r = await both(COLLIDE, 'kong', { names: 'openapi2kong' });
     expect(r.built).toContain('kong-o2k-name-collision');
     expect(r.linted).toContain('kong-o2k-name-collision');
   });
 
-  it.fails('BROKE: traefik --option traefik-version=3.0: build refuses traefik-server-paths, lint with the same option passes', async () => {
+  it('FIXED: traefik --option traefik-version=3.0: build and lint with the same option refuse traefik-server-paths', async () => {
     const r = await both(SERVER_PATHS, 'traefik', { 'traefik-version': '3.0' });
     expect(r.built).toContain('traefik-server-paths');
     expect(r.linted).toContain('traefik-server-paths');
   });
 
   for (const [name, value] of [['client-ip-depth', 'abc'], ['htpasswd-dir', 'relative/dir'], ['traefik-version', '9.9']] as const) {
-    it.fails(`BROKE: traefik --option ${name}=${value}: build refuses target-option-invalid, lint passes`, async () => {
+    it(`FIXED: traefik --option ${name}=${value}: build and lint refuse target-option-invalid`, async () => {
       const r = await both(BASIC, 'traefik', { [name]: value });
       expect(r.built).toContain('target-option-invalid');
-      expect(r.linted.length).toBeGreaterThan(0);
+      expect(r.linted).toContain('target-option-invalid');
     });
   }
+
+  // Our own variants (red team 3b fixes): the same parity on every target's options, each
+  // target's options reaching only its own compile.
+  for (const [target, name, value] of [
+    ['kong', 'names', 'kong2'],
+    ['kong', 'rate-limit-policy', 'redis'],
+    ['aws', 'maxTimeout', '10'],
+    ['traefik', 'client-ip-depth', '-1'],
+  ] as const) {
+    it(`${target} --option ${name}=${value}: build and lint both refuse target-option-invalid`, async () => {
+      const r = await both(target === 'aws' ? COLLIDE : BASIC, target, { [name]: value });
+      expect(r.built).toContain('target-option-invalid');
+      expect(r.linted).toContain('target-option-invalid');
+    });
+  }
+  it('a valid option gives lint what it gives build (traefik-version=3.2: no traefik-server-paths)', async () => {
+    expect(await both(SERVER_PATHS, 'traefik', { 'traefik-version': '3.2' })).toEqual({ built: [], linted: [] });
+  });
+  it("lint of every target: kong's option reaches the kong compile only", async () => {
+    const l = await lint(writeSpec(COLLIDE), { targetOptions: { kong: { names: 'openapi2kong' }, traefik: {} } });
+    const found = l.diagnostics.filter((d) => d.severity === 'error' && (d.params as { code?: string }).code === 'kong-o2k-name-collision');
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((d) => (d.params as { target?: string }).target === 'kong')).toBe(true);
+  });
 });

@@ -8,7 +8,7 @@ import { defineRule, type LintContext, type Report, type Rule } from '../rule.js
 /**
  * DESIGN.md 7.7: `gwc lint` reports what `gwc build --target T` refuses. Refusals a target finds
  * only while compiling (not from its capability table) are relayed from the target's own compile,
- * run here with default options, so lint and build share one implementation. One rule per
+ * run here with the build's options (`--option`), so lint and build share one implementation. One rule per
  * diagnostic code, named like it, so each can be tuned; a target the lint run does not check
  * (`--target`, `x-gateway.targets`) is not compiled.
  */
@@ -20,8 +20,9 @@ function diagnosticsOf(ctx: LintContext, gateway: Gateway, target: Target): Diag
   if (!m) compiled.set(ctx, (m = new Map()));
   let list = m.get(target.name);
   if (!list) {
-    // The build's own compile, with default options; a crash is the build's to report (internal-error), not lint's.
-    list = compileFindings(target, gateway, {}, ctx.spec, checkedCapabilities(ctx, gateway, target).plan);
+    // The build's own compile, with the options the build would take (`--option`; the target checks
+    // them, target-option-invalid); a crash is the build's to report (internal-error), not lint's.
+    list = compileFindings(target, gateway, ctx.targetOptions?.[target.name] ?? {}, ctx.spec, checkedCapabilities(ctx, gateway, target).plan);
     m.set(target.name, list);
   }
   return list;
