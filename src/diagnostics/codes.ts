@@ -676,6 +676,14 @@ export const CODES = {
     'error',
     (p) => `nginx: algorithms of JWT scheme ${p.scheme} "${p.algorithms}" must be among ${p.supported}`,
   ),
+  'nginx-jwt-audience-missing': entry<{ scheme: string; keys: string }>(
+    'error',
+    (p) => `nginx: JWT scheme ${p.scheme} names no audiences and verifies tokens with ${p.keys}: a token its issuer minted for any other application would be admitted`,
+  ),
+  'nginx-jwt-audience-unchecked': entry<{ scheme: string }>(
+    'warn',
+    (p) => `nginx: JWT scheme ${p.scheme} names no audiences: a token signed with its public keys for any application is admitted`,
+  ),
   'nginx-scheme-unverifiable': entry<{ scheme: string; kind: string }>('error', (p) => `nginx: security scheme ${p.scheme} (${p.kind}) has nothing nginx can verify`),
   'nginx-secret-source': entry<{ what: string; ref: string }>(
     'error',

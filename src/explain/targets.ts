@@ -272,6 +272,18 @@ export const TARGETS: Explanations = {
     'List only the algorithms the message names.',
     "x-gateway: { algorithms: [EdDSA], publicKeys: [...] }",
   ),
+  'nginx-jwt-audience-missing': ex(
+    'A JWT scheme verified by nginx with an issuer\'s key set (jwksUri) lists no audiences.',
+    'An identity provider signs the tokens of every application it serves with one key set (Google, Auth0, Cognito, Entra ID), so without an aud check a token an attacker obtained for their own client of the same provider opens the route.',
+    'Add x-gateway.audiences: the aud values tokens for this API carry (RFC 7519 4.1.3; one listed value in the token is enough).',
+    "x-gateway: { issuer: https://id.example.com/, jwksUri: https://id.example.com/jwks.json }   # fix: audiences: [orders-api]",
+  ),
+  'nginx-jwt-audience-unchecked': ex(
+    'A JWT scheme verified by nginx with pinned public keys (RS*/ES*) lists no audiences.',
+    'If the key is an identity provider\'s (one key for all its applications), a token minted for any other application of that provider is admitted. An HMAC-only scheme (HS*) gets no warning: its secret is shared between the issuer and this API alone.',
+    'Add x-gateway.audiences: the aud values tokens for this API carry.',
+    "x-gateway: { issuer: https://id.example.com/, publicKeys: ['${file:keys/id.pem}'] }   # fix: audiences: [orders-api]",
+  ),
   'nginx-scheme-unverifiable': ex(
     'A security scheme has nothing nginx can verify (no API key, basic users, JWT keys or forwardAuth).',
     'Its routes would be open on nginx; they are refused instead.',

@@ -18,7 +18,7 @@ ${paths}components:
   securitySchemes:
 ${schemes}`;
 const KEY = '    key: { type: apiKey, in: header, name: x-api-key }\n';
-const JWKS = (scheme: string) => `    jwt: { type: http, scheme: bearer, x-gateway: { issuer: https://id.example.com/, jwksUri: ${scheme}://id.example.com/jwks } }\n`;
+const JWKS = (scheme: string, aud = 'audiences: [api], ') => `    jwt: { type: http, scheme: bearer, x-gateway: { issuer: https://id.example.com/, ${aud}jwksUri: ${scheme}://id.example.com/jwks } }\n`;
 const op = (security: string, x = '') => `  /a:\n    get:\n      operationId: a\n      security: ${security}\n${x}      responses: { '200': { description: ok } }\n`;
 
 testRule('target-compile', {
@@ -37,6 +37,13 @@ testRule('target-compile', {
     {
       name: 'a JWKS nginx would fetch over plain http',
       files: doc('    alice: { credentials: { key: "${env:ALICE_KEY}" } }\n', op('[{ jwt: [] }]'), KEY + JWKS('http')),
+      targets: [nginxTarget],
+      errors: [{ line: 18, column: 5, target: 'nginx' }],
+    },
+    {
+      // Red team 3: a key set without audiences admits tokens minted for any application of the provider (nginx-jwt-audience-missing).
+      name: 'a JWKS scheme without audiences on nginx',
+      files: doc('    alice: { credentials: { key: "${env:ALICE_KEY}" } }\n', op('[{ jwt: [] }]'), KEY + JWKS('https', '')),
       targets: [nginxTarget],
       errors: [{ line: 18, column: 5, target: 'nginx' }],
     },

@@ -92,26 +92,26 @@ describe.skipIf(!NGINX)('red team 3: nginx roles', () => {
   // Rack's array form: `api_key[]=v` / `api_key[0]=v` / `sid[]=v` are $_GET['api_key'] / params[:api_key]
   // at the backend, yet the gateway neither counts them as the credential (credentialPairs) nor strips
   // them (cleanArgs / cleanCookies): bob's key reaches the backend beside alice's verified one.
-  it.fails("BROKE: bob's key in the array form of the query credential's name (api_key[]=, api_key%5B%5D=, api_key[0]=) never reaches the backend beside alice's", async () => {
+  it("FIXED: bob's key in the array form of the query credential's name (api_key[]=, api_key%5B%5D=, api_key[0]=) never reaches the backend beside alice's", async () => {
     for (const query of [`api_key=${K.A_Q}&api_key[]=${K.B_Q}`, `api_key=${K.A_Q}&api_key%5B%5D=${K.B_Q}`, `api_key=${K.A_Q}&api_key[0]=${K.B_Q}`]) {
       const { r, hits } = await lab.call('GET', `/v1/r/q?${query}`);
       if (r.status === 200) expect(hits[0]!.path, query).not.toContain(K.B_Q);
     }
   });
 
-  it.fails("BROKE: bob's key in the array form of the cookie credential's name (sid[]=) never reaches the backend beside alice's", async () => {
+  it("FIXED: bob's key in the array form of the cookie credential's name (sid[]=) never reaches the backend beside alice's", async () => {
     const { r, hits } = await lab.call('GET', '/v1/r/c', { cookie: `sid=${K.A_C}; sid[]=${K.B_C}` });
     if (r.status === 200) expect(hits[0]!.headers.cookie ?? '', 'cookie').not.toContain(K.B_C);
   });
 
   // Same mechanism on an optional route: the array form is no present credential, so the request
   // passes as anonymous with bob's (non-admin, unverified) key in it for the backend to read.
-  it.fails('BROKE: optional auth with roles: the array form of the query credential (api_key[]=) is verified, never passed on as anonymous', async () => {
+  it('FIXED: optional auth with roles: the array form of the query credential (api_key[]=) is verified, never passed on as anonymous', async () => {
     const q = await lab.call('GET', `/v1/r/opt-q?api_key[]=${K.B_Q}`);
     if (q.r.status === 200) expect(q.hits[0]!.path).not.toContain(K.B_Q);
   });
 
-  it.fails('BROKE: optional auth with roles: the array form of the cookie credential (sid[]=) is verified, never passed on as anonymous', async () => {
+  it('FIXED: optional auth with roles: the array form of the cookie credential (sid[]=) is verified, never passed on as anonymous', async () => {
     const c = await lab.call('GET', '/v1/r/opt-c', { cookie: `sid[]=${K.B_C}` });
     if (c.r.status === 200) expect(c.hits[0]!.headers.cookie ?? '').not.toContain(K.B_C);
   });
@@ -119,12 +119,12 @@ describe.skipIf(!NGINX)('red team 3: nginx roles', () => {
   // Mechanism: credentialPairs/cleanCookies split the Cookie header on ";" only, while Rack 2.x
   // (parse_cookies_header splits on ";" and ","), Tomcat's legacy cookie processor and other
   // RFC 2109 readers also split on ",": "x=1, sid=<bob>" is one cookie x to the gateway, a sid to them.
-  it.fails("BROKE: bob's cookie key after a ',' (x=1, sid=...) never reaches the backend beside alice's verified sid", async () => {
+  it("FIXED: bob's cookie key after a ',' (x=1, sid=...) never reaches the backend beside alice's verified sid", async () => {
     const { r, hits } = await lab.call('GET', '/v1/r/c', { cookie: `x=1, sid=${K.B_C}; sid=${K.A_C}` });
     if (r.status === 200) expect(hits[0]!.headers.cookie ?? '', 'cookie').not.toContain(K.B_C);
   });
 
-  it.fails("BROKE: optional auth with roles: a cookie key after a ',' (x=1, sid=...) is verified, never passed on as anonymous", async () => {
+  it("FIXED: optional auth with roles: a cookie key after a ',' (x=1, sid=...) is verified, never passed on as anonymous", async () => {
     const { r, hits } = await lab.call('GET', '/v1/r/opt-c', { cookie: `x=1, sid=${K.B_C}` });
     if (r.status === 200) expect(hits[0]!.headers.cookie ?? '').not.toContain(K.B_C);
   });
@@ -138,6 +138,27 @@ describe.skipIf(!NGINX)('red team 3: nginx roles', () => {
     const r = await send(lab.ng.port, 'POST', `/v1/r/q?api_key=${K.A_Q}`, { host: HOST, 'content-type': 'application/x-www-form-urlencoded' }, `api_key=${K.B_Q}`);
     const hits = lab.backend.hits.slice(before);
     if (r.status === 200) expect(hits[0]!.body).not.toContain(K.B_Q);
+  });
+
+  it('variants: array/hash forms and comma-separated cookies beside the verified key never reach the backend; alone on optional routes they are verified', async () => {
+    for (const query of [`api_key=${K.A_Q}&api_key[a][b]=${K.B_Q}`, `api_key=${K.A_Q}&API_KEY[]=${K.B_Q}`, `api_key=${K.A_Q}&api.key%5B0%5D=${K.B_Q}`, `api_key=${K.A_Q}&x=1;api_key[]=${K.B_Q}`]) {
+      const { r, hits } = await lab.call('GET', `/v1/r/q?${query}`);
+      if (r.status === 200) expect(hits[0]!.path, query).not.toContain(K.B_Q);
+      const o = await lab.call('GET', `/v1/r/opt-q?${query.replace(/^api_key=[^&]*&/, '')}`);
+      expect(o.r.status, query).not.toBe(200);
+    }
+    for (const cookie of [`sid=${K.A_C}; sid%5B%5D=${K.B_C}`, `sid=${K.A_C}; SID[x]=${K.B_C}`, `sid=${K.A_C}; a=1,sid=${K.B_C}`, `sid=${K.A_C}; a=1 , sid[]=${K.B_C}`]) {
+      const { r, hits } = await lab.call('GET', '/v1/r/c', { cookie });
+      if (r.status === 200) expect(hits[0]!.headers.cookie ?? '', cookie).not.toContain(K.B_C);
+      const o = await lab.call('GET', '/v1/r/opt-c', { cookie: cookie.replace(/^sid=[^;]*; /, '') });
+      expect(o.r.status, cookie).not.toBe(200);
+    }
+  });
+
+  it('variants: an AND of two consumers is refused whichever item comes first; one consumer still passes', async () => {
+    expect(await status('/v1/r/and', { 'x-key': K.B_H, ...basic('alice', K.A_PW) })).not.toBe(200);
+    expect(await status('/v1/r/and', { 'x-key': K.C_H, ...basic('alice', K.A_PW) })).not.toBe(200);
+    expect(await consumerSeen('/v1/r/and', { 'x-key': K.A_H, ...basic('alice', K.A_PW) })).toEqual({ status: 200, consumer: 'alice' });
   });
 
   it('a consumer in two groups holds both; [admin, ops] needs both', async () => {
@@ -177,7 +198,7 @@ describe.skipIf(!NGINX)('red team 3: nginx roles', () => {
   // alice's admin key with bob's password passes /r/and ({hkey: [admin], basic: []}), and the
   // backend is told X-Consumer: bob, a consumer without the role the route requires. Either one
   // consumer must meet the whole AND, or the consumer told must be the one whose roles were checked.
-  it.fails("BROKE: an AND met by two consumers' credentials (alice's admin key, bob's password) never tells the backend a caller lacking the route's role", async () => {
+  it("FIXED: an AND met by two consumers' credentials (alice's admin key, bob's password) never tells the backend a caller lacking the route's role", async () => {
     const seen = await consumerSeen('/v1/r/and', { 'x-key': K.A_H, ...basic('bob', K.B_PW) });
     if (seen.status === 200) expect(seen.consumer, 'the backend was told bob on an admin-only route').toBe('alice');
     else expect([401, 403]).toContain(seen.status);

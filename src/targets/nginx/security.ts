@@ -119,12 +119,14 @@ function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
       throw new Refused(`algorithms of JWT scheme ${scheme.name}`, params.algorithms, `must be among ${params.supported}`, { code: 'nginx-jwt-algorithm', params });
     }
     if (!keyFamiliesClear(ctx, scheme, algs)) return undefined;
+    const jwks = fromJwks ? jwksView(ctx, scheme, jwt.jwksUri!, out.jwks) : undefined;
+    if (jwt.audiences.length === 0) audienceMissing(ctx, scheme, fromJwks, algs);
     return {
       ...base,
       header: headerName(jwt.header),
       algorithms: algs,
       keys: jwt.publicKeys.map((k) => secretRef(ctx, k, `key of JWT scheme ${scheme.name}`)),
-      ...(fromJwks ? { jwks: jwksView(ctx, scheme, jwt.jwksUri!, out.jwks) } : {}),
+      ...(jwks ? { jwks } : {}),
       issuer: jwt.issuer ?? null,
       audiences: jwt.audiences,
       skew: jwt.clockSkewSeconds,
@@ -132,6 +134,20 @@ function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
   }
   if (scheme.kind === 'forward' && scheme.forwardAuth) return { kind: 'forward', forward: forwardView(ctx, scheme, out) };
   throw new Refused(`security scheme ${scheme.name}`, scheme.kind, 'has nothing nginx can verify', { code: 'nginx-scheme-unverifiable', params: { scheme: scheme.name, kind: scheme.kind } });
+}
+
+/**
+ * RFC 7519 4.1.3 / RFC 8725 3.9: an identity provider signs every application's tokens with one key
+ * set, so a scheme that checks no audience admits a token the provider minted for any other
+ * application (an attacker's own client of the same provider). A key set (jwksUri) is the
+ * provider's: refused (nginx-jwt-audience-missing). A pinned public key (RS/ES) may be the
+ * provider's too, but is as often the API's own issuer's: warned (nginx-jwt-audience-unchecked),
+ * the token still verified against that key alone. An HMAC secret is shared between the issuer and
+ * this API only, so the key itself names the audience: no finding.
+ */
+function audienceMissing(ctx: Ctx, scheme: SecurityScheme, fromJwks: boolean, algs: string[]): void {
+  if (fromJwks) throw new Refused(`JWT scheme ${scheme.name}`, scheme.name, 'names no audiences', { code: 'nginx-jwt-audience-missing', params: { scheme: scheme.name, keys: 'a key set (jwksUri)' } });
+  if (algs.some((a) => !a.startsWith('HS'))) ctx.report('nginx-jwt-audience-unchecked', { scheme: scheme.name }, scheme.loc);
 }
 
 function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { uri: string; presence: string[]; responseHeaders: string[] } {
@@ -232,12 +248,17 @@ export const BEARER_QUERY = 'access_token';
  * 3.1's invalid_request (400; njs bodyCheck, validateRequest), on every method and on optional routes.
  */
 export function bearerBodyRoute(ctx: Ctx, route: Route): boolean {
-  return route.security.some((alt) =>
-    alt.some((item) => {
-      const s = ctx.scheme(item.scheme);
-      return s?.kind === 'forward' || (s?.kind === 'jwt' && s.jwt?.header === 'authorization');
-    }),
-  );
+  return route.security.some((alt) => alt.some((item) => bearerScheme(ctx.scheme(item.scheme))));
+}
+
+/**
+ * A scheme whose token a backend may also read from RFC 6750's `access_token` (query or form
+ * body): a JWT read from Authorization, whether nginx or its forward-auth service verifies it, and
+ * a forward-auth scheme (its service is sent the Authorization header). runtime.js present() reads
+ * kind 'forward' alike.
+ */
+export function bearerScheme(s: SecurityScheme | undefined): boolean {
+  return s?.kind === 'forward' || (s?.kind === 'jwt' && s.jwt?.header === 'authorization');
 }
 
 /** Query parameters or cookies to strip before proxying (API keys there with hideCredentials, a bearer token's BEARER_QUERY). */
@@ -247,7 +268,7 @@ export function hiddenParams(ctx: Ctx, route: Route, where: 'query' | 'cookie'):
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
       if (s?.hideCredentials && s.kind === 'apiKey' && s.apiKey?.in === where) names.add(s.apiKey.name);
-      if (where === 'query' && s?.kind === 'jwt' && s.jwt?.header === 'authorization' && (s.jwt.publicKeys.length > 0 || s.jwt.jwksUri)) names.add(BEARER_QUERY);
+      if (where === 'query' && bearerScheme(s)) names.add(BEARER_QUERY);
     }
   }
   return [...names].sort();

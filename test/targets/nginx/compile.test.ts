@@ -82,13 +82,16 @@ describe('refusals are diagnostics', () => {
     }
   });
   it('a JWT scheme with neither keys, a JWKS URL nor forwardAuth is refused; a plain-HTTP JWKS URL too; HS* with a JWKS too', () => {
-    const jwt = (jwksUri: string | undefined, algorithms = ['RS256']) =>
+    const jwt = (jwksUri: string | undefined, algorithms = ['RS256'], audiences = ['api']) =>
       gateway([route('r', 'GET', '/r', { security: [[{ scheme: 'jwt', scopes: [] }]] })], {
-        securitySchemes: [{ name: 'jwt', loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: false, jwt: { audiences: [], algorithms, publicKeys: [], ...(jwksUri ? { jwksUri } : {}), header: 'authorization', clockSkewSeconds: 0 } }],
+        securitySchemes: [{ name: 'jwt', loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: false, jwt: { audiences, algorithms, publicKeys: [], ...(jwksUri ? { jwksUri } : {}), header: 'authorization', clockSkewSeconds: 0 } }],
       });
     expect(errors(build(jwt(undefined))).map((d) => [d.code, d.params])).toEqual([['nginx-jwt-no-keys', { scheme: 'jwt' }]]);
     expect(errors(build(jwt('http://id.example.com/jwks'))).map((d) => [d.code, d.params])).toEqual([['nginx-jwks-insecure', { scheme: 'jwt', uri: 'http://id.example.com/jwks' }]]);
     expect(errors(build(jwt('https://id.example.com/jwks', ['RS256', 'HS256']))).map((d) => d.code)).toEqual(['nginx-jwt-algorithm']);
+    // Red team 3: a key set without audiences admits tokens the provider minted for any application.
+    const noAud = errors(build(jwt('https://id.example.com/jwks', ['RS256'], [])));
+    expect(noAud.map((d) => [d.code, d.params])).toEqual([['nginx-jwt-audience-missing', { scheme: 'jwt', keys: 'a key set (jwksUri)' }]]);
   });
   it('a JWT scheme with a https JWKS URL: two internal cached locations, TLS verified, no client request sent', () => {
     const g = gateway([route('r', 'GET', '/r', { security: [[{ scheme: 'jwt', scopes: [] }]] })], {

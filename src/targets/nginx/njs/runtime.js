@@ -102,7 +102,12 @@ function rawQuery(r) {
  * @param {boolean} query
  */
 function nameAsRead(raw, query) {
-  return looseDecode(query ? raw.replace(/\+/g, ' ') : raw).trim().toLowerCase().replace(/[ .\[]/g, '_');
+  var n = looseDecode(query ? raw.replace(/\+/g, ' ') : raw).trim().toLowerCase();
+  // An array or hash form (`api_key[]`, `api_key[0]`, `api_key[a][b]`) is `api_key` to PHP, Rack
+  // and qs: the name ends at the first `[` that a `]` closes.
+  var open = n.indexOf('[');
+  if (open > 0 && n.indexOf(']', open) > open) n = n.slice(0, open).trim();
+  return n.replace(/[ .\[]/g, '_');
 }
 
 /**
@@ -127,6 +132,15 @@ function credentialPairs(text, name, query) {
     for (var j = 0; j < parts.length; j++) {
       var kv = query ? parts[j] : parts[j].trim();
       if (kv === '') continue;
+      // Rack 2 and RFC 2109 readers also split a Cookie header on ',': a name after a ',' in this
+      // pair is a cookie to them, never one the gateway reads (not exact: refused, stripped).
+      if (!query) {
+        var subs = kv.split(',');
+        for (var k = 1; k < subs.length; k++) {
+          var se = subs[k].indexOf('=');
+          if (nameAsRead(se < 0 ? subs[k] : subs[k].slice(0, se), false) === want) out.push({ exact: false, value: '' });
+        }
+      }
       var eq = kv.indexOf('=');
       var rawName = eq < 0 ? kv : kv.slice(0, eq);
       if (nameAsRead(rawName, query) !== want) continue;
@@ -183,7 +197,8 @@ function present(r, s) {
   if (s.kind === 'basic') return has('Authorization');
   // A bearer token in ?access_token= (RFC 6750 section 2.3) is a credential a backend may read: verified, never anonymous (security.ts BEARER_QUERY).
   if (s.kind === 'jwt') return has(String(s.header)) || (s.header === 'authorization' && credentialPairs(rawQuery(r), 'access_token', true).length > 0);
-  if (s.kind === 'forward' && s.forward) return s.forward.presence.some(has);
+  // A forward-auth scheme is a bearer scheme too (security.ts bearerScheme): its ?access_token= counts.
+  if (s.kind === 'forward' && s.forward) return s.forward.presence.some(has) || credentialPairs(rawQuery(r), 'access_token', true).length > 0;
   return true;
 }
 
@@ -526,9 +541,11 @@ async function checkJwt(r, name, s, scopes) {
   }
   if (!verified && s.jwks) verified = await jwksVerified(r, s.jwks, head, parts[0] + '.' + parts[1], parts[2]);
   if (!verified) return deny;
-  var now = Math.floor(Date.now() / 1000);
+  // RFC 7519 4.1.4: on or after exp (plus the scheme's skew) the token MUST NOT be accepted, so the
+  // second exp names is already refused; the clock read with its fraction, as NumericDate allows one.
+  var now = Date.now() / 1000;
   var skew = s.skew || 0;
-  if (typeof claims.exp !== 'number' || now > claims.exp + skew) return deny;
+  if (typeof claims.exp !== 'number' || now >= claims.exp + skew) return deny;
   if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || now + skew < claims.nbf)) return deny;
   if (s.issuer !== null && s.issuer !== undefined && claims.iss !== s.issuer) return deny;
   var audiences = s.audiences || [];
@@ -669,6 +686,8 @@ async function decide(r, optional) {
     /** @type {Object<string, string>} */
     var headers = {};
     var who = null;
+    /** @type {string|null} the gwc consumer (API key, basic) every such item of the alternative verified */
+    var named = null;
     /** @type {Array<Array<string|null>>} */
     var ids = [];
     for (var j = 0; j < alt.length && ok; j++) {
@@ -680,6 +699,12 @@ async function decide(r, optional) {
       } else {
         var got = res.headers || {};
         Object.keys(got).forEach(function (h) { headers[h] = got[h]; });
+        // One gwc consumer per alternative: roles are checked per item against its own consumer, and
+        // the backend is told one; two consumers' keys meeting an AND are no caller (red team 3).
+        if (res.id === undefined && res.consumer) {
+          if (named !== null && named !== res.consumer) { ok = false; continue; }
+          named = res.consumer;
+        }
         if (who === null && res.consumer) who = res.consumer;
         ids.push([alt[j].scheme, res.id !== undefined ? res.id : res.consumer !== undefined ? 'consumer:' + res.consumer : null]);
       }
