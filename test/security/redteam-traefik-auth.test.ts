@@ -263,7 +263,7 @@ paths:
   /maybe:
     get: { security: [{}, { basic: [] }], responses: ${ok} }
   /maybe-key:
-    get: { security: [{}, { key: [] }, { fwd: [] }], responses: ${ok} }
+    get: { security: [{}, { key: [] }], responses: ${ok} }
 ${extraPaths}components:
   securitySchemes:
     key: { type: apiKey, in: header, name: x-api-key, x-gateway: { forwardAuth: { url: 'http://keys.internal:9100/check', responseHeaders: [X-Consumer] } } }
@@ -326,10 +326,12 @@ describe('red team: Traefik roles and optional auth', async () => {
       }
       expect(send1('/v1/maybe', { Authorization: [ALICE, 'Bearer x'] }, 'GET', mode).status).toBe(200);
       expect(send1('/v1/maybe', { Authorization: ['Bearer x', ALICE] }, 'GET', mode).status).toBe(401);
-      // Another scheme's credential on an optional key/bearer route: verified, not anonymous.
+      // A present key on an optional key route: verified, not anonymous. (This route had a bearer
+      // alternative too; optional auth on a bearer scheme is refused since ff1a787,
+      // traefik-optional-bearer-query: redteam2-traefik-credentials.)
       expect(send1('/v1/maybe-key', {}, 'GET', mode).status).toBe(200);
       expect(send1('/v1/maybe-key', { 'X-Api-Key': 'key-bob' }, 'GET', mode).backend!.headers.lower()['x-consumer']).toEqual(['bob']);
-      for (const h of <Array<Record<string, string | string[]>>>[{ 'X-Api-Key': '' }, { 'X-Api-Key': 'forged' }, { 'x-api-key': ['forged', 'key-bob'] }, { Authorization: 'Bearer forged' }, { Authorization: ALICE }]) {
+      for (const h of <Array<Record<string, string | string[]>>>[{ 'X-Api-Key': '' }, { 'X-Api-Key': 'forged' }, { 'x-api-key': ['forged', 'key-bob'] }]) {
         expect(send1('/v1/maybe-key', h, 'GET', mode).status, JSON.stringify(h)).toBe(401);
       }
     });
