@@ -427,7 +427,7 @@ export const CODES = {
   'upstream-param-reaches-protected': entry<{ target: string; route: string; other: string; upstream: string; values: string }>(
     'error',
     (p) =>
-      `${p.target}: ${p.route} passes its path parameters into the backend path ${p.upstream}, and with ${p.values} that is where the backend serves ${p.other}, which admits fewer callers: a caller of ${p.route} would reach it (give both routes the same security, or ${p.route} a backend path no more protected route uses)`,
+      `${p.target}: ${p.route} ${p.values === '' ? `forwards to the backend path ${p.upstream}, where` : `passes its path parameters into the backend path ${p.upstream}, and with ${p.values} that is where`} the backend serves ${p.other}, which admits fewer callers: a caller of ${p.route} would reach it (give both routes the same security, or ${p.route} a backend path no more protected route uses)`,
   ),
   // aws target (src/targets/aws): refusals and warnings with their own params
   'aws-api-key-schemes-merged': entry<{ route: string; scheme: string; otherRoute: string; otherScheme: string }>(

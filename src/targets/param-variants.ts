@@ -1,23 +1,29 @@
 /**
- * DESIGN.md 7.5, the case and suffix readings: a path parameter beside a more protected literal
- * route of the same backend and method (public `/users/{id}`, keyed `/users/me`). Every gateway gwc
- * targets matches paths case-sensitively and literally (nginx locations, Kong and Traefik path
- * regexes, API Gateway resources), so `/users/ME`, `/users/me.json` and `/users/me.` are the
- * parameter route's and reach the backend as such. A backend that routes case-blind (ASP.NET Core,
- * IIS, case-insensitive Spring) or by suffix (Spring's suffix patterns, Rails formats, a trailing
- * dot) serves them from its `/users/me` handler: a caller the literal route refuses reads it.
+ * DESIGN.md 7.5, the case and suffix readings: a route beside a more protected route of the same
+ * backend server and method whose backend path a folding backend reads as the other's (public
+ * `/users/{id}` beside keyed `/users/me`; a public literal `/Admin`, `/admin.json`, `/admin/`,
+ * `/admin.` or `/admin;x` beside keyed `/admin`; an upstreamPath `/{x};v=1`, `/{x}.json`, `/{x}%2e`
+ * or `/{p}/` whose value `admin` is forwarded as such a variant). Every gateway gwc targets matches
+ * paths case-sensitively and literally (nginx locations, Kong and Traefik path regexes, API
+ * Gateway resources), so the variant is the first route's and reaches the backend as sent. A
+ * backend that routes case-blind (ASP.NET Core, IIS, case-insensitive Spring), by suffix (Spring's
+ * suffix patterns, Rails formats, an IIS trailing dot), drops `;` path parameters (Tomcat/Spring)
+ * or takes a trailing slash as the same route (Express non-strict, Spring before 6) serves it from
+ * the other route's handler: a caller the protected route refuses reads it.
  * "Refuses" is auth and IP rules (body-override.ts admitsAll); a rate limit of its own on the
- * literal route is not counted here (a variant is counted under the parameter route's limit).
- * upstream-reach.ts reads backends case-blind for the exact values it finds; these are the values
- * only such a reading joins, refused on every target alike (like head-get.ts), unless every
- * backend name of that server says it matches paths exactly (`pathMatching: exact`).
+ * protected route is not counted here (a variant is counted under the first route's limit).
+ * A forwarded path identical to the other's backend path is upstream-reach.ts's (or the gateway's
+ * own literal-before-parameter order); these are the paths only a folding reading joins, refused
+ * on every target alike (like head-get.ts), unless every backend name of that server says it
+ * matches paths exactly (`pathMatching: exact`).
  * Was lint's path-param-shadows-protected warning only (red team:
- * test/security/redteam-param-variants.test.ts).
+ * test/security/redteam-param-variants.test.ts, redteam3-literal-variants, redteam3-upstream-suffix).
  */
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { matchPath } from '../model/paths.js';
+import { serverKey } from '../model/normalise/units.js';
 import type { Gateway, Route } from '../model/types.js';
-import { admitsAll, sameBackendPath } from './body-override.js';
+import { admitsAll } from './body-override.js';
 
 /** The values a backend reading case-blind or by suffix takes for the literal `lit`, in this order. */
 export function variantsOf(lit: string): string[] {
@@ -25,41 +31,97 @@ export function variantsOf(lit: string): string[] {
   return [...(swapped !== lit ? [swapped] : []), `${lit}.json`, `${lit}.`];
 }
 
-/** The backend path template of a route: its upstreamPath, else its operation path. */
-const templateOf = (r: Route): string[] => (r.upstreamPath?.template ?? r.path).split('/').filter((s) => s !== '');
-const wholeParam = (seg: string): string | undefined => /^\{([^{}+]+)\}$/.exec(seg)?.[1];
-const hasParam = (seg: string): boolean => seg.includes('{');
-const sharesHost = (a: Route, b: Route): boolean => a.hosts.length === 0 || b.hosts.length === 0 || a.hosts.some((h) => b.hosts.includes(h));
+/** `%2E` is `.` (RFC 3986 2.3: an unreserved character, decoded by every normaliser); a `;` path parameter is dropped (Tomcat). */
+const unescapedSegment = (s: string): string => {
+  const d = s.replace(/%2e/gi, '.');
+  const semi = d.indexOf(';');
+  return semi >= 0 ? d.slice(0, semi) : d;
+};
 
 /**
- * The parameter of `tpl` whose values the backend may read as `lit`'s path, with the literal they
- * would stand for: `tpl`'s backend template equals `lit`'s (literals case-blind, as upstream-reach
- * reads backends) but for one whole-segment parameter facing a literal. Undefined otherwise.
+ * The texts a folding backend may read one request segment as (lower case): as sent with `;...`
+ * dropped and `%2E` decoded; and, on the last segment, without trailing dots (IIS) and without a
+ * format suffix (`.json`, Spring suffix patterns, Rails `(.:format)`).
  */
-function facing(tpl: Route, lit: Route): { param: string; literal: string } | undefined {
-  const a = templateOf(tpl);
-  const b = templateOf(lit);
-  if (a.length !== b.length) return undefined;
+export function readingsOf(segment: string, last: boolean): string[] {
+  const plain = unescapedSegment(segment).toLowerCase();
+  if (!last) return [plain];
+  const undotted = plain.replace(/\.+$/, '');
+  const unsuffixed = undotted.replace(/^(.+?)\.[^.]*$/, '$1');
+  return [...new Set([plain, undotted, unsuffixed])].filter((s) => s !== '');
+}
+
+/** A segment of a backend path template as the index files it: the fullest folding (a template's `{x};v=1` or `{x}.json` is `{x}`), a parameter any. */
+const indexKey = (segment: string, last: boolean): string | undefined => {
+  const r = readingsOf(segment, last);
+  const folded = r[r.length - 1] ?? '';
+  return folded.includes('{') ? undefined : folded;
+};
+
+/** A backend path's segments: the target URL path, then the route's upstreamPath (else its operation path), empty segments (`//`, a trailing slash) kept. */
+const segmentsOf = (prefix: string, r: Route): string[] => {
+  const lead = prefix.split('/').filter((s) => s !== '');
+  const tail = (r.upstreamPath?.template ?? r.path).split('/').slice(1);
+  return [...lead, ...tail];
+};
+/** As a folding backend compares it: `//` merged, a trailing slash dropped. */
+const read = (segs: string[]): string[] => segs.filter((s) => s !== '');
+const wholeParam = (seg: string): string | undefined => /^\{([^{}+]+)\}$/.exec(seg)?.[1];
+const sharesHost = (a: Route, b: Route): boolean => a.hosts.length === 0 || b.hosts.length === 0 || a.hosts.some((h) => b.hosts.includes(h));
+
+/** Whether the forwarded path `sent` (concrete text) is read by a folding backend as the template `theirs`. */
+function readsAs(sent: string[], theirs: string[]): boolean {
+  if (sent.length !== theirs.length) return false;
+  return sent.every((s, i) => {
+    const t = theirs[i]!;
+    if (t.includes('{')) return s !== '';
+    return readingsOf(s, i === sent.length - 1).includes(t.toLowerCase());
+  });
+}
+
+/**
+ * The values of `tpl` that make its forwarded path one a folding backend reads as `lit`'s backend
+ * path, while it is not that path itself: `name=value` pairs, or the public path for a route
+ * without a parameter. Undefined when none does (or the route a value gives is another's).
+ */
+function variantValues(gateway: Gateway, tpl: Route, ours: string[], lit: Route, theirs: string[]): string | undefined {
+  const oursRead = read(ours);
+  const theirsRead = read(theirs);
+  if (oursRead.length !== theirsRead.length) return undefined;
+  // The segment of ours whose parameter faces a literal of theirs (one, as before); a literal of
+  // ours facing a parameter of theirs is served by ours' own, more specific, handler.
   let hit: { param: string; literal: string } | undefined;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (hasParam(y)) {
-      if (!hasParam(x)) return undefined; // lit takes any value there; tpl's literal differs in kind
+  for (let i = 0; i < oursRead.length; i++) {
+    const x = oursRead[i]!;
+    const y = theirsRead[i]!;
+    const last = i === oursRead.length - 1;
+    if (y.includes('{')) {
+      if (!x.includes('{')) return undefined;
       continue;
     }
-    const p = wholeParam(x);
+    // `{x}.json`, `{x}%2e` (last segment) and `{x};v=1` are the bare parameter to a folding backend.
+    const bare = unescapedSegment(x);
+    const p = wholeParam(last ? bare.replace(/\}(?:\.+|\.[^.{}]*)$/, '}') : bare);
     if (p && !hit) {
       hit = { param: p, literal: y };
       continue;
     }
-    if (hasParam(x) || x.toLowerCase() !== y.toLowerCase()) return undefined;
+    if (x.includes('{')) return undefined;
   }
-  return hit;
+  const fill = (value: string | undefined) => (s: string) => s.replace(/\{([^{}]+)\}/g, (_, n: string) => (hit && n === hit.param ? value! : 'x'));
+  const identical = (sent: string[]) => sent.length === theirs.length && sent.every((s, i) => theirs[i]!.includes('{') || s === theirs[i]);
+  const candidates = hit ? [hit.literal, ...variantsOf(hit.literal)] : [undefined];
+  const values = candidates.filter((v) => {
+    const sent = ours.map(fill(v));
+    if (identical(sent) || !readsAs(read(sent), theirsRead)) return false;
+    return routedTo(gateway, tpl, publicPathWith(tpl, hit?.param, v));
+  });
+  if (values.length === 0) return undefined;
+  return hit ? values.map((v) => `${hit.param}=${v}`).join(', ') : `the path ${tpl.publicPath}`;
 }
 
 /** The public path `r` answers with `param` = `value` (other parameters a plain sample). */
-function publicPathWith(r: Route, param: string, value: string): string {
+function publicPathWith(r: Route, param: string | undefined, value: string | undefined): string {
   return `/${r.segments.map((s) => (s.kind === 'literal' ? s.value : s.kind === 'param' ? (s.name === param ? value : 'x') : s.parts.map((p) => ('literal' in p ? p.literal : p.param === param ? value : 'x')).join(''))).join('/')}`;
 }
 
@@ -69,33 +131,75 @@ function routedTo(gateway: Gateway, r: Route, path: string): boolean {
   return first !== undefined && first.publicPath === r.publicPath && first.hosts.join(',') === r.hosts.join(',');
 }
 
+/** A trie of folded backend paths per server; a templated segment is `any`. */
+interface Node {
+  lit: Map<string, Node>;
+  any?: Node;
+  here: Array<{ route: Route; segs: string[] }>;
+}
+const node = (): Node => ({ lit: new Map(), here: [] });
+const keysOf = (segs: string[]): Array<string | undefined> => {
+  const r = read(segs);
+  return r.map((s, i) => indexKey(s, i === r.length - 1));
+};
+
+function collect(n: Node, keys: Array<string | undefined>, i: number, out: Array<{ route: Route; segs: string[] }>): void {
+  if (i === keys.length) {
+    out.push(...n.here);
+    return;
+  }
+  const k = keys[i];
+  if (k === undefined) for (const c of n.lit.values()) collect(c, keys, i + 1, out);
+  else {
+    const c = n.lit.get(k);
+    if (c) collect(c, keys, i + 1, out);
+  }
+  if (n.any) collect(n.any, keys, i + 1, out);
+}
+
 const memo = new WeakMap<Gateway, Diagnostic[]>();
 
-/** One `param-variant-reaches-protected` error per parameter route, naming the first literal route it reaches. */
+/** One `param-variant-reaches-protected` error per route, naming the first more protected route it reaches. */
 export function paramVariantRefusals(gateway: Gateway): Diagnostic[] {
   let out = memo.get(gateway);
   if (out) return out.map((d) => ({ ...d, params: { ...d.params } }));
   out = [];
   const exact = new Set(gateway.backends.filter((b) => b.pathMatching?.value === 'exact').map((b) => b.name));
-  const candidates = gateway.routes.filter((r) => r.segments.some((s) => s.kind === 'param'));
   // Routes that all admit the same callers cannot admit fewer than one another: no index to build (#18).
   const profile = (r: Route) =>
     `${r.security.map((alt) => alt.map((i) => `${i.scheme}[${i.scopes.join(',')}]`).join('+')).join('|')} ${r.optionalAuth === true} ${r.policy.ipRule ? JSON.stringify([r.policy.ipRule.allow, r.policy.ipRule.deny]) : ''}`;
   const first = gateway.routes[0] ? profile(gateway.routes[0]) : '';
-  if (candidates.length > 0 && gateway.routes.some((r) => profile(r) !== first)) {
-    const reach = sameBackendPath(gateway, gateway.routes);
-    for (const tpl of candidates) {
-      const others = [...reach(tpl)]
-        .filter((o) => o !== tpl && o.method === tpl.method && sharesHost(o, tpl) && !admitsAll(o, tpl) && !(exact.has(o.backend) && exact.has(tpl.backend)))
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      for (const lit of others) {
-        const f = facing(tpl, lit);
-        if (!f) continue;
-        const values = variantsOf(f.literal).filter((v) => routedTo(gateway, tpl, publicPathWith(tpl, f.param, v)));
-        if (values.length === 0) continue;
-        out.push(diag('param-variant-reaches-protected', { route: tpl.id, other: lit.id, values: values.map((v) => `${f.param}=${v}`).join(', ') }, tpl.loc));
-        break;
+  if (gateway.routes.some((r) => profile(r) !== first)) {
+    // The backend is the server, whatever name it is given; a mock reaches none.
+    const addresses = new Map(gateway.backends.filter((b) => b.kind !== 'mock').map((b) => [b.name, b.targets.map((t) => ({ server: serverKey(t.url), prefix: t.url.path }))]));
+    const tries = new Map<string, Node>();
+    for (const r of gateway.routes) {
+      for (const a of addresses.get(r.backend) ?? []) {
+        if (!tries.has(a.server)) tries.set(a.server, node());
+        let n = tries.get(a.server)!;
+        const segs = segmentsOf(a.prefix, r);
+        for (const k of keysOf(segs)) n = k === undefined ? (n.any ??= node()) : n.lit.get(k) ?? (n.lit.set(k, node()), n.lit.get(k)!);
+        n.here.push({ route: r, segs });
       }
+    }
+    for (const tpl of gateway.routes) {
+      let found: Diagnostic | undefined;
+      for (const a of addresses.get(tpl.backend) ?? []) {
+        const ours = segmentsOf(a.prefix, tpl);
+        const near: Array<{ route: Route; segs: string[] }> = [];
+        collect(tries.get(a.server)!, keysOf(ours), 0, near);
+        const others = near
+          .filter(({ route: o }) => o !== tpl && o.method === tpl.method && sharesHost(o, tpl) && !admitsAll(o, tpl) && !(exact.has(o.backend) && exact.has(tpl.backend)))
+          .sort((x, y) => (x.route.id < y.route.id ? -1 : x.route.id > y.route.id ? 1 : 0));
+        for (const o of others) {
+          const values = variantValues(gateway, tpl, ours, o.route, o.segs);
+          if (values === undefined) continue;
+          found = diag('param-variant-reaches-protected', { route: tpl.id, other: o.route.id, values }, tpl.loc);
+          break;
+        }
+        if (found) break;
+      }
+      if (found) out.push(found);
     }
   }
   memo.set(gateway, out);

@@ -1,20 +1,21 @@
 /**
- * DESIGN.md 7.5 for the targets that match the public path themselves and pass a path parameter
- * into the backend path as one opaque segment (nginx, Kong): what a route forwards must not be a
- * backend path that a differently protected route of the same backend server is served at.
+ * DESIGN.md 7.5 on every target (nginx, Kong, Traefik; AWS for the routes its own confusable.ts
+ * does not cover): what a route forwards must not be a backend path that a differently protected
+ * route of the same backend server is served at.
  *
  * The gateway's literal-before-parameter order keeps `GET /users/me` (keyed) from the public
  * `/users/{id}` only while both reach the backend through the same mapping. An `upstreamPath`
- * (`/p/{id}` -> `/users/{id}`), two backend names of one server with other base paths, a route on
- * fewer hosts, or another server base path break that: `GET /p/me` was sent to the backend as
- * `/users/me` with no key. For each route with a parameter in its backend path, and each route of
+ * (`/p/{id}` -> `/users/{id}`, a public `/status` -> `/admin`), two backend names of one server
+ * with other base paths, a route on fewer hosts, or another server base path break that: `GET
+ * /p/me` was sent to the backend as `/users/me` with no key. For each route (with a parameter in
+ * its backend path or not), and each route of
  * the same server and method that admits fewer callers (body-override.ts protectedMore) and whose
  * backend path template the first one's can produce, a witness request is built (the parameter
  * values that produce the other's backend path) and given to the reference matcher: if the gateway
  * routes that public path to the first route, a caller reaches the other's handler through it, and
- * the build is refused. AWS has its own, wider check (aws/confusable.ts: its values are not
- * re-encoded); case and suffix variants that only a case-blind or suffix-matching backend reads
- * alike are lint's (path-param-shadows-protected).
+ * the build is refused. AWS has its own, wider check for parameters (aws/confusable.ts: its values
+ * are not re-encoded); case and suffix variants that only a case-blind or suffix-matching backend
+ * reads alike are param-variants.ts's.
  */
 import { matchPath } from '../model/paths.js';
 import type { Loc } from '../diagnostics/diagnostic.js';
@@ -75,7 +76,7 @@ function sample(s: PathSegment): string {
  * matches, segment by segment: a literal of theirs fixes the value facing it. Undefined when no
  * value can (a literal differs, or one parameter would need two values).
  */
-function witness(ours: PathSegment[], theirs: PathSegment[]): Map<string, string> | undefined {
+function witness(ours: PathSegment[], theirs: PathSegment[], caseSensitive = false): Map<string, string> | undefined {
   if (ours.length !== theirs.length) return undefined;
   // A literal of theirs fixes a value (hard); facing a parameter of theirs, any sample does (soft).
   const hard = new Map<string, string>();
@@ -91,7 +92,7 @@ function witness(ours: PathSegment[], theirs: PathSegment[]): Map<string, string
     const t = theirs[i]!;
     const text = sample(t);
     if (o.kind === 'literal') {
-      if (t.kind === 'literal' ? !sameText(o.value, t.value) : t.kind === 'mixed' ? !mixedRegex(t).test(o.value) : o.value === '') return undefined;
+      if (t.kind === 'literal' ? (caseSensitive ? o.value !== t.value : !sameText(o.value, t.value)) : t.kind === 'mixed' ? !mixedRegex(t).test(o.value) : o.value === '') return undefined;
       continue;
     }
     const names = o.kind === 'param' ? [o.name] : o.parts.flatMap((p) => ('param' in p ? [p.param] : []));
@@ -112,7 +113,11 @@ function witness(ours: PathSegment[], theirs: PathSegment[]): Map<string, string
  * unusual template is still checked.
  */
 function templateSegments(t: string): PathSegment[] {
-  return t.split('/').filter((x, i) => i > 0 || x !== '').map((seg): PathSegment => {
+  return t.split('/').filter((x, i) => i > 0 || x !== '').map((raw): PathSegment => {
+    // `%2E` is `.` (RFC 3986 2.3, decoded by normalisers, so `%2e%2e` climbs) and a `;` path
+    // parameter is dropped (Tomcat, Spring): `/{x};v=1` forwards `/admin;v=1`, read as `/admin`.
+    const decoded = raw.replace(/%2e/gi, '.');
+    const seg = decoded.includes(';') ? decoded.slice(0, decoded.indexOf(';')) : decoded;
     const parts = seg
       .split(/(\{[^{}]*\})/)
       .filter((x) => x !== '')
@@ -234,7 +239,7 @@ const bySameMethodThenId = (a: Route, b: Route): number => (a.method < b.method 
  * a more protected route of the same server and method is served at, with the first such route.
  * One trie per server (whatever the backend is named), so a large spec is not compared pair by pair.
  */
-export function upstreamReaches(gateway: Gateway, routes: readonly Route[]): UpstreamReach[] {
+export function upstreamReaches(gateway: Gateway, routes: readonly Route[], checked: (r: Route) => boolean = () => true): UpstreamReach[] {
   const out: UpstreamReach[] = [];
   const lead = (p: string): PathSegment[] => p.split('/').filter((s) => s !== '').map((value) => ({ kind: 'literal', value }));
   const addresses = new Map(gateway.backends.filter((b) => b.kind !== 'mock').map((b) => [b.name, b.targets.map((t) => ({ server: serverKey(t.url), prefix: t.url.path }))]));
@@ -251,8 +256,13 @@ export function upstreamReaches(gateway: Gateway, routes: readonly Route[]): Ups
     }
   }
   for (const route of routes) {
+    if (!checked(route)) continue;
     const own = template.get(route)!;
-    if (!own.some((s) => s.kind !== 'literal')) continue;
+    // A route without a parameter forwards one backend path: a public /status with upstreamPath
+    // /admin, or every route given the backend's own path (Kong input's strip_path), is served
+    // there too. Its literals compare case-sensitively: a case variant is param-variants.ts's,
+    // which a backend declared `pathMatching: exact` answers.
+    const literalOnly = !own.some((s) => s.kind !== 'literal');
     for (const a of addresses.get(route.backend) ?? []) {
       const ours = resolved([...lead(a.prefix), ...own]);
       const found: Array<{ route: Route; segs: PathSegment[] }> = [];
@@ -261,7 +271,7 @@ export function upstreamReaches(gateway: Gateway, routes: readonly Route[]): Ups
       const peers = found.filter((o) => sameMethod(o.route));
       let hit: { other: Route; values: Map<string, string> } | undefined;
       for (const o of peers.filter((x) => x.route !== route && protectedMore(x.route, route)).sort((x, y) => bySameMethodThenId(x.route, y.route))) {
-        const values = witness(ours, o.segs);
+        const values = witness(ours, o.segs, literalOnly);
         if (!values || !routedTo(route, publicPathOf(route, values))) continue;
         // The backend routes what it receives the same way (literal before parameter): the handler
         // that serves it is the most specific backend path it matches, maybe this route's own.
@@ -284,10 +294,17 @@ export function upstreamReaches(gateway: Gateway, routes: readonly Route[]): Ups
 
 /**
  * The refusal of each such route, at its upstreamPath (the node the user edits) or the operation:
- * the params of `upstream-param-reaches-protected`.
+ * the params of `upstream-param-reaches-protected` (`values` empty for a route without a
+ * parameter). `checked`: the routes to refuse (all by default; AWS leaves parameter routes to
+ * its confusable.ts), compared with all of `routes`.
  */
-export function upstreamReachRefusals(gateway: Gateway, routes: readonly Route[], target: string): Array<{ params: { target: string; route: string; other: string; upstream: string; values: string }; loc: Loc }> {
-  return upstreamReaches(gateway, routes).map((r) => ({
+export function upstreamReachRefusals(
+  gateway: Gateway,
+  routes: readonly Route[],
+  target: string,
+  checked?: (r: Route) => boolean,
+): Array<{ params: { target: string; route: string; other: string; upstream: string; values: string }; loc: Loc }> {
+  return upstreamReaches(gateway, routes, checked).map((r) => ({
     params: { target, route: r.route.id, other: r.other.id, upstream: r.upstream, values: r.values },
     loc: r.route.upstreamPath?.loc ?? r.route.loc,
   }));

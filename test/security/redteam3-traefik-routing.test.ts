@@ -67,8 +67,8 @@ describe('red team 3b: Traefik public routes reaching a protected backend path',
   }
 
   it('control: the protected route itself needs the password on Traefik', async () => {
-    const { built } = await traefik(UPSTREAM);
-    if (!built) return; // refused: what the fix does
+    const { built } = await traefik(UPSTREAM.replace('  /pub/{x}:', '  /pub/x:').replace(`parameters: [${p('x')}], x-gateway: { public: true, upstreamPath: '/{x}' }`, 'x-gateway: { public: true }'));
+    if (!built?.config) throw new Error(JSON.stringify(built?.result.diagnostics));
     const config = built.config as TraefikConfig;
     const files = htpasswdFiles(built.result.files[0]!.contents, (n) => SECRETS[n]!);
     expect(ownSchema(config)).toBe(true);
@@ -80,9 +80,10 @@ describe('red team 3b: Traefik public routes reaching a protected backend path',
   // upstream-reach check, so GET /v1/pub/admin is forwarded as /admin to the backend that serves
   // the basic-protected /admin, with no credential. Fix: call upstreamReachRefusals in
   // src/targets/traefik (and AWS) as nginx/Kong do.
-  it.fails('BROKE: a public upstreamPath /{x} beside a basic /admin on one backend: GET /v1/pub/admin reaches the backend as /admin anonymously (Traefik builds it)', async () => {
+  it('FIXED: a public upstreamPath /{x} beside a basic /admin on one backend: refused (upstream-param-reaches-protected), GET /v1/pub/admin never reaches the backend as /admin anonymously', async () => {
     const { built } = await traefik(UPSTREAM);
-    if (!built) return; // refused: held
+    expect(built?.result.diagnostics.find((d) => d.code === 'upstream-param-reaches-protected')?.params).toEqual({ target: 'traefik', route: 'pub', other: 'admin', upstream: '/{x}', values: 'x=admin' });
+    if (!built?.config) return; // refused: held
     const config = built.config as TraefikConfig;
     const files = htpasswdFiles(built.result.files[0]!.contents, (n) => SECRETS[n]!);
     const out = send(config, req('api.example.com', '/v1/pub/admin'), { files });
@@ -92,13 +93,31 @@ describe('red team 3b: Traefik public routes reaching a protected backend path',
   // Mechanism: the protected literal only exists on admin.example.com (path-level servers); on
   // api.example.com the public /{page} takes page=admin and forwards /admin to the same backend.
   // Same missing check (nginx and Kong refuse it).
-  it.fails('BROKE: a basic /admin served only on admin.example.com, a public /{page} on api.example.com, one backend: GET api.example.com/v1/admin reaches /admin anonymously', async () => {
+  it('FIXED: a basic /admin served only on admin.example.com, a public /{page} on api.example.com, one backend: refused, GET api.example.com/v1/admin never reaches /admin anonymously', async () => {
     const { built } = await traefik(HOSTS);
-    if (!built) return; // refused: held
+    expect(built?.result.diagnostics.map((d) => d.code)).toContain('upstream-param-reaches-protected');
+    if (!built?.config) return; // refused: held
     const config = built.config as TraefikConfig;
     const files = htpasswdFiles(built.result.files[0]!.contents, (n) => SECRETS[n]!);
     expect(send(config, req('admin.example.com', '/v1/admin'), { files }).status).toBe(401);
     const out = send(config, req('api.example.com', '/v1/admin'), { files });
     expect(out.status === 200 && out.backend?.path === '/admin', `status ${out.status} -> ${out.backend?.path}`).toBe(false);
+  });
+
+  // Our own variants (red team 3b fixes): the same check on Traefik for literal routes and base paths.
+  it('a public literal /status with upstreamPath /admin beside the basic /admin is refused; another upstream path builds', async () => {
+    const two = `${head}paths:
+  /admin:
+    get: { operationId: admin, security: [{ basic: [] }], responses: ${ok} }
+  /status:
+    get: { operationId: pub, x-gateway: { public: true, upstreamPath: /admin }, security: [], responses: ${ok} }
+`;
+    expect(await refusals(two, 'traefik')).toContain('upstream-param-reaches-protected');
+    expect(await refusals(two.replace('upstreamPath: /admin', 'upstreamPath: /public'), 'traefik')).toEqual([]);
+  });
+  it('lint --target traefik relays the refusal (target compile inside lint)', async () => {
+    const { lint } = await import('../../src/lint/index.js');
+    const found = await lint(writeSpec(UPSTREAM), { target: 'traefik' });
+    expect(found.diagnostics.filter((d) => d.severity === 'error').map((d) => (d.code === 'target-compile' ? d.params.code : d.code))).toContain('upstream-param-reaches-protected');
   });
 });

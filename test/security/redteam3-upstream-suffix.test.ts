@@ -60,7 +60,7 @@ describe('red team 3b: a literal suffix after the parameter in a public upstream
   });
 
   for (const upstream of SUFFIXES) {
-    it.fails(`BROKE: kong: upstreamPath '${upstream}': GET /v1/pub/admin reaches the keyed /admin's backend anonymously (Kong oracle)`, async () => {
+    it(`FIXED: kong: upstreamPath '${upstream}': GET /v1/pub/admin reaches the keyed /admin's backend anonymously (Kong oracle)`, async () => {
       const loaded = await gatewayOf(spec(upstream));
       const built = compileGateway(loaded.gateway!, 'kong', {});
       if (built.diagnostics.some((d) => d.severity === 'error')) return; // refused: held
@@ -70,17 +70,53 @@ describe('red team 3b: a literal suffix after the parameter in a public upstream
       expect(out.status === 200 && readsAs(out.upstream?.path ?? '') === '/admin', `${out.status} ${out.upstream?.path}`).toBe(false);
     });
 
-    it.fails(`BROKE: traefik: upstreamPath '${upstream}': GET /v1/pub/admin reaches the keyed /admin's backend anonymously (Traefik oracle)`, async () => {
-      const { built } = await compileCase(writeSpec(spec(upstream)));
-      if (!built) return; // refused: held
+    it(`FIXED: traefik: upstreamPath '${upstream}': refused, GET /v1/pub/admin never reaches the keyed /admin's backend anonymously (Traefik oracle)`, async () => {
+      const file = writeSpec(spec(upstream));
+      const codes = (await buildTarget(file, { target: 'traefik', options: {} })).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+      expect(codes.some((c) => c === 'param-variant-reaches-protected' || c === 'upstream-param-reaches-protected'), codes.join()).toBe(true);
+      const { built } = await compileCase(file);
+      if (!built?.config || codes.length > 0) return; // refused: held
       const out = send(built.config as TraefikConfig, { method: 'GET', host: 'api.test', target: '/v1/pub/admin', tls: true }, { auth: {} });
       expect(out.status === 200 && readsAs(out.backend?.path ?? '') === '/admin', `${out.status} ${out.backend?.path}`).toBe(false);
     });
 
-    // nginx refuses the escaped suffix (%2e) for its own reasons; the plain ones build.
-    (upstream.includes('%') ? it : it.fails)(`${upstream.includes('%') ? '' : 'BROKE: '}nginx: upstreamPath '${upstream}' beside the keyed /admin is refused`, async () => {
+    // nginx refuses the escaped suffix (%2e) for its own reasons too.
+    it(`${upstream.includes('%') ? '' : 'FIXED: '}nginx: upstreamPath '${upstream}' beside the keyed /admin is refused`, async () => {
       const b = await buildTarget(writeSpec(spec(upstream)), { target: 'nginx', options: {} });
       expect(b.diagnostics.some((d) => d.severity === 'error')).toBe(true);
     });
   }
+});
+
+// Our own variants (red team 3b fixes): more suffixes, the opt-out, and the params named.
+describe('red team 3b fixes: the text after the parameter in an upstreamPath', () => {
+  const errors = async (text: string, target: string) => (await buildTarget(writeSpec(text), { target, options: {} })).diagnostics.filter((d) => d.severity === 'error');
+  for (const upstream of ['/{x};jsessionid=1', '/{x}.xml', '/{x}%2E', '/{x}..', '/{x}/', '/{x}.json/', '/{x};a=1.json']) {
+    for (const target of ['kong', 'traefik', 'nginx']) {
+      it(`${target}: upstreamPath '${upstream}' beside the keyed /admin is refused`, async () => {
+        const codes = (await errors(spec(upstream), target)).map((d) => d.code);
+        expect(codes.some((c) => c === 'param-variant-reaches-protected' || c === 'upstream-param-reaches-protected'), codes.join()).toBe(true);
+        expect(readsAs(upstream.replace('{x}', 'admin').replace(/\/$/, ''))).toBe('/admin');
+      });
+    }
+  }
+  it("kong: upstreamPath '/{x}.json' names the value the backend reads as /admin", async () => {
+    const d = (await errors(spec('/{x}.json'), 'kong')).find((x) => x.code === 'param-variant-reaches-protected');
+    expect(d?.params).toMatchObject({ route: 'pub', other: 'admin' });
+    expect(String(d?.params.values)).toContain('x=admin');
+  });
+  it("kong: upstreamPath '/{x};v=1' is refused by upstream-reach too, whatever the backend says (a ';' parameter is URL-level, Tomcat drops it)", async () => {
+    const exact = spec('/{x};v=1').replace("url: 'http://app.internal:8080' }", "url: 'http://app.internal:8080', pathMatching: exact }");
+    const d = (await errors(exact, 'kong')).find((x) => x.code === 'upstream-param-reaches-protected');
+    expect(d?.params).toEqual({ target: 'kong', route: 'pub', other: 'admin', upstream: '/{x};v=1', values: 'x=admin' });
+  });
+  it("kong: upstreamPath '/{x}.json' and '/{x}..' build when the backend matches paths exactly (a trailing slash never does: upstream-reach merges empty segments)", async () => {
+    for (const up of ['/{x}.json', '/{x}..']) {
+      const exact = spec(up).replace("url: 'http://app.internal:8080' }", "url: 'http://app.internal:8080', pathMatching: exact }");
+      expect(await errors(exact, 'kong'), up).toEqual([]);
+    }
+  });
+  it('controls: a suffix that makes another name (/{x}s, /v{x}, /{x}-old) builds', async () => {
+    for (const up of ['/{x}s', '/v{x}', '/{x}-old']) expect(await errors(spec(up), 'kong'), up).toEqual([]);
+  });
 });

@@ -10,7 +10,8 @@ import { Auth } from './auth.js';
 import { integrationFor } from './backends.js';
 import { type Cfn, type Ctx } from './context.js';
 import { bodyOverrides } from '../body-override.js';
-import { checkConfusablePaths } from './confusable.js';
+import { checkConfusablePaths, literalBackendPath } from './confusable.js';
+import { upstreamReachRefusals } from '../upstream-reach.js';
 import { pathProblem, resourcePath } from './paths.js';
 import { policyHooks } from './policies.js';
 import type { OperationParts } from './policy-parts.js';
@@ -74,6 +75,9 @@ export function buildBody(ctx: Ctx): BodyResult {
 
   auth.checkApiKeySchemes();
   checkConfusablePaths(ctx, upstream);
+  // A backend path without a parameter (a public /status with upstreamPath /admin) is no
+  // confusable value: upstream-reach.ts compares it, as on the other targets.
+  for (const f of upstreamReachRefusals(ctx.gateway, compiled, 'aws', literalBackendPath)) ctx.report('upstream-param-reaches-protected', f.params, f.loc);
   // `_method` in a body: API Gateway passes a body through unread (src/targets/body-override.ts).
   for (const { route, other, backend } of bodyOverrides(ctx.gateway, compiled)) {
     ctx.report('aws-body-method-override', { route: route.id, method: route.method, other: other.id, otherMethod: other.method, path: other.path, backend }, route.loc);

@@ -97,6 +97,9 @@ function reaches(tpl: Seg[], target: Seg[], reach: ValueReach): boolean {
   return go(0, 0, 0);
 }
 
+/** A route whose backend path template holds no parameter: confusable.ts has no value to try, upstream-reach.ts compares it. */
+export const literalBackendPath = (r: Route): boolean => !(r.upstreamPath?.template ?? r.path).includes('{');
+
 /**
  * `upstream` maps each compiled http_proxy route to its backend origin and path template, and each
  * Lambda proxy route to its function and resource path.

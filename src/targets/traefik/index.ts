@@ -14,6 +14,7 @@ import { parseOptions, TRAEFIK_OPTIONS } from './options.js';
 import { TRAEFIK_POLICIES } from './policy-map.js';
 import { compileRoutes } from './routes.js';
 import { RuleTextError } from './rule.js';
+import { upstreamReachRefusals } from '../upstream-reach.js';
 import { checkUsersFiles } from './users-files.js';
 import type { RouterRole, TraefikConfig } from './types.js';
 import type { TraefikVersion } from './version.js';
@@ -55,6 +56,8 @@ function compileOnce(gateway: Gateway, plan: CapabilityPlan, compileOptions: Com
     if (e.value === '') ctx.report('traefik-matcher-empty', {}, gateway.loc);
     else ctx.report('traefik-matcher-control-character', { value: JSON.stringify(e.value) }, gateway.loc);
   }
+  // DESIGN.md 7.5: no route forwards onto a more protected route's backend path (as nginx and Kong).
+  for (const f of upstreamReachRefusals(gateway, gateway.routes, 'traefik')) ctx.report('upstream-param-reaches-protected', f.params, f.loc);
   const config = assemble(ctx);
   if (ctx.suspect) return undefined;
   if (config) {
