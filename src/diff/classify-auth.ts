@@ -8,10 +8,25 @@ import type { RuleId, Verdict } from './rules.js';
 
 const alternatives = (auth: string[][]): string[][] => (auth.length === 0 ? [[]] : auth);
 const subset = (a: readonly string[], b: readonly string[]) => a.every((x) => b.includes(x));
-const REQUIREMENT = / (scope|role) /;
+const REQUIREMENT = / (scope|role|scheme) /;
 /** The mechanism an atom belongs to (`jwt scope orders:read` -> `jwt`). */
 const mechanismOf = (atom: string) => atom.split(REQUIREMENT)[0]!;
-const kindOf = (atom: string): 'scope' | 'role' | undefined => (REQUIREMENT.exec(atom)?.[1] as 'scope' | 'role' | undefined);
+const kindOf = (atom: string): 'scope' | 'role' | 'scheme' | undefined => (REQUIREMENT.exec(atom)?.[1] as 'scope' | 'role' | 'scheme' | undefined);
+
+/**
+ * An old alternative's requirement the new one lacks. A `scheme` requirement (whose credentials
+ * pass) dropped is a new way in unless the mechanism now requires a role instead (the holders of
+ * that role, a narrowing); swapped for another scheme it is other holders.
+ */
+function lostRequirement(atom: string, n: readonly string[]): RuleId | undefined {
+  const kind = kindOf(atom);
+  if (kind === 'role') return 'auth-roles-removed';
+  if (kind === 'scope') return 'auth-scope-removed';
+  if (kind !== 'scheme') return 'auth-scope-removed';
+  const mech = mechanismOf(atom);
+  const now = n.filter((x) => x !== atom && mechanismOf(x) === mech && (kindOf(x) === 'scheme' || kindOf(x) === 'role'));
+  return now.length === 0 || now.some((x) => kindOf(x) === 'scheme') ? 'auth-weakened' : undefined;
+}
 
 export const describeAuth = (auth: string[][] | undefined): string =>
   auth === undefined ? 'unknown' : alternatives(auth).map((alt) => (alt.length === 0 ? 'none' : alt.join(' + '))).join(' | ');
@@ -41,7 +56,12 @@ export function authRules(a: string[][], b: string[][]): Verdict[] {
       rules.add('auth-weakened');
       continue;
     }
-    for (const o of kept) for (const atom of o.filter((x) => !n.includes(x))) rules.add(kindOf(atom) === 'role' ? 'auth-roles-removed' : 'auth-scope-removed');
+    for (const o of kept) {
+      for (const atom of o.filter((x) => !n.includes(x))) {
+        const rule = lostRequirement(atom, n);
+        if (rule) rules.add(rule);
+      }
+    }
   }
   if (oldAlts.some((o) => !newAlts.some((n) => subset(n, o)))) rules.add(oldAlts.some((o) => o.length === 0) ? 'auth-added' : 'auth-tightened');
   const text = { old: describeAuth(a), new: describeAuth(b) };

@@ -77,6 +77,7 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
   const out: Verdict[] = [];
   if (o.rateLimitKey !== undefined && n.rateLimitKey !== undefined && o.rateLimitKey !== n.rateLimitKey) out.push({ rule: 'rate-limit-key-changed', old: o.rateLimitKey, new: n.rateLimitKey });
   if (o.burst !== undefined && n.burst !== undefined && n.burst > o.burst) out.push({ rule: 'burst-raised', old: String(o.burst), new: String(n.burst) });
+  if (o.rateLimitPerNode === false && n.rateLimitPerNode === true) out.push({ rule: 'rate-limit-raised', old: 'counted once for every node', new: 'counted per node (N nodes: N times the rate)' });
   if (o.rateLimitFailsOpen === false && n.rateLimitFailsOpen === true) out.push({ rule: 'rate-limit-fail-open', old: 'refused (500) when the counters fail', new: 'let through uncounted when the counters fail' });
   if (!o.cache && n.cache && authenticated(n.auth)) out.push({ rule: 'cache-on-authenticated', old: 'no cache', new: `cache; auth ${describeAuth(n.auth)}` });
   // Any route: an authenticated one sends its callers elsewhere, a public one exposes another backend path.
@@ -90,6 +91,11 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
     out.push({ rule: 'host-widened', old: o.hosts.join(', ') || 'any host', new: n.hosts.join(', ') || 'any host' });
   }
   if (o.protocols && n.protocols && n.protocols.includes('http') && !o.protocols.includes('http')) out.push({ rule: 'protocol-widened', old: o.protocols.join(', '), new: n.protocols.join(', ') });
+  if (o.requestHeaders && n.requestHeaders) {
+    const passed = o.requestHeaders.filter((h) => !n.requestHeaders!.includes(h));
+    if (passed.length > 0) out.push({ rule: 'request-header-passed', old: `set or removed by the gateway: ${passed.join(', ')}`, new: `as the client sent: ${passed.join(', ')}` });
+  }
+  if (o.clientHost === false && n.clientHost === true) out.push({ rule: 'host-passed', old: "the backend's own name", new: "the client's Host header" });
   return out;
 }
 
@@ -98,15 +104,18 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
 type Cors = NonNullable<Facts['cors']>;
 const NO_CORS: Cors = { origins: [], methods: [], headers: [], credentials: false };
 const wider = (a: string[], b: string[]) => !a.includes('*') && b.some((x) => x === '*' || !a.some((y) => y.toLowerCase() === x.toLowerCase()));
-const describeCors = (c: Cors | undefined) => (c === undefined ? 'none' : `origins ${c.origins.join(' ') || '-'}; methods ${c.methods.join(' ') || '-'}; headers ${c.headers.join(' ') || '-'}${c.credentials ? '; credentials' : ''}`);
+const describeCors = (c: Cors | undefined) =>
+  c === undefined ? 'none' : `origins ${c.origins.join(' ') || '-'}; methods ${c.methods.join(' ') || '-'}; headers ${c.headers.join(' ') || '-'}${c.expose?.length ? `; exposes ${c.expose.join(' ')}` : ''}${c.credentials ? '; credentials' : ''}`;
+/** Exposed response headers compared only when both sides' readers could tell (absent: unknown). */
+const exposeWider = (a: Cors, b: Cors) => a.expose !== undefined && b.expose !== undefined && wider(a.expose, b.expose);
 
 function corsRules(a: Cors | undefined, b: Cors | undefined): Verdict[] {
   const o = a ?? NO_CORS;
   const n = b ?? NO_CORS;
   const text = { old: describeCors(a), new: describeCors(b) };
   const out: Verdict[] = [];
-  const widened = wider(o.origins, n.origins) || wider(o.methods, n.methods) || wider(o.headers, n.headers) || (n.credentials && !o.credentials);
-  const narrowed = wider(n.origins, o.origins) || wider(n.methods, o.methods) || wider(n.headers, o.headers) || (o.credentials && !n.credentials);
+  const widened = wider(o.origins, n.origins) || wider(o.methods, n.methods) || wider(o.headers, n.headers) || exposeWider(o, n) || (n.credentials && !o.credentials);
+  const narrowed = wider(n.origins, o.origins) || wider(n.methods, o.methods) || wider(n.headers, o.headers) || exposeWider(n, o) || (o.credentials && !n.credentials);
   if (widened) out.push({ rule: 'cors-widened', ...text });
   if (narrowed) out.push({ rule: 'cors-narrowed', ...text });
   return out;

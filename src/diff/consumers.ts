@@ -6,7 +6,7 @@
  * compare: Traefik's basic users live in an htpasswd file beside the configuration, and a
  * forwardAuth or Lambda authorizer service holds its own. So the compiled side of `gwc diff --base`
  * carries one entity per consumer whose `holds` fact the rules flag (`consumer-added`,
- * src/diff/rules.ts). Deployed state cannot show them on every target: `gwc diff --deployed`
+ * src/diff/rules.ts), and one per further credential of a scheme (another key). Deployed state cannot show them on every target: `gwc diff --deployed`
  * leaves them out of both sides (run.ts, with trust.ts's entities). Secret values and references
  * are never part of them.
  */
@@ -19,8 +19,15 @@ export const CONSUMER_KIND = 'gwc consumer';
 /** One entity per consumer of the spec, with what it can present. */
 export function consumerEntities(gateway: Gateway): Entity[] {
   return gateway.consumers.map((c) => {
+    // Each credential of a scheme after the first is another secret that opens what the consumer
+    // can call: `credential key`, then `credential key #2`, ... (a second key is a new way in).
+    const seen = new Map<string, number>();
     const holds = [
-      ...c.credentials.map((x) => `credential ${x.scheme}`),
+      ...c.credentials.map((x) => {
+        const n = (seen.get(x.scheme) ?? 0) + 1;
+        seen.set(x.scheme, n);
+        return n === 1 ? `credential ${x.scheme}` : `credential ${x.scheme} #${n}`;
+      }),
       ...c.credentials.flatMap((x) => (x.kind === 'basic' ? [`basic user ${x.username}`] : [])),
       ...c.groups.map((g) => `group ${g}`),
     ];

@@ -13,8 +13,13 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
  * neutral: the comparison rules in `classify.ts` read only these.
  */
 export interface Facts {
-  /** Present when the entity is a client-facing route; `match` is what clients call (method, host, path). */
-  route?: { match: string };
+  /**
+   * Present when the entity is a client-facing route; `match` is what clients call (method, host,
+   * path). `paths`: JS regular expressions over the request path that the route answers (paths.ts),
+   * `methods` the methods (absent or `[]`: any), when the reader can tell: `gwc diff` then asks which
+   * remaining route answers the path of one that went away.
+   */
+  route?: { match: string; paths?: string[]; methods?: string[] };
   /**
    * Authentication, as OpenAPI security: alternatives (OR), each a list of requirements (AND).
    * `[]` means public; an empty alternative (`[[]]`, `[['key-auth'], []]`) means optional.
@@ -33,6 +38,12 @@ export interface Facts {
    * `fault_tolerant`). Absent: the reader cannot tell, or the target's limits never fail open.
    */
   rateLimitFailsOpen?: boolean;
+  /**
+   * Whether each gateway node counts the limit apart (Kong `policy: local`): N nodes then let N
+   * times the rate through, where a shared store (cluster, redis) counted once. Absent: the reader
+   * cannot tell, or the target counts in one place.
+   */
+  rateLimitPerNode?: boolean;
   /** Whether the gateway answers from a response cache. */
   cache?: boolean;
   /**
@@ -67,8 +78,23 @@ export interface Facts {
    * check: an address the client writes itself, or every client seen as its proxy.
    */
   clientAddress?: string;
-  /** CORS as the gateway answers it. Absent: no CORS headers sent. */
-  cors?: { origins: string[]; methods: string[]; headers: string[]; credentials: boolean };
+  /**
+   * CORS as the gateway answers it. Absent: no CORS headers sent. `expose`: the response headers
+   * an allowed origin's scripts may read (Access-Control-Expose-Headers); absent when the reader
+   * cannot tell.
+   */
+  cors?: { origins: string[]; methods: string[]; headers: string[]; credentials: boolean; expose?: string[] };
+  /**
+   * Request headers (lower-case names) the gateway sets or removes before the backend, whatever the
+   * client sent: one dropped reaches the backend as the client wrote it, where the backend trusted
+   * the gateway's value (a tenant, an identity, a debug switch). Absent: the reader cannot tell.
+   */
+  requestHeaders?: string[];
+  /**
+   * Whether the backend is sent the client's Host header instead of its own name: the client then
+   * picks the virtual host of a shared backend server. Absent: the reader cannot tell.
+   */
+  clientHost?: boolean;
   /**
    * TLS from the gateway to the backend (or auth service) this entity sends requests to, as the
    * gateway applies it (inherited and default settings resolved by the reader). `tls: false` is
@@ -83,7 +109,8 @@ export interface Facts {
    */
   trusts?: string[];
   /**
-   * What one consumer can present (src/diff/consumers.ts): `credential SCHEME` per credential,
+   * What one consumer can present (src/diff/consumers.ts): `credential SCHEME` per credential
+   * (`credential SCHEME #N` for its Nth of one scheme),
    * `basic user NAME` per basic user name, `group NAME` per group. Only the compiled side of
    * `gwc diff --base` knows these; a new one is someone who can now call routes they could not.
    */
@@ -128,8 +155,12 @@ export interface Mechanism {
   };
 }
 
-/** A scope or role requirement of `mechanism` in `Facts.auth`. */
-export const authAtom = (mechanism: string, what: 'scope' | 'role', name: string) => `${mechanism} ${what} ${name}`;
+/**
+ * A scope or role requirement of `mechanism` in `Facts.auth`, or `scheme`: whose credentials the
+ * mechanism takes when it serves several schemes (Kong's per-scheme acl groups: two API-key
+ * schemes are one key-auth plugin).
+ */
+export const authAtom = (mechanism: string, what: 'scope' | 'role' | 'scheme', name: string) => `${mechanism} ${what} ${name}`;
 
 export interface Entity {
   /** The entity's kind in the target's own words: `route`, `service`, `AWS::ApiGateway::Method`... */

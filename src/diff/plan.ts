@@ -5,6 +5,8 @@
 import { fieldChanges, type FieldChange } from './changes.js';
 import { classifyCreated, classifyDeleted, classifyMatched, RULES, type FindingClass, type RuleId, type Verdict } from './classify.js';
 import type { Entity, State } from './entity.js';
+import { authRules } from './classify-auth.js';
+import { answers, literalPath } from './paths.js';
 import { compareText } from '../diagnostics/collate.js';
 
 export type Action = 'create' | 'update' | 'delete' | 'replace';
@@ -103,7 +105,7 @@ export function diffStates(from: State, to: State): Plan {
   for (const [id, o] of a) {
     if (b.has(id) || o.view) continue;
     changes.push({ action: 'delete', kind: o.kind, key: o.key, fields: [] });
-    find(o, classifyDeleted(o.facts));
+    find(o, [...classifyDeleted(o.facts), ...fallThrough(o, b.values())]);
   }
   for (const [o, n] of views) {
     // Only what no member said: the view sees what its members cannot, each alone.
@@ -120,3 +122,28 @@ export function diffStates(from: State, to: State): Plan {
 }
 
 export const hasChanges = (plan: Plan) => plan.changes.length > 0;
+
+const overlap = (a: readonly string[] | undefined, b: readonly string[] | undefined) => !a?.length || !b?.length || a.some((x) => b.includes(x));
+
+/**
+ * A route removed whose path another route still answers (a keyed `/files/secret` gone beside a
+ * public `/files/{name}`): its callers now reach the backend through that route, so that route's
+ * auth against the removed one's is the change (auth-removed, auth-weakened, ...), not only a
+ * route removed. Only a route that answered one literal path can be asked about; every remaining
+ * route that answers it counts (the gateway's choice among them is the target's).
+ */
+function fallThrough(gone: Entity, remaining: Iterable<Entity>): Verdict[] {
+  const r = gone.facts?.route;
+  const path = r?.paths?.length === 1 ? literalPath(r.paths[0]!) : undefined;
+  if (!r || path === undefined || gone.facts?.auth === undefined) return [];
+  const out: Verdict[] = [];
+  for (const n of remaining) {
+    const m = n.facts?.route;
+    if (!m?.paths || n.view || n.facts?.auth === undefined || !overlap(r.methods, m.methods) || !overlap(gone.facts.hosts, n.facts.hosts)) continue;
+    if (!answers(m.paths, path)) continue;
+    for (const v of authRules(gone.facts.auth, n.facts.auth)) {
+      if (RULES[v.rule].class === 'security') out.push({ ...v, new: `${v.new ?? ''} (${n.key} now answers ${path})` });
+    }
+  }
+  return out;
+}

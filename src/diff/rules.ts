@@ -29,7 +29,7 @@ export const RULES = {
   'jwt-keys-changed': { class: 'security', title: 'JWT keys changed', when: 'jwt.keys (keys, key files, JWKS address) differs' },
   'credential-in-query': { class: 'security', title: 'credential accepted in the query string', when: 'mechanisms.*.in gains `query` (URLs are logged and cached)' },
   'credentials-forwarded': { class: 'security', title: 'credentials now reach the backend', when: 'mechanisms.*.hideCredentials true -> false' },
-  'rate-limit-raised': { class: 'security', title: 'rate limit raised', when: 'rateLimit allows more requests in some window, or is removed' },
+  'rate-limit-raised': { class: 'security', title: 'rate limit raised', when: 'rateLimit allows more requests in some window, or is removed, or is counted per node where it was counted once (rateLimitPerNode)' },
   'rate-limit-key-changed': { class: 'security', title: 'rate limit counted by another key', when: 'rateLimitKey differs (ip, consumer, a client-chosen header)' },
   'burst-raised': { class: 'security', title: 'rate limit burst raised', when: 'burst grows' },
   'rate-limit-fail-open': { class: 'security', title: 'rate limit lifted when its counters fail', when: 'rateLimitFailsOpen false -> true (Kong fault_tolerant: a counter store outage lets every request through uncounted)' },
@@ -37,7 +37,9 @@ export const RULES = {
   'ip-widened': { class: 'security', title: 'IP rule widened', when: 'ipAllow covers an address it did not, or is removed' },
   'client-address-changed': { class: 'security', title: 'client address read from elsewhere', when: 'clientAddress differs (IP rules and per-address limits read the connection or another X-Forwarded-For entry)' },
   'ip-deny-narrowed': { class: 'security', title: 'IP deny list narrowed', when: 'ipDeny no longer covers an address it did' },
-  'cors-widened': { class: 'security', title: 'CORS widened', when: 'cors gains an origin, method, header, or credentials' },
+  'cors-widened': { class: 'security', title: 'CORS widened', when: 'cors gains an origin, method, header, exposed response header, or credentials' },
+  'request-header-passed': { class: 'security', title: 'a request header now reaches the backend as the client sent it', when: 'requestHeaders loses a name (a header the gateway set or removed: the backend trusted its value)' },
+  'host-passed': { class: 'security', title: "the backend gets the client's Host header", when: 'clientHost false -> true (the client picks the virtual host of a shared backend server)' },
   'cache-on-authenticated': { class: 'security', title: 'response cache on an authenticated route', when: 'cache turns on where auth is not public (one caller may be answered with another\'s response)' },
   'cache-key-narrowed': { class: 'security', title: 'response cache key narrowed', when: 'cacheKey loses a part while the cache stays on (requests that differ only there now share one cached response)' },
   'backend-tls-unverified': { class: 'security', title: 'backend certificate not verified', when: 'backendTls.verify true -> false' },
@@ -58,7 +60,7 @@ export const RULES = {
   'rate-limit-lowered': { class: 'breaking', title: 'rate limit lowered', when: 'rateLimit allows fewer requests in some window' },
   'body-limit-lowered': { class: 'breaking', title: 'body limit lowered', when: 'bodyLimit shrinks' },
   'ip-narrowed': { class: 'breaking', title: 'IP rule narrowed', when: 'ipAllow no longer covers an address it did, or ipDeny grows' },
-  'cors-narrowed': { class: 'breaking', title: 'CORS narrowed', when: 'cors loses an origin, method, header, or credentials' },
+  'cors-narrowed': { class: 'breaking', title: 'CORS narrowed', when: 'cors loses an origin, method, header, exposed response header, or credentials' },
   'backend-tls-verified': { class: 'breaking', title: 'backend certificate now verified', when: 'backendTls.verify false -> true' },
 } as const satisfies Record<string, Rule>;
 

@@ -46,7 +46,9 @@ export async function compiledState(
   if (!read.state) return { diagnostics: [...all, ...read.diagnostics] };
   // What the build takes on the spec's word, and who holds a credential, are no part of its files
   // on every target (trust.ts, consumers.ts).
-  const entities = [...read.state.entities, ...trustEntities(run.gateway, targetName), ...consumerEntities(run.gateway)];
+  // A reader whose entities say what consumers hold (Kong's consumers) needs no second copy.
+  const readerHolds = read.state.entities.some((e) => e.facts?.holds !== undefined);
+  const entities = [...read.state.entities, ...trustEntities(run.gateway, targetName), ...(readerHolds ? [] : consumerEntities(run.gateway))];
   return { state: { ...read.state, entities, files: built.files }, diagnostics: [...all, ...read.diagnostics] };
 }
 

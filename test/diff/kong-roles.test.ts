@@ -28,8 +28,16 @@ describe('kong: roles from acl groups', () => {
   it('a role required where none was is breaking, not security', () => {
     expect(rules([keyAuth], [keyAuth, acl(['vault.group.admin'])])).toEqual(['breaking auth-tightened']);
   });
-  it("gwc's per-scheme groups are not roles", () => {
-    expect(rules([keyAuth, acl(['vault.scheme.apikey'])], [keyAuth])).toEqual([]);
+  it("gwc's per-scheme groups are not roles: whose credentials pass, dropped or swapped is a new way in", () => {
+    // Without the scheme group, key-auth takes any consumer's key-auth credential the Kong holds
+    // (another scheme's holders, another gateway's consumers: acl.ts); another group is other holders.
+    expect(rules([keyAuth, acl(['vault.scheme.apikey'])], [keyAuth])).toEqual(['security auth-weakened']);
+    expect(rules([keyAuth, acl(['vault.scheme.apikey'])], [keyAuth, acl(['vault.scheme.other'])]).sort()).toEqual(['breaking auth-tightened', 'security auth-weakened']);
+    expect(rules([keyAuth], [keyAuth, acl(['vault.scheme.apikey'])])).toEqual(['breaking auth-tightened']);
+    // A role instead of the scheme group narrows to the role's holders (names.ts: G.group.R).
+    expect(rules([keyAuth, acl(['vault.scheme.apikey'])], [keyAuth, acl(['vault.group.admin'])])).toEqual(['breaking auth-tightened']);
+    // A role whose name holds '.scheme.' is a role (G.group.ops.scheme.read), never a scheme group.
+    expect(rules([keyAuth, acl(['vault.group.ops.scheme.read'])], [keyAuth])).toEqual(['security auth-roles-removed']);
   });
   it('the API key read from the query too is credential-in-query; hide_credentials off is credentials-forwarded', () => {
     // With gwc's pre-function the query key's other spellings are stripped (query-spellings.ts);

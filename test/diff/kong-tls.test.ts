@@ -39,9 +39,13 @@ describe('kong: backend TLS in a deployed dump', () => {
 
   it('a verified https backend moved to plain HTTP is security', async () => {
     const r = await diffDeployed(baseSpec, { target: 'kong', deployed: await deployedFile(tlsSpec(), 'kong') });
-    expect(r.plan!.findings.map((f) => [f.rule, f.key, f.new])).toEqual([
+    expect(r.plan!.findings.filter((f) => f.rule.startsWith('backend-tls')).map((f) => [f.rule, f.key, f.new])).toEqual([
       ['backend-tls-unverified', 'storefront.catalog', 'plain HTTP'],
       ['backend-tls-unverified', 'storefront.orders', 'plain HTTP'],
     ]);
+    // Port 8443 -> 8080 is another endpoint: each route on those services is backend-changed too.
+    const moved = r.plan!.findings.filter((f) => f.rule === 'backend-changed');
+    expect(moved.length).toBe(6);
+    expect(moved.every((f) => f.kind === 'route' && /:8443$/.test(f.old ?? '') && /:8080$/.test(f.new ?? ''))).toBe(true);
   });
 });

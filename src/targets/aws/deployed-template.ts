@@ -4,6 +4,7 @@
  * content hash: it is matched by type and shows as replaced. The RestApi's OpenAPI Body is split
  * into one entity per path and method, so a change to one route shows as that route.
  */
+import { templatePath } from '../../diff/paths.js';
 import { parse, type Tags } from 'yaml';
 import type { BackendTls, Entity, Facts, Json } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, toJson, type JsonObject } from '../../diff/json-util.js';
@@ -110,6 +111,19 @@ function integrationTls(op: JsonObject): BackendTls | undefined {
   return { tls: true, verify: !skip };
 }
 
+/**
+ * The request headers an HTTP integration sends whatever the client sent: each
+ * `integration.request.header.NAME` mapping (a value, or '' that empties it). Undefined for a
+ * Lambda proxy or mock integration (a proxy function gets the client's headers as they are).
+ */
+function integrationHeaders(op: JsonObject): string[] | undefined {
+  const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;
+  const type = typeof integration?.type === 'string' ? integration.type.toLowerCase() : '';
+  if (!integration || (type !== 'http' && type !== 'http_proxy')) return undefined;
+  const params = isObject(integration.requestParameters) ? Object.keys(integration.requestParameters) : [];
+  return [...new Set(params.filter((k) => k.startsWith('integration.request.header.')).map((k) => k.slice('integration.request.header.'.length).toLowerCase()))].sort();
+}
+
 interface ApiContext {
   throttles: Map<string, number>;
   stage: StageSettings;
@@ -134,7 +148,7 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
       const fields = fieldsOf({ ...op, method: verb, path, ...(isObject(item.parameters) || Array.isArray(item.parameters) ? { pathParameters: item.parameters } : {}) });
       const entity: Entity = { kind: 'method', key: `${restApi}.${key}`, fields };
       if (!ANSWER_ONLY.has(method)) {
-        const facts: Facts = { route: { match: `${verb} ${path}` } };
+        const facts: Facts = { route: { match: `${verb} ${path}`, paths: [templatePath(path)], methods: verb === 'ANY' ? [] : [verb] } };
         // Each requirement's schemes, named with their type so a changed mechanism shows, and their scopes.
         Object.assign(facts, methodAuth(op, schemes));
         const at = `${settingsPath(path)} ${verb}`;
@@ -164,6 +178,8 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
         const ip = rules.filter((r) => policyMatches(r.resource, verb, path));
         if (ip.length > 0) facts.ipAllow = ip[0]!.allow;
         if (cors) facts.cors = cors;
+        const headers = integrationHeaders(op);
+        if (headers) facts.requestHeaders = headers;
         const tls = integrationTls(op);
         if (tls) facts.backendTls = tls;
         entity.facts = facts;

@@ -8,6 +8,8 @@ import { authAtom, type BackendTls, type Entity, type Facts, type Json, type Mec
 import { fieldsOf, isObject, MASK, omit, sortedStrings, withDefaults, type JsonObject } from '../../diff/json-util.js';
 import { compareText } from '../../diagnostics/collate.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
+import { prefixPath } from '../../diff/paths.js';
+import { consumerHolds, credentials } from './deployed-consumers.js';
 
 /** Written by Kong, never by a user: dropped before comparing. */
 const GENERATED = ['id', 'created_at', 'updated_at', 'ws_id'];
@@ -109,7 +111,10 @@ function pluginMap(plugins: Plugin[]): JsonObject {
 
 function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, blocked: Set<string>): Facts {
   const match = `${sortedStrings(route.methods).join(',') || '*'} ${sortedStrings(route.hosts).join(',') || '*'}${sortedStrings(route.paths).join(',') || '/'}`;
-  const facts: Facts = { route: { match } };
+  // https://docs.konghq.com/gateway/latest/key-concepts/routes/#paths: `~` a regex anchored at the
+  // start of the path, else a prefix.
+  const paths = sortedStrings(route.paths).map((p) => (p.startsWith('~') ? (p.startsWith('~^') ? p.slice(1) : `^${p.slice(1)}`) : prefixPath(p)));
+  const facts: Facts = { route: { match, paths: paths.length ? paths : ['^/'], methods: sortedStrings(route.methods) } };
   const auth: string[][] = [];
   let optional = false;
   for (const name of AUTH_PLUGINS) {
@@ -126,8 +131,19 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   // An acl allow list of groups other than gwc's per-scheme groups (names.ts schemeGroup) is a role
   // requirement on every way in: the consumer must be in one of them.
   const acl = effective.get('acl');
-  const roles = acl && acl.enabled !== false && isObject(acl.config) ? sortedStrings(acl.config.allow).filter((g) => !/\.scheme\./.test(g)) : [];
-  const withRoles = (alt: string[]) => (roles.length ? [...alt, ...alt.flatMap((m) => roleAtoms(roles).map((r) => authAtom(m, 'role', r)))] : alt);
+  const allow = acl && acl.enabled !== false && isObject(acl.config) ? sortedStrings(acl.config.allow) : [];
+  // names.ts: `G.scheme.S` and `G.group.R`, G a gateway name (no '.'): a role named `ops.scheme.read`
+  // is `G.group.ops.scheme.read`, a role.
+  const isScheme = (g: string) => /^[^.]+\.scheme\./.test(g);
+  const roles = allow.filter((g) => !isScheme(g));
+  // gwc's per-scheme groups (acl.ts) say whose credentials pass: the holders of one scheme, not
+  // every consumer with a key of the same plugin. Another scheme is other holders (a new way in).
+  const schemes = allow.filter(isScheme);
+  const withRoles = (alt: string[]) => [
+    ...alt,
+    ...(roles.length ? alt.flatMap((m) => roleAtoms(roles).map((r) => authAtom(m, 'role', r))) : []),
+    ...(schemes.length ? alt.flatMap((m) => [authAtom(m, 'scheme', schemes.join(' or '))]) : []),
+  ];
   facts.auth = auth.length === 0 ? [] : anyAnonymous ? [...auth.map(withRoles), ...(optional ? [[]] : [])] : [withRoles(auth.flat())];
   const mechanisms: Record<string, Mechanism> = {};
   for (const [name] of auth) {
@@ -150,6 +166,8 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   const rt = effective.get('request-transformer');
   const uri = rt && rt.enabled !== false && isObject(rt.config) && isObject(rt.config.replace) ? str(rt.config.replace.uri) : undefined;
   if (uri) facts.upstreamPath = uri;
+  facts.requestHeaders = controlledHeaders(rt && rt.enabled !== false && isObject(rt.config) ? rt.config : {});
+  facts.clientHost = route.preserve_host === true;
   const rl = effective.get('rate-limiting');
   if (rl && rl.enabled !== false && isObject(rl.config)) {
     const limits: Record<string, number> = {};
@@ -158,6 +176,8 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
       if (typeof n === 'number') limits[String(secs)] = n;
     }
     if (Object.keys(limits).length > 0) facts.rateLimit = limits;
+    // https://docs.konghq.com/hub/kong-inc/rate-limiting/#policy: local counts on each node.
+    facts.rateLimitPerNode = (str(rl.config.policy) ?? 'local') === 'local';
     const by = str(rl.config.limit_by) ?? 'consumer';
     facts.rateLimitKey = by === 'header' ? `header ${(str(rl.config.header_name) ?? '').toLowerCase()}` : by;
   }
@@ -175,9 +195,22 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   const cors = effective.get('cors');
   if (cors && cors.enabled !== false && isObject(cors.config)) {
     const c = cors.config;
-    facts.cors = { origins: sortedStrings(c.origins).length ? sortedStrings(c.origins) : ['*'], methods: sortedStrings(c.methods), headers: sortedStrings(c.headers), credentials: c.credentials === true };
+    facts.cors = { origins: sortedStrings(c.origins).length ? sortedStrings(c.origins) : ['*'], methods: sortedStrings(c.methods), headers: sortedStrings(c.headers), credentials: c.credentials === true, expose: sortedStrings(c.exposed_headers) };
   }
   return facts;
+}
+
+/**
+ * The request headers a request-transformer decides whatever the client sent
+ * (https://docs.konghq.com/hub/kong-inc/request-transformer/: remove, rename, replace, add, append
+ * in that order): a removed one, and one both replaced and added (replace when present, add when
+ * not: gwc's `set`). `add` alone keeps a client's value, `replace` alone keeps a client's absence.
+ */
+function controlledHeaders(config: JsonObject): string[] {
+  const names = (part: Json | undefined) => (isObject(part) && Array.isArray(part.headers) ? part.headers.filter((h): h is string => typeof h === 'string').map((h) => h.split(':')[0]!.trim().toLowerCase()) : []);
+  const added = new Set(names(config.add));
+  const decided = [...names(config.remove), ...names(config.replace).filter((h) => added.has(h))];
+  return [...new Set(decided)].sort();
 }
 
 /** Service protocols that speak TLS to the backend (https://docs.konghq.com/gateway/latest/admin-api/#service-object). */
@@ -201,24 +234,6 @@ function serviceTls(s: JsonObject): BackendTls {
   return { tls: true, verify: true, ...(cas.length > 0 ? { ca: `ca_certificates ${cas.join(', ')}` } : {}) };
 }
 
-function credentials(c: JsonObject): JsonObject {
-  const mask = (items: JsonObject[], keep: string[]) =>
-    items
-      .map((x) => {
-        const out: JsonObject = {};
-        for (const k of keep) if (x[k] !== undefined && x[k] !== null) out[k] = x[k]!;
-        return out;
-      })
-      .map((x) => ({ ...x, secret: MASK }))
-      .sort((a, b) => compareText(JSON.stringify(a), JSON.stringify(b)));
-  return {
-    keyauth_credentials: mask(list(c.keyauth_credentials), []),
-    basicauth_credentials: mask(list(c.basicauth_credentials), ['username']),
-    jwt_secrets: mask(list(c.jwt_secrets), ['key', 'algorithm']),
-    acls: list(c.acls).map((a) => str(a.group) ?? '').sort(),
-  };
-}
-
 /** The decK document into entities. Throws KongShapeError on a shape decK would not accept. */
 export function kongEntities(doc: JsonObject): Entity[] {
   const entities: Entity[] = [];
@@ -238,9 +253,9 @@ export function kongEntities(doc: JsonObject): Entity[] {
   for (const p of globals) entities.push({ kind: 'plugin', key: p.consumer ? `${p.name}@${p.consumer}` : p.name, fields: p.fields });
   for (const c of consumers) {
     const u = names.get(str(c.username) ?? str(c.custom_id)!)!;
-    entities.push({ kind: 'consumer', key: u, fields: fieldsOf({ ...omit(c, [...GENERATED, 'plugins', 'keyauth_credentials', 'basicauth_credentials', 'jwt_secrets', 'acls']), tags: sortedStrings(c.tags), ...credentials(c) }) });
+    entities.push({ kind: 'consumer', key: u, fields: fieldsOf({ ...omit(c, [...GENERATED, 'plugins', 'keyauth_credentials', 'basicauth_credentials', 'jwt_secrets', 'acls']), tags: sortedStrings(c.tags), ...credentials(c) }), facts: { holds: consumerHolds(c) } });
   }
-  const addRoute = (r: JsonObject, service: string | undefined, servicePlugins: Map<string, JsonObject>) => {
+  const addRoute = (r: JsonObject, service: string | undefined, servicePlugins: Map<string, JsonObject>, backend?: string) => {
     const withDefs = withDefaults(omit(r, [...GENERATED, 'plugins', 'service']), ROUTE_DEFAULTS) as JsonObject;
     const plugins = list(r.plugins).map((p) => plugin(p, names));
     const fields = fieldsOf({
@@ -253,7 +268,8 @@ export function kongEntities(doc: JsonObject): Entity[] {
     const key = name ?? `(unnamed) ${String(fields.methods ?? '*')} ${String(fields.paths ?? '/')}`;
     const effective = new Map([...globalMap, ...servicePlugins, ...plugins.filter((p) => !p.consumer).map((p) => [p.name, p.fields] as const)]);
     // Routes without a service only answer (405, preflight): not a way in to a backend.
-    entities.push({ kind: 'route', key, fields, ...(service ? { facts: routeFacts(fields, effective, blocked) } : {}) });
+    // Where the route sends what it admits (Facts.backend): another server is a security finding.
+    entities.push({ kind: 'route', key, fields, ...(service ? { facts: { ...routeFacts(fields, effective, blocked), ...(backend ? { backend } : {}) } } : {}) });
   };
   // What each upstream balances over, so services and upstreams pair by backend whatever their names.
   const upstreamTargets = new Map<string, string>();
@@ -263,6 +279,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
     if (name) upstreamTargets.set(name, list(u.targets).map((t) => str(t.target) ?? '').sort().join(','));
   }
   const serviceNames = new Map<string, string>();
+  const backends = new Map<string, string>();
   for (const s of list(doc.services)) {
     const n = str(s.name) ?? str(s.host);
     if (!n) throw new KongShapeError('a service has neither name nor host');
@@ -273,13 +290,16 @@ export function kongEntities(doc: JsonObject): Entity[] {
     const name = serviceNames.get(str(s.name) ?? str(s.host)!)!;
     const plugins = list(s.plugins).map((p) => plugin(p, names));
     const fields = fieldsOf({ ...(withDefaults(omit(s, [...GENERATED, 'routes', 'plugins']), SERVICE_DEFAULTS) as JsonObject), tags: sortedStrings(s.tags), plugins: pluginMap(plugins) });
+    const backend = serviceServers(s, upstreamTargets);
+    backends.set(name, backend);
     entities.push({ kind: 'service', key: name, fields, facts: { backendTls: serviceTls(s) }, matchBy: serviceBackend(s, upstreamTargets) });
     const sp = new Map(plugins.filter((p) => !p.consumer).map((p) => [p.name, p.fields] as const));
-    for (const r of list(s.routes)) addRoute(r, name, sp);
+    for (const r of list(s.routes)) addRoute(r, name, sp, backend);
   }
   for (const r of list(doc.routes)) {
     const svc = ref(r.service);
-    addRoute(r, svc ? serviceNames.get(svc) ?? svc : undefined, new Map());
+    const name = svc ? serviceNames.get(svc) ?? svc : undefined;
+    addRoute(r, name, new Map(), name ? backends.get(name) : undefined);
   }
   for (const u of list(doc.upstreams)) {
     const name = str(u.name);
@@ -296,11 +316,17 @@ export function kongEntities(doc: JsonObject): Entity[] {
 function serviceBackend(s: JsonObject, upstreams: Map<string, string>): string {
   const url = str(s.url) ? new URL(str(s.url)!) : undefined;
   const protocol = str(s.protocol) ?? url?.protocol.replace(':', '') ?? 'http';
+  const path = str(s.path) ?? url?.pathname ?? '/';
+  return `${protocol}://${serviceServers(s, upstreams)}${path}`;
+}
+
+/** The server(s) a service sends to: its upstream's targets, or its host and port (Facts.backend). */
+function serviceServers(s: JsonObject, upstreams: Map<string, string>): string {
+  const url = str(s.url) ? new URL(str(s.url)!) : undefined;
+  const protocol = str(s.protocol) ?? url?.protocol.replace(':', '') ?? 'http';
   const host = str(s.host) ?? url?.hostname ?? '';
   const port = typeof s.port === 'number' ? s.port : url?.port ? Number(url.port) : protocol === 'https' ? 443 : 80;
-  const path = str(s.path) ?? url?.pathname ?? '/';
-  const where = upstreams.has(host) ? `upstream ${upstreams.get(host)}` : `${host}:${port}`;
-  return `${protocol}://${where}${path}`;
+  return upstreams.has(host) ? `upstream ${upstreams.get(host)}` : `${host}:${port}`;
 }
 
 /** What the document looks like when it is not decK's, for a clear diagnostic; undefined when it is. */

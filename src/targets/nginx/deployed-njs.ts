@@ -30,6 +30,8 @@ interface RouteCfg {
   hideQuery?: string[];
   hideCookies?: string[];
   upstream?: Array<string | number>;
+  /** The nginx variables the cache key digests (runtime.js cacheKey). */
+  cacheKey?: string[];
 }
 export interface NjsConfig {
   routes: Record<string, RouteCfg>;
@@ -118,4 +120,24 @@ function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>):
 export function njsUpstream(cfg: NjsConfig, routeId: string): string | undefined {
   const parts = Object.prototype.hasOwnProperty.call(cfg.routes, routeId) ? cfg.routes[routeId]?.upstream : undefined;
   return parts?.map((p) => (typeof p === 'number' ? `{${p}}` : p)).join('');
+}
+
+/**
+ * The request parts a route's cache key holds (Facts.cacheKey, in AWS's words: `header x-tenant`,
+ * `query`, `method`, `host`, `consumer`), from the variables runtime.js's cacheKey digests; the
+ * route id, which every key holds, is left out.
+ */
+export function njsCacheKey(cfg: NjsConfig, routeId: string): string[] | undefined {
+  const names = Object.prototype.hasOwnProperty.call(cfg.routes, routeId) ? cfg.routes[routeId]?.cacheKey : undefined;
+  if (!names) return undefined;
+  const word = (v: string): string | undefined => {
+    if (/_route$/.test(v)) return undefined;
+    if (/_id_key$/.test(v)) return 'consumer';
+    if (v === 'args' || v === 'query_string') return 'query';
+    if (v === 'request_method') return 'method';
+    if (v.startsWith('http_')) return `header ${v.slice(5).replace(/_/g, '-')}`;
+    if (v.startsWith('cookie_')) return `cookie ${v.slice(7)}`;
+    return v;
+  };
+  return [...new Set(names.map(word).filter((w): w is string => w !== undefined))].sort();
 }

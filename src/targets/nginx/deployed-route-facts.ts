@@ -4,8 +4,9 @@
  * hosts and protocols of the server, body limit, IP rules and CORS.
  */
 import type { Facts } from '../../diff/entity.js';
+import { exactPath } from '../../diff/paths.js';
 import type { Directive } from './deployed-parse.js';
-import { njsAuth, njsUpstream, type NjsConfig } from './deployed-njs.js';
+import { njsAuth, njsCacheKey, njsUpstream, type NjsConfig } from './deployed-njs.js';
 
 const SIZE = /^(\d+)([kKmMgG]?)$/;
 export const bytes = (v: string | undefined): number | undefined => {
@@ -26,6 +27,8 @@ export interface Ctx {
   maps: Map<string, Directive>;
   /** http-level directives servers inherit (backend TLS: deployed-tls.ts). */
   http: Directive[];
+  /** Each upstream block's servers (`server` addresses, sorted), by name. */
+  upstreams: Map<string, string>;
 }
 
 /**
@@ -50,6 +53,13 @@ function authFacts(checks: Directive[], block: Directive[], ctx: Ctx, byPath: Ma
       const read = cfg ? njsAuth(cfg, where.slice(where.lastIndexOf('/') + 1), cleared) : undefined;
       if (read) {
         alternatives.push(...read.auth);
+        // A forward-auth scheme's service is what its internal location proxies to: another one is
+        // another check (auth-verifier-changed), as a re-pointed forwardAuth is on Traefik.
+        for (const m of Object.values(read.mechanisms)) {
+          const at = /^forward (\S+)$/.exec(m.kind)?.[1];
+          const pass = at ? byPath.get(at)?.block?.find((x) => x.name === 'proxy_pass')?.args[0] : undefined;
+          if (pass) m.verifier = pass;
+        }
         Object.assign(mechanisms, read.mechanisms);
       } else auth.push(`auth_request ${target ? target.args.join(' ') : where}`);
     }
@@ -64,7 +74,9 @@ function authFacts(checks: Directive[], block: Directive[], ctx: Ctx, byPath: Ma
 }
 
 export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string; verify?: string }): Facts {
-  const facts: Facts = { route: { match: `${route.method} ${route.path}` } };
+  // `location = /literal` or a `~ ^regex$` location (route.path holds its expression).
+  const paths = [route.path.startsWith('^') ? route.path : exactPath(route.path)];
+  const facts: Facts = { route: { match: `${route.method} ${route.path}`, paths, methods: route.method.split(',').filter((m) => m !== '*' && m !== 'ANY') } };
   const verify = route.verify ? (byPath.get(route.verify)?.block ?? []) : [];
   Object.assign(facts, authFacts([...verify, ...block], block, ctx, byPath));
   for (const d of [...verify, ...block].filter((x) => x.name === 'limit_req')) {
@@ -81,6 +93,8 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
   // The path sent upstream: a literal rewrite, or one njs builds from the module's CFG.
   const rewrite = block.find((d) => d.name === 'rewrite' && d.args[2] === 'break')?.args[1];
   const routeId = block.find((d) => d.name === 'set' && /_route$/.test(d.args[0] ?? ''))?.args[1];
+  const cacheKey = facts.cache && routeId ? [...ctx.njs.values()].map((c) => njsCacheKey(c, routeId)).find((x) => x !== undefined) : undefined;
+  if (cacheKey) facts.cacheKey = cacheKey;
   const njsPath = routeId && [...ctx.njs.values()].map((c) => njsUpstream(c, routeId)).find((x) => x !== undefined);
   const upstream = njsPath || rewrite;
   if (upstream) facts.upstreamPath = upstream;
@@ -95,13 +109,25 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
   facts.bodyLimit = bytes(size ?? '1m');
   if (facts.bodyLimit === undefined) delete facts.bodyLimit;
   if (block.some((d) => d.name === 'deny' && d.args[0] === 'all')) facts.ipAllow = block.filter((d) => d.name === 'allow').map((d) => d.args[0]!).sort();
+  // What the location sends the backend in place of the client's headers (https://nginx.org/r/proxy_set_header).
+  const sets = block.filter((d) => d.name === 'proxy_set_header' && d.args[0]);
+  // Where the route sends what it admits (Facts.backend): proxy_pass's upstream block's servers.
+  const pass = /^([a-z]+):\/\/([^/$]+)/.exec(block.find((d) => d.name === 'proxy_pass')?.args[0] ?? '');
+  if (pass) facts.backend = `${pass[1]}://${ctx.upstreams.get(pass[2]!) ?? pass[2]}`;
+  if (block.some((d) => d.name === 'proxy_pass')) {
+    facts.requestHeaders = [...new Set(sets.map((d) => d.args[0]!.toLowerCase()))].sort();
+    const host = sets.find((d) => d.args[0]!.toLowerCase() === 'host')?.args[1];
+    facts.clientHost = host === '$host' || host === '$http_host';
+  }
   const acao = block.find((d) => d.name === 'set' && /_acao$/.test(d.args[0] ?? ''))?.args[1];
   const map = acao ? ctx.maps.get(acao) : undefined;
   if (map) {
     const origins = (map.block ?? []).filter((e) => e.name !== 'default' && e.args[0] === '$http_origin').map((e) => unregex(e.name)).sort();
     const pre = route.preflight ? byPath.get(route.preflight)?.block ?? [] : [];
     const header = (h: string) => (pre.find((d) => d.name === 'add_header' && d.args[0]?.toLowerCase() === h)?.args[1] ?? '').split(',').map((x) => x.trim()).filter(Boolean).sort();
-    facts.cors = { origins, methods: header('access-control-allow-methods'), headers: header('access-control-allow-headers'), credentials: block.some((d) => d.name === 'set' && /_acac$/.test(d.args[0] ?? '') && d.args[1] === 'true') };
+    const aceh = block.find((d) => d.name === 'set' && /_aceh$/.test(d.args[0] ?? ''))?.args[1] ?? '';
+    const expose = aceh.split(',').map((x) => x.trim()).filter(Boolean).sort();
+    facts.cors = { origins, methods: header('access-control-allow-methods'), headers: header('access-control-allow-headers'), credentials: block.some((d) => d.name === 'set' && /_acac$/.test(d.args[0] ?? '') && d.args[1] === 'true'), expose };
   }
   return facts;
 }

@@ -126,7 +126,7 @@ export function nginxEntities(files: Array<{ path: string; text: string }>, njs:
       throw new NginxSyntaxError(`${f.path}: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
-  const ctx: Ctx = { zones: new Map(), zoneKeys: new Map(), njs, maps: new Map(), http: [] };
+  const ctx: Ctx = { zones: new Map(), zoneKeys: new Map(), njs, maps: new Map(), http: [], upstreams: new Map() };
   const flat: Directive[] = [];
   // A file's top level is http context unless it sits in events or stream: `nginx -T` prints
   // included files (conf.d/*.conf, included inside http) at their own top level.
@@ -148,6 +148,7 @@ export function nginxEntities(files: Array<{ path: string; text: string }>, njs:
       if (zone && d.args[0]) ctx.zoneKeys.set(zone, zoneKey(d.args[0]));
     }
     if ((d.name === 'map' || d.name === 'geo') && d.block && d.args.at(-1)) ctx.maps.set(d.args.at(-1)!, d);
+    if (d.name === 'upstream' && d.block && d.args[0]) ctx.upstreams.set(d.args[0], d.block.filter((x) => x.name === 'server' && x.args[0]).map((x) => x.args[0]!).sort().join(', '));
   }
   const entities: Entity[] = [];
   for (const d of flat) {

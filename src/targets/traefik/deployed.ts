@@ -4,6 +4,7 @@
  * Routers carry the facts of the middlewares they run (chains resolved), so a changed middleware
  * is classified on every router it affects.
  */
+import { exactPath, prefixPath } from '../../diff/paths.js';
 import { parse } from 'yaml';
 import { diag } from '../../diagnostics/diagnostic.js';
 import { authAtom, type DeployedReader, type Entity, type Facts, type Json, type Mechanism, type ReadResult } from '../../diff/entity.js';
@@ -45,6 +46,8 @@ interface Seen {
   reads: Record<string, string[]>;
   /** Request headers a headers middleware blanks before the backend. */
   cleared: Set<string>;
+  /** Request headers a headers middleware sets or blanks before the backend (Facts.requestHeaders). */
+  decided: Set<string>;
 }
 
 /**
@@ -91,7 +94,10 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
       seen.reads[fa.name] = sortedStrings(m.forwardAuth.authRequestHeaders).map((h) => h.toLowerCase());
     }
     if (isObject(m.headers) && isObject(m.headers.customRequestHeaders)) {
-      for (const [h, v] of Object.entries(m.headers.customRequestHeaders)) if (v === '') seen.cleared.add(h.toLowerCase());
+      for (const [h, v] of Object.entries(m.headers.customRequestHeaders)) {
+        if (v === '') seen.cleared.add(h.toLowerCase());
+        seen.decided.add(h.toLowerCase());
+      }
     }
     if (isObject(m.rateLimit) && typeof m.rateLimit.average === 'number' && m.rateLimit.average > 0) {
       const secs = durationSeconds(m.rateLimit.period ?? '1s');
@@ -119,9 +125,20 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
     }
     if (isObject(m.headers) && Array.isArray(m.headers.accessControlAllowOriginList)) {
       const h = m.headers;
-      facts.cors = { origins: sortedStrings(h.accessControlAllowOriginList), methods: sortedStrings(h.accessControlAllowMethods), headers: sortedStrings(h.accessControlAllowHeaders), credentials: h.accessControlAllowCredentials === true };
+      facts.cors = { origins: sortedStrings(h.accessControlAllowOriginList), methods: sortedStrings(h.accessControlAllowMethods), headers: sortedStrings(h.accessControlAllowHeaders), credentials: h.accessControlAllowCredentials === true, expose: sortedStrings(h.accessControlExposeHeaders) };
     }
   }
+}
+
+/**
+ * The paths and methods of a router rule (https://doc.traefik.io/traefik/routing/routers/#rule):
+ * Path exact, PathPrefix a prefix, PathRegexp a Go expression (gwc writes JS-compatible ones);
+ * none: every path.
+ */
+function ruleRoute(rule: string): { paths: string[]; methods: string[] } {
+  const paths = [...rule.matchAll(/\b(Path|PathPrefix|PathRegexp)\(`([^`]*)`\)/g)].map(([, m, v]) => (m === 'Path' ? exactPath(v!) : m === 'PathPrefix' ? prefixPath(v!) : v!));
+  const methods = [...rule.matchAll(/\bMethod\(([^)]*)\)/g)].flatMap((m) => [...m[1]!.matchAll(/`([^`]*)`/g)].map((x) => x[1]!.toUpperCase()));
+  return { paths: paths.length ? paths : ['^/'], methods: [...new Set(methods)].sort() };
 }
 
 export function traefikEntities(doc: JsonObject): Entity[] {
@@ -140,8 +157,8 @@ export function traefikEntities(doc: JsonObject): Entity[] {
       const entity: Entity = { kind, key: name, fields };
       if (kind === 'router' && typeof value.service === 'string' && !ANSWER_ONLY.has(value.service)) {
         const rule = String(value.rule ?? '');
-        const facts: Facts = { route: { match: rule } };
-        const seen: Seen = { auth: [], mechanisms: {}, reads: {}, cleared: new Set() };
+        const facts: Facts = { route: { match: rule, ...ruleRoute(rule) } };
+        const seen: Seen = { auth: [], mechanisms: {}, reads: {}, cleared: new Set(), decided: new Set() };
         middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, seen);
         facts.auth = seen.auth.length ? [seen.auth.sort()] : [];
         // A forward-auth credential is kept from the backend when every header it reads is blanked.
@@ -151,6 +168,10 @@ export function traefikEntities(doc: JsonObject): Entity[] {
         facts.hosts = [...rule.matchAll(/\bHost\(([^)]*)\)/g)].flatMap((m) => [...m[1]!.matchAll(/`([^`]*)`/g)].map((x) => x[1]!.toLowerCase())).sort();
         facts.protocols = value.tls !== undefined && value.tls !== null ? ['https'] : ['http'];
         facts.backend = serversOf(isObject(http.services) ? http.services : {}, local(value.service));
+        facts.requestHeaders = [...seen.decided].sort();
+        // https://doc.traefik.io/traefik/routing/services/#pass-host-header: true unless set false.
+        const service = isObject(http.services) ? http.services[local(value.service)] : undefined;
+        if (isObject(service) && isObject(service.loadBalancer)) facts.clientHost = service.loadBalancer.passHostHeader !== false;
         entity.facts = facts;
       }
       // A changed serversTransport is classified on every service that uses it.
