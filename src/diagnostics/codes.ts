@@ -515,6 +515,11 @@ export const CODES = {
     (p) =>
       `${p.route} takes ${p.values}, which every gateway routes to it as a plain value, while a backend that matches paths case-blind or by suffix (ASP.NET Core, IIS, Spring, Rails formats) serves them as ${p.other}, which admits fewer callers: give both routes the same security, or state that the backend matches paths exactly (x-gateway.backends.NAME.pathMatching: exact, on every backend name of that server)`,
   ),
+  'cors-credentials-origin-open': entry<{ target: string; route: string; origin: string }>(
+    'error',
+    (p) =>
+      `${p.target}: the CORS policy of ${p.route} allows credentials for origin ${p.origin}, which ${p.origin === '*' ? 'Kong answers by echoing any request Origin with Access-Control-Allow-Credentials: true' : 'every sandboxed iframe and data: page of any site sends'}: every site could read ${p.route}'s answers with its users' cookies or cached credentials (list the origins allowed, or drop credentials)`,
+  ),
   'traefik-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend: string }>(
     'error',
     (p) =>

@@ -302,6 +302,12 @@ export const TARGETS: Explanations = {
     'Give the key as ${file:/etc/ssl/private/gateway.key}.',
     "x-gateway:\n  tls: { certificate: '${file:/etc/ssl/gw.pem}', key: '${env:TLS_KEY}' }",
   ),
+  'cors-credentials-origin-open': ex(
+    "A CORS policy allows credentials for origin * (Kong) or 'null' (Kong, Traefik).",
+    "Kong's cors plugin answers * with credentials by echoing the request's Origin, and 'null' is the Origin of every sandboxed iframe and data: page of any site: either way every site reads the route's answers with its users' cookies or cached Basic credentials. nginx and Traefik answer * itself (browsers refuse it with credentials); AWS refuses * (aws-cors-credentials-any-origin).",
+    'List the origins allowed to send credentials (scheme://host), or set credentials: false.',
+    "x-gateway: { cors: { origins: ['*'], credentials: true } }",
+  ),
   'param-variant-reaches-protected': ex(
     'A path parameter route (/users/{id}) sits beside a more protected literal route of the same backend and method (/users/me), and a case or suffix variant of the literal (ME, me.json, me.) is routed to the parameter route.',
     'Every gateway matches paths exactly and passes the variant on as a plain value; a backend that routes case-blind or by suffix serves it from the literal route\'s handler, so a caller that route refuses reads it.',

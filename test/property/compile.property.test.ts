@@ -58,6 +58,8 @@ const REFUSALS = new Set([
   // every target's fail-closed refusal of a path a backend reads as a more protected route's
   // (src/targets/upstream-reach.ts and the case/suffix variants of a path parameter, a83c57b)
   'upstream-param-reaches-protected', 'param-variant-reaches-protected',
+  // Kong's * and Kong's/Traefik's null CORS origin with credentials: every site reads the route (red team 3)
+  'cors-credentials-origin-open',
   // traefik's users files and optional auth (cea6217, a289ce6)
   'traefik-users-file-collision', 'traefik-optional-query-key', 'traefik-optional-bearer-query',
 ]);

@@ -18,7 +18,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { compileGateway } from '../../src/api.js';
+import { buildTarget, compileGateway } from '../../src/api.js';
+import { lint } from '../../src/lint/index.js';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
 import { gatewayOf, HEAD, writeSpec } from '../helpers/spec.js';
 import { compileCase } from '../targets/traefik/cases.js';
@@ -68,24 +69,56 @@ describe('red team 3b: CORS with credentials for every site', () => {
     }
   });
 
-  it.fails("BROKE: kong: origins ['*'] with credentials builds, and Kong echoes any Origin with Access-Control-Allow-Credentials: true", async () => {
+  it("FIXED: kong: origins ['*'] with credentials is refused at the cors node (cors-credentials-origin-open), never echoing any Origin with Access-Control-Allow-Credentials: true", async () => {
     const plugins = await kongCors("['*']");
+    expect(plugins).toBe('refused');
     if (plugins === 'refused') return;
     expect(plugins.length).toBeGreaterThan(0);
     for (const p of plugins) expect(kongAnswers(p.config, 'https://evil.example')).not.toEqual({ acao: 'https://evil.example', acac: true });
   });
 
-  it.fails("BROKE: kong: origins ['null'] with credentials builds: every sandboxed iframe of any site (Origin: null) reads the route with the user's credentials", async () => {
+  it("FIXED: kong: origins ['null'] with credentials is refused: every sandboxed iframe of any site (Origin: null) would read the route with the user's credentials", async () => {
     const plugins = await kongCors("['null']");
+    expect(plugins).toBe('refused');
     if (plugins === 'refused') return;
     for (const p of plugins) expect(kongAnswers(p.config, 'null').acac).toBe(false);
   });
 
-  it.fails("BROKE: traefik: origins ['null'] with credentials builds (accessControlAllowOriginList null + accessControlAllowCredentials)", async () => {
+  it("FIXED: traefik: origins ['null'] with credentials is refused (never accessControlAllowOriginList null + accessControlAllowCredentials)", async () => {
     const { built } = await compileCase(writeSpec(spec("['null']")));
-    if (!built) return;
+    expect(built?.result.diagnostics.map((d) => d.code)).toContain('cors-credentials-origin-open');
+    if (!built?.config) return;
     const mws = Object.values((built.config as TraefikConfig).http?.middlewares ?? {}) as Array<{ headers?: { accessControlAllowOriginList?: string[]; accessControlAllowCredentials?: boolean } }>;
     const open = mws.filter((m) => m.headers?.accessControlAllowCredentials && m.headers.accessControlAllowOriginList?.includes('null'));
     expect(open).toEqual([]);
+  });
+
+  // Our own variants (red team 3b fixes): where, with which params; what still builds; lint.
+  const codes = async (origins: string, target: string, credentials = true) => {
+    const b = await buildTarget(writeSpec(spec(origins).replace('credentials: true', `credentials: ${credentials}`)), { target, options: {} });
+    return b.diagnostics.filter((d) => d.severity === 'error');
+  };
+  it('kong: the refusal names the route and the origin, at the cors node', async () => {
+    for (const [origins, origin] of [["['https://app.example.com', '*']", '*'], ["['NULL']", 'NULL'], ["['https://a.example', 'null']", 'null']] as const) {
+      const d = (await codes(origins, 'kong')).find((x) => x.code === 'cors-credentials-origin-open');
+      expect(d?.params, origins).toEqual({ target: 'kong', route: 'me', origin });
+      expect(d?.loc?.pointer).toBe('/paths/~1me/get/x-gateway/cors');
+    }
+  });
+  it("traefik: 'null' among other origins (any case) is refused; '*' with credentials builds (Traefik answers * itself, which browsers refuse)", async () => {
+    expect((await codes("['https://a.example', 'Null']", 'traefik')).map((d) => d.code)).toContain('cors-credentials-origin-open');
+    expect((await codes("['*']", 'traefik')).map((d) => d.code)).not.toContain('cors-credentials-origin-open');
+  });
+  it("without credentials, '*' and 'null' build on kong and traefik", async () => {
+    for (const target of ['kong', 'traefik']) for (const o of ["['*']", "['null']"]) expect(await codes(o, target, false), `${target} ${o}`).toEqual([]);
+  });
+  it('lint --target kong relays the refusal', async () => {
+    const l = await lint(writeSpec(spec("['*']")), { target: 'kong' });
+    expect(l.diagnostics.filter((d) => d.severity === 'error').map((d) => (d.code === 'target-compile' ? d.params.code : d.code))).toContain('cors-credentials-origin-open');
+  });
+  it('a cors policy from x-gateway defaults is refused on every route it reaches', async () => {
+    const text = spec("['*']").replace("x-gateway: { cors: { origins: ['*'], credentials: true } }, ", '').replace('  defaults: { backend: app }', "  defaults: { backend: app, cors: { origins: ['*'], credentials: true } }");
+    const d = (await buildTarget(writeSpec(text), { target: 'kong', options: {} })).diagnostics.find((x) => x.code === 'cors-credentials-origin-open');
+    expect(d?.loc?.pointer).toBe('/x-gateway/defaults/cors');
   });
 });

@@ -72,7 +72,7 @@ describe('red team 3b: Kong x-kong-plugin-rate-limiting policy', () => {
   // `defaults.cors` (origins *) beats an operation's own, nearer x-kong-plugin-cors (one origin)
   // with only kong-extension-overridden. Fix: treat cors like ipRule/rateLimit/bodyLimit
   // (kong-extension-unmapped unless both agree or the operation's own x-gateway replaces it).
-  it.fails("BROKE: x-gateway defaults cors origins ['*'] silently (a warning) replaces an operation's own x-kong-plugin-cors of one origin", async () => {
+  it("FIXED: x-gateway defaults cors origins ['*'] never silently (a warning) replaces an operation's own x-kong-plugin-cors of one origin (kong-extension-unmapped)", async () => {
     const loaded = await gatewayOf(`openapi: 3.1.0
 info: { title: k3in, version: "1" }
 servers: [{ url: "https://api.test/v1" }]
@@ -94,8 +94,45 @@ components:
     key: { type: apiKey, in: header, name: X-Api-Key }
 `);
     const errs = loaded.diagnostics.filter((d) => d.severity === 'error');
+    expect(errs.map((d) => [d.code, d.loc?.pointer])).toEqual([['kong-extension-unmapped', '/paths/~1a/get/x-kong-plugin-cors']]);
     if (errs.length > 0 || !loaded.gateway) return; // refused: held
     const route = loaded.gateway.routes.find((r) => r.id === 'a')!;
     expect(route.policy.cors?.origins).toEqual(['https://app.example.com']);
+  });
+
+  // Our own variants (red team 3b fixes): credentials differing is a conflict too; the same
+  // origins in another order, or the operation's own x-gateway cors, are not.
+  const corsSpec = (defaults: string, plugin: string, opGateway = '') => `openapi: 3.1.0
+info: { title: k3in, version: "1" }
+servers: [{ url: "https://api.test/v1" }]
+x-gateway:
+  name: k3in
+  backends: { echo: { url: "http://echo.internal:8080" } }
+  defaults: { backend: echo${defaults ? `, cors: ${defaults}` : ''} }
+  consumers:
+    alice: { credentials: { key: "\${env:A}" } }
+paths:
+  /a:
+    get:
+      operationId: a
+      security: [{ key: [] }]${opGateway ? `\n      x-gateway: ${opGateway}` : ''}
+      x-kong-plugin-cors: { config: ${plugin} }
+      responses: { "200": { description: ok } }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Api-Key }
+`;
+  const errors = async (text: string) => (await gatewayOf(text)).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+  it('x-gateway defaults cors with credentials over an x-kong-plugin-cors of the same origin without them is refused', async () => {
+    expect(await errors(corsSpec('{ origins: ["https://app.example.com"], credentials: true }', '{ origins: ["https://app.example.com"] }'))).toEqual(['kong-extension-unmapped']);
+  });
+  it('the same origins in another order and the same credentials: overridden, a warning only', async () => {
+    const loaded = await gatewayOf(corsSpec('{ origins: ["https://b.example", "https://a.example"] }', '{ origins: ["https://a.example", "https://b.example"] }'));
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(loaded.diagnostics.map((d) => d.code)).toContain('kong-extension-overridden');
+  });
+  it("the operation's own x-gateway cors over a document-level x-kong-plugin-cors is Kong's own precedence (no error)", async () => {
+    const text = corsSpec('', '{ origins: ["https://app.example.com"] }', '{ cors: { origins: ["https://other.example"] } }').replace('      x-kong-plugin-cors: { config: { origins: ["https://app.example.com"] } }\n', '').replace('paths:\n', 'x-kong-plugin-cors: { config: { origins: ["https://app.example.com"] } }\npaths:\n');
+    expect(await errors(text)).toEqual([]);
   });
 });

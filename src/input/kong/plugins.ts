@@ -80,13 +80,21 @@ function unmapped(ctx: KongInput, node: Located, field: string, detail: string, 
   ctx.report(diag('kong-extension-unmapped', { extension: field ? `${ext}.config.${field}` : ext, detail }, at.loc));
 }
 
-/** Policies that decide who gets in and how much: a conflict there must not be settled silently. */
-const ACCESS: ReadonlyArray<keyof Policy> = ['ipRule', 'rateLimit', 'bodyLimit'];
+/**
+ * Policies that decide who gets in and how much: a conflict there must not be settled silently.
+ * CORS decides which sites may read a route's answers with the user's credentials (gwc diff
+ * classes cors-widened as security): a wider x-gateway cors replacing an operation's own
+ * x-kong-plugin-cors is the same silent widening (red team 3, redteam3-kong-input).
+ */
+const ACCESS: ReadonlyArray<keyof Policy> = ['ipRule', 'rateLimit', 'bodyLimit', 'cors'];
 
 /** A policy's meaning, without where it was written, order-insensitive for address lists. */
 function meaning(key: keyof Policy, p: unknown): string {
   const { loc: _loc, ...rest } = p as Record<string, unknown>;
   if (key === 'ipRule') return JSON.stringify([[...(rest.allow as string[])].sort(), [...(rest.deny as string[])].sort()]);
+  // Who may read the answers: the origins (any order) and whether with credentials; methods,
+  // headers and max age only shape the preflight.
+  if (key === 'cors') return JSON.stringify([[...(rest.origins as string[])].sort(), rest.credentials === true]);
   return JSON.stringify(rest, Object.keys(rest).sort());
 }
 

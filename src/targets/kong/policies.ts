@@ -110,6 +110,14 @@ export function corsOrigin(origin: string): string {
 export function corsPlugin(ctx: Ctx, route: Route): Entity | undefined {
   const c = route.policy.cors;
   if (!c || !ctx.plan.enforced(route.id, 'cors')) return undefined;
+  // Kong answers `*` with credentials by echoing the request's Origin (handler.lua
+  // configure_credentials: "ACAC cannot be 'true' if ACAO is '*'"), and `null` is every sandboxed
+  // page's Origin: with credentials, either opens the route to every site (red team 3).
+  const open = c.credentials ? c.origins.find((o) => o === '*' || o.trim().toLowerCase() === 'null') : undefined;
+  if (open !== undefined) {
+    ctx.report('cors-credentials-origin-open', { target: 'kong', route: route.id, origin: open }, c.loc);
+    return undefined;
+  }
   return {
     name: 'cors',
     config: {

@@ -30,6 +30,14 @@ export function corsMiddleware(ctx: Ctx, route: Route, cors: Cors): string | und
     ctx.report('traefik-cors-origins-empty', { route: route.id }, cors.loc);
     return undefined;
   }
+  // `null` is the Origin every sandboxed iframe and data: page of any site sends: with credentials
+  // it opens the route to every site (red team 3). (`*` Traefik answers itself, which browsers
+  // refuse with credentials.)
+  const open = cors.credentials ? cors.origins.find((o) => o.trim().toLowerCase() === 'null') : undefined;
+  if (open !== undefined) {
+    ctx.report('cors-credentials-origin-open', { target: 'traefik', route: route.id, origin: open }, cors.loc);
+    return undefined;
+  }
   return ctx.addMiddleware([route.id, 'cors'], {
     headers: {
       accessControlAllowOriginList: cors.origins,

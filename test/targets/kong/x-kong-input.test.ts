@@ -202,10 +202,17 @@ const CASES: Case[] = [
     diags: [['kong-extension-unmapped', 'x-kong-plugin-request-size-limiting']],
   },
   {
-    name: 'cors set by both is not an access rule: x-gateway wins with a warning',
+    // CORS decides which sites read the answers: a disagreement is an access conflict like an IP
+    // rule's (red team 3, redteam3-kong-input), no longer x-gateway winning with a warning.
+    name: 'cors set by both with other origins is an access conflict: an error',
     text: spec('', op('      x-gateway: { cors: { origins: ["https://b.example.com"] } }\n      x-kong-plugin-cors: { config: { origins: ["https://a.example.com"] } }\n')),
+    diags: [['kong-extension-unmapped', 'x-kong-plugin-cors']],
+  },
+  {
+    name: 'cors set by both alike (origins in any order, credentials): x-gateway wins with a warning',
+    text: spec('', op('      x-gateway: { cors: { origins: ["https://b.example.com", "https://a.example.com"], maxAge: 60 } }\n      x-kong-plugin-cors: { config: { origins: ["https://a.example.com", "https://b.example.com"] } }\n')),
     diags: [['kong-extension-overridden', 'x-kong-plugin-cors']],
-    model: (g) => expect(g.routes[0]!.policy.cors?.origins).toEqual(['https://b.example.com']),
+    model: (g) => expect(g.routes[0]!.policy.cors?.maxAgeSeconds).toBe(60),
   },
   {
     name: 'request-termination answers from the gateway: a mock backend',
