@@ -82,7 +82,7 @@ describe.skipIf(!NGINX)('red team 3: nginx per-caller policies', () => {
     // Mechanism: cacheView bypasses the cache for an unverified Authorization only; a session
     // Cookie reaches the backend as sent, the backend answers that user's data (no Cache-Control),
     // and nginx stores it under a key without the Cookie for the next, anonymous, caller.
-    it.fails('BROKE: a public cached route: the answer to a request carrying a session Cookie is never served to the next caller', async () => {
+    it('FIXED: a public cached route: the answer to a request carrying a session Cookie is never served to the next caller', async () => {
       const first = await lab.call('GET', '/v1/pub-cached', { cookie: 'session=alice-private-session' });
       expect(first.r.status).toBe(200);
       const next = await lab.call('GET', '/v1/pub-cached');
@@ -91,7 +91,7 @@ describe.skipIf(!NGINX)('red team 3: nginx per-caller policies', () => {
 
     // Same mechanism with another scheme's key header (X-Key is a credential of this gateway; the
     // public route passes it on, a backend checking it answers per key).
-    it.fails("BROKE: a public cached route: the answer to a request carrying this gateway's API-key header is never served to the next caller", async () => {
+    it("FIXED: a public cached route: the answer to a request carrying this gateway's API-key header is never served to the next caller", async () => {
       const first = await lab.call('GET', '/v1/pub-cached-2', { 'x-key': KEYS.A_H });
       expect(first.r.status).toBe(200);
       const next = await lab.call('GET', '/v1/pub-cached-2');
@@ -102,7 +102,7 @@ describe.skipIf(!NGINX)('red team 3: nginx per-caller policies', () => {
   describe('per-consumer limits', () => {
     // Mechanism: the identity digest is [scheme, consumer] per alternative (runtime.js decide()), so
     // one consumer is a different bucket through each scheme of an OR: alice gets 2x her limit.
-    it.fails('BROKE: one consumer through the two schemes of an OR shares one bucket (3/minute is 3, not 6)', async () => {
+    it('FIXED: one consumer through the two schemes of an OR shares one bucket (3/minute is 3, not 6)', async () => {
       const viaHeader = await burst('/v1/lim-or', 3, () => ({ 'x-key': KEYS.A_H }), '127.0.0.21');
       expect(viaHeader).toEqual([200, 200, 200]);
       const viaCookie = await burst('/v1/lim-or', 3, () => ({ cookie: `sid=${KEYS.A_C}` }), '127.0.0.22');
@@ -122,14 +122,17 @@ describe.skipIf(!NGINX)('red team 3: nginx per-caller policies', () => {
     // Mechanism: a forward-auth caller's identity is the digest of the raw request headers sent to
     // the service (runtime.js checkForward `sent`), not of what the service answered: a cookie the
     // service ignores, changed on every request, is a fresh per-consumer bucket.
-    it.fails('BROKE: forward auth (cookie session): a junk cookie changed per request never makes a fresh bucket', async () => {
+    it('FIXED: forward auth (cookie session): a junk cookie changed per request never makes a fresh bucket', async () => {
       const got = await burst('/v1/lim-fwd', 6, (i) => ({ cookie: `session=s-alice; junk=${i}` }), '127.0.0.24');
-      expect(got.filter((s) => s === 200), `statuses ${got.join(',')}`).toHaveLength(3);
+      // The bucket is alice's (the service's answer), which the control above already used from
+      // another address: at most 3 pass, whatever the junk.
+      expect(got.filter((s) => s === 200).length, `statuses ${got.join(',')}`).toBeLessThanOrEqual(3);
+      expect(got.slice(3), `statuses ${got.join(',')}`).toEqual([429, 429, 429]);
     });
 
     // Same mechanism on the Authorization header: spellings the service accepts alike ("Bearer",
     // "bearer", two spaces) are told apart by nginx.
-    it.fails('BROKE: forward auth (bearer): spellings of one token the service accepts alike share one bucket', async () => {
+    it('FIXED: forward auth (bearer): spellings of one token the service accepts alike share one bucket', async () => {
       const spellings = ['Bearer t-alice', 'bearer t-alice', 'BEARER t-alice', 'Bearer  t-alice', 'bEaReR t-alice', 'Bearer   t-alice'];
       const got = await burst('/v1/lim-fwd-auth', 6, (i) => ({ authorization: spellings[i]! }), '127.0.0.25');
       expect(got.filter((s) => s === 200), `statuses ${got.join(',')}`).toHaveLength(3);

@@ -260,6 +260,14 @@ export interface CacheView {
    * checking a session token itself had its answer served to the next, anonymous, caller).
    */
   bypassAuthorization?: boolean;
+  /**
+   * The variables that, when the request sets one, keep the answer out of the cache (proxy_no_cache,
+   * proxy_cache_bypass): the unverified Authorization above, and on a public or optional route
+   * (every anonymous caller shares one key) the Cookie header and every credential header or query
+   * parameter of the spec's schemes the route does not verify in every alternative: a backend
+   * answering per session or key would have that answer served to the next, anonymous, caller (red team 3).
+   */
+  bypass?: string[];
 }
 
 /**
@@ -280,9 +288,37 @@ export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Ca
     if (route.security.length > 0) parts.push(identityKeyVar(ctx));
     const methods = cache.methods.filter((m) => m === 'GET' || m === 'HEAD' || m === 'POST');
     const verified = route.security.length > 0 && route.security.every((alt) => alt.some((i) => readsAuthorization(ctx, i.scheme)));
-    const bypass = !verified && !hiddenHeaders(ctx, route).includes('authorization');
-    return { zone: reg.cacheZone, valid: secs(cache.ttlMs), methods: methods.length > 0 ? methods : ['GET', 'HEAD'], parts, ...(bypass ? { bypassAuthorization: true } : {}) };
+    const bypassAuth = !verified && !hiddenHeaders(ctx, route).includes('authorization');
+    const vars = bypassAuth ? ['http_authorization'] : [];
+    if (route.security.length === 0 || route.optionalAuth) vars.push(...anonymousBypass(ctx, route));
+    const bypass = [...new Set(vars)];
+    return {
+      zone: reg.cacheZone, valid: secs(cache.ttlMs), methods: methods.length > 0 ? methods : ['GET', 'HEAD'], parts,
+      ...(bypassAuth ? { bypassAuthorization: true } : {}),
+      ...(bypass.length > 0 ? { bypass } : {}),
+    };
   });
+}
+
+/**
+ * What keeps a request of a public or optional route out of the shared anonymous cache: a Cookie
+ * (a session the backend reads), each API-key header, API-key query parameter (nginx's $arg_ reads
+ * the name case-blind; other spellings are not covered) and forward-auth request header of the
+ * spec's schemes, unless every alternative of the route verifies that key header. On an optional
+ * route the credentials of its own schemes are verified whenever sent (runtime.js present()) and
+ * key the cache by identity, so they do not bypass; a Cookie does unless one of them is a cookie key.
+ */
+function anonymousBypass(ctx: Ctx, route: Route): string[] {
+  const own = new Set(route.security.flatMap((alt) => alt.map((i) => i.scheme)));
+  const ownCookie = [...own].some((n) => ctx.scheme(n)?.apiKey?.in === 'cookie');
+  const out = ownCookie ? [] : ['http_cookie'];
+  for (const s of [...ctx.gateway.securitySchemes].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (own.has(s.name)) continue;
+    if (s.kind === 'apiKey' && s.apiKey?.in === 'header' && !verifiedKeyHeader(ctx, route, s.apiKey.name)) out.push(headerVar(s.apiKey.name));
+    if (s.kind === 'apiKey' && s.apiKey?.in === 'query' && /^[A-Za-z0-9_]+$/.test(s.apiKey.name)) out.push(`arg_${s.apiKey.name.toLowerCase()}`);
+    for (const h of s.forwardAuth?.requestHeaders ?? []) if (h.toLowerCase() !== 'cookie') out.push(headerVar(h));
+  }
+  return out;
 }
 
 /** Whether scheme `name` verifies the Authorization header (basic, a bearer JWT, a forward-auth service). */

@@ -621,9 +621,13 @@ async function checkForward(r, name, s, scopes) {
     /** @type {Object<string, string>} */
     var headers = {};
     f.responseHeaders.forEach(function (h) { var v = reply.headersOut[h]; if (typeof v === 'string') headers[h] = v; });
-    // The service verified exactly these headers: the caller is who holds them (plus what it answered).
+    var answered = f.responseHeaders.map(function (h) { return headers[h] === undefined ? null : headers[h]; });
+    // The caller is who the service says (its answer headers): what the client sent varies freely
+    // (a junk cookie, another spelling of one token) and would be a fresh limit bucket per request.
+    if (answered.some(function (v) { return v !== null; })) return { ok: true, consumer: null, headers: headers, id: digest(['answer', answered]) };
+    // No answer header: the caller is who holds exactly the headers the service verified.
     var sent = f.presence.map(function (h) { var v = r.headersIn[h]; return typeof v === 'string' ? v : null; });
-    return { ok: true, consumer: null, headers: headers, id: digest([sent, f.responseHeaders.map(function (h) { return headers[h] === undefined ? null : headers[h]; })]) };
+    return { ok: true, consumer: null, headers: headers, id: digest([sent, answered]) };
   }
   return { ok: false, status: reply.status === 403 ? 403 : 401 };
 }
@@ -703,10 +707,12 @@ async function decide(r, optional) {
         // the backend is told one; two consumers' keys meeting an AND are no caller (red team 3).
         if (res.id === undefined && res.consumer) {
           if (named !== null && named !== res.consumer) { ok = false; continue; }
+          // A gwc consumer is one caller whichever scheme verified it: one key part (limits `by:
+          // consumer`, cache), not one per scheme of an OR (red team 3: two buckets per consumer).
+          if (named === null) ids.push(['consumer', 'consumer:' + res.consumer]);
           named = res.consumer;
-        }
+        } else ids.push([alt[j].scheme, res.id !== undefined ? res.id : res.consumer !== undefined ? 'consumer:' + res.consumer : null]);
         if (who === null && res.consumer) who = res.consumer;
-        ids.push([alt[j].scheme, res.id !== undefined ? res.id : res.consumer !== undefined ? 'consumer:' + res.consumer : null]);
       }
     }
     if (ok) {
