@@ -165,12 +165,42 @@ describe('red team 3: aws, a consumer holding two keys of the API-key scheme', (
   // parameter ApiKeyValueAliceKey): the second overwrites the first, the build says nothing, and the
   // deploy hint asks for A_KEY_2 only. What the spec says (alice may call with either key) silently
   // becomes one key on AWS; a key rotation [old, new] deploys without the old key, with no error.
-  it.fails("BROKE: every listed key is deployed (or the build says it is not): alice's first key is silently dropped", async () => {
+  it("FIXED: every listed key is deployed (or the build says it is not): alice's first key is silently dropped", async () => {
     const b = await build(twoKeys());
     const said = b.diagnostics.filter((d) => /key/i.test(String(d.code)) && d.severity !== 'info');
     if (said.length > 0) return;
     expect(b.errors).toEqual([]);
     expect(b.oracle!.keysOf('alice'), 'API keys deployed for alice').toHaveLength(2);
+  });
+
+  it('every listed key is its own ApiKey, UsagePlanKey and NoEcho parameter, with deterministic ids (the first keeps the unnumbered one)', async () => {
+    const ids = async () => {
+      const b = await build(twoKeys());
+      const r = b.t!.Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+      return { b, r, keys: Object.keys(r).filter((id) => /^(ApiKey|UsagePlanKey)/.test(id)).sort() };
+    };
+    const { b, r, keys } = await ids();
+    expect(keys).toEqual(['ApiKeyAliceKey', 'ApiKeyAliceKey2', 'UsagePlanKeyAliceKey', 'UsagePlanKeyAliceKey2']);
+    expect(r.UsagePlanKeyAliceKey2!.Properties.KeyId).toEqual({ Ref: 'ApiKeyAliceKey2' });
+    expect(r.ApiKeyAliceKey2!.Properties.Value).toEqual({ Ref: 'ApiKeyValueAliceKey2' });
+    const params = b.t!.Parameters as Record<string, { NoEcho?: boolean; Description: string }>;
+    expect(params.ApiKeyValueAliceKey!.Description).toContain('${env:A_KEY_1}');
+    expect(params.ApiKeyValueAliceKey2!.Description).toContain('${env:A_KEY_2}');
+    expect(params.ApiKeyValueAliceKey2!.NoEcho).toBe(true);
+    expect((await ids()).keys).toEqual(keys);
+  });
+
+  it('three keys, and a key of another consumer: each deployed once, each consumer its own', async () => {
+    const b = await build(
+      spec({ '/orders': { get: { operationId: 'orders', security: [{ key: [] }] } } }, {
+        consumers: { alice: { credentials: { key: ['${env:A1}', '${env:A2}', '${env:A3}'] } }, bob: { credentials: { key: '${env:B1}' } } },
+      }),
+    );
+    expect(b.errors).toEqual([]);
+    expect(b.oracle!.keysOf('alice')).toHaveLength(3);
+    expect(b.oracle!.keysOf('bob')).toHaveLength(1);
+    for (const k of [...b.oracle!.keysOf('alice'), ...b.oracle!.keysOf('bob')])
+      expect(b.oracle!.request({ method: 'GET', path: '/orders', headers: { 'x-api-key': k } }).status).toBe(200);
   });
 
   // Mechanism (once both keys are deployed): stage.ts gives every key its usage-plan key, and a usage
