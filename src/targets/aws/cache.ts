@@ -8,11 +8,15 @@ import type { Ctx } from './context.js';
 import { isHeaderName } from './escape.js';
 import type { OperationParts, StageParts } from './policy-parts.js';
 
+/** The headers a backend may read a caller's own credential from, keyed on a public cached route. */
+const PUBLIC_CREDENTIAL_HEADERS = ['Authorization', 'Cookie'] as const;
+
 /** API Gateway's longest cache TTL. */
 const MAX_TTL_SECONDS = 3600;
 
 /**
- * Cache keys: the path parameters, the declared key headers and, on an authenticated route, the
+ * Cache keys: the path parameters, the declared key headers, on a public route Authorization and
+ * Cookie (a credential the backend checks itself) and, on an authenticated route, the
  * verified credential of every scheme the method requires (DESIGN.md 7.4): API Gateway runs the
  * API-key check and the authorizer before it looks in the cache, so keying on the checked header
  * gives each caller its own entries; a route whose identity cannot be a key is refused. Every key
@@ -54,6 +58,12 @@ export function cacheKeys(ctx: Ctx, route: Route, into: OperationParts): void {
     }
     for (const key of identity.params) declare(key);
   }
+  // A public route: API Gateway verified no credential, yet one the backend checks itself (a
+  // bearer token, a session cookie) reaches it as sent, and its answer for that caller would be
+  // stored under a key without it and served to the next, anonymous, caller (red team 3; nginx
+  // bypasses its cache for an unverified Authorization). Keying on both headers keeps anonymous
+  // callers sharing one entry while each credential gets its own.
+  if (!security || security.length === 0) for (const h of PUBLIC_CREDENTIAL_HEADERS) declare(`method.request.header.${h}`);
   // API Gateway keys on declared query parameters only; an undeclared one still reaches the
   // backend, so a response varying on it would be served for another value: said at the cache.
   if (cache.keyQuery) for (const q of route.queryParams ?? []) declare(`method.request.querystring.${q}`);

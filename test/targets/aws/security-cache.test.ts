@@ -38,7 +38,11 @@ describe('aws: cache on authenticated routes', () => {
     expect(integration.parameters).toEqual([{ name: 'x-api-key', in: 'header', required: false, schema: { type: 'string' } }]);
   });
 
-  it('a Cognito route is keyed on the verified token header; a public cached route stays shared', async () => {
+  // A public cached route is shared among anonymous callers only: a request carrying Authorization
+  // or a Cookie reaches the backend (nothing verified it) and may be answered for that caller, so
+  // since red team 3 it is keyed on both headers (redteam3-aws), never served bob's entry or an
+  // anonymous one, and its own answer is never served to another caller.
+  it('a Cognito route is keyed on the verified token header; a public cached route is shared among anonymous callers only', async () => {
     const s = spec({ ...cached([{ bearer: [] }]), '/news': { get: { operationId: 'news', security: [], 'x-gateway': { cache: { ttl: '60s' } } } } }, { schemes: { bearer: COGNITO } });
     const b = await build(s, {}, (_scheme, token) => (token.startsWith('Bearer ') ? token : undefined));
     expect(b.errors).toEqual([]);
@@ -46,7 +50,30 @@ describe('aws: cache on authenticated routes', () => {
     o.request({ method: 'GET', path: '/admin/users', headers: { Authorization: 'Bearer alice' } });
     expect(o.request({ method: 'GET', path: '/admin/users', headers: { Authorization: 'Bearer bob' } }).cachedFrom).toBeUndefined();
     o.request({ method: 'GET', path: '/news' });
-    expect(o.request({ method: 'GET', path: '/news', headers: { Authorization: 'Bearer bob' } }).cachedFrom).toEqual({ method: 'GET', path: '/news' });
+    expect(o.request({ method: 'GET', path: '/news' }).cachedFrom).toEqual({ method: 'GET', path: '/news' });
+    expect(o.request({ method: 'GET', path: '/news', headers: { Authorization: 'Bearer bob' } }).cachedFrom).toBeUndefined();
+    expect(o.request({ method: 'GET', path: '/news', headers: { Authorization: 'Bearer carol' } }).cachedFrom).toBeUndefined();
+    expect(o.request({ method: 'GET', path: '/news', headers: { Cookie: 'sid=bob' } }).cachedFrom).toBeUndefined();
+    expect(o.request({ method: 'GET', path: '/news', headers: { Cookie: 'sid=carol' } }).cachedFrom).toBeUndefined();
+    const op = b.t!.Resources.RestApi.Properties.Body.paths['/news'].get;
+    expect(op['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual(['method.request.header.Authorization', 'method.request.header.Cookie']);
+    expect(op.parameters).toEqual([
+      { name: 'Authorization', in: 'header', required: false, schema: { type: 'string' } },
+      { name: 'Cookie', in: 'header', required: false, schema: { type: 'string' } },
+    ]);
+  });
+
+  it('a public cached route with its own key header and path parameter keeps them, plus Authorization and Cookie once', async () => {
+    const s = spec({ '/news/{id}': { get: { operationId: 'news', 'x-gateway': { cache: { ttl: '60s', keyHeaders: ['authorization', 'Accept-Language'] } } } } });
+    const b = await build(s);
+    expect(b.errors).toEqual([]);
+    const op = b.t!.Resources.RestApi.Properties.Body.paths['/news/{id}'].get;
+    expect(op['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual([
+      'method.request.path.id',
+      'method.request.header.Accept-Language',
+      'method.request.header.authorization',
+      'method.request.header.Cookie',
+    ]);
   });
 
   it('an API key and a token authorizer together: keyed on both', async () => {
@@ -129,7 +156,12 @@ describe('aws: cache keys follow the query the operation declares', () => {
     expect(o.request({ method: 'GET', path: '/search', query: { q: 'alice' } }).cachedFrom).toBeDefined();
     expect(o.request({ method: 'GET', path: '/search', query: { q: 'alice', page: '2' } }).cachedFrom).toBeUndefined();
     const get = b.t!.Resources.RestApi.Properties.Body.paths['/search'].get;
-    expect(get['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual(['method.request.querystring.page', 'method.request.querystring.q']);
+    expect(get['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual([
+      'method.request.header.Authorization',
+      'method.request.header.Cookie',
+      'method.request.querystring.page',
+      'method.request.querystring.q',
+    ]);
   });
 
   it('says which query parameters are keyed, and that Cache-Control is not read, at the cache node', async () => {
@@ -140,10 +172,10 @@ describe('aws: cache keys follow the query the operation declares', () => {
     ]);
   });
 
-  it('keyQuery: false keys on no query parameter and says nothing about them', async () => {
+  it('keyQuery: false keys on no query parameter and says nothing about them (the public route keeps its credential headers)', async () => {
     const b = await build(spec(search(false)));
     const get = b.t!.Resources.RestApi.Properties.Body.paths['/search'].get;
-    expect(get['x-amazon-apigateway-integration'].cacheKeyParameters).toBeUndefined();
+    expect(get['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual(['method.request.header.Authorization', 'method.request.header.Cookie']);
     expect(coded(b.diagnostics, 'aws-cache-query-declared-only')).toEqual([]);
   });
 });
