@@ -166,6 +166,8 @@ function schemeFor(id: KeyId, target: string): { name: string; def: Obj } {
     const jwt: Obj = { issuer: target === 'aws' ? COGNITO('a') : 'https://a.example', publicKeys: ['${env:JWT_K1}'] };
     // A Cognito authorizer takes no keys of the spec's (refused): the pool's own verify.
     if (id === 'scheme.jwksUri' || (target === 'aws' && id !== 'scheme.publicKeys')) delete jwt.publicKeys;
+    // A jwksUri scheme without audiences is refused on nginx (nginx-jwt-audience-missing).
+    if (id === 'scheme.jwksUri') jwt.audiences = ['api'];
     return { name: 'bearer', def: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', 'x-gateway': jwt } };
   }
   if (id === 'scheme.realm' || /username|password/.test(id) || (id === 'scheme.hideCredentials' && target === 'traefik')) return { name: 'basic', def: { type: 'http', scheme: 'basic', 'x-gateway': {} } };
