@@ -182,6 +182,10 @@ export const CODES = {
     'error',
     (p) => `aws: ${p.route} limits by the ${p.header} header, which API Gateway cannot count by (stage throttling is one bucket for every caller, a usage plan counts per API key only): refusing to build one bucket that any caller could drain for all; limit by consumer on an API-key route, or on another target`,
   ),
+  'aws-limit-consumer-keys': entry<{ route: string; consumers: string }>(
+    'error',
+    (p) => `aws: ${p.route} limits by consumer, but ${p.consumers} hold(s) several API keys of its scheme and an API Gateway usage plan counts per API key: each key would get the whole limit. Refusing to build a limit a consumer multiplies by its keys; give each consumer one key, or limit on another target`,
+  ),
   'aws-limit-shared-bucket': entry<{ route: string; by: string }>(
     'warn',
     (p) => `aws: ${p.route} limits by ${p.by}, but API Gateway's stage throttling is one bucket for all callers of the method together (it cannot count per client address, nor per consumer without an API key), so one caller can use up everyone's share`,

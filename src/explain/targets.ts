@@ -164,6 +164,12 @@ export const TARGETS: Explanations = {
     'Limit by consumer on an API-key route, or build for another target.',
     "x-gateway:\n  rateLimit: { requests: 10, per: second, by: { header: X-Tenant } }",
   ),
+  'aws-limit-consumer-keys': ex(
+    'A route limits by consumer on AWS, and a consumer lists several API keys of the route\'s scheme.',
+    'An API Gateway usage plan counts per API key, and gwc deploys every key a consumer lists: a consumer with two keys would get twice the limit (nginx and Kong count the consumer).',
+    'Give each consumer one key of the scheme (drop the old key after a rotation), or build the route on another target.',
+    "consumers:\n  alice:\n    credentials: { key: '${env:ALICE_KEY}' }",
+  ),
   'aws-limit-shared-bucket': ex(
     'A route limits by client address or consumer, but API Gateway\'s stage throttling is one bucket for all callers of the method.',
     'One caller can use up everyone\'s share: the limit protects the backend, not each caller. (There is no bucket per address, so rotating source addresses, e.g. across an IPv6 /64, gains a caller nothing.)',

@@ -3,6 +3,7 @@
  * together; a usage plan's per-method throttle is per API key
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
  */
+import { compareText } from '../../diagnostics/collate.js';
 import type { RateLimit, Route } from '../../model/types.js';
 import { usesApiKeys } from './auth.js';
 import type { Ctx } from './context.js';
@@ -35,6 +36,16 @@ export function throttleMethod(ctx: Ctx, route: Route, into: StageParts): void {
   // limit by the API-key header itself is that too. Anything else is the stage's one bucket.
   const keyHeader = typeof rl.by === 'object' && rl.by.header.toLowerCase() === 'x-api-key';
   const perKey = (rl.by === 'consumer' || keyHeader) && requiresApiKey(ctx, route);
+  if (perKey && rl.by === 'consumer') {
+    // A usage plan counts per API key, and stage.ts deploys every key a consumer lists: a consumer
+    // holding n keys of the route's scheme would get n times the limit (nginx and Kong count the
+    // consumer). Fail closed at the limit, naming them.
+    const several = multiKeyConsumers(ctx, route);
+    if (several.length > 0) {
+      ctx.report('aws-limit-consumer-keys', { route: route.id, consumers: several.join(', ') }, rl.loc);
+      return;
+    }
+  }
   if (perKey) into.usagePlanThrottle[`${resourcePath(route)}/${route.method}`] = { RateLimit: t.rate, BurstLimit: t.burst };
   else if (typeof rl.by === 'object') {
     // A header's values (a tenant, a client id) cannot be counted apart: one bucket any caller could drain for all.
@@ -49,4 +60,13 @@ export function throttleMethod(ctx: Ctx, route: Route, into: StageParts): void {
 function requiresApiKey(ctx: Ctx, route: Route): boolean {
   return route.security.length === 1 && ctx.plan.enforced(route.id, 'auth.apiKey') &&
     (route.security[0] ?? []).some((i) => usesApiKeys(ctx.scheme(i.scheme)));
+}
+
+/** The consumers holding more than one API key of a scheme the route requires (each key its own usage plan bucket). */
+function multiKeyConsumers(ctx: Ctx, route: Route): string[] {
+  const schemes = new Set((route.security[0] ?? []).map((i) => i.scheme).filter((sch) => usesApiKeys(ctx.scheme(sch))));
+  return ctx.gateway.consumers
+    .filter((c) => c.credentials.filter((cred) => cred.kind === 'apiKey' && schemes.has(cred.scheme)).length > 1)
+    .map((c) => c.name)
+    .sort(compareText);
 }
