@@ -208,6 +208,16 @@ describe('red team 3: aws, a consumer holding two keys of the API-key scheme', (
   // `by: consumer` is a bucket per key, so a consumer listing two keys gets twice the limit (nginx and
   // Kong count the consumer). Fail closed: refuse `by: consumer` on AWS for a consumer holding several
   // keys, or say it (per key, not per consumer). Fails today at the dropped key above.
+  it('the same reference listed twice is one key (one ApiKey; by: consumer builds)', async () => {
+    const b = await build(
+      spec({ '/orders': { get: { operationId: 'orders', security: [{ key: [] }], 'x-gateway': { rateLimit: { requests: 3, per: 'minute', by: 'consumer' } } } } }, {
+        consumers: { alice: { credentials: { key: ['${env:A_KEY_1}', '${env:A_KEY_1}'] } } },
+      }),
+    );
+    expect(b.errors).toEqual([]);
+    expect(b.oracle!.keysOf('alice')).toHaveLength(1);
+  });
+
   // Fixed: the limit is refused (aws-limit-consumer-keys at the rateLimit) while a consumer holds
   // several keys of the route's scheme; with one key each it is the usage plan's per-key throttle.
   it('FIXED: by: consumer, 3/minute: alice holding two keys is refused at the limit (never 3 a minute per key)', async () => {

@@ -87,12 +87,16 @@ function usagePlan(ctx: Ctx, throttle: Record<string, Cfn>, scheme: string): voi
     // A consumer may list several keys of one scheme (a rotation [old, new]): each is its own
     // ApiKey + UsagePlanKey. The first keeps the unnumbered id (a deployed single key is not
     // replaced), the nth is `-n`: one id for all would keep only the last key, silently.
+    // The same reference listed twice is one key: API Gateway counts two ApiKeys of one value as one.
     let nth = 0;
+    const seen = new Set<string>();
     for (const cred of consumer.credentials) {
       // Only the keys of the scheme the routes require: any key in the plan passes every
       // API-key route, so a key of another scheme (even one no route uses) must not be in it. A
       // Lambda authorizer checks its own scheme's keys.
       if (cred.kind !== 'apiKey' || cred.scheme !== scheme || !usesApiKeys(ctx.scheme(cred.scheme))) continue;
+      if (seen.has(cred.key.raw)) continue;
+      seen.add(cred.key.raw);
       nth += 1;
       const name = nth === 1 ? `${consumer.name}-${cred.scheme}` : `${consumer.name}-${cred.scheme}-${nth}`;
       const param = ctx.namer.id('ApiKeyValue', name);

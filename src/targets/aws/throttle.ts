@@ -66,7 +66,7 @@ function requiresApiKey(ctx: Ctx, route: Route): boolean {
 function multiKeyConsumers(ctx: Ctx, route: Route): string[] {
   const schemes = new Set((route.security[0] ?? []).map((i) => i.scheme).filter((sch) => usesApiKeys(ctx.scheme(sch))));
   return ctx.gateway.consumers
-    .filter((c) => c.credentials.filter((cred) => cred.kind === 'apiKey' && schemes.has(cred.scheme)).length > 1)
+    .filter((c) => new Set(c.credentials.flatMap((cred) => (cred.kind === 'apiKey' && schemes.has(cred.scheme) ? [cred.key.raw] : []))).size > 1)
     .map((c) => c.name)
     .sort(compareText);
 }
