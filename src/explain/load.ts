@@ -204,7 +204,7 @@ export const LOAD: Explanations = {
     'The lint config (.gwc.yaml) has an unknown key, a bad setting or an unknown ruleset name.',
     'A misread config could turn off the checks a team relies on in CI without anyone seeing it.',
     'Use extends (gwc:recommended, gwc:all, spectral:oas, a file), rules (off|error|warn|info) and overrides.',
-    "# .gwc.yaml\nrule: { security-missing: off }   # fix: rules",
+    "# .gwc.yaml\nrule: { public-no-rate-limit: off }   # fix: rules",
   ),
   'lint-ignore-invalid': ex(
     'An x-gwc-ignore entry lacks a rule or a reason, or is not a list of { rule, reason }, or names a refusal of gwc build (which no ignore lifts).',
