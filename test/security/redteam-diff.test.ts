@@ -4,33 +4,11 @@
  * call what, or weakens how it is checked, must come out as a finding of class security.
  */
 import { describe, expect, it } from 'vitest';
-import { compiledState } from '../../src/diff/run.js';
 import { diffStates } from '../../src/diff/plan.js';
 import { withoutTrust } from '../../src/diff/trust.js';
-import { HEAD, writeSpec } from '../helpers/spec.js';
+import { HEAD } from '../helpers/spec.js';
+import { edit, securityFindings, diffState as state, type Edit } from '../helpers/diff-edits.js';
 
-type Edit = readonly [string, string];
-
-function edit(text: string, edits: readonly Edit[]): string {
-  for (const [from, to] of edits) {
-    const at = text.indexOf(from);
-    if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`edit does not apply exactly once: ${from}`);
-    text = text.slice(0, at) + to + text.slice(at + from.length);
-  }
-  return text;
-}
-
-async function state(text: string, target: string, options: Record<string, string> = {}) {
-  const r = await compiledState(writeSpec(text), target, { options });
-  if (!r.state) throw new Error(`${target}: ${r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`).join('\n')}`);
-  return r.state;
-}
-
-/** The security findings of old -> edited, as `rule key`. */
-export async function securityFindings(target: string, base: string, edits: readonly Edit[], options: Record<string, string> = {}): Promise<string[]> {
-  const plan = diffStates(await state(base, target, options), await state(edit(base, edits), target, options));
-  return plan.findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`);
-}
 
 const ok = "{ '200': { description: ok } }";
 

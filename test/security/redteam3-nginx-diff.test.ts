@@ -5,31 +5,9 @@
  * case edits one line of a spec whose nginx output carries the setting.
  */
 import { describe, expect, it } from 'vitest';
-import { compiledState } from '../../src/diff/run.js';
-import { diffStates } from '../../src/diff/plan.js';
-import { HEAD, writeSpec } from '../helpers/spec.js';
+import { HEAD } from '../helpers/spec.js';
+import { securityFindings, type Edit } from '../helpers/diff-edits.js';
 
-type Edit = readonly [string, string];
-
-function edit(text: string, edits: readonly Edit[]): string {
-  for (const [from, to] of edits) {
-    const at = text.indexOf(from);
-    if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`edit does not apply exactly once: ${from}`);
-    text = text.slice(0, at) + to + text.slice(at + from.length);
-  }
-  return text;
-}
-
-async function state(text: string, target: string) {
-  const r = await compiledState(writeSpec(text), target, { options: {} });
-  if (!r.state) throw new Error(`${target}: ${r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`).join('\n')}`);
-  return r.state;
-}
-
-async function securityFindings(target: string, base: string, edits: readonly Edit[]): Promise<string[]> {
-  const plan = diffStates(await state(base, target), await state(edit(base, edits), target));
-  return plan.findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`);
-}
 
 const ok = "{ '200': { description: ok } }";
 const BASE = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
