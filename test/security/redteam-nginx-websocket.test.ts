@@ -5,12 +5,10 @@
  * websocket route may reach it. Also: hop-by-hop tricks never reach the backend, and the access
  * phase (key, ipDeny, rate limit) applies to the upgrade request itself.
  */
-import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileGateway } from '../../src/api.js';
-import { gatewayOf, unsecuredPublic } from '../helpers/spec.js';
-import { freePort, fullOptions, NGINX, pointAt, prefixDir, startNginx, writeFiles, type Echo, type RunningNginx, type Stub } from '../targets/nginx/harness.js';
+import { NGINX, type RunningNginx, type Stub } from '../targets/nginx/harness.js';
+import { startGateway, startUpgradeBackend } from '../targets/nginx/websocket.js';
 
 const HOST = 'api.test';
 const KEY = 'ws-key-0001';
@@ -55,27 +53,6 @@ components:
       name: x-api-key
 `;
 
-/** A backend that switches protocols for any Upgrade it is asked for, and records every request. */
-async function startAnyUpgrade(): Promise<Stub> {
-  const hits: Echo[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = http.createServer((req, res) => {
-    hits.push({ backend: 'echo', method: req.method ?? '', path: req.url ?? '', headers: req.headers as Record<string, string>, body: '' });
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ headers: req.headers }));
-  });
-  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
-    hits.push({ backend: 'echo', method: req.method ?? '', path: req.url ?? '', headers: req.headers as Record<string, string>, body: '' });
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${String(req.headers.upgrade)}\r\nConnection: Upgrade\r\n\r\n`);
-    socket.on('data', (d: Buffer) => socket.write(`tunnel:${d.toString()}`));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return { name: 'echo', port, hits, close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.closeAllConnections(); server.close(() => resolve()); }) };
-}
-
 /** Sends a raw request head; returns the status line's code and whatever the connection said within 1s. */
 function raw(port: number, path: string, headers: string[]): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -106,16 +83,8 @@ describe.skipIf(!NGINX)('red team: nginx WebSocket routes', () => {
   let backend: Stub;
 
   beforeAll(async () => {
-    backend = await startAnyUpgrade();
-    const loaded = await gatewayOf(SPEC);
-    if (!loaded.gateway) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-    pointAt(loaded.gateway, { echo: backend });
-    const dir = prefixDir();
-    const port = await freePort();
-    const result = compileGateway(unsecuredPublic(loaded.gateway), 'nginx', fullOptions(dir, port));
-    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    writeFiles(dir, result.files);
-    ng = await startNginx(dir, port, { WS_KEY: KEY });
+    backend = await startUpgradeBackend('any');
+    ng = await startGateway(SPEC, backend, { WS_KEY: KEY });
   });
   afterAll(async () => {
     await ng?.stop();
