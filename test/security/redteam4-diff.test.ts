@@ -1,0 +1,92 @@
+/**
+ * Red team 4, `gwc diff` (DESIGN.md 7.8): a route that goes away leaves its path to whatever route
+ * still matches it; plan.ts fallThrough asks that route's auth only, and only for a route that
+ * answered one literal path. Both sides compiled as `gwc diff --base` does (diff-edits.ts).
+ * Each `it.fails` names the mechanism; a fixer turns it into `it`.
+ */
+import { describe, expect, it } from 'vitest';
+import { HEAD } from '../helpers/spec.js';
+import { securityFindings } from '../helpers/diff-edits.js';
+
+const ok = "{ '200': { description: ok } }";
+const p = (n: string) => `{ name: ${n}, in: path, required: true, schema: { type: string } }`;
+// pathMatching: exact so the templated routes beside their literals build (param-variant-reaches-protected otherwise).
+const BASE = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: d4
+  backends: { app: { url: http://app.internal:8080, pathMatching: exact } }
+  defaults: { backend: app }
+  consumers:
+    alice: { groups: [admin], credentials: { key: '\${env:ALICE_KEY}' } }
+paths:
+  /files/{name}:
+    get: { operationId: getFile, x-gateway: { public: true }, security: [], parameters: [${p('name')}], responses: ${ok} }
+  /files/secret:
+    get: { operationId: getSecret, security: [{ key: [] }], responses: ${ok} }
+  /docs/{name}:
+    get: { operationId: getDoc, security: [{ key: [] }], parameters: [${p('name')}], responses: ${ok} }
+  /docs/internal:
+    get: { operationId: getInternal, security: [{ key: [] }], x-gateway: { ipAllow: [10.0.0.0/8], rateLimit: { requests: 5, per: minute, by: consumer } }, responses: ${ok} }
+  /t/{a}/{b}:
+    get: { operationId: getT, x-gateway: { public: true }, security: [], parameters: [${p('a')}, ${p('b')}], responses: ${ok} }
+  /t/{a}/secret:
+    get: { operationId: getTSecret, security: [{ key: [] }], parameters: [${p('a')}], responses: ${ok} }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: x-api-key, x-gateway: { forwardAuth: { url: 'http://auth.internal/key' } } }
+`;
+
+const INTERNAL = `  /docs/internal:\n    get: { operationId: getInternal, security: [{ key: [] }], x-gateway: { ipAllow: [10.0.0.0/8], rateLimit: { requests: 5, per: minute, by: consumer } }, responses: ${ok} }\n`;
+const TSECRET = `  /t/{a}/secret:\n    get: { operationId: getTSecret, security: [{ key: [] }], parameters: [${p('a')}], responses: ${ok} }\n`;
+
+const TARGETS = ['kong', 'nginx', 'traefik'] as const;
+
+describe('red team 4: gwc diff, a removed route falls through to a remaining one', () => {
+  for (const target of TARGETS) {
+    it(`${target}: the same spec on both sides has no security finding`, async () => {
+      expect(await securityFindings(target, BASE, [])).toEqual([]);
+    });
+
+    it(`${target}: held: the keyed literal /files/secret removed beside the public /files/{name} is security (fallThrough, red team 3)`, async () => {
+      const found = await securityFindings(target, BASE, [[`  /files/secret:\n    get: { operationId: getSecret, security: [{ key: [] }], responses: ${ok} }\n`, '']]);
+      expect(found.length).toBeGreaterThan(0);
+    });
+
+    // Mechanism: plan.ts fallThrough compares only authRules(gone.auth, remaining.auth). GET
+    // /v1/docs/internal needed a key AND a source address in 10.0.0.0/8 AND at most 5 a minute per
+    // consumer; with the literal gone, the keyed /docs/{name} (same auth, no IP rule, no limit)
+    // answers it from any address, unlimited. Class: removed-route fallthrough checks auth only
+    // (ip-widened / rate-limit-raised never asked of the route that now answers the path).
+    it.fails(`${target}: a keyed literal with ipAllow and a per-consumer limit removed beside a keyed /docs/{name} without them: no ip-widened nor rate-limit-raised`, async () => {
+      const found = await securityFindings(target, BASE, [[INTERNAL, '']]);
+      expect(found.some((f) => f.startsWith('ip-widened')), JSON.stringify(found)).toBe(true);
+      expect(found.some((f) => f.startsWith('rate-limit-raised')), JSON.stringify(found)).toBe(true);
+    });
+
+    // Mechanism: fallThrough only asks about a route whose paths are ONE literal path
+    // (literalPath of its only regex); a templated route answers no single path, so nothing is
+    // asked. GET /v1/t/x/secret needed a key; with /t/{a}/secret gone the public /t/{a}/{b} answers
+    // every such path anonymously (same backend path /t/x/secret). Class: removed-route
+    // fallthrough limited to literal paths; reported only as route-removed (breaking).
+    it.fails(`${target}: a keyed templated /t/{a}/secret removed beside a public /t/{a}/{b}: its paths are now public, reported only as route-removed`, async () => {
+      const found = await securityFindings(target, BASE, [[TSECRET, '']]);
+      expect(found.length, JSON.stringify(found)).toBeGreaterThan(0);
+    });
+  }
+
+  // Mechanism: a route whose path changes keeps its key (operationId) and pairs as an update:
+  // route-moved (breaking). fallThrough runs for deleted routes only, never for the old path of a
+  // moved one. Kong and nginx happen to say upstream-path-changed (their upstream path moved with
+  // the route); Traefik forwards the request path as is and has no such fact, so GET
+  // /v1/files/secret, now answered by the public /files/{name}, shows nothing of class security.
+  it.fails('traefik: the keyed /files/secret moved to /files/secret2 beside the public /files/{name}: its old path is now public, reported only as route-moved', async () => {
+    const found = await securityFindings('traefik', BASE, [['  /files/secret:\n', '  /files/secret2:\n']]);
+    expect(found.length, JSON.stringify(found)).toBeGreaterThan(0);
+  });
+  for (const target of ['kong', 'nginx'] as const) {
+    it(`${target}: held (incidentally): the same move is upstream-path-changed`, async () => {
+      const found = await securityFindings(target, BASE, [['  /files/secret:\n', '  /files/secret2:\n']]);
+      expect(found.some((f) => f.startsWith('upstream-path-changed'))).toBe(true);
+    });
+  }
+});
