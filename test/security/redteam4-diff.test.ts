@@ -90,3 +90,51 @@ describe('red team 4: gwc diff, a removed route falls through to a remaining one
     });
   }
 });
+
+// Two API-key schemes on one Kong plugin (key-auth): whose key passes is the acl group. A route
+// with roles gets `G.roles:{"scheme":S,"all":[...]}`, and deployed-normalise.ts roleAtoms reads it
+// as the roles alone (`G.group.admin`), dropping S.
+const ROLES = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: d4k
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+  consumers:
+    alice: { groups: [admin], credentials: { keyA: '\${env:ALICE_KEY}' } }
+    bob: { groups: [admin], credentials: { keyB: '\${env:BOB_KEY}' } }
+paths:
+  /r:
+    get: { operationId: r, security: [{ keyA: [admin] }], responses: ${ok} }
+  /s:
+    get: { operationId: s, security: [{ keyB: [] }], responses: ${ok} }
+components:
+  securitySchemes:
+    keyA: { type: apiKey, in: header, name: x-a-key, x-gateway: { hideCredentials: false } }
+    keyB: { type: apiKey, in: header, name: x-b-key, x-gateway: { hideCredentials: false } }
+`;
+const SWAP = [['security: [{ keyA: [admin] }]', 'security: [{ keyB: [admin] }]']] as const;
+
+describe('red team 4: gwc diff, a role-holding route swapped to another scheme of the same plugin', () => {
+  it('kong: the same spec on both sides has no security finding', async () => {
+    expect(await securityFindings('kong', ROLES, [])).toEqual([]);
+  });
+
+  // Mechanism: Kong deployed-normalise.ts roleAtoms turns the acl group
+  // d4k.roles:{"scheme":"keyA","all":["admin"]} into the atom `key-auth role d4k.group.admin`,
+  // the scheme dropped; keyB's group gives the same atom, so both sides read
+  // [[key-auth, key-auth role d4k.group.admin]]. /r admitted alice (keyA key, admin); now bob
+  // (keyB key, admin) and not alice: other holders, a new way in (auth-weakened, as the swap
+  // without roles is since red team 3). Class: Kong scheme groups lost in role atoms.
+  // (With hideCredentials true the swap shows only request-header-passed, by accident: x-a-key is no longer blanked.)
+  it.fails('kong: keyA [admin] -> keyB [admin] on /r (bob instead of alice) is no finding at all', async () => {
+    const found = await securityFindings('kong', ROLES, SWAP);
+    expect(found, JSON.stringify(found)).toContain('auth-weakened d4k.r');
+  });
+
+  for (const target of ['nginx'] as const) {
+    it(`${target}: held: the same swap is auth-weakened`, async () => {
+      const found = await securityFindings(target, ROLES, SWAP);
+      expect(found.some((f) => f.startsWith('auth-weakened')), JSON.stringify(found)).toBe(true);
+    });
+  }
+});
