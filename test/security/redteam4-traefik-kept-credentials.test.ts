@@ -1,0 +1,81 @@
+/**
+ * Red team 4 (redB), Traefik credentials kept for the backend (`hideCredentials: false`) in their
+ * `_` spelling (classes: identity/credential headers in every `-`/`_` spelling; key schemes merged).
+ *
+ * A scheme with `hideCredentials: false` says the backend reads the caller's key itself, trusting the
+ * gateway verified it. auth.ts hideMiddleware writes the credential's spellings (cgiSpellings) only
+ * when hideCredentials is true, and otherCredentials only removes other alternatives' credentials
+ * through that same middleware, so with the key kept NO spelling of it is cleared:
+ *  1. `X-Api-Key: key-a` (verified) beside `X_Api_Key: forged`: forwardAuth sends only X-Api-Key
+ *     (authRequestHeaders), the backend gets both; PHP/Rack/WSGI read the two as HTTP_X_API_KEY
+ *     (Go's Header.Write sorts X_Api_Key after X-Api-Key; Puma/gunicorn join "key-a, forged", a
+ *     CGI env set header by header keeps the last).
+ *  2. OR [{hk}] | [{basic}]: the key router is selected by `HeaderRegexp(X-Api-Key, .)` only, so
+ *     `X_Api_Key: forged` beside bob's valid password takes the basic router and the forged key,
+ *     never verified, reaches a backend that reads HTTP_X_API_KEY as the caller's key (with the dash
+ *     spelling the key router is chosen and the forgery is refused: the control).
+ * Kong clears the other spellings of a kept header on every route and an unverified kept credential
+ * on OR routes (src/targets/kong/unverified-credentials.ts, red team 2); Traefik was not given the
+ * same rule. Fix: clear every spelling but the scheme's own name of a kept header on every router
+ * of a route using it, and on an OR route the kept credential of each alternative the router does
+ * not verify (or select routers on cgiSpellings as credentialPresent does).
+ */
+import { describe, expect, it } from 'vitest';
+import type { TraefikConfig } from '../../src/targets/traefik/types.js';
+import { HEAD, writeSpec } from '../helpers/spec.js';
+import { compileCase } from '../targets/traefik/cases.js';
+import { htpasswdFiles } from '../targets/traefik/operator.js';
+import { send, type AuthCall } from '../targets/traefik/traefik-oracle.js';
+
+const ok = "{ '200': { description: ok } }";
+const SPEC = `${HEAD}servers: [{ url: 'https://api.test/v1' }]
+x-gateway:
+  name: rt4kept
+  backends: { app: { url: 'http://app.internal:8080' } }
+  defaults: { backend: app }
+  consumers:
+    alice: { credentials: { hk: '\${env:A}' } }
+    bob: { credentials: { basic: { username: bob, password: '\${env:B}' } } }
+paths:
+  /one: { get: { operationId: one, security: [{ hk: [] }], responses: ${ok} } }
+  /either: { get: { operationId: either, security: [{ hk: [] }, { basic: [] }], responses: ${ok} } }
+components:
+  securitySchemes:
+    hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/k' } } }
+    basic: { type: http, scheme: basic }
+`;
+const auth = (call: AuthCall) => (call.headers.get('X-Api-Key') === 'key-a' ? { status: 200 } : { status: 401 });
+const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+/** Every value a CGI/WSGI/Rack backend reads as HTTP_X_API_KEY. */
+const cgiKeys = (o: ReturnType<typeof send>) =>
+  [...o.backend!.headers.map.entries()].filter(([k]) => k.toUpperCase().replace(/-/g, '_') === 'X_API_KEY').flatMap(([, v]) => v);
+
+describe('red team 4: Traefik kept key header, its underscore spelling', async () => {
+  const { built } = await compileCase(writeSpec(SPEC));
+  const config = built!.config as TraefikConfig;
+  // bob's password: the users file the operator fills from the spec (test/targets/traefik/operator.ts).
+  const files = htpasswdFiles(built!.result.files[0]!.contents, () => 'pw-b');
+  const go = (target: string, headers: Record<string, string>) => send(config, { method: 'GET', host: 'api.test', target, headers, tls: true }, { auth, files });
+
+  it('control: the kept key reaches the backend; a forged dash-spelt key beside bob\'s password meets the key router (401)', () => {
+    const o = go('/v1/one', { 'X-Api-Key': 'key-a' });
+    expect(o.status).toBe(200);
+    expect(cgiKeys(o)).toEqual(['key-a']);
+    expect(go('/v1/either', { Authorization: basic('bob', 'pw-b') }).status).toBe(200);
+    expect(go('/v1/either', { Authorization: basic('bob', 'pw-b'), 'X-Api-Key': 'forged' }).status).toBe(401);
+  });
+
+  // Hole: no spelling of a kept key header is cleared (hideMiddleware only when hideCredentials).
+  it.fails('one alternative: X_Api_Key: forged beside the verified key never reaches the backend', () => {
+    const o = go('/v1/one', { 'X-Api-Key': 'key-a', X_Api_Key: 'forged' });
+    expect(o.status).toBe(200);
+    expect(cgiKeys(o)).toEqual(['key-a']);
+  });
+
+  // Hole: the key router's selector reads the dash spelling only; the basic router keeps the key.
+  it.fails("OR: X_Api_Key: forged beside bob's password is verified (key router) or never reaches the backend", () => {
+    const o = go('/v1/either', { Authorization: basic('bob', 'pw-b'), X_Api_Key: 'forged' });
+    if (o.status !== 200) return;
+    expect(cgiKeys(o)).toEqual([]);
+  });
+});
