@@ -4,9 +4,13 @@
  * answered one literal path. Both sides compiled as `gwc diff --base` does (diff-edits.ts).
  * Each `it.fails` names the mechanism; a fixer turns it into `it`.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HEAD } from '../helpers/spec.js';
-import { securityFindings } from '../helpers/diff-edits.js';
+import { diffDeployed } from '../../src/diff/run.js';
+import { HEAD, writeSpec } from '../helpers/spec.js';
+import { diffState, edit, securityFindings } from '../helpers/diff-edits.js';
 
 const ok = "{ '200': { description: ok } }";
 const p = (n: string) => `{ name: ${n}, in: path, required: true, schema: { type: string } }`;
@@ -137,4 +141,64 @@ describe('red team 4: gwc diff, a role-holding route swapped to another scheme o
       expect(found.some((f) => f.startsWith('auth-weakened')), JSON.stringify(found)).toBe(true);
     });
   }
+});
+
+// Kong --deployed: consumers are compared by what they hold (deployed-consumers.ts consumerHolds);
+// gwc's per-scheme acl groups (`G.scheme.S`) are left out as following from the credentials, but
+// the credentials are counted per plugin (`credential key-auth`), not per scheme.
+const TWO = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: d4c
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+  consumers:
+    alice: { credentials: { keyA: '\${env:ALICE_KEY}' } }
+    bob: { credentials: { keyB: '\${env:BOB_KEY}' } }
+paths:
+  /a:
+    get: { operationId: a, security: [{ keyA: [] }], responses: ${ok} }
+  /b:
+    get: { operationId: b, security: [{ keyB: [] }], responses: ${ok} }
+components:
+  securitySchemes:
+    keyA: { type: apiKey, in: header, name: x-a-key }
+    keyB: { type: apiKey, in: header, name: x-b-key }
+`;
+const MOVE_KEY = [["bob: { credentials: { keyB: '${env:BOB_KEY}' } }", "bob: { credentials: { keyA: '${env:BOB_KEY}' } }"]] as const;
+
+describe('red team 4: gwc diff --deployed on Kong, a consumer credential moved to another scheme of the same plugin', async () => {
+  const built = await diffState(TWO, 'kong');
+  const deck = path.join(mkdtempSync(path.join(tmpdir(), 'rt4-diff-')), 'kong.yaml');
+  writeFileSync(deck, built.files!.find((f) => f.path === 'kong.yaml')!.contents);
+  const deployed = async (edits: readonly (readonly [string, string])[]) => {
+    const r = await diffDeployed(writeSpec(edit(TWO, edits)), { target: 'kong', deployed: deck });
+    if (!r.plan) throw new Error(r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
+    return { security: r.plan.findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`), changes: r.plan.changes.map((c) => `${c.action} ${c.kind} ${c.key}`) };
+  };
+
+  it('the deployed file of the same build is no change', async () => {
+    expect(await deployed([])).toEqual({ security: [], changes: [] });
+  });
+
+  it('nginx: held: --base sees it (consumers.ts: credential keyB -> credential keyA is consumer-added)', async () => {
+    expect(await securityFindings('nginx', TWO, MOVE_KEY)).toContain('consumer-added consumer bob');
+  });
+
+  // The same on --base: run.ts takes Kong's consumer entities (readerHolds) instead of consumers.ts's,
+  // so Kong's scheme-blind holds are all --base compares too.
+  it.fails("kong --base: bob's key moved from keyB to keyA is no security finding", async () => {
+    const found = await securityFindings('kong', TWO, MOVE_KEY);
+    expect(found.length, JSON.stringify(found)).toBeGreaterThan(0);
+  });
+
+  // Mechanism: consumerHolds counts `credential key-auth` (the plugin) and skips the acl group
+  // d4c.scheme.keyb -> d4c.scheme.keya as "following from the credentials"; bob's holds read the
+  // same on both sides. Bob's key now opens /a (alice's scheme), which it did not: the plan shows
+  // an update of consumer bob with no finding. Class: Kong consumer holds blind to the scheme a
+  // key-auth credential is registered for (the --deployed half of consumer-added).
+  it.fails("kong --deployed: bob's key moved from keyB to keyA (bob now calls /a) is an update with no security finding", async () => {
+    const r = await deployed(MOVE_KEY);
+    expect(r.changes.length).toBeGreaterThan(0);
+    expect(r.security.length, JSON.stringify(r)).toBeGreaterThan(0);
+  });
 });
