@@ -84,6 +84,16 @@ const node = (): Node => ({ lit: new Map(), greedy: [], here: [] });
 type Seg = { lit: string } | { param: true } | { greedy: true };
 const fromTemplate = (seg: string): Seg => (/\{[^}]*\+\}$/.test(seg) ? { greedy: true } : seg.includes('{') ? { param: true } : { lit: seg });
 const splitPath = (path: string): string[] => path.split('/').filter((s) => s !== '');
+/**
+ * A request path's segments as a backend routes on them: a trailing '/' is one more, empty,
+ * segment (DESIGN.md 3.2: trailing slashes are not folded), as Route.segments hold it. `/a/{p}/`
+ * is `a`, `{p}`, ''; dropping the empty one read it as `/a/{p}`, and counting the operation's
+ * segments without it cut `a` off the route's own path.
+ */
+const pathSegments = (path: string): string[] => {
+  const segs = splitPath(path);
+  return path.length > 1 && path.endsWith('/') ? [...segs, ''] : segs;
+};
 
 /**
  * The backend path of `r` under a target URL path `prefix`: the route's own segments (a literal
@@ -91,9 +101,10 @@ const splitPath = (path: string): string[] => path.split('/').filter((s) => s !=
  */
 function segmentsOf(prefix: string, r: Route): Seg[] {
   const head = splitPath(prefix).map((lit) => ({ lit }));
-  if (r.upstreamPath) return [...head, ...splitPath(r.upstreamPath.template).map(fromTemplate)];
-  // Route.segments are the public path's (base path first); the backend gets the operation path.
-  const own = r.segments.slice(Math.max(0, r.segments.length - splitPath(r.path).length));
+  if (r.upstreamPath) return [...head, ...pathSegments(r.upstreamPath.template).map(fromTemplate)];
+  // Route.segments are the public path's (base path first, a trailing '/' as an empty last
+  // literal); the backend gets the operation path.
+  const own = r.segments.slice(Math.max(0, r.segments.length - pathSegments(r.path).length));
   return [
     ...head,
     ...own.map((s): Seg => (s.kind === 'literal' ? { lit: s.value } : s.kind === 'param' && s.name.endsWith('+') ? { greedy: true } : { param: true })),

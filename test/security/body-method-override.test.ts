@@ -157,3 +157,32 @@ describe('aws: _method in a body, mocks', () => {
     expect(b.files.length).toBeGreaterThan(0);
   });
 });
+
+// A template ending in '/' (a parameter, then an empty last segment; DESIGN.md 3.2: trailing
+// slashes are not folded). body-override.ts segmentsOf counted the operation path's segments
+// without the empty one, so /a/{id}/ read as its last two segments ({id}, ''), dropping /a, and an
+// upstreamPath's trailing '/' as nothing. Traefik only: AWS refuses a path ending in '/'
+// (aws-path-unsupported).
+describe('traefik: _method in a body, paths ending in /', () => {
+  const code = 'traefik-body-method-override';
+  const build = async (ops: Op[]) => buildTarget(writeSpec(spec('traefik', ops)), { target: 'traefik' });
+  it('a public POST /a/{id}/ beside a keyed DELETE rewritten onto /a/{id}/ (one backend path): refused', async () => {
+    const b = await build([{ path: '/a/{id}/', method: 'post', security: PUBLIC, params: ID }, { path: '/b/{id}', method: 'delete', security: KEY, params: ID, x: "upstreamPath: '/a/{id}/'" }]);
+    expect(coded(b.diagnostics as never, code)).toHaveLength(1);
+    expect(b.files).toEqual([]);
+  });
+  it('a public POST /a/b/{id}/ beside a keyed DELETE /del rewritten onto /a/b/x/ (POST /a/b/x/ reaches it): refused', async () => {
+    const b = await build([{ path: '/a/b/{id}/', method: 'post', security: PUBLIC, params: ID }, { path: '/del', method: 'delete', security: KEY, x: "upstreamPath: '/a/b/x/'" }]);
+    expect(coded(b.diagnostics as never, code)).toHaveLength(1);
+    expect(b.files).toEqual([]);
+  });
+  it.each([
+    ['a keyed DELETE /b/x/ (another backend path)', { path: '/b/x/', method: 'delete', security: KEY }],
+    ['a keyed DELETE /a/{id} (the same path without the slash)', { path: '/a/{id}', method: 'delete', security: KEY, params: ID }],
+    ['a keyed DELETE rewritten onto /a/{id} (no slash)', { path: '/b/{id}', method: 'delete', security: KEY, params: ID, x: "upstreamPath: '/a/{id}'" }],
+  ] as Array<[string, Op]>)('a public POST /a/{id}/ beside %s: builds', async (_what, other) => {
+    const b = await build([{ path: '/a/{id}/', method: 'post', security: PUBLIC, params: ID }, other]);
+    expect(coded(b.diagnostics as never, code)).toEqual([]);
+    expect(b.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
