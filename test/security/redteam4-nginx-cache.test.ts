@@ -1,0 +1,78 @@
+/**
+ * Red team 4, nginx public caches and identity (DESIGN.md 7.4): a public cached route is shared
+ * by anonymous callers; a request carrying a credential nginx did not verify reaches the backend
+ * as sent, and its answer (for that caller) must never be stored for, nor served to, the next
+ * caller. Since red team 2/3 nginx bypasses the cache for Authorization, Cookie, the spec's API-key
+ * headers and query names and forward-auth request headers (policies.ts anonymousBypass). Real
+ * nginx, the echo stub on loopback (its body repeats what it received).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOST, NGINX, startPolicyLab, type PolicyLab } from './helpers/nginx-policies.js';
+
+const ok = '{ "200": { description: ok } }';
+const HS = 'rt4-jwt-secret-0123456789abcdef';
+const SPEC = `openapi: 3.1.0
+info: { title: cache lab 4, version: "1" }
+servers: [{ url: "https://${HOST}/v1" }]
+x-gateway:
+  name: rt4c
+  backends: { echo: { url: "http://echo.internal:8080" } }
+  defaults: { backend: echo }
+paths:
+  /tok: { get: { operationId: tok, security: [{ tok: [] }], responses: ${ok} } }
+  /bear: { get: { operationId: bear, security: [{ bear: [] }], responses: ${ok} } }
+  /feed: { get: { operationId: feed, x-gateway: { public: true, cache: { ttl: 60s } }, responses: ${ok} } }
+  /news: { get: { operationId: news, x-gateway: { public: true, cache: { ttl: 60s, keyQuery: false } }, responses: ${ok} } }
+components:
+  securitySchemes:
+    tok:
+      type: http
+      scheme: bearer
+      x-gateway: { header: X-Token, issuer: "https://id.example/", audiences: [api], algorithms: [HS256], publicKeys: ["\${file:keys/hs.key}"] }
+    bear:
+      type: http
+      scheme: bearer
+      x-gateway: { issuer: "https://id.example/", audiences: [api], algorithms: [HS256], publicKeys: ["\${file:keys/hs.key}"] }
+`;
+
+describe.skipIf(!NGINX)('red team 4: nginx public cache and credentials of the spec nginx does not bypass', () => {
+  let lab: PolicyLab;
+  beforeAll(async () => {
+    lab = await startPolicyLab(SPEC, { files: { 'keys/hs.key': HS } });
+  });
+  afterAll(async () => lab?.stop());
+
+  it('control: an anonymous public answer is cached, and Authorization bypasses it (red team 2)', async () => {
+    await lab.call('GET', '/v1/feed?n=0');
+    expect((await lab.call('GET', '/v1/feed?n=0')).hits).toHaveLength(0);
+    await lab.call('GET', '/v1/feed?n=1', { authorization: 'Bearer alice-session' });
+    expect((await lab.call('GET', '/v1/feed?n=1')).r.body).not.toContain('alice-session');
+  });
+
+  // Mechanism: anonymousBypass lists apiKey headers/query names and forward-auth request headers
+  // of the spec's schemes, not a JWT scheme's own token header (x-gateway.header: X-Token; only
+  // Authorization is bypassed, bypassAuthorization). The public /feed passes X-Token on as sent; a
+  // backend that reads it answers for alice, nginx stores it under a key without X-Token, and the
+  // next anonymous caller gets alice's answer. Class: public cache keyed without a credential
+  // header of the spec (JWT in a custom header).
+  it.fails("a public cached route: the answer to a request carrying the spec's JWT header X-Token is never served to the next caller", async () => {
+    const first = await lab.call('GET', '/v1/feed?n=2', { 'x-token': 'alice-token-aaaa' });
+    expect(first.r.status).toBe(200);
+    expect(first.hits).toHaveLength(1);
+    const next = await lab.call('GET', '/v1/feed?n=2');
+    expect(next.r.body, "the next caller was served alice's answer").not.toContain('alice-token-aaaa');
+  });
+
+  // Mechanism: with keyQuery: false the query is no part of the key; the bypass lists the spec's
+  // API-key query names but not a bearer scheme's RFC 6750 query token (access_token, which
+  // passport-http-bearer, Spring and Rack read; nginx strips and refuses it beside a verified token
+  // on bearer routes, red team 3, but a public route passes it). alice's answer is stored and
+  // served to the anonymous caller. Class: public cache and a query credential of the spec.
+  it.fails('a public cached route with keyQuery: false: the answer to ?access_token= is never served to the next caller', async () => {
+    const first = await lab.call('GET', '/v1/news?access_token=alice-token-bbbb');
+    expect(first.r.status).toBe(200);
+    expect(first.hits).toHaveLength(1);
+    const next = await lab.call('GET', '/v1/news');
+    expect(next.r.body, "the next caller was served alice's answer").not.toContain('alice-token-bbbb');
+  });
+});
