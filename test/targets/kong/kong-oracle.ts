@@ -27,6 +27,7 @@
  */
 import { allRoutes, kongMatch, type KongRoute } from './kong-router.js';
 import { runPostFunction, runPreFunction } from './lua-sandbox.js';
+import { runHeaderChunk } from './lua-headers.js';
 
 export interface OracleRequest {
   method: string;
@@ -130,6 +131,8 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
     if (values.length > 1 || headers[name] !== undefined) multi.add(name);
     headers[name] ??= values[0]!;
   }
+  // Every header line as sent, in order (names lowercased): what ngx.req.get_headers reads, up to its limit.
+  let lines: Array<[string, string]> = [...Object.entries(req.headers ?? {}), ...Object.entries(req.repeated ?? {})].flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k.toLowerCase(), x]));
   let query: Record<string, string> = req.rawQuery !== undefined ? parseQuery(req.rawQuery) : { ...(req.query ?? {}) };
   const path = normalisePath(req.path);
   const m = kongMatch(allRoutes(doc), req.method, path, req.host, headers);
@@ -178,6 +181,14 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
     if (name === 'pre-function') {
       // Each `access` chunk runs for real in a Lua VM with Kong's sandbox globals (lua-sandbox.ts).
       for (const code of (c.access as string[] | undefined) ?? []) {
+        // A chunk reading the request headers (gwc's header family): run with them, in order.
+        if (code.includes('kong.request.get_headers(')) {
+          const r = runHeaderChunk(code, lines);
+          if (r.exit !== undefined) return { ...out, status: r.exit };
+          for (const h of r.cleared) { delete headers[h]; multi.delete(h); }
+          lines = lines.filter(([n]) => !r.cleared.includes(n));
+          continue;
+        }
         if (req.rawQuery !== undefined) query = parseQuery(runPreFunction(code, serialise(query, req.rawQuery)));
         else query = keptPairs(query, runPreFunction(code, serialise(query)));
       }
@@ -202,7 +213,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
     } else if (name === 'cors') {
       if (req.method === 'OPTIONS' && headers['access-control-request-method'] !== undefined && !c.preflight_continue) return { ...out, status: 200 };
     } else if (name === 'request-transformer') {
-      applyRequestTransformer(c, headers, query, m.captures, out);
+      applyRequestTransformer(c, headers, query, m.captures, out, lines);
       body = removeBodyFields(c, headers['content-type'], body);
     } else if (name === 'request-termination') {
       return { ...out, status: Number(c.status_code ?? 503), consumer: consumer?.username, authenticatedBy: credential };
@@ -346,9 +357,17 @@ function authenticate(name: string, c: Record<string, unknown>, headers: Record<
   return consumers.find((x) => (x.jwt_secrets ?? []).some((s) => s.key === iss));
 }
 
-function applyRequestTransformer(c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, captures: Record<string, string>, out: Outcome): void {
+/** Kong's lua_max_req_headers default (kong/templates/kong_defaults.lua): what get_headers() reads. */
+const MAX_REQ_HEADERS = 100;
+
+function applyRequestTransformer(c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, captures: Record<string, string>, out: Outcome, lines: ReadonlyArray<readonly [string, string]>): void {
   const section = (k: string) => (c[k] ?? {}) as { headers?: string[]; querystring?: string[]; uri?: string | null };
-  for (const h of section('remove').headers ?? []) delete headers[h.toLowerCase()];
+  // access.lua transform_headers: `headers = get_headers()` (the first lua_max_req_headers lines)
+  // and a name is cleared only when found there: a client's line after the 100th stays. A header a
+  // plugin set (not a client's line) is at the end of the list; the oracle counts it as found.
+  const seen = new Set(lines.slice(0, MAX_REQ_HEADERS).map(([n]) => n));
+  const sent = new Set(lines.map(([n]) => n));
+  for (const h of section('remove').headers ?? []) if (seen.has(h.toLowerCase()) || !sent.has(h.toLowerCase())) delete headers[h.toLowerCase()];
   for (const q of section('remove').querystring ?? []) delete query[q];
   for (const pair of section('replace').headers ?? []) {
     const [k, ...v] = pair.split(':');

@@ -1,0 +1,100 @@
+/**
+ * Runs a `pre-function` chunk that reads and clears request headers (gwc's header-family chunk,
+ * src/targets/kong/header-family.ts) for real in a Lua VM (fengari), with only the globals Kong's
+ * default `untrusted_lua = sandbox` gives (kong/tools/sandbox/environment/lua.lua, handler.lua) and
+ * the PDK calls such a chunk may use, each as Kong implements it:
+ * - kong.request.get_headers(max) (kong/pdk/request.lua): 1 <= max <= 1000, default
+ *   lua_max_req_headers (100); ngx.req.get_headers reads at most `max` header lines, names
+ *   lowercased and otherwise as sent (`_` kept: Kong's nginx runs underscores_in_headers on), a name
+ *   sent twice an array, and returns "truncated" as a second value when there were more lines.
+ * - kong.service.request.clear_header(name) (kong/pdk/service/request.lua): ngx.req.clear_header,
+ *   every line of that name, case-blind (`-` and `_` differ).
+ * - kong.response.exit(status, body): the request is answered, nothing after it runs.
+ */
+import fengari from 'fengari';
+
+const { lua, lauxlib, lualib, to_luastring, to_jsstring } = fengari;
+
+const HARNESS = `
+local code = CODE
+local cleared, exited = {}, nil
+local lines = {}
+for line in string.gmatch(LINES, "[^\\n]+") do
+  local colon = string.find(line, ":", 1, true)
+  lines[#lines + 1] = { string.sub(line, 1, colon - 1), string.sub(line, colon + 1) }
+end
+local function is_cleared(name)
+  for _, c in ipairs(cleared) do if c == name then return true end end
+  return false
+end
+local function get_headers(max)
+  if max == nil then max = 100 end
+  if type(max) ~= "number" then error("max_headers must be a number") end
+  if max < 1 then error("max_headers must be >= 1") end
+  if max > 1000 then error("max_headers must be <= 1000") end
+  local t, n = {}, 0
+  for _, l in ipairs(lines) do
+    if not is_cleared(l[1]) then
+      if n >= max then return t, "truncated" end
+      n = n + 1
+      local v = t[l[1]]
+      if v == nil then t[l[1]] = l[2] elseif type(v) == "table" then v[#v + 1] = l[2] else t[l[1]] = { v, l[2] } end
+    end
+  end
+  return t
+end
+local function pick(lib, names)
+  local t = {}
+  for name in string.gmatch(names, "%S+") do t[name] = lib[name] end
+  return t
+end
+local env = {
+  assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, pcall = pcall,
+  select = select, tonumber = tonumber, tostring = tostring, type = type, xpcall = xpcall,
+  string = pick(string, "byte char find format gmatch gsub len lower match rep reverse sub upper"),
+  table = pick(table, "concat insert remove sort unpack"),
+  math = pick(math, "abs ceil floor max min"),
+  kong = {
+    request = { get_headers = get_headers },
+    response = { exit = function(status)
+      if type(status) ~= "number" then error("status must be a number") end
+      exited = status
+      error("gwc-sandbox-exit", 0)
+    end },
+    service = { request = { clear_header = function(h)
+      if type(h) ~= "string" then error("header must be a string") end
+      cleared[#cleared + 1] = string.lower(h)
+    end } },
+  },
+}
+local chunk = assert(load(code, "=pre-function", "t", env))
+local ok, err = pcall(function()
+  local f = chunk()
+  if type(f) == "function" then f() end
+end)
+if not ok and exited == nil then error(err, 0) end
+CLEARED = table.concat(cleared, "\\n")
+EXITED = exited
+`;
+
+/**
+ * `code` run on a request whose header lines are `lines` (in the order sent, names as sent): the
+ * header names it cleared (lowercased), and the status when it answered itself.
+ */
+export function runHeaderChunk(code: string, lines: ReadonlyArray<readonly [string, string]>): { cleared: string[]; exit?: number } {
+  const L = lauxlib.luaL_newstate();
+  lualib.luaL_openlibs(L);
+  const sent = lines.map(([k, v]) => `${k.toLowerCase()}:${v}`).join('\n');
+  for (const [k, v] of [['CODE', code], ['LINES', sent]] as const) {
+    lua.lua_pushstring(L, to_luastring(v));
+    lua.lua_setglobal(L, to_luastring(k));
+  }
+  if (lauxlib.luaL_loadstring(L, to_luastring(HARNESS)) !== lua.LUA_OK || lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
+    throw new Error(`pre-function failed: ${to_jsstring(lua.lua_tostring(L, -1))}`);
+  }
+  lua.lua_getglobal(L, to_luastring('CLEARED'));
+  const text = to_jsstring(lua.lua_tostring(L, -1));
+  lua.lua_getglobal(L, to_luastring('EXITED'));
+  const exit = lua.lua_isnil(L, -1) ? undefined : Number(to_jsstring(lua.lua_tostring(L, -1)));
+  return { cleared: text === '' ? [] : text.split('\n'), ...(exit === undefined ? {} : { exit }) };
+}
