@@ -9,10 +9,12 @@
  * in CLIENT_FORWARDING_HEADERS, but X-Forwarded-For/-Proto/-Host are not in that list (Kong sets
  * their dash spelling itself, policies.ts neverFromClientList), so their `_` spellings are never
  * removed: the client's `X_Forwarded_Host: evil.example` reaches the backend next to Kong's own
- * value. Go/Rack-style servers join the two into one variable (Puma, gunicorn: "a, b"), Rack reads
- * the LAST entry of X-Forwarded-Host (Request#forwarded_authority) and Go's Header.Write sorts
- * "X-Forwarded-Host" before "X_Forwarded_Host": password-reset links and redirects built on
- * evil.example, `X_Forwarded_Proto: https` read as TLS, `X_Forwarded_For` as the client address.
+ * value. Kong's nginx sends its proxy_set_header headers first and the client's own after them, and
+ * Puma/gunicorn join two headers of one CGI name ("api.test, evil.example"); Rack reads the LAST
+ * entry of X-Forwarded-Host (Request#forwarded_authority) and Rails' RemoteIp the last untrusted
+ * X-Forwarded-For entry (what README tells backends to read): password-reset links and redirects
+ * built on evil.example, `X_Forwarded_Proto: https` read as TLS, `X_Forwarded_For: 10.0.0.1` as the
+ * client address.
  * Fix: add the `_` spellings (only those: the dash spelling is Kong's) of X-Forwarded-For/-Proto/-Host
  * to every route's request-transformer remove list.
  */
