@@ -5,8 +5,8 @@
  */
 import { authenticated, authRules, describeAuth, mechanismRules } from './classify-auth.js';
 import { covered, EVERYWHERE } from './cidr.js';
-import type { BackendTls, Facts } from './entity.js';
-import type { Verdict } from './rules.js';
+import type { BackendTls, Facts, GuardKind, Guards } from './entity.js';
+import type { RuleId, Verdict } from './rules.js';
 
 export { RULES, type FindingClass, type RuleId, type Verdict } from './rules.js';
 export { describeAuth } from './classify-auth.js';
@@ -99,6 +99,22 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
   return out;
 }
 
+// ---- guards (Facts.guards) -------------------------------------------------------------------
+
+/** Each kind of guard by the rule that names what its loss lets reach the backend. */
+const GUARD_RULES: Record<GuardKind, RuleId> = { credential: 'credential-unverified-passed', method: 'method-override-passed', header: 'request-header-passed' };
+
+/** A check gone is security; compared only when both sides' readers could tell (absent: unknown). */
+function guardRules(a: Guards | undefined, b: Guards | undefined): Verdict[] {
+  if (!a || !b) return [];
+  const out: Verdict[] = [];
+  for (const kind of Object.keys(GUARD_RULES) as GuardKind[]) {
+    const lost = (a[kind] ?? []).filter((g) => !(b[kind] ?? []).includes(g));
+    if (lost.length > 0) out.push({ rule: GUARD_RULES[kind], old: `checked: ${lost.join('; ')}`, new: `not checked: ${lost.join('; ')}` });
+  }
+  return out;
+}
+
 // ---- CORS -----------------------------------------------------------------------------------
 
 type Cors = NonNullable<Facts['cors']>;
@@ -184,6 +200,6 @@ export function classifyMatched(a: Facts | undefined, b: Facts | undefined): Ver
   if (o.route && n.route && o.route.match !== n.route.match) out.push({ rule: 'route-moved', old: o.route.match, new: n.route.match });
   if (o.auth !== undefined && n.auth !== undefined) out.push(...authRules(o.auth, n.auth), ...mechanismRules(o, n));
   out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...denyRules(o.ipDeny, n.ipDeny));
-  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...trustRules(o.trusts, n.trusts), ...holdRules(o.holds, n.holds));
+  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...guardRules(o.guards, n.guards), ...trustRules(o.trusts, n.trusts), ...holdRules(o.holds, n.holds));
   return out;
 }

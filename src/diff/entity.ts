@@ -96,6 +96,15 @@ export interface Facts {
    */
   clientHost?: boolean;
   /**
+   * What the gateway refuses or removes on a request for its backend's sake, besides auth, limits
+   * and the header rules of `requestHeaders`: checks a backend would otherwise be trusted to make
+   * itself (Kong's pre- and post-functions, nginx's query and body checks). One text per check in
+   * the reader's words, grouped by what the check keeps from the backend (GuardKind); a text gone
+   * from a group is a security finding (guardRules in classify.ts). Absent: the reader cannot tell,
+   * or the target has no such checks.
+   */
+  guards?: Guards;
+  /**
    * TLS from the gateway to the backend (or auth service) this entity sends requests to, as the
    * gateway applies it (inherited and default settings resolved by the reader). `tls: false` is
    * plain HTTP; `verify` is whether the gateway checks the backend's certificate; `ca` is the trust
@@ -116,6 +125,15 @@ export interface Facts {
    */
   holds?: string[];
 }
+
+/**
+ * What a guard keeps from the backend: `credential`, a credential the gateway did not verify (another
+ * spelling of a key, a kept credential another alternative's plugin did not verify, a token in a
+ * form body); `method`, a method override (`_method`) that makes the backend run another operation
+ * than the one authorised; `header`, a request header spelt so the gateway's clears miss it.
+ */
+export type GuardKind = 'credential' | 'method' | 'header';
+export type Guards = Partial<Record<GuardKind, string[]>>;
 
 export interface BackendTls {
   tls: boolean;

@@ -41,13 +41,15 @@ describe('kong: roles from acl groups', () => {
   });
   it('the API key read from the query too is credential-in-query; hide_credentials off is credentials-forwarded', () => {
     // With gwc's pre-function the query key's other spellings are stripped (query-spellings.ts);
-    // without it they reach the backend: credentials forwarded too.
+    // without it they reach the backend: credentials forwarded too, and the pre-function's guard
+    // (Facts.guards, deployed-guards.ts) is gone: a credential the gateway did not verify passes.
     const inQuery = { ...keyAuth, config: { ...keyAuth.config, key_in_query: true } };
     const pre = { name: 'pre-function', config: { access: [querySpellingsLua('x-api-key')] } };
+    const lost = ['security credential-unverified-passed', 'security credentials-forwarded'];
     expect(rules([keyAuth], [inQuery, pre])).toEqual(['security credential-in-query']);
     expect(rules([keyAuth], [inQuery]).sort()).toEqual(['security credential-in-query', 'security credentials-forwarded']);
-    expect(rules([inQuery, pre], [inQuery])).toEqual(['security credentials-forwarded']);
-    expect(rules([inQuery, pre], [inQuery, { name: 'pre-function', config: { access: ['return function() end'] } }])).toEqual(['security credentials-forwarded']);
+    expect(rules([inQuery, pre], [inQuery]).sort()).toEqual(lost);
+    expect(rules([inQuery, pre], [inQuery, { name: 'pre-function', config: { access: ['return function() end'] } }]).sort()).toEqual(lost);
     expect(rules([keyAuth], [{ ...keyAuth, config: { ...keyAuth.config, hide_credentials: false } }])).toEqual(['security credentials-forwarded']);
   });
   it('ip-restriction deny entries removed or narrowed are ip-deny-narrowed', () => {

@@ -63,6 +63,11 @@ const ROWS: Array<[string, Facts, Facts, string[]]> = [
   ['a cache key part dropped', key({ cache: true, cacheKey: ['header x-api-key', 'query q'] }), key({ cache: true, cacheKey: ['header x-api-key'] }), ['cache-key-narrowed']],
   ['a cache key part added', key({ cache: true, cacheKey: ['header x-api-key'] }), key({ cache: true, cacheKey: ['header x-api-key', 'query q'] }), []],
   ['client address read from X-Forwarded-For', key({ ipAllow: ['10.0.0.0/8'], clientAddress: 'the connection' }), key({ ipAllow: ['10.0.0.0/8'], clientAddress: 'X-Forwarded-For, entry 1 from the right' }), ['client-address-changed']],
+  ['a credential guard lost', key({ guards: { credential: ['query api_key: removed unless key-auth verified the caller'] } }), key({ guards: { credential: [] } }), ['credential-unverified-passed']],
+  ['a method guard lost', key({ guards: { method: ['_method in the query: refused (400)'] } }), key({ guards: {} }), ['method-override-passed']],
+  ['a header guard lost', key({ guards: { header: ['header names with _: dropped'] } }), key({ guards: { header: [] } }), ['request-header-passed']],
+  ['a guard added', key({ guards: { credential: [] } }), key({ guards: { credential: ['query api_key: removed'] } }), []],
+  ['guards unknown on one side', key({ guards: { credential: ['query api_key: removed'] } }), key({}), []],
   ['nothing', key({ hosts: ['a'], protocols: ['https'], cache: false }), key({ hosts: ['a'], protocols: ['https'], cache: false }), []],
 ];
 

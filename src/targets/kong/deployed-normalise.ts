@@ -10,6 +10,7 @@ import { compareText } from '../../diagnostics/collate.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { prefixPath } from '../../diff/paths.js';
 import { consumerHolds, credentials } from './deployed-consumers.js';
+import { kongGuards } from './deployed-guards.js';
 
 /** Written by Kong, never by a user: dropped before comparing. */
 const GENERATED = ['id', 'created_at', 'updated_at', 'ws_id'];
@@ -168,6 +169,7 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   if (uri) facts.upstreamPath = uri;
   facts.requestHeaders = controlledHeaders(rt && rt.enabled !== false && isObject(rt.config) ? rt.config : {});
   facts.clientHost = route.preserve_host === true;
+  facts.guards = kongGuards(effective);
   const rl = effective.get('rate-limiting');
   if (rl && rl.enabled !== false && isObject(rl.config)) {
     const limits: Record<string, number> = {};

@@ -1,0 +1,78 @@
+/**
+ * The checks a Kong route makes for its backend's sake besides its auth plugins (Facts.guards),
+ * read from the plugins gwc writes for them: the query-spellings pre-function (query-spellings.ts),
+ * the kept-credentials post-function (unverified-credentials.ts) and request-transformer's
+ * `remove.querystring` (a hidden query key, a bearer token's `?access_token=`: auth.ts). Without
+ * these facts a deployed Kong whose post-function was dropped (a caller verified by basic auth
+ * sends a forged `?api_key=` the backend takes as the key) compared equal to gwc's.
+ *
+ * The Lua is gwc's own: it is known by its first line (the MARKs) and read line by line for the
+ * names it removes, written by luaString (`\ddd` escapes), so another key name, a header dropped
+ * from the list or the function replaced is a guard gone. Lua that is not gwc's is no guard.
+ */
+import type { Guards, Json } from '../../diff/entity.js';
+import { isObject, sortedStrings, type JsonObject } from '../../diff/json-util.js';
+import { METHOD_OVERRIDE_QUERY_FORMS } from '../../model/overrides.js';
+import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
+import { UNVERIFIED_MARK } from './unverified-credentials.js';
+
+/** The text of a Lua string literal written by luaString (or plain): `\ddd` escapes are bytes. */
+export function luaText(literal: string): string {
+  const bytes: number[] = [];
+  const body = literal.replace(/^"|"$/g, '');
+  for (let i = 0; i < body.length; i++) {
+    const m = body[i] === '\\' ? /^\\(\d{1,3})/.exec(body.slice(i)) : null;
+    if (m) {
+      bytes.push(Number(m[1]) & 0xff);
+      i += m[0].length - 1;
+    } else bytes.push(...Buffer.from(body[i]!, 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+const STRING = /"(?:[^"\\]|\\.)*"/g;
+
+/** The Lua chunks of an enabled pre- or post-function that start with `mark`. */
+function chunks(p: JsonObject | undefined, mark: string): string[] {
+  if (!p || p.enabled === false || !isObject(p.config) || !Array.isArray(p.config.access)) return [];
+  return p.config.access.filter((code): code is string => typeof code === 'string' && code.startsWith(mark));
+}
+
+/** What the query-spellings pre-function removes: the other spellings of its key. */
+function spellingGuards(lua: string): string[] {
+  const exact = /^local want, exact = ("(?:[^"\\]|\\.)*"), ("(?:[^"\\]|\\.)*")$/m.exec(lua)?.[2];
+  return [`query: spellings of ${exact === undefined ? 'a key' : luaText(exact)} a backend reads as the key removed (pre-function)`];
+}
+
+/** What the kept-credentials post-function removes, line by line (unverifiedCredentialsLua). */
+function keptGuards(lua: string): string[] {
+  const out: string[] = [];
+  for (const line of lua.split('\n')) {
+    const strings = (line.match(STRING) ?? []).map(luaText);
+    const unless = () => strings.slice(0, -1).join(' or ');
+    if (/^\s*kong\.service\.request\.clear_header\(/.test(line)) out.push(`header ${strings[0]}: a spelling of a kept credential, removed (post-function)`);
+    else if (/^\s*if by ~= .* then kong\.service\.request\.clear_header\(/.test(line)) out.push(`header ${strings.at(-1)}: removed unless ${unless()} verified the caller (post-function)`);
+    else if (/^\s*if by ~= .* then drop_query\(/.test(line)) out.push(`query ${strings.at(-1)}: removed unless ${unless()} verified the caller (post-function)`);
+    else if (/^\s*if by == "basic-auth" and kong\.request\.get_header\("proxy-authorization"\) ~= nil then$/.test(line)) out.push('header authorization and proxy-authorization: both removed when both were sent (post-function)');
+  }
+  return out;
+}
+
+/** The route's guards from its effective plugins (route over service over global). */
+export function kongGuards(effective: Map<string, JsonObject>): Guards {
+  const credential: string[] = [];
+  const method: string[] = [];
+  for (const lua of chunks(effective.get('pre-function'), QUERY_SPELLINGS_MARK)) credential.push(...spellingGuards(lua));
+  for (const lua of chunks(effective.get('post-function'), UNVERIFIED_MARK)) credential.push(...keptGuards(lua));
+  // https://docs.konghq.com/hub/kong-inc/request-transformer/: remove.querystring and remove.body
+  // take names. gwc removes `_method` (and the spellings PHP reads as it) from both, and a hidden
+  // query key, a bearer token's `?access_token=` or a body `access_token` (policies.ts).
+  const rt = effective.get('request-transformer');
+  const remove: Json | undefined = rt && rt.enabled !== false && isObject(rt.config) ? rt.config.remove : undefined;
+  for (const where of ['querystring', 'body'] as const) {
+    const names = isObject(remove) ? sortedStrings(remove[where]).map((n) => n.split(':')[0]!) : [];
+    const place = where === 'body' ? 'body field' : 'query';
+    for (const n of names) ((METHOD_OVERRIDE_QUERY_FORMS as readonly string[]).includes(n) ? method : credential).push(`${place} ${n}: removed (request-transformer)`);
+  }
+  return { credential: [...new Set(credential)].sort(), method: [...new Set(method)].sort() };
+}
