@@ -54,7 +54,7 @@ describe('red team 4: lint and build under an environment overlay (nginx)', () =
     expect(errors((await lint(file, { target: 'nginx' })).diagnostics).length).toBeGreaterThan(0);
   });
 
-  // Both point at the base policy's rateLimit (line 7 here), which builds; the value refused, 1 per
+  // Both point at the base policy's rateLimit (line 8 here), which builds; the value refused, 1 per
   // day, is written in the prod overlay (line 15). The refusal names no environment either.
   it.fails("the refusal is placed at the overlay's rateLimit, where the refused value is written", async () => {
     const file = writeSpec(SPEC);
