@@ -23,6 +23,12 @@ export const AWS_CODES = {
     (p) => `aws: route ${p.route}: ${PATH_PROBLEM[p.problem](p.path, p.part)}`,
   ),
   'aws-method-unsupported': entry<{ route: string; method: string }>('error', (p) => `aws: route ${p.route}: API Gateway has no ${p.method} method`),
+  // a query credential API Gateway can blank by its exact name only (query-spellings.ts)
+  'aws-query-credential-spellings': entry<{ route: string; scheme: string; name: string; backend: string }>(
+    'error',
+    (p) =>
+      `aws: ${p.route} takes its ${p.scheme} credential from the query parameter ${p.name}, and API Gateway can blank only that exact name before backend ${p.backend}: a backend that reads ${p.name}[] or ${p.name}[0] (PHP, Rack, Express's qs), ${p.name.toUpperCase()} (ASP.NET) or ${p.name.replace(/_/g, '.')} (PHP) as ${p.name} would get a key nobody verified beside the one the authorizer checked (an integration request parameter's name holds only letters, digits and . _ $ -, and such spellings are unbounded). Send the credential in a header, or, if backend ${p.backend} reads query parameters by their exact name only, say so once: x-gateway.backends.${p.backend}.queryNames: exact`,
+  ),
   // caching and throttling (body.ts, stage.ts)
   'aws-cache-key-header-invalid': entry<{ route: string; header: string }>(
     'error',

@@ -93,6 +93,13 @@ export interface Backend {
    * (src/targets/param-variants.ts). Absent: `folded`.
    */
   pathMatching?: { value: 'exact'; loc: Loc };
+  /**
+   * `x-gateway.backends.*.queryNames: exact`: the user states this backend reads a query parameter
+   * by its exact name only, never another spelling of it (`api_key[]`, `API_KEY`, `api.key`: the
+   * readings of src/targets/query-names.ts), so AWS REST need not refuse a query credential it can
+   * blank only by its exact name (src/targets/aws/query-spellings.ts). Absent: `lenient`.
+   */
+  queryNames?: { value: 'exact'; loc: Loc };
 }
 
 export interface ForwardAuth {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTarget } from '../../src/api.js';
 import { diffBase, diffDeployed } from '../../src/diff/run.js';
-import { NO_BODY_METHOD, NO_DOT_SEGMENTS, trustEntities } from '../../src/diff/trust.js';
+import { EXACT_QUERY_NAMES, NO_BODY_METHOD, NO_DOT_SEGMENTS, trustEntities } from '../../src/diff/trust.js';
 import { gatewayOf, HEAD } from '../helpers/spec.js';
 
 /** A scheme each target verifies itself; POST and GET of one path equally protected, so every base builds. */
@@ -106,6 +106,26 @@ describe('dotSegments: rejected switched on later', () => {
 
   it.each(['nginx', 'kong', 'traefik'])('%s: nothing to flag (the target refuses such path values itself)', async (target) => {
     const { file } = repoWith(target, 'dotSegments: rejected');
+    const r = await diffBase(file, { target, base: 'HEAD' });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.plan!.findings).toEqual([]);
+    expect(r.plan!.changes).toEqual([]);
+  });
+});
+
+describe('queryNames: exact switched on later', () => {
+  const AT = 'https://app.example.com:443';
+  it('aws: gwc diff --base flags it as security (trust-added); the entity says what is trusted', async () => {
+    const { file } = repoWith('aws', 'queryNames: exact');
+    const r = await diffBase(file, { target: 'aws', base: 'HEAD' });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.plan!.findings.map((f) => [f.class, f.rule, f.kind, f.key])).toEqual([['security', 'trust-added', 'gwc trust', 'backend app']]);
+    const { gateway } = await gatewayOf(spec('aws', 'queryNames: exact'));
+    expect(trustEntities(gateway!, 'aws')).toEqual([{ kind: 'gwc trust', key: 'backend app', fields: { queryNames: 'exact', at: AT }, facts: { trusts: [`${EXACT_QUERY_NAMES} at ${AT}`] } }]);
+  });
+
+  it.each(['nginx', 'kong', 'traefik'])('%s: nothing to flag (the target reads or refuses the spellings itself)', async (target) => {
+    const { file } = repoWith(target, 'queryNames: exact');
     const r = await diffBase(file, { target, base: 'HEAD' });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.plan!.findings).toEqual([]);

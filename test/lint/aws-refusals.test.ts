@@ -4,7 +4,10 @@
  */
 import { awsTarget } from '../../src/targets/aws/index.js';
 import { fakeTarget } from './fake-target.js';
-import { HEAD, testRule } from './helper.js';
+import { describe, expect, it } from 'vitest';
+import { buildTarget } from '../../src/api.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { findings, HEAD, testRule, writeFiles } from './helper.js';
 
 const targets = [awsTarget];
 const doc = (backend: string, paths: string, schemes = '    key: { type: apiKey, in: header, name: x-api-key }\n') => `${HEAD}servers: [{ url: https://api.example.com }]
@@ -79,4 +82,19 @@ testRule('aws-authorizer-cache-unkeyed', {
       errors: [{ line: 15, column: 53, target: 'aws' }],
     },
   ],
+});
+
+// A query credential API Gateway blanks by its exact name only (red team 3, redteam3-aws): build
+// refuses it at the route's security, and lint relays the build's code there (target-compile).
+const QUERY_KEY = "    key: { type: apiKey, in: query, name: api_key, x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:a', type: request, identitySource: [method.request.querystring.api_key] } } }\n";
+describe('aws-query-credential-spellings: lint = build', () => {
+  const at = (ds: Diagnostic[], code: string) => ds.filter((d) => d.code === code || d.params.code === code).map((d) => [d.position?.line, d.position?.column, d.severity]);
+  it('a query key behind a Lambda authorizer: the same line and column in lint and build; none once the backend reads exact names', async () => {
+    for (const [backend, expected] of [[PUBLIC, [[11, 7, 'error']]], ['{ url: https://app.example.com, queryNames: exact }', []]] as const) {
+      const file = writeFiles(doc(backend, op('/a', 'a', '      security: [{ key: [] }]\n'), QUERY_KEY));
+      const built = await buildTarget(file, { target: 'aws' });
+      expect(at(built.diagnostics, 'aws-query-credential-spellings'), backend).toEqual(expected);
+      expect(at(await findings('target-compile', { name: backend, files: doc(backend, op('/a', 'a', '      security: [{ key: [] }]\n'), QUERY_KEY), targets }), 'aws-query-credential-spellings'), backend).toEqual(expected);
+    }
+  });
 });

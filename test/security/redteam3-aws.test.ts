@@ -13,6 +13,7 @@ import { build, coded, spec } from '../targets/aws/security-helpers.js';
 import type { Verify } from '../targets/aws/oracle.js';
 import { buildHttp } from '../targets/aws/http/helpers.js';
 import { ThrottleOracle } from '../targets/aws/throttle-oracle.js';
+import { QUERY_NAME_RULE, queryNameAsRead } from '../../src/targets/query-names.js';
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:authz';
 const POOL = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
@@ -62,40 +63,92 @@ describe('red team 3: aws credentials in the array form of their query name', ()
   // Mechanism: backends.ts blanks exactly the scheme's query name (integration.request.querystring.<name>)
   // and exactly access_token; every other query parameter passes to the HTTP backend as sent, and
   // `api_key[]` / `access_token[]` are `api_key` / `access_token` to PHP, Rails and Express (qs).
-  it.fails("BROKE: a Lambda-checked query key: bob's key as api_key[]= beside alice's verified api_key= never reaches the backend", async () => {
-    const b = await build(
-      spec({ '/q': { get: { operationId: 'q', security: [{ qk: [] }] } } }, {
-        schemes: { qk: { type: 'apiKey', in: 'query', name: 'api_key', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'request', identitySource: ['method.request.querystring.api_key'], ttlSeconds: 0 } } } },
-      }),
-      {},
-      (_s, _c, req) => good(req.query.api_key),
-    );
-    expect(b.errors).toEqual([]);
-    const d = b.oracle!.request({ method: 'GET', path: '/q', query: { api_key: 'good-alice', 'api_key[]': 'good-bob' } });
-    expect(d.status).toBe(200);
-    expect(d.upstream?.query.api_key, 'the verified key is blanked').toBe('');
-    expect(Object.values(d.upstream?.query ?? {}), 'an unverified key reached the backend').not.toContain('good-bob');
-  });
+  // A mapping name holds only [a-zA-Z0-9._$-] (AWS, rest-api-parameter-mapping-sources.html; cfn-validate
+  // does not look inside the Body) and the array and blank forms are unbounded: the query key is
+  // refused (aws-query-credential-spellings, src/targets/aws/query-spellings.ts) unless the backend
+  // says queryNames: exact.
+  const qkSpec = (backend: Record<string, unknown> = { url: 'https://app.example.com' }) =>
+    spec({ '/q': { get: { operationId: 'q', security: [{ qk: [] }] } } }, {
+      backends: { app: backend },
+      schemes: { qk: { type: 'apiKey', in: 'query', name: 'api_key', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'request', identitySource: ['method.request.querystring.api_key'], ttlSeconds: 0 } } } },
+    });
+  const refusal = [{ code: 'aws-query-credential-spellings', params: { route: 'q', scheme: 'qk', name: 'api_key', backend: 'app' }, pointer: '/paths/~1q/get/security' }];
 
-  // Same mechanism, the other spellings nginx's credentialPairs already reads alike: PHP registers
-  // `api.key` and `api key` as `api_key` (a later pair overwrites the blanked one), ASP.NET reads
-  // query names case-blind.
-  it.fails("BROKE: a Lambda-checked query key: bob's key as API_KEY= / Api_Key= / api.key= / api key= beside alice's never reaches the backend", async () => {
-    const b = await build(
-      spec({ '/q': { get: { operationId: 'q', security: [{ qk: [] }] } } }, {
-        schemes: { qk: { type: 'apiKey', in: 'query', name: 'api_key', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'request', identitySource: ['method.request.querystring.api_key'], ttlSeconds: 0 } } } },
-      }),
-      {},
-      (_s, _c, req) => good(req.query.api_key),
-    );
-    expect(b.errors).toEqual([]);
-    for (const name of ['API_KEY', 'Api_Key', 'api.key', 'api key']) {
-      const d = b.oracle!.request({ method: 'GET', path: '/q', query: { api_key: 'good-alice', [name]: 'good-bob' } });
-      expect(d.status).toBe(200);
-      expect(Object.values(d.upstream?.query ?? {}), `${name}: an unverified key reached the backend`).not.toContain('good-bob');
+  /**
+   * One spelling per reading of src/targets/query-names.ts's table (QUERY_NAME_RULE), each read as
+   * api_key by the table's own reference reading: so a new reading the table gains is a new variant.
+   */
+  const SPELLINGS: Array<[reading: string, raw: string]> = [
+    ...(QUERY_NAME_RULE.asciiCaseFold ? ([['asciiCaseFold', 'API_KEY'], ['asciiCaseFold', 'Api_Key']] as Array<[string, string]>) : []),
+    ...[...QUERY_NAME_RULE.asUnderscore].map((c): [string, string] => ['asUnderscore', `api${c}key`]),
+    ...(QUERY_NAME_RULE.arrayForm ? (['api_key[]', 'api_key[0]', 'api_key[a][b]'].map((n) => ['arrayForm', n]) as Array<[string, string]>) : []),
+    ...[...QUERY_NAME_RULE.blanks].map((c): [string, string] => ['blanks', `${c}api_key`]),
+    ...(QUERY_NAME_RULE.plusIsSpace ? ([['plusIsSpace', 'api+key']] as Array<[string, string]>) : []),
+    ...(QUERY_NAME_RULE.percentDecode ? ([['percentDecode', 'api%5Fkey'], ['percentDecode', 'api_key%5B%5D']] as Array<[string, string]>) : []),
+  ];
+
+  it('the variants are the table\'s: every reading has one, each is api_key to the reference reading and not the exact name', () => {
+    const readings = new Set(SPELLINGS.map(([r]) => r));
+    for (const [k, v] of Object.entries(QUERY_NAME_RULE)) if (v) expect(readings, k).toContain(k);
+    for (const [, raw] of SPELLINGS) {
+      expect(raw).not.toBe('api_key');
+      expect(queryNameAsRead(raw), raw).toBe('api_key');
     }
   });
 
+  // Each spelling cannot be blanked (outside [a-zA-Z0-9._$-], or unbounded in number), so the route is refused.
+  it("FIXED: a Lambda-checked query key: bob's key as api_key[]= beside alice's verified api_key= never reaches the backend (refused: aws-query-credential-spellings at the route's security)", async () => {
+    const b = await build(qkSpec(), {}, (_s, _c, req) => good(req.query.api_key));
+    expect(coded(b.errors, 'aws-query-credential-spellings')).toEqual(refusal);
+    expect(b.errors.map((e) => e.code)).toEqual(['aws-query-credential-spellings']);
+    expect(b.files).toEqual([]);
+  });
+
+  it("FIXED: a Lambda-checked query key: bob's key as API_KEY= / Api_Key= / api.key= / api key= (every spelling of the table) beside alice's never reaches the backend: no template is written", async () => {
+    const b = await build(qkSpec());
+    expect(coded(b.errors, 'aws-query-credential-spellings')).toEqual(refusal);
+    expect(b.oracle, 'no template, so no API that would pass any spelling').toBeUndefined();
+  });
+
+  it('refused whichever alternative or item carries the query key, once per route and scheme; a header key, a Lambda backend and a mock build', async () => {
+    const qk = { type: 'apiKey', in: 'query', name: 'api_key', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'request', identitySource: ['method.request.querystring.api_key'] } } };
+    const hk = { type: 'apiKey', in: 'header', name: 'x-key', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'request', identitySource: ['method.request.header.x-key'] } } };
+    const two = await build(
+      spec({ '/a': { get: { operationId: 'a', security: [{ qk: [] }] }, post: { operationId: 'aPost', security: [{ qk: [] }] } }, '/h': { get: { operationId: 'h', security: [{ hk: [] }] } } }, { schemes: { qk, hk } }),
+    );
+    expect(coded(two.errors, 'aws-query-credential-spellings').map((d) => [d.params, d.pointer])).toEqual([
+      [{ route: 'a', scheme: 'qk', name: 'api_key', backend: 'app' }, '/paths/~1a/get/security'],
+      [{ route: 'aPost', scheme: 'qk', name: 'api_key', backend: 'app' }, '/paths/~1a/post/security'],
+    ]);
+    const header = await build(spec({ '/h': { get: { operationId: 'h', security: [{ hk: [] }] } } }, { schemes: { hk } }));
+    expect(header.errors).toEqual([]);
+    const lambda = await build(spec({ '/q': { get: { operationId: 'q', security: [{ qk: [] }] } } }, {
+      schemes: { qk },
+      backends: { fn: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:app' } } },
+    }));
+    expect(coded(lambda.errors, 'aws-query-credential-spellings')).toEqual([]);
+  });
+
+  it('held: with queryNames: exact (the user\'s word) the route builds, the verified key is blanked and alice passes (control)', async () => {
+    const b = await build(qkSpec({ url: 'https://app.example.com', queryNames: 'exact' }), {}, (_s, _c, req) => good(req.query.api_key));
+    expect(b.errors).toEqual([]);
+    const d = b.oracle!.request({ method: 'GET', path: '/q', query: { api_key: 'good-alice' } });
+    expect(d.status).toBe(200);
+    expect(d.upstream?.query.api_key, 'the verified key is blanked').toBe('');
+    expect(b.oracle!.request({ method: 'GET', path: '/q', query: { api_key: 'forged' } }).status).not.toBe(200);
+    // What the declaration takes on trust: every other spelling reaches the backend as sent.
+    for (const [, raw] of SPELLINGS) {
+      const s = b.oracle!.request({ method: 'GET', path: '/q', query: { api_key: 'good-alice', [raw]: 'good-bob' } });
+      expect(s.upstream?.query[raw], raw).toBe('good-bob');
+    }
+  });
+
+  // Mechanism (open): backends.ts blanks ?access_token= by its exact name on every bearer route;
+  // `access_token[]`, `ACCESS_TOKEN` and `access.token` reach the backend beside the verified
+  // Authorization. As for the query key, no mapping can blank them all (see above); the fix is the
+  // same refusal (unless queryNames: exact) on every REST bearer route to an HTTP backend, which
+  // refuses the shop fixture, the README walkthrough and most AWS bearer specs by default: left for
+  // a product decision (README "Known gaps"; Traefik keeps the same gap beside a verified header).
   it.fails('BROKE: a Cognito route: ?access_token[]= beside the verified header token never reaches the backend', async () => {
     const b = await build(spec({ '/me': { get: { operationId: 'me', security: [{ pool: [] }] } } }, { schemes: { pool: COGNITO } }), {}, verify);
     expect(b.errors).toEqual([]);

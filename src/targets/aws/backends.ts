@@ -19,6 +19,7 @@ import { credentialParameter } from './auth.js';
 import { connectionOf } from './network.js';
 import { lambdaUri } from './lambda-arn.js';
 import { policyHooks } from './policies.js';
+import { checkQuerySpellings } from './query-spellings.js';
 import type { IntegrationParts } from './policy-parts.js';
 
 // Moved to lambda-arn.ts (authorizers.ts needs them too, and backends.ts imports auth): re-exported.
@@ -100,6 +101,9 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
   }
   const connection = connectionOf(ctx, backend);
   if (!connection) return undefined;
+  // A query credential is blanked by its exact name only: refused unless the backend reads no
+  // other spelling (the error fails the build; the integration is still made, so nothing else cascades).
+  checkQuerySpellings(ctx, route, backend);
   const requestParameters: Record<string, string> = {};
   for (const p of route.params) requestParameters[`integration.request.path.${p}`] = `method.request.path.${p}`;
   const integration: Cfn = {

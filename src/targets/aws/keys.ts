@@ -60,6 +60,10 @@ export const AWS_KEYS: TargetKeyTable = {
     answer: 'native',
     note: "rejected: a path parameter's value is not read as climbing out of its route ('..'), so fewer routes are aws-path-param-confusable; on your word that the backend never resolves '.' or '..' segments; gwc diff flags the declaration as security",
   },
+  'backends.*.queryNames': {
+    answer: 'native',
+    note: "exact: a route whose credential travels in the query (an API key behind a Lambda authorizer) builds; lenient (default) refuses it (aws-query-credential-spellings), since an integration request parameter blanks the exact name only (its name may hold letters, digits and . _ $ - only) and a backend reads api_key[], API_KEY or api.key as the key; on your word that the backend reads exact names; gwc diff flags the declaration as security",
+  },
   'backends.*.methodOverride': {
     answer: 'native',
     note: "none: a POST beside a differently protected method of this backend builds (no aws-body-method-override), on your word that its framework runs no body _method; gwc diff flags the declaration as security",

@@ -28,6 +28,10 @@ export const KONG_KEYS: TargetKeyTable = {
     answer: 'ignored',
     why: "Kong's route regexes refuse a '.' or '..' path parameter value (and ';', '%') whatever the backend does (paths.ts): the declaration relaxes nothing here",
   },
+  'backends.*.queryNames': {
+    answer: 'ignored',
+    why: "Kong's query-spellings pre-function reads every spelling of a query credential's name as backends do (the table of src/targets/query-names.ts, rendered in Lua): the declaration relaxes nothing here",
+  },
   'backends.*.methodOverride': {
     answer: 'ignored',
     why: "Kong removes _method from a form, multipart or JSON body whatever the backend does (request-transformer remove.body): the declaration relaxes nothing here",

@@ -32,6 +32,10 @@ export const NGINX_KEYS: TargetKeyTable = {
     answer: 'ignored',
     why: "nginx resolves '.' and '..' itself before it matches a location, and writes a path parameter into the backend path as one opaque segment ('.' and '..' as %2E, '/' and ';' encoded: njs upstreamPath): the declaration relaxes nothing here",
   },
+  'backends.*.queryNames': {
+    answer: 'ignored',
+    why: "nginx reads every spelling of a query credential's name as backends do (njs nameAsRead, the table of src/targets/query-names.ts): beside a verified credential it is refused, alone it is verified, and it is stripped; the declaration relaxes nothing here",
+  },
   'backends.*.methodOverride': {
     answer: 'ignored',
     why: "nginx reads the body and answers 400 to a _method in a form, multipart or JSON body whatever the backend does (njs bodyCheck): the declaration relaxes nothing here",

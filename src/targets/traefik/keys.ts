@@ -30,6 +30,10 @@ export const TRAEFIK_KEYS: TargetKeyTable = {
     answer: 'ignored',
     why: "Traefik's routers refuse a '.' or '..' path parameter value (and ';', '%') whatever the backend does (rule.ts): the declaration relaxes nothing here",
   },
+  'backends.*.queryNames': {
+    answer: 'ignored',
+    why: "Traefik's own guards on a query credential (routers that exclude access_token's spellings, traefik-optional-query-key, traefik-optional-bearer-query) stand whatever the backend reads: the declaration relaxes nothing here",
+  },
   'backends.*.methodOverride': {
     answer: 'native',
     note: "none: a POST beside a differently protected method of this backend builds (no traefik-body-method-override), on your word that its framework runs no body _method; gwc diff flags the declaration as security",

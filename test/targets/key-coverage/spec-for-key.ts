@@ -105,6 +105,8 @@ function values(id: KeyId, target: string): Variants | undefined {
     'backends.*.dotSegments': { a: 'rejected', b: undefined },
     // Absent in B: every target refuses /items/{id} beside a keyed /items/me (param-variant-reaches-protected).
     'backends.*.pathMatching': { a: 'exact', b: undefined },
+    // Absent in B: AWS refuses a query credential it blanks by its exact name only (aws-query-credential-spellings).
+    'backends.*.queryNames': { a: 'exact', b: undefined },
     'consumers.*.groups': { a: ['a'], b: ['b'] },
     'consumers.*.credentials': { a: { key: '${env:K1}' }, b: { key: '${env:K2}' } },
     'consumers.*.credentials.*.username': { a: 'u1', b: 'u2' },
@@ -307,6 +309,16 @@ export function specForKey(id: KeyId, which: 'a' | 'b', target: string): Obj | u
     doc.components = { securitySchemes: { key: { type: 'http', scheme: 'basic' } } };
     x.consumers = { c: { credentials: { key: { username: 'u1', password: '${env:P1}' } } } };
     (doc.paths as Obj)['/items/me'] = { get: { operationId: 'getMe', security: [{ key: [] }], responses: { '200': { description: 'ok' } } } };
+  }
+  // A route keyed by a query parameter: AWS (a Lambda authorizer) refuses it unless the backend reads
+  // exact names; nginx and Kong (a consumer's key) read every spelling themselves, whatever the key says.
+  if (id === 'backends.*.queryNames' && target !== 'traefik') {
+    const lambda = { lambdaAuthorizer: { arn: ARN('auth'), type: 'request', identitySource: ['method.request.querystring.api_key'] } };
+    doc.components = { securitySchemes: { key: { type: 'apiKey', in: 'query', name: 'api_key', ...(target === 'aws' ? { 'x-gateway': lambda } : {}) } } };
+    if (target !== 'aws') x.consumers = { c: { credentials: { key: '${env:K1}' } } };
+    const op = getIn(doc, ['paths', '/items/{id}', 'get']) as Obj;
+    op.security = [{ key: [] }];
+    delete op['x-gateway'];
   }
   const at = docPath((id === 'route.rateLimit.by.header' || id.endsWith('rateLimit.by.header') ? id.replace(/\.header$/, '') : id) as KeyId, schemeName);
   const value = v[which];

@@ -16,6 +16,7 @@ import { Authorizers } from './authorizers.js';
 import { HTTP_IDS, type HttpCtx } from './context.js';
 import { isMappableHeader } from './headers.js';
 import { buildIntegration } from './integrations.js';
+import { checkQuerySpellings } from '../query-spellings.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const SEGMENT = /^([A-Za-z0-9._~!$&'()*+,;=:@-]+|\{[A-Za-z0-9._-]+\})$/;
@@ -41,6 +42,8 @@ export function buildRoutes(ctx: HttpCtx): BuiltRoutes {
     if (!auth) continue;
     const hide = hiddenHeaders(ctx, route, backend.kind === 'lambda');
     if (!hide) continue;
+    // remove:querystring.NAME names one parameter exactly, as the REST mapping does (query-spellings.ts).
+    if (backend.kind !== 'lambda' && backend.kind !== 'mock') checkQuerySpellings(ctx, route, backend);
     const integration = buildIntegration(ctx, route, backend, hide);
     if (!integration) continue;
     if (integration.lambdaArn) integrationFunctions.add(integration.lambdaArn);

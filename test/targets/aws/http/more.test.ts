@@ -31,7 +31,9 @@ describe('aws api=http: Lambda authorizers', () => {
         '  securitySchemes:',
         `  securitySchemes:\n    q:\n      type: apiKey\n      in: ${inn}\n      name: key\n      x-gateway: { lambdaAuthorizer: { arn: '${ARN}', type: request } }`,
       );
-    const r = await buildHttp(query('query'));
+    // remove:querystring.key names one parameter: refused while the backend may read key[] or KEY as key, built once it says it does not.
+    expect(said((await buildHttp(query('query'))).errors).map((e) => [e.code, e.pointer])).toEqual([['aws-query-credential-spellings', '/paths/~1a/get/security']]);
+    const r = await buildHttp(query('query').replace('api: { url: https://api.example.com }', 'api: { url: https://api.example.com, queryNames: exact }'));
     expect(said(r.errors)).toEqual([]);
     expect(r.template!.Resources.IntegrationGetA.Properties.RequestParameters['remove:querystring.key']).toBe('');
     const c = await buildHttp(query('cookie'));
