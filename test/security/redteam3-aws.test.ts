@@ -85,6 +85,8 @@ describe('red team 3: aws credentials in the array form of their query name', ()
     ...[...QUERY_NAME_RULE.blanks].map((c): [string, string] => ['blanks', `${c}api_key`]),
     ...(QUERY_NAME_RULE.plusIsSpace ? ([['plusIsSpace', 'api+key']] as Array<[string, string]>) : []),
     ...(QUERY_NAME_RULE.percentDecode ? ([['percentDecode', 'api%5Fkey'], ['percentDecode', 'api_key%5B%5D']] as Array<[string, string]>) : []),
+    // A reading the table may gain (PHP ends a name at its first NUL): read through the table itself.
+    ...((QUERY_NAME_RULE as Record<string, unknown>).nulEnds ? ([['nulEnds', 'api_key%00x']] as Array<[string, string]>) : []),
   ];
 
   it('the variants are the table\'s: every reading has one, each is api_key to the reference reading and not the exact name', () => {
