@@ -14,6 +14,8 @@ import { diffStates } from '../../src/diff/plan.js';
 import { readerOf } from '../../src/diff/run.js';
 import type { State } from '../../src/diff/entity.js';
 import type { OutputFile } from '../../src/targets/output-file.js';
+import { QUERY_SPELLINGS_MARK } from '../../src/targets/kong/query-spellings.js';
+import { UNVERIFIED_MARK } from '../../src/targets/kong/unverified-credentials.js';
 import { HEAD } from '../helpers/spec.js';
 import { diffState } from '../helpers/diff-edits.js';
 
@@ -21,11 +23,15 @@ type Files = OutputFile[];
 
 /** gwc's build of `spec` for `target`, and the same files edited, read back by the target's reader. */
 async function sides(target: string, spec: string, change: (files: Files) => Files): Promise<{ built: State; edited: State }> {
-  const built = await diffState(spec, target);
+  const files = (await diffState(spec, target)).files!;
   const reader = readerOf(target).reader!;
-  const read = reader.normalise(change(built.files!.map((f) => ({ ...f }))), 'edited');
-  if (!read.state) throw new Error(read.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
-  return { built, edited: read.state };
+  // Both sides through the reader alone (the compiled side of --base also carries gwc's consumer entities).
+  const read = (fs: Files) => {
+    const r = reader.normalise(fs, 'files');
+    if (!r.state) throw new Error(r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
+    return r.state;
+  };
+  return { built: read(files), edited: read(change(files.map((f) => ({ ...f })))) };
 }
 
 /** The security findings of gwc's output -> the edited output, as `rule key`. */
@@ -64,7 +70,8 @@ const kongPlugins = (f: (p: Plugin) => Plugin | undefined) => (files: Files): Fi
     for (const s of doc.services) for (const r of s.routes ?? []) if (r.name === 'gk.orr') r.plugins = (r.plugins ?? []).flatMap((p) => f(p) ?? []);
     return { ...file, contents: stringify(doc) };
   });
-const lua = (p: Plugin) => (p.config.access as string[])[0]!;
+/** gwc's chunk of a pre- or post-function (the one with the query-spellings or kept-credentials mark). */
+const lua = (p: Plugin) => (p.config.access as string[]).find((c) => c.startsWith(QUERY_SPELLINGS_MARK) || c.startsWith(UNVERIFIED_MARK))!;
 
 describe('gwc diff, Kong: the pre-function, the post-function and request-transformer removals are guards', () => {
   it('gwc\'s decK file read back is no change', async () => {
@@ -78,17 +85,22 @@ describe('gwc diff, Kong: the pre-function, the post-function and request-transf
     expect(await weakened('kong', KONG, kongPlugins((p) => (p.name === 'post-function' ? undefined : p)))).toEqual(['credential-unverified-passed gk.orr']);
   });
   it('the post-function replaced by one that removes nothing is credential-unverified-passed', async () => {
-    const found = await weakened('kong', KONG, kongPlugins((p) => (p.name === 'post-function' ? { ...p, config: { access: [lua(p).replace(/^ {2}if by ~= .*drop_query.*$/m, '')] } } : p)));
+    const found = await weakened('kong', KONG, kongPlugins((p) => (p.name === 'post-function' ? { ...p, config: { access: (p.config.access as string[]).map((c) => (c === lua(p) ? c.replace(/^ {2}if by ~= .*drop_query.*$/m, '') : c)) } } : p)));
     expect(found).toEqual(['credential-unverified-passed gk.orr']);
   });
 
   // query-spellings.ts: API_KEY=forged, api.key=forged reach a lenient backend as the key. Read
   // before only for a hidden key (as hideCredentials), never for a kept one, and by its mark only.
   it('the query-spellings pre-function dropped on a kept key is credential-unverified-passed', async () => {
-    expect(await weakened('kong', KONG, kongPlugins((p) => (p.name === 'pre-function' ? undefined : p)))).toEqual(['credential-unverified-passed gk.orr']);
+    // Only gwc's query-spellings chunk: the pre-function may hold other chunks of gwc's beside it.
+    const drop = (p: Plugin) => {
+      const access = (p.config.access as string[]).filter((c) => !c.startsWith(QUERY_SPELLINGS_MARK));
+      return access.length ? { ...p, config: { ...p.config, access } } : undefined;
+    };
+    expect(await weakened('kong', KONG, kongPlugins((p) => (p.name === 'pre-function' ? drop(p) : p)))).toEqual(['credential-unverified-passed gk.orr']);
   });
   it('the pre-function for another key name (its mark kept) is credential-unverified-passed', async () => {
-    const found = await weakened('kong', KONG, kongPlugins((p) => (p.name === 'pre-function' ? { ...p, config: { access: [lua(p).replace('local want, exact = "api_key", "api_key"', 'local want, exact = "token", "token"')] } } : p)));
+    const found = await weakened('kong', KONG, kongPlugins((p) => (p.name === 'pre-function' ? { ...p, config: { access: (p.config.access as string[]).map((c) => c.replace('local want, exact = "api_key", "api_key"', 'local want, exact = "token", "token"')) } } : p)));
     expect(found).toEqual(['credential-unverified-passed gk.orr']);
   });
 
@@ -96,5 +108,95 @@ describe('gwc diff, Kong: the pre-function, the post-function and request-transf
     const rt = (where: 'querystring' | 'body') => kongPlugins((p) => (p.name === 'request-transformer' ? { ...p, config: { ...p.config, remove: { ...(p.config.remove as object), [where]: [] } } } : p));
     expect(await weakened('kong', KONG, rt('querystring'))).toEqual(['method-override-passed gk.orr']);
     expect(await weakened('kong', KONG, rt('body'))).toEqual(['method-override-passed gk.orr']);
+  });
+});
+
+// ---- nginx ------------------------------------------------------------------------------------
+
+const NGINX = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: gn
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+  consumers:
+    alice: { credentials: { qkey: '\${env:ALICE_Q}', ckey: '\${env:ALICE_C}' } }
+paths:
+  /tok:
+    post: { operationId: tok, security: [{ jwt: [] }], responses: ${ok} }
+  /items:
+    post: { operationId: addItem, security: [{ qkey: [] }], responses: ${ok} }
+  /jar:
+    get: { operationId: jar, security: [{ ckey: [] }], responses: ${ok} }
+components:
+  securitySchemes:
+    qkey: { type: apiKey, in: query, name: api_key }
+    ckey: { type: apiKey, in: cookie, name: sid }
+    jwt:
+      type: http
+      scheme: bearer
+      x-gateway: { issuer: 'https://id.example/', audiences: [api], algorithms: [HS256], publicKeys: ['\${env:JWT_SECRET}'] }
+`;
+
+/** The conf file's text with `edit` applied (which must change it). */
+const conf = (edit: (text: string) => string) => (files: Files): Files =>
+  files.map((f) => {
+    if (!f.path.endsWith('.conf') || !/^server \{/m.test(f.contents)) return f;
+    const contents = edit(f.contents);
+    if (contents === f.contents) throw new Error('the edit changed nothing');
+    return { ...f, contents };
+  });
+/** The internal route number of an operation in gwc's conf (`# METHOD /v1/path (op)` above `/_gwc_internal/r/N`). */
+const routeNo = (text: string, op: string) => new RegExp(`\\(${op}\\)\\n\\s*location = /_gwc_internal/r/(\\d+)`).exec(text)![1]!;
+
+describe('gwc diff, nginx: the query method-override refusal, the body check, njs cleaning and header names are guards', () => {
+  it("gwc's files read back are no change", async () => {
+    const { built, edited } = await sides('nginx', NGINX, (f) => f);
+    expect(diffStates(built, edited).changes).toEqual([]);
+  });
+
+  // routes.ts bodyCheckView: POST /v1/tok goes through /_gwc_internal/b/N (njs bodyCheck), which
+  // answers 400 to a form access_token (RFC 6750 invalid_request) and to a body _method. A method
+  // rewritten straight to the route location skips both; the route location itself is unchanged.
+  it('the body check skipped (POST rewritten straight to the route location) is credential-unverified-passed and method-override-passed', async () => {
+    const skip = conf((t) => {
+      const n = routeNo(t, 'tok');
+      return t.replace(`rewrite ^ /_gwc_internal/b/${n} last;`, `rewrite ^ /_gwc_internal/r/${n} last;`);
+    });
+    expect((await weakened('nginx', NGINX, skip)).sort()).toEqual(['credential-unverified-passed route tok', 'method-override-passed route tok']);
+  });
+
+  it('the query _method refusal removed from a route is method-override-passed', async () => {
+    const drop = conf((t) => {
+      const n = routeNo(t, 'addItem');
+      return t.replace(new RegExp(`(location = /_gwc_internal/r/${n} \\{\\n[^}]*?)if \\(\\$gwc_gn_override\\) \\{\\n\\s*return 400;\\n\\s*\\}\\n`), '$1');
+    });
+    expect(await weakened('nginx', NGINX, drop)).toEqual(['method-override-passed route addItem']);
+  });
+
+  it("the query map emptied (the if kept) is method-override-passed on every route", async () => {
+    const found = await weakened('nginx', NGINX, conf((t) => t.replace(/(map \$args \$gwc_gn_override \{\n)\s*"~\*[^\n]*\n/, '$1')));
+    expect(found.sort()).toEqual(['method-override-passed route addItem', 'method-override-passed route jar', 'method-override-passed route tok']);
+  });
+
+  // cleanArgs strips api_key and API_KEY, api.key, api_key[] (credentialPairs) before the backend;
+  // without `set $args` the CFG still said hideQuery: read as hidden before.
+  it('the query cleaning removed (set $args) is credential-unverified-passed and credentials-forwarded', async () => {
+    const drop = conf((t) => {
+      const n = routeNo(t, 'addItem');
+      return t.replace(new RegExp(`(location = /_gwc_internal/r/${n} \\{\\n(?:(?!location )[\\s\\S])*?)\\s*set \\$args \\$gwc_gn_args;`), '$1');
+    });
+    expect((await weakened('nginx', NGINX, drop)).sort()).toEqual(['credential-unverified-passed route addItem', 'credentials-forwarded route addItem']);
+  });
+
+  it('the cookie cleaning removed is credential-unverified-passed', async () => {
+    const found = await weakened('nginx', NGINX, conf((t) => t.replace(/\n\s*proxy_set_header Cookie \$gwc_gn_cookies;/, '')));
+    expect(found).toContain('credential-unverified-passed route jar');
+    expect(found).toContain('credentials-forwarded route jar');
+  });
+
+  // X_Consumer: forged reaches a CGI/Rack backend as X-Consumer past proxy_set_header X-Consumer.
+  it('underscores_in_headers on is request-header-passed on every route', async () => {
+    const found = await weakened('nginx', NGINX, conf((t) => t.replace('underscores_in_headers off;', 'underscores_in_headers on;')));
+    expect(found.sort()).toEqual(['request-header-passed route addItem', 'request-header-passed route jar', 'request-header-passed route tok']);
   });
 });

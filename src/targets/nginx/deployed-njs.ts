@@ -25,8 +25,12 @@ interface SchemeCfg {
   header?: string;
   forward?: { uri: string };
 }
-interface RouteCfg {
+export interface RouteCfg {
   security?: Array<Array<{ scheme: string; scopes: string[] }>>;
+  /** The body check's next location; `bodyToken`: it refuses a form `access_token`; `bodyMethod: false`: not `_method` (routes.ts). */
+  body?: string;
+  bodyToken?: boolean;
+  bodyMethod?: boolean;
   hideQuery?: string[];
   hideCookies?: string[];
   upstream?: Array<string | number>;
@@ -114,6 +118,11 @@ function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>):
   }
   if (s.kind === 'forward' && s.forward) m.kind = `forward ${s.forward.uri}`;
   return m;
+}
+
+/** A route's CFG entry. */
+export function njsRoute(cfg: NjsConfig, routeId: string): RouteCfg | undefined {
+  return Object.prototype.hasOwnProperty.call(cfg.routes, routeId) ? cfg.routes[routeId] : undefined;
 }
 
 /** The upstream path template of a route whose path nginx builds in njs (parameters as {N}). */

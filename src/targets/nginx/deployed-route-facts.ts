@@ -6,7 +6,8 @@
 import type { Facts } from '../../diff/entity.js';
 import { exactPath } from '../../diff/paths.js';
 import type { Directive } from './deployed-parse.js';
-import { njsAuth, njsCacheKey, njsUpstream, type NjsConfig } from './deployed-njs.js';
+import { njsAuth, njsCacheKey, njsRoute, njsUpstream, type NjsConfig } from './deployed-njs.js';
+import { nginxGuards } from './deployed-guards.js';
 
 const SIZE = /^(\d+)([kKmMgG]?)$/;
 export const bytes = (v: string | undefined): number | undefined => {
@@ -25,8 +26,10 @@ export interface Ctx {
   /** The njs modules' configuration, by `js_import` name; absent when the module was not read. */
   njs: Map<string, NjsConfig>;
   maps: Map<string, Directive>;
-  /** http-level directives servers inherit (backend TLS: deployed-tls.ts). */
+  /** http-level directives servers inherit (backend TLS: deployed-tls.ts; header names: deployed-guards.ts). */
   http: Directive[];
+  /** njs `js_set` handlers by variable (`$name` -> `module.function`). */
+  jsSets: Map<string, string>;
   /** Each upstream block's servers (`server` addresses, sorted), by name. */
   upstreams: Map<string, string>;
 }
@@ -73,7 +76,7 @@ function authFacts(checks: Directive[], block: Directive[], ctx: Ctx, byPath: Ma
   return out;
 }
 
-export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string; verify?: string }): Facts {
+export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string; verify?: string; bodyCheck?: string }): Facts {
   // `location = /literal` or a `~ ^regex$` location (route.path holds its expression).
   const paths = [route.path.startsWith('^') ? route.path : exactPath(route.path)];
   const facts: Facts = { route: { match: `${route.method} ${route.path}`, paths, methods: route.method.split(',').filter((m) => m !== '*' && m !== 'ANY') } };
@@ -93,6 +96,22 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
   // The path sent upstream: a literal rewrite, or one njs builds from the module's CFG.
   const rewrite = block.find((d) => d.name === 'rewrite' && d.args[2] === 'break')?.args[1];
   const routeId = block.find((d) => d.name === 'set' && /_route$/.test(d.args[0] ?? ''))?.args[1];
+  const cfg = routeId ? [...ctx.njs.values()].map((c) => njsRoute(c, routeId)).find((x) => x !== undefined) : undefined;
+  facts.guards = nginxGuards({
+    checks: [...verify, ...block],
+    levels: [server.block ?? [], ctx.http],
+    maps: ctx.maps,
+    jsSets: ctx.jsSets,
+    ...(route.bodyCheck && byPath.has(route.bodyCheck) ? { bodyCheck: byPath.get(route.bodyCheck)! } : {}),
+    ...(cfg ? { cfg } : {}),
+  });
+  // A query or cookie key is stripped by njs only where the location applies its cleaning: the
+  // CFG's hideQuery/hideCookies alone say nothing of a location without `set $args` (the guards).
+  for (const m of Object.values(facts.mechanisms ?? {})) {
+    const where = m.kind === 'apiKey' && m.hideCredentials ? m.in?.[0] : undefined;
+    const cleaned = (what: string) => facts.guards!.credential!.some((g) => g.startsWith(`${what} `));
+    if ((where === 'query' && !cleaned('query')) || (where === 'cookie' && !cleaned('cookie'))) m.hideCredentials = false;
+  }
   const cacheKey = facts.cache && routeId ? [...ctx.njs.values()].map((c) => njsCacheKey(c, routeId)).find((x) => x !== undefined) : undefined;
   if (cacheKey) facts.cacheKey = cacheKey;
   const njsPath = routeId && [...ctx.njs.values()].map((c) => njsUpstream(c, routeId)).find((x) => x !== undefined);

@@ -37,6 +37,8 @@ function directiveFields(list: Directive[], skip: (d: Directive) => boolean = ()
 }
 
 const RATE = /^(\d+)r\/([sm])$/;
+/** http-level settings a server inherits that decide which request header names reach a location (deployed-guards.ts). */
+const HEADER_NAME_DIRECTIVES: ReadonlySet<string> = new Set(['underscores_in_headers', 'ignore_invalid_headers']);
 
 function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   const body = server.block ?? [];
@@ -56,7 +58,7 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   collect(body, []);
   const byPath = new Map(locations.map((l) => [l.args.at(-1)!, l]));
   // Public locations send each method to an internal route location, and its preflight to another.
-  const routeOf = new Map<string, { method: string; path: string; preflight?: string; verify?: string }>();
+  const routeOf = new Map<string, { method: string; path: string; preflight?: string; verify?: string; bodyCheck?: string }>();
   for (const l of locations) {
     const path = l.args.at(-1)!;
     if (path.startsWith('/_gwc_internal/')) continue;
@@ -79,7 +81,7 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
       // that hands over to the route location with try_files (templates-limit.ts).
       const to = byPath.get(where)?.block?.find((x) => x.name === 'try_files')?.args.at(-1)?.split('?')[0];
       const handOff = to?.startsWith('/_gwc_internal/r/') ? to : undefined;
-      routeOf.set(handOff ?? where, { method, path, ...(preflights.has(method) ? { preflight: preflights.get(method)! } : {}), ...(handOff ? { verify: where } : {}) });
+      routeOf.set(handOff ?? where, { method, path, ...(preflights.has(method) ? { preflight: preflights.get(method)! } : {}), ...(handOff ? { verify: where } : {}), ...(n !== undefined ? { bodyCheck: rewritten } : {}) });
     }
   }
   const keyOf = new Map<string, string>();
@@ -126,7 +128,7 @@ export function nginxEntities(files: Array<{ path: string; text: string }>, njs:
       throw new NginxSyntaxError(`${f.path}: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
-  const ctx: Ctx = { zones: new Map(), zoneKeys: new Map(), njs, maps: new Map(), http: [], upstreams: new Map() };
+  const ctx: Ctx = { zones: new Map(), zoneKeys: new Map(), njs, maps: new Map(), http: [], jsSets: new Map(), upstreams: new Map() };
   const flat: Directive[] = [];
   // A file's top level is http context unless it sits in events or stream: `nginx -T` prints
   // included files (conf.d/*.conf, included inside http) at their own top level.
@@ -135,7 +137,7 @@ export function nginxEntities(files: Array<{ path: string; text: string }>, njs:
       if (d.block && (d.name === 'http' || d.name === 'events' || d.name === 'stream')) walk(d.block, d.name === 'http');
       else {
         flat.push(d);
-        if (http && SSL_DIRECTIVES.has(d.name)) ctx.http.push(d);
+        if (http && (SSL_DIRECTIVES.has(d.name) || HEADER_NAME_DIRECTIVES.has(d.name))) ctx.http.push(d);
       }
     }
   };
@@ -148,6 +150,7 @@ export function nginxEntities(files: Array<{ path: string; text: string }>, njs:
       if (zone && d.args[0]) ctx.zoneKeys.set(zone, zoneKey(d.args[0]));
     }
     if ((d.name === 'map' || d.name === 'geo') && d.block && d.args.at(-1)) ctx.maps.set(d.args.at(-1)!, d);
+    if (d.name === 'js_set' && d.args[0] && d.args[1]) ctx.jsSets.set(d.args[0], d.args[1]);
     if (d.name === 'upstream' && d.block && d.args[0]) ctx.upstreams.set(d.args[0], d.block.filter((x) => x.name === 'server' && x.args[0]).map((x) => x.args[0]!).sort().join(', '));
   }
   const entities: Entity[] = [];

@@ -1,0 +1,75 @@
+/**
+ * The checks an nginx route makes for its backend's sake besides auth (Facts.guards), read from
+ * what gwc writes for them (templates-route.ts, routes.ts bodyCheckView, policies.ts):
+ *
+ * - `if ($<gw>_override) { return 400; }` over the `map $args` of `_method` spellings: a query
+ *   method override refused (method);
+ * - the body check: the path location hands a route to `/_gwc_internal/b/N` (njs `bodyCheck`),
+ *   which refuses a body naming `_method` (method) and, on a bearer route, a form or multipart
+ *   `access_token` (credential; CFG `bodyMethod`, `bodyToken`);
+ * - `set $args $<gw>_args` (njs `cleanArgs`) and `proxy_set_header Cookie $<gw>_cookies` (njs
+ *   `cleanCookies`): the credential names of CFG `hideQuery` / `hideCookies`, in every spelling a
+ *   backend reads, removed (credential);
+ * - the server's `underscores_in_headers off` and `ignore_invalid_headers on` (nginx's defaults,
+ *   pinned by gwc): X_Consumer, read as X-Consumer by CGI-style backends, past the clears (header).
+ *
+ * Without these facts a deployed route location whose method went straight to `/_gwc_internal/r/N`
+ * (no body check), or without the `if`, compared equal to gwc's. Known limit: a route validated by
+ * the request-validation module (validate.ts) runs its own body check there, which is not read.
+ */
+import type { Guards } from '../../diff/entity.js';
+import type { Directive } from './deployed-parse.js';
+import type { RouteCfg } from './deployed-njs.js';
+
+export interface GuardInput {
+  /** The route location's directives, after those of its verify location (templates-limit.ts). */
+  checks: Directive[];
+  /** The server block's and the http level's directives, innermost first. */
+  levels: Directive[][];
+  /** `map` and `geo` blocks by their variable. */
+  maps: Map<string, Directive>;
+  /** njs `js_set` handlers (`module.function`) by variable (`$name`). */
+  jsSets: Map<string, string>;
+  /** The body-check location the route's method is handed to, when there is one. */
+  bodyCheck?: Directive;
+  /** The route's CFG entry when the njs module was read. */
+  cfg?: RouteCfg;
+}
+
+const handler = (jsSets: Map<string, string>, variable: string | undefined, fn: string) => variable !== undefined && (jsSets.get(variable) ?? '').endsWith(`.${fn}`);
+
+/** The `map $args` behind an `if ($v) { return 400; }` refuses something: a regex entry giving a non-empty value. */
+function refusesQuery(d: Directive, maps: Map<string, Directive>): boolean {
+  const v = /^\((\$[A-Za-z0-9_]+)\)$/.exec(d.args.join(''))?.[1];
+  const map = v ? maps.get(v) : undefined;
+  if (!map || map.args[0] !== '$args' || !(d.block ?? []).some((x) => x.name === 'return' && x.args[0] === '400')) return false;
+  return (map.block ?? []).some((e) => e.name !== 'default' && e.name.startsWith('~') && (e.args[0] ?? '') !== '' && e.args[0] !== '""' && e.args[0] !== '0');
+}
+
+/** The innermost setting of a directive over `levels`, else nginx's default. */
+const setting = (levels: Directive[][], name: string, fallback: string) => levels.map((l) => l.find((d) => d.name === name)?.args[0]).find((v) => v !== undefined) ?? fallback;
+
+export function nginxGuards(input: GuardInput): Guards {
+  const { checks, cfg } = input;
+  const credential: string[] = [];
+  const method: string[] = [];
+  const header: string[] = [];
+  if (checks.some((d) => d.name === 'if' && refusesQuery(d, input.maps))) method.push('_method in the query: refused (400)');
+  if (input.bodyCheck && (input.bodyCheck.block ?? []).some((d) => d.name === 'js_content' && (d.args[0] ?? '').endsWith('.bodyCheck'))) {
+    if (!cfg) method.push('body: read by the njs body check');
+    else {
+      if (cfg.bodyMethod !== false) method.push('_method in a form, multipart or JSON body: refused (400)');
+      if (cfg.bodyToken === true) credential.push('access_token in a form or multipart body: refused (400)');
+    }
+  }
+  if (checks.some((d) => d.name === 'set' && d.args[0] === '$args' && handler(input.jsSets, d.args[1], 'cleanArgs'))) {
+    credential.push(...(cfg ? (cfg.hideQuery ?? []).map((n) => `query ${n}, in every spelling a backend reads: removed`) : ['query: credential names removed (njs cleanArgs)']));
+  }
+  if (checks.some((d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === 'cookie' && handler(input.jsSets, d.args[1], 'cleanCookies'))) {
+    credential.push(...(cfg ? (cfg.hideCookies ?? []).map((n) => `cookie ${n}, in every spelling a backend reads: removed`) : ['cookie: credential names removed (njs cleanCookies)']));
+  }
+  // https://nginx.org/r/underscores_in_headers (default off), https://nginx.org/r/ignore_invalid_headers (default on).
+  if (setting(input.levels, 'underscores_in_headers', 'off') !== 'on') header.push('header names with "_": dropped (underscores_in_headers off)');
+  if (setting(input.levels, 'ignore_invalid_headers', 'on') !== 'off') header.push('invalid header names: dropped (ignore_invalid_headers on)');
+  return { credential: credential.sort(), method: method.sort(), header: header.sort() };
+}
