@@ -50,9 +50,60 @@ describe('red team 4: Traefik optional cookie key, a cookie after a comma', asyn
     expect(forged.backend).toBeUndefined();
   });
 
-  // Hole: credentialPresent's regex needs (^|;) before the name; Rack 2 splits cookies on ',' too.
-  it.fails('a forged sid after "," (Rack 2 reads it as the cookie sid) is verified, never passed anonymous', () => {
+  // FIXED: credentialPresent (and credentialSelector) read a cookie name after ',' too (COOKIE_START).
+  it('a forged sid after "," (Rack 2 reads it as the cookie sid) is verified, never passed anonymous', () => {
     const o = go('theme=dark, sid=forged');
     expect(o.authCalls.length > 0 || o.backend === undefined).toBe(true);
   });
+
+  // Variants: no blank, a tab, another case or %XX spelling of the name, a name with no value, more pairs.
+  for (const cookie of ['theme=dark,sid=forged', 'theme=dark,\tsid=forged', 'theme=dark, SID=forged', 'theme=dark, s%69d=forged', 'a=1; theme=dark, sid=forged; b=2', 'theme=dark, sid', 'theme=dark, sid, b=2']) {
+    it(`variant ${JSON.stringify(cookie)}: verified, never anonymous`, () => {
+      const o = go(cookie);
+      expect(o.authCalls.length).toBeGreaterThan(0);
+      expect(o.status).toBe(401);
+      expect(o.backend).toBeUndefined();
+    });
+  }
+
+  it('control: a "," inside a value before another name (theme=a,b) is not a sid cookie: anonymous', () => {
+    expect(go('theme=a,b').status).toBe(200);
+    expect(go('theme=a,b').authCalls).toHaveLength(0);
+    expect(go('theme=dark, sidx=1').authCalls).toHaveLength(0);
+  });
+});
+
+const OR = `${HEAD}servers: [{ url: 'https://api.test/v1' }]
+x-gateway:
+  name: rt4or
+  backends: { app: { url: 'http://app.internal:8080' } }
+  defaults: { backend: app }
+  consumers:
+    alice: { credentials: { ck: '\${env:A}' } }
+paths:
+  /feed: { get: { operationId: feed, security: [{ ck: [] }, { bk: [] }], responses: ${ok} } }
+components:
+  securitySchemes:
+    ck: { type: apiKey, in: cookie, name: sid, x-gateway: { forwardAuth: { url: 'http://auth.internal/k' } } }
+    bk: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal/b' } } }
+`;
+
+describe('red team 4 class: the OR router selector reads a cookie after "," too', async () => {
+  const { built } = await compileCase(writeSpec(OR));
+  const config = built!.config as TraefikConfig;
+  const both = (cookie: string) =>
+    send(config, { method: 'GET', host: 'api.test', target: '/v1/feed', headers: { Cookie: cookie, Authorization: 'Bearer good' }, tls: true }, {
+      auth: (call) => (call.address.includes('/b') ? (call.headers.get('Authorization') === 'Bearer good' ? { status: 200 } : { status: 401 }) : auth(call)),
+    });
+
+  it('control: a verified bearer with no sid cookie passes', () => {
+    expect(both('theme=dark').status).toBe(200);
+  });
+
+  for (const cookie of ['theme=dark; sid=forged', 'theme=dark, sid=forged', 'theme=dark,sid=forged']) {
+    it(`a forged ${JSON.stringify(cookie)} beside a verified bearer never reaches the backend unverified`, () => {
+      const o = both(cookie);
+      expect(o.backend === undefined || o.authCalls.some((c) => c.headers.get('Cookie') === cookie && !c.address.includes('/b'))).toBe(true);
+    });
+  }
 });

@@ -69,13 +69,21 @@ export function credentialPresent(s: SecurityScheme): string | undefined {
     if (s.apiKey.in === 'query') return undefined;
     // Go's cookie reader trims blanks around the name (net/http readCookies); backends decode
     // %XX in cookie names, PHP reads ' ', '.' and '[' as '_', ASP.NET names case-blind.
-    return m.headerRegexp('Cookie', `(^|;)[ \\t]*${nameAsRead(name)}[ \\t]*(=|;|$)`);
+    return m.headerRegexp('Cookie', `${COOKIE_START}[ \\t]*${nameAsRead(name)}[ \\t]*(=|;|,|$)`);
   }
   if (s.kind === 'basic') return m.headerRegexp('Authorization', '^');
   if (s.kind === 'jwt') return anySpelling(s.jwt?.header ?? 'Authorization', '^');
   if (s.kind === 'forward' && s.openapiType === 'http') return m.headerRegexp('Authorization', '^');
   return undefined;
 }
+
+/**
+ * Where a cookie name can start in a Cookie header: its start, after ';' (RFC 6265), or after ','
+ * (Rack 2's parse_cookies_header splits on `[;,] *`, as RFC 2109 readers do): `theme=dark,
+ * sid=forged` is the cookie sid to them (red team 4, redteam4-traefik-optional; nginx counts it
+ * since 74c2933).
+ */
+const COOKIE_START = '(^|[;,])';
 
 /** One character as its UTF-8 %XX escapes, each hex digit in either case (`_` -> `%5[fF]`). */
 function escapes(c: string): string {
@@ -104,7 +112,7 @@ export function credentialSelector(s: SecurityScheme): string | undefined {
     const { name } = s.apiKey;
     if (s.apiKey.in === 'header') return m.headerRegexp(name, '.');
     if (s.apiKey.in === 'query') return m.queryRegexp(name, '.');
-    return m.headerRegexp('Cookie', `(^|;)[ ]*${reEscape(name)}=`);
+    return m.headerRegexp('Cookie', `${COOKIE_START}[ ]*${reEscape(name)}=`);
   }
   if (s.kind === 'basic') return m.headerRegexp('Authorization', caseInsensitivePrefix('basic '));
   if (s.kind === 'jwt') {
