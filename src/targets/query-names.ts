@@ -6,6 +6,8 @@
  * njs runtime's own copy to the same answers).
  *
  * - `+` is a space (form encoding) and `%XX` is decoded where well formed (an invalid escape stays);
+ * - the name ends at its first NUL (PHP's php_register_variable_ex takes the decoded name as a C
+ *   string, main/php_variables.c: `api_key%00x=v` is `$_GET['api_key']`, `_method%00` is `_method`);
  * - blanks around the name go (PHP strips leading spaces; trimming both ends reads more names as
  *   the credential, the safe direction);
  * - ASCII letters fold (ASP.NET reads query names case-blind);
@@ -17,6 +19,8 @@
 export const QUERY_NAME_RULE = {
   plusIsSpace: true,
   percentDecode: true,
+  /** The decoded name ends at its first NUL (PHP reads names as C strings). */
+  nulEnds: true,
   /** Blanks trimmed around the name: JavaScript's trim() on the bytes a decode can give (NBSP included). */
   blanks: '\t\n\v\f\r \u00a0',
   asciiCaseFold: true,
@@ -33,6 +37,7 @@ const trim = (s: string) => s.replace(LEAD, '').replace(TRAIL, '');
 export function queryNameAsRead(raw: string): string {
   let n = QUERY_NAME_RULE.plusIsSpace ? raw.replace(/\+/g, ' ') : raw;
   if (QUERY_NAME_RULE.percentDecode) n = n.replace(/%([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  if (QUERY_NAME_RULE.nulEnds) n = n.split('\0')[0]!;
   n = trim(n);
   if (QUERY_NAME_RULE.asciiCaseFold) n = n.replace(/[A-Z]/g, (c) => c.toLowerCase());
   if (QUERY_NAME_RULE.arrayForm) {
@@ -57,7 +62,10 @@ export function queryNameAsReadLua(): string[] {
     'end',
     `local function trim(s) return (string.match(s, "^${blanks}*(.-)${blanks}*$")) end`,
     'local function as_read(raw)',
-    `  local n = trim(decode(${QUERY_NAME_RULE.plusIsSpace ? '(string.gsub(raw, "%+", " "))' : 'raw'}))`,
+    `  local n = decode(${QUERY_NAME_RULE.plusIsSpace ? '(string.gsub(raw, "%+", " "))' : 'raw'})`,
+    // A plain find: Lua 5.1 patterns cannot hold a NUL byte (%z is 5.1's class, gone in 5.2+).
+    ...(QUERY_NAME_RULE.nulEnds ? ['  local nul = string.find(n, "\\0", 1, true)', '  if nul then n = string.sub(n, 1, nul - 1) end'] : []),
+    '  n = trim(n)',
     ...(QUERY_NAME_RULE.asciiCaseFold ? ['  n = string.lower(n)'] : []),
     ...(QUERY_NAME_RULE.arrayForm
       ? ['  local open = string.find(n, "[", 1, true)', '  if open and open > 1 and string.find(n, "]", open + 1, true) then n = trim(string.sub(n, 1, open - 1)) end']

@@ -20,6 +20,8 @@ const NAMES = [
   'api_key', 'API_KEY', 'Api_Key', 'api.key', 'api+key', 'api%20key', 'api[key', 'api%5Bkey', 'api%5Fkey', 'api%5fkey%20', '%20api_key', '+api_key',
   'api_key%09', 'api_key%A0', '%A0api_key', 'api_key[]', 'API_KEY[]', 'api_key[0]', 'api_key[a][b]', 'api_key%5B%5D', 'api_key+[]', '[api_key', '[method',
   'api[key]', 'api_key]', 'api_key[', 'api%ZZkey', 'api%4', 'x', '', 'ap i_key', 'api..key', 'api_key=', '_method[]', ' .method',
+  // A name ends at its first NUL (PHP's C-string names): after the name, before junk, after blanks, in an array form.
+  'api_key%00', 'api_key%00x', 'API_KEY%00', '%20api_key%00%20', 'api_key%00[]', 'api_key[]%00', '%00api_key', 'api%00_key', '_method%00', 'api_key%00%00',
 ];
 
 /** as_read of the rendered Lua, run in the sandbox: the name travels as the raw query and comes back through set_raw_query. */
@@ -55,6 +57,7 @@ describe('one query-name rule, three readings', () => {
   it('the reference reading (the table\'s own answers)', () => {
     expect(['API_KEY', 'api.key', 'api+key', 'api[key', 'api_key[]', 'api_key[0]', 'api_key%5B%5D', ' api_key', 'api_key%A0'].map(queryNameAsRead)).toEqual(Array(9).fill('api_key'));
     expect(['[api_key', 'api[key]', 'api_key]'].map(queryNameAsRead)).toEqual(['_api_key', 'api', 'api_key]']);
+    expect(['api_key%00', 'api_key%00x', '%20api_key%00%20', 'api_key%00[]', '%00api_key', 'api%00_key'].map(queryNameAsRead)).toEqual(['api_key', 'api_key', 'api_key', 'api_key', '', 'api']);
   });
 });
 

@@ -55,16 +55,23 @@ describe('red team 4: Kong query key, api_key%00 beside the verified key', async
     if (s.status === 200) expect(phpKey(s.upstream!.query)).toBeUndefined();
   });
 
-  it.fails('the rule itself: api_key%00 is read as api_key (PHP ends a name at NUL)', () => {
+  it('the rule itself: api_key%00 is read as api_key (PHP ends a name at NUL)', () => {
     expect(queryNameAsRead('api_key%00')).toBe('api_key');
   });
 
-  for (const q of ['api_key%00=forged', 'api_key%00x=forged']) {
-    // Hole: QUERY_NAME_RULE has no NUL: the pre-function keeps the pair, PHP reads it as api_key.
-    it.fails(`?api_key=key-a&${q}: the backend never reads an unverified api_key`, () => {
+  // Fixed (QUERY_NAME_RULE.nulEnds): the pre-function drops every pair the rule reads as api_key.
+  // Variants: NUL after a folded, cased, blank-led, array or escaped spelling, and NUL runs.
+  for (const q of ['api_key%00=forged', 'api_key%00x=forged', 'API_KEY%00=forged', 'api.key%00=forged', '+api_key%00=forged', 'api_key%00%00=forged', 'api_key%00[]=forged', 'api%5Fkey%00=forged', 'api_key%00%3D=forged']) {
+    it(`?api_key=key-a&${q}: the backend never reads an unverified api_key`, () => {
       const o = go(`api_key=key-a&${q}`);
       if (o.status !== 200) return;
       expect(phpKey(o.upstream!.query)).toBeUndefined();
     });
   }
+
+  it('control: a name a NUL cuts into another name stays (%00api_key is "", api%00_key is api)', () => {
+    const o = go('api_key=key-a&%00api_key=x&api%00_key=y');
+    expect(o.status).toBe(200);
+    expect(Object.keys(o.upstream!.query).sort()).toEqual(['\0api_key', 'api\0_key']);
+  });
 });

@@ -20,10 +20,10 @@ map "$request_method:$http_access_control_request_method" \${{n @root.prefix}}_p
 }
 
 # Method override in the query (_method, also as PHP reads it: ".method", " method", after any
-# leading spaces, escaped): a backend honouring it would run another method than the one
-# authorised; refused with 400.
+# leading spaces, escaped, ended by a NUL): a backend honouring it would run another method than
+# the one authorised; refused with 400.
 map $args \${{n @root.prefix}}_override {
-    "~*(?:^|[&;])(?:[_. +[]|%5f|%2e|%20|%5b)+(?:m|%[46]d)(?:e|%[46]5)(?:t|%[57]4)(?:h|%[46]8)(?:o|%[46]f)(?:d|%[46]4)(?:[=&;[]|%3d|%5b|$)" 1;
+    "~*(?:^|[&;])(?:[_. +[]|%5f|%2e|%20|%5b)+(?:m|%[46]d)(?:e|%[46]5)(?:t|%[57]4)(?:h|%[46]8)(?:o|%[46]f)(?:d|%[46]4)(?:[=&;[]|%3d|%5b|%00|$)" 1;
     default "";
 }
 {{#if njs}}

@@ -96,13 +96,14 @@ function rawQuery(r) {
 
 /**
  * A query parameter or cookie name as backends read it: %XX decoded where well formed, `+` a space
- * in the query, trimmed, case folded (ASP.NET reads query names case-blind), and a space, `.` or
+ * in the query, cut at a NUL, trimmed, case folded (ASP.NET reads query names case-blind), and a space, `.` or
  * `[` read as `_` (PHP: `api.key`, `api key`, `api[key` are `$_GET['api_key']`; cookie names too).
  * @param {string} raw
  * @param {boolean} query
  */
 function nameAsRead(raw, query) {
-  var n = looseDecode(query ? raw.replace(/\+/g, ' ') : raw).trim().toLowerCase();
+  // The name ends at its first NUL: PHP registers names as C strings (`api_key%00x` is api_key).
+  var n = looseDecode(query ? raw.replace(/\+/g, ' ') : raw).split('\x00')[0].trim().toLowerCase();
   // An array or hash form (`api_key[]`, `api_key[0]`, `api_key[a][b]`) is `api_key` to PHP, Rack
   // and qs: the name ends at the first `[` that a `]` closes.
   var open = n.indexOf('[');
