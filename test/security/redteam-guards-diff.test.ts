@@ -17,7 +17,7 @@ import type { OutputFile } from '../../src/targets/output-file.js';
 import { QUERY_SPELLINGS_MARK } from '../../src/targets/kong/query-spellings.js';
 import { UNVERIFIED_MARK } from '../../src/targets/kong/unverified-credentials.js';
 import { HEAD } from '../helpers/spec.js';
-import { diffState } from '../helpers/diff-edits.js';
+import { diffState, edit, securityFindings } from '../helpers/diff-edits.js';
 
 type Files = OutputFile[];
 
@@ -198,5 +198,36 @@ describe('gwc diff, nginx: the query method-override refusal, the body check, nj
   it('underscores_in_headers on is request-header-passed on every route', async () => {
     const found = await weakened('nginx', NGINX, conf((t) => t.replace('underscores_in_headers off;', 'underscores_in_headers on;')));
     expect(found.sort()).toEqual(['request-header-passed route addItem', 'request-header-passed route jar', 'request-header-passed route tok']);
+  });
+});
+
+// ---- AWS HTTP API: CORS exposed headers --------------------------------------------------------
+
+// The Api's CorsConfiguration ExposeHeaders (aws/http/cors.ts) was not read (Facts.cors.expose
+// absent: unknown), so letting every allowed origin's scripts read Authorization or Set-Cookie
+// was no finding on AWS, where Kong, Traefik and nginx say cors-widened (redteam3-diff).
+const AWS_HTTP = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: ga
+  backends: { app: { url: https://app.example.com } }
+  defaults: { backend: app }
+paths:
+  /me:
+    get: { operationId: me, security: [{ jwt: [] }], x-gateway: { cors: { origins: ['https://app.example.com'], exposeHeaders: [X-Request-Id] } }, responses: ${ok} }
+components:
+  securitySchemes:
+    jwt:
+      type: http
+      scheme: bearer
+      x-gateway: { issuer: 'https://id.example/', audiences: [api], jwksUri: 'https://id.example/jwks.json', hideCredentials: false }
+`;
+
+describe('gwc diff, AWS HTTP API: CORS exposed headers', () => {
+  const http = { api: 'http' };
+  it('exposeHeaders gaining Authorization is cors-widened; losing one is cors-narrowed (breaking)', async () => {
+    expect(await securityFindings('aws', AWS_HTTP, [['exposeHeaders: [X-Request-Id]', 'exposeHeaders: [X-Request-Id, Authorization]']], http)).toEqual(['cors-widened RouteMe']);
+    const base = await diffState(AWS_HTTP, 'aws', http);
+    const narrowed = diffStates(base, await diffState(edit(AWS_HTTP, [['exposeHeaders: [X-Request-Id]', 'exposeHeaders: []']]), 'aws', http));
+    expect(narrowed.findings.map((f) => `${f.class} ${f.rule}`)).toContain('breaking cors-narrowed');
   });
 });

@@ -117,5 +117,7 @@ function corsOf(c: Json | undefined): Facts['cors'] | undefined {
     methods: sortedStrings(c.AllowMethods),
     headers: sortedStrings(c.AllowHeaders),
     credentials: c.AllowCredentials === true,
+    // The response headers an allowed origin's scripts may read (Access-Control-Expose-Headers).
+    expose: sortedStrings(c.ExposeHeaders),
   };
 }
