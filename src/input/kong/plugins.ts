@@ -8,7 +8,7 @@
  */
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
-import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type SecurityScheme } from '../../model/types.js';
+import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type Route, type Security, type SecurityScheme } from '../../model/types.js';
 import { slug, type KongInput, type OpLevels } from './types.js';
 import { reader, type Reader } from './check.js';
 import { isObj, type Obj } from '../../model/normalise/node.js';
@@ -246,8 +246,8 @@ function requireAuth(ctx: KongInput, o: OpLevels, node: Located, c: Obj, made: O
   if (typeof c.anonymous === 'string' && c.anonymous) return unmapped(ctx, node, 'anonymous', 'anonymous access makes the credential optional; say so with an OpenAPI security alternative {}', ext);
   if (r.declaredPublic) return unmapped(ctx, node, '', 'x-gateway says the operation is public, but the plugin requires a credential; remove one of them', ext);
   const kindOf = (name: string) => ctx.gateway.securitySchemes.find((s) => s.name === name)?.kind;
-  const alts = r.security.length ? r.security : [[]];
-  if (r.security.length && alts.every((alt) => alt.some((i) => kindOf(i.scheme) === made.kind))) return;
+  const alts = alternatives(r);
+  if (alts.every((alt) => alt.some((i) => kindOf(i.scheme) === made.kind))) return;
   const same = (s: SecurityScheme) =>
     s.name.startsWith('kong-') && s.kind === made.kind && s.hideCredentials === made.hideCredentials && JSON.stringify(s.apiKey ?? s.basic) === JSON.stringify(made.apiKey ?? made.basic);
   let scheme = ctx.gateway.securitySchemes.find(same);
@@ -261,7 +261,21 @@ function requireAuth(ctx: KongInput, o: OpLevels, node: Located, c: Obj, made: O
   }
   const item = { scheme: scheme.name, scopes: [] };
   r.security = alts.map((alt) => (alt.some((i) => kindOf(i.scheme) === made.kind) ? alt : [...alt, item].sort((a, b) => (a.scheme < b.scheme ? -1 : 1))));
+  // The anonymous alternative now needs the plugin's credential, as Kong (no `anonymous`) asks it.
+  r.optionalAuth = false;
   r.securityLoc ??= node.loc;
+}
+
+/**
+ * Every alternative of an operation's security as written, the anonymous one included. The model
+ * has already moved `{}` out of `route.security` into `route.optionalAuth` (normalise/security.ts),
+ * so reading `security` alone, `[{}, {hk: []}]` looks like "an API key in every alternative": a
+ * plugin that requires one was dropped as satisfied and the route stayed optional, open to a caller
+ * with no key where Kong answers 401 (redteam4-traefik-kong-input). No security at all is one
+ * empty alternative too.
+ */
+function alternatives(r: Route): Security {
+  return r.security.length === 0 || r.optionalAuth ? [...r.security, []] : r.security;
 }
 
 const keyAuth: Mapper = (ctx, o, node, c, ext, r) => {
@@ -290,8 +304,7 @@ const basicAuth: Mapper = (ctx, o, node, c, ext, r) => {
 /** jwt: gwc needs the issuer and keys the plugin does not carry; it is satisfied only by a required JWT scheme. */
 const jwt: Mapper = (ctx, o, node, _c, ext) => {
   const kindOf = (name: string) => ctx.gateway.securitySchemes.find((s) => s.name === name)?.kind;
-  const r = o.route;
-  if (r.security.length && r.security.every((alt) => alt.some((i) => kindOf(i.scheme) === 'jwt'))) {
+  if (alternatives(o.route).every((alt) => alt.some((i) => kindOf(i.scheme) === 'jwt'))) {
     ctx.report(diag('kong-extension-ignored', { extension: 'x-kong-plugin-jwt', detail: 'the operation already requires a JWT scheme in every security alternative; its config comes from that scheme' }, node.loc));
     return;
   }
