@@ -22,12 +22,9 @@
  * test/validate/paths-check-31.test.ts holds it against ajv on a table of edge cases and on seeded
  * mutations of real 3.1 path items.
  */
+import { allValues, everyItem, hasOwn, pruneSurePathItems, sureExample, surePathItemIn, type PathsDialect } from './paths-walk.js';
 import { isObject } from './schema-check.js';
 
-const METHODS: ReadonlySet<string> = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
-const RESPONSE_CODE = /^[1-5][0-9X]{2}$/;
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-const isString = (x: unknown): boolean => typeof x === 'string';
 const isBoolean = (x: unknown): boolean => typeof x === 'boolean';
 
 /** `if: {required: [$ref]}`: the key is there (ajv: not undefined). */
@@ -51,76 +48,21 @@ function refOr(v: unknown, sure: (x: Record<string, unknown>) => boolean): boole
   return hasRef(v) ? sureReference(v) : sure(v);
 }
 
-/** Every value of an object (own keys only) passes `sure`. */
-function allValues(v: unknown, sure: (x: unknown) => boolean): boolean {
-  if (!isObject(v)) return false;
-  for (const k in v) if (!hasOwn(v, k) || !sure(v[k])) return false;
-  return true;
-}
-
-/** Every item of an array (holes included, as ajv's indexed loop reads them) passes `sure`. */
-function everyItem(v: unknown, sure: (x: unknown) => boolean): boolean {
-  if (!Array.isArray(v)) return false;
-  for (let i = 0; i < v.length; i++) if (!sure(v[i])) return false;
-  return true;
-}
+const DIALECT: PathsDialect = {
+  parameters: (x) => everyItem(x, (p) => refOr(p, sureParameter)),
+  externalDocs: sureExternalDocs,
+  refOr,
+  header: sureHeader,
+  schema: sureSchema,
+  exampleXorExamples: false,
+  present: (v, k) => v[k] !== undefined,
+  responseCode: /^[1-5][0-9X]{2}$/,
+  responsesRequired: false,
+};
 
 /** True when `v` is surely a valid 3.1 path-item. */
 export function surePathItem31(v: unknown): boolean {
-  if (!isObject(v)) return false;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-')) continue;
-    const x = v[k];
-    if (METHODS.has(k)) {
-      if (!sureOperation(x)) return false;
-    } else if (k === 'summary' || k === 'description') {
-      if (typeof x !== 'string') return false;
-    } else if (k === 'parameters') {
-      if (!everyItem(x, (p) => refOr(p, sureParameter))) return false;
-    } else return false; // $ref, servers, or a key the schema refuses
-  }
-  return true;
-}
-
-function sureOperation(v: unknown): boolean {
-  if (!isObject(v)) return false;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-')) continue;
-    const x = v[k];
-    switch (k) {
-      case 'summary':
-      case 'description':
-      case 'operationId':
-        if (typeof x !== 'string') return false;
-        break;
-      case 'deprecated':
-        if (typeof x !== 'boolean') return false;
-        break;
-      case 'tags':
-        if (!everyItem(x, isString)) return false;
-        break;
-      case 'externalDocs':
-        if (!sureExternalDocs(x)) return false;
-        break;
-      case 'parameters':
-        if (!everyItem(x, (p) => refOr(p, sureParameter))) return false;
-        break;
-      case 'requestBody':
-        if (!refOr(x, sureRequestBody)) return false;
-        break;
-      case 'responses':
-        if (!sureResponses(x)) return false;
-        break;
-      case 'security':
-        if (!everyItem(x, sureSecurityRequirement)) return false;
-        break;
-      default:
-        return false; // callbacks, servers, or a key the schema refuses
-    }
-  }
-  return true;
+  return surePathItemIn(DIALECT, v);
 }
 
 /** external-documentation: required url (a string), description a string, `^x-` keys, nothing else. */
@@ -187,65 +129,6 @@ function sureParameter(p: Record<string, unknown>): boolean {
   }
 }
 
-function sureRequestBody(v: Record<string, unknown>): boolean {
-  if (v.content === undefined) return false;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-')) continue;
-    const x = v[k];
-    if (k === 'description') {
-      if (typeof x !== 'string') return false;
-    } else if (k === 'required') {
-      if (typeof x !== 'boolean') return false;
-    } else if (k === 'content') {
-      if (!allValues(x, sureMediaType)) return false;
-    } else return false;
-  }
-  return true;
-}
-
-function sureResponses(v: unknown): boolean {
-  if (!isObject(v)) return false;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-')) continue;
-    if (k !== 'default' && !RESPONSE_CODE.test(k)) return false;
-    if (!refOr(v[k], sureResponse)) return false;
-  }
-  return true;
-}
-
-function sureResponse(v: Record<string, unknown>): boolean {
-  if (typeof v.description !== 'string') return false;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-') || k === 'description') continue;
-    const x = v[k];
-    if (k === 'headers') {
-      if (!allValues(x, (h) => refOr(h, sureHeader))) return false;
-    } else if (k === 'content') {
-      if (!allValues(x, sureMediaType)) return false;
-    } else return false; // links, or a key the schema refuses
-  }
-  return true;
-}
-
-/** media-type: schema, example (any), examples; encoding and anything else unsure. */
-function sureMediaType(v: unknown): boolean {
-  if (!isObject(v)) return false;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-') || k === 'example') continue;
-    const x = v[k];
-    if (k === 'schema') {
-      if (!sureSchema(x)) return false;
-    } else if (k === 'examples') {
-      if (!allValues(x, (e) => refOr(e, sureExample))) return false;
-    } else return false;
-  }
-  return true;
-}
-
 /** header with `schema` and without `content` (dependentSchemas' schema branch: style simple, explode, allowReserved, example, examples). */
 function sureHeader(v: Record<string, unknown>): boolean {
   if (v.schema === undefined || v.content !== undefined) return false;
@@ -280,33 +163,10 @@ function sureHeader(v: Record<string, unknown>): boolean {
   return true;
 }
 
-/** example: summary, description and externalValue strings, value (any), `^x-` keys. */
-function sureExample(v: Record<string, unknown>): boolean {
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-') || k === 'value') continue;
-    if ((k !== 'summary' && k !== 'description' && k !== 'externalValue') || typeof v[k] !== 'string') return false;
-  }
-  return true;
-}
-
-/** An object of arrays of strings. */
-function sureSecurityRequirement(v: unknown): boolean {
-  return allValues(v, (scopes) => everyItem(scopes, isString));
-}
-
 /**
  * `doc` with each path item `surePathItem31` is sure of replaced by `{}` (a valid path-item), on
  * shallow copies of the document and its paths; the same document when there is nothing to replace.
  */
 export function pruneSurePaths31(doc: unknown): unknown {
-  if (!isObject(doc) || !isObject(doc.paths)) return doc;
-  const paths = doc.paths;
-  let pruned: Record<string, unknown> | undefined;
-  for (const p in paths) {
-    // Only the keys the paths object reads as path items (`^/`); `__proto__` never gets there.
-    if (!hasOwn(paths, p) || !p.startsWith('/') || !surePathItem31(paths[p])) continue;
-    (pruned ??= { ...paths })[p] = {};
-  }
-  return pruned ? { ...doc, paths: pruned } : doc;
+  return pruneSurePathItems(doc, surePathItem31);
 }

@@ -9,11 +9,8 @@
  * that could be equal (uniqueItems compares them deeply). Each test is the one ajv's generated
  * code makes (see schema-check.ts).
  */
+import { allValues, hasOwn, pruneSurePathItems, sureExample, surePathItemIn, type PathsDialect } from './paths-walk.js';
 import { isObject, sureExternalDocs, sureSchemaOrRef } from './schema-check.js';
-
-const METHODS: ReadonlySet<string> = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
-const RESPONSE_CODE = /^[1-5](?:\d{2}|XX)$/;
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** The value is written as a Reference Object (`$ref`, whatever else it holds). */
 function isRef(v: Record<string, unknown>): boolean {
@@ -36,69 +33,21 @@ function ownOnly(v: object): boolean {
   return true;
 }
 
-/** Every value of an object (own keys only) passes `sure`. */
-function allValues(v: unknown, sure: (x: unknown) => boolean): boolean {
-  if (!isObject(v)) return false;
-  for (const k in v) if (!hasOwn(v, k) || !sure(v[k])) return false;
-  return true;
-}
+const DIALECT: PathsDialect = {
+  parameters: sureParameters,
+  externalDocs: sureExternalDocs,
+  refOr,
+  header: sureHeader,
+  schema: sureSchemaOrRef,
+  exampleXorExamples: true,
+  present: hasOwn,
+  responseCode: /^[1-5](?:\d{2}|XX)$/,
+  responsesRequired: true,
+};
 
 /** True when `v` is surely a valid PathItem. */
 export function surePathItem(v: unknown): boolean {
-  if (!isObject(v)) return false;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-')) continue;
-    const x = v[k];
-    if (METHODS.has(k)) {
-      if (!sureOperation(x)) return false;
-    } else if (k === 'summary' || k === 'description') {
-      if (typeof x !== 'string') return false;
-    } else if (k === 'parameters') {
-      if (!sureParameters(x)) return false;
-    } else return false; // $ref, servers, or a key the schema refuses
-  }
-  return true;
-}
-
-function sureOperation(v: unknown): boolean {
-  if (!isObject(v) || !hasOwn(v, 'responses')) return false;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-')) continue;
-    const x = v[k];
-    switch (k) {
-      case 'summary':
-      case 'description':
-      case 'operationId':
-        if (typeof x !== 'string') return false;
-        break;
-      case 'deprecated':
-        if (typeof x !== 'boolean') return false;
-        break;
-      case 'tags':
-        if (!everyItem(x, isString)) return false;
-        break;
-      case 'externalDocs':
-        if (!sureExternalDocs(x)) return false;
-        break;
-      case 'parameters':
-        if (!sureParameters(x)) return false;
-        break;
-      case 'requestBody':
-        if (!refOr(x, sureRequestBody)) return false;
-        break;
-      case 'responses':
-        if (!sureResponses(x)) return false;
-        break;
-      case 'security':
-        if (!everyItem(x, sureSecurityRequirement)) return false;
-        break;
-      default:
-        return false; // callbacks, servers, or a key the schema refuses
-    }
-  }
-  return true;
+  return surePathItemIn(DIALECT, v);
 }
 
 /**
@@ -153,67 +102,6 @@ function sureParameter(p: Record<string, unknown>): boolean {
   }
 }
 
-function sureRequestBody(v: Record<string, unknown>): boolean {
-  if (!hasOwn(v, 'content')) return false;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-')) continue;
-    const x = v[k];
-    if (k === 'description') {
-      if (typeof x !== 'string') return false;
-    } else if (k === 'required') {
-      if (typeof x !== 'boolean') return false;
-    } else if (k === 'content') {
-      if (!allValues(x, sureMediaType)) return false;
-    } else return false;
-  }
-  return true;
-}
-
-function sureResponses(v: unknown): boolean {
-  if (!isObject(v)) return false;
-  let n = 0;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    n++;
-    if (k.startsWith('x-')) continue;
-    if (k !== 'default' && !RESPONSE_CODE.test(k)) return false;
-    if (!refOr(v[k], sureResponse)) return false;
-  }
-  return n >= 1;
-}
-
-function sureResponse(v: Record<string, unknown>): boolean {
-  if (typeof v.description !== 'string') return false;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-')) continue;
-    const x = v[k];
-    if (k === 'description') continue;
-    if (k === 'headers') {
-      if (!allValues(x, (h) => refOr(h, sureHeader))) return false;
-    } else if (k === 'content') {
-      if (!allValues(x, sureMediaType)) return false;
-    } else return false; // links, or a key the schema refuses
-  }
-  return true;
-}
-
-function sureMediaType(v: unknown): boolean {
-  if (!isObject(v) || (hasOwn(v, 'example') && hasOwn(v, 'examples'))) return false;
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-') || k === 'example') continue;
-    const x = v[k];
-    if (k === 'schema') {
-      if (!sureSchemaOrRef(x)) return false;
-    } else if (k === 'examples') {
-      if (!allValues(x, (e) => refOr(e, sureExample))) return false;
-    } else return false; // encoding, or a key the schema refuses
-  }
-  return true;
-}
-
 /** Header in the form with `schema` (SchemaXORContent's first branch). */
 function sureHeader(v: Record<string, unknown>): boolean {
   if (!hasOwn(v, 'schema') || hasOwn(v, 'content') || (hasOwn(v, 'example') && hasOwn(v, 'examples'))) return false;
@@ -253,41 +141,10 @@ function sureSharedField(k: string, x: unknown): boolean {
   }
 }
 
-function sureExample(v: Record<string, unknown>): boolean {
-  for (const k in v) {
-    if (!hasOwn(v, k)) return false;
-    if (k.startsWith('x-') || k === 'value') continue;
-    if ((k !== 'summary' && k !== 'description' && k !== 'externalValue') || typeof v[k] !== 'string') return false;
-  }
-  return true;
-}
-
-/** An object of arrays of strings. */
-function sureSecurityRequirement(v: unknown): boolean {
-  return allValues(v, (scopes) => everyItem(scopes, isString));
-}
-
-/** Every item of an array (holes included, as ajv's indexed loop reads them) passes `sure`. */
-function everyItem(v: unknown, sure: (x: unknown) => boolean): boolean {
-  if (!Array.isArray(v)) return false;
-  for (let i = 0; i < v.length; i++) if (!sure(v[i])) return false;
-  return true;
-}
-
-const isString = (x: unknown): boolean => typeof x === 'string';
-
 /**
  * `doc` with each path item `surePathItem` is sure of replaced by `{}` (a valid PathItem), on
  * shallow copies of the document and its paths; the same document when there is nothing to replace.
  */
 export function pruneSurePaths(doc: unknown): unknown {
-  if (!isObject(doc) || !isObject(doc.paths)) return doc;
-  const paths = doc.paths;
-  let pruned: Record<string, unknown> | undefined;
-  for (const p in paths) {
-    // Only the keys the Paths object reads as path items (`^\/`); `__proto__` never gets there.
-    if (!hasOwn(paths, p) || !p.startsWith('/') || !surePathItem(paths[p])) continue;
-    (pruned ??= { ...paths })[p] = {};
-  }
-  return pruned ? { ...doc, paths: pruned } : doc;
+  return pruneSurePathItems(doc, surePathItem);
 }
