@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, HOST, NGINX, startLab, type AuthLab } from './helpers/nginx-auth.js';
 import { send } from '../targets/nginx/harness.js';
+import { QUERY_NAME_RULE, queryNameAsRead } from '../../src/targets/query-names.js';
 
 const ok = '{ "200": { description: ok } }';
 const K = {
@@ -132,12 +133,62 @@ describe.skipIf(!NGINX)('red team 3: nginx roles', () => {
   // Mechanism: the query credential is verified and stripped from the query only; Rails' params,
   // PHP's $_REQUEST and Laravel's input() merge a form (or JSON) body over the query, so an api_key
   // in the body is the key the backend reads (the bearer access_token form-body case of red team 2
-  // is the same class). Fix: a body naming the credential is refused (400) like _method (bodyCheck).
-  it.fails("BROKE: a POST with alice's query key and bob's api_key in a form body never hands the backend bob's key", async () => {
+  // is the same class). Fixed: on a route with a query key the body check (njs bodyCheck, 1 MiB
+  // buffer) refuses a form, multipart or JSON body naming it as the query-name table reads it (400).
+  /** One request through nginx: its status and what the backend got (nothing, when refused). */
+  const post = async (method: string, path: string, contentType: string | undefined, body: string) => {
     const before = lab.backend.hits.length;
-    const r = await send(lab.ng.port, 'POST', `/v1/r/q?api_key=${K.A_Q}`, { host: HOST, 'content-type': 'application/x-www-form-urlencoded' }, `api_key=${K.B_Q}`);
+    // Content-Length always: Node sends a GET's body without one (nor chunked), which no server reads as a body.
+    const r = await send(lab.ng.port, method, path, { host: HOST, 'content-length': String(Buffer.byteLength(body)), ...(contentType ? { 'content-type': contentType } : {}) }, body);
     const hits = lab.backend.hits.slice(before);
-    if (r.status === 200) expect(hits[0]!.body).not.toContain(K.B_Q);
+    if (r.status !== 200) expect(hits, `${path}: the backend was reached on ${r.status}`).toEqual([]);
+    return { status: r.status, hits };
+  };
+  const FORM = 'application/x-www-form-urlencoded';
+
+  it("FIXED: a POST with alice's query key and bob's api_key in a form body never hands the backend bob's key (400 before the backend)", async () => {
+    const { status, hits } = await post('POST', `/v1/r/q?api_key=${K.A_Q}`, FORM, `api_key=${K.B_Q}`);
+    expect(status).toBe(400);
+    expect(hits).toEqual([]);
+  });
+
+  it("variants: every spelling of the query-name table in a form body, a multipart name, a JSON key, a GET's body, a form without Content-Type: 400, never at the backend", async () => {
+    // One spelling per reading of src/targets/query-names.ts (QUERY_NAME_RULE), as a form field name
+    // (bodyNames decodes %XX and '+' first, as PHP does), each read as api_key by the table itself.
+    const spellings = [
+      ...(QUERY_NAME_RULE.asciiCaseFold ? ['API_KEY', 'Api_Key'] : []),
+      ...[...QUERY_NAME_RULE.asUnderscore].map((c) => encodeURIComponent(`api${c}key`)),
+      ...(QUERY_NAME_RULE.arrayForm ? ['api_key%5B%5D', 'api_key[0]', 'api_key[a][b]'] : []),
+      ...[...QUERY_NAME_RULE.blanks].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}api_key`),
+      ...(QUERY_NAME_RULE.plusIsSpace ? ['api+key', '+api_key'] : []),
+      ...(QUERY_NAME_RULE.percentDecode ? ['api%5Fkey', '%61pi_key'] : []),
+      ...((QUERY_NAME_RULE as Record<string, unknown>).nulEnds ? ['api_key%00x'] : []),
+    ];
+    for (const name of spellings) {
+      expect(queryNameAsRead(name), name).toBe('api_key');
+      expect((await post('POST', `/v1/r/q?api_key=${K.A_Q}`, FORM, `a=1&${name}=${K.B_Q}`)).status, name).toBe(400);
+    }
+    const multipart = 'multipart/form-data; boundary=XyZ';
+    const part = (n: string) => `--XyZ\r\nContent-Disposition: form-data; name="${n}"\r\n\r\n${K.B_Q}\r\n--XyZ--\r\n`;
+    for (const n of ['api_key', 'API.KEY', 'api_key[]']) expect((await post('POST', `/v1/r/q?api_key=${K.A_Q}`, multipart, part(n))).status, n).toBe(400);
+    for (const json of [`{"api_key":"${K.B_Q}"}`, `{"x":1,"API_KEY":"${K.B_Q}"}`, `{"api\\u005fkey":"${K.B_Q}"}`]) {
+      expect((await post('POST', `/v1/r/q?api_key=${K.A_Q}`, 'application/json', json)).status, json).toBe(400);
+    }
+    // Every method (Rack parses a form body on a GET too), and a body without Content-Type (Rack reads a form).
+    expect((await post('GET', `/v1/r/q?api_key=${K.A_Q}`, FORM, `api_key=${K.B_Q}`)).status).toBe(400);
+    expect((await post('POST', `/v1/r/q?api_key=${K.A_Q}`, undefined, `api_key=${K.B_Q}`)).status).toBe(400);
+    // Alone (no query key at all): refused too, never passed on for the backend to read.
+    expect((await post('POST', '/v1/r/q', FORM, `api_key=${K.B_Q}`)).status).toBe(400);
+  });
+
+  it('held: a body without the key passes whole to the backend with alice verified; a body past the 1 MiB check buffer is 413 (controls)', async () => {
+    for (const [ct, body] of [[FORM, 'name=x&x_api_key=1&api_keys=2&key=3'], ['application/json', '{"name":"x","apikey":"y","data":{"api":"key"}}'], ['text/plain', `api_key=${K.B_Q}`]] as const) {
+      const { status, hits } = await post('POST', `/v1/r/q?api_key=${K.A_Q}`, ct, body);
+      expect(status, body).toBe(200);
+      expect(hits[0]!.body, body).toBe(body);
+      expect(hits[0]!.path, 'the verified query key is stripped').not.toContain(K.A_Q);
+    }
+    expect((await post('POST', `/v1/r/q?api_key=${K.A_Q}`, FORM, `a=${'x'.repeat(1024 * 1024 + 16)}`)).status).toBe(413);
   });
 
   it('variants: array/hash forms and comma-separated cookies beside the verified key never reach the backend; alone on optional routes they are verified', async () => {

@@ -71,4 +71,6 @@ export interface BodyCheckView {
   method: boolean;
   /** A form or multipart `access_token` is refused (a route with a bearer scheme: security.ts bearerBodyRoute). */
   token: boolean;
+  /** Patterns of the query API keys' names a form, multipart or JSON body field is refused for (security.ts bodyKeyPatterns). */
+  keys: string[];
 }

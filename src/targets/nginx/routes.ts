@@ -14,7 +14,7 @@ import { paramVar } from './layout.js';
 import type { PolicyRegistry } from './policies.js';
 import { fillPolicies } from './policy-map.js';
 import { internalUri, BODY_CHECK_BUFFER, type BodyCheckView, type RouteView } from './route-view.js';
-import { bearerBodyRoute, hiddenHeaders, hiddenParams, IDENTITY_HEADERS, securityOf } from './security.js';
+import { bearerBodyRoute, bodyKeyPatterns, hiddenHeaders, hiddenParams, IDENTITY_HEADERS, securityOf } from './security.js';
 
 /** How long an open WebSocket may stay silent before nginx closes it. */
 const WEBSOCKET_IDLE_MS = 3_600_000;
@@ -80,10 +80,11 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   const upstream = upstreamFor(ctx, backend, route);
   if (!upstream) return undefined;
   view.upstream = upstream;
-  view.body = bodyCheckView(view, route, bearerBodyRoute(ctx, route));
+  view.body = bodyCheckView(view, route, bearerBodyRoute(ctx, route), bodyKeyPatterns(ctx, route));
   if (view.body) {
     view.njs.body = view.body.next;
     if (view.body.token) view.njs.bodyToken = true;
+    if (view.body.keys.length > 0) view.njs.bodyKeys = view.body.keys;
     if (!view.body.method) view.njs.bodyMethod = false;
     ctx.needsNjs = true;
   }
@@ -117,11 +118,13 @@ const BODYLESS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'
  * redirects, body kept, to the route (njs/runtime.js bodyCheck). Not where the operation declares
  * `_method` itself (Route.declaredOverrides), nor on mocks (no backend reads the body). On a route
  * with a bearer scheme (`token`), every method (GET included: passport-http-bearer reads any
- * parsed body) gets the check for a form or multipart `access_token` (security.ts bearerBodyRoute).
+ * parsed body) gets the check for a form or multipart `access_token` (security.ts bearerBodyRoute),
+ * and on a route with a query API key (`keys`), every method gets the check for that key's name in a
+ * form, multipart or JSON body (security.ts bodyKeyPatterns).
  */
-function bodyCheckView(view: RouteView, route: Route, token: boolean): BodyCheckView | undefined {
+function bodyCheckView(view: RouteView, route: Route, token: boolean, keys: string[]): BodyCheckView | undefined {
   const method = !BODYLESS.has(route.method) && view.refuseOverride;
-  if (!view.upstream || (!method && !token)) return undefined;
+  if (!view.upstream || (!method && !token && keys.length === 0)) return undefined;
   const limit = view.bodyLimit !== undefined ? Number(view.bodyLimit) : BODY_CHECK_BUFFER;
   return {
     uri: internalUri('b', view.index),
@@ -129,6 +132,7 @@ function bodyCheckView(view: RouteView, route: Route, token: boolean): BodyCheck
     buffer: String(Math.max(1, Math.min(limit, BODY_CHECK_BUFFER))),
     method,
     token,
+    keys,
   };
 }
 

@@ -15,6 +15,7 @@
  * The handler answers 204 (allowed), 401 or 403; auth_request passes those on.
  */
 import type { Route, SecretRef, SecurityScheme } from '../../model/types.js';
+import { QUERY_NAME_RULE, queryNameAsRead } from '../query-names.js';
 import type { Ctx } from './context.js';
 import type { TlsView } from './backends.js';
 import { filePath, headerName, headerVar, hostName, pathText, Refused } from './escape.js';
@@ -259,6 +260,42 @@ export function bearerBodyRoute(ctx: Ctx, route: Route): boolean {
  */
 export function bearerScheme(s: SecurityScheme | undefined): boolean {
   return s?.kind === 'forward' || (s?.kind === 'jwt' && s.jwt?.header === 'authorization');
+}
+
+/**
+ * A query API key's name in a request body (red team 3, redteam3-nginx-roles): Laravel's input(),
+ * PHP's `$_REQUEST` (request_order GP) and Rack's merged params read a form, multipart or JSON body
+ * field over (or in place of) the query parameter of the same name, so `api_key=<bob>` in the body of
+ * a request nginx authorised on alice's `?api_key=` (or, on an optional route, on none) is the key
+ * the backend reads, and nobody verified it. On a route where any alternative has a query key, a
+ * body naming it is refused (400; njs bodyCheck, validateRequest), as `access_token` is on a bearer
+ * route (bearerBodyRoute). Each key is given as the source of a case-blind pattern a body field
+ * name (already `%XX`/`+` decoded by bodyNames) matches when the table of src/targets/query-names.ts
+ * reads it as the key: blanks around it, each `_` of the read name also one of QUERY_NAME_RULE's
+ * asUnderscore characters, ended by the end, a `[` (array form) or a NUL.
+ */
+export function bodyKeyPatterns(ctx: Ctx, route: Route): string[] {
+  const out = new Set<string>();
+  for (const alt of route.security) {
+    for (const item of alt) {
+      const s = ctx.scheme(item.scheme);
+      if (s?.kind === 'apiKey' && s.apiKey?.in === 'query') out.add(bodyKeyPattern(s.apiKey.name));
+    }
+  }
+  return [...out].sort();
+}
+
+/** Each character as a `\uXXXX` escape: read alike by JavaScript and njs (whose PCRE2 `\s` may not match NBSP). */
+const u = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const BLANK = `[${[...QUERY_NAME_RULE.blanks].map(u).join('')}]`;
+const UNDERSCORE = `[_${[...QUERY_NAME_RULE.asUnderscore].map(u).join('')}]`;
+
+/** The pattern of the body field names the table reads as the query name `name` (case-blind: the `i` flag). */
+export function bodyKeyPattern(name: string): string {
+  const read = queryNameAsRead(name);
+  const body = [...read].map((c) => (c === '_' ? UNDERSCORE : /[A-Za-z0-9]/.test(c) ? c : u(c))).join('');
+  // Ended by the end, an array form's `[` or (PHP's C strings) a NUL.
+  return `^${BLANK}*${body}${BLANK}*(?:\\[|\\x00|$)`;
 }
 
 /** Query parameters or cookies to strip before proxying (API keys there with hideCredentials, a bearer token's BEARER_QUERY). */

@@ -702,7 +702,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"methodNotAllowed")),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":23,"column":19},"end":{"line":23,"column":47}}})) != null ? stack1 : "")
     + ";\n    }\n";
 },"useData":true} },
-  ROUTE_PARTIAL: { source: "{{#if validate}}\n    # {{c comment}}: the request is checked against the operation's schemas (validate.ts), after\n    # the body limit, IP rules and auth check, before any other location of the route\n    location = {{n validate.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n validate.buffer}};\n        client_body_in_single_buffer on;\n{{#if authUri}}\n{{> authCheck}}\n{{/if}}\n        js_content {{n @root.prefix}}_v.validateRequest;\n    }\n\n{{/if}}\n{{#if body}}\n    # {{c comment}}: the body is read and refused when it names {{#if body.method}}_method{{#if body.token}} or {{/if}}{{/if}}{{#if body.token}}access_token (RFC 6750 invalid_request){{/if}} (routes.ts bodyCheckView)\n    location = {{n body.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n body.buffer}};\n        client_body_in_single_buffer on;\n        js_content {{n @root.prefix}}.bodyCheck;\n    }\n\n{{/if}}\n{{#if limit.verifyUri}}\n{{> verify}}\n{{/if}}\n    # {{c comment}}\n    location = {{n uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if refuseOverride}}\n        if (${{n @root.prefix}}_override) {\n            return 400;\n        }\n{{/if}}\n{{#if cors}}\n        set ${{n @root.prefix}}_acao ${{n cors.originVar}};\n        set ${{n @root.prefix}}_acac {{#if cors.credentials}}\"true\"{{else}}\"\"{{/if}};\n        set ${{n @root.prefix}}_aceh {{v cors.expose}};\n        set ${{n @root.prefix}}_vary Origin;\n{{/if}}\n{{#if hideArgs}}\n        set $args ${{n @root.prefix}}_args;\n{{/if}}\n{{#if rewrite}}\n        rewrite ^ {{v rewrite}} break;\n{{/if}}\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n{{#if limit}}\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n{{#if limit.conn}}\n        limit_conn {{n limit.conn.zone}} {{n limit.conn.max}};\n        limit_conn_status 429;\n{{/if}}\n{{/if}}\n{{#if authUri}}\n{{#if limit.verifyUri}}\n{{> verified}}\n{{else}}\n{{> authCheck}}\n{{/if}}\n{{/if}}\n{{#if accessLog}}\n        access_log {{q @root.accessLogPath}} {{n @root.prefix}}_json;\n{{/if}}\n{{#if cors}}\n{{> corsVars}}\n        proxy_hide_header Access-Control-Allow-Origin;\n        proxy_hide_header Access-Control-Allow-Credentials;\n        proxy_hide_header Access-Control-Expose-Headers;\n{{/if}}\n{{#each responseHide}}\n        proxy_hide_header {{n this}};\n{{/each}}\n{{#each responseSet}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n{{#if mock}}\n{{#if mock.viaNjs}}\n        js_content {{n @root.prefix}}.mock;\n{{else}}\n{{#each mock.headers}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n        types { }\n        default_type {{q mock.contentType}};\n        return {{n mock.status}} {{v mock.body}};\n{{/if}}\n{{/if}}\n{{#if upstream}}\n        proxy_pass {{n upstream.scheme}}://{{n upstream.name}}{{#if escapedPath}}${{n @root.prefix}}_upath{{/if}};\n        proxy_http_version 1.1;\n{{#if websocket}}\n        proxy_set_header Upgrade ${{n @root.prefix}}_ws_upgrade;\n        proxy_set_header Connection ${{n @root.prefix}}_ws_connection;\n{{else}}\n        proxy_set_header Connection \"\";\n{{/if}}\n{{#if upstream.host.client}}\n        proxy_set_header Host $host;\n{{else}}\n        proxy_set_header Host {{q upstream.host}};\n{{/if}}\n        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header X-Forwarded-Proto $scheme;\n        proxy_set_header X-Forwarded-Host $host;\n{{#each hiddenHeaders}}\n        proxy_set_header {{n this}} \"\";\n{{/each}}\n{{#if hideCookies}}\n        proxy_set_header Cookie ${{n @root.prefix}}_cookies;\n{{/if}}\n{{#each clearHeaders}}\n        proxy_set_header {{n name}} {{#if variable}}${{n variable}}{{else}}\"\"{{/if}};\n{{/each}}\n{{#each requestHeaders}}\n        proxy_set_header {{n name}} {{#if value}}{{v value}}{{else}}\"\"{{/if}};\n{{/each}}\n{{#if upstream.tls}}\n        proxy_ssl_name {{q upstream.tls.serverName}};\n{{> ownSsl}}\n{{/if}}\n{{#if upstream.connectTimeout}}\n        proxy_connect_timeout {{n upstream.connectTimeout}};\n{{/if}}\n{{#if timeout}}\n        proxy_read_timeout {{n timeout}};\n        proxy_send_timeout {{n timeout}};\n{{/if}}\n{{#if tries}}\n        proxy_next_upstream error timeout;\n        proxy_next_upstream_tries {{n tries}};\n{{/if}}\n{{#if noRetry}}\n        proxy_next_upstream off;\n{{/if}}\n{{#if cache}}\n        proxy_cache {{n cache.zone}};\n        proxy_cache_key ${{n @root.prefix}}_ck;\n        proxy_cache_methods{{#each cache.methods}} {{n this}}{{/each}};\n        proxy_cache_valid 200 203 204 206 301 404 {{n cache.valid}};\n{{#if cache.bypass}}\n        # A credential nginx did not verify (or a Cookie on a public route): never stored, never answered from the cache.\n        proxy_no_cache{{#each cache.bypass}} ${{n this}}{{/each}};\n        proxy_cache_bypass{{#each cache.bypass}} ${{n this}}{{/each}};\n{{/if}}\n        add_header X-Cache-Status $upstream_cache_status always;\n{{/if}}\n{{/if}}\n    }\n{{#if cors}}\n\n    location = {{n preflightUri}} {\n        internal;\n        add_header Access-Control-Allow-Origin ${{n cors.originVar}} always;\n{{#if cors.credentials}}\n        add_header Access-Control-Allow-Credentials \"true\" always;\n{{/if}}\n        add_header Access-Control-Allow-Methods {{q cors.methods}} always;\n{{#if cors.headers}}\n        add_header Access-Control-Allow-Headers {{q cors.headers}} always;\n{{/if}}\n{{#if cors.maxAge}}\n        add_header Access-Control-Max-Age {{n cors.maxAge}} always;\n{{/if}}\n        add_header Vary Origin always;\n        return 204;\n    }\n{{/if}}\n{{#if authUri}}\n\n    location = {{n authUri}} {\n        internal;\n        js_content {{n @root.prefix}}.{{#if optionalAuth}}authorizeOptional{{else}}authorize{{/if}};\n    }\n{{/if}}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
+  ROUTE_PARTIAL: { source: "{{#if validate}}\n    # {{c comment}}: the request is checked against the operation's schemas (validate.ts), after\n    # the body limit, IP rules and auth check, before any other location of the route\n    location = {{n validate.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n validate.buffer}};\n        client_body_in_single_buffer on;\n{{#if authUri}}\n{{> authCheck}}\n{{/if}}\n        js_content {{n @root.prefix}}_v.validateRequest;\n    }\n\n{{/if}}\n{{#if body}}\n    # {{c comment}}: the body is read and refused when it names {{#if body.method}}_method{{#if body.token}} or {{/if}}{{/if}}{{#if body.token}}access_token (RFC 6750 invalid_request){{/if}}{{#if body.keys.length}}{{#if body.method}} or {{else if body.token}} or {{/if}}the route's query key{{/if}} (routes.ts bodyCheckView)\n    location = {{n body.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n body.buffer}};\n        client_body_in_single_buffer on;\n        js_content {{n @root.prefix}}.bodyCheck;\n    }\n\n{{/if}}\n{{#if limit.verifyUri}}\n{{> verify}}\n{{/if}}\n    # {{c comment}}\n    location = {{n uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if refuseOverride}}\n        if (${{n @root.prefix}}_override) {\n            return 400;\n        }\n{{/if}}\n{{#if cors}}\n        set ${{n @root.prefix}}_acao ${{n cors.originVar}};\n        set ${{n @root.prefix}}_acac {{#if cors.credentials}}\"true\"{{else}}\"\"{{/if}};\n        set ${{n @root.prefix}}_aceh {{v cors.expose}};\n        set ${{n @root.prefix}}_vary Origin;\n{{/if}}\n{{#if hideArgs}}\n        set $args ${{n @root.prefix}}_args;\n{{/if}}\n{{#if rewrite}}\n        rewrite ^ {{v rewrite}} break;\n{{/if}}\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n{{#if limit}}\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n{{#if limit.conn}}\n        limit_conn {{n limit.conn.zone}} {{n limit.conn.max}};\n        limit_conn_status 429;\n{{/if}}\n{{/if}}\n{{#if authUri}}\n{{#if limit.verifyUri}}\n{{> verified}}\n{{else}}\n{{> authCheck}}\n{{/if}}\n{{/if}}\n{{#if accessLog}}\n        access_log {{q @root.accessLogPath}} {{n @root.prefix}}_json;\n{{/if}}\n{{#if cors}}\n{{> corsVars}}\n        proxy_hide_header Access-Control-Allow-Origin;\n        proxy_hide_header Access-Control-Allow-Credentials;\n        proxy_hide_header Access-Control-Expose-Headers;\n{{/if}}\n{{#each responseHide}}\n        proxy_hide_header {{n this}};\n{{/each}}\n{{#each responseSet}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n{{#if mock}}\n{{#if mock.viaNjs}}\n        js_content {{n @root.prefix}}.mock;\n{{else}}\n{{#each mock.headers}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n        types { }\n        default_type {{q mock.contentType}};\n        return {{n mock.status}} {{v mock.body}};\n{{/if}}\n{{/if}}\n{{#if upstream}}\n        proxy_pass {{n upstream.scheme}}://{{n upstream.name}}{{#if escapedPath}}${{n @root.prefix}}_upath{{/if}};\n        proxy_http_version 1.1;\n{{#if websocket}}\n        proxy_set_header Upgrade ${{n @root.prefix}}_ws_upgrade;\n        proxy_set_header Connection ${{n @root.prefix}}_ws_connection;\n{{else}}\n        proxy_set_header Connection \"\";\n{{/if}}\n{{#if upstream.host.client}}\n        proxy_set_header Host $host;\n{{else}}\n        proxy_set_header Host {{q upstream.host}};\n{{/if}}\n        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header X-Forwarded-Proto $scheme;\n        proxy_set_header X-Forwarded-Host $host;\n{{#each hiddenHeaders}}\n        proxy_set_header {{n this}} \"\";\n{{/each}}\n{{#if hideCookies}}\n        proxy_set_header Cookie ${{n @root.prefix}}_cookies;\n{{/if}}\n{{#each clearHeaders}}\n        proxy_set_header {{n name}} {{#if variable}}${{n variable}}{{else}}\"\"{{/if}};\n{{/each}}\n{{#each requestHeaders}}\n        proxy_set_header {{n name}} {{#if value}}{{v value}}{{else}}\"\"{{/if}};\n{{/each}}\n{{#if upstream.tls}}\n        proxy_ssl_name {{q upstream.tls.serverName}};\n{{> ownSsl}}\n{{/if}}\n{{#if upstream.connectTimeout}}\n        proxy_connect_timeout {{n upstream.connectTimeout}};\n{{/if}}\n{{#if timeout}}\n        proxy_read_timeout {{n timeout}};\n        proxy_send_timeout {{n timeout}};\n{{/if}}\n{{#if tries}}\n        proxy_next_upstream error timeout;\n        proxy_next_upstream_tries {{n tries}};\n{{/if}}\n{{#if noRetry}}\n        proxy_next_upstream off;\n{{/if}}\n{{#if cache}}\n        proxy_cache {{n cache.zone}};\n        proxy_cache_key ${{n @root.prefix}}_ck;\n        proxy_cache_methods{{#each cache.methods}} {{n this}}{{/each}};\n        proxy_cache_valid 200 203 204 206 301 404 {{n cache.valid}};\n{{#if cache.bypass}}\n        # A credential nginx did not verify (or a Cookie on a public route): never stored, never answered from the cache.\n        proxy_no_cache{{#each cache.bypass}} ${{n this}}{{/each}};\n        proxy_cache_bypass{{#each cache.bypass}} ${{n this}}{{/each}};\n{{/if}}\n        add_header X-Cache-Status $upstream_cache_status always;\n{{/if}}\n{{/if}}\n    }\n{{#if cors}}\n\n    location = {{n preflightUri}} {\n        internal;\n        add_header Access-Control-Allow-Origin ${{n cors.originVar}} always;\n{{#if cors.credentials}}\n        add_header Access-Control-Allow-Credentials \"true\" always;\n{{/if}}\n        add_header Access-Control-Allow-Methods {{q cors.methods}} always;\n{{#if cors.headers}}\n        add_header Access-Control-Allow-Headers {{q cors.headers}} always;\n{{/if}}\n{{#if cors.maxAge}}\n        add_header Access-Control-Max-Age {{n cors.maxAge}} always;\n{{/if}}\n        add_header Vary Origin always;\n        return 204;\n    }\n{{/if}}\n{{#if authUri}}\n\n    location = {{n authUri}} {\n        internal;\n        js_content {{n @root.prefix}}.{{#if optionalAuth}}authorizeOptional{{else}}authorize{{/if}};\n    }\n{{/if}}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -783,6 +783,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ": the body is read and refused when it names "
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"body") : depth0)) != null ? lookupProperty(stack1,"method") : stack1),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":64},"end":{"line":25,"column":126}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"body") : depth0)) != null ? lookupProperty(stack1,"token") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":126},"end":{"line":25,"column":190}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"body") : depth0)) != null ? lookupProperty(stack1,"keys") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":190},"end":{"line":25,"column":298}}})) != null ? stack1 : "")
     + " (routes.ts bodyCheckView)\n    location = "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"body") : depth0)) != null ? lookupProperty(stack1,"uri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":26,"column":15},"end":{"line":26,"column":29}}})) != null ? stack1 : "")
     + " {\n        internal;\n        set $"
@@ -818,8 +819,27 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return ((stack1 = container.invokePartial(lookupProperty(partials,"verify"),depth0,{"name":"verify","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"body") : depth0)) != null ? lookupProperty(stack1,"method") : stack1),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":25,"column":214},"end":{"line":25,"column":270}}})) != null ? stack1 : "")
+    + "the route's query key";
 },"10":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"body") : depth0)) != null ? lookupProperty(stack1,"token") : stack1),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":237},"end":{"line":25,"column":263}}})) != null ? stack1 : "");
+},"11":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = container.invokePartial(lookupProperty(partials,"verify"),depth0,{"name":"verify","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"12":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -830,7 +850,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        if ($"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":46,"column":13},"end":{"line":46,"column":31}}})) != null ? stack1 : "")
     + "_override) {\n            return 400;\n        }\n";
-},"11":function(container,depth0,helpers,partials,data) {
+},"13":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -845,7 +865,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ";\n        set $"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":52,"column":13},"end":{"line":52,"column":31}}})) != null ? stack1 : "")
     + "_acac "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.program(13, data, 0),"data":data,"loc":{"start":{"line":52,"column":37},"end":{"line":52,"column":84}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":52,"column":37},"end":{"line":52,"column":84}}})) != null ? stack1 : "")
     + ";\n        set $"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":53,"column":13},"end":{"line":53,"column":31}}})) != null ? stack1 : "")
     + "_aceh "
@@ -853,11 +873,11 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ";\n        set $"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":54,"column":13},"end":{"line":54,"column":31}}})) != null ? stack1 : "")
     + "_vary Origin;\n";
-},"12":function(container,depth0,helpers,partials,data) {
-    return "\"true\"";
-},"13":function(container,depth0,helpers,partials,data) {
-    return "\"\"";
 },"14":function(container,depth0,helpers,partials,data) {
+    return "\"true\"";
+},"15":function(container,depth0,helpers,partials,data) {
+    return "\"\"";
+},"16":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -868,7 +888,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        set $args $"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":57,"column":19},"end":{"line":57,"column":37}}})) != null ? stack1 : "")
     + "_args;\n";
-},"15":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -879,7 +899,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        rewrite ^ "
     + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rewrite") : depth0),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":60,"column":18},"end":{"line":60,"column":31}}})) != null ? stack1 : "")
     + " break;\n";
-},"16":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -889,10 +909,10 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
 
   return "        limit_req zone="
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":71,"column":23},"end":{"line":71,"column":39}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":71,"column":39},"end":{"line":71,"column":89}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":71,"column":39},"end":{"line":71,"column":89}}})) != null ? stack1 : "")
     + " nodelay;\n        limit_req_status 429;\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"conn") : stack1),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":0},"end":{"line":76,"column":7}}})) != null ? stack1 : "");
-},"17":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"conn") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":0},"end":{"line":76,"column":7}}})) != null ? stack1 : "");
+},"19":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -902,7 +922,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
 
   return " burst="
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":71,"column":65},"end":{"line":71,"column":82}}})) != null ? stack1 : "");
-},"18":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -915,7 +935,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + " "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"conn") : stack1)) != null ? lookupProperty(stack1,"max") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":74,"column":41},"end":{"line":74,"column":61}}})) != null ? stack1 : "")
     + ";\n        limit_conn_status 429;\n";
-},"19":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -923,8 +943,8 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"verifyUri") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":83,"column":7}}})) != null ? stack1 : "");
-},"20":function(container,depth0,helpers,partials,data) {
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"verifyUri") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":83,"column":7}}})) != null ? stack1 : "");
+},"22":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -933,7 +953,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"verified"),depth0,{"name":"verified","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
-},"21":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -946,7 +966,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + " "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":86,"column":45},"end":{"line":86,"column":63}}})) != null ? stack1 : "")
     + "_json;\n";
-},"22":function(container,depth0,helpers,partials,data) {
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -956,7 +976,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"corsVars"),depth0,{"name":"corsVars","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "        proxy_hide_header Access-Control-Allow-Origin;\n        proxy_hide_header Access-Control-Allow-Credentials;\n        proxy_hide_header Access-Control-Expose-Headers;\n";
-},"23":function(container,depth0,helpers,partials,data) {
+},"25":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -967,7 +987,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        proxy_hide_header "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":95,"column":26},"end":{"line":95,"column":36}}})) != null ? stack1 : "")
     + ";\n";
-},"24":function(container,depth0,helpers,partials,data) {
+},"26":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -980,7 +1000,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + " "
     + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":98,"column":30},"end":{"line":98,"column":41}}})) != null ? stack1 : "")
     + " always;\n";
-},"25":function(container,depth0,helpers,partials,data) {
+},"27":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -988,8 +1008,8 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"viaNjs") : stack1),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.program(27, data, 0),"data":data,"loc":{"start":{"line":101,"column":0},"end":{"line":110,"column":7}}})) != null ? stack1 : "");
-},"26":function(container,depth0,helpers,partials,data) {
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"viaNjs") : stack1),{"name":"if","hash":{},"fn":container.program(28, data, 0),"inverse":container.program(29, data, 0),"data":data,"loc":{"start":{"line":101,"column":0},"end":{"line":110,"column":7}}})) != null ? stack1 : "");
+},"28":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1000,7 +1020,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        js_content "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":102,"column":19},"end":{"line":102,"column":37}}})) != null ? stack1 : "")
     + ".mock;\n";
-},"27":function(container,depth0,helpers,partials,data) {
+},"29":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1008,7 +1028,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"each","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":104,"column":0},"end":{"line":106,"column":9}}})) != null ? stack1 : "")
+  return ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"each","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":104,"column":0},"end":{"line":106,"column":9}}})) != null ? stack1 : "")
     + "        types { }\n        default_type "
     + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"contentType") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":108,"column":21},"end":{"line":108,"column":43}}})) != null ? stack1 : "")
     + ";\n        return "
@@ -1016,7 +1036,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + " "
     + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"body") : stack1),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":109,"column":33},"end":{"line":109,"column":48}}})) != null ? stack1 : "")
     + ";\n";
-},"28":function(container,depth0,helpers,partials,data) {
+},"30":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1028,22 +1048,22 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"scheme") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":113,"column":19},"end":{"line":113,"column":40}}})) != null ? stack1 : "")
     + "://"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"name") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":113,"column":43},"end":{"line":113,"column":62}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"escapedPath") : depth0),{"name":"if","hash":{},"fn":container.program(29, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":113,"column":62},"end":{"line":113,"column":113}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"escapedPath") : depth0),{"name":"if","hash":{},"fn":container.program(31, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":113,"column":62},"end":{"line":113,"column":113}}})) != null ? stack1 : "")
     + ";\n        proxy_http_version 1.1;\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"websocket") : depth0),{"name":"if","hash":{},"fn":container.program(30, data, 0),"inverse":container.program(31, data, 0),"data":data,"loc":{"start":{"line":115,"column":0},"end":{"line":120,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"host") : stack1)) != null ? lookupProperty(stack1,"client") : stack1),{"name":"if","hash":{},"fn":container.program(32, data, 0),"inverse":container.program(33, data, 0),"data":data,"loc":{"start":{"line":121,"column":0},"end":{"line":125,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"websocket") : depth0),{"name":"if","hash":{},"fn":container.program(32, data, 0),"inverse":container.program(33, data, 0),"data":data,"loc":{"start":{"line":115,"column":0},"end":{"line":120,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"host") : stack1)) != null ? lookupProperty(stack1,"client") : stack1),{"name":"if","hash":{},"fn":container.program(34, data, 0),"inverse":container.program(35, data, 0),"data":data,"loc":{"start":{"line":121,"column":0},"end":{"line":125,"column":7}}})) != null ? stack1 : "")
     + "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header X-Forwarded-Proto $scheme;\n        proxy_set_header X-Forwarded-Host $host;\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"hiddenHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(34, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":129,"column":0},"end":{"line":131,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"hideCookies") : depth0),{"name":"if","hash":{},"fn":container.program(35, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":0},"end":{"line":134,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"clearHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(36, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":135,"column":0},"end":{"line":137,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"requestHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(38, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":138,"column":0},"end":{"line":140,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"tls") : stack1),{"name":"if","hash":{},"fn":container.program(40, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":141,"column":0},"end":{"line":144,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"connectTimeout") : stack1),{"name":"if","hash":{},"fn":container.program(41, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":145,"column":0},"end":{"line":147,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"if","hash":{},"fn":container.program(42, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":151,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"tries") : depth0),{"name":"if","hash":{},"fn":container.program(43, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":152,"column":0},"end":{"line":155,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"noRetry") : depth0),{"name":"if","hash":{},"fn":container.program(44, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":156,"column":0},"end":{"line":158,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cache") : depth0),{"name":"if","hash":{},"fn":container.program(45, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":170,"column":7}}})) != null ? stack1 : "");
-},"29":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"hiddenHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(36, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":129,"column":0},"end":{"line":131,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"hideCookies") : depth0),{"name":"if","hash":{},"fn":container.program(37, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":0},"end":{"line":134,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"clearHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(38, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":135,"column":0},"end":{"line":137,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"requestHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(40, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":138,"column":0},"end":{"line":140,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"tls") : stack1),{"name":"if","hash":{},"fn":container.program(42, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":141,"column":0},"end":{"line":144,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"connectTimeout") : stack1),{"name":"if","hash":{},"fn":container.program(43, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":145,"column":0},"end":{"line":147,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"if","hash":{},"fn":container.program(44, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":151,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"tries") : depth0),{"name":"if","hash":{},"fn":container.program(45, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":152,"column":0},"end":{"line":155,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"noRetry") : depth0),{"name":"if","hash":{},"fn":container.program(46, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":156,"column":0},"end":{"line":158,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cache") : depth0),{"name":"if","hash":{},"fn":container.program(47, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":170,"column":7}}})) != null ? stack1 : "");
+},"31":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1054,7 +1074,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "$"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":113,"column":82},"end":{"line":113,"column":100}}})) != null ? stack1 : "")
     + "_upath";
-},"30":function(container,depth0,helpers,partials,data) {
+},"32":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1067,11 +1087,11 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + "_ws_upgrade;\n        proxy_set_header Connection $"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":117,"column":37},"end":{"line":117,"column":55}}})) != null ? stack1 : "")
     + "_ws_connection;\n";
-},"31":function(container,depth0,helpers,partials,data) {
-    return "        proxy_set_header Connection \"\";\n";
-},"32":function(container,depth0,helpers,partials,data) {
-    return "        proxy_set_header Host $host;\n";
 },"33":function(container,depth0,helpers,partials,data) {
+    return "        proxy_set_header Connection \"\";\n";
+},"34":function(container,depth0,helpers,partials,data) {
+    return "        proxy_set_header Host $host;\n";
+},"35":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1082,7 +1102,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        proxy_set_header Host "
     + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"host") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":124,"column":30},"end":{"line":124,"column":49}}})) != null ? stack1 : "")
     + ";\n";
-},"34":function(container,depth0,helpers,partials,data) {
+},"36":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1093,7 +1113,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        proxy_set_header "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":130,"column":25},"end":{"line":130,"column":35}}})) != null ? stack1 : "")
     + " \"\";\n";
-},"35":function(container,depth0,helpers,partials,data) {
+},"37":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1104,7 +1124,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        proxy_set_header Cookie $"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":133,"column":33},"end":{"line":133,"column":51}}})) != null ? stack1 : "")
     + "_cookies;\n";
-},"36":function(container,depth0,helpers,partials,data) {
+},"38":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1115,9 +1135,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        proxy_set_header "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":136,"column":25},"end":{"line":136,"column":35}}})) != null ? stack1 : "")
     + " "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"if","hash":{},"fn":container.program(37, data, 0),"inverse":container.program(13, data, 0),"data":data,"loc":{"start":{"line":136,"column":36},"end":{"line":136,"column":84}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"if","hash":{},"fn":container.program(39, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":136,"column":36},"end":{"line":136,"column":84}}})) != null ? stack1 : "")
     + ";\n";
-},"37":function(container,depth0,helpers,partials,data) {
+},"39":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1127,7 +1147,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
 
   return "$"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":136,"column":53},"end":{"line":136,"column":67}}})) != null ? stack1 : "");
-},"38":function(container,depth0,helpers,partials,data) {
+},"40":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1138,9 +1158,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        proxy_set_header "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":139,"column":25},"end":{"line":139,"column":35}}})) != null ? stack1 : "")
     + " "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"if","hash":{},"fn":container.program(39, data, 0),"inverse":container.program(13, data, 0),"data":data,"loc":{"start":{"line":139,"column":36},"end":{"line":139,"column":77}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"if","hash":{},"fn":container.program(41, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":139,"column":36},"end":{"line":139,"column":77}}})) != null ? stack1 : "")
     + ";\n";
-},"39":function(container,depth0,helpers,partials,data) {
+},"41":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1149,7 +1169,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":139,"column":49},"end":{"line":139,"column":60}}})) != null ? stack1 : "");
-},"40":function(container,depth0,helpers,partials,data) {
+},"42":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1161,7 +1181,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"tls") : stack1)) != null ? lookupProperty(stack1,"serverName") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":142,"column":23},"end":{"line":142,"column":52}}})) != null ? stack1 : "")
     + ";\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"ownSsl"),depth0,{"name":"ownSsl","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
-},"41":function(container,depth0,helpers,partials,data) {
+},"43":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1172,7 +1192,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        proxy_connect_timeout "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"connectTimeout") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":146,"column":30},"end":{"line":146,"column":59}}})) != null ? stack1 : "")
     + ";\n";
-},"42":function(container,depth0,helpers,partials,data) {
+},"44":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1185,7 +1205,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ";\n        proxy_send_timeout "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":150,"column":27},"end":{"line":150,"column":40}}})) != null ? stack1 : "")
     + ";\n";
-},"43":function(container,depth0,helpers,partials,data) {
+},"45":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1196,9 +1216,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        proxy_next_upstream error timeout;\n        proxy_next_upstream_tries "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"tries") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":154,"column":34},"end":{"line":154,"column":45}}})) != null ? stack1 : "")
     + ";\n";
-},"44":function(container,depth0,helpers,partials,data) {
+},"46":function(container,depth0,helpers,partials,data) {
     return "        proxy_next_upstream off;\n";
-},"45":function(container,depth0,helpers,partials,data) {
+},"47":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1211,13 +1231,13 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ";\n        proxy_cache_key $"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":161,"column":25},"end":{"line":161,"column":43}}})) != null ? stack1 : "")
     + "_ck;\n        proxy_cache_methods"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"methods") : stack1),{"name":"each","hash":{},"fn":container.program(46, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":27},"end":{"line":162,"column":70}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"methods") : stack1),{"name":"each","hash":{},"fn":container.program(48, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":27},"end":{"line":162,"column":70}}})) != null ? stack1 : "")
     + ";\n        proxy_cache_valid 200 203 204 206 301 404 "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"valid") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":163,"column":50},"end":{"line":163,"column":67}}})) != null ? stack1 : "")
     + ";\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"if","hash":{},"fn":container.program(47, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":164,"column":0},"end":{"line":168,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"if","hash":{},"fn":container.program(49, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":164,"column":0},"end":{"line":168,"column":7}}})) != null ? stack1 : "")
     + "        add_header X-Cache-Status $upstream_cache_status always;\n";
-},"46":function(container,depth0,helpers,partials,data) {
+},"48":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1227,7 +1247,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
 
   return " "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":162,"column":51},"end":{"line":162,"column":61}}})) != null ? stack1 : "");
-},"47":function(container,depth0,helpers,partials,data) {
+},"49":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1236,11 +1256,11 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        # A credential nginx did not verify (or a Cookie on a public route): never stored, never answered from the cache.\n        proxy_no_cache"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(48, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":166,"column":22},"end":{"line":166,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(50, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":166,"column":22},"end":{"line":166,"column":65}}})) != null ? stack1 : "")
     + ";\n        proxy_cache_bypass"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(48, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":167,"column":26},"end":{"line":167,"column":69}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(50, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":167,"column":26},"end":{"line":167,"column":69}}})) != null ? stack1 : "")
     + ";\n";
-},"48":function(container,depth0,helpers,partials,data) {
+},"50":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1250,7 +1270,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
 
   return " $"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":166,"column":46},"end":{"line":166,"column":56}}})) != null ? stack1 : "");
-},"49":function(container,depth0,helpers,partials,data) {
+},"51":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1263,16 +1283,16 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + " {\n        internal;\n        add_header Access-Control-Allow-Origin $"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"originVar") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":177,"column":48},"end":{"line":177,"column":68}}})) != null ? stack1 : "")
     + " always;\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(50, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":178,"column":0},"end":{"line":180,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(52, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":178,"column":0},"end":{"line":180,"column":7}}})) != null ? stack1 : "")
     + "        add_header Access-Control-Allow-Methods "
     + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"methods") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":181,"column":48},"end":{"line":181,"column":66}}})) != null ? stack1 : "")
     + " always;\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"if","hash":{},"fn":container.program(51, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":182,"column":0},"end":{"line":184,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"maxAge") : stack1),{"name":"if","hash":{},"fn":container.program(52, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":185,"column":0},"end":{"line":187,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"if","hash":{},"fn":container.program(53, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":182,"column":0},"end":{"line":184,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"maxAge") : stack1),{"name":"if","hash":{},"fn":container.program(54, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":185,"column":0},"end":{"line":187,"column":7}}})) != null ? stack1 : "")
     + "        add_header Vary Origin always;\n        return 204;\n    }\n";
-},"50":function(container,depth0,helpers,partials,data) {
+},"52":function(container,depth0,helpers,partials,data) {
     return "        add_header Access-Control-Allow-Credentials \"true\" always;\n";
-},"51":function(container,depth0,helpers,partials,data) {
+},"53":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1283,7 +1303,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        add_header Access-Control-Allow-Headers "
     + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":183,"column":48},"end":{"line":183,"column":66}}})) != null ? stack1 : "")
     + " always;\n";
-},"52":function(container,depth0,helpers,partials,data) {
+},"54":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1294,7 +1314,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return "        add_header Access-Control-Max-Age "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"maxAge") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":186,"column":42},"end":{"line":186,"column":59}}})) != null ? stack1 : "")
     + " always;\n";
-},"53":function(container,depth0,helpers,partials,data) {
+},"55":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1307,11 +1327,11 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + " {\n        internal;\n        js_content "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":196,"column":19},"end":{"line":196,"column":37}}})) != null ? stack1 : "")
     + "."
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"optionalAuth") : depth0),{"name":"if","hash":{},"fn":container.program(54, data, 0),"inverse":container.program(55, data, 0),"data":data,"loc":{"start":{"line":196,"column":38},"end":{"line":196,"column":99}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"optionalAuth") : depth0),{"name":"if","hash":{},"fn":container.program(56, data, 0),"inverse":container.program(57, data, 0),"data":data,"loc":{"start":{"line":196,"column":38},"end":{"line":196,"column":99}}})) != null ? stack1 : "")
     + ";\n    }\n";
-},"54":function(container,depth0,helpers,partials,data) {
+},"56":function(container,depth0,helpers,partials,data) {
     return "authorizeOptional";
-},"55":function(container,depth0,helpers,partials,data) {
+},"57":function(container,depth0,helpers,partials,data) {
     return "authorize";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1323,7 +1343,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
 
   return ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"validate") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":23,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"body") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":37,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"verifyUri") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":0},"end":{"line":40,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"verifyUri") : stack1),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":0},"end":{"line":40,"column":7}}})) != null ? stack1 : "")
     + "    # "
     + ((stack1 = (lookupProperty(helpers,"c")||(depth0 && lookupProperty(depth0,"c"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"comment") : depth0),{"name":"c","hash":{},"data":data,"loc":{"start":{"line":41,"column":6},"end":{"line":41,"column":19}}})) != null ? stack1 : "")
     + "\n    location = "
@@ -1333,23 +1353,23 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + "_route "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"index") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":44,"column":38},"end":{"line":44,"column":49}}})) != null ? stack1 : "")
     + ";\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"refuseOverride") : depth0),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":45,"column":0},"end":{"line":49,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":50,"column":0},"end":{"line":55,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"hideArgs") : depth0),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":56,"column":0},"end":{"line":58,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"rewrite") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":59,"column":0},"end":{"line":61,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"refuseOverride") : depth0),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":45,"column":0},"end":{"line":49,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":50,"column":0},"end":{"line":55,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"hideArgs") : depth0),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":56,"column":0},"end":{"line":58,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"rewrite") : depth0),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":59,"column":0},"end":{"line":61,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"ip") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":62,"column":0},"end":{"line":66,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"bodyLimit") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":67,"column":0},"end":{"line":69,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"limit") : depth0),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":70,"column":0},"end":{"line":77,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":78,"column":0},"end":{"line":84,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"accessLog") : depth0),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":87,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":0},"end":{"line":93,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"responseHide") : depth0),{"name":"each","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":94,"column":0},"end":{"line":96,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"responseSet") : depth0),{"name":"each","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":97,"column":0},"end":{"line":99,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"mock") : depth0),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":100,"column":0},"end":{"line":111,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"upstream") : depth0),{"name":"if","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":171,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"limit") : depth0),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":70,"column":0},"end":{"line":77,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":78,"column":0},"end":{"line":84,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"accessLog") : depth0),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":87,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":0},"end":{"line":93,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"responseHide") : depth0),{"name":"each","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":94,"column":0},"end":{"line":96,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"responseSet") : depth0),{"name":"each","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":97,"column":0},"end":{"line":99,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"mock") : depth0),{"name":"if","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":100,"column":0},"end":{"line":111,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"upstream") : depth0),{"name":"if","hash":{},"fn":container.program(30, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":171,"column":7}}})) != null ? stack1 : "")
     + "    }\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(49, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":173,"column":0},"end":{"line":191,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"if","hash":{},"fn":container.program(53, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":192,"column":0},"end":{"line":198,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(51, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":173,"column":0},"end":{"line":191,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"if","hash":{},"fn":container.program(55, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":192,"column":0},"end":{"line":198,"column":7}}})) != null ? stack1 : "");
 },"usePartial":true,"useData":true} },
   OWN_SSL_PARTIAL: { source: "{{#if ssl}}\n{{#if ssl.verify}}\n        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate {{q ssl.trusted}};\n{{else}}\n        proxy_ssl_verify off;\n{{/if}}\n{{/if}}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {

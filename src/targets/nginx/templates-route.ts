@@ -26,7 +26,7 @@ export const ROUTE_PARTIAL = `{{#if validate}}
 
 {{/if}}
 {{#if body}}
-    # {{c comment}}: the body is read and refused when it names {{#if body.method}}_method{{#if body.token}} or {{/if}}{{/if}}{{#if body.token}}access_token (RFC 6750 invalid_request){{/if}} (routes.ts bodyCheckView)
+    # {{c comment}}: the body is read and refused when it names {{#if body.method}}_method{{#if body.token}} or {{/if}}{{/if}}{{#if body.token}}access_token (RFC 6750 invalid_request){{/if}}{{#if body.keys.length}}{{#if body.method}} or {{else if body.token}} or {{/if}}the route's query key{{/if}} (routes.ts bodyCheckView)
     location = {{n body.uri}} {
         internal;
         set \${{n @root.prefix}}_route {{n index}};

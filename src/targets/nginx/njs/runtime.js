@@ -18,7 +18,7 @@ import nodeCrypto from 'crypto';
  * @typedef {{ scheme: string, kind: string, key?: Secret, username?: string, password?: Secret }} Credential
  * @typedef {{ name: string, groups: string[], credentials: Credential[] }} Consumer
  * @typedef {{ scheme: string, scopes: string[] }} Item
- * @typedef {{ id: string, security: Item[][], body?: string, bodyToken?: boolean, bodyMethod?: boolean, hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
+ * @typedef {{ id: string, security: Item[][], body?: string, bodyToken?: boolean, bodyMethod?: boolean, bodyKeys?: string[], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
  *   keys?: Secret[], jwks?: { uri: string, refresh: string, url: string }, issuer?: string|null, audiences?: string[], skew?: number,
@@ -925,6 +925,19 @@ function bodyToken(text, kinds) {
 }
 
 /**
+ * Whether a form, multipart or JSON body names a query API key of the route as backends read the
+ * name (Laravel's input(), PHP's $_REQUEST and Rack read a body field over the query parameter):
+ * `keys` are case-blind patterns of the names (security.ts bodyKeyPatterns).
+ * @param {string} text
+ * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
+ * @param {string[]} keys
+ */
+function bodyKey(text, kinds, keys) {
+  var res = keys.map(function (k) { return new RegExp(k, 'i'); });
+  return bodyNames(text, kinds, function (n) { return res.some(function (re) { return re.test(n); }); });
+}
+
+/**
  * RFC 6750 section 3.1: a request carrying its token by more than one method, or by one this
  * gateway does not verify (a body), is `invalid_request` (400). Answered before the auth check, so
  * a body token is never passed on, beside a verified header token or in its place (optional routes).
@@ -940,7 +953,8 @@ function invalidRequest(r) {
  * multipart or JSON body naming `_method` is refused (400) like `_method` in the query, since a
  * backend honouring it would run DELETE for a request authorised as POST (not where the route's
  * `bodyMethod` is false); on a route with a bearer scheme (`bodyToken`) a form or multipart body
- * carrying `access_token` is refused (400, RFC 6750 invalid_request) on every method. js_content reads the
+ * carrying `access_token` is refused (400, RFC 6750 invalid_request) on every method, and on a route
+ * with a query API key (`bodyKeys`) a form, multipart or JSON body naming it (400). js_content reads the
  * body first; one spooled to a file (larger than the location's client_body_buffer_size) cannot be
  * inspected and is refused (413), as is one in a content coding nginx cannot read. Otherwise the
  * request continues, body kept, to the route's own location (internal redirect).
@@ -951,9 +965,10 @@ function bodyCheck(r) {
   var next = route && route.body ? route.body : null;
   if (!route || !next) { r.return(500); return; }
   var all = bodyKinds(header(r, 'Content-Type'));
-  // A check made for the token only (bodyMethod false) never reads a JSON body.
+  // A check made for the token only (bodyMethod false, no bodyKeys) never reads a JSON body.
   var method = route.bodyMethod !== false;
-  var kinds = { form: all.form, multipart: all.multipart, json: all.json && method };
+  var keys = route.bodyKeys && route.bodyKeys.length > 0 ? route.bodyKeys : null;
+  var kinds = { form: all.form, multipart: all.multipart, json: all.json && (method || keys !== null) };
   if (kinds.form || kinds.multipart || kinds.json) {
     var text;
     try { text = r.requestText; } catch (e) { r.return(413); return; }
@@ -962,7 +977,8 @@ function bodyCheck(r) {
       var coding = (header(r, 'Content-Encoding') || 'identity').toLowerCase().trim();
       if (coding !== 'identity') { r.return(400); return; }
       if (route.bodyToken && bodyToken(text, kinds)) { invalidRequest(r); return; }
-      if (method && bodyOverrides(text, kinds)) { r.return(400); return; }
+      if (keys !== null && bodyKey(text, kinds, keys)) { r.return(400); return; }
+      if (method && bodyOverrides(text, { form: kinds.form, multipart: kinds.multipart, json: all.json && method })) { r.return(400); return; }
     }
   }
   // An internal redirect to a URI without `?` clears the arguments: they are passed on explicitly
@@ -972,4 +988,4 @@ function bodyCheck(r) {
 }
 
 // `same` is exported for the unit tests only; nginx calls the handlers named in the configuration.
-export default { authorize: authorize, bodyCheck: bodyCheck, bodyOverrides: bodyOverrides, bodyToken: bodyToken, bodyKinds: bodyKinds, authorizeOptional: authorizeOptional, cacheKey: cacheKey, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same, jwkKey: jwkKey };
+export default { authorize: authorize, bodyCheck: bodyCheck, bodyOverrides: bodyOverrides, bodyToken: bodyToken, bodyKey: bodyKey, bodyKinds: bodyKinds, authorizeOptional: authorizeOptional, cacheKey: cacheKey, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same, jwkKey: jwkKey };

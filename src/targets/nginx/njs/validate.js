@@ -14,7 +14,7 @@
 /**
  * @typedef {{ in: string, name: string, index?: number, required: boolean, array?: boolean, explode?: boolean, type?: string|null, fn?: string|null }} ParamCfg
  * @typedef {{ required: boolean, types: string[], json: string|null, fn: string|null }} BodyCfg
- * @typedef {{ next: string, overrides?: boolean, token?: boolean, params: ParamCfg[], body?: BodyCfg }} ValidateCfg
+ * @typedef {{ next: string, overrides?: boolean, token?: boolean, keys?: string[], params: ParamCfg[], body?: BodyCfg }} ValidateCfg
  * @typedef {{ routeVar: string, routes: Object<string, ValidateCfg> }} Config
  * @typedef {{ in: string, name?: string, pointer?: string, detail: string }} Problem
  */
@@ -453,6 +453,19 @@ function bodyToken(text, kinds) {
 }
 
 /**
+ * Whether a form, multipart or JSON body names a query API key of the route as backends read the
+ * name (Laravel's input(), PHP's $_REQUEST and Rack read a body field over the query parameter):
+ * `keys` are case-blind patterns of the names (security.ts bodyKeyPatterns).
+ * @param {string} text
+ * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
+ * @param {string[]} keys
+ */
+function bodyKey(text, kinds, keys) {
+  var res = keys.map(function (k) { return new RegExp(k, 'i'); });
+  return bodyNames(text, kinds, function (n) { return res.some(function (re) { return re.test(n); }); });
+}
+
+/**
  * RFC 6750 section 3.1: a request carrying its token by more than one method, or by one this
  * gateway does not verify (a body), is `invalid_request` (400). Answered before the auth check, so
  * a body token is never passed on, beside a verified header token or in its place (optional routes).
@@ -602,12 +615,14 @@ function validateRequest(r) {
     var status = checkBody(r, v.body, got.text, problems);
     if (status) { problem(r, status, problems); return; }
   }
-  if (v.overrides || v.token) {
+  var keys = v.keys && v.keys.length > 0 ? v.keys : null;
+  if (v.overrides || v.token || keys !== null) {
     // As runtime.js bodyCheck (after the schema, whose 415s come first): on a bearer route a form or
-    // multipart body carrying access_token is invalid_request (400), and a form, multipart or JSON
-    // body naming _method is refused (400) where the route refuses it.
+    // multipart body carrying access_token is invalid_request (400), on a query-key route a form,
+    // multipart or JSON body naming the key is refused (400), and a form, multipart or JSON body
+    // naming _method is refused (400) where the route refuses it.
     var all = bodyKinds(header(r, 'Content-Type'));
-    var kinds = { form: all.form, multipart: all.multipart, json: all.json && v.overrides === true };
+    var kinds = { form: all.form, multipart: all.multipart, json: all.json && (v.overrides === true || keys !== null) };
     if (kinds.form || kinds.multipart || kinds.json) {
       var text;
       try { text = r.requestText; } catch (e) { r.return(413); return; }
@@ -616,7 +631,8 @@ function validateRequest(r) {
         var coding = (header(r, 'Content-Encoding') || 'identity').toLowerCase().trim();
         if (coding !== 'identity') { r.return(400); return; }
         if (v.token && bodyToken(text, kinds)) { invalidRequest(r); return; }
-        if (v.overrides && bodyOverrides(text, kinds)) { r.return(400); return; }
+        if (keys !== null && bodyKey(text, kinds, keys)) { r.return(400); return; }
+        if (v.overrides && bodyOverrides(text, { form: kinds.form, multipart: kinds.multipart, json: all.json && v.overrides === true })) { r.return(400); return; }
       }
     }
   }
