@@ -693,6 +693,10 @@ export const CODES = {
     'warn',
     (p) => `nginx: JWT scheme ${p.scheme} names no audiences: a token signed with its public keys for any application is admitted`,
   ),
+  'nginx-forward-limit-unkeyed': entry<{ route: string; scheme: string }>(
+    'warn',
+    (p) => `nginx: ${p.route} limits by consumer, and forward-auth scheme ${p.scheme} names no responseHeaders: the caller is counted by the credential headers it sent, so every spelling of one credential the service accepts (a junk cookie beside the session, another token of the same user) is a fresh bucket`,
+  ),
   'nginx-scheme-unverifiable': entry<{ scheme: string; kind: string }>('error', (p) => `nginx: security scheme ${p.scheme} (${p.kind}) has nothing nginx can verify`),
   'nginx-secret-source': entry<{ what: string; ref: string }>(
     'error',

@@ -290,6 +290,12 @@ export const TARGETS: Explanations = {
     'Add x-gateway.audiences: the aud values tokens for this API carry.',
     "x-gateway: { issuer: https://id.example.com/, publicKeys: ['${file:keys/id.pem}'] }   # fix: audiences: [orders-api]",
   ),
+  'nginx-forward-limit-unkeyed': ex(
+    'A rate limit by consumer on a route nginx verifies through a forward-auth service that names no responseHeaders.',
+    'Without responseHeaders nginx counts the caller by the credential headers it sent: every spelling the service accepts for one caller (a junk cookie beside the session, another token of the same user) is a fresh bucket, so the client resets its own limit.',
+    'List the header the service answers with the caller\'s identity in forwardAuth.responseHeaders, or limit by client address.',
+    "x-gateway: { forwardAuth: { url: http://auth.internal/check } }   # fix: responseHeaders: [X-User-Id]",
+  ),
   'nginx-scheme-unverifiable': ex(
     'A security scheme has nothing nginx can verify (no API key, basic users, JWT keys or forwardAuth).',
     'Its routes would be open on nginx; they are refused instead.',

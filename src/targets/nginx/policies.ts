@@ -12,6 +12,7 @@ import { cidr, headerName, headerValue, headerVar, regexLiteral, Refused, type V
 import { secs } from './backends.js';
 import { hiddenHeaders, securityOf } from './security.js';
 import { ValidatorSet } from './validate-module.js';
+import { forwardLimitKey } from './forward-limit.js';
 
 export interface LimitZone {
   name: string;
@@ -110,6 +111,7 @@ export class PolicyRegistry {
       this.ctx.report('limit-key-unverified', { route: route.id, header, target: 'nginx' }, rl.loc);
     }
     if (perCaller) {
+      forwardLimitKey(this.ctx, route, rl);
       this.limitIdentity = this.limitIdentity || securityOf(this.ctx).anyAuth;
       by = securityOf(this.ctx).anyAuth ? { var: limitIdVar(this.ctx) } : { var: limitIpVar(this.ctx) };
     } else by = { var: limitIpVar(this.ctx) };
