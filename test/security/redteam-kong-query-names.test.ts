@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileGateway } from '../../src/api.js';
 import { PLUGIN_SCHEMAS } from '../../src/targets/kong/plugin-schemas.js';
-import { luaString, querySpellingsLua } from '../../src/targets/kong/query-spellings.js';
+import { luaString, QUERY_SPELLINGS_MARK, querySpellingsLua } from '../../src/targets/kong/query-spellings.js';
 import { gatewayOf } from '../helpers/spec.js';
 import { evaluate, type DeckDoc, type OracleRequest } from '../targets/kong/kong-oracle.js';
 import { allRoutes } from '../targets/kong/kong-router.js';
@@ -113,8 +113,12 @@ describe('kong: query key spellings a backend reads', async () => {
     expect(o.upstream!.query).toEqual({ api_key: 'alice-key-1' });
   });
 
-  it('only routes that verify a query key get the pre-function; a public route is untouched', () => {
-    const withPre = allRoutes(doc).filter((r) => (r.plugins ?? []).some((p) => p.name === 'pre-function')).map((r) => r.name);
+  // Every proxied route has a pre-function since red team 4 (name-readings.ts: `_method` in every
+  // spelling); the key's chunk is on the routes that verify a query key only.
+  it('only routes that verify a query key get the key chunk; a public route keeps API_KEY', () => {
+    const keyChunk = (r: { plugins?: Array<{ name: string; config?: unknown }> }) =>
+      (r.plugins ?? []).some((p) => p.name === 'pre-function' && ((p.config as { access: string[] }).access ?? []).some((c) => c.startsWith(QUERY_SPELLINGS_MARK)));
+    const withPre = allRoutes(doc).filter(keyChunk).map((r) => r.name);
     expect(withPre.sort()).toEqual(['q.either', 'q.q']);
     expect(send('/v1/open', { query: { API_KEY: 'x' } }).upstream!.query).toEqual({ API_KEY: 'x' });
   });

@@ -100,7 +100,8 @@ describe('red team 2: Kong identities and body tokens', async () => {
 
   it('multipart and JSON bodies too; on a route where the token is one alternative, a key caller\'s body token as well', () => {
     const mp = send('POST', '/v1/tok', { headers: { ...one, 'content-type': 'multipart/form-data; boundary=XyZ' }, body: '--XyZ\r\nContent-Disposition: form-data; name="access_token"\r\n\r\nforged\r\n--XyZ--\r\n' });
-    expect(mp.upstream!.bodyFields!.access_token).toBeUndefined();
+    // Refused before the backend since red team 4 (name-readings.ts: a multipart part naming access_token, in any spelling).
+    expect([mp.status, mp.upstream]).toEqual([400, undefined]);
     const js = send('POST', '/v1/tok', { headers: { ...one, 'content-type': 'application/json' }, body: '{"access_token":"forged","a":1}' });
     expect(js.upstream!.bodyFields!.access_token).toBeUndefined();
     const key = send('POST', '/v1/any', { headers: { 'x-key': 'alice-key-1', 'content-type': FORM }, body: 'access_token=forged&a=1' });

@@ -10,6 +10,9 @@ declare module 'fengari' {
       lua_getglobal(L: LuaState, name: LuaString): number;
       lua_pcall(L: LuaState, nargs: number, nresults: number, msgh: number): number;
       lua_isnil(L: LuaState, index: number): boolean;
+      lua_pushnil(L: LuaState): void;
+      lua_pop(L: LuaState, n: number): void;
+      lua_tonumber(L: LuaState, index: number): number;
       lua_tostring(L: LuaState, index: number): LuaString;
     };
     lauxlib: {

@@ -11,7 +11,8 @@ import { consumers, authState, routeAuth } from './auth.js';
 import { buildBackends } from './backends.js';
 import { Ctx, type Entity, type KongOptions } from './context.js';
 import { emitYaml, holdsTemplateOpening } from './emit.js';
-import { mockPlugin } from './policies.js';
+import { bearerRoute, mockPlugin } from './policies.js';
+import { watchedNames, withNameReadings } from './name-readings.js';
 import { policyPlugins } from './policy-map.js';
 import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri } from './routes.js';
 import { certificates } from './tls.js';
@@ -84,7 +85,8 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     const service = mock ? undefined : backends.serviceFor(route, backend);
     const uri = mock ? undefined : upstreamUri(ctx, route, backend.targets[0]?.url.path ?? '');
     const plugins = [...a.plugins, ...(mock ? [mockPlugin(mock)] : []), ...policyPlugins(ctx, route, { uri, auth: a, responseHeaders: mock?.headers ?? {} })];
-    entity.plugins = finishPlugins(ctx, name, plugins);
+    // `_method` and an unverified access_token in every spelling a backend reads (name-readings.ts); a mock reads nothing.
+    entity.plugins = finishPlugins(ctx, name, mock ? plugins : withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route))));
     place(service ? service.routes : topRoutes, entity);
   };
   gateway.routes.forEach(compileRoute);

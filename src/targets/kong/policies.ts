@@ -316,12 +316,13 @@ export function requestTransformer(ctx: Ctx, route: Route, { uri, auth }: RouteP
  * a route with such a scheme (any alternative) that field is never a token Kong verified:
  * request-transformer `remove.body` removes it, under the names it matches exactly once decoded
  * (ngx.decode_args: %XX and `+`) and PHP reads as access_token (`.`, ` `, `[`, the array form).
- * A case spelling (ACCESS_TOKEN, read case-blind by ASP.NET) passes: README "Known gaps" (nginx refuses
- * every spelling, njs bodyCheck).
+ * Every other spelling a backend reads (ACCESS_TOKEN, read case-blind by ASP.NET; leading blanks;
+ * access_token[0]) is the route pre-function's (name-readings.ts).
  */
 const BEARER_BODY_FORMS = ['access_token', 'access.token', 'access token', 'access[token', 'access_token[]'];
 
-function bearerRoute(ctx: Ctx, route: Route): boolean {
+/** Whether a route has a scheme whose bearer token Kong reads from Authorization only (RFC 6750: a backend may read ?access_token= too). */
+export function bearerRoute(ctx: Ctx, route: Route): boolean {
   return route.security.some((alt) => alt.some((i) => { const s = ctx.scheme(i.scheme); return s?.kind === 'jwt' && (s.jwt?.header ?? '').toLowerCase() === 'authorization'; }));
 }
 

@@ -26,7 +26,7 @@
  * symbolic: `valid:<iss>` verifies against a consumer's jwt_secrets of that key, anything else fails.
  */
 import { allRoutes, kongMatch, type KongRoute } from './kong-router.js';
-import { runPostFunction, runPreFunction } from './lua-sandbox.js';
+import { runPostFunction, runPreFunctionOn } from './lua-sandbox.js';
 import { runHeaderChunk } from './lua-headers.js';
 
 export interface OracleRequest {
@@ -145,6 +145,8 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
   let credential: string | undefined;
   const ran: string[] = [];
   let body = req.body;
+  /** The query as raw text while only pre-function chunks rewrote it (the client's, when sent raw). */
+  let rawNow = req.rawQuery;
   const out: Outcome = { status: 200, route: route.name, ran };
   const setConsumer = (c: Consumer | undefined, by: string | undefined) => {
     consumer = c;
@@ -180,6 +182,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
     ran.push(name);
     if (name === 'pre-function') {
       // Each `access` chunk runs for real in a Lua VM with Kong's sandbox globals (lua-sandbox.ts).
+      // A chunk may read the body and answer itself (kong.request.get_raw_body, kong.response.exit).
       for (const code of (c.access as string[] | undefined) ?? []) {
         // A chunk reading the request headers (gwc's header family): run with them, in order.
         if (code.includes('kong.request.get_headers(')) {
@@ -189,8 +192,12 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
           lines = lines.filter(([n]) => !r.cleared.includes(n));
           continue;
         }
-        if (req.rawQuery !== undefined) query = parseQuery(runPreFunction(code, serialise(query, req.rawQuery)));
-        else query = keptPairs(query, runPreFunction(code, serialise(query)));
+        const raw = rawNow ?? serialise(query);
+        const r = runPreFunctionOn(code, { raw, body, contentType: headers['content-type'] });
+        if (r.exit !== undefined) return { ...out, status: r.exit };
+        body = r.body;
+        if (rawNow !== undefined) query = parseQuery((rawNow = r.query));
+        else query = keptPairs(query, r.query);
       }
     } else if (name === 'post-function') {
       // After auth, acl and request-transformer: told which plugin's credential Kong authenticated.

@@ -12,8 +12,8 @@ import fengari from 'fengari';
 const { lua, lauxlib, lualib, to_luastring, to_jsstring } = fengari;
 
 const HARNESS = `
-local code, raw = CODE, RAW
-local result = nil
+local code, raw, body, ctype = CODE, RAW, BODY, CTYPE
+local result, newbody, exited = nil, nil, nil
 local function pick(lib, names)
   local t = {}
   for name in string.gmatch(names, "%S+") do t[name] = lib[name] end
@@ -26,33 +26,71 @@ local env = {
   table = pick(table, "concat insert remove sort unpack"),
   math = pick(math, "abs ceil floor max min"),
   kong = {
-    request = { get_raw_query = function() return raw end },
-    service = { request = { set_raw_query = function(q)
-      if type(q) ~= "string" then error("query must be a string") end
-      result = q
-    end } },
+    request = {
+      get_raw_query = function() return raw end,
+      get_header = function(h)
+        if string.lower(h) == "content-type" and ctype ~= "" then return ctype end
+        return nil
+      end,
+      get_raw_body = function() return body end,
+    },
+    service = { request = {
+      set_raw_query = function(q)
+        if type(q) ~= "string" then error("query must be a string") end
+        result = q
+      end,
+      set_raw_body = function(b)
+        if type(b) ~= "string" then error("body must be a string") end
+        newbody = b
+      end,
+    } },
+    response = { exit = function(status)
+      if type(status) ~= "number" then error("status must be a number") end
+      exited = status
+    end },
   },
 }
 local chunk = assert(load(code, "=pre-function", "t", env))
 local f = chunk()
 if type(f) == "function" then f() end
 OUT = result
+BODYOUT = newbody
+EXIT = exited
 `;
 
 /** The query the upstream gets after `code` ran on a request whose raw query is `raw` (unchanged: `raw`). */
 export function runPreFunction(code: string, raw: string): string {
+  return runPreFunctionOn(code, { raw }).query;
+}
+
+/**
+ * `code` run on a request with raw query `raw`, and a body `body` of type `contentType`
+ * (kong.request.get_header("content-type"), get_raw_body): the query and body the upstream gets,
+ * and the status when the chunk answered itself (kong.response.exit).
+ */
+export function runPreFunctionOn(code: string, req: { raw: string; body?: string; contentType?: string }): { query: string; body?: string; exit?: number } {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
-  lua.lua_pushstring(L, to_luastring(code));
-  lua.lua_setglobal(L, to_luastring('CODE'));
-  lua.lua_pushstring(L, to_luastring(raw));
-  lua.lua_setglobal(L, to_luastring('RAW'));
+  for (const [k, v] of [['CODE', code], ['RAW', req.raw], ['CTYPE', req.contentType ?? '']] as const) {
+    lua.lua_pushstring(L, to_luastring(v));
+    lua.lua_setglobal(L, to_luastring(k));
+  }
+  if (req.body === undefined) lua.lua_pushnil(L);
+  else lua.lua_pushstring(L, to_luastring(req.body));
+  lua.lua_setglobal(L, to_luastring('BODY'));
   if (lauxlib.luaL_loadstring(L, to_luastring(HARNESS)) !== lua.LUA_OK || lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
     throw new Error(`pre-function failed: ${to_jsstring(lua.lua_tostring(L, -1))}`);
   }
-  lua.lua_getglobal(L, to_luastring('OUT'));
-  const out = lua.lua_isnil(L, -1) ? raw : to_jsstring(lua.lua_tostring(L, -1));
-  return out;
+  const global = (n: string) => {
+    lua.lua_getglobal(L, to_luastring(n));
+    const v = lua.lua_isnil(L, -1) ? undefined : to_jsstring(lua.lua_tostring(L, -1));
+    lua.lua_pop(L, 1);
+    return v;
+  };
+  const query = global('OUT') ?? req.raw;
+  const body = global('BODYOUT') ?? req.body;
+  const exit = global('EXIT');
+  return { query, ...(body !== undefined ? { body } : {}), ...(exit !== undefined ? { exit: Number(exit) } : {}) };
 }
 
 const POST_HARNESS = `

@@ -78,9 +78,15 @@ describe('kong: _method in a request body never reaches the backend', () => {
     ['JSON, escaped key', 'application/json; charset=utf-8', '{"\\u005fmethod":"DELETE","name":"x"}'],
     ['multipart', 'multipart/form-data; boundary=XX', '--XX\r\nContent-Disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--XX\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--XX--\r\n'],
   ];
-  it.each(bodies)('%s: removed on a public and an API-key POST route, other fields kept', (_what, contentType, body) => {
+  // A multipart body naming _method is refused (400) since red team 4, as nginx does: Kong's
+  // lua-multipart misreads bare and duplicated names (src/targets/kong/name-readings.ts).
+  it.each(bodies)('%s: removed (multipart: refused) on a public and an API-key POST route, other fields kept', (_what, contentType, body) => {
     for (const [path, headers] of [['/v1/ping', {}], ['/v1/users', alice]] as const) {
       const o = evaluate(doc, { method: 'POST', path, headers: { ...headers, 'content-type': contentType }, body }, env);
+      if (contentType.startsWith('multipart/')) {
+        expect([o.status, o.upstream]).toEqual([400, undefined]);
+        continue;
+      }
       expect(o.status).toBe(200);
       expect(o.upstream?.bodyFields, `${path} ${body}`).toBeDefined();
       expect(Object.keys(o.upstream!.bodyFields!).filter((k) => /method/.test(k)), `${path} ${body}`).toEqual([]);

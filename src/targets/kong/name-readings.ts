@@ -1,0 +1,108 @@
+/**
+ * Names Kong never verifies, in every spelling a backend reads as them (DESIGN.md 7.3, 7.5): `_method`
+ * (Symfony, Laravel, Express method-override run the method it names) unless the operation declares
+ * it, and `access_token` on a route with an Authorization bearer scheme (RFC 6750 sections 2.2, 2.3:
+ * Spring, passport-http-bearer read the token from the query or a form body; Kong's jwt plugin reads
+ * the header only).
+ *
+ * request-transformer removes exact names only (`remove.querystring`, `remove.body`), and reads a
+ * multipart field's name by dropping its first and last characters (Kong/lua-multipart decode:
+ * `name=_method` is read as `metho`, and of two `_method` parts `delete` removes one). A backend
+ * reads more: PHP trims leading blanks and turns ` `, `.`, `[` into `_` (` _method`, `.method`),
+ * ASP.NET reads names case-blind (`ACCESS_TOKEN`), PHP, Rack and qs read `access_token[0]` as the
+ * array `access_token`. The rule is targets/query-names.ts's, rendered to Lua (queryNameAsReadLua):
+ * this chunk of the route's `pre-function` (query-spellings.ts says why a pre-function, and what the
+ * sandbox allows) drops every `&` pair of the query and of a form body whose name reads as one of
+ * them, and answers 400 to a multipart body naming one in any Content-Disposition `name` parameter
+ * (quoted with `"` or `'`, bare, folded onto another line), as nginx does (njs bodyCheck).
+ *
+ * Left open: a body Kong buffered to disk (larger than client_body_buffer_size, 8k by default):
+ * kong.request.get_raw_body() gives nil and the chunk, like request-transformer, passes it unread.
+ */
+import { METHOD_OVERRIDE_QUERY } from '../../model/overrides.js';
+import type { Route } from '../../model/types.js';
+import { queryNameAsRead, queryNameAsReadLua } from '../query-names.js';
+import type { Entity } from './context.js';
+import { luaString } from './query-spellings.js';
+
+/** The first line of the chunk: how a reader knows it (gwc diff). */
+export const NAME_READINGS_MARK = '-- gwc: names a backend reads as _method or an unverified access_token never reach the backend, in any spelling';
+
+/** RFC 6750's query and form-body token parameter. */
+const BEARER_PARAMETER = 'access_token';
+
+/** The names a route's backend must never receive, as the rule reads them; empty for none. */
+export function watchedNames(route: Route, bearerRoute: boolean): string[] {
+  const declared = (route.declaredOverrides ?? []).some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY);
+  return [...(declared ? [] : [METHOD_OVERRIDE_QUERY]), ...(bearerRoute ? [BEARER_PARAMETER] : [])].map(queryNameAsRead);
+}
+
+/** The Lua (5.1/LuaJIT, Kong's default sandbox) of the chunk for `names` (each as the rule reads it). */
+export function nameReadingsLua(names: readonly string[]): string {
+  return [
+    NAME_READINGS_MARK,
+    `local watched = {${names.map((n) => `[${luaString(n)}] = true`).join(', ')}}`,
+    ...queryNameAsReadLua(),
+    'local function name_of(kv)',
+    '  local eq = string.find(kv, "=", 1, true)',
+    '  if eq then return string.sub(kv, 1, eq - 1) end',
+    '  return kv',
+    'end',
+    // Pairs split on `&`, each part of a pair on `;` too (Python < 3.9.2, Go < 1.17).
+    'local function kept(raw)',
+    '  local out, changed = {}, false',
+    '  for chunk in string.gmatch(raw .. "&", "([^&]*)&") do',
+    '    local drop = false',
+    '    for part in string.gmatch(chunk .. ";", "([^;]*);") do',
+    '      if part ~= "" and watched[as_read(name_of(part))] then drop = true end',
+    '    end',
+    '    if drop then changed = true else out[#out + 1] = chunk end',
+    '  end',
+    '  if changed then return table.concat(out, "&") end',
+    'end',
+    // Every `name` parameter of the body, lowercased: "quoted", 'quoted', bare, with and without backslashes.
+    'local function names_a_watched(body)',
+    '  local low = string.lower(body)',
+    '  for at in string.gmatch(low, "[;%s]name%s*%*?%s*=()") do',
+    '    for _, p in ipairs({ "^%s*\\"([^\\"]*)", "^%s*\'([^\']*)", "^%s*([^;%s]*)" }) do',
+    '      local v = string.match(low, p, at)',
+    '      if v and (watched[as_read(v)] or watched[as_read((string.gsub(v, "\\\\", "")))]) then return true end',
+    '    end',
+    '  end',
+    '  return false',
+    'end',
+    'return function()',
+    '  local raw = kong.request.get_raw_query()',
+    '  if raw ~= nil and raw ~= "" then',
+    '    local q = kept(raw)',
+    '    if q then kong.service.request.set_raw_query(q) end',
+    '  end',
+    '  local ct = kong.request.get_header("content-type")',
+    '  if ct == nil then return end',
+    '  ct = string.lower(ct)',
+    '  local multi, form = string.find(ct, "multipart/form-data", 1, true), string.find(ct, "application/x-www-form-urlencoded", 1, true)',
+    '  if not multi and not form then return end',
+    '  local body = kong.request.get_raw_body()',
+    '  if body == nil or body == "" then return end',
+    '  if multi and names_a_watched(body) then return kong.response.exit(400, { message = "Bad Request" }) end',
+    '  if form then',
+    '    local b = kept(body)',
+    '    if b then kong.service.request.set_raw_body(b) end',
+    '  end',
+    'end',
+    '',
+  ].join('\n');
+}
+
+/**
+ * `plugins` with the chunk for `names` last in the route's pre-function (the chunks before it read
+ * other inputs), or a pre-function of its own; unchanged when there is nothing to watch.
+ */
+export function withNameReadings(plugins: Entity[], names: readonly string[]): Entity[] {
+  if (names.length === 0) return plugins;
+  const chunk = nameReadingsLua(names);
+  const pre = plugins.find((p) => p.name === 'pre-function');
+  if (!pre) return [...plugins, { name: 'pre-function', config: { access: [chunk] } }];
+  const config = pre.config as { access: string[] };
+  return plugins.map((p) => (p === pre ? { ...p, config: { ...config, access: [...config.access, chunk] } } : p));
+}
