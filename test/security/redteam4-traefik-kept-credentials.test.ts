@@ -22,6 +22,10 @@
  * same rule. Fix: clear every spelling but the scheme's own name of a kept header on every router
  * of a route using it, and on an OR route the kept credential of each alternative the router does
  * not verify (or select routers on cgiSpellings as credentialPresent does).
+ *
+ * FIXED (auth.ts keptSpellings, keptUnverified): stripped, as Kong does, not refused: each router
+ * keeps exactly the kept credential it verified and clears every other spelling of it, and every
+ * spelling of another alternative's kept credential.
  */
 import { describe, expect, it } from 'vitest';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
@@ -70,15 +74,15 @@ describe('red team 4: Traefik kept key header, its underscore spelling', async (
     expect(go('/v1/either', { Authorization: basic('bob', 'pw-b'), 'X-Api-Key': 'forged' }).status).toBe(401);
   });
 
-  // Hole: no spelling of a kept key header is cleared (hideMiddleware only when hideCredentials).
-  it.fails('one alternative: X_Api_Key: forged beside the verified key never reaches the backend', () => {
+  // FIXED: keptSpellings clears every other spelling on the router verifying the kept key.
+  it('one alternative: X_Api_Key: forged beside the verified key never reaches the backend', () => {
     const o = go('/v1/one', { 'X-Api-Key': 'key-a', X_Api_Key: 'forged' });
     expect(o.status).toBe(200);
     expect(cgiKeys(o)).toEqual(['key-a']);
   });
 
-  // Hole: the key router's selector reads the dash spelling only; the basic router keeps the key.
-  it.fails("OR: X_Api_Key: forged beside bob's password is verified (key router) or never reaches the backend", () => {
+  // FIXED: the basic router clears every spelling of the other alternative's kept key (keptUnverified).
+  it("OR: X_Api_Key: forged beside bob's password is verified (key router) or never reaches the backend", () => {
     const o = go('/v1/either', { Authorization: basic('bob', 'pw-b'), X_Api_Key: 'forged' });
     if (o.status !== 200) return;
     expect(cgiKeys(o)).toEqual([]);
@@ -88,9 +92,34 @@ describe('red team 4: Traefik kept key header, its underscore spelling', async (
   // middleware, which a kept scheme has none of: alice's verified key (the key router, first in spec
   // order) carries an unverified Authorization: Basic root:x to a backend that reads the Basic user
   // itself (why the scheme keeps it). Kong's post-function clears it (by ~= "basic-auth").
-  it.fails("OR with a kept basic scheme: alice's verified key beside Authorization: Basic root:x never passes the unverified user on", () => {
+  // FIXED: the key router clears the kept basic scheme's Authorization (keptUnverified).
+  it("OR with a kept basic scheme: alice's verified key beside Authorization: Basic root:x never passes the unverified user on", () => {
     const o = go('/v1/either-kb', { 'X-Api-Key': 'key-a', Authorization: basic('root', 'x') });
     if (o.status !== 200) return;
     expect(o.backend!.headers.get('Authorization') ?? '').toBe('');
+  });
+
+  // Variants: every '-'/'_' spelling, several at once, on single and OR routes; the verified value kept.
+  for (const spelt of ['X_Api_Key', 'X-Api_Key', 'X_Api-Key', 'x_api_key']) {
+    it(`${spelt}: forged beside alice's verified key: the backend reads only key-a`, () => {
+      for (const route of ['/v1/one', '/v1/either', '/v1/either-kb']) {
+        const o = go(route, { 'X-Api-Key': 'key-a', [spelt]: 'forged' });
+        expect(o.status, route).toBe(200);
+        expect(cgiKeys(o), route).toEqual(['key-a']);
+      }
+    });
+    it(`${spelt}: forged beside bob's password (OR): never reaches the backend`, () => {
+      const o = go('/v1/either', { Authorization: basic('bob', 'pw-b'), [spelt]: 'forged' });
+      if (o.status === 200) expect(cgiKeys(o)).toEqual([]);
+      const k = go('/v1/either-kb', { Authorization: basic('bobk', 'pw-b'), [spelt]: 'forged' });
+      if (k.status === 200) expect(cgiKeys(k)).toEqual([]);
+    });
+  }
+
+  it("control: bob's kept basic credential reaches the backend on the basic router; a forged dash key there is refused", () => {
+    const o = go('/v1/either-kb', { Authorization: basic('bobk', 'pw-b') });
+    expect(o.status).toBe(200);
+    expect(o.backend!.headers.get('Authorization')).toBe(basic('bobk', 'pw-b'));
+    expect(go('/v1/either-kb', { Authorization: basic('bobk', 'pw-b'), 'X-Api-Key': 'forged' }).status).toBe(401);
   });
 });

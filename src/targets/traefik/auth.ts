@@ -166,6 +166,8 @@ function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, Securit
       if (!mws) return undefined;
       middlewares.push(mws.auth);
       if (mws.hide) hide.push(mws.hide);
+      const spellings = keptSpellings(ctx, s);
+      if (spellings && !hide.includes(spellings)) hide.push(spellings);
       consumerScheme ??= s.name;
       const key = limitKeyHeader(s, ctx.plan.mode(route.id, AUTH_FEATURE[s.kind]) === 'native');
       if (!consumerHeader && key) {
@@ -281,13 +283,52 @@ function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, roleSets: 
 function hideMiddleware(ctx: Ctx, s: SecurityScheme): string | undefined {
   return memo(ctx, `hide\0${s.name}`, () => {
     if (!s.hideCredentials) return undefined;
-    // A forward scheme is a bearer/OAuth2/OIDC scheme verified by its service: its credential is
-    // the Authorization header, which the backend must not see either (DESIGN.md section 7.3).
-    const hidden = s.kind === 'forward' ? 'Authorization' : credentialHeader(s);
+    const hidden = removableHeader(s);
     // Every spelling a CGI-style backend reads as the credential header (cgiSpellings).
-    if (hidden && hidden !== 'Cookie') return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(hidden).map((h) => [h, ''])) } });
+    if (hidden) return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(hidden).map((h) => [h, ''])) } });
     if (s.kind !== 'forward') ctx.report('traefik-credential-not-hidden', { scheme: s.name, location: s.apiKey?.in ?? 'cookie' }, s.loc);
     return undefined;
+  });
+}
+
+/**
+ * The header holding a scheme's credential that a headers middleware can remove: a forward scheme
+ * is a bearer/OAuth2/OIDC scheme verified by its service, its credential the Authorization header
+ * (DESIGN.md section 7.3); a cookie or query key has none (one cookie or parameter cannot be removed).
+ */
+function removableHeader(s: SecurityScheme): string | undefined {
+  const h = s.kind === 'forward' ? 'Authorization' : credentialHeader(s);
+  return h && h !== 'Cookie' ? h : undefined;
+}
+
+/*
+ * A credential kept for the backend (`hideCredentials: false`) reaches it only as the header its
+ * router verified (DESIGN.md 7.1, 7.3; red team 4, redteam4-traefik-kept-credentials). Traefik
+ * passes `_` names (underscoreHeadersStrategy keep) and forwardAuth sends the verifier the
+ * scheme's own spelling only, so `X_Api_Key: forged` beside a verified `X-Api-Key` reached a
+ * CGI/Rack/WSGI backend as HTTP_X_API_KEY; and on an OR route, the router of another alternative
+ * (selected by bob's password, or by alice's key first) passed the kept credential on unverified.
+ * Kong clears both (unverified-credentials.ts); here each is a headers middleware in the router's
+ * `hide` list (customRequestHeaders "" deletes the header: Traefik's headers middleware
+ * modifyCustomRequestHeaders calls req.Header.Del on an empty value). Stripped rather than refused:
+ * the router that verified the credential keeps it exactly as the spec asks, and only what no
+ * middleware of that router checked is removed, which is what Kong and nginx do.
+ */
+
+/** Every spelling but the scheme's own of a kept credential header, on each router verifying it. */
+function keptSpellings(ctx: Ctx, s: SecurityScheme): string | undefined {
+  return memo(ctx, `spellings\0${s.name}`, () => {
+    const h = s.hideCredentials ? undefined : removableHeader(s);
+    const others = h ? cgiSpellings(h).slice(1) : [];
+    return others.length > 0 ? ctx.addMiddleware(['auth', s.name, 'spellings'], { headers: { customRequestHeaders: Object.fromEntries(others.map((x) => [x, ''])) } }) : undefined;
+  });
+}
+
+/** Every spelling of a kept credential header, on the routers of the route's other alternatives. */
+function keptUnverified(ctx: Ctx, s: SecurityScheme): string | undefined {
+  return memo(ctx, `unverified\0${s.name}`, () => {
+    const h = s.hideCredentials ? undefined : removableHeader(s);
+    return h ? ctx.addMiddleware(['auth', s.name, 'unverified'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(h).map((x) => [x, ''])) } }) : undefined;
   });
 }
 
@@ -296,7 +337,8 @@ function hideMiddleware(ctx: Ctx, s: SecurityScheme): string | undefined {
  * only its own alternative, so a second credential sent beside the verified one (an unverified
  * Authorization beside a valid key) would reach the backend as sent (red team 2; Kong and nginx
  * remove every alternative's credential the same way). Basic's own removeHeader covers only the
- * router whose basicAuth verified it.
+ * router whose basicAuth verified it. A kept credential of another alternative is removed too
+ * (keptUnverified): no middleware of this router verified it.
  */
 function otherCredentials(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>, own: Set<string>): string[] {
   const headerOf = (s: SecurityScheme) => (s.kind === 'forward' ? 'Authorization' : credentialHeader(s))?.toLowerCase();
@@ -305,7 +347,7 @@ function otherCredentials(ctx: Ctx, route: Route, schemes: Map<string, SecurityS
   const names = [...new Set(route.security.flat().map((it) => it.scheme))].filter((n) => !own.has(n)).sort();
   return names.flatMap((n) => {
     const s = schemes.get(n);
-    const h = s && !verified.has(headerOf(s)) ? hideMiddleware(ctx, s) : undefined;
+    const h = s && !verified.has(headerOf(s)) ? (hideMiddleware(ctx, s) ?? keptUnverified(ctx, s)) : undefined;
     return h ? [h] : [];
   });
 }
