@@ -1,7 +1,7 @@
 /**
  * The request paths a route answers, in one form every reader can write (`Facts.route.paths`: JS
  * regular expressions over the path): so `gwc diff` can ask which remaining route answers the path
- * of a route that went away (plan.ts fallThrough). Target neutral; readers convert their matchers.
+ * of a route that went away or moved (plan.ts fallThrough). Target neutral; readers convert their matchers.
  */
 
 const SPECIAL = /[.*+?^${}()|[\]\\/]/g;
@@ -16,25 +16,117 @@ export const exactPath = (path: string): string => `^${escapeRegex(path)}$`;
 export const prefixPath = (prefix: string): string => `^${escapeRegex(prefix)}`;
 
 /**
- * The one path an anchored expression matches when it is a literal (`^/v1/files/secret$`, escapes
- * allowed), else undefined: a route with parameters answers no single path to test others with.
+ * One path `source` answers, built from the expression itself: literals as written, each class or
+ * `.` one character that is no separator (`g` where it may be), `*` and `?` nothing, `+` and
+ * `{n,m}` the least they take, the first alternative of a group. A template's parameters so read
+ * as `g`, which no spec's literal segment is likely to be: the path is one the route itself
+ * answered rather than a more specific neighbour. Undefined for what it cannot read (lookaround,
+ * back references) or a sample the expression does not match.
  */
-export function literalPath(source: string): string | undefined {
-  const m = /^\^(.*)\$$/s.exec(source);
-  if (!m) return undefined;
-  let out = '';
-  const body = m[1]!;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c === '\\') {
-      const next = body[i + 1];
-      if (next === undefined || /[A-Za-z0-9]/.test(next)) return undefined;
-      out += next;
-      i++;
-    } else if ('.*+?^${}()|[]'.includes(c)) return undefined;
-    else out += c;
+export function samplePath(source: string): string | undefined {
+  const reader = { text: source, at: 0 };
+  let out: string | undefined;
+  try {
+    out = alternatives(reader);
+    if (out === undefined || reader.at !== source.length || !new RegExp(source).test(out)) return undefined;
+  } catch {
+    return undefined;
   }
   return out;
+}
+
+interface Reader { text: string; at: number }
+
+const FILLER = 'gwcx0-_~';
+
+/** `a|b|...` up to the group's end: the first alternative that can be read. */
+function alternatives(r: Reader): string | undefined {
+  let first: string | undefined;
+  let readable = false;
+  for (;;) {
+    const seq = sequence(r);
+    if (!readable && seq !== undefined) [first, readable] = [seq, true];
+    if (r.text[r.at] !== '|') break;
+    r.at++;
+  }
+  return readable ? first : undefined;
+}
+
+function sequence(r: Reader): string | undefined {
+  let out = '';
+  let ok = true;
+  while (r.at < r.text.length && r.text[r.at] !== '|' && r.text[r.at] !== ')') {
+    const atom = readAtom(r);
+    const times = quantifier(r);
+    if (atom === undefined) ok = false;
+    else out += atom.repeat(times);
+  }
+  return ok ? out : undefined;
+}
+
+/** The least repetitions the quantifier after an atom takes (1 without one); a lazy `?` is read. */
+function quantifier(r: Reader): number {
+  const c = r.text[r.at];
+  let n = 1;
+  if (c === '*' || c === '?') [n, r.at] = [0, r.at + 1];
+  else if (c === '+') r.at++;
+  else if (c === '{') {
+    const m = /^\{(\d+)(?:,\d*)?\}/.exec(r.text.slice(r.at));
+    if (!m) return 1;
+    [n, r.at] = [Number(m[1]), r.at + m[0].length];
+  } else return 1;
+  if (r.text[r.at] === '?') r.at++;
+  return n;
+}
+
+function readAtom(r: Reader): string | undefined {
+  const c = r.text[r.at++]!;
+  if (c === '^' || c === '$') return '';
+  if (c === '.') return 'g';
+  if (c === '[') return charClass(r);
+  if (c === '\\') return escaped(r.text[r.at++]);
+  if (c !== '(') return c;
+  if (r.text[r.at] === '?') {
+    const named = /^\?<[A-Za-z_][A-Za-z0-9_]*>/.exec(r.text.slice(r.at));
+    if (named) r.at += named[0].length;
+    else if (r.text.startsWith('?:', r.at)) r.at += 2;
+    else throw new Error('lookaround'); // (?= (?! (?<= (?<!
+  }
+  const inner = alternatives(r);
+  if (r.text[r.at++] !== ')') throw new Error('unclosed group');
+  return inner;
+}
+
+function escaped(c: string | undefined): string | undefined {
+  if (c === undefined) throw new Error('trailing escape');
+  if (c === 'd') return '0';
+  if (c === 'w') return 'g';
+  if (/[0-9A-Za-z]/.test(c)) throw new Error('escape'); // \b, \s, back references: not read
+  return c;
+}
+
+/** `[...]` or `[^...]`: a member (the first one), or the first filler character it does not exclude. */
+function charClass(r: Reader): string | undefined {
+  const negated = r.text[r.at] === '^';
+  if (negated) r.at++;
+  const members: string[] = [];
+  let first = true;
+  while (r.at < r.text.length && (r.text[r.at] !== ']' || first)) {
+    first = false;
+    let c = r.text[r.at++]!;
+    if (c === '\\') {
+      c = r.text[r.at++]!;
+      if (/[A-Za-z0-9]/.test(c)) throw new Error('class escape');
+    }
+    if (r.text[r.at] === '-' && r.text[r.at + 1] !== ']' && r.at + 1 < r.text.length) {
+      const end = r.text[r.at + 1]!;
+      r.at += 2;
+      for (let x = c.charCodeAt(0); x <= end.charCodeAt(0) && members.length < 512; x++) members.push(String.fromCharCode(x));
+    } else members.push(c);
+  }
+  if (r.text[r.at++] !== ']') throw new Error('unclosed class');
+  if (!negated) return members.find((m) => FILLER.includes(m)) ?? members[0];
+  return [...FILLER].find((f) => !members.includes(f) && f !== '/');
 }
 
 /** An OpenAPI path template as an expression: `{x}` one segment, `{x+}` (API Gateway greedy) the rest. */

@@ -5,8 +5,7 @@
 import { fieldChanges, type FieldChange } from './changes.js';
 import { classifyCreated, classifyDeleted, classifyMatched, RULES, type FindingClass, type RuleId, type Verdict } from './classify.js';
 import type { Entity, State } from './entity.js';
-import { authRules } from './classify-auth.js';
-import { answers, literalPath } from './paths.js';
+import { answers, samplePath } from './paths.js';
 import { compareText } from '../diagnostics/collate.js';
 
 export type Action = 'create' | 'update' | 'delete' | 'replace';
@@ -100,7 +99,7 @@ export function diffStates(from: State, to: State): Plan {
     if (o.key !== n.key && o.identity !== undefined) changes.push({ action: 'replace', kind: n.kind, key: n.key, oldKey: o.key, fields });
     else if (o.key !== n.key) changes.push({ action: 'update', kind: n.kind, key: n.key, oldKey: o.key, fields });
     else if (fields.length > 0) changes.push({ action: 'update', kind: n.kind, key: n.key, fields });
-    find(n, classifyMatched(o.facts, n.facts));
+    find(n, [...classifyMatched(o.facts, n.facts), ...fallThrough(o, b.values(), n)]);
   }
   for (const [id, o] of a) {
     if (b.has(id) || o.view) continue;
@@ -125,24 +124,32 @@ export const hasChanges = (plan: Plan) => plan.changes.length > 0;
 
 const overlap = (a: readonly string[] | undefined, b: readonly string[] | undefined) => !a?.length || !b?.length || a.some((x) => b.includes(x));
 
+/** Rules about the route itself, not about what its callers meet: a fall-through route differs there by being another route. */
+const OWN: ReadonlySet<RuleId> = new Set<RuleId>(['route-moved', 'upstream-path-changed', 'backend-changed']);
+
 /**
- * A route removed whose path another route still answers (a keyed `/files/secret` gone beside a
- * public `/files/{name}`): its callers now reach the backend through that route, so that route's
- * auth against the removed one's is the change (auth-removed, auth-weakened, ...), not only a
- * route removed. Only a route that answered one literal path can be asked about; every remaining
- * route that answers it counts (the gateway's choice among them is the target's).
+ * A route removed, moved or narrowed whose path another route answers (a keyed `/files/secret`
+ * gone beside a public `/files/{name}`, a keyed `/t/{a}/secret` beside a public `/t/{a}/{b}`):
+ * its callers now reach the backend through that route, so everything that route does to them
+ * against what the old one did is the change (auth-removed, auth-weakened, ip-widened,
+ * rate-limit-raised, ...), not only a route removed or moved. The path asked about is one the old
+ * route answered as its own (paths.ts samplePath: parameters read as `g`) and its new self no
+ * longer does; every remaining route that answers it counts (the gateway's choice among them is
+ * the target's). A path the old route shared with a more specific neighbour is not asked about.
  */
-function fallThrough(gone: Entity, remaining: Iterable<Entity>): Verdict[] {
+function fallThrough(gone: Entity, remaining: Iterable<Entity>, self?: Entity): Verdict[] {
   const r = gone.facts?.route;
-  const path = r?.paths?.length === 1 ? literalPath(r.paths[0]!) : undefined;
-  if (!r || path === undefined || gone.facts?.auth === undefined) return [];
+  if (!r?.paths || gone.facts?.auth === undefined) return [];
+  const paths = r.paths.map(samplePath).filter((p): p is string => p !== undefined && !answers(self?.facts?.route?.paths ?? [], p));
   const out: Verdict[] = [];
-  for (const n of remaining) {
-    const m = n.facts?.route;
-    if (!m?.paths || n.view || n.facts?.auth === undefined || !overlap(r.methods, m.methods) || !overlap(gone.facts.hosts, n.facts.hosts)) continue;
-    if (!answers(m.paths, path)) continue;
-    for (const v of authRules(gone.facts.auth, n.facts.auth)) {
-      if (RULES[v.rule].class === 'security') out.push({ ...v, new: `${v.new ?? ''} (${n.key} now answers ${path})` });
+  for (const path of new Set(paths)) {
+    for (const n of remaining) {
+      const m = n.facts?.route;
+      if (n === self || !m?.paths || n.view || n.facts?.auth === undefined || !overlap(r.methods, m.methods) || !overlap(gone.facts.hosts, n.facts.hosts)) continue;
+      if (!answers(m.paths, path)) continue;
+      for (const v of classifyMatched(gone.facts, { ...n.facts, route: r })) {
+        if (RULES[v.rule].class === 'security' && !OWN.has(v.rule)) out.push({ ...v, new: `${v.new ?? ''} (${n.key} now answers ${path})` });
+      }
     }
   }
   return out;

@@ -1,7 +1,10 @@
 /**
  * Red team 4, `gwc diff` (DESIGN.md 7.8): a route that goes away leaves its path to whatever route
- * still matches it; plan.ts fallThrough asks that route's auth only, and only for a route that
- * answered one literal path. Both sides compiled as `gwc diff --base` does (diff-edits.ts).
+ * still matches it; plan.ts fallThrough asked that route's auth only, and only for a route that
+ * answered one literal path, and never for a moved route's old path. Fixed: fallThrough asks every
+ * security rule (ip-widened, rate-limit-raised, ...) for a path the old route answered as its own
+ * (paths.ts samplePath, templates included), for routes removed, moved or narrowed.
+ * Both sides compiled as `gwc diff --base` does (diff-edits.ts).
  * Each `it.fails` names the mechanism; a fixer turns it into `it`.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -61,7 +64,7 @@ describe('red team 4: gwc diff, a removed route falls through to a remaining one
     // consumer; with the literal gone, the keyed /docs/{name} (same auth, no IP rule, no limit)
     // answers it from any address, unlimited. Class: removed-route fallthrough checks auth only
     // (ip-widened / rate-limit-raised never asked of the route that now answers the path).
-    it.fails(`${target}: a keyed literal with ipAllow and a per-consumer limit removed beside a keyed /docs/{name} without them: no ip-widened nor rate-limit-raised`, async () => {
+    it(`${target}: a keyed literal with ipAllow and a per-consumer limit removed beside a keyed /docs/{name} without them: no ip-widened nor rate-limit-raised`, async () => {
       const found = await securityFindings(target, BASE, [[INTERNAL, '']]);
       expect(found.some((f) => f.startsWith('ip-widened')), JSON.stringify(found)).toBe(true);
       expect(found.some((f) => f.startsWith('rate-limit-raised')), JSON.stringify(found)).toBe(true);
@@ -72,7 +75,7 @@ describe('red team 4: gwc diff, a removed route falls through to a remaining one
     // asked. GET /v1/t/x/secret needed a key; with /t/{a}/secret gone the public /t/{a}/{b} answers
     // every such path anonymously (same backend path /t/x/secret). Class: removed-route
     // fallthrough limited to literal paths; reported only as route-removed (breaking).
-    it.fails(`${target}: a keyed templated /t/{a}/secret removed beside a public /t/{a}/{b}: its paths are now public, reported only as route-removed`, async () => {
+    it(`${target}: a keyed templated /t/{a}/secret removed beside a public /t/{a}/{b}: its paths are now public, reported only as route-removed`, async () => {
       const found = await securityFindings(target, BASE, [[TSECRET, '']]);
       expect(found.length, JSON.stringify(found)).toBeGreaterThan(0);
     });
@@ -83,7 +86,7 @@ describe('red team 4: gwc diff, a removed route falls through to a remaining one
   // moved one. Kong and nginx happen to say upstream-path-changed (their upstream path moved with
   // the route); Traefik forwards the request path as is and has no such fact, so GET
   // /v1/files/secret, now answered by the public /files/{name}, shows nothing of class security.
-  it.fails('traefik: the keyed /files/secret moved to /files/secret2 beside the public /files/{name}: its old path is now public, reported only as route-moved', async () => {
+  it('traefik: the keyed /files/secret moved to /files/secret2 beside the public /files/{name}: its old path is now public, reported only as route-moved', async () => {
     const found = await securityFindings('traefik', BASE, [['  /files/secret:\n', '  /files/secret2:\n']]);
     expect(found.length, JSON.stringify(found)).toBeGreaterThan(0);
   });
