@@ -133,7 +133,7 @@ describe('red team 4: gwc diff, a role-holding route swapped to another scheme o
   // (keyB key, admin) and not alice: other holders, a new way in (auth-weakened, as the swap
   // without roles is since red team 3). Class: Kong scheme groups lost in role atoms.
   // (With hideCredentials true the swap shows only request-header-passed, by accident: x-a-key is no longer blanked.)
-  it.fails('kong: keyA [admin] -> keyB [admin] on /r (bob instead of alice) is no finding at all', async () => {
+  it('kong: keyA [admin] -> keyB [admin] on /r (bob instead of alice) is no finding at all', async () => {
     const found = await securityFindings('kong', ROLES, SWAP);
     expect(found, JSON.stringify(found)).toContain('auth-weakened d4k.r');
   });
@@ -189,7 +189,7 @@ describe('red team 4: gwc diff --deployed on Kong, a consumer credential moved t
 
   // The same on --base: run.ts takes Kong's consumer entities (readerHolds) instead of consumers.ts's,
   // so Kong's scheme-blind holds are all --base compares too.
-  it.fails("kong --base: bob's key moved from keyB to keyA is no security finding", async () => {
+  it("kong --base: bob's key moved from keyB to keyA is no security finding", async () => {
     const found = await securityFindings('kong', TWO, MOVE_KEY);
     expect(found.length, JSON.stringify(found)).toBeGreaterThan(0);
   });
@@ -199,7 +199,7 @@ describe('red team 4: gwc diff --deployed on Kong, a consumer credential moved t
   // same on both sides. Bob's key now opens /a (alice's scheme), which it did not: the plan shows
   // an update of consumer bob with no finding. Class: Kong consumer holds blind to the scheme a
   // key-auth credential is registered for (the --deployed half of consumer-added).
-  it.fails("kong --deployed: bob's key moved from keyB to keyA (bob now calls /a) is an update with no security finding", async () => {
+  it("kong --deployed: bob's key moved from keyB to keyA (bob now calls /a) is an update with no security finding", async () => {
     const r = await deployed(MOVE_KEY);
     expect(r.changes.length).toBeGreaterThan(0);
     expect(r.security.length, JSON.stringify(r)).toBeGreaterThan(0);

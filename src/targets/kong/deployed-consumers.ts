@@ -41,8 +41,15 @@ export function consumerHolds(c: JsonObject): string[] {
   count('hmac-auth', list(c.hmacauth_credentials));
   for (const b of list(c.basicauth_credentials)) if (str(b.username)) out.push(`basic user ${str(b.username)}`);
   for (const j of list(c.jwt_secrets)) if (str(j.key)) out.push(`jwt key ${str(j.key)}`);
-  // gwc's per-scheme and roles-set groups (names.ts) follow from the credentials and roles above
-  // and from what routes require: a route asking for another set is no grant to the consumer.
-  for (const a of list(c.acls)) if (str(a.group) && !/^[^.]+\.(scheme\.|roles:)/.test(str(a.group)!)) out.push(`group ${str(a.group)}`);
+  // gwc's per-scheme groups (names.ts schemeGroup) say which scheme's routes a credential opens:
+  // key-auth takes any consumer's key whatever scheme it was written for, so a key moved from
+  // scheme B to A (still `credential key-auth`) is a new way in, read here as `scheme G.scheme.a`.
+  // Roles-set groups follow from the roles above and from what routes require: a route asking for
+  // another set is no grant to the consumer.
+  for (const a of list(c.acls)) {
+    const g = str(a.group);
+    if (!g || /^[^.]+\.roles:/.test(g)) continue;
+    out.push(/^[^.]+\.scheme\./.test(g) ? `scheme ${g}` : `group ${g}`);
+  }
   return [...new Set(out)].sort(compareText);
 }

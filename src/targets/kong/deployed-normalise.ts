@@ -9,6 +9,7 @@ import { fieldsOf, isObject, MASK, omit, sortedStrings, withDefaults, type JsonO
 import { compareText } from '../../diagnostics/collate.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { prefixPath } from '../../diff/paths.js';
+import { slug } from './names.js';
 import { consumerHolds, credentials } from './deployed-consumers.js';
 import { kongGuards } from './deployed-guards.js';
 
@@ -90,18 +91,23 @@ function stripsSpellings(p: { enabled?: unknown; config?: unknown } | undefined)
  * auth-roles-removed. Several groups are an OR (acl passes any one): one atom for the whole list,
  * so any change to it reads as a role requirement removed (a widening or a swap).
  */
-function roleAtoms(groups: string[]): string[] {
-  if (groups.length !== 1) return [groups.join(' or ')];
+function roleAtoms(groups: string[]): { roles: string[]; scheme?: string } {
+  if (groups.length !== 1) return { roles: [groups.join(' or ')] };
   const g = groups[0]!;
   const m = /^(.*)\.roles:(\{.*\})$/s.exec(g);
-  if (!m) return [g];
+  if (!m) return { roles: [g] };
   try {
-    const all = (JSON.parse(m[2]!) as { all?: unknown }).all;
-    if (Array.isArray(all) && all.length > 0 && all.every((r) => typeof r === 'string')) return (all as string[]).map((r) => `${m[1]}.group.${r}`);
+    const { all, scheme } = JSON.parse(m[2]!) as { all?: unknown; scheme?: unknown };
+    // The holders of scheme S's credentials with every role: S is whose key passes (names.ts
+    // rolesGroup), read as the scheme group a route without roles lists, so a swap to another
+    // scheme of the same plugin is another way in.
+    if (Array.isArray(all) && all.length > 0 && all.every((r) => typeof r === 'string')) {
+      return { roles: (all as string[]).map((r) => `${m[1]}.group.${r}`), ...(typeof scheme === 'string' ? { scheme: `${m[1]}.scheme.${slug(scheme)}` } : {}) };
+    }
   } catch {
     /* not gwc's: the group as it is */
   }
-  return [g];
+  return { roles: [g] };
 }
 
 function pluginMap(plugins: Plugin[]): JsonObject {
@@ -140,10 +146,12 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   // gwc's per-scheme groups (acl.ts) say whose credentials pass: the holders of one scheme, not
   // every consumer with a key of the same plugin. Another scheme is other holders (a new way in).
   const schemes = allow.filter(isScheme);
+  const held = roles.length ? roleAtoms(roles) : undefined;
+  const schemeAtoms = [...schemes, ...(held?.scheme ? [held.scheme] : [])];
   const withRoles = (alt: string[]) => [
     ...alt,
-    ...(roles.length ? alt.flatMap((m) => roleAtoms(roles).map((r) => authAtom(m, 'role', r))) : []),
-    ...(schemes.length ? alt.flatMap((m) => [authAtom(m, 'scheme', schemes.join(' or '))]) : []),
+    ...(held ? alt.flatMap((m) => held.roles.map((r) => authAtom(m, 'role', r))) : []),
+    ...(schemeAtoms.length ? alt.flatMap((m) => [authAtom(m, 'scheme', schemeAtoms.join(' or '))]) : []),
   ];
   facts.auth = auth.length === 0 ? [] : anyAnonymous ? [...auth.map(withRoles), ...(optional ? [[]] : [])] : [withRoles(auth.flat())];
   const mechanisms: Record<string, Mechanism> = {};
