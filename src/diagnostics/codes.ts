@@ -504,6 +504,11 @@ export const CODES = {
     (p) =>
       `traefik: the per-consumer rate limit of ${p.route} cannot be keyed on the credential of ${p.scheme} (Traefik keys a limit on a whole request header: the Cookie header also holds whatever cookies the client adds, an Authorization header has several spellings per credential since its scheme word is read case-insensitively, and a query parameter or forward-auth identity is no header at all), so it is kept per client address`,
   ),
+  'traefik-limit-consumer-keys': entry<{ route: string; scheme: string; consumers: string }>(
+    'error',
+    (p) =>
+      `traefik: ${p.route} limits by consumer, keyed on the credential header of ${p.scheme}, but ${p.consumers} hold(s) several credentials of it: Traefik counts per header value, so each credential would get the whole limit. Refusing to build a limit a consumer multiplies by its credentials; give each consumer one credential of the scheme, or limit on another target`,
+  ),
   'traefik-health-threshold-ignored': entry<{ backend: string; healthyThreshold: number; unhealthyThreshold: number }>(
     'warn',
     (p) =>

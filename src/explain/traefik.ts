@@ -107,6 +107,12 @@ export const TRAEFIK: Explanations = {
     'Make the proxy in front write IPv4 clients as IPv4 (listen on IPv4 and IPv6 sockets apart), or count on a verified identity (by: consumer on an authenticated route).',
     'gwc build gateway.yaml --target traefik --option client-ip-depth=1   # the proxy at depth 1 must write 192.0.2.1, not ::ffff:192.0.2.1',
   ),
+  'traefik-limit-consumer-keys': ex(
+    'A route limits by consumer on Traefik, and a consumer lists several credentials (API keys, basic users) of the scheme the limit is keyed on.',
+    'Traefik keys a rate limit on a whole request header (sourceCriterion.requestHeaderName): the API key header, or the verified basic user. A consumer with two keys is two buckets, twice the limit (nginx and Kong count the consumer; AWS refuses the same: aws-limit-consumer-keys).',
+    'Give each consumer one credential of the scheme (drop the old key after a rotation), or build the route on another target.',
+    "consumers:\n  alice:\n    credentials: { key: ['${env:ALICE_OLD}', '${env:ALICE_NEW}'] }   # fix: one key",
+  ),
   'traefik-limit-ipv6-per-address': ex(
     'A rate limit counts per client address, and the chosen Traefik line (before 3.2) has no ipStrategy.ipv6Subnet, so every IPv6 address is its own bucket.',
     'An IPv6 client usually holds a /64 (2^64 addresses): rotating the source address gives it a fresh bucket per request.',

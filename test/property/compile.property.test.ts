@@ -62,6 +62,8 @@ const REFUSALS = new Set([
   'cors-credentials-origin-open',
   // traefik's users files and optional auth (cea6217, a289ce6)
   'traefik-users-file-collision', 'traefik-optional-query-key', 'traefik-optional-bearer-query',
+  // a per-consumer limit a consumer's several keys would multiply (red team 4, as aws-limit-consumer-keys)
+  'traefik-limit-consumer-keys',
 ]);
 const AUTH_PLUGINS = new Set(['key-auth', 'basic-auth', 'jwt', 'openid-connect', 'forward-auth']);
 

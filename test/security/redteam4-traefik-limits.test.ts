@@ -11,11 +11,20 @@
  * and AWS refuses it (aws-limit-consumer-keys). Fix: refuse `by: consumer` on Traefik while a
  * consumer of the route's key scheme lists several keys (as AWS), or key on a verified identity
  * header the key service answers (responseHeaders), never on the key.
+ *
+ * FIXED (policies.ts multiCredentialConsumers): refused as AWS does, new error
+ * traefik-limit-consumer-keys at the rateLimit, whenever the limit keys on a credential header
+ * (an API key header, or native basic's verified user: a consumer with two basic users is two
+ * buckets too). Refused rather than keyed on the consumer: the consumer's name is known to Traefik
+ * only through a verifier's answer header gwc does not control (a forward-auth key service's
+ * responseHeaders), and a bucket keyed on a header the verifier may not set would fall back to one
+ * bucket for everyone or to the client's own value.
  */
 import { describe, expect, it } from 'vitest';
+import { lint } from '../../src/lint/index.js';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
 import { HEAD, writeSpec } from '../helpers/spec.js';
-import { compileCase } from '../targets/traefik/cases.js';
+import { build, compileCase } from '../targets/traefik/cases.js';
 import { send, type AuthCall } from '../targets/traefik/traefik-oracle.js';
 
 const ok = "{ '200': { description: ok } }";
@@ -56,10 +65,37 @@ describe('red team 4: Traefik by: consumer counts per key, not per consumer', as
     expect(keyOf(config, 'key-a1')).not.toBe(keyOf(config, 'key-b1'));
   });
 
-  // Hole: sourceCriterion.requestHeaderName X-Api-Key, a bucket per key: alice's two keys are two buckets (6 a minute).
-  it.fails('alice listing two keys is refused at the rateLimit, or counted in one bucket', () => {
-    if (!two.built) return; // refused (as aws-limit-consumer-keys): secure
+  // FIXED: refused at the rateLimit (traefik-limit-consumer-keys), never a bucket per key.
+  it('alice listing two keys is refused at the rateLimit, or counted in one bucket', () => {
+    if (!two.built?.config) return; // refused (as aws-limit-consumer-keys): secure
     const config = two.built.config as TraefikConfig;
     expect(keyOf(config, 'key-a1')).toBe(keyOf(config, 'key-a2'));
+  });
+
+  it('the refusal is traefik-limit-consumer-keys at the rateLimit line, naming alice, and lint reports it at the same line', async () => {
+    const file = writeSpec(spec("['${env:A1}', '${env:A2}']"));
+    const built = await build(file);
+    const errs = built.diagnostics.filter((d) => d.severity === 'error');
+    expect(errs.map((d) => [d.code, d.params])).toEqual([['traefik-limit-consumer-keys', { route: 'orders', scheme: 'hk', consumers: 'alice' }]]);
+    expect(errs[0]!.loc?.pointer).toBe('/paths/~1orders/get/x-gateway/rateLimit');
+    // lint relays the target's compile (target-compile, the build's code in its params), at the same node.
+    const linted = (await lint(file, { target: 'traefik' })).diagnostics.filter((d) => d.code === 'traefik-limit-consumer-keys' || d.params?.code === 'traefik-limit-consumer-keys');
+    expect(linted.map((d) => [d.severity, d.loc?.file, d.loc?.pointer])).toEqual([['error', errs[0]!.loc?.file, errs[0]!.loc?.pointer]]);
+  });
+
+  it('variant: two basic users of one consumer (native basicAuth keys on the verified user) are refused too', async () => {
+    const text = spec("'${env:A1}'")
+      .replace("    bob: { credentials: { hk: '\${env:B1}' } }", "    bob: { credentials: { hk: '\${env:B1}' } }\n    carol: { credentials: { pw: [{ username: c1, password: '\${env:C1}' }, { username: c2, password: '\${env:C2}' }] } }")
+      .replace('security: [{ hk: [] }]', 'security: [{ pw: [] }]')
+      .replace('    hk: { type: apiKey', '    pw: { type: http, scheme: basic }\n    hk: { type: apiKey');
+    const r = await build(writeSpec(text));
+    const codes = r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+    if (codes.includes('schema-invalid')) return; // the model holds one basic user per scheme: nothing to multiply
+    expect(codes).toEqual(['traefik-limit-consumer-keys']);
+  });
+
+  it('control: two keys of a scheme the limit does not key on (by: ip) build', async () => {
+    const r = await build(writeSpec(spec("['${env:A1}', '${env:A2}']").replace('by: consumer', 'by: ip')));
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import type { Cors, HeaderOps, Route } from '../../model/types.js';
 import { allowMinusDeny } from './cidr.js';
 import type { Ctx } from './context.js';
 import type { HeadersMiddleware, SourceCriterion } from './types.js';
+import { compareText } from '../../diagnostics/collate.js';
 
 /** RFC 9110 token: the only header names gwc writes. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -103,8 +104,17 @@ export function rateLimitMiddleware(
   let sourceCriterion: SourceCriterion;
   if (rl.by === 'ip') sourceCriterion = clientAddress(ctx, route);
   else if (rl.by === 'consumer') {
-    if (consumer.header) sourceCriterion = { requestHeaderName: consumer.header };
-    else {
+    if (consumer.header) {
+      // The header holds one credential, so the limit is one bucket per credential: a consumer
+      // holding several of the scheme (a key rotation lists old and new) gets the limit once per
+      // each (nginx and Kong count the consumer). Refused, as AWS does (aws-limit-consumer-keys).
+      const several = multiCredentialConsumers(ctx, consumer.scheme);
+      if (several.length > 0) {
+        if (ctx.once(`limit-keys:${route.id}`)) ctx.report('traefik-limit-consumer-keys', { route: route.id, scheme: consumer.scheme ?? '(none)', consumers: several.join(', ') }, rl.loc);
+        return undefined;
+      }
+      sourceCriterion = { requestHeaderName: consumer.header };
+    } else {
       // No header holds exactly the verified credential (cookie or query API key, forward auth,
       // public route): a key the client can vary would hand it a fresh bucket per request.
       ctx.report('traefik-limit-key-unverified', { route: route.id, scheme: consumer.scheme ?? '(none)' }, rl.loc);
@@ -122,6 +132,14 @@ export function rateLimitMiddleware(
   return ctx.addMiddleware([route.id, 'ratelimit', ...(suffix ? [suffix] : [])], {
     rateLimit: { average: rl.requests, period, burst: Math.max(1, rl.burst), sourceCriterion },
   });
+}
+
+/** The consumers holding more than one credential of `scheme` (each its own bucket when a limit keys on the credential). */
+function multiCredentialConsumers(ctx: Ctx, scheme: string | undefined): string[] {
+  return ctx.gateway.consumers
+    .filter((c) => c.credentials.filter((cred) => cred.scheme === scheme).length > 1)
+    .map((c) => c.name)
+    .sort(compareText);
 }
 
 /**
