@@ -68,7 +68,7 @@ export async function lint(file: string, options: LintOptions = {}): Promise<Lin
       targets = targets.map((t) => resolveFlavour(t, targetOptions?.[t.name]));
       // The pipeline's errors stop the build too: no setting or ignore lowers them (DESIGN.md 7.7).
       for (const d of diagnostics) if (d.severity === 'error') refusals.add(d);
-      const found = [...diagnostics, ...runRules({ spec, ...(gateway ? { gateway } : {}), targets, gatewayFor: cachedModels(spec), ...(targetOptions ? { targetOptions } : {}) }, rules ?? RULES, config)];
+      const found = [...diagnostics, ...runRules({ spec, ...(gateway ? { gateway } : {}), targets, gatewayFor: cachedModels(spec), ...(specOptions.env !== undefined ? { env: specOptions.env } : {}), ...(targetOptions ? { targetOptions } : {}) }, rules ?? RULES, config)];
       if (config.spectral.length > 0) {
         // Loaded only for a config that extends a Spectral ruleset: Spectral's modules are about
         // 280 ms of CPU at start-up, a tenth of linting GitHub's description (#18).

@@ -40,6 +40,8 @@ export interface LintContext {
   targets: readonly Target[];
   /** The model under an x-gateway environment overlay (cached by the runner). */
   gatewayFor(env: string): Gateway | undefined;
+  /** Lint's own `--env`: `gateway` is that overlay's model. Without it, lint speaks for the build of every environment too. */
+  env?: string;
   /**
    * `--option` per target name, as `gwc build` takes them: the target compile lint relays runs
    * with them (target-refusals.ts), so an option's refusal (target-option-invalid, or one only an

@@ -48,10 +48,22 @@ describe('red team 4: lint and build under an environment overlay (nginx)', () =
   // `gwc lint gateway.yaml --target nginx` is green and the release job's `gwc build --target nginx
   // --env prod` refuses (a 1/day limit nginx cannot count). Class: lint = build parity across the
   // spec's environments. (Arguable: lint --env prod holds; said so fixers can decide.)
-  it.fails('lint without --env reports the refusal build --env prod makes (or names the environment)', async () => {
+  it('lint without --env reports the refusal build --env prod makes, naming the environment', async () => {
     const file = writeSpec(SPEC);
-    expect(errors((await buildTarget(file, { target: 'nginx', env: 'prod' })).diagnostics).length).toBe(1);
-    expect(errors((await lint(file, { target: 'nginx' })).diagnostics).length).toBeGreaterThan(0);
+    const b = errors((await buildTarget(file, { target: 'nginx', env: 'prod' })).diagnostics);
+    expect(b).toEqual(['nginx-rate-too-fine /x-gateway/policies/lim/rateLimit']);
+    const l = (await lint(file, { target: 'nginx' })).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors(l)).toEqual(b);
+    expect(l[0]!.params).toMatchObject({ environment: 'prod' });
+    expect(l[0]!.message).toMatch(/environment prod/);
+    // Every target checked: the prod refusal is among them.
+    expect(errors((await lint(file, {})).diagnostics)).toContain(b[0]);
+  });
+
+  it('a refusal the base build makes too is reported once, without an environment', async () => {
+    const file = writeSpec(SPEC.replace('lim: { rateLimit: { requests: 100, per: minute } }', 'lim: { rateLimit: { requests: 1, per: day } }'));
+    const l = (await lint(file, { target: 'nginx' })).diagnostics.filter((d) => d.severity === 'error');
+    expect(l.map((d) => [errors([d])[0], (d.params as { environment?: string }).environment])).toEqual([['nginx-rate-too-fine /x-gateway/policies/lim/rateLimit', undefined]]);
   });
 
   // Both point at the base policy's rateLimit (line 8 here), which builds; the value refused, 1 per

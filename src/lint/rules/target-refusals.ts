@@ -4,6 +4,8 @@ import { compileFindings } from '../../targets/compile.js';
 import { checkedCapabilities } from '../capabilities.js';
 import type { Target } from '../../targets/target.js';
 import { defineRule, type LintContext, type Report, type Rule } from '../rule.js';
+import { isObj, walker } from '../walk.js';
+import { compareText } from '../../diagnostics/collate.js';
 
 /**
  * DESIGN.md 7.7: `gwc lint` reports what `gwc build --target T` refuses. Refusals a target finds
@@ -20,12 +22,46 @@ function diagnosticsOf(ctx: LintContext, gateway: Gateway, target: Target): Diag
   if (!m) compiled.set(ctx, (m = new Map()));
   let list = m.get(target.name);
   if (!list) {
-    // The build's own compile, with the options the build would take (`--option`; the target checks
-    // them, target-option-invalid); a crash is the build's to report (internal-error), not lint's.
-    list = compileFindings(target, gateway, ctx.targetOptions?.[target.name] ?? {}, ctx.spec, checkedCapabilities(ctx, gateway, target).plan);
+    const own = compileOne(ctx, gateway, target);
+    list = [...own, ...environmentRefusals(ctx, own, target)];
     m.set(target.name, list);
   }
   return list;
+}
+
+// The build's own compile, with the options the build would take (`--option`; the target checks
+// them, target-option-invalid); a crash is the build's to report (internal-error), not lint's.
+function compileOne(ctx: LintContext, gateway: Gateway, target: Target): Diagnostic[] {
+  return compileFindings(target, gateway, ctx.targetOptions?.[target.name] ?? {}, ctx.spec, checkedCapabilities(ctx, gateway, target).plan);
+}
+
+/**
+ * Lint without `--env` speaks for `gwc build --env E` of every environment of the spec too (a pull
+ * request's lint is green only if each release build is): the refusals each overlay's compile makes
+ * that the base's does not, at the same place, the environment named. A spec without environments
+ * compiles once.
+ */
+function environmentRefusals(ctx: LintContext, base: readonly Diagnostic[], target: Target): Diagnostic[] {
+  const names = ctx.env === undefined ? environmentNames(ctx) : [];
+  if (names.length === 0) return [];
+  const key = (d: Diagnostic) => `${d.code}\0${d.loc?.file ?? ''}#${d.loc?.pointer ?? ''}\0${d.message}`;
+  const seen = new Set(base.filter((d) => d.severity === 'error').map(key));
+  const out: Diagnostic[] = [];
+  for (const env of names) {
+    const gateway = ctx.gatewayFor(env);
+    if (!gateway) continue; // the overlay's own model errors are the build's and the model rules'
+    for (const d of compileOne(ctx, gateway, target)) {
+      if (d.severity !== 'error' || seen.has(key(d))) continue;
+      seen.add(key(d));
+      out.push({ ...d, params: { ...d.params, environment: env }, message: `${d.message} (environment ${env}: gwc build --env ${env})` });
+    }
+  }
+  return out;
+}
+
+function environmentNames(ctx: LintContext): string[] {
+  const envs = walker(ctx.spec).child(walker(ctx.spec).child(ctx.spec.root, 'x-gateway'), 'environments');
+  return isObj(envs.value) ? Object.keys(envs.value).sort(compareText) : [];
 }
 
 /** A rule relaying one code of `target`'s compile; its severity, doc line and text are rules/gwc.yaml's. */
