@@ -14,6 +14,7 @@ import { diffStates } from '../../src/diff/plan.js';
 import { readerOf } from '../../src/diff/run.js';
 import type { State } from '../../src/diff/entity.js';
 import type { OutputFile } from '../../src/targets/output-file.js';
+import { NAME_READINGS_MARK } from '../../src/targets/kong/name-readings.js';
 import { QUERY_SPELLINGS_MARK } from '../../src/targets/kong/query-spellings.js';
 import { UNVERIFIED_MARK } from '../../src/targets/kong/unverified-credentials.js';
 import { HEAD } from '../helpers/spec.js';
@@ -102,6 +103,17 @@ describe('gwc diff, Kong: the pre-function, the post-function and request-transf
   it('the pre-function for another key name (its mark kept) is credential-unverified-passed', async () => {
     const found = await weakened('kong', KONG, kongPlugins((p) => (p.name === 'pre-function' ? { ...p, config: { access: (p.config.access as string[]).map((c) => c.replace('local want, exact = "api_key", "api_key"', 'local want, exact = "token", "token"')) } } : p)));
     expect(found).toEqual(['credential-unverified-passed gk.orr']);
+  });
+
+  // name-readings.ts: ?_METHOD=DELETE, a form field ' method', api[method... reach a backend that
+  // reads them as _method, where request-transformer removes the exact names only.
+  it('the name-readings pre-function chunk dropped is method-override-passed', async () => {
+    const drop = (p: Plugin) => {
+      const access = (p.config.access as string[]).filter((c) => !c.startsWith(NAME_READINGS_MARK));
+      if (access.length === (p.config.access as string[]).length) throw new Error('no name-readings chunk');
+      return access.length ? { ...p, config: { ...p.config, access } } : undefined;
+    };
+    expect(await weakened('kong', KONG, kongPlugins((p) => (p.name === 'pre-function' ? drop(p) : p)))).toEqual(['method-override-passed gk.orr']);
   });
 
   it('request-transformer no longer removing _method from the query or the body is method-override-passed', async () => {
@@ -229,5 +241,41 @@ describe('gwc diff, AWS HTTP API: CORS exposed headers', () => {
     const base = await diffState(AWS_HTTP, 'aws', http);
     const narrowed = diffStates(base, await diffState(edit(AWS_HTTP, [['exposeHeaders: [X-Request-Id]', 'exposeHeaders: []']]), 'aws', http));
     expect(narrowed.findings.map((f) => `${f.class} ${f.rule}`)).toContain('breaking cors-narrowed');
+  });
+});
+
+// ---- nginx: what keeps a caller's answer out of a shared cache entry ---------------------------
+
+// policies.ts anonymousBypass: a public cached route neither stores nor serves the answer to a
+// request carrying a Cookie or another scheme's credential (proxy_no_cache, proxy_cache_bypass).
+// Not read before: a deployed config without $http_cookie there (alice's session answer stored
+// and served to every anonymous caller) compared equal to gwc's.
+const CACHED = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: gc
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+  consumers:
+    alice: { credentials: { key: '\${env:ALICE_KEY}' } }
+paths:
+  /news:
+    get: { operationId: news, x-gateway: { public: true, cache: { ttl: 60s } }, responses: ${ok} }
+  /mine:
+    get: { operationId: mine, security: [{ key: [] }], responses: ${ok} }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: x-api-key }
+`;
+
+describe('gwc diff, nginx: the anonymous cache bypass is part of the cache key', () => {
+  for (const directive of ['proxy_no_cache', 'proxy_cache_bypass']) {
+    it(`$http_cookie dropped from ${directive} on a public cached route is cache-key-narrowed`, async () => {
+      const found = await weakened('nginx', CACHED, conf((t) => t.replace(new RegExp(`(${directive} [^;\\n]*) \\$http_cookie`), '$1')));
+      expect(found).toEqual(['cache-key-narrowed route news']);
+    });
+  }
+  it("gwc's files read back are no change", async () => {
+    const { built, edited } = await sides('nginx', CACHED, (f) => f);
+    expect(diffStates(built, edited).changes).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The checks a Kong route makes for its backend's sake besides its auth plugins (Facts.guards),
  * read from the plugins gwc writes for them: the query-spellings pre-function (query-spellings.ts),
- * the kept-credentials post-function (unverified-credentials.ts) and request-transformer's
+ * the kept-credentials post-function (unverified-credentials.ts), the name-readings pre-function
+ * (`_method` and `access_token` in any spelling: name-readings.ts) and request-transformer's
  * `remove.querystring` (a hidden query key, a bearer token's `?access_token=`: auth.ts). Without
  * these facts a deployed Kong whose post-function was dropped (a caller verified by basic auth
  * sends a forged `?api_key=` the backend takes as the key) compared equal to gwc's.
@@ -13,6 +14,7 @@
 import type { Guards, Json } from '../../diff/entity.js';
 import { isObject, sortedStrings, type JsonObject } from '../../diff/json-util.js';
 import { METHOD_OVERRIDE_QUERY_FORMS } from '../../model/overrides.js';
+import { NAME_READINGS_MARK } from './name-readings.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
 
@@ -44,6 +46,19 @@ function spellingGuards(lua: string): string[] {
   return [`query: spellings of ${exact === undefined ? 'a key' : luaText(exact)} a backend reads as the key removed (pre-function)`];
 }
 
+/**
+ * What the name-readings pre-function removes or refuses (name-readings.ts): each watched name
+ * (`_method`, `access_token`) in any spelling a backend reads, in the query and a form or
+ * multipart body.
+ */
+function readingGuards(lua: string, method: string[], credential: string[]): void {
+  const line = /^local watched = \{(.*)\}$/m.exec(lua)?.[1] ?? '';
+  const names = [...line.matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((m) => luaText(m[1]!));
+  for (const n of names.length ? names : ['(unread)']) {
+    (n === '_method' ? method : credential).push(`${n} in any spelling, in the query or a form or multipart body: removed or refused (pre-function)`);
+  }
+}
+
 /** What the kept-credentials post-function removes, line by line (unverifiedCredentialsLua). */
 function keptGuards(lua: string): string[] {
   const out: string[] = [];
@@ -64,6 +79,7 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
   const method: string[] = [];
   for (const lua of chunks(effective.get('pre-function'), QUERY_SPELLINGS_MARK)) credential.push(...spellingGuards(lua));
   for (const lua of chunks(effective.get('post-function'), UNVERIFIED_MARK)) credential.push(...keptGuards(lua));
+  for (const lua of chunks(effective.get('pre-function'), NAME_READINGS_MARK)) readingGuards(lua, method, credential);
   // https://docs.konghq.com/hub/kong-inc/request-transformer/: remove.querystring and remove.body
   // take names. gwc removes `_method` (and the spellings PHP reads as it) from both, and a hidden
   // query key, a bearer token's `?access_token=` or a body `access_token` (policies.ts).

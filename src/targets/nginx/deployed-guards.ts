@@ -60,6 +60,7 @@ export function nginxGuards(input: GuardInput): Guards {
     else {
       if (cfg.bodyMethod !== false) method.push('_method in a form, multipart or JSON body: refused (400)');
       if (cfg.bodyToken === true) credential.push('access_token in a form or multipart body: refused (400)');
+      if ((cfg.bodyKeys ?? []).length > 0) credential.push(`a query API key (${cfg.bodyKeys!.join(', ')}) named in a body: refused (400)`);
     }
   }
   if (checks.some((d) => d.name === 'set' && d.args[0] === '$args' && handler(input.jsSets, d.args[1], 'cleanArgs'))) {

@@ -31,6 +31,8 @@ export interface RouteCfg {
   body?: string;
   bodyToken?: boolean;
   bodyMethod?: boolean;
+  /** Patterns of the query API key names the body check refuses in a body. */
+  bodyKeys?: string[];
   hideQuery?: string[];
   hideCookies?: string[];
   upstream?: Array<string | number>;

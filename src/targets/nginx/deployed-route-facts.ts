@@ -114,6 +114,11 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
   }
   const cacheKey = facts.cache && routeId ? [...ctx.njs.values()].map((c) => njsCacheKey(c, routeId)).find((x) => x !== undefined) : undefined;
   if (cacheKey) facts.cacheKey = cacheKey;
+  // What keeps a request's answer out of a shared entry (policies.ts anonymousBypass: a Cookie, an
+  // unverified credential header or query name on a public or optional route): one dropped lets
+  // that caller's answer be stored for, or served from, every anonymous caller's entry.
+  const bypass = facts.cache ? (['proxy_no_cache', 'proxy_cache_bypass'] as const).flatMap((n) => block.filter((d) => d.name === n).flatMap((d) => d.args.map((v) => `${n === 'proxy_no_cache' ? 'not stored' : 'not served'} when ${v}`))) : [];
+  if (bypass.length > 0) facts.cacheKey = [...(facts.cacheKey ?? []), ...bypass].sort();
   const njsPath = routeId && [...ctx.njs.values()].map((c) => njsUpstream(c, routeId)).find((x) => x !== undefined);
   const upstream = njsPath || rewrite;
   if (upstream) facts.upstreamPath = upstream;

@@ -8,7 +8,6 @@
  */
 import {
   CLIENT_FORWARDING_HEADERS,
-  DASH_NAME,
   FOREIGN_IDENTITY_HEADERS,
   GATEWAY_IDENTITY_HEADERS,
   METHOD_OVERRIDE_HEADERS,
@@ -155,7 +154,7 @@ function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, 
   const headers = [
     ...spelt.flatMap((h) => [h, ...separatorSpellings(h)]),
     ...hidden.flatMap((h) => separatorSpellings(h)),
-    ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME),
+    ...CLIENT_FORWARDING_HEADERS,
   ];
   for (const h of headers) {
     const key = `header.${h.toLowerCase()}`;
