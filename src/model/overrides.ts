@@ -106,16 +106,46 @@ export const CLIENT_ADDRESS_HEADERS = [
 ] as const;
 
 /**
+ * Forwarding headers a gateway writes itself, in this (dash) spelling: X-Forwarded-For/-Proto/-Host
+ * on every target, X-Real-IP, X-Forwarded-Port/-Prefix/-Path on Kong (kong/templates/nginx_kong.lua
+ * proxy_set_header), X-Real-Ip, X-Forwarded-Port/-Server on Traefik's entry point. The dash spelling
+ * reaching the backend is the gateway's value; every other `-`/`_` spelling is the client's own
+ * (Kong runs `underscores_in_headers on`; Traefik before 3.6.14 deleted only canonical names), and
+ * PHP, Rack and CGI/WSGI read `X_Forwarded_Host` as HTTP_X_FORWARDED_HOST, beside or after the
+ * gateway's value (red team 4: redteam4-kong-forwarding, redteam4-traefik-forwarding).
+ */
+export const GATEWAY_FORWARDING_HEADERS = [
+  'X-Forwarded-For', 'X-Forwarded-Proto', 'X-Forwarded-Host', 'X-Forwarded-Port', 'X-Forwarded-Prefix', 'X-Forwarded-Path', 'X-Forwarded-Server', 'X-Real-IP',
+] as const;
+
+/** A name of the family in its dash spelling (a target keeping the dash names only, as AWS does for the family's size). */
+export const DASH_NAME = (h: string): boolean => !h.includes('_');
+
+/** Every spelling of a dash-separated name with `_` at one or more of its dashes (X_Forwarded_For, X-Forwarded_For, ...). */
+export function underscoreForms(name: string): string[] {
+  const parts = name.split('-');
+  const out: string[] = [];
+  for (let mask = 1; mask < 1 << (parts.length - 1); mask++) {
+    out.push(parts.reduce((acc, p, i) => (i === 0 ? p : `${acc}${mask & (1 << (i - 1)) ? '_' : '-'}${p}`), ''));
+  }
+  return out;
+}
+
+/**
  * Forwarding headers a backend reads as where the request came from, how it was addressed or who
  * a proxy before it authenticated (password-reset links, redirects, IP allow lists, trusted-header
  * SSO); the gateway sets X-Forwarded-For/-Proto/-Host itself and clears these so a client's values
  * never pass. Every target clears every name here on every route, except the ones it sets itself
- * (Traefik's entry point: traefik/clears.ts ENTRY_POINT_SETS; Kong's nginx template).
+ * (Traefik's entry point: traefik/clears.ts ENTRY_POINT_SETS; Kong's nginx template). The `_`
+ * spellings of the headers gateways set themselves (GATEWAY_FORWARDING_HEADERS) are listed as names
+ * of their own: a client's, never the gateway's (a target that reads names with `-` and `_` as one,
+ * like Kong's header-family chunk, clears the client's dash copy too, before the gateway writes its own).
  */
 export const CLIENT_FORWARDING_HEADERS = [
   'Forwarded', 'X-Real-IP', 'X-Forwarded-Prefix', 'X-Forwarded-Port', 'X-Forwarded-Server',
   ...CLIENT_SCHEME_HEADERS, ...PROXY_AUTH_IDENTITY_HEADERS, ...CLIENT_CERT_HEADERS, ...ORIGINAL_REQUEST_HEADERS, ...CLIENT_ADDRESS_HEADERS,
-] as const;
+  ...GATEWAY_FORWARDING_HEADERS.flatMap(underscoreForms),
+];
 
 /** True when `name` (any case) is one of the method-override headers. */
 export const isMethodOverrideHeader = (name: string): boolean =>

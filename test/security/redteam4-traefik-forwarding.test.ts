@@ -22,6 +22,7 @@
  * version-aware.
  */
 import { describe, expect, it } from 'vitest';
+import { underscoreForms } from '../../src/model/overrides.js';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
 import { HEAD, writeSpec } from '../helpers/spec.js';
 import { compileCase } from '../targets/traefik/cases.js';
@@ -69,10 +70,16 @@ describe('red team 4: Traefik before 3.6.14 passes X_Forwarded_Host, X_Real_Ip (
     });
 
     for (const h of ENTRY_POINT_HEADERS) {
-      // Hole: Traefik 3.0-3.6.13's entry point deletes only the canonical name and gwc clears no '_' spelling of it.
-      it.fails(`traefik-version=${version}: a client's ${underscored(h)} is cleared before the backend (entry point of that line keeps it)`, () => {
+      // Fixed (model/overrides.ts GATEWAY_FORWARDING_HEADERS: their '_' spellings are in the family):
+      // every spelling with a '_' is cleared by the router, whatever the entry point of that line deletes.
+      it(`traefik-version=${version}: a client's ${underscored(h)} is cleared before the backend (entry point of that line keeps it)`, () => {
         expect(cleared(config, router).has(canonicalKey(underscored(h)))).toBe(true);
+        for (const v of underscoreForms(h)) expect(cleared(config, router).has(canonicalKey(v)), v).toBe(true);
       });
     }
+
+    it(`control (${version}): the dash spelling of each stays the entry point's (no router clears it)`, () => {
+      for (const h of ENTRY_POINT_HEADERS) expect(cleared(config, router).has(canonicalKey(h)), h).toBe(false);
+    });
   }
 });

@@ -6,6 +6,7 @@
 import { bearerInQuery } from '../bearer.js';
 import {
   CLIENT_FORWARDING_HEADERS,
+  DASH_NAME,
   FOREIGN_IDENTITY_HEADERS,
   GATEWAY_IDENTITY_HEADERS,
   METHOD_OVERRIDE_HEADERS,
@@ -154,7 +155,7 @@ function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, stri
   // Every key of `params` so far, lowercased, kept up to date below: a set, not a scan of the keys
   // per header (#18).
   const now = new Set(Object.keys(params).map((k) => k.toLowerCase()));
-  for (const h of [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuthHeaders(ctx), ...CLIENT_FORWARDING_HEADERS]) {
+  for (const h of [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuthHeaders(ctx), ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME)]) {
     const key = `integration.request.header.${h}`;
     const lower = key.toLowerCase();
     // One mapping per header name, whatever its spelling: API Gateway header names are case-insensitive.

@@ -184,7 +184,8 @@ function clearList(ctx: Ctx, view: RouteView, own: ReadonlySet<string>): ClearHe
   for (const h of METHOD_OVERRIDE_HEADERS) add(h, undefined);
   for (const h of URL_OVERRIDE_HEADERS) add(h, undefined);
   for (const h of FOREIGN_IDENTITY_HEADERS) add(h, undefined);
-  for (const h of CLIENT_FORWARDING_HEADERS) add(h, undefined);
+  // Dash names only: nginx runs with underscores_in_headers off, so a client's X_Forwarded_Host never arrives.
+  for (const h of CLIENT_FORWARDING_HEADERS) if (!h.includes('_')) add(h, undefined);
   for (const h of AUTH_ANSWER_HEADERS) add(h, undefined);
   return out;
 }

@@ -8,6 +8,7 @@
  */
 import {
   CLIENT_FORWARDING_HEADERS,
+  DASH_NAME,
   FOREIGN_IDENTITY_HEADERS,
   GATEWAY_IDENTITY_HEADERS,
   METHOD_OVERRIDE_HEADERS,
@@ -154,7 +155,7 @@ function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, 
   const headers = [
     ...spelt.flatMap((h) => [h, ...separatorSpellings(h)]),
     ...hidden.flatMap((h) => separatorSpellings(h)),
-    ...CLIENT_FORWARDING_HEADERS,
+    ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME),
   ];
   for (const h of headers) {
     const key = `header.${h.toLowerCase()}`;
