@@ -13,8 +13,9 @@ import type { LintContext } from './rule.js';
 // returns it), the plans and their diagnostics need not (#18: lint's memory at 10,000 routes).
 const cache = new WeakMap<LintContext, Map<Target, CheckResult>>();
 
-/** The check of the run's model (`gateway`, the run's `ctx.gateway`) for `target`. */
+/** The check of the run's model (`gateway`, the run's `ctx.gateway`) for `target`; another model's (an environment's) is made each time. */
 export function checkedCapabilities(ctx: LintContext, gateway: Gateway, target: Target): CheckResult {
+  if (ctx.gateway !== undefined && gateway !== ctx.gateway) return checkCapabilities(gateway, target);
   let m = cache.get(ctx);
   if (!m) cache.set(ctx, (m = new Map()));
   let r = m.get(target);

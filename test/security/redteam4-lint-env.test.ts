@@ -66,6 +66,15 @@ describe('red team 4: lint and build under an environment overlay (nginx)', () =
     expect(l.map((d) => [errors([d])[0], (d.params as { environment?: string }).environment])).toEqual([['nginx-rate-too-fine /x-gateway/policies/lim/rateLimit', undefined]]);
   });
 
+  it("an overlay's feature a target lacks (capability table) is linted too: cache on Traefik in prod", async () => {
+    const file = writeSpec(SPEC.replace("        lim: { rateLimit: { requests: 1, per: day } }", "        lim: { rateLimit: { requests: 100, per: minute }, cache: { ttl: 60s } }"));
+    const b = errors((await buildTarget(file, { target: 'traefik', env: 'prod' })).diagnostics);
+    expect(b.length).toBeGreaterThan(0);
+    const l = (await lint(file, { target: 'traefik' })).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors(l)).toEqual(b);
+    expect(errors((await lint(file, { target: 'traefik', env: 'prod' })).diagnostics)).toEqual(b);
+  });
+
   // Both point at the base policy's rateLimit (line 8 here), which builds; the value refused, 1 per
   // day, is written in the prod overlay (line 15). The refusal names no environment either.
   it.fails("the refusal is placed at the overlay's rateLimit, where the refused value is written", async () => {

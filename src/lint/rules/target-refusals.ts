@@ -45,12 +45,16 @@ function environmentRefusals(ctx: LintContext, base: readonly Diagnostic[], targ
   const names = ctx.env === undefined ? environmentNames(ctx) : [];
   if (names.length === 0) return [];
   const key = (d: Diagnostic) => `${d.code}\0${d.loc?.file ?? ''}#${d.loc?.pointer ?? ''}\0${d.message}`;
-  const seen = new Set(base.filter((d) => d.severity === 'error').map(key));
+  const baseChecked = ctx.gateway ? checkedCapabilities(ctx, ctx.gateway, target).diagnostics : [];
+  const seen = new Set([...base, ...baseChecked].filter((d) => d.severity === 'error').map(key));
   const out: Diagnostic[] = [];
   for (const env of names) {
     const gateway = ctx.gatewayFor(env);
     if (!gateway) continue; // the overlay's own model errors are the build's and the model rules'
-    for (const d of compileOne(ctx, gateway, target)) {
+    // The capability table's refusals too: the portability rules read the base model's only.
+    const checked = checkedCapabilities(ctx, gateway, target);
+    const plan = checked.plan;
+    for (const d of [...checked.diagnostics, ...compileFindings(target, gateway, ctx.targetOptions?.[target.name] ?? {}, ctx.spec, plan)]) {
       if (d.severity !== 'error' || seen.has(key(d))) continue;
       seen.add(key(d));
       out.push({ ...d, params: { ...d.params, environment: env }, message: `${d.message} (environment ${env}: gwc build --env ${env})` });
