@@ -23,6 +23,12 @@ export const AWS_CODES = {
     (p) => `aws: route ${p.route}: ${PATH_PROBLEM[p.problem](p.path, p.part)}`,
   ),
   'aws-method-unsupported': entry<{ route: string; method: string }>('error', (p) => `aws: route ${p.route}: API Gateway has no ${p.method} method`),
+  // a shared cache entry cannot key a query credential in every spelling a backend reads (cache.ts sharedKeys)
+  'aws-cache-query-credential': entry<{ route: string; name: string; schemes: string; backend: string }>(
+    'error',
+    (p) =>
+      `aws: ${p.route} is cached for anonymous callers, and the spec carries a credential in the query parameter ${p.name} (${p.schemes}); API Gateway keys its cache on exact, case-sensitive names only, so a backend reading ${p.name}[], ${p.name.toUpperCase()} or ${p.name.replace(/_/g, '.')} as ${p.name} would answer one caller's request and API Gateway serve it to the next anonymous caller. Remove the cache, or, if backend ${p.backend} reads query parameters by their exact name only, say so once: x-gateway.backends.${p.backend}.queryNames: exact (the name is then part of the key)`,
+  ),
   // a query credential API Gateway can blank by its exact name only (query-spellings.ts)
   'aws-query-credential-spellings': entry<{ route: string; scheme: string; name: string; backend: string }>(
     'error',

@@ -17,6 +17,12 @@ export const AWS: Explanations = {
     'Remove the operation for aws, or use one of GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH.',
     '/debug:\n  trace: {...}',
   ),
+  'aws-cache-query-credential': ex(
+    "A REST route is cached for anonymous callers (public, or optional auth), and a security scheme of the spec carries a credential in the query: an API key's name, or a bearer token's RFC 6750 ?access_token=.",
+    "Cache leak: the backend reads the credential and answers for its holder, and API Gateway, which keys on exact query names only, stores that answer under a key without it and serves it to the next anonymous caller. It can key the exact name, but a PHP, Rails or Express backend also reads access_token[], ACCESS_TOKEN (ASP.NET), access.token (PHP) as the name, and such spellings are unbounded.",
+    'Remove the cache from the route, or, if the backend reads query parameters by their exact name only, say so once on the backend: x-gateway.backends.NAME.queryNames: exact (the exact name then keys the cache; gwc diff flags the declaration as a security change).',
+    "/news:\n  get:\n    security: []\n    x-gateway: { cache: { ttl: 60s } }   # with a bearer scheme in components",
+  ),
   'aws-query-credential-spellings': ex(
     'A REST route to an HTTP backend takes its credential from a query parameter (an API key behind a Lambda authorizer), and the backend has not said it reads query names exactly.',
     "Credential smuggling: API Gateway blanks the verified parameter by its exact name only, so ?api_key=<yours>&api_key[]=<another> passes the authorizer on your key and a PHP, Rails or Express backend reads the other one (likewise API_KEY on ASP.NET, api.key on PHP). A mapping name cannot hold '[' or a space, and such spellings are unbounded, so they cannot all be blanked.",

@@ -30,7 +30,9 @@ describe('red team 3: aws stage cache on a public route', () => {
       spec({
         '/news': { get: { operationId: 'news', 'x-gateway': { cache: { ttl: '60s' } } } },
         '/me': { get: { operationId: 'me', security: [{ pool: [] }] } },
-      }, { schemes: { pool: COGNITO } }),
+      // queryNames: exact: the pool's RFC 6750 ?access_token= is keyed by its name; without it the
+      // public cached route is refused (aws-cache-query-credential, red team 4: redteam4-aws-cache).
+      }, { schemes: { pool: COGNITO }, backends: { app: { url: 'https://app.example.com', queryNames: 'exact' } } }),
       {},
       verify,
     );

@@ -3,13 +3,11 @@
  * CacheTtlInSeconds per method, keyed on the parameters the Body declares for it.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html
  */
-import type { Route } from '../../model/types.js';
+import type { Cache, Route } from '../../model/types.js';
+import { credentialCarriers, headerSpellings } from '../credential-carriers.js';
 import type { Ctx } from './context.js';
 import { isHeaderName } from './escape.js';
 import type { OperationParts, StageParts } from './policy-parts.js';
-
-/** The headers a backend may read a caller's own credential from, keyed on a public cached route. */
-const PUBLIC_CREDENTIAL_HEADERS = ['Authorization', 'Cookie'] as const;
 
 /** API Gateway's longest cache TTL. */
 const MAX_TTL_SECONDS = 3600;
@@ -58,12 +56,10 @@ export function cacheKeys(ctx: Ctx, route: Route, into: OperationParts): void {
     }
     for (const key of identity.params) declare(key);
   }
-  // A public route: API Gateway verified no credential, yet one the backend checks itself (a
-  // bearer token, a session cookie) reaches it as sent, and its answer for that caller would be
-  // stored under a key without it and served to the next, anonymous, caller (red team 3; nginx
-  // bypasses its cache for an unverified Authorization). Keying on both headers keeps anonymous
-  // callers sharing one entry while each credential gets its own.
-  if (!security || security.length === 0) for (const h of PUBLIC_CREDENTIAL_HEADERS) declare(`method.request.header.${h}`);
+  // A public route (or an optional one's anonymous callers): API Gateway verified no credential, yet
+  // one the backend checks itself reaches it as sent, and its answer for that caller would be stored
+  // under a key without it and served to the next, anonymous, caller (red teams 3 and 4).
+  if (!security || security.length === 0 || security.some((alt) => Object.keys(alt).length === 0)) sharedKeys(ctx, route, cache, declare);
   // API Gateway keys on declared query parameters only; an undeclared one still reaches the
   // backend, so a response varying on it would be served for another value: said at the cache.
   if (cache.keyQuery) for (const q of route.queryParams ?? []) declare(`method.request.querystring.${q}`);
@@ -72,6 +68,35 @@ export function cacheKeys(ctx: Ctx, route: Route, into: OperationParts): void {
   ctx.report('aws-cache-ignores-cache-control', { route: route.id }, cache.loc);
   if (keys.length > 0) integration.cacheKeyParameters = keys;
 }
+
+/**
+ * The keys of a shared (anonymous) cache entry: every credential carrier of the spec
+ * (credential-carriers.ts, the list every target's cache reads). Anonymous callers still share one
+ * entry while each credential gets its own.
+ * - a header, in each `-`/`_` spelling (API Gateway passes `X_Token` as a header of its own, and a
+ *   CGI/Rack/WSGI backend reads it as X-Token: header-spellings.ts); header names are case-blind;
+ * - a query name: API Gateway keys on exact, case-sensitive names only, and a backend reads more
+ *   (query-names.ts: `access_token[]`, `ACCESS_TOKEN`, `access.token`, %XX, unbounded), so one is
+ *   refused (aws-cache-query-credential) unless the backend says it reads exact names
+ *   (`backends.NAME.queryNames: exact`, query-spellings.ts), then keyed on that name.
+ * A form-body field (RFC 6750 access_token) comes with the query name of the same scheme (bearer.ts),
+ * so is refused with it; under `queryNames: exact` it stays unkeyed (cache methods are GET and
+ * HEAD, and no body is ever part of API Gateway's key): README "Known gaps".
+ */
+function sharedKeys(ctx: Ctx, route: Route, cache: Cache, declare: (key: string) => void): void {
+  const exact = ctx.gateway.backends.find((b) => b.name === route.backend)?.queryNames?.value === 'exact';
+  for (const c of credentialCarriers(ctx.gateway)) {
+    if (c.in === 'header') {
+      for (const h of headerSpellings(c.name)) if (isHeaderName(h)) declare(`method.request.header.${titleCase(h)}`);
+    } else if (c.in === 'query') {
+      if (exact) declare(`method.request.querystring.${c.name}`);
+      else ctx.report('aws-cache-query-credential', { route: route.id, name: c.name, schemes: c.schemes.join(', '), backend: route.backend }, cache.loc);
+    }
+  }
+}
+
+/** A header name as it is usually written (`x_api-key` → `X_Api-Key`); API Gateway reads header names case-blind. */
+const titleCase = (h: string) => h.replace(/(^|[-_])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
 
 /**
  * The `stage` hook of `cache` (policies.ts): the method's cache settings, and the Stage's cache

@@ -43,7 +43,11 @@ describe('aws: cache on authenticated routes', () => {
   // since red team 3 it is keyed on both headers (redteam3-aws), never served bob's entry or an
   // anonymous one, and its own answer is never served to another caller.
   it('a Cognito route is keyed on the verified token header; a public cached route is shared among anonymous callers only', async () => {
-    const s = spec({ ...cached([{ bearer: [] }]), '/news': { get: { operationId: 'news', security: [], 'x-gateway': { cache: { ttl: '60s' } } } } }, { schemes: { bearer: COGNITO } });
+    // queryNames: exact: the bearer scheme's ?access_token= is then keyed by its name (aws-cache-query-credential otherwise, redteam4-aws-cache).
+    const s = spec(
+      { ...cached([{ bearer: [] }]), '/news': { get: { operationId: 'news', security: [], 'x-gateway': { cache: { ttl: '60s' } } } } },
+      { schemes: { bearer: COGNITO }, backends: { app: { url: 'https://app.example.com', queryNames: 'exact' } } },
+    );
     const b = await build(s, {}, (_scheme, token) => (token.startsWith('Bearer ') ? token : undefined));
     expect(b.errors).toEqual([]);
     const o = b.oracle!;
@@ -56,14 +60,17 @@ describe('aws: cache on authenticated routes', () => {
     expect(o.request({ method: 'GET', path: '/news', headers: { Cookie: 'sid=bob' } }).cachedFrom).toBeUndefined();
     expect(o.request({ method: 'GET', path: '/news', headers: { Cookie: 'sid=carol' } }).cachedFrom).toBeUndefined();
     const op = b.t!.Resources.RestApi.Properties.Body.paths['/news'].get;
-    expect(op['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual(['method.request.header.Authorization', 'method.request.header.Cookie']);
+    expect(o.request({ method: 'GET', path: '/news', query: { access_token: 'bob' } }).cachedFrom).toBeUndefined();
+    expect(op['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual(['method.request.header.Authorization', 'method.request.header.Cookie', 'method.request.querystring.access_token']);
     expect(op.parameters).toEqual([
       { name: 'Authorization', in: 'header', required: false, schema: { type: 'string' } },
       { name: 'Cookie', in: 'header', required: false, schema: { type: 'string' } },
+      { name: 'access_token', in: 'query', required: false, schema: { type: 'string' } },
     ]);
   });
 
-  it('a public cached route with its own key header and path parameter keeps them, plus Authorization and Cookie once', async () => {
+  // The spec's API-key header x-api-key is a credential carrier too (src/targets/credential-carriers.ts), keyed in each -/_ spelling.
+  it('a public cached route with its own key header and path parameter keeps them, plus Authorization, Cookie and the key header once', async () => {
     const s = spec({ '/news/{id}': { get: { operationId: 'news', 'x-gateway': { cache: { ttl: '60s', keyHeaders: ['authorization', 'Accept-Language'] } } } } });
     const b = await build(s);
     expect(b.errors).toEqual([]);
@@ -73,6 +80,10 @@ describe('aws: cache on authenticated routes', () => {
       'method.request.header.Accept-Language',
       'method.request.header.authorization',
       'method.request.header.Cookie',
+      'method.request.header.X-Api-Key',
+      'method.request.header.X_Api-Key',
+      'method.request.header.X-Api_Key',
+      'method.request.header.X_Api_Key',
     ]);
   });
 
@@ -160,6 +171,10 @@ describe('aws: cache keys follow the query the operation declares', () => {
     expect(get['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual([
       'method.request.header.Authorization',
       'method.request.header.Cookie',
+      'method.request.header.X-Api-Key',
+      'method.request.header.X_Api-Key',
+      'method.request.header.X-Api_Key',
+      'method.request.header.X_Api_Key',
       'method.request.querystring.page',
       'method.request.querystring.q',
     ]);
@@ -176,7 +191,7 @@ describe('aws: cache keys follow the query the operation declares', () => {
   it('keyQuery: false keys on no query parameter and says nothing about them (the public route keeps its credential headers)', async () => {
     const b = await build(spec(search(false)));
     const get = b.t!.Resources.RestApi.Properties.Body.paths['/search'].get;
-    expect(get['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual(['method.request.header.Authorization', 'method.request.header.Cookie']);
+    expect(get['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual(['method.request.header.Authorization', 'method.request.header.Cookie', 'method.request.header.X-Api-Key', 'method.request.header.X_Api-Key', 'method.request.header.X-Api_Key', 'method.request.header.X_Api_Key']);
     expect(coded(b.diagnostics, 'aws-cache-query-declared-only')).toEqual([]);
   });
 });
