@@ -67,7 +67,9 @@ export function overlay(walker: Walker, base: Located, over: Located): Located {
     merged[k] = child.value;
     origins[k] = child.loc;
   }
+  const fromBase = new Set(Object.keys(merged));
   for (const [k, child] of walker.entries(over)) {
+    fromBase.delete(k);
     if (child.value === null) {
       delete merged[k];
       delete origins[k];
@@ -79,5 +81,7 @@ export function overlay(walker: Walker, base: Located, over: Located): Located {
     origins[k] = result.loc;
   }
   Object.defineProperty(merged, ORIGINS, { value: origins, enumerable: false });
-  return { value: merged, loc: base.loc };
+  // An object the overlay wrote every key of is the overlay's (a finding about it points where its
+  // values are written); one that keeps any of the base's keys stays where the base wrote it.
+  return { value: merged, loc: fromBase.size === 0 ? over.loc : base.loc };
 }
