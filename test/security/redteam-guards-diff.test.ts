@@ -279,3 +279,29 @@ describe('gwc diff, nginx: the anonymous cache bypass is part of the cache key',
     expect(diffStates(built, edited).changes).toEqual([]);
   });
 });
+
+// ---- nginx: where the client address comes from -----------------------------------------------
+
+// gwc writes no realip directive: IP rules and per-address limits read the connection. A deployed
+// server that trusts X-Forwarded-For from everywhere lets a client pick its own address
+// (10.0.0.1 past ipAllow); not read before (Facts.clientAddress was Traefik's alone).
+const OFFICE = `${HEAD}servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: gi
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+paths:
+  /internal:
+    get: { operationId: internal, x-gateway: { public: true, ipAllow: [10.0.0.0/8] }, responses: ${ok} }
+`;
+
+describe('gwc diff, nginx: the client address IP rules read', () => {
+  it('real_ip_header X-Forwarded-For trusted from 0.0.0.0/0 is client-address-changed', async () => {
+    const found = await weakened('nginx', OFFICE, conf((t) => t.replace('    server_tokens off;\n', '    server_tokens off;\n    real_ip_header X-Forwarded-For;\n    set_real_ip_from 0.0.0.0/0;\n')));
+    expect(found).toEqual(['client-address-changed route internal']);
+  });
+  it("gwc's files read back are no change", async () => {
+    const { built, edited } = await sides('nginx', OFFICE, (f) => f);
+    expect(diffStates(built, edited).changes).toEqual([]);
+  });
+});

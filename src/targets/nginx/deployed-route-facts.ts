@@ -143,6 +143,15 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
     const host = sets.find((d) => d.args[0]!.toLowerCase() === 'host')?.args[1];
     facts.clientHost = host === '$host' || host === '$http_host';
   }
+  // Where IP rules and per-address limits read the client (https://nginx.org/r/real_ip_header): gwc
+  // writes no realip directive, so the connection; a header trusted from some proxies is another
+  // check (Facts.clientAddress), from every address a client's own choice.
+  if (facts.ipAllow || facts.ipDeny || facts.rateLimitKey?.startsWith('ip')) {
+    const levels = [[...verify, ...block], server.block ?? [], ctx.http];
+    const header = levels.map((l) => l.find((d) => d.name === 'real_ip_header')?.args[0]).find((v) => v !== undefined);
+    const trusted = (levels.find((l) => l.some((d) => d.name === 'set_real_ip_from')) ?? []).filter((d) => d.name === 'set_real_ip_from').map((d) => d.args[0]!).sort();
+    facts.clientAddress = trusted.length === 0 ? 'the connection' : `${header ?? 'X-Real-IP'} from ${trusted.join(', ')}`;
+  }
   const acao = block.find((d) => d.name === 'set' && /_acao$/.test(d.args[0] ?? ''))?.args[1];
   const map = acao ? ctx.maps.get(acao) : undefined;
   if (map) {

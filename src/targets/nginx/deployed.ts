@@ -38,7 +38,7 @@ function directiveFields(list: Directive[], skip: (d: Directive) => boolean = ()
 
 const RATE = /^(\d+)r\/([sm])$/;
 /** http-level settings a server inherits that decide which request header names reach a location (deployed-guards.ts). */
-const HEADER_NAME_DIRECTIVES: ReadonlySet<string> = new Set(['underscores_in_headers', 'ignore_invalid_headers']);
+const HEADER_NAME_DIRECTIVES: ReadonlySet<string> = new Set(['underscores_in_headers', 'ignore_invalid_headers', 'real_ip_header', 'set_real_ip_from', 'real_ip_recursive']);
 
 function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   const body = server.block ?? [];
