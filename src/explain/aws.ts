@@ -24,7 +24,7 @@ export const AWS: Explanations = {
     "/news:\n  get:\n    security: []\n    x-gateway: { cache: { ttl: 60s } }   # with a bearer scheme in components",
   ),
   'aws-query-credential-spellings': ex(
-    'A REST route to an HTTP backend takes its credential from a query parameter (an API key behind a Lambda authorizer), and the backend has not said it reads query names exactly.',
+    'An AWS route (REST or HTTP API) to an HTTP backend takes its credential from a query parameter (an API key behind a Lambda authorizer), and the backend has not said it reads query names exactly.',
     "Credential smuggling: API Gateway blanks the verified parameter by its exact name only, so ?api_key=<yours>&api_key[]=<another> passes the authorizer on your key and a PHP, Rails or Express backend reads the other one (likewise API_KEY on ASP.NET, api.key on PHP). A mapping name cannot hold '[' or a space, and such spellings are unbounded, so they cannot all be blanked.",
     'Send the credential in a header (in: header), or, if the backend reads query parameters by their exact name only, say so once on the backend: x-gateway.backends.NAME.queryNames: exact (gwc diff flags the declaration as a security change).',
     "backends:\n  app: { url: https://app.internal, queryNames: exact }",

@@ -32,6 +32,7 @@ paths:
   /r/h: { get: { operationId: rh, security: [{ hkey: [admin] }], responses: ${ok} } }
   /r/q: { get: { operationId: rq, security: [{ qkey: [admin] }], responses: ${ok} }, post: { operationId: rqPost, security: [{ qkey: [admin] }], responses: ${ok} } }
   /r/c: { get: { operationId: rc, security: [{ ckey: [admin] }], responses: ${ok} } }
+  /r/qv: { post: { operationId: rqv, security: [{ qkey: [admin] }], x-gateway: { validate: true }, requestBody: { content: { application/json: { schema: { type: object } } } }, responses: ${ok} } }
   /r/or: { get: { operationId: ror, security: [{ hkey: [admin] }, { basic: [admin] }], responses: ${ok} } }
   /r/or-mixed: { get: { operationId: rorMixed, security: [{ hkey: [admin] }, { qkey: [] }], responses: ${ok} } }
   /r/and: { get: { operationId: rand, security: [{ hkey: [admin], basic: [] }], responses: ${ok} } }
@@ -179,6 +180,17 @@ describe.skipIf(!NGINX)('red team 3: nginx roles', () => {
     expect((await post('POST', `/v1/r/q?api_key=${K.A_Q}`, undefined, `api_key=${K.B_Q}`)).status).toBe(400);
     // Alone (no query key at all): refused too, never passed on for the backend to read.
     expect((await post('POST', '/v1/r/q', FORM, `api_key=${K.B_Q}`)).status).toBe(400);
+  });
+
+  it('a validated route (x-gateway validate: one njs handler reads the body, validate.js) refuses the key in its body alike; a body without it passes', async () => {
+    for (const json of [`{"api_key":"${K.B_Q}"}`, `{"x":{"API.KEY":"${K.B_Q}"}}`, `{"api_key[]":"${K.B_Q}"}`]) {
+      expect((await post('POST', `/v1/r/qv?api_key=${K.A_Q}`, 'application/json', json)).status, json).toBe(400);
+    }
+    // A form body is no media type of the operation (415 from the validator first): refused either way, never at the backend.
+    expect((await post('POST', `/v1/r/qv?api_key=${K.A_Q}`, FORM, `api_key=${K.B_Q}`)).status).not.toBe(200);
+    const { status, hits } = await post('POST', `/v1/r/qv?api_key=${K.A_Q}`, 'application/json', '{"name":"x"}');
+    expect(status).toBe(200);
+    expect(hits[0]!.body).toBe('{"name":"x"}');
   });
 
   it('held: a body without the key passes whole to the backend with alice verified; a body past the 1 MiB check buffer is 413 (controls)', async () => {
