@@ -11,9 +11,10 @@ import { consumers, authState, routeAuth } from './auth.js';
 import { buildBackends } from './backends.js';
 import { Ctx, type Entity, type KongOptions } from './context.js';
 import { emitYaml, holdsTemplateOpening } from './emit.js';
-import { bearerRoute, mockPlugin } from './policies.js';
+import { bearerRoute, headerFamily, mockPlugin } from './policies.js';
 import { watchedNames, withNameReadings } from './name-readings.js';
 import { policyPlugins } from './policy-map.js';
+import { headerFamilyLua, withHeaderFamily } from './header-family.js';
 import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri } from './routes.js';
 import { certificates } from './tls.js';
 import { checkO2kNames, o2kIds, o2kMode, routeName } from './o2k-names.js';
@@ -85,8 +86,10 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     const service = mock ? undefined : backends.serviceFor(route, backend);
     const uri = mock ? undefined : upstreamUri(ctx, route, backend.targets[0]?.url.path ?? '');
     const plugins = [...a.plugins, ...(mock ? [mockPlugin(mock)] : []), ...policyPlugins(ctx, route, { uri, auth: a, responseHeaders: mock?.headers ?? {} })];
-    // `_method` and an unverified access_token in every spelling a backend reads (name-readings.ts); a mock reads nothing.
-    entity.plugins = finishPlugins(ctx, name, mock ? plugins : withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route))));
+    // A mock has no backend and reads nothing. Otherwise, first in the route's pre-function: every
+    // spelling of the headers no client may send (header-family.ts), then `_method` and an
+    // unverified access_token in every spelling a backend reads (name-readings.ts).
+    entity.plugins = finishPlugins(ctx, name, mock ? plugins : withHeaderFamily(withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route))), headerFamilyLua(headerFamily(ctx, route))));
     place(service ? service.routes : topRoutes, entity);
   };
   gateway.routes.forEach(compileRoute);

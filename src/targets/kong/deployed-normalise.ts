@@ -8,6 +8,8 @@ import { authAtom, type BackendTls, type Entity, type Facts, type Json, type Mec
 import { fieldsOf, isObject, MASK, omit, sortedStrings, withDefaults, type JsonObject } from '../../diff/json-util.js';
 import { compareText } from '../../diagnostics/collate.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
+import { readHeaderFamily } from './header-family.js';
+import { separatorSpellings } from '../header-spellings.js';
 import { prefixPath } from '../../diff/paths.js';
 import { slug } from './names.js';
 import { consumerHolds, credentials } from './deployed-consumers.js';
@@ -44,6 +46,9 @@ const CONFIG_DEFAULTS: Record<string, JsonObject> = {
   cors: { methods: ALL_METHODS, credentials: false, private_network: false, preflight_continue: false },
   'request-termination': { status_code: 503, echo: false },
   acl: { hide_groups_header: false, include_consumer_groups: false },
+  // serverless-functions: every phase an empty list unless set (kong/plugins/pre-function/_schema.lua).
+  'pre-function': { certificate: [], rewrite: [], access: [], header_filter: [], body_filter: [], log: [] },
+  'post-function': { certificate: [], rewrite: [], access: [], header_filter: [], body_filter: [], log: [] },
   'proxy-cache': { strategy: 'memory', cache_ttl: 300, cache_control: false, ignore_uri_case: false, response_code: [200, 301, 404], request_method: ['GET', 'HEAD'] },
 };
 const AUTH_PLUGINS = ['key-auth', 'basic-auth', 'jwt', 'hmac-auth', 'ldap-auth', 'oauth2', 'openid-connect', 'mtls-auth'];
@@ -175,7 +180,7 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   const rt = effective.get('request-transformer');
   const uri = rt && rt.enabled !== false && isObject(rt.config) && isObject(rt.config.replace) ? str(rt.config.replace.uri) : undefined;
   if (uri) facts.upstreamPath = uri;
-  facts.requestHeaders = controlledHeaders(rt && rt.enabled !== false && isObject(rt.config) ? rt.config : {});
+  facts.requestHeaders = [...new Set([...controlledHeaders(rt && rt.enabled !== false && isObject(rt.config) ? rt.config : {}), ...familyHeaders(effective.get('pre-function')), ...consumerHeaders(effective)])].sort();
   facts.clientHost = route.preserve_host === true;
   facts.guards = kongGuards(effective);
   const rl = effective.get('rate-limiting');
@@ -221,6 +226,36 @@ function controlledHeaders(config: JsonObject): string[] {
   const added = new Set(names(config.add));
   const decided = [...names(config.remove), ...names(config.replace).filter((h) => added.has(h))];
   return [...new Set(decided)].sort();
+}
+
+/**
+ * The request headers gwc's header-family pre-function chunk removes (header-family.ts), each
+ * name with its `-`/`_` spellings lowercased: the names a request-transformer listing them all
+ * (gwc before #18) reads as, so either form is the same facts. Only an enabled pre-function whose
+ * `access` holds exactly gwc's chunk counts.
+ */
+function familyHeaders(p: JsonObject | undefined): string[] {
+  if (!p || p.enabled === false || !isObject(p.config) || !Array.isArray(p.config.access)) return [];
+  const keys = p.config.access.flatMap((code) => (typeof code === 'string' ? readHeaderFamily(code) ?? [] : []));
+  return keys.flatMap((k) => {
+    const dash = k.replace(/_/g, '-');
+    return [dash, ...separatorSpellings(dash)].map((h) => h.toLowerCase());
+  });
+}
+
+/**
+ * Kong's identity headers an auth plugin sets or clears on every request it runs on
+ * (kong/plugins/key-auth/handler.lua set_consumer, the same in basic-auth and jwt): decided by the
+ * gateway whatever the client sent, on a route where one runs (preflight included). Either
+ * removal form (a request-transformer list before #18, the header-family chunk) leaves them to it.
+ */
+const KONG_SET = ['x-anonymous-consumer', 'x-consumer-custom-id', 'x-consumer-id', 'x-consumer-username', 'x-credential-identifier'];
+function consumerHeaders(effective: Map<string, JsonObject>): string[] {
+  const runs = ['key-auth', 'basic-auth', 'jwt'].some((n) => {
+    const p = effective.get(n);
+    return p && p.enabled !== false && !(isObject(p.config) && p.config.run_on_preflight === false);
+  });
+  return runs ? KONG_SET : [];
 }
 
 /** Service protocols that speak TLS to the backend (https://docs.konghq.com/gateway/latest/admin-api/#service-object). */

@@ -196,12 +196,11 @@ function headerPairs(ctx: Ctx, ops: Record<string, string>, route: Route, direct
 
 /**
  * Identity headers Kong's auth plugins (key-auth, basic-auth, jwt: kong/plugins/*\/handler.lua
- * set_consumer) set or clear on every request they run on, after verification. request-transformer
- * runs after them (priority 801; key-auth 1250, basic-auth 1100, jwt 1450, acl 950:
- * https://docs.konghq.com/gateway/latest/plugin-development/custom-logic/#plugins-execution-order),
- * so removing these on an authenticated route would drop what Kong just verified: they are removed
- * on routes without an auth plugin only, where nothing else would replace the client's value.
- * https://docs.konghq.com/hub/kong-inc/key-auth/#upstream-headers
+ * set_consumer) set or clear on every request they run on, after verification. The header-family
+ * pre-function (header-family.ts) runs before them (priority 1000000; key-auth 1250, basic-auth
+ * 1100, jwt 1450: https://docs.konghq.com/gateway/latest/plugin-development/custom-logic/#plugins-execution-order),
+ * so it removes every client spelling of these on every route and what Kong then sets reaches the
+ * backend. https://docs.konghq.com/hub/kong-inc/key-auth/#upstream-headers
  */
 const KONG_CONSUMER_HEADERS = ['X-Anonymous-Consumer', 'X-Consumer-Custom-ID', 'X-Consumer-ID', 'X-Consumer-Username', 'X-Credential-Identifier'];
 const KONG_CONSUMER_LOWER = new Set(KONG_CONSUMER_HEADERS.map((k) => k.toLowerCase()));
@@ -245,11 +244,49 @@ function uniqueNames(names: string[]): string[] {
 }
 
 /**
- * A route's request-transformer header removals (uniqueNames of its own removals, the auth
- * plugins', the override, identity and forwarding headers and their underscore spellings, ~80
- * names). They depend on the route only through `key`'s parts, which most routes of a compile
- * share, so each distinct key is worked out once per context (#18: spelling and folding the list
- * for each of 10,000 routes was a third of lint's Kong compile); every route of a build gets its own copy.
+ * Header names a scheme of the gateway reads its credential from (lowercased): an auth plugin
+ * must still find them after the header-family pre-function, so a family name among them stays
+ * on request-transformer (after auth), as before #18.
+ */
+function credentialHeaders(ctx: Ctx): Set<string> {
+  let known = credentialsOf.get(ctx);
+  if (known) return known;
+  known = new Set<string>();
+  for (const s of ctx.gateway.securitySchemes) {
+    if (s.kind === 'apiKey' && s.apiKey?.in === 'header') known.add(s.apiKey.name.toLowerCase());
+    if (s.kind === 'basic') for (const h of ['authorization', 'proxy-authorization']) known.add(h);
+    if (s.kind === 'jwt') known.add((s.jwt?.header ?? 'authorization').toLowerCase());
+  }
+  credentialsOf.set(ctx, known);
+  return known;
+}
+const credentialsOf = new WeakMap<Ctx, Set<string>>();
+
+/** The route's method and URL override headers: every one, less those the operation declares (DESIGN.md section 7.5). */
+function routeOverrides(route: Route): readonly string[] {
+  const declared = route.declaredOverrides ?? [];
+  return declared.length === 0
+    ? ALL_OVERRIDES
+    : [...URL_OVERRIDE_HEADERS, ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.some((d) => d.in === 'header' && d.name.toLowerCase() === h.toLowerCase()))];
+}
+
+/**
+ * The names no client may send on this route, every spelling removed by the header-family
+ * pre-function (header-family.ts): what no gwc Kong route sets itself (neverFromClient), Kong's
+ * consumer headers (their client spellings, before the auth plugins set them), and the undeclared
+ * overrides; less a name a scheme reads its credential from (kept on request-transformer).
+ */
+export function headerFamily(ctx: Ctx, route: Route): string[] {
+  const credentials = credentialHeaders(ctx);
+  return [...neverFromClient(ctx), ...KONG_CONSUMER_HEADERS, ...routeOverrides(route)].filter((h) => !credentials.has(h.toLowerCase()));
+}
+
+/**
+ * A route's request-transformer header removals: the route's own (uniqueNames of its
+ * requestHeaders.remove and the auth plugins' hidden credentials, with the underscore spellings of
+ * those and of the headers it sets), and a family name a credential is read from. The family
+ * itself is the header-family pre-function's (#18: its ~400 spellings were 83% of GitHub's
+ * kong.yaml). Worked out once per distinct key and context (#18); every route of a build gets its own copy.
  */
 function routeRemovals(ctx: Ctx, ops: HeaderOps | undefined, auth: RouteAuth, overrides: readonly string[], authenticated: boolean): string[] {
   let byKey = removalsOf.get(ctx);
@@ -259,11 +296,14 @@ function routeRemovals(ctx: Ctx, ops: HeaderOps | undefined, auth: RouteAuth, ov
   const key = JSON.stringify([ops?.remove ?? [], setNames, auth.removeHeaders, overrides === ALL_OVERRIDES ? 0 : overrides, authenticated]);
   let unique = byKey.get(key);
   if (!unique) {
-    const identity = [...neverFromClient(ctx), ...(authenticated ? [] : KONG_CONSUMER_HEADERS)];
-    // Underscore spellings of every header cleared or set here, and of Kong's own consumer headers
-    // (set after auth, so only their dash spelling is Kong's): underscores.ts.
-    const spelt = [...(ops?.remove ?? []), ...setNames, ...auth.removeHeaders, ...overrides, ...identity, ...KONG_CONSUMER_HEADERS].flatMap(underscoreSpellings);
-    unique = uniqueNames([...(ops?.remove ?? []), ...auth.removeHeaders, ...overrides, ...identity, ...spelt]);
+    // A family name an auth plugin reads: removed after auth, as before (credentialHeaders).
+    const credentials = credentialHeaders(ctx);
+    const read = (h: string) => credentials.has(h.toLowerCase());
+    const identity = [...neverFromClient(ctx), ...(authenticated ? [] : KONG_CONSUMER_HEADERS), ...overrides].filter(read);
+    // Underscore spellings of every header cleared or set here (underscores.ts); of Kong's own
+    // consumer headers, only their dash spelling is Kong's.
+    const spelt = [...(ops?.remove ?? []), ...setNames, ...auth.removeHeaders, ...identity, ...KONG_CONSUMER_HEADERS.filter(read)].flatMap(underscoreSpellings);
+    unique = uniqueNames([...(ops?.remove ?? []), ...auth.removeHeaders, ...identity, ...spelt]);
     byKey.set(key, unique);
   }
   // Lint (findingsOnly) writes nothing and drops each route's entity once checked: the routes
@@ -285,10 +325,7 @@ export function requestTransformer(ctx: Ctx, route: Route, { uri, auth }: RouteP
   const ops: HeaderOps | undefined = ctx.plan.enforced(route.id, 'requestHeaders') ? route.policy.requestHeaders : undefined;
   // Method and URL overrides a backend may obey (DESIGN.md section 7.5), unless the operation declares them.
   const declared = route.declaredOverrides ?? [];
-  const overrides =
-    declared.length === 0
-      ? ALL_OVERRIDES
-      : [...URL_OVERRIDE_HEADERS, ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.some((d) => d.in === 'header' && d.name.toLowerCase() === h.toLowerCase()))];
+  const overrides = routeOverrides(route);
   const overrideQuery = declared.some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY) ? [] : METHOD_OVERRIDE_QUERY_FORMS;
   const query = [...new Set([...overrideQuery, ...auth.removeQuery])].sort();
   const remove = routeRemovals(ctx, ops, auth, overrides, authenticated);

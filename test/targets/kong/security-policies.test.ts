@@ -5,12 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { readHeaderFamily } from '../../../src/targets/kong/header-family.js';
 import { allRoutes } from './kong-router.js';
 import { compile, loc, shop } from './model.js';
 
 const routeNamed = (yaml: string, name: string) => allRoutes(parse(yaml)).find((r) => r.name === name)!;
 const plugin = (r: ReturnType<typeof routeNamed>, name: string) =>
   r.plugins?.find((p) => p.name === name) as { config: { cache_control?: boolean; remove: { headers: string[]; querystring: string[] } } } | undefined;
+/** The names the route's header-family chunk removes in every spelling (header-family.ts). */
+const family = (r: ReturnType<typeof routeNamed>) =>
+  ((r.plugins?.find((p) => p.name === 'pre-function') as { config: { access: string[] } } | undefined)?.config.access ?? []).flatMap((c) => readHeaderFamily(c) ?? []);
 const cache = { ttlMs: 60000, methods: ['GET' as const], keyHeaders: [], keyQuery: true, loc: loc('/paths/~1orders~1{orderId}/get/x-gateway/cache') };
 
 describe('kong: identity-bound policies', () => {
@@ -42,7 +46,8 @@ describe('kong: method and URL overrides', () => {
     const { yaml } = compile(shop());
     for (const r of allRoutes(parse(yaml)).filter((x) => x.service)) {
       const rt = plugin(r, 'request-transformer');
-      expect(rt?.config.remove.headers, r.name).toEqual(expect.arrayContaining(['X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override', 'X-Original-URL', 'X-Rewrite-URL']));
+      // Every spelling, by the header-family chunk of the route's pre-function (#18).
+      expect(family(r), r.name).toEqual(expect.arrayContaining(['x_http_method_override', 'x_http_method', 'x_method_override', 'x_original_url', 'x_rewrite_url']));
       expect(rt?.config.remove.querystring, r.name).toEqual(expect.arrayContaining(['_method', '.method', ' method', '[method', '_method[]']));
     }
   });
@@ -50,9 +55,11 @@ describe('kong: method and URL overrides', () => {
   it('passes the inputs an operation declares', () => {
     const g = shop();
     g.routes.find((r) => r.id === 'createUser')!.declaredOverrides = [{ in: 'query', name: '_method' }, { in: 'header', name: 'X-HTTP-Method-Override' }];
-    const rt = plugin(routeNamed(compile(g).yaml, 'shop.createuser'), 'request-transformer');
+    const route = routeNamed(compile(g).yaml, 'shop.createuser');
+    const rt = plugin(route, 'request-transformer');
     expect(rt?.config.remove.querystring).toEqual([]);
     expect(rt?.config.remove.headers).not.toContain('X-HTTP-Method-Override');
-    expect(rt?.config.remove.headers).toContain('X-Original-URL');
+    expect(family(route)).not.toContain('x_http_method_override');
+    expect(family(route)).toContain('x_original_url');
   });
 });

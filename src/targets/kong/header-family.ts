@@ -1,0 +1,108 @@
+/**
+ * Headers no client may send (the identity headers of every gwc gateway, client forwarding headers,
+ * undeclared method and URL overrides: policies.ts headerFamily) are removed on Kong by a chunk of
+ * the route's `pre-function` that reads each request header's name as a CGI-style backend does
+ * (lower case, `_` for `-`: underscores.ts says why) and clears every header whose name so read is
+ * one of them (issue #18). Listing every `-`/`_` spelling on each route's request-transformer
+ * instead was ~400 names a route, 83% of GitHub's 24 MB kong.yaml.
+ *
+ * Kong's behaviour this relies on (Kong 3.x source):
+ * - `kong.request.get_headers(max)` (kong/pdk/request.lua) is `ngx.req.get_headers`: names
+ *   lowercased and otherwise as sent (Kong's nginx runs `underscores_in_headers on`,
+ *   kong/templates/nginx_kong.lua, so `X_Consumer_ID` arrives as `x_consumer_id`; the table's
+ *   `__index` folds `_` on lookup only, pairs() gives the raw names), at most `max` lines
+ *   (1..1000; the default is lua_max_req_headers, 100), with "truncated" as a second value when
+ *   there were more.
+ * - `kong.service.request.clear_header(name)` is `ngx.req.clear_header`: every line of that name.
+ * - request-transformer's `remove.headers` (the route-specific names left there) is applied to
+ *   `get_headers()`, the first 100 lines only (kong/plugins/request-transformer/access.lua
+ *   transform_headers): a name sent after 100 other lines passed it. The chunk answers 431 to a
+ *   request of more than 100 header lines, so neither it nor request-transformer sees a truncated
+ *   list (under Kong's default lua_max_req_headers; a lower setting narrows request-transformer's view).
+ * - pre-function runs first (priority 1000000; key-auth 1250, basic-auth 1100, jwt 1450), so Kong's
+ *   own consumer headers (X-Consumer-ID, -Username, -Custom-ID, X-Credential-Identifier,
+ *   X-Anonymous-Consumer), which the auth plugins set or clear after verification (set_consumer),
+ *   still reach the backend, in their dash spelling, as Kong set them; the client's spellings of
+ *   them are gone before any plugin runs.
+ *
+ * Only what Kong's default `untrusted_lua = sandbox` allows (pairs, type, string.gmatch,
+ * string.lower, string.gsub, kong.request.get_headers, kong.service.request.clear_header,
+ * kong.response.exit: kong/tools/sandbox/environment/). Names enter the Lua only through luaWords,
+ * every byte but [A-Za-z0-9_] a decimal escape: escape by construction. The Lua's own strings are
+ * single-quoted, so the YAML writer's double-quoted scalar escapes none of them (the chunk is on
+ * every route: #18).
+ */
+import { compareText } from '../../diagnostics/collate.js';
+import type { Entity } from './context.js';
+
+/** The first line of the chunk: how gwc diff's reader knows it (deployed-normalise.ts). */
+export const HEADER_FAMILY_MARK = '-- gwc: headers no client may send (identity, forwarding, overrides) never reach the backend, in any case or -/_ spelling';
+
+/** Kong's default lua_max_req_headers: the lines request-transformer reads; a request with more is refused. */
+export const MAX_HEADER_LINES = 100;
+
+/** A header name as the chunk compares it: lower case, `_` for `-`. */
+export const headerKey = (name: string): string => name.toLowerCase().replace(/-/g, '_');
+
+const chunks = new Map<string, string>();
+
+/** The chunk removing every spelling of `names`, made once per distinct set (every route of a build shares one, #18). */
+export function headerFamilyLua(names: readonly string[]): string {
+  const keys = [...new Set(names.map(headerKey))].sort(compareText);
+  const id = keys.join('\n');
+  let lua = chunks.get(id);
+  if (lua === undefined) chunks.set(id, (lua = render(keys)));
+  return lua;
+}
+
+/** A single-quoted Lua string of `words` joined by spaces, each byte of a word but [A-Za-z0-9_] a `\ddd` escape. */
+function luaWords(words: readonly string[]): string {
+  const word = (w: string) => [...Buffer.from(w, 'utf8')].map((b) => (/[A-Za-z0-9_]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `\\${String(b).padStart(3, '0')}`)).join('');
+  return `'${words.map(word).join(' ')}'`;
+}
+
+function render(keys: readonly string[]): string {
+  return [
+    HEADER_FAMILY_MARK,
+    'local drop = {}',
+    `for n in string.gmatch(${luaWords(keys)}, '%S+') do drop[n] = true end`,
+    'return function()',
+    '  local headers, err = kong.request.get_headers(1000)',
+    '  local lines = 0',
+    "  for _, v in pairs(headers) do lines = lines + (type(v) == 'table' and #v or 1) end",
+    `  if err ~= nil or lines > ${MAX_HEADER_LINES} then return kong.response.exit(431, { message = 'Request Header Fields Too Large' }) end`,
+    '  for name in pairs(headers) do',
+    "    if drop[(string.gsub(string.lower(name), '%-', '_'))] then kong.service.request.clear_header(name) end",
+    '  end',
+    'end',
+    '',
+  ].join('\n');
+}
+
+/** `plugins` with `lua` first in the route's pre-function, or a pre-function of its own. */
+export function withHeaderFamily(plugins: Entity[], lua: string): Entity[] {
+  const pre = plugins.find((p) => p.name === 'pre-function');
+  if (!pre) return [{ name: 'pre-function', config: { access: [lua] } }, ...plugins];
+  const config = pre.config as { access: string[] };
+  return plugins.map((p) => (p === pre ? { ...p, config: { ...config, access: [lua, ...config.access] } } : p));
+}
+
+const read = new Map<string, string[] | undefined>();
+
+/**
+ * The names (as headerKey reads them) a deployed chunk removes: exactly gwc's chunk for some set
+ * of names, else undefined (an edited chunk is not taken for a removal). Memoised: every route of
+ * a deployed gwc file holds the same chunk.
+ */
+export function readHeaderFamily(code: string): string[] | undefined {
+  if (read.has(code)) return read.get(code);
+  let keys: string[] | undefined;
+  const m = /^for n in string\.gmatch\('((?:[A-Za-z0-9_ ]|\\\d{3})*)', '%S\+'\) do drop\[n\] = true end$/m.exec(code);
+  if (code.startsWith(`${HEADER_FAMILY_MARK}\n`) && m) {
+    keys = m[1]!.split(' ').filter((w) => w !== '').map((w) => Buffer.from(w.replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8'));
+    // Exactly gwc's chunk for these names, or nothing.
+    if (headerFamilyLua(keys) !== code) keys = undefined;
+  }
+  read.set(code, keys);
+  return keys;
+}
