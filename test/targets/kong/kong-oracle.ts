@@ -93,13 +93,18 @@ const PRIORITY: Record<string, number> = {
   'file-log': 9, 'request-termination': 2, 'pre-function': 1000000, 'post-function': -1000,
 };
 const AUTH = new Set(['jwt', 'key-auth', 'basic-auth']);
-const UNRESERVED = /[A-Za-z0-9\-._~]/;
+/**
+ * kong/tools/uri.lua normalize (normalize_decode): every %XX is decoded but the reserved characters
+ * (RESERVED_CHARS), kept upper-cased: unreserved ones and "others" (%00, %20, %5C, non-ASCII bytes)
+ * reach Kong's router as raw bytes (red team 4, redteam4-kong-oracle-normalise).
+ */
+const KONG_RESERVED = "!*'();:@&=+$,/?%#[]";
 
-/** kong/tools/uri.lua normalize: decode unreserved escapes, remove dot segments, merge slashes. */
+/** kong/tools/uri.lua normalize: decode every escape but the reserved ones, remove dot segments, merge slashes. */
 export function normalisePath(raw: string): string {
   const decoded = raw.replace(/%([0-9A-Fa-f]{2})/g, (m, h: string) => {
     const c = String.fromCharCode(parseInt(h, 16));
-    return UNRESERVED.test(c) ? c : m.toUpperCase();
+    return KONG_RESERVED.includes(c) ? m.toUpperCase() : c;
   });
   const out: string[] = [];
   const segs = decoded.replace(/\/+/g, '/').split('/').slice(1);
