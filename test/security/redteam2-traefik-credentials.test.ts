@@ -259,10 +259,10 @@ components:
     expect(send(config, req('/v1/custom?access_token=x', { 'X-Session-Token': 'good' }), env).status).toBe(200);
   });
 
-  // NOT FIXED on Traefik (documented gap, README): ASP.NET reads query names case-blind, and Traefik's
-  // QueryRegexp reads one exact name: ACCESS_TOKEN is one of 2^11 case spellings no rule can list.
-  // Only a backend reading ?access_token= case-blind (an ASP.NET OnMessageReceived handler) is exposed.
-  it.fails('GAP: ?ACCESS_TOKEN= (ASP.NET reads query names case-blind) beside the verified header token never reaches the backend', () => {
+  // FIXED (was a documented gap): ASP.NET reads query names case-blind, and QueryRegexp reads one
+  // exact name; the route's redirectRegex (traefik/query-names.ts) matches every spelling the rule
+  // table reads as access_token in the raw URL and redirects before the backend (red team 4).
+  it('FIXED: ?ACCESS_TOKEN= (ASP.NET reads query names case-blind) beside the verified header token never reaches the backend', () => {
     const o = send(config, req('/v1/me?ACCESS_TOKEN=forged', bearer), env);
     expect(o.backend).toBeUndefined();
   });

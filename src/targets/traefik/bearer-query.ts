@@ -15,8 +15,8 @@
  *   router would take a request carrying only a spelling no rule can list (`ACCESS_TOKEN`, read
  *   case-blind by ASP.NET) and pass the token on, with nobody having verified anything.
  *
- * Left (README "Known gaps"): beside a verified header token, a case spelling (`ACCESS_TOKEN`) or a
- * PHP name with leading blanks still reaches the backend.
+ * Every other spelling a backend reads (a case spelling, `ACCESS_TOKEN`; a PHP name with leading
+ * blanks; `access_token[0]`) is denied by the route's redirectRegex (query-names.ts).
  *
  * The same guard keeps a credential header's own name off the query (headerQueryForms).
  */
@@ -55,6 +55,13 @@ export function headerQueryForms(header: string): string[] {
       ? words.reduce<string[]>((acc, w, i) => (i === 0 ? cases(w) : acc.flatMap((x) => cases(w).map((c) => `${x}-${c}`))), [])
       : [words.join('-'), words.map((w) => cases(w)[1]).join('-'), words.join('-').toUpperCase()];
   return [...new Set(all)];
+}
+
+/** The query name no verifier of `s` reads and a backend may: access_token for a bearer scheme, a credential header's own name (lowercase); none. */
+export function unverifiedQueryName(s: SecurityScheme): string | undefined {
+  if (bearerInQuery(s)) return BEARER_QUERY;
+  const header = s.kind === 'apiKey' && s.apiKey?.in === 'header' ? s.apiKey.name : s.kind === 'jwt' ? s.jwt?.header : undefined;
+  return header && header.toLowerCase() !== 'authorization' ? header.toLowerCase() : undefined;
 }
 
 /** The query names kept off a route's routers for one scheme: access_token for a bearer scheme, its header's names for a header credential. */

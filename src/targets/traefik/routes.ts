@@ -17,6 +17,7 @@
 import type { Route } from '../../model/types.js';
 import { authRouters } from './auth.js';
 import { bearerQueryGuard } from './bearer-query.js';
+import { queryNamesMiddleware } from './query-names.js';
 import { clearsFor } from './clears.js';
 import { NOOP_SERVICE, serviceFor } from './backends.js';
 import type { Ctx } from './context.js';
@@ -130,6 +131,8 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   const clears = clearsFor(ctx, route);
   // ?access_token= on a route with a bearer scheme: kept off its routers (bearer-query.ts).
   const bearerGuard = bearerQueryGuard(ctx, route);
+  // Every other spelling a backend reads of those names and `_method`: denied first (query-names.ts).
+  const queryNames = queryNamesMiddleware(ctx, route);
   const parts: SlotParts[] = [...early, ...chained, ...(headers ? [{ slots: { headers } }] : []), ...compilePolicies(ctx, route, 'alternatives', alts)];
   // Names stay those of the verifying routers (optional auth adds -anonymous), so gwc diff pairs them.
   const verifying = alts.filter((a) => !a.anonymous).length;
@@ -138,7 +141,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     // The chain's order is security-relevant: identity and override inputs cleared first; IP rule
     // and a limit keyed on no verified identity before auth; a per-consumer limit after auth and
     // before the credential is removed; then the body limit, headers, path rewrite and service.
-    const middlewares = [clears.middleware, ...at('cors'), ...at('ip'), ...at('beforeAuth'), ...alt.middlewares, ...at('afterAuth'), ...alt.hide, ...at('body'), ...at('headers'), rewrite, ...svc.middlewares].filter(
+    const middlewares = [queryNames, clears.middleware, ...at('cors'), ...at('ip'), ...at('beforeAuth'), ...alt.middlewares, ...at('afterAuth'), ...alt.hide, ...at('body'), ...at('headers'), rewrite, ...svc.middlewares].filter(
       (x): x is string => x !== undefined,
     );
     const suffix = alt.anonymous ? ['anonymous'] : verifying > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : OWN_NAME_CLASH.test(sanitise(route.id)) ? ['op'] : [];

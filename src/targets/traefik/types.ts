@@ -45,6 +45,7 @@ export type Middleware =
   | { ipAllowList: { sourceRange: string[]; ipStrategy?: { depth: number }; rejectStatusCode?: number } }
   | { buffering: { maxRequestBodyBytes: number } }
   | { headers: HeadersMiddleware }
+  | { redirectRegex: { regex: string; replacement: string; permanent: boolean } }
   | { replacePathRegex: { regex: string; replacement: string } }
   | { retry: { attempts: number } };
 

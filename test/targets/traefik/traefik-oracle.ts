@@ -13,7 +13,7 @@
  *   cannot be built (basicAuth without users) is not served, so the request falls to the next;
  * - the middlewares in order, a chain expanded in place
  *   (https://doc.traefik.io/traefik/middlewares/http/chain/): basicAuth, forwardAuth, headers,
- *   ipAllowList, rateLimit (which bucket key), buffering (body size), replacePathRegex,
+ *   ipAllowList, rateLimit (which bucket key), buffering (body size), redirectRegex, replacePathRegex,
  *   replacePath, stripPrefix, retry (no effect here). Each links its doc below.
  *
  * Not modelled: TLS options, entry points, response bodies, rate-limit timing, services other
@@ -346,6 +346,18 @@ function run(config: TraefikConfig, env: OracleEnv, name: string, c: Ctx, out: O
     // https://doc.traefik.io/traefik/middlewares/http/buffering/#maxrequestbodybytes
     const max = mw.buffering.maxRequestBodyBytes;
     return max > 0 && c.bodyBytes > max ? new Answer(413, name) : undefined;
+  }
+  if ('redirectRegex' in mw) {
+    // https://doc.traefik.io/traefik/middlewares/http/redirectregex/ (pkg/middlewares/redirect):
+    // rawURL is scheme://Host + RequestURI (undecoded); a match answers a redirect to the rewritten
+    // URL (302 for GET, 307 otherwise; 301/308 permanent), the next handler never runs.
+    const { regex, replacement, permanent } = mw.redirectRegex as { regex: string; replacement: string; permanent?: boolean };
+    const raw = `${c.tls ? 'https' : 'http'}://${c.host}${requestURI(c)}`;
+    if (!new RegExp(regex).test(raw)) return undefined;
+    const to = goReplace(regex, raw, replacement);
+    if (to === raw) throw new Error(`middleware ${name}: a redirectRegex rewriting to the same URL is not modelled`);
+    const get = c.method === 'GET';
+    return new Answer(permanent ? (get ? 301 : 308) : get ? 302 : 307, name, Header.from({ Location: to }));
   }
   if ('replacePathRegex' in mw) {
     // https://doc.traefik.io/traefik/middlewares/http/replacepathregex/: on the escaped path

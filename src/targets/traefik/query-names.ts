@@ -1,0 +1,115 @@
+/**
+ * Query names Traefik never verifies, in every spelling a backend reads as them (DESIGN.md 7.3, 7.5):
+ * `_method` unless the operation declares it, `access_token` on a route with a bearer scheme, a
+ * credential header's own name (`?x-api-key=`) on a route with such a header.
+ *
+ * Traefik OSS runs no code and cannot remove a query parameter; its `Query`/`QueryRegexp` matchers
+ * read one exact decoded name (pkg/muxer/http/matcher.go: `req.URL.Query()[key]`), so the router
+ * guards (clears.ts, bearer-query.ts) list a few spellings only. A backend reads far more (the rule
+ * table of ../query-names.ts): leading blanks in any run (`%20%20_method`, PHP), any letter case
+ * (`ACCESS_TOKEN`, `X-API-KEY`, ASP.NET), the array forms (`access_token[0]`). No list of exact names
+ * holds those, but one regex over the raw request URL does: the `redirectRegex` middleware matches
+ * its regex against `scheme://host` + the RequestURI as the client sent it (pkg/middlewares/redirect
+ * redirect_regex.go rawURL; %XX and `+` undecoded) and answers a match with a redirect
+ * (302 for GET, 307 otherwise, moveHandler) without calling the next handler. So gwc denies such a
+ * request with a matching rule: the first middleware of the router redirects it to its own URL
+ * without the query; the backend never sees it, and a client following the redirect sends a request
+ * without the unverified name, which the routers judge afresh (a refusal at build would have to
+ * refuse every route: every route can receive `_method`).
+ *
+ * The regex is rendered from QUERY_NAME_RULE (each name's characters in both cases and as %XX in
+ * either hex case, `_` also as each character read as `_`, blanks as `+`/%XX around the name, the
+ * array form, a NUL ending the name) with only (capturing) groups, classes, alternation, `*`, `?`, anchors:
+ * RE2 and JavaScript read it alike. It matches at least every name the rule reads as one of the
+ * names (test/security/redteam4-traefik-name-readings.test.ts: every generated spelling; neighbours
+ * pass); a name with a NUL inside an array form may be denied too (the safe direction).
+ */
+import { METHOD_OVERRIDE_QUERY } from '../../model/overrides.js';
+import type { Route } from '../../model/types.js';
+import { QUERY_NAME_RULE, queryNameAsRead } from '../query-names.js';
+import { unverifiedQueryName } from './bearer-query.js';
+import type { Ctx } from './context.js';
+
+const hexDigit = (d: string) => (/[A-F]/.test(d) ? `[${d}${d.toLowerCase()}]` : d);
+/** `%XX` for one byte, each hex digit in either case. */
+const escaped = (code: number) => `%${[...code.toString(16).toUpperCase().padStart(2, '0')].map(hexDigit).join('')}`;
+const reChar = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+
+/** One decoded character as it may be sent: itself (when it may be sent raw) or %XX; a space also `+`. */
+function sent(c: string): string[] {
+  const code = c.charCodeAt(0);
+  const raw = code > 0x20 && code < 0x7f && !'&=%+#'.includes(c) ? [reChar(c)] : [];
+  return [...raw, ...(c === ' ' && QUERY_NAME_RULE.plusIsSpace ? ['\\+'] : []), escaped(code)];
+}
+const alt = (forms: string[]) => (forms.length === 1 ? forms[0]! : `(${forms.join('|')})`);
+const BLANK = alt([...QUERY_NAME_RULE.blanks].flatMap(sent));
+/** Any raw character of a name (a name ends at the first raw `&` or `=`). */
+const ANY = '[^&=]';
+
+/**
+ * The raw spellings of `name` (a name as the rule reads it: lowercase, no blank at either end) with
+ * no blank at either end: each `_` any character the rule reads as `_` (not a blank at the ends, not
+ * `[` when `noBracket`), each letter in either case.
+ */
+function core(name: string, noBracket: boolean): string {
+  const chars = [...name];
+  return chars
+    .map((c, i) => {
+      if (c === '_') {
+        const edge = i === 0 || i === chars.length - 1;
+        const as = ['_', ...QUERY_NAME_RULE.asUnderscore].filter((u) => !(edge && QUERY_NAME_RULE.blanks.includes(u)) && !(noBracket && u === '['));
+        return alt(as.flatMap(sent));
+      }
+      const cases = QUERY_NAME_RULE.asciiCaseFold && /[a-z]/.test(c) ? [c, c.toUpperCase()] : [c];
+      return alt(cases.flatMap(sent));
+    })
+    .join('');
+}
+
+/** A regex (no anchors) for one raw query name the rule reads as `name`. */
+export function nameRegex(name: string): string {
+  const read = queryNameAsRead(name);
+  const nul = QUERY_NAME_RULE.nulEnds ? `(${escaped(0)}${ANY}*)?` : '';
+  const plain = `${BLANK}*${core(read, false)}${BLANK}*${nul}`;
+  if (!QUERY_NAME_RULE.arrayForm) return plain;
+  // The array form: the name, blanks, `[`, anything holding a `]` (read before any NUL ends it).
+  const open = alt(sent('['));
+  const close = alt(sent(']'));
+  const array = `${BLANK}*${core(read, true)}${BLANK}*${open}${ANY}*${close}${ANY}*`;
+  return `(${plain}|${array})`;
+}
+
+/**
+ * The redirectRegex regex matching a raw URL whose query holds a pair named as one of `names` reads,
+ * capturing the URL before its query; and its replacement (that URL: the query dropped).
+ */
+export function queryNamesRedirect(names: readonly string[]): { regex: string; replacement: string } {
+  const alts = [...new Set(names.map((n) => queryNameAsRead(n)))].sort().map(nameRegex);
+  return { regex: `^([^?]*)\\?([^&]*&)*(${alts.join('|')})([=&].*)?$`, replacement: '$1' };
+}
+
+/** The names a route's backend must never receive from the query, as the rule reads them, sorted. */
+export function watchedQueryNames(ctx: Ctx, route: Route): string[] {
+  const declared = (route.declaredOverrides ?? []).some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY);
+  const schemes = route.security.flat().flatMap((i) => ctx.gateway.securitySchemes.find((s) => s.name === i.scheme) ?? []);
+  const names = [...(declared ? [] : [METHOD_OVERRIDE_QUERY]), ...schemes.flatMap((s) => unverifiedQueryName(s) ?? [])];
+  return [...new Set(names.map(queryNameAsRead))].sort();
+}
+
+const byCtx = new WeakMap<Ctx, Map<string, string>>();
+
+/** The redirectRegex middleware for the route's watched names (one per set of names), or undefined for none. */
+export function queryNamesMiddleware(ctx: Ctx, route: Route): string | undefined {
+  const names = watchedQueryNames(ctx, route);
+  if (names.length === 0) return undefined;
+  let made = byCtx.get(ctx);
+  if (!made) byCtx.set(ctx, (made = new Map()));
+  const key = names.join('\n');
+  let name = made.get(key);
+  if (!name) {
+    const parts = made.size === 0 ? ['query-names'] : ['query-names', String(made.size + 1)];
+    name = ctx.addMiddleware(parts, { redirectRegex: { ...queryNamesRedirect(names), permanent: false } });
+    made.set(key, name);
+  }
+  return name;
+}
