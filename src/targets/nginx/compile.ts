@@ -146,7 +146,10 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
 function njsRoutesOf(views: Iterable<RouteView>): Record<string, unknown> {
   const njsRoutes: Record<string, unknown> = {};
   for (const v of views) {
-    const extra = { ...(v.cache ? { cacheKey: v.cache.parts } : {}), ...((v as Escaped).escapedPath ? { upstream: (v as Escaped).escapedPath } : {}) };
+    const extra = {
+      ...(v.cache ? { cacheKey: v.cache.parts } : {}),
+      ...(v.cache?.query ? { cacheQuery: v.cache.query } : {}),
+      ...(v.cache?.cookieAnonymous ? { cacheCookieAnonymous: v.cache.cookieAnonymous } : {}), ...((v as Escaped).escapedPath ? { upstream: (v as Escaped).escapedPath } : {}) };
     if ((v.njs.security as unknown[]).length > 0 || v.njs.mock || v.njs.hideQuery || v.njs.body || Object.keys(extra).length > 0) njsRoutes[String(v.index)] = { ...v.njs, ...extra };
   }
   return njsRoutes;

@@ -8,6 +8,7 @@
  */
 import type { Cache, Cors, Policy, RateLimit, Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
+import { credentialCarriers } from '../credential-carriers.js';
 import { cidr, headerName, headerValue, headerVar, regexLiteral, Refused, type ValuePart } from './escape.js';
 import { secs } from './backends.js';
 import { hiddenHeaders, securityOf } from './security.js';
@@ -265,11 +266,19 @@ export interface CacheView {
   /**
    * The variables that, when the request sets one, keep the answer out of the cache (proxy_no_cache,
    * proxy_cache_bypass): the unverified Authorization above, and on a public or optional route
-   * (every anonymous caller shares one key) the Cookie header and every credential header or query
-   * parameter of the spec's schemes the route does not verify in every alternative: a backend
-   * answering per session or key would have that answer served to the next, anonymous, caller (red team 3).
+   * (every anonymous caller shares one key) every credential carrier of the spec the route does not
+   * verify whenever sent (anonymousBypass): a backend answering per session, token or key would have
+   * that answer served to the next, anonymous, caller (red teams 3 and 4).
    */
   bypass?: string[];
+  /**
+   * The query credentials of the spec a shared entry must not hold, checked by the njs
+   * `cacheCredential` in every spelling a backend reads (query-names.ts): a route whose key holds
+   * no query (`keyQuery: false`).
+   */
+  query?: string[];
+  /** The identity variable whose anonymous value ('-') makes a Cookie bypass (an optional cookie-key route). */
+  cookieAnonymous?: string;
 }
 
 /**
@@ -292,35 +301,60 @@ export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Ca
     const verified = route.security.length > 0 && route.security.every((alt) => alt.some((i) => readsAuthorization(ctx, i.scheme)));
     const bypassAuth = !verified && !hiddenHeaders(ctx, route).includes('authorization');
     const vars = bypassAuth ? ['http_authorization'] : [];
-    if (route.security.length === 0 || route.optionalAuth) vars.push(...anonymousBypass(ctx, route));
+    const shared = route.security.length === 0 || route.optionalAuth ? anonymousBypass(ctx, route, cache) : undefined;
+    if (shared) vars.push(...shared.vars);
+    if (shared && (shared.query.length > 0 || shared.cookieAnonymous)) vars.push(cacheCredentialVar(ctx));
     const bypass = [...new Set(vars)];
     return {
       zone: reg.cacheZone, valid: secs(cache.ttlMs), methods: methods.length > 0 ? methods : ['GET', 'HEAD'], parts,
       ...(bypassAuth ? { bypassAuthorization: true } : {}),
       ...(bypass.length > 0 ? { bypass } : {}),
+      ...(shared && shared.query.length > 0 ? { query: shared.query } : {}),
+      ...(shared?.cookieAnonymous ? { cookieAnonymous: shared.cookieAnonymous } : {}),
     };
   });
 }
 
+/** `js_set` variable of the njs `cacheCredential` (templates.ts): '1' when a shared entry must not be used. */
+export const cacheCredentialVar = (ctx: Ctx): string => `${ctx.prefix}_cache_cred`;
+
 /**
- * What keeps a request of a public or optional route out of the shared anonymous cache: a Cookie
- * (a session the backend reads), each API-key header, API-key query parameter (nginx's $arg_ reads
- * the name case-blind; other spellings are not covered) and forward-auth request header of the
- * spec's schemes, unless every alternative of the route verifies that key header. On an optional
- * route the credentials of its own schemes are verified whenever sent (runtime.js present()) and
- * key the cache by identity, so they do not bypass; a Cookie does unless one of them is a cookie key.
+ * What keeps a request of a public or optional route out of the shared anonymous cache: every
+ * credential carrier of the spec (credential-carriers.ts, one list for every target), unless the
+ * route verifies it whenever it is sent (a carrier of one of an optional route's own schemes: the
+ * runtime's present() sees it in every spelling, and a verified caller is keyed by identity).
+ * - a header: `$http_<name>`, which nginx matches case-blind; its `_` spellings never reach the
+ *   backend (the server drops header names with `_`: underscores_in_headers off);
+ * - a query name: in the key when the route keys the query (`$args`), else the njs
+ *   `cacheCredential` reads every spelling a backend reads as it (`$arg_` reads one spelling only);
+ * - the Cookie header: bypasses, or on an optional route with its own cookie key only while the
+ *   caller is anonymous (another cookie beside no key is a session the backend may read);
+ * - a form-body field (RFC 6750 access_token): no body is part of the key, so a request with one
+ *   (Content-Length or Transfer-Encoding) bypasses.
  */
-function anonymousBypass(ctx: Ctx, route: Route): string[] {
+function anonymousBypass(ctx: Ctx, route: Route, cache: Cache): { vars: string[]; query: string[]; cookieAnonymous?: string } {
   const own = new Set(route.security.flatMap((alt) => alt.map((i) => i.scheme)));
   const ownCookie = [...own].some((n) => ctx.scheme(n)?.apiKey?.in === 'cookie');
-  const out = ownCookie ? [] : ['http_cookie'];
-  for (const s of [...ctx.gateway.securitySchemes].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (own.has(s.name)) continue;
-    if (s.kind === 'apiKey' && s.apiKey?.in === 'header' && !verifiedKeyHeader(ctx, route, s.apiKey.name)) out.push(headerVar(s.apiKey.name));
-    if (s.kind === 'apiKey' && s.apiKey?.in === 'query' && /^[A-Za-z0-9_]+$/.test(s.apiKey.name)) out.push(`arg_${s.apiKey.name.toLowerCase()}`);
-    for (const h of s.forwardAuth?.requestHeaders ?? []) if (h.toLowerCase() !== 'cookie') out.push(headerVar(h));
+  const vars: string[] = [];
+  const query: string[] = [];
+  let cookieAnonymous: string | undefined;
+  for (const c of credentialCarriers(ctx.gateway)) {
+    if (c.name === 'cookie' && c.in === 'header') {
+      if (ownCookie) cookieAnonymous = identityKeyVar(ctx);
+      else vars.push('http_cookie');
+      continue;
+    }
+    if (c.schemes.some((n) => own.has(n))) continue;
+    // A name with any other character than letters, digits and '-' never reaches the backend
+    // (ignore_invalid_headers on, underscores_in_headers off: templates.ts).
+    if (c.in === 'header') {
+      if (/^[A-Za-z0-9-]+$/.test(c.name)) vars.push(headerVar(c.name));
+    }
+    else if (c.in === 'query' && !cache.keyQuery) query.push(c.name);
+    else if (c.in === 'body') vars.push('http_content_length', 'http_transfer_encoding');
+    // c.in === 'cookie': a named cookie travels in the Cookie header, handled above.
   }
-  return out;
+  return { vars, query, ...(cookieAnonymous ? { cookieAnonymous } : {}) };
 }
 
 /** Whether scheme `name` verifies the Authorization header (basic, a bearer JWT, a forward-auth service). */

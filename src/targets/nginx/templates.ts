@@ -32,6 +32,9 @@ js_import {{n @root.prefix}} from {{q njsPath}};
 {{#if @root.cacheKeys}}
 js_set \${{n @root.prefix}}_ck {{n @root.prefix}}.cacheKey;
 {{/if}}
+{{#if @root.cacheCredential}}
+js_set \${{n @root.prefix}}_cache_cred {{n @root.prefix}}.cacheCredential;
+{{/if}}
 {{#if @root.escapedPaths}}
 js_set \${{n @root.prefix}}_upath {{n @root.prefix}}.upstreamPath;
 {{/if}}

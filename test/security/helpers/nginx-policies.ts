@@ -26,7 +26,7 @@ export interface PolicyLab {
   backend: Stub;
   auth: Record<string, Stub>;
   /** A request with Host set, from `from` (a loopback address); the reply and the backend hits it caused. */
-  call(method: string, path: string, headers?: Record<string, string>, from?: string): Promise<{ r: PolicyReply; hits: Echo[] }>;
+  call(method: string, path: string, headers?: Record<string, string>, from?: string, body?: string): Promise<{ r: PolicyReply; hits: Echo[] }>;
   stop(): Promise<void>;
 }
 
@@ -38,7 +38,7 @@ export interface PolicyLabOptions {
   answer?: (echo: Echo) => Record<string, string> | undefined;
 }
 
-function request(port: number, method: string, path: string, headers: Record<string, string>, from: string): Promise<PolicyReply> {
+function request(port: number, method: string, path: string, headers: Record<string, string>, from: string, body?: string): Promise<PolicyReply> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: false, localAddress: from }, (res) => {
       let data = '';
@@ -46,7 +46,7 @@ function request(port: number, method: string, path: string, headers: Record<str
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -79,9 +79,9 @@ export async function startPolicyLab(spec: string, opts: PolicyLabOptions = {}):
     ng,
     backend,
     auth,
-    async call(method, path, headers = {}, from = '127.0.0.1') {
+    async call(method, path, headers = {}, from = '127.0.0.1', body) {
       const before = backend.hits.length;
-      const r = await request(port, method, path, { host: HOST, ...headers }, from);
+      const r = await request(port, method, path, { host: HOST, ...headers }, from, body);
       return { r, hits: backend.hits.slice(before) };
     },
     async stop() {

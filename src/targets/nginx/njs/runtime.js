@@ -19,6 +19,7 @@ import nodeCrypto from 'crypto';
  * @typedef {{ name: string, groups: string[], credentials: Credential[] }} Consumer
  * @typedef {{ scheme: string, scopes: string[] }} Item
  * @typedef {{ id: string, security: Item[][], body?: string, bodyToken?: boolean, bodyMethod?: boolean, bodyKeys?: string[], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
+ *   cacheQuery?: string[], cacheCookieAnonymous?: string,
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
  *   keys?: Secret[], jwks?: { uri: string, refresh: string, url: string }, issuer?: string|null, audiences?: string[], skew?: number,
@@ -762,6 +763,27 @@ function cacheKey(r) {
 }
 
 /**
+ * `proxy_no_cache`/`proxy_cache_bypass` of a shared cache entry (a public or optional route,
+ * policies.ts anonymousBypass): '1' when the query carries a credential of the spec the entry must
+ * not hold (`cacheQuery`), under any name a backend reads as it (credentialPairs: case, `.`/` `/`[`
+ * for `_`, an array form, %XX, a NUL end), or, on an optional cookie-key route
+ * (`cacheCookieAnonymous`: the identity variable), a Cookie header from an anonymous caller.
+ * @param {NginxHTTPRequest} r
+ */
+function cacheCredential(r) {
+  var route = routeOf(String(r.variables[CFG.routeVar]));
+  if (!route) return '';
+  var names = route.cacheQuery || [];
+  var args = r.variables.args || '';
+  for (var i = 0; i < names.length && args !== ''; i++) if (credentialPairs(args, names[i], true).length > 0) return '1';
+  if (route.cacheCookieAnonymous && header(r, 'Cookie') !== null) {
+    var id = r.variables[route.cacheCookieAnonymous];
+    if (!id || id === '-') return '1';
+  }
+  return '';
+}
+
+/**
  * The upstream path of a route with parameters (compile.ts): literal parts as URL path text, each
  * parameter percent-encoded as one opaque segment (every byte outside RFC 3986 unreserved, and a
  * "." or ".." value), then the query string: `me;` reaches the backend as `me%3B`, never as a
@@ -988,4 +1010,4 @@ function bodyCheck(r) {
 }
 
 // `same` is exported for the unit tests only; nginx calls the handlers named in the configuration.
-export default { authorize: authorize, bodyCheck: bodyCheck, bodyOverrides: bodyOverrides, bodyToken: bodyToken, bodyKey: bodyKey, bodyKinds: bodyKinds, authorizeOptional: authorizeOptional, cacheKey: cacheKey, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same, jwkKey: jwkKey };
+export default { authorize: authorize, bodyCheck: bodyCheck, bodyOverrides: bodyOverrides, bodyToken: bodyToken, bodyKey: bodyKey, bodyKinds: bodyKinds, authorizeOptional: authorizeOptional, cacheKey: cacheKey, cacheCredential: cacheCredential, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same, jwkKey: jwkKey };
