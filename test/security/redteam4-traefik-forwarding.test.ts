@@ -20,6 +20,11 @@
  * Fix: clear the '_' spellings (never the dash spelling, which is Traefik's) of those six headers in
  * clear-inputs, or refuse/version-gate lines before 3.6.14; and make the oracle's entry point
  * version-aware.
+ *
+ * FIXED, oracle: the entry point is version-faithful (OracleEnv.version, '3.0' by default, gwc's
+ * auto; entryPointXHeaders: exact canonical keys before 3.6.14, every '_' spelling from 3.6.14 and
+ * 3.7.0, read in forwarded_header.go at the tags), so requests through the oracle now see the
+ * hole and the fix (69fde57) on the old lines.
  */
 import { describe, expect, it } from 'vitest';
 import { underscoreForms } from '../../src/model/overrides.js';
@@ -27,7 +32,7 @@ import type { TraefikConfig } from '../../src/targets/traefik/types.js';
 import { HEAD, writeSpec } from '../helpers/spec.js';
 import { compileCase } from '../targets/traefik/cases.js';
 import { canonicalKey } from '../targets/traefik/go-http.js';
-import { expand, send } from '../targets/traefik/traefik-oracle.js';
+import { entryPointXHeaders, expand, send } from '../targets/traefik/traefik-oracle.js';
 
 const ok = "{ '200': { description: ok } }";
 const SPEC = `${HEAD}servers: [{ url: 'https://api.test/v1' }]
@@ -63,13 +68,22 @@ describe('red team 4: Traefik before 3.6.14 passes X_Forwarded_Host, X_Real_Ip (
       const c = cleared(config, router);
       expect(c.has(canonicalKey('X_Forwarded_Prefix'))).toBe(true);
       expect(c.has(canonicalKey('X_Forwarded_Uri'))).toBe(true);
-      // the oracle's entry point (v3.6.14+ behaviour) hides the hole: X_Forwarded_Host never reaches its backend
-      const o = send(config, { method: 'GET', host: 'api.test', target: '/v1/open', headers: { X_Forwarded_Host: 'evil.example' }, tls: true });
+      // the oracle's entry point deletes the canonical spelling on every line (the backend reads Traefik's own)
+      const o = send(config, { method: 'GET', host: 'api.test', target: '/v1/open', headers: { 'X-Forwarded-Host': 'evil.example' }, tls: true }, { version });
       expect(o.status).toBe(200);
-      expect(o.backend?.headers.get('X_Forwarded_Host') ?? '').toBe('');
+      expect(o.backend?.headers.get('X-Forwarded-Host')).toBe('api.test');
     });
 
     for (const h of ENTRY_POINT_HEADERS) {
+      // Through the version-faithful oracle: the request, every '_' spelling, on the line built for.
+      it(`traefik-version=${version}, entry point of ${version}: no '_' spelling of ${h} reaches the backend`, () => {
+        for (const v of [underscored(h), ...underscoreForms(h)]) {
+          const o = send(config, { method: 'GET', host: 'api.test', target: '/v1/open', headers: { [v]: 'forged' }, tls: true }, { version });
+          expect(o.status).toBe(200);
+          expect([...o.backend!.headers.map.keys()].filter((k) => k.includes('_')), v).toEqual([]);
+        }
+      });
+
       // Fixed (model/overrides.ts GATEWAY_FORWARDING_HEADERS: their '_' spellings are in the family):
       // every spelling with a '_' is cleared by the router, whatever the entry point of that line deletes.
       it(`traefik-version=${version}: a client's ${underscored(h)} is cleared before the backend (entry point of that line keeps it)`, () => {
@@ -82,4 +96,30 @@ describe('red team 4: Traefik before 3.6.14 passes X_Forwarded_Host, X_Real_Ip (
       for (const h of ENTRY_POINT_HEADERS) expect(cleared(config, router).has(canonicalKey(h)), h).toBe(false);
     });
   }
+});
+
+describe('the Traefik oracle entry point per release (forwarded_header.go at each tag)', () => {
+  it('3.0: exact canonical names, no X-Forwarded-Prefix, no underscore spellings', () => {
+    const e = entryPointXHeaders('3.0');
+    expect(e.underscores).toBe(false);
+    expect(e.names.has('X-Forwarded-Host')).toBe(true);
+    expect(e.names.has('X-Forwarded-Prefix')).toBe(false);
+  });
+  it('3.3 adds X-Forwarded-Prefix; 3.6(.0) and 3.6.13 keep underscores; 3.6.14 and 3.7 delete them; 3.7 adds the scheme headers', () => {
+    expect(entryPointXHeaders('3.3').names.has('X-Forwarded-Prefix')).toBe(true);
+    expect(entryPointXHeaders('3.6.13').underscores).toBe(false);
+    expect(entryPointXHeaders('3.6').underscores).toBe(false);
+    expect(entryPointXHeaders('3.6.14').underscores).toBe(true);
+    expect(entryPointXHeaders('3.7').underscores).toBe(true);
+    expect(entryPointXHeaders('3.7').names.has('X-Scheme')).toBe(true);
+    expect(entryPointXHeaders('3.6.14').names.has('X-Scheme')).toBe(false);
+  });
+  it('control: the oracle at 3.0 passes X_Forwarded_Host a router does not clear; at 3.6.14 its entry point deletes it', async () => {
+    const { built } = await compileCase(writeSpec(SPEC));
+    const config = structuredClone(built!.config as TraefikConfig);
+    for (const r of Object.values(config.http.routers)) r.middlewares = [];
+    const req = { method: 'GET', host: 'api.test', target: '/v1/open', headers: { X_Forwarded_Host: 'evil.example' }, tls: true };
+    expect(send(config, req, { version: '3.0' }).backend?.headers.get('X_Forwarded_Host')).toBe('evil.example');
+    expect(send(config, req, { version: '3.6.14' }).backend?.headers.get('X_Forwarded_Host') ?? '').toBe('');
+  });
 });

@@ -65,6 +65,13 @@ export interface OracleEnv {
     trustForwardedHeaders?: boolean;
   };
   /**
+   * The Traefik release whose entry point is modelled ('3.0', '3.6.13', '3.7'; a line without a
+   * patch is its first release): which X-Forwarded-* it deletes from an untrusted client differs
+   * (entryPointXHeaders). '3.0' by default: gwc's `traefik-version` auto builds for 3.0 and later,
+   * so its output must hold on the oldest entry point it serves.
+   */
+  version?: string;
+  /**
    * What path matchers read. Traefik 3.0 to 3.4.0 match the decoded URL.Path (`%2F` is a `/`);
    * from 3.4.1 (traefik/traefik 859f4e8, "Use routing path in v3 matchers", pkg/muxer/http/mux.go
    * withRoutingPath) the escaped path with only non-reserved characters decoded, so `%2F`, `%3B`,
@@ -131,6 +138,32 @@ const X_HEADERS = [
 ];
 const isXHeader = (k: string) => X_HEADERS.some((x) => x.toLowerCase() === k.replace(/_/g, '-').toLowerCase());
 
+/** A Traefik version as [major, minor, patch]; a line without a patch is its first release. */
+const versionOf = (v: string) => [...v.replace(/^v/, '').split('.').map(Number), 0, 0].slice(0, 3) as [number, number, number];
+const atLeast = (v: [number, number, number], w: [number, number, number]) => v[0] !== w[0] ? v[0] > w[0] : v[1] !== w[1] ? v[1] > w[1] : v[2] >= w[2];
+
+/**
+ * What the entry point deletes from an untrusted client's request, per release
+ * (pkg/middlewares/forwardedheaders/forwarded_header.go, read at each tag with github:traefik/traefik):
+ * xHeaders' exact canonical keys (`unsafeHeader(r.Header).Del(h)`: Go keeps X_Forwarded_Host as
+ * its own key, X_forwarded_host, so it passed); X-Forwarded-Prefix joined the list in 3.3.0; from
+ * 3.6.14 and 3.7.0 (61b5bc4ad1, "Remove untrusted X headers with underscores") isManagedXHeader
+ * also deletes every '_' spelling; 3.7.0 adds X-Forwarded-Scheme and X-Scheme.
+ */
+export function entryPointXHeaders(version: string): { names: Set<string>; underscores: boolean } {
+  const v = versionOf(version);
+  const names = ['X-Forwarded-Proto', 'X-Forwarded-For', 'X-Forwarded-Host', 'X-Forwarded-Port', 'X-Forwarded-Server', 'X-Forwarded-Uri', 'X-Forwarded-Method', 'X-Forwarded-Tls-Client-Cert', 'X-Forwarded-Tls-Client-Cert-Info', 'X-Real-Ip'];
+  if (atLeast(v, [3, 3, 0])) names.push('X-Forwarded-Prefix');
+  if (atLeast(v, [3, 7, 0])) names.push('X-Forwarded-Scheme', 'X-Scheme');
+  const underscores = atLeast(v, [3, 7, 0]) || (v[0] === 3 && v[1] === 6 && v[2] >= 14);
+  return { names: new Set(names), underscores };
+}
+
+function entryPointDeletes(version: string): (key: string) => boolean {
+  const { names, underscores } = entryPointXHeaders(version);
+  return (k) => names.has(canonicalKey(k)) || (underscores && k.includes('_') && names.has(canonicalKey(k.replace(/_/g, '-'))));
+}
+
 const requestURI = (c: Ctx) => c.escaped + (c.rawQuery ? `?${c.rawQuery}` : '');
 
 /** Entry point processing; an Answer when the request never reaches a router. */
@@ -147,7 +180,10 @@ function entry(req: OracleRequest, env: OracleEnv): Ctx | Answer {
   });
   if (env.entryPoint?.sanitizePath ?? true) raw = joinPath(raw);
   const headers = Header.from(req.headers);
-  if (!env.entryPoint?.trustForwardedHeaders) for (const k of [...headers.map.keys()]) if (isXHeader(k)) headers.map.delete(k);
+  if (!env.entryPoint?.trustForwardedHeaders) {
+    const deletes = entryPointDeletes(env.version ?? '3.0');
+    for (const k of [...headers.map.keys()]) if (deletes(k)) headers.map.delete(k);
+  }
   const remoteAddr = req.remoteAddr ?? '203.0.113.7';
   if (!headers.get('X-Real-Ip')) headers.set('X-Real-Ip', remoteAddr);
   if (!headers.get('X-Forwarded-Proto')) headers.set('X-Forwarded-Proto', req.tls ? 'https' : 'http');
