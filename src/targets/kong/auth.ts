@@ -116,7 +116,10 @@ function pluginConfig(ctx: Ctx, route: Route, s: SecurityScheme, anonymous: stri
       uri_param_names: [],
       cookie_names: [],
       key_claim_name: 'iss',
-      claims_to_verify: ['exp', 'nbf'],
+      // exp only: Kong's jwt_parser type-checks every listed claim (verify_registered_claims: "must be a
+      // number"), so listing nbf refused every token without one (most issuers omit it). A future nbf
+      // is then not checked on Kong (test/security/kong-jwt-claims.test.ts, it.fails).
+      claims_to_verify: ['exp'],
       maximum_expiration: 0,
       secret_is_base64: false,
       run_on_preflight: true,

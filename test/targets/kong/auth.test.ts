@@ -31,9 +31,9 @@ describe('kong: auth', () => {
     expect(cfg).toMatchObject({ key_names: ['x-api-key'], key_in_header: true, key_in_query: false, key_in_body: false, hide_credentials: true, anonymous: null });
   });
 
-  it('jwt (accepted gap) verifies exp and nbf, reads only the Authorization header, warns about scopes/audience', () => {
+  it('jwt (accepted gap) verifies exp (nbf: Kong would require it), reads only the Authorization header, warns about scopes/audience', () => {
     const cfg = plugin(routeNamed(yaml, 'shop.createpayment'), 'jwt')?.config;
-    expect(cfg).toMatchObject({ claims_to_verify: ['exp', 'nbf'], header_names: ['authorization'], uri_param_names: [], cookie_names: [] });
+    expect(cfg).toMatchObject({ claims_to_verify: ['exp'], header_names: ['authorization'], uri_param_names: [], cookie_names: [] });
     expect(diagnostics.every((d) => d.severity !== 'error')).toBe(true);
   });
 
