@@ -40,6 +40,22 @@ export function parsePath(path: string): { segments: PathSegment[]; params: stri
   return { segments, params };
 }
 
+/**
+ * `parsePath(path)`, parsed once per text and shared (#18): the model parses every public path and
+ * lint then compiles four targets of the same routes, nginx and AWS parsing them again per route
+ * (nginx three times). The answer is read-only: callers keep, never change, its arrays. Bounded,
+ * so a long-lived process holding many compiles does not grow it without end.
+ */
+export function parsedPath(path: string): Readonly<ReturnType<typeof parsePath>> {
+  let parsed = PARSED.get(path);
+  if (parsed === undefined) {
+    if (PARSED.size >= 100_000) PARSED.clear();
+    PARSED.set(path, (parsed = parsePath(path)));
+  }
+  return parsed;
+}
+const PARSED = new Map<string, ReturnType<typeof parsePath>>();
+
 /** literal (2) beats mixed (1) beats a bare parameter (0). */
 function rank(s: PathSegment): number {
   return s.kind === 'literal' ? 2 : s.kind === 'mixed' ? 1 : 0;

@@ -6,7 +6,7 @@ import { isMethodOverrideHeader, METHOD_OVERRIDE_QUERY } from '../overrides.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import type { Loc } from '../../diagnostics/diagnostic.js';
-import { parsePath } from '../paths.js';
+import { parsedPath } from '../paths.js';
 import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type Route } from '../types.js';
 import { isObj, type Walker } from './node.js';
 import { applyPolicySettings } from './policies.js';
@@ -38,14 +38,14 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
   const routes: Route[] = [];
   for (const [path, item] of ctx.w.entries(paths)) {
     if (!isObj(item.value) || path.startsWith('x-')) continue;
-    const parsed = parsePath(path);
+    const parsed = parsedPath(path);
     const pathLoc = { file: paths.loc.file, pointer: `${paths.loc.pointer}/${path.replace(/~/g, '~0').replace(/\//g, '~1')}` };
     if (parsed.error || hasControl(path) || /[\s?#]/.test(path)) {
       ctx.out.push(diag('path-param-invalid', { path: JSON.stringify(path), detail: parsed.error ?? 'contains whitespace, ?, # or a control character' }, pathLoc));
       continue;
     }
     const publicPath = joinBase(ctx.basePath, path);
-    const pub = parsePath(publicPath);
+    const pub = parsedPath(publicPath);
     const docScope = { basePath: ctx.basePath, hosts: ctx.hosts };
     const itemScope = scopeOf(ctx, ctx.w.child(item, 'servers'), docScope);
     if (itemScope === 'refused') continue;

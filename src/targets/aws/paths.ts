@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-request.html
  */
 import type { AwsPathProblem } from '../../diagnostics/codes-aws.js';
-import { parsePath } from '../../model/paths.js';
+import { parsedPath } from '../../model/paths.js';
 import type { PathSegment, Route } from '../../model/types.js';
 
 /**
@@ -14,7 +14,7 @@ import type { PathSegment, Route } from '../../model/types.js';
  * mapping.
  */
 export function segmentsOf(route: Route): PathSegment[] {
-  return route.path === '/' ? [] : parsePath(route.path).segments;
+  return route.path === '/' ? [] : parsedPath(route.path).segments;
 }
 
 /** API Gateway's CreateResource rule: a path part is [a-zA-Z0-9._-] or a whole `{param}`. */

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { diag } from '../../diagnostics/diagnostic.js';
-import { parsePath } from '../../model/paths.js';
+import { parsedPath } from '../../model/paths.js';
 import type { Gateway, HttpMethod, Route } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import type { CompileOptions, CompileResult, OutputFile } from '../target.js';
@@ -64,7 +64,7 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
 
   const views = new Map<Route, RouteView>();
   routes.forEach((route, index) => {
-    const params = parsePath(route.publicPath).params;
+    const params = parsedPath(route.publicPath).params;
     const view = ctx.safe(route.loc, () => routeView(ctx, reg, route, index, params));
     if (view) views.set(route, view);
   });
@@ -72,7 +72,7 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   for (const v of views.values()) escapeParams(ctx, v);
   // Policies whose location is dispatched to before all the route's others (validation), then
   // each policy's build-wide step (the validators' module), through nginx's policy map.
-  for (const [route, view] of views) fillPolicies('check', { ctx, reg, route, view, params: parsePath(route.publicPath).params });
+  for (const [route, view] of views) fillPolicies('check', { ctx, reg, route, view, params: parsedPath(route.publicPath).params });
   finishPolicies(ctx, reg, [...views.values()]);
   const validateModule = reg.validateModule;
   const upstreams = new Map<string, UpstreamView>();

@@ -11,7 +11,7 @@
  *   ("fallbacks"): at that depth a literal beats a parameter, so they come last, in their order.
  * - One location per path; methods are dispatched inside it (405 with `Allow` otherwise).
  */
-import { compareSegments, parsePath } from '../../model/paths.js';
+import { compareSegments, parsedPath } from '../../model/paths.js';
 import type { PathSegment, Route } from '../../model/types.js';
 import { pathText, Refused, regexLiteral } from './escape.js';
 
@@ -78,7 +78,7 @@ export function shapeKey(segments: PathSegment[]): string {
 
 /** Segments of the public path, validated; throws `Refused` on unsafe text. */
 export function publicSegments(route: Route): PathSegment[] {
-  const parsed = parsePath(route.publicPath);
+  const parsed = parsedPath(route.publicPath);
   if (parsed.error) throw new Refused(`path ${route.publicPath}`, route.publicPath, parsed.error, { code: 'nginx-path-unroutable', params: { path: route.publicPath, detail: parsed.error } });
   for (const s of parsed.segments) {
     const texts = s.kind === 'literal' ? [s.value] : s.kind === 'mixed' ? s.parts.flatMap((p) => ('literal' in p ? [p.literal] : [])) : [];

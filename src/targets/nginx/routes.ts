@@ -5,7 +5,7 @@
  * content phase, after the checks (https://nginx.org/en/docs/dev/development_guide.html#http_phases).
  */
 import { CLIENT_FORWARDING_HEADERS, FOREIGN_IDENTITY_HEADERS, GATEWAY_IDENTITY_HEADERS, METHOD_OVERRIDE_HEADERS, URL_OVERRIDE_HEADERS } from '../../model/overrides.js';
-import { parsePath } from '../../model/paths.js';
+import { parsedPath } from '../../model/paths.js';
 import type { Route } from '../../model/types.js';
 import { upstreamFor, ms, type UpstreamView } from './backends.js';
 import type { Ctx } from './context.js';
@@ -206,7 +206,7 @@ export const identityVar = (ctx: Ctx, kind: string): string => `${ctx.prefix}_id
  */
 function upstreamPath(route: Route, basePath: string, params: string[]): ValuePart[] {
   const template = route.upstreamPath?.template ?? route.path;
-  const parsed = parsePath(template);
+  const parsed = parsedPath(template);
   if (parsed.error) throw new Refused('upstreamPath', template, parsed.error);
   const parts: ValuePart[] = [{ lit: pathText(basePath, 'backend path') }];
   const re = /\{([^{}]*)\}/g;
