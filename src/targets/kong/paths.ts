@@ -18,10 +18,12 @@
  * or a whole `.`/`..` segment could be read by the backend as another route, so the route does not
  * match it (DESIGN.md section 7.5; the same set the Traefik target refuses). No look-around: Kong 3's
  * default router (traditional_compatible, ATC) runs Rust's regex crate, which has none, so a value
- * starts with a non-dot, or one dot and a non-dot, or two dots and something.
+ * starts with a non-dot, or one dot and a non-dot, or two dots and something. Nor a control byte:
+ * Kong decodes `%00`-`%1F` and `%7F` before matching (kong/tools/uri.lua normalize), and a backend
+ * in C or PHP ends a name at NUL, so `/users/me%00` would be `/users/me` to it (red team 4).
  */
-const CH = String.raw`[^/;%\\]`;
-const NO_DOT = String.raw`[^/;%\\.]`;
+const CH = String.raw`[^/;%\\\x00-\x1F\x7F]`;
+const NO_DOT = String.raw`[^/;%\\.\x00-\x1F\x7F]`;
 export const PARAM_VALUE = `(?:${NO_DOT}${CH}*|\\.${NO_DOT}${CH}*|\\.\\.${CH}+)`;
 
 /** PCRE metacharacters, escaped in literal text. */
