@@ -10,8 +10,8 @@ export const kongCapabilities: CapabilityTable = {
   'auth.basic': { support: 'native', note: 'basic-auth plugin; consumers with basicauth_credentials' },
   'auth.jwt': {
     support: 'unsupported',
-    why: "Kong OSS's jwt plugin verifies the signature with a static public key per issuer, exp and nbf, but checks no audience and no scopes and fetches no JWKS (openid-connect is Enterprise-only); accept the gap to get those partial checks",
-    partial: 'the jwt plugin still verifies the signature (static public key per issuer), exp and nbf',
+    why: "Kong OSS's jwt plugin verifies the signature with a static public key per issuer and exp (not nbf: listing it refuses every token without one), but checks no audience and no scopes and fetches no JWKS (openid-connect is Enterprise-only); accept the gap to get those partial checks",
+    partial: 'the jwt plugin still verifies the signature (static public key per issuer) and exp, not nbf (a token whose nbf is in the future passes)',
   },
   'auth.forward': {
     support: 'unsupported',
