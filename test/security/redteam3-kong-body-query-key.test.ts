@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { compileGateway } from '../../src/api.js';
 import { gatewayOf } from '../helpers/spec.js';
 import { evaluate, type DeckDoc, type OracleRequest } from '../targets/kong/kong-oracle.js';
+import { readsAs, spellingsOf } from '../helpers/name-readings.js';
 
 const ok = '{ "200": { description: ok } }';
 const HOST = 'api.test';
@@ -44,12 +45,35 @@ describe('red team 3: Kong, a query key in the request body', async () => {
     expect(o.upstream!.bodyFields!.a).toBe('1');
   });
 
-  // Mechanism (open): key-auth reads the query (key_in_body: false) and request-transformer's
-  // remove.body lists only a bearer route's access_token spellings (policies.ts BEARER_BODY_FORMS),
-  // so a body api_key passes to the backend as sent. Fix (as nginx): remove every spelling of the
-  // query key's name from a form, multipart or JSON body (or refuse such a body) on its routes.
-  it.fails("BROKE: bob's key as a form body api_key beside alice's verified ?api_key= never reaches the backend", () => {
+  // Was open: key-auth reads the query (key_in_body: false) and request-transformer's remove.body
+  // listed only a bearer route's access_token spellings, so a body api_key passed to the backend as
+  // sent. Fixed: the route's name-readings pre-function chunk (name-readings.ts Watched.body) drops
+  // every form pair whose name the query-name rule reads as the key's, and answers 400 to a multipart
+  // body naming it; the query key itself is left to key-auth.
+  it("bob's key as a form body api_key beside alice's verified ?api_key= never reaches the backend", () => {
     const o = send({ query: { api_key: 'alice-key-1' }, headers: { 'content-type': FORM }, body: 'api_key=bob-key-2' });
-    if (o.status === 200) expect(o.upstream!.bodyFields?.api_key).toBeUndefined();
+    expect(o.status).toBe(200);
+    expect(o.upstream!.bodyFields?.api_key).toBeUndefined();
+  });
+
+  // Every spelling the rule table reads as the key (generated: case, blanks, `.`/` `/`[` for `_`, %XX, array forms).
+  for (const name of spellingsOf('api_key')) {
+    it(`a form body ${name}= beside the verified query key never reaches the backend as the key`, () => {
+      const o = send({ query: { api_key: 'alice-key-1' }, headers: { 'content-type': FORM }, body: `a=1&${name}=bob-key-2` });
+      expect(o.status).toBe(200);
+      expect(Object.keys(o.upstream!.bodyFields ?? {}).filter((k) => readsAs(k, 'api_key'))).toEqual([]);
+      expect(o.upstream!.bodyFields!.a).toBe('1');
+    });
+  }
+
+  it('a multipart body naming the key is refused (400), the backend never reached', () => {
+    const body = '--b\r\nContent-Disposition: form-data; name="api_key"\r\n\r\nbob-key-2\r\n--b--\r\n';
+    const o = send({ query: { api_key: 'alice-key-1' }, headers: { 'content-type': 'multipart/form-data; boundary=b' }, body });
+    expect(o.status).toBe(400);
+  });
+
+  it('control: the query key is still verified (no key 401, bob alone 200 as bob)', () => {
+    expect(send({ headers: { 'content-type': FORM }, body: 'api_key=bob-key-2' }).status).toBe(401);
+    expect(send({ query: { api_key: 'bob-key-2' }, headers: { 'content-type': FORM }, body: 'a=1' }).status).toBe(200);
   });
 });

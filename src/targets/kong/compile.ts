@@ -11,7 +11,7 @@ import { consumers, authState, routeAuth } from './auth.js';
 import { buildBackends } from './backends.js';
 import { Ctx, type Entity, type KongOptions } from './context.js';
 import { emitYaml, holdsTemplateOpening } from './emit.js';
-import { bearerRoute, headerFamily, mockPlugin } from './policies.js';
+import { bearerRoute, headerFamily, mockPlugin, queryKeyNames } from './policies.js';
 import { watchedNames, withNameReadings } from './name-readings.js';
 import { policyPlugins } from './policy-map.js';
 import { headerFamilyLua, withHeaderFamily } from './header-family.js';
@@ -93,7 +93,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     // A mock has no backend and reads nothing. Otherwise, first in the route's pre-function: every
     // spelling of the headers no client may send (header-family.ts), then `_method` and an
     // unverified access_token in every spelling a backend reads (name-readings.ts).
-    entity.plugins = finishPlugins(ctx, name, mock ? plugins : withHeaderFamily(withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route))), headerFamilyLua(headerFamily(ctx, route))));
+    entity.plugins = finishPlugins(ctx, name, mock ? plugins : withHeaderFamily(withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route))), headerFamilyLua(headerFamily(ctx, route))));
     place(service ? service.routes : topRoutes, entity);
   };
   gateway.routes.forEach(compileRoute);

@@ -52,11 +52,14 @@ function spellingGuards(lua: string): string[] {
  * multipart body.
  */
 function readingGuards(lua: string, method: string[], credential: string[]): void {
-  const line = /^local watched = \{(.*)\}$/m.exec(lua)?.[1] ?? '';
-  const names = [...line.matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((m) => luaText(m[1]!));
-  for (const n of names.length ? names : ['(unread)']) {
+  const set = (name: string) => [...(new RegExp(`^local ${name} = \\{(.*)\\}$`, 'm').exec(lua)?.[1] ?? '').matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((m) => luaText(m[1]!));
+  const names = set('watched');
+  const body = set('body_watched');
+  for (const n of names.length || body.length ? names : ['(unread)']) {
     (n === '_method' ? method : credential).push(`${n} in any spelling, in the query or a form or multipart body: removed or refused (pre-function)`);
   }
+  // A query key's name in a body (name-readings.ts Watched.body).
+  for (const n of body) credential.push(`${n} in any spelling, in a form or multipart body: removed or refused (pre-function)`);
 }
 
 /** What the kept-credentials post-function removes, line by line (unverifiedCredentialsLua). */

@@ -3,7 +3,8 @@
  * (Symfony, Laravel, Express method-override run the method it names) unless the operation declares
  * it, and `access_token` on a route with an Authorization bearer scheme (RFC 6750 sections 2.2, 2.3:
  * Spring, passport-http-bearer read the token from the query or a form body; Kong's jwt plugin reads
- * the header only).
+ * the header only); in a body only, a query API key's name (key-auth verified the query one; Laravel's
+ * input(), PHP's $_REQUEST and Rack's params read a body field of that name over it).
  *
  * request-transformer removes exact names only (`remove.querystring`, `remove.body`), and reads a
  * multipart field's name by dropping its first and last characters (Kong/lua-multipart decode:
@@ -31,17 +32,35 @@ export const NAME_READINGS_MARK = '-- gwc: names a backend reads as _method or a
 /** RFC 6750's query and form-body token parameter. */
 const BEARER_PARAMETER = 'access_token';
 
-/** The names a route's backend must never receive, as the rule reads them; empty for none. */
-export function watchedNames(route: Route, bearerRoute: boolean): string[] {
-  const declared = (route.declaredOverrides ?? []).some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY);
-  return [...(declared ? [] : [METHOD_OVERRIDE_QUERY]), ...(bearerRoute ? [BEARER_PARAMETER] : [])].map(queryNameAsRead);
+/**
+ * The names a route's backend must never receive, as the rule reads them: `query` in the query and
+ * a body, `body` in a body only (a query API key's name: key-auth verified the query one, and
+ * Laravel's input(), PHP's $_REQUEST and Rack's params read a body field over it). Empty for none.
+ */
+export interface Watched {
+  query: string[];
+  body: string[];
 }
 
+export function watchedNames(route: Route, bearerRoute: boolean, queryKeys: readonly string[] = []): Watched {
+  const declared = (route.declaredOverrides ?? []).some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY);
+  const query = [...(declared ? [] : [METHOD_OVERRIDE_QUERY]), ...(bearerRoute ? [BEARER_PARAMETER] : [])].map(queryNameAsRead);
+  const body = [...new Set(queryKeys.map(queryNameAsRead))].filter((n) => !query.includes(n)).sort();
+  return { query, body };
+}
+
+const luaSet = (names: readonly string[]) => `{${names.map((n) => `[${luaString(n)}] = true`).join(', ')}}`;
+
 /** The Lua (5.1/LuaJIT, Kong's default sandbox) of the chunk for `names` (each as the rule reads it). */
-export function nameReadingsLua(names: readonly string[]): string {
+export function nameReadingsLua(names: readonly string[], bodyNames: readonly string[] = []): string {
+  // With no body-only names the chunk is written as before (one set): deployed chunks read the same.
+  const two = bodyNames.length > 0;
+  const inBody = two ? 'body_watched' : 'watched';
   return [
     NAME_READINGS_MARK,
-    `local watched = {${names.map((n) => `[${luaString(n)}] = true`).join(', ')}}`,
+    `local watched = ${luaSet(names)}`,
+    // A body-only set (a query key's name) is written only where there is one: other routes' chunks stay as they were.
+    ...(two ? [`local body_watched = ${luaSet(bodyNames)}`, 'for k in pairs(watched) do body_watched[k] = true end'] : []),
     ...queryNameAsReadLua(),
     'local function name_of(kv)',
     '  local eq = string.find(kv, "=", 1, true)',
@@ -49,12 +68,12 @@ export function nameReadingsLua(names: readonly string[]): string {
     '  return kv',
     'end',
     // Pairs split on `&`, each part of a pair on `;` too (Python < 3.9.2, Go < 1.17).
-    'local function kept(raw)',
+    `local function kept(raw${two ? ', set' : ''})`,
     '  local out, changed = {}, false',
     '  for chunk in string.gmatch(raw .. "&", "([^&]*)&") do',
     '    local drop = false',
     '    for part in string.gmatch(chunk .. ";", "([^;]*);") do',
-    '      if part ~= "" and watched[as_read(name_of(part))] then drop = true end',
+    `      if part ~= "" and ${two ? 'set' : 'watched'}[as_read(name_of(part))] then drop = true end`,
     '    end',
     '    if drop then changed = true else out[#out + 1] = chunk end',
     '  end',
@@ -66,7 +85,7 @@ export function nameReadingsLua(names: readonly string[]): string {
     '  for at in string.gmatch(low, "[;%s]name%s*%*?%s*=()") do',
     '    for _, p in ipairs({ "^%s*\\"([^\\"]*)", "^%s*\'([^\']*)", "^%s*([^;%s]*)" }) do',
     '      local v = string.match(low, p, at)',
-    '      if v and (watched[as_read(v)] or watched[as_read((string.gsub(v, "\\\\", "")))]) then return true end',
+    `      if v and (${inBody}[as_read(v)] or ${inBody}[as_read((string.gsub(v, "\\\\", "")))]) then return true end`,
     '    end',
     '  end',
     '  return false',
@@ -74,7 +93,7 @@ export function nameReadingsLua(names: readonly string[]): string {
     'return function()',
     '  local raw = kong.request.get_raw_query()',
     '  if raw ~= nil and raw ~= "" then',
-    '    local q = kept(raw)',
+    `    local q = kept(raw${two ? ', watched' : ''})`,
     '    if q then kong.service.request.set_raw_query(q) end',
     '  end',
     '  local ct = kong.request.get_header("content-type")',
@@ -86,7 +105,7 @@ export function nameReadingsLua(names: readonly string[]): string {
     '  if body == nil or body == "" then return end',
     '  if multi and names_a_watched(body) then return kong.response.exit(400, { message = "Bad Request" }) end',
     '  if form then',
-    '    local b = kept(body)',
+    `    local b = kept(body${two ? ', body_watched' : ''})`,
     '    if b then kong.service.request.set_raw_body(b) end',
     '  end',
     'end',
@@ -98,9 +117,9 @@ export function nameReadingsLua(names: readonly string[]): string {
  * `plugins` with the chunk for `names` last in the route's pre-function (the chunks before it read
  * other inputs), or a pre-function of its own; unchanged when there is nothing to watch.
  */
-export function withNameReadings(plugins: Entity[], names: readonly string[]): Entity[] {
-  if (names.length === 0) return plugins;
-  const chunk = nameReadingsLua(names);
+export function withNameReadings(plugins: Entity[], names: Watched): Entity[] {
+  if (names.query.length === 0 && names.body.length === 0) return plugins;
+  const chunk = nameReadingsLua(names.query, names.body);
   const pre = plugins.find((p) => p.name === 'pre-function');
   if (!pre) return [...plugins, { name: 'pre-function', config: { access: [chunk] } }];
   const config = pre.config as { access: string[] };

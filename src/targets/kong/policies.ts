@@ -363,6 +363,11 @@ export function bearerRoute(ctx: Ctx, route: Route): boolean {
   return route.security.some((alt) => alt.some((i) => { const s = ctx.scheme(i.scheme); return s?.kind === 'jwt' && (s.jwt?.header ?? '').toLowerCase() === 'authorization'; }));
 }
 
+/** The names of the route's query API keys (any alternative): a body field of that name is the key to Laravel, PHP and Rack. */
+export function queryKeyNames(ctx: Ctx, route: Route): string[] {
+  return route.security.flatMap((alt) => alt.flatMap((i) => { const s = ctx.scheme(i.scheme); return s?.kind === 'apiKey' && s.apiKey?.in === 'query' ? [s.apiKey.name] : []; }));
+}
+
 /** https://docs.konghq.com/hub/kong-inc/response-transformer/configuration/ */
 export function responseTransformer(ctx: Ctx, route: Route, { responseHeaders }: RoutePlugins): Entity | undefined {
   const ops = ctx.plan.enforced(route.id, 'responseHeaders') ? route.policy.responseHeaders : undefined;
