@@ -12,6 +12,7 @@
  * - kong.response.exit(status, body): the request is answered, nothing after it runs.
  */
 import fengari from 'fengari';
+import { SANDBOX_GLOBALS, SANDBOX_PICK } from './lua-sandbox.js';
 
 const { lua, lauxlib, lualib, to_luastring, to_jsstring } = fengari;
 
@@ -43,18 +44,8 @@ local function get_headers(max)
   end
   return t
 end
-local function pick(lib, names)
-  local t = {}
-  for name in string.gmatch(names, "%S+") do t[name] = lib[name] end
-  return t
-end
-local env = {
-  assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, pcall = pcall,
-  select = select, tonumber = tonumber, tostring = tostring, type = type, xpcall = xpcall,
-  string = pick(string, "byte char find format gmatch gsub len lower match rep reverse sub upper"),
-  table = pick(table, "concat insert remove sort unpack"),
-  math = pick(math, "abs ceil floor max min"),
-  kong = {
+${SANDBOX_PICK}local env = {
+${SANDBOX_GLOBALS}  kong = {
     request = { get_headers = get_headers },
     response = { exit = function(status)
       if type(status) ~= "number" then error("status must be a number") end

@@ -11,21 +11,28 @@ import fengari from 'fengari';
 
 const { lua, lauxlib, lualib, to_luastring, to_jsstring } = fengari;
 
-const HARNESS = `
-local code, raw, body, ctype = CODE, RAW, BODY, CTYPE
-local result, newbody, exited = nil, nil, nil
-local function pick(lib, names)
+/**
+ * The globals Kong's default `untrusted_lua = sandbox` gives a chunk (kong/tools/sandbox), as Lua
+ * table fields for a harness's `env`, and the `pick` they are made with: every harness here uses both.
+ */
+export const SANDBOX_PICK = `local function pick(lib, names)
   local t = {}
   for name in string.gmatch(names, "%S+") do t[name] = lib[name] end
   return t
 end
-local env = {
-  assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, pcall = pcall,
+`;
+export const SANDBOX_GLOBALS = `  assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, pcall = pcall,
   select = select, tonumber = tonumber, tostring = tostring, type = type, xpcall = xpcall,
   string = pick(string, "byte char find format gmatch gsub len lower match rep reverse sub upper"),
   table = pick(table, "concat insert remove sort unpack"),
   math = pick(math, "abs ceil floor max min"),
-  kong = {
+`;
+
+const HARNESS = `
+local code, raw, body, ctype = CODE, RAW, BODY, CTYPE
+local result, newbody, exited = nil, nil, nil
+${SANDBOX_PICK}local env = {
+${SANDBOX_GLOBALS}  kong = {
     request = {
       get_raw_query = function() return raw end,
       get_header = function(h)
@@ -100,23 +107,13 @@ for line in string.gmatch(HEADERS, "[^\\n]+") do
   headers[string.sub(line, 1, colon - 1)] = string.sub(line, colon + 1)
 end
 local result, cleared = nil, {}
-local function pick(lib, names)
-  local t = {}
-  for name in string.gmatch(names, "%S+") do t[name] = lib[name] end
-  return t
-end
--- The credential entity Kong authenticated, shaped as its DAO row (kong/plugins/*/daos.lua).
+${SANDBOX_PICK}-- The credential entity Kong authenticated, shaped as its DAO row (kong/plugins/*/daos.lua).
 local credential = nil
 if by == "key-auth" then credential = { id = "c", key = "k" }
 elseif by == "basic-auth" then credential = { id = "c", username = "u", password = "hash" }
 elseif by == "jwt" then credential = { id = "c", key = "iss", secret = "s", algorithm = "RS256" } end
 local env = {
-  assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, pcall = pcall,
-  select = select, tonumber = tonumber, tostring = tostring, type = type, xpcall = xpcall,
-  string = pick(string, "byte char find format gmatch gsub len lower match rep reverse sub upper"),
-  table = pick(table, "concat insert remove sort unpack"),
-  math = pick(math, "abs ceil floor max min"),
-  kong = {
+${SANDBOX_GLOBALS}  kong = {
     client = { get_credential = function() return credential end },
     request = {
       get_raw_query = function() return result or raw end,
