@@ -133,7 +133,7 @@ class Writer {
         this.text += first ? '- ' : dash;
         first = false;
         if (isCollection(item) && !isEmpty(item)) this.block(item, inner);
-        else this.text += scalar(item);
+        else this.text += scalar(item, inner);
         if (this.text.length > 16384) this.flush();
       }
       return;
@@ -151,7 +151,7 @@ class Writer {
       if (isCollection(x) && !isEmpty(x)) {
         this.text += `:\n${inner}`;
         this.block(x, inner);
-      } else this.text += `: ${scalar(x)}`;
+      } else this.text += `: ${scalar(x, inner)}`;
     }
   }
 
@@ -173,7 +173,7 @@ class Writer {
       return true;
     }
     let text = '- ';
-    for (let i = 0; i < v.length; i++) text += (i === 0 ? '' : `\n${indent}- `) + scalar(v[i]);
+    for (let i = 0; i < v.length; i++) text += (i === 0 ? '' : `\n${indent}- `) + scalar(v[i], `${indent}  `);
     flat(text);
     if (seen.length >= REUSED_LISTS_KEPT) seen.shift();
     seen.push({ items: [...v], text });
@@ -207,11 +207,12 @@ const REUSED_LIST = 16;
 /** How many distinct such lists each indent keeps (the oldest is forgotten). */
 const REUSED_LISTS_KEPT = 16;
 
-function scalar(v: unknown): string {
+/** `indent`: where yaml continues a folded double-quoted string (its ctx.indent: the value's level). */
+function scalar(v: unknown, indent: string): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'string':
-      return doubleQuoted(v);
+      return doubleQuoted(v, indent);
     case 'boolean':
       return v ? 'true' : 'false';
     case 'number':
@@ -256,10 +257,11 @@ function plainText(v: string): string {
 /**
  * yaml's doubleQuotedString (stringify/stringifyString.js) for a value, with lineWidth 0: JSON's
  * escapes, YAML's shorter ones for some code points, and a space before a line break escaped. A
- * line break in a string of 40 or more characters is folded over lines by yaml (the output then
- * depends on the indentation): not written here.
+ * line break in a string of 40 or more characters is written as yaml folds it: the escape replaced
+ * by a blank line (one more line per further break), then `indent`, a leading space escaped (a
+ * Lua chunk in a decK file: every Kong route's pre-function).
  */
-function doubleQuoted(value: string): string {
+function doubleQuoted(value: string, indent: string): string {
   const json = JSON.stringify(value);
   if (!json.includes('\\')) return json;
   let str = '';
@@ -284,7 +286,17 @@ function doubleQuoted(value: string): string {
         }
         case 'n':
           if (json[i + 2] === '"' || json.length < 40) i += 1;
-          else bail();
+          else {
+            str += `${json.slice(start, i)}\n\n`;
+            while (json[i + 2] === '\\' && json[i + 3] === 'n' && json[i + 4] !== '"') {
+              str += '\n';
+              i += 2;
+            }
+            str += indent;
+            if (json[i + 2] === ' ') str += '\\';
+            i += 1;
+            start = i + 1;
+          }
           break;
         default:
           i += 1;
