@@ -116,7 +116,9 @@ function charClass(r: Reader): string | undefined {
     let c = r.text[r.at++]!;
     if (c === '\\') {
       c = r.text[r.at++]!;
-      if (/[A-Za-z0-9]/.test(c)) throw new Error('class escape');
+      const hex = c === 'x' ? /^[0-9A-Fa-f]{2}/.exec(r.text.slice(r.at))?.[0] : undefined;
+      if (hex) [c, r.at] = [String.fromCharCode(parseInt(hex, 16)), r.at + 2]; // \xHH (Kong's control-byte exclusion)
+      else if (/[A-Za-z0-9]/.test(c)) throw new Error('class escape');
     }
     if (r.text[r.at] === '-' && r.text[r.at + 1] !== ']' && r.at + 1 < r.text.length) {
       const end = r.text[r.at + 1]!;

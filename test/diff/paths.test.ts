@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { exactPath, prefixPath, samplePath, templatePath } from '../../src/diff/paths.js';
 
-const KONG_SEGMENT = '(?:[^/;%\\\\.][^/;%\\\\]*|\\.[^/;%\\\\.][^/;%\\\\]*|\\.\\.[^/;%\\\\]+)';
+const KONG_SEGMENT = '(?:[^/;%\\\\.\\x00-\\x1F\\x7F][^/;%\\\\\\x00-\\x1F\\x7F]*|\\.[^/;%\\\\.\\x00-\\x1F\\x7F][^/;%\\\\\\x00-\\x1F\\x7F]*|\\.\\.[^/;%\\\\\\x00-\\x1F\\x7F]+)';
 
 describe('samplePath', () => {
   it.each([
