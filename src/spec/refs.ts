@@ -77,21 +77,65 @@ export function collectRefs(root: unknown): FoundRef[] {
  * last to first. The walk keeps the path as tokens, so each ref gets its holder's last keys
  * without reading its pointer again (validation's first reading of 10,000 pointers was ~20 ms),
  * and builds a pointer only for an object holding a `$ref`, sharing prefixes with the refs beside
- * it. An explicit stack, not recursion: JSON.parse accepts nesting deeper than the call stack.
+ * it. It recurses with `for...in` (#18: no key array per object; half the time of the explicit
+ * stack on GitHub's 80,000 objects); nesting deeper than RECURSION_DEPTH, which JSON.parse
+ * accepts beyond the call stack, is walked again by the explicit stack (`collectDeep`).
  */
 export function collectRefsAndKeys(root: unknown): { refs: FoundRef[]; keys: number } {
   const out: FoundRef[] = [];
   if (root === null || typeof root !== 'object') return { refs: out, keys: 0 };
-  // Frame d: the container, its keys (an object's; null for an array), the next member to visit
-  // (an array counts down), the token that leads to it and its pointer once built ('' at the root).
-  const nodes: object[] = [root];
-  const keyLists: Array<string[] | null> = [Array.isArray(root) ? null : Object.keys(root)];
-  const next: number[] = [Array.isArray(root) ? root.length - 1 : 0];
   const tokens: Array<string | number> = [''];
   const pointers: Array<string | undefined> = [''];
-  let count = keyLists[0]?.length ?? 0;
-  let d = 0;
-  const pointerAt = (depth: number): string => {
+  const pointerAt = pointerBuilder(tokens, pointers);
+  let count = 0;
+  const walk = (node: object, d: number): void => {
+    if (d === RECURSION_DEPTH) throw TOO_DEEP;
+    const below = d + 1;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) {
+        const child: unknown = node[i];
+        if (child === null || typeof child !== 'object') continue;
+        tokens[below] = i;
+        pointers[below] = undefined;
+        walk(child, below);
+      }
+      return;
+    }
+    let keys = 0;
+    // Own enumerable keys, in Object.keys' order: every object here is a parsed document's plain
+    // object, and nothing makes a key of Object.prototype enumerable.
+    for (const key in node) {
+      keys++;
+      const child: unknown = (node as Record<string, unknown>)[key];
+      if (child === null || typeof child !== 'object') continue;
+      tokens[below] = key;
+      pointers[below] = undefined;
+      walk(child, below);
+    }
+    count += keys;
+    const ref = (node as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string') {
+      const tail: string[] = [];
+      for (let j = Math.max(1, d - 2); j <= d; j++) tail.push(String(tokens[j]));
+      out.push({ ref, pointer: pointerAt(d), alone: keys === 1, tail });
+    }
+  };
+  try {
+    walk(root, 0);
+  } catch {
+    // Too deep (TOO_DEEP, or the call stack itself ran out first): the explicit stack walks it.
+    return collectDeep(root);
+  }
+  return { refs: out, keys: count };
+}
+
+/** How deep collectRefsAndKeys recurses before it leaves the document to the explicit stack. */
+const RECURSION_DEPTH = 2000;
+const TOO_DEEP = new Error('nesting too deep to recurse');
+
+/** The pointer at depth d of a walk's path, built from the deepest one known and kept per depth. */
+function pointerBuilder(tokens: Array<string | number>, pointers: Array<string | undefined>): (depth: number) => string {
+  return (depth) => {
     let j = depth;
     while (pointers[j] === undefined) j--;
     let p = pointers[j]!;
@@ -102,6 +146,21 @@ export function collectRefsAndKeys(root: unknown): { refs: FoundRef[]; keys: num
     }
     return p;
   };
+}
+
+/** collectRefsAndKeys' walk from an explicit stack, for nesting deeper than the call stack. */
+function collectDeep(root: object): { refs: FoundRef[]; keys: number } {
+  const out: FoundRef[] = [];
+  // Frame d: the container, its keys (an object's; null for an array), the next member to visit
+  // (an array counts down), the token that leads to it and its pointer once built ('' at the root).
+  const nodes: object[] = [root];
+  const keyLists: Array<string[] | null> = [Array.isArray(root) ? null : Object.keys(root)];
+  const next: number[] = [Array.isArray(root) ? root.length - 1 : 0];
+  const tokens: Array<string | number> = [''];
+  const pointers: Array<string | undefined> = [''];
+  let count = keyLists[0]?.length ?? 0;
+  let d = 0;
+  const pointerAt = pointerBuilder(tokens, pointers);
   for (;;) {
     const node = nodes[d]!;
     const keys = keyLists[d]!;
