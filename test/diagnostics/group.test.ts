@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diag, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { formatStylish, toJson } from '../../src/diagnostics/format.js';
-import { groupDiagnostics } from '../../src/diagnostics/group.js';
+import { groupDiagnostics, blankWholeName } from '../../src/diagnostics/group.js';
 import { renderDiagnostics } from '../../src/cli/render.js';
 import { lint } from '../../src/lint/index.js';
 import { gatewayOf, HEAD, writeSpec } from '../helpers/spec.js';
@@ -125,4 +125,20 @@ describe('the CLI on Stripe (APIs.guru), one line per problem', () => {
     expect(out.length).toBeLessThanOrEqual(20); // was 1815
     expect(Math.max(...out.map((x) => x.length))).toBeLessThan(1000); // was 13,511 characters
   }, 60_000);
+});
+
+describe('blankWholeName (#18)', () => {
+  it("gives the whole-name regex's answer on seeded random texts and names", () => {
+    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    let seed = 18;
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    const alphabet = ['a', 'b', 'A', '0', '_', '.', '-', ' ', ':', '/', '(', '*', '\\', 'é', '\u{1F600}'];
+    const word = (max: number) => Array.from({ length: 1 + rnd(max) }, () => alphabet[rnd(alphabet.length)]).join('');
+    for (let i = 0; i < 5000; i++) {
+      const name = word(3);
+      const text = Array.from({ length: rnd(6) }, () => (rnd(2) ? name : word(4))).join(rnd(2) ? ' ' : '');
+      const want = text.replace(new RegExp(`(?<![\\w.-])${escape(name)}(?![\\w.-])`, 'g'), '\u0000');
+      expect(blankWholeName(text, name)).toBe(want);
+    }
+  });
 });
