@@ -57,8 +57,9 @@ function operations(ctx: AwsInput, root: Located): void {
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-any-method.html
       say(ctx, key, node, { severity: 'error', detail: `an ANY method answers every method on ${path}, with its own integration and security; write one operation per method` });
     }
-    for (const method of HTTP_METHODS) {
-      const op = w.child(item, method.toLowerCase());
+    for (const [method, lower] of METHOD_KEYS) {
+      if (item.value[lower] === undefined) continue; // no operation: no location built for it (#18)
+      const op = w.child(item, lower);
       if (!isObj(op.value)) continue;
       const route = first.get(`${method} ${path}`);
       for (const [key, node] of awsKeys(ctx, op, 'op')) {
@@ -71,6 +72,9 @@ function operations(ctx: AwsInput, root: Located): void {
     }
   }
 }
+
+/** Each method with its key in a path item, lowered once (#18: 8 per path item). */
+const METHOD_KEYS = HTTP_METHODS.map((m) => [m, m.toLowerCase()] as const);
 
 /**
  * `x-amazon-apigateway-auth` (HTTP APIs): AWS_IAM makes the route require SigV4.
@@ -138,7 +142,10 @@ function awsKeys(ctx: AwsInput, node: Located, level: Level): Array<[string, Loc
   const out: Array<[string, Located]> = [];
   if (!isObj(node.value)) return out;
   for (const raw of Object.keys(node.value)) {
-    if (!raw.toLowerCase().startsWith(AWS_PREFIX)) continue;
+    // Only a key starting with x or X lowers to one starting with the prefix: the others (nearly
+    // every key of every operation) are not lowered at all (#18).
+    const c = raw.charCodeAt(0);
+    if ((c !== 0x78 && c !== 0x58) || !raw.toLowerCase().startsWith(AWS_PREFIX)) continue;
     const key = raw.slice(AWS_PREFIX.length).toLowerCase();
     const child = ctx.w.child(node, raw);
     if ((AWS_EXTENSIONS[level] as readonly string[]).includes(key)) out.push([key, child]);

@@ -35,15 +35,25 @@ export function namedValidators(ctx: AwsInput, root: Located): Map<string, { bod
   return out;
 }
 
+const VALIDATOR = `${AWS_PREFIX}request-validator`;
+
+/** `node`'s value holds `key` (what the walker's child would find there before following a $ref). */
+function has(node: Located, key: string): boolean {
+  const v = node.value;
+  return v !== null && typeof v === 'object' && (v as Record<string, unknown>)[key] !== undefined;
+}
+
 /**
  * The validator in force for one operation (its own `request-validator`, else the document's),
  * or undefined when none is. A name the map does not hold is refused: API Gateway refuses the
  * import, and guessing would validate less or more than the author meant.
  */
 export function validatorFor(ctx: AwsInput, named: ReadonlyMap<string, { body: boolean; parameters: boolean }>, root: Located, op: Located): AwsValidation | undefined {
-  const own = ctx.w.child(op, `${AWS_PREFIX}request-validator`);
-  const node = own.value !== undefined ? own : ctx.w.child(root, `${AWS_PREFIX}request-validator`);
-  if (node.value === undefined) return undefined;
+  // Asked of the values before a location is built for either (#18: nearly no operation, and
+  // once per operation the document, names a validator).
+  const own = has(op, VALIDATOR) ? ctx.w.child(op, VALIDATOR) : undefined;
+  const node = own?.value !== undefined ? own : has(root, VALIDATOR) ? ctx.w.child(root, VALIDATOR) : undefined;
+  if (node?.value === undefined) return undefined;
   const v = named.get(String(node.value));
   if (typeof node.value !== 'string' || !v) {
     ctx.report(diag('aws-validator-unknown', { name: String(node.value), known: [...named.keys()].join(', ') }, node.loc));
