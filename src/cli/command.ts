@@ -5,9 +5,9 @@
  * usage), instead of oclif's serialisation of the error object, which dumps the whole CLI
  * configuration. Without `--json`, oclif prints and exits as before.
  */
-import { Command, ux } from '@oclif/core';
+import { Command } from '@oclif/core';
 import { diag } from '../diagnostics/diagnostic.js';
-import { emitJson } from './json-out.js';
+import { writeJson, writeStdout } from './json-out.js';
 import { jsonResult } from './render.js';
 
 /** The exit code oclif gives its own errors (`CLIError.oclif.exit`); undefined for anything else. */
@@ -26,17 +26,19 @@ export abstract class GwcCommand extends Command {
 
   /**
    * `--json` output as oclif writes it (`ux.stdout` of the pretty JSON: its colouring returns the
-   * text as it is without a theme colour for json), but printed as it is made (json-out.ts, #18).
-   * A user theme that colours JSON keeps oclif's own path.
+   * text as it is without a theme colour for json), but printed as it is made, as UTF-8 chunks
+   * written to stdout as console.log writes (json-out.ts, #18). A user theme that colours JSON
+   * keeps oclif's own path.
    */
   override logJson(json: unknown): void {
     if (this.config.theme?.json) return super.logJson(json);
-    emitJson(json, (chunk) => ux.stdout(chunk));
+    writeJson(json, writeStdout);
   }
 
-  /** `JSON.stringify(value, null, 2)` through `this.log` (`--format json`), printed as it is made (#18). */
+  /** `JSON.stringify(value, null, 2)` and a line break, as `this.log` prints it (`--format json`), printed as it is made (#18). */
   protected logJsonText(value: unknown): void {
-    emitJson(value, (chunk) => this.log(chunk));
+    if (this.jsonEnabled()) return;
+    writeJson(value, writeStdout);
   }
 
   override async catch(err: Error & { exitCode?: number }): Promise<unknown> {

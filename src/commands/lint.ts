@@ -3,7 +3,7 @@ import { GwcCommand } from '../cli/command.js';
 import { atLeast, type Severity } from '../diagnostics/diagnostic.js';
 import { summary } from '../diagnostics/format.js';
 import { quietFlag, specFlags, specOptions } from '../cli/flags.js';
-import { jsonResult, renderDiagnostics, useColour } from '../cli/render.js';
+import { jsonResult, lazyJsonResult, renderDiagnostics, useColour } from '../cli/render.js';
 import { emptyConfig, findConfig, readConfig } from '../lint/config.js';
 import { lint, listRules, loadTargets } from '../lint/index.js';
 import { FORMATS, renderLint, renderRuleList, type Format } from '../lint/render.js';
@@ -55,7 +55,8 @@ export default class Lint extends GwcCommand {
     const failed = diagnostics.some((d) => atLeast(d.severity, threshold));
     process.exitCode = usage ? 2 : failed ? 1 : 0;
     // One machine shape (README "Machine-readable output"): `--format json` is `--json` (#16.8).
-    const value = jsonResult(!failed && !usage, diagnostics, { failSeverity: threshold });
+    // Shaped as it is printed (render.ts lazyJsonResult, #18); the same JSON text as jsonResult's.
+    const value = lazyJsonResult(!failed && !usage, diagnostics, { failSeverity: threshold });
     if (this.jsonEnabled()) return value;
     if (flags.format === 'json') {
       this.logJsonText(value);

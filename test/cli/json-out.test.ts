@@ -1,12 +1,21 @@
-/** emitJson: its chunks, each printed with a line break, are JSON.stringify(value, null, 2) and one. */
+/**
+ * emitJson: its chunks, each printed with a line break, are JSON.stringify(value, null, 2) and one.
+ * writeJson: its byte chunks are that text as UTF-8 (`printed` checks both on every case). A
+ * JsonList prints as the array of its shaped items.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emitJson } from '../../src/cli/json-out.js';
+import { emitJson, JsonList, writeJson } from '../../src/cli/json-out.js';
 
 const printed = (value: unknown, depth?: number) => {
   const chunks: string[] = [];
   emitJson(value, (c) => chunks.push(c), depth);
-  return { text: chunks.map((c) => `${c}\n`).join(''), chunks };
+  const text = chunks.map((c) => `${c}\n`).join('');
+  const bytes: Buffer[] = [];
+  writeJson(value, (b) => bytes.push(Buffer.from(b)), depth);
+  expect(Buffer.concat(bytes).toString('utf8')).toBe(text);
+  for (const b of bytes) expect(b.length).toBeLessThanOrEqual(1 << 16);
+  return { text, chunks };
 };
 
 describe('emitJson', () => {
@@ -54,5 +63,19 @@ describe('emitJson', () => {
     expect(chunks.length).toBeGreaterThan(3);
     expect(text).toBe(`${JSON.stringify(value, null, 2)}\n`);
     for (const c of chunks) expect(c.endsWith('\n')).toBe(false);
+  });
+
+  it('non-ASCII text across chunk and batch boundaries', () => {
+    const value = { ok: true, diagnostics: Array.from({ length: 3000 }, (_, i) => ({ message: `é ${'€'.repeat(i % 40)} 𝄞 ${i}\u2028`, params: { i } })) };
+    for (const depth of [1, 2, 3]) expect(printed(value, depth).text).toBe(`${JSON.stringify(value, null, 2)}\n`);
+  });
+
+  it('a JsonList prints as the array of its shaped items, at every depth, and JSON.stringify reads it alike', () => {
+    const items = Array.from({ length: 2500 }, (_, i) => i);
+    const shape = (i: number) => (i % 11 === 0 ? undefined : { i, s: `x\n${i}`, a: i % 3 === 0 ? [] : [i, { j: i }] });
+    const value = { ok: false, diagnostics: new JsonList(items, shape), result: { n: new JsonList([1, 2], (x) => x * 2) }, none: new JsonList([], shape) };
+    const plainValue = { ok: false, diagnostics: items.map(shape), result: { n: [2, 4] }, none: [] };
+    expect(JSON.stringify(value, null, 2)).toBe(JSON.stringify(plainValue, null, 2));
+    for (const depth of [0, 1, 2, 3, 4]) expect(printed(value, depth).text).toBe(`${JSON.stringify(plainValue, null, 2)}\n`);
   });
 });
