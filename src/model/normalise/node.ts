@@ -16,6 +16,9 @@ export function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** The size from which Walker.entries keeps an object's list. */
+const LISTED_KEPT = 64;
+
 export class Walker {
   /**
    * What each `$ref` resolved to, by the file it is written in and its text: the answer depends
@@ -41,10 +44,24 @@ export class Walker {
     return target ? { value: target.value, loc: target.loc } : { value: undefined, loc };
   }
 
-  /** The object's members, located, in key order as written. */
+  /**
+   * A large object's members as entries() listed them, by the object and the place it was read
+   * at: the model lists a spec's paths four times (routes, the Kong and API Gateway inputs, the
+   * callbacks note), each member a located child whose pointer escapes the path (#18). Only objects
+   * of LISTED_KEPT keys or more are kept, so a walker that lives on (lint's) holds few lists.
+   */
+  private readonly listed = new WeakMap<object, { file: string; pointer: string; entries: ReadonlyArray<[string, Located]> }>();
+
+  /** The object's members, located, in key order as written (read-only: a large object's list is shared). */
   entries(node: Located): Array<[string, Located]> {
-    if (!isObj(node.value)) return [];
-    return Object.keys(node.value).map((k) => [k, this.child(node, k)]);
+    const value = node.value;
+    if (!isObj(value)) return [];
+    const known = this.listed.get(value);
+    if (known && known.file === node.loc.file && known.pointer === node.loc.pointer) return known.entries as Array<[string, Located]>;
+    const keys = Object.keys(value);
+    const entries = keys.map((k): [string, Located] => [k, this.child(node, k)]);
+    if (keys.length >= LISTED_KEPT) this.listed.set(value, { file: node.loc.file, pointer: node.loc.pointer, entries });
+    return entries;
   }
 
   items(node: Located): Located[] {
