@@ -12,6 +12,7 @@ import { separatorSpellings } from '../../src/targets/header-spellings.js';
 import { HEADER_FAMILY_MARK, readHeaderFamily } from '../../src/targets/kong/header-family.js';
 import { kongEntities } from '../../src/targets/kong/deployed-normalise.js';
 import { compile, shop } from '../targets/kong/model.js';
+import { resolvePrecedence } from '../targets/kong/precedence.js';
 
 type Plugin = { name: string; config: Record<string, unknown> };
 type Route = { name: string; plugins?: Plugin[] };
@@ -22,9 +23,13 @@ const routes = (d: Doc) => [...(d.services ?? []).flatMap((s) => s.routes ?? [])
 const state = (d: Doc) => ({ entities: kongEntities(d as never) });
 const KONG_SET = ['X-Anonymous-Consumer', 'X-Consumer-Custom-ID', 'X-Consumer-ID', 'X-Consumer-Username', 'X-Credential-Identifier'];
 
-/** `d` as gwc wrote it before #18: no chunk, every spelling listed on request-transformer (Kong's own consumer headers' dash spelling left to the auth plugins on an authenticated route). */
+/**
+ * `d` as gwc wrote it before #18: no chunk, every spelling listed on request-transformer (Kong's own
+ * consumer headers' dash spelling left to the auth plugins on an authenticated route), and each
+ * route carrying its plugins itself (no service-level plugin, hoist.ts).
+ */
 function oldForm(d: Doc): Doc {
-  const out = structuredClone(d);
+  const out = structuredClone(resolvePrecedence(d));
   for (const r of routes(out)) {
     const pre = r.plugins?.find((p) => p.name === 'pre-function');
     const access = (pre?.config.access as string[] | undefined) ?? [];
@@ -42,9 +47,9 @@ function oldForm(d: Doc): Doc {
   return out;
 }
 
-/** `d` with route `name`'s header-family chunk replaced by `chunk` (dropped when undefined). */
+/** `d` with route `name`'s header-family chunk replaced by `chunk` (dropped when undefined), every route carrying its own plugins. */
 function withChunk(d: Doc, name: string, chunk: ((c: string) => string) | undefined): Doc {
-  const out = structuredClone(d);
+  const out = structuredClone(resolvePrecedence(d));
   const r = routes(out).find((x) => x.name === name)!;
   const pre = r.plugins!.find((p) => p.name === 'pre-function')!;
   const access = (pre.config.access as string[]).flatMap((c) => (!c.startsWith(HEADER_FAMILY_MARK) ? [c] : chunk ? [chunk(c)] : []));
@@ -59,7 +64,7 @@ describe('kong diff: the header-family chunk reads as the headers it removes', (
   const d = built();
 
   it('every proxied route of the build carries the chunk, and reads the same facts as the old request-transformer list', () => {
-    const proxied = routes(d).filter((r) => r.plugins?.some((p) => p.name === 'request-transformer') && !r.plugins.some((p) => p.name === 'request-termination'));
+    const proxied = routes(resolvePrecedence(d)).filter((r) => r.plugins?.some((p) => p.name === 'request-transformer') && !r.plugins.some((p) => p.name === 'request-termination'));
     expect(proxied.length).toBeGreaterThan(5);
     for (const r of proxied) expect(((r.plugins!.find((p) => p.name === 'pre-function')?.config.access as string[]) ?? [])[0]?.startsWith(HEADER_FAMILY_MARK), r.name).toBe(true);
     const facts = (x: Doc) => Object.fromEntries(state(x).entities.filter((e) => e.kind === 'route' && e.facts).map((e) => [e.key, e.facts!.requestHeaders]));

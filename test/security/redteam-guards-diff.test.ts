@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { resolvePrecedence } from '../targets/kong/precedence.js';
 import { diffStates } from '../../src/diff/plan.js';
 import { readerOf } from '../../src/diff/run.js';
 import type { State } from '../../src/diff/entity.js';
@@ -63,11 +64,14 @@ components:
 `;
 
 type Plugin = { name: string; config: Record<string, unknown> };
-/** The decK file with each plugin of route gk.orr passed through `f` (undefined drops it). */
+/**
+ * The decK file with each plugin of route gk.orr passed through `f` (undefined drops it); every route
+ * carries its effective plugins itself first (a plugin its service holds for all, hoist.ts, #18).
+ */
 const kongPlugins = (f: (p: Plugin) => Plugin | undefined) => (files: Files): Files =>
   files.map((file) => {
     if (!file.path.endsWith('kong.yaml')) return file;
-    const doc = parse(file.contents) as { services: Array<{ routes?: Array<{ name: string; plugins?: Plugin[] }> }> };
+    const doc = resolvePrecedence(parse(file.contents) as { services: Array<{ routes?: Array<{ name: string; plugins?: Plugin[] }> }> });
     for (const s of doc.services) for (const r of s.routes ?? []) if (r.name === 'gk.orr') r.plugins = (r.plugins ?? []).flatMap((p) => f(p) ?? []);
     return { ...file, contents: stringify(doc) };
   });

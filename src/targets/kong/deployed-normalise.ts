@@ -325,6 +325,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
   }
   const serviceNames = new Map<string, string>();
   const backends = new Map<string, string>();
+  const servicePlugins = new Map<string, Map<string, JsonObject>>();
   for (const s of list(doc.services)) {
     const n = str(s.name) ?? str(s.host);
     if (!n) throw new KongShapeError('a service has neither name nor host');
@@ -338,13 +339,19 @@ export function kongEntities(doc: JsonObject): Entity[] {
     const backend = serviceServers(s, upstreamTargets);
     backends.set(name, backend);
     entities.push({ kind: 'service', key: name, fields, facts: { backendTls: serviceTls(s) }, matchBy: serviceBackend(s, upstreamTargets) });
+    // A service's plugin acts on each of its routes that has none of that name (Kong 3.x
+    // precedence, kong/runloop/plugins_iterator.lua lookup_cfg: Route over Service over Global); gwc
+    // writes a plugin every route shares once, on the service (hoist.ts, #18).
     const sp = new Map(plugins.filter((p) => !p.consumer).map((p) => [p.name, p.fields] as const));
+    servicePlugins.set(name, sp);
     for (const r of list(s.routes)) addRoute(r, name, sp, backend);
   }
   for (const r of list(doc.routes)) {
     const svc = ref(r.service);
     const name = svc ? serviceNames.get(svc) ?? svc : undefined;
-    addRoute(r, name, new Map(), name ? backends.get(name) : undefined);
+    // A top-level route naming its service (an Admin API flat list, a hand-written file) gets the
+    // service's plugins as a nested one does.
+    addRoute(r, name, (name ? servicePlugins.get(name) : undefined) ?? new Map(), name ? backends.get(name) : undefined);
   }
   for (const u of list(doc.upstreams)) {
     const name = str(u.name);

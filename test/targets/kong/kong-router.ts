@@ -6,6 +6,8 @@
  * equal on all of these are left to creation order: reported as `ambiguous`, which a test fails.
  * https://docs.konghq.com/gateway/latest/key-concepts/routes/#matching-priorities
  */
+import { withServicePlugins } from './precedence.js';
+
 export interface KongRoute {
   name: string;
   methods?: string[];
@@ -18,10 +20,20 @@ export interface KongRoute {
   service?: { name: string; protocol?: string; host?: string; port?: number; path?: string };
 }
 
+/**
+ * Every route, with its service and its EFFECTIVE plugins: Kong picks per plugin name the route's
+ * own configuration over its service's over a global one (kong/runloop/plugins_iterator.lua
+ * lookup_cfg, Kong 3.x), and gwc writes a configuration every route of a service shares once, on
+ * the service (src/targets/kong/hoist.ts, #18), so `plugins` here is the route's own plus each of
+ * its service's it has none of (precedence.ts; a consumer-scoped one is the caller's, not the
+ * route's).
+ */
 export function allRoutes(doc: { services?: Array<Record<string, unknown>>; routes?: KongRoute[] }): KongRoute[] {
   const out: KongRoute[] = [];
   for (const s of doc.services ?? []) {
-    for (const r of (s.routes as KongRoute[] | undefined) ?? []) out.push({ ...r, service: s as KongRoute['service'] });
+    for (const r of (s.routes as KongRoute[] | undefined) ?? []) {
+      out.push({ ...withServicePlugins(r, s), service: s as KongRoute['service'] });
+    }
   }
   for (const r of doc.routes ?? []) out.push(r);
   return out;
