@@ -47,18 +47,21 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
     const publicPath = joinBase(ctx.basePath, path);
     const pub = parsedPath(publicPath);
     const docScope = { basePath: ctx.basePath, hosts: ctx.hosts };
-    const itemScope = scopeOf(ctx, ctx.w.child(item, 'servers'), docScope);
+    const itemScope = scopeOf(ctx, item, docScope);
     if (itemScope === 'refused') continue;
+    // What the path item says is the same for each of its operations: read once per path (#18).
+    const itemX = ctx.w.child(item, 'x-gateway');
+    const itemParams = ctx.w.items(present(item, 'parameters') ? ctx.w.child(item, 'parameters') : NOTHING);
     for (const method of HTTP_METHODS) {
       const key = LOWER_METHODS[method];
       // An absent method is no operation: asked before a location is built for it (#18).
       if (item.value[key] === undefined) continue;
       const op = ctx.w.child(item, key);
       if (!isObj(op.value)) continue;
-      const opScope = scopeOf(ctx, ctx.w.child(op, 'servers'), itemScope ?? docScope);
+      const opScope = scopeOf(ctx, op, itemScope ?? docScope);
       if (opScope === 'refused') continue;
       const hosts = (opScope ?? itemScope ?? docScope).hosts;
-      const route = normaliseOperation(ctx, { path, pathLoc, publicPath, segments: pub.segments, params: parsed.params, hosts }, method, item, op);
+      const route = normaliseOperation(ctx, { path, pathLoc, publicPath, segments: pub.segments, params: parsed.params, hosts, itemX, itemParams }, method, item, op);
       if (route) routes.push(route);
     }
   }
@@ -72,8 +75,11 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
  * base path is refused rather than served under the wrong prefix. Plain OpenAPI reads these lists
  * as upstreams instead (ServerBackends), as it reads the document's.
  */
-function scopeOf(ctx: RouteContext, node: Located, parent: PublicScope): PublicScope | 'refused' | undefined {
-  if (ctx.serverBackends || !Array.isArray(node.value) || node.value.length === 0) return undefined;
+function scopeOf(ctx: RouteContext, holder: Located, parent: PublicScope): PublicScope | 'refused' | undefined {
+  // No `servers` (nearly every path item and operation): no location built for it (#18).
+  if (ctx.serverBackends || !present(holder, 'servers')) return undefined;
+  const node = ctx.w.child(holder, 'servers');
+  if (!Array.isArray(node.value) || node.value.length === 0) return undefined;
   const scope = publicScope(normaliseServers(ctx.w, node, ctx.out, { expand: true }), parent, ctx.out);
   if (!scope) return undefined;
   if (scope.basePath !== ctx.basePath) {
@@ -82,6 +88,15 @@ function scopeOf(ctx: RouteContext, node: Located, parent: PublicScope): PublicS
   }
   return scope;
 }
+
+/** `node`'s value holds `key`: the walker's child of it may be something (a $ref is followed there). */
+function present(node: Located, key: string): boolean {
+  const v = node.value;
+  return v !== null && typeof v === 'object' && (v as Record<string, unknown>)[key] !== undefined;
+}
+
+/** An absent value, for a list the walker reads as empty. */
+const NOTHING: Located = { value: undefined, loc: { file: '', pointer: '' } };
 
 function joinBase(basePath: string, path: string): string {
   return basePath === '' ? path : `${basePath}${path}`;
@@ -94,13 +109,15 @@ interface PathInfo {
   segments: Route['segments'];
   params: string[];
   hosts: string[];
+  /** The path item's x-gateway and parameters (the same for each of its operations). */
+  itemX: Located;
+  itemParams: readonly Located[];
 }
 
 function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, item: Located, op: Located): Route | undefined {
   const { w, out } = ctx;
   const opX = w.child(op, 'x-gateway');
-  const itemX = w.child(item, 'x-gateway');
-  const levels = [ctx.defaults, itemX, opX]; // farthest first
+  const levels = [ctx.defaults, p.itemX, opX]; // farthest first
   const nearest = (key: string): Located | undefined => {
     for (let i = levels.length - 1; i >= 0; i--) {
       const level = levels[i]!;
@@ -116,7 +133,7 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
     ? normaliseSecurity(w, securityNode, ctx.schemes, out, `${method.toUpperCase()} ${p.path}`)
     : { security: [], optional: false };
   const backendNode = nearest('backend');
-  const serverBackend = ctx.serverBackends && (ctx.serverBackends.fromServers(w.child(op, 'servers')) ?? ctx.serverBackends.fromServers(w.child(item, 'servers')));
+  const serverBackend = ctx.serverBackends && ((present(op, 'servers') ? ctx.serverBackends.fromServers(w.child(op, 'servers')) : undefined) ?? (present(item, 'servers') ? ctx.serverBackends.fromServers(w.child(item, 'servers')) : undefined));
   const backend = typeof backendNode?.value === 'string' ? backendNode.value : (serverBackend ?? ctx.defaultBackend);
   if (!backend) {
     out.push(diag('no-backend', { route: id }, op.loc));
@@ -161,7 +178,7 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
   };
   if (typeof v.operationId === 'string' && v.operationId !== '') route.operationId = v.operationId;
   // The path item's then the operation's parameters, read once for both lists below.
-  const params = [...w.items(w.child(item, 'parameters')), ...w.items(w.child(op, 'parameters'))];
+  const params = [...p.itemParams, ...w.items(w.child(op, 'parameters'))];
   const overrides = declaredOverrides(params);
   if (overrides.length > 0) route.declaredOverrides = overrides;
   const query = declaredQuery(params);
