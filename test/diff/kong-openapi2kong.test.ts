@@ -65,11 +65,12 @@ describe('kong: --option names=openapi2kong, the migration path from deck file o
     // What remains are gwc's additions beyond openapi2kong: its ownership tag, OpenAPI-order
     // priorities, explicit protocols, the override-stripping request-transformer (DESIGN.md 7.5),
     // and the 405 routes. No path, method, host, service target or upstream target changes.
+    // The pre-function every route shares is the service's (hoist.ts, #18): a service plugin.
     // The upstream: gwc's tag, equal weights written as 1 (openapi2kong leaves Kong's 100: the same
     // even split), and host_header (gwc sends the backend's host; openapi2kong's Host would be the
     // upstream's name).
     const fields = new Set(plan.changes.filter((x) => x.action === 'update').flatMap((c) => c.fields.map((f) => `${c.kind} ${f.path.replace(/\[\d+\]/, '[]')}`)));
-    const allowed = ['route plugins', 'route protocols', 'route regex_priority', 'route tags', 'service tags', 'upstream host_header', 'upstream tags', 'upstream targets[].tags', 'upstream targets[].weight'];
+    const allowed = ['route plugins', 'route protocols', 'route regex_priority', 'route tags', 'service plugins', 'service tags', 'upstream host_header', 'upstream tags', 'upstream targets[].tags', 'upstream targets[].weight'];
     expect([...fields].filter((f) => !allowed.includes(f))).toEqual([]);
     for (const f of ['route paths', 'route methods', 'route hosts', 'route service', 'service host', 'service port', 'service path', 'service protocol', 'upstream targets[].target']) expect(fields.has(f)).toBe(false);
     expect(plan.changes.filter((c) => c.action === 'create').map((c) => c.key)).toEqual(['oas-spec-name.~405.app1.db975354', 'oas-spec-name.~405.app2.06395f67']);

@@ -20,6 +20,7 @@ import { certificates } from './tls.js';
 import { checkO2kNames, o2kIds, o2kMode, routeName } from './o2k-names.js';
 import { upstreamReachRefusals } from '../upstream-reach.js';
 import { compareText } from '../../diagnostics/collate.js';
+import { hoistServicePlugins } from './hoist.js';
 
 const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https'];
 
@@ -110,10 +111,14 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   if (opened) return { files: [], diagnostics: compileKong(gateway, plan, options).diagnostics };
 
   const byName = (a: Entity, b: Entity) => compareText(String(a.name ?? a.username), String(b.name ?? b.username));
+  const services = [...backends.services.values()].map((s) => ({ name: String(s.entity.name), entity: { ...s.entity, routes: s.routes } as Entity, routes: s.routes }));
+  // A plugin every route of a service carries alike is written once, on the service (hoist.ts, #18).
+  // Its id: a kind of its own, so no route's plugin id can equal it (a route may share a service's name).
+  if (!options.perRoutePlugins) hoistServicePlugins(services, (service, plugin) => ctx.names.id('service-plugin', `${service}:${plugin}`));
   const doc: Entity = {
     _format_version: '3.0',
     _info: { select_tags: [ctx.names.tag] },
-    services: [...backends.services.values()].map((s) => ({ ...s.entity, routes: s.routes })).sort(byName),
+    services: services.map((s) => s.entity).sort(byName),
     routes: topRoutes,
     upstreams: [...backends.upstreams].sort(byName),
     consumers: c.consumers.sort(byName),

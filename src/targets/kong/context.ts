@@ -26,6 +26,11 @@ export interface KongOptions {
   rateLimitPolicy: 'local' | 'cluster';
   /** Entity names: gwc's own (default) or those `deck file openapi2kong` gives (o2k-names.ts). */
   names?: 'gwc' | 'openapi2kong';
+  /**
+   * true: every route carries its own pre-function and request-transformer, as before #18 (not a
+   * user option: the hoisting proof, test/targets/kong/hoist.test.ts, compiles both ways).
+   */
+  perRoutePlugins?: boolean;
 }
 
 export class Ctx extends TargetContext<KongOptions> {
