@@ -14,7 +14,7 @@ import type { Target } from '../targets/target.js';
 import { emptyConfig, settingFor, type LintConfig } from './config.js';
 import { CORE_RULES } from './core-rules.js';
 import { applyIgnores } from './ignore.js';
-import { render, type LintContext, type Rule } from './rule.js';
+import { extend, render, type LintContext, type Rule } from './rule.js';
 import { RULES } from './rules/index.js';
 import { inRuleset } from './ruleset.js';
 import { compareText } from '../diagnostics/collate.js';
@@ -121,7 +121,7 @@ function runRules(ctx: LintContext, rules: readonly Rule[], config: LintConfig):
           code: rule.meta.id,
           severity: refusal ? 'error' : (extra.severity ?? rule.meta.severity),
           message: render(rule.meta.messages[messageId] ?? messageId, params),
-          params: { ...params, messageId },
+          params: extend(params, { messageId }),
           loc,
         };
         if (extra.target) d.target = extra.target;

@@ -3,6 +3,7 @@ import type { Loc } from '../diagnostics/diagnostic.js';
 import { isObj, Walker } from '../model/normalise/node.js';
 import type { LoadedSpec, Located } from '../spec/loaded-spec.js';
 import { joinPointer } from '../spec/pointer.js';
+import { extend } from './rule.js';
 
 export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -62,7 +63,7 @@ function readOperationEntries(spec: LoadedSpec): OperationEntry[] {
       // A value that is there may be a $ref, which the walker follows.
       if ((e.item.value as Record<string, unknown>)[method] === undefined) continue;
       const op = w.child(e.item, method);
-      if (isObj(op.value)) out.push({ ...e, method, op });
+      if (isObj(op.value)) out.push(extend(e, { method, op }));
     }
   }
   return out;

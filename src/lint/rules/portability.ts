@@ -76,7 +76,8 @@ export const capabilityEmulated = defineRule({
       for (const route of gateway.routes) {
         for (const use of features(route)) {
           const cap = target.capabilities[use.feature];
-          if (plan.mode(route.id, use.feature) !== 'emulated' || cap.support !== 'emulated') continue;
+          // The table first: a target emulating nothing the spec uses asks its plan nothing.
+          if (cap.support !== 'emulated' || plan.mode(route.id, use.feature) !== 'emulated') continue;
           let key = keys.get(use);
           if (key === undefined) keys.set(use, (key = `${use.feature}|${use.loc.file}#${use.loc.pointer}`));
           if (seen.has(key)) continue;

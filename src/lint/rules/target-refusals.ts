@@ -3,7 +3,7 @@ import type { Gateway } from '../../model/types.js';
 import { compileFindings } from '../../targets/compile.js';
 import { checkedCapabilities } from '../capabilities.js';
 import type { Target } from '../../targets/target.js';
-import { defineRule, type LintContext, type Report, type Rule } from '../rule.js';
+import { defineRule, extend, type LintContext, type Report, type Rule } from '../rule.js';
 import { isObj, walker } from '../walk.js';
 import { compareText } from '../../diagnostics/collate.js';
 
@@ -76,7 +76,7 @@ function relay(target: string, code: string): Rule<'refused'> {
       const t = ctx.targets.find((x) => x.name === target);
       if (!ctx.gateway || !t) return;
       for (const d of diagnosticsOf(ctx, ctx.gateway, t)) {
-        if (d.code === code && d.loc) report('refused', { ...d.params, detail: d.message }, d.loc, { target, severity: d.severity, refusal: d.severity === 'error' });
+        if (d.code === code && d.loc) report('refused', extend(d.params, { detail: d.message }), d.loc, { target, severity: d.severity, refusal: d.severity === 'error' });
       }
     },
   });
@@ -108,7 +108,7 @@ export const targetCompile = defineRule({
     for (const t of ctx.targets) {
       for (const d of diagnosticsOf(ctx, ctx.gateway, t)) {
         if (RELAYED.has(d.code) || d.severity === 'info') continue;
-        report('refused', { ...d.params, code: d.code, target: t.name, detail: d.message }, d.loc ?? ctx.gateway.loc, { target: t.name, severity: d.severity, refusal: d.severity === 'error' });
+        report('refused', extend(d.params, { code: d.code, target: t.name, detail: d.message }), d.loc ?? ctx.gateway.loc, { target: t.name, severity: d.severity, refusal: d.severity === 'error' });
       }
     }
   },
