@@ -70,7 +70,8 @@ export function collectRefs(root: unknown): FoundRef[] {
 
 /**
  * collectRefs, and the number of own keys of all the document's objects, from the one walk (a
- * JSON file's duplicate-key check needs that count: json-scan.ts, #18).
+ * JSON file's duplicate-key check needs that count: json-scan.ts, #18), and whether one of those
+ * keys is `__proto__` (validation's quick document cannot copy such an object, quick-doc.ts).
  *
  * The order is the one of the stack walk this replaced (a pre-order popping an object's last key
  * first, reversed at the end): post-order, an object's members in key order, an array's items
@@ -81,13 +82,14 @@ export function collectRefs(root: unknown): FoundRef[] {
  * stack on GitHub's 80,000 objects); nesting deeper than RECURSION_DEPTH, which JSON.parse
  * accepts beyond the call stack, is walked again by the explicit stack (`collectDeep`).
  */
-export function collectRefsAndKeys(root: unknown): { refs: FoundRef[]; keys: number } {
+export function collectRefsAndKeys(root: unknown): { refs: FoundRef[]; keys: number; protoKey: boolean } {
   const out: FoundRef[] = [];
-  if (root === null || typeof root !== 'object') return { refs: out, keys: 0 };
+  if (root === null || typeof root !== 'object') return { refs: out, keys: 0, protoKey: false };
   const tokens: Array<string | number> = [''];
   const pointers: Array<string | undefined> = [''];
   const pointerAt = pointerBuilder(tokens, pointers);
   let count = 0;
+  let protoKey = false;
   const walk = (node: object, d: number): void => {
     if (d === RECURSION_DEPTH) throw TOO_DEEP;
     const below = d + 1;
@@ -106,6 +108,7 @@ export function collectRefsAndKeys(root: unknown): { refs: FoundRef[]; keys: num
     // object, and nothing makes a key of Object.prototype enumerable.
     for (const key in node) {
       keys++;
+      if (key === '__proto__') protoKey = true;
       const child: unknown = (node as Record<string, unknown>)[key];
       if (child === null || typeof child !== 'object') continue;
       tokens[below] = key;
@@ -126,7 +129,7 @@ export function collectRefsAndKeys(root: unknown): { refs: FoundRef[]; keys: num
     // Too deep (TOO_DEEP, or the call stack itself ran out first): the explicit stack walks it.
     return collectDeep(root);
   }
-  return { refs: out, keys: count };
+  return { refs: out, keys: count, protoKey };
 }
 
 /** How deep collectRefsAndKeys recurses before it leaves the document to the explicit stack. */
@@ -149,7 +152,7 @@ function pointerBuilder(tokens: Array<string | number>, pointers: Array<string |
 }
 
 /** collectRefsAndKeys' walk from an explicit stack, for nesting deeper than the call stack. */
-function collectDeep(root: object): { refs: FoundRef[]; keys: number } {
+function collectDeep(root: object): { refs: FoundRef[]; keys: number; protoKey: boolean } {
   const out: FoundRef[] = [];
   // Frame d: the container, its keys (an object's; null for an array), the next member to visit
   // (an array counts down), the token that leads to it and its pointer once built ('' at the root).
@@ -159,6 +162,7 @@ function collectDeep(root: object): { refs: FoundRef[]; keys: number } {
   const tokens: Array<string | number> = [''];
   const pointers: Array<string | undefined> = [''];
   let count = keyLists[0]?.length ?? 0;
+  let protoKey = keyLists[0]?.includes('__proto__') ?? false;
   let d = 0;
   const pointerAt = pointerBuilder(tokens, pointers);
   for (;;) {
@@ -202,9 +206,10 @@ function collectDeep(root: object): { refs: FoundRef[]; keys: number } {
     } else {
       const ks = Object.keys(child);
       count += ks.length;
+      if (ks.includes('__proto__')) protoKey = true;
       keyLists[d] = ks;
       next[d] = 0;
     }
   }
-  return { refs: out, keys: count };
+  return { refs: out, keys: count, protoKey };
 }

@@ -59,7 +59,7 @@ function lastTokens(pointer: string, n: number): string[] {
 /** The document to validate, or undefined when only the full expansion can answer. */
 export function quickDoc(spec: LoadedSpec): unknown {
   const root = spec.files.get(spec.rootFile);
-  if (!spec.refs || spec.files.size !== 1 || !root || root.mayShareNodes || root.text.includes('__proto__')) return undefined;
+  if (!spec.refs || spec.files.size !== 1 || !root || root.mayShareNodes || root.mayHoldProtoKey) return undefined;
   const data = root.data;
   const top: Trie = { kids: new Map() };
   const mark = (tokens: readonly string[]): Trie => {

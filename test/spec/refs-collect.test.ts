@@ -13,6 +13,7 @@ import { collectRefsAndKeys } from '../../src/spec/refs.js';
 function stackWalk(root: unknown) {
   const out: Array<{ ref: string; pointer: string; alone: boolean }> = [];
   let count = 0;
+  let proto = false;
   const stack: Array<[unknown, string]> = [[root, '']];
   while (stack.length > 0) {
     const [node, pointer] = stack.pop()!;
@@ -22,6 +23,7 @@ function stackWalk(root: unknown) {
       const obj = node as Record<string, unknown>;
       const keys = Object.keys(obj);
       count += keys.length;
+      if (keys.includes('__proto__')) proto = true;
       if (typeof obj.$ref === 'string') out.push({ ref: obj.$ref, pointer, alone: keys.length === 1 });
       for (const key of keys) {
         const v = obj[key];
@@ -29,12 +31,12 @@ function stackWalk(root: unknown) {
       }
     }
   }
-  return { refs: out.reverse(), keys: count };
+  return { refs: out.reverse(), keys: count, protoKey: proto };
 }
 
 function check(doc: unknown) {
   const got = collectRefsAndKeys(doc);
-  expect({ refs: got.refs.map(({ tail: _tail, ...r }) => r), keys: got.keys }).toEqual(stackWalk(doc));
+  expect({ refs: got.refs.map(({ tail: _tail, ...r }) => r), keys: got.keys, protoKey: got.protoKey }).toEqual(stackWalk(doc));
   for (const r of got.refs) expect(r.tail).toEqual(splitPointer(r.pointer).slice(-3));
 }
 

@@ -127,3 +127,22 @@ describe('the quick validation document (#18)', () => {
     expect(await check(spec)).toEqual([]);
   });
 });
+
+describe('a __proto__ key (#18: read from the load walk, not a search of the text)', () => {
+  const json = async (text: string): Promise<LoadedSpec> => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gwc-quick-')), 'openapi.json');
+    writeFileSync(file, text);
+    const { spec } = await loadSpec(file);
+    return spec!;
+  };
+  const doc = (extra: string) => `{"openapi": "3.0.3", "info": {"title": "t", "version": "1", "description": "__proto__ in prose"}, "paths": {}, "components": {"schemas": {"A": {"type": "object"${extra}}}}}`;
+
+  it('leaves the document to the full expansion when an object has one, written plainly or escaped', async () => {
+    expect(quickDoc(await json(doc(', "properties": {"__proto__": {"type": "string"}}')))).toBeUndefined();
+    expect(quickDoc(await json(doc(', "properties": {"\\u005f_proto__": {"type": "string"}}')))).toBeUndefined();
+  });
+
+  it('answers quickly when the text only mentions it', async () => {
+    expect(quickDoc(await json(doc('')))).toBeDefined();
+  });
+});
