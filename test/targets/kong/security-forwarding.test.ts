@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CLIENT_FORWARDING_HEADERS, FOREIGN_IDENTITY_HEADERS, GATEWAY_IDENTITY_HEADERS, METHOD_OVERRIDE_QUERY_FORMS } from '../../../src/model/overrides.js';
 import { evaluate, type DeckDoc } from './kong-oracle.js';
+import { allRoutes } from './kong-router.js';
 import { compile, loc, shop, url } from './model.js';
 import { deckValidate, schemaValidate } from './validate.js';
 
@@ -98,8 +99,10 @@ describe('kong: _method in a request body never reaches the backend', () => {
   });
 
   it('every route removes every spelling from the body (decK file)', () => {
-    const transformers = [...(doc.routes ?? []), ...(doc.services ?? []).flatMap((s) => (s.routes as Array<{ plugins?: unknown[] }>) ?? [])]
-      .flatMap((r) => ((r as { plugins?: Array<{ name: string; config: { remove: { body: string[] } } }> }).plugins ?? []).filter((p) => p.name === 'request-transformer'));
+    // Each proxied route's effective request-transformer (its own, or its service's: hoist.ts, #18).
+    const proxied = allRoutes(doc).filter((r) => r.service);
+    const transformers = proxied.flatMap((r) => ((r as { plugins?: Array<{ name: string; config: { remove: { body: string[] } } }> }).plugins ?? []).filter((p) => p.name === 'request-transformer'));
+    expect(transformers.length).toBe(proxied.length);
     expect(transformers.length).toBeGreaterThan(5);
     // Routes with a bearer scheme also remove access_token's body spellings (redteam2-kong-identity-body-token).
     for (const t of transformers) expect(t.config.remove.body.filter((n) => !/^access/.test(n))).toEqual([...METHOD_OVERRIDE_QUERY_FORMS].sort());
