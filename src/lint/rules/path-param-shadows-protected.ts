@@ -61,8 +61,12 @@ function shadowCandidates(routes: readonly Route[]): (lit: Route) => Route[] {
   const token = (s: Route['segments'][number]) => (s.kind === 'literal' ? `L${JSON.stringify(s.value)}` : s.kind === 'param' ? 'P' : `M${unique++}`);
   const keyOf = (r: Route, tokens: string[], at: number) => `${r.method} ${tokens.length} ${at} ${tokens.map((t, i) => (i === at ? '*' : t)).join('/')}`;
   const byKey = new Map<string, Route[]>();
+  // Each route's tokens, made once: the index and the lookups read them (#18: 10,000 routes, each
+  // segment's JSON text made twice).
+  const tokensOf = new Map<Route, string[]>();
   for (const r of routes) {
     const tokens = r.segments.map(token);
+    tokensOf.set(r, tokens);
     r.segments.forEach((s, i) => {
       if (s.kind !== 'param') return;
       const k = keyOf(r, tokens, i);
@@ -72,7 +76,7 @@ function shadowCandidates(routes: readonly Route[]): (lit: Route) => Route[] {
     });
   }
   return (lit) => {
-    const tokens = lit.segments.map(token);
+    const tokens = tokensOf.get(lit) ?? lit.segments.map(token);
     const out: Route[] = [];
     lit.segments.forEach((s, i) => {
       if (s.kind === 'literal') out.push(...(byKey.get(keyOf(lit, tokens, i)) ?? []));
