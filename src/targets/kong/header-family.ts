@@ -45,13 +45,19 @@ export const MAX_HEADER_LINES = 100;
 export const headerKey = (name: string): string => name.toLowerCase().replace(/-/g, '_');
 
 const chunks = new Map<string, string>();
+/** By the names as given (NUL never occurs in a header name): most routes of a build give the same list (#18). */
+const byNames = new Map<string, string>();
 
 /** The chunk removing every spelling of `names`, made once per distinct set (every route of a build shares one, #18). */
 export function headerFamilyLua(names: readonly string[]): string {
+  const given = names.join('\u0000');
+  const known = byNames.get(given);
+  if (known !== undefined) return known;
   const keys = [...new Set(names.map(headerKey))].sort(compareText);
   const id = keys.join('\n');
   let lua = chunks.get(id);
   if (lua === undefined) chunks.set(id, (lua = render(keys)));
+  byNames.set(given, lua);
   return lua;
 }
 
