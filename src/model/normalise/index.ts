@@ -164,6 +164,10 @@ function notRouted(w: Walker, root: Located): Diagnostic[] {
     for (const method of Object.keys(item.value)) {
       // The method first: a located child of every key of every path item was most of this walk (#18).
       if (!(HTTP_METHODS as readonly string[]).includes(method.toUpperCase())) continue;
+      // An operation written out without callbacks (nearly all) needs no located child (#18); a
+      // $ref is followed by the walker as before.
+      const raw = item.value[method];
+      if (isObj(raw) && raw.$ref === undefined && !isObj(raw.callbacks)) continue;
       const op = w.child(item, method);
       if (!isObj(op.value) || !isObj(op.value.callbacks)) continue;
       const n = Object.keys(op.value.callbacks).length;

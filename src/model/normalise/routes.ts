@@ -6,6 +6,7 @@ import { isMethodOverrideHeader, METHOD_OVERRIDE_QUERY } from '../overrides.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import type { Loc } from '../../diagnostics/diagnostic.js';
+import { escapeToken } from '../../spec/pointer.js';
 import { parsedPath } from '../paths.js';
 import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type Route } from '../types.js';
 import { isObj, type Walker } from './node.js';
@@ -39,7 +40,7 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
   for (const [path, item] of ctx.w.entries(paths)) {
     if (!isObj(item.value) || path.startsWith('x-')) continue;
     const parsed = parsedPath(path);
-    const pathLoc = { file: paths.loc.file, pointer: `${paths.loc.pointer}/${path.replace(/~/g, '~0').replace(/\//g, '~1')}` };
+    const pathLoc = { file: paths.loc.file, pointer: `${paths.loc.pointer}/${escapeToken(path)}` };
     if (parsed.error || hasControl(path) || /[\s?#]/.test(path)) {
       ctx.out.push(diag('path-param-invalid', { path: JSON.stringify(path), detail: parsed.error ?? 'contains whitespace, ?, # or a control character' }, pathLoc));
       continue;
