@@ -151,16 +151,16 @@ function clearHeaders(ctx: Ctx, view: RouteView, route: Route): ClearHeader[] {
   const own = new Set([...view.hiddenHeaders, ...view.requestHeaders.map((h) => h.name), ...declared].map((h) => h.toLowerCase()));
   // The list depends on the route only through `own` and whether it has an auth check, which
   // most routes of a compile share: made once per distinct pair (#18: ~40 entries for each of
-  // 10,000 routes). Every route of a build gets its own array of the same (never changed) entries; the
-  // derived names asked for are the same for the same text (Ctx.derivedName), so asking once is enough.
+  // 10,000 routes). The routes that share it get the list itself (only the template reads it, never
+  // changed): the template renders a shared list once (emit.ts eachShared) and lint's
+  // renderMayRefuse walks it once (#18: 10,000 copies of ~70 entries). The derived names asked for
+  // are the same for the same text (Ctx.derivedName), so asking once is enough.
   let byKey = clearsOf.get(ctx);
   if (!byKey) clearsOf.set(ctx, (byKey = new Map()));
   const key = JSON.stringify([[...own].sort(), Boolean(view.authUri)]);
   let list = byKey.get(key);
   if (!list) byKey.set(key, (list = clearList(ctx, view, own)));
-  // Lint (findingsOnly) renders nothing unless a value could be refused: the routes share the list
-  // itself, which renderMayRefuse then walks once (#18: 10,000 copies of ~70 entries).
-  return ctx.findingsOnly ? (list as ClearHeader[]) : [...list];
+  return list as ClearHeader[];
 }
 type ClearHeader = { name: string; variable?: string };
 const clearsOf = new WeakMap<Ctx, Map<string, readonly ClearHeader[]>>();

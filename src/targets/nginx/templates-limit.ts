@@ -13,12 +13,12 @@
 /** The auth check of a route location (or of its verify location). */
 export const AUTH_CHECK_PARTIAL = `        auth_request {{n authUri}};
         auth_request_set \${{n @root.prefix}}_www $sent_http_www_authenticate;
-{{#each @root.forwardHeaders}}
+{{#eachShared @root.forwardHeaders}}
         auth_request_set \${{n this.variable}} \${{n this.sent}};
-{{/each}}
-{{#each @root.identity}}
+{{/eachShared}}
+{{#eachShared @root.identity}}
         auth_request_set \${{n this.variable}} \${{n this.sent}};
-{{/each}}
+{{/eachShared}}
 `;
 
 /** In the route location of a verified route: reached only from its verify location, after the check. */

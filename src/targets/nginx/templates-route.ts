@@ -136,9 +136,9 @@ export const ROUTE_PARTIAL = `{{#if validate}}
 {{#if hideCookies}}
         proxy_set_header Cookie \${{n @root.prefix}}_cookies;
 {{/if}}
-{{#each clearHeaders}}
+{{#eachShared clearHeaders}}
         proxy_set_header {{n name}} {{#if variable}}\${{n variable}}{{else}}""{{/if}};
-{{/each}}
+{{/eachShared}}
 {{#each requestHeaders}}
         proxy_set_header {{n name}} {{#if value}}{{v value}}{{else}}""{{/if}};
 {{/each}}
