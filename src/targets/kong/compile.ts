@@ -14,7 +14,7 @@ import { emitYaml, holdsTemplateOpening } from './emit.js';
 import { bearerRoute, headerFamily, mockPlugin, queryKeyNames } from './policies.js';
 import { watchedNames, withNameReadings } from './name-readings.js';
 import { policyPlugins } from './policy-map.js';
-import { headerFamilyLua, withHeaderFamily } from './header-family.js';
+import { headerFamilyLua, headerFamilyOpensTemplate, withHeaderFamily } from './header-family.js';
 import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri } from './routes.js';
 import { certificates } from './tls.js';
 import { checkO2kNames, o2kIds, o2kMode, routeName } from './o2k-names.js';
@@ -76,6 +76,24 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     else if (!opened && holdsTemplateOpening(entity, clean)) opened = true;
   };
 
+  // What the two pre-function chunks would add to a proxied route, for lint: merged into the
+  // route's plugins they are only more strings in a pre-function's `access` list, so the route
+  // holds a `${{` with them iff it does without them or a chunk does. The name-readings chunk is a
+  // function of watchedNames' answer: checked once per distinct answer (most routes share one).
+  // The header-family chunk cannot hold one unless its fixed code does (headerFamilyOpensTemplate),
+  // so its per-route names are not gathered at all.
+  const readingsChecked = new Map<string, boolean>();
+  const chunksOpen = (route: Route): boolean => {
+    if (headerFamilyOpensTemplate()) return true;
+    const w = watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route));
+    // The chunk withNameReadings adds for `w`, alone: it reads nothing else (plain data, so the
+    // JSON text is an injective key).
+    const key = JSON.stringify(w);
+    let open = readingsChecked.get(key);
+    if (open === undefined) readingsChecked.set(key, (open = holdsTemplateOpening(withNameReadings([], w))));
+    return open;
+  };
+
   const compileRoute = (route: Route) => {
     const backend = ctx.backend(route);
     if (!backend) {
@@ -94,7 +112,13 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     // A mock has no backend and reads nothing. Otherwise, first in the route's pre-function: every
     // spelling of the headers no client may send (header-family.ts), then `_method` and an
     // unverified access_token in every spelling a backend reads (name-readings.ts).
-    entity.plugins = finishPlugins(ctx, name, mock ? plugins : withHeaderFamily(withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route))), headerFamilyLua(headerFamily(ctx, route))));
+    // Lint (findingsOnly) reads the chunks only for a `${{` (place): each distinct one is checked
+    // once instead of built into every route's plugins (chunksOpen, #18).
+    if (mock) entity.plugins = finishPlugins(ctx, name, plugins);
+    else if (findingsOnly) {
+      if (chunksOpen(route)) opened = true;
+      entity.plugins = finishPlugins(ctx, name, plugins);
+    } else entity.plugins = finishPlugins(ctx, name, withHeaderFamily(withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route))), headerFamilyLua(headerFamily(ctx, route))));
     place(service ? service.routes : topRoutes, entity);
   };
   gateway.routes.forEach(compileRoute);

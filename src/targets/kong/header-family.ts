@@ -61,7 +61,21 @@ export function headerFamilyLua(names: readonly string[]): string {
   return lua;
 }
 
-/** A single-quoted Lua string of `words` joined by spaces, each byte of a word but [A-Za-z0-9_] a `\ddd` escape. */
+let fixedOpens: boolean | undefined;
+/**
+ * Whether a chunk can hold a decK template opening `${{`, for lint (compile.ts chunksOpen, #18):
+ * a chunk is fixed code around one luaWords literal, whose only characters are [A-Za-z0-9_],
+ * `\`, digits, spaces and its quotes (never `$` or `{`), so no `${{` can form in the literal or
+ * across its ends: every chunk holds one iff the fixed code does, which any one chunk shows.
+ */
+export function headerFamilyOpensTemplate(): boolean {
+  return (fixedOpens ??= render(['x']).includes('${{'));
+}
+
+/**
+ * A single-quoted Lua string of `words` joined by spaces, each byte of a word but [A-Za-z0-9_] a
+ * `\ddd` escape (no `$` or `{` ever: headerFamilyOpensTemplate relies on it).
+ */
 function luaWords(words: readonly string[]): string {
   const word = (w: string) => [...Buffer.from(w, 'utf8')].map((b) => (/[A-Za-z0-9_]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `\\${String(b).padStart(3, '0')}`)).join('');
   return `'${words.map(word).join(' ')}'`;
