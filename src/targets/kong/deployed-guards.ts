@@ -14,7 +14,7 @@
 import type { Guards, Json } from '../../diff/entity.js';
 import { isObject, sortedStrings, type JsonObject } from '../../diff/json-util.js';
 import { METHOD_OVERRIDE_QUERY_FORMS } from '../../model/overrides.js';
-import { NAME_READINGS_MARK } from './name-readings.js';
+import { NAME_READINGS_MARK, READ_LIMIT_LINE } from './name-readings.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
 
@@ -60,6 +60,14 @@ function readingGuards(lua: string, method: string[], credential: string[]): voi
   }
   // A query key's name in a body (name-readings.ts Watched.body).
   for (const n of body) credential.push(`${n} in any spelling, in a form or multipart body: removed or refused (pre-function)`);
+  // A body nginx buffered to a file: read (Kong 3.8+) up to the limit, else refused 413. A chunk
+  // without it (gwc before this) passed such a body unread: the guard is gone.
+  const limit = READ_LIMIT_LINE.exec(lua)?.[1];
+  if (limit !== undefined) {
+    const text = `a form, multipart or JSON body past client_body_buffer_size: read up to ${limit} bytes or refused 413 (pre-function)`;
+    if (names.includes('_method')) method.push(text);
+    if (names.some((n) => n !== '_method') || body.length > 0) credential.push(text);
+  }
 }
 
 /** What the kept-credentials post-function removes, line by line (unverifiedCredentialsLua). */

@@ -17,8 +17,15 @@
  * them, and answers 400 to a multipart body naming one in any Content-Disposition `name` parameter
  * (quoted with `"` or `'`, bare, folded onto another line), as nginx does (njs bodyCheck).
  *
- * Left open: a body Kong buffered to disk (larger than client_body_buffer_size, 8k by default):
- * kong.request.get_raw_body() gives nil and the chunk, like request-transformer, passes it unread.
+ * A body nginx buffered to a file (larger than client_body_buffer_size, Kong's default 8k) is nil to
+ * `kong.request.get_raw_body()` (kong/pdk/request.lua), and request-transformer passes it unread
+ * (transform_body). Kong 3.8+ reads the file when asked (`get_raw_body(max_allowed_file_size)`,
+ * Kong #13431, 3.8.0); the sandbox has no `io` to read it on earlier releases. So the chunk asks for
+ * it up to {@link BODY_READ_LIMIT} (or the route's smaller body limit) and answers 413 to a form,
+ * multipart or (where request-transformer removes body fields) JSON body it still cannot read: on
+ * Kong before 3.8, every such body past client_body_buffer_size, unless the operator raises
+ * `nginx_http_client_body_buffer_size` (the deploy hint says so). A JSON body read from the file is
+ * set back (set_raw_body, in memory) so request-transformer's remove.body reads it too.
  */
 import { METHOD_OVERRIDE_QUERY } from '../../model/overrides.js';
 import type { Route } from '../../model/types.js';
@@ -28,6 +35,16 @@ import { luaString } from './query-spellings.js';
 
 /** The first line of the chunk: how a reader knows it (gwc diff). */
 export const NAME_READINGS_MARK = '-- gwc: names a backend reads as _method or an unverified access_token never reach the backend, in any spelling';
+
+/**
+ * The largest form, multipart or JSON body the chunk reads from a file (Kong 3.8+): a larger one is
+ * refused (413). The same bound as nginx's body check (nginx/route-view.ts BODY_CHECK_BUFFER), so a
+ * spec takes the same bodies on both.
+ */
+export const BODY_READ_LIMIT = 1024 * 1024;
+
+/** The chunk's line naming its read limit: gwc diff reads a deployed chunk without it as one that passes a large body unread. */
+export const READ_LIMIT_LINE = /^local read_limit = (\d+)$/m;
 
 /** RFC 6750's query and form-body token parameter. */
 const BEARER_PARAMETER = 'access_token';
@@ -40,25 +57,36 @@ const BEARER_PARAMETER = 'access_token';
 export interface Watched {
   query: string[];
   body: string[];
+  /**
+   * The largest body read from a file (bytes): BODY_READ_LIMIT on every route, so routes of one
+   * service share one chunk text (a route's smaller body limit is request-size-limiting's, which
+   * runs after: priority 951).
+   */
+  limit: number;
 }
 
 export function watchedNames(route: Route, bearerRoute: boolean, queryKeys: readonly string[] = []): Watched {
   const declared = (route.declaredOverrides ?? []).some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY);
   const query = [...(declared ? [] : [METHOD_OVERRIDE_QUERY]), ...(bearerRoute ? [BEARER_PARAMETER] : [])].map(queryNameAsRead);
   const body = [...new Set(queryKeys.map(queryNameAsRead))].filter((n) => !query.includes(n)).sort();
-  return { query, body };
+  return { query, body, limit: BODY_READ_LIMIT };
 }
 
 const luaSet = (names: readonly string[]) => `{${names.map((n) => `[${luaString(n)}] = true`).join(', ')}}`;
 
-/** The Lua (5.1/LuaJIT, Kong's default sandbox) of the chunk for `names` (each as the rule reads it). */
-export function nameReadingsLua(names: readonly string[], bodyNames: readonly string[] = []): string {
+/**
+ * The Lua (5.1/LuaJIT, Kong's default sandbox) of the chunk for `names` (each as the rule reads it),
+ * reading a body buffered to a file up to `limit` bytes. A JSON body is made readable (or refused)
+ * where `names` is not empty: request-transformer removes `_method` and `access_token` from it then.
+ */
+export function nameReadingsLua(names: readonly string[], bodyNames: readonly string[] = [], limit = BODY_READ_LIMIT): string {
   // With no body-only names the chunk is written as before (one set): deployed chunks read the same.
   const two = bodyNames.length > 0;
   const inBody = two ? 'body_watched' : 'watched';
   return [
     NAME_READINGS_MARK,
     `local watched = ${luaSet(names)}`,
+    `local read_limit = ${Math.trunc(limit)}`,
     // A body-only set (a query key's name) is written only where there is one: other routes' chunks stay as they were.
     ...(two ? [`local body_watched = ${luaSet(bodyNames)}`, 'for k in pairs(watched) do body_watched[k] = true end'] : []),
     ...queryNameAsReadLua(),
@@ -100,14 +128,21 @@ export function nameReadingsLua(names: readonly string[], bodyNames: readonly st
     '  if ct == nil then return end',
     '  ct = string.lower(ct)',
     '  local multi, form = string.find(ct, "multipart/form-data", 1, true), string.find(ct, "application/x-www-form-urlencoded", 1, true)',
-    '  if not multi and not form then return end',
+    // request-transformer reads a JSON body's top-level fields for remove.body (the watched names).
+    ...(names.length > 0 ? ['  local json = string.find(ct, "application/json", 1, true)', '  if not multi and not form and not json then return end'] : ['  if not multi and not form then return end']),
+    // nil: nginx buffered the body to a file. Kong 3.8+ reads it when given a size; earlier, nil again.
     '  local body = kong.request.get_raw_body()',
-    '  if body == nil or body == "" then return end',
+    '  local spooled = body == nil',
+    '  if spooled then body = kong.request.get_raw_body(read_limit) end',
+    '  if body == nil then return kong.response.exit(413, { message = "Request body too large for the gateway to inspect" }) end',
+    '  if body == "" then return end',
     '  if multi and names_a_watched(body) then return kong.response.exit(400, { message = "Bad Request" }) end',
     '  if form then',
     `    local b = kept(body${two ? ', body_watched' : ''})`,
-    '    if b then kong.service.request.set_raw_body(b) end',
+    '    if b then return kong.service.request.set_raw_body(b) end',
     '  end',
+    // In memory again, so request-transformer (which asks without a size) reads what the chunk read.
+    ...(names.length > 0 ? ['  if spooled and json then kong.service.request.set_raw_body(body) end'] : []),
     'end',
     '',
   ].join('\n');
@@ -119,7 +154,7 @@ export function nameReadingsLua(names: readonly string[], bodyNames: readonly st
  */
 export function withNameReadings(plugins: Entity[], names: Watched): Entity[] {
   if (names.query.length === 0 && names.body.length === 0) return plugins;
-  const chunk = nameReadingsLua(names.query, names.body);
+  const chunk = nameReadingsLua(names.query, names.body, names.limit);
   const pre = plugins.find((p) => p.name === 'pre-function');
   if (!pre) return [...plugins, { name: 'pre-function', config: { access: [chunk] } }];
   const config = pre.config as { access: string[] };

@@ -26,7 +26,7 @@
  * symbolic: `valid:<iss>` verifies against a consumer's jwt_secrets of that key, anything else fails.
  */
 import { allRoutes, kongMatch, type KongRoute } from './kong-router.js';
-import { runPostFunction, runPreFunctionOn } from './lua-sandbox.js';
+import { CLIENT_BODY_BUFFER, runPostFunction, runPreFunctionOn } from './lua-sandbox.js';
 import { runHeaderChunk } from './lua-headers.js';
 
 export interface OracleRequest {
@@ -46,6 +46,13 @@ export interface OracleRequest {
   body?: string;
   /** The client's address (Kong's $remote_addr; trusted_ips is empty by default). */
   client?: string;
+  /**
+   * The Kong release (default 3.4): from 3.8 kong.request.get_raw_body(max_allowed_file_size) reads a
+   * body nginx buffered to a file (kong/pdk/request.lua, #13431); before, it gives nil.
+   */
+  kongVersion?: string;
+  /** nginx_http_client_body_buffer_size in bytes (Kong's default 8k): a larger body is buffered to a file. */
+  bodyBuffer?: number;
 }
 
 export interface Outcome {
@@ -150,6 +157,11 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
   let credential: string | undefined;
   const ran: string[] = [];
   let body = req.body;
+  // A body larger than client_body_buffer_size is in a file: get_raw_body() (request-transformer,
+  // proxy-cache) gives nil for it until a plugin sets the body (ngx.req.set_body_data: in memory).
+  const buffer = req.bodyBuffer ?? CLIENT_BODY_BUFFER;
+  const readsFile = versionAtLeast(req.kongVersion ?? '3.4', '3.8');
+  let bodyInMemory = body === undefined || Buffer.byteLength(body, 'utf8') <= buffer;
   /** The query as raw text while only pre-function chunks rewrote it (the client's, when sent raw). */
   let rawNow = req.rawQuery;
   const out: Outcome = { status: 200, route: route.name, ran };
@@ -198,9 +210,14 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
           continue;
         }
         const raw = rawNow ?? serialise(query);
-        const r = runPreFunctionOn(code, { raw, body, contentType: headers['content-type'] });
+        const r = runPreFunctionOn(code, { raw, body, contentType: headers['content-type'], headers, buffer: bodyInMemory ? Number.MAX_SAFE_INTEGER : buffer, readsFile });
         if (r.exit !== undefined) return { ...out, status: r.exit };
         body = r.body;
+        if (r.bodySet) bodyInMemory = true;
+        for (const [h, v] of Object.entries(r.set)) {
+          headers[h] = v;
+          lines = [...lines.filter(([n]) => n !== h), [h, v]];
+        }
         if (rawNow !== undefined) query = parseQuery((rawNow = r.query));
         else query = keptPairs(query, r.query);
       }
@@ -221,12 +238,18 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       const by = c.limit_by as string;
       out.limitKey = by === 'consumer' ? (consumer?.id ?? 'ip') : by === 'header' ? `header:${headers[String(c.header_name).toLowerCase()] ?? ''}` : 'ip';
     } else if (name === 'proxy-cache') {
-      out.cacheKey = JSON.stringify([route.name, consumer?.id ?? null, req.method, path, query]);
+      // kong/plugins/proxy-cache/handler.lua cacheable_request: with cache_control, a request whose
+      // Cache-Control (as the plugins before left it) says no-store or no-cache is neither answered
+      // from the cache nor stored ("Bypass").
+      const cc = (headers['cache-control'] ?? '').toLowerCase().split(',').map((d) => d.trim().split('=')[0]);
+      const bypass = c.cache_control === true && (cc.includes('no-store') || cc.includes('no-cache'));
+      if (!bypass && ((c.request_method as string[] | undefined) ?? ['GET', 'HEAD']).includes(req.method)) out.cacheKey = JSON.stringify([route.name, consumer?.id ?? null, req.method, path, query]);
     } else if (name === 'cors') {
       if (req.method === 'OPTIONS' && headers['access-control-request-method'] !== undefined && !c.preflight_continue) return { ...out, status: 200 };
     } else if (name === 'request-transformer') {
       applyRequestTransformer(c, headers, query, m.captures, out, lines);
-      body = removeBodyFields(c, headers['content-type'], body);
+      // transform_body reads get_raw_body(): a body in a file is nil to it, passed on untouched.
+      if (bodyInMemory) body = removeBodyFields(c, headers['content-type'], body);
     } else if (name === 'request-termination') {
       return { ...out, status: Number(c.status_code ?? 503), consumer: consumer?.username, authenticatedBy: credential };
     }
@@ -237,6 +260,13 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
   proxyHeaders(headers, req);
   const bodyFields = fieldsOf(headers['content-type'], body);
   return { ...out, consumer: consumer?.username, authenticatedBy: credential, upstream: { path: upstreamPath, headers, query, ...(bodyFields ? { bodyFields } : {}) } };
+}
+
+/** Whether release `v` (major.minor) is `min` or later. */
+function versionAtLeast(v: string, min: string): boolean {
+  const [a = 0, b = 0] = v.split('.').map(Number);
+  const [x = 0, y = 0] = min.split('.').map(Number);
+  return a > x || (a === x && b >= y);
 }
 
 /** ngx.decode_args: `&`-separated pairs, names and values decoded (`+` a space), the first of a repeated name kept. */

@@ -30,16 +30,36 @@ export const SANDBOX_GLOBALS = `  assert = assert, error = error, ipairs = ipair
 
 const HARNESS = `
 local code, raw, body, ctype = CODE, RAW, BODY, CTYPE
-local result, newbody, exited = nil, nil, nil
+local buffer, reads_file = tonumber(BUFFER), READS_FILE == "1"
+local headers = {}
+for line in string.gmatch(HEADERS, "[^\\n]+") do
+  local colon = string.find(line, ":", 1, true)
+  local name = string.gsub(string.sub(line, 1, colon - 1), "-", "_")
+  if headers[name] == nil then headers[name] = string.sub(line, colon + 1) end
+end
+if ctype ~= "" then headers["content_type"] = ctype end
+-- nginx keeps a body of at most client_body_buffer_size in memory, else buffers it to a file.
+local in_memory = body == nil or #body <= buffer
+local result, newbody, exited, set_headers = nil, nil, nil, {}
 ${SANDBOX_PICK}local env = {
 ${SANDBOX_GLOBALS}  kong = {
     request = {
       get_raw_query = function() return raw end,
       get_header = function(h)
-        if string.lower(h) == "content-type" and ctype ~= "" then return ctype end
-        return nil
+        if type(h) ~= "string" then error("header name must be a string") end
+        -- $http_<name>: nginx reads each header's name lowercased with "-" as "_" (the first line of it).
+        return headers[string.lower((string.gsub(h, "-", "_")))]
       end,
-      get_raw_body = function() return body end,
+      -- kong/pdk/request.lua get_raw_body: "" without a body; a body buffered to a file is nil and
+      -- an error before Kong 3.8, and from 3.8 (max_allowed_file_size, #13431) read from the file
+      -- when max is 0 (unlimited) or at least its size.
+      get_raw_body = function(max)
+        if body == nil then return "" end
+        if in_memory then return body end
+        if not reads_file or max == nil or max < 0 then return nil, "request body did not fit into client body buffer, consider raising 'client_body_buffer_size'" end
+        if max > 0 and #body > max then return nil, "request body file too big" end
+        return body
+      end,
     },
     service = { request = {
       set_raw_query = function(q)
@@ -48,11 +68,18 @@ ${SANDBOX_GLOBALS}  kong = {
       end,
       set_raw_body = function(b)
         if type(b) ~= "string" then error("body must be a string") end
-        newbody = b
+        newbody, body, in_memory = b, b, true
+      end,
+      set_header = function(h, v)
+        if type(h) ~= "string" then error("header name must be a string") end
+        if type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "boolean" then error("invalid header value") end
+        headers[string.lower((string.gsub(h, "-", "_")))] = tostring(v)
+        set_headers[#set_headers + 1] = string.lower(h) .. ":" .. tostring(v)
       end,
     } },
-    response = { exit = function(status)
+    response = { exit = function(status, message)
       if type(status) ~= "number" then error("status must be a number") end
+      if message ~= nil and type(message) ~= "table" and type(message) ~= "string" then error("body must be a table or string") end
       exited = status
     end },
   },
@@ -63,6 +90,7 @@ if type(f) == "function" then f() end
 OUT = result
 BODYOUT = newbody
 EXIT = exited
+SET = table.concat(set_headers, "\\n")
 `;
 
 /** The query the upstream gets after `code` ran on a request whose raw query is `raw` (unchanged: `raw`). */
@@ -70,15 +98,33 @@ export function runPreFunction(code: string, raw: string): string {
   return runPreFunctionOn(code, { raw }).query;
 }
 
+/** How Kong holds a request body: nginx's client_body_buffer_size, and whether get_raw_body(max) reads a buffered file. */
+export interface BodyBuffering {
+  /** client_body_buffer_size in bytes (Kong's default 8k: kong/templates/kong_defaults.lua). */
+  buffer?: number;
+  /** Kong 3.8+ reads a body buffered to a file when asked (get_raw_body(max_allowed_file_size)); earlier releases give nil. */
+  readsFile?: boolean;
+}
+
+/** Kong's default client_body_buffer_size (kong_defaults.lua nginx_http_client_body_buffer_size = 8k). */
+export const CLIENT_BODY_BUFFER = 8192;
+
 /**
  * `code` run on a request with raw query `raw`, and a body `body` of type `contentType`
- * (kong.request.get_header("content-type"), get_raw_body): the query and body the upstream gets,
- * and the status when the chunk answered itself (kong.response.exit).
+ * (kong.request.get_header, get_raw_body as Kong gives it for `buffering`): the query and body the
+ * upstream gets, whether the chunk set the body (then in memory), the headers it set, and the status
+ * when the chunk answered itself (kong.response.exit).
  */
-export function runPreFunctionOn(code: string, req: { raw: string; body?: string; contentType?: string }): { query: string; body?: string; exit?: number } {
+export function runPreFunctionOn(
+  code: string,
+  req: { raw: string; body?: string; contentType?: string; headers?: Record<string, string> } & BodyBuffering,
+): { query: string; body?: string; bodySet: boolean; set: Record<string, string>; exit?: number } {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
-  for (const [k, v] of [['CODE', code], ['RAW', req.raw], ['CTYPE', req.contentType ?? '']] as const) {
+  // Request headers as kong.request.get_header reads them (lowercased names; no newline in a test value).
+  const sent = Object.entries(req.headers ?? {}).map(([k, v]) => `${k.toLowerCase()}:${v}`).join('\n');
+  const globals = [['CODE', code], ['RAW', req.raw], ['CTYPE', req.contentType ?? ''], ['HEADERS', sent], ['BUFFER', String(req.buffer ?? CLIENT_BODY_BUFFER)], ['READS_FILE', req.readsFile ? '1' : '0']] as const;
+  for (const [k, v] of globals) {
     lua.lua_pushstring(L, to_luastring(v));
     lua.lua_setglobal(L, to_luastring(k));
   }
@@ -95,9 +141,11 @@ export function runPreFunctionOn(code: string, req: { raw: string; body?: string
     return v;
   };
   const query = global('OUT') ?? req.raw;
-  const body = global('BODYOUT') ?? req.body;
+  const set = global('BODYOUT');
+  const body = set ?? req.body;
   const exit = global('EXIT');
-  return { query, ...(body !== undefined ? { body } : {}), ...(exit !== undefined ? { exit: Number(exit) } : {}) };
+  const setHeaders = Object.fromEntries((global('SET') ?? '').split('\n').filter((l) => l !== '').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
+  return { query, ...(body !== undefined ? { body } : {}), bodySet: set !== undefined, set: setHeaders, ...(exit !== undefined ? { exit: Number(exit) } : {}) };
 }
 
 const POST_HARNESS = `
