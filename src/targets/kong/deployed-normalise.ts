@@ -67,6 +67,24 @@ interface Plugin {
   fields: JsonObject;
   /** Resolved consumer name when scoped to one. */
   consumer?: string;
+  /** The route / service a top-level plugin names (name or id, as written). */
+  route?: string;
+  service?: string;
+}
+
+/** Protocols Kong serves in its http subsystem (kong/constants.lua PROTOCOLS_WITH_SUBSYSTEM). */
+const HTTP_SUBSYSTEM = new Set(['http', 'https', 'grpc', 'grpcs']);
+
+/**
+ * Whether Kong puts the plugin in its iterator for proxied HTTP at all (kong/runloop/
+ * plugins_iterator.lua should_process_plugin: `enabled` and one of `protocols` in the running
+ * subsystem). One that is not is in no combo: it acts on nothing AND masks nothing (a route's
+ * disabled plugin leaves its service's acting). Within the subsystem a plugin's `protocols` is not
+ * compared with the request's: one scoped to grpc runs on an http request.
+ */
+function acts(p: Plugin): boolean {
+  const protocols = p.fields.protocols;
+  return p.fields.enabled !== false && Array.isArray(protocols) && protocols.some((x) => typeof x === 'string' && HTTP_SUBSYSTEM.has(x));
 }
 
 function plugin(p: JsonObject, names: Map<string, string>): Plugin {
@@ -80,7 +98,9 @@ function plugin(p: JsonObject, names: Map<string, string>): Plugin {
     fields.config = { ...fields.config, anonymous: names.get(fields.config.anonymous) ?? fields.config.anonymous };
   }
   const consumer = ref(p.consumer);
-  return { name, fields, ...(consumer ? { consumer: names.get(consumer) ?? consumer } : {}) };
+  const route = ref(p.route);
+  const service = ref(p.service);
+  return { name, fields, ...(consumer ? { consumer: names.get(consumer) ?? consumer } : {}), ...(route ? { route } : {}), ...(service ? { service } : {}) };
 }
 
 /** Whether a pre-function is gwc's query-key one (query-spellings.ts), enabled. */
@@ -291,10 +311,15 @@ export function kongEntities(doc: JsonObject): Entity[] {
     names.set(u, u);
     if (str(c.id)) names.set(str(c.id)!, u);
   }
-  const globals: Plugin[] = list(doc.plugins).map((p) => plugin(p, names));
+  // A top-level plugin naming a route or a service is that route's or service's (Kong keys every
+  // plugin by its own route, service and consumer: plugins_iterator.lua build_compound_key), not a
+  // global one; one naming a consumer too is the caller's (left out of the route's, as nested ones).
+  const topLevel = list(doc.plugins).map((p) => plugin(p, names));
+  const scoped = topLevel.filter((p) => !p.consumer && (p.route || p.service));
+  const globals: Plugin[] = topLevel.filter((p) => !scoped.includes(p));
   for (const c of consumers) for (const p of list(c.plugins)) globals.push({ ...plugin(p, names), consumer: names.get(str(c.username) ?? str(c.custom_id)!)! });
-  const blocked = new Set(globals.filter((p) => p.consumer && p.name === 'request-termination' && p.fields.enabled !== false).map((p) => p.consumer!));
-  const globalMap = new Map(globals.filter((p) => !p.consumer).map((p) => [p.name, p.fields]));
+  const blocked = new Set(globals.filter((p) => p.consumer && p.name === 'request-termination' && acts(p)).map((p) => p.consumer!));
+  const globalMap = new Map(globals.filter((p) => !p.consumer && !p.route && !p.service && acts(p)).map((p) => [p.name, p.fields]));
   for (const p of globals) entities.push({ kind: 'plugin', key: p.consumer ? `${p.name}@${p.consumer}` : p.name, fields: p.fields });
   for (const c of consumers) {
     const u = names.get(str(c.username) ?? str(c.custom_id)!)!;
@@ -302,7 +327,10 @@ export function kongEntities(doc: JsonObject): Entity[] {
   }
   const addRoute = (r: JsonObject, service: string | undefined, servicePlugins: Map<string, JsonObject>, backend?: string) => {
     const withDefs = withDefaults(omit(r, [...GENERATED, 'plugins', 'service']), ROUTE_DEFAULTS) as JsonObject;
-    const plugins = list(r.plugins).map((p) => plugin(p, names));
+    // Its own, and the top-level ones naming it (by name or id; one naming a service too only
+    // when that is its service: Route+Service is looked up with the route's own service).
+    const mine = (p: Plugin) => (p.route === str(r.name) || p.route === str(r.id)) && (p.service === undefined || (serviceNames.get(p.service) ?? p.service) === service);
+    const plugins = [...list(r.plugins).map((p) => plugin(p, names)), ...scoped.filter((p) => p.route && mine(p))];
     const fields = fieldsOf({
       ...withDefs,
       ...Object.fromEntries(['methods', 'hosts', 'paths', 'protocols', 'snis', 'tags'].map((k) => [k, sortedStrings(withDefs[k])])),
@@ -311,7 +339,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
     });
     const name = str(r.name);
     const key = name ?? `(unnamed) ${String(fields.methods ?? '*')} ${String(fields.paths ?? '/')}`;
-    const effective = new Map([...globalMap, ...servicePlugins, ...plugins.filter((p) => !p.consumer).map((p) => [p.name, p.fields] as const)]);
+    const effective = new Map([...globalMap, ...servicePlugins, ...plugins.filter((p) => !p.consumer && acts(p)).map((p) => [p.name, p.fields] as const)]);
     // Routes without a service only answer (405, preflight): not a way in to a backend.
     // Where the route sends what it admits (Facts.backend): another server is a security finding.
     entities.push({ kind: 'route', key, fields, ...(service ? { facts: { ...routeFacts(fields, effective, blocked), ...(backend ? { backend } : {}) } } : {}) });
@@ -334,7 +362,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
   }
   for (const s of list(doc.services)) {
     const name = serviceNames.get(str(s.name) ?? str(s.host)!)!;
-    const plugins = list(s.plugins).map((p) => plugin(p, names));
+    const plugins = [...list(s.plugins).map((p) => plugin(p, names)), ...scoped.filter((p) => !p.route && p.service !== undefined && (serviceNames.get(p.service) ?? p.service) === name)];
     const fields = fieldsOf({ ...(withDefaults(omit(s, [...GENERATED, 'routes', 'plugins']), SERVICE_DEFAULTS) as JsonObject), tags: sortedStrings(s.tags), plugins: pluginMap(plugins) });
     const backend = serviceServers(s, upstreamTargets);
     backends.set(name, backend);
@@ -342,7 +370,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
     // A service's plugin acts on each of its routes that has none of that name (Kong 3.x
     // precedence, kong/runloop/plugins_iterator.lua lookup_cfg: Route over Service over Global); gwc
     // writes a plugin every route shares once, on the service (hoist.ts, #18).
-    const sp = new Map(plugins.filter((p) => !p.consumer).map((p) => [p.name, p.fields] as const));
+    const sp = new Map(plugins.filter((p) => !p.consumer && acts(p)).map((p) => [p.name, p.fields] as const));
     servicePlugins.set(name, sp);
     for (const r of list(s.routes)) addRoute(r, name, sp, backend);
   }

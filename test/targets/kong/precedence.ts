@@ -12,6 +12,17 @@ type Obj = Record<string, unknown>;
 
 const pluginsOf = (o: Obj | undefined): DeckPlugin[] => ((o?.plugins as DeckPlugin[] | undefined) ?? []);
 
+/** Protocols of Kong's http subsystem (kong/constants.lua PROTOCOLS_WITH_SUBSYSTEM). */
+const HTTP_SUBSYSTEM = ['http', 'https', 'grpc', 'grpcs'];
+/**
+ * Whether Kong builds the plugin into its iterator for HTTP at all (plugins_iterator.lua
+ * should_process_plugin: `enabled`, and one of `protocols`, default all, in the http subsystem).
+ * One that does not is in no combo: it acts on nothing and masks nothing (a route's disabled plugin
+ * leaves its service's acting).
+ */
+export const inIterator = (p: DeckPlugin): boolean =>
+  p.enabled !== false && (!Array.isArray(p.protocols) || (p.protocols as unknown[]).some((x) => HTTP_SUBSYSTEM.includes(x as string)));
+
 /**
  * A route's plugins by name as Kong resolves them for a request with no consumer-scoped match:
  * the route's own (Route), else its service's (Service), else a global one that names no consumer,
@@ -19,9 +30,9 @@ const pluginsOf = (o: Obj | undefined): DeckPlugin[] => ((o?.plugins as DeckPlug
  */
 export function effectivePlugins(route: Obj, service: Obj | undefined, globals: readonly DeckPlugin[] = []): Map<string, DeckPlugin> {
   const out = new Map<string, DeckPlugin>();
-  for (const p of globals) if (!p.consumer && !p.route && !p.service) out.set(p.name, p);
-  for (const p of pluginsOf(service)) if (!p.consumer) out.set(p.name, p);
-  for (const p of pluginsOf(route)) if (!p.consumer) out.set(p.name, p);
+  for (const p of globals) if (!p.consumer && !p.route && !p.service && inIterator(p)) out.set(p.name, p);
+  for (const p of pluginsOf(service)) if (!p.consumer && inIterator(p)) out.set(p.name, p);
+  for (const p of pluginsOf(route)) if (!p.consumer && inIterator(p)) out.set(p.name, p);
   return out;
 }
 
@@ -32,7 +43,9 @@ export function effectivePlugins(route: Obj, service: Obj | undefined, globals: 
  */
 export function withServicePlugins<R extends object>(r: R, s: Obj | undefined, copy = false): R {
   const own = pluginsOf(r as Obj);
-  const inherited = pluginsOf(s).filter((p) => !p.consumer && !own.some((o) => o.name === p.name)).map((p) => (copy ? structuredClone(p) : p));
+  // A route's own plugin Kong leaves out of its iterator (disabled, stream-only) does not mask the
+  // service's: the route carries both, and readers skip the one that does not act.
+  const inherited = pluginsOf(s).filter((p) => !p.consumer && !own.some((o) => o.name === p.name && inIterator(o))).map((p) => (copy ? structuredClone(p) : p));
   if (inherited.length === 0) return r;
   return { ...r, plugins: [...own, ...inherited].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
 }
