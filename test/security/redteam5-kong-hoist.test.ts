@@ -120,3 +120,14 @@ describe('redteam5: disabled and stream-only plugins are in no combo (plugins_it
     expect(rp.filter((p) => p.name === 'pre-function' && p.enabled !== false)).toEqual([svcPf]);
   });
 });
+
+describe('redteam5: a plugin nested in a service but naming a route is Route+Service: that route only', () => {
+  it("the users service pre-function given `route: shop.getme`: createuser and getuser lost it, getme keeps it", () => {
+    const d = built();
+    const to = structuredClone(d);
+    svc(to, 'shop.users').plugins!.find((p) => p.name === 'pre-function')!.route = 'shop.getme';
+    const found = findings(d, to);
+    for (const r of ['shop.createuser', 'shop.getuser']) expect(found, r).toContain(`request-header-passed ${r}`);
+    expect(found).not.toContain('request-header-passed shop.getme');
+  });
+});

@@ -370,7 +370,9 @@ export function kongEntities(doc: JsonObject): Entity[] {
     // A service's plugin acts on each of its routes that has none of that name (Kong 3.x
     // precedence, kong/runloop/plugins_iterator.lua lookup_cfg: Route over Service over Global); gwc
     // writes a plugin every route shares once, on the service (hoist.ts, #18).
-    const sp = new Map(plugins.filter((p) => !p.consumer && acts(p)).map((p) => [p.name, p.fields] as const));
+    // One nested here that names a route is Route+Service (build_compound_key): that route's only.
+    for (const p of plugins) if (p.route && !p.consumer) scoped.push({ ...p, service: name });
+    const sp = new Map(plugins.filter((p) => !p.consumer && !p.route && acts(p)).map((p) => [p.name, p.fields] as const));
     servicePlugins.set(name, sp);
     for (const r of list(s.routes)) addRoute(r, name, sp, backend);
   }
