@@ -75,10 +75,16 @@ export const UNRENDERED_ID = '00000000-0000-5000-8000-000000000000';
 /** `ids`: false when the compile renders no file (findingsOnly), then `id` is UNRENDERED_ID. */
 export function namer(gatewayName: string, ids = true): Namer {
   const g = slug(gatewayName);
+  // A route's name is asked for twice per route (the collision check, then its entity): made once (#18).
+  const routes = new Map<string, string>();
   return {
     tag: `gwc:${g}`,
     service: (key) => `${g}.${slug(key)}`,
-    route: (id) => `${g}.${slug(id)}`,
+    route: (id) => {
+      let name = routes.get(id);
+      if (name === undefined) routes.set(id, (name = `${g}.${slug(id)}`));
+      return name;
+    },
     upstream: (backend) => `${g}.${slug(backend)}.upstream`,
     consumer: (name) => `${g}.${slug(name)}`,
     anonymous: () => `${g}.~anonymous`,
