@@ -72,12 +72,11 @@ describe('Kong: a second, unverified credential beside the verified one', async 
     });
   }
 
-  // Open (found here): the header key's name in the query, every spelling, reaches the backend beside
-  // the verified header key; key-auth reads the header only (key_in_query: false) and the
-  // name-readings chunk watches _method and access_token only. Fix: add a header key's (and a jwt
-  // header's) name to the route's watched query names (name-readings.ts watchedNames), as Traefik's
-  // query-names guard does. Not built this session.
-  it.fails('?x-key=forged (every spelling) beside the verified header key never reaches the backend', () => {
+  // Was open: the header key's name in the query, every spelling, reached the backend beside the
+  // verified header key (key-auth reads the header only, key_in_query: false). Fixed: a credential
+  // header's name is watched by the route's name-readings chunk (policies.ts headerKeyNames), as
+  // Traefik's query-names guard does; dropped from the query and a form body, refused in multipart.
+  it('?x-key=forged (every spelling) beside the verified header key never reaches the backend', () => {
     const reached = ['x-key', ...spellingsOf('x-key')].filter((s) => {
       const o = send({ path: '/v1/me', headers: { 'x-key': 'app-key-1' }, rawQuery: `${s}=forged` });
       return Object.keys(o.upstream?.query ?? {}).some((k) => readsAs(k, 'x-key'));

@@ -11,7 +11,7 @@ import { consumers, authState, routeAuth } from './auth.js';
 import { buildBackends } from './backends.js';
 import { Ctx, type Entity, type KongOptions } from './context.js';
 import { emitYaml, holdsTemplateOpening } from './emit.js';
-import { bearerRoute, headerFamily, mockPlugin, queryKeyNames } from './policies.js';
+import { bearerRoute, headerFamily, headerKeyNames, mockPlugin, queryKeyNames } from './policies.js';
 import { watchedNames, withNameReadings } from './name-readings.js';
 import { policyPlugins } from './policy-map.js';
 import { headerFamilyLua, headerFamilyOpensTemplate, withHeaderFamily } from './header-family.js';
@@ -85,7 +85,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   const readingsChecked = new Map<string, boolean>();
   const chunksOpen = (route: Route): boolean => {
     if (headerFamilyOpensTemplate()) return true;
-    const w = watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route));
+    const w = watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route), headerKeyNames(ctx, route));
     // The chunk withNameReadings adds for `w`, alone: it reads nothing else (plain data, so the
     // JSON text is an injective key).
     const key = JSON.stringify(w);
@@ -118,7 +118,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     else if (findingsOnly) {
       if (chunksOpen(route)) opened = true;
       entity.plugins = finishPlugins(ctx, name, plugins);
-    } else entity.plugins = finishPlugins(ctx, name, withHeaderFamily(withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route))), headerFamilyLua(headerFamily(ctx, route))));
+    } else entity.plugins = finishPlugins(ctx, name, withHeaderFamily(withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route), headerKeyNames(ctx, route))), headerFamilyLua(headerFamily(ctx, route))));
     place(service ? service.routes : topRoutes, entity);
   };
   gateway.routes.forEach(compileRoute);

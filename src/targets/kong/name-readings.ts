@@ -65,9 +65,13 @@ export interface Watched {
   limit: number;
 }
 
-export function watchedNames(route: Route, bearerRoute: boolean, queryKeys: readonly string[] = []): Watched {
+export function watchedNames(route: Route, bearerRoute: boolean, queryKeys: readonly string[] = [], headerKeys: readonly string[] = []): Watched {
   const declared = (route.declaredOverrides ?? []).some((d) => d.in === 'query' && d.name === METHOD_OVERRIDE_QUERY);
-  const query = [...(declared ? [] : [METHOD_OVERRIDE_QUERY]), ...(bearerRoute ? [BEARER_PARAMETER] : [])].map(queryNameAsRead);
+  const keys = new Set(queryKeys.map(queryNameAsRead));
+  // A credential header's name in the query or a body (`?x-api-key=`): never a query key of the
+  // route itself (that one key-auth verifies; the kept-credentials post-function drops it otherwise).
+  const headers = [...new Set(headerKeys.map(queryNameAsRead))].filter((n) => !keys.has(n)).sort();
+  const query = [...new Set([...[...(declared ? [] : [METHOD_OVERRIDE_QUERY]), ...(bearerRoute ? [BEARER_PARAMETER] : [])].map(queryNameAsRead), ...headers])];
   const body = [...new Set(queryKeys.map(queryNameAsRead))].filter((n) => !query.includes(n)).sort();
   return { query, body, limit: BODY_READ_LIMIT };
 }

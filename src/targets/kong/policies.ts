@@ -368,6 +368,20 @@ export function queryKeyNames(ctx: Ctx, route: Route): string[] {
   return route.security.flatMap((alt) => alt.flatMap((i) => { const s = ctx.scheme(i.scheme); return s?.kind === 'apiKey' && s.apiKey?.in === 'query' ? [s.apiKey.name] : []; }));
 }
 
+/**
+ * The route's credential header names a backend may also read from the query (FastAPI
+ * APIKeyHeader/APIKeyQuery pairs, Spring getParameter fallbacks): an API key's header, a jwt
+ * scheme's header other than Authorization. key-auth and jwt read the header only (key_in_query:
+ * false, uri_param_names: []), so `?x-api-key=` reached the backend unverified (name-readings.ts).
+ */
+export function headerKeyNames(ctx: Ctx, route: Route): string[] {
+  return route.security.flatMap((alt) => alt.flatMap((i) => {
+    const s = ctx.scheme(i.scheme);
+    const h = s?.kind === 'apiKey' && s.apiKey?.in === 'header' ? s.apiKey.name : s?.kind === 'jwt' ? s.jwt?.header : undefined;
+    return h !== undefined && h.toLowerCase() !== 'authorization' ? [h.toLowerCase()] : [];
+  }));
+}
+
 /** https://docs.konghq.com/hub/kong-inc/response-transformer/configuration/ */
 export function responseTransformer(ctx: Ctx, route: Route, { responseHeaders }: RoutePlugins): Entity | undefined {
   const ops = ctx.plan.enforced(route.id, 'responseHeaders') ? route.policy.responseHeaders : undefined;
