@@ -10,6 +10,8 @@
  * updates the service plugin in place while other routes' own plugins are created in the same phase
  * (and new routes exist, inheriting the OLD service plugin, from the Route phase on): for that
  * window a route runs another route's pre-function (one without its query-key spellings chunk, say).
+ * Fixed: hoist.ts hoists only ONE configuration shared by every route of the service. The test
+ * below walks every intermediate state of decK's two phases for every pair of small builds.
  */
 import { describe, expect, it } from 'vitest';
 import type { Entity } from '../../src/targets/kong/context.js';
@@ -28,36 +30,44 @@ const svcPf = (s: Entity) => ((s.plugins as Entity[] | undefined) ?? []).find((p
 const tagOf = (p: Entity | undefined) => (p ? ((p.config as { access: string[] }).access[0] ?? null) : null);
 
 describe('redteam5: deck sync between two hoisted builds', () => {
-  // The hole: the service's configuration flips from A to B (two routes needing B were added).
-  // Kong during the sync, with the service plugin updated before the routes' own A plugins are
-  // created (decK runs the Plugin creates/updates in parallel, any order): r1 and r2 run B. Mechanism: the majority
-  // choice in hoistServicePlugins is not stable across builds; decK orders by entity type only.
-  // Fix is not in hoist.ts alone (it would need the deployed state, or a service configuration
-  // that is never another route's, e.g. hoisting only when every route shares ONE configuration).
-  it.fails('no route ever runs a pre-function that is neither its old nor its new one', () => {
-    const old = build(['A', 'A', 'B']);
-    const neu = build(['A', 'A', 'B', 'B', 'B']);
-    const want = (i: number, b: { service: Entity; routes: Entity[] }) => tagOf(b.routes[i] ? own(b.routes[i]!) ?? svcPf(b.service) : undefined);
-    expect([tagOf(svcPf(old.service)), tagOf(svcPf(neu.service))]).toEqual(['A', 'B']);
-    // The service plugin updated first in the Plugin phase, r1/r2's own A not created yet: r1 and
-    // r2, which ran A before and after, run B. (After the Route phase, new routes r4 and r5 run the
-    // old service plugin A: not counted here, since in the per-route form a new route ran NO plugin
-    // at all, key-auth included, until decK's Plugin phase: a gap decK's order opens for every new
-    // route, before and after #18.)
-    const states: Array<(i: number) => string | null> = [(i) => tagOf((i < 3 ? own(old.routes[i]!) : undefined) ?? svcPf(neu.service))];
+  /** Every configuration list of n routes over A and B. */
+  const lists = (n: number): string[][] => (n === 0 ? [[]] : lists(n - 1).flatMap((l) => [[...l, 'A'], [...l, 'B']]));
+  /** The subsets of a list of operations (the ones applied so far, in any order). */
+  const subsets = <T,>(ops: T[]): T[][] => ops.reduce<T[][]>((acc, op) => acc.flatMap((s) => [s, [...s, op]]), [[]]);
+
+  // Kong during `deck gateway sync` from build `old` to build `neu`: first the creates and updates
+  // (the service's plugin and the routes' own, in any order), then the deletes (in any order). A
+  // route in both builds must run, at every moment, its old or its new configuration.
+  it('no route ever runs a pre-function that is neither its old nor its new one', () => {
     const wrong: string[] = [];
-    for (const [k, st] of states.entries()) {
-      for (let i = 0; i < 3; i++) {
-        const allowed = new Set([want(i, old), want(i, neu)]);
-        if (!allowed.has(st(i))) wrong.push(`state ${k + 1} r${i + 1} runs ${st(i)}`);
+    for (let n = 2; n <= 3; n++) {
+      for (let m = n; m <= 4; m++) {
+        for (const before of lists(n)) {
+          for (const after of lists(m)) {
+            const old = build(before);
+            const neu = build(after);
+            type Op = { svc: true } | { route: number };
+            const creates: Op[] = [...(svcPf(neu.service) ? [{ svc: true as const }] : []), ...neu.routes.flatMap((r, i) => (own(r) ? [{ route: i }] : []))];
+            const deletes: Op[] = [...(svcPf(old.service) && !svcPf(neu.service) ? [{ svc: true as const }] : []), ...old.routes.flatMap((r, i) => (own(r) && !own(neu.routes[i]!) ? [{ route: i }] : []))];
+            const states = [...subsets(creates).map((c) => ({ c, d: [] as Op[] })), ...subsets(deletes).map((d) => ({ c: creates, d }))];
+            for (const { c, d } of states) {
+              const has = (ops: Op[], o: Op) => ops.some((x) => ('svc' in x && 'svc' in o) || ('route' in x && 'route' in o && x.route === o.route));
+              const svc = has(d, { svc: true }) ? null : has(c, { svc: true }) ? tagOf(svcPf(neu.service)) : tagOf(svcPf(old.service));
+              for (let i = 0; i < n; i++) {
+                const mine = has(d, { route: i }) ? null : has(c, { route: i }) ? tagOf(own(neu.routes[i]!)) : tagOf(own(old.routes[i]!));
+                const runs = mine ?? svc;
+                if (runs !== before[i] && runs !== after[i]) wrong.push(`${before.join('')} -> ${after.join('')}: r${i + 1} runs ${runs}`);
+              }
+            }
+          }
+        }
       }
     }
     expect(wrong).toEqual([]);
   });
 
-  it('when the majority does not change, the sync only creates or deletes route plugins of the same configuration', () => {
-    const old = build(['A', 'A', 'B']);
-    const neu = build(['A', 'A', 'B', 'A']);
-    expect(tagOf(svcPf(neu.service))).toEqual(tagOf(svcPf(old.service)));
+  it('a service plugin is only ever the one configuration every route carries', () => {
+    expect(tagOf(svcPf(build(['A', 'A', 'B']).service))).toBeNull();
+    expect(tagOf(svcPf(build(['B', 'B', 'B']).service))).toBe('B');
   });
 });

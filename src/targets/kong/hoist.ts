@@ -18,7 +18,9 @@
  *   gwc writes one consumer-scoped plugin (request-termination on the anonymous consumer, level 5,
  *   auth.ts consumers), none scoped to a service or to two entities, and hoists neither
  *   request-termination nor anything else but the names below;
- * - routes whose configuration differs keep their own, which still replaces the service's.
+ * - every route carries the same configuration: where they differ nothing is hoisted (a majority
+ *   choice could flip between builds, and decK's sync would then briefly run one route's
+ *   configuration on another; a route's own would still replace the service's, but not in time).
  * Only `pre-function` and `request-transformer`: their handlers read nothing but their `conf` (the
  * serverless handler compiles and caches its chunks per conf table, kong/plugins/pre-function/
  * _handler.lua), both accept a service scope (neither schema sets `no_service`), and pre-function
@@ -48,9 +50,9 @@ export interface HoistService {
 }
 
 /**
- * For each service and each of HOISTED_PLUGINS that EVERY route of the service carries, the
- * configuration most of them carry (at least two routes) goes on the
- * service under `id(service, plugin)`, and the routes whose configuration is that one lose theirs.
+ * For each service of two routes or more and each of HOISTED_PLUGINS that EVERY route of the
+ * service carries in ONE configuration, that configuration goes on the service under
+ * `id(service, plugin)` and the routes lose theirs.
  */
 export function hoistServicePlugins(services: Iterable<HoistService>, id: (service: string, plugin: string) => string): void {
   for (const s of services) {
@@ -66,23 +68,20 @@ export function hoistServicePlugins(services: Iterable<HoistService>, id: (servi
         found.push({ plugin, key: sameness(plugin) });
       }
       if (found.length < s.routes.length) continue; // a route without it would gain it
-      const counts = new Map<string, number>();
-      let best: { plugin: Entity; key: string } | undefined;
-      let bestCount = 0;
-      for (const f of found) {
-        const n = (counts.get(f.key) ?? 0) + 1;
-        counts.set(f.key, n);
-        if (n > bestCount) [best, bestCount] = [f, n];
-      }
-      if (!best || bestCount < 2) continue;
-      // The most common one (on a tie, the one that reached the count first, in route order).
-      const chosen = best;
+      // Only ONE configuration shared by every route: a majority choice can flip between two builds
+      // (routes added), and decK then updates the service plugin in the same parallel Plugin phase
+      // that creates the other routes' own, so for a moment those routes ran another route's
+      // configuration (red team 5, test/security/redteam5-kong-hoist-sync.test.ts). With one
+      // configuration, a build either moves every route together (the service's is updated) or
+      // gives every route its own, created before the service's is deleted (decK deletes last).
+      if (found.some((f) => f.key !== found[0]!.key)) continue;
+      const chosen = found[0]!;
       const plugin: Entity = {};
       for (const k of Object.keys(chosen.plugin)) plugin[k] = chosen.plugin[k]!;
       plugin.id = id(s.name, name);
       hoisted.push(plugin);
       s.routes.forEach((r, i) => {
-        if (found[i]!.key === chosen.key) r.plugins = (r.plugins as Entity[]).filter((p) => p !== found[i]!.plugin);
+        r.plugins = (r.plugins as Entity[]).filter((p) => p !== found[i]!.plugin);
       });
     }
     if (hoisted.length) {

@@ -149,11 +149,15 @@ describe('kong: hoistServicePlugins rules', () => {
   const hoist = (s: ReturnType<typeof service>) => hoistServicePlugins([s], (sv, p) => `${sv}/${p}`);
   const names = (e: Entity) => ((e.plugins as Entity[] | undefined) ?? []).map((p) => `${String(p.name)}:${JSON.stringify(p.config)}`);
 
-  it('the most common configuration goes on the service; a route with another keeps its own', () => {
-    const s = service([[plugin('pre-function', { access: ['a'] })], [plugin('pre-function', { access: ['b'] })], [plugin('pre-function', { access: ['b'] }, 'x')]]);
-    hoist(s);
-    expect(s.entity.plugins).toEqual([{ ...plugin('pre-function', { access: ['b'] }), id: 's/pre-function' }]);
-    expect(s.routes.map(names)).toEqual([['pre-function:{"access":["a"]}'], [], []]);
+  it('one configuration on every route goes on the service; where they differ, every route keeps its own', () => {
+    const same = service([[plugin('pre-function', { access: ['b'] })], [plugin('pre-function', { access: ['b'] }, 'x')]]);
+    hoist(same);
+    expect(same.entity.plugins).toEqual([{ ...plugin('pre-function', { access: ['b'] }), id: 's/pre-function' }]);
+    expect(same.routes.map(names)).toEqual([[], []]);
+    const mixed = service([[plugin('pre-function', { access: ['a'] })], [plugin('pre-function', { access: ['b'] })], [plugin('pre-function', { access: ['b'] }, 'x')]]);
+    hoist(mixed);
+    expect(mixed.entity.plugins).toBeUndefined();
+    expect(mixed.routes.map(names)).toEqual([['pre-function:{"access":["a"]}'], ['pre-function:{"access":["b"]}'], ['pre-function:{"access":["b"]}']]);
   });
 
   it('a route without the plugin: not hoisted (that route would gain it)', () => {
@@ -181,6 +185,7 @@ describe('kong: hoistServicePlugins rules', () => {
   it('a decK template and a string spelled like it are different configurations', () => {
     const s = service([[plugin('request-transformer', { v: new DeckTemplate('t') as never })], [plugin('request-transformer', { v: { template: 't' } })], [plugin('request-transformer', { v: { template: 't' } })]]);
     hoist(s);
-    expect(s.routes.map((r) => names(r).length)).toEqual([1, 0, 0]);
+    expect(s.entity.plugins).toBeUndefined();
+    expect(s.routes.map((r) => names(r).length)).toEqual([1, 1, 1]);
   });
 });
