@@ -15,6 +15,10 @@ import { compileGateway } from '../../src/api.js';
 import { gatewayOf } from '../helpers/spec.js';
 import { readsAs, spellingsOf } from '../helpers/name-readings.js';
 import { evaluate, type DeckDoc, type OracleRequest } from '../targets/kong/kong-oracle.js';
+import { resolvePrecedence } from '../targets/kong/precedence.js';
+import { diffStates } from '../../src/diff/plan.js';
+import { kongEntities } from '../../src/targets/kong/deployed-normalise.js';
+import { HEADER_FAMILY_MARK } from '../../src/targets/kong/header-family.js';
 
 const HOST = 'api.test';
 const ok = '{ "200": { description: ok } }';
@@ -84,12 +88,49 @@ describe('Kong: a second, unverified credential beside the verified one', async 
     expect(reached).toEqual([]);
   });
 
-  // Open, the converse: the query key's name as a header (api_key, Api-Key) beside the verified
-  // ?api_key=: key-auth reads the query only (key_in_header: false) and nothing removes the header.
-  it.fails('an api_key header beside the verified ?api_key= never reaches the backend', () => {
+  // Was open, the converse: the query key's name as a header (api_key, Api-Key) beside the verified
+  // ?api_key=: key-auth reads the query only (key_in_header: false) and nothing removed the header.
+  // Fixed: the route's header-family chunk also clears its query keys' names (policies.ts
+  // queryKeyHeaderNames), every case and -/_ spelling, before key-auth runs.
+  const headerSpellings = (name: string) => [...new Set([name, ...spellingsOf(name)].filter((s) => /^[A-Za-z0-9_]+$/.test(s)).flatMap((s) => [s, s.replace(/_/g, '-')]))];
+  it('an api_key header (every case and -/_ spelling) beside the verified ?api_key= never reaches the backend', () => {
+    const spellings = headerSpellings('api_key');
+    expect(spellings.length).toBeGreaterThan(8);
+    const reached = spellings.filter((h) => {
+      const o = send({ path: '/v1/q', rawQuery: 'api_key=q-key-3', headers: { [h]: 'forged' } });
+      expect(o.status, h).toBe(200);
+      return Object.keys(o.upstream!.headers).some((k) => k.toLowerCase().replace(/-/g, '_') === 'api_key');
+    });
+    expect(reached).toEqual([]);
+    // All at once, too.
     const o = send({ path: '/v1/q', rawQuery: 'api_key=q-key-3', headers: { api_key: 'forged', 'api-key': 'forged' } });
     expect(o.status).toBe(200);
     expect(Object.keys(o.upstream!.headers).filter((h) => h.replace(/-/g, '_') === 'api_key')).toEqual([]);
+  });
+
+  it('control: the header chunk clears the query key name on /q only; a header unlike it passes', () => {
+    const o = send({ path: '/v1/q', rawQuery: 'api_key=q-key-3', headers: { 'api-keys': 'x', 'x-api-key': 'y' } });
+    expect(Object.keys(o.upstream!.headers)).toEqual(expect.arrayContaining(['api-keys', 'x-api-key']));
+    const me = send({ path: '/v1/me', headers: { 'x-key': 'app-key-1', 'api-key': 'z' } });
+    expect(me.status).toBe(200);
+    expect(me.upstream!.headers['api-key']).toBe('z');
+  });
+
+  it('gwc diff: a deployed /q whose header chunk lacks the query key names (gwc before) is request-header-passed', () => {
+    type P = { name: string; config: { access?: string[] } };
+    type R = { name: string; plugins?: P[] };
+    const all = (d: { services?: Array<{ routes?: R[] }>; routes?: R[] }) => [...(d.services ?? []).flatMap((x) => x.routes ?? []), ...(d.routes ?? [])];
+    const chunkOf = (r: R) => r.plugins!.find((p) => p.name === 'pre-function')!.config.access!.find((c) => c.startsWith(HEADER_FAMILY_MARK))!;
+    const own = structuredClone(resolvePrecedence(doc as never)) as { services?: Array<{ routes?: R[] }>; routes?: R[] };
+    const q = all(own).find((r) => r.name.endsWith('q'))!;
+    const other = all(own).find((r) => r.name.endsWith('other'))!;
+    expect(chunkOf(q)).not.toBe(chunkOf(other));
+    const old = structuredClone(own);
+    const pre = all(old).find((r) => r.name === q.name)!.plugins!.find((p) => p.name === 'pre-function')!;
+    pre.config.access = pre.config.access!.map((c) => (c.startsWith(HEADER_FAMILY_MARK) ? chunkOf(other) : c));
+    const findings = (a: unknown, b: unknown) => diffStates({ entities: kongEntities(a as never) }, { entities: kongEntities(b as never) }).findings.filter((f) => f.class === 'security').map((f) => f.rule);
+    expect(findings(doc, own)).toEqual([]);
+    expect(findings(own, old)).toEqual(['request-header-passed']);
   });
 
   it('control: the verified key reaches the backend as Kong authenticated it; a plain request is cached per consumer', () => {

@@ -21,6 +21,9 @@ import type { Ctx, Entity, Json } from './context.js';
 import { underscoreSpellings } from './underscores.js';
 import { mappedCidr } from '../../model/policies/ip-mapped.js';
 import { escapeRegex, hasTemplateSyntax } from './paths.js';
+import { headerKey } from './header-family.js';
+import { queryNameAsRead } from '../query-names.js';
+import { compareText } from '../../diagnostics/collate.js';
 
 /**
  * What the route compile knows besides the route, handed to every policy's plugin function: the
@@ -278,7 +281,33 @@ function routeOverrides(route: Route): readonly string[] {
  */
 export function headerFamily(ctx: Ctx, route: Route): string[] {
   const credentials = credentialHeaders(ctx);
-  return [...neverFromClient(ctx), ...KONG_CONSUMER_HEADERS, ...routeOverrides(route)].filter((h) => !credentials.has(h.toLowerCase()));
+  return [...[...neverFromClient(ctx), ...KONG_CONSUMER_HEADERS, ...routeOverrides(route)].filter((h) => !credentials.has(h.toLowerCase())), ...queryKeyHeaderNames(ctx, route)];
+}
+
+/** A name as a header may carry it: an RFC 9110 token (Kong's nginx drops a header line whose name is not one). */
+const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/**
+ * The route's query API keys' names as request headers (`api_key`, `Api-Key`, `API_KEY`: the
+ * header-family chunk reads each name lower-cased with `_` for `-`). key-auth reads a query key from
+ * the query only (key_in_header: false) and nothing removed a header of that name, so one sent
+ * beside the verified `?api_key=` reached the backend unverified: a backend pairing APIKeyQuery
+ * with APIKeyHeader (FastAPI), or reading `HTTP_API_KEY` (CGI, PHP), takes it as the caller's key
+ * (kong-second-credential; the converse of {@link headerKeyNames}). The name as written and as a
+ * backend reads it (queryNameAsRead: `api.key` is `api_key`). A name one of the route's own schemes
+ * reads its credential from (a jwt header, basic's Authorization) is its plugin's, not removed here.
+ */
+export function queryKeyHeaderNames(ctx: Ctx, route: Route): string[] {
+  const keys = queryKeyNames(ctx, route);
+  if (keys.length === 0) return [];
+  const own = new Set(route.security.flatMap((alt) => alt.flatMap((i) => {
+    const s = ctx.scheme(i.scheme);
+    if (s?.kind === 'jwt') return [headerKey(s.jwt?.header ?? 'authorization')];
+    if (s?.kind === 'basic') return ['authorization', 'proxy_authorization'];
+    return s?.kind === 'apiKey' && s.apiKey?.in === 'header' ? [headerKey(s.apiKey.name)] : [];
+  })));
+  const names = keys.flatMap((k) => [k.toLowerCase(), queryNameAsRead(k)]).filter((n) => HEADER_TOKEN.test(n) && !own.has(headerKey(n)));
+  return [...new Set(names)].sort(compareText);
 }
 
 /**
