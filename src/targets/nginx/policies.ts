@@ -8,7 +8,8 @@
  */
 import type { Cache, Cors, Policy, RateLimit, Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
-import { credentialCarriers } from '../credential-carriers.js';
+import { compareText } from '../../diagnostics/collate.js';
+import { credentialCarriers, type Carrier } from '../credential-carriers.js';
 import { cidr, headerName, headerValue, headerVar, regexLiteral, Refused, type ValuePart } from './escape.js';
 import { secs } from './backends.js';
 import { hiddenHeaders, securityOf } from './security.js';
@@ -279,6 +280,11 @@ export interface CacheView {
   query?: string[];
   /** The identity variable whose anonymous value ('-') makes a Cookie bypass (an optional cookie-key route). */
   cookieAnonymous?: string;
+  /**
+   * The route's own cookie keys (verified whenever sent): any other cookie beside them (a session
+   * the backend reads) makes the njs `cacheCredential` bypass.
+   */
+  cookieOwn?: string[];
 }
 
 /**
@@ -301,16 +307,19 @@ export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Ca
     const verified = route.security.length > 0 && route.security.every((alt) => alt.some((i) => readsAuthorization(ctx, i.scheme)));
     const bypassAuth = !verified && !hiddenHeaders(ctx, route).includes('authorization');
     const vars = bypassAuth ? ['http_authorization'] : [];
-    const shared = route.security.length === 0 || route.optionalAuth ? anonymousBypass(ctx, route, cache) : undefined;
-    if (shared) vars.push(...shared.vars);
-    if (shared && (shared.query.length > 0 || shared.cookieAnonymous)) vars.push(cacheCredentialVar(ctx));
+    // Every cached route, a per-consumer one too: a second credential beside the verified one is
+    // read by the backend, and its answer would be the consumer's entry (its other end users').
+    const shared = unverifiedBypass(ctx, route, cache);
+    vars.push(...shared.vars);
+    if (shared.query.length > 0 || shared.cookieAnonymous || shared.cookieOwn) vars.push(cacheCredentialVar(ctx));
     const bypass = [...new Set(vars)];
     return {
       zone: reg.cacheZone, valid: secs(cache.ttlMs), methods: methods.length > 0 ? methods : ['GET', 'HEAD'], parts,
       ...(bypassAuth ? { bypassAuthorization: true } : {}),
       ...(bypass.length > 0 ? { bypass } : {}),
-      ...(shared && shared.query.length > 0 ? { query: shared.query } : {}),
-      ...(shared?.cookieAnonymous ? { cookieAnonymous: shared.cookieAnonymous } : {}),
+      ...(shared.query.length > 0 ? { query: shared.query } : {}),
+      ...(shared.cookieAnonymous ? { cookieAnonymous: shared.cookieAnonymous } : {}),
+      ...(shared.cookieOwn ? { cookieOwn: shared.cookieOwn } : {}),
     };
   });
 }
@@ -319,32 +328,45 @@ export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Ca
 export const cacheCredentialVar = (ctx: Ctx): string => `${ctx.prefix}_cache_cred`;
 
 /**
- * What keeps a request of a public or optional route out of the shared anonymous cache: every
- * credential carrier of the spec (credential-carriers.ts, one list for every target), unless the
- * route verifies it whenever it is sent (a carrier of one of an optional route's own schemes: the
- * runtime's present() sees it in every spelling, and a verified caller is keyed by identity).
+ * What keeps a request out of a cached route's entry: every credential carrier of the spec
+ * (credential-carriers.ts, one list for every target) the route does not verify whenever it is
+ * sent. On a public route that is every carrier (every anonymous caller shares one entry); on a
+ * secured or optional route (entries per verified caller) a carrier is left out when every
+ * alternative naming a scheme has one carrying it (decide() checks each item of the alternative
+ * that passes, so that one read it: Authorization on `[{basic}, {jwt}]`), or when it is a header
+ * the route strips before the backend (security.ts hiddenHeaders). Anything else is a SECOND credential beside the verified caller: the backend may
+ * answer per it (a session, another scheme's key), and that answer would be the consumer's entry,
+ * served to its other end users (an app key shared by them).
  * - a header: `$http_<name>`, which nginx matches case-blind; its `_` spellings never reach the
  *   backend (the server drops header names with `_`: underscores_in_headers off);
  * - a query name: in the key when the route keys the query (`$args`), else the njs
  *   `cacheCredential` reads every spelling a backend reads as it (`$arg_` reads one spelling only);
- * - the Cookie header: bypasses, or on an optional route with its own cookie key only while the
- *   caller is anonymous (another cookie beside no key is a session the backend may read);
+ * - the Cookie header: bypasses, or with an own cookie key only when it holds another cookie
+ *   (`cookieOwn`: a session the backend may read), and on an optional route while the caller is
+ *   anonymous (`cookieAnonymous`);
  * - a form-body field (RFC 6750 access_token): no body is part of the key, so a request with one
  *   (Content-Length or Transfer-Encoding) bypasses.
  */
-function anonymousBypass(ctx: Ctx, route: Route, cache: Cache): { vars: string[]; query: string[]; cookieAnonymous?: string } {
-  const own = new Set(route.security.flatMap((alt) => alt.map((i) => i.scheme)));
-  const ownCookie = [...own].some((n) => ctx.scheme(n)?.apiKey?.in === 'cookie');
+function unverifiedBypass(ctx: Ctx, route: Route, cache: Cache): { vars: string[]; query: string[]; cookieAnonymous?: string; cookieOwn?: string[] } {
+  const alternatives = route.security.filter((alt) => alt.length > 0);
+  const hidden = new Set(alternatives.length > 0 ? hiddenHeaders(ctx, route) : []);
+  // Verified whenever sent: every alternative checks it (the one that passes did), or it is stripped.
+  const own = (c: Carrier) => alternatives.length > 0 && (alternatives.every((alt) => alt.some((i) => c.schemes.includes(i.scheme))) || (c.in === 'header' && hidden.has(c.name)));
   const vars: string[] = [];
   const query: string[] = [];
   let cookieAnonymous: string | undefined;
+  let cookieOwn: string[] | undefined;
   for (const c of credentialCarriers(ctx.gateway)) {
     if (c.name === 'cookie' && c.in === 'header') {
-      if (ownCookie) cookieAnonymous = identityKeyVar(ctx);
-      else vars.push('http_cookie');
+      if (!own(c)) vars.push('http_cookie');
+      else {
+        // The route's cookie keys (any alternative): any other cookie is a session beside them.
+        cookieOwn = [...new Set(alternatives.flat().flatMap((i) => { const s = ctx.scheme(i.scheme); return s?.apiKey?.in === 'cookie' ? [s.apiKey.name] : []; }))].sort(compareText);
+        if (route.optionalAuth) cookieAnonymous = identityKeyVar(ctx);
+      }
       continue;
     }
-    if (c.schemes.some((n) => own.has(n))) continue;
+    if (own(c)) continue;
     // A name with any other character than letters, digits and '-' never reaches the backend
     // (ignore_invalid_headers on, underscores_in_headers off: templates.ts).
     if (c.in === 'header') {
@@ -354,7 +376,7 @@ function anonymousBypass(ctx: Ctx, route: Route, cache: Cache): { vars: string[]
     else if (c.in === 'body') vars.push('http_content_length', 'http_transfer_encoding');
     // c.in === 'cookie': a named cookie travels in the Cookie header, handled above.
   }
-  return { vars, query, ...(cookieAnonymous ? { cookieAnonymous } : {}) };
+  return { vars, query, ...(cookieAnonymous ? { cookieAnonymous } : {}), ...(cookieOwn ? { cookieOwn } : {}) };
 }
 
 /** Whether scheme `name` verifies the Authorization header (basic, a bearer JWT, a forward-auth service). */

@@ -89,7 +89,7 @@ const POLICIES = {
   cache: {
     stage: 'proxy',
     route: ({ ctx, reg, route, view, params }, cache) => void (view.cache = cacheView(ctx, reg, route, cache, params.length)),
-    http: (reg, views) => ({ cacheZone: reg.cacheZone, cacheKeys: views.some((v) => v.cache), cacheCredential: views.some((v) => v.cache?.query || v.cache?.cookieAnonymous) }),
+    http: (reg, views) => ({ cacheZone: reg.cacheZone, cacheKeys: views.some((v) => v.cache), cacheCredential: views.some((v) => v.cache?.query || v.cache?.cookieAnonymous || v.cache?.cookieOwn) }),
   },
   // The njs validation module (gwc/NAME.validate.js), behind a validate location dispatched to first.
   validate: {

@@ -19,7 +19,7 @@ import nodeCrypto from 'crypto';
  * @typedef {{ name: string, groups: string[], credentials: Credential[] }} Consumer
  * @typedef {{ scheme: string, scopes: string[] }} Item
  * @typedef {{ id: string, security: Item[][], body?: string, bodyToken?: boolean, bodyMethod?: boolean, bodyKeys?: string[], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
- *   cacheQuery?: string[], cacheCookieAnonymous?: string,
+ *   cacheQuery?: string[], cacheCookieAnonymous?: string, cacheCookieOwn?: string[],
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
  *   keys?: Secret[], jwks?: { uri: string, refresh: string, url: string }, issuer?: string|null, audiences?: string[], skew?: number,
@@ -763,11 +763,11 @@ function cacheKey(r) {
 }
 
 /**
- * `proxy_no_cache`/`proxy_cache_bypass` of a shared cache entry (a public or optional route,
- * policies.ts anonymousBypass): '1' when the query carries a credential of the spec the entry must
+ * `proxy_no_cache`/`proxy_cache_bypass` of a cached route (policies.ts unverifiedBypass): '1' when the query carries a credential of the spec the entry must
  * not hold (`cacheQuery`), under any name a backend reads as it (credentialPairs: case, `.`/` `/`[`
  * for `_`, an array form, %XX, a NUL end), or, on an optional cookie-key route
- * (`cacheCookieAnonymous`: the identity variable), a Cookie header from an anonymous caller.
+ * (`cacheCookieAnonymous`: the identity variable), a Cookie header from an anonymous caller, or
+ * on a route with its own cookie key (`cacheCookieOwn`) a cookie beside it.
  * @param {NginxHTTPRequest} r
  */
 function cacheCredential(r) {
@@ -780,7 +780,28 @@ function cacheCredential(r) {
     var id = r.variables[route.cacheCookieAnonymous];
     if (!id || id === '-') return '1';
   }
+  if (route.cacheCookieOwn && otherCookie(header(r, 'Cookie'), route.cacheCookieOwn)) return '1';
   return '';
+}
+
+/**
+ * Whether the Cookie header holds a cookie other than the route's own keys `own` (each in any
+ * spelling a backend reads as it, nameAsRead), also after a ',' (Rack 2, RFC 2109 readers split
+ * there): a session the backend may read beside the verified key (policies.ts unverifiedBypass).
+ * @param {string|null} text
+ * @param {string[]} own
+ */
+function otherCookie(text, own) {
+  if (text === null) return false;
+  var mine = own.map(function (n) { return nameAsRead(n, false); });
+  var parts = text.split(/[;,]/);
+  for (var i = 0; i < parts.length; i++) {
+    var kv = parts[i].trim();
+    if (kv === '') continue;
+    var eq = kv.indexOf('=');
+    if (mine.indexOf(nameAsRead(eq < 0 ? kv : kv.slice(0, eq), false)) < 0) return true;
+  }
+  return false;
 }
 
 /**
