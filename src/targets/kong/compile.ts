@@ -21,6 +21,7 @@ import { checkO2kNames, o2kIds, o2kMode, routeName } from './o2k-names.js';
 import { upstreamReachRefusals } from '../upstream-reach.js';
 import { compareText } from '../../diagnostics/collate.js';
 import { hoistServicePlugins } from './hoist.js';
+import { jwtNbfOpensTemplate, nbfCheck, withJwtNbf } from './jwt-claims.js';
 
 const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https'];
 
@@ -84,7 +85,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   // so its per-route names are not gathered at all.
   const readingsChecked = new Map<string, boolean>();
   const chunksOpen = (route: Route): boolean => {
-    if (headerFamilyOpensTemplate()) return true;
+    if (headerFamilyOpensTemplate() || jwtNbfOpensTemplate()) return true;
     const w = watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route), headerKeyNames(ctx, route));
     // The chunk withNameReadings adds for `w`, alone: it reads nothing else (plain data, so the
     // JSON text is an injective key).
@@ -108,7 +109,8 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     const mock = backend.kind === 'mock' ? backend.mock : undefined;
     const service = mock ? undefined : backends.serviceFor(route, backend);
     const uri = mock ? undefined : upstreamUri(ctx, route, backend.targets[0]?.url.path ?? '');
-    const plugins = [...a.plugins, ...(mock ? [mockPlugin(mock)] : []), ...policyPlugins(ctx, route, { uri, auth: a, responseHeaders: mock?.headers ?? {} })];
+    // A bearer token whose nbf is ahead of the clock is refused before jwt runs (jwt-claims.ts), a mock's route too.
+    const plugins = withJwtNbf([...a.plugins, ...(mock ? [mockPlugin(mock)] : []), ...policyPlugins(ctx, route, { uri, auth: a, responseHeaders: mock?.headers ?? {} })], nbfCheck(ctx, route, a.plugins));
     // A mock has no backend and reads nothing. Otherwise, first in the route's pre-function: every
     // spelling of the headers no client may send (header-family.ts), then `_method` and an
     // unverified access_token in every spelling a backend reads (name-readings.ts).

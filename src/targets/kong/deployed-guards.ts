@@ -2,7 +2,8 @@
  * The checks a Kong route makes for its backend's sake besides its auth plugins (Facts.guards),
  * read from the plugins gwc writes for them: the query-spellings pre-function (query-spellings.ts),
  * the kept-credentials post-function (unverified-credentials.ts), the name-readings pre-function
- * (`_method` and `access_token` in any spelling: name-readings.ts) and request-transformer's
+ * (`_method` and `access_token` in any spelling: name-readings.ts), the jwt nbf pre-function
+ * (jwt-claims.ts) and request-transformer's
  * `remove.querystring` (a hidden query key, a bearer token's `?access_token=`: auth.ts). Without
  * these facts a deployed Kong whose post-function was dropped (a caller verified by basic auth
  * sends a forged `?api_key=` the backend takes as the key) compared equal to gwc's.
@@ -17,6 +18,7 @@ import { METHOD_OVERRIDE_QUERY_FORMS } from '../../model/overrides.js';
 import { NAME_READINGS_MARK, READ_LIMIT_LINE } from './name-readings.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
+import { JWT_NBF_MARK, readJwtNbf } from './jwt-claims.js';
 
 /** The text of a Lua string literal written by luaString (or plain): `\ddd` escapes are bytes. */
 export function luaText(literal: string): string {
@@ -35,7 +37,7 @@ export function luaText(literal: string): string {
 const STRING = /"(?:[^"\\]|\\.)*"/g;
 
 /** The Lua chunks of an enabled pre- or post-function that start with `mark`. */
-function chunks(p: JsonObject | undefined, mark: string): string[] {
+export function chunks(p: JsonObject | undefined, mark: string): string[] {
   if (!p || p.enabled === false || !isObject(p.config) || !Array.isArray(p.config.access)) return [];
   return p.config.access.filter((code): code is string => typeof code === 'string' && code.startsWith(mark));
 }
@@ -91,6 +93,12 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
   for (const lua of chunks(effective.get('pre-function'), QUERY_SPELLINGS_MARK)) credential.push(...spellingGuards(lua));
   for (const lua of chunks(effective.get('post-function'), UNVERIFIED_MARK)) credential.push(...keptGuards(lua));
   for (const lua of chunks(effective.get('pre-function'), NAME_READINGS_MARK)) readingGuards(lua, method, credential);
+  // A bearer token not valid yet (jwt-claims.ts): the check itself, its skew read as the jwt
+  // mechanism's clockSkewSeconds (deployed-normalise.ts), so a raised skew is jwt-clock-skew-raised.
+  for (const lua of chunks(effective.get('pre-function'), JWT_NBF_MARK)) {
+    const check = readJwtNbf(lua);
+    if (check) credential.push(`bearer token in header ${check.header}: nbf ahead of the clock (past the skew) or not a number, refused 401 (pre-function)`);
+  }
   // https://docs.konghq.com/hub/kong-inc/request-transformer/: remove.querystring and remove.body
   // take names. gwc removes `_method` (and the spellings PHP reads as it) from both, and a hidden
   // query key, a bearer token's `?access_token=` or a body `access_token` (policies.ts).

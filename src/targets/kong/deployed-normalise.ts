@@ -13,7 +13,8 @@ import { separatorSpellings } from '../header-spellings.js';
 import { prefixPath } from '../../diff/paths.js';
 import { slug } from './names.js';
 import { consumerHolds, credentials } from './deployed-consumers.js';
-import { kongGuards } from './deployed-guards.js';
+import { chunks, kongGuards } from './deployed-guards.js';
+import { JWT_NBF_MARK, readJwtNbf } from './jwt-claims.js';
 
 /** Written by Kong, never by a user: dropped before comparing. */
 const GENERATED = ['id', 'created_at', 'updated_at', 'ws_id'];
@@ -190,6 +191,12 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
     // the spellings a backend reads as the key (API_KEY, api.key, a pair behind ';') pass without it
     // (query-spellings.ts), so its removal reads as credentials forwarded.
     if (name === 'key-auth' && cfg.key_in_query === true && m.hideCredentials === true && !stripsSpellings(effective.get('pre-function'))) m.hideCredentials = false;
+    // jwt's own exp check has no leeway; gwc's nbf chunk has the scheme's (jwt-claims.ts): its skew
+    // is the mechanism's, read only where the chunk is (a raised one is jwt-clock-skew-raised).
+    if (name === 'jwt') {
+      const skew = chunks(effective.get('pre-function'), JWT_NBF_MARK).flatMap((c) => readJwtNbf(c)?.skew ?? [])[0];
+      if (skew !== undefined) m.jwt = { clockSkewSeconds: skew };
+    }
     mechanisms[name!] = m;
   }
   if (auth.length) facts.mechanisms = mechanisms;

@@ -53,6 +53,8 @@ export interface OracleRequest {
   kongVersion?: string;
   /** nginx_http_client_body_buffer_size in bytes (Kong's default 8k): a larger body is buffered to a file. */
   bodyBuffer?: number;
+  /** kong.request.get_start_time() in ms (default lua-headers.ts DEFAULT_START_MS). */
+  startMs?: number;
 }
 
 export interface Outcome {
@@ -203,7 +205,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       for (const code of (c.access as string[] | undefined) ?? []) {
         // A chunk reading the request headers (gwc's header family): run with them, in order.
         if (code.includes('kong.request.get_headers(')) {
-          const r = runHeaderChunk(code, lines);
+          const r = runHeaderChunk(code, lines, req.startMs);
           if (r.exit !== undefined) return { ...out, status: r.exit };
           for (const h of r.cleared) { delete headers[h]; multi.delete(h); }
           lines = lines.filter(([n]) => !r.cleared.includes(n));

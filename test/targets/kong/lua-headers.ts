@@ -9,6 +9,7 @@
  *   sent twice an array, and returns "truncated" as a second value when there were more lines.
  * - kong.service.request.clear_header(name) (kong/pdk/service/request.lua): ngx.req.clear_header,
  *   every line of that name, case-blind (`-` and `_` differ).
+ * - kong.request.get_start_time(): the request's start in Unix epoch milliseconds.
  * - kong.response.exit(status, body): the request is answered, nothing after it runs.
  */
 import fengari from 'fengari';
@@ -28,6 +29,12 @@ local function is_cleared(name)
   for _, c in ipairs(cleared) do if c == name then return true end end
   return false
 end
+-- ngx.req.get_headers' table: a missed lookup is tried again lowercased with "_" as "-".
+local FOLD = { __index = function(t, k)
+  if type(k) ~= "string" then return nil end
+  local n = string.gsub(string.lower(k), "_", "-")
+  if n ~= k then return rawget(t, n) end
+end }
 local function get_headers(max)
   if max == nil then max = 100 end
   if type(max) ~= "number" then error("max_headers must be a number") end
@@ -42,11 +49,12 @@ local function get_headers(max)
       if v == nil then t[l[1]] = l[2] elseif type(v) == "table" then v[#v + 1] = l[2] else t[l[1]] = { v, l[2] } end
     end
   end
-  return t
+  return setmetatable(t, FOLD)
 end
 ${SANDBOX_PICK}local env = {
 ${SANDBOX_GLOBALS}  kong = {
-    request = { get_headers = get_headers },
+    -- kong/pdk/request.lua get_start_time: the request's start, Unix epoch milliseconds.
+    request = { get_headers = get_headers, get_start_time = function() return tonumber(START) end },
     response = { exit = function(status)
       if type(status) ~= "number" then error("status must be a number") end
       exited = status
@@ -68,15 +76,18 @@ CLEARED = table.concat(cleared, "\\n")
 EXITED = exited
 `;
 
+/** The request start kong.request.get_start_time gives when a test names none (ms; 2027-01-15). */
+export const DEFAULT_START_MS = 1_800_000_000_000;
+
 /**
  * `code` run on a request whose header lines are `lines` (in the order sent, names as sent): the
  * header names it cleared (lowercased), and the status when it answered itself.
  */
-export function runHeaderChunk(code: string, lines: ReadonlyArray<readonly [string, string]>): { cleared: string[]; exit?: number } {
+export function runHeaderChunk(code: string, lines: ReadonlyArray<readonly [string, string]>, startMs = DEFAULT_START_MS): { cleared: string[]; exit?: number } {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
   const sent = lines.map(([k, v]) => `${k.toLowerCase()}:${v}`).join('\n');
-  for (const [k, v] of [['CODE', code], ['LINES', sent]] as const) {
+  for (const [k, v] of [['CODE', code], ['LINES', sent], ['START', String(startMs)]] as const) {
     lua.lua_pushstring(L, to_luastring(v));
     lua.lua_setglobal(L, to_luastring(k));
   }

@@ -1,0 +1,265 @@
+/**
+ * A bearer token whose `nbf` is ahead of the clock never opens a Kong route (RFC 7519 section 4.1.5;
+ * DESIGN.md 7.1). Kong's jwt plugin checks a claim only when `claims_to_verify` lists it, and then
+ * requires it (kong/plugins/jwt/jwt_parser.lua verify_registered_claims: "must be a number"), so
+ * listing `nbf` refused every token without one (most issuers omit it) and gwc lists `exp` only
+ * (auth.ts): a token not valid yet was accepted. A post-function cannot look: request-transformer
+ * (priority 801) has removed a hidden Authorization by then, and `kong.ctx.shared` is outside the
+ * sandbox. So a chunk of the route's `pre-function` (runs before jwt, priority 1450) reads the token
+ * as jwt's retrieve_tokens does with gwc's config (`header_names` the scheme's header only,
+ * `uri_param_names` and `cookie_names` empty; `\s*[Bb]earer\s+(.+)` in the header's value, every
+ * value of a repeated header, which some releases read too), decodes its claims as jwt_parser does
+ * (tokenize on the first two `.`; base64url padded, the text up to the first `=`, ngx.decode_base64's
+ * alphabet and length rule), and answers 401 when
+ * - `nbf` is a number later than the request's start plus the scheme's clockSkewSeconds, or
+ * - `nbf` is present and not a JSON number (cjson would give jwt a string, a table or ngx.null), or
+ * - the claims are not one JSON object the chunk reads exactly (strict RFC 8259 at the top level;
+ *   lua-cjson also takes `NaN`, `Infinity`, hex and leading zeros, which no issuer writes).
+ * A token without two `.` is left to jwt, which refuses it (decode_token: no signature part).
+ * Refusing before verification refuses nothing jwt with `nbf` checked would accept, except a token
+ * in the skew window's other side (none: the check is `nbf > now + skew`) and the non-standard JSON
+ * above. Kong's own `exp` check has no leeway (stricter than clockSkewSeconds: tokens expire on time).
+ *
+ * Only what Kong's default `untrusted_lua = sandbox` gives (string, table.concat, math.floor,
+ * tonumber, type, pairs, ipairs, kong.request.get_headers, kong.request.get_start_time,
+ * kong.response.exit; no ngx.*, no cjson, no bit library). The header name enters the Lua only
+ * through luaString (`\ddd` escapes), the skew as an integer.
+ */
+import type { Route } from '../../model/types.js';
+import type { Ctx, Entity } from './context.js';
+import { luaString } from './query-spellings.js';
+
+/** The first line of the chunk: how gwc diff's reader knows it (deployed-guards.ts). */
+export const JWT_NBF_MARK = '-- gwc: a bearer token whose nbf is ahead of the clock (or not a number) never reaches the jwt plugin';
+
+/** The chunk's line naming the header and the skew: what gwc diff reads back. */
+export const JWT_NBF_LINE = /^local header, skew = ("(?:[^"\\]|\\.)*"), (\d+)$/m;
+
+/** What the chunk checks on one route: the jwt scheme's header (lowercased, as jwt's header_names) and its clock skew. */
+export interface NbfCheck {
+  header: string;
+  skew: number;
+}
+
+/**
+ * The route's jwt scheme (Kong puts one jwt plugin on a route: auth.ts kong-plugin-shared), as the
+ * jwt plugin reads it; undefined when the route has none or Kong does not run it (a mock, a
+ * refused route: the caller passes the route's plugins).
+ */
+export function nbfCheck(ctx: Ctx, route: Route, plugins: readonly Entity[]): NbfCheck | undefined {
+  const jwt = plugins.find((p) => p.name === 'jwt');
+  if (!jwt) return undefined;
+  const header = ((jwt.config as { header_names?: string[] } | undefined)?.header_names ?? [])[0];
+  if (header === undefined) return undefined;
+  for (const alt of route.security) {
+    for (const item of alt) {
+      const s = ctx.scheme(item.scheme);
+      if (s?.kind === 'jwt' && s.jwt && s.jwt.header.toLowerCase() === header) return { header, skew: Math.max(0, Math.trunc(s.jwt.clockSkewSeconds)) };
+    }
+  }
+  return undefined;
+}
+
+const chunks = new Map<string, string>();
+
+/** The chunk for `check`, made once per distinct header and skew (routes of a service share it: hoist.ts). */
+export function jwtNbfLua(check: NbfCheck): string {
+  const id = `${check.header}\n${check.skew}`;
+  let lua = chunks.get(id);
+  if (lua === undefined) chunks.set(id, (lua = render(check)));
+  return lua;
+}
+
+function render({ header, skew }: NbfCheck): string {
+  return [
+    JWT_NBF_MARK,
+    `local header, skew = ${luaString(header)}, ${Math.trunc(skew)}`,
+    // ngx.decode_base64's alphabet after jwt_parser's `-` -> `+`, `_` -> `/`.
+    'local B64 = {}',
+    'do',
+    '  local a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"',
+    '  for i = 1, 64 do B64[string.byte(a, i)] = i - 1 end',
+    '  B64[45], B64[95] = 62, 63',
+    'end',
+    // ngx_decode_base64: the text up to the first "=", every byte in the alphabet, not 1 mod 4 long.
+    'local function unb64(s)',
+    '  local e = string.find(s, "=", 1, true)',
+    '  if e then s = string.sub(s, 1, e - 1) end',
+    '  if #s % 4 == 1 then return nil end',
+    '  local out, n, bits = {}, 0, 0',
+    '  for i = 1, #s do',
+    '    local v = B64[string.byte(s, i)]',
+    '    if v == nil then return nil end',
+    '    n, bits = n * 64 + v, bits + 6',
+    '    if bits >= 8 then',
+    '      bits = bits - 8',
+    '      local b = math.floor(n / 2 ^ bits)',
+    '      out[#out + 1] = string.char(b)',
+    '      n = n - b * 2 ^ bits',
+    '    end',
+    '  end',
+    '  return table.concat(out)',
+    'end',
+    // A JSON string from its opening quote at i: the index after it and its text (\u00XX as the
+    // byte; any other \u as a byte no name is made of), or nil when malformed.
+    'local ESC = { ["\\""] = "\\"", ["\\\\"] = "\\\\", ["/"] = "/", b = "\\8", f = "\\12", n = "\\n", r = "\\r", t = "\\t" }',
+    'local function str(s, i)',
+    '  local out, j = {}, i + 1',
+    '  while true do',
+    '    local k = string.find(s, "[\\"\\\\]", j)',
+    '    if k == nil then return nil end',
+    // lua-cjson ends a string at a NUL byte (premature end): not JSON it reads.
+    '    local part = string.sub(s, j, k - 1)',
+    '    if string.find(part, "\\0", 1, true) then return nil end',
+    '    out[#out + 1] = part',
+    '    if string.byte(s, k) == 34 then return k + 1, table.concat(out) end',
+    '    local c = string.sub(s, k + 1, k + 1)',
+    '    if c == "u" then',
+    '      local h = string.match(s, "^%x%x%x%x", k + 2)',
+    '      if h == nil then return nil end',
+    '      local code = tonumber(h, 16)',
+    '      out[#out + 1] = code < 128 and string.char(code) or "\\255"',
+    '      j = k + 6',
+    '    elseif ESC[c] then',
+    '      out[#out + 1] = ESC[c]',
+    '      j = k + 2',
+    '    else return nil end',
+    '  end',
+    'end',
+    'local function ws(s, i) return string.find(s, "[^ \\t\\n\\r]", i) end',
+    // RFC 8259 number, or nil.
+    'local function num(t)',
+    '  local int, rest = string.match(t, "^%-?(%d+)(.*)$")',
+    '  if int == nil or (#int > 1 and string.sub(int, 1, 1) == "0") then return nil end',
+    '  if string.sub(rest, 1, 1) == "." then',
+    '    local f = string.match(rest, "^%.%d+()")',
+    '    if f == nil then return nil end',
+    '    rest = string.sub(rest, f)',
+    '  end',
+    '  if rest ~= "" and not string.match(rest, "^[eE][%+%-]?%d+$") then return nil end',
+    '  return tonumber(t)',
+    'end',
+    // A value at i: the index after it, and for nbf its reading (a number, or false: not one).
+    'local CLOSE = { [123] = 125, [91] = 93 }',
+    'local function value(s, i)',
+    '  local c = string.byte(s, i)',
+    '  if c == 34 then',
+    '    local j = str(s, i)',
+    '    return j, false',
+    '  end',
+    '  if CLOSE[c] then',
+    '    local want, j = { CLOSE[c] }, i + 1',
+    '    while #want > 0 do',
+    '      local k = string.find(s, "[\\"{}%[%]]", j)',
+    '      if k == nil then return nil end',
+    '      local b = string.byte(s, k)',
+    '      if b == 34 then',
+    '        k = str(s, k)',
+    '        if k == nil then return nil end',
+    '        j = k',
+    '      elseif CLOSE[b] then want[#want + 1] = CLOSE[b]; j = k + 1',
+    '      elseif b == want[#want] then want[#want] = nil; j = k + 1',
+    '      else return nil end',
+    '    end',
+    '    return j, false',
+    '  end',
+    '  local t = string.match(s, "^[^,}%]%s]+", i)',
+    '  if t == nil then return nil end',
+    '  local n = num(t)',
+    '  if n == nil and t ~= "true" and t ~= "false" and t ~= "null" then return nil end',
+    '  return i + #t, n or false',
+    'end',
+    // The claims' top-level nbf (the last one, as cjson keeps): nil when absent, false when not a
+    // number, "bad" when the text is not one JSON object.
+    'local function nbf_of(s)',
+    '  local i = ws(s, 1)',
+    '  if i == nil or string.byte(s, i) ~= 123 then return "bad" end',
+    '  local found = nil',
+    '  i = ws(s, i + 1)',
+    '  if i ~= nil and string.byte(s, i) == 125 then',
+    '    if ws(s, i + 1) ~= nil then return "bad" end',
+    '    return nil',
+    '  end',
+    '  while true do',
+    '    if i == nil or string.byte(s, i) ~= 34 then return "bad" end',
+    '    local j, key = str(s, i)',
+    '    if j == nil then return "bad" end',
+    '    j = ws(s, j)',
+    '    if j == nil or string.byte(s, j) ~= 58 then return "bad" end',
+    '    j = ws(s, j + 1)',
+    '    if j == nil then return "bad" end',
+    '    local k, v = value(s, j)',
+    '    if k == nil then return "bad" end',
+    '    if key == "nbf" then found = v end',
+    '    i = ws(s, k)',
+    '    if i == nil then return "bad" end',
+    '    local c = string.byte(s, i)',
+    '    if c == 125 then',
+    '      if ws(s, i + 1) ~= nil then return "bad" end',
+    '      return found',
+    '    end',
+    '    if c ~= 44 then return "bad" end',
+    '    i = ws(s, i + 1)',
+    '  end',
+    'end',
+    'local function refused(token)',
+    // jwt_parser tokenize(token, ".", 3): the claims are between the first two dots; without a
+    // second one jwt has no signature part and refuses the token itself.
+    '  local d1 = string.find(token, ".", 1, true)',
+    '  local d2 = d1 and string.find(token, ".", d1 + 1, true)',
+    '  if d2 == nil then return false end',
+    '  local claims = unb64(string.sub(token, d1 + 1, d2 - 1))',
+    '  if claims == nil then return true end',
+    '  local nbf = nbf_of(claims)',
+    '  if nbf == nil then return false end',
+    '  if type(nbf) ~= "number" then return true end',
+    '  return nbf > kong.request.get_start_time() / 1000 + skew',
+    'end',
+    'return function()',
+    '  local headers = kong.request.get_headers()',
+    // ngx.req.get_headers' table folds `_` to `-` on a missed lookup (jwt indexes it so).
+    '  local v = headers[header]',
+    '  if v == nil then v = headers[(string.gsub(header, "_", "-"))] end',
+    '  if v == nil then return end',
+    '  if type(v) ~= "table" then v = { v } end',
+    '  for _, line in ipairs(v) do',
+    '    local token = string.match(line, "[Bb]earer%s+(.+)")',
+    '    if token and refused(token) then',
+    '      return kong.response.exit(401, { message = "Unauthorized" })',
+    '    end',
+    '  end',
+    'end',
+    '',
+  ].join('\n');
+}
+
+let fixedOpens: boolean | undefined;
+/**
+ * Whether a chunk can hold a decK template opening `${{`, for lint (compile.ts chunksOpen): a chunk
+ * is fixed code around a luaString literal ([A-Za-z0-9_] and `\ddd` only) and an integer, so every
+ * chunk holds one iff the fixed code does.
+ */
+export function jwtNbfOpensTemplate(): boolean {
+  return (fixedOpens ??= render({ header: 'x', skew: 0 }).includes('${{'));
+}
+
+/** `plugins` with the chunk for `check` in the route's pre-function (after the chunks already there), or a pre-function of its own. */
+export function withJwtNbf(plugins: Entity[], check: NbfCheck | undefined): Entity[] {
+  if (!check) return plugins;
+  const chunk = jwtNbfLua(check);
+  const pre = plugins.find((p) => p.name === 'pre-function');
+  if (!pre) return [...plugins, { name: 'pre-function', config: { access: [chunk] } }];
+  const config = pre.config as { access: string[] };
+  return plugins.map((p) => (p === pre ? { ...p, config: { ...config, access: [...config.access, chunk] } } : p));
+}
+
+/** What a deployed chunk checks (gwc's own text, its header and skew read back), else undefined. */
+export function readJwtNbf(code: string): NbfCheck | undefined {
+  if (!code.startsWith(`${JWT_NBF_MARK}\n`)) return undefined;
+  const m = JWT_NBF_LINE.exec(code);
+  if (!m) return undefined;
+  const header = Buffer.from(m[1]!.slice(1, -1).replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8');
+  const check = { header, skew: Number(m[2]) };
+  // Exactly gwc's chunk for this header and skew, or no check: an edited chunk is not taken for one.
+  return jwtNbfLua(check) === code ? check : undefined;
+}
