@@ -9,7 +9,7 @@ import type { CapabilityPlan } from '../capability-check.js';
 import type { CompileOptions, CompileResult, Target } from '../target.js';
 import { AWS_CAPABILITIES } from './capabilities.js';
 import { Ctx } from './context.js';
-import { checkLimits, serialise } from './emit.js';
+import { checkLimits, serialise, serialisedBytes } from './emit.js';
 import { AWS_DEFAULT_MAX_TIMEOUT_MS, AWS_OPTIONS, parseOptions } from './options.js';
 import { buildTemplate } from './template.js';
 import { AWS_POLICIES } from './policies.js';
@@ -21,13 +21,18 @@ export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOption
   const parsed = parseOptions(compileOptions.options, gateway.basePath);
   const ctx = new Ctx(gateway, plan, parsed.options);
   ctx.diagnostics.push(...parsed.diagnostics);
-  // Serialised even for lint (findingsOnly): CloudFormation's size limits are checked on these bytes
-  // (with a placeholder of the same length for the Deployment's content hash, template.ts).
+  // Built even for lint (findingsOnly): CloudFormation's size limits are checked on its bytes (with
+  // a placeholder of the same length for the Deployment's content hash, template.ts), which lint
+  // counts without writing the text (emit.ts serialisedBytes: the same number, #18).
   const template = buildTemplate(ctx, !compileOptions.findingsOnly);
+  if (compileOptions.findingsOnly) {
+    checkLimits(ctx, template, serialisedBytes(template, parsed.options.format));
+    return { files: [], diagnostics: ctx.diagnostics };
+  }
   const contents = serialise(template, parsed.options.format);
-  checkLimits(ctx, template, contents);
+  checkLimits(ctx, template, Buffer.byteLength(contents, 'utf8'));
   // Fail closed: a template is written only when nothing was refused.
-  if (hasErrors(ctx.diagnostics) || compileOptions.findingsOnly) return { files: [], diagnostics: ctx.diagnostics };
+  if (hasErrors(ctx.diagnostics)) return { files: [], diagnostics: ctx.diagnostics };
   return { files: [{ path: `template.${parsed.options.format}`, contents }], diagnostics: ctx.diagnostics };
 }
 
