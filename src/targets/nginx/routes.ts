@@ -15,6 +15,7 @@ import type { PolicyRegistry } from './policies.js';
 import { fillPolicies } from './policy-map.js';
 import { internalUri, BODY_CHECK_BUFFER, type BodyCheckView, type RouteView } from './route-view.js';
 import { bearerBodyRoute, bodyKeyPatterns, hiddenHeaders, hiddenParams, IDENTITY_HEADERS, securityOf } from './security.js';
+import { headerKeyQueryNames, queryKeyHeaders } from './credential-elsewhere.js';
 
 /** How long an open WebSocket may stay silent before nginx closes it. */
 const WEBSOCKET_IDLE_MS = 3_600_000;
@@ -42,8 +43,9 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
     view.njs.security = route.security.map((alt) => alt.map((i) => ({ scheme: i.scheme, scopes: [...i.scopes].sort() })));
     if (route.optionalAuth) view.optionalAuth = true;
     ctx.needsNjs = true;
-    view.hiddenHeaders = hiddenHeaders(ctx, route);
-    const q = hiddenParams(ctx, route, 'query');
+    // A key's name in the place nginx does not read it is removed too (credential-elsewhere.ts).
+    view.hiddenHeaders = [...new Set([...hiddenHeaders(ctx, route), ...queryKeyHeaders(ctx, route)])].sort();
+    const q = [...new Set([...hiddenParams(ctx, route, 'query'), ...headerKeyQueryNames(ctx, route)])].sort();
     if (q.length > 0) {
       view.hideArgs = true;
       view.njs.hideQuery = q;
