@@ -178,6 +178,7 @@ function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, Securit
       if (sel) selectors.push(sel);
     }
     for (const h of otherCredentials(ctx, route, schemes, new Set(a.items.map((it) => it.scheme)))) if (!hide.includes(h)) hide.push(h);
+    for (const h of queryKeyHeaders(ctx, route, schemes, new Set(a.items.map((it) => it.scheme)))) if (!hide.includes(h)) hide.push(h);
     const router: AltRouter = { alternative: a.index, middlewares, hide, consumerHeader, consumerScheme, selector: selectors.length > 0 ? and(selectors) : undefined };
     credentials.set(router, selectors.length);
     routers.push(router);
@@ -331,6 +332,35 @@ function keptUnverified(ctx: Ctx, s: SecurityScheme): string | undefined {
     return h ? ctx.addMiddleware(['auth', s.name, 'unverified'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(h).map((x) => [x, ''])) } }) : undefined;
   });
 }
+
+/**
+ * A query API key's name sent as a HEADER (`Api-Key`, `API-KEY`, `api_key`) beside the key the
+ * forwardAuth service verified from the query: a backend pairing a query key reader with a header
+ * one (FastAPI APIKeyQuery + APIKeyHeader) or reading CGI's HTTP_API_KEY takes it as the key, and
+ * nobody verified it (test/security/traefik-query-key-header.test.ts; Kong and nginx clear it
+ * too). Every router of a route with a query key removes that name in each `-`/`_` spelling
+ * (cgiSpellings: Go canonicalises the case), unless one of the router's own schemes reads its
+ * credential from that header.
+ */
+function queryKeyHeaders(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>, own: Set<string>): string[] {
+  const read = new Set([...own].map((n) => schemes.get(n)).flatMap((s) => {
+    const h = s && (s.kind === 'forward' ? 'Authorization' : credentialHeader(s));
+    return h ? [h.toLowerCase().replace(/_/g, '-')] : [];
+  }));
+  const names = [...new Set(route.security.flat().map((it) => it.scheme))].sort();
+  return names.flatMap((n) => {
+    const s = schemes.get(n);
+    if (s?.kind !== 'apiKey' || s.apiKey?.in !== 'query') return [];
+    const header = s.apiKey.name.toLowerCase().replace(/_/g, '-');
+    // An RFC 9110 token only: no other name can arrive as a header.
+    if (!/^[!#$%&'*+.^`|~0-9a-z-]+$/.test(header) || read.has(header)) return [];
+    const mw = memo(ctx, `query-header\0${s.name}`, () => ctx.addMiddleware(['auth', s.name, 'header'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(canonical(header)).map((x) => [x, ''])) } }));
+    return mw ? [mw] : [];
+  });
+}
+
+/** `api-key` -> `Api-Key`, as Go canonicalises a header name. */
+const canonical = (h: string) => h.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
 
 /**
  * The credentials of the route's OTHER alternatives, removed on each router too: a router checks
