@@ -14,7 +14,7 @@ export const AWS_HTTP_CODES = {
   ),
   'aws-http-jwt-audience-missing': entry<{ scheme: string }>(
     'error',
-    (p) => `aws (HTTP API): security scheme ${p.scheme} names no audience; an HTTP API JWT authorizer requires one and admits a token whose aud (or client_id) is any of them, so without x-gateway.audiences a token minted for another application would pass: add x-gateway.audiences`,
+    (p) => `aws (HTTP API): security scheme ${p.scheme} names no audiences; an HTTP API JWT authorizer requires a list (anyAudience: true cannot be expressed) and admits a token whose aud (or client_id) is one of them: add x-gateway.audiences`,
   ),
   'aws-http-jwt-keys-unused': entry<{ scheme: string }>(
     'error',

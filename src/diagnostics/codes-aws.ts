@@ -75,7 +75,7 @@ export const AWS_CODES = {
   'aws-cognito-audiences': entry<{ scheme: string; audiences: string }>(
     'error',
     (p) =>
-      `aws: security scheme ${p.scheme}: a Cognito user pool authorizer does not check the token audience (${p.audiences}); remove audiences to accept any app client of the pool`,
+      `aws: security scheme ${p.scheme}: a Cognito user pool authorizer does not check the token audience (${p.audiences}); it admits a token of any app client of the pool: write anyAudience: true in place of audiences to accept that, or give the scheme an x-gateway.lambdaAuthorizer that checks the audience`,
   ),
   'aws-jwt-header-invalid': entry<{ scheme: string; header: string }>('error', (p) => `aws: security scheme ${p.scheme}: "${p.header}" is not a header name`),
   'aws-lambda-arn-invalid': entry<{ owner: 'backend' | 'security scheme'; name: string; arn: string }>(

@@ -423,6 +423,11 @@ export const CODES = {
     (p) =>
       `JWT scheme ${p.scheme} lists HMAC (${p.hmac}) and public-key (${p.publicKey}) algorithms over one key list, so a public key could be used as an HMAC secret (algorithm confusion): split it into one scheme per family`,
   ),
+  'jwt-audience-missing': entry<{ scheme: string; keys: string }>(
+    'error',
+    (p) =>
+      `JWT scheme ${p.scheme} names no audiences and verifies tokens with ${p.keys}: an identity provider signs every application's tokens with one key set, so a token it minted for any other application would be admitted: add x-gateway.audiences (the aud of this API's tokens), or anyAudience: true if the issuer mints tokens for this API alone`,
+  ),
   'forward-header-reserved': entry<{ scheme: string; header: string }>(
     'error',
     (p) => `forwardAuth of ${p.scheme} copies ${p.header} from the auth service, but the gateway sets that header itself from what it verified`,
@@ -689,14 +694,6 @@ export const CODES = {
   'nginx-jwt-algorithm': entry<{ scheme: string; algorithms: string; supported: string }>(
     'error',
     (p) => `nginx: algorithms of JWT scheme ${p.scheme} "${p.algorithms}" must be among ${p.supported}`,
-  ),
-  'nginx-jwt-audience-missing': entry<{ scheme: string; keys: string }>(
-    'error',
-    (p) => `nginx: JWT scheme ${p.scheme} names no audiences and verifies tokens with ${p.keys}: a token its issuer minted for any other application would be admitted`,
-  ),
-  'nginx-jwt-audience-unchecked': entry<{ scheme: string }>(
-    'warn',
-    (p) => `nginx: JWT scheme ${p.scheme} names no audiences: a token signed with its public keys for any application is admitted`,
   ),
   'nginx-forward-limit-unkeyed': entry<{ route: string; scheme: string }>(
     'warn',

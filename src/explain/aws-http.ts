@@ -11,7 +11,7 @@ export const AWS_HTTP: Explanations = {
     "oidc:\n  type: openIdConnect\n  x-gateway: { audiences: [api] }   # fix: issuer: https://id.example.com/",
   ),
   'aws-http-jwt-audience-missing': ex(
-    'A JWT scheme used by a route names no audience; an HTTP API JWT authorizer requires at least one.',
+    'A JWT scheme used by a route names no audience (an HMAC-only scheme, or anyAudience: true); an HTTP API JWT authorizer requires at least one.',
     'A token the same issuer minted for another application (another aud) would otherwise be accepted: the confused deputy every OAuth provider warns about.',
     'Add x-gateway.audiences to the scheme: the aud (or client_id) values tokens for this API carry.',
     "x-gateway: { issuer: https://id.example.com/ }   # fix: audiences: [bookings-api]",

@@ -80,7 +80,7 @@ export const AWS: Explanations = {
   'aws-cognito-audiences': ex(
     'A Cognito-verified JWT scheme lists audiences, which a Cognito user pool authorizer does not check.',
     'Tokens issued to any app client of the pool would be admitted, including ones the audiences exclude.',
-    'Remove audiences to accept any app client of the pool, or verify tokens with a Lambda authorizer that checks the audience.',
+    'Write anyAudience: true in place of audiences to accept any app client of the pool (when the pool serves this API alone), or verify tokens with a Lambda authorizer that checks the audience.',
     "x-gateway: { issuer: 'https://cognito-idp...', audiences: [shop] }",
   ),
   'aws-jwt-header-invalid': ex(

@@ -14,6 +14,12 @@ export const RULES: Explanations = {
     'Use letters, digits, - and _.',
     "operationId: 'list users/all'",
   ),
+  'jwt-any-audience': ex(
+    'A JWT scheme says anyAudience: true: the gateway admits a token its keys verify whatever application it was minted for.',
+    'Right when the issuer mints tokens for this API alone (its own signing key); if the key or key set is a shared identity provider\'s (Google, Auth0, Cognito, Entra ID), a token an attacker got for their own client of that provider opens the routes.',
+    'Keep it only for the API\'s own issuer; otherwise replace it with audiences: the aud values tokens for this API carry.',
+    "x-gateway: { issuer: https://auth.shop.example/, publicKeys: ['${file:keys/shop-issuer.pem}'], anyAudience: true }",
+  ),
   'path-params': ex(
     'A path parameter is used but not declared (in: path), declared but not used, or not required.',
     'Targets build their matchers from declared parameters; a mismatch matches more or fewer URLs than the spec says.',

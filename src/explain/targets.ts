@@ -278,18 +278,6 @@ export const TARGETS: Explanations = {
     'List only the algorithms the message names.',
     "x-gateway: { algorithms: [EdDSA], publicKeys: [...] }",
   ),
-  'nginx-jwt-audience-missing': ex(
-    'A JWT scheme verified by nginx with an issuer\'s key set (jwksUri) lists no audiences.',
-    'An identity provider signs the tokens of every application it serves with one key set (Google, Auth0, Cognito, Entra ID), so without an aud check a token an attacker obtained for their own client of the same provider opens the route.',
-    'Add x-gateway.audiences: the aud values tokens for this API carry (RFC 7519 4.1.3; one listed value in the token is enough).',
-    "x-gateway: { issuer: https://id.example.com/, jwksUri: https://id.example.com/jwks.json }   # fix: audiences: [orders-api]",
-  ),
-  'nginx-jwt-audience-unchecked': ex(
-    'A JWT scheme verified by nginx with pinned public keys (RS*/ES*) lists no audiences.',
-    'If the key is an identity provider\'s (one key for all its applications), a token minted for any other application of that provider is admitted. An HMAC-only scheme (HS*) gets no warning: its secret is shared between the issuer and this API alone.',
-    'Add x-gateway.audiences: the aud values tokens for this API carry.',
-    "x-gateway: { issuer: https://id.example.com/, publicKeys: ['${file:keys/id.pem}'] }   # fix: audiences: [orders-api]",
-  ),
   'nginx-forward-limit-unkeyed': ex(
     'A rate limit by consumer on a route nginx verifies through a forward-auth service that names no responseHeaders.',
     'Without responseHeaders nginx counts the caller by the credential headers it sent: every spelling the service accepts for one caller (a junk cookie beside the session, another token of the same user) is a fresh bucket, so the client resets its own limit.',
@@ -319,6 +307,12 @@ export const TARGETS: Explanations = {
     "Kong's cors plugin answers * with credentials by echoing the request's Origin, and 'null' is the Origin of every sandboxed iframe and data: page of any site: either way every site reads the route's answers with its users' cookies or cached Basic credentials. nginx and Traefik answer * itself (browsers refuse it with credentials); AWS refuses * (aws-cors-credentials-any-origin).",
     'List the origins allowed to send credentials (scheme://host), or set credentials: false.',
     "x-gateway: { cors: { origins: ['*'], credentials: true } }",
+  ),
+  'jwt-audience-missing': ex(
+    'A JWT scheme a target verifies with public keys, a key set (jwksUri) or its issuer\'s keys (Cognito, HTTP API authorizers) names no audiences and does not say anyAudience: true.',
+    'An identity provider signs the tokens of every application it serves with one key set and one iss (Google, Auth0, Cognito, Entra ID), so without an aud check a token an attacker obtained for their own client of the same provider opens the route. HMAC-only schemes (HS*) are not refused: their secret is shared with this API alone.',
+    'Add x-gateway.audiences: the aud values tokens for this API carry (RFC 7519 4.1.3; one listed value in the token is enough). If the issuer is the API\'s own and mints tokens for it alone, write anyAudience: true instead (lint warns where it is written).',
+    "x-gateway: { issuer: https://id.example.com/, jwksUri: https://id.example.com/jwks.json }   # fix: audiences: [orders-api]",
   ),
   'param-variant-reaches-protected': ex(
     'A path parameter route (/users/{id}) sits beside a more protected literal route of the same backend and method (/users/me), and a case or suffix variant of the literal (ME, me.json, me.) is routed to the parameter route.',

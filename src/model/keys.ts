@@ -118,6 +118,7 @@ const ROOT = {
 const SCHEME = {
   'scheme.issuer': feature('auth.jwt'),
   'scheme.audiences': feature('auth.jwt'),
+  'scheme.anyAudience': feature('auth.jwt'),
   'scheme.jwksUri': feature('auth.jwt'),
   'scheme.algorithms': feature('auth.jwt'),
   'scheme.publicKeys': feature('auth.jwt'),

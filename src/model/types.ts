@@ -114,6 +114,12 @@ export interface ForwardAuth {
 export interface JwtConfig {
   issuer?: string;
   audiences: string[];
+  /**
+   * `x-gateway.anyAudience: true`: the user states the issuer mints tokens for this API alone, so a
+   * scheme verified with public keys, a JWKS or its issuer's keys may check no audience
+   * (src/targets/jwt-audience.ts refuses it otherwise). Absent: false.
+   */
+  anyAudience?: { loc: Loc };
   jwksUri?: string;
   algorithms: string[];
   /** PEM public keys (references), for targets that verify without fetching a JWKS. */

@@ -51,7 +51,7 @@ const REFUSALS = new Set([
   'traefik-roles-forward-auth', 'traefik-optional-credential-unknown',
   // nginx's (src/targets/nginx): a limit finer than limit_req counts, text that cannot stay in its slot, ...
   'nginx-rate-too-fine', 'nginx-value-refused', 'nginx-path-unroutable', 'nginx-upstream-mixed', 'nginx-lambda-no-fallback', 'nginx-backend-no-target',
-  'nginx-jwt-no-keys', 'nginx-jwt-algorithm', 'nginx-jwt-audience-missing', 'nginx-scheme-unverifiable', 'nginx-secret-source', 'nginx-tls-key-source',
+  'nginx-jwt-no-keys', 'nginx-jwt-algorithm', 'jwt-audience-missing', 'nginx-scheme-unverifiable', 'nginx-secret-source', 'nginx-tls-key-source',
   'aws-api-key-schemes-merged', 'aws-cache-identity-unkeyed', 'aws-authorizer-cache-unkeyed', 'aws-path-param-confusable', 'aws-backend-private-host', 'aws-no-methods',
   // `_method` in a body where the target cannot read it (src/targets/body-override.ts)
   'aws-body-method-override', 'traefik-body-method-override',

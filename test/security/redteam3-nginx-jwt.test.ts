@@ -222,8 +222,10 @@ describe.skipIf(!NGINX)('red team 3: nginx forward-auth bearer and ?access_token
  * A JWT scheme without `audiences` on nginx: checkJwt then admits any token the keys verify,
  * whatever application it was minted for. Identity providers sign every application's tokens with
  * one key set (Google, Auth0 tenants, Cognito pools, Entra ID), so a token an attacker gets for
- * their own client of the same provider opens the route. The AWS HTTP flavour refuses exactly this
- * (aws-http-jwt-audience-missing); nginx builds it with no diagnostic, with a jwksUri too.
+ * their own client of the same provider opens the route. Secure by default since the product
+ * decision: such a scheme (public keys or a jwksUri, no audiences) is refused at the scheme on
+ * every target (jwt-audience-missing, src/targets/jwt-audience.ts) unless it says anyAudience: true;
+ * test/security/jwt-audience.test.ts holds the other targets and lint to the same code and line.
  */
 describe.skipIf(!NGINX)('red team 3: nginx JWT scheme without audiences', () => {
   const idp = rsaKeys();
@@ -243,40 +245,59 @@ components:
       scheme: bearer
       x-gateway: { issuer: "https://accounts.idp.example", algorithms: [RS256], publicKeys: ["\${file:keys/idp.pem}"] }
 `;
+  const WITH_AUD = AUD_SPEC.replace('algorithms: [RS256]', 'audiences: [shop-api], algorithms: [RS256]');
+  const ANY_AUD = AUD_SPEC.replace('algorithms: [RS256]', 'anyAudience: true, algorithms: [RS256]');
+  const audienceErrors = (ds: Array<{ code: unknown; severity: string; params?: unknown; loc?: { pointer: string } }>) =>
+    ds.filter((d) => d.code === 'jwt-audience-missing').map((d) => [d.severity, d.params, d.loc?.pointer]);
   let lab: AuthLab | undefined;
-  let refused = false;
+  let anyLab: AuthLab | undefined;
   beforeAll(async () => {
-    const { result } = await compileSpec(AUD_SPEC, {});
-    refused = result.diagnostics.some((d) => d.severity === 'error' && /aud/i.test(`${String(d.code)} ${d.message}`));
-    if (!refused) lab = await startLab(AUD_SPEC, { files: { 'keys/idp.pem': idp.publicPem } });
+    lab = await startLab(WITH_AUD, { files: { 'keys/idp.pem': idp.publicPem } });
+    anyLab = await startLab(ANY_AUD, { files: { 'keys/idp.pem': idp.publicPem } });
   });
-  afterAll(async () => lab?.stop());
+  afterAll(async () => {
+    await lab?.stop();
+    await anyLab?.stop();
+  });
+  const mint = (aud: unknown) => signed('RS256', { iss: 'https://accounts.idp.example', aud, sub: 'mallory', exp: now() + 300 }, idp.privateKey);
 
-  // Mechanism: security.ts passes audiences: [] and runtime.js checkJwt skips the aud check when the
-  // list is empty; nothing refuses or warns at the scheme (nginx-jwt-* codes cover keys and algorithms).
-  // Not fixed for pinned public keys: warned at build (nginx-jwt-audience-unchecked), not refused
-  // (such a key is as often the API's own issuer's; a jwksUri scheme is refused: next test).
-  it.fails("BROKE (warned only): a token the provider minted for another application (aud: attackers-app) never opens the route", async () => {
-    if (refused) return;
-    const t = signed('RS256', { iss: 'https://accounts.idp.example', aud: 'attackers-app', sub: 'mallory', exp: now() + 300 }, idp.privateKey);
-    const { r, hits } = await lab!.call('GET', '/v1/me', bearer(t));
-    expect(r.status, 'a token for another application passed').toBe(401);
-    expect(hits).toEqual([]);
+  // Was it.fails (warned only, nginx-jwt-audience-unchecked): security.ts passed audiences: [] and
+  // runtime.js checkJwt skips the aud check when the list is empty. Now the spec that would do so
+  // is refused, and the spec that builds checks the audience it names.
+  it("FIXED: a token the provider minted for another application (aud: attackers-app) never opens the route", async () => {
+    const { result } = await compileSpec(AUD_SPEC, {});
+    expect(audienceErrors(result.diagnostics)).toEqual([['error', { scheme: 'idp', keys: 'public keys (RS256)' }, '/components/securitySchemes/idp']]);
+    expect(result.files).toEqual([]);
+    for (const aud of ['attackers-app', ['attackers-app'], undefined, 'shop-api ', ['SHOP-API']]) {
+      const { r, hits } = await lab!.call('GET', '/v1/me', bearer(mint(aud)));
+      expect(r.status, `a token for ${JSON.stringify(aud)} passed`).toBe(401);
+      expect(hits).toEqual([]);
+    }
   });
 
-  it('build: a pinned RS256 key without audiences is warned (nginx-jwt-audience-unchecked) at the scheme; an HS256-only scheme builds without it', async () => {
-    const { result } = await compileSpec(AUD_SPEC, {});
-    expect(result.diagnostics.filter((d) => d.code === 'nginx-jwt-audience-unchecked').map((d) => [d.params, d.loc?.pointer])).toEqual([[{ scheme: 'idp' }, '/components/securitySchemes/idp']]);
+  it('control: a token minted for this API (aud: shop-api, alone or among others) passes', async () => {
+    for (const aud of ['shop-api', ['attackers-app', 'shop-api']]) expect((await lab!.call('GET', '/v1/me', bearer(mint(aud)))).r.status).toBe(200);
+  });
+
+  it('opt-out: anyAudience: true builds and admits any audience of the key, as it says (the API owns the issuer)', async () => {
+    const { result } = await compileSpec(ANY_AUD, {});
+    expect(result.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.code)).toEqual([]);
+    expect((await anyLab!.call('GET', '/v1/me', bearer(mint('some-other-app')))).r.status).toBe(200);
+    expect((await anyLab!.call('GET', '/v1/me', bearer(mint(undefined)))).r.status).toBe(200);
+  });
+
+  it('an HS256-only scheme builds without audiences (the secret is shared with this API alone)', async () => {
     const hs = await compileSpec(AUD_SPEC.replace('algorithms: [RS256]', 'algorithms: [HS256]'), {});
     expect(hs.result.diagnostics.filter((d) => /audience/.test(String(d.code)))).toEqual([]);
+    expect(hs.result.files.length).toBeGreaterThan(0);
   });
 
-  it('build: the jwksUri refusal names the scheme, at the scheme', async () => {
+  it('build: the jwksUri refusal names the scheme and the key set, at the scheme', async () => {
     const { result } = await compileSpec(AUD_SPEC.replace('publicKeys: ["${file:keys/idp.pem}"]', 'jwksUri: "https://accounts.idp.example/jwks.json"'), {});
-    expect(result.diagnostics.filter((d) => d.code === 'nginx-jwt-audience-missing').map((d) => [d.severity, d.params, d.loc?.pointer])).toEqual([['error', { scheme: 'idp', keys: 'a key set (jwksUri)' }, '/components/securitySchemes/idp']]);
+    expect(audienceErrors(result.diagnostics)).toEqual([['error', { scheme: 'idp', keys: 'a key set (jwksUri)' }, '/components/securitySchemes/idp']]);
   });
 
-  it('FIXED: a jwksUri scheme without audiences is refused or warned at build (any application of the provider would pass)', async () => {
+  it('FIXED: a jwksUri scheme without audiences is refused at build, and nothing else is said (any application of the provider would pass)', async () => {
     const { result } = await compileSpec(AUD_SPEC.replace('publicKeys: ["${file:keys/idp.pem}"]', 'jwksUri: "https://accounts.idp.example/jwks.json"'), {});
     expect(result.diagnostics.filter((d) => d.severity === 'error' && !/aud/i.test(`${String(d.code)} ${d.message}`)), 'it builds').toEqual([]);
     expect(result.diagnostics.filter((d) => d.severity !== 'info' && /aud/i.test(`${String(d.code)} ${d.message}`)).length).toBeGreaterThan(0);

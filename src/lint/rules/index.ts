@@ -5,6 +5,7 @@
 import type { Rule } from '../rule.js';
 import backendPlainHttp from './backend-plain-http.js';
 import corsCredentialsWildcard from './cors-credentials-wildcard.js';
+import jwtAnyAudience from './jwt-any-audience.js';
 import jwtKeyFamilyAmbiguous from './jwt-key-family-ambiguous.js';
 import oas3ServerTrailingSlash from './oas3-server-trailing-slash.js';
 import operationOperationId from './operation-operationid.js';
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   backendPlainHttp,
   corsCredentialsWildcard,
   jwtKeyFamilyAmbiguous,
+  jwtAnyAudience,
   publicNoRateLimit,
   requestBodyUnvalidated,
   timeoutCeiling,

@@ -78,6 +78,12 @@ function jwtConfig(w: Walker, x: Located, xv: Record<string, unknown>, oidcUrl: 
   };
   if (issuer) jwt.issuer = issuer;
   if (jwksUri) jwt.jwksUri = jwksUri;
+  if (xv.anyAudience === true) {
+    const loc = w.child(x, 'anyAudience').loc;
+    // Both said: which one the user means is not ours to guess (any audience, or these only).
+    if (jwt.audiences.length > 0) out.push(diag('schema-invalid', { detail: 'anyAudience: true accepts every audience, audiences names the ones accepted: keep one of them' }, loc));
+    else jwt.anyAudience = { loc };
+  }
   return jwt;
 }
 

@@ -104,6 +104,11 @@ function cognito(ctx: Ctx, scheme: SecurityScheme): Compiled | undefined {
     ctx.report('aws-cognito-audiences', { scheme: scheme.name, audiences: jwt.audiences.join(', ') }, scheme.loc);
     return undefined;
   }
+  // The authorizer admits a token of any app client of the pool: only with anyAudience (jwt-audience.ts).
+  if (!jwt.anyAudience) {
+    ctx.report('jwt-audience-missing', { scheme: scheme.name, keys: "its Cognito user pool's keys" }, scheme.loc);
+    return undefined;
+  }
   if (!isHeaderName(jwt.header)) {
     ctx.report('aws-jwt-header-invalid', { scheme: scheme.name, header: jwt.header }, scheme.loc);
     return undefined;

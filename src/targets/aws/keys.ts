@@ -127,6 +127,10 @@ export const AWS_KEYS: TargetKeyTable = {
     code: 'aws-cognito-audiences',
     why: 'a Cognito user pool authorizer does not check the token audience (a Lambda authorizer you write can)',
   },
+  'scheme.anyAudience': {
+    answer: 'native',
+    note: 'required with a Cognito issuer (its authorizer admits a token of any app client of the pool; jwt-audience-missing without it); a Lambda authorizer checks what your function checks',
+  },
   'scheme.jwksUri': {
     answer: 'refused',
     code: 'key-refused',

@@ -19,6 +19,7 @@
  */
 import type { Route, SecurityScheme } from '../../model/types.js';
 import { AUTH_FEATURE } from '../../model/route-features.js';
+import { audienceUnchecked } from '../jwt-audience.js';
 import { consumerGroups, routeAcl, type AclState } from './acl.js';
 import type { Ctx, Entity, Json } from './context.js';
 import { slug } from './names.js';
@@ -252,6 +253,10 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
     const s = schemeOf(name);
     const jwt = s?.jwt;
     if (!s || !jwt) continue;
+    // The jwt plugin checks no aud (the accepted auth.jwt gap says so): the scheme still says which
+    // audiences it means, or anyAudience, as on every target (jwt-audience.ts).
+    const unchecked = audienceUnchecked(s);
+    if (unchecked) ctx.report('jwt-audience-missing', { scheme: name, keys: unchecked }, s.loc);
     const first = jwt.issuer ? issuers.get(jwt.issuer) : undefined;
     if (first !== undefined) {
       ctx.report('kong-jwt-issuer-shared', { scheme: name, other: first, issuer: jwt.issuer! }, s.loc);

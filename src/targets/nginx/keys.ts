@@ -58,6 +58,7 @@ export const NGINX_KEYS: TargetKeyTable = {
   'tls.key': { answer: 'native', note: 'ssl_certificate_key' },
   'scheme.issuer': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.audiences': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
+  'scheme.anyAudience': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.algorithms': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.clockSkew': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.jwksUri': { answer: 'native', note: 'fetched by nginx through an internal location (TLS verified against trustedCa), cached 5 minutes, refreshed on an unknown kid at most once a minute (jwks.ts); publicKeys, when given, are used instead' },

@@ -15,6 +15,7 @@
  * The handler answers 204 (allowed), 401 or 403; auth_request passes those on.
  */
 import type { Route, SecretRef, SecurityScheme } from '../../model/types.js';
+import { audienceUnchecked } from '../jwt-audience.js';
 import { QUERY_NAME_RULE, queryNameAsRead } from '../query-names.js';
 import type { Ctx } from './context.js';
 import type { TlsView } from './backends.js';
@@ -121,7 +122,8 @@ function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
     }
     if (!keyFamiliesClear(ctx, scheme, algs)) return undefined;
     const jwks = fromJwks ? jwksView(ctx, scheme, jwt.jwksUri!, out.jwks) : undefined;
-    if (jwt.audiences.length === 0) audienceMissing(ctx, scheme, fromJwks, algs);
+    const unchecked = audienceUnchecked(scheme);
+    if (unchecked) ctx.report('jwt-audience-missing', { scheme: scheme.name, keys: unchecked }, scheme.loc);
     return {
       ...base,
       header: headerName(jwt.header),
@@ -135,20 +137,6 @@ function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
   }
   if (scheme.kind === 'forward' && scheme.forwardAuth) return { kind: 'forward', forward: forwardView(ctx, scheme, out) };
   throw new Refused(`security scheme ${scheme.name}`, scheme.kind, 'has nothing nginx can verify', { code: 'nginx-scheme-unverifiable', params: { scheme: scheme.name, kind: scheme.kind } });
-}
-
-/**
- * RFC 7519 4.1.3 / RFC 8725 3.9: an identity provider signs every application's tokens with one key
- * set, so a scheme that checks no audience admits a token the provider minted for any other
- * application (an attacker's own client of the same provider). A key set (jwksUri) is the
- * provider's: refused (nginx-jwt-audience-missing). A pinned public key (RS/ES) may be the
- * provider's too, but is as often the API's own issuer's: warned (nginx-jwt-audience-unchecked),
- * the token still verified against that key alone. An HMAC secret is shared between the issuer and
- * this API only, so the key itself names the audience: no finding.
- */
-function audienceMissing(ctx: Ctx, scheme: SecurityScheme, fromJwks: boolean, algs: string[]): void {
-  if (fromJwks) throw new Refused(`JWT scheme ${scheme.name}`, scheme.name, 'names no audiences', { code: 'nginx-jwt-audience-missing', params: { scheme: scheme.name, keys: 'a key set (jwksUri)' } });
-  if (algs.some((a) => !a.startsWith('HS'))) ctx.report('nginx-jwt-audience-unchecked', { scheme: scheme.name }, scheme.loc);
 }
 
 function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { uri: string; presence: string[]; responseHeaders: string[] } {

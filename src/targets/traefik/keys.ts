@@ -57,6 +57,7 @@ export const TRAEFIK_KEYS: TargetKeyTable = {
   'tls.key': { answer: 'native', note: 'keyFile (a ${file:...} reference; others are refused, traefik-tls-key-source)' },
   'scheme.issuer': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.audiences': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
+  'scheme.anyAudience': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.algorithms': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.clockSkew': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.header': { answer: 'refused', code: 'capability-unsupported', why: 'open-source Traefik cannot verify a JWT (auth.jwt) unless the scheme has forwardAuth' },

@@ -184,7 +184,7 @@ describe('aws fails closed', () => {
   const cases: Array<[string, (s: any) => void, string, Record<string, unknown>, string]> = [
     ['a JWT issuer that is not Cognito', (s) => (s.components.securitySchemes.bearer['x-gateway'].issuer = 'https://id.example.com/'), 'aws-jwt-issuer-not-cognito', { scheme: 'bearer', issuer: 'https://id.example.com/' }, '/components/securitySchemes/bearer'],
     ['an API key in a query parameter', (s) => (s.components.securitySchemes.apiKey = { type: 'apiKey', in: 'query', name: 'key' }), 'aws-api-key-location', { scheme: 'apiKey', in: 'query', name: 'key' }, '/components/securitySchemes/apiKey'],
-    ['Cognito audiences', (s) => (s.components.securitySchemes.bearer['x-gateway'].audiences = ['shop']), 'aws-cognito-audiences', { scheme: 'bearer', audiences: 'shop' }, '/components/securitySchemes/bearer'],
+    ['Cognito audiences', (s) => { const x = s.components.securitySchemes.bearer['x-gateway']; delete x.anyAudience; x.audiences = ['shop']; }, 'aws-cognito-audiences', { scheme: 'bearer', audiences: 'shop' }, '/components/securitySchemes/bearer'],
     ['a removed request header', (s) => (s.paths['/users'].post['x-gateway'].requestHeaders.remove = ['X-Debug']), 'aws-request-header-remove', { headers: 'X-Debug' }, '/paths/~1users/post/x-gateway/requestHeaders'],
     ['a header value with a quote', (s) => (s.paths['/users'].post['x-gateway'].requestHeaders.set = { 'X-Gateway': "it's" }), 'aws-request-header-invalid', { header: 'X-Gateway' }, '/paths/~1users/post/x-gateway/requestHeaders'],
     ['a mock body with VTL syntax', (s) => (s['x-gateway'].backends.docs.mock.body = '{"price":"$5"}'), 'aws-mock-body-vtl', { backend: 'docs' }, '/x-gateway/backends/docs/mock'],

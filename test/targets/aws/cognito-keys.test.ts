@@ -22,6 +22,7 @@ components:
       scheme: bearer
       x-gateway:
         issuer: ${ISSUER}
+        anyAudience: true
 ${scheme
   .split('\n')
   .map((l) => `        ${l}`)

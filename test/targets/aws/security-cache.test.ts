@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { build, coded, spec } from './security-helpers.js';
 
 const KEY = { type: 'apiKey', in: 'header', name: 'x-api-key' };
-const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123' } };
+const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123', anyAudience: true } };
 const lambda = (la: Record<string, unknown>) => ({
   type: 'http',
   scheme: 'bearer',

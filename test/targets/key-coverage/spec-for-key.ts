@@ -116,6 +116,8 @@ function values(id: KeyId, target: string): Variants | undefined {
     'tls.key': target === 'kong' ? { a: '${env:TLS_KEY_A}', b: '${env:TLS_KEY_B}' } : { a: '${file:certs/a.key}', b: '${file:certs/b.key}' },
     'scheme.issuer': target === 'aws' ? { a: COGNITO('a'), b: COGNITO('b') } : { a: 'https://a.example', b: 'https://b.example' },
     'scheme.audiences': { a: ['a'], b: ['b'] },
+    // Absent in B: a scheme verified with public keys and no audiences is refused (jwt-audience-missing).
+    'scheme.anyAudience': { a: true, b: undefined },
     'scheme.jwksUri': { a: 'https://a.example/jwks', b: 'https://b.example/jwks' },
     'scheme.algorithms': { a: ['RS256'], b: ['ES256'] },
     'scheme.publicKeys': { a: ['${env:JWT_K1}'], b: ['${env:JWT_K2}'] },
@@ -164,12 +166,16 @@ function base(): Obj {
 
 /** The scheme a `scheme.*` or consumer key is tried on: name and its OpenAPI definition. */
 function schemeFor(id: KeyId, target: string): { name: string; def: Obj } {
-  if (/^scheme\.(issuer|audiences|jwksUri|algorithms|publicKeys|header|clockSkew)$/.test(id)) {
+  if (/^scheme\.(issuer|audiences|anyAudience|jwksUri|algorithms|publicKeys|header|clockSkew)$/.test(id)) {
     const jwt: Obj = { issuer: target === 'aws' ? COGNITO('a') : 'https://a.example', publicKeys: ['${env:JWT_K1}'] };
     // A Cognito authorizer takes no keys of the spec's (refused): the pool's own verify.
     if (id === 'scheme.jwksUri' || (target === 'aws' && id !== 'scheme.publicKeys')) delete jwt.publicKeys;
-    // A jwksUri scheme without audiences is refused on nginx (nginx-jwt-audience-missing).
-    if (id === 'scheme.jwksUri') jwt.audiences = ['api'];
+    // A scheme verified with public keys or a key set names its audiences or says it takes any
+    // (jwt-audience-missing otherwise); a Cognito authorizer checks none (aws-cognito-audiences).
+    if (id !== 'scheme.audiences' && id !== 'scheme.anyAudience') {
+      if (target === 'aws') jwt.anyAudience = true;
+      else jwt.audiences = ['api'];
+    }
     return { name: 'bearer', def: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', 'x-gateway': jwt } };
   }
   if (id === 'scheme.realm' || /username|password/.test(id) || (id === 'scheme.hideCredentials' && target === 'traefik')) return { name: 'basic', def: { type: 'http', scheme: 'basic', 'x-gateway': {} } };

@@ -8,6 +8,7 @@ import type { LambdaAuthorizer, SecurityScheme } from '../../../model/types.js';
 import { ref, sub } from '../context.js';
 import { lambdaUri } from '../lambda-arn.js';
 import { HTTP_IDS, type HttpCtx } from './context.js';
+import { audienceUnchecked } from '../../jwt-audience.js';
 
 export interface HttpAuthorizer {
   id: string;
@@ -58,7 +59,13 @@ export class Authorizers {
       ctx.report('aws-http-jwt-issuer-missing', { scheme: scheme.name }, scheme.loc);
       ok = false;
     }
-    if (!jwt || jwt.audiences.length === 0) {
+    // A JWT authorizer requires audiences: the shared refusal when none is named (jwt-audience.ts),
+    // its own when anyAudience asks for what it cannot do.
+    const unchecked = jwt ? audienceUnchecked(scheme) : undefined;
+    if (unchecked) {
+      ctx.report('jwt-audience-missing', { scheme: scheme.name, keys: unchecked }, scheme.loc);
+      ok = false;
+    } else if (!jwt || jwt.audiences.length === 0) {
       ctx.report('aws-http-jwt-audience-missing', { scheme: scheme.name }, scheme.loc);
       ok = false;
     }

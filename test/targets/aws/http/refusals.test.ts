@@ -14,7 +14,9 @@ const withKey = (s: string) => s.replace('  securitySchemes:', `  securityScheme
 
 const CASES: Array<[string, string, string, string, Record<string, unknown>?]> = [
   ['all of two scopes', spec(op('[{ oidc: [read, write] }]')), 'aws-http-scopes-all', '/paths/~1a/get/security', { route: 'get_a', scheme: 'oidc', scopes: 'read, write' }],
-  ['no audience', spec(op('[{ oidc: [] }]'), 'audiences: []'), 'aws-http-jwt-audience-missing', '/components/securitySchemes/oidc', { scheme: 'oidc' }],
+  ['no audience', spec(op('[{ oidc: [] }]'), 'audiences: []'), 'jwt-audience-missing', '/components/securitySchemes/oidc', { scheme: 'oidc', keys: "its issuer's published keys" }],
+  // The opt-out of every other target cannot be expressed: a JWT authorizer requires a list.
+  ['any audience', spec(op('[{ oidc: [] }]'), 'anyAudience: true'), 'aws-http-jwt-audience-missing', '/components/securitySchemes/oidc', { scheme: 'oidc' }],
   ['an ES256-only scheme', spec(op('[{ oidc: [] }]'), 'audiences: [api]\nalgorithms: [ES256]'), 'aws-http-jwt-algorithms', '/components/securitySchemes/oidc', { scheme: 'oidc', algorithms: 'ES256' }],
   ['a hidden Authorization header', spec(op('[{ oidc: [] }]')).replace('hideCredentials: false', 'hideCredentials: true'), 'aws-http-credential-unhidden', '/components/securitySchemes/oidc', { scheme: 'oidc' }],
   ['an API key', withKey(spec(op('[{ key: [] }]'))), 'capability-unsupported', '/paths/~1a/get/security', { feature: 'auth.apiKey', target: 'aws' }],
