@@ -116,8 +116,12 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   try {
     filePath(view.cachePath, 'cache path');
     filePath(view.accessLogPath, 'log path');
-    // Lint reads the diagnostics only: render just when a helper could refuse a value (emit.ts).
-    if (compileOptions.findingsOnly && !renderMayRefuse({ view, options })) return { files: [], diagnostics: ctx.diagnostics };
+    // Lint reads the diagnostics only: render just when a helper could refuse a value (emit.ts),
+    // and then the servers as the build renders them (withOwnSsl).
+    if (compileOptions.findingsOnly) {
+      if (!renderMayRefuse({ view, options })) return { files: [], diagnostics: ctx.diagnostics };
+      for (const s of servers) withOwnSsl(s);
+    }
     const files: OutputFile[] = [{ path: `conf.d/${fileName}.conf`, contents: renderHttp(view, ctx.dollar) }];
     files.push({ path: `gwc/${fileName}.main.conf`, contents: renderMain(view, ctx.dollar) });
     if (ctx.needsNjs) {
@@ -217,8 +221,8 @@ function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, fo
       errors: ERRORS.map(([status, message]) => ({ status, body: json(status, message), auth: status === 401 })),
       exact: layout.exact.map((e) => pathView(ctx, e, views)),
       tree: groupView(ctx, layout.root, views),
-      routes: routeViews.map((v) => ({ ...v, ssl: ownSsl(v.upstream?.tls, proxySsl) })),
-      forwards: forwards.map((f) => ({ ...f, ssl: ownSsl(f.tls, proxySsl) })),
+      routes: routeViews,
+      forwards,
       // Cache keys name the key set's URL and CA (hashed: no user text in the key line), never the
       // scheme's index: the cache outlives a reload, and a changed or reordered jwksUri must not be
       // answered from the set cached for another URL (an issuer dropped from the spec would stay
@@ -230,8 +234,25 @@ function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteView>, fo
     };
     if (tls) server.tls = tls;
     if (proxySsl) server.proxySsl = proxySsl;
+    if (!ctx.findingsOnly) withOwnSsl(server);
     return server;
   });
+}
+
+/**
+ * Each route and forward of `server` as the templates read it: a copy with its own SSL context
+ * (ownSsl: undefined where the server's default is its setting).
+ *
+ * Lint (findingsOnly, #18) leaves the 10,000 copies out of the servers renderMayRefuse walks: an
+ * SslContext holds a boolean and `trusted`, the string of the route's `upstream.tls` (or the
+ * forward's `tls`) it is made from (proxy-ssl.ts contextOf), which the walk reaches there, at a
+ * depth as shallow; a copy holds the same values as its view. So the walk finds a string or a
+ * variable part a helper could refuse in the servers without the copies iff with them. When it
+ * does, compile.ts adds them before rendering, so lint renders what the build renders.
+ */
+function withOwnSsl(server: ServerView): void {
+  server.routes = server.routes.map((v) => ({ ...v, ssl: ownSsl(v.upstream?.tls, server.proxySsl) }));
+  server.forwards = server.forwards.map((f) => ({ ...f, ssl: ownSsl(f.tls, server.proxySsl) }));
 }
 
 function tlsView(ctx: Ctx): { certificate: string; key: string } | undefined {
