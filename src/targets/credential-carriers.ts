@@ -5,6 +5,9 @@
  * carried one of these, nor answer such a request: each target's cache either bypasses on every
  * carrier or keys on it, or refuses the build (nginx policies.ts cacheView, AWS cache.ts; Kong
  * refuses a shared cache outright, kong-cache-key-ambiguous; open-source Traefik has no cache).
+ * A per-caller entry must not either when the carrier is a SECOND credential beside the verified
+ * one (a session the backend reads, served to the caller's other end users): nginx cacheView and
+ * Kong cache-bypass.ts bypass on every carrier the route does not verify whenever sent.
  *
  * One function, one switch over the scheme kinds (`never` on a new one), so a new kind cannot be
  * forgotten by one target's cache. What a target does with each spelling is its own: header names

@@ -14,11 +14,13 @@ import { parse } from 'yaml';
 import { compileGateway } from '../../src/api.js';
 import { gatewayOf } from '../helpers/spec.js';
 import { readsAs, spellingsOf } from '../helpers/name-readings.js';
+import { carrierVariants } from './helpers/carrier-variants.js';
 import { evaluate, type DeckDoc, type OracleRequest } from '../targets/kong/kong-oracle.js';
 import { resolvePrecedence } from '../targets/kong/precedence.js';
 import { diffStates } from '../../src/diff/plan.js';
 import { kongEntities } from '../../src/targets/kong/deployed-normalise.js';
 import { HEADER_FAMILY_MARK } from '../../src/targets/kong/header-family.js';
+import { CACHE_BYPASS_MARK } from '../../src/targets/kong/cache-bypass.js';
 
 const HOST = 'api.test';
 const ok = '{ "200": { description: ok } }';
@@ -58,23 +60,83 @@ describe('Kong: a second, unverified credential beside the verified one', async 
     expect(o.cacheKey).toBeDefined();
   });
 
-  // Open: Kong's proxy-cache keys on the consumer and never looks at another credential; its only
+  // Was open: Kong's proxy-cache keys on the consumer and never looks at another credential; its only
   // per-request bypass is the request's Cache-Control (no-store / no-cache with cache_control: true,
   // kong/plugins/proxy-cache/handler.lua cacheable_request; its `ngx.var.authorization` test reads a
-  // variable nginx never sets). Fix: a pre-function chunk (runs before proxy-cache, priority 100)
-  // setting Cache-Control: no-store when any carrier of credentialCarriers not of the route's own
-  // schemes is present (the oracle already models the bypass). Not built this session.
+  // variable nginx never sets). Fixed: the route's pre-function ends with a chunk (cache-bypass.ts,
+  // before proxy-cache's priority 100) appending no-store to the request's Cache-Control when a
+  // carrier of the spec (credential-carriers.ts) not of the route's own schemes is present.
   for (const [what, headers] of [
     ['a Cookie session', { cookie: 'session=user2' }],
     ['an Authorization session', { authorization: 'Bearer user2-session' }],
     ["another scheme's header key", { 'x-other-key': 'other-key-2' }],
   ] as const) {
-    it.fails(`${what} beside the verified key: neither served from nor stored in the consumer's cache`, () => {
+    it(`${what} beside the verified key: neither served from nor stored in the consumer's cache`, () => {
       const o = send({ path: '/v1/me', headers: { 'x-key': 'app-key-1', ...headers } });
       expect(o.status).toBe(200);
       expect(o.cacheKey).toBeUndefined();
     });
   }
+
+  // The class: every carrier of the spec the route does not verify, in every spelling a backend
+  // reads (carrier-variants.ts: `-`/`_` and case of a header). A query carrier is in the key (Kong
+  // keys on the whole query), so such a request never shares the consumer's plain entry.
+  describe('every carrier of the spec but the route own, in every spelling', async () => {
+    const g = await gatewayOf(SPEC);
+    let serial = 0;
+    const variants = carrierVariants(g.gateway!, () => `user2-${++serial}-zz`).filter((v) => !v.carrier.schemes.includes('hkey'));
+    const plain = send({ path: '/v1/me', headers: { 'x-key': 'app-key-1' } }).cacheKey;
+    it.each(variants.map((v) => [v.label, v] as const))('%s beside the verified key: bypassed, or keyed apart', (_l, v) => {
+      const o = send({ path: '/v1/me', headers: { 'x-key': 'app-key-1', ...v.headers }, ...(v.query ? { rawQuery: v.query } : {}), ...(v.body ? { body: v.body } : {}) });
+      expect(o.status).toBe(200);
+      if (o.cacheKey !== undefined) {
+        expect(v.carrier.in, 'only a query carrier may be cached (keyed apart)').toBe('query');
+        expect(o.cacheKey).not.toBe(plain);
+      }
+    });
+  });
+
+  // proxy-cache reads ngx.var.http_cache_control: nginx takes the first line whose name reads as
+  // cache_control (before 1.23), so a client's `Cache_Control: max-age=60` sent first would be read
+  // in place of gwc's no-store. The chunk clears every such line and sends one with their values.
+  it("a client's own Cache_Control (or Cache-Control) line beside a second credential does not undo the bypass", () => {
+    for (const cc of [{ cache_control: 'max-age=60' }, { 'cache-control': 'max-age=60' }, { CACHE_CONTROL: 'public' }] as Array<Record<string, string>>) {
+      const o = send({ path: '/v1/me', headers: { ...cc, 'x-key': 'app-key-1', cookie: 'session=user2' } });
+      expect(o.status).toBe(200);
+      expect(o.cacheKey, JSON.stringify(cc)).toBeUndefined();
+      // The backend gets the client's directives and no-store, on one line.
+      expect(Object.entries(o.upstream!.headers).filter(([h]) => h.replace(/-/g, '_').toLowerCase() === 'cache_control').map(([, v]) => v)).toEqual([`${Object.values(cc)[0]}, no-store`]);
+    }
+  });
+
+  // gwc diff reads the chunk into the route's cache key: a deployed /me without it (gwc before), or
+  // with a header dropped from its list, stores the second credential's answer for the consumer.
+  it('gwc diff: a deployed /me without the cache-bypass chunk, or watching less, is cache-key-narrowed', () => {
+    type P = { name: string; config: { access?: string[] } };
+    type R = { name: string; plugins?: P[] };
+    type D = { services?: Array<{ routes?: R[] }>; routes?: R[] };
+    const me = (d: D) => [...(d.services ?? []).flatMap((x) => x.routes ?? []), ...(d.routes ?? [])].find((r) => r.name.endsWith('.me'))!;
+    const own = structuredClone(resolvePrecedence(doc as never)) as D;
+    const edited = (f: (access: string[]) => string[]) => {
+      const d = structuredClone(own);
+      const pre = me(d).plugins!.find((p) => p.name === 'pre-function')!;
+      pre.config.access = f(pre.config.access!);
+      return d;
+    };
+    const findings = (a: unknown, b: unknown) => diffStates({ entities: kongEntities(a as never) }, { entities: kongEntities(b as never) }).findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`);
+    expect(findings(doc, own)).toEqual([]);
+    const dropped = edited((a) => a.filter((c) => !c.startsWith(CACHE_BYPASS_MARK)));
+    expect(findings(own, dropped)).toEqual([`cache-key-narrowed ${me(own).name}`]);
+    const less = edited((a) => a.map((c) => (c.startsWith(CACHE_BYPASS_MARK) ? c.replace(' cookie ', ' ') : c)));
+    expect(findings(own, less)).toEqual([`cache-key-narrowed ${me(own).name}`]);
+    expect(findings(dropped, own)).toEqual([]);
+  });
+
+  it('control: a request without a second credential keeps its Cache-Control and is cached', () => {
+    const o = send({ path: '/v1/me', headers: { 'x-key': 'app-key-1', 'cache-control': 'max-age=60' } });
+    expect(o.cacheKey).toBeDefined();
+    expect(o.upstream!.headers['cache-control']).toBe('max-age=60');
+  });
 
   // Was open: the header key's name in the query, every spelling, reached the backend beside the
   // verified header key (key-auth reads the header only, key_in_query: false). Fixed: a credential

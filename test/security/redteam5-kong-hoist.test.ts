@@ -31,26 +31,28 @@ const findings = (from: Doc, to: Doc) => diffStates(state(from), state(to)).find
 const routeFacts = (d: Doc) => Object.fromEntries(state(d).entities.filter((e) => e.kind === 'route').map((e) => [e.key, e.facts ?? null]));
 const svc = (d: Doc, n: string) => d.services.find((s) => s.name === n)!;
 const route = (d: Doc, n: string) => d.services.flatMap((s) => s.routes ?? []).find((r) => r.name === n)!;
-const USERS = ['shop.createuser', 'shop.getme', 'shop.getuser'];
+// The orders service: every route carries one pre-function, written once on the service (the users
+// service no longer does: getuser's proxy-cache adds a cache-bypass chunk to its own, cache-bypass.ts).
+const ORDERS = ['shop.cancelorder', 'shop.getorder', 'shop.listorders'];
 
 describe('redteam5: a top-level plugin naming a route or service is scoped to it, not global', () => {
-  it('the users service pre-function written at top level with `service:` reads as before', () => {
+  it('the orders service pre-function written at top level with `service:` reads as before', () => {
     const d = built();
     const to = structuredClone(d);
-    const pf = svc(to, 'shop.users').plugins!.find((p) => p.name === 'pre-function')!;
-    svc(to, 'shop.users').plugins = svc(to, 'shop.users').plugins!.filter((p) => p !== pf);
-    to.plugins = [...(to.plugins ?? []), { ...pf, service: 'shop.users' }];
+    const pf = svc(to, 'shop.orders').plugins!.find((p) => p.name === 'pre-function')!;
+    svc(to, 'shop.orders').plugins = svc(to, 'shop.orders').plugins!.filter((p) => p !== pf);
+    to.plugins = [...(to.plugins ?? []), { ...pf, service: 'shop.orders' }];
     expect(findings(d, to)).toEqual([]);
   });
 
-  it('moved to top level naming ANOTHER service: the users routes lost it (not read as a global one)', () => {
+  it('moved to top level naming ANOTHER service: the orders routes lost it (not read as a global one)', () => {
     const d = built();
     const to = structuredClone(d);
-    const pf = svc(to, 'shop.users').plugins!.find((p) => p.name === 'pre-function')!;
-    svc(to, 'shop.users').plugins = svc(to, 'shop.users').plugins!.filter((p) => p !== pf);
+    const pf = svc(to, 'shop.orders').plugins!.find((p) => p.name === 'pre-function')!;
+    svc(to, 'shop.orders').plugins = svc(to, 'shop.orders').plugins!.filter((p) => p !== pf);
     to.plugins = [...(to.plugins ?? []), { ...pf, service: 'shop.admin' }];
     const found = findings(d, to);
-    for (const r of USERS) expect(found, r).toContain(`request-header-passed ${r}`);
+    for (const r of ORDERS) expect(found, r).toContain(`request-header-passed ${r}`);
   });
 
   it("a route's key-auth moved to top level naming another route: the route lost its key (not read as global)", () => {
@@ -80,18 +82,18 @@ describe('redteam5: disabled and stream-only plugins are in no combo (plugins_it
   it('the service pre-function disabled: its routes lost it', () => {
     const d = built();
     const to = structuredClone(d);
-    svc(to, 'shop.users').plugins!.find((p) => p.name === 'pre-function')!.enabled = false;
+    svc(to, 'shop.orders').plugins!.find((p) => p.name === 'pre-function')!.enabled = false;
     const found = findings(d, to);
-    for (const r of USERS) expect(found, r).toContain(`request-header-passed ${r}`);
+    for (const r of ORDERS) expect(found, r).toContain(`request-header-passed ${r}`);
   });
 
   it('the service pre-function scoped to stream protocols only (tcp, tls): Kong never runs it on an http route', () => {
     const d = built();
     for (const protocols of [['tcp'], ['tls', 'udp'], ['tls_passthrough']]) {
       const to = structuredClone(d);
-      svc(to, 'shop.users').plugins!.find((p) => p.name === 'pre-function')!.protocols = protocols;
+      svc(to, 'shop.orders').plugins!.find((p) => p.name === 'pre-function')!.protocols = protocols;
       const found = findings(d, to);
-      for (const r of USERS) expect(found, `${r} ${protocols}`).toContain(`request-header-passed ${r}`);
+      for (const r of ORDERS) expect(found, `${r} ${protocols}`).toContain(`request-header-passed ${r}`);
     }
   });
 
@@ -105,7 +107,7 @@ describe('redteam5: disabled and stream-only plugins are in no combo (plugins_it
   it('narrowed within the http subsystem (grpc only): Kong still runs it on http requests, same facts', () => {
     const d = built();
     const to = structuredClone(d);
-    svc(to, 'shop.users').plugins!.find((p) => p.name === 'pre-function')!.protocols = ['grpc'];
+    svc(to, 'shop.orders').plugins!.find((p) => p.name === 'pre-function')!.protocols = ['grpc'];
     expect(routeFacts(to)).toEqual(routeFacts(d));
   });
 
@@ -122,12 +124,12 @@ describe('redteam5: disabled and stream-only plugins are in no combo (plugins_it
 });
 
 describe('redteam5: a plugin nested in a service but naming a route is Route+Service: that route only', () => {
-  it("the users service pre-function given `route: shop.getme`: createuser and getuser lost it, getme keeps it", () => {
+  it("the orders service pre-function given `route: shop.getorder`: cancelorder and listorders lost it, getorder keeps it", () => {
     const d = built();
     const to = structuredClone(d);
-    svc(to, 'shop.users').plugins!.find((p) => p.name === 'pre-function')!.route = 'shop.getme';
+    svc(to, 'shop.orders').plugins!.find((p) => p.name === 'pre-function')!.route = 'shop.getorder';
     const found = findings(d, to);
-    for (const r of ['shop.createuser', 'shop.getuser']) expect(found, r).toContain(`request-header-passed ${r}`);
-    expect(found).not.toContain('request-header-passed shop.getme');
+    for (const r of ['shop.cancelorder', 'shop.listorders']) expect(found, r).toContain(`request-header-passed ${r}`);
+    expect(found).not.toContain('request-header-passed shop.getorder');
   });
 });

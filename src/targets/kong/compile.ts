@@ -18,6 +18,7 @@ import { headerFamilyLua, headerFamilyOpensTemplate, withHeaderFamily } from './
 import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri } from './routes.js';
 import { certificates } from './tls.js';
 import { checkO2kNames, o2kIds, o2kMode, routeName } from './o2k-names.js';
+import { withCacheBypass } from './cache-bypass.js';
 import { upstreamReachRefusals } from '../upstream-reach.js';
 import { compareText } from '../../diagnostics/collate.js';
 import { hoistServicePlugins } from './hoist.js';
@@ -120,7 +121,12 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     else if (findingsOnly) {
       if (chunksOpen(route)) opened = true;
       entity.plugins = finishPlugins(ctx, name, plugins);
-    } else entity.plugins = finishPlugins(ctx, name, withHeaderFamily(withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route), headerKeyNames(ctx, route))), headerFamilyLua(headerFamily(ctx, route))));
+    } else {
+      const chunked = withHeaderFamily(withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route), headerKeyNames(ctx, route))), headerFamilyLua(headerFamily(ctx, route)));
+      // Last: a credential the route does not verify keeps the request out of its cache (cache-bypass.ts;
+      // it holds no `$`, so lint's findingsOnly compile above need not build it).
+      entity.plugins = finishPlugins(ctx, name, withCacheBypass(ctx, route, chunked));
+    }
     place(service ? service.routes : topRoutes, entity);
   };
   gateway.routes.forEach(compileRoute);

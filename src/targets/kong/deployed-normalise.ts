@@ -14,6 +14,7 @@ import { prefixPath } from '../../diff/paths.js';
 import { slug } from './names.js';
 import { consumerHolds, credentials } from './deployed-consumers.js';
 import { chunks, kongGuards } from './deployed-guards.js';
+import { cacheBypassFacts } from './cache-bypass.js';
 import { JWT_NBF_MARK, readJwtNbf } from './jwt-claims.js';
 
 /** Written by Kong, never by a user: dropped before comparing. */
@@ -204,6 +205,8 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   facts.protocols = sortedStrings(route.protocols).filter((p) => p === 'http' || p === 'https');
   const cache = effective.get('proxy-cache');
   facts.cache = Boolean(cache && cache.enabled !== false);
+  // A credential the route does not verify keeps the request out of the consumer's entry (cache-bypass.ts).
+  if (facts.cache) facts.cacheKey = [...(facts.cacheKey ?? []), ...cacheBypassFacts(effective.get('pre-function'))].sort();
   const rt = effective.get('request-transformer');
   const uri = rt && rt.enabled !== false && isObject(rt.config) && isObject(rt.config.replace) ? str(rt.config.replace.uri) : undefined;
   if (uri) facts.upstreamPath = uri;

@@ -209,6 +209,11 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
           if (r.exit !== undefined) return { ...out, status: r.exit };
           for (const h of r.cleared) { delete headers[h]; multi.delete(h); }
           lines = lines.filter(([n]) => !r.cleared.includes(n));
+          for (const [h, v] of r.set) {
+            headers[h] = v;
+            multi.delete(h);
+            lines = [...lines.filter(([n]) => n !== h), [h, v]];
+          }
           continue;
         }
         const raw = rawNow ?? serialise(query);
@@ -242,8 +247,10 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
     } else if (name === 'proxy-cache') {
       // kong/plugins/proxy-cache/handler.lua cacheable_request: with cache_control, a request whose
       // Cache-Control (as the plugins before left it) says no-store or no-cache is neither answered
-      // from the cache nor stored ("Bypass").
-      const cc = (headers['cache-control'] ?? '').toLowerCase().split(',').map((d) => d.trim().split('=')[0]);
+      // from the cache nor stored ("Bypass"). It reads ngx.var.http_cache_control: nginx matches each
+      // line's name lower-cased with `-` as `_`, and before 1.23 takes the FIRST (`Cache_Control` too).
+      const first = lines.find(([n]) => n.replace(/-/g, '_') === 'cache_control')?.[1];
+      const cc = (first ?? '').toLowerCase().split(',').map((d) => d.trim().split('=')[0]);
       const bypass = c.cache_control === true && (cc.includes('no-store') || cc.includes('no-cache'));
       if (!bypass && ((c.request_method as string[] | undefined) ?? ['GET', 'HEAD']).includes(req.method)) out.cacheKey = JSON.stringify([route.name, consumer?.id ?? null, req.method, path, query]);
     } else if (name === 'cors') {

@@ -9,6 +9,8 @@
  *   sent twice an array, and returns "truncated" as a second value when there were more lines.
  * - kong.service.request.clear_header(name) (kong/pdk/service/request.lua): ngx.req.clear_header,
  *   every line of that name, case-blind (`-` and `_` differ).
+ * - kong.service.request.set_header(name, value): ngx.req.set_header, every line of that name
+ *   replaced by one (gwc's cache-bypass chunk, src/targets/kong/cache-bypass.ts).
  * - kong.request.get_start_time(): the request's start in Unix epoch milliseconds.
  * - kong.response.exit(status, body): the request is answered, nothing after it runs.
  */
@@ -19,7 +21,7 @@ const { lua, lauxlib, lualib, to_luastring, to_jsstring } = fengari;
 
 const HARNESS = `
 local code = CODE
-local cleared, exited = {}, nil
+local cleared, exited, set = {}, nil, {}
 local lines = {}
 for line in string.gmatch(LINES, "[^\\n]+") do
   local colon = string.find(line, ":", 1, true)
@@ -63,6 +65,10 @@ ${SANDBOX_GLOBALS}  kong = {
     service = { request = { clear_header = function(h)
       if type(h) ~= "string" then error("header must be a string") end
       cleared[#cleared + 1] = string.lower(h)
+    end, set_header = function(h, v)
+      if type(h) ~= "string" then error("header name must be a string") end
+      if type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "boolean" then error("invalid header value") end
+      set[#set + 1] = string.lower(h) .. ":" .. tostring(v)
     end } },
   },
 }
@@ -74,6 +80,7 @@ end)
 if not ok and exited == nil then error(err, 0) end
 CLEARED = table.concat(cleared, "\\n")
 EXITED = exited
+SET = table.concat(set, "\\n")
 `;
 
 /** The request start kong.request.get_start_time gives when a test names none (ms; 2027-01-15). */
@@ -83,7 +90,7 @@ export const DEFAULT_START_MS = 1_800_000_000_000;
  * `code` run on a request whose header lines are `lines` (in the order sent, names as sent): the
  * header names it cleared (lowercased), and the status when it answered itself.
  */
-export function runHeaderChunk(code: string, lines: ReadonlyArray<readonly [string, string]>, startMs = DEFAULT_START_MS): { cleared: string[]; exit?: number } {
+export function runHeaderChunk(code: string, lines: ReadonlyArray<readonly [string, string]>, startMs = DEFAULT_START_MS): { cleared: string[]; set: Array<[string, string]>; exit?: number } {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
   const sent = lines.map(([k, v]) => `${k.toLowerCase()}:${v}`).join('\n');
@@ -98,5 +105,9 @@ export function runHeaderChunk(code: string, lines: ReadonlyArray<readonly [stri
   const text = to_jsstring(lua.lua_tostring(L, -1));
   lua.lua_getglobal(L, to_luastring('EXITED'));
   const exit = lua.lua_isnil(L, -1) ? undefined : Number(to_jsstring(lua.lua_tostring(L, -1)));
-  return { cleared: text === '' ? [] : text.split('\n'), ...(exit === undefined ? {} : { exit }) };
+  lua.lua_getglobal(L, to_luastring('SET'));
+  const setText = to_jsstring(lua.lua_tostring(L, -1));
+  // kong.service.request.set_header: ngx.req.set_header, every line of that name replaced by one (after the clears).
+  const set = setText === '' ? [] : setText.split('\n').map((l): [string, string] => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]);
+  return { cleared: text === '' ? [] : text.split('\n'), set, ...(exit === undefined ? {} : { exit }) };
 }

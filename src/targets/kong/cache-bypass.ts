@@ -1,0 +1,153 @@
+/**
+ * A per-consumer proxy-cache and a SECOND credential Kong did not verify (DESIGN.md 7.4).
+ *
+ * proxy-cache keys an entry on the consumer, the route, the method, the path and the whole query
+ * (kong/plugins/proxy-cache/cache_key.lua; gwc refuses a cache on a route whose callers share a
+ * consumer: kong-cache-key-ambiguous, kong-cache-identity-shared). A consumer is often an app whose
+ * key its end users share; beside that key a request may carry a credential Kong never looks at on
+ * this route (a Cookie or Authorization session, another scheme's header key, a form-body token),
+ * the backend answers per it, and the entry is then served to the consumer's next request: user 1's
+ * answer reaches user 2 (test/security/kong-second-credential.test.ts).
+ *
+ * proxy-cache's only per-request bypass is the request's Cache-Control: with `cache_control: true`
+ * (gwc's), `no-store` or `no-cache` is neither answered from the cache nor stored
+ * (handler.lua cacheable_request; it also tests `ngx.var.authorization`, a variable nginx never
+ * sets, so it never bypasses on Authorization). So the route's `pre-function` (priority 1000000,
+ * before proxy-cache's 100) gets a last chunk that, when the request carries a carrier of the
+ * spec's credentials (credential-carriers.ts) the route does not verify, appends `no-store` to the
+ * request's Cache-Control. proxy-cache reads `ngx.var.http_cache_control`, which nginx matches on
+ * the name lower-cased with `-` as `_`, the FIRST such line before nginx 1.23: a client's own
+ * `Cache_Control: max-age=9` sent first would be read instead, so every line whose name reads as
+ * cache_control is cleared and their values sent again in one `Cache-Control` line with `no-store`.
+ *
+ * The backend receives that `no-store` too (kong.service.request.set_header changes the upstream
+ * request): a request directive to caches (RFC 9111 section 5.2.1.5), which an origin server does
+ * not act on, and a cache between Kong and the backend must not store an answer to a request
+ * carrying a credential it does not key on either. The client's own directives are kept.
+ *
+ * What counts: a header carrier, read as the header-family chunk reads names (lower case, `_` for
+ * `-`: Kong runs underscores_in_headers on, and a CGI/WSGI/Rack backend reads `X_Other_Key` as
+ * X-Other-Key); the Cookie header whatever it holds (Kong has no cookie API key: kong-api-key-cookie);
+ * a body (Content-Length other than 0, or Transfer-Encoding) when a scheme of the spec reads a
+ * form-body token (RFC 6750 access_token), no body being part of the key. A query carrier needs no
+ * bypass: the whole query is in the key (vary_query_params unset), so a request carrying one never
+ * shares an entry with one that does not. Not counted: a carrier of one of the route's own schemes.
+ * Kong verifies it, or removes it before the backend when it is hidden (request-transformer), or,
+ * kept on an OR route another plugin authenticated, the kept-credentials post-function clears it
+ * (unverified-credentials.ts; one plugin per kind on a route: kong-plugin-shared).
+ *
+ * The chunk holds no `$` (user text only as `\ddd` escapes of [^A-Za-z0-9_]): it can never open a
+ * decK template, so lint's Kong compile (compile.ts chunksOpen) need not build it.
+ */
+import { compareText } from '../../diagnostics/collate.js';
+import type { Route } from '../../model/types.js';
+import { credentialCarriers } from '../credential-carriers.js';
+import type { Ctx, Entity } from './context.js';
+import { headerKey } from './header-family.js';
+
+/** The first line of the chunk: how a reader knows it (gwc diff). */
+export const CACHE_BYPASS_MARK = "-- gwc: a credential this route does not verify keeps the request out of the consumer's cache (Cache-Control: no-store)";
+
+/** What makes a request bypass the route's cache: header names as headerKey reads them, and whether a body does. */
+export interface Bypass {
+  headers: string[];
+  body: boolean;
+}
+
+/** The carriers of the spec the route does not verify (undefined: nothing to watch). */
+export function cacheBypass(ctx: Ctx, route: Route): Bypass | undefined {
+  const own = new Set(route.security.flatMap((alt) => alt.map((i) => i.scheme)));
+  const headers = new Set<string>();
+  let body = false;
+  for (const c of credentialCarriers(ctx.gateway)) {
+    if (c.in === 'header' && c.name === 'cookie') headers.add('cookie');
+    else if (c.schemes.some((n) => own.has(n))) continue;
+    else if (c.in === 'header') headers.add(headerKey(c.name));
+    else if (c.in === 'body') body = true;
+  }
+  return headers.size === 0 && !body ? undefined : { headers: [...headers].sort(compareText), body };
+}
+
+/** A single-quoted Lua string of `words` joined by spaces, each byte but [A-Za-z0-9_] a `\ddd` escape. */
+function luaWords(words: readonly string[]): string {
+  const word = (w: string) => [...Buffer.from(w, 'utf8')].map((b) => (/[A-Za-z0-9_]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `\\${String(b).padStart(3, '0')}`)).join('');
+  return `'${words.map(word).join(' ')}'`;
+}
+
+/** The Lua (5.1/LuaJIT, Kong's default sandbox) of the chunk. */
+export function cacheBypassLua(b: Bypass): string {
+  return [
+    CACHE_BYPASS_MARK,
+    'local watched = {}',
+    `for n in string.gmatch(${luaWords(b.headers)}, '%S+') do watched[n] = true end`,
+    `local body = ${b.body ? 'true' : 'false'}`,
+    "local function key(name) return (string.gsub(string.lower(name), '%-', '_')) end",
+    'return function()',
+    // The header-family chunk before this one answered 431 to more than 100 header lines.
+    '  local headers = kong.request.get_headers(1000)',
+    '  local hit = false',
+    '  for name in pairs(headers) do',
+    '    if watched[key(name)] then hit = true end',
+    '  end',
+    "  if not hit and body then",
+    "    local cl = headers['content-length']",
+    "    if headers['transfer-encoding'] ~= nil or (cl ~= nil and cl ~= '0') then hit = true end",
+    '  end',
+    '  if not hit then return end',
+    '  local cc = {}',
+    '  for name, v in pairs(headers) do',
+    "    if key(name) == 'cache_control' then",
+    "      if type(v) == 'table' then for _, x in ipairs(v) do cc[#cc + 1] = x end else cc[#cc + 1] = v end",
+    '      kong.service.request.clear_header(name)',
+    '    end',
+    '  end',
+    "  cc[#cc + 1] = 'no-store'",
+    "  kong.service.request.set_header('Cache-Control', table.concat(cc, ', '))",
+    'end',
+    '',
+  ].join('\n');
+}
+
+/**
+ * `plugins` with the chunk last in the route's pre-function when the route has a proxy-cache and
+ * the spec a carrier it does not verify; unchanged otherwise.
+ */
+export function withCacheBypass(ctx: Ctx, route: Route, plugins: Entity[]): Entity[] {
+  if (!plugins.some((p) => p.name === 'proxy-cache')) return plugins;
+  const b = cacheBypass(ctx, route);
+  if (!b) return plugins;
+  const chunk = cacheBypassLua(b);
+  const pre = plugins.find((p) => p.name === 'pre-function');
+  if (!pre) return [...plugins, { name: 'pre-function', config: { access: [chunk] } }];
+  const config = pre.config as { access: string[] };
+  return plugins.map((p) => (p === pre ? { ...p, config: { ...config, access: [...config.access, chunk] } } : p));
+}
+
+/** What a deployed chunk watches (gwc diff): exactly gwc's chunk for some bypass, else undefined. */
+export function readCacheBypass(code: string): Bypass | undefined {
+  if (!code.startsWith(`${CACHE_BYPASS_MARK}\n`)) return undefined;
+  const m = /^for n in string\.gmatch\('((?:[A-Za-z0-9_ ]|\\\d{3})*)', '%S\+'\) do watched\[n\] = true end$/m.exec(code);
+  const body = /^local body = (true|false)$/m.exec(code)?.[1];
+  if (!m || body === undefined) return undefined;
+  const headers = m[1]!.split(' ').filter((w) => w !== '').map((w) => Buffer.from(w.replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8'));
+  const b = { headers, body: body === 'true' };
+  return cacheBypassLua(b) === code ? b : undefined;
+}
+
+/**
+ * What keeps a request out of the route's cache, read from its effective pre-function (gwc diff,
+ * Facts.cacheKey in nginx's words: `not stored or served when ...`): one text per watched header
+ * and the body. A chunk that is not gwc's (edited, or another list) keeps nothing out.
+ */
+export function cacheBypassFacts(pre: { enabled?: unknown; config?: unknown } | undefined): string[] {
+  const config = pre && pre.enabled !== false && typeof pre.config === 'object' && pre.config !== null ? (pre.config as { access?: unknown }) : undefined;
+  const access = Array.isArray(config?.access) ? config.access.filter((c): c is string => typeof c === 'string') : [];
+  const out: string[] = [];
+  for (const code of access) {
+    const b = readCacheBypass(code);
+    if (!b) continue;
+    out.push(...b.headers.map((h) => `not stored or served when header ${h.replace(/_/g, '-')} (any -/_ spelling) is sent`));
+    if (b.body) out.push('not stored or served when a body is sent');
+  }
+  return out;
+}
