@@ -11,7 +11,7 @@ import { AWS_CAPABILITIES } from './capabilities.js';
 import { Ctx } from './context.js';
 import { checkLimits, serialise, serialisedBytes } from './emit.js';
 import { AWS_DEFAULT_MAX_TIMEOUT_MS, AWS_OPTIONS, parseOptions } from './options.js';
-import { buildTemplate } from './template.js';
+import { buildTemplate, withContentHash } from './template.js';
 import { AWS_POLICIES } from './policies.js';
 import { awsDeployed } from './deployed.js';
 import { awsDeployHint } from './deploy-hint.js';
@@ -22,12 +22,16 @@ export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOption
   const ctx = new Ctx(gateway, plan, parsed.options);
   ctx.diagnostics.push(...parsed.diagnostics);
   // Built even for lint (findingsOnly): CloudFormation's size limits are checked on its bytes (with
-  // a placeholder of the same length for the Deployment's content hash, template.ts), which lint
-  // counts without writing the text (emit.ts serialisedBytes: the same number, #18).
-  const template = buildTemplate(ctx, !compileOptions.findingsOnly);
-  if (compileOptions.findingsOnly) {
+  // a placeholder of the same length for the Deployment's content hash, template.ts), which JSON
+  // counts without writing the text (emit.ts serialisedBytes: the same number, #18). The hash is
+  // taken only for a template that is written: lint and a refused build (GitHub's 8.9 MB, over
+  // CloudFormation's limit) never hash the Body nor write it. YAML is measured on its text, hashed first.
+  const json = parsed.options.format === 'json';
+  const template = buildTemplate(ctx, !compileOptions.findingsOnly && !json);
+  if (compileOptions.findingsOnly || json) {
     checkLimits(ctx, template, serialisedBytes(template, parsed.options.format));
-    return { files: [], diagnostics: ctx.diagnostics };
+    if (compileOptions.findingsOnly || hasErrors(ctx.diagnostics)) return { files: [], diagnostics: ctx.diagnostics };
+    return { files: [{ path: 'template.json', contents: serialise(withContentHash(template), 'json') }], diagnostics: ctx.diagnostics };
   }
   const contents = serialise(template, parsed.options.format);
   checkLimits(ctx, template, Buffer.byteLength(contents, 'utf8'));

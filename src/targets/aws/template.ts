@@ -61,6 +61,26 @@ export function buildTemplate(ctx: Ctx, hashContent = true): Cfn {
 /** What findingsOnly writes for the hash: as long as deploymentHash's. */
 const UNHASHED = '0'.repeat(16);
 
+/**
+ * `template` as buildTemplate(ctx, true) makes it from the one buildTemplate(ctx, false) made: the
+ * Deployment's content hash in place of the zeros, in its logical id (Resources stay sorted), its
+ * description and the Stage's reference to it. compileAws hashes only a template it writes (#18).
+ */
+export function withContentHash(template: Cfn): Cfn {
+  const resources = template.Resources as Record<string, Cfn>;
+  const hash = deploymentHash((resources[IDS.api] as Cfn).Properties as Cfn);
+  const from = `Deployment${UNHASHED}`;
+  const to = `Deployment${hash}`;
+  const renamed: Record<string, Cfn> = {};
+  for (const [id, resource] of Object.entries(resources)) {
+    const props = resource.Properties as Cfn | undefined;
+    if (id === from && props) props.Description = `gwc content ${hash}`;
+    if (props && (props.DeploymentId as Cfn | undefined)?.Ref === from) props.DeploymentId = ref(to);
+    renamed[id === from ? to : id] = resource;
+  }
+  return { ...template, Resources: sortTop(renamed) };
+}
+
 /** Everything the Deployment snapshots: the Body, the resource policy and the endpoint type. */
 export function deploymentHash(api: Cfn): string {
   return sha256Hex(canonicalJson({ body: api.Body, policy: api.Policy ?? null, endpoint: api.EndpointConfiguration })).slice(0, 16);
