@@ -15,7 +15,8 @@ securitySuite(
     ['      url: http://app.internal:8080\n      timeout: 5s\n', '      url: http://app.internal:8080\n      timeout: 5s\n      vpcLink: a1b2c3\n'],
     ['      url: https://secure.internal:8443\n      timeout: 5s\n', '      url: https://secure.internal:8443\n      timeout: 5s\n      vpcLink: a1b2c3\n'],
     ['issuer: https://id.vault.example.com/', 'issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf'],
-    ['        audiences: [vault]\n', ''],
+    // A Cognito authorizer admits any app client of the pool: the spec says so (anyAudience).
+    ['        audiences: [vault]\n', '        anyAudience: true\n'],
     // A Cognito authorizer trusts the pool's own keys with no leeway: both are refused (key-refused).
     ["        publicKeys: ['${file:keys/jwt-public.pem}']\n", ''],
     ['        clockSkew: 30s\n', ''],

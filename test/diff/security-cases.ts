@@ -38,7 +38,7 @@ const sec = (op: string, from: string, to: string): Edit => [`operationId: ${op}
 
 export const SECURITY_CASES: readonly SecurityCase[] = [
   { name: 'JWT: a required scope removed', edits: [sec('getTokens', '[{ bearer: [tokens:read] }]', '[{ bearer: [] }]')], rule: 'auth-scope-removed', ops: ['getTokens'], cannot: { kong: KONG_JWT } },
-  { name: 'JWT: audiences removed', edits: [['        audiences: [vault]\n', '']], rule: 'jwt-audience-widened', ops: ['getTokens'], cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT, aws: 'a Cognito user pool authorizer checks no audience: the spec is refused' } },
+  { name: 'JWT: audiences removed', edits: [['        audiences: [vault]\n', '        anyAudience: true\n']], rule: 'jwt-audience-widened', ops: ['getTokens'], cannot: { kong: KONG_JWT, traefik: TRAEFIK_JWT, aws: 'a Cognito user pool authorizer checks no audience: the spec is refused' } },
   {
     name: 'JWT: issuer changed',
     edits: [['issuer: https://id.vault.example.com/', 'issuer: https://login.example.net/']],

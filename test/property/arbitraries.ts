@@ -158,6 +158,7 @@ export const specArbitrary = fc
             'x-gateway': {
               issuer: 'https://issuer.example.com/',
               jwksUri: 'https://issuer.example.com/.well-known/jwks.json',
+              audiences: ['api'],
               ...(g.jwtKeys ? { publicKeys: ['${env:JWT_PUBLIC_KEY}'], algorithms: ['RS256'] } : {}),
               ...(g.forwardAuthOnBearer ? { forwardAuth: { url: 'http://jwt.internal:9000/verify' } } : {}),
             },

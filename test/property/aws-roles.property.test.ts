@@ -76,7 +76,7 @@ function specOf(w: World) {
       securitySchemes: {
         key: { type: 'apiKey', in: 'header', name: 'x-api-key' },
         partner: { type: 'apiKey', in: 'header', name: 'x-partner-key', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'request', identitySource: ['method.request.header.x-partner-key'], ttlSeconds: w.ttl } } },
-        pool: { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: POOL } },
+        pool: { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: POOL, anyAudience: true } },
       },
     },
   };

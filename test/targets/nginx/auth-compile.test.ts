@@ -37,6 +37,7 @@ const jwt = (algs: string) => `    s:
         issuer: https://id.test/
         algorithms: [${algs}]
         publicKeys: ["\${file:k1.pem}", "\${env:HS}"]
+        audiences: [api]
 `;
 
 const FWD = `    s:

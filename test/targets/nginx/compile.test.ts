@@ -91,7 +91,7 @@ describe('refusals are diagnostics', () => {
     expect(errors(build(jwt('https://id.example.com/jwks', ['RS256', 'HS256']))).map((d) => d.code)).toEqual(['nginx-jwt-algorithm']);
     // Red team 3: a key set without audiences admits tokens the provider minted for any application.
     const noAud = errors(build(jwt('https://id.example.com/jwks', ['RS256'], [])));
-    expect(noAud.map((d) => [d.code, d.params])).toEqual([['nginx-jwt-audience-missing', { scheme: 'jwt', keys: 'a key set (jwksUri)' }]]);
+    expect(noAud.map((d) => [d.code, d.params])).toEqual([['jwt-audience-missing', { scheme: 'jwt', keys: 'a key set (jwksUri)' }]]);
   });
   it('a JWT scheme with a https JWKS URL: two internal cached locations, TLS verified, no client request sent', () => {
     const g = gateway([route('r', 'GET', '/r', { security: [[{ scheme: 'jwt', scopes: [] }]] })], {
