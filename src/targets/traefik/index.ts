@@ -45,6 +45,8 @@ function compileOnce(gateway: Gateway, plan: CapabilityPlan, compileOptions: Com
   const { options, diagnostics } = parseOptions(compileOptions.options);
   const ctx = new Ctx(gateway, plan, options);
   ctx.lean = lean;
+  // Routers and middlewares are kept as stubs in a lean compile, so their names need not be exact (names.ts Namer.lean).
+  ctx.routerNames.lean = ctx.middlewareNames.lean = lean;
   ctx.diagnostics.push(...diagnostics);
   const fail = (): TraefikBuild => ({ roles: ctx.roles, version: ctx.version, result: { files: [], diagnostics: ctx.diagnostics } });
   if (diagnostics.length > 0) return fail();
