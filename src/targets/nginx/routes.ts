@@ -121,8 +121,8 @@ const BODYLESS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'
  * `_method` itself (Route.declaredOverrides), nor on mocks (no backend reads the body). On a route
  * with a bearer scheme (`token`), every method (GET included: passport-http-bearer reads any
  * parsed body) gets the check for a form or multipart `access_token` (security.ts bearerBodyRoute),
- * and on a route with a query API key (`keys`), every method gets the check for that key's name in a
- * form, multipart or JSON body (security.ts bodyKeyPatterns).
+ * and on a route with a query or header API key (`keys`), every method gets the check for that key's
+ * name in a form, multipart or JSON body (security.ts bodyKeyPatterns).
  */
 function bodyCheckView(view: RouteView, route: Route, token: boolean, keys: string[]): BodyCheckView | undefined {
   const method = !BODYLESS.has(route.method) && view.refuseOverride;

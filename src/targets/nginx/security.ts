@@ -255,12 +255,14 @@ export function bearerScheme(s: SecurityScheme | undefined): boolean {
  * PHP's `$_REQUEST` (request_order GP) and Rack's merged params read a form, multipart or JSON body
  * field over (or in place of) the query parameter of the same name, so `api_key=<bob>` in the body of
  * a request nginx authorised on alice's `?api_key=` (or, on an optional route, on none) is the key
- * the backend reads, and nobody verified it. On a route where any alternative has a query key, a
- * body naming it is refused (400; njs bodyCheck, validateRequest), as `access_token` is on a bearer
- * route (bearerBodyRoute). Each key is given as the source of a case-blind pattern a body field
- * name (already `%XX`/`+` decoded by bodyNames) matches when the table of src/targets/query-names.ts
- * reads it as the key: blanks around it, each `_` of the read name also one of QUERY_NAME_RULE's
- * asUnderscore characters, ended by the end, a `[` (array form) or a NUL.
+ * the backend reads, and nobody verified it. On a route where any alternative has a query key, or a
+ * header key (a backend reading it from the header or a parameter: its name in the query is removed,
+ * credential-elsewhere.ts; red team 6), a body naming it is refused (400; njs bodyCheck,
+ * validateRequest), as `access_token` is on a bearer route (bearerBodyRoute). Each key is given as
+ * the source of a case-blind pattern a body field name (already `%XX`/`+` decoded by bodyNames)
+ * matches when the table of src/targets/query-names.ts reads it as the key: blanks around it, each
+ * `_` of the read name also one of QUERY_NAME_RULE's asUnderscore characters, ended by the end, a
+ * `[` (array form) or a NUL.
  */
 export function bodyKeyPatterns(ctx: Ctx, route: Route): string[] {
   const out = new Set<string>();
@@ -268,6 +270,9 @@ export function bodyKeyPatterns(ctx: Ctx, route: Route): string[] {
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
       if (s?.kind === 'apiKey' && s.apiKey?.in === 'query') out.add(bodyKeyPattern(s.apiKey.name));
+      // A header key's name too (red team 6): a backend reading the key from the header or a
+      // parameter (b085f11 removes it from the query) reads a body field over the query one.
+      if (s?.kind === 'apiKey' && s.apiKey?.in === 'header') out.add(bodyKeyPattern(s.apiKey.name));
     }
   }
   return [...out].sort();
