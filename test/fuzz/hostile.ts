@@ -239,7 +239,8 @@ export function hostileSpec(seed: number, index: number): HostileSpec {
           bearerFormat: 'JWT',
           'x-gateway': {
             issuer: chance(0.5) ? 'https://issuer.example.com/' : free('jwt issuer'),
-            ...(chance(0.3) ? { audiences: [free('jwt audience')] } : {}),
+            // Without audiences a public-key scheme is refused (jwt-audience-missing): say any audience instead.
+            ...(chance(0.3) ? { audiences: [free('jwt audience')] } : { anyAudience: true }),
             publicKeys: ['${env:JWT_PUBLIC_KEY}'],
             algorithms: ['RS256'],
             ...(chance(0.5) ? { forwardAuth: { url: 'http://jwt.internal:9000/verify' } } : {}),

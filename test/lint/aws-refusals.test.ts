@@ -102,7 +102,7 @@ describe('aws-query-credential-spellings: lint = build', () => {
 // A public cached route in a spec whose bearer scheme carries ?access_token= (red team 4,
 // redteam4-aws-cache): API Gateway keys exact query names only, so build refuses at the cache and
 // lint relays the build's code there (target-compile).
-const BEARER = "    bearer: { type: http, scheme: bearer, x-gateway: { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123' } }\n";
+const BEARER = "    bearer: { type: http, scheme: bearer, x-gateway: { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123', anyAudience: true } }\n";
 describe('aws-cache-query-credential: lint = build', () => {
   const at = (ds: Diagnostic[], code: string) => ds.filter((d) => d.code === code || d.params.code === code).map((d) => [d.position?.line, d.position?.column, d.severity]);
   const paths = op('/a', 'a', '      security: []\n      x-gateway: { public: true, cache: { ttl: 60s } }\n') + op('/b', 'b', '      security: [{ bearer: [] }]\n');

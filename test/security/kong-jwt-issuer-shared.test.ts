@@ -15,7 +15,7 @@ import { gatewayOf, writeSpec } from '../helpers/spec.js';
 
 const ok = '{ "200": { description: ok } }';
 const scheme = (name: string, issuer: string, extra = '') =>
-  `    ${name}:\n      type: http\n      scheme: bearer\n      x-gateway: { issuer: ${JSON.stringify(issuer)}, algorithms: [RS256], publicKeys: ["\${env:${name.toUpperCase()}_PEM}"]${extra} }\n`;
+  `    ${name}:\n      type: http\n      scheme: bearer\n      x-gateway: { anyAudience: true, issuer: ${JSON.stringify(issuer)}, algorithms: [RS256], publicKeys: ["\${env:${name.toUpperCase()}_PEM}"]${extra} }\n`;
 const spec = (schemes: string, security: string[]) => `openapi: 3.1.0
 info: { title: issuers, version: "1" }
 servers: [{ url: "https://api.test/v1" }]
@@ -57,7 +57,7 @@ describe('kong: two JWT schemes of one issuer are refused at the scheme, by buil
       ['error', { scheme: 'c', other: 'a', issuer: 'iss-1' }, '/components/securitySchemes/c'],
     ]);
     expect(three.fromLint).toEqual([['error', '/components/securitySchemes/b'], ['error', '/components/securitySchemes/c']]);
-    const oidc = `    oidc:\n      type: openIdConnect\n      openIdConnectUrl: https://id.example/.well-known/openid-configuration\n      x-gateway: { issuer: "https://id.example/", algorithms: [RS256], publicKeys: ["\${env:OIDC_PEM}"] }\n`;
+    const oidc = `    oidc:\n      type: openIdConnect\n      openIdConnectUrl: https://id.example/.well-known/openid-configuration\n      x-gateway: { anyAudience: true, issuer: "https://id.example/", algorithms: [RS256], publicKeys: ["\${env:OIDC_PEM}"] }\n`;
     const mixed = await refusals(spec(scheme('bearer', 'https://id.example/') + oidc, ['[{ bearer: [] }]', '[{ oidc: [] }]']));
     expect(mixed.build).toEqual([['error', { scheme: 'oidc', other: 'bearer', issuer: 'https://id.example/' }, '/components/securitySchemes/oidc']]);
     expect(mixed.fromLint).toEqual([['error', '/components/securitySchemes/oidc']]);

@@ -68,7 +68,7 @@ components:
     es:
       type: http
       scheme: bearer
-      x-gateway: { issuer: "https://id.test/", algorithms: [ES256], publicKeys: ["\${file:keys/es.pem}"] }
+      x-gateway: { anyAudience: true, issuer: "https://id.test/", algorithms: [ES256], publicKeys: ["\${file:keys/es.pem}"] }
     hs:
       type: http
       scheme: bearer

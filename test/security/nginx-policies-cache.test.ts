@@ -39,11 +39,11 @@ components:
     jwt:
       type: http
       scheme: bearer
-      x-gateway: { issuer: "https://id.test/", algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], hideCredentials: false }
+      x-gateway: { anyAudience: true, issuer: "https://id.test/", algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], hideCredentials: false }
     jwt2:
       type: http
       scheme: bearer
-      x-gateway: { issuer: "https://other.test/", algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], hideCredentials: false }
+      x-gateway: { anyAudience: true, issuer: "https://other.test/", algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], hideCredentials: false }
     fwd:
       type: http
       scheme: bearer

@@ -32,7 +32,7 @@ components:
     jwt:
       type: http
       scheme: bearer
-      x-gateway: { issuer: "https://id.test/", algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"] }
+      x-gateway: { anyAudience: true, issuer: "https://id.test/", algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"] }
     fwd:
       type: http
       scheme: bearer

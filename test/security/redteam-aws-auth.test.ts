@@ -12,7 +12,7 @@ import type { Verify } from '../targets/aws/oracle.js';
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:authz';
 const POOL = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
 const KEY = { type: 'apiKey', in: 'header', name: 'x-api-key' };
-const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: POOL } };
+const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: POOL, anyAudience: true } };
 const lambda = (scheme: Record<string, unknown>, authorizer: Record<string, unknown>) => ({ ...scheme, 'x-gateway': { lambdaAuthorizer: { arn: ARN, ...authorizer } } });
 /** The scheme with hideCredentials: false (its credential is sent on to the backend knowingly). */
 const shown = (scheme: Record<string, unknown>) => ({ ...scheme, 'x-gateway': { ...(scheme['x-gateway'] as object), hideCredentials: false } });

@@ -11,7 +11,7 @@ import { build, coded, spec } from '../targets/aws/security-helpers.js';
 import { ThrottleOracle } from '../targets/aws/throttle-oracle.js';
 
 const CONSUMERS = { alice: { credentials: { key: '${env:A_KEY}' } }, bob: { credentials: { key: '${env:B_KEY}' } } };
-const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123' } };
+const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123', anyAudience: true } };
 const limited = (rateLimit: unknown, security: unknown = [{ key: [] }], extra: Record<string, unknown> = {}) =>
   ({ '/orders': { get: { operationId: 'orders', security, 'x-gateway': { rateLimit, ...extra } } } });
 const POINTER = '/paths/~1orders/get/x-gateway/rateLimit';

@@ -33,7 +33,7 @@ paths:
 components:
   securitySchemes:
     apiKey: { type: apiKey, in: header, name: x-api-key }
-    pool: { type: http, scheme: bearer, bearerFormat: JWT, x-gateway: { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123', hideCredentials: false } }
+    pool: { type: http, scheme: bearer, bearerFormat: JWT, x-gateway: { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123', anyAudience: true, hideCredentials: false } }
     lam: { type: apiKey, in: header, name: X-Token, x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:auth' } } }
 `;
 
@@ -74,7 +74,7 @@ const CASES: Array<{ name: string; target: 'aws' | 'aws-http' | 'traefik'; edits
   { name: 'a cache key header dropped on a keyed route', target: 'aws', rule: 'cache-key-narrowed', before: [['x-gateway: { policies: [web] }, responses', 'x-gateway: { policies: [web], cache: { ttl: 60s, keyHeaders: [X-Tenant] } }, responses']], edits: [['keyHeaders: [X-Tenant]', 'keyHeaders: []']] },
   { name: 'the query string dropped from a public cache key', target: 'aws', rule: 'cache-key-narrowed', before: [['x-gateway: { public: true }', 'parameters: [{ name: account, in: query, schema: { type: string } }], x-gateway: { public: true, cache: { ttl: 60s } }'], ['app: { url: https://app.example.com }', 'app: { url: https://app.example.com, queryNames: exact }']], edits: [['cache: { ttl: 60s }', 'cache: { ttl: 60s, keyQuery: false }']] },
   // (REST refuses an OR of requirements, auth.or: one method, one authorizer.)
-  { name: 'a Cognito scope added as an alternative (a token with either scope passes)', target: 'aws-http', rule: 'auth-scope-removed', before: [['security: [{ lam: [] }]', 'security: [{ pool: [orders/read] }]'], ['hideCredentials: false }', 'hideCredentials: false, audiences: [client1] }']], edits: [['security: [{ pool: [orders/read] }]', 'security: [{ pool: [orders/read] }, { pool: [orders/admin] }]']] },
+  { name: 'a Cognito scope added as an alternative (a token with either scope passes)', target: 'aws-http', rule: 'auth-scope-removed', before: [['security: [{ lam: [] }]', 'security: [{ pool: [orders/read] }]'], ['anyAudience: true, hideCredentials: false }', 'hideCredentials: false, audiences: [client1] }']], edits: [['security: [{ pool: [orders/read] }]', 'security: [{ pool: [orders/read] }, { pool: [orders/admin] }]']] },
   { name: 'an IP allow list widened', target: 'aws', rule: 'ip-widened', before: [['operationId: getLam,', 'operationId: getLam, x-gateway: { ipAllow: [10.0.0.0/8] },']], edits: [['ipAllow: [10.0.0.0/8]', 'ipAllow: [10.0.0.0/8, 192.168.0.0/16]']] },
   { name: 'an IP allow list removed', target: 'aws', rule: 'ip-widened', before: [['operationId: getLam,', 'operationId: getLam, x-gateway: { ipAllow: [10.0.0.0/8] },']], edits: [['x-gateway: { ipAllow: [10.0.0.0/8] },', '']] },
   { name: 'a keyed route made public', target: 'aws', rule: 'auth-removed', edits: [['operationId: getLam, security: [{ lam: [] }]', 'operationId: getLam, security: [], x-gateway: { public: true }']] },

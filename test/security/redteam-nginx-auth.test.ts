@@ -56,7 +56,7 @@ components:
     rs:
       type: http
       scheme: bearer
-      x-gateway: { algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"] }
+      x-gateway: { anyAudience: true, algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"] }
     fwd:
       type: http
       scheme: bearer

@@ -35,11 +35,11 @@ components:
     rs:
       type: http
       scheme: bearer
-      x-gateway: { algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], hideCredentials: false }
+      x-gateway: { anyAudience: true, algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], hideCredentials: false }
     tok:
       type: http
       scheme: bearer
-      x-gateway: { algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], header: X-Token, hideCredentials: false }
+      x-gateway: { anyAudience: true, algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], header: X-Token, hideCredentials: false }
     pw: { type: http, scheme: basic, x-gateway: { hideCredentials: false } }
 `;
 

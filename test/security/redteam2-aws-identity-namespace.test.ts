@@ -31,7 +31,7 @@ components:
     jwt:
       type: http
       scheme: bearer
-      x-gateway: { issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123" }
+      x-gateway: { issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123", anyAudience: true }
 `;
 
 /** Every requestParameters map of the template, wherever it sits. */

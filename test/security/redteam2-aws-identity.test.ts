@@ -13,7 +13,7 @@ import type { Verify } from '../targets/aws/oracle.js';
 import { buildHttp, spec as httpSpec } from '../targets/aws/http/helpers.js';
 
 const POOL = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
-const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: POOL, hideCredentials: false } };
+const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: POOL, anyAudience: true, hideCredentials: false } };
 const verify: Verify = (_scheme, credential) => {
   const tok = /^(?:Bearer )?tok:([a-z]+)$/.exec(credential);
   return tok ? { identity: tok[1]!, scopes: [] } : undefined;

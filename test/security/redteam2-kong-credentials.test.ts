@@ -86,7 +86,7 @@ components:
     jwt:
       type: http
       scheme: bearer
-      x-gateway: { issuer: "https://id.example/", algorithms: [RS256], publicKeys: ["\${env:JWT_PEM}"] }
+      x-gateway: { anyAudience: true, issuer: "https://id.example/", algorithms: [RS256], publicKeys: ["\${env:JWT_PEM}"] }
 `;
   const loaded = await gatewayOf(spec);
   const built = compileGateway(loaded.gateway!, 'kong', {});

@@ -43,11 +43,11 @@ components:
     jwt:
       type: http
       scheme: bearer
-      x-gateway: { issuer: "https://one.example/", algorithms: [RS256], publicKeys: ["\${env:PEM1}"] }
+      x-gateway: { anyAudience: true, issuer: "https://one.example/", algorithms: [RS256], publicKeys: ["\${env:PEM1}"] }
     jwt2:
       type: http
       scheme: bearer
-      x-gateway: { issuer: "https://two.example/", algorithms: [RS256], publicKeys: ["\${env:PEM2}"] }
+      x-gateway: { anyAudience: true, issuer: "https://two.example/", algorithms: [RS256], publicKeys: ["\${env:PEM2}"] }
 `;
 const ENV = { DECK_ALICE_KEY: 'alice-key-1', DECK_JWT_KEY: 'jwt-key-1', DECK_PEM1: 'pem1', DECK_PEM2: 'pem2' };
 const FORM = 'application/x-www-form-urlencoded';

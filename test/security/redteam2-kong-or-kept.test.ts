@@ -57,7 +57,7 @@ components:
     jwt:
       type: http
       scheme: bearer
-      x-gateway: { issuer: "https://id.example/", algorithms: [RS256], publicKeys: ["\${env:JWT_PEM}"], hideCredentials: false }
+      x-gateway: { anyAudience: true, issuer: "https://id.example/", algorithms: [RS256], publicKeys: ["\${env:JWT_PEM}"], hideCredentials: false }
 `;
 const ENV = { DECK_ALICE_KEY: 'alice-key-1', DECK_ALICE_PW: 'alice-pw-1', DECK_BOB_KEY: 'bob-key-1', DECK_BOB_PW: 'bob-pw-1', DECK_CAROL_KEY: 'carol-key-1', DECK_JWT_PEM: 'pem' };
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;

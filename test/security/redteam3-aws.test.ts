@@ -17,7 +17,7 @@ import { QUERY_NAME_RULE, queryNameAsRead } from '../../src/targets/query-names.
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:authz';
 const POOL = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
-const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: POOL } };
+const COGNITO = { type: 'http', scheme: 'bearer', 'x-gateway': { issuer: POOL, anyAudience: true } };
 const good = (v: string | undefined) => /^good-([a-z]+)$/.exec(v ?? '')?.[1];
 const verify: Verify = (_s, credential) => {
   const tok = /^(?:Bearer )?tok:([a-z]+)$/.exec(credential);

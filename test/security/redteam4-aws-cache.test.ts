@@ -17,7 +17,7 @@ import { build, coded, spec } from '../targets/aws/security-helpers.js';
 import { gatewayOf } from '../helpers/spec.js';
 import { carrierVariants } from './helpers/carrier-variants.js';
 
-const COGNITO = { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123' };
+const COGNITO = { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123', anyAudience: true };
 const BEARER = { bearer: { type: 'http', scheme: 'bearer', 'x-gateway': COGNITO } };
 const TOK = { tok: { type: 'http', scheme: 'bearer', 'x-gateway': { ...COGNITO, header: 'X-Token' } } };
 const PATHS = {

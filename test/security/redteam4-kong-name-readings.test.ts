@@ -46,7 +46,7 @@ components:
     jwt:
       type: http
       scheme: bearer
-      x-gateway: { issuer: "https://id.example/", algorithms: [RS256], publicKeys: ["\${env:JWT_PEM}"] }
+      x-gateway: { anyAudience: true, issuer: "https://id.example/", algorithms: [RS256], publicKeys: ["\${env:JWT_PEM}"] }
 `;
 const ENV = { DECK_OPS_KEY: 'ops-key-1', DECK_JWT_PEM: 'pem' };
 const FORM = 'application/x-www-form-urlencoded';

@@ -106,7 +106,7 @@ components:
   securitySchemes:
     key: { type: apiKey, in: header, name: x-api-key }
     pw: { type: http, scheme: basic }
-    jwt: { type: http, scheme: bearer, bearerFormat: JWT, x-gateway: { issuer: "https://id.example.com/", jwksUri: "https://id.example.com/jwks" } }
+    jwt: { type: http, scheme: bearer, bearerFormat: JWT, x-gateway: { anyAudience: true, issuer: "https://id.example.com/", jwksUri: "https://id.example.com/jwks" } }
 `;
 };
 
