@@ -95,6 +95,8 @@ export function mechanismRules(a: Facts, b: Facts): Verdict[] {
     if (!o || !n) continue;
     if (o.jwt && n.jwt) out.push(...jwtRules(name, o.jwt, n.jwt));
     if (o.in && n.in && n.in.includes('query') && !o.in.includes('query')) out.push({ rule: 'credential-in-query', old: `${name}: ${o.in.join(', ')}`, new: `${name}: ${n.in.join(', ')}` });
+    const carriers = [...(o.in && n.in ? n.in.filter((w) => w !== 'query' && !o.in!.includes(w)) : []), ...(o.names && n.names ? n.names.filter((w) => !o.names!.includes(w)) : [])];
+    if (carriers.length > 0) out.push({ rule: 'credential-carrier-added', old: `${name}: ${[...(o.in ?? []), ...(o.names ?? [])].join(', ')}`, new: `${name}: ${[...(n.in ?? []), ...(n.names ?? [])].join(', ')}` });
     if (o.verifier !== undefined && n.verifier !== undefined && o.verifier !== n.verifier) out.push({ rule: 'auth-verifier-changed', old: `${name}: ${o.verifier}`, new: `${name}: ${n.verifier}` });
     if (o.hideCredentials === true && n.hideCredentials === false) out.push({ rule: 'credentials-forwarded', old: `${name}: stripped`, new: `${name}: sent to the backend` });
   }

@@ -5,8 +5,9 @@
  */
 import { authenticated, authRules, describeAuth, mechanismRules } from './classify-auth.js';
 import { covered, EVERYWHERE } from './cidr.js';
+import { answers, samplePath } from './paths.js';
 import type { BackendTls, Facts, GuardKind, Guards } from './entity.js';
-import type { RuleId, Verdict } from './rules.js';
+import { RULES, type RuleId, type Verdict } from './rules.js';
 
 export { RULES, type FindingClass, type RuleId, type Verdict } from './rules.js';
 export { describeAuth } from './classify-auth.js';
@@ -72,12 +73,30 @@ function denyRules(a: string[] | undefined, b: string[] | undefined): Verdict[] 
   return out;
 }
 
+/**
+ * A route that answers every path and method it answered and more (a method added, `methods`
+ * removed: any; a path template for a literal, a prefix for an exact path). A route that no longer
+ * answers one of its old paths moved instead (route-moved): its old paths are fallThrough's.
+ */
+function routeWidened(o: Facts['route'], n: Facts['route']): boolean {
+  if (!o || !n) return false;
+  const methods = o.methods !== undefined && n.methods !== undefined && o.methods.length > 0 && (n.methods.length === 0 || n.methods.some((m) => !o.methods!.includes(m)));
+  if (!o.paths || !n.paths) return methods;
+  const kept = o.paths.every((p) => { const s = samplePath(p); return s === undefined || answers(n.paths!, s); });
+  const more = n.paths.some((p) => { const s = samplePath(p); return s !== undefined && !answers(o.paths!, s); });
+  return kept && (methods || more);
+}
+
 /** Facts a reviewer must see move whatever the direction, or that only widen one way. */
 function routeRules(o: Facts, n: Facts): Verdict[] {
   const out: Verdict[] = [];
   if (o.rateLimitKey !== undefined && n.rateLimitKey !== undefined && o.rateLimitKey !== n.rateLimitKey) out.push({ rule: 'rate-limit-key-changed', old: o.rateLimitKey, new: n.rateLimitKey });
   if (o.burst !== undefined && n.burst !== undefined && n.burst > o.burst) out.push({ rule: 'burst-raised', old: String(o.burst), new: String(n.burst) });
   if (o.rateLimitPerNode === false && n.rateLimitPerNode === true) out.push({ rule: 'rate-limit-raised', old: 'counted once for every node', new: 'counted per node (N nodes: N times the rate)' });
+  const conns = (f: Facts) => f.connectionLimit ?? Infinity;
+  const connText = (f: Facts) => (f.connectionLimit === undefined ? 'no cap on open connections' : `${f.connectionLimit} open connections per key`);
+  if (conns(n) > conns(o)) out.push({ rule: 'rate-limit-raised', old: connText(o), new: connText(n) });
+  if (conns(n) < conns(o)) out.push({ rule: 'rate-limit-lowered', old: connText(o), new: connText(n) });
   if (o.rateLimitFailsOpen === false && n.rateLimitFailsOpen === true) out.push({ rule: 'rate-limit-fail-open', old: 'refused (500) when the counters fail', new: 'let through uncounted when the counters fail' });
   if (!o.cache && n.cache && authenticated(n.auth)) out.push({ rule: 'cache-on-authenticated', old: 'no cache', new: `cache; auth ${describeAuth(n.auth)}` });
   // Any route: an authenticated one sends its callers elsewhere, a public one exposes another backend path.
@@ -95,6 +114,7 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
     const passed = o.requestHeaders.filter((h) => !n.requestHeaders!.includes(h));
     if (passed.length > 0) out.push({ rule: 'request-header-passed', old: `set or removed by the gateway: ${passed.join(', ')}`, new: `as the client sent: ${passed.join(', ')}` });
   }
+  if (routeWidened(o.route, n.route)) out.push({ rule: 'route-widened', old: o.route!.match, new: n.route!.match });
   if (o.clientHost === false && n.clientHost === true) out.push({ rule: 'host-passed', old: "the backend's own name", new: "the client's Host header" });
   return out;
 }
@@ -188,7 +208,44 @@ export function classifyCreated(b: Facts | undefined): Verdict[] {
 
 /** An entity that exists only in the old state. */
 export function classifyDeleted(a: Facts | undefined): Verdict[] {
-  return a?.route ? [{ rule: 'route-removed', old: a.route.match }] : [];
+  const out: Verdict[] = a?.route ? [{ rule: 'route-removed', old: a.route.match }] : [];
+  // A consumer gone (deployed by hand, or dropped from the spec) is someone who can no longer call.
+  if (a?.holds?.length) out.push({ rule: 'tightened', old: a.holds.join(', '), new: 'no such consumer', undoes: 'consumer-added' });
+  return out;
+}
+
+/**
+ * Security rules whose reverse (the same change read the other way) already has a rule of its own:
+ * a limit lowered, an IP rule narrowed, auth added or tightened, CORS narrowed, TLS now verified.
+ */
+const REVERSED_BY: Partial<Record<RuleId, readonly RuleId[]>> = {
+  'rate-limit-raised': ['rate-limit-lowered'],
+  'body-limit-raised': ['body-limit-lowered'],
+  'ip-widened': ['ip-narrowed'],
+  'ip-deny-narrowed': ['ip-narrowed'],
+  'cors-widened': ['cors-narrowed'],
+  'backend-tls-unverified': ['backend-tls-verified'],
+  'auth-removed': ['auth-added', 'auth-tightened'],
+  'auth-optional': ['auth-added'],
+  'auth-weakened': ['auth-tightened'],
+  'auth-scope-removed': ['auth-tightened'],
+  'auth-roles-removed': ['auth-tightened'],
+};
+
+/**
+ * What the change tightens: each security rule the change raises read backwards (`b` -> `a`) that
+ * the forward reading did not already say, in either direction, becomes `tightened` (breaking),
+ * naming the rule it undoes. With `--deployed` this is the deployed gateway loosened outside gwc
+ * (drift: a `hide_credentials: false`, a `trustForwardHeader: true` set by hand) that the release
+ * puts back; with `--base`, the spec tightening it. Without it such a release read as no finding,
+ * or as a bare field change, wherever no breaking rule mirrors the security one.
+ */
+export function classifyTightened(a: Facts | undefined, b: Facts | undefined, forward: readonly Verdict[]): Verdict[] {
+  if (!a || !b) return [];
+  const said = new Set(forward.map((v) => v.rule));
+  return classifyMatched(b, a)
+    .filter((v) => RULES[v.rule].class === 'security' && !said.has(v.rule) && !(REVERSED_BY[v.rule] ?? []).some((r) => said.has(r)))
+    .map((v) => ({ rule: 'tightened' as const, ...(v.new !== undefined ? { old: v.new } : {}), ...(v.old !== undefined ? { new: v.old } : {}), undoes: v.rule }));
 }
 
 /** The same entity on both sides. */

@@ -9,6 +9,12 @@ import type { OutputFile } from '../targets/output-file.js';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
+ * A CORS origin (Facts.cors) meaning the gateway lets the backend's own CORS answer through: any
+ * origin the backend names, so wider than any list.
+ */
+export const BACKEND_CORS = "the backend's own CORS headers";
+
+/**
  * What a target's normaliser knows about an entity's effect on clients and on security. Target
  * neutral: the comparison rules in `classify.ts` read only these.
  */
@@ -68,6 +74,11 @@ export interface Facts {
   ipDeny?: string[];
   /** Requests allowed per window, window in seconds -> requests. Absent: no limit. */
   rateLimit?: Record<string, number>;
+  /**
+   * Connections one limit key may hold open at once (nginx `limit_conn`, gwc's cap on WebSocket
+   * routes). Absent: no cap, or the reader cannot tell.
+   */
+  connectionLimit?: number;
   /** Largest request body in bytes. Absent: no limit set by the gateway. */
   bodyLimit?: number;
   /** Source CIDRs allowed. Absent: every address. */
@@ -153,6 +164,11 @@ export interface Mechanism {
   kind: string;
   /** API key: where the client sends it (`header`, `query`, `cookie`); several when the gateway accepts several. */
   in?: string[];
+  /**
+   * The names the credential is read under (header, query or body parameter names): one added is
+   * another carrier, which the gateway's strips, clears and guards were not written for.
+   */
+  names?: string[];
   /** Whether the credential is stripped before the request reaches the backend. */
   hideCredentials?: boolean;
   /**

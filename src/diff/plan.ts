@@ -3,7 +3,7 @@
  * and classified by the target-neutral rules of classify.ts. Pure.
  */
 import { fieldChanges, type FieldChange } from './changes.js';
-import { classifyCreated, classifyDeleted, classifyMatched, RULES, type FindingClass, type RuleId, type Verdict } from './classify.js';
+import { classifyCreated, classifyDeleted, classifyMatched, classifyTightened, RULES, type FindingClass, type RuleId, type Verdict } from './classify.js';
 import type { Entity, State } from './entity.js';
 import { answers, samplePath } from './paths.js';
 import { compareText } from '../diagnostics/collate.js';
@@ -28,6 +28,8 @@ export interface Finding {
   key: string;
   old?: string;
   new?: string;
+  /** On a `tightened` finding: the security rule the change undoes. */
+  undoes?: RuleId;
 }
 
 export interface Plan {
@@ -81,7 +83,10 @@ export function diffStates(from: State, to: State): Plan {
   const changes: Change[] = [];
   const findings: Finding[] = [];
   const find = (e: Entity, verdicts: Verdict[]) => {
-    for (const v of verdicts) findings.push({ class: RULES[v.rule].class, title: RULES[v.rule].title, kind: e.kind, key: e.key, ...v });
+    for (const v of verdicts) {
+      const title = v.undoes ? `tightened (undoes: ${RULES[v.undoes].title})` : RULES[v.rule].title;
+      findings.push({ class: RULES[v.rule].class, title, kind: e.kind, key: e.key, ...v });
+    }
   };
   const views: Array<[Entity | undefined, Entity]> = [];
   for (const [id, n] of b) {
@@ -99,7 +104,8 @@ export function diffStates(from: State, to: State): Plan {
     if (o.key !== n.key && o.identity !== undefined) changes.push({ action: 'replace', kind: n.kind, key: n.key, oldKey: o.key, fields });
     else if (o.key !== n.key) changes.push({ action: 'update', kind: n.kind, key: n.key, oldKey: o.key, fields });
     else if (fields.length > 0) changes.push({ action: 'update', kind: n.kind, key: n.key, fields });
-    find(n, [...classifyMatched(o.facts, n.facts), ...fallThrough(o, b.values(), n)]);
+    const forward = classifyMatched(o.facts, n.facts);
+    find(n, [...forward, ...classifyTightened(o.facts, n.facts, forward), ...fallThrough(o, b.values(), n)]);
   }
   for (const [id, o] of a) {
     if (b.has(id) || o.view) continue;
@@ -111,7 +117,8 @@ export function diffStates(from: State, to: State): Plan {
     const members = new Set([...(o?.view?.members ?? []), ...(n.view?.members ?? [])]);
     const kind = n.view?.memberKind ?? o?.view?.memberKind;
     const said = new Set(findings.filter((f) => f.kind === kind && members.has(f.key)).map((f) => f.rule));
-    find(n, (o ? classifyMatched(o.facts, n.facts) : classifyCreated(n.facts)).filter((v) => !said.has(v.rule)));
+    const forward = o ? classifyMatched(o.facts, n.facts) : classifyCreated(n.facts);
+    find(n, [...forward, ...(o ? classifyTightened(o.facts, n.facts, forward) : [])].filter((v) => !said.has(v.rule)));
   }
   changes.sort((x, y) => ORDER[x.action] - ORDER[y.action] || compareText(x.kind, y.kind) || compareText(x.key, y.key));
   findings.sort((x, y) => compareText(x.class, y.class) * -1 || compareText(x.kind, y.kind) || compareText(x.key, y.key) || compareText(x.rule, y.rule));

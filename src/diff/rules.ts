@@ -28,8 +28,9 @@ export const RULES = {
   'jwt-clock-skew-raised': { class: 'security', title: 'JWT clock skew raised', when: 'jwt.clockSkewSeconds grows' },
   'jwt-keys-changed': { class: 'security', title: 'JWT keys changed', when: 'jwt.keys (keys, key files, JWKS address) differs' },
   'credential-in-query': { class: 'security', title: 'credential accepted in the query string', when: 'mechanisms.*.in gains `query` (URLs are logged and cached)' },
+  'credential-carrier-added': { class: 'security', title: 'credential accepted in another place', when: 'mechanisms.*.in gains a place other than the query (which is credential-in-query), or mechanisms.*.names a name (Kong key_names): a carrier the gateway\'s strips, clears and guards were not written for' },
   'credentials-forwarded': { class: 'security', title: 'credentials now reach the backend', when: 'mechanisms.*.hideCredentials true -> false' },
-  'rate-limit-raised': { class: 'security', title: 'rate limit raised', when: 'rateLimit allows more requests in some window, or is removed, or is counted per node where it was counted once (rateLimitPerNode)' },
+  'rate-limit-raised': { class: 'security', title: 'rate limit raised', when: 'rateLimit allows more requests in some window, or is removed, or is counted per node where it was counted once (rateLimitPerNode), or connectionLimit grows or is removed' },
   'rate-limit-key-changed': { class: 'security', title: 'rate limit counted by another key', when: 'rateLimitKey differs (ip, consumer, a client-chosen header)' },
   'burst-raised': { class: 'security', title: 'rate limit burst raised', when: 'burst grows' },
   'rate-limit-fail-open': { class: 'security', title: 'rate limit lifted when its counters fail', when: 'rateLimitFailsOpen false -> true (Kong fault_tolerant: a counter store outage lets every request through uncounted)' },
@@ -52,6 +53,7 @@ export const RULES = {
   'auth-verifier-changed': { class: 'security', title: 'credential checked by another verifier', when: 'mechanisms.*.verifier differs (another authorizer function, other identity sources, its answer cached longer or shorter)' },
   'consumer-added': { class: 'security', title: 'a consumer can call more', when: 'holds gains an entry: a new consumer, a credential for another scheme, another basic user name, or a group (a role)' },
   'host-widened': { class: 'security', title: 'route answers more hosts', when: 'hosts gains a name or becomes [] (any Host)' },
+  'route-widened': { class: 'security', title: 'route answers more paths or methods', when: 'route.methods gains a method (or becomes any), or route.paths answers a path it did not while still answering all it did' },
   'protocol-widened': { class: 'security', title: 'route answers plain HTTP', when: 'protocols gains `http`' },
   'trust-added': { class: 'security', title: 'the gateway takes a backend at its word instead of checking', when: 'trusts gains an assumption (a backend declared methodOverride: none where the target cannot read a body, or dotSegments: rejected where API Gateway passes a path parameter into the backend path)' },
   // ---- breaking: clients that worked may fail ----
@@ -59,11 +61,12 @@ export const RULES = {
   'route-moved': { class: 'breaking', title: 'route moved', when: 'route.match differs' },
   'auth-added': { class: 'breaking', title: 'auth added', when: 'an anonymous alternative is removed' },
   'auth-tightened': { class: 'breaking', title: 'auth tightened: a way in removed', when: 'an old alternative is covered by no new one' },
-  'rate-limit-lowered': { class: 'breaking', title: 'rate limit lowered', when: 'rateLimit allows fewer requests in some window' },
+  'rate-limit-lowered': { class: 'breaking', title: 'rate limit lowered', when: 'rateLimit allows fewer requests in some window, or connectionLimit shrinks or is added' },
   'body-limit-lowered': { class: 'breaking', title: 'body limit lowered', when: 'bodyLimit shrinks' },
   'ip-narrowed': { class: 'breaking', title: 'IP rule narrowed', when: 'ipAllow no longer covers an address it did, or ipDeny grows' },
   'cors-narrowed': { class: 'breaking', title: 'CORS narrowed', when: 'cors loses an origin, method, header, exposed response header, or credentials' },
   'backend-tls-verified': { class: 'breaking', title: 'backend certificate now verified', when: 'backendTls.verify false -> true' },
+  tightened: { class: 'breaking', title: 'tightened: runs weaker now than this release makes it', when: 'a security rule read backwards (new -> old) that no other rule says, named in `undoes`: with --deployed, what was loosened on the gateway outside gwc (drift) and this release puts back; with --base, what the spec tightens' },
 } as const satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof RULES;
@@ -72,4 +75,6 @@ export interface Verdict {
   rule: RuleId;
   old?: string;
   new?: string;
+  /** On `tightened`: the security rule the change undoes (its reading backwards). */
+  undoes?: RuleId;
 }

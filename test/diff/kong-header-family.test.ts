@@ -67,7 +67,7 @@ describe('kong diff: the header-family chunk reads as the headers it removes', (
     const proxied = routes(resolvePrecedence(d)).filter((r) => r.plugins?.some((p) => p.name === 'request-transformer') && !r.plugins.some((p) => p.name === 'request-termination'));
     expect(proxied.length).toBeGreaterThan(5);
     for (const r of proxied) expect(((r.plugins!.find((p) => p.name === 'pre-function')?.config.access as string[]) ?? [])[0]?.startsWith(HEADER_FAMILY_MARK), r.name).toBe(true);
-    const facts = (x: Doc) => Object.fromEntries(state(x).entities.filter((e) => e.kind === 'route' && e.facts).map((e) => [e.key, e.facts!.requestHeaders]));
+    const facts = (x: Doc) => Object.fromEntries(state(x).entities.filter((e) => e.kind === 'route' && e.facts?.route).map((e) => [e.key, e.facts!.requestHeaders]));
     const now = facts(d);
     expect(Object.values(now).every((h) => (h ?? []).includes('x_consumer_username') && (h ?? []).includes('x-forwarded-user'))).toBe(true);
     expect(facts(oldForm(d))).toEqual(now);

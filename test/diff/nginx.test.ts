@@ -58,7 +58,7 @@ describe('nginx: deployed state', () => {
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.plan?.changes).toEqual([]);
     expect(r.plan?.findings).toEqual([]);
-    expect(r.from?.entities.filter((e) => e.facts).length).toBe(7);
+    expect(r.from?.entities.filter((e) => e.facts?.route).length).toBe(7);
   });
 
   it('the deployed conf.d file alone reads the same as the build', async () => {

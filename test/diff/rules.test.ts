@@ -3,7 +3,7 @@
  * new facts, the rules it must raise), so each rule is pinned independently of any reader.
  */
 import { describe, expect, it } from 'vitest';
-import { classifyMatched, RULES } from '../../src/diff/classify.js';
+import { classifyMatched, classifyTightened, RULES } from '../../src/diff/classify.js';
 import type { Facts } from '../../src/diff/entity.js';
 
 const route = { match: 'GET /x' };
@@ -69,7 +69,30 @@ const ROWS: Array<[string, Facts, Facts, string[]]> = [
   ['a guard added', key({ guards: { credential: [] } }), key({ guards: { credential: ['query api_key: removed'] } }), []],
   ['guards unknown on one side', key({ guards: { credential: ['query api_key: removed'] } }), key({}), []],
   ['nothing', key({ hosts: ['a'], protocols: ['https'], cache: false }), key({ hosts: ['a'], protocols: ['https'], cache: false }), []],
+  ['a key name added (Kong key_names)', key({}, { names: ['x-api-key'] }), key({}, { names: ['x-api-key', 'apikey'] }), ['credential-carrier-added']],
+  ['a key read from the body too', key(), key({}, { in: ['header', 'body'] }), ['credential-carrier-added']],
+  ['a route answering any method (match text kept: only route.methods read)', key({ route: { match: 'GET /x', paths: ['^/x$'], methods: ['GET'] } }), key({ route: { match: 'GET /x', paths: ['^/x$'], methods: [] } }), ['route-widened']],
+  ['a route answering a template for its literal', key({ route: { match: 'GET /x/a', paths: ['^/x/a$'], methods: ['GET'] } }), key({ route: { match: 'GET /x/a', paths: ['^/x/[^/]+$'], methods: ['GET'] } }), ['route-widened']],
+  ['a route moved elsewhere (not widened)', key({ route: { match: 'GET /x', paths: ['^/x$'], methods: ['GET'] } }), key({ route: { match: 'GET /x', paths: ['^/y$'], methods: ['GET'] } }), []],
+  ['a connection cap raised', key({ connectionLimit: 2 }), key({ connectionLimit: 20 }), ['rate-limit-raised']],
+  ['a connection cap removed', key({ connectionLimit: 2 }), key({}), ['rate-limit-raised']],
 ];
+
+describe('tightened: a security rule read backwards (classifyTightened)', () => {
+  const tightened = (a: Facts, b: Facts) => classifyTightened(a, b, classifyMatched(a, b)).map((v) => `${v.rule} ${v.undoes}`);
+  it('credentials stripped again is tightened, undoing credentials-forwarded', () => {
+    expect(tightened(key({}, { hideCredentials: false }), key())).toEqual(['tightened credentials-forwarded']);
+  });
+  it('a change with a breaking rule of its own (a limit lowered) is not repeated as tightened', () => {
+    expect(tightened(key({ rateLimit: { '60': 100 } }), key({ rateLimit: { '60': 10 } }))).toEqual([]);
+  });
+  it('a rule raised both ways (a backend re-pointed) stays security only', () => {
+    expect(tightened(key({ backend: 'a' }), key({ backend: 'b' }))).toEqual([]);
+  });
+  it('a weakening is never tightened', () => {
+    expect(tightened(key(), key({}, { hideCredentials: false }))).toEqual([]);
+  });
+});
 
 describe('target-neutral rules (src/diff/rules.ts): facts -> findings', () => {
   for (const [name, a, b, rules] of ROWS) {

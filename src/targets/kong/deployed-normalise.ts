@@ -4,7 +4,7 @@
  * (https://docs.konghq.com/gateway/latest/admin-api/ and each plugin's configuration reference),
  * filled on both sides so an explicit default and an omitted one compare equal.
  */
-import { authAtom, type BackendTls, type Entity, type Facts, type Json, type Mechanism } from '../../diff/entity.js';
+import { authAtom, BACKEND_CORS, type BackendTls, type Entity, type Facts, type Json, type Mechanism } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, withDefaults, type JsonObject } from '../../diff/json-util.js';
 import { compareText } from '../../diagnostics/collate.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
@@ -16,6 +16,7 @@ import { consumerHolds, credentials } from './deployed-consumers.js';
 import { chunks, kongGuards } from './deployed-guards.js';
 import { cacheBypassFacts } from './cache-bypass.js';
 import { JWT_NBF_MARK, readJwtNbf } from './jwt-claims.js';
+import { kongCacheKey } from './deployed-cache.js';
 
 /** Written by Kong, never by a user: dropped before comparing. */
 const GENERATED = ['id', 'created_at', 'updated_at', 'ws_id'];
@@ -143,7 +144,7 @@ function pluginMap(plugins: Plugin[]): JsonObject {
   return out;
 }
 
-function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, blocked: Set<string>): Facts {
+function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, blocked: Set<string>, servicePath = '/'): Facts {
   const match = `${sortedStrings(route.methods).join(',') || '*'} ${sortedStrings(route.hosts).join(',') || '*'}${sortedStrings(route.paths).join(',') || '/'}`;
   // https://docs.konghq.com/gateway/latest/key-concepts/routes/#paths: `~` a regex anchored at the
   // start of the path, else a prefix.
@@ -180,13 +181,17 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
     ...(held ? alt.flatMap((m) => held.roles.map((r) => authAtom(m, 'role', r))) : []),
     ...(schemeAtoms.length ? alt.flatMap((m) => [authAtom(m, 'scheme', schemeAtoms.join(' or '))]) : []),
   ];
-  facts.auth = auth.length === 0 ? [] : anyAnonymous ? [...auth.map(withRoles), ...(optional ? [[]] : [])] : [withRoles(auth.flat())];
+  // A plugin without `anonymous` must pass whatever the others say (they skip an authenticated caller).
+  const mandatory = auth.filter(([n]) => { const c = effective.get(n!)?.config; return !(isObject(c) && typeof c.anonymous === 'string'); });
+  facts.auth = auth.length === 0 ? [] : anyAnonymous && mandatory.length === 0 ? [...auth.map(withRoles), ...(optional ? [[]] : [])] : [withRoles((anyAnonymous ? mandatory : auth).flat())];
   const mechanisms: Record<string, Mechanism> = {};
   for (const [name] of auth) {
     const c = effective.get(name!)?.config;
     const cfg = isObject(c) ? c : {};
     const m: Mechanism = { kind: name === 'key-auth' ? 'apiKey' : name === 'basic-auth' ? 'basic' : name! };
     if (name === 'key-auth') m.in = [['header', cfg.key_in_header], ['query', cfg.key_in_query], ['body', cfg.key_in_body]].filter(([, on]) => on === true).map(([w]) => w as string);
+    // The names key-auth reads the key under (header names compare in any case, kong.request.get_header).
+    if (name === 'key-auth') m.names = sortedStrings(cfg.key_names).map((k) => k.toLowerCase());
     if (typeof cfg.hide_credentials === 'boolean') m.hideCredentials = cfg.hide_credentials;
     // A query key is stripped only with gwc's pre-function beside it: key-auth hides its exact name,
     // the spellings a backend reads as the key (API_KEY, api.key, a pair behind ';') pass without it
@@ -202,14 +207,19 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   }
   if (auth.length) facts.mechanisms = mechanisms;
   facts.hosts = sortedStrings(route.hosts);
-  facts.protocols = sortedStrings(route.protocols).filter((p) => p === 'http' || p === 'https');
+  // An empty list is Kong's default (http and https), as an omitted one.
+  const protocols = sortedStrings(route.protocols);
+  facts.protocols = (protocols.length ? protocols : ['http', 'https']).filter((p) => p === 'http' || p === 'https');
   const cache = effective.get('proxy-cache');
   facts.cache = Boolean(cache && cache.enabled !== false);
+  if (facts.cache) facts.cacheKey = kongCacheKey(cache!.config);
   // A credential the route does not verify keeps the request out of the consumer's entry (cache-bypass.ts).
   if (facts.cache) facts.cacheKey = [...(facts.cacheKey ?? []), ...cacheBypassFacts(effective.get('pre-function'))].sort();
   const rt = effective.get('request-transformer');
   const uri = rt && rt.enabled !== false && isObject(rt.config) && isObject(rt.config.replace) ? str(rt.config.replace.uri) : undefined;
-  if (uri) facts.upstreamPath = uri;
+  // Without a rewrite the backend gets the service's path joined with the request's (strip_path
+  // drops the matched prefix; path_handling decides the join): another one is another backend path.
+  facts.upstreamPath = uri ?? `${servicePath} + request path${route.strip_path === false ? '' : ' (matched prefix stripped)'}${route.path_handling === 'v1' ? ' (v1 join)' : ''}`;
   facts.requestHeaders = [...new Set([...controlledHeaders(rt && rt.enabled !== false && isObject(rt.config) ? rt.config : {}), ...familyHeaders(effective.get('pre-function')), ...consumerHeaders(effective)])].sort();
   facts.clientHost = route.preserve_host === true;
   facts.guards = kongGuards(effective);
@@ -240,7 +250,9 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
   const cors = effective.get('cors');
   if (cors && cors.enabled !== false && isObject(cors.config)) {
     const c = cors.config;
-    facts.cors = { origins: sortedStrings(c.origins).length ? sortedStrings(c.origins) : ['*'], methods: sortedStrings(c.methods), headers: sortedStrings(c.headers), credentials: c.credentials === true, expose: sortedStrings(c.exposed_headers) };
+    // preflight_continue: the backend answers the preflight itself (https://docs.konghq.com/hub/kong-inc/cors/).
+    const origins = [...(sortedStrings(c.origins).length ? sortedStrings(c.origins) : ['*']), ...(c.preflight_continue === true ? [BACKEND_CORS] : [])];
+    facts.cors = { origins, methods: sortedStrings(c.methods), headers: sortedStrings(c.headers), credentials: c.credentials === true, expose: sortedStrings(c.exposed_headers) };
   }
   return facts;
 }
@@ -335,7 +347,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
     const u = names.get(str(c.username) ?? str(c.custom_id)!)!;
     entities.push({ kind: 'consumer', key: u, fields: fieldsOf({ ...omit(c, [...GENERATED, 'plugins', 'keyauth_credentials', 'basicauth_credentials', 'jwt_secrets', 'acls']), tags: sortedStrings(c.tags), ...credentials(c) }), facts: { holds: consumerHolds(c) } });
   }
-  const addRoute = (r: JsonObject, service: string | undefined, servicePlugins: Map<string, JsonObject>, backend?: string) => {
+  const addRoute = (r: JsonObject, service: string | undefined, servicePlugins: Map<string, JsonObject>, backend?: string, servicePath?: string) => {
     const withDefs = withDefaults(omit(r, [...GENERATED, 'plugins', 'service']), ROUTE_DEFAULTS) as JsonObject;
     // Its own, and the top-level ones naming it (by name or id; one naming a service too only
     // when that is its service: Route+Service is looked up with the route's own service).
@@ -352,7 +364,10 @@ export function kongEntities(doc: JsonObject): Entity[] {
     const effective = new Map([...globalMap, ...servicePlugins, ...plugins.filter((p) => !p.consumer && acts(p)).map((p) => [p.name, p.fields] as const)]);
     // Routes without a service only answer (405, preflight): not a way in to a backend.
     // Where the route sends what it admits (Facts.backend): another server is a security finding.
-    entities.push({ kind: 'route', key, fields, ...(service ? { facts: { ...routeFacts(fields, effective, blocked), ...(backend ? { backend } : {}) } } : {}) });
+    // A route without a service still answers CORS preflights (gwc's preflight routes): what it allows
+    // decides which origins' browsers send the real request.
+    const facts = routeFacts(fields, effective, blocked, servicePath);
+    entities.push({ kind: 'route', key, fields, ...(service ? { facts: { ...facts, ...(backend ? { backend } : {}) } } : facts.cors ? { facts: { cors: facts.cors } } : {}) });
   };
   // What each upstream balances over, so services and upstreams pair by backend whatever their names.
   const upstreamTargets = new Map<string, string>();
@@ -364,6 +379,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
   const serviceNames = new Map<string, string>();
   const backends = new Map<string, string>();
   const servicePlugins = new Map<string, Map<string, JsonObject>>();
+  const servicePaths = new Map<string, string>();
   for (const s of list(doc.services)) {
     const n = str(s.name) ?? str(s.host);
     if (!n) throw new KongShapeError('a service has neither name nor host');
@@ -384,14 +400,15 @@ export function kongEntities(doc: JsonObject): Entity[] {
     for (const p of plugins) if (p.route && !p.consumer) scoped.push({ ...p, service: name });
     const sp = new Map(plugins.filter((p) => !p.consumer && !p.route && acts(p)).map((p) => [p.name, p.fields] as const));
     servicePlugins.set(name, sp);
-    for (const r of list(s.routes)) addRoute(r, name, sp, backend);
+    servicePaths.set(name, servicePath(s));
+    for (const r of list(s.routes)) addRoute(r, name, sp, backend, servicePaths.get(name));
   }
   for (const r of list(doc.routes)) {
     const svc = ref(r.service);
     const name = svc ? serviceNames.get(svc) ?? svc : undefined;
     // A top-level route naming its service (an Admin API flat list, a hand-written file) gets the
     // service's plugins as a nested one does.
-    addRoute(r, name, (name ? servicePlugins.get(name) : undefined) ?? new Map(), name ? backends.get(name) : undefined);
+    addRoute(r, name, (name ? servicePlugins.get(name) : undefined) ?? new Map(), name ? backends.get(name) : undefined, name ? servicePaths.get(name) : undefined);
   }
   for (const u of list(doc.upstreams)) {
     const name = str(u.name);
@@ -402,6 +419,11 @@ export function kongEntities(doc: JsonObject): Entity[] {
     entities.push({ kind: 'upstream', key: name, matchBy: `targets ${upstreamTargets.get(name) ?? ''}`, fields: fieldsOf({ ...(withDefaults(omit(u, [...GENERATED, 'targets']), UPSTREAM_DEFAULTS) as JsonObject), tags: sortedStrings(u.tags), targets }) });
   }
   return entities;
+}
+
+/** The path a service prefixes to what its routes send (`path`, or its `url`'s). */
+function servicePath(s: JsonObject): string {
+  return str(s.path) ?? (str(s.url) ? new URL(str(s.url)!).pathname : '/');
 }
 
 /** A service's backend (protocol, address or upstream targets, path), for pairing renamed services. */

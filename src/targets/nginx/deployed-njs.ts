@@ -91,9 +91,11 @@ export function njsAuth(cfg: NjsConfig, routeId: string, cleared: ReadonlySet<st
   const auth = route.security.map((alt) =>
     alt
       .flatMap((item) => {
-        const s = cfg.schemes[item.scheme];
-        if (s) mechanisms[item.scheme] = mechanism(s, route, cleared);
-        return [item.scheme, ...item.scopes.map((x) => authAtom(item.scheme, requirementKind(s?.kind ?? ''), x))];
+        // A hand-edited CFG may lack a field: read what is there (never crash the diff).
+        const scheme = String(item?.scheme);
+        const s = Object.prototype.hasOwnProperty.call(cfg.schemes, scheme) ? cfg.schemes[scheme] : undefined;
+        if (s) mechanisms[scheme] = mechanism(s, route, cleared);
+        return [scheme, ...(Array.isArray(item?.scopes) ? item.scopes : []).map((x) => authAtom(scheme, requirementKind(s?.kind ?? ''), String(x)))];
       })
       .sort(),
   );

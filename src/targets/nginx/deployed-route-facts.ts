@@ -3,11 +3,12 @@
  * the njs module's CFG (deployed-njs.ts), rate limit and its key and burst, cache, upstream path,
  * hosts and protocols of the server, body limit, IP rules and CORS.
  */
-import type { Facts } from '../../diff/entity.js';
+import { BACKEND_CORS, type Facts } from '../../diff/entity.js';
 import { exactPath } from '../../diff/paths.js';
 import type { Directive } from './deployed-parse.js';
 import { njsAuth, njsCacheKey, njsRoute, njsUpstream, type NjsConfig } from './deployed-njs.js';
 import { nginxGuards } from './deployed-guards.js';
+import { clientCertificate, connectionLimit, satisfyAny } from './deployed-access.js';
 
 const SIZE = /^(\d+)([kKmMgG]?)$/;
 export const bytes = (v: string | undefined): number | undefined => {
@@ -76,13 +77,9 @@ function authFacts(checks: Directive[], block: Directive[], ctx: Ctx, byPath: Ma
   return out;
 }
 
-export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string; verify?: string; bodyCheck?: string }): Facts {
-  // `location = /literal` or a `~ ^regex$` location (route.path holds its expression).
-  const paths = [route.path.startsWith('^') ? route.path : exactPath(route.path)];
-  const facts: Facts = { route: { match: `${route.method} ${route.path}`, paths, methods: route.method.split(',').filter((m) => m !== '*' && m !== 'ANY') } };
-  const verify = route.verify ? (byPath.get(route.verify)?.block ?? []) : [];
-  Object.assign(facts, authFacts([...verify, ...block], block, ctx, byPath));
-  for (const d of [...verify, ...block].filter((x) => x.name === 'limit_req')) {
+/** The `limit_req`s of a block: the smallest rate per window, the zone's key, the largest burst. */
+export function limitFacts(directives: Directive[], ctx: Ctx, facts: Facts): void {
+  for (const d of directives.filter((x) => x.name === 'limit_req')) {
     const zone = d.args.find((a) => a.startsWith('zone='))?.slice(5);
     const rate = zone ? ctx.zones.get(zone) : undefined;
     if (rate) for (const [w, n] of Object.entries(rate)) facts.rateLimit = { ...facts.rateLimit, [w]: Math.min(n, facts.rateLimit?.[w] ?? Infinity) };
@@ -91,6 +88,20 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
     const burst = Number(d.args.find((a) => a.startsWith('burst='))?.slice(6) ?? 0);
     facts.burst = Math.max(facts.burst ?? 0, burst);
   }
+}
+
+export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string; verify?: string; bodyCheck?: string }): Facts {
+  // `location = /literal` or a `~ ^regex$` location (route.path holds its expression).
+  const paths = [route.path.startsWith('^') ? route.path : exactPath(route.path)];
+  const facts: Facts = { route: { match: `${route.method} ${route.path}`, paths, methods: route.method.split(',').filter((m) => m !== '*' && m !== 'ANY') } };
+  const verify = route.verify ? (byPath.get(route.verify)?.block ?? []) : [];
+  Object.assign(facts, authFacts([...verify, ...block], block, ctx, byPath));
+  const cert = clientCertificate([server.block ?? [], ctx.http]);
+  if (cert) {
+    facts.auth = (facts.auth!.length ? facts.auth! : [[]]).map((alt) => [...alt, cert.atom].sort());
+    facts.mechanisms = { ...facts.mechanisms, [cert.atom]: cert.mechanism };
+  }
+  limitFacts([...verify, ...block], ctx, facts);
   const cache = block.find((d) => d.name === 'proxy_cache');
   facts.cache = cache !== undefined && cache.args[0] !== 'off';
   // The path sent upstream: a literal rewrite, or one njs builds from the module's CFG.
@@ -112,7 +123,13 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
     const cleaned = (what: string) => facts.guards!.credential!.some((g) => g.startsWith(`${what} `));
     if ((where === 'query' && !cleaned('query')) || (where === 'cookie' && !cleaned('cookie'))) m.hideCredentials = false;
   }
-  const cacheKey = facts.cache && routeId ? [...ctx.njs.values()].map((c) => njsCacheKey(c, routeId)).find((x) => x !== undefined) : undefined;
+  // The key the location caches on (https://nginx.org/r/proxy_cache_key): gwc's njs digest of the
+  // CFG's parts when it names the js_set variable, else the variables it names (nginx's default
+  // `$scheme$proxy_host$request_uri`: neither the consumer nor any header). Without the route's
+  // `set $…_route` runtime.js cacheKey finds no route and digests nothing: one entry for all.
+  const keyText = block.find((d) => d.name === 'proxy_cache_key')?.args[0] ?? '$scheme$proxy_host$request_uri';
+  const viaNjs = /\.cacheKey$/.test(ctx.jsSets.get(keyText) ?? '');
+  const cacheKey = !facts.cache ? undefined : viaNjs ? (routeId ? [...ctx.njs.values()].map((c) => njsCacheKey(c, routeId)).find((x) => x !== undefined) : undefined) ?? (ctx.njs.size ? [] : undefined) : keyWords(keyText);
   if (cacheKey) facts.cacheKey = cacheKey;
   // What keeps a request's answer out of a shared entry (policies.ts anonymousBypass: a Cookie, an
   // unverified credential header or query name on a public or optional route): one dropped lets
@@ -128,11 +145,17 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
   facts.protocols = [...new Set((listens.length ? listens : [{ args: ['80'] }]).map((d) => (d.args.includes('ssl') ? 'https' : 'http')))].sort();
   const denied = block.filter((d) => d.name === 'deny' && d.args[0] !== 'all').map((d) => d.args[0]!);
   if (denied.length) facts.ipDeny = denied.sort();
-  const size = [block, server.block ?? []].map((b) => b.find((d) => d.name === 'client_max_body_size')?.args[0]).find((x) => x !== undefined);
-  // nginx's default is 1m (https://nginx.org/r/client_max_body_size); 0 disables the check.
-  facts.bodyLimit = bytes(size ?? '1m');
-  if (facts.bodyLimit === undefined) delete facts.bodyLimit;
+  // nginx's default is 1m (https://nginx.org/r/client_max_body_size); 0 disables the check. A body
+  // check location (routes.ts bodyCheckView) reads the body before the route location does: the
+  // larger of the two limits is what a client can send.
+  const sizeOf = (b: Directive[]) => bytes([b, server.block ?? []].map((l) => l.find((d) => d.name === 'client_max_body_size')?.args[0]).find((x) => x !== undefined) ?? '1m') ?? Infinity;
+  const bodyCheck = route.bodyCheck ? byPath.get(route.bodyCheck)?.block : undefined;
+  const limit = Math.max(sizeOf(block), bodyCheck ? sizeOf(bodyCheck) : 0);
+  if (limit !== Infinity) facts.bodyLimit = limit;
   if (block.some((d) => d.name === 'deny' && d.args[0] === 'all')) facts.ipAllow = block.filter((d) => d.name === 'allow').map((d) => d.args[0]!).sort();
+  satisfyAny([block, server.block ?? [], ctx.http], facts);
+  const conns = connectionLimit([...verify, ...block]);
+  if (conns !== undefined) facts.connectionLimit = conns;
   // What the location sends the backend in place of the client's headers (https://nginx.org/r/proxy_set_header).
   const sets = block.filter((d) => d.name === 'proxy_set_header' && d.args[0]);
   // Where the route sends what it admits (Facts.backend): proxy_pass's upstream block's servers.
@@ -160,9 +183,20 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
     const header = (h: string) => (pre.find((d) => d.name === 'add_header' && d.args[0]?.toLowerCase() === h)?.args[1] ?? '').split(',').map((x) => x.trim()).filter(Boolean).sort();
     const aceh = block.find((d) => d.name === 'set' && /_aceh$/.test(d.args[0] ?? ''))?.args[1] ?? '';
     const expose = aceh.split(',').map((x) => x.trim()).filter(Boolean).sort();
+    // gwc hides the backend's own CORS headers (routes.ts): without that the backend's answer reaches the browser too.
+    const hidden = new Set(block.filter((d) => d.name === 'proxy_hide_header').map((d) => d.args[0]!.toLowerCase()));
+    if (block.some((d) => d.name === 'proxy_pass') && ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-expose-headers'].some((h) => !hidden.has(h))) origins.push(BACKEND_CORS);
     facts.cors = { origins, methods: header('access-control-allow-methods'), headers: header('access-control-allow-headers'), credentials: block.some((d) => d.name === 'set' && /_acac$/.test(d.args[0] ?? '') && d.args[1] === 'true'), expose };
   }
   return facts;
+}
+
+/** The request parts a cache key text names by its variables, in njsCacheKey's words. */
+function keyWords(text: string): string[] {
+  const words = [...text.matchAll(/\$\{?([A-Za-z0-9_]+)/g)].flatMap(([, v]) =>
+    v === 'request_uri' ? ['path', 'query'] : v === 'uri' || v === 'document_uri' ? ['path'] : v === 'args' || v === 'query_string' ? ['query'] : v!.startsWith('http_') ? [`header ${v!.slice(5).replace(/_/g, '-')}`] : v === 'request_method' ? ['method'] : /_id_key$/.test(v!) ? ['consumer'] : [],
+  );
+  return [...new Set(words)].sort();
 }
 
 /** What a limit zone counts requests by, from its key (policies.ts limitZone). */

@@ -13,6 +13,7 @@ import { fieldsOf } from '../../diff/json-util.js';
 import { findModule, isValidationModule, jsImports, ownedByGwc, readSources, type ConfFile } from './deployed-files.js';
 import { njsConfig, type NjsConfig } from './deployed-njs.js';
 import { routeFacts, zoneKey, type Ctx } from './deployed-route-facts.js';
+import { mapFacts, supportFacts } from './deployed-support.js';
 import { locationTls, SSL_DIRECTIVES } from './deployed-tls.js';
 
 export { NginxSyntaxError, parseConf, splitDump, tokenize, type Directive } from './deployed-parse.js';
@@ -111,6 +112,9 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
     const route = routeOf.get(path);
     if (route && block.some((d) => d.name === 'proxy_pass' || d.name === 'return' || d.name === 'js_content')) {
       entity.facts = routeFacts(block, server, ctx, byPath, route);
+    } else if (!route) {
+      const facts = supportFacts(block, ctx);
+      if (facts) entity.facts = facts;
     }
     const tls = locationTls([ctx.http, body, ...(enclosing.get(l) ?? []).map((p) => p.block ?? []), block]);
     if (tls) entity.facts = { ...entity.facts, backendTls: tls };
@@ -157,7 +161,11 @@ export function nginxEntities(files: Array<{ path: string; text: string }>, njs:
   for (const d of flat) {
     if (d.name === 'server' && d.block) serverEntities(d, ctx, entities);
     else if (d.name === 'upstream' && d.block) entities.push({ kind: 'upstream', key: d.args[0] ?? '', fields: directiveFields(d.block) });
-    else if ((d.name === 'map' || d.name === 'geo') && d.block) entities.push({ kind: d.name, key: d.args.at(-1) ?? '', fields: fieldsOf({ source: d.args.slice(0, -1).join(' '), entries: d.block.map((e) => [e.name, ...e.args].join(' ')) }) });
+    else if ((d.name === 'map' || d.name === 'geo') && d.block) {
+      const entries = d.block.map((e) => [e.name, ...e.args].join(' '));
+      const facts = mapFacts(d.args.at(-1) ?? '', entries);
+      entities.push({ kind: d.name, key: d.args.at(-1) ?? '', fields: fieldsOf({ source: d.args.slice(0, -1).join(' '), entries }), ...(facts ? { facts } : {}) });
+    }
     else if (d.name === 'limit_req_zone' || d.name === 'limit_conn_zone' || d.name === 'proxy_cache_path') {
       const zone = d.args.find((a) => a.startsWith('keys_zone=') || a.startsWith('zone='))?.split('=')[1]?.split(':')[0] ?? d.args[0] ?? '';
       entities.push({ kind: d.name, key: zone, fields: fieldsOf({ args: d.args.filter((a) => !a.startsWith('zone=') && !a.startsWith('keys_zone=')).concat(d.args.filter((a) => a.includes('zone=')).map((a) => a.split(':').slice(1).join(':'))) }) });

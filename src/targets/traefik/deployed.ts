@@ -7,11 +7,12 @@
 import { exactPath, prefixPath } from '../../diff/paths.js';
 import { parse } from 'yaml';
 import { diag } from '../../diagnostics/diagnostic.js';
-import { authAtom, type DeployedReader, type Entity, type Facts, type Json, type Mechanism, type ReadResult } from '../../diff/entity.js';
+import { authAtom, type DeployedReader, type Entity, type Facts, type Guards, type Json, type Mechanism, type ReadResult } from '../../diff/entity.js';
 import { fieldsOf, isObject, sortedStrings, toJson, withDefaults, type JsonObject } from '../../diff/json-util.js';
 import { fileReader } from '../deployed-reader.js';
 import { durationSeconds } from './deployed-duration.js';
 import { roleFile } from './deployed-roles.js';
+import { middlewareGuards } from './deployed-guards.js';
 import { forwardAuthTls, serviceTls } from './deployed-tls.js';
 import { compareText } from '../../diagnostics/collate.js';
 
@@ -48,6 +49,8 @@ interface Seen {
   cleared: Set<string>;
   /** Request headers a headers middleware sets or blanks before the backend (Facts.requestHeaders). */
   decided: Set<string>;
+  /** What the middlewares keep from the backend or the auth service (deployed-guards.ts). */
+  guards: Guards;
 }
 
 /**
@@ -87,6 +90,7 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
       seen.mechanisms[basic] = { kind: 'basic', hideCredentials: m.basicAuth.removeHeader === true };
     }
     if (isObject(m.digestAuth)) seen.auth.push('digest-auth');
+    middlewareGuards(name, m, seen.guards);
     if (isObject(m.forwardAuth)) {
       const fa = forwardAuth(String(m.forwardAuth.address));
       seen.auth.push(fa.name, ...fa.scopes.map((x) => authAtom(fa.name, 'scope', x)));
@@ -158,7 +162,7 @@ export function traefikEntities(doc: JsonObject): Entity[] {
       if (kind === 'router' && typeof value.service === 'string' && !ANSWER_ONLY.has(value.service)) {
         const rule = String(value.rule ?? '');
         const facts: Facts = { route: { match: rule, ...ruleRoute(rule) } };
-        const seen: Seen = { auth: [], mechanisms: {}, reads: {}, cleared: new Set(), decided: new Set() };
+        const seen: Seen = { auth: [], mechanisms: {}, reads: {}, cleared: new Set(), decided: new Set(), guards: {} };
         middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, seen);
         facts.auth = seen.auth.length ? [seen.auth.sort()] : [];
         // A forward-auth credential is kept from the backend when every header it reads is blanked.
@@ -169,10 +173,18 @@ export function traefikEntities(doc: JsonObject): Entity[] {
         facts.protocols = value.tls !== undefined && value.tls !== null ? ['https'] : ['http'];
         facts.backend = serversOf(isObject(http.services) ? http.services : {}, local(value.service));
         facts.requestHeaders = [...seen.decided].sort();
+        facts.guards = Object.fromEntries(Object.entries(seen.guards).map(([k, v]) => [k, [...new Set(v)].sort()]));
         // https://doc.traefik.io/traefik/routing/services/#pass-host-header: true unless set false.
         const service = isObject(http.services) ? http.services[local(value.service)] : undefined;
         if (isObject(service) && isObject(service.loadBalancer)) facts.clientHost = service.loadBalancer.passHostHeader !== false;
         entity.facts = facts;
+      }
+      // A router that only answers still answers CORS preflights: what it allows decides which
+      // origins' browsers send the real request.
+      if (kind === 'router' && typeof value.service === 'string' && ANSWER_ONLY.has(value.service)) {
+        const facts: Facts = {};
+        middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, { auth: [], mechanisms: {}, reads: {}, cleared: new Set(), decided: new Set(), guards: {} });
+        if (facts.cors) entity.facts = { cors: facts.cors };
       }
       // A changed serversTransport is classified on every service that uses it.
       const tls = kind === 'service' ? serviceTls(value, transports) : kind === 'middleware' ? forwardAuthTls(value) : undefined;

@@ -1,0 +1,37 @@
+/**
+ * Facts of nginx entities gwc writes beside its route locations that still decide a check
+ * (deployed.ts reads them): support locations and the maps limits and guards read.
+ */
+import type { Facts } from '../../diff/entity.js';
+import type { Directive } from './deployed-parse.js';
+import { limitFacts, type Ctx } from './deployed-route-facts.js';
+
+/**
+ * Facts of a location that is no route but checks for one (templates-limit.ts, routes.ts): the
+ * limit on failed auth attempts (`/_gwc_internal/x/...`), and what a forward-auth location sends its
+ * auth service (`/_gwc_internal/f/N`): only the headers it names (`proxy_pass_request_headers off`),
+ * the request's method and normalised path set by nginx. One dropped lets the client's own
+ * X-Forwarded-Uri or identity headers reach the service that decides (request-header-passed).
+ */
+export function supportFacts(block: Directive[], ctx: Ctx): Facts | undefined {
+  const facts: Facts = {};
+  limitFacts(block, ctx, facts);
+  if (block.some((d) => d.name === 'proxy_pass')) {
+    const off = block.some((d) => d.name === 'proxy_pass_request_headers' && d.args[0] === 'off');
+    const set = block.filter((d) => d.name === 'proxy_set_header' && d.args[0] && d.args[1] !== '').map((d) => `${d.args[0]!.toLowerCase()} set by nginx`);
+    facts.guards = { header: [...(off ? ['only the headers nginx names reach the service'] : []), ...set].sort() };
+  }
+  return Object.keys(facts).length ? facts : undefined;
+}
+
+/**
+ * gwc's maps that decide a check (policies.ts, templates.ts): the address a limit counts
+ * (`_lim_ip`: IPv6 per /64, IPv4-mapped folded), the identity it counts (`_lim_id`), and the
+ * query `_method` refusal (`_override`). An entry lost collapses the key or lets the override pass.
+ */
+export function mapFacts(name: string, entries: string[]): Facts | undefined {
+  const text = entries.join('; ');
+  if (/_lim_(ip|id)$/.test(name)) return { rateLimitKey: `${name}: ${text}` };
+  if (/_override$/.test(name)) return { guards: { method: entries.map((e) => `query ${e}`) } };
+  return undefined;
+}
