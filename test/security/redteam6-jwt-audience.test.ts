@@ -27,11 +27,11 @@ ${scheme}
 const KONG = "\n  accept: { kong: [{ feature: auth.jwt, reason: 'static keys, exp only' }] }";
 const PEM = 'publicKeys: ["${env:IDP_PEM}"]';
 const bearer = (xg: string) => `      type: http\n      scheme: bearer\n      x-gateway: { issuer: https://id.example/, ${xg} }`;
-const TARGETS = [['nginx', {}, ''], ['kong', {}, KONG], ['aws', {}, ''], ['aws', { api: 'http' }, ''], ['traefik', {}, '']] as const;
+const TARGETS: Array<[string, Record<string, string>, string]> = [['nginx', {}, ''], ['kong', {}, KONG], ['aws', {}, ''], ['aws', { api: 'http' }, ''], ['traefik', {}, '']];
 type D = { severity: string; code: unknown; params?: Record<string, unknown>; position?: { line: number } };
 const errors = (ds: D[], relayed: boolean) => ds.filter((d) => d.severity === 'error').map((d) => `${String(relayed && d.params?.code ? d.params.code : d.code)}@${d.position?.line}`).sort();
 
-async function both(scheme: string, target: string, options: object, accept: string) {
+async function both(scheme: string, target: string, options: Record<string, string>, accept: string) {
   const file = writeSpec(spec(scheme, accept));
   const built = await buildTarget(file, { target, options });
   const linted = await lint(file, { target, targetOptions: { [target]: options } });
