@@ -33,8 +33,22 @@ const LEAD = new RegExp(`^${blankClass}+`);
 const TRAIL = new RegExp(`${blankClass}+$`);
 const trim = (s: string) => s.replace(LEAD, '').replace(TRAIL, '');
 
+const READ = new Map<string, string>();
+
 /** A raw query name (as sent, %XX and `+` included) as the table reads it; each byte of a decode is one character (Latin-1). */
 export function queryNameAsRead(raw: string): string {
+  // A pure function of `raw` (the rule is constant), asked for the same few names on every route
+  // (`_method`, each scheme's credential name: #18, ~30,000 readings of a handful of names, each
+  // building its RegExp, in a lint of synthetic-10000): read once per name. Bounded.
+  let read = READ.get(raw);
+  if (read === undefined) {
+    if (READ.size >= 10_000) READ.clear();
+    READ.set(raw, (read = readName(raw)));
+  }
+  return read;
+}
+
+function readName(raw: string): string {
   let n = QUERY_NAME_RULE.plusIsSpace ? raw.replace(/\+/g, ' ') : raw;
   if (QUERY_NAME_RULE.percentDecode) n = n.replace(/%([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
   if (QUERY_NAME_RULE.nulEnds) n = n.split('\0')[0]!;
