@@ -22,6 +22,7 @@ import { lambdaUri } from './lambda-arn.js';
 import { policyHooks } from './policies.js';
 import { checkQuerySpellings } from './query-spellings.js';
 import type { IntegrationParts } from './policy-parts.js';
+import { credentialsElsewhere } from './credential-elsewhere.js';
 
 // Moved to lambda-arn.ts (authorizers.ts needs them too, and backends.ts imports auth): re-exported.
 export { lambdaArnParts, lambdaUri } from './lambda-arn.js';
@@ -155,7 +156,13 @@ function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, stri
   // Every key of `params` so far, lowercased, kept up to date below: a set, not a scan of the keys
   // per header (#18).
   const now = new Set(Object.keys(params).map((k) => k.toLowerCase()));
-  for (const h of [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuthHeaders(ctx), ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME)]) {
+  // An API key's name in the place the authorizer does not read it (credential-elsewhere.ts).
+  const elsewhere = credentialsElsewhere(ctx, route);
+  for (const q of elsewhere.query) {
+    const key = `integration.request.querystring.${q}`;
+    if (!(key in params)) params[key] = "''";
+  }
+  for (const h of [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuthHeaders(ctx), ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME), ...elsewhere.headers]) {
     const key = `integration.request.header.${h}`;
     const lower = key.toLowerCase();
     // One mapping per header name, whatever its spelling: API Gateway header names are case-insensitive.

@@ -6,7 +6,8 @@
  */
 import { templatePath } from '../../diff/paths.js';
 import { parse, type Tags } from 'yaml';
-import type { BackendTls, Entity, Facts, Json } from '../../diff/entity.js';
+import type { BackendTls, Entity, Facts, Guards, Json } from '../../diff/entity.js';
+import { METHOD_OVERRIDE_QUERY } from '../../model/overrides.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, toJson, type JsonObject } from '../../diff/json-util.js';
 import { cacheKeyOf, denyRules, domainsOf, integrationBackend, integrationPath, methodAuth, stageSettings, type StageSettings } from './deployed-facts.js';
 
@@ -124,6 +125,22 @@ function integrationHeaders(op: JsonObject): string[] | undefined {
   return [...new Set(params.filter((k) => k.startsWith('integration.request.header.')).map((k) => k.slice('integration.request.header.'.length).toLowerCase()))].sort();
 }
 
+/**
+ * The query parameters an HTTP integration sends empty whatever the client sent
+ * (`integration.request.querystring.NAME` = `''`): `_method` (method), a credential's name such as a
+ * hidden key, a bearer `access_token` or a header key's name (credential-elsewhere.ts). A deployed
+ * template without one passes that parameter on as the client sent it.
+ */
+function integrationQueryGuards(op: JsonObject): Guards | undefined {
+  const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;
+  const type = typeof integration?.type === 'string' ? integration.type.toLowerCase() : '';
+  if (!integration || (type !== 'http' && type !== 'http_proxy')) return undefined;
+  const params = isObject(integration.requestParameters) ? integration.requestParameters : {};
+  const blanked = Object.entries(params).filter(([k, v]) => k.startsWith('integration.request.querystring.') && v === "''").map(([k]) => k.slice('integration.request.querystring.'.length)).sort();
+  const text = (n: string) => `query ${n}: sent to the backend empty (integration request parameter)`;
+  return { credential: blanked.filter((n) => n !== METHOD_OVERRIDE_QUERY).map(text), method: blanked.filter((n) => n === METHOD_OVERRIDE_QUERY).map(text) };
+}
+
 interface ApiContext {
   throttles: Map<string, number>;
   stage: StageSettings;
@@ -180,6 +197,8 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
         if (cors) facts.cors = cors;
         const headers = integrationHeaders(op);
         if (headers) facts.requestHeaders = headers;
+        const guards = integrationQueryGuards(op);
+        if (guards) facts.guards = guards;
         const tls = integrationTls(op);
         if (tls) facts.backendTls = tls;
         entity.facts = facts;

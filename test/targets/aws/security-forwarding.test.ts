@@ -26,7 +26,8 @@ describe('aws: method override inputs', () => {
       for (const h of Object.keys(OVERRIDES)) expect(d.upstream?.headers[h.toLowerCase()]).toBe('');
       const url = o.request({ method: 'GET', path, headers: { ...headers, 'X-Original-URL': '/admin', 'X-Rewrite-URL': '/admin' } });
       expect([url.upstream?.headers['x-original-url'], url.upstream?.headers['x-rewrite-url']]).toEqual(['', '']);
-      expect(d.upstream?.query).toEqual({ _method: '', page: '2' });
+      // The header key's name in the query is emptied on the keyed route (credential-elsewhere.ts).
+      expect(d.upstream?.query).toEqual(path === '/items' ? { _method: '', page: '2' } : { _method: '', page: '2', 'x-api-key': '' });
     }
   });
 
