@@ -1,25 +1,29 @@
 #!/usr/bin/env node
 /**
- * Bundles the CLI (src/cli/entry.ts: @oclif/core, every command, gwc's code) into
- * dist/bundle/ with esbuild (#18): a command's start-up read ~220 CommonJS/ESM files one by one
- * (Node ~60 ms, @oclif/core ~70 ms, then gwc's modules); a few chunks are read instead.
- * Dynamic imports (a target's compiler, Spectral, diff) become chunks of their own, read only when
- * a command asks for them, as before. Run by `npm run build` after tsc and the precompiled schemas.
+ * Bundles the CLI (src/cli/entry.ts: @oclif/core, every command, gwc's code) into one CommonJS
+ * script, dist/bundle/gwc.cjs, with esbuild (#18): a command's start-up read ~220 CommonJS/ESM
+ * files one by one (Node ~60 ms, @oclif/core ~70 ms, then gwc's modules). One script rather than
+ * ES module chunks because Node 20 keeps no code cache for ES modules: bin/entry.js loads it with
+ * V8's code cache (src/validate/code-cache.ts, written by scripts/bundle-cache.mjs). A command's
+ * modules (a target's compiler, Spectral, diff) are still initialised only when it asks for them.
+ * Run by `npm run build` after tsc and the precompiled schemas.
  *
- * Every output file sits in dist/bundle/, two levels below the package root like dist/<dir>/x.js,
- * so paths gwc resolves from `import.meta.url` (schemas/, rules/) name the same files; the
- * precompiled validators, which src/validate/precompiled.ts requires from `./precompiled/` next
- * to itself, are copied next to the bundle.
+ * The script sits in dist/bundle/, two levels below the package root like dist/<dir>/x.js, so
+ * paths gwc resolves from `import.meta.url` (here the script's own URL: schemas/, rules/) name
+ * the same files; the precompiled validators, which src/validate/precompiled.ts requires from
+ * `./precompiled/` next to itself, are copied next to it. Every module is strict, as it was in
+ * ES modules.
  */
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import ts from 'typescript';
 
 /**
  * Packages left in node_modules: read there with createRequire when needed (ajv and the
  * precompiled validators' ajv runtime, handlebars, Spectral, swagger-parser's schemas), or modules
  * @oclif/core only looks for in development (typescript, ts-node, tsx, pnpapi). yaml and diff are
- * bundled into the chunks that import them (yaml's 72 files cost ~35 ms to read one by one); the
+ * bundled (yaml's 72 files cost ~35 ms to read one by one); the
  * createRequire('yaml') fallbacks (a YAML spec the fast reader leaves to yaml, lint configs) still
  * read node_modules' copy, the same version.
  */
@@ -27,25 +31,39 @@ const EXTERNAL = ['ajv', 'ajv/*', 'ajv-formats', 'ajv-formats/*', '@stoplight/*'
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'dist/bundle');
 rmSync(out, { recursive: true, force: true });
+const { IMPORT } = await import(path.join(root, 'dist/validate/code-cache.js'));
+const file = path.join(out, 'gwc.cjs');
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { gwc: 'src/cli/entry.ts' },
-  outdir: out,
+  entryPoints: ['src/cli/entry.ts'],
+  outfile: file,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
-  // CommonJS inside an ES module bundle calls require (node: built-ins, createRequire'd files).
-  banner: { js: "import { createRequire as __gwcRequire } from 'node:module'; const require = __gwcRequire(import.meta.url);" },
-  chunkNames: 'chunk-[hash]',
+  // import.meta.url: the script's own URL, in dist/bundle/ as the ES module chunks were.
+  define: { 'import.meta.url': '__gwcUrl' },
+  banner: { js: `"use strict";\nvar __gwcUrl = require("node:url").pathToFileURL(__filename).href;` },
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
 });
+// Each `import(x)` left (oclif importing bin/entry.js, an optional SDK) becomes IMPORT(x), found
+// by TypeScript's parser, not by text: a string or comment saying import( is left alone.
+const text = readFileSync(file, 'utf8');
+const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+const at = [];
+const visit = (node) => {
+  if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) at.push(node.expression.getStart(source));
+  if (ts.isIdentifier(node) && node.text === IMPORT) throw new Error(`${file} already names ${IMPORT}`);
+  ts.forEachChild(node, visit);
+};
+visit(source);
+let rewritten = text;
+for (const p of at.reverse()) rewritten = rewritten.slice(0, p) + IMPORT + rewritten.slice(p + 'import'.length);
+writeFileSync(file, rewritten);
 cpSync(path.join(root, 'dist/validate/precompiled'), path.join(out, 'precompiled'), { recursive: true });
-const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
-console.log(`dist/bundle: ${files.length} files`);
-// GWC_BUNDLE_META=file: esbuild's metafile (which module went into which chunk), for analysis.
+console.log(`dist/bundle/gwc.cjs: ${(rewritten.length / 1e6).toFixed(1)} MB, ${at.length} import() calls through ${IMPORT}`);
+// GWC_BUNDLE_META=file: esbuild's metafile (which modules went into the script), for analysis.
 if (process.env.GWC_BUNDLE_META) writeFileSync(process.env.GWC_BUNDLE_META, JSON.stringify(result.metafile));

@@ -1,13 +1,13 @@
 /**
  * The module a built gwc runs every command from (#18): scripts/bundle.mjs bundles it, with
- * @oclif/core and gwc's code, into dist/bundle/gwc.js, and bin/entry.js hands its `commands` to
+ * @oclif/core and gwc's code, into dist/bundle/gwc.cjs, and bin/entry.js hands its `commands` to
  * oclif's explicit command discovery (https://oclif.io/docs/command_discovery_strategies).
  *
  * oclif takes a command's flags, arguments and help from oclif.manifest.json (written from the
  * real classes in dist/commands/ by scripts/manifest.mjs) and needs the class only to run it.
- * Each class here is a stand-in whose `run` imports the real command, a bundle chunk of its own,
- * and runs that: `gwc validate` never reads the code of lint's rules, diff's readers or the four
- * targets that `gwc diff`'s flags list. oclif gives the stand-in its id and plugin; the real
+ * Each class here is a stand-in whose `run` imports the real command (in the bundle: initialises
+ * its modules) and runs that: `gwc validate` never initialises lint's rules, diff's readers or the
+ * four targets that `gwc diff`'s flags list. oclif gives the stand-in its id and plugin; the real
  * class gets them too, as oclif would have set them on it.
  */
 import type { Command, Config } from '@oclif/core';

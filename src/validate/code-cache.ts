@@ -11,6 +11,11 @@
  * 32 bytes are the SHA-256 of the source; V8's own check compares lengths only), and V8 rejects a
  * cache from another V8 version or flags and compiles the source instead. Without a cache the
  * module is compiled as `require` compiles it; the exports are the same either way.
+ *
+ * bin/entry.js loads the bundled CLI (dist/bundle/gwc.cjs) the same way. A script compiled by vm
+ * runs `import()` only through a callback Node 20 calls experimental (a warning on stderr) and
+ * loses when V8 accepts the cache, so the bundle calls `IMPORT` instead (scripts/bundle.mjs
+ * renames its few `import(` calls): the `dynamicImport` its loader passes in.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -30,8 +35,11 @@ export function recordScripts(): void {
   recording = true;
 }
 
+/** The name a module loaded with `dynamicImport` calls for `import()`: as long as `import`. */
+export const IMPORT = '__gwcI';
+
 /** The module's exports, as `require(file)` gives them; throws when the file cannot be read. */
-export function requireWithCodeCache(file: string): unknown {
+export function requireWithCodeCache(file: string, dynamicImport?: (specifier: string) => Promise<unknown>): unknown {
   const source = readFileSync(file, 'utf8');
   let cachedData: Buffer | undefined;
   try {
@@ -40,10 +48,11 @@ export function requireWithCodeCache(file: string): unknown {
   } catch {
     // No cache (a plain tsc build, tests from src/): compiled from source.
   }
-  const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const wrapped = dynamicImport ? `(function (exports, require, module, __filename, __dirname, ${IMPORT}) {${source}\n});` : Module.wrap(source);
+  const script = new Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
   if (recording) recorded.set(file, script);
   const module = { exports: {} as unknown };
-  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
-  wrapper.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file), dynamicImport);
   return module.exports;
 }
