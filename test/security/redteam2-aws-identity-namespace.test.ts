@@ -51,7 +51,7 @@ describe('red team 2: AWS writes no identity a token subject could spell', () =>
     it(`${api}: X-Consumer is emptied on every integration and no header is mapped from the authorizer or identity context`, async () => {
       // HTTP APIs have no API keys (capability-unsupported) and their JWT authorizer needs an audience
       // (a REST Cognito authorizer refuses one): the HTTP spec keeps the token route, with an audience.
-      const text = api === 'REST' ? SPEC : SPEC.replace(/^  \/k: .*\n/m, '').replace('us-east-1_AbCdEf123" }', 'us-east-1_AbCdEf123", audiences: [app1], hideCredentials: false }');
+      const text = api === 'REST' ? SPEC : SPEC.replace(/^  \/k: .*\n/m, '').replace('us-east-1_AbCdEf123", anyAudience: true }', 'us-east-1_AbCdEf123", audiences: [app1], hideCredentials: false }');
       const g = await gatewayOf(text);
       const r = compileGateway(g.gateway!, 'aws', options);
       expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
