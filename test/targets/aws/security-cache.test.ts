@@ -34,8 +34,14 @@ describe('aws: cache on authenticated routes', () => {
     // Nobody without a key in the plan reaches the cache.
     expect(o.request({ method: 'GET', path: '/admin/users', headers: { 'x-api-key': 'x'.repeat(30) } }).status).toBe(403);
     const integration = b.t!.Resources.RestApi.Properties.Body.paths['/admin/users'].get;
-    expect(integration['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual(['method.request.header.x-api-key']);
-    expect(integration.parameters).toEqual([{ name: 'x-api-key', in: 'header', required: false, schema: { type: 'string' } }]);
+    // The verified key first, then every other credential carrier of the spec (a second credential
+    // beside the key gets its own entry: test/security/aws-second-credential-cache.test.ts).
+    expect(integration['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual([
+      'method.request.header.x-api-key', 'method.request.header.Authorization', 'method.request.header.Cookie',
+      'method.request.header.X_Api-Key', 'method.request.header.X-Api_Key', 'method.request.header.X_Api_Key',
+    ]);
+    expect(integration.parameters[0]).toEqual({ name: 'x-api-key', in: 'header', required: false, schema: { type: 'string' } });
+    expect(integration.parameters.map((p: { in: string; name: string }) => `${p.in} ${p.name}`)).toEqual(['header x-api-key', 'header Authorization', 'header Cookie', 'header X_Api-Key', 'header X-Api_Key', 'header X_Api_Key']);
   });
 
   // A public cached route is shared among anonymous callers only: a request carrying Authorization
@@ -94,6 +100,8 @@ describe('aws: cache on authenticated routes', () => {
     expect(b.t!.Resources.RestApi.Properties.Body.paths['/admin/users'].get['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual([
       'method.request.header.x-api-key',
       'method.request.header.authorization',
+      // Every other credential carrier of the spec (aws-second-credential-cache).
+      'method.request.header.Cookie', 'method.request.header.X_Api-Key', 'method.request.header.X-Api_Key', 'method.request.header.X_Api_Key', 'method.request.querystring.access_token',
     ]);
   });
 
@@ -102,8 +110,8 @@ describe('aws: cache on authenticated routes', () => {
     const b = await build(s, {}, (_s, c) => c);
     expect(b.errors).toEqual([]);
     const op = b.t!.Resources.RestApi.Properties.Body.paths['/admin/users'].get;
-    expect(op['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual(['method.request.header.X-Session', 'method.request.querystring.tenant']);
-    expect(op.parameters.map((p: { in: string; name: string }) => `${p.in} ${p.name}`)).toEqual(['header X-Session', 'query tenant']);
+    expect(op['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual(['method.request.header.X-Session', 'method.request.querystring.tenant', 'method.request.header.Authorization', 'method.request.header.Cookie', 'method.request.header.X_Session', 'method.request.querystring.access_token']);
+    expect(op.parameters.map((p: { in: string; name: string }) => `${p.in} ${p.name}`)).toEqual(['header X-Session', 'query tenant', 'header Authorization', 'header Cookie', 'header X_Session', 'query access_token']);
     const o = b.oracle!;
     o.request({ method: 'GET', path: '/admin/users', headers: { 'X-Session': 's1' }, query: { tenant: 'a' } });
     expect(o.request({ method: 'GET', path: '/admin/users', headers: { 'X-Session': 's1' }, query: { tenant: 'b' } }).cachedFrom).toBeUndefined();
