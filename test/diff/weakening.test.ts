@@ -5,7 +5,7 @@
  * scopes removed, `{}` added), either is refused by the build (fail closed) or shows in `gwc diff`
  * as a security finding. A weakening that builds and diffs as "no security change" fails here.
  */
-import { cpSync, mkdtempSync, readdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,8 +65,10 @@ const WEAKENINGS: Weakening[] = [
 ];
 
 /** The fixture copied to its own folder (keys and `$ref`ed files beside it), with `doc` as its spec. */
+const made: string[] = [];
 function written(spec: string, doc: Doc): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'gwc-weaken-'));
+  made.push(dir);
   cpSync(path.dirname(path.join(repo, spec)), dir, { recursive: true });
   writeFileSync(path.join(dir, path.basename(spec)), stringify(doc));
   return path.join(dir, path.basename(spec));
@@ -188,6 +190,7 @@ describe('gwc diff: every way of weakening an operation\'s access is refused or 
   }
   const tally: string[] = [];
   afterAll(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
     // The figures for the issue note; and a guard that the property is not vacuous.
     console.log(`weakenings: ${tally.join('; ')}`);
     const flagged = tally.reduce((n, t) => n + Number(/(\d+) flagged/.exec(t)?.[1] ?? 0), 0);

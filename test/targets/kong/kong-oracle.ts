@@ -23,7 +23,7 @@
  * - the path is normalised before routing: escapes of unreserved characters are decoded, reserved
  *   ones kept, dot segments removed (kong/tools/uri.lua normalize).
  * Credentials in the file are decK env templates; the oracle renders them from `env`. JWTs are
- * symbolic: `valid:<iss>` verifies against a consumer's jwt_secrets of that key, anything else fails.
+ * symbolic: `valid:<iss>` (or `symbolicJwt(iss)`) verifies against a consumer's jwt_secrets of that key, anything else fails.
  */
 import { allRoutes, kongMatch, type KongRoute } from './kong-router.js';
 import { CLIENT_BODY_BUFFER, runPostFunction, runPreFunctionOn } from './lua-sandbox.js';
@@ -403,9 +403,30 @@ function authenticate(name: string, c: Record<string, unknown>, headers: Record<
     if (v) token = v.replace(/^Bearer\s+/i, '');
   }
   for (const n of (c.uri_param_names as string[]) ?? []) token ??= query[n];
-  const iss = token && /^valid:(.+)$/.exec(token)?.[1];
+  const iss = token && (/^valid:(.+)$/.exec(token)?.[1] ?? symbolicIssuer(token));
   if (!iss) return undefined;
   return consumers.find((x) => (x.jwt_secrets ?? []).some((s) => s.key === iss));
+}
+
+/**
+ * A JWT-shaped symbolic token (`symbolicJwt`): three base64url parts, the claims a JSON object with
+ * `iss`, the signature `valid`. For issuers with dots: `valid:<iss>` then has dots of its own, and
+ * gwc's nbf chunk (jwt-claims.ts) decodes the part between the first two as claims, as Kong does.
+ */
+export function symbolicJwt(iss: string, claims: Record<string, unknown> = {}): string {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ ...claims, iss })}.valid`;
+}
+
+function symbolicIssuer(token: string): string | undefined {
+  const m = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.valid$/.exec(token);
+  if (!m) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8')) as { iss?: unknown };
+    return typeof claims.iss === 'string' ? claims.iss : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Kong's lua_max_req_headers default (kong/templates/kong_defaults.lua): what get_headers() reads. */
