@@ -281,6 +281,12 @@ describe('gwc diff, nginx: the anonymous cache bypass is part of the cache key',
       expect(found).toEqual(['cache-key-narrowed route news']);
     });
   }
+  // Each variable is written twice (`$v$v`): nginx reads a value of exactly "0" as unset, so a
+  // hand edit back to `$v` stores the answer to `Cookie: 0` (red team 6).
+  it('$http_cookie$http_cookie edited back to $http_cookie (a "0" value stored) is cache-key-narrowed', async () => {
+    const found = await weakened('nginx', CACHED, conf((t) => t.replace(/(proxy_no_cache [^;\n]*)\$http_cookie\$http_cookie/, '$1$http_cookie')));
+    expect(found).toEqual(['cache-key-narrowed route news']);
+  });
   it("gwc's files read back are no change", async () => {
     const { built, edited } = await sides('nginx', CACHED, (f) => f);
     expect(diffStates(built, edited).changes).toEqual([]);

@@ -1,14 +1,14 @@
 /**
  * Red team 6, nginx per-consumer cache and a second credential (ce52733), through real nginx with
  * raw requests (repeated header lines). Held: a session Cookie on its own line before or after the
- * cookie key's line, and beside a header key, bypasses the cache. Open (it.fails): a carrier whose
+ * cookie key's line, and beside a header key, bypasses the cache. Was open (fixed: each variable written twice): a carrier whose
  * value is exactly "0". cacheView bypasses with `proxy_no_cache $http_authorization ...` and nginx
  * reads each of those parameters as "set" only when it is not empty AND not "0"
  * (https://nginx.org/r/proxy_no_cache), so `Authorization: 0` or `Cookie: 0` beside the verified key
  * reaches the backend, its answer is stored as the consumer's entry, and the next plain request of
- * that consumer gets it (HIT). Fix: test presence, not truth (a `map $http_x "" ""; default 1;` per
- * carrier, or the njs cacheCredential answering for headers too); the diff reader of the bypass
- * (deployed-route-facts.ts) must read the new form.
+ * that consumer gets it (HIT). Fixed: every variable is written twice (`$http_x$http_x`: "0" reads
+ * "00", set; empty stays empty); the diff reader (deployed-route-facts.ts) reads the doubled form
+ * as one more fact, so a hand edit back to `$v` is cache-key-narrowed (redteam-guards-diff).
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,7 +73,7 @@ describe.skipIf(!NGINX)('red team 6, nginx: a second credential beside the verif
   });
 
   // Open: proxy_no_cache/proxy_cache_bypass read "0" as unset.
-  it.fails.each([
+  it.each([
     ['/v1/me/e', ['Authorization: 0']],
     ['/v1/me/f', ['Cookie: 0']],
   ])('%s: %j beside the verified key is never stored as the consumer\'s entry', async (path, second) => {

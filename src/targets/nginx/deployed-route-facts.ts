@@ -134,7 +134,14 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
   // What keeps a request's answer out of a shared entry (policies.ts anonymousBypass: a Cookie, an
   // unverified credential header or query name on a public or optional route): one dropped lets
   // that caller's answer be stored for, or served from, every anonymous caller's entry.
-  const bypass = facts.cache ? (['proxy_no_cache', 'proxy_cache_bypass'] as const).flatMap((n) => block.filter((d) => d.name === n).flatMap((d) => d.args.map((v) => `${n === 'proxy_no_cache' ? 'not stored' : 'not served'} when ${v}`))) : [];
+  // A variable written twice (`$v$v`, as gwc writes them) also acts on a value of exactly "0",
+  // which nginx reads as unset (https://nginx.org/r/proxy_no_cache): one more fact, so a hand
+  // edit back to `$v` loses it (cache-key-narrowed) and the doubled form loses nothing of `$v`.
+  const bypassFacts = (verb: string, v: string) => {
+    const twice = /^(\$\w+)\1$/.exec(v)?.[1];
+    return twice ? [`${verb} when ${twice}`, `${verb} when ${twice} (also "0")`] : [`${verb} when ${v}`];
+  };
+  const bypass = facts.cache ? (['proxy_no_cache', 'proxy_cache_bypass'] as const).flatMap((n) => block.filter((d) => d.name === n).flatMap((d) => d.args.flatMap((v) => bypassFacts(n === 'proxy_no_cache' ? 'not stored' : 'not served', v)))) : [];
   if (bypass.length > 0) facts.cacheKey = [...(facts.cacheKey ?? []), ...bypass].sort();
   const njsPath = routeId && [...ctx.njs.values()].map((c) => njsUpstream(c, routeId)).find((x) => x !== undefined);
   const upstream = njsPath || rewrite;

@@ -166,9 +166,10 @@ export const ROUTE_PARTIAL = `{{#if validate}}
         proxy_cache_methods{{#each cache.methods}} {{n this}}{{/each}};
         proxy_cache_valid 200 203 204 206 301 404 {{n cache.valid}};
 {{#if cache.bypass}}
-        # A credential nginx did not verify (or a Cookie on a public route): never stored, never answered from the cache.
-        proxy_no_cache{{#each cache.bypass}} \${{n this}}{{/each}};
-        proxy_cache_bypass{{#each cache.bypass}} \${{n this}}{{/each}};
+        # A credential nginx did not verify: never stored, never answered from the cache. Each variable is
+        # written twice: nginx reads a value of exactly "0" as unset (Authorization: 0 would be stored).
+        proxy_no_cache{{#each cache.bypass}} \${{n this}}\${{n this}}{{/each}};
+        proxy_cache_bypass{{#each cache.bypass}} \${{n this}}\${{n this}}{{/each}};
 {{/if}}
         add_header X-Cache-Status $upstream_cache_status always;
 {{/if}}
