@@ -48,8 +48,19 @@ describe('aws Body', () => {
       requestParameters: { 'integration.request.path.id': 'method.request.path.id' },
       connectionType: 'VPC_LINK',
       connectionId: 'a1b2c3',
-      // The route needs an API key: the cache is keyed on it too, one caller's entry never serves another.
-      cacheKeyParameters: ['method.request.path.id', 'method.request.header.x-api-key'],
+      // The route needs an API key: the cache is keyed on it too, one caller's entry never serves
+      // another; and on every other credential carrier of the spec in each -/_ spelling (445efff):
+      // a second, unverified credential beside the key never shares the key's entry.
+      cacheKeyParameters: [
+        'method.request.path.id',
+        'method.request.header.x-api-key',
+        'method.request.header.Authorization',
+        'method.request.header.Cookie',
+        'method.request.header.X_Api-Key',
+        'method.request.header.X-Api_Key',
+        'method.request.header.X_Api_Key',
+        'method.request.querystring.access_token',
+      ],
     });
     expect(body.paths['/users/{id}'].parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }]);
     expect(body.paths['/users/me'].get['x-amazon-apigateway-integration'].uri).toBe('http://users.internal:8080/internal/users/current');
