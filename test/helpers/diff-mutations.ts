@@ -1,6 +1,6 @@
 /**
  * Mechanical weakenings of a gateway's output for the `gwc diff` coverage suite
- * (test/security/diff-coverage.test.ts): every setting gwc writes is found by walking the output
+ * (test/security/diff-coverage-<target>.test.ts): every setting gwc writes is found by walking the output
  * itself (each leaf of a decK or Traefik document, each directive line of an nginx file, each leaf
  * of the njs module's CFG), never from a hand list, and made weaker the ways a hand edit would:
  * removed, disabled, flipped, widened, raised. Each mutation carries a `sig`, its place with the

@@ -1,0 +1,79 @@
+/**
+ * `gwc diff` coverage for nginx (DESIGN.md 7.8): every setting gwc writes, weakened, is a security
+ * finding one way and a finding the other. The check itself: ./helpers/diff-coverage.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { diffDeployed } from '../../src/diff/run.js';
+import type { Plan } from '../../src/diff/plan.js';
+import { build, CLOSED, DEFAULT, deployed, describeCoverage, NOT_ACCESS, richSpec, type Allowed, type KnownGap } from './helpers/diff-coverage.js';
+import { writeSpec } from '../helpers/spec.js';
+
+/** Mutations that do not weaken access control, each with its reason. */
+const ALLOWED: readonly Allowed[] = [
+  [/^(error_page|return|try_files|root|default_type|limit_req_status|limit_conn_status|proxy_cache_valid|proxy_cache_path|proxy_cache_lock\w*|keepalive|proxy_http_version|proxy_(connect|read|send)_timeout|client_body_buffer_size|client_body_in_single_buffer|subrequest_output_buffer_size|server_tokens|uninitialized_variable_warn|recursive_error_pages|proxy_next_upstream\w*):/, /./, NOT_ACCESS],
+  [/^add_header: add_header (X-Cache-Status|Allow|WWW-Authenticate|Vary|Access-Control-Max-Age)/, /./, NOT_ACCESS],
+  [/^add_header: add_header Access-Control-Allow-(Origin|Credentials|Methods|Headers)/, /remove/, 'a preflight answer without it is refused by the browser: CORS narrowed'],
+  [/^env:/, /remove/, 'njs cannot read the secret: every credential of the scheme is refused'],
+  [/^(js_set|js_var|auth_request_set):/, /remove/, 'nginx refuses a configuration that uses an undefined variable (nginx -t)'],
+  [/^underscores_in_headers: underscores_in_headers off|^ignore_invalid_headers: ignore_invalid_headers on/, /remove/, DEFAULT],
+  [/^listen: listen N;/, /./, 'the port nginx listens on (80 is its default): plain HTTP either way'],
+  [/^proxy_ssl_server_name:/, /./, 'SNI only: the certificate is still checked for proxy_ssl_name'],
+  [/^proxy_cache_methods:/, /remove/, DEFAULT],
+  [/^(proxy_method|proxy_cache|proxy_cache_key): .*(jwks|GET;)/, /./, "the key set fetch (jwks.ts): a change fetches the same URL differently or fails (tokens refused)"],
+  [/^proxy_pass: proxy_pass "https:\/\/[^"]+";/, /remove/, CLOSED],
+  [/^proxy_set_header: proxy_set_header (authorization|Content-Length|Accept)\b/, /remove/, 'what the auth or key service is sent of the credential: without it the service refuses'],
+  [/^(proxy_pass_request_body):/, /./, 'the auth service sent the request body or not: it decides on the headers gwc names'],
+  [/^set: set \$gwc_cov_route/, /remove/, 'every fact keyed by the route id changes with it (cache key, guards); what stays is read as unchanged, and njs refuses an auth check without its route'],
+  [/^set: set \$gwc_cov_(vary|path)/, /remove/, NOT_ACCESS],
+  [/^websocket:|^"~\*\^websocket\$"|^"~\^OPTIONS:/, /remove/, 'the upgrade or preflight map: without the entry the request is a plain one (no tunnel) or no preflight'],
+  [/^default: default "\$";/, /remove/, 'the literal-$ helper (geo): text, no check'],
+  [/^default: default "";/, /remove/, DEFAULT],
+  [/^limit_conn_zone:/, /remove/, 'nginx refuses a limit_conn naming a zone that is not there (nginx -t)'],
+  [/^add_header: add_header Access-Control-Expose-Headers/, /remove/, 'fewer response headers exposed: CORS narrowed'],
+  [/^proxy_ignore_headers:/, /remove/, "nginx honours the backend's caching headers again: a response with Set-Cookie, private or Vary is stored less, never for more callers (its lifetime aside)"],
+  [/^server: server /, /raise/, 'an upstream server\'s port or weight: backend-changed reads the address'],
+];
+
+/**
+ * Holes the suite finds that are not fixed (it.fails): [target, sig, mutation, mechanism].
+ * `internal;` removed makes gwc's internal locations callable from outside.
+ */
+const KNOWN_GAPS: readonly KnownGap[] = [
+  ['nginx', /^internal;/, /remove/, 'an internal location made public is read as the same entity'],
+];
+
+
+describeCoverage('nginx', ALLOWED, KNOWN_GAPS);
+
+// ---- drift: the deployed copy loosened by hand while the spec did not change -------------------
+
+/**
+ * What `gwc diff --deployed` says of a gateway loosened outside gwc (DESIGN.md 7.8, src/diff/README.md
+ * "Drift"): the release puts the setting back, a `tightened` finding (breaking: a caller relying on
+ * the loosened setting may fail) naming the security rule it undoes, and no security finding, so
+ * `--fail-on security` never blocks the release that repairs it. A release whose spec adopts the
+ * loosened setting changes nothing on the gateway: `--deployed` shows no change there, and the
+ * weakening is the spec's, shown by `--base` (both sides compiled) as a security finding.
+ */
+describe('gwc diff --deployed: drift, the deployed gateway weaker than the unchanged spec', () => {
+  const spec = (t: 'kong' | 'nginx' | 'traefik') => writeSpec(richSpec(t));
+  const findings = (p: Plan | undefined) => (p?.findings ?? []).map((f) => `${f.class} ${f.rule}${f.undoes ? ` undoes ${f.undoes}` : ''} ${f.key}`);
+
+  it('nginx: a WebSocket connection cap raised by hand: the release lowers it (rate-limit-lowered), no security finding', async () => {
+    const file = spec('nginx');
+    const { files } = await build('nginx');
+    const where = deployed('nginx', files, (f) => (f.path.endsWith('.conf') ? f.contents.replace(/(limit_conn gwc_cov_wc\d+) 2;/, '$1 200;') : f.contents));
+    const r = await diffDeployed(file, { target: 'nginx', deployed: where });
+    expect(findings(r.plan)).toContain('breaking rate-limit-lowered route live');
+    expect(findings(r.plan).filter((f) => f.startsWith('security'))).toEqual([]);
+  });
+
+  it('nginx: mutual TLS added by hand (gwc writes none): the release that drops it is security (auth-weakened, auth-removed on public routes)', async () => {
+    const file = spec('nginx');
+    const { files } = await build('nginx');
+    const where = deployed('nginx', files, (f) => (f.path.endsWith('.conf') ? f.contents.replace(/^(\s*server_name [^;]+;)/m, '$1\n    ssl_verify_client on;\n    ssl_client_certificate /etc/nginx/client-ca.pem;') : f.contents));
+    const r = await diffDeployed(file, { target: 'nginx', deployed: where });
+    expect(findings(r.plan)).toContain('security auth-weakened route getKeys');
+    expect(findings(r.plan)).toContain('security auth-removed route getPublic');
+  });
+});

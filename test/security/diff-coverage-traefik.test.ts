@@ -1,0 +1,68 @@
+/**
+ * `gwc diff` coverage for traefik (DESIGN.md 7.8): every setting gwc writes, weakened, is a security
+ * finding one way and a finding the other. The check itself: ./helpers/diff-coverage.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { diffDeployed } from '../../src/diff/run.js';
+import type { Plan } from '../../src/diff/plan.js';
+import { ANSWER_ONLY, build, DEFAULT, deployed, describeCoverage, NOT_A_VALUE, NOT_ACCESS, richSpec, type Allowed, type KnownGap } from './helpers/diff-coverage.js';
+import { writeSpec } from '../helpers/spec.js';
+
+/** Mutations that do not weaken access control, each with its reason. */
+const ALLOWED: readonly Allowed[] = [
+  [/^http\.routers\.\*/, /./, ANSWER_ONLY, /-(other-methods|preflight)(\.|$)(?!middlewares\[)/],
+  [/^http\.middlewares\.\*\.ipAllowList/, /./, ANSWER_ONLY, /method-not-allowed/],
+  [/^http\.middlewares\.\*$/, /remove/, ANSWER_ONLY, /-allow$|method-not-allowed$/],
+  [/^http\.routers\.\*$/, /remove/, 'a router removed answers 404, or a remaining router answers its path (fallThrough compares it)'],
+  [/\.middlewares$/, /widen/, NOT_A_VALUE],
+  [/headers\.(customResponseHeaders|accessControlMaxAge|addVaryHeader)/, /./, NOT_ACCESS],
+  [/redirectRegex\.permanent$/, /./, NOT_ACCESS],
+  [/ipStrategy\.depth$/, /remove/, DEFAULT],
+  [/ipAllowList\.rejectStatusCode$/, /./, NOT_ACCESS],
+  [/serversTransports\.\*\.forwardingTimeouts/, /./, NOT_ACCESS],
+  [/serversTransports\.\*\.insecureSkipVerify$/, /remove/, DEFAULT],
+  [/^http\.serversTransports(\.\*)?$/, /remove/, 'a service naming a transport that is not there is refused by Traefik (closed); one without a transport is read with the default (verified)'],
+  [/loadBalancer\.serversTransport$/, /./, 'a transport that is not there: Traefik refuses the service (closed); on a plain HTTP service none applies'],
+  [/basicAuth\.(headerField|realm)$/, /./, 'the header Traefik names the verified user in (cleared before, so a removed one reaches the backend empty) and the prompt text'],
+  [/forwardAuth\.trustForwardHeader$/, /remove/, DEFAULT],
+  [/^http\.middlewares\.\*\.headers$/, /remove/, ANSWER_ONLY, /-allow\.headers$/],
+  [/headers\.customRequestHeaders\./, /change/, 'still a value the gateway sets: the client\'s never reaches the backend'],
+];
+
+/**
+ * Holes the suite finds that are not fixed (it.fails): [target, sig, mutation, mechanism].
+ * Route precedence: the router `priority` decides which of two routers answering one path wins (a
+ * public `/files/{name}` over a keyed `/files/secret`), and no reader compares the order;
+ * `tls.options` names a TLS options set the dynamic file does not hold.
+ */
+const KNOWN_GAPS: readonly KnownGap[] = [
+  ['traefik', /^http\.routers\.\*\.priority$/, /./, 'route precedence: priority is not compared'],
+  ['traefik', /^http\.routers\.\*\.tls\.options$/, /./, 'TLS options are named, not read (client certificates, versions)'],
+];
+
+
+describeCoverage('traefik', ALLOWED, KNOWN_GAPS);
+
+// ---- drift: the deployed copy loosened by hand while the spec did not change -------------------
+
+/**
+ * What `gwc diff --deployed` says of a gateway loosened outside gwc (DESIGN.md 7.8, src/diff/README.md
+ * "Drift"): the release puts the setting back, a `tightened` finding (breaking: a caller relying on
+ * the loosened setting may fail) naming the security rule it undoes, and no security finding, so
+ * `--fail-on security` never blocks the release that repairs it. A release whose spec adopts the
+ * loosened setting changes nothing on the gateway: `--deployed` shows no change there, and the
+ * weakening is the spec's, shown by `--base` (both sides compiled) as a security finding.
+ */
+describe('gwc diff --deployed: drift, the deployed gateway weaker than the unchanged spec', () => {
+  const spec = (t: 'kong' | 'nginx' | 'traefik') => writeSpec(richSpec(t));
+  const findings = (p: Plan | undefined) => (p?.findings ?? []).map((f) => `${f.class} ${f.rule}${f.undoes ? ` undoes ${f.undoes}` : ''} ${f.key}`);
+
+  it('traefik: trustForwardHeader set true by hand (gwc always writes false): tightened, undoes request-header-passed', async () => {
+    const file = spec('traefik');
+    const { files } = await build('traefik');
+    const where = deployed('traefik', files, (f) => f.contents.replace(/trustForwardHeader: false/g, 'trustForwardHeader: true'));
+    const r = await diffDeployed(file, { target: 'traefik', deployed: where });
+    expect(findings(r.plan)).toContain('breaking tightened undoes request-header-passed cov-getfwd');
+    expect(findings(r.plan).filter((f) => f.startsWith('security'))).toEqual([]);
+  });
+});
