@@ -108,7 +108,7 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     env: [...ctx.envNames].sort(),
     anyAuth: [...views.values()].some((v) => v.authUri),
     headerBucket: headerBucket([
-      ...[...views.values()].flatMap((v) => [...v.requestHeaders.map((h) => h.name), ...v.responseHide, ...v.hiddenHeaders]),
+      ...[...views.values()].flatMap((v) => [...v.requestHeaders.map((h) => h.name), ...v.responseHide, ...v.hiddenHeaders, ...(v.kept?.headers ?? []).map((h) => h.name)]),
       ...security.forwardHeaders,
       ...security.forwards.flatMap((f) => f.requestHeaders.map((h) => h.name)),
     ]),

@@ -42,6 +42,12 @@ export interface RouteView {
   responseHide: string[];
   hiddenHeaders: string[];
   /**
+   * An OR route's credentials kept for the backend that go on only when the alternative that passed
+   * verified them (kept-credentials.ts): headers sent from `auth_request_set` variables, the query
+   * (`$args`) and the Cookie header as the auth handler answered them.
+   */
+  kept?: { headers: Array<{ name: string; index: number; variable: string }>; args: boolean; cookies?: string };
+  /**
    * Headers a client must never set itself, cleared (`""`) or set from the auth decision
    * (`variable`) on every proxied route: gwc's identity headers, forward-auth response headers,
    * method overrides. Emitted in the route location because a location's own proxy_set_header

@@ -16,6 +16,7 @@ import { fillPolicies } from './policy-map.js';
 import { internalUri, BODY_CHECK_BUFFER, type BodyCheckView, type RouteView } from './route-view.js';
 import { bearerBodyRoute, bodyKeyPatterns, hiddenHeaders, hiddenParams, IDENTITY_HEADERS, securityOf } from './security.js';
 import { headerKeyQueryNames, queryKeyHeaders } from './credential-elsewhere.js';
+import { keptCookiesVar, keptGuards, keptHeaderVar } from './kept-credentials.js';
 
 /** How long an open WebSocket may stay silent before nginx closes it. */
 const WEBSOCKET_IDLE_MS = 3_600_000;
@@ -105,8 +106,30 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   if (!rewrite) return undefined;
   view.rewrite = rewrite;
   fillPolicies('proxy', input);
+  keptView(ctx, view, route);
   view.clearHeaders = clearHeaders(ctx, view, route);
   return view;
+}
+
+/**
+ * An OR route's kept credentials go on only when the alternative that passed verified them
+ * (kept-credentials.ts): the auth handler answers them, the route sends them from its answer. A
+ * header the route's own requestHeaders set is the route's, not the client's: left to that policy.
+ */
+function keptView(ctx: Ctx, view: RouteView, route: Route): void {
+  const g = keptGuards(ctx, route);
+  if (g.headers.length + g.query.length + g.cookies.length === 0) return;
+  view.njs.kept = {
+    ...(g.headers.length > 0 ? { headers: g.headers } : {}),
+    ...(g.query.length > 0 ? { query: g.query } : {}),
+    ...(g.cookies.length > 0 ? { cookies: g.cookies } : {}),
+  };
+  const set = new Set(view.requestHeaders.map((h) => h.name.toLowerCase()));
+  view.kept = {
+    headers: g.headers.flatMap((h, index) => (set.has(h.name) ? [] : [{ name: h.name, index, variable: keptHeaderVar(ctx, index) }])),
+    args: g.query.length > 0,
+    ...(g.cookies.length > 0 ? { cookies: keptCookiesVar(ctx) } : {}),
+  };
 }
 
 /** Methods whose request body no framework reads for a method override (Rack, Laravel, Symfony, Express read POST). */
@@ -150,7 +173,7 @@ function bodyCheckView(view: RouteView, route: Route, token: boolean, keys: stri
 function clearHeaders(ctx: Ctx, view: RouteView, route: Route): ClearHeader[] {
   // A header the operation declares as a parameter is the API's own input, passed on.
   const declared = (route.declaredOverrides ?? []).filter((d) => d.in === 'header').map((d) => d.name);
-  const own = new Set([...view.hiddenHeaders, ...view.requestHeaders.map((h) => h.name), ...declared].map((h) => h.toLowerCase()));
+  const own = new Set([...view.hiddenHeaders, ...view.requestHeaders.map((h) => h.name), ...(view.kept?.headers ?? []).map((h) => h.name), ...declared].map((h) => h.toLowerCase()));
   // The list depends on the route only through `own` and whether it has an auth check, which
   // most routes of a compile share: made once per distinct pair (#18: ~40 entries for each of
   // 10,000 routes). The routes that share it get the list itself (only the template reads it, never

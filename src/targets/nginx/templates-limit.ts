@@ -19,6 +19,17 @@ export const AUTH_CHECK_PARTIAL = `        auth_request {{n authUri}};
 {{#eachShared @root.identity}}
         auth_request_set \${{n this.variable}} \${{n this.sent}};
 {{/eachShared}}
+{{#if kept}}
+{{#each kept.headers}}
+        auth_request_set \${{n variable}} $sent_http_x_gwc_kept_{{n index}};
+{{/each}}
+{{#if kept.args}}
+        auth_request_set $args $sent_http_x_gwc_args;
+{{/if}}
+{{#if kept.cookies}}
+        auth_request_set \${{n kept.cookies}} $sent_http_x_gwc_cookies;
+{{/if}}
+{{/if}}
 `;
 
 /** In the route location of a verified route: reached only from its verify location, after the check. */

@@ -716,7 +716,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"methodNotAllowed")),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":23,"column":19},"end":{"line":23,"column":47}}})) != null ? stack1 : "")
     + ";\n    }\n";
 },"useData":true} },
-  ROUTE_PARTIAL: { source: "{{#if validate}}\n    # {{c comment}}: the request is checked against the operation's schemas (validate.ts), after\n    # the body limit, IP rules and auth check, before any other location of the route\n    location = {{n validate.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n validate.buffer}};\n        client_body_in_single_buffer on;\n{{#if authUri}}\n{{> authCheck}}\n{{/if}}\n        js_content {{n @root.prefix}}_v.validateRequest;\n    }\n\n{{/if}}\n{{#if body}}\n    # {{c comment}}: the body is read and refused when it names {{#if body.method}}_method{{#if body.token}} or {{/if}}{{/if}}{{#if body.token}}access_token (RFC 6750 invalid_request){{/if}}{{#if body.keys.length}}{{#if body.method}} or {{else if body.token}} or {{/if}}the route's query key{{/if}} (routes.ts bodyCheckView)\n    location = {{n body.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n body.buffer}};\n        client_body_in_single_buffer on;\n        js_content {{n @root.prefix}}.bodyCheck;\n    }\n\n{{/if}}\n{{#if limit.verifyUri}}\n{{> verify}}\n{{/if}}\n    # {{c comment}}\n    location = {{n uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if refuseOverride}}\n        if (${{n @root.prefix}}_override) {\n            return 400;\n        }\n{{/if}}\n{{#if cors}}\n        set ${{n @root.prefix}}_acao ${{n cors.originVar}};\n        set ${{n @root.prefix}}_acac {{#if cors.credentials}}\"true\"{{else}}\"\"{{/if}};\n        set ${{n @root.prefix}}_aceh {{v cors.expose}};\n        set ${{n @root.prefix}}_vary Origin;\n{{/if}}\n{{#if hideArgs}}\n        set $args ${{n @root.prefix}}_args;\n{{/if}}\n{{#if rewrite}}\n        rewrite ^ {{v rewrite}} break;\n{{/if}}\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n{{#if limit}}\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n{{#if limit.conn}}\n        limit_conn {{n limit.conn.zone}} {{n limit.conn.max}};\n        limit_conn_status 429;\n{{/if}}\n{{/if}}\n{{#if authUri}}\n{{#if limit.verifyUri}}\n{{> verified}}\n{{else}}\n{{> authCheck}}\n{{/if}}\n{{/if}}\n{{#if accessLog}}\n        access_log {{q @root.accessLogPath}} {{n @root.prefix}}_json;\n{{/if}}\n{{#if cors}}\n{{> corsVars}}\n        proxy_hide_header Access-Control-Allow-Origin;\n        proxy_hide_header Access-Control-Allow-Credentials;\n        proxy_hide_header Access-Control-Expose-Headers;\n{{/if}}\n{{#each responseHide}}\n        proxy_hide_header {{n this}};\n{{/each}}\n{{#each responseSet}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n{{#if mock}}\n{{#if mock.viaNjs}}\n        js_content {{n @root.prefix}}.mock;\n{{else}}\n{{#each mock.headers}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n        types { }\n        default_type {{q mock.contentType}};\n        return {{n mock.status}} {{v mock.body}};\n{{/if}}\n{{/if}}\n{{#if upstream}}\n        proxy_pass {{n upstream.scheme}}://{{n upstream.name}}{{#if escapedPath}}${{n @root.prefix}}_upath{{/if}};\n        proxy_http_version 1.1;\n{{#if websocket}}\n        proxy_set_header Upgrade ${{n @root.prefix}}_ws_upgrade;\n        proxy_set_header Connection ${{n @root.prefix}}_ws_connection;\n{{else}}\n        proxy_set_header Connection \"\";\n{{/if}}\n{{#if upstream.host.client}}\n        proxy_set_header Host $host;\n{{else}}\n        proxy_set_header Host {{q upstream.host}};\n{{/if}}\n        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header X-Forwarded-Proto $scheme;\n        proxy_set_header X-Forwarded-Host $host;\n{{#each hiddenHeaders}}\n        proxy_set_header {{n this}} \"\";\n{{/each}}\n{{#if hideCookies}}\n        proxy_set_header Cookie ${{n @root.prefix}}_cookies;\n{{/if}}\n{{#eachShared clearHeaders}}\n        proxy_set_header {{n name}} {{#if variable}}${{n variable}}{{else}}\"\"{{/if}};\n{{/eachShared}}\n{{#each requestHeaders}}\n        proxy_set_header {{n name}} {{#if value}}{{v value}}{{else}}\"\"{{/if}};\n{{/each}}\n{{#if upstream.tls}}\n        proxy_ssl_name {{q upstream.tls.serverName}};\n{{> ownSsl}}\n{{/if}}\n{{#if upstream.connectTimeout}}\n        proxy_connect_timeout {{n upstream.connectTimeout}};\n{{/if}}\n{{#if timeout}}\n        proxy_read_timeout {{n timeout}};\n        proxy_send_timeout {{n timeout}};\n{{/if}}\n{{#if tries}}\n        proxy_next_upstream error timeout;\n        proxy_next_upstream_tries {{n tries}};\n{{/if}}\n{{#if noRetry}}\n        proxy_next_upstream off;\n{{/if}}\n{{#if cache}}\n        proxy_cache {{n cache.zone}};\n        proxy_cache_key ${{n @root.prefix}}_ck;\n        proxy_cache_methods{{#each cache.methods}} {{n this}}{{/each}};\n        proxy_cache_valid 200 203 204 206 301 404 {{n cache.valid}};\n{{#if cache.bypass}}\n        # A credential nginx did not verify: never stored, never answered from the cache. Each variable is\n        # written twice: nginx reads a value of exactly \"0\" as unset (Authorization: 0 would be stored).\n        proxy_no_cache{{#each cache.bypass}} ${{n this}}${{n this}}{{/each}};\n        proxy_cache_bypass{{#each cache.bypass}} ${{n this}}${{n this}}{{/each}};\n{{/if}}\n        add_header X-Cache-Status $upstream_cache_status always;\n{{/if}}\n{{/if}}\n    }\n{{#if cors}}\n\n    location = {{n preflightUri}} {\n        internal;\n        add_header Access-Control-Allow-Origin ${{n cors.originVar}} always;\n{{#if cors.credentials}}\n        add_header Access-Control-Allow-Credentials \"true\" always;\n{{/if}}\n        add_header Access-Control-Allow-Methods {{q cors.methods}} always;\n{{#if cors.headers}}\n        add_header Access-Control-Allow-Headers {{q cors.headers}} always;\n{{/if}}\n{{#if cors.maxAge}}\n        add_header Access-Control-Max-Age {{n cors.maxAge}} always;\n{{/if}}\n        add_header Vary Origin always;\n        return 204;\n    }\n{{/if}}\n{{#if authUri}}\n\n    location = {{n authUri}} {\n        internal;\n        js_content {{n @root.prefix}}.{{#if optionalAuth}}authorizeOptional{{else}}authorize{{/if}};\n    }\n{{/if}}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
+  ROUTE_PARTIAL: { source: "{{#if validate}}\n    # {{c comment}}: the request is checked against the operation's schemas (validate.ts), after\n    # the body limit, IP rules and auth check, before any other location of the route\n    location = {{n validate.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n validate.buffer}};\n        client_body_in_single_buffer on;\n{{#if authUri}}\n{{> authCheck}}\n{{/if}}\n        js_content {{n @root.prefix}}_v.validateRequest;\n    }\n\n{{/if}}\n{{#if body}}\n    # {{c comment}}: the body is read and refused when it names {{#if body.method}}_method{{#if body.token}} or {{/if}}{{/if}}{{#if body.token}}access_token (RFC 6750 invalid_request){{/if}}{{#if body.keys.length}}{{#if body.method}} or {{else if body.token}} or {{/if}}the route's query key{{/if}} (routes.ts bodyCheckView)\n    location = {{n body.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n body.buffer}};\n        client_body_in_single_buffer on;\n        js_content {{n @root.prefix}}.bodyCheck;\n    }\n\n{{/if}}\n{{#if limit.verifyUri}}\n{{> verify}}\n{{/if}}\n    # {{c comment}}\n    location = {{n uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if refuseOverride}}\n        if (${{n @root.prefix}}_override) {\n            return 400;\n        }\n{{/if}}\n{{#if cors}}\n        set ${{n @root.prefix}}_acao ${{n cors.originVar}};\n        set ${{n @root.prefix}}_acac {{#if cors.credentials}}\"true\"{{else}}\"\"{{/if}};\n        set ${{n @root.prefix}}_aceh {{v cors.expose}};\n        set ${{n @root.prefix}}_vary Origin;\n{{/if}}\n{{#if hideArgs}}\n        set $args ${{n @root.prefix}}_args;\n{{/if}}\n{{#if rewrite}}\n        rewrite ^ {{v rewrite}} break;\n{{/if}}\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n{{#if limit}}\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n{{#if limit.conn}}\n        limit_conn {{n limit.conn.zone}} {{n limit.conn.max}};\n        limit_conn_status 429;\n{{/if}}\n{{/if}}\n{{#if authUri}}\n{{#if limit.verifyUri}}\n{{> verified}}\n{{else}}\n{{> authCheck}}\n{{/if}}\n{{/if}}\n{{#if accessLog}}\n        access_log {{q @root.accessLogPath}} {{n @root.prefix}}_json;\n{{/if}}\n{{#if cors}}\n{{> corsVars}}\n        proxy_hide_header Access-Control-Allow-Origin;\n        proxy_hide_header Access-Control-Allow-Credentials;\n        proxy_hide_header Access-Control-Expose-Headers;\n{{/if}}\n{{#each responseHide}}\n        proxy_hide_header {{n this}};\n{{/each}}\n{{#each responseSet}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n{{#if mock}}\n{{#if mock.viaNjs}}\n        js_content {{n @root.prefix}}.mock;\n{{else}}\n{{#each mock.headers}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n        types { }\n        default_type {{q mock.contentType}};\n        return {{n mock.status}} {{v mock.body}};\n{{/if}}\n{{/if}}\n{{#if upstream}}\n        proxy_pass {{n upstream.scheme}}://{{n upstream.name}}{{#if escapedPath}}${{n @root.prefix}}_upath{{/if}};\n        proxy_http_version 1.1;\n{{#if websocket}}\n        proxy_set_header Upgrade ${{n @root.prefix}}_ws_upgrade;\n        proxy_set_header Connection ${{n @root.prefix}}_ws_connection;\n{{else}}\n        proxy_set_header Connection \"\";\n{{/if}}\n{{#if upstream.host.client}}\n        proxy_set_header Host $host;\n{{else}}\n        proxy_set_header Host {{q upstream.host}};\n{{/if}}\n        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header X-Forwarded-Proto $scheme;\n        proxy_set_header X-Forwarded-Host $host;\n{{#each hiddenHeaders}}\n        proxy_set_header {{n this}} \"\";\n{{/each}}\n{{#if kept}}\n{{#each kept.headers}}\n        proxy_set_header {{n name}} ${{n variable}};\n{{/each}}\n{{/if}}\n{{#if kept.cookies}}\n        proxy_set_header Cookie ${{n kept.cookies}};\n{{else if hideCookies}}\n        proxy_set_header Cookie ${{n @root.prefix}}_cookies;\n{{/if}}\n{{#eachShared clearHeaders}}\n        proxy_set_header {{n name}} {{#if variable}}${{n variable}}{{else}}\"\"{{/if}};\n{{/eachShared}}\n{{#each requestHeaders}}\n        proxy_set_header {{n name}} {{#if value}}{{v value}}{{else}}\"\"{{/if}};\n{{/each}}\n{{#if upstream.tls}}\n        proxy_ssl_name {{q upstream.tls.serverName}};\n{{> ownSsl}}\n{{/if}}\n{{#if upstream.connectTimeout}}\n        proxy_connect_timeout {{n upstream.connectTimeout}};\n{{/if}}\n{{#if timeout}}\n        proxy_read_timeout {{n timeout}};\n        proxy_send_timeout {{n timeout}};\n{{/if}}\n{{#if tries}}\n        proxy_next_upstream error timeout;\n        proxy_next_upstream_tries {{n tries}};\n{{/if}}\n{{#if noRetry}}\n        proxy_next_upstream off;\n{{/if}}\n{{#if cache}}\n        proxy_cache {{n cache.zone}};\n        proxy_cache_key ${{n @root.prefix}}_ck;\n        proxy_cache_methods{{#each cache.methods}} {{n this}}{{/each}};\n        proxy_cache_valid 200 203 204 206 301 404 {{n cache.valid}};\n{{#if cache.bypass}}\n        # A credential nginx did not verify: never stored, never answered from the cache. Each variable is\n        # written twice: nginx reads a value of exactly \"0\" as unset (Authorization: 0 would be stored).\n        proxy_no_cache{{#each cache.bypass}} ${{n this}}${{n this}}{{/each}};\n        proxy_cache_bypass{{#each cache.bypass}} ${{n this}}${{n this}}{{/each}};\n{{/if}}\n        add_header X-Cache-Status $upstream_cache_status always;\n{{/if}}\n{{/if}}\n    }\n{{#if cors}}\n\n    location = {{n preflightUri}} {\n        internal;\n        add_header Access-Control-Allow-Origin ${{n cors.originVar}} always;\n{{#if cors.credentials}}\n        add_header Access-Control-Allow-Credentials \"true\" always;\n{{/if}}\n        add_header Access-Control-Allow-Methods {{q cors.methods}} always;\n{{#if cors.headers}}\n        add_header Access-Control-Allow-Headers {{q cors.headers}} always;\n{{/if}}\n{{#if cors.maxAge}}\n        add_header Access-Control-Max-Age {{n cors.maxAge}} always;\n{{/if}}\n        add_header Vary Origin always;\n        return 204;\n    }\n{{/if}}\n{{#if authUri}}\n\n    location = {{n authUri}} {\n        internal;\n        js_content {{n @root.prefix}}.{{#if optionalAuth}}authorizeOptional{{else}}authorize{{/if}};\n    }\n{{/if}}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1068,15 +1068,16 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"host") : stack1)) != null ? lookupProperty(stack1,"client") : stack1),{"name":"if","hash":{},"fn":container.program(34, data, 0),"inverse":container.program(35, data, 0),"data":data,"loc":{"start":{"line":121,"column":0},"end":{"line":125,"column":7}}})) != null ? stack1 : "")
     + "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header X-Forwarded-Proto $scheme;\n        proxy_set_header X-Forwarded-Host $host;\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"hiddenHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(36, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":129,"column":0},"end":{"line":131,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"hideCookies") : depth0),{"name":"if","hash":{},"fn":container.program(37, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":0},"end":{"line":134,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"eachShared")||(depth0 && lookupProperty(depth0,"eachShared"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"clearHeaders") : depth0),{"name":"eachShared","hash":{},"fn":container.program(38, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":135,"column":0},"end":{"line":137,"column":15}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"requestHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(40, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":138,"column":0},"end":{"line":140,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"tls") : stack1),{"name":"if","hash":{},"fn":container.program(42, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":141,"column":0},"end":{"line":144,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"connectTimeout") : stack1),{"name":"if","hash":{},"fn":container.program(43, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":145,"column":0},"end":{"line":147,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"if","hash":{},"fn":container.program(44, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":151,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"tries") : depth0),{"name":"if","hash":{},"fn":container.program(45, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":152,"column":0},"end":{"line":155,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"noRetry") : depth0),{"name":"if","hash":{},"fn":container.program(46, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":156,"column":0},"end":{"line":158,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cache") : depth0),{"name":"if","hash":{},"fn":container.program(47, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":171,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"kept") : depth0),{"name":"if","hash":{},"fn":container.program(37, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":0},"end":{"line":136,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"cookies") : stack1),{"name":"if","hash":{},"fn":container.program(39, data, 0),"inverse":container.program(40, data, 0),"data":data,"loc":{"start":{"line":137,"column":0},"end":{"line":141,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"eachShared")||(depth0 && lookupProperty(depth0,"eachShared"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"clearHeaders") : depth0),{"name":"eachShared","hash":{},"fn":container.program(42, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":142,"column":0},"end":{"line":144,"column":15}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"requestHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(44, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":145,"column":0},"end":{"line":147,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"tls") : stack1),{"name":"if","hash":{},"fn":container.program(46, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":151,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"connectTimeout") : stack1),{"name":"if","hash":{},"fn":container.program(47, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":152,"column":0},"end":{"line":154,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"if","hash":{},"fn":container.program(48, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":155,"column":0},"end":{"line":158,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"tries") : depth0),{"name":"if","hash":{},"fn":container.program(49, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":162,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"noRetry") : depth0),{"name":"if","hash":{},"fn":container.program(50, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":163,"column":0},"end":{"line":165,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cache") : depth0),{"name":"if","hash":{},"fn":container.program(51, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":166,"column":0},"end":{"line":178,"column":7}}})) != null ? stack1 : "");
 },"31":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1135,11 +1136,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "        proxy_set_header Cookie $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":133,"column":33},"end":{"line":133,"column":51}}})) != null ? stack1 : "")
-    + "_cookies;\n";
+  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"each","hash":{},"fn":container.program(38, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":133,"column":0},"end":{"line":135,"column":9}}})) != null ? stack1 : "");
 },"38":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -1147,9 +1146,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        proxy_set_header "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":136,"column":25},"end":{"line":136,"column":35}}})) != null ? stack1 : "")
-    + " "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"if","hash":{},"fn":container.program(39, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":136,"column":36},"end":{"line":136,"column":84}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":134,"column":25},"end":{"line":134,"column":35}}})) != null ? stack1 : "")
+    + " $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":134,"column":37},"end":{"line":134,"column":51}}})) != null ? stack1 : "")
     + ";\n";
 },"39":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1159,21 +1158,18 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "$"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":136,"column":53},"end":{"line":136,"column":67}}})) != null ? stack1 : "");
+  return "        proxy_set_header Cookie $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"cookies") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":138,"column":33},"end":{"line":138,"column":51}}})) != null ? stack1 : "")
+    + ";\n";
 },"40":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "        proxy_set_header "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":139,"column":25},"end":{"line":139,"column":35}}})) != null ? stack1 : "")
-    + " "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"if","hash":{},"fn":container.program(41, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":139,"column":36},"end":{"line":139,"column":77}}})) != null ? stack1 : "")
-    + ";\n";
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"hideCookies") : depth0),{"name":"if","hash":{},"fn":container.program(41, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":139,"column":0},"end":{"line":141,"column":0}}})) != null ? stack1 : "");
 },"41":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1182,19 +1178,22 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":139,"column":49},"end":{"line":139,"column":60}}})) != null ? stack1 : "");
+  return "        proxy_set_header Cookie $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":140,"column":33},"end":{"line":140,"column":51}}})) != null ? stack1 : "")
+    + "_cookies;\n";
 },"42":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "        proxy_ssl_name "
-    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"tls") : stack1)) != null ? lookupProperty(stack1,"serverName") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":142,"column":23},"end":{"line":142,"column":52}}})) != null ? stack1 : "")
-    + ";\n"
-    + ((stack1 = container.invokePartial(lookupProperty(partials,"ownSsl"),depth0,{"name":"ownSsl","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+  return "        proxy_set_header "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":143,"column":25},"end":{"line":143,"column":35}}})) != null ? stack1 : "")
+    + " "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"if","hash":{},"fn":container.program(43, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":143,"column":36},"end":{"line":143,"column":84}}})) != null ? stack1 : "")
+    + ";\n";
 },"43":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1203,21 +1202,20 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "        proxy_connect_timeout "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"connectTimeout") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":146,"column":30},"end":{"line":146,"column":59}}})) != null ? stack1 : "")
-    + ";\n";
+  return "$"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":143,"column":53},"end":{"line":143,"column":67}}})) != null ? stack1 : "");
 },"44":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "        proxy_read_timeout "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":149,"column":27},"end":{"line":149,"column":40}}})) != null ? stack1 : "")
-    + ";\n        proxy_send_timeout "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":150,"column":27},"end":{"line":150,"column":40}}})) != null ? stack1 : "")
+  return "        proxy_set_header "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":146,"column":25},"end":{"line":146,"column":35}}})) != null ? stack1 : "")
+    + " "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"if","hash":{},"fn":container.program(45, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":146,"column":36},"end":{"line":146,"column":77}}})) != null ? stack1 : "")
     + ";\n";
 },"45":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1227,31 +1225,8 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "        proxy_next_upstream error timeout;\n        proxy_next_upstream_tries "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"tries") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":154,"column":34},"end":{"line":154,"column":45}}})) != null ? stack1 : "")
-    + ";\n";
+  return ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":146,"column":49},"end":{"line":146,"column":60}}})) != null ? stack1 : "");
 },"46":function(container,depth0,helpers,partials,data) {
-    return "        proxy_next_upstream off;\n";
-},"47":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "        proxy_cache "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":160,"column":20},"end":{"line":160,"column":36}}})) != null ? stack1 : "")
-    + ";\n        proxy_cache_key $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":161,"column":25},"end":{"line":161,"column":43}}})) != null ? stack1 : "")
-    + "_ck;\n        proxy_cache_methods"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"methods") : stack1),{"name":"each","hash":{},"fn":container.program(48, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":27},"end":{"line":162,"column":70}}})) != null ? stack1 : "")
-    + ";\n        proxy_cache_valid 200 203 204 206 301 404 "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"valid") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":163,"column":50},"end":{"line":163,"column":67}}})) != null ? stack1 : "")
-    + ";\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"if","hash":{},"fn":container.program(49, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":164,"column":0},"end":{"line":169,"column":7}}})) != null ? stack1 : "")
-    + "        add_header X-Cache-Status $upstream_cache_status always;\n";
-},"48":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1259,22 +1234,22 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return " "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":162,"column":51},"end":{"line":162,"column":61}}})) != null ? stack1 : "");
-},"49":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+  return "        proxy_ssl_name "
+    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"tls") : stack1)) != null ? lookupProperty(stack1,"serverName") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":149,"column":23},"end":{"line":149,"column":52}}})) != null ? stack1 : "")
+    + ";\n"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"ownSsl"),depth0,{"name":"ownSsl","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"47":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "        # A credential nginx did not verify: never stored, never answered from the cache. Each variable is\n        # written twice: nginx reads a value of exactly \"0\" as unset (Authorization: 0 would be stored).\n        proxy_no_cache"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(50, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":167,"column":22},"end":{"line":167,"column":76}}})) != null ? stack1 : "")
-    + ";\n        proxy_cache_bypass"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(50, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":168,"column":26},"end":{"line":168,"column":80}}})) != null ? stack1 : "")
+  return "        proxy_connect_timeout "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"connectTimeout") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":153,"column":30},"end":{"line":153,"column":59}}})) != null ? stack1 : "")
     + ";\n";
-},"50":function(container,depth0,helpers,partials,data) {
+},"48":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1282,10 +1257,24 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return " $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":167,"column":46},"end":{"line":167,"column":56}}})) != null ? stack1 : "")
-    + "$"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":167,"column":57},"end":{"line":167,"column":67}}})) != null ? stack1 : "");
+  return "        proxy_read_timeout "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":156,"column":27},"end":{"line":156,"column":40}}})) != null ? stack1 : "")
+    + ";\n        proxy_send_timeout "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":157,"column":27},"end":{"line":157,"column":40}}})) != null ? stack1 : "")
+    + ";\n";
+},"49":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        proxy_next_upstream error timeout;\n        proxy_next_upstream_tries "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"tries") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":161,"column":34},"end":{"line":161,"column":45}}})) != null ? stack1 : "")
+    + ";\n";
+},"50":function(container,depth0,helpers,partials,data) {
+    return "        proxy_next_upstream off;\n";
 },"51":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1294,42 +1283,52 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "\n    location = "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"preflightUri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":176,"column":15},"end":{"line":176,"column":33}}})) != null ? stack1 : "")
-    + " {\n        internal;\n        add_header Access-Control-Allow-Origin $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"originVar") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":178,"column":48},"end":{"line":178,"column":68}}})) != null ? stack1 : "")
-    + " always;\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(52, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":179,"column":0},"end":{"line":181,"column":7}}})) != null ? stack1 : "")
-    + "        add_header Access-Control-Allow-Methods "
-    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"methods") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":182,"column":48},"end":{"line":182,"column":66}}})) != null ? stack1 : "")
-    + " always;\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"if","hash":{},"fn":container.program(53, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":183,"column":0},"end":{"line":185,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"maxAge") : stack1),{"name":"if","hash":{},"fn":container.program(54, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":186,"column":0},"end":{"line":188,"column":7}}})) != null ? stack1 : "")
-    + "        add_header Vary Origin always;\n        return 204;\n    }\n";
+  return "        proxy_cache "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":167,"column":20},"end":{"line":167,"column":36}}})) != null ? stack1 : "")
+    + ";\n        proxy_cache_key $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":168,"column":25},"end":{"line":168,"column":43}}})) != null ? stack1 : "")
+    + "_ck;\n        proxy_cache_methods"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"methods") : stack1),{"name":"each","hash":{},"fn":container.program(52, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":169,"column":27},"end":{"line":169,"column":70}}})) != null ? stack1 : "")
+    + ";\n        proxy_cache_valid 200 203 204 206 301 404 "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"valid") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":170,"column":50},"end":{"line":170,"column":67}}})) != null ? stack1 : "")
+    + ";\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"if","hash":{},"fn":container.program(53, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":171,"column":0},"end":{"line":176,"column":7}}})) != null ? stack1 : "")
+    + "        add_header X-Cache-Status $upstream_cache_status always;\n";
 },"52":function(container,depth0,helpers,partials,data) {
-    return "        add_header Access-Control-Allow-Credentials \"true\" always;\n";
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":169,"column":51},"end":{"line":169,"column":61}}})) != null ? stack1 : "");
 },"53":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "        add_header Access-Control-Allow-Headers "
-    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":184,"column":48},"end":{"line":184,"column":66}}})) != null ? stack1 : "")
-    + " always;\n";
+  return "        # A credential nginx did not verify: never stored, never answered from the cache. Each variable is\n        # written twice: nginx reads a value of exactly \"0\" as unset (Authorization: 0 would be stored).\n        proxy_no_cache"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(54, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":174,"column":22},"end":{"line":174,"column":76}}})) != null ? stack1 : "")
+    + ";\n        proxy_cache_bypass"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(54, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":175,"column":26},"end":{"line":175,"column":80}}})) != null ? stack1 : "")
+    + ";\n";
 },"54":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "        add_header Access-Control-Max-Age "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"maxAge") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":187,"column":42},"end":{"line":187,"column":59}}})) != null ? stack1 : "")
-    + " always;\n";
+  return " $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":174,"column":46},"end":{"line":174,"column":56}}})) != null ? stack1 : "")
+    + "$"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":174,"column":57},"end":{"line":174,"column":67}}})) != null ? stack1 : "");
 },"55":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1339,15 +1338,59 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "\n    location = "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":195,"column":15},"end":{"line":195,"column":28}}})) != null ? stack1 : "")
-    + " {\n        internal;\n        js_content "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":197,"column":19},"end":{"line":197,"column":37}}})) != null ? stack1 : "")
-    + "."
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"optionalAuth") : depth0),{"name":"if","hash":{},"fn":container.program(56, data, 0),"inverse":container.program(57, data, 0),"data":data,"loc":{"start":{"line":197,"column":38},"end":{"line":197,"column":99}}})) != null ? stack1 : "")
-    + ";\n    }\n";
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"preflightUri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":183,"column":15},"end":{"line":183,"column":33}}})) != null ? stack1 : "")
+    + " {\n        internal;\n        add_header Access-Control-Allow-Origin $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"originVar") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":185,"column":48},"end":{"line":185,"column":68}}})) != null ? stack1 : "")
+    + " always;\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(56, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":186,"column":0},"end":{"line":188,"column":7}}})) != null ? stack1 : "")
+    + "        add_header Access-Control-Allow-Methods "
+    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"methods") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":189,"column":48},"end":{"line":189,"column":66}}})) != null ? stack1 : "")
+    + " always;\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"if","hash":{},"fn":container.program(57, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":190,"column":0},"end":{"line":192,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"maxAge") : stack1),{"name":"if","hash":{},"fn":container.program(58, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":193,"column":0},"end":{"line":195,"column":7}}})) != null ? stack1 : "")
+    + "        add_header Vary Origin always;\n        return 204;\n    }\n";
 },"56":function(container,depth0,helpers,partials,data) {
-    return "authorizeOptional";
+    return "        add_header Access-Control-Allow-Credentials \"true\" always;\n";
 },"57":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        add_header Access-Control-Allow-Headers "
+    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":191,"column":48},"end":{"line":191,"column":66}}})) != null ? stack1 : "")
+    + " always;\n";
+},"58":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        add_header Access-Control-Max-Age "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"maxAge") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":194,"column":42},"end":{"line":194,"column":59}}})) != null ? stack1 : "")
+    + " always;\n";
+},"59":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n    location = "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":202,"column":15},"end":{"line":202,"column":28}}})) != null ? stack1 : "")
+    + " {\n        internal;\n        js_content "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":204,"column":19},"end":{"line":204,"column":37}}})) != null ? stack1 : "")
+    + "."
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"optionalAuth") : depth0),{"name":"if","hash":{},"fn":container.program(60, data, 0),"inverse":container.program(61, data, 0),"data":data,"loc":{"start":{"line":204,"column":38},"end":{"line":204,"column":99}}})) != null ? stack1 : "")
+    + ";\n    }\n";
+},"60":function(container,depth0,helpers,partials,data) {
+    return "authorizeOptional";
+},"61":function(container,depth0,helpers,partials,data) {
     return "authorize";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1382,10 +1425,10 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"responseHide") : depth0),{"name":"each","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":94,"column":0},"end":{"line":96,"column":9}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"responseSet") : depth0),{"name":"each","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":97,"column":0},"end":{"line":99,"column":9}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"mock") : depth0),{"name":"if","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":100,"column":0},"end":{"line":111,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"upstream") : depth0),{"name":"if","hash":{},"fn":container.program(30, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":172,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"upstream") : depth0),{"name":"if","hash":{},"fn":container.program(30, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":179,"column":7}}})) != null ? stack1 : "")
     + "    }\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(51, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":174,"column":0},"end":{"line":192,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"if","hash":{},"fn":container.program(55, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":193,"column":0},"end":{"line":199,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(55, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":181,"column":0},"end":{"line":199,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"if","hash":{},"fn":container.program(59, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":200,"column":0},"end":{"line":206,"column":7}}})) != null ? stack1 : "");
 },"usePartial":true,"useData":true} },
   OWN_SSL_PARTIAL: { source: "{{#if ssl}}\n{{#if ssl.verify}}\n        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate {{q ssl.trusted}};\n{{else}}\n        proxy_ssl_verify off;\n{{/if}}\n{{/if}}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1536,7 +1579,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"httpInclude") : depth0),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":32,"column":12},"end":{"line":32,"column":29}}})) != null ? stack1 : "")
     + ";\n}\n";
 },"useData":true} },
-  AUTH_CHECK_PARTIAL: { source: "        auth_request {{n authUri}};\n        auth_request_set ${{n @root.prefix}}_www $sent_http_www_authenticate;\n{{#eachShared @root.forwardHeaders}}\n        auth_request_set ${{n this.variable}} ${{n this.sent}};\n{{/eachShared}}\n{{#eachShared @root.identity}}\n        auth_request_set ${{n this.variable}} ${{n this.sent}};\n{{/eachShared}}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
+  AUTH_CHECK_PARTIAL: { source: "        auth_request {{n authUri}};\n        auth_request_set ${{n @root.prefix}}_www $sent_http_www_authenticate;\n{{#eachShared @root.forwardHeaders}}\n        auth_request_set ${{n this.variable}} ${{n this.sent}};\n{{/eachShared}}\n{{#eachShared @root.identity}}\n        auth_request_set ${{n this.variable}} ${{n this.sent}};\n{{/eachShared}}\n{{#if kept}}\n{{#each kept.headers}}\n        auth_request_set ${{n variable}} $sent_http_x_gwc_kept_{{n index}};\n{{/each}}\n{{#if kept.args}}\n        auth_request_set $args $sent_http_x_gwc_args;\n{{/if}}\n{{#if kept.cookies}}\n        auth_request_set ${{n kept.cookies}} $sent_http_x_gwc_cookies;\n{{/if}}\n{{/if}}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1549,6 +1592,43 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + " $"
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"sent") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":4,"column":47},"end":{"line":4,"column":62}}})) != null ? stack1 : "")
     + ";\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":12,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"args") : stack1),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":15,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"cookies") : stack1),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":18,"column":7}}})) != null ? stack1 : "");
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        auth_request_set $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":11,"column":26},"end":{"line":11,"column":40}}})) != null ? stack1 : "")
+    + " $sent_http_x_gwc_kept_"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"index") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":11,"column":63},"end":{"line":11,"column":74}}})) != null ? stack1 : "")
+    + ";\n";
+},"3":function(container,depth0,helpers,partials,data) {
+    return "        auth_request_set $args $sent_http_x_gwc_args;\n";
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        auth_request_set $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"cookies") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":17,"column":26},"end":{"line":17,"column":44}}})) != null ? stack1 : "")
+    + " $sent_http_x_gwc_cookies;\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1563,7 +1643,8 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":2,"column":26},"end":{"line":2,"column":44}}})) != null ? stack1 : "")
     + "_www $sent_http_www_authenticate;\n"
     + ((stack1 = (lookupProperty(helpers,"eachShared")||(depth0 && lookupProperty(depth0,"eachShared"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"forwardHeaders")),{"name":"eachShared","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":5,"column":15}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"eachShared")||(depth0 && lookupProperty(depth0,"eachShared"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"identity")),{"name":"eachShared","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":8,"column":15}}})) != null ? stack1 : "");
+    + ((stack1 = (lookupProperty(helpers,"eachShared")||(depth0 && lookupProperty(depth0,"eachShared"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"identity")),{"name":"eachShared","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":8,"column":15}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"kept") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":19,"column":7}}})) != null ? stack1 : "");
 },"useData":true} },
   VERIFY_PARTIAL: { source: "    # {{c comment}}: auth check before the per-consumer limit\n    location = {{n limit.verifyUri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if refuseOverride}}\n        if (${{n @root.prefix}}_override) {\n            return 400;\n        }\n{{/if}}\n{{#if cors}}\n        set ${{n @root.prefix}}_acao ${{n cors.originVar}};\n        set ${{n @root.prefix}}_acac {{#if cors.credentials}}\"true\"{{else}}\"\"{{/if}};\n        set ${{n @root.prefix}}_aceh {{v cors.expose}};\n        set ${{n @root.prefix}}_vary Origin;\n{{/if}}\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n{{> authCheck}}\n        recursive_error_pages on;\n        error_page 401 = {{n limit.failUri}}/401;\n        error_page 403 = {{n limit.failUri}}/403;\n{{#each limit.errors}}\n        error_page {{n this}} /_gwc_internal/e/{{n this}};\n{{/each}}\n        root /dev/null;\n        try_files /gwc {{n uri}}?$args;\n    }\n\n    location = {{n limit.failUri}}/401 {\n        internal;\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/401;\n    }\n\n    location = {{n limit.failUri}}/403 {\n        internal;\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/403;\n    }\n\n", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {

@@ -133,7 +133,14 @@ export const ROUTE_PARTIAL = `{{#if validate}}
 {{#each hiddenHeaders}}
         proxy_set_header {{n this}} "";
 {{/each}}
-{{#if hideCookies}}
+{{#if kept}}
+{{#each kept.headers}}
+        proxy_set_header {{n name}} \${{n variable}};
+{{/each}}
+{{/if}}
+{{#if kept.cookies}}
+        proxy_set_header Cookie \${{n kept.cookies}};
+{{else if hideCookies}}
         proxy_set_header Cookie \${{n @root.prefix}}_cookies;
 {{/if}}
 {{#eachShared clearHeaders}}

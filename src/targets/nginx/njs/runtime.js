@@ -18,7 +18,8 @@ import nodeCrypto from 'crypto';
  * @typedef {{ scheme: string, kind: string, key?: Secret, username?: string, password?: Secret }} Credential
  * @typedef {{ name: string, groups: string[], credentials: Credential[] }} Consumer
  * @typedef {{ scheme: string, scopes: string[] }} Item
- * @typedef {{ id: string, security: Item[][], body?: string, bodyToken?: boolean, bodyMethod?: boolean, bodyKeys?: string[], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
+ * @typedef {{ name: string, alts: number[] }} Kept
+ * @typedef {{ id: string, security: Item[][], kept?: { headers?: Kept[], query?: Kept[], cookies?: Kept[] }, body?: string, bodyToken?: boolean, bodyMethod?: boolean, bodyKeys?: string[], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
  *   cacheQuery?: string[], cacheCookieAnonymous?: string, cacheCookieOwn?: string[],
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
@@ -680,6 +681,7 @@ async function decide(r, optional) {
   var route = routeOf(r.uri.slice(r.uri.lastIndexOf('/') + 1));
   if (!route || route.security.length === 0) { r.return(403); return; }
   if (optional && !route.security.some(function (alt) { return alt.some(function (i) { var s = CFG.schemes[i.scheme]; return !s || present(r, s); }); })) {
+    keptAnswer(r, route, -1);
     r.headersOut[ID_KEY] = '-';
     r.return(204);
     return;
@@ -718,6 +720,7 @@ async function decide(r, optional) {
       }
     }
     if (ok) {
+      keptAnswer(r, route, i);
       Object.keys(headers).forEach(function (h) { r.headersOut[h] = headers[h]; });
       if (who !== null) r.headersOut[ID_CONSUMER] = headerText(who);
       r.headersOut[ID_SCHEME] = headerText(alt.map(function (x) { return x.scheme; }).join(','));
@@ -728,6 +731,30 @@ async function decide(r, optional) {
   }
   if (status === 401 && challenge !== null) r.headersOut['WWW-Authenticate'] = challenge;
   r.return(status);
+}
+
+/**
+ * On a route with alternatives, a credential kept for the backend goes on only when the alternative
+ * that passed (`alt`; -1 anonymous) verifies it (kept-credentials.ts, red team 6): a guarded header
+ * as `X-Gwc-Kept-<n>` (the value verified; nothing otherwise), the query as `X-Gwc-Args` and the
+ * Cookie header as `X-Gwc-Cookies`, each without the hidden names and the guarded names of the
+ * other alternatives (every spelling a backend reads as them, credentialPairs). nginx reads them
+ * with auth_request_set after the check.
+ * @param {NginxHTTPRequest} r
+ * @param {RouteCfg} route
+ * @param {number} alt
+ */
+function keptAnswer(r, route, alt) {
+  var k = route.kept;
+  if (!k) return;
+  /** @param {Kept[]|undefined} list */
+  var dropped = function (list) { return (list || []).filter(function (c) { return c.alts.indexOf(alt) < 0; }).map(function (c) { return c.name; }); };
+  (k.headers || []).forEach(function (c, n) {
+    var v = r.headersIn[c.name];
+    if (c.alts.indexOf(alt) >= 0 && typeof v === 'string') r.headersOut['X-Gwc-Kept-' + n] = v;
+  });
+  if (k.query) r.headersOut['X-Gwc-Args'] = argsWithout(rawQuery(r) || '', (route.hideQuery || []).concat(dropped(k.query)));
+  if (k.cookies) r.headersOut['X-Gwc-Cookies'] = cookiesWithout(header(r, 'Cookie') || '', (route.hideCookies || []).concat(dropped(k.cookies)));
 }
 
 /**
@@ -835,8 +862,17 @@ function cleanArgs(r) {
   var route = routeOf(String(r.variables[CFG.routeVar]));
   var args = r.variables.args || '';
   var hide = route && route.hideQuery ? route.hideQuery : [];
+  return argsWithout(args, hide);
+}
+
+/**
+ * A query string without the pairs a backend may read as one of `hide`: every spelling, also
+ * behind a `;` (credentialPairs).
+ * @param {string} args
+ * @param {string[]} hide
+ */
+function argsWithout(args, hide) {
   if (hide.length === 0 || args === '') return args;
-  // Every spelling a backend may read as a hidden name, also behind a `;` (credentialPairs).
   return args.split('&').filter(function (chunk) {
     return !hide.some(function (name) { return credentialPairs(chunk, name, true).length > 0; });
   }).join('&');
@@ -850,6 +886,15 @@ function cleanCookies(r) {
   var route = routeOf(String(r.variables[CFG.routeVar]));
   var raw = header(r, 'Cookie') || '';
   var hide = route && route.hideCookies ? route.hideCookies : [];
+  return cookiesWithout(raw, hide);
+}
+
+/**
+ * A Cookie header without the cookies a backend may read as one of `hide` (empty: nginx then sends no Cookie).
+ * @param {string} raw
+ * @param {string[]} hide
+ */
+function cookiesWithout(raw, hide) {
   if (hide.length === 0) return raw;
   return raw.split(';').map(function (kv) { return kv.trim(); }).filter(function (kv) {
     return kv !== '' && !hide.some(function (name) { return credentialPairs(kv, name, false).length > 0; });

@@ -1,0 +1,87 @@
+/**
+ * On an OR route, a credential kept for the backend (`hideCredentials: false`) reaches it only when
+ * an alternative that verifies it is the one that passed (DESIGN.md 7.1, 7.3).
+ *
+ * njs decide() answers 204 on the first alternative that passes and never looks at the others: on
+ * `[{basic}, {key kept}]` a caller verified by basic auth could send a forged `X-Api-Key` (or
+ * `?api_key=`, a key cookie, a bearer token) that reached the backend as if nginx had verified it
+ * (red team 6, test/security/redteam6-nginx-credentials.test.ts; Kong removes it with its
+ * post-function, kong/unverified-credentials.ts). A carrier is *guarded* on a route when some
+ * alternative keeps it and another (or an anonymous `{}`) does not verify it; a carrier a scheme of
+ * the route hides is stripped whatever passed (security.ts hiddenHeaders/hiddenParams) and needs no
+ * guard. The auth handler answers, for the alternative that passed, what may go on
+ * (`auth_request_set`, evaluated only after the check):
+ * - a guarded header: `X-Gwc-Kept-<i>` holding the value it verified, else nothing; the route sends
+ *   the header from that variable only (`proxy_set_header <name> $<prefix>_kept_<i>`);
+ * - guarded query names: `X-Gwc-Args`, the query without the hidden names and the guarded names of
+ *   other alternatives (every spelling a backend reads as them), set as `$args`;
+ * - guarded cookies: `X-Gwc-Cookies`, the Cookie header without them (`proxy_set_header Cookie`).
+ * With no answer (a hand edit that drops the check) the header and cookie variables are empty: the
+ * credential is not sent. gwc diff reads a route without these lines as a credential passed unverified.
+ */
+import type { Route, SecurityScheme } from '../../model/types.js';
+import type { Ctx } from './context.js';
+import { hiddenHeaders, hiddenParams } from './security.js';
+
+export interface KeptCarrier {
+  /** Header names lowercased; query and cookie names as the scheme spells them. */
+  name: string;
+  /** The indices of the route's alternatives that verify it and keep it. */
+  alts: number[];
+}
+
+export interface KeptGuards {
+  headers: KeptCarrier[];
+  query: KeptCarrier[];
+  cookies: KeptCarrier[];
+}
+
+/** Where a scheme's credential travels, as nginx verifies it (security.ts hiddenHeaders reads the same). */
+function carriersOf(s: SecurityScheme): Array<{ in: 'header' | 'query' | 'cookie'; name: string }> {
+  if (s.kind === 'apiKey' && s.apiKey) return [{ in: s.apiKey.in === 'header' ? 'header' : s.apiKey.in === 'query' ? 'query' : 'cookie', name: s.apiKey.in === 'header' ? s.apiKey.name.toLowerCase() : s.apiKey.name }];
+  if (s.kind === 'basic' || s.kind === 'forward') return [{ in: 'header', name: 'authorization' }];
+  if (s.kind === 'jwt' && s.jwt) {
+    // A JWT scheme nginx sends to its forward-auth service carries Authorization (hiddenHeaders).
+    const out: Array<{ in: 'header'; name: string }> = [{ in: 'header', name: s.jwt.header.toLowerCase() }];
+    if (s.jwt.publicKeys.length === 0 && s.forwardAuth && s.jwt.header.toLowerCase() !== 'authorization') out.push({ in: 'header', name: 'authorization' });
+    return out;
+  }
+  return [];
+}
+
+/** The route's guarded carriers (none on a route with one alternative whose every scheme keeps what it reads). */
+export function keptGuards(ctx: Ctx, route: Route): KeptGuards {
+  const out: KeptGuards = { headers: [], query: [], cookies: [] };
+  if (route.security.length === 0) return out;
+  const hidden = {
+    header: new Set(hiddenHeaders(ctx, route)),
+    query: new Set(hiddenParams(ctx, route, 'query')),
+    cookie: new Set(hiddenParams(ctx, route, 'cookie')),
+  };
+  const kept = { header: new Map<string, Set<number>>(), query: new Map<string, Set<number>>(), cookie: new Map<string, Set<number>>() };
+  route.security.forEach((alt, i) => {
+    for (const item of alt) {
+      const s = ctx.scheme(item.scheme);
+      if (!s || s.hideCredentials) continue;
+      for (const c of carriersOf(s)) {
+        if (hidden[c.in].has(c.name)) continue;
+        const m = kept[c.in];
+        m.set(c.name, new Set([...(m.get(c.name) ?? []), i]));
+      }
+    }
+  });
+  const guarded = (m: Map<string, Set<number>>): KeptCarrier[] =>
+    [...m]
+      .filter(([, alts]) => alts.size < route.security.length)
+      .map(([name, alts]) => ({ name, alts: [...alts].sort((a, b) => a - b) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  out.headers = guarded(kept.header);
+  out.query = guarded(kept.query);
+  out.cookies = guarded(kept.cookie);
+  return out;
+}
+
+/** The variable `auth_request_set` fills with guarded header `i`'s verified value. */
+export const keptHeaderVar = (ctx: Ctx, i: number): string => `${ctx.prefix}_kept_${i}`;
+/** The variable holding the Cookie header the auth handler answered on a route with guarded cookies. */
+export const keptCookiesVar = (ctx: Ctx): string => `${ctx.prefix}_kept_cookies`;
