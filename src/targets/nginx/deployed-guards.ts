@@ -10,6 +10,10 @@
  * - `set $args $<gw>_args` (njs `cleanArgs`) and `proxy_set_header Cookie $<gw>_cookies` (njs
  *   `cleanCookies`): the credential names of CFG `hideQuery` / `hideCookies`, in every spelling a
  *   backend reads, removed (credential);
+ * - on an OR route, a kept credential sent on only for the alternative that verified it
+ *   (kept-credentials.ts): `proxy_set_header <name> $v` (or `Cookie $v`) with `auth_request_set $v
+ *   $sent_http_x_gwc_kept_<i>` (`x_gwc_cookies`), and `auth_request_set $args $sent_http_x_gwc_args`
+ *   (credential; CFG `kept`). Without them a forged key of another alternative reached the backend;
  * - the server's `underscores_in_headers off` and `ignore_invalid_headers on` (nginx's defaults,
  *   pinned by gwc): X_Consumer, read as X-Consumer by CGI-style backends, past the clears (header).
  *
@@ -69,8 +73,35 @@ export function nginxGuards(input: GuardInput): Guards {
   if (checks.some((d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === 'cookie' && handler(input.jsSets, d.args[1], 'cleanCookies'))) {
     credential.push(...(cfg ? (cfg.hideCookies ?? []).map((n) => `cookie ${n}, in every spelling a backend reads: removed`) : ['cookie: credential names removed (njs cleanCookies)']));
   }
+  credential.push(...keptGuards(checks, cfg));
   // https://nginx.org/r/underscores_in_headers (default off), https://nginx.org/r/ignore_invalid_headers (default on).
   if (setting(input.levels, 'underscores_in_headers', 'off') !== 'on') header.push('header names with "_": dropped (underscores_in_headers off)');
   if (setting(input.levels, 'ignore_invalid_headers', 'on') !== 'off') header.push('invalid header names: dropped (ignore_invalid_headers on)');
   return { credential: credential.sort(), method: method.sort(), header: header.sort() };
+}
+
+/**
+ * The kept credentials of an OR route the location sends on only from the auth handler's answer
+ * (kept-credentials.ts): a header or the Cookie header from a variable `auth_request_set` fills
+ * from that answer, the query from `auth_request_set $args`. Read from the directives; the CFG
+ * names what each one carries.
+ */
+function keptGuards(checks: Directive[], cfg: RouteCfg | undefined): string[] {
+  const answered = new Map<string, string>();
+  for (const d of checks) if (d.name === 'auth_request_set' && d.args[0] && d.args[1]) answered.set(d.args[0], d.args[1]);
+  const fromAnswer = (header: string, sent: string) =>
+    checks.some((d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === header && answered.get(d.args[1] ?? '') === sent);
+  const out: string[] = [];
+  const kept = cfg?.kept ?? {};
+  for (const d of checks) {
+    const name = d.args[0]?.toLowerCase();
+    if (d.name === 'proxy_set_header' && name && /^\$sent_http_x_gwc_kept_\d+$/.test(answered.get(d.args[1] ?? '') ?? '')) out.push(`header ${name}: sent on only when its alternative passed`);
+  }
+  if (answered.get('$args') === '$sent_http_x_gwc_args') {
+    out.push(...(cfg ? (kept.query ?? []).map((q) => `query ${q.name}, in every spelling a backend reads: sent on only when its alternative passed`) : ['query: kept credentials sent on only for the alternative that passed']));
+  }
+  if (fromAnswer('cookie', '$sent_http_x_gwc_cookies')) {
+    out.push(...(cfg ? (kept.cookies ?? []).map((c) => `cookie ${c.name}, in every spelling a backend reads: sent on only when its alternative passed`) : ['cookie: kept credentials sent on only for the alternative that passed']));
+  }
+  return out;
 }
