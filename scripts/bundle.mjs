@@ -62,8 +62,59 @@ const visit = (node) => {
 visit(source);
 let rewritten = text;
 for (const p of at.reverse()) rewritten = rewritten.slice(0, p) + IMPORT + rewritten.slice(p + 'import'.length);
+rewritten = asciiOnly(rewritten, source);
 writeFileSync(file, rewritten);
 cpSync(path.join(root, 'dist/validate/precompiled'), path.join(out, 'precompiled'), { recursive: true });
 console.log(`dist/bundle/gwc.cjs: ${(rewritten.length / 1e6).toFixed(1)} MB, ${at.length} import() calls through ${IMPORT}`);
 // GWC_BUNDLE_META=file: esbuild's metafile (which modules went into the script), for analysis.
 if (process.env.GWC_BUNDLE_META) writeFileSync(process.env.GWC_BUNDLE_META, JSON.stringify(result.metafile));
+
+/**
+ * The script as ASCII (#18): esbuild escapes strings, but a regular expression or comment it
+ * keeps may hold other characters (3 did), and one such character makes the whole 2.7 MB text a
+ * two-byte string: decoded from UTF-8 on every run (~30 ms) and twice the memory. Each is written
+ * as its \\uXXXX escape, which means the same character in a regular expression literal, a string
+ * literal or a comment. Anywhere else (an identifier, a template literal, whose raw text would
+ * change, a character escaped by a backslash, blank space) the text is left as it is, only slower
+ * to load. `source` is the parsed text; `text` has the same length and offsets (IMPORT is as long
+ * as `import`).
+ */
+function asciiOnly(text, source) {
+  const found = [...text.matchAll(/[^\x00-\x7f]/g)].map((m) => m.index);
+  if (found.length === 0) return text;
+  // Each literal token's span, in text order.
+  const spans = [];
+  const visit = (node) => {
+    if (ts.isRegularExpressionLiteral(node) || ts.isStringLiteral(node) || ts.isIdentifier(node) || ts.isPrivateIdentifier(node) || ts.isTemplateLiteralToken(node)) {
+      spans.push({ start: node.getStart(source), end: node.end, kind: node.kind });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  spans.sort((a, b) => a.start - b.start);
+  const spanAt = (i) => {
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (spans[mid].end <= i) lo = mid + 1;
+      else if (spans[mid].start > i) hi = mid - 1;
+      else return spans[mid];
+    }
+    return undefined;
+  };
+  for (const i of found) {
+    const span = spanAt(i);
+    const kind = span?.kind;
+    const inLiteral = kind === ts.SyntaxKind.RegularExpressionLiteral || kind === ts.SyntaxKind.StringLiteral;
+    // Outside every token: trivia, where any character but blank space is a comment's.
+    const inComment = span === undefined && !/\s/.test(text[i]);
+    let slashes = 0;
+    while (text[i - 1 - slashes] === '\\') slashes++;
+    if ((!inLiteral && !inComment) || slashes % 2 === 1) {
+      console.warn(`dist/bundle/gwc.cjs: kept as UTF-8 (a ${JSON.stringify(text[i])} at offset ${i} has no ASCII spelling there)`);
+      return text;
+    }
+  }
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
