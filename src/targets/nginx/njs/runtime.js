@@ -678,8 +678,17 @@ function authorizeOptional(r) { return decide(r, true); }
  * @param {boolean} optional
  */
 async function decide(r, optional) {
-  var route = routeOf(r.uri.slice(r.uri.lastIndexOf('/') + 1));
+  var id = r.uri.slice(r.uri.lastIndexOf('/') + 1);
+  var route = routeOf(id);
   if (!route || route.security.length === 0) { r.return(403); return; }
+  // The location asking names its route (`set $<prefix>_route N`, shared with this subrequest): the
+  // handlers of its proxy step (cleanArgs, cleanCookies, cacheKey, upstreamPath) read it and, without
+  // it (a hand edit), find no route and strip nothing. Refused here, never passed on.
+  if (String(r.variables[CFG.routeVar]) !== id) {
+    ngx.log(ngx.ERR, 'gwc: the location checked by route ' + id + ' does not set $' + CFG.routeVar + ' to it; refused');
+    r.return(500);
+    return;
+  }
   if (optional && !route.security.some(function (alt) { return alt.some(function (i) { var s = CFG.schemes[i.scheme]; return !s || present(r, s); }); })) {
     keptAnswer(r, route, -1);
     r.headersOut[ID_KEY] = '-';
@@ -784,7 +793,8 @@ function digest(parts) {
 function cacheKey(r) {
   var route = routeOf(String(r.variables[CFG.routeVar]));
   var names = route && route.cacheKey ? route.cacheKey : null;
-  if (!names) return '';
+  // A cached location without its route (a hand edit): one key per request, never one entry for all.
+  if (!names) return digest(['unkeyed', String(r.variables.request_id)]);
   var raw = /** @type {any} */ (r).rawVariables;
   return digest(names.map(function (n) { var v = raw[n]; return v === undefined ? null : v; }));
 }
@@ -799,7 +809,8 @@ function cacheKey(r) {
  */
 function cacheCredential(r) {
   var route = routeOf(String(r.variables[CFG.routeVar]));
-  if (!route) return '';
+  // A cached location without its route (a hand edit): nothing says what the entry may hold, never shared.
+  if (!route) return '1';
   var names = route.cacheQuery || [];
   var args = r.variables.args || '';
   for (var i = 0; i < names.length && args !== ''; i++) if (credentialPairs(args, names[i], true).length > 0) return '1';
