@@ -69,6 +69,12 @@ const luaClass = (chars: string) => `[${[...chars].map((c) => `\\${String(c.char
  * as {@link queryNameAsRead}, byte for byte.
  */
 export function queryNameAsReadLua(): string[] {
+  // The rule is constant: its Lua is written once (every Kong route's pre-function asks, #18).
+  return [...(readLua ??= renderQueryNameAsReadLua())];
+}
+let readLua: readonly string[] | undefined;
+
+function renderQueryNameAsReadLua(): string[] {
   const blanks = luaClass(QUERY_NAME_RULE.blanks);
   return [
     'local function decode(s)',
