@@ -9,6 +9,12 @@
 import { authAtom, type Facts, type Json, type Mechanism } from '../../diff/entity.js';
 import { isObject, omit, prune, sortedStrings, type JsonObject } from '../../diff/json-util.js';
 
+/**
+ * The burst a throttle without its own burst limit gets: the account's, 5,000 requests by default
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
+ */
+export const ACCOUNT_BURST = 5000;
+
 /** Stage method settings (throttle, burst, cache) by `ResourcePath HttpMethod`. */
 export interface StageSettings {
   burst: Map<string, number>;
@@ -24,9 +30,14 @@ export function stageSettings(resources: JsonObject): StageSettings {
     for (const s of Array.isArray(r.Properties.MethodSettings) ? r.Properties.MethodSettings.filter(isObject) : []) {
       const at = `${String(s.ResourcePath ?? '/*')} ${String(s.HttpMethod ?? '*')}`;
       if (typeof s.ThrottlingBurstLimit === 'number') out.burst.set(at, s.ThrottlingBurstLimit);
+      // A rate without its burst takes the account's burst (5,000 by default).
+      else if (typeof s.ThrottlingRateLimit === 'number') out.burst.set(at, ACCOUNT_BURST);
       if (typeof s.CachingEnabled === 'boolean') out.cache.set(at, s.CachingEnabled);
     }
-    if (r.Properties.CacheClusterEnabled === true && !out.cache.has('/* *')) out.cache.set('/* *', false);
+    // "When you enable caching for a stage, only GET methods have caching enabled by default"
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html):
+    // gwc writes `/*` `*` CachingEnabled false; a cache cluster without it caches every GET.
+    if (r.Properties.CacheClusterEnabled === true && !out.cache.has('/* *')) out.cache.set('/* GET', true);
   }
   for (const r of Object.values(resources)) {
     if (!isObject(r) || r.Type !== 'AWS::ApiGateway::UsagePlan' || !isObject(r.Properties)) continue;
@@ -36,7 +47,7 @@ export function stageSettings(resources: JsonObject): StageSettings {
         const m = /^(.*)\/([A-Z*]+)$/.exec(where);
         if (!m || !isObject(t) || typeof t.RateLimit !== 'number') continue;
         const at = `/${m[1]!.replace(/~/g, '~0').replace(/\//g, '~1')} ${m[2]}`;
-        out.perKey.set(at, { rate: t.RateLimit, ...(typeof t.BurstLimit === 'number' ? { burst: t.BurstLimit } : {}) });
+        out.perKey.set(at, { rate: t.RateLimit, burst: typeof t.BurstLimit === 'number' ? t.BurstLimit : ACCOUNT_BURST });
       }
     }
   }
@@ -118,9 +129,20 @@ export function integrationBackend(op: JsonObject): string | undefined {
  * integration's cacheKeyParameters (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html),
  * header names lower-cased (API Gateway reads them case-blind).
  */
-export function cacheKeyOf(op: JsonObject): string[] {
+export function cacheKeyOf(op: JsonObject, pathItem: JsonObject = {}): string[] {
   const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : {};
-  return sortedStrings(integration.cacheKeyParameters).map((p) => {
+  // A cache key parameter must be a declared request parameter of the method (API Gateway refuses
+  // the import otherwise): one whose declaration is gone keys nothing.
+  const declared = new Set(
+    [op.parameters, pathItem.parameters].flatMap((ps) => (Array.isArray(ps) ? ps.filter(isObject) : [])).map((p) => `${String(p.in)} ${String(p.name)}`.toLowerCase()),
+  );
+  const isDeclared = (p: string) => {
+    const m = /^method\.request\.(header|querystring|path|multivalueheader|multivaluequerystring)\.(.*)$/.exec(p);
+    if (!m) return true;
+    const place = m[1]!.replace(/^multivalue/, '').replace('querystring', 'query');
+    return declared.has(`${place} ${m[2]!}`.toLowerCase());
+  };
+  return sortedStrings(integration.cacheKeyParameters).filter(isDeclared).map((p) => {
     const m = /^method\.request\.(header|querystring|path|multivalueheader|multivaluequerystring)\.(.*)$/.exec(p);
     if (!m) return p;
     const kind = m[1]!.replace(/^multivalue/, '');
@@ -133,4 +155,16 @@ export function integrationPath(op: JsonObject): string | undefined {
   const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;
   const uri = typeof integration?.uri === 'string' ? integration.uri : undefined;
   return uri ? /^[a-z]+:\/\/[^/]*(\/.*)?$/i.exec(uri)?.[1] ?? '/' : undefined;
+}
+
+/**
+ * Who may invoke a Lambda function through an `AWS::Lambda::Permission` (an authorizer's or a
+ * backend's): the function, the principal and the source it is limited to. Without a SourceArn
+ * (or with a wider one) any API of any account may call the function that decides who gets in
+ * (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html): another way
+ * in, so a change is read as a holder added (consumer-added).
+ */
+export function lambdaInvokers(props: JsonObject): string[] {
+  const text = (v: Json | undefined) => JSON.stringify(v ?? null);
+  return [`invoke ${text(props.FunctionName)} by ${text(props.Principal)} from ${text(props.SourceArn)} account ${text(props.SourceAccount)} action ${text(props.Action)}`];
 }

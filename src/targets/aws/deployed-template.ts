@@ -9,7 +9,7 @@ import { parse, type Tags } from 'yaml';
 import type { BackendTls, Entity, Facts, Guards, Json } from '../../diff/entity.js';
 import { METHOD_OVERRIDE_QUERY } from '../../model/overrides.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, toJson, type JsonObject } from '../../diff/json-util.js';
-import { cacheKeyOf, denyRules, domainsOf, integrationBackend, integrationPath, methodAuth, stageSettings, type StageSettings } from './deployed-facts.js';
+import { cacheKeyOf, denyRules, domainsOf, integrationBackend, integrationPath, lambdaInvokers, methodAuth, stageSettings, type StageSettings } from './deployed-facts.js';
 
 export class TemplateShapeError extends Error {}
 
@@ -114,15 +114,20 @@ function integrationTls(op: JsonObject): BackendTls | undefined {
 
 /**
  * The request headers an HTTP integration sends whatever the client sent: each
- * `integration.request.header.NAME` mapping (a value, or '' that empties it). Undefined for a
- * Lambda proxy or mock integration (a proxy function gets the client's headers as they are).
+ * `integration.request.header.NAME` mapping of a static value (`'...'`, '' that empties it) or of
+ * what API Gateway itself knows (`context.*`, `stageVariables.*`). A mapping from the request
+ * (`method.request.header.NAME`, any `method.request.*`) hands the backend the client's own text:
+ * not a header the gateway sets. Undefined for a Lambda proxy or mock integration (a proxy
+ * function gets the client's headers as they are).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html
  */
 function integrationHeaders(op: JsonObject): string[] | undefined {
   const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;
   const type = typeof integration?.type === 'string' ? integration.type.toLowerCase() : '';
   if (!integration || (type !== 'http' && type !== 'http_proxy')) return undefined;
-  const params = isObject(integration.requestParameters) ? Object.keys(integration.requestParameters) : [];
-  return [...new Set(params.filter((k) => k.startsWith('integration.request.header.')).map((k) => k.slice('integration.request.header.'.length).toLowerCase()))].sort();
+  const params = isObject(integration.requestParameters) ? Object.entries(integration.requestParameters) : [];
+  const gatewaySet = (v: Json) => typeof v === 'string' && (/^'[^']*'$/.test(v) || /^(context|stageVariables)\./.test(v));
+  return [...new Set(params.filter(([k, v]) => k.startsWith('integration.request.header.') && gatewaySet(v)).map(([k]) => k.slice('integration.request.header.'.length).toLowerCase()))].sort();
 }
 
 /**
@@ -181,8 +186,8 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
           facts.rateLimitKey = rate !== undefined ? 'all callers, consumer' : 'consumer';
           if (perKey.burst !== undefined) facts.burst = Math.min(perKey.burst, facts.burst ?? Infinity);
         }
-        facts.cache = api.stage.cache.get(at) ?? api.stage.cache.get('/* *') ?? false;
-        if (facts.cache) facts.cacheKey = cacheKeyOf(op);
+        facts.cache = api.stage.cache.get(at) ?? api.stage.cache.get('/* *') ?? api.stage.cache.get(`/* ${verb}`) ?? false;
+        if (facts.cache) facts.cacheKey = cacheKeyOf(op, item);
         const denied = denies.filter((r) => policyMatches(r.resource, verb, path)).flatMap((r) => r.deny);
         if (denied.length) facts.ipDeny = sortedStrings(denied);
         facts.hosts = api.domains;
@@ -247,6 +252,7 @@ export function templateEntities(template: JsonObject): Entity[] {
     // (CloudFormation's default is disabled). The key's value is a NoEcho parameter, never read.
     if (r.Type === 'AWS::ApiGateway::UsagePlanKey') entity.facts = { holds: [`API key ${JSON.stringify(props.KeyId ?? null)} in usage plan ${JSON.stringify(props.UsagePlanId ?? null)}`] };
     if (r.Type === 'AWS::ApiGateway::ApiKey') entity.facts = { holds: props.Enabled === true ? ['enabled API key'] : [] };
+    if (r.Type === 'AWS::Lambda::Permission') entity.facts = { holds: lambdaInvokers(props) };
     entities.push(entity);
   }
   for (const section of ['Parameters', 'Outputs', 'Conditions'] as const) {

@@ -128,8 +128,8 @@ export interface Verdict {
   detail?: string;
 }
 
-export function judge(target: string, built: State, m: Mutation, allowedList: readonly Allowed[], knownGaps: readonly KnownGap[]): Verdict {
-  const reader = readerOf(target).reader!;
+export function judge(target: string, built: State, m: Mutation, allowedList: readonly Allowed[], knownGaps: readonly KnownGap[], readerTarget = target): Verdict {
+  const reader = readerOf(readerTarget).reader!;
   const read = reader.normalise(m.files, 'mutated');
   // A deployed copy the reader refuses stops `gwc diff` with an error: nothing passes silently.
   if (!read.state) return { m, result: 'refused' };
@@ -154,6 +154,16 @@ export function judge(target: string, built: State, m: Mutation, allowedList: re
 
 export type CoverageTarget = 'kong' | 'nginx' | 'traefik';
 
+/**
+ * A coverage run of another build than richSpec's (AWS: one per API flavour): `name` in titles and
+ * KNOWN_GAPS, `reader` the target whose deployed reader reads the mutations.
+ */
+export interface CoverageSetup {
+  reader: string;
+  build(): Promise<{ files: OutputFile[]; built: State }>;
+  mutations(files: OutputFile[]): Mutation[];
+}
+
 export async function build(target: CoverageTarget) {
   const r = await compiledState(writeSpec(richSpec(target)), target, {});
   if (!r.state) throw new Error(r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`).join('\n'));
@@ -175,26 +185,29 @@ export function mutationsOf(target: string, files: OutputFile[]): Mutation[] {
  * The two standing checks of one target: its known gaps (it.fails until a reader compares them)
  * and every other mutation seen both ways, unless `allowed` names it.
  */
-export function describeCoverage(target: CoverageTarget, allowed: readonly Allowed[], knownGaps: readonly KnownGap[]): void {
+export function describeCoverage(target: CoverageTarget | string, allowed: readonly Allowed[], knownGaps: readonly KnownGap[], setup?: CoverageSetup): void {
+  const make = setup?.build ?? (() => build(target as CoverageTarget));
+  const mutations = setup?.mutations ?? ((files: OutputFile[]) => mutationsOf(target, files));
+  const reader = setup?.reader ?? target;
   // Mechanism of each: KNOWN_GAPS. The mutations there are expected to be read as no security change.
   describe('gwc diff coverage: known gaps (it.fails until a reader compares them)', () => {
     if (knownGaps.some(([t]) => t === target)) {
       it.fails(`${target}: ${knownGaps.filter(([t]) => t === target).map(([, , , why]) => why).join('; ')}`, { timeout: 600_000 }, async () => {
-        const { files, built } = await build(target);
-        const gaps = mutationsOf(target, files).filter((m) => knownGaps.some(([t, sig, what]) => t === target && sig.test(m.sig) && what.test(m.what)));
+        const { files, built } = await make();
+        const gaps = mutations(files).filter((m) => knownGaps.some(([t, sig, what]) => t === target && sig.test(m.sig) && what.test(m.what)));
         expect(gaps.length).toBeGreaterThan(0);
-        expect(gaps.map((m) => judge(target, built, m, allowed, knownGaps)).filter((v) => v.result === 'gap').map((v) => `${v.m.what} ${v.m.at}`)).toEqual([]);
+        expect(gaps.map((m) => judge(target, built, m, allowed, knownGaps, reader)).filter((v) => v.result === 'gap').map((v) => `${v.m.what} ${v.m.at}`)).toEqual([]);
       });
     }
   });
 
   describe('gwc diff coverage: every weakening of what gwc writes is a security finding', () => {
     it(`${target}: each mutation of the build is seen both ways`, { timeout: 600_000 }, async () => {
-      const { files, built } = await build(target);
+      const { files, built } = await make();
       const out = process.env.DIFF_COVERAGE_OUT;
       if (out) for (const f of files) writeFileSync(path.join(out, `${target}-${f.path.replace(/\//g, '_')}`), f.contents);
       if (out) return;
-      const verdicts = mutationsOf(target, files).map((m) => judge(target, built, m, allowed, knownGaps));
+      const verdicts = mutations(files).map((m) => judge(target, built, m, allowed, knownGaps, reader));
       const count = (r: Verdict['result']) => verdicts.filter((v) => v.result === r).length;
       const figures = `${target}: ${verdicts.length} mutations: ${count('covered')} covered, ${count('unchanged')} unchanged, ${count('refused')} refused, ${count('allowed')} allowed, ${count('gap')} known gaps, ${count('one-way')} one-way, ${count('blind')} blind, ${count('crash')} crashed`;
       if (process.env.DIFF_COVERAGE_REPORT) {

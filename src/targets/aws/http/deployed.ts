@@ -13,6 +13,8 @@
  */
 import { authAtom, type Entity, type Facts, type Json, type Mechanism } from '../../../diff/entity.js';
 import { fieldsOf, isObject, prune, sortedStrings, type JsonObject } from '../../../diff/json-util.js';
+import { METHOD_OVERRIDE_QUERY } from '../../../model/overrides.js';
+import { ACCOUNT_BURST, lambdaInvokers } from '../deployed-facts.js';
 
 /** True for a template whose API is an HTTP API (AWS::ApiGatewayV2::Api with ProtocolType HTTP). */
 export function isHttpApiTemplate(doc: unknown): boolean {
@@ -41,6 +43,8 @@ export function httpTemplateEntities(template: JsonObject): Entity[] {
   for (const [id, r] of Object.entries(resources)) {
     if (!isObject(r) || typeof r.Type !== 'string') continue;
     const entity: Entity = { kind: r.Type, key: id, fields: fieldsOf({ ...r, Properties: isObject(r.Properties) ? r.Properties : {} }) };
+    // Who may invoke an authorizer's or a backend's function (consumer-added when it widens).
+    if (r.Type === 'AWS::Lambda::Permission') entity.facts = { holds: lambdaInvokers(isObject(r.Properties) ? r.Properties : {}) };
     if (r.Type === 'AWS::ApiGatewayV2::Route') {
       const p = props(id);
       const routeKey = String(p.RouteKey ?? id);
@@ -50,12 +54,17 @@ export function httpTemplateEntities(template: JsonObject): Entity[] {
       if (isObject(throttle) && typeof throttle.ThrottlingRateLimit === 'number') {
         facts.rateLimit = { [SECONDS_WINDOW]: throttle.ThrottlingRateLimit };
         facts.rateLimitKey = 'all callers';
-        if (typeof throttle.ThrottlingBurstLimit === 'number') facts.burst = throttle.ThrottlingBurstLimit;
+        facts.burst = typeof throttle.ThrottlingBurstLimit === 'number' ? throttle.ThrottlingBurstLimit : ACCOUNT_BURST;
       }
       if (cors) facts.cors = cors;
       const integration = props(integrationOf(p.Target));
       const params = isObject(integration.RequestParameters) ? integration.RequestParameters : {};
       if (typeof params['overwrite:path'] === 'string') facts.upstreamPath = params['overwrite:path'];
+      if (integration.IntegrationType === 'HTTP_PROXY') Object.assign(facts, mappedRequest(params));
+      // A credential header the integration removes is hidden from the backend.
+      for (const mech of Object.values(facts.mechanisms ?? {})) {
+        if (mech.names) mech.hideCredentials = mech.names.every((n) => removed(params, `header.${n}`));
+      }
       // The server the route sends to: an HTTP backend's origin (through its VPC link), a Lambda's URI as written.
       if (integration.IntegrationUri !== undefined) {
         const uri = integration.IntegrationUri;
@@ -86,11 +95,45 @@ function integrationOf(target: Json | undefined): string | undefined {
   return undefined;
 }
 
+/** `remove:header.NAME` (any case) with the empty value API Gateway takes for a removal. */
+const removed = (params: JsonObject, what: string) => Object.entries(params).some(([k, v]) => k.toLowerCase() === `remove:${what}`.toLowerCase() && (v === '' || v === "''"));
+
+/**
+ * What an HTTP proxy integration's parameter mapping does to the request
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html):
+ * the headers the gateway removes (`remove:header.NAME`) or sets to a value the client does not
+ * choose (`overwrite:header.NAME` / `append:` of a static text or `$context.*`, never a
+ * `$request.*` value, which is the client's own), and the query parameters it removes: `_method`
+ * (a method override), any other (a credential's name: `access_token`, a hidden query key).
+ */
+function mappedRequest(params: JsonObject): Pick<Facts, 'requestHeaders' | 'guards'> {
+  const headers = new Set<string>();
+  const query: string[] = [];
+  for (const [k, v] of Object.entries(params)) {
+    const m = /^(remove|overwrite|append):(header|querystring)\.(.+)$/i.exec(k);
+    if (!m || typeof v !== 'string') continue;
+    const [, action, where, name] = m as unknown as [string, string, string, string];
+    const gatewaySet = action.toLowerCase() === 'remove' ? v === '' || v === "''" : action.toLowerCase() === 'overwrite' && !/\$request\./.test(v) && !/\$\{request\./.test(v);
+    if (!gatewaySet) continue;
+    if (where.toLowerCase() === 'header') headers.add(name.toLowerCase());
+    else if (action.toLowerCase() === 'remove') query.push(name);
+  }
+  const text = (n: string) => `query ${n}: removed before the backend (integration parameter mapping)`;
+  return {
+    requestHeaders: [...headers].sort(),
+    guards: { credential: query.filter((n) => n !== METHOD_OVERRIDE_QUERY).sort().map(text), method: query.filter((n) => n === METHOD_OVERRIDE_QUERY).map(text) },
+  };
+}
+
 function routeAuth(route: JsonObject, authorizer: JsonObject): Pick<Facts, 'auth' | 'mechanisms'> {
   const type = String(route.AuthorizationType ?? 'NONE').toUpperCase();
   if (type === 'NONE') return { auth: [] };
   const name = `${type === 'JWT' ? 'jwt' : type === 'CUSTOM' ? 'lambda' : type.toLowerCase()} ${String(authorizer.Name ?? refName(route.AuthorizerId))}`;
   const mech: Mechanism = { kind: type === 'JWT' ? 'jwt' : type === 'CUSTOM' ? 'lambda' : type.toLowerCase() };
+  // The headers the credential is read from (identity sources): another one is another carrier.
+  const sources = (Array.isArray(authorizer.IdentitySource) ? authorizer.IdentitySource : typeof authorizer.IdentitySource === 'string' ? authorizer.IdentitySource.split(',') : []).map((x) => String(x).trim());
+  const headers = sources.flatMap((x) => /^\$request\.header\.(.+)$/i.exec(x)?.[1]?.toLowerCase() ?? []);
+  if (headers.length > 0) mech.names = [...new Set(headers)].sort();
   if (type === 'JWT') {
     const c = isObject(authorizer.JwtConfiguration) ? authorizer.JwtConfiguration : {};
     mech.jwt = { issuer: typeof c.Issuer === 'string' ? c.Issuer : null, audiences: sortedStrings(c.Audience) };
