@@ -36,6 +36,8 @@ interface ValueReach {
   slashes: boolean;
   dots: boolean;
   emptied: boolean;
+  /** With `slashes`: `?` or `#` in the value ends the path (an HTTP API's second decoding); a REST value's `%3F` stays a character of a decoded path. */
+  ends?: boolean;
 }
 
 function segments(path: string): Seg[] {
@@ -84,6 +86,7 @@ function reaches(tpl: Seg[], target: Seg[], reach: ValueReach): boolean {
       }
       if (!reach.emptied || extra !== 0) return false;
       if (bare && go(i + 1, j, 0)) return true;
+      if (reach.ends === false) return false;
       // `?` or `#` in the value: the path ends here, the rest of the target is the run.
       return bare || (j < target.length && fits(seg, target[j] as Seg));
     }
@@ -154,8 +157,26 @@ export function checkConfusablePaths(ctx: Ctx, given: Map<Route, { origin: strin
       const target = (entry.segs ??= segments(theirs.path));
       // First the usual values, then the ones that empty a segment or end the path (named apart).
       const usual = anywhere || reaches(tpl, target, { slashes, dots, emptied: false });
-      if (!usual && !reaches(tpl, target, { slashes, dots, emptied: true })) continue;
-      const value = !usual ? (slashes ? '"%252F" or "x%253F"' : '";x"') : slashes ? (dots ? '"..%252F"' : '"x%252Fy"') : dots ? '"x;" or "..;"' : '"x;"';
+      // REST: API Gateway passes "a%2Fb" on encoded, one segment to Tomcat, but a WSGI server
+      // (PATH_INFO is decoded, PEP 3333), Symfony's router (rawurldecode), Go's URL.Path and nginx
+      // read it as a/b: a run of segments, as an HTTP API's value (red team, test/security/
+      // redteam-aws-dotsegments.test.ts). Not combined with '..' (a backend that decodes %2F and then
+      // resolves the '..' it made, nginx itself, reads "..%2F" as anywhere: README "Not covered").
+      const encodedRun = !slashes && !usual && reaches(tpl, target, { slashes: true, dots: false, emptied: false, ends: false });
+      if (!usual && !encodedRun && !reaches(tpl, target, { slashes, dots, emptied: true })) continue;
+      const value = encodedRun
+        ? '"a%2Fb"'
+        : !usual
+          ? slashes
+            ? '"%252F" or "x%253F"'
+            : '";x"'
+          : slashes
+            ? dots
+              ? '"..%252F"'
+              : '"x%252Fy"'
+            : dots
+              ? '"x;" or "..;"'
+              : '"x;"';
       const backend = dots && declares(route) ? (resolving.get(up.origin) as string) : route.backend;
       ctx.report('aws-path-param-confusable', { route: route.id, param: first.param, other: other.id, upstream: up.path, value, backend }, route.loc);
       break;
