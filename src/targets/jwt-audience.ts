@@ -10,7 +10,8 @@
  * keeps building: its secret is shared between the issuer and this API only.
  *
  * Each target calls it where it verifies a token with the scheme's keys itself: nginx's njs check,
- * Kong's jwt plugin (an accepted auth.jwt gap: it never checks aud, with audiences or without),
+ * Kong's jwt plugin (an accepted auth.jwt gap: it never checks aud; gwc's pre-function checks the
+ * declared audiences, kong/jwt-claims.ts),
  * API Gateway's Cognito and HTTP API JWT authorizers. A target that hands the token to the
  * scheme's forwardAuth service or lambdaAuthorizer checks nothing itself and does not call it
  * (Traefik always, nginx for a scheme with neither publicKeys nor jwksUri, AWS REST with a

@@ -150,11 +150,12 @@ describe('Kong jwt: claims_to_verify, checked by Kong\'s own verify_registered_c
   };
   const b64 = (o: unknown) => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)).toString('base64url');
   const tok = (claims: unknown, head: unknown = { alg: 'RS256', typ: 'JWT' }) => `${b64(head)}.${b64(claims)}.c2ln`;
-  const bearer = (claims: Record<string, unknown>) => onKong(`Bearer ${tok(claims)}`, claims);
+  // The scheme's audience on every token here (its check: redteam6-kong-jwt-audience.test.ts).
+  const bearer = (claims: Record<string, unknown>) => onKong(`Bearer ${tok({ aud: 'kjwt', ...claims })}`, claims);
 
   it('the chunk is on the route, after the header family, with the scheme\'s skew (60 s)', () => {
     expect(chunk).toBeDefined();
-    expect(readJwtNbf(chunk!)).toEqual({ header: 'authorization', skew: 60 });
+    expect(readJwtNbf(chunk!)).toEqual({ header: 'authorization', skew: 60, audiences: ['kjwt'] });
   });
 
   it('a token whose nbf is in the future (beyond the skew) is refused', () => {
@@ -184,9 +185,9 @@ describe('Kong jwt: claims_to_verify, checked by Kong\'s own verify_registered_c
     expect(raw(`{"\\u006ebf": ${NOW + 300}}`)).toBe('401');
     expect(raw(`{"n\\u0062f":${NOW + 300},"exp":${NOW + 600}}`)).toBe('401');
     expect(raw(` \t{ "exp" : ${NOW + 600} ,\n"nbf":${NOW + 300} }\r\n`)).toBe('401');
-    expect(raw(`{"nbf": ${NOW + 300}, "nbf": ${NOW - 5}}`)).not.toBe('401');
-    expect(raw(`{"nbf ": ${NOW + 300}, "NBF": ${NOW + 300}, "\\u00e9": 1}`)).not.toBe('401');
-    expect(raw('{}')).not.toBe('401');
+    expect(raw(`{"nbf": ${NOW + 300}, "nbf": ${NOW - 5}, "aud": "kjwt"}`)).not.toBe('401');
+    expect(raw(`{"nbf ": ${NOW + 300}, "NBF": ${NOW + 300}, "\\u00e9": 1, "aud": ["kjwt"]}`)).not.toBe('401');
+    expect(raw('{"aud":"kjwt"}')).not.toBe('401');
   });
 
   it('claims the chunk cannot read exactly are refused; a token jwt cannot split is left to jwt', () => {
@@ -205,9 +206,9 @@ describe('Kong jwt: claims_to_verify, checked by Kong\'s own verify_registered_c
   });
 
   it('the token as retrieve_tokens finds it: any Bearer spelling, every value of a repeated header, _ spelling', () => {
-    const future = tok({ exp: NOW + 600, nbf: NOW + 300 });
+    const future = tok({ exp: NOW + 600, nbf: NOW + 300, aud: 'kjwt' });
     for (const v of [`bearer ${future}`, `  Bearer\t${future}`, `x Bearer  ${future}`]) expect(onKong(v, {}), v).toBe('401');
-    expect(onKong([`Bearer ${tok({ exp: NOW + 600 })}`, `Bearer ${future}`], {})).toBe('401');
+    expect(onKong([`Bearer ${tok({ exp: NOW + 600, aud: 'kjwt' })}`, `Bearer ${future}`], {})).toBe('401');
     expect(onKong('Basic dXNlcjpwYXNz', {})).not.toBe('401');
     const r = runHeaderChunk(chunk!, [['x-other', `Bearer ${future}`]], NOW * 1000);
     expect(r.exit).toBeUndefined();
@@ -236,9 +237,10 @@ describe('Kong jwt: claims_to_verify, checked by Kong\'s own verify_registered_c
     };
     const rules = (d: unknown) => diffStates(state(doc), state(d)).findings.filter((x) => x.class === 'security').map((x) => x.rule);
     expect(rules(doc)).toEqual([]);
-    expect(rules(edited((a) => a.filter((c) => !c.startsWith(JWT_NBF_MARK))))).toEqual(['credential-unverified-passed']);
-    expect(rules(edited((a) => a.map((c) => (c.startsWith(JWT_NBF_MARK) ? jwtNbfLua({ header: 'authorization', skew: 3600 }) : c))))).toEqual(['jwt-clock-skew-raised']);
-    expect(rules(edited((a) => a.map((c) => (c.startsWith(JWT_NBF_MARK) ? c.replace('nbf > ', 'nbf >= ') : c))))).toEqual(['credential-unverified-passed']);
-    expect(rules(edited((a) => a.map((c) => (c.startsWith(JWT_NBF_MARK) ? jwtNbfLua({ header: 'authorization', skew: 0 }) : c))))).toEqual([]);
+    // The chunk gone takes its audience check with it (redteam6-kong-jwt-audience.test.ts).
+    expect(rules(edited((a) => a.filter((c) => !c.startsWith(JWT_NBF_MARK))))).toEqual(['credential-unverified-passed', 'jwt-audience-widened']);
+    expect(rules(edited((a) => a.map((c) => (c.startsWith(JWT_NBF_MARK) ? jwtNbfLua({ header: 'authorization', skew: 3600, audiences: ['kjwt'] }) : c))))).toEqual(['jwt-clock-skew-raised']);
+    expect(rules(edited((a) => a.map((c) => (c.startsWith(JWT_NBF_MARK) ? c.replace('nbf > ', 'nbf >= ') : c))))).toEqual(['credential-unverified-passed', 'jwt-audience-widened']);
+    expect(rules(edited((a) => a.map((c) => (c.startsWith(JWT_NBF_MARK) ? jwtNbfLua({ header: 'authorization', skew: 0, audiences: ['kjwt'] }) : c))))).toEqual([]);
   });
 });

@@ -121,7 +121,7 @@ describe('kong red team: what the backend sees of a credential', () => {
   it.each([
     ['a key in the header and a copy in the query (hide_credentials)', { path: '/v1/rt/keyOnly', headers: { 'x-api-key': 'k-alice' }, query: { 'x-api-key': 'k-alice' } }],
     ['a query key and a copy in a header of the same name', { path: '/v1/rt/partnerOnly', headers: { partner_key: 'k-pat' }, query: { partner_key: 'k-pat' } }],
-    ["OR: a valid JWT and another consumer's key (key-auth skipped)", { path: '/v1/rt/jwtOrKey', headers: { authorization: `Bearer ${symbolicJwt('https://id.shop.example.com/')}`, 'x-api-key': 'k-carol' } }],
+    ["OR: a valid JWT and another consumer's key (key-auth skipped)", { path: '/v1/rt/jwtOrKey', headers: { authorization: `Bearer ${symbolicJwt('https://id.shop.example.com/', { aud: 'shop' })}`, 'x-api-key': 'k-carol' } }],
     ['OR: a valid key and a Proxy-Authorization of someone else', { path: '/v1/rt/mockOr', headers: { 'x-api-key': 'k-alice', 'proxy-authorization': basic('ops', 'p-ops') } }],
   ] as Array<[string, Partial<OracleRequest> & { path: string }]>)('%s: no credential reaches the backend', (_what, req) => {
     const o = send(req);
@@ -228,7 +228,7 @@ describe('kong red team: another gateway in the same Kong (decK select_tags: one
     ['their key on our OR route', '/v1/rt/jwtOrKey', { 'x-api-key': 'k-mallory' }],
     ['their key (admin in their gateway) on our admin route', '/v1/rt/adminKey', { 'x-api-key': 'k-mallory' }],
     ['their basic user on our basic route', '/v1/admin/stats', { authorization: basic('bm', 'p-bm') }],
-    ["a token of their issuer on our JWT route", '/v1/payments', { authorization: `Bearer ${symbolicJwt('https://id.billing.example.com/')}` }],
+    ["a token of their issuer on our JWT route", '/v1/payments', { authorization: `Bearer ${symbolicJwt('https://id.billing.example.com/', { aud: 'shop' })}` }],
     ['their basic user on our OR route', '/v1/rt/mockOr', { authorization: basic('bm', 'p-bm') }],
   ])('%s is refused', (_what, path, headers) => {
     const o = path === '/v1/payments' ? evaluate(kong, { method: 'POST', path, host: 'api.shop.example.com', headers }, shared) : at(path, headers);
@@ -239,6 +239,6 @@ describe('kong red team: another gateway in the same Kong (decK select_tags: one
   it('our own callers still pass with their Kong holding both files', () => {
     expect(at('/v1/rt/keyOnly', { 'x-api-key': 'k-alice' }).status).toBe(200);
     expect(at('/v1/admin/stats', { authorization: basic('ops', 'p-ops') }).status).toBe(200);
-    expect(evaluate(kong, { method: 'POST', path: '/v1/payments', host: 'api.shop.example.com', headers: { authorization: `Bearer ${symbolicJwt('https://id.shop.example.com/')}` } }, shared).status).toBe(200);
+    expect(evaluate(kong, { method: 'POST', path: '/v1/payments', host: 'api.shop.example.com', headers: { authorization: `Bearer ${symbolicJwt('https://id.shop.example.com/', { aud: 'shop' })}` } }, shared).status).toBe(200);
   });
 });

@@ -10,8 +10,8 @@ export const kongCapabilities: CapabilityTable = {
   'auth.basic': { support: 'native', note: 'basic-auth plugin; consumers with basicauth_credentials' },
   'auth.jwt': {
     support: 'unsupported',
-    why: "Kong OSS's jwt plugin verifies the signature with a static public key per issuer and exp (nbf by a gwc pre-function: listing it in claims_to_verify refuses every token without one), but checks no audience and no scopes and fetches no JWKS (openid-connect is Enterprise-only); accept the gap to get those partial checks",
-    partial: 'the jwt plugin still verifies the signature (static public key per issuer) and exp (no leeway); a pre-function refuses a token whose nbf is ahead of the clock plus clockSkew, or not a number',
+    why: "Kong OSS's jwt plugin verifies the signature with a static public key per issuer and exp (nbf and the audiences by a gwc pre-function: listing nbf in claims_to_verify refuses every token without one, and jwt reads no aud), but checks no scopes and fetches no JWKS (openid-connect is Enterprise-only); accept the gap to get those partial checks",
+    partial: 'the jwt plugin still verifies the signature (static public key per issuer) and exp (no leeway); a pre-function refuses a token whose nbf is ahead of the clock plus clockSkew, or not a number, and one whose aud holds none of the declared audiences',
   },
   'auth.forward': {
     support: 'unsupported',

@@ -62,6 +62,8 @@ function readingGuards(lua: string, method: string[], credential: string[]): voi
   }
   // A query key's name in a body (name-readings.ts Watched.body).
   for (const n of body) credential.push(`${n} in any spelling, in a form or multipart body: removed or refused (pre-function)`);
+  // An API key's name as a JSON body's key at any depth (Watched.json).
+  for (const n of set('json_watched')) credential.push(`${n} in any spelling, a key of a JSON body at any depth (or a body not JSON): refused 400 (pre-function)`);
   // A body nginx buffered to a file: read (Kong 3.8+) up to the limit, else refused 413. A chunk
   // without it (gwc before this) passed such a body unread: the guard is gone.
   const limit = READ_LIMIT_LINE.exec(lua)?.[1];

@@ -200,8 +200,9 @@ function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, block
     // jwt's own exp check has no leeway; gwc's nbf chunk has the scheme's (jwt-claims.ts): its skew
     // is the mechanism's, read only where the chunk is (a raised one is jwt-clock-skew-raised).
     if (name === 'jwt') {
-      const skew = chunks(effective.get('pre-function'), JWT_NBF_MARK).flatMap((c) => readJwtNbf(c)?.skew ?? [])[0];
-      if (skew !== undefined) m.jwt = { clockSkewSeconds: skew };
+      const check = chunks(effective.get('pre-function'), JWT_NBF_MARK).flatMap((c) => readJwtNbf(c) ?? [])[0];
+      // Its audiences too (jwt checks no aud): none read is `[]`, unchecked (jwt-audience-widened).
+      m.jwt = { ...(check ? { clockSkewSeconds: check.skew } : {}), audiences: check?.audiences ?? [] };
     }
     mechanisms[name!] = m;
   }

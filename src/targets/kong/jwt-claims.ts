@@ -27,6 +27,8 @@
  */
 import type { Route } from '../../model/types.js';
 import type { Ctx, Entity } from './context.js';
+import { compareText } from '../../diagnostics/collate.js';
+import { luaJsonLines } from './lua-json.js';
 import { luaString } from './query-spellings.js';
 
 /** The first line of the chunk: how gwc diff's reader knows it (deployed-guards.ts). */
@@ -35,10 +37,17 @@ export const JWT_NBF_MARK = '-- gwc: a bearer token whose nbf is ahead of the cl
 /** The chunk's line naming the header and the skew: what gwc diff reads back. */
 export const JWT_NBF_LINE = /^local header, skew = ("(?:[^"\\]|\\.)*"), (\d+)$/m;
 
-/** What the chunk checks on one route: the jwt scheme's header (lowercased, as jwt's header_names) and its clock skew. */
+/** The chunk's line naming the audiences a token's aud must hold one of (absent: aud unchecked). */
+export const JWT_AUD_LINE = /^local audiences = \{(.*)\}$/m;
+
+/**
+ * What the chunk checks on one route: the jwt scheme's header (lowercased, as jwt's header_names),
+ * its clock skew and its audiences (sorted; empty: aud unchecked, `anyAudience` or an HMAC-only scheme).
+ */
 export interface NbfCheck {
   header: string;
   skew: number;
+  audiences?: string[];
 }
 
 /**
@@ -54,7 +63,10 @@ export function nbfCheck(ctx: Ctx, route: Route, plugins: readonly Entity[]): Nb
   for (const alt of route.security) {
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
-      if (s?.kind === 'jwt' && s.jwt && s.jwt.header.toLowerCase() === header) return { header, skew: Math.max(0, Math.trunc(s.jwt.clockSkewSeconds)) };
+      if (s?.kind === 'jwt' && s.jwt && s.jwt.header.toLowerCase() === header) {
+        const audiences = [...new Set(s.jwt.audiences)].sort(compareText);
+        return { header, skew: Math.max(0, Math.trunc(s.jwt.clockSkewSeconds)), ...(audiences.length > 0 ? { audiences } : {}) };
+      }
     }
   }
   return undefined;
@@ -64,16 +76,17 @@ const chunks = new Map<string, string>();
 
 /** The chunk for `check`, made once per distinct header and skew (routes of a service share it: hoist.ts). */
 export function jwtNbfLua(check: NbfCheck): string {
-  const id = `${check.header}\n${check.skew}`;
+  const id = JSON.stringify([check.header, check.skew, check.audiences ?? []]);
   let lua = chunks.get(id);
   if (lua === undefined) chunks.set(id, (lua = render(check)));
   return lua;
 }
 
-function render({ header, skew }: NbfCheck): string {
+function render({ header, skew, audiences = [] }: NbfCheck): string {
   return [
     JWT_NBF_MARK,
     `local header, skew = ${luaString(header)}, ${Math.trunc(skew)}`,
+    ...(audiences.length > 0 ? [`local audiences = {${audiences.map((a) => `[${luaString(a)}] = true`).join(', ')}}`] : []),
     // ngx.decode_base64's alphabet after jwt_parser's `-` -> `+`, `_` -> `/`.
     'local B64 = {}',
     'do',
@@ -100,108 +113,28 @@ function render({ header, skew }: NbfCheck): string {
     '  end',
     '  return table.concat(out)',
     'end',
-    // A JSON string from its opening quote at i: the index after it and its text (\u00XX as the
-    // byte; any other \u as a byte no name is made of), or nil when malformed.
-    'local ESC = { ["\\""] = "\\"", ["\\\\"] = "\\\\", ["/"] = "/", b = "\\8", f = "\\12", n = "\\n", r = "\\r", t = "\\t" }',
-    'local function str(s, i)',
-    '  local out, j = {}, i + 1',
-    '  while true do',
-    '    local k = string.find(s, "[\\"\\\\]", j)',
-    '    if k == nil then return nil end',
-    // lua-cjson ends a string at a NUL byte (premature end): not JSON it reads.
-    '    local part = string.sub(s, j, k - 1)',
-    '    if string.find(part, "\\0", 1, true) then return nil end',
-    '    out[#out + 1] = part',
-    '    if string.byte(s, k) == 34 then return k + 1, table.concat(out) end',
-    '    local c = string.sub(s, k + 1, k + 1)',
-    '    if c == "u" then',
-    '      local h = string.match(s, "^%x%x%x%x", k + 2)',
-    '      if h == nil then return nil end',
-    '      local code = tonumber(h, 16)',
-    '      out[#out + 1] = code < 128 and string.char(code) or "\\255"',
-    '      j = k + 6',
-    '    elseif ESC[c] then',
-    '      out[#out + 1] = ESC[c]',
-    '      j = k + 2',
-    '    else return nil end',
-    '  end',
-    'end',
-    'local function ws(s, i) return string.find(s, "[^ \\t\\n\\r]", i) end',
-    // RFC 8259 number, or nil.
-    'local function num(t)',
-    '  local int, rest = string.match(t, "^%-?(%d+)(.*)$")',
-    '  if int == nil or (#int > 1 and string.sub(int, 1, 1) == "0") then return nil end',
-    '  if string.sub(rest, 1, 1) == "." then',
-    '    local f = string.match(rest, "^%.%d+()")',
-    '    if f == nil then return nil end',
-    '    rest = string.sub(rest, f)',
-    '  end',
-    '  if rest ~= "" and not string.match(rest, "^[eE][%+%-]?%d+$") then return nil end',
-    '  return tonumber(t)',
-    'end',
-    // A value at i: the index after it, and for nbf its reading (a number, or false: not one).
-    'local CLOSE = { [123] = 125, [91] = 93 }',
-    'local function value(s, i)',
-    '  local c = string.byte(s, i)',
-    '  if c == 34 then',
-    '    local j = str(s, i)',
-    '    return j, false',
-    '  end',
-    '  if CLOSE[c] then',
-    '    local want, j = { CLOSE[c] }, i + 1',
-    '    while #want > 0 do',
-    '      local k = string.find(s, "[\\"{}%[%]]", j)',
-    '      if k == nil then return nil end',
-    '      local b = string.byte(s, k)',
-    '      if b == 34 then',
-    '        k = str(s, k)',
-    '        if k == nil then return nil end',
-    '        j = k',
-    '      elseif CLOSE[b] then want[#want + 1] = CLOSE[b]; j = k + 1',
-    '      elseif b == want[#want] then want[#want] = nil; j = k + 1',
-    '      else return nil end',
-    '    end',
-    '    return j, false',
-    '  end',
-    '  local t = string.match(s, "^[^,}%]%s]+", i)',
-    '  if t == nil then return nil end',
-    '  local n = num(t)',
-    '  if n == nil and t ~= "true" and t ~= "false" and t ~= "null" then return nil end',
-    '  return i + #t, n or false',
-    'end',
-    // The claims' top-level nbf (the last one, as cjson keeps): nil when absent, false when not a
-    // number, "bad" when the text is not one JSON object.
-    'local function nbf_of(s)',
+    ...luaJsonLines(),
+    // The claims' top-level members (the last of a duplicate, as cjson keeps), or nil when the text is not one JSON object.
+    'local function claims_of(s)',
     '  local i = ws(s, 1)',
-    '  if i == nil or string.byte(s, i) ~= 123 then return "bad" end',
-    '  local found = nil',
-    '  i = ws(s, i + 1)',
-    '  if i ~= nil and string.byte(s, i) == 125 then',
-    '    if ws(s, i + 1) ~= nil then return "bad" end',
-    '    return nil',
-    '  end',
-    '  while true do',
-    '    if i == nil or string.byte(s, i) ~= 34 then return "bad" end',
-    '    local j, key = str(s, i)',
-    '    if j == nil then return "bad" end',
-    '    j = ws(s, j)',
-    '    if j == nil or string.byte(s, j) ~= 58 then return "bad" end',
-    '    j = ws(s, j + 1)',
-    '    if j == nil then return "bad" end',
-    '    local k, v = value(s, j)',
-    '    if k == nil then return "bad" end',
-    '    if key == "nbf" then found = v end',
-    '    i = ws(s, k)',
-    '    if i == nil then return "bad" end',
-    '    local c = string.byte(s, i)',
-    '    if c == 125 then',
-    '      if ws(s, i + 1) ~= nil then return "bad" end',
-    '      return found',
-    '    end',
-    '    if c ~= 44 then return "bad" end',
-    '    i = ws(s, i + 1)',
-    '  end',
+    '  if i == nil or string.byte(s, i) ~= 123 then return nil end',
+    '  local top = {}',
+    '  if not json_text(s, function(key, v, depth) if depth == 1 then top[key] = v end end) then return nil end',
+    '  return top',
     'end',
+    ...(audiences.length > 0
+      ? [
+          // RFC 7519 4.1.3: aud a string or an array of strings, one of them exactly an audience of the scheme.
+          'local function aud_ok(aud)',
+          '  if type(aud) == "string" then return audiences[aud] == true end',
+          '  if type(aud) ~= "table" then return false end',
+          '  for _, a in ipairs(aud) do',
+          '    if type(a) == "string" and audiences[a] == true then return true end',
+          '  end',
+          '  return false',
+          'end',
+        ]
+      : []),
     'local function refused(token)',
     // jwt_parser tokenize(token, ".", 3): the claims are between the first two dots; without a
     // second one jwt has no signature part and refuses the token itself.
@@ -210,10 +143,11 @@ function render({ header, skew }: NbfCheck): string {
     '  if d2 == nil then return false end',
     '  local claims = unb64(string.sub(token, d1 + 1, d2 - 1))',
     '  if claims == nil then return true end',
-    '  local nbf = nbf_of(claims)',
-    '  if nbf == nil then return false end',
-    '  if type(nbf) ~= "number" then return true end',
-    '  return nbf > kong.request.get_start_time() / 1000 + skew',
+    '  local top = claims_of(claims)',
+    '  if top == nil then return true end',
+    '  local nbf = top.nbf',
+    '  if nbf ~= nil and (type(nbf) ~= "number" or nbf > kong.request.get_start_time() / 1000 + skew) then return true end',
+    ...(audiences.length > 0 ? ['  return not aud_ok(top.aud)'] : ['  return false']),
     'end',
     'return function()',
     '  local headers = kong.request.get_headers()',
@@ -240,7 +174,7 @@ let fixedOpens: boolean | undefined;
  * chunk holds one iff the fixed code does.
  */
 export function jwtNbfOpensTemplate(): boolean {
-  return (fixedOpens ??= render({ header: 'x', skew: 0 }).includes('${{'));
+  return (fixedOpens ??= render({ header: 'x', skew: 0, audiences: ['x'] }).includes('${{'));
 }
 
 /** `plugins` with the chunk for `check` in the route's pre-function (after the chunks already there), or a pre-function of its own. */
@@ -258,8 +192,10 @@ export function readJwtNbf(code: string): NbfCheck | undefined {
   if (!code.startsWith(`${JWT_NBF_MARK}\n`)) return undefined;
   const m = JWT_NBF_LINE.exec(code);
   if (!m) return undefined;
-  const header = Buffer.from(m[1]!.slice(1, -1).replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8');
-  const check = { header, skew: Number(m[2]) };
+  const text = (literal: string) => Buffer.from(literal.slice(1, -1).replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8');
+  const aud = JWT_AUD_LINE.exec(code)?.[1];
+  const audiences = aud === undefined ? [] : [...aud.matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((x) => text(x[1]!));
+  const check: NbfCheck = { header: text(m[1]!), skew: Number(m[2]), ...(audiences.length > 0 ? { audiences } : {}) };
   // Exactly gwc's chunk for this header and skew, or no check: an edited chunk is not taken for one.
   return jwtNbfLua(check) === code ? check : undefined;
 }

@@ -31,6 +31,7 @@ import { METHOD_OVERRIDE_QUERY } from '../../model/overrides.js';
 import type { Route } from '../../model/types.js';
 import { queryNameAsRead, queryNameAsReadLua } from '../query-names.js';
 import type { Entity } from './context.js';
+import { luaJsonLines } from './lua-json.js';
 import { luaString } from './query-spellings.js';
 
 /** The first line of the chunk: how a reader knows it (gwc diff). */
@@ -63,6 +64,12 @@ export interface Watched {
    * runs after: priority 951).
    */
   limit: number;
+  /**
+   * The route's API key names (query and header keys, a jwt scheme's own header), as the rule reads
+   * them with `-` read as `_` (header-spellings.ts): a JSON body holding one as a key at any depth is
+   * refused (400), as nginx refuses it (njs bodyKey). Empty for none (the chunk then reads no JSON keys).
+   */
+  json: string[];
 }
 
 export function watchedNames(route: Route, bearerRoute: boolean, queryKeys: readonly string[] = [], headerKeys: readonly string[] = []): Watched {
@@ -73,7 +80,8 @@ export function watchedNames(route: Route, bearerRoute: boolean, queryKeys: read
   const headers = [...new Set(headerKeys.map(queryNameAsRead))].filter((n) => !keys.has(n)).sort();
   const query = [...new Set([...[...(declared ? [] : [METHOD_OVERRIDE_QUERY]), ...(bearerRoute ? [BEARER_PARAMETER] : [])].map(queryNameAsRead), ...headers])];
   const body = [...new Set(queryKeys.map(queryNameAsRead))].filter((n) => !query.includes(n)).sort();
-  return { query, body, limit: BODY_READ_LIMIT };
+  const json = [...new Set([...queryKeys, ...headerKeys].map((n) => queryNameAsRead(n).replace(/-/g, '_')))].sort();
+  return { query, body, limit: BODY_READ_LIMIT, json };
 }
 
 const luaSet = (names: readonly string[]) => `{${names.map((n) => `[${luaString(n)}] = true`).join(', ')}}`;
@@ -83,17 +91,21 @@ const luaSet = (names: readonly string[]) => `{${names.map((n) => `[${luaString(
  * reading a body buffered to a file up to `limit` bytes. A JSON body is made readable (or refused)
  * where `names` is not empty: request-transformer removes `_method` and `access_token` from it then.
  */
-export function nameReadingsLua(names: readonly string[], bodyNames: readonly string[] = [], limit = BODY_READ_LIMIT): string {
+export function nameReadingsLua(names: readonly string[], bodyNames: readonly string[] = [], limit = BODY_READ_LIMIT, jsonNames: readonly string[] = []): string {
   // With no body-only names the chunk is written as before (one set): deployed chunks read the same.
   const two = bodyNames.length > 0;
   const inBody = two ? 'body_watched' : 'watched';
+  // Likewise the JSON key scan: only on a route with an API key.
+  const keys = jsonNames.length > 0;
   return [
     NAME_READINGS_MARK,
     `local watched = ${luaSet(names)}`,
     `local read_limit = ${Math.trunc(limit)}`,
     // A body-only set (a query key's name) is written only where there is one: other routes' chunks stay as they were.
     ...(two ? [`local body_watched = ${luaSet(bodyNames)}`, 'for k in pairs(watched) do body_watched[k] = true end'] : []),
+    ...(keys ? [`local json_watched = ${luaSet(jsonNames)}`] : []),
     ...queryNameAsReadLua(),
+    ...(keys ? jsonKeyLua() : []),
     'local function name_of(kv)',
     '  local eq = string.find(kv, "=", 1, true)',
     '  if eq then return string.sub(kv, 1, eq - 1) end',
@@ -133,7 +145,10 @@ export function nameReadingsLua(names: readonly string[], bodyNames: readonly st
     '  ct = string.lower(ct)',
     '  local multi, form = string.find(ct, "multipart/form-data", 1, true), string.find(ct, "application/x-www-form-urlencoded", 1, true)',
     // request-transformer reads a JSON body's top-level fields for remove.body (the watched names).
-    ...(names.length > 0 ? ['  local json = string.find(ct, "application/json", 1, true)', '  if not multi and not form and not json then return end'] : ['  if not multi and not form then return end']),
+    // With API keys: every JSON type a backend parses (Laravel's isJson: `/json` or `+json` anywhere).
+    ...(keys
+      ? ['  local json = not multi and not form and (string.find(ct, "/json", 1, true) or string.find(ct, "+json", 1, true))', '  if not multi and not form and not json then return end']
+      : names.length > 0 ? ['  local json = string.find(ct, "application/json", 1, true)', '  if not multi and not form and not json then return end'] : ['  if not multi and not form then return end']),
     // nil: nginx buffered the body to a file. Kong 3.8+ reads it when given a size; earlier, nil again.
     '  local body = kong.request.get_raw_body()',
     '  local spooled = body == nil',
@@ -141,6 +156,7 @@ export function nameReadingsLua(names: readonly string[], bodyNames: readonly st
     '  if body == nil then return kong.response.exit(413, { message = "Request body too large for the gateway to inspect" }) end',
     '  if body == "" then return end',
     '  if multi and names_a_watched(body) then return kong.response.exit(400, { message = "Bad Request" }) end',
+    ...(keys ? ['  if json and json_refused(body) then return kong.response.exit(400, { message = "Bad Request" }) end'] : []),
     '  if form then',
     `    local b = kept(body${two ? ', body_watched' : ''})`,
     '    if b then return kong.service.request.set_raw_body(b) end',
@@ -153,12 +169,34 @@ export function nameReadingsLua(names: readonly string[], bodyNames: readonly st
 }
 
 /**
+ * A JSON body's keys, read by the one strict reader (lua-json.ts): refused when a key at any depth
+ * reads as an API key name of the route (the rule of query-names.ts, `-` as `_`; also the name
+ * before a `[`, as nginx's pattern ends it), or when the body is not one JSON text (nothing the
+ * chunk cannot read reaches a backend that may: lua-cjson and most parsers take no less).
+ */
+function jsonKeyLua(): string[] {
+  return [
+    ...luaJsonLines(),
+    'local function json_named(k)',
+    '  if json_watched[(string.gsub(as_read(k), "%-", "_"))] then return true end',
+    '  local open = string.find(k, "[", 2, true)',
+    '  return open ~= nil and json_watched[(string.gsub(as_read(string.sub(k, 1, open - 1)), "%-", "_"))] == true',
+    'end',
+    'local function json_refused(body)',
+    '  local hit = false',
+    '  local ok = json_text(body, function(key) if not hit and json_named(key) then hit = true end end)',
+    '  return hit or not ok',
+    'end',
+  ];
+}
+
+/**
  * `plugins` with the chunk for `names` last in the route's pre-function (the chunks before it read
  * other inputs), or a pre-function of its own; unchanged when there is nothing to watch.
  */
 export function withNameReadings(plugins: Entity[], names: Watched): Entity[] {
-  if (names.query.length === 0 && names.body.length === 0) return plugins;
-  const chunk = nameReadingsLua(names.query, names.body, names.limit);
+  if (names.query.length === 0 && names.body.length === 0 && names.json.length === 0) return plugins;
+  const chunk = nameReadingsLua(names.query, names.body, names.limit, names.json);
   const pre = plugins.find((p) => p.name === 'pre-function');
   if (!pre) return [...plugins, { name: 'pre-function', config: { access: [chunk] } }];
   const config = pre.config as { access: string[] };
