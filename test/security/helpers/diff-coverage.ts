@@ -47,13 +47,18 @@ export function richSpec(t: 'kong' | 'nginx' | 'traefik'): string {
   const extra =
     t === 'nginx'
       ? `  /token:\n    get: { operationId: getToken, security: [{ bearer: [tokens:read] }], responses: ${ok} }\n` +
-        `  /live:\n    get: { operationId: live, security: [{ apiKey: [] }], x-gateway: { websocket: true, rateLimit: { requests: 2, per: second, by: consumer } }, responses: ${ok} }\n`
+        `  /live:\n    get: { operationId: live, security: [{ apiKey: [] }], x-gateway: { websocket: true, rateLimit: { requests: 2, per: second, by: consumer } }, responses: ${ok} }\n` +
+        // An OR route whose kept credentials go on only for the alternative that passed (kept-credentials.ts).
+        `  /either:\n    get: { operationId: getEither, security: [{ basic: [] }, { keptH: [] }, { keptQ: [] }, { keptC: [] }], responses: ${ok} }\n`
       : '';
   // Kong OSS has no forward auth (refused).
   const fwd = t === 'kong' ? '' : `  /fwd:\n    get: { operationId: getFwd, security: [{ fwd: [read] }], responses: ${ok} }\n`;
   const bearer =
     t === 'nginx'
-      ? "    bearer: { type: http, scheme: bearer, bearerFormat: JWT, x-gateway: { issuer: 'https://id.cov.example.com/', audiences: [cov], algorithms: [RS256], jwksUri: 'https://id.cov.example.com/jwks', clockSkew: 30s } }\n"
+      ? "    bearer: { type: http, scheme: bearer, bearerFormat: JWT, x-gateway: { issuer: 'https://id.cov.example.com/', audiences: [cov], algorithms: [RS256], jwksUri: 'https://id.cov.example.com/jwks', clockSkew: 30s } }\n" +
+        '    keptH: { type: apiKey, in: header, name: x-kept-key, x-gateway: { hideCredentials: false } }\n' +
+        '    keptQ: { type: apiKey, in: query, name: kept_key, x-gateway: { hideCredentials: false } }\n' +
+        '    keptC: { type: apiKey, in: cookie, name: kept_sid, x-gateway: { hideCredentials: false } }\n'
       : '';
   return `openapi: 3.1.0
 info: { title: Coverage API, version: "1" }
