@@ -39,20 +39,41 @@ export interface KeptGuards {
 /** Where a scheme's credential travels, as nginx verifies it (security.ts hiddenHeaders reads the same). */
 function carriersOf(s: SecurityScheme): Array<{ in: 'header' | 'query' | 'cookie'; name: string }> {
   if (s.kind === 'apiKey' && s.apiKey) return [{ in: s.apiKey.in === 'header' ? 'header' : s.apiKey.in === 'query' ? 'query' : 'cookie', name: s.apiKey.in === 'header' ? s.apiKey.name.toLowerCase() : s.apiKey.name }];
-  if (s.kind === 'basic' || s.kind === 'forward') return [{ in: 'header', name: 'authorization' }];
+  if (s.kind === 'basic') return [{ in: 'header', name: 'authorization' }];
+  if (s.kind === 'forward') return [{ in: 'header', name: 'authorization' }, ...forwardHeaders(s)];
   if (s.kind === 'jwt' && s.jwt) {
     // A JWT scheme nginx sends to its forward-auth service carries Authorization (hiddenHeaders).
     const out: Array<{ in: 'header'; name: string }> = [{ in: 'header', name: s.jwt.header.toLowerCase() }];
-    if (s.jwt.publicKeys.length === 0 && s.forwardAuth && s.jwt.header.toLowerCase() !== 'authorization') out.push({ in: 'header', name: 'authorization' });
+    if (s.jwt.publicKeys.length === 0 && s.forwardAuth) {
+      if (s.jwt.header.toLowerCase() !== 'authorization') out.push({ in: 'header', name: 'authorization' });
+      out.push(...forwardHeaders(s));
+    }
     return out;
   }
   return [];
 }
 
+/**
+ * Headers nginx can send only from the auth answer, never with a name the route's own proxy lines
+ * set (Host, Connection, Upgrade, X-Forwarded-*) or the Cookie header (read per cookie, not whole).
+ */
+const UNGUARDABLE: ReadonlySet<string> = new Set(['authorization', 'cookie', 'host', 'connection', 'upgrade', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
+
+/**
+ * The other request headers a forward-auth service is sent (`requestHeaders`): the service verified
+ * them, so on an OR route they are as much the alternative's credential as its Authorization (a
+ * session header forged beside a valid password reached the backend; red team 7). Not hidden by
+ * hideCredentials (which strips Authorization only): kept whatever it says.
+ */
+function forwardHeaders(s: SecurityScheme): Array<{ in: 'header'; name: string }> {
+  return (s.forwardAuth?.requestHeaders ?? []).map((h) => h.toLowerCase()).filter((h) => !UNGUARDABLE.has(h)).map((name) => ({ in: 'header' as const, name }));
+}
+
 /** The route's guarded carriers (none on a route with one alternative whose every scheme keeps what it reads). */
 export function keptGuards(ctx: Ctx, route: Route): KeptGuards {
   const out: KeptGuards = { headers: [], query: [], cookies: [] };
-  if (route.security.length === 0) return out;
+  // Most routes keep nothing, or have one alternative that verifies all it keeps (#18: asked per route).
+  if (route.security.length < 2 || !route.security.some((alt) => alt.some((i) => ctx.scheme(i.scheme)?.hideCredentials === false))) return out;
   const hidden = {
     header: new Set(hiddenHeaders(ctx, route)),
     query: new Set(hiddenParams(ctx, route, 'query')),
@@ -62,7 +83,8 @@ export function keptGuards(ctx: Ctx, route: Route): KeptGuards {
   route.security.forEach((alt, i) => {
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
-      if (!s || s.hideCredentials) continue;
+      if (!s) continue;
+      // What hideCredentials strips is in `hidden` (a forward-auth scheme's other headers never are).
       for (const c of carriersOf(s)) {
         if (hidden[c.in].has(c.name)) continue;
         const m = kept[c.in];
