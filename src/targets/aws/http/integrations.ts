@@ -18,6 +18,7 @@ import {
 import type { Backend, Route } from '../../../model/types.js';
 import { separatorSpellings } from '../../header-spellings.js';
 import { type Cfn, ref } from '../context.js';
+import { credentialsElsewhere } from '../credential-elsewhere.js';
 import { lambdaArnParts } from '../lambda-arn.js';
 import { isPrivateHost } from '../network.js';
 import { HTTP_IDS, HTTP_MAX_TIMEOUT_MS, HTTP_MIN_TIMEOUT_MS, type HttpCtx } from './context.js';
@@ -157,13 +158,18 @@ function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, 
     ...hidden.flatMap((h) => separatorSpellings(h)),
     ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME),
   ];
-  for (const h of headers) {
+  // An API key's name in the place its authorizer does not read it (a query key's name as a
+  // header in its -/_ spellings, a header key's name in the query by its exact name), as the REST
+  // flavour empties them (credential-elsewhere.ts; test/security/aws-http-credential-elsewhere.test.ts).
+  const elsewhere = credentialsElsewhere(ctx, route);
+  for (const h of [...headers, ...elsewhere.headers]) {
     const key = `header.${h.toLowerCase()}`;
     if (isReservedHeader(h) || !isMappableHeader(h) || have.has(key)) continue;
     params[`remove:header.${h}`] = '';
     have.add(key);
   }
   if (!declared.includes(`query ${METHOD_OVERRIDE_QUERY}`)) params[`remove:querystring.${METHOD_OVERRIDE_QUERY}`] = '';
+  for (const q of elsewhere.query) if (!have.has(`querystring.${q.toLowerCase()}`)) params[`remove:querystring.${q}`] = '';
 }
 
 function sorted(params: Record<string, string>): Record<string, string> {

@@ -71,6 +71,34 @@ export class HttpApiOracle {
     return { status: 200, why: 'jwt', routeKey };
   }
 
+  /**
+   * What an HTTP_PROXY integration sends the backend for a route (after the authorizer admitted
+   * the request): the client's headers and query with the integration's parameter mappings applied
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html):
+   * `remove:header.NAME` (header names are case-insensitive), `remove:querystring.NAME` (the exact
+   * name), `overwrite:` and `append:` of a static value. Undefined for another integration type.
+   */
+  upstream(routeKey: string, headers: Record<string, string>, query: Record<string, string>): { headers: Record<string, string>; query: Record<string, string> } | undefined {
+    const route = Object.values(this.res).find((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === routeKey)?.Properties as J | undefined;
+    const parts: unknown[] = route?.Target?.['Fn::Join']?.[1] ?? [];
+    const id = (parts.find((x) => typeof x === 'object' && x !== null && 'Ref' in x) as J | undefined)?.Ref;
+    const integration = this.res[id]?.Properties as J | undefined;
+    if (integration?.IntegrationType !== 'HTTP_PROXY') return undefined;
+    const outHeaders: Record<string, string> = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const outQuery: Record<string, string> = { ...query };
+    for (const [key, value] of Object.entries<string>(integration.RequestParameters ?? {})) {
+      const [, action, where, name] = /^(remove|overwrite|append):(header|querystring)\.(.+)$/.exec(key) ?? [];
+      if (!action || !name) continue;
+      if (where === 'header') {
+        const h = name.toLowerCase();
+        if (action === 'remove') delete outHeaders[h];
+        else outHeaders[h] = action === 'append' && outHeaders[h] !== undefined ? `${outHeaders[h]},${value}` : value;
+      } else if (action === 'remove') delete outQuery[name];
+      else outQuery[name] = value;
+    }
+    return { headers: outHeaders, query: outQuery };
+  }
+
   private match(routes: J[], path: string): J | undefined {
     const segs = path.split('/').slice(1);
     const parts = (r: J) => String(r.RouteKey).split(' ')[1]!.split('/').slice(1);
