@@ -6,7 +6,7 @@
 import { authenticated, authRules, describeAuth, mechanismRules } from './classify-auth.js';
 import { covered, EVERYWHERE } from './cidr.js';
 import { answers, samplePath } from './paths.js';
-import type { BackendTls, Facts, GuardKind, Guards } from './entity.js';
+import type { BackendTls, ClientTls, Facts, GuardKind, Guards } from './entity.js';
 import { RULES, type RuleId, type Verdict } from './rules.js';
 
 export { RULES, type FindingClass, type RuleId, type Verdict } from './rules.js';
@@ -87,6 +87,20 @@ function routeWidened(o: Facts['route'], n: Facts['route']): boolean {
   return kept && (methods || more);
 }
 
+/** A list that takes more: a value added, or the gateway's defaults (absent) in place of a list. */
+const widenedList = (o: readonly string[] | undefined, n: readonly string[] | undefined) => o !== undefined && (n === undefined || n.some((x) => !o.includes(x)));
+
+/** Whether clients may connect with less than before (ClientTls); options read by name only compare by name. */
+function clientTlsWeakened(o: ClientTls, n: ClientTls): boolean {
+  if (o.unread !== undefined || n.unread !== undefined) return o.unread !== n.unread;
+  return (n.minVersion ?? 0) < (o.minVersion ?? 0) || widenedList(o.cipherSuites, n.cipherSuites) || widenedList(o.curves, n.curves) || (o.sniStrict === true && n.sniStrict !== true);
+}
+
+const describeClientTls = (t: ClientTls): string =>
+  t.unread !== undefined
+    ? `options ${t.unread} (not in the deployed state)`
+    : `TLS >= ${(t.minVersion ?? 0).toFixed(1)}, ciphers ${t.cipherSuites?.join(' ') ?? 'default'}, curves ${t.curves?.join(' ') ?? 'default'}, SNI ${t.sniStrict ? 'strict' : 'not strict'}`;
+
 /** Facts a reviewer must see move whatever the direction, or that only widen one way. */
 function routeRules(o: Facts, n: Facts): Verdict[] {
   const out: Verdict[] = [];
@@ -110,6 +124,7 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
     out.push({ rule: 'host-widened', old: o.hosts.join(', ') || 'any host', new: n.hosts.join(', ') || 'any host' });
   }
   if (o.protocols && n.protocols && n.protocols.includes('http') && !o.protocols.includes('http')) out.push({ rule: 'protocol-widened', old: o.protocols.join(', '), new: n.protocols.join(', ') });
+  if (o.clientTls && n.clientTls && clientTlsWeakened(o.clientTls, n.clientTls)) out.push({ rule: 'client-tls-weakened', old: describeClientTls(o.clientTls), new: describeClientTls(n.clientTls) });
   if (o.requestHeaders && n.requestHeaders) {
     const passed = o.requestHeaders.filter((h) => !n.requestHeaders!.includes(h));
     if (passed.length > 0) out.push({ rule: 'request-header-passed', old: `set or removed by the gateway: ${passed.join(', ')}`, new: `as the client sent: ${passed.join(', ')}` });

@@ -25,7 +25,18 @@ export interface Facts {
    * `methods` the methods (absent or `[]`: any), when the reader can tell: `gwc diff` then asks which
    * remaining route answers the path of one that went away.
    */
-  route?: { match: string; paths?: string[]; methods?: string[] };
+  route?: {
+    match: string;
+    paths?: string[];
+    methods?: string[];
+    /**
+     * The gateway's order for each of `paths` (same length), in the reader's terms: compared
+     * element by element, the greater first, the routes answering a request with the greatest rank
+     * take it (several when equal: the gateway's pick among them is not fixed). Absent: the reader
+     * cannot tell, and the route takes no part in the precedence check (precedence.ts).
+     */
+    ranks?: number[][];
+  };
   /**
    * Authentication, as OpenAPI security: alternatives (OR), each a list of requirements (AND).
    * `[]` means public; an empty alternative (`[[]]`, `[['key-auth'], []]`) means optional.
@@ -123,6 +134,8 @@ export interface Facts {
    * gateway's default store. Absent: the entity sends nothing to a backend, or the reader cannot tell.
    */
   backendTls?: BackendTls;
+  /** TLS towards clients (ClientTls). Absent: the route answers plain HTTP, or the reader cannot tell. */
+  clientTls?: ClientTls;
   /**
    * What the gateway takes on the spec's word instead of checking (src/diff/trust.ts), one text per
    * assumption. Only the compiled side can know these; a new one is a security finding.
@@ -145,6 +158,21 @@ export interface Facts {
  */
 export type GuardKind = 'credential' | 'method' | 'header';
 export type Guards = Partial<Record<GuardKind, string[]>>;
+
+/**
+ * The TLS a route answers clients with, as the gateway applies it (Traefik: the router's TLS
+ * options set, read from its contents). `minVersion` as a number (1.2 for TLS 1.2; 0 for a value
+ * the reader cannot read); `cipherSuites`/`curves` absent: the gateway's defaults; `unread`: the
+ * options are named but their contents are not in the deployed state (another file or provider),
+ * so only the name compares.
+ */
+export interface ClientTls {
+  minVersion?: number;
+  cipherSuites?: string[];
+  curves?: string[];
+  sniStrict?: boolean;
+  unread?: string;
+}
 
 export interface BackendTls {
   tls: boolean;

@@ -6,6 +6,7 @@ import { fieldChanges, type FieldChange } from './changes.js';
 import { classifyCreated, classifyDeleted, classifyMatched, classifyTightened, RULES, type FindingClass, type RuleId, type Verdict } from './classify.js';
 import type { Entity, State } from './entity.js';
 import { answers, samplePath } from './paths.js';
+import { precedenceVerdicts } from './precedence.js';
 import { compareText } from '../diagnostics/collate.js';
 
 export type Action = 'create' | 'update' | 'delete' | 'replace';
@@ -112,6 +113,8 @@ export function diffStates(from: State, to: State): Plan {
     changes.push({ action: 'delete', kind: o.kind, key: o.key, fields: [] });
     find(o, [...classifyDeleted(o.facts), ...fallThrough(o, b.values())]);
   }
+  // A request another route now takes from the route that took it (a changed order).
+  for (const [e, v] of precedenceVerdicts(from.entities, [...b.values()], (o) => b.get(ident(o)))) find(e, [v]);
   for (const [o, n] of views) {
     // Only what no member said: the view sees what its members cannot, each alone.
     const members = new Set([...(o?.view?.members ?? []), ...(n.view?.members ?? [])]);

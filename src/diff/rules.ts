@@ -54,6 +54,7 @@ export const RULES = {
   'consumer-added': { class: 'security', title: 'a consumer can call more', when: 'holds gains an entry: a new consumer, a credential for another scheme, another basic user name, or a group (a role)' },
   'host-widened': { class: 'security', title: 'route answers more hosts', when: 'hosts gains a name or becomes [] (any Host)' },
   'route-widened': { class: 'security', title: 'route answers more paths or methods', when: 'route.methods gains a method (or becomes any), or route.paths answers a path it did not while still answering all it did' },
+  'client-tls-weakened': { class: 'security', title: 'client TLS weakened', when: 'clientTls: minVersion lowered, a cipher suite or curve added (or a list replaced by the gateway\'s defaults), sniStrict turned off, or options named whose contents cannot be read changed' },
   'protocol-widened': { class: 'security', title: 'route answers plain HTTP', when: 'protocols gains `http`' },
   'trust-added': { class: 'security', title: 'the gateway takes a backend at its word instead of checking', when: 'trusts gains an assumption (a backend declared methodOverride: none where the target cannot read a body, or dotSegments: rejected where API Gateway passes a path parameter into the backend path)' },
   // ---- breaking: clients that worked may fail ----

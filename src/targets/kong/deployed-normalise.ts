@@ -144,12 +144,26 @@ function pluginMap(plugins: Plugin[]): JsonObject {
   return out;
 }
 
+/**
+ * Kong 3's order (traditional_compatible router,
+ * https://docs.konghq.com/gateway/latest/key-concepts/routes/#matching-priorities): more matching
+ * fields first (methods, hosts, headers, paths, snis), then a regex path by `regex_priority`
+ * before any plain one, plain ones by length. One rank per path, as routeFacts lists them.
+ */
+function routeRanks(route: JsonObject): number[][] {
+  const fields = [sortedStrings(route.methods), sortedStrings(route.hosts), sortedStrings(route.paths), sortedStrings(route.snis), isObject(route.headers) ? Object.keys(route.headers) : []];
+  const weight = fields.filter((f) => f.length > 0).length;
+  const priority = typeof route.regex_priority === 'number' ? route.regex_priority : 0;
+  const paths = sortedStrings(route.paths);
+  return (paths.length ? paths : ['/']).map((p) => (p.startsWith('~') ? [weight, 1, priority, 0] : [weight, 0, 0, p.length]));
+}
+
 function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, blocked: Set<string>, servicePath = '/'): Facts {
   const match = `${sortedStrings(route.methods).join(',') || '*'} ${sortedStrings(route.hosts).join(',') || '*'}${sortedStrings(route.paths).join(',') || '/'}`;
   // https://docs.konghq.com/gateway/latest/key-concepts/routes/#paths: `~` a regex anchored at the
   // start of the path, else a prefix.
   const paths = sortedStrings(route.paths).map((p) => (p.startsWith('~') ? (p.startsWith('~^') ? p.slice(1) : `^${p.slice(1)}`) : prefixPath(p)));
-  const facts: Facts = { route: { match, paths: paths.length ? paths : ['^/'], methods: sortedStrings(route.methods) } };
+  const facts: Facts = { route: { match, paths: paths.length ? paths : ['^/'], methods: sortedStrings(route.methods), ranks: routeRanks(route) } };
   const auth: string[][] = [];
   let optional = false;
   for (const name of AUTH_PLUGINS) {

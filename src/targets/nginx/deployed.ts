@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { DeployedReader, Entity, Json, ReadResult } from '../../diff/entity.js';
 import { fieldsOf } from '../../diff/json-util.js';
+import { exactPath, prefixPath } from '../../diff/paths.js';
 import { findModule, isValidationModule, jsImports, ownedByGwc, readSources, type ConfFile } from './deployed-files.js';
 import { njsConfig, type NjsConfig } from './deployed-njs.js';
 import { routeFacts, zoneKey, type Ctx } from './deployed-route-facts.js';
@@ -59,8 +60,8 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   collect(body, []);
   const byPath = new Map(locations.map((l) => [l.args.at(-1)!, l]));
   // Public locations send each method to an internal route location, and its preflight to another.
-  const routeOf = new Map<string, { method: string; path: string; preflight?: string; verify?: string; bodyCheck?: string }>();
-  for (const l of locations) {
+  const routeOf = new Map<string, { method: string; path: string; preflight?: string; verify?: string; bodyCheck?: string; rank?: number[] }>();
+  for (const [at, l] of locations.entries()) {
     const path = l.args.at(-1)!;
     if (path.startsWith('/_gwc_internal/')) continue;
     const preflights = new Map<string, string>();
@@ -82,7 +83,7 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
       // that hands over to the route location with try_files (templates-limit.ts).
       const to = byPath.get(where)?.block?.find((x) => x.name === 'try_files')?.args.at(-1)?.split('?')[0];
       const handOff = to?.startsWith('/_gwc_internal/r/') ? to : undefined;
-      routeOf.set(handOff ?? where, { method, path, ...(preflights.has(method) ? { preflight: preflights.get(method)! } : {}), ...(handOff ? { verify: where } : {}), ...(n !== undefined ? { bodyCheck: rewritten } : {}) });
+      routeOf.set(handOff ?? where, { method, path, rank: locationRank(l, at), ...(preflights.has(method) ? { preflight: preflights.get(method)! } : {}), ...(handOff ? { verify: where } : {}), ...(n !== undefined ? { bodyCheck: rewritten } : {}) });
     }
   }
   const keyOf = new Map<string, string>();
@@ -119,7 +120,40 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
     const tls = locationTls([ctx.http, body, ...(enclosing.get(l) ?? []).map((p) => p.block ?? []), block]);
     if (tls) entity.facts = { ...entity.facts, backendTls: tls };
     entities.push(entity);
+    const reachable = exposedInternal(l, key, locationRank(l, locations.indexOf(l)));
+    if (reachable) entities.push(reachable);
   }
+}
+
+/**
+ * nginx's order among the locations of a server (https://nginx.org/r/location): an exact `=`
+ * match first, then the longest `^~` prefix, then regular expressions in the order they are
+ * written, then the longest plain prefix (a `^~` that is not the longest matching prefix is read
+ * as taken before the expressions: the one case this ranks differently, and gwc writes none).
+ */
+function locationRank(l: Directive, at: number): number[] {
+  const [modifier, path] = l.args.length > 1 ? [l.args[0]!, l.args.at(-1)!] : ['', l.args[0] ?? ''];
+  if (modifier === '=') return [3, 0];
+  if (modifier === '^~') return [2, path.length];
+  if (modifier === '~' || modifier === '~*') return [1, -at];
+  return [0, path.length];
+}
+
+/**
+ * A location in gwc's internal namespace (`/_gwc_internal/...`: the route, auth, body-check,
+ * verify, preflight and error locations a public location hands a request to) without `internal;`
+ * is callable from outside as it is, past every check of the public location that leads there
+ * (its method dispatch, body check, auth subrequest or limits): read as a route of its own that
+ * is public, beside the location's entity, so `internal;` removed is `route-public` and put back
+ * `route-removed`. https://nginx.org/r/internal
+ */
+function exposedInternal(l: Directive, key: string, rank: number[]): Entity | undefined {
+  const path = l.args.at(-1) ?? '';
+  if (!path.startsWith('/_gwc_internal/') || (l.block ?? []).some((d) => d.name === 'internal')) return undefined;
+  const match = `location ${l.args.map((a) => a.replace(INTERNAL, '/_gwc_internal/$1/#')).join(' ')} (no internal;)`;
+  const regex = l.args.length > 1 && l.args[0]!.startsWith('~');
+  const paths = [regex ? path : l.args[0] === '=' ? exactPath(path) : prefixPath(path)];
+  return { kind: 'location', key: `${key} reachable from outside`, fields: { match }, facts: { route: { match, paths, methods: [], ranks: [rank] }, auth: [] } };
 }
 
 const SKIP_TOP = new Set(['include', 'pid', 'error_log', 'access_log', 'worker_processes', 'daemon', 'user', 'load_module', 'client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path']);

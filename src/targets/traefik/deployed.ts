@@ -8,12 +8,13 @@ import { exactPath, prefixPath } from '../../diff/paths.js';
 import { parse } from 'yaml';
 import { diag } from '../../diagnostics/diagnostic.js';
 import { authAtom, type DeployedReader, type Entity, type Facts, type Guards, type Json, type Mechanism, type ReadResult } from '../../diff/entity.js';
-import { fieldsOf, isObject, sortedStrings, toJson, withDefaults, type JsonObject } from '../../diff/json-util.js';
+import { fieldsOf, isObject, omit, sortedStrings, toJson, withDefaults, type JsonObject } from '../../diff/json-util.js';
 import { fileReader } from '../deployed-reader.js';
 import { durationSeconds } from './deployed-duration.js';
 import { roleFile } from './deployed-roles.js';
 import { middlewareGuards } from './deployed-guards.js';
 import { forwardAuthTls, serviceTls } from './deployed-tls.js';
+import { routerClientTls } from './deployed-client-tls.js';
 import { compareText } from '../../diagnostics/collate.js';
 
 const SECTIONS = ['routers', 'services', 'middlewares', 'serversTransports'] as const;
@@ -33,7 +34,9 @@ function withTraefikDefaults(kind: string, v: JsonObject): JsonObject {
   // Inside the file provider `name@file` and `name` are the same reference.
   if (kind === 'router') {
     const refs = Array.isArray(v.middlewares) ? v.middlewares.map((m) => (typeof m === 'string' ? local(m) : m)) : v.middlewares;
-    return { ...v, entryPoints: sortedStrings(v.entryPoints), ...(refs ? { middlewares: refs } : {}), ...(typeof v.service === 'string' ? { service: local(v.service) } : {}) };
+    // `tls.options: default` is what a router with `tls` and no options gets (https://doc.traefik.io/traefik/https/tls/#tls-options).
+    const tls = isObject(v.tls) && v.tls.options === 'default' ? omit(v.tls, ['options']) : v.tls;
+    return { ...v, entryPoints: sortedStrings(v.entryPoints), ...(refs ? { middlewares: refs } : {}), ...(typeof v.service === 'string' ? { service: local(v.service) } : {}), ...(tls !== undefined ? { tls } : {}) };
   }
   return v;
 }
@@ -161,7 +164,11 @@ export function traefikEntities(doc: JsonObject): Entity[] {
       const entity: Entity = { kind, key: name, fields };
       if (kind === 'router' && typeof value.service === 'string' && !ANSWER_ONLY.has(value.service)) {
         const rule = String(value.rule ?? '');
-        const facts: Facts = { route: { match: rule, ...ruleRoute(rule) } };
+        const route = ruleRoute(rule);
+        // https://doc.traefik.io/traefik/routing/routers/#priority: the greater first; unset (or 0)
+        // is the rule's length; equal ones are taken in no fixed order.
+        const priority = typeof value.priority === 'number' && value.priority !== 0 ? value.priority : rule.length;
+        const facts: Facts = { route: { match: rule, ...route, ranks: route.paths.map(() => [priority]) } };
         const seen: Seen = { auth: [], mechanisms: {}, reads: {}, cleared: new Set(), decided: new Set(), guards: {} };
         middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, seen);
         facts.auth = seen.auth.length ? [seen.auth.sort()] : [];
@@ -171,6 +178,14 @@ export function traefikEntities(doc: JsonObject): Entity[] {
         // Host(`a`) matchers of the rule; none: any Host. A router with tls answers on TLS only.
         facts.hosts = [...rule.matchAll(/\bHost\(([^)]*)\)/g)].flatMap((m) => [...m[1]!.matchAll(/`([^`]*)`/g)].map((x) => x[1]!.toLowerCase())).sort();
         facts.protocols = value.tls !== undefined && value.tls !== null ? ['https'] : ['http'];
+        // What its TLS options set says, not its name (deployed-client-tls.ts).
+        const client = routerClientTls(value, doc);
+        if (client) facts.clientTls = client.tls;
+        if (client?.certificate) {
+          const cert = client.certificate;
+          facts.auth = (facts.auth.length ? facts.auth : [[]]).map((alt) => [...alt, cert.atom].sort());
+          facts.mechanisms = { ...facts.mechanisms, [cert.atom]: cert.mechanism };
+        }
         facts.backend = serversOf(isObject(http.services) ? http.services : {}, local(value.service));
         facts.requestHeaders = [...seen.decided].sort();
         facts.guards = Object.fromEntries(Object.entries(seen.guards).map(([k, v]) => [k, [...new Set(v)].sort()]));
@@ -202,6 +217,9 @@ export function traefikEntities(doc: JsonObject): Entity[] {
       for (const [name, value] of Object.entries(items)) entities.push({ kind: `${proto}.${section}`, key: name, fields: fieldsOf(value as Json) });
     }
   }
+  // TLS options sets: the routers' facts read their contents (clientTls); each set shows as itself.
+  const tls = isObject(doc.tls) && isObject(doc.tls.options) ? doc.tls.options : {};
+  for (const [name, value] of Object.entries(tls)) entities.push({ kind: 'tls.options', key: name, fields: fieldsOf(value as Json) });
   return entities;
 }
 
