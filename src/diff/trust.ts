@@ -63,6 +63,34 @@ export function trustEntities(gateway: Gateway, target: string): Entity[] {
       facts: { trusts: made.map((d) => `${d.trusts} at ${at}`) },
     });
   }
+  return [...out, ...schemeEntities(gateway)];
+}
+
+/** What `anyAudience: true` makes the gateway take on trust. */
+export const ANY_AUDIENCE = 'the issuer mints tokens for this API alone: a token for any audience passes (x-gateway anyAudience: true)';
+
+/**
+ * One entity per JWT scheme: the audiences the spec accepts (`[]`: any, which `anyAudience: true`
+ * states and a scheme without audiences means), as the scheme's mechanism, and `anyAudience` as a
+ * trust. Where the output shows the audience check (nginx's njs CFG) its reader compares it too;
+ * where it does not (a Cognito pool authorizer admits any app client of the pool, a forward-auth or
+ * Lambda service checks what it checks), only the spec says it: `--base` then still reports
+ * audiences widened or removed (jwt-audience-widened) and `anyAudience: true` added (trust-added).
+ */
+function schemeEntities(gateway: Gateway): Entity[] {
+  const out: Entity[] = [];
+  for (const s of gateway.securitySchemes) {
+    const jwt = s.jwt;
+    if (s.kind !== 'jwt' || !jwt) continue;
+    const audiences = jwt.anyAudience ? [] : [...jwt.audiences].sort();
+    const issuer = jwt.issuer ?? 'its issuer';
+    out.push({
+      kind: TRUST_KIND,
+      key: `scheme ${s.name}`,
+      fields: { audiences: jwt.anyAudience ? 'any (anyAudience: true)' : audiences },
+      facts: { auth: [[s.name]], mechanisms: { [s.name]: { kind: 'jwt', jwt: { audiences } } }, trusts: jwt.anyAudience ? [`${ANY_AUDIENCE}: ${issuer}`] : [] },
+    });
+  }
   return out;
 }
 
