@@ -69,11 +69,20 @@ function forwardHeaders(s: SecurityScheme): Array<{ in: 'header'; name: string }
   return (s.forwardAuth?.requestHeaders ?? []).map((h) => h.toLowerCase()).filter((h) => !UNGUARDABLE.has(h)).map((name) => ({ in: 'header' as const, name }));
 }
 
+/** Whether a scheme passes anything it reads on to the backend (kept, or a forward-auth service's other headers). */
+function keepsAny(s: SecurityScheme | undefined): boolean {
+  if (!s) return false;
+  if (s.hideCredentials === false) return true;
+  const forwarded = s.kind === 'forward' || (s.kind === 'jwt' && s.jwt?.publicKeys.length === 0 && s.forwardAuth !== undefined);
+  return forwarded && forwardHeaders(s).length > 0;
+}
+
 /** The route's guarded carriers (none on a route with one alternative whose every scheme keeps what it reads). */
 export function keptGuards(ctx: Ctx, route: Route): KeptGuards {
   const out: KeptGuards = { headers: [], query: [], cookies: [] };
   // Most routes keep nothing, or have one alternative that verifies all it keeps (#18: asked per route).
-  if (route.security.length < 2 || !route.security.some((alt) => alt.some((i) => ctx.scheme(i.scheme)?.hideCredentials === false))) return out;
+  // A forward-auth scheme's other request headers are kept whatever hideCredentials says (forwardHeaders).
+  if (route.security.length < 2 || !route.security.some((alt) => alt.some((i) => keepsAny(ctx.scheme(i.scheme))))) return out;
   const hidden = {
     header: new Set(hiddenHeaders(ctx, route)),
     query: new Set(hiddenParams(ctx, route, 'query')),

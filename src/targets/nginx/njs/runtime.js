@@ -135,10 +135,11 @@ function credentialPairs(text, name, query) {
     for (var j = 0; j < parts.length; j++) {
       var kv = query ? parts[j] : parts[j].trim();
       if (kv === '') continue;
-      // Rack 2 and RFC 2109 readers also split a Cookie header on ',': a name after a ',' in this
-      // pair is a cookie to them, never one the gateway reads (not exact: refused, stripped).
+      // Rack 2 and RFC 2109 readers also split a Cookie header on ',', and Python's SimpleCookie
+      // (aiohttp, Bottle, CherryPy) on whitespace: a name after a ',', a space or a tab in this pair
+      // is a cookie to them, never one the gateway reads (not exact: refused, stripped; red team 7).
       if (!query) {
-        var subs = kv.split(',');
+        var subs = kv.split(/[,\s]/);
         for (var k = 1; k < subs.length; k++) {
           var se = subs[k].indexOf('=');
           if (nameAsRead(se < 0 ? subs[k] : subs[k].slice(0, se), false) === want) out.push({ exact: false, value: '' });
