@@ -24,16 +24,24 @@ export const AWS_CODES = {
   ),
   'aws-method-unsupported': entry<{ route: string; method: string }>('error', (p) => `aws: route ${p.route}: API Gateway has no ${p.method} method`),
   // a shared cache entry cannot key a query credential in every spelling a backend reads (cache.ts sharedKeys)
-  'aws-cache-query-credential': entry<{ route: string; name: string; schemes: string; backend: string }>(
+  'aws-cache-query-credential': entry<{ route: string; name: string; schemes: string; backend: string; callers: 'anonymous' | 'identity' }>(
     'error',
     (p) =>
-      `aws: ${p.route} is cached for anonymous callers, and the spec carries a credential in the query parameter ${p.name} (${p.schemes}); API Gateway keys its cache on exact, case-sensitive names only, so a backend reading ${p.name}[], ${p.name.toUpperCase()} or ${p.name.replace(/_/g, '.')} as ${p.name} would answer one caller's request and API Gateway serve it to the next anonymous caller. Remove the cache, or, if backend ${p.backend} reads query parameters by their exact name only, say so once: x-gateway.backends.${p.backend}.queryNames: exact (the name is then part of the key)`,
+      `aws: ${p.route} is cached ${p.callers === 'anonymous' ? 'for anonymous callers' : 'per verified caller'}, and the spec carries a credential in the query parameter ${p.name} (${p.schemes}); API Gateway keys its cache on exact, case-sensitive names only, so a backend reading ${p.name}[], ${p.name.toUpperCase()} or ${p.name.replace(/_/g, '.')} as ${p.name} would answer one caller's request and API Gateway serve it to ${p.callers === 'anonymous' ? 'the next anonymous caller' : "the next request of the same verified caller (an app key shared by its end users: one user's answer to another)"}. Remove the cache, or, if backend ${p.backend} reads query parameters by their exact name only, say so once: x-gateway.backends.${p.backend}.queryNames: exact (the name is then part of the key)`,
   ),
   // a query credential API Gateway can blank by its exact name only (query-spellings.ts)
   'aws-query-credential-spellings': entry<{ route: string; scheme: string; name: string; backend: string }>(
     'error',
     (p) =>
       `aws: ${p.route} takes its ${p.scheme} credential from the query parameter ${p.name}, and API Gateway can blank only that exact name before backend ${p.backend}: a backend that reads ${p.name}[] or ${p.name}[0] (PHP, Rack, Express's qs), ${p.name.toUpperCase()} (ASP.NET) or ${p.name.replace(/_/g, '.')} (PHP) as ${p.name} would get a key nobody verified beside the one the authorizer checked (an integration request parameter's name holds only letters, digits and . _ $ -, and such spellings are unbounded). Send the credential in a header, or, if backend ${p.backend} reads query parameters by their exact name only, say so once: x-gateway.backends.${p.backend}.queryNames: exact`,
+  ),
+  // a header key's name or access_token in the query, blanked by its exact name only (query-spellings.ts checkBlankedQueryNames)
+  'aws-query-name-spellings': entry<{ backend: string; names: string; routes: number; first: string }>(
+    'warn',
+    (p) => {
+      const n = p.names.split(', ')[0] ?? p.names;
+      return `aws: backend ${p.backend} is reached by ${p.routes} route(s) (${p.first}${p.routes > 1 ? ', ...' : ''}) whose verified credential's name API Gateway blanks in the query by its exact name only (${p.names}): ?${n}[]=, ?${n}[0]= (PHP, Rack, Express's qs) or ?${n.toUpperCase()}= (ASP.NET) reach the backend as sent, so a backend that also reads that name from the query gets a credential nobody verified beside the verified one (no API Gateway mapping can blank them: a mapping name holds no '[' and is case-sensitive). If backend ${p.backend} reads query parameters by their exact name only, or never reads these names from the query, say so once: x-gateway.backends.${p.backend}.queryNames: exact`;
+    },
   ),
   // caching and throttling (body.ts, stage.ts)
   'aws-cache-key-header-invalid': entry<{ route: string; header: string }>(

@@ -18,8 +18,8 @@ export const AWS: Explanations = {
     '/debug:\n  trace: {...}',
   ),
   'aws-cache-query-credential': ex(
-    "A REST route is cached for anonymous callers (public, or optional auth), and a security scheme of the spec carries a credential in the query: an API key's name, or a bearer token's RFC 6750 ?access_token=.",
-    "Cache leak: the backend reads the credential and answers for its holder, and API Gateway, which keys on exact query names only, stores that answer under a key without it and serves it to the next anonymous caller. It can key the exact name, but a PHP, Rails or Express backend also reads access_token[], ACCESS_TOKEN (ASP.NET), access.token (PHP) as the name, and such spellings are unbounded.",
+    "A REST route is cached, and a security scheme of the spec carries a credential in the query that the route does not verify there: an API key's name, or a bearer token's RFC 6750 ?access_token=. Anonymous callers (public or optional auth) share entries; so do the requests of one verified caller (one API key, one token).",
+    "Cache leak: the backend answers for the credential's holder, and API Gateway (exact query names only) stores it under a key without it, for the next anonymous caller or the next request of the same API key (one end user's answer to another). It keys the exact name, but PHP, Rails or Express also read access_token[], ASP.NET ACCESS_TOKEN, PHP access.token as it: unbounded.",
     'Remove the cache from the route, or, if the backend reads query parameters by their exact name only, say so once on the backend: x-gateway.backends.NAME.queryNames: exact (the exact name then keys the cache; gwc diff flags the declaration as a security change).',
     "/news:\n  get:\n    security: []\n    x-gateway: { cache: { ttl: 60s } }   # with a bearer scheme in components",
   ),
@@ -28,6 +28,12 @@ export const AWS: Explanations = {
     "Credential smuggling: API Gateway blanks the verified parameter by its exact name only, so ?api_key=<yours>&api_key[]=<another> passes the authorizer on your key and a PHP, Rails or Express backend reads the other one (likewise API_KEY on ASP.NET, api.key on PHP). A mapping name cannot hold '[' or a space, and such spellings are unbounded, so they cannot all be blanked.",
     'Send the credential in a header (in: header), or, if the backend reads query parameters by their exact name only, say so once on the backend: x-gateway.backends.NAME.queryNames: exact (gwc diff flags the declaration as a security change).',
     "backends:\n  app: { url: https://app.internal, queryNames: exact }",
+  ),
+  'aws-query-name-spellings': ex(
+    "An AWS REST backend is reached by routes whose credential API Gateway verifies in a header (an API key, a bearer token), and it has not said it reads query names exactly. gwc blanks the credential's name in the query (?x-api-key=, RFC 6750's ?access_token=) by that exact name; other spellings pass.",
+    "Credential smuggling, if the backend also reads the credential from the query: ?X-API-KEY= (ASP.NET, case-blind) or ?access_token[]= (PHP, Rails, Express) beside the verified header reach it as sent. API Gateway cannot blank them (a mapping names one exact, case-sensitive parameter, never '['); refusing would refuse nearly every REST spec with a header key or a bearer token, so gwc warns.",
+    'If the backend reads query parameters by their exact name only, or never reads these names from the query, say so on the backend: x-gateway.backends.NAME.queryNames: exact (gwc diff flags it as a security change). Otherwise stop the backend reading the credential from the query (Spring allowUriQueryParameter, SignalR access_token).',
+    "backends:\n  app: { url: https://app.example.com, queryNames: exact }",
   ),
   'aws-cache-key-header-invalid': ex(
     'A cache keyHeaders entry is not an HTTP header name (token characters only).',

@@ -12,7 +12,9 @@ securitySuite(
   'aws',
   [
     ['security: [{ apiKey: [admin] }]', 'security: [{ apiKey: [] }]'],
-    ['      url: http://app.internal:8080\n      timeout: 5s\n', '      url: http://app.internal:8080\n      timeout: 5s\n      vpcLink: a1b2c3\n'],
+    // The app reads query names exactly: a cached route in a spec with a bearer scheme is refused
+    // otherwise (aws-cache-query-credential: API Gateway keys ?access_token= by its exact name only).
+    ['      url: http://app.internal:8080\n      timeout: 5s\n', '      url: http://app.internal:8080\n      timeout: 5s\n      vpcLink: a1b2c3\n      queryNames: exact\n'],
     ['      url: https://secure.internal:8443\n      timeout: 5s\n', '      url: https://secure.internal:8443\n      timeout: 5s\n      vpcLink: a1b2c3\n'],
     ['issuer: https://id.vault.example.com/', 'issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf'],
     // A Cognito authorizer admits any app client of the pool: the spec says so (anyAudience).

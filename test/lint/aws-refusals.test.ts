@@ -114,3 +114,33 @@ describe('aws-cache-query-credential: lint = build', () => {
     }
   });
 });
+
+// Red team 6: the same refusal on a cached AUTHENTICATED route (keyed on the verified key, the
+// entries are shared by the key's requests: one end user's answer to another).
+describe('aws-cache-query-credential on an authenticated cached route: lint = build', () => {
+  const at = (ds: Diagnostic[], code: string) => ds.filter((d) => d.code === code || d.params.code === code).map((d) => [d.position?.line, d.position?.column, d.severity]);
+  const paths = op('/a', 'a', '      security: [{ key: [] }]\n      x-gateway: { cache: { ttl: 60s } }\n') + op('/b', 'b', '      security: [{ bearer: [] }]\n');
+  const schemes = `    key: { type: apiKey, in: header, name: x-api-key }\n${BEARER}`;
+  it('refused at the cache line in lint and build; none once the backend reads exact names', async () => {
+    for (const [backend, expected] of [[PUBLIC, [[12, 20, 'error']]], ['{ url: https://app.example.com, queryNames: exact }', []]] as const) {
+      const built = await buildTarget(writeFiles(doc(backend, paths, schemes)), { target: 'aws' });
+      expect(at(built.diagnostics, 'aws-cache-query-credential'), backend).toEqual(expected);
+      expect(at(await findings('target-compile', { name: backend, files: doc(backend, paths, schemes), targets }), 'aws-cache-query-credential'), backend).toEqual(expected);
+    }
+  });
+});
+
+// Red team 6: a header credential's name blanked in the query by its exact name only is a warning
+// at the backend's line (query-spellings.ts checkBlankedQueryNames), in lint as in build.
+describe('aws-query-name-spellings: lint = build', () => {
+  const at = (ds: Diagnostic[], code: string) => ds.filter((d) => d.code === code || d.params.code === code).map((d) => [d.position?.line, d.position?.column, d.severity]);
+  const paths = op('/a', 'a', '      security: [{ key: [] }]\n') + op('/b', 'b', '      security: [{ bearer: [] }]\n');
+  const schemes = `    key: { type: apiKey, in: header, name: x-api-key }\n${BEARER}`;
+  it('a header key and a bearer route: one warning at the backend line in lint and build; none once the backend reads exact names', async () => {
+    for (const [backend, expected] of [[PUBLIC, [[6, 5, 'warn']]], ['{ url: https://app.example.com, queryNames: exact }', []]] as const) {
+      const built = await buildTarget(writeFiles(doc(backend, paths, schemes)), { target: 'aws' });
+      expect(at(built.diagnostics, 'aws-query-name-spellings'), backend).toEqual(expected);
+      expect(at(await findings('target-compile', { name: backend, files: doc(backend, paths, schemes), targets }), 'aws-query-name-spellings'), backend).toEqual(expected);
+    }
+  });
+});

@@ -91,7 +91,9 @@ describe('aws red team: cache', () => {
   });
 
   it('a Cognito route caches per token, so a second user never gets the first one\'s entry', async () => {
-    const { b } = await throttled(spec({ '/me': { get: { operationId: 'me', security: [{ cognito: [] }], 'x-gateway': { cache: { ttl: '60s' } } } } }, { schemes: { cognito: COGNITO } }), (_s, cred) => (cred.endsWith('alice') ? 'alice' : cred.endsWith('bob') ? 'bob' : undefined));
+    // queryNames: exact: ?access_token= keys the cache by its name (aws-cache-query-credential otherwise, red team 6).
+    const exact = { app: { url: 'https://app.example.com', queryNames: 'exact' } };
+    const { b } = await throttled(spec({ '/me': { get: { operationId: 'me', security: [{ cognito: [] }], 'x-gateway': { cache: { ttl: '60s' } } } } }, { schemes: { cognito: COGNITO }, backends: exact }), (_s, cred) => (cred.endsWith('alice') ? 'alice' : cred.endsWith('bob') ? 'bob' : undefined));
     expect(b.errors).toEqual([]);
     const o = b.oracle!;
     o.request({ method: 'GET', path: '/me', headers: { authorization: 'token-alice' } });

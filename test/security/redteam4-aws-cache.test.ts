@@ -86,7 +86,7 @@ describe('red team 4: aws public cache and credentials the cache is not keyed on
   it('a spec whose bearer scheme carries ?access_token= : its public cached route is refused at the cache (aws-cache-query-credential)', async () => {
     const refused = await build(spec(PATHS, { schemes: { ...BEARER, ...TOK } }));
     expect(coded(refused.diagnostics, 'aws-cache-query-credential')).toEqual([
-      { code: 'aws-cache-query-credential', params: { route: 'news', name: 'access_token', schemes: 'bearer', backend: 'app' }, pointer: '/paths/~1news/get/x-gateway/cache' },
+      { code: 'aws-cache-query-credential', params: { route: 'news', name: 'access_token', schemes: 'bearer', backend: 'app', callers: 'anonymous' }, pointer: '/paths/~1news/get/x-gateway/cache' },
     ]);
     expect(refused.files).toEqual([]);
   });

@@ -11,6 +11,7 @@ import { integrationFor } from './backends.js';
 import { type Cfn, type Ctx } from './context.js';
 import { bodyOverrides } from '../body-override.js';
 import { checkConfusablePaths, literalBackendPath } from './confusable.js';
+import { checkBlankedQueryNames } from './query-spellings.js';
 import { upstreamReachRefusals } from '../upstream-reach.js';
 import { pathProblem, resourcePath } from './paths.js';
 import { policyHooks } from './policies.js';
@@ -75,6 +76,8 @@ export function buildBody(ctx: Ctx): BodyResult {
 
   auth.checkApiKeySchemes();
   checkConfusablePaths(ctx, upstream);
+  // A header credential's name in the query, blanked by its exact name only: said at each backend.
+  checkBlankedQueryNames(ctx, compiled);
   // A backend path without a parameter (a public /status with upstreamPath /admin) is no
   // confusable value: upstream-reach.ts compares it, as on the other targets.
   for (const f of upstreamReachRefusals(ctx.gateway, compiled, 'aws', literalBackendPath)) ctx.report('upstream-param-reaches-protected', f.params, f.loc);

@@ -7,7 +7,7 @@ import type { Cache, Route } from '../../model/types.js';
 import { credentialCarriers, headerSpellings } from '../credential-carriers.js';
 import type { Ctx } from './context.js';
 import { isHeaderName } from './escape.js';
-import type { OperationParts, StageParts } from './policy-parts.js';
+import type { IntegrationParts, OperationParts, StageParts } from './policy-parts.js';
 
 /** API Gateway's longest cache TTL. */
 const MAX_TTL_SECONDS = 3600;
@@ -82,10 +82,14 @@ export function cacheKeys(ctx: Ctx, route: Route, into: OperationParts): void {
  * - a query name: API Gateway keys on exact, case-sensitive names only, and a backend reads more
  *   (query-names.ts: `access_token[]`, `ACCESS_TOKEN`, `access.token`, %XX, unbounded), so one is
  *   refused (aws-cache-query-credential) unless the backend says it reads exact names
- *   (`backends.NAME.queryNames: exact`, query-spellings.ts), then keyed on that name.
- * A form-body field (RFC 6750 access_token) comes with the query name of the same scheme (bearer.ts),
- * so is refused with it; under `queryNames: exact` it stays unkeyed (cache methods are GET and
- * HEAD, and no body is ever part of API Gateway's key): README "Known gaps".
+ *   (`backends.NAME.queryNames: exact`, query-spellings.ts), then keyed on that name. On an
+ *   authenticated route too (red team 6, test/security/aws-second-credential-cache.test.ts): keyed
+ *   by the exact name only, `?ACCESS_TOKEN=<user 2>` beside the shared app key stored user 2's
+ *   answer as the key's entry, served to user 3. The route's own verified query key is exempt: it
+ *   is keyed, and its other spellings are aws-query-credential-spellings' refusal.
+ * A form-body field (RFC 6750 access_token) comes with the query name of the same scheme
+ * (bearer.ts). No body is ever part of API Gateway's key, so it is made inert instead: see
+ * {@link inertFormBody}.
  */
 function sharedKeys(ctx: Ctx, route: Route, cache: Cache, declare: (key: string) => void, keys: readonly string[], shared: boolean): void {
   const exact = ctx.gateway.backends.find((b) => b.name === route.backend)?.queryNames?.value === 'exact';
@@ -93,14 +97,35 @@ function sharedKeys(ctx: Ctx, route: Route, cache: Cache, declare: (key: string)
     if (c.in === 'header') {
       for (const h of headerSpellings(c.name)) if (isHeaderName(h)) declare(`method.request.header.${titleCase(h)}`);
     } else if (c.in === 'query') {
-      // The verified identity's own query key (an API key in the query, an authorizer's source) is keyed
-      // already. On an authenticated route a query carrier is keyed by its exact name, and its other
-      // spellings (ACCESS_TOKEN, access_token[]) are not refused: an open gap, known
-      // (test/security/aws-second-credential-cache.test.ts it.fails; README "Known gaps").
-      if (exact || !shared || keys.includes(`method.request.querystring.${c.name}`)) declare(`method.request.querystring.${c.name}`);
-      else ctx.report('aws-cache-query-credential', { route: route.id, name: c.name, schemes: c.schemes.join(', '), backend: route.backend }, cache.loc);
+      // The verified identity's own query key (an API key in the query, an authorizer's source) is keyed already.
+      if (exact || keys.includes(`method.request.querystring.${c.name}`)) declare(`method.request.querystring.${c.name}`);
+      else ctx.report('aws-cache-query-credential', { route: route.id, name: c.name, schemes: c.schemes.join(', '), backend: route.backend, callers: shared ? 'anonymous' : 'identity' }, cache.loc);
     }
   }
+}
+
+/**
+ * The `integration` hook of `cache` (policies.ts): a form body is made inert on a cached method of
+ * an http_proxy route. RFC 6750 section 2.2's `access_token` form field (credential-carriers.ts: a
+ * body carrier whenever a scheme's bearer token may be read from the query) is read by backends
+ * whatever the method (Rack parses a form body on a GET, Express's urlencoded parser on any
+ * method with a body), and API Gateway never keys a body: a GET carrying user 2's token beside
+ * the shared app key was stored as the key's entry (red team 6,
+ * test/security/aws-second-credential-cache.test.ts). API Gateway passes a GET body on to an
+ * http_proxy (REGIONAL and PRIVATE endpoints; EDGE's CloudFront answers 403 to one), so the
+ * Content-Type header reaches the backend empty: no framework parses a body as a form without it
+ * (Rack form_data?, body-parser's type check, PHP/Django/Tomcat parse POST forms only, ASP.NET
+ * HasFormContentType), and the answer is the one the plain request gets, so sharing its entry
+ * leaks nothing. A static Content-Type mapping is what API Gateway's own SQS integrations use
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-request-basic-setup.html).
+ * Cache methods are GET and HEAD only, whose bodies carry no meaning (RFC 9110 9.3.1).
+ */
+export function inertFormBody(ctx: Ctx, route: Route, into: IntegrationParts): void {
+  const cache = route.policy.cache;
+  if (into.kind !== 'http_proxy' || !cache || !ctx.plan.enforced(route.id, 'cache') || !cache.methods.includes(route.method)) return;
+  if (!credentialCarriers(ctx.gateway).some((c) => c.in === 'body')) return;
+  if (Object.keys(into.requestParameters).some((k) => k.toLowerCase() === 'integration.request.header.content-type')) return;
+  into.requestParameters['integration.request.header.Content-Type'] = "''";
 }
 
 /** A header name as it is usually written (`x_api-key` → `X_Api-Key`); API Gateway reads header names case-blind. */

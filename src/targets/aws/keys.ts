@@ -62,7 +62,7 @@ export const AWS_KEYS: TargetKeyTable = {
   },
   'backends.*.queryNames': {
     answer: 'native',
-    note: "exact: a route whose credential travels in the query (an API key behind a Lambda authorizer) builds; lenient (default) refuses it (aws-query-credential-spellings), since an integration request parameter blanks the exact name only (its name may hold letters, digits and . _ $ - only) and a backend reads api_key[], API_KEY or api.key as the key; on your word that the backend reads exact names; gwc diff flags the declaration as security",
+    note: "exact: a route whose credential travels in the query (an API key behind a Lambda authorizer) builds, and a cached route keys a query credential of the spec by its exact name; lenient (default) refuses them (aws-query-credential-spellings, aws-cache-query-credential) and warns at the backend that a header credential's name in the query is blanked by its exact name only (aws-query-name-spellings), since an integration request parameter blanks the exact name only (its name may hold letters, digits and . _ $ - only) and a backend reads api_key[], API_KEY or api.key as the key; on your word that the backend reads exact names; gwc diff flags the declaration as security",
   },
   'backends.*.methodOverride': {
     answer: 'native',

@@ -8,7 +8,7 @@
 import { POLICY_IDS } from '../../model/policies/ids.js';
 import { UNSUPPORTED, type PolicyMap } from '../policy-map.js';
 import { accessLogStage } from './access-log.js';
-import { cacheKeys, cacheMethodSettings } from './cache.js';
+import { cacheKeys, cacheMethodSettings, inertFormBody } from './cache.js';
 import { corsGatewayResponses, corsMockOrigin, corsPreflight } from './cors.js';
 import type { AwsPolicy } from './policy-parts.js';
 import { ipRuleResourcePolicy } from './policy.js';
@@ -21,8 +21,9 @@ export const AWS_POLICIES: PolicyMap<AwsPolicy> = {
   rateLimit: { stage: throttleMethod },
   // An OPTIONS mock per path, CORS headers on the gateway's own responses and on a mock's answer.
   cors: { integration: corsMockOrigin, pathItem: corsPreflight, body: corsGatewayResponses },
-  // Cache key parameters on the operation, CachingEnabled/TTL in the method settings.
-  cache: { operation: cacheKeys, stage: cacheMethodSettings },
+  // Cache key parameters on the operation, CachingEnabled/TTL in the method settings, and a form
+  // body made inert on a cached method (Content-Type emptied: cache.ts inertFormBody).
+  cache: { integration: inertFormBody, operation: cacheKeys, stage: cacheMethodSettings },
   // The RestApi resource policy (aws:SourceIp).
   ipRule: { restApi: ipRuleResourcePolicy },
   bodyLimit: UNSUPPORTED,

@@ -15,6 +15,8 @@ const lambda = (la: Record<string, unknown>) => ({
   'x-gateway': { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', ...la } },
 });
 const cached = (security: unknown) => ({ '/admin/users': { get: { operationId: 'adminUsers', security, 'x-gateway': { cache: { ttl: '60s' } } } } });
+/** A backend reading query names exactly: a cached route in a spec with a bearer scheme keys its ?access_token= by that name. */
+const EXACT = { app: { url: 'https://app.example.com', queryNames: 'exact' } };
 const CONSUMERS = { alice: { credentials: { key: '${env:A_KEY}' } }, bob: { credentials: { key: '${env:B_KEY}' } } };
 
 describe('aws: cache on authenticated routes', () => {
@@ -94,7 +96,8 @@ describe('aws: cache on authenticated routes', () => {
   });
 
   it('an API key and a token authorizer together: keyed on both', async () => {
-    const s = spec(cached([{ key: [], tok: [] }]), { schemes: { key: KEY, tok: lambda({ type: 'token' }) }, consumers: CONSUMERS });
+    // queryNames: exact: the bearer scheme's ?access_token= is then keyed by its name (aws-cache-query-credential otherwise, red team 6: aws-second-credential-cache).
+    const s = spec(cached([{ key: [], tok: [] }]), { schemes: { key: KEY, tok: lambda({ type: 'token' }) }, consumers: CONSUMERS, backends: EXACT });
     const b = await build(s, {}, (_s, c) => c);
     expect(b.errors).toEqual([]);
     expect(b.t!.Resources.RestApi.Properties.Body.paths['/admin/users'].get['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual([
@@ -106,7 +109,7 @@ describe('aws: cache on authenticated routes', () => {
   });
 
   it('a request authorizer keyed on its header and query identity sources', async () => {
-    const s = spec(cached([{ tok: [] }]), { schemes: { tok: lambda({ type: 'request', identitySource: ['method.request.header.X-Session', 'method.request.querystring.tenant'] }) } });
+    const s = spec(cached([{ tok: [] }]), { schemes: { tok: lambda({ type: 'request', identitySource: ['method.request.header.X-Session', 'method.request.querystring.tenant'] }) }, backends: EXACT });
     const b = await build(s, {}, (_s, c) => c);
     expect(b.errors).toEqual([]);
     const op = b.t!.Resources.RestApi.Properties.Body.paths['/admin/users'].get;
