@@ -141,35 +141,57 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
  * header the client sent and must trust only its requestContext (README "What gwc guarantees").
  */
 function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, string>): void {
-  const declared = new Set((route.declaredOverrides ?? []).map((o) => `${o.in} ${o.name.toLowerCase()}`));
-  // A header the route sets itself (requestHeaders.set) already replaces the client's value.
-  const set = new Set(Object.keys(params).map((k) => k.toLowerCase()));
-  for (const h of OVERRIDE_HEADERS) {
-    const key = `integration.request.header.${h}`;
-    if (!declared.has(`header ${h.toLowerCase()}`) && !set.has(key.toLowerCase())) params[key] = "''";
-  }
-  if (!declared.has(`query ${OVERRIDE_QUERY}`)) params[`integration.request.querystring.${OVERRIDE_QUERY}`] = "''";
+  const declared = route.declaredOverrides?.length ? new Set(route.declaredOverrides.map((o) => `${o.in} ${o.name.toLowerCase()}`)) : undefined;
+  // Every key of `params`, lowercased, kept up to date below: a set, not a scan of the keys per
+  // header (#18). A header the route sets itself (requestHeaders.set) already replaces the client's value.
+  const now = new Set(Object.keys(params).map((k) => k.toLowerCase()));
+  const empty = (key: string, lower: string) => {
+    params[key] = "''";
+    now.add(lower);
+  };
+  for (const h of OVERRIDE_KEYS) if (!declared?.has(h.declared) && !now.has(h.lower)) empty(h.key, h.lower);
+  if (!declared?.has(`query ${OVERRIDE_QUERY}`)) empty(OVERRIDE_QUERY_KEY.key, OVERRIDE_QUERY_KEY.lower);
   // RFC 6750 section 2.3: a backend may take a bearer token from ?access_token= (Spring,
   // passport-http-bearer); a Cognito or Lambda authorizer reads its header only, so that token is
   // never one API Gateway verified: it reaches the backend empty (red team 2 and 3; targets/bearer.ts).
-  if (route.security.some((alt) => alt.some((i) => { const s = ctx.scheme(i.scheme); return s !== undefined && (s.kind === 'jwt' || bearerInQuery(s)); }))) params['integration.request.querystring.access_token'] = "''";
-  // Every key of `params` so far, lowercased, kept up to date below: a set, not a scan of the keys
-  // per header (#18).
-  const now = new Set(Object.keys(params).map((k) => k.toLowerCase()));
+  if (route.security.some((alt) => alt.some((i) => { const s = ctx.scheme(i.scheme); return s !== undefined && (s.kind === 'jwt' || bearerInQuery(s)); }))) empty(ACCESS_TOKEN_KEY.key, ACCESS_TOKEN_KEY.lower);
   // An API key's name in the place the authorizer does not read it (credential-elsewhere.ts).
   const elsewhere = credentialsElsewhere(ctx, route);
   for (const q of elsewhere.query) {
     const key = `integration.request.querystring.${q}`;
-    if (!(key in params)) params[key] = "''";
+    if (!(key in params)) empty(key, key.toLowerCase());
   }
-  for (const h of [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuthHeaders(ctx), ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME), ...elsewhere.headers]) {
-    const key = `integration.request.header.${h}`;
-    const lower = key.toLowerCase();
-    // One mapping per header name, whatever its spelling: API Gateway header names are case-insensitive.
-    if (now.has(lower)) continue;
-    params[key] = "''";
-    now.add(lower);
-  }
+  // One mapping per header name, whatever its spelling: API Gateway header names are case-insensitive.
+  const header = (h: { key: string; lower: string }) => {
+    if (!now.has(h.lower)) empty(h.key, h.lower);
+  };
+  for (const h of FIXED_KEYS) header(h);
+  for (const h of forwardAuthKeys(ctx)) header(h);
+  for (const h of FORWARDING_KEYS) header(h);
+  for (const h of elsewhere.headers) header(parameterKey('header', h));
+}
+
+/**
+ * A request parameter's key and its lowercase, for the fixed lists neutraliseOverrides writes on
+ * every route, made once, not per route (#18: ~100 keys per route, each a new string lowercased
+ * and hashed again: the largest part of the AWS compile GitHub's lint runs).
+ */
+function parameterKey(place: 'header' | 'querystring', name: string): { key: string; lower: string } {
+  const key = `integration.request.${place}.${name}`;
+  return { key, lower: key.toLowerCase() };
+}
+const OVERRIDE_KEYS = OVERRIDE_HEADERS.map((h) => ({ ...parameterKey('header', h), declared: `header ${h.toLowerCase()}` }));
+const OVERRIDE_QUERY_KEY = parameterKey('querystring', OVERRIDE_QUERY);
+const ACCESS_TOKEN_KEY = parameterKey('querystring', 'access_token');
+const FIXED_KEYS = [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS].map((h) => parameterKey('header', h));
+const FORWARDING_KEYS = CLIENT_FORWARDING_HEADERS.filter(DASH_NAME).map((h) => parameterKey('header', h));
+
+/** forwardAuthHeaders' keys, made once per compile. */
+const forwardAuthKeyMemo = new WeakMap<Ctx, { key: string; lower: string }[]>();
+function forwardAuthKeys(ctx: Ctx): { key: string; lower: string }[] {
+  let list = forwardAuthKeyMemo.get(ctx);
+  if (!list) forwardAuthKeyMemo.set(ctx, (list = forwardAuthHeaders(ctx).map((h) => parameterKey('header', h))));
+  return list;
 }
 
 /** The forward-auth services' answer headers (valid names only), read once per compile. */
