@@ -346,6 +346,13 @@ export const cacheCredentialVar = (ctx: Ctx): string => `${ctx.prefix}_cache_cre
  *   anonymous (`cookieAnonymous`);
  * - a form-body field (RFC 6750 access_token): no body is part of the key, so a request with one
  *   (Content-Length or Transfer-Encoding) bypasses.
+ * Not Kong's rule (cache-bypass.ts: a carrier of any alternative's scheme counts as verified), even
+ * now that an OR route's kept credentials go on only for the alternative that passed
+ * (kept-credentials.ts): nginx's basic never reads nor strips Proxy-Authorization (a basic carrier
+ * in credential-carriers.ts, read by Kong), and a forward-auth scheme's Cookie/Host-like request
+ * headers are passed on whichever alternative passed, so counting them as the route's own would let
+ * a second credential into the consumer's entry. One shared function would change nginx's output
+ * or Kong's; left per target.
  */
 function unverifiedBypass(ctx: Ctx, route: Route, cache: Cache): { vars: string[]; query: string[]; cookieAnonymous?: string; cookieOwn?: string[] } {
   const alternatives = route.security.filter((alt) => alt.length > 0);
