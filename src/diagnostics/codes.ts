@@ -152,6 +152,10 @@ export const CODES = {
     'error',
     (p) => `kong: ${p.route} is cached, but Kong identifies every caller of ${p.schemes} as one consumer (one per issuer or service), so one caller's cached answer would be served to another; remove the cache or secure the route with API keys or basic users`,
   ),
+  'kong-cache-control-rule': entry<{ route: string; header: string }>(
+    'error',
+    (p) => `kong: ${p.route} is cached per consumer and its request rule changes ${p.header}, which Kong applies after the pre-function that adds no-store for a request carrying a credential the route does not verify, so such a request's answer would be stored and served to the consumer's next caller; drop the rule or the cache`,
+  ),
   'kong-limit-identity-shared': entry<{ route: string; schemes: string }>(
     'warn',
     (p) => `kong: ${p.route} limits per consumer, but Kong identifies every caller of ${p.schemes} as one consumer, so they all share one bucket`,

@@ -8,6 +8,12 @@ export const TARGETS: Explanations = {
     'Remove the cache, or secure the route with API keys or basic users (one consumer per caller).',
     "security: [{ bearer: [] }]\nx-gateway: { cache: { ttl: 60s } }",
   ),
+  'kong-cache-control-rule': ex(
+    'A cached Kong route whose requestHeaders rule sets or removes Cache-Control, while the spec has a credential the route does not verify (a Cookie, another scheme\'s header).',
+    'gwc keeps such a request out of the consumer\'s cache by adding no-store to its Cache-Control in a pre-function; request-transformer runs after it and before proxy-cache, so the rule undoes it: one end user\'s answer is stored and served to another user of the same key.',
+    'Drop the Cache-Control rule (or the cache) on the route; set cache behaviour with x-gateway cache instead.',
+    "x-gateway:\n  cache: { ttl: 60s }\n  requestHeaders: { set: { Cache-Control: max-age=60 } }",
+  ),
   'kong-cache-key-ambiguous': ex(
     'A route cached for every caller alike, on Kong, whose proxy-cache joins query parameters into its key unescaped.',
     'Cache poisoning: ?a=x%3Ab%3D1 and ?a=x&b=1 are one entry, so one caller chooses the answer every other caller gets.',

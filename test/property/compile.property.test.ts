@@ -37,7 +37,7 @@ const REFUSALS = new Set([
   // aws's own refusals (src/diagnostics/codes-aws.ts: API Gateway's and CloudFormation's limits)
   ...Object.entries(AWS_CODES).filter(([, e]) => e.severity === 'error').map(([code]) => code),
   // kong's: a cache where Kong cannot tell callers apart (every JWT of an issuer is one consumer)
-  'kong-cache-identity-shared', 'kong-cache-key-ambiguous',
+  'kong-cache-identity-shared', 'kong-cache-key-ambiguous', 'kong-cache-control-rule',
   // ... and what Kong OSS cannot express (src/targets/kong; coded in #17.3)
   'kong-security-or-of-and', 'kong-security-weakened', 'kong-scheme-no-plugin', 'kong-plugin-shared', 'kong-consumer-credentials-shared',
   'kong-jwt-issuer-missing', 'kong-jwt-issuer-shared', 'kong-jwt-keys', 'websocket-limit-connections', 'kong-jwt-algorithm', 'kong-jwt-header-name', 'kong-api-key-cookie', 'kong-api-key-name',

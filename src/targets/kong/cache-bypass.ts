@@ -123,6 +123,24 @@ export function withCacheBypass(ctx: Ctx, route: Route, plugins: Entity[]): Enti
   return plugins.map((p) => (p === pre ? { ...p, config: { ...config, access: [...config.access, chunk] } } : p));
 }
 
+/**
+ * A route rule setting, replacing or removing the request's Cache-Control (any case, `-`/`_`
+ * spelling: headerKey) on a route that gets the chunk is refused (kong-cache-control-rule, at the
+ * rule): request-transformer (priority 801) runs after pre-function (1000000) and before proxy-cache
+ * (100), so the rule would overwrite the chunk's `no-store` and the answer to a request carrying an
+ * unverified credential would be stored as the consumer's entry. No OSS plugin runs Lua between the
+ * two (post-function is -1000, after proxy-cache), so the chunk cannot be ordered after the rule.
+ * Called on every compile (lint's findingsOnly one too): lint and build say it at the same line.
+ * Tests: test/security/redteam6-kong-cache-control-rule.test.ts.
+ */
+export function refuseCacheControlRule(ctx: Ctx, route: Route, plugins: readonly Entity[]): void {
+  if (!plugins.some((p) => p.name === 'proxy-cache')) return;
+  const ops = ctx.plan.enforced(route.id, 'requestHeaders') ? route.policy.requestHeaders : undefined;
+  const header = ops ? [...Object.keys(ops.set), ...ops.remove].find((h) => headerKey(h) === 'cache_control') : undefined;
+  if (header === undefined || !cacheBypass(ctx, route)) return;
+  ctx.report('kong-cache-control-rule', { route: route.id, header }, ops!.loc);
+}
+
 /** What a deployed chunk watches (gwc diff): exactly gwc's chunk for some bypass, else undefined. */
 export function readCacheBypass(code: string): Bypass | undefined {
   if (!code.startsWith(`${CACHE_BYPASS_MARK}\n`)) return undefined;

@@ -18,7 +18,7 @@ import { headerFamilyLua, headerFamilyOpensTemplate, withHeaderFamily } from './
 import { checkHostOrder, extraRoutes, pathPriorities, routeEntity, upstreamUri } from './routes.js';
 import { certificates } from './tls.js';
 import { checkO2kNames, o2kIds, o2kMode, routeName } from './o2k-names.js';
-import { withCacheBypass } from './cache-bypass.js';
+import { refuseCacheControlRule, withCacheBypass } from './cache-bypass.js';
 import { upstreamReachRefusals } from '../upstream-reach.js';
 import { compareText } from '../../diagnostics/collate.js';
 import { hoistServicePlugins } from './hoist.js';
@@ -117,6 +117,8 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
     // unverified access_token in every spelling a backend reads (name-readings.ts).
     // Lint (findingsOnly) reads the chunks only for a `${{` (place): each distinct one is checked
     // once instead of built into every route's plugins (chunksOpen, #18).
+    // A route rule on Cache-Control would undo the cache bypass below: refused (cache-bypass.ts).
+    if (!mock) refuseCacheControlRule(ctx, route, plugins);
     if (mock) entity.plugins = finishPlugins(ctx, name, plugins);
     else if (findingsOnly) {
       if (chunksOpen(route)) opened = true;

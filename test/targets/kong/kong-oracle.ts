@@ -256,7 +256,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
     } else if (name === 'cors') {
       if (req.method === 'OPTIONS' && headers['access-control-request-method'] !== undefined && !c.preflight_continue) return { ...out, status: 200 };
     } else if (name === 'request-transformer') {
-      applyRequestTransformer(c, headers, query, m.captures, out, lines);
+      lines = applyRequestTransformer(c, headers, query, m.captures, out, lines);
       // transform_body reads get_raw_body(): a body in a file is nil to it, passed on untouched.
       if (bodyInMemory) body = removeBodyFields(c, headers['content-type'], body);
     } else if (name === 'request-termination') {
@@ -432,23 +432,33 @@ function symbolicIssuer(token: string): string | undefined {
 /** Kong's lua_max_req_headers default (kong/templates/kong_defaults.lua): what get_headers() reads. */
 const MAX_REQ_HEADERS = 100;
 
-function applyRequestTransformer(c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, captures: Record<string, string>, out: Outcome, lines: ReadonlyArray<readonly [string, string]>): void {
+/** request-transformer on the request; returns the header lines after it (what proxy-cache's ngx.var.http_* read then). */
+function applyRequestTransformer(c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, captures: Record<string, string>, out: Outcome, lines: Array<[string, string]>): Array<[string, string]> {
   const section = (k: string) => (c[k] ?? {}) as { headers?: string[]; querystring?: string[]; uri?: string | null };
   // access.lua transform_headers: `headers = get_headers()` (the first lua_max_req_headers lines)
   // and a name is cleared only when found there: a client's line after the 100th stays. A header a
   // plugin set (not a client's line) is at the end of the list; the oracle counts it as found.
   const seen = new Set(lines.slice(0, MAX_REQ_HEADERS).map(([n]) => n));
   const sent = new Set(lines.map(([n]) => n));
-  for (const h of section('remove').headers ?? []) if (seen.has(h.toLowerCase()) || !sent.has(h.toLowerCase())) delete headers[h.toLowerCase()];
+  // ngx.req.clear_header / set_header act on the request's lines too (every line of the name, case-blind, `-` and `_` apart).
+  let after = lines;
+  const set = (k: string, v: string) => { after = [...after.filter(([n]) => n !== k), [k, v]]; };
+  for (const h of section('remove').headers ?? []) {
+    if (seen.has(h.toLowerCase()) || !sent.has(h.toLowerCase())) {
+      delete headers[h.toLowerCase()];
+      after = after.filter(([n]) => n !== h.toLowerCase());
+    }
+  }
   for (const q of section('remove').querystring ?? []) delete query[q];
   for (const pair of section('replace').headers ?? []) {
     const [k, ...v] = pair.split(':');
-    if (headers[k!.toLowerCase()] !== undefined) headers[k!.toLowerCase()] = v.join(':');
+    if (headers[k!.toLowerCase()] !== undefined) { headers[k!.toLowerCase()] = v.join(':'); set(k!.toLowerCase(), v.join(':')); }
   }
   for (const pair of section('add').headers ?? []) {
     const [k, ...v] = pair.split(':');
-    if (headers[k!.toLowerCase()] === undefined) headers[k!.toLowerCase()] = v.join(':');
+    if (headers[k!.toLowerCase()] === undefined) { headers[k!.toLowerCase()] = v.join(':'); set(k!.toLowerCase(), v.join(':')); }
   }
   const uri = section('replace').uri;
   if (uri) (out as { uri?: string }).uri = uri.replace(/\$\(uri_captures\.([A-Za-z0-9_]+)\)/g, (_m, n: string) => captures[n] ?? '');
+  return after;
 }
