@@ -279,10 +279,21 @@ function routeOverrides(route: Route): readonly string[] {
  * consumer headers (their client spellings, before the auth plugins set them), and the undeclared
  * overrides; less a name a scheme reads its credential from (kept on request-transformer).
  */
-export function headerFamily(ctx: Ctx, route: Route): string[] {
+export function headerFamily(ctx: Ctx, route: Route): readonly string[] {
   const credentials = credentialHeaders(ctx);
-  return [...[...neverFromClient(ctx), ...KONG_CONSUMER_HEADERS, ...routeOverrides(route)].filter((h) => !credentials.has(h.toLowerCase())), ...queryKeyHeaderNames(ctx, route)];
+  const overrides = routeOverrides(route);
+  const family = (list: readonly string[]) => [...neverFromClient(ctx), ...KONG_CONSUMER_HEADERS, ...list].filter((h) => !credentials.has(h.toLowerCase()));
+  // A route that declares no override (nearly every one) has the compile's common list: filtered
+  // once per compile, not once per route (#18). Read only (header-family.ts headerFamilyLua).
+  let base: readonly string[] | undefined;
+  if (overrides === ALL_OVERRIDES) {
+    base = commonFamilyOf.get(ctx);
+    if (!base) commonFamilyOf.set(ctx, (base = family(ALL_OVERRIDES)));
+  } else base = family(overrides);
+  const keys = queryKeyHeaderNames(ctx, route);
+  return keys.length === 0 ? base : [...base, ...keys];
 }
+const commonFamilyOf = new WeakMap<Ctx, readonly string[]>();
 
 /** A name as a header may carry it: an RFC 9110 token (Kong's nginx drops a header line whose name is not one). */
 const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
