@@ -195,16 +195,17 @@ export function describeCoverage(target: CoverageTarget | string, allowed: reado
   const mutations = setup?.mutations ?? ((files: OutputFile[]) => mutationsOf(target, files));
   const reader = setup?.reader ?? target;
   // Mechanism of each: KNOWN_GAPS. The mutations there are expected to be read as no security change.
-  describe('gwc diff coverage: known gaps (it.fails until a reader compares them)', () => {
-    if (knownGaps.some(([t]) => t === target)) {
+  // A target with no gap left has no such suite (an empty describe fails in vitest).
+  if (knownGaps.some(([t]) => t === target)) {
+    describe('gwc diff coverage: known gaps (it.fails until a reader compares them)', () => {
       it.fails(`${target}: ${knownGaps.filter(([t]) => t === target).map(([, , , why]) => why).join('; ')}`, { timeout: 600_000 }, async () => {
         const { files, built } = await make();
         const gaps = mutations(files).filter((m) => knownGaps.some(([t, sig, what]) => t === target && sig.test(m.sig) && what.test(m.what)));
         expect(gaps.length).toBeGreaterThan(0);
         expect(gaps.map((m) => judge(target, built, m, allowed, knownGaps, reader)).filter((v) => v.result === 'gap').map((v) => `${v.m.what} ${v.m.at}`)).toEqual([]);
       });
-    }
-  });
+    });
+  }
 
   describe('gwc diff coverage: every weakening of what gwc writes is a security finding', () => {
     it(`${target}: each mutation of the build is seen both ways`, { timeout: 600_000 }, async () => {
