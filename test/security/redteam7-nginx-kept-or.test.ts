@@ -37,6 +37,7 @@ paths:
   /w5: { get: { operationId: w5, security: [{ bas: [] }, { hk: [] }, { ck: [] }], x-gateway: { websocket: true }, responses: ${ok} } }
   /l6: { get: { operationId: l6, security: [{ bas: [] }, { ck: [] }], x-gateway: { rateLimit: { requests: 1000, per: minute, by: consumer } }, responses: ${ok} } }
   /p7: { post: { operationId: p7, security: [{ bas: [] }, { qk: [] }, { ck: [] }], responses: ${ok} } }
+  /f8: { get: { operationId: f8, security: [{ bas: [] }, { fc: [] }], responses: ${ok} } }
 components:
   securitySchemes:
     hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { hideCredentials: false } }
@@ -45,6 +46,7 @@ components:
     bas: { type: http, scheme: basic, x-gateway: { hideCredentials: false } }
     fs: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: "http://fs.internal:9000/verify", requestHeaders: [X-Session] }, hideCredentials: false } }
     fsh: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: "http://fsh.internal:9000/verify", requestHeaders: [X-Session] } } }
+    fc: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: "http://fc.internal:9000/verify", requestHeaders: [X-Consumer, X-Original-URL, X-Real-IP] } } }
 `;
 
 /** A request with raw header lines (duplicates allowed) and a path sent as bytes (latin1). */
@@ -65,7 +67,7 @@ describe.skipIf(!NGINX)('red team 7, nginx: the OR route kept-credential guard u
   let port = 0;
   const fwGood = (e: Echo) => ({ status: e.headers.authorization === FW_GOOD ? 204 : 401 });
   beforeAll(async () => {
-    lab = await startLab(SPEC, { env: { H_KEY, Q_KEY, C_KEY, PASS }, forward: { fs: fwGood, fsh: fwGood } });
+    lab = await startLab(SPEC, { env: { H_KEY, Q_KEY, C_KEY, PASS }, forward: { fs: fwGood, fsh: fwGood, fc: fwGood } });
     port = lab.ng.port;
   });
   afterAll(async () => lab?.stop());
@@ -213,6 +215,14 @@ describe.skipIf(!NGINX)('red team 7, nginx: the OR route kept-credential guard u
       expect(hits[0]!.headers['x-session']).toBe('sess-1');
     });
   }
+
+  it('/f8: a forward-auth requestHeader that gwc clears or sets itself (X-Consumer, X-Original-URL, X-Real-IP) is never the client\'s, whichever alternative passes', async () => {
+    for (const creds of [BAS, { authorization: FW_GOOD }]) {
+      const { r, hits } = await lab.call('GET', '/v1/f8', { ...creds, 'x-consumer': 'FORGEDadmin', 'x-original-url': '/FORGED', 'x-real-ip': 'FORGED' });
+      expect(r.status).toBe(200);
+      expect(JSON.stringify(hits[0]!.headers)).not.toMatch(/FORGED/);
+    }
+  });
 
   // ---- nothing passes, HEAD, OPTIONS -----------------------------------------------------------
   it('no alternative passes: 401 and no backend hit', async () => {

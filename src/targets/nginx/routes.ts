@@ -124,7 +124,9 @@ function keptView(ctx: Ctx, view: RouteView, route: Route): void {
     ...(g.query.length > 0 ? { query: g.query } : {}),
     ...(g.cookies.length > 0 ? { cookies: g.cookies } : {}),
   };
-  const set = new Set(view.requestHeaders.map((h) => h.name.toLowerCase()));
+  // Nor one gwc clears or sets itself on every route (identity, overrides, forwarding): a
+  // forward-auth service's requestHeaders may name X-Consumer, never sent as the client wrote it.
+  const set = new Set([...view.requestHeaders.map((h) => h.name), ...clearList(ctx, view, new Set()).map((h) => h.name)].map((h) => h.toLowerCase()));
   view.kept = {
     headers: g.headers.flatMap((h, index) => (set.has(h.name) ? [] : [{ name: h.name, index, variable: keptHeaderVar(ctx, index) }])),
     args: g.query.length > 0,
