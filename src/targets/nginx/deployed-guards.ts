@@ -67,13 +67,15 @@ export function nginxGuards(input: GuardInput): Guards {
       if ((cfg.bodyKeys ?? []).length > 0) credential.push(`a query API key (${cfg.bodyKeys!.join(', ')}) named in a body: refused (400)`);
     }
   }
-  if (checks.some((d) => d.name === 'set' && d.args[0] === '$args' && handler(input.jsSets, d.args[1], 'cleanArgs'))) {
+  // A query guard rewrites $args; a proxy_pass sending the client's $request_uri skips it (red team 7).
+  const rawQuery = checks.some((d) => d.name === 'proxy_pass' && d.args.some((a) => a.includes('$request_uri')));
+  if (!rawQuery && checks.some((d) => d.name === 'set' && d.args[0] === '$args' && handler(input.jsSets, d.args[1], 'cleanArgs'))) {
     credential.push(...(cfg ? (cfg.hideQuery ?? []).map((n) => `query ${n}, in every spelling a backend reads: removed`) : ['query: credential names removed (njs cleanArgs)']));
   }
-  if (checks.some((d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === 'cookie' && handler(input.jsSets, d.args[1], 'cleanCookies'))) {
+  if (onlySets(checks, 'cookie', (d) => handler(input.jsSets, d.args[1], 'cleanCookies'))) {
     credential.push(...(cfg ? (cfg.hideCookies ?? []).map((n) => `cookie ${n}, in every spelling a backend reads: removed`) : ['cookie: credential names removed (njs cleanCookies)']));
   }
-  credential.push(...keptGuards(checks, cfg));
+  credential.push(...keptGuards(checks, cfg, rawQuery));
   // https://nginx.org/r/underscores_in_headers (default off), https://nginx.org/r/ignore_invalid_headers (default on).
   if (setting(input.levels, 'underscores_in_headers', 'off') !== 'on') header.push('header names with "_": dropped (underscores_in_headers off)');
   if (setting(input.levels, 'ignore_invalid_headers', 'on') !== 'off') header.push('invalid header names: dropped (ignore_invalid_headers on)');
@@ -81,27 +83,47 @@ export function nginxGuards(input: GuardInput): Guards {
 }
 
 /**
+ * Whether the location sends header `name` (lowercase) and every `proxy_set_header` of it is a line
+ * `guarded` accepts or sends nothing (""): nginx sends each line, so a second one with the client's
+ * value (`proxy_set_header Cookie $http_cookie`) passes what the guarded line removed (red team 7).
+ */
+function onlySets(checks: Directive[], name: string, guarded: (d: Directive) => boolean): boolean {
+  const lines = checks.filter((d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === name);
+  return lines.some(guarded) && lines.every((d) => guarded(d) || d.args[1] === '""' || d.args[1] === '');
+}
+
+/**
  * The kept credentials of an OR route the location sends on only from the auth handler's answer
  * (kept-credentials.ts): a header or the Cookie header from a variable `auth_request_set` fills
- * from that answer, the query from `auth_request_set $args`. Read from the directives; the CFG
- * names what each one carries.
+ * from that answer, the query from `auth_request_set $args` (not with a proxy_pass sending
+ * `$request_uri`). Read from the directives; the CFG names what each one carries and for which
+ * alternatives (`alts`: widened in the njs module, a forged credential goes on; red team 7).
  */
-function keptGuards(checks: Directive[], cfg: RouteCfg | undefined): string[] {
+function keptGuards(checks: Directive[], cfg: RouteCfg | undefined, rawQuery: boolean): string[] {
   const answered = new Map<string, string>();
   for (const d of checks) if (d.name === 'auth_request_set' && d.args[0] && d.args[1]) answered.set(d.args[0], d.args[1]);
-  const fromAnswer = (header: string, sent: string) =>
-    checks.some((d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === header && answered.get(d.args[1] ?? '') === sent);
   const out: string[] = [];
   const kept = cfg?.kept ?? {};
-  for (const d of checks) {
-    const name = d.args[0]?.toLowerCase();
-    if (d.name === 'proxy_set_header' && name && /^\$sent_http_x_gwc_kept_\d+$/.test(answered.get(d.args[1] ?? '') ?? '')) out.push(`header ${name}: sent on only when its alternative passed`);
+  // A hand-edited CFG may hold anything: alternatives that are no list read as such.
+  const when = (c: { alts?: unknown } | undefined) => (c ? ` (alternatives ${Array.isArray(c.alts) ? c.alts.join(', ') : String(c.alts)})` : '');
+  const names = new Set(checks.filter((d) => d.name === 'proxy_set_header' && d.args[0]).map((d) => d.args[0]!.toLowerCase()));
+  for (const name of names) {
+    if (name === 'cookie') continue;
+    // The answer's index names the CFG entry: its header and its alternatives.
+    const index = (d: Directive) => /^\$sent_http_x_gwc_kept_(\d+)$/.exec(answered.get(d.args[1] ?? '') ?? '')?.[1];
+    const fromAnswer = (d: Directive) => {
+      const i = index(d);
+      return i !== undefined && (!cfg || kept.headers?.[Number(i)]?.name === name);
+    };
+    if (!onlySets(checks, name, fromAnswer)) continue;
+    const d = checks.find((x) => x.name === 'proxy_set_header' && x.args[0]?.toLowerCase() === name && fromAnswer(x))!;
+    out.push(`header ${name}: sent on only when its alternative passed${when(kept.headers?.[Number(index(d))])}`);
   }
-  if (answered.get('$args') === '$sent_http_x_gwc_args') {
-    out.push(...(cfg ? (kept.query ?? []).map((q) => `query ${q.name}, in every spelling a backend reads: sent on only when its alternative passed`) : ['query: kept credentials sent on only for the alternative that passed']));
+  if (!rawQuery && answered.get('$args') === '$sent_http_x_gwc_args') {
+    out.push(...(cfg ? (kept.query ?? []).map((q) => `query ${q.name}, in every spelling a backend reads: sent on only when its alternative passed${when(q)}`) : ['query: kept credentials sent on only for the alternative that passed']));
   }
-  if (fromAnswer('cookie', '$sent_http_x_gwc_cookies')) {
-    out.push(...(cfg ? (kept.cookies ?? []).map((c) => `cookie ${c.name}, in every spelling a backend reads: sent on only when its alternative passed`) : ['cookie: kept credentials sent on only for the alternative that passed']));
+  if (onlySets(checks, 'cookie', (d) => answered.get(d.args[1] ?? '') === '$sent_http_x_gwc_cookies')) {
+    out.push(...(cfg ? (kept.cookies ?? []).map((c) => `cookie ${c.name}, in every spelling a backend reads: sent on only when its alternative passed${when(c)}`) : ['cookie: kept credentials sent on only for the alternative that passed']));
   }
   return out;
 }
