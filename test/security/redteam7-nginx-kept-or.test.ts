@@ -38,6 +38,7 @@ paths:
   /l6: { get: { operationId: l6, security: [{ bas: [] }, { ck: [] }], x-gateway: { rateLimit: { requests: 1000, per: minute, by: consumer } }, responses: ${ok} } }
   /p7: { post: { operationId: p7, security: [{ bas: [] }, { qk: [] }, { ck: [] }], responses: ${ok} } }
   /f8: { get: { operationId: f8, security: [{ bas: [] }, { fc: [] }], responses: ${ok} } }
+  /f9: { get: { operationId: f9, security: [{ bas: [] }, { fck: [] }], responses: ${ok} } }
 components:
   securitySchemes:
     hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { hideCredentials: false } }
@@ -46,6 +47,7 @@ components:
     bas: { type: http, scheme: basic, x-gateway: { hideCredentials: false } }
     fs: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: "http://fs.internal:9000/verify", requestHeaders: [X-Session] }, hideCredentials: false } }
     fsh: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: "http://fsh.internal:9000/verify", requestHeaders: [X-Session] } } }
+    fck: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: "http://fck.internal:9000/verify", requestHeaders: [Cookie] } } }
     fc: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: "http://fc.internal:9000/verify", requestHeaders: [X-Consumer, X-Original-URL, X-Real-IP] } } }
 `;
 
@@ -67,7 +69,7 @@ describe.skipIf(!NGINX)('red team 7, nginx: the OR route kept-credential guard u
   let port = 0;
   const fwGood = (e: Echo) => ({ status: e.headers.authorization === FW_GOOD ? 204 : 401 });
   beforeAll(async () => {
-    lab = await startLab(SPEC, { env: { H_KEY, Q_KEY, C_KEY, PASS }, forward: { fs: fwGood, fsh: fwGood, fc: fwGood } });
+    lab = await startLab(SPEC, { env: { H_KEY, Q_KEY, C_KEY, PASS }, forward: { fs: fwGood, fsh: fwGood, fc: fwGood, fck: fwGood } });
     port = lab.ng.port;
   });
   afterAll(async () => lab?.stop());
@@ -222,6 +224,18 @@ describe.skipIf(!NGINX)('red team 7, nginx: the OR route kept-credential guard u
       expect(r.status).toBe(200);
       expect(JSON.stringify(hits[0]!.headers)).not.toMatch(/FORGED/);
     }
+  });
+
+  // Known hole: a forward-auth scheme whose service is sent the Cookie header (a session it
+  // verifies) is not guarded on an OR route (kept-credentials.ts UNGUARDABLE: the Cookie header is
+  // guarded per cookie name, and the service's cookie has no name gwc knows). Basic passes, and a
+  // forged session cookie reaches the backend as if the service had verified it. Fix: answer
+  // X-Gwc-Cookies empty unless the forward alternative passed (drop the whole Cookie header), or
+  // refuse such a scheme on an OR route at build time.
+  it.fails('/f9: basic passes, a forged Cookie session (the forward-auth service\'s requestHeader) never reaches the backend', async () => {
+    const { r, hits } = await lab.call('GET', '/v1/f9', { ...BAS, cookie: 'session=FORGEDsess' });
+    expect(r.status).toBe(200);
+    expect(hits[0]!.headers.cookie ?? '').not.toMatch(/FORGED/);
   });
 
   // ---- nothing passes, HEAD, OPTIONS -----------------------------------------------------------
