@@ -10,6 +10,7 @@
  * (kong-oracle.ts: jwt verifies a symbolic signature after it). gwc diff: a deployed chunk without
  * the audiences (a hand edit) is jwt-audience-widened.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileGateway } from '../../src/api.js';
@@ -130,6 +131,18 @@ describe('red team 6, Kong: a token for another audience never opens the route',
     expect(rules(edited((c) => c.replace(/^local audiences = .*\n/m, '')))).not.toEqual([]);
     // The check's call edited away: not gwc's chunk, no guard at all.
     expect(rules(edited((c) => c.replace('return not aud_ok(top.aud)', 'return false')))).not.toEqual([]);
+  });
+
+  // Upgrade: a Kong deployed by the previous gwc (d591093) carries the nbf-only chunk. It checks nbf
+  // as the current chunk does on a route without audiences, so gwc diff must not read it as gone.
+  it('the nbf-only chunk of the previous release reads back as the same nbf check; one byte edited reads as none', () => {
+    const v1 = readFileSync(new URL('./fixtures/kong-jwt-nbf-v1.lua', import.meta.url), 'utf8');
+    expect(v1.startsWith(`${JWT_NBF_MARK}\n`)).toBe(true);
+    expect(v1).not.toBe(jwtNbfLua({ header: 'authorization', skew: 60 }));
+    expect(readJwtNbf(v1)).toEqual({ header: 'authorization', skew: 60 });
+    expect(readJwtNbf(v1.replace('local header, skew = "authorization", 60', 'local header, skew = "x-token", 5'))).toEqual({ header: 'x-token', skew: 5 });
+    expect(readJwtNbf(v1.replace('/ 1000 + skew', '/ 1000 + skew + 1e9'))).toBeUndefined();
+    expect(readJwtNbf(`${v1}\n`)).toBeUndefined();
   });
 });
 

@@ -25,6 +25,7 @@
  * kong.response.exit; no ngx.*, no cjson, no bit library). The header name enters the Lua only
  * through luaString (`\ddd` escapes), the skew as an integer.
  */
+import { createHash } from 'node:crypto';
 import type { Route } from '../../model/types.js';
 import type { Ctx, Entity } from './context.js';
 import { compareText } from '../../diagnostics/collate.js';
@@ -197,5 +198,11 @@ export function readJwtNbf(code: string): NbfCheck | undefined {
   const audiences = aud === undefined ? [] : [...aud.matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((x) => text(x[1]!));
   const check: NbfCheck = { header: text(m[1]!), skew: Number(m[2]), ...(audiences.length > 0 ? { audiences } : {}) };
   // Exactly gwc's chunk for this header and skew, or no check: an edited chunk is not taken for one.
-  return jwtNbfLua(check) === code ? check : undefined;
+  if (jwtNbfLua(check) === code) return check;
+  // The chunk gwc 0.1.0 wrote before audiences were checked (d591093): the same nbf check, its text
+  // known by hash less its header/skew line, so a deployment made by it does not read as the check gone.
+  return audiences.length === 0 && createHash('sha256').update(code.replace(JWT_NBF_LINE, '')).digest('hex') === NBF_ONLY_V1 ? check : undefined;
 }
+
+/** SHA-256 of the nbf-only chunk of d591093 without its `local header, skew = ...` line (one text for every header and skew). */
+const NBF_ONLY_V1 = '6cd19e725ebd0d96731be1d27afe04da7a29b03d0d69c53fe296cb0c4b737f66';
