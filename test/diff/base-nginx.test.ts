@@ -23,6 +23,12 @@ describe('nginx: --base REF', () => {
     writeFileSync(spec, edit(readFileSync(spec, 'utf8'), edits));
     const r = await diffBase(spec, { target: 'nginx', base: 'HEAD' });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(r.plan!.findings.map((f) => `${f.class} ${f.rule} ${f.key}`).sort()).toEqual(['security jwt-algorithms-widened route getTokens', 'security jwt-audience-widened route getTokens']);
+    expect(r.plan!.findings.map((f) => `${f.class} ${f.rule} ${f.key}`).sort()).toEqual([
+      'security jwt-algorithms-widened route getTokens',
+      'security jwt-audience-widened route getTokens',
+      // 95fb7a7: the scheme's audiences replaced by anyAudience read at the scheme too (trust.ts).
+      'security jwt-audience-widened scheme bearer',
+      'security trust-added scheme bearer',
+    ]);
   });
 });
