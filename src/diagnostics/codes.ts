@@ -563,6 +563,11 @@ export const CODES = {
     (p) =>
       `traefik: the optional auth of ${p.route} needs to tell a request carrying the ${p.scheme} query key from an anonymous one, but Traefik's QueryRegexp reads only the exact name ${p.name}: a spelling a backend reads as the key (another case on ASP.NET, '.', ' ' or '[' for '_' on PHP) would pass as anonymous, unverified. Make the auth required, or send the key in a header`,
   ),
+  'traefik-or-kept-credential': entry<{ route: string; scheme: string; location: string; name: string }>(
+    'error',
+    (p) =>
+      `traefik: ${p.route} may be passed by another security alternative, and ${p.scheme} keeps its ${p.location} key ${p.name} for the backend (hideCredentials: false): that alternative's router would pass a forged ${p.name} (or a spelling a backend reads as it) on unverified, and Traefik cannot remove one ${p.location === 'query' ? 'query parameter' : 'cookie'}. Hide the key (hideCredentials: true), make every alternative of the route read it, or send it in a header`,
+  ),
   'traefik-optional-bearer-query': entry<{ route: string; scheme: string; parameter: string }>(
     'error',
     (p) =>

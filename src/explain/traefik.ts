@@ -77,6 +77,12 @@ export const TRAEFIK: Explanations = {
     'Rename one scheme so the two names differ after folding to lower case and [a-z0-9-].',
     "securitySchemes:\n  basic_admin: { type: http, scheme: basic }\n  basic-admin: { type: http, scheme: basic }",
   ),
+  'traefik-or-kept-credential': ex(
+    'An operation with several security alternatives, one of which keeps its query or cookie API key for the backend (hideCredentials: false), while another alternative does not read that key.',
+    'The router of the other alternative (a valid password, say) passes the request on as sent: a forged key, in its exact name or a spelling a backend reads as it (API_KEY on ASP.NET, api.key on PHP, SID_KEY), reaches the backend unverified. Open-source Traefik cannot remove one query parameter or one cookie.',
+    'Hide the key (hideCredentials: true), make every alternative of the operation read the same key, send the key in a header, or build the route on nginx, Kong or AWS, which remove it.',
+    "security: [{ basic: [] }, { qk: [] }]   # qk: { type: apiKey, in: query, name: api_key, x-gateway: { hideCredentials: false } }",
+  ),
   'traefik-credential-not-hidden': ex(
     'A scheme asks for its credential to be hidden from the backend, but Traefik can only remove headers, not a query parameter or a single cookie.',
     'The backend (and its logs) still see the credential.',

@@ -6,6 +6,7 @@
  */
 import { kongTarget } from '../../src/targets/kong/index.js';
 import { nginxTarget } from '../../src/targets/nginx/index.js';
+import { traefikTarget } from '../../src/targets/traefik/index.js';
 import { HEAD, testRule } from './helper.js';
 
 const doc = (consumers: string, paths: string, schemes: string) => `${HEAD}servers: [{ url: https://api.example.com }]
@@ -46,6 +47,14 @@ testRule('target-compile', {
       files: doc('    alice: { credentials: { key: "${env:ALICE_KEY}" } }\n', op('[{ jwt: [] }]'), KEY + JWKS('https', '')),
       targets: [nginxTarget],
       errors: [{ line: 18, column: 5, target: 'nginx' }],
+    },
+    {
+      // Red team 6: basic's router would pass a forged kept query key on (traefik-or-kept-credential), at the build's security line.
+      name: 'an OR route keeping a query key on Traefik',
+      files: doc('    bob: { credentials: { basic: { username: bob, password: "${env:B}" } } }\n', op('[{ basic: [] }, { qk: [] }]'),
+        "    basic: { type: http, scheme: basic }\n    qk: { type: apiKey, in: query, name: api_key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/q' } } }\n"),
+      targets: [traefikTarget],
+      errors: [{ line: 13, column: 7, target: 'traefik' }],
     },
   ],
 });

@@ -64,6 +64,8 @@ const REFUSALS = new Set([
   'traefik-users-file-collision', 'traefik-optional-query-key', 'traefik-optional-bearer-query',
   // a per-consumer limit a consumer's several keys would multiply (red team 4, as aws-limit-consumer-keys)
   'traefik-limit-consumer-keys',
+  // an OR route's kept query or cookie key another alternative's router passes on (red team 6)
+  'traefik-or-kept-credential',
 ]);
 const AUTH_PLUGINS = new Set(['key-auth', 'basic-auth', 'jwt', 'openid-connect', 'forward-auth']);
 

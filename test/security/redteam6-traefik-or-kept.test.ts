@@ -43,15 +43,34 @@ const auth = (call: AuthCall) => {
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
 describe('red team 6: Traefik OR routes and another alternative\'s kept credential', async () => {
-  const { built } = await compileCase(writeSpec(SPEC));
+  // The routes keeping a query or cookie key are refused (below); the rest is served without them.
+  const refused = (await compileCase(writeSpec(SPEC))).built!;
+  const { built } = await compileCase(writeSpec(SPEC.split('\n').filter((l) => !/^  \/(q|c):/.test(l)).join('\n')));
   const config = built!.config as TraefikConfig;
   const files = htpasswdFiles(built!.result.files[0]!.contents, () => 'pw-b');
   const go = (target: string, headers: Record<string, string>) => send(config, { method: 'GET', host: 'api.test', target, headers, tls: true }, { auth, files });
   const reached = (o: ReturnType<typeof go>) => JSON.stringify([o.backend?.rawQuery, [...(o.backend?.headers.map.entries() ?? [])]]);
 
-  it('builds; control: bob\'s password opens each route', () => {
-    expect(built!.result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([]);
-    for (const p of ['/v1/h', '/v1/q', '/v1/c']) expect(go(p, { Authorization: basic('bob', 'pw-b') }).status, p).toBe(200);
+  it('refuses the OR routes keeping a query or cookie key at their security lines; control: bob\'s password opens /h', () => {
+    const errors = refused.result.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.params.route, d.params.scheme, d.loc?.pointer])).toEqual([
+      ['traefik-or-kept-credential', 'orc', 'ck', '/paths/~1c/get/security'],
+      ['traefik-or-kept-credential', 'orq', 'qk', '/paths/~1q/get/security'],
+    ]);
+    expect(go('/v1/h', { Authorization: basic('bob', 'pw-b') }).status).toBe(200);
+  });
+
+  it('control: the same OR routes with the key hidden build, and bob\'s password opens them', async () => {
+    const hidden = await compileCase(writeSpec(SPEC.replace(/(name: (api_key|sid_key), x-gateway: \{ )hideCredentials: false, /g, '$1')));
+    expect(hidden.built!.result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([]);
+    const cfg = hidden.built!.config as TraefikConfig;
+    const hf = htpasswdFiles(hidden.built!.result.files[0]!.contents, () => 'pw-b');
+    for (const p of ['/v1/q', '/v1/c']) expect(send(cfg, { method: 'GET', host: 'api.test', target: p, headers: { Authorization: basic('bob', 'pw-b') }, tls: true }, { auth, files: hf }).status, p).toBe(200);
+  });
+
+  it('control: an OR route whose every alternative reads the kept key builds', async () => {
+    const both = await compileCase(writeSpec(SPEC.replace("security: [{ basic: [] }, { qk: [] }]", "security: [{ basic: [], qk: [] }, { qk: [] }]").replace("security: [{ basic: [] }, { ck: [] }]", "security: [{ ck: [] }]")));
+    expect(both.built!.result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([]);
   });
 
   const headerCases: Array<[string, string, Record<string, string>]> = ['X-Api-Key', 'x-api-key', 'X_Api_Key'].map((h) => [`header ${h}`, '/v1/h', { [h]: 'FORGED' }]);
@@ -61,20 +80,23 @@ describe('red team 6: Traefik OR routes and another alternative\'s kept credenti
     expect(reached(o)).not.toContain('FORGED');
   });
 
-  // Open (it.fails): the basic router of an OR route passes another alternative's kept QUERY or
-  // COOKIE key on as sent, even its exact name (the router is chosen on Authorization). auth.ts
-  // keptUnverified removes headers only: open-source Traefik has no middleware that removes one
-  // query parameter or one cookie (removableHeader; a hidden one is only warned of,
-  // traefik-credential-not-hidden). Fix: refuse such an OR route at build (lint = build), or select
-  // the key's router on every spelling and refuse the request; left to the Traefik owner.
+  // Was open (it.fails): the basic router of an OR route passed another alternative's kept QUERY
+  // or COOKIE key on as sent, even its exact name (the router is chosen on Authorization), and
+  // open-source Traefik has no middleware that removes one query parameter or one cookie
+  // (keptUnverified removes headers only). Now refused at the route's security line
+  // (traefik-or-kept-credential, auth.ts refuseOrKept; lint = build): /q and /c are not built, so
+  // no forged key reaches the backend through them; the same routes with the key hidden build.
   const cases: Array<[string, string, Record<string, string>]> = [
     ...querySpellings('api_key').map((q) => [`query ${q}`, `/v1/q?${q}=FORGED`, {}] as [string, string, Record<string, string>]),
     ...['sid_key', 'SID_KEY', 'sid.key'].map((c) => [`cookie ${c}`, '/v1/c', { Cookie: `${c}=FORGED` }] as [string, string, Record<string, string>]),
   ];
-  it.fails.each(cases)("%s forged beside bob's password: refused or never reaches the backend", (_l, target, headers) => {
+  it.each(cases)("%s forged beside bob's password: the route is refused at build, never reaches the backend", (_l, target, headers) => {
+    const route = target.startsWith('/v1/q') ? 'orq' : 'orc';
+    expect(refused.result.diagnostics.filter((d) => d.severity === 'error' && d.params.route === route).map((d) => d.code)).toEqual(['traefik-or-kept-credential']);
+    expect(refused.result.files).toEqual([]);
+    // And the served build has no route there: the request meets no backend.
     const o = go(target, { Authorization: basic('bob', 'pw-b'), ...headers });
-    if (o.status !== 200) return;
-    expect(reached(o)).not.toContain('FORGED');
+    expect(o.backend).toBeUndefined();
   });
 
   it("a kept basic Authorization forged beside alice's verified key never reaches the backend", () => {

@@ -101,8 +101,34 @@ export function usersWithRoles(ctx: Ctx, scheme: string, roleSets: string[][]): 
   );
 }
 
+/**
+ * An OR route one of whose alternatives keeps (`hideCredentials: false`) a query or cookie key:
+ * the router of another alternative (bob's password) passes that key on as sent, unverified, in
+ * the exact name and every spelling a backend reads (API_KEY, api.key; SID_KEY), and open-source
+ * Traefik has no middleware that removes one query parameter or one cookie (removableHeader;
+ * keptUnverified strips headers only). Refused at the route's security line (red team 6,
+ * redteam6-traefik-or-kept), unless every alternative reads that same carrier, so that each router
+ * verified it. Kong, nginx and AWS remove it.
+ */
+function refuseOrKept(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>): boolean {
+  if (route.security.length < 2) return false;
+  const carrier = (s: SecurityScheme | undefined) =>
+    s?.kind === 'apiKey' && s.apiKey && (s.apiKey.in === 'query' || s.apiKey.in === 'cookie') ? `${s.apiKey.in}\0${s.apiKey.name}` : undefined;
+  const reads = route.security.map((items) => new Set(items.flatMap((it) => carrier(schemes.get(it.scheme)) ?? [])));
+  const names = [...new Set(route.security.flat().map((it) => it.scheme))].sort();
+  for (const n of names) {
+    const s = schemes.get(n);
+    const c = carrier(s);
+    if (!s || !c || s.hideCredentials || reads.every((r) => r.has(c))) continue;
+    ctx.report('traefik-or-kept-credential', { route: route.id, scheme: s.name, location: s.apiKey!.in, name: s.apiKey!.name }, route.securityLoc);
+    return true;
+  }
+  return false;
+}
+
 function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>): AltRouter[] | undefined {
   if (!rolesEnforceable(ctx, route, schemes)) return undefined;
+  if (refuseOrKept(ctx, route, schemes)) return undefined;
   const enforced = (item: RequirementItem) => {
     const s = schemes.get(item.scheme);
     return s !== undefined && ctx.plan.enforced(route.id, AUTH_FEATURE[s.kind]);
