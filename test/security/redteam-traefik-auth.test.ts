@@ -366,7 +366,13 @@ describe('red team: gwc diff sees Traefik auth made optional', () => {
     const c = CHANGE_CLASSES.find((x) => x.name === 'auth made optional')!;
     const plan = await planBetween('traefik', variant(c.edits));
     const security = plan.findings.filter((f) => f.class === 'security');
-    expect(security.map((f) => [f.key, f.rule])).toEqual([['storefront-getorder-anonymous', 'route-public']]);
+    // Route precedence (df6712d) also names what the verifying router loses: the anonymous router now
+    // takes its GET without a key (auth-removed), and passes the key header as sent (request-header-passed).
+    expect(security.map((f) => [f.key, f.rule])).toEqual([
+      ['storefront-getorder', 'auth-removed'],
+      ['storefront-getorder', 'request-header-passed'],
+      ['storefront-getorder-anonymous', 'route-public'],
+    ]);
     expect(plan.changes.filter((x) => x.action === 'create').map((x) => x.key)).toEqual(['storefront-getorder-anonymous']);
     expect(plan.changes.some((x) => x.action === 'delete')).toBe(false);
   });
