@@ -205,7 +205,8 @@ export function hostileSpec(seed: number, index: number): HostileSpec {
     'x-gateway': {
       name: 'fz',
       backends: {
-        app: { vpcLink: 'a1b2c3', url: `http://app.internal:8080${chance(0.3) ? `/${segment('backend path')}` : ''}` },
+        // queryNames: exact half the time: an authenticated cache beside a query carrier is refused without it (aws-cache-query-credential).
+        app: { vpcLink: 'a1b2c3', url: `http://app.internal:8080${chance(0.3) ? `/${segment('backend path')}` : ''}`, ...(chance(0.5) ? { queryNames: 'exact' } : {}) },
         other: { targets: [{ url: 'http://blue.internal:8080', weight: 90 }, { url: 'http://green.internal:8080', weight: 10 }] },
         stub: {
           mock: {
