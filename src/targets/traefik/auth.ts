@@ -22,6 +22,7 @@
  *   client cannot forge the X-Forwarded-Uri the verifier sees
  *   (https://doc.traefik.io/traefik/middlewares/http/forwardauth/).
  */
+import { compareText } from '../../diagnostics/collate.js';
 import { createHash } from 'node:crypto';
 import type { RequirementItem, Route, SecurityScheme } from '../../model/types.js';
 import { AUTH_FEATURE, ROLE_KINDS } from '../../model/route-features.js';
@@ -115,7 +116,7 @@ function refuseOrKept(ctx: Ctx, route: Route, schemes: Map<string, SecuritySchem
   const carrier = (s: SecurityScheme | undefined) =>
     s?.kind === 'apiKey' && s.apiKey && (s.apiKey.in === 'query' || s.apiKey.in === 'cookie') ? `${s.apiKey.in}\0${s.apiKey.name}` : undefined;
   const reads = route.security.map((items) => new Set(items.flatMap((it) => carrier(schemes.get(it.scheme)) ?? [])));
-  const names = [...new Set(route.security.flat().map((it) => it.scheme))].sort();
+  const names = [...new Set(route.security.flat().map((it) => it.scheme))].sort(compareText);
   for (const n of names) {
     const s = schemes.get(n);
     const c = carrier(s);
@@ -373,7 +374,7 @@ function queryKeyHeaders(ctx: Ctx, route: Route, schemes: Map<string, SecuritySc
     const h = s && (s.kind === 'forward' ? 'Authorization' : credentialHeader(s));
     return h ? [h.toLowerCase().replace(/_/g, '-')] : [];
   }));
-  const names = [...new Set(route.security.flat().map((it) => it.scheme))].sort();
+  const names = [...new Set(route.security.flat().map((it) => it.scheme))].sort(compareText);
   return names.flatMap((n) => {
     const s = schemes.get(n);
     if (s?.kind !== 'apiKey' || s.apiKey?.in !== 'query') return [];
