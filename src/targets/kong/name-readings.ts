@@ -92,6 +92,16 @@ const luaSet = (names: readonly string[]) => `{${names.map((n) => `[${luaString(
  * where `names` is not empty: request-transformer removes `_method` and `access_token` from it then.
  */
 export function nameReadingsLua(names: readonly string[], bodyNames: readonly string[] = [], limit = BODY_READ_LIMIT, jsonNames: readonly string[] = []): string {
+  // Made once per distinct input: GitHub's 1,223 routes share two texts (#18). JSON of the lists:
+  // injective; the limit as its own text (JSON would write NaN and Infinity alike).
+  const key = `${limit} ${JSON.stringify([names, bodyNames, jsonNames])}`;
+  let chunk = chunks.get(key);
+  if (chunk === undefined) chunks.set(key, (chunk = chunkText(names, bodyNames, limit, jsonNames)));
+  return chunk;
+}
+const chunks = new Map<string, string>();
+
+function chunkText(names: readonly string[], bodyNames: readonly string[], limit: number, jsonNames: readonly string[]): string {
   // With no body-only names the chunk is written as before (one set): deployed chunks read the same.
   const two = bodyNames.length > 0;
   const inBody = two ? 'body_watched' : 'watched';
