@@ -12,6 +12,10 @@
  * - charset: Express's express.json() (body-parser) decodes the body with iconv-lite in the declared
  *   charset when it starts with `utf-`: `charset=utf-7` turns the key `+AGEAcABpAF8AawBlAHk-` into
  *   `api_key`. The chunk reads bytes as UTF-8 whatever the charset says.
+ * - Content-Type sent twice: the chunk reads kong.request.get_header("content-type"), the FIRST line;
+ *   gunicorn sets CONTENT_TYPE from each Content-Type line in turn (gunicorn/http/wsgi.py: the LAST
+ *   wins), and nginx/Kong pass both lines upstream. `text/plain` then `application/json` is no JSON
+ *   to the chunk and JSON to Flask/Django on gunicorn.
  * - Unicode case folding: Go's encoding/json matches a key to a struct field case-insensitively with
  *   Unicode simple folding (U+212A KELVIN SIGN folds to `k`, U+017F LONG S to `s`), so
  *   `{"api_\u212aey": ...}` fills the field tagged `json:"api_key"`. as_read lowercases ASCII only.
@@ -131,4 +135,20 @@ describe('red team 8, Kong: JSON bodies the key scan passes and a backend reads 
     const o = send('/v1/s', 'session=sam-key-4', 'application/json', body);
     expect(backendKeys(o.status, 'application/json', body, 'session')).toEqual([]);
   });
+
+  // Mechanism: name-readings.ts reads `ct = kong.request.get_header("content-type")` (the first of
+  // repeated lines) and returns when it is neither form, multipart nor JSON; gunicorn keeps the last
+  // Content-Type line as CONTENT_TYPE. Fix: refuse (400) a request with more than one Content-Type
+  // line on a route the chunk guards (kong.request.get_headers()["content-type"] is a table then),
+  // or scan when ANY of the lines is a JSON type.
+  for (const first of ['text/plain', 'multipart/form-data; boundary=x', 'application/octet-stream']) {
+    it.fails(`Content-Type sent twice (${first}, then application/json): {"api_key": <bob>} reaches a gunicorn (Flask/Django) backend`, () => {
+      const body = '{"api_key":"bob-key-2"}';
+      expect(q('application/json', body).status, 'control: one Content-Type line').toBe(400);
+      const o = evaluate(doc, { method: 'POST', host: HOST, path: '/v1/q', rawQuery: 'api_key=carol-key-3', repeated: { 'content-type': [first, 'application/json'] }, body } as OracleRequest, ENV);
+      // Passed (the body is sent on as it came: the chunk returned before reading it); gunicorn reads
+      // the last line, application/json, and the backend parses {"api_key": <bob>}.
+      expect(o.status).not.toBe(200);
+    });
+  }
 });
