@@ -6,8 +6,9 @@
  * the API answers on, and the integration's path.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html
  */
-import { authAtom, type Facts, type Json, type Mechanism } from '../../diff/entity.js';
+import { authAtom, type ClientTls, type Entity, type Facts, type Json, type Mechanism } from '../../diff/entity.js';
 import { isObject, omit, prune, sortedStrings, type JsonObject } from '../../diff/json-util.js';
+import { headerBlanked } from './deployed-params.js';
 
 /**
  * The burst a throttle without its own burst limit gets: the account's, 5,000 requests by default
@@ -63,6 +64,50 @@ export function domainsOf(resources: JsonObject): string[] {
   return names.sort();
 }
 
+/**
+ * The TLS a REST custom domain answers clients with (its `SecurityPolicy`): TLS_1_0 accepts TLS 1.0
+ * and up, TLS_1_2 refuses below 1.2 (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html);
+ * the enhanced policies (`SecurityPolicy_TLS13_1_3_...`, `SecurityPolicy_TLS13_1_2_...`,
+ * `SecurityPolicy_TLS12_...`) by the minimum their name states. Without one, read as TLS 1.0 (what
+ * API Gateway's own edge and regional endpoints accept): never stronger than what was written. A
+ * policy of another name compares by name (`unread`).
+ */
+export function domainClientTls(policy: Json | undefined): ClientTls {
+  if (policy === undefined || policy === null) return { minVersion: 1.0 };
+  const p = String(policy).toUpperCase();
+  if (p === 'TLS_1_0') return { minVersion: 1.0 };
+  if (p === 'TLS_1_2') return { minVersion: 1.2 };
+  const m = /^SECURITYPOLICY_TLS1(\d)(?:_1_(\d))?_/.exec(p);
+  if (m) return { minVersion: Number(`1.${m[2] ?? m[1]}`) };
+  return { unread: String(policy) };
+}
+
+/**
+ * What a RestApi's import `Mode` leaves deployed besides its Body: `overwrite` replaces the API with
+ * the Body; `merge` keeps every resource and method an earlier deployment defined that the Body no
+ * longer lists, and so does no Mode on an API created since 2021-03-29 (the Body takes precedence
+ * where it speaks; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html):
+ * a route a release removes stays callable as it was. Read as a route of the RestApi that answers
+ * any path unless the mode is overwrite (route-widened); `matchBy` keeps two APIs of different
+ * logical ids from pairing on it.
+ */
+export function importMode(id: string, props: JsonObject): Pick<Entity, 'matchBy' | 'facts'> {
+  const overwrite = typeof props.Mode === 'string' && props.Mode.toLowerCase() === 'overwrite';
+  const match = 'routes an earlier deployment defined that the Body does not list (kept unless Mode is overwrite)';
+  return { matchBy: `REST API ${id}`, facts: { route: { match, paths: overwrite ? [] : ['^/.*$'], methods: [] } } };
+}
+
+/** The credential headers (lower-cased) the method's own schemes read: their blank is the mechanism's hideCredentials. */
+export function ownCredentialHeaders(op: JsonObject, schemes: JsonObject): Set<string> {
+  const security = Array.isArray(op.security) ? op.security.filter(isObject) : [];
+  return new Set(
+    security.flatMap((req) => Object.keys(req)).flatMap((n) => {
+      const s = schemes[n];
+      return isObject(s) && s.in === 'header' && typeof s.name === 'string' ? [s.name.toLowerCase()] : [];
+    }),
+  );
+}
+
 /** Resource-policy statements that deny listed source addresses (ipDeny). */
 export function denyRules(policy: Json | undefined): Array<{ resource: string; deny: string[] }> {
   if (!isObject(policy)) return [];
@@ -84,9 +129,6 @@ const mechanismName = (name: string, scheme: Json | undefined) => {
 /** A method's security as alternatives with scopes, and what each scheme accepts. */
 export function methodAuth(op: JsonObject, schemes: JsonObject): Pick<Facts, 'auth' | 'mechanisms'> {
   const security = Array.isArray(op.security) ? op.security.filter(isObject) : [];
-  const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : {};
-  const params = isObject(integration.requestParameters) ? integration.requestParameters : {};
-  const blanked = (h: string) => Object.entries(params).some(([k, v]) => k.toLowerCase() === `integration.request.header.${h.toLowerCase()}` && v === "''");
   const mechanisms: Record<string, Mechanism> = {};
   const auth = security.map((req) =>
     Object.entries(req)
@@ -97,12 +139,20 @@ export function methodAuth(op: JsonObject, schemes: JsonObject): Pick<Facts, 'au
         const authorizer = isObject(s['x-amazon-apigateway-authorizer']) ? s['x-amazon-apigateway-authorizer'] : undefined;
         const mech: Mechanism = { kind: authorizer ? String(authorizer.type ?? 'authorizer') : String(s.type ?? '') };
         if (s.type === 'apiKey' && !authorizer) mech.in = [String(s.in ?? 'header')];
-        if (typeof s.name === 'string' && s.in === 'header') mech.hideCredentials = blanked(s.name);
-        // A Cognito user pool authorizer: the pool is the issuer (and its keys); algorithms and skew are AWS's own.
-        if (authorizer?.type === 'cognito_user_pools') mech.jwt = { issuer: JSON.stringify(authorizer.providerARNs ?? null) };
+        if (typeof s.name === 'string' && s.in === 'header') mech.hideCredentials = headerBlanked(op, s.name);
+        // The authorizer's type (token, request, cognito_user_pools; API Gateway reads it case-blind)
+        // is which check runs and what it is given: another type under the same scheme is another
+        // verifier (a function written for a request event handed a token, a pool swapped for a function).
+        const type = authorizer ? String(authorizer.type ?? '').toLowerCase() : '';
+        // A Cognito user pool authorizer: the pool is the issuer (and its keys); algorithms and skew
+        // are AWS's own. The header its token is read from (identitySource) is part of the check.
+        if (authorizer && type === 'cognito_user_pools') {
+          mech.jwt = { issuer: JSON.stringify(authorizer.providerARNs ?? null) };
+          mech.verifier = JSON.stringify(prune({ ...omit(authorizer, ['providerARNs']), type }) ?? null);
+        }
         // A Lambda authorizer decides for the gateway: its function, the identity sources it is
         // given and keyed on, and how long its answer is reused are the check itself.
-        else if (authorizer) mech.verifier = JSON.stringify(prune(omit(authorizer, ['type'])) ?? null);
+        else if (authorizer) mech.verifier = JSON.stringify(prune({ ...authorizer, type }) ?? null);
         mechanisms[m] = mech;
         return [m, ...sortedStrings(scopes).map((x) => authAtom(m, 'scope', x))];
       })
@@ -150,11 +200,20 @@ export function cacheKeyOf(op: JsonObject, pathItem: JsonObject = {}): string[] 
   }).sort();
 }
 
-/** The path part of an http/http_proxy integration's URI (the backend path the method is sent to). */
-export function integrationPath(op: JsonObject): string | undefined {
+/**
+ * The path part of an http/http_proxy integration's URI (the backend path the method is sent to),
+ * preceded by the method the backend is sent (`httpMethod`) when it is not the route's own `verb`:
+ * a GET route whose integration sends DELETE runs another backend operation for the same callers.
+ * `ANY` sends the client's method; without httpMethod the import fails.
+ */
+export function integrationPath(op: JsonObject, verb?: string): string | undefined {
   const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;
   const uri = typeof integration?.uri === 'string' ? integration.uri : undefined;
-  return uri ? /^[a-z]+:\/\/[^/]*(\/.*)?$/i.exec(uri)?.[1] ?? '/' : undefined;
+  const path = uri ? /^[a-z]+:\/\/[^/]*(\/.*)?$/i.exec(uri)?.[1] ?? '/' : undefined;
+  const type = String(integration?.type ?? '').toLowerCase();
+  const sent = typeof integration?.httpMethod === 'string' ? integration.httpMethod.toUpperCase() : undefined;
+  if (path !== undefined && verb && (type === 'http' || type === 'http_proxy') && sent && sent !== 'ANY' && sent !== verb) return `${sent} ${path}`;
+  return path;
 }
 
 /**

@@ -6,10 +6,10 @@
  */
 import { templatePath } from '../../diff/paths.js';
 import { parse, type Tags } from 'yaml';
-import type { BackendTls, Entity, Facts, Guards, Json } from '../../diff/entity.js';
-import { METHOD_OVERRIDE_QUERY } from '../../model/overrides.js';
+import type { BackendTls, Entity, Facts, Json } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, toJson, type JsonObject } from '../../diff/json-util.js';
-import { cacheKeyOf, denyRules, domainsOf, integrationBackend, integrationPath, lambdaInvokers, methodAuth, stageSettings, type StageSettings } from './deployed-facts.js';
+import { cacheKeyOf, denyRules, domainClientTls, domainsOf, importMode, integrationBackend, integrationPath, lambdaInvokers, methodAuth, ownCredentialHeaders, stageSettings, type StageSettings } from './deployed-facts.js';
+import { integrationGuards, integrationHeaders } from './deployed-params.js';
 
 export class TemplateShapeError extends Error {}
 
@@ -112,40 +112,6 @@ function integrationTls(op: JsonObject): BackendTls | undefined {
   return { tls: true, verify: !skip };
 }
 
-/**
- * The request headers an HTTP integration sends whatever the client sent: each
- * `integration.request.header.NAME` mapping of a static value (`'...'`, '' that empties it) or of
- * what API Gateway itself knows (`context.*`, `stageVariables.*`). A mapping from the request
- * (`method.request.header.NAME`, any `method.request.*`) hands the backend the client's own text:
- * not a header the gateway sets. Undefined for a Lambda proxy or mock integration (a proxy
- * function gets the client's headers as they are).
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html
- */
-function integrationHeaders(op: JsonObject): string[] | undefined {
-  const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;
-  const type = typeof integration?.type === 'string' ? integration.type.toLowerCase() : '';
-  if (!integration || (type !== 'http' && type !== 'http_proxy')) return undefined;
-  const params = isObject(integration.requestParameters) ? Object.entries(integration.requestParameters) : [];
-  const gatewaySet = (v: Json) => typeof v === 'string' && (/^'[^']*'$/.test(v) || /^(context|stageVariables)\./.test(v));
-  return [...new Set(params.filter(([k, v]) => k.startsWith('integration.request.header.') && gatewaySet(v)).map(([k]) => k.slice('integration.request.header.'.length).toLowerCase()))].sort();
-}
-
-/**
- * The query parameters an HTTP integration sends empty whatever the client sent
- * (`integration.request.querystring.NAME` = `''`): `_method` (method), a credential's name such as a
- * hidden key, a bearer `access_token` or a header key's name (credential-elsewhere.ts). A deployed
- * template without one passes that parameter on as the client sent it.
- */
-function integrationQueryGuards(op: JsonObject): Guards | undefined {
-  const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;
-  const type = typeof integration?.type === 'string' ? integration.type.toLowerCase() : '';
-  if (!integration || (type !== 'http' && type !== 'http_proxy')) return undefined;
-  const params = isObject(integration.requestParameters) ? integration.requestParameters : {};
-  const blanked = Object.entries(params).filter(([k, v]) => k.startsWith('integration.request.querystring.') && v === "''").map(([k]) => k.slice('integration.request.querystring.'.length)).sort();
-  const text = (n: string) => `query ${n}: sent to the backend empty (integration request parameter)`;
-  return { credential: blanked.filter((n) => n !== METHOD_OVERRIDE_QUERY).map(text), method: blanked.filter((n) => n === METHOD_OVERRIDE_QUERY).map(text) };
-}
-
 interface ApiContext {
   throttles: Map<string, number>;
   stage: StageSettings;
@@ -193,7 +159,7 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
         facts.hosts = api.domains;
         // API Gateway answers HTTPS only (https://docs.aws.amazon.com/apigateway/latest/developerguide/data-protection-encryption.html).
         facts.protocols = ['https'];
-        const upstream = integrationPath(op);
+        const upstream = integrationPath(op, verb);
         if (upstream) facts.upstreamPath = upstream;
         const backend = integrationBackend(op);
         if (backend) facts.backend = backend;
@@ -202,7 +168,7 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
         if (cors) facts.cors = cors;
         const headers = integrationHeaders(op);
         if (headers) facts.requestHeaders = headers;
-        const guards = integrationQueryGuards(op);
+        const guards = integrationGuards(op, ownCredentialHeaders(op, schemes));
         if (guards) facts.guards = guards;
         const tls = integrationTls(op);
         if (tls) facts.backendTls = tls;
@@ -253,6 +219,8 @@ export function templateEntities(template: JsonObject): Entity[] {
     if (r.Type === 'AWS::ApiGateway::UsagePlanKey') entity.facts = { holds: [`API key ${JSON.stringify(props.KeyId ?? null)} in usage plan ${JSON.stringify(props.UsagePlanId ?? null)}`] };
     if (r.Type === 'AWS::ApiGateway::ApiKey') entity.facts = { holds: props.Enabled === true ? ['enabled API key'] : [] };
     if (r.Type === 'AWS::Lambda::Permission') entity.facts = { holds: lambdaInvokers(props) };
+    if (r.Type === 'AWS::ApiGateway::RestApi' && isObject(props.Body)) Object.assign(entity, importMode(id, props));
+    if (r.Type === 'AWS::ApiGateway::DomainName') entity.facts = { clientTls: domainClientTls(props.SecurityPolicy) };
     entities.push(entity);
   }
   for (const section of ['Parameters', 'Outputs', 'Conditions'] as const) {

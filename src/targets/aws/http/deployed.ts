@@ -11,10 +11,10 @@
  *   CorsConfiguration, its custom domains, the integration's overwrite:path and backend TLS.
  * The REST reader (deployed-template.ts) hands a template to this one when it has an HTTP API.
  */
-import { authAtom, type Entity, type Facts, type Json, type Mechanism } from '../../../diff/entity.js';
+import { authAtom, type ClientTls, type Entity, type Facts, type Json, type Mechanism } from '../../../diff/entity.js';
 import { fieldsOf, isObject, prune, sortedStrings, type JsonObject } from '../../../diff/json-util.js';
 import { METHOD_OVERRIDE_QUERY } from '../../../model/overrides.js';
-import { ACCOUNT_BURST, lambdaInvokers } from '../deployed-facts.js';
+import { ACCOUNT_BURST, domainClientTls, lambdaInvokers } from '../deployed-facts.js';
 
 /** True for a template whose API is an HTTP API (AWS::ApiGatewayV2::Api with ProtocolType HTTP). */
 export function isHttpApiTemplate(doc: unknown): boolean {
@@ -45,6 +45,7 @@ export function httpTemplateEntities(template: JsonObject): Entity[] {
     const entity: Entity = { kind: r.Type, key: id, fields: fieldsOf({ ...r, Properties: isObject(r.Properties) ? r.Properties : {} }) };
     // Who may invoke an authorizer's or a backend's function (consumer-added when it widens).
     if (r.Type === 'AWS::Lambda::Permission') entity.facts = { holds: lambdaInvokers(isObject(r.Properties) ? r.Properties : {}) };
+    if (r.Type === 'AWS::ApiGatewayV2::DomainName') entity.facts = { clientTls: domainTls(props(id).DomainNameConfigurations) };
     if (r.Type === 'AWS::ApiGatewayV2::Route') {
       const p = props(id);
       const routeKey = String(p.RouteKey ?? id);
@@ -84,6 +85,18 @@ export function httpTemplateEntities(template: JsonObject): Entity[] {
     if (isObject(s)) for (const [k, v] of Object.entries(s)) entities.push({ kind: section.slice(0, -1), key: k, fields: fieldsOf(v) });
   }
   return entities;
+}
+
+/**
+ * The TLS a custom domain answers clients with: each configuration's SecurityPolicy
+ * (domainClientTls), the weakest when there are several; a policy read by name only compares by name.
+ */
+function domainTls(configs: Json | undefined): ClientTls {
+  const each = (Array.isArray(configs) ? configs.filter(isObject) : []).map((c) => domainClientTls(c.SecurityPolicy));
+  if (each.length === 0) return domainClientTls(undefined);
+  const unread = each.filter((t) => t.unread !== undefined).map((t) => t.unread!);
+  if (unread.length > 0) return { unread: unread.join(', ') };
+  return { minVersion: Math.min(...each.map((t) => t.minVersion ?? 0)) };
 }
 
 /** `{"Fn::Join": ["/", ["integrations", {"Ref": id}]]}` or `integrations/ID` -> the integration's logical id. */
