@@ -10,6 +10,12 @@
  * then matches every path it matched before, case-blind), while gwc diff reads only `breaking
  * route-moved`/`tightened` on the template (its paths read as answering nothing) and no security
  * finding on the keyed route.
+ * Traefik also: the reader (traefik/deployed.ts ruleRoute) collects every Path/PathPrefix/PathRegexp
+ * and Method of a rule wherever it stands, a negated one included: `!PathRegexp(`^/v1/other$`)` in
+ * place of the template's path reads as a router answering /v1/other alone, while Traefik v3 runs
+ * it for EVERY other path of the host (the keyed /v1/files/secret and every other keyed route).
+ * Fix (that part): a rule with a negated or OR-ed path/method/host matcher reads as answering every
+ * path/method/host (fail closed), or the reader evaluates the rule's boolean structure.
  * Fix: read the engine's syntax (strip a leading `(?i)` into the `i` flag, `\A` as `^`, `\z` as
  * `$`), and treat an expression still not compilable as answering EVERY path (fail closed: a
  * precedence finding on each route it could outrank), not none.
@@ -20,6 +26,9 @@ import { diffStates, type Plan } from '../../src/diff/plan.js';
 import type { State } from '../../src/diff/entity.js';
 import type { OutputFile } from '../../src/targets/output-file.js';
 import { writeSpec } from '../helpers/spec.js';
+import { parse } from 'yaml';
+import type { TraefikConfig } from '../../src/targets/traefik/types.js';
+import { send } from '../targets/traefik/traefik-oracle.js';
 
 const ok = "{ '200': { description: ok } }";
 const SPEC = `openapi: 3.1.0
@@ -91,4 +100,25 @@ describe('red team 8, gwc diff precedence: a regex JS cannot compile answers not
       expect(security(plan)).toContain(`auth-removed ${KEYED[target]}`);
     });
   }
+
+  it('traefik oracle: the negated-path edit serves GET /v1/files/secret without a key through the public router', async () => {
+    const r = await compiledState(writeSpec(SPEC), 'traefik', {});
+    const files = r.state!.files!;
+    const edited = once(once(files[0]!.contents, /(prec-getfile:\n[^\n]*\n {6}priority: )2/, '$19'), /(prec-getfile:\n {6}rule: "[^\n]*?)PathRegexp\(`[^`]*`\)/, '$1!PathRegexp(`^/v1/other$$`)');
+    const go = (contents: string) => send(parse(contents) as TraefikConfig, { method: 'GET', host: 'api.example.com', target: '/v1/files/secret', tls: true }, { auth: () => ({ status: 401 }) });
+    expect(go(files[0]!.contents).status).toBe(401);
+    const o = go(edited);
+    expect([o.status, o.router]).toEqual([200, 'prec-getfile']);
+  });
+
+  // Mechanism: ruleRoute's /\b(Path|PathPrefix|PathRegexp)\(`...`\)/ matches inside `!...` too.
+  it.fails('traefik: the template router raised and its path matcher negated (!PathRegexp(`^/v1/other$`)): a security finding on the keyed route', async () => {
+    const r = await compiledState(writeSpec(SPEC), 'traefik', {});
+    const files = r.state!.files!;
+    const edited = once(once(files[0]!.contents, /(prec-getfile:\n[^\n]*\n {6}priority: )2/, '$19'), /(prec-getfile:\n {6}rule: "[^\n]*?)PathRegexp\(`[^`]*`\)/, '$1!PathRegexp(`^/v1/other$$`)');
+    expect(edited).toContain('!PathRegexp(`^/v1/other$`) && Method(`GET`)');
+    const plan = diffStates(read('traefik', files), read('traefik', [{ ...files[0]!, contents: edited }, ...files.slice(1)]));
+    expect(plan.findings.map((f) => `${f.class} ${f.rule} ${f.key}`)).toContain('breaking route-moved prec-getfile');
+    expect(security(plan)).toContain('auth-removed prec-getsecret');
+  });
 });
