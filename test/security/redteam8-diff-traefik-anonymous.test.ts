@@ -72,7 +72,7 @@ describe('red team 8, gwc diff (Traefik): the optional route\'s anonymous router
 
   it('control: as built, a forged key goes to the key router and is refused; alice\'s key passes; no key is anonymous', () => {
     expect(diffStates(built, built).findings).toEqual([]);
-    for (const h of [{ 'X-Api-Key': 'FORGED' }, { X_Api_Key: 'FORGED' }]) {
+    for (const h of [{ 'X-Api-Key': 'FORGED' }, { X_Api_Key: 'FORGED' }] as Array<Record<string, string>>) {
       const o = serve(files[0]!.contents, h);
       expect(o.status === 401 || !JSON.stringify([...(o.backend?.headers.map.entries() ?? [])]).includes('FORGED'), JSON.stringify(h)).toBe(true);
     }
