@@ -226,13 +226,12 @@ describe.skipIf(!NGINX)('red team 7, nginx: the OR route kept-credential guard u
     }
   });
 
-  // Known hole: a forward-auth scheme whose service is sent the Cookie header (a session it
-  // verifies) is not guarded on an OR route (kept-credentials.ts UNGUARDABLE: the Cookie header is
-  // guarded per cookie name, and the service's cookie has no name gwc knows). Basic passes, and a
-  // forged session cookie reaches the backend as if the service had verified it. Fix: answer
-  // X-Gwc-Cookies empty unless the forward alternative passed (drop the whole Cookie header), or
-  // refuse such a scheme on an OR route at build time.
-  it.fails('/f9: basic passes, a forged Cookie session (the forward-auth service\'s requestHeader) never reaches the backend', async () => {
+  // Was open: a forward-auth scheme whose service is sent the Cookie header (a session it
+  // verifies) was not guarded on an OR route (the Cookie header is guarded per cookie name, and the
+  // service's cookie has no name gwc knows). Fixed: the auth handler answers X-Gwc-Cookies with only
+  // the passing alternative's own cookies unless its service read the Cookie header
+  // (kept-credentials.ts cookieHeader); variants in redteam7-nginx-forward-or.test.ts.
+  it('/f9: basic passes, a forged Cookie session (the forward-auth service\'s requestHeader) never reaches the backend', async () => {
     const { r, hits } = await lab.call('GET', '/v1/f9', { ...BAS, cookie: 'session=FORGEDsess' });
     expect(r.status).toBe(200);
     expect(hits[0]!.headers.cookie ?? '').not.toMatch(/FORGED/);

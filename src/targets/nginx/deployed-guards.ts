@@ -13,7 +13,9 @@
  * - on an OR route, a kept credential sent on only for the alternative that verified it
  *   (kept-credentials.ts): `proxy_set_header <name> $v` (or `Cookie $v`) with `auth_request_set $v
  *   $sent_http_x_gwc_kept_<i>` (`x_gwc_cookies`), and `auth_request_set $args $sent_http_x_gwc_args`
- *   (credential; CFG `kept`). Without them a forged key of another alternative reached the backend;
+ *   (credential; CFG `kept`; `cookieHeader`: the alternatives whose forward-auth service read the
+ *   whole Cookie header, the others send only their own cookies). Without them a forged key (or
+ *   session cookie) of another alternative reached the backend;
  * - the server's `underscores_in_headers off` and `ignore_invalid_headers on` (nginx's defaults,
  *   pinned by gwc): X_Consumer, read as X-Consumer by CGI-style backends, past the clears (header).
  *
@@ -124,6 +126,8 @@ function keptGuards(checks: Directive[], cfg: RouteCfg | undefined, rawQuery: bo
   }
   if (onlySets(checks, 'cookie', (d) => answered.get(d.args[1] ?? '') === '$sent_http_x_gwc_cookies')) {
     out.push(...(cfg ? (kept.cookies ?? []).map((c) => `cookie ${c.name}, in every spelling a backend reads: sent on only when its alternative passed${when(c)}`) : ['cookie: kept credentials sent on only for the alternative that passed']));
+    // A forward-auth service read the whole Cookie header: other alternatives send only their own cookies.
+    if (cfg && kept.cookieHeader !== undefined) out.push(`cookie header, read whole by a forward-auth service: sent on only when its alternative passed${when({ alts: kept.cookieHeader })}`);
   }
   return out;
 }

@@ -36,7 +36,7 @@ export interface RouteCfg {
   hideQuery?: string[];
   hideCookies?: string[];
   /** An OR route's kept credentials sent on only for the alternative that verified them (kept-credentials.ts). */
-  kept?: { headers?: Array<{ name: string; alts: number[] }>; query?: Array<{ name: string; alts: number[] }>; cookies?: Array<{ name: string; alts: number[] }> };
+  kept?: { headers?: Array<{ name: string; alts: number[] }>; query?: Array<{ name: string; alts: number[] }>; cookies?: Array<{ name: string; alts: number[] }>; cookieHeader?: number[] };
   upstream?: Array<string | number>;
   /** The nginx variables the cache key digests (runtime.js cacheKey). */
   cacheKey?: string[];

@@ -15,7 +15,12 @@
  *   the header from that variable only (`proxy_set_header <name> $<prefix>_kept_<i>`);
  * - guarded query names: `X-Gwc-Args`, the query without the hidden names and the guarded names of
  *   other alternatives (every spelling a backend reads as them), set as `$args`;
- * - guarded cookies: `X-Gwc-Cookies`, the Cookie header without them (`proxy_set_header Cookie`).
+ * - guarded cookies: `X-Gwc-Cookies`, the Cookie header without them (`proxy_set_header Cookie`);
+ * - the whole Cookie header, when a forward-auth service is sent it (`requestHeaders: [Cookie]`, a
+ *   session it verifies under a name gwc does not know): `cookieHeader` names the alternatives
+ *   whose service read it; any other alternative's `X-Gwc-Cookies` holds only the cookies that
+ *   alternative verified and keeps, rebuilt as `name=value` (red team 7: basic passed and a forged
+ *   session cookie reached the backend as if the service had verified it).
  * With no answer (a hand edit that drops the check) the header and cookie variables are empty: the
  * credential is not sent. gwc diff reads a route without these lines as a credential passed unverified.
  */
@@ -33,17 +38,23 @@ export interface KeptCarrier {
 export interface KeptGuards {
   headers: KeptCarrier[];
   query: KeptCarrier[];
+  /** With `cookieHeader`, every cookie an alternative keeps (guarded or not): what the others send. */
   cookies: KeptCarrier[];
+  /** The alternatives whose forward-auth service reads the whole Cookie header, when some other does not. */
+  cookieHeader?: number[];
 }
 
+/** Where a credential travels: `cookie-header` is the whole Cookie header a forward-auth service is sent. */
+type Place = 'header' | 'query' | 'cookie' | 'cookie-header';
+
 /** Where a scheme's credential travels, as nginx verifies it (security.ts hiddenHeaders reads the same). */
-function carriersOf(s: SecurityScheme): Array<{ in: 'header' | 'query' | 'cookie'; name: string }> {
+function carriersOf(s: SecurityScheme): Array<{ in: Place; name: string }> {
   if (s.kind === 'apiKey' && s.apiKey) return [{ in: s.apiKey.in === 'header' ? 'header' : s.apiKey.in === 'query' ? 'query' : 'cookie', name: s.apiKey.in === 'header' ? s.apiKey.name.toLowerCase() : s.apiKey.name }];
   if (s.kind === 'basic') return [{ in: 'header', name: 'authorization' }];
   if (s.kind === 'forward') return [{ in: 'header', name: 'authorization' }, ...forwardHeaders(s)];
   if (s.kind === 'jwt' && s.jwt) {
     // A JWT scheme nginx sends to its forward-auth service carries Authorization (hiddenHeaders).
-    const out: Array<{ in: 'header'; name: string }> = [{ in: 'header', name: s.jwt.header.toLowerCase() }];
+    const out: Array<{ in: Place; name: string }> = [{ in: 'header', name: s.jwt.header.toLowerCase() }];
     if (s.jwt.publicKeys.length === 0 && s.forwardAuth) {
       if (s.jwt.header.toLowerCase() !== 'authorization') out.push({ in: 'header', name: 'authorization' });
       out.push(...forwardHeaders(s));
@@ -54,19 +65,22 @@ function carriersOf(s: SecurityScheme): Array<{ in: 'header' | 'query' | 'cookie
 }
 
 /**
- * Headers nginx can send only from the auth answer, never with a name the route's own proxy lines
- * set (Host, Connection, Upgrade, X-Forwarded-*) or the Cookie header (read per cookie, not whole).
+ * Headers the route's own proxy lines set (Host, Connection, Upgrade, X-Forwarded-*: never the
+ * client's text as sent, whichever alternative passed): not sent from the auth answer.
  */
-const UNGUARDABLE: ReadonlySet<string> = new Set(['authorization', 'cookie', 'host', 'connection', 'upgrade', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
+const UNGUARDABLE: ReadonlySet<string> = new Set(['host', 'connection', 'upgrade', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
 
 /**
- * The other request headers a forward-auth service is sent (`requestHeaders`): the service verified
- * them, so on an OR route they are as much the alternative's credential as its Authorization (a
- * session header forged beside a valid password reached the backend; red team 7). Not hidden by
- * hideCredentials (which strips Authorization only): kept whatever it says.
+ * The other request headers a forward-auth service is sent (`requestHeaders`, any spelling): the
+ * service verified them, so on an OR route they are as much the alternative's credential as its
+ * Authorization (a session header forged beside a valid password reached the backend; red team 7).
+ * Not hidden by hideCredentials (which strips Authorization only): kept whatever it says. The
+ * Cookie header is read whole (`cookie-header`): the service's session has no name gwc knows.
+ * Authorization is the scheme's own carrier (carriersOf), hidden or guarded as such.
  */
-function forwardHeaders(s: SecurityScheme): Array<{ in: 'header'; name: string }> {
-  return (s.forwardAuth?.requestHeaders ?? []).map((h) => h.toLowerCase()).filter((h) => !UNGUARDABLE.has(h)).map((name) => ({ in: 'header' as const, name }));
+function forwardHeaders(s: SecurityScheme): Array<{ in: Place; name: string }> {
+  const names = new Set((s.forwardAuth?.requestHeaders ?? []).map((h) => h.toLowerCase()));
+  return [...names].filter((h) => !UNGUARDABLE.has(h) && h !== 'authorization').map((name) => (name === 'cookie' ? { in: 'cookie-header' as const, name } : { in: 'header' as const, name }));
 }
 
 /** Whether a scheme passes anything it reads on to the backend (kept, or a forward-auth service's other headers). */
@@ -89,26 +103,34 @@ export function keptGuards(ctx: Ctx, route: Route): KeptGuards {
     cookie: new Set(hiddenParams(ctx, route, 'cookie')),
   };
   const kept = { header: new Map<string, Set<number>>(), query: new Map<string, Set<number>>(), cookie: new Map<string, Set<number>>() };
+  const cookieHeader = new Set<number>();
   route.security.forEach((alt, i) => {
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
       if (!s) continue;
       // What hideCredentials strips is in `hidden` (a forward-auth scheme's other headers never are).
       for (const c of carriersOf(s)) {
+        if (c.in === 'cookie-header') {
+          cookieHeader.add(i);
+          continue;
+        }
         if (hidden[c.in].has(c.name)) continue;
         const m = kept[c.in];
         m.set(c.name, new Set([...(m.get(c.name) ?? []), i]));
       }
     }
   });
-  const guarded = (m: Map<string, Set<number>>): KeptCarrier[] =>
+  const whole = cookieHeader.size > 0 && cookieHeader.size < route.security.length;
+  const guarded = (m: Map<string, Set<number>>, all = false): KeptCarrier[] =>
     [...m]
-      .filter(([, alts]) => alts.size < route.security.length)
+      .filter(([, alts]) => all || alts.size < route.security.length)
       .map(([name, alts]) => ({ name, alts: [...alts].sort((a, b) => a - b) }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   out.headers = guarded(kept.header);
   out.query = guarded(kept.query);
-  out.cookies = guarded(kept.cookie);
+  // An alternative that did not send the Cookie header to its service sends only its own cookies.
+  out.cookies = guarded(kept.cookie, whole);
+  if (whole) out.cookieHeader = [...cookieHeader].sort((a, b) => a - b);
   return out;
 }
 

@@ -349,7 +349,7 @@ export const cacheCredentialVar = (ctx: Ctx): string => `${ctx.prefix}_cache_cre
  * Not Kong's rule (cache-bypass.ts: a carrier of any alternative's scheme counts as verified), even
  * now that an OR route's kept credentials go on only for the alternative that passed
  * (kept-credentials.ts): nginx's basic never reads nor strips Proxy-Authorization (a basic carrier
- * in credential-carriers.ts, read by Kong), and a forward-auth scheme's Cookie/Host-like request
+ * in credential-carriers.ts, read by Kong) unless basic hides its credential, and a forward-auth scheme's Host-like request
  * headers are passed on whichever alternative passed, so counting them as the route's own would let
  * a second credential into the consumer's entry. One shared function would change nginx's output
  * or Kong's; left per target.

@@ -118,11 +118,12 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
  */
 function keptView(ctx: Ctx, view: RouteView, route: Route): void {
   const g = keptGuards(ctx, route);
-  if (g.headers.length + g.query.length + g.cookies.length === 0) return;
+  if (g.headers.length + g.query.length + g.cookies.length === 0 && !g.cookieHeader) return;
   view.njs.kept = {
     ...(g.headers.length > 0 ? { headers: g.headers } : {}),
     ...(g.query.length > 0 ? { query: g.query } : {}),
     ...(g.cookies.length > 0 ? { cookies: g.cookies } : {}),
+    ...(g.cookieHeader ? { cookieHeader: g.cookieHeader } : {}),
   };
   // Nor one gwc clears or sets itself on every route (identity, overrides, forwarding): a
   // forward-auth service's requestHeaders may name X-Consumer, never sent as the client wrote it.
@@ -130,7 +131,7 @@ function keptView(ctx: Ctx, view: RouteView, route: Route): void {
   view.kept = {
     headers: g.headers.flatMap((h, index) => (set.has(h.name) ? [] : [{ name: h.name, index, variable: keptHeaderVar(ctx, index) }])),
     args: g.query.length > 0,
-    ...(g.cookies.length > 0 ? { cookies: keptCookiesVar(ctx) } : {}),
+    ...(g.cookies.length > 0 || g.cookieHeader ? { cookies: keptCookiesVar(ctx) } : {}),
   };
 }
 

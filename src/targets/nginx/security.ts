@@ -210,7 +210,11 @@ export function hiddenHeaders(ctx: Ctx, route: Route): string[] {
       const s = ctx.scheme(item.scheme);
       if (!s?.hideCredentials) continue;
       if (s.kind === 'apiKey' && s.apiKey?.in === 'header') names.add(s.apiKey.name.toLowerCase());
-      if (s.kind === 'basic') names.add('authorization');
+      // Proxy-Authorization too: nginx never reads it, Kong's basic-auth reads it before
+      // Authorization and gwc's Kong strips both (kong/auth.ts), so a backend behind either gateway
+      // never gets a basic credential the gateway did not verify (red team 7; Traefik's basicAuth,
+      // Go's Request.BasicAuth, reads Authorization only and strips that).
+      if (s.kind === 'basic') names.add('authorization').add('proxy-authorization');
       if (s.kind === 'jwt' && s.jwt) names.add(s.jwt.header.toLowerCase());
       // A forward-auth scheme's credential is the Authorization header the service verified.
       if (s.kind === 'forward' || (s.kind === 'jwt' && s.jwt?.publicKeys.length === 0 && s.forwardAuth)) names.add('authorization');

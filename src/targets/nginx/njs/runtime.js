@@ -19,7 +19,7 @@ import nodeCrypto from 'crypto';
  * @typedef {{ name: string, groups: string[], credentials: Credential[] }} Consumer
  * @typedef {{ scheme: string, scopes: string[] }} Item
  * @typedef {{ name: string, alts: number[] }} Kept
- * @typedef {{ id: string, security: Item[][], kept?: { headers?: Kept[], query?: Kept[], cookies?: Kept[] }, body?: string, bodyToken?: boolean, bodyMethod?: boolean, bodyKeys?: string[], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
+ * @typedef {{ id: string, security: Item[][], kept?: { headers?: Kept[], query?: Kept[], cookies?: Kept[], cookieHeader?: number[] }, body?: string, bodyToken?: boolean, bodyMethod?: boolean, bodyKeys?: string[], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
  *   cacheQuery?: string[], cacheCookieAnonymous?: string, cacheCookieOwn?: string[],
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
@@ -748,8 +748,10 @@ async function decide(r, optional) {
  * that passed (`alt`; -1 anonymous) verifies it (kept-credentials.ts, red team 6): a guarded header
  * as `X-Gwc-Kept-<n>` (the value verified; nothing otherwise), the query as `X-Gwc-Args` and the
  * Cookie header as `X-Gwc-Cookies`, each without the hidden names and the guarded names of the
- * other alternatives (every spelling a backend reads as them, credentialPairs). nginx reads them
- * with auth_request_set after the check.
+ * other alternatives (every spelling a backend reads as them, credentialPairs). Where a forward-auth
+ * service reads the whole Cookie header (`cookieHeader`: its alternatives), any other alternative's
+ * Cookie holds only the cookies it verified and keeps, as `name=value` (red team 7: a forged session
+ * rode beside a valid password). nginx reads them with auth_request_set after the check.
  * @param {NginxHTTPRequest} r
  * @param {RouteCfg} route
  * @param {number} alt
@@ -764,7 +766,12 @@ function keptAnswer(r, route, alt) {
     if (c.alts.indexOf(alt) >= 0 && typeof v === 'string') r.headersOut['X-Gwc-Kept-' + n] = v;
   });
   if (k.query) r.headersOut['X-Gwc-Args'] = argsWithout(rawQuery(r) || '', (route.hideQuery || []).concat(dropped(k.query)));
-  if (k.cookies) r.headersOut['X-Gwc-Cookies'] = cookiesWithout(header(r, 'Cookie') || '', (route.hideCookies || []).concat(dropped(k.cookies)));
+  if (!k.cookies && !k.cookieHeader) return;
+  var cookie = header(r, 'Cookie') || '';
+  if (k.cookieHeader && k.cookieHeader.indexOf(alt) < 0) {
+    var own = (k.cookies || []).filter(function (c) { return c.alts.indexOf(alt) >= 0; });
+    r.headersOut['X-Gwc-Cookies'] = own.map(function (c) { var v = credentialIn(cookie, c.name, false); return v === null ? '' : c.name + '=' + v; }).filter(function (kv) { return kv !== ''; }).join('; ');
+  } else r.headersOut['X-Gwc-Cookies'] = cookiesWithout(cookie, (route.hideCookies || []).concat(dropped(k.cookies)));
 }
 
 /**
@@ -826,14 +833,17 @@ function cacheCredential(r) {
 /**
  * Whether the Cookie header holds a cookie other than the route's own keys `own` (each in any
  * spelling a backend reads as it, nameAsRead), also after a ',' (Rack 2, RFC 2109 readers split
- * there): a session the backend may read beside the verified key (policies.ts unverifiedBypass).
+ * there) or a space or tab (Python's SimpleCookie): a session the backend may read beside the
+ * verified key (policies.ts unverifiedBypass).
  * @param {string|null} text
  * @param {string[]} own
  */
 function otherCookie(text, own) {
   if (text === null) return false;
   var mine = own.map(function (n) { return nameAsRead(n, false); });
-  var parts = text.split(/[;,]/);
+  // Python's SimpleCookie (aiohttp, Bottle, CherryPy) also reads a name after a space or a tab in a
+  // pair as a cookie of its own (`sid2=x session=y`), as credentialPairs does (red team 7).
+  var parts = text.split(/[;,\s]/);
   for (var i = 0; i < parts.length; i++) {
     var kv = parts[i].trim();
     if (kv === '') continue;
