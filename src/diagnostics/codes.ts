@@ -563,10 +563,16 @@ export const CODES = {
     (p) =>
       `traefik: the optional auth of ${p.route} needs to tell a request carrying the ${p.scheme} query key from an anonymous one, but Traefik's QueryRegexp reads only the exact name ${p.name}: a spelling a backend reads as the key (another case on ASP.NET, '.', ' ' or '[' for '_' on PHP) would pass as anonymous, unverified. Make the auth required, or send the key in a header`,
   ),
-  'traefik-or-kept-credential': entry<{ route: string; scheme: string; location: string; name: string }>(
+  'traefik-or-kept-credential': entry<{ route: string; scheme: string; location: string; name: string; by: 'alternative' | 'anonymous'; forwarded: boolean }>(
     'error',
-    (p) =>
-      `traefik: ${p.route} may be passed by another security alternative, and ${p.scheme} keeps its ${p.location} key ${p.name} for the backend (hideCredentials: false): that alternative's router would pass a forged ${p.name} (or a spelling a backend reads as it) on unverified, and Traefik cannot remove one ${p.location === 'query' ? 'query parameter' : 'cookie'}. Hide the key (hideCredentials: true), make every alternative of the route read it, or send it in a header`,
+    (p) => {
+      const router = p.by === 'anonymous' ? `the anonymous router of ${p.route}'s optional auth` : `the router of another security alternative of ${p.route}`;
+      const what = p.forwarded ? `the cookies ${p.scheme}'s forwardAuth service verifies (requestHeaders: [Cookie])` : `${p.scheme}'s ${p.location} key ${p.name}, kept for the backend (hideCredentials: false),`;
+      const fix = p.forwarded
+        ? `Have the service read a header instead of the Cookie header, or make ${p.by === 'anonymous' ? 'the auth required' : `every alternative of the route use ${p.scheme}`}`
+        : `${p.by === 'anonymous' ? 'Make the auth required, hide' : 'Hide'} the key (hideCredentials: true)${p.by === 'anonymous' ? '' : ', make every alternative of the route read it'}, or send it in a header`;
+      return `traefik: ${router} would pass ${what} on unverified, forged or in a spelling a backend reads as it, and Traefik cannot remove one ${p.location === 'query' ? 'query parameter' : 'cookie'}. ${fix}`;
+    },
   ),
   'traefik-optional-bearer-query': entry<{ route: string; scheme: string; parameter: string }>(
     'error',

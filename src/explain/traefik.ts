@@ -78,10 +78,10 @@ export const TRAEFIK: Explanations = {
     "securitySchemes:\n  basic_admin: { type: http, scheme: basic }\n  basic-admin: { type: http, scheme: basic }",
   ),
   'traefik-or-kept-credential': ex(
-    'An operation with several security alternatives, one of which keeps its query or cookie API key for the backend (hideCredentials: false), while another alternative does not read that key.',
-    'The router of the other alternative (a valid password, say) passes the request on as sent: a forged key, in its exact name or a spelling a backend reads as it (API_KEY on ASP.NET, api.key on PHP, SID_KEY), reaches the backend unverified. Open-source Traefik cannot remove one query parameter or one cookie.',
-    'Hide the key (hideCredentials: true), make every alternative of the operation read the same key, send the key in a header, or build the route on nginx, Kong or AWS, which remove it.',
-    "security: [{ basic: [] }, { qk: [] }]   # qk: { type: apiKey, in: query, name: api_key, x-gateway: { hideCredentials: false } }",
+    'A router of an operation that does not verify a query or cookie credential the backend reads: the router of another security alternative, or the anonymous router of optional auth (`{}`), beside a scheme that keeps its query or cookie API key for the backend (hideCredentials: false) or whose forwardAuth service is sent the Cookie header (requestHeaders: [Cookie]).',
+    'That router passes the request on as sent: a forged key, in its exact name or a spelling a backend reads as it (API_KEY on ASP.NET, api.key on PHP, sid+key on PHP before 8.0.24, `theme=x sid_key=forged` to Python\'s SimpleCookie), reaches the backend as if verified. Open-source Traefik cannot remove one query parameter or one cookie, and a rule cannot list every spelling.',
+    'Hide the key (hideCredentials: true), make every alternative of the operation read the same key (or the auth required), send the key in a header, or build the route on nginx, Kong or AWS, which remove it.',
+    "security: [{ basic: [] }, { qk: [] }]   # qk: { type: apiKey, in: query, name: api_key, x-gateway: { hideCredentials: false } }\nsecurity: [{}, { ck: [] }]              # ck: { type: apiKey, in: cookie, name: sid, x-gateway: { hideCredentials: false } }",
   ),
   'traefik-credential-not-hidden': ex(
     'A scheme asks for its credential to be hidden from the backend, but Traefik can only remove headers, not a query parameter or a single cookie.',

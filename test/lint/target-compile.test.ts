@@ -56,5 +56,13 @@ testRule('target-compile', {
       targets: [traefikTarget],
       errors: [{ line: 13, column: 7, target: 'traefik' }],
     },
+    {
+      // The anonymous router of optional auth verifies nothing: it would pass a forged kept cookie key on (traefik-unverified-carriers).
+      name: 'optional auth keeping a cookie key on Traefik',
+      files: doc('    alice: { credentials: { ck: "${env:A}" } }\n', op('[{}, { ck: [] }]'),
+        "    ck: { type: apiKey, in: cookie, name: sid_key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/c' } } }\n"),
+      targets: [traefikTarget],
+      errors: [{ line: 13, column: 7, target: 'traefik' }],
+    },
   ],
 });

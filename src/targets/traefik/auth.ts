@@ -29,6 +29,7 @@ import { AUTH_FEATURE, ROLE_KINDS } from '../../model/route-features.js';
 import type { Ctx } from './context.js';
 import { cgiSpellings, credentialHeader, credentialPresent, credentialSelector, limitKeyHeader, VERIFIED_USER_HEADER } from './credentials.js';
 import { refuseOptionalBearer } from './bearer-query.js';
+import { guardCarriers } from './unverified.js';
 import { sanitise } from './names.js';
 import { and, or } from './rule.js';
 
@@ -49,13 +50,15 @@ export interface AltRouter {
   consumerScheme?: string;
   /** Optional auth: the router of callers presenting no credential at all. */
   anonymous?: boolean;
+  /** The schemes this router verifies (none on the anonymous router); unset where no alternative applies. */
+  schemes?: string[];
 }
 
 export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
   if (route.security.length === 0) return [{ middlewares: [], hide: [] }];
   const schemes = schemesOf(ctx);
   const routers = alternativeRouters(ctx, route, schemes);
-  if (!routers || !route.optionalAuth) return routers;
+  if (!routers || !route.optionalAuth) return routers && guardCarriers(ctx, route, schemes, routers);
   const present = new Set<string>();
   for (const item of route.security.flat()) {
     const s = schemes.get(item.scheme);
@@ -69,7 +72,7 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
     if (refuseOptionalBearer(ctx, route, s)) return undefined;
     present.add(p);
   }
-  return [{ anonymous: true, middlewares: [], hide: [], selector: `!${or([...present])}` }, ...routers];
+  return guardCarriers(ctx, route, schemes, [{ anonymous: true, schemes: [], middlewares: [], hide: [], selector: `!${or([...present])}` }, ...routers]);
 }
 
 const schemesByCtx = new WeakMap<Ctx, Map<string, SecurityScheme>>();
@@ -102,34 +105,8 @@ export function usersWithRoles(ctx: Ctx, scheme: string, roleSets: string[][]): 
   );
 }
 
-/**
- * An OR route one of whose alternatives keeps (`hideCredentials: false`) a query or cookie key:
- * the router of another alternative (bob's password) passes that key on as sent, unverified, in
- * the exact name and every spelling a backend reads (API_KEY, api.key; SID_KEY), and open-source
- * Traefik has no middleware that removes one query parameter or one cookie (removableHeader;
- * keptUnverified strips headers only). Refused at the route's security line (red team 6,
- * redteam6-traefik-or-kept), unless every alternative reads that same carrier, so that each router
- * verified it. Kong, nginx and AWS remove it.
- */
-function refuseOrKept(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>): boolean {
-  if (route.security.length < 2) return false;
-  const carrier = (s: SecurityScheme | undefined) =>
-    s?.kind === 'apiKey' && s.apiKey && (s.apiKey.in === 'query' || s.apiKey.in === 'cookie') ? `${s.apiKey.in}\0${s.apiKey.name}` : undefined;
-  const reads = route.security.map((items) => new Set(items.flatMap((it) => carrier(schemes.get(it.scheme)) ?? [])));
-  const names = [...new Set(route.security.flat().map((it) => it.scheme))].sort(compareText);
-  for (const n of names) {
-    const s = schemes.get(n);
-    const c = carrier(s);
-    if (!s || !c || s.hideCredentials || reads.every((r) => r.has(c))) continue;
-    ctx.report('traefik-or-kept-credential', { route: route.id, scheme: s.name, location: s.apiKey!.in, name: s.apiKey!.name }, route.securityLoc);
-    return true;
-  }
-  return false;
-}
-
 function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>): AltRouter[] | undefined {
   if (!rolesEnforceable(ctx, route, schemes)) return undefined;
-  if (refuseOrKept(ctx, route, schemes)) return undefined;
   const enforced = (item: RequirementItem) => {
     const s = schemes.get(item.scheme);
     return s !== undefined && ctx.plan.enforced(route.id, AUTH_FEATURE[s.kind]);
@@ -206,7 +183,7 @@ function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, Securit
     }
     for (const h of otherCredentials(ctx, route, schemes, new Set(a.items.map((it) => it.scheme)))) if (!hide.includes(h)) hide.push(h);
     for (const h of queryKeyHeaders(ctx, route, schemes, new Set(a.items.map((it) => it.scheme)))) if (!hide.includes(h)) hide.push(h);
-    const router: AltRouter = { alternative: a.index, middlewares, hide, consumerHeader, consumerScheme, selector: selectors.length > 0 ? and(selectors) : undefined };
+    const router: AltRouter = { alternative: a.index, schemes: a.items.map((it) => it.scheme), middlewares, hide, consumerHeader, consumerScheme, selector: selectors.length > 0 ? and(selectors) : undefined };
     credentials.set(router, selectors.length);
     routers.push(router);
   }

@@ -1,0 +1,141 @@
+/**
+ * Which router of a route verifies which credential carrier, and what each router does with a
+ * carrier it did not verify (DESIGN.md 7.1-7.3).
+ *
+ * A carrier reaches the backend as the client sent it unless a middleware removes it: a credential
+ * kept for the backend (`hideCredentials: false`), and the other request headers a forwardAuth
+ * service is sent (`requestHeaders`: the service verified them, so they are the alternative's
+ * credential whatever hideCredentials says; nginx red team 7). On every router of the route (each
+ * alternative's, and the anonymous router of optional auth, which verifies nothing) such a carrier
+ * is either verified by one of the router's own schemes, or kept off it:
+ * - a header is removed (every `-`/`_` spelling; a scheme's credential header by otherCredentials,
+ *   or on the anonymous router excluded by its rule; a forwardAuth service's other headers here);
+ * - a query parameter or one cookie cannot be: open-source Traefik has no middleware that removes
+ *   one (keptUnverified removes headers only), and a rule cannot list every spelling a backend reads
+ *   as one (`API_KEY`, `api.key`; PHP before 8.0.24 reads `sid+key` as the cookie sid_key, Python's
+ *   SimpleCookie splits `theme=dark sid_key=x` on the blank). The route is refused at its security
+ *   line (traefik-or-kept-credential): the router of another alternative (bob's password) or the
+ *   anonymous router passed a forged key on as if verified (red team 6, redteam6-traefik-or-kept;
+ *   test/security/traefik-unverified-carriers.test.ts). Kong, nginx and AWS remove it.
+ */
+import { compareText } from '../../diagnostics/collate.js';
+import type { Route, SecurityScheme } from '../../model/types.js';
+import type { Ctx } from './context.js';
+import { cgiSpellings, credentialHeader } from './credentials.js';
+
+/** Where a credential travels, as Traefik tells carriers apart: header names lowercased; cookie ALL_COOKIES is the whole Cookie header. */
+export interface Carrier {
+  in: 'header' | 'query' | 'cookie';
+  name: string;
+}
+
+/** The router being checked: the schemes it verifies (none on the anonymous router). */
+export interface CheckedRouter {
+  schemes?: string[];
+  anonymous?: boolean;
+  hide: string[];
+}
+
+/** The cookie carrier of a forwardAuth service sent the whole Cookie header: a NUL, never a cookie name (control characters are refused in the spec). */
+const ALL_COOKIES = '\0';
+
+const key = (c: Carrier) => `${c.in}\0${c.name}`;
+
+/** The header holding a scheme's own credential (a forward scheme's: Authorization). */
+const ownHeader = (s: SecurityScheme) => (s.kind === 'forward' ? 'Authorization' : credentialHeader(s));
+
+/**
+ * Headers a forwardAuth service may read that are Traefik's own to write or the connection's: never
+ * removed (the entry point replaces X-Forwarded-* and X-Real-Ip of an untrusted client; clears.ts).
+ */
+const NEVER_REMOVED: ReadonlySet<string> = new Set([
+  'host', 'connection', 'upgrade', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'content-length',
+  'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-server', 'x-real-ip',
+]);
+
+/** A forwardAuth service's other request headers (not the scheme's own credential), as carriers. */
+function forwardedCarriers(s: SecurityScheme): Carrier[] {
+  if (s.kind === 'basic' || !s.forwardAuth) return [];
+  const own = ownHeader(s)?.toLowerCase();
+  return s.forwardAuth.requestHeaders.flatMap((h): Carrier[] => {
+    const name = h.toLowerCase();
+    if (name === 'cookie') return [{ in: 'cookie', name: ALL_COOKIES }];
+    return name === own || NEVER_REMOVED.has(name) ? [] : [{ in: 'header', name }];
+  });
+}
+
+/** What a scheme's verifier reads. */
+export function carriersRead(s: SecurityScheme): Carrier[] {
+  const out: Carrier[] = [];
+  if (s.kind === 'apiKey' && s.apiKey) out.push({ in: s.apiKey.in, name: s.apiKey.in === 'header' ? s.apiKey.name.toLowerCase() : s.apiKey.name });
+  else {
+    const h = ownHeader(s);
+    if (h) out.push({ in: 'header', name: h.toLowerCase() });
+  }
+  return [...out, ...forwardedCarriers(s)];
+}
+
+/** What of a scheme's carriers reaches the backend as sent on its own router: kept, or a forwardAuth service's other headers. */
+function keptCarriers(s: SecurityScheme): Carrier[] {
+  if (!s.hideCredentials) return carriersRead(s);
+  return forwardedCarriers(s);
+}
+
+const cache = new WeakMap<Ctx, Map<string, string>>();
+
+/** The middleware removing every spelling of `headers`, once per (scheme, headers). */
+function removal(ctx: Ctx, s: SecurityScheme, headers: string[]): string {
+  let perCtx = cache.get(ctx);
+  if (!perCtx) cache.set(ctx, (perCtx = new Map()));
+  const k = `${s.name}\0${headers.join('\0')}`;
+  let name = perCtx.get(k);
+  if (name === undefined) {
+    const canonical = (h: string) => h.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
+    name = ctx.addMiddleware(['auth', s.name, 'forwarded'], { headers: { customRequestHeaders: Object.fromEntries(headers.flatMap((h) => cgiSpellings(canonical(h))).map((h) => [h, ''])) } });
+    perCtx.set(k, name);
+  }
+  return name;
+}
+
+/**
+ * The routers, each with what it must remove of the carriers it does not verify; undefined (and
+ * traefik-or-kept-credential at the route's security line) when one would pass a query or cookie
+ * carrier unverified. Routers without `schemes` (a public route, the deny router of an alternative
+ * nobody holds) are left as they are.
+ */
+export function guardCarriers<R extends CheckedRouter>(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>, routers: R[]): R[] | undefined {
+  const checked = routers.filter((r) => r.schemes);
+  const names = [...new Set(route.security.flat().map((it) => it.scheme))].sort(compareText);
+  const kept = names.flatMap((n) => {
+    const s = schemes.get(n);
+    return s ? keptCarriers(s).map((c) => ({ s, c })) : [];
+  });
+  if (checked.length === 0 || kept.length === 0) return routers;
+  const reads = new Map(checked.map((r) => [r, new Set(r.schemes!.flatMap((n) => (schemes.get(n) ? carriersRead(schemes.get(n)!).map(key) : [])))]));
+  for (const { s, c } of kept) {
+    if (c.in === 'header') continue;
+    const open = checked.find((r) => !reads.get(r)!.has(key(c)));
+    if (!open) continue;
+    ctx.report(
+      'traefik-or-kept-credential',
+      { route: route.id, scheme: s.name, location: c.in, name: c.name === ALL_COOKIES ? 'Cookie' : c.name, by: open.anonymous ? 'anonymous' : 'alternative', forwarded: c.name === ALL_COOKIES },
+      route.securityLoc,
+    );
+    return undefined;
+  }
+  // A forwardAuth service's other headers, removed on each router that does not verify them (a
+  // scheme's own credential header is otherCredentials' to remove, or the anonymous rule's to exclude).
+  return routers.map((r) => {
+    if (!r.schemes) return r;
+    const own = reads.get(r)!;
+    const hide = [...r.hide];
+    for (const n of names) {
+      const s = schemes.get(n);
+      if (!s) continue;
+      const headers = forwardedCarriers(s).filter((c) => c.in === 'header' && !own.has(key(c))).map((c) => c.name);
+      const mw = headers.length > 0 ? removal(ctx, s, [...new Set(headers)].sort(compareText)) : undefined;
+      if (mw && !hide.includes(mw)) hide.push(mw);
+    }
+    return hide.length === r.hide.length ? r : { ...r, hide };
+  });
+}
