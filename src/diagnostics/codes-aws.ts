@@ -99,6 +99,11 @@ export const AWS_CODES = {
     'warn',
     (p) => `aws: route ${p.route}: only the first of its ${p.alternatives} security alternatives is enforced`,
   ),
+  'aws-or-cookie-unenforced': entry<{ route: string; scheme: string; cookie: string; enforced: string }>(
+    'error',
+    (p) =>
+      `aws: route ${p.route}: only its first security alternative (${p.enforced}) is enforced, and it reads a cookie, while ${p.scheme} of another alternative reads ${p.cookie}, never verified: API Gateway passes the Cookie header on whole and cannot take one cookie out of it, so a forged ${p.scheme} credential would reach the backend. Make the alternatives read the same cookie, send ${p.scheme}'s credential in a header, or drop the alternative`,
+  ),
   'aws-authorizer-scopes': entry<{ route: string; scheme: string; scopes: string }>(
     'error',
     (p) => `aws: route ${p.route}: API Gateway does not check scopes (${p.scopes}) for a Lambda authorizer; the function must, and gwc cannot tell it which`,

@@ -113,6 +113,12 @@ export const AWS: Explanations = {
     'Accept the narrower route, or check all alternatives in one Lambda authorizer.',
     "security: [{ apiKey: [] }, { bearer: [] }]\nx-gateway: { accept: { aws: [{ feature: auth.or, reason: keys only on AWS }] } }",
   ),
+  'aws-or-cookie-unenforced': ex(
+    'A route offers several security alternatives with the auth.or gap accepted (only the first is enforced); the first reads a cookie (or the whole Cookie header), and a scheme of another alternative reads a different cookie, or the whole header where the first reads one cookie.',
+    "That cookie is never verified, yet it reaches the backend in the Cookie header API Gateway passes on: a mapping replaces a whole header, so it cannot drop one cookie without the one the first alternative verified. A forged session reads as the caller's. (When the first alternative reads no cookie, gwc sends Cookie empty instead.)",
+    "Make every alternative read the same cookie, move the other scheme's credential to a header (which gwc blanks), or remove the alternative.",
+    "security: [{ session: [] }, { partner: [] }]   # session: apiKey in cookie sid; partner: apiKey in cookie partner",
+  ),
   'aws-authorizer-scopes': ex(
     'A requirement on a Lambda-authorizer scheme lists scopes, which API Gateway does not check for a Lambda authorizer.',
     'The function is not told which scopes the operation needs, so any valid token would be admitted.',

@@ -144,3 +144,27 @@ describe('aws-query-name-spellings: lint = build', () => {
     }
   });
 });
+
+// Red team 6: an OR route (auth.or accepted, only the first alternative enforced) whose other
+// alternative reads another cookie than the enforced one: refused at the security line, as the build
+// (aws-or-cookie-unenforced, relayed by target-compile).
+const ACCEPT_OR = '{ url: https://app.example.com, queryNames: exact }\n  accept: { aws: [{ feature: auth.or, reason: partners }] }';
+const authz = (source: string) => `lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:a', type: request, ttlSeconds: 0, identitySource: [${source}] }`;
+const COOKIES = `    sid: { type: apiKey, in: cookie, name: sid, x-gateway: { hideCredentials: false, ${authz('method.request.header.Cookie')} } }
+    partner: { type: apiKey, in: cookie, name: partner, x-gateway: { hideCredentials: false, ${authz('method.request.header.Cookie')} } }
+    tok: { type: apiKey, in: header, name: X-Token, x-gateway: { ${authz('method.request.header.X-Token')} } }
+`;
+describe('target-compile: aws-or-cookie-unenforced', () => {
+  // The warning aws-auth-first-alternative is relayed on every such route; only the refusal is asked about here.
+  const refusals = async (security: string) =>
+    (await findings('target-compile', { name: security, files: doc(ACCEPT_OR, op('/a', 'a', `      security: ${security}\n`), COOKIES), targets }))
+      .filter((d) => d.params.code === 'aws-or-cookie-unenforced')
+      .map((d) => ({ line: d.position?.line, column: d.position?.column, severity: d.severity, target: d.target }));
+  it('two alternatives reading two cookies: refused at the security line', async () => {
+    expect(await refusals('[{ sid: [] }, { partner: [] }]')).toEqual([{ line: 12, column: 7, severity: 'error', target: 'aws' }]);
+  });
+  it('the enforced alternative reads no cookie (the Cookie header is sent empty), or the other reads a header: not refused', async () => {
+    expect(await refusals('[{ tok: [] }, { partner: [] }]')).toEqual([]);
+    expect(await refusals('[{ sid: [] }, { tok: [] }]')).toEqual([]);
+  });
+});

@@ -23,6 +23,7 @@ import { policyHooks } from './policies.js';
 import { checkQuerySpellings } from './query-spellings.js';
 import type { IntegrationParts } from './policy-parts.js';
 import { credentialsElsewhere } from './credential-elsewhere.js';
+import { hideUnenforced } from './unenforced.js';
 
 // Moved to lambda-arn.ts (authorizers.ts needs them too, and backends.ts imports auth): re-exported.
 export { lambdaArnParts, lambdaUri } from './lambda-arn.js';
@@ -236,50 +237,6 @@ function hideCredentials(ctx: Ctx, route: Route, params: Record<string, string>)
       // A header or query parameter name outside the token characters never compiled (the scheme is refused).
       const p = credentialParameter(s);
       if (p && isHeaderName(p.name)) params[`integration.request.${p.in}.${p.name}`] = "''";
-    }
-  }
-}
-
-/**
- * An OR route with `auth.or` accepted (aws-auth-first-alternative): API Gateway enforces the first
- * alternative only, so a credential of any other alternative is never verified, kept
- * (`hideCredentials: false`) or not; http_proxy would pass a forged one on beside the credential
- * that was (red team 6, test/security/redteam6-aws-or-kept.test.ts; the class nginx closes in
- * kept-credentials.ts). Each such parameter reaches the backend empty: a header by its name and its
- * `_` spelling (API Gateway header names are case-blind), a query parameter by its exact name,
- * unless a scheme of the enforced alternative reads the same carrier (its credential was verified).
- * A cookie is one part of the whole Cookie header and cannot be blanked alone: left as sent.
- */
-function hideUnenforced(ctx: Ctx, route: Route, params: Record<string, string>): void {
-  if (route.security.length < 2 || ctx.plan.enforced(route.id, 'auth.or')) return;
-  const [enforced = [], ...others] = route.security;
-  const ownHeaders = new Set<string>();
-  const ownQuery = new Set<string>();
-  for (const item of enforced) {
-    const s = ctx.scheme(item.scheme);
-    if (!s) continue;
-    if (s.kind === 'apiKey' && s.apiKey?.in === 'cookie') ownHeaders.add('cookie');
-    if (s.kind === 'apiKey' && s.apiKey?.in === 'query') ownQuery.add(s.apiKey.name);
-    const p = credentialParameter(s);
-    if (p?.in === 'header') ownHeaders.add(p.name.toLowerCase());
-    else if (p) ownQuery.add(p.name);
-  }
-  const have = new Set(Object.keys(params).map((k) => k.toLowerCase()));
-  const blank = (key: string) => {
-    if (have.has(key.toLowerCase())) return;
-    params[key] = "''";
-    have.add(key.toLowerCase());
-  };
-  for (const item of others.flat()) {
-    const s = ctx.scheme(item.scheme);
-    const p = s && credentialParameter(s);
-    if (!p || !isHeaderName(p.name)) continue;
-    if (p.in === 'querystring') {
-      if (!ownQuery.has(p.name)) blank(`integration.request.querystring.${p.name}`);
-      continue;
-    }
-    for (const h of new Set([p.name, p.name.replace(/-/g, '_'), p.name.replace(/_/g, '-')])) {
-      if (!ownHeaders.has(h.toLowerCase())) blank(`integration.request.header.${h}`);
     }
   }
 }
