@@ -201,10 +201,14 @@ export const ALLOWED: readonly Allowed[] = [
   [/\.Body\.paths\.\*(\.(get|post|delete))?$/, /remove/, 'a route removed answers 403/404 (no resource), or a remaining route answers its path (fallThrough compares it)'],
   [/\.Body\.paths\.\*\.[a-z]+\.(responses|parameters\[\*\]\.(in|name)$|parameters$)/, /./, 'the documented responses (http_proxy passes the backend\'s own), or a request parameter\'s declaration: what it keys in the cache is read from the declared parameters (cache-key-narrowed), a validated one fails the import when undeclared'],
   [/\.Body\.paths\.\*\.x-amazon-apigateway-any-method/, /./, ANSWER_ONLY],
-  [/\.x-amazon-apigateway-integration\.(type|httpMethod)$/, /./, `${NOT_A_VALUE}; without it the import fails`],
+  [/\.x-amazon-apigateway-integration\.type$/, /./, `${NOT_A_VALUE}; without it the import fails`],
+  // Another httpMethod is read (the method the backend runs: upstream-path-changed); none fails the import.
+  [/\.x-amazon-apigateway-integration\.httpMethod$/, /remove/, `${CLOSED}: an http_proxy integration without its httpMethod fails the import`],
+  [/\.x-amazon-apigateway-integration\.httpMethod$/, /./, `${CLOSED}: API Gateway invokes a Lambda function (aws_proxy) with POST only; another method fails every call`, /paths\.\/fn\./],
   [/<AWS::ApiGateway::RestApi>\.Properties\.Policy\.Version$/, /./, `${CLOSED}: IAM refuses a policy of another version`],
   [/<AWS::ApiGateway::RestApi>\.Properties\.Policy\.Statement\[\*\]/, /./, 'the base Allow statement (every caller, every method): without it, or narrower, the resource policy admits fewer callers (an explicit Allow is needed once a policy exists); the IP rules are the Deny statements', /Statement\[0\]/],
-  [/<AWS::ApiGateway::RestApi>\.Properties\.(EndpointConfiguration(\.Types)?|Mode)$/, /./, 'the endpoint type (edge or regional: both public; PRIVATE narrows) and the import mode of the Body (every method is in the Body either way); `*` is not a value'],
+  // Mode is read (merge, or none, keeps routes an earlier deployment defined: route-widened).
+  [/<AWS::ApiGateway::RestApi>\.Properties\.EndpointConfiguration(\.Types)?$/, /./, 'the endpoint type (edge or regional: both public; PRIVATE narrows); `*` is not a value'],
   [/<AWS::ApiGateway::Stage>\.Properties\.CacheClusterEnabled$/, /./, 'no cache cluster: nothing is cached, every request reaches the backend'],
   [/\.Body\.(openapi|info(\..*)?|paths\.\*\.[a-z]+\.summary)$/, /./, 'the document\'s version and titles: text (an unknown OpenAPI version fails the import)'],
   [/\.Body\.x-amazon-apigateway-gateway-responses/, /./, 'the answers API Gateway gives when it refuses (status, text, and the CORS headers that let the allowed origin read them): never a backend answer, never a way in'],
@@ -213,7 +217,8 @@ export const ALLOWED: readonly Allowed[] = [
   [/\.x-amazon-apigateway-integration\.requestParameters\.integration\.request\.path\.[^.]+$/, /./, `${CLOSED}: a URI variable without its mapping, or mapped from an expression that is not one, fails the import`],
   [/\.Body\.paths\.\*\.parameters(\[\*\](\.(in|name))?)?$/, /./, `${CLOSED}: a path parameter the integration maps must be declared (the import fails)`],
   [/\.Body\.x-amazon-apigateway-api-key-source$/, /./, `${DEFAULT} (HEADER, x-api-key); ${NOT_A_VALUE}`],
-  [/\.Body\.components\.securitySchemes\.[^.]+\.(type|in|name|x-amazon-apigateway-authorizer(\.type)?)$/, /./, 'a scheme\'s OpenAPI shape: the usage-plan key is read from x-api-key whatever name/in say (api-key-source HEADER), an authorizer reads its identitySource (a token authorizer its header; a type the function does not expect fails closed), and a scheme without its authorizer or type fails the import; a Cognito token read from another header is a carrier change read with the name in the mechanism'],
+  // An authorizer's type (token, request, cognito_user_pools) is read as part of its check (auth-verifier-changed).
+  [/\.Body\.components\.securitySchemes\.[^.]+\.(type|in|name|x-amazon-apigateway-authorizer)$/, /./, 'a scheme\'s OpenAPI shape: the usage-plan key is read from x-api-key whatever name/in say (api-key-source HEADER), an authorizer reads its identitySource (a token authorizer its header), and a scheme without its authorizer or type fails the import; a Cognito token read from another header is a carrier change read with the name in the mechanism'],
   [/<AWS::ApiGateway::Stage>\.Properties\.MethodSettings\[\*\]\.(ResourcePath|HttpMethod)$/, /remove/, `${CLOSED}: CloudFormation refuses a method setting without its path and method`],
   [/<AWS::ApiGateway::Deployment>(\.Properties)?$/, /remove/, `${CLOSED}: the stage names a deployment that is not there`],
   // HTTP API.
@@ -235,6 +240,4 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
   // required parameter, a body not matching its model) has no fact and no rule; nginx's and
   // Kong's validation are not read either (src/diff/README.md).
   ['aws', /\.Body\.(x-amazon-apigateway-request-validators(\..*)?|paths\.\*\.[a-z]+\.(x-amazon-apigateway-request-validator|requestBody(\..*)?|parameters\[\*\](\.(required|schema(\.type)?))?)|paths\.\*\.parameters\[\*\]\.(required|schema(\.type)?)|components\.schemas(\..*)?)$/, /./, 'request validation (validators, required parameters, body models) is not compared: no fact or rule'],
-  ['aws', /<AWS::ApiGateway::DomainName>\.Properties\.SecurityPolicy$/, /./, 'the custom domain\'s TLS policy (TLS_1_2 to TLS_1_0) is not compared: no fact or rule for the client TLS version'],
-  ['aws-http', /<AWS::ApiGatewayV2::DomainName>\.Properties\.DomainNameConfigurations\[\*\]\.SecurityPolicy$/, /./, 'the custom domain\'s TLS policy (TLS_1_2 to TLS_1_0) is not compared: no fact or rule for the client TLS version'],
 ];
