@@ -10,8 +10,8 @@
  * request is form_data? on a GET and Rails/Doorkeeper read `access_token` from the body. The class the
  * credential headers already close (every `-`/`_` spelling is mapped: header-spellings.ts) is not
  * applied to this header.
- * Fix: inertFormBody also maps `integration.request.header.Content_Type` to '' (headerSpellings of
- * content-type), and the AWS reader reads both as the guard.
+ * Fixed: inertFormBody also maps `integration.request.header.Content_Type` to '' (headerSpellings of
+ * content-type), and the AWS reader reads both as the guard (deployed-params.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { build, spec } from '../targets/aws/security-helpers.js';
@@ -50,10 +50,11 @@ describe('red team 8, AWS REST: the cached GET\'s Content-Type blanking and its 
     expect(rackMediaType(cgiContentType(d.upstream!.headers))).toBeUndefined();
   });
 
-  // Mechanism: cache.ts inertFormBody maps the one spelling `Content-Type`; API Gateway passes
-  // `Content_Type` as its own header; a Mongrel-family parser reads it as CONTENT_TYPE.
+  // Was it.fails: cache.ts inertFormBody mapped the one spelling `Content-Type`; API Gateway passes
+  // `Content_Type` as its own header; a Mongrel-family parser reads it as CONTENT_TYPE. Now every
+  // spelling (headerSpellings) is mapped to ''.
   for (const name of ['Content_Type', 'content_type', 'CONTENT_TYPE']) {
-    it.fails(`${name}: application/x-www-form-urlencoded beside the shared key: the backend (Rack on Unicorn/Puma<6.4.3) parses the GET body as a form`, () => {
+    it(`${name}: application/x-www-form-urlencoded beside the shared key: the backend (Rack on Unicorn/Puma<6.4.3) parses the GET body as a form`, () => {
       const o = new AwsOracle(b.t!);
       const [app] = o.keysOf('app');
       const d = o.request({ method: 'GET', path: '/me', headers: { 'x-api-key': app!, [name]: 'application/x-www-form-urlencoded' } });

@@ -124,8 +124,13 @@ export function inertFormBody(ctx: Ctx, route: Route, into: IntegrationParts): v
   const cache = route.policy.cache;
   if (into.kind !== 'http_proxy' || !cache || !ctx.plan.enforced(route.id, 'cache') || !cache.methods.includes(route.method)) return;
   if (!credentialCarriers(ctx.gateway).some((c) => c.in === 'body')) return;
-  if (Object.keys(into.requestParameters).some((k) => k.toLowerCase() === 'integration.request.header.content-type')) return;
-  into.requestParameters['integration.request.header.Content-Type'] = "''";
+  // Every spelling a backend reads as CONTENT_TYPE (`Content_Type`: Mongrel-family parsers upper-case
+  // a name and read `-` as `_`; red team 8): API Gateway passes each as a header of its own.
+  const mapped = new Set(Object.keys(into.requestParameters).map((k) => k.toLowerCase()));
+  for (const h of headerSpellings('content-type')) {
+    if (mapped.has(`integration.request.header.${h}`)) continue;
+    into.requestParameters[`integration.request.header.${titleCase(h)}`] = "''";
+  }
 }
 
 /** A header name as it is usually written (`x_api-key` → `X_Api-Key`); API Gateway reads header names case-blind. */
