@@ -3,7 +3,7 @@
  * `_` spelling (classes: identity/credential headers in every `-`/`_` spelling; key schemes merged).
  *
  * A scheme with `hideCredentials: false` says the backend reads the caller's key itself, trusting the
- * gateway verified it. auth.ts hideMiddleware writes the credential's spellings (cgiSpellings) only
+ * gateway verified it. auth-middlewares.ts hideMiddleware writes the credential's spellings (cgiSpellings) only
  * when hideCredentials is true, and otherCredentials only removes other alternatives' credentials
  * through that same middleware, so with the key kept NO spelling of it is cleared:
  *  1. `X-Api-Key: key-a` (verified) beside `X_Api_Key: forged`: forwardAuth sends only X-Api-Key
@@ -23,7 +23,7 @@
  * of a route using it, and on an OR route the kept credential of each alternative the router does
  * not verify (or select routers on cgiSpellings as credentialPresent does).
  *
- * FIXED (auth.ts keptSpellings, keptUnverified): stripped, as Kong does, not refused: each router
+ * FIXED (auth-middlewares.ts keptSpellings, keptUnverified): stripped, as Kong does, not refused: each router
  * keeps exactly the kept credential it verified and clears every other spelling of it, and every
  * spelling of another alternative's kept credential.
  */

@@ -1,7 +1,7 @@
 /**
  * Red team 6, Traefik (DESIGN.md 7.1, 7.3): an OR route's kept credential (`hideCredentials:
  * false`) of an alternative that did not pass, the class nginx closes in kept-credentials.ts,
- * through the Traefik oracle. Headers are held since red team 4 (auth.ts keptUnverified); here
+ * through the Traefik oracle. Headers are held since red team 4 (auth-middlewares.ts keptUnverified); here
  * every kept carrier: a header key, a query key and a cookie key (forward auth), a kept basic
  * scheme, each forged in the spellings a backend reads beside bob's verified password, or beside
  * alice's verified key.
@@ -84,7 +84,7 @@ describe('red team 6: Traefik OR routes and another alternative\'s kept credenti
   // or COOKIE key on as sent, even its exact name (the router is chosen on Authorization), and
   // open-source Traefik has no middleware that removes one query parameter or one cookie
   // (keptUnverified removes headers only). Now refused at the route's security line
-  // (traefik-or-kept-credential, auth.ts refuseOrKept; lint = build): /q and /c are not built, so
+  // (traefik-or-kept-credential, unverified.ts guardCarriers; lint = build): /q and /c are not built, so
   // no forged key reaches the backend through them; the same routes with the key hidden build.
   const cases: Array<[string, string, Record<string, string>]> = [
     ...querySpellings('api_key').map((q) => [`query ${q}`, `/v1/q?${q}=FORGED`, {}] as [string, string, Record<string, string>]),

@@ -1,7 +1,7 @@
 /**
  * After `gwc build --target traefik`: Traefik's file provider watches the folder
  * (https://doc.traefik.io/traefik/providers/file/). Traefik reads no secret from the environment
- * for what gwc writes; basic-auth users come from htpasswd files (auth.ts), listed in the file's
+ * for what gwc writes; basic-auth users come from htpasswd files (auth-middlewares.ts), listed in the file's
  * header, which the user fills with hashes (htpasswd -B).
  */
 import path from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * Roles in a deployed basicAuth, for `gwc diff`. gwc writes one users file per scheme and one per
- * (scheme, OR of role sets) (auth.ts htpasswdName, c3b44cc): `<gateway>-<scheme>--<roles>-<hash>`,
+ * (scheme, OR of role sets) (auth-middlewares.ts htpasswdName, c3b44cc): `<gateway>-<scheme>--<roles>-<hash>`,
  * the hash the first 8 hex of sha256(JSON [scheme, sets]). Read as a file alone, a role added to a
  * route was another file, another set of callers: a new way in (auth-weakened), though it admits
  * fewer. So a role file reads as the scheme's own mechanism (its scheme file) plus role atoms: a role
@@ -13,7 +13,7 @@
  * one opaque atom named by its hash: any change of it reads as a role removed, never as nothing.
  */
 import { createHash } from 'node:crypto';
-import { normaliseRoleSets } from './auth.js';
+import { normaliseRoleSets } from './auth-middlewares.js';
 
 const ROLE_FILE = /^(.*\/)?([^/]+?)--([a-z0-9-]+)-([0-9a-f]{8})\.htpasswd$/;
 /** Role names split at most this many ways (3^(n-1) readings). */

@@ -1,6 +1,6 @@
 /**
  * What X-Consumer tells the backend on Traefik (DESIGN.md 7.1, 7.3; README "what the backend may
- * trust"): basicAuth's verified user name (headerField, auth.ts) or what an API-key forwardAuth
+ * trust"): basicAuth's verified user name (headerField, auth-middlewares.ts) or what an API-key forwardAuth
  * service answers (the spec consumer it found). Neither is qualified by its scheme, and Traefik
  * copies both as sent, so the namespace is held here instead (nginx writes a token's identity as
  * `<scheme>:<sub>`, Kong names a token by its issuer's consumer):

@@ -105,7 +105,7 @@ function header(ctx: Ctx): string {
     `${ctx.options.version ? 'For' : 'Needs'} Traefik ${ctx.version} or later. Do not edit: change the spec and rebuild.`,
   ];
   for (const h of ctx.htpasswd) {
-    // A role set's file lists only the users whose consumer holds every role (auth.ts).
+    // A role set's file lists only the users whose consumer holds every role (auth-middlewares.ts).
     const users = g.consumers.flatMap((c) =>
       h.roleSets.some((roles) => roles.every((r) => c.groups.includes(r)))
         ? c.credentials.flatMap((cr) => (cr.kind === 'basic' && cr.scheme === h.scheme ? [`${cr.username} (password ${cr.password.raw})`] : []))

@@ -17,10 +17,15 @@
  *   line (traefik-or-kept-credential): the router of another alternative (bob's password) or the
  *   anonymous router passed a forged key on as if verified (red team 6, redteam6-traefik-or-kept;
  *   test/security/traefik-unverified-carriers.test.ts). Kong, nginx and AWS remove it.
+ *
+ * Here too, what each alternative's router removes of the route's other credentials
+ * (otherCredentials) and of a query key's name sent as a header (queryKeyHeaders); the middlewares
+ * themselves are auth-middlewares.ts'.
  */
 import { compareText } from '../../diagnostics/collate.js';
 import type { Route, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
+import { hideMiddleware, keptUnverified, memo } from './auth-middlewares.js';
 import { cgiSpellings, credentialHeader } from './credentials.js';
 
 /** Where a credential travels, as Traefik tells carriers apart: header names lowercased; cookie ALL_COOKIES is the whole Cookie header. */
@@ -81,20 +86,11 @@ function keptCarriers(s: SecurityScheme): Carrier[] {
   return forwardedCarriers(s);
 }
 
-const cache = new WeakMap<Ctx, Map<string, string>>();
-
 /** The middleware removing every spelling of `headers`, once per (scheme, headers). */
-function removal(ctx: Ctx, s: SecurityScheme, headers: string[]): string {
-  let perCtx = cache.get(ctx);
-  if (!perCtx) cache.set(ctx, (perCtx = new Map()));
-  const k = `${s.name}\0${headers.join('\0')}`;
-  let name = perCtx.get(k);
-  if (name === undefined) {
-    const canonical = (h: string) => h.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
-    name = ctx.addMiddleware(['auth', s.name, 'forwarded'], { headers: { customRequestHeaders: Object.fromEntries(headers.flatMap((h) => cgiSpellings(canonical(h))).map((h) => [h, ''])) } });
-    perCtx.set(k, name);
-  }
-  return name;
+function removal(ctx: Ctx, s: SecurityScheme, headers: string[]): string | undefined {
+  return memo(ctx, `forwarded\0${s.name}\0${headers.join('\0')}`, () =>
+    ctx.addMiddleware(['auth', s.name, 'forwarded'], { headers: { customRequestHeaders: Object.fromEntries(headers.flatMap((h) => cgiSpellings(canonical(h))).map((h) => [h, ''])) } }),
+  );
 }
 
 /**
@@ -137,5 +133,54 @@ export function guardCarriers<R extends CheckedRouter>(ctx: Ctx, route: Route, s
       if (mw && !hide.includes(mw)) hide.push(mw);
     }
     return hide.length === r.hide.length ? r : { ...r, hide };
+  });
+}
+
+/**
+ * A query API key's name sent as a HEADER (`Api-Key`, `API-KEY`, `api_key`) beside the key the
+ * forwardAuth service verified from the query: a backend pairing a query key reader with a header
+ * one (FastAPI APIKeyQuery + APIKeyHeader) or reading CGI's HTTP_API_KEY takes it as the key, and
+ * nobody verified it (test/security/traefik-query-key-header.test.ts; Kong and nginx clear it
+ * too). Every router of a route with a query key removes that name in each `-`/`_` spelling
+ * (cgiSpellings: Go canonicalises the case), unless one of the router's own schemes reads its
+ * credential from that header.
+ */
+export function queryKeyHeaders(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>, own: Set<string>): string[] {
+  const read = new Set([...own].map((n) => schemes.get(n)).flatMap((s) => {
+    const h = s && (s.kind === 'forward' ? 'Authorization' : credentialHeader(s));
+    return h ? [h.toLowerCase().replace(/_/g, '-')] : [];
+  }));
+  const names = [...new Set(route.security.flat().map((it) => it.scheme))].sort(compareText);
+  return names.flatMap((n) => {
+    const s = schemes.get(n);
+    if (s?.kind !== 'apiKey' || s.apiKey?.in !== 'query') return [];
+    const header = s.apiKey.name.toLowerCase().replace(/_/g, '-');
+    // An RFC 9110 token only: no other name can arrive as a header.
+    if (!/^[!#$%&'*+.^`|~0-9a-z-]+$/.test(header) || read.has(header)) return [];
+    const mw = memo(ctx, `query-header\0${s.name}`, () => ctx.addMiddleware(['auth', s.name, 'header'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(canonical(header)).map((x) => [x, ''])) } }));
+    return mw ? [mw] : [];
+  });
+}
+
+/** `api-key` -> `Api-Key`, as Go canonicalises a header name. */
+const canonical = (h: string) => h.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
+
+/**
+ * The credentials of the route's OTHER alternatives, removed on each router too: a router checks
+ * only its own alternative, so a second credential sent beside the verified one (an unverified
+ * Authorization beside a valid key) would reach the backend as sent (red team 2; Kong and nginx
+ * remove every alternative's credential the same way). Basic's own removeHeader covers only the
+ * router whose basicAuth verified it. A kept credential of another alternative is removed too
+ * (keptUnverified): no middleware of this router verified it.
+ */
+export function otherCredentials(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>, own: Set<string>): string[] {
+  const headerOf = (s: SecurityScheme) => (s.kind === 'forward' ? 'Authorization' : credentialHeader(s))?.toLowerCase();
+  // A header this router verified stays as its own scheme's hideCredentials says.
+  const verified = new Set([...own].map((n) => schemes.get(n)).flatMap((s) => (s ? [headerOf(s)] : [])));
+  const names = [...new Set(route.security.flat().map((it) => it.scheme))].filter((n) => !own.has(n)).sort();
+  return names.flatMap((n) => {
+    const s = schemes.get(n);
+    const h = s && !verified.has(headerOf(s)) ? (hideMiddleware(ctx, s) ?? keptUnverified(ctx, s)) : undefined;
+    return h ? [h] : [];
   });
 }

@@ -1,5 +1,5 @@
 /**
- * A basic scheme's users file is `<gateway>-<sanitised scheme>.htpasswd` (auth.ts htpasswdName);
+ * A basic scheme's users file is `<gateway>-<sanitised scheme>.htpasswd` (auth-middlewares.ts htpasswdName);
  * the operator fills it with the users the output's header names for it. Two schemes whose names
  * fold to one file name (Basic and basic, basic_admin and basic-admin) would be told apart only by a
  * `-2` taken in order of appearance, so removing or reordering one would hand its file, users and

@@ -1,0 +1,141 @@
+/**
+ * The middlewares of one scheme on Traefik (auth.ts chooses which router runs which): basicAuth
+ * with a users file per role set, forwardAuth with only the credential sent to the verifier, and the
+ * headers middlewares that remove a credential before the backend (hidden, or a kept credential's
+ * other spellings). Each is written once per gateway and shared by every router that needs it.
+ */
+import { createHash } from 'node:crypto';
+import type { Route, SecurityScheme } from '../../model/types.js';
+import { AUTH_FEATURE } from '../../model/route-features.js';
+import type { Ctx } from './context.js';
+import { cgiSpellings, credentialHeader, VERIFIED_USER_HEADER } from './credentials.js';
+import { sanitise } from './names.js';
+
+const cache = new WeakMap<Ctx, Map<string, string | undefined>>();
+
+/** One middleware per (scheme, scopes) and one credential-removing middleware per scheme. */
+export function memo(ctx: Ctx, key: string, make: () => string | undefined): string | undefined {
+  let perCtx = cache.get(ctx);
+  if (!perCtx) cache.set(ctx, (perCtx = new Map()));
+  if (!perCtx.has(key)) perCtx.set(key, make());
+  return perCtx.get(key);
+}
+
+/** Role sets as one canonical OR: each set sorted, duplicates dropped; any empty set means everyone. */
+export function normaliseRoleSets(roleSets: string[][]): string[][] {
+  const sets = roleSets.map((r) => [...new Set(r)].sort());
+  if (sets.some((r) => r.length === 0)) return [[]];
+  return [...new Map(sets.map((r) => [r.join('\0'), r])).values()].sort((a, b) => (a.join(' ') < b.join(' ') ? -1 : 1));
+}
+
+/**
+ * The users file of a scheme, or of one OR of role sets on it. The operator fills each file with
+ * the users it names, so a name must mean one (scheme, role sets) in every build: with the parts
+ * joined by '-' alone, scheme basic's [admin] file and scheme basic-admin's file were one name, one
+ * of them took a '-2' by order, and removing the other scheme handed its file, users and all, to
+ * the role (red team). A role file is `<gateway>-<scheme>--<roles>-<hash of the exact scheme and
+ * sets>`: sanitised names never hold '--', and the hash tells apart what folding merges (Admin and
+ * admin, admin+ops and admin-ops).
+ */
+function htpasswdName(ctx: Ctx, scheme: string, sets: string[][]): string {
+  if (sets[0]!.length === 0) return ctx.fileNames.name(scheme);
+  const identity = createHash('sha256').update(JSON.stringify([scheme, sets])).digest('hex').slice(0, 8);
+  return ctx.fileNames.claim(`${ctx.prefix}-${sanitise(scheme)}--${sanitise(sets.map((r) => r.join('+')).join(' '))}-${identity}`);
+}
+
+export function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, roleSets: string[][]): { auth: string; hide?: string } | undefined {
+  const native = ctx.plan.mode(route.id, AUTH_FEATURE[s.kind]) === 'native';
+  const scopes = roleSets[0] ?? [];
+  if (s.kind === 'basic' && native) {
+    // https://doc.traefik.io/traefik/middlewares/http/basicauth/#usersfile; roles: a users file per
+    // OR of role sets, listing the users whose consumer holds every role of one of the sets.
+    const sets = normaliseRoleSets(roleSets);
+    const parts = sets[0]!.length === 0 ? [] : sets.map((r) => r.join('+'));
+    const auth = memo(ctx, `basic\0${s.name}\0${parts.join('\0')}`, () => {
+      const file = `${ctx.options.htpasswdDir}/${htpasswdName(ctx, s.name, sets)}.htpasswd`;
+      const name = ctx.addMiddleware(['auth', s.name, ...parts], {
+        // headerField: the verified user, for per-consumer limits and the backend (never a client's: clear-inputs ran first)
+        basicAuth: { usersFile: file, realm: s.basic?.realm || s.name, removeHeader: s.hideCredentials, headerField: VERIFIED_USER_HEADER },
+      });
+      ctx.htpasswd.push({ middleware: name, scheme: s.name, file, roleSets: sets });
+      return name;
+    });
+    return { auth: auth! };
+  }
+  const fa = s.forwardAuth;
+  if (!fa) {
+    ctx.report('traefik-forward-auth-missing', { scheme: s.name }, s.loc);
+    return undefined;
+  }
+  const cred = credentialHeader(s);
+  const auth = memo(ctx, `fa\0${s.name}\0${scopes.join(' ')}`, () => {
+    const requestHeaders = s.kind === 'forward' ? fa.requestHeaders : [...new Set([...(cred ? [cred] : []), ...fa.requestHeaders])];
+    // Required scopes travel in the verifier's address, so one verifier can check them per route.
+    const address =
+      scopes.length > 0 ? `${fa.url.raw}${fa.url.raw.includes('?') ? '&' : '?'}scope=${encodeURIComponent(scopes.join(' '))}` : fa.url.raw;
+    return ctx.addMiddleware(['auth', s.name, ...scopes], {
+      forwardAuth: {
+        address,
+        trustForwardHeader: false,
+        ...(requestHeaders.length > 0 ? { authRequestHeaders: requestHeaders } : {}),
+        ...(fa.responseHeaders.length > 0 ? { authResponseHeaders: fa.responseHeaders } : {}),
+      },
+    });
+  });
+  const hide = hideMiddleware(ctx, s);
+  return { auth: auth!, ...(hide ? { hide } : {}) };
+}
+
+/** The middleware removing a scheme's credential header (every spelling), once per scheme; undefined when there is none to write. */
+export function hideMiddleware(ctx: Ctx, s: SecurityScheme): string | undefined {
+  return memo(ctx, `hide\0${s.name}`, () => {
+    if (!s.hideCredentials) return undefined;
+    const hidden = removableHeader(s);
+    // Every spelling a CGI-style backend reads as the credential header (cgiSpellings).
+    if (hidden) return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(hidden).map((h) => [h, ''])) } });
+    if (s.kind !== 'forward') ctx.report('traefik-credential-not-hidden', { scheme: s.name, location: s.apiKey?.in ?? 'cookie' }, s.loc);
+    return undefined;
+  });
+}
+
+/**
+ * The header holding a scheme's credential that a headers middleware can remove: a forward scheme
+ * is a bearer/OAuth2/OIDC scheme verified by its service, its credential the Authorization header
+ * (DESIGN.md section 7.3); a cookie or query key has none (one cookie or parameter cannot be removed).
+ */
+export function removableHeader(s: SecurityScheme): string | undefined {
+  const h = s.kind === 'forward' ? 'Authorization' : credentialHeader(s);
+  return h && h !== 'Cookie' ? h : undefined;
+}
+
+/*
+ * A credential kept for the backend (`hideCredentials: false`) reaches it only as the header its
+ * router verified (DESIGN.md 7.1, 7.3; red team 4, redteam4-traefik-kept-credentials). Traefik
+ * passes `_` names (underscoreHeadersStrategy keep) and forwardAuth sends the verifier the
+ * scheme's own spelling only, so `X_Api_Key: forged` beside a verified `X-Api-Key` reached a
+ * CGI/Rack/WSGI backend as HTTP_X_API_KEY; and on an OR route, the router of another alternative
+ * (selected by bob's password, or by alice's key first) passed the kept credential on unverified.
+ * Kong clears both (unverified-credentials.ts); here each is a headers middleware in the router's
+ * `hide` list (customRequestHeaders "" deletes the header: Traefik's headers middleware
+ * modifyCustomRequestHeaders calls req.Header.Del on an empty value). Stripped rather than refused:
+ * the router that verified the credential keeps it exactly as the spec asks, and only what no
+ * middleware of that router checked is removed, which is what Kong and nginx do.
+ */
+
+/** Every spelling but the scheme's own of a kept credential header, on each router verifying it. */
+export function keptSpellings(ctx: Ctx, s: SecurityScheme): string | undefined {
+  return memo(ctx, `spellings\0${s.name}`, () => {
+    const h = s.hideCredentials ? undefined : removableHeader(s);
+    const others = h ? cgiSpellings(h).slice(1) : [];
+    return others.length > 0 ? ctx.addMiddleware(['auth', s.name, 'spellings'], { headers: { customRequestHeaders: Object.fromEntries(others.map((x) => [x, ''])) } }) : undefined;
+  });
+}
+
+/** Every spelling of a kept credential header, on the routers of the route's other alternatives. */
+export function keptUnverified(ctx: Ctx, s: SecurityScheme): string | undefined {
+  return memo(ctx, `unverified\0${s.name}`, () => {
+    const h = s.hideCredentials ? undefined : removableHeader(s);
+    return h ? ctx.addMiddleware(['auth', s.name, 'unverified'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(h).map((x) => [x, ''])) } }) : undefined;
+  });
+}
+
