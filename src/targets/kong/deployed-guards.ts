@@ -18,7 +18,7 @@ import { METHOD_OVERRIDE_QUERY_FORMS } from '../../model/overrides.js';
 import { NAME_READINGS_MARK, READ_LIMIT_LINE } from './name-readings.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
-import { JWT_NBF_MARK, readJwtNbf } from './jwt-claims.js';
+import { JWT_NBF_MARK, readJwtNbfRelease } from './jwt-claims.js';
 
 /** The text of a Lua string literal written by luaString (or plain): `\ddd` escapes are bytes. */
 export function luaText(literal: string): string {
@@ -98,8 +98,12 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
   // A bearer token not valid yet (jwt-claims.ts): the check itself, its skew read as the jwt
   // mechanism's clockSkewSeconds (deployed-normalise.ts), so a raised skew is jwt-clock-skew-raised.
   for (const lua of chunks(effective.get('pre-function'), JWT_NBF_MARK)) {
-    const check = readJwtNbf(lua);
-    if (check) credential.push(`bearer token in header ${check.header}: nbf ahead of the clock (past the skew) or not a number, refused 401 (pre-function)`);
+    const read = readJwtNbfRelease(lua);
+    if (!read) continue;
+    const { header } = read.check;
+    credential.push(`bearer token in header ${header}: nbf ahead of the clock (past the skew) or not a number, refused 401 (pre-function)`);
+    // The chunks before red team 8 read the exact name only: jwt (Kong >= 3.6, $http_) also reads X_Token for X-Token.
+    if (read.everySpelling && /[-_]/.test(header)) credential.push(`bearer token in header ${header}: checked on every line in any -/_ spelling (pre-function)`);
   }
   // https://docs.konghq.com/hub/kong-inc/request-transformer/: remove.querystring and remove.body
   // take names. gwc removes `_method` (and the spellings PHP reads as it) from both, and a hidden

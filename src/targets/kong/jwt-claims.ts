@@ -7,8 +7,14 @@
  * (priority 801) has removed a hidden Authorization by then, and `kong.ctx.shared` is outside the
  * sandbox. So a chunk of the route's `pre-function` (runs before jwt, priority 1450) reads the token
  * as jwt's retrieve_tokens does with gwc's config (`header_names` the scheme's header only,
- * `uri_param_names` and `cookie_names` empty; `\s*[Bb]earer\s+(.+)` in the header's value, every
- * value of a repeated header, which some releases read too), decodes its claims as jwt_parser does
+ * `uri_param_names` and `cookie_names` empty; `\s*[Bb]earer\s+(.+)` in the header's value), on
+ * every line whose name reads as the header's, lower case with `-` as `_` (red team 8): jwt reads
+ * kong.request.get_header, which was `get_headers()[name]` (the first line of that exact lowercased
+ * name) before Kong 3.6 and is nginx's `$http_x_token` since (Kong/kong#12370, kong/tools/http.lua
+ * get_header: every line whose name so reads, `X_Token` too, as Kong runs underscores_in_headers on;
+ * joined by ", " on nginx >= 1.23, and then get_headers()[name] again), so the line jwt verifies is
+ * one of those on every release. Each is checked; more than 1000 lines are refused (431) as the
+ * header-family chunk does. It decodes the claims as jwt_parser does
  * (tokenize on the first two `.`; base64url padded, the text up to the first `=`, ngx.decode_base64's
  * alphabet and length rule), and answers 401 when
  * - `nbf` is a number later than the request's start plus the scheme's clockSkewSeconds, or
@@ -150,17 +156,21 @@ function render({ header, skew, audiences = [] }: NbfCheck): string {
     '  if nbf ~= nil and (type(nbf) ~= "number" or nbf > kong.request.get_start_time() / 1000 + skew) then return true end',
     ...(audiences.length > 0 ? ['  return not aud_ok(top.aud)'] : ['  return false']),
     'end',
+    // Every line whose name reads as the header's (lower case, `-` as `_`): the one jwt reads is
+    // among them on every release (get_headers()[name] before 3.6, nginx's $http_ variable since).
+    'local key = string.gsub(header, "%-", "_")',
     'return function()',
-    '  local headers = kong.request.get_headers()',
-    // ngx.req.get_headers' table folds `_` to `-` on a missed lookup (jwt indexes it so).
-    '  local v = headers[header]',
-    '  if v == nil then v = headers[(string.gsub(header, "_", "-"))] end',
-    '  if v == nil then return end',
-    '  if type(v) ~= "table" then v = { v } end',
-    '  for _, line in ipairs(v) do',
-    '    local token = string.match(line, "[Bb]earer%s+(.+)")',
-    '    if token and refused(token) then',
-    '      return kong.response.exit(401, { message = "Unauthorized" })',
+    '  local headers, err = kong.request.get_headers(1000)',
+    '  if err ~= nil then return kong.response.exit(431, { message = "Request Header Fields Too Large" }) end',
+    '  for name, v in pairs(headers) do',
+    '    if string.gsub(string.lower(name), "%-", "_") == key then',
+    '      if type(v) ~= "table" then v = { v } end',
+    '      for _, line in ipairs(v) do',
+    '        local token = string.match(line, "[Bb]earer%s+(.+)")',
+    '        if token and refused(token) then',
+    '          return kong.response.exit(401, { message = "Unauthorized" })',
+    '        end',
+    '      end',
     '    end',
     '  end',
     'end',
@@ -190,6 +200,15 @@ export function withJwtNbf(plugins: Entity[], check: NbfCheck | undefined): Enti
 
 /** What a deployed chunk checks (gwc's own text, its header and skew read back), else undefined. */
 export function readJwtNbf(code: string): NbfCheck | undefined {
+  return readJwtNbfRelease(code)?.check;
+}
+
+/**
+ * What a deployed chunk checks and whether it reads the header in every `-`/`_` spelling (today's
+ * chunk) or by its exact name only (the releases before red team 8: a `X_Token` line skipped the
+ * check while jwt on Kong >= 3.6 verified it). gwc diff reads the older one as the weaker check.
+ */
+export function readJwtNbfRelease(code: string): { check: NbfCheck; everySpelling: boolean } | undefined {
   if (!code.startsWith(`${JWT_NBF_MARK}\n`)) return undefined;
   const m = JWT_NBF_LINE.exec(code);
   if (!m) return undefined;
@@ -198,11 +217,17 @@ export function readJwtNbf(code: string): NbfCheck | undefined {
   const audiences = aud === undefined ? [] : [...aud.matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((x) => text(x[1]!));
   const check: NbfCheck = { header: text(m[1]!), skew: Number(m[2]), ...(audiences.length > 0 ? { audiences } : {}) };
   // Exactly gwc's chunk for this header and skew, or no check: an edited chunk is not taken for one.
-  if (jwtNbfLua(check) === code) return check;
-  // The chunk gwc 0.1.0 wrote before audiences were checked (d591093): the same nbf check, its text
-  // known by hash less its header/skew line, so a deployment made by it does not read as the check gone.
-  return audiences.length === 0 && createHash('sha256').update(code.replace(JWT_NBF_LINE, '')).digest('hex') === NBF_ONLY_V1 ? check : undefined;
+  if (jwtNbfLua(check) === code) return { check, everySpelling: true };
+  // An earlier release's chunk, known by hash less its header/skew and audiences lines: the same nbf
+  // (and aud) check on the header's exact name, so a deployment made by it reads as that check, not
+  // as the check gone. d591093 (nbf only), then 1b257a9 and before (nbf and aud; test/security/fixtures/kong-jwt-nbf-v*.lua).
+  const hash = createHash('sha256').update(code.replace(JWT_NBF_LINE, '').replace(/^local audiences = \{.*\}\n/m, '')).digest('hex');
+  const known = audiences.length === 0 ? hash === NBF_ONLY_V1 || hash === NBF_V2 : hash === NBF_AUD_V2;
+  return known ? { check, everySpelling: false } : undefined;
 }
 
 /** SHA-256 of the nbf-only chunk of d591093 without its `local header, skew = ...` line (one text for every header and skew). */
 const NBF_ONLY_V1 = '6cd19e725ebd0d96731be1d27afe04da7a29b03d0d69c53fe296cb0c4b737f66';
+/** Likewise the chunk of 1b257a9 and before that read the header by its exact name: without audiences, and with them (less that line too). */
+const NBF_V2 = '3185870b24e185111254f6098c2d5fc06d19f7b46654f1d876a3669285f61bc7';
+const NBF_AUD_V2 = '7cfdb87a840d2474cc472b0ab8b9341d7b6f683a4ae4251dca2c5017328fc4f5';
