@@ -109,12 +109,15 @@ describe('Kong: a form, multipart or JSON body larger than client_body_buffer_si
     });
   }
 
-  it('JSON: a 9 KB body with _method reaches request-transformer in memory on 3.8 (field removed), 413 before 3.8', () => {
+  // `_method` as a JSON key is refused at any depth since kong-body-readings (was: removed at the
+  // top level by request-transformer); the body read from the file on 3.8 is set back in memory.
+  it('JSON: a 9 KB body with _method is read from the file on 3.8 and refused (400), 413 before 3.8; without it, it passes whole in memory', () => {
     const body = JSON.stringify({ pad: PAD, _method: 'DELETE', z: '2' });
-    const o = send({ path: '/v1/things', headers: { 'content-type': 'application/json' }, body }, '3.8');
-    expect(o.status).toBe(200);
-    expect(o.upstream!.bodyFields).toEqual({ pad: PAD, z: '2' });
+    expect(send({ path: '/v1/things', headers: { 'content-type': 'application/json' }, body }, '3.8').status).toBe(400);
     expect(send({ path: '/v1/things', headers: { 'content-type': 'application/json' }, body }, '3.4').status).toBe(413);
+    const clean = JSON.stringify({ pad: PAD, z: '2' });
+    const o = send({ path: '/v1/things', headers: { 'content-type': 'application/json' }, body: clean }, '3.8');
+    expect([o.status, o.upstream?.bodyFields]).toEqual([200, { pad: PAD, z: '2' }]);
   });
 
   it('a larger buffer (nginx_http_client_body_buffer_size raised) keeps such a body readable on any release', () => {

@@ -2,7 +2,10 @@
  * Red team 8, Kong: the JSON-body API-key refusal (name-readings.ts jsonKeyLua + lua-json.ts), through
  * the request oracle (test/targets/kong/kong-oracle.ts: the route's Lua run for real). The chunk
  * refuses a JSON body naming the key, or one it cannot read; these bodies it reads, finds no key in,
- * and passes whole, while a common backend reads the key out of them:
+ * and passed whole, while a common backend reads the key out of them. All closed (kong-body-readings
+ * test's fix in name-readings.ts: each reading of the type checked, JSON in a charset but UTF-8
+ * refused, a second Content-Type or Content-Encoding line refused, KELVIN SIGN, LONG S and the
+ * dotless/dotted I folded before the lookup); the cases below are regressions now:
  * - Content-Type classification: the chunk takes a type as JSON only when it holds neither
  *   `multipart/form-data` nor `application/x-www-form-urlencoded` ANYWHERE (parameters included).
  *   `application/json; x="application/x-www-form-urlencoded"` is form to the chunk (split on `&`,
@@ -88,61 +91,61 @@ describe('red team 8, Kong: JSON bodies the key scan passes and a backend reads 
     expect(q('application/json; charset=utf-8', '{"API_KEY":"bob-key-2"}').status).toBe(400);
   });
 
-  // Mechanism: name-readings.ts `json = not multi and not form and (...)`: `form`/`multi` are found
+  // Was open. Mechanism: name-readings.ts `json = not multi and not form and (...)`: `form`/`multi` are found
   // by string.find anywhere in the lowered Content-Type, parameters included; a JSON media type with
   // the form type in a parameter is then read as a form (kept() on `&`), and the JSON scan never runs.
   // Fix: classify by the media type before the first `;` (trimmed), as backends do; scan JSON when
   // that is `/json`/`+json`, whatever the parameters hold.
   for (const ct of ['application/json; x="application/x-www-form-urlencoded"', 'application/json; charset=utf-8; boundary="multipart/form-data"', 'application/json;q=application/x-www-form-urlencoded']) {
-    it.fails(`Content-Type ${ct}: {"api_key": <bob>} beside the verified ?api_key= reaches an Express/Flask/Laravel backend`, () => {
+    it(`Content-Type ${ct}: {"api_key": <bob>} beside the verified ?api_key= reaches an Express/Flask/Laravel backend`, () => {
       const body = '{"api_key":"bob-key-2"}';
       const o = q(ct, body);
       expect(backendKeys(o.status, ct, body, 'api_key')).toEqual([]);
     });
   }
-  it.fails('Content-Type application/json; x="multipart/form-data": {"x-api-key": <bob>} beside the verified X-Api-Key reaches the backend', () => {
+  it('Content-Type application/json; x="multipart/form-data": {"x-api-key": <bob>} beside the verified X-Api-Key reaches the backend', () => {
     const ct = 'application/json; x="multipart/form-data"';
     const body = '{"x-api-key":"bob-key-2"}';
     expect(backendKeys(h(ct, body).status, ct, body, 'x-api-key')).toEqual([]);
   });
 
-  // Mechanism: the chunk reads the body's bytes as UTF-8 and ignores `charset`; body-parser (Express)
+  // Was open. Mechanism: the chunk reads the body's bytes as UTF-8 and ignores `charset`; body-parser (Express)
   // decodes with iconv-lite in any `utf-*` charset, utf-7 included, before JSON.parse. Fix: refuse a
   // JSON body whose charset parameter is present and not utf-8 (nginx likewise), on keyed routes.
-  it.fails('charset=utf-7: the key "+AGEAcABpAF8AawBlAHk-" (api_key in UTF-7) reaches an Express backend', () => {
+  it('charset=utf-7: the key "+AGEAcABpAF8AawBlAHk-" (api_key in UTF-7) reaches an Express backend', () => {
     const ct = 'application/json; charset=utf-7';
     const body = '{"+AGEAcABpAF8AawBlAHk-":"bob-key-2"}';
     expect(utf7('+AGEAcABpAF8AawBlAHk-')).toBe('api_key');
     expect(backendKeys(q(ct, body).status, ct, body, 'api_key', utf7)).toEqual([]);
   });
 
-  // Mechanism: as_read lowercases ASCII only (Lua string.lower); Go encoding/json folds a key with
+  // Was open. Mechanism: as_read lowercases ASCII only (Lua string.lower); Go encoding/json folds a key with
   // Unicode simple folding (KELVIN SIGN K -> k, LONG S -> s) when it matches a struct field, and
   // ASP.NET Core's case-insensitive binding uppercases invariantly (LONG S -> S). Fix: in json_named,
   // also read UTF-8 \226\132\170 (U+212A) as `k` and \197\191 (U+017F) as `s` before the lookup
   // (the only non-ASCII code points that fold to ASCII letters).
-  it.fails('{"api_\\u212aey": <bob>} (KELVIN SIGN) beside the verified ?api_key= reaches a Go backend', () => {
+  it('{"api_\\u212aey": <bob>} (KELVIN SIGN) beside the verified ?api_key= reaches a Go backend', () => {
     const body = '{"api_\\u212aey":"bob-key-2"}';
     expect(backendKeys(q('application/json', body).status, 'application/json', body, 'api_key')).toEqual([]);
   });
-  it.fails('{"api_<K raw UTF-8>ey": <bob>} (KELVIN SIGN unescaped) beside the verified ?api_key= reaches a Go backend', () => {
+  it('{"api_<K raw UTF-8>ey": <bob>} (KELVIN SIGN unescaped) beside the verified ?api_key= reaches a Go backend', () => {
     const body = '{"api_\u212aey":"bob-key-2"}';
     // The oracle sends the body as a JS string; the chunk sees its UTF-8 bytes.
     expect(backendKeys(q('application/json', body).status, 'application/json', body, 'api_key')).toEqual([]);
   });
-  it.fails('{"\\u017fession": <bob>} (LONG S) beside the verified ?session= reaches a Go/.NET backend', () => {
+  it('{"\\u017fession": <bob>} (LONG S) beside the verified ?session= reaches a Go/.NET backend', () => {
     const body = '{"\\u017fession":"bob-key-2"}';
     const o = send('/v1/s', 'session=sam-key-4', 'application/json', body);
     expect(backendKeys(o.status, 'application/json', body, 'session')).toEqual([]);
   });
 
-  // Mechanism: name-readings.ts reads `ct = kong.request.get_header("content-type")` (the first of
+  // Was open. Mechanism: name-readings.ts reads `ct = kong.request.get_header("content-type")` (the first of
   // repeated lines) and returns when it is neither form, multipart nor JSON; gunicorn keeps the last
   // Content-Type line as CONTENT_TYPE. Fix: refuse (400) a request with more than one Content-Type
   // line on a route the chunk guards (kong.request.get_headers()["content-type"] is a table then),
   // or scan when ANY of the lines is a JSON type.
   for (const first of ['text/plain', 'multipart/form-data; boundary=x', 'application/octet-stream']) {
-    it.fails(`Content-Type sent twice (${first}, then application/json): {"api_key": <bob>} reaches a gunicorn (Flask/Django) backend`, () => {
+    it(`Content-Type sent twice (${first}, then application/json): {"api_key": <bob>} reaches a gunicorn (Flask/Django) backend`, () => {
       const body = '{"api_key":"bob-key-2"}';
       expect(q('application/json', body).status, 'control: one Content-Type line').toBe(400);
       const o = evaluate(doc, { method: 'POST', host: HOST, path: '/v1/q', rawQuery: 'api_key=carol-key-3', repeated: { 'content-type': [first, 'application/json'] }, body } as OracleRequest, ENV);

@@ -15,7 +15,8 @@
 import type { Guards, Json } from '../../diff/entity.js';
 import { isObject, sortedStrings, type JsonObject } from '../../diff/json-util.js';
 import { METHOD_OVERRIDE_QUERY_FORMS } from '../../model/overrides.js';
-import { NAME_READINGS_MARK, READ_LIMIT_LINE } from './name-readings.js';
+import { createHash } from 'node:crypto';
+import { NAME_READINGS_MARK, nameReadingsLua, READ_LIMIT_LINE } from './name-readings.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
 import { JWT_NBF_MARK, readJwtNbfRelease } from './jwt-claims.js';
@@ -74,6 +75,59 @@ function readingGuards(lua: string, method: string[], credential: string[]): voi
   }
 }
 
+/** A set line of the name-readings chunk exactly as luaSet writes it, and its read limit line. */
+const SET_LINE = /^local (watched|body_watched|json_watched) = (\{(?:\["(?:[^"\\]|\\.)*"\] = true(?:, \["(?:[^"\\]|\\.)*"\] = true)*)?\})$/gm;
+
+const SET_STRIP = new RegExp(`${SET_LINE.source}\\n`, 'gm');
+
+/**
+ * SHA-256 of each name-readings chunk the previous gwc wrote (1f2a45b to 6ffb214: form, multipart
+ * and, on a keyed route, JSON bodies read; no untyped body, content coding or nested `_method`),
+ * less its set and read-limit lines (one text per variant: a body-only set or not, a JSON key set
+ * or not, watched names or none). test/security/fixtures/kong-name-readings-v1-*.lua hold two.
+ */
+const READINGS_V1 = new Set([
+  '33bb47076cf82ff23174eb1a29ad08ffb1fd6e6f06a9647b219c3e24bdb571e5',
+  '114f6e29cf2352e0f7719115dbd2aea576e6a9156a4a5795053ce074d380f7ca',
+  '9d7330c628402417eee25627fc4d756e72734eb2a9d498b038c123ed5a6d6d50',
+  'c3e4cab8d7a921a4921a8afd1da522182eda1ea04e197da8d46cdbaed46e6af5',
+  'c20da129678e452589c44748a0bf2097e137c42f8b4562b6ffcdbd8ec3658318',
+  '717588200ed62f5ff0fd9eee8c674e3fb3719a20ac9c6d9b347f6fd51000fa9d',
+  '0f58607cc14a28cd23aad0959034d52687a17fc056cc8e42d14f2e11cec0892a',
+]);
+
+const readingsRead = new Map<string, 'current' | 'v1' | undefined>();
+
+/**
+ * Which name-readings chunk `lua` is: exactly the one gwc writes for its own sets and limit
+ * ('current'), one the previous gwc wrote ('v1': the same checks, fewer bodies read, so an upgraded
+ * deployment reads as the guards it has, never as guards gone), or neither (edited by hand: no
+ * guard). Memoised: the routes of a deployed gwc file share a few texts.
+ */
+export function readNameReadings(lua: string): 'current' | 'v1' | undefined {
+  if (readingsRead.has(lua)) return readingsRead.get(lua);
+  const sets = new Map<string, string[]>();
+  for (const m of lua.matchAll(SET_LINE)) sets.set(m[1]!, [...m[2]!.matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((x) => luaText(x[1]!)));
+  const limit = READ_LIMIT_LINE.exec(lua)?.[1];
+  let version: 'current' | 'v1' | undefined;
+  if (sets.has('watched') && limit !== undefined && nameReadingsLua(sets.get('watched')!, sets.get('body_watched') ?? [], Number(limit), sets.get('json_watched') ?? []) === lua) version = 'current';
+  else if (READINGS_V1.has(createHash('sha256').update(lua.replace(SET_STRIP, '').replace(/^local read_limit = \d+\n/m, '')).digest('hex'))) version = 'v1';
+  if (readingsRead.size >= 1000) readingsRead.clear();
+  readingsRead.set(lua, version);
+  return version;
+}
+
+/**
+ * What the current chunk reads besides v1's (name-readings.ts): `_method` as a JSON key at any
+ * depth under any JSON type, and the bodies a backend reads that v1 passed unread.
+ */
+function bodyGuards(lua: string, method: string[], credential: string[]): void {
+  const watched = [...(/^local watched = \{(.*)\}$/m.exec(lua)?.[1] ?? '').matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((m) => luaText(m[1]!));
+  const text = 'a body without Content-Type (read as a form and as JSON) or of any multipart type, in a content coding, with Content-Type or Content-Encoding sent twice, or JSON not UTF-8: read or refused 400 (pre-function)';
+  if (watched.includes('_method')) method.push('_method in any spelling, a key of a JSON body at any depth under any JSON type: refused 400 (pre-function)', text);
+  if (watched.some((n) => n !== '_method') || /^local (body_watched|json_watched) = /m.test(lua)) credential.push(text);
+}
+
 /** What the kept-credentials post-function removes, line by line (unverifiedCredentialsLua). */
 function keptGuards(lua: string): string[] {
   const out: string[] = [];
@@ -94,7 +148,13 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
   const method: string[] = [];
   for (const lua of chunks(effective.get('pre-function'), QUERY_SPELLINGS_MARK)) credential.push(...spellingGuards(lua));
   for (const lua of chunks(effective.get('post-function'), UNVERIFIED_MARK)) credential.push(...keptGuards(lua));
-  for (const lua of chunks(effective.get('pre-function'), NAME_READINGS_MARK)) readingGuards(lua, method, credential);
+  for (const lua of chunks(effective.get('pre-function'), NAME_READINGS_MARK)) {
+    // Only gwc's own text (today's or the previous release's): an edited chunk is no guard.
+    const version = readNameReadings(lua);
+    if (version === undefined) continue;
+    readingGuards(lua, method, credential);
+    if (version === 'current') bodyGuards(lua, method, credential);
+  }
   // A bearer token not valid yet (jwt-claims.ts): the check itself, its skew read as the jwt
   // mechanism's clockSkewSeconds (deployed-normalise.ts), so a raised skew is jwt-clock-skew-raised.
   for (const lua of chunks(effective.get('pre-function'), JWT_NBF_MARK)) {

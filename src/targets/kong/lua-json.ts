@@ -20,7 +20,8 @@
 /** lua-cjson's default decode_max_depth: a deeper text is refused, as cjson refuses it. */
 export const JSON_MAX_DEPTH = 1000;
 
-const LINES: readonly string[] = [
+/** A JSON string's reader (utf8, ESC, str): the name-readings chunk reads object keys with it alone where it needs no whole-text reader. */
+const STRING_LINES: readonly string[] = [
   // A code point as UTF-8 (cjson's json_append_unicode_escape).
   'local function utf8(c)',
   '  if c < 128 then return string.char(c) end',
@@ -59,6 +60,10 @@ const LINES: readonly string[] = [
   '    else return nil end',
   '  end',
   'end',
+];
+
+const LINES: readonly string[] = [
+  ...STRING_LINES,
   'local function ws(s, i) return string.find(s, "[^ \\t\\n\\r]", i) end',
   // RFC 8259 number, or nil.
   'local function num(t)',
@@ -127,4 +132,9 @@ const LINES: readonly string[] = [
 /** The reader's Lua, to be written once into a chunk before the code that calls `value` or `json_text`. */
 export function luaJsonLines(): readonly string[] {
   return LINES;
+}
+
+/** Only `str(s, i)` (and the `utf8` and `ESC` it uses): the first lines of {@link luaJsonLines}, for a chunk reading strings alone. */
+export function luaJsonStringLines(): readonly string[] {
+  return STRING_LINES;
 }

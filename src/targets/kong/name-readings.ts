@@ -17,6 +17,18 @@
  * them, and answers 400 to a multipart body naming one in any Content-Disposition `name` parameter
  * (quoted with `"` or `'`, bare, folded onto another line), as nginx does (njs bodyCheck).
  *
+ * It reads a body every way a backend may, and refuses (400) what it cannot read as the backend does:
+ * with no media type (none, empty, blank) as a form (Rack::Request#form_data? takes a POST without a
+ * type) and as JSON (fastapi/routing.py reads a body without content-type as JSON), by a lenient key
+ * scan (nginx's bodyNames: a string followed by `:`, NaN and any nesting allowed), a NUL byte refused
+ * (UTF-16/32 JSON, which Python's json decodes by its bytes); any multipart/* (Rack parses mixed and
+ * related), and without `boundary=` also as a form (Rack::Request#POST parses the body as a query
+ * then); JSON wherever `/json` or `+json` stands (Laravel's isJson), parameters included, in UTF-8
+ * only (body-parser decodes utf-7 and utf-16 before parsing); `_method` as a JSON key at any depth
+ * (request-transformer removes it at the top level only). A read body in a content coding is
+ * refused (body-parser inflates gzip, deflate and br before parsing; `identity` is none), and so is
+ * a second Content-Type or Content-Encoding line (Kong reads the first, gunicorn the last).
+ *
  * A body nginx buffered to a file (larger than client_body_buffer_size, Kong's default 8k) is nil to
  * `kong.request.get_raw_body()` (kong/pdk/request.lua), and request-transformer passes it unread
  * (transform_body). Kong 3.8+ reads the file when asked (`get_raw_body(max_allowed_file_size)`,
@@ -31,7 +43,7 @@ import { METHOD_OVERRIDE_QUERY } from '../../model/overrides.js';
 import type { Route } from '../../model/types.js';
 import { queryNameAsRead, queryNameAsReadLua } from '../query-names.js';
 import type { Entity } from './context.js';
-import { luaJsonLines } from './lua-json.js';
+import { luaJsonLines, luaJsonStringLines } from './lua-json.js';
 import { luaString } from './query-spellings.js';
 
 /** The first line of the chunk: how a reader knows it (gwc diff). */
@@ -88,8 +100,10 @@ const luaSet = (names: readonly string[]) => `{${names.map((n) => `[${luaString(
 
 /**
  * The Lua (5.1/LuaJIT, Kong's default sandbox) of the chunk for `names` (each as the rule reads it),
- * reading a body buffered to a file up to `limit` bytes. A JSON body is made readable (or refused)
- * where `names` is not empty: request-transformer removes `_method` and `access_token` from it then.
+ * reading a body buffered to a file up to `limit` bytes. A JSON body read from a file is set back in
+ * memory: request-transformer removes a top-level `access_token` from it then. gwc diff reads a
+ * deployed chunk by rendering it again from its sets (deployed-guards.ts readNameReadings): the
+ * text is a function of the arguments alone.
  */
 export function nameReadingsLua(names: readonly string[], bodyNames: readonly string[] = [], limit = BODY_READ_LIMIT, jsonNames: readonly string[] = []): string {
   // Made once per distinct input: GitHub's 1,223 routes share two texts (#18). JSON of the lists:
@@ -105,8 +119,10 @@ function chunkText(names: readonly string[], bodyNames: readonly string[], limit
   // With no body-only names the chunk is written as before (one set): deployed chunks read the same.
   const two = bodyNames.length > 0;
   const inBody = two ? 'body_watched' : 'watched';
-  // Likewise the JSON key scan: only on a route with an API key.
+  const bodySet = two ? ', body_watched' : '';
+  // The strict whole-text JSON reader: only on a route with an API key.
   const keys = jsonNames.length > 0;
+  const refuse = 'return kong.response.exit(400, { message = "Bad Request" })';
   return [
     NAME_READINGS_MARK,
     `local watched = ${luaSet(names)}`,
@@ -114,8 +130,14 @@ function chunkText(names: readonly string[], bodyNames: readonly string[], limit
     // A body-only set (a query key's name) is written only where there is one: other routes' chunks stay as they were.
     ...(two ? [`local body_watched = ${luaSet(bodyNames)}`, 'for k in pairs(watched) do body_watched[k] = true end'] : []),
     ...(keys ? [`local json_watched = ${luaSet(jsonNames)}`] : []),
+    // A JSON key refused at any depth: an API key's name, and `_method` where it is watched (nginx's bodyOverrides).
+    'local json_names = {}',
+    'if watched["_method"] then json_names["_method"] = true end',
+    ...(keys ? ['for k in pairs(json_watched) do json_names[k] = true end'] : []),
     ...queryNameAsReadLua(),
-    ...(keys ? jsonKeyLua() : []),
+    ...(keys ? luaJsonLines() : luaJsonStringLines()),
+    ...JSON_KEY_LINES,
+    ...(keys ? JSON_TEXT_LINES : []),
     'local function name_of(kv)',
     '  local eq = string.find(kv, "=", 1, true)',
     '  if eq then return string.sub(kv, 1, eq - 1) end',
@@ -144,61 +166,118 @@ function chunkText(names: readonly string[], bodyNames: readonly string[], limit
     '  end',
     '  return false',
     'end',
+    ...CHARSET_LINES,
     'return function()',
     '  local raw = kong.request.get_raw_query()',
     '  if raw ~= nil and raw ~= "" then',
     `    local q = kept(raw${two ? ', watched' : ''})`,
     '    if q then kong.service.request.set_raw_query(q) end',
     '  end',
+    // Kong reads the first line of a header, gunicorn (WSGI CONTENT_TYPE) the last: one of each only.
+    // The header-family chunk before this one refused more lines than get_headers(1000) reads.
     '  local ct = kong.request.get_header("content-type")',
-    '  if ct == nil then return end',
-    '  ct = string.lower(ct)',
-    '  local multi, form = string.find(ct, "multipart/form-data", 1, true), string.find(ct, "application/x-www-form-urlencoded", 1, true)',
-    // request-transformer reads a JSON body's top-level fields for remove.body (the watched names).
-    // With API keys: every JSON type a backend parses (Laravel's isJson: `/json` or `+json` anywhere).
-    ...(keys
-      ? ['  local json = not multi and not form and (string.find(ct, "/json", 1, true) or string.find(ct, "+json", 1, true))', '  if not multi and not form and not json then return end']
-      : names.length > 0 ? ['  local json = string.find(ct, "application/json", 1, true)', '  if not multi and not form and not json then return end'] : ['  if not multi and not form then return end']),
+    '  local ce = kong.request.get_header("content-encoding")',
+    '  if ct ~= nil or ce ~= nil then',
+    '    local all = kong.request.get_headers(1000)',
+    `    if type(all["content-type"]) == "table" or type(all["content-encoding"]) == "table" then ${refuse} end`,
+    '  end',
+    // Each reading some backend makes of the type (nginx's bodyKinds, widened): no media type at all
+    // (Rack reads a form, FastAPI JSON), any multipart/* (Rack), a urlencoded form, and JSON where
+    // `/json` or `+json` stands anywhere (Laravel's isJson), parameters included.
+    '  local low = string.lower(ct or "")',
+    '  local bare = string.match(low, "^%s*([^;,%s]*)") == ""',
+    '  local multi = string.find(low, "multipart/", 1, true)',
+    '  local form = string.find(low, "x-www-form-urlencoded", 1, true)',
+    '  local json = string.find(low, "/json", 1, true) or string.find(low, "+json", 1, true)',
+    '  if not bare and not multi and not form and not json then return end',
     // nil: nginx buffered the body to a file. Kong 3.8+ reads it when given a size; earlier, nil again.
     '  local body = kong.request.get_raw_body()',
     '  local spooled = body == nil',
     '  if spooled then body = kong.request.get_raw_body(read_limit) end',
     '  if body == nil then return kong.response.exit(413, { message = "Request body too large for the gateway to inspect" }) end',
     '  if body == "" then return end',
-    '  if multi and names_a_watched(body) then return kong.response.exit(400, { message = "Bad Request" }) end',
-    ...(keys ? ['  if json and json_refused(body) then return kong.response.exit(400, { message = "Bad Request" }) end'] : []),
-    '  if form then',
-    `    local b = kept(body${two ? ', body_watched' : ''})`,
+    // A content coding hides the body from this chunk, not from a backend that inflates it (body-parser).
+    '  local coding = string.match(string.lower(ce or ""), "^%s*(.-)%s*$")',
+    `  if coding ~= "" and coding ~= "identity" then ${refuse} end`,
+    `  if multi and names_a_watched(body) then ${refuse} end`,
+    '  if json or bare then',
+    // A NUL byte: UTF-16/32 JSON (Python's json reads it by its bytes); a charset but UTF-8 (body-parser decodes utf-7, utf-16).
+    `    if string.find(body, "\\0", 1, true) or charset_other(low) then ${refuse} end`,
+    `    if ${keys ? 'json and json_refused(body) or not json and ' : ''}json_key_named(body) then ${refuse} end`,
+    '  end',
+    // Removed from a form body; refused where the body is also read otherwise, or read as a form by
+    // Rack only (no type; a multipart type without a boundary: Rack::Request#POST parses the body as a query).
+    '  if form and not multi and not json and not bare then',
+    `    local b = kept(body${bodySet})`,
     '    if b then return kong.service.request.set_raw_body(b) end',
+    `  elseif (form or bare or multi and not string.find(low, "boundary=", 1, true)) and kept(body${bodySet}) then`,
+    `    ${refuse}`,
     '  end',
     // In memory again, so request-transformer (which asks without a size) reads what the chunk read.
-    ...(names.length > 0 ? ['  if spooled and json then kong.service.request.set_raw_body(body) end'] : []),
+    '  if spooled and json then kong.service.request.set_raw_body(body) end',
     'end',
     '',
   ].join('\n');
 }
 
 /**
- * A JSON body's keys, read by the one strict reader (lua-json.ts): refused when a key at any depth
- * reads as an API key name of the route (the rule of query-names.ts, `-` as `_`; also the name
- * before a `[`, as nginx's pattern ends it), or when the body is not one JSON text (nothing the
- * chunk cannot read reaches a backend that may: lua-cjson and most parsers take no less).
+ * A JSON key as backends read it: the rule of query-names.ts with `-` as `_` (also the name before
+ * a `[`, as nginx's pattern ends it), after folding the non-ASCII letters a case-blind backend reads
+ * as ASCII ones (Go's encoding/json EqualFold, Java's equalsIgnoreCase, .NET's OrdinalIgnoreCase):
+ * KELVIN SIGN (U+212A) as `k`, LONG S (U+017F) as `s`, dotless and dotted I (U+0131, U+0130) as `i`.
+ * `json_key_named` finds every key as a lenient parser does (a string followed by `:`, nginx's
+ * bodyNames), whether or not the whole text is JSON; a key string the reader cannot read counts as named.
  */
-function jsonKeyLua(): string[] {
-  return [
-    ...luaJsonLines(),
-    'local function json_named(k)',
-    '  if json_watched[(string.gsub(as_read(k), "%-", "_"))] then return true end',
-    '  local open = string.find(k, "[", 2, true)',
-    '  return open ~= nil and json_watched[(string.gsub(as_read(string.sub(k, 1, open - 1)), "%-", "_"))] == true',
-    'end',
-    'local function json_refused(body)',
-    '  local hit = false',
-    '  local ok = json_text(body, function(key) if not hit and json_named(key) then hit = true end end)',
-    '  return hit or not ok',
-    'end',
-  ];
-}
+const JSON_KEY_LINES: readonly string[] = String.raw`local FOLD = { ["\226\132\170"] = "k", ["\197\191"] = "s", ["\196\177"] = "i", ["\196\176"] = "i" }
+local function json_name(k)
+  return (string.gsub(as_read((string.gsub(k, "[\196\197\226][\128-\191]+", FOLD))), "%-", "_"))
+end
+local function json_named(k)
+  if json_names[json_name(k)] then return true end
+  local open = string.find(k, "[", 2, true)
+  return open ~= nil and json_names[json_name(string.sub(k, 1, open - 1))] == true
+end
+local function json_key_named(body)
+  local i = 1
+  while true do
+    local q = string.find(body, "\"", i, true)
+    if q == nil then return false end
+    local e, text = str(body, q)
+    if e == nil then
+      e = q + 1
+      while true do
+        local k = string.find(body, "[\"\\]", e)
+        if k == nil then return false end
+        if string.byte(body, k) == 92 then e = k + 2 else e = k + 1; break end
+      end
+    end
+    if string.find(body, "^[ \t\n\r]*:", e) and (text == nil or json_named(text)) then return true end
+    i = e
+  end
+end`.split('\n');
+
+/**
+ * A JSON body read by the one strict reader (lua-json.ts): refused when a key at any depth is named
+ * (json_named), or when the body is not one JSON text (nothing the chunk cannot read reaches a
+ * backend that may: lua-cjson and most parsers take no less).
+ */
+const JSON_TEXT_LINES: readonly string[] = [
+  'local function json_refused(body)',
+  '  local hit = false',
+  '  local ok = json_text(body, function(key) if not hit and json_named(key) then hit = true end end)',
+  '  return hit or not ok',
+  'end',
+];
+
+/** Whether a (lowercased) Content-Type names a charset other than UTF-8, in any of its `charset` parameters. */
+const CHARSET_LINES: readonly string[] = [
+  'local function charset_other(low)',
+  '  for v in string.gmatch(low, "charset%s*=%s*([^;,]*)") do',
+  '    if string.match(v, "^\\"?%s*(.-)%s*\\"?%s*$") ~= "utf-8" then return true end',
+  '  end',
+  '  return false',
+  'end',
+];
 
 /**
  * `plugins` with the chunk for `names` last in the route's pre-function (the chunks before it read

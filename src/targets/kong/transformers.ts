@@ -62,7 +62,8 @@ export function requestTransformer(ctx: Ctx, route: Route, { uri, auth }: RouteP
   // `_method` in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override run
   // the method it names): remove.body deletes a top-level field of those three body kinds, read by
   // a case-insensitive substring of Content-Type (request-transformer access.lua get_content_type).
-  // Other bodies (no Content-Type, `+json` types) pass unread: README "Known gaps".
+  // Other bodies (no Content-Type, `+json` types, `_method` below the top level) are the
+  // name-readings chunk's (name-readings.ts), which refuses them.
   const body = [...new Set([...(overrideQuery.length > 0 ? METHOD_OVERRIDE_QUERY_FORMS : []), ...(bearerRoute(ctx, route) ? BEARER_BODY_FORMS : [])])].sort();
   const set = headerPairs(ctx, ops?.set ?? {}, route, 'request', true, ops?.loc ?? route.loc);
   const config: Entity = {

@@ -28,6 +28,7 @@
 import { allRoutes, kongMatch, type KongRoute } from './kong-router.js';
 import { CLIENT_BODY_BUFFER, runPostFunction, runPreFunctionOn } from './lua-sandbox.js';
 import { runHeaderChunk } from './lua-headers.js';
+import { NAME_READINGS_MARK } from '../../../src/targets/kong/name-readings.js';
 
 export interface OracleRequest {
   method: string;
@@ -204,7 +205,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       // A chunk may read the body and answer itself (kong.request.get_raw_body, kong.response.exit).
       for (const code of (c.access as string[] | undefined) ?? []) {
         // A chunk reading the request headers (gwc's header family): run with them, in order.
-        if (code.includes('kong.request.get_headers(')) {
+        if (code.includes('kong.request.get_headers(') && !code.startsWith(NAME_READINGS_MARK)) {
           const r = runHeaderChunk(code, lines, req.startMs);
           if (r.exit !== undefined) return { ...out, status: r.exit };
           for (const h of r.cleared) { delete headers[h]; multi.delete(h); }
@@ -217,7 +218,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
           continue;
         }
         const raw = rawNow ?? serialise(query);
-        const r = runPreFunctionOn(code, { raw, body, contentType: headers['content-type'], headers, buffer: bodyInMemory ? Number.MAX_SAFE_INTEGER : buffer, readsFile });
+        const r = runPreFunctionOn(code, { raw, body, contentType: headers['content-type'], headers, lines, buffer: bodyInMemory ? Number.MAX_SAFE_INTEGER : buffer, readsFile });
         if (r.exit !== undefined) return { ...out, status: r.exit };
         body = r.body;
         if (r.bodySet) bodyInMemory = true;

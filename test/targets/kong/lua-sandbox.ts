@@ -31,11 +31,15 @@ export const SANDBOX_GLOBALS = `  assert = assert, error = error, ipairs = ipair
 const HARNESS = `
 local code, raw, body, ctype = CODE, RAW, BODY, CTYPE
 local buffer, reads_file = tonumber(BUFFER), READS_FILE == "1"
-local headers = {}
+local headers, lines = {}, {}
 for line in string.gmatch(HEADERS, "[^\\n]+") do
   local colon = string.find(line, ":", 1, true)
   local name = string.gsub(string.sub(line, 1, colon - 1), "-", "_")
   if headers[name] == nil then headers[name] = string.sub(line, colon + 1) end
+  -- ngx.req.get_headers: names lowercased as sent, a name sent twice an array of its values.
+  local lower, v = string.lower(string.sub(line, 1, colon - 1)), string.sub(line, colon + 1)
+  local had = lines[lower]
+  if had == nil then lines[lower] = v elseif type(had) == "table" then had[#had + 1] = v else lines[lower] = { had, v } end
 end
 if ctype ~= "" then headers["content_type"] = ctype end
 -- nginx keeps a body of at most client_body_buffer_size in memory, else buffers it to a file.
@@ -45,6 +49,12 @@ ${SANDBOX_PICK}local env = {
 ${SANDBOX_GLOBALS}  kong = {
     request = {
       get_raw_query = function() return raw end,
+      -- kong/pdk/request.lua get_headers(max): 1 <= max <= 1000 (the header-family chunk before
+      -- gwc's other chunks refuses a request with more lines, so none is cut off here).
+      get_headers = function(max)
+        if max ~= nil and (type(max) ~= "number" or max < 1 or max > 1000) then error("invalid max_headers") end
+        return lines
+      end,
       get_header = function(h)
         if type(h) ~= "string" then error("header name must be a string") end
         -- $http_<name>: nginx reads each header's name lowercased with "-" as "_" (the first line of it).
@@ -117,12 +127,13 @@ export const CLIENT_BODY_BUFFER = 8192;
  */
 export function runPreFunctionOn(
   code: string,
-  req: { raw: string; body?: string; contentType?: string; headers?: Record<string, string> } & BodyBuffering,
+  req: { raw: string; body?: string; contentType?: string; headers?: Record<string, string>; lines?: ReadonlyArray<readonly [string, string]> } & BodyBuffering,
 ): { query: string; body?: string; bodySet: boolean; set: Record<string, string>; exit?: number } {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
   // Request headers as kong.request.get_header reads them (lowercased names; no newline in a test value).
-  const sent = Object.entries(req.headers ?? {}).map(([k, v]) => `${k.toLowerCase()}:${v}`).join('\n');
+  // Every line as sent when given (a header sent twice is an array to get_headers), else one per name.
+  const sent = (req.lines ?? Object.entries(req.headers ?? {})).map(([k, v]) => `${k.toLowerCase()}:${v}`).join('\n');
   const globals = [['CODE', code], ['RAW', req.raw], ['CTYPE', req.contentType ?? ''], ['HEADERS', sent], ['BUFFER', String(req.buffer ?? CLIENT_BODY_BUFFER)], ['READS_FILE', req.readsFile ? '1' : '0']] as const;
   for (const [k, v] of globals) {
     lua.lua_pushstring(L, to_luastring(v));

@@ -83,11 +83,12 @@ describe('kong: _method in a request body never reaches the backend', () => {
     ['multipart', 'multipart/form-data; boundary=XX', '--XX\r\nContent-Disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--XX\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--XX--\r\n'],
   ];
   // A multipart body naming _method is refused (400) since red team 4, as nginx does: Kong's
-  // lua-multipart misreads bare and duplicated names (src/targets/kong/name-readings.ts).
-  it.each(bodies)('%s: removed (multipart: refused) on a public and an API-key POST route, other fields kept', (_what, contentType, body) => {
+  // lua-multipart misreads bare and duplicated names (src/targets/kong/name-readings.ts); a JSON
+  // one since kong-body-readings (nginx alike: at any depth, under any JSON type).
+  it.each(bodies)('%s: removed (multipart, JSON: refused) on a public and an API-key POST route, other fields kept', (_what, contentType, body) => {
     for (const [path, headers] of [['/v1/ping', {}], ['/v1/users', alice]] as const) {
       const o = evaluate(doc, { method: 'POST', path, headers: { ...headers, 'content-type': contentType }, body }, env);
-      if (contentType.startsWith('multipart/')) {
+      if (contentType.startsWith('multipart/') || contentType.startsWith('application/json')) {
         expect([o.status, o.upstream]).toEqual([400, undefined]);
         continue;
       }
