@@ -149,9 +149,10 @@ function overlapping(n: Node, segs: Seg[], i: number, out: Set<Route>): void {
 const declaresMethodField = (r: Route): boolean => (r.declaredOverrides ?? []).some((d) => d.in === 'query' && d.name === '_method');
 
 /**
- * For each route of `routes`, the routes its request can also be at the backend: the same server
- * (whatever the backend is named) and a backend path both templates match. One trie per server, so
- * a spec of many routes is not compared pair by pair (#18). A mock reaches no backend.
+ * For any route (of `routes` or not), the routes of `routes` its request can also be at the
+ * backend: the same server (whatever the backend is named) and a backend path both templates match.
+ * One trie per server, so a spec of many routes is not compared pair by pair (#18). A mock reaches
+ * no backend.
  */
 export function sameBackendPath(gateway: Gateway, routes: readonly Route[]): (route: Route) => Set<Route> {
   const backends = new Map(gateway.backends.filter((b) => b.kind !== 'mock').map((b) => [b.name, addressesOf(b)]));
@@ -164,7 +165,11 @@ export function sameBackendPath(gateway: Gateway, routes: readonly Route[]): (ro
   }
   return (route) => {
     const reached = new Set<Route>();
-    for (const a of backends.get(route.backend) ?? []) overlapping(tries.get(a.server)!, segmentsOf(a.prefix, route), 0, reached);
+    for (const a of backends.get(route.backend) ?? []) {
+      // No trie: none of `routes` is on that server (the asking route need not be one of them).
+      const trie = tries.get(a.server);
+      if (trie) overlapping(trie, segmentsOf(a.prefix, route), 0, reached);
+    }
     return reached;
   };
 }
@@ -198,7 +203,10 @@ export function bodyOverrides(gateway: Gateway, routes: readonly Route[]): BodyO
   const unread = new Set(gateway.backends.filter((b) => b.kind === 'mock' || b.methodOverride?.value === 'none').map((b) => b.name));
   // The backend dispatches on its own server and path, whatever the route's backend is named and
   // whatever its path parameters are called (a literal path a template also matches is the same request).
-  const reach = sameBackendPath(gateway, routes);
+  // Only a route protectedMore can name is a candidate (#18: GitHub's public routes, none).
+  const candidates = routes.filter((o) => !neverProtectedMore(o));
+  if (candidates.length === 0) return out;
+  const reach = sameBackendPath(gateway, candidates);
   for (const route of routes) {
     if (route.method !== OVERRIDABLE || declaresMethodField(route) || unread.has(route.backend)) continue;
     const other = [...reach(route)].filter((o) => o !== route && o.method !== route.method && protectedMore(o, route)).sort(byMethodThenId)[0];

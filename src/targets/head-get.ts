@@ -9,13 +9,16 @@
  */
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Gateway } from '../model/types.js';
-import { protectedMore, sameBackendPath } from './body-override.js';
+import { neverProtectedMore, protectedMore, sameBackendPath } from './body-override.js';
 
 /** One `head-widens-get` error per HEAD operation whose backend GET handler is protected more. */
 export function headWidensGet(gateway: Gateway): Diagnostic[] {
   const heads = gateway.routes.filter((r) => r.method === 'HEAD');
   if (heads.length === 0) return [];
-  const reach = sameBackendPath(gateway, gateway.routes);
+  // Only a GET protectedMore can name is a candidate (#18: GitHub's public routes, none).
+  const gets = gateway.routes.filter((o) => o.method === 'GET' && !neverProtectedMore(o));
+  if (gets.length === 0) return [];
+  const reach = sameBackendPath(gateway, gets);
   const out: Diagnostic[] = [];
   for (const head of heads) {
     const get = [...reach(head)].filter((o) => o.method === 'GET' && protectedMore(o, head)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];

@@ -21,7 +21,7 @@ import { matchPath } from '../model/paths.js';
 import type { Loc } from '../diagnostics/diagnostic.js';
 import type { Gateway, PathSegment, Route } from '../model/types.js';
 import { serverKey } from '../model/normalise/units.js';
-import { protectedMore } from './body-override.js';
+import { neverProtectedMore, protectedMore } from './body-override.js';
 
 export interface UpstreamReach {
   /** The route whose parameter values choose the backend path. */
@@ -241,6 +241,8 @@ const bySameMethodThenId = (a: Route, b: Route): number => (a.method < b.method 
  */
 export function upstreamReaches(gateway: Gateway, routes: readonly Route[], checked: (r: Route) => boolean = () => true): UpstreamReach[] {
   const out: UpstreamReach[] = [];
+  // Only a route protectedMore can name is ever found (#18: GitHub's public routes, none).
+  if (routes.every(neverProtectedMore)) return out;
   const lead = (p: string): PathSegment[] => p.split('/').filter((s) => s !== '').map((value) => ({ kind: 'literal', value }));
   const addresses = new Map(gateway.backends.filter((b) => b.kind !== 'mock').map((b) => [b.name, b.targets.map((t) => ({ server: serverKey(t.url), prefix: t.url.path }))]));
   if (sameMappingEverywhere(routes, addresses)) return out;
