@@ -28,63 +28,86 @@ export function checkCapabilities(gateway: Gateway, target: Target, features: (r
   const modes = new Map<string, Map<FeatureId, Resolution>>();
   // Routes whose features resolve alike share one map (#18: lint keeps four plans of 10,000 routes
   // for its whole run, 3.5 MB each with a map per route); each is keyed by its entries, in order.
-  const shared = new Map<string, Map<FeatureId, Resolution>>();
-  let previous: Map<FeatureId, Resolution> | undefined;
+  // A route's entries are resolved into two scratch lists, not a map of its own: a map is made
+  // only for a resolution no route before had (#18: a map per route and per target, made and
+  // dropped, was 70 MB of lint's allocation on the synthetic 10,000-operation spec).
+  const shared = new Map<string, Resolved>();
+  let previous: Resolved | undefined;
+  // The route's first `count` entries (the lists are kept at their longest, never shrunk).
+  const routeFeatureIds: FeatureId[] = [];
+  const routeModes: Resolution[] = [];
+  let count = 0;
+  // Map.set's order and values: a feature seen again keeps its place and takes the later mode.
+  const put = (feature: FeatureId, mode: Resolution) => {
+    let at = 0;
+    while (at < count && routeFeatureIds[at] !== feature) at++;
+    if (at === count) routeFeatureIds[count++] = feature;
+    routeModes[at] = mode;
+  };
   const acceptedSeen = new Set<string>();
+  // Each acceptance's key, made once, not once per route it covers (#18).
+  const acceptedKeys = new Map<object, string>();
   for (const route of gateway.routes) {
-    const perRoute = new Map<FeatureId, Resolution>();
-    modes.set(route.id, perRoute);
-    for (const use of features(route)) {
+    count = 0;
+    // Indexed: the array iterator's results were 10 MB of lint's allocation at 10,000 routes (#18).
+    const uses = features(route);
+    for (let i = 0; i < uses.length; i++) {
+      const use = uses[i]!;
       const cap = target.capabilities[use.feature];
       if (cap.support === 'native') {
-        perRoute.set(use.feature, 'native');
+        put(use.feature, 'native');
         continue;
       }
       if (cap.support === 'emulated') {
-        perRoute.set(use.feature, 'emulated');
+        put(use.feature, 'emulated');
         continue;
       }
       // Only the kind the target names helps: a forwardAuth service is no use to a target that can
       // call a Lambda authorizer and nothing else, and the other way round.
       if (cap.fallback && use.fallbacks?.[cap.fallback]) {
-        perRoute.set(use.feature, 'fallback');
+        put(use.feature, 'fallback');
         continue;
       }
-      const params = { route: route.id, feature: use.feature, target: target.name };
-      const why = cap.fallback ? `${cap.why}; ${fallbackHint(cap.fallback)}` : cap.why;
+      // Made only for a diagnostic: most often an acceptance seen on a route before, which makes none.
+      const params = () => ({ route: route.id, feature: use.feature, target: target.name });
+      const why = () => (cap.fallback ? `${cap.why}; ${fallbackHint(cap.fallback)}` : cap.why);
       const accepted = gateway.accepted.find((a) => a.target === target.name && a.feature === use.feature);
       if (accepted && featureInfo(use.feature).class === 'security' && !cap.partial) {
         // Fail closed even against the spec's own word: an accepted auth gap would compile the route open.
-        perRoute.set(use.feature, 'dropped');
-        diagnostics.push(diag('accept-opens-route', { ...params, why }, accepted.loc, { target: target.name }));
+        put(use.feature, 'dropped');
+        diagnostics.push(diag('accept-opens-route', { ...params(), why: why() }, accepted.loc, { target: target.name }));
         continue;
       }
       if (accepted) {
-        perRoute.set(use.feature, 'accepted');
+        put(use.feature, 'accepted');
         // One warning per (feature, acceptance), not one per route: a repeat is not made at all
         // (#18: 10,000 made and dropped on the synthetic spec); the first stays where it was.
-        const key = acceptedKey(use.feature, accepted.loc);
+        let key = acceptedKeys.get(accepted);
+        if (key === undefined) acceptedKeys.set(accepted, (key = acceptedKey(use.feature, accepted.loc)));
         if (!acceptedSeen.has(key)) {
           acceptedSeen.add(key);
-          diagnostics.push(diag('capability-accepted', { ...params, reason: accepted.reason }, accepted.loc, { target: target.name }));
+          diagnostics.push(diag('capability-accepted', { ...params(), reason: accepted.reason }, accepted.loc, { target: target.name }));
         }
         continue;
       }
-      perRoute.set(use.feature, 'dropped');
+      put(use.feature, 'dropped');
       const code = failsClosed(use.feature) ? 'capability-unsupported' : 'capability-dropped';
-      diagnostics.push(diag(code, { ...params, why }, use.loc, { target: target.name }));
+      diagnostics.push(diag(code, { ...params(), why: why() }, use.loc, { target: target.name }));
     }
     // Most often the same as the route before it: compared first, no key made.
-    if (previous && sameEntries(previous, perRoute)) {
-      modes.set(route.id, previous);
-      continue;
+    if (!previous || !sameEntries(previous, routeFeatureIds, routeModes, count)) {
+      let key = '';
+      for (let i = 0; i < count; i++) key += routeFeatureIds[i] + '\0' + routeModes[i] + '\0';
+      let same = shared.get(key);
+      if (!same) {
+        const fs = routeFeatureIds.slice(0, count);
+        const ms = routeModes.slice(0, count);
+        same = { map: new Map(fs.map((f, i) => [f, ms[i]!])), features: fs, modes: ms };
+        shared.set(key, same);
+      }
+      previous = same;
     }
-    let key = '';
-    for (const [feature, mode] of perRoute) key += feature + '\0' + mode + '\0';
-    const same = shared.get(key);
-    if (same) modes.set(route.id, same);
-    else shared.set(key, perRoute);
-    previous = same ?? perRoute;
+    modes.set(route.id, previous.map);
   }
   // A compile asks about one route many times in a row: its map is kept at hand (#18).
   let lastId: string | undefined;
@@ -106,14 +129,17 @@ export function checkCapabilities(gateway: Gateway, target: Target, features: (r
   return { plan, diagnostics };
 }
 
-/** The same entries in the same order. */
-function sameEntries(a: ReadonlyMap<FeatureId, Resolution>, b: ReadonlyMap<FeatureId, Resolution>): boolean {
-  if (a.size !== b.size) return false;
-  const ai = a.entries();
-  for (const [feature, mode] of b) {
-    const [f, m] = ai.next().value as [FeatureId, Resolution];
-    if (f !== feature || m !== mode) return false;
-  }
+/** One resolution of a route's features, shared by the routes that resolve alike: its map and its entries in order. */
+interface Resolved {
+  map: Map<FeatureId, Resolution>;
+  features: readonly FeatureId[];
+  modes: readonly Resolution[];
+}
+
+/** The same entries in the same order as the first `count` of `features` and `modes`. */
+function sameEntries(a: Resolved, features: readonly FeatureId[], modes: readonly Resolution[], count: number): boolean {
+  if (a.features.length !== count) return false;
+  for (let i = 0; i < count; i++) if (a.features[i] !== features[i] || a.modes[i] !== modes[i]) return false;
   return true;
 }
 
