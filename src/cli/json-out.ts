@@ -26,10 +26,20 @@ const INDENT = '  ';
  * serialises it read the same text.
  */
 export class JsonList<T> {
+  #items: readonly T[] | (() => readonly T[]);
+
+  /** `items`: the list, or what makes it when the list is first read (lint's stylish run never prints it). */
   constructor(
-    readonly items: readonly T[],
+    items: readonly T[] | (() => readonly T[]),
     readonly shape: (item: T) => unknown,
-  ) {}
+  ) {
+    this.#items = items;
+  }
+
+  get items(): readonly T[] {
+    if (typeof this.#items === 'function') this.#items = this.#items();
+    return this.#items;
+  }
 
   get length(): number {
     return this.items.length;
