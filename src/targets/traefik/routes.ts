@@ -46,14 +46,17 @@ export function compileRoutes(ctx: Ctx): void {
   const tls = ctx.gateway.servers.some((s) => s.scheme === 'https') ? { tls: { options: 'default' } } : {};
   const entryPoints = ctx.options.entryPoints.length > 0 ? { entryPoints: ctx.options.entryPoints } : {};
   let reject405: string | undefined;
-  // A lean compile (lint) keeps a stub of each router once it is checked as written below, less
-  // its priority, a number (context.ts keep; #18).
+  // A lean compile (lint) checks each router as written below, less its priority, a number
+  // (context.ts keep; #18), and keeps only the last: every lean router is named LEAN_NAME (names.ts
+  // Namer.lean), so the loop at the end would set that one key, last to the last router (priority 1),
+  // and 25,000 routers planned on 10,000 routes lived the whole compile for that (#18).
+  let lastLean: Planned | undefined;
   const add = (...ps: Planned[]) => {
     for (const p of ps) {
       if (!ctx.lean) planned.push(p);
       else {
         const written = { ...entryPoints, rule: p.router.rule, ...(p.router.middlewares?.length ? { middlewares: p.router.middlewares } : {}), service: p.router.service, ...tls };
-        planned.push({ ...p, router: ctx.keep(p.name, written) });
+        lastLean = { ...p, router: ctx.keep(p.name, written) };
       }
     }
   };
@@ -74,6 +77,7 @@ export function compileRoutes(ctx: Ctx): void {
       role: { kind: 'method-not-allowed', routeId: first.id },
     });
   }
+  if (lastLean) planned.push(lastLean);
   planned.forEach((p, i) => {
     ctx.routers.set(p.name, { ...entryPoints, rule: p.router.rule, priority: planned.length - i, ...(p.router.middlewares?.length ? { middlewares: p.router.middlewares } : {}), service: p.router.service, ...tls });
     ctx.roles.set(p.name, p.role);
@@ -144,7 +148,8 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     const middlewares = [queryNames, clears.middleware, ...at('cors'), ...at('ip'), ...at('beforeAuth'), ...alt.middlewares, ...at('afterAuth'), ...alt.hide, ...at('body'), ...at('headers'), rewrite, ...svc.middlewares].filter(
       (x): x is string => x !== undefined,
     );
-    const suffix = alt.anonymous ? ['anonymous'] : verifying > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : OWN_NAME_CLASH.test(sanitise(route.id)) ? ['op'] : [];
+    // A lean router's name is LEAN_NAME whatever its parts (names.ts Namer.lean): not worked out.
+    const suffix = ctx.lean ? [] : alt.anonymous ? ['anonymous'] : verifying > 1 && alt.alternative !== undefined ? [`alt${alt.alternative + 1}`] : OWN_NAME_CLASH.test(sanitise(route.id)) ? ['op'] : [];
     out.push({
       name: ctx.routerNames.name(route.id, ...suffix),
       router: {
