@@ -30,7 +30,7 @@ x-gateway:
   backends: { app: { url: 'http://app.internal:8080' } }
   defaults: { backend: app }
   consumers:
-    alice: { credentials: { hk: '\${env:A}', qk: '\${env:A}', ck: '\${env:A}' } }
+    alice: { credentials: { hk: '\${env:A}', qk: '\${env:A}', ck: '\${env:A}', qh: '\${env:A}' } }
     bob: { credentials: { basic: { username: bob, password: '\${env:B}' } } }
 paths:
   /r: { get: { operationId: r, security: ${security}, responses: ${ok} } }
@@ -39,6 +39,7 @@ components:
     hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://auth.internal/k' } } }
     qk: { type: apiKey, in: query, name: api_key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/q' } } }
     ck: { type: apiKey, in: cookie, name: sid_key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/c' } } }
+    qh: { type: apiKey, in: query, name: api_key, x-gateway: { forwardAuth: { url: 'http://auth.internal/q' } } }
     chk: { type: apiKey, in: cookie, name: sid_key, x-gateway: { forwardAuth: { url: 'http://auth.internal/c' } } }
     fs: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal/s', requestHeaders: [X-Session] } } }
     hks: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://auth.internal/ks', requestHeaders: [X-Session] } } }
@@ -152,6 +153,20 @@ describe('Traefik: every router of a route passes only carriers it verified', ()
     const o = c.go({ Authorization: 'Bearer t', 'X-Session': 'key-a' });
     expect(o.status).toBe(200);
     expect(o.backend!.headers.get('X-Session')).toBe('key-a');
+  });
+
+  // Open (DESIGN.md 7.3; section 7: keep it or refuse the build): a HIDDEN query or cookie key (the
+  // default, hideCredentials: true) reaches the backend with the request, since Traefik cannot
+  // remove one query parameter or one cookie; only warned (traefik-credential-not-hidden). Fix:
+  // refuse it at the scheme (the escape being hideCredentials: false, the spec then saying the
+  // backend sees the key). Refusing it now turns 52 tests of 9 Traefik test files red and 1 of 5
+  // Traefik fixture builds (test/targets/traefik/specs/canary.yaml); see the TRF report.
+  it.fails('a hidden query key [{qh}]: refused at build, or the verified key never reaches the backend', async () => {
+    const c = await compiled('[{ qh: [] }]');
+    if (!c.built) return;
+    const o = c.go({}, '?api_key=key-a');
+    expect(o.status).toBe(200);
+    expect(o.backend!.rawQuery).not.toContain('key-a');
   });
 
   it("gwc diff: a deployed basic router without the removal of fs's X-Session is a security finding", async () => {
