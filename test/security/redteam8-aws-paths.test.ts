@@ -9,7 +9,7 @@
  * a = "docs%2Fsecret", b = ";x" as the keyed `/files/docs/secret/raw`. The build passes, with or
  * without dotSegments: rejected (no `..` is involved), while each half alone is refused
  * (`/files/{a}/raw` beside it: "a%2Fb"; `/files/{a}/{b}/raw`: "x;").
- * Fix: one search where a placeholder may be a run (encoded `/`) AND a later one emptied
+ * Fixed: one search where a placeholder may be a run (encoded `/`) AND a later one emptied
  * (reaches() with slashes: true, emptied: true, ends: false for REST), or the runs pass allowing
  * the `;x` emptying.
  */
@@ -38,22 +38,26 @@ describe('red team 8, AWS REST: an encoded slash and a dropped ;suffix in one re
     expect((await build(restPair('/files/{a}/{b}/raw', '/files/docs/secret/raw', DECLARED))).errors.map((e) => e.code)).toContain(CONFUSABLE);
   });
 
-  it('the attack through the oracle: GET /files/docs%2Fsecret/raw/;x is the public route, read by the backend as /files/docs/secret/raw', async () => {
-    const b = await build(restPair('/files/{a}/raw/{b}', '/files/docs/secret/raw', DECLARED));
+  it('the attack through the oracle: GET /files/docs%2Fsecret/raw/;x is the public route, read by the backend as /files/docs/secret/raw (so the pair is refused, no template written)', async () => {
+    const refused = await build(restPair('/files/{a}/raw/{b}', '/files/docs/secret/raw', DECLARED));
+    expect(refused.errors.map((e) => e.code)).toEqual([CONFUSABLE]);
+    expect(refused.files).toEqual([]);
+    // The mechanism, on the same pair made equally open (it builds): the value pair lands on the other route's backend path.
+    const open = restPair('/files/{a}/raw/{b}', '/files/docs/secret/raw', DECLARED) as unknown as { paths: Record<string, { get: Record<string, unknown> }> };
+    open.paths['/files/docs/secret/raw']!.get = { ...open.paths['/files/docs/secret/raw']!.get, security: [], 'x-gateway': { public: true } };
+    const b = await build(open);
     expect(b.errors).toEqual([]);
     const o = new AwsOracle(b.t!);
     const d = o.request({ method: 'GET', path: '/files/docs%2Fsecret/raw/;x' });
     expect(d.status).toBe(200);
     expect(d.operationId).toBe('open');
     expect(backendReads(d.upstream!.url)).toBe('/files/docs/secret/raw');
-    // The keyed route itself refuses the same caller.
-    expect(o.request({ method: 'GET', path: '/files/docs/secret/raw' }).status).not.toBe(200);
   }, 180_000);
 
-  // Mechanism: confusable.ts checks encodedRun (slashes, emptied: false) and the emptied pass
-  // (slashes: false) apart; the value pair needs both at once.
+  // Was it.fails: confusable.ts checked encodedRun (slashes, emptied: false) and the emptied pass
+  // (slashes: false) apart; the value pair needs both at once. Now a third pass searches both.
   for (const [label, backends] of [['dotSegments: rejected', DECLARED], ['no declaration', PLAIN]] as const) {
-    it.fails(`${label}: the public /files/{a}/raw/{b} beside the keyed /files/docs/secret/raw is refused`, async () => {
+    it(`${label}: the public /files/{a}/raw/{b} beside the keyed /files/docs/secret/raw is refused`, async () => {
       const b = await build(restPair('/files/{a}/raw/{b}', '/files/docs/secret/raw', backends));
       expect(b.errors.map((e) => e.code)).toContain(CONFUSABLE);
     });

@@ -163,8 +163,15 @@ export function checkConfusablePaths(ctx: Ctx, given: Map<Route, { origin: strin
       // redteam-aws-dotsegments.test.ts). Not combined with '..' (a backend that decodes %2F and then
       // resolves the '..' it made, nginx itself, reads "..%2F" as anywhere: README "Not covered").
       const encodedRun = !slashes && !usual && reaches(tpl, target, { slashes: true, dots: false, emptied: false, ends: false });
-      if (!usual && !encodedRun && !reaches(tpl, target, { slashes, dots, emptied: true })) continue;
-      const value = encodedRun
+      const emptiedOnly = !usual && !encodedRun && reaches(tpl, target, { slashes, dots, emptied: true });
+      // Both in one request: a run in one placeholder, a later one emptied by ';x' (Jetty 9.4's
+      // getPathInfo, Spring on Tomcat with encoded slashes decoded: red team 8,
+      // test/security/redteam8-aws-paths.test.ts).
+      const both = !slashes && !usual && !encodedRun && !emptiedOnly && reaches(tpl, target, { slashes: true, dots: false, emptied: true, ends: false });
+      if (!usual && !encodedRun && !emptiedOnly && !both) continue;
+      const value = both
+        ? '"a%2Fb" beside ";x"'
+        : encodedRun
         ? '"a%2Fb"'
         : !usual
           ? slashes
