@@ -177,3 +177,37 @@ components:
     expect(b.template).toBeUndefined();
   });
 });
+
+// Found beside the OR work: credential-elsewhere.ts wrote a query key's name as a header in its
+// all-dash and all-underscore spellings only, so a name of two separators had mixed spellings
+// (Partner-Api_Key) that CGI, PHP and Rack read as the same HTTP_PARTNER_API_KEY, unblanked.
+describe("A verified query key's name as a header, in a mixed '-'/'_' spelling (both flavours)", () => {
+  const q = { type: 'apiKey', in: 'query', name: 'partner_api_key', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'request', ttlSeconds: 0, identitySource: ['method.request.querystring.partner_api_key'] } } };
+  const MIXED = ['Partner-Api_Key', 'partner_api-key', 'PARTNER-API-KEY', 'partner_api_key'];
+
+  it('REST: every spelling arrives empty', async () => {
+    const b = await build(spec({ '/q': { get: { security: [{ q: [] }] } } }, { schemes: { q }, backends: { app: { url: 'https://app.example.com', queryNames: 'exact' } } }), {}, (_s, c) => (c === 'good' ? 'alice' : undefined));
+    expect(b.errors.map((d) => d.code)).toEqual([]);
+    const o = b.oracle!.request({ method: 'GET', path: '/q', headers: Object.fromEntries(MIXED.map((h) => [h, 'forged'])), query: { partner_api_key: 'good' } });
+    expect(o.status).toBe(200);
+    expect(forged(o)).toEqual([]);
+  });
+
+  it('HTTP API: every spelling is removed', async () => {
+    const text = `${HEAD}x-gateway:
+  backends: { app: { url: https://app.example.com, queryNames: exact } }
+  defaults: { backend: app }
+paths:
+  /q:
+    get: { operationId: getQ, security: [{ q: [] }], responses: { '200': { description: ok } } }
+components:
+  securitySchemes:
+    q: { type: apiKey, in: query, name: partner_api_key, x-gateway: { lambdaAuthorizer: { arn: '${ARN}', type: request, ttlSeconds: 0, identitySource: [method.request.querystring.partner_api_key] } } }
+`;
+    const b = await buildHttp(text);
+    expect(b.errors.map((d) => d.code)).toEqual([]);
+    const params = Object.values<any>(b.template!.Resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Integration')!.Properties.RequestParameters as Record<string, string>;
+    const removed = new Set(Object.keys(params).filter((k) => k.startsWith('remove:header.')).map((k) => k.slice('remove:header.'.length).toLowerCase()));
+    expect(MIXED.map((h) => h.toLowerCase()).filter((h) => !removed.has(h))).toEqual([]);
+  });
+});

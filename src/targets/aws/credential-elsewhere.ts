@@ -5,12 +5,13 @@
  * APIKeyQuery with APIKeyHeader), or `?x-api-key=` beside a verified `X-Api-Key`. An http_proxy
  * integration passes both on. gwc maps each to empty (a REST mapping can only set a value; HTTP
  * APIs `remove:`), as it does the hidden credential itself: the query key's name as a header in
- * its `-` and `_` spellings, the header key's name as a query parameter by its exact name (a
+ * every `-`/`_` spelling, the header key's name as a query parameter by its exact name (a
  * mapping names one parameter: other spellings are what `aws-query-credential-spellings` is about,
  * README "Known gaps"). A name a scheme of the route reads its credential from there is left alone.
  */
 import type { Route } from '../../model/types.js';
 import type { TargetContext } from '../base-context.js';
+import { headerSpellings } from '../credential-carriers.js';
 
 /** A name a mapping expression can carry (`[a-zA-Z0-9._$-]`, rest-api-parameter-mapping-sources). */
 const MAPPABLE = /^[A-Za-z0-9._$-]+$/;
@@ -30,7 +31,8 @@ export function credentialsElsewhere(ctx: TargetContext<unknown>, route: Route):
       if (s?.kind === 'jwt' && s.jwt) ownHeaders.add(s.jwt.header.toLowerCase());
     }
   }
-  const headers = queryKeys.flatMap((k) => [k.toLowerCase().replace(/_/g, '-'), k.toLowerCase().replace(/-/g, '_')]).filter((h) => MAPPABLE.test(h) && !ownHeaders.has(h));
+  // Every '-'/'_' spelling (header-spellings.ts): CGI, PHP and Rack read Partner-Api_Key as HTTP_PARTNER_API_KEY too.
+  const headers = queryKeys.flatMap((k) => headerSpellings(k)).filter((h) => MAPPABLE.test(h) && !ownHeaders.has(h));
   const query = headerKeys.map((h) => h.toLowerCase()).filter((q) => MAPPABLE.test(q) && !ownQuery.has(q));
   return { headers: [...new Set(headers)].sort(), query: [...new Set(query)].sort() };
 }
