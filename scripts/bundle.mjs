@@ -21,13 +21,13 @@ import ts from 'typescript';
 
 /**
  * Packages left in node_modules: read there with createRequire when needed (ajv and the
- * precompiled validators' ajv runtime, handlebars, Spectral, swagger-parser's schemas), or modules
+ * precompiled validators' ajv runtime, handlebars' compiler, Spectral, swagger-parser's schemas), or modules
  * @oclif/core only looks for in development (typescript, ts-node, tsx, pnpapi). yaml and diff are
  * bundled (yaml's 72 files cost ~35 ms to read one by one); the
  * createRequire('yaml') fallbacks (a YAML spec the fast reader leaves to yaml, lint configs) still
  * read node_modules' copy, the same version.
  */
-const EXTERNAL = ['ajv', 'ajv/*', 'ajv-formats', 'ajv-formats/*', '@stoplight/*', '@apidevtools/*', 'handlebars', 'handlebars/*', 'typescript', 'ts-node', 'tsx', 'pnpapi'];
+const EXTERNAL = ['ajv', 'ajv/*', 'ajv-formats', 'ajv-formats/*', '@stoplight/*', '@apidevtools/*', 'typescript', 'ts-node', 'tsx', 'pnpapi'];
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'dist/bundle');
 rmSync(out, { recursive: true, force: true });
