@@ -117,6 +117,11 @@ export async function startStub(name: string, answer?: (req: http.IncomingMessag
       res.end(JSON.stringify(echo));
     });
   });
+  // nginx keeps upstream connections open for its keepalive_timeout (60 s); Node closes an idle one
+  // after 5 s, and a POST nginx sends on a connection Node is closing fails with 502 (not retried:
+  // not idempotent). A backend keeps connections longer than its proxy, as in production.
+  server.keepAliveTimeout = 75_000;
+  server.headersTimeout = 76_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   return { name, port, hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
