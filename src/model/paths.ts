@@ -10,8 +10,15 @@ export function parsePath(path: string): { segments: PathSegment[]; params: stri
   if (!path.startsWith('/')) return { segments: [], params, error: 'must start with /' };
   const raw = path === '/' ? [''] : path.slice(1).split('/');
   const segments: PathSegment[] = [];
-  for (const [i, s] of raw.entries()) {
+  for (let i = 0; i < raw.length; i++) {
+    const s = raw[i]!;
     if (s === '' && !(i === raw.length - 1)) return { segments, params, error: 'has an empty segment (//)' };
+    // No brace: one literal, as the scan below finds it (no match, nothing unbalanced), without a
+    // regex, a parts list and a copy of the segment made for it (#18: most segments are literals).
+    if (!s.includes('{') && !s.includes('}')) {
+      segments.push({ kind: 'literal', value: s });
+      continue;
+    }
     const parts: Array<{ literal: string } | { param: string }> = [];
     const re = /\{([^{}]*)\}/g;
     let last = 0;
