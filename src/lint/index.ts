@@ -152,25 +152,46 @@ function applyConfig(config: LintConfig, list: Diagnostic[]): Diagnostic[] {
  * about the same node, so only one stays. Also drops exact repeats.
  */
 function dedupe(list: Diagnostic[]): Diagnostic[] {
-  const badSecret = new Set(list.filter((d) => d.code === 'bad-secret' && d.loc).map((d) => `${d.loc!.file}#${d.loc!.pointer}`));
-  const places = list.map((d) => (d.loc ? `${d.loc.file}#${d.loc.pointer}` : ''));
+  const placeOf = (d: Diagnostic) => (d.loc ? `${d.loc.file}#${d.loc.pointer}` : '');
+  const badSecret = new Set(list.filter((d) => d.code === 'bad-secret' && d.loc).map(placeOf));
   // A repeat is one whose `code|place|target|message` text was seen. When no code, place or
   // target holds a '|', that text is the four parts themselves, so the key leaves the message out
   // and messages are compared as they are (#18: each was copied into a key, 41,000 at 10k routes).
-  const plain = list.every((d, i) => !String(d.code).includes('|') && !places[i]!.includes('|') && !(d.target ?? '').includes('|'));
+  // When no file holds a '#' either, a place (`file#pointer`) is its file and pointer, so the parts
+  // are keyed one by one in nested maps and no place or key text is made (#18: two per diagnostic).
+  const plain = list.every((d) => !String(d.code).includes('|') && !(d.loc && (d.loc.file.includes('|') || d.loc.pointer.includes('|'))) && !(d.target ?? '').includes('|'));
+  const parts = plain && list.every((d) => !d.loc?.file.includes('#'));
   const seen = new Map<string, string | Set<string>>();
-  return list.filter((d, i) => {
-    const place = places[i]!;
-    if (d.code === 'secret-literal' && badSecret.has(place)) return false;
-    const key = plain ? `${d.code}|${place}|${d.target ?? ''}` : `${d.code}|${place}|${d.target ?? ''}|${d.message}`;
+  const byParts = new Map<unknown, Map<unknown, Map<unknown, Map<unknown, string | Set<string>>>>>();
+  return list.filter((d) => {
+    if (d.code === 'secret-literal' && badSecret.has(placeOf(d))) return false;
+    let had: string | Set<string> | undefined;
+    let set: (v: string | Set<string>) => void;
     const message = plain ? d.message : '';
-    const had = seen.get(key);
-    if (had === undefined) seen.set(key, message);
+    if (parts) {
+      const byTarget = at(at(at(byParts, String(d.code)), d.loc?.file), d.loc?.pointer);
+      const target = d.target ?? '';
+      had = byTarget.get(target);
+      set = (v) => byTarget.set(target, v);
+    } else {
+      const place = placeOf(d);
+      const key = plain ? `${d.code}|${place}|${d.target ?? ''}` : `${d.code}|${place}|${d.target ?? ''}|${d.message}`;
+      had = seen.get(key);
+      set = (v) => seen.set(key, v);
+    }
+    if (had === undefined) set(message);
     else if (had === message || (typeof had !== 'string' && had.has(message))) return false;
-    else if (typeof had === 'string') seen.set(key, new Set([had, message]));
+    else if (typeof had === 'string') set(new Set([had, message]));
     else had.add(message);
     return true;
   });
+}
+
+/** `map`'s map at `key`, made when absent. */
+function at<V>(map: Map<unknown, Map<unknown, V>>, key: unknown): Map<unknown, V> {
+  let next = map.get(key);
+  if (!next) map.set(key, (next = new Map()));
+  return next;
 }
 
 /** A Spectral rule gwc also runs natively (same id, same place) is reported once. */
