@@ -90,10 +90,24 @@ describe('red team 8, gwc diff (Traefik): the optional route\'s anonymous router
     });
     // Mechanism: the reader reads only `breaking route-moved` on opt-getme-anonymous (its rule text
     // changed); the exclusion is no guard in its Facts and precedence.ts skips same-group routers.
-    it.fails(`gwc diff: the edit (${what}) is a security finding`, () => {
+    it(`gwc diff: the edit (${what}) is a security finding`, () => {
       const plan = diffStates(built, read(files.map((f, i) => (i === 0 ? { ...f, contents: once(f.contents, from, to) } : f))));
       expect(plan.findings.map((f) => `${f.class} ${f.rule} ${f.key}`)).toContain('breaking route-moved opt-getme-anonymous');
       expect(security(plan)).not.toEqual([]);
     });
   }
+
+  const plan = (from: RegExp, to: string) => diffStates(built, read(files.map((f, i) => (i === 0 ? { ...f, contents: once(f.contents, from, to) } : f))));
+  it('variants: each spelling of an exclusion is its own guard (header: credential, query key: credential, _method: method)', () => {
+    expect(security(plan(/ \|\| HeaderRegexp\(`x_api_key`, `\^`\)/, ''))).toEqual(['credential-unverified-passed opt-getme-anonymous']);
+    // The exclusion narrowed to some values is a spelling kept off no longer (any value is a key).
+    expect(security(plan(/HeaderRegexp\(`x_api-key`, `\^`\)/, 'HeaderRegexp(`x_api-key`, `^zzz`)'))).toEqual(['credential-unverified-passed opt-getme-anonymous']);
+    // The query spellings of the key, on every router of the operation.
+    expect(security(plan(/QueryRegexp\(`x-api-Key`, `\.\*`\) \|\| /, ''))).toEqual(['credential-unverified-passed opt-getme-anonymous']);
+    expect(security(plan(/ \|\| QueryRegexp\(`\[method`, `\.\*`\)/, ''))).toEqual(['method-override-passed opt-getme-anonymous']);
+  });
+  it('variants: a header name respelt in case is the same exclusion (Traefik matches header names case-blind)', () => {
+    expect(security(plan(/HeaderRegexp\(`x_api_key`/, 'HeaderRegexp(`X_API_KEY`'))).toEqual([]);
+    expect(security(plan(/!\(HeaderRegexp\(`x-api-key`, `\^`\) \|\| /, '!HeaderRegexp(`x-api-key`, `^`) && !('))).toEqual([]);
+  });
 });

@@ -13,6 +13,7 @@ import { fileReader } from '../deployed-reader.js';
 import { durationSeconds } from './deployed-duration.js';
 import { roleFile } from './deployed-roles.js';
 import { middlewareGuards } from './deployed-guards.js';
+import { ruleExclusions } from './deployed-exclusions.js';
 import { forwardAuthTls, serviceTls } from './deployed-tls.js';
 import { routerClientTls } from './deployed-client-tls.js';
 import { compareText } from '../../diagnostics/collate.js';
@@ -171,6 +172,8 @@ export function traefikEntities(doc: JsonObject): Entity[] {
         const facts: Facts = { route: { match: rule, ...route, ranks: route.paths.map(() => [priority]) } };
         const seen: Seen = { auth: [], mechanisms: {}, reads: {}, cleared: new Set(), decided: new Set(), guards: {} };
         middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, seen);
+        // What the rule's negated header and query matchers keep off the router (deployed-exclusions.ts).
+        ruleExclusions(rule, seen.guards);
         facts.auth = seen.auth.length ? [seen.auth.sort()] : [];
         // A forward-auth credential is kept from the backend when every header it reads is blanked.
         for (const [n, headers] of Object.entries(seen.reads)) seen.mechanisms[n]!.hideCredentials = headers.length > 0 && headers.every((h) => seen.cleared.has(h));
