@@ -12,9 +12,11 @@
  * - unverified-credentials.ts: `kong.request.get_header("proxy-authorization")` is the very call
  *   basic-auth makes (kong/plugins/basic-auth/access.lua), so the two agree on every release; the
  *   `_` spellings of a kept header are cleared on every route.
- * - name-readings.ts (Content-Type, Content-Encoding): OPEN below, being reworked by another
- *   engineer (KNG) as this was written: see the it.fails.
+ * - name-readings.ts (Content-Type, Content-Encoding): a line spelt with `_`, or more than one line
+ *   reading as either, is refused (400); was open (below). gwc diff reads the chunk of 2d02427
+ *   (which refused a second `-` line only) as the weaker guard.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileGateway } from '../../src/api.js';
@@ -22,6 +24,8 @@ import { gatewayOf } from '../helpers/spec.js';
 import { evaluate, type DeckDoc, type OracleRequest } from '../targets/kong/kong-oracle.js';
 import { runHeaderChunk } from '../targets/kong/lua-headers.js';
 import { cacheBypassLua } from '../../src/targets/kong/cache-bypass.js';
+import { kongGuards, readNameReadings } from '../../src/targets/kong/deployed-guards.js';
+import { NAME_READINGS_MARK, nameReadingsLua } from '../../src/targets/kong/name-readings.js';
 
 const HOST = 'api.test';
 const ok = '{ "200": { description: ok } }';
@@ -64,7 +68,7 @@ describe('Kong: headers the gateway reads, read by gwc\'s Lua in every spelling'
     expect(q([['Content-Type', 'application/json']], '{"api_key":"bob-key-2"}').status).toBe(400);
   });
 
-  // Mechanism: name-readings.ts reads `kong.request.get_header("content-type")`: on Kong >= 3.6
+  // Was open. Mechanism: name-readings.ts reads `kong.request.get_header("content-type")`: on Kong >= 3.6
   // `$http_content_type`, which for two lines (`Content-Type`, `Content_Type`) is their values joined
   // by ", " (nginx >= 1.23), so get_header falls back to get_headers()["content-type"]: the line spelt
   // with `-`, text/plain. The chunk returns (not a body type it reads); its duplicate check counts
@@ -76,12 +80,40 @@ describe('Kong: headers the gateway reads, read by gwc\'s Lua in every spelling'
   // Fix: in the chunk, refuse (400) a request with a Content-Type or Content-Encoding line spelt
   // with `_`, or more than one line whose name reads as either (pairs over get_headers(1000)).
   for (const first of ['text/plain', 'application/octet-stream']) {
-    it.fails(`Content-Type: ${first} then Content_Type: application/json: {"api_key": <bob>} reaches a Rails-on-Puma backend`, () => {
+    it(`Content-Type: ${first} then Content_Type: application/json: {"api_key": <bob>} reaches a Rails-on-Puma backend`, () => {
       const lines: Array<[string, string]> = [['Content-Type', first], ['Content_Type', 'application/json']];
       expect(backendType(lines)).toBe('application/json');
       expect(q(lines, '{"api_key":"bob-key-2"}').status).not.toBe(200);
     });
   }
+
+  it('a lone Content_Type or Content_Encoding line (any case), or both spellings in either order: refused (400)', () => {
+    for (const lines of [
+      [['Content_Type', 'multipart/form-data; boundary=x']],
+      [['CONTENT_TYPE', 'application/json']],
+      [['Content-Type', 'application/json'], ['Content_Encoding', 'gzip']],
+      [['Content_Type', 'application/json'], ['Content-Type', 'text/plain']],
+    ] as Array<Array<[string, string]>>) {
+      // A body the chunk passes under one Content-Type line of any of these types: refused for the spelling alone.
+      expect(q(lines, '{"a":1}').status, JSON.stringify(lines)).toBe(400);
+    }
+    // Control: one Content-Type line (any case) of a body naming nothing passes.
+    expect(q([['content-TYPE', 'application/json']], '{"a":1}').status).toBe(200);
+  });
+
+  it('gwc diff: the chunk of 2d02427 reads as the weaker guard (upgrade: a guard added; downgrade: one gone); one byte edited: none', () => {
+    const v2 = readFileSync(new URL('./fixtures/kong-name-readings-v2-keyed.lua', import.meta.url), 'utf8');
+    const sets = (name: string) => [...(new RegExp(`^local ${name} = \\{(.*)\\}$`, 'm').exec(v2)?.[1] ?? '').matchAll(/\["([^"]*)"\]/g)].map((m) => m[1]!);
+    const today = nameReadingsLua(sets('watched'), sets('body_watched'), 1048576, sets('json_watched'));
+    expect(v2.startsWith(NAME_READINGS_MARK)).toBe(true);
+    expect(readNameReadings(v2)).toBe('v2');
+    expect(readNameReadings(today)).toBe('current');
+    expect(readNameReadings(v2.replace('type(all["content-type"]) == "table" or ', ''))).toBeUndefined();
+    const guards = (lua: string) => kongGuards(new Map([['pre-function', { config: { access: [lua] } }]])).credential ?? [];
+    const added = guards(today).filter((g) => !guards(v2).includes(g));
+    expect(added).toEqual(['Content-Type or Content-Encoding spelt with _: refused 400 (pre-function)']);
+    expect(guards(v2).filter((g) => !guards(today).includes(g))).toEqual([]);
+  });
 
   it('control (cache-bypass): a watched carrier and Cache-Control are read in every -/_ spelling', () => {
     const chunk = cacheBypassLua({ headers: ['x_other_key'], body: false });

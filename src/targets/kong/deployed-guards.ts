@@ -98,7 +98,21 @@ const READINGS_V1 = new Set([
   '0f58607cc14a28cd23aad0959034d52687a17fc056cc8e42d14f2e11cec0892a',
 ]);
 
-const readingsRead = new Map<string, 'current' | 'v1' | undefined>();
+/**
+ * Likewise the chunk of 2d02427 (every body reading, a second Content-Type or Content-Encoding line
+ * refused; a `Content_Type` line not: Kong >= 3.6 and Mongrel-family servers read it), one per
+ * variant (a body-only set or not, a JSON key set or not). test/security/fixtures/kong-name-readings-v2-keyed.lua holds one.
+ */
+const READINGS_V2 = new Set([
+  'bfa4851c0763e33eb6b5455ff4f0c386620af77bcfc36dbb3579365cfaea3ff3',
+  '09c549e141038ab3a61fbba9add7228741d10e083b5492efb7c11fa31ce61712',
+  'ba3a9a0984b68e2772703e299504bc0a8da743696dc5d0f8a881492107c49d84',
+  '22764573f4270e9a8592977119fe3de1c0b3f118cb87c1bbc64fe6e281df97ec',
+]);
+
+type Readings = 'current' | 'v2' | 'v1';
+
+const readingsRead = new Map<string, Readings | undefined>();
 
 /**
  * Which name-readings chunk `lua` is: exactly the one gwc writes for its own sets and limit
@@ -106,14 +120,17 @@ const readingsRead = new Map<string, 'current' | 'v1' | undefined>();
  * deployment reads as the guards it has, never as guards gone), or neither (edited by hand: no
  * guard). Memoised: the routes of a deployed gwc file share a few texts.
  */
-export function readNameReadings(lua: string): 'current' | 'v1' | undefined {
+export function readNameReadings(lua: string): Readings | undefined {
   if (readingsRead.has(lua)) return readingsRead.get(lua);
   const sets = new Map<string, string[]>();
   for (const m of lua.matchAll(SET_LINE)) sets.set(m[1]!, [...m[2]!.matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((x) => luaText(x[1]!)));
   const limit = READ_LIMIT_LINE.exec(lua)?.[1];
-  let version: 'current' | 'v1' | undefined;
+  let version: Readings | undefined;
   if (sets.has('watched') && limit !== undefined && nameReadingsLua(sets.get('watched')!, sets.get('body_watched') ?? [], Number(limit), sets.get('json_watched') ?? []) === lua) version = 'current';
-  else if (READINGS_V1.has(createHash('sha256').update(lua.replace(SET_STRIP, '').replace(/^local read_limit = \d+\n/m, '')).digest('hex'))) version = 'v1';
+  else {
+    const hash = createHash('sha256').update(lua.replace(SET_STRIP, '').replace(/^local read_limit = \d+\n/m, '')).digest('hex');
+    version = READINGS_V2.has(hash) ? 'v2' : READINGS_V1.has(hash) ? 'v1' : undefined;
+  }
   if (readingsRead.size >= 1000) readingsRead.clear();
   readingsRead.set(lua, version);
   return version;
@@ -123,11 +140,13 @@ export function readNameReadings(lua: string): 'current' | 'v1' | undefined {
  * What the current chunk reads besides v1's (name-readings.ts): `_method` as a JSON key at any
  * depth under any JSON type, and the bodies a backend reads that v1 passed unread.
  */
-function bodyGuards(lua: string, method: string[], credential: string[]): void {
+function bodyGuards(lua: string, method: string[], credential: string[], current: boolean): void {
   const watched = [...(/^local watched = \{(.*)\}$/m.exec(lua)?.[1] ?? '').matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((m) => luaText(m[1]!));
   const text = 'a body without Content-Type (read as a form and as JSON) or of any multipart type, in a content coding, with Content-Type or Content-Encoding sent twice, or JSON not UTF-8: read or refused 400 (pre-function)';
-  if (watched.includes('_method')) method.push('_method in any spelling, a key of a JSON body at any depth under any JSON type: refused 400 (pre-function)', text);
-  if (watched.some((n) => n !== '_method') || /^local (body_watched|json_watched) = /m.test(lua)) credential.push(text);
+  // Today's chunk only (not 2d02427's): a `Content_Type` line, which Kong >= 3.6 and Mongrel-family servers read as the type.
+  const texts = [text, ...(current ? ['Content-Type or Content-Encoding spelt with _: refused 400 (pre-function)'] : [])];
+  if (watched.includes('_method')) method.push('_method in any spelling, a key of a JSON body at any depth under any JSON type: refused 400 (pre-function)', ...texts);
+  if (watched.some((n) => n !== '_method') || /^local (body_watched|json_watched) = /m.test(lua)) credential.push(...texts);
 }
 
 /** What the kept-credentials post-function removes, line by line (unverifiedCredentialsLua). */
@@ -155,7 +174,7 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
     const version = readNameReadings(lua);
     if (version === undefined) continue;
     readingGuards(lua, method, credential);
-    if (version === 'current') bodyGuards(lua, method, credential);
+    if (version !== 'v1') bodyGuards(lua, method, credential, version === 'current');
   }
   // A bearer token not valid yet (jwt-claims.ts): the check itself, its skew read as the jwt
   // mechanism's clockSkewSeconds (deployed-normalise.ts), so a raised skew is jwt-clock-skew-raised.

@@ -27,7 +27,9 @@
  * only (body-parser decodes utf-7 and utf-16 before parsing); `_method` as a JSON key at any depth
  * (request-transformer removes it at the top level only). A read body in a content coding is
  * refused (body-parser inflates gzip, deflate and br before parsing; `identity` is none), and so is
- * a second Content-Type or Content-Encoding line (Kong reads the first, gunicorn the last).
+ * a second Content-Type or Content-Encoding line (Kong reads the first, gunicorn the last) or one
+ * spelt with `_` (Kong >= 3.6 reads `Content_Type` as $http_content_type, a Mongrel-family server as
+ * CONTENT_TYPE; Kong before 3.6 not at all: test/security/kong-gateway-header-spellings.test.ts).
  *
  * A body nginx buffered to a file (larger than client_body_buffer_size, Kong's default 8k) is nil to
  * `kong.request.get_raw_body()` (kong/pdk/request.lua), and request-transformer passes it unread
@@ -173,13 +175,16 @@ function chunkText(names: readonly string[], bodyNames: readonly string[], limit
     `    local q = kept(raw${two ? ', watched' : ''})`,
     '    if q then kong.service.request.set_raw_query(q) end',
     '  end',
-    // Kong reads the first line of a header, gunicorn (WSGI CONTENT_TYPE) the last: one of each only.
+    // Kong reads the first line of a header, gunicorn (WSGI CONTENT_TYPE) the last: one of each only,
+    // and in its `-` spelling only: since Kong 3.6 get_header is nginx's $http_content_type, which a
+    // `Content_Type` line matches too (falling back to the `-` line when several do), and a
+    // Mongrel-family server (Puma < 6.4.3, Unicorn, Thin) takes `Content_Type` as CONTENT_TYPE.
     // The header-family chunk before this one refused more lines than get_headers(1000) reads.
     '  local ct = kong.request.get_header("content-type")',
     '  local ce = kong.request.get_header("content-encoding")',
-    '  if ct ~= nil or ce ~= nil then',
-    '    local all = kong.request.get_headers(1000)',
-    `    if type(all["content-type"]) == "table" or type(all["content-encoding"]) == "table" then ${refuse} end`,
+    '  for name, v in pairs(kong.request.get_headers(1000)) do',
+    '    local k = string.gsub(string.lower(name), "_", "-")',
+    `    if (k == "content-type" or k == "content-encoding") and (k ~= name or type(v) == "table") then ${refuse} end`,
     '  end',
     // Each reading some backend makes of the type (nginx's bodyKinds, widened): no media type at all
     // (Rack reads a form, FastAPI JSON), any multipart/* (Rack), a urlencoded form, and JSON where
