@@ -6,7 +6,6 @@
  * regexes) are escaped or refused here.
  */
 import type { Mock, Route } from '../../model/types.js';
-import type { RouteAuth } from './auth.js';
 import type { Ctx, Entity, Json } from './context.js';
 import { mappedCidr } from '../../model/policies/ip-mapped.js';
 import { escapeRegex } from './paths.js';
@@ -14,20 +13,9 @@ import { escapeRegex } from './paths.js';
 // Split by responsibility (STYLE.md: under ~300 lines); importers keep reading them here.
 export { headerFamily, queryKeyHeaderNames } from './request-headers.js';
 export { requestTransformer, responseTransformer } from './transformers.js';
+export type { RoutePlugins } from './transformers.js';
+import type { RoutePlugins } from './transformers.js';
 export { bearerRoute, headerKeyNames, queryKeyNames } from './credential-names.js';
-
-/**
- * What the route compile knows besides the route, handed to every policy's plugin function: the
- * request-transformer also carries the upstream path and the auth plugins' removals, the
- * response-transformer a mock's own headers.
- */
-export interface RoutePlugins {
-  /** The upstream path Kong's own (service path + request path) does not give (routes.ts upstreamUri); none for a mock. */
-  uri: string | undefined;
-  auth: RouteAuth;
-  /** Response headers the backend itself answers with (a mock's), under the policy's own. */
-  responseHeaders: Record<string, string>;
-}
 
 /** One policy's Kong plugin for a route, or undefined when the route does not use it (or Kong is not to enforce it). */
 export type KongPolicy = (ctx: Ctx, route: Route, at: RoutePlugins) => Entity | undefined;

@@ -8,10 +8,22 @@ import { METHOD_OVERRIDE_QUERY, METHOD_OVERRIDE_QUERY_FORMS } from '../../model/
 import type { HeaderOps, Route } from '../../model/types.js';
 import type { RouteAuth } from './auth.js';
 import type { Ctx, Entity } from './context.js';
-import type { RoutePlugins } from './policies.js';
 import { underscoreSpellings } from './underscores.js';
 import { ALL_OVERRIDES, credentialHeaders, headerPairs, KONG_CONSUMER_HEADERS, neverFromClient, routeOverrides, uniqueNames } from './request-headers.js';
 import { bearerRoute, BEARER_BODY_FORMS } from './credential-names.js';
+
+/**
+ * What the route compile knows besides the route, handed to every policy's plugin function: the
+ * request-transformer also carries the upstream path and the auth plugins' removals, the
+ * response-transformer a mock's own headers.
+ */
+export interface RoutePlugins {
+  /** The upstream path Kong's own (service path + request path) does not give (routes.ts upstreamUri); none for a mock. */
+  uri: string | undefined;
+  auth: RouteAuth;
+  /** Response headers the backend itself answers with (a mock's), under the policy's own. */
+  responseHeaders: Record<string, string>;
+}
 
 /**
  * A route's request-transformer header removals: the route's own (uniqueNames of its
