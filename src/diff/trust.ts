@@ -17,6 +17,7 @@ import { serverKey } from '../model/normalise/units.js';
 import type { Backend, Gateway } from '../model/types.js';
 import type { TargetKeyTable } from '../targets/key-table.js';
 import { KEY_TABLES } from '../targets/key-tables.js';
+import { compareText } from '../diagnostics/collate.js';
 import { CONSUMER_KIND } from './consumers.js';
 import type { Entity } from './entity.js';
 
@@ -63,7 +64,7 @@ export function trustEntities(gateway: Gateway, target: string): Entity[] {
       facts: { trusts: made.map((d) => `${d.trusts} at ${at}`) },
     });
   }
-  return [...out, ...schemeEntities(gateway)];
+  return [...out, ...schemeEntities(gateway), ...routeAudienceEntities(gateway)];
 }
 
 /** What `anyAudience: true` makes the gateway take on trust. */
@@ -89,6 +90,44 @@ function schemeEntities(gateway: Gateway): Entity[] {
       key: `scheme ${s.name}`,
       fields: { audiences: jwt.anyAudience ? 'any (anyAudience: true)' : audiences },
       facts: { auth: [[s.name]], mechanisms: { [s.name]: { kind: 'jwt', jwt: { audiences } } }, trusts: jwt.anyAudience ? [`${ANY_AUDIENCE}: ${issuer}`] : [] },
+    });
+  }
+  return out;
+}
+
+/**
+ * One entity per route that accepts a JWT: the audiences it accepts per issuer (the union over its
+ * alternatives' JWT schemes of that issuer; `[]`: any, a scheme with `anyAudience: true` or no
+ * audiences). The scheme entities above compare a scheme with itself only: a route moved to another
+ * scheme of the same issuer that accepts more audiences, or its scheme renamed and widened in one
+ * change, changes no scheme entity comparably, and where the output holds no audience check
+ * (Traefik forwardAuth, a Lambda or Cognito authorizer, Kong's jwt plugin without claims) nothing
+ * else says so. Keyed by the route and named by issuer, not by scheme, so such a move reads as
+ * jwt-audience-widened on the route on every target; another issuer is auth-weakened.
+ */
+function routeAudienceEntities(gateway: Gateway): Entity[] {
+  const schemes = new Map(gateway.securitySchemes.map((s) => [s.name, s]));
+  const out: Entity[] = [];
+  for (const route of gateway.routes) {
+    const byIssuer = new Map<string, string[] | 'any'>();
+    for (const item of route.security.flat()) {
+      const jwt = schemes.get(item.scheme)?.jwt;
+      if (!jwt || schemes.get(item.scheme)!.kind !== 'jwt') continue;
+      const mech = `jwt issued by ${jwt.issuer ?? 'its issuer'}`;
+      const had = byIssuer.get(mech) ?? [];
+      byIssuer.set(mech, had === 'any' || jwt.anyAudience || jwt.audiences.length === 0 ? 'any' : [...new Set([...had, ...jwt.audiences])]);
+    }
+    if (byIssuer.size === 0) continue;
+    const mechs = [...byIssuer.keys()].sort(compareText);
+    const audiences = (m: string) => {
+      const a = byIssuer.get(m)!;
+      return a === 'any' ? [] : [...a].sort(compareText);
+    };
+    out.push({
+      kind: TRUST_KIND,
+      key: `route ${route.id} audiences`,
+      fields: Object.fromEntries(mechs.map((m) => [m, byIssuer.get(m) === 'any' ? 'any' : audiences(m)])),
+      facts: { auth: mechs.map((m) => [m]), mechanisms: Object.fromEntries(mechs.map((m) => [m, { kind: 'jwt', jwt: { audiences: audiences(m) } }])) },
     });
   }
   return out;

@@ -26,6 +26,8 @@ describe('nginx: --base REF', () => {
     expect(r.plan!.findings.map((f) => `${f.class} ${f.rule} ${f.key}`).sort()).toEqual([
       'security jwt-algorithms-widened route getTokens',
       'security jwt-audience-widened route getTokens',
+      // The route's accepted audiences per issuer, as every target's --base reads them (trust.ts).
+      'security jwt-audience-widened route getTokens audiences',
       // 95fb7a7: the scheme's audiences replaced by anyAudience read at the scheme too (trust.ts).
       'security jwt-audience-widened scheme bearer',
       'security trust-added scheme bearer',
