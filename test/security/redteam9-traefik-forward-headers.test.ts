@@ -88,4 +88,18 @@ describe('red team 9, Traefik: a forwardAuth service is sent what the spec names
     expect(calls.length).toBeGreaterThan(0);
     for (const names of sent(calls)) expect(names).toContain('authorization');
   });
+  // The consequence on an OR route: Traefik hands fb's service the whole Cookie header, so a
+  // service that logs browsers in by a session cookie works through gwc's Traefik output (and only
+  // there); guardCarriers sees no forwarded carrier for fb (requestHeaders: []), so bob's basic
+  // router passes a forged session cookie to the backend as if the service had verified it (the
+  // nginx red team 7 hole, back through the unfiltered forwardAuth). Same fix: authRequestHeaders
+  // always written, so the service reads only what the spec names and guardCarriers guards.
+  it.fails('OR [{basic}, {fb}]: bob\'s password passes, the Cookie fb\'s service was sent never reaches the backend', async () => {
+    const { calls } = await run('[{ basic: [] }, { fb: [] }]', { Authorization: 'Bearer t', Cookie: 'session=GOOD' });
+    const served = calls.some((c) => c.headers.values('Cookie').length > 0);
+    const bob = await run('[{ basic: [] }, { fb: [] }]', { Authorization: `Basic ${Buffer.from('bob:pw-b').toString('base64')}`, Cookie: 'session=FORGED' });
+    expect(bob.o.backend).toBeDefined();
+    const reached = JSON.stringify([...bob.o.backend!.headers.map.entries()]).includes('FORGED');
+    expect(served && reached).toBe(false);
+  });
 });
