@@ -47,18 +47,25 @@ export interface KeptGuards {
 /** Where a credential travels: `cookie-header` is the whole Cookie header a forward-auth service is sent. */
 type Place = 'header' | 'query' | 'cookie' | 'cookie-header';
 
-/** Where a scheme's credential travels, as nginx verifies it (security.ts hiddenHeaders reads the same). */
+/**
+ * Where a scheme's credential travels, as nginx verifies it (security.ts hiddenHeaders reads the
+ * same), and the other headers its forward-auth service is sent, whatever its kind (forwardHeaders:
+ * an apiKey scheme's service reading X-Session, Cookie or Authorization beside the key; red team 9).
+ */
 function carriersOf(s: SecurityScheme): Array<{ in: Place; name: string }> {
+  const own = ownCarriers(s);
+  return s.forwardAuth ? [...own, ...forwardHeaders(s, own)] : own;
+}
+
+/** The credential the scheme itself names (its key, password or token), without its service's other headers. */
+function ownCarriers(s: SecurityScheme): Array<{ in: Place; name: string }> {
   if (s.kind === 'apiKey' && s.apiKey) return [{ in: s.apiKey.in === 'header' ? 'header' : s.apiKey.in === 'query' ? 'query' : 'cookie', name: s.apiKey.in === 'header' ? s.apiKey.name.toLowerCase() : s.apiKey.name }];
   if (s.kind === 'basic') return [{ in: 'header', name: 'authorization' }];
-  if (s.kind === 'forward') return [{ in: 'header', name: 'authorization' }, ...forwardHeaders(s)];
+  if (s.kind === 'forward') return [{ in: 'header', name: 'authorization' }];
   if (s.kind === 'jwt' && s.jwt) {
     // A JWT scheme nginx sends to its forward-auth service carries Authorization (hiddenHeaders).
     const out: Array<{ in: Place; name: string }> = [{ in: 'header', name: s.jwt.header.toLowerCase() }];
-    if (s.jwt.publicKeys.length === 0 && s.forwardAuth) {
-      if (s.jwt.header.toLowerCase() !== 'authorization') out.push({ in: 'header', name: 'authorization' });
-      out.push(...forwardHeaders(s));
-    }
+    if (s.jwt.publicKeys.length === 0 && s.forwardAuth && s.jwt.header.toLowerCase() !== 'authorization') out.push({ in: 'header', name: 'authorization' });
     return out;
   }
   return [];
@@ -76,19 +83,21 @@ const UNGUARDABLE: ReadonlySet<string> = new Set(['host', 'connection', 'upgrade
  * Authorization (a session header forged beside a valid password reached the backend; red team 7).
  * Not hidden by hideCredentials (which strips Authorization only): kept whatever it says. The
  * Cookie header is read whole (`cookie-header`): the service's session has no name gwc knows.
- * Authorization is the scheme's own carrier (carriersOf), hidden or guarded as such.
+ * Authorization is dropped only where it is the scheme's own carrier (ownCarriers: bearer, jwt,
+ * basic), hidden or guarded as such; an apiKey scheme's service reading it makes it one more
+ * forwarded header (red team 9: the cookie key passed and a forged bearer reached the backend).
  */
-function forwardHeaders(s: SecurityScheme): Array<{ in: Place; name: string }> {
+function forwardHeaders(s: SecurityScheme, own = ownCarriers(s)): Array<{ in: Place; name: string }> {
   const names = new Set((s.forwardAuth?.requestHeaders ?? []).map((h) => h.toLowerCase()));
-  return [...names].filter((h) => !UNGUARDABLE.has(h) && h !== 'authorization').map((name) => (name === 'cookie' ? { in: 'cookie-header' as const, name } : { in: 'header' as const, name }));
+  const mine = new Set(own.filter((c) => c.in === 'header').map((c) => c.name));
+  return [...names].filter((h) => !UNGUARDABLE.has(h) && !mine.has(h)).map((name) => (name === 'cookie' ? { in: 'cookie-header' as const, name } : { in: 'header' as const, name }));
 }
 
-/** Whether a scheme passes anything it reads on to the backend (kept, or a forward-auth service's other headers). */
+/** Whether a scheme passes anything it reads on to the backend (kept, or a forward-auth service's other headers, any kind). */
 function keepsAny(s: SecurityScheme | undefined): boolean {
   if (!s) return false;
   if (s.hideCredentials === false) return true;
-  const forwarded = s.kind === 'forward' || (s.kind === 'jwt' && s.jwt?.publicKeys.length === 0 && s.forwardAuth !== undefined);
-  return forwarded && forwardHeaders(s).length > 0;
+  return s.forwardAuth !== undefined && forwardHeaders(s).length > 0;
 }
 
 /** The route's guarded carriers (none on a route with one alternative whose every scheme keeps what it reads). */
