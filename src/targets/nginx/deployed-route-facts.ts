@@ -90,9 +90,9 @@ export function limitFacts(directives: Directive[], ctx: Ctx, facts: Facts): voi
   }
 }
 
-export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; preflight?: string; verify?: string; bodyCheck?: string; rank?: number[] }): Facts {
+export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; regex?: string; preflight?: string; verify?: string; bodyCheck?: string; rank?: number[] }): Facts {
   // `location = /literal` or a `~ ^regex$` location (route.path holds its expression).
-  const paths = [route.path.startsWith('^') ? route.path : exactPath(route.path)];
+  const paths = [route.regex ?? (route.path.startsWith('^') ? route.path : exactPath(route.path))];
   const facts: Facts = { route: { match: `${route.method} ${route.path}`, paths, methods: route.method.split(',').filter((m) => m !== '*' && m !== 'ANY'), ...(route.rank ? { ranks: [route.rank] } : {}) } };
   const verify = route.verify ? (byPath.get(route.verify)?.block ?? []) : [];
   Object.assign(facts, authFacts([...verify, ...block], block, ctx, byPath));

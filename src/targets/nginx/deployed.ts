@@ -60,7 +60,7 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   collect(body, []);
   const byPath = new Map(locations.map((l) => [l.args.at(-1)!, l]));
   // Public locations send each method to an internal route location, and its preflight to another.
-  const routeOf = new Map<string, { method: string; path: string; preflight?: string; verify?: string; bodyCheck?: string; rank?: number[] }>();
+  const routeOf = new Map<string, { method: string; path: string; regex?: string; preflight?: string; verify?: string; bodyCheck?: string; rank?: number[] }>();
   for (const [at, l] of locations.entries()) {
     const path = l.args.at(-1)!;
     if (path.startsWith('/_gwc_internal/')) continue;
@@ -83,7 +83,9 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
       // that hands over to the route location with try_files (templates-limit.ts).
       const to = byPath.get(where)?.block?.find((x) => x.name === 'try_files')?.args.at(-1)?.split('?')[0];
       const handOff = to?.startsWith('/_gwc_internal/r/') ? to : undefined;
-      routeOf.set(handOff ?? where, { method, path, rank: locationRank(l, at), ...(preflights.has(method) ? { preflight: preflights.get(method)! } : {}), ...(handOff ? { verify: where } : {}), ...(n !== undefined ? { bodyCheck: rewritten } : {}) });
+      // A `~`/`~*` location's expression, as PCRE reads it (`~*`: case-blind, https://nginx.org/r/location).
+      const regex = l.args.length > 1 && l.args[0]!.startsWith('~') ? `${l.args[0] === '~*' ? '(?i)' : ''}${path}` : undefined;
+      routeOf.set(handOff ?? where, { method, path, rank: locationRank(l, at), ...(regex !== undefined ? { regex } : {}), ...(preflights.has(method) ? { preflight: preflights.get(method)! } : {}), ...(handOff ? { verify: where } : {}), ...(n !== undefined ? { bodyCheck: rewritten } : {}) });
     }
   }
   const keyOf = new Map<string, string>();
@@ -152,7 +154,7 @@ function exposedInternal(l: Directive, key: string, rank: number[]): Entity | un
   if (!path.startsWith('/_gwc_internal/') || (l.block ?? []).some((d) => d.name === 'internal')) return undefined;
   const match = `location ${l.args.map((a) => a.replace(INTERNAL, '/_gwc_internal/$1/#')).join(' ')} (no internal;)`;
   const regex = l.args.length > 1 && l.args[0]!.startsWith('~');
-  const paths = [regex ? path : l.args[0] === '=' ? exactPath(path) : prefixPath(path)];
+  const paths = [regex ? `${l.args[0] === '~*' ? '(?i)' : ''}${path}` : l.args[0] === '=' ? exactPath(path) : prefixPath(path)];
   return { kind: 'location', key: `${key} reachable from outside`, fields: { match }, facts: { route: { match, paths, methods: [], ranks: [rank] }, auth: [] } };
 }
 
