@@ -1,3 +1,4 @@
+import { jsRegex } from './regex-dialect.js';
 /**
  * The request paths a route answers, in one form every reader can write (`Facts.route.paths`: JS
  * regular expressions over the path): so `gwc diff` can ask which remaining route answers the path
@@ -139,11 +140,6 @@ export function templatePath(template: string): string {
 
 /** Whether any of `sources` matches `path` (an expression JS cannot compile matches nothing). */
 export function answers(sources: readonly string[], path: string): boolean {
-  return sources.some((s) => {
-    try {
-      return new RegExp(s).test(path);
-    } catch {
-      return false;
-    }
-  });
+  // The gateway's dialect read as precedence.ts reads it; one not exactly readable answers every path (fail closed).
+  return sources.some((s) => jsRegex(s)?.test(path) ?? true);
 }

@@ -112,7 +112,7 @@ describe('red team 8, gwc diff precedence: a regex JS cannot compile answers not
   });
 
   // Mechanism: ruleRoute's /\b(Path|PathPrefix|PathRegexp)\(`...`\)/ matches inside `!...` too.
-  it.fails('traefik: the template router raised and its path matcher negated (!PathRegexp(`^/v1/other$`)): a security finding on the keyed route', async () => {
+  it('traefik: the template router raised and its path matcher negated (!PathRegexp(`^/v1/other$`)): a security finding on the keyed route', async () => {
     const r = await compiledState(writeSpec(SPEC), 'traefik', {});
     const files = r.state!.files!;
     const edited = once(once(files[0]!.contents, /(prec-getfile:\n[^\n]*\n {6}priority: )2/, '$19'), /(prec-getfile:\n {6}rule: "[^\n]*?)PathRegexp\(`[^`]*`\)/, '$1!PathRegexp(`^/v1/other$$`)');
@@ -120,5 +120,29 @@ describe('red team 8, gwc diff precedence: a regex JS cannot compile answers not
     const plan = diffStates(read('traefik', files), read('traefik', [{ ...files[0]!, contents: edited }, ...files.slice(1)]));
     expect(plan.findings.map((f) => `${f.class} ${f.rule} ${f.key}`)).toContain('breaking route-moved prec-getfile');
     expect(security(plan)).toContain('auth-removed prec-getsecret');
+  });
+});
+
+describe('traefik reader: a path, method or host matcher it cannot read exactly answers every one of its axis (fail closed)', () => {
+  const variants: Array<[string, (rule: string) => string]> = [
+    ['path OR-ed with a header matcher', (r) => r.replace(/PathRegexp\(`[^`]*`\)/, '(PathRegexp(`^/v1/other$$`) || Header(`X-A`, `1`))')],
+    ['rule a top-level OR', (r) => `${r.replace(/PathRegexp\(`[^`]*`\)/, 'PathRegexp(`^/v1/other$$`)')} || Header(\`X-A\`, \`1\`)`],
+    ['path in a negated group', (r) => r.replace(/PathRegexp\(`[^`]*`\)/, '!(PathRegexp(`^/v1/other$$`))')],
+  ];
+  for (const [what, edit] of variants) {
+    it(`${what}: a security finding on the keyed route`, async () => {
+      const r = await compiledState(writeSpec(SPEC), 'traefik', {});
+      const files = r.state!.files!;
+      const raised = once(files[0]!.contents, /(prec-getfile:\n[^\n]*\n {6}priority: )2/, '$19');
+      const edited = raised.replace(/(prec-getfile:\n {6}rule: ")([^\n]*)"/, (_, a: string, rule: string) => `${a}${edit(rule)}"`);
+      expect(edited).not.toBe(raised);
+      const plan = diffStates(read('traefik', files), read('traefik', [{ ...files[0]!, contents: edited }, ...files.slice(1)]));
+      expect(security(plan)).toContain('auth-removed prec-getsecret');
+    });
+  }
+  it('control: gwc\'s own negated query/header groups stay read exactly (no finding on an unedited config)', async () => {
+    const r = await compiledState(writeSpec(SPEC), 'traefik', {});
+    const files = r.state!.files!;
+    expect(diffStates(read('traefik', files), read('traefik', files)).findings).toEqual([]);
   });
 });

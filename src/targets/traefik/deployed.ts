@@ -143,10 +143,74 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
  * Path exact, PathPrefix a prefix, PathRegexp a Go expression (gwc writes JS-compatible ones);
  * none: every path.
  */
-function ruleRoute(rule: string): { paths: string[]; methods: string[] } {
-  const paths = [...rule.matchAll(/\b(Path|PathPrefix|PathRegexp)\(`([^`]*)`\)/g)].map(([, m, v]) => (m === 'Path' ? exactPath(v!) : m === 'PathPrefix' ? prefixPath(v!) : v!));
-  const methods = [...rule.matchAll(/\bMethod\(([^)]*)\)/g)].flatMap((m) => [...m[1]!.matchAll(/`([^`]*)`/g)].map((x) => x[1]!.toUpperCase()));
-  return { paths: paths.length ? paths : ['^/'], methods: [...new Set(methods)].sort() };
+/** The rule's top-level `&&` operands, or undefined when it is not one conjunction (a top-level `||`, an unbalanced paren). */
+function conjuncts(rule: string): string[] | undefined {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < rule.length; i++) {
+    const c = rule[i];
+    if (c === '`') {
+      const end = rule.indexOf('`', i + 1);
+      if (end < 0) return undefined;
+      i = end;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && rule.startsWith('||', i)) return undefined;
+    else if (depth === 0 && rule.startsWith('&&', i)) {
+      out.push(rule.slice(from, i).trim());
+      from = i + 2;
+      i++;
+    }
+    if (depth < 0) return undefined;
+  }
+  if (depth !== 0) return undefined;
+  out.push(rule.slice(from).trim());
+  return out;
+}
+
+const PATH_MATCHER = /\b(Path|PathPrefix|PathRegexp)\(/;
+const METHOD_MATCHER = /\bMethod\(/;
+const HOST_MATCHER = /\b(Host|HostRegexp|HostSNI|HostSNIRegexp)\(/;
+const backticks = (args: string) => [...args.matchAll(/`([^`]*)`/g)].map((x) => x[1]!);
+
+/**
+ * The paths, methods and hosts a router's rule answers. Only a positive matcher that is a
+ * top-level `&&` operand is modelled; a path, method or host matcher under `!`, `||` or a group
+ * (or one the reader does not know, HostRegexp) reads as answering every path, method or host
+ * of that axis: fail closed, so the diff shows the widening. https://doc.traefik.io/traefik/routing/routers/#rule
+ */
+function ruleRoute(rule: string): { paths: string[]; methods: string[]; hosts: string[] } {
+  const parts = conjuncts(rule);
+  let paths: string[] = [];
+  let methods: string[] = [];
+  let hosts: string[] = [];
+  let anyPath = parts === undefined;
+  let anyMethod = parts === undefined;
+  let anyHost = parts === undefined;
+  for (const part of parts ?? []) {
+    const m = /^(Path|PathPrefix|PathRegexp|Method|Host)\(((?:`[^`]*`\s*,?\s*)+)\)$/.exec(part);
+    if (m && m[1]!.startsWith('Path')) {
+      const v = backticks(m[2]!);
+      if (v.length !== 1 || paths.length) anyPath = true;
+      else paths = [m[1] === 'Path' ? exactPath(v[0]!) : m[1] === 'PathPrefix' ? prefixPath(v[0]!) : v[0]!];
+    } else if (m && m[1] === 'Method') {
+      if (methods.length) anyMethod = true;
+      methods = backticks(m[2]!).map((x) => x.toUpperCase());
+    } else if (m && m[1] === 'Host') {
+      if (hosts.length) anyHost = true;
+      hosts = backticks(m[2]!).map((x) => x.toLowerCase());
+    } else {
+      if (PATH_MATCHER.test(part)) anyPath = true;
+      if (METHOD_MATCHER.test(part)) anyMethod = true;
+      if (HOST_MATCHER.test(part)) anyHost = true;
+    }
+  }
+  return {
+    paths: anyPath || !paths.length ? ['^/'] : paths,
+    methods: anyMethod ? [] : [...new Set(methods)].sort(),
+    hosts: anyHost ? [] : [...new Set(hosts)].sort(),
+  };
 }
 
 export function traefikEntities(doc: JsonObject): Entity[] {
@@ -169,7 +233,7 @@ export function traefikEntities(doc: JsonObject): Entity[] {
         // https://doc.traefik.io/traefik/routing/routers/#priority: the greater first; unset (or 0)
         // is the rule's length; equal ones are taken in no fixed order.
         const priority = typeof value.priority === 'number' && value.priority !== 0 ? value.priority : rule.length;
-        const facts: Facts = { route: { match: rule, ...route, ranks: route.paths.map(() => [priority]) } };
+        const facts: Facts = { route: { match: rule, paths: route.paths, methods: route.methods, ranks: route.paths.map(() => [priority]) } };
         const seen: Seen = { auth: [], mechanisms: {}, reads: {}, cleared: new Set(), decided: new Set(), guards: {} };
         middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, seen);
         // What the rule's negated header and query matchers keep off the router (deployed-exclusions.ts).
@@ -179,7 +243,7 @@ export function traefikEntities(doc: JsonObject): Entity[] {
         for (const [n, headers] of Object.entries(seen.reads)) seen.mechanisms[n]!.hideCredentials = headers.length > 0 && headers.every((h) => seen.cleared.has(h));
         if (Object.keys(seen.mechanisms).length) facts.mechanisms = seen.mechanisms;
         // Host(`a`) matchers of the rule; none: any Host. A router with tls answers on TLS only.
-        facts.hosts = [...rule.matchAll(/\bHost\(([^)]*)\)/g)].flatMap((m) => [...m[1]!.matchAll(/`([^`]*)`/g)].map((x) => x[1]!.toLowerCase())).sort();
+        facts.hosts = route.hosts;
         facts.protocols = value.tls !== undefined && value.tls !== null ? ['https'] : ['http'];
         // What its TLS options set says, not its name (deployed-client-tls.ts).
         const client = routerClientTls(value, doc);
