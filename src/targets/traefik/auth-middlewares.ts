@@ -67,9 +67,8 @@ export function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, rol
     ctx.report('traefik-forward-auth-missing', { scheme: s.name }, s.loc);
     return undefined;
   }
-  const cred = credentialHeader(s);
   const auth = memo(ctx, `fa\0${s.name}\0${scopes.join(' ')}`, () => {
-    const requestHeaders = s.kind === 'forward' ? fa.requestHeaders : [...new Set([...(cred ? [cred] : []), ...fa.requestHeaders])];
+    const requestHeaders = serviceHeaders(s);
     // Required scopes travel in the verifier's address, so one verifier can check them per route.
     const address =
       scopes.length > 0 ? `${fa.url.raw}${fa.url.raw.includes('?') ? '&' : '?'}scope=${encodeURIComponent(scopes.join(' '))}` : fa.url.raw;
@@ -77,6 +76,9 @@ export function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, rol
       forwardAuth: {
         address,
         trustForwardHeader: false,
+        // serviceHeaders, the credential header first: Traefik sends the service EVERY request header when
+        // the list is empty (forward.go filterForwardRequestHeaders), Cookie and other schemes' keys with
+        // them (red team 9). Still empty for a query apiKey naming no requestHeaders.
         ...(requestHeaders.length > 0 ? { authRequestHeaders: requestHeaders } : {}),
         ...(fa.responseHeaders.length > 0 ? { authResponseHeaders: fa.responseHeaders } : {}),
       },
@@ -85,6 +87,28 @@ export function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, rol
   const hide = hideMiddleware(ctx, s);
   return { auth: auth!, ...(hide ? { hide } : {}) };
 }
+
+/**
+ * What a scheme's forwardAuth service is sent (authRequestHeaders): its own credential header (a
+ * forward scheme's: Authorization), then the spec's requestHeaders, once each ignoring case. One
+ * list for the middleware and for unverified.ts' carriers, so what the service verifies is what the
+ * other routers guard (red team 9, redteam9-traefik-forward-headers).
+ */
+export function serviceHeaders(s: SecurityScheme): string[] {
+  const { own, others } = serviceHeaderParts(s);
+  return once([...(own ? [own] : []), ...others]);
+}
+
+/** serviceHeaders in its two parts: the scheme's own credential header, and the spec's requestHeaders. */
+export function serviceHeaderParts(s: SecurityScheme): { own?: string; others: string[] } {
+  const own = s.kind === 'forward' ? 'Authorization' : credentialHeader(s);
+  return { ...(own ? { own } : {}), others: once(s.forwardAuth?.requestHeaders ?? []) };
+}
+
+const once = (headers: string[]) => {
+  const seen = new Set<string>();
+  return headers.filter((h) => !seen.has(h.toLowerCase()) && !!seen.add(h.toLowerCase()));
+};
 
 /** The middleware removing a scheme's credential header (every spelling), once per scheme; undefined when there is none to write. */
 export function hideMiddleware(ctx: Ctx, s: SecurityScheme): string | undefined {

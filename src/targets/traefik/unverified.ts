@@ -25,7 +25,7 @@
 import { compareText } from '../../diagnostics/collate.js';
 import type { Route, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
-import { hideMiddleware, keptUnverified, memo } from './auth-middlewares.js';
+import { hideMiddleware, keptUnverified, memo, serviceHeaderParts } from './auth-middlewares.js';
 import { cgiSpellings, credentialHeader } from './credentials.js';
 
 /** Where a credential travels, as Traefik tells carriers apart: header names lowercased; cookie ALL_COOKIES is the whole Cookie header. */
@@ -58,11 +58,12 @@ const NEVER_REMOVED: ReadonlySet<string> = new Set([
   'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-server', 'x-real-ip',
 ]);
 
-/** A forwardAuth service's other request headers (not the scheme's own credential), as carriers. */
+/** A forwardAuth service's other request headers (serviceHeaders but the scheme's own credential), as carriers. */
 function forwardedCarriers(s: SecurityScheme): Carrier[] {
   if (s.kind === 'basic' || !s.forwardAuth) return [];
-  const own = ownHeader(s)?.toLowerCase();
-  return s.forwardAuth.requestHeaders.flatMap((h): Carrier[] => {
+  const { own: ownName, others } = serviceHeaderParts(s);
+  const own = ownName?.toLowerCase();
+  return others.flatMap((h): Carrier[] => {
     const name = h.toLowerCase();
     if (name === 'cookie') return [{ in: 'cookie', name: ALL_COOKIES }];
     return name === own || NEVER_REMOVED.has(name) ? [] : [{ in: 'header', name }];
