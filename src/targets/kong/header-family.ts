@@ -81,7 +81,16 @@ function luaWords(words: readonly string[]): string {
   return `'${words.map(word).join(' ')}'`;
 }
 
-function render(keys: readonly string[]): string {
+/**
+ * The chunk for `keys`. `framing` (today's; false renders the chunk gwc wrote before it, which gwc
+ * diff still reads as its names) also refuses (400) a line whose name reads as Transfer-Encoding or
+ * Content-Length and holds `_` (`Transfer_Encoding`, `content_LENGTH`): nginx matches its framing
+ * headers by their exact `-` name, so such a line is an unknown header proxied as sent, beside the
+ * Content-Length nginx writes for the body it read, and a backend reading `_` as `-` (Puma < 6.4.3,
+ * Unicorn, Thin, WSGI: HTTP_TRANSFER_ENCODING) frames the body a second way: request smuggling on
+ * the kept-alive upstream connection (test/security/kong-framing-spellings.test.ts).
+ */
+function render(keys: readonly string[], framing = true): string {
   return [
     HEADER_FAMILY_MARK,
     'local drop = {}',
@@ -92,11 +101,29 @@ function render(keys: readonly string[]): string {
     "  for _, v in pairs(headers) do lines = lines + (type(v) == 'table' and #v or 1) end",
     `  if err ~= nil or lines > ${MAX_HEADER_LINES} then return kong.response.exit(431, { message = 'Request Header Fields Too Large' }) end`,
     '  for name in pairs(headers) do',
-    "    if drop[(string.gsub(string.lower(name), '%-', '_'))] then kong.service.request.clear_header(name) end",
+    ...(framing
+      ? [
+          "    local k = string.gsub(string.lower(name), '%-', '_')",
+          "    if (k == 'transfer_encoding' or k == 'content_length') and string.find(name, '_', 1, true) then return kong.response.exit(400, { message = 'Bad Request' }) end",
+          '    if drop[k] then kong.service.request.clear_header(name) end',
+        ]
+      : ["    if drop[(string.gsub(string.lower(name), '%-', '_'))] then kong.service.request.clear_header(name) end"]),
     '  end',
     'end',
     '',
   ].join('\n');
+}
+
+const previous = new Map<string, string>();
+/** The chunk gwc wrote for `keys` before the framing check (test/security/fixtures/kong-header-family-v1.lua). */
+function previousRelease(keys: readonly string[]): string {
+  const id = keys.join('\n');
+  let lua = previous.get(id);
+  if (lua === undefined) {
+    if (previous.size >= 100) previous.clear();
+    previous.set(id, (lua = render(keys, false)));
+  }
+  return lua;
 }
 
 /** `plugins` with `lua` first in the route's pre-function, or a pre-function of its own. */
@@ -120,8 +147,9 @@ export function readHeaderFamily(code: string): string[] | undefined {
   const m = /^for n in string\.gmatch\('((?:[A-Za-z0-9_ ]|\\\d{3})*)', '%S\+'\) do drop\[n\] = true end$/m.exec(code);
   if (code.startsWith(`${HEADER_FAMILY_MARK}\n`) && m) {
     keys = m[1]!.split(' ').filter((w) => w !== '').map((w) => Buffer.from(w.replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8'));
-    // Exactly gwc's chunk for these names, or nothing.
-    if (headerFamilyLua(keys) !== code) keys = undefined;
+    // Exactly gwc's chunk for these names (today's or the previous release's), or nothing. The
+    // previous one reads as the same names: gwc diff has no fact for the framing check.
+    if (headerFamilyLua(keys) !== code && previousRelease([...new Set(keys)].sort(compareText)) !== code) keys = undefined;
   }
   read.set(code, keys);
   return keys;
