@@ -150,6 +150,16 @@ function guardRules(a: Guards | undefined, b: Guards | undefined): Verdict[] {
   return out;
 }
 
+/**
+ * A validation check gone (validator off, parameter optional, model removed or changed) is security;
+ * compared only when both sides' readers could tell (absent: unknown).
+ */
+function validationRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
+  if (!a || !b) return [];
+  const lost = a.filter((v) => !b.includes(v));
+  return lost.length === 0 ? [] : [{ rule: 'validation-weakened', old: `checked: ${lost.join('; ')}`, new: `not checked: ${lost.join('; ')}` }];
+}
+
 // ---- CORS -----------------------------------------------------------------------------------
 
 type Cors = NonNullable<Facts['cors']>;
@@ -272,6 +282,6 @@ export function classifyMatched(a: Facts | undefined, b: Facts | undefined): Ver
   if (o.route && n.route && o.route.match !== n.route.match) out.push({ rule: 'route-moved', old: o.route.match, new: n.route.match });
   if (o.auth !== undefined && n.auth !== undefined) out.push(...authRules(o.auth, n.auth), ...mechanismRules(o, n));
   out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...denyRules(o.ipDeny, n.ipDeny));
-  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...guardRules(o.guards, n.guards), ...trustRules(o.trusts, n.trusts), ...holdRules(o.holds, n.holds));
+  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...guardRules(o.guards, n.guards), ...validationRules(o.validation, n.validation), ...trustRules(o.trusts, n.trusts), ...holdRules(o.holds, n.holds));
   return out;
 }

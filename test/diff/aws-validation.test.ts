@@ -1,7 +1,7 @@
 /**
  * `gwc diff` on AWS: a request validator removed from a method is a change of that method (and a
- * new Deployment), never invisible. Validation is traffic, not security (DESIGN.md section 7.8 does
- * not list it), so it is not a security finding.
+ * new Deployment), never invisible, and a security finding (`validation-weakened`): the front door
+ * lets in requests it refused, as a body limit raised does (test/security/redteam10-diff-validation).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,7 @@ describe('aws diff: request validation', () => {
       expect(changes).toContain('replace AWS::ApiGateway::Deployment');
       const fields = r.plan!.changes.flatMap((c) => (c.fields ?? []).map((f) => f.path)).join('\n');
       expect(fields).toMatch(/x-amazon-apigateway-request-validator/);
-      expect(r.plan!.findings.filter((f) => f.class === 'security')).toEqual([]);
+      expect(r.plan!.findings.filter((f) => f.class === 'security').map((f) => f.rule)).toEqual(['validation-weakened']);
     });
   }
 });

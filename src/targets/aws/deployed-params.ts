@@ -30,6 +30,12 @@ const CLEARED: ReadonlySet<string> = new Set(
   [...METHOD_OVERRIDE_HEADERS, ...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...CLIENT_FORWARDING_HEADERS].map((h) => h.toLowerCase()),
 );
 
+/**
+ * Whether header `name` (any case, any `-`/`_` spelling: HTTP APIs remove each spelling) is one gwc
+ * clears on every route for the backend's sake: a request header, not a guard.
+ */
+export const clearedOnEveryRoute = (name: string): boolean => CLEARED.has(name.toLowerCase().replace(/_/g, '-'));
+
 /** The integration's request parameters when it sends to an HTTP backend (http, http_proxy). */
 function httpParams(op: JsonObject): JsonObject | undefined {
   const integration = isObject(op['x-amazon-apigateway-integration']) ? op['x-amazon-apigateway-integration'] : undefined;

@@ -10,6 +10,7 @@ import type { BackendTls, Entity, Facts, Json } from '../../diff/entity.js';
 import { fieldsOf, isObject, MASK, omit, sortedStrings, toJson, type JsonObject } from '../../diff/json-util.js';
 import { cacheKeyOf, denyRules, domainClientTls, domainsOf, importMode, integrationBackend, integrationPath, lambdaInvokers, methodAuth, ownCredentialHeaders, stageSettings, type StageSettings } from './deployed-facts.js';
 import { integrationGuards, integrationHeaders } from './deployed-params.js';
+import { methodValidation } from './deployed-validation.js';
 
 export class TemplateShapeError extends Error {}
 
@@ -170,6 +171,7 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
         if (headers) facts.requestHeaders = headers;
         const guards = integrationGuards(op, ownCredentialHeaders(op, schemes));
         if (guards) facts.guards = guards;
+        facts.validation = methodValidation(op, item, body);
         const tls = integrationTls(op);
         if (tls) facts.backendTls = tls;
         entity.facts = facts;

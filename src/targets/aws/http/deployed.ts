@@ -15,6 +15,7 @@ import { authAtom, type ClientTls, type Entity, type Facts, type Json, type Mech
 import { fieldsOf, isObject, prune, sortedStrings, type JsonObject } from '../../../diff/json-util.js';
 import { METHOD_OVERRIDE_QUERY } from '../../../model/overrides.js';
 import { ACCOUNT_BURST, domainClientTls, lambdaInvokers } from '../deployed-facts.js';
+import { clearedOnEveryRoute } from '../deployed-params.js';
 
 /** True for a template whose API is an HTTP API (AWS::ApiGatewayV2::Api with ProtocolType HTTP). */
 export function isHttpApiTemplate(doc: unknown): boolean {
@@ -61,10 +62,12 @@ export function httpTemplateEntities(template: JsonObject): Entity[] {
       const integration = props(integrationOf(p.Target));
       const params = isObject(integration.RequestParameters) ? integration.RequestParameters : {};
       if (typeof params['overwrite:path'] === 'string') facts.upstreamPath = params['overwrite:path'];
-      if (integration.IntegrationType === 'HTTP_PROXY') Object.assign(facts, mappedRequest(params));
-      // A credential header the integration removes is hidden from the backend.
+      const mapped = mappingsOf(params);
+      const own = new Set(Object.values(facts.mechanisms ?? {}).flatMap((m) => m.names ?? []));
+      if (integration.IntegrationType === 'HTTP_PROXY') Object.assign(facts, mappedRequest(mapped, own));
+      // A credential header the integration removes (and no mapping hands on again) is hidden from the backend.
       for (const mech of Object.values(facts.mechanisms ?? {})) {
-        if (mech.names) mech.hideCredentials = mech.names.every((n) => removed(params, `header.${n}`));
+        if (mech.names) mech.hideCredentials = mech.names.every((n) => { const e = mapped.header.get(n); return holds(e) && e!.removed; });
       }
       // The server the route sends to: an HTTP backend's origin (through its VPC link), a Lambda's URI as written.
       if (integration.IntegrationUri !== undefined) {
@@ -108,40 +111,75 @@ function integrationOf(target: Json | undefined): string | undefined {
   return undefined;
 }
 
-/** `remove:header.NAME` (any case) with the empty value API Gateway takes for a removal. */
-const removed = (params: JsonObject, what: string) => Object.entries(params).some(([k, v]) => k.toLowerCase() === `remove:${what}`.toLowerCase() && (v === '' || v === "''"));
+/** What the mappings of one header (any case) or query parameter do, all of them together. */
+interface Mapped {
+  /** A mapping removes it (`remove:`) or sets a static or `$context` value (`overwrite:`). */
+  removed: boolean;
+  set: boolean;
+  /** A mapping hands the backend the client's text (`append:`, a `$request.*` value) or cannot be read. */
+  undone: boolean;
+}
+
+/**
+ * Every mapping of the integration, by header (lower-cased: API Gateway header names are
+ * case-blind, so `remove:header.X-Key` and `append:header.x-key` map one header) and by query
+ * parameter (its exact name). A header the gateway removes or sets holds only when no mapping of it
+ * undoes that: an `append:` (the client's value goes on, and the order of a removal and an append
+ * is not documented), a value from the request, or a value that is not text.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html
+ */
+function mappingsOf(params: JsonObject): { header: Map<string, Mapped>; querystring: Map<string, Mapped> } {
+  const out = { header: new Map<string, Mapped>(), querystring: new Map<string, Mapped>() };
+  for (const [k, v] of Object.entries(params)) {
+    const m = /^(remove|overwrite|append):(header|querystring)\.(.+)$/i.exec(k);
+    if (!m) continue;
+    const where = m[2]!.toLowerCase() as 'header' | 'querystring';
+    const name = where === 'header' ? m[3]!.toLowerCase() : m[3]!;
+    const e = out[where].get(name) ?? { removed: false, set: false, undone: false };
+    const action = m[1]!.toLowerCase();
+    if (typeof v !== 'string' || action === 'append' || /\$request\.|\$\{request\./.test(v)) e.undone = true;
+    else if (action === 'remove') (v === '' || v === "''" ? (e.removed = true) : (e.undone = true));
+    else e.set = true;
+    out[where].set(name, e);
+  }
+  return out;
+}
+
+const holds = (e: Mapped | undefined) => e !== undefined && (e.removed || e.set) && !e.undone;
 
 /**
  * What an HTTP proxy integration's parameter mapping does to the request
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html):
  * the headers the gateway removes (`remove:header.NAME`) or sets to a value the client does not
- * choose (`overwrite:header.NAME` / `append:` of a static text or `$context.*`, never a
- * `$request.*` value, which is the client's own), and the query parameters it removes: `_method`
- * (a method override), any other (a credential's name: `access_token`, a hidden query key).
+ * choose (`overwrite:header.NAME` of a static text or `$context.*`): requestHeaders; each removed
+ * header besides those gwc clears on every route and the route's own credential headers (`own`,
+ * hideCredentials) is also a guard, as a REST blank is (deployed-params.ts): a query key's name as
+ * a header, an unverified carrier. The query parameters it removes: `_method` (a method override),
+ * any other (a credential's name: `access_token`, a hidden query key).
  */
-function mappedRequest(params: JsonObject): Pick<Facts, 'requestHeaders' | 'guards'> {
-  const headers = new Set<string>();
-  const query: string[] = [];
-  for (const [k, v] of Object.entries(params)) {
-    const m = /^(remove|overwrite|append):(header|querystring)\.(.+)$/i.exec(k);
-    if (!m || typeof v !== 'string') continue;
-    const [, action, where, name] = m as unknown as [string, string, string, string];
-    const gatewaySet = action.toLowerCase() === 'remove' ? v === '' || v === "''" : action.toLowerCase() === 'overwrite' && !/\$request\./.test(v) && !/\$\{request\./.test(v);
-    if (!gatewaySet) continue;
-    if (where.toLowerCase() === 'header') headers.add(name.toLowerCase());
-    else if (action.toLowerCase() === 'remove') query.push(name);
-  }
-  const text = (n: string) => `query ${n}: removed before the backend (integration parameter mapping)`;
+function mappedRequest(mapped: ReturnType<typeof mappingsOf>, own: ReadonlySet<string>): Pick<Facts, 'requestHeaders' | 'guards'> {
+  const headers = [...mapped.header].filter(([, e]) => holds(e)).map(([n]) => n).sort();
+  const blanked = [...mapped.header].filter(([n, e]) => holds(e) && e.removed && !clearedOnEveryRoute(n) && !own.has(n)).map(([n]) => n).sort();
+  const query = [...mapped.querystring].filter(([, e]) => holds(e) && e.removed).map(([n]) => n).sort();
+  const text = (place: string) => (n: string) => `${place} ${n}: removed before the backend (integration parameter mapping)`;
   return {
-    requestHeaders: [...headers].sort(),
-    guards: { credential: query.filter((n) => n !== METHOD_OVERRIDE_QUERY).sort().map(text), method: query.filter((n) => n === METHOD_OVERRIDE_QUERY).map(text) },
+    requestHeaders: headers,
+    guards: {
+      credential: [...query.filter((n) => n !== METHOD_OVERRIDE_QUERY).map(text('query')), ...blanked.map(text('header'))],
+      method: query.filter((n) => n === METHOD_OVERRIDE_QUERY).map(text('query')),
+    },
   };
 }
 
 function routeAuth(route: JsonObject, authorizer: JsonObject): Pick<Facts, 'auth' | 'mechanisms'> {
   const type = String(route.AuthorizationType ?? 'NONE').toUpperCase();
   if (type === 'NONE') return { auth: [] };
-  const name = `${type === 'JWT' ? 'jwt' : type === 'CUSTOM' ? 'lambda' : type.toLowerCase()} ${String(authorizer.Name ?? refName(route.AuthorizerId))}`;
+  // The authorizer's own type, when it is not the one the route's type calls for, is another check
+  // (a JWT route on a REQUEST authorizer: API Gateway's pick is not documented): another mechanism.
+  const expected = type === 'JWT' ? 'JWT' : type === 'CUSTOM' ? 'REQUEST' : undefined;
+  const actual = typeof authorizer.AuthorizerType === 'string' ? authorizer.AuthorizerType.toUpperCase() : 'none';
+  const odd = actual === expected ? '' : ` (authorizer type ${actual})`;
+  const name = `${type === 'JWT' ? 'jwt' : type === 'CUSTOM' ? 'lambda' : type.toLowerCase()}${odd} ${String(authorizer.Name ?? refName(route.AuthorizerId))}`;
   const mech: Mechanism = { kind: type === 'JWT' ? 'jwt' : type === 'CUSTOM' ? 'lambda' : type.toLowerCase() };
   // The headers the credential is read from (identity sources): another one is another carrier.
   const sources = (Array.isArray(authorizer.IdentitySource) ? authorizer.IdentitySource : typeof authorizer.IdentitySource === 'string' ? authorizer.IdentitySource.split(',') : []).map((x) => String(x).trim());
