@@ -13,6 +13,9 @@
  * keys the verified `sub` (runtime.js checkJwt: `sub:<sub>`, and refuses non-canonical signatures);
  * on Authorization Traefik warns (traefik-limit-key-unverified) and counts per client address.
  * No diagnostic here.
+ *
+ * FIXED (credentials.ts limitKeyHeader): a JWT scheme's header is never a limit key; the limit is
+ * counted per client address and said (traefik-limit-key-unverified), as on Authorization.
  */
 import { describe, expect, it } from 'vitest';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
@@ -72,10 +75,17 @@ describe('red team 10: Traefik by: consumer on a JWT header counts per token tex
     expect(twin).not.toBe(sig);
   });
 
-  // Open: limitKeyHeader keys the bucket on X-Token's whole value (the token text).
-  it.fails('two texts of one token of alice share one bucket, or the limit is refused/warned and counted per address', () => {
+  // Was open: limitKeyHeader keyed the bucket on X-Token's whole value (the token text).
+  it('two texts of one token of alice share one bucket, or the limit is refused/warned and counted per address', () => {
     const config = own.built?.config as TraefikConfig | undefined;
     if (!config) return;
     expect(keyOf(config, `${body}.${sig}`)).toBe(keyOf(config, `${body}.${twin}`));
+    // ... and so do two tokens of two subjects from one address: the bucket is the address's.
+    expect(keyOf(config, `${body}.${sig}`)).not.toContain(body);
+  });
+
+  it('the limit is said to count per client address (traefik-limit-key-unverified at the rateLimit)', () => {
+    const warned = own.built!.result.diagnostics.filter((d) => d.code === 'traefik-limit-key-unverified');
+    expect(warned.map((d) => [d.params, d.loc?.pointer])).toEqual([[{ route: 'orders', scheme: 'tok' }, '/paths/~1orders/get/x-gateway/rateLimit']]);
   });
 });

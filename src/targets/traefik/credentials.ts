@@ -16,10 +16,16 @@ export const VERIFIED_USER_HEADER = 'X-Consumer';
  * these is one: the Cookie header (any extra cookie is a fresh bucket), a query parameter (no
  * criterion), and an Authorization credential, whose scheme word verifiers fold case on (Go's
  * Request.BasicAuth uses EqualFold, RFC 7235 section 2.1: 32 spellings of one Basic credential).
- * Native basicAuth names the verified user in VERIFIED_USER_HEADER instead.
+ * Native basicAuth names the verified user in VERIFIED_USER_HEADER instead. Nor is a JWT in a header
+ * of its own (`X-Token`): the header holds a token, not the caller, and one subject holds as many
+ * tokens as its issuer mints (each login, each refresh), each in up to 16 texts (the unused bits of
+ * the signature's last base64url character, which golang-jwt, jose and PyJWT ignore): a fresh
+ * bucket per text (red team 10, test/security/redteam10-traefik-limit-token.test.ts). nginx keys
+ * the verified `sub`; here the limit is counted per client address (traefik-limit-key-unverified).
  */
 export function limitKeyHeader(s: SecurityScheme, native: boolean): string | undefined {
   if (s.kind === 'basic') return native ? VERIFIED_USER_HEADER : undefined;
+  if (s.kind === 'jwt') return undefined;
   const header = credentialHeader(s);
   if (!header || header.toLowerCase() === 'cookie' || header.toLowerCase() === 'authorization') return undefined;
   return header;
