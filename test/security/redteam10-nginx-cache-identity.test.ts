@@ -14,6 +14,11 @@
  * Same for a JWT with `hideCredentials: false`: keyed `sub` only, while the backend reads the
  * token's scopes: a third-party app holding alice's token with scope `profile` gets the answer made
  * for alice's full-scope token (OAuth delegation: the backend filters by scope).
+ *
+ * FIXED (policies.ts keptIdentityHeaders): the cache key of a secured route also digests every
+ * header the backend reads the caller from that the identity reduces: a kept JWT's or forward
+ * scheme's credential header, and a forward-auth service's requestHeaders. The limit identity is
+ * unchanged (a junk cookie is still no fresh bucket).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { now, rsaKeys, token } from '../targets/nginx/jwt.js';
@@ -82,22 +87,30 @@ describe.skipIf(!NGINX)('red team 10, nginx: the cache key holds what the backen
     expect(b.hits, `${path}: bob was served alice's cached answer (${b.r.headers['x-cache-status']})`).toHaveLength(1);
   };
 
+  it('control: the same caller is still answered from the cache (kept token, session header)', async () => {
+    for (const [path, h] of [['/v1/kept?same=1', bearer('alice-token')], ['/v1/session?same=1', { ...bearer('alice-token'), 'x-session': 's-alice' }]] as const) {
+      await lab.call('GET', path, h);
+      const again = await lab.call('GET', path, h);
+      expect(again.r.headers['x-cache-status'], path).toBe('HIT');
+    }
+  });
+
   it('control: a service answering the user id keys the cache per user', async () => {
     await isolated('/v1/named', bearer('alice-token'), bearer('bob-token'));
   });
 
-  // Open: checkForward keys on the answer headers only; the backend reads alice's kept Authorization.
-  it.fails('forward auth answering a role, credential kept: bob never gets the answer made for alice\'s token', async () => {
+  // Was open: checkForward keyed on the answer headers only; the backend reads alice's kept Authorization.
+  it('forward auth answering a role, credential kept: bob never gets the answer made for alice\'s token', async () => {
     await isolated('/v1/kept', bearer('alice-token'), bearer('bob-token'));
   });
 
-  // Open: same, the backend reads the session header the service verified (passed on, one alternative).
-  it.fails('forward auth answering a role, session header passed on: bob never gets alice\'s session answer', async () => {
+  // Was open: same, the backend reads the session header the service verified (passed on, one alternative).
+  it('forward auth answering a role, session header passed on: bob never gets alice\'s session answer', async () => {
     await isolated('/v1/session', { ...bearer('alice-token'), 'x-session': 's-alice' }, { ...bearer('bob-token'), 'x-session': 's-bob' });
   });
 
-  // Open: checkJwt's identity is `sub:<sub>`; the kept token's scope is not in the key.
-  it.fails('JWT kept for the backend: alice\'s profile-only token never gets the answer made for her full-scope token', async () => {
+  // Was open: checkJwt's identity is `sub:<sub>`; the kept token's scope was not in the key.
+  it('JWT kept for the backend: alice\'s profile-only token never gets the answer made for her full-scope token', async () => {
     await isolated('/v1/jwt', bearer(jwt('alice', 'profile email admin')), bearer(jwt('alice', 'profile')));
   });
 });

@@ -302,7 +302,7 @@ export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Ca
     for (let i = 0; i < params; i++) parts.push(`gwc_p${i}`);
     if (cache.keyQuery) parts.push('args');
     for (const h of [...cache.keyHeaders].sort()) parts.push(headerVar(h));
-    if (route.security.length > 0) parts.push(identityKeyVar(ctx));
+    if (route.security.length > 0) parts.push(identityKeyVar(ctx), ...keptIdentityHeaders(ctx, route).map(headerVar));
     const methods = cache.methods.filter((m) => m === 'GET' || m === 'HEAD' || m === 'POST');
     const verified = route.security.length > 0 && route.security.every((alt) => alt.some((i) => readsAuthorization(ctx, i.scheme)));
     const bypassAuth = !verified && !hiddenHeaders(ctx, route).includes('authorization');
@@ -322,6 +322,32 @@ export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Ca
       ...(shared.cookieOwn ? { cookieOwn: shared.cookieOwn } : {}),
     };
   });
+}
+
+/**
+ * The headers the backend reads the caller from that the verified identity (`X-Gwc-Identity`)
+ * reduces, so they are keyed as well (red team 10, test/security/redteam10-nginx-cache-identity):
+ * a JWT's identity is its issuer scheme and `sub`, while a token kept for the backend
+ * (hideCredentials: false) also carries its scopes and other claims; a forward-auth caller is the
+ * service's answer headers when it answers any (runtime.js checkForward: stable for a limit bucket),
+ * which may name a role or a tenant, not the user, while the backend reads the kept Authorization
+ * and the requestHeaders the service verified (a session header reaches it). An API key or a basic
+ * user names its consumer exactly: nothing to add. Host-like headers the route sets itself are not
+ * the caller's.
+ */
+function keptIdentityHeaders(ctx: Ctx, route: Route): string[] {
+  const out = new Set<string>();
+  for (const item of route.security.flat()) {
+    const s = ctx.scheme(item.scheme);
+    if (!s) continue;
+    const token = s.kind === 'jwt' ? s.jwt?.header ?? 'authorization' : s.kind === 'forward' ? 'authorization' : undefined;
+    if (token && !s.hideCredentials) out.add(token.toLowerCase());
+    for (const h of s.forwardAuth?.requestHeaders ?? []) {
+      const name = h.toLowerCase();
+      if (!/^(host|connection|upgrade|x-forwarded-.*)$/.test(name)) out.add(name);
+    }
+  }
+  return [...out].sort(compareText);
 }
 
 /** `js_set` variable of the njs `cacheCredential` (templates.ts): '1' when a shared entry must not be used. */
