@@ -5,7 +5,7 @@
  */
 import { authenticated, authRules, describeAuth, mechanismRules } from './classify-auth.js';
 import { covered, EVERYWHERE } from './cidr.js';
-import { answers, samplePath } from './paths.js';
+import { answers, samplePath, samplePaths } from './paths.js';
 import type { BackendTls, ClientTls, Facts, GuardKind, Guards } from './entity.js';
 import { RULES, type RuleId, type Verdict } from './rules.js';
 
@@ -83,7 +83,7 @@ function routeWidened(o: Facts['route'], n: Facts['route']): boolean {
   const methods = o.methods !== undefined && n.methods !== undefined && o.methods.length > 0 && (n.methods.length === 0 || n.methods.some((m) => !o.methods!.includes(m)));
   if (!o.paths || !n.paths) return methods;
   const kept = o.paths.every((p) => { const s = samplePath(p); return s === undefined || answers(n.paths!, s); });
-  const more = n.paths.some((p) => { const s = samplePath(p); return s !== undefined && !answers(o.paths!, s); });
+  const more = n.paths.some((p) => samplePaths(p).some((s) => !answers(o.paths!, s)));
   return kept && (methods || more);
 }
 

@@ -25,15 +25,29 @@ export const prefixPath = (prefix: string): string => `^${escapeRegex(prefix)}`;
  * back references) or a sample the expression does not match.
  */
 export function samplePath(source: string): string | undefined {
-  const reader = { text: source, at: 0 };
+  // The gateway's leading inline flags ((?i) of nginx `~*`, Kong, Traefik) are no path text.
+  const flags = /^(?:\(\?[ism]+\))+/.exec(source)?.[0] ?? '';
+  const body = source.slice(flags.length);
+  const reader = { text: body, at: 0 };
   let out: string | undefined;
   try {
     out = alternatives(reader);
-    if (out === undefined || reader.at !== source.length || !new RegExp(source).test(out)) return undefined;
+    if (out === undefined || reader.at !== body.length || !(jsRegex(source)?.test(out) ?? false)) return undefined;
   } catch {
     return undefined;
   }
   return out;
+}
+
+/**
+ * samplePath's path, and for a case-blind expression (`(?i)`) the same path upper-cased too: the
+ * paths a route answers that a case-sensitive neighbour does not (`~` made `~*`: route-widened).
+ */
+export function samplePaths(source: string): string[] {
+  const s = samplePath(source);
+  if (s === undefined) return [];
+  const upper = s.toUpperCase();
+  return upper !== s && jsRegex(source)?.flags.includes('i') ? [s, upper] : [s];
 }
 
 interface Reader { text: string; at: number }

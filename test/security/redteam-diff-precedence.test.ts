@@ -97,7 +97,6 @@ describe('gwc diff: a changed route order hands the keyed literal path to the pu
     ['kong', 'the literal raised further', (f) => once(f.contents, /(name: "prec\.getsecret"[\s\S]*?regex_priority: )2/, '$120')],
     ['traefik', 'the literal raised further', (f) => once(f.contents, /(prec-getsecret:\n[^\n]*\n {6}priority: )4/, '$140')],
     ['traefik', "the literal router's priority removed (its rule is the longer)", (f) => once(f.contents, /(prec-getsecret:\n[^\n]*\n) {6}priority: 4\n/, '$1')],
-    ['nginx', 'the template made case-blind (~*), still after the exact literal', (f) => once(f.contents, /location ~ "\^\/v1\/files\//, 'location ~* "^/v1/files/')],
   ];
   for (const [target, what, edit] of controls) {
     it(`${target} control: ${what}: no security finding`, async () => {
@@ -106,6 +105,12 @@ describe('gwc diff: a changed route order hands the keyed literal path to the pu
       expect(security(repair)).toEqual([]);
     });
   }
+
+  it('nginx control: the template made case-blind (~*), still after the exact literal: no precedence finding, only route-widened on the template (it answers /V1/FILES/x too; red team 10)', async () => {
+    const [weaker, repair] = await both('nginx', (f) => once(f.contents, /location ~ "\^\/v1\/files\//, 'location ~* "^/v1/files/'));
+    expect(security(weaker)).toEqual(['route-widened route getFile']);
+    expect(security(repair)).toEqual([]);
+  });
 
   it('kong through gwc diff --deployed (the CLI path): the release repairing the edit says the template loses the path to the key (auth-added), no security finding', async () => {
     const files = await build('kong');

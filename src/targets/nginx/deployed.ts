@@ -70,8 +70,12 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
       const rw = d.block?.find((x) => x.name === 'rewrite')?.args[1];
       if (d.name !== 'if' || !rw) continue;
       const cond = d.args.join(' ');
-      const method = /=\s*([A-Z]+)\s*\)?$/.exec(cond)?.[1] ?? '?';
-      if (/preflight/.test(cond)) preflights.set(method, rw);
+      const preflight = /preflight/.test(cond);
+      // gwc writes `($request_method = M)` (a preflight: `($…_preflight = M)`); any other condition
+      // (`!=`, `~`, another variable) is read as every method (fail closed: `!= POST` is all but POST).
+      const exact = /^\(\s*\$([A-Za-z0-9_]+)\s*=\s*"?([A-Z]+)"?\s*\)$/.exec(cond);
+      const method = exact && (preflight || exact[1] === 'request_method') ? exact[2]! : '*';
+      if (preflight) preflights.set(method, rw);
       else methods.push([rw, method]);
     }
     for (const [rewritten, method] of methods) {
