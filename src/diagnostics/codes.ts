@@ -617,9 +617,17 @@ export const CODES = {
     (p) =>
       `traefik: basic schemes ${p.scheme} and ${p.other} would read one users file, ${p.file} (file names are folded to [a-z0-9-]); a '-2' by order would hand one scheme's file, users and all, to the other once the spec changes. Rename one scheme`,
   ),
-  'traefik-credential-not-hidden': entry<{ scheme: string; location: string }>(
+  'traefik-credential-not-hidden': entry<{ scheme: string; location: string; route?: string; reads?: string }>(
+    'error',
+    (p) =>
+      p.route
+        ? `traefik: route ${p.route}: security scheme ${p.scheme}'s cookie key is hidden (hideCredentials, the default), and Traefik can only remove the whole Cookie header, which also carries ${p.reads} for the backend; send the key in a header, or set x-gateway.hideCredentials: false on ${p.scheme} to declare that the backend sees it`
+        : `traefik: security scheme ${p.scheme}: hideCredentials (the default) asks that the backend never sees its ${p.location} credential, and Traefik cannot remove one ${p.location === 'query' ? 'query parameter' : p.location} (its middlewares remove whole headers only); send the key in a header, or set x-gateway.hideCredentials: false to declare that the backend sees it`,
+  ),
+  'traefik-cookie-header-removed': entry<{ scheme: string; name: string }>(
     'warn',
-    (p) => `traefik: security scheme ${p.scheme}: Traefik cannot remove a ${p.location} credential before the backend; it is passed on`,
+    (p) =>
+      `traefik: security scheme ${p.scheme}: Traefik cannot remove the one cookie ${p.name}, so the routers of its routes remove the whole Cookie header before the backend: the backend gets no cookie there. Set x-gateway.hideCredentials: false to pass the cookies on (the backend then sees the key)`,
   ),
   'traefik-backend-unknown': entry<{ route: string; backend: string }>(
     'error',

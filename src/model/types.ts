@@ -335,6 +335,8 @@ export interface Route {
   declaredOverrides?: Array<{ in: 'query' | 'header'; name: string }>;
   /** Query parameters the operation or its path item declares (names, sorted); absent when none. */
   queryParams?: string[];
+  /** Cookie parameters the operation or its path item declares (names, sorted); absent when none. */
+  cookieParams?: string[];
   /** `x-gateway.validate` with at least one of body/parameters on (src/model/policies/validate.ts). */
   validate?: Validation;
   /** The operation's parameters and JSON body schema, $refs resolved; set with `validate`. */

@@ -66,6 +66,8 @@ const REFUSALS = new Set([
   'traefik-limit-consumer-keys',
   // an OR route's kept query or cookie key another alternative's router passes on (red team 6)
   'traefik-or-kept-credential',
+  // a hidden (the default) query or cookie key Traefik cannot remove before the backend (DESIGN.md 7.3)
+  'traefik-credential-not-hidden',
 ]);
 const AUTH_PLUGINS = new Set(['key-auth', 'basic-auth', 'jwt', 'openid-connect', 'forward-auth']);
 

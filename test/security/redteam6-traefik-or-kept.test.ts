@@ -60,12 +60,20 @@ describe('red team 6: Traefik OR routes and another alternative\'s kept credenti
     expect(go('/v1/h', { Authorization: basic('bob', 'pw-b') }).status).toBe(200);
   });
 
-  it('control: the same OR routes with the key hidden build, and bob\'s password opens them', async () => {
-    const hidden = await compileCase(writeSpec(SPEC.replace(/(name: (api_key|sid_key), x-gateway: \{ )hideCredentials: false, /g, '$1')));
+  it('control: the same OR route with the cookie key hidden builds, bob\'s password opens it, and no cookie reaches the backend', async () => {
+    const hidden = await compileCase(writeSpec(SPEC.replace(/(name: sid_key, x-gateway: \{ )hideCredentials: false, /g, '$1').split('\n').filter((l) => !/^  \/q:/.test(l)).join('\n')));
     expect(hidden.built!.result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([]);
     const cfg = hidden.built!.config as TraefikConfig;
     const hf = htpasswdFiles(hidden.built!.result.files[0]!.contents, () => 'pw-b');
-    for (const p of ['/v1/q', '/v1/c']) expect(send(cfg, { method: 'GET', host: 'api.test', target: p, headers: { Authorization: basic('bob', 'pw-b') }, tls: true }, { auth, files: hf }).status, p).toBe(200);
+    const o = send(cfg, { method: 'GET', host: 'api.test', target: '/v1/c', headers: { Authorization: basic('bob', 'pw-b'), Cookie: 'sid_key=FORGED' }, tls: true }, { auth, files: hf });
+    expect(o.status).toBe(200);
+    expect(JSON.stringify([...o.backend!.headers.map.entries()])).not.toContain('FORGED');
+  });
+
+  it('control: with the query key hidden, the scheme is refused for what Traefik cannot remove (traefik-credential-not-hidden), not by the OR guard', async () => {
+    const hidden = await compileCase(writeSpec(SPEC.replace(/(name: api_key, x-gateway: \{ )hideCredentials: false, /g, '$1')));
+    const errors = hidden.built!.result.diagnostics.filter((d) => d.severity === 'error' && d.params.scheme === 'qk');
+    expect(errors.map((d) => [d.code, d.loc?.pointer])).toEqual([['traefik-credential-not-hidden', '/components/securitySchemes/qk']]);
   });
 
   it('control: an OR route whose every alternative reads the kept key builds', async () => {
@@ -85,7 +93,8 @@ describe('red team 6: Traefik OR routes and another alternative\'s kept credenti
   // open-source Traefik has no middleware that removes one query parameter or one cookie
   // (keptUnverified removes headers only). Now refused at the route's security line
   // (traefik-or-kept-credential, unverified.ts guardCarriers; lint = build): /q and /c are not built, so
-  // no forged key reaches the backend through them; the same routes with the key hidden build.
+  // no forged key reaches the backend through them; with the cookie key hidden /c builds (its Cookie
+  // header removed), with the query key hidden qk is refused (traefik-credential-not-hidden).
   const cases: Array<[string, string, Record<string, string>]> = [
     ...querySpellings('api_key').map((q) => [`query ${q}`, `/v1/q?${q}=FORGED`, {}] as [string, string, Record<string, string>]),
     ...['sid_key', 'SID_KEY', 'sid.key'].map((c) => [`cookie ${c}`, '/v1/c', { Cookie: `${c}=FORGED` }] as [string, string, Record<string, string>]),

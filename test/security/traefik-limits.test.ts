@@ -3,7 +3,8 @@
  * credential itself. sourceCriterion.requestHeaderName keys on the whole header value
  * (https://doc.traefik.io/traefik/middlewares/http/ratelimit/#requestheadername): the Cookie header
  * changes with any extra cookie, and a query parameter has no criterion at all, so both are kept
- * per client address with a coded warning at the rateLimit node.
+ * per client address with a coded warning at the rateLimit node. (The query key is kept for the
+ * backend, hideCredentials: false: Traefik cannot remove it, so hidden it is refused.)
  */
 import { describe, expect, it } from 'vitest';
 import { HEAD, writeSpec } from '../helpers/spec.js';
@@ -20,7 +21,7 @@ paths:
 ${limited('/cookie', '[{ ck: [] }]')}${limited('/query', '[{ qk: [] }]')}${limited('/header', '[{ hk: [] }]')}${limited('/both', '[{ ck: [], hk: [] }]')}components:
   securitySchemes:
     ck: { type: apiKey, in: cookie, name: sid, x-gateway: { forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
-    qk: { type: apiKey, in: query, name: key, x-gateway: { forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
+    qk: { type: apiKey, in: query, name: key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
     hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
 `;
 

@@ -184,6 +184,8 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
   if (overrides.length > 0) route.declaredOverrides = overrides;
   const query = declaredQuery(params);
   if (query.length > 0) route.queryParams = query;
+  const cookies = declaredQuery(params, 'cookie');
+  if (cookies.length > 0) route.cookieParams = cookies;
   if (typeof v.summary === 'string') route.summary = v.summary;
   if (securityNode) route.securityLoc = securityNode.loc;
   const upstream = nearest('upstreamPath');
@@ -228,12 +230,12 @@ export function derivedId(method: string, path: string): string {
   return `${method.toLowerCase()}${slug ? `_${slug}` : '_root'}`;
 }
 
-/** The query parameter names the path item and operation declare, sorted, once each (Route.queryParams). */
-function declaredQuery(params: readonly Located[]): string[] {
+/** The query (or cookie) parameter names the path item and operation declare, sorted, once each (Route.queryParams, cookieParams). */
+function declaredQuery(params: readonly Located[], where: 'query' | 'cookie' = 'query'): string[] {
   const names = new Set<string>();
   for (const p of params) {
     const v = p.value as { in?: unknown; name?: unknown } | undefined;
-    if (v && v.in === 'query' && typeof v.name === 'string' && v.name !== '') names.add(v.name);
+    if (v && v.in === where && typeof v.name === 'string' && v.name !== '') names.add(v.name);
   }
   return [...names].sort();
 }

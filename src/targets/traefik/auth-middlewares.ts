@@ -117,6 +117,12 @@ export function hideMiddleware(ctx: Ctx, s: SecurityScheme): string | undefined 
     const hidden = removableHeader(s);
     // Every spelling a CGI-style backend reads as the credential header (cgiSpellings).
     if (hidden) return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(hidden).map((h) => [h, ''])) } });
+    // A cookie key: the whole Cookie header (Traefik cannot remove one cookie; cookie-hide.ts refuses a
+    // route reading another cookie). A query key cannot be removed at all: refused (DESIGN.md 7.3).
+    if (s.kind === 'apiKey' && s.apiKey?.in === 'cookie') {
+      ctx.report('traefik-cookie-header-removed', { scheme: s.name, name: s.apiKey.name }, s.loc);
+      return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: { Cookie: '' } } });
+    }
     if (s.kind !== 'forward') ctx.report('traefik-credential-not-hidden', { scheme: s.name, location: s.apiKey?.in ?? 'cookie' }, s.loc);
     return undefined;
   });

@@ -28,6 +28,7 @@ import type { Ctx } from './context.js';
 import { credentialPresent, credentialSelector, limitKeyHeader } from './credentials.js';
 import { keptSpellings, schemeMiddlewares } from './auth-middlewares.js';
 import { refuseOptionalBearer } from './bearer-query.js';
+import { refuseCookieHide } from './cookie-hide.js';
 import { guardCarriers, otherCredentials, queryKeyHeaders } from './unverified.js';
 import { and, or } from './rule.js';
 
@@ -55,6 +56,7 @@ export interface AltRouter {
 export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
   if (route.security.length === 0) return [{ middlewares: [], hide: [] }];
   const schemes = schemesOf(ctx);
+  if (refuseCookieHide(ctx, route, schemes)) return undefined;
   const routers = alternativeRouters(ctx, route, schemes);
   if (!routers || !route.optionalAuth) return routers && guardCarriers(ctx, route, schemes, routers);
   const present = new Set<string>();

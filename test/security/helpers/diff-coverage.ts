@@ -40,6 +40,9 @@ const id = "[{ name: id, in: path, required: true, schema: { type: string } }]";
 export function richSpec(t: 'kong' | 'nginx' | 'traefik'): string {
   const keyAuth = t === 'traefik' ? ", forwardAuth: { url: 'https://auth.internal/key' }" : '';
   const qkeyAuth = t === 'traefik' ? ", x-gateway: { forwardAuth: { url: 'https://auth.internal/qkey' } }" : '';
+  // Traefik cannot remove a hidden query key (refused, traefik-credential-not-hidden): there the second
+  // key of /upload is a hidden cookie, whose routers delete the whole Cookie header.
+  const qkeyIn = t === 'traefik' ? 'cookie' : 'query';
   const mineCache = t === 'traefik' ? '' : ', cache: { ttl: 60s, keyHeaders: [X-Tenant] }';
   const publicCache = t === 'nginx' ? ', cache: { ttl: 30s }' : '';
   // Roles on Traefik only where Traefik checks them (basic users' files), not behind forward auth.
@@ -92,7 +95,7 @@ ${fwd}  /public:
 ${extra}components:
   securitySchemes:
     apiKey: { type: apiKey, in: header, name: x-api-key, x-gateway: { hideCredentials: true${keyAuth} } }
-    qkey: { type: apiKey, in: query, name: api_key${qkeyAuth} }
+    qkey: { type: apiKey, in: ${qkeyIn}, name: api_key${qkeyAuth} }
     basic: { type: http, scheme: basic }
     fwd: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'https://auth.internal/check' } } }
 ${bearer}`;
