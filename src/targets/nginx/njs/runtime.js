@@ -804,7 +804,29 @@ function cacheKey(r) {
   // A cached location without its route (a hand edit): one key per request, never one entry for all.
   if (!names) return digest(['unkeyed', String(r.variables.request_id)]);
   var raw = /** @type {any} */ (r).rawVariables;
-  return digest(names.map(function (n) { var v = raw[n]; return v === undefined ? null : v; }));
+  return digest(names.map(function (n) {
+    if (n.indexOf('http_') === 0) return headerLines(r, n.slice(5));
+    var v = raw[n];
+    return v === undefined ? null : v;
+  }));
+}
+
+/**
+ * Every line of the request header `$http_<name>` names (lower case, `_` for `-`), for a cache key:
+ * nginx 1.22's `$http_*` is the FIRST line only, while a backend reads them all (Node joins them
+ * with ", ", PHP and Rack keep the last), so `X-Tenant: acme` + `X-Tenant: evil` was stored under
+ * the key of `acme` with the answer made for the other reading (red team 10,
+ * redteam10-nginx-cache-key-lines). One line is its value, several a list (their digests differ),
+ * none null.
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ */
+function headerLines(r, name) {
+  /** @type {string[]} */
+  var out = [];
+  var lines = r.rawHeadersIn;
+  for (var i = 0; i < lines.length; i++) if (String(lines[i][0]).toLowerCase().replace(/-/g, '_') === name) out.push(String(lines[i][1]));
+  return out.length === 0 ? null : out.length === 1 ? out[0] : out;
 }
 
 /**
