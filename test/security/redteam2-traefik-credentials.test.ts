@@ -107,8 +107,8 @@ describe('red team 2: Traefik credential spellings a CGI-style backend reads', a
   });
 
   // PHP reads api.key, api key, api[key and api%5Fkey as api_key (cookie names too), ASP.NET case-blind.
-  // The key is hidden (Traefik passes it on anyway: traefik-credential-not-hidden): kept, optional auth
-  // on it is refused, the anonymous router verifying nothing (traefik-unverified-carriers.test.ts).
+  // The key is hidden: its routers delete the whole Cookie header (traefik-cookie-header-removed); kept,
+  // optional auth on it is refused, the anonymous router verifying nothing (traefik-unverified-carriers.test.ts).
   for (const c of ['session.key=forged', 'session%5Fkey=forged', 'session key=forged', 'SESSION_KEY=forged', 'a=1; Session%5bKey=x', 'session_%4bey']) {
     it(`optional cookie key: Cookie ${c} is a present credential, never passed on as anonymous`, () => {
       const o = send(config, req('/v1/opt-c', { Cookie: c }), env);
