@@ -4,7 +4,6 @@
  * Routers carry the facts of the middlewares they run (chains resolved), so a changed middleware
  * is classified on every router it affects.
  */
-import { exactPath, prefixPath } from '../../diff/paths.js';
 import { parse } from 'yaml';
 import { diag } from '../../diagnostics/diagnostic.js';
 import { authAtom, type DeployedReader, type Entity, type Facts, type Guards, type Json, type Mechanism, type ReadResult } from '../../diff/entity.js';
@@ -15,7 +14,9 @@ import { roleFile } from './deployed-roles.js';
 import { middlewareGuards } from './deployed-guards.js';
 import { ruleExclusions } from './deployed-exclusions.js';
 import { forwardAuthTls, serviceTls } from './deployed-tls.js';
+import { ENCODED_SLASH } from './paths.js';
 import { routerClientTls } from './deployed-client-tls.js';
+import { ruleRoute } from './deployed-rule.js';
 import { compareText } from '../../diagnostics/collate.js';
 
 const SECTIONS = ['routers', 'services', 'middlewares', 'serversTransports'] as const;
@@ -120,7 +121,10 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
       facts.burst = typeof m.rateLimit.burst === 'number' ? m.rateLimit.burst : 1;
     }
     if (isObject(m.replacePath) && typeof m.replacePath.path === 'string') facts.upstreamPath = m.replacePath.path;
-    if (isObject(m.replacePathRegex)) facts.upstreamPath = `${String(m.replacePathRegex.regex)} -> ${String(m.replacePathRegex.replacement)}`;
+    // gwc's `%2F` decoding (paths.ts ENCODED_SLASH) maps no path: not read as the upstream path.
+    if (isObject(m.replacePathRegex) && !(m.replacePathRegex.regex === ENCODED_SLASH.regex && m.replacePathRegex.replacement === ENCODED_SLASH.replacement)) {
+      facts.upstreamPath = `${String(m.replacePathRegex.regex)} -> ${String(m.replacePathRegex.replacement)}`;
+    }
     if (isObject(m.buffering) && typeof m.buffering.maxRequestBodyBytes === 'number') facts.bodyLimit = Math.min(m.buffering.maxRequestBodyBytes, facts.bodyLimit ?? Infinity);
     const ip = isObject(m.ipAllowList) ? m.ipAllowList : isObject(m.ipWhiteList) ? m.ipWhiteList : undefined;
     if (ip) facts.ipAllow = sortedStrings(ip.sourceRange);
@@ -136,81 +140,6 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
       facts.cors = { origins: sortedStrings(h.accessControlAllowOriginList), methods: sortedStrings(h.accessControlAllowMethods), headers: sortedStrings(h.accessControlAllowHeaders), credentials: h.accessControlAllowCredentials === true, expose: sortedStrings(h.accessControlExposeHeaders) };
     }
   }
-}
-
-/**
- * The paths and methods of a router rule (https://doc.traefik.io/traefik/routing/routers/#rule):
- * Path exact, PathPrefix a prefix, PathRegexp a Go expression (gwc writes JS-compatible ones);
- * none: every path.
- */
-/** The rule's top-level `&&` operands, or undefined when it is not one conjunction (a top-level `||`, an unbalanced paren). */
-function conjuncts(rule: string): string[] | undefined {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < rule.length; i++) {
-    const c = rule[i];
-    if (c === '`') {
-      const end = rule.indexOf('`', i + 1);
-      if (end < 0) return undefined;
-      i = end;
-    } else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (depth === 0 && rule.startsWith('||', i)) return undefined;
-    else if (depth === 0 && rule.startsWith('&&', i)) {
-      out.push(rule.slice(from, i).trim());
-      from = i + 2;
-      i++;
-    }
-    if (depth < 0) return undefined;
-  }
-  if (depth !== 0) return undefined;
-  out.push(rule.slice(from).trim());
-  return out;
-}
-
-const PATH_MATCHER = /\b(Path|PathPrefix|PathRegexp)\(/;
-const METHOD_MATCHER = /\bMethod\(/;
-const HOST_MATCHER = /\b(Host|HostRegexp|HostSNI|HostSNIRegexp)\(/;
-const backticks = (args: string) => [...args.matchAll(/`([^`]*)`/g)].map((x) => x[1]!);
-
-/**
- * The paths, methods and hosts a router's rule answers. Only a positive matcher that is a
- * top-level `&&` operand is modelled; a path, method or host matcher under `!`, `||` or a group
- * (or one the reader does not know, HostRegexp) reads as answering every path, method or host
- * of that axis: fail closed, so the diff shows the widening. https://doc.traefik.io/traefik/routing/routers/#rule
- */
-function ruleRoute(rule: string): { paths: string[]; methods: string[]; hosts: string[] } {
-  const parts = conjuncts(rule);
-  let paths: string[] = [];
-  let methods: string[] = [];
-  let hosts: string[] = [];
-  let anyPath = parts === undefined;
-  let anyMethod = parts === undefined;
-  let anyHost = parts === undefined;
-  for (const part of parts ?? []) {
-    const m = /^(Path|PathPrefix|PathRegexp|Method|Host)\(((?:`[^`]*`\s*,?\s*)+)\)$/.exec(part);
-    if (m && m[1]!.startsWith('Path')) {
-      const v = backticks(m[2]!);
-      if (v.length !== 1 || paths.length) anyPath = true;
-      else paths = [m[1] === 'Path' ? exactPath(v[0]!) : m[1] === 'PathPrefix' ? prefixPath(v[0]!) : v[0]!];
-    } else if (m && m[1] === 'Method') {
-      if (methods.length) anyMethod = true;
-      methods = backticks(m[2]!).map((x) => x.toUpperCase());
-    } else if (m && m[1] === 'Host') {
-      if (hosts.length) anyHost = true;
-      hosts = backticks(m[2]!).map((x) => x.toLowerCase());
-    } else {
-      if (PATH_MATCHER.test(part)) anyPath = true;
-      if (METHOD_MATCHER.test(part)) anyMethod = true;
-      if (HOST_MATCHER.test(part)) anyHost = true;
-    }
-  }
-  return {
-    paths: anyPath || !paths.length ? ['^/'] : paths,
-    methods: anyMethod ? [] : [...new Set(methods)].sort(),
-    hosts: anyHost ? [] : [...new Set(hosts)].sort(),
-  };
 }
 
 export function traefikEntities(doc: JsonObject): Entity[] {
