@@ -222,6 +222,21 @@ describe('Traefik: every router of a route passes only carriers it verified', ()
     expect(errors).toEqual([['traefik-credential-not-hidden', 'chk', 'the cookie parameter theme', '/paths/~1r/get/security']]);
   });
 
+  it("gwc diff: a deployed config without the hidden cookie key's Cookie removal is a security finding on each router", async () => {
+    const file = writeSpec(spec('[{ basic: [] }, { chk: [] }]'));
+    const desired = (await compiledState(file, 'traefik', {})).state!;
+    const f = desired.files![0]!;
+    const doc = parse(f.contents.replace(/\{\{ "([{}])" \}\}/g, '$1')) as { http: { routers: Record<string, { middlewares?: string[] }> } };
+    const hide = Object.values(doc.http.routers).flatMap((r) => r.middlewares ?? []).filter((m) => m.endsWith('-chk-hide'));
+    expect(hide.length).toBe(2);
+    for (const r of Object.values(doc.http.routers)) if (r.middlewares) r.middlewares = r.middlewares.filter((m) => !m.endsWith('-chk-hide'));
+    const read = readerOf('traefik').reader!.normalise([{ ...f, contents: stringify(doc) }], 'deployed');
+    const plan = diffStates(desired, read.state!);
+    const security = plan.findings.filter((x) => x.class === 'security').map((x) => `${x.rule} ${x.key}`);
+    expect(security).toContain('credentials-forwarded unverified-r-alt2');
+    expect(security).toContain('request-header-passed unverified-r-alt1');
+  });
+
   it("gwc diff: a deployed basic router without the removal of fs's X-Session is a security finding", async () => {
     const file = writeSpec(spec('[{ basic: [] }, { fs: [] }]'));
     const desired = (await compiledState(file, 'traefik', {})).state!;
