@@ -10,7 +10,11 @@
  *   string, main/php_variables.c: `api_key%00x=v` is `$_GET['api_key']`, `_method%00` is `_method`);
  * - blanks around the name go (PHP strips leading spaces; trimming both ends reads more names as
  *   the credential, the safe direction);
- * - ASCII letters fold (ASP.NET reads query names case-blind);
+ * - ASCII letters fold (ASP.NET reads query names case-blind), and so do the four non-ASCII letters
+ *   a Unicode case-blind reader takes for ASCII ones: KELVIN SIGN as `k`, LONG S as `s` (Go's
+ *   strings.EqualFold: Echo binds `?ſession=` to a field named `session` when no exact name is
+ *   there), dotless and dotted I as `i` (Java's equalsIgnoreCase), each as its UTF-8 bytes after
+ *   decoding (ASP.NET's OrdinalIgnoreCase folds none of them: dotnet/runtime pal_casing.c);
  * - an array or hash form (`api_key[]`, `api_key[0]`, `api_key[a][b]`) is the name before its first
  *   `[` when a `]` closes it (PHP, Rack, Express's qs), unless the name starts with `[`;
  * - a space, `.` or `[` reads as `_` (PHP: `api.key`, `api key`, `api[key` are `$_GET['api_key']`).
@@ -24,6 +28,8 @@ export const QUERY_NAME_RULE = {
   /** Blanks trimmed around the name: JavaScript's trim() on the bytes a decode can give (NBSP included). */
   blanks: '\t\n\v\f\r \u00a0',
   asciiCaseFold: true,
+  /** Non-ASCII letters read as the ASCII letter (their UTF-8 bytes, after decoding): Go's EqualFold, Java's equalsIgnoreCase. */
+  unicodeFold: { '\u212a': 'k', '\u017f': 's', '\u0131': 'i', '\u0130': 'i' },
   arrayForm: true,
   asUnderscore: ' .[',
 } as const;
@@ -32,6 +38,9 @@ const blankClass = `[${[...QUERY_NAME_RULE.blanks].map((c) => `\\u${c.charCodeAt
 const LEAD = new RegExp(`^${blankClass}+`);
 const TRAIL = new RegExp(`${blankClass}+$`);
 const trim = (s: string) => s.replace(LEAD, '').replace(TRAIL, '');
+
+/** QUERY_NAME_RULE.unicodeFold as (UTF-8 bytes, one char a byte) -> ASCII letter. */
+const FOLDED: ReadonlyArray<readonly [string, string]> = Object.entries(QUERY_NAME_RULE.unicodeFold).map(([c, a]) => [Buffer.from(c, 'utf8').toString('latin1'), a] as const);
 
 const READ = new Map<string, string>();
 
@@ -53,6 +62,7 @@ function readName(raw: string): string {
   if (QUERY_NAME_RULE.percentDecode) n = n.replace(/%([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
   if (QUERY_NAME_RULE.nulEnds) n = n.split('\0')[0]!;
   n = trim(n);
+  for (const [bytes, ascii] of FOLDED) n = n.split(bytes).join(ascii);
   if (QUERY_NAME_RULE.asciiCaseFold) n = n.replace(/[A-Z]/g, (c) => c.toLowerCase());
   if (QUERY_NAME_RULE.arrayForm) {
     const open = n.indexOf('[');
@@ -86,6 +96,8 @@ function renderQueryNameAsReadLua(): string[] {
     // A plain find: Lua 5.1 patterns cannot hold a NUL byte (%z is 5.1's class, gone in 5.2+).
     ...(QUERY_NAME_RULE.nulEnds ? ['  local nul = string.find(n, "\\0", 1, true)', '  if nul then n = string.sub(n, 1, nul - 1) end'] : []),
     '  n = trim(n)',
+    // Plain patterns: bytes past 127 are no pattern characters.
+    ...FOLDED.map(([bytes, ascii]) => `  n = string.gsub(n, "${[...bytes].map((c) => `\\${c.charCodeAt(0)}`).join('')}", "${ascii}")`),
     ...(QUERY_NAME_RULE.asciiCaseFold ? ['  n = string.lower(n)'] : []),
     ...(QUERY_NAME_RULE.arrayForm
       ? ['  local open = string.find(n, "[", 1, true)', '  if open and open > 1 and string.find(n, "]", open + 1, true) then n = trim(string.sub(n, 1, open - 1)) end']

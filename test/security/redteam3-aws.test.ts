@@ -89,6 +89,8 @@ describe('red team 3: aws credentials in the array form of their query name', ()
     ...(QUERY_NAME_RULE.percentDecode ? ([['percentDecode', 'api%5Fkey'], ['percentDecode', 'api_key%5B%5D']] as Array<[string, string]>) : []),
     // A reading the table may gain (PHP ends a name at its first NUL): read through the table itself.
     ...((QUERY_NAME_RULE as Record<string, unknown>).nulEnds ? ([['nulEnds', 'api_key%00x']] as Array<[string, string]>) : []),
+    // KELVIN SIGN for k (Go's EqualFold: Echo's query binding).
+    ...((QUERY_NAME_RULE as Record<string, unknown>).unicodeFold ? ([['unicodeFold', 'api_%E2%84%AAey']] as Array<[string, string]>) : []),
   ];
 
   it('the variants are the table\'s: every reading has one, each is api_key to the reference reading and not the exact name', () => {

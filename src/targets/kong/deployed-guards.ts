@@ -110,13 +110,26 @@ const READINGS_V2 = new Set([
   '22764573f4270e9a8592977119fe3de1c0b3f118cb87c1bbc64fe6e281df97ec',
 ]);
 
-type Readings = 'current' | 'v2' | 'v1';
+/**
+ * Likewise the chunk of 1925d51 (a `Content_Type` line refused; query, form and multipart names
+ * folded ASCII only; `access_token` as a JSON key left to request-transformer, which strips the
+ * top-level one under application/json only), one per variant (a body-only set or not, a JSON key set
+ * or not). test/security/fixtures/kong-name-readings-v3-keyed.lua holds one.
+ */
+const READINGS_V3 = new Set([
+  '96bf47f3a5fc810d52fdff9c5b493810140125b096ab38567490352a4f516765',
+  '8809b82be95f95f00aca58783fe1e6b86b7c1e3e3df21fcc23e2137069332ada',
+  '00a9ba9795a9722841f8e6a74ee747608f11c388077c4c2dea8edfb9e13a92d0',
+  '76b3d4866124909fbc3e64132a3d60cf877a907740e28b3ee166499416db5436',
+]);
+
+type Readings = 'current' | 'v3' | 'v2' | 'v1';
 
 const readingsRead = new Map<string, Readings | undefined>();
 
 /**
  * Which name-readings chunk `lua` is: exactly the one gwc writes for its own sets and limit
- * ('current'), one the previous gwc wrote ('v1': the same checks, fewer bodies read, so an upgraded
+ * ('current'), one an earlier gwc wrote ('v3', 'v2', 'v1': the same checks, fewer bodies read, so an upgraded
  * deployment reads as the guards it has, never as guards gone), or neither (edited by hand: no
  * guard). Memoised: the routes of a deployed gwc file share a few texts.
  */
@@ -129,7 +142,7 @@ export function readNameReadings(lua: string): Readings | undefined {
   if (sets.has('watched') && limit !== undefined && nameReadingsLua(sets.get('watched')!, sets.get('body_watched') ?? [], Number(limit), sets.get('json_watched') ?? []) === lua) version = 'current';
   else {
     const hash = createHash('sha256').update(lua.replace(SET_STRIP, '').replace(/^local read_limit = \d+\n/m, '')).digest('hex');
-    version = READINGS_V2.has(hash) ? 'v2' : READINGS_V1.has(hash) ? 'v1' : undefined;
+    version = READINGS_V3.has(hash) ? 'v3' : READINGS_V2.has(hash) ? 'v2' : READINGS_V1.has(hash) ? 'v1' : undefined;
   }
   if (readingsRead.size >= 1000) readingsRead.clear();
   readingsRead.set(lua, version);
@@ -140,13 +153,17 @@ export function readNameReadings(lua: string): Readings | undefined {
  * What the current chunk reads besides v1's (name-readings.ts): `_method` as a JSON key at any
  * depth under any JSON type, and the bodies a backend reads that v1 passed unread.
  */
-function bodyGuards(lua: string, method: string[], credential: string[], current: boolean): void {
+function bodyGuards(lua: string, method: string[], credential: string[], version: Readings): void {
   const watched = [...(/^local watched = \{(.*)\}$/m.exec(lua)?.[1] ?? '').matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((m) => luaText(m[1]!));
   const text = 'a body without Content-Type (read as a form and as JSON) or of any multipart type, in a content coding, with Content-Type or Content-Encoding sent twice, or JSON not UTF-8: read or refused 400 (pre-function)';
-  // Today's chunk only (not 2d02427's): a `Content_Type` line, which Kong >= 3.6 and Mongrel-family servers read as the type.
-  const texts = [text, ...(current ? ['Content-Type or Content-Encoding spelt with _: refused 400 (pre-function)'] : [])];
+  // Not 2d02427's: a `Content_Type` line, which Kong >= 3.6 and Mongrel-family servers read as the type.
+  const texts = [text, ...(version !== 'v2' ? ['Content-Type or Content-Encoding spelt with _: refused 400 (pre-function)'] : [])];
+  // Today's only (not 1925d51's): names read with the four non-ASCII letters Go and Java fold (query-names.ts unicodeFold).
+  if (version === 'current') texts.push('query, form and multipart names read with KELVIN SIGN, LONG S and dotless/dotted I as k, s, i (pre-function)');
   if (watched.includes('_method')) method.push('_method in any spelling, a key of a JSON body at any depth under any JSON type: refused 400 (pre-function)', ...texts);
   if (watched.some((n) => n !== '_method') || /^local (body_watched|json_watched) = /m.test(lua)) credential.push(...texts);
+  // Today's only: RFC 6750's token as a JSON key; request-transformer strips the top-level one under application/json.
+  if (version === 'current' && watched.includes('access_token')) credential.push('access_token in any spelling, a key of a JSON body at any depth under any JSON reading (but the top-level one request-transformer strips): refused 400 (pre-function)');
 }
 
 /** What the kept-credentials post-function removes, line by line (unverifiedCredentialsLua). */
@@ -174,7 +191,7 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
     const version = readNameReadings(lua);
     if (version === undefined) continue;
     readingGuards(lua, method, credential);
-    if (version !== 'v1') bodyGuards(lua, method, credential, version === 'current');
+    if (version !== 'v1') bodyGuards(lua, method, credential, version);
   }
   // A bearer token not valid yet (jwt-claims.ts): the check itself, its skew read as the jwt
   // mechanism's clockSkewSeconds (deployed-normalise.ts), so a raised skew is jwt-clock-skew-raised.

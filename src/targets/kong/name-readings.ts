@@ -122,8 +122,11 @@ function chunkText(names: readonly string[], bodyNames: readonly string[], limit
   const two = bodyNames.length > 0;
   const inBody = two ? 'body_watched' : 'watched';
   const bodySet = two ? ', body_watched' : '';
-  // The strict whole-text JSON reader: only on a route with an API key.
+  // The strict whole-text JSON reader: on a route with an API key, and on a bearer route (whether
+  // request-transformer can strip a top-level access_token exactly).
   const keys = jsonNames.length > 0;
+  const bearer = names.includes(BEARER_PARAMETER);
+  const strict = keys || bearer;
   const refuse = 'return kong.response.exit(400, { message = "Bad Request" })';
   return [
     NAME_READINGS_MARK,
@@ -135,11 +138,13 @@ function chunkText(names: readonly string[], bodyNames: readonly string[], limit
     // A JSON key refused at any depth: an API key's name, and `_method` where it is watched (nginx's bodyOverrides).
     'local json_names = {}',
     'if watched["_method"] then json_names["_method"] = true end',
+    // RFC 6750's token: refused at any depth too, but where request-transformer strips it (json_refused's strip).
+    ...(bearer ? ['json_names["access_token"] = true'] : []),
     ...(keys ? ['for k in pairs(json_watched) do json_names[k] = true end'] : []),
     ...queryNameAsReadLua(),
-    ...(keys ? luaJsonLines() : luaJsonStringLines()),
+    ...(strict ? luaJsonLines() : luaJsonStringLines()),
     ...JSON_KEY_LINES,
-    ...(keys ? JSON_TEXT_LINES : []),
+    ...(strict ? JSON_TEXT_LINES : []),
     'local function name_of(kv)',
     '  local eq = string.find(kv, "=", 1, true)',
     '  if eq then return string.sub(kv, 1, eq - 1) end',
@@ -195,6 +200,9 @@ function chunkText(names: readonly string[], bodyNames: readonly string[], limit
     '  local form = string.find(low, "x-www-form-urlencoded", 1, true)',
     '  local json = string.find(low, "/json", 1, true) or string.find(low, "+json", 1, true)',
     '  if not bare and not multi and not form and not json then return end',
+    // request-transformer reads a type holding application/json as JSON (access.lua get_content_type)
+    // and removes a top-level access_token from what cjson decodes: the one JSON token stripped exactly.
+    ...(bearer ? ['  local strip = string.find(low, "application/json", 1, true) ~= nil'] : []),
     // nil: nginx buffered the body to a file. Kong 3.8+ reads it when given a size; earlier, nil again.
     '  local body = kong.request.get_raw_body()',
     '  local spooled = body == nil',
@@ -208,7 +216,9 @@ function chunkText(names: readonly string[], bodyNames: readonly string[], limit
     '  if json or bare then',
     // A NUL byte: UTF-16/32 JSON (Python's json reads it by its bytes); a charset but UTF-8 (body-parser decodes utf-7, utf-16).
     `    if string.find(body, "\\0", 1, true) or charset_other(low) then ${refuse} end`,
-    `    if ${keys ? 'json and json_refused(body) or not json and ' : ''}json_key_named(body) then ${refuse} end`,
+    keys
+      ? `    if json and json_refused(body, ${bearer ? 'strip' : 'false'}) or not json and json_key_named(body) then ${refuse} end`
+      : `    if json_key_named(body)${bearer ? ' and (not strip or json_refused(body, true))' : ''} then ${refuse} end`,
     '  end',
     // Removed from a form body; refused where the body is also read otherwise, or read as a form by
     // Rack only (no type; a multipart type without a boundary: Rack::Request#POST parses the body as a query).
@@ -227,15 +237,15 @@ function chunkText(names: readonly string[], bodyNames: readonly string[], limit
 
 /**
  * A JSON key as backends read it: the rule of query-names.ts with `-` as `_` (also the name before
- * a `[`, as nginx's pattern ends it), after folding the non-ASCII letters a case-blind backend reads
- * as ASCII ones (Go's encoding/json EqualFold, Java's equalsIgnoreCase, .NET's OrdinalIgnoreCase):
- * KELVIN SIGN (U+212A) as `k`, LONG S (U+017F) as `s`, dotless and dotted I (U+0131, U+0130) as `i`.
+ * a `[`, as nginx's pattern ends it); the rule folds the non-ASCII letters a case-blind backend reads
+ * as ASCII ones (Go's encoding/json EqualFold, Java's equalsIgnoreCase; not .NET's OrdinalIgnoreCase):
+ * KELVIN SIGN (U+212A) as `k`, LONG S (U+017F) as `s`, dotless and dotted I (U+0131, U+0130) as `i`,
+ * in query and form names as in JSON keys.
  * `json_key_named` finds every key as a lenient parser does (a string followed by `:`, nginx's
  * bodyNames), whether or not the whole text is JSON; a key string the reader cannot read counts as named.
  */
-const JSON_KEY_LINES: readonly string[] = String.raw`local FOLD = { ["\226\132\170"] = "k", ["\197\191"] = "s", ["\196\177"] = "i", ["\196\176"] = "i" }
-local function json_name(k)
-  return (string.gsub(as_read((string.gsub(k, "[\196\197\226][\128-\191]+", FOLD))), "%-", "_"))
+const JSON_KEY_LINES: readonly string[] = String.raw`local function json_name(k)
+  return (string.gsub(as_read(k), "%-", "_"))
 end
 local function json_named(k)
   if json_names[json_name(k)] then return true end
@@ -267,9 +277,12 @@ end`.split('\n');
  * backend that may: lua-cjson and most parsers take no less).
  */
 const JSON_TEXT_LINES: readonly string[] = [
-  'local function json_refused(body)',
+  // `strip`: request-transformer removes the top-level `access_token` (depth 1, the exact name cjson decodes).
+  'local function json_refused(body, strip)',
   '  local hit = false',
-  '  local ok = json_text(body, function(key) if not hit and json_named(key) then hit = true end end)',
+  '  local ok = json_text(body, function(key, _, depth)',
+  '    if not hit and json_named(key) and not (strip and depth == 1 and key == "access_token") then hit = true end',
+  '  end)',
   '  return hit or not ok',
   'end',
 ];
