@@ -16,6 +16,10 @@ export default defineRule({
   meta: { id: 'path-param-shadows-protected', needsModel: true, messageIds: ['shadow'] },
   check(ctx, report) {
     const routes = ctx.gateway?.routes ?? [];
+    // A pair is reported only when its two routes differ in security (sameSecurity): when every
+    // route is secured alike (one key on the whole API), no pair can be, and the index of 10,000
+    // routes is not built for nothing (#18).
+    if (routes.every((r) => sameSecurity(r, routes[0]!))) return;
     const keyLoc = new Map(pathEntries(ctx.spec).map((e) => [e.path, e.keyLoc]));
     const seen = new Set<string>();
     const candidates = shadowCandidates(routes);
@@ -107,7 +111,15 @@ const sharesHost = (a: Route, b: Route) => a.hosts.length === 0 || b.hosts.lengt
 
 const describe = (r: Route) => r.security.map((alt) => alt.map((i) => (i.scopes.length > 0 ? `${i.scheme}[${i.scopes.join(',')}]` : i.scheme)).join('+')).join(' | ');
 
-const sameSecurity = (a: Route, b: Route) => a.optionalAuth === b.optionalAuth && canonical(a) === canonical(b);
+const sameSecurity = (a: Route, b: Route) => a.optionalAuth === b.optionalAuth && (sameItems(a, b) || canonical(a) === canonical(b));
+
+/** The same alternatives, items, schemes and scopes in the same order: then the canonical texts are equal too, without being made. */
+const sameItems = (a: Route, b: Route) =>
+  a.security.length === b.security.length &&
+  a.security.every((alt, i) => {
+    const other = b.security[i]!;
+    return alt.length === other.length && alt.every((it, j) => it.scheme === other[j]!.scheme && it.scopes.length === other[j]!.scopes.length && it.scopes.every((sc, k) => sc === other[j]!.scopes[k]));
+  });
 
 const canonicalOf = new WeakMap<Route, string>();
 const canonical = (r: Route) => {
