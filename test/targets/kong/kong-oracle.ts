@@ -206,7 +206,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       for (const code of (c.access as string[] | undefined) ?? []) {
         // A chunk reading the request headers (gwc's header family): run with them, in order.
         if (code.includes('kong.request.get_headers(') && !code.startsWith(NAME_READINGS_MARK)) {
-          const r = runHeaderChunk(code, lines, req.startMs);
+          const r = runHeaderChunk(code, lines, req.startMs, body);
           if (r.exit !== undefined) return { ...out, status: r.exit };
           for (const h of r.cleared) { delete headers[h]; multi.delete(h); }
           lines = lines.filter(([n]) => !r.cleared.includes(n));

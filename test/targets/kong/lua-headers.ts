@@ -12,6 +12,7 @@
  * - kong.service.request.set_header(name, value): ngx.req.set_header, every line of that name
  *   replaced by one (gwc's cache-bypass chunk, src/targets/kong/cache-bypass.ts).
  * - kong.request.get_start_time(): the request's start in Unix epoch milliseconds.
+ * - kong.request.get_raw_body(): the body, "" without one (gwc's cache-bypass chunk).
  * - kong.response.exit(status, body): the request is answered, nothing after it runs.
  */
 import fengari from 'fengari';
@@ -56,7 +57,10 @@ end
 ${SANDBOX_PICK}local env = {
 ${SANDBOX_GLOBALS}  kong = {
     -- kong/pdk/request.lua get_start_time: the request's start, Unix epoch milliseconds.
-    request = { get_headers = get_headers, get_start_time = function() return tonumber(START) end },
+    -- kong/pdk/request.lua get_raw_body: "" without a body (HTTP/2 and HTTP/3 send one with neither
+    -- Content-Length nor Transfer-Encoding), the text of one in memory (set_raw_body's, once set).
+    request = { get_headers = get_headers, get_start_time = function() return tonumber(START) end,
+      get_raw_body = function() if BODY == nil then return "" end return BODY end },
     response = { exit = function(status)
       if type(status) ~= "number" then error("status must be a number") end
       exited = status
@@ -90,9 +94,12 @@ export const DEFAULT_START_MS = 1_800_000_000_000;
  * `code` run on a request whose header lines are `lines` (in the order sent, names as sent): the
  * header names it cleared (lowercased), and the status when it answered itself.
  */
-export function runHeaderChunk(code: string, lines: ReadonlyArray<readonly [string, string]>, startMs = DEFAULT_START_MS): { cleared: string[]; set: Array<[string, string]>; exit?: number } {
+export function runHeaderChunk(code: string, lines: ReadonlyArray<readonly [string, string]>, startMs = DEFAULT_START_MS, body?: string): { cleared: string[]; set: Array<[string, string]>; exit?: number } {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
+  if (body === undefined) lua.lua_pushnil(L);
+  else lua.lua_pushstring(L, to_luastring(body));
+  lua.lua_setglobal(L, to_luastring('BODY'));
   const sent = lines.map(([k, v]) => `${k.toLowerCase()}:${v}`).join('\n');
   for (const [k, v] of [['CODE', code], ['LINES', sent], ['START', String(startMs)]] as const) {
     lua.lua_pushstring(L, to_luastring(v));
