@@ -73,6 +73,8 @@ function schemeQueryNames(s: SecurityScheme): string[] {
 
 const namesByCtx = new WeakMap<Ctx, Map<string, string[]>>();
 const guards = new Map<string, string>();
+/** Per compile, each route's guard by its scheme names in order: one name (most routes) keys `single`, a longer list its JSON text `listed`. */
+const guardsByCtx = new WeakMap<Ctx, { single: Map<string, string | undefined>; listed: Map<string, string | undefined> }>();
 
 /**
  * The rule condition keeping a route's query credentials no verifier reads off its routers:
@@ -80,6 +82,21 @@ const guards = new Map<string, string>();
  * on a route with such a header (any alternative); undefined when there is none.
  */
 export function bearerQueryGuard(ctx: Ctx, route: Route): string | undefined {
+  // A function of the route's scheme names in order (and of the compile's schemes): worked out once
+  // per distinct list (#18: every route of a spec secured by one header key listed, deduplicated
+  // and joined that key's 27 query spellings to find the same text).
+  let byList = guardsByCtx.get(ctx);
+  if (!byList) guardsByCtx.set(ctx, (byList = { single: new Map(), listed: new Map() }));
+  const single = route.security.length === 1 && route.security[0]!.length === 1;
+  const memo = single ? byList.single : byList.listed;
+  const key = single ? route.security[0]![0]!.scheme : JSON.stringify(route.security.flat().map((item) => item.scheme));
+  if (memo.has(key)) return memo.get(key);
+  const guard = guardOf(ctx, route);
+  memo.set(key, guard);
+  return guard;
+}
+
+function guardOf(ctx: Ctx, route: Route): string | undefined {
   let byScheme = namesByCtx.get(ctx);
   if (!byScheme) namesByCtx.set(ctx, (byScheme = new Map(ctx.gateway.securitySchemes.map((s) => [s.name, schemeQueryNames(s)]))));
   const schemes = byScheme;
