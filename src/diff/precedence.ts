@@ -127,7 +127,7 @@ function winners(candidates: Ranked[], path: string, method: string, host: strin
   let out: Ranked[] = [];
   for (const r of candidates) {
     if (r.methods.length > 0 && !r.methods.includes(method)) continue;
-    if (r.hosts.length > 0 && !r.hosts.includes(host)) continue;
+    if (r.hosts.length > 0 && !r.hosts.some((h) => hostMatches(h, host))) continue;
     const rank = rankFor(r, path);
     if (!rank) continue;
     const c = top ? compareRank(rank, top) : 1;
@@ -137,7 +137,23 @@ function winners(candidates: Ranked[], path: string, method: string, host: strin
   return out;
 }
 
-const overlap = (a: readonly string[], b: readonly string[]) => a.length === 0 || b.length === 0 || a.some((x) => b.includes(x));
+/**
+ * Whether a route's host `pattern` takes requests for `host`: the name itself, or a wildcard on
+ * its leftmost or rightmost label (`*.example.com`, `example.*`: Kong's, nginx's server_name) over
+ * one or more labels. https://docs.konghq.com/gateway/latest/key-concepts/routes/#wildcard-hostnames
+ */
+function hostMatches(pattern: string, host: string): boolean {
+  if (pattern === host) return true;
+  if (pattern.startsWith('*.')) return host.length > pattern.length - 1 && host.endsWith(pattern.slice(1));
+  if (pattern.endsWith('.*')) return host.length > pattern.length - 1 && host.startsWith(pattern.slice(0, -1));
+  return false;
+}
+
+/** A name a wildcard host pattern takes (the pattern itself when it has none), for the sample requests. */
+const hostSample = (pattern: string) => pattern.replace(/^\*\./, 'gwcx0.').replace(/\.\*$/, '.gwcx0');
+
+const overlap = (a: readonly string[], b: readonly string[]) =>
+  a.length === 0 || b.length === 0 || a.some((x) => b.some((y) => hostMatches(x, hostSample(y)) || hostMatches(y, hostSample(x))));
 
 /**
  * What changes for the callers of each request a route took before (`from`) and another route
@@ -165,7 +181,7 @@ export function precedenceVerdicts(from: readonly Entity[], to: readonly Entity[
     const cb = inB(path).filter((r) => rankFor(r, path));
     if (ca.length === 0 || cb.length === 0 || (ca.length === 1 && cb.length === 1)) continue;
     const methods = new Set([...ca, ...cb].flatMap((r) => (r.methods.length ? r.methods : [OTHER])));
-    const hosts = new Set(['', ...[...ca, ...cb].flatMap((r) => r.hosts)]);
+    const hosts = new Set(['', ...[...ca, ...cb].flatMap((r) => r.hosts.map(hostSample))]);
     for (const method of [...methods].sort(compareText)) {
       for (const host of [...hosts].sort(compareText)) {
         const before = winners(ca, path, method, host);

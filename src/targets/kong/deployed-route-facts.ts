@@ -9,6 +9,7 @@ import { isObject, sortedStrings, type JsonObject } from '../../diff/json-util.j
 import { readHeaderFamily } from './header-family.js';
 import { separatorSpellings } from '../header-spellings.js';
 import { prefixPath } from '../../diff/paths.js';
+import { readExpression } from './deployed-expression.js';
 import { slug } from './names.js';
 import { chunks, kongGuards } from './deployed-guards.js';
 import { cacheBypassFacts } from './cache-bypass.js';
@@ -50,19 +51,60 @@ function roleAtoms(groups: string[]): { roles: string[]; scheme?: string } {
  * before any plain one, plain ones by length. One rank per path, as routeFacts lists them.
  */
 function routeRanks(route: JsonObject): number[][] {
-  const fields = [sortedStrings(route.methods), sortedStrings(route.hosts), sortedStrings(route.paths), sortedStrings(route.snis), isObject(route.headers) ? Object.keys(route.headers) : []];
+  const headers = isObject(route.headers) ? Object.keys(route.headers) : [];
+  const fields = [sortedStrings(route.methods), sortedStrings(route.hosts), sortedStrings(route.paths), sortedStrings(route.snis), headers];
   const weight = fields.filter((f) => f.length > 0).length;
+  // A route whose hosts are all plain names before one with a wildcard host (transform.lua PLAIN_HOST_ONLY_BIT).
+  const plainHosts = Array.isArray(route.hosts) && !sortedStrings(route.hosts).some((h) => h.includes('*')) ? 1 : 0;
   const priority = typeof route.regex_priority === 'number' ? route.regex_priority : 0;
   const paths = sortedStrings(route.paths);
-  return (paths.length ? paths : ['/']).map((p) => (p.startsWith('~') ? [weight, 1, priority, 0] : [weight, 0, 0, p.length]));
+  return (paths.length ? paths : ['/']).map((p) => (p.startsWith('~') ? [weight, plainHosts, 1, headers.length, priority, 0] : [weight, plainHosts, 0, headers.length, 0, p.length]));
 }
 
-export function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, blocked: Set<string>, servicePath = '/'): Facts {
-  const match = `${sortedStrings(route.methods).join(',') || '*'} ${sortedStrings(route.hosts).join(',') || '*'}${sortedStrings(route.paths).join(',') || '/'}`;
+/** The traditional reading of a route (its paths, methods, hosts), and its expression's when it has one (readMatch). */
+interface RouteMatch {
+  match: string;
+  paths: string[];
+  methods: string[];
+  hosts: string[];
+  ranks: number[][];
+}
+
+/**
+ * What a route answers. With an `expression`, Kong's ATC routers (traditional_compatible,
+ * expressions) take it in place of the other fields and rank it above every traditional route,
+ * the `traditional` flavour ignores it; kong.conf's flavour is not in the deployed state, so the
+ * route answers what either reading answers (fail closed), ranked as an expression route.
+ */
+function readMatch(route: JsonObject): RouteMatch {
+  const methods = sortedStrings(route.methods);
+  const hosts = sortedStrings(route.hosts);
   // https://docs.konghq.com/gateway/latest/key-concepts/routes/#paths: `~` a regex anchored at the
   // start of the path, else a prefix.
   const paths = sortedStrings(route.paths).map((p) => (p.startsWith('~') ? (p.startsWith('~^') ? p.slice(1) : `^${p.slice(1)}`) : prefixPath(p)));
-  const facts: Facts = { route: { match, paths: paths.length ? paths : ['^/'], methods: sortedStrings(route.methods), ranks: routeRanks(route) } };
+  const match = `${methods.join(',') || '*'} ${hosts.join(',') || '*'}${sortedStrings(route.paths).join(',') || '/'}`;
+  const expression = typeof route.expression === 'string' && route.expression.trim() !== '' ? route.expression : undefined;
+  if (expression === undefined) return { match, paths: paths.length ? paths : ['^/'], methods, hosts, ranks: routeRanks(route) };
+  const e = readExpression(expression);
+  const traditional = methods.length > 0 || hosts.length > 0 || paths.length > 0;
+  const union = (a: string[], b: string[]) => (a.length === 0 || b.length === 0 ? [] : [...new Set([...a, ...b])].sort());
+  const all = e.paths === undefined || (traditional && paths.length === 0) ? ['^/'] : [...new Set([...e.paths, ...paths])];
+  const priority = typeof route.priority === 'number' ? route.priority : 0;
+  return {
+    match: `${traditional ? `${match} ` : ''}expression ${expression}`,
+    paths: all,
+    methods: traditional ? union(e.methods, methods) : e.methods,
+    hosts: traditional ? union(e.hosts, hosts) : e.hosts,
+    ranks: all.map(() => [EXPRESSION_RANK, priority]),
+  };
+}
+
+/** An expression route's rank: above every traditional one (whose first element, the match weight, is at most 7). */
+const EXPRESSION_RANK = 255;
+
+export function routeFacts(route: JsonObject, effective: Map<string, JsonObject>, blocked: Set<string>, servicePath = '/'): Facts {
+  const read = readMatch(route);
+  const facts: Facts = { route: { match: read.match, paths: read.paths, methods: read.methods, ranks: read.ranks } };
   const auth: string[][] = [];
   let optional = false;
   for (const name of AUTH_PLUGINS) {
@@ -120,7 +162,7 @@ export function routeFacts(route: JsonObject, effective: Map<string, JsonObject>
     mechanisms[name!] = m;
   }
   if (auth.length) facts.mechanisms = mechanisms;
-  facts.hosts = sortedStrings(route.hosts);
+  facts.hosts = read.hosts;
   // An empty list is Kong's default (http and https), as an omitted one.
   const protocols = sortedStrings(route.protocols);
   facts.protocols = (protocols.length ? protocols : ['http', 'https']).filter((p) => p === 'http' || p === 'https');
