@@ -104,6 +104,11 @@ export const AWS_CODES = {
     (p) =>
       `aws: route ${p.route}: only its first security alternative (${p.enforced}) is enforced, and it reads a cookie, while ${p.scheme} of another alternative reads ${p.cookie}, never verified: API Gateway passes the Cookie header on whole and cannot take one cookie out of it, so a forged ${p.scheme} credential would reach the backend. Make the alternatives read the same cookie, send ${p.scheme}'s credential in a header, or drop the alternative`,
   ),
+  'aws-or-lambda-unenforced': entry<{ route: string; scheme: string; carriers: string; enforced: string; backend: string }>(
+    'error',
+    (p) =>
+      `aws: route ${p.route}: only its first security alternative (${p.enforced}) is enforced, and ${p.scheme} of another alternative reads ${p.carriers}, never verified: backend ${p.backend} is a Lambda function, whose event holds every header and query parameter as the client sent them (a Lambda proxy integration takes no request parameters, so gwc cannot blank them), so a forged ${p.scheme} credential would reach the function as if verified. Make every alternative read the same credential, drop the alternative, or route the operation to an HTTP backend (where gwc blanks them)`,
+  ),
   'aws-authorizer-scopes': entry<{ route: string; scheme: string; scopes: string }>(
     'error',
     (p) => `aws: route ${p.route}: API Gateway does not check scopes (${p.scopes}) for a Lambda authorizer; the function must, and gwc cannot tell it which`,

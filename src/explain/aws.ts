@@ -119,6 +119,12 @@ export const AWS: Explanations = {
     "Make every alternative read the same cookie, move the other scheme's credential to a header (which gwc blanks), or remove the alternative.",
     "security: [{ session: [] }, { partner: [] }]   # session: apiKey in cookie sid; partner: apiKey in cookie partner",
   ),
+  'aws-or-lambda-unenforced': ex(
+    'A route to a Lambda function offers several security alternatives with the auth.or gap accepted (only the first is enforced), and a scheme of another alternative reads a header, query parameter or cookie the first does not (its credential, or what its Lambda authorizer or forward-auth service is sent).',
+    "That carrier is never verified, yet the function's event holds it as sent: a Lambda proxy integration takes no request parameters, so it cannot be blanked as gwc does for an HTTP backend. A function reading a session cookie, X-Session or a bearer token because the route accepts that scheme takes a forged one beside the first alternative's verified credential.",
+    'Make every alternative read the same credential, drop the alternative on this route, or route the operation to an HTTP backend, where gwc sends every such carrier empty.',
+    "security: [{ token: [] }, { session: [] }]   # token: X-Token; session: a Lambda authorizer reading the Cookie header; backend: { lambda: { arn: ... } }",
+  ),
   'aws-authorizer-scopes': ex(
     'A requirement on a Lambda-authorizer scheme lists scopes, which API Gateway does not check for a Lambda authorizer.',
     'The function is not told which scopes the operation needs, so any valid token would be admitted.',

@@ -157,7 +157,12 @@ export interface SecurityScheme {
    * principals; no gwc target verifies it (feature auth.iam). Never an API key, whatever `type` says.
    */
   kind: 'apiKey' | 'basic' | 'jwt' | 'forward' | 'lambda' | 'iam';
-  apiKey?: { in: 'header' | 'query' | 'cookie'; name: string };
+  /**
+   * `name` is lower-cased for a header (HTTP header names are case-blind); `spelt` keeps the spec's
+   * spelling when it differs, for where a name is read case-sensitively (the header key's name as a
+   * query parameter, AWS credential-elsewhere.ts).
+   */
+  apiKey?: { in: 'header' | 'query' | 'cookie'; name: string; spelt?: string };
   jwt?: JwtConfig;
   basic?: { realm: string };
   /** kind 'forward': the scheme itself; other kinds: the fallback where a target cannot verify natively. */

@@ -168,3 +168,20 @@ describe('target-compile: aws-or-cookie-unenforced', () => {
     expect(await refusals('[{ sid: [] }, { tok: [] }]')).toEqual([]);
   });
 });
+
+// An OR route (auth.or accepted) to a Lambda function: the event holds every carrier of the
+// alternative never enforced, and aws_proxy takes no request parameters to blank them
+// (aws-or-lambda-unenforced, relayed by target-compile; test/security/aws-unverified-carriers).
+describe('target-compile: aws-or-lambda-unenforced', () => {
+  const LAMBDA_OR = "{ lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:app' } }\n  accept: { aws: [{ feature: auth.or, reason: partners }] }";
+  const refusals = async (security: string) =>
+    (await findings('target-compile', { name: security, files: doc(LAMBDA_OR, op('/a', 'a', `      security: ${security}\n`), COOKIES), targets }))
+      .filter((d) => d.params.code === 'aws-or-lambda-unenforced')
+      .map((d) => ({ line: d.position?.line, column: d.position?.column, severity: d.severity, target: d.target }));
+  it('the other alternative reads a cookie the enforced one does not: refused at the security line', async () => {
+    expect(await refusals('[{ tok: [] }, { partner: [] }]')).toEqual([{ line: 12, column: 7, severity: 'error', target: 'aws' }]);
+  });
+  it('both alternatives read the same cookie: not refused', async () => {
+    expect(await refusals('[{ sid: [] }, { sid: [] }]')).toEqual([]);
+  });
+});

@@ -36,7 +36,13 @@ describe('red team 6, AWS REST: a header key\'s name in the query, other spellin
   });
 
   // Decided: the spellings pass (no mapping can blank them), and the build says so at the backend.
-  for (const name of ['X-API-KEY', 'X-Api-Key', 'x-api-key[]', 'x-api-key[0]']) {
+  it("the spec's own spelling ?X-Api-Key= arrives empty too (a mapping names a query parameter case-sensitively: aws-unverified-carriers)", () => {
+    const o = b.oracle!.request({ method: 'GET', path: '/h', query: { 'X-Api-Key': 'forged' }, headers: { 'X-Api-Key': 'good' } });
+    expect(o.status).toBe(200);
+    expect(o.upstream!.query['X-Api-Key']).toBe('');
+  });
+
+  for (const name of ['X-API-KEY', 'X-Api-KEY', 'x-api-key[]', 'x-api-key[0]']) {
     it(`?${name}=forged beside the verified X-Api-Key reaches a backend without queryNames: exact, and the build warns at that backend's line`, () => {
       const o = b.oracle!.request({ method: 'GET', path: '/h', query: { [name]: 'forged' }, headers: { 'X-Api-Key': 'good' } });
       expect(o.status).toBe(200);

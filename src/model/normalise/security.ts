@@ -46,7 +46,7 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
       continue;
     }
     if (type === 'apiKey' && (v.in === 'header' || v.in === 'query' || v.in === 'cookie') && typeof v.name === 'string') {
-      table.schemes.push({ ...base, kind: 'apiKey', apiKey: { in: v.in, name: v.in === 'header' ? v.name.toLowerCase() : v.name } });
+      table.schemes.push({ ...base, kind: 'apiKey', apiKey: { in: v.in, name: v.in === 'header' ? v.name.toLowerCase() : v.name, ...(v.in === 'header' && v.name !== v.name.toLowerCase() ? { spelt: v.name } : {}) } });
     } else if (type === 'http' && httpScheme === 'basic') {
       table.schemes.push({ ...base, kind: 'basic', basic: { realm: typeof xv.realm === 'string' ? xv.realm : name } });
     } else if ((type === 'http' && httpScheme === 'bearer') || type === 'oauth2' || type === 'openIdConnect') {

@@ -23,7 +23,7 @@ import { policyHooks } from './policies.js';
 import { checkQuerySpellings } from './query-spellings.js';
 import type { IntegrationParts } from './policy-parts.js';
 import { credentialsElsewhere } from './credential-elsewhere.js';
-import { hideUnenforced } from './unenforced.js';
+import { hideUnenforced, refuseUnenforcedOnLambda } from './unenforced.js';
 
 // Moved to lambda-arn.ts (authorizers.ts needs them too, and backends.ts imports auth): re-exported.
 export { lambdaArnParts, lambdaUri } from './lambda-arn.js';
@@ -57,6 +57,8 @@ export function integrationFor(ctx: Ctx, route: Route, backend: Backend): Integr
       ctx.report('aws-lambda-upstream-path', { route: route.id }, route.upstreamPath.loc);
     }
     applyPolicies(ctx, route, { kind: 'aws_proxy', backend, requestParameters: {}, responseHeaders: {} });
+    // An OR route's alternatives that are not enforced: nothing can be blanked on the way to a function.
+    refuseUnenforcedOnLambda(ctx, route, backend.name);
     return {
       integration: { type: 'aws_proxy', httpMethod: 'POST', uri, passthroughBehavior: 'when_no_match', ...timeout },
       responses: { '200': { description: 'the Lambda function response' } },

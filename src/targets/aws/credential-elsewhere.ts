@@ -5,7 +5,8 @@
  * APIKeyQuery with APIKeyHeader), or `?x-api-key=` beside a verified `X-Api-Key`. An http_proxy
  * integration passes both on. gwc maps each to empty (a REST mapping can only set a value; HTTP
  * APIs `remove:`), as it does the hidden credential itself: the query key's name as a header in
- * every `-`/`_` spelling, the header key's name as a query parameter by its exact name (a
+ * every `-`/`_` spelling, the header key's name as a query parameter by its exact name as spelt
+ * and lower-cased (a
  * mapping names one parameter: other spellings are what `aws-query-credential-spellings` is about,
  * README "Known gaps"). A name a scheme of the route reads its credential from there is left alone.
  */
@@ -26,13 +27,15 @@ export function credentialsElsewhere(ctx: TargetContext<unknown>, route: Route):
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
       if (s?.kind === 'apiKey' && s.apiKey?.in === 'query') { queryKeys.push(s.apiKey.name); ownQuery.add(s.apiKey.name); }
-      if (s?.kind === 'apiKey' && s.apiKey?.in === 'header') { headerKeys.push(s.apiKey.name); ownHeaders.add(s.apiKey.name.toLowerCase()); }
+      if (s?.kind === 'apiKey' && s.apiKey?.in === 'header') { headerKeys.push(s.apiKey.spelt ?? s.apiKey.name); ownHeaders.add(s.apiKey.name.toLowerCase()); }
       if (s?.kind === 'basic' || s?.kind === 'forward') ownHeaders.add('authorization');
       if (s?.kind === 'jwt' && s.jwt) ownHeaders.add(s.jwt.header.toLowerCase());
     }
   }
   // Every '-'/'_' spelling (header-spellings.ts): CGI, PHP and Rack read Partner-Api_Key as HTTP_PARTNER_API_KEY too.
   const headers = queryKeys.flatMap((k) => headerSpellings(k)).filter((h) => MAPPABLE.test(h) && !ownHeaders.has(h));
-  const query = headerKeys.map((h) => h.toLowerCase()).filter((q) => MAPPABLE.test(q) && !ownQuery.has(q));
+  // A mapping names a query parameter case-sensitively: the name as the spec spells it (what a
+  // backend reading it from the query by that exact name reads: `?X-Api-Key=`) and lower-cased.
+  const query = headerKeys.flatMap((h) => [h, h.toLowerCase()]).filter((q) => MAPPABLE.test(q) && !ownQuery.has(q));
   return { headers: [...new Set(headers)].sort(), query: [...new Set(query)].sort() };
 }

@@ -42,18 +42,35 @@ import { compareText } from '../../diagnostics/collate.js';
 import { credentialParameter } from './authorizers.js';
 import { credentialsElsewhere } from './credential-elsewhere.js';
 
-/** The route's enforced schemes whose credential API Gateway reads from the query, with its name. */
+/** A query parameter a Lambda authorizer is sent (REST form; the HTTP API flavour translates it). */
+const IDENTITY_QUERY = /^method\.request\.querystring\.(.+)$/;
+
+/**
+ * The query parameters a scheme of the route is verified on, or that an authorizer of one is sent
+ * (an identity source besides the credential: `?session=` beside the X-Token header), with the
+ * scheme, for every scheme whose kind the target enforces: API Gateway blanks or passes on each by
+ * its exact name only. A scheme of an alternative that is not enforced (auth.or accepted) counts
+ * too: its parameter is blanked by that name alone (unenforced.ts), and a spelling of it reaches
+ * the backend never verified (test/security/aws-unverified-carriers.test.ts). RFC 6750's
+ * `access_token` of a bearer scheme is not here unless an authorizer is sent it: that one is
+ * `aws-query-name-spellings`'s (a warning, {@link blankedQueryNames}).
+ */
 export function queryCredentials(ctx: TargetContext<unknown>, route: Route): Array<{ scheme: string; name: string }> {
-  const out = new Map<string, string>();
+  const out = new Map<string, { scheme: string; name: string }>();
+  const add = (scheme: string, name: string) => out.set(`${scheme}\0${name}`, { scheme, name });
   for (const alt of route.security) {
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
       if (!s || !ctx.plan.enforced(route.id, AUTH_FEATURE[s.kind])) continue;
       const p = credentialParameter(s);
-      if (p?.in === 'querystring') out.set(s.name, p.name);
+      if (p?.in === 'querystring') add(s.name, p.name);
+      for (const src of s.lambdaAuthorizer?.identitySource ?? []) {
+        const m = IDENTITY_QUERY.exec(src);
+        if (m) add(s.name, m[1]!);
+      }
     }
   }
-  return [...out].map(([scheme, name]) => ({ scheme, name }));
+  return [...out.values()];
 }
 
 /** Refuses a route to an HTTP backend whose credential travels in the query, unless the backend reads query names exactly. */
@@ -69,7 +86,8 @@ export function checkQuerySpellings(ctx: TargetContext<unknown>, route: Route, b
  * Gateway verifies elsewhere goes by that name: a header key's name, a bearer token's access_token.
  */
 export function blankedQueryNames(ctx: TargetContext<unknown>, route: Route): string[] {
-  const names = new Set(credentialsElsewhere(ctx, route).query);
+  // Case-folded: the warning is about the spellings a lenient backend reads, which fold case anyway.
+  const names = new Set(credentialsElsewhere(ctx, route).query.map((q) => q.toLowerCase()));
   const bearer = route.security.some((alt) => alt.some((i) => { const s = ctx.scheme(i.scheme); return s !== undefined && (s.kind === 'jwt' || bearerInQuery(s)); }));
   if (bearer) names.add(BEARER_TOKEN_NAME);
   return [...names].sort(compareText);

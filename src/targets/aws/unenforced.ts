@@ -19,6 +19,10 @@
  * reads one, nothing can split the header and the route is refused, `aws-or-cookie-unenforced`,
  * unless the other alternative's cookie is the one it verified (the same cookie name, or both read
  * the whole Cookie header).
+ *
+ * A Lambda (aws_proxy) backend takes no request parameters at all, so such a route to a function is
+ * refused instead whenever an alternative not enforced reads a carrier the enforced one does not,
+ * `aws-or-lambda-unenforced` ({@link refuseUnenforcedOnLambda}; test/security/aws-unverified-carriers).
  */
 import type { Route, SecurityScheme } from '../../model/types.js';
 import { compareText } from '../../diagnostics/collate.js';
@@ -50,38 +54,55 @@ function cookieRead(s: SecurityScheme): CookieRead {
 
 const readsCookie = (r: CookieRead) => r.whole || r.names.size > 0;
 
-export function hideUnenforced(ctx: Ctx, route: Route, params: Record<string, string>): void {
-  if (route.security.length < 2 || ctx.plan.enforced(route.id, 'auth.or')) return;
-  const [enforced = [], ...others] = route.security;
-  const ownHeaders = new Set<string>();
-  const ownQuery = new Set<string>();
-  const ownCookie: CookieRead = { names: new Set(), whole: false };
+/** What the enforced alternative reads (verified), and each scheme of the other alternatives, once. */
+interface Alternatives {
+  enforced: string[];
+  ownHeaders: Set<string>;
+  ownQuery: Set<string>;
+  ownCookie: CookieRead;
+  others: Array<{ s: SecurityScheme; cookie: CookieRead; carriers: Array<{ in: 'header' | 'query'; name: string }> }>;
+}
+
+/** Undefined unless the route is an OR route whose `auth.or` gap was accepted (only the first alternative enforced). */
+function alternatives(ctx: Ctx, route: Route): Alternatives | undefined {
+  if (route.security.length < 2 || ctx.plan.enforced(route.id, 'auth.or')) return undefined;
+  const [enforced = [], ...rest] = route.security;
+  const out: Alternatives = { enforced: enforced.map((i) => i.scheme), ownHeaders: new Set(), ownQuery: new Set(), ownCookie: { names: new Set(), whole: false }, others: [] };
   for (const item of enforced) {
     const s = ctx.scheme(item.scheme);
     if (!s) continue;
     const c = cookieRead(s);
-    for (const n of c.names) ownCookie.names.add(n);
-    ownCookie.whole ||= c.whole;
-    for (const carrier of carriersOf(s)) (carrier.in === 'header' ? ownHeaders : ownQuery).add(carrier.name);
+    for (const n of c.names) out.ownCookie.names.add(n);
+    out.ownCookie.whole ||= c.whole;
+    for (const carrier of carriersOf(s)) (carrier.in === 'header' ? out.ownHeaders : out.ownQuery).add(carrier.name);
   }
+  const seen = new Set<string>();
+  for (const item of rest.flat()) {
+    const s = ctx.scheme(item.scheme);
+    if (!s || seen.has(s.name)) continue;
+    seen.add(s.name);
+    out.others.push({ s, cookie: cookieRead(s), carriers: carriersOf(s) });
+  }
+  return out;
+}
+
+export function hideUnenforced(ctx: Ctx, route: Route, params: Record<string, string>): void {
+  const alt = alternatives(ctx, route);
+  if (!alt) return;
+  const { ownHeaders, ownQuery, ownCookie } = alt;
   const have = new Set(Object.keys(params).map((k) => k.toLowerCase()));
   const blank = (key: string) => {
     if (have.has(key.toLowerCase())) return;
     params[key] = "''";
     have.add(key.toLowerCase());
   };
-  const seen = new Set<string>();
   let cookie = false;
-  for (const item of others.flat()) {
-    const s = ctx.scheme(item.scheme);
-    if (!s || seen.has(s.name)) continue;
-    seen.add(s.name);
-    const c = cookieRead(s);
+  for (const { s, cookie: c, carriers } of alt.others) {
     if (readsCookie(c)) {
       if (!readsCookie(ownCookie)) cookie = true;
-      else if (!sameCookie(c, ownCookie)) refuse(ctx, route, s, c, enforced.map((i) => i.scheme));
+      else if (!sameCookie(c, ownCookie)) refuse(ctx, route, s, c, alt.enforced);
     }
-    for (const carrier of carriersOf(s)) {
+    for (const carrier of carriers) {
       if (carrier.in === 'query') {
         if (!ownQuery.has(carrier.name)) blank(`integration.request.querystring.${carrier.name}`);
         continue;
@@ -90,6 +111,32 @@ export function hideUnenforced(ctx: Ctx, route: Route, params: Record<string, st
     }
   }
   if (cookie) blank('integration.request.header.Cookie');
+}
+
+/**
+ * The same route to a Lambda function: an aws_proxy integration takes no integration request
+ * parameters (REST: the function's event is built from the method request as the client sent it;
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html),
+ * so nothing above can be blanked and the function would be handed every carrier of an alternative
+ * API Gateway never verified. Refused, `aws-or-lambda-unenforced`, once per such scheme, at the
+ * route's security line, unless the enforced alternative reads every one of them (then they were
+ * verified). What the scheme reads besides the headers gwc leaves to API Gateway ({@link LEFT}) is
+ * named; a header's other `-`/`_` spellings need not be, they are refused with it.
+ */
+export function refuseUnenforcedOnLambda(ctx: Ctx, route: Route, backend: string): void {
+  const alt = alternatives(ctx, route);
+  if (!alt) return;
+  for (const { s, cookie, carriers } of alt.others) {
+    const unverified = carriers
+      .filter((c) => !(c.in === 'header' ? alt.ownHeaders : alt.ownQuery).has(c.name))
+      .map((c) => `${c.in} ${c.name}`);
+    if (readsCookie(cookie) && !(readsCookie(alt.ownCookie) && sameCookie(cookie, alt.ownCookie))) {
+      unverified.push(cookie.whole ? 'header cookie' : `cookie ${[...cookie.names].sort(compareText).join(', ')}`);
+    }
+    if (unverified.length === 0) continue;
+    const carriersText = unverified.sort(compareText).join(', ');
+    ctx.report('aws-or-lambda-unenforced', { route: route.id, scheme: s.name, carriers: carriersText, enforced: alt.enforced.join(' + '), backend }, route.securityLoc ?? route.loc);
+  }
 }
 
 /** The enforced alternative verified the other's cookie: the same names, or both read the whole header. */

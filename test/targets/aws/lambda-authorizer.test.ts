@@ -90,7 +90,13 @@ describe('aws: a Lambda authorizer from the spec', () => {
       identitySource: ['method.request.header.Authorization', 'method.request.querystring.tenant'],
       ttlSeconds: 300,
     };
-    const { errors, body, t } = await build(spec(bearer({ ...forward, lambdaAuthorizer })));
+    // ?tenant= is what the function verifies besides the token: a spelling (tenant[], TENANT) a
+    // lenient backend reads as it would never be verified (test/security/aws-unverified-carriers).
+    const lenient = await build(spec(bearer({ ...forward, lambdaAuthorizer })));
+    expect(lenient.errors.map((e) => [e.code, e.params.name])).toEqual([['aws-query-credential-spellings', 'tenant']]);
+    const exact = spec(bearer({ ...forward, lambdaAuthorizer }));
+    (exact['x-gateway'].backends.app as Record<string, unknown>).queryNames = 'exact';
+    const { errors, body, t } = await build(exact);
     expect(errors).toEqual([]);
     expect(body.components.securitySchemes.s['x-amazon-apigateway-authorizer']).toEqual({
       type: 'request',

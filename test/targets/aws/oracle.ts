@@ -24,6 +24,7 @@
  *   integration's cacheKeyParameters. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html
  * - http_proxy: the URI with path parameters substituted (decoded, the worst case), the client's
  *   headers and query with integration requestParameters replacing same-named ones.
+ * - aws_proxy: the Lambda event holds the client's headers and query as sent (`lambdaEvent`).
  */
 
 type J = Record<string, any>;
@@ -50,6 +51,12 @@ export interface Decision {
   resource?: string;
   operationId?: string;
   upstream?: Upstream;
+  /**
+   * aws_proxy: what the Lambda function is given (the event's headers and query string
+   * parameters): the request as the client sent it, since a Lambda proxy integration takes no
+   * integration request parameters (nothing can be blanked on the way).
+   */
+  lambdaEvent?: { headers: Record<string, string>; query: Record<string, string> };
   /** Served from the stage cache: the request whose answer it is. */
   cachedFrom?: Request;
 }
@@ -191,7 +198,8 @@ export class AwsOracle {
     return decision;
   }
 
-  private integrate(integration: J, params: Record<string, string>, headers: Record<string, string>, query: Record<string, string>): { upstream?: Upstream } {
+  private integrate(integration: J, params: Record<string, string>, headers: Record<string, string>, query: Record<string, string>): Pick<Decision, 'upstream' | 'lambdaEvent'> {
+    if (integration.type === 'aws_proxy') return { lambdaEvent: { headers: { ...headers }, query: { ...query } } };
     if (integration.type !== 'http_proxy') return {};
     const outHeaders = { ...headers };
     const outQuery = { ...query };
