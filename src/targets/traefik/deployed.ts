@@ -14,6 +14,7 @@ import { roleFile } from './deployed-roles.js';
 import { middlewareGuards } from './deployed-guards.js';
 import { ruleExclusions } from './deployed-exclusions.js';
 import { forwardAuthTls, serviceTls } from './deployed-tls.js';
+import { ENCODED_SLASH } from './paths.js';
 import { routerClientTls } from './deployed-client-tls.js';
 import { ruleRoute } from './deployed-rule.js';
 import { compareText } from '../../diagnostics/collate.js';
@@ -120,7 +121,10 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
       facts.burst = typeof m.rateLimit.burst === 'number' ? m.rateLimit.burst : 1;
     }
     if (isObject(m.replacePath) && typeof m.replacePath.path === 'string') facts.upstreamPath = m.replacePath.path;
-    if (isObject(m.replacePathRegex)) facts.upstreamPath = `${String(m.replacePathRegex.regex)} -> ${String(m.replacePathRegex.replacement)}`;
+    // gwc's `%2F` decoding (paths.ts ENCODED_SLASH) maps no path: not read as the upstream path.
+    if (isObject(m.replacePathRegex) && !(m.replacePathRegex.regex === ENCODED_SLASH.regex && m.replacePathRegex.replacement === ENCODED_SLASH.replacement)) {
+      facts.upstreamPath = `${String(m.replacePathRegex.regex)} -> ${String(m.replacePathRegex.replacement)}`;
+    }
     if (isObject(m.buffering) && typeof m.buffering.maxRequestBodyBytes === 'number') facts.bodyLimit = Math.min(m.buffering.maxRequestBodyBytes, facts.bodyLimit ?? Infinity);
     const ip = isObject(m.ipAllowList) ? m.ipAllowList : isObject(m.ipWhiteList) ? m.ipWhiteList : undefined;
     if (ip) facts.ipAllow = sortedStrings(ip.sourceRange);

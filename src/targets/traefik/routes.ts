@@ -21,7 +21,7 @@ import { queryNamesMiddleware } from './query-names.js';
 import { clearsFor } from './clears.js';
 import { NOOP_SERVICE, serviceFor } from './backends.js';
 import type { Ctx } from './context.js';
-import { rewriteMiddleware } from './paths.js';
+import { encodedSlashMiddleware, rewriteMiddleware } from './paths.js';
 import { headerOpsMiddleware } from './policies.js';
 import { sanitise } from './names.js';
 import { compilePolicies, type PolicySlot, type SlotParts } from './policy-map.js';
@@ -132,6 +132,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   const headerParts = chained.flatMap((p) => (p.headers === undefined ? [] : [p.headers]));
   const headers = headerOpsMiddleware(ctx, route, headerParts);
   const rewrite = rewriteMiddleware(ctx, route, svc.prefix);
+  const decodedSlash = encodedSlashMiddleware(ctx);
   const clears = clearsFor(ctx, route);
   // ?access_token= on a route with a bearer scheme: kept off its routers (bearer-query.ts).
   const bearerGuard = bearerQueryGuard(ctx, route);
@@ -145,7 +146,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     // The chain's order is security-relevant: identity and override inputs cleared first; IP rule
     // and a limit keyed on no verified identity before auth; a per-consumer limit after auth and
     // before the credential is removed; then the body limit, headers, path rewrite and service.
-    const middlewares = [queryNames, clears.middleware, ...at('cors'), ...at('ip'), ...at('beforeAuth'), ...alt.middlewares, ...at('afterAuth'), ...alt.hide, ...at('body'), ...at('headers'), rewrite, ...svc.middlewares].filter(
+    const middlewares = [queryNames, clears.middleware, ...at('cors'), ...at('ip'), ...at('beforeAuth'), ...alt.middlewares, ...at('afterAuth'), ...alt.hide, ...at('body'), ...at('headers'), decodedSlash, rewrite, ...svc.middlewares].filter(
       (x): x is string => x !== undefined,
     );
     // A lean router's name is LEAN_NAME whatever its parts (names.ts Namer.lean): not worked out.

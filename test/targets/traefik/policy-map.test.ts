@@ -61,10 +61,10 @@ async function chainOf(path: string, by: string): Promise<string[]> {
 describe('traefik: the chain the route compile builds from the map', () => {
   // redirectRegex first: a query name a backend reads as _method is denied before anything runs (query-names.ts).
   it('a per-IP limit runs before auth, after the IP rule', async () => {
-    expect(await chainOf('/by-ip', 'ip')).toEqual(['redirectRegex', 'clears', 'cors', 'ipAllowList', 'rateLimit', 'forwardAuth', 'hide', 'buffering', 'headers']);
+    expect(await chainOf('/by-ip', 'ip')).toEqual(['redirectRegex', 'clears', 'cors', 'ipAllowList', 'rateLimit', 'forwardAuth', 'hide', 'buffering', 'headers', 'replacePathRegex']);
   });
   it('a per-consumer limit runs after auth and before the credential is removed', async () => {
-    expect(await chainOf('/by-consumer', 'consumer')).toEqual(['redirectRegex', 'clears', 'cors', 'ipAllowList', 'forwardAuth', 'rateLimit', 'hide', 'buffering', 'headers']);
+    expect(await chainOf('/by-consumer', 'consumer')).toEqual(['redirectRegex', 'clears', 'cors', 'ipAllowList', 'forwardAuth', 'rateLimit', 'hide', 'buffering', 'headers', 'replacePathRegex']);
   });
   it('the request and response header policies share one headers middleware', async () => {
     const { built } = await compileCase(writeSpec(BASE + op('/h', 'ip')));

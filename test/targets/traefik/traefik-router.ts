@@ -145,7 +145,8 @@ export function pickRouter(config: TraefikConfig, req: Req): string | undefined 
 
 /** Go's Regexp.ReplaceAllString with Expand semantics ($$, $1, ${1}). */
 export function goReplace(re: string, input: string, template: string): string {
-  return input.replace(regex(re), (...m) => {
+  // regexp.ReplaceAllString: every non-overlapping match, not the first only.
+  return input.replace(new RegExp(regex(re).source, 'g'), (...m) => {
     const groups = m.slice(1, -2) as Array<string | undefined>;
     return template.replace(/\$(\$|\{(\w+)\}|(\w+))/g, (_x, all: string, braced?: string, bare?: string) => {
       if (all === '$') return '$';
