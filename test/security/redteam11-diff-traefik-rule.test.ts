@@ -1,0 +1,69 @@
+/**
+ * Red team 11, `gwc diff` on Traefik (dafad83, deployed-rule.ts): a router rule is a Go expression
+ * (vulcand/predicate parses it with go/parser), whose strings are backtick raw strings OR
+ * double-quoted ones (https://doc.traefik.io/traefik/routing/routers/#rule: "use backticks or
+ * escaped double-quotes"), and whose scanner drops comments. The reader splits the rule at
+ * top-level `&&` counting parentheses, skipping backtick strings only: a `(` inside a quoted string
+ * (or a comment) hides a top-level `||` from it. So a keyed router edited to
+ * `Header("X-A", "(") || Header("X-B", ")") && <its own rule>` (the `||` binds looser) answers
+ * EVERY path and method to a client sending `X-A: (`, unverified, and reads as its own route: no
+ * finding (fail closed means the unread reads widest).
+ */
+import { describe, expect, it } from 'vitest';
+import { compiledState, readerOf } from '../../src/diff/run.js';
+import { diffStates } from '../../src/diff/plan.js';
+import type { State } from '../../src/diff/entity.js';
+import type { OutputFile } from '../../src/targets/output-file.js';
+import { writeSpec } from '../helpers/spec.js';
+
+const ok = "{ '200': { description: ok } }";
+const SPEC = `openapi: 3.1.0
+info: { title: t, version: "1" }
+servers: [{ url: https://api.example.com/v1 }]
+x-gateway:
+  name: trf
+  backends: { app: { url: http://app.internal:8080 } }
+  defaults: { backend: app }
+paths:
+  /pub:
+    get: { operationId: pub, x-gateway: { public: true }, responses: ${ok} }
+  /orders:
+    post: { operationId: createOrder, security: [{ fwd: [] }], responses: ${ok} }
+components:
+  securitySchemes:
+    fwd: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'https://auth.internal/check' } } }
+`;
+
+function read(files: OutputFile[]): State {
+  const r = readerOf('traefik').reader!.normalise(files, 'deployed');
+  if (!r.state) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  return r.state;
+}
+
+describe('red team 11, gwc diff Traefik: a rule string or comment holding a parenthesis', async () => {
+  const r = await compiledState(writeSpec(SPEC), 'traefik', {});
+  const files = r.state!.files!;
+  const edit = (change: (s: string) => string) => read(files.map((f, i) => (i === 0 ? { ...f, contents: change(f.contents) } : f)));
+  const built = read(files);
+  const security = (mutated: State) => diffStates(built, mutated).findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`);
+  /** The public router's rule, prefixed with `prefix` (its line in the dynamic configuration). */
+  const widen = (prefix: string) => (s: string) => {
+    const next = s.replace(/(rule: )(["']?)(.*PathRegexp\(`\^\/v1\/pub[^\n]*)/, (_m, a: string, q: string, rest: string) => `${a}${q}${q === "'" ? prefix.replace(/'/g, "''") : q === '"' ? prefix.replace(/\\/g, '\\\\').replace(/"/g, '\\"') : prefix}${rest}`);
+    if (next === s) throw new Error('no public router rule');
+    return next;
+  };
+
+  it('control: a plain top-level || is route-widened', () => {
+    expect(security(edit(widen('Header(`X-A`, `1`) || '))).some((f) => f.startsWith('route-widened'))).toBe(true);
+  });
+
+  // Mechanism: conjuncts() counts a `(` / `)` inside a double-quoted Go string.
+  it.fails('a quoted "(" and ")" hide the top-level ||: route-widened', () => {
+    expect(security(edit(widen('Header("X-A", "(") || Header("X-B", ")") && '))).some((f) => f.startsWith('route-widened'))).toBe(true);
+  });
+
+  // Mechanism: conjuncts() counts a parenthesis inside a Go comment.
+  it.fails('a comment holding ( and ) hides the top-level ||: route-widened', () => {
+    expect(security(edit(widen('Header(`X-A`, `1`) /* ( */ || Header(`X-B`, `1`) /* ) */ && '))).some((f) => f.startsWith('route-widened'))).toBe(true);
+  });
+});
