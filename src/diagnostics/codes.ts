@@ -436,6 +436,17 @@ export const CODES = {
     'error',
     (p) => `forwardAuth of ${p.scheme} copies ${p.header} from the auth service, but the gateway sets that header itself from what it verified`,
   ),
+  // red team 10 (src/targets/forward-fallback.ts): forwardAuth on a scheme the target verifies itself.
+  'forward-auth-not-called': entry<{ target: string; scheme: string; by: string }>(
+    'warn',
+    (p) =>
+      `${p.target} verifies security scheme ${p.scheme} itself (${p.by}) and never calls its forwardAuth service, the fallback for targets that cannot: a refusal only the service gives (a revoked credential) is not asked on ${p.target}`,
+  ),
+  'forward-auth-not-callable': entry<{ target: string; scheme: string; by: string; headers: string }>(
+    'error',
+    (p) =>
+      `${p.target} cannot call security scheme ${p.scheme}'s forwardAuth service (it verifies the scheme ${p.by}), and the spec relies on the service for ${p.headers}: the backend would get them unverified, or never; drop them from forwardAuth, or do not build this spec for ${p.target}`,
+  ),
   // DESIGN.md 7.5 on targets that match the path themselves (src/targets/upstream-reach.ts; red team, test/security/redteam-nginx-upstream.test.ts).
   'upstream-param-reaches-protected': entry<{ target: string; route: string; other: string; upstream: string; values: string }>(
     'error',

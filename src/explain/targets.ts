@@ -2,6 +2,18 @@
 import { ex, type Explanations } from './explanation.js';
 
 export const TARGETS: Explanations = {
+  'forward-auth-not-called': ex(
+    'A security scheme the target verifies itself (an API key, basic users, a JWT with keys, an AWS Lambda authorizer) also names an x-gateway.forwardAuth service that is sent only the credential and answers no headers: the fallback for targets that cannot verify the scheme. This target does not call it.',
+    'Nothing opens: the target checks the credential itself. But a refusal only the service would give (a key revoked there and still in the spec\'s consumers) is not asked on this target.',
+    'Nothing to do if the service is a fallback. If the service must decide on every target, give it the headers it verifies (requestHeaders) or answers (responseHeaders): nginx and Traefik then call it after their own check, and Kong and AWS refuse the build.',
+    "apiKey:\n  type: apiKey\n  in: header\n  name: X-Api-Key\n  x-gateway: { forwardAuth: { url: http://keys.internal/check } }",
+  ),
+  'forward-auth-not-callable': ex(
+    'A security scheme the target verifies itself names a forwardAuth service whose answer headers (responseHeaders) the backend reads, or which verifies request headers beside the credential (requestHeaders), and this target cannot call a service (Kong OSS, API Gateway).',
+    'The backend would never get the identity the service answers (X-User-Id), or would read a session header (X-Session) nobody verified, as if the service had.',
+    'Build this spec for nginx or Traefik (they call the service after their own check), or drop those headers from forwardAuth if the backend does not rely on them.',
+    "bearer:\n  type: http\n  scheme: bearer\n  x-gateway:\n    publicKeys: ['${file:jwt.pem}']\n    forwardAuth: { url: http://auth.internal/verify, responseHeaders: [X-User-Id] }",
+  ),
   'kong-cache-identity-shared': ex(
     'A cached route is secured by a scheme for which Kong sees every caller as one consumer (one per issuer or auth service).',
     'proxy-cache keys on the consumer: one caller\'s cached answer (their orders, their profile) would be served to another.',

@@ -68,6 +68,8 @@ const REFUSALS = new Set([
   'traefik-or-kept-credential',
   // a hidden (the default) query or cookie key Traefik cannot remove before the backend (DESIGN.md 7.3)
   'traefik-credential-not-hidden',
+  // a forwardAuth service the backend relies on (answer or other request headers) that Kong or AWS cannot call (red team 10)
+  'forward-auth-not-callable',
 ]);
 const AUTH_PLUGINS = new Set(['key-auth', 'basic-auth', 'jwt', 'openid-connect', 'forward-auth']);
 

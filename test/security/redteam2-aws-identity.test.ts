@@ -48,7 +48,11 @@ describe('red team 2: aws HTTP API, identity and override headers spelt with "_"
   // HTTP APIs pass header names with '_' to the integration, and PHP, Rack and WSGI backends read
   // X_Consumer / X-HTTP_Method-Override as X-Consumer / X-HTTP-Method-Override (the clobbering of
   // Puma CVE-2024-45614): every '-'/'_' spelling of the identity and override headers is removed.
-  const b = await buildHttp(httpSpec(`  /me:\n    get:\n      security: [{ oidc: [] }]\n      responses: { '200': { description: ok } }\n  /who:\n    get:\n      security: [{ oidc: [] }]\n      parameters: [{ name: X-HTTP-Method-Override, in: header, schema: { type: string } }]\n      responses: { '200': { description: ok } }`, 'audiences: [api]\nforwardAuth: { url: "https://auth.example.com/check", responseHeaders: [X-Auth-Tenant-Id] }'));
+  // The forward-auth answer header sits on a scheme no route requires: on one a route requires, an
+  // HTTP API (which cannot call the service) refuses it (forward-auth-not-callable, red team 10),
+  // and the header is still removed on every integration.
+  const svc = '    svc: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: "https://auth.example.com/check", responseHeaders: [X-Auth-Tenant-Id] } } }\n';
+  const b = await buildHttp(httpSpec(`  /me:\n    get:\n      security: [{ oidc: [] }]\n      responses: { '200': { description: ok } }\n  /who:\n    get:\n      security: [{ oidc: [] }]\n      parameters: [{ name: X-HTTP-Method-Override, in: header, schema: { type: string } }]\n      responses: { '200': { description: ok } }`).replace('  securitySchemes:\n', `  securitySchemes:\n${svc}`));
   const params = (route = 'me') => Object.entries(b.template!.Resources).filter(([id, r]: [string, any]) => r.Type === 'AWS::ApiGatewayV2::Integration' && id.toLowerCase().includes(route)).flatMap(([, r]: [string, any]) => Object.keys(r.Properties.RequestParameters)).map((k) => k.toLowerCase());
   /** Every '-'/'_' spelling of a name, as a CGI backend reads it alike. */
   const every = (name: string): string[] => name.split('-').reduce<string[]>((acc, p, i) => (i === 0 ? [p] : acc.flatMap((x) => [`${x}-${p}`, `${x}_${p}`])), []).map((x) => x.toLowerCase());

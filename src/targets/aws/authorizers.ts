@@ -184,3 +184,28 @@ function lambdaAuthorizer(ctx: Ctx, scheme: SecurityScheme, spec: LambdaAuthoriz
     },
   };
 }
+
+/**
+ * How API Gateway verifies a scheme without its forwardAuth service, which it can never call
+ * (forward-fallback.ts): the scheme's Lambda authorizer whatever its kind, else its own API keys
+ * or JWT/Cognito authorizer; undefined for a scheme it cannot verify (refused by its feature).
+ */
+export function awsVerifiedBy(s: SecurityScheme): string | undefined {
+  if (s.lambdaAuthorizer) return 'with its Lambda authorizer';
+  if (s.kind === 'apiKey') return 'with API Gateway API keys';
+  if (s.kind === 'jwt') return 'with a JWT or Cognito authorizer';
+  return undefined;
+}
+
+/** awsVerifiedBy for an HTTP API, which has no API keys (an API key scheme needs its Lambda authorizer there). */
+export function awsHttpVerifiedBy(s: SecurityScheme): string | undefined {
+  return s.kind === 'apiKey' && !s.lambdaAuthorizer ? undefined : awsVerifiedBy(s);
+}
+
+/** The request headers a scheme's Lambda authorizer is given (identitySource), lowercased: it verifies them, not the forwardAuth service. */
+export function awsVerifierReads(s: SecurityScheme): string[] {
+  return (s.lambdaAuthorizer?.identitySource ?? []).flatMap((src) => {
+    const m = /^method\.request\.header\.(.+)$/.exec(src);
+    return m ? [m[1]!.toLowerCase()] : [];
+  });
+}

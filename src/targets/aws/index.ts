@@ -16,11 +16,15 @@ import { AWS_POLICIES } from './policies.js';
 import { awsDeployed } from './deployed.js';
 import { awsDeployHint } from './deploy-hint.js';
 import { awsHttpTarget } from './http/index.js';
+import { forwardFallback } from '../forward-fallback.js';
+import { awsVerifiedBy, awsVerifierReads } from './authorizers.js';
 
 export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): CompileResult {
   const parsed = parseOptions(compileOptions.options, gateway.basePath);
   const ctx = new Ctx(gateway, plan, parsed.options);
   ctx.diagnostics.push(...parsed.diagnostics);
+  // forwardAuth on a scheme API Gateway verifies itself: it never calls the service (forward-fallback.ts).
+  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'aws', callsBeside: false, verifiedBy: awsVerifiedBy, reads: awsVerifierReads }));
   // Built even for lint (findingsOnly): CloudFormation's size limits are checked on its bytes (with
   // a placeholder of the same length for the Deployment's content hash, template.ts), which JSON
   // counts without writing the text (emit.ts serialisedBytes: the same number, #18). The hash is

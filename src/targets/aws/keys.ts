@@ -4,6 +4,7 @@
  * by test/targets/key-coverage.test.ts, which builds a spec per key and compares.
  */
 import { policyBody, type KeyCondition, type TargetKeyTable } from '../key-table.js';
+import { NON_EMPTY, PURE_FALLBACK } from '../forward-fallback.js';
 
 const TLS_WHY =
   "API Gateway serves a custom domain with an ACM certificate, given as the template's CertificateArn parameter (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html); a PEM certificate and key cannot be imported by the template";
@@ -162,14 +163,26 @@ export const AWS_KEYS: TargetKeyTable = {
     why: 'basic authentication (auth.basic) needs a Lambda authorizer on API Gateway, which answers 401 itself',
   },
   'scheme.hideCredentials': { answer: 'native', note: 'the credential header blanked in the integration request parameters' },
+  // Red team 10 (forward-fallback.ts): API Gateway cannot call a service (a Lambda
+  // authorizer is its only hook). A service sent only the credential is a fallback said not called;
+  // one the backend relies on for more is refused.
   'scheme.forwardAuth': {
-    answer: 'ignored',
-    why: 'the fallback for targets that cannot verify the scheme; API Gateway verifies it (a scheme only forward auth verifies is refused, auth.forward)',
+    answer: 'warned',
+    code: 'forward-auth-not-called',
+    why: 'API Gateway verifies the scheme itself and never calls the service, the fallback for targets that cannot (a scheme only the service verifies is refused by its feature)',
+    when: PURE_FALLBACK,
   },
-  'scheme.forwardAuth.url': { answer: 'ignored', why: 'see scheme.forwardAuth' },
-  'scheme.forwardAuth.requestHeaders': { answer: 'ignored', why: 'see scheme.forwardAuth' },
+  'scheme.forwardAuth.url': { answer: 'ignored', why: 'API Gateway never calls the service (scheme.forwardAuth says so, or its headers are refused)' },
+  'scheme.forwardAuth.requestHeaders': {
+    answer: 'refused',
+    code: 'forward-auth-not-callable',
+    why: "API Gateway cannot call the service that verifies these headers beside the credential: the backend would read them unverified",
+    when: NON_EMPTY,
+  },
   'scheme.forwardAuth.responseHeaders': {
-    answer: 'emulated',
-    how: "API Gateway verifies the scheme itself and never calls the service; the service's answer headers are emptied in every http_proxy integration request so a backend never reads a forged one (DESIGN.md 7.3)",
+    answer: 'refused',
+    code: 'forward-auth-not-callable',
+    why: "API Gateway cannot call the service whose answer headers the backend reads as the caller (they are still removed from every client request)",
+    when: NON_EMPTY,
   },
 };

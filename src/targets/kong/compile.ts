@@ -4,7 +4,7 @@
  * `_info.select_tags` names it, so `deck gateway sync` only creates, updates and deletes what gwc
  * owns. https://docs.konghq.com/deck/latest/guides/distributed-configuration/
  */
-import type { Gateway, Route } from '../../model/types.js';
+import type { Gateway, Route, SecurityScheme } from '../../model/types.js';
 import type { CapabilityPlan } from '../capability-check.js';
 import type { CompileResult } from '../target.js';
 import { consumers, authState, routeAuth } from './auth.js';
@@ -20,6 +20,7 @@ import { certificates } from './tls.js';
 import { checkO2kNames, o2kIds, o2kMode, routeName } from './o2k-names.js';
 import { refuseCacheControlRule, withCacheBypass } from './cache-bypass.js';
 import { upstreamReachRefusals } from '../upstream-reach.js';
+import { forwardFallback } from '../forward-fallback.js';
 import { compareText } from '../../diagnostics/collate.js';
 import { hoistServicePlugins } from './hoist.js';
 import { jwtNbfOpensTemplate, nbfCheck, withJwtNbf } from './jwt-claims.js';
@@ -134,6 +135,8 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   gateway.routes.forEach(compileRoute);
   // DESIGN.md 7.5: a parameter must not choose a more protected route's backend path.
   for (const f of upstreamReachRefusals(gateway, gateway.routes, 'kong')) ctx.report('upstream-param-reaches-protected', f.params, f.loc);
+  // forwardAuth on a scheme Kong verifies itself: Kong OSS never calls the service (forward-fallback.ts).
+  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'kong', callsBeside: false, verifiedBy: kongVerifiedBy }));
   for (const e of extraRoutes(ctx, priorities)) {
     e.plugins = finishPlugins(ctx, String(e.name), (e.plugins as Entity[] | undefined) ?? []);
     place(topRoutes, e);
@@ -163,4 +166,12 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   for (const value of out.refused) ctx.report('text-template-syntax', { text: `Kong output value ${JSON.stringify(value)}` });
   if (out.refused.length || findingsOnly) return { files: [], diagnostics: ctx.diagnostics };
   return { files: [{ path: 'kong.yaml', contents: out.text }], diagnostics: ctx.diagnostics };
+}
+
+/** How Kong verifies a scheme without its forwardAuth service (forward-fallback.ts); undefined for one it cannot (refused by its feature). */
+function kongVerifiedBy(s: SecurityScheme): string | undefined {
+  if (s.kind === 'apiKey') return 'with key-auth';
+  if (s.kind === 'basic') return 'with basic-auth';
+  if (s.kind === 'jwt') return 'with the jwt plugin';
+  return undefined;
 }

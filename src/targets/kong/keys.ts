@@ -4,6 +4,7 @@
  * by test/targets/key-coverage.test.ts, which builds a spec per key and compares.
  */
 import { policyBody, type TargetKeyTable } from '../key-table.js';
+import { NON_EMPTY, PURE_FALLBACK } from '../forward-fallback.js';
 
 const FALLBACK_ONLY = 'a fallback for targets that cannot verify the scheme; Kong verifies API keys and basic users itself (a scheme only it verifies is refused by its feature)';
 
@@ -80,12 +81,26 @@ export const KONG_KEYS: TargetKeyTable = {
     why: "basic-auth's realm field exists from Kong 3.6 only and gwc writes configuration every Kong 3 loads: the challenge names Kong's default realm",
   },
   'scheme.hideCredentials': { answer: 'native', note: 'hide_credentials on the auth plugin, and a request-transformer removal' },
-  'scheme.forwardAuth': { answer: 'ignored', why: FALLBACK_ONLY },
-  'scheme.forwardAuth.url': { answer: 'ignored', why: FALLBACK_ONLY },
-  'scheme.forwardAuth.requestHeaders': { answer: 'ignored', why: FALLBACK_ONLY },
+  // Red team 10 (forward-fallback.ts): Kong OSS cannot call a service. A service sent
+  // only the credential is a fallback said not called; one the backend relies on for more is refused.
+  'scheme.forwardAuth': {
+    answer: 'warned',
+    code: 'forward-auth-not-called',
+    why: 'Kong verifies the scheme itself and never calls the service, the fallback for targets that cannot (a scheme only the service verifies is refused by its feature)',
+    when: PURE_FALLBACK,
+  },
+  'scheme.forwardAuth.url': { answer: 'ignored', why: 'Kong never calls the service (scheme.forwardAuth says so, or its headers are refused)' },
+  'scheme.forwardAuth.requestHeaders': {
+    answer: 'refused',
+    code: 'forward-auth-not-callable',
+    why: "Kong cannot call the service that verifies these headers beside the credential: the backend would read them unverified",
+    when: NON_EMPTY,
+  },
   'scheme.forwardAuth.responseHeaders': {
-    answer: 'emulated',
-    how: "Kong verifies the scheme itself and never calls the service; the service's answer headers are removed from every client request so a backend never reads a forged one (kong/policies.ts neverFromClient, DESIGN.md 7.3)",
+    answer: 'refused',
+    code: 'forward-auth-not-callable',
+    why: "Kong cannot call the service whose answer headers the backend reads as the caller (they are still removed from every client request)",
+    when: NON_EMPTY,
   },
   'scheme.lambdaAuthorizer': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.arn': { answer: 'ignored', why: FALLBACK_ONLY },

@@ -25,10 +25,11 @@ import { identityKeyVar, PolicyRegistry, type CorsView } from './policies.js';
 import { finishPolicies, policiesHttp, fillPolicies } from './policy-map.js';
 import type { RouteView } from './route-view.js';
 import { identityVar, routeView } from './routes.js';
-import { buildSecurity, IDENTITY_HEADERS, njsForwardVars, type ForwardView } from './security.js';
+import { buildSecurity, IDENTITY_HEADERS, nginxVerifiedBy, njsForwardVars, type ForwardView } from './security.js';
 import type { UpstreamView } from './backends.js';
 import { ownSsl, serverSslDefault, type SslContext } from './proxy-ssl.js';
 import { upstreamReachRefusals } from '../upstream-reach.js';
+import { forwardFallback } from '../forward-fallback.js';
 
 const METHOD_ORDER: HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
 const ERRORS: Array<[number, string]> = [
@@ -61,6 +62,8 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   const security = buildSecurity(ctx, routes);
   // DESIGN.md 7.5: a parameter must not choose a more protected route's backend path.
   for (const f of upstreamReachRefusals(gateway, routes, 'nginx')) ctx.report('upstream-param-reaches-protected', f.params, f.loc);
+  // forwardAuth on a scheme nginx verifies itself: asked beside its check, or a fallback it says it does not call.
+  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'nginx', callsBeside: true, verifiedBy: nginxVerifiedBy }));
 
   const views = new Map<Route, RouteView>();
   routes.forEach((route, index) => {

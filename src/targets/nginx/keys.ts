@@ -3,6 +3,7 @@
  * `perTarget` keys) and the keys whose answer is not their feature's. Checked by
  * test/targets/key-coverage.test.ts, which builds a spec per key and compares.
  */
+import { PURE_FALLBACK } from '../forward-fallback.js';
 import { policyBody, type TargetKeyTable } from '../key-table.js';
 
 const FALLBACK_ONLY = 'a fallback for targets that cannot verify the scheme; nginx verifies API keys, basic users and JWTs itself (a scheme only it verifies is refused by its feature)';
@@ -65,10 +66,17 @@ export const NGINX_KEYS: TargetKeyTable = {
   'scheme.header': { answer: 'native', note: 'the header njs reads the bearer token from' },
   'scheme.realm': { answer: 'native', note: 'WWW-Authenticate realm of the 401' },
   'scheme.hideCredentials': { answer: 'native', note: 'the credential header cleared toward the backend' },
-  'scheme.forwardAuth': { answer: 'ignored', why: FALLBACK_ONLY },
-  'scheme.forwardAuth.url': { answer: 'ignored', why: FALLBACK_ONLY },
-  'scheme.forwardAuth.requestHeaders': { answer: 'ignored', why: FALLBACK_ONLY },
-  'scheme.forwardAuth.responseHeaders': { answer: 'ignored', why: FALLBACK_ONLY },
+  // Red team 10 (forward-fallback.ts): never a silent drop. A service sent only the credential is a
+  // fallback nginx says it does not call; one answering headers or reading others is asked too.
+  'scheme.forwardAuth': {
+    answer: 'warned',
+    code: 'forward-auth-not-called',
+    why: 'nginx verifies API keys, basic users and JWTs with keys itself; a service sent only the credential is the fallback for targets that cannot, and is not called (a JWT scheme without keys is verified by its service)',
+    when: PURE_FALLBACK,
+  },
+  'scheme.forwardAuth.url': { answer: 'ignored', why: 'read only when nginx asks the service (it answers headers or reads others: scheme.forwardAuth); a service sent only the credential is not called' },
+  'scheme.forwardAuth.requestHeaders': { answer: 'native', note: "the service is asked after nginx's own check (both must pass), sent these with the credential; guarded on OR routes, a credential on optional ones" },
+  'scheme.forwardAuth.responseHeaders': { answer: 'native', note: "the service is asked after nginx's own check (both must pass); these are set toward the backend from its 2xx answer and cleared on every route" },
   'scheme.lambdaAuthorizer': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.arn': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.type': { answer: 'ignored', why: FALLBACK_ONLY },

@@ -8,13 +8,15 @@
  * - API keys and basic passwords: exact, case-sensitive, constant-time comparison in njs
  *   (never `map`, whose string keys compare case-insensitively).
  * - JWT: njs WebCrypto/HMAC with the algorithm pinned per scheme; `exp` (required), `nbf`,
- *   `iss`, `aud`, scopes; keys from publicKeys, else from the issuer's JWKS (jwks.ts). Where a
- *   scheme also names forwardAuth, native verification wins.
+ *   `iss`, `aud`, scopes; keys from publicKeys, else from the issuer's JWKS (jwks.ts).
+ * - A scheme verified here whose forwardAuth service answers headers or verifies other request
+ *   headers asks the service as well, after its own check: both must pass (schemeView; red team 10).
  * - Forward auth: an njs subrequest to an internal location that proxies to the service.
  *
  * The handler answers 204 (allowed), 401 or 403; auth_request passes those on.
  */
 import type { Route, SecretRef, SecurityScheme } from '../../model/types.js';
+import { needsService } from '../forward-fallback.js';
 import { audienceUnchecked } from '../jwt-audience.js';
 import { QUERY_NAME_RULE, queryNameAsRead } from '../query-names.js';
 import type { Ctx } from './context.js';
@@ -98,6 +100,39 @@ export function buildSecurity(ctx: Ctx, routes: Route[]): SecurityBuild {
 }
 
 function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Record<string, unknown> | undefined {
+  const own = nativeView(ctx, scheme, out);
+  // A scheme nginx verifies itself whose forwardAuth service the spec relies on for more than the
+  // credential (its answer headers, the backend's X-User-Id; request headers it verifies besides,
+  // X-Session) asks the service too, after its own check (runtime.js check; both must pass). Never
+  // called, a client's own X-User-Id reached the backend and the service's refusal was never asked
+  // (red team 10). A service sent the credential alone is a fallback for targets that cannot
+  // verify it: not called, and said (forward-fallback.ts, forward-auth-not-called).
+  if (!own || own.kind === 'forward' || !scheme.forwardAuth || !needsService(scheme)) return own;
+  return { ...own, forward: forwardView(ctx, scheme, out, sentToService(scheme)) };
+}
+
+/** How nginx verifies a scheme without its forwardAuth service (forward-fallback.ts); undefined when the service verifies it. */
+export function nginxVerifiedBy(s: SecurityScheme): string | undefined {
+  if (s.kind === 'apiKey') return "in njs, against the consumers' keys";
+  if (s.kind === 'basic') return "in njs, against the consumers' passwords";
+  if (s.kind === 'jwt' && s.jwt && (s.jwt.publicKeys.length > 0 || s.jwt.jwksUri)) return 'in njs, against its publicKeys or jwksUri';
+  return undefined;
+}
+
+/**
+ * The credential headers a service of a scheme nginx verifies itself is sent besides its
+ * requestHeaders: the key's header, the Cookie header of a cookie key (the service reads its
+ * cookie there), the Authorization of basic, the token's header. A query key travels in the
+ * X-Forwarded-Uri the service is always sent.
+ */
+function sentToService(s: SecurityScheme): string[] {
+  if (s.kind === 'apiKey' && s.apiKey) return s.apiKey.in === 'header' ? [s.apiKey.name.toLowerCase()] : s.apiKey.in === 'cookie' ? ['cookie'] : [];
+  if (s.kind === 'basic') return ['authorization'];
+  if (s.kind === 'jwt' && s.jwt) return [s.jwt.header.toLowerCase()];
+  return ['authorization'];
+}
+
+function nativeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Record<string, unknown> | undefined {
   const base = { kind: scheme.kind, hide: scheme.hideCredentials };
   if (scheme.kind === 'apiKey' && scheme.apiKey) {
     const { name } = scheme.apiKey;
@@ -139,13 +174,22 @@ function schemeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
   throw new Refused(`security scheme ${scheme.name}`, scheme.kind, 'has nothing nginx can verify', { code: 'nginx-scheme-unverifiable', params: { scheme: scheme.name, kind: scheme.kind } });
 }
 
-function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { uri: string; presence: string[]; responseHeaders: string[] } {
+/**
+ * The service's internal location and what njs reads of it. `own`: the scheme's credential headers
+ * it is sent besides requestHeaders (a forward scheme's: Authorization). On an optional route a
+ * request carrying any header the service reads counts as a credential (verified, never anonymous):
+ * all of them for a scheme the service alone verifies, the requestHeaders for one nginx verifies
+ * itself (its own credential is present() already; a cookie key's whole Cookie header is not).
+ */
+function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild, own: string[] = ['authorization']): { uri: string; presence: string[]; responseHeaders: string[] } {
   const fa = scheme.forwardAuth!;
   const index = out.forwards.length;
   const uri = `/_gwc_internal/f/${index}`;
-  const requestHeaders = [...new Set(['authorization', ...fa.requestHeaders.map((h) => h.toLowerCase())])]
+  const requestHeaders = [...new Set([...own, ...fa.requestHeaders.map((h) => h.toLowerCase())])]
     .sort()
     .map((h) => ({ name: headerName(h), variable: headerVar(h) }));
+  const onlyVerifier = scheme.kind === 'forward' || (scheme.kind === 'jwt' && scheme.jwt?.publicKeys.length === 0 && !scheme.jwt.jwksUri);
+  const presence = onlyVerifier ? requestHeaders.map((h) => h.name) : [...new Set(fa.requestHeaders.map((h) => headerName(h.toLowerCase())))].sort();
   const host = hostName(fa.url.host, `forwardAuth host of ${scheme.name}`);
   const forward: ForwardView = {
     index,
@@ -164,7 +208,7 @@ function forwardView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): { ur
   out.forwardHeaders.push(...responseHeaders.filter((h) => !reserved.includes(h)));
   ctx.needsNjs = true;
   // Any of the headers the service is sent counts as a credential on an optional route (verified, never ignored).
-  return { uri, presence: requestHeaders.map((h) => h.name), responseHeaders };
+  return { uri, presence, responseHeaders };
 }
 
 /**
@@ -287,10 +331,22 @@ const u = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 const BLANK = `[${[...QUERY_NAME_RULE.blanks].map(u).join('')}]`;
 const UNDERSCORE = `[_${[...QUERY_NAME_RULE.asUnderscore].map(u).join('')}]`;
 
+/**
+ * QUERY_NAME_RULE.unicodeFold by the ASCII letter: the non-ASCII letters a Unicode case-blind reader
+ * takes for it (Echo's EqualFold, Java's equalsIgnoreCase), each as the letter (a JSON key, a raw
+ * UTF-8 name) and as its UTF-8 bytes one char a byte (a %XX-decoded form or multipart name).
+ */
+const FOLDED_LETTER = new Map<string, string>();
+for (const [c, ascii] of Object.entries(QUERY_NAME_RULE.unicodeFold)) {
+  const spellings = [u(c), [...Buffer.from(c, 'utf8').toString('latin1')].map(u).join('')];
+  FOLDED_LETTER.set(ascii, `${FOLDED_LETTER.get(ascii) ?? ascii}|${spellings.join('|')}`);
+}
+const letter = (c: string) => (FOLDED_LETTER.has(c) ? `(?:${FOLDED_LETTER.get(c)!})` : c);
+
 /** The pattern of the body field names the table reads as the query name `name` (case-blind: the `i` flag). */
 export function bodyKeyPattern(name: string): string {
   const read = queryNameAsRead(name);
-  const body = [...read].map((c) => (c === '_' ? UNDERSCORE : /[A-Za-z0-9]/.test(c) ? c : u(c))).join('');
+  const body = [...read].map((c) => (c === '_' ? UNDERSCORE : /[A-Za-z0-9]/.test(c) ? letter(c) : u(c))).join('');
   // Ended by the end, an array form's `[` or (PHP's C strings) a NUL.
   return `^${BLANK}*${body}${BLANK}*(?:\\[|\\x00|$)`;
 }

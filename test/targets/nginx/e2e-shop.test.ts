@@ -40,6 +40,8 @@ describe.skipIf(!NGINX)('shop through a real nginx', () => {
 
   beforeAll(async () => {
     for (const name of ['users', 'orders-0', 'orders-1', 'products', 'payments', 'admin']) stubs[name] = await startStub(name);
+    // The bearer scheme's forwardAuth service: nginx asks it after its own JWT check (red team 10).
+    stubs['auth:bearer'] = await startStub('auth:bearer', () => ({ status: 200, headers: { 'x-user-id': 'svc-bob' } }));
     // A small limit on one public route so the test can reach it.
     ng = await startShop((g) => {
       const r = g.routes.find((x) => x.id === 'getProduct')!;

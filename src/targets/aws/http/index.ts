@@ -17,11 +17,15 @@ import { AWS_HTTP_KEYS } from './keys.js';
 import { AWS_HTTP_OPTIONS, parseHttpOptions } from './options.js';
 import { AWS_HTTP_POLICIES } from './policies.js';
 import { buildHttpTemplate } from './template.js';
+import { forwardFallback } from '../../forward-fallback.js';
+import { awsHttpVerifiedBy, awsVerifierReads } from '../authorizers.js';
 
 export function compileAwsHttp(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): CompileResult {
   const parsed = parseHttpOptions(compileOptions.options, gateway.basePath);
   const ctx = new HttpCtx(gateway, plan, parsed.options);
   ctx.diagnostics.push(...parsed.diagnostics);
+  // forwardAuth on a scheme API Gateway verifies itself: it never calls the service (forward-fallback.ts).
+  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'aws', callsBeside: false, verifiedBy: awsHttpVerifiedBy, reads: awsVerifierReads }));
   const template = buildHttpTemplate(ctx);
   // Fail closed: a template is written only when nothing was refused.
   // Lint (findingsOnly) reads the diagnostics only: nothing here checks the serialised text.

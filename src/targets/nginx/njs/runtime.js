@@ -98,14 +98,21 @@ function rawQuery(r) {
 
 /**
  * A query parameter or cookie name as backends read it: %XX decoded where well formed, `+` a space
- * in the query, cut at a NUL, trimmed, case folded (ASP.NET reads query names case-blind), and a space, `.` or
- * `[` read as `_` (PHP: `api.key`, `api key`, `api[key` are `$_GET['api_key']`; cookie names too).
+ * in the query, cut at a NUL, trimmed, case folded (ASP.NET reads query names case-blind; the four
+ * non-ASCII letters below too), and a space, `.` or `[` read as `_` (PHP: `api.key`, `api key`,
+ * `api[key` are `$_GET['api_key']`; cookie names too). src/targets/query-names.ts is the table
+ * (test/security/query-name-rule.test.ts holds this copy to its answers).
  * @param {string} raw
  * @param {boolean} query
  */
 function nameAsRead(raw, query) {
   // The name ends at its first NUL: PHP registers names as C strings (`api_key%00x` is api_key).
-  var n = looseDecode(query ? raw.replace(/\+/g, ' ') : raw).split('\x00')[0].trim().toLowerCase();
+  var n = looseDecode(query ? raw.replace(/\+/g, ' ') : raw).split('\x00')[0].trim();
+  // KELVIN SIGN, LONG S, dotless and dotted I are `k`, `s`, `i` to a Unicode case-blind reader
+  // (QUERY_NAME_RULE.unicodeFold: Echo binds `?acce%C5%BFs_token=` to access_token by Go's
+  // strings.EqualFold; Java's equalsIgnoreCase): as their UTF-8 bytes after %XX decoding (one char
+  // a byte) or as the letter itself (a raw UTF-8 name), before the case fold.
+  n = n.replace(/\u00e2\u0084\u00aa|\u212a/g, 'k').replace(/\u00c5\u00bf|\u017f/g, 's').replace(/\u00c4[\u00b0\u00b1]|[\u0130\u0131]/g, 'i').toLowerCase();
   // An array or hash form (`api_key[]`, `api_key[0]`, `api_key[a][b]`) is `api_key` to PHP, Rack
   // and qs: the name ends at the first `[` that a `]` closes.
   var open = n.indexOf('[');
@@ -193,6 +200,9 @@ function apiKeyOf(r, s) {
 function present(r, s) {
   /** @param {string} h */
   var has = function (h) { return r.headersIn[h] !== undefined; };
+  // A scheme verified here whose forwardAuth service reads other headers (requestHeaders): any of
+  // them sent is a credential too (security.ts forwardView presence; red team 10).
+  if (s.kind !== 'forward' && s.forward && s.forward.presence.some(has)) return true;
   if (s.kind === 'apiKey') {
     var name = String(s.name);
     if (s.in === 'header') return has(name);
@@ -644,11 +654,21 @@ async function checkForward(r, name, s, scopes) {
 async function check(r, item) {
   var s = Object.prototype.hasOwnProperty.call(CFG.schemes, item.scheme) ? CFG.schemes[item.scheme] : null;
   if (!s) return { ok: false, status: 401 };
-  if (s.kind === 'apiKey') return checkApiKey(r, item.scheme, s, item.scopes);
-  if (s.kind === 'basic') return checkBasic(r, item.scheme, s, item.scopes);
-  if (s.kind === 'jwt') return checkJwt(r, item.scheme, s, item.scopes);
   if (s.kind === 'forward') return checkForward(r, item.scheme, s, item.scopes);
-  return { ok: false, status: 401 };
+  /** @type {Result} */
+  var res = { ok: false, status: 401 };
+  if (s.kind === 'apiKey') res = checkApiKey(r, item.scheme, s, item.scopes);
+  else if (s.kind === 'basic') res = checkBasic(r, item.scheme, s, item.scopes);
+  else if (s.kind === 'jwt') res = await checkJwt(r, item.scheme, s, item.scopes);
+  if (!res.ok || !s.forward) return res;
+  // A scheme verified here whose forwardAuth service the spec relies on (answer headers, other request
+  // headers: security.ts schemeView gives it `forward`) asks the service too, once its own check
+  // passed: a refusal is the answer, and what the service answers is what the backend is told.
+  // Roles and scopes were checked here; the service is asked for none.
+  var asked = await checkForward(r, item.scheme, s, []);
+  if (!asked.ok) return asked;
+  res.headers = asked.headers;
+  return res;
 }
 
 /**
@@ -1041,11 +1061,13 @@ function bodyOverrides(text, kinds) {
 
 /**
  * RFC 6750 section 2.2: a bearer token in a form body's `access_token` field, as backends read the
- * name: case-blind (ASP.NET), trimmed, and as PHP folds it (` `, `.`, `[` read as `_`; an array
- * `access_token[]`), the spellings the query strip reads (credentialPairs). passport-http-bearer
- * reads `req.body.access_token` on any method, Spring's allowFormEncodedBodyParameter a form's.
+ * name: case-blind (ASP.NET; Echo's EqualFold and Java's equalsIgnoreCase also read LONG S as `s`
+ * and KELVIN SIGN as `k`, as the letter or its UTF-8 bytes %XX-decoded: nameAsRead), trimmed, and
+ * as PHP folds it (` `, `.`, `[` read as `_`; an array `access_token[]`), the spellings the query
+ * strip reads (credentialPairs). passport-http-bearer reads `req.body.access_token` on any method,
+ * Spring's allowFormEncodedBodyParameter a form's.
  */
-var TOKEN_KEY = /^\s*access[\s._\[]token\s*(?:\[|\x00|$)/i;
+var TOKEN_KEY = /^\s*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[]to(?:k|\u212a|\u00e2\u0084\u00aa)en\s*(?:\[|\x00|$)/i;
 
 /**
  * Whether a form or multipart body carries a bearer token field (JSON bodies are not RFC 6750's).
