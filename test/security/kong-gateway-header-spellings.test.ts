@@ -53,14 +53,15 @@ const ENV = { DECK_CAROL_KEY: 'carol-key-3' };
  */
 const backendType = (lines: ReadonlyArray<readonly [string, string]>) => [...lines].reverse().find(([k]) => k.toUpperCase().replace(/-/g, '_') === 'CONTENT_TYPE')?.[1];
 
-describe('Kong: headers the gateway reads, read by gwc\'s Lua in every spelling', async () => {
+// Kong 3.4 (get_header is get_headers()[name]) and 3.8 (nginx's $http_<name>): lua-sandbox.ts models both.
+for (const kongVersion of ['3.4', '3.8']) describe(`Kong ${kongVersion}: headers the gateway reads, read by gwc's Lua in every spelling`, async () => {
   const loaded = await gatewayOf(SPEC);
   const built = compileGateway(loaded.gateway!, 'kong', {});
   const doc = parse(built.files.find((f) => f.path === 'kong.yaml')?.contents ?? '') as DeckDoc;
   const q = (lines: Array<[string, string]>, body: string) => {
     const repeated: Record<string, string[]> = {};
     for (const [k, v] of lines) (repeated[k] ??= []).push(v);
-    return evaluate(doc, { method: 'POST', host: HOST, path: '/v1/q', rawQuery: 'api_key=carol-key-3', repeated, body } as OracleRequest, ENV);
+    return evaluate(doc, { method: 'POST', host: HOST, path: '/v1/q', rawQuery: 'api_key=carol-key-3', repeated, body, kongVersion } as OracleRequest, ENV);
   };
 
   it('control: a JSON body naming the key beside the verified ?api_key= is refused (400)', () => {

@@ -26,7 +26,7 @@
  * symbolic: `valid:<iss>` (or `symbolicJwt(iss)`) verifies against a consumer's jwt_secrets of that key, anything else fails.
  */
 import { allRoutes, kongMatch, type KongRoute } from './kong-router.js';
-import { CLIENT_BODY_BUFFER, runPostFunction, runPreFunctionOn } from './lua-sandbox.js';
+import { CLIENT_BODY_BUFFER, headerRelease, runPostFunction, runPreFunctionOn } from './lua-sandbox.js';
 import { runHeaderChunk } from './lua-headers.js';
 import { NAME_READINGS_MARK } from '../../../src/targets/kong/name-readings.js';
 
@@ -49,7 +49,8 @@ export interface OracleRequest {
   client?: string;
   /**
    * The Kong release (default 3.4): from 3.8 kong.request.get_raw_body(max_allowed_file_size) reads a
-   * body nginx buffered to a file (kong/pdk/request.lua, #13431); before, it gives nil.
+   * body nginx buffered to a file (kong/pdk/request.lua, #13431); before, it gives nil. From 3.6
+   * kong.request.get_header is nginx's $http_<name> (lua-sandbox.ts KongHeaderRelease).
    */
   kongVersion?: string;
   /** nginx_http_client_body_buffer_size in bytes (Kong's default 8k): a larger body is buffered to a file. */
@@ -218,7 +219,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
           continue;
         }
         const raw = rawNow ?? serialise(query);
-        const r = runPreFunctionOn(code, { raw, body, contentType: headers['content-type'], headers, lines, buffer: bodyInMemory ? Number.MAX_SAFE_INTEGER : buffer, readsFile });
+        const r = runPreFunctionOn(code, { raw, body, contentType: headers['content-type'], headers, lines, buffer: bodyInMemory ? Number.MAX_SAFE_INTEGER : buffer, readsFile, kongVersion: headerRelease(req.kongVersion ?? '3.4') });
         if (r.exit !== undefined) return { ...out, status: r.exit };
         body = r.body;
         if (r.bodySet) bodyInMemory = true;

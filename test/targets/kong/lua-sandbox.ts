@@ -29,19 +29,50 @@ export const SANDBOX_GLOBALS = `  assert = assert, error = error, ipairs = ipair
 `;
 
 const HARNESS = `
-local code, raw, body, ctype = CODE, RAW, BODY, CTYPE
+local code, raw, body, ctype, V34 = CODE, RAW, BODY, CTYPE, VERSION == "3.4"
 local buffer, reads_file = tonumber(BUFFER), READS_FILE == "1"
-local headers, lines = {}, {}
-for line in string.gmatch(HEADERS, "[^\\n]+") do
-  local colon = string.find(line, ":", 1, true)
-  local name = string.gsub(string.sub(line, 1, colon - 1), "-", "_")
-  if headers[name] == nil then headers[name] = string.sub(line, colon + 1) end
+local lines, ordered = {}, {}
+local function add(name, v)
   -- ngx.req.get_headers: names lowercased as sent, a name sent twice an array of its values.
-  local lower, v = string.lower(string.sub(line, 1, colon - 1)), string.sub(line, colon + 1)
+  local lower = string.lower(name)
+  ordered[#ordered + 1] = { lower, v }
   local had = lines[lower]
   if had == nil then lines[lower] = v elseif type(had) == "table" then had[#had + 1] = v else lines[lower] = { had, v } end
 end
-if ctype ~= "" then headers["content_type"] = ctype end
+for line in string.gmatch(HEADERS, "[^\\n]+") do
+  local colon = string.find(line, ":", 1, true)
+  add(string.sub(line, 1, colon - 1), string.sub(line, colon + 1))
+end
+-- A Content-Type given apart from the lines (runPreFunctionOn's contentType) when no line reads as one.
+local typed = false
+for _, l in ipairs(ordered) do if string.gsub(l[1], "-", "_") == "content_type" then typed = true end end
+if ctype ~= "" and not typed then add("content-type", ctype) end
+-- ngx.req.get_headers()[name]: the lines of that lowercased name (the first when several); a miss is
+-- tried again with "_" as "-" (lua-nginx-module's __index on the table).
+local function from_table(name)
+  local v = lines[name]
+  if v == nil then
+    local n = string.gsub(name, "_", "-")
+    if n ~= name then v = lines[n] end
+  end
+  if type(v) == "table" then return v[1] end
+  return v
+end
+-- kong.request.get_header(name). Kong < 3.6 (kong/pdk/request.lua): get_headers()[name], so a line
+-- spelt with "_" is never read for a "-" name. Kong >= 3.6 (Kong/kong#12370, kong/tools/http.lua
+-- get_header): nginx's $http_<name> (every line whose lowercased name reads with "-" as "_" the same,
+-- joined by ", " since nginx 1.23), and get_headers()[name] when that holds ", ".
+local function get_header(h)
+  local lower = string.lower(h)
+  if not V34 then
+    local key, parts = string.gsub(lower, "-", "_"), {}
+    for _, l in ipairs(ordered) do if string.gsub(l[1], "-", "_") == key then parts[#parts + 1] = l[2] end end
+    if #parts == 0 then return nil end
+    local value = table.concat(parts, ", ")
+    if not string.find(value, ", ", 1, true) then return value end
+  end
+  return from_table(lower)
+end
 -- nginx keeps a body of at most client_body_buffer_size in memory, else buffers it to a file.
 local in_memory = body == nil or #body <= buffer
 local result, newbody, exited, set_headers = nil, nil, nil, {}
@@ -57,8 +88,7 @@ ${SANDBOX_GLOBALS}  kong = {
       end,
       get_header = function(h)
         if type(h) ~= "string" then error("header name must be a string") end
-        -- $http_<name>: nginx reads each header's name lowercased with "-" as "_" (the first line of it).
-        return headers[string.lower((string.gsub(h, "-", "_")))]
+        return get_header(h)
       end,
       -- kong/pdk/request.lua get_raw_body: "" without a body; a body buffered to a file is nil and
       -- an error before Kong 3.8, and from 3.8 (max_allowed_file_size, #13431) read from the file
@@ -83,7 +113,6 @@ ${SANDBOX_GLOBALS}  kong = {
       set_header = function(h, v)
         if type(h) ~= "string" then error("header name must be a string") end
         if type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "boolean" then error("invalid header value") end
-        headers[string.lower((string.gsub(h, "-", "_")))] = tostring(v)
         set_headers[#set_headers + 1] = string.lower(h) .. ":" .. tostring(v)
       end,
     } },
@@ -116,6 +145,18 @@ export interface BodyBuffering {
   readsFile?: boolean;
 }
 
+/**
+ * How kong.request.get_header reads a header: '3.4' (Kong before 3.6, still an LTS: get_headers()[name])
+ * or '3.6' (Kong 3.6 and later: nginx's $http_<name>, which reads `_` spellings and joins lines).
+ */
+export type KongHeaderRelease = '3.4' | '3.6';
+
+/** The header-reading release of a Kong version (major.minor). */
+export const headerRelease = (v: string): KongHeaderRelease => {
+  const [a = 0, b = 0] = v.split('.').map(Number);
+  return a > 3 || (a === 3 && b >= 6) ? '3.6' : '3.4';
+};
+
 /** Kong's default client_body_buffer_size (kong_defaults.lua nginx_http_client_body_buffer_size = 8k). */
 export const CLIENT_BODY_BUFFER = 8192;
 
@@ -127,14 +168,14 @@ export const CLIENT_BODY_BUFFER = 8192;
  */
 export function runPreFunctionOn(
   code: string,
-  req: { raw: string; body?: string; contentType?: string; headers?: Record<string, string>; lines?: ReadonlyArray<readonly [string, string]> } & BodyBuffering,
+  req: { raw: string; body?: string; contentType?: string; headers?: Record<string, string>; lines?: ReadonlyArray<readonly [string, string]>; kongVersion?: KongHeaderRelease } & BodyBuffering,
 ): { query: string; body?: string; bodySet: boolean; set: Record<string, string>; exit?: number } {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
   // Request headers as kong.request.get_header reads them (lowercased names; no newline in a test value).
   // Every line as sent when given (a header sent twice is an array to get_headers), else one per name.
   const sent = (req.lines ?? Object.entries(req.headers ?? {})).map(([k, v]) => `${k.toLowerCase()}:${v}`).join('\n');
-  const globals = [['CODE', code], ['RAW', req.raw], ['CTYPE', req.contentType ?? ''], ['HEADERS', sent], ['BUFFER', String(req.buffer ?? CLIENT_BODY_BUFFER)], ['READS_FILE', req.readsFile ? '1' : '0']] as const;
+  const globals = [['CODE', code], ['RAW', req.raw], ['CTYPE', req.contentType ?? ''], ['HEADERS', sent], ['BUFFER', String(req.buffer ?? CLIENT_BODY_BUFFER)], ['READS_FILE', req.readsFile ? '1' : '0'], ['VERSION', req.kongVersion ?? '3.6']] as const;
   for (const [k, v] of globals) {
     lua.lua_pushstring(L, to_luastring(v));
     lua.lua_setglobal(L, to_luastring(k));
