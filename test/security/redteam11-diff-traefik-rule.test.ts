@@ -66,4 +66,18 @@ describe('red team 11, gwc diff Traefik: a rule string or comment holding a pare
   it.fails('a comment holding ( and ) hides the top-level ||: route-widened', () => {
     expect(security(edit(widen('Header(`X-A`, `1`) /* ( */ || Header(`X-B`, `1`) /* ) */ && '))).some((f) => f.startsWith('route-widened'))).toBe(true);
   });
+
+  // Mechanism: Traefik v3 still runs the v2 rule syntax on a router saying `ruleSyntax: v2` (or
+  // everywhere under the static core.defaultRuleSyntax: v2, which the dynamic file does not show),
+  // where Path(`/v1/{p:.*}`) is a regular-expression template (https://doc.traefik.io/traefik/migration/v2-to-v3);
+  // ruleRoute reads it as the literal path: the public router now answering GET /v1/orders reads as
+  // moved (breaking), not security.
+  it.fails('ruleSyntax: v2 and Path(`/v1/{p:.*}`) on the public router: a security finding', () => {
+    const mutated = edit((s) => {
+      const next = s.replace(/(trf-pub:\n)(\s+)(rule: "[^\n]*?)PathRegexp\(`\^\/v1\/pub\$`\)/, (_m, a: string, ind: string, r: string) => `${a}${ind}ruleSyntax: v2\n${ind}${r}Path(\`/v1/{p:.*}\`)`);
+      if (next === s) throw new Error('no public router');
+      return next;
+    });
+    expect(security(mutated).length).toBeGreaterThan(0);
+  });
 });
