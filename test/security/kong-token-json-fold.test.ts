@@ -33,6 +33,7 @@ import { kongGuards, readNameReadings } from '../../src/targets/kong/deployed-gu
 import { NAME_READINGS_MARK, nameReadingsLua } from '../../src/targets/kong/name-readings.js';
 import { gatewayOf } from '../helpers/spec.js';
 import { evaluate, type DeckDoc, type OracleRequest } from '../targets/kong/kong-oracle.js';
+import { deckValidate, schemaValidate } from '../targets/kong/validate.js';
 
 const ok = '{ "200": { description: ok } }';
 const HOST = 'api.test';
@@ -79,8 +80,14 @@ describe('Kong: access_token in a JSON body, strip what can be stripped exactly,
   const tok = (ct: string | undefined, body: string, query = '') =>
     evaluate(doc, { method: 'POST', host: HOST, path: '/v1/tok', rawQuery: query, headers: { ...BEARER, ...(ct === undefined ? {} : { 'content-type': ct }) }, body } as OracleRequest, ENV);
 
-  it('builds; control: a JSON body without the token passes whole', () => {
+  it('builds; deck validate and the decK schema pass; control: a JSON body without the token passes whole', () => {
     expect(built.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([]);
+    const yaml = built.files.find((f) => f.path === 'kong.yaml')?.contents ?? '';
+    expect(yaml).toContain('local strip = string.find(low, \\"application/json\\", 1, true) ~= nil');
+    const deck = deckValidate(yaml);
+    if (deck) expect(deck.ok, deck.output).toBe(true);
+    const schema = schemaValidate(yaml);
+    if (schema) expect(schema.ok, JSON.stringify(schema.errors)).toBe(true);
     for (const ct of [JSON_CT, 'application/vnd.api+json', 'text/json', undefined]) {
       expect(tok(ct, '{"a":{"b":[1,"access_token"]},"access":1,"token":2}').status, String(ct)).toBe(200);
     }
