@@ -70,14 +70,20 @@ describe('red team 11, gwc diff Traefik: a rule string or comment holding a pare
   // Mechanism: Traefik v3 still runs the v2 rule syntax on a router saying `ruleSyntax: v2` (or
   // everywhere under the static core.defaultRuleSyntax: v2, which the dynamic file does not show),
   // where Path(`/v1/{p:.*}`) is a regular-expression template (https://doc.traefik.io/traefik/migration/v2-to-v3);
-  // ruleRoute reads it as the literal path: the public router now answering GET /v1/orders reads as
-  // moved (breaking), not security.
-  it.fails('ruleSyntax: v2 and Path(`/v1/{p:.*}`) on the public router: a security finding', () => {
-    const mutated = edit((s) => {
-      const next = s.replace(/(trf-pub:\n)(\s+)(rule: "[^\n]*?)PathRegexp\(`\^\/v1\/pub\$`\)/, (_m, a: string, ind: string, r: string) => `${a}${ind}ruleSyntax: v2\n${ind}${r}Path(\`/v1/{p:.*}\`)`);
-      if (next === s) throw new Error('no public router');
-      return next;
-    });
-    expect(security(mutated).length).toBeGreaterThan(0);
+  // ruleRoute reads it as the literal path. The public POST /aaa router outranks the keyed POST
+  // /orders one (priority 4 > 2): so edited it takes POST /v1/orders, unverified, and reads as
+  // route-moved (breaking) only; PathRegexp(`^/v1/`) there is auth-removed (control).
+  it.fails('ruleSyntax: v2 and Path(`/v1/{p:.*}`) on an outranking public router: auth-removed on the keyed route', async () => {
+    const spec2 = SPEC.replace(/  \/pub:\n    get: \{ operationId: pub,/, '  /aaa:\n    post: { operationId: aaa,');
+    const files2 = (await compiledState(writeSpec(spec2), 'traefik', {})).state!.files!;
+    const built2 = read(files2);
+    const take = (to: string, v2: boolean) => {
+      let c = files2[0]!.contents.replace(/(trf-aaa:\n\s+rule: "[^\n]*?)PathRegexp\(`\^\/v1\/aaa\$`\)/, (_m, a: string) => a + to);
+      if (c === files2[0]!.contents) throw new Error('no public router');
+      if (v2) c = c.replace(/(trf-aaa:\n)(\s+)(rule:)/, '$1$2ruleSyntax: v2\n$2$3');
+      return diffStates(built2, read([{ ...files2[0]!, contents: c }, ...files2.slice(1)])).findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`);
+    };
+    expect(take('PathRegexp(`^/v1/`)', false)).toContain('auth-removed trf-createorder');
+    expect(take('Path(`/v1/{p:.*}`)', true)).toContain('auth-removed trf-createorder');
   });
 });
