@@ -32,9 +32,12 @@ function spellings(h: string): string[] {
 function doc(): DeckDoc {
   const g = shop();
   g.routes.push({ ...g.routes.find((r) => r.id === 'getDocs')!, id: 'publicPing', operationId: 'publicPing', path: '/ping', publicPath: '/v1/ping', backend: 'users', policy: {} });
-  g.securitySchemes = g.securitySchemes.map((x) =>
-    x.name === 'bearer' ? { ...x, forwardAuth: { url: url('http://auth.internal/check'), requestHeaders: [], responseHeaders: ['x-user-id'], loc: loc('/components/securitySchemes/bearer/x-gateway/forwardAuth') } } : x,
-  );
+  // On a scheme no route requires: on a required one Kong refuses it (it cannot call the service the
+  // backend relies on, forward-auth-not-callable, red team 10); its answer header is removed anyway.
+  g.securitySchemes.push({
+    name: 'svc', kind: 'forward', openapiType: 'http', hideCredentials: true, loc: loc('/components/securitySchemes/svc'),
+    forwardAuth: { url: url('http://auth.internal/check'), requestHeaders: [], responseHeaders: ['x-user-id'], loc: loc('/components/securitySchemes/svc/x-gateway/forwardAuth') },
+  });
   const r = compile(g);
   expect(r.diagnostics.filter((d) => d.severity === 'error'), JSON.stringify(r.diagnostics)).toEqual([]);
   return parse(r.yaml) as DeckDoc;
