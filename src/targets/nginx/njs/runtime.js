@@ -98,14 +98,21 @@ function rawQuery(r) {
 
 /**
  * A query parameter or cookie name as backends read it: %XX decoded where well formed, `+` a space
- * in the query, cut at a NUL, trimmed, case folded (ASP.NET reads query names case-blind), and a space, `.` or
- * `[` read as `_` (PHP: `api.key`, `api key`, `api[key` are `$_GET['api_key']`; cookie names too).
+ * in the query, cut at a NUL, trimmed, case folded (ASP.NET reads query names case-blind; the four
+ * non-ASCII letters below too), and a space, `.` or `[` read as `_` (PHP: `api.key`, `api key`,
+ * `api[key` are `$_GET['api_key']`; cookie names too). src/targets/query-names.ts is the table
+ * (test/security/query-name-rule.test.ts holds this copy to its answers).
  * @param {string} raw
  * @param {boolean} query
  */
 function nameAsRead(raw, query) {
   // The name ends at its first NUL: PHP registers names as C strings (`api_key%00x` is api_key).
-  var n = looseDecode(query ? raw.replace(/\+/g, ' ') : raw).split('\x00')[0].trim().toLowerCase();
+  var n = looseDecode(query ? raw.replace(/\+/g, ' ') : raw).split('\x00')[0].trim();
+  // KELVIN SIGN, LONG S, dotless and dotted I are `k`, `s`, `i` to a Unicode case-blind reader
+  // (QUERY_NAME_RULE.unicodeFold: Echo binds `?acce%C5%BFs_token=` to access_token by Go's
+  // strings.EqualFold; Java's equalsIgnoreCase): as their UTF-8 bytes after %XX decoding (one char
+  // a byte) or as the letter itself (a raw UTF-8 name), before the case fold.
+  n = n.replace(/\u00e2\u0084\u00aa|\u212a/g, 'k').replace(/\u00c5\u00bf|\u017f/g, 's').replace(/\u00c4[\u00b0\u00b1]|[\u0130\u0131]/g, 'i').toLowerCase();
   // An array or hash form (`api_key[]`, `api_key[0]`, `api_key[a][b]`) is `api_key` to PHP, Rack
   // and qs: the name ends at the first `[` that a `]` closes.
   var open = n.indexOf('[');
@@ -1054,11 +1061,13 @@ function bodyOverrides(text, kinds) {
 
 /**
  * RFC 6750 section 2.2: a bearer token in a form body's `access_token` field, as backends read the
- * name: case-blind (ASP.NET), trimmed, and as PHP folds it (` `, `.`, `[` read as `_`; an array
- * `access_token[]`), the spellings the query strip reads (credentialPairs). passport-http-bearer
- * reads `req.body.access_token` on any method, Spring's allowFormEncodedBodyParameter a form's.
+ * name: case-blind (ASP.NET; Echo's EqualFold and Java's equalsIgnoreCase also read LONG S as `s`
+ * and KELVIN SIGN as `k`, as the letter or its UTF-8 bytes %XX-decoded: nameAsRead), trimmed, and
+ * as PHP folds it (` `, `.`, `[` read as `_`; an array `access_token[]`), the spellings the query
+ * strip reads (credentialPairs). passport-http-bearer reads `req.body.access_token` on any method,
+ * Spring's allowFormEncodedBodyParameter a form's.
  */
-var TOKEN_KEY = /^\s*access[\s._\[]token\s*(?:\[|\x00|$)/i;
+var TOKEN_KEY = /^\s*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[]to(?:k|\u212a|\u00e2\u0084\u00aa)en\s*(?:\[|\x00|$)/i;
 
 /**
  * Whether a form or multipart body carries a bearer token field (JSON bodies are not RFC 6750's).

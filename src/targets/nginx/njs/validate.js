@@ -437,11 +437,13 @@ function bodyOverrides(text, kinds) {
 
 /**
  * RFC 6750 section 2.2: a bearer token in a form body's `access_token` field, as backends read the
- * name: case-blind (ASP.NET), trimmed, and as PHP folds it (` `, `.`, `[` read as `_`; an array
- * `access_token[]`), the spellings the query strip reads (credentialPairs). passport-http-bearer
- * reads `req.body.access_token` on any method, Spring's allowFormEncodedBodyParameter a form's.
+ * name: case-blind (ASP.NET; Echo's EqualFold and Java's equalsIgnoreCase also read LONG S as `s`
+ * and KELVIN SIGN as `k`, as the letter or its UTF-8 bytes %XX-decoded: nameAsRead), trimmed, and
+ * as PHP folds it (` `, `.`, `[` read as `_`; an array `access_token[]`), the spellings the query
+ * strip reads (credentialPairs). passport-http-bearer reads `req.body.access_token` on any method,
+ * Spring's allowFormEncodedBodyParameter a form's.
  */
-var TOKEN_KEY = /^\s*access[\s._\[]token\s*(?:\[|\x00|$)/i;
+var TOKEN_KEY = /^\s*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[]to(?:k|\u212a|\u00e2\u0084\u00aa)en\s*(?:\[|\x00|$)/i;
 
 /**
  * Whether a form or multipart body carries a bearer token field (JSON bodies are not RFC 6750's).
