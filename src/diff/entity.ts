@@ -3,7 +3,12 @@
  * state and the compiled output are each turned into normalised entities by the target's reader,
  * then compared like with like. Nothing here knows a target.
  */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { OutputFile } from '../targets/output-file.js';
+import type { BackendTls, ClientTls, Guards, Mechanism } from './facts-parts.js';
+
+// What Facts is made of (guards, TLS, mechanisms, authAtom): facts-parts.ts.
+export { authAtom, type BackendTls, type ClientTls, type GuardKind, type Guards, type Mechanism } from './facts-parts.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -157,80 +162,6 @@ export interface Facts {
   holds?: string[];
 }
 
-/**
- * What a guard keeps from the backend: `credential`, a credential the gateway did not verify (another
- * spelling of a key, a kept credential another alternative's plugin did not verify, a token in a
- * form body); `method`, a method override (`_method`) that makes the backend run another operation
- * than the one authorised; `header`, a request header spelt so the gateway's clears miss it.
- */
-export type GuardKind = 'credential' | 'method' | 'header';
-export type Guards = Partial<Record<GuardKind, string[]>>;
-
-/**
- * The TLS a route answers clients with, as the gateway applies it (Traefik: the router's TLS
- * options set, read from its contents). `minVersion` as a number (1.2 for TLS 1.2; 0 for a value
- * the reader cannot read); `cipherSuites`/`curves` absent: the gateway's defaults; `unread`: the
- * options are named but their contents are not in the deployed state (another file or provider),
- * so only the name compares.
- */
-export interface ClientTls {
-  minVersion?: number;
-  cipherSuites?: string[];
-  curves?: string[];
-  sniStrict?: boolean;
-  unread?: string;
-}
-
-export interface BackendTls {
-  tls: boolean;
-  verify: boolean;
-  /** Only when `verify` is true: with verification off no trust root is consulted. */
-  ca?: string;
-  /** The TLS server name (SNI) and the name the certificate is checked for, when set explicitly. */
-  serverName?: string;
-}
-
-/**
- * One authentication mechanism as the gateway applies it. Fields absent when the target has no
- * such setting or the reader cannot tell; rules compare a field only when both sides have it.
- */
-export interface Mechanism {
-  /** `apiKey`, `basic`, `jwt`, `forward`, `lambda`, `oauth2`, or the reader's words. */
-  kind: string;
-  /** API key: where the client sends it (`header`, `query`, `cookie`); several when the gateway accepts several. */
-  in?: string[];
-  /**
-   * The names the credential is read under (header, query or body parameter names): one added is
-   * another carrier, which the gateway's strips, clears and guards were not written for.
-   */
-  names?: string[];
-  /** Whether the credential is stripped before the request reaches the backend. */
-  hideCredentials?: boolean;
-  /**
-   * What the gateway asks to decide on the credential when it does not check it itself (a Lambda
-   * authorizer: its function, identity sources and how long its answer is cached), as one
-   * comparable text. A different one is another check: the new function may admit anyone.
-   */
-  verifier?: string;
-  jwt?: {
-    /** `null`: any issuer. */
-    issuer?: string | null;
-    /** `[]`: the audience is not checked. */
-    audiences?: string[];
-    algorithms?: string[];
-    clockSkewSeconds?: number;
-    /** The keys (or JWKS address) tokens are verified with, as one comparable text (never a secret's value). */
-    keys?: string;
-  };
-}
-
-/**
- * A scope or role requirement of `mechanism` in `Facts.auth`, or `scheme`: whose credentials the
- * mechanism takes when it serves several schemes (Kong's per-scheme acl groups: two API-key
- * schemes are one key-auth plugin).
- */
-export const authAtom = (mechanism: string, what: 'scope' | 'role' | 'scheme', name: string) => `${mechanism} ${what} ${name}`;
-
 export interface Entity {
   /** The entity's kind in the target's own words: `route`, `service`, `AWS::ApiGateway::Method`... */
   kind: string;
@@ -274,5 +205,54 @@ export interface State {
   layout?: string;
 }
 
-// The reader contract (what `--deployed` accepts, its options, read and normalise): reader.ts.
-export type { DeployedReader, ReaderOption, ReadOptions, ReadResult } from './reader.js';
+/**
+ * A setting a deployed-state reader declares for itself (Kong's Admin API token, AWS's stack name):
+ * `gwc diff --option TARGET.NAME=VALUE`, listed by `gwc targets` beside the target's build options,
+ * so `gwc diff` carries no flag of any one target. Names never repeat a build option's of the same
+ * target (test/diff/reader-options.test.ts).
+ */
+export interface ReaderOption {
+  name: string;
+  description: string;
+  /**
+   * The environment variable read when the option is not given, so a secret can stay off the
+   * command line (read at the edge, src/cli/reader-options.ts; the library takes values only).
+   */
+  env?: string;
+  /** A credential: never printed back (the diff's "from" label, `gwc targets`). */
+  secret?: boolean;
+  /**
+   * The `gwc diff --FLAG` that said this before readers declared their options; still accepted,
+   * with a deprecation warning, as `--option TARGET.NAME`.
+   */
+  deprecatedFlag?: string;
+}
+
+export interface ReadOptions {
+  /** Values of the reader's declared options (`ReaderOption.name` -> value); unknown names never reach a reader. */
+  options?: Record<string, string>;
+  /** More deployed files or folders, from `--deployed` given again (nginx: the njs module beside an `nginx -T` dump). */
+  more?: string[];
+  /** Injected for tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface ReadResult {
+  state?: State;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * A target's deployed-state reader (DESIGN.md section 6). `read` is the only place that does file
+ * or network I/O for deployed state; `normalise` is pure and is used for the compiled side too, so
+ * an unchanged gateway shows no change by construction.
+ */
+export interface DeployedReader {
+  /** What `--deployed` accepts for this target, for help and diagnostics. */
+  accepts: string;
+  /** The settings `read` takes besides the source (`ReadOptions.options`); none when absent. */
+  options?: readonly ReaderOption[];
+  read(source: string | undefined, options?: ReadOptions): Promise<ReadResult>;
+  /** Pure: the files gwc would write (or the deployed files) into entities. */
+  normalise(files: OutputFile[], source: string): ReadResult;
+}
