@@ -46,8 +46,11 @@ export interface NjsConfig {
   schemes: Record<string, SchemeCfg>;
 }
 
-/** The CFG object of a gwc njs module, or undefined when the text holds none (not gwc's, or unreadable). */
-export function njsConfig(text: string): NjsConfig | undefined {
+/**
+ * Where the JSON object of a gwc njs module's `var CFG = ...` sits in `text`, and what it parses
+ * to; undefined when the text holds none (not gwc's, or unreadable).
+ */
+export function cfgObject(text: string): { start: number; end: number; value: unknown } | undefined {
   const at = text.search(/\bvar CFG\s*=/);
   if (at < 0) return undefined;
   // The first `{` that opens a JSON object (type casts in comments, `{any}`, come before it).
@@ -66,8 +69,7 @@ export function njsConfig(text: string): NjsConfig | undefined {
       depth--;
       if (depth === 0) {
         try {
-          const cfg = JSON.parse(text.slice(start, i + 1)) as NjsConfig;
-          return cfg && typeof cfg === 'object' && cfg.routes && cfg.schemes ? cfg : undefined;
+          return { start, end: i + 1, value: JSON.parse(text.slice(start, i + 1)) as unknown };
         } catch {
           return undefined;
         }
@@ -75,6 +77,12 @@ export function njsConfig(text: string): NjsConfig | undefined {
     }
   }
   return undefined;
+}
+
+/** The CFG object of a gwc njs module, or undefined when the text holds none (not gwc's, or unreadable). */
+export function njsConfig(text: string): NjsConfig | undefined {
+  const cfg = cfgObject(text)?.value as NjsConfig | undefined;
+  return cfg && typeof cfg === 'object' && cfg.routes && cfg.schemes ? cfg : undefined;
 }
 
 /** OpenAPI: scopes on oauth2/openIdConnect (JWT here) and forward auth; roles on API-key and basic items. */

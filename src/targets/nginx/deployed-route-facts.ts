@@ -7,6 +7,7 @@ import { BACKEND_CORS, type Facts } from '../../diff/entity.js';
 import { exactPath } from '../../diff/paths.js';
 import type { Directive } from './deployed-parse.js';
 import { njsAuth, njsCacheKey, njsRoute, njsUpstream, type NjsConfig } from './deployed-njs.js';
+import type { ValidationModule } from './deployed-validation.js';
 import { nginxGuards } from './deployed-guards.js';
 import { clientCertificate, connectionLimit, satisfyAny } from './deployed-access.js';
 
@@ -26,6 +27,8 @@ export interface Ctx {
   zoneKeys: Map<string, string>;
   /** The njs modules' configuration, by `js_import` name; absent when the module was not read. */
   njs: Map<string, NjsConfig>;
+  /** The request-validation modules (deployed-validation.ts), by `js_import` name; absent when not read. */
+  validation: Map<string, ValidationModule>;
   maps: Map<string, Directive>;
   /** http-level directives servers inherit (backend TLS: deployed-tls.ts; header names: deployed-guards.ts). */
   http: Directive[];
