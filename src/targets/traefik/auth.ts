@@ -22,11 +22,12 @@
  *   client cannot forge the X-Forwarded-Uri the verifier sees
  *   (https://doc.traefik.io/traefik/middlewares/http/forwardauth/).
  */
+import { compareText } from '../../diagnostics/collate.js';
 import type { RequirementItem, Route, SecurityScheme } from '../../model/types.js';
 import { AUTH_FEATURE, ROLE_KINDS } from '../../model/route-features.js';
 import type { Ctx } from './context.js';
 import { credentialPresent, credentialSelector, limitKeyHeader } from './credentials.js';
-import { keptSpellings, schemeMiddlewares } from './auth-middlewares.js';
+import { hideMiddleware, keptSpellings, schemeMiddlewares } from './auth-middlewares.js';
 import { refuseOptionalBearer } from './bearer-query.js';
 import { refuseCookieHide } from './cookie-hide.js';
 import { guardCarriers, otherCredentials, queryKeyHeaders } from './unverified.js';
@@ -72,7 +73,29 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
     if (refuseOptionalBearer(ctx, route, s)) return undefined;
     present.add(p);
   }
-  return guardCarriers(ctx, route, schemes, [{ anonymous: true, schemes: [], middlewares: [], hide: [], selector: `!${or([...present])}` }, ...routers]);
+  return guardCarriers(ctx, route, schemes, [{ anonymous: true, schemes: [], middlewares: [], hide: anonymousHide(ctx, route, schemes), selector: `!${or([...present])}` }, ...routers]);
+}
+
+/**
+ * What the anonymous router of optional auth removes: the Cookie header of each hidden cookie key
+ * of the route (the scheme's own hide middleware). Its rule excludes a header credential in every
+ * spelling, but no rule lists every cookie spelling a backend reads as the key (Python's SimpleCookie
+ * splits `theme=dark sid_key=x` on the blank, PHP before 8.0.24 reads `sid+key` as sid_key): such a
+ * request is routed anonymous, and the key the gateway keeps from the backend reached it unverified
+ * (red team 11, test/security/redteam11-traefik-cookie-hide.test.ts). cookie-hide.ts refuses a route
+ * whose backend reads another cookie, so nothing the backend is meant to read is lost; a kept cookie
+ * key is refused on such a route (unverified.ts guardCarriers).
+ */
+function anonymousHide(ctx: Ctx, route: Route, schemes: Map<string, SecurityScheme>): string[] {
+  const names = [...new Set(route.security.flat().map((it) => it.scheme))].sort(compareText);
+  const out: string[] = [];
+  for (const n of names) {
+    const s = schemes.get(n);
+    if (s?.kind !== 'apiKey' || s.apiKey?.in !== 'cookie' || !s.hideCredentials) continue;
+    const mw = hideMiddleware(ctx, s);
+    if (mw && !out.includes(mw)) out.push(mw);
+  }
+  return out;
 }
 
 const schemesByCtx = new WeakMap<Ctx, Map<string, SecurityScheme>>();
