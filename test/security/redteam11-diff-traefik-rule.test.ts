@@ -57,23 +57,23 @@ describe('red team 11, gwc diff Traefik: a rule string or comment holding a pare
     expect(security(edit(widen('Header(`X-A`, `1`) || '))).some((f) => f.startsWith('route-widened'))).toBe(true);
   });
 
-  // Mechanism: conjuncts() counts a `(` / `)` inside a double-quoted Go string.
-  it.fails('a quoted "(" and ")" hide the top-level ||: route-widened', () => {
+  // Was it.fails: conjuncts() counted a `(` / `)` inside a double-quoted Go string.
+  it('a quoted "(" and ")" hide the top-level ||: route-widened', () => {
     expect(security(edit(widen('Header("X-A", "(") || Header("X-B", ")") && '))).some((f) => f.startsWith('route-widened'))).toBe(true);
   });
 
-  // Mechanism: conjuncts() counts a parenthesis inside a Go comment.
-  it.fails('a comment holding ( and ) hides the top-level ||: route-widened', () => {
+  // Was it.fails: conjuncts() counted a parenthesis inside a Go comment (now: a comment is not read).
+  it('a comment holding ( and ) hides the top-level ||: route-widened', () => {
     expect(security(edit(widen('Header(`X-A`, `1`) /* ( */ || Header(`X-B`, `1`) /* ) */ && '))).some((f) => f.startsWith('route-widened'))).toBe(true);
   });
 
-  // Mechanism: Traefik v3 still runs the v2 rule syntax on a router saying `ruleSyntax: v2` (or
+  // Was it.fails: Traefik v3 still runs the v2 rule syntax on a router saying `ruleSyntax: v2` (or
   // everywhere under the static core.defaultRuleSyntax: v2, which the dynamic file does not show),
   // where Path(`/v1/{p:.*}`) is a regular-expression template (https://doc.traefik.io/traefik/migration/v2-to-v3);
   // ruleRoute reads it as the literal path. The public POST /aaa router outranks the keyed POST
   // /orders one (priority 4 > 2): so edited it takes POST /v1/orders, unverified, and reads as
   // route-moved (breaking) only; PathRegexp(`^/v1/`) there is auth-removed (control).
-  it.fails('ruleSyntax: v2 and Path(`/v1/{p:.*}`) on an outranking public router: auth-removed on the keyed route', async () => {
+  it('ruleSyntax: v2 and Path(`/v1/{p:.*}`) on an outranking public router: auth-removed on the keyed route', async () => {
     const spec2 = SPEC.replace(/  \/pub:\n    get: \{ operationId: pub,/, '  /aaa:\n    post: { operationId: aaa,');
     const files2 = (await compiledState(writeSpec(spec2), 'traefik', {})).state!.files!;
     const built2 = read(files2);

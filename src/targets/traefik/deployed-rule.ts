@@ -2,6 +2,8 @@
  * What a Traefik router's rule answers, as `gwc diff` reads it (https://doc.traefik.io/traefik/routing/routers/#rule):
  * the paths (Path exact, PathPrefix a prefix, PathRegexp a Go expression), the methods and the hosts
  * of its top-level `&&` operands; anything else reads as every path, method or host of its axis.
+ * A rule is a Go expression: strings in backticks or double quotes (a parenthesis in either is no
+ * group); a comment or a single quote is not read (the whole rule answers everything).
  */
 import { exactPath, prefixPath } from '../../diff/paths.js';
 
@@ -16,7 +18,16 @@ function conjuncts(rule: string): string[] | undefined {
       const end = rule.indexOf('`', i + 1);
       if (end < 0) return undefined;
       i = end;
-    } else if (c === '(') depth++;
+    } else if (c === '"') {
+      // A Go interpreted string (the rule is a Go expression: backticks or double quotes), escapes
+      // skipped: a parenthesis in it is no group (red team 11).
+      for (i++; i < rule.length && rule[i] !== '"'; i++) if (rule[i] === '\\') i++;
+      if (i >= rule.length) return undefined;
+    } else if (c === '/' && (rule[i + 1] === '*' || rule[i + 1] === '/')) {
+      // A Go comment, dropped by the parser: gwc writes none; not read (red team 11).
+      return undefined;
+    } else if (c === "'") return undefined;
+    else if (c === '(') depth++;
     else if (c === ')') depth--;
     else if (depth === 0 && rule.startsWith('||', i)) return undefined;
     else if (depth === 0 && rule.startsWith('&&', i)) {
@@ -54,7 +65,10 @@ export function ruleRoute(rule: string): { paths: string[]; methods: string[]; h
     const m = /^(Path|PathPrefix|PathRegexp|Method|Host)\(((?:`[^`]*`\s*,?\s*)+)\)$/.exec(part);
     if (m && m[1]!.startsWith('Path')) {
       const v = backticks(m[2]!);
-      if (v.length !== 1 || paths.length) anyPath = true;
+      // `{` in Path or PathPrefix: under the v2 rule syntax (a router's ruleSyntax: v2, or the static
+      // core.defaultRuleSyntax: v2 this file does not show) a regular-expression template
+      // (`/v1/{p:.*}`), so every path (https://doc.traefik.io/traefik/migration/v2-to-v3; red team 11).
+      if (v.length !== 1 || paths.length || (m[1] !== 'PathRegexp' && v[0]!.includes('{'))) anyPath = true;
       else paths = [m[1] === 'Path' ? exactPath(v[0]!) : m[1] === 'PathPrefix' ? prefixPath(v[0]!) : v[0]!];
     } else if (m && m[1] === 'Method') {
       // Two Method() operands AND: a request has one method, so the router answers those both name
