@@ -54,6 +54,17 @@ const TRAEFIK_ORIGINAL_PATH = 'X-Replaced-Path';
 /** Forwarding headers Traefik's entry point writes itself (pkg/middlewares/forwardedheaders). */
 const ENTRY_POINT_SETS = new Set(['x-real-ip', 'x-forwarded-port', 'x-forwarded-server']);
 
+/**
+ * The body-framing headers, cleared in their `_` spellings only (Transfer_Encoding, Content_Length):
+ * Go frames the body by the exact `-` names and forwards a `_` line as an unknown header, which
+ * Puma < 6.4.3, Unicorn, Thin and WSGI servers read as HTTP_TRANSFER_ENCODING / CONTENT_LENGTH (a
+ * second framing of the body: request smuggling on the kept-alive upstream connection; Kong refuses
+ * such a line, nginx drops it). `_` is a token byte, so Go canonicalises every case variant of the
+ * client's line to one key (Transfer_encoding) and the middleware's Del of one spelling per `_`/`-`
+ * pattern removes it. The `-` names themselves are Go's framing, not request headers to clear.
+ */
+const FRAMING_HEADERS = ['Content-Length', 'Transfer-Encoding'];
+
 const memo = new WeakMap<Ctx, Map<string, string>>();
 /**
  * The sorted header list by the method-override headers a route leaves undeclared (the only part
@@ -104,6 +115,7 @@ function clearedHeaders(ctx: Ctx, undeclared: readonly string[]): { sorted: stri
   for (const h of CLIENT_FORWARDING_HEADERS) if (!ENTRY_POINT_SETS.has(h.toLowerCase())) add(h);
   for (const h of URL_OVERRIDE_HEADERS) add(h);
   add(TRAEFIK_ORIGINAL_PATH);
+  for (const h of FRAMING_HEADERS) for (const v of underscoreSpellings(h)) if (v !== h) names.set(v.toLowerCase(), names.get(v.toLowerCase()) ?? v);
   for (const h of undeclared) add(h);
   const sorted = [...names.values()].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
   return { sorted, key: sorted.join('\n') };
