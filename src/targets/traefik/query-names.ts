@@ -18,7 +18,7 @@
  * refuse every route: every route can receive `_method`).
  *
  * The regex is rendered from QUERY_NAME_RULE (each name's characters in both cases and as %XX in
- * either hex case, `_` also as each character read as `_`, blanks as `+`/%XX around the name, the
+ * either hex case, a letter also as the non-ASCII letters folded to it (unicodeFold), `_` also as each character read as `_`, blanks as `+`/%XX around the name, the
  * array form, a NUL ending the name) with only (capturing) groups, classes, alternation, `*`, `?`, anchors:
  * RE2 and JavaScript read it alike. It matches at least every name the rule reads as one of the
  * names (test/security/redteam4-traefik-name-readings.test.ts: every generated spelling; neighbours
@@ -43,6 +43,17 @@ function sent(c: string): string[] {
 }
 const alt = (forms: string[]) => (forms.length === 1 ? forms[0]! : `(${forms.join('|')})`);
 const BLANK = alt([...QUERY_NAME_RULE.blanks].flatMap(sent));
+/**
+ * QUERY_NAME_RULE.unicodeFold by the ASCII letter: each non-ASCII letter a Unicode case-blind backend
+ * reads as it (Echo's EqualFold: `?acce%C5%BFs_token=` is access_token), as sent: its UTF-8 bytes as
+ * %XX (either hex case), or the letter raw (RE2 reads raw UTF-8 bytes as the letter; a `\u` escape
+ * would be read by JavaScript only, so the letter is written as itself).
+ */
+const FOLDED_SENT = new Map<string, string[]>();
+for (const [letter, ascii] of Object.entries(QUERY_NAME_RULE.unicodeFold)) {
+  FOLDED_SENT.set(ascii, [...(FOLDED_SENT.get(ascii) ?? []), [...Buffer.from(letter, 'utf8')].map(escaped).join(''), letter]);
+}
+
 /** Any raw character of a name (a name ends at the first raw `&` or `=`). */
 const ANY = '[^&=]';
 
@@ -61,7 +72,7 @@ function core(name: string, noBracket: boolean): string {
         return alt(as.flatMap(sent));
       }
       const cases = QUERY_NAME_RULE.asciiCaseFold && /[a-z]/.test(c) ? [c, c.toUpperCase()] : [c];
-      return alt(cases.flatMap(sent));
+      return alt([...cases.flatMap(sent), ...(FOLDED_SENT.get(c) ?? [])]);
     })
     .join('');
 }
