@@ -83,6 +83,19 @@ describe('red team 4: Traefik, query names a backend reads as _method, access_to
     expect([302, 405]).toContain(o.status);
   });
 
+  // The non-ASCII letters a Unicode case-blind backend folds (QUERY_NAME_RULE.unicodeFold: Echo binds
+  // `?acce%C5%BFs_token=` to access_token by strings.EqualFold), %XX in either hex case.
+  const UNICODE_TOKEN = ['acce%C5%BFs_token', 'ACCE%c5%bfS_TOKEN', 'access_to%E2%84%AAen', 'acces%C5%BF_to%E2%84%AAen[]'];
+  it.each(UNICODE_TOKEN)('?%s=forged (a letter Go/Java fold) beside the verified bearer token never reaches the backend', (s) => {
+    const o = send(config, req('GET', `/v1/me?a=1&${s}=forged`, { Authorization: 'Bearer good' }), env);
+    expect(o.backend, `${s} reached the backend`).toBeUndefined();
+    expect(o.status).toBe(302);
+  });
+  it.each(['x-ap%C4%B1-key', 'X-AP%C4%B0-%E2%84%AAEY'])('?%s=forged (a letter Go/Java fold) beside the verified header key never reaches the backend', (s) => {
+    const o = send(config, req('GET', `/v1/keys?${s}=forged&a=1`, { 'X-Api-Key': 'key-good' }), env);
+    expect(o.backend, `${s} reached the backend`).toBeUndefined();
+  });
+
   it('the redirect sends the client to the same URL without its query, before any verifier is called', () => {
     const o = send(config, req('GET', '/v1/me?ACCESS_TOKEN=forged&a=1', { Authorization: 'Bearer good' }), env);
     expect([o.status, o.responseHeaders.get('Location'), o.authCalls.length]).toEqual([302, 'https://api.example.com/v1/me', 0]);
@@ -106,5 +119,8 @@ describe('the redirect regex, against the rule table', () => {
     }
     for (const s of neighboursOf(n)) expect(re.test(`https://h/p?a=1&${encodeURIComponent(s)}=1`), s).toBe(false);
     expect(re.test(`https://h/${n}?a=${n}`)).toBe(false);
+  });
+  it('the letters the rule folds (unicodeFold) match %XX-encoded and raw (RE2 reads raw UTF-8 as the letter)', () => {
+    for (const s of ['acce%C5%BFs_token', 'acce\u017fs_token', 'access_to\u212aen', '_%E2%84%AAey', 'x-ap\u0130-key', 'x-ap\u0131-key']) expect(re.test(`https://h/p?a=1&${s}=1`), s).toBe(s.startsWith('_%E2') ? false : true);
   });
 });
