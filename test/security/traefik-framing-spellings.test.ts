@@ -13,12 +13,17 @@
  * entry per `_`/`-` pattern with at least one `_` is enough (here one each).
  * Through the Traefik oracle (go-http.ts models the canonicalisation): what the backend gets.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { diffDeployed } from '../../src/diff/run.js';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
 import { HEAD, writeSpec } from '../helpers/spec.js';
 import { compileCase } from '../targets/traefik/cases.js';
 import { htpasswdFiles } from '../targets/traefik/operator.js';
 import { send } from '../targets/traefik/traefik-oracle.js';
+import { baseSpec, deployedFixture } from '../diff/helpers.js';
 
 const ok = "{ '200': { description: ok } }";
 const spec = `${HEAD}servers: [{ url: 'https://api.test/v1' }]
@@ -66,4 +71,24 @@ describe('Traefik: Transfer_Encoding / Content_Length spellings never reach the 
       }
     });
   }
+});
+
+describe('gwc diff reads the removal (requestHeaders of every operation router)', () => {
+  // A deployed file without it (a release before this one): deploying the build tightens, and
+  // names what the deployed routers let through (undoes request-header-passed).
+  it('a deployed clear-inputs without Transfer_Encoding / Content_Length: tightened, undoes request-header-passed', async () => {
+    const doc = JSON.parse(readFileSync(deployedFixture('traefik-dynamic.json'), 'utf8'));
+    const clears = doc.http.middlewares['storefront-clear-inputs'].headers.customRequestHeaders;
+    expect(clears).toMatchObject({ Transfer_Encoding: '', Content_Length: '' });
+    delete clears.Transfer_Encoding;
+    delete clears.Content_Length;
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gwc-framing-')), 'dynamic.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const r = await diffDeployed(baseSpec, { target: 'traefik', deployed: file });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const found = r.plan!.findings.filter((f) => f.undoes === 'request-header-passed');
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) expect(f.old).toBe('as the client sent: content_length, transfer_encoding');
+    expect(new Set(r.plan!.findings.map((f) => `${f.rule} ${f.undoes}`))).toEqual(new Set(['tightened request-header-passed']));
+  });
 });
