@@ -10,6 +10,7 @@ import { AUTH_FEATURE } from '../../model/route-features.js';
 import type { Ctx } from './context.js';
 import { cgiSpellings, credentialHeader, VERIFIED_USER_HEADER } from './credentials.js';
 import { sanitise } from './names.js';
+import { needsService } from '../forward-fallback.js';
 
 const cache = new WeakMap<Ctx, Map<string, string | undefined>>();
 
@@ -43,9 +44,15 @@ function htpasswdName(ctx: Ctx, scheme: string, sets: string[][]): string {
   return ctx.fileNames.claim(`${ctx.prefix}-${sanitise(scheme)}--${sanitise(sets.map((r) => r.join('+')).join(' '))}-${identity}`);
 }
 
-export function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, roleSets: string[][]): { auth: string; hide?: string } | undefined {
+export function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, roleSets: string[][]): { auth: string; service?: string; hide?: string } | undefined {
   const native = ctx.plan.mode(route.id, AUTH_FEATURE[s.kind]) === 'native';
   const scopes = roleSets[0] ?? [];
+  // A basic scheme whose forwardAuth service the spec relies on (its answer headers, other request
+  // headers: forward-fallback.ts) asks the service after basicAuth, both must pass (red team 10:
+  // never called, its refusal went unasked and its X-User-Id was never set). basicAuth then keeps
+  // Authorization for the service, and the scheme's hide middleware removes it before the backend.
+  // A service sent only the credential is a fallback Traefik does not call (forward-auth-not-called).
+  const beside = s.kind === 'basic' && native && s.forwardAuth !== undefined && needsService(s);
   if (s.kind === 'basic' && native) {
     // https://doc.traefik.io/traefik/middlewares/http/basicauth/#usersfile; roles: a users file per
     // OR of role sets, listing the users whose consumer holds every role of one of the sets.
@@ -55,19 +62,29 @@ export function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, rol
       const file = `${ctx.options.htpasswdDir}/${htpasswdName(ctx, s.name, sets)}.htpasswd`;
       const name = ctx.addMiddleware(['auth', s.name, ...parts], {
         // headerField: the verified user, for per-consumer limits and the backend (never a client's: clear-inputs ran first)
-        basicAuth: { usersFile: file, realm: s.basic?.realm || s.name, removeHeader: s.hideCredentials, headerField: VERIFIED_USER_HEADER },
+        basicAuth: { usersFile: file, realm: s.basic?.realm || s.name, removeHeader: s.hideCredentials && !beside, headerField: VERIFIED_USER_HEADER },
       });
       ctx.htpasswd.push({ middleware: name, scheme: s.name, file, roleSets: sets });
       return name;
     });
-    return { auth: auth! };
+    if (!beside) return { auth: auth! };
+    const hide = hideMiddleware(ctx, s);
+    return { auth: auth!, service: forwardMiddleware(ctx, s, []), ...(hide ? { hide } : {}) };
   }
   const fa = s.forwardAuth;
   if (!fa) {
     ctx.report('traefik-forward-auth-missing', { scheme: s.name }, s.loc);
     return undefined;
   }
-  const auth = memo(ctx, `fa\0${s.name}\0${scopes.join(' ')}`, () => {
+  const auth = forwardMiddleware(ctx, s, scopes);
+  const hide = hideMiddleware(ctx, s);
+  return { auth, ...(hide ? { hide } : {}) };
+}
+
+/** The scheme's forwardAuth middleware for these required scopes, once per (scheme, scopes). */
+function forwardMiddleware(ctx: Ctx, s: SecurityScheme, scopes: string[]): string {
+  const fa = s.forwardAuth!;
+  return memo(ctx, `fa\0${s.name}\0${scopes.join(' ')}`, () => {
     const requestHeaders = serviceHeaders(s);
     // Required scopes travel in the verifier's address, so one verifier can check them per route.
     const address =
@@ -78,14 +95,14 @@ export function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, rol
         trustForwardHeader: false,
         // serviceHeaders, the credential header first: Traefik sends the service EVERY request header when
         // the list is empty (forward.go filterForwardRequestHeaders), Cookie and other schemes' keys with
-        // them (red team 9). Still empty for a query apiKey naming no requestHeaders.
-        ...(requestHeaders.length > 0 ? { authRequestHeaders: requestHeaders } : {}),
+        // them (red team 9). Never empty: a query key naming no requestHeaders lists X-Forwarded-Uri,
+        // which Traefik sets itself after the filter (the URI, the key in it), so nothing the client
+        // sent goes (red team 10).
+        authRequestHeaders: requestHeaders.length > 0 ? requestHeaders : ['X-Forwarded-Uri'],
         ...(fa.responseHeaders.length > 0 ? { authResponseHeaders: fa.responseHeaders } : {}),
       },
     });
-  });
-  const hide = hideMiddleware(ctx, s);
-  return { auth: auth!, ...(hide ? { hide } : {}) };
+  })!;
 }
 
 /**

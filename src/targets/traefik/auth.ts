@@ -192,6 +192,7 @@ function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, Securit
       const mws = schemeMiddlewares(ctx, route, s, s.kind === 'basic' && a.roleSets ? a.roleSets : [item.scopes]);
       if (!mws) return undefined;
       middlewares.push(mws.auth);
+      if (mws.service) middlewares.push(mws.service);
       if (mws.hide) hide.push(mws.hide);
       const spellings = keptSpellings(ctx, s);
       if (spellings && !hide.includes(spellings)) hide.push(spellings);

@@ -18,6 +18,7 @@ import { upstreamReachRefusals } from '../upstream-reach.js';
 import { checkUsersFiles } from './users-files.js';
 import type { RouterRole, TraefikConfig } from './types.js';
 import type { TraefikVersion } from './version.js';
+import { forwardFallback } from '../forward-fallback.js';
 
 export interface TraefikBuild {
   config?: TraefikConfig;
@@ -60,6 +61,8 @@ function compileOnce(gateway: Gateway, plan: CapabilityPlan, compileOptions: Com
   }
   // DESIGN.md 7.5: no route forwards onto a more protected route's backend path (as nginx and Kong).
   for (const f of upstreamReachRefusals(gateway, gateway.routes, 'traefik')) ctx.report('upstream-param-reaches-protected', f.params, f.loc);
+  // forwardAuth on a basic scheme (the one kind Traefik verifies itself): asked beside basicAuth, or a fallback said not called.
+  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'traefik', callsBeside: true, verifiedBy: (s) => (s.kind === 'basic' ? 'with basicAuth' : undefined) }));
   const config = assemble(ctx);
   if (ctx.suspect) return undefined;
   if (config) {

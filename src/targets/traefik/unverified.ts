@@ -27,6 +27,7 @@ import type { Route, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import { hideMiddleware, keptUnverified, memo, serviceHeaderParts } from './auth-middlewares.js';
 import { cgiSpellings, credentialHeader } from './credentials.js';
+import { needsService } from '../forward-fallback.js';
 
 /** Where a credential travels, as Traefik tells carriers apart: header names lowercased; cookie ALL_COOKIES is the whole Cookie header. */
 export interface Carrier {
@@ -60,11 +61,14 @@ const NEVER_REMOVED: ReadonlySet<string> = new Set([
 
 /** A forwardAuth service's other request headers (serviceHeaders but the scheme's own credential), as carriers. */
 function forwardedCarriers(s: SecurityScheme): Carrier[] {
-  if (s.kind === 'basic' || !s.forwardAuth) return [];
+  // A basic scheme's service is asked only when the spec relies on it (auth-middlewares.ts, red team 10).
+  if (!s.forwardAuth || (s.kind === 'basic' && !needsService(s))) return [];
   const { own: ownName, others } = serviceHeaderParts(s);
   const own = ownName?.toLowerCase();
   return others.flatMap((h): Carrier[] => {
     const name = h.toLowerCase();
+    // The whole Cookie header, even for a cookie key (whose own carrier is its one cookie): a service
+    // reading it verifies a session beside the key (red team 10).
     if (name === 'cookie') return [{ in: 'cookie', name: ALL_COOKIES }];
     return name === own || NEVER_REMOVED.has(name) ? [] : [{ in: 'header', name }];
   });
