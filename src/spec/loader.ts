@@ -86,7 +86,7 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
 
   const root = await readOne(rootFile);
   if (!root) return { diagnostics };
-  const refs: Array<{ holder: Loc; loc: Loc; ref: string; alone: boolean; tail: readonly string[] }> = [];
+  const refs: Array<{ holder: Loc; ref: string; alone: boolean; tail: readonly string[] }> = [];
 
   // Breadth-first over the files the refs reach, checking each ref as we go. A spec writes the
   // same ref many times (GitHub's: tens of thousands of refs to a few thousand targets): what a
@@ -99,29 +99,30 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   while (queue.length > 0) {
     const source = queue.shift()!;
     for (const { ref, pointer, alone, tail } of source.refs ?? collectRefs(source.data)) {
-      const loc = { file: source.path, pointer: joinPointer(pointer, '$ref') };
-      refs.push({ holder: { file: source.path, pointer }, loc, ref, alone, tail });
+      // The `$ref` key's own location is made only where it is said (#18: one per reference).
+      const holder = { file: source.path, pointer };
+      refs.push({ holder, ref, alone, tail });
       let inFile = known.get(source.path);
       if (!inFile) known.set(source.path, (inFile = new Map()));
       let memo = inFile.get(ref);
       if (!memo) inFile.set(ref, (memo = { target: classifyRef(ref, source.path) }));
       const target = memo.target;
       if (target.kind === 'invalid') {
-        diagnostics.push(diag('ref-unresolved', { ref, detail: target.detail }, loc));
+        diagnostics.push(diag('ref-unresolved', { ref, detail: target.detail }, refLoc(holder)));
         continue;
       }
       if (target.kind === 'remote' && !options.allowRemoteRefs) {
-        diagnostics.push(diag('ref-remote', { ref }, loc));
+        diagnostics.push(diag('ref-remote', { ref }, refLoc(holder)));
         continue;
       }
       if (target.kind === 'file' && !options.allowOutsideRefs && !(memo.inside ??= isInside(rootDir, target.file))) {
-        diagnostics.push(diag('ref-outside-root', { ref, root: rootDir }, loc));
+        diagnostics.push(diag('ref-outside-root', { ref, root: rootDir }, refLoc(holder)));
         continue;
       }
       const key = target.kind === 'local' ? source.path : target.kind === 'file' ? target.file : target.url;
       let targetFile = files.get(key);
       if (!targetFile && target.kind !== 'local') {
-        targetFile = await readOne(key, loc);
+        targetFile = await readOne(key, refLoc(holder));
         if (targetFile) queue.push(targetFile);
       }
       if (targetFile && memo.found === undefined) {
@@ -131,7 +132,7 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
         memo.chain = v !== null && typeof v === 'object' && typeof v.$ref === 'string';
       }
       if (targetFile && !memo.found) {
-        diagnostics.push(diag('ref-unresolved', { ref, detail: `no ${target.pointer || '/'} in ${path.basename(key)}` }, loc));
+        diagnostics.push(diag('ref-unresolved', { ref, detail: `no ${target.pointer || '/'} in ${path.basename(key)}` }, refLoc(holder)));
       }
     }
   }
@@ -153,12 +154,17 @@ interface RefMemo {
   chain?: boolean;
 }
 
-function findCycles(spec: LoadedSpec, refs: Array<{ holder: Loc; loc: Loc; ref: string }>, known: ReadonlyMap<string, ReadonlyMap<string, RefMemo>>): Diagnostic[] {
+/** Where a reference's `$ref` key is: its holder's pointer and the key. */
+function refLoc(holder: Loc): Loc {
+  return { file: holder.file, pointer: joinPointer(holder.pointer, '$ref') };
+}
+
+function findCycles(spec: LoadedSpec, refs: Array<{ holder: Loc; ref: string }>, known: ReadonlyMap<string, ReadonlyMap<string, RefMemo>>): Diagnostic[] {
   const out: Diagnostic[] = [];
   // Whether a chain ends depends only on the ref string and the file it is written in (a chain
   // that comes back to its holder loops through its target too), so each is followed once.
   const ends = new Map<string, boolean>();
-  for (const { holder, loc, ref } of refs) {
+  for (const { holder, ref } of refs) {
     // A ref whose target was found and is no $ref ends there (the loader looked): not followed again (#18).
     const memo = known.get(holder.file)?.get(ref);
     if (memo?.found === true && memo.chain === false) continue;
@@ -166,7 +172,7 @@ function findCycles(spec: LoadedSpec, refs: Array<{ holder: Loc; loc: Loc; ref: 
     let ok = ends.get(memoKey);
     if (ok === undefined) ends.set(memoKey, (ok = spec.deref({ value: { $ref: ref }, loc: holder }) !== undefined));
     if (!ok) {
-      out.push(diag('ref-cycle', { ref }, loc));
+      out.push(diag('ref-cycle', { ref }, refLoc(holder)));
       break; // one report per cycle is enough; every member would repeat it
     }
   }

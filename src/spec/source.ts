@@ -33,10 +33,18 @@ export interface ParseProblem {
   pointer?: string;
 }
 
+/** Lines between two of SourceFile's kept line starts. */
+const LINE_STRIDE = 64;
+
 export class SourceFile {
-  private lineStarts?: number[];
-  /** Where the search for the next line start resumes (lineStarts holds every start before it). */
-  private linesScanned = 0;
+  /**
+   * The start of every LINE_STRIDE-th line (0, 64, 128, ...), found as far as an offset asked for;
+   * a position walks the line feeds after the nearest one (#18: keeping every start was an array
+   * push per line, 89,000 of them for GitHub's description, for ~70 positions).
+   */
+  private lineMarks?: number[];
+  /** The text's last line start is behind the last mark. */
+  private marksDone = false;
 
   private constructor(
     readonly path: string,
@@ -130,26 +138,34 @@ export class SourceFile {
   }
 
   positionOfOffset(offset: number): Position {
-    const starts = (this.lineStarts ??= [0]);
-    // Line starts are found only as far as an offset asked for (#18: a 13 MB description's
-    // diagnostics sit mostly in its first half, under paths).
-    if (starts.length === 1 || starts[starts.length - 1]! <= offset) {
-      const text = this.text;
-      for (let i = text.indexOf('\n', this.linesScanned); i !== -1; i = text.indexOf('\n', i + 1)) {
-        starts.push(i + 1);
-        this.linesScanned = i + 1;
-        if (i >= offset) break;
+    const marks = (this.lineMarks ??= [0]);
+    const text = this.text;
+    // Marks are found only as far as an offset asked for (#18: a 13 MB description's diagnostics
+    // sit mostly in its first half, under paths).
+    while (!this.marksDone && marks[marks.length - 1]! <= offset) {
+      let next = marks[marks.length - 1]!;
+      for (let n = 0; n < LINE_STRIDE && !this.marksDone; n++) {
+        const nl = text.indexOf('\n', next);
+        if (nl === -1) this.marksDone = true;
+        else next = nl + 1;
       }
-      if (starts[starts.length - 1]! <= offset) this.linesScanned = text.length;
+      if (!this.marksDone) marks.push(next);
     }
     let lo = 0;
-    let hi = starts.length - 1;
+    let hi = marks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
+      if (marks[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    // Then line by line from that mark: a line starts after each line feed before `offset`.
+    let line = lo * LINE_STRIDE;
+    let start = marks[lo]!;
+    for (let nl = text.indexOf('\n', start); nl !== -1 && nl < offset; nl = text.indexOf('\n', start)) {
+      line++;
+      start = nl + 1;
+    }
+    return { line: line + 1, column: offset - start + 1 };
   }
 
   private offsetOf(pointer: string): number {
