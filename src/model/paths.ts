@@ -63,6 +63,21 @@ export function parsedPath(path: string): Readonly<ReturnType<typeof parsePath>>
 }
 const PARSED = new Map<string, ReturnType<typeof parsePath>>();
 
+/**
+ * The first route of each spec path and method, by path then method: how the Kong and API Gateway
+ * inputs find an operation's route (no key text made per route and per lookup, #18; a search per
+ * operation was quadratic, 0.7 s of 10,000 operations).
+ */
+export function firstRoutes(routes: readonly Route[]): Map<string, Map<HttpMethod, Route>> {
+  const first = new Map<string, Map<HttpMethod, Route>>();
+  for (const r of routes) {
+    let byMethod = first.get(r.path);
+    if (!byMethod) first.set(r.path, (byMethod = new Map()));
+    if (!byMethod.has(r.method)) byMethod.set(r.method, r);
+  }
+  return first;
+}
+
 /** literal (2) beats mixed (1) beats a bare parameter (0). */
 function rank(s: PathSegment): number {
   return s.kind === 'literal' ? 2 : s.kind === 'mixed' ? 1 : 0;

@@ -17,6 +17,7 @@ import { integrationVerdict } from './integration.js';
 import { AWS_EXTENSIONS, AWS_PREFIX, type AwsInput } from './types.js';
 import { namedValidators, validatorFor, type AwsValidation } from './validators.js';
 import { requestShape } from '../../model/policies/request-schema.js';
+import { firstRoutes } from '../../model/paths.js';
 
 type Level = keyof typeof AWS_EXTENSIONS;
 
@@ -49,19 +50,23 @@ function operations(ctx: AwsInput, root: Located): void {
   const { w } = ctx;
   const paths = w.child(root, 'paths');
   const named = namedValidators(ctx, root);
-  const first = new Map<string, Route>();
-  for (const r of ctx.gateway.routes) if (!first.has(`${r.method} ${r.path}`)) first.set(`${r.method} ${r.path}`, r);
-  for (const [path, item] of w.entries(paths)) {
+  const first = firstRoutes(ctx.gateway.routes);
+  // Indexed loops, no pair destructured per path and method (#18, as the Kong input's).
+  const items = w.entries(paths);
+  for (let p = 0; p < items.length; p++) {
+    const [path, item] = items[p]!;
     if (!isObj(item.value) || path.startsWith('x-')) continue;
     for (const [key, node] of awsKeys(ctx, item, 'path')) {
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-any-method.html
       say(ctx, key, node, { severity: 'error', detail: `an ANY method answers every method on ${path}, with its own integration and security; write one operation per method` });
     }
-    for (const [method, lower] of METHOD_KEYS) {
+    const byMethod = first.get(path);
+    for (let m = 0; m < HTTP_METHODS.length; m++) {
+      const lower = LOWER_METHODS[m]!;
       if (item.value[lower] === undefined) continue; // no operation: no location built for it (#18)
       const op = w.child(item, lower);
       if (!isObj(op.value)) continue;
-      const route = first.get(`${method} ${path}`);
+      const route = byMethod?.get(HTTP_METHODS[m]!);
       for (const [key, node] of awsKeys(ctx, op, 'op')) {
         if (key === 'integration') integration(ctx, node, route);
         else if (key === 'auth') say(ctx, key, node, authVerdict(node.value));
@@ -73,8 +78,8 @@ function operations(ctx: AwsInput, root: Located): void {
   }
 }
 
-/** Each method with its key in a path item, lowered once (#18: 8 per path item). */
-const METHOD_KEYS = HTTP_METHODS.map((m) => [m, m.toLowerCase()] as const);
+/** Each method's key in a path item (HTTP_METHODS lowered, in its order), made once (#18: 8 per path item). */
+const LOWER_METHODS = HTTP_METHODS.map((m) => m.toLowerCase());
 
 /**
  * `x-amazon-apigateway-auth` (HTTP APIs): AWS_IAM makes the route require SigV4.
@@ -141,7 +146,8 @@ function schemeKeys(ctx: AwsInput, scheme: Located): void {
 function awsKeys(ctx: AwsInput, node: Located, level: Level): Array<[string, Located]> {
   const out: Array<[string, Located]> = [];
   if (!isObj(node.value)) return out;
-  for (const raw of Object.keys(node.value)) {
+  // Own keys in Object.keys' order (the spec's data is plain objects), no list made per node (#18).
+  for (const raw in node.value) {
     // Only a key starting with x or X lowers to one starting with the prefix: the others (nearly
     // every key of every operation) are not lowered at all (#18).
     const c = raw.charCodeAt(0);

@@ -31,15 +31,13 @@ export function o2kSlug(text: string): string | undefined {
   const ascii = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '');
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(ascii)) return undefined;
-  return ascii
-    .trim()
-    .split(/\s+/)
-    .join('-')
-    .replace(/[^-a-zA-Z0-9]/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .toLowerCase();
+  // trim, whitespace runs to '-', every other character outside [-a-zA-Z0-9] to '-', runs of '-'
+  // folded, ends trimmed: in ASCII that leaves the runs of letters and digits joined by one '-'
+  // (one pass, not six: a path is slugged per path, #18).
+  return (ascii.match(WORDS) ?? []).join('-').toLowerCase();
 }
+
+const WORDS = /[a-zA-Z0-9]+/g;
 
 const SIMPLE = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;
 

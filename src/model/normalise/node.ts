@@ -4,7 +4,7 @@
  */
 import type { Loc } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
-import { joinPointer } from '../../spec/pointer.js';
+import { escapeToken } from '../../spec/pointer.js';
 
 /** Merged objects remember, per key, where each child came from. */
 const ORIGINS = Symbol('gwc.origins');
@@ -34,7 +34,8 @@ export class Walker {
     const parent = node.value as WithOrigins | unknown[] | null | undefined;
     const value = parent === null || parent === undefined ? undefined : (parent as Record<string | number, unknown>)[key];
     const origin = isObj(parent) ? (parent as WithOrigins)[ORIGINS]?.[String(key)] : undefined;
-    const loc = origin ?? { file: node.loc.file, pointer: joinPointer(node.loc.pointer, key) };
+    // The pointer written out, not through joinPointer's rest list (an array per child, #18).
+    const loc = origin ?? { file: node.loc.file, pointer: `${node.loc.pointer}/${typeof key === 'number' ? key : escapeToken(key)}` };
     // Most values are not references: answered before any lookup.
     const ref = this.spec && value !== null && typeof value === 'object' ? (value as { $ref?: unknown }).$ref : undefined;
     if (typeof ref !== 'string') return { value, loc };
@@ -67,6 +68,28 @@ export class Walker {
   items(node: Located): Located[] {
     if (!Array.isArray(node.value)) return [];
     return node.value.map((_, i) => this.child(node, i));
+  }
+
+  /**
+   * The values `items` would give, without their locations: a `$ref` followed as `child` follows
+   * it (the same memo, by the list's file and the reference). For readers of the values alone
+   * (#18: a route's parameters were located, each with its own pointer, only to read their names).
+   */
+  itemValues(node: Located): unknown[] {
+    const list = node.value;
+    if (!Array.isArray(list)) return [];
+    const out: unknown[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const value: unknown = list[i];
+      const ref = this.spec && value !== null && typeof value === 'object' ? (value as { $ref?: unknown }).$ref : undefined;
+      if (typeof ref !== 'string') {
+        out.push(value);
+        continue;
+      }
+      const known = this.resolved.get(`${node.loc.file}#${ref}`);
+      out.push(known === undefined ? this.child(node, i).value : known === null ? undefined : known.value);
+    }
+    return out;
   }
 }
 

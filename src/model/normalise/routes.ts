@@ -52,7 +52,7 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
     if (itemScope === 'refused') continue;
     // What the path item says is the same for each of its operations: read once per path (#18).
     const itemX = ctx.w.child(item, 'x-gateway');
-    const itemParams = ctx.w.items(present(item, 'parameters') ? ctx.w.child(item, 'parameters') : NOTHING);
+    const itemParams = present(item, 'parameters') ? ctx.w.itemValues(ctx.w.child(item, 'parameters')) : [];
     for (const method of HTTP_METHODS) {
       const key = LOWER_METHODS[method];
       // An absent method is no operation: asked before a location is built for it (#18).
@@ -96,9 +96,6 @@ function present(node: Located, key: string): boolean {
   return v !== null && typeof v === 'object' && (v as Record<string, unknown>)[key] !== undefined;
 }
 
-/** An absent value, for a list the walker reads as empty. */
-const NOTHING: Located = { value: undefined, loc: { file: '', pointer: '' } };
-
 function joinBase(basePath: string, path: string): string {
   return basePath === '' ? path : `${basePath}${path}`;
 }
@@ -110,9 +107,9 @@ interface PathInfo {
   segments: Route['segments'];
   params: string[];
   hosts: string[];
-  /** The path item's x-gateway and parameters (the same for each of its operations). */
+  /** The path item's x-gateway and parameters (the same for each of its operations; parameters as values). */
   itemX: Located;
-  itemParams: readonly Located[];
+  itemParams: readonly unknown[];
 }
 
 function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, item: Located, op: Located): Route | undefined {
@@ -178,8 +175,9 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
     tags: Array.isArray(v.tags) ? v.tags.map(String) : [],
   };
   if (typeof v.operationId === 'string' && v.operationId !== '') route.operationId = v.operationId;
-  // The path item's then the operation's parameters, read once for both lists below.
-  const params = [...p.itemParams, ...w.items(w.child(op, 'parameters'))];
+  // The path item's then the operation's parameters, read once for the lists below (values: no
+  // location is read from them, #18).
+  const params = present(op, 'parameters') ? [...p.itemParams, ...w.itemValues(w.child(op, 'parameters'))] : p.itemParams;
   const overrides = declaredOverrides(params);
   if (overrides.length > 0) route.declaredOverrides = overrides;
   const query = declaredQuery(params);
@@ -231,20 +229,20 @@ export function derivedId(method: string, path: string): string {
 }
 
 /** The query (or cookie) parameter names the path item and operation declare, sorted, once each (Route.queryParams, cookieParams). */
-function declaredQuery(params: readonly Located[], where: 'query' | 'cookie' = 'query'): string[] {
+function declaredQuery(params: readonly unknown[], where: 'query' | 'cookie' = 'query'): string[] {
   const names = new Set<string>();
   for (const p of params) {
-    const v = p.value as { in?: unknown; name?: unknown } | undefined;
+    const v = p as { in?: unknown; name?: unknown } | undefined;
     if (v && v.in === where && typeof v.name === 'string' && v.name !== '') names.add(v.name);
   }
   return [...names].sort();
 }
 
 /** Method-override parameters the spec declares (path item, then operation), see Route.declaredOverrides. */
-function declaredOverrides(params: readonly Located[]): Array<{ in: 'query' | 'header'; name: string }> {
+function declaredOverrides(params: readonly unknown[]): Array<{ in: 'query' | 'header'; name: string }> {
   const out: Array<{ in: 'query' | 'header'; name: string }> = [];
   for (const p of params) {
-    const v = p.value as { in?: unknown; name?: unknown } | undefined;
+    const v = p as { in?: unknown; name?: unknown } | undefined;
     if (!v || typeof v.name !== 'string') continue;
     const hit = (v.in === 'query' && v.name === METHOD_OVERRIDE_QUERY) || (v.in === 'header' && isMethodOverrideHeader(v.name));
     if (hit && !out.some((o) => o.in === v.in && o.name.toLowerCase() === v.name!.toString().toLowerCase())) out.push({ in: v.in as 'query' | 'header', name: v.name });

@@ -126,6 +126,11 @@ function normaliseLambdaAuthorizer(w: Walker, node: Located, out: Diagnostic[]):
  * it is not listed but reported as `optional` (Route.optionalAuth): a credential that is present
  * must still verify (DESIGN.md section 7.2). `{}` alone is public.
  */
+function knownScheme(table: SchemeTable, name: string): boolean {
+  for (const s of table.schemes) if (s.name === name) return true;
+  return false;
+}
+
 export function normaliseSecurity(
   w: Walker,
   node: Located,
@@ -136,17 +141,20 @@ export function normaliseSecurity(
 ): { security: Security; optional: boolean } {
   const security: Security = [];
   let anonymous = false;
-  for (const alt of w.items(node)) {
-    if (!isObj(alt.value)) continue;
-    const names = Object.keys(alt.value);
+  // Each alternative's value; its location, and its names', only where one is said (#18: a
+  // pointer per alternative and per scheme name of every operation).
+  const alts = w.itemValues(node);
+  for (let i = 0; i < alts.length; i++) {
+    const alt = alts[i];
+    if (!isObj(alt)) continue;
+    const names = Object.keys(alt);
     if (names.length === 0) anonymous = true;
     const items = [];
     for (const name of names) {
       const refused = table.refused.get(name);
-      const nameLoc = w.child(alt, name).loc;
-      if (refused) (table.uses ??= new Map()).set(name, [...(table.uses.get(name) ?? []), operation || nameLoc.pointer]);
-      else if (!table.schemes.some((s) => s.name === name)) out.push(diag('unknown-security-scheme', { name }, nameLoc));
-      const scopes = Array.isArray(alt.value[name]) ? (alt.value[name] as unknown[]).map(String) : [];
+      if (refused) (table.uses ??= new Map()).set(name, [...(table.uses.get(name) ?? []), operation || w.child(w.child(node, i), name).loc.pointer]);
+      else if (!knownScheme(table, name)) out.push(diag('unknown-security-scheme', { name }, w.child(w.child(node, i), name).loc));
+      const scopes = Array.isArray(alt[name]) ? (alt[name] as unknown[]).map(String) : [];
       items.push({ scheme: name, scopes });
     }
     items.sort((a, b) => (a.scheme < b.scheme ? -1 : 1));
