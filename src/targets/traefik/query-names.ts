@@ -44,14 +44,27 @@ function sent(c: string): string[] {
 const alt = (forms: string[]) => (forms.length === 1 ? forms[0]! : `(${forms.join('|')})`);
 const BLANK = alt([...QUERY_NAME_RULE.blanks].flatMap(sent));
 /**
+ * A raw byte that is no whole UTF-8 character where it stands, as Go's regexp reads it: U+FFFD (its
+ * input steps with utf8.DecodeRuneInString, (RuneError, 1) per invalid byte). Written as itself: a
+ * `\x{FFFD}` is RE2's syntax only, a `\uFFFD` JavaScript's.
+ */
+const LONE_BYTE = '\ufffd';
+
+/**
  * QUERY_NAME_RULE.unicodeFold by the ASCII letter: each non-ASCII letter a Unicode case-blind backend
- * reads as it (Echo's EqualFold: `?acce%C5%BFs_token=` is access_token), as sent: its UTF-8 bytes as
- * %XX (either hex case), or the letter raw (RE2 reads raw UTF-8 bytes as the letter; a `\u` escape
- * would be read by JavaScript only, so the letter is written as itself).
+ * reads as it (Echo's EqualFold: `?acce%C5%BFs_token=` is access_token), as sent: the letter raw
+ * (RE2 reads raw UTF-8 bytes as the letter; a `\u` escape would be read by JavaScript only, so the
+ * letter is written as itself), or its UTF-8 bytes each either %XX (either hex case) or raw. Go's
+ * ParseQuery decodes %XX to bytes and copies raw bytes, so `acce%C5` + raw 0xBF + `s_token` is the
+ * same name as `acce%C5%BFs_token`; in the raw URL the redirect regex reads, a raw byte beside an
+ * escaped one is no whole character, which Go's regexp reads as U+FFFD (LONE_BYTE). That also
+ * matches other lone bytes there (a raw overlong 0xC1 0xB3 in place of `s`, which EqualFold does not
+ * read as `s`): such a name is denied too, the safe direction (test/security/traefik-query-mixed-bytes.test.ts).
  */
 const FOLDED_SENT = new Map<string, string[]>();
 for (const [letter, ascii] of Object.entries(QUERY_NAME_RULE.unicodeFold)) {
-  FOLDED_SENT.set(ascii, [...(FOLDED_SENT.get(ascii) ?? []), [...Buffer.from(letter, 'utf8')].map(escaped).join(''), letter]);
+  const bytes = [...Buffer.from(letter, 'utf8')].map((b) => alt([escaped(b), LONE_BYTE])).join('');
+  FOLDED_SENT.set(ascii, [...(FOLDED_SENT.get(ascii) ?? []), bytes, letter]);
 }
 
 /** Any raw character of a name (a name ends at the first raw `&` or `=`). */
