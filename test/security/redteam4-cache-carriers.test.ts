@@ -52,7 +52,7 @@ describe('red team 4: every target with a public cached route beside credential 
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const conf = r.files.find((f) => f.path.endsWith('.conf') && f.path.startsWith('conf.d/'))!.contents;
     const line = conf.split('\n').find((l) => l.trim().startsWith('proxy_no_cache'))!;
-    for (const v of ['$http_authorization', '$http_cookie', '$http_x_token', '$http_content_length', '$http_transfer_encoding', '_cache_cred']) expect(line).toContain(v);
+    for (const v of ['$http_authorization', '$http_cookie', '$http_x_token', '$content_length', '$http_transfer_encoding', '_cache_cred']) expect(line).toContain(v);
     const js = r.files.find((f) => f.path.endsWith('.js') && !f.path.endsWith('.validate.js'))!.contents;
     expect(js).toMatch(/"cacheQuery":\s*\[\s*"access_token",\s*"api-key"\s*\]/);
   });

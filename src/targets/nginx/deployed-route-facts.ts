@@ -140,9 +140,19 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
   // A variable written twice (`$v$v`, as gwc writes them) also acts on a value of exactly "0",
   // which nginx reads as unset (https://nginx.org/r/proxy_no_cache): one more fact, so a hand
   // edit back to `$v` loses it (cache-key-narrowed) and the doubled form loses nothing of `$v`.
-  const bypassFacts = (verb: string, v: string) => {
-    const twice = /^(\$\w+)\1$/.exec(v)?.[1];
-    return twice ? [`${verb} when ${twice}`, `${verb} when ${twice} (also "0")`] : [`${verb} when ${v}`];
+  // `$content_length` holds the Content-Length header whenever one is sent, and, once nginx has
+  // read the body, the length of one sent without it (HTTP/2, HTTP/3): it reads as
+  // `$http_content_length` and more, so the previous release's bypass on `$http_content_length`
+  // reads as the narrower of the two. The more holds only while the request body is buffered
+  // (https://nginx.org/r/proxy_request_buffering, inherited, default on): unbuffered, the bypass
+  // is tested before the body is read.
+  const buffered = [block, server.block ?? [], ctx.http].map((l) => l.find((d) => d.name === 'proxy_request_buffering')?.args[0]).find((x) => x !== undefined) !== 'off';
+  const bypassFacts = (verb: string, v: string): string[] => {
+    const length = /^\$content_length(?:\$content_length)?$/.test(v);
+    const header = length ? v.replaceAll('$content_length', '$http_content_length') : v;
+    const twice = /^(\$\w+)\1$/.exec(header)?.[1];
+    const facts = twice ? [`${verb} when ${twice}`, `${verb} when ${twice} (also "0")`] : [`${verb} when ${header}`];
+    return length && buffered ? [...facts, `${verb} when a body is sent without Content-Length`] : facts;
   };
   const bypass = facts.cache ? (['proxy_no_cache', 'proxy_cache_bypass'] as const).flatMap((n) => block.filter((d) => d.name === n).flatMap((d) => d.args.flatMap((v) => bypassFacts(n === 'proxy_no_cache' ? 'not stored' : 'not served', v)))) : [];
   if (bypass.length > 0) facts.cacheKey = [...(facts.cacheKey ?? []), ...bypass].sort();

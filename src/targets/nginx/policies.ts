@@ -278,6 +278,11 @@ export interface CacheView {
    * no query (`keyQuery: false`).
    */
   query?: string[];
+  /**
+   * A body bypasses (a body carrier in the spec): the request body is read before the bypass is
+   * tested (`proxy_request_buffering on`), or `$content_length` may not hold it yet.
+   */
+  bufferBody?: boolean;
   /** The identity variable whose anonymous value ('-') makes a Cookie bypass (an optional cookie-key route). */
   cookieAnonymous?: string;
   /**
@@ -317,6 +322,7 @@ export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Ca
       zone: reg.cacheZone, valid: secs(cache.ttlMs), methods: methods.length > 0 ? methods : ['GET', 'HEAD'], parts,
       ...(bypassAuth ? { bypassAuthorization: true } : {}),
       ...(bypass.length > 0 ? { bypass } : {}),
+      ...(bypass.includes('content_length') ? { bufferBody: true } : {}),
       ...(shared.query.length > 0 ? { query: shared.query } : {}),
       ...(shared.cookieAnonymous ? { cookieAnonymous: shared.cookieAnonymous } : {}),
       ...(shared.cookieOwn ? { cookieOwn: shared.cookieOwn } : {}),
@@ -371,7 +377,15 @@ export const cacheCredentialVar = (ctx: Ctx): string => `${ctx.prefix}_cache_cre
  *   (`cookieOwn`: a session the backend may read), and on an optional route while the caller is
  *   anonymous (`cookieAnonymous`);
  * - a form-body field (RFC 6750 access_token): no body is part of the key, so a request with one
- *   (Content-Length or Transfer-Encoding) bypasses.
+ *   bypasses: `$content_length` is the length of the body nginx read (the header when sent, else,
+ *   once read, the bytes of an HTTP/2 or HTTP/3 body sent in DATA frames with neither
+ *   Content-Length nor Transfer-Encoding, RFC 9113 section 8.1.1), and `$http_transfer_encoding`
+ *   a chunked HTTP/1.1 body. The body is read before proxy_cache_bypass is tested
+ *   (ngx_http_upstream_init_request runs once it is) only while the request is buffered, so the
+ *   route says `proxy_request_buffering on` (an `off` inherited from the http level of the user's
+ *   nginx would test it first). gwc writes no `http2` on its listen lines, but nginx gives a listen
+ *   socket's http2 to every server on that address:port, and `http2 on;` (nginx >= 1.25.1) at the
+ *   http level is inherited (test/security/nginx-cache-body-h2.test.ts).
  * Not Kong's rule (cache-bypass.ts: a carrier of any alternative's scheme counts as verified), even
  * now that an OR route's kept credentials go on only for the alternative that passed
  * (kept-credentials.ts): nginx's basic never reads nor strips Proxy-Authorization (a basic carrier
@@ -406,7 +420,7 @@ function unverifiedBypass(ctx: Ctx, route: Route, cache: Cache): { vars: string[
       if (/^[A-Za-z0-9-]+$/.test(c.name)) vars.push(headerVar(c.name));
     }
     else if (c.in === 'query' && !cache.keyQuery) query.push(c.name);
-    else if (c.in === 'body') vars.push('http_content_length', 'http_transfer_encoding');
+    else if (c.in === 'body') vars.push('content_length', 'http_transfer_encoding');
     // c.in === 'cookie': a named cookie travels in the Cookie header, handled above.
   }
   return { vars, query, ...(cookieAnonymous ? { cookieAnonymous } : {}), ...(cookieOwn ? { cookieOwn } : {}) };

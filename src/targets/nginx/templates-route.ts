@@ -178,6 +178,10 @@ export const ROUTE_PARTIAL = `{{#if validate}}
         proxy_no_cache{{#each cache.bypass}} \${{n this}}\${{n this}}{{/each}};
         proxy_cache_bypass{{#each cache.bypass}} \${{n this}}\${{n this}}{{/each}};
 {{/if}}
+{{#if cache.bufferBody}}
+        # The body is read before the bypass is tested: $content_length then counts an HTTP/2 body sent without Content-Length.
+        proxy_request_buffering on;
+{{/if}}
         add_header X-Cache-Status $upstream_cache_status always;
 {{/if}}
 {{/if}}

@@ -36,6 +36,12 @@ export interface PolicyLabOptions {
   forward?: Record<string, (echo: Echo) => { status: number; headers?: Record<string, string> }>;
   /** Extra response headers of the backend, chosen from what it received. */
   answer?: (echo: Echo) => Record<string, string> | undefined;
+  /**
+   * Text appended to the generated conf.d file (http context) before nginx starts, given the
+   * listen address: what a user's own configuration beside gwc's adds (another server on the same
+   * address:port, an http-level directive gwc's locations inherit).
+   */
+  confAppend?: (listen: string) => string;
 }
 
 function request(port: number, method: string, path: string, headers: Record<string, string>, from: string, body?: string): Promise<PolicyReply> {
@@ -69,6 +75,10 @@ export async function startPolicyLab(spec: string, opts: PolicyLabOptions = {}):
   const result = compileGateway(unsecuredPublic(loaded.gateway), 'nginx', fullOptions(dir, port));
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(errors.map((d) => `${d.code}: ${d.message}`).join('\n'));
+  if (opts.confAppend) {
+    const conf = result.files.find((f) => f.path.startsWith('conf.d/') && f.path.endsWith('.conf'))!;
+    result.files = result.files.map((f) => (f === conf ? { ...f, contents: `${f.contents}\n${opts.confAppend!(`127.0.0.1:${port}`)}\n` } : f));
+  }
   writeFiles(dir, result.files);
   for (const [path, text] of Object.entries(opts.files ?? {})) {
     mkdirSync(join(dir, path, '..'), { recursive: true });

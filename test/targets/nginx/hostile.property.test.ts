@@ -37,7 +37,7 @@ const ARITY: Record<string, [number, number]> = {
   proxy_hide_header: [1, 1], js_content: [1, 1], proxy_pass: [1, 1], proxy_http_version: [1, 1], proxy_set_header: [2, 2],
   proxy_ssl_server_name: [1, 1], proxy_ssl_name: [1, 1], proxy_ssl_verify: [1, 1], proxy_ssl_trusted_certificate: [1, 1],
   proxy_connect_timeout: [1, 1], proxy_read_timeout: [1, 1], proxy_send_timeout: [1, 1], proxy_next_upstream: [1, 2], proxy_next_upstream_tries: [1, 1],
-  proxy_cache: [1, 1], proxy_cache_key: [1, 1], proxy_cache_methods: [1, 3], proxy_cache_valid: [2, 8], proxy_no_cache: [1, 64], proxy_cache_bypass: [1, 64], proxy_pass_request_body: [1, 1], proxy_pass_request_headers: [1, 1],
+  proxy_cache: [1, 1], proxy_cache_key: [1, 1], proxy_cache_methods: [1, 3], proxy_cache_valid: [2, 8], proxy_no_cache: [1, 64], proxy_cache_bypass: [1, 64], proxy_request_buffering: [1, 1], proxy_pass_request_body: [1, 1], proxy_pass_request_headers: [1, 1],
 };
 
 const spec = fc.record({
