@@ -51,6 +51,14 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
       table.schemes.push({ ...base, kind: 'basic', basic: { realm: typeof xv.realm === 'string' ? xv.realm : name } });
     } else if ((type === 'http' && httpScheme === 'bearer') || type === 'oauth2' || type === 'openIdConnect') {
       const jwt = jwtConfig(w, x, xv, v.openIdConnectUrl, out);
+      // `header` is read only where the gateway verifies the JWT itself. A scheme its forwardAuth
+      // service verifies is sent Authorization on every target: a token in the named header would
+      // never be verified nor removed, and reach the backend beside the caller's own token in
+      // Authorization (red team 12, test/security/redteam12-forward-header.test.ts).
+      if (!jwt && typeof xv.header === 'string' && xv.header.toLowerCase() !== 'authorization') {
+        const detail = `header: ${xv.header} is where a JWT the gateway verifies itself is read (with issuer, jwksUri or publicKeys); this scheme is verified by its forwardAuth service, which every target sends Authorization, so ${xv.header} would reach the backend unverified: remove header, or give the scheme its issuer and keys`;
+        out.push(diag('schema-invalid', { detail }, w.child(x, 'header').loc));
+      }
       if (jwt) table.schemes.push({ ...base, kind: 'jwt', jwt });
       else if (forwardAuth) table.schemes.push({ ...base, kind: 'forward' });
       // Verifiable on AWS only; the other targets refuse auth.lambda through their tables.
