@@ -98,6 +98,9 @@ export function mechanismRules(a: Facts, b: Facts): Verdict[] {
     const carriers = [...(o.in && n.in ? n.in.filter((w) => w !== 'query' && !o.in!.includes(w)) : []), ...(o.names && n.names ? n.names.filter((w) => !o.names!.includes(w)) : [])];
     if (carriers.length > 0) out.push({ rule: 'credential-carrier-added', old: `${name}: ${[...(o.in ?? []), ...(o.names ?? [])].join(', ')}`, new: `${name}: ${[...(n.in ?? []), ...(n.names ?? [])].join(', ')}` });
     if (o.verifier !== undefined && n.verifier !== undefined && o.verifier !== n.verifier) out.push({ rule: 'auth-verifier-changed', old: `${name}: ${o.verifier}`, new: `${name}: ${n.verifier}` });
+    // A service asked after the gateway's own check: gone, the callers it refused get in.
+    if (o.service !== undefined && n.service === undefined) out.push({ rule: 'auth-weakened', old: `${name}: also asks ${o.service}`, new: `${name}: no service asked` });
+    if (o.service !== undefined && n.service !== undefined && o.service !== n.service) out.push({ rule: 'auth-verifier-changed', old: `${name}: also asks ${o.service}`, new: `${name}: also asks ${n.service}` });
     if (o.hideCredentials === true && n.hideCredentials === false) out.push({ rule: 'credentials-forwarded', old: `${name}: stripped`, new: `${name}: sent to the backend` });
   }
   return out;

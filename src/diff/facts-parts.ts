@@ -58,6 +58,16 @@ export interface Mechanism {
    * comparable text. A different one is another check: the new function may admit anyone.
    */
   verifier?: string;
+  /**
+   * A service the gateway asks after its own check of the credential passed (a forwardAuth beside
+   * nginx's njs check or Traefik's basicAuth: forward-fallback.ts needsService), as one comparable
+   * text: its address, the answer headers the backend is told, the request headers that count as a
+   * credential. Both must pass, so absent where the other side has one is every caller the service
+   * would refuse let in (`auth-weakened`); another text is another check (`auth-verifier-changed`).
+   * Absent: none asked, on a reader that sets it; a reader whose target never asks one (Kong and
+   * API Gateway refuse such a scheme) sets it on neither side.
+   */
+  service?: string;
   jwt?: {
     /** `null`: any issuer. */
     issuer?: string | null;

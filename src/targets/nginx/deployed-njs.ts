@@ -23,7 +23,7 @@ interface SchemeCfg {
   audiences?: string[];
   skew?: number;
   header?: string;
-  forward?: { uri: string };
+  forward?: { uri?: string; presence?: string[]; responseHeaders?: string[] };
 }
 export interface RouteCfg {
   security?: Array<Array<{ scheme: string; scopes: string[] }>>;
@@ -33,6 +33,8 @@ export interface RouteCfg {
   bodyMethod?: boolean;
   /** Patterns of the query API key names the body check refuses in a body. */
   bodyKeys?: string[];
+  /** The same as JSON key patterns, `-` read as `_` (security.ts bodyKeyPatterns json). */
+  jsonKeys?: string[];
   hideQuery?: string[];
   hideCookies?: string[];
   /** An OR route's kept credentials sent on only for the alternative that verified them (kept-credentials.ts). */
@@ -92,9 +94,10 @@ const secretText = (k: Secret) => (k.env !== undefined ? `env ${k.env}` : k.file
 
 /**
  * A route's auth as `Facts.auth` and `Facts.mechanisms` (mechanisms named by scheme).
- * `cleared` are the request headers the route location blanks (`proxy_set_header NAME ""`).
+ * `cleared` are the request headers the route location blanks (`proxy_set_header NAME ""`);
+ * `proxied` gives what an internal location (a forward-auth service's) proxies to.
  */
-export function njsAuth(cfg: NjsConfig, routeId: string, cleared: ReadonlySet<string>): { auth: string[][]; mechanisms: Record<string, Mechanism> } | undefined {
+export function njsAuth(cfg: NjsConfig, routeId: string, cleared: ReadonlySet<string>, proxied: (uri: string) => string | undefined = () => undefined): { auth: string[][]; mechanisms: Record<string, Mechanism> } | undefined {
   const route = Object.prototype.hasOwnProperty.call(cfg.routes, routeId) ? cfg.routes[routeId] : undefined;
   if (!route?.security) return undefined;
   const mechanisms: Record<string, Mechanism> = {};
@@ -104,7 +107,7 @@ export function njsAuth(cfg: NjsConfig, routeId: string, cleared: ReadonlySet<st
         // A hand-edited CFG may lack a field: read what is there (never crash the diff).
         const scheme = String(item?.scheme);
         const s = Object.prototype.hasOwnProperty.call(cfg.schemes, scheme) ? cfg.schemes[scheme] : undefined;
-        if (s) mechanisms[scheme] = mechanism(s, route, cleared);
+        if (s) mechanisms[scheme] = mechanism(s, route, cleared, proxied);
         return [scheme, ...(Array.isArray(item?.scopes) ? item.scopes : []).map((x) => authAtom(scheme, requirementKind(s?.kind ?? ''), String(x)))];
       })
       .sort(),
@@ -112,7 +115,20 @@ export function njsAuth(cfg: NjsConfig, routeId: string, cleared: ReadonlySet<st
   return { auth, mechanisms };
 }
 
-function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>): Mechanism {
+const words = (v: unknown): string => (Array.isArray(v) && v.length > 0 ? v.map(String).sort().join(' ') : 'none');
+
+/**
+ * The forwardAuth service a scheme nginx verifies itself asks after its own check (security.ts
+ * schemeView, runtime.js check; both must pass) as `Mechanism.service`: the address its internal
+ * location proxies to, the answer headers njs copies to the backend, the request headers that make
+ * a request carry a credential (presence). Red team 10's service call was invisible to the diff.
+ */
+function serviceText(f: NonNullable<SchemeCfg['forward']>, proxied: (uri: string) => string | undefined): string {
+  const to = typeof f.uri === 'string' ? (proxied(f.uri) ?? `${f.uri} (no such location)`) : 'no location';
+  return `${to}; answer headers: ${words(f.responseHeaders)}; credential headers: ${words(f.presence)}`;
+}
+
+function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>, proxied: (uri: string) => string | undefined): Mechanism {
   const m: Mechanism = { kind: s.kind };
   const name = (s.name ?? '').toLowerCase();
   if (s.kind === 'apiKey') {
@@ -131,6 +147,7 @@ function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>):
     m.hideCredentials = cleared.has((s.header ?? 'authorization').toLowerCase());
   }
   if (s.kind === 'forward' && s.forward) m.kind = `forward ${s.forward.uri}`;
+  else if (s.forward && typeof s.forward === 'object') m.service = serviceText(s.forward, proxied);
   return m;
 }
 

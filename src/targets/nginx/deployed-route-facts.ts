@@ -57,14 +57,15 @@ function authFacts(checks: Directive[], block: Directive[], ctx: Ctx, byPath: Ma
       const cfg = handler ? ctx.njs.get(handler[1]!) : undefined;
       // gwc's optional-auth handler lets a caller without credentials through: an anonymous alternative.
       if (handler?.[2] === 'authorizeOptional') optional = true;
-      const read = cfg ? njsAuth(cfg, where.slice(where.lastIndexOf('/') + 1), cleared) : undefined;
+      const proxied = (uri: string) => byPath.get(uri)?.block?.find((x) => x.name === 'proxy_pass')?.args[0];
+      const read = cfg ? njsAuth(cfg, where.slice(where.lastIndexOf('/') + 1), cleared, proxied) : undefined;
       if (read) {
         alternatives.push(...read.auth);
         // A forward-auth scheme's service is what its internal location proxies to: another one is
         // another check (auth-verifier-changed), as a re-pointed forwardAuth is on Traefik.
         for (const m of Object.values(read.mechanisms)) {
           const at = /^forward (\S+)$/.exec(m.kind)?.[1];
-          const pass = at ? byPath.get(at)?.block?.find((x) => x.name === 'proxy_pass')?.args[0] : undefined;
+          const pass = at ? proxied(at) : undefined;
           if (pass) m.verifier = pass;
         }
         Object.assign(mechanisms, read.mechanisms);

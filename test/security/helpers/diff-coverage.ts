@@ -39,9 +39,10 @@ const id = "[{ name: id, in: path, required: true, schema: { type: string } }]";
 /** The rich spec; `t` picks what each target can build (Traefik: forward auth for keys, no cache). */
 export function richSpec(t: 'kong' | 'nginx' | 'traefik'): string {
   const keyAuth = t === 'traefik' ? ", forwardAuth: { url: 'https://auth.internal/key' }" : '';
-  const qkeyAuth = t === 'traefik' ? ", x-gateway: { forwardAuth: { url: 'https://auth.internal/qkey' } }" : '';
+  const qkeyAuth = t === 'traefik' ? ", x-gateway: { backendCookies: none, forwardAuth: { url: 'https://auth.internal/qkey' } }" : '';
   // Traefik cannot remove a hidden query key (refused, traefik-credential-not-hidden): there the second
-  // key of /upload is a hidden cookie, whose routers delete the whole Cookie header.
+  // key of /upload is a hidden cookie, whose routers delete the whole Cookie header (the backend reads
+  // no cookie: backendCookies: none, without which Traefik refuses it too).
   const qkeyIn = t === 'traefik' ? 'cookie' : 'query';
   const mineCache = t === 'traefik' ? '' : ', cache: { ttl: 60s, keyHeaders: [X-Tenant] }';
   const publicCache = t === 'nginx' ? ', cache: { ttl: 30s }' : '';
@@ -56,6 +57,17 @@ export function richSpec(t: 'kong' | 'nginx' | 'traefik'): string {
       : '';
   // Kong OSS has no forward auth (refused).
   const fwd = t === 'kong' ? '' : `  /fwd:\n    get: { operationId: getFwd, security: [{ fwd: [read] }], responses: ${ok} }\n`;
+  // A scheme the target verifies itself whose forwardAuth service the backend relies on (its answer
+  // headers, a request header it verifies): asked after the own check (forward-fallback.ts
+  // needsService); nginx an API key, Traefik basic (its only native check). Kong and AWS refuse it.
+  const svc = t === 'kong' ? '' : `  /svc:\n    get: { operationId: getSvc, security: [{ svc: [] }], responses: ${ok} }\n`;
+  const svcScheme =
+    t === 'nginx'
+      ? "    svc: { type: apiKey, in: header, name: x-svc-key, x-gateway: { forwardAuth: { url: 'http://auth.internal:9000/svc', requestHeaders: [X-Session], responseHeaders: [X-User-Id] } } }\n"
+      : t === 'traefik'
+        ? "    svc: { type: http, scheme: basic, x-gateway: { forwardAuth: { url: 'https://auth.internal/svc', requestHeaders: [X-Session], responseHeaders: [X-User-Id] } } }\n"
+        : '';
+  const svcHolder = t === 'nginx' ? "    dave: { credentials: { svc: '\${env:DAVE_KEY}' } }\n" : t === 'traefik' ? "    dave: { credentials: { svc: { username: dave, password: '\${env:DAVE_PW}' } } }\n" : '';
   const bearer =
     t === 'nginx'
       ? "    bearer: { type: http, scheme: bearer, bearerFormat: JWT, x-gateway: { issuer: 'https://id.cov.example.com/', audiences: [cov], algorithms: [RS256], jwksUri: 'https://id.cov.example.com/jwks', clockSkew: 30s } }\n" +
@@ -79,7 +91,7 @@ x-gateway:
     alice: { groups: [admin], credentials: { apiKey: '\${env:ALICE_KEY}' } }
     carol: { groups: [admin], credentials: { basic: { username: carol, password: '\${env:CAROL_PW}' } } }
     bob: { credentials: { qkey: '\${env:BOB_KEY}' } }
-paths:
+${svcHolder}paths:
   /keys:
     get: { operationId: getKeys, security: [{ apiKey: [] }], x-gateway: { rateLimit: { requests: 100, per: minute, by: ip, burst: 10 } }, responses: ${ok} }
   /mine:
@@ -90,7 +102,7 @@ paths:
     post: { operationId: upload, security: [{ basic: [] }, { qkey: [] }], x-gateway: { bodyLimit: 64k, rateLimit: { requests: 10, per: second, by: { header: X-Tenant } } }, responses: ${ok} }
   /secure/{id}:
     get: { operationId: getSecure, security: [{ apiKey: [] }], parameters: ${id}, x-gateway: { backend: secure, upstreamPath: '/records/{id}' }, responses: ${ok} }
-${fwd}  /public:
+${fwd}${svc}  /public:
     get: { operationId: getPublic, security: [], x-gateway: { public: true, rateLimit: { requests: 5, per: second }${publicCache} }, responses: ${ok} }
 ${extra}components:
   securitySchemes:
@@ -98,7 +110,7 @@ ${extra}components:
     qkey: { type: apiKey, in: ${qkeyIn}, name: api_key${qkeyAuth} }
     basic: { type: http, scheme: basic }
     fwd: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'https://auth.internal/check' } } }
-${bearer}`;
+${bearer}${svcScheme}`;
 }
 
 // ---- what is genuinely neutral --------------------------------------------------------------
