@@ -59,6 +59,8 @@ function withChunk(d: Doc, name: string, chunk: ((c: string) => string) | undefi
 }
 
 const passed = (from: Doc, to: Doc) => diffStates(state(from), state(to)).findings.filter((f) => f.rule === 'request-header-passed');
+/** The routes `passed` names, once each (a chunk gone is two findings: its names, Facts.requestHeaders, and its framing refusal, a header guard). */
+const keys = (found: ReturnType<typeof passed>) => [...new Set(found.map((f) => f.key))];
 
 describe('kong diff: the header-family chunk reads as the headers it removes', () => {
   const d = built();
@@ -79,17 +81,17 @@ describe('kong diff: the header-family chunk reads as the headers it removes', (
 
   it('a deployed Kong without the chunk on a route: going to it passes every spelling (request-header-passed)', () => {
     const found = passed(d, withChunk(d, 'shop.getuser', undefined));
-    expect(found.map((f) => f.key)).toEqual(['shop.getuser']);
+    expect(keys(found)).toEqual(['shop.getuser']);
     expect(found[0]!.new).toContain('x_consumer_username');
     expect(found[0]!.new).toContain('x-forwarded-user');
     // And from the old form too.
-    expect(passed(oldForm(d), withChunk(d, 'shop.getuser', undefined)).map((f) => f.key)).toEqual(['shop.getuser']);
+    expect(keys(passed(oldForm(d), withChunk(d, 'shop.getuser', undefined)))).toEqual(['shop.getuser']);
   });
 
   it('an edited chunk is not read as a removal: a name dropped from the set, or the clearing line changed', () => {
     const fewer = withChunk(d, 'shop.getuser', (c) => c.replace(' x_forwarded_user ', ' '));
-    expect(passed(d, fewer).map((f) => f.key)).toEqual(['shop.getuser']);
+    expect(keys(passed(d, fewer))).toEqual(['shop.getuser']);
     const inert = withChunk(d, 'shop.getuser', (c) => c.replace('kong.service.request.clear_header(name)', 'kong.log.debug(name)'));
-    expect(passed(d, inert).map((f) => f.key)).toEqual(['shop.getuser']);
+    expect(keys(passed(d, inert))).toEqual(['shop.getuser']);
   });
 });

@@ -22,6 +22,7 @@ import { NAME_READINGS_MARK, nameReadingsLua, READ_LIMIT_LINE } from './name-rea
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
 import { JWT_NBF_MARK, readJwtNbfRelease } from './jwt-claims.js';
+import { HEADER_FAMILY_MARK, headerFamilyFraming } from './header-family.js';
 
 /** The text of a Lua string literal written by luaString (or plain): `\ddd` escapes are bytes. */
 export function luaText(literal: string): string {
@@ -213,5 +214,10 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
     const place = where === 'body' ? 'body field' : 'query';
     for (const n of names) ((METHOD_OVERRIDE_QUERY_FORMS as readonly string[]).includes(n) ? method : credential).push(`${place} ${n}: removed (request-transformer)`);
   }
-  return { credential: [...new Set(credential)].sort(), method: [...new Set(method)].sort() };
+  // The header-family chunk's framing refusal (header-family.ts render): only today's text makes
+  // it; the previous release's, which reads as the same names, passes `Transfer_Encoding` on.
+  const header = chunks(effective.get('pre-function'), HEADER_FAMILY_MARK).some(headerFamilyFraming)
+    ? ['Transfer-Encoding or Content-Length spelt with `_` (a CGI-style backend frames the body by it): refused 400 (pre-function)']
+    : [];
+  return { credential: [...new Set(credential)].sort(), method: [...new Set(method)].sort(), header };
 }

@@ -135,6 +135,23 @@ export function withHeaderFamily(plugins: Entity[], lua: string): Entity[] {
 }
 
 const read = new Map<string, string[] | undefined>();
+const framing = new Map<string, boolean>();
+
+/**
+ * Whether a deployed chunk is today's gwc chunk for its names, the one that also refuses (400) a
+ * Transfer-Encoding or Content-Length line spelt with `_`: the previous release's text reads as
+ * the same names (readHeaderFamily) but passes those lines on (gwc diff's framing guard).
+ */
+export function headerFamilyFraming(code: string): boolean {
+  let is = framing.get(code);
+  if (is === undefined) {
+    const keys = readHeaderFamily(code);
+    is = keys !== undefined && headerFamilyLua(keys) === code;
+    if (framing.size >= 100) framing.clear();
+    framing.set(code, is);
+  }
+  return is;
+}
 
 /**
  * The names (as headerKey reads them) a deployed chunk removes: exactly gwc's chunk for some set
@@ -148,7 +165,7 @@ export function readHeaderFamily(code: string): string[] | undefined {
   if (code.startsWith(`${HEADER_FAMILY_MARK}\n`) && m) {
     keys = m[1]!.split(' ').filter((w) => w !== '').map((w) => Buffer.from(w.replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8'));
     // Exactly gwc's chunk for these names (today's or the previous release's), or nothing. The
-    // previous one reads as the same names: gwc diff has no fact for the framing check.
+    // previous one reads as the same names; headerFamilyFraming tells them apart.
     if (headerFamilyLua(keys) !== code && previousRelease([...new Set(keys)].sort(compareText)) !== code) keys = undefined;
   }
   read.set(code, keys);
