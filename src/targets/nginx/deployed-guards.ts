@@ -67,6 +67,8 @@ export function nginxGuards(input: GuardInput): Guards {
       if (cfg.bodyMethod !== false) method.push('_method in a form, multipart or JSON body: refused (400)');
       if (cfg.bodyToken === true) credential.push('access_token in a form or multipart body: refused (400)');
       if ((cfg.bodyKeys ?? []).length > 0) credential.push(`a query API key (${cfg.bodyKeys!.join(', ')}) named in a body: refused (400)`);
+      // JSON keys read with `-` as `_` (security.ts bodyKeyPatterns json); without them the runtime reads JSON keys by bodyKeys.
+      if ((cfg.jsonKeys ?? []).length > 0) credential.push(`an API key (${cfg.jsonKeys!.join(', ')}) named as a JSON key, - read as _: refused (400)`);
     }
   }
   // A query guard rewrites $args; a proxy_pass sending the client's $request_uri skips it (red team 7).

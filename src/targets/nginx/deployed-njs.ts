@@ -33,6 +33,8 @@ export interface RouteCfg {
   bodyMethod?: boolean;
   /** Patterns of the query API key names the body check refuses in a body. */
   bodyKeys?: string[];
+  /** The same as JSON key patterns, `-` read as `_` (security.ts bodyKeyPatterns json). */
+  jsonKeys?: string[];
   hideQuery?: string[];
   hideCookies?: string[];
   /** An OR route's kept credentials sent on only for the alternative that verified them (kept-credentials.ts). */

@@ -79,4 +79,6 @@ export interface BodyCheckView {
   token: boolean;
   /** Patterns of the query API keys' names a form, multipart or JSON body field is refused for (security.ts bodyKeyPatterns). */
   keys: string[];
+  /** The same names as patterns of JSON keys, where `-` reads as `_` (security.ts bodyKeyPatterns `json`). */
+  jsonKeys: string[];
 }

@@ -83,11 +83,12 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
   const upstream = upstreamFor(ctx, backend, route);
   if (!upstream) return undefined;
   view.upstream = upstream;
-  view.body = bodyCheckView(view, route, bearerBodyRoute(ctx, route), bodyKeyPatterns(ctx, route));
+  view.body = bodyCheckView(view, route, bearerBodyRoute(ctx, route), bodyKeyPatterns(ctx, route), bodyKeyPatterns(ctx, route, true));
   if (view.body) {
     view.njs.body = view.body.next;
     if (view.body.token) view.njs.bodyToken = true;
     if (view.body.keys.length > 0) view.njs.bodyKeys = view.body.keys;
+    if (view.body.jsonKeys.length > 0) view.njs.jsonKeys = view.body.jsonKeys;
     if (!view.body.method) view.njs.bodyMethod = false;
     ctx.needsNjs = true;
   }
@@ -146,11 +147,12 @@ const BODYLESS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'
  * redirects, body kept, to the route (njs/runtime.js bodyCheck). Not where the operation declares
  * `_method` itself (Route.declaredOverrides), nor on mocks (no backend reads the body). On a route
  * with a bearer scheme (`token`), every method (GET included: passport-http-bearer reads any
- * parsed body) gets the check for a form or multipart `access_token` (security.ts bearerBodyRoute),
+ * parsed body) gets the check for `access_token` in a form or multipart body, or as a JSON key at
+ * any depth (security.ts bearerBodyRoute),
  * and on a route with a query or header API key (`keys`), every method gets the check for that key's
  * name in a form, multipart or JSON body (security.ts bodyKeyPatterns).
  */
-function bodyCheckView(view: RouteView, route: Route, token: boolean, keys: string[]): BodyCheckView | undefined {
+function bodyCheckView(view: RouteView, route: Route, token: boolean, keys: string[], jsonKeys: string[]): BodyCheckView | undefined {
   const method = !BODYLESS.has(route.method) && view.refuseOverride;
   if (!view.upstream || (!method && !token && keys.length === 0)) return undefined;
   const limit = view.bodyLimit !== undefined ? Number(view.bodyLimit) : BODY_CHECK_BUFFER;
@@ -161,6 +163,7 @@ function bodyCheckView(view: RouteView, route: Route, token: boolean, keys: stri
     method,
     token,
     keys,
+    jsonKeys,
   };
 }
 

@@ -310,17 +310,18 @@ export function bearerScheme(s: SecurityScheme | undefined): boolean {
  * the source of a case-blind pattern a body field name (already `%XX`/`+` decoded by bodyNames)
  * matches when the table of src/targets/query-names.ts reads it as the key: blanks around it, each
  * `_` of the read name also one of QUERY_NAME_RULE's asUnderscore characters, ended by the end, a
- * `[` (array form) or a NUL.
+ * `[` (array form) or a NUL. With `json`, the patterns a JSON key is read by: `-` and `_` are one
+ * there, in the key and in the name (Kong's json_name; the CFG's `jsonKeys`).
  */
-export function bodyKeyPatterns(ctx: Ctx, route: Route): string[] {
+export function bodyKeyPatterns(ctx: Ctx, route: Route, json = false): string[] {
   const out = new Set<string>();
   for (const alt of route.security) {
     for (const item of alt) {
       const s = ctx.scheme(item.scheme);
-      if (s?.kind === 'apiKey' && s.apiKey?.in === 'query') out.add(bodyKeyPattern(s.apiKey.name));
+      if (s?.kind === 'apiKey' && s.apiKey?.in === 'query') out.add(bodyKeyPattern(s.apiKey.name, json));
       // A header key's name too (red team 6): a backend reading the key from the header or a
       // parameter (b085f11 removes it from the query) reads a body field over the query one.
-      if (s?.kind === 'apiKey' && s.apiKey?.in === 'header') out.add(bodyKeyPattern(s.apiKey.name));
+      if (s?.kind === 'apiKey' && s.apiKey?.in === 'header') out.add(bodyKeyPattern(s.apiKey.name, json));
     }
   }
   return [...out].sort();
@@ -330,6 +331,8 @@ export function bodyKeyPatterns(ctx: Ctx, route: Route): string[] {
 const u = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 const BLANK = `[${[...QUERY_NAME_RULE.blanks].map(u).join('')}]`;
 const UNDERSCORE = `[_${[...QUERY_NAME_RULE.asUnderscore].map(u).join('')}]`;
+/** In a JSON key `-` reads as `_` too (Kong's json_name, kong/name-readings.ts: a kebab-case or snake-case binder reads either). */
+const JSON_UNDERSCORE = `[_${[...QUERY_NAME_RULE.asUnderscore, '-'].map(u).join('')}]`;
 
 /**
  * QUERY_NAME_RULE.unicodeFold by the ASCII letter: the non-ASCII letters a Unicode case-blind reader
@@ -343,10 +346,14 @@ for (const [c, ascii] of Object.entries(QUERY_NAME_RULE.unicodeFold)) {
 }
 const letter = (c: string) => (FOLDED_LETTER.has(c) ? `(?:${FOLDED_LETTER.get(c)!})` : c);
 
-/** The pattern of the body field names the table reads as the query name `name` (case-blind: the `i` flag). */
-export function bodyKeyPattern(name: string): string {
-  const read = queryNameAsRead(name);
-  const body = [...read].map((c) => (c === '_' ? UNDERSCORE : /[A-Za-z0-9]/.test(c) ? letter(c) : u(c))).join('');
+/**
+ * The pattern of the body field names the table reads as the query name `name` (case-blind: the `i`
+ * flag); with `json`, of the JSON keys, where `-` and `_` are one (bodyKeyPatterns' `json`).
+ */
+export function bodyKeyPattern(name: string, json = false): string {
+  const read = json ? queryNameAsRead(name).replace(/-/g, '_') : queryNameAsRead(name);
+  const under = json ? JSON_UNDERSCORE : UNDERSCORE;
+  const body = [...read].map((c) => (c === '_' ? under : /[A-Za-z0-9]/.test(c) ? letter(c) : u(c))).join('');
   // Ended by the end, an array form's `[` or (PHP's C strings) a NUL.
   return `^${BLANK}*${body}${BLANK}*(?:\\[|\\x00|$)`;
 }

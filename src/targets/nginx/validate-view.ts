@@ -6,7 +6,7 @@ export interface ValidateView {
   uri: string;
   buffer: string;
   /** For njs/validate.js (CFG.routes[index]); `next` is filled once the route's other locations are known. */
-  njs: { next: string; overrides?: boolean; token?: boolean; keys?: string[]; params: ParamCfg[]; body?: BodyCfg };
+  njs: { next: string; overrides?: boolean; token?: boolean; keys?: string[]; jsonKeys?: string[]; params: ParamCfg[]; body?: BodyCfg };
 }
 
 export interface ParamCfg {

@@ -39,6 +39,7 @@ export function validateRoute(ctx: Ctx, reg: PolicyRegistry, route: Route, v: Ro
     if (v.body.method) check.njs.overrides = true;
     if (v.body.token) check.njs.token = true;
     if (v.body.keys.length > 0) check.njs.keys = v.body.keys;
+    if (v.body.jsonKeys.length > 0) check.njs.jsonKeys = v.body.jsonKeys;
     delete v.body;
     delete v.njs.body;
   }

@@ -19,7 +19,7 @@ import nodeCrypto from 'crypto';
  * @typedef {{ name: string, groups: string[], credentials: Credential[] }} Consumer
  * @typedef {{ scheme: string, scopes: string[] }} Item
  * @typedef {{ name: string, alts: number[] }} Kept
- * @typedef {{ id: string, security: Item[][], kept?: { headers?: Kept[], query?: Kept[], cookies?: Kept[], cookieHeader?: number[] }, body?: string, bodyToken?: boolean, bodyMethod?: boolean, bodyKeys?: string[], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
+ * @typedef {{ id: string, security: Item[][], kept?: { headers?: Kept[], query?: Kept[], cookies?: Kept[], cookieHeader?: number[] }, body?: string, bodyToken?: boolean, bodyMethod?: boolean, bodyKeys?: string[], jsonKeys?: string[], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
  *   cacheQuery?: string[], cacheCookieAnonymous?: string, cacheCookieOwn?: string[],
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
@@ -999,7 +999,9 @@ function looseDecode(s) {
  * Which readings of a request body frameworks turn into parameters: a form when there is no
  * Content-Type (Rack parses a POST without one as a form) or it names a urlencoded form (PHP cuts
  * the media type at `;`, `,` or a space), multipart/* (Rack, PHP), JSON where the header says
- * `/json` or `+json` anywhere (Laravel's isJson). Other bodies are no framework's parameters.
+ * `/json` or `+json` anywhere (Laravel's isJson) or there is no media type (FastAPI reads an
+ * untyped body as JSON; Kong's name-readings chunk scans it so). Other bodies are no framework's
+ * parameters.
  * @param {string|null} ct
  * @returns {{ form: boolean, multipart: boolean, json: boolean }}
  */
@@ -1009,20 +1011,20 @@ function bodyKinds(ct) {
   return {
     form: media === '' || media === 'application/x-www-form-urlencoded' || t.indexOf('x-www-form-urlencoded') >= 0,
     multipart: t.indexOf('multipart/') >= 0,
-    json: t.indexOf('/json') >= 0 || t.indexOf('+json') >= 0,
+    json: media === '' || t.indexOf('/json') >= 0 || t.indexOf('+json') >= 0,
   };
 }
 
 /**
  * Whether a body names a parameter `test` accepts, in any reading `kinds` allows: each form name
  * (split on `&` and `;`, `+` a space) and each multipart name (and RFC 2231/5987 name*) %XX-decoded,
- * and each JSON object key at any depth, escapes resolved.
+ * and each JSON object key at any depth, escapes resolved (`test`'s second argument is true for those).
  * @param {string} text
  * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
- * @param {function(string): boolean} test
+ * @param {function(string, boolean): boolean} test
  */
 function bodyNames(text, kinds, test) {
-  if (kinds.form && text.split(/[&;]/).some(function (kv) { return test(looseDecode(kv.split('=')[0].replace(/\+/g, ' '))); })) return true;
+  if (kinds.form && text.split(/[&;]/).some(function (kv) { return test(looseDecode(kv.split('=')[0].replace(/\+/g, ' ')), false); })) return true;
   if (kinds.multipart) {
     // Every name (and RFC 2231/5987 name*) parameter of every Content-Disposition header, quoted
     // with `"` or `'` (PHP's php_ap_getword_conf strips either) or not, the header unfolded first:
@@ -1034,7 +1036,7 @@ function bodyNames(text, kinds, test) {
         var q = m[2] !== undefined ? m[2] : m[3];
         var v = q !== undefined ? q.replace(/\\(.)/g, '$1') : m[4].replace(/^["']|["']$/g, '');
         if (m[1] === '*') v = v.replace(/^[^']*'[^']*'/, '');
-        if (test(looseDecode(v))) return true;
+        if (test(looseDecode(v), false)) return true;
       }
     }
   }
@@ -1044,7 +1046,7 @@ function bodyNames(text, kinds, test) {
     for (var j = 0; j < keys.length; j++) {
       var k = null;
       try { k = JSON.parse(keys[j].replace(/\s*:$/, '')); } catch (e) { k = null; }
-      if (typeof k === 'string' && test(k)) return true;
+      if (typeof k === 'string' && test(k, true)) return true;
     }
   }
   return false;
@@ -1068,27 +1070,39 @@ function bodyOverrides(text, kinds) {
  * Spring's allowFormEncodedBodyParameter a form's.
  */
 var TOKEN_KEY = /^\s*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[]to(?:k|\u212a|\u00e2\u0084\u00aa)en\s*(?:\[|\x00|$)/i;
+/**
+ * The same as a JSON key, where `-` reads as `_` too (Kong's json_name): not RFC 6750's, but
+ * passport-http-bearer reads `req.body.access_token` from whatever body parser ran (express.json),
+ * and Go's encoding/json fills an `access_token` field from `ACCESS_TOKEN` or `acceſs_token`.
+ */
+var JSON_TOKEN_KEY = /^\s*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[-]to(?:k|\u212a|\u00e2\u0084\u00aa)en\s*(?:\[|\x00|$)/i;
 
 /**
- * Whether a form or multipart body carries a bearer token field (JSON bodies are not RFC 6750's).
+ * Whether a form or multipart body carries a bearer token field, or a JSON body names one as a key
+ * at any depth.
  * @param {string} text
  * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
  */
 function bodyToken(text, kinds) {
-  return bodyNames(text, { form: kinds.form, multipart: kinds.multipart, json: false }, function (n) { return TOKEN_KEY.test(n); });
+  return bodyNames(text, kinds, function (n, json) { return (json ? JSON_TOKEN_KEY : TOKEN_KEY).test(n); });
 }
 
 /**
  * Whether a form, multipart or JSON body names a query API key of the route as backends read the
  * name (Laravel's input(), PHP's $_REQUEST and Rack read a body field over the query parameter):
- * `keys` are case-blind patterns of the names (security.ts bodyKeyPatterns).
+ * `keys` are case-blind patterns of the names (security.ts bodyKeyPatterns), `jsonKeys` the same
+ * for JSON keys, where `-` reads as `_` (a configuration without them reads JSON keys by `keys`).
  * @param {string} text
  * @param {{ form: boolean, multipart: boolean, json: boolean }} kinds
  * @param {string[]} keys
+ * @param {string[]|undefined} jsonKeys
  */
-function bodyKey(text, kinds, keys) {
-  var res = keys.map(function (k) { return new RegExp(k, 'i'); });
-  return bodyNames(text, kinds, function (n) { return res.some(function (re) { return re.test(n); }); });
+function bodyKey(text, kinds, keys, jsonKeys) {
+  /** @param {string} k */
+  var compile = function (k) { return new RegExp(k, 'i'); };
+  var res = keys.map(compile);
+  var jres = jsonKeys && jsonKeys.length > 0 ? jsonKeys.map(compile) : res;
+  return bodyNames(text, kinds, function (n, json) { return (json ? jres : res).some(function (re) { return re.test(n); }); });
 }
 
 /**
@@ -1107,8 +1121,9 @@ function invalidRequest(r) {
  * multipart or JSON body naming `_method` is refused (400) like `_method` in the query, since a
  * backend honouring it would run DELETE for a request authorised as POST (not where the route's
  * `bodyMethod` is false); on a route with a bearer scheme (`bodyToken`) a form or multipart body
- * carrying `access_token` is refused (400, RFC 6750 invalid_request) on every method, and on a route
- * with a query API key (`bodyKeys`) a form, multipart or JSON body naming it (400). js_content reads the
+ * carrying `access_token`, or a JSON body naming it as a key at any depth, is refused (400, RFC 6750
+ * invalid_request) on every method, and on a route with a query API key (`bodyKeys`, `jsonKeys`) a
+ * form, multipart or JSON body naming it (400). js_content reads the
  * body first; one spooled to a file (larger than the location's client_body_buffer_size) cannot be
  * inspected and is refused (413), as is one in a content coding nginx cannot read. Otherwise the
  * request continues, body kept, to the route's own location (internal redirect).
@@ -1119,10 +1134,9 @@ function bodyCheck(r) {
   var next = route && route.body ? route.body : null;
   if (!route || !next) { r.return(500); return; }
   var all = bodyKinds(header(r, 'Content-Type'));
-  // A check made for the token only (bodyMethod false, no bodyKeys) never reads a JSON body.
   var method = route.bodyMethod !== false;
   var keys = route.bodyKeys && route.bodyKeys.length > 0 ? route.bodyKeys : null;
-  var kinds = { form: all.form, multipart: all.multipart, json: all.json && (method || keys !== null) };
+  var kinds = { form: all.form, multipart: all.multipart, json: all.json && (method || keys !== null || route.bodyToken === true) };
   if (kinds.form || kinds.multipart || kinds.json) {
     var text;
     try { text = r.requestText; } catch (e) { r.return(413); return; }
@@ -1131,7 +1145,7 @@ function bodyCheck(r) {
       var coding = (header(r, 'Content-Encoding') || 'identity').toLowerCase().trim();
       if (coding !== 'identity') { r.return(400); return; }
       if (route.bodyToken && bodyToken(text, kinds)) { invalidRequest(r); return; }
-      if (keys !== null && bodyKey(text, kinds, keys)) { r.return(400); return; }
+      if (keys !== null && bodyKey(text, kinds, keys, route.jsonKeys)) { r.return(400); return; }
       if (method && bodyOverrides(text, { form: kinds.form, multipart: kinds.multipart, json: all.json && method })) { r.return(400); return; }
     }
   }
