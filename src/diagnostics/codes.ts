@@ -633,12 +633,14 @@ export const CODES = {
     (p) =>
       p.route
         ? `traefik: route ${p.route}: security scheme ${p.scheme}'s cookie key is hidden (hideCredentials, the default), and Traefik can only remove the whole Cookie header, which also carries ${p.reads} for the backend; send the key in a header, or set x-gateway.hideCredentials: false on ${p.scheme} to declare that the backend sees it`
-        : `traefik: security scheme ${p.scheme}: hideCredentials (the default) asks that the backend never sees its ${p.location} credential, and Traefik cannot remove one ${p.location === 'query' ? 'query parameter' : p.location} (its middlewares remove whole headers only); send the key in a header, or set x-gateway.hideCredentials: false to declare that the backend sees it`,
+        : p.location === 'cookie'
+          ? `traefik: security scheme ${p.scheme}: hideCredentials (the default) asks that the backend never sees its cookie key, and Traefik cannot remove one cookie, only the whole Cookie header, which would also drop every cookie the spec does not declare (a session, a CSRF cookie the backend reads); set x-gateway.backendCookies: none on ${p.scheme} to state that the backend reads no cookie on its routes (the whole header is then removed), send the key in a header, or set x-gateway.hideCredentials: false to declare that the backend sees it`
+          : `traefik: security scheme ${p.scheme}: hideCredentials (the default) asks that the backend never sees its ${p.location} credential, and Traefik cannot remove one ${p.location === 'query' ? 'query parameter' : p.location} (its middlewares remove whole headers only); send the key in a header, or set x-gateway.hideCredentials: false to declare that the backend sees it`,
   ),
   'traefik-cookie-header-removed': entry<{ scheme: string; name: string }>(
     'warn',
     (p) =>
-      `traefik: security scheme ${p.scheme}: Traefik cannot remove the one cookie ${p.name}, so the routers of its routes remove the whole Cookie header before the backend: the backend gets no cookie there. Set x-gateway.hideCredentials: false to pass the cookies on (the backend then sees the key)`,
+      `traefik: security scheme ${p.scheme}: Traefik cannot remove the one cookie ${p.name}, so the routers of its routes remove the whole Cookie header before the backend (backendCookies: none states the backend reads no cookie there): the backend gets no cookie. Set x-gateway.hideCredentials: false to pass the cookies on (the backend then sees the key)`,
   ),
   'traefik-backend-unknown': entry<{ route: string; backend: string }>(
     'error',

@@ -84,16 +84,16 @@ export const TRAEFIK: Explanations = {
     "security: [{ basic: [] }, { qk: [] }]   # qk: { type: apiKey, in: query, name: api_key, x-gateway: { hideCredentials: false } }\nsecurity: [{}, { ck: [] }]              # ck: { type: apiKey, in: cookie, name: sid, x-gateway: { hideCredentials: false } }",
   ),
   'traefik-credential-not-hidden': ex(
-    'A hidden API key (hideCredentials at its default, true) Traefik cannot remove, whose headers middleware deletes whole headers: a query key (reported at the scheme), or a cookie key on an operation whose Cookie header carries another cookie for the backend: a cookie parameter, a kept cookie key, or requestHeaders: [Cookie] (reported at its security).',
-    'Built, the verified key would reach the backend and its logs with every request, against what the spec promises (DESIGN.md 7.3); deleting the whole Cookie header would take the other cookies with it. No open-source middleware edits a query (ReplacePathRegex reads the path only) or one cookie; nginx, Kong and AWS remove the one key.',
-    'Send the key in a header (Traefik removes it), or set `hideCredentials: false` on the scheme to declare that the backend sees the key.',
-    "securitySchemes:\n  key: { type: apiKey, in: query, name: api_key }   # fix: x-gateway: { hideCredentials: false, forwardAuth: { url: http://auth:8080/verify } }",
+    'A hidden API key (hideCredentials at its default, true) Traefik cannot remove (it deletes whole headers only): a query key, or a cookie key whose scheme does not state `backendCookies: none` (both at the scheme), or a cookie key on an operation whose Cookie header carries another cookie for the backend: a cookie parameter, a kept cookie key, requestHeaders: [Cookie] (at its security).',
+    'Built, the verified key would reach the backend and its logs (DESIGN.md 7.3); deleting the whole Cookie header would silently take the cookies the spec does not declare with it, a session or CSRF cookie (a double-submit check comparing a missing cookie with a missing header may even pass). No open-source middleware edits a query or one cookie; nginx, Kong and AWS remove the one key.',
+    'Send the key in a header (Traefik removes it); for a cookie key whose routes\' backend reads no cookie at all, state `backendCookies: none` on the scheme (Traefik then removes the whole Cookie header, warned: traefik-cookie-header-removed); or set `hideCredentials: false` on the scheme to declare that the backend sees the key.',
+    "securitySchemes:\n  key: { type: apiKey, in: query, name: api_key }   # fix: x-gateway: { hideCredentials: false, forwardAuth: { url: http://auth:8080/verify } }\n  session: { type: apiKey, in: cookie, name: sid }  # fix, when the backend reads no cookie: x-gateway: { backendCookies: none, forwardAuth: ... }",
   ),
   'traefik-cookie-header-removed': ex(
-    'A cookie API key hidden from the backend (hideCredentials at its default, true) on Traefik, which cannot remove one cookie: the routers of the scheme\'s routes (and of their other security alternatives) remove the whole Cookie header instead.',
+    'A cookie API key hidden from the backend (hideCredentials at its default, true) on Traefik, which cannot remove one cookie, whose scheme states that the backend reads no cookie (`backendCookies: none`): the routers of the scheme\'s routes (and of their other security alternatives) remove the whole Cookie header instead.',
     'The key never reaches the backend, as the spec asks; but neither does any other cookie the client sent on those routes (an operation declaring a cookie parameter is refused instead: traefik-credential-not-hidden).',
     'Nothing to do when the backend reads no cookie there. Otherwise set `hideCredentials: false` on the scheme: the cookies, the key with them, reach the backend.',
-    "securitySchemes:\n  session: { type: apiKey, in: cookie, name: sid, x-gateway: { forwardAuth: { url: http://session:7000/check } } }",
+    "securitySchemes:\n  session: { type: apiKey, in: cookie, name: sid, x-gateway: { backendCookies: none, forwardAuth: { url: http://session:7000/check } } }",
   ),
   'traefik-backend-unknown': ex(
     'An operation names a backend the gateway does not declare (normally caught earlier as unknown-backend).',

@@ -126,6 +126,7 @@ const SCHEME = {
   'scheme.clockSkew': feature('auth.jwt'),
   'scheme.realm': perTarget('the basic-auth realm'),
   'scheme.hideCredentials': perTarget('the credential stripped before the backend'),
+  'scheme.backendCookies': perTarget('that the backend reads no cookie on the scheme routes (a hidden cookie key may take the whole Cookie header)'),
   'scheme.forwardAuth': feature('auth.forward'),
   'scheme.forwardAuth.url': feature('auth.forward'),
   'scheme.forwardAuth.requestHeaders': feature('auth.forward'),

@@ -171,6 +171,12 @@ export interface SecurityScheme {
   lambdaAuthorizer?: LambdaAuthorizer;
   /** Hide the credential from the backend (strip the header or query parameter). */
   hideCredentials: boolean;
+  /**
+   * `x-gateway.backendCookies: none`: the spec states the backend reads no cookie on the scheme's
+   * routes, so a target that cannot remove one cookie (Traefik) may hide a cookie key by removing
+   * the whole Cookie header; without it that target refuses the hidden cookie key.
+   */
+  backendCookies?: 'none';
 }
 
 export interface Consumer {

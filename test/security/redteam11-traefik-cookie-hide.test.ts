@@ -26,7 +26,7 @@ paths:
   /r: { get: { operationId: r, security: ${security}, responses: ${ok} } }
 components:
   securitySchemes:
-    chk: { type: apiKey, in: cookie, name: sid_key, x-gateway: { forwardAuth: { url: 'http://auth.internal/c' } } }
+    chk: { type: apiKey, in: cookie, name: sid_key, x-gateway: { backendCookies: none, forwardAuth: { url: 'http://auth.internal/c' } } }
 `;
 const auth = (call: AuthCall) => {
   const all = JSON.stringify([...call.headers.map.entries()]);

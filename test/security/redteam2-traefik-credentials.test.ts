@@ -42,7 +42,7 @@ components:
     hkey: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://keys.internal:9100/check', responseHeaders: [X-Key-Owner] } } }
     ukey: { type: apiKey, in: header, name: X_Tenant_Key, x-gateway: { forwardAuth: { url: 'http://keys.internal:9100/check' } } }
     qkey: { type: apiKey, in: query, name: api_key, x-gateway: { forwardAuth: { url: 'http://keys.internal:9100/check' } } }
-    ckey: { type: apiKey, in: cookie, name: session_key, x-gateway: { forwardAuth: { url: 'http://keys.internal:9100/check' } } }
+    ckey: { type: apiKey, in: cookie, name: session_key, x-gateway: { backendCookies: none, forwardAuth: { url: 'http://keys.internal:9100/check' } } }
     tok:
       type: http
       scheme: bearer

@@ -31,7 +31,7 @@ paths:
   /feed: { get: { operationId: feed, security: [{}, { ck: [] }], responses: ${ok} } }
 components:
   securitySchemes:
-    ck: { type: apiKey, in: cookie, name: sid, x-gateway: { forwardAuth: { url: 'http://auth.internal/k' } } }
+    ck: { type: apiKey, in: cookie, name: sid, x-gateway: { backendCookies: none, forwardAuth: { url: 'http://auth.internal/k' } } }
 `;
 /** The session service: alice's key only. */
 const auth = (call: AuthCall) => (/(^|;\s*)sid=key-a(;|$)/.test(call.headers.get('Cookie') ?? '') ? { status: 200 } : { status: 401 });
@@ -84,7 +84,7 @@ paths:
   /feed: { get: { operationId: feed, security: [{ ck: [] }, { bk: [] }], responses: ${ok} } }
 components:
   securitySchemes:
-    ck: { type: apiKey, in: cookie, name: sid, x-gateway: { forwardAuth: { url: 'http://auth.internal/k' } } }
+    ck: { type: apiKey, in: cookie, name: sid, x-gateway: { backendCookies: none, forwardAuth: { url: 'http://auth.internal/k' } } }
     bk: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal/b' } } }
 `;
 

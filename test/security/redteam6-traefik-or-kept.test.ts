@@ -61,7 +61,7 @@ describe('red team 6: Traefik OR routes and another alternative\'s kept credenti
   });
 
   it('control: the same OR route with the cookie key hidden builds, bob\'s password opens it, and no cookie reaches the backend', async () => {
-    const hidden = await compileCase(writeSpec(SPEC.replace(/(name: sid_key, x-gateway: \{ )hideCredentials: false, /g, '$1').split('\n').filter((l) => !/^  \/q:/.test(l)).join('\n')));
+    const hidden = await compileCase(writeSpec(SPEC.replace(/(name: sid_key, x-gateway: \{ )hideCredentials: false, /g, '$1backendCookies: none, ').split('\n').filter((l) => !/^  \/q:/.test(l)).join('\n')));
     expect(hidden.built!.result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([]);
     const cfg = hidden.built!.config as TraefikConfig;
     const hf = htpasswdFiles(hidden.built!.result.files[0]!.contents, () => 'pw-b');

@@ -20,7 +20,7 @@ x-gateway:
 paths:
 ${limited('/cookie', '[{ ck: [] }]')}${limited('/query', '[{ qk: [] }]')}${limited('/header', '[{ hk: [] }]')}${limited('/both', '[{ ck: [], hk: [] }]')}components:
   securitySchemes:
-    ck: { type: apiKey, in: cookie, name: sid, x-gateway: { forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
+    ck: { type: apiKey, in: cookie, name: sid, x-gateway: { backendCookies: none, forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
     qk: { type: apiKey, in: query, name: key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
     hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://auth.example.com:9000/check' } } }
 `;

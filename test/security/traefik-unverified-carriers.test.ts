@@ -40,7 +40,7 @@ components:
     qk: { type: apiKey, in: query, name: api_key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/q' } } }
     ck: { type: apiKey, in: cookie, name: sid_key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/c' } } }
     qh: { type: apiKey, in: query, name: api_key, x-gateway: { forwardAuth: { url: 'http://auth.internal/q' } } }
-    chk: { type: apiKey, in: cookie, name: sid_key, x-gateway: { forwardAuth: { url: 'http://auth.internal/c' } } }
+    chk: { type: apiKey, in: cookie, name: sid_key, x-gateway: { backendCookies: none, forwardAuth: { url: 'http://auth.internal/c' } } }
     fs: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal/s', requestHeaders: [X-Session] } } }
     hks: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://auth.internal/ks', requestHeaders: [X-Session] } } }
     fck: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal/ck', requestHeaders: [Cookie] } } }

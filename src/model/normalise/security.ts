@@ -31,6 +31,7 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
       loc: node.loc,
       openapiType: type,
       hideCredentials: xv.hideCredentials !== false,
+      ...(xv.backendCookies === 'none' ? { backendCookies: 'none' as const } : {}),
       ...(forwardAuth ? { forwardAuth } : {}),
       ...(lambdaAuthorizer ? { lambdaAuthorizer } : {}),
     };

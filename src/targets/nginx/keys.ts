@@ -66,6 +66,7 @@ export const NGINX_KEYS: TargetKeyTable = {
   'scheme.header': { answer: 'native', note: 'the header njs reads the bearer token from' },
   'scheme.realm': { answer: 'native', note: 'WWW-Authenticate realm of the 401' },
   'scheme.hideCredentials': { answer: 'native', note: 'the credential header cleared toward the backend' },
+  'scheme.backendCookies': { answer: 'ignored', why: "nginx removes a hidden cookie key itself, leaving the other cookies; the statement is read only where a target must remove the whole Cookie header (Traefik)" },
   // Red team 10 (forward-fallback.ts): never a silent drop. A service sent only the credential is a
   // fallback nginx says it does not call; one answering headers or reading others is asked too.
   'scheme.forwardAuth': {

@@ -135,8 +135,16 @@ export function hideMiddleware(ctx: Ctx, s: SecurityScheme): string | undefined 
     // Every spelling a CGI-style backend reads as the credential header (cgiSpellings).
     if (hidden) return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: Object.fromEntries(cgiSpellings(hidden).map((h) => [h, ''])) } });
     // A cookie key: the whole Cookie header (Traefik cannot remove one cookie; cookie-hide.ts refuses a
-    // route reading another cookie). A query key cannot be removed at all: refused (DESIGN.md 7.3).
+    // route reading another cookie), only where the spec states the backend reads no cookie there
+    // (backendCookies: none). Otherwise refused: the header may carry a session or a CSRF cookie the
+    // spec does not declare, and dropping it is a silent change of what the backend gets (a
+    // double-submit CSRF check comparing a missing cookie with a missing header may even pass).
+    // A query key cannot be removed at all: refused (DESIGN.md 7.3).
     if (s.kind === 'apiKey' && s.apiKey?.in === 'cookie') {
+      if (s.backendCookies !== 'none') {
+        ctx.report('traefik-credential-not-hidden', { scheme: s.name, location: 'cookie' }, s.loc);
+        return undefined;
+      }
       ctx.report('traefik-cookie-header-removed', { scheme: s.name, name: s.apiKey.name }, s.loc);
       return ctx.addMiddleware(['auth', s.name, 'hide'], { headers: { customRequestHeaders: { Cookie: '' } } });
     }

@@ -5,7 +5,11 @@
  * req.Header.Del), and no middleware edits a Cookie header or a query string (traefik/traefik#6276).
  * So the scheme's hide middleware deletes the whole Cookie header (auth-middlewares.ts
  * hideMiddleware; warned, traefik-cookie-header-removed), on the scheme's routers and, as another
- * alternative's credential, on the route's other routers (unverified.ts otherCredentials).
+ * alternative's credential, on the route's other routers (unverified.ts otherCredentials), only
+ * where the scheme states that the backend reads no cookie (`backendCookies: none`); without that
+ * statement the hidden cookie key is refused at the scheme (traefik-credential-not-hidden): the
+ * header may carry cookies the spec never declares (a session, a CSRF cookie), which a warning
+ * alone would let a pipeline drop without anyone reading it.
  *
  * That is exact only where nothing else the backend is meant to read travels in the Cookie header:
  * a route that also declares a cookie parameter, or carries a cookie kept for the backend (another

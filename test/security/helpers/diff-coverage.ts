@@ -39,9 +39,10 @@ const id = "[{ name: id, in: path, required: true, schema: { type: string } }]";
 /** The rich spec; `t` picks what each target can build (Traefik: forward auth for keys, no cache). */
 export function richSpec(t: 'kong' | 'nginx' | 'traefik'): string {
   const keyAuth = t === 'traefik' ? ", forwardAuth: { url: 'https://auth.internal/key' }" : '';
-  const qkeyAuth = t === 'traefik' ? ", x-gateway: { forwardAuth: { url: 'https://auth.internal/qkey' } }" : '';
+  const qkeyAuth = t === 'traefik' ? ", x-gateway: { backendCookies: none, forwardAuth: { url: 'https://auth.internal/qkey' } }" : '';
   // Traefik cannot remove a hidden query key (refused, traefik-credential-not-hidden): there the second
-  // key of /upload is a hidden cookie, whose routers delete the whole Cookie header.
+  // key of /upload is a hidden cookie, whose routers delete the whole Cookie header (the backend reads
+  // no cookie: backendCookies: none, without which Traefik refuses it too).
   const qkeyIn = t === 'traefik' ? 'cookie' : 'query';
   const mineCache = t === 'traefik' ? '' : ', cache: { ttl: 60s, keyHeaders: [X-Tenant] }';
   const publicCache = t === 'nginx' ? ', cache: { ttl: 30s }' : '';

@@ -125,6 +125,8 @@ function values(id: KeyId, target: string): Variants | undefined {
     'scheme.clockSkew': { a: '10s', b: '30s' },
     'scheme.realm': { a: 'a', b: 'b' },
     'scheme.hideCredentials': { a: true, b: false },
+    // Absent in B: Traefik refuses a hidden cookie key unless the spec says the backend reads no cookie.
+    'scheme.backendCookies': { a: 'none', b: undefined },
     'scheme.forwardAuth': { a: { url: 'http://auth.example:9000/check' }, b: undefined },
     'scheme.forwardAuth.url': { a: 'http://auth.example:9000/check', b: 'http://auth2.example:9000/check' },
     'scheme.forwardAuth.requestHeaders': { a: ['X-A'], b: ['X-B'] },
@@ -179,6 +181,8 @@ function schemeFor(id: KeyId, target: string): { name: string; def: Obj } {
     return { name: 'bearer', def: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', 'x-gateway': jwt } };
   }
   if (id === 'scheme.realm' || /username|password/.test(id) || (id === 'scheme.hideCredentials' && target === 'traefik')) return { name: 'basic', def: { type: 'http', scheme: 'basic', 'x-gateway': {} } };
+  // Kong and API Gateway refuse a cookie key (kong-api-key-cookie, aws-api-key-location): a header key there.
+  if (id === 'scheme.backendCookies' && (target === 'traefik' || target === 'nginx')) return { name: 'key', def: { type: 'apiKey', in: 'cookie', name: 'sid', 'x-gateway': target === 'traefik' ? { forwardAuth: { url: 'http://auth.example:9000/check' } } : {} } };
   return { name: 'key', def: { type: 'apiKey', in: 'header', name: 'X-Api-Key', 'x-gateway': {} } };
 }
 
