@@ -164,12 +164,32 @@ export function normaliseSecurity(
       if (refused) (table.uses ??= new Map()).set(name, [...(table.uses.get(name) ?? []), operation || w.child(w.child(node, i), name).loc.pointer]);
       else if (!knownScheme(table, name)) out.push(diag('unknown-security-scheme', { name }, w.child(w.child(node, i), name).loc));
       const scopes = Array.isArray(alt[name]) ? (alt[name] as unknown[]).map(String) : [];
+      blankScopes(w, node, i, name, scopes, table, out);
       items.push({ scheme: name, scopes });
     }
     items.sort((a, b) => (a.scheme < b.scheme ? -1 : 1));
     if (items.length > 0) security.push(items);
   }
   return { security, optional: anonymous && security.length > 0 };
+}
+
+/**
+ * A scope (the list of a scheme that is not an API key or basic: those list roles, compared whole on
+ * every target) that is empty or holds a blank. Scopes travel space-delimited (RFC 6749 section 3.3:
+ * scope-token = 1*NQCHAR), in a token's `scope` claim and in the `?scope=` a forwardAuth service is
+ * sent, so `orders write` would be the two scopes `orders` and `write` to a service (Traefik, an
+ * nginx forward scheme) and a scope no token can hold to nginx's JWT check and API Gateway (red
+ * team 12, test/security/redteam12-scope-blank.test.ts). Refused at the scope's line.
+ */
+function blankScopes(w: Walker, node: Located, i: number, name: string, scopes: string[], table: SchemeTable, out: Diagnostic[]): void {
+  if (scopes.length === 0) return;
+  const kind = table.schemes.find((s) => s.name === name)?.kind;
+  if (kind === undefined || kind === 'apiKey' || kind === 'basic') return;
+  scopes.forEach((scope, j) => {
+    if (scope !== '' && !/\s/.test(scope)) return;
+    const detail = `scope ${JSON.stringify(scope)} of ${name}: scopes are space-delimited (RFC 6749 section 3.3) in a token's scope claim and in what a forwardAuth service is asked, so a scope cannot be empty or hold a blank; list each scope as its own item`;
+    out.push(diag('schema-invalid', { detail }, w.child(w.child(w.child(node, i), name), j).loc));
+  });
 }
 
 /**
