@@ -10,7 +10,7 @@ import { writeSpec } from '../helpers/spec.js';
 
 /** Mutations that do not weaken access control, each with its reason. */
 const ALLOWED: readonly Allowed[] = [
-  [/^(error_page|return|try_files|root|default_type|limit_req_status|limit_conn_status|proxy_cache_valid|proxy_cache_path|proxy_cache_lock\w*|keepalive|proxy_http_version|proxy_(connect|read|send)_timeout|client_body_buffer_size|client_body_in_single_buffer|subrequest_output_buffer_size|server_tokens|uninitialized_variable_warn|recursive_error_pages|proxy_next_upstream\w*):/, /./, NOT_ACCESS],
+  [/^(error_page|return|try_files|root|default_type|limit_req_status|limit_conn_status|proxy_cache_valid|proxy_cache_path|proxy_cache_lock\w*|keepalive|keepalive_timeout|proxy_http_version|proxy_(connect|read|send)_timeout|client_body_buffer_size|client_body_in_single_buffer|subrequest_output_buffer_size|server_tokens|uninitialized_variable_warn|recursive_error_pages|proxy_next_upstream\w*):/, /./, NOT_ACCESS],
   [/^add_header: add_header (X-Cache-Status|Allow|WWW-Authenticate|Vary|Access-Control-Max-Age)/, /./, NOT_ACCESS],
   [/^add_header: add_header Access-Control-Allow-(Origin|Credentials|Methods|Headers)/, /remove/, 'a preflight answer without it is refused by the browser: CORS narrowed'],
   [/^env:/, /remove/, 'njs cannot read the secret: every credential of the scheme is refused'],
@@ -19,6 +19,7 @@ const ALLOWED: readonly Allowed[] = [
   [/^listen: listen N;/, /./, 'the port nginx listens on (80 is its default): plain HTTP either way'],
   [/^proxy_ssl_server_name:/, /./, 'SNI only: the certificate is still checked for proxy_ssl_name'],
   [/^proxy_cache_methods:/, /remove/, DEFAULT],
+  [/^proxy_request_buffering:/, /remove/, DEFAULT],
   [/^(proxy_method|proxy_cache|proxy_cache_key): .*(jwks|GET;)/, /./, "the key set fetch (jwks.ts): a change fetches the same URL differently or fails (tokens refused)"],
   [/^proxy_pass: proxy_pass "https:\/\/[^"]+";/, /remove/, CLOSED],
   [/^proxy_set_header: proxy_set_header (authorization|Content-Length|Accept)\b/, /remove/, 'what the auth or key service is sent of the credential: without it the service refuses'],

@@ -121,6 +121,9 @@ upstream {{n name}} {
     server {{n address}} weight={{n weight}}{{#if maxFails}} max_fails={{n maxFails}} fail_timeout={{n failTimeout}}{{/if}};
 {{/each}}
     keepalive {{n keepalive}};
+    # Idle connections are closed before the backend closes them (gunicorn 2 s; Node, uvicorn, Apache 5 s):
+    # a request written on one the backend is closing is a 502, never retried when not idempotent.
+    keepalive_timeout 1s;
 }
 {{/each}}
 {{#each servers}}

@@ -120,6 +120,9 @@ export async function startStub(name: string, answer?: (req: http.IncomingMessag
   // nginx keeps upstream connections open for its keepalive_timeout (60 s); Node closes an idle one
   // after 5 s, and a POST nginx sends on a connection Node is closing fails with 502 (not retried:
   // not idempotent). A backend keeps connections longer than its proxy, as in production.
+  // gwc's upstreams now close idle connections after 1 s (e2e-upstream-idle.test.ts), yet with
+  // Node's 5 s redteam-nginx-policies 'a form too large' still got a 502 on a FRESH connection
+  // (1.1 MB POST, 15 s under load): another Node timeout than the idle race; kept at 75 s.
   server.keepAliveTimeout = 75_000;
   server.headersTimeout = 76_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
