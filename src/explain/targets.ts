@@ -21,8 +21,8 @@ export const TARGETS: Explanations = {
     "security: [{ bearer: [] }]\nx-gateway: { cache: { ttl: 60s } }",
   ),
   'kong-cache-control-rule': ex(
-    'A cached Kong route whose requestHeaders rule sets or removes Cache-Control, while the spec has a credential the route does not verify (a Cookie, another scheme\'s header).',
-    'gwc keeps such a request out of the consumer\'s cache by adding no-store to its Cache-Control in a pre-function; request-transformer runs after it and before proxy-cache, so the rule undoes it: one end user\'s answer is stored and served to another user of the same key.',
+    'A cached Kong route whose requestHeaders rule sets or removes Cache-Control.',
+    'A pre-function adds no-store to the Cache-Control of a request carrying a credential the route does not verify or a query proxy-cache would not key whole (`?q=a%3Ab%3D1` keys as `?q=a&b=1`); request-transformer runs after it, so the rule undoes it: one user\'s answer is served to another user of the same key.',
     'Drop the Cache-Control rule (or the cache) on the route; set cache behaviour with x-gateway cache instead.',
     "x-gateway:\n  cache: { ttl: 60s }\n  requestHeaders: { set: { Cache-Control: max-age=60 } }",
   ),

@@ -1,8 +1,8 @@
 /**
  * A per-consumer proxy-cache and a SECOND credential Kong did not verify (DESIGN.md 7.4).
  *
- * proxy-cache keys an entry on the consumer, the route, the method, the path and the whole query
- * (kong/plugins/proxy-cache/cache_key.lua; gwc refuses a cache on a route whose callers share a
+ * proxy-cache keys an entry on the consumer, the route, the method, the path and the query as
+ * cache_key.lua writes it (below; gwc refuses a cache on a route whose callers share a
  * consumer: kong-cache-key-ambiguous, kong-cache-identity-shared). A consumer is often an app whose
  * key its end users share; beside that key a request may carry a credential Kong never looks at on
  * this route (a Cookie or Authorization session, another scheme's header key, a form-body token),
@@ -29,9 +29,23 @@
  * `-`: Kong runs underscores_in_headers on, and a CGI/WSGI/Rack backend reads `X_Other_Key` as
  * X-Other-Key); the Cookie header whatever it holds (Kong has no cookie API key: kong-api-key-cookie);
  * a body (Content-Length other than 0, Transfer-Encoding, or a body read without either: HTTP/2) when a scheme of the spec reads a
- * form-body token (RFC 6750 access_token), no body being part of the key. A query carrier needs no
- * bypass: the whole query is in the key (vary_query_params unset), so a request carrying one never
- * shares an entry with one that does not. Not counted: a carrier of one of the route's own schemes.
+ * form-body token (RFC 6750 access_token), no body being part of the key. Not counted: a carrier of one of the route's own schemes.
+ *
+ * The query is in the key only as cache_key.lua writes it (params_key, vary_query_params unset):
+ * `kong.request.get_query()`, the first lua_max_uri_args pairs (kong.conf, 100 by default), each
+ * `name=value` (a name alone: `name`), sorted by name and joined by `:`, a repeated name's values
+ * sorted and joined by `,`. That is not one key per query: `?q=a%3Ab%3D1` and `?q=a&b=1` both key as
+ * `q=a:b=1`, `?ids=1,2` as `?ids=2&ids=1`, `?t=a&t=b` as `?t=b&t=a` (a backend reading the first
+ * value answers two ways), and a pair past the limit is in no key (a session after 100 padding pairs,
+ * on a route whose request-transformer leaves the query alone). So on EVERY cached route the chunk
+ * also keeps a request out of the cache unless its query keys whole (test/security/kong-cache-query-key.test.ts):
+ * get_query() not truncated, no name sent twice, no `:` or `=` in a name, and every `:` part of a
+ * value reading, up to its first `=`, as a name no later than the pair's own (byte order). Such
+ * queries are a set on which the key text is one-to-one: split at each `:` whose part reads as a
+ * later name, the text gives back every pair (the items are sorted and each starts with its name).
+ * Removing whole names keeps a query in that set, so what request-transformer removes after the
+ * chunk (remove.querystring, then set_uri_args) leaves proxy-cache reading a query that keys whole.
+ * Times (`T05:30:00`) and most `:` values still cache: their parts read as names before the pair's.
  * Kong verifies it, or removes it before the backend when it is hidden (request-transformer), or,
  * kept on an OR route another plugin authenticated, the kept-credentials post-function clears it
  * (unverified-credentials.ts; one plugin per kind on a route: kong-plugin-shared).
@@ -48,14 +62,22 @@ import { headerKey } from './header-family.js';
 /** The first line of the chunk: how a reader knows it (gwc diff). */
 export const CACHE_BYPASS_MARK = "-- gwc: a credential this route does not verify keeps the request out of the consumer's cache (Cache-Control: no-store)";
 
-/** What makes a request bypass the route's cache: header names as headerKey reads them, and whether a body does. */
+/** The second line of today's chunk, which also reads the query (gwc diff tells it from the previous releases' by it). */
+export const CACHE_QUERY_MARK = '-- gwc: and so does a query proxy-cache would not key whole (past its pair limit, a repeated name, a `:` reading as another pair)';
+
+/**
+ * What makes a request bypass the route's cache: header names as headerKey reads them, whether a
+ * body does, and whether a query proxy-cache does not key whole does (`query`: every chunk gwc
+ * writes today; false only for the previous releases' chunks gwc diff still reads).
+ */
 export interface Bypass {
   headers: string[];
   body: boolean;
+  query?: boolean;
 }
 
-/** The carriers of the spec the route does not verify (undefined: nothing to watch). */
-export function cacheBypass(ctx: Ctx, route: Route): Bypass | undefined {
+/** The carriers of the spec the route does not verify, and the query check every cached route gets. */
+export function cacheBypass(ctx: Ctx, route: Route): Bypass {
   const own = new Set(route.security.flatMap((alt) => alt.map((i) => i.scheme)));
   const headers = new Set<string>();
   let body = false;
@@ -65,7 +87,7 @@ export function cacheBypass(ctx: Ctx, route: Route): Bypass | undefined {
     else if (c.in === 'header') headers.add(headerKey(c.name));
     else if (c.in === 'body') body = true;
   }
-  return headers.size === 0 && !body ? undefined : { headers: [...headers].sort(compareText), body };
+  return { headers: [...headers].sort(compareText), body, query: true };
 }
 
 /** A single-quoted Lua string of `words` joined by spaces, each byte but [A-Za-z0-9_] a `\ddd` escape. */
@@ -84,6 +106,7 @@ function luaWords(words: readonly string[]): string {
 export function cacheBypassLua(b: Bypass, h2 = true): string {
   return [
     CACHE_BYPASS_MARK,
+    ...(b.query ? [CACHE_QUERY_MARK] : []),
     'local watched = {}',
     `for n in string.gmatch(${luaWords(b.headers)}, '%S+') do watched[n] = true end`,
     `local body = ${b.body ? 'true' : 'false'}`,
@@ -107,6 +130,23 @@ export function cacheBypassLua(b: Bypass, h2 = true): string {
         ]
       : []),
     '  end',
+    ...(b.query
+      ? [
+          // proxy-cache's own read (no limit argument: lua_max_uri_args); "truncated" past it.
+          '  if not hit then',
+          '    local args, cut = kong.request.get_query()',
+          '    if cut ~= nil then hit = true end',
+          '    for name, v in pairs(args) do',
+          "      if type(v) == 'table' or string.find(name, '[:=]') then hit = true end",
+          "      if type(v) == 'string' then",
+          "        for part in string.gmatch(v, ':([^:]*)') do",
+          "          if string.match(part, '^[^=]*') > name then hit = true end",
+          '        end',
+          '      end',
+          '    end',
+          '  end',
+        ]
+      : []),
     '  if not hit then return end',
     '  local cc = {}',
     '  for name, v in pairs(headers) do',
@@ -122,15 +162,10 @@ export function cacheBypassLua(b: Bypass, h2 = true): string {
   ].join('\n');
 }
 
-/**
- * `plugins` with the chunk last in the route's pre-function when the route has a proxy-cache and
- * the spec a carrier it does not verify; unchanged otherwise.
- */
+/** `plugins` with the chunk last in the route's pre-function when the route has a proxy-cache; unchanged otherwise. */
 export function withCacheBypass(ctx: Ctx, route: Route, plugins: Entity[]): Entity[] {
   if (!plugins.some((p) => p.name === 'proxy-cache')) return plugins;
-  const b = cacheBypass(ctx, route);
-  if (!b) return plugins;
-  const chunk = cacheBypassLua(b);
+  const chunk = cacheBypassLua(cacheBypass(ctx, route));
   const pre = plugins.find((p) => p.name === 'pre-function');
   if (!pre) return [...plugins, { name: 'pre-function', config: { access: [chunk] } }];
   const config = pre.config as { access: string[] };
@@ -139,10 +174,10 @@ export function withCacheBypass(ctx: Ctx, route: Route, plugins: Entity[]): Enti
 
 /**
  * A route rule setting, replacing or removing the request's Cache-Control (any case, `-`/`_`
- * spelling: headerKey) on a route that gets the chunk is refused (kong-cache-control-rule, at the
- * rule): request-transformer (priority 801) runs after pre-function (1000000) and before proxy-cache
+ * spelling: headerKey) on a cached route (every one gets the chunk) is refused (kong-cache-control-rule,
+ * at the rule): request-transformer (priority 801) runs after pre-function (1000000) and before proxy-cache
  * (100), so the rule would overwrite the chunk's `no-store` and the answer to a request carrying an
- * unverified credential would be stored as the consumer's entry. No OSS plugin runs Lua between the
+ * unverified credential, or a query the key does not hold whole, would be stored as the consumer's entry. No OSS plugin runs Lua between the
  * two (post-function is -1000, after proxy-cache), so the chunk cannot be ordered after the rule.
  * Called on every compile (lint's findingsOnly one too): lint and build say it at the same line.
  * Tests: test/security/redteam6-kong-cache-control-rule.test.ts.
@@ -151,7 +186,7 @@ export function refuseCacheControlRule(ctx: Ctx, route: Route, plugins: readonly
   if (!plugins.some((p) => p.name === 'proxy-cache')) return;
   const ops = ctx.plan.enforced(route.id, 'requestHeaders') ? route.policy.requestHeaders : undefined;
   const header = ops ? [...Object.keys(ops.set), ...ops.remove].find((h) => headerKey(h) === 'cache_control') : undefined;
-  if (header === undefined || !cacheBypass(ctx, route)) return;
+  if (header === undefined) return;
   ctx.report('kong-cache-control-rule', { route: route.id, header }, ops!.loc);
 }
 
@@ -163,6 +198,7 @@ export function readCacheBypass(code: string): Bypass | undefined {
   if (!m || body === undefined) return undefined;
   const headers = m[1]!.split(' ').filter((w) => w !== '').map((w) => Buffer.from(w.replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8'));
   const b = { headers, body: body === 'true' };
+  if (code.startsWith(`${CACHE_BYPASS_MARK}\n${CACHE_QUERY_MARK}\n`)) return cacheBypassLua({ ...b, query: true }) === code ? { ...b, query: true } : undefined;
   return cacheBypassLua(b) === code || cacheBypassLua(b, false) === code ? b : undefined;
 }
 
@@ -180,6 +216,7 @@ export function cacheBypassFacts(pre: { enabled?: unknown; config?: unknown } | 
     if (!b) continue;
     out.push(...b.headers.map((h) => `not stored or served when header ${h.replace(/_/g, '-')} (any -/_ spelling) is sent`));
     if (b.body) out.push('not stored or served when a body is sent');
+    if (b.query) out.push('not stored or served when the query does not key whole (past the pair limit, a repeated name, a `:` reading as another pair)');
   }
   return out;
 }

@@ -28,6 +28,7 @@
 import { allRoutes, kongMatch, type KongRoute } from './kong-router.js';
 import { CLIENT_BODY_BUFFER, headerRelease, runPostFunction, runPreFunctionOn } from './lua-sandbox.js';
 import { runHeaderChunk } from './lua-headers.js';
+import { encodeArgs, getUriArgs, proxyCacheKeyText, type UriArg } from './proxy-cache-key.js';
 import { NAME_READINGS_MARK } from '../../../src/targets/kong/name-readings.js';
 
 export interface OracleRequest {
@@ -57,6 +58,10 @@ export interface OracleRequest {
   bodyBuffer?: number;
   /** kong.request.get_start_time() in ms (default lua-headers.ts DEFAULT_START_MS). */
   startMs?: number;
+  /** kong.conf lua_max_uri_args (default 100): what kong.request.get_query() reads. */
+  maxUriArgs?: number;
+  /** kong.conf lua_max_req_headers (default 100): what kong.request.get_headers() reads. */
+  maxReqHeaders?: number;
 }
 
 export interface Outcome {
@@ -72,10 +77,15 @@ export interface Outcome {
     path: string;
     headers: Record<string, string>;
     query: Record<string, string>;
+    /** The query text the backend gets (every pair, in order). */
+    rawQuery: string;
     /** The body's fields as the backend parses them, after request-transformer (form, multipart, JSON only). */
     bodyFields?: Record<string, string>;
   };
-  /** proxy-cache key parts (Kong: route, consumer, method, uri, query, vary headers). */
+  /**
+   * The text proxy-cache hashes into its key (proxy-cache-key.ts: cache_key.lua over the first
+   * lua_max_uri_args query pairs and the vary_headers); undefined when the request bypassed the cache.
+   */
   cacheKey?: string;
   /** rate-limiting identifier. */
   limitKey?: string;
@@ -192,7 +202,16 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       if (c.anonymous && credential) continue;
       if (req.method === 'OPTIONS' && c.run_on_preflight === false) continue;
       ran.push(name);
-      const found = authenticate(name, c, headers, query, consumers, env, multi);
+      // key-auth reads the query as kong.request.get_query() does (the first lua_max_uri_args pairs,
+      // a name sent twice a table: ERR_DUPLICATE_API_KEY) when the oracle has the raw query.
+      const uriArgs = rawNow !== undefined ? getUriArgs(rawNow, req.maxUriArgs ?? 100).args : undefined;
+      const found = authenticate(name, c, headers, query, consumers, env, multi, uriArgs);
+      // hide_credentials: query[name] = nil; kong.service.request.set_query(query): the query written
+      // back from the pairs get_query() read, the key's name gone.
+      if (found && name === 'key-auth' && c.hide_credentials && uriArgs && rawNow !== undefined) {
+        const names = (c.key_names as string[]) ?? [];
+        if (names.some((n) => uriArgs.has(n))) query = parseQuery((rawNow = encodeArgs([...uriArgs].filter(([k]) => !names.includes(k)))));
+      }
       if (found) {
         setConsumer(found, name);
         continue;
@@ -207,7 +226,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       for (const code of (c.access as string[] | undefined) ?? []) {
         // A chunk reading the request headers (gwc's header family): run with them, in order.
         if (code.includes('kong.request.get_headers(') && !code.startsWith(NAME_READINGS_MARK)) {
-          const r = runHeaderChunk(code, lines, req.startMs, body);
+          const r = runHeaderChunk(code, lines, req.startMs, body, { rawQuery: rawNow ?? serialise(query), maxUriArgs: req.maxUriArgs, maxReqHeaders: req.maxReqHeaders });
           if (r.exit !== undefined) return { ...out, status: r.exit };
           for (const h of r.cleared) { delete headers[h]; multi.delete(h); }
           lines = lines.filter(([n]) => !r.cleared.includes(n));
@@ -254,11 +273,31 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       const first = lines.find(([n]) => n.replace(/-/g, '_') === 'cache_control')?.[1];
       const cc = (first ?? '').toLowerCase().split(',').map((d) => d.trim().split('=')[0]);
       const bypass = c.cache_control === true && (cc.includes('no-store') || cc.includes('no-cache'));
-      if (!bypass && ((c.request_method as string[] | undefined) ?? ['GET', 'HEAD']).includes(req.method)) out.cacheKey = JSON.stringify([route.name, consumer?.id ?? null, req.method, path, query]);
+      if (!bypass && ((c.request_method as string[] | undefined) ?? ['GET', 'HEAD']).includes(req.method)) {
+        // get_headers() for vary_headers: the first lua_max_req_headers lines, names lowercased.
+        const vary = new Map<string, string | string[]>();
+        for (const [n, v] of lines.slice(0, req.maxReqHeaders ?? MAX_REQ_HEADERS)) {
+          const had = vary.get(n);
+          vary.set(n, had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v]);
+        }
+        const key = proxyCacheKeyText({ consumer: consumer?.id, route: route.name, method: req.method, requestPath: req.path, rawQuery: rawNow ?? serialise(query), maxArgs: req.maxUriArgs, varyHeaders: (c.vary_headers as string[] | undefined) ?? [], headers: vary });
+        // cache_key.lua raises on a name sent both with and without a value: the request ends in a 500.
+        if (key === undefined) return { ...out, status: 500 };
+        out.cacheKey = key;
+      }
     } else if (name === 'cors') {
       if (req.method === 'OPTIONS' && headers['access-control-request-method'] !== undefined && !c.preflight_continue) return { ...out, status: 200 };
     } else if (name === 'request-transformer') {
-      lines = applyRequestTransformer(c, headers, query, m.captures, out, lines);
+      // access.lua transform_querystrings: the query as get_uri_args() reads it (the first
+      // lua_max_uri_args pairs), the removed names deleted, written back whole (set_uri_args):
+      // the pairs past the limit are gone from the upstream query.
+      const removes = ((c.remove ?? {}) as { querystring?: string[] }).querystring ?? [];
+      if (rawNow !== undefined && removes.length > 0) {
+        const { args } = getUriArgs(rawNow, req.maxUriArgs ?? 100);
+        rawNow = encodeArgs([...args].filter(([k]) => !removes.includes(k)));
+        query = parseQuery(rawNow);
+      }
+      lines = applyRequestTransformer(c, headers, query, m.captures, out, lines, req.maxReqHeaders ?? MAX_REQ_HEADERS);
       // transform_body reads get_raw_body(): a body in a file is nil to it, passed on untouched.
       if (bodyInMemory) body = removeBodyFields(c, headers['content-type'], body);
     } else if (name === 'request-termination') {
@@ -270,7 +309,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
   const upstreamPath = (out as { uri?: string }).uri ?? `${servicePath}${path}`;
   proxyHeaders(headers, req);
   const bodyFields = fieldsOf(headers['content-type'], body);
-  return { ...out, consumer: consumer?.username, authenticatedBy: credential, upstream: { path: upstreamPath, headers, query, ...(bodyFields ? { bodyFields } : {}) } };
+  return { ...out, consumer: consumer?.username, authenticatedBy: credential, upstream: { path: upstreamPath, headers, query, rawQuery: rawNow ?? serialise(query), ...(bodyFields ? { bodyFields } : {}) } };
 }
 
 /** Whether release `v` (major.minor) is `min` or later. */
@@ -364,16 +403,20 @@ function removeBodyFields(c: Record<string, unknown>, contentType: string | unde
   return `${Object.entries(kept).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('')}--${boundary}--\r\n`;
 }
 
-function authenticate(name: string, c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, consumers: Consumer[], env: Record<string, string>, multi: Set<string>): Consumer | undefined {
+function authenticate(name: string, c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, consumers: Consumer[], env: Record<string, string>, multi: Set<string>, uriArgs?: ReadonlyMap<string, UriArg>): Consumer | undefined {
   if (name === 'key-auth') {
     let key: string | undefined;
     for (const n of (c.key_names as string[]) ?? []) {
       const h = n.toLowerCase();
+      const q = uriArgs ? uriArgs.get(n) : query[n];
       // key-auth reads headers[name] (a table when sent twice) before the query.
       if (c.key_in_header !== false && headers[h] !== undefined) {
         if (multi.has(h)) return undefined; // ERR_DUPLICATE_API_KEY: 401, or anonymous
         key = headers[h];
-      } else if (c.key_in_query !== false && query[n] !== undefined) key = query[n];
+      } else if (c.key_in_query !== false && q !== undefined && q !== true) {
+        if (Array.isArray(q)) return undefined; // ERR_DUPLICATE_API_KEY
+        key = q;
+      }
       if (key === undefined) continue;
       if (c.hide_credentials) { delete headers[h]; delete query[n]; }
       break;
@@ -435,12 +478,12 @@ function symbolicIssuer(token: string): string | undefined {
 const MAX_REQ_HEADERS = 100;
 
 /** request-transformer on the request; returns the header lines after it (what proxy-cache's ngx.var.http_* read then). */
-function applyRequestTransformer(c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, captures: Record<string, string>, out: Outcome, lines: Array<[string, string]>): Array<[string, string]> {
+function applyRequestTransformer(c: Record<string, unknown>, headers: Record<string, string>, query: Record<string, string>, captures: Record<string, string>, out: Outcome, lines: Array<[string, string]>, maxHeaders: number): Array<[string, string]> {
   const section = (k: string) => (c[k] ?? {}) as { headers?: string[]; querystring?: string[]; uri?: string | null };
   // access.lua transform_headers: `headers = get_headers()` (the first lua_max_req_headers lines)
   // and a name is cleared only when found there: a client's line after the 100th stays. A header a
   // plugin set (not a client's line) is at the end of the list; the oracle counts it as found.
-  const seen = new Set(lines.slice(0, MAX_REQ_HEADERS).map(([n]) => n));
+  const seen = new Set(lines.slice(0, maxHeaders).map(([n]) => n));
   const sent = new Set(lines.map(([n]) => n));
   // ngx.req.clear_header / set_header act on the request's lines too (every line of the name, case-blind, `-` and `_` apart).
   let after = lines;

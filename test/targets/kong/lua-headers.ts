@@ -13,6 +13,9 @@
  *   replaced by one (gwc's cache-bypass chunk, src/targets/kong/cache-bypass.ts).
  * - kong.request.get_start_time(): the request's start in Unix epoch milliseconds.
  * - kong.request.get_raw_body(): the body, "" without one (gwc's cache-bypass chunk).
+ * - kong.request.get_query(max) (kong/pdk/request.lua): ngx.req.get_uri_args as lua-resty-core's FFI
+ *   reads it (proxy-cache-key.ts getUriArgs): 1 <= max <= 1000, default lua_max_uri_args (100);
+ *   "truncated" as a second value when the query has more `&` parts than max. kong.request.get_raw_query().
  * - kong.response.exit(status, body): the request is answered, nothing after it runs.
  */
 import fengari from 'fengari';
@@ -39,7 +42,7 @@ local FOLD = { __index = function(t, k)
   if n ~= k then return rawget(t, n) end
 end }
 local function get_headers(max)
-  if max == nil then max = 100 end
+  if max == nil then max = tonumber(MAX_HEADERS) end
   if type(max) ~= "number" then error("max_headers must be a number") end
   if max < 1 then error("max_headers must be >= 1") end
   if max > 1000 then error("max_headers must be <= 1000") end
@@ -54,12 +57,44 @@ local function get_headers(max)
   end
   return setmetatable(t, FOLD)
 end
+-- ngx.req.get_uri_args (lua-resty-core FFI): count = number of "&" plus one, capped at max
+-- ("truncated"); the first count pairs with a non-empty name, decoded; a name alone is true.
+local function unescape(t)
+  t = string.gsub(t, "%+", " ")
+  return (string.gsub(t, "%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
+end
+local function get_query(max)
+  if max == nil then max = tonumber(MAX_ARGS) end
+  if type(max) ~= "number" then error("max_args must be a number") end
+  if max < 1 then error("max_args must be >= 1") end
+  if max > 1000 then error("max_args must be <= 1000") end
+  local raw = RAW
+  if raw == "" then return {} end
+  local count = 1
+  for _ in string.gmatch(raw, "&") do count = count + 1 end
+  local cut = nil
+  if count > max then count, cut = max, "truncated" end
+  local t, n = {}, 0
+  for part in string.gmatch(raw .. "&", "([^&]*)&") do
+    if n == count then break end
+    local eq = string.find(part, "=", 1, true)
+    local name = unescape(eq and string.sub(part, 1, eq - 1) or part)
+    if name ~= "" then
+      n = n + 1
+      local v = true
+      if eq then v = unescape(string.sub(part, eq + 1)) end
+      local had = t[name]
+      if had == nil then t[name] = v elseif type(had) == "table" then had[#had + 1] = v else t[name] = { had, v } end
+    end
+  end
+  return t, cut
+end
 ${SANDBOX_PICK}local env = {
 ${SANDBOX_GLOBALS}  kong = {
     -- kong/pdk/request.lua get_start_time: the request's start, Unix epoch milliseconds.
     -- kong/pdk/request.lua get_raw_body: "" without a body (HTTP/2 and HTTP/3 send one with neither
     -- Content-Length nor Transfer-Encoding), the text of one in memory (set_raw_body's, once set).
-    request = { get_headers = get_headers, get_start_time = function() return tonumber(START) end,
+    request = { get_headers = get_headers, get_query = get_query, get_raw_query = function() return RAW end, get_start_time = function() return tonumber(START) end,
       get_raw_body = function() if BODY == nil then return "" end return BODY end },
     response = { exit = function(status)
       if type(status) ~= "number" then error("status must be a number") end
@@ -94,14 +129,21 @@ export const DEFAULT_START_MS = 1_800_000_000_000;
  * `code` run on a request whose header lines are `lines` (in the order sent, names as sent): the
  * header names it cleared (lowercased), and the status when it answered itself.
  */
-export function runHeaderChunk(code: string, lines: ReadonlyArray<readonly [string, string]>, startMs = DEFAULT_START_MS, body?: string): { cleared: string[]; set: Array<[string, string]>; exit?: number } {
+export function runHeaderChunk(
+  code: string,
+  lines: ReadonlyArray<readonly [string, string]>,
+  startMs = DEFAULT_START_MS,
+  body?: string,
+  /** The raw query (kong.request.get_query, get_raw_query) and Kong's lua_max_uri_args / lua_max_req_headers (default 100 each). */
+  req: { rawQuery?: string; maxUriArgs?: number; maxReqHeaders?: number } = {},
+): { cleared: string[]; set: Array<[string, string]>; exit?: number } {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
   if (body === undefined) lua.lua_pushnil(L);
   else lua.lua_pushstring(L, to_luastring(body));
   lua.lua_setglobal(L, to_luastring('BODY'));
   const sent = lines.map(([k, v]) => `${k.toLowerCase()}:${v}`).join('\n');
-  for (const [k, v] of [['CODE', code], ['LINES', sent], ['START', String(startMs)]] as const) {
+  for (const [k, v] of [['CODE', code], ['LINES', sent], ['START', String(startMs)], ['RAW', req.rawQuery ?? ''], ['MAX_ARGS', String(req.maxUriArgs ?? 100)], ['MAX_HEADERS', String(req.maxReqHeaders ?? 100)]] as const) {
     lua.lua_pushstring(L, to_luastring(v));
     lua.lua_setglobal(L, to_luastring(k));
   }
