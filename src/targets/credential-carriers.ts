@@ -3,7 +3,7 @@
  * credential from, for any scheme of the spec (DESIGN.md 7.4). A shared cache entry (a public
  * route's, or an optional route's anonymous one) must never hold the answer to a request that
  * carried one of these, nor answer such a request: each target's cache either bypasses on every
- * carrier or keys on it, or refuses the build (nginx policies.ts cacheView, AWS cache.ts; Kong
+ * carrier or keys on it, or refuses the build (nginx cache.ts cacheView, AWS cache.ts; Kong
  * refuses a shared cache outright, kong-cache-key-ambiguous; open-source Traefik has no cache).
  * A per-caller entry must not either when the carrier is a SECOND credential beside the verified
  * one (a session the backend reads, served to the caller's other end users): nginx cacheView and

@@ -17,7 +17,8 @@ import type { Loc } from '../../diagnostics/diagnostic.js';
 import type { Policy, Route, Validation } from '../../model/types.js';
 import { UNSUPPORTED, type PolicyMap } from '../policy-map.js';
 import type { Ctx } from './context.js';
-import { cacheView, corsView, headerOps, ipView, type PolicyRegistry } from './policies.js';
+import { cacheView } from './cache.js';
+import { corsView, headerOps, ipView, type PolicyRegistry } from './policies.js';
 import type { RouteView } from './route-view.js';
 import { validateModule, validateRoute } from './validate.js';
 

@@ -5,7 +5,8 @@
  * an import cycle.
  */
 import type { ValuePart } from './escape.js';
-import type { CacheView, CorsView, HeaderView, IpView, LimitView } from './policies.js';
+import type { CacheView } from './cache.js';
+import type { CorsView, HeaderView, IpView, LimitView } from './policies.js';
 import type { UpstreamView } from './upstream-view.js';
 import type { ValidateView } from './validate-view.js';
 
