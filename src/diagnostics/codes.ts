@@ -442,10 +442,18 @@ export const CODES = {
     (p) =>
       `${p.target} verifies security scheme ${p.scheme} itself (${p.by}) and never calls its forwardAuth service, the fallback for targets that cannot: a refusal only the service gives (a revoked credential) is not asked on ${p.target}`,
   ),
-  'forward-auth-not-callable': entry<{ target: string; scheme: string; by: string; headers: string }>(
+  'forward-auth-not-callable': entry<{ target: string; scheme: string; by: string; headers: string; notAccepted?: string }>(
     'error',
     (p) =>
-      `${p.target} cannot call security scheme ${p.scheme}'s forwardAuth service (it verifies the scheme ${p.by}), and the spec relies on the service for ${p.headers}: the backend would get them unverified, or never; drop them from forwardAuth, or do not build this spec for ${p.target}`,
+      `${p.target} cannot call security scheme ${p.scheme}'s forwardAuth service (it verifies the scheme ${p.by}), and the spec relies on the service for ${p.headers}: the backend would get them unverified, or never; ` +
+      (p.notAccepted
+        ? `the accepted auth.forward gap does not cover it (${p.notAccepted}); drop them from forwardAuth, or do not build this spec for ${p.target}`
+        : `drop them from forwardAuth, accept the gap where the service only answers headers (x-gateway.accept: { ${p.target}: [{ feature: auth.forward, reason }] }: they are then removed from clients and never set), or do not build this spec for ${p.target}`),
+  ),
+  'forward-auth-answer-unset': entry<{ target: string; scheme: string; by: string; headers: string; reason: string }>(
+    'warn',
+    (p) =>
+      `${p.target} cannot call security scheme ${p.scheme}'s forwardAuth service (it verifies the scheme ${p.by}); the gap is accepted (${p.reason}): its answer headers ${p.headers} are removed from every client request and never set, so the backend gets no identity from them, and a refusal only the service gives is not asked on ${p.target}`,
   ),
   // DESIGN.md 7.5 on targets that match the path themselves (src/targets/upstream-reach.ts; red team, test/security/redteam-nginx-upstream.test.ts).
   'upstream-param-reaches-protected': entry<{ target: string; route: string; other: string; upstream: string; values: string }>(

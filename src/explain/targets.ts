@@ -11,8 +11,14 @@ export const TARGETS: Explanations = {
   'forward-auth-not-callable': ex(
     'A security scheme the target verifies itself names a forwardAuth service whose answer headers (responseHeaders) the backend reads, or which verifies request headers beside the credential (requestHeaders), and this target cannot call a service (Kong OSS, API Gateway).',
     'The backend would never get the identity the service answers (X-User-Id), or would read a session header (X-Session) nobody verified, as if the service had.',
-    'Build this spec for nginx or Traefik (they call the service after their own check), or drop those headers from forwardAuth if the backend does not rely on them.',
+    'Build this spec for nginx or Traefik (they call the service after their own check), or drop those headers from forwardAuth if the backend does not rely on them. Where the service only answers headers, accept the gap for the target (accept: { kong: [{ feature: auth.forward, reason }] }): they are then removed from clients and never set (forward-auth-answer-unset).',
     "bearer:\n  type: http\n  scheme: bearer\n  x-gateway:\n    publicKeys: ['${file:jwt.pem}']\n    forwardAuth: { url: http://auth.internal/verify, responseHeaders: [X-User-Id] }",
+  ),
+  'forward-auth-answer-unset': ex(
+    'A scheme the target verifies itself names a forwardAuth service the backend relies on for its answer headers (responseHeaders), the target cannot call a service (Kong OSS, an API Gateway HTTP API), and the spec accepts auth.forward for that target.',
+    'The backend gets no identity from those headers there: every client spelling of them is removed and nothing sets them, so it can never read a forged one; a refusal only the service gives (a revoked token) is not asked on that target.',
+    'Nothing to do if the backend treats a missing header as no identity. Otherwise build for nginx or Traefik, which call the service after their own check. Request headers the service verifies are never covered: refused (forward-auth-not-callable).',
+    "x-gateway:\n  accept: { kong: [{ feature: auth.forward, reason: the backend reads X-User-Id only for audit; tokens expire in 5 minutes }] }",
   ),
   'kong-cache-identity-shared': ex(
     'A cached route is secured by a scheme for which Kong sees every caller as one consumer (one per issuer or auth service).',

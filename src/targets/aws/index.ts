@@ -24,7 +24,11 @@ export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOption
   const ctx = new Ctx(gateway, plan, parsed.options);
   ctx.diagnostics.push(...parsed.diagnostics);
   // forwardAuth on a scheme API Gateway verifies itself: it never calls the service (forward-fallback.ts).
-  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'aws', callsBeside: false, verifiedBy: awsVerifiedBy, reads: awsVerifierReads }));
+  // An accepted auth.forward gap cannot leave the answer headers unset here: a REST http_proxy
+  // integration empties a header by its '-' spelling only (X_User_Id passes as sent: closing14 item 2),
+  // and a Lambda function receives every header the client sent.
+  const answersUnset = () => "API Gateway REST empties a header by its '-' spelling only (a client's X_User_Id reaches an http_proxy backend, which PHP, Rack and CGI read as X-User-Id) and hands a Lambda function every header sent";
+  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'aws', callsBeside: false, verifiedBy: awsVerifiedBy, reads: awsVerifierReads, answersUnset }));
   // Built even for lint (findingsOnly): CloudFormation's size limits are checked on its bytes (with
   // a placeholder of the same length for the Deployment's content hash, template.ts), which JSON
   // counts without writing the text (emit.ts serialisedBytes: the same number, #18). The hash is

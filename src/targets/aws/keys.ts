@@ -4,7 +4,7 @@
  * by test/targets/key-coverage.test.ts, which builds a spec per key and compares.
  */
 import { policyBody, type KeyCondition, type TargetKeyTable } from '../key-table.js';
-import { NON_EMPTY, PURE_FALLBACK } from '../forward-fallback.js';
+import { BEYOND_CREDENTIAL, NON_EMPTY, PURE_FALLBACK } from '../forward-fallback.js';
 
 const TLS_WHY =
   "API Gateway serves a custom domain with an ACM certificate, given as the template's CertificateArn parameter (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html); a PEM certificate and key cannot be imported by the template";
@@ -178,12 +178,12 @@ export const AWS_KEYS: TargetKeyTable = {
     answer: 'refused',
     code: 'forward-auth-not-callable',
     why: "API Gateway cannot call the service that verifies these headers beside the credential: the backend would read them unverified",
-    when: NON_EMPTY,
+    when: BEYOND_CREDENTIAL,
   },
   'scheme.forwardAuth.responseHeaders': {
     answer: 'refused',
     code: 'forward-auth-not-callable',
-    why: "API Gateway cannot call the service whose answer headers the backend reads as the caller (they are still removed from every client request)",
-    when: NON_EMPTY,
+    why: "API Gateway cannot call the service whose answer headers the backend reads as the caller (they are still removed from every client request: every spelling on an HTTP API, the '-' one on REST; never on the way to a Lambda function)",
+    when: { test: NON_EMPTY.test, says: 'when it names any header, unless the spec accepts auth.forward for aws on an HTTP API whose routes requiring the scheme go to HTTP backends: then warned (forward-auth-answer-unset), removed from clients and never set' },
   },
 };

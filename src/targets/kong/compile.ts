@@ -136,7 +136,9 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   // DESIGN.md 7.5: a parameter must not choose a more protected route's backend path.
   for (const f of upstreamReachRefusals(gateway, gateway.routes, 'kong')) ctx.report('upstream-param-reaches-protected', f.params, f.loc);
   // forwardAuth on a scheme Kong verifies itself: Kong OSS never calls the service (forward-fallback.ts).
-  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'kong', callsBeside: false, verifiedBy: kongVerifiedBy }));
+  // An accepted auth.forward gap leaves its answer headers unset: Kong removes every client spelling of
+  // them on every route (header-family.ts; test/targets/kong/security-header-spellings.test.ts).
+  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'kong', callsBeside: false, verifiedBy: kongVerifiedBy, answersUnset: () => undefined }));
   for (const e of extraRoutes(ctx, priorities)) {
     e.plugins = finishPlugins(ctx, String(e.name), (e.plugins as Entity[] | undefined) ?? []);
     place(topRoutes, e);

@@ -4,7 +4,7 @@
  * by test/targets/key-coverage.test.ts, which builds a spec per key and compares.
  */
 import { policyBody, type TargetKeyTable } from '../key-table.js';
-import { NON_EMPTY, PURE_FALLBACK } from '../forward-fallback.js';
+import { BEYOND_CREDENTIAL, NON_EMPTY, PURE_FALLBACK } from '../forward-fallback.js';
 
 const FALLBACK_ONLY = 'a fallback for targets that cannot verify the scheme; Kong verifies API keys and basic users itself (a scheme only it verifies is refused by its feature)';
 
@@ -95,13 +95,13 @@ export const KONG_KEYS: TargetKeyTable = {
     answer: 'refused',
     code: 'forward-auth-not-callable',
     why: "Kong cannot call the service that verifies these headers beside the credential: the backend would read them unverified",
-    when: NON_EMPTY,
+    when: BEYOND_CREDENTIAL,
   },
   'scheme.forwardAuth.responseHeaders': {
     answer: 'refused',
     code: 'forward-auth-not-callable',
-    why: "Kong cannot call the service whose answer headers the backend reads as the caller (they are still removed from every client request)",
-    when: NON_EMPTY,
+    why: "Kong cannot call the service whose answer headers the backend reads as the caller (they are still removed from every client request, every spelling)",
+    when: { test: NON_EMPTY.test, says: 'when it names any header, unless the spec accepts auth.forward for kong (x-gateway.accept): then warned (forward-auth-answer-unset), the headers removed from clients and never set' },
   },
   'scheme.lambdaAuthorizer': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.arn': { answer: 'ignored', why: FALLBACK_ONLY },
