@@ -68,6 +68,21 @@ describe('red team 12: header on a bearer scheme only its forwardAuth service ve
     expect(linted.length).toBeGreaterThan(0);
   });
 
+  // The same mechanism on every scheme that is not a JWT the gateway verifies: basic and a Lambda
+  // authorizer's token are read from Authorization, an API key from its OpenAPI name.
+  it.each([
+    ['basic', '{ type: http, scheme: basic, x-gateway: { header: X-Basic } }', true],
+    ['a Lambda-authorized bearer', '{ type: http, scheme: bearer, x-gateway: { header: X-Token, lambdaAuthorizer: { arn: "arn:aws:lambda:eu-west-1:123456789012:function:auth" } } }', true],
+    ['an API key in another header', '{ type: apiKey, in: header, name: X-Api-Key, x-gateway: { header: X-Other } }', true],
+    ['an API key in the query', '{ type: apiKey, in: query, name: api_key, x-gateway: { header: X-Api-Key } }', true],
+    ['control: an API key naming its own header', '{ type: apiKey, in: header, name: X-Api-Key, x-gateway: { header: x-api-key } }', false],
+    ['control: a JWT verified here', '{ type: http, scheme: bearer, x-gateway: { header: X-Token, issuer: "https://id.test/", audiences: [shop], jwksUri: "https://id.test/jwks" } }', false],
+  ])('%s with a header of its own: refused at the header line (%s)', async (_what, def, refused) => {
+    const loaded = await gatewayOf(SPEC.replace(/    tok:\n[\s\S]*$/, `    tok: ${def}\n`));
+    const at = loaded.diagnostics.filter((d) => d.severity === 'error' && d.loc?.pointer === POINTER);
+    expect(at.length > 0).toBe(refused);
+  });
+
   it('header: Authorization (what the service is sent anyway) still builds', async () => {
     const loaded = await gatewayOf(SPEC.replace('header: X-Token', 'header: Authorization'));
     expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

@@ -52,14 +52,6 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
       table.schemes.push({ ...base, kind: 'basic', basic: { realm: typeof xv.realm === 'string' ? xv.realm : name } });
     } else if ((type === 'http' && httpScheme === 'bearer') || type === 'oauth2' || type === 'openIdConnect') {
       const jwt = jwtConfig(w, x, xv, v.openIdConnectUrl, out);
-      // `header` is read only where the gateway verifies the JWT itself. A scheme its forwardAuth
-      // service verifies is sent Authorization on every target: a token in the named header would
-      // never be verified nor removed, and reach the backend beside the caller's own token in
-      // Authorization (red team 12, test/security/redteam12-forward-header.test.ts).
-      if (!jwt && typeof xv.header === 'string' && xv.header.toLowerCase() !== 'authorization') {
-        const detail = `header: ${xv.header} is where a JWT the gateway verifies itself is read (with issuer, jwksUri or publicKeys); this scheme is verified by its forwardAuth service, which every target sends Authorization, so ${xv.header} would reach the backend unverified: remove header, or give the scheme its issuer and keys`;
-        out.push(diag('schema-invalid', { detail }, w.child(x, 'header').loc));
-      }
       if (jwt) table.schemes.push({ ...base, kind: 'jwt', jwt });
       else if (forwardAuth) table.schemes.push({ ...base, kind: 'forward' });
       // Verifiable on AWS only; the other targets refuse auth.lambda through their tables.
@@ -68,9 +60,31 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
     } else {
       table.refused.set(name, { code: 'scheme-unsupported', type: httpScheme ? `${type}/${httpScheme}` : type, loc: node.loc });
     }
+    headerNotRead(w, x, xv, name, table, out);
   }
   table.schemes.sort((a, b) => (a.name < b.name ? -1 : 1));
   return table;
+}
+
+/**
+ * `header` is read only where the gateway verifies a JWT itself (issuer, jwksUri or publicKeys).
+ * Every other scheme's credential is read where its kind says, whatever `header` names: a basic
+ * user, a forwardAuth or Lambda authorizer's bearer token from Authorization (each target sends
+ * its service Authorization; API Gateway's identitySource defaults to it), an API key from its
+ * OpenAPI `name`. A token written where `header` says would never be verified nor removed, and
+ * reach the backend beside the caller's own credential (red team 12,
+ * test/security/redteam12-forward-header.test.ts). Refused at the `header` line, unless it names
+ * what the scheme reads anyway. A refused scheme has its own diagnostic.
+ */
+function headerNotRead(w: Walker, x: Located, xv: Record<string, unknown>, name: string, table: SchemeTable, out: Diagnostic[]): void {
+  if (typeof xv.header !== 'string') return;
+  const made = table.schemes[table.schemes.length - 1];
+  if (!made || made.name !== name || made.kind === 'jwt') return;
+  const reads = made.kind === 'apiKey' ? (made.apiKey?.in === 'header' ? made.apiKey.name : undefined) : 'authorization';
+  if (reads !== undefined && xv.header.toLowerCase() === reads) return;
+  const from = made.kind === 'apiKey' ? `its API key from ${made.apiKey?.in === 'header' ? `the header ${made.apiKey.name}` : `the ${made.apiKey?.in ?? 'request'}`} (OpenAPI name)` : 'its credential from Authorization';
+  const detail = `header: ${xv.header} is where a JWT the gateway verifies itself is read (with issuer, jwksUri or publicKeys); this scheme (${made.kind}) is read ${from} on every target, so ${xv.header} would reach the backend unverified: remove header${made.kind === 'forward' || made.kind === 'lambda' ? ', or give the scheme its issuer and keys' : ''}`;
+  out.push(diag('schema-invalid', { detail }, w.child(x, 'header').loc));
 }
 
 function jwtConfig(w: Walker, x: Located, xv: Record<string, unknown>, oidcUrl: string | undefined, out: Diagnostic[]): JwtConfig | undefined {
