@@ -16,6 +16,8 @@
  *    verify another line: `X-Api-Key: junk-<n>` then the real key is a fresh bucket per request
  *    for a service reading the last line (credentials.ts limitKeyHeader takes the key header as
  *    "one whose whole value is the verified caller"; it is one value of several).
+ *    Native basicAuth alike (Go's Request.BasicAuth reads the first Authorization line; a kept
+ *    scheme's removeHeader is false): `Authorization: Basic alice` then `Basic admin`.
  * Fix (Traefik target, open): for 1, refuse hideCredentials: false on a header credential Traefik
  * verifies through a service, or have the service echo the verified value in authResponseHeaders
  * (Traefik deletes every line of a response header before setting it); for 2, key the limit on a
@@ -26,6 +28,7 @@ import { describe, expect, it } from 'vitest';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
 import { writeSpec } from '../helpers/spec.js';
 import { compileCase } from '../targets/traefik/cases.js';
+import { htpasswdFiles } from '../targets/traefik/operator.js';
 import { send, type AuthCall } from '../targets/traefik/traefik-oracle.js';
 
 const ok = "{ '200': { description: ok } }";
@@ -36,14 +39,18 @@ x-gateway:
   name: rt12t
   backends: { app: { url: 'http://app.example.com:8080' } }
   defaults: { backend: app }
+  consumers:
+    alice: { credentials: { bk: { username: alice, password: '\${env:ALICE_PW}' } } }
 paths:
   /tok: { get: { operationId: tok, security: [{ tok: [] }], responses: ${ok} } }
   /key: { get: { operationId: key, security: [{ hk: [] }], responses: ${ok} } }
+  /basic: { get: { operationId: basic, security: [{ bk: [] }], responses: ${ok} } }
   /lim: { get: { operationId: lim, security: [{ lk: [] }], x-gateway: { rateLimit: { requests: 3, per: minute, by: consumer } }, responses: ${ok} } }
 components:
   securitySchemes:
     tok: { type: http, scheme: bearer, x-gateway: { header: X-Token, issuer: 'https://id.example.com/', audiences: [shop], jwksUri: 'https://id.example.com/jwks', hideCredentials: false, forwardAuth: { url: 'http://auth.example.com/check' } } }
     hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.example.com/check' } } }
+    bk: { type: http, scheme: basic, x-gateway: { hideCredentials: false } }
     lk: { type: apiKey, in: header, name: X-Lim-Key, x-gateway: { forwardAuth: { url: 'http://auth.example.com/check' } } }
 `;
 
@@ -55,8 +62,9 @@ const last = (h: string, good: string) => (call: AuthCall) => (call.headers.valu
 describe('red team 12, Traefik: a credential header on two lines', async () => {
   const c = await compileCase(writeSpec(SPEC));
   const config = c.built?.config as TraefikConfig;
+  const files = htpasswdFiles(c.built?.result.files.map((f) => f.contents).join('\n') ?? '', () => 'pw-alice-1204');
   const get = (target: string, headers: Record<string, string[]>, auth: (call: AuthCall) => { status: number }) =>
-    send(config, { method: 'GET', host: 'api.test', target, headers, tls: true }, { auth });
+    send(config, { method: 'GET', host: 'api.test', target, headers, tls: true }, { auth, files });
 
   it('builds (the attacks below need the config)', () => {
     expect(c.built?.result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -79,6 +87,17 @@ describe('red team 12, Traefik: a credential header on two lines', async () => {
     const o = get('/v1/key', { 'X-Api-Key': ['alice-key', 'bob-key'] }, first('X-Api-Key', 'alice-key'));
     if (o.status !== 200) return;
     expect(o.backend?.headers.values('X-Api-Key')).toEqual(['alice-key']);
+  });
+
+  // Mechanism 1 on native basicAuth: Go's Request.BasicAuth reads Header.Get (the first line);
+  // removeHeader is false for a kept scheme, so both lines go on.
+  it.fails('kept basic: a second Authorization line (another user) never reaches the backend', () => {
+    const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+    const control = get('/v1/basic', { Authorization: [basic('alice', 'pw-alice-1204')] }, () => ({ status: 500 }));
+    expect(control.status, 'control: alice alone').toBe(200);
+    const o = get('/v1/basic', { Authorization: [basic('alice', 'pw-alice-1204'), basic('admin', 'x')] }, () => ({ status: 500 }));
+    if (o.status !== 200) return;
+    expect(o.backend?.headers.values('Authorization')).toEqual([basic('alice', 'pw-alice-1204')]);
   });
 
   // Mechanism 2: the limiter keys the first line, the service verified the last.
