@@ -14,9 +14,10 @@
  * (the header the spec names as the caller's credential). A client sending the token where the spec
  * says is refused (fail closed), which is how it goes unnoticed in a happy-path test.
  *
- * Fix: refuse `header` naming anything but Authorization on a scheme the gateway does not verify as
- * a JWT itself, at the `header` line, on every target (lint at the same line); or carry the header
- * into the forward scheme on every target. The attacks below build only if the header is read.
+ * FIXED (model/normalise/security.ts headerNotRead): `header` on a scheme that is not a JWT the
+ * gateway verifies itself is refused at the `header` line (schema-invalid) on every target and in
+ * lint, unless it names what the scheme reads anyway (Authorization for basic, forward and Lambda
+ * bearers; an API key's own header). The attacks below stay: each builds only if the header is read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGateway } from '../../src/api.js';

@@ -12,9 +12,9 @@
  * whole) never find `orders write` and refuse every caller. One spec, two meanings by target; and
  * Traefik even shares one middleware between the two requirements (memo key scopes.join(' ')).
  *
- * Fix: refuse a scope (on a scheme whose list is scopes, not roles) that is empty or holds a blank,
- * at its line, on every target (lint at the same line). Roles (apiKey, basic) are compared whole on
- * every target and keep their text.
+ * FIXED (model/normalise/security.ts blankScopes): a scope (on a scheme whose list is scopes, not
+ * roles) that is empty or holds a blank is refused at its line (schema-invalid), on every target and
+ * in lint. Roles (apiKey, basic) are compared whole on every target and keep their text.
  */
 import { describe, expect, it } from 'vitest';
 import { compileGateway } from '../../src/api.js';
