@@ -17,8 +17,8 @@
  * - request-transformer's `remove.headers` (the route-specific names left there) is applied to
  *   `get_headers()`, the first 100 lines only (kong/plugins/request-transformer/access.lua
  *   transform_headers): a name sent after 100 other lines passed it. The chunk answers 431 to a
- *   request of more than 100 header lines, so neither it nor request-transformer sees a truncated
- *   list (under Kong's default lua_max_req_headers; a lower setting narrows request-transformer's view).
+ *   request of more than 100 header lines, or of more than get_headers() reads under the Kong's
+ *   configured lua_max_req_headers, so neither it nor request-transformer sees a truncated list.
  * - pre-function runs first (priority 1000000; key-auth 1250, basic-auth 1100, jwt 1450), so Kong's
  *   own consumer headers (X-Consumer-ID, -Username, -Custom-ID, X-Credential-Identifier,
  *   X-Anonymous-Consumer), which the auth plugins set or clear after verification (set_consumer),
@@ -26,7 +26,7 @@
  *   them are gone before any plugin runs.
  *
  * Only what Kong's default `untrusted_lua = sandbox` allows (pairs, type, string.gmatch,
- * string.lower, string.gsub, kong.request.get_headers, kong.service.request.clear_header,
+ * string.lower, string.gsub, kong.request.get_headers, kong.request.get_query, kong.service.request.clear_header,
  * kong.response.exit: kong/tools/sandbox/environment/). Names enter the Lua only through luaWords,
  * every byte but [A-Za-z0-9_] a decimal escape: escape by construction. The Lua's own strings are
  * single-quoted, so the YAML writer's double-quoted scalar escapes none of them (the chunk is on
@@ -82,7 +82,18 @@ function luaWords(words: readonly string[]): string {
 }
 
 /**
- * The chunk for `keys`. `framing` (today's; false renders the chunk gwc wrote before it, which gwc
+ * The chunk for `keys`. `limits` (today's) also refuses a request some plugin would read cut off:
+ * one with more header lines than `kong.request.get_headers()` reads (431) or more query pairs than
+ * `kong.request.get_query()` reads (414). Kong's plugins call both with no limit argument, which is
+ * lua_max_req_headers / lua_max_uri_args (kong.conf, 100 each by default, 1..1000; lua-resty-core
+ * counts a query's pairs as its `&` plus one, empty ones too), and read the first ones only:
+ * proxy-cache keys on the first 100 pairs and vary headers, key-auth finds no duplicate query key
+ * after the 100th pair (a second `?api_key=` then reaches a backend reading the last one: PHP),
+ * request-transformer writes the query back from the first 100 pairs (set_uri_args) and removes a
+ * header only among the first lua_max_req_headers lines, and before 3.6 get_header reads that many
+ * too. A request past either limit is so refused on every release and configuration, where the
+ * fixed 431 above holds only at the default (test/security/kong-request-limits.test.ts).
+ * `framing` (false with `limits` false renders the chunk gwc wrote before both, which gwc
  * diff still reads as its names) also refuses (400) a line whose name reads as Transfer-Encoding or
  * Content-Length and holds `_` (`Transfer_Encoding`, `content_LENGTH`): nginx matches its framing
  * headers by their exact `-` name, so such a line is an unknown header proxied as sent, beside the
@@ -90,7 +101,7 @@ function luaWords(words: readonly string[]): string {
  * Unicorn, Thin, WSGI: HTTP_TRANSFER_ENCODING) frames the body a second way: request smuggling on
  * the kept-alive upstream connection (test/security/kong-framing-spellings.test.ts).
  */
-function render(keys: readonly string[], framing = true): string {
+function render(keys: readonly string[], framing = true, limits = framing): string {
   return [
     HEADER_FAMILY_MARK,
     'local drop = {}',
@@ -100,6 +111,16 @@ function render(keys: readonly string[], framing = true): string {
     '  local lines = 0',
     "  for _, v in pairs(headers) do lines = lines + (type(v) == 'table' and #v or 1) end",
     `  if err ~= nil or lines > ${MAX_HEADER_LINES} then return kong.response.exit(431, { message = 'Request Header Fields Too Large' }) end`,
+    ...(limits
+      ? [
+          // What the plugins read with no limit argument (lua_max_req_headers, lua_max_uri_args:
+          // kong.conf, 100 by default, an operator may lower them): "truncated" past it.
+          '  local _, cut = kong.request.get_headers()',
+          "  if cut ~= nil then return kong.response.exit(431, { message = 'Request Header Fields Too Large' }) end",
+          '  local _, qcut = kong.request.get_query()',
+          "  if qcut ~= nil then return kong.response.exit(414, { message = 'URI Too Long' }) end",
+        ]
+      : []),
     '  for name in pairs(headers) do',
     ...(framing
       ? [
@@ -114,14 +135,17 @@ function render(keys: readonly string[], framing = true): string {
   ].join('\n');
 }
 
-const previous = new Map<string, string>();
-/** The chunk gwc wrote for `keys` before the framing check (test/security/fixtures/kong-header-family-v1.lua). */
-function previousRelease(keys: readonly string[]): string {
+const previous = new Map<string, [string, string]>();
+/**
+ * The chunks gwc wrote for `keys` before today's: before the framing check
+ * (test/security/fixtures/kong-header-family-v1.lua) and before the limits (-v2.lua).
+ */
+function previousReleases(keys: readonly string[]): [string, string] {
   const id = keys.join('\n');
   let lua = previous.get(id);
   if (lua === undefined) {
     if (previous.size >= 100) previous.clear();
-    previous.set(id, (lua = render(keys, false)));
+    previous.set(id, (lua = [render(keys, false, false), render(keys, true, false)]));
   }
   return lua;
 }
@@ -138,15 +162,16 @@ const read = new Map<string, string[] | undefined>();
 const framing = new Map<string, boolean>();
 
 /**
- * Whether a deployed chunk is today's gwc chunk for its names, the one that also refuses (400) a
- * Transfer-Encoding or Content-Length line spelt with `_`: the previous release's text reads as
- * the same names (readHeaderFamily) but passes those lines on (gwc diff's framing guard).
+ * Whether a deployed chunk is one of gwc's chunks for its names that also refuse (400) a
+ * Transfer-Encoding or Content-Length line spelt with `_` (today's, or the one before the limits):
+ * the first release's text reads as the same names (readHeaderFamily) but passes those lines on
+ * (gwc diff's framing guard).
  */
 export function headerFamilyFraming(code: string): boolean {
   let is = framing.get(code);
   if (is === undefined) {
     const keys = readHeaderFamily(code);
-    is = keys !== undefined && headerFamilyLua(keys) === code;
+    is = keys !== undefined && (headerFamilyLua(keys) === code || previousReleases([...new Set(keys)].sort(compareText))[1] === code);
     if (framing.size >= 100) framing.clear();
     framing.set(code, is);
   }
@@ -164,9 +189,10 @@ export function readHeaderFamily(code: string): string[] | undefined {
   const m = /^for n in string\.gmatch\('((?:[A-Za-z0-9_ ]|\\\d{3})*)', '%S\+'\) do drop\[n\] = true end$/m.exec(code);
   if (code.startsWith(`${HEADER_FAMILY_MARK}\n`) && m) {
     keys = m[1]!.split(' ').filter((w) => w !== '').map((w) => Buffer.from(w.replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8'));
-    // Exactly gwc's chunk for these names (today's or the previous release's), or nothing. The
-    // previous one reads as the same names; headerFamilyFraming tells them apart.
-    if (headerFamilyLua(keys) !== code && previousRelease([...new Set(keys)].sort(compareText)) !== code) keys = undefined;
+    // Exactly gwc's chunk for these names (today's or a previous release's), or nothing. The
+    // previous ones read as the same names: gwc diff has no fact for the limits check, and reads
+    // the framing check from headerFamilyFraming.
+    if (headerFamilyLua(keys) !== code && !previousReleases([...new Set(keys)].sort(compareText)).includes(code)) keys = undefined;
   }
   read.set(code, keys);
   return keys;
