@@ -392,6 +392,27 @@ function bodyKinds(ct) {
 }
 
 /**
+ * Whether a backend may decode a body it reads as JSON from another encoding than the UTF-8 whose
+ * keys bodyNames reads (red team 13): body-parser (express.json) decodes any `charset=utf-*` the
+ * Content-Type names (utf-16le/be, utf-32, utf-7, where `_` may be written `+AF8-`) before
+ * JSON.parse, and Python's json.loads(bytes) (Starlette, FastAPI) takes UTF-16/32 from a NUL among
+ * the first four bytes whatever the type says. Every charset parameter counts (the content-type
+ * package keeps the last one); only utf-8 and us-ascii read as the bytes do.
+ * @param {string|null} ct
+ * @param {string} text
+ */
+function otherEncoding(ct, text) {
+  if (text.slice(0, 4).indexOf('\x00') >= 0) return true;
+  var re = /charset\s*=\s*("[^"]*"|[^;,\s]*)/gi;
+  var t = ct || '';
+  for (var m = re.exec(t); m; m = re.exec(t)) {
+    var cs = m[1].replace(/^"|"$/g, '').trim().toLowerCase();
+    if (cs !== 'utf-8' && cs !== 'us-ascii') return true;
+  }
+  return false;
+}
+
+/**
  * Whether a body names a parameter `test` accepts, in any reading `kinds` allows: each form name
  * (split on `&` and `;`, `+` a space) and each multipart name (and RFC 2231/5987 name*) %XX-decoded,
  * and each JSON object key at any depth, escapes resolved (`test`'s second argument is true for those).
@@ -646,6 +667,7 @@ function validateRequest(r) {
       if (typeof text === 'string' && text.length > 0) {
         var coding = (header(r, 'Content-Encoding') || 'identity').toLowerCase().trim();
         if (coding !== 'identity') { r.return(400); return; }
+        if (kinds.json && otherEncoding(header(r, 'Content-Type'), text)) { r.return(415); return; }
         if (v.token && bodyToken(text, kinds)) { invalidRequest(r); return; }
         if (keys !== null && bodyKey(text, kinds, keys, v.jsonKeys)) { r.return(400); return; }
         if (v.overrides && bodyOverrides(text, { form: kinds.form, multipart: kinds.multipart, json: all.json && v.overrides === true })) { r.return(400); return; }
