@@ -5,7 +5,8 @@
  */
 import { authenticated, authRules, describeAuth, mechanismRules } from './classify-auth.js';
 import { covered, EVERYWHERE } from './cidr.js';
-import { answers, samplePath, samplePaths } from './paths.js';
+import { answers, probePaths, samplePath } from './paths.js';
+import { jsRegex } from './regex-dialect.js';
 import type { BackendTls, ClientTls, Facts, GuardKind, Guards } from './entity.js';
 import { RULES, type RuleId, type Verdict } from './rules.js';
 
@@ -75,15 +76,18 @@ function denyRules(a: string[] | undefined, b: string[] | undefined): Verdict[] 
 
 /**
  * A route that answers every path and method it answered and more (a method added, `methods`
- * removed: any; a path template for a literal, a prefix for an exact path). A route that no longer
- * answers one of its old paths moved instead (route-moved): its old paths are fallThrough's.
+ * removed: any; a path template for a literal, a prefix for an exact path, another alternative).
+ * A route that no longer answers one of its old paths moved instead (route-moved): its old paths
+ * are fallThrough's. A new expression the diff cannot read exactly (Go's `\Q..\E`, a construct
+ * JS lacks) answers every path: widened (fail closed).
  */
 function routeWidened(o: Facts['route'], n: Facts['route']): boolean {
   if (!o || !n) return false;
   const methods = o.methods !== undefined && n.methods !== undefined && o.methods.length > 0 && (n.methods.length === 0 || n.methods.some((m) => !o.methods!.includes(m)));
   if (!o.paths || !n.paths) return methods;
   const kept = o.paths.every((p) => { const s = samplePath(p); return s === undefined || answers(n.paths!, s); });
-  const more = n.paths.some((p) => samplePaths(p).some((s) => !answers(o.paths!, s)));
+  const added = n.paths.filter((p) => !o.paths!.includes(p));
+  const more = added.some((p) => jsRegex(p) === null) || [...o.paths, ...added].flatMap(probePaths).some((s) => answers(n.paths!, s) && !answers(o.paths!, s));
   return kept && (methods || more);
 }
 
@@ -148,6 +152,14 @@ function guardRules(a: Guards | undefined, b: Guards | undefined): Verdict[] {
     if (lost.length > 0) out.push({ rule: GUARD_RULES[kind], old: `checked: ${lost.join('; ')}`, new: `not checked: ${lost.join('; ')}` });
   }
   return out;
+}
+
+/** A step the reader cannot judge, added, removed or changed: security either way (fail closed). */
+function unreadRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
+  const o = a ?? [];
+  const n = b ?? [];
+  if (o.length === n.length && o.every((x) => n.includes(x))) return [];
+  return [{ rule: 'unread-changed', old: o.join('; ') || 'none', new: n.join('; ') || 'none' }];
 }
 
 /**
@@ -227,7 +239,7 @@ export function classifyCreated(b: Facts | undefined): Verdict[] {
   // A new backend spoken to over TLS without checking its certificate; plain HTTP is a choice the
   // URL shows, not a check turned off.
   if (b?.backendTls?.tls && !b.backendTls.verify) out.push({ rule: 'backend-tls-unverified', new: describeTls(b.backendTls) });
-  out.push(...trustRules(undefined, b?.trusts), ...holdRules(undefined, b?.holds));
+  out.push(...trustRules(undefined, b?.trusts), ...holdRules(undefined, b?.holds), ...unreadRules(undefined, b?.unread));
   return out;
 }
 
@@ -282,6 +294,6 @@ export function classifyMatched(a: Facts | undefined, b: Facts | undefined): Ver
   if (o.route && n.route && o.route.match !== n.route.match) out.push({ rule: 'route-moved', old: o.route.match, new: n.route.match });
   if (o.auth !== undefined && n.auth !== undefined) out.push(...authRules(o.auth, n.auth), ...mechanismRules(o, n));
   out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...denyRules(o.ipDeny, n.ipDeny));
-  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...guardRules(o.guards, n.guards), ...validationRules(o.validation, n.validation), ...trustRules(o.trusts, n.trusts), ...holdRules(o.holds, n.holds));
+  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...guardRules(o.guards, n.guards), ...validationRules(o.validation, n.validation), ...unreadRules(o.unread, n.unread), ...trustRules(o.trusts, n.trusts), ...holdRules(o.holds, n.holds));
   return out;
 }

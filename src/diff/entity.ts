@@ -139,6 +139,13 @@ export interface Facts {
    */
   validation?: string[];
   /**
+   * Steps the entity runs that the reader cannot judge (a Traefik plugin middleware, or one another
+   * provider defines), each as one comparable text (its name and configuration). Any difference,
+   * either way, is `unread-changed`: the diff cannot say whether the step checks callers or lets
+   * them in (a plugin may verify a JWT, or set the Authorization a later check accepts).
+   */
+  unread?: string[];
+  /**
    * TLS from the gateway to the backend (or auth service) this entity sends requests to, as the
    * gateway applies it (inherited and default settings resolved by the reader). `tls: false` is
    * plain HTTP; `verify` is whether the gateway checks the backend's certificate; `ca` is the trust

@@ -50,6 +50,33 @@ export function samplePaths(source: string): string[] {
   return upper !== s && jsRegex(source)?.flags.includes('i') ? [s, upper] : [s];
 }
 
+/**
+ * Paths that tell a route's expression from a wider one (routeWidened): samplePath's path of each
+ * top-level alternative (`^/a$|^/b$`: both), its upper-cased form under `(?i)`, and each of those
+ * extended by a character, a segment and a trailing slash (a prefix, `.*` or `/?` for an exact
+ * path answers them).
+ */
+export function probePaths(source: string): string[] {
+  const flags = /^(?:\(\?[ism]+\))+/.exec(source)?.[0] ?? '';
+  const body = source.slice(flags.length);
+  const reader = { text: body, at: 0 };
+  const samples: string[] = [];
+  try {
+    for (;;) {
+      const seq = sequence(reader);
+      if (seq !== undefined) samples.push(seq);
+      if (reader.text[reader.at] !== '|') break;
+      reader.at++;
+    }
+  } catch {
+    return [];
+  }
+  const re = jsRegex(source);
+  if (!re || reader.at !== body.length) return [];
+  const all = samples.filter((s) => re.test(s)).flatMap((s) => (re.flags.includes('i') && s.toUpperCase() !== s ? [s, s.toUpperCase()] : [s]));
+  return [...new Set(all.flatMap((s) => [s, `${s}g`, `${s}/gwcx`, `${s}/`]))];
+}
+
 interface Reader { text: string; at: number }
 
 const FILLER = 'gwcx0-_~';
@@ -116,6 +143,8 @@ function escaped(c: string | undefined): string | undefined {
   if (c === undefined) throw new Error('trailing escape');
   if (c === 'd') return '0';
   if (c === 'w') return 'g';
+  // RE2/PCRE anchors (\A start, \z \Z end): no path text.
+  if (c === 'A' || c === 'z' || c === 'Z') return '';
   if (/[0-9A-Za-z]/.test(c)) throw new Error('escape'); // \b, \s, back references: not read
   return c;
 }

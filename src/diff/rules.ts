@@ -57,6 +57,7 @@ export const RULES = {
   'route-widened': { class: 'security', title: 'route answers more paths or methods', when: 'route.methods gains a method (or becomes any), or route.paths answers a path it did not while still answering all it did' },
   'client-tls-weakened': { class: 'security', title: 'client TLS weakened', when: 'clientTls: minVersion lowered, a cipher suite or curve added (or a list replaced by the gateway\'s defaults), sniStrict turned off, or options named whose contents cannot be read changed' },
   'protocol-widened': { class: 'security', title: 'route answers plain HTTP', when: 'protocols gains `http`' },
+  'unread-changed': { class: 'security', title: 'a step the diff cannot judge was added, removed or changed', when: 'unread differs either way (a Traefik plugin middleware, or one another provider defines, on a router): whether it checks callers or lets them in is not compared, so a reviewer must' },
   'trust-added': { class: 'security', title: 'the gateway takes a backend at its word instead of checking', when: 'trusts gains an assumption (a backend declared methodOverride: none where the target cannot read a body, or dotSegments: rejected where API Gateway passes a path parameter into the backend path)' },
   // ---- breaking: clients that worked may fail ----
   'route-removed': { class: 'breaking', title: 'route removed', when: 'a route entity is deleted' },

@@ -18,6 +18,7 @@ import { ENCODED_SLASH } from './paths.js';
 import { routerClientTls } from './deployed-client-tls.js';
 import { ruleRoute } from './deployed-rule.js';
 import { compareText } from '../../diagnostics/collate.js';
+import { unreadMiddleware } from './deployed-unread.js';
 
 const SECTIONS = ['routers', 'services', 'middlewares', 'serversTransports'] as const;
 const KIND: Record<(typeof SECTIONS)[number], string> = { routers: 'router', services: 'service', middlewares: 'middleware', serversTransports: 'serversTransport' };
@@ -56,7 +57,9 @@ interface Seen {
   decided: Set<string>;
   /** What the middlewares keep from the backend or the auth service (deployed-guards.ts). */
   guards: Guards;
+  /** Middlewares the reader cannot judge (deployed-unread.ts). */ unread: string[];
 }
+
 
 /**
  * A forwardAuth address with the scopes gwc sends as `?scope=` split out: the mechanism is the
@@ -77,6 +80,7 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
   for (const raw of names) {
     const name = local(raw);
     const m = middlewares[name];
+    seen.unread.push(...unreadMiddleware(raw, m, visited));
     if (!isObject(m) || visited.has(name)) continue;
     visited.add(name);
     if (isObject(m.chain)) middlewareFacts(sortedStrings(m.chain.middlewares), middlewares, facts, seen, visited);
@@ -163,7 +167,7 @@ export function traefikEntities(doc: JsonObject): Entity[] {
         // is the rule's length; equal ones are taken in no fixed order.
         const priority = typeof value.priority === 'number' && value.priority !== 0 ? value.priority : rule.length;
         const facts: Facts = { route: { match: rule, paths: route.paths, methods: route.methods, ranks: route.paths.map(() => [priority]) } };
-        const seen: Seen = { auth: [], mechanisms: {}, reads: {}, cleared: new Set(), decided: new Set(), guards: {} };
+        const seen: Seen = { auth: [], mechanisms: {}, reads: {}, cleared: new Set(), decided: new Set(), guards: {}, unread: [] };
         middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, seen);
         // What the rule's negated header and query matchers keep off the router (deployed-exclusions.ts).
         ruleExclusions(rule, seen.guards);
@@ -185,6 +189,7 @@ export function traefikEntities(doc: JsonObject): Entity[] {
         facts.backend = serversOf(isObject(http.services) ? http.services : {}, local(value.service));
         facts.requestHeaders = [...seen.decided].sort();
         facts.guards = Object.fromEntries(Object.entries(seen.guards).map(([k, v]) => [k, [...new Set(v)].sort()]));
+        if (seen.unread.length) facts.unread = [...new Set(seen.unread)].sort(compareText);
         // https://doc.traefik.io/traefik/routing/services/#pass-host-header: true unless set false.
         const service = isObject(http.services) ? http.services[local(value.service)] : undefined;
         if (isObject(service) && isObject(service.loadBalancer)) facts.clientHost = service.loadBalancer.passHostHeader !== false;
@@ -194,7 +199,7 @@ export function traefikEntities(doc: JsonObject): Entity[] {
       // origins' browsers send the real request.
       if (kind === 'router' && typeof value.service === 'string' && ANSWER_ONLY.has(value.service)) {
         const facts: Facts = {};
-        middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, { auth: [], mechanisms: {}, reads: {}, cleared: new Set(), decided: new Set(), guards: {} });
+        middlewareFacts(Array.isArray(value.middlewares) ? value.middlewares.filter((x): x is string => typeof x === 'string') : [], middlewares, facts, { auth: [], mechanisms: {}, reads: {}, cleared: new Set(), decided: new Set(), guards: {}, unread: [] });
         if (facts.cors) entity.facts = { cors: facts.cors };
       }
       // A changed serversTransport is classified on every service that uses it.

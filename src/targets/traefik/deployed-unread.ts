@@ -1,0 +1,40 @@
+/**
+ * What `gwc diff` cannot judge of a Traefik router's middlewares (Facts.unread): a `plugin`
+ * (Yaegi-run Go code: a JWT check, or one that sets the Authorization a later basicAuth accepts, or
+ * X-User-Id), a type the reader does not know, or a middleware another provider defines. Each is
+ * one comparable text; any difference either way is `unread-changed` (security), never silence.
+ */
+import type { Json } from '../../diff/entity.js';
+import { isObject } from '../../diff/json-util.js';
+import { compareText } from '../../diagnostics/collate.js';
+
+/**
+ * Traefik v3's built-in HTTP middleware types (https://doc.traefik.io/traefik/middlewares/http/overview/):
+ * the reader reads those that decide access and knows the rest answer or reshape requests without
+ * letting a caller in. A `plugin` (Yaegi-run Go code: a JWT check, or one setting the Authorization
+ * a later basicAuth accepts) or an unknown type is a step it cannot judge (Facts.unread).
+ */
+const BUILT_IN = new Set([
+  'addPrefix', 'basicAuth', 'buffering', 'chain', 'circuitBreaker', 'compress', 'contentType', 'digestAuth', 'errors', 'forwardAuth', 'grpcWeb', 'headers',
+  'ipAllowList', 'ipWhiteList', 'inFlightReq', 'passTLSClientCert', 'rateLimit', 'redirectRegex', 'redirectScheme', 'replacePath', 'replacePathRegex', 'retry',
+  'stripPrefix', 'stripPrefixRegex',
+]);
+
+/** JSON text with object keys sorted: one comparable text per configuration. */
+const stable = (v: Json): string =>
+  Array.isArray(v) ? `[${v.map(stable).join(',')}]` : isObject(v) ? `{${Object.keys(v).sort(compareText).map((k) => `${JSON.stringify(k)}:${stable(v[k]!)}`).join(',')}}` : JSON.stringify(v);
+
+/**
+ * The texts of what the reader cannot judge of middleware reference `raw` (defined as `m`, or not
+ * in this file). `visited` holds the references already read on this router (deployed.ts).
+ */
+export function unreadMiddleware(raw: string, m: Json | undefined, visited: Set<string>): string[] {
+  // Another provider's middleware (`jwt@kubernetescrd`, a plugin's): this file does not say what it does.
+  if (m === undefined && /@(?!file$)/.test(raw)) {
+    if (visited.has(raw)) return [];
+    visited.add(raw);
+    return [`${raw}: defined by another provider`];
+  }
+  if (!isObject(m) || visited.has(raw.replace(/@file$/, ''))) return [];
+  return Object.keys(m).filter((k) => !BUILT_IN.has(k)).sort(compareText).map((type) => `${raw.replace(/@file$/, '')}: ${type} ${stable(m[type]!)}`);
+}
