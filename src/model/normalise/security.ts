@@ -82,8 +82,8 @@ function headerNotRead(w: Walker, x: Located, xv: Record<string, unknown>, name:
   if (!made || made.name !== name || made.kind === 'jwt') return;
   const reads = made.kind === 'apiKey' ? (made.apiKey?.in === 'header' ? made.apiKey.name : undefined) : 'authorization';
   if (reads !== undefined && xv.header.toLowerCase() === reads) return;
-  const from = made.kind === 'apiKey' ? `its API key from ${made.apiKey?.in === 'header' ? `the header ${made.apiKey.name}` : `the ${made.apiKey?.in ?? 'request'}`} (OpenAPI name)` : 'its credential from Authorization';
-  const detail = `header: ${xv.header} is where a JWT the gateway verifies itself is read (with issuer, jwksUri or publicKeys); this scheme (${made.kind}) is read ${from} on every target, so ${xv.header} would reach the backend unverified: remove header${made.kind === 'forward' || made.kind === 'lambda' ? ', or give the scheme its issuer and keys' : ''}`;
+  const from = made.kind === 'apiKey' ? `its key from ${made.apiKey?.in === 'header' ? `the header ${made.apiKey.name}` : `the ${made.apiKey?.in ?? 'request'}`} (its OpenAPI name)` : 'its credential from Authorization';
+  const detail = `header: ${xv.header} is where a JWT the gateway verifies itself is read (with issuer, jwksUri or publicKeys); this scheme (${made.kind}) takes ${from} on every target, so ${xv.header} would reach the backend unverified: remove header${made.kind === 'forward' || made.kind === 'lambda' ? ', or give the scheme its issuer and keys' : ''}`;
   out.push(diag('schema-invalid', { detail }, w.child(x, 'header').loc));
 }
 
