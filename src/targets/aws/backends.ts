@@ -24,6 +24,8 @@ import { checkQuerySpellings } from './query-spellings.js';
 import type { IntegrationParts } from './policy-parts.js';
 import { credentialsElsewhere } from './credential-elsewhere.js';
 import { hideUnenforced, refuseUnenforcedOnLambda } from './unenforced.js';
+import { separatorSpellings } from '../header-spellings.js';
+import { schemeCarriers } from '../credential-carriers.js';
 
 // Moved to lambda-arn.ts (authorizers.ts needs them too, and backends.ts imports auth): re-exported.
 export { lambdaArnParts, lambdaUri } from './lambda-arn.js';
@@ -143,6 +145,16 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
  * X-Forwarded-For (API Gateway appends the caller's address) and X-Forwarded-Proto are left to API
  * Gateway. A Lambda proxy integration takes no request parameters: the function receives every
  * header the client sent and must trust only its requestContext (README "What gwc guarantees").
+ *
+ * Every `-`/`_` spelling (header-spellings.ts): REST http_proxy passes a `X_Consumer` line as sent
+ * (as credential-elsewhere.ts already reads), and PHP, Rack (Puma < 6.4.3, CVE-2024-45614), Unicorn
+ * and CGI/WSGI read it as HTTP_X_CONSUMER, the identity header itself, whose dash spelling arrives
+ * empty (red team 10: test/security/redteam10-aws-identity-spellings.test.ts). So the override,
+ * identity and forward-auth answer headers, the other spellings of every header credential the
+ * route's schemes read (verified or hidden: a backend reading `X_Api_Key` as the key gets a value
+ * nobody checked) and `Transfer_Encoding` (FRAMING_KEYS) are mapped in each spelling, as the HTTP
+ * API flavour removes them (http/integrations.ts). The forwarding family keeps its dash names, as
+ * there (its 250 spellings would cost 19.7 KB per method: test/targets/aws/spellings-cost).
  */
 function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, string>): void {
   const declared = route.declaredOverrides?.length ? new Set(route.declaredOverrides.map((o) => `${o.in} ${o.name.toLowerCase()}`)) : undefined;
@@ -165,7 +177,7 @@ function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, stri
     const key = `integration.request.querystring.${q}`;
     if (!(key in params)) empty(key, key.toLowerCase());
   }
-  // One mapping per header name, whatever its spelling: API Gateway header names are case-insensitive.
+  // One mapping per header name, whatever its case: API Gateway header names are case-insensitive.
   const header = (h: { key: string; lower: string }) => {
     if (!now.has(h.lower)) empty(h.key, h.lower);
   };
@@ -173,6 +185,26 @@ function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, stri
   for (const h of forwardAuthKeys(ctx)) header(h);
   for (const h of FORWARDING_KEYS) header(h);
   for (const h of elsewhere.headers) header(parameterKey('header', h));
+  for (const h of carrierSpellings(ctx, route)) header(parameterKey('header', h));
+}
+
+/**
+ * The other `-`/`_` spellings of each header the route's schemes read a credential from (the key,
+ * a JWT header, what a Lambda authorizer or forward-auth service is sent), none of them a name a
+ * scheme of the route reads itself: the verified (or hidden) one arrives as checked, the other
+ * spelling is the client's word. Sorted, each once.
+ */
+function carrierSpellings(ctx: Ctx, route: Route): string[] {
+  const own = new Set<string>();
+  for (const alt of route.security) {
+    for (const item of alt) {
+      const s = ctx.scheme(item.scheme);
+      if (s) for (const c of schemeCarriers(s)) if (c.in === 'header') own.add(c.name);
+    }
+  }
+  const out = new Set<string>();
+  for (const name of own) for (const v of separatorSpellings(name)) if (!own.has(v) && isHeaderName(v)) out.add(v);
+  return [...out].sort();
 }
 
 /**
@@ -184,17 +216,29 @@ function parameterKey(place: 'header' | 'querystring', name: string): { key: str
   const key = `integration.request.${place}.${name}`;
   return { key, lower: key.toLowerCase() };
 }
-const OVERRIDE_KEYS = OVERRIDE_HEADERS.map((h) => ({ ...parameterKey('header', h), declared: `header ${h.toLowerCase()}` }));
+/** A header name and its other `-`/`_` spellings. */
+const spelt = (name: string): string[] => [name, ...separatorSpellings(name)];
+const OVERRIDE_KEYS = OVERRIDE_HEADERS.flatMap((h) => spelt(h).map((v) => ({ ...parameterKey('header', v), declared: `header ${h.toLowerCase()}` })));
 const OVERRIDE_QUERY_KEY = parameterKey('querystring', OVERRIDE_QUERY);
 const ACCESS_TOKEN_KEY = parameterKey('querystring', 'access_token');
-const FIXED_KEYS = [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS].map((h) => parameterKey('header', h));
+/**
+ * `Transfer_Encoding` (every `_` spelling; the dash name is API Gateway's own framing, never a
+ * request parameter): Unicorn and Puma < 5.0.3 read it as TRANSFER_ENCODING, so a client's
+ * `chunked` frames the body a second way on the backend's kept-alive connection (smuggling). An
+ * empty value is "not chunked" to them; Puma >= 5.0.3 keeps such a line apart
+ * (UNMASKABLE_HEADERS), gunicorn frames by the dash name only. Content_Length is not mapped: an
+ * empty mapping still sends the line, a second Content-Length to the parsers that fold `_`
+ * (README "Known gaps").
+ */
+const FRAMING_KEYS = separatorSpellings('Transfer-Encoding').map((h) => parameterKey('header', h));
+const FIXED_KEYS = [...[...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS].flatMap(spelt).map((h) => parameterKey('header', h)), ...FRAMING_KEYS];
 const FORWARDING_KEYS = CLIENT_FORWARDING_HEADERS.filter(DASH_NAME).map((h) => parameterKey('header', h));
 
-/** forwardAuthHeaders' keys, made once per compile. */
+/** forwardAuthHeaders' keys (each in every `-`/`_` spelling), made once per compile. */
 const forwardAuthKeyMemo = new WeakMap<Ctx, { key: string; lower: string }[]>();
 function forwardAuthKeys(ctx: Ctx): { key: string; lower: string }[] {
   let list = forwardAuthKeyMemo.get(ctx);
-  if (!list) forwardAuthKeyMemo.set(ctx, (list = forwardAuthHeaders(ctx).map((h) => parameterKey('header', h))));
+  if (!list) forwardAuthKeyMemo.set(ctx, (list = forwardAuthHeaders(ctx).flatMap(spelt).filter(isHeaderName).map((h) => parameterKey('header', h))));
   return list;
 }
 

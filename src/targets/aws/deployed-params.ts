@@ -17,6 +17,8 @@ import {
   URL_OVERRIDE_HEADERS,
 } from '../../model/overrides.js';
 
+/** Body framing: the `_` spellings are cleared (Transfer_Encoding on REST, both on HTTP APIs). */
+const FRAMING_HEADERS = ['Transfer-Encoding', 'Content-Length'];
 const HEADER = 'integration.request.header.';
 const QUERY = 'integration.request.querystring.';
 const EMPTY = "''";
@@ -27,14 +29,19 @@ const EMPTY = "''";
  * request-header-passed already, never also as a guard.
  */
 const CLEARED: ReadonlySet<string> = new Set(
-  [...METHOD_OVERRIDE_HEADERS, ...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...CLIENT_FORWARDING_HEADERS].map((h) => h.toLowerCase()),
+  [...METHOD_OVERRIDE_HEADERS, ...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...CLIENT_FORWARDING_HEADERS, ...FRAMING_HEADERS].map((h) => h.toLowerCase()),
 );
 
 /**
- * Whether header `name` (any case, any `-`/`_` spelling: HTTP APIs remove each spelling) is one gwc
- * clears on every route for the backend's sake: a request header, not a guard.
+ * Whether header `name` (any case, any `-`/`_` spelling: both flavours clear each spelling of the
+ * override and identity headers, and the framing headers' `_` ones) is one gwc clears on every
+ * route for the backend's sake: a request header, not a guard. The `_` names of the forwarding
+ * family (X_Forwarded_For) are listed as names of their own (their dash name is the gateway's).
  */
-export const clearedOnEveryRoute = (name: string): boolean => CLEARED.has(name.toLowerCase().replace(/_/g, '-'));
+export const clearedOnEveryRoute = (name: string): boolean => {
+  const n = name.toLowerCase();
+  return CLEARED.has(n) || CLEARED.has(n.replace(/_/g, '-'));
+};
 
 /** The integration's request parameters when it sends to an HTTP backend (http, http_proxy). */
 function httpParams(op: JsonObject): JsonObject | undefined {
@@ -93,7 +100,7 @@ export function integrationGuards(op: JsonObject, own: ReadonlySet<string>): Gua
   const blanked = (m: Map<string, Json[]>) => [...m].filter(([, vs]) => vs.every((v) => v === EMPTY)).map(([n]) => n).sort();
   const text = (place: string) => (n: string) => `${place} ${n}: sent to the backend empty (integration request parameter)`;
   const q = blanked(query);
-  const h = blanked(headers).filter((n) => !CLEARED.has(n) && !own.has(n));
+  const h = blanked(headers).filter((n) => !clearedOnEveryRoute(n) && !own.has(n));
   return {
     credential: [...q.filter((n) => n !== METHOD_OVERRIDE_QUERY).map(text('query')), ...h.map(text('header'))],
     method: q.filter((n) => n === METHOD_OVERRIDE_QUERY).map(text('query')),

@@ -57,7 +57,9 @@ describe.skipIf(!spec)('aws: the GitHub REST description', () => {
 describe.skipIf(!spec)('aws: a slice of the GitHub REST description that fits one stack', () => {
   it('passes @aws/cloudformation-validate with no error and no unexplained warning', async () => {
     let keep: string[] = [];
-    const file = declaredPublic((paths) => (keep = paths.filter((p) => !p.includes('...')).slice(0, 80)));
+    // 55 paths (~75 routes): every http_proxy method maps the '_' spellings of the guarded headers
+    // (~4.8 KB each, backends.ts), and 80 paths (110 routes) no longer fit (1.30 MB).
+    const file = declaredPublic((paths) => (keep = paths.filter((p) => !p.includes('...')).slice(0, 55)));
     const built = await buildTarget(file, { target: 'aws' });
     expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const contents = built.files[0]!.contents;

@@ -142,7 +142,10 @@ function applyPolicies(ctx: HttpCtx, route: Route, into: HttpIntegrationParts): 
  * forwarding family (CLIENT_FORWARDING_HEADERS) keeps its dash names only: its 250 spellings would
  * add ~17 KB per integration (measured: test/targets/aws/http/spellings-cost.test.ts), capping an
  * HTTP API at ~50 integrations inside the 1 MB template (aws-template-too-large) where API Gateway
- * allows 300; README "Known gaps".
+ * allows 300; README "Known gaps". `Transfer_Encoding` and `Content_Length` (every `_` spelling; the
+ * dash names are API Gateway's framing and reserved) are removed too: no AWS page says API Gateway
+ * drops them, and Unicorn and Puma < 5.0.3 read them as the body's framing (smuggling on the
+ * backend's kept-alive connection; Traefik and Kong clear or refuse them the same way).
  */
 function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, hide: readonly string[]): void {
   const declared = (route.declaredOverrides ?? []).map((o) => `${o.in} ${o.name.toLowerCase()}`);
@@ -157,6 +160,7 @@ function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, 
     ...spelt.flatMap((h) => [h, ...separatorSpellings(h)]),
     ...hidden.flatMap((h) => separatorSpellings(h)),
     ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME),
+    ...FRAMING_SPELLINGS,
   ];
   // An API key's name in the place its authorizer does not read it (a query key's name as a
   // header in its -/_ spellings, a header key's name in the query by its exact name), as the REST
@@ -171,6 +175,8 @@ function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, 
   if (!declared.includes(`query ${METHOD_OVERRIDE_QUERY}`)) params[`remove:querystring.${METHOD_OVERRIDE_QUERY}`] = '';
   for (const q of elsewhere.query) if (!have.has(`querystring.${q.toLowerCase()}`)) params[`remove:querystring.${q}`] = '';
 }
+
+const FRAMING_SPELLINGS = ['Content-Length', 'Transfer-Encoding'].flatMap((h) => separatorSpellings(h));
 
 function sorted(params: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
