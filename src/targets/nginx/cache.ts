@@ -142,8 +142,9 @@ export const cacheCredentialVar = (ctx: Ctx): string => `${ctx.prefix}_cache_cre
  * - the Cookie header: bypasses, or with an own cookie key only when it holds another cookie
  *   (`cookieOwn`: a session the backend may read), and on an optional route while the caller is
  *   anonymous (`cookieAnonymous`);
- * - a form-body field (RFC 6750 access_token): no body is part of the key, so a request with one
- *   bypasses: `$content_length` is the length of the body nginx read (the header when sent, else,
+ * - a form-body field (RFC 6750 access_token), or a query or header API key's name in a body (a
+ *   backend reads a body field over the query parameter; nginx-cache-body-key.test.ts): no body is
+ *   part of the key, so a request with one bypasses: `$content_length` is the length of the body nginx read (the header when sent, else,
  *   once read, the bytes of an HTTP/2 or HTTP/3 body sent in DATA frames with neither
  *   Content-Length nor Transfer-Encoding, RFC 9113 section 8.1.1), and `$http_transfer_encoding`
  *   a chunked HTTP/1.1 body. The body is read before proxy_cache_bypass is tested
@@ -180,6 +181,10 @@ function unverifiedBypass(ctx: Ctx, route: Route, cache: Cache): { vars: string[
       continue;
     }
     if (own(c)) continue;
+    // An API key's name is read from a body field too (Laravel's input(), PHP's $_REQUEST and Rack
+    // read one over the query parameter; a header key's name as a parameter: security.ts
+    // bodyKeyPatterns, which refuses it only on routes verifying that key): a body bypasses.
+    if (c.in === 'query' || (c.in === 'header' && c.schemes.some((n) => ctx.scheme(n)?.kind === 'apiKey'))) vars.push('content_length', 'http_transfer_encoding');
     // A name with any other character than letters, digits and '-' never reaches the backend
     // (ignore_invalid_headers on, underscores_in_headers off: templates.ts).
     if (c.in === 'header') {
