@@ -1,0 +1,54 @@
+/**
+ * Red team 13, Kong's name-readings chunk (888fe7a, kong-token-json-fold): a JSON body is read for
+ * access_token (and _method, a query key's name) where the type holds `/json` or `+json`, or there
+ * is none. Rails registers `text/x-json` (and application/jsonrequest) as a JSON synonym
+ * (action_dispatch/http/mime_types.rb) and parses such a body into params (Doorkeeper reads
+ * params[:access_token]); `text/x-json` holds neither `/json` nor `+json`, so the chunk does not
+ * read it and request-transformer (application/json only) does not strip it: the forged token
+ * reaches the backend beside the verified bearer. nginx fixed the same gap in bodyKinds (red team
+ * 13, x-json). Through the request oracle.
+ */
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { compileGateway } from '../../src/api.js';
+import { gatewayOf } from '../helpers/spec.js';
+import { evaluate, type DeckDoc, type OracleRequest } from '../targets/kong/kong-oracle.js';
+
+const HOST = 'api.test';
+const SPEC = `openapi: 3.1.0
+info: { title: kong json synonym, version: "1" }
+servers: [{ url: "https://${HOST}/v1" }]
+x-gateway:
+  name: kjs
+  backends: { echo: { url: "http://echo.internal:8080" } }
+  defaults: { backend: echo }
+  accept:
+    kong: [{ feature: auth.jwt, reason: audience checked by the backend }]
+paths:
+  /tok: { post: { operationId: tokPost, security: [{ jwt: [] }], responses: { "200": { description: ok } } } }
+components:
+  securitySchemes:
+    jwt:
+      type: http
+      scheme: bearer
+      x-gateway: { anyAudience: true, issuer: "https://one.example/", algorithms: [RS256], publicKeys: ["\${env:PEM1}"] }
+`;
+const ENV = { DECK_PEM1: 'pem1' };
+const BEARER = { authorization: 'Bearer valid:https://one.example/' };
+
+describe('Kong: a JSON body under a type Rails reads as JSON', async () => {
+  const loaded = await gatewayOf(SPEC);
+  const built = compileGateway(loaded.gateway!, 'kong', {});
+  const doc = parse(built.files.find((f) => f.path === 'kong.yaml')?.contents ?? '') as DeckDoc;
+  const tok = (ct: string, body: string) =>
+    evaluate(doc, { method: 'POST', host: HOST, path: '/v1/tok', rawQuery: '', headers: { ...BEARER, 'content-type': ct }, body } as OracleRequest, ENV);
+
+  it('control: text/json with a nested access_token is refused (400)', () => {
+    expect(tok('text/json', '{"a":{"access_token":"forged"}}').status).toBe(400);
+  });
+
+  it.fails('hole: text/x-json with access_token is refused (passes to the backend: the chunk reads no JSON there)', () => {
+    const o = tok('text/x-json', '{"access_token":"forged"}');
+    expect(o.status, JSON.stringify(o.upstream?.bodyFields)).toBe(400);
+  });
+});
