@@ -5,6 +5,7 @@
  */
 import { BACKEND_CORS, type Facts } from '../../diff/entity.js';
 import { exactPath } from '../../diff/paths.js';
+import { compareText } from '../../diagnostics/collate.js';
 import type { Directive } from './deployed-parse.js';
 import { njsAuth, njsCacheKey, njsRoute, njsUpstream, type NjsConfig } from './deployed-njs.js';
 import type { ValidationModule } from './deployed-validation.js';
@@ -38,6 +39,28 @@ export interface Ctx {
   upstreams: Map<string, string>;
 }
 
+/** Directives that answer or rewrite a subrequest before its proxy_pass runs, or turn the service's refusal into another answer. */
+const ANSWERS_ITSELF = new Set(['return', 'rewrite', 'if', 'error_page', 'try_files', 'js_content', 'proxy_intercept_errors', 'proxy_method', 'set', 'auth_request']);
+
+/**
+ * What a forwardAuth service's internal location asks: the address it proxies to, and, when the
+ * location holds any, what else decides its answer (red team 13): a directive that answers before
+ * the proxy (`return 200;` lets every caller in) and the request headers it sends the service (a
+ * credential header pinned to one key has the service judge that key, never the caller's). Every
+ * header line counts but the blanked ones (`""`), so a build reads as itself and an edit keeping
+ * the proxy_pass is another check (auth-verifier-changed); undefined without a proxy_pass.
+ */
+function serviceAsked(location: Directive | undefined): string | undefined {
+  const block = location?.block ?? [];
+  const pass = block.find((x) => x.name === 'proxy_pass')?.args[0];
+  if (pass === undefined) return undefined;
+  const also = block
+    .filter((d) => ANSWERS_ITSELF.has(d.name) || (d.name === 'proxy_set_header' && d.args[1] !== ''))
+    .map((d) => [d.name, ...d.args].join(' '))
+    .sort(compareText);
+  return also.length > 0 ? `${pass} (${also.join('; ')})` : pass;
+}
+
 /**
  * A route's auth: each `auth_request` to gwc's njs handler is the route's alternatives as the
  * module's CFG gives them (schemes, scopes, roles, scheme settings); without the module, the
@@ -57,7 +80,7 @@ function authFacts(checks: Directive[], block: Directive[], ctx: Ctx, byPath: Ma
       const cfg = handler ? ctx.njs.get(handler[1]!) : undefined;
       // gwc's optional-auth handler lets a caller without credentials through: an anonymous alternative.
       if (handler?.[2] === 'authorizeOptional') optional = true;
-      const proxied = (uri: string) => byPath.get(uri)?.block?.find((x) => x.name === 'proxy_pass')?.args[0];
+      const proxied = (uri: string) => serviceAsked(byPath.get(uri));
       const read = cfg ? njsAuth(cfg, where.slice(where.lastIndexOf('/') + 1), cleared, proxied) : undefined;
       if (read) {
         alternatives.push(...read.auth);
