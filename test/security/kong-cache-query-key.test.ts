@@ -48,6 +48,7 @@ paths:
       parameters: [{ name: _method, in: query, schema: { type: string } }]
       x-gateway: { cache: { ttl: 60s } }
       responses: ${ok}
+  /lang: { get: { operationId: lang, security: [{ hkey: [] }], x-gateway: { cache: { ttl: 60s, keyHeaders: [Accept-Language, X-Tenant] } }, responses: ${ok} } }
   /plain: { get: { operationId: plain, security: [{ hkey: [] }], x-gateway: { cache: { ttl: 60s } }, responses: ${ok} } }
   /acct: { get: { operationId: acct, security: [{ qs: [] }], responses: ${ok} } }
 components:
@@ -117,6 +118,27 @@ describe('Kong: proxy-cache keys the whole query, or the request is not cached',
     it(`${what}`, () => neverShared(send('/v1/me', a), send('/v1/me', b)));
   }
 
+  /** The backend's reading of the vary headers: every line, names read as CGI does (lower case, `_` for `-`). */
+  const varyReading = (o: Outcome) => JSON.stringify(Object.entries(o.upstream?.headers ?? {}).filter(([k]) => ['accept_language', 'x_tenant'].includes(k.replace(/-/g, '_'))).map(([k, v]) => [k.replace(/-/g, '_'), v]).sort());
+  const lang = (headers: Record<string, string>, repeated?: Record<string, string[]>) =>
+    evaluate(doc, { method: 'GET', host: HOST, path: '/v1/lang', headers: { 'x-key': 'app-key-1', ...headers }, ...(repeated ? { repeated } : {}) }, ENV);
+  for (const [what, a, b] of [
+    ['a `:` in one vary header reading as the next', lang({ 'accept-language': 'en', 'x-tenant': 'b' }), lang({ 'accept-language': 'en:x-tenant=b' })],
+    ['a vary header spelt with `_` (never read by proxy-cache, read by a CGI-style backend)', lang({ 'accept-language': 'en', x_tenant: 'b' }), lang({ 'accept-language': 'en' })],
+  ] as const) {
+    it(`vary headers: ${what}`, () => {
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(varyReading(a)).not.toBe(varyReading(b));
+      expect(a.cacheKey !== undefined && a.cacheKey === b.cacheKey).toBe(false);
+    });
+  }
+  it('vary headers control: each tenant its own entry, the same headers the same entry', () => {
+    const a = lang({ 'accept-language': 'en-US,en;q=0.9', 'x-tenant': 'a' });
+    expect(a.cacheKey).toBeDefined();
+    expect(lang({ 'accept-language': 'en-US,en;q=0.9', 'x-tenant': 'a' }).cacheKey).toBe(a.cacheKey);
+    expect(lang({ 'accept-language': 'en-US,en;q=0.9', 'x-tenant': 'b' }).cacheKey).not.toBe(a.cacheKey);
+  });
+
   it('control: a route cached for every caller alike stays refused (kong-cache-key-ambiguous)', async () => {
     const open = SPEC.replace('paths:\n', `paths:\n  /search: { get: { operationId: search, security: [], x-gateway: { public: true, cache: { ttl: 60s } }, responses: ${ok} } }\n`);
     const g = await gatewayOf(open);
@@ -156,7 +178,9 @@ describe('Kong: proxy-cache keys the whole query, or the request is not cached',
     const v2 = readFileSync(new URL('./fixtures/kong-cache-bypass-v2.lua', import.meta.url), 'utf8');
     expect(readCacheBypass(v2)).toEqual({ headers: ['cookie', 'x_other_key'], body: true });
     const now = cacheBypassLua({ headers: ['cookie', 'x_other_key'], body: true, query: true });
-    expect(readCacheBypass(now)).toEqual({ headers: ['cookie', 'x_other_key'], body: true, query: true });
+    expect(readCacheBypass(now)).toEqual({ headers: ['cookie', 'x_other_key'], body: true, query: true, vary: [] });
+    const withVary = cacheBypassLua({ headers: [], body: false, query: true, vary: ['x-tenant'] });
+    expect(readCacheBypass(withVary)).toEqual({ headers: [], body: false, query: true, vary: ['x-tenant'] });
     expect(readCacheBypass(now.replace("> name then hit = true", "< name then hit = true"))).toBeUndefined();
     const facts = (code: string) => cacheBypassFacts({ config: { access: [code] } });
     // A deployed chunk without the check lacks one key fact: `gwc diff` says cache-key-narrowed (classify.ts).

@@ -46,6 +46,10 @@
  * Removing whole names keeps a query in that set, so what request-transformer removes after the
  * chunk (remove.querystring, then set_uri_args) leaves proxy-cache reading a query that keys whole.
  * Times (`T05:30:00`) and most `:` values still cache: their parts read as names before the pair's.
+ * The route's vary_headers (keyHeaders) go into the key the same way (headers_key: `headers[field]`,
+ * `field=value` joined by `:`, two lines sorted and joined by `,`), and a `_` spelling of one
+ * (`X_Tenant`) is never read there while a CGI-style backend reads it as the header: so a vary
+ * header sent twice, in another spelling, or with a `:` in its value keeps the request out too.
  * Kong verifies it, or removes it before the backend when it is hidden (request-transformer), or,
  * kept on an OR route another plugin authenticated, the kept-credentials post-function clears it
  * (unverified-credentials.ts; one plugin per kind on a route: kong-plugin-shared).
@@ -63,7 +67,7 @@ import { headerKey } from './header-family.js';
 export const CACHE_BYPASS_MARK = "-- gwc: a credential this route does not verify keeps the request out of the consumer's cache (Cache-Control: no-store)";
 
 /** The second line of today's chunk, which also reads the query (gwc diff tells it from the previous releases' by it). */
-export const CACHE_QUERY_MARK = '-- gwc: and so does a query proxy-cache would not key whole (past its pair limit, a repeated name, a `:` reading as another pair)';
+export const CACHE_QUERY_MARK = '-- gwc: and so does a query or vary header proxy-cache would not key whole (past its pair limit, a repeated name, a `:` reading as another pair)';
 
 /**
  * What makes a request bypass the route's cache: header names as headerKey reads them, whether a
@@ -74,6 +78,8 @@ export interface Bypass {
   headers: string[];
   body: boolean;
   query?: boolean;
+  /** With `query`: the route's vary_headers (lower case, as proxy-cache reads them). */
+  vary?: string[];
 }
 
 /** The carriers of the spec the route does not verify, and the query check every cached route gets. */
@@ -87,7 +93,8 @@ export function cacheBypass(ctx: Ctx, route: Route): Bypass {
     else if (c.in === 'header') headers.add(headerKey(c.name));
     else if (c.in === 'body') body = true;
   }
-  return { headers: [...headers].sort(compareText), body, query: true };
+  const vary = route.policy.cache ? [...route.policy.cache.keyHeaders].map((h) => h.toLowerCase()).sort(compareText) : [];
+  return { headers: [...headers].sort(compareText), body, query: true, vary };
 }
 
 /** A single-quoted Lua string of `words` joined by spaces, each byte but [A-Za-z0-9_] a `\ddd` escape. */
@@ -111,6 +118,7 @@ export function cacheBypassLua(b: Bypass, h2 = true): string {
     `for n in string.gmatch(${luaWords(b.headers)}, '%S+') do watched[n] = true end`,
     `local body = ${b.body ? 'true' : 'false'}`,
     "local function key(name) return (string.gsub(string.lower(name), '%-', '_')) end",
+    ...(b.query ? ['local vary = {}', `for n in string.gmatch(${luaWords(b.vary ?? [])}, '%S+') do vary[key(n)] = n end`] : []),
     'return function()',
     // The header-family chunk before this one answered 431 to more than 100 header lines.
     '  local headers = kong.request.get_headers(1000)',
@@ -142,6 +150,16 @@ export function cacheBypassLua(b: Bypass, h2 = true): string {
           "        for part in string.gmatch(v, ':([^:]*)') do",
           "          if string.match(part, '^[^=]*') > name then hit = true end",
           '        end',
+          '      end',
+          '    end',
+          // A vary header (headers_key: headers[field], `field=value` joined by `:`, two lines sorted
+          // and joined by `,`; a `_` spelling is never read, a CGI-style backend reads it as the header).
+          '    local seen = {}',
+          '    for name, v in pairs(headers) do',
+          '      local f = vary[key(name)]',
+          '      if f ~= nil then',
+          "        if seen[f] or type(v) == 'table' or name ~= f or string.find(v, ':', 1, true) then hit = true end",
+          '        seen[f] = true',
           '      end',
           '    end',
           '  end',
@@ -190,15 +208,23 @@ export function refuseCacheControlRule(ctx: Ctx, route: Route, plugins: readonly
   ctx.report('kong-cache-control-rule', { route: route.id, header }, ops!.loc);
 }
 
+/** The words of a luaWords literal's body. */
+const words = (text: string): string[] => text.split(' ').filter((w) => w !== '').map((w) => Buffer.from(w.replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8'));
+
 /** What a deployed chunk watches (gwc diff): exactly gwc's chunk for some bypass, else undefined. */
 export function readCacheBypass(code: string): Bypass | undefined {
   if (!code.startsWith(`${CACHE_BYPASS_MARK}\n`)) return undefined;
   const m = /^for n in string\.gmatch\('((?:[A-Za-z0-9_ ]|\\\d{3})*)', '%S\+'\) do watched\[n\] = true end$/m.exec(code);
   const body = /^local body = (true|false)$/m.exec(code)?.[1];
   if (!m || body === undefined) return undefined;
-  const headers = m[1]!.split(' ').filter((w) => w !== '').map((w) => Buffer.from(w.replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8'));
+  const headers = words(m[1]!);
   const b = { headers, body: body === 'true' };
-  if (code.startsWith(`${CACHE_BYPASS_MARK}\n${CACHE_QUERY_MARK}\n`)) return cacheBypassLua({ ...b, query: true }) === code ? { ...b, query: true } : undefined;
+  if (code.startsWith(`${CACHE_BYPASS_MARK}\n${CACHE_QUERY_MARK}\n`)) {
+    const v = /^for n in string\.gmatch\('((?:[A-Za-z0-9_ ]|\\\d{3})*)', '%S\+'\) do vary\[key\(n\)\] = n end$/m.exec(code);
+    if (!v) return undefined;
+    const q = { ...b, query: true, vary: words(v[1]!) };
+    return cacheBypassLua(q) === code ? q : undefined;
+  }
   return cacheBypassLua(b) === code || cacheBypassLua(b, false) === code ? b : undefined;
 }
 
@@ -217,6 +243,7 @@ export function cacheBypassFacts(pre: { enabled?: unknown; config?: unknown } | 
     out.push(...b.headers.map((h) => `not stored or served when header ${h.replace(/_/g, '-')} (any -/_ spelling) is sent`));
     if (b.body) out.push('not stored or served when a body is sent');
     if (b.query) out.push('not stored or served when the query does not key whole (past the pair limit, a repeated name, a `:` reading as another pair)');
+    for (const h of b.vary ?? []) out.push(`not stored or served when header ${h} is sent twice, in another -/_ spelling or with a \`:\``);
   }
   return out;
 }
