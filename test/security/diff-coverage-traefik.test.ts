@@ -12,6 +12,8 @@ const ORDER = 'the order among routes answering one path: src/diff/precedence.ts
 
 /** Mutations that do not weaken access control, each with its reason. */
 const ALLOWED: readonly Allowed[] = [
+  // The svc scheme's basicAuth keeps Authorization for its service (removeHeader: false, Traefik's default).
+  [/^http\.middlewares\.\*\.basicAuth\.removeHeader$/, /remove/, DEFAULT, /cov-auth-svc\./],
   [/^http\.routers\.\*\.priority$/, /./, ORDER],
   [/^http\.routers\.\*/, /./, ANSWER_ONLY, /-(other-methods|preflight)(\.|$)(?!middlewares\[)/],
   [/^http\.middlewares\.\*\.ipAllowList/, /./, ANSWER_ONLY, /method-not-allowed/],

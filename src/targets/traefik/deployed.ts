@@ -103,7 +103,11 @@ function middlewareFacts(names: string[], middlewares: JsonObject, facts: Facts,
     if (isObject(m.forwardAuth)) {
       const fa = forwardAuth(String(m.forwardAuth.address));
       seen.auth.push(fa.name, ...fa.scopes.map((x) => authAtom(fa.name, 'scope', x)));
-      seen.mechanisms[fa.name] = { kind: 'forward' };
+      // What the service decides on and answers (https://doc.traefik.io/traefik/middlewares/http/forwardauth/):
+      // no authRequestHeaders sends it every header the client wrote; another list is another check.
+      const sent = sortedStrings(m.forwardAuth.authRequestHeaders).map((h) => h.toLowerCase());
+      const copied = sortedStrings(m.forwardAuth.authResponseHeaders).map((h) => h.toLowerCase());
+      seen.mechanisms[fa.name] = { kind: 'forward', verifier: `sent ${sent.join(' ') || 'every header'}; copies ${copied.join(' ') || 'none'}` };
       seen.reads[fa.name] = sortedStrings(m.forwardAuth.authRequestHeaders).map((h) => h.toLowerCase());
     }
     if (isObject(m.headers) && isObject(m.headers.customRequestHeaders)) {
