@@ -109,6 +109,11 @@ export const AWS_CODES = {
     (p) =>
       `aws: route ${p.route}: only its first security alternative (${p.enforced}) is enforced, and ${p.scheme} of another alternative reads ${p.carriers}, never verified: backend ${p.backend} is a Lambda function, whose event holds every header and query parameter as the client sent them (a Lambda proxy integration takes no request parameters, so gwc cannot blank them), so a forged ${p.scheme} credential would reach the function as if verified. Make every alternative read the same credential, drop the alternative, or route the operation to an HTTP backend (where gwc blanks them)`,
   ),
+  'aws-lambda-header-spellings': entry<{ route: string; scheme: string; headers: string; example: string; backend: string }>(
+    'error',
+    (p) =>
+      `aws: route ${p.route} is verified on its ${p.scheme} credential in ${p.headers}, and backend ${p.backend} is a Lambda function, whose event holds another spelling such as ${p.example} as the client sent it (a Lambda proxy integration takes no request parameters, so gwc cannot blank it): an adapter that rebuilds a CGI or PHP request (Bref, serverless-wsgi) reads it as the verified header, a credential nobody checked. If the function reads header names exactly (event.headers by key, ASGI, Node), say so once: x-gateway.backends.${p.backend}.headerNames: exact; otherwise route the operation to an HTTP backend (where gwc blanks every other spelling) or name the credential header without '-' or '_'`,
+  ),
   'aws-authorizer-scopes': entry<{ route: string; scheme: string; scopes: string }>(
     'error',
     (p) => `aws: route ${p.route}: API Gateway does not check scopes (${p.scopes}) for a Lambda authorizer; the function must, and gwc cannot tell it which`,

@@ -7,7 +7,8 @@
  * through `..` (src/targets/aws/confusable.ts), and `pathMatching: exact` lets every target build a
  * path parameter beside a literal route its case or suffix variants reach (src/targets/param-variants.ts),
  * and `queryNames: exact` lets AWS REST build a query credential it blanks by its exact name only
- * (src/targets/aws/query-spellings.ts): nothing in their output changes, only the refusal is gone, so the declaration is invisible to a reader of
+ * (src/targets/aws/query-spellings.ts), and `headerNames: exact` lets AWS build a Lambda route whose
+ * verified header credential's other spellings reach the function (src/targets/aws/lambda-spellings.ts): nothing in their output changes, only the refusal is gone, so the declaration is invisible to a reader of
  * the output. Its appearance is a weakening all the same (DESIGN.md section 7.8: how a request is
  * checked), so the compiled side carries it as an entity whose `trusts` fact the rules flag
  * (`trust-added`, src/diff/rules.ts). Deployed state cannot show it; `gwc diff --deployed` leaves
@@ -35,12 +36,16 @@ export const EXACT_PATHS = 'the backend matches request paths case-sensitively a
 /** What `queryNames: exact` makes the gateway take on trust. */
 export const EXACT_QUERY_NAMES = 'the backend reads query parameters by their exact name only, never api_key[], API_KEY or api.key as api_key (x-gateway queryNames: exact)';
 
+/** What `headerNames: exact` makes the gateway take on trust. */
+export const EXACT_HEADER_NAMES = 'the backend reads request headers by their exact name only, never X_Token as X-Token (x-gateway headerNames: exact)';
+
 /** Each backend declaration a target may take on trust: its key, whether a backend makes it, and what it trusts. */
 const DECLARATIONS = [
   { key: 'backends.*.methodOverride', field: 'methodOverride', value: 'none', made: (b: Backend) => b.methodOverride?.value === 'none', trusts: NO_BODY_METHOD },
   { key: 'backends.*.dotSegments', field: 'dotSegments', value: 'rejected', made: (b: Backend) => b.dotSegments?.value === 'rejected', trusts: NO_DOT_SEGMENTS },
   { key: 'backends.*.pathMatching', field: 'pathMatching', value: 'exact', made: (b: Backend) => b.pathMatching?.value === 'exact', trusts: EXACT_PATHS },
   { key: 'backends.*.queryNames', field: 'queryNames', value: 'exact', made: (b: Backend) => b.queryNames?.value === 'exact', trusts: EXACT_QUERY_NAMES },
+  { key: 'backends.*.headerNames', field: 'headerNames', value: 'exact', made: (b: Backend) => b.headerNames?.value === 'exact', trusts: EXACT_HEADER_NAMES },
 ] as const;
 
 /**

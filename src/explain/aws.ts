@@ -24,7 +24,7 @@ export const AWS: Explanations = {
     "/news:\n  get:\n    security: []\n    x-gateway: { cache: { ttl: 60s } }   # with a bearer scheme in components",
   ),
   'aws-query-credential-spellings': ex(
-    'An AWS route (REST or HTTP API) to an HTTP backend takes its credential from a query parameter (an API key behind a Lambda authorizer), and the backend has not said it reads query names exactly.',
+    'An AWS route (REST or HTTP API) to an HTTP backend or a Lambda function takes its credential from a query parameter (an API key behind a Lambda authorizer), and the backend has not said it reads query names exactly.',
     "Credential smuggling: API Gateway blanks the verified parameter by its exact name only, so ?api_key=<yours>&api_key[]=<another> passes the authorizer on your key and a PHP, Rails or Express backend reads the other one (likewise API_KEY on ASP.NET, api.key on PHP). A mapping name cannot hold '[' or a space, and such spellings are unbounded, so they cannot all be blanked.",
     'Send the credential in a header (in: header), or, if the backend reads query parameters by their exact name only, say so once on the backend: x-gateway.backends.NAME.queryNames: exact (gwc diff flags the declaration as a security change).',
     "backends:\n  app: { url: https://app.internal, queryNames: exact }",
@@ -124,6 +124,12 @@ export const AWS: Explanations = {
     "That carrier is never verified, yet the function's event holds it as sent: a Lambda proxy integration takes no request parameters, so it cannot be blanked as gwc does for an HTTP backend. A function reading a session cookie, X-Session or a bearer token because the route accepts that scheme takes a forged one beside the first alternative's verified credential.",
     'Make every alternative read the same credential, drop the alternative on this route, or route the operation to an HTTP backend, where gwc sends every such carrier empty.',
     "security: [{ token: [] }, { session: [] }]   # token: X-Token; session: a Lambda authorizer reading the Cookie header; backend: { lambda: { arn: ... } }",
+  ),
+  'aws-lambda-header-spellings': ex(
+    "A route to a Lambda function is verified on a header credential whose name has a '-' or '_' (X-Api-Key, X-Token), and the backend has not said its function reads header names exactly.",
+    "Credential smuggling: API Gateway verifies X-Token, but the function's event also holds X_Token (or X-Api_Key) as the client sent it, since a Lambda proxy integration takes no request parameters and nothing can be blanked. Bref, serverless-wsgi and other adapters that rebuild a PHP or CGI request read both as HTTP_X_TOKEN, the last one winning: the function acts on a token nobody verified.",
+    'If the function reads header names exactly (event.headers by key, Mangum/ASGI, a Node handler), say so once on the backend: x-gateway.backends.NAME.headerNames: exact (gwc diff flags the declaration as a security change). Otherwise route the operation to an HTTP backend, where gwc sends every other spelling empty, or name the credential header without a separator.',
+    "backends:\n  fn: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:app' }, headerNames: exact }",
   ),
   'aws-authorizer-scopes': ex(
     'A requirement on a Lambda-authorizer scheme lists scopes, which API Gateway does not check for a Lambda authorizer.',

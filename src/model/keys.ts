@@ -89,6 +89,7 @@ const ROOT = {
   'backends.*.pathMatching': perTarget("whether the backend may read another case or a suffix (.json, a trailing dot) of a path as the same path; read by every target, which matches paths exactly and passes the variant on"),
   'backends.*.dotSegments': perTarget("whether the backend may resolve a '.' or '..' path segment; read by AWS, which passes path parameter values into the backend path"),
   'backends.*.queryNames': perTarget("whether the backend may read another spelling of a query parameter's name (api_key[], API_KEY, api.key) as the same name; read by AWS REST, which can blank a query credential by its exact name only"),
+  'backends.*.headerNames': perTarget("whether the backend may read another '-'/'_' spelling of a header's name (X_Token) as the same header; read by AWS, which cannot blank one on the way to a Lambda function"),
   policies: core('named policies are merged into each route before any target compiles'),
   ...prefixed('policies.*', POLICY_BODY),
   defaults: core('route settings every route inherits, merged before any target compiles'),

@@ -100,6 +100,13 @@ export interface Backend {
    * blank only by its exact name (src/targets/aws/query-spellings.ts). Absent: `lenient`.
    */
   queryNames?: { value: 'exact'; loc: Loc };
+  /**
+   * `x-gateway.backends.*.headerNames: exact`: the user states this backend (a Lambda function)
+   * reads a request header by its exact name only, never another `-`/`_` spelling of it (`X_Token`
+   * as `X-Token`), so AWS need not refuse a Lambda route whose verified header credential's other
+   * spellings it cannot blank (src/targets/aws/lambda-spellings.ts). Absent: `folded`.
+   */
+  headerNames?: { value: 'exact'; loc: Loc };
 }
 
 export interface ForwardAuth {

@@ -84,6 +84,23 @@ testRule('aws-authorizer-cache-unkeyed', {
   ],
 });
 
+// A Lambda function's event holds X_Token beside the verified X-Token (lambda-spellings.ts): build
+// refuses the route at its security unless the backend reads header names exactly, and lint relays it.
+const TOKEN = "    key: { type: apiKey, in: header, name: X-Token, x-gateway: { hideCredentials: false, lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:a', type: request, identitySource: [method.request.header.X-Token] } } }\n";
+describe('aws-lambda-header-spellings: lint = build', () => {
+  const at = (ds: Diagnostic[], code: string) => ds.filter((d) => d.code === code || d.params.code === code).map((d) => [d.position?.line, d.position?.column, d.severity]);
+  const FN = "{ lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:app' } }";
+  const FN_EXACT = "{ lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:app' }, headerNames: exact }";
+  it('a header key to a Lambda function: the same line and column in lint and build; none once the backend reads exact names', async () => {
+    for (const [backend, expected] of [[FN, [[11, 7, 'error']]], [FN_EXACT, []]] as const) {
+      const text = doc(backend, op('/a', 'a', '      security: [{ key: [] }]\n'), TOKEN);
+      const built = await buildTarget(writeFiles(text), { target: 'aws' });
+      expect(at(built.diagnostics, 'aws-lambda-header-spellings'), backend).toEqual(expected);
+      expect(at(await findings('target-compile', { name: backend, files: text, targets }), 'aws-lambda-header-spellings'), backend).toEqual(expected);
+    }
+  });
+});
+
 // A query credential API Gateway blanks by its exact name only (red team 3, redteam3-aws): build
 // refuses it at the route's security, and lint relays the build's code there (target-compile).
 const QUERY_KEY = "    key: { type: apiKey, in: query, name: api_key, x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:a', type: request, identitySource: [method.request.querystring.api_key] } } }\n";

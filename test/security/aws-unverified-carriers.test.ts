@@ -44,6 +44,8 @@ const SCHEMES = {
 const verify: Verify = (_s, credential) => (credential.split(',').every((c) => c === 'good' || c === 'sid=good') ? 'alice' : undefined);
 const APP = { url: 'https://app.example.com', queryNames: 'exact' };
 const LAMBDA = { lambda: { arn: FN } };
+/** The function reads names exactly: the verified carriers' other spellings are not refused (aws-lambda-spellings). */
+const LAMBDA_EXACT = { ...LAMBDA, headerNames: 'exact', queryNames: 'exact' };
 
 async function built(security: Array<Record<string, string[]>>, backend: Record<string, unknown>, orAccepted = true) {
   const s = spec({ '/r': { get: { security } } }, { schemes: SCHEMES, backends: { app: backend } }) as any;
@@ -90,20 +92,23 @@ describe('1. AWS REST, an OR route (auth.or accepted) to a Lambda function: the 
   });
 
   it('controls: alternatives reading the same carriers (the enforced one verified them) build, and the function gets the verified ones', async () => {
-    const same = await built([{ tok: [] }, { tok2: [] }], LAMBDA);
+    const same = await built([{ tok: [] }, { tok2: [] }], LAMBDA_EXACT);
     expect(same.errors.map((d) => d.code)).toEqual([]);
     // The mechanism: the event holds every header as sent (X-Session here is no scheme's carrier).
     const o = same.oracle!.request({ method: 'GET', path: '/r', headers: { 'X-Token': 'good', 'X-Session': 'forged' } });
     expect(o.status).toBe(200);
     expect(o.lambdaEvent!.headers['x-token']).toBe('good');
     expect(forgedIn(o.lambdaEvent!)).toEqual(['x-session']);
-    const cookies = await built([{ ck: [] }, { ck2: [] }], LAMBDA);
+    const cookies = await built([{ ck: [] }, { ck2: [] }], LAMBDA_EXACT);
     expect(cookies.errors.map((d) => d.code)).toEqual([]);
   });
 
   it('controls: one alternative on a Lambda function builds (its verified credential is the function\'s to read)', async () => {
-    const b = await built([{ extra: [] }], LAMBDA, false);
+    const b = await built([{ extra: [] }], LAMBDA_EXACT, false);
     expect(b.errors.map((d) => d.code)).toEqual([]);
+    // Without the declarations: X_Session and ?session[]= are in the event too (aws-lambda-spellings).
+    const lenient = await built([{ extra: [] }], LAMBDA, false);
+    expect(lenient.errors.map((d) => d.code).sort()).toEqual(['aws-lambda-header-spellings', 'aws-query-credential-spellings']);
   });
 });
 

@@ -116,7 +116,7 @@ describe('red team 3: aws credentials in the array form of their query name', ()
     expect(b.oracle, 'no template, so no API that would pass any spelling').toBeUndefined();
   });
 
-  it('refused whichever alternative or item carries the query key, once per route and scheme; a header key, a Lambda backend and a mock build', async () => {
+  it('refused whichever alternative or item carries the query key, once per route and scheme; a header key builds; a Lambda backend is refused too (its event holds api_key[]: lambda-spellings.ts) unless queryNames: exact', async () => {
     const qk = { type: 'apiKey', in: 'query', name: 'api_key', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'request', identitySource: ['method.request.querystring.api_key'] } } };
     const hk = { type: 'apiKey', in: 'header', name: 'x-key', 'x-gateway': { lambdaAuthorizer: { arn: ARN, type: 'request', identitySource: ['method.request.header.x-key'] } } };
     const two = await build(
@@ -132,7 +132,12 @@ describe('red team 3: aws credentials in the array form of their query name', ()
       schemes: { qk },
       backends: { fn: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:app' } } },
     }));
-    expect(coded(lambda.errors, 'aws-query-credential-spellings')).toEqual([]);
+    expect(coded(lambda.errors, 'aws-query-credential-spellings').map((d) => d.params)).toEqual([{ route: 'q', scheme: 'qk', name: 'api_key', backend: 'fn' }]);
+    const exact = await build(spec({ '/q': { get: { operationId: 'q', security: [{ qk: [] }] } } }, {
+      schemes: { qk },
+      backends: { fn: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:app' }, queryNames: 'exact' } },
+    }));
+    expect(coded(exact.errors, 'aws-query-credential-spellings')).toEqual([]);
   });
 
   it('held: with queryNames: exact (the user\'s word) the route builds, the verified key is blanked and alice passes (control)', async () => {

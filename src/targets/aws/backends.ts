@@ -24,6 +24,7 @@ import { checkQuerySpellings } from './query-spellings.js';
 import type { IntegrationParts } from './policy-parts.js';
 import { credentialsElsewhere } from './credential-elsewhere.js';
 import { hideUnenforced, refuseUnenforcedOnLambda } from './unenforced.js';
+import { checkLambdaSpellings } from './lambda-spellings.js';
 import { separatorSpellings } from '../header-spellings.js';
 import { schemeCarriers } from '../credential-carriers.js';
 
@@ -61,6 +62,8 @@ export function integrationFor(ctx: Ctx, route: Route, backend: Backend): Integr
     applyPolicies(ctx, route, { kind: 'aws_proxy', backend, requestParameters: {}, responseHeaders: {} });
     // An OR route's alternatives that are not enforced: nothing can be blanked on the way to a function.
     refuseUnenforcedOnLambda(ctx, route, backend.name);
+    // The verified credential's other spellings are in the event too (lambda-spellings.ts).
+    checkLambdaSpellings(ctx, route, backend);
     return {
       integration: { type: 'aws_proxy', httpMethod: 'POST', uri, passthroughBehavior: 'when_no_match', ...timeout },
       responses: { '200': { description: 'the Lambda function response' } },

@@ -65,6 +65,10 @@ export const AWS_KEYS: TargetKeyTable = {
     answer: 'native',
     note: "exact: a route whose credential travels in the query (an API key behind a Lambda authorizer) builds, and a cached route keys a query credential of the spec by its exact name; lenient (default) refuses them (aws-query-credential-spellings, aws-cache-query-credential) and warns at the backend that a header credential's name in the query is blanked by its exact name only (aws-query-name-spellings), since an integration request parameter blanks the exact name only (its name may hold letters, digits and . _ $ - only) and a backend reads api_key[], API_KEY or api.key as the key; on your word that the backend reads exact names; gwc diff flags the declaration as security",
   },
+  'backends.*.headerNames': {
+    answer: 'native',
+    note: "exact: a route to a Lambda function whose verified header credential has a '-' or '_' in its name (X-Api-Key, X-Token) builds; folded (default) refuses it (aws-lambda-header-spellings), since a Lambda proxy integration takes no request parameters and an adapter that rebuilds a CGI or PHP request (Bref, serverless-wsgi) reads X_Token from the event as X-Token; on your word that the function reads header names exactly; HTTP backends get every other spelling empty (REST) or removed (HTTP API) whatever this says; gwc diff flags the declaration as security",
+  },
   'backends.*.methodOverride': {
     answer: 'native',
     note: "none: a POST beside a differently protected method of this backend builds (no aws-body-method-override), on your word that its framework runs no body _method; gwc diff flags the declaration as security",

@@ -29,6 +29,10 @@ export const KONG_KEYS: TargetKeyTable = {
     answer: 'ignored',
     why: "Kong's route regexes refuse a '.' or '..' path parameter value (and ';', '%') whatever the backend does (paths.ts): the declaration relaxes nothing here",
   },
+  'backends.*.headerNames': {
+    answer: 'ignored',
+    why: "Kong's auth plugins read their credential headers themselves and the statement is about a Lambda function's event, which only AWS hands on as sent: the declaration relaxes nothing here",
+  },
   'backends.*.queryNames': {
     answer: 'ignored',
     why: "Kong's query-spellings pre-function reads every spelling of a query credential's name as backends do (the table of src/targets/query-names.ts, rendered in Lua): the declaration relaxes nothing here",

@@ -33,6 +33,10 @@ export const NGINX_KEYS: TargetKeyTable = {
     answer: 'ignored',
     why: "nginx resolves '.' and '..' itself before it matches a location, and writes a path parameter into the backend path as one opaque segment ('.' and '..' as %2E, '/' and ';' encoded: njs upstreamPath): the declaration relaxes nothing here",
   },
+  'backends.*.headerNames': {
+    answer: 'ignored',
+    why: "nginx reads its credential headers by their exact name and the statement is about a Lambda function's event, which only AWS hands on as sent: the declaration relaxes nothing here",
+  },
   'backends.*.queryNames': {
     answer: 'ignored',
     why: "nginx reads every spelling of a query credential's name as backends do (njs nameAsRead, the table of src/targets/query-names.ts): beside a verified credential it is refused, alone it is verified, and it is stripped; the declaration relaxes nothing here",

@@ -30,6 +30,10 @@ export const TRAEFIK_KEYS: TargetKeyTable = {
     answer: 'ignored',
     why: "Traefik's routers refuse a '.' or '..' path parameter value (and ';', '%') whatever the backend does (rule.ts): the declaration relaxes nothing here",
   },
+  'backends.*.headerNames': {
+    answer: 'ignored',
+    why: "Traefik's routers and middlewares read their credential headers themselves and the statement is about a Lambda function's event, which only AWS hands on as sent: the declaration relaxes nothing here",
+  },
   'backends.*.queryNames': {
     answer: 'ignored',
     why: "Traefik's own guards on a query credential (routers that exclude access_token's spellings, traefik-optional-query-key, traefik-optional-bearer-query) stand whatever the backend reads: the declaration relaxes nothing here",

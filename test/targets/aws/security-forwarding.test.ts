@@ -112,7 +112,8 @@ describe('aws: path parameters the backend could read as another route', () => {
   it.each([
     ['the same security on both', users({}, { security: [{ key: [] }] })],
     ['a stricter templated route (its callers may call the public one anyway)', spec({ '/users/me': { get: { operationId: 'getMe', security: [] } }, '/users/{id}': { get: { operationId: 'getUser', security: [{ key: [] }], parameters: param } } })],
-    ['different Lambda functions', users({ 'x-gateway': { backend: 'me' } }, {}, { app: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:users' } }, me: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:me' } } })],
+    // headerNames: exact: the functions read x-api-key by its exact name (else aws-lambda-header-spellings).
+    ['different Lambda functions', users({ 'x-gateway': { backend: 'me' } }, {}, { app: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:users' }, headerNames: 'exact' }, me: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:me' }, headerNames: 'exact' } })],
     ['different backends', users({ 'x-gateway': { backend: 'me' } }, {}, { app: { url: 'https://app.example.com' }, me: { url: 'https://me.example.com' } })],
     ['different methods (the integration fixes the method)', spec({ '/users/me': { delete: { operationId: 'delMe', security: [{ key: [] }] } }, '/users/{id}': { get: { operationId: 'getUser', security: [], parameters: param } } })],
   ])('%s: builds', async (_n, s) => {

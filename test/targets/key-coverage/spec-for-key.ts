@@ -107,6 +107,8 @@ function values(id: KeyId, target: string): Variants | undefined {
     'backends.*.pathMatching': { a: 'exact', b: undefined },
     // Absent in B: AWS refuses a query credential it blanks by its exact name only (aws-query-credential-spellings).
     'backends.*.queryNames': { a: 'exact', b: undefined },
+    // Absent in B: AWS refuses a Lambda route verified on X-Token, whose X_Token the event holds (aws-lambda-header-spellings).
+    'backends.*.headerNames': { a: 'exact', b: undefined },
     'consumers.*.groups': { a: ['a'], b: ['b'] },
     'consumers.*.credentials': { a: { key: '${env:K1}' }, b: { key: '${env:K2}' } },
     'consumers.*.credentials.*.username': { a: 'u1', b: 'u2' },
@@ -326,6 +328,18 @@ export function specForKey(id: KeyId, which: 'a' | 'b', target: string): Obj | u
     const lambda = { lambdaAuthorizer: { arn: ARN('auth'), type: 'request', identitySource: ['method.request.querystring.api_key'] } };
     doc.components = { securitySchemes: { key: { type: 'apiKey', in: 'query', name: 'api_key', ...(target === 'aws' ? { 'x-gateway': lambda } : {}) } } };
     if (target !== 'aws') x.consumers = { c: { credentials: { key: '${env:K1}' } } };
+    const op = getIn(doc, ['paths', '/items/{id}', 'get']) as Obj;
+    op.security = [{ key: [] }];
+    delete op['x-gateway'];
+  }
+  // A Lambda function keyed by X-Token (a Lambda authorizer): AWS refuses it unless the function reads
+  // header names exactly; the other targets are not handed the event, the key changes nothing there.
+  if (id === 'backends.*.headerNames' && target === 'aws') {
+    const lambda = { hideCredentials: false, lambdaAuthorizer: { arn: ARN('auth'), type: 'request', identitySource: ['method.request.header.X-Token'] } };
+    doc.components = { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Token', 'x-gateway': lambda } } };
+    const api = (x.backends as Record<string, Obj>).api!;
+    delete api.url;
+    api.lambda = { arn: ARN('app') };
     const op = getIn(doc, ['paths', '/items/{id}', 'get']) as Obj;
     op.security = [{ key: [] }];
     delete op['x-gateway'];

@@ -17,6 +17,7 @@ import { HTTP_IDS, type HttpCtx } from './context.js';
 import { isMappableHeader } from './headers.js';
 import { buildIntegration } from './integrations.js';
 import { checkQuerySpellings } from '../query-spellings.js';
+import { checkLambdaSpellings } from '../lambda-spellings.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const SEGMENT = /^([A-Za-z0-9._~!$&'()*+,;=:@-]+|\{[A-Za-z0-9._-]+\})$/;
@@ -43,7 +44,8 @@ export function buildRoutes(ctx: HttpCtx): BuiltRoutes {
     const hide = hiddenHeaders(ctx, route, backend.kind === 'lambda');
     if (!hide) continue;
     // remove:querystring.NAME names one parameter exactly, as the REST mapping does (query-spellings.ts).
-    if (backend.kind !== 'lambda' && backend.kind !== 'mock') checkQuerySpellings(ctx, route, backend);
+    if (backend.kind === 'lambda') checkLambdaSpellings(ctx, route, backend);
+    else if (backend.kind !== 'mock') checkQuerySpellings(ctx, route, backend);
     const integration = buildIntegration(ctx, route, backend, hide);
     if (!integration) continue;
     if (integration.lambdaArn) integrationFunctions.add(integration.lambdaArn);
