@@ -40,6 +40,7 @@ js_set \${{n @root.prefix}}_upath {{n @root.prefix}}.upstreamPath;
 {{/if}}
 js_set \${{n @root.prefix}}_args {{n @root.prefix}}.cleanArgs;
 js_set \${{n @root.prefix}}_cookies {{n @root.prefix}}.cleanCookies;
+js_set \${{n @root.prefix}}_underscore {{n @root.prefix}}.underscoreHeader;
 {{#if forwardPath}}
 # The normalised path sent to forward-auth services (set by the auth handler, read by the auth location).
 js_var \${{n @root.prefix}}_fwd_uri;
@@ -157,9 +158,17 @@ export const SERVER_TEMPLATE = `server {
     server_tokens off;
     # Header names with "_" dropped (nginx's default, pinned against an http-level
     # underscores_in_headers on): CGI-style backends (PHP, Rack, WSGI) read X_Consumer as X-Consumer,
-    # past the identity and method-override clears. Read from the default server of the address.
+    # past the identity and method-override clears. Read from the default server of the address,
+    # and for each line from the server selected so far: a line before Host is read with the
+    # default server's setting, which may be another server's "on" (include mode). Such a line
+    # kept is refused (njs underscoreHeader; red team 12).
     underscores_in_headers off;
     ignore_invalid_headers on;
+{{#if @root.njs}}
+    if (\${{n @root.prefix}}_underscore) {
+        return 400;
+    }
+{{/if}}
 {{#each errors}}
     error_page {{n status}} /_gwc_internal/e/{{n status}};
 {{/each}}

@@ -919,6 +919,22 @@ function upstreamPath(r) {
 }
 
 /**
+ * '1' when a request header line's name holds `_` (the server-level `if` answers 400). gwc's
+ * servers drop such lines (`underscores_in_headers off`), but nginx reads that setting for each
+ * line from the server selected so far: the address's default server until the Host line, which
+ * in include mode is not gwc's and may say `on` (http level). `X_Consumer: admin` before `Host`
+ * was then kept, past every `proxy_set_header X-Consumer` clear, and PHP, Rack and WSGI read it
+ * as X-Consumer (red team 12, redteam12-nginx-underscore-order). Any `_` name, not only the
+ * guarded ones: every name gwc clears or reads as a credential assumes none arrives.
+ * @param {NginxHTTPRequest} r
+ */
+function underscoreHeader(r) {
+  var lines = r.rawHeadersIn;
+  for (var i = 0; i < lines.length; i++) if (String(lines[i][0]).indexOf('_') >= 0) return '1';
+  return '';
+}
+
+/**
  * Query string without the hidden credential parameters.
  * @param {NginxHTTPRequest} r
  */
@@ -1188,4 +1204,4 @@ function bodyCheck(r) {
 }
 
 // `same` is exported for the unit tests only; nginx calls the handlers named in the configuration.
-export default { authorize: authorize, bodyCheck: bodyCheck, bodyOverrides: bodyOverrides, bodyToken: bodyToken, bodyKey: bodyKey, bodyKinds: bodyKinds, authorizeOptional: authorizeOptional, cacheKey: cacheKey, cacheCredential: cacheCredential, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, cleanCookies: cleanCookies, mock: mock, same: same, jwkKey: jwkKey };
+export default { authorize: authorize, bodyCheck: bodyCheck, bodyOverrides: bodyOverrides, bodyToken: bodyToken, bodyKey: bodyKey, bodyKinds: bodyKinds, authorizeOptional: authorizeOptional, cacheKey: cacheKey, cacheCredential: cacheCredential, upstreamPath: upstreamPath, digest: digest, cleanArgs: cleanArgs, underscoreHeader: underscoreHeader, cleanCookies: cleanCookies, mock: mock, same: same, jwkKey: jwkKey };
