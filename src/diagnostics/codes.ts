@@ -547,6 +547,11 @@ export const CODES = {
     (p) =>
       `HEAD operation ${p.route} admits callers that ${p.other} (GET ${p.path}, same backend path) does not, or does not count them alike; most backends (Express, Flask, Rails, Spring) run the GET handler for HEAD, so its callers would run ${p.other} and read its headers: give the HEAD the GET's security and policies, or remove it (every target then routes HEAD with the GET's own checks or not at all)`,
   ),
+  'method-override-widens': entry<{ route: string; parameter: string; other: string; method: string; path: string }>(
+    'error',
+    (p) =>
+      `${p.route} declares the method override ${p.parameter}, so its backend runs the method a caller names there, and ${p.other} (${p.method} ${p.path}, same backend path) admits fewer callers or does not count them alike: a caller of ${p.route} would run ${p.other}'s handler past its checks. Give ${p.route} the security and policies of every method the override can name, list only methods guarded no more strictly in the parameter's enum and validate parameters (x-gateway validate), or remove the declaration (every target then strips or refuses the override)`,
+  ),
   'param-variant-reaches-protected': entry<{ route: string; other: string; values: string }>(
     'error',
     (p) =>
@@ -635,6 +640,11 @@ export const CODES = {
     'error',
     (p) =>
       `traefik: basic schemes ${p.scheme} and ${p.other} would read one users file, ${p.file} (file names are folded to [a-z0-9-]); a '-2' by order would hand one scheme's file, users and all, to the other once the spec changes. Rename one scheme`,
+  ),
+  'traefik-kept-header-credential': entry<{ scheme: string; header: string; verifier: string }>(
+    'error',
+    (p) =>
+      `traefik: security scheme ${p.scheme} keeps its ${p.header} header for the backend (hideCredentials: false), and ${p.verifier} reads one line of it while Traefik passes every line on: a second ${p.header} line (another user, a forged token) would reach the backend unverified, and a backend reading the last line (PHP) takes it. No Traefik rule can count a header's lines. Set x-gateway.hideCredentials: true on ${p.scheme} (Traefik then removes every line and spelling of ${p.header} before the backend; the backend reads the verified caller from the forwardAuth answer or X-Consumer), or build the route on nginx, which refuses a request carrying a credential header twice`,
   ),
   'traefik-credential-not-hidden': entry<{ scheme: string; location: string; route?: string; reads?: string }>(
     'error',

@@ -344,6 +344,12 @@ export const TARGETS: Explanations = {
     'Give both routes the same security; or, if the backend matches paths case-sensitively and without suffix patterns, say so on every backend name of that server: pathMatching: exact (gwc diff flags the declaration).',
     "backends:\n  users: { url: http://users.internal:8080, pathMatching: exact }",
   ),
+  'method-override-widens': ex(
+    'An operation declares a method override (X-HTTP-Method-Override, X-HTTP-Method or X-Method-Override header, or _method query parameter), and another method of the same backend path that the override can name (every method, or, where the operation validates its parameters, the ones the parameter\'s enum lists) admits fewer callers or counts them under another rate limit.',
+    'Declaring the override says the backend honours it (Rack MethodOverride, Express method-override, Laravel, ASP.NET): every target passes a declared override through, so a caller admitted to the declaring operation runs the stricter method\'s handler without its credential.',
+    'Give the declaring operation the security and policies of every method it can name, restrict the parameter\'s enum to methods guarded no more strictly and validate parameters (x-gateway validate), or remove the declaration (every target then strips or refuses the override).',
+    "/things:\n  get:\n    x-gateway: { public: true }\n    parameters: [{ name: X-HTTP-Method-Override, in: header }]   # GET + override: DELETE\n  delete: { security: [{ key: [] }] }",
+  ),
   'head-widens-get': ex(
     'A HEAD operation admits callers that the GET of the same backend path does not (or is not rate-limited alike); every target routes the HEAD on its own checks.',
     'HEAD runs the GET handler on most backends (Express, Flask, Rails, Spring, Go): an anonymous HEAD runs the protected GET and leaks its status and headers (Content-Length, ETag, Set-Cookie).',

@@ -348,9 +348,11 @@ export interface Route {
    * Method-override inputs the operation (or its path item) declares as parameters: the `_method`
    * query parameter, `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` headers.
    * Targets strip or refuse undeclared ones (a backend honouring them sidesteps per-method
-   * security); absent when none is declared.
+   * security); absent when none is declared. `loc`: the declaring parameter; `methods`: the
+   * upper-cased values its schema's enum lists, when it has one (the methods it can select;
+   * src/targets/declared-override.ts).
    */
-  declaredOverrides?: Array<{ in: 'query' | 'header'; name: string }>;
+  declaredOverrides?: Array<{ in: 'query' | 'header'; name: string; loc?: Loc; methods?: string[] }>;
   /** Query parameters the operation or its path item declares (names, sorted); absent when none. */
   queryParams?: string[];
   /** Cookie parameters the operation or its path item declares (names, sorted); absent when none. */

@@ -10,6 +10,7 @@ import type { Gateway } from '../model/types.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { checkCapabilities } from './capability-check.js';
 import { resolveFlavour } from './flavour.js';
+import { methodOverrideWidens } from './declared-override.js';
 import { headWidensGet } from './head-get.js';
 import { keyDiagnostics } from './key-diagnostics.js';
 import { paramVariantRefusals } from './param-variants.js';
@@ -26,8 +27,9 @@ export function compileWith(chosen: Target, gateway: Gateway, options: Record<st
   const target = resolveFlavour(chosen, options);
   const checked = checkCapabilities(gateway, target);
   // Keys the target's key table says it does not apply are said at their own line (issue #21).
-  // A HEAD beside a more protected GET is the same hole on every target (head-get.ts).
-  const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec, gateway.environment, target.keys), ...headWidensGet(gateway)];
+  // A HEAD beside a more protected GET is the same hole on every target (head-get.ts), as is a
+  // declared method override that can name a more protected method (declared-override.ts).
+  const diagnostics = [...checked.diagnostics, ...keyDiagnostics(target.name, spec, gateway.environment, target.keys), ...headWidensGet(gateway), ...methodOverrideWidens(gateway)];
   // So is a path parameter whose case or suffix variant a backend reads as a more protected literal
   // route (param-variants.ts); said after the target's own refusals, which may name the same pair
   // more precisely (AWS's aws-path-param-confusable), so they still run.
@@ -51,7 +53,7 @@ export function compileFindings(target: Target, gateway: Gateway, options: Recor
   const result = invoke(target, gateway, plan ?? checkCapabilities(gateway, target).plan, options, true);
   // The key answers compileWith says before compiling (key-refused, key-not-applied) are build
   // refusals too: lint relays them with the rest.
-  const keys = [...keyDiagnostics(target.name, spec, gateway.environment, target.keys), ...headWidensGet(gateway), ...paramVariantRefusals(gateway)];
+  const keys = [...keyDiagnostics(target.name, spec, gateway.environment, target.keys), ...headWidensGet(gateway), ...methodOverrideWidens(gateway), ...paramVariantRefusals(gateway)];
   return 'crash' in result ? keys : [...keys, ...result.diagnostics];
 }
 

@@ -3,7 +3,8 @@
  * every target makes whatever its capabilities, so a spec no target builds is never "valid". They
  * are the core's own checks, run by every build before the target compiles (src/targets/compile.ts):
  * a route nobody decided to open (security-undecided), a gateway with no route (no-routes), a HEAD
- * running a better protected GET handler (head-widens-get), a parameter whose case or suffix variant
+ * running a better protected GET handler (head-widens-get), a declared method override that can
+ * name a better protected method (method-override-widens), a parameter whose case or suffix variant
  * a backend reads as a more protected literal route (param-variant-reaches-protected). Same codes, params and places as the
  * build's; lint's security-missing rule points at the same node. Per-target refusals stay the
  * build's and lint's (`gwc lint --target T`): validate is target-neutral.
@@ -12,12 +13,13 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Gateway } from '../model/types.js';
 import { runPipeline, type SpecOptions } from '../pipeline.js';
 import { gatewayRefusals } from '../targets/capability-check.js';
+import { methodOverrideWidens } from '../targets/declared-override.js';
 import { headWidensGet } from '../targets/head-get.js';
 import { paramVariantRefusals } from '../targets/param-variants.js';
 
 /** The refusals every target makes of this model. */
 export function neutralRefusals(gateway: Gateway): Diagnostic[] {
-  return [...gatewayRefusals(gateway), ...headWidensGet(gateway), ...paramVariantRefusals(gateway)];
+  return [...gatewayRefusals(gateway), ...headWidensGet(gateway), ...methodOverrideWidens(gateway), ...paramVariantRefusals(gateway)];
 }
 
 export interface Validation {

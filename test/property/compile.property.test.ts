@@ -58,6 +58,8 @@ const REFUSALS = new Set([
   // every target's fail-closed refusal of a path a backend reads as a more protected route's
   // (src/targets/upstream-reach.ts and the case/suffix variants of a path parameter, a83c57b)
   'upstream-param-reaches-protected', 'param-variant-reaches-protected',
+  // every target's refusal of a declared method override that can name a more protected method (src/targets/declared-override.ts, red team 12)
+  'method-override-widens',
   // Kong's * and Kong's/Traefik's null CORS origin with credentials: every site reads the route (red team 3)
   'cors-credentials-origin-open',
   // traefik's users files and optional auth (cea6217, a289ce6)

@@ -50,7 +50,7 @@ const QUERY = '{ name: _method, in: query, schema: { type: string } }';
 
 describe('red team 12: a declared method override beside a more protected method of the same backend path', () => {
   for (const [what, param] of [['header X-HTTP-Method-Override', HEADER], ['query _method', QUERY]] as const) {
-    it.fails(`${what} on the public GET beside the keyed DELETE: refused on every target`, async () => {
+    it(`${what} on the public GET beside the keyed DELETE: refused on every target`, async () => {
       const loaded = await gatewayOf(spec(param));
       const model = loaded.diagnostics.filter((d) => d.severity === 'error');
       const refused: Record<string, boolean> = {};
@@ -61,6 +61,23 @@ describe('red team 12: a declared method override beside a more protected method
       expect(refused).toEqual({ nginx: true, traefik: true, kong: true, aws: true });
     });
   }
+
+  it('refused at the declaring parameter (method-override-widens), naming the keyed DELETE', async () => {
+    const loaded = await gatewayOf(spec(HEADER));
+    const r = compileGateway(unsecuredPublic(loaded.gateway!), 'nginx');
+    const found = r.diagnostics.filter((d) => d.code === 'method-override-widens');
+    expect(found.map((d) => [d.loc?.pointer, (d.params as { other: string }).other])).toEqual([['/paths/~1things/get/parameters/0', 'wipeThings']]);
+  });
+
+  const ENUM = '{ name: X-HTTP-Method-Override, in: header, schema: { type: string, enum: [GET, HEAD] } }';
+  it('an enum without the DELETE narrows the override only where the route validates its parameters', async () => {
+    const plain = await gatewayOf(spec(ENUM));
+    expect(compileGateway(unsecuredPublic(plain.gateway!), 'nginx').diagnostics.map((d) => d.code)).toContain('method-override-widens');
+    const validated = await gatewayOf(spec(ENUM).replace('x-gateway: { public: true }', 'x-gateway: { public: true, validate: { parameters: true } }'));
+    expect(compileGateway(unsecuredPublic(validated.gateway!), 'nginx').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const withDelete = await gatewayOf(spec(ENUM.replace('[GET, HEAD]', '[GET, delete]')).replace('x-gateway: { public: true }', 'x-gateway: { public: true, validate: { parameters: true } }'));
+    expect(compileGateway(unsecuredPublic(withDelete.gateway!), 'nginx').diagnostics.map((d) => d.code)).toContain('method-override-widens');
+  });
 
   it('control: the same spec without the declaration builds on nginx (the override is stripped there)', async () => {
     const loaded = await gatewayOf(spec('').replace('      parameters: []\n', ''));

@@ -17,6 +17,7 @@ import { normaliseServers, publicScope, type PublicScope } from './servers.js';
 import { hasControl, parseDuration } from './units.js';
 import { ROUTE_POLICIES } from '../policies/index.js';
 import { suggest } from '../../validate/suggest.js';
+import { compareText } from '../../diagnostics/collate.js';
 
 export interface RouteContext {
   w: Walker;
@@ -52,7 +53,8 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
     if (itemScope === 'refused') continue;
     // What the path item says is the same for each of its operations: read once per path (#18).
     const itemX = ctx.w.child(item, 'x-gateway');
-    const itemParams = present(item, 'parameters') ? ctx.w.itemValues(ctx.w.child(item, 'parameters')) : [];
+    const itemParamsNode = present(item, 'parameters') ? ctx.w.child(item, 'parameters') : undefined;
+    const itemParams = itemParamsNode ? ctx.w.itemValues(itemParamsNode) : [];
     for (const method of HTTP_METHODS) {
       const key = LOWER_METHODS[method];
       // An absent method is no operation: asked before a location is built for it (#18).
@@ -62,7 +64,7 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
       const opScope = scopeOf(ctx, op, itemScope ?? docScope);
       if (opScope === 'refused') continue;
       const hosts = (opScope ?? itemScope ?? docScope).hosts;
-      const route = normaliseOperation(ctx, { path, pathLoc, publicPath, segments: pub.segments, params: parsed.params, hosts, itemX, itemParams }, method, item, op);
+      const route = normaliseOperation(ctx, { path, pathLoc, publicPath, segments: pub.segments, params: parsed.params, hosts, itemX, itemParams, itemParamsNode }, method, item, op);
       if (route) routes.push(route);
     }
   }
@@ -110,6 +112,8 @@ interface PathInfo {
   /** The path item's x-gateway and parameters (the same for each of its operations; parameters as values). */
   itemX: Located;
   itemParams: readonly unknown[];
+  /** Where the path item's parameters are (for the located override declarations). */
+  itemParamsNode?: Located;
 }
 
 function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, item: Located, op: Located): Route | undefined {
@@ -177,8 +181,12 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
   if (typeof v.operationId === 'string' && v.operationId !== '') route.operationId = v.operationId;
   // The path item's then the operation's parameters, read once for the lists below (values: no
   // location is read from them, #18).
-  const params = present(op, 'parameters') ? [...p.itemParams, ...w.itemValues(w.child(op, 'parameters'))] : p.itemParams;
-  const overrides = declaredOverrides(params);
+  const opParamsNode = present(op, 'parameters') ? w.child(op, 'parameters') : undefined;
+  const params = opParamsNode ? [...p.itemParams, ...w.itemValues(opParamsNode)] : p.itemParams;
+  const overrides = declaredOverrides(w, [
+    { node: p.itemParamsNode, values: p.itemParams },
+    { node: opParamsNode, values: opParamsNode ? params.slice(p.itemParams.length) : [] },
+  ]);
   if (overrides.length > 0) route.declaredOverrides = overrides;
   const query = declaredQuery(params);
   if (query.length > 0) route.queryParams = query;
@@ -238,14 +246,29 @@ function declaredQuery(params: readonly unknown[], where: 'query' | 'cookie' = '
   return [...names].sort();
 }
 
-/** Method-override parameters the spec declares (path item, then operation), see Route.declaredOverrides. */
-function declaredOverrides(params: readonly unknown[]): Array<{ in: 'query' | 'header'; name: string }> {
-  const out: Array<{ in: 'query' | 'header'; name: string }> = [];
-  for (const p of params) {
-    const v = p as { in?: unknown; name?: unknown } | undefined;
-    if (!v || typeof v.name !== 'string') continue;
-    const hit = (v.in === 'query' && v.name === METHOD_OVERRIDE_QUERY) || (v.in === 'header' && isMethodOverrideHeader(v.name));
-    if (hit && !out.some((o) => o.in === v.in && o.name.toLowerCase() === v.name!.toString().toLowerCase())) out.push({ in: v.in as 'query' | 'header', name: v.name });
+/**
+ * Method-override parameters the spec declares (path item, then operation), see
+ * Route.declaredOverrides: each at the parameter that declares it (the operation's, where both
+ * declare it), with the methods its schema's enum lists. Located only on a hit (#18: the lists are
+ * read as values).
+ */
+function declaredOverrides(w: Walker, lists: ReadonlyArray<{ node: Located | undefined; values: readonly unknown[] }>): NonNullable<Route['declaredOverrides']> {
+  const out: NonNullable<Route['declaredOverrides']> = [];
+  for (const { node, values } of lists) {
+    for (const [i, p] of values.entries()) {
+      const v = p as { in?: unknown; name?: unknown; schema?: unknown } | undefined;
+      if (!v || typeof v.name !== 'string') continue;
+      const hit = (v.in === 'query' && v.name === METHOD_OVERRIDE_QUERY) || (v.in === 'header' && isMethodOverrideHeader(v.name));
+      if (!hit) continue;
+      const found: NonNullable<Route['declaredOverrides']>[number] = { in: v.in as 'query' | 'header', name: v.name };
+      if (node) found.loc = w.child(node, i).loc;
+      const listed = isObj(v.schema) ? v.schema.enum : undefined;
+      if (Array.isArray(listed) && listed.every((m) => typeof m === 'string')) found.methods = [...new Set(listed.map((m) => (m as string).toUpperCase()))].sort(compareText);
+      const known = out.findIndex((o) => o.in === found.in && o.name.toLowerCase() === found.name.toLowerCase());
+      // The operation's parameter replaces the path item's of the same name (OpenAPI); the name as first written stays.
+      if (known < 0) out.push(found);
+      else out[known] = { ...found, name: out[known]!.name };
+    }
   }
   return out;
 }
