@@ -18,6 +18,7 @@
  *    "one whose whole value is the verified caller"; it is one value of several).
  *    Native basicAuth alike (Go's Request.BasicAuth reads the first Authorization line; a kept
  *    scheme's removeHeader is false): `Authorization: Basic alice` then `Basic admin`.
+ * Fixed: 2 (credentials.ts limitKeyHeader: only native basic's X-Consumer, else per address).
  * Fix (Traefik target, open): for 1, refuse hideCredentials: false on a header credential Traefik
  * verifies through a service, or have the service echo the verified value in authResponseHeaders
  * (Traefik deletes every line of a response header before setting it); for 2, key the limit on a
@@ -101,7 +102,8 @@ describe('red team 12, Traefik: a credential header on two lines', async () => {
   });
 
   // Mechanism 2: the limiter keys the first line, the service verified the last.
-  it.fails('by: consumer: junk first lines never make a fresh bucket per request for one key', () => {
+  // FIXED: a header API key is never the limit's key; per client address (traefik-limit-key-unverified).
+  it('by: consumer: junk first lines never make a fresh bucket per request for one key', () => {
     const keys = [0, 1, 2].map((n) => {
       const o = get('/v1/lim', { 'X-Lim-Key': [`junk-${n}`, 'alice-key'] }, last('X-Lim-Key', 'alice-key'));
       if (o.status !== 200) return 'refused';

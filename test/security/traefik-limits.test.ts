@@ -51,15 +51,17 @@ describe('traefik: per-consumer rate limit keys', async () => {
     expect(limitOf('/query').sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number), ipv6Subnet: 64 } });
   });
 
-  it('a header API key keys on its header, also when ANDed with a cookie key', () => {
-    expect(limitOf('/header').sourceCriterion).toEqual({ requestHeaderName: 'x-api-key' });
-    expect(limitOf('/both').sourceCriterion).toEqual({ requestHeaderName: 'x-api-key' });
+  // Red team 12: the limiter reads the key header's FIRST line, the service may verify another
+  // (`X-Api-Key: junk-<n>` then the real key: a fresh bucket per request); per address instead.
+  it('a header API key is limited per client address, also when ANDed with a cookie key (a second line would vary the key)', () => {
+    expect(limitOf('/header').sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number), ipv6Subnet: 64 } });
+    expect(limitOf('/both').sourceCriterion).toEqual({ ipStrategy: { depth: expect.any(Number), ipv6Subnet: 64 } });
   });
 
   it('warns with a code, the route and scheme, at the rateLimit node', () => {
     const ws = built!.result.diagnostics.filter((d) => d.code === 'traefik-limit-key-unverified');
     const byRoute = Object.fromEntries(ws.map((d) => [d.params!.route, d]));
-    expect(Object.keys(byRoute).sort()).toEqual(['get_cookie', 'get_query']);
+    expect(Object.keys(byRoute).sort()).toEqual(['get_both', 'get_cookie', 'get_header', 'get_query']);
     expect(byRoute.get_cookie).toMatchObject({ severity: 'warn', params: { scheme: 'ck' }, loc: { file, pointer: '/paths/~1cookie/get/x-gateway/rateLimit' } });
     expect(byRoute.get_query).toMatchObject({ params: { scheme: 'qk' }, loc: { pointer: '/paths/~1query/get/x-gateway/rateLimit' } });
   });

@@ -24,11 +24,13 @@ export const VERIFIED_USER_HEADER = 'X-Consumer';
  * the verified `sub`; here the limit is counted per client address (traefik-limit-key-unverified).
  */
 export function limitKeyHeader(s: SecurityScheme, native: boolean): string | undefined {
-  if (s.kind === 'basic') return native ? VERIFIED_USER_HEADER : undefined;
-  if (s.kind === 'jwt') return undefined;
-  const header = credentialHeader(s);
-  if (!header || header.toLowerCase() === 'cookie' || header.toLowerCase() === 'authorization') return undefined;
-  return header;
+  // Nor is a header API key (red team 12, redteam12-traefik-duplicate-lines): the limiter reads the
+  // FIRST line (ratelimiter's sourceCriterion: req.Header.Get) while the forwardAuth service, sent
+  // every line, may verify another: `X-Api-Key: junk-<n>` then the real key was a fresh bucket per
+  // request. No Traefik rule counts a header's lines, so only a header gwc sets, single-valued,
+  // identifies the caller: native basicAuth's VERIFIED_USER_HEADER (headerField sets one line;
+  // clear-inputs removes a client's). Everything else is counted per client address.
+  return s.kind === 'basic' && native ? VERIFIED_USER_HEADER : undefined;
 }
 
 /** The header holding the scheme's credential, when there is one. */
