@@ -641,11 +641,6 @@ export const CODES = {
     (p) =>
       `traefik: basic schemes ${p.scheme} and ${p.other} would read one users file, ${p.file} (file names are folded to [a-z0-9-]); a '-2' by order would hand one scheme's file, users and all, to the other once the spec changes. Rename one scheme`,
   ),
-  'traefik-kept-header-credential': entry<{ scheme: string; header: string; verifier: string }>(
-    'error',
-    (p) =>
-      `traefik: security scheme ${p.scheme} keeps its ${p.header} header for the backend (hideCredentials: false), and ${p.verifier} reads one line of it while Traefik passes every line on: a second ${p.header} line (another user, a forged token) would reach the backend unverified, and a backend reading the last line (PHP) takes it. No Traefik rule can count a header's lines. Set x-gateway.hideCredentials: true on ${p.scheme} (Traefik then removes every line and spelling of ${p.header} before the backend; the backend reads the verified caller from the forwardAuth answer or X-Consumer), or build the route on nginx, which refuses a request carrying a credential header twice`,
-  ),
   'traefik-credential-not-hidden': entry<{ scheme: string; location: string; route?: string; reads?: string }>(
     'error',
     (p) =>
