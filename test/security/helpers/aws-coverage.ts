@@ -28,7 +28,7 @@ servers: [{ url: https://api.cov.example.com/v1 }]
 x-gateway:
   name: cov
   backends:
-${backends}    fn: { lambda: { arn: '${LAMBDA}:fn' } }
+${backends}    fn: { lambda: { arn: '${LAMBDA}:fn' }, headerNames: exact }
   policies:
     web:
       cors: { origins: [https://web.cov.example.com], methods: [GET, POST], headers: [${cors}], exposeHeaders: [X-Request-Id], credentials: true, maxAge: 600 }
