@@ -41,6 +41,14 @@ describe('IAM (SigV4) schemes', () => {
     });
   }
 
+  it('x-gateway.header on a SigV4 scheme is refused at its line, as on every kind that is not a JWT the gateway verifies (closing15: it was skipped)', async () => {
+    const refused = await gatewayOf(spec('{ type: apiKey, in: header, name: Authorization, x-amazon-apigateway-authtype: awsSigv4, x-gateway: { header: X-Token } }'));
+    expect(refused.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.loc?.pointer])).toEqual([['schema-invalid', '/components/securitySchemes/sig/x-gateway/header']]);
+    // Naming what SigV4 signs anyway (Authorization) is no change: accepted.
+    const same = await gatewayOf(spec('{ type: apiKey, in: header, name: Authorization, x-amazon-apigateway-authtype: awsSigv4, x-gateway: { header: authorization } }'));
+    expect(same.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
   it('any other authtype is never read as an API key either: refused at its definition', async () => {
     const text = spec('{ type: apiKey, in: header, name: Authorization, x-amazon-apigateway-authtype: custom }');
     const { gateway, diagnostics } = await gatewayOf(text);

@@ -42,8 +42,12 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
       // it has no type for: the extension decides what it is, and it is never an API key (a key
       // check on Authorization with no consumers would refuse every caller, or admit a guessed key).
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authtype.html
-      if (String(authtype).toLowerCase() === 'awssigv4') table.schemes.push({ ...base, kind: 'iam' });
-      else table.refused.set(name, { code: 'scheme-unsupported', type: `${type} with x-amazon-apigateway-authtype ${String(authtype)} (write it as x-gateway.lambdaAuthorizer or a jwt issuer)`, loc: node.loc });
+      // SigV4 signs Authorization: `x-gateway.header` naming another header is refused as on every
+      // other kind (headerNotRead), never skipped (closing15 "sigv4 skips the header check").
+      if (String(authtype).toLowerCase() === 'awssigv4') {
+        table.schemes.push({ ...base, kind: 'iam' });
+        headerNotRead(w, x, xv, name, table, out);
+      } else table.refused.set(name, { code: 'scheme-unsupported', type: `${type} with x-amazon-apigateway-authtype ${String(authtype)} (write it as x-gateway.lambdaAuthorizer or a jwt issuer)`, loc: node.loc });
       continue;
     }
     if (type === 'apiKey' && (v.in === 'header' || v.in === 'query' || v.in === 'cookie') && typeof v.name === 'string') {
