@@ -14,10 +14,8 @@
  * `sub: admin` with the caller's own valid token in front. Kong 3.6+ reads nginx's `$http_x_token`,
  * which joins the lines (", "), and refuses; nginx (njs) refuses two lines; key-auth refuses a
  * duplicate key (ERR_DUPLICATE_API_KEY); Authorization itself is a unique header to nginx (400).
- * Fix (Kong target, open): refuse (401) a request holding more than one line of a kept credential
- * header, e.g. in the jwt-claims chunk, which already reads every line whose name reads as the
- * header's (its diff reader hashes the chunk: a new release hash is needed), or set the kept header
- * to the one line jwt verified in the post-function.
+ * Fixed (KNG3): the jwt-claims chunk, which reads every line whose name reads as the header's,
+ * refuses (401) more than one; its diff reader knows the previous release by hash.
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -70,8 +68,90 @@ describe('red team 12, Kong: a kept X-Token sent on two lines', async () => {
   });
 
   // Mechanism above: jwt verifies line 1, both lines go upstream (the oracle's upstream headers
-  // show the first; Kong proxies every line). The request must be refused, as nginx and Kong 3.6+ do.
-  it.fails('own token first, forged claims second: refused, never both lines to the backend (Kong 3.4)', () => {
+  // show the first; Kong proxies every line). Refused (401) by the jwt-claims chunk since KNG3, as
+  // nginx and Kong 3.6+ refuse it.
+  it('own token first, forged claims second: refused, never both lines to the backend (Kong 3.4)', () => {
     expect(call([GOOD, FORGED]).status).not.toBe(200);
+  });
+});
+
+/**
+ * The class on every Kong scheme kind that verifies a header and can keep it (KNG3): one line
+ * verified, every line forwarded. key-auth refuses a header key sent twice itself
+ * (kong/plugins/key-auth/handler.lua: a table is ERR_DUPLICATE_API_KEY, 401); basic-auth reads
+ * Proxy-Authorization first (get_header: its first line) and the kept-credentials post-function
+ * drops both Authorization and Proxy-Authorization once Proxy-Authorization is sent
+ * (unverified-credentials.ts); Authorization itself is a unique header to nginx (a second line is
+ * 400 before any plugin: ngx_http_process_unique_header_line, not modelled by the oracle). A
+ * forward-verified scheme keeps nothing on Kong: Kong calls no service, and forward-auth-accepted
+ * is refused while a header the service would verify passes.
+ */
+const KINDS = `openapi: 3.1.0
+info: { title: red team 12 kong kept duplicate kinds, version: "1" }
+servers: [{ url: "https://api.test/v1" }]
+x-gateway:
+  name: rt12kk
+  backends: { echo: { url: "http://echo.internal:8080" } }
+  defaults: { backend: echo }
+  accept: { kong: [{ feature: auth.jwt, reason: red team 12 }] }
+  consumers:
+    alice: { credentials: { key: "\${env:ALICE_KEY}", pw: { username: alice, password: "\${env:ALICE_PW}" } } }
+    bob: { credentials: { key: "\${env:BOB_KEY}", pw: { username: bob, password: "\${env:BOB_PW}" } } }
+paths:
+  /k: { get: { operationId: k, security: [{ key: [] }], responses: { "200": { description: ok } } } }
+  /b: { get: { operationId: b, security: [{ pw: [] }], responses: { "200": { description: ok } } } }
+  /kj: { get: { operationId: kj, security: [{ key: [] }, { tok: [] }], responses: { "200": { description: ok } } } }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { hideCredentials: false } }
+    pw: { type: http, scheme: basic, x-gateway: { hideCredentials: false } }
+    tok:
+      type: http
+      scheme: bearer
+      x-gateway: { header: X-Token, issuer: "https://id.test/", audiences: [shop], publicKeys: ["\${env:PK}"], hideCredentials: false }
+`;
+
+describe('red team 12, Kong: a kept credential header on two lines, every scheme kind', async () => {
+  const loaded = await gatewayOf(KINDS);
+  const r = compileGateway(unsecuredPublic(loaded.gateway!), 'kong');
+  const d = parse(r.files[0]!.contents) as DeckDoc;
+  const env = { DECK_ALICE_KEY: 'alice-key', DECK_BOB_KEY: 'bob-key', DECK_ALICE_PW: 'apw', DECK_BOB_PW: 'bpw' };
+  const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+  const call = (path: string, repeated: Record<string, string[]>, kongVersion?: string) =>
+    evaluate(d, { method: 'GET', path, host: 'api.test', repeated, ...(kongVersion ? { kongVersion } : {}) }, env);
+
+  it('builds', () => expect(r.diagnostics.filter((x) => x.severity === 'error')).toEqual([]));
+
+  it('key-auth: the kept key on two lines is refused (ERR_DUPLICATE_API_KEY), either order', () => {
+    expect(call('/v1/k', { 'x-api-key': ['alice-key'] }).upstream?.headers['x-api-key']).toBe('alice-key');
+    expect(call('/v1/k', { 'x-api-key': ['alice-key', 'bob-key'] }).status).toBe(401);
+    expect(call('/v1/k', { 'x-api-key': ['bob-key', 'alice-key'] }).status).toBe(401);
+  });
+
+  it('key-auth: a second line in the other spelling (X_Api_Key) never reaches the backend', () => {
+    const o = call('/v1/k', { 'x-api-key': ['alice-key'], x_api_key: ['forged'] });
+    expect(Object.keys(o.upstream?.headers ?? {}).filter((h) => h === 'x_api_key')).toEqual([]);
+  });
+
+  it('basic-auth: Proxy-Authorization on two lines, or beside Authorization: neither reaches the backend', () => {
+    for (const lines of <Array<Record<string, string[]>>>[
+      { 'proxy-authorization': [basic('alice', 'apw'), basic('bob', 'x')] },
+      { 'proxy-authorization': [basic('alice', 'apw')], authorization: [basic('bob', 'x')] },
+    ]) {
+      const o = call('/v1/b', lines);
+      if (o.status !== 200) continue;
+      expect(o.upstream?.headers['proxy-authorization']).toBeUndefined();
+      expect(o.upstream?.headers.authorization).toBeUndefined();
+    }
+  });
+
+  const GOOD2 = symbolicJwt('https://id.test/', { sub: 'mallory', aud: 'shop', exp: 2_000_000_000 });
+  it('OR route (key or kept jwt): the kept X-Token on two lines is refused on 3.4 and 3.6, in either spelling', () => {
+    expect(call('/v1/kj', { 'x-token': [`Bearer ${GOOD2}`] }).status).toBe(200);
+    for (const v of ['3.4', '3.6']) {
+      expect(call('/v1/kj', { 'x-token': [`Bearer ${GOOD2}`, `Bearer ${FORGED}`] }, v).status, v).not.toBe(200);
+      expect(call('/v1/kj', { 'x-token': [`Bearer ${GOOD2}`], x_token: [`Bearer ${FORGED}`] }, v).status, v).not.toBe(200);
+      expect(call('/v1/kj', { 'x-api-key': ['alice-key'], 'x-token': [`Bearer ${GOOD2}`, `Bearer ${FORGED}`] }, v).status, v).not.toBe(200);
+    }
   });
 });

@@ -24,7 +24,7 @@ import { diffStates } from '../../src/diff/plan.js';
 import { kongEntities } from '../../src/targets/kong/deployed-normalise.js';
 import { gatewayOf } from '../helpers/spec.js';
 import { runHeaderChunk } from '../targets/kong/lua-headers.js';
-import { JWT_NBF_MARK, jwtNbfLua, readJwtNbf } from '../../src/targets/kong/jwt-claims.js';
+import { JWT_NBF_MARK, jwtNbfLua, readJwtNbf, readJwtNbfRelease } from '../../src/targets/kong/jwt-claims.js';
 
 const NOW = 1_800_000_000;
 const chunk = jwtNbfLua({ header: 'x-token', skew: 0, audiences: ['shop'] });
@@ -140,6 +140,18 @@ describe('red team 8, Kong: gwc diff reads the exact-name chunk as the weaker ch
   it('upgrade (deployed by 1b257a9, compiled today): no security finding; downgrade: credential-unverified-passed', () => {
     const old = edited(() => fixture('kong-jwt-nbf-v2-aud.lua'));
     expect(rules(doc, doc)).toEqual([]);
+    expect(rules(old, doc)).toEqual([]);
+    expect(rules(doc, old)).toEqual(['credential-unverified-passed']);
+  });
+
+  // KNG3 (red team 12): the chunk of 6167441 and before read every spelling but let a second line
+  // pass (jwt on 3.4 verified the first, a kept token's every line reached the backend).
+  it('the 6167441 chunk (second line passed) reads as its check; upgrade no finding, downgrade credential-unverified-passed', () => {
+    expect(readJwtNbfRelease(fixture('kong-jwt-nbf-v3-aud.lua'))).toEqual({ check: { header: 'x-token', skew, audiences: ['shop'] }, everySpelling: true, oneLine: false });
+    expect(readJwtNbfRelease(fixture('kong-jwt-nbf-v3.lua'))).toEqual({ check: { header: 'x-token', skew }, everySpelling: true, oneLine: false });
+    expect(readJwtNbfRelease(ours!)?.oneLine).toBe(true);
+    expect(readJwtNbf(fixture('kong-jwt-nbf-v3-aud.lua').replace('return not aud_ok', 'return aud_ok'))).toBeUndefined();
+    const old = edited(() => fixture('kong-jwt-nbf-v3-aud.lua'));
     expect(rules(old, doc)).toEqual([]);
     expect(rules(doc, old)).toEqual(['credential-unverified-passed']);
   });

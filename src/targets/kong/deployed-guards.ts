@@ -203,6 +203,8 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
     credential.push(`bearer token in header ${header}: nbf ahead of the clock (past the skew) or not a number, refused 401 (pre-function)`);
     // The chunks before red team 8 read the exact name only: jwt (Kong >= 3.6, $http_) also reads X_Token for X-Token.
     if (read.everySpelling && /[-_]/.test(header)) credential.push(`bearer token in header ${header}: checked on every line in any -/_ spelling (pre-function)`);
+    // The chunks before red team 12 let a second line pass: jwt (3.4) verified the first, a kept token's every line went on.
+    if (read.oneLine) credential.push(`bearer token in header ${header}: a second line in any -/_ spelling refused 401 (pre-function)`);
   }
   // https://docs.konghq.com/hub/kong-inc/request-transformer/: remove.querystring and remove.body
   // take names. gwc removes `_method` (and the spellings PHP reads as it) from both, and a hidden

@@ -13,7 +13,9 @@
  * name) before Kong 3.6 and is nginx's `$http_x_token` since (Kong/kong#12370, kong/tools/http.lua
  * get_header: every line whose name so reads, `X_Token` too, as Kong runs underscores_in_headers on;
  * joined by ", " on nginx >= 1.23, and then get_headers()[name] again), so the line jwt verifies is
- * one of those on every release. Each is checked; more than 1000 lines are refused (431) as the
+ * one of those on every release. Each is checked; more than one such line is refused (401: jwt on
+ * 3.4 verifies the first, a kept token's every line reaches the backend, PHP reads the last: red
+ * team 12, test/security/redteam12-kong-kept-duplicate.test.ts), more than 1000 lines (431) as the
  * header-family chunk does. It decodes the claims as jwt_parser does
  * (tokenize on the first two `.`; base64url padded, the text up to the first `=`, ngx.decode_base64's
  * alphabet and length rule), and answers 401 when
@@ -162,9 +164,15 @@ function render({ header, skew, audiences = [] }: NbfCheck): string {
     'return function()',
     '  local headers, err = kong.request.get_headers(1000)',
     '  if err ~= nil then return kong.response.exit(431, { message = "Request Header Fields Too Large" }) end',
+    // More than one such line is refused whatever it holds: jwt verifies one (the first on 3.4),
+    // every line reaches the backend when the token is kept, and one reading the last took claims
+    // nobody verified (red team 12). Kong >= 3.6 joins the lines and refuses them itself.
+    '  local lines = 0',
     '  for name, v in pairs(headers) do',
     '    if string.gsub(string.lower(name), "%-", "_") == key then',
     '      if type(v) ~= "table" then v = { v } end',
+    '      lines = lines + #v',
+    '      if lines > 1 then return kong.response.exit(401, { message = "Unauthorized" }) end',
     '      for _, line in ipairs(v) do',
     '        local token = string.match(line, "[Bb]earer%s+(.+)")',
     '        if token and refused(token) then',
@@ -204,11 +212,13 @@ export function readJwtNbf(code: string): NbfCheck | undefined {
 }
 
 /**
- * What a deployed chunk checks and whether it reads the header in every `-`/`_` spelling (today's
- * chunk) or by its exact name only (the releases before red team 8: a `X_Token` line skipped the
- * check while jwt on Kong >= 3.6 verified it). gwc diff reads the older one as the weaker check.
+ * What a deployed chunk checks, whether it reads the header in every `-`/`_` spelling (the chunks
+ * since red team 8; before, by its exact name only: a `X_Token` line skipped the check while jwt on
+ * Kong >= 3.6 verified it) and whether it refuses a second line (today's; before red team 12, a
+ * kept token's second line of unsigned claims passed the check and reached the backend while jwt
+ * verified the first). gwc diff reads an older one as the weaker check.
  */
-export function readJwtNbfRelease(code: string): { check: NbfCheck; everySpelling: boolean } | undefined {
+export function readJwtNbfRelease(code: string): { check: NbfCheck; everySpelling: boolean; oneLine: boolean } | undefined {
   if (!code.startsWith(`${JWT_NBF_MARK}\n`)) return undefined;
   const m = JWT_NBF_LINE.exec(code);
   if (!m) return undefined;
@@ -217,13 +227,15 @@ export function readJwtNbfRelease(code: string): { check: NbfCheck; everySpellin
   const audiences = aud === undefined ? [] : [...aud.matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((x) => text(x[1]!));
   const check: NbfCheck = { header: text(m[1]!), skew: Number(m[2]), ...(audiences.length > 0 ? { audiences } : {}) };
   // Exactly gwc's chunk for this header and skew, or no check: an edited chunk is not taken for one.
-  if (jwtNbfLua(check) === code) return { check, everySpelling: true };
+  if (jwtNbfLua(check) === code) return { check, everySpelling: true, oneLine: true };
   // An earlier release's chunk, known by hash less its header/skew and audiences lines: the same nbf
-  // (and aud) check on the header's exact name, so a deployment made by it reads as that check, not
-  // as the check gone. d591093 (nbf only), then 1b257a9 and before (nbf and aud; test/security/fixtures/kong-jwt-nbf-v*.lua).
+  // (and aud) check, so a deployment made by it reads as that check, not as the check gone.
+  // d591093 (nbf only), then 1b257a9 and before (nbf and aud, exact name), then 6167441 and before
+  // (every spelling, a second line not refused; test/security/fixtures/kong-jwt-nbf-v*.lua).
   const hash = createHash('sha256').update(code.replace(JWT_NBF_LINE, '').replace(/^local audiences = \{.*\}\n/m, '')).digest('hex');
+  if (hash === (audiences.length === 0 ? NBF_V3 : NBF_AUD_V3)) return { check, everySpelling: true, oneLine: false };
   const known = audiences.length === 0 ? hash === NBF_ONLY_V1 || hash === NBF_V2 : hash === NBF_AUD_V2;
-  return known ? { check, everySpelling: false } : undefined;
+  return known ? { check, everySpelling: false, oneLine: false } : undefined;
 }
 
 /** SHA-256 of the nbf-only chunk of d591093 without its `local header, skew = ...` line (one text for every header and skew). */
@@ -231,3 +243,6 @@ const NBF_ONLY_V1 = '6cd19e725ebd0d96731be1d27afe04da7a29b03d0d69c53fe296cb0c4b7
 /** Likewise the chunk of 1b257a9 and before that read the header by its exact name: without audiences, and with them (less that line too). */
 const NBF_V2 = '3185870b24e185111254f6098c2d5fc06d19f7b46654f1d876a3669285f61bc7';
 const NBF_AUD_V2 = '7cfdb87a840d2474cc472b0ab8b9341d7b6f683a4ae4251dca2c5017328fc4f5';
+/** Likewise the chunk of 6167441 and before that read every spelling but let a second line pass. */
+const NBF_V3 = '727c6acb11d6157fb97df4ac615a3d3f27709e998d7debcb4375c29045311197';
+const NBF_AUD_V3 = '420218d737f10de1fbdc3df474f86f9534da39624907dec7d863739eff7035d9';
