@@ -15,7 +15,7 @@ export const TARGETS: Explanations = {
     "bearer:\n  type: http\n  scheme: bearer\n  x-gateway:\n    publicKeys: ['${file:jwt.pem}']\n    forwardAuth: { url: http://auth.internal/verify, responseHeaders: [X-User-Id] }",
   ),
   'forward-auth-answer-unset': ex(
-    'A scheme the target verifies itself names a forwardAuth service the backend relies on for its answer headers (responseHeaders), the target cannot call a service (Kong OSS, an API Gateway HTTP API), and the spec accepts auth.forward for that target.',
+    'A scheme the target verifies itself names a forwardAuth service the backend relies on for its answer headers (responseHeaders), the target cannot call a service (Kong OSS, API Gateway to an HTTP backend), and the spec accepts auth.forward for that target.',
     'The backend gets no identity from those headers there: every client spelling of them is removed and nothing sets them, so it can never read a forged one; a refusal only the service gives (a revoked token) is not asked on that target.',
     'Nothing to do if the backend treats a missing header as no identity. Otherwise build for nginx or Traefik, which call the service after their own check. Request headers the service verifies are never covered: refused (forward-auth-not-callable).',
     "x-gateway:\n  accept: { kong: [{ feature: auth.forward, reason: the backend reads X-User-Id only for audit; tokens expire in 5 minutes }] }",

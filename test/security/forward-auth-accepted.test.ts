@@ -6,8 +6,8 @@
  * `accept: { kong: [{ feature: auth.forward, reason }] }`. Then the headers are removed from every
  * client request in every spelling and never set (warning forward-auth-answer-unset): the backend
  * gets no identity, never a forged one. Attacks: a client's X-User-Id in every spelling beside a
- * valid key (Kong oracle); the escape where a forged header would still get through (API Gateway
- * REST empties by the '-' spelling only; a Lambda function gets every header) or where the service
+ * valid key (Kong and AWS REST oracles); the escape where a forged header would still get through (a
+ * Lambda function gets every header) or where the service
  * verifies request headers (they would reach the backend unverified) stays refused; an accepted
  * gap never opens a scheme only the service verifies (accept-opens-route).
  */
@@ -17,6 +17,7 @@ import { buildTarget } from '../../src/api.js';
 import { lint } from '../../src/lint/index.js';
 import { HEAD, writeSpec } from '../helpers/spec.js';
 import { evaluate, type DeckDoc } from '../targets/kong/kong-oracle.js';
+import { AwsOracle } from '../targets/aws/oracle.js';
 
 const ok = "{ '200': { description: ok } }";
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:app';
@@ -85,10 +86,26 @@ describe('forwardAuth answer headers on a target that cannot call the service: t
     expect(r.files).toEqual([]);
   });
 
-  it('aws REST: still refused accepted (its mapping empties X-User-Id, not X_User_Id, which a PHP or Rack backend reads as it)', async () => {
+  it('aws REST: accepted on HTTP backends (every spelling of the answer header arrives empty on every route since 1b77f2d); refused where a route requiring the scheme goes to a Lambda function', async () => {
+    const refused = await both(spec(), 'aws');
+    expect(refused.built).toEqual([['forward-auth-not-callable', 'error', AT]]);
     const r = await both(spec({ accept: ACCEPT('aws') }), 'aws');
-    expect(r.built).toEqual([['forward-auth-not-callable', 'error', AT]]);
-    expect(r.diagnostics.find((d) => d.code === 'forward-auth-not-callable')!.message).toContain("'-' spelling only");
+    expect(r.built, JSON.stringify(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => [d.code, d.message]))).toEqual([['forward-auth-answer-unset', 'warn', AT]]);
+    expect(r.linted).toEqual(r.built);
+    // Attack through the request oracle: a client's X-User-Id in every spelling beside a valid key, and on the public route.
+    const oracle = new AwsOracle(JSON.parse(r.files.find((f) => f.path === 'template.json')!.contents));
+    const forged = Object.fromEntries([...SPELLINGS, 'X-User_Id', 'X_User-Id'].map((n) => [n, 'forged']));
+    for (const [path, auth] of [['/r', { 'x-api-key': oracle.keysOf('alice')[0]! }], ['/pub', {}]] as const) {
+      const d = oracle.request({ method: 'GET', path, headers: { ...auth, ...forged } });
+      expect(d.status, path).toBe(200);
+      expect(Object.entries(d.upstream!.headers).filter(([k, v]) => v === 'forged' || (/user.id/i.test(k) && v !== '')), path).toEqual([]);
+    }
+    // The key is still verified by API Gateway itself: the acceptance opens nothing.
+    expect(oracle.request({ method: 'GET', path: '/r', headers: { 'x-api-key': 'wrong' } }).status).toBe(403);
+    expect(oracle.request({ method: 'GET', path: '/r', headers: {} }).status).toBe(403);
+    const fn = await both(spec({ accept: ACCEPT('aws'), backend: 'fn' }), 'aws');
+    expect(fn.built.filter((d) => d[0] === 'forward-auth-not-callable')).toEqual([['forward-auth-not-callable', 'error', AT]]);
+    expect(fn.diagnostics.find((d) => d.code === 'forward-auth-not-callable')!.message).toContain('Lambda function');
   });
 
   it('aws HTTP API: accepted on HTTP backends (it removes every spelling); refused where a route requiring the scheme goes to a Lambda function', async () => {

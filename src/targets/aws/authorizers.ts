@@ -4,7 +4,7 @@
  * authorizers from a scheme's `x-gateway.lambdaAuthorizer`.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
  */
-import type { LambdaAuthorizer, SecurityScheme } from '../../model/types.js';
+import type { Gateway, LambdaAuthorizer, SecurityScheme } from '../../model/types.js';
 import { lambdaUri } from './lambda-arn.js';
 import { type Cfn, type Ctx, sub } from './context.js';
 import { isHeaderName } from './escape.js';
@@ -208,4 +208,18 @@ export function awsVerifierReads(s: SecurityScheme): string[] {
     const m = /^method\.request\.header\.(.+)$/.exec(src);
     return m ? [m[1]!.toLowerCase()] : [];
   });
+}
+
+/**
+ * forwardFallback's answersUnset for both flavours: an accepted `auth.forward` gap leaves a scheme's
+ * answer headers unset where every route requiring it goes to an HTTP backend, which gets every
+ * '-'/'_' spelling of them emptied (REST backends.ts neutraliseOverrides, since 1b77f2d) or removed
+ * (HTTP API integrations.ts neutralise) on every route; a Lambda function receives every header the
+ * client sent, so a forged answer header reaches it.
+ */
+export function answersUnsetOnLambda(gateway: Gateway): (s: SecurityScheme) => string | undefined {
+  return (s) => {
+    const lambda = gateway.routes.find((r) => r.security.some((alt) => alt.some((i) => i.scheme === s.name)) && gateway.backends.find((b) => b.name === r.backend)?.lambda);
+    return lambda ? `route ${lambda.id} requiring ${s.name} goes to a Lambda function, which API Gateway hands every header the client sent (a forged answer header with them)` : undefined;
+  };
 }

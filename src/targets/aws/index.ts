@@ -17,18 +17,17 @@ import { awsDeployed } from './deployed.js';
 import { awsDeployHint } from './deploy-hint.js';
 import { awsHttpTarget } from './http/index.js';
 import { forwardFallback } from '../forward-fallback.js';
-import { awsVerifiedBy, awsVerifierReads } from './authorizers.js';
+import { answersUnsetOnLambda, awsVerifiedBy, awsVerifierReads } from './authorizers.js';
 
 export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): CompileResult {
   const parsed = parseOptions(compileOptions.options, gateway.basePath);
   const ctx = new Ctx(gateway, plan, parsed.options);
   ctx.diagnostics.push(...parsed.diagnostics);
   // forwardAuth on a scheme API Gateway verifies itself: it never calls the service (forward-fallback.ts).
-  // An accepted auth.forward gap cannot leave the answer headers unset here: a REST http_proxy
-  // integration empties a header by its '-' spelling only (X_User_Id passes as sent: closing14 item 2),
-  // and a Lambda function receives every header the client sent.
-  const answersUnset = () => "API Gateway REST empties a header by its '-' spelling only (a client's X_User_Id reaches an http_proxy backend, which PHP, Rack and CGI read as X-User-Id) and hands a Lambda function every header sent";
-  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'aws', callsBeside: false, verifiedBy: awsVerifiedBy, reads: awsVerifierReads, answersUnset }));
+  // An accepted auth.forward gap leaves the answer headers unset where every route requiring the scheme
+  // goes to an HTTP backend: every '-'/'_' spelling of them is emptied on every http_proxy route
+  // (backends.ts neutraliseOverrides, 1b77f2d); a Lambda function receives every header the client sent.
+  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'aws', callsBeside: false, verifiedBy: awsVerifiedBy, reads: awsVerifierReads, answersUnset: answersUnsetOnLambda(gateway) }));
   // Built even for lint (findingsOnly): CloudFormation's size limits are checked on its bytes (with
   // a placeholder of the same length for the Deployment's content hash, template.ts), which JSON
   // counts without writing the text (emit.ts serialisedBytes: the same number, #18). The hash is

@@ -5,7 +5,7 @@
  * domains. Its own capability table (capabilities.ts) is what the core checks against.
  */
 import { hasErrors } from '../../../diagnostics/diagnostic.js';
-import type { Gateway, SecurityScheme } from '../../../model/types.js';
+import type { Gateway } from '../../../model/types.js';
 import type { CapabilityPlan } from '../../capability-check.js';
 import type { CompileOptions, CompileResult, Target } from '../../target.js';
 import { awsDeployHint } from '../deploy-hint.js';
@@ -18,7 +18,7 @@ import { AWS_HTTP_OPTIONS, parseHttpOptions } from './options.js';
 import { AWS_HTTP_POLICIES } from './policies.js';
 import { buildHttpTemplate } from './template.js';
 import { forwardFallback } from '../../forward-fallback.js';
-import { awsHttpVerifiedBy, awsVerifierReads } from '../authorizers.js';
+import { answersUnsetOnLambda, awsHttpVerifiedBy, awsVerifierReads } from '../authorizers.js';
 
 export function compileAwsHttp(gateway: Gateway, plan: CapabilityPlan, compileOptions: CompileOptions): CompileResult {
   const parsed = parseHttpOptions(compileOptions.options, gateway.basePath);
@@ -28,11 +28,7 @@ export function compileAwsHttp(gateway: Gateway, plan: CapabilityPlan, compileOp
   // An accepted auth.forward gap leaves the answer headers unset where every route requiring the scheme
   // goes to an HTTP backend: the HTTP API removes every '-'/'_' spelling of them (integrations.ts
   // neutralise); a Lambda function receives every header the client sent.
-  const answersUnset = (s: SecurityScheme) => {
-    const lambda = gateway.routes.find((r) => r.security.some((alt) => alt.some((i) => i.scheme === s.name)) && gateway.backends.find((b) => b.name === r.backend)?.lambda);
-    return lambda ? `route ${lambda.id} requiring ${s.name} goes to a Lambda function, which API Gateway hands every header the client sent (a forged answer header with them)` : undefined;
-  };
-  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'aws', callsBeside: false, verifiedBy: awsHttpVerifiedBy, reads: awsVerifierReads, answersUnset }));
+  ctx.diagnostics.push(...forwardFallback(gateway, { target: 'aws', callsBeside: false, verifiedBy: awsHttpVerifiedBy, reads: awsVerifierReads, answersUnset: answersUnsetOnLambda(gateway) }));
   const template = buildHttpTemplate(ctx);
   // Fail closed: a template is written only when nothing was refused.
   // Lint (findingsOnly) reads the diagnostics only: nothing here checks the serialised text.
