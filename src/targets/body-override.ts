@@ -10,8 +10,10 @@
  * reaches a backend that also serves another operation of the same path (same server, whatever
  * the backend is named; an upstream path a request can match both templates of) with a different method, and that operation admits fewer callers (security
  * alternatives, roles, an IP rule) or counts them under a rate limit this one does not have. An operation that
- * declares `_method` itself (Route.declaredOverrides) says its backend reads it on purpose, and is
- * left alone, as is a mock (no backend reads the body), and a backend the user declares
+ * declares `_method` itself (Route.declaredOverrides) says its backend reads it on purpose: not
+ * checked here but by declared-override.ts, which refuses it (`method-override-widens`) where the
+ * override can name a method of the same backend path that admits fewer callers or has a limit
+ * this one lacks. Left alone here: a mock (no backend reads the body), and a backend the user declares
  * `methodOverride: none` (Backend.methodOverride: stated once, for the whole backend; the default,
  * `possible`, refuses). The declaration is the user's word about their framework, so `gwc diff`
  * flags it as a security change when it appears (src/diff/trust.ts).

@@ -12,11 +12,12 @@
  * validates its parameters (x-gateway validate), only the ones the parameter's schema enum lists;
  * where each of those is guarded no more strictly, it builds.
  */
+import { compareText } from '../diagnostics/collate.js';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Gateway, Route } from '../model/types.js';
 import { neverProtectedMore, protectedMore, sameBackendPath } from './body-override.js';
 
-const byMethodThenId = (a: Route, b: Route): number => (a.method < b.method ? -1 : a.method > b.method ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byMethodThenId = (a: Route, b: Route): number => compareText(a.method, b.method) || compareText(a.id, b.id);
 
 /** One `method-override-widens` error per declared override that can name a more protected method. */
 export function methodOverrideWidens(gateway: Gateway): Diagnostic[] {
