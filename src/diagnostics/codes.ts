@@ -650,6 +650,11 @@ export const CODES = {
           ? `traefik: security scheme ${p.scheme}: hideCredentials (the default) asks that the backend never sees its cookie key, and Traefik cannot remove one cookie, only the whole Cookie header, which would also drop every cookie the spec does not declare (a session, a CSRF cookie the backend reads); set x-gateway.backendCookies: none on ${p.scheme} to state that the backend reads no cookie on its routes (the whole header is then removed), send the key in a header, or set x-gateway.hideCredentials: false to declare that the backend sees it`
           : `traefik: security scheme ${p.scheme}: hideCredentials (the default) asks that the backend never sees its ${p.location} credential, and Traefik cannot remove one ${p.location === 'query' ? 'query parameter' : p.location} (its middlewares remove whole headers only); send the key in a header, or set x-gateway.hideCredentials: false to declare that the backend sees it`,
   ),
+  'traefik-kept-header-credential': entry<{ scheme: string; header: string; verifier: string }>(
+    'error',
+    (p) =>
+      `traefik: security scheme ${p.scheme} keeps its ${p.header} header for the backend (hideCredentials: false), and ${p.verifier} reads one line of it while Traefik passes every line on: a second ${p.header} line (another user, a forged token) would reach the backend unverified, and a backend reading the last line (PHP) takes it. No Traefik rule can count a header's lines. Set x-gateway.hideCredentials: true on ${p.scheme} (Traefik then removes every line and spelling of ${p.header} before the backend; the backend reads the verified caller from the forwardAuth answer or X-Consumer), or build the route on nginx, which refuses a request carrying a credential header twice`,
+  ),
   'traefik-cookie-header-removed': entry<{ scheme: string; name: string }>(
     'warn',
     (p) =>

@@ -83,6 +83,12 @@ export const TRAEFIK: Explanations = {
     'Hide the key (hideCredentials: true), make every alternative of the operation read the same key (or the auth required), send the key in a header, or build the route on nginx, Kong or AWS, which remove it.',
     "security: [{ basic: [] }, { qk: [] }]   # qk: { type: apiKey, in: query, name: api_key, x-gateway: { hideCredentials: false } }\nsecurity: [{}, { ck: [] }]              # ck: { type: apiKey, in: cookie, name: sid, x-gateway: { hideCredentials: false } }",
   ),
+  'traefik-kept-header-credential': ex(
+    'A security scheme whose credential travels in a header (an API key header, Authorization for basic or a bearer token, a JWT header such as X-Token) and is kept for the backend (`hideCredentials: false`), on Traefik (at the scheme).',
+    "Its verifier reads one line of the header (basicAuth, Go's Request.BasicAuth: the first; a forwardAuth service: the one it likes) while Traefik passes every line on, and no Traefik rule counts a header's lines: a second line (another user, a forged token) reaches a backend reading the last (PHP-FPM) unverified. nginx refuses a credential header sent twice.",
+    'Set `hideCredentials: true` on the scheme (the default): Traefik removes every line and every `-`/`_` spelling of the header before the backend, which reads the verified caller from X-Consumer (basic) or the forwardAuth service\'s answer headers (responseHeaders); or build the route on nginx.',
+    "securitySchemes:\n  key: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { hideCredentials: false, forwardAuth: { url: http://auth:8080/verify } } }   # fix: drop hideCredentials: false, answer X-User-Id from the service (responseHeaders: [X-User-Id])",
+  ),
   'traefik-credential-not-hidden': ex(
     'A hidden API key (hideCredentials at its default, true) Traefik cannot remove (it deletes whole headers only): a query key, or a cookie key whose scheme does not state `backendCookies: none` (both at the scheme), or a cookie key on an operation whose Cookie header carries another cookie for the backend: a cookie parameter, a kept cookie key, requestHeaders: [Cookie] (at its security).',
     'Built, the verified key would reach the backend and its logs (DESIGN.md 7.3); deleting the whole Cookie header would silently take the cookies the spec does not declare with it, a session or CSRF cookie (a double-submit check comparing a missing cookie with a missing header may even pass). No open-source middleware edits a query or one cookie; nginx, Kong and AWS remove the one key.',

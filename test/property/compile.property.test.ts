@@ -70,6 +70,8 @@ const REFUSALS = new Set([
   'traefik-or-kept-credential',
   // a hidden (the default) query or cookie key Traefik cannot remove before the backend (DESIGN.md 7.3)
   'traefik-credential-not-hidden',
+  // a kept credential header a client can send twice: the verifier reads one line, the backend another (red team 12)
+  'traefik-kept-header-credential',
   // a forwardAuth service the backend relies on (answer or other request headers) that Kong or AWS cannot call (red team 10)
   'forward-auth-not-callable',
 ]);

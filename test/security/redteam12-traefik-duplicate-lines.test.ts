@@ -18,12 +18,11 @@
  *    "one whose whole value is the verified caller"; it is one value of several).
  *    Native basicAuth alike (Go's Request.BasicAuth reads the first Authorization line; a kept
  *    scheme's removeHeader is false): `Authorization: Basic alice` then `Basic admin`.
- * Fixed: 2 (credentials.ts limitKeyHeader: only native basic's X-Consumer, else per address).
- * Fix (Traefik target, open): for 1, refuse hideCredentials: false on a header credential Traefik
- * verifies through a service, or have the service echo the verified value in authResponseHeaders
- * (Traefik deletes every line of a response header before setting it); for 2, key the limit on a
- * header the service answers (authResponseHeaders run before the limiter) or count per client
- * address (traefik-limit-key-unverified), as for a JWT in its own header.
+ * Fixed (Traefik target): 1 is refused at the scheme (traefik-kept-header-credential): a kept header
+ * credential of any kind, since its verifier reads one line; the escape, hideCredentials: true,
+ * removes every line (customRequestHeaders "" / removeHeader: req.Header.Del). 2: a per-consumer
+ * limit keys only on X-Consumer (native basicAuth's headerField, one line gwc sets), otherwise per
+ * client address (traefik-limit-key-unverified), as for a JWT in its own header.
  */
 import { describe, expect, it } from 'vitest';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
@@ -61,49 +60,59 @@ const first = (h: string, good: string) => (call: AuthCall) => (call.headers.get
 const last = (h: string, good: string) => (call: AuthCall) => (call.headers.values(h).at(-1) === good ? { status: 200 } : { status: 401 });
 
 describe('red team 12, Traefik: a credential header on two lines', async () => {
-  const c = await compileCase(writeSpec(SPEC));
+  const refused = await compileCase(writeSpec(SPEC));
+  // The escape: every credential hidden (hideCredentials at its default), Traefik removes each line.
+  const c = await compileCase(writeSpec(SPEC.replaceAll('hideCredentials: false, ', '').replace('x-gateway: { hideCredentials: false }', 'x-gateway: {}')));
   const config = c.built?.config as TraefikConfig;
   const files = htpasswdFiles(c.built?.result.files.map((f) => f.contents).join('\n') ?? '', () => 'pw-alice-1204');
   const get = (target: string, headers: Record<string, string[]>, auth: (call: AuthCall) => { status: number }) =>
     send(config, { method: 'GET', host: 'api.test', target, headers, tls: true }, { auth, files });
 
-  it('builds (the attacks below need the config)', () => {
+  it('a kept header credential is refused at its scheme (its verifier reads one line, the backend another)', () => {
+    const errors = (refused.built?.result.diagnostics ?? []).filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.loc?.pointer]).sort()).toEqual([
+      ['traefik-kept-header-credential', '/components/securitySchemes/bk'],
+      ['traefik-kept-header-credential', '/components/securitySchemes/hk'],
+      ['traefik-kept-header-credential', '/components/securitySchemes/tok'],
+    ]);
+  });
+
+  it('builds with the credentials hidden (the attacks below need the config)', () => {
     expect(c.built?.result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
-  it('control: one line of each passes and reaches the backend once', () => {
+  it('control: one line of each passes', () => {
     const o = get('/v1/tok', { 'X-Token': ['Bearer GOOD'] }, first('X-Token', 'Bearer GOOD'));
     expect(o.status).toBe(200);
-    expect(o.backend?.headers.values('X-Token')).toEqual(['Bearer GOOD']);
   });
 
-  // Mechanism 1: the service verified line 1; line 2 reaches the backend.
-  it.fails('kept X-Token: a forged second line never reaches the backend', () => {
+  // Mechanism 1: the service verified line 1; line 2 reached the backend. Hidden: no line does.
+  it('hidden X-Token: a forged second line never reaches the backend', () => {
     const o = get('/v1/tok', { 'X-Token': ['Bearer GOOD', 'Bearer FORGED-sub-admin'] }, first('X-Token', 'Bearer GOOD'));
     if (o.status !== 200) return; // refused: secure
-    expect(o.backend?.headers.values('X-Token')).toEqual(['Bearer GOOD']);
+    expect(o.backend?.headers.values('X-Token')).toEqual([]);
   });
 
-  it.fails('kept X-Api-Key: a second key line never reaches the backend', () => {
+  it('hidden X-Api-Key: a second key line never reaches the backend', () => {
     const o = get('/v1/key', { 'X-Api-Key': ['alice-key', 'bob-key'] }, first('X-Api-Key', 'alice-key'));
     if (o.status !== 200) return;
-    expect(o.backend?.headers.values('X-Api-Key')).toEqual(['alice-key']);
+    expect(o.backend?.headers.values('X-Api-Key')).toEqual([]);
   });
 
   // Mechanism 1 on native basicAuth: Go's Request.BasicAuth reads Header.Get (the first line);
-  // removeHeader is false for a kept scheme, so both lines go on.
-  it.fails('kept basic: a second Authorization line (another user) never reaches the backend', () => {
+  // removeHeader (hidden) deletes every line.
+  it('hidden basic: a second Authorization line (another user) never reaches the backend', () => {
     const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
     const control = get('/v1/basic', { Authorization: [basic('alice', 'pw-alice-1204')] }, () => ({ status: 500 }));
     expect(control.status, 'control: alice alone').toBe(200);
     const o = get('/v1/basic', { Authorization: [basic('alice', 'pw-alice-1204'), basic('admin', 'x')] }, () => ({ status: 500 }));
     if (o.status !== 200) return;
-    expect(o.backend?.headers.values('Authorization')).toEqual([basic('alice', 'pw-alice-1204')]);
+    expect(o.backend?.headers.values('Authorization')).toEqual([]);
   });
 
-  // Mechanism 2: the limiter keys the first line, the service verified the last.
-  // FIXED: a header API key is never the limit's key; per client address (traefik-limit-key-unverified).
+  // Mechanism 2: the limiter keyed the first line, the service verified the last. Now per address.
   it('by: consumer: junk first lines never make a fresh bucket per request for one key', () => {
+    expect(c.built?.result.diagnostics.filter((d) => d.code === 'traefik-limit-key-unverified').map((d) => d.loc?.pointer)).toEqual(['/paths/~1lim/get/x-gateway/rateLimit']);
     const keys = [0, 1, 2].map((n) => {
       const o = get('/v1/lim', { 'X-Lim-Key': [`junk-${n}`, 'alice-key'] }, last('X-Lim-Key', 'alice-key'));
       if (o.status !== 200) return 'refused';

@@ -24,8 +24,12 @@
  * not verify (or select routers on cgiSpellings as credentialPresent does).
  *
  * FIXED (auth-middlewares.ts keptSpellings, keptUnverified): stripped, as Kong does, not refused: each router
- * keeps exactly the kept credential it verified and clears every other spelling of it, and every
+ * kept exactly the kept credential it verified and cleared every other spelling of it, and every
  * spelling of another alternative's kept credential.
+ * Since red team 12 a kept header credential is refused on Traefik (traefik-kept-header-credential:
+ * its verifier reads one line, Traefik passes every line, a backend may read another), asserted
+ * first; the attacks run on the escape, the same schemes hidden (hideCredentials: true), where no
+ * spelling of the key, verified or forged, may reach the backend.
  */
 import { describe, expect, it } from 'vitest';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
@@ -49,10 +53,15 @@ paths:
   /either-kb: { get: { operationId: eitherkb, security: [{ hk: [] }, { kb: [] }], responses: ${ok} } }
 components:
   securitySchemes:
-    hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/k' } } }
+    hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://auth.internal/k' } } }
     basic: { type: http, scheme: basic }
-    kb: { type: http, scheme: basic, x-gateway: { hideCredentials: false } }
+    kb: { type: http, scheme: basic }
 `;
+/** The red team's spec: hk and kb kept for the backend. */
+const KEPT = SPEC.replace('X-Api-Key, x-gateway: { forwardAuth', 'X-Api-Key, x-gateway: { hideCredentials: false, forwardAuth').replace(
+  'kb: { type: http, scheme: basic }',
+  'kb: { type: http, scheme: basic, x-gateway: { hideCredentials: false } }',
+);
 const auth = (call: AuthCall) => (call.headers.get('X-Api-Key') === 'key-a' ? { status: 200 } : { status: 401 });
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 /** Every value a CGI/WSGI/Rack backend reads as HTTP_X_API_KEY. */
@@ -60,16 +69,25 @@ const cgiKeys = (o: ReturnType<typeof send>) =>
   [...o.backend!.headers.map.entries()].filter(([k]) => k.toUpperCase().replace(/-/g, '_') === 'X_API_KEY').flatMap(([, v]) => v);
 
 describe('red team 4: Traefik kept key header, its underscore spelling', async () => {
+  it('kept (hideCredentials: false), both header credentials are refused at their schemes (red team 12)', async () => {
+    const kept = (await compileCase(writeSpec(KEPT))).built!;
+    expect(kept.result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.loc?.pointer]).sort()).toEqual([
+      ['traefik-kept-header-credential', '/components/securitySchemes/hk'],
+      ['traefik-kept-header-credential', '/components/securitySchemes/kb'],
+    ]);
+    expect(kept.result.files).toEqual([]);
+  });
+
   const { built } = await compileCase(writeSpec(SPEC));
   const config = built!.config as TraefikConfig;
   // bob's password: the users file the operator fills from the spec (test/targets/traefik/operator.ts).
   const files = htpasswdFiles(built!.result.files[0]!.contents, () => 'pw-b');
   const go = (target: string, headers: Record<string, string>) => send(config, { method: 'GET', host: 'api.test', target, headers, tls: true }, { auth, files });
 
-  it('control: the kept key reaches the backend; a forged dash-spelt key beside bob\'s password meets the key router (401)', () => {
+  it('control: the hidden key opens the route and never reaches the backend; a forged dash-spelt key beside bob\'s password meets the key router (401)', () => {
     const o = go('/v1/one', { 'X-Api-Key': 'key-a' });
     expect(o.status).toBe(200);
-    expect(cgiKeys(o)).toEqual(['key-a']);
+    expect(cgiKeys(o)).toEqual([]);
     expect(go('/v1/either', { Authorization: basic('bob', 'pw-b') }).status).toBe(200);
     expect(go('/v1/either', { Authorization: basic('bob', 'pw-b'), 'X-Api-Key': 'forged' }).status).toBe(401);
   });
@@ -78,7 +96,7 @@ describe('red team 4: Traefik kept key header, its underscore spelling', async (
   it('one alternative: X_Api_Key: forged beside the verified key never reaches the backend', () => {
     const o = go('/v1/one', { 'X-Api-Key': 'key-a', X_Api_Key: 'forged' });
     expect(o.status).toBe(200);
-    expect(cgiKeys(o)).toEqual(['key-a']);
+    expect(cgiKeys(o)).toEqual([]);
   });
 
   // FIXED: the basic router clears every spelling of the other alternative's kept key (keptUnverified).
@@ -101,11 +119,11 @@ describe('red team 4: Traefik kept key header, its underscore spelling', async (
 
   // Variants: every '-'/'_' spelling, several at once, on single and OR routes; the verified value kept.
   for (const spelt of ['X_Api_Key', 'X-Api_Key', 'X_Api-Key', 'x_api_key']) {
-    it(`${spelt}: forged beside alice's verified key: the backend reads only key-a`, () => {
+    it(`${spelt}: forged beside alice's verified key: the backend reads no key`, () => {
       for (const route of ['/v1/one', '/v1/either', '/v1/either-kb']) {
         const o = go(route, { 'X-Api-Key': 'key-a', [spelt]: 'forged' });
         expect(o.status, route).toBe(200);
-        expect(cgiKeys(o), route).toEqual(['key-a']);
+        expect(cgiKeys(o), route).toEqual([]);
       }
     });
     it(`${spelt}: forged beside bob's password (OR): never reaches the backend`, () => {
@@ -116,10 +134,10 @@ describe('red team 4: Traefik kept key header, its underscore spelling', async (
     });
   }
 
-  it("control: bob's kept basic credential reaches the backend on the basic router; a forged dash key there is refused", () => {
+  it("control: bob's hidden basic credential opens the basic router and never reaches the backend; a forged dash key there is refused", () => {
     const o = go('/v1/either-kb', { Authorization: basic('bobk', 'pw-b') });
     expect(o.status).toBe(200);
-    expect(o.backend!.headers.get('Authorization')).toBe(basic('bobk', 'pw-b'));
+    expect(o.backend!.headers.get('Authorization') ?? '').toBe('');
     expect(go('/v1/either-kb', { Authorization: basic('bobk', 'pw-b'), 'X-Api-Key': 'forged' }).status).toBe(401);
   });
 });

@@ -2,9 +2,12 @@
  * Red team 6, Traefik (DESIGN.md 7.1, 7.3): an OR route's kept credential (`hideCredentials:
  * false`) of an alternative that did not pass, the class nginx closes in kept-credentials.ts,
  * through the Traefik oracle. Headers are held since red team 4 (auth-middlewares.ts keptUnverified); here
- * every kept carrier: a header key, a query key and a cookie key (forward auth), a kept basic
- * scheme, each forged in the spellings a backend reads beside bob's verified password, or beside
- * alice's verified key.
+ * every carrier of another alternative: a header key, a query key and a cookie key (forward auth), a
+ * basic scheme, each forged in the spellings a backend reads beside bob's verified password, or beside
+ * alice's verified key. The header key and the second basic scheme are hidden: a kept header
+ * credential (hideCredentials: false) is refused on Traefik since red team 12 (its verifier reads one
+ * line, the backend another: traefik-kept-header-credential), asserted first; the query and cookie
+ * keys stay kept (what traefik-or-kept-credential refuses).
  */
 import { describe, expect, it } from 'vitest';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
@@ -30,12 +33,16 @@ paths:
   /kb: { get: { operationId: orkb, security: [{ hk: [] }, { kb: [] }], responses: ${ok} } }
 components:
   securitySchemes:
-    hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/k' } } }
+    hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://auth.internal/k' } } }
     qk: { type: apiKey, in: query, name: api_key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/q' } } }
     ck: { type: apiKey, in: cookie, name: sid_key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/c' } } }
     basic: { type: http, scheme: basic }
-    kb: { type: http, scheme: basic, x-gateway: { hideCredentials: false } }
+    kb: { type: http, scheme: basic }
 `;
+const HIDDEN_HK = "hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth";
+const KEPT_HK = "hk: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { hideCredentials: false, forwardAuth";
+const HIDDEN_KB = 'kb: { type: http, scheme: basic }';
+const KEPT_KB = 'kb: { type: http, scheme: basic, x-gateway: { hideCredentials: false } }';
 const auth = (call: AuthCall) => {
   const all = JSON.stringify([...call.headers.map.entries()]);
   return all.includes('key-a') && !all.includes('FORGED') ? { status: 200 } : { status: 401 };
@@ -50,6 +57,13 @@ describe('red team 6: Traefik OR routes and another alternative\'s kept credenti
   const files = htpasswdFiles(built!.result.files[0]!.contents, () => 'pw-b');
   const go = (target: string, headers: Record<string, string>) => send(config, { method: 'GET', host: 'api.test', target, headers, tls: true }, { auth, files });
   const reached = (o: ReturnType<typeof go>) => JSON.stringify([o.backend?.rawQuery, [...(o.backend?.headers.map.entries() ?? [])]]);
+
+  it('a kept header key or kept basic scheme is refused at the scheme (red team 12), before any route', async () => {
+    const kept = await compileCase(writeSpec(SPEC.replace(HIDDEN_HK, KEPT_HK).replace(HIDDEN_KB, KEPT_KB)));
+    const errors = kept.built!.result.diagnostics.filter((d) => d.code === 'traefik-kept-header-credential');
+    expect(errors.map((d) => d.loc?.pointer).sort()).toEqual(['/components/securitySchemes/hk', '/components/securitySchemes/kb']);
+    expect(kept.built!.result.files).toEqual([]);
+  });
 
   it('refuses the OR routes keeping a query or cookie key at their security lines; control: bob\'s password opens /h', () => {
     const errors = refused.result.diagnostics.filter((d) => d.severity === 'error');
@@ -108,7 +122,7 @@ describe('red team 6: Traefik OR routes and another alternative\'s kept credenti
     expect(o.backend).toBeUndefined();
   });
 
-  it("a kept basic Authorization forged beside alice's verified key never reaches the backend", () => {
+  it("kb's Authorization forged beside alice's verified key never reaches the backend", () => {
     const o = go('/v1/kb', { 'X-Api-Key': 'key-a', Authorization: basic('root', 'FORGED') });
     if (o.status !== 200) return;
     expect(o.backend!.headers.get('Authorization') ?? '').toBe('');

@@ -3,10 +3,12 @@
  * [{}, {key}]`) excludes every request carrying the key's header in any `-`/`_` spelling
  * (`!(HeaderRegexp(x-api-key, ^) || ... x_api_key ...)`), at priority 3 above the key router's 2.
  * That exclusion is what sends a keyed request to the key router, where forwardAuth verifies the key
- * before the backend sees it (hideCredentials: false: the backend reads it as the caller's verified
- * key). A deployed copy hand-edited to drop the exclusion (or all but the exact spelling) sends every
- * keyed request to the anonymous router: no forwardAuth call, the client's X-Api-Key (or X_Api_Key,
- * which a CGI/WSGI/Rack backend reads as X-Api-Key) reaches the backend unverified. The reader reads
+ * and the key router's hide middleware removes it (a kept header key, hideCredentials: false, is
+ * refused on Traefik since red team 12: traefik-kept-header-credential; the anonymous router has no
+ * hide middleware, so the exclusion is what keeps a forged key off the backend). A deployed copy
+ * hand-edited to drop the exclusion (or all but the exact spelling) sends every keyed request to
+ * the anonymous router: no forwardAuth call, the client's X-Api-Key (or X_Api_Key, which a
+ * CGI/WSGI/Rack backend reads as X-Api-Key) reaches the backend unverified. The reader reads
  * the edit as `breaking route-moved` on the anonymous router only, no security finding: the rule's
  * credential exclusion is not read as a guard (Facts of the anonymous router) and precedence.ts skips
  * routers of one operation (`w.group === mine.group`). Proved through the Traefik oracle (the edited
@@ -40,7 +42,7 @@ paths:
     get: { operationId: getMe, security: [{}, { key: [] }], responses: ${ok} }
 components:
   securitySchemes:
-    key: { type: apiKey, in: header, name: x-api-key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'https://auth.internal/key' } } }
+    key: { type: apiKey, in: header, name: x-api-key, x-gateway: { forwardAuth: { url: 'https://auth.internal/key' } } }
 `;
 
 const once = (text: string, from: RegExp, to: string) => {

@@ -53,6 +53,7 @@ export function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, rol
   // Authorization for the service, and the scheme's hide middleware removes it before the backend.
   // A service sent only the credential is a fallback Traefik does not call (forward-auth-not-called).
   const beside = s.kind === 'basic' && native && s.forwardAuth !== undefined && needsService(s);
+  if (keptHeaderRefused(ctx, route, s)) return undefined;
   if (s.kind === 'basic' && native) {
     // https://doc.traefik.io/traefik/middlewares/http/basicauth/#usersfile; roles: a users file per
     // OR of role sets, listing the users whose consumer holds every role of one of the sets.
@@ -79,6 +80,34 @@ export function schemeMiddlewares(ctx: Ctx, route: Route, s: SecurityScheme, rol
   const auth = forwardMiddleware(ctx, s, scopes);
   const hide = hideMiddleware(ctx, s);
   return { auth, ...(hide ? { hide } : {}) };
+}
+
+/**
+ * A credential header kept for the backend (`hideCredentials: false`) is refused, once per scheme at
+ * the scheme (red team 12, redteam12-traefik-duplicate-lines): its verifier reads ONE line of it
+ * (native basicAuth: Go's Request.BasicAuth reads Header.Get, the first; a forwardAuth service is
+ * sent every line and decides on the one it reads) and Traefik forwards every line, so
+ * `X-Token: <alice's>` then `X-Token: <forged>` reaches a backend reading the last line (PHP-FPM)
+ * with the forged one, and a second `Authorization: Basic <admin:x>` beside alice's likewise. No
+ * Traefik rule counts a header's lines (HeaderRegexp matches any one value). A hidden header is
+ * safe: the hide middleware's customRequestHeaders "" calls req.Header.Del, which removes every
+ * line of the (canonicalised, so every case) name, in every '-'/'_' spelling (cgiSpellings), and
+ * basicAuth's removeHeader likewise deletes Authorization. nginx refuses such a request. Not an
+ * escape: listing the header in the service's responseHeaders (forward.go deletes every line of an
+ * authResponseHeaders name before copying the service's answer) - clear-inputs removes every
+ * responseHeaders name from the client's request before the service is asked, so the credential
+ * would never reach it.
+ */
+export function keptHeaderRefused(ctx: Ctx, route: Route, s: SecurityScheme): boolean {
+  return memo(ctx, `kept-lines\0${s.name}`, () => {
+    const native = ctx.plan.mode(route.id, AUTH_FEATURE[s.kind]) === 'native';
+    if (s.hideCredentials) return undefined;
+    const header = removableHeader(s);
+    if (!header) return undefined;
+    const verifier = s.kind === 'basic' && native ? "Traefik's basicAuth (Go's Request.BasicAuth: the first line)" : 'its forwardAuth service';
+    ctx.report('traefik-kept-header-credential', { scheme: s.name, header, verifier }, s.loc);
+    return 'refused';
+  }) === 'refused';
 }
 
 /** The scheme's forwardAuth middleware for these required scopes, once per (scheme, scopes). */

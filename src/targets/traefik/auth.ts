@@ -27,7 +27,7 @@ import type { RequirementItem, Route, SecurityScheme } from '../../model/types.j
 import { AUTH_FEATURE, ROLE_KINDS } from '../../model/route-features.js';
 import type { Ctx } from './context.js';
 import { credentialPresent, credentialSelector, limitKeyHeader } from './credentials.js';
-import { hideMiddleware, keptSpellings, schemeMiddlewares } from './auth-middlewares.js';
+import { hideMiddleware, keptHeaderRefused, keptSpellings, schemeMiddlewares } from './auth-middlewares.js';
 import { refuseOptionalBearer } from './bearer-query.js';
 import { refuseCookieHide } from './cookie-hide.js';
 import { guardCarriers, otherCredentials, queryKeyHeaders } from './unverified.js';
@@ -179,6 +179,10 @@ function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, Securit
       merged.push(entry);
     } // else: the same alternative written twice
   }
+  // Every kept header credential of the route is refused at its scheme, whichever alternative
+  // comes first (red team 12: its verifier reads one line, the backend another).
+  const kept = merged.flatMap((a) => a.items.map((it) => keptHeaderRefused(ctx, route, schemes.get(it.scheme)!)));
+  if (kept.includes(true)) return undefined;
   const routers: AltRouter[] = [];
   const credentials = new Map<AltRouter, number>();
   for (const a of merged) {
