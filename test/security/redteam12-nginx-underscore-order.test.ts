@@ -20,8 +20,8 @@
  * `underscores_in_headers on` and a default server on the same address.
  *
  * Fixed: every gwc server that loads njs refuses (400) a request keeping a header line whose name
- * holds `_` (server-level `if` on njs underscoreHeader, which reads r.rawHeadersIn). A gateway
- * whose output loads no njs has no such check (see the nginx README).
+ * holds `_` (server-level `if` on njs underscoreHeader, which reads r.rawHeadersIn). In include
+ * mode njs is loaded for this check where nothing else needs it (nginx-underscore-no-njs.test.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';

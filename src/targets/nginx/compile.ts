@@ -83,6 +83,14 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
   const servers = ctx.safe(gateway.loc, () => serverViews(ctx, routes, views, security.forwards, security.jwks)) ?? [];
 
   if (ctx.diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics: ctx.diagnostics };
+  // The `_` header refusal (server-level `if` on njs underscoreHeader) loads njs in include mode
+  // whatever else does: before the Host line nginx reads underscores_in_headers from the address's
+  // default server, another file's in include mode, which may say `on` (X_Consumer,
+  // X_HTTP_Method_Override kept past the `-` clears; test/security/nginx-underscore-no-njs.test.ts).
+  // No nginx variable tells the spellings apart ($http_x_consumer reads both), and clearing every
+  // `_` spelling of every cleared header is hundreds of lines a location. In full mode gwc writes
+  // the http level and every server of its addresses: each says off, so njs loads only when needed.
+  if (options.mode !== 'full') ctx.needsNjs = true;
 
   const view = {
     title: `${gateway.title} ${gateway.version}`,
