@@ -25,6 +25,11 @@ export interface SecurityCase {
   editsOn?: Partial<Record<Target, readonly Edit[]>>;
   /** Targets that cannot express the change, and why. */
   cannot?: Partial<Record<Target, string>>;
+  /**
+   * Per target, the warning code the edited spec must build with: where a `cannot` target builds the
+   * change as another output (by: consumer compiled as by: ip), the warning is what tells the user.
+   */
+  warns?: Partial<Record<Target, string>>;
 }
 export type Target = 'nginx' | 'kong' | 'traefik' | 'aws';
 
@@ -61,7 +66,7 @@ export const SECURITY_CASES: readonly SecurityCase[] = [
   { name: 'optional auth added', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, {}]')], rule: 'auth-optional', ops: ['getKeys'], cannot: { kong: 'auth.optional is unsupported on kong (test/diff/optional-refused.test.ts)', traefik: 'auth.optional is unsupported on traefik: the spec is refused', aws: 'auth.optional is unsupported on aws: the spec is refused' } },
   { name: 'IP deny entry removed', edits: [['x-gateway: { ipDeny: [203.0.113.0/24] }', 'x-gateway: {}']], rule: ['ip-deny-narrowed', 'ip-widened'], ops: ['getAdmin'] },
   { name: 'IP deny entry narrowed', edits: [['ipDeny: [203.0.113.0/24]', 'ipDeny: [203.0.113.0/28]']], rule: ['ip-deny-narrowed', 'ip-widened'], ops: ['getAdmin'] },
-  { name: 'rate-limit key: ip -> consumer', edits: [['by: ip', 'by: consumer']], rule: 'rate-limit-key-changed', ops: ['getKeys'], cannot: { traefik: 'a header API key is counted per client address (traefik-limit-key-unverified, a248f2d: the limiter reads the first line, the service may verify the last): the output is by: ip\'s' } },
+  { name: 'rate-limit key: ip -> consumer', edits: [['by: ip', 'by: consumer']], rule: 'rate-limit-key-changed', ops: ['getKeys'], cannot: { traefik: 'a header API key is counted per client address (traefik-limit-key-unverified, a248f2d: the limiter reads the first line, the service may verify the last): the output is by: ip\'s' }, warns: { traefik: 'traefik-limit-key-unverified' } },
   { name: 'rate-limit key: ip -> a client-chosen header', edits: [['by: ip', 'by: { header: X-Client-Id }']], rule: 'rate-limit-key-changed', ops: ['getKeys'], cannot: { nginx: 'a header nginx does not verify as the route\'s API key is counted per client address (limit-key-unverified): the output is by: ip\'s', aws: 'API Gateway throttles a stage method for all callers or per API key (usage plan): a header other than x-api-key is refused (aws-limit-key-unsupported)', kong: 'a header Kong never verifies is counted per client address (limit-key-unverified): the output is by: ip\'s', traefik: 'a header no middleware verifies is counted per client address (limit-key-unverified): the output is by: ip\'s' } },
   { name: 'burst raised at the same rate', edits: [['burst: 10', 'burst: 50']], rule: 'burst-raised', ops: ['getKeys'], cannot: { kong: 'Kong OSS rate-limiting has no burst (fixed windows)' } },
   { name: 'cache added to an authenticated route', edits: [['x-gateway: { policies: [limited] }', 'x-gateway: { policies: [limited], cache: { ttl: 60s } }']], rule: 'cache-on-authenticated', ops: ['getKeys'], cannot: { traefik: 'open-source Traefik has no response cache: the spec is refused' } },
@@ -127,6 +132,9 @@ export function securitySuite(target: Target, baseEdits: readonly Edit[], names:
             return; // the base has no such route or setting on this target
           }
           const r = await compiledState(spec, target, {});
+          // A change built as another output must say so: the case's warning, on a spec that builds.
+          const warning = c.warns?.[target];
+          if (warning) expect(r.state ? r.diagnostics.filter((d) => d.severity === 'warn').map((d) => d.code) : ['(refused)']).toContain(warning);
           if (!r.state) return expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
           // Built: the target has no such setting (the reason says so), or it learnt to express the
           // change since (then a finding, if any, is security like every rule here).
