@@ -10,8 +10,10 @@ import { compareText } from '../../diagnostics/collate.js';
 
 /**
  * Traefik v3's built-in HTTP middleware types (https://doc.traefik.io/traefik/middlewares/http/overview/):
- * the reader reads those that decide access and knows the rest answer or reshape requests without
- * letting a caller in. A `plugin` (Yaegi-run Go code: a JWT check, or one setting the Authorization
+ * the reader reads those that decide access or reshape what the backend gets (deployed-middlewares.ts,
+ * the path rewrites in deployed-paths.ts), reads those that answer the caller instead of the backend
+ * (`errors`, redirects) as unread steps (deployed-answers.ts), and knows the rest (compress, retry,
+ * buffering's other settings...) let no caller in. A `plugin` (Yaegi-run Go code: a JWT check, or one setting the Authorization
  * a later basicAuth accepts) or an unknown type is a step it cannot judge (Facts.unread).
  */
 const BUILT_IN = new Set([
@@ -21,7 +23,7 @@ const BUILT_IN = new Set([
 ]);
 
 /** JSON text with object keys sorted: one comparable text per configuration. */
-const stable = (v: Json): string =>
+export const stable = (v: Json): string =>
   Array.isArray(v) ? `[${v.map(stable).join(',')}]` : isObject(v) ? `{${Object.keys(v).sort(compareText).map((k) => `${JSON.stringify(k)}:${stable(v[k]!)}`).join(',')}}` : JSON.stringify(v);
 
 /**

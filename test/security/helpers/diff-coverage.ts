@@ -32,6 +32,7 @@ import type { State } from '../../../src/diff/entity.js';
 import type { OutputFile } from '../../../src/targets/output-file.js';
 import { documentMutations, nginxAddition, nginxLineMutations, njsMutations, type Mutation } from '../../helpers/diff-mutations.js';
 import { writeSpec } from '../../helpers/spec.js';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 const ok = "{ '200': { description: ok } }";
 const id = "[{ name: id, in: path, required: true, schema: { type: string } }]";
@@ -130,12 +131,41 @@ export const NOT_ACCESS = 'not access control: timeouts, status codes and texts 
 
 /** Settings gwc never writes that a hand edit adds to the deployed copy (the blind spots of the last closing note). */
 function handEdits(target: string, files: OutputFile[]): Mutation[] {
+  if (target === 'traefik') return traefikHandEdits(files);
   if (target !== 'nginx') return [];
   const server = /^\s*server_name [^;]+;/m;
   return [
     nginxAddition(files, server, ['    ssl_verify_client on;', '    ssl_client_certificate /etc/nginx/client-ca.pem;'], 'server: ssl_verify_client on (mTLS)'),
     nginxAddition(files, / *set \$gwc_cov_route \d+;(?=(?:\n(?! *location).*)*?\n *allow 10\.0\.0\.0\/8;)/, ['        satisfy any;'], 'route: satisfy any (IP rule OR auth)'),
   ];
+}
+
+/**
+ * Traefik middlewares gwc never writes that change what a router's backend gets or where its caller
+ * goes (red team 16): path rewrites (upstream-path-changed), an error page served by another
+ * service sent the caller's headers, redirects elsewhere (unread-changed). Each on a keyed router
+ * (before its auth) and on the public one.
+ */
+function traefikHandEdits(files: OutputFile[]): Mutation[] {
+  const fi = files.findIndex((f) => /\.ya?ml$/.test(f.path));
+  const added: Array<[string, Record<string, unknown>]> = [
+    ['stripPrefix', { stripPrefix: { prefixes: ['/keys', '/public'] } }],
+    ['stripPrefixRegex', { stripPrefixRegex: { regex: ['/[a-z]+'] } }],
+    ['addPrefix', { addPrefix: { prefix: '/admin' } }],
+    ['errors', { errors: { status: ['401-403'], service: 'cov-app', query: '/internal/{status}' } }],
+    ['redirectScheme', { redirectScheme: { scheme: 'http', port: '8080' } }],
+    ['redirectRegex', { redirectRegex: { regex: '^https://([^/]+)/(.*)', replacement: 'https://evil.example/$2' } }],
+  ];
+  return ['cov-getkeys', 'cov-getpublic'].flatMap((router) =>
+    added.map(([type, m]) => {
+      const doc = parseYaml(files[fi]!.contents) as { http: { routers: Record<string, { middlewares?: string[] }>; middlewares: Record<string, unknown> } };
+      if (!doc.http.routers[router]) throw new Error(`no router ${router}`);
+      doc.http.middlewares[`cov-hand-${type}`] = m;
+      (doc.http.routers[router]!.middlewares ??= []).unshift(`cov-hand-${type}`);
+      const contents = stringifyYaml(doc);
+      return { at: `http.routers.${router}.middlewares: + ${type}`, sig: `http.routers.*.middlewares+${type}`, what: 'add', files: files.map((f, j) => (j === fi ? { ...f, contents } : f)) };
+    }),
+  );
 }
 
 // ---- the check --------------------------------------------------------------------------------
@@ -198,7 +228,7 @@ export function mutationsOf(target: string, files: OutputFile[]): Mutation[] {
   // Generated ids, tags and decK's header are no settings; Traefik's entries are named per route.
   const skip = (l: { sig: string }) => /(^|\.)(id|tags|_info|_format_version)$/.test(l.sig) || /\.tags\b|\b_info\b/.test(l.sig);
   const fold = (p: Array<string | number>, k: string) => (p.length === 2 && p[0] === 'http' ? '*' : k);
-  return documentMutations(file, skip, fold).map((m) => ({ ...m, files: files.map((f) => (f === file ? m.files[0]! : f)) }));
+  return [...documentMutations(file, skip, fold).map((m) => ({ ...m, files: files.map((f) => (f === file ? m.files[0]! : f)) })), ...handEdits(target, files)];
 }
 
 /**
