@@ -175,7 +175,7 @@ describe('gwc diff, Kong: the previous release\'s name-readings chunk', () => {
     expect(readNameReadings(v3)).toBe('v3');
     expect(readNameReadings(today)).toBe('current');
     expect(readNameReadings(v3.replace('if k == nil then return false end', 'if k == nil then return true end'))).toBeUndefined();
-    expect(guards(today).filter((g) => !guards(v3).includes(g))).toEqual(['query, form and multipart names read with KELVIN SIGN, LONG S and dotless/dotted I as k, s, i (pre-function)']);
+    expect(guards(today).filter((g) => !guards(v3).includes(g)).sort()).toEqual(['a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)', 'query, form and multipart names read with KELVIN SIGN, LONG S and dotless/dotted I as k, s, i (pre-function)']);
     expect(guards(v3).filter((g) => !guards(today).includes(g))).toEqual([]);
   });
 
@@ -187,8 +187,20 @@ describe('gwc diff, Kong: the previous release\'s name-readings chunk', () => {
     const today = nameReadingsLua(watched, [], 1048576, []);
     expect(readNameReadings(today)).toBe('current');
     expect(guards(today).filter((g) => !guards(old).includes(g)).sort()).toEqual([
+      'a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)',
       'access_token in any spelling, a key of a JSON body at any depth under any JSON reading (but the top-level one request-transformer strips): refused 400 (pre-function)',
       'query, form and multipart names read with KELVIN SIGN, LONG S and dotless/dotted I as k, s, i (pre-function)',
     ]);
+  });
+
+  // KNG3 (red team 13): the chunk of 6167441 and before read JSON under /json, +json or no type only.
+  it.each(['keyed', 'bearer'])('the 6167441 chunk (fixture kong-name-readings-v4-%s.lua) reads as v4: it lacks only the JSON synonym guard', (v) => {
+    const old = readFileSync(new URL(`./fixtures/kong-name-readings-v4-${v}.lua`, import.meta.url), 'utf8');
+    expect(readNameReadings(old)).toBe('v4');
+    const today = nameReadingsLua(sets(old, 'watched'), sets(old, 'body_watched'), 1048576, sets(old, 'json_watched'));
+    expect(readNameReadings(today)).toBe('current');
+    expect(readNameReadings(old.replace('if k == nil then return false end', 'if k == nil then return true end'))).toBeUndefined();
+    expect(guards(today).filter((g) => !guards(old).includes(g))).toEqual(['a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)']);
+    expect(guards(old).filter((g) => !guards(today).includes(g))).toEqual([]);
   });
 });

@@ -124,13 +124,30 @@ const READINGS_V3 = new Set([
   '76b3d4866124909fbc3e64132a3d60cf877a907740e28b3ee166499416db5436',
 ]);
 
-type Readings = 'current' | 'v3' | 'v2' | 'v1';
+/**
+ * Likewise the chunk of 6167441 and before (a JSON body read under `/json`, `+json` or no type only:
+ * text/x-json, application/x-json and application/csp-report, which Rails, Symfony and
+ * koa-bodyparser parse as JSON, passed unread), one per variant (a bearer route or not, a body-only
+ * set or not, a JSON key set or not). test/security/fixtures/kong-name-readings-v4-{keyed,bearer}.lua hold two.
+ */
+const READINGS_V4 = new Set([
+  '997b9caa159a5191b7b92f093416ec0f136259e9f0466e42b3bca852b255aea2',
+  '3ba1fbcdafd02b5aa4556e49e015cdac0aea6966fedf72458e0bfeef7d1304d2',
+  '7a028bccaab046d0fa2f34e9e0fa0d6565e897d1d31a01e2f089d658d37774a1',
+  'bd4ddcbac7d3070b40f48605de7fdb40f36ea935bde68a1c6add696d5b4243d0',
+  'f80be33d73b83ddd0a4982df9ca2aa1f205393dba88854c34d2147a30094b831',
+  '63f9cb506a91b4db6ad781f31e120e17a1b1eda598a1fa49b59c55c883d33664',
+  'f5bdf81211f5d367bf8fe49c9f45437441645eb8f746f8824d0e3d641ee48f11',
+  '65ef9523e3a6ec0fea6cdad07bf1381fe1c6a63689bdb34c9e5bf280f9593b20',
+]);
+
+type Readings = 'current' | 'v4' | 'v3' | 'v2' | 'v1';
 
 const readingsRead = new Map<string, Readings | undefined>();
 
 /**
  * Which name-readings chunk `lua` is: exactly the one gwc writes for its own sets and limit
- * ('current'), one an earlier gwc wrote ('v3', 'v2', 'v1': the same checks, fewer bodies read, so an upgraded
+ * ('current'), one an earlier gwc wrote ('v4', 'v3', 'v2', 'v1': the same checks, fewer bodies read, so an upgraded
  * deployment reads as the guards it has, never as guards gone), or neither (edited by hand: no
  * guard). Memoised: the routes of a deployed gwc file share a few texts.
  */
@@ -143,7 +160,7 @@ export function readNameReadings(lua: string): Readings | undefined {
   if (sets.has('watched') && limit !== undefined && nameReadingsLua(sets.get('watched')!, sets.get('body_watched') ?? [], Number(limit), sets.get('json_watched') ?? []) === lua) version = 'current';
   else {
     const hash = createHash('sha256').update(lua.replace(SET_STRIP, '').replace(/^local read_limit = \d+\n/m, '')).digest('hex');
-    version = READINGS_V3.has(hash) ? 'v3' : READINGS_V2.has(hash) ? 'v2' : READINGS_V1.has(hash) ? 'v1' : undefined;
+    version = READINGS_V4.has(hash) ? 'v4' : READINGS_V3.has(hash) ? 'v3' : READINGS_V2.has(hash) ? 'v2' : READINGS_V1.has(hash) ? 'v1' : undefined;
   }
   if (readingsRead.size >= 1000) readingsRead.clear();
   readingsRead.set(lua, version);
@@ -159,12 +176,15 @@ function bodyGuards(lua: string, method: string[], credential: string[], version
   const text = 'a body without Content-Type (read as a form and as JSON) or of any multipart type, in a content coding, with Content-Type or Content-Encoding sent twice, or JSON not UTF-8: read or refused 400 (pre-function)';
   // Not 2d02427's: a `Content_Type` line, which Kong >= 3.6 and Mongrel-family servers read as the type.
   const texts = [text, ...(version !== 'v2' ? ['Content-Type or Content-Encoding spelt with _: refused 400 (pre-function)'] : [])];
-  // Today's only (not 1925d51's): names read with the four non-ASCII letters Go and Java fold (query-names.ts unicodeFold).
-  if (version === 'current') texts.push('query, form and multipart names read with KELVIN SIGN, LONG S and dotless/dotted I as k, s, i (pre-function)');
+  const since1925d51 = version === 'current' || version === 'v4';
+  // Since 1925d51's: names read with the four non-ASCII letters Go and Java fold (query-names.ts unicodeFold).
+  if (since1925d51) texts.push('query, form and multipart names read with KELVIN SIGN, LONG S and dotless/dotted I as k, s, i (pre-function)');
+  // Today's only (not 6167441's): the JSON synonyms frameworks parse by default, read as JSON.
+  if (version === 'current') texts.push('a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)');
   if (watched.includes('_method')) method.push('_method in any spelling, a key of a JSON body at any depth under any JSON type: refused 400 (pre-function)', ...texts);
   if (watched.some((n) => n !== '_method') || /^local (body_watched|json_watched) = /m.test(lua)) credential.push(...texts);
   // Today's only: RFC 6750's token as a JSON key; request-transformer strips the top-level one under application/json.
-  if (version === 'current' && watched.includes('access_token')) credential.push('access_token in any spelling, a key of a JSON body at any depth under any JSON reading (but the top-level one request-transformer strips): refused 400 (pre-function)');
+  if (since1925d51 && watched.includes('access_token')) credential.push('access_token in any spelling, a key of a JSON body at any depth under any JSON reading (but the top-level one request-transformer strips): refused 400 (pre-function)');
 }
 
 /** What the kept-credentials post-function removes, line by line (unverifiedCredentialsLua). */

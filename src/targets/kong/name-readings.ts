@@ -23,7 +23,11 @@
  * scan (nginx's bodyNames: a string followed by `:`, NaN and any nesting allowed), a NUL byte refused
  * (UTF-16/32 JSON, which Python's json decodes by its bytes); any multipart/* (Rack parses mixed and
  * related), and without `boundary=` also as a form (Rack::Request#POST parses the body as a query
- * then); JSON wherever `/json` or `+json` stands (Laravel's isJson), parameters included, in UTF-8
+ * then); JSON wherever `/json` or `+json` stands (Laravel's isJson), parameters included, and under
+ * the JSON synonyms frameworks parse into parameters by default: `x-json` (Rails registers text/x-json
+ * as JSON, action_dispatch mime_types.rb; Symfony's json format holds application/x-json, which
+ * FOSRestBundle's body listener decodes) and `csp-report` (koa-bodyparser's and AdonisJS's default
+ * JSON types; red team 13), in UTF-8
  * only (body-parser decodes utf-7 and utf-16 before parsing); `_method` as a JSON key at any depth
  * (request-transformer removes it at the top level only). A read body in a content coding is
  * refused (body-parser inflates gzip, deflate and br before parsing; `identity` is none), and so is
@@ -193,12 +197,14 @@ function chunkText(names: readonly string[], bodyNames: readonly string[], limit
     '  end',
     // Each reading some backend makes of the type (nginx's bodyKinds, widened): no media type at all
     // (Rack reads a form, FastAPI JSON), any multipart/* (Rack), a urlencoded form, and JSON where
-    // `/json` or `+json` stands anywhere (Laravel's isJson), parameters included.
+    // `/json` or `+json` stands anywhere (Laravel's isJson), parameters included, or a JSON synonym
+    // a framework parses by default: `x-json` (Rails' text/x-json, Symfony's application/x-json),
+    // `csp-report` (koa-bodyparser, AdonisJS).
     '  local low = string.lower(ct or "")',
     '  local bare = string.match(low, "^%s*([^;,%s]*)") == ""',
     '  local multi = string.find(low, "multipart/", 1, true)',
     '  local form = string.find(low, "x-www-form-urlencoded", 1, true)',
-    '  local json = string.find(low, "/json", 1, true) or string.find(low, "+json", 1, true)',
+    '  local json = string.find(low, "/json", 1, true) or string.find(low, "+json", 1, true) or string.find(low, "x-json", 1, true) or string.find(low, "csp-report", 1, true)',
     '  if not bare and not multi and not form and not json then return end',
     // request-transformer reads a type holding application/json as JSON (access.lua get_content_type)
     // and removes a top-level access_token from what cjson decodes: the one JSON token stripped exactly.
