@@ -28,7 +28,7 @@ export const stable = (v: Json): string =>
 
 /**
  * The texts of what the reader cannot judge of middleware reference `raw` (defined as `m`, or not
- * in this file). `visited` holds the references already read on this router (deployed.ts).
+ * in this file). `visited` holds the references already read on this router (deployed-middlewares.ts).
  */
 export function unreadMiddleware(raw: string, m: Json | undefined, visited: Set<string>): string[] {
   // Another provider's middleware (`jwt@kubernetescrd`, a plugin's): this file does not say what it does.

@@ -85,7 +85,7 @@ function group(n: number, after: string): string {
  * backend gets the path the router matched. replacePathRegex replaces every match
  * (regexp.ReplaceAllString), on RawPath, and sets Path to its unescaping. From 3.4.1 a `%2F`
  * reaches no router of a templated path (rule.ts keeps `%` out of a value) and no literal one.
- * One middleware for the gateway; the diff reader skips it as a path mapping (deployed.ts).
+ * One middleware for the gateway; the diff reader skips it as a path mapping (deployed-paths.ts).
  */
 export const ENCODED_SLASH = { regex: '%2[Ff]', replacement: '/' } as const;
 

@@ -168,7 +168,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
  * An operation whose own name ends like another operation's alternative or anonymous router
  * (`items-alt2`, `x-anonymous`) would take that router's name, or push it to `-2` and so rename
  * it when the other operation gains an alternative; gwc diff reads `NAME-altN` as an alternative of
- * NAME (deployed.ts), so a second way into `items` read as no change. Such an operation router is
+ * NAME (deployed-operations.ts), so a second way into `items` read as no change. Such an operation router is
  * named `...-op`.
  */
 const OWN_NAME_CLASH = /(^|-)(alt\d+|anonymous)$/;
