@@ -23,6 +23,14 @@
  * RE2 and JavaScript read it alike. It matches at least every name the rule reads as one of the
  * names (test/security/redteam4-traefik-name-readings.test.ts: every generated spelling; neighbours
  * pass); a name with a NUL inside an array form may be denied too (the safe direction).
+ *
+ * The redirect is what holds where the parsed query is blind: over Go's urlmaxqueryparams (10,000
+ * parameters, counted as `&`s + 1; net/url since the CVE-2025-61726 fix, Traefik's go 1.26)
+ * req.URL.Query() is EMPTY, so every `!QueryRegexp(...)` router guard passes, and the proxy still
+ * forwards the whole query to a backend that reads past 10,000 pairs. The raw URL is no parsed
+ * query: `&` x 10,000 + `_method=DELETE` is redirected as `_method=DELETE` is
+ * (test/security/traefik-query-param-limit.test.ts). A router guard on a query name with no
+ * redirect behind it would be blind there: keep every watched name in watchedQueryNames.
  */
 import { METHOD_OVERRIDE_QUERY } from '../../model/overrides.js';
 import type { Route } from '../../model/types.js';

@@ -101,9 +101,21 @@ export function joinPath(escaped: string): string {
   return p;
 }
 
-/** url.ParseQuery (after Traefik's encodeQuerySemicolons: `;` is data, not a separator). */
+/**
+ * Go's default urlmaxqueryparams (GODEBUG; net/url parseQuery since the CVE-2025-61726 fix: Go
+ * 1.24.12, 1.25.6, 1.26): a query of more than this many parameters, counted as `&`s + 1 before
+ * anything is parsed (empty pairs count), is an error and NO pair is read. Traefik's go.mod says go
+ * 1.26.0, so its default build has the limit.
+ */
+export const GO_MAX_QUERY_PARAMS = 10_000;
+
+/**
+ * url.ParseQuery as req.URL.Query() returns it (after Traefik's encodeQuerySemicolons: `;` is data,
+ * not a separator): over GO_MAX_QUERY_PARAMS parameters, empty (Query() drops the error).
+ */
 export function parseQuery(raw: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
+  if (raw.split('&').length > GO_MAX_QUERY_PARAMS) return out;
   for (const part of raw.split('&')) {
     if (part === '') continue;
     const [k, v = ''] = part.split(/=(.*)/s) as [string, string?];
