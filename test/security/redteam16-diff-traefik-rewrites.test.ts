@@ -173,4 +173,23 @@ describe('red team 16, gwc diff Traefik: rewrites, error pages and redirects', a
       expect(weaker).toContain('unread-changed tp-createorder');
     });
   });
+
+  describe('other built-ins that were read as letting no caller in', () => {
+    it('passTLSClientCert after gwc\'s clears: the backend is sent a client certificate header gwc blanks (identity): unread-changed', () => {
+      const { weaker, backSec } = both(edit(add('tp-createorder', 'tp-cert', { passTLSClientCert: { pem: true } })));
+      expect(weaker).toContain('unread-changed tp-createorder');
+      expect(backSec).toContain('unread-changed tp-createorder');
+    });
+
+    it('grpcWeb allowing every origin (a browser on any site may call the route): unread-changed', () => {
+      const { weaker } = both(edit(add('tp-pub', 'tp-grpc', { grpcWeb: { allowOrigins: ['*'] } })));
+      expect(weaker).toContain('unread-changed tp-pub');
+    });
+
+    it('an inFlightReq cap removed from the deployed router: rate-limit-raised (as a connection cap)', () => {
+      const capped = edit(add('tp-pub', 'tp-cap', { inFlightReq: { amount: 10 } }));
+      expect(sec(capped, built)).toContain('rate-limit-raised tp-pub');
+      expect(sec(capped, edit(add('tp-pub', 'tp-cap', { inFlightReq: { amount: 100 } })))).toContain('rate-limit-raised tp-pub');
+    });
+  });
 });

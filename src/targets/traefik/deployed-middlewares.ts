@@ -115,6 +115,10 @@ export function middlewareFacts(names: string[], defs: Definitions, facts: Facts
       facts.rateLimitKey = typeof by.requestHeaderName === 'string' ? `header ${by.requestHeaderName.toLowerCase()}` : by.requestHost === true ? 'host' : ipKey;
       facts.burst = typeof m.rateLimit.burst === 'number' ? m.rateLimit.burst : 1;
     }
+    // https://doc.traefik.io/traefik/middlewares/http/inflightreq/: requests served at once (per
+    // sourceCriterion, the request host by default), read as a connection cap: one gone or raised
+    // is rate-limit-raised.
+    if (isObject(m.inFlightReq) && typeof m.inFlightReq.amount === 'number' && m.inFlightReq.amount > 0) facts.connectionLimit = Math.min(m.inFlightReq.amount, facts.connectionLimit ?? Infinity);
     if (isObject(m.buffering) && typeof m.buffering.maxRequestBodyBytes === 'number') facts.bodyLimit = Math.min(m.buffering.maxRequestBodyBytes, facts.bodyLimit ?? Infinity);
     const ip = isObject(m.ipAllowList) ? m.ipAllowList : isObject(m.ipWhiteList) ? m.ipWhiteList : undefined;
     if (ip) facts.ipAllow = sortedStrings(ip.sourceRange);

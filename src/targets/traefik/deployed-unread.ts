@@ -13,12 +13,17 @@ import { compareText } from '../../diagnostics/collate.js';
  * the reader reads those that decide access or reshape what the backend gets (deployed-middlewares.ts,
  * the path rewrites in deployed-paths.ts), reads those that answer the caller instead of the backend
  * (`errors`, redirects) as unread steps (deployed-answers.ts), and knows the rest (compress, retry,
- * buffering's other settings...) let no caller in. A `plugin` (Yaegi-run Go code: a JWT check, or one setting the Authorization
- * a later basicAuth accepts) or an unknown type is a step it cannot judge (Facts.unread).
+ * buffering's other settings...) let no caller in. Two built-ins stay unread, by their configuration:
+ * `passTLSClientCert` sends the backend the client's certificate as X-Forwarded-Tls-Client-Cert(-Info),
+ * an identity header gwc blanks (verified only where the router's TLS options verify client
+ * certificates), and `grpcWeb`, whose `allowOrigins` answers CORS for every path
+ * (improbable-eng grpcweb WithCorsForRegisteredEndpointsOnly(false)) outside Facts.cors. A
+ * `plugin` (Yaegi-run Go code: a JWT check, or one setting the Authorization a later basicAuth
+ * accepts) or an unknown type is a step it cannot judge (Facts.unread).
  */
 const BUILT_IN = new Set([
-  'addPrefix', 'basicAuth', 'buffering', 'chain', 'circuitBreaker', 'compress', 'contentType', 'digestAuth', 'errors', 'forwardAuth', 'grpcWeb', 'headers',
-  'ipAllowList', 'ipWhiteList', 'inFlightReq', 'passTLSClientCert', 'rateLimit', 'redirectRegex', 'redirectScheme', 'replacePath', 'replacePathRegex', 'retry',
+  'addPrefix', 'basicAuth', 'buffering', 'chain', 'circuitBreaker', 'compress', 'contentType', 'digestAuth', 'errors', 'forwardAuth', 'headers',
+  'ipAllowList', 'ipWhiteList', 'inFlightReq', 'rateLimit', 'redirectRegex', 'redirectScheme', 'replacePath', 'replacePathRegex', 'retry',
   'stripPrefix', 'stripPrefixRegex',
 ]);
 
