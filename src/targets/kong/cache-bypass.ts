@@ -29,7 +29,8 @@
  * `-`: Kong runs underscores_in_headers on, and a CGI/WSGI/Rack backend reads `X_Other_Key` as
  * X-Other-Key); the Cookie header whatever it holds (Kong has no cookie API key: kong-api-key-cookie);
  * a body (Content-Length other than 0, Transfer-Encoding, or a body read without either: HTTP/2) when a scheme of the spec reads a
- * form-body token (RFC 6750 access_token), no body being part of the key. Not counted: a carrier of one of the route's own schemes.
+ * form-body token (RFC 6750 access_token) or has a query or header API key the route does not
+ * verify (a backend reads the key's name from a body field too), no body being part of the key. Not counted: a carrier of one of the route's own schemes.
  *
  * The query is in the key only as cache_key.lua writes it (params_key, vary_query_params unset):
  * `kong.request.get_query()`, the first lua_max_uri_args pairs (kong.conf, 100 by default), each
@@ -90,8 +91,15 @@ export function cacheBypass(ctx: Ctx, route: Route): Bypass {
   for (const c of credentialCarriers(ctx.gateway)) {
     if (c.in === 'header' && c.name === 'cookie') headers.add('cookie');
     else if (c.schemes.some((n) => own.has(n))) continue;
-    else if (c.in === 'header') headers.add(headerKey(c.name));
     else if (c.in === 'body') body = true;
+    else {
+      if (c.in === 'header') headers.add(headerKey(c.name));
+      // An API key's name is read from a body field too (Laravel's input(), PHP's $_REQUEST and Rack
+      // read one over the query parameter; a header key's name as a parameter): the name-readings
+      // chunk refuses it only on a route verifying that key, and no body is in proxy-cache's key, so
+      // a body bypasses (nginx's 9778081; test/security/kong-cache-body-key.test.ts).
+      if (c.in === 'query' || (c.in === 'header' && c.schemes.some((n) => ctx.scheme(n)?.kind === 'apiKey'))) body = true;
+    }
   }
   const vary = route.policy.cache ? [...route.policy.cache.keyHeaders].map((h) => h.toLowerCase()).sort(compareText) : [];
   return { headers: [...headers].sort(compareText), body, query: true, vary };
