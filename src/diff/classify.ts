@@ -154,6 +154,11 @@ function guardRules(a: Guards | undefined, b: Guards | undefined): Verdict[] {
   return out;
 }
 
+/** The code the checks run in, changed either way, both sides holding one (an older runtime lacks today's checks). */
+function runtimeRules(a: string | undefined, b: string | undefined): Verdict[] {
+  return a !== undefined && b !== undefined && a !== b ? [{ rule: 'runtime-changed', old: a, new: b }] : [];
+}
+
 /** A step the reader cannot judge, added, removed or changed: security either way (fail closed). */
 function unreadRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
   const o = a ?? [];
@@ -294,6 +299,6 @@ export function classifyMatched(a: Facts | undefined, b: Facts | undefined): Ver
   if (o.route && n.route && o.route.match !== n.route.match) out.push({ rule: 'route-moved', old: o.route.match, new: n.route.match });
   if (o.auth !== undefined && n.auth !== undefined) out.push(...authRules(o.auth, n.auth), ...mechanismRules(o, n));
   out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...denyRules(o.ipDeny, n.ipDeny));
-  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...guardRules(o.guards, n.guards), ...validationRules(o.validation, n.validation), ...unreadRules(o.unread, n.unread), ...trustRules(o.trusts, n.trusts), ...holdRules(o.holds, n.holds));
+  out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...guardRules(o.guards, n.guards), ...validationRules(o.validation, n.validation), ...unreadRules(o.unread, n.unread), ...runtimeRules(o.runtime, n.runtime), ...trustRules(o.trusts, n.trusts), ...holdRules(o.holds, n.holds));
   return out;
 }

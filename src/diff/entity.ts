@@ -146,6 +146,13 @@ export interface Facts {
    */
   unread?: string[];
   /**
+   * The code the gateway runs its checks in, as the reader identifies it (nginx: a hash of gwc's
+   * njs runtime, CFG left out): another one is another release's or an edited runtime, whose
+   * checks (a body token, a charset, a `_` header line) the reader cannot tell apart from today's
+   * by their configuration alone. Compared only when both sides have it (`runtime-changed`).
+   */
+  runtime?: string;
+  /**
    * TLS from the gateway to the backend (or auth service) this entity sends requests to, as the
    * gateway applies it (inherited and default settings resolved by the reader). `tls: false` is
    * plain HTTP; `verify` is whether the gateway checks the backend's certificate; `ca` is the trust

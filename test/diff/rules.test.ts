@@ -62,6 +62,8 @@ const ROWS: Array<[string, Facts, Facts, string[]]> = [
   ['a service asked after the own check re-pointed', key({}, { service: 'http://auth/check' }), key({}, { service: 'http://other/' }), ['auth-verifier-changed']],
   ['a step the reader cannot judge added (Facts.unread)', key(), key({ unread: ['jwt: plugin {}'] }), ['unread-changed']],
   ['a step the reader cannot judge removed', key({ unread: ['jwt: plugin {}'] }), key(), ['unread-changed']],
+  ['the checks run in another runtime (Facts.runtime)', { runtime: 'njs runtime 1111' }, { runtime: 'njs runtime 2222' }, ['runtime-changed']],
+  ['a runtime on one side only (a module added)', {}, { runtime: 'njs runtime 2222' }, []],
   ['request validation: a model changed (two schemas are not ranked)', key({ validation: ['body (any content type) matches {"type":"object"}'] }), key({ validation: ['body (any content type) matches {}'] }), ['validation-weakened']],
   ['request validation: a check added', key({ validation: [] }), key({ validation: ['header x-tenant required'] }), []],
   ['a backend taken at its word (methodOverride: none)', {}, { trusts: ['no body _method'] }, ['trust-added']],

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { diffDeployed } from '../../src/diff/run.js';
 import type { Plan } from '../../src/diff/plan.js';
-import { build, CLOSED, DEFAULT, deployed, describeCoverage, NOT_ACCESS, richSpec, type Allowed, type KnownGap } from './helpers/diff-coverage.js';
+import { build, CLOSED, DEFAULT, deployed, describeCoverage, NOT_ACCESS, once, richSpec, type Allowed, type KnownGap } from './helpers/diff-coverage.js';
 import { writeSpec } from '../helpers/spec.js';
+import { cfgObject } from '../../src/targets/nginx/deployed-njs.js';
 
 /** Mutations that do not weaken access control, each with its reason. */
 const ALLOWED: readonly Allowed[] = [
@@ -64,6 +65,39 @@ describe('gwc diff --deployed: drift, the deployed gateway weaker than the uncha
     const where = deployed('nginx', files, (f) => (f.path.endsWith('.conf') ? f.contents.replace(/(limit_conn gwc_cov_wc\d+) 2;/, '$1 200;') : f.contents));
     const r = await diffDeployed(file, { target: 'nginx', deployed: where });
     expect(findings(r.plan)).toContain('breaking rate-limit-lowered route live');
+    expect(findings(r.plan).filter((f) => f.startsWith('security'))).toEqual([]);
+  });
+
+  // NGX3 (closing15 item 6): the njs runtime and the server-level `_` refusal, read by the diff.
+  it('nginx: the njs runtime of an older release (no charset 415, no JSON access_token check): security runtime-changed', async () => {
+    const file = spec('nginx');
+    const { files } = await build('nginx');
+    const older = (t: string) => once(once(t, /\n\s*if \(kinds\.json && otherEncoding\([^\n]*\n/, '\n'), 'var JSON_TOKEN_KEY = /^\\s*acce(?:s|\\u017f|\\u00c5\\u00bf){2}[\\s._\\[-]', 'var JSON_TOKEN_KEY = /^\\s*acce(?:s|\\u017f|\\u00c5\\u00bf){2}[_]');
+    const where = deployed('nginx', files, (f) => (f.path.endsWith('.js') && !f.path.endsWith('.validate.js') ? older(f.contents) : f.contents));
+    const r = await diffDeployed(file, { target: 'nginx', deployed: where });
+    expect(findings(r.plan).filter((f) => f.includes('runtime-changed'))).toEqual(['security runtime-changed gwc_cov']);
+  });
+
+  it('nginx: the same runtime with its CFG written another way (one line): no runtime-changed', async () => {
+    const file = spec('nginx');
+    const { files } = await build('nginx');
+    const oneLine = (t: string) => {
+      const cfg = cfgObject(t)!;
+      return `${t.slice(0, cfg.start)}${JSON.stringify(cfg.value)}${t.slice(cfg.end)}\r\n`;
+    };
+    const where = deployed('nginx', files, (f) => (f.path.endsWith('.js') && !f.path.endsWith('.validate.js') ? oneLine(f.contents) : f.contents));
+    const r = await diffDeployed(file, { target: 'nginx', deployed: where });
+    expect(findings(r.plan).filter((f) => f.includes('runtime-changed'))).toEqual([]);
+  });
+
+  // The weakening read the other way (a release dropping it) is the mutation suite's: security request-header-passed.
+  it('nginx: the server-level `_` header refusal removed by hand: the release puts it back on every route (tightened undoes request-header-passed)', async () => {
+    const file = spec('nginx');
+    const { files } = await build('nginx');
+    const where = deployed('nginx', files, (f) => (f.path.startsWith('conf.d/') ? once(f.contents, /\n\s*if \(\$gwc_cov_underscore\) \{\n\s*return 400;\n\s*\}/g, '') : f.contents));
+    const r = await diffDeployed(file, { target: 'nginx', deployed: where });
+    expect(findings(r.plan)).toContain('breaking tightened undoes request-header-passed route getKeys');
+    expect(findings(r.plan)).toContain('breaking tightened undoes request-header-passed route getPublic');
     expect(findings(r.plan).filter((f) => f.startsWith('security'))).toEqual([]);
   });
 

@@ -200,6 +200,8 @@ export function nginxEntities(files: Array<{ path: string; text: string }>, njs:
     if (d.name === 'upstream' && d.block && d.args[0]) ctx.upstreams.set(d.args[0], d.block.filter((x) => x.name === 'server' && x.args[0]).map((x) => x.args[0]!).sort().join(', '));
   }
   const entities: Entity[] = [];
+  // Each gwc njs module read, by its js_import name: the runtime its checks run in (deployed-njs.ts njsRuntimeCode).
+  for (const [name, cfg] of njs) if (cfg.code) entities.push({ kind: 'njs module', key: name, fields: fieldsOf({ runtime: cfg.code }), facts: { runtime: `njs runtime ${cfg.code}` } });
   for (const d of flat) {
     if (d.name === 'server' && d.block) serverEntities(d, ctx, entities);
     else if (d.name === 'upstream' && d.block) entities.push({ kind: 'upstream', key: d.args[0] ?? '', fields: directiveFields(d.block) });

@@ -17,7 +17,9 @@
  *   whole Cookie header, the others send only their own cookies). Without them a forged key (or
  *   session cookie) of another alternative reached the backend;
  * - the server's `underscores_in_headers off` and `ignore_invalid_headers on` (nginx's defaults,
- *   pinned by gwc): X_Consumer, read as X-Consumer by CGI-style backends, past the clears (header).
+ *   pinned by gwc): X_Consumer, read as X-Consumer by CGI-style backends, past the clears (header);
+ *   and its `if ($<gw>_underscore) { return 400; }` (njs underscoreHeader): such a line kept
+ *   before Host, read with another server's `on` (header).
  *
  * Without these facts a deployed route location whose method went straight to `/_gwc_internal/r/N`
  * (no body check), or without the `if`, compared equal to gwc's. Known limit: a route validated by
@@ -52,6 +54,12 @@ function refusesQuery(d: Directive, maps: Map<string, Directive>): boolean {
   return (map.block ?? []).some((e) => e.name !== 'default' && e.name.startsWith('~') && (e.args[0] ?? '') !== '' && e.args[0] !== '""' && e.args[0] !== '0');
 }
 
+/** `if ($v) { return 400; }` at server level, `$v` the njs underscoreHeader. */
+function refusesUnderscore(d: Directive, jsSets: Map<string, string>): boolean {
+  const v = /^\((\$[A-Za-z0-9_]+)\)$/.exec(d.args.join(''))?.[1];
+  return d.name === 'if' && handler(jsSets, v, 'underscoreHeader') && (d.block ?? []).length === 1 && d.block![0]!.name === 'return' && d.block![0]!.args[0] === '400';
+}
+
 /** The innermost setting of a directive over `levels`, else nginx's default. */
 const setting = (levels: Directive[][], name: string, fallback: string) => levels.map((l) => l.find((d) => d.name === name)?.args[0]).find((v) => v !== undefined) ?? fallback;
 
@@ -82,6 +90,9 @@ export function nginxGuards(input: GuardInput): Guards {
   credential.push(...keptGuards(checks, cfg, rawQuery));
   // https://nginx.org/r/underscores_in_headers (default off), https://nginx.org/r/ignore_invalid_headers (default on).
   if (setting(input.levels, 'underscores_in_headers', 'off') !== 'on') header.push('header names with "_": dropped (underscores_in_headers off)');
+  // A line read before Host with the default server's setting (another server's `on`): refused by
+  // the server-level `if` on njs underscoreHeader (templates.ts SERVER_TEMPLATE, red team 12).
+  if ((input.levels[0] ?? []).some((d) => refusesUnderscore(d, input.jsSets))) header.push('header lines whose name holds "_", kept before Host under another server\'s underscores_in_headers on: refused (400)');
   if (setting(input.levels, 'ignore_invalid_headers', 'on') !== 'off') header.push('invalid header names: dropped (ignore_invalid_headers on)');
   return { credential: credential.sort(), method: method.sort(), header: header.sort() };
 }

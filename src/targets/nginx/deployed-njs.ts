@@ -5,6 +5,7 @@
  * audiences, algorithms, skew, keys; where an API key is read; whether it is stripped) live there,
  * not in the .conf files that `nginx -T` prints: the diff reader needs both.
  */
+import { createHash } from 'node:crypto';
 import { authAtom, type Mechanism } from '../../diff/entity.js';
 
 interface Secret {
@@ -46,6 +47,8 @@ export interface RouteCfg {
 export interface NjsConfig {
   routes: Record<string, RouteCfg>;
   schemes: Record<string, SchemeCfg>;
+  /** The reader's: the module's code without its CFG, hashed (njsRuntimeCode); never read from the CFG. */
+  code?: string;
 }
 
 /**
@@ -83,8 +86,22 @@ export function cfgObject(text: string): { start: number; end: number; value: un
 
 /** The CFG object of a gwc njs module, or undefined when the text holds none (not gwc's, or unreadable). */
 export function njsConfig(text: string): NjsConfig | undefined {
-  const cfg = cfgObject(text)?.value as NjsConfig | undefined;
-  return cfg && typeof cfg === 'object' && cfg.routes && cfg.schemes ? cfg : undefined;
+  const found = cfgObject(text);
+  const cfg = found?.value as NjsConfig | undefined;
+  return found && cfg && typeof cfg === 'object' && cfg.routes && cfg.schemes ? { ...cfg, code: njsRuntimeCode(text, found) } : undefined;
+}
+
+/**
+ * Which runtime a gwc njs module runs (Facts.runtime): its text with the CFG object cut out, line
+ * ends and trailing space evened, hashed. The CFG says which checks each route asks for
+ * (`bodyToken: true`), the runtime how they are made: an older release's reads the same CFG without
+ * the JSON access_token check, the charset 415 or the `_` header refusal, so without this the diff
+ * read an old deployment as today's. The compiled side is read the same way, so no list of releases
+ * is kept: another hash, either way, is `runtime-changed`.
+ */
+export function njsRuntimeCode(text: string, cfg: { start: number; end: number }): string {
+  const even = (s: string) => s.replace(/\r\n/g, '\n');
+  return createHash('sha256').update(even(text.slice(0, cfg.start))).update('\u0000').update(even(text.slice(cfg.end)).trimEnd()).digest('hex').slice(0, 16);
 }
 
 /** OpenAPI: scopes on oauth2/openIdConnect (JWT here) and forward auth; roles on API-key and basic items. */
