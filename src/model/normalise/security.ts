@@ -47,6 +47,7 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
       if (String(authtype).toLowerCase() === 'awssigv4') {
         table.schemes.push({ ...base, kind: 'iam' });
         headerNotRead(w, x, xv, name, table, out);
+        backendCookiesNotCookie(w, x, xv, name, table, out);
       } else table.refused.set(name, { code: 'scheme-unsupported', type: `${type} with x-amazon-apigateway-authtype ${String(authtype)} (write it as x-gateway.lambdaAuthorizer or a jwt issuer)`, loc: node.loc });
       continue;
     }
@@ -65,6 +66,7 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
       table.refused.set(name, { code: 'scheme-unsupported', type: httpScheme ? `${type}/${httpScheme}` : type, loc: node.loc });
     }
     headerNotRead(w, x, xv, name, table, out);
+    backendCookiesNotCookie(w, x, xv, name, table, out);
   }
   table.schemes.sort((a, b) => (a.name < b.name ? -1 : 1));
   return table;
@@ -89,6 +91,21 @@ function headerNotRead(w: Walker, x: Located, xv: Record<string, unknown>, name:
   const from = made.kind === 'apiKey' ? `its key from ${made.apiKey?.in === 'header' ? `the header ${made.apiKey.name}` : `the ${made.apiKey?.in ?? 'request'}`} (its OpenAPI name)` : 'its credential from Authorization';
   const detail = `header: ${xv.header} is where a JWT the gateway verifies itself is read (with issuer, jwksUri or publicKeys); this scheme (${made.kind}) takes ${from} on every target, so ${xv.header} would reach the backend unverified: remove header${made.kind === 'forward' || made.kind === 'lambda' ? ', or give the scheme its issuer and keys' : ''}`;
   out.push(diag('schema-invalid', { detail }, w.child(x, 'header').loc));
+}
+
+/**
+ * `backendCookies` states what the backend reads beside a cookie API key (Traefik removes the whole
+ * Cookie header for a hidden one); on any other scheme no target reads it, and a statement the
+ * build silently drops is one the user believes holds. Refused at its line, on every target (lint
+ * and validate report it there). A refused scheme has its own diagnostic.
+ */
+function backendCookiesNotCookie(w: Walker, x: Located, xv: Record<string, unknown>, name: string, table: SchemeTable, out: Diagnostic[]): void {
+  if (xv.backendCookies === undefined) return;
+  const made = table.schemes[table.schemes.length - 1];
+  if (!made || made.name !== name || (made.kind === 'apiKey' && made.apiKey?.in === 'cookie')) return;
+  const what = made.kind === 'apiKey' ? `an API key in the ${made.apiKey?.in ?? 'request'}` : `a ${made.kind} scheme`;
+  const detail = `backendCookies states what the backend reads beside a cookie API key (Traefik removes the whole Cookie header for a hidden one); ${name} is ${what}, so no target reads it: remove backendCookies`;
+  out.push(diag('schema-invalid', { detail }, w.child(x, 'backendCookies').loc));
 }
 
 function jwtConfig(w: Walker, x: Located, xv: Record<string, unknown>, oidcUrl: string | undefined, out: Diagnostic[]): JwtConfig | undefined {

@@ -85,7 +85,7 @@ export const KONG_KEYS: TargetKeyTable = {
     why: "basic-auth's realm field exists from Kong 3.6 only and gwc writes configuration every Kong 3 loads: the challenge names Kong's default realm",
   },
   'scheme.hideCredentials': { answer: 'native', note: 'hide_credentials on the auth plugin, and a request-transformer removal' },
-  'scheme.backendCookies': { answer: 'ignored', why: "Kong refuses a cookie API key (kong-api-key-cookie) and removes every other credential by itself: no Cookie header to remove whole; the statement is read only by Traefik" },
+  'scheme.backendCookies': { answer: 'refused', code: 'kong-api-key-cookie', why: 'it stands only beside a cookie API key (on any other scheme it is refused at its line, schema-invalid), and Kong refuses a cookie API key' },
   // Red team 10 (forward-fallback.ts): Kong OSS cannot call a service. A service sent
   // only the credential is a fallback said not called; one the backend relies on for more is refused.
   'scheme.forwardAuth': {

@@ -183,8 +183,9 @@ function schemeFor(id: KeyId, target: string): { name: string; def: Obj } {
     return { name: 'bearer', def: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', 'x-gateway': jwt } };
   }
   if (id === 'scheme.realm' || /username|password/.test(id) || (id === 'scheme.hideCredentials' && target === 'traefik')) return { name: 'basic', def: { type: 'http', scheme: 'basic', 'x-gateway': {} } };
-  // Kong and API Gateway refuse a cookie key (kong-api-key-cookie, aws-api-key-location): a header key there.
-  if (id === 'scheme.backendCookies' && (target === 'traefik' || target === 'nginx')) return { name: 'key', def: { type: 'apiKey', in: 'cookie', name: 'sid', 'x-gateway': target === 'traefik' ? { forwardAuth: { url: 'http://auth.example:9000/check' } } : {} } };
+  // backendCookies stands only beside a cookie key (schema-invalid on any other scheme), which Kong and
+  // API Gateway refuse (kong-api-key-cookie, aws-api-key-location: their answer).
+  if (id === 'scheme.backendCookies') return { name: 'key', def: { type: 'apiKey', in: 'cookie', name: 'sid', 'x-gateway': target === 'traefik' ? { forwardAuth: { url: 'http://auth.example:9000/check' } } : {} } };
   return { name: 'key', def: { type: 'apiKey', in: 'header', name: 'X-Api-Key', 'x-gateway': {} } };
 }
 
