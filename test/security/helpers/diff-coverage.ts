@@ -143,8 +143,9 @@ function handEdits(target: string, files: OutputFile[]): Mutation[] {
 /**
  * Traefik middlewares gwc never writes that change what a router's backend gets or where its caller
  * goes (red team 16): path rewrites (upstream-path-changed), an error page served by another
- * service sent the caller's headers, redirects elsewhere (unread-changed). Each on a keyed router
- * (before its auth) and on the public one.
+ * service sent the caller's headers, redirects elsewhere, a client-certificate header, grpc-web's
+ * CORS (unread-changed), an in-flight cap (a connection limit). Each on a keyed router (before its
+ * auth) and on the public one.
  */
 function traefikHandEdits(files: OutputFile[]): Mutation[] {
   const fi = files.findIndex((f) => /\.ya?ml$/.test(f.path));
@@ -155,6 +156,9 @@ function traefikHandEdits(files: OutputFile[]): Mutation[] {
     ['errors', { errors: { status: ['401-403'], service: 'cov-app', query: '/internal/{status}' } }],
     ['redirectScheme', { redirectScheme: { scheme: 'http', port: '8080' } }],
     ['redirectRegex', { redirectRegex: { regex: '^https://([^/]+)/(.*)', replacement: 'https://evil.example/$2' } }],
+    ['passTLSClientCert', { passTLSClientCert: { pem: true } }],
+    ['grpcWeb', { grpcWeb: { allowOrigins: ['*'] } }],
+    ['inFlightReq', { inFlightReq: { amount: 10 } }],
   ];
   return ['cov-getkeys', 'cov-getpublic'].flatMap((router) =>
     added.map(([type, m]) => {
