@@ -8,7 +8,9 @@
  * and the auth_request_set variables survive the redirect. So the answer of one keyed route's
  * backend (a media/URL proxy passing a fetched resource's headers on, a compromised or careless
  * service of another team) sends bob's request into the admin-only route's proxy step: its role
- * check (in v/N) never runs, and the admin backend is told X-Consumer: bob.
+ * check (in v/N) never runs, and the admin backend is told X-Consumer: bob. From an OPTIONAL route
+ * (`{}` among the alternatives) an anonymous caller's identity key is "-", which passes the same
+ * check: no credential at all reaches the admin backend.
  * Fix class: `proxy_ignore_headers X-Accel-Redirect X-Accel-Limit-Rate X-Accel-Buffering
  * X-Accel-Charset X-Accel-Expires` (and proxy_hide_header them) on every proxying location, or
  * have r/N re-check that the route it serves is the one that was authorised.
@@ -29,6 +31,7 @@ x-gateway:
     bob: { credentials: { key: "\${env:BOB}" } }
 paths:
   /media: { get: { operationId: media, security: [{ key: [] }], responses: ${ok} } }
+  /feed: { get: { operationId: feed, security: [{}, { key: [] }], responses: ${ok} } }
   /admin: { get: { operationId: adminOnly, security: [{ key: [admin] }], x-gateway: { rateLimit: { requests: 100, per: minute, by: consumer } }, responses: ${ok} } }
 components:
   securitySchemes:
@@ -43,7 +46,7 @@ describe.skipIf(!NGINX)("red team 14, nginx: a backend's X-Accel-Redirect into a
     lab = await startPolicyLab(SPEC, {
       env: ENV,
       // The /media backend passes on a header of what it fetched (here: always the admin route's proxy step).
-      answer: (echo) => (echo.path.startsWith('/media') && target ? { 'x-accel-redirect': target } : undefined),
+      answer: (echo) => ((echo.path.startsWith('/media') || echo.path.startsWith('/feed')) && target ? { 'x-accel-redirect': target } : undefined),
     });
     const conf = (await import('node:fs')).readFileSync(`${lab.ng.dir}/conf.d/rt14x.conf`, 'utf8');
     const m = /# GET \/v1\/admin \(adminOnly\)\n\s*location = (\/_gwc_internal\/r\/\d+) \{/.exec(conf);
@@ -64,5 +67,12 @@ describe.skipIf(!NGINX)("red team 14, nginx: a backend's X-Accel-Redirect into a
   it.fails("bob's /media request never reaches the admin backend through the media backend's X-Accel-Redirect", async () => {
     const { hits } = await lab.call('GET', '/v1/media', { 'x-api-key': ENV.BOB });
     expect(hits.filter((h) => h.path.startsWith('/admin')), 'the admin backend served bob').toEqual([]);
+  });
+
+  // Same, from an optional route: an anonymous caller's identity key is "-" (authorizeOptional), not
+  // empty, so r/N's `if ($id_key = "")` lets it through with no credential at all.
+  it.fails("an anonymous /feed request (optional route) never reaches the admin backend through X-Accel-Redirect", async () => {
+    const { hits } = await lab.call('GET', '/v1/feed');
+    expect(hits.filter((h) => h.path.startsWith('/admin')), 'the admin backend served an anonymous caller').toEqual([]);
   });
 });
