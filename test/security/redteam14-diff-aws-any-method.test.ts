@@ -9,7 +9,8 @@
  * change either way (route-public / route-widened expected). The same edit on `options` is found
  * (control), so only the ANY key is blind.
  * Fix class: read ANY (and options) as answer-only only while their integration is a mock; any
- * other integration is a route of its own (methods: every one not declared).
+ * other integration is a route of its own (methods: every one not declared). Fixed: deployed-template.ts
+ * answersOnly (a mock only).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { State } from '../../src/diff/entity.js';
@@ -42,7 +43,7 @@ describe('red team 14: gwc diff (AWS REST) and an ANY method proxied by hand', (
     expect(verdict('options', 'options').result).toBe('covered');
   });
 
-  it.fails("/admin's ANY method made an unauthenticated http_proxy (POST/PUT/DELETE reach the backend keyless) is a security finding", () => {
+  it("/admin's ANY method made an unauthenticated http_proxy (POST/PUT/DELETE reach the backend keyless) is a security finding", () => {
     const v = verdict('any', 'x-amazon-apigateway-any-method');
     expect(v.result, v.detail).toBe('covered');
   });

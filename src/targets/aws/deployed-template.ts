@@ -15,8 +15,15 @@ import { methodValidation } from './deployed-validation.js';
 export class TemplateShapeError extends Error {}
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'x-amazon-apigateway-any-method'];
-/** Answer-only methods gwc generates (CORS preflight, 405): not a way in to a backend. */
+/**
+ * Answer-only methods gwc generates (CORS preflight, 405): not a way in to a backend while their
+ * integration is the mock gwc writes (body.ts methodNotAllowed, cors.ts). Any other integration
+ * (an `http_proxy` given to ANY by hand: every method the path does not declare reaches the
+ * backend, red team 14) is read as a route like any method.
+ */
 const ANSWER_ONLY = new Set(['options', 'x-amazon-apigateway-any-method']);
+const answersOnly = (method: string, op: JsonObject): boolean =>
+  ANSWER_ONLY.has(method) && isObject(op['x-amazon-apigateway-integration']) && String(op['x-amazon-apigateway-integration'].type).toLowerCase() === 'mock';
 
 /** CloudFormation's YAML short forms (`!Ref`, `!Sub`...) read as their JSON long forms. */
 const INTRINSICS = ['Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'Split', 'FindInMap', 'If', 'Equals', 'Not', 'And', 'Or', 'Base64', 'Cidr', 'ImportValue', 'GetAZs', 'Condition'];
@@ -136,7 +143,7 @@ function routeEntities(restApi: string, body: JsonObject, policy: Json | undefin
       const key = typeof op.operationId === 'string' ? op.operationId : `${verb} ${path}`;
       const fields = fieldsOf({ ...op, method: verb, path, ...(isObject(item.parameters) || Array.isArray(item.parameters) ? { pathParameters: item.parameters } : {}) });
       const entity: Entity = { kind: 'method', key: `${restApi}.${key}`, fields };
-      if (!ANSWER_ONLY.has(method)) {
+      if (!answersOnly(method, op)) {
         const facts: Facts = { route: { match: `${verb} ${path}`, paths: [templatePath(path)], methods: verb === 'ANY' ? [] : [verb] } };
         // Each requirement's schemes, named with their type so a changed mechanism shows, and their scopes.
         Object.assign(facts, methodAuth(op, schemes));
