@@ -117,6 +117,11 @@ describe('red team 16, gwc diff Traefik: rewrites, error pages and redirects', a
       expect(sec(edit(chain(['tp-add', 'tp-strip'])), edit(chain(['tp-strip', 'tp-add'])))).toContain('upstream-path-changed tp-pub');
     });
 
+    it('gwc\'s own rewrite listed twice on the router (each reference rewrites): upstream-path-changed', () => {
+      const { weaker } = both(edit((d) => { d.http.routers['tp-pub']!.middlewares!.push('tp-pub-path'); }));
+      expect(weaker).toContain('upstream-path-changed tp-pub');
+    });
+
     it('gwc\'s %2F decoding removed reads as the method guard it is, not as a path change (control)', () => {
       const { weaker } = both(edit((d) => { d.http.routers['tp-pub']!.middlewares = d.http.routers['tp-pub']!.middlewares!.filter((m) => m !== 'tp-encoded-slash'); }));
       expect(weaker).toContain('method-override-passed tp-pub');

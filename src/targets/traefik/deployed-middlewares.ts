@@ -65,11 +65,14 @@ export function middlewareFacts(names: string[], defs: Definitions, facts: Facts
     const name = local(raw);
     const m = defs.middlewares[name];
     seen.unread.push(...unreadMiddleware(raw, m, visited));
-    if (!isObject(m) || visited.has(name)) continue;
-    visited.add(name);
-    if (isObject(m.chain)) middlewareFacts(inOrder(m.chain.middlewares), defs, facts, seen, visited);
+    if (!isObject(m)) continue;
+    // A rewrite listed twice rewrites twice (Traefik builds one handler per reference); every
+    // other fact is read once per router.
     const step = pathStep(m);
     if (step !== undefined) seen.paths.push(step);
+    if (visited.has(name)) continue;
+    visited.add(name);
+    if (isObject(m.chain)) middlewareFacts(inOrder(m.chain.middlewares), defs, facts, seen, visited);
     seen.unread.push(...answerSteps(name, m, (service) => serversOf(defs.services, local(service))));
     if (isObject(m.basicAuth)) {
       // The mechanism is its list of users: another usersFile or other inline users is another set
