@@ -13,6 +13,7 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const MODULES = [
   { source: 'src/targets/nginx/njs/runtime.js', target: 'src/targets/nginx/njs-runtime.ts', name: 'NJS_RUNTIME', placeholder: '`/*CFG*\\/null`' },
+  { source: 'src/targets/nginx/njs/headers.js', target: 'src/targets/nginx/njs-headers.ts', name: 'NJS_HEADERS', placeholder: '`/*CFG*\\/null`' },
   { source: 'src/targets/nginx/njs/validate.js', target: 'src/targets/nginx/njs-validate.ts', name: 'NJS_VALIDATE', placeholder: '`/*CFG*\\/null` and `/*VALIDATORS*\\/null`' },
 ];
 

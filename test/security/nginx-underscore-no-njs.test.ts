@@ -19,6 +19,7 @@ import { compileGateway } from '../../src/api.js';
 import { gatewayOf, unsecuredPublic } from '../helpers/spec.js';
 import { freePort, NJS_MODULE, pointAt, prefixDir, startNginx, startStub, writeFiles, type RunningNginx, type Stub } from '../targets/nginx/harness.js';
 import { NGINX } from './helpers/nginx-auth.js';
+import { nginxDeployed } from '../../src/targets/nginx/deployed.js';
 
 const ok = '{ "200": { description: ok } }';
 const SPEC = `openapi: 3.1.0
@@ -47,6 +48,7 @@ describe.skipIf(!NGINX)('NGX3, nginx: a `_` header line before Host on a gateway
   let backend: Stub;
   let port: number;
   let conf = '';
+  let js = '';
   beforeAll(async () => {
     backend = await startStub('echo');
     const loaded = await gatewayOf(SPEC);
@@ -59,6 +61,10 @@ describe.skipIf(!NGINX)('NGX3, nginx: a `_` header line before Host on a gateway
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     writeFiles(dir, result.files);
     conf = result.files.find((f) => f.path === 'conf.d/ngx3u.conf')!.contents;
+    js = result.files.find((f) => f.path === 'gwc/ngx3u.js')!.contents;
+    // gwc diff reads it as gwc's module (an empty CFG) and its runtime.
+    const read = nginxDeployed.normalise(result.files, 'build').state!.entities.filter((e) => e.kind === 'njs module');
+    expect(read.map((e) => [e.key, typeof e.facts?.runtime])).toEqual([['gwc_ngx3u', 'string']]);
     const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `    ${t}_temp_path ${join(dir, 'tmp', t)};\n`).join('');
     writeFileSync(
       join(dir, 'nginx.conf'),
@@ -102,8 +108,11 @@ describe.skipIf(!NGINX)('NGX3, nginx: a `_` header line before Host on a gateway
     expect(hits).toEqual([]);
   });
 
-  it('the output loads njs for the check alone (no route needs it otherwise)', () => {
+  it('the output loads njs for the check alone (no route needs it otherwise): njs/headers.js, not the runtime', () => {
     expect(conf).toContain('js_import gwc_ngx3u from "gwc/ngx3u.js";');
+    expect(conf).not.toMatch(/cleanArgs|cleanCookies/);
+    expect(js).toContain('function underscoreHeader(r)');
+    expect(js).not.toContain('function authorize');
     expect(conf).toMatch(/if \(\$gwc_ngx3u_underscore\) \{\n\s*return 400;/);
   });
 

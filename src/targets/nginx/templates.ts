@@ -38,8 +38,10 @@ js_set \${{n @root.prefix}}_cache_cred {{n @root.prefix}}.cacheCredential;
 {{#if @root.escapedPaths}}
 js_set \${{n @root.prefix}}_upath {{n @root.prefix}}.upstreamPath;
 {{/if}}
+{{#unless njsHeadersOnly}}
 js_set \${{n @root.prefix}}_args {{n @root.prefix}}.cleanArgs;
 js_set \${{n @root.prefix}}_cookies {{n @root.prefix}}.cleanCookies;
+{{/unless}}
 js_set \${{n @root.prefix}}_underscore {{n @root.prefix}}.underscoreHeader;
 {{#if forwardPath}}
 # The normalised path sent to forward-auth services (set by the auth handler, read by the auth location).
