@@ -77,6 +77,28 @@ function pairRenamed(a: Map<string, Entity>, b: Map<string, Entity>): Map<string
   return out;
 }
 
+/**
+ * One verdict per rule (and rule undone) on an entity, their old and new texts joined: two facts
+ * that one change takes away together (Kong's header-family chunk removed: the names it cleared,
+ * Facts.requestHeaders, and its framing and limit refusals, a header guard) are one finding, not
+ * the same rule twice on one route.
+ */
+function oneEach(verdicts: readonly Verdict[]): Verdict[] {
+  const by = new Map<string, Verdict>();
+  for (const v of verdicts) {
+    const id = `${v.rule}\u0000${v.undoes ?? ''}`;
+    const seen = by.get(id);
+    if (!seen) by.set(id, v);
+    else {
+      const join = (x: string | undefined, y: string | undefined) => (x === undefined ? y : y === undefined || y === x ? x : `${x}; ${y}`);
+      const old = join(seen.old, v.old);
+      const next = join(seen.new, v.new);
+      by.set(id, { ...seen, ...(old !== undefined ? { old } : {}), ...(next !== undefined ? { new: next } : {}) });
+    }
+  }
+  return [...by.values()];
+}
+
 /** `from` is what runs now (deployed, or the base ref); `to` is what the spec would make it. */
 export function diffStates(from: State, to: State): Plan {
   const a = index(from.entities);
@@ -84,7 +106,7 @@ export function diffStates(from: State, to: State): Plan {
   const changes: Change[] = [];
   const findings: Finding[] = [];
   const find = (e: Entity, verdicts: Verdict[]) => {
-    for (const v of verdicts) {
+    for (const v of oneEach(verdicts)) {
       const title = v.undoes ? `tightened (undoes: ${RULES[v.undoes].title})` : RULES[v.rule].title;
       findings.push({ class: RULES[v.rule].class, title, kind: e.kind, key: e.key, ...v });
     }

@@ -22,7 +22,7 @@ import { NAME_READINGS_MARK, nameReadingsLua, READ_LIMIT_LINE } from './name-rea
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
 import { JWT_NBF_MARK, readJwtNbfRelease } from './jwt-claims.js';
-import { HEADER_FAMILY_MARK, headerFamilyFraming } from './header-family.js';
+import { HEADER_FAMILY_MARK, headerFamilyFraming, headerFamilyLimits } from './header-family.js';
 
 /** The text of a Lua string literal written by luaString (or plain): `\ddd` escapes are bytes. */
 export function luaText(literal: string): string {
@@ -238,8 +238,12 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
   }
   // The header-family chunk's framing refusal (header-family.ts render): only today's text makes
   // it; the previous release's, which reads as the same names, passes `Transfer_Encoding` on.
-  const header = chunks(effective.get('pre-function'), HEADER_FAMILY_MARK).some(headerFamilyFraming)
+  const family = chunks(effective.get('pre-function'), HEADER_FAMILY_MARK);
+  const header = family.some(headerFamilyFraming)
     ? ['Transfer-Encoding or Content-Length spelt with `_` (a CGI-style backend frames the body by it): refused 400 (pre-function)']
     : [];
+  // Today's only (f48ff69): a request Kong's plugins read cut off (more header lines or query pairs
+  // than lua_max_req_headers / lua_max_uri_args) is refused; before, key-auth missed a second key.
+  if (family.some(headerFamilyLimits)) header.push("more header lines or query pairs than Kong's plugins read (get_headers()/get_query() truncated): refused 431/414 (pre-function)");
   return { credential: [...new Set(credential)].sort(), method: [...new Set(method)].sort(), header };
 }

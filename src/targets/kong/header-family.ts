@@ -179,6 +179,17 @@ export function headerFamilyFraming(code: string): boolean {
 }
 
 /**
+ * Whether a deployed chunk is today's for its names, the one that also answers 431 / 414 to a
+ * request Kong's plugins read cut off (get_headers()/get_query() "truncated": a second `?api_key=`
+ * after pair 100 that key-auth never saw; test/security/kong-request-limits.test.ts). The releases
+ * before read as the same names but pass such a request on (gwc diff's limits guard).
+ */
+export function headerFamilyLimits(code: string): boolean {
+  const keys = readHeaderFamily(code);
+  return keys !== undefined && headerFamilyLua(keys) === code;
+}
+
+/**
  * The names (as headerKey reads them) a deployed chunk removes: exactly gwc's chunk for some set
  * of names, else undefined (an edited chunk is not taken for a removal). Memoised: every route of
  * a deployed gwc file holds the same chunk.
@@ -190,8 +201,8 @@ export function readHeaderFamily(code: string): string[] | undefined {
   if (code.startsWith(`${HEADER_FAMILY_MARK}\n`) && m) {
     keys = m[1]!.split(' ').filter((w) => w !== '').map((w) => Buffer.from(w.replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8'));
     // Exactly gwc's chunk for these names (today's or a previous release's), or nothing. The
-    // previous ones read as the same names: gwc diff has no fact for the limits check, and reads
-    // the framing check from headerFamilyFraming.
+    // previous ones read as the same names: gwc diff reads the framing check from
+    // headerFamilyFraming and the limits check from headerFamilyLimits.
     if (headerFamilyLua(keys) !== code && !previousReleases([...new Set(keys)].sort(compareText)).includes(code)) keys = undefined;
   }
   read.set(code, keys);
