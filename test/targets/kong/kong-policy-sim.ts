@@ -29,6 +29,10 @@
 import { createHash } from 'node:crypto';
 import { allRoutes, type KongRoute } from './kong-router.js';
 import { evaluate, type DeckDoc, type OracleRequest, type Outcome } from './kong-oracle.js';
+import { generateKeyFrom, getUriArgs, paramsKey } from './proxy-cache-key.js';
+
+/** kong.conf lua_max_uri_args (default 100): what proxy-cache's get_query() reads. */
+const MAX_URI_ARGS = 100;
 
 export interface SimRequest extends Omit<OracleRequest, 'query'> {
   /** The raw query string after `?` (undefined: no `?` in the request line). */
@@ -76,18 +80,6 @@ export function uriArgs(raw: string | undefined): Args {
   return out;
 }
 
-/** cache_key.lua generate_key_from. */
-function keyFrom(args: Map<string, string[] | true>, fields: string[]): string {
-  const parts: string[] = [];
-  for (const f of fields) {
-    const v = args.get(f);
-    if (v === undefined) continue;
-    if (v === true) parts.push(f);
-    else if (v.length > 1) parts.push(`${f}=${[...v].sort().join(',')}`);
-    else parts.push(`${f}=${v[0]}`);
-  }
-  return parts.join(':');
-}
 
 function directives(v: string | undefined): Record<string, string | true> {
   const out: Record<string, string | true> = {};
@@ -170,13 +162,21 @@ export class KongSim {
         const prefix = consumerId ? `${consumerId}:${rid}` : rid;
         const line = `${req.method} ${req.path}${req.rawQuery !== undefined ? `?${req.rawQuery}` : ''} HTTP/1.1`;
         const uri = line.replace(/\?.*/, '');
-        // The args proxy-cache reads are those left after key-auth and request-transformer removed theirs.
-        const left: Args = new Map([...args].filter(([k]) => k in outcome.upstream!.query));
+        // The args proxy-cache reads (get_query(): the first lua_max_uri_args pairs) are those left
+        // after key-auth and request-transformer removed theirs; the key as cache_key.lua derives it
+        // (proxy-cache-key.ts; it raises, a 500, on a name sent with and without a value).
+        const left = new Map([...getUriArgs(req.rawQuery ?? '', MAX_URI_ARGS).args].filter(([k]) => k in outcome.upstream!.query));
         const vq = (c.vary_query_params as string[] | null | undefined) ?? [];
-        const params = keyFrom(left, vq.length > 0 ? vq : [...left.keys()].sort());
         const up = outcome.upstream.headers;
         const vh = (c.vary_headers as string[] | null | undefined) ?? [];
-        const hdrs = vh.length > 0 ? keyFrom(new Map(Object.entries(up).map(([k, v]) => [k, [v]])), vh) : '';
+        let params: string;
+        let hdrs: string;
+        try {
+          params = vq.length > 0 ? generateKeyFrom(left, vq) : paramsKey(left);
+          hdrs = vh.length > 0 ? generateKeyFrom(new Map(Object.entries(up)), vh) : '';
+        } catch {
+          return done(500);
+        }
         key = createHash('sha256').update(`${prefix}|${req.method}|${uri}|${params}|${hdrs}`).digest('hex');
         const hit = this.cache.get(key);
         if (hit) return { ...hit, hit: true, upstream: false, outcome };
