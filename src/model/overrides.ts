@@ -150,3 +150,12 @@ export const CLIENT_FORWARDING_HEADERS = [
 /** True when `name` (any case) is one of the method-override headers. */
 export const isMethodOverrideHeader = (name: string): boolean =>
   METHOD_OVERRIDE_HEADERS.some((h) => h.toLowerCase() === name.toLowerCase());
+
+/**
+ * Every request header the gateway clears or sets itself, lowercased: gwc never gives one a
+ * literal value or passes the client's (the deployed readers' `unread`: `X-Consumer "admin"` set
+ * by hand is a caller named by the configuration, red team 14).
+ */
+export const GATEWAY_DECIDED_HEADERS: ReadonlySet<string> = new Set(
+  [...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...METHOD_OVERRIDE_HEADERS, ...URL_OVERRIDE_HEADERS, ...GATEWAY_FORWARDING_HEADERS, ...CLIENT_FORWARDING_HEADERS].map((h) => h.toLowerCase()),
+);

@@ -35,22 +35,22 @@ describe("red team 14: gwc diff (nginx) and a value taken from the client's requ
     expect(edit(/set \$args \$gwc_cov_args;/g, 'set $args $args;').result).toBe('covered');
   });
 
-  it.fails("X-Consumer from the client's header (auth_request_set ... $http_x_consumer) is a security finding", () => {
+  it("X-Consumer from the client's header (auth_request_set ... $http_x_consumer) is a security finding", () => {
     const v = edit(/auth_request_set \$gwc_cov_id_consumer \$sent_http_x_gwc_consumer;/g, 'auth_request_set $gwc_cov_id_consumer $http_x_consumer;');
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails("the limit and cache identity from the client's header is a security finding", () => {
+  it("the limit and cache identity from the client's header is a security finding", () => {
     const v = edit(/auth_request_set \$gwc_cov_id_key \$sent_http_x_gwc_identity;/g, 'auth_request_set $gwc_cov_id_key $http_x_whoami;');
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails("the forward-auth answer header from the client's request is a security finding", () => {
+  it("the forward-auth answer header from the client's request is a security finding", () => {
     const v = edit(/auth_request_set \$gwc_cov_fa_x_user_id \$sent_http_x_user_id;/g, 'auth_request_set $gwc_cov_fa_x_user_id $http_x_user_id;');
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails('proxy_pass to a server the client names ($http_x_backend) is a security finding', () => {
+  it('proxy_pass to a server the client names ($http_x_backend) is a security finding', () => {
     const v = edit(/proxy_pass http:\/\/gwc_cov_app;/, 'proxy_pass http://$http_x_backend;');
     expect(v.result, v.detail).toBe('covered');
   });

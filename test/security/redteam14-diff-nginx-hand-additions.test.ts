@@ -39,32 +39,32 @@ describe('red team 14: gwc diff (nginx) and directives added by hand', () => {
     expect(v.result).toBe('covered');
   });
 
-  it.fails('limit_req_dry_run on (the limit counts, never refuses) is a security finding', () => {
+  it('limit_req_dry_run on (the limit counts, never refuses) is a security finding', () => {
     const v = verdict(/ *limit_req zone=gwc_cov_rl\d+ burst=\d+ nodelay;/, ['        limit_req_dry_run on;'], 'limit_req_dry_run');
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails('limit_conn_dry_run on (the WebSocket connection limit never refuses) is a security finding', () => {
+  it('limit_conn_dry_run on (the WebSocket connection limit never refuses) is a security finding', () => {
     const v = verdict(/ *limit_conn gwc_cov_\w+ \d+;/, ['        limit_conn_dry_run on;'], 'limit_conn_dry_run');
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails("a second proxy_set_header X-Consumer from the client's header is a security finding", () => {
+  it("a second proxy_set_header X-Consumer from the client's header is a security finding", () => {
     const v = verdict(/ *proxy_set_header X-Consumer \$gwc_cov_id_consumer;/, ['        proxy_set_header X-Consumer $http_x_consumer;'], 'dup X-Consumer');
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails('a second proxy_set_header passing the hidden x-api-key on is a security finding', () => {
+  it('a second proxy_set_header passing the hidden x-api-key on is a security finding', () => {
     const v = verdict(/ *proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/, ['        proxy_set_header X-Api-Key $http_x_api_key;'], 'dup x-api-key');
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails("an earlier server with gwc's server_name (nginx serves the first) is a security finding", () => {
+  it("an earlier server with gwc's server_name (nginx serves the first) is a security finding", () => {
     const v = verdict(/^\s*proxy_cache_path [^\n]*;/m, ['server { listen 80; server_name "api.cov.example.com"; location / { proxy_pass http://10.0.0.1; } }'], 'shadow server');
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails('proxy_ignore_headers Set-Cookie Cache-Control on a cached route is a security finding', () => {
+  it('proxy_ignore_headers Set-Cookie Cache-Control on a cached route is a security finding', () => {
     const v = verdict(/ *proxy_cache gwc_cov_cache;/, ['        proxy_ignore_headers Set-Cookie Cache-Control;'], 'ignore private');
     expect(v.result, v.detail).toBe('covered');
   });

@@ -36,17 +36,17 @@ describe('red team 14: gwc diff (nginx) and what its reader cannot read', () => 
     expect(judge('nginx', built, m, [], []).result).toBe('covered');
   });
 
-  it.fails('an include of a file the reader does not hold, in a route location, is a finding', () => {
+  it('an include of a file the reader does not hold, in a route location, is a finding', () => {
     const v = judge('nginx', built, nginxAddition(files, ROUTE, ['        include /etc/nginx/snippets/extra.conf;'], 'include route'), [], []);
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails("an include of a file the reader does not hold, in gwc's server, is a finding", () => {
+  it("an include of a file the reader does not hold, in gwc's server, is a finding", () => {
     const v = judge('nginx', built, nginxAddition(files, SERVER, ['    include /etc/nginx/snippets/extra.conf;'], 'include server'), [], []);
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails("a mirror of a keyed route's requests (credentials included) to another server is a security finding", () => {
+  it("a mirror of a keyed route's requests (credentials included) to another server is a security finding", () => {
     const m1 = nginxAddition(files, ROUTE, ['        mirror /_rt14_copy;'], 'mirror');
     const m2 = nginxAddition(m1.files, SERVER, ['    location = /_rt14_copy { internal; proxy_pass http://10.9.9.9$request_uri; }'], 'mirror + copy location');
     const v = judge('nginx', built, m2, [], []);

@@ -14,6 +14,7 @@ import { routeValidation, validateNext, validateTarget, type ValidationModule } 
 import { routeFacts, zoneKey, type Ctx } from './deployed-route-facts.js';
 import { mapFacts, supportFacts } from './deployed-support.js';
 import { locationTls, SSL_DIRECTIVES } from './deployed-tls.js';
+import { shadowedServers } from './deployed-unread.js';
 import { NginxSyntaxError, parseConf, type Directive } from './deployed-parse.js';
 
 // ---- entities -------------------------------------------------------------------------------
@@ -199,6 +200,7 @@ export function nginxEntities(files: Array<{ path: string; text: string }>, njs:
     if (d.name === 'js_set' && d.args[0] && d.args[1]) ctx.jsSets.set(d.args[0], d.args[1]);
     if (d.name === 'upstream' && d.block && d.args[0]) ctx.upstreams.set(d.args[0], d.block.filter((x) => x.name === 'server' && x.args[0]).map((x) => x.args[0]!).sort().join(', '));
   }
+  ctx.shadowed = shadowedServers(flat.filter((d) => d.name === 'server' && d.block));
   const entities: Entity[] = [];
   // Each gwc njs module read, by its js_import name: the runtime its checks run in (deployed-njs.ts njsRuntimeCode).
   for (const [name, cfg] of njs) if (cfg.code) entities.push({ kind: 'njs module', key: name, fields: fieldsOf({ runtime: cfg.code }), facts: { runtime: `njs runtime ${cfg.code}` } });

@@ -11,6 +11,7 @@ import { njsAuth, njsCacheKey, njsRoute, njsUpstream, type NjsConfig } from './d
 import type { ValidationModule } from './deployed-validation.js';
 import { nginxGuards } from './deployed-guards.js';
 import { clientCertificate, connectionLimit, satisfyAny } from './deployed-access.js';
+import { fromClient, nginxUnread } from './deployed-unread.js';
 
 const SIZE = /^(\d+)([kKmMgG]?)$/;
 export const bytes = (v: string | undefined): number | undefined => {
@@ -37,6 +38,8 @@ export interface Ctx {
   jsSets: Map<string, string>;
   /** Each upstream block's servers (`server` addresses, sorted), by name. */
   upstreams: Map<string, string>;
+  /** Servers an earlier server block shadows, with the names and addresses it takes (deployed-unread.ts). */
+  shadowed?: Map<Directive, string[]>;
 }
 
 /** Directives that answer or rewrite a subrequest before its proxy_pass runs, or turn the service's refusal into another answer. */
@@ -117,7 +120,7 @@ export function limitFacts(directives: Directive[], ctx: Ctx, facts: Facts): voi
   }
 }
 
-export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; regex?: string; preflight?: string; verify?: string; bodyCheck?: string; rank?: number[] }): Facts {
+export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; regex?: string; preflight?: string; verify?: string; bodyCheck?: string; validate?: string; rank?: number[] }): Facts {
   // `location = /literal` or a `~ ^regex$` location (route.path holds its expression).
   const paths = [route.regex ?? (route.path.startsWith('^') ? route.path : exactPath(route.path))];
   const facts: Facts = { route: { match: `${route.method} ${route.path}`, paths, methods: route.method.split(',').filter((m) => m !== '*' && m !== 'ANY'), ...(route.rank ? { ranks: [route.rank] } : {}) } };
@@ -206,7 +209,10 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
   const pass = /^([a-z]+):\/\/([^/$]+)/.exec(block.find((d) => d.name === 'proxy_pass')?.args[0] ?? '');
   if (pass) facts.backend = `${pass[1]}://${ctx.upstreams.get(pass[2]!) ?? pass[2]}`;
   if (block.some((d) => d.name === 'proxy_pass')) {
-    facts.requestHeaders = [...new Set(sets.map((d) => d.args[0]!.toLowerCase()))].sort();
+    // A name any line of which reads the client's value (`$http_x_forwarded_user`) reaches the
+    // backend as the client chose: not set by the gateway (request-header-passed when it was).
+    const passed = new Set(sets.filter((d) => fromClient(d.args.slice(1).join(' '))).map((d) => d.args[0]!.toLowerCase()));
+    facts.requestHeaders = [...new Set(sets.map((d) => d.args[0]!.toLowerCase()))].filter((h) => !passed.has(h)).sort();
     const host = sets.find((d) => d.args[0]!.toLowerCase() === 'host')?.args[1];
     facts.clientHost = host === '$host' || host === '$http_host';
   }
@@ -219,6 +225,14 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
     const trusted = (levels.find((l) => l.some((d) => d.name === 'set_real_ip_from')) ?? []).filter((d) => d.name === 'set_real_ip_from').map((d) => d.args[0]!).sort();
     facts.clientAddress = trusted.length === 0 ? 'the connection' : `${header ?? 'X-Real-IP'} from ${trusted.join(', ')}`;
   }
+  // What the reader cannot judge on the way to the backend (deployed-unread.ts): a directive gwc
+  // never writes in the server or a location the route runs through, a header value gwc does not
+  // write, the server shadowed by an earlier one.
+  const prefix = /^\$(.+)_route$/.exec(block.find((d) => d.name === 'set' && /_route$/.test(d.args[0] ?? ''))?.args[0] ?? '')?.[1];
+  const through = [route.path, route.validate, route.bodyCheck, route.verify].map((p) => (p === undefined ? undefined : byPath.get(p)?.block));
+  const auths = [...verify, ...block].filter((d) => d.name === 'auth_request' && d.args[0]).map((d) => byPath.get(d.args[0]!)?.block);
+  const unread = nginxUnread({ server, chain: [...through, ...auths, block].filter((b): b is Directive[] => b !== undefined), block, ...(prefix ? { prefix } : {}), ...(ctx.shadowed?.has(server) ? { shadowed: ctx.shadowed.get(server)! } : {}) });
+  if (unread.length) facts.unread = unread;
   const acao = block.find((d) => d.name === 'set' && /_acao$/.test(d.args[0] ?? ''))?.args[1];
   const map = acao ? ctx.maps.get(acao) : undefined;
   if (map) {
