@@ -218,6 +218,14 @@ describe('gwc diff, nginx: the query method-override refusal, the body check, nj
     const found = await weakened('nginx', NGINX, conf((t) => t.replace('underscores_in_headers off;', 'underscores_in_headers on;')));
     expect(found.sort()).toEqual(['request-header-passed route addItem', 'request-header-passed route jar', 'request-header-passed route tok']);
   });
+
+  // A backend's X-Accel-Redirect followed into another route's /_gwc_internal/r/N (red team 14).
+  it('proxy_ignore_headers X-Accel-Redirect removed (or a route list without it) is credential-unverified-passed', async () => {
+    const found = await weakened('nginx', NGINX, conf((t) => t.replace(/\n\s*proxy_ignore_headers X-Accel-Redirect;/, '')));
+    expect(found.sort()).toEqual(['credential-unverified-passed route addItem', 'credential-unverified-passed route jar', 'credential-unverified-passed route tok']);
+    const own = await weakened('nginx', NGINX, conf((t) => t.replace(/(location = \/_gwc_internal\/r\/\d+ \{\n)/, '$1        proxy_ignore_headers X-Accel-Expires;\n')));
+    expect(own.filter((f) => f.startsWith('credential-unverified-passed'))).toHaveLength(1);
+  });
 });
 
 // ---- AWS HTTP API: CORS exposed headers --------------------------------------------------------

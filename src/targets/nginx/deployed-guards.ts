@@ -19,7 +19,11 @@
  * - the server's `underscores_in_headers off` and `ignore_invalid_headers on` (nginx's defaults,
  *   pinned by gwc): X_Consumer, read as X-Consumer by CGI-style backends, past the clears (header);
  *   and its `if ($<gw>_underscore) { return 400; }` (njs underscoreHeader): such a line kept
- *   before Host, read with another server's `on` (header).
+ *   before Host, read with another server's `on` (header);
+ * - `proxy_ignore_headers X-Accel-Redirect` over the route location, its server and http level
+ *   (templates.ts SERVER_TEMPLATE): a backend's X-Accel-Redirect followed hands the request to an
+ *   internal location it names, another route's proxy step past that route's checks (credential;
+ *   red team 14).
  *
  * Without these facts a deployed route location whose method went straight to `/_gwc_internal/r/N`
  * (no body check), or without the `if`, compared equal to gwc's. Known limit: a route validated by
@@ -93,6 +97,9 @@ export function nginxGuards(input: GuardInput): Guards {
   // A line read before Host with the default server's setting (another server's `on`): refused by
   // the server-level `if` on njs underscoreHeader (templates.ts SERVER_TEMPLATE, red team 12).
   if ((input.levels[0] ?? []).some((d) => refusesUnderscore(d, input.jsSets))) header.push('header lines whose name holds "_", kept before Host under another server\'s underscores_in_headers on: refused (400)');
+  // https://nginx.org/r/proxy_ignore_headers: the innermost list wins whole (a location's own list drops the server's).
+  const ignored = [checks, ...input.levels].map((l) => l.find((d) => d.name === 'proxy_ignore_headers')?.args).find((v) => v !== undefined) ?? [];
+  if (ignored.some((h) => h.toLowerCase() === 'x-accel-redirect')) credential.push("a backend's X-Accel-Redirect (into another route's internal location): ignored");
   if (setting(input.levels, 'ignore_invalid_headers', 'on') !== 'off') header.push('invalid header names: dropped (ignore_invalid_headers on)');
   return { credential: credential.sort(), method: method.sort(), header: header.sort() };
 }

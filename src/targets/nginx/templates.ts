@@ -158,6 +158,12 @@ export const SERVER_TEMPLATE = `server {
     proxy_headers_hash_bucket_size {{n @root.headerBucket}};
 {{/if}}
     server_tokens off;
+    # A backend's X-Accel-Redirect is not followed (every location here proxies with this list but
+    # the JWKS fetch, which names it in its own): nginx would hand the request to the internal
+    # location named, another route's proxy step (/_gwc_internal/r/N asks only that some identity
+    # was set), past that route's checks (red team 14). X-Accel-Expires and X-Accel-Buffering stay
+    # honoured: a backend's no-cache answer, its streamed (SSE) answer.
+    proxy_ignore_headers X-Accel-Redirect;
     # Header names with "_" dropped (nginx's default, pinned against an http-level
     # underscores_in_headers on): CGI-style backends (PHP, Rack, WSGI) read X_Consumer as X-Consumer,
     # past the identity and method-override clears. Read from the default server of the address,
@@ -252,7 +258,7 @@ export const SERVER_TEMPLATE = `server {
         proxy_read_timeout 10s;
         proxy_cache_lock_age 20s;
         proxy_cache_lock_timeout 20s;
-        proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires;
+        proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires X-Accel-Redirect;
         subrequest_output_buffer_size 64k;
         proxy_ssl_server_name on;
         proxy_ssl_name {{q tls.serverName}};
