@@ -118,12 +118,18 @@ function sharedKeys(ctx: Ctx, route: Route, cache: Cache, declare: (key: string)
  * HasFormContentType), and the answer is the one the plain request gets, so sharing its entry
  * leaks nothing. A static Content-Type mapping is what API Gateway's own SQS integrations use
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-request-basic-setup.html).
- * Cache methods are GET and HEAD only, whose bodies carry no meaning (RFC 9110 9.3.1).
+ * Cache methods are GET and HEAD only, whose bodies carry no meaning (RFC 9110 9.3.1). Made inert
+ * too where the spec has an API key in the query or a header: its name in a form or JSON body is read
+ * as the key by Laravel, PHP and Rack (a public cached GET with x-api-key=<bob's> in its body was
+ * answered for bob and stored as the anonymous entry: the nginx 9778081 class).
  */
 export function inertFormBody(ctx: Ctx, route: Route, into: IntegrationParts): void {
   const cache = route.policy.cache;
   if (into.kind !== 'http_proxy' || !cache || !ctx.plan.enforced(route.id, 'cache') || !cache.methods.includes(route.method)) return;
-  if (!credentialCarriers(ctx.gateway).some((c) => c.in === 'body')) return;
+  // Any body carrier, and any API key's name (query or header): a backend reads a body field over the
+  // query parameter of that name (Laravel input(), PHP $_REQUEST, Rack params) and a header key's name
+  // as a parameter, as nginx's cache bypass counts them (9778081; test/security/aws-cache-body-key).
+  if (!credentialCarriers(ctx.gateway).some((c) => c.in === 'body' || c.in === 'query' || (c.in === 'header' && c.schemes.some((n) => ctx.scheme(n)?.kind === 'apiKey')))) return;
   // Every spelling a backend reads as CONTENT_TYPE (`Content_Type`: Mongrel-family parsers upper-case
   // a name and read `-` as `_`; red team 8): API Gateway passes each as a header of its own.
   const mapped = new Set(Object.keys(into.requestParameters).map((k) => k.toLowerCase()));
