@@ -43,6 +43,18 @@ export const AWS_CODES = {
       return `aws: backend ${p.backend} is reached by ${p.routes} route(s) (${p.first}${p.routes > 1 ? ', ...' : ''}) whose verified credential's name API Gateway blanks in the query by its exact name only (${p.names}): ?${n}[]=, ?${n}[0]= (PHP, Rack, Express's qs) or ?${n.toUpperCase()}= (ASP.NET) reach the backend as sent, so a backend that also reads that name from the query gets a credential nobody verified beside the verified one (no API Gateway mapping can blank them: a mapping name holds no '[' and is case-sensitive). If backend ${p.backend} reads query parameters by their exact name only, or never reads these names from the query, say so once: x-gateway.backends.${p.backend}.queryNames: exact`;
     },
   ),
+  // the forwarding family's '_' spellings and Content_Length, unmapped where the backend's header naming is unstated (header-names.ts)
+  'aws-header-name-spellings': entry<{ backend: string; routes: number; first: string; flavour: 'rest' | 'http' }>(
+    'warn',
+    (p) =>
+      `aws: backend ${p.backend} is reached by ${p.routes} route(s) (${p.first}${p.routes > 1 ? ', ...' : ''}) and has not said how it reads header names: API Gateway passes a client's X_Forwarded_User, X_Real_IP or X-Forwarded_Host as sent, and gwc ${p.flavour === 'rest' ? 'empties' : 'removes'} the forwarding headers by their dash names only (their 250 '_' spellings would cost ~20 KB of template per route)${p.flavour === 'rest' ? ", nor can it take out a client's Content_Length" : ''}, so a backend that reads '_' as '-' (PHP/CGI, Rack: Unicorn, Puma < 6.4.3; WSGI: gunicorn < 22) takes a forged forwarded user, address or host${p.flavour === 'rest' ? ' (and Unicorn before its duplicate check or Puma < 5.0.3 frames the body by Content_Length: smuggling)' : ''}. Say once: x-gateway.backends.${p.backend}.headerNames: exact if it reads names as sent or drops '_' names (Node, Go, JVM, .NET, gunicorn >= 22, Puma >= 6.4.3: no '_' spelling is then mapped, a smaller template), or headerNames: folded to have every spelling ${p.flavour === 'rest' ? 'emptied' : 'removed'}`,
+  ),
+  // a header AWS must map in every spelling, with more separators than it spells (header-names.ts)
+  'aws-header-name-separators': entry<{ scheme: string; header: string; separators: number; max: number }>(
+    'error',
+    (p) =>
+      `aws: scheme ${p.scheme} names the header ${p.header}, which gwc must clear in every '-'/'_' spelling before the backend (a backend reading '_' as '-' takes any of them as ${p.header}), and it has ${p.separators} separators: 2^${p.separators} - 1 other spellings, more than gwc maps (names with at most ${p.max}). Name the header with at most ${p.max} '-' or '_'`,
+  ),
   // caching and throttling (body.ts, stage.ts)
   'aws-cache-key-header-invalid': entry<{ route: string; header: string }>(
     'error',

@@ -35,6 +35,18 @@ export const AWS: Explanations = {
     'If the backend reads query parameters by their exact name only, or never reads these names from the query, say so on the backend: x-gateway.backends.NAME.queryNames: exact (gwc diff flags it as a security change). Otherwise stop the backend reading the credential from the query (Spring allowUriQueryParameter, SignalR access_token).',
     "backends:\n  app: { url: https://app.example.com, queryNames: exact }",
   ),
+  'aws-header-name-spellings': ex(
+    "An AWS backend (REST or HTTP API) has not said how it reads header names (x-gateway.backends.NAME.headerNames). gwc empties or removes the forwarding headers (X-Forwarded-User, X-Real-IP, X-Forwarded-Prefix, the '_' forms of X-Forwarded-Host and -For, ...) by their dash names only; on REST a client's Content_Length cannot be taken out either.",
+    "Forged identity or address: API Gateway passes X_Forwarded_User as sent, and PHP/CGI, Rack (Unicorn, Puma < 6.4.3) and WSGI (gunicorn < 22) read it as X-Forwarded-User; old Unicorn and Puma < 5.0.3 frame a body by Content_Length (smuggling). Mapping all 250 spellings costs ~20 KB per route (32 keyed routes per template, not 84).",
+    "Say once on the backend: headerNames: exact if it reads header names as sent or drops names with '_' (Node, Go, the JVM, .NET, gunicorn >= 22, Puma >= 6.4.3): no '_' spelling is then mapped at all and the template shrinks (gwc diff flags the declaration as a security change); or headerNames: folded if it reads '_' as '-': every spelling is then emptied or removed, at ~20 KB per route.",
+    "backends:\n  app: { url: https://app.example.com, headerNames: exact }",
+  ),
+  'aws-header-name-separators': ex(
+    "A header AWS clears in every '-'/'_' spelling (a forwardAuth service's answer header, or a header a route's scheme reads its credential from) has more than 6 separators.",
+    "A name with n separators has 2^n - 1 other spellings, and gwc maps those of the first 6 only: a backend that reads '_' as '-' (PHP, Rack, WSGI) would take an unmapped spelling such as X_A-B-C-D-E-F_User as the header, a forged identity or credential.",
+    "Name the header with at most 6 '-' or '_' (X-User-Id, not X-Auth-Service-Verified-End-User-Id).",
+    "forwardAuth: { url: http://auth.internal/check, responseHeaders: [X-User-Id] }",
+  ),
   'aws-cache-key-header-invalid': ex(
     'A cache keyHeaders entry is not an HTTP header name (token characters only).',
     'API Gateway could not declare it as a method request parameter, so the cache would not key on it and callers sending different values would share one entry.',
@@ -128,7 +140,7 @@ export const AWS: Explanations = {
   'aws-lambda-header-spellings': ex(
     "A route to a Lambda function is verified on a header credential whose name has a '-' or '_' (X-Api-Key, X-Token), and the backend has not said its function reads header names exactly.",
     "Credential smuggling: API Gateway verifies X-Token, but the function's event also holds X_Token (or X-Api_Key) as the client sent it, since a Lambda proxy integration takes no request parameters and nothing can be blanked. Bref, serverless-wsgi and other adapters that rebuild a PHP or CGI request read both as HTTP_X_TOKEN, the last one winning: the function acts on a token nobody verified.",
-    'If the function reads header names exactly (event.headers by key, Mangum/ASGI, a Node handler), say so once on the backend: x-gateway.backends.NAME.headerNames: exact (gwc diff flags the declaration as a security change). Otherwise route the operation to an HTTP backend, where gwc sends every other spelling empty, or name the credential header without a separator.',
+    'If the function reads header names exactly (event.headers by key, Mangum/ASGI, a Node handler), say so once on the backend: x-gateway.backends.NAME.headerNames: exact (gwc diff flags the declaration as a security change). Otherwise route the operation to an HTTP backend, where gwc sends every other spelling of the credential empty, or name the credential header without a separator.',
     "backends:\n  fn: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:app' }, headerNames: exact }",
   ),
   'aws-authorizer-scopes': ex(

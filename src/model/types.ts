@@ -101,12 +101,15 @@ export interface Backend {
    */
   queryNames?: { value: 'exact'; loc: Loc };
   /**
-   * `x-gateway.backends.*.headerNames: exact`: the user states this backend (a Lambda function)
-   * reads a request header by its exact name only, never another `-`/`_` spelling of it (`X_Token`
-   * as `X-Token`), so AWS need not refuse a Lambda route whose verified header credential's other
-   * spellings it cannot blank (src/targets/aws/lambda-spellings.ts). Absent: `folded`.
+   * `x-gateway.backends.*.headerNames`. `exact`: the user states this backend reads a request
+   * header by its exact name only, never another `-`/`_` spelling of it (`X_Token` as `X-Token`),
+   * so AWS need not refuse a Lambda route whose verified header credential's other spellings it
+   * cannot blank (src/targets/aws/lambda-spellings.ts), nor map any `_` spelling to an HTTP backend.
+   * `folded`, stated: it reads `_` as `-`, so AWS maps every spelling to an HTTP backend, the
+   * forwarding family too (src/targets/aws/header-names.ts). Absent: folded for a Lambda function,
+   * unstated (warned) for an HTTP backend.
    */
-  headerNames?: { value: 'exact'; loc: Loc };
+  headerNames?: { value: 'exact' | 'folded'; loc: Loc };
 }
 
 export interface ForwardAuth {

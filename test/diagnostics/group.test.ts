@@ -122,7 +122,7 @@ describe('the CLI on Stripe (APIs.guru), one line per problem', () => {
     expect(JSON.parse(json.stdout).diagnostics.length).toBe(lines.length);
     const l = gwc(['lint', stripe]);
     const out = l.stdout.trim().split('\n');
-    expect(out.length).toBeLessThanOrEqual(20); // was 1815
+    expect(out.length).toBeLessThanOrEqual(22); // was 1815 (20 before aws-header-name-spellings: one line at each of its 2 backends)
     expect(Math.max(...out.map((x) => x.length))).toBeLessThan(1000); // was 13,511 characters
   }, 60_000);
 });

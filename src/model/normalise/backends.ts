@@ -54,7 +54,7 @@ export function normaliseBackend(w: Walker, name: string, node: Located, out: Di
   if (v.dotSegments === 'rejected') backend.dotSegments = { value: 'rejected', loc: w.child(node, 'dotSegments').loc };
   if (v.pathMatching === 'exact') backend.pathMatching = { value: 'exact', loc: w.child(node, 'pathMatching').loc };
   if (v.queryNames === 'exact') backend.queryNames = { value: 'exact', loc: w.child(node, 'queryNames').loc };
-  if (v.headerNames === 'exact') backend.headerNames = { value: 'exact', loc: w.child(node, 'headerNames').loc };
+  if (v.headerNames === 'exact' || v.headerNames === 'folded') backend.headerNames = { value: v.headerNames, loc: w.child(node, 'headerNames').loc };
   if (isObj(v.healthCheck)) backend.healthCheck = normaliseHealthCheck(w, w.child(node, 'healthCheck'), out);
   if (isObj(v.tls)) {
     const t = v.tls as { verify?: boolean; serverName?: string; caFile?: string };

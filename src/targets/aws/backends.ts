@@ -27,6 +27,7 @@ import { hideUnenforced, refuseUnenforcedOnLambda } from './unenforced.js';
 import { checkLambdaSpellings } from './lambda-spellings.js';
 import { separatorSpellings } from '../header-spellings.js';
 import { schemeCarriers } from '../credential-carriers.js';
+import { headerNaming, type HeaderNaming } from './header-names.js';
 
 // Moved to lambda-arn.ts (authorizers.ts needs them too, and backends.ts imports auth): re-exported.
 export { lambdaArnParts, lambdaUri } from './lambda-arn.js';
@@ -128,7 +129,7 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
   applyPolicies(ctx, route, { kind: 'http_proxy', backend, requestParameters, responseHeaders: {} });
   hideCredentials(ctx, route, requestParameters);
   hideUnenforced(ctx, route, requestParameters);
-  neutraliseOverrides(ctx, route, requestParameters);
+  neutraliseOverrides(ctx, route, requestParameters, headerNaming(backend));
   if (backend.hostHeader === 'client') {
     ctx.report('aws-host-header-client', { backend: backend.name }, backend.loc);
   }
@@ -157,9 +158,11 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
  * route's schemes read (verified or hidden: a backend reading `X_Api_Key` as the key gets a value
  * nobody checked) and `Transfer_Encoding` (FRAMING_KEYS) are mapped in each spelling, as the HTTP
  * API flavour removes them (http/integrations.ts). The forwarding family keeps its dash names, as
- * there (its 250 spellings would cost 19.7 KB per method: test/targets/aws/spellings-cost).
+ * there (its 250 spellings would cost 19.7 KB per method: test/targets/aws/spellings-cost), unless
+ * the backend says it reads `_` as `-` (`headerNames: folded`); a backend that reads names as sent
+ * (`headerNames: exact`) gets no `_` spelling mapped at all (header-names.ts).
  */
-function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, string>): void {
+function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, string>, naming: HeaderNaming): void {
   const declared = route.declaredOverrides?.length ? new Set(route.declaredOverrides.map((o) => `${o.in} ${o.name.toLowerCase()}`)) : undefined;
   // Every key of `params`, lowercased, kept up to date below: a set, not a scan of the keys per
   // header (#18). A header the route sets itself (requestHeaders.set) already replaces the client's value.
@@ -168,7 +171,8 @@ function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, stri
     params[key] = "''";
     now.add(lower);
   };
-  for (const h of OVERRIDE_KEYS) if (!declared?.has(h.declared) && !now.has(h.lower)) empty(h.key, h.lower);
+  const exact = naming === 'exact';
+  for (const h of exact ? OVERRIDE_DASH_KEYS : OVERRIDE_KEYS) if (!declared?.has(h.declared) && !now.has(h.lower)) empty(h.key, h.lower);
   if (!declared?.has(`query ${OVERRIDE_QUERY}`)) empty(OVERRIDE_QUERY_KEY.key, OVERRIDE_QUERY_KEY.lower);
   // RFC 6750 section 2.3: a backend may take a bearer token from ?access_token= (Spring,
   // passport-http-bearer); a Cognito or Lambda authorizer reads its header only, so that token is
@@ -184,11 +188,11 @@ function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<string, stri
   const header = (h: { key: string; lower: string }) => {
     if (!now.has(h.lower)) empty(h.key, h.lower);
   };
-  for (const h of FIXED_KEYS) header(h);
-  for (const h of forwardAuthKeys(ctx)) header(h);
-  for (const h of FORWARDING_KEYS) header(h);
+  for (const h of exact ? FIXED_DASH_KEYS : FIXED_KEYS) header(h);
+  for (const h of forwardAuthKeys(ctx, exact)) header(h);
+  for (const h of naming === 'folded' ? FORWARDING_ALL_KEYS : FORWARDING_KEYS) header(h);
   for (const h of elsewhere.headers) header(parameterKey('header', h));
-  for (const h of carrierSpellings(ctx, route)) header(parameterKey('header', h));
+  if (!exact) for (const h of carrierSpellings(ctx, route)) header(parameterKey('header', h));
 }
 
 /**
@@ -234,15 +238,25 @@ const ACCESS_TOKEN_KEY = parameterKey('querystring', 'access_token');
  * (README "Known gaps").
  */
 const FRAMING_KEYS = separatorSpellings('Transfer-Encoding').map((h) => parameterKey('header', h));
-const FIXED_KEYS = [...[...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS].flatMap(spelt).map((h) => parameterKey('header', h)), ...FRAMING_KEYS];
+const FIXED_NAMES = [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS];
+const FIXED_KEYS = [...FIXED_NAMES.flatMap(spelt).map((h) => parameterKey('header', h)), ...FRAMING_KEYS];
 const FORWARDING_KEYS = CLIENT_FORWARDING_HEADERS.filter(DASH_NAME).map((h) => parameterKey('header', h));
+/** A backend that reads names as sent (`headerNames: exact`): the dash names only, no Transfer_Encoding (header-names.ts). */
+const OVERRIDE_DASH_KEYS = OVERRIDE_HEADERS.map((h) => ({ ...parameterKey('header', h), declared: `header ${h.toLowerCase()}` }));
+const FIXED_DASH_KEYS = FIXED_NAMES.map((h) => parameterKey('header', h));
+/** A backend that reads `_` as `-` (`headerNames: folded`): the forwarding family in every spelling (~19.7 KB per method). */
+const FORWARDING_ALL_KEYS = [...new Set([...CLIENT_FORWARDING_HEADERS, ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME).flatMap((h) => separatorSpellings(h))])].map((h) => parameterKey('header', h));
 
-/** forwardAuthHeaders' keys (each in every `-`/`_` spelling), made once per compile. */
-const forwardAuthKeyMemo = new WeakMap<Ctx, { key: string; lower: string }[]>();
-function forwardAuthKeys(ctx: Ctx): { key: string; lower: string }[] {
-  let list = forwardAuthKeyMemo.get(ctx);
-  if (!list) forwardAuthKeyMemo.set(ctx, (list = forwardAuthHeaders(ctx).flatMap(spelt).filter(isHeaderName).map((h) => parameterKey('header', h))));
-  return list;
+/** forwardAuthHeaders' keys (each in every `-`/`_` spelling, or as written for `exact`), made once per compile. */
+const forwardAuthKeyMemo = new WeakMap<Ctx, { spelt: { key: string; lower: string }[]; dash: { key: string; lower: string }[] }>();
+function forwardAuthKeys(ctx: Ctx, exact: boolean): { key: string; lower: string }[] {
+  let lists = forwardAuthKeyMemo.get(ctx);
+  if (!lists) {
+    const names = forwardAuthHeaders(ctx);
+    lists = { spelt: names.flatMap(spelt).filter(isHeaderName).map((h) => parameterKey('header', h)), dash: names.map((h) => parameterKey('header', h)) };
+    forwardAuthKeyMemo.set(ctx, lists);
+  }
+  return exact ? lists.dash : lists.spelt;
 }
 
 /** The forward-auth services' answer headers (valid names only), read once per compile. */

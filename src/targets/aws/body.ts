@@ -12,6 +12,7 @@ import { type Cfn, type Ctx } from './context.js';
 import { bodyOverrides } from '../body-override.js';
 import { checkConfusablePaths, literalBackendPath } from './confusable.js';
 import { checkBlankedQueryNames } from './query-spellings.js';
+import { checkHeaderNames } from './header-names.js';
 import { upstreamReachRefusals } from '../upstream-reach.js';
 import { pathProblem, resourcePath } from './paths.js';
 import { policyHooks } from './policies.js';
@@ -78,6 +79,8 @@ export function buildBody(ctx: Ctx): BodyResult {
   checkConfusablePaths(ctx, upstream);
   // A header credential's name in the query, blanked by its exact name only: said at each backend.
   checkBlankedQueryNames(ctx, compiled);
+  // The forwarding family's '_' spellings and Content_Length, where a backend has not said how it reads names.
+  checkHeaderNames(ctx, compiled, 'rest');
   // A backend path without a parameter (a public /status with upstreamPath /admin) is no
   // confusable value: upstream-reach.ts compares it, as on the other targets.
   for (const f of upstreamReachRefusals(ctx.gateway, compiled, 'aws', literalBackendPath)) ctx.report('upstream-param-reaches-protected', f.params, f.loc);

@@ -16,6 +16,7 @@ import { AWS_POLICIES } from './policies.js';
 import { awsDeployed } from './deployed.js';
 import { awsDeployHint } from './deploy-hint.js';
 import { awsHttpTarget } from './http/index.js';
+import { refuseUnspeltNames } from './header-names.js';
 import { forwardFallback } from '../forward-fallback.js';
 import { answersUnsetOnLambda, awsVerifiedBy, awsVerifierReads } from './authorizers.js';
 
@@ -28,6 +29,8 @@ export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOption
   // goes to an HTTP backend: every '-'/'_' spelling of them is emptied on every http_proxy route
   // (backends.ts neutraliseOverrides, 1b77f2d); a Lambda function receives every header the client sent.
   ctx.diagnostics.push(...forwardFallback(gateway, { target: 'aws', callsBeside: false, verifiedBy: awsVerifiedBy, reads: awsVerifierReads, answersUnset: answersUnsetOnLambda(gateway) }));
+  // A header cleared in every '-'/'_' spelling with more separators than gwc spells (header-names.ts).
+  refuseUnspeltNames(ctx);
   // Built even for lint (findingsOnly): CloudFormation's size limits are checked on its bytes (with
   // a placeholder of the same length for the Deployment's content hash, template.ts), which JSON
   // counts without writing the text (emit.ts serialisedBytes: the same number, #18). The hash is

@@ -67,7 +67,7 @@ export const AWS_KEYS: TargetKeyTable = {
   },
   'backends.*.headerNames': {
     answer: 'native',
-    note: "exact: a route to a Lambda function whose verified header credential has a '-' or '_' in its name (X-Api-Key, X-Token) builds; folded (default) refuses it (aws-lambda-header-spellings), since a Lambda proxy integration takes no request parameters and an adapter that rebuilds a CGI or PHP request (Bref, serverless-wsgi) reads X_Token from the event as X-Token; on your word that the function reads header names exactly; HTTP backends get every other spelling empty (REST) or removed (HTTP API) whatever this says; gwc diff flags the declaration as security",
+    note: "exact: a route to a Lambda function whose verified header credential has a '-' or '_' in its name (X-Api-Key, X-Token) builds; folded (default) refuses it (aws-lambda-header-spellings), since a Lambda proxy integration takes no request parameters and an adapter that rebuilds a CGI or PHP request (Bref, serverless-wsgi) reads X_Token from the event as X-Token; on your word that the function reads header names exactly; on an HTTP backend, exact maps no '_' spelling at all (a smaller template), folded (stated) empties every spelling of the forwarding family too (X_Forwarded_User, X_Real_IP: ~20 KB per route), and unstated empties the guarded headers in every spelling, the forwarding family by its dash names, with warning aws-header-name-spellings; on your word; gwc diff flags exact as security",
   },
   'backends.*.methodOverride': {
     answer: 'native',

@@ -17,6 +17,7 @@ import { AWS_HTTP_KEYS } from './keys.js';
 import { AWS_HTTP_OPTIONS, parseHttpOptions } from './options.js';
 import { AWS_HTTP_POLICIES } from './policies.js';
 import { buildHttpTemplate } from './template.js';
+import { refuseUnspeltNames } from '../header-names.js';
 import { forwardFallback } from '../../forward-fallback.js';
 import { answersUnsetOnLambda, awsHttpVerifiedBy, awsVerifierReads } from '../authorizers.js';
 
@@ -29,6 +30,8 @@ export function compileAwsHttp(gateway: Gateway, plan: CapabilityPlan, compileOp
   // goes to an HTTP backend: the HTTP API removes every '-'/'_' spelling of them (integrations.ts
   // neutralise); a Lambda function receives every header the client sent.
   ctx.diagnostics.push(...forwardFallback(gateway, { target: 'aws', callsBeside: false, verifiedBy: awsHttpVerifiedBy, reads: awsVerifierReads, answersUnset: answersUnsetOnLambda(gateway) }));
+  // A header cleared in every '-'/'_' spelling with more separators than gwc spells (header-names.ts).
+  refuseUnspeltNames(ctx);
   const template = buildHttpTemplate(ctx);
   // Fail closed: a template is written only when nothing was refused.
   // Lint (findingsOnly) reads the diagnostics only: nothing here checks the serialised text.

@@ -19,6 +19,7 @@ import type { Backend, Route } from '../../../model/types.js';
 import { separatorSpellings } from '../../header-spellings.js';
 import { type Cfn, ref } from '../context.js';
 import { credentialsElsewhere } from '../credential-elsewhere.js';
+import { headerNaming } from '../header-names.js';
 import { lambdaArnParts } from '../lambda-arn.js';
 import { isPrivateHost } from '../network.js';
 import { HTTP_IDS, HTTP_MAX_TIMEOUT_MS, HTTP_MIN_TIMEOUT_MS, type HttpCtx } from './context.js';
@@ -145,7 +146,8 @@ function applyPolicies(ctx: HttpCtx, route: Route, into: HttpIntegrationParts): 
  * allows 300; README "Known gaps". `Transfer_Encoding` and `Content_Length` (every `_` spelling; the
  * dash names are API Gateway's framing and reserved) are removed too: no AWS page says API Gateway
  * drops them, and Unicorn and Puma < 5.0.3 read them as the body's framing (smuggling on the
- * backend's kept-alive connection; Traefik and Kong clear or refuse them the same way).
+ * backend's kept-alive connection; Traefik and Kong clear or refuse them the same way). The backend's
+ * `headerNames` narrows or widens the spellings (../header-names.ts).
  */
 function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, hide: readonly string[]): void {
   const declared = (route.declaredOverrides ?? []).map((o) => `${o.in} ${o.name.toLowerCase()}`);
@@ -156,12 +158,17 @@ function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, 
     ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.includes(`header ${h.toLowerCase()}`)),
     ...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuth,
   ];
-  const headers = [
-    ...spelt.flatMap((h) => [h, ...separatorSpellings(h)]),
-    ...hidden.flatMap((h) => separatorSpellings(h)),
-    ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME),
-    ...FRAMING_SPELLINGS,
-  ];
+  // A backend that reads names as sent gets no '_' spelling removed; one that reads '_' as '-'
+  // (headerNames: folded) gets the forwarding family in every spelling too (../header-names.ts).
+  const naming = headerNaming(ctx.backend(route));
+  const headers = naming === 'exact'
+    ? [...spelt, ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME)]
+    : [
+        ...spelt.flatMap((h) => [h, ...separatorSpellings(h)]),
+        ...hidden.flatMap((h) => separatorSpellings(h)),
+        ...(naming === 'folded' ? [...CLIENT_FORWARDING_HEADERS, ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME).flatMap((h) => separatorSpellings(h))] : CLIENT_FORWARDING_HEADERS.filter(DASH_NAME)),
+        ...FRAMING_SPELLINGS,
+      ];
   // An API key's name in the place its authorizer does not read it (a query key's name as a
   // header in its -/_ spellings, a header key's name in the query by its exact name), as the REST
   // flavour empties them (credential-elsewhere.ts; test/security/aws-http-credential-elsewhere.test.ts).

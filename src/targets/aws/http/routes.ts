@@ -16,6 +16,7 @@ import { Authorizers } from './authorizers.js';
 import { HTTP_IDS, type HttpCtx } from './context.js';
 import { isMappableHeader } from './headers.js';
 import { buildIntegration } from './integrations.js';
+import { checkHeaderNames } from '../header-names.js';
 import { checkQuerySpellings } from '../query-spellings.js';
 import { checkLambdaSpellings } from '../lambda-spellings.js';
 
@@ -61,6 +62,8 @@ export function buildRoutes(ctx: HttpCtx): BuiltRoutes {
   // value can carry '/' and '..' segments: https://github.com/middleapi/standard-server/pull/93,
   // test/security/redteam-aws-http.test.ts. Fail closed: any differently protected route reachable.
   checkConfusablePaths(ctx, upstream, { slashes: true });
+  // The forwarding family's '_' spellings, where a backend has not said how it reads names (header-names.ts).
+  checkHeaderNames(ctx, [...keys.keys()], 'http');
   // A backend path without a parameter is upstream-reach.ts's (as on the REST API).
   for (const f of upstreamReachRefusals(ctx.gateway, [...keys.keys()], 'aws', literalBackendPath)) ctx.report('upstream-param-reaches-protected', f.params, f.loc);
   // `_method` in a body: API Gateway passes a body through unread (src/targets/body-override.ts).
