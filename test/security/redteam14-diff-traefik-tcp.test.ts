@@ -11,7 +11,8 @@
  *   connection to the API's host.
  * Control: an extra HTTP router to the same service at a higher priority is found.
  * Fix class: read `tcp` (and `udp`) routers on gwc's entry points as routes (a TCP router that can
- * take the API's connections is route-public / backend-changed), or refuse the file.
+ * take the API's connections is route-public / backend-changed), or refuse the file. Fixed: a TCP
+ * router is a public route to its servers (src/targets/traefik/deployed-tcp.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -39,12 +40,12 @@ describe('red team 14: gwc diff (Traefik) and TCP routers', () => {
     expect(v.result).toBe('covered');
   });
 
-  it.fails('a TCP router HostSNI(`*`) piping every plain connection to the backend is a security finding', () => {
+  it('a TCP router HostSNI(`*`) piping every plain connection to the backend is a security finding', () => {
     const v = verdict('tcp', (d) => (d.tcp = { routers: { x: { rule: 'HostSNI(`*`)', service: 'x' } }, services: { x: { loadBalancer: { servers: [{ address: 'app.internal:8080' }] } } } }));
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails("a TCP router with TLS passthrough for the API's host is a security finding", () => {
+  it("a TCP router with TLS passthrough for the API's host is a security finding", () => {
     const v = verdict('tcp tls', (d) => (d.tcp = { routers: { x: { rule: 'HostSNI(`api.cov.example.com`)', service: 'x', tls: { passthrough: true } } }, services: { x: { loadBalancer: { servers: [{ address: 'app.internal:8443' }] } } } }));
     expect(v.result, v.detail).toBe('covered');
   });

@@ -179,6 +179,21 @@ describe('red team 16, gwc diff Traefik: rewrites, error pages and redirects', a
     });
   });
 
+  describe('TCP routers (read as routes since red team 14: taken before every HTTP router)', () => {
+    const tcp = (rule: string, server: string) => (d: Doc) => {
+      (d as unknown as Record<string, unknown>).tcp = { routers: { raw: { rule, service: 'raw' } }, services: { raw: { loadBalancer: { servers: [{ address: server }] } } } };
+    };
+    it('HostSNI of the API host widened to any host: host-widened', () => {
+      expect(sec(edit(tcp('HostSNI(`api.example.com`)', 'app.internal:8080')), edit(tcp('HostSNI(`*`)', 'app.internal:8080')))).toContain('host-widened raw');
+    });
+    it('its service re-pointed: backend-changed', () => {
+      expect(sec(edit(tcp('HostSNI(`*`)', 'app.internal:8080')), edit(tcp('HostSNI(`*`)', 'admin.internal:9000')))).toContain('backend-changed raw');
+    });
+    it('removed by the release (drift back): route-removed, breaking', () => {
+      expect(any(edit(tcp('HostSNI(`*`)', 'app.internal:8080')), built)).toContain('route-removed raw');
+    });
+  });
+
   describe('other built-ins that were read as letting no caller in', () => {
     it('passTLSClientCert after gwc\'s clears: the backend is sent a client certificate header gwc blanks (identity): unread-changed', () => {
       const { weaker, backSec } = both(edit(add('tp-createorder', 'tp-cert', { passTLSClientCert: { pem: true } })));

@@ -19,6 +19,7 @@ import { middlewareFacts, newSeen, type Definitions } from './deployed-middlewar
 import { upstreamPathOf } from './deployed-paths.js';
 import { local, serversOf, withTraefikDefaults } from './deployed-services.js';
 import { operationViews } from './deployed-operations.js';
+import { tcpRouterFacts } from './deployed-tcp.js';
 
 const SECTIONS = ['routers', 'services', 'middlewares', 'serversTransports'] as const;
 const KIND: Record<(typeof SECTIONS)[number], string> = { routers: 'router', services: 'service', middlewares: 'middleware', serversTransports: 'serversTransport' };
@@ -93,13 +94,19 @@ export function traefikEntities(doc: JsonObject): Entity[] {
     }
   }
   entities.push(...operationViews(entities));
-  // TCP and UDP routers are compared as plain entities; gwc writes none.
+  // TCP and UDP sections are compared as plain entities (gwc writes none); a TCP router is also a
+  // route, taken before every HTTP router on its entry points (deployed-tcp.ts).
   for (const proto of ['tcp', 'udp'] as const) {
     const p = doc[proto];
     if (!isObject(p)) continue;
+    const services = isObject(p.services) ? p.services : {};
     for (const [section, items] of Object.entries(p)) {
       if (!isObject(items)) continue;
-      for (const [name, value] of Object.entries(items)) entities.push({ kind: `${proto}.${section}`, key: name, fields: fieldsOf(value as Json) });
+      for (const [name, value] of Object.entries(items)) {
+        const entity: Entity = { kind: `${proto}.${section}`, key: name, fields: fieldsOf(value as Json) };
+        if (proto === 'tcp' && section === 'routers' && isObject(value)) entity.facts = tcpRouterFacts(value, services);
+        entities.push(entity);
+      }
     }
   }
   // TLS options sets: the routers' facts read their contents (clientTls); each set shows as itself.
