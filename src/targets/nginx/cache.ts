@@ -63,13 +63,17 @@ export interface CacheView {
  * The key is evaluated in the content phase, after `auth_request`, so the identity variable holds
  * the caller the auth handler verified ('-' for an anonymous caller of an optional route: their
  * own key space). nginx never stores a response with `Cache-Control: private`/`no-store`/`no-cache`
- * or `Set-Cookie` (gwc sets no `proxy_ignore_headers`), so such answers are never served to others.
+ * or `Set-Cookie` (gwc's `proxy_ignore_headers` names only X-Accel-Redirect), so such answers are
+ * never served to others.
  */
 export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Cache, params: number): CacheView | undefined {
   return ctx.safe(cache.loc, () => {
     reg.cacheZone = `${ctx.prefix}_cache`;
     ctx.needsNjs = true;
-    const parts = [`${ctx.prefix}_route`, 'request_method', 'host'];
+    // The scheme too: one server serves the plain and the TLS listener, and a backend answers by
+    // X-Forwarded-Proto (Django SECURE_SSL_REDIRECT: a 301 to https for a plain request, stored and
+    // served to every HTTPS caller; red team 14, redteam14-nginx-cache-scheme).
+    const parts = [`${ctx.prefix}_route`, 'request_method', 'scheme', 'host'];
     for (let i = 0; i < params; i++) parts.push(`gwc_p${i}`);
     if (cache.keyQuery) parts.push('args');
     for (const h of [...cache.keyHeaders].sort()) parts.push(headerVar(h));

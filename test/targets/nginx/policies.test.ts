@@ -94,8 +94,8 @@ describe('nginx cache key', () => {
     expect(conf(r)).toContain('proxy_cache_key $gwc_test_ck;');
     expect(conf(r)).toContain('js_set $gwc_test_ck gwc_test.cacheKey;');
     const cfg = njsCfg(r);
-    expect(cfg.routes['0']!.cacheKey).toEqual(['gwc_test_route', 'request_method', 'host', 'gwc_p0', 'args', 'http_x_a', 'http_x_b', 'gwc_test_id_key']);
-    expect(cfg.routes['1']!.cacheKey).toEqual(['gwc_test_route', 'request_method', 'host', 'args', 'http_x_a', 'http_x_b']);
+    expect(cfg.routes['0']!.cacheKey).toEqual(['gwc_test_route', 'request_method', 'scheme', 'host', 'gwc_p0', 'args', 'http_x_a', 'http_x_b', 'gwc_test_id_key']);
+    expect(cfg.routes['1']!.cacheKey).toEqual(['gwc_test_route', 'request_method', 'scheme', 'host', 'args', 'http_x_a', 'http_x_b']);
   });
 });
 
