@@ -35,18 +35,26 @@ export function locateAll(spec: LoadedSpec, diagnostics: Diagnostic[]): Diagnost
       continue;
     }
     const root: Trie = { children: new Map(), offset: 0 };
+    // A pointer is split once, however many diagnostics name it (#18: lint GitHub's 2,869 findings
+    // name far fewer places), and again only for a node the scan did not reach.
+    const byPointer = new Map<string, Trie>();
     const leaves = list.map((d) => {
-      let node = root;
-      for (const t of splitPointer(d.loc!.pointer)) {
+      const pointer = d.loc!.pointer;
+      let node = byPointer.get(pointer);
+      if (node) return node;
+      node = root;
+      for (const t of splitPointer(pointer)) {
         let next = node.children.get(t);
         if (!next) node.children.set(t, (next = { children: new Map(), offset: -1 }));
         node = next;
       }
+      byPointer.set(pointer, node);
       return node;
     });
     scan(source.text, root, leaves.length);
     list.forEach((d, i) => {
-      d.position = source.positionOfOffset(deepestOffset(root, splitPointer(d.loc!.pointer), leaves[i]!));
+      const leaf = leaves[i]!;
+      d.position = source.positionOfOffset(leaf.offset >= 0 ? leaf.offset : deepestOffset(root, splitPointer(d.loc!.pointer), leaf));
     });
   }
   return diagnostics;
