@@ -935,6 +935,18 @@ function underscoreHeader(r) {
 }
 
 /**
+ * How many lines of the request header `name` (lower case) the client sent.
+ * @param {NginxHTTPRequest} r
+ * @param {string} name
+ */
+function lineCount(r, name) {
+  var lines = r.rawHeadersIn;
+  var n = 0;
+  for (var i = 0; i < lines.length; i++) if (String(lines[i][0]).toLowerCase() === name) n++;
+  return n;
+}
+
+/**
  * Query string without the hidden credential parameters.
  * @param {NginxHTTPRequest} r
  */
@@ -1180,6 +1192,11 @@ function bodyCheck(r) {
   var route = routeOf(String(r.variables[CFG.routeVar]));
   var next = route && route.body ? route.body : null;
   if (!route || !next) { r.return(500); return; }
+  // One Content-Type and one Content-Encoding line: njs reads the first, gunicorn (WSGI's
+  // CONTENT_TYPE) the last, so `text/plain` then a form type hid a form body from this check (red
+  // team 14, redteam14-nginx-content-type-lines; Kong's name-readings chunk and validate.js refuse
+  // the same). A repeated Transfer-Encoding or Content-Length nginx refuses itself.
+  if (lineCount(r, 'content-type') > 1 || lineCount(r, 'content-encoding') > 1) { r.return(400); return; }
   var all = bodyKinds(header(r, 'Content-Type'));
   var method = route.bodyMethod !== false;
   var keys = route.bodyKeys && route.bodyKeys.length > 0 ? route.bodyKeys : null;
