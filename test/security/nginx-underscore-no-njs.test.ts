@@ -20,6 +20,7 @@ import { gatewayOf, unsecuredPublic } from '../helpers/spec.js';
 import { freePort, NJS_MODULE, pointAt, prefixDir, startNginx, startStub, writeFiles, type RunningNginx, type Stub } from '../targets/nginx/harness.js';
 import { NGINX } from './helpers/nginx-auth.js';
 import { nginxDeployed } from '../../src/targets/nginx/deployed.js';
+import { diffStates } from '../../src/diff/plan.js';
 
 const ok = '{ "200": { description: ok } }';
 const SPEC = `openapi: 3.1.0
@@ -114,6 +115,16 @@ describe.skipIf(!NGINX)('NGX3, nginx: a `_` header line before Host on a gateway
     expect(js).toContain('function underscoreHeader(r)');
     expect(js).not.toContain('function authorize');
     expect(conf).toMatch(/if \(\$gwc_ngx3u_underscore\) \{\n\s*return 400;/);
+  });
+
+  it('gwc diff: the check emptied by hand in the deployed module is security runtime-changed', () => {
+    const files = [{ path: 'conf.d/ngx3u.conf', contents: conf }, { path: 'gwc/ngx3u.js', contents: js }];
+    const emptied = js.replace(/function underscoreHeader\(r\) \{[\s\S]*?\n\}/, "function underscoreHeader(r) {\n  return '';\n}");
+    expect(emptied).not.toBe(js);
+    const deployed = nginxDeployed.normalise([files[0]!, { ...files[1]!, contents: emptied }], 'deployed').state!;
+    const built = nginxDeployed.normalise(files, 'build').state!;
+    expect(diffStates(deployed, built).findings.map((f) => `${f.class} ${f.rule} ${f.key}`)).toEqual(['security runtime-changed gwc_ngx3u']);
+    expect(diffStates(built, built).findings).toEqual([]);
   });
 
   it('a request without any `_` header line is answered as before', async () => {
