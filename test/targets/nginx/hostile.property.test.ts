@@ -31,7 +31,7 @@ const mostlyOk = (ok: string) => fc.oneof({ weight: 10, arbitrary: fc.constant(o
 const ARITY: Record<string, [number, number]> = {
   geo: [1, 1], map: [2, 2], js_import: [3, 3], js_set: [2, 2], js_var: [1, 2], limit_req_zone: [3, 3], proxy_cache_path: [5, 6], log_format: [3, 3],
   upstream: [1, 1], server: [0, 4], events: [0, 0], http: [0, 0], include: [1, 1], user: [1, 1], worker_processes: [1, 1], pid: [1, 1], load_module: [1, 1], worker_connections: [1, 1], keepalive: [1, 1], keepalive_timeout: [1, 1], listen: [1, 3], server_name: [1, 1], ssl_certificate: [1, 1], ssl_certificate_key: [1, 1],
-  uninitialized_variable_warn: [1, 1], proxy_headers_hash_bucket_size: [1, 1], server_tokens: [1, 1], underscores_in_headers: [1, 1], ignore_invalid_headers: [1, 1], error_page: [2, 2], location: [1, 2], internal: [0, 0], types: [0, 0],
+  uninitialized_variable_warn: [1, 1], proxy_headers_hash_bucket_size: [1, 1], server_tokens: [1, 1], proxy_ignore_headers: [1, 5], underscores_in_headers: [1, 1], ignore_invalid_headers: [1, 1], error_page: [2, 2], location: [1, 2], internal: [0, 0], types: [0, 0],
   default_type: [1, 1], add_header: [3, 3], return: [1, 2], if: [1, 3], rewrite: [3, 3], set: [2, 2], allow: [1, 1], deny: [1, 1],
   client_max_body_size: [1, 1], client_body_buffer_size: [1, 1], client_body_in_single_buffer: [1, 1], limit_req: [3, 3], limit_req_status: [1, 1], auth_request: [1, 1], auth_request_set: [2, 2], access_log: [2, 2],
   proxy_hide_header: [1, 1], js_content: [1, 1], proxy_pass: [1, 1], proxy_http_version: [1, 1], proxy_set_header: [2, 2],
