@@ -51,7 +51,8 @@ describe('kong: roles from acl groups', () => {
     expect(rules([keyAuth], [inQuery, pre]).sort()).toEqual(['breaking tightened', 'security credential-in-query']);
     expect(rules([keyAuth], [inQuery]).sort()).toEqual(['security credential-in-query', 'security credentials-forwarded']);
     expect(rules([inQuery, pre], [inQuery]).sort()).toEqual(lost);
-    expect(rules([inQuery, pre], [inQuery, { name: 'pre-function', config: { access: ['return function() end'] } }]).sort()).toEqual(lost);
+    // Lua gwc did not write in its place is also a step the diff cannot judge (deployed-unread.ts).
+    expect(rules([inQuery, pre], [inQuery, { name: 'pre-function', config: { access: ['return function() end'] } }]).sort()).toEqual([...lost, 'security unread-changed']);
     expect(rules([keyAuth], [{ ...keyAuth, config: { ...keyAuth.config, hide_credentials: false } }])).toEqual(['security credentials-forwarded']);
   });
   it('ip-restriction deny entries removed or narrowed are ip-deny-narrowed', () => {

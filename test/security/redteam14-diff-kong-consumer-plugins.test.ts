@@ -46,17 +46,17 @@ describe('red team 14: gwc diff (Kong) and plugins scoped to a consumer', () => 
     expect(verdict('acl', (d) => d.consumers.find((c) => c.username === 'cov.bob')!.acls!.push({ group: 'cov.group.admin' })).result).toBe('covered');
   });
 
-  it.fails("a rate-limiting plugin on consumer alice (overrides every route's limit for her) is a security finding", () => {
+  it("a rate-limiting plugin on consumer alice (overrides every route's limit for her) is a security finding", () => {
     const v = verdict('consumer rate-limiting', (d) => (alice(d).plugins = [{ name: 'rate-limiting', enabled: true, config: { minute: 1000000, policy: 'local', limit_by: 'consumer' } }]));
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails('a top-level rate-limiting plugin naming consumer alice is a security finding', () => {
+  it('a top-level rate-limiting plugin naming consumer alice is a security finding', () => {
     const v = verdict('top-level consumer rate-limiting', (d) => d.plugins.push({ name: 'rate-limiting', consumer: 'cov.alice', enabled: true, config: { minute: 1000000, policy: 'local' } }));
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails("a request-transformer on consumer alice (replaces the route's: x_api_key spellings and _method reach the backend) is a security finding", () => {
+  it("a request-transformer on consumer alice (replaces the route's: x_api_key spellings and _method reach the backend) is a security finding", () => {
     const v = verdict('consumer request-transformer', (d) => (alice(d).plugins = [{ name: 'request-transformer', enabled: true, config: { add: { headers: ['x-trace:1'] } } }]));
     expect(v.result, v.detail).toBe('covered');
   });

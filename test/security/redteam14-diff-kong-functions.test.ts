@@ -44,17 +44,17 @@ describe('red team 14: gwc diff (Kong) and Lua it did not write', () => {
     expect(v.result).toBe('covered');
   });
 
-  it.fails("a chunk appended to the public route's pre-function naming the caller admin is a security finding", () => {
+  it("a chunk appended to the public route's pre-function naming the caller admin is a security finding", () => {
     const v = verdict('pre chunk', (d) => (route(d, 'cov.getpublic').plugins.find((p) => p.name === 'pre-function')!.config.access as string[]).push(`return function() ${SET} end`));
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails('a post-function on the public route naming the caller admin is a security finding', () => {
+  it('a post-function on the public route naming the caller admin is a security finding', () => {
     const v = verdict('post route', (d) => route(d, 'cov.getpublic').plugins.push({ name: 'post-function', enabled: true, config: { access: [SET] } }));
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails('a global post-function naming the caller admin (every route without its own) is a security finding', () => {
+  it('a global post-function naming the caller admin (every route without its own) is a security finding', () => {
     const v = verdict('post global', (d) => d.plugins.push({ name: 'post-function', enabled: true, config: { access: [SET] } }));
     expect(v.result, v.detail).toBe('covered');
   });

@@ -39,17 +39,17 @@ describe("red team 14: gwc diff (Kong) and what gwc's request-transformer adds",
     expect(verdict('uri', 'cov.getkeys', (c) => (c.replace.uri = '/admin')).result).toBe('covered');
   });
 
-  it.fails('add.headers X-Consumer-Username:admin on the public route is a security finding', () => {
+  it('add.headers X-Consumer-Username:admin on the public route is a security finding', () => {
     const v = verdict('add', 'cov.getpublic', (c) => c.add.headers.push('X-Consumer-Username:admin'));
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails('append.headers X-Consumer-Username:admin on a keyed route (a second line after key-auth) is a security finding', () => {
+  it('append.headers X-Consumer-Username:admin on a keyed route (a second line after key-auth) is a security finding', () => {
     const v = verdict('append', 'cov.getkeys', (c) => c.append.headers.push('X-Consumer-Username:admin'));
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails('http_method DELETE on the keyed GET route (every GET runs the DELETE handler) is a security finding', () => {
+  it('http_method DELETE on the keyed GET route (every GET runs the DELETE handler) is a security finding', () => {
     const v = verdict('method', 'cov.getkeys', (c) => (c.http_method = 'DELETE'));
     expect(v.result, v.detail).toBe('covered');
   });

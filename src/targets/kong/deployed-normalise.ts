@@ -11,6 +11,7 @@ import { consumerHolds, credentials } from './deployed-consumers.js';
 import { GENERATED, list, ref, ROUTE_DEFAULTS, SERVICE_DEFAULTS, str, UPSTREAM_DEFAULTS } from './deployed-defaults.js';
 import { acts, KongShapeError, plugin, pluginMap, type Plugin } from './deployed-plugins.js';
 import { routeFacts } from './deployed-route-facts.js';
+import { kongUnread } from './deployed-unread.js';
 import { serviceBackend, servicePath, serviceServers, serviceTls } from './deployed-services.js';
 
 export { KongShapeError } from './deployed-plugins.js';
@@ -34,6 +35,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
   const scoped = topLevel.filter((p) => !p.consumer && (p.route || p.service));
   const globals: Plugin[] = topLevel.filter((p) => !scoped.includes(p));
   for (const c of consumers) for (const p of list(c.plugins)) globals.push({ ...plugin(p, names), consumer: names.get(str(c.username) ?? str(c.custom_id)!)! });
+  for (const g of list(doc.consumer_groups)) for (const p of list(g.plugins)) globals.push({ ...plugin(p, names), consumer: `consumer group ${str(g.name) ?? str(g.id) ?? ''}` });
   const blocked = new Set(globals.filter((p) => p.consumer && p.name === 'request-termination' && acts(p)).map((p) => p.consumer!));
   const globalMap = new Map(globals.filter((p) => !p.consumer && !p.route && !p.service && acts(p)).map((p) => [p.name, p.fields]));
   for (const p of globals) entities.push({ kind: 'plugin', key: p.consumer ? `${p.name}@${p.consumer}` : p.name, fields: p.fields });
@@ -61,6 +63,15 @@ export function kongEntities(doc: JsonObject): Entity[] {
     // A route without a service still answers CORS preflights (gwc's preflight routes): what it allows
     // decides which origins' browsers send the real request.
     const facts = routeFacts(fields, effective, blocked, servicePath);
+    // What acts on the route that the reader cannot judge (deployed-unread.ts): Lua gwc did not
+    // write, a plugin scoped to a caller (route+consumer, service+consumer, consumer, consumer group).
+    const forCaller = [
+      ...plugins.filter((p) => p.consumer),
+      ...(service ? serviceConsumerPlugins.get(service) ?? [] : []),
+      ...globals.filter((p) => p.consumer && (p.route === undefined || mine(p)) && (p.route !== undefined || p.service === undefined || (serviceNames.get(p.service) ?? p.service) === service)),
+    ];
+    const unread = kongUnread(effective, forCaller);
+    if (unread.length) facts.unread = unread;
     entities.push({ kind: 'route', key, fields, ...(service ? { facts: { ...facts, ...(backend ? { backend } : {}) } } : facts.cors ? { facts: { cors: facts.cors } } : {}) });
   };
   // What each upstream balances over, so services and upstreams pair by backend whatever their names.
@@ -74,6 +85,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
   const backends = new Map<string, string>();
   const servicePlugins = new Map<string, Map<string, JsonObject>>();
   const servicePaths = new Map<string, string>();
+  const serviceConsumerPlugins = new Map<string, Plugin[]>();
   for (const s of list(doc.services)) {
     const n = str(s.name) ?? str(s.host);
     if (!n) throw new KongShapeError('a service has neither name nor host');
@@ -93,6 +105,7 @@ export function kongEntities(doc: JsonObject): Entity[] {
     // One nested here that names a route is Route+Service (build_compound_key): that route's only.
     for (const p of plugins) if (p.route && !p.consumer) scoped.push({ ...p, service: name });
     const sp = new Map(plugins.filter((p) => !p.consumer && !p.route && acts(p)).map((p) => [p.name, p.fields] as const));
+    serviceConsumerPlugins.set(name, plugins.filter((p) => p.consumer && !p.route));
     servicePlugins.set(name, sp);
     servicePaths.set(name, servicePath(s));
     for (const r of list(s.routes)) addRoute(r, name, sp, backend, servicePaths.get(name));

@@ -12,7 +12,7 @@ export class KongShapeError extends Error {}
 export interface Plugin {
   name: string;
   fields: JsonObject;
-  /** Resolved consumer name when scoped to one. */
+  /** Resolved consumer name when scoped to one (`consumer group NAME` for a consumer group). */
   consumer?: string;
   /** The route / service a top-level plugin names (name or id, as written). */
   route?: string;
@@ -44,7 +44,10 @@ export function plugin(p: JsonObject, names: Map<string, string>): Plugin {
   if (isObject(fields.config) && typeof fields.config.anonymous === 'string') {
     fields.config = { ...fields.config, anonymous: names.get(fields.config.anonymous) ?? fields.config.anonymous };
   }
-  const consumer = ref(p.consumer);
+  // A consumer group's plugin runs for its members in place of the route's (lookup_cfg): read as
+  // scoped to a caller, never as a global one (deployed-unread.ts).
+  const group = ref(p.consumer_group);
+  const consumer = ref(p.consumer) ?? (group ? `consumer group ${group}` : undefined);
   const route = ref(p.route);
   const service = ref(p.service);
   return { name, fields, ...(consumer ? { consumer: names.get(consumer) ?? consumer } : {}), ...(route ? { route } : {}), ...(service ? { service } : {}) };
