@@ -49,6 +49,12 @@ export interface CacheView {
    * tested (`proxy_request_buffering on`), or `$content_length` may not hold it yet.
    */
   bufferBody?: boolean;
+  /**
+   * The credential headers of `bypass` (lower case), also tested by the njs `cacheCredential` over
+   * every line, an empty one too: nginx 1.22's `$http_<name>` reads the first line only (an empty
+   * one hid the key after it; red team 14).
+   */
+  headers?: string[];
   /** The identity variable whose anonymous value ('-') makes a Cookie bypass (an optional cookie-key route). */
   cookieAnonymous?: string;
   /**
@@ -86,7 +92,8 @@ export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Ca
     // read by the backend, and its answer would be the consumer's entry (its other end users').
     const shared = unverifiedBypass(ctx, route, cache);
     vars.push(...shared.vars);
-    if (shared.query.length > 0 || shared.cookieAnonymous || shared.cookieOwn) vars.push(cacheCredentialVar(ctx));
+    const headers = [...new Set(vars.filter((v) => v.startsWith('http_') && v !== 'http_cookie' && v !== 'http_transfer_encoding').map((v) => v.slice(5).replace(/_/g, '-')))].sort(compareText);
+    if (shared.query.length > 0 || shared.cookieAnonymous || shared.cookieOwn || headers.length > 0) vars.push(cacheCredentialVar(ctx));
     const bypass = [...new Set(vars)];
     return {
       zone: reg.cacheZone, valid: secs(cache.ttlMs), methods: methods.length > 0 ? methods : ['GET', 'HEAD'], parts,
@@ -94,6 +101,7 @@ export function cacheView(ctx: Ctx, reg: PolicyRegistry, route: Route, cache: Ca
       ...(bypass.length > 0 ? { bypass } : {}),
       ...(bypass.includes('content_length') ? { bufferBody: true } : {}),
       ...(shared.query.length > 0 ? { query: shared.query } : {}),
+      ...(headers.length > 0 ? { headers } : {}),
       ...(shared.cookieAnonymous ? { cookieAnonymous: shared.cookieAnonymous } : {}),
       ...(shared.cookieOwn ? { cookieOwn: shared.cookieOwn } : {}),
     };
@@ -139,8 +147,9 @@ export const cacheCredentialVar = (ctx: Ctx): string => `${ctx.prefix}_cache_cre
  * the route strips before the backend (security.ts hiddenHeaders). Anything else is a SECOND credential beside the verified caller: the backend may
  * answer per it (a session, another scheme's key), and that answer would be the consumer's entry,
  * served to its other end users (an app key shared by them).
- * - a header: `$http_<name>`, which nginx matches case-blind; its `_` spellings never reach the
- *   backend (the server drops header names with `_`: underscores_in_headers off);
+ * - a header: `$http_<name>`, which nginx matches case-blind (its first line only in 1.22: every
+ *   line, an empty one too, is also tested by the njs `cacheCredential`, `headers`); its `_`
+ *   spellings never reach the backend (the server drops header names with `_`: underscores_in_headers off);
  * - a query name: in the key when the route keys the query (`$args`), else the njs
  *   `cacheCredential` reads every spelling a backend reads as it (`$arg_` reads one spelling only);
  * - the Cookie header: bypasses, or with an own cookie key only when it holds another cookie

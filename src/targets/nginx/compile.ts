@@ -171,6 +171,7 @@ function njsRoutesOf(views: Iterable<RouteView>): Record<string, unknown> {
     const extra = {
       ...(v.cache ? { cacheKey: v.cache.parts } : {}),
       ...(v.cache?.query ? { cacheQuery: v.cache.query } : {}),
+      ...(v.cache?.headers ? { cacheHeaders: v.cache.headers } : {}),
       ...(v.cache?.cookieAnonymous ? { cacheCookieAnonymous: v.cache.cookieAnonymous } : {}),
       ...(v.cache?.cookieOwn ? { cacheCookieOwn: v.cache.cookieOwn } : {}), ...((v as Escaped).escapedPath ? { upstream: (v as Escaped).escapedPath } : {}) };
     if ((v.njs.security as unknown[]).length > 0 || v.njs.mock || v.njs.hideQuery || v.njs.body || Object.keys(extra).length > 0) njsRoutes[String(v.index)] = { ...v.njs, ...extra };

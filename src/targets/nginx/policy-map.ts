@@ -90,7 +90,7 @@ const POLICIES = {
   cache: {
     stage: 'proxy',
     route: ({ ctx, reg, route, view, params }, cache) => void (view.cache = cacheView(ctx, reg, route, cache, params.length)),
-    http: (reg, views) => ({ cacheZone: reg.cacheZone, cacheKeys: views.some((v) => v.cache), cacheCredential: views.some((v) => v.cache?.query || v.cache?.cookieAnonymous || v.cache?.cookieOwn) }),
+    http: (reg, views) => ({ cacheZone: reg.cacheZone, cacheKeys: views.some((v) => v.cache), cacheCredential: views.some((v) => v.cache?.query || v.cache?.cookieAnonymous || v.cache?.cookieOwn || v.cache?.headers) }),
   },
   // The njs validation module (gwc/NAME.validate.js), behind a validate location dispatched to first.
   validate: {

@@ -20,7 +20,7 @@ import nodeCrypto from 'crypto';
  * @typedef {{ scheme: string, scopes: string[] }} Item
  * @typedef {{ name: string, alts: number[] }} Kept
  * @typedef {{ id: string, security: Item[][], kept?: { headers?: Kept[], query?: Kept[], cookies?: Kept[], cookieHeader?: number[] }, body?: string, bodyToken?: boolean, bodyMethod?: boolean, bodyKeys?: string[], jsonKeys?: string[], hideQuery?: string[], hideCookies?: string[], cacheKey?: string[], upstream?: Array<string|number>,
- *   cacheQuery?: string[], cacheCookieAnonymous?: string, cacheCookieOwn?: string[],
+ *   cacheQuery?: string[], cacheCookieAnonymous?: string, cacheCookieOwn?: string[], cacheHeaders?: string[],
  *   mock?: { status: number, body: string, contentType: string, headers: Object<string, string> } }} RouteCfg
  * @typedef {{ kind: string, in?: string, name?: string, realm?: string, header?: string, algorithms?: string[],
  *   keys?: Secret[], jwks?: { uri: string, refresh: string, url: string }, issuer?: string|null, audiences?: string[], skew?: number,
@@ -854,7 +854,10 @@ function headerLines(r, name) {
  * not hold (`cacheQuery`), under any name a backend reads as it (credentialPairs: case, `.`/` `/`[`
  * for `_`, an array form, %XX, a NUL end), or, on an optional cookie-key route
  * (`cacheCookieAnonymous`: the identity variable), a Cookie header from an anonymous caller, or
- * on a route with its own cookie key (`cacheCookieOwn`) a cookie beside it.
+ * on a route with its own cookie key (`cacheCookieOwn`) a cookie beside it, or any line, even
+ * empty, of a credential header the bypass names (`cacheHeaders`, lower case): nginx 1.22's
+ * `$http_<name>` is the first line only, so an empty `X-Api-Key:` then bob's key read as no key
+ * while the backend read bob's (red team 14, redteam14-nginx-cache-bypass-lines).
  * @param {NginxHTTPRequest} r
  */
 function cacheCredential(r) {
@@ -869,6 +872,8 @@ function cacheCredential(r) {
     if (!id || id === '-') return '1';
   }
   if (route.cacheCookieOwn && otherCookie(header(r, 'Cookie'), route.cacheCookieOwn)) return '1';
+  var hs = route.cacheHeaders || [];
+  for (var j = 0; j < hs.length; j++) if (lineCount(r, hs[j]) > 0) return '1';
   return '';
 }
 
