@@ -155,7 +155,7 @@ describe('aws: a header cleared in every spelling with more separators than gwc 
 
 async function buildObjectFor(s: unknown, api?: 'http') {
   const file = writeSpec(JSON.stringify(s));
-  const options = api ? { api } : {};
+  const options: Record<string, string> = api ? { api } : {};
   const b = await buildTarget(file, { target: 'aws', options });
   const l = await lint(file, { target: 'aws', ...(api ? { targetOptions: { aws: options } } : {}) } as Parameters<typeof lint>[1]);
   // lint relays a target's diagnostic under its own code, the target's in params.code
