@@ -38,12 +38,12 @@ describe("red team 15: gwc diff (nginx) and gwc's server error_page edited into 
   });
 
   // Mechanism: SERVER_WRITES admits error_page by name; the 403 is redirected into r/4 (identity set).
-  it.fails('error_page 403 sent to /_gwc_internal/r/4 is a security finding', () => {
+  it('error_page 403 sent to /_gwc_internal/r/4 is a security finding', () => {
     const v = verdict(/error_page 403 \/_gwc_internal\/e\/403;/, 'error_page 403 = /_gwc_internal/r/4;', 'error_page 403 r4');
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails('error_page 429 sent to /_gwc_internal/r/4 is a security finding', () => {
+  it('error_page 429 sent to /_gwc_internal/r/4 is a security finding', () => {
     const v = verdict(/error_page 429 \/_gwc_internal\/e\/429;/, 'error_page 429 = /_gwc_internal/r/4;', 'error_page 429 r4');
     expect(v.result, v.detail).toBe('covered');
   });
@@ -51,7 +51,7 @@ describe("red team 15: gwc diff (nginx) and gwc's server error_page edited into 
   // Mechanism: r/N's only guard against being entered other than from its v/N (X-Accel-Redirect,
   // error_page) is `if ($<gw>_id_key = "") { return 403; }`; the reader does not read it, so it
   // edited to never match reads as no change (anonymous callers reach r/4 through any redirect).
-  it.fails("r/4's identity check made never to match is a security finding", () => {
+  it("r/4's identity check made never to match is a security finding", () => {
     const v = verdict(/if \(\$gwc_cov_id_key = ""\) \{/, 'if ($gwc_cov_id_key = "never") {', 'r4 id_key');
     expect(v.result, v.detail).toBe('covered');
   });

@@ -48,18 +48,18 @@ describe('red team 15: gwc diff (nginx) and hand edits inside gwc vocabulary', (
   });
 
   // Mechanism: SERVER_WRITES admits proxy_ignore_headers by name; every route inherits the list.
-  it.fails("server-level proxy_ignore_headers adding Set-Cookie Cache-Control is a security finding", () => {
+  it("server-level proxy_ignore_headers adding Set-Cookie Cache-Control is a security finding", () => {
     const v = verdict(/^( *)proxy_ignore_headers X-Accel-Redirect;/m, '$1proxy_ignore_headers X-Accel-Redirect Set-Cookie Cache-Control Expires;', 'server ignore private');
     expect(v.result, v.detail).toBe('covered');
   });
 
   // Mechanism: headerValues accepts any $gwc_cov_* variable; cleanArgs is the client's query.
-  it.fails("X-Consumer set from gwc's cleaned query ($gwc_cov_args, the client's) is a security finding", () => {
+  it("X-Consumer set from gwc's cleaned query ($gwc_cov_args, the client's) is a security finding", () => {
     const v = verdict(/proxy_set_header X-Consumer \$gwc_cov_id_consumer;/, 'proxy_set_header X-Consumer $gwc_cov_args;', 'x-consumer args');
     expect(v.result, v.detail).toBe('covered');
   });
 
-  it.fails("X-Consumer set from gwc's cleaned Cookie ($gwc_cov_cookies, the client's) is a security finding", () => {
+  it("X-Consumer set from gwc's cleaned Cookie ($gwc_cov_cookies, the client's) is a security finding", () => {
     const v = verdict(/proxy_set_header X-Consumer \$gwc_cov_id_consumer;/, 'proxy_set_header X-Consumer $gwc_cov_cookies;', 'x-consumer cookies');
     expect(v.result, v.detail).toBe('covered');
   });

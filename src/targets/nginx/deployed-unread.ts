@@ -10,10 +10,10 @@
  *   `proxy_ignore_headers` on a route (an answer marked private or setting a cookie is cached for
  *   the next caller: gwc writes it only in the JWKS location);
  * - a request header the route sends with more than one `proxy_set_header` line (nginx sends each:
- *   PHP and Rack read the last, Node joins them), or with a value gwc does not write: one read from
- *   the client (`$http_*`, `$arg_*`, `$cookie_*`...), a variable gwc does not set, a literal on a
- *   header gwc clears or sets itself (an identity, forwarding or override header: `X-Consumer
- *   "admin"`);
+ *   PHP and Rack read the last, Node joins them), or with a value gwc does not write: a variable
+ *   other than the one gwc sets that header from (HEADER_VALUES: `$http_x_consumer`, or gwc's own
+ *   `$<gw>_args`, the client's query), a literal on a header gwc clears or sets itself (an
+ *   identity, forwarding or override header: `X-Consumer "admin"`);
  * - gwc's server shadowed by an earlier server block with one of its names on one of its addresses
  *   (nginx serves the first; https://nginx.org/en/docs/http/request_processing.html).
  * The compiled side is read the same way, so a gwc build reads as itself (no text either side).
@@ -25,7 +25,7 @@ import type { Directive } from './deployed-parse.js';
 /** Directives gwc writes in a server block, beside its locations (templates.ts SERVER_TEMPLATE). */
 const SERVER_WRITES: ReadonlySet<string> = new Set([
   'listen', 'server_name', 'ssl_certificate', 'ssl_certificate_key', 'uninitialized_variable_warn', 'proxy_ssl_server_name', 'proxy_ssl_verify',
-  'proxy_ssl_trusted_certificate', 'proxy_headers_hash_bucket_size', 'server_tokens', 'underscores_in_headers', 'ignore_invalid_headers', 'proxy_ignore_headers', 'if', 'return',
+  'proxy_ssl_trusted_certificate', 'proxy_headers_hash_bucket_size', 'server_tokens', 'underscores_in_headers', 'ignore_invalid_headers', 'if', 'return',
   'error_page', 'location',
 ]);
 
@@ -44,8 +44,37 @@ const LOCATION_WRITES: ReadonlySet<string> = new Set([
   'rewrite', 'root', 'set', 'subrequest_output_buffer_size', 'try_files', 'types',
 ]);
 
-/** nginx variables gwc writes as a header value on a route (templates-route.ts). */
-const GWC_VARIABLES: ReadonlySet<string> = new Set(['host', 'scheme', 'proxy_add_x_forwarded_for', 'remote_addr', 'request_method']);
+/**
+ * The variable gwc sets each request header it writes from (templates-route.ts, routes.ts,
+ * kept-credentials.ts), by header name: another variable, even one of gwc's own, is not gwc's
+ * (red team 15: `$<gw>_args` / `$<gw>_cookies` are the client's query and Cookie, cleaned).
+ * Keyed by lowercased name; `*` for any name (a forward-auth answer header of the same name, a kept
+ * credential header).
+ */
+const HEADER_VALUES: Record<string, readonly string[]> = {
+  host: ['$host'],
+  'x-forwarded-host': ['$host'],
+  'x-forwarded-proto': ['$scheme'],
+  'x-forwarded-for': ['$proxy_add_x_forwarded_for', '$remote_addr'],
+  'x-forwarded-method': ['$request_method'],
+  'x-forwarded-uri': ['$@_fwd_uri'],
+  'x-consumer': ['$@_id_consumer'],
+  'x-authenticated-scheme': ['$@_id_scheme'],
+  upgrade: ['$@_ws_upgrade'],
+  connection: ['$@_ws_connection'],
+  cookie: ['$@_kept_cookies'],
+};
+
+/** Whether `value` is the variable gwc writes for header `name` (HEADER_VALUES), `@` gwc's prefix. */
+function gwcValue(name: string, value: string, prefix: string | undefined): boolean {
+  const v = value.replace(/^"(.*)"$/, '$1').replace(/^\$\{([A-Za-z0-9_]+)\}$/, '$$$1');
+  const p = prefix === undefined ? undefined : `$${prefix}_`;
+  if ((HEADER_VALUES[name] ?? []).some((x) => (p === undefined ? x === v : x.replace('$@_', p) === v))) return true;
+  if (p === undefined || !v.startsWith(p)) return false;
+  const rest = v.slice(p.length);
+  // A forward-auth service's answer header, sent on under its own name; a kept credential header.
+  return rest === `fa_${name.replace(/-/g, '_')}` || (/^kept_\d+$/.test(rest) && !GATEWAY_DECIDED_HEADERS.has(name));
+}
 /** Variables that hold what the client sent (https://nginx.org/en/docs/varindex.html). */
 const CLIENT = /^(http_|arg_|cookie_|args$|query_string$|request_uri$|request_body$|uri$|document_uri$|request$|is_args$)/;
 
@@ -55,6 +84,36 @@ const CLIENT = /^(http_|arg_|cookie_|args$|query_string$|request_uri$|request_bo
  * that the backend marked private, or one that set a session cookie).
  */
 const LINES: ReadonlySet<string> = new Set(['proxy_ignore_headers X-Accel-Redirect']);
+
+/**
+ * The error pages gwc writes: `error_page C /_gwc_internal/e/C` (its JSON answer, server level) and
+ * `error_page C = /_gwc_internal/x/N/C` (a failed auth counted, templates-limit.ts). Any other is an
+ * internal redirect gwc does not make: `error_page 403 = /_gwc_internal/r/4` hands a refused caller,
+ * identity already set, to another route's proxy step (red team 15).
+ */
+function gwcErrorPage(d: Directive): boolean {
+  const [code, ...rest] = d.args;
+  const target = rest.join(' ');
+  return /^\d{3}$/.test(code ?? '') && (target === `/_gwc_internal/e/${code}` || new RegExp(`^= /_gwc_internal/x/\\d+/${code}$`).test(target));
+}
+
+/**
+ * The `if` blocks gwc writes (templates.ts, templates-route.ts, templates-limit.ts), `@` its prefix:
+ * a method's dispatch `($request_method = M)` / `($@_preflight = M)` (a rewrite the entity reader
+ * follows), and three refusals whose answer is part of the check: the query `_method` and a `_`
+ * header line (400), and a route location entered without an identity (403, red team 15: edited
+ * never to match, any redirect into r/N reaches the backend anonymous). Any other condition or
+ * answer is not gwc's.
+ */
+function gwcIf(d: Directive, prefix: string | undefined): boolean {
+  const cond = d.args.join(' ').replace(/\s+/g, ' ');
+  const body = (d.block ?? []).map(render).join('; ');
+  const p = prefix ?? '[A-Za-z0-9_]+';
+  if (new RegExp(`^\\( ?\\$(?:request_method|${p}_preflight) = "?[A-Z]+"? ?\\)$`).test(cond)) return true;
+  if (new RegExp(`^\\( ?\\$${p}_(?:override|underscore) ?\\)$`).test(cond)) return body === 'return 400';
+  if (new RegExp(`^\\( ?\\$${p}_id_key = (?:"")? ?\\)$`).test(cond)) return body === 'return 403';
+  return false;
+}
 
 /** Directives whose value gwc takes from the gateway (njs, auth answers, its own variables), never from the client. */
 const NO_CLIENT_VALUE: ReadonlySet<string> = new Set(['auth_request', 'auth_request_set', 'proxy_pass', 'set', 'rewrite', 'proxy_method', 'js_content']);
@@ -74,11 +133,11 @@ export const fromClient = (value: string): boolean => variables(value).some((v) 
  * choice; gwc's own `set $<gw>_path $uri` is the path njs checks), as texts. proxy_set_header is
  * read by headerValues; the cache bypasses and keys by deployed-route-facts.ts.
  */
-function outside(list: Directive[], known: ReadonlySet<string>, where: string): string[] {
+function outside(list: Directive[], known: ReadonlySet<string>, where: string, prefix: string | undefined): string[] {
   const out: string[] = [];
   for (const d of list) {
-    if (!known.has(d.name) && !LINES.has(render(d))) out.push(`${where}: ${render(d)}${d.block ? ' {...}' : ''}`);
-    else if (d.name === 'if' && d.block) out.push(...outside(d.block, known, where));
+    if ((!known.has(d.name) && !LINES.has(render(d))) || (d.name === 'error_page' && !gwcErrorPage(d)) || (d.name === 'if' && !gwcIf(d, prefix))) out.push(`${where}: ${render(d)}${d.block ? ` { ${(d.block ?? []).map(render).join('; ')} }` : ''}`);
+    else if (d.name === 'if' && d.block) out.push(...outside(d.block, known, where, prefix));
     else if (NO_CLIENT_VALUE.has(d.name) && !(d.name === 'set' && /_path$/.test(d.args[0] ?? '') && d.args[1] === '$uri')) {
       const values = d.name === 'set' || d.name === 'auth_request_set' ? d.args.slice(1) : d.args;
       if (values.some(fromClient)) out.push(`${where}: ${render(d)} (a value the client sends)`);
@@ -99,9 +158,8 @@ function headerValues(block: Directive[], prefix: string | undefined): string[] 
       const value = d.args.slice(1).join(' ');
       if (value === '' || value === '""') continue;
       const vars = variables(value);
-      const gwcs = vars.every((v) => GWC_VARIABLES.has(v) || (prefix !== undefined && v.startsWith(`${prefix}_`)));
       const literal = vars.length === 0;
-      if (fromClient(value) || !gwcs || (literal && GATEWAY_DECIDED_HEADERS.has(name))) out.push(`route: proxy_set_header ${d.args[0]} ${value}`);
+      if (literal ? GATEWAY_DECIDED_HEADERS.has(name) : !gwcValue(name, value, prefix)) out.push(`route: proxy_set_header ${d.args[0]} ${value}`);
     }
   }
   return out;
@@ -142,8 +200,8 @@ export interface UnreadInput {
 /** The route's texts the reader cannot judge (Facts.unread), sorted; empty for what gwc writes. */
 export function nginxUnread(input: UnreadInput): string[] {
   const out = [
-    ...outside((input.server.block ?? []).filter((d) => d.name !== 'location'), SERVER_WRITES, 'server'),
-    ...input.chain.flatMap((b) => outside(b.filter((d) => d.name !== 'location'), LOCATION_WRITES, 'location')),
+    ...outside((input.server.block ?? []).filter((d) => d.name !== 'location'), SERVER_WRITES, 'server', input.prefix),
+    ...input.chain.flatMap((b) => outside(b.filter((d) => d.name !== 'location'), LOCATION_WRITES, 'location', input.prefix)),
     ...headerValues(input.block, input.prefix),
     ...(input.shadowed ?? []).map((c) => `server ${c}: an earlier server block answers it`),
   ];
