@@ -1041,7 +1041,8 @@ function looseDecode(s) {
  * Content-Type (Rack parses a POST without one as a form) or it names a urlencoded form (PHP cuts
  * the media type at `;`, `,` or a space), multipart/* (Rack, PHP), JSON where the header says
  * `/json` or `+json` anywhere (Laravel's isJson), or `x-json` (Rails registers text/x-json as JSON
- * and parses it into params), or there is no media type (FastAPI reads an
+ * and parses it into params), or `csp-report` (koa-bodyparser's and AdonisJS's default JSON types;
+ * Kong's name-readings chunk reads the same list, red team 15), or there is no media type (FastAPI reads an
  * untyped body as JSON; Kong's name-readings chunk scans it so). Other bodies are no framework's
  * parameters.
  * @param {string|null} ct
@@ -1053,7 +1054,7 @@ function bodyKinds(ct) {
   return {
     form: media === '' || media === 'application/x-www-form-urlencoded' || t.indexOf('x-www-form-urlencoded') >= 0,
     multipart: t.indexOf('multipart/') >= 0,
-    json: media === '' || t.indexOf('/json') >= 0 || t.indexOf('+json') >= 0 || t.indexOf('x-json') >= 0,
+    json: media === '' || t.indexOf('/json') >= 0 || t.indexOf('+json') >= 0 || t.indexOf('x-json') >= 0 || t.indexOf('csp-report') >= 0,
   };
 }
 
