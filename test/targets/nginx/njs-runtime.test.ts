@@ -82,6 +82,7 @@ let rt: Runtime;
 interface FakeRequest {
   uri: string;
   headersIn: Record<string, string>;
+  rawHeadersIn: Array<[string, string]>;
   headersOut: Record<string, string>;
   variables: Record<string, string>;
   rawVariables: Record<string, Buffer>;
@@ -98,6 +99,7 @@ function req(route: string, headersIn: Record<string, string> = {}, opts: { quer
   const r: FakeRequest = {
     uri: `/_gwc_internal/a/${route}`,
     headersIn: new Proxy(lower, { get: (t, k) => (typeof k === 'string' ? t[k.toLowerCase()] : undefined) }),
+    rawHeadersIn: Object.entries(headersIn),
     headersOut: {},
     variables: { request_uri: `/v1/x${opts.query === undefined ? '' : `?${opts.query}`}`, args: opts.query ?? '', remote_addr: '10.1.2.3', gwc_t_route: route },
     rawVariables: opts.path === undefined ? {} : { gwc_t_path: Buffer.from(opts.path, 'latin1') },
@@ -279,6 +281,13 @@ describe('njs runtime: optional and forward auth', () => {
     const none = await authorize('8', {}, { reply: { status: 200, headersOut: {} } });
     expect(none.status).toBe(401);
     expect(none.subrequests).toEqual([]);
+  });
+  it('forward: a header the service is sent on two lines is 401 and the service is not asked (red team 15)', async () => {
+    const r = req('8', { Authorization: 'Bearer t' }, { path: '/v1/a', reply: { status: 200, headersOut: {} } });
+    r.rawHeadersIn = [['Authorization', 'Bearer t'], ['authorization', 'Bearer forged']];
+    await rt.authorize(r);
+    expect(r.status).toBe(401);
+    expect(r.subrequests).toEqual([]);
   });
   it('an unknown route is refused', async () => {
     expect((await authorize('99')).status).toBe(403);

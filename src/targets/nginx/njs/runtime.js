@@ -626,6 +626,11 @@ async function checkForward(r, name, s, scopes) {
   var f = s.forward;
   var uri = forwardedUri(r);
   if (!f || uri === null) return { ok: false, status: 401 };
+  // Every header the service is sent (its credential, its requestHeaders) on one line only: the
+  // subrequest reads the first line (headersIn) while nginx proxies every line on, and a backend
+  // reading the last (PHP-FPM) or the joined list (Node) took a tenant the service never saw (red
+  // team 15, redteam15-nginx-forward-header-lines). `_` spellings the server refuses already.
+  if (f.presence.some(function (h) { return lineCount(r, h.toLowerCase()) > 1; })) return { ok: false, status: 401 };
   r.variables[String(CFG.fwdUriVar)] = uri;
   /** @type {NginxSubrequestOptions} */
   var opts = { method: 'GET' };
