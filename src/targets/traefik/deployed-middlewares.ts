@@ -10,7 +10,7 @@ import { isObject, sortedStrings, type JsonObject } from '../../diff/json-util.j
 import { durationSeconds } from './deployed-duration.js';
 import { roleFile } from './deployed-roles.js';
 import { middlewareGuards } from './deployed-guards.js';
-import { unreadMiddleware } from './deployed-unread.js';
+import { unreadHeaderValue, unreadMiddleware } from './deployed-unread.js';
 import { pathStep } from './deployed-paths.js';
 import { answerSteps } from './deployed-answers.js';
 import { local, serversOf } from './deployed-services.js';
@@ -97,13 +97,20 @@ export function middlewareFacts(names: string[], defs: Definitions, facts: Facts
       // no authRequestHeaders sends it every header the client wrote; another list is another check.
       const sent = sortedStrings(m.forwardAuth.authRequestHeaders).map((h) => h.toLowerCase());
       const copied = sortedStrings(m.forwardAuth.authResponseHeaders).map((h) => h.toLowerCase());
-      seen.mechanisms[fa.name] = { kind: 'forward', verifier: `sent ${sent.join(' ') || 'every header'}; copies ${copied.join(' ') || 'none'}` };
+      // authResponseHeadersRegex (gwc writes none): the request's matching headers deleted and the
+      // service's matching answer headers copied onto it (forward.go), another verifier.
+      const regex = typeof m.forwardAuth.authResponseHeadersRegex === 'string' ? `; copies matching ${JSON.stringify(m.forwardAuth.authResponseHeadersRegex)}` : '';
+      seen.mechanisms[fa.name] = { kind: 'forward', verifier: `sent ${sent.join(' ') || 'every header'}; copies ${copied.join(' ') || 'none'}${regex}` };
       seen.reads[fa.name] = sortedStrings(m.forwardAuth.authRequestHeaders).map((h) => h.toLowerCase());
     }
     if (isObject(m.headers) && isObject(m.headers.customRequestHeaders)) {
       for (const [h, v] of Object.entries(m.headers.customRequestHeaders)) {
         if (v === '') seen.cleared.add(h.toLowerCase());
         seen.decided.add(h.toLowerCase());
+        // gwc writes "" (delete) on a header the gateway decides, never a value: `X-Consumer: admin`
+        // names every caller of the router (red team 14), read as unread by its value.
+        const value = unreadHeaderValue(name, h, v);
+        if (value !== undefined) seen.unread.push(value);
       }
     }
     if (isObject(m.rateLimit) && typeof m.rateLimit.average === 'number' && m.rateLimit.average > 0) {

@@ -7,6 +7,7 @@
 import type { Json } from '../../diff/entity.js';
 import { isObject } from '../../diff/json-util.js';
 import { compareText } from '../../diagnostics/collate.js';
+import { GATEWAY_DECIDED_HEADERS } from '../../model/overrides.js';
 
 /**
  * Traefik v3's built-in HTTP middleware types (https://doc.traefik.io/traefik/middlewares/http/overview/):
@@ -44,4 +45,17 @@ export function unreadMiddleware(raw: string, m: Json | undefined, visited: Set<
   }
   if (!isObject(m) || visited.has(raw.replace(/@file$/, ''))) return [];
   return Object.keys(m).filter((k) => !BUILT_IN.has(k)).sort(compareText).map((type) => `${raw.replace(/@file$/, '')}: ${type} ${stable(m[type]!)}`);
+}
+
+/**
+ * A headers middleware's customRequestHeaders entry gwc does not write: gwc writes "" (delete) on the
+ * headers the gateway decides (identity, forwarding, override headers: clears.ts, auth-middlewares.ts,
+ * unverified.ts) and a spec's requestHeaders values. A value on a gateway-decided header
+ * (GATEWAY_DECIDED_HEADERS; `X-Consumer: admin`, every caller named admin, red team 14) or one
+ * that is not a string is a step the reader cannot judge, as nginx's and Kong's; the compiled side
+ * is read the same way, so a build reads as itself.
+ */
+export function unreadHeaderValue(middleware: string, header: string, value: Json): string | undefined {
+  if (value === '' || (typeof value === 'string' && !GATEWAY_DECIDED_HEADERS.has(header.toLowerCase()))) return undefined;
+  return `${middleware}: headers customRequestHeaders ${header} ${stable(value)}`;
 }
