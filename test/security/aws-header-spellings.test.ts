@@ -3,7 +3,7 @@
  * every '-'/'_' spelling, not only the dash one (closing14.md "Still open" 2; the identity headers
  * alone: redteam10-aws-identity-spellings). PHP, Rack (Puma < 6.4.3), Unicorn and CGI/WSGI read
  * `X_HTTP_Method_Override`, `X_Api_Key` or `Transfer_Encoding` as the dash name, and REST passes
- * such lines as sent (backends.ts neutraliseOverrides).
+ * such lines as sent (neutralise.ts neutraliseOverrides).
  *
  * REST through the request oracle (test/targets/aws/oracle.ts: `upstream` is what the backend gets),
  * the HTTP API on its integrations' mappings; both templates cfn-validated by the helpers' builds.

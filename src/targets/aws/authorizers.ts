@@ -213,7 +213,7 @@ export function awsVerifierReads(s: SecurityScheme): string[] {
 /**
  * forwardFallback's answersUnset for both flavours: an accepted `auth.forward` gap leaves a scheme's
  * answer headers unset where every route requiring it goes to an HTTP backend, which gets every
- * '-'/'_' spelling of them emptied (REST backends.ts neutraliseOverrides, since 1b77f2d) or removed
+ * '-'/'_' spelling of them emptied (REST neutralise.ts neutraliseOverrides, since 1b77f2d) or removed
  * (HTTP API integrations.ts neutralise) on every route; a Lambda function receives every header the
  * client sent, so a forged answer header reaches it.
  */

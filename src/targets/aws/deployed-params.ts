@@ -25,7 +25,7 @@ const EMPTY = "''";
 
 /**
  * The headers gwc empties on every route for the backend's sake (identity, forwarding, method and
- * URL overrides, backends.ts neutraliseOverrides): read as requestHeaders, whose loss is
+ * URL overrides, neutralise.ts neutraliseOverrides): read as requestHeaders, whose loss is
  * request-header-passed already, never also as a guard.
  */
 const CLEARED: ReadonlySet<string> = new Set(

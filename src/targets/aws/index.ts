@@ -27,7 +27,7 @@ export function compileAws(gateway: Gateway, plan: CapabilityPlan, compileOption
   // forwardAuth on a scheme API Gateway verifies itself: it never calls the service (forward-fallback.ts).
   // An accepted auth.forward gap leaves the answer headers unset where every route requiring the scheme
   // goes to an HTTP backend: every '-'/'_' spelling of them is emptied on every http_proxy route
-  // (backends.ts neutraliseOverrides, 1b77f2d); a Lambda function receives every header the client sent.
+  // (neutralise.ts neutraliseOverrides, 1b77f2d); a Lambda function receives every header the client sent.
   ctx.diagnostics.push(...forwardFallback(gateway, { target: 'aws', callsBeside: false, verifiedBy: awsVerifiedBy, reads: awsVerifierReads, answersUnset: answersUnsetOnLambda(gateway) }));
   // A header cleared in every '-'/'_' spelling with more separators than gwc spells (header-names.ts).
   refuseUnspeltNames(ctx);
