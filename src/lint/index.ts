@@ -12,6 +12,7 @@ import { resolveFlavour } from '../targets/flavour.js';
 import { loadTarget, TARGET_NAMES } from '../targets/names.js';
 import type { Target } from '../targets/target.js';
 import { emptyConfig, settingFor, type LintConfig } from './config.js';
+import { environmentModelErrors, type ModelFor } from './environments.js';
 import { CORE_RULES } from './core-rules.js';
 import { applyIgnores } from './ignore.js';
 import { extend, render, type LintContext, type Rule } from './rule.js';
@@ -68,7 +69,12 @@ export async function lint(file: string, options: LintOptions = {}): Promise<Lin
       targets = targets.map((t) => resolveFlavour(t, targetOptions?.[t.name]));
       // The pipeline's errors stop the build too: no setting or ignore lowers them (DESIGN.md 7.7).
       for (const d of diagnostics) if (d.severity === 'error') refusals.add(d);
-      const found = [...diagnostics, ...runRules({ spec, ...(gateway ? { gateway } : {}), targets, gatewayFor: cachedModels(spec), ...(specOptions.env !== undefined ? { env: specOptions.env } : {}), ...(targetOptions ? { targetOptions } : {}) }, rules ?? RULES, config)];
+      const models = cachedModels(spec);
+      // Without --env, each overlay's own model errors are the build's too (environments.ts).
+      const envErrors = gateway && specOptions.env === undefined ? environmentModelErrors(spec, diagnostics, models) : [];
+      for (const d of envErrors) refusals.add(d);
+      const gatewayFor = (env: string) => models(env).gateway;
+      const found = [...diagnostics, ...envErrors, ...runRules({ spec, ...(gateway ? { gateway } : {}), targets, gatewayFor, ...(specOptions.env !== undefined ? { env: specOptions.env } : {}), ...(targetOptions ? { targetOptions } : {}) }, rules ?? RULES, config)];
       if (config.spectral.length > 0) {
         // Loaded only for a config that extends a Spectral ruleset: Spectral's modules are about
         // 280 ms of CPU at start-up, a tenth of linting GitHub's description (#18).
@@ -87,12 +93,13 @@ export async function loadTargets(names: readonly string[]): Promise<Target[]> {
   return (await Promise.all(names.map(loadTarget))).filter((t): t is Target => t !== undefined);
 }
 
-/** The model under each x-gateway environment a rule asks about, made once each. */
-function cachedModels(spec: LoadedSpec): LintContext['gatewayFor'] {
-  const cache = new Map<string, Gateway | undefined>();
+/** The model phase under each x-gateway environment lint asks about, run once each. */
+function cachedModels(spec: LoadedSpec): ModelFor {
+  const cache = new Map<string, ReturnType<ModelFor>>();
   return (env) => {
-    if (!cache.has(env)) cache.set(env, modelOf(spec, env).gateway);
-    return cache.get(env);
+    let model = cache.get(env);
+    if (!model) cache.set(env, (model = modelOf(spec, env)));
+    return model;
   };
 }
 

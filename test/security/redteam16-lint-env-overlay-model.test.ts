@@ -15,6 +15,8 @@
  *
  * Safe behaviour: lint without --env reports each overlay's model errors too, at the build's
  * pointer, naming the environment (as it already does for target-compile refusals: control below).
+ * Fixed: src/lint/environments.ts environmentModelErrors (the model phase under each overlay, its
+ * errors the base's model lacks, under the build's code and pointer, params.environment set).
  */
 import { describe, expect, it } from 'vitest';
 import { buildTarget } from '../../src/api.js';
@@ -55,6 +57,7 @@ async function both(prod: string) {
 const CASES: Array<[string, string, string]> = [
   ['a policy the defaults name, removed by the overlay', '      policies: { office: null }', 'unknown-policy /x-gateway/defaults/policies/0'],
   ["a consumer credential for a scheme the spec lacks", '      consumers: { alice: { credentials: { nokey: "${env:X}" } } }', 'unknown-security-scheme /x-gateway/environments/prod/consumers/alice/credentials/nokey'],
+  ['a backend a route names, removed by the overlay', '      backends: { other: null }', 'unknown-backend /paths/~1k/get/x-gateway/backend'],
 ];
 
 describe('red team 16: lint without --env and an overlay that makes no model', () => {
@@ -71,11 +74,39 @@ describe('red team 16: lint without --env and an overlay that makes no model', (
       expect(lintProd).toContain(code);
     });
 
-    // Mechanism: environmentRefusals skips an overlay whose model fails; model rules read the base only.
-    it.fails(`${what}: lint without --env is not green where build --env prod refuses`, async () => {
+    // Was: environmentRefusals skipped an overlay whose model fails; model rules read the base only.
+    it(`${what}: lint without --env is not green where build --env prod refuses`, async () => {
       const { build, lintAll } = await both(prod);
       expect(build).toEqual([code]);
       expect(lintAll, 'lint of the pull request (no --env)').toContain(code);
     });
   }
+
+  it('names the environment (params and message), reports each environment its own, and an error the base shares once', async () => {
+    // staging removes the policy too; dev breaks nothing; the base's own unknown-policy (a route
+    // naming a policy nobody defines) is reported once, not again per environment.
+    const text = spec('      policies: { office: null }\n    staging:\n      policies: { office: null }\n    dev:\n      backends: { app: { url: https://dev.example.com } }').replace(
+      'components:',
+      "  /g:\n    get: { operationId: g, security: [{ key: [] }], x-gateway: { policies: [ghost] }, responses: { '200': { description: ok } } }\ncomponents:",
+    );
+    const file = writeSpec(text);
+    const ds = (await lint(file, { target: 'nginx' })).diagnostics as D[];
+    const policy = ds.filter((d) => d.code === 'unknown-policy').map((d) => [d.loc?.pointer, d.params?.environment ?? null]);
+    const byText = (a: unknown[], b: unknown[]) => String(a).localeCompare(String(b));
+    expect(policy.sort(byText)).toEqual([
+      ['/paths/~1g/get/x-gateway/policies/0', null],
+      ['/x-gateway/defaults/policies/0', 'prod'],
+      ['/x-gateway/defaults/policies/0', 'staging'],
+    ].sort(byText));
+    const prod = ds.find((d) => d.code === 'unknown-policy' && d.params?.environment === 'prod') as D & { message: string };
+    expect(prod.message).toContain('gwc build --env prod');
+  });
+
+  it('a config or x-gwc-ignore cannot lower an environment model error (it is the build refusal)', async () => {
+    const file = writeSpec(spec('      policies: { office: null }'));
+    const config = { rules: { 'unknown-policy': 'off' } };
+    const { emptyConfig } = await import('../../src/lint/config.js');
+    const ds = (await lint(file, { target: 'nginx', config: { ...emptyConfig(), ...config } as never })).diagnostics as D[];
+    expect(errors(ds)).toContain('unknown-policy /x-gateway/defaults/policies/0');
+  });
 });

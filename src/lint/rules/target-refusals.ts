@@ -4,8 +4,7 @@ import { compileFindings } from '../../targets/compile.js';
 import { checkedCapabilities } from '../capabilities.js';
 import type { Target } from '../../targets/target.js';
 import { defineRule, extend, type LintContext, type Report, type Rule } from '../rule.js';
-import { isObj, walker } from '../walk.js';
-import { compareText } from '../../diagnostics/collate.js';
+import { environmentNames, errorKey, inEnvironment } from '../environments.js';
 
 /**
  * DESIGN.md 7.7: `gwc lint` reports what `gwc build --target T` refuses. Refusals a target finds
@@ -42,30 +41,25 @@ function compileOne(ctx: LintContext, gateway: Gateway, target: Target): Diagnos
  * compiles once.
  */
 function environmentRefusals(ctx: LintContext, base: readonly Diagnostic[], target: Target): Diagnostic[] {
-  const names = ctx.env === undefined ? environmentNames(ctx) : [];
+  const names = ctx.env === undefined ? environmentNames(ctx.spec) : [];
   if (names.length === 0) return [];
-  const key = (d: Diagnostic) => `${d.code}\0${d.loc?.file ?? ''}#${d.loc?.pointer ?? ''}\0${d.message}`;
+  const key = errorKey;
   const baseChecked = ctx.gateway ? checkedCapabilities(ctx, ctx.gateway, target).diagnostics : [];
   const seen = new Set([...base, ...baseChecked].filter((d) => d.severity === 'error').map(key));
   const out: Diagnostic[] = [];
   for (const env of names) {
     const gateway = ctx.gatewayFor(env);
-    if (!gateway) continue; // the overlay's own model errors are the build's and the model rules'
+    if (!gateway) continue; // an unknown environment: none of environmentNames
     // The capability table's refusals too: the portability rules read the base model's only.
     const checked = checkedCapabilities(ctx, gateway, target);
     const plan = checked.plan;
     for (const d of [...checked.diagnostics, ...compileFindings(target, gateway, ctx.targetOptions?.[target.name] ?? {}, ctx.spec, plan)]) {
       if (d.severity !== 'error' || seen.has(key(d))) continue;
       seen.add(key(d));
-      out.push({ ...d, params: { ...d.params, environment: env }, message: `${d.message} (environment ${env}: gwc build --env ${env})` });
+      out.push(inEnvironment(d, env));
     }
   }
   return out;
-}
-
-function environmentNames(ctx: LintContext): string[] {
-  const envs = walker(ctx.spec).child(walker(ctx.spec).child(ctx.spec.root, 'x-gateway'), 'environments');
-  return isObj(envs.value) ? Object.keys(envs.value).sort(compareText) : [];
 }
 
 /** A rule relaying one code of `target`'s compile; its severity, doc line and text are rules/gwc.yaml's. */
