@@ -138,6 +138,8 @@ export class SourceFile {
   }
 
   positionOfOffset(offset: number): Position {
+    // The fast YAML reader keeps every line's start: looked up, not counted (#18).
+    if (this.fastYaml) return this.fastYaml.positionOfOffset(offset);
     const marks = (this.lineMarks ??= [0]);
     const text = this.text;
     // Marks are found only as far as an offset asked for (#18: a 13 MB description's diagnostics
