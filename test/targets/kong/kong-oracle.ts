@@ -20,6 +20,8 @@
  *   those values" (kong/init.lua) and proxies nothing.
  * - a plugin's configuration is chosen after authentication, a consumer-scoped one over a
  *   route-scoped one (https://docs.konghq.com/gateway/latest/key-concepts/plugins/#precedence).
+ * - nginx answers 400 to a second line of a header it holds unique (Authorization, Host,
+ *   Content-Length, Transfer-Encoding, ...: NGINX_UNIQUE_HEADERS) before Kong runs.
  * - the path is normalised before routing: escapes of unreserved characters are decoded, reserved
  *   ones kept, dot segments removed (kong/tools/uri.lua normalize).
  * Credentials in the file are decK env templates; the oracle renders them from `env`. JWTs are
@@ -76,6 +78,8 @@ export interface Outcome {
   upstream?: {
     path: string;
     headers: Record<string, string>;
+    /** Every header line the backend gets, names lowercased, in order (`headers` holds the first of each). */
+    lines?: Array<[string, string]>;
     query: Record<string, string>;
     /** The query text the backend gets (every pair, in order). */
     rawQuery: string;
@@ -145,6 +149,19 @@ function renderSecret(v: unknown, env: Record<string, string>): string | undefin
   return env[m[1]!];
 }
 
+/**
+ * The request headers Kong's nginx holds unique: a second line of one (its name compared case-blind,
+ * spelt exactly: `Content_Length` is another header) is answered 400 while nginx reads the request
+ * head, before any phase Kong runs (ngx_http_request.c ngx_http_headers_in: ngx_http_process_host,
+ * ngx_http_process_unique_header_line). The table is the same in nginx 1.21.4, 1.25.3 and 1.27.1,
+ * the cores of the OpenResty releases Kong 3.x ships (1.21.4.x from 3.0); HTTP/2 headers go through
+ * the same handlers. Proxy-Authorization joins the list only in nginx 1.29.7, which no Kong 3 ships.
+ */
+export const NGINX_UNIQUE_HEADERS: ReadonlySet<string> = new Set([
+  'host', 'if-modified-since', 'if-unmodified-since', 'if-match', 'if-none-match', 'content-length',
+  'content-range', 'if-range', 'transfer-encoding', 'expect', 'authorization',
+]);
+
 export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, string> = {}): Outcome {
   // Header names sent more than once (a Lua table in get_headers()); `headers` holds the first
   // value, which is what kong.request.get_header() returns.
@@ -159,6 +176,11 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
   }
   // Every header line as sent, in order (names lowercased): what ngx.req.get_headers reads, up to its limit.
   let lines: Array<[string, string]> = [...Object.entries(req.headers ?? {}), ...Object.entries(req.repeated ?? {})].flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k.toLowerCase(), x]));
+  // nginx refuses a second line of a header it holds unique before Kong sees the request (`host`
+  // stands for the Host line when no `host` header is given).
+  const count = new Map<string, number>();
+  for (const [n] of lines) count.set(n, (count.get(n) ?? 0) + 1);
+  if ([...count].some(([n, k]) => k > 1 && NGINX_UNIQUE_HEADERS.has(n))) return { status: 400, ran: [] };
   let query: Record<string, string> = req.rawQuery !== undefined ? parseQuery(req.rawQuery) : { ...(req.query ?? {}) };
   const path = normalisePath(req.path);
   const m = kongMatch(allRoutes(doc), req.method, path, req.host, headers);
@@ -309,7 +331,26 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
   const upstreamPath = (out as { uri?: string }).uri ?? `${servicePath}${path}`;
   proxyHeaders(headers, req);
   const bodyFields = fieldsOf(headers['content-type'], body);
-  return { ...out, consumer: consumer?.username, authenticatedBy: credential, upstream: { path: upstreamPath, headers, query, rawQuery: rawNow ?? serialise(query), ...(bodyFields ? { bodyFields } : {}) } };
+  return { ...out, consumer: consumer?.username, authenticatedBy: credential, upstream: { path: upstreamPath, headers, lines: upstreamLines(lines, headers), query, rawQuery: rawNow ?? serialise(query), ...(bodyFields ? { bodyFields } : {}) } };
+}
+
+/**
+ * The header lines nginx proxies (names lowercased, in order): every client line of a name the
+ * plugins left alone, none of a name they cleared, one line of a name they set (set_header replaces
+ * every line of its name), then the headers Kong's template adds.
+ */
+function upstreamLines(lines: Array<[string, string]>, headers: Record<string, string>): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const done = new Set<string>();
+  for (const [n, v] of lines) {
+    if (headers[n] === undefined || done.has(n)) continue;
+    const own = lines.filter(([k]) => k === n);
+    if (own[0]![1] === headers[n]) out.push([n, v]);
+    else { out.push([n, headers[n]!]); done.add(n); }
+  }
+  const named = new Set(lines.map(([n]) => n));
+  for (const [n, v] of Object.entries(headers)) if (!named.has(n)) out.push([n, v]);
+  return out;
 }
 
 /** Whether release `v` (major.minor) is `min` or later. */
