@@ -176,6 +176,8 @@ paths:
     const edited = oldChunk(files);
     expect(edited[0]!.contents).not.toContain('read_limit');
     expect(diffStates(read(files), read(files)).findings.filter((f) => f.class === 'security')).toEqual([]);
-    expect(diffStates(read(files), read(edited)).findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`)).toEqual(['method-override-passed gl.p']);
+    // Today's text with the read lines cut is no release gwc wrote (the real ones are known by hash):
+    // Lua gwc did not write as well (KNG4, deployed-chunks.ts).
+    expect(diffStates(read(files), read(edited)).findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`)).toEqual(['method-override-passed gl.p', 'unread-changed gl.p']);
   });
 });

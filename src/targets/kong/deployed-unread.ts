@@ -14,8 +14,9 @@
  * - what request-transformer adds that gwc does not write: an `http_method`, `append` or `rename`
  *   entries, added querystring/body, a header `add`ed without the same `replace` (gwc's `set`),
  *   or set on a header gwc clears or sets itself (identity, forwarding, override headers).
- * Known limit: text added INSIDE one of gwc's marked chunks is read by the chunk's reader
- * (deployed-guards.ts), which reads the names it removes, not every line.
+ * - a chunk starting with one of gwc's marks whose text is not a gwc release (today's for the
+ *   parameters it names, or an earlier one the readers know: deployed-chunks.ts), so Lua added
+ *   INSIDE a marked chunk is read too (the chunk's own reader reads only the names it removes).
  */
 import type { Json } from '../../diff/entity.js';
 import { isObject, type JsonObject } from '../../diff/json-util.js';
@@ -28,6 +29,7 @@ import { NAME_READINGS_MARK } from './name-readings.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
 import { acts, type Plugin } from './deployed-plugins.js';
+import { gwcChunk } from './deployed-chunks.js';
 
 /** The first line of each Lua chunk gwc writes (and wrote: the previous releases keep their marks). */
 const MARKS = [CACHE_BYPASS_MARK, CACHE_QUERY_MARK, HEADER_FAMILY_MARK, JWT_NBF_MARK, NAME_READINGS_MARK, QUERY_SPELLINGS_MARK, UNVERIFIED_MARK];
@@ -45,7 +47,8 @@ function foreignLua(name: string, fields: JsonObject | undefined): string[] {
     const chunks = Array.isArray(list) ? list : list === null || list === undefined ? [] : [list];
     for (const c of chunks) {
       const text = typeof c === 'string' ? c : stable(c);
-      if (phase !== 'access' || !MARKS.some((m) => text.startsWith(m))) out.push(`${name} ${phase}: ${text}`);
+      // A marked chunk is gwc's only as a whole release (deployed-chunks.ts): Lua added inside one is foreign too.
+      if (phase !== 'access' || !MARKS.some((m) => text.startsWith(m)) || typeof c !== 'string' || !gwcChunk(c)) out.push(`${name} ${phase}: ${text}`);
     }
   }
   return out;

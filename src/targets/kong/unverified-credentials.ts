@@ -75,33 +75,11 @@ export function unverifiedCredentialsLua(schemes: readonly SecurityScheme[], or 
   }
   const unless = (plugins: Set<string>) => [...plugins].sort().map((p) => `by ~= ${luaString(p)}`).join(' and ');
   const lines = [
-    UNVERIFIED_MARK,
-    'local function decode(s)',
-    '  return (string.gsub(s, "%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))',
-    'end',
-    'local function drop_query(exact)',
-    '  local raw = kong.request.get_raw_query()',
-    '  if raw == nil or raw == "" then return end',
-    '  local kept, changed = {}, false',
-    '  for chunk in string.gmatch(raw .. "&", "([^&]*)&") do',
-    '    local eq = string.find(chunk, "=", 1, true)',
-    '    local name = eq and string.sub(chunk, 1, eq - 1) or chunk',
-    '    if decode((string.gsub(name, "%+", " "))) == exact then changed = true else kept[#kept + 1] = chunk end',
-    '  end',
-    '  if changed then kong.service.request.set_raw_query(table.concat(kept, "&")) end',
-    'end',
-    'return function()',
-    '  local c = kong.client.get_credential()',
-    '  local by = ""',
-    '  if type(c) == "table" then',
-    '    if c.algorithm ~= nil then by = "jwt" elseif c.username ~= nil then by = "basic-auth" elseif c.key ~= nil then by = "key-auth" end',
-    '  end',
+    ...UNVERIFIED_HEAD,
     ...spelt.map((h) => `  kong.service.request.clear_header(${luaString(h)})`),
     // basic-auth reads Proxy-Authorization first and Authorization only when that names no user:
     // with both sent, which one it verified is not known here, so neither goes on (red team 3).
-    ...(kept.some((k) => k.plugin === 'basic-auth')
-      ? ['  if by == "basic-auth" and kong.request.get_header("proxy-authorization") ~= nil then', '    kong.service.request.clear_header("authorization")', '    kong.service.request.clear_header("proxy-authorization")', '  end']
-      : []),
+    ...(kept.some((k) => k.plugin === 'basic-auth') ? UNVERIFIED_BASIC : []),
     ...[...headers].sort(([a], [b]) => (a < b ? -1 : 1)).map(([h, p]) => `  if ${unless(p)} then kong.service.request.clear_header(${luaString(h)}) end`),
     ...[...queries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([q, p]) => `  if ${unless(p)} then drop_query(${luaString(q)}) end`),
     'end',
@@ -109,6 +87,37 @@ export function unverifiedCredentialsLua(schemes: readonly SecurityScheme[], or 
   ];
   return lines.join('\n');
 }
+
+/**
+ * The chunk's fixed lines up to the per-route ones (gwc diff knows a deployed chunk as gwc's by
+ * them: deployed-chunks.ts).
+ */
+export const UNVERIFIED_HEAD: readonly string[] = [
+  UNVERIFIED_MARK,
+  'local function decode(s)',
+  '  return (string.gsub(s, "%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))',
+  'end',
+  'local function drop_query(exact)',
+  '  local raw = kong.request.get_raw_query()',
+  '  if raw == nil or raw == "" then return end',
+  '  local kept, changed = {}, false',
+  '  for chunk in string.gmatch(raw .. "&", "([^&]*)&") do',
+  '    local eq = string.find(chunk, "=", 1, true)',
+  '    local name = eq and string.sub(chunk, 1, eq - 1) or chunk',
+  '    if decode((string.gsub(name, "%+", " "))) == exact then changed = true else kept[#kept + 1] = chunk end',
+  '  end',
+  '  if changed then kong.service.request.set_raw_query(table.concat(kept, "&")) end',
+  'end',
+  'return function()',
+  '  local c = kong.client.get_credential()',
+  '  local by = ""',
+  '  if type(c) == "table" then',
+  '    if c.algorithm ~= nil then by = "jwt" elseif c.username ~= nil then by = "basic-auth" elseif c.key ~= nil then by = "key-auth" end',
+  '  end',
+];
+
+/** The lines a route with a basic scheme kept gets (both headers dropped when Proxy-Authorization was sent). */
+export const UNVERIFIED_BASIC: readonly string[] = ['  if by == "basic-auth" and kong.request.get_header("proxy-authorization") ~= nil then', '    kong.service.request.clear_header("authorization")', '    kong.service.request.clear_header("proxy-authorization")', '  end'];
 
 /** The route's post-function, or undefined when it needs none. */
 export function unverifiedCredentialsPlugin(schemes: readonly SecurityScheme[], or: boolean): Entity | undefined {
