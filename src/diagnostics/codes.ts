@@ -655,6 +655,16 @@ export const CODES = {
     (p) =>
       `traefik: security scheme ${p.scheme} keeps its ${p.header} header for the backend (hideCredentials: false), and ${p.verifier} reads one line of it while Traefik passes every line on: a second ${p.header} line (another user, a forged token) would reach the backend unverified, and a backend reading the last line (PHP) takes it. No Traefik rule can count a header's lines. Set x-gateway.hideCredentials: true on ${p.scheme} (Traefik then removes every line and spelling of ${p.header} before the backend; the backend reads the verified caller from the forwardAuth answer or X-Consumer), or build the route on nginx, which refuses a request carrying a credential header twice`,
   ),
+  'traefik-kept-cookie-credential': entry<{ scheme: string; name: string }>(
+    'error',
+    (p) =>
+      `traefik: security scheme ${p.scheme} keeps its cookie key ${p.name} for the backend (hideCredentials: false), and its forwardAuth service reads one ${p.name} cookie (Go's Request.Cookie: the first) while Traefik passes the Cookie header on whole, every line: a second ${p.name} (in the same line or another Cookie line) would reach the backend unverified, and a backend reading the last (Django) takes it. No Traefik rule can count cookies across lines and no middleware removes one. Send the key in a header and hide it (hideCredentials: true), or build the route on nginx or Kong, which refuse a key sent twice`,
+  ),
+  'traefik-request-headers-answered': entry<{ scheme: string; headers: string }>(
+    'warn',
+    (p) =>
+      `traefik: security scheme ${p.scheme}: the forwardAuth service is sent ${p.headers} (requestHeaders) and reads one line of each while Traefik would pass every line and '_' spelling on, so on Traefik the backend receives ${p.headers} only as the service answers them (authResponseHeaders): a service that does not echo the value it verified leaves the backend without it`,
+  ),
   'traefik-cookie-header-removed': entry<{ scheme: string; name: string }>(
     'warn',
     (p) =>

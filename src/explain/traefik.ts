@@ -89,6 +89,18 @@ export const TRAEFIK: Explanations = {
     'Set `hideCredentials: true` on the scheme (the default): Traefik removes every line and every `-`/`_` spelling of the header before the backend, which reads the verified caller from X-Consumer (basic) or the forwardAuth service\'s answer headers (responseHeaders); or build the route on nginx.',
     "securitySchemes:\n  key: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { hideCredentials: false, forwardAuth: { url: http://auth:8080/verify } } }   # fix: drop hideCredentials: false, answer X-User-Id from the service (responseHeaders: [X-User-Id])",
   ),
+  'traefik-kept-cookie-credential': ex(
+    'A cookie API key kept for the backend (`hideCredentials: false`) and verified by a forwardAuth service, on Traefik (at the scheme).',
+    "The service reads one cookie of that name (Go's Request.Cookie: the first) while Traefik passes every Cookie line on; HeaderRegexp sees each line alone and no middleware removes one cookie, so `sid=<alice's>; sid=<forged>` reaches a backend reading the last (Django) unverified.",
+    'Send the key in a header and let Traefik remove it (hideCredentials: true, the backend reads the caller from the service\'s answer headers); for a hidden cookie key whose routes read no cookie, `backendCookies: none`; or build the route on nginx or Kong, which refuse a key sent twice.',
+    "securitySchemes:\n  session: { type: apiKey, in: cookie, name: sid, x-gateway: { hideCredentials: false, forwardAuth: { url: http://auth:8080/verify } } }   # fix: drop hideCredentials: false and add backendCookies: none, or send the key in a header",
+  ),
+  'traefik-request-headers-answered': ex(
+    'A forwardAuth service sent other request headers beside the credential (`requestHeaders`, e.g. X-Tenant), on Traefik (at the scheme; a warning).',
+    "The service reads one line of each (Go's Header.Get: the first) while Traefik would pass every line and `_` spelling (X_Tenant, HTTP_X_TENANT to CGI backends) on. So each is in authResponseHeaders in every spelling: Traefik deletes the client's lines and copies the service's answer.",
+    'Have the service answer each requestHeaders header with the value it verified (echo it) if the backend reads it; or read it from the service\'s answer under another name (responseHeaders).',
+    "securitySchemes:\n  key: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: http://auth:8080/verify, requestHeaders: [X-Tenant] } } }   # the service answers X-Tenant: <the tenant it verified>",
+  ),
   'traefik-credential-not-hidden': ex(
     'A hidden API key (hideCredentials at its default, true) Traefik cannot remove (it deletes whole headers only): a query key, or a cookie key whose scheme does not state `backendCookies: none` (both at the scheme), or a cookie key on an operation whose Cookie header carries another cookie for the backend: a cookie parameter, a kept cookie key, requestHeaders: [Cookie] (at its security).',
     'Built, the verified key would reach the backend and its logs (DESIGN.md 7.3); deleting the whole Cookie header would silently take the cookies the spec does not declare with it, a session or CSRF cookie (a double-submit check comparing a missing cookie with a missing header may even pass). No open-source middleware edits a query or one cookie; nginx, Kong and AWS remove the one key.',

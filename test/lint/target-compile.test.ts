@@ -57,12 +57,13 @@ testRule('target-compile', {
       errors: [{ line: 13, column: 7, target: 'traefik' }],
     },
     {
-      // The anonymous router of optional auth verifies nothing: it would pass a forged kept cookie key on (traefik-unverified-carriers).
+      // A kept cookie key is refused at its scheme on Traefik (traefik-kept-cookie-credential, red team 15:
+      // its service reads one sid, Traefik passes every Cookie line), before the anonymous router's guard.
       name: 'optional auth keeping a cookie key on Traefik',
       files: doc('    alice: { credentials: { ck: "${env:A}" } }\n', op('[{}, { ck: [] }]'),
         "    ck: { type: apiKey, in: cookie, name: sid_key, x-gateway: { hideCredentials: false, forwardAuth: { url: 'http://auth.internal/c' } } }\n"),
       targets: [traefikTarget],
-      errors: [{ line: 13, column: 7, target: 'traefik' }],
+      errors: [{ line: 17, column: 5, target: 'traefik' }],
     },
   ],
 });

@@ -3,7 +3,8 @@
  * it, on every router shape of a route, through the Traefik oracle. redteam6-traefik-or-kept holds
  * the OR route whose other alternative passes a kept query or cookie key; here the other shapes:
  *
- * - optional auth with a kept cookie key (`[{}, {ck}]`): the anonymous router verifies nothing; it
+ * - optional auth with a kept cookie key (`[{}, {ck}]`; refused at its scheme since red team 15,
+ *   traefik-kept-cookie-credential, the cases stay as the guard of that refusal): the anonymous router verifies nothing; it
  *   only excludes the cookie spellings its rule lists (credentials.ts credentialPresent). Python's
  *   SimpleCookie (aiohttp, Bottle, CherryPy) also splits a Cookie header on whitespace
  *   (`theme=dark sid_key=...`), and PHP before 8.0.24 url-decodes cookie names (`+` a space, then
@@ -30,7 +31,7 @@ x-gateway:
   backends: { app: { url: 'http://app.internal:8080' } }
   defaults: { backend: app }
   consumers:
-    alice: { credentials: { hk: '\${env:A}', qk: '\${env:A}', ck: '\${env:A}', qh: '\${env:A}' } }
+    alice: { credentials: { hk: '\${env:A}', qk: '\${env:A}', ck: '\${env:A}', chk: '\${env:A}', qh: '\${env:A}' } }
     bob: { credentials: { basic: { username: bob, password: '\${env:B}' } } }
 paths:
   /r: { get: { operationId: r, security: ${security}, responses: ${ok} } }
@@ -50,7 +51,10 @@ components:
 /** The verifier: a request carrying alice's key (or her session) and nothing forged. */
 const auth = (call: AuthCall) => {
   const all = JSON.stringify([...call.headers.map.entries()]);
-  return all.includes('key-a') && !all.includes('FORGED') ? { status: 200 } : { status: 401 };
+  // Echoes the session it verified: a requestHeaders header reaches a Traefik backend only as the
+  // service answers it (authResponseHeaders, red team 15).
+  const session = call.headers.values('X-Session')[0];
+  return all.includes('key-a') && !all.includes('FORGED') ? { status: 200, headers: session === undefined ? {} : { 'X-Session': session } } : { status: 401 };
 };
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
@@ -72,7 +76,8 @@ describe('Traefik: every router of a route passes only carriers it verified', ()
   it.each(cookieForms)('optional [{}, {ck kept}]: Cookie %s, no other credential: refused at build, or never reaches the backend', async (cookie) => {
     const c = await compiled('[{}, { ck: [] }]');
     if (!c.built) {
-      expect(c.errors).toEqual([['traefik-or-kept-credential', 'ck', '/paths/~1r/get/security']]);
+      // A kept cookie key is refused at its scheme since red team 15 (traefik-kept-cookie-credential).
+      expect(c.errors).toEqual([['traefik-kept-cookie-credential', 'ck', '/components/securitySchemes/ck']]);
       return;
     }
     expect(forgedReached(c.go({ Cookie: cookie }))).toBe(false);
@@ -94,11 +99,11 @@ describe('Traefik: every router of a route passes only carriers it verified', ()
   it('control: AND-of-OR [{basic, ck}, {hk}] is refused: the hk router would pass a forged sid_key', async () => {
     const c = await compiled('[{ basic: [], ck: [] }, { hk: [] }]');
     expect(c.built).toBe(false);
-    expect(c.errors).toEqual([['traefik-or-kept-credential', 'ck', '/paths/~1r/get/security']]);
+    expect(c.errors).toEqual([['traefik-kept-cookie-credential', 'ck', '/components/securitySchemes/ck']]);
   });
 
-  it('control: [{ck}, {basic, ck}] builds (both routers verify the cookie), and bob without alice\'s key is refused', async () => {
-    const c = await compiled('[{ ck: [] }, { basic: [], ck: [] }]');
+  it('control: [{chk}, {basic, chk}] builds (both routers verify the cookie), and bob without alice\'s key is refused', async () => {
+    const c = await compiled('[{ chk: [] }, { basic: [], chk: [] }]');
     expect(c.errors).toEqual([]);
     expect(c.go({ Authorization: basic('bob', 'pw-b'), Cookie: 'sid_key=FORGED' }).status).toBe(401);
     expect(c.go({ Authorization: basic('bob', 'pw-b'), Cookie: 'sid_key=key-a' }).status).toBe(200);
@@ -131,8 +136,8 @@ describe('Traefik: every router of a route passes only carriers it verified', ()
     expect([verified.status, verified.backend?.headers.get('X-Session')]).toEqual([200, 'key-a']);
   });
 
-  it('an alternative nobody can pass (roles no consumer holds) is left out, and is no router to pass the kept cookie: [{rb: [admin]}, {ck}] builds', async () => {
-    const c = await compiled('[{ rb: [admin] }, { ck: [] }]');
+  it('an alternative nobody can pass (roles no consumer holds) is left out: [{rb: [admin]}, {chk}] builds', async () => {
+    const c = await compiled('[{ rb: [admin] }, { chk: [] }]');
     expect(c.errors).toEqual([]);
     expect(c.go({ Cookie: 'sid_key=FORGED' }).status).toBe(401);
     expect(c.go({ Cookie: 'sid_key=key-a' }).status).toBe(200);

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Route, SecurityScheme } from '../../model/types.js';
 import { AUTH_FEATURE } from '../../model/route-features.js';
 import type { Ctx } from './context.js';
-import { cgiSpellings, credentialHeader, VERIFIED_USER_HEADER } from './credentials.js';
+import { cgiSpellings, credentialHeader, NEVER_REMOVED, VERIFIED_USER_HEADER } from './credentials.js';
 import { sanitise } from './names.js';
 import { needsService } from '../forward-fallback.js';
 
@@ -102,6 +102,16 @@ export function keptHeaderRefused(ctx: Ctx, route: Route, s: SecurityScheme): bo
   return memo(ctx, `kept-lines\0${s.name}`, () => {
     const native = ctx.plan.mode(route.id, AUTH_FEATURE[s.kind]) === 'native';
     if (s.hideCredentials) return undefined;
+    // A kept COOKIE key (red team 15, redteam15-traefik-kept-query-cookie): `Cookie: sid=<alice's>;
+    // sid=<forged>`, or the two on two Cookie lines (HTTP/1.1 keeps them apart; Go's HTTP/2 server
+    // joins them into one). Its service reads one (Go's Request.Cookie: the first, across lines) and
+    // Traefik forwards every line whole; Django's parse_cookie keeps the last. HeaderRegexp matches
+    // each line alone (pkg/muxer/http/matcher.go headerRegexp: slices.ContainsFunc), so no rule can
+    // see a second sid on another line, and no middleware edits one cookie: refused.
+    if (s.kind === 'apiKey' && s.apiKey?.in === 'cookie' && s.forwardAuth) {
+      ctx.report('traefik-kept-cookie-credential', { scheme: s.name, name: s.apiKey.name }, s.loc);
+      return 'refused';
+    }
     const header = removableHeader(s);
     if (!header) return undefined;
     const verifier = s.kind === 'basic' && native ? "Traefik's basicAuth (Go's Request.BasicAuth: the first line)" : 'its forwardAuth service';
@@ -115,6 +125,7 @@ function forwardMiddleware(ctx: Ctx, s: SecurityScheme, scopes: string[]): strin
   const fa = s.forwardAuth!;
   return memo(ctx, `fa\0${s.name}\0${scopes.join(' ')}`, () => {
     const requestHeaders = serviceHeaders(s);
+    const copied = once([...fa.responseHeaders, ...answeredRequestHeaders(ctx, s)]);
     // Required scopes travel in the verifier's address, so one verifier can check them per route.
     const address =
       scopes.length > 0 ? `${fa.url.raw}${fa.url.raw.includes('?') ? '&' : '?'}scope=${encodeURIComponent(scopes.join(' '))}` : fa.url.raw;
@@ -128,11 +139,42 @@ function forwardMiddleware(ctx: Ctx, s: SecurityScheme, scopes: string[]): strin
         // which Traefik sets itself after the filter (the URI, the key in it), so nothing the client
         // sent goes (red team 10).
         authRequestHeaders: requestHeaders.length > 0 ? requestHeaders : ['X-Forwarded-Uri'],
-        ...(fa.responseHeaders.length > 0 ? { authResponseHeaders: fa.responseHeaders } : {}),
+        // The service's answer headers, then its other request headers (answeredRequestHeaders):
+        // forward.go deletes every line of each before copying the service's answer onto the request.
+        ...(copied.length > 0 ? { authResponseHeaders: copied } : {}),
       },
     });
   })!;
 }
+
+/**
+ * A forwardAuth service's other request headers (`requestHeaders`, but the scheme's own credential
+ * and the headers Traefik writes itself), each in every `-`/`_` spelling, for authResponseHeaders:
+ * they reach the backend only as the service answers them (red team 15,
+ * redteam15-traefik-forward-request-headers). Traefik sends the service every line of X-Tenant
+ * (filterForwardRequestHeaders copies the key's values), the service reads one (Go's Header.Get: the
+ * first) and the proxy would pass every line on, so `X-Tenant: acme` then `X-Tenant: evil` reached
+ * a backend reading the last (PHP-FPM) as evil; and `X_Tenant: evil`, which the service is never
+ * sent (another key to Go: X_tenant), reached a CGI-style backend as HTTP_X_TENANT. forward.go
+ * (after a 2xx) calls req.Header.Del on each authResponseHeaders name, every line of its canonical
+ * key (so every case), then copies the service's answer lines of that name: what the backend reads
+ * is what the service verified and echoed. A service that echoes nothing leaves the backend
+ * without the header, said once per scheme (traefik-request-headers-answered, a warning). Not
+ * cleared from the client beforehand (they are no responseHeaders): the service still reads them.
+ */
+export function answeredRequestHeaders(ctx: Ctx, s: SecurityScheme): string[] {
+  const { own, others } = serviceHeaderParts(s);
+  const names = others.filter((h) => h.toLowerCase() !== own?.toLowerCase() && !NEVER_REMOVED.has(h.toLowerCase()));
+  if (names.length === 0) return [];
+  memo(ctx, `answered\0${s.name}`, () => {
+    ctx.report('traefik-request-headers-answered', { scheme: s.name, headers: names.map(canonicalHeader).join(', ') }, s.loc);
+    return undefined;
+  });
+  return names.flatMap((h) => cgiSpellings(canonicalHeader(h)));
+}
+
+/** `x-tenant` -> `X-Tenant`, as Go canonicalises a header name (each `_` part stays as written). */
+const canonicalHeader = (h: string) => h.toLowerCase().replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
 
 /**
  * What a scheme's forwardAuth service is sent (authRequestHeaders): its own credential header (a

@@ -56,6 +56,16 @@ export function cgiSpellings(name: string): string[] {
   return [name, ...out.filter((x) => x !== name)];
 }
 
+/**
+ * Headers a forwardAuth service may read that are Traefik's own to write or the connection's: never
+ * removed nor replaced by the service's answer (the entry point replaces X-Forwarded-* and X-Real-Ip
+ * of an untrusted client; clears.ts).
+ */
+export const NEVER_REMOVED: ReadonlySet<string> = new Set([
+  'host', 'connection', 'upgrade', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'content-length',
+  'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-server', 'x-real-ip',
+]);
+
 /** A rule condition true when the request carries header `name` in any spelling of {@link cgiSpellings}. */
 function anySpelling(name: string, re: string): string {
   const all = cgiSpellings(name);

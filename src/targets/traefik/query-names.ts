@@ -1,7 +1,8 @@
 /**
  * Query names Traefik never verifies, in every spelling a backend reads as them (DESIGN.md 7.3, 7.5):
  * `_method` unless the operation declares it, `access_token` on a route with a bearer scheme, a
- * credential header's own name (`?x-api-key=`) on a route with such a header.
+ * credential header's own name (`?x-api-key=`) on a route with such a header; and a kept query key
+ * named more than once (onceQueryNames: its service verifies one value, the backend may read another).
  *
  * Traefik OSS runs no code and cannot remove a query parameter; its `Query`/`QueryRegexp` matchers
  * read one exact decoded name (pkg/muxer/http/matcher.go: `req.URL.Query()[key]`), so the router
@@ -75,8 +76,18 @@ for (const [letter, ascii] of Object.entries(QUERY_NAME_RULE.unicodeFold)) {
   FOLDED_SENT.set(ascii, [...(FOLDED_SENT.get(ascii) ?? []), bytes, letter]);
 }
 
-/** Any raw character of a name (a name ends at the first raw `&` or `=`). */
-const ANY = '[^&=]';
+/**
+ * Any raw character of a name (a name ends at the first raw `&`, `;` or `=`). `;` separates pairs as
+ * `&` does: Traefik's entry point wraps its handler in Go's http.AllowQuerySemicolons unless
+ * `encodeQuerySemicolons` is set (pkg/server/server_entrypoint_tcp.go), which turns every raw `;` of
+ * req.URL.RawQuery into `&` for the matchers, the forwardAuth service's X-Forwarded-Uri and the
+ * proxy (pkg/proxy/httputil/proxy.go replaces `;` by `&` again), but leaves req.RequestURI, which
+ * this regex reads, as sent: `?x=1;%20_method=DELETE` reached the backend as `x=1&%20_method=DELETE`.
+ * With encodeQuerySemicolons every `;` is `%3B` in RequestURI too, and `;` never separates.
+ */
+const ANY = '[^&;=]';
+/** One whole pair and its separator, as the backend splits the query. */
+const PAIR = '([^&;]*[&;])';
 
 /**
  * The raw spellings of `name` (a name as the rule reads it: lowercase, no blank at either end) with
@@ -115,9 +126,17 @@ export function nameRegex(name: string): string {
  * The redirectRegex regex matching a raw URL whose query holds a pair named as one of `names` reads,
  * capturing the URL before its query; and its replacement (that URL: the query dropped).
  */
-export function queryNamesRedirect(names: readonly string[]): { regex: string; replacement: string } {
-  const alts = [...new Set(names.map((n) => queryNameAsRead(n)))].sort().map(nameRegex);
-  return { regex: `^([^?]*)\\?([^&]*&)*(${alts.join('|')})([=&].*)?$`, replacement: '$1' };
+export function queryNamesRedirect(names: readonly string[], once: readonly string[] = []): { regex: string; replacement: string } {
+  const read = (ns: readonly string[]) => [...new Set(ns.map((n) => queryNameAsRead(n)))].sort();
+  const watched = read(names);
+  const forms: string[] = [];
+  if (watched.length > 0) forms.push(`${PAIR}*(${watched.map(nameRegex).join('|')})([=&;].*)?`);
+  // A name sent twice (in any two spellings the rule reads as it): its pair, then any pairs, then it again.
+  for (const n of read(once).filter((x) => !watched.includes(x))) {
+    const re = nameRegex(n);
+    forms.push(`${PAIR}*(${re})(=[^&;]*)?[&;]${PAIR}*(${re})([=&;].*)?`);
+  }
+  return { regex: `^([^?]*)\\?(${forms.join('|')})$`, replacement: '$1' };
 }
 
 /** The names a route's backend must never receive from the query, as the rule reads them, sorted. */
@@ -130,17 +149,33 @@ export function watchedQueryNames(ctx: Ctx, route: Route): string[] {
 
 const byCtx = new WeakMap<Ctx, Map<string, string>>();
 
-/** The redirectRegex middleware for the route's watched names (one per set of names), or undefined for none. */
+/**
+ * The query keys the route's schemes verify and keep (a query key cannot be hidden on Traefik,
+ * traefik-credential-not-hidden), as the rule reads them, sorted: each may come ONCE. Its forwardAuth
+ * service reads one value of the URI it is told (Go's url.Values.Get: the first) and Traefik passes the
+ * raw query on whole, so `?api_key=<alice's>&api_key=<bob's>` (or `&API_KEY=`, `&api.key=`,
+ * `&api_key[]=`, `;api_key=`) reached a backend reading the last value (PHP's $_GET, Django's
+ * QueryDict) with a key nobody verified (red team 15, redteam15-traefik-kept-query-cookie). A request
+ * naming it twice in any spelling is redirected without its query, as a watched name is.
+ */
+export function onceQueryNames(ctx: Ctx, route: Route): string[] {
+  const schemes = route.security.flat().flatMap((i) => ctx.gateway.securitySchemes.find((s) => s.name === i.scheme) ?? []);
+  const keys = schemes.flatMap((s) => (s.kind === 'apiKey' && s.apiKey?.in === 'query' ? [s.apiKey.name] : []));
+  return [...new Set(keys.map(queryNameAsRead))].sort();
+}
+
+/** The redirectRegex middleware for the route's watched and once-only names (one per set of names), or undefined for none. */
 export function queryNamesMiddleware(ctx: Ctx, route: Route): string | undefined {
   const names = watchedQueryNames(ctx, route);
-  if (names.length === 0) return undefined;
+  const once = onceQueryNames(ctx, route).filter((n) => !names.includes(n));
+  if (names.length === 0 && once.length === 0) return undefined;
   let made = byCtx.get(ctx);
   if (!made) byCtx.set(ctx, (made = new Map()));
-  const key = names.join('\n');
+  const key = `${names.join('\n')}\0${once.join('\n')}`;
   let name = made.get(key);
   if (!name) {
     const parts = made.size === 0 ? ['query-names'] : ['query-names', String(made.size + 1)];
-    name = ctx.addMiddleware(parts, { redirectRegex: { ...queryNamesRedirect(names), permanent: false } });
+    name = ctx.addMiddleware(parts, { redirectRegex: { ...queryNamesRedirect(names, once), permanent: false } });
     made.set(key, name);
   }
   return name;

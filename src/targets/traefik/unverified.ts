@@ -26,7 +26,7 @@ import { compareText } from '../../diagnostics/collate.js';
 import type { Route, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import { hideMiddleware, keptUnverified, memo, serviceHeaderParts } from './auth-middlewares.js';
-import { cgiSpellings, credentialHeader } from './credentials.js';
+import { cgiSpellings, credentialHeader, NEVER_REMOVED } from './credentials.js';
 import { needsService } from '../forward-fallback.js';
 
 /** Where a credential travels, as Traefik tells carriers apart: header names lowercased; cookie ALL_COOKIES is the whole Cookie header. */
@@ -49,15 +49,6 @@ const key = (c: Carrier) => `${c.in}\0${c.name}`;
 
 /** The header holding a scheme's own credential (a forward scheme's: Authorization). */
 const ownHeader = (s: SecurityScheme) => (s.kind === 'forward' ? 'Authorization' : credentialHeader(s));
-
-/**
- * Headers a forwardAuth service may read that are Traefik's own to write or the connection's: never
- * removed (the entry point replaces X-Forwarded-* and X-Real-Ip of an untrusted client; clears.ts).
- */
-const NEVER_REMOVED: ReadonlySet<string> = new Set([
-  'host', 'connection', 'upgrade', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'content-length',
-  'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-server', 'x-real-ip',
-]);
 
 /** A forwardAuth service's other request headers (serviceHeaders but the scheme's own credential), as carriers. */
 function forwardedCarriers(s: SecurityScheme): Carrier[] {

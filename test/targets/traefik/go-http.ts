@@ -110,7 +110,7 @@ export function joinPath(escaped: string): string {
 export const GO_MAX_QUERY_PARAMS = 10_000;
 
 /**
- * url.ParseQuery as req.URL.Query() returns it (after Traefik's encodeQuerySemicolons: `;` is data,
+ * url.ParseQuery as req.URL.Query() returns it (the entry point already turned a raw `;` into `&` or `%3B`, so `;` is data,
  * not a separator): over GO_MAX_QUERY_PARAMS parameters, empty (Query() drops the error).
  */
 export function parseQuery(raw: string): Record<string, string[]> {

@@ -63,6 +63,13 @@ export interface OracleEnv {
     sanitizePath?: boolean;
     /** The client is a trusted proxy (forwardedHeaders.trustedIPs/insecure): its X-Forwarded-* are kept. */
     trustForwardedHeaders?: boolean;
+    /**
+     * http.encodeQuerySemicolons (false by default): a raw `;` of the query becomes `%3B` everywhere
+     * (RequestURI too). Unset, Go's http.AllowQuerySemicolons turns it into `&` in req.URL.RawQuery
+     * (matchers, X-Forwarded-Uri, the proxy) but not in req.RequestURI, which redirectRegex reads
+     * (pkg/server/server_entrypoint_tcp.go).
+     */
+    encodeQuerySemicolons?: boolean;
   };
   /**
    * The Traefik release whose entry point is modelled ('3.0', '3.6.13', '3.7'; a line without a
@@ -113,6 +120,8 @@ interface Ctx {
   path: string;
   escaped: string;
   rawQuery: string;
+  /** req.RequestURI's query while it is the client's (AllowQuerySemicolons leaves its `;`); undefined once rewritten. */
+  sentQuery?: string;
   headers: Header;
   remoteAddr: string;
   tls: boolean;
@@ -170,7 +179,8 @@ const requestURI = (c: Ctx) => c.escaped + (c.rawQuery ? `?${c.rawQuery}` : '');
 function entry(req: OracleRequest, env: OracleEnv): Ctx | Answer {
   const q = req.target.indexOf('?');
   let raw = q < 0 ? req.target : req.target.slice(0, q);
-  const rawQuery = (q < 0 ? '' : req.target.slice(q + 1)).replace(/;/g, '%3B');
+  const sentQuery = q < 0 ? '' : req.target.slice(q + 1);
+  const rawQuery = sentQuery.replace(/;/g, env.entryPoint?.encodeQuerySemicolons ? '%3B' : '&');
   if (raw.includes('#')) return new Answer(400, 'entrypoint:denyFragment');
   if (pathUnescape(raw) === undefined) return new Answer(400, 'net/http');
   // normalizePath: unreserved characters decoded, other escapes upper-cased.
@@ -188,7 +198,7 @@ function entry(req: OracleRequest, env: OracleEnv): Ctx | Answer {
   if (!headers.get('X-Real-Ip')) headers.set('X-Real-Ip', remoteAddr);
   if (!headers.get('X-Forwarded-Proto')) headers.set('X-Forwarded-Proto', req.tls ? 'https' : 'http');
   if (!headers.get('X-Forwarded-Host')) headers.set('X-Forwarded-Host', req.host);
-  return { method: req.method, host: req.host, path: pathUnescape(raw)!, escaped: raw, rawQuery, headers, remoteAddr, tls: req.tls ?? false, bodyBytes: req.bodyBytes ?? 0 };
+  return { method: req.method, host: req.host, path: pathUnescape(raw)!, escaped: raw, rawQuery, sentQuery: env.entryPoint?.encodeQuerySemicolons ? rawQuery : sentQuery, headers, remoteAddr, tls: req.tls ?? false, bodyBytes: req.bodyBytes ?? 0 };
 }
 
 /** The middleware names of a router with chains expanded (a chain's middlewares run in its place). */
@@ -334,6 +344,7 @@ function run(config: TraefikConfig, env: OracleEnv, name: string, c: Ctx, out: O
     const answer = serviceFor(env, fa.address)(call);
     const ah = Header.from(answer.headers);
     if (answer.status < 200 || answer.status >= 300) return new Answer(answer.status, name, ah);
+    c.sentQuery = undefined; // forward.go: req.RequestURI = req.URL.RequestURI()
     for (const k of (fa.authResponseHeaders as string[] | undefined) ?? []) {
       c.headers.del(k);
       if (ah.values(k).length > 0) c.headers.map.set(canonicalKey(k), [...ah.values(k)]);
@@ -388,7 +399,8 @@ function run(config: TraefikConfig, env: OracleEnv, name: string, c: Ctx, out: O
     // rawURL is scheme://Host + RequestURI (undecoded); a match answers a redirect to the rewritten
     // URL (302 for GET, 307 otherwise; 301/308 permanent), the next handler never runs.
     const { regex, replacement, permanent } = mw.redirectRegex as { regex: string; replacement: string; permanent?: boolean };
-    const raw = `${c.tls ? 'https' : 'http'}://${c.host}${requestURI(c)}`;
+    const sent = c.sentQuery ?? c.rawQuery;
+    const raw = `${c.tls ? 'https' : 'http'}://${c.host}${c.escaped}${sent ? `?${sent}` : ''}`;
     if (!new RegExp(regex).test(raw)) return undefined;
     const to = goReplace(regex, raw, replacement);
     if (to === raw) throw new Error(`middleware ${name}: a redirectRegex rewriting to the same URL is not modelled`);
