@@ -126,7 +126,7 @@ describe.skipIf(!NGINX)('nginx red team: identity-bound policies', () => {
 
     it.each([
       ['/v1/files/a%2Bb', '/v1/files/a+b'],
-      ['/v1/files/a%3Bb', '/v1/files/a;b'],
+      ['/v1/files/a%3Db', '/v1/files/a=b'],
       ['/v1/files/%F0%9F%98%80', '/v1/files/%f0%9f%98%80'],
       ['/v1/files/a%7cb', '/v1/files/a%7Cb'],
     ])('spellings nginx decodes alike share an entry only because the backend reads them alike (%s, %s)', async (x, y) => {
@@ -304,6 +304,12 @@ describe.skipIf(!NGINX)('nginx red team: identity-bound policies', () => {
       ['/v1/users/%2E', [404]],
       ['/v1/users/.%2e/me', [401, 404]],
       ['/v1/users/x/..%2Fme', [401]],
+      // A value holding `\`, `%`, `;` or a control byte takes no route, as on Kong and Traefik
+      // (src/targets/param-value.ts; red team 16): they were forwarded as one opaque segment.
+      ['/v1/users/me%5C', [404]],
+      ['/v1/users/me%253B', [404]],
+      ['/v1/users/me%3b', [404]],
+      ['/v1/users/me%09', [404]],
     ])('%s never reaches the backend as a public request', async (path, statuses) => {
       const { r, hits } = await lab.call('GET', path);
       expect(statuses, `${path}: ${r.status} ${r.body}`).toContain(r.status);
@@ -311,11 +317,7 @@ describe.skipIf(!NGINX)('nginx red team: identity-bound policies', () => {
     });
 
     it.each([
-      ['/v1/users/me%5C', '/base/users/me%5C'],
-      ['/v1/users/me%253B', '/base/users/me%253B'],
-      ['/v1/users/me%3b', '/base/users/me%3B'],
       ['/v1/users/%C0%AE%C0%AE', '/base/users/%C0%AE%C0%AE'],
-      ['/v1/users/me%09', '/base/users/me%09'],
       ['/v1/users/m%65', '/base/users/me'],
     ])('%s reaches the backend as %s (one opaque segment)', async (path, want) => {
       const { r, hits } = await lab.call('GET', path);

@@ -8,23 +8,18 @@
  * section 3, rule 2), which request-transformer can reuse as `$(uri_captures.name)` to build the
  * upstream path: PARAM below says which segments it takes.
  */
+import { paramValueRegex } from '../param-value.js';
 
 /**
  * One parameter value as Kong's router sees it. Kong 3 matches regex paths against the normalised
  * path, where percent-escapes of unreserved characters are decoded and reserved ones (`%3B`, `%2F`)
- * are kept (https://docs.konghq.com/gateway/latest/key-concepts/routes/#path-handling). A value
- * holding `;` (a path parameter to Tomcat/Spring: `/users/me;x` is `/users/me`), `%` (an escape the
- * backend decodes into `/`, `;` or `.`), a backslash (a separator to IIS and some Java containers),
- * or a whole `.`/`..` segment could be read by the backend as another route, so the route does not
- * match it (DESIGN.md section 7.5; the same set the Traefik target refuses). No look-around: Kong 3's
- * default router (traditional_compatible, ATC) runs Rust's regex crate, which has none, so a value
- * starts with a non-dot, or one dot and a non-dot, or two dots and something. Nor a control byte:
- * Kong decodes `%00`-`%1F` and `%7F` before matching (kong/tools/uri.lua normalize), and a backend
- * in C or PHP ends a name at NUL, so `/users/me%00` would be `/users/me` to it (red team 4).
+ * are kept (https://docs.konghq.com/gateway/latest/key-concepts/routes/#path-handling), and
+ * `%00`-`%1F` and `%7F` decoded (kong/tools/uri.lua normalize; red team 4). What a value may hold
+ * is the one definition every target reads (../param-value.ts: no `/`, `;`, `%`, backslash,
+ * control byte, nor a whole `.`/`..`), written without look-around: Kong 3's default router
+ * (traditional_compatible, ATC) runs Rust's regex crate, which has none.
  */
-const CH = String.raw`[^/;%\\\x00-\x1F\x7F]`;
-const NO_DOT = String.raw`[^/;%\\.\x00-\x1F\x7F]`;
-export const PARAM_VALUE = `(?:${NO_DOT}${CH}*|\\.${NO_DOT}${CH}*|\\.\\.${CH}+)`;
+export const PARAM_VALUE = paramValueRegex();
 
 /** PCRE metacharacters, escaped in literal text. */
 export function escapeRegex(text: string): string {

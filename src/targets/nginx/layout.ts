@@ -13,6 +13,7 @@
  */
 import { compareSegments, parsedPath } from '../../model/paths.js';
 import type { PathSegment, Route } from '../../model/types.js';
+import { paramValueRegex } from '../param-value.js';
 import { pathText, Refused, regexLiteral } from './escape.js';
 
 /** All routes that share one path shape (same literals, parameters at the same places). */
@@ -61,7 +62,7 @@ const MAX_DEPTH = 4;
 const MIN_SPLIT = 3;
 /** Nesting of regex groups (each level narrows by one literal segment). */
 const MAX_REGEX_DEPTH = 6;
-const PARAM = '[^/]+';
+const PARAM = '[^/]+'; // any one segment: a group's prefix narrows the scan, its templates refuse values
 /** A level with more regexes than this is split again by the first character of the next literal. */
 const MAX_LEVEL = 8;
 
@@ -93,14 +94,24 @@ export function publicSegments(route: Route): PathSegment[] {
   return parsed.segments;
 }
 
+/**
+ * The anchored PCRE of a templated path, matched on `$uri` (decoded once). A parameter takes what
+ * ../param-value.ts allows, as on Kong and Traefik (`[^/]+` took `..\admin\1` and a literal `%`,
+ * which a backend reading `\` as `/` or decoding again resolves to another route: red team 16);
+ * lazy beside literal text, so `{a}.{b}` splits at the first literal. Ends at `\z`: PCRE's `$` also
+ * matches before a final newline, so `/users/me%0A` took `{id}` = `me` past a keyed `= /users/me`.
+ */
+const VALUE = paramValueRegex();
+const VALUE_LAZY = paramValueRegex({ lazy: true });
+
 export function pathRegex(segments: PathSegment[]): string {
   let i = 0;
   const seg = (s: PathSegment): string => {
     if (s.kind === 'literal') return regexLiteral(s.value);
-    if (s.kind === 'param') return `(?<${paramVar(i++)}>[^/]+)`;
-    return s.parts.map((p) => ('literal' in p ? regexLiteral(p.literal) : `(?<${paramVar(i++)}>[^/]+?)`)).join('');
+    if (s.kind === 'param') return `(?<${paramVar(i++)}>${VALUE})`;
+    return s.parts.map((p) => ('literal' in p ? regexLiteral(p.literal) : `(?<${paramVar(i++)}>${VALUE_LAZY})`)).join('');
   };
-  return `^/${segments.map(seg).join('/')}$`;
+  return `^/${segments.map(seg).join('/')}\\z`;
 }
 
 /** Groups routes by path shape, in precedence order (sorted here, stable, whatever the input order). */

@@ -8,6 +8,7 @@
  * anchors), so tests can evaluate the rules in JavaScript.
  */
 import type { PathSegment } from '../../model/types.js';
+import { paramValueRegex } from '../param-value.js';
 
 /** Text a rule cannot hold (`value`: '' or text with a control character); reported as its own code by index.ts. */
 export class RuleTextError extends Error {
@@ -48,14 +49,12 @@ export function reEscape(text: string): string {
  * `%2F`, `%5C` arrive here as `;`, `/`, `\`. A value holding `;` (`me;`, `..;x`) or `\` is read
  * by Tomcat/Spring-style backends as another path (`/users/me`, a parent), which may be protected
  * differently, and a literal `%` (sent as `%25`) would be decoded a second time by some; the dot
- * segments `.` and `..` name the segment itself or its parent. All are refused (no router
- * matches: 404), whatever the entry point's sanitizePath and encodedCharacters settings
- * (https://doc.traefik.io/traefik/security/request-path/). Written without lookahead, which RE2
- * lacks: a value starts with a non-dot, or one dot and a non-dot, or two dots and something.
+ * segments `.` and `..` name the segment itself or its parent; a control byte (`%00`) ends a name
+ * for a backend in C or PHP. All are refused (no router matches: 404), whatever the entry point's
+ * sanitizePath and encodedCharacters settings (https://doc.traefik.io/traefik/security/request-path/).
+ * The set is the one every target reads (../param-value.ts), written without lookahead, which RE2 lacks.
  */
-const CH = '[^/;%\\\\]';
-const NO_DOT = '[^/;%\\\\.]';
-const PARAM = `(${NO_DOT}${CH}*|\\.${NO_DOT}${CH}*|\\.\\.${CH}+)`;
+const PARAM = paramValueRegex({ group: 'plain' });
 
 /** The anchored regex for a public path: a parameter is exactly one non-empty segment (DESIGN.md section 3). */
 export function pathRegex(segments: PathSegment[]): string {

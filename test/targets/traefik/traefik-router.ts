@@ -16,8 +16,8 @@ export interface Req {
 
 type Node = { op: 'and'; l: Node; r: Node } | { op: 'or'; l: Node; r: Node } | { op: 'not'; x: Node } | { op: 'call'; fn: string; args: string[] };
 
-/** Constructs where JavaScript and Go RE2 could disagree; gwc must not write them. */
-export const NON_PORTABLE = /\(\?|\\[dDwWsSbBpPkQEzAx0-9]|\[\[:|\{\d*,?\d*\}/;
+/** Constructs where JavaScript and Go RE2 could disagree; gwc must not write them (`\xHH`, two hex digits, reads the same: param-value.ts). */
+export const NON_PORTABLE = /\(\?|\\[dDwWsSbBpPkQEzA0-9]|\\x(?![0-9A-Fa-f]{2})|\[\[:|\{\d*,?\d*\}/;
 
 function tokenize(rule: string): string[] {
   const out: string[] = [];
