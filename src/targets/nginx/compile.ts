@@ -310,7 +310,9 @@ function pathView(ctx: Ctx, entry: PathEntry, views: Map<Route, RouteView>): unk
     regex: entry.regex,
     publicPath: entry.publicPath,
     preflight: rv.filter((x) => x.view.cors && x.route.method !== 'OPTIONS').map((x) => ({ method: x.route.method, uri: x.view.preflightUri })),
-    dispatch: rv.map((x) => ({ method: x.route.method, uri: x.view.validate?.uri ?? x.view.body?.uri ?? x.view.limit?.verifyUri ?? x.view.uri })),
+    // The route the request is admitted to (templates-route.ts): set here, the route's own public
+    // location, unless the route's auth check runs before its limit (that check's success sets it).
+    dispatch: rv.map((x) => ({ method: x.route.method, uri: x.view.validate?.uri ?? x.view.body?.uri ?? x.view.limit?.verifyUri ?? x.view.uri, ...(x.view.limit?.verifyUri ? {} : { admit: String(x.view.index) }) })),
     allow: routes.map((r) => r.method).join(', '),
     cors: shared,
   };

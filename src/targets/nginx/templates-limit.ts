@@ -32,7 +32,10 @@ export const AUTH_CHECK_PARTIAL = `        auth_request {{n authUri}};
 {{/if}}
 `;
 
-/** In the route location of a verified route: reached only from its verify location, after the check. */
+/**
+ * In the route location of a verified route: reached only from its verify location, after the
+ * check (its `$<prefix>_admit` is the route the njs check passed: X-Gwc-Route, only on success).
+ */
 export const VERIFIED_PARTIAL = `        if (\${{n @root.prefix}}_id_key = "") {
             return 403;
         }
@@ -72,6 +75,7 @@ export const VERIFY_PARTIAL = `    # {{c comment}}: auth check before the per-co
         client_max_body_size {{n bodyLimit}};
 {{/if}}
 {{> authCheck}}
+        auth_request_set \${{n @root.prefix}}_admit $sent_http_x_gwc_route;
         recursive_error_pages on;
         error_page 401 = {{n limit.failUri}}/401;
         error_page 403 = {{n limit.failUri}}/403;

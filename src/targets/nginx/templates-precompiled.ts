@@ -334,7 +334,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"upstreams") : depth0),{"name":"each","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":113,"column":0},"end":{"line":124,"column":9}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"servers") : depth0),{"name":"each","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":125,"column":0},"end":{"line":128,"column":9}}})) != null ? stack1 : "");
 },"usePartial":true,"useData":true} },
-  SERVER_TEMPLATE: { source: "server {\n{{#each listen}}\n    listen {{n address}}{{#each flags}} {{n this}}{{/each}};\n{{/each}}\n    server_name{{#each names}} {{q this}}{{/each}};\n{{#if tls}}\n    ssl_certificate {{q tls.certificate}};\n    ssl_certificate_key {{q tls.key}};\n{{/if}}\n    uninitialized_variable_warn off;\n{{#if proxySsl}}\n    proxy_ssl_server_name on;\n{{#if proxySsl.verify}}\n    proxy_ssl_verify on;\n    proxy_ssl_trusted_certificate {{q proxySsl.trusted}};\n{{else}}\n    proxy_ssl_verify off;\n{{/if}}\n{{/if}}\n{{#if @root.headerBucket}}\n    proxy_headers_hash_bucket_size {{n @root.headerBucket}};\n{{/if}}\n    server_tokens off;\n    # A backend's X-Accel-Redirect is not followed (every location here proxies with this list but\n    # the JWKS fetch, which names it in its own): nginx would hand the request to the internal\n    # location named, another route's proxy step (/_gwc_internal/r/N asks only that some identity\n    # was set), past that route's checks (red team 14). X-Accel-Expires and X-Accel-Buffering stay\n    # honoured: a backend's no-cache answer, its streamed (SSE) answer.\n    proxy_ignore_headers X-Accel-Redirect;\n    # Header names with \"_\" dropped (nginx's default, pinned against an http-level\n    # underscores_in_headers on): CGI-style backends (PHP, Rack, WSGI) read X_Consumer as X-Consumer,\n    # past the identity and method-override clears. Read from the default server of the address,\n    # and for each line from the server selected so far: a line before Host is read with the\n    # default server's setting, which may be another server's \"on\" (include mode). Such a line\n    # kept is refused (njs underscoreHeader; red team 12).\n    underscores_in_headers off;\n    ignore_invalid_headers on;\n{{#if @root.njs}}\n    if (${{n @root.prefix}}_underscore) {\n        return 400;\n    }\n{{/if}}\n{{#each errors}}\n    error_page {{n status}} /_gwc_internal/e/{{n status}};\n{{/each}}\n\n{{#each errors}}\n    location = /_gwc_internal/e/{{n status}} {\n        internal;\n        types { }\n        default_type application/json;\n{{#if @root.anyCors}}\n{{> corsVars}}\n{{/if}}\n{{#if (and auth @root.anyAuth)}}\n        add_header WWW-Authenticate ${{n @root.prefix}}_www always;\n{{/if}}\n        return {{n status}} {{v body}};\n    }\n{{/each}}\n\n    location / {\n        types { }\n        default_type application/json;\n        return 404 {{v @root.notFound}};\n    }\n{{#each exact}}\n\n{{> path}}\n{{/each}}\n{{> groupBody tree}}\n{{#each routes}}\n\n{{> route}}\n{{/each}}\n{{#each forwards}}\n\n    location = {{n uri}} {\n        internal;\n        proxy_pass {{v url}};\n        proxy_pass_request_body off;\n        proxy_pass_request_headers off;\n        proxy_set_header Content-Length \"\";\n{{#each requestHeaders}}\n        proxy_set_header {{n name}} ${{n variable}};\n{{/each}}\n        # In a subrequest, $request_method is the client request's. The URI is the normalised path\n        # nginx routed on (re-encoded by the auth handler), never $request_uri, which a backend could\n        # read as another path than the one authorised (/public/../admin).\n        proxy_set_header X-Forwarded-Method $request_method;\n        proxy_set_header X-Forwarded-Uri ${{n @root.prefix}}_fwd_uri;\n        proxy_set_header X-Forwarded-Host $host;\n        proxy_set_header X-Forwarded-For $remote_addr;\n{{> ownSsl}}\n    }\n{{/each}}\n{{#each jwks}}\n\n    # A JWT scheme's key set (jwks.ts): nginx fetches it itself, cached {{n valid}} whatever the\n    # provider says, one fetch at a time, its certificate verified; the client's request is not sent.\n    location = {{n uri}} {\n        internal;\n        proxy_pass {{v url}};\n        proxy_method GET;\n        proxy_pass_request_body off;\n        proxy_pass_request_headers off;\n        proxy_set_header Content-Length \"\";\n        proxy_set_header Accept \"application/json\";\n        proxy_cache {{n @root.prefix}}_jwks;\n        proxy_cache_key {{q key}};\n        proxy_cache_valid 200 {{n valid}};\n        # Any other answer is kept jwksRefresh too: a failing key server is asked again at most\n        # that often, however many tokens arrive (no amplification onto the issuer).\n        proxy_cache_valid any {{n retry}};\n        proxy_cache_lock on;\n        # The lock outlasts the fetch (connect + read timeouts): past proxy_cache_lock_timeout (5s by\n        # default) every waiting request was sent to the key server itself, uncached, so a slow\n        # issuer got one fetch per token request. A key server slower than this is a 504: 401.\n        proxy_connect_timeout 5s;\n        proxy_send_timeout 5s;\n        proxy_read_timeout 10s;\n        proxy_cache_lock_age 20s;\n        proxy_cache_lock_timeout 20s;\n        proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires X-Accel-Redirect;\n        subrequest_output_buffer_size 64k;\n        proxy_ssl_server_name on;\n        proxy_ssl_name {{q tls.serverName}};\n        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate {{q tls.trusted}};\n    }\n{{/each}}\n}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
+  SERVER_TEMPLATE: { source: "server {\n{{#each listen}}\n    listen {{n address}}{{#each flags}} {{n this}}{{/each}};\n{{/each}}\n    server_name{{#each names}} {{q this}}{{/each}};\n{{#if tls}}\n    ssl_certificate {{q tls.certificate}};\n    ssl_certificate_key {{q tls.key}};\n{{/if}}\n    uninitialized_variable_warn off;\n{{#if proxySsl}}\n    proxy_ssl_server_name on;\n{{#if proxySsl.verify}}\n    proxy_ssl_verify on;\n    proxy_ssl_trusted_certificate {{q proxySsl.trusted}};\n{{else}}\n    proxy_ssl_verify off;\n{{/if}}\n{{/if}}\n{{#if @root.headerBucket}}\n    proxy_headers_hash_bucket_size {{n @root.headerBucket}};\n{{/if}}\n    server_tokens off;\n    # A backend's X-Accel-Redirect is not followed (every location here proxies with this list but\n    # the JWKS fetch, which names it in its own): nginx would hand the request to the internal\n    # location named, another route's steps (red team 14; a proxy step /_gwc_internal/r/N also\n    # refuses a request its own route did not admit). X-Accel-Expires and X-Accel-Buffering stay\n    # honoured: a backend's no-cache answer, its streamed (SSE) answer.\n    proxy_ignore_headers X-Accel-Redirect;\n    # Header names with \"_\" dropped (nginx's default, pinned against an http-level\n    # underscores_in_headers on): CGI-style backends (PHP, Rack, WSGI) read X_Consumer as X-Consumer,\n    # past the identity and method-override clears. Read from the default server of the address,\n    # and for each line from the server selected so far: a line before Host is read with the\n    # default server's setting, which may be another server's \"on\" (include mode). Such a line\n    # kept is refused (njs underscoreHeader; red team 12).\n    underscores_in_headers off;\n    ignore_invalid_headers on;\n{{#if @root.njs}}\n    if (${{n @root.prefix}}_underscore) {\n        return 400;\n    }\n{{/if}}\n{{#each errors}}\n    error_page {{n status}} /_gwc_internal/e/{{n status}};\n{{/each}}\n\n{{#each errors}}\n    location = /_gwc_internal/e/{{n status}} {\n        internal;\n        types { }\n        default_type application/json;\n{{#if @root.anyCors}}\n{{> corsVars}}\n{{/if}}\n{{#if (and auth @root.anyAuth)}}\n        add_header WWW-Authenticate ${{n @root.prefix}}_www always;\n{{/if}}\n        return {{n status}} {{v body}};\n    }\n{{/each}}\n\n    location / {\n        types { }\n        default_type application/json;\n        return 404 {{v @root.notFound}};\n    }\n{{#each exact}}\n\n{{> path}}\n{{/each}}\n{{> groupBody tree}}\n{{#each routes}}\n\n{{> route}}\n{{/each}}\n{{#each forwards}}\n\n    location = {{n uri}} {\n        internal;\n        proxy_pass {{v url}};\n        proxy_pass_request_body off;\n        proxy_pass_request_headers off;\n        proxy_set_header Content-Length \"\";\n{{#each requestHeaders}}\n        proxy_set_header {{n name}} ${{n variable}};\n{{/each}}\n        # In a subrequest, $request_method is the client request's. The URI is the normalised path\n        # nginx routed on (re-encoded by the auth handler), never $request_uri, which a backend could\n        # read as another path than the one authorised (/public/../admin).\n        proxy_set_header X-Forwarded-Method $request_method;\n        proxy_set_header X-Forwarded-Uri ${{n @root.prefix}}_fwd_uri;\n        proxy_set_header X-Forwarded-Host $host;\n        proxy_set_header X-Forwarded-For $remote_addr;\n{{> ownSsl}}\n    }\n{{/each}}\n{{#each jwks}}\n\n    # A JWT scheme's key set (jwks.ts): nginx fetches it itself, cached {{n valid}} whatever the\n    # provider says, one fetch at a time, its certificate verified; the client's request is not sent.\n    location = {{n uri}} {\n        internal;\n        proxy_pass {{v url}};\n        proxy_method GET;\n        proxy_pass_request_body off;\n        proxy_pass_request_headers off;\n        proxy_set_header Content-Length \"\";\n        proxy_set_header Accept \"application/json\";\n        proxy_cache {{n @root.prefix}}_jwks;\n        proxy_cache_key {{q key}};\n        proxy_cache_valid 200 {{n valid}};\n        # Any other answer is kept jwksRefresh too: a failing key server is asked again at most\n        # that often, however many tokens arrive (no amplification onto the issuer).\n        proxy_cache_valid any {{n retry}};\n        proxy_cache_lock on;\n        # The lock outlasts the fetch (connect + read timeouts): past proxy_cache_lock_timeout (5s by\n        # default) every waiting request was sent to the key server itself, uncached, so a slow\n        # issuer got one fetch per token request. A key server slower than this is a 504: 401.\n        proxy_connect_timeout 5s;\n        proxy_send_timeout 5s;\n        proxy_read_timeout 10s;\n        proxy_cache_lock_age 20s;\n        proxy_cache_lock_timeout 20s;\n        proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires X-Accel-Redirect;\n        subrequest_output_buffer_size 64k;\n        proxy_ssl_server_name on;\n        proxy_ssl_name {{q tls.serverName}};\n        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate {{q tls.trusted}};\n    }\n{{/each}}\n}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -571,7 +571,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + "    uninitialized_variable_warn off;\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"proxySsl") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":0},"end":{"line":19,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"headerBucket")),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":22,"column":7}}})) != null ? stack1 : "")
-    + "    server_tokens off;\n    # A backend's X-Accel-Redirect is not followed (every location here proxies with this list but\n    # the JWKS fetch, which names it in its own): nginx would hand the request to the internal\n    # location named, another route's proxy step (/_gwc_internal/r/N asks only that some identity\n    # was set), past that route's checks (red team 14). X-Accel-Expires and X-Accel-Buffering stay\n    # honoured: a backend's no-cache answer, its streamed (SSE) answer.\n    proxy_ignore_headers X-Accel-Redirect;\n    # Header names with \"_\" dropped (nginx's default, pinned against an http-level\n    # underscores_in_headers on): CGI-style backends (PHP, Rack, WSGI) read X_Consumer as X-Consumer,\n    # past the identity and method-override clears. Read from the default server of the address,\n    # and for each line from the server selected so far: a line before Host is read with the\n    # default server's setting, which may be another server's \"on\" (include mode). Such a line\n    # kept is refused (njs underscoreHeader; red team 12).\n    underscores_in_headers off;\n    ignore_invalid_headers on;\n"
+    + "    server_tokens off;\n    # A backend's X-Accel-Redirect is not followed (every location here proxies with this list but\n    # the JWKS fetch, which names it in its own): nginx would hand the request to the internal\n    # location named, another route's steps (red team 14; a proxy step /_gwc_internal/r/N also\n    # refuses a request its own route did not admit). X-Accel-Expires and X-Accel-Buffering stay\n    # honoured: a backend's no-cache answer, its streamed (SSE) answer.\n    proxy_ignore_headers X-Accel-Redirect;\n    # Header names with \"_\" dropped (nginx's default, pinned against an http-level\n    # underscores_in_headers on): CGI-style backends (PHP, Rack, WSGI) read X_Consumer as X-Consumer,\n    # past the identity and method-override clears. Read from the default server of the address,\n    # and for each line from the server selected so far: a line before Host is read with the\n    # default server's setting, which may be another server's \"on\" (include mode). Such a line\n    # kept is refused (njs underscoreHeader; red team 12).\n    underscores_in_headers off;\n    ignore_invalid_headers on;\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"njs")),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":0},"end":{"line":42,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"errors") : depth0),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":43,"column":0},"end":{"line":45,"column":9}}})) != null ? stack1 : "")
     + "\n"
@@ -648,7 +648,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
   return ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"groups") : depth0),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":9,"column":9}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"regexPaths") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":13,"column":9}}})) != null ? stack1 : "");
 },"usePartial":true,"useData":true} },
-  PATH_PARTIAL: { source: "    # {{c comment}}\n    location {{#if regex}}~ {{q regex}}{{else}}= {{q publicPath}}{{/if}} {\n{{#if @root.forwardPath}}\n        set ${{n @root.prefix}}_path $uri;\n{{/if}}\n{{#each preflight}}\n        if (${{n @root.prefix}}_preflight = {{n method}}) {\n            rewrite ^ {{n uri}} last;\n        }\n{{/each}}\n{{#each dispatch}}\n        if ($request_method = {{n method}}) {\n            rewrite ^ {{n uri}} last;\n        }\n{{/each}}\n        types { }\n        default_type application/json;\n        add_header Allow {{q allow}} always;\n{{#if cors}}\n        add_header Access-Control-Allow-Origin ${{n cors.originVar}} always;\n        add_header Vary Origin always;\n{{/if}}\n        return 405 {{v @root.methodNotAllowed}};\n    }\n", spec: {"0":function(container,depth0,helpers,partials,data) {
+  PATH_PARTIAL: { source: "    # {{c comment}}\n    location {{#if regex}}~ {{q regex}}{{else}}= {{q publicPath}}{{/if}} {\n{{#if @root.forwardPath}}\n        set ${{n @root.prefix}}_path $uri;\n{{/if}}\n{{#each preflight}}\n        if (${{n @root.prefix}}_preflight = {{n method}}) {\n            rewrite ^ {{n uri}} last;\n        }\n{{/each}}\n{{#each dispatch}}\n        if ($request_method = {{n method}}) {\n{{#if admit}}\n            set ${{n @root.prefix}}_admit {{n admit}};\n{{/if}}\n            rewrite ^ {{n uri}} last;\n        }\n{{/each}}\n        types { }\n        default_type application/json;\n        add_header Allow {{q allow}} always;\n{{#if cors}}\n        add_header Access-Control-Allow-Origin ${{n cors.originVar}} always;\n        add_header Vary Origin always;\n{{/if}}\n        return 405 {{v @root.methodNotAllowed}};\n    }\n", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -704,10 +704,25 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
 
   return "        if ($request_method = "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"method") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":12,"column":30},"end":{"line":12,"column":42}}})) != null ? stack1 : "")
-    + ") {\n            rewrite ^ "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"uri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":13,"column":22},"end":{"line":13,"column":31}}})) != null ? stack1 : "")
+    + ") {\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"admit") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":15,"column":7}}})) != null ? stack1 : "")
+    + "            rewrite ^ "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"uri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":16,"column":22},"end":{"line":16,"column":31}}})) != null ? stack1 : "")
     + " last;\n        }\n";
 },"5":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "            set $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":14,"column":17},"end":{"line":14,"column":35}}})) != null ? stack1 : "")
+    + "_admit "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"admit") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":14,"column":42},"end":{"line":14,"column":53}}})) != null ? stack1 : "")
+    + ";\n";
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -716,7 +731,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        add_header Access-Control-Allow-Origin $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"originVar") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":20,"column":48},"end":{"line":20,"column":68}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"originVar") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":23,"column":48},"end":{"line":23,"column":68}}})) != null ? stack1 : "")
     + " always;\n        add_header Vary Origin always;\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -733,16 +748,16 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + " {\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"forwardPath")),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":5,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"preflight") : depth0),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":10,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"dispatch") : depth0),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":0},"end":{"line":15,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"dispatch") : depth0),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":0},"end":{"line":18,"column":9}}})) != null ? stack1 : "")
     + "        types { }\n        default_type application/json;\n        add_header Allow "
-    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"allow") : depth0),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":18,"column":25},"end":{"line":18,"column":36}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"allow") : depth0),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":21,"column":25},"end":{"line":21,"column":36}}})) != null ? stack1 : "")
     + " always;\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":0},"end":{"line":22,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":25,"column":7}}})) != null ? stack1 : "")
     + "        return 405 "
-    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"methodNotAllowed")),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":23,"column":19},"end":{"line":23,"column":47}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"methodNotAllowed")),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":26,"column":19},"end":{"line":26,"column":47}}})) != null ? stack1 : "")
     + ";\n    }\n";
 },"useData":true} },
-  ROUTE_PARTIAL: { source: "{{#if validate}}\n    # {{c comment}}: the request is checked against the operation's schemas (validate.ts), after\n    # the body limit, IP rules and auth check, before any other location of the route\n    location = {{n validate.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n validate.buffer}};\n        client_body_in_single_buffer on;\n{{#if authUri}}\n{{> authCheck}}\n{{/if}}\n        js_content {{n @root.prefix}}_v.validateRequest;\n    }\n\n{{/if}}\n{{#if body}}\n    # {{c comment}}: the body is read and refused when it names {{#if body.method}}_method{{#if body.token}} or {{/if}}{{/if}}{{#if body.token}}access_token (RFC 6750 invalid_request){{/if}}{{#if body.keys.length}}{{#if body.method}} or {{else if body.token}} or {{/if}}the route's query key{{/if}} (routes.ts bodyCheckView)\n    location = {{n body.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n body.buffer}};\n        client_body_in_single_buffer on;\n        js_content {{n @root.prefix}}.bodyCheck;\n    }\n\n{{/if}}\n{{#if limit.verifyUri}}\n{{> verify}}\n{{/if}}\n    # {{c comment}}\n    location = {{n uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if refuseOverride}}\n        if (${{n @root.prefix}}_override) {\n            return 400;\n        }\n{{/if}}\n{{#if cors}}\n        set ${{n @root.prefix}}_acao ${{n cors.originVar}};\n        set ${{n @root.prefix}}_acac {{#if cors.credentials}}\"true\"{{else}}\"\"{{/if}};\n        set ${{n @root.prefix}}_aceh {{v cors.expose}};\n        set ${{n @root.prefix}}_vary Origin;\n{{/if}}\n{{#if hideArgs}}\n        set $args ${{n @root.prefix}}_args;\n{{/if}}\n{{#if rewrite}}\n        rewrite ^ {{v rewrite}} break;\n{{/if}}\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n{{#if limit}}\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n{{#if limit.conn}}\n        limit_conn {{n limit.conn.zone}} {{n limit.conn.max}};\n        limit_conn_status 429;\n{{/if}}\n{{/if}}\n{{#if authUri}}\n{{#if limit.verifyUri}}\n{{> verified}}\n{{else}}\n{{> authCheck}}\n{{/if}}\n{{/if}}\n{{#if accessLog}}\n        access_log {{q @root.accessLogPath}} {{n @root.prefix}}_json;\n{{/if}}\n{{#if cors}}\n{{> corsVars}}\n        proxy_hide_header Access-Control-Allow-Origin;\n        proxy_hide_header Access-Control-Allow-Credentials;\n        proxy_hide_header Access-Control-Expose-Headers;\n{{/if}}\n{{#each responseHide}}\n        proxy_hide_header {{n this}};\n{{/each}}\n{{#each responseSet}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n{{#if mock}}\n{{#if mock.viaNjs}}\n        js_content {{n @root.prefix}}.mock;\n{{else}}\n{{#each mock.headers}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n        types { }\n        default_type {{q mock.contentType}};\n        return {{n mock.status}} {{v mock.body}};\n{{/if}}\n{{/if}}\n{{#if upstream}}\n        proxy_pass {{n upstream.scheme}}://{{n upstream.name}}{{#if escapedPath}}${{n @root.prefix}}_upath{{/if}};\n        proxy_http_version 1.1;\n{{#if websocket}}\n        proxy_set_header Upgrade ${{n @root.prefix}}_ws_upgrade;\n        proxy_set_header Connection ${{n @root.prefix}}_ws_connection;\n{{else}}\n        proxy_set_header Connection \"\";\n{{/if}}\n{{#if upstream.host.client}}\n        proxy_set_header Host $host;\n{{else}}\n        proxy_set_header Host {{q upstream.host}};\n{{/if}}\n        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header X-Forwarded-Proto $scheme;\n        proxy_set_header X-Forwarded-Host $host;\n{{#each hiddenHeaders}}\n        proxy_set_header {{n this}} \"\";\n{{/each}}\n{{#if kept}}\n{{#each kept.headers}}\n        proxy_set_header {{n name}} ${{n variable}};\n{{/each}}\n{{/if}}\n{{#if kept.cookies}}\n        proxy_set_header Cookie ${{n kept.cookies}};\n{{else if hideCookies}}\n        proxy_set_header Cookie ${{n @root.prefix}}_cookies;\n{{/if}}\n{{#eachShared clearHeaders}}\n        proxy_set_header {{n name}} {{#if variable}}${{n variable}}{{else}}\"\"{{/if}};\n{{/eachShared}}\n{{#each requestHeaders}}\n        proxy_set_header {{n name}} {{#if value}}{{v value}}{{else}}\"\"{{/if}};\n{{/each}}\n{{#if upstream.tls}}\n        proxy_ssl_name {{q upstream.tls.serverName}};\n{{> ownSsl}}\n{{/if}}\n{{#if upstream.connectTimeout}}\n        proxy_connect_timeout {{n upstream.connectTimeout}};\n{{/if}}\n{{#if timeout}}\n        proxy_read_timeout {{n timeout}};\n        proxy_send_timeout {{n timeout}};\n{{/if}}\n{{#if tries}}\n        proxy_next_upstream error timeout;\n        proxy_next_upstream_tries {{n tries}};\n{{/if}}\n{{#if noRetry}}\n        proxy_next_upstream off;\n{{/if}}\n{{#if cache}}\n        proxy_cache {{n cache.zone}};\n        proxy_cache_key ${{n @root.prefix}}_ck;\n        proxy_cache_methods{{#each cache.methods}} {{n this}}{{/each}};\n        proxy_cache_valid 200 203 204 206 301 404 {{n cache.valid}};\n{{#if cache.bypass}}\n        # A credential nginx did not verify: never stored, never answered from the cache. Each variable is\n        # written twice: nginx reads a value of exactly \"0\" as unset (Authorization: 0 would be stored).\n        proxy_no_cache{{#each cache.bypass}} ${{n this}}${{n this}}{{/each}};\n        proxy_cache_bypass{{#each cache.bypass}} ${{n this}}${{n this}}{{/each}};\n{{/if}}\n{{#if cache.bufferBody}}\n        # The body is read before the bypass is tested: $content_length then counts an HTTP/2 body sent without Content-Length.\n        proxy_request_buffering on;\n{{/if}}\n        add_header X-Cache-Status $upstream_cache_status always;\n{{/if}}\n{{/if}}\n    }\n{{#if cors}}\n\n    location = {{n preflightUri}} {\n        internal;\n        add_header Access-Control-Allow-Origin ${{n cors.originVar}} always;\n{{#if cors.credentials}}\n        add_header Access-Control-Allow-Credentials \"true\" always;\n{{/if}}\n        add_header Access-Control-Allow-Methods {{q cors.methods}} always;\n{{#if cors.headers}}\n        add_header Access-Control-Allow-Headers {{q cors.headers}} always;\n{{/if}}\n{{#if cors.maxAge}}\n        add_header Access-Control-Max-Age {{n cors.maxAge}} always;\n{{/if}}\n        add_header Vary Origin always;\n        return 204;\n    }\n{{/if}}\n{{#if authUri}}\n\n    location = {{n authUri}} {\n        internal;\n        js_content {{n @root.prefix}}.{{#if optionalAuth}}authorizeOptional{{else}}authorize{{/if}};\n    }\n{{/if}}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
+  ROUTE_PARTIAL: { source: "{{#if validate}}\n    # {{c comment}}: the request is checked against the operation's schemas (validate.ts), after\n    # the body limit, IP rules and auth check, before any other location of the route\n    location = {{n validate.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n validate.buffer}};\n        client_body_in_single_buffer on;\n{{#if authUri}}\n{{> authCheck}}\n{{/if}}\n        js_content {{n @root.prefix}}_v.validateRequest;\n    }\n\n{{/if}}\n{{#if body}}\n    # {{c comment}}: the body is read and refused when it names {{#if body.method}}_method{{#if body.token}} or {{/if}}{{/if}}{{#if body.token}}access_token (RFC 6750 invalid_request){{/if}}{{#if body.keys.length}}{{#if body.method}} or {{else if body.token}} or {{/if}}the route's query key{{/if}} (routes.ts bodyCheckView)\n    location = {{n body.uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n        client_body_buffer_size {{n body.buffer}};\n        client_body_in_single_buffer on;\n        js_content {{n @root.prefix}}.bodyCheck;\n    }\n\n{{/if}}\n{{#if limit.verifyUri}}\n{{> verify}}\n{{/if}}\n    # {{c comment}}\n    location = {{n uri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n        if (${{n @root.prefix}}_admit != ${{n @root.prefix}}_route) {\n            return 403;\n        }\n{{#if authUri}}\n{{#if limit.verifyUri}}\n{{> verified}}\n{{/if}}\n{{/if}}\n{{#if refuseOverride}}\n        if (${{n @root.prefix}}_override) {\n            return 400;\n        }\n{{/if}}\n{{#if cors}}\n        set ${{n @root.prefix}}_acao ${{n cors.originVar}};\n        set ${{n @root.prefix}}_acac {{#if cors.credentials}}\"true\"{{else}}\"\"{{/if}};\n        set ${{n @root.prefix}}_aceh {{v cors.expose}};\n        set ${{n @root.prefix}}_vary Origin;\n{{/if}}\n{{#if hideArgs}}\n        set $args ${{n @root.prefix}}_args;\n{{/if}}\n{{#if rewrite}}\n        rewrite ^ {{v rewrite}} break;\n{{/if}}\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n{{#if limit}}\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n{{#if limit.conn}}\n        limit_conn {{n limit.conn.zone}} {{n limit.conn.max}};\n        limit_conn_status 429;\n{{/if}}\n{{/if}}\n{{#if authUri}}\n{{#unless limit.verifyUri}}\n{{> authCheck}}\n{{/unless}}\n{{/if}}\n{{#if accessLog}}\n        access_log {{q @root.accessLogPath}} {{n @root.prefix}}_json;\n{{/if}}\n{{#if cors}}\n{{> corsVars}}\n        proxy_hide_header Access-Control-Allow-Origin;\n        proxy_hide_header Access-Control-Allow-Credentials;\n        proxy_hide_header Access-Control-Expose-Headers;\n{{/if}}\n{{#each responseHide}}\n        proxy_hide_header {{n this}};\n{{/each}}\n{{#each responseSet}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n{{#if mock}}\n{{#if mock.viaNjs}}\n        js_content {{n @root.prefix}}.mock;\n{{else}}\n{{#each mock.headers}}\n        add_header {{n name}} {{v value}} always;\n{{/each}}\n        types { }\n        default_type {{q mock.contentType}};\n        return {{n mock.status}} {{v mock.body}};\n{{/if}}\n{{/if}}\n{{#if upstream}}\n        proxy_pass {{n upstream.scheme}}://{{n upstream.name}}{{#if escapedPath}}${{n @root.prefix}}_upath{{/if}};\n        proxy_http_version 1.1;\n{{#if websocket}}\n        proxy_set_header Upgrade ${{n @root.prefix}}_ws_upgrade;\n        proxy_set_header Connection ${{n @root.prefix}}_ws_connection;\n{{else}}\n        proxy_set_header Connection \"\";\n{{/if}}\n{{#if upstream.host.client}}\n        proxy_set_header Host $host;\n{{else}}\n        proxy_set_header Host {{q upstream.host}};\n{{/if}}\n        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header X-Forwarded-Proto $scheme;\n        proxy_set_header X-Forwarded-Host $host;\n{{#each hiddenHeaders}}\n        proxy_set_header {{n this}} \"\";\n{{/each}}\n{{#if kept}}\n{{#each kept.headers}}\n        proxy_set_header {{n name}} ${{n variable}};\n{{/each}}\n{{/if}}\n{{#if kept.cookies}}\n        proxy_set_header Cookie ${{n kept.cookies}};\n{{else if hideCookies}}\n        proxy_set_header Cookie ${{n @root.prefix}}_cookies;\n{{/if}}\n{{#eachShared clearHeaders}}\n        proxy_set_header {{n name}} {{#if variable}}${{n variable}}{{else}}\"\"{{/if}};\n{{/eachShared}}\n{{#each requestHeaders}}\n        proxy_set_header {{n name}} {{#if value}}{{v value}}{{else}}\"\"{{/if}};\n{{/each}}\n{{#if upstream.tls}}\n        proxy_ssl_name {{q upstream.tls.serverName}};\n{{> ownSsl}}\n{{/if}}\n{{#if upstream.connectTimeout}}\n        proxy_connect_timeout {{n upstream.connectTimeout}};\n{{/if}}\n{{#if timeout}}\n        proxy_read_timeout {{n timeout}};\n        proxy_send_timeout {{n timeout}};\n{{/if}}\n{{#if tries}}\n        proxy_next_upstream error timeout;\n        proxy_next_upstream_tries {{n tries}};\n{{/if}}\n{{#if noRetry}}\n        proxy_next_upstream off;\n{{/if}}\n{{#if cache}}\n        proxy_cache {{n cache.zone}};\n        proxy_cache_key ${{n @root.prefix}}_ck;\n        proxy_cache_methods{{#each cache.methods}} {{n this}}{{/each}};\n        proxy_cache_valid 200 203 204 206 301 404 {{n cache.valid}};\n{{#if cache.bypass}}\n        # A credential nginx did not verify: never stored, never answered from the cache. Each variable is\n        # written twice: nginx reads a value of exactly \"0\" as unset (Authorization: 0 would be stored).\n        proxy_no_cache{{#each cache.bypass}} ${{n this}}${{n this}}{{/each}};\n        proxy_cache_bypass{{#each cache.bypass}} ${{n this}}${{n this}}{{/each}};\n{{/if}}\n{{#if cache.bufferBody}}\n        # The body is read before the bypass is tested: $content_length then counts an HTTP/2 body sent without Content-Length.\n        proxy_request_buffering on;\n{{/if}}\n        add_header X-Cache-Status $upstream_cache_status always;\n{{/if}}\n{{/if}}\n    }\n{{#if cors}}\n\n    location = {{n preflightUri}} {\n        internal;\n        add_header Access-Control-Allow-Origin ${{n cors.originVar}} always;\n{{#if cors.credentials}}\n        add_header Access-Control-Allow-Credentials \"true\" always;\n{{/if}}\n        add_header Access-Control-Allow-Methods {{q cors.methods}} always;\n{{#if cors.headers}}\n        add_header Access-Control-Allow-Headers {{q cors.headers}} always;\n{{/if}}\n{{#if cors.maxAge}}\n        add_header Access-Control-Max-Age {{n cors.maxAge}} always;\n{{/if}}\n        add_header Vary Origin always;\n        return 204;\n    }\n{{/if}}\n{{#if authUri}}\n\n    location = {{n authUri}} {\n        internal;\n        js_content {{n @root.prefix}}.{{#if optionalAuth}}authorizeOptional{{else}}authorize{{/if}};\n    }\n{{/if}}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -887,104 +902,8 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "        if ($"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":46,"column":13},"end":{"line":46,"column":31}}})) != null ? stack1 : "")
-    + "_override) {\n            return 400;\n        }\n";
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"verifyUri") : stack1),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":51,"column":7}}})) != null ? stack1 : "");
 },"13":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "        set $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":51,"column":13},"end":{"line":51,"column":31}}})) != null ? stack1 : "")
-    + "_acao $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"originVar") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":51,"column":38},"end":{"line":51,"column":58}}})) != null ? stack1 : "")
-    + ";\n        set $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":52,"column":13},"end":{"line":52,"column":31}}})) != null ? stack1 : "")
-    + "_acac "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":52,"column":37},"end":{"line":52,"column":84}}})) != null ? stack1 : "")
-    + ";\n        set $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":53,"column":13},"end":{"line":53,"column":31}}})) != null ? stack1 : "")
-    + "_aceh "
-    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"expose") : stack1),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":53,"column":37},"end":{"line":53,"column":54}}})) != null ? stack1 : "")
-    + ";\n        set $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":54,"column":13},"end":{"line":54,"column":31}}})) != null ? stack1 : "")
-    + "_vary Origin;\n";
-},"14":function(container,depth0,helpers,partials,data) {
-    return "\"true\"";
-},"15":function(container,depth0,helpers,partials,data) {
-    return "\"\"";
-},"16":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "        set $args $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":57,"column":19},"end":{"line":57,"column":37}}})) != null ? stack1 : "")
-    + "_args;\n";
-},"17":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "        rewrite ^ "
-    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rewrite") : depth0),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":60,"column":18},"end":{"line":60,"column":31}}})) != null ? stack1 : "")
-    + " break;\n";
-},"18":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "        limit_req zone="
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":71,"column":23},"end":{"line":71,"column":39}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":71,"column":39},"end":{"line":71,"column":89}}})) != null ? stack1 : "")
-    + " nodelay;\n        limit_req_status 429;\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"conn") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":0},"end":{"line":76,"column":7}}})) != null ? stack1 : "");
-},"19":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return " burst="
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":71,"column":65},"end":{"line":71,"column":82}}})) != null ? stack1 : "");
-},"20":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "        limit_conn "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"conn") : stack1)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":74,"column":19},"end":{"line":74,"column":40}}})) != null ? stack1 : "")
-    + " "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"conn") : stack1)) != null ? lookupProperty(stack1,"max") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":74,"column":41},"end":{"line":74,"column":61}}})) != null ? stack1 : "")
-    + ";\n        limit_conn_status 429;\n";
-},"21":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"verifyUri") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":83,"column":7}}})) != null ? stack1 : "");
-},"22":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -993,7 +912,112 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"verified"),depth0,{"name":"verified","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+},"14":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        if ($"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":54,"column":13},"end":{"line":54,"column":31}}})) != null ? stack1 : "")
+    + "_override) {\n            return 400;\n        }\n";
+},"15":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        set $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":59,"column":13},"end":{"line":59,"column":31}}})) != null ? stack1 : "")
+    + "_acao $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"originVar") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":59,"column":38},"end":{"line":59,"column":58}}})) != null ? stack1 : "")
+    + ";\n        set $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":60,"column":13},"end":{"line":60,"column":31}}})) != null ? stack1 : "")
+    + "_acac "
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.program(17, data, 0),"data":data,"loc":{"start":{"line":60,"column":37},"end":{"line":60,"column":84}}})) != null ? stack1 : "")
+    + ";\n        set $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":61,"column":13},"end":{"line":61,"column":31}}})) != null ? stack1 : "")
+    + "_aceh "
+    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"expose") : stack1),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":61,"column":37},"end":{"line":61,"column":54}}})) != null ? stack1 : "")
+    + ";\n        set $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":62,"column":13},"end":{"line":62,"column":31}}})) != null ? stack1 : "")
+    + "_vary Origin;\n";
+},"16":function(container,depth0,helpers,partials,data) {
+    return "\"true\"";
+},"17":function(container,depth0,helpers,partials,data) {
+    return "\"\"";
+},"18":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        set $args $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":65,"column":19},"end":{"line":65,"column":37}}})) != null ? stack1 : "")
+    + "_args;\n";
+},"19":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        rewrite ^ "
+    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"rewrite") : depth0),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":68,"column":18},"end":{"line":68,"column":31}}})) != null ? stack1 : "")
+    + " break;\n";
+},"20":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        limit_req zone="
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":79,"column":23},"end":{"line":79,"column":39}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":79,"column":39},"end":{"line":79,"column":89}}})) != null ? stack1 : "")
+    + " nodelay;\n        limit_req_status 429;\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"conn") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":81,"column":0},"end":{"line":84,"column":7}}})) != null ? stack1 : "");
+},"21":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " burst="
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":79,"column":65},"end":{"line":79,"column":82}}})) != null ? stack1 : "");
+},"22":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        limit_conn "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"conn") : stack1)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":82,"column":19},"end":{"line":82,"column":40}}})) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"conn") : stack1)) != null ? lookupProperty(stack1,"max") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":82,"column":41},"end":{"line":82,"column":61}}})) != null ? stack1 : "")
+    + ";\n        limit_conn_status 429;\n";
 },"23":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"verifyUri") : stack1),{"name":"unless","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":87,"column":0},"end":{"line":89,"column":11}}})) != null ? stack1 : "");
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1002,11 +1026,11 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        access_log "
-    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"accessLogPath")),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":86,"column":19},"end":{"line":86,"column":44}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"accessLogPath")),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":92,"column":19},"end":{"line":92,"column":44}}})) != null ? stack1 : "")
     + " "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":86,"column":45},"end":{"line":86,"column":63}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":92,"column":45},"end":{"line":92,"column":63}}})) != null ? stack1 : "")
     + "_json;\n";
-},"24":function(container,depth0,helpers,partials,data) {
+},"25":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1016,7 +1040,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
 
   return ((stack1 = container.invokePartial(lookupProperty(partials,"corsVars"),depth0,{"name":"corsVars","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "        proxy_hide_header Access-Control-Allow-Origin;\n        proxy_hide_header Access-Control-Allow-Credentials;\n        proxy_hide_header Access-Control-Expose-Headers;\n";
-},"25":function(container,depth0,helpers,partials,data) {
+},"26":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1025,9 +1049,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        proxy_hide_header "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":95,"column":26},"end":{"line":95,"column":36}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":101,"column":26},"end":{"line":101,"column":36}}})) != null ? stack1 : "")
     + ";\n";
-},"26":function(container,depth0,helpers,partials,data) {
+},"27":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1036,19 +1060,10 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        add_header "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":98,"column":19},"end":{"line":98,"column":29}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":104,"column":19},"end":{"line":104,"column":29}}})) != null ? stack1 : "")
     + " "
-    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":98,"column":30},"end":{"line":98,"column":41}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":104,"column":30},"end":{"line":104,"column":41}}})) != null ? stack1 : "")
     + " always;\n";
-},"27":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"viaNjs") : stack1),{"name":"if","hash":{},"fn":container.program(28, data, 0),"inverse":container.program(29, data, 0),"data":data,"loc":{"start":{"line":101,"column":0},"end":{"line":110,"column":7}}})) != null ? stack1 : "");
 },"28":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1057,25 +1072,18 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "        js_content "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":102,"column":19},"end":{"line":102,"column":37}}})) != null ? stack1 : "")
-    + ".mock;\n";
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"viaNjs") : stack1),{"name":"if","hash":{},"fn":container.program(29, data, 0),"inverse":container.program(30, data, 0),"data":data,"loc":{"start":{"line":107,"column":0},"end":{"line":116,"column":7}}})) != null ? stack1 : "");
 },"29":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"each","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":104,"column":0},"end":{"line":106,"column":9}}})) != null ? stack1 : "")
-    + "        types { }\n        default_type "
-    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"contentType") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":108,"column":21},"end":{"line":108,"column":43}}})) != null ? stack1 : "")
-    + ";\n        return "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"status") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":109,"column":15},"end":{"line":109,"column":32}}})) != null ? stack1 : "")
-    + " "
-    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"body") : stack1),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":109,"column":33},"end":{"line":109,"column":48}}})) != null ? stack1 : "")
-    + ";\n";
+  return "        js_content "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":108,"column":19},"end":{"line":108,"column":37}}})) != null ? stack1 : "")
+    + ".mock;\n";
 },"30":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1084,27 +1092,43 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "        proxy_pass "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"scheme") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":113,"column":19},"end":{"line":113,"column":40}}})) != null ? stack1 : "")
-    + "://"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"name") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":113,"column":43},"end":{"line":113,"column":62}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"escapedPath") : depth0),{"name":"if","hash":{},"fn":container.program(31, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":113,"column":62},"end":{"line":113,"column":113}}})) != null ? stack1 : "")
-    + ";\n        proxy_http_version 1.1;\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"websocket") : depth0),{"name":"if","hash":{},"fn":container.program(32, data, 0),"inverse":container.program(33, data, 0),"data":data,"loc":{"start":{"line":115,"column":0},"end":{"line":120,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"host") : stack1)) != null ? lookupProperty(stack1,"client") : stack1),{"name":"if","hash":{},"fn":container.program(34, data, 0),"inverse":container.program(35, data, 0),"data":data,"loc":{"start":{"line":121,"column":0},"end":{"line":125,"column":7}}})) != null ? stack1 : "")
-    + "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header X-Forwarded-Proto $scheme;\n        proxy_set_header X-Forwarded-Host $host;\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"hiddenHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(36, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":129,"column":0},"end":{"line":131,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"kept") : depth0),{"name":"if","hash":{},"fn":container.program(37, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":0},"end":{"line":136,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"cookies") : stack1),{"name":"if","hash":{},"fn":container.program(39, data, 0),"inverse":container.program(40, data, 0),"data":data,"loc":{"start":{"line":137,"column":0},"end":{"line":141,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"eachShared")||(depth0 && lookupProperty(depth0,"eachShared"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"clearHeaders") : depth0),{"name":"eachShared","hash":{},"fn":container.program(42, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":142,"column":0},"end":{"line":144,"column":15}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"requestHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(44, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":145,"column":0},"end":{"line":147,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"tls") : stack1),{"name":"if","hash":{},"fn":container.program(46, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":151,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"connectTimeout") : stack1),{"name":"if","hash":{},"fn":container.program(47, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":152,"column":0},"end":{"line":154,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"if","hash":{},"fn":container.program(48, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":155,"column":0},"end":{"line":158,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"tries") : depth0),{"name":"if","hash":{},"fn":container.program(49, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":162,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"noRetry") : depth0),{"name":"if","hash":{},"fn":container.program(50, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":163,"column":0},"end":{"line":165,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cache") : depth0),{"name":"if","hash":{},"fn":container.program(51, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":166,"column":0},"end":{"line":182,"column":7}}})) != null ? stack1 : "");
+  return ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"each","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":110,"column":0},"end":{"line":112,"column":9}}})) != null ? stack1 : "")
+    + "        types { }\n        default_type "
+    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"contentType") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":114,"column":21},"end":{"line":114,"column":43}}})) != null ? stack1 : "")
+    + ";\n        return "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"status") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":115,"column":15},"end":{"line":115,"column":32}}})) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"mock") : depth0)) != null ? lookupProperty(stack1,"body") : stack1),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":115,"column":33},"end":{"line":115,"column":48}}})) != null ? stack1 : "")
+    + ";\n";
 },"31":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        proxy_pass "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"scheme") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":119,"column":19},"end":{"line":119,"column":40}}})) != null ? stack1 : "")
+    + "://"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"name") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":119,"column":43},"end":{"line":119,"column":62}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"escapedPath") : depth0),{"name":"if","hash":{},"fn":container.program(32, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":119,"column":62},"end":{"line":119,"column":113}}})) != null ? stack1 : "")
+    + ";\n        proxy_http_version 1.1;\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"websocket") : depth0),{"name":"if","hash":{},"fn":container.program(33, data, 0),"inverse":container.program(34, data, 0),"data":data,"loc":{"start":{"line":121,"column":0},"end":{"line":126,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"host") : stack1)) != null ? lookupProperty(stack1,"client") : stack1),{"name":"if","hash":{},"fn":container.program(35, data, 0),"inverse":container.program(36, data, 0),"data":data,"loc":{"start":{"line":127,"column":0},"end":{"line":131,"column":7}}})) != null ? stack1 : "")
+    + "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header X-Forwarded-Proto $scheme;\n        proxy_set_header X-Forwarded-Host $host;\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"hiddenHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(37, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":135,"column":0},"end":{"line":137,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"kept") : depth0),{"name":"if","hash":{},"fn":container.program(38, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":138,"column":0},"end":{"line":142,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"cookies") : stack1),{"name":"if","hash":{},"fn":container.program(40, data, 0),"inverse":container.program(41, data, 0),"data":data,"loc":{"start":{"line":143,"column":0},"end":{"line":147,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"eachShared")||(depth0 && lookupProperty(depth0,"eachShared"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"clearHeaders") : depth0),{"name":"eachShared","hash":{},"fn":container.program(43, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":150,"column":15}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"requestHeaders") : depth0),{"name":"each","hash":{},"fn":container.program(45, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":151,"column":0},"end":{"line":153,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"tls") : stack1),{"name":"if","hash":{},"fn":container.program(47, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":154,"column":0},"end":{"line":157,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"connectTimeout") : stack1),{"name":"if","hash":{},"fn":container.program(48, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":158,"column":0},"end":{"line":160,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"if","hash":{},"fn":container.program(49, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":161,"column":0},"end":{"line":164,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"tries") : depth0),{"name":"if","hash":{},"fn":container.program(50, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":165,"column":0},"end":{"line":168,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"noRetry") : depth0),{"name":"if","hash":{},"fn":container.program(51, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":169,"column":0},"end":{"line":171,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cache") : depth0),{"name":"if","hash":{},"fn":container.program(52, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":172,"column":0},"end":{"line":188,"column":7}}})) != null ? stack1 : "");
+},"32":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1113,9 +1137,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "$"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":113,"column":82},"end":{"line":113,"column":100}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":119,"column":82},"end":{"line":119,"column":100}}})) != null ? stack1 : "")
     + "_upath";
-},"32":function(container,depth0,helpers,partials,data) {
+},"33":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1124,25 +1148,14 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        proxy_set_header Upgrade $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":116,"column":34},"end":{"line":116,"column":52}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":122,"column":34},"end":{"line":122,"column":52}}})) != null ? stack1 : "")
     + "_ws_upgrade;\n        proxy_set_header Connection $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":117,"column":37},"end":{"line":117,"column":55}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":123,"column":37},"end":{"line":123,"column":55}}})) != null ? stack1 : "")
     + "_ws_connection;\n";
-},"33":function(container,depth0,helpers,partials,data) {
-    return "        proxy_set_header Connection \"\";\n";
 },"34":function(container,depth0,helpers,partials,data) {
-    return "        proxy_set_header Host $host;\n";
+    return "        proxy_set_header Connection \"\";\n";
 },"35":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "        proxy_set_header Host "
-    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"host") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":124,"column":30},"end":{"line":124,"column":49}}})) != null ? stack1 : "")
-    + ";\n";
+    return "        proxy_set_header Host $host;\n";
 },"36":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1151,9 +1164,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "        proxy_set_header "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":130,"column":25},"end":{"line":130,"column":35}}})) != null ? stack1 : "")
-    + " \"\";\n";
+  return "        proxy_set_header Host "
+    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"host") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":130,"column":30},"end":{"line":130,"column":49}}})) != null ? stack1 : "")
+    + ";\n";
 },"37":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1162,8 +1175,19 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"each","hash":{},"fn":container.program(38, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":133,"column":0},"end":{"line":135,"column":9}}})) != null ? stack1 : "");
+  return "        proxy_set_header "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":136,"column":25},"end":{"line":136,"column":35}}})) != null ? stack1 : "")
+    + " \"\";\n";
 },"38":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"each","hash":{},"fn":container.program(39, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":139,"column":0},"end":{"line":141,"column":9}}})) != null ? stack1 : "");
+},"39":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1172,20 +1196,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        proxy_set_header "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":134,"column":25},"end":{"line":134,"column":35}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":140,"column":25},"end":{"line":140,"column":35}}})) != null ? stack1 : "")
     + " $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":134,"column":37},"end":{"line":134,"column":51}}})) != null ? stack1 : "")
-    + ";\n";
-},"39":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "        proxy_set_header Cookie $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"cookies") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":138,"column":33},"end":{"line":138,"column":51}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":140,"column":37},"end":{"line":140,"column":51}}})) != null ? stack1 : "")
     + ";\n";
 },"40":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1195,7 +1208,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"hideCookies") : depth0),{"name":"if","hash":{},"fn":container.program(41, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":139,"column":0},"end":{"line":141,"column":0}}})) != null ? stack1 : "");
+  return "        proxy_set_header Cookie $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"kept") : depth0)) != null ? lookupProperty(stack1,"cookies") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":144,"column":33},"end":{"line":144,"column":51}}})) != null ? stack1 : "")
+    + ";\n";
 },"41":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1204,10 +1219,19 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "        proxy_set_header Cookie $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":140,"column":33},"end":{"line":140,"column":51}}})) != null ? stack1 : "")
-    + "_cookies;\n";
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"hideCookies") : depth0),{"name":"if","hash":{},"fn":container.program(42, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":145,"column":0},"end":{"line":147,"column":0}}})) != null ? stack1 : "");
 },"42":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        proxy_set_header Cookie $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":146,"column":33},"end":{"line":146,"column":51}}})) != null ? stack1 : "")
+    + "_cookies;\n";
+},"43":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1216,11 +1240,11 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        proxy_set_header "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":143,"column":25},"end":{"line":143,"column":35}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":149,"column":25},"end":{"line":149,"column":35}}})) != null ? stack1 : "")
     + " "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"if","hash":{},"fn":container.program(43, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":143,"column":36},"end":{"line":143,"column":84}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"if","hash":{},"fn":container.program(44, data, 0),"inverse":container.program(17, data, 0),"data":data,"loc":{"start":{"line":149,"column":36},"end":{"line":149,"column":84}}})) != null ? stack1 : "")
     + ";\n";
-},"43":function(container,depth0,helpers,partials,data) {
+},"44":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1229,8 +1253,8 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "$"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":143,"column":53},"end":{"line":143,"column":67}}})) != null ? stack1 : "");
-},"44":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"variable") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":149,"column":53},"end":{"line":149,"column":67}}})) != null ? stack1 : "");
+},"45":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1239,19 +1263,10 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        proxy_set_header "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":146,"column":25},"end":{"line":146,"column":35}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":152,"column":25},"end":{"line":152,"column":35}}})) != null ? stack1 : "")
     + " "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"if","hash":{},"fn":container.program(45, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":146,"column":36},"end":{"line":146,"column":77}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"if","hash":{},"fn":container.program(46, data, 0),"inverse":container.program(17, data, 0),"data":data,"loc":{"start":{"line":152,"column":36},"end":{"line":152,"column":77}}})) != null ? stack1 : "")
     + ";\n";
-},"45":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":146,"column":49},"end":{"line":146,"column":60}}})) != null ? stack1 : "");
 },"46":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1260,10 +1275,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "        proxy_ssl_name "
-    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"tls") : stack1)) != null ? lookupProperty(stack1,"serverName") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":149,"column":23},"end":{"line":149,"column":52}}})) != null ? stack1 : "")
-    + ";\n"
-    + ((stack1 = container.invokePartial(lookupProperty(partials,"ownSsl"),depth0,{"name":"ownSsl","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
+  return ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"value") : depth0),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":152,"column":49},"end":{"line":152,"column":60}}})) != null ? stack1 : "");
 },"47":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1272,10 +1284,22 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "        proxy_connect_timeout "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"connectTimeout") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":153,"column":30},"end":{"line":153,"column":59}}})) != null ? stack1 : "")
-    + ";\n";
+  return "        proxy_ssl_name "
+    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"tls") : stack1)) != null ? lookupProperty(stack1,"serverName") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":155,"column":23},"end":{"line":155,"column":52}}})) != null ? stack1 : "")
+    + ";\n"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"ownSsl"),depth0,{"name":"ownSsl","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"48":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        proxy_connect_timeout "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"upstream") : depth0)) != null ? lookupProperty(stack1,"connectTimeout") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":159,"column":30},"end":{"line":159,"column":59}}})) != null ? stack1 : "")
+    + ";\n";
+},"49":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1284,11 +1308,11 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        proxy_read_timeout "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":156,"column":27},"end":{"line":156,"column":40}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":162,"column":27},"end":{"line":162,"column":40}}})) != null ? stack1 : "")
     + ";\n        proxy_send_timeout "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":157,"column":27},"end":{"line":157,"column":40}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"timeout") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":163,"column":27},"end":{"line":163,"column":40}}})) != null ? stack1 : "")
     + ";\n";
-},"49":function(container,depth0,helpers,partials,data) {
+},"50":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1297,11 +1321,11 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        proxy_next_upstream error timeout;\n        proxy_next_upstream_tries "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"tries") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":161,"column":34},"end":{"line":161,"column":45}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"tries") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":167,"column":34},"end":{"line":167,"column":45}}})) != null ? stack1 : "")
     + ";\n";
-},"50":function(container,depth0,helpers,partials,data) {
-    return "        proxy_next_upstream off;\n";
 },"51":function(container,depth0,helpers,partials,data) {
+    return "        proxy_next_upstream off;\n";
+},"52":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1310,18 +1334,18 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        proxy_cache "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":167,"column":20},"end":{"line":167,"column":36}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":173,"column":20},"end":{"line":173,"column":36}}})) != null ? stack1 : "")
     + ";\n        proxy_cache_key $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":168,"column":25},"end":{"line":168,"column":43}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":174,"column":25},"end":{"line":174,"column":43}}})) != null ? stack1 : "")
     + "_ck;\n        proxy_cache_methods"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"methods") : stack1),{"name":"each","hash":{},"fn":container.program(52, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":169,"column":27},"end":{"line":169,"column":70}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"methods") : stack1),{"name":"each","hash":{},"fn":container.program(53, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":175,"column":27},"end":{"line":175,"column":70}}})) != null ? stack1 : "")
     + ";\n        proxy_cache_valid 200 203 204 206 301 404 "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"valid") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":170,"column":50},"end":{"line":170,"column":67}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"valid") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":176,"column":50},"end":{"line":176,"column":67}}})) != null ? stack1 : "")
     + ";\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"if","hash":{},"fn":container.program(53, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":171,"column":0},"end":{"line":176,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bufferBody") : stack1),{"name":"if","hash":{},"fn":container.program(55, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":177,"column":0},"end":{"line":180,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"if","hash":{},"fn":container.program(54, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":177,"column":0},"end":{"line":182,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bufferBody") : stack1),{"name":"if","hash":{},"fn":container.program(56, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":183,"column":0},"end":{"line":186,"column":7}}})) != null ? stack1 : "")
     + "        add_header X-Cache-Status $upstream_cache_status always;\n";
-},"52":function(container,depth0,helpers,partials,data) {
+},"53":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1330,8 +1354,8 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return " "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":169,"column":51},"end":{"line":169,"column":61}}})) != null ? stack1 : "");
-},"53":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":175,"column":51},"end":{"line":175,"column":61}}})) != null ? stack1 : "");
+},"54":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1340,11 +1364,11 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        # A credential nginx did not verify: never stored, never answered from the cache. Each variable is\n        # written twice: nginx reads a value of exactly \"0\" as unset (Authorization: 0 would be stored).\n        proxy_no_cache"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(54, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":174,"column":22},"end":{"line":174,"column":76}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(55, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":180,"column":22},"end":{"line":180,"column":76}}})) != null ? stack1 : "")
     + ";\n        proxy_cache_bypass"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(54, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":175,"column":26},"end":{"line":175,"column":80}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cache") : depth0)) != null ? lookupProperty(stack1,"bypass") : stack1),{"name":"each","hash":{},"fn":container.program(55, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":181,"column":26},"end":{"line":181,"column":80}}})) != null ? stack1 : "")
     + ";\n";
-},"54":function(container,depth0,helpers,partials,data) {
+},"55":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1353,12 +1377,12 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return " $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":174,"column":46},"end":{"line":174,"column":56}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":180,"column":46},"end":{"line":180,"column":56}}})) != null ? stack1 : "")
     + "$"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":174,"column":57},"end":{"line":174,"column":67}}})) != null ? stack1 : "");
-},"55":function(container,depth0,helpers,partials,data) {
-    return "        # The body is read before the bypass is tested: $content_length then counts an HTTP/2 body sent without Content-Length.\n        proxy_request_buffering on;\n";
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":180,"column":57},"end":{"line":180,"column":67}}})) != null ? stack1 : "");
 },"56":function(container,depth0,helpers,partials,data) {
+    return "        # The body is read before the bypass is tested: $content_length then counts an HTTP/2 body sent without Content-Length.\n        proxy_request_buffering on;\n";
+},"57":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1367,30 +1391,19 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "\n    location = "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"preflightUri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":187,"column":15},"end":{"line":187,"column":33}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"preflightUri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":193,"column":15},"end":{"line":193,"column":33}}})) != null ? stack1 : "")
     + " {\n        internal;\n        add_header Access-Control-Allow-Origin $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"originVar") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":189,"column":48},"end":{"line":189,"column":68}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"originVar") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":195,"column":48},"end":{"line":195,"column":68}}})) != null ? stack1 : "")
     + " always;\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(57, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":190,"column":0},"end":{"line":192,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(58, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":196,"column":0},"end":{"line":198,"column":7}}})) != null ? stack1 : "")
     + "        add_header Access-Control-Allow-Methods "
-    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"methods") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":193,"column":48},"end":{"line":193,"column":66}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"methods") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":199,"column":48},"end":{"line":199,"column":66}}})) != null ? stack1 : "")
     + " always;\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"if","hash":{},"fn":container.program(58, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":194,"column":0},"end":{"line":196,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"maxAge") : stack1),{"name":"if","hash":{},"fn":container.program(59, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":197,"column":0},"end":{"line":199,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"if","hash":{},"fn":container.program(59, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":200,"column":0},"end":{"line":202,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"maxAge") : stack1),{"name":"if","hash":{},"fn":container.program(60, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":203,"column":0},"end":{"line":205,"column":7}}})) != null ? stack1 : "")
     + "        add_header Vary Origin always;\n        return 204;\n    }\n";
-},"57":function(container,depth0,helpers,partials,data) {
-    return "        add_header Access-Control-Allow-Credentials \"true\" always;\n";
 },"58":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "        add_header Access-Control-Allow-Headers "
-    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":195,"column":48},"end":{"line":195,"column":66}}})) != null ? stack1 : "")
-    + " always;\n";
+    return "        add_header Access-Control-Allow-Credentials \"true\" always;\n";
 },"59":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1399,10 +1412,21 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return "        add_header Access-Control-Max-Age "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"maxAge") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":198,"column":42},"end":{"line":198,"column":59}}})) != null ? stack1 : "")
+  return "        add_header Access-Control-Allow-Headers "
+    + ((stack1 = (lookupProperty(helpers,"q")||(depth0 && lookupProperty(depth0,"q"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"headers") : stack1),{"name":"q","hash":{},"data":data,"loc":{"start":{"line":201,"column":48},"end":{"line":201,"column":66}}})) != null ? stack1 : "")
     + " always;\n";
 },"60":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        add_header Access-Control-Max-Age "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"maxAge") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":204,"column":42},"end":{"line":204,"column":59}}})) != null ? stack1 : "")
+    + " always;\n";
+},"61":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1411,15 +1435,15 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "\n    location = "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":206,"column":15},"end":{"line":206,"column":28}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":212,"column":15},"end":{"line":212,"column":28}}})) != null ? stack1 : "")
     + " {\n        internal;\n        js_content "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":208,"column":19},"end":{"line":208,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":214,"column":19},"end":{"line":214,"column":37}}})) != null ? stack1 : "")
     + "."
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"optionalAuth") : depth0),{"name":"if","hash":{},"fn":container.program(61, data, 0),"inverse":container.program(62, data, 0),"data":data,"loc":{"start":{"line":208,"column":38},"end":{"line":208,"column":99}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"optionalAuth") : depth0),{"name":"if","hash":{},"fn":container.program(62, data, 0),"inverse":container.program(63, data, 0),"data":data,"loc":{"start":{"line":214,"column":38},"end":{"line":214,"column":99}}})) != null ? stack1 : "")
     + ";\n    }\n";
-},"61":function(container,depth0,helpers,partials,data) {
-    return "authorizeOptional";
 },"62":function(container,depth0,helpers,partials,data) {
+    return "authorizeOptional";
+},"63":function(container,depth0,helpers,partials,data) {
     return "authorize";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1440,24 +1464,29 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":44,"column":13},"end":{"line":44,"column":31}}})) != null ? stack1 : "")
     + "_route "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"index") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":44,"column":38},"end":{"line":44,"column":49}}})) != null ? stack1 : "")
-    + ";\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"refuseOverride") : depth0),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":45,"column":0},"end":{"line":49,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":50,"column":0},"end":{"line":55,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"hideArgs") : depth0),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":56,"column":0},"end":{"line":58,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"rewrite") : depth0),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":59,"column":0},"end":{"line":61,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"ip") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":62,"column":0},"end":{"line":66,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"bodyLimit") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":67,"column":0},"end":{"line":69,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"limit") : depth0),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":70,"column":0},"end":{"line":77,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":78,"column":0},"end":{"line":84,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"accessLog") : depth0),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":87,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":0},"end":{"line":93,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"responseHide") : depth0),{"name":"each","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":94,"column":0},"end":{"line":96,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"responseSet") : depth0),{"name":"each","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":97,"column":0},"end":{"line":99,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"mock") : depth0),{"name":"if","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":100,"column":0},"end":{"line":111,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"upstream") : depth0),{"name":"if","hash":{},"fn":container.program(30, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":183,"column":7}}})) != null ? stack1 : "")
+    + ";\n        if ($"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":45,"column":13},"end":{"line":45,"column":31}}})) != null ? stack1 : "")
+    + "_admit != $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":45,"column":42},"end":{"line":45,"column":60}}})) != null ? stack1 : "")
+    + "_route) {\n            return 403;\n        }\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":48,"column":0},"end":{"line":52,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"refuseOverride") : depth0),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":0},"end":{"line":57,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":58,"column":0},"end":{"line":63,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"hideArgs") : depth0),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":66,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"rewrite") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":67,"column":0},"end":{"line":69,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"ip") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":70,"column":0},"end":{"line":74,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"bodyLimit") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":75,"column":0},"end":{"line":77,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"limit") : depth0),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":78,"column":0},"end":{"line":85,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":0},"end":{"line":90,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"accessLog") : depth0),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":91,"column":0},"end":{"line":93,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":94,"column":0},"end":{"line":99,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"responseHide") : depth0),{"name":"each","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":100,"column":0},"end":{"line":102,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"responseSet") : depth0),{"name":"each","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":103,"column":0},"end":{"line":105,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"mock") : depth0),{"name":"if","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":106,"column":0},"end":{"line":117,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"upstream") : depth0),{"name":"if","hash":{},"fn":container.program(31, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":118,"column":0},"end":{"line":189,"column":7}}})) != null ? stack1 : "")
     + "    }\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(56, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":185,"column":0},"end":{"line":203,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"if","hash":{},"fn":container.program(60, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":204,"column":0},"end":{"line":210,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(57, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":191,"column":0},"end":{"line":209,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"authUri") : depth0),{"name":"if","hash":{},"fn":container.program(61, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":210,"column":0},"end":{"line":216,"column":7}}})) != null ? stack1 : "");
 },"usePartial":true,"useData":true} },
   OWN_SSL_PARTIAL: { source: "{{#if ssl}}\n{{#if ssl.verify}}\n        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate {{q ssl.trusted}};\n{{else}}\n        proxy_ssl_verify off;\n{{/if}}\n{{/if}}\n", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1675,7 +1704,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = (lookupProperty(helpers,"eachShared")||(depth0 && lookupProperty(depth0,"eachShared"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"identity")),{"name":"eachShared","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":8,"column":15}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"kept") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":19,"column":7}}})) != null ? stack1 : "");
 },"useData":true} },
-  VERIFY_PARTIAL: { source: "    # {{c comment}}: auth check before the per-consumer limit\n    location = {{n limit.verifyUri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if refuseOverride}}\n        if (${{n @root.prefix}}_override) {\n            return 400;\n        }\n{{/if}}\n{{#if cors}}\n        set ${{n @root.prefix}}_acao ${{n cors.originVar}};\n        set ${{n @root.prefix}}_acac {{#if cors.credentials}}\"true\"{{else}}\"\"{{/if}};\n        set ${{n @root.prefix}}_aceh {{v cors.expose}};\n        set ${{n @root.prefix}}_vary Origin;\n{{/if}}\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n{{> authCheck}}\n        recursive_error_pages on;\n        error_page 401 = {{n limit.failUri}}/401;\n        error_page 403 = {{n limit.failUri}}/403;\n{{#each limit.errors}}\n        error_page {{n this}} /_gwc_internal/e/{{n this}};\n{{/each}}\n        root /dev/null;\n        try_files /gwc {{n uri}}?$args;\n    }\n\n    location = {{n limit.failUri}}/401 {\n        internal;\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/401;\n    }\n\n    location = {{n limit.failUri}}/403 {\n        internal;\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/403;\n    }\n\n", spec: {"0":function(container,depth0,helpers,partials,data) {
+  VERIFY_PARTIAL: { source: "    # {{c comment}}: auth check before the per-consumer limit\n    location = {{n limit.verifyUri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if refuseOverride}}\n        if (${{n @root.prefix}}_override) {\n            return 400;\n        }\n{{/if}}\n{{#if cors}}\n        set ${{n @root.prefix}}_acao ${{n cors.originVar}};\n        set ${{n @root.prefix}}_acac {{#if cors.credentials}}\"true\"{{else}}\"\"{{/if}};\n        set ${{n @root.prefix}}_aceh {{v cors.expose}};\n        set ${{n @root.prefix}}_vary Origin;\n{{/if}}\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n{{> authCheck}}\n        auth_request_set ${{n @root.prefix}}_admit $sent_http_x_gwc_route;\n        recursive_error_pages on;\n        error_page 401 = {{n limit.failUri}}/401;\n        error_page 403 = {{n limit.failUri}}/403;\n{{#each limit.errors}}\n        error_page {{n this}} /_gwc_internal/e/{{n this}};\n{{/each}}\n        root /dev/null;\n        try_files /gwc {{n uri}}?$args;\n    }\n\n    location = {{n limit.failUri}}/401 {\n        internal;\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/401;\n    }\n\n    location = {{n limit.failUri}}/403 {\n        internal;\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/403;\n    }\n\n", spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1755,9 +1784,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        error_page "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":29,"column":19},"end":{"line":29,"column":29}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":30,"column":19},"end":{"line":30,"column":29}}})) != null ? stack1 : "")
     + " /_gwc_internal/e/"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":29,"column":47},"end":{"line":29,"column":57}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":30,"column":47},"end":{"line":30,"column":57}}})) != null ? stack1 : "")
     + ";\n";
 },"8":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1768,7 +1797,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return " burst="
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":37,"column":65},"end":{"line":37,"column":82}}})) != null ? stack1 : "");
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":38,"column":65},"end":{"line":38,"column":82}}})) != null ? stack1 : "");
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1791,24 +1820,26 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"ip") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":20,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"bodyLimit") : depth0),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":23,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"authCheck"),depth0,{"name":"authCheck","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
-    + "        recursive_error_pages on;\n        error_page 401 = "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":26,"column":25},"end":{"line":26,"column":44}}})) != null ? stack1 : "")
-    + "/401;\n        error_page 403 = "
+    + "        auth_request_set $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":25,"column":26},"end":{"line":25,"column":44}}})) != null ? stack1 : "")
+    + "_admit $sent_http_x_gwc_route;\n        recursive_error_pages on;\n        error_page 401 = "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":27,"column":25},"end":{"line":27,"column":44}}})) != null ? stack1 : "")
+    + "/401;\n        error_page 403 = "
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":28,"column":25},"end":{"line":28,"column":44}}})) != null ? stack1 : "")
     + "/403;\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"errors") : stack1),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":30,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"errors") : stack1),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":29,"column":0},"end":{"line":31,"column":9}}})) != null ? stack1 : "")
     + "        root /dev/null;\n        try_files /gwc "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"uri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":32,"column":23},"end":{"line":32,"column":32}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"uri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":33,"column":23},"end":{"line":33,"column":32}}})) != null ? stack1 : "")
     + "?$args;\n    }\n\n    location = "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":35,"column":15},"end":{"line":35,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":36,"column":15},"end":{"line":36,"column":34}}})) != null ? stack1 : "")
     + "/401 {\n        internal;\n        limit_req zone="
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":37,"column":23},"end":{"line":37,"column":39}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":37,"column":39},"end":{"line":37,"column":89}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":38,"column":23},"end":{"line":38,"column":39}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":39},"end":{"line":38,"column":89}}})) != null ? stack1 : "")
     + " nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/401;\n    }\n\n    location = "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":43,"column":15},"end":{"line":43,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":44,"column":15},"end":{"line":44,"column":34}}})) != null ? stack1 : "")
     + "/403 {\n        internal;\n        limit_req zone="
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":45,"column":23},"end":{"line":45,"column":39}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":45,"column":39},"end":{"line":45,"column":89}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":46,"column":23},"end":{"line":46,"column":39}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":46,"column":39},"end":{"line":46,"column":89}}})) != null ? stack1 : "")
     + " nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/403;\n    }\n\n";
 },"usePartial":true,"useData":true} },
   VERIFIED_PARTIAL: { source: "        if (${{n @root.prefix}}_id_key = \"\") {\n            return 403;\n        }\n", spec: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {

@@ -1,6 +1,15 @@
 /**
  * The internal route location (see routes.ts): rewrite-phase `set`/`rewrite`, then the access-phase
  * controls, then the content (proxy, or a mock). Same helpers and rules as templates.ts.
+ *
+ * Its first check: the request was admitted by this route (`$<prefix>_admit`, set only by the
+ * route's own dispatch in its public location, or on a route verified before its limit only by its
+ * own auth check's success, templates-limit.ts), else 403. nginx variables survive every internal
+ * redirect, so without it any redirect into r/N (a backend's X-Accel-Redirect, error_page,
+ * `rewrite ... last`, try_files, njs internalRedirect) arrived with another route's identity, past
+ * this route's role check, body check and validation (test/security/nginx-route-admission.test.ts).
+ * The rewrite-module checks come before `rewrite ... break`, which ends the rewrite module's
+ * directives of the location: an `if` after it never runs.
  */
 export const ROUTE_PARTIAL = `{{#if validate}}
     # {{c comment}}: the request is checked against the operation's schemas (validate.ts), after
@@ -46,6 +55,14 @@ export const ROUTE_PARTIAL = `{{#if validate}}
     location = {{n uri}} {
         internal;
         set \${{n @root.prefix}}_route {{n index}};
+        if (\${{n @root.prefix}}_admit != \${{n @root.prefix}}_route) {
+            return 403;
+        }
+{{#if authUri}}
+{{#if limit.verifyUri}}
+{{> verified}}
+{{/if}}
+{{/if}}
 {{#if refuseOverride}}
         if (\${{n @root.prefix}}_override) {
             return 400;
@@ -80,11 +97,9 @@ export const ROUTE_PARTIAL = `{{#if validate}}
 {{/if}}
 {{/if}}
 {{#if authUri}}
-{{#if limit.verifyUri}}
-{{> verified}}
-{{else}}
+{{#unless limit.verifyUri}}
 {{> authCheck}}
-{{/if}}
+{{/unless}}
 {{/if}}
 {{#if accessLog}}
         access_log {{q @root.accessLogPath}} {{n @root.prefix}}_json;

@@ -160,8 +160,8 @@ export const SERVER_TEMPLATE = `server {
     server_tokens off;
     # A backend's X-Accel-Redirect is not followed (every location here proxies with this list but
     # the JWKS fetch, which names it in its own): nginx would hand the request to the internal
-    # location named, another route's proxy step (/_gwc_internal/r/N asks only that some identity
-    # was set), past that route's checks (red team 14). X-Accel-Expires and X-Accel-Buffering stay
+    # location named, another route's steps (red team 14; a proxy step /_gwc_internal/r/N also
+    # refuses a request its own route did not admit). X-Accel-Expires and X-Accel-Buffering stay
     # honoured: a backend's no-cache answer, its streamed (SSE) answer.
     proxy_ignore_headers X-Accel-Redirect;
     # Header names with "_" dropped (nginx's default, pinned against an http-level
@@ -316,6 +316,9 @@ export const PATH_PARTIAL = `    # {{c comment}}
 {{/each}}
 {{#each dispatch}}
         if ($request_method = {{n method}}) {
+{{#if admit}}
+            set \${{n @root.prefix}}_admit {{n admit}};
+{{/if}}
             rewrite ^ {{n uri}} last;
         }
 {{/each}}

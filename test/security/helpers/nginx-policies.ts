@@ -42,6 +42,8 @@ export interface PolicyLabOptions {
    * address:port, an http-level directive gwc's locations inherit).
    */
   confAppend?: (listen: string) => string;
+  /** The generated conf.d file edited before nginx starts: a hand edit, or a future regression of gwc's own output. */
+  confEdit?: (conf: string) => string;
 }
 
 function request(port: number, method: string, path: string, headers: Record<string, string>, from: string, body?: string): Promise<PolicyReply> {
@@ -78,6 +80,10 @@ export async function startPolicyLab(spec: string, opts: PolicyLabOptions = {}):
   if (opts.confAppend) {
     const conf = result.files.find((f) => f.path.startsWith('conf.d/') && f.path.endsWith('.conf'))!;
     result.files = result.files.map((f) => (f === conf ? { ...f, contents: `${f.contents}\n${opts.confAppend!(`127.0.0.1:${port}`)}\n` } : f));
+  }
+  if (opts.confEdit) {
+    const conf = result.files.find((f) => f.path.startsWith('conf.d/') && f.path.endsWith('.conf'))!;
+    result.files = result.files.map((f) => (f === conf ? { ...f, contents: opts.confEdit!(f.contents) } : f));
   }
   writeFiles(dir, result.files);
   for (const [path, text] of Object.entries(opts.files ?? {})) {

@@ -251,13 +251,22 @@ describe('njs runtime: JWT', () => {
     expect(r.status).toBe(204);
     expect(r.headersOut['X-Gwc-Consumer']).toBe('rs:a%0D%0AX-Evil: 1%25');
   });
+  it('a passed check names its route (X-Gwc-Route, the proxy step of a verified route serves only it); a refused one names none', async () => {
+    const r = await authorize('3', bearer(token('RS256', claims({}), rs.privateKey)));
+    expect(r.status).toBe(204);
+    expect(r.headersOut['X-Gwc-Route']).toBe('3');
+    const refused = await authorize('3', bearer(token('RS256', claims({}), rsaKeys().privateKey)));
+    expect(refused.status).toBe(401);
+    expect(refused.headersOut['X-Gwc-Route']).toBeUndefined();
+  });
 });
 
 describe('njs runtime: optional and forward auth', () => {
   it('optional: nothing presented passes anonymous; anything presented is verified', async () => {
     const anon = await optional('7');
     expect(anon.status).toBe(204);
-    expect(anon.headersOut).toEqual({ 'X-Gwc-Identity': '-' });
+    // The route that admitted it (X-Gwc-Route): a verify location hands it to its proxy step (templates-route.ts).
+    expect(anon.headersOut).toEqual({ 'X-Gwc-Identity': '-', 'X-Gwc-Route': '7' });
     expect((await optional('7', { 'x-api-key': 'nope' })).status).toBe(401);
     expect((await optional('7', { 'x-api-key': '' })).status).toBe(401);
     expect((await optional('7', { 'x-api-key': 'Admin-Key-1' })).headersOut['X-Gwc-Consumer']).toBe('admin');

@@ -38,6 +38,12 @@ var ID_CONSUMER = 'X-Gwc-Consumer';
 var ID_SCHEME = 'X-Gwc-Scheme';
 /** The verified caller as one opaque key (cache keys, per-consumer limits; policies.ts): '-' when anonymous. */
 var ID_KEY = 'X-Gwc-Identity';
+/**
+ * The route whose check passed (its index, the `$<prefix>_route` of the location asking): a verify
+ * location hands it to its route location, whose proxy step serves only a request its own route
+ * admitted (templates-route.ts; any internal redirect from another route arrives with another).
+ */
+var ID_ROUTE = 'X-Gwc-Route';
 
 /**
  * @param {Secret|undefined} ref
@@ -718,6 +724,7 @@ async function decide(r, optional) {
   if (optional && !route.security.some(function (alt) { return alt.some(function (i) { var s = CFG.schemes[i.scheme]; return !s || present(r, s); }); })) {
     keptAnswer(r, route, -1);
     r.headersOut[ID_KEY] = '-';
+    r.headersOut[ID_ROUTE] = id;
     r.return(204);
     return;
   }
@@ -760,6 +767,8 @@ async function decide(r, optional) {
       if (who !== null) r.headersOut[ID_CONSUMER] = headerText(who);
       r.headersOut[ID_SCHEME] = headerText(alt.map(function (x) { return x.scheme; }).join(','));
       r.headersOut[ID_KEY] = digest(ids);
+      // After the forward-auth answer headers: a service naming X-Gwc-Route never chooses the route.
+      r.headersOut[ID_ROUTE] = id;
       r.return(204);
       return;
     }
