@@ -27,6 +27,7 @@ const ALLOWED: readonly Allowed[] = [
   [/^(proxy_pass_request_body):/, /./, 'the auth service sent the request body or not: it decides on the headers gwc names'],
   [/^set: set \$gwc_cov_route/, /remove/, 'every fact keyed by the route id changes with it (cache key, guards); what stays is read as unchanged, and njs refuses an auth check without its route'],
   [/^set: set \$gwc_cov_(vary|path)/, /remove/, NOT_ACCESS],
+  [/^set: set \$gwc_cov_admit N;/, /./, "the route a dispatch admits: without it, or naming another route, the route's proxy step refuses every request (403, templates-route.ts): closed"],
   [/^websocket:|^"~\*\^websocket\$"|^"~\^OPTIONS:/, /remove/, 'the upgrade or preflight map: without the entry the request is a plain one (no tunnel) or no preflight'],
   [/^default: default "\$";/, /remove/, 'the literal-$ helper (geo): text, no check'],
   [/^default: default "";/, /remove/, DEFAULT],

@@ -187,7 +187,7 @@ describe('gwc diff, nginx: the query method-override refusal, the body check, nj
   it('the query _method refusal removed from a route is method-override-passed', async () => {
     const drop = conf((t) => {
       const n = routeNo(t, 'addItem');
-      return t.replace(new RegExp(`(location = /_gwc_internal/r/${n} \\{\\n[^}]*?)if \\(\\$gwc_gn_override\\) \\{\\n\\s*return 400;\\n\\s*\\}\\n`), '$1');
+      return t.replace(new RegExp(`(location = /_gwc_internal/r/${n} \\{\\n[\\s\\S]*?)if \\(\\$gwc_gn_override\\) \\{\\n\\s*return 400;\\n\\s*\\}\\n`), '$1');
     });
     expect(await weakened('nginx', NGINX, drop)).toEqual(['method-override-passed route addItem']);
   });
