@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -147,6 +147,22 @@ beforeAll(async () => {
 describe('njs runtime: source of truth', () => {
   it('njs-runtime.ts is generated from njs/runtime.js (fresh)', () => {
     expect(() => execFileSync('node', [join(ROOT, 'scripts/gen-njs-runtime.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
+  });
+  it("every other njs source's copy of runtime.js text is runtime.js's (scripts/gen-njs-runtime.mjs COPIES)", async () => {
+    const gen = (await import(pathToFileURL(join(ROOT, 'scripts/gen-njs-runtime.mjs')).href)) as {
+      COPIES: Array<{ target: string }>;
+      withCopies: (runtime: string, target: string, c: unknown) => string;
+    };
+    const runtime = readFileSync(join(ROOT, 'src/targets/nginx/njs/runtime.js'), 'utf8');
+    expect(gen.COPIES.map((c) => c.target).sort()).toEqual(['src/targets/nginx/njs/headers.js', 'src/targets/nginx/njs/validate.js']);
+    for (const c of gen.COPIES) {
+      const text = readFileSync(join(ROOT, c.target), 'utf8');
+      expect(gen.withCopies(runtime, text, c), c.target).toBe(text);
+      // A copy edited in place is put back from runtime.js, never kept.
+      const edited = text.replace("indexOf('_') >= 0", "indexOf('-') >= 0").replace("t.indexOf('csp-report') >= 0", 'false');
+      expect(edited).not.toBe(text);
+      expect(gen.withCopies(runtime, edited, c), c.target).toBe(text);
+    }
   });
   it('runtime.js type-checks against njs-types (no API njs lacks)', () => {
     execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(ROOT, 'tsconfig.njs.json')], { stdio: 'pipe' });

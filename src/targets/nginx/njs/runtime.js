@@ -1026,6 +1026,7 @@ function mock(r) {
   r.return(m.status, m.body);
 }
 
+// --- shared with validate.js: scripts/gen-njs-runtime.mjs copies this block there (each module gwc writes is one file) ---
 /**
  * A parameter name Rails (Rack::MethodOverride), Laravel, Symfony or Express method-override reads as
  * the request method, also as PHP spells it (leading spaces, `.` and `[` read as `_`, an array form):
@@ -1194,6 +1195,7 @@ function invalidRequest(r) {
   r.return(400);
 }
 
+// --- end of shared block ---
 /**
  * Content handler in front of a route whose backend may read a request body (routes.ts): a form,
  * multipart or JSON body naming `_method` is refused (400) like `_method` in the query, since a
