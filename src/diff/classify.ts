@@ -1,78 +1,22 @@
 /**
  * Target-neutral rules (the table is rules.ts) that turn facts into findings: what weakens
  * security (shown first) and what breaks clients. Each target's normaliser attaches the facts; no
- * rule here knows a target. Auth and mechanisms: classify-auth.ts.
+ * rule here knows a target. Auth and mechanisms: classify-auth.ts; limits, body and IP rules:
+ * classify-limits.ts; guards, validation, unread steps, runtime and trust: classify-checks.ts.
  */
 import { authenticated, authRules, describeAuth, mechanismRules } from './classify-auth.js';
-import { covered, EVERYWHERE } from './cidr.js';
+import { bodyRules, denyRules, ipRules, limitRules, rateRules } from './classify-limits.js';
+import { guardRules, holdRules, runtimeRules, trustRules, unreadRules, validationRules } from './classify-checks.js';
 import { answers, probePaths, samplePath } from './paths.js';
 import { jsRegex } from './regex-dialect.js';
-import type { BackendTls, ClientTls, Facts, GuardKind, Guards } from './entity.js';
+import type { BackendTls, ClientTls, Facts } from './entity.js';
 import { RULES, type RuleId, type Verdict } from './rules.js';
 
 export { RULES, type FindingClass, type RuleId, type Verdict } from './rules.js';
 export { describeAuth } from './classify-auth.js';
+export { describeRate } from './classify-limits.js';
 
 const alternatives = (auth: string[][]): string[][] => (auth.length === 0 ? [[]] : auth);
-
-// ---- limits ---------------------------------------------------------------------------------
-
-/** The most requests a client may send in `window` seconds under these limits. */
-function cap(limits: Record<string, number>, window: number): number {
-  let best = Infinity;
-  for (const [w, n] of Object.entries(limits)) best = Math.min(best, n * Math.ceil(window / Number(w)));
-  return best;
-}
-
-const WINDOW_NAMES: Record<string, string> = { '1': 'second', '60': 'minute', '3600': 'hour', '86400': 'day', '2592000': 'month', '31536000': 'year' };
-export const describeRate = (r: Record<string, number> | undefined): string =>
-  r === undefined
-    ? 'none'
-    : Object.keys(r)
-        .sort((x, y) => Number(x) - Number(y))
-        .map((w) => `${r[w]}/${WINDOW_NAMES[w] ?? `${w}s`}`)
-        .join(', ');
-
-function rateRules(a: Record<string, number> | undefined, b: Record<string, number> | undefined): Verdict[] {
-  if (a === undefined && b === undefined) return [];
-  const text = { old: describeRate(a), new: describeRate(b) };
-  const windows = [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].map(Number);
-  const out: Verdict[] = [];
-  if (windows.some((w) => cap(b ?? {}, w) > cap(a ?? {}, w))) out.push({ rule: 'rate-limit-raised', ...text });
-  if (windows.some((w) => cap(b ?? {}, w) < cap(a ?? {}, w))) out.push({ rule: 'rate-limit-lowered', ...text });
-  return out;
-}
-
-const describeBytes = (n: number | undefined) => (n === undefined ? 'none' : `${n} bytes`);
-
-function bodyRules(a: number | undefined, b: number | undefined): Verdict[] {
-  const o = a ?? Infinity;
-  const n = b ?? Infinity;
-  if (n > o) return [{ rule: 'body-limit-raised', old: describeBytes(a), new: describeBytes(b) }];
-  if (n < o) return [{ rule: 'body-limit-lowered', old: describeBytes(a), new: describeBytes(b) }];
-  return [];
-}
-
-function ipRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
-  const o = a ?? EVERYWHERE;
-  const n = b ?? EVERYWHERE;
-  const text = { old: a ? a.join(', ') : 'any', new: b ? b.join(', ') : 'any' };
-  const out: Verdict[] = [];
-  if (!covered(n, o)) out.push({ rule: 'ip-widened', ...text });
-  if (!covered(o, n)) out.push({ rule: 'ip-narrowed', ...text });
-  return out;
-}
-
-/** A deny entry removed or narrowed lets its addresses in again; one added refuses clients. */
-function denyRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
-  const o = a ?? [];
-  const n = b ?? [];
-  const text = { old: o.join(', ') || 'none', new: n.join(', ') || 'none' };
-  const out: Verdict[] = [];
-  if (o.length > 0 && !covered(o, n)) out.push({ rule: 'ip-deny-narrowed', ...text });
-  if (n.length > 0 && !covered(n, o)) out.push({ rule: 'ip-narrowed', ...text });
-  return out;
-}
 
 /**
  * A route that answers every path and method it answered and more (a method added, `methods`
@@ -105,17 +49,9 @@ const describeClientTls = (t: ClientTls): string =>
     ? `options ${t.unread} (not in the deployed state)`
     : `TLS >= ${(t.minVersion ?? 0).toFixed(1)}, ciphers ${t.cipherSuites?.join(' ') ?? 'default'}, curves ${t.curves?.join(' ') ?? 'default'}, SNI ${t.sniStrict ? 'strict' : 'not strict'}`;
 
-/** Facts a reviewer must see move whatever the direction, or that only widen one way. */
+/** Facts a reviewer must see move whatever the direction, or that only widen one way (limits: classify-limits.ts). */
 function routeRules(o: Facts, n: Facts): Verdict[] {
   const out: Verdict[] = [];
-  if (o.rateLimitKey !== undefined && n.rateLimitKey !== undefined && o.rateLimitKey !== n.rateLimitKey) out.push({ rule: 'rate-limit-key-changed', old: o.rateLimitKey, new: n.rateLimitKey });
-  if (o.burst !== undefined && n.burst !== undefined && n.burst > o.burst) out.push({ rule: 'burst-raised', old: String(o.burst), new: String(n.burst) });
-  if (o.rateLimitPerNode === false && n.rateLimitPerNode === true) out.push({ rule: 'rate-limit-raised', old: 'counted once for every node', new: 'counted per node (N nodes: N times the rate)' });
-  const conns = (f: Facts) => f.connectionLimit ?? Infinity;
-  const connText = (f: Facts) => (f.connectionLimit === undefined ? 'no cap on open connections' : `${f.connectionLimit} open connections per key`);
-  if (conns(n) > conns(o)) out.push({ rule: 'rate-limit-raised', old: connText(o), new: connText(n) });
-  if (conns(n) < conns(o)) out.push({ rule: 'rate-limit-lowered', old: connText(o), new: connText(n) });
-  if (o.rateLimitFailsOpen === false && n.rateLimitFailsOpen === true) out.push({ rule: 'rate-limit-fail-open', old: 'refused (500) when the counters fail', new: 'let through uncounted when the counters fail' });
   if (!o.cache && n.cache && authenticated(n.auth)) out.push({ rule: 'cache-on-authenticated', old: 'no cache', new: `cache; auth ${describeAuth(n.auth)}` });
   // Any route: an authenticated one sends its callers elsewhere, a public one exposes another backend path.
   if ((o.upstreamPath !== undefined || n.upstreamPath !== undefined) && o.upstreamPath !== n.upstreamPath) {
@@ -133,48 +69,12 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
     const passed = o.requestHeaders.filter((h) => !n.requestHeaders!.includes(h));
     if (passed.length > 0) out.push({ rule: 'request-header-passed', old: `set or removed by the gateway: ${passed.join(', ')}`, new: `as the client sent: ${passed.join(', ')}` });
   }
+  const values = (f: Facts) => f.requestHeaderValues ?? {};
+  const revalued = Object.keys(values(o)).filter((h) => h in values(n) && values(o)[h] !== values(n)[h]).sort();
+  if (revalued.length > 0) out.push({ rule: 'request-header-value-changed', old: revalued.map((h) => `${h}: ${values(o)[h]}`).join('; '), new: revalued.map((h) => `${h}: ${values(n)[h]}`).join('; ') });
   if (routeWidened(o.route, n.route)) out.push({ rule: 'route-widened', old: o.route!.match, new: n.route!.match });
   if (o.clientHost === false && n.clientHost === true) out.push({ rule: 'host-passed', old: "the backend's own name", new: "the client's Host header" });
   return out;
-}
-
-// ---- guards (Facts.guards) -------------------------------------------------------------------
-
-/** Each kind of guard by the rule that names what its loss lets reach the backend. */
-const GUARD_RULES: Record<GuardKind, RuleId> = { credential: 'credential-unverified-passed', method: 'method-override-passed', header: 'request-header-passed' };
-
-/** A check gone is security; compared only when both sides' readers could tell (absent: unknown). */
-function guardRules(a: Guards | undefined, b: Guards | undefined): Verdict[] {
-  if (!a || !b) return [];
-  const out: Verdict[] = [];
-  for (const kind of Object.keys(GUARD_RULES) as GuardKind[]) {
-    const lost = (a[kind] ?? []).filter((g) => !(b[kind] ?? []).includes(g));
-    if (lost.length > 0) out.push({ rule: GUARD_RULES[kind], old: `checked: ${lost.join('; ')}`, new: `not checked: ${lost.join('; ')}` });
-  }
-  return out;
-}
-
-/** The code the checks run in, changed either way, both sides holding one (an older runtime lacks today's checks). */
-function runtimeRules(a: string | undefined, b: string | undefined): Verdict[] {
-  return a !== undefined && b !== undefined && a !== b ? [{ rule: 'runtime-changed', old: a, new: b }] : [];
-}
-
-/** A step the reader cannot judge, added, removed or changed: security either way (fail closed). */
-function unreadRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
-  const o = a ?? [];
-  const n = b ?? [];
-  if (o.length === n.length && o.every((x) => n.includes(x))) return [];
-  return [{ rule: 'unread-changed', old: o.join('; ') || 'none', new: n.join('; ') || 'none' }];
-}
-
-/**
- * A validation check gone (validator off, parameter optional, model removed or changed) is security;
- * compared only when both sides' readers could tell (absent: unknown).
- */
-function validationRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
-  if (!a || !b) return [];
-  const lost = a.filter((v) => !b.includes(v));
-  return lost.length === 0 ? [] : [{ rule: 'validation-weakened', old: `checked: ${lost.join('; ')}`, new: `not checked: ${lost.join('; ')}` }];
 }
 
 // ---- CORS -----------------------------------------------------------------------------------
@@ -220,19 +120,6 @@ function tlsRules(a: BackendTls | undefined, b: BackendTls | undefined): Verdict
   if (a.verify && b.verify && a.ca !== b.ca) out.push({ rule: 'backend-ca-changed', ...text });
   if (a.tls && b.tls && a.serverName !== b.serverName) out.push({ rule: 'backend-server-name-changed', old: a.serverName ?? 'the backend host', new: b.serverName ?? 'the backend host' });
   return out;
-}
-
-// ---- what the gateway takes on trust (trust.ts) ----------------------------------------------
-
-/** What a consumer can present that it could not (consumers.ts); one dropped only refuses callers. */
-function holdRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
-  const added = (b ?? []).filter((t) => !(a ?? []).includes(t));
-  return added.length === 0 ? [] : [{ rule: 'consumer-added', old: a === undefined ? 'no such consumer' : a.join(', ') || 'nothing', new: (b ?? []).join(', ') }];
-}
-
-/** A new assumption is a check the gateway no longer makes; one dropped only refuses builds. */
-function trustRules(a: string[] | undefined, b: string[] | undefined): Verdict[] {
-  return (b ?? []).filter((t) => !(a ?? []).includes(t)).map((t) => ({ rule: 'trust-added', old: 'checked', new: `trusted: ${t}` }));
 }
 
 // ---- entry points ---------------------------------------------------------------------------
@@ -298,7 +185,7 @@ export function classifyMatched(a: Facts | undefined, b: Facts | undefined): Ver
   const out: Verdict[] = [];
   if (o.route && n.route && o.route.match !== n.route.match) out.push({ rule: 'route-moved', old: o.route.match, new: n.route.match });
   if (o.auth !== undefined && n.auth !== undefined) out.push(...authRules(o.auth, n.auth), ...mechanismRules(o, n));
-  out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...denyRules(o.ipDeny, n.ipDeny));
+  out.push(...rateRules(o.rateLimit, n.rateLimit), ...bodyRules(o.bodyLimit, n.bodyLimit), ...ipRules(o.ipAllow, n.ipAllow), ...denyRules(o.ipDeny, n.ipDeny), ...limitRules(o, n));
   out.push(...corsRules(o.cors, n.cors), ...tlsRules(o.backendTls, n.backendTls), ...routeRules(o, n), ...guardRules(o.guards, n.guards), ...validationRules(o.validation, n.validation), ...unreadRules(o.unread, n.unread), ...runtimeRules(o.runtime, n.runtime), ...trustRules(o.trusts, n.trusts), ...holdRules(o.holds, n.holds));
   return out;
 }

@@ -94,6 +94,12 @@ export interface Facts {
    * routes). Absent: no cap, or the reader cannot tell.
    */
   connectionLimit?: number;
+  /**
+   * What `connectionLimit` counts by, in the reader's words (`ip`, `consumer`, `host`: one cap for
+   * every caller of the host, `header NAME`: one per value the client writes). Absent: the reader
+   * cannot tell.
+   */
+  connectionLimitKey?: string;
   /** Largest request body in bytes. Absent: no limit set by the gateway. */
   bodyLimit?: number;
   /** Source CIDRs allowed. Absent: every address. */
@@ -116,6 +122,13 @@ export interface Facts {
    * the gateway's value (a tenant, an identity, a debug switch). Absent: the reader cannot tell.
    */
   requestHeaders?: string[];
+  /**
+   * The literal value the gateway sets each request header to (lower-case name -> value as the
+   * reader reads it: the spec's requestHeaders, nginx `proxy_set_header NAME "literal"`, Traefik
+   * customRequestHeaders): the backend trusts it (a tenant, an environment, an internal key), so
+   * another value is a finding. Absent: the reader cannot tell.
+   */
+  requestHeaderValues?: Record<string, string>;
   /**
    * Whether the backend is sent the client's Host header instead of its own name: the client then
    * picks the virtual host of a shared backend server. Absent: the reader cannot tell.

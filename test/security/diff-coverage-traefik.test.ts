@@ -31,7 +31,7 @@ const ALLOWED: readonly Allowed[] = [
   [/basicAuth\.(headerField|realm)$/, /./, 'the header Traefik names the verified user in (cleared before, so a removed one reaches the backend empty) and the prompt text'],
   [/forwardAuth\.trustForwardHeader$/, /remove/, DEFAULT],
   [/^http\.middlewares\.\*\.headers$/, /remove/, ANSWER_ONLY, /-allow\.headers$/],
-  [/headers\.customRequestHeaders\./, /change/, 'still a value the gateway sets: the client\'s never reaches the backend'],
+  [/headers\.customRequestHeaders\./, /change/, 'a header the gateway clears given a value: still the gateway\'s, the client\'s never reaches the backend (a value on a gateway-decided header is unread-changed; the spec\'s own value changed is request-header-value-changed, covered)'],
 ];
 
 /**

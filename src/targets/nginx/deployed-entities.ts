@@ -14,7 +14,7 @@ import { routeValidation, validateNext, validateTarget, type ValidationModule } 
 import { routeFacts, zoneKey, type Ctx } from './deployed-route-facts.js';
 import { mapFacts, supportFacts } from './deployed-support.js';
 import { locationTls, SSL_DIRECTIVES } from './deployed-tls.js';
-import { shadowedServers } from './deployed-unread.js';
+import { shadowedServers, supportUnread } from './deployed-unread.js';
 import { NginxSyntaxError, parseConf, type Directive } from './deployed-parse.js';
 
 // ---- entities -------------------------------------------------------------------------------
@@ -125,6 +125,9 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
     } else if (!route) {
       const facts = supportFacts(block, ctx);
       if (facts) entity.facts = facts;
+      // gwc's error pages and JWKS fetches hold only what gwc writes there (deployed-unread.ts supportUnread).
+      const unread = supportUnread(path, block);
+      if (unread.length) entity.facts = { ...entity.facts, unread };
     }
     const tls = locationTls([ctx.http, body, ...(enclosing.get(l) ?? []).map((p) => p.block ?? []), block]);
     if (tls) entity.facts = { ...entity.facts, backendTls: tls };
@@ -195,6 +198,11 @@ export function nginxEntities(files: Array<{ path: string; text: string }>, njs:
       const m = RATE.exec(d.args.find((a) => a.startsWith('rate='))?.slice(5) ?? '');
       if (zone && m) ctx.zones.set(zone, { [m[2] === 's' ? '1' : '60']: Number(m[1]) });
       if (zone && d.args[0]) ctx.zoneKeys.set(zone, zoneKey(d.args[0]));
+    }
+    // What a connection cap counts by (Facts.connectionLimitKey): zone names are apart from limit_req's.
+    if (d.name === 'limit_conn_zone' && d.args[0]) {
+      const zone = d.args.find((a) => a.startsWith('zone='))?.slice(5).split(':')[0];
+      if (zone) ctx.zoneKeys.set(zone, zoneKey(d.args[0]));
     }
     if ((d.name === 'map' || d.name === 'geo') && d.block && d.args.at(-1)) ctx.maps.set(d.args.at(-1)!, d);
     if (d.name === 'js_set' && d.args[0] && d.args[1]) ctx.jsSets.set(d.args[0], d.args[1]);

@@ -43,6 +43,11 @@ export interface RouteCfg {
   upstream?: Array<string | number>;
   /** The nginx variables the cache key digests (runtime.js cacheKey). */
   cacheKey?: string[];
+  /** What runtime.js cacheCredential bypasses a shared entry on (cache.ts CacheView query, headers, cookieAnonymous, cookieOwn). */
+  cacheQuery?: string[];
+  cacheHeaders?: string[];
+  cacheCookieAnonymous?: string;
+  cacheCookieOwn?: string[];
 }
 export interface NjsConfig {
   routes: Record<string, RouteCfg>;
@@ -181,14 +186,15 @@ export function njsUpstream(cfg: NjsConfig, routeId: string): string | undefined
 
 /**
  * The request parts a route's cache key holds (Facts.cacheKey, in AWS's words: `header x-tenant`,
- * `query`, `method`, `host`, `consumer`), from the variables runtime.js's cacheKey digests; the
- * route id, which every key holds, is left out.
+ * `query`, `method`, `host`, `consumer`, `route`), from the variables runtime.js's cacheKey digests:
+ * without the route id two cached routes of the same host, method and query share their entries.
  */
 export function njsCacheKey(cfg: NjsConfig, routeId: string): string[] | undefined {
   const names = Object.prototype.hasOwnProperty.call(cfg.routes, routeId) ? cfg.routes[routeId]?.cacheKey : undefined;
   if (!names) return undefined;
   const word = (v: string): string | undefined => {
-    if (/_route$/.test(v)) return undefined;
+    // The route id is what tells one route's entries from another's (the path is not in the key).
+    if (/_route$/.test(v)) return 'route';
     if (/_id_key$/.test(v)) return 'consumer';
     if (v === 'args' || v === 'query_string') return 'query';
     if (v === 'request_method') return 'method';
@@ -197,4 +203,25 @@ export function njsCacheKey(cfg: NjsConfig, routeId: string): string[] | undefin
     return v;
   };
   return [...new Set(names.map(word).filter((w): w is string => w !== undefined))].sort();
+}
+
+/**
+ * What runtime.js cacheCredential keeps out of a shared entry, as Facts.cacheKey bypass parts
+ * (`verb`: `not stored` for proxy_no_cache, `not served` for proxy_cache_bypass): a query credential
+ * in any spelling (cacheQuery), any line of a credential header (cacheHeaders: nginx's `$http_*`
+ * reads the first only), a Cookie from an anonymous caller, a cookie beside the route's own key.
+ * Each lives in the CFG, not the .conf: one dropped by hand let that caller's answer be stored for
+ * every caller sharing the entry and read as no change (red team 14's bypass lines). A route the
+ * module does not hold is never cached (cacheCredential answers '1').
+ */
+export function njsCacheBypass(route: RouteCfg | undefined, verb: string): string[] {
+  if (!route) return [`${verb} always (the njs module holds no such route)`];
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  return [
+    ...list(route.cacheQuery).map((n) => `${verb} when query ${n} is sent (njs: any spelling)`),
+    ...list(route.cacheHeaders).map((h) => `${verb} when header ${h.toLowerCase()} is sent (njs: any line)`),
+    ...(route.cacheCookieAnonymous ? [`${verb} when an anonymous caller sends a Cookie (njs: ${String(route.cacheCookieAnonymous)})`] : []),
+    // One part: a name added to the route's own keys narrows the bypass, one dropped widens it.
+    ...(route.cacheCookieOwn ? [`${verb} when a cookie other than ${list(route.cacheCookieOwn).sort().join(', ') || 'none'} is sent (njs)`] : []),
+  ];
 }

@@ -7,7 +7,7 @@ import { BACKEND_CORS, type Facts } from '../../diff/entity.js';
 import { exactPath } from '../../diff/paths.js';
 import { compareText } from '../../diagnostics/collate.js';
 import type { Directive } from './deployed-parse.js';
-import { njsAuth, njsCacheKey, njsRoute, njsUpstream, type NjsConfig } from './deployed-njs.js';
+import { njsAuth, njsCacheBypass, njsCacheKey, njsRoute, njsUpstream, type NjsConfig } from './deployed-njs.js';
 import type { ValidationModule } from './deployed-validation.js';
 import { nginxGuards } from './deployed-guards.js';
 import { clientCertificate, connectionLimit, satisfyAny } from './deployed-access.js';
@@ -179,6 +179,8 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
     const header = length ? v.replaceAll('$content_length', '$http_content_length') : v;
     const twice = /^(\$\w+)\1$/.exec(header)?.[1];
     const facts = twice ? [`${verb} when ${twice}`, `${verb} when ${twice} (also "0")`] : [`${verb} when ${header}`];
+    // gwc's njs cacheCredential: what it tests lives in the route's CFG (deployed-njs.ts njsCacheBypass).
+    if (/\.cacheCredential$/.test(ctx.jsSets.get(twice ?? header) ?? '')) facts.push(...njsCacheBypass(cfg, verb));
     return length && buffered ? [...facts, `${verb} when a body is sent without Content-Length`] : facts;
   };
   const bypass = facts.cache ? (['proxy_no_cache', 'proxy_cache_bypass'] as const).flatMap((n) => block.filter((d) => d.name === n).flatMap((d) => d.args.flatMap((v) => bypassFacts(n === 'proxy_no_cache' ? 'not stored' : 'not served', v)))) : [];
@@ -203,6 +205,9 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
   satisfyAny([block, server.block ?? [], ctx.http], facts);
   const conns = connectionLimit([...verify, ...block]);
   if (conns !== undefined) facts.connectionLimit = conns;
+  const cap = [...verify, ...block].find((d) => d.name === 'limit_conn' && Number(d.args[1]) === conns);
+  const capKey = cap ? ctx.zoneKeys.get(cap.args[0] ?? '') : undefined;
+  if (capKey) facts.connectionLimitKey = capKey;
   // What the location sends the backend in place of the client's headers (https://nginx.org/r/proxy_set_header).
   const sets = block.filter((d) => d.name === 'proxy_set_header' && d.args[0]);
   // Where the route sends what it admits (Facts.backend): proxy_pass's upstream block's servers.
@@ -213,6 +218,9 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
     // backend as the client chose: not set by the gateway (request-header-passed when it was).
     const passed = new Set(sets.filter((d) => fromClient(d.args.slice(1).join(' '))).map((d) => d.args[0]!.toLowerCase()));
     facts.requestHeaders = [...new Set(sets.map((d) => d.args[0]!.toLowerCase()))].filter((h) => !passed.has(h)).sort();
+    // A literal value (no variable) the backend trusts: another is request-header-value-changed.
+    const literals = sets.filter((d) => d.args.length > 1 && !/\$/.test(d.args.slice(1).join(' ')) && !/^("")?$/.test(d.args.slice(1).join(' ')));
+    if (literals.length) facts.requestHeaderValues = Object.fromEntries(literals.map((d) => [d.args[0]!.toLowerCase(), d.args.slice(1).join(' ')]));
     const host = sets.find((d) => d.args[0]!.toLowerCase() === 'host')?.args[1];
     facts.clientHost = host === '$host' || host === '$http_host';
   }
@@ -249,10 +257,10 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
   return facts;
 }
 
-/** The request parts a cache key text names by its variables, in njsCacheKey's words. */
+/** The request parts a cache key text names by its variables, in njsCacheKey's words (a path tells routes apart: `route`). */
 function keyWords(text: string): string[] {
   const words = [...text.matchAll(/\$\{?([A-Za-z0-9_]+)/g)].flatMap(([, v]) =>
-    v === 'request_uri' ? ['path', 'query'] : v === 'uri' || v === 'document_uri' ? ['path'] : v === 'args' || v === 'query_string' ? ['query'] : v!.startsWith('http_') ? [`header ${v!.slice(5).replace(/_/g, '-')}`] : v === 'request_method' ? ['method'] : /_id_key$/.test(v!) ? ['consumer'] : [],
+    v === 'request_uri' ? ['path', 'query', 'route'] : v === 'uri' || v === 'document_uri' ? ['path', 'route'] : v === 'args' || v === 'query_string' ? ['query'] : v!.startsWith('http_') ? [`header ${v!.slice(5).replace(/_/g, '-')}`] : v === 'request_method' ? ['method'] : /_id_key$/.test(v!) ? ['consumer'] : [],
   );
   return [...new Set(words)].sort();
 }

@@ -100,10 +100,10 @@ function gwcErrorPage(d: Directive): boolean {
 /**
  * The `if` blocks gwc writes (templates.ts, templates-route.ts, templates-limit.ts), `@` its prefix:
  * a method's dispatch `($request_method = M)` / `($@_preflight = M)` (a rewrite the entity reader
- * follows), and four refusals whose answer is part of the check: the query `_method` and a `_`
- * header line (400), a route location entered without an identity (403, red team 15: edited
- * never to match, any redirect into r/N reaches the backend anonymous), and one entered without its
- * own route's admission (`$@_admit != $@_route`, 403). Any other condition or answer is not gwc's.
+ * follows), and three refusals whose answer is part of the check: the query `_method` and a `_`
+ * header line (400), and a route location entered without an identity (403, red team 15: edited
+ * never to match, any redirect into r/N reaches the backend anonymous). Any other condition or
+ * answer is not gwc's.
  */
 function gwcIf(d: Directive, prefix: string | undefined): boolean {
   const cond = d.args.join(' ').replace(/\s+/g, ' ');
@@ -112,8 +112,6 @@ function gwcIf(d: Directive, prefix: string | undefined): boolean {
   if (new RegExp(`^\\( ?\\$(?:request_method|${p}_preflight) = "?[A-Z]+"? ?\\)$`).test(cond)) return true;
   if (new RegExp(`^\\( ?\\$${p}_(?:override|underscore) ?\\)$`).test(cond)) return body === 'return 400';
   if (new RegExp(`^\\( ?\\$${p}_id_key = (?:"")? ?\\)$`).test(cond)) return body === 'return 403';
-  // r/N serves only what its own route admitted (templates-route.ts): edited never to match, any redirect reaches it.
-  if (new RegExp(`^\\( ?\\$(${p})_admit != \\$\\1_route ?\\)$`).test(cond)) return body === 'return 403';
   return false;
 }
 
@@ -207,5 +205,34 @@ export function nginxUnread(input: UnreadInput): string[] {
     ...headerValues(input.block, input.prefix),
     ...(input.shadowed ?? []).map((c) => `server ${c}: an earlier server block answers it`),
   ];
+  return [...new Set(out)].sort(compareText);
+}
+
+/**
+ * Directives gwc writes in its support locations (red team 14's vocabulary check, beyond the
+ * route's chain): the error pages (`/_gwc_internal/e/C`, templates.ts: a fixed JSON answer with
+ * CORS and WWW-Authenticate headers) and their per-route limit steps (`/_gwc_internal/x/N/C`), and
+ * the JWKS fetches (`/_gwc_internal/k/N`, `/kr/N`, jwks.ts). Anything else there (a `proxy_pass`
+ * or `mirror` sending the refused caller's request, credentials included, elsewhere; an `include`;
+ * `if`; `auth_request`) is a step the reader cannot judge: unread-changed on that location, either
+ * way. By name only, as the route chain's vocabulary (values: the JWKS URL is the CFG's).
+ */
+const SUPPORT_WRITES: Record<string, ReadonlySet<string>> = {
+  e: new Set(['internal', 'types', 'default_type', 'add_header', 'return']),
+  x: new Set(['internal', 'limit_req', 'limit_req_status', 'root', 'try_files']),
+  k: new Set([
+    'internal', 'proxy_pass', 'proxy_method', 'proxy_pass_request_body', 'proxy_pass_request_headers', 'proxy_set_header', 'proxy_cache', 'proxy_cache_key',
+    'proxy_cache_valid', 'proxy_cache_lock', 'proxy_cache_lock_age', 'proxy_cache_lock_timeout', 'proxy_connect_timeout', 'proxy_send_timeout', 'proxy_read_timeout',
+    'proxy_ignore_headers', 'subrequest_output_buffer_size', 'proxy_ssl_server_name', 'proxy_ssl_name', 'proxy_ssl_verify', 'proxy_ssl_trusted_certificate',
+  ]),
+};
+
+/** The texts the reader cannot judge in one of gwc's support locations (`path`), or none for another location. */
+export function supportUnread(path: string, block: Directive[]): string[] {
+  const kind = /^\/_gwc_internal\/(e|x|kr?)\//.exec(path)?.[1]?.slice(0, 1);
+  const known = kind === undefined ? undefined : SUPPORT_WRITES[kind];
+  if (!known) return [];
+  const where = `location ${path.replace(/\d+/g, 'N')}`;
+  const out = block.filter((d) => !known.has(d.name)).map((d) => `${where}: ${render(d)}${d.block ? ` { ${d.block.map(render).join('; ')} }` : ''}`);
   return [...new Set(out)].sort(compareText);
 }

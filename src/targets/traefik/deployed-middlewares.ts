@@ -106,6 +106,8 @@ export function middlewareFacts(names: string[], defs: Definitions, facts: Facts
     if (isObject(m.headers) && isObject(m.headers.customRequestHeaders)) {
       for (const [h, v] of Object.entries(m.headers.customRequestHeaders)) {
         if (v === '') seen.cleared.add(h.toLowerCase());
+        // A value the backend trusts (the spec's requestHeaders): another is request-header-value-changed.
+        else if (typeof v === 'string') facts.requestHeaderValues = { ...facts.requestHeaderValues, [h.toLowerCase()]: v };
         seen.decided.add(h.toLowerCase());
         // gwc writes "" (delete) on a header the gateway decides, never a value: `X-Consumer: admin`
         // names every caller of the router (red team 14), read as unread by its value.
@@ -125,10 +127,14 @@ export function middlewareFacts(names: string[], defs: Definitions, facts: Facts
       facts.rateLimitKey = typeof by.requestHeaderName === 'string' ? `header ${by.requestHeaderName.toLowerCase()}` : by.requestHost === true ? 'host' : ipKey;
       facts.burst = typeof m.rateLimit.burst === 'number' ? m.rateLimit.burst : 1;
     }
-    // https://doc.traefik.io/traefik/middlewares/http/inflightreq/: requests served at once (per
-    // sourceCriterion, the request host by default), read as a connection cap: one gone or raised
-    // is rate-limit-raised.
-    if (isObject(m.inFlightReq) && typeof m.inFlightReq.amount === 'number' && m.inFlightReq.amount > 0) facts.connectionLimit = Math.min(m.inFlightReq.amount, facts.connectionLimit ?? Infinity);
+    // https://doc.traefik.io/traefik/middlewares/http/inflightreq/: requests served at once, read as
+    // a connection cap (one gone or raised is rate-limit-raised), counted per sourceCriterion
+    // (connectionLimitKey): the request host by default (one cap for every caller), per address, or
+    // per value of a header the client writes (a fresh cap per value). The smallest cap's key.
+    if (isObject(m.inFlightReq) && typeof m.inFlightReq.amount === 'number' && m.inFlightReq.amount > 0 && m.inFlightReq.amount < (facts.connectionLimit ?? Infinity)) {
+      facts.connectionLimit = m.inFlightReq.amount;
+      facts.connectionLimitKey = inFlightKey(m.inFlightReq.sourceCriterion);
+    }
     if (isObject(m.buffering) && typeof m.buffering.maxRequestBodyBytes === 'number') facts.bodyLimit = Math.min(m.buffering.maxRequestBodyBytes, facts.bodyLimit ?? Infinity);
     const ip = isObject(m.ipAllowList) ? m.ipAllowList : isObject(m.ipWhiteList) ? m.ipWhiteList : undefined;
     if (ip) facts.ipAllow = sortedStrings(ip.sourceRange);
@@ -144,4 +150,18 @@ export function middlewareFacts(names: string[], defs: Definitions, facts: Facts
       facts.cors = { origins: sortedStrings(h.accessControlAllowOriginList), methods: sortedStrings(h.accessControlAllowMethods), headers: sortedStrings(h.accessControlAllowHeaders), credentials: h.accessControlAllowCredentials === true, expose: sortedStrings(h.accessControlExposeHeaders) };
     }
   }
+}
+
+/**
+ * What an inFlightReq counts by (https://doc.traefik.io/traefik/middlewares/http/inflightreq/#sourcecriterion):
+ * requestHeaderName first, then requestHost, then ipStrategy (where the address comes from); none
+ * set, the request host. Read as rateLimit's sourceCriterion is.
+ */
+function inFlightKey(criterion: Json | undefined): string {
+  const by = isObject(criterion) ? criterion : {};
+  if (typeof by.requestHeaderName === 'string' && by.requestHeaderName !== '') return `header ${by.requestHeaderName.toLowerCase()}`;
+  if (by.requestHost === true || !isObject(by.ipStrategy)) return 'host';
+  const s = by.ipStrategy;
+  const from = typeof s.depth === 'number' && s.depth > 0 ? ` (X-Forwarded-For entry ${s.depth} from the right)` : Array.isArray(s.excludedIPs) && s.excludedIPs.length > 0 ? ` (X-Forwarded-For, first from the right not in ${sortedStrings(s.excludedIPs).join(' ')})` : '';
+  return `ip${from}`;
 }

@@ -104,7 +104,7 @@ export function traefikEntities(doc: JsonObject): Entity[] {
       if (!isObject(items)) continue;
       for (const [name, value] of Object.entries(items)) {
         const entity: Entity = { kind: `${proto}.${section}`, key: name, fields: fieldsOf(value as Json) };
-        if (proto === 'tcp' && section === 'routers' && isObject(value)) entity.facts = tcpRouterFacts(value, services);
+        if (proto === 'tcp' && section === 'routers' && isObject(value)) entity.facts = tcpRouterFacts(value, services, isObject(p.middlewares) ? p.middlewares : {});
         entities.push(entity);
       }
     }

@@ -76,6 +76,8 @@ export function richSpec(t: 'kong' | 'nginx' | 'traefik'): string {
         '    keptQ: { type: apiKey, in: query, name: kept_key, x-gateway: { hideCredentials: false } }\n' +
         '    keptC: { type: apiKey, in: cookie, name: kept_sid, x-gateway: { hideCredentials: false } }\n'
       : '';
+  // A value the backend trusts, set by the gateway (request-header-value-changed when edited; Kong's reader does not read it).
+  const setHeader = t === 'kong' ? '' : ', requestHeaders: { set: { X-Env: prod } }';
   return `openapi: 3.1.0
 info: { title: Coverage API, version: "1" }
 servers: [{ url: https://api.cov.example.com/v1 }]
@@ -94,7 +96,7 @@ x-gateway:
     bob: { credentials: { qkey: '\${env:BOB_KEY}' } }
 ${svcHolder}paths:
   /keys:
-    get: { operationId: getKeys, security: [{ apiKey: [] }], x-gateway: { rateLimit: { requests: 100, per: minute, by: ip, burst: 10 } }, responses: ${ok} }
+    get: { operationId: getKeys, security: [{ apiKey: [] }], x-gateway: { rateLimit: { requests: 100, per: minute, by: ip, burst: 10 }${setHeader} }, responses: ${ok} }
   /mine:
     get: { operationId: getMine, security: [{ apiKey: [] }], x-gateway: { rateLimit: { requests: 50, per: minute, by: consumer }${mineCache} }, responses: ${ok} }
   /admin:
@@ -137,6 +139,11 @@ function handEdits(target: string, files: OutputFile[]): Mutation[] {
   return [
     nginxAddition(files, server, ['    ssl_verify_client on;', '    ssl_client_certificate /etc/nginx/client-ca.pem;'], 'server: ssl_verify_client on (mTLS)'),
     nginxAddition(files, / *set \$gwc_cov_route \d+;(?=(?:\n(?! *location).*)*?\n *allow 10\.0\.0\.0\/8;)/, ['        satisfy any;'], 'route: satisfy any (IP rule OR auth)'),
+    // gwc's support locations (deployed-unread.ts supportUnread): an error page copying the refused
+    // request elsewhere, a JWKS fetch including a file the reader does not follow.
+    nginxAddition(files, /location = \/_gwc_internal\/e\/401 \{/, ['        mirror /_gwc_internal/m;'], 'error page: mirror'),
+    nginxAddition(files, /location = \/_gwc_internal\/x\/\d+\/401 \{/, ['        proxy_pass http://elsewhere.example;'], 'error step: proxy_pass'),
+    nginxAddition(files, /location = \/_gwc_internal\/k\/0 \{/, ['        include /etc/nginx/jwks-extra.conf;'], 'JWKS fetch: include'),
   ];
 }
 
@@ -195,7 +202,9 @@ export function judge(target: string, built: State, m: Mutation, allowedList: re
   } catch (e) {
     return { m, result: 'crash', detail: e instanceof Error ? e.stack?.split('\n').slice(0, 3).join(' ') : String(e) };
   }
-  if (weaker.changes.length === 0 && stronger.changes.length === 0) return { m, result: 'unchanged' };
+  // Unchanged only when neither reading has a change or a finding: a fact the reader reads from
+  // the njs CFG moves no field of the location, so a plan may hold findings and no change.
+  if (weaker.changes.length + stronger.changes.length + weaker.findings.length + stronger.findings.length === 0) return { m, result: 'unchanged' };
   const w = security(weaker);
   const s = security(stronger);
   if ((w.length > 0 && stronger.findings.length > 0) || (s.length > 0 && weaker.findings.length > 0)) return { m, result: 'covered' };
