@@ -72,6 +72,8 @@ const REFUSALS = new Set([
   'traefik-credential-not-hidden',
   // a kept credential header a client can send twice: the verifier reads one line, the backend another (red team 12)
   'traefik-kept-header-credential',
+  // a kept cookie key a client can send twice (two sids, two Cookie lines): no rule counts cookies (red team 15)
+  'traefik-kept-cookie-credential',
   // a forwardAuth service the backend relies on (answer or other request headers) that Kong or AWS cannot call (red team 10)
   'forward-auth-not-callable',
 ]);

@@ -113,7 +113,7 @@ describe("red team 15, Traefik: a forwardAuth service's requestHeaders sent twic
   });
 
   it('authResponseHeaders lists every `-`/`_` spelling of each requestHeaders name', () => {
-    const fa = built?.config.http.middlewares ?? {};
+    const fa = built?.config?.http.middlewares ?? {};
     const answered = Object.values(fa).flatMap((m) => ((m as { forwardAuth?: { authResponseHeaders?: string[] } }).forwardAuth?.authResponseHeaders ?? []));
     expect(answered).toEqual(expect.arrayContaining(['X-Tenant', 'X_Tenant', 'X-Device-Id', 'X_Device_Id', 'X-Device_Id', 'X_Device-Id', 'x-user-id']));
   });

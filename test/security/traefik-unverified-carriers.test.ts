@@ -54,7 +54,8 @@ const auth = (call: AuthCall) => {
   // Echoes the session it verified: a requestHeaders header reaches a Traefik backend only as the
   // service answers it (authResponseHeaders, red team 15).
   const session = call.headers.values('X-Session')[0];
-  return all.includes('key-a') && !all.includes('FORGED') ? { status: 200, headers: session === undefined ? {} : { 'X-Session': session } } : { status: 401 };
+  const headers: Record<string, string> = session === undefined ? {} : { 'X-Session': session };
+  return all.includes('key-a') && !all.includes('FORGED') ? { status: 200, headers } : { status: 401 };
 };
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 

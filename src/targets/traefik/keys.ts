@@ -66,7 +66,12 @@ export const TRAEFIK_KEYS: TargetKeyTable = {
   'scheme.clockSkew': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.header': { answer: 'refused', code: 'capability-unsupported', why: 'open-source Traefik cannot verify a JWT (auth.jwt) unless the scheme has forwardAuth' },
   'scheme.realm': { answer: 'native', note: 'basicAuth realm' },
-  'scheme.hideCredentials': { answer: 'native', note: 'basicAuth removeHeader, or a headers middleware clearing the credential header (a cookie key: the whole Cookie header, with backendCookies: none); a hidden query key, which no middleware removes, is refused (traefik-credential-not-hidden); a kept header credential is refused (traefik-kept-header-credential: its verifier reads one line, Traefik passes every line), as is a kept cookie key (traefik-kept-cookie-credential: no rule counts a cookie across Cookie lines); a kept query key builds, a request naming it twice in any spelling is redirected without its query (query-names.ts)' },
+  'scheme.hideCredentials': {
+    answer: 'refused',
+    code: 'traefik-kept-cookie-credential',
+    why: 'true is native (basicAuth removeHeader, or a headers middleware clearing the credential header; a cookie key: the whole Cookie header, with backendCookies: none), but a hidden query key, which no middleware removes, is refused (traefik-credential-not-hidden); false is refused on a header credential (traefik-kept-header-credential: its verifier reads one line, Traefik passes every line) and on a cookie key (traefik-kept-cookie-credential: no rule counts a cookie across Cookie lines), and required on a query key, which builds (a request naming it twice in any spelling is redirected without its query: query-names.ts)',
+    when: { test: (v) => v === false, says: 'when false, but on a query key' },
+  },
   'scheme.backendCookies': { answer: 'native', note: 'none lets a hidden cookie key be removed with the whole Cookie header (warned, traefik-cookie-header-removed); without it a hidden cookie key is refused (traefik-credential-not-hidden): the header may carry a session or CSRF cookie the backend reads' },
   // A header Traefik never verified would give each value its own bucket (policies.ts rateLimitMiddleware).
   ...policyBody('rateLimit.by', {

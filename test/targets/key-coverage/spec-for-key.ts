@@ -183,8 +183,9 @@ function schemeFor(id: KeyId, target: string): { name: string; def: Obj } {
     return { name: 'bearer', def: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', 'x-gateway': jwt } };
   }
   if (id === 'scheme.realm' || /username|password/.test(id)) return { name: 'basic', def: { type: 'http', scheme: 'basic', 'x-gateway': {} } };
-  // Traefik refuses a kept header credential (traefik-kept-header-credential, red team 12): a cookie
-  // key the backend reads no cookie beside, whose whole Cookie header goes when hidden.
+  // Traefik refuses a kept header credential (traefik-kept-header-credential, red team 12) and a kept
+  // cookie key (traefik-kept-cookie-credential, red team 15): a cookie key the backend reads no cookie
+  // beside, whose whole Cookie header goes when hidden (true builds), refused when kept (false).
   if (id === 'scheme.hideCredentials' && target === 'traefik') return { name: 'key', def: { type: 'apiKey', in: 'cookie', name: 'sid', 'x-gateway': { backendCookies: 'none', forwardAuth: { url: 'http://auth.example:9000/check' } } } };
   // backendCookies stands only beside a cookie key (schema-invalid on any other scheme), which Kong and
   // API Gateway refuse (kong-api-key-cookie, aws-api-key-location: their answer).
