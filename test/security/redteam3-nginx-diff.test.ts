@@ -55,7 +55,8 @@ const CASES: Array<{ name: string; edits: Edit[]; broke?: string }> = [
   { name: 'a consumer added', edits: [["    bob: { groups: [admin], credentials: { key: '${env:BOB_KEY}' } }\n", "    bob: { groups: [admin], credentials: { key: '${env:BOB_KEY}' } }\n    carol: { credentials: { key: '${env:CAROL_KEY}' } }\n"]] },
   // Dropping every audience is refused at build since nginx-jwt-audience-missing; a second one widens.
   { name: 'a JWT audience added (tokens minted for another application accepted)', edits: [["audiences: [api], algorithms: [RS256], publicKeys", "audiences: [api, other], algorithms: [RS256], publicKeys"]] },
-  { name: 'a JWT issuer dropped', edits: [["issuer: 'https://id.example/', audiences", 'audiences']] },
+  // Dropping the issuer of a public-key scheme is refused by build since jwt-issuer-missing: swapped instead.
+  { name: 'a JWT issuer swapped for another', edits: [["issuer: 'https://id.example/', audiences", "issuer: 'https://other-tenant.example/', audiences"]] },
   { name: 'a JWT clock skew raised (expired tokens accepted for longer)', edits: [['clockSkew: 10s', 'clockSkew: 1h']] },
   { name: 'a JWT algorithm added', edits: [['algorithms: [RS256], publicKeys', 'algorithms: [RS256, RS512], publicKeys']] },
   { name: 'a JWT key swapped for another file', edits: [["publicKeys: ['${file:keys/rs.pem}']", "publicKeys: ['${file:keys/other.pem}']"]] },
