@@ -38,7 +38,7 @@ export const AWS: Explanations = {
     "backends:\n  app: { url: https://app.example.com, queryNames: exact }",
   ),
   'aws-header-name-spellings': ex(
-    "An AWS backend (REST or HTTP API) has not said how it reads header names (x-gateway.backends.NAME.headerNames). gwc empties or removes the forwarding headers (X-Forwarded-User, X-Real-IP, X-Forwarded-Prefix, the '_' forms of X-Forwarded-Host and -For, ...) by their dash names only; on REST a client's Content_Length cannot be taken out either.",
+    "An AWS backend (REST or HTTP API) has not said how it reads header names (x-gateway.backends.NAME.headerNames). gwc empties or removes the forwarding headers (X-Forwarded-User, X-Real-IP, X-Forwarded-Prefix, the '_' forms of X-Forwarded-For, ...) by their dash names only (X-Forwarded-Host and -Proto in every spelling); on REST a client's Content_Length cannot be taken out either.",
     "Forged identity or address: API Gateway passes X_Forwarded_User as sent, and PHP/CGI, Rack (Unicorn, Puma < 6.4.3) and WSGI (gunicorn < 22) read it as X-Forwarded-User; old Unicorn and Puma < 5.0.3 frame a body by Content_Length (smuggling). Mapping all 250 spellings costs ~20 KB per route (32 keyed routes per template, not 84).",
     "Say once on the backend: headerNames: exact if it reads header names as sent or drops names with '_' (Node, Go, the JVM, .NET, gunicorn >= 22, Puma >= 6.4.3): no '_' spelling is then mapped at all and the template shrinks (gwc diff flags the declaration as a security change); or headerNames: folded if it reads '_' as '-': every spelling is then emptied or removed, at ~20 KB per route.",
     "backends:\n  app: { url: https://app.example.com, headerNames: exact }",

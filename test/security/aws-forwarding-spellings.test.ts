@@ -50,7 +50,8 @@ describe('aws REST: the forwarding family and Content_Length in their "_" spelli
     const got = reached(unstated, '/pub');
     expect(got).not.toContain('x-forwarded-user');
     expect(got).toContain('x_forwarded_user');
-    expect(got).toContain('x-forwarded_host');
+    expect(got).toContain('x-forwarded_for');
+    expect(got).not.toContain('x-forwarded_host'); // how the client addressed the gateway: every spelling (aws-forwarded-host.test.ts)
     expect(coded(unstated.diagnostics, 'aws-header-name-spellings')).toEqual([
       { code: 'aws-header-name-spellings', params: { backend: 'app', routes: 2, first: 'me', flavour: 'rest' }, pointer: '/x-gateway/backends/app' },
     ]);

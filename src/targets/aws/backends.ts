@@ -16,6 +16,7 @@ import { hideUnenforced, refuseUnenforcedOnLambda } from './unenforced.js';
 import { checkLambdaSpellings } from './lambda-spellings.js';
 import { headerNaming } from './header-names.js';
 import { neutraliseOverrides } from './neutralise.js';
+import { keepVerifiedValues } from './kept-values.js';
 
 // Moved to lambda-arn.ts (authorizers.ts needs them too, and backends.ts imports auth): re-exported.
 export { lambdaArnParts, lambdaUri } from './lambda-arn.js';
@@ -109,6 +110,7 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
   hideCredentials(ctx, route, requestParameters);
   hideUnenforced(ctx, route, requestParameters);
   neutraliseOverrides(ctx, route, requestParameters, headerNaming(backend));
+  keepVerifiedValues(ctx, route, requestParameters);
   if (backend.hostHeader === 'client') {
     ctx.report('aws-host-header-client', { backend: backend.name }, backend.loc);
   }

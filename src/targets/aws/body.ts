@@ -8,6 +8,7 @@
 import type { Route } from '../../model/types.js';
 import { Auth } from './auth.js';
 import { integrationFor } from './backends.js';
+import { declareMappedSources } from './kept-values.js';
 import { type Cfn, type Ctx } from './context.js';
 import { bodyOverrides } from '../body-override.js';
 import { checkConfusablePaths, literalBackendPath } from './confusable.js';
@@ -122,6 +123,7 @@ function operation(ctx: Ctx, auth: Auth, route: Route, lambdas: Set<string>): Cf
   // The route policies' part of the operation (the cache keys), through the map (policies.ts).
   const parts: OperationParts = { auth, security, integration: integration.integration, parameters: [] };
   for (const hook of policyHooks('operation')) hook(ctx, route, parts);
+  declareMappedSources(integration.integration, parts.parameters);
   if (parts.parameters.length > 0) op.parameters = parts.parameters;
   op.responses = integration.responses;
   if (security) op.security = security;

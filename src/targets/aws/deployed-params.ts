@@ -25,11 +25,11 @@ const EMPTY = "''";
 
 /**
  * The headers gwc empties on every route for the backend's sake (identity, forwarding, method and
- * URL overrides, neutralise.ts neutraliseOverrides): read as requestHeaders, whose loss is
+ * URL overrides, how the client addressed the gateway, neutralise.ts neutraliseOverrides): read as requestHeaders, whose loss is
  * request-header-passed already, never also as a guard.
  */
 const CLEARED: ReadonlySet<string> = new Set(
-  [...METHOD_OVERRIDE_HEADERS, ...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...CLIENT_FORWARDING_HEADERS, ...FRAMING_HEADERS].map((h) => h.toLowerCase()),
+  ['X-Forwarded-Host', 'X-Forwarded-Proto', ...METHOD_OVERRIDE_HEADERS, ...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...CLIENT_FORWARDING_HEADERS, ...FRAMING_HEADERS].map((h) => h.toLowerCase()),
 );
 
 /**

@@ -65,6 +65,10 @@ export function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<strin
     params[key] = "''";
     now.add(lower);
   };
+  const set = (key: string, lower: string, value: string) => {
+    params[key] = value;
+    now.add(lower);
+  };
   const exact = naming === 'exact';
   for (const h of exact ? OVERRIDE_DASH_KEYS : OVERRIDE_KEYS) if (!declared?.has(h.declared) && !now.has(h.lower)) empty(h.key, h.lower);
   if (!declared?.has(`query ${OVERRIDE_QUERY}`)) empty(OVERRIDE_QUERY_KEY.key, OVERRIDE_QUERY_KEY.lower);
@@ -84,6 +88,7 @@ export function neutraliseOverrides(ctx: Ctx, route: Route, params: Record<strin
   };
   for (const h of exact ? FIXED_DASH_KEYS : FIXED_KEYS) header(h);
   for (const h of forwardAuthKeys(ctx, exact)) header(h);
+  for (const h of exact ? ADDRESSED_DASH : ADDRESSED_ALL) if (!now.has(h.lower)) set(h.key, h.lower, h.value);
   for (const h of naming === 'folded' ? FORWARDING_ALL_KEYS : FORWARDING_KEYS) header(h);
   for (const h of elsewhere.headers) header(parameterKey('header', h));
   if (!exact) for (const h of carrierSpellings(ctx, route)) header(parameterKey('header', h));
@@ -135,6 +140,21 @@ const FRAMING_KEYS = separatorSpellings('Transfer-Encoding').map((h) => paramete
 const FIXED_NAMES = [...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS];
 const FIXED_KEYS = [...FIXED_NAMES.flatMap(spelt).map((h) => parameterKey('header', h)), ...FRAMING_KEYS];
 const FORWARDING_KEYS = CLIENT_FORWARDING_HEADERS.filter(DASH_NAME).map((h) => parameterKey('header', h));
+/**
+ * How the client addressed the gateway (red team: host poisoning). A REST API sets no
+ * X-Forwarded-Host, so a client's line reached an http_proxy backend as sent, and Express (trust
+ * proxy), Rails, Django (USE_X_FORWARDED_HOST) and Spring build absolute URLs, redirects and
+ * password-reset links from it. It arrives empty (the backend falls back to its Host), and
+ * X-Forwarded-Proto as 'https', the only scheme a REST API serves (its endpoints are HTTPS only):
+ * a client's `http` never makes Rack or Spring build plain-http links, and API Gateway's own value,
+ * where it writes one, is the same. Both in every `-`/`_` spelling (the `_` forms are the client's
+ * alone, and PHP/Rack/CGI read them as these) unless the backend reads names as sent (`exact`);
+ * X-Forwarded-Port is emptied with the forwarding family. The HTTP API cannot map these names
+ * (reserved: http/integrations.ts), README "Known gaps". test/security/aws-forwarded-host.test.ts.
+ */
+const ADDRESSED = [['X-Forwarded-Host', "''"], ['X-Forwarded-Proto', "'https'"]] as const;
+const ADDRESSED_DASH = ADDRESSED.map(([h, value]) => ({ ...parameterKey('header', h), value }));
+const ADDRESSED_ALL = ADDRESSED.flatMap(([h, value]) => spelt(h).map((v) => ({ ...parameterKey('header', v), value })));
 /** A backend that reads names as sent (`headerNames: exact`): the dash names only, no Transfer_Encoding (header-names.ts). */
 const OVERRIDE_DASH_KEYS = OVERRIDE_HEADERS.map((h) => ({ ...parameterKey('header', h), declared: `header ${h.toLowerCase()}` }));
 const FIXED_DASH_KEYS = FIXED_NAMES.map((h) => parameterKey('header', h));

@@ -23,7 +23,13 @@
  *   `*`) say CachingEnabled; the key is the method, the resource and the values of the
  *   integration's cacheKeyParameters. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html
  * - http_proxy: the URI with path parameters substituted (decoded, the worst case), the client's
- *   headers and query with integration requestParameters replacing same-named ones.
+ *   headers and query with integration requestParameters replacing same-named ones (every value of
+ *   a repeated name: the mapping is the parameter's one value).
+ * - A name sent twice (a query parameter, a header line) is a list, in order. What API Gateway reads
+ *   as the parameter (an identity source, a cache key, `method.request.*` in a mapping) is the LAST
+ *   value: a REST proxy event's queryStringParameters "contains the last value"
+ *   (multiValueQueryStringParameters all; https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html,
+ *   aws/aws-lambda-go#42), and an http_proxy passes every value on unless a mapping replaces it.
  * - aws_proxy: the Lambda event holds the client's headers and query as sent (`lambdaEvent`).
  */
 
@@ -33,10 +39,11 @@ export interface Request {
   method: string;
   /** The path below the stage (the OpenAPI path), raw: percent-encoding is kept. */
   path: string;
-  headers?: Record<string, string>;
-  query?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
+  query?: Record<string, string | string[]>;
 }
 
+/** A header or query value the request sent as a list stays a list (typed as the usual single value). */
 export interface Upstream {
   method: string;
   url: string;
@@ -72,7 +79,10 @@ export type Verify = (
   request: { headers: Record<string, string>; query: Record<string, string> },
 ) => string | { identity: string; scopes: string[] } | undefined;
 
-const lower = (h: Record<string, string> = {}) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+// A list stays a list: typed as the single value, as every caller but the repeated-name tests sends.
+const lower = (h: Record<string, string | string[]> = {}) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v])) as Record<string, string>;
+/** What API Gateway reads as a parameter sent more than once: its last value. */
+export const lastOf = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[v.length - 1] : v);
 
 export class AwsOracle {
   private readonly body: J;
@@ -144,7 +154,7 @@ export class AwsOracle {
 
   request(req: Request): Decision {
     const headers = lower(req.headers);
-    const query = req.query ?? {};
+    const query = (req.query ?? {}) as Record<string, string>;
     const segments = req.path.split('/').filter(Boolean);
     const m = this.match(segments);
     if (!m) return { status: 404, why: 'no resource' };
@@ -160,7 +170,7 @@ export class AwsOracle {
       const source: string = authtype === 'custom' ? (scheme['x-amazon-apigateway-authorizer'].identitySource ?? '') : `method.request.header.${scheme.name}`;
       const values = source.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
         const [, where, key] = /^method\.request\.(header|querystring)\.(.+)$/.exec(s) ?? [];
-        return where === 'header' ? headers[String(key).toLowerCase()] : where === 'querystring' ? query[String(key)] : undefined;
+        return lastOf(where === 'header' ? headers[String(key).toLowerCase()] : where === 'querystring' ? query[String(key)] : undefined);
       });
       if (values.some((v) => v === undefined)) return { status: 401, why: `${name}: identity source missing`, ...base };
       const ttl = Number(scheme['x-amazon-apigateway-authorizer']?.authorizerResultTtlInSeconds ?? (authtype === 'custom' ? 300 : 0));
@@ -177,7 +187,7 @@ export class AwsOracle {
     }
     const keyRequired = Object.keys(op.security?.[0] ?? {}).some((n) => !this.body.components.securitySchemes[n]['x-amazon-apigateway-authtype']);
     if (keyRequired) {
-      const key = headers['x-api-key'];
+      const key = lastOf(headers['x-api-key']);
       if (key === undefined || !this.stageKeys().has(key)) return { status: 403, why: 'API key missing or not in a usage plan of the stage', ...base };
     }
 
@@ -187,7 +197,7 @@ export class AwsOracle {
     if (setting?.CachingEnabled) {
       const parts = (integration.cacheKeyParameters ?? []).map((p: string) => {
         const [, where, key] = /^method\.request\.(path|header|querystring)\.(.+)$/.exec(p) ?? [];
-        return where === 'path' ? m.params[String(key)] : where === 'header' ? headers[String(key).toLowerCase()] : query[String(key)];
+        return where === 'path' ? m.params[String(key)] : lastOf(where === 'header' ? headers[String(key).toLowerCase()] : query[String(key)]);
       });
       cacheKey = JSON.stringify([req.method, m.path, parts]);
       const hit = this.cache.get(cacheKey);
@@ -205,7 +215,9 @@ export class AwsOracle {
     const outQuery = { ...query };
     let url = String(integration.uri);
     for (const [to, from] of Object.entries<string>(integration.requestParameters ?? {})) {
-      const value = /^'(.*)'$/.exec(from)?.[1] ?? (from.startsWith('method.request.path.') ? params[from.slice('method.request.path.'.length)] : undefined);
+      const source = /^method\.request\.(path|header|querystring)\.(.+)$/.exec(from);
+      const read = source && (source[1] === 'path' ? params[source[2]!] : lastOf(source[1] === 'header' ? headers[source[2]!.toLowerCase()] : query[source[2]!]));
+      const value = /^'(.*)'$/.exec(from)?.[1] ?? read ?? undefined;
       const [, where, name] = /^integration\.request\.(path|header|querystring)\.(.+)$/.exec(to) ?? [];
       if (value === undefined || !name) continue;
       if (where === 'path') url = url.replace(`{${name}}`, value);

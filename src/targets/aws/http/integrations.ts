@@ -21,6 +21,7 @@ import { type Cfn, ref } from '../context.js';
 import { credentialsElsewhere } from '../credential-elsewhere.js';
 import { headerNaming } from '../header-names.js';
 import { lambdaArnParts } from '../lambda-arn.js';
+import { keptSources } from '../kept-values.js';
 import { isPrivateHost } from '../network.js';
 import { HTTP_IDS, HTTP_MAX_TIMEOUT_MS, HTTP_MIN_TIMEOUT_MS, type HttpCtx } from './context.js';
 import { isMappableHeader, isReservedHeader } from './headers.js';
@@ -70,6 +71,7 @@ export function buildIntegration(ctx: HttpCtx, route: Route, backend: Backend, h
   if (!applyPolicies(ctx, route, { kind: 'http', requestParameters: params })) return undefined;
   for (const h of hide) params[`remove:${h}`] = '';
   neutralise(ctx, route, params, hide);
+  keepVerified(ctx, route, params);
   ctx.resources[id] = {
     Type: 'AWS::ApiGatewayV2::Integration',
     Properties: {
@@ -168,6 +170,7 @@ function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, 
         ...hidden.flatMap((h) => separatorSpellings(h)),
         ...(naming === 'folded' ? [...CLIENT_FORWARDING_HEADERS, ...CLIENT_FORWARDING_HEADERS.filter(DASH_NAME).flatMap((h) => separatorSpellings(h))] : CLIENT_FORWARDING_HEADERS.filter(DASH_NAME)),
         ...FRAMING_SPELLINGS,
+        ...ADDRESSED_SPELLINGS,
       ];
   // An API key's name in the place its authorizer does not read it (a query key's name as a
   // header in its -/_ spellings, a header key's name in the query by its exact name), as the REST
@@ -183,7 +186,36 @@ function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, 
   for (const q of elsewhere.query) if (!have.has(`querystring.${q.toLowerCase()}`)) params[`remove:querystring.${q}`] = '';
 }
 
+/**
+ * A kept credential sent twice (../kept-values.ts, the REST counterpart): each kept carrier of the
+ * route's schemes is overwritten with what API Gateway reads for it (`$request.header.NAME`,
+ * `$request.querystring.NAME`, the expressions of its identity sources), so a backend reading the
+ * first of `?api_key=forged&api_key=alice` never gets `forged` alone. Reserved headers
+ * (Authorization) cannot be mapped and keep every line. test/security/aws-repeated-credential.test.ts.
+ */
+function keepVerified(ctx: HttpCtx, route: Route, params: Record<string, string>): void {
+  const have = new Set(Object.keys(params).map((k) => k.slice(k.indexOf(':') + 1).toLowerCase()));
+  for (const item of route.security[0] ?? []) {
+    const s = ctx.scheme(item.scheme);
+    for (const src of s ? keptSources(s) : []) {
+      const [, place, name] = /^method\.request\.(header|querystring)\.(.+)$/.exec(src) ?? [];
+      if (!place || !name || (place === 'header' && !isMappableHeader(name)) || have.has(`${place}.${name.toLowerCase()}`)) continue;
+      params[`overwrite:${place}.${name}`] = `$request.${place}.${name}`;
+      have.add(`${place}.${name.toLowerCase()}`);
+    }
+  }
+}
+
 const FRAMING_SPELLINGS = ['Content-Length', 'Transfer-Encoding'].flatMap((h) => separatorSpellings(h));
+/**
+ * The `_` spellings of how the client addressed the gateway (X_Forwarded_Host, X-Forwarded_Proto,
+ * ...), removed whatever the backend says but `exact` (host poisoning: a backend builds links from
+ * them; ../neutralise.ts ADDRESSED). The dash names are reserved: HTTP APIs translate a client's
+ * X-Forwarded-* into the Forwarded header and append their own element after it
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html),
+ * which no mapping can touch: README "Known gaps", test/security/aws-forwarded-host.test.ts.
+ */
+const ADDRESSED_SPELLINGS = ['X-Forwarded-Host', 'X-Forwarded-Proto'].flatMap((h) => separatorSpellings(h));
 
 function sorted(params: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

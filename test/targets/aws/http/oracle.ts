@@ -34,6 +34,8 @@ export interface Decision {
 }
 
 export const NOW = 1_800_000_000;
+/** The element API Gateway appends to Forwarded (its egress address, the API's host, https). */
+export const GATEWAY_FORWARDED = 'for=198.51.100.7;host=abc123.execute-api.eu-west-1.amazonaws.com;proto=https';
 
 export class HttpApiOracle {
   private readonly res: Record<string, J>;
@@ -76,19 +78,33 @@ export class HttpApiOracle {
    * the request): the client's headers and query with the integration's parameter mappings applied
    * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html):
    * `remove:header.NAME` (header names are case-insensitive), `remove:querystring.NAME` (the exact
-   * name), `overwrite:` and `append:` of a static value. Undefined for another integration type.
+   * name), `overwrite:` and `append:` of a static value, or of `$request.header.NAME` /
+   * `$request.querystring.NAME` (what the identity source reads: a repeated query name's values
+   * joined by commas, as payload 2.0 gives them). A query value sent twice is a list (`['a','b']`):
+   * an HTTP proxy passes the client's query string on as sent, every value.
+   * Then the reserved forwarding headers, which no mapping may touch: "HTTP APIs translate incoming
+   * X-Forwarded-* headers into a standard Forwarded header and will append the egress IP, host and
+   * protocol" (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html):
+   * the client's element first, API Gateway's (`GATEWAY_FORWARDED`) after it. Whether the client's
+   * X-Forwarded-Host line also passes is not said: it is kept (the worst case). Undefined for another
+   * integration type.
    */
-  upstream(routeKey: string, headers: Record<string, string>, query: Record<string, string>): { headers: Record<string, string>; query: Record<string, string> } | undefined {
+  upstream(routeKey: string, headers: Record<string, string>, query: Record<string, string | string[]>): { headers: Record<string, string>; query: Record<string, string> } | undefined {
     const route = Object.values(this.res).find((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === routeKey)?.Properties as J | undefined;
     const parts: unknown[] = route?.Target?.['Fn::Join']?.[1] ?? [];
     const id = (parts.find((x) => typeof x === 'object' && x !== null && 'Ref' in x) as J | undefined)?.Ref;
     const integration = this.res[id]?.Properties as J | undefined;
     if (integration?.IntegrationType !== 'HTTP_PROXY') return undefined;
     const outHeaders: Record<string, string> = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-    const outQuery: Record<string, string> = { ...query };
-    for (const [key, value] of Object.entries<string>(integration.RequestParameters ?? {})) {
+    const outQuery: Record<string, string | string[]> = { ...query };
+    const inHeaders = { ...outHeaders };
+    for (const [key, raw] of Object.entries<string>(integration.RequestParameters ?? {})) {
       const [, action, where, name] = /^(remove|overwrite|append):(header|querystring)\.(.+)$/.exec(key) ?? [];
       if (!action || !name) continue;
+      const from = /^\$request\.(header|querystring)\.(.+)$/.exec(raw);
+      const read = from ? (from[1] === 'header' ? inHeaders[from[2]!.toLowerCase()] : [query[from[2]!]].flat().join(',') || undefined) : raw;
+      if (read === undefined) continue;
+      const value = read;
       if (where === 'header') {
         const h = name.toLowerCase();
         if (action === 'remove') delete outHeaders[h];
@@ -96,7 +112,9 @@ export class HttpApiOracle {
       } else if (action === 'remove') delete outQuery[name];
       else outQuery[name] = value;
     }
-    return { headers: outHeaders, query: outQuery };
+    const sent = (['for', 'host', 'proto'] as const).flatMap((k) => (inHeaders[`x-forwarded-${k}`] === undefined ? [] : [`${k}=${inHeaders[`x-forwarded-${k}`]}`]));
+    outHeaders.forwarded = [inHeaders.forwarded, sent.length > 0 ? sent.join(';') : undefined, GATEWAY_FORWARDED].filter((x) => x !== undefined).join(', ');
+    return { headers: outHeaders, query: outQuery as Record<string, string> };
   }
 
   private match(routes: J[], path: string): J | undefined {

@@ -1,0 +1,74 @@
+/**
+ * A kept credential (`hideCredentials: false`) sent twice reaches the backend as the value API
+ * Gateway read, never the other one (REST; the HTTP API's counterpart is http/kept-values.ts).
+ *
+ * API Gateway reads a parameter sent more than once as ONE value, the last (a proxy event's
+ * queryStringParameters "contains the last value", multiValueQueryStringParameters all:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html;
+ * aws/aws-lambda-go#42): that is the identity source its authorizer (or its own key check) verified
+ * and cached. An http_proxy integration passes the client's query and header lines on as sent, so
+ * `?api_key=forged&api_key=alice` reached a backend that reads the FIRST value (Go's
+ * Values.Get, Spring's getParameter, Express's qs hands an array whose [0] most code takes) as
+ * `forged`, a key nobody verified; `X-Token: forged` then `X-Token: alice` likewise (Node joins
+ * "forged, alice", Go's Header.Get takes the first). A mapping of the name replaces every value the
+ * client sent with its one value (the same mechanism that hides a credential:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html),
+ * so each kept carrier of the enforced alternative's schemes (the credential itself and what its
+ * Lambda authorizer reads, header or query) is mapped from the same `method.request.*` expression
+ * the identity source is: the backend gets exactly the value API Gateway evaluated. body.ts declares
+ * the method request parameters these read (API Gateway refuses a mapping from an undeclared one).
+ *
+ * A Cookie carrier is one header: its lines are collapsed the same way, but two cookies of one name
+ * in one line (`sid=forged; sid=alice`) cannot be split by a mapping, and the function and the
+ * backend may each take another (README "Known gaps"; test/security/aws-repeated-credential.test.ts).
+ * A Lambda (aws_proxy) backend takes no mapping: its event holds every value (multiValue*).
+ */
+import type { Route, SecurityScheme } from '../../model/types.js';
+import { credentialParameter } from './auth.js';
+import type { Ctx } from './context.js';
+import { isHeaderName } from './escape.js';
+
+/** The method request expressions a kept scheme's credential travels in (header or query), sorted. */
+export function keptSources(s: SecurityScheme): string[] {
+  if (s.hideCredentials) return [];
+  const out = new Set<string>();
+  for (const src of s.lambdaAuthorizer?.identitySource ?? []) if (/^method\.request\.(header|querystring)\./.test(src)) out.add(src);
+  const p = credentialParameter(s);
+  if (p && isHeaderName(p.name)) out.add(`method.request.${p.in}.${p.name}`);
+  if (s.kind === 'apiKey' && s.apiKey?.in === 'cookie') out.add('method.request.header.Cookie');
+  return [...out].sort();
+}
+
+/** Maps each kept carrier of the route's enforced alternative to the value API Gateway read, unless a mapping of that name is there already (a guard wins). */
+export function keepVerifiedValues(ctx: Ctx, route: Route, params: Record<string, string>): void {
+  const have = new Set(Object.keys(params).map((k) => (k.startsWith('integration.request.header.') ? k.toLowerCase() : k)));
+  for (const item of route.security[0] ?? []) {
+    const s = ctx.scheme(item.scheme);
+    if (!s) continue;
+    for (const src of keptSources(s)) {
+      const [, place, name] = /^method\.request\.(header|querystring)\.(.+)$/.exec(src) ?? [];
+      if (!place || !name) continue;
+      const key = `integration.request.${place}.${name}`;
+      const seen = place === 'header' ? key.toLowerCase() : key;
+      if (have.has(seen)) continue;
+      params[key] = src;
+      have.add(seen);
+    }
+  }
+}
+
+/**
+ * The method request parameters an integration's mappings read (`method.request.header|querystring.*`)
+ * that `parameters` does not declare yet, added (not required): API Gateway refuses to import a
+ * mapping from an undeclared method request parameter.
+ */
+export function declareMappedSources(integration: Record<string, unknown>, parameters: Array<Record<string, unknown>>): void {
+  const mapped = integration.requestParameters as Record<string, string> | undefined;
+  for (const src of Object.values(mapped ?? {}).sort()) {
+    const [, place, name] = /^method\.request\.(header|querystring)\.(.+)$/.exec(src) ?? [];
+    if (!place || !name) continue;
+    const where = place === 'header' ? 'header' : 'query';
+    if (parameters.some((p) => p.in === where && (where === 'header' ? String(p.name).toLowerCase() === name.toLowerCase() : p.name === name))) continue;
+    parameters.push({ name, in: where, required: false, schema: { type: 'string' } });
+  }
+}
