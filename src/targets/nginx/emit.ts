@@ -14,7 +14,9 @@ import handlebarsRuntime from 'handlebars/runtime.js';
 import { commentText, quote, quoteValue, type ValuePart } from './escape.js';
 import { COMPILE_OPTIONS } from './template-options.js';
 import { PRECOMPILED, PRECOMPILED_OPTIONS, PRECOMPILED_VERSION } from './templates-precompiled.js';
-import { CORS_VARS_PARTIAL, FULL_TEMPLATE, GROUP_PARTIAL, HTTP_TEMPLATE, MAIN_TEMPLATE, PATH_PARTIAL, REGEX_LEVEL_PARTIAL, SERVER_TEMPLATE } from './templates.js';
+import { HTTP_TEMPLATE, SERVER_TEMPLATE } from './templates.js';
+import { CORS_VARS_PARTIAL, GROUP_PARTIAL, PATH_PARTIAL, REGEX_LEVEL_PARTIAL } from './templates-paths.js';
+import { FULL_TEMPLATE, MAIN_TEMPLATE } from './templates-main.js';
 import { OWN_SSL_PARTIAL, ROUTE_PARTIAL } from './templates-route.js';
 import { AUTH_CHECK_PARTIAL, VERIFIED_PARTIAL, VERIFY_PARTIAL } from './templates-limit.js';
 
