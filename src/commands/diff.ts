@@ -72,7 +72,7 @@ export default class Diff extends GwcCommand {
     const result = flags.base
       ? await diffBase(args.spec, { ...common, base: flags.base })
       : await diffDeployed(args.spec, { ...common, ...(deployed ? { deployed } : {}), read });
-    const { plan, from, to, diagnostics } = result;
+    const { plan, from, to, environments, diagnostics } = result;
     // Coloured on a terminal, grouped, errors only with --quiet: as every command shows diagnostics (#16.8).
     const shown = this.jsonEnabled() ? '' : renderDiagnostics(diagnostics, { colour: useColour(process.stderr), quiet: flags.quiet });
     if (shown) this.logToStderr(shown);
@@ -82,7 +82,7 @@ export default class Diff extends GwcCommand {
       return jsonResult(false, diagnostics, null);
     }
     const names = { from: flags.base ? `${flags.base}:${args.spec}` : deployed ?? readerLabel(target, parsed.read) ?? 'deployed', to: args.spec };
-    if (!this.jsonEnabled()) process.stdout.write(render(flags.format as Format, plan, from, to, { target: flags.target, ...names, colour: useColour(process.stdout) }));
+    if (!this.jsonEnabled()) process.stdout.write(render(flags.format as Format, plan, from, to, { target: flags.target, ...names, colour: useColour(process.stdout), ...(environments ? { environments } : {}) }));
     const failed = plan.findings.filter((f) => flags['fail-on'].includes(f.class));
     if (failed.length > 0) {
       if (!this.jsonEnabled()) this.logToStderr(`diff: ${failed.length} ${flags['fail-on'].join('/')} change(s) found (--fail-on)`);

@@ -19,6 +19,8 @@ export interface Change {
   oldKey?: string;
   /** For `update` and `replace`: only the fields that changed. */
   fields: FieldChange[];
+  /** `--base` without `--env`: the x-gateway environment this change is made in (absent: the base build). */
+  environment?: string;
 }
 
 export interface Finding {
@@ -31,6 +33,8 @@ export interface Finding {
   new?: string;
   /** On a `tightened` finding: the security rule the change undoes. */
   undoes?: RuleId;
+  /** `--base` without `--env`: the x-gateway environment this finding is made in (absent: the base build). */
+  environment?: string;
 }
 
 export interface Plan {

@@ -26,7 +26,10 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete${s.replace ? `, ${s.replace} to replace` : ''}.`;
 }
 
-const findingLine = (f: Finding) => `${f.title}: ${f.kind} ${f.key}${f.old !== undefined || f.new !== undefined ? ` (${f.old ?? '-'} -> ${f.new ?? '-'})` : ''}`;
+/** `--base` without `--env`: what one x-gateway environment's build alone changes says so first. */
+const inEnv = (x: { environment?: string }) => (x.environment !== undefined ? `[environment ${x.environment}] ` : '');
+
+const findingLine = (f: Finding) => `${inEnv(f)}${f.title}: ${f.kind} ${f.key}${f.old !== undefined || f.new !== undefined ? ` (${f.old ?? '-'} -> ${f.new ?? '-'})` : ''}`;
 
 const SIGN: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
 
@@ -52,8 +55,11 @@ export function renderPlan(plan: Plan, options: { colour?: boolean } = {}): stri
   };
   section('security', 'Security: weakens the front door', p.red);
   section('breaking', 'Breaking: clients may fail', p.yellow);
-  if (plan.changes.length > 0) out.push(p.bold('Changes:'));
+  let heading: string | undefined;
   for (const c of plan.changes) {
+    // The base build's changes, then each environment's own under a heading of its own (plan order).
+    const wanted = c.environment !== undefined ? `Changes in environment ${c.environment} (gwc build --env ${c.environment}):` : 'Changes:';
+    if (wanted !== heading) out.push(...(heading !== undefined ? [''] : []), p.bold((heading = wanted)));
     const colour = c.action === 'create' ? p.green : c.action === 'delete' ? p.red : p.yellow;
     const name = c.oldKey ? `${c.kind} ${c.oldKey} -> ${c.key}` : `${c.kind} ${c.key}`;
     out.push(colour(`  ${SIGN[c.action]} ${name}${c.action === 'replace' ? ' (replaced)' : ''}`));
@@ -77,7 +83,7 @@ export function renderMarkdown(plan: Plan, meta: { target: string }): string {
     const list = plan.findings.filter((f) => f.class === cls);
     if (list.length === 0) return;
     out.push(`#### ${heading}`, '', '| change | entity | old | new |', '|---|---|---|---|');
-    for (const f of list) out.push(`| ${md(f.title)} | ${md(`${f.kind} ${f.key}`)} | ${md(f.old ?? '')} | ${md(f.new ?? '')} |`);
+    for (const f of list) out.push(`| ${md(f.title)} | ${md(`${inEnv(f)}${f.kind} ${f.key}`)} | ${md(f.old ?? '')} | ${md(f.new ?? '')} |`);
     out.push('');
   };
   section('security', ':warning: Security: weakens the front door');
@@ -85,7 +91,7 @@ export function renderMarkdown(plan: Plan, meta: { target: string }): string {
   out.push('<details><summary>' + md(summaryLine(plan)) + '</summary>', '', '```diff');
   for (const c of plan.changes) {
     const mark = c.action === 'create' ? '+' : c.action === 'delete' ? '-' : '!';
-    out.push(`${mark} ${c.action} ${c.kind} ${c.oldKey ? `${c.oldKey} -> ` : ''}${c.key}`);
+    out.push(`${mark} ${inEnv(c)}${c.action} ${c.kind} ${c.oldKey ? `${c.oldKey} -> ` : ''}${c.key}`);
     for (const f of c.fields) out.push(`    ${fieldLine(f).replace(/```/g, "'''")}`);
   }
   out.push('```', '', '</details>', '', `**${md(summaryLine(plan))}**`);
@@ -109,15 +115,31 @@ export function renderUnified(from: State, to: State, names: { from: string; to:
   return patch;
 }
 
-/** One entry point for the command: the plan in the chosen format. */
-export function render(format: Format, plan: Plan, from: State, to: State, meta: { target: string; from: string; to: string; colour: boolean }): string {
+/** One environment's two builds (`--base` without `--env`), for `unified`. */
+export interface EnvironmentStates {
+  name: string;
+  from: State;
+  to: State;
+}
+
+/**
+ * One entry point for the command: the plan in the chosen format. `unified` shows the base builds,
+ * then each environment's builds that differ, named `FROM (environment E)` and `TO (environment E)`.
+ */
+export function render(format: Format, plan: Plan, from: State, to: State, meta: { target: string; from: string; to: string; colour: boolean; environments?: readonly EnvironmentStates[] }): string {
   switch (format) {
     case 'json':
       return renderJson(plan, { target: meta.target, from: meta.from, to: meta.to });
     case 'markdown':
       return renderMarkdown(plan, meta);
-    case 'unified':
-      return renderUnified(from, to, { from: meta.from, to: meta.to });
+    case 'unified': {
+      const patches = [renderUnified(from, to, { from: meta.from, to: meta.to })];
+      for (const e of meta.environments ?? []) {
+        const [a, b] = [renderState(e.from), renderState(e.to)];
+        if (a !== b) patches.push(renderUnified(e.from, e.to, { from: `${meta.from} (environment ${e.name})`, to: `${meta.to} (environment ${e.name})` }));
+      }
+      return patches.join('');
+    }
     default:
       return renderPlan(plan, { colour: meta.colour });
   }

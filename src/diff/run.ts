@@ -11,6 +11,9 @@ import { GitBaseError, withSpecAtRef } from './git-base.js';
 import { trustEntities, withoutTrust } from './trust.js';
 import { consumerEntities } from './consumers.js';
 import { diffStates, type Plan } from './plan.js';
+import { withEnvironments, type EnvironmentPlan } from './environments.js';
+import { environmentNames, inEnvironment } from '../model/environments.js';
+import { compareText } from '../diagnostics/collate.js';
 
 export interface DiffResult {
   plan?: Plan;
@@ -18,6 +21,8 @@ export interface DiffResult {
   from?: State;
   /** What the spec would make it. */
   to?: State;
+  /** `--base` without `--env`: each x-gateway environment's two builds and its own plan (its items are in `plan` too, named). */
+  environments?: Array<EnvironmentPlan & { from: State; to: State }>;
   diagnostics: Diagnostic[];
 }
 
@@ -33,23 +38,24 @@ export async function compiledState(
   spec: string,
   targetName: string,
   options: SpecOptions & { options?: Record<string, string> },
-): Promise<{ state?: State; diagnostics: Diagnostic[] }> {
+): Promise<{ state?: State; diagnostics: Diagnostic[]; environments?: string[] }> {
   const { reader, diagnostics } = readerOf(targetName);
   if (!reader) return { diagnostics };
   const { options: chosen = {}, ...specOptions } = options;
   const run = await runPipeline(spec, { ...specOptions, targets: [targetName], options: { [targetName]: chosen } });
   const built = run.builds[0];
-  if (!run.gateway || !built) return { diagnostics: run.diagnostics };
+  const environments = run.spec ? environmentNames(run.spec) : [];
+  if (!run.gateway || !built) return { diagnostics: run.diagnostics, environments };
   const all = sortDiagnostics([...run.diagnostics, ...built.diagnostics]);
-  if (hasErrors(all)) return { diagnostics: all };
+  if (hasErrors(all)) return { diagnostics: all, environments };
   const read = reader.normalise(built.files, `gwc build --target ${targetName}`);
-  if (!read.state) return { diagnostics: [...all, ...read.diagnostics] };
+  if (!read.state) return { diagnostics: [...all, ...read.diagnostics], environments };
   // What the build takes on the spec's word, and who holds a credential, are no part of its files
   // on every target (trust.ts, consumers.ts).
   // A reader whose entities say what consumers hold (Kong's consumers) needs no second copy.
   const readerHolds = read.state.entities.some((e) => e.facts?.holds !== undefined);
   const entities = [...read.state.entities, ...trustEntities(run.gateway, targetName), ...(readerHolds ? [] : consumerEntities(run.gateway))];
-  return { state: { ...read.state, entities, files: built.files }, diagnostics: [...all, ...read.diagnostics] };
+  return { state: { ...read.state, entities, files: built.files }, diagnostics: [...all, ...read.diagnostics], environments };
 }
 
 /** Deployed state (a file, a URL, or a named deployment) against the spec. */
@@ -81,21 +87,38 @@ export async function diffDeployed(
   return { plan: diffStates(from.state, toState), from: from.state, to: toState, diagnostics: all };
 }
 
-/** The spec at a git ref against the working copy: a pull request's gateway-level effect. */
+/**
+ * The spec at a git ref against the working copy: a pull request's gateway-level effect. Without
+ * `--env`, each x-gateway environment's build is compared too (environments.ts): an environment
+ * one side lacks is that side's base build there (the release of a new environment against what
+ * the ref builds without one; of a removed one against the working copy's base build).
+ */
 export async function diffBase(
   spec: string,
   options: SpecOptions & { target: string; base: string; options?: Record<string, string> },
 ): Promise<DiffResult> {
   const to = await compiledState(spec, options.target, options);
   if (!to.state) return { diagnostics: to.diagnostics };
-  let from: { state?: State; diagnostics: Diagnostic[] };
+  const every = options.env === undefined;
+  type Side = { state?: State; diagnostics: Diagnostic[]; environments?: string[] };
+  let from: Side;
+  const fromEnvs = new Map<string, Side>();
+  let names: string[] = [];
   try {
     from = await withSpecAtRef(spec, options.base, async (old, name) => {
-      const r = await compiledState(old, options.target, options);
       // Only what stops the diff: the base's warnings are the running gateway's, not this change's
       // (the working copy's are shown), and were printed under the temporary checkout's path.
-      const errors = r.diagnostics.filter((d) => d.severity === 'error').map((d) => (d.loc ? { ...d, loc: { ...d.loc, file: name(d.loc.file) } } : d));
-      return { ...r, diagnostics: errors };
+      const errorsOf = (r: Side, env?: string): Side => ({
+        ...r,
+        diagnostics: r.diagnostics.filter((d) => d.severity === 'error').map((d) => named(d.loc ? { ...d, loc: { ...d.loc, file: name(d.loc.file) } } : d, env)),
+      });
+      const r = errorsOf(await compiledState(old, options.target, options));
+      if (!every || !r.state) return r;
+      names = [...new Set([...(r.environments ?? []), ...(to.environments ?? [])])].sort(compareText);
+      for (const env of names) {
+        fromEnvs.set(env, r.environments?.includes(env) ? errorsOf(await compiledState(old, options.target, { ...options, env }), env) : r);
+      }
+      return r;
     });
   } catch (e) {
     if (!(e instanceof GitBaseError)) throw e;
@@ -103,5 +126,23 @@ export async function diffBase(
   }
   const all = [...to.diagnostics, ...from.diagnostics];
   if (!from.state || hasErrors(all)) return { diagnostics: all };
-  return { plan: diffStates(from.state, to.state), from: from.state, to: to.state, diagnostics: all };
+  const base = diffStates(from.state, to.state);
+  const environments: NonNullable<DiffResult['environments']> = [];
+  for (const env of names) {
+    const fromEnv = fromEnvs.get(env)!;
+    // The working copy's build of the environment: its errors stop the diff as the release's build
+    // would stop; its warnings are the base build's, already shown.
+    const toEnv = to.environments?.includes(env) ? await compiledState(spec, options.target, { ...options, env }) : to;
+    all.push(...[...fromEnv.diagnostics, ...toEnv.diagnostics].filter((d) => d.severity === 'error').map((d) => (toEnv === to || d.params?.environment !== undefined ? d : named(d, env))));
+    if (!fromEnv.state || !toEnv.state) continue;
+    environments.push({ name: env, from: fromEnv.state, to: toEnv.state, plan: diffStates(fromEnv.state, toEnv.state) });
+  }
+  if (hasErrors(all)) return { diagnostics: all };
+  const plan = environments.length > 0 ? withEnvironments(base, environments) : base;
+  return { plan, from: from.state, to: to.state, ...(environments.length > 0 ? { environments } : {}), diagnostics: all };
+}
+
+/** An error of environment `env`'s build, named as lint names it. */
+function named(d: Diagnostic, env: string | undefined): Diagnostic {
+  return env === undefined ? d : inEnvironment(d, env);
 }

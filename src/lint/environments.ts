@@ -7,28 +7,17 @@
  * the rules read the base model.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { compareText } from '../diagnostics/collate.js';
 import type { Gateway } from '../model/types.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
-import { isObj, walker } from './walk.js';
+import { environmentNames, inEnvironment } from '../model/environments.js';
+
+export { environmentNames, inEnvironment };
 
 /** The model phase's result under one overlay (src/pipeline.ts modelOf). */
 export type ModelFor = (env: string) => { gateway?: Gateway; diagnostics: Diagnostic[] };
 
-/** The names under `x-gateway.environments`, sorted (the order of lint's findings). */
-export function environmentNames(spec: LoadedSpec): string[] {
-  const w = walker(spec);
-  const envs = w.child(w.child(spec.root, 'x-gateway'), 'environments');
-  return isObj(envs.value) ? Object.keys(envs.value).sort(compareText) : [];
-}
-
 /** What makes two errors the same finding: code, place and text (the environment aside). */
 export const errorKey = (d: Diagnostic) => `${d.code}\0${d.loc?.file ?? ''}#${d.loc?.pointer ?? ''}\0${d.message}`;
-
-/** `d` as the build of environment `env` reports it: same code and place, the environment named. */
-export function inEnvironment(d: Diagnostic, env: string): Diagnostic {
-  return { ...d, params: { ...d.params, environment: env }, message: `${d.message} (environment ${env}: gwc build --env ${env})` };
-}
 
 /**
  * The errors `gwc build --env E`'s model phase reports that the base model's does not, for each
