@@ -432,6 +432,11 @@ export const CODES = {
     (p) =>
       `JWT scheme ${p.scheme} names no audiences and verifies tokens with ${p.keys}: an identity provider signs every application's tokens with one key set, so a token it minted for any other application would be admitted: add x-gateway.audiences (the aud of this API's tokens), or anyAudience: true if the issuer mints tokens for this API alone`,
   ),
+  'jwt-issuer-missing': entry<{ scheme: string; keys: string }>(
+    'error',
+    (p) =>
+      `JWT scheme ${p.scheme} names no issuer and verifies tokens with ${p.keys}: one key set signs the tokens of many issuers (Entra ID's one JWKS for every tenant), so a token of any issuer it signs would be admitted: add x-gateway.issuer (the iss of this API's tokens) or an openIdConnectUrl`,
+  ),
   'forward-header-reserved': entry<{ scheme: string; header: string }>(
     'error',
     (p) => `forwardAuth of ${p.scheme} copies ${p.header} from the auth service, but the gateway sets that header itself from what it verified`,

@@ -338,6 +338,12 @@ export const TARGETS: Explanations = {
     'Add x-gateway.audiences: the aud values tokens for this API carry (RFC 7519 4.1.3; one listed value in the token is enough). If the issuer is the API\'s own and mints tokens for it alone, write anyAudience: true instead (lint warns where it is written).',
     "x-gateway: { issuer: https://id.example.com/, jwksUri: https://id.example.com/jwks.json }   # fix: audiences: [orders-api]",
   ),
+  'jwt-issuer-missing': ex(
+    'A JWT scheme nginx verifies with public keys or a key set (jwksUri) names no issuer (x-gateway.issuer, or an openIdConnectUrl). Kong (kong-jwt-issuer-missing) and the AWS HTTP API (aws-http-jwt-issuer-missing) refuse the same scheme with their own codes.',
+    "One key set signs the tokens of many issuers: Microsoft Entra ID publishes one JWKS for every tenant and iss names the tenant, and a multi-tenant application's tokens carry the same aud in each. Without an iss check another tenant's user opens the route. HMAC-only schemes (HS*) are not refused: their secret is shared with one issuer and this API.",
+    'Add x-gateway.issuer: the iss value of the tokens this API accepts (RFC 7519 4.1.1, compared exactly), or give the scheme an openIdConnectUrl, whose issuer gwc reads.',
+    "x-gateway: { audiences: [api://shop], jwksUri: https://login.example/common/keys }   # fix: issuer: https://login.example/shop-tenant/v2.0",
+  ),
   'param-variant-reaches-protected': ex(
     'A path parameter route (/users/{id}) sits beside a more protected literal route of the same backend and method (/users/me), and a case or suffix variant of the literal (ME, me.json, me.) is routed to the parameter route.',
     'Every gateway matches paths exactly and passes the variant on as a plain value; a backend that routes case-blind or by suffix serves it from the literal route\'s handler, so a caller that route refuses reads it.',

@@ -49,6 +49,13 @@ testRule('target-compile', {
       errors: [{ line: 18, column: 5, target: 'nginx' }],
     },
     {
+      // Red team 16: a key set without an issuer admits a token of any issuer it signs (jwt-issuer-missing).
+      name: 'a JWKS scheme without an issuer on nginx',
+      files: doc('    alice: { credentials: { key: "${env:ALICE_KEY}" } }\n', op('[{ jwt: [] }]'), KEY + JWKS('https').replace('issuer: https://id.example.com/, ', '')),
+      targets: [nginxTarget],
+      errors: [{ line: 18, column: 5, target: 'nginx' }],
+    },
+    {
       // Red team 6: basic's router would pass a forged kept query key on (traefik-or-kept-credential), at the build's security line.
       name: 'an OR route keeping a query key on Traefik',
       files: doc('    bob: { credentials: { basic: { username: bob, password: "${env:B}" } } }\n', op('[{ basic: [] }, { qk: [] }]'),

@@ -21,6 +21,7 @@ import { evaluate, type DeckDoc } from '../targets/kong/kong-oracle.js';
 import { allRoutes } from '../targets/kong/kong-router.js';
 import { compileCase } from '../targets/traefik/cases.js';
 import { send } from '../targets/traefik/traefik-oracle.js';
+import { AwsOracle } from '../targets/aws/oracle.js';
 import { HOST, NGINX, startPolicyLab, type PolicyLab } from './helpers/nginx-policies.js';
 
 const ok = '{ "200": { description: ok } }';
@@ -183,5 +184,54 @@ describe.skipIf(!NGINX)('nginx (real requests): a hostile value takes no public 
     const { hits } = await lab.call('GET', '/v1/mixed/a.b.txt');
     expect(hits.map((h) => h.path)).toEqual(['/mixed/a.b.txt']);
     expect((await lab.call('GET', '/v1/admin/1')).hits).toEqual([]);
+  });
+});
+
+/** The path a backend that decodes %XX and reads `\` as `/` (IIS/http.sys) routes on, dot segments resolved. */
+function backslashReading(url: string): string {
+  const decoded = decodeURIComponent(new URL(url).pathname).replace(/\\/g, '/');
+  const out: string[] = [];
+  for (const seg of decoded.split('/').slice(1)) {
+    if (seg === '..') out.pop();
+    else if (seg !== '.') out.push(seg);
+  }
+  return `/${out.join('/')}`;
+}
+
+const AWS_SPEC = `openapi: 3.0.3
+info: { title: param value guard aws, version: "1" }
+servers: [{ url: "https://${HOST}/v1" }]
+x-gateway:
+  name: pvga
+  backends: { echo: { url: "https://echo.example.com" } }
+  defaults: { backend: echo }
+paths:
+  /public/{file}: { get: { operationId: pub, x-gateway: { public: true }, responses: ${ok} } }
+  /admin/{id}: { get: { operationId: adminOnly, security: [{ key: [] }], responses: ${ok} } }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: x-api-key }
+`;
+
+describe('aws (REST, oracle): API Gateway cannot restrict a parameter value', () => {
+  // Mechanism (open, not fixed here): a resource {file} takes any one segment and API Gateway
+  // substitutes the value into the http_proxy URI (the oracle: decoded, the worst case); request
+  // validation checks presence, never a pattern. aws/confusable.ts refuses a pair whose values can
+  // reach the other route through `;x`, `..` or `%2F`, but reads `\` as text: `..\admin\1` is one
+  // segment to it, `../admin/1` to an IIS/http.sys backend. The fix is confusable.ts counting a
+  // backslash as a separator (the "anywhere" reading with dots) unless the origin declares it
+  // does not (a product decision: it refuses every public parameter route beside a keyed route of
+  // the same origin and method), left for the lead.
+  it.fails('no anonymous request reaches the backend at a path an IIS backend reads as /admin/1', async () => {
+    const g = (await gatewayOf(AWS_SPEC)).gateway!;
+    const built = compileGateway(g, 'aws', {});
+    if (built.diagnostics.some((d) => d.severity === 'error')) return; // refused: held
+    const o = new AwsOracle(JSON.parse(built.files.find((f) => f.path.endsWith('.json'))!.contents));
+    const reached: string[] = [];
+    for (const path of ['/public/..%5Cadmin%5C1', '/v1/public/..%5Cadmin%5C1']) {
+      const d = o.request({ method: 'GET', path });
+      if (d.status === 200 && d.upstream && backslashReading(d.upstream.url) === '/admin/1') reached.push(`${path} -> ${d.upstream.url}`);
+    }
+    expect(reached).toEqual([]);
   });
 });

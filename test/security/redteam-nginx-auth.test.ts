@@ -56,7 +56,7 @@ components:
     rs:
       type: http
       scheme: bearer
-      x-gateway: { anyAudience: true, algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"] }
+      x-gateway: { issuer: https://id.test/, anyAudience: true, algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"] }
     fwd:
       type: http
       scheme: bearer
@@ -128,7 +128,7 @@ describe.skipIf(!NGINX)('nginx red team: auth and header attacks beyond the cata
     // non-canonical spellings gave many token strings for one signature. Anything keyed on the
     // token text (a sub-less token's identity for limits and cache, a deny list) could be dodged.
     it('a signature in a non-canonical encoding is 401; only the canonical token passes', async () => {
-      const good = token('RS256', { sub: 'carol', exp: now() + 300 }, rs.privateKey);
+      const good = token('RS256', { iss: 'https://id.test/', sub: 'carol', exp: now() + 300 }, rs.privateKey);
       expect((await lab.call('GET', '/v1/rs', { authorization: `Bearer ${good}` })).r.status).toBe(200);
       const [h, p, sig] = good.split('.') as [string, string, string];
       const last = sig.at(-1)!;
@@ -251,7 +251,8 @@ describe.skipIf(!NGINX)('nginx red team: auth and header attacks beyond the cata
         const before = service().length;
         const { r, hits } = await lab.call('GET', path, { authorization: 'Bearer user' });
         const asked = service().slice(before).map((e) => e.headers['x-forwarded-uri']);
-        expect(r.status, `${path}: ${r.body}; service saw ${JSON.stringify(asked)}`).toBe(403);
+        // 404 since red team 16: a value holding `;` takes no route (src/targets/param-value.ts), so the service is not asked.
+        expect([403, 404], `${path}: ${r.status} ${r.body}; service saw ${JSON.stringify(asked)}`).toContain(r.status);
         expect(hits).toEqual([]);
         for (const uri of asked) expect(uri).not.toContain(';');
       },

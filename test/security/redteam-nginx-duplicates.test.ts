@@ -35,11 +35,11 @@ components:
     rs:
       type: http
       scheme: bearer
-      x-gateway: { anyAudience: true, algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], hideCredentials: false }
+      x-gateway: { issuer: https://id.test/, anyAudience: true, algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], hideCredentials: false }
     tok:
       type: http
       scheme: bearer
-      x-gateway: { anyAudience: true, algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], header: X-Token, hideCredentials: false }
+      x-gateway: { issuer: https://id.test/, anyAudience: true, algorithms: [RS256], publicKeys: ["\${file:keys/rs.pem}"], header: X-Token, hideCredentials: false }
     pw: { type: http, scheme: basic, x-gateway: { hideCredentials: false } }
 `;
 
@@ -60,7 +60,7 @@ describe.skipIf(!NGINX)('nginx: a credential header sent twice', () => {
   let good: string;
   beforeAll(async () => {
     lab = await startLab(SPEC, { files: { 'keys/rs.pem': rs.publicPem }, env: { PW } });
-    good = token('RS256', { sub: 'mallory', exp: now() + 300 }, rs.privateKey);
+    good = token('RS256', { iss: 'https://id.test/', sub: 'mallory', exp: now() + 300 }, rs.privateKey);
   });
   afterAll(async () => lab?.stop());
 

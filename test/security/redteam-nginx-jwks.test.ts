@@ -335,7 +335,7 @@ describe.skipIf(!NGINX || !opensslAvailable())('nginx -t: several JWKS schemes o
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=ca', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt')], { stdio: 'ignore' });
     const mk = (name: string, uri: string): SecurityScheme => ({
       name, loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: true,
-      jwt: { audiences: ['api'], algorithms: ['RS256'], publicKeys: [], jwksUri: uri, header: 'authorization', clockSkewSeconds: 0 },
+      jwt: { issuer: `https://${name}.idp.test/`, audiences: ['api'], algorithms: ['RS256'], publicKeys: [], jwksUri: uri, header: 'authorization', clockSkewSeconds: 0 },
     });
     const schemes = [mk('a', 'https://login.idp-a.test/keys?tenant=1'), mk('b', 'https://idp-b.test:8443/.well-known/jwks.json'), mk('c', 'https://login.idp-a.test/keys?tenant=1')];
     const g = gateway([

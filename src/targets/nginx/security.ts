@@ -18,6 +18,7 @@
 import type { Route, SecretRef, SecurityScheme } from '../../model/types.js';
 import { needsService } from '../forward-fallback.js';
 import { audienceUnchecked } from '../jwt-audience.js';
+import { issuerUnchecked } from '../jwt-issuer.js';
 import { QUERY_NAME_RULE, queryNameAsRead } from '../query-names.js';
 import type { Ctx } from './context.js';
 import type { TlsView } from './backends.js';
@@ -159,6 +160,8 @@ function nativeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Recor
     const jwks = fromJwks ? jwksView(ctx, scheme, jwt.jwksUri!, out.jwks) : undefined;
     const unchecked = audienceUnchecked(scheme);
     if (unchecked) ctx.report('jwt-audience-missing', { scheme: scheme.name, keys: unchecked }, scheme.loc);
+    const anyIssuer = issuerUnchecked(scheme);
+    if (anyIssuer) ctx.report('jwt-issuer-missing', { scheme: scheme.name, keys: anyIssuer }, scheme.loc);
     return {
       ...base,
       header: headerName(jwt.header),

@@ -84,7 +84,7 @@ describe('refusals are diagnostics', () => {
   it('a JWT scheme with neither keys, a JWKS URL nor forwardAuth is refused; a plain-HTTP JWKS URL too; HS* with a JWKS too', () => {
     const jwt = (jwksUri: string | undefined, algorithms = ['RS256'], audiences = ['api']) =>
       gateway([route('r', 'GET', '/r', { security: [[{ scheme: 'jwt', scopes: [] }]] })], {
-        securitySchemes: [{ name: 'jwt', loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: false, jwt: { audiences, algorithms, publicKeys: [], ...(jwksUri ? { jwksUri } : {}), header: 'authorization', clockSkewSeconds: 0 } }],
+        securitySchemes: [{ name: 'jwt', loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: false, jwt: { issuer: 'https://id.example.com/', audiences, algorithms, publicKeys: [], ...(jwksUri ? { jwksUri } : {}), header: 'authorization', clockSkewSeconds: 0 } }],
       });
     expect(errors(build(jwt(undefined))).map((d) => [d.code, d.params])).toEqual([['nginx-jwt-no-keys', { scheme: 'jwt' }]]);
     expect(errors(build(jwt('http://id.example.com/jwks'))).map((d) => [d.code, d.params])).toEqual([['nginx-jwks-insecure', { scheme: 'jwt', uri: 'http://id.example.com/jwks' }]]);
@@ -92,10 +92,14 @@ describe('refusals are diagnostics', () => {
     // Red team 3: a key set without audiences admits tokens the provider minted for any application.
     const noAud = errors(build(jwt('https://id.example.com/jwks', ['RS256'], [])));
     expect(noAud.map((d) => [d.code, d.params])).toEqual([['jwt-audience-missing', { scheme: 'jwt', keys: 'a key set (jwksUri)' }]]);
+    // Red team 16: a key set signs many issuers' tokens (Entra ID's one JWKS for every tenant): an issuer is required.
+    const noIss = jwt('https://id.example.com/jwks');
+    delete noIss.securitySchemes[0]!.jwt!.issuer;
+    expect(errors(build(noIss)).map((d) => [d.code, d.params])).toEqual([['jwt-issuer-missing', { scheme: 'jwt', keys: 'a key set (jwksUri)' }]]);
   });
   it('a JWT scheme with a https JWKS URL: two internal cached locations, TLS verified, no client request sent', () => {
     const g = gateway([route('r', 'GET', '/r', { security: [[{ scheme: 'jwt', scopes: [] }]] })], {
-      securitySchemes: [{ name: 'jwt', loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: false, jwt: { audiences: ['api'], algorithms: ['RS256', 'ES256'], publicKeys: [], jwksUri: 'https://id.example.com:8443/.well-known/jwks.json?v=1', header: 'authorization', clockSkewSeconds: 0 } }],
+      securitySchemes: [{ name: 'jwt', loc: loc(), openapiType: 'http', kind: 'jwt', hideCredentials: false, jwt: { issuer: 'https://id.example.com/', audiences: ['api'], algorithms: ['RS256', 'ES256'], publicKeys: [], jwksUri: 'https://id.example.com:8443/.well-known/jwks.json?v=1', header: 'authorization', clockSkewSeconds: 0 } }],
     });
     const r = build(g);
     expect(errors(r)).toEqual([]);
