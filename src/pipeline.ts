@@ -21,7 +21,7 @@ import { locateAll } from './spec/positions.js';
 import { compileWith, type BuildResult } from './targets/compile.js';
 import { loadTarget, TARGET_NAMES } from './targets/names.js';
 import type { Target } from './targets/target.js';
-import { validateExtensions } from './validate/extensions.js';
+import { validateEnvironment, validateExtensions } from './validate/extensions.js';
 import { validateOpenApi } from './validate/openapi.js';
 import { addSchemeHints } from './validate/scheme-hint.js';
 
@@ -114,6 +114,9 @@ export function compileModel(target: Target, gateway: Gateway, options: Record<s
 
 /** The model under an x-gateway environment overlay: the model phase as every run calls it. */
 export function modelOf(spec: LoadedSpec, env?: string): { gateway?: Gateway; diagnostics: Diagnostic[] } {
+  // The overlay merged is held to the root's schema first, as the root is (no model of an invalid one).
+  const invalid = env !== undefined ? validateEnvironment(spec, env) : [];
+  if (hasErrors(invalid)) return { diagnostics: invalid };
   return normalise(spec, { ...(env !== undefined ? { env } : {}), targets: TARGET_NAMES });
 }
 

@@ -63,7 +63,8 @@ const CASES: Array<[string, string, string]> = [
 describe('red team 16: lint without --env and an overlay that makes no model', () => {
   it('control: a target refusal of the overlay (nginx-value-refused) is reported by lint without --env', async () => {
     const { build, lintAll } = await both('      policies: { office: { ipAllow: [not-an-ip] } }');
-    expect(build).toEqual(['nginx-value-refused /x-gateway/environments/prod/policies/office/ipAllow']);
+    // Since the overlay is held to the root schema (redteam16-env-overlay-schema), the schema refuses it first.
+    expect(build).toEqual(['schema-invalid /x-gateway/environments/prod/policies/office/ipAllow/0']);
     expect(lintAll).toEqual(build);
   });
 
