@@ -100,10 +100,10 @@ function gwcErrorPage(d: Directive): boolean {
 /**
  * The `if` blocks gwc writes (templates.ts, templates-route.ts, templates-limit.ts), `@` its prefix:
  * a method's dispatch `($request_method = M)` / `($@_preflight = M)` (a rewrite the entity reader
- * follows), and three refusals whose answer is part of the check: the query `_method` and a `_`
- * header line (400), and a route location entered without an identity (403, red team 15: edited
- * never to match, any redirect into r/N reaches the backend anonymous). Any other condition or
- * answer is not gwc's.
+ * follows), and four refusals whose answer is part of the check: the query `_method` and a `_`
+ * header line (400), a route location entered without an identity (403, red team 15: edited
+ * never to match, any redirect into r/N reaches the backend anonymous), and one entered without its
+ * own route's admission (`$@_admit != $@_route`, 403). Any other condition or answer is not gwc's.
  */
 function gwcIf(d: Directive, prefix: string | undefined): boolean {
   const cond = d.args.join(' ').replace(/\s+/g, ' ');
@@ -112,6 +112,8 @@ function gwcIf(d: Directive, prefix: string | undefined): boolean {
   if (new RegExp(`^\\( ?\\$(?:request_method|${p}_preflight) = "?[A-Z]+"? ?\\)$`).test(cond)) return true;
   if (new RegExp(`^\\( ?\\$${p}_(?:override|underscore) ?\\)$`).test(cond)) return body === 'return 400';
   if (new RegExp(`^\\( ?\\$${p}_id_key = (?:"")? ?\\)$`).test(cond)) return body === 'return 403';
+  // r/N serves only what its own route admitted (templates-route.ts): edited never to match, any redirect reaches it.
+  if (new RegExp(`^\\( ?\\$(${p})_admit != \\$\\1_route ?\\)$`).test(cond)) return body === 'return 403';
   return false;
 }
 
