@@ -27,7 +27,7 @@ describe('gwc diff (AWS HTTP API): a catch-all route added by hand to a deployed
   const verdict = (routeKey: string, auth: 'NONE' | 'same') => {
     const d = JSON.parse(file.contents) as Doc;
     const [, jwt] = Object.entries(d.Resources).find(([, r]) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === 'GET /jwt')!;
-    const props = auth === 'NONE' ? { ...jwt.Properties, RouteKey: routeKey, AuthorizationType: 'NONE' } : { ...jwt.Properties, RouteKey: routeKey };
+    const props: Record<string, unknown> = auth === 'NONE' ? { ...jwt.Properties, RouteKey: routeKey, AuthorizationType: 'NONE' } : { ...jwt.Properties, RouteKey: routeKey };
     if (auth === 'NONE') {
       delete props.AuthorizerId;
       delete props.AuthorizationScopes;
