@@ -50,9 +50,19 @@ async function lab(edit: (conf: string) => string): Promise<{ ng: RunningNginx; 
 }
 
 /** Removes every `set $gwc_r6v_route N;` (route, body-check and verify locations). */
-const dropRouteVar = (conf: string) => {
+const dropRouteSets = (conf: string) => {
   const out = conf.replace(/\n\s*set \$gwc_r6v_route \d+;/g, '');
   if (out === conf) throw new Error('the edit changed nothing');
+  return out;
+};
+/**
+ * The same, and r/N's admission check (a5c1c53), which names the variable: without it nginx refuses
+ * the whole config (unknown variable: fail closed, asserted below), so the njs handlers' own fallback
+ * is reached only when the check is cut too.
+ */
+const dropRouteVar = (conf: string) => {
+  const out = dropRouteSets(conf).replace(/\n\s*if \(\$gwc_r6v_admit != \$gwc_r6v_route\) \{\s*return 403;\s*\}/g, '');
+  if (out === dropRouteSets(conf)) throw new Error('no admission check found');
   return out;
 };
 
@@ -73,6 +83,10 @@ describe.skipIf(!NGINX)('red team 6, nginx: a route location without its route v
     const hits = l.backend.hits.slice(before);
     return { status: r.status, paths: hits.map((h) => h.path), cookies: hits.map((h) => h.headers.cookie ?? '') };
   };
+
+  it('without its route variable but with the admission check, nginx refuses the config (fail closed)', async () => {
+    await expect(lab(dropRouteSets)).rejects.toThrow(/unknown "gwc_r6v_route" variable/);
+  });
 
   it("control: gwc's config strips the verified query key and caches the public route", async () => {
     expect(await get(good, `/v1/q?api_key=${KEY}&x=1`)).toEqual({ status: 200, paths: ['/q?x=1'], cookies: [''] });

@@ -33,8 +33,12 @@ export interface Trace {
   status?: number;
 }
 
-/** nginx PCRE as a JavaScript regex (the generated ones use only syntax both accept). */
-const jsRegex = (pcre: string): RegExp => new RegExp(pcre);
+/**
+ * nginx PCRE as a JavaScript regex (the generated ones use only syntax both accept, but for PCRE's
+ * `\z`, the very end: 86479ff ends location regexes there, as PCRE's `$` also matches before a final
+ * newline; JavaScript's `$` without the m flag is `\z`).
+ */
+const jsRegex = (pcre: string): RegExp => new RegExp(pcre.replace(/(?<!\\)((?:\\\\)*)\\z/g, '$1$$'));
 
 function toLocs(block: Directive[]): Loc[] {
   return block

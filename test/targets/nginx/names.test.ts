@@ -98,7 +98,9 @@ describe('names derived from user text', () => {
   it.skipIf(!NGINX)('nginx -t accepts the gateway with 200-character names', () => {
     const check = nginxCheckGateway(longGateway());
     if (!check) return console.warn('*** SKIPPING: no private mount namespace for /etc/hosts ***');
-    expect(check.output).not.toMatch(/variables_hash|emerg/);
+    // A name too long for the bucket is an emerg ("could not build variables_hash"); the warning that
+    // the hash is not optimal (many variables in a 1024 table) is not a failure.
+    expect(check.output).not.toMatch(/could not build variables_hash|emerg/);
     expect(check.ok, check.output).toBe(true);
   });
 
