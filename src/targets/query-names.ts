@@ -15,8 +15,14 @@
  *   strings.EqualFold: Echo binds `?ſession=` to a field named `session` when no exact name is
  *   there), dotless and dotted I as `i` (Java's equalsIgnoreCase), each as its UTF-8 bytes after
  *   decoding (ASP.NET's OrdinalIgnoreCase folds none of them: dotnet/runtime pal_casing.c);
- * - an array or hash form (`api_key[]`, `api_key[0]`, `api_key[a][b]`) is the name before its first
- *   `[` when a `]` closes it (PHP, Rack, Express's qs), unless the name starts with `[`;
+ * - a leading run of `[`, `]` (and blanks among them) goes: Rack 2 (Rails <= 7.0) reads a name as
+ *   `\A[\[\]]*([^\[\]]+)\]*` (Rack::Utils.normalize_params), so `[api_key]`, `[[api_key]]`,
+ *   `]api_key` and `%5Dapi_key` are `params['api_key']`; Express's qs reads `[api_key]` as `api_key`.
+ *   PHP drops a name starting with `[` (php_register_variable_ex: an empty name), so nothing is lost;
+ * - then a name holding a `]` ends at its first `[` or `]`: the array and hash forms (`api_key[]`,
+ *   `api_key[0]`, `api_key[a][b]`: PHP, Rack, qs) and Rack 2's `api_key]`, `api_key]]`, `api_key]x`
+ *   (its `\]*` eats the run and nests the rest under `api_key`); a `[` no `]` follows stays (PHP reads
+ *   it as `_` below). Empty after this (`[]`, `]]`, `[`) is the empty name (Rack 2 and PHP drop it);
  * - a space, `.` or `[` reads as `_` (PHP: `api.key`, `api key`, `api[key` are `$_GET['api_key']`).
  */
 
@@ -30,6 +36,9 @@ export const QUERY_NAME_RULE = {
   asciiCaseFold: true,
   /** Non-ASCII letters read as the ASCII letter (their UTF-8 bytes, after decoding): Go's EqualFold, Java's equalsIgnoreCase. */
   unicodeFold: { '\u212a': 'k', '\u017f': 's', '\u0131': 'i', '\u0130': 'i' },
+  /** A leading run of `[`/`]` (blanks among them) goes (Rack 2's `\A[\[\]]*`). */
+  leadingBrackets: true,
+  /** A name holding a `]` ends at its first `[` or `]` (array/hash forms; Rack 2's trailing `]`). */
   arrayForm: true,
   asUnderscore: ' .[',
 } as const;
@@ -38,6 +47,7 @@ const blankClass = `[${[...QUERY_NAME_RULE.blanks].map((c) => `\\u${c.charCodeAt
 const LEAD = new RegExp(`^${blankClass}+`);
 const TRAIL = new RegExp(`${blankClass}+$`);
 const trim = (s: string) => s.replace(LEAD, '').replace(TRAIL, '');
+const LEAD_BRACKETS = new RegExp(`^[${[...QUERY_NAME_RULE.blanks].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}\\[\\]]+`);
 
 /** QUERY_NAME_RULE.unicodeFold as (UTF-8 bytes, one char a byte) -> ASCII letter. */
 const FOLDED: ReadonlyArray<readonly [string, string]> = Object.entries(QUERY_NAME_RULE.unicodeFold).map(([c, a]) => [Buffer.from(c, 'utf8').toString('latin1'), a] as const);
@@ -64,10 +74,9 @@ function readName(raw: string): string {
   n = trim(n);
   for (const [bytes, ascii] of FOLDED) n = n.split(bytes).join(ascii);
   if (QUERY_NAME_RULE.asciiCaseFold) n = n.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  if (QUERY_NAME_RULE.arrayForm) {
-    const open = n.indexOf('[');
-    if (open > 0 && n.indexOf(']', open) > open) n = trim(n.slice(0, open));
-  }
+  if (QUERY_NAME_RULE.leadingBrackets) n = n.replace(LEAD_BRACKETS, '');
+  // After the leading run the name starts with no bracket, so a cut is never at 0 (the old `[` check).
+  if (QUERY_NAME_RULE.arrayForm && n.includes(']')) n = trim(n.slice(0, n.search(/[[\]]/)));
   return n.replace(new RegExp(`[${QUERY_NAME_RULE.asUnderscore.replace(/[\]\\[^-]/g, '\\$&')}]`, 'g'), '_');
 }
 

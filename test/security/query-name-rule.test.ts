@@ -22,6 +22,9 @@ const NAMES = [
   'api[key]', 'api_key]', 'api_key[', 'api%ZZkey', 'api%4', 'x', '', 'ap i_key', 'api..key', 'api_key=', '_method[]', ' .method',
   // A name ends at its first NUL (PHP's C-string names): after the name, before junk, after blanks, in an array form.
   'api_key%00', 'api_key%00x', 'API_KEY%00', '%20api_key%00%20', 'api_key%00[]', 'api_key[]%00', '%00api_key', 'api%00_key', '_method%00', 'api_key%00%00',
+  // Bracket forms (Rack 2's `\A[\[\]]*([^\[\]]+)\]*`, qs's `[api_key]`): a leading run of brackets goes, a name holding a `]` ends at its first bracket.
+  ']api_key', '[api_key]', '[[api_key]]', '%5Dapi_key', '%5Bapi_key%5D', '%5bAPI_KEY%5d', 'API_KEY]', 'api_key]]', 'api_key]x', '][api_key[]', '[_method]', ']_METHOD',
+  '[]', ']]', '[', ']', 'a[]', 'a[b]', '[a][b]', 'a]b[c]', ' [ api_key ] ', '%20[%20api_key', '+]api_key+]', 'api_key[0]]', '[api[key', 'api_key]%00', '%00]api_key', '[%00api_key',
 ];
 
 /** as_read of the rendered Lua, run in the sandbox: the name travels as the raw query and comes back through set_raw_query. */
@@ -74,7 +77,11 @@ describe('one query-name rule, three readings', () => {
 
   it('the reference reading (the table\'s own answers)', () => {
     expect(['API_KEY', 'api.key', 'api+key', 'api[key', 'api_key[]', 'api_key[0]', 'api_key%5B%5D', ' api_key', 'api_key%A0'].map(queryNameAsRead)).toEqual(Array(9).fill('api_key'));
-    expect(['[api_key', 'api[key]', 'api_key]'].map(queryNameAsRead)).toEqual(['_api_key', 'api', 'api_key]']);
+    expect(['api[key]', 'api_key[', 'api[key'].map(queryNameAsRead)).toEqual(['api', 'api_key_', 'api_key']);
+    // Rack 2 (Rails <= 7.0) reads each as params['api_key'] (qs too for `[api_key]`); PHP drops a name starting with `[`.
+    const bracket = [']api_key', '[api_key', '[api_key]', '[[api_key]]', 'api_key]', 'api_key]]', 'API_KEY]x', '%5Dapi_key', '%5Bapi_key%5D', '%5bApi_Key%5d', ' [ api_key ] ', '][api_key[]', 'api_key[0]]'];
+    expect(bracket.map(queryNameAsRead)).toEqual(Array(bracket.length).fill('api_key'));
+    expect(['[]', ']]', '[', ']', '[ ]', 'a[]', 'a[b]', '[a][b]', 'a]b[c]', '[_method]', '[method'].map(queryNameAsRead)).toEqual(['', '', '', '', '', 'a', 'a', 'a', 'a', '_method', 'method']);
     expect(['api_key%00', 'api_key%00x', '%20api_key%00%20', 'api_key%00[]', '%00api_key', 'api%00_key'].map(queryNameAsRead)).toEqual(['api_key', 'api_key', 'api_key', 'api_key', '', 'api']);
   });
 });
