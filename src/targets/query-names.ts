@@ -108,9 +108,9 @@ function renderQueryNameAsReadLua(): string[] {
     // Plain patterns: bytes past 127 are no pattern characters.
     ...FOLDED.map(([bytes, ascii]) => `  n = string.gsub(n, "${[...bytes].map((c) => `\\${c.charCodeAt(0)}`).join('')}", "${ascii}")`),
     ...(QUERY_NAME_RULE.asciiCaseFold ? ['  n = string.lower(n)'] : []),
-    ...(QUERY_NAME_RULE.arrayForm
-      ? ['  local open = string.find(n, "[", 1, true)', '  if open and open > 1 and string.find(n, "]", open + 1, true) then n = trim(string.sub(n, 1, open - 1)) end']
-      : []),
+    // `%[%]` inside the class: a `\093` escape is a `]` by the time the pattern is read, and would close it.
+    ...(QUERY_NAME_RULE.leadingBrackets ? [`  n = (string.gsub(n, "^${luaClass(QUERY_NAME_RULE.blanks).slice(0, -1)}%[%]]+", ""))`] : []),
+    ...(QUERY_NAME_RULE.arrayForm ? ['  if string.find(n, "]", 1, true) then n = trim(string.sub(n, 1, string.find(n, "[%[%]]") - 1)) end'] : []),
     `  return (string.gsub(n, "${luaClass(QUERY_NAME_RULE.asUnderscore)}", "_"))`,
     'end',
   ];
