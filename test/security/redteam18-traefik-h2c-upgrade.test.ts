@@ -1,0 +1,85 @@
+/**
+ * Red team 18, Traefik (request oracle + the emitted rules): h2c smuggling through every gwc
+ * router. nginx's target refuses it (templates.ts: only `Upgrade: websocket` goes on, and only on a
+ * websocket route; redteam-nginx-websocket 'h2c smuggling'), Kong passes only websocket upgrades
+ * (runloop/handler.lua sets upstream_upgrade only for `websocket`), API Gateway REST has no upgrade.
+ * Traefik's target writes nothing about Upgrade at all (capabilities.ts: "Traefik proxies the
+ * upgrade on any router"), and before v3.7.13 Traefik forwards a client's `Upgrade: h2c` and
+ * `HTTP2-Settings` to the backend: Go's httputil.ReverseProxy keeps the Upgrade of an upgrade
+ * request (reqUpType) and, on the backend's 101, hijacks both connections into a raw byte tunnel
+ * (handleUpgradeResponse). Traefik's advisory GHSA-w4v4-9rw7-5326 (fixed by traefik/traefik#13797,
+ * "Starting with v3.7.13, Traefik does not forward the Upgrade: h2c and HTTP2-Settings request
+ * headers", doc.traefik.io/traefik/migrate/v3/): the tunnel "bypasses the router and the entire
+ * middleware chain (authentication, IPAllowList, rate limiting) on a shared backend".
+ *
+ * gwc builds for every Traefik 3 line (version.ts: `auto` picks the OLDEST line the emitted fields
+ * load on, 3.0 here), so its output is deployed on Traefik releases that forward h2c.
+ *
+ * Attack (spec SPEC below, target traefik, default version auto = 3.0):
+ *   GET /v1/status HTTP/1.1            <- the public route
+ *   Host: api.test
+ *   Upgrade: h2c
+ *   HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA
+ *   Connection: Upgrade
+ * (HTTP2-Settings deliberately NOT listed in Connection, so the proxy's hop-by-hop removal keeps it.)
+ * The public router has no auth middleware; the request reaches app.internal with Upgrade: h2c and
+ * HTTP2-Settings. A backend that honours h2c (Go h2c handlers, Jetty/Tomcat/Undertow upgrade, h2o,
+ * nghttpx...) answers 101 and the client then speaks HTTP/2 straight to it over the tunnel:
+ * `GET /admin` (the key-protected route's backend path) with a forged X-Consumer / X-Forwarded-User,
+ * no key, no IP allow list, no rate limit, none of gwc's header clears.
+ *
+ * Suggested fix (class: a protocol switch the gateway never checks): src/targets/traefik, on every
+ * router (not only websocket ones; Traefik upgrades on all of them), refuse an Upgrade other than
+ * websocket in the rule (e.g. `!HeaderRegexp(`Upgrade`, `(?i)(^|[ ,])h2c([ ,]|$)`)` in every spelling
+ * the entry point reads, or any non-websocket token), and/or clear `HTTP2-Settings`; or gate output on
+ * a traefik.version >= 3.7.13 and say so. `gwc diff` should then read a deployed router without the
+ * guard as a security change.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TraefikConfig } from '../../src/targets/traefik/types.js';
+import { HEAD, writeSpec } from '../helpers/spec.js';
+import { compileCase } from '../targets/traefik/cases.js';
+import { send } from '../targets/traefik/traefik-oracle.js';
+
+const ok = "{ '200': { description: ok } }";
+const SPEC = `${HEAD}servers: [{ url: 'https://api.test/v1' }]
+x-gateway:
+  name: rt18u
+  backends: { app: { url: 'http://app.internal:8080' } }
+  defaults: { backend: app }
+paths:
+  /status: { get: { operationId: status, x-gateway: { public: true }, responses: ${ok} } }
+  /admin: { get: { operationId: admin, security: [{ key: [] }], responses: ${ok} } }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'http://auth.internal/k' } } }
+`;
+
+const H2C = { upgrade: 'h2c', 'http2-settings': 'AAMAAABkAARAAAAAAAIAAAAA', connection: 'Upgrade' };
+
+describe('red team 18, traefik: a client h2c upgrade never reaches the backend (h2c smuggling past every middleware)', () => {
+  let config: TraefikConfig;
+  beforeAll(async () => {
+    const { built } = await compileCase(writeSpec(SPEC));
+    config = built!.config as TraefikConfig;
+  });
+  const call = (target: string, headers: Record<string, string>) =>
+    send(config, { method: 'GET', host: 'api.test', target, tls: true, headers }, { auth: () => ({ status: 401 }), version: '3.0' });
+
+  it('control: the keyed route without a key never reaches the backend; the public one does', () => {
+    expect(call('/v1/admin', {}).backend).toBeUndefined();
+    expect(call('/v1/status', {}).backend?.path).toBe('/status');
+  });
+
+  // Mechanism above: the public router forwards Upgrade: h2c + HTTP2-Settings; a 101 from an
+  // h2c-capable backend is a tunnel past auth for every path of app.internal (/admin included).
+  it.fails('FAILS (open): Upgrade: h2c on the public route is refused or stripped before the backend', () => {
+    for (const up of ['h2c', 'H2C', 'websocket, h2c']) {
+      const o = call('/v1/status', { ...H2C, upgrade: up });
+      if (o.backend) {
+        expect(o.backend.headers.values('Upgrade').join(','), up).not.toMatch(/h2c/i);
+        expect(o.backend.headers.values('Http2-Settings'), up).toEqual([]);
+      } else expect(o.status, up).toBeGreaterThanOrEqual(400);
+    }
+  });
+});
