@@ -333,6 +333,8 @@ export function bodyKeyPatterns(ctx: Ctx, route: Route, json = false): string[] 
 /** Each character as a `\uXXXX` escape: read alike by JavaScript and njs (whose PCRE2 `\s` may not match NBSP). */
 const u = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 const BLANK = `[${[...QUERY_NAME_RULE.blanks].map(u).join('')}]`;
+/** Blanks and brackets: the leading run the table drops (QUERY_NAME_RULE.leadingBrackets). */
+const LEAD = `[${[...QUERY_NAME_RULE.blanks, '[', ']'].map(u).join('')}]`;
 const UNDERSCORE = `[_${[...QUERY_NAME_RULE.asUnderscore].map(u).join('')}]`;
 /** In a JSON key `-` reads as `_` too (Kong's json_name, kong/name-readings.ts: a kebab-case or snake-case binder reads either). */
 const JSON_UNDERSCORE = `[_${[...QUERY_NAME_RULE.asUnderscore, '-'].map(u).join('')}]`;
@@ -357,8 +359,9 @@ export function bodyKeyPattern(name: string, json = false): string {
   const read = json ? queryNameAsRead(name).replace(/-/g, '_') : queryNameAsRead(name);
   const under = json ? JSON_UNDERSCORE : UNDERSCORE;
   const body = [...read].map((c) => (c === '_' ? under : /[A-Za-z0-9]/.test(c) ? letter(c) : u(c))).join('');
-  // Ended by the end, an array form's `[` or (PHP's C strings) a NUL.
-  return `^${BLANK}*${body}${BLANK}*(?:\\[|\\x00|$)`;
+  // After a leading run of blanks and brackets (Rack 2's \A[\[\]]*: `[api_key]`, `]api_key`), ended by
+  // the end, an array form's `[`, Rack 2's `]` (`api_key]`) or (PHP's C strings) a NUL.
+  return `^${LEAD}*${body}${BLANK}*(?:\\[|\\]|\\x00|$)`;
 }
 
 /** Query parameters or cookies to strip before proxying (API keys there with hideCredentials, a bearer token's BEARER_QUERY). */

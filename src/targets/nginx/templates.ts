@@ -20,10 +20,11 @@ map "$request_method:$http_access_control_request_method" \${{n @root.prefix}}_p
 }
 
 # Method override in the query (_method, also as PHP reads it: ".method", " method", after any
-# leading spaces, escaped, ended by a NUL): a backend honouring it would run another method than
+# leading blanks, escaped, ended by a NUL; as Rack 2 reads it: after a run of "[" and "]", ended by
+# a "]": "[_method]", "]_method", "_method]"): a backend honouring it would run another method than
 # the one authorised; refused with 400.
 map $args \${{n @root.prefix}}_override {
-    "~*(?:^|[&;])(?:[_. +[]|%5f|%2e|%20|%5b)+(?:m|%[46]d)(?:e|%[46]5)(?:t|%[57]4)(?:h|%[46]8)(?:o|%[46]f)(?:d|%[46]4)(?:[=&;[]|%3d|%5b|%00|$)" 1;
+    "~*(?:^|[&;])(?:[_. +[\\]]|%5f|%2e|%20|%0[9a-d]|%a0|%5b|%5d)+(?:m|%[46]d)(?:e|%[46]5)(?:t|%[57]4)(?:h|%[46]8)(?:o|%[46]f)(?:d|%[46]4)(?:[ +]|%20|%0[9a-d]|%a0)*(?:[=&;[\\]]|%3d|%5b|%5d|%00|$)" 1;
     default "";
 }
 {{#if njs}}

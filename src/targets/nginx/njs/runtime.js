@@ -105,7 +105,7 @@ function rawQuery(r) {
 /**
  * A query parameter or cookie name as backends read it: %XX decoded where well formed, `+` a space
  * in the query, cut at a NUL, trimmed, case folded (ASP.NET reads query names case-blind; the four
- * non-ASCII letters below too), and a space, `.` or `[` read as `_` (PHP: `api.key`, `api key`,
+ * non-ASCII letters below too), bracket forms cut (Rack 2, PHP, qs), and a space, `.` or `[` read as `_` (PHP: `api.key`, `api key`,
  * `api[key` are `$_GET['api_key']`; cookie names too). src/targets/query-names.ts is the table
  * (test/security/query-name-rule.test.ts holds this copy to its answers).
  * @param {string} raw
@@ -119,10 +119,13 @@ function nameAsRead(raw, query) {
   // strings.EqualFold; Java's equalsIgnoreCase): as their UTF-8 bytes after %XX decoding (one char
   // a byte) or as the letter itself (a raw UTF-8 name), before the case fold.
   n = n.replace(/\u00e2\u0084\u00aa|\u212a/g, 'k').replace(/\u00c5\u00bf|\u017f/g, 's').replace(/\u00c4[\u00b0\u00b1]|[\u0130\u0131]/g, 'i').toLowerCase();
-  // An array or hash form (`api_key[]`, `api_key[0]`, `api_key[a][b]`) is `api_key` to PHP, Rack
-  // and qs: the name ends at the first `[` that a `]` closes.
-  var open = n.indexOf('[');
-  if (open > 0 && n.indexOf(']', open) > open) n = n.slice(0, open).trim();
+  // A leading run of `[`/`]` (blanks among them) goes: Rack 2 reads a name as
+  // \A[\[\]]*([^\[\]]+)\]*, so `[api_key]`, `[[api_key]]`, `]api_key` are params['api_key']
+  // (qs: `[api_key]` too); PHP drops a name starting with `[`. Then a name holding a `]` ends at
+  // its first `[` or `]`: the array and hash forms (`api_key[]`, `api_key[0]`, `api_key[a][b]`:
+  // PHP, Rack, qs) and Rack 2's `api_key]`, `api_key]x`. A `[` no `]` follows reads as `_` (PHP).
+  n = n.replace(/^[\s\u00a0\[\]]+/, '');
+  if (n.indexOf(']') >= 0) n = n.slice(0, n.search(/[\[\]]/)).trim();
   return n.replace(/[ .\[]/g, '_');
 }
 
@@ -1029,10 +1032,11 @@ function mock(r) {
 // --- shared with validate.js: scripts/gen-njs-runtime.mjs copies this block there (each module gwc writes is one file) ---
 /**
  * A parameter name Rails (Rack::MethodOverride), Laravel, Symfony or Express method-override reads as
- * the request method, also as PHP spells it (leading spaces, `.` and `[` read as `_`, an array form):
- * the same spellings the query map refuses (model/overrides.ts METHOD_OVERRIDE_QUERY_FORMS).
+ * the request method, also as PHP spells it (leading spaces, `.` and `[` read as `_`, an array form)
+ * and as Rack 2 does (a leading run of `[`/`]` dropped, a `]` ending the name: `[_method]`,
+ * `]_method`, `_method]`; query-names.ts): the spellings the query map refuses (templates.ts).
  */
-var METHOD_KEY = /^[\s_.\[]+method(?:\[|\x00|$)/i;
+var METHOD_KEY = /^[\s\u00a0_.\[\]]+method[\s\u00a0]*(?:[\[\]]|\x00|$)/i;
 
 /**
  * %XX decoded where well formed, anything else kept: a name the backend decodes cannot hide behind
@@ -1144,17 +1148,18 @@ function bodyOverrides(text, kinds) {
  * RFC 6750 section 2.2: a bearer token in a form body's `access_token` field, as backends read the
  * name: case-blind (ASP.NET; Echo's EqualFold and Java's equalsIgnoreCase also read LONG S as `s`
  * and KELVIN SIGN as `k`, as the letter or its UTF-8 bytes %XX-decoded: nameAsRead), trimmed, and
- * as PHP folds it (` `, `.`, `[` read as `_`; an array `access_token[]`), the spellings the query
+ * as PHP folds it (` `, `.`, `[` read as `_`; an array `access_token[]`), with Rack 2's brackets
+ * (`[access_token]`, `]access_token`, `access_token]`: query-names.ts), the spellings the query
  * strip reads (credentialPairs). passport-http-bearer reads `req.body.access_token` on any method,
  * Spring's allowFormEncodedBodyParameter a form's.
  */
-var TOKEN_KEY = /^\s*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[]to(?:k|\u212a|\u00e2\u0084\u00aa)en\s*(?:\[|\x00|$)/i;
+var TOKEN_KEY = /^[\s\u00a0\[\]]*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[]to(?:k|\u212a|\u00e2\u0084\u00aa)en[\s\u00a0]*(?:[\[\]]|\x00|$)/i;
 /**
  * The same as a JSON key, where `-` reads as `_` too (Kong's json_name): not RFC 6750's, but
  * passport-http-bearer reads `req.body.access_token` from whatever body parser ran (express.json),
  * and Go's encoding/json fills an `access_token` field from `ACCESS_TOKEN` or `acceſs_token`.
  */
-var JSON_TOKEN_KEY = /^\s*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[-]to(?:k|\u212a|\u00e2\u0084\u00aa)en\s*(?:\[|\x00|$)/i;
+var JSON_TOKEN_KEY = /^[\s\u00a0\[\]]*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[-]to(?:k|\u212a|\u00e2\u0084\u00aa)en[\s\u00a0]*(?:[\[\]]|\x00|$)/i;
 
 /**
  * Whether a form or multipart body carries a bearer token field, or a JSON body names one as a key

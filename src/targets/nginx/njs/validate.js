@@ -204,13 +204,18 @@ function parseQuery(raw, semicolons) {
 }
 
 /**
- * A parameter name as PHP registers it (php_register_variable_ex): leading spaces dropped, ' ' and
+ * A parameter name as PHP registers it (php_register_variable_ex), and Rack 2's brackets: leading spaces dropped, ' ' and
  * '.' read as '_', and a '[' with no ']' after it read as '_' too; lower-cased for ASP.NET, which
  * ignores case. `page.size` and ` page_size` are `page_size` to a PHP backend.
  * @param {string} name
  */
 function phpName(name) {
-  var n = name.replace(/^ +/, '');
+  // Rack 2 (Rails <= 7.0) reads a name as \A[\[\]]*([^\[\]]+)\]*: a leading run of `[`/`]` goes
+  // (`[sort]`, `]sort` are params['sort']; PHP drops such a name), and a `]` before any `[` ends it,
+  // the rest nested under it (`sort]`, `sort]x`): read here as the array form `sort[]`.
+  var n = name.replace(/^[ \[\]]+/, '');
+  var c = n.search(/[\[\]]/);
+  if (c > 0 && n.charAt(c) === ']') n = n.slice(0, c) + '[]';
   var b = n.indexOf('[');
   var head = (b < 0 ? n : n.slice(0, b)).replace(/[ .]/g, '_');
   var tail = b < 0 ? '' : n.indexOf(']', b) < 0 ? '_' + n.slice(b + 1) : n.slice(b);
@@ -357,10 +362,11 @@ function checkParams(r, params, problems) {
 // --- copied from runtime.js ---
 /**
  * A parameter name Rails (Rack::MethodOverride), Laravel, Symfony or Express method-override reads as
- * the request method, also as PHP spells it (leading spaces, `.` and `[` read as `_`, an array form):
- * the same spellings the query map refuses (model/overrides.ts METHOD_OVERRIDE_QUERY_FORMS).
+ * the request method, also as PHP spells it (leading spaces, `.` and `[` read as `_`, an array form)
+ * and as Rack 2 does (a leading run of `[`/`]` dropped, a `]` ending the name: `[_method]`,
+ * `]_method`, `_method]`; query-names.ts): the spellings the query map refuses (templates.ts).
  */
-var METHOD_KEY = /^[\s_.\[]+method(?:\[|\x00|$)/i;
+var METHOD_KEY = /^[\s\u00a0_.\[\]]+method[\s\u00a0]*(?:[\[\]]|\x00|$)/i;
 
 /**
  * %XX decoded where well formed, anything else kept: a name the backend decodes cannot hide behind
@@ -472,17 +478,18 @@ function bodyOverrides(text, kinds) {
  * RFC 6750 section 2.2: a bearer token in a form body's `access_token` field, as backends read the
  * name: case-blind (ASP.NET; Echo's EqualFold and Java's equalsIgnoreCase also read LONG S as `s`
  * and KELVIN SIGN as `k`, as the letter or its UTF-8 bytes %XX-decoded: nameAsRead), trimmed, and
- * as PHP folds it (` `, `.`, `[` read as `_`; an array `access_token[]`), the spellings the query
+ * as PHP folds it (` `, `.`, `[` read as `_`; an array `access_token[]`), with Rack 2's brackets
+ * (`[access_token]`, `]access_token`, `access_token]`: query-names.ts), the spellings the query
  * strip reads (credentialPairs). passport-http-bearer reads `req.body.access_token` on any method,
  * Spring's allowFormEncodedBodyParameter a form's.
  */
-var TOKEN_KEY = /^\s*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[]to(?:k|\u212a|\u00e2\u0084\u00aa)en\s*(?:\[|\x00|$)/i;
+var TOKEN_KEY = /^[\s\u00a0\[\]]*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[]to(?:k|\u212a|\u00e2\u0084\u00aa)en[\s\u00a0]*(?:[\[\]]|\x00|$)/i;
 /**
  * The same as a JSON key, where `-` reads as `_` too (Kong's json_name): not RFC 6750's, but
  * passport-http-bearer reads `req.body.access_token` from whatever body parser ran (express.json),
  * and Go's encoding/json fills an `access_token` field from `ACCESS_TOKEN` or `acceſs_token`.
  */
-var JSON_TOKEN_KEY = /^\s*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[-]to(?:k|\u212a|\u00e2\u0084\u00aa)en\s*(?:\[|\x00|$)/i;
+var JSON_TOKEN_KEY = /^[\s\u00a0\[\]]*acce(?:s|\u017f|\u00c5\u00bf){2}[\s._\[-]to(?:k|\u212a|\u00e2\u0084\u00aa)en[\s\u00a0]*(?:[\[\]]|\x00|$)/i;
 
 /**
  * Whether a form or multipart body carries a bearer token field, or a JSON body names one as a key
