@@ -565,7 +565,9 @@ export const CODES = {
   'cors-credentials-origin-open': entry<{ target: string; route: string; origin: string }>(
     'error',
     (p) =>
-      `${p.target}: the CORS policy of ${p.route} allows credentials for origin ${p.origin}, which ${p.origin === '*' ? 'Kong answers by echoing any request Origin with Access-Control-Allow-Credentials: true' : 'every sandboxed iframe and data: page of any site sends'}: every site could read ${p.route}'s answers with its users' cookies or cached credentials (list the origins allowed, or drop credentials)`,
+      p.origin === '*' && p.target !== 'kong'
+        ? `${p.target}: the CORS policy of ${p.route} allows credentials for origin *, which ${p.target} answers as Access-Control-Allow-Origin: * beside Access-Control-Allow-Credentials: true, a pair every browser refuses: no site could call ${p.route} with credentials, and a gateway that echoes the Origin instead would let every site read its answers (list the origins allowed, or drop credentials)`
+        : `${p.target}: the CORS policy of ${p.route} allows credentials for origin ${p.origin}, which ${p.origin === '*' ? 'Kong answers by echoing any request Origin with Access-Control-Allow-Credentials: true' : 'every sandboxed iframe and data: page of any site sends'}: every site could read ${p.route}'s answers with its users' cookies or cached credentials (list the origins allowed, or drop credentials)`,
   ),
   'traefik-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend: string }>(
     'error',

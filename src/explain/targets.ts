@@ -327,8 +327,8 @@ export const TARGETS: Explanations = {
     "x-gateway:\n  tls: { certificate: '${file:/etc/ssl/gw.pem}', key: '${env:TLS_KEY}' }",
   ),
   'cors-credentials-origin-open': ex(
-    "A CORS policy allows credentials for origin * (Kong) or 'null' (Kong, Traefik).",
-    "Kong's cors plugin answers * with credentials by echoing the request's Origin, and 'null' is the Origin of every sandboxed iframe and data: page of any site: either way every site reads the route's answers with its users' cookies or cached Basic credentials. nginx and Traefik answer * itself (browsers refuse it with credentials); AWS refuses * (aws-cors-credentials-any-origin).",
+    "A CORS policy allows credentials for origin * (Kong, nginx, Traefik) or 'null' (Kong, Traefik; nginx refuses an origin that is not scheme://host).",
+    "Kong echoes the request's Origin for * with credentials, and 'null' is the Origin of every sandboxed iframe and data: page: either way every site reads the route's answers with its users' credentials. nginx and Traefik answer * itself, which browsers refuse with credentials: it works for no site. AWS: aws-cors-credentials-any-origin.",
     'List the origins allowed to send credentials (scheme://host), or set credentials: false.',
     "x-gateway: { cors: { origins: ['*'], credentials: true } }",
   ),

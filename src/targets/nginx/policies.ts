@@ -197,7 +197,14 @@ export interface CorsView {
   maxAge?: number;
 }
 
-export function corsView(reg: PolicyRegistry, cors: Cors): CorsView | undefined {
+export function corsView(reg: PolicyRegistry, route: Route, cors: Cors): CorsView | undefined {
+  // The origin map answers `*` itself (HTTP_TEMPLATE), which browsers refuse beside
+  // Access-Control-Allow-Credentials: true (Fetch, CORS check): a policy that works for no site,
+  // refused as Kong and AWS refuse it. (`null` never reaches here: not scheme://host.)
+  if (cors.credentials && cors.origins.includes('*')) {
+    reg.ctx.report('cors-credentials-origin-open', { target: 'nginx', route: route.id, origin: '*' }, cors.loc);
+    return undefined;
+  }
   const map = reg.cors(cors);
   if (!map) return undefined;
   return reg.ctx.safe(cors.loc, () => {

@@ -62,7 +62,7 @@ const POLICIES = {
   // An origin map per distinct origin list, a preflight location, headers added always.
   cors: {
     stage: 'access',
-    route: ({ reg, view }, cors) => void (view.cors = corsView(reg, cors)),
+    route: ({ reg, route, view }, cors) => void (view.cors = corsView(reg, route, cors)),
     http: (reg, views) => ({ corsMaps: reg.corsMaps, anyCors: views.some((v) => v.cors) }),
   },
   // allow/deny, in the access phase of every location of the route.

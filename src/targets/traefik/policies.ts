@@ -32,9 +32,10 @@ export function corsMiddleware(ctx: Ctx, route: Route, cors: Cors): string | und
     return undefined;
   }
   // `null` is the Origin every sandboxed iframe and data: page of any site sends: with credentials
-  // it opens the route to every site (red team 3). (`*` Traefik answers itself, which browsers
-  // refuse with credentials.)
-  const open = cors.credentials ? cors.origins.find((o) => o.trim().toLowerCase() === 'null') : undefined;
+  // it opens the route to every site (red team 3). `*` Traefik answers itself beside
+  // Access-Control-Allow-Credentials: true, which browsers refuse: a policy that works for no
+  // site, refused as Kong, AWS and nginx refuse it (NGX6).
+  const open = cors.credentials ? cors.origins.find((o) => o === '*' || o.trim().toLowerCase() === 'null') : undefined;
   if (open !== undefined) {
     ctx.report('cors-credentials-origin-open', { target: 'traefik', route: route.id, origin: open }, cors.loc);
     return undefined;
