@@ -49,6 +49,7 @@ x-gateway:
   defaults: { backend: app }
 paths:
   /status: { get: { operationId: status, x-gateway: { public: true }, responses: ${ok} } }
+  /live: { get: { operationId: live, x-gateway: { public: true, websocket: true }, responses: ${ok} } }
   /admin: { get: { operationId: admin, security: [{ key: [] }], responses: ${ok} } }
 components:
   securitySchemes:
@@ -81,5 +82,15 @@ describe('red team 18, traefik: a client h2c upgrade never reaches the backend (
         expect(o.backend.headers.values('Http2-Settings'), up).toEqual([]);
       } else expect(o.status, up).toBeGreaterThanOrEqual(400);
     }
+  });
+
+  // Variant: a route the spec marks websocket: true (route.websocket is 'ignored' on Traefik,
+  // keys.ts) must still pass `Upgrade: websocket` and nothing else.
+  it.fails('FAILS (open): on a websocket route, only a websocket upgrade goes on', () => {
+    const ws = call('/v1/live', { upgrade: 'websocket', connection: 'Upgrade' });
+    expect(ws.backend?.headers.values('Upgrade')).toEqual(['websocket']);
+    const o = call('/v1/live', H2C);
+    if (o.backend) expect(o.backend.headers.values('Upgrade').join(',')).not.toMatch(/h2c/i);
+    else expect(o.status).toBeGreaterThanOrEqual(400);
   });
 });
