@@ -1,0 +1,55 @@
+/**
+ * Red team 18, Traefik (request oracle): the Sec-WebSocket-Protocol bearer carrier
+ * (redteam18-nginx-websocket-subprotocol-token.test.ts gives the mechanism). Traefik proxies an
+ * upgrade on every router; a bearer scheme is verified by its forwardAuth service, which gwc sends
+ * Authorization only (authRequestHeaders); the backend gets Sec-WebSocket-Protocol as sent.
+ *
+ * Attack (target traefik): GET /v1/chat with alice's token in Authorization (the service says 200;
+ * gwc strips it) + `Sec-WebSocket-Protocol: access_token, <forged JWT>`: the token nobody verified
+ * reaches the backend, which reads the browser's WebSocket carrier.
+ *
+ * Suggested fix: as for nginx/Kong, a JWT-shaped subprotocol value is a bearer carrier: send it to
+ * the service (authRequestHeaders) or refuse the request in the router rule
+ * (HeaderRegexp(`Sec-WebSocket-Protocol`, JWT shape) on routers of bearer schemes).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TraefikConfig } from '../../src/targets/traefik/types.js';
+import { HEAD, writeSpec } from '../helpers/spec.js';
+import { compileCase } from '../targets/traefik/cases.js';
+import { send, type AuthCall } from '../targets/traefik/traefik-oracle.js';
+
+const SPEC = `${HEAD}servers: [{ url: 'https://api.test/v1' }]
+x-gateway:
+  name: rt18tw
+  backends: { app: { url: 'http://app.internal:8080' } }
+  defaults: { backend: app }
+paths:
+  /chat: { get: { operationId: chat, security: [{ sso: [] }], x-gateway: { websocket: true }, responses: { '101': { description: upgraded } } } }
+components:
+  securitySchemes:
+    sso: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal/verify' } } }
+`;
+const FORGED = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.Zm9yZ2Vk';
+const service = (c: AuthCall) => ({ status: c.headers.get('Authorization') === 'Bearer alice-good' ? 200 : 401 });
+
+describe('red team 18, traefik: a bearer token in Sec-WebSocket-Protocol never reaches the backend unverified', () => {
+  let config: TraefikConfig;
+  beforeAll(async () => {
+    config = (await compileCase(writeSpec(SPEC))).built!.config as TraefikConfig;
+  });
+  const call = (headers: Record<string, string>) =>
+    send(config, { method: 'GET', host: 'api.test', target: '/v1/chat', tls: true, headers: { upgrade: 'websocket', connection: 'Upgrade', ...headers } }, { auth: service });
+
+  it('control: alice passes (her token stripped); no token is 401', () => {
+    const o = call({ authorization: 'Bearer alice-good' });
+    expect(o.status).toBe(200);
+    expect(o.backend?.headers.values('Authorization')).toEqual([]);
+    expect(call({}).status).toBe(401);
+  });
+
+  it.fails("FAILS (open): beside alice's verified token, a forged subprotocol token is refused or removed", () => {
+    const o = call({ authorization: 'Bearer alice-good', 'sec-websocket-protocol': `access_token, ${FORGED}` });
+    if (o.backend) expect(o.backend.headers.values('Sec-Websocket-Protocol').join(',')).not.toContain(FORGED);
+    else expect(o.status).toBeGreaterThanOrEqual(400);
+  });
+});
