@@ -263,45 +263,46 @@ function plainText(v: string): string {
  */
 function doubleQuoted(value: string, indent: string): string {
   const json = JSON.stringify(value);
-  if (!json.includes('\\')) return json;
+  // Only an escape (a backslash) or a space just before a `\n` escape changes anything: the scan
+  // jumps from backslash to backslash (indexOf) instead of reading every character (#18: a Lua
+  // chunk of every Kong route, ~0.1 s of a GitHub build). `from`: the first character not yet read.
+  let i = json.indexOf('\\');
+  if (i < 0) return json;
   let str = '';
   let start = 0;
-  for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-    if (ch === ' ' && json[i + 1] === '\\' && json[i + 2] === 'n') {
-      str += `${json.slice(start, i)}\\ `;
-      i += 1;
+  for (let from = 0; i >= 0; i = json.indexOf('\\', from)) {
+    if (i > from && json.charCodeAt(i - 1) === 32 && json[i + 1] === 'n') {
+      str += `${json.slice(start, i - 1)}\\ `;
       start = i;
-      ch = '\\';
     }
-    if (ch === '\\') {
-      switch (json[i + 1]) {
-        case 'u': {
-          str += json.slice(start, i);
-          const code = json.substr(i + 2, 4);
-          const short = SHORT[code];
-          str += short ?? (code.startsWith('00') ? `\\x${code.substring(2)}` : json.substr(i, 6));
-          i += 5;
-          start = i + 1;
-          break;
-        }
-        case 'n':
-          if (json[i + 2] === '"' || json.length < 40) i += 1;
-          else {
-            str += `${json.slice(start, i)}\n\n`;
-            while (json[i + 2] === '\\' && json[i + 3] === 'n' && json[i + 4] !== '"') {
-              str += '\n';
-              i += 2;
-            }
-            str += indent;
-            if (json[i + 2] === ' ') str += '\\';
-            i += 1;
-            start = i + 1;
-          }
-          break;
-        default:
-          i += 1;
+    switch (json[i + 1]) {
+      case 'u': {
+        str += json.slice(start, i);
+        const code = json.substr(i + 2, 4);
+        const short = SHORT[code];
+        str += short ?? (code.startsWith('00') ? `\\x${code.substring(2)}` : json.substr(i, 6));
+        i += 5;
+        start = i + 1;
+        break;
       }
+      case 'n':
+        if (json[i + 2] === '"' || json.length < 40) i += 1;
+        else {
+          str += `${json.slice(start, i)}\n\n`;
+          while (json[i + 2] === '\\' && json[i + 3] === 'n' && json[i + 4] !== '"') {
+            str += '\n';
+            i += 2;
+          }
+          str += indent;
+          if (json[i + 2] === ' ') str += '\\';
+          i += 1;
+          start = i + 1;
+        }
+        break;
+      default:
+        i += 1;
     }
+    from = i + 1;
   }
   return start ? str + json.slice(start) : json;
 }
