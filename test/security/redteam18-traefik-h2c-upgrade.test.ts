@@ -21,7 +21,10 @@
  *   Upgrade: h2c
  *   HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA
  *   Connection: Upgrade
- * (HTTP2-Settings deliberately NOT listed in Connection, so the proxy's hop-by-hop removal keeps it.)
+ * (HTTP2-Settings deliberately NOT listed in Connection: the proxy's hop-by-hop removal keeps it,
+ * and lines whose entry point still wraps x/net/http2/h2c.NewHandler do not take it as an upgrade of
+ * their own (isH2CUpgrade wants the HTTP2-Settings token in Connection) and route it on. How lenient
+ * the backend's h2c check is decides the tunnel: Go's h2c handler wants that token too, others less.)
  * The public router has no auth middleware; the request reaches app.internal with Upgrade: h2c and
  * HTTP2-Settings. A backend that honours h2c (Go h2c handlers, Jetty/Tomcat/Undertow upgrade, h2o,
  * nghttpx...) answers 101 and the client then speaks HTTP/2 straight to it over the tunnel:
