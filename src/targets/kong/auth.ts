@@ -223,6 +223,7 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
     const basic: Json[] = [];
     const acls = consumerGroups(ctx, c, state.scoped, state.acl);
     const kinds = new Map<string, string>();
+    const seen = new Map<string, number>();
     for (const cred of c.credentials) {
       const s = schemeOf(cred.scheme);
       if (!s) continue;
@@ -231,7 +232,12 @@ export function consumers(ctx: Ctx, state: AuthState): { consumers: Entity[]; pl
         ctx.report('kong-consumer-credentials-shared', { consumer: c.name, first: prev, second: s.name }, cred.loc);
       }
       kinds.set(s.kind, s.name);
-      const id = ctx.names.id(`credential:${cred.kind}`, `${username}:${cred.scheme}`);
+      // A consumer may hold several keys of one scheme (a rotation lists old and new): each its own
+      // id (one id for both was refused by decK: "entity already exists"); the first keeps the
+      // id it always had.
+      const nth = (seen.get(cred.scheme) ?? 0) + 1;
+      seen.set(cred.scheme, nth);
+      const id = ctx.names.id(`credential:${cred.kind}`, `${username}:${cred.scheme}${nth > 1 ? `:${nth}` : ''}`);
       if (cred.kind === 'apiKey') {
         const key = credentialValue(ctx, cred.key, `consumer ${c.name} key for ${cred.scheme}`, cred.loc);
         if (key) keyauth.push({ id, key, tags: [tag] });

@@ -60,24 +60,46 @@ export function rateLimiting(ctx: Ctx, route: Route): Entity | undefined {
 
 /**
  * `by: {header}` keys on a value the caller writes, so it is only kept where Kong verified that
- * value before rate-limiting (priority 910) runs: the header of a key-auth scheme every
- * alternative of the route requires. There it counts per verified credential (limit_by
- * credential: key-auth with hide_credentials has already cleared the header, and Kong would fall
- * back to the client address). Any other header would give a caller a fresh bucket per value and
- * let it drain another caller's, so the limit counts per client address, said at the rateLimit
- * node (DESIGN.md 7.4). kong/plugins/rate-limiting/handler.lua get_identifier.
+ * value before rate-limiting (priority 910) runs, as one credential: in every alternative of the
+ * route, the header of an API key (key-auth) or basic user's Authorization (basic-auth) the
+ * alternative requires. There it counts per verified credential (limit_by credential, which
+ * reads kong.client.get_credential(): key-auth and basic-auth with hide_credentials have already
+ * cleared the header, and limit_by header would fall back to the client address). That credential
+ * is the one the LAST auth plugin set (an AND alternative runs jwt 1450, key-auth 1250, then
+ * basic-auth 1100, each overwriting it), so the header's plugin must be its alternative's last;
+ * a jwt credential is the issuer's key (one for every token holder), never per caller. Anything
+ * else would give a caller a fresh bucket per value and let it drain another caller's, or count
+ * another credential than the spec names: the limit counts per client address, said at the
+ * rateLimit node (DESIGN.md 7.4). kong/plugins/rate-limiting/handler.lua get_identifier;
+ * test/security/kong-limit-identity.test.ts.
  */
 function limitByHeader(ctx: Ctx, route: Route, header: string): 'credential' | 'ip' {
-  const kinds = new Map(ctx.gateway.securitySchemes.map((s) => [s.name, s]));
-  const verifies = (scheme: string) => {
-    const s = kinds.get(scheme);
-    return s?.kind === 'apiKey' && s.apiKey?.in === 'header' && s.apiKey.name.toLowerCase() === header.toLowerCase() && ctx.plan.enforced(route.id, 'auth.apiKey');
+  const h = header.toLowerCase();
+  const plugin = (scheme: string) => {
+    const s = ctx.scheme(scheme);
+    return s ? AUTH_ORDER[s.kind] : undefined;
   };
-  if (route.security.length > 0 && route.security.every((alt) => alt.some((i) => verifies(i.scheme)))) return 'credential';
+  const verifies = (scheme: string) => {
+    const s = ctx.scheme(scheme);
+    if (s?.kind === 'apiKey') return s.apiKey?.in === 'header' && s.apiKey.name.toLowerCase() === h && ctx.plan.enforced(route.id, 'auth.apiKey');
+    if (s?.kind === 'basic') return h === 'authorization' && ctx.plan.enforced(route.id, 'auth.basic');
+    return false;
+  };
+  // The alternative's last auth plugin (the lowest priority) is the one whose credential Kong keeps.
+  const keyedLast = (alt: Route['security'][number]) => {
+    const item = alt.find((i) => verifies(i.scheme));
+    if (!item) return false;
+    const last = Math.min(...alt.map((i) => plugin(i.scheme) ?? Infinity));
+    return plugin(item.scheme) === last && alt.filter((i) => plugin(i.scheme) === last).every((i) => verifies(i.scheme));
+  };
+  if (route.security.length > 0 && route.security.every(keyedLast)) return 'credential';
   const loc = route.policy.rateLimit!.loc;
   ctx.report('limit-key-unverified', { route: route.id, header, target: 'kong' }, loc);
   return 'ip';
 }
+
+/** Kong's auth plugin priorities (kong/plugins/<name>/handler.lua PRIORITY): jwt, key-auth, basic-auth run in this order. */
+const AUTH_ORDER: Partial<Record<SecurityScheme['kind'], number>> = { jwt: 1450, apiKey: 1250, basic: 1100 };
 
 /**
  * Kong's cors plugin compares an origin literally only when it has no character outside

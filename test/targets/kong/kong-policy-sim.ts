@@ -139,7 +139,7 @@ export class KongSim {
       const period = ['second', 'minute', 'hour', 'day', 'month', 'year'].find((p) => typeof c[p] === 'number')!;
       let id: string | undefined;
       if (c.limit_by === 'consumer') id = consumerId;
-      else if (c.limit_by === 'credential') id = consumerId && `${consumerId}/${outcome.authenticatedBy}`;
+      else if (c.limit_by === 'credential') id = consumerId && this.credentialOf(outcome, headers, args);
       else if (c.limit_by === 'header') id = this.headerAtLimit(outcome, headers, String(c.header_name));
       id ??= req.ip ?? '127.0.0.1';
       if (this.counterStoreDown) {
@@ -192,6 +192,32 @@ export class KongSim {
     const status = a.status ?? 200;
     if (pc && key && this.storable(pc.config, status, resHeaders)) this.cache.set(key, { status, headers: resHeaders, body: a.body });
     return { status, body: a.body, headers: resHeaders, hit: false, upstream: true, outcome };
+  }
+
+  /**
+   * kong.client.get_credential().id: the credential the LAST auth plugin that authenticated set (an
+   * AND alternative runs key-auth, 1250, then basic-auth, 1100, each overwriting it): one id per
+   * key (a consumer holding two keys has two), per basic user, and per jwt_secret (the issuer's key,
+   * every token holder alike).
+   */
+  private credentialOf(outcome: Outcome, headers: Record<string, string>, args: Args): string {
+    const by = outcome.authenticatedBy;
+    const c = this.plugin(outcome.route, by!)?.config ?? {};
+    if (by === 'key-auth') {
+      for (const n of (c.key_names as string[] | undefined) ?? []) {
+        const q = args.get(n);
+        const v = headers[n.toLowerCase()] ?? (Array.isArray(q) ? q[0] : undefined);
+        if (v !== undefined) return `key-auth:${v}`;
+      }
+    }
+    if (by === 'basic-auth') {
+      for (const h of ['proxy-authorization', 'authorization']) {
+        const m = /\s*[Bb]asic\s*(.+)/.exec(headers[h] ?? '');
+        const user = m ? /^([^:]+):/.exec(Buffer.from(m[1]!, 'base64').toString('utf8'))?.[1] : undefined;
+        if (user && (this.doc.consumers ?? []).some((x) => (x.basicauth_credentials ?? []).some((b) => b.username === user))) return `basic-auth:${user}`;
+      }
+    }
+    return `${by}:${outcome.consumer}`;
   }
 
   /** The header as rate-limiting (910) sees it: after the auth plugins (>= 1100) hid their credential. */
