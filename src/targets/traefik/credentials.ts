@@ -33,6 +33,19 @@ export function limitKeyHeader(s: SecurityScheme, native: boolean): string | und
   return s.kind === 'basic' && native ? VERIFIED_USER_HEADER : undefined;
 }
 
+/**
+ * Whether a `by: {header}` limit may key on `consumerHeader`, an alternative's verified identity
+ * header (limitKeyHeader): the header itself, or Authorization where that identity is native
+ * basicAuth's verified user (the Authorization credential is that user's; keying on the
+ * Authorization text would give each of its spellings a fresh bucket). KNG5,
+ * test/security/traefik-limit-basic-header.test.ts.
+ */
+export function limitHeaderVerified(consumerHeader: string | undefined, header: string): boolean {
+  if (!consumerHeader) return false;
+  const h = header.toLowerCase();
+  return consumerHeader.toLowerCase() === h || (consumerHeader === VERIFIED_USER_HEADER && h === 'authorization');
+}
+
 /** The header holding the scheme's credential, when there is one. */
 export function credentialHeader(s: SecurityScheme): string | undefined {
   if (s.kind === 'apiKey') return s.apiKey?.in === 'header' ? s.apiKey.name : s.apiKey?.in === 'cookie' ? 'Cookie' : undefined;

@@ -6,6 +6,7 @@ import type { Cors, HeaderOps, Route } from '../../model/types.js';
 import { allowMinusDeny } from './cidr.js';
 import type { Ctx } from './context.js';
 import type { HeadersMiddleware, SourceCriterion } from './types.js';
+import { limitHeaderVerified } from './credentials.js';
 import { compareText } from '../../diagnostics/collate.js';
 
 /** RFC 9110 token: the only header names gwc writes. */
@@ -123,7 +124,7 @@ export function rateLimitMiddleware(
     }
   } else {
     if (!headerNameOk(ctx, rl.by.header, 'rate-limit header', route)) return undefined;
-    if (consumer.header && consumer.header.toLowerCase() === rl.by.header.toLowerCase()) sourceCriterion = { requestHeaderName: rl.by.header };
+    if (consumer.header && limitHeaderVerified(consumer.header, rl.by.header)) sourceCriterion = { requestHeaderName: consumer.header };
     else {
       ctx.report('limit-key-unverified', { route: route.id, header: rl.by.header, target: 'traefik' }, rl.loc);
       sourceCriterion = clientAddress(ctx, route);

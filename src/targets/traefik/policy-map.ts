@@ -17,6 +17,7 @@ import type { Route } from '../../model/types.js';
 import { UNSUPPORTED, type PolicyMap } from '../policy-map.js';
 import type { AltRouter } from './auth.js';
 import type { Ctx } from './context.js';
+import { limitHeaderVerified } from './credentials.js';
 import {
   bodyLimitMiddleware,
   corsMiddleware,
@@ -109,7 +110,7 @@ function rateLimitParts(ctx: Ctx, route: Route, alts: readonly AltRouter[]): Slo
   const rl = route.policy.rateLimit;
   if (!rl) return undefined;
   const by = rl.by;
-  const verifiedHeader = typeof by === 'object' && alts.every((a) => a.consumerHeader?.toLowerCase() === by.header.toLowerCase());
+  const verifiedHeader = typeof by === 'object' && alts.every((a) => limitHeaderVerified(a.consumerHeader, by.header));
   let parts: SlotParts;
   if (rl.by === 'consumer' || verifiedHeader) {
     // One limiter per identity header; alternatives verifying the same header share it.
