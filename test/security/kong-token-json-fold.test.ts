@@ -175,7 +175,7 @@ describe('gwc diff, Kong: the previous release\'s name-readings chunk', () => {
     expect(readNameReadings(v3)).toBe('v3');
     expect(readNameReadings(today)).toBe('current');
     expect(readNameReadings(v3.replace('if k == nil then return false end', 'if k == nil then return true end'))).toBeUndefined();
-    expect(guards(today).filter((g) => !guards(v3).includes(g)).sort()).toEqual(['a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)', 'query, form and multipart names read with KELVIN SIGN, LONG S and dotless/dotted I as k, s, i (pre-function)']);
+    expect(guards(today).filter((g) => !guards(v3).includes(g)).sort()).toEqual(['a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)', 'query, form and multipart names read with KELVIN SIGN, LONG S and dotless/dotted I as k, s, i (pre-function)', 'query, form and multipart names read with a leading [ ] run and a trailing ] stripped as Rack 2 and qs read them ([api_key], ]api_key, api_key]) (pre-function)']);
     expect(guards(v3).filter((g) => !guards(today).includes(g))).toEqual([]);
   });
 
@@ -190,6 +190,7 @@ describe('gwc diff, Kong: the previous release\'s name-readings chunk', () => {
       'a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)',
       'access_token in any spelling, a key of a JSON body at any depth under any JSON reading (but the top-level one request-transformer strips): refused 400 (pre-function)',
       'query, form and multipart names read with KELVIN SIGN, LONG S and dotless/dotted I as k, s, i (pre-function)',
+      'query, form and multipart names read with a leading [ ] run and a trailing ] stripped as Rack 2 and qs read them ([api_key], ]api_key, api_key]) (pre-function)',
     ]);
   });
 
@@ -200,7 +201,8 @@ describe('gwc diff, Kong: the previous release\'s name-readings chunk', () => {
     const today = nameReadingsLua(sets(old, 'watched'), sets(old, 'body_watched'), 1048576, sets(old, 'json_watched'));
     expect(readNameReadings(today)).toBe('current');
     expect(readNameReadings(old.replace('if k == nil then return false end', 'if k == nil then return true end'))).toBeUndefined();
-    expect(guards(today).filter((g) => !guards(old).includes(g))).toEqual(['a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)']);
+    // And today's bracket reading (red team 17: v5's lack; redteam17-kong-bracket-key).
+    expect(guards(today).filter((g) => !guards(old).includes(g)).sort()).toEqual(['a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)', 'query, form and multipart names read with a leading [ ] run and a trailing ] stripped as Rack 2 and qs read them ([api_key], ]api_key, api_key]) (pre-function)']);
     expect(guards(old).filter((g) => !guards(today).includes(g))).toEqual([]);
   });
 });

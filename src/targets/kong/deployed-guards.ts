@@ -19,7 +19,7 @@ import { isObject, sortedStrings, type JsonObject } from '../../diff/json-util.j
 import { METHOD_OVERRIDE_QUERY_FORMS } from '../../model/overrides.js';
 import { createHash } from 'node:crypto';
 import { NAME_READINGS_MARK, nameReadingsLua, READ_LIMIT_LINE } from './name-readings.js';
-import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
+import { QUERY_SPELLINGS_MARK, querySpellingsLua } from './query-spellings.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
 import { JWT_NBF_MARK, readJwtNbfRelease } from './jwt-claims.js';
 import { HEADER_FAMILY_MARK, headerFamilyFraming, headerFamilyLimits } from './header-family.js';
@@ -46,10 +46,16 @@ export function chunks(p: JsonObject | undefined, mark: string): string[] {
   return p.config.access.filter((code): code is string => typeof code === 'string' && code.startsWith(mark));
 }
 
-/** What the query-spellings pre-function removes: the other spellings of its key. */
+/** The guard only the chunks since red team 17 make (query-names.ts leadingBrackets, arrayForm's trailing `]`). */
+const BRACKET_READING = 'query, form and multipart names read with a leading [ ] run and a trailing ] stripped as Rack 2 and qs read them ([api_key], ]api_key, api_key]) (pre-function)';
+
+/** What the query-spellings pre-function removes: the other spellings of its key; today's text also Rack 2's and qs's bracket spellings. */
 function spellingGuards(lua: string): string[] {
   const exact = /^local want, exact = ("(?:[^"\\]|\\.)*"), ("(?:[^"\\]|\\.)*")$/m.exec(lua)?.[2];
-  return [`query: spellings of ${exact === undefined ? 'a key' : luaText(exact)} a backend reads as the key removed (pre-function)`];
+  const key = exact === undefined ? 'a key' : luaText(exact);
+  const today = exact !== undefined && querySpellingsLua(key) === lua;
+  const brackets = `query: spellings of ${key} with a leading [ ] run or a trailing ] as Rack 2 and qs read them ([api_key], ]api_key, api_key]) removed (pre-function)`;
+  return [`query: spellings of ${key} a backend reads as the key removed (pre-function)`, ...(today ? [brackets] : [])];
 }
 
 /**
@@ -141,7 +147,24 @@ const READINGS_V4 = new Set([
   '65ef9523e3a6ec0fea6cdad07bf1381fe1c6a63689bdb34c9e5bf280f9593b20',
 ]);
 
-type Readings = 'current' | 'v4' | 'v3' | 'v2' | 'v1';
+/**
+ * Likewise the chunk of 7b15f9b and before (888fe7a on: query, form and multipart names read with
+ * no leading `[`/`]` run stripped and a trailing `]` kept, so Rack 2's `]api_key`, `api_key]`,
+ * `[api_key]` passed), one per variant (a bearer route or not, a body-only set or not, a JSON key set
+ * or not). test/security/fixtures/kong-name-readings-v5-{keyed,bearer}.lua hold two.
+ */
+const READINGS_V5 = new Set([
+  '3a8c104d4cdf4856328ac3fbcfa94d5b080d1127f829fb28fb602953c4a363b2',
+  '44bf4d47c0ad2ab9f08a391bed7a6d91a0c3a22bda5c330408bf2797a37a5fc1',
+  '05a66f83d68e32226ca021633387ec14b9b5989b5a0bc22763fe8dd24b1ec498',
+  '02da92a97b48a195985a172fd51ef637e2ab99c1939996eb4776217c3cec5dcf',
+  'e6011c57b7fc03191350218d1a4ab156830bad523858ac2fb1cd53c14391e456',
+  '5029836472dcfeb3185bd7d92d6483e75a0d3b891ffdbe22337c5723f42534aa',
+  '282df84a6642454f3c30ad2c9250e542ec3b4ef14626b621f27cb0a9f1471ace',
+  '8125b833e0f9eab91386e8344dd43e47c934afb8e25733f5bcb297b85161a9c8',
+]);
+
+type Readings = 'current' | 'v5' | 'v4' | 'v3' | 'v2' | 'v1';
 
 const readingsRead = new Map<string, Readings | undefined>();
 
@@ -160,7 +183,7 @@ export function readNameReadings(lua: string): Readings | undefined {
   if (sets.has('watched') && limit !== undefined && nameReadingsLua(sets.get('watched')!, sets.get('body_watched') ?? [], Number(limit), sets.get('json_watched') ?? []) === lua) version = 'current';
   else {
     const hash = createHash('sha256').update(lua.replace(SET_STRIP, '').replace(/^local read_limit = \d+\n/m, '')).digest('hex');
-    version = READINGS_V4.has(hash) ? 'v4' : READINGS_V3.has(hash) ? 'v3' : READINGS_V2.has(hash) ? 'v2' : READINGS_V1.has(hash) ? 'v1' : undefined;
+    version = READINGS_V5.has(hash) ? 'v5' : READINGS_V4.has(hash) ? 'v4' : READINGS_V3.has(hash) ? 'v3' : READINGS_V2.has(hash) ? 'v2' : READINGS_V1.has(hash) ? 'v1' : undefined;
   }
   if (readingsRead.size >= 1000) readingsRead.clear();
   readingsRead.set(lua, version);
@@ -176,11 +199,13 @@ function bodyGuards(lua: string, method: string[], credential: string[], version
   const text = 'a body without Content-Type (read as a form and as JSON) or of any multipart type, in a content coding, with Content-Type or Content-Encoding sent twice, or JSON not UTF-8: read or refused 400 (pre-function)';
   // Not 2d02427's: a `Content_Type` line, which Kong >= 3.6 and Mongrel-family servers read as the type.
   const texts = [text, ...(version !== 'v2' ? ['Content-Type or Content-Encoding spelt with _: refused 400 (pre-function)'] : [])];
-  const since1925d51 = version === 'current' || version === 'v4';
+  const since1925d51 = version === 'current' || version === 'v5' || version === 'v4';
   // Since 1925d51's: names read with the four non-ASCII letters Go and Java fold (query-names.ts unicodeFold).
   if (since1925d51) texts.push('query, form and multipart names read with KELVIN SIGN, LONG S and dotless/dotted I as k, s, i (pre-function)');
-  // Today's only (not 6167441's): the JSON synonyms frameworks parse by default, read as JSON.
-  if (version === 'current') texts.push('a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)');
+  // Since 6167441's successor (not 6167441's): the JSON synonyms frameworks parse by default, read as JSON.
+  if (version === 'current' || version === 'v5') texts.push('a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)');
+  // Today's only (not 7b15f9b's): Rack 2's and qs's bracket spellings read as the name (query-names.ts leadingBrackets, arrayForm).
+  if (version === 'current') texts.push(BRACKET_READING);
   if (watched.includes('_method')) method.push('_method in any spelling, a key of a JSON body at any depth under any JSON type: refused 400 (pre-function)', ...texts);
   if (watched.some((n) => n !== '_method') || /^local (body_watched|json_watched) = /m.test(lua)) credential.push(...texts);
   // Today's only: RFC 6750's token as a JSON key; request-transformer strips the top-level one under application/json.
