@@ -42,6 +42,8 @@ export default class Diff extends GwcCommand {
       multiple: true,
     }),
     base: Flags.string({ description: 'compare with the spec at this git ref instead of deployed state' }),
+    // A deployed gateway is one build: with x-gateway.environments, --env or --no-env says which (diff-env-required).
+    'no-env': Flags.boolean({ description: 'the deployed gateway was built without --env (a spec with x-gateway.environments needs --env NAME or this)', default: false, exclusive: ['env', 'base'] }),
     format: Flags.string({ description: 'output format', options: [...FORMATS], default: 'plan' }),
     'exit-code': Flags.boolean({ description: `exit ${DIFF_EXIT.changes} when there are changes (0 none, ${DIFF_EXIT.error} error, ${DIFF_EXIT.usage} usage)`, default: false }),
     'fail-on': Flags.string({ description: `exit ${DIFF_EXIT.failOn} when a change of this class is found`, options: ['security', 'breaking'], multiple: true, default: [] }),
@@ -71,14 +73,15 @@ export default class Diff extends GwcCommand {
     const read = { options: parsed.read, ...(more.length ? { more } : {}) };
     const result = flags.base
       ? await diffBase(args.spec, { ...common, base: flags.base })
-      : await diffDeployed(args.spec, { ...common, ...(deployed ? { deployed } : {}), read });
+      : await diffDeployed(args.spec, { ...common, ...(deployed ? { deployed } : {}), read, withoutEnv: flags['no-env'] });
     const { plan, from, to, environments, diagnostics } = result;
     // Coloured on a terminal, grouped, errors only with --quiet: as every command shows diagnostics (#16.8).
     const shown = this.jsonEnabled() ? '' : renderDiagnostics(diagnostics, { colour: useColour(process.stderr), quiet: flags.quiet });
     if (shown) this.logToStderr(shown);
     if (!plan || !from || !to || hasErrors(diagnostics)) {
       if (!this.jsonEnabled()) this.logToStderr('diff failed: no plan');
-      process.exitCode = DIFF_EXIT.error;
+      // Which build to compare is the command line's to say (--env / --no-env): a usage error.
+      process.exitCode = diagnostics.some((d) => d.code === 'diff-env-required') ? DIFF_EXIT.usage : DIFF_EXIT.error;
       return jsonResult(false, diagnostics, null);
     }
     const names = { from: flags.base ? `${flags.base}:${args.spec}` : deployed ?? readerLabel(target, parsed.read) ?? 'deployed', to: args.spec };
@@ -87,7 +90,10 @@ export default class Diff extends GwcCommand {
     if (failed.length > 0) {
       if (!this.jsonEnabled()) this.logToStderr(`diff: ${failed.length} ${flags['fail-on'].join('/')} change(s) found (--fail-on)`);
       process.exitCode = DIFF_EXIT.failOn;
-    } else if (flags['exit-code'] && plan.changes.length > 0) process.exitCode = DIFF_EXIT.changes;
+    } else if (flags['exit-code'] && (plan.changes.length > 0 || plan.findings.length > 0)) {
+      // A finding is a change too, even where no entity field shows it (a reader's gap: NGX6).
+      process.exitCode = DIFF_EXIT.changes;
+    }
     const value = JSON.parse(renderJson(plan, { target: flags.target, ...names })) as Record<string, unknown>;
     return jsonResult((process.exitCode ?? 0) === 0, diagnostics, value);
   }

@@ -824,6 +824,10 @@ export const CODES = {
     (p) => `--option aws.stack needs the optional dependency ${p.package} (npm install ${p.package}), or pass the template with --deployed: ${p.detail}`,
   ),
   'diff-base-failed': entry<{ ref: string; detail: string }>('error', (p) => `cannot read the spec at git ref ${p.ref}: ${p.detail}`),
+  'diff-env-required': entry<{ target: string; source: string; environments: string }>(
+    'error',
+    (p) => `${p.source} is one gateway, built with one of the environments the spec defines (${p.environments}) or with none: say which with --env NAME (or --no-env for a gateway built without an overlay); the base build compared with a gateway built with --env shows changes that are not there, or none where that environment's overlay was weakened`,
+  ),
   'deployed-part-missing': entry<{ target: string; source: string; part: string; compared: string; fix: string }>(
     'warn',
     (p) => `${p.source} lacks ${p.part}: ${p.compared} not compared (both sides read without it); ${p.fix}`,

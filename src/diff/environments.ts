@@ -8,6 +8,11 @@
  * under the base), each item naming its environment. Pure.
  */
 import { compareText } from '../diagnostics/collate.js';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { environmentNames } from '../model/environments.js';
+import { Walker } from '../model/normalise/node.js';
+import type { LoadedSpec } from '../spec/loaded-spec.js';
+import { locateAll } from '../spec/positions.js';
 import { canonical } from './changes.js';
 import type { Change, Finding, Plan } from './plan.js';
 
@@ -41,4 +46,22 @@ export function withEnvironments(base: Plan, environments: readonly EnvironmentP
   const summary: Plan['summary'] = { create: 0, update: 0, delete: 0, replace: 0 };
   for (const c of changes) summary[c.action] += 1;
   return { changes, findings, summary };
+}
+
+/**
+ * `gwc diff --deployed` compares one gateway, built with one environment's overlay or with none.
+ * Without `--env` the spec's base build was compared: a prod built with `--env prod` then read as
+ * changes that are not there, or, worse, as "No changes" where prod's overlay was weakened (an IP
+ * rule widened only in prod). gwc's outputs do not all say which overlay built them (a decK dump or
+ * an Admin API read keeps no comment), so the environment is not guessed: a spec with environments
+ * needs `--env NAME`, or `--no-env` for a gateway built without one. The error is at
+ * `x-gateway.environments`, naming them. Undefined when the spec defines none.
+ */
+export function environmentRequired(spec: LoadedSpec, target: string, source: string): Diagnostic | undefined {
+  const names = environmentNames(spec);
+  if (names.length === 0) return undefined;
+  const w = new Walker(spec);
+  const at = w.child(w.child(spec.root, 'x-gateway'), 'environments').loc;
+  const d = diag('diff-env-required', { target, source, environments: names.join(', ') }, at);
+  return locateAll(spec, [d])[0];
 }

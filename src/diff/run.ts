@@ -11,7 +11,8 @@ import { GitBaseError, withSpecAtRef } from './git-base.js';
 import { trustEntities, withoutTrust } from './trust.js';
 import { consumerEntities } from './consumers.js';
 import { diffStates, type Plan } from './plan.js';
-import { withEnvironments, type EnvironmentPlan } from './environments.js';
+import { environmentRequired, withEnvironments, type EnvironmentPlan } from './environments.js';
+import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { environmentNames, inEnvironment } from '../model/environments.js';
 import { compareText } from '../diagnostics/collate.js';
 
@@ -38,34 +39,42 @@ export async function compiledState(
   spec: string,
   targetName: string,
   options: SpecOptions & { options?: Record<string, string> },
-): Promise<{ state?: State; diagnostics: Diagnostic[]; environments?: string[] }> {
+): Promise<{ state?: State; diagnostics: Diagnostic[]; environments?: string[]; spec?: LoadedSpec }> {
   const { reader, diagnostics } = readerOf(targetName);
   if (!reader) return { diagnostics };
   const { options: chosen = {}, ...specOptions } = options;
   const run = await runPipeline(spec, { ...specOptions, targets: [targetName], options: { [targetName]: chosen } });
   const built = run.builds[0];
   const environments = run.spec ? environmentNames(run.spec) : [];
-  if (!run.gateway || !built) return { diagnostics: run.diagnostics, environments };
+  const loaded = run.spec ? { spec: run.spec } : {};
+  if (!run.gateway || !built) return { diagnostics: run.diagnostics, environments, ...loaded };
   const all = sortDiagnostics([...run.diagnostics, ...built.diagnostics]);
-  if (hasErrors(all)) return { diagnostics: all, environments };
+  if (hasErrors(all)) return { diagnostics: all, environments, ...loaded };
   const read = reader.normalise(built.files, `gwc build --target ${targetName}`);
-  if (!read.state) return { diagnostics: [...all, ...read.diagnostics], environments };
+  if (!read.state) return { diagnostics: [...all, ...read.diagnostics], environments, ...loaded };
   // What the build takes on the spec's word, and who holds a credential, are no part of its files
   // on every target (trust.ts, consumers.ts).
   // A reader whose entities say what consumers hold (Kong's consumers) needs no second copy.
   const readerHolds = read.state.entities.some((e) => e.facts?.holds !== undefined);
   const entities = [...read.state.entities, ...trustEntities(run.gateway, targetName), ...(readerHolds ? [] : consumerEntities(run.gateway))];
-  return { state: { ...read.state, entities, files: built.files }, diagnostics: [...all, ...read.diagnostics], environments };
+  return { state: { ...read.state, entities, files: built.files }, diagnostics: [...all, ...read.diagnostics], environments, ...loaded };
 }
 
-/** Deployed state (a file, a URL, or a named deployment) against the spec. */
+/**
+ * Deployed state (a file, a URL, or a named deployment) against the spec. A spec with
+ * x-gateway.environments needs `env` (the overlay the gateway was built with) or `withoutEnv`
+ * (built without one): else `diff-env-required` and nothing is read (environments.ts).
+ */
 export async function diffDeployed(
   spec: string,
-  options: SpecOptions & { target: string; deployed?: string; options?: Record<string, string>; read?: ReadOptions },
+  options: SpecOptions & { target: string; deployed?: string; options?: Record<string, string>; read?: ReadOptions; withoutEnv?: boolean },
 ): Promise<DiffResult> {
   const { reader, diagnostics } = readerOf(options.target);
   if (!reader) return { diagnostics };
-  const to = await compiledState(spec, options.target, options);
+  const { withoutEnv, ...specOptions } = options;
+  const to = await compiledState(spec, options.target, specOptions);
+  const required = options.env === undefined && !withoutEnv && to.spec ? environmentRequired(to.spec, options.target, options.deployed ?? 'the deployed gateway') : undefined;
+  if (required) return { diagnostics: [...to.diagnostics, required] };
   if (!to.state) return { diagnostics: to.diagnostics };
   const from = await reader.read(options.deployed, options.read ?? {});
   // Deployed-state diagnostics point at the deployed file (or URL) they are about.

@@ -38,6 +38,12 @@ export const DIFF: Explanations = {
     'Check the ref exists (fetch it in CI: actions/checkout with fetch-depth: 0) and the spec path existed there.',
     'gwc diff gateway.yaml --target nginx --base origin/main',
   ),
+  'diff-env-required': ex(
+    'gwc diff --deployed was given no --env, and the spec defines x-gateway.environments.',
+    "A deployed gateway is one build: prod built with --env prod, compared with the base build, reads as changes that are not there, or as no change where prod's overlay was weakened (an IP rule widened only in prod).",
+    'Give the --env the deployed gateway was built with, or --no-env if it was built without one. (--base compares every environment by itself.)',
+    'gwc diff gateway.yaml --target kong --deployed prod-dump.yaml --env prod',
+  ),
   'deployed-part-missing': ex(
     'The deployed state lacks a part (e.g. consumers, plugins); that part is not compared.',
     'Said so a reviewer knows which changes the diff cannot show.',
