@@ -11,7 +11,8 @@
  */
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Gateway } from '../model/types.js';
-import { runPipeline, type SpecOptions } from '../pipeline.js';
+import { modelOf, runPipeline, type SpecOptions } from '../pipeline.js';
+import { environmentModelErrors } from '../lint/environments.js';
 import { gatewayRefusals } from '../targets/capability-check.js';
 import { methodOverrideWidens } from '../targets/declared-override.js';
 import { headWidensGet } from '../targets/head-get.js';
@@ -29,12 +30,28 @@ export interface Validation {
   diagnostics: Diagnostic[];
 }
 
-/** What `gwc validate` reports: load, validate, model, then the target-neutral refusals, located. */
+/**
+ * What `gwc validate` reports: load, validate, model, then the target-neutral refusals, located.
+ * Without `--env`, each x-gateway environment's too, as lint reports them (src/lint/environments.ts):
+ * `gwc build --env E`'s overlay schema and model errors and its neutral refusals that the base
+ * build does not have, at the overlay's line, the environment named. A spec whose prod overlay
+ * no build accepts is not "valid".
+ */
 export async function validateSpec(file: string, options: SpecOptions = {}): Promise<Validation> {
   const { gateway, diagnostics } = await runPipeline(file, {
     ...options,
-    review: (v) => (v.gateway ? [...v.diagnostics, ...neutralRefusals(v.gateway)] : v.diagnostics),
+    review: (v) => {
+      if (!v.gateway) return v.diagnostics;
+      const base = [...v.diagnostics, ...neutralRefusals(v.gateway)];
+      if (options.env !== undefined) return base;
+      return [...base, ...environmentModelErrors(v.spec, base, (env) => withRefusals(modelOf(v.spec, env)))];
+    },
   });
   const valid = gateway !== undefined && !hasErrors(diagnostics);
   return { valid, routes: valid ? gateway.routes.length : 0, diagnostics };
+}
+
+/** One environment's model phase with the refusals every target makes of its model. */
+function withRefusals(model: { gateway?: Gateway; diagnostics: Diagnostic[] }): { gateway?: Gateway; diagnostics: Diagnostic[] } {
+  return model.gateway ? { ...model, diagnostics: [...model.diagnostics, ...neutralRefusals(model.gateway)] } : model;
 }
