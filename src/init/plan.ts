@@ -7,6 +7,7 @@
 import type { FeatureId } from '../model/features.js';
 import { HTTP_METHODS } from '../model/types.js';
 import { TARGETS } from '../targets/index.js';
+import { issuerOfDiscoveryUrl } from '../model/normalise/oidc-issuer.js';
 
 export interface InitBackend {
   name: string;
@@ -104,7 +105,8 @@ function schemesOf(doc: Obj): InitScheme[] {
       if (c.fallback) fallbacks.set(c.fallback, [...(fallbacks.get(c.fallback) ?? []), t.name]);
       else if (c.partial) partial.push({ target: t.name, what: c.partial });
     }
-    const issuer = typeof s.openIdConnectUrl === 'string' ? s.openIdConnectUrl.replace(/\/\.well-known\/openid-configuration\/?$/, '/') : undefined;
+    // As the build derives it (OpenID Connect Discovery 1.0 section 4, RFC 8414): no trailing `/` added.
+    const issuer = typeof s.openIdConnectUrl === 'string' ? issuerOfDiscoveryUrl(s.openIdConnectUrl) : undefined;
     return [
       {
         name,

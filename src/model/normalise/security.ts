@@ -7,6 +7,7 @@ import type { Located } from '../../spec/loaded-spec.js';
 import type { Consumer, ConsumerCredential, ForwardAuth, JwtConfig, LambdaAuthorizer, Security, SecurityScheme } from '../types.js';
 import { isObj, type Walker } from './node.js';
 import { parseDuration, parseSecret, parseUrl } from './units.js';
+import { derivedIssuer } from './oidc-issuer.js';
 
 export interface SchemeTable {
   schemes: SecurityScheme[];
@@ -56,7 +57,7 @@ export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic
     } else if (type === 'http' && httpScheme === 'basic') {
       table.schemes.push({ ...base, kind: 'basic', basic: { realm: typeof xv.realm === 'string' ? xv.realm : name } });
     } else if ((type === 'http' && httpScheme === 'bearer') || type === 'oauth2' || type === 'openIdConnect') {
-      const jwt = jwtConfig(w, x, xv, v.openIdConnectUrl, out);
+      const jwt = jwtConfig(w, x, xv, w.child(node, 'openIdConnectUrl'), out);
       if (jwt) table.schemes.push({ ...base, kind: 'jwt', jwt });
       else if (forwardAuth) table.schemes.push({ ...base, kind: 'forward' });
       // Verifiable on AWS only; the other targets refuse auth.lambda through their tables.
@@ -108,8 +109,8 @@ function backendCookiesNotCookie(w: Walker, x: Located, xv: Record<string, unkno
   out.push(diag('schema-invalid', { detail }, w.child(x, 'backendCookies').loc));
 }
 
-function jwtConfig(w: Walker, x: Located, xv: Record<string, unknown>, oidcUrl: string | undefined, out: Diagnostic[]): JwtConfig | undefined {
-  const issuer = typeof xv.issuer === 'string' ? xv.issuer : oidcUrl?.replace(/\/\.well-known\/openid-configuration$/, '/');
+function jwtConfig(w: Walker, x: Located, xv: Record<string, unknown>, oidc: Located, out: Diagnostic[]): JwtConfig | undefined {
+  const issuer = typeof xv.issuer === 'string' ? xv.issuer : derivedIssuer(oidc, out);
   const publicKeys = w.items(w.child(x, 'publicKeys')).flatMap((k) => parseSecret(k.value, k.loc, out) ?? []);
   const jwksUri = typeof xv.jwksUri === 'string' ? xv.jwksUri : undefined;
   if (!issuer && !jwksUri && publicKeys.length === 0) return undefined;
