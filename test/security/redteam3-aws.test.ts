@@ -83,7 +83,9 @@ describe('red team 3: aws credentials in the array form of their query name', ()
   const SPELLINGS: Array<[reading: string, raw: string]> = [
     ...(QUERY_NAME_RULE.asciiCaseFold ? ([['asciiCaseFold', 'API_KEY'], ['asciiCaseFold', 'Api_Key']] as Array<[string, string]>) : []),
     ...[...QUERY_NAME_RULE.asUnderscore].map((c): [string, string] => ['asUnderscore', `api${c}key`]),
-    ...(QUERY_NAME_RULE.arrayForm ? (['api_key[]', 'api_key[0]', 'api_key[a][b]'].map((n) => ['arrayForm', n]) as Array<[string, string]>) : []),
+    ...(QUERY_NAME_RULE.arrayForm ? (['api_key[]', 'api_key[0]', 'api_key[a][b]', 'api_key]'].map((n) => ['arrayForm', n]) as Array<[string, string]>) : []),
+    // Rack 2's leading run of brackets (normalize_params: `[api_key]`, `]api_key` are params['api_key']).
+    ...((QUERY_NAME_RULE as Record<string, unknown>).leadingBrackets ? (['[api_key]', ']api_key', '%5Bapi_key%5D'].map((n) => ['leadingBrackets', n]) as Array<[string, string]>) : []),
     ...[...QUERY_NAME_RULE.blanks].map((c): [string, string] => ['blanks', `${c}api_key`]),
     ...(QUERY_NAME_RULE.plusIsSpace ? ([['plusIsSpace', 'api+key']] as Array<[string, string]>) : []),
     ...(QUERY_NAME_RULE.percentDecode ? ([['percentDecode', 'api%5Fkey'], ['percentDecode', 'api_key%5B%5D']] as Array<[string, string]>) : []),

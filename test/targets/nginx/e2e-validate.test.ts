@@ -53,6 +53,10 @@ const ROWS: Row[] = [
   get('second occurrence, other case', '?sort=asc&Sort=evil', 400, 'query:sort'),
   get('second occurrence, [] suffix', '?sort=asc&sort[]=evil', 400, 'query:sort'),
   get('second occurrence, encoded name', '?sort=asc&%73ort=evil', 400, 'query:sort'),
+  // Rack 2 (Rails <= 7.0) reads `[sort]`, `]sort`, `sort]` as params['sort'] (normalize_params), the last winning.
+  get('second occurrence, Rack 2 brackets [sort]', '?sort=asc&[sort]=evil', 400, 'query:sort'),
+  get('second occurrence, Rack 2 brackets %5Dsort', '?sort=asc&%5Dsort=evil', 400, 'query:sort'),
+  get('second occurrence, Rack 2 brackets sort]', '?sort=asc&sort]=evil', 400, 'query:sort'),
   get('second occurrence of a scalar limit', '?sort=asc&limit=5&limit=500', 400, 'query:limit'),
   get('second occurrence after a ; (older Rack, Python, Go split there)', '?sort=asc;sort=evil', 400, 'query:sort'),
   get('a ; inside another parameter is no occurrence', '?sort=asc&note=a;b', 200),
