@@ -104,6 +104,12 @@ export const MODEL: Explanations = {
     'Make one more specific, or merge them.',
     "paths:\n  /a/{x}: {}\n  /{y}/b: {}   # /a/b matches both",
   ),
+  'route-ambiguous-unprotected': ex(
+    'Two templates can match one URL, neither is more specific, and the one gwc tries first admits callers the other does not (/public/{page} public, /{tenant}/admin keyed).',
+    'GET /public/admin is a URL of the keyed template, answered through the public route without a key; the backend gets /public/admin and its own router may run the keyed handler for it (declaration order, its own ranking), so the keyed route answers without its security.',
+    'Give both the same security, or make the paths differ by a literal segment so that no URL matches both (a parameter pattern does not end the ambiguity: templates are compared by their segments).',
+    "paths:\n  /public/{page}: { get: { x-gateway: { public: true } } }\n  /{tenant}/admin: { get: { security: [{ apiKey: [] }] } }   # refused",
+  ),
   'operation-id-duplicate': ex(
     'Two operations share an operationId.',
     'Route names and ids in every target derive from it; two routes with one name overwrite or merge each other.',
