@@ -8,7 +8,8 @@
  * read one exact decoded name (pkg/muxer/http/matcher.go: `req.URL.Query()[key]`), so the router
  * guards (clears.ts, bearer-query.ts) list a few spellings only. A backend reads far more (the rule
  * table of ../query-names.ts): leading blanks in any run (`%20%20_method`, PHP), any letter case
- * (`ACCESS_TOKEN`, `X-API-KEY`, ASP.NET), the array forms (`access_token[0]`). No list of exact names
+ * (`ACCESS_TOKEN`, `X-API-KEY`, ASP.NET), the array forms (`access_token[0]`), Rack 2's bracket runs
+ * (`[access_token]`, `]access_token`, `access_token]`). No list of exact names
  * holds those, but one regex over the raw request URL does: the `redirectRegex` middleware matches
  * its regex against `scheme://host` + the RequestURI as the client sent it (pkg/middlewares/redirect
  * redirect_regex.go rawURL; %XX and `+` undecoded) and answers a match with a redirect
@@ -100,7 +101,9 @@ function core(name: string, noBracket: boolean): string {
     .map((c, i) => {
       if (c === '_') {
         const edge = i === 0 || i === chars.length - 1;
-        const as = ['_', ...QUERY_NAME_RULE.asUnderscore].filter((u) => !(edge && QUERY_NAME_RULE.blanks.includes(u)) && !(noBracket && u === '['));
+        // A leading `[` is no `_`: the rule's leading bracket run takes it.
+        const lead = i === 0 && QUERY_NAME_RULE.leadingBrackets;
+        const as = ['_', ...QUERY_NAME_RULE.asUnderscore].filter((u) => !(edge && QUERY_NAME_RULE.blanks.includes(u)) && !((noBracket || lead) && u === '['));
         return alt(as.flatMap(sent));
       }
       const cases = QUERY_NAME_RULE.asciiCaseFold && /[a-z]/.test(c) ? [c, c.toUpperCase()] : [c];
@@ -109,16 +112,31 @@ function core(name: string, noBracket: boolean): string {
     .join('');
 }
 
-/** A regex (no anchors) for one raw query name the rule reads as `name`. */
+/** `[` and `]` as they may be sent (raw, %5B/%5D in either hex case). */
+const BRACKET = alt([...sent('['), ...sent(']')]);
+
+/**
+ * A regex (no anchors) for one raw query name the rule reads as `name`: the plain form (blanks, the
+ * name, blanks, a NUL ending it) and the array form (the name, blanks, a `]` or a `[` a `]` follows,
+ * anything: `api_key[]`, `api_key[0]`, Rack 2's `api_key]`, `api_key]x`).
+ *
+ * QUERY_NAME_RULE.leadingBrackets: before the name, a run of blanks, `[`, `]` (raw or %XX in either
+ * hex case) in any order. Rack 2's normalize_params reads `\A[\[\]]*([^\[\]]+)\]*`, so `]api_key`,
+ * `[api_key]`, `[[api_key]]`, `%5Dapi_key` are params['api_key'] and qs reads `[api_key]` as
+ * api_key: a kept key sent again so passed the once-only redirect to a Rails/Express backend
+ * (test/security/redteam17-traefik-bracket-key.test.ts). The name's own leading `_` is then never a
+ * `[` (the run took it: `[method` reads as `method`).
+ */
 export function nameRegex(name: string): string {
   const read = queryNameAsRead(name);
   const nul = QUERY_NAME_RULE.nulEnds ? `(${escaped(0)}${ANY}*)?` : '';
-  const plain = `${BLANK}*${core(read, false)}${BLANK}*${nul}`;
+  const lead = QUERY_NAME_RULE.leadingBrackets ? `(${BLANK}|${BRACKET})*` : `${BLANK}*`;
+  const plain = `${lead}${core(read, false)}${BLANK}*${nul}`;
   if (!QUERY_NAME_RULE.arrayForm) return plain;
-  // The array form: the name, blanks, `[`, anything holding a `]` (read before any NUL ends it).
+  // The array form: the name, blanks, then `]` or `[` ... `]`, anything (read before any NUL ends it).
   const open = alt(sent('['));
   const close = alt(sent(']'));
-  const array = `${BLANK}*${core(read, true)}${BLANK}*${open}${ANY}*${close}${ANY}*`;
+  const array = `${lead}${core(read, true)}${BLANK}*(${close}|${open}${ANY}*${close})${ANY}*`;
   return `(${plain}|${array})`;
 }
 
