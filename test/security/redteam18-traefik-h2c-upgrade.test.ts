@@ -43,6 +43,9 @@ import type { TraefikConfig } from '../../src/targets/traefik/types.js';
 import { HEAD, writeSpec } from '../helpers/spec.js';
 import { compileCase } from '../targets/traefik/cases.js';
 import { send } from '../targets/traefik/traefik-oracle.js';
+import { diffStates } from '../../src/diff/plan.js';
+import { readerOf } from '../../src/diff/run.js';
+import { diffState } from '../helpers/diff-edits.js';
 
 const ok = "{ '200': { description: ok } }";
 const SPEC = `${HEAD}servers: [{ url: 'https://api.test/v1' }]
@@ -75,10 +78,11 @@ describe('red team 18, traefik: a client h2c upgrade never reaches the backend (
     expect(call('/v1/status', {}).backend?.path).toBe('/status');
   });
 
-  // Mechanism above: the public router forwards Upgrade: h2c + HTTP2-Settings; a 101 from an
+  // Mechanism above: the public router forwarded Upgrade: h2c + HTTP2-Settings; a 101 from an
   // h2c-capable backend is a tunnel past auth for every path of app.internal (/admin included).
-  it.fails('FAILS (open): Upgrade: h2c on the public route is refused or stripped before the backend', () => {
-    for (const up of ['h2c', 'H2C', 'websocket, h2c']) {
+  // Fixed (upgrade.ts): every operation router refuses an Upgrade other than websocket (405).
+  it('Upgrade: h2c on the public route is refused or stripped before the backend', () => {
+    for (const up of ['h2c', 'H2C', 'websocket, h2c', 'h2c, websocket', 'H2c', 'websocket,h2c', 'websocketh2c', 'TLS/1.2', 'HTTP/2.0']) {
       const o = call('/v1/status', { ...H2C, upgrade: up });
       if (o.backend) {
         expect(o.backend.headers.values('Upgrade').join(','), up).not.toMatch(/h2c/i);
@@ -89,11 +93,43 @@ describe('red team 18, traefik: a client h2c upgrade never reaches the backend (
 
   // Variant: a route the spec marks websocket: true (route.websocket is 'ignored' on Traefik,
   // keys.ts) must still pass `Upgrade: websocket` and nothing else.
-  it.fails('FAILS (open): on a websocket route, only a websocket upgrade goes on', () => {
+  it('on a websocket route, only a websocket upgrade goes on', () => {
     const ws = call('/v1/live', { upgrade: 'websocket', connection: 'Upgrade' });
     expect(ws.backend?.headers.values('Upgrade')).toEqual(['websocket']);
+    expect(call('/v1/live', { upgrade: 'WebSocket', connection: 'Upgrade' }).backend?.headers.values('Upgrade')).toEqual(['WebSocket']);
     const o = call('/v1/live', H2C);
     if (o.backend) expect(o.backend.headers.values('Upgrade').join(',')).not.toMatch(/h2c/i);
     else expect(o.status).toBeGreaterThanOrEqual(400);
   });
+
+  // Variants: the keyed route (with and without its key), a second Upgrade line, the public route
+  // without Connection, and every router gwc writes that reaches a backend.
+  it('no router that reaches a backend takes an h2c upgrade, whatever else the request carries', () => {
+    const keyed = send(config, { method: 'GET', host: 'api.test', target: '/v1/admin', tls: true, headers: { ...H2C, 'x-api-key': 'k' } }, { auth: () => ({ status: 200 }), version: '3.0' });
+    expect(keyed.backend).toBeUndefined();
+    expect(keyed.status).toBeGreaterThanOrEqual(400);
+    const keyedWs = send(config, { method: 'GET', host: 'api.test', target: '/v1/admin', tls: true, headers: { upgrade: 'websocket', connection: 'Upgrade', 'x-api-key': 'k' } }, { auth: () => ({ status: 200 }), version: '3.0' });
+    expect(keyedWs.backend?.path).toBe('/admin');
+    for (const target of ['/v1/status', '/v1/live']) {
+      expect(call(target, { upgrade: 'h2c' }).backend, target).toBeUndefined();
+      expect(call(target, { upgrade: ['websocket', 'h2c'] as unknown as string, connection: 'Upgrade' }).backend, target).toBeUndefined();
+    }
+    for (const [name, r] of Object.entries(config.http.routers)) {
+      if (r.service === 'noop@internal') continue;
+      expect(r.rule, name).toContain('!HeaderRegexp(`Upgrade`, ');
+    }
+  });
+
+  it('gwc diff reads a deployed router without the Upgrade guard as a security change', async () => {
+    const files = (await diffState(SPEC, 'traefik')).files!;
+    const reader = readerOf('traefik').reader!;
+    const read = (fs: typeof files) => reader.normalise(fs, 'files').state!;
+    const edited = files.map((f) => ({ ...f, contents: f.contents.replace(/ && !HeaderRegexp\(`Upgrade`, `[^`]*`\)/g, '') }));
+    expect(edited.some((f, i) => f.contents !== files[i]!.contents)).toBe(true);
+    const found = (a: typeof files, b: typeof files) => diffStates(read(a), read(b)).findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`);
+    expect(found(files, files)).toEqual([]);
+    const lost = found(files, edited);
+    expect(lost).toContain('request-header-passed rt18u-status');
+    expect(lost).toContain('request-header-passed rt18u-admin');
+  }, 30_000);
 });

@@ -5,7 +5,8 @@
  * router (forwardAuth) instead of reaching the backend unverified; routers also exclude the query
  * spellings of a key and `_method` (query-names.ts, clears.ts). Each negated matcher is one guard:
  * a spelling dropped from the exclusion is what now reaches the backend unchecked
- * (credential-unverified-passed; `_method` spellings: method-override-passed).
+ * (credential-unverified-passed; `_method` spellings: method-override-passed; the Upgrade guard,
+ * upgrade.ts: request-header-passed).
  * https://doc.traefik.io/traefik/routing/routers/#rule: header names match case-blind (Go's
  * canonical form), query names as written.
  */
@@ -52,7 +53,8 @@ export function ruleExclusions(rule: string, guards: Guards): void {
         if (negateNext !== covered()) {
           const header = m[1]!.startsWith('Header');
           const name = header ? m[2]!.toLowerCase() : m[2]!;
-          const kind = !header && METHOD_NAME.test(name) ? 'method' : 'credential';
+          // `Upgrade` (upgrade.ts): without it a client's h2c reaches the backend, a header passed as sent.
+          const kind = !header && METHOD_NAME.test(name) ? 'method' : header && name === 'upgrade' ? 'header' : 'credential';
           (guards[kind] ??= []).push(`requests with ${header ? 'header' : 'query'} ${name}${m[3] !== undefined ? ` matching ${m[3]}` : ''} kept off this router`);
         }
         i += m[0].length - 1;

@@ -12,7 +12,8 @@
  *   3. a method-not-allowed router for any other method on the path: 405 with Allow, so that a
  *      request never falls through to a less specific path (DELETE /users/me must not reach
  *      DELETE /users/{id}); also the answer to a request the operation routers keep off (`_method` or,
- *      on a bearer route, `access_token` in the query: clears.ts, bearer-query.ts).
+ *      on a bearer route, `access_token` in the query: clears.ts, bearer-query.ts; an Upgrade other
+ *      than websocket, upgrade.ts).
  */
 import type { Route } from '../../model/types.js';
 import { authRouters } from './auth.js';
@@ -23,6 +24,7 @@ import { NOOP_SERVICE, serviceFor } from './backends.js';
 import type { Ctx } from './context.js';
 import { encodedSlashMiddleware, rewriteMiddleware } from './paths.js';
 import { headerOpsMiddleware } from './policies.js';
+import { UPGRADE_GUARD } from './upgrade.js';
 import { sanitise } from './names.js';
 import { compilePolicies, type PolicySlot, type SlotParts } from './policy-map.js';
 import { and, m, or, pathRegex } from './rule.js';
@@ -154,7 +156,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     out.push({
       name: ctx.routerNames.name(route.id, ...suffix),
       router: {
-        rule: and([...where, m.method(route.method), ...(clears.queryGuard ? [clears.queryGuard] : []), ...(bearerGuard ? [bearerGuard] : []), ...(alt.selector ? [alt.selector] : [])]),
+        rule: and([...where, m.method(route.method), UPGRADE_GUARD, ...(clears.queryGuard ? [clears.queryGuard] : []), ...(bearerGuard ? [bearerGuard] : []), ...(alt.selector ? [alt.selector] : [])]),
         middlewares,
         service: svc.service,
       },
