@@ -49,6 +49,12 @@ export const AWS_CODES = {
     (p) =>
       `aws: backend ${p.backend} is reached by ${p.routes} route(s) (${p.first}${p.routes > 1 ? ', ...' : ''}) and has not said how it reads header names: API Gateway passes a client's X_Forwarded_User, X_Real_IP or X_Forwarded_Prefix as sent, and gwc ${p.flavour === 'rest' ? 'empties' : 'removes'} the forwarding headers by their dash names only (their 250 '_' spellings would cost ~20 KB of template per route)${p.flavour === 'rest' ? ", nor can it take out a client's Content_Length" : ''}, so a backend that reads '_' as '-' (PHP/CGI, Rack: Unicorn, Puma < 6.4.3; WSGI: gunicorn < 22) takes a forged forwarded user, address or host${p.flavour === 'rest' ? ' (and Unicorn before its duplicate check or Puma < 5.0.3 frames the body by Content_Length: smuggling)' : ''}. Say once: x-gateway.backends.${p.backend}.headerNames: exact if it reads names as sent or drops '_' names (Node, Go, JVM, .NET, gunicorn >= 22, Puma >= 6.4.3: no '_' spelling is then mapped, a smaller template), or headerNames: folded to have every spelling ${p.flavour === 'rest' ? 'emptied' : 'removed'}`,
   ),
+  // a REST backend declared headerNames: folded, which reads a client's Content_Length, unmappable on REST (header-names.ts)
+  'aws-folded-content-length': entry<{ backend: string; routes: number; first: string }>(
+    'warn',
+    (p) =>
+      `aws: backend ${p.backend} says it reads '_' in header names as '-' (headerNames: folded) and is reached by ${p.routes} REST route(s) (${p.first}${p.routes > 1 ? ', ...' : ''}); API Gateway passes a client's Content_Length line as sent and no REST mapping can take it out (an empty or copied value is still a second Content-Length line), so such a backend sees two Content-Length values: Unicorn before its duplicate check and Puma < 5.0.3 frame the body by the client's one (request smuggling on the kept-alive connection). Run a server that refuses a second Content-Length (Unicorn with its "Content-Length already set" check, Puma >= 5.0.3), or build this backend's routes as an HTTP API (--option aws.api=http), which removes Content_Length`,
+  ),
   // a header AWS must map in every spelling, with more separators than it spells (header-names.ts)
   'aws-header-name-separators': entry<{ scheme: string; header: string; separators: number; max: number }>(
     'error',

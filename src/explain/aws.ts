@@ -43,6 +43,12 @@ export const AWS: Explanations = {
     "Say once on the backend: headerNames: exact if it reads header names as sent or drops names with '_' (Node, Go, the JVM, .NET, gunicorn >= 22, Puma >= 6.4.3): no '_' spelling is then mapped at all and the template shrinks (gwc diff flags the declaration as a security change); or headerNames: folded if it reads '_' as '-': every spelling is then emptied or removed, at ~20 KB per route.",
     "backends:\n  app: { url: https://app.example.com, headerNames: exact }",
   ),
+  'aws-folded-content-length': ex(
+    "An AWS REST backend says it reads '_' in header names as '-' (x-gateway.backends.NAME.headerNames: folded). gwc empties every '-'/'_' spelling of the guarded and forwarding headers for it, but a client's Content_Length line cannot be taken out on REST: a mapping cannot remove a line, and an empty or copied value is still a second Content-Length.",
+    "Request smuggling: a folding backend reads Content_Length as a second Content-Length. Unicorn before its duplicate check and Puma < 5.0.3 frame the body by the client's value, and the rest of the body is read as the next request on API Gateway's kept-alive connection. Refusing would leave a folding backend no REST build, so gwc warns.",
+    "Run a server that refuses a second Content-Length (current Unicorn, Puma >= 5.0.3), or build the API as an HTTP API (--option aws.api=http), which removes both '_' framing spellings.",
+    "backends:\n  app: { url: https://app.example.com, headerNames: folded }   # Unicorn >= its duplicate check",
+  ),
   'aws-header-name-separators': ex(
     "A header AWS clears in every '-'/'_' spelling (a forwardAuth service's answer header, or a header a route's scheme reads its credential from) has more than 6 separators.",
     "A name with n separators has 2^n - 1 other spellings, and gwc maps those of the first 6 only: a backend that reads '_' as '-' (PHP, Rack, WSGI) would take an unmapped spelling such as X_A-B-C-D-E-F_User as the header, a forged identity or credential.",

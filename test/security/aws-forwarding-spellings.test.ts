@@ -58,10 +58,29 @@ describe('aws REST: the forwarding family and Content_Length in their "_" spelli
     expect(unstated.diagnostics.find((d) => d.code === 'aws-header-name-spellings')!.message).toContain('Content_Length');
   });
 
-  it('headerNames: folded: no spelling of the family reaches the backend, on a public and a keyed route; no warning', () => {
+  it('headerNames: folded: no spelling of the family reaches the backend, on a public and a keyed route; no aws-header-name-spellings', () => {
     expect(reached(folded, '/pub')).toEqual([]);
     expect(reached(folded, '/me', { 'x-api-key': folded.oracle!.keysOf('alice')[0]! })).toEqual([]);
     expect(coded(folded.diagnostics, 'aws-header-name-spellings')).toEqual([]);
+  });
+
+  // The backend that reads Content_Length as Content-Length is the folding one: it is told at its
+  // headerNames line (a warning: refusing would leave a folding backend no REST build).
+  it('headerNames: folded warns aws-folded-content-length at the headerNames line, once per backend; unstated and exact do not', () => {
+    expect(coded(folded.diagnostics, 'aws-folded-content-length')).toEqual([
+      { code: 'aws-folded-content-length', params: { backend: 'app', routes: 2, first: 'me' }, pointer: '/x-gateway/backends/app/headerNames' },
+    ]);
+    expect(folded.diagnostics.find((d) => d.code === 'aws-folded-content-length')!.severity).toBe('warn');
+    expect(folded.diagnostics.find((d) => d.code === 'aws-folded-content-length')!.message).toContain('Content_Length');
+    for (const b of [unstated, exact]) expect(coded(b.diagnostics, 'aws-folded-content-length')).toEqual([]);
+  });
+
+  it('lint --target aws says the same at the same place (warning, not a refusal)', async () => {
+    const r = await buildObjectFor(spec(paths, { consumers, backends: { app: { url: 'https://app.example.com', headerNames: 'folded' } } }));
+    const at = (ds: typeof r.diagnostics) => ds.filter((d) => d.code === 'aws-folded-content-length').map((d) => [d.loc?.pointer, d.severity, d.position?.line, d.position?.column]);
+    expect(at(r.diagnostics)).toHaveLength(1);
+    expect(at(r.linted)).toEqual(at(r.diagnostics));
+    expect(r.files.length).toBeGreaterThan(0);
   });
 
   it('headerNames: exact: the dash names still arrive empty, no "_" spelling is mapped, and the template is smaller than unstated', () => {
@@ -109,6 +128,7 @@ paths:
     const f = await removed('folded');
     expect(UNDERSCORED.filter((h) => !f.keys.has(`remove:header.${h.toLowerCase()}`))).toEqual([]);
     expect(coded(f.b.diagnostics, 'aws-header-name-spellings')).toEqual([]);
+    expect(coded(f.b.diagnostics, 'aws-folded-content-length')).toEqual([]); // the HTTP API removes Content_Length
     const e = await removed('exact');
     expect([...e.keys].filter((k) => k.startsWith('remove:header.') && k.includes('_'))).toEqual([]);
     expect(e.keys.has('remove:header.x-forwarded-user')).toBe(true);

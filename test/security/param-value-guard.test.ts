@@ -8,7 +8,8 @@
  * emitted parameter regex over every ASCII character and the dot values, against the one predicate.
  *
  * API Gateway cannot restrict a value (a resource `{x}` takes any segment); aws/confusable.ts
- * refuses the routes a value could turn into others there (see the AWS block at the end).
+ * refuses the routes a value could turn into others there, reading `\` and a second `%` decoding
+ * as a separator beside `..` (see the AWS block at the end).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -22,6 +23,7 @@ import { allRoutes } from '../targets/kong/kong-router.js';
 import { compileCase } from '../targets/traefik/cases.js';
 import { send } from '../targets/traefik/traefik-oracle.js';
 import { AwsOracle } from '../targets/aws/oracle.js';
+import { lint } from '../../src/lint/index.js';
 import { HOST, NGINX, startPolicyLab, type PolicyLab } from './helpers/nginx-policies.js';
 
 const ok = '{ "200": { description: ok } }';
@@ -213,25 +215,90 @@ components:
     key: { type: apiKey, in: header, name: x-api-key }
 `;
 
-describe('aws (REST, oracle): API Gateway cannot restrict a parameter value', () => {
-  // Mechanism (open, not fixed here): a resource {file} takes any one segment and API Gateway
-  // substitutes the value into the http_proxy URI (the oracle: decoded, the worst case); request
-  // validation checks presence, never a pattern. aws/confusable.ts refuses a pair whose values can
-  // reach the other route through `;x`, `..` or `%2F`, but reads `\` as text: `..\admin\1` is one
-  // segment to it, `../admin/1` to an IIS/http.sys backend. The fix is confusable.ts counting a
-  // backslash as a separator (the "anywhere" reading with dots) unless the origin declares it
-  // does not (a product decision: it refuses every public parameter route beside a keyed route of
-  // the same origin and method), left for the lead.
-  it.fails('no anonymous request reaches the backend at a path an IIS backend reads as /admin/1', async () => {
-    const g = (await gatewayOf(AWS_SPEC)).gateway!;
-    const built = compileGateway(g, 'aws', {});
-    if (built.diagnostics.some((d) => d.severity === 'error')) return; // refused: held
+/** Each hostile spelling of `..\\admin\\1` (and its `%25` second level) as a REST client sends it. */
+const AWS_HOSTILE = ['..%5Cadmin%5C1', '..%5cadmin%5c1', '..\\admin\\1', '..%5C..%5Cadmin%5C1', '%252e%252e%252fadmin%252f1', '..%255Cadmin%255C1'];
+
+/** A backend that decodes %XX twice (behind another proxy, or a framework decoding a route value again) and reads `\` as `/`. */
+function twiceDecodedReading(url: string): string {
+  return backslashReading(`https://x${decodeURIComponent(new URL(url).pathname)}`);
+}
+
+const awsBuild = async (text: string, options: Record<string, string> = {}) => {
+  const { gateway, spec } = await gatewayOf(text);
+  return compileGateway(gateway!, 'aws', options, spec);
+};
+const confusable = (ds: Array<{ code: unknown; loc?: { pointer: string }; params: unknown }>) => ds.filter((d) => d.code === 'aws-path-param-confusable').map((d) => ({ pointer: d.loc?.pointer, params: d.params }));
+
+describe('aws (REST, oracle): API Gateway cannot restrict a parameter value, so the pair is refused', () => {
+  // API Gateway matches the decoded path (a resource {file} takes any one segment) and substitutes
+  // the value into the http_proxy URI; request validation checks presence, never a pattern. A `\`
+  // (sent %5C or raw) is text to API Gateway and '/' to IIS/http.sys or Tomcat (allowBackslash),
+  // which then resolve `..`: `/public/..\admin\1` is /admin/1. A value sent with %25 is %2e%2e%2f
+  // to a backend decoding once more: ../admin/1. confusable.ts reads a REST http_proxy value as
+  // '/' and '..' together (as an HTTP API's) unless the backend says it never resolves dot
+  // segments (dotSegments: rejected): a public {param} route beside a more protected route of the
+  // same origin and method is refused at the templated route, in build and lint.
+  it('refused at the public route (aws-path-param-confusable, "..%5C"); nothing is written', async () => {
+    const built = await awsBuild(AWS_SPEC);
+    expect(confusable(built.diagnostics)).toEqual([
+      {
+        pointer: '/paths/~1public~1{file}/get',
+        params: { route: 'pub', param: 'file', other: 'adminOnly', upstream: '/public/{file}', value: '"..%5C" (a backslash: IIS and Tomcat read it as "/")', backend: 'echo' },
+      },
+    ]);
+    expect(built.files).toEqual([]);
+  });
+
+  it('lint --target aws reports it at the same place', async () => {
+    const file = writeSpec(AWS_SPEC);
+    const linted = (await lint(file, { target: 'aws' })).diagnostics.filter((d) => d.code === 'aws-path-param-confusable');
+    expect(linted.map((d) => [d.loc?.pointer, d.severity, d.position?.line])).toEqual([['/paths/~1public~1{file}/get', 'error', 9]]);
+  });
+
+  // What the refusal stands for: the same pair, declared (on the user's word), built and sent
+  // through the oracle; every spelling reaches /admin/1 on an IIS-like backend anonymously.
+  it('the mechanism: built anyway (dotSegments: rejected stated), every spelling reaches /admin/1 on an IIS-like backend', async () => {
+    const built = await awsBuild(AWS_SPEC.replace('url: "https://echo.example.com"', 'url: "https://echo.example.com", dotSegments: rejected'));
+    expect(confusable(built.diagnostics)).toEqual([]);
     const o = new AwsOracle(JSON.parse(built.files.find((f) => f.path.endsWith('.json'))!.contents));
-    const reached: string[] = [];
-    for (const path of ['/public/..%5Cadmin%5C1', '/v1/public/..%5Cadmin%5C1']) {
-      const d = o.request({ method: 'GET', path });
-      if (d.status === 200 && d.upstream && backslashReading(d.upstream.url) === '/admin/1') reached.push(`${path} -> ${d.upstream.url}`);
+    for (const wire of AWS_HOSTILE) {
+      const d = o.request({ method: 'GET', path: `/public/${wire}` });
+      expect(d.status, wire).toBe(200);
+      expect([backslashReading(d.upstream!.url), twiceDecodedReading(d.upstream!.url)], wire).toContain('/admin/1');
     }
-    expect(reached).toEqual([]);
+  });
+
+  it('variants refused the same way: HEAD beside GET, another keyed route, a prefix, two parameters', async () => {
+    const variants: Array<[string, string]> = [
+      ['head', AWS_SPEC.replace('/public/{file}: { get:', '/public/{file}: { head:')],
+      ['prefixed', AWS_SPEC.replace('/public/{file}:', '/files/v1/{file}:')],
+      ['two params', AWS_SPEC.replace('/public/{file}:', '/public/{a}/{file}:')],
+      ['other keyed', AWS_SPEC.replace('/admin/{id}:', '/internal/reports/2024/{id}:')],
+    ];
+    for (const [name, text] of variants) expect(confusable((await awsBuild(text)).diagnostics).map((d) => d.params), name).toHaveLength(1);
+  });
+
+  it('HTTP API: refused too (a value is decoded again: %255C is \\, %252F is /)', async () => {
+    const http = AWS_SPEC.replace('key: { type: apiKey, in: header, name: x-api-key }', "key: { type: openIdConnect, openIdConnectUrl: 'https://id.example.com/.well-known/openid-configuration', x-gateway: { issuer: 'https://id.example.com/', audiences: [api], hideCredentials: false } }");
+    const built = await awsBuild(http, { api: 'http' });
+    expect(built.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['aws-path-param-confusable']);
+    expect(confusable(built.diagnostics).map((d) => d.pointer)).toEqual(['/paths/~1public~1{file}/get']);
+  });
+
+  it('controls: builds where no value can climb to a differently protected route', async () => {
+    const cases: Array<[string, string]> = [
+      // the same security on both routes: nothing to reach that the public route does not admit
+      ['both public', AWS_SPEC.replace("security: [{ key: [] }]", 'x-gateway: { public: true }')],
+      // another backend origin: the value climbs on echo only
+      ['other origin', AWS_SPEC.replace('/admin/{id}: { get: { operationId: adminOnly,', '/admin/{id}: { get: { operationId: adminOnly, x-gateway: { backend: other },').replace('backends: { echo: { url: "https://echo.example.com" } }', 'backends: { echo: { url: "https://echo.example.com" }, other: { url: "https://other.example.com" } }')],
+      // another method: the integration fixes it
+      ['other method', AWS_SPEC.replace('/admin/{id}: { get:', '/admin/{id}: { post:')],
+      // a Lambda function: handed the path as a string, split on '/' only
+      ['lambda', AWS_SPEC.replace('backends: { echo: { url: "https://echo.example.com" } }', "backends: { echo: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:f' }, headerNames: exact } }")],
+    ];
+    for (const [name, text] of cases) {
+      const built = await awsBuild(text);
+      expect(built.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.params]), name).toEqual([]);
+    }
   });
 });

@@ -144,6 +144,15 @@ export function checkConfusablePaths(ctx: Ctx, given: Map<Route, { origin: strin
     if (!first) continue;
     const slashes = opts.slashes === true;
     const dots = resolving.has(up.origin);
+    // REST, an http_proxy backend: API Gateway matches the decoded path and substitutes the value
+    // as it is, so `%5C` (or a raw `\`) reaches the backend as a backslash, which IIS/http.sys and
+    // Tomcat with allowBackslash read as '/' before resolving dot segments: `..\admin\1` is
+    // /admin/1 (red team 16, test/security/param-value-guard.test.ts). A value sent with `%25`
+    // (`%252e%252e%252f`) is `%2e%2e%2f` to a backend that decodes a route value again: '../'.
+    // Either way a separator and '..' together, as an HTTP API's second decoding. A Lambda
+    // function (its origin an ARN) is handed the path as a string and splits it on '/' only.
+    // Checked last, so that a pair the usual values already reach is named by them (`x;`).
+    const climbs = !slashes && dots && !up.origin.startsWith('arn:');
     // '/' and '..' together: ../ up to the root, then any path (a '?' ends what follows).
     const anywhere = slashes && dots;
     // The integration fixes the method; a HEAD reaches GET handlers on most backends.
@@ -168,8 +177,10 @@ export function checkConfusablePaths(ctx: Ctx, given: Map<Route, { origin: strin
       // getPathInfo, Spring on Tomcat with encoded slashes decoded: red team 8,
       // test/security/redteam8-aws-paths.test.ts).
       const both = !slashes && !usual && !encodedRun && !emptiedOnly && reaches(tpl, target, { slashes: true, dots: false, emptied: true, ends: false });
-      if (!usual && !encodedRun && !emptiedOnly && !both) continue;
-      const value = both
+      if (!usual && !encodedRun && !emptiedOnly && !both && !climbs) continue;
+      const value = !usual && !encodedRun && !emptiedOnly && !both
+        ? '"..%5C" (a backslash: IIS and Tomcat read it as "/")'
+        : both
         ? '"a%2Fb" beside ";x"'
         : encodedRun
         ? '"a%2Fb"'

@@ -25,7 +25,8 @@
  * Unicorn refuses every body then ("Content-Length already set", unicorn_http.rl), while without a
  * mapping it refuses only a client's own second line; Unicorn before that check and Puma < 5.0.3
  * take the last or joined value (request smuggling on the kept-alive connection). Said by the
- * warning; test/security/aws-forwarding-spellings.test.ts.
+ * warnings (aws-header-name-spellings when unstated, aws-folded-content-length when `folded`);
+ * test/security/aws-forwarding-spellings.test.ts.
  */
 import type { Loc } from '../../diagnostics/diagnostic.js';
 import type { Backend, Route } from '../../model/types.js';
@@ -39,18 +40,28 @@ export function headerNaming(backend: Backend | undefined): HeaderNaming {
   return backend?.headerNames?.value ?? 'unstated';
 }
 
-/** Warns once per HTTP backend reached by `routes` whose header naming is unstated (aws-header-name-spellings). */
+/**
+ * Warns once per HTTP backend reached by `routes` whose header naming is unstated
+ * (aws-header-name-spellings, at the backend), and, on REST, once per backend declared `folded`
+ * (aws-folded-content-length, at its headerNames line): the one backend that reads a client's
+ * Content_Length as Content-Length, which no REST mapping can take out (see above), was the one
+ * told nothing at build time.
+ */
 export function checkHeaderNames(ctx: TargetContext<unknown>, routes: readonly Route[], flavour: 'rest' | 'http'): void {
   const hit = new Map<Backend, Route[]>();
   for (const route of routes) {
     const backend = ctx.backend(route);
-    if (!backend || backend.kind !== 'http' || headerNaming(backend) !== 'unstated') continue;
+    if (!backend || backend.kind !== 'http') continue;
+    const naming = headerNaming(backend);
+    if (naming === 'exact' || (naming === 'folded' && flavour === 'http')) continue;
     const list = hit.get(backend) ?? [];
     hit.set(backend, list);
     list.push(route);
   }
   for (const [backend, list] of hit) {
-    ctx.report('aws-header-name-spellings', { backend: backend.name, routes: list.length, first: list[0]!.id, flavour }, backend.loc);
+    const params = { backend: backend.name, routes: list.length, first: list[0]!.id };
+    if (backend.headerNames?.value === 'folded') ctx.report('aws-folded-content-length', params, backend.headerNames.loc);
+    else ctx.report('aws-header-name-spellings', { ...params, flavour }, backend.loc);
   }
 }
 
