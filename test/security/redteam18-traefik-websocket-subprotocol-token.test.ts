@@ -17,6 +17,9 @@ import type { TraefikConfig } from '../../src/targets/traefik/types.js';
 import { HEAD, writeSpec } from '../helpers/spec.js';
 import { compileCase } from '../targets/traefik/cases.js';
 import { send, type AuthCall } from '../targets/traefik/traefik-oracle.js';
+import { diffStates } from '../../src/diff/plan.js';
+import { readerOf } from '../../src/diff/run.js';
+import { diffState } from '../helpers/diff-edits.js';
 
 const SPEC = `${HEAD}servers: [{ url: 'https://api.test/v1' }]
 x-gateway:
@@ -47,9 +50,42 @@ describe('red team 18, traefik: a bearer token in Sec-WebSocket-Protocol never r
     expect(call({}).status).toBe(401);
   });
 
-  it.fails("FAILS (open): beside alice's verified token, a forged subprotocol token is refused or removed", () => {
+  // Fixed (bearer-query.ts subprotocolGuard): a route with a bearer scheme keeps a request whose
+  // subprotocol list carries a token off its routers (405), as ?access_token= is.
+  it("beside alice's verified token, a forged subprotocol token is refused or removed", () => {
     const o = call({ authorization: 'Bearer alice-good', 'sec-websocket-protocol': `access_token, ${FORGED}` });
     if (o.backend) expect(o.backend.headers.values('Sec-Websocket-Protocol').join(',')).not.toContain(FORGED);
     else expect(o.status).toBeGreaterThanOrEqual(400);
   });
+
+  // Variants: the other carriers' spellings, a second header line, with and without a header token.
+  it('every subprotocol spelling of a token is kept off the backend; a plain subprotocol passes', () => {
+    const k8s = `base64url.bearer.authorization.k8s.io.${Buffer.from(FORGED).toString('base64url')}`;
+    const carriers: Array<string | string[]> = [
+      `access_token, ${FORGED}`, `Bearer, ${FORGED}`, `bearer,${FORGED}`, FORGED, k8s, k8s.replace('base64url.bearer', 'base64url.Bearer'),
+      'access_token, opaque-token-123', 'ACCESS-TOKEN, opaque', `chat, ${FORGED}`, ['chat', `access_token, ${FORGED}`],
+    ];
+    for (const proto of carriers) {
+      for (const auth of [{ authorization: 'Bearer alice-good' }, {}]) {
+        const o = send(config, { method: 'GET', host: 'api.test', target: '/v1/chat', tls: true, headers: { upgrade: 'websocket', connection: 'Upgrade', ...auth, 'sec-websocket-protocol': proto } }, { auth: service });
+        expect(o.backend, String(proto)).toBeUndefined();
+        expect(o.status, String(proto)).toBeGreaterThanOrEqual(400);
+      }
+    }
+    for (const plain of ['graphql-ws', 'chat', 'graphql-transport-ws, graphql-ws', 'wamp.2.json', 'v1.chat.example']) {
+      const o = call({ authorization: 'Bearer alice-good', 'sec-websocket-protocol': plain });
+      expect(o.backend?.headers.values('Sec-Websocket-Protocol'), plain).toEqual([plain]);
+    }
+  });
+
+  it('gwc diff reads a deployed router without the subprotocol guard as a security change', async () => {
+    const files = (await diffState(SPEC, 'traefik')).files!;
+    const reader = readerOf('traefik').reader!;
+    const read = (fs: typeof files) => reader.normalise(fs, 'files').state!;
+    const edited = files.map((f) => ({ ...f, contents: f.contents.replace(/ && !HeaderRegexp\(`Sec-WebSocket-Protocol`, `[^`]*`\)/g, '') }));
+    expect(edited.some((f, i) => f.contents !== files[i]!.contents)).toBe(true);
+    const found = (a: typeof files, b: typeof files) => diffStates(read(a), read(b)).findings.filter((f) => f.class === 'security').map((f) => `${f.rule} ${f.key}`);
+    expect(found(files, files)).toEqual([]);
+    expect(found(files, edited)).toContain('credential-unverified-passed rt18tw-chat');
+  }, 30_000);
 });

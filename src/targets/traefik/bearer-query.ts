@@ -24,6 +24,7 @@ import type { Route, SecurityScheme } from '../../model/types.js';
 import { bearerInQuery } from '../bearer.js';
 import type { Ctx } from './context.js';
 import { m, or } from './rule.js';
+import { SUBPROTOCOL_HEADER, SUBPROTOCOL_TOKEN_REGEX } from '../subprotocol-token.js';
 
 /** The query parameter RFC 6750 section 2.3 names. */
 export const BEARER_QUERY = 'access_token';
@@ -118,4 +119,18 @@ export function refuseOptionalBearer(ctx: Ctx, route: Route, s: SecurityScheme):
   if (!bearerInQuery(s)) return false;
   ctx.report('traefik-optional-bearer-query', { route: route.id, scheme: s.name, parameter: BEARER_QUERY }, route.securityLoc);
   return true;
+}
+
+/** The rule condition keeping a subprotocol bearer token off the routers (subprotocol-token.ts): written once. */
+const SUBPROTOCOL_GUARD = `!${m.headerRegexp(SUBPROTOCOL_HEADER, SUBPROTOCOL_TOKEN_REGEX)}`;
+
+/**
+ * A bearer token in Sec-WebSocket-Protocol (`access_token, <jwt>`, k8s `base64url.bearer.authorization.`)
+ * on a route with a bearer scheme (any alternative): no forwardAuth service of gwc's is sent it and
+ * Traefik upgrades on every router, so such a request is kept off the route's routers (405 from
+ * the path's method-not-allowed router), as `?access_token=` is; a plain subprotocol passes.
+ */
+export function subprotocolGuard(ctx: Ctx, route: Route): string | undefined {
+  const schemes = route.security.flat().flatMap((i) => ctx.gateway.securitySchemes.find((s) => s.name === i.scheme) ?? []);
+  return schemes.some(bearerInQuery) ? SUBPROTOCOL_GUARD : undefined;
 }

@@ -17,7 +17,7 @@
  */
 import type { Route } from '../../model/types.js';
 import { authRouters } from './auth.js';
-import { bearerQueryGuard } from './bearer-query.js';
+import { bearerQueryGuard, subprotocolGuard } from './bearer-query.js';
 import { queryNamesMiddleware } from './query-names.js';
 import { clearsFor } from './clears.js';
 import { NOOP_SERVICE, serviceFor } from './backends.js';
@@ -138,6 +138,8 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   const clears = clearsFor(ctx, route);
   // ?access_token= on a route with a bearer scheme: kept off its routers (bearer-query.ts).
   const bearerGuard = bearerQueryGuard(ctx, route);
+  // A bearer token in Sec-WebSocket-Protocol on such a route: kept off its routers too (bearer-query.ts).
+  const protoGuard = subprotocolGuard(ctx, route);
   // Every other spelling a backend reads of those names and `_method`: denied first (query-names.ts).
   const queryNames = queryNamesMiddleware(ctx, route);
   const parts: SlotParts[] = [...early, ...chained, ...(headers ? [{ slots: { headers } }] : []), ...compilePolicies(ctx, route, 'alternatives', alts)];
@@ -156,7 +158,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     out.push({
       name: ctx.routerNames.name(route.id, ...suffix),
       router: {
-        rule: and([...where, m.method(route.method), UPGRADE_GUARD, ...(clears.queryGuard ? [clears.queryGuard] : []), ...(bearerGuard ? [bearerGuard] : []), ...(alt.selector ? [alt.selector] : [])]),
+        rule: and([...where, m.method(route.method), UPGRADE_GUARD, ...(clears.queryGuard ? [clears.queryGuard] : []), ...(bearerGuard ? [bearerGuard] : []), ...(protoGuard ? [protoGuard] : []), ...(alt.selector ? [alt.selector] : [])]),
         middlewares,
         service: svc.service,
       },
