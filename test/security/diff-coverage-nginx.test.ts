@@ -35,13 +35,33 @@ const ALLOWED: readonly Allowed[] = [
   [/^add_header: add_header Access-Control-Expose-Headers/, /remove/, 'fewer response headers exposed: CORS narrowed'],
   [/^proxy_ignore_headers:/, /remove/, "nginx honours the backend's caching headers again: a response with Set-Cookie, private or Vary is stored less, never for more callers (its lifetime aside)"],
   [/^server: server /, /raise/, 'an upstream server\'s port or weight: backend-changed reads the address'],
+  // The njs CFG read as entities of its own (deployed-cfg.ts, NGX6): each edit below is a change
+  // (--exit-code counts it) that opens nothing, so no finding. They read as `unchanged` before.
+  [/^CFG\.routes\.\*\.id$/, /./, 'the operation id labels the entry (the diff, logs): runtime.js finds a route by its number, never by id'],
+  [/^CFG\.routes\.\*\.body$/, /./, "the body check's next location: none, bodyCheck answers 500; another is another route's step, whose admission ($<gw>_admit) or own checks refuse what this route admitted: " + CLOSED],
+  [/^CFG\.schemes\.\w+\.hide$/, /./, 'runtime.js reads no scheme hide flag: what is stripped is the .conf clears and the route\'s hideQuery/hideCookies, both read'],
+  [/^CFG\.schemes\.\w+$/, /remove/, 'runtime.js check(): a scheme the CFG lacks answers 401 (present() counts it as sent on an optional route): ' + CLOSED],
+  [/^CFG\.schemes\.\w+\.kind$/, /./, 'runtime.js check(): a kind it does not know answers 401: ' + CLOSED],
+  [/^CFG\.schemes\.\w+\.realm$/, /./, 'the Basic challenge text (WWW-Authenticate): ' + NOT_ACCESS],
+  [/^CFG\.schemes\.\w+\.jwks\.url$/, /./, "the key set's address as written for a reader: runtime.js fetches through jwks.uri and jwks.refresh, whose locations' proxy_pass is read"],
+  [/^CFG\.consumers\[\*\]\.credentials\[\*\]\.(key|password)(\.env)?$/, /./, "a secret's reference: another variable is another value for the same consumer (no reader compares secret values; Kong's masks them); none matches no request: " + CLOSED],
+  [/^CFG\.consumers\[\*\]\.credentials\[\*\]\.kind$/, /./, "runtime.js findConsumer matches a credential only of its scheme's kind: " + CLOSED],
+  [/^CFG\.routeVar$/, /./, 'runtime.js decide refuses (500) a route whose location does not set the variable it names; the proxy step\'s handlers find no route and cacheCredential answers never cache: ' + CLOSED],
 ];
 
 /**
- * Holes the suite finds that are not fixed (it.fails): [target, sig, mutation, mechanism]. None:
- * a `/_gwc_internal/` location without `internal;` is read as a public route of its own.
+ * Holes the suite finds that are not fixed (it.fails): [target, sig, mutation, mechanism]. A
+ * `/_gwc_internal/` location without `internal;` is read as a public route of its own (no gap);
+ * the CFG edits below are open questions, not known openings.
  */
-const KNOWN_GAPS: readonly KnownGap[] = [];
+const KNOWN_GAPS: readonly KnownGap[] = [
+  // NGX6: surfaced when the CFG became entities (they read as `unchanged` before: no change, no
+  // finding); what runtime.js does with each is not yet run against nginx, so not allowed blind.
+  ['nginx', /^CFG\.(pathVar|fwdUriVar)$/, /./, 'the forward path and service URI variables named wrong: does njs throw (closed) or ask the service with no path?'],
+  ['nginx', /^CFG\.schemes\.\w+\.in$/, /remove/, "an API key scheme without `in`: runtime.js reads a header only when in is 'header', so where does it read the key (and present() on an optional route)?"],
+  ['nginx', /^CFG\.schemes\.fwd(\.forward(\.\w+)?)?$/, /./, "the coverage build's forward scheme in the CFG: no route's facts read it (its routes' auth_request goes to the service location), so which njs check uses it, and does presence on an optional route let a credential through as anonymous?"],
+  ['nginx', /^CFG\.routes\.\*\.security$/, /widen/, "a '*' appended to one route's alternatives read by no route fact: runtime.js alt.some on a string throws (500)?"],
+];
 
 
 describeCoverage('nginx', ALLOWED, KNOWN_GAPS);

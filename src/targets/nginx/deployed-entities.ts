@@ -9,6 +9,7 @@
 import type { Entity, Json } from '../../diff/entity.js';
 import { fieldsOf } from '../../diff/json-util.js';
 import { exactPath, prefixPath } from '../../diff/paths.js';
+import { cfgEntities, cfgRest } from './deployed-cfg.js';
 import type { NjsConfig } from './deployed-njs.js';
 import { routeValidation, validateNext, validateTarget, type ValidationModule } from './deployed-validation.js';
 import { routeFacts, zoneKey, type Ctx } from './deployed-route-facts.js';
@@ -211,7 +212,9 @@ export function nginxEntities(files: Array<{ path: string; text: string }>, njs:
   ctx.shadowed = shadowedServers(flat.filter((d) => d.name === 'server' && d.block));
   const entities: Entity[] = [];
   // Each gwc njs module read, by its js_import name: the runtime its checks run in (deployed-njs.ts njsRuntimeCode).
-  for (const [name, cfg] of njs) if (cfg.code) entities.push({ kind: 'njs module', key: name, fields: fieldsOf({ runtime: cfg.code }), facts: { runtime: `njs runtime ${cfg.code}` } });
+  for (const [name, cfg] of njs) if (cfg.code) entities.push({ kind: 'njs module', key: name, fields: fieldsOf({ runtime: cfg.code, ...cfgRest(cfg) }), facts: { runtime: `njs runtime ${cfg.code}` } });
+  // What the CFG decides, as fields (and who holds a credential, as facts): deployed-cfg.ts.
+  for (const [name, cfg] of njs) entities.push(...cfgEntities(name, cfg));
   for (const d of flat) {
     if (d.name === 'server' && d.block) serverEntities(d, ctx, entities);
     else if (d.name === 'upstream' && d.block) entities.push({ kind: 'upstream', key: d.args[0] ?? '', fields: directiveFields(d.block) });

@@ -19,7 +19,8 @@ interface SchemeCfg {
   name?: string;
   algorithms?: string[];
   keys?: Secret[];
-  jwks?: { url?: string };
+  /** The key set's internal locations (jwks.ts): the first fetch and the refetch on an unknown kid; `url` is for a reader. */
+  jwks?: { uri?: string; refresh?: string; url?: string };
   issuer?: string | null;
   audiences?: string[];
   skew?: number;
@@ -150,11 +151,20 @@ function serviceText(f: NonNullable<SchemeCfg['forward']>, proxied: (uri: string
   return `${to}; answer headers: ${words(f.responseHeaders)}; credential headers: ${words(f.presence)}`;
 }
 
+/** The key set a JWT scheme fetches, by the address its internal locations proxy to (was read from `url`, written for a reader: runtime.js fetches through uri and refresh, so an edit there was unseen: NGX6). */
+function jwksText(j: NonNullable<SchemeCfg['jwks']>, proxied: (uri: string) => string | undefined): string {
+  const at = (uri: unknown) => (typeof uri === 'string' ? (proxied(uri) ?? `${uri} (no such location)`) : 'no location');
+  return `jwks ${at(j.uri)} (refetched from ${at(j.refresh)})`;
+}
+
 function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>, proxied: (uri: string) => string | undefined): Mechanism {
   const m: Mechanism = { kind: s.kind };
   const name = (s.name ?? '').toLowerCase();
   if (s.kind === 'apiKey') {
     m.in = [s.in ?? 'header'];
+    // The name runtime.js reads the key under (and, on an optional route, takes its presence from:
+    // present): another name leaves a key sent under the spec's one unverified (NGX6).
+    m.names = [s.in === 'header' ? name : String(s.name ?? '')];
     m.hideCredentials = s.in === 'query' ? (route.hideQuery ?? []).includes(s.name ?? '') : s.in === 'cookie' ? (route.hideCookies ?? []).includes(s.name ?? '') : cleared.has(name);
   }
   if (s.kind === 'basic') m.hideCredentials = cleared.has('authorization');
@@ -164,11 +174,18 @@ function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>, 
       audiences: [...(s.audiences ?? [])].sort(),
       algorithms: [...(s.algorithms ?? [])].sort(),
       clockSkewSeconds: s.skew ?? 0,
-      keys: [...(s.keys ?? []).map(secretText), ...(s.jwks ? [`jwks ${s.jwks.url ?? '?'}`] : [])].sort().join(', '),
+      keys: [...(s.keys ?? []).map(secretText), ...(s.jwks ? [jwksText(s.jwks, proxied)] : [])].sort().join(', '),
     };
     m.hideCredentials = cleared.has((s.header ?? 'authorization').toLowerCase());
+    // The header runtime.js reads the token from (String(s.header): none is a header named "undefined").
+    m.names = [typeof s.header === 'string' ? s.header.toLowerCase() : 'no header'];
   }
-  if (s.kind === 'forward' && s.forward) m.kind = `forward ${s.forward.uri}`;
+  // A forward scheme's service, answer headers and presence headers (an optional route takes a
+  // request without any of them as anonymous: runtime.js present) are its check (NGX6).
+  if (s.kind === 'forward' && s.forward) {
+    m.kind = `forward ${s.forward.uri}`;
+    m.verifier = serviceText(s.forward, proxied);
+  }
   else if (s.forward && typeof s.forward === 'object') m.service = serviceText(s.forward, proxied);
   return m;
 }
