@@ -6,6 +6,7 @@
  * - gwc/<name>.main.conf main-context include: `env` directives for secrets
  * - nginx.conf           with `--option mode=full`: a complete configuration using the above
  */
+import { SUBPROTOCOL_TOKEN_REGEX } from '../subprotocol-token.js';
 import { diag } from '../../diagnostics/diagnostic.js';
 import { parsedPath } from '../../model/paths.js';
 import type { Gateway, Route } from '../../model/types.js';
@@ -99,6 +100,7 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
       : [],
     escapedPaths: [...views.values()].some((v) => (v as Escaped).escapedPath),
     websocket: [...views.values()].some((v) => v.websocket),
+    wsToken: [...views.values()].some((v) => v.refuseWsToken) ? `~${SUBPROTOCOL_TOKEN_REGEX}` : undefined,
     forwardPath: security.forwards.length > 0,
     jwks: security.jwks.length > 0,
     jwksCachePath: `${options.cachePath}/${fileName}-jwks`,

@@ -3,7 +3,8 @@
  * what gwc writes for them (templates-route.ts, routes.ts bodyCheckView, policies.ts):
  *
  * - `if ($<gw>_override) { return 400; }` over the `map $args` of `_method` spellings: a query
- *   method override refused (method);
+ *   method override refused (method); `if ($<gw>_ws_token) { return 400; }` over the
+ *   `map $http_sec_websocket_protocol`: a bearer token in the subprotocol refused (credential);
  * - the body check: the path location hands a route to `/_gwc_internal/b/N` (njs `bodyCheck`),
  *   which refuses a body naming `_method` (method) and, on a bearer route, a form or multipart
  *   `access_token` (credential; CFG `bodyMethod`, `bodyToken`);
@@ -51,10 +52,10 @@ export interface GuardInput {
 const handler = (jsSets: Map<string, string>, variable: string | undefined, fn: string) => variable !== undefined && (jsSets.get(variable) ?? '').endsWith(`.${fn}`);
 
 /** The `map $args` behind an `if ($v) { return 400; }` refuses something: a regex entry giving a non-empty value. */
-function refusesQuery(d: Directive, maps: Map<string, Directive>): boolean {
+function refusesQuery(d: Directive, maps: Map<string, Directive>, source = '$args'): boolean {
   const v = /^\((\$[A-Za-z0-9_]+)\)$/.exec(d.args.join(''))?.[1];
   const map = v ? maps.get(v) : undefined;
-  if (!map || map.args[0] !== '$args' || !(d.block ?? []).some((x) => x.name === 'return' && x.args[0] === '400')) return false;
+  if (!map || map.args[0] !== source || !(d.block ?? []).some((x) => x.name === 'return' && x.args[0] === '400')) return false;
   return (map.block ?? []).some((e) => e.name !== 'default' && e.name.startsWith('~') && (e.args[0] ?? '') !== '' && e.args[0] !== '""' && e.args[0] !== '0');
 }
 
@@ -73,6 +74,9 @@ export function nginxGuards(input: GuardInput): Guards {
   const method: string[] = [];
   const header: string[] = [];
   if (checks.some((d) => d.name === 'if' && refusesQuery(d, input.maps))) method.push('_method in the query: refused (400)');
+  if (checks.some((d) => d.name === 'if' && refusesQuery(d, input.maps, '$http_sec_websocket_protocol'))) credential.push('a bearer token in Sec-WebSocket-Protocol: refused (400)');
+  // The backend gets the one value that map checked (nginx 1.22's $http_ is the first line): without it a later line passed.
+  if (checks.some((d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === 'sec-websocket-protocol' && d.args[1] === '$http_sec_websocket_protocol')) credential.push('Sec-WebSocket-Protocol: only the checked value sent');
   if (input.bodyCheck && (input.bodyCheck.block ?? []).some((d) => d.name === 'js_content' && (d.args[0] ?? '').endsWith('.bodyCheck'))) {
     if (!cfg) method.push('body: read by the njs body check');
     else {

@@ -33,5 +33,7 @@ export function mapFacts(name: string, entries: string[]): Facts | undefined {
   const text = entries.join('; ');
   if (/_lim_(ip|id)$/.test(name)) return { rateLimitKey: `${name}: ${text}` };
   if (/_override$/.test(name)) return { guards: { method: entries.map((e) => `query ${e}`) } };
+  // The subprotocol bearer-token refusal (templates.ts `_ws_token`): an entry lost lets a token spelling pass.
+  if (/_ws_token$/.test(name)) return { guards: { credential: entries.map((e) => `subprotocol ${e}`) } };
   return undefined;
 }

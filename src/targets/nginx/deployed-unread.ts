@@ -62,6 +62,8 @@ const HEADER_VALUES: Record<string, readonly string[]> = {
   'x-authenticated-scheme': ['$@_id_scheme'],
   upgrade: ['$@_ws_upgrade'],
   connection: ['$@_ws_connection'],
+  // A bearer route sends the one subprotocol value its `_ws_token` map checked (templates.ts).
+  'sec-websocket-protocol': ['$http_sec_websocket_protocol'],
   cookie: ['$@_kept_cookies'],
 };
 
@@ -110,7 +112,7 @@ function gwcIf(d: Directive, prefix: string | undefined): boolean {
   const body = (d.block ?? []).map(render).join('; ');
   const p = prefix ?? '[A-Za-z0-9_]+';
   if (new RegExp(`^\\( ?\\$(?:request_method|${p}_preflight) = "?[A-Z]+"? ?\\)$`).test(cond)) return true;
-  if (new RegExp(`^\\( ?\\$${p}_(?:override|underscore) ?\\)$`).test(cond)) return body === 'return 400';
+  if (new RegExp(`^\\( ?\\$${p}_(?:override|underscore|ws_token) ?\\)$`).test(cond)) return body === 'return 400';
   if (new RegExp(`^\\( ?\\$${p}_id_key = (?:"")? ?\\)$`).test(cond)) return body === 'return 403';
   // r/N serves only what its own route admitted (templates-route.ts): edited never to match, any redirect reaches it.
   if (new RegExp(`^\\( ?\\$(${p})_admit != \\$\\1_route ?\\)$`).test(cond)) return body === 'return 403';

@@ -30,6 +30,8 @@ export interface RouteView {
   cache?: CacheView;
   hideArgs: boolean;
   refuseOverride: boolean;
+  /** A bearer token in Sec-WebSocket-Protocol is refused (400): a route with a bearer scheme (security.ts bearerBodyRoute, ../subprotocol-token.ts). */
+  refuseWsToken?: boolean;
   hideCookies?: boolean;
   rewrite?: ValuePart[];
   upstream?: UpstreamView;

@@ -31,6 +31,8 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
     hideArgs: false,
     // `_method` in the query is refused (400) unless the operation declares it.
     refuseOverride: !(route.declaredOverrides ?? []).some((d) => d.in === 'query'),
+    // A bearer token in Sec-WebSocket-Protocol: no check of gwc's reads it (../subprotocol-token.ts).
+    ...(bearerBodyRoute(ctx, route) ? { refuseWsToken: true } : {}),
     requestHeaders: [],
     responseSet: [],
     responseHide: [],

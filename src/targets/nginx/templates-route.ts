@@ -68,6 +68,11 @@ export const ROUTE_PARTIAL = `{{#if validate}}
             return 400;
         }
 {{/if}}
+{{#if refuseWsToken}}
+        if (\${{n @root.prefix}}_ws_token) {
+            return 400;
+        }
+{{/if}}
 {{#if cors}}
         set \${{n @root.prefix}}_acao \${{n cors.originVar}};
         set \${{n @root.prefix}}_acac {{#if cors.credentials}}"true"{{else}}""{{/if}};
@@ -136,6 +141,9 @@ export const ROUTE_PARTIAL = `{{#if validate}}
         proxy_set_header Connection \${{n @root.prefix}}_ws_connection;
 {{else}}
         proxy_set_header Connection "";
+{{/if}}
+{{#if refuseWsToken}}
+        proxy_set_header Sec-WebSocket-Protocol $http_sec_websocket_protocol;
 {{/if}}
 {{#if upstream.host.client}}
         proxy_set_header Host $host;

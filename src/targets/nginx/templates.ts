@@ -27,6 +27,17 @@ map $args \${{n @root.prefix}}_override {
     "~*(?:^|[&;])(?:[_. +[\\]]|%5f|%2e|%20|%0[9a-d]|%a0|%5b|%5d)+(?:m|%[46]d)(?:e|%[46]5)(?:t|%[57]4)(?:h|%[46]8)(?:o|%[46]f)(?:d|%[46]4)(?:[ +]|%20|%0[9a-d]|%a0)*(?:[=&;[\\]]|%3d|%5b|%5d|%00|$)" 1;
     default "";
 }
+{{#if wsToken}}
+
+# A bearer token in Sec-WebSocket-Protocol ("access_token, <jwt>", a JWT, k8s
+# "base64url.bearer.authorization.k8s.io.<token>"; subprotocol-token.ts): no check of gwc's reads
+# it, so routes with a bearer scheme refuse it (400). Those routes send the backend the one value
+# checked here (the first line before nginx 1.23, all lines joined after), never a later line.
+map $http_sec_websocket_protocol \${{n @root.prefix}}_ws_token {
+    {{q wsToken}} 1;
+    default "";
+}
+{{/if}}
 {{#if njs}}
 
 js_import {{n @root.prefix}} from {{q njsPath}};
