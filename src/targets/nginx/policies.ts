@@ -26,6 +26,8 @@ export interface CorsMap {
   /** Anchored, escaped regexes of allowed origins; '*' allows any. */
   origins: string[];
   any: boolean;
+  /** A WebSocket route uses this list: `<name>_ws` is 1 on an upgrade from an Origin not in it (templates.ts). */
+  ws?: boolean;
 }
 
 /** A route's `limit_req`; a per-consumer limit on a secured route also gets its verify and fail locations. */
@@ -195,6 +197,8 @@ export interface CorsView {
   methods: string;
   headers: string;
   maxAge?: number;
+  /** Cross-site WebSocket hijacking: the variable that is 1 on an upgrade whose Origin is present and not allowed (403). */
+  wsGuard?: string;
 }
 
 export function corsView(reg: PolicyRegistry, route: Route, cors: Cors): CorsView | undefined {
@@ -216,6 +220,13 @@ export function corsView(reg: PolicyRegistry, route: Route, cors: Cors): CorsVie
       headers: cors.headers.map(headerName).join(', '),
     };
     if (cors.maxAgeSeconds !== undefined) view.maxAge = cors.maxAgeSeconds;
+    // Browsers apply no CORS to a WebSocket: any page opens it with the user's cookies and reads
+    // every frame. Only the gateway, comparing Origin on the upgrade, keeps other sites out
+    // (red team 18, DESIGN 4: CORS enforced). No Origin (a non-browser client) passes.
+    if (route.websocket && reg.ctx.plan.enforced(route.id, 'websocket') && !map.any) {
+      map.ws = true;
+      view.wsGuard = `${map.name}_ws`;
+    }
     return view;
   });
 }

@@ -73,6 +73,11 @@ export const ROUTE_PARTIAL = `{{#if validate}}
             return 400;
         }
 {{/if}}
+{{#if cors.wsGuard}}
+        if (\${{n cors.wsGuard}}) {
+            return 403;
+        }
+{{/if}}
 {{#if cors}}
         set \${{n @root.prefix}}_acao \${{n cors.originVar}};
         set \${{n @root.prefix}}_acac {{#if cors.credentials}}"true"{{else}}""{{/if}};

@@ -89,6 +89,21 @@ map $http_origin \${{n variable}} {
 {{/each}}
     default {{#if any}}"*"{{else}}""{{/if}};
 }
+{{#if ws}}
+# A WebSocket route under this list: an upgrade from a page of another Origin is refused (403),
+# browsers apply no CORS to WebSocket (Cross-Site WebSocket Hijacking); no Origin passes.
+map $http_origin \${{n variable}}_foreign {
+{{#each origins}}
+    {{q (concat "~" this)}} "";
+{{/each}}
+    "" "";
+    default 1;
+}
+map $http_upgrade \${{n variable}}_ws {
+    "" "";
+    default \${{n variable}}_foreign;
+}
+{{/if}}
 {{/each}}
 {{#if zones}}
 
