@@ -113,11 +113,13 @@ for (const kongVersion of ['3.4', '3.8']) describe(`Kong ${kongVersion}: headers
     const guards = (lua: string) => kongGuards(new Map([['pre-function', { config: { access: [lua] } }]])).credential ?? [];
     const added = guards(today).filter((g) => !guards(v2).includes(g));
     // And 1925d51's successor's (kong-token-json-fold.test.ts): query and form names folded beyond
-    // ASCII; and 6167441's successor's (redteam13-kong-json-synonym): the JSON synonyms read as JSON.
+    // ASCII; and 6167441's successor's (redteam13-kong-json-synonym): the JSON synonyms read as JSON;
+    // and 7b15f9b's successor's (redteam17-kong-bracket-key): Rack 2's and qs's bracket spellings.
     expect(added).toEqual([
       'Content-Type or Content-Encoding spelt with _: refused 400 (pre-function)',
       'a body typed text/x-json, application/x-json or application/csp-report (Rails, Symfony, koa-bodyparser parse it as JSON): read as JSON (pre-function)',
       'query, form and multipart names read with KELVIN SIGN, LONG S and dotless/dotted I as k, s, i (pre-function)',
+      'query, form and multipart names read with a leading [ ] run and a trailing ] stripped as Rack 2 and qs read them ([api_key], ]api_key, api_key]) (pre-function)',
     ]);
     expect(guards(v2).filter((g) => !guards(today).includes(g))).toEqual([]);
   });
