@@ -66,7 +66,7 @@ describe('red team 18, traefik: a bearer token in Sec-WebSocket-Protocol never r
       'access_token, opaque-token-123', 'ACCESS-TOKEN, opaque', `chat, ${FORGED}`, ['chat', `access_token, ${FORGED}`],
     ];
     for (const proto of carriers) {
-      for (const auth of [{ authorization: 'Bearer alice-good' }, {}]) {
+      for (const auth of [{ authorization: 'Bearer alice-good' }, {}] as Array<Record<string, string>>) {
         const o = send(config, { method: 'GET', host: 'api.test', target: '/v1/chat', tls: true, headers: { upgrade: 'websocket', connection: 'Upgrade', ...auth, 'sec-websocket-protocol': proto } }, { auth: service });
         expect(o.backend, String(proto)).toBeUndefined();
         expect(o.status, String(proto)).toBeGreaterThanOrEqual(400);
