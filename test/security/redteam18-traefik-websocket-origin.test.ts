@@ -48,9 +48,21 @@ describe("red team 18, traefik: an upgrade from another origin with the user's c
     expect(call({ origin: 'https://app.test' }).status).toBe(401);
   });
 
-  it.fails("FAILS (open): Origin https://evil.test with alice's credentials never reaches the backend", () => {
-    const o = call({ origin: 'https://evil.test', authorization: ALICE });
-    expect(o.backend).toBeUndefined();
-    expect(o.status).toBeGreaterThanOrEqual(400);
+  // Was open (mechanism above). Now the operation router excludes an upgrade whose Origin is present
+  // and not in cors.origins (upgrade.ts originGuard): it falls to the path's 405 router.
+  it("Origin https://evil.test with alice's credentials never reaches the backend", () => {
+    for (const origin of ['https://evil.test', 'https://app.test.evil.test', 'null', 'https://app.test/', 'http://app.test', 'https://APP.test', 'https://app.test:8443']) {
+      for (const upgrade of ['websocket', 'WebSocket']) {
+        const o = call({ origin, authorization: ALICE, upgrade });
+        expect(o.backend, origin).toBeUndefined();
+        expect(o.status, origin).toBeGreaterThanOrEqual(400);
+      }
+    }
+  });
+
+  it('controls: no Origin (a non-browser client) upgrades; a plain GET from another origin is not refused (CORS headers govern it)', () => {
+    expect(call({ authorization: ALICE }).backend).toBeDefined();
+    const plain = send(config, { method: 'GET', host: 'api.test', target: '/v1/feed', tls: true, headers: { origin: 'https://evil.test', authorization: ALICE } }, { files });
+    expect(plain.backend).toBeDefined();
   });
 });

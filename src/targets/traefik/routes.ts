@@ -24,7 +24,7 @@ import { NOOP_SERVICE, serviceFor } from './backends.js';
 import type { Ctx } from './context.js';
 import { encodedSlashMiddleware, rewriteMiddleware } from './paths.js';
 import { headerOpsMiddleware } from './policies.js';
-import { UPGRADE_GUARD } from './upgrade.js';
+import { originGuard, UPGRADE_GUARD } from './upgrade.js';
 import { sanitise } from './names.js';
 import { compilePolicies, type PolicySlot, type SlotParts } from './policy-map.js';
 import { and, m, or, pathRegex } from './rule.js';
@@ -140,6 +140,9 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   const bearerGuard = bearerQueryGuard(ctx, route);
   // A bearer token in Sec-WebSocket-Protocol on such a route: kept off its routers too (bearer-query.ts).
   const protoGuard = subprotocolGuard(ctx, route);
+  // An upgrade from a page of an Origin the route's CORS policy does not allow (upgrade.ts originGuard).
+  const cors = route.policy.cors;
+  const wsOrigin = cors && early.some((p) => p.preflight) ? originGuard(cors.origins) : undefined;
   // Every other spelling a backend reads of those names and `_method`: denied first (query-names.ts).
   const queryNames = queryNamesMiddleware(ctx, route);
   const parts: SlotParts[] = [...early, ...chained, ...(headers ? [{ slots: { headers } }] : []), ...compilePolicies(ctx, route, 'alternatives', alts)];
@@ -158,7 +161,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     out.push({
       name: ctx.routerNames.name(route.id, ...suffix),
       router: {
-        rule: and([...where, m.method(route.method), UPGRADE_GUARD, ...(clears.queryGuard ? [clears.queryGuard] : []), ...(bearerGuard ? [bearerGuard] : []), ...(protoGuard ? [protoGuard] : []), ...(alt.selector ? [alt.selector] : [])]),
+        rule: and([...where, m.method(route.method), UPGRADE_GUARD, ...(clears.queryGuard ? [clears.queryGuard] : []), ...(bearerGuard ? [bearerGuard] : []), ...(protoGuard ? [protoGuard] : []), ...(wsOrigin ? [wsOrigin] : []), ...(alt.selector ? [alt.selector] : [])]),
         middlewares,
         service: svc.service,
       },

@@ -14,7 +14,7 @@
  * the regex is the complement of the one word, spelt out (`[^Ww].*|[Ww](...)`), anchored: it
  * matches every value but `websocket`, the empty value included (no upgrade either way).
  */
-import { m } from './rule.js';
+import { m, reEscape } from './rule.js';
 
 /** The one protocol a client may switch to through gwc's routers. */
 export const UPGRADE_ALLOWED = 'websocket';
@@ -31,3 +31,18 @@ export function notWordRegex(word: string): string {
 
 /** The rule condition on every operation router: no Upgrade but websocket. */
 export const UPGRADE_GUARD = `!${m.headerRegexp('Upgrade', notWordRegex(UPGRADE_ALLOWED))}`;
+
+/**
+ * Cross-Site WebSocket Hijacking (red team 18): browsers apply no CORS to a WebSocket handshake, so
+ * any page opens one with the user's cookies or cached basic credentials and reads every frame;
+ * the headers middleware gwc writes for `cors` only adds headers, and Traefik upgrades on every
+ * router. A route with a CORS policy (origins not `*`) therefore excludes from its operation routers
+ * an upgrade whose Origin is present and not one of cors.origins, compared exactly as the headers
+ * middleware compares it; it falls to the path's method-not-allowed router (405). No Origin (a
+ * non-browser client) passes.
+ */
+export function originGuard(origins: readonly string[]): string | undefined {
+  if (origins.length === 0 || origins.includes('*')) return undefined;
+  const allowed = `^(${origins.map(reEscape).join('|')})$`;
+  return `!(${m.headerRegexp('Upgrade', '.')} && ${m.headerRegexp('Origin', '.')} && !${m.headerRegexp('Origin', allowed)})`;
+}
