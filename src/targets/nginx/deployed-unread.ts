@@ -114,6 +114,8 @@ function gwcIf(d: Directive, prefix: string | undefined): boolean {
   if (new RegExp(`^\\( ?\\$(?:request_method|${p}_preflight) = "?[A-Z]+"? ?\\)$`).test(cond)) return true;
   if (new RegExp(`^\\( ?\\$${p}_(?:override|underscore|ws_token) ?\\)$`).test(cond)) return body === 'return 400';
   if (new RegExp(`^\\( ?\\$${p}_id_key = (?:"")? ?\\)$`).test(cond)) return body === 'return 403';
+  // A websocket route refuses an upgrade from an Origin outside its cors list (templates-route.ts wsGuard).
+  if (new RegExp(`^\\( ?\\$${p}_cors\\d+_ws ?\\)$`).test(cond)) return body === 'return 403';
   // r/N serves only what its own route admitted (templates-route.ts): edited never to match, any redirect reaches it.
   if (new RegExp(`^\\( ?\\$(${p})_admit != \\$\\1_route ?\\)$`).test(cond)) return body === 'return 403';
   return false;
