@@ -37,6 +37,7 @@ function writeAll(files: Array<{ path: string; contents: string }>): string {
 }
 
 describe('No changes: every fixture against its own build', () => {
+  // Each side is the base build (no overlay): withoutEnv says so where a fixture has environments (efb0dec).
   const built: string[] = [];
   for (const spec of FIXTURES) {
     const name = path.basename(path.dirname(spec));
@@ -47,7 +48,7 @@ describe('No changes: every fixture against its own build', () => {
         if (!files) return;
         built.push(`${name}/${target}`);
         const dir = writeAll(files);
-        const r = await diffDeployed(spec, { target, deployed: path.join(dir, files[0]!.path), options });
+        const r = await diffDeployed(spec, { target, deployed: path.join(dir, files[0]!.path), options, withoutEnv: true });
         expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         expect(r.plan?.changes).toEqual([]);
         expect(r.plan?.findings).toEqual([]);
@@ -57,7 +58,7 @@ describe('No changes: every fixture against its own build', () => {
       const files = await build(spec, 'nginx');
       if (!files) return;
       built.push(`${name}/nginx`);
-      const r = await diffDeployed(spec, { target: 'nginx', deployed: writeAll(files) });
+      const r = await diffDeployed(spec, { target: 'nginx', deployed: writeAll(files), withoutEnv: true });
       expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       expect(r.plan?.changes).toEqual([]);
       expect(r.plan?.findings).toEqual([]);
@@ -72,7 +73,7 @@ describe('No changes: every fixture against its own build', () => {
       expect(dump.status, dump.stderr).toBe(0);
       const file = path.join(dir, 'nginx-T.txt');
       writeFileSync(file, dump.stdout);
-      const r = await diffDeployed(spec, { target: 'nginx', deployed: file, options });
+      const r = await diffDeployed(spec, { target: 'nginx', deployed: file, options, withoutEnv: true });
       // Compile warnings are the spec's; none may come from reading the deployed side.
       expect(r.diagnostics.filter((d) => d.severity === 'error' || d.code.startsWith('deployed-'))).toEqual([]);
       expect(r.plan?.changes).toEqual([]);
