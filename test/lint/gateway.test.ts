@@ -41,6 +41,18 @@ testRule('route-ambiguous', {
   ],
 });
 
+// d134297: the public template tried first answers GET /a/b, a URL of the keyed /{y}/b, without a key.
+testRule('route-ambiguous-unprotected', {
+  valid: [{ name: 'both keyed (only route-ambiguous warns)', files: `${GW}  /a/{x}:\n${P('x')}    get: { operationId: a, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n  /{y}/b:\n${P('y')}    get: { operationId: b, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n${SCHEMES}` }],
+  invalid: [
+    {
+      name: 'public /a/{x} tried before keyed /{y}/b',
+      files: `${GW}  /a/{x}:\n${P('x')}    get: { operationId: a, x-gateway: { public: true, rateLimit: { requests: 1, per: second } }, responses: { '200': { description: ok } } }\n  /{y}/b:\n${P('y')}    get: { operationId: b, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n${SCHEMES}`,
+      errors: [{ line: 11, column: 3 }],
+    },
+  ],
+});
+
 testRule('operation-id-duplicate', {
   valid: [{ name: 'unique', files: GW + route('/a', 'a', KEYED) + route('/b', 'b', KEYED) + SCHEMES }],
   invalid: [{ name: 'twice', files: GW + route('/a', 'same', KEYED) + route('/b', 'same', KEYED) + SCHEMES, errors: [{ line: 15, column: 7 }] }], // the second operationId: line (#16.5)
