@@ -43,6 +43,9 @@ const main = () =>
         pat: { credentials: { partner: '${env:PAT_KEY}' } },
       },
       policies: { web: { cors: { origins: ['https://app.example.com'] } } },
+      // f5e0d29: a public {page} ("..%5C") could reach the keyed routes of this backend on REST; the
+      // backend here refuses dot segments (what this suite attacks is whose credential opens what).
+      backends: { app: { url: 'https://app.example.com', dotSegments: 'rejected' } },
     }),
     {},
     verify,

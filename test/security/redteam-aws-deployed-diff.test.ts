@@ -30,7 +30,7 @@ const SPEC = `${HEAD}servers: [{ url: https://api.rd.example.com/v1 }]
 x-gateway:
   name: rd
   backends:
-    app: { url: https://app.example.com, queryNames: exact }
+    app: { url: https://app.example.com, queryNames: exact, dotSegments: rejected }
   defaults: { backend: app }
   accept: { aws: [{ feature: auth.or, reason: partners use keys on AWS }] }
   consumers:
