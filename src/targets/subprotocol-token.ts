@@ -8,13 +8,21 @@
  * Authorization token it is a second, unverified credential (DESIGN.md 7.3), and on an optional
  * route the anonymous request would pass it on unverified.
  *
- * Read as carrying a token: a JWT-shaped element (`ey`, base64url, `.`, base64url, `.`: a JSON
- * header `{"`/`{ ` base64url-encoded starts `ey`) at the start of the value or after any character
- * no base64url text holds (`access_token.eyJ...` too), the k8s `bearer.authorization.` prefix
- * anywhere, and an element that is itself a bearer marker (`access_token`, `access-token`,
- * `bearer`, any letter case). Plain subprotocols (`graphql-ws`, `chat`, `wamp.2.json`,
- * `v1.chat.example`) pass. Letters are written as classes and the regex uses only classes,
- * groups, alternation, `*` and anchors: RE2 (Traefik), PCRE (nginx, Kong) and JavaScript read it alike.
+ * Read as carrying a token (REV18, test/helpers/subprotocol-cases.ts holds the example table):
+ * - a JWT-shaped element anywhere in the value: a run of at least 16 base64url characters, `.`,
+ *   base64url, `.` (the shortest JSON header, `{"alg":"none"}`, base64url-encodes to 19; a header
+ *   need not start `ey`: `{\n` encodes to `ew`; no lead-in, so `jwt_eyJ...`, `token-eyJ...` and a
+ *   JWS with a detached (empty) payload count too);
+ * - the k8s `bearer.authorization.` prefix anywhere;
+ * - a bearer marker (`access_token`, `access-token`, `access.token`, `accesstoken`, `bearer`, any
+ *   letter case) as a word: not between letters or digits (`access_token.<opaque>`,
+ *   `bearer|<opaque>`, `x_access_token`).
+ * Plain subprotocols (`graphql-ws`, `graphql-transport-ws`, `chat`, `wamp.2.json`,
+ * `v1.chat.example`, `v12.stomp`, `mqtt`) pass. The price: a dotted name whose first 16 characters
+ * before a second dot hold no `.` (`my-long-app-protocol.v1.json`) reads as a token and is refused
+ * on a bearer route (README "WebSocket subprotocols"). Letters are written as classes; the regex
+ * uses only classes, groups, alternation, `*` and anchors (the 16 characters are 16 classes, no
+ * counted repetition): RE2 (Traefik), PCRE (nginx, Kong) and JavaScript read it alike.
  */
 
 /** The header, as written in configuration. */
@@ -25,7 +33,9 @@ const B64 = '[A-Za-z0-9_-]';
 
 /** Unanchored: matches a Sec-WebSocket-Protocol value carrying a bearer token. */
 export const SUBPROTOCOL_TOKEN_REGEX = [
-  `(^|[^A-Za-z0-9_-])ey${B64}*\\.${B64}*\\.`,
+  // 16 base64url characters spelt out, not `{16,}`: Traefik's file provider renders braces as Go
+  // template text (emit.ts escapeTemplate) and Lua patterns have no counted repetition.
+  `${B64.repeat(16)}${B64}*\\.${B64}*\\.`,
   ci('bearer.authorization.'),
-  `(^|[ \\t,])(${ci('access')}[_.-]?${ci('token')}|${ci('bearer')})([ \\t,]|$)`,
+  `(^|[^A-Za-z0-9])(${ci('access')}[_.-]?${ci('token')}|${ci('bearer')})([^A-Za-z0-9]|$)`,
 ].join('|');

@@ -30,6 +30,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { now, token } from '../targets/nginx/jwt.js';
 import { NGINX, type RunningNginx, type Stub } from '../targets/nginx/harness.js';
 import { startGateway, startUpgradeBackend, upgrade } from '../targets/nginx/websocket.js';
+import { SUBPROTOCOL_PASSED, SUBPROTOCOL_REFUSED } from '../helpers/subprotocol-cases.js';
 
 const HOST = 'api.test';
 const HS = 'rt18-ws-subprotocol-hmac-secret-0123';
@@ -131,5 +132,19 @@ describe.skipIf(!NGINX)('red team 18, nginx: a bearer token in Sec-WebSocket-Pro
   it('a plain subprotocol list passes untouched beside a verified token', async () => {
     const r = await seen(() => upgrade(ng.port, '/v1/chat', { authorization: `Bearer ${jwt('alice', HS)}`, 'sec-websocket-protocol': 'graphql-transport-ws, graphql-ws' }));
     expect(r).toEqual({ status: 101, protocols: ['graphql-transport-ws, graphql-ws'] });
+  });
+
+  // REV18: the shared table (test/helpers/subprotocol-cases.ts) through nginx's PCRE: a JWT whose
+  // header encodes to `ew`, prefixes joined by `_`/`-`, markers followed by `.`/`|` are refused;
+  // plain lists (wamp.2.json, v1.chat.example, graphql-transport-ws) pass untouched.
+  it('every refused row of the shared table is 400 and never reaches the backend; every passed row upgrades untouched', async () => {
+    for (const proto of SUBPROTOCOL_REFUSED) {
+      const r = await seen(() => upgrade(ng.port, '/v1/lobby', { 'sec-websocket-protocol': proto }));
+      expect(r, proto).toEqual({ status: 400, protocols: [] });
+    }
+    for (const proto of SUBPROTOCOL_PASSED) {
+      const r = await seen(() => upgrade(ng.port, '/v1/lobby', { 'sec-websocket-protocol': proto }));
+      expect(r, proto).toEqual({ status: 101, protocols: [proto] });
+    }
   });
 });

@@ -20,6 +20,7 @@ import { send, type AuthCall } from '../targets/traefik/traefik-oracle.js';
 import { diffStates } from '../../src/diff/plan.js';
 import { readerOf } from '../../src/diff/run.js';
 import { diffState } from '../helpers/diff-edits.js';
+import { SUBPROTOCOL_PASSED, SUBPROTOCOL_REFUSED } from '../helpers/subprotocol-cases.js';
 
 const SPEC = `${HEAD}servers: [{ url: 'https://api.test/v1' }]
 x-gateway:
@@ -75,6 +76,19 @@ describe('red team 18, traefik: a bearer token in Sec-WebSocket-Protocol never r
     for (const plain of ['graphql-ws', 'chat', 'graphql-transport-ws, graphql-ws', 'wamp.2.json', 'v1.chat.example']) {
       const o = call({ authorization: 'Bearer alice-good', 'sec-websocket-protocol': plain });
       expect(o.backend?.headers.values('Sec-Websocket-Protocol'), plain).toEqual([plain]);
+    }
+  });
+
+  // REV18: the shared table (test/helpers/subprotocol-cases.ts) through the router rule.
+  it('every refused row of the shared table is kept off the backend; every passed row reaches it untouched', () => {
+    for (const proto of SUBPROTOCOL_REFUSED) {
+      const o = call({ authorization: 'Bearer alice-good', 'sec-websocket-protocol': proto });
+      expect(o.backend, proto).toBeUndefined();
+      expect(o.status, proto).toBeGreaterThanOrEqual(400);
+    }
+    for (const proto of SUBPROTOCOL_PASSED) {
+      const o = call({ authorization: 'Bearer alice-good', 'sec-websocket-protocol': proto });
+      expect(o.backend?.headers.values('Sec-Websocket-Protocol'), proto).toEqual([proto]);
     }
   });
 

@@ -1,0 +1,78 @@
+/**
+ * The Sec-WebSocket-Protocol values a route with a bearer scheme refuses as carrying a token, and
+ * the plain subprotocol lists it passes (src/targets/subprotocol-token.ts, REV18). One table for
+ * every target: nginx (PCRE map), Traefik (RE2 HeaderRegexp), Kong (Lua patterns, ported by KWS)
+ * and the JavaScript regex itself (test/targets/subprotocol-token.test.ts). A port that reads any
+ * row differently is a hole (refused row passed) or a broken client (passed row refused).
+ */
+
+/** A JWT as test material: header.payload.signature, base64url. */
+const b64 = (s: string) => Buffer.from(s).toString('base64url');
+export const CASE_JWT = `${b64('{"alg":"HS256","typ":"JWT"}')}.${b64('{"sub":"admin"}')}.c2lnbmF0dXJl`;
+/** A JWT whose JSON header starts with a newline: `{\n` encodes to `ew`, not `ey`. */
+export const CASE_JWT_EW = `${b64('{\n"alg":"HS256"}')}.${b64('{"sub":"admin"}')}.c2lnbmF0dXJl`;
+/** The shortest JSON header a JWS has: 19 base64url characters. */
+export const CASE_JWT_NONE = `${b64('{"alg":"none"}')}.${b64('{"sub":"admin"}')}.`;
+
+/** Refused (400 nginx, 405 Traefik, 400/401 Kong): each carries a bearer token or names one. */
+export const SUBPROTOCOL_REFUSED: readonly string[] = [
+  CASE_JWT,
+  `access_token, ${CASE_JWT}`,
+  `Bearer, ${CASE_JWT}`,
+  `bearer,${CASE_JWT}`,
+  `chat, ${CASE_JWT}`,
+  `chat,${CASE_JWT}`,
+  CASE_JWT_EW,
+  `chat, ${CASE_JWT_EW}`,
+  CASE_JWT_NONE,
+  `jwt_${CASE_JWT}`,
+  `token-${CASE_JWT}`,
+  `jwt.${CASE_JWT}`,
+  `x${CASE_JWT}`,
+  `${CASE_JWT.split('.')[0]}..c2lnbmF0dXJl`, // detached payload (RFC 7515 appendix F)
+  `base64url.bearer.authorization.k8s.io.${b64(CASE_JWT)}`,
+  `base64url.Bearer.Authorization.k8s.io.${b64('opaque')}`,
+  'access_token, opaque-token-1',
+  'access_token',
+  'ACCESS-TOKEN, x',
+  'Access.Token, x',
+  'accesstoken, x',
+  'access_token.opaque123',
+  'access_token|opaque123',
+  'x_access_token, opaque',
+  'chat, access_token',
+  'bearer',
+  'Bearer, opaque',
+  'BEARER|opaque',
+  'bearer.opaque',
+  'chat,bearer',
+];
+
+/** Passed untouched: plain subprotocol lists (IANA registry names and common ones). */
+export const SUBPROTOCOL_PASSED: readonly string[] = [
+  'graphql-ws',
+  'graphql-transport-ws',
+  'graphql-transport-ws, graphql-ws',
+  'chat',
+  'chat, superchat',
+  'wamp.2.json',
+  'wamp.2.msgpack',
+  'v1.chat.example',
+  'v10.stomp, v11.stomp, v12.stomp',
+  'mqtt',
+  'mqttv3.1',
+  'ocpp1.6, ocpp2.0.1',
+  'soap',
+  'xmpp',
+  'msrp',
+  'sip',
+  'actioncable-v1-json',
+  'com.microsoft.rdp',
+  'json.webpubsub.azure.v1',
+  'protobuf.webpubsub.azure.v1',
+  'tokenizer',
+  'bearertalk',
+  'accesstokens-demo',
+  'my-access-tokenizer',
+  'ey.short.x',
+];
