@@ -87,7 +87,7 @@ describe('red team 19: a $ref drops the keys written beside it (model, build, li
     const g = (await gatewayOf(SPEC)).gateway!;
     const route = (id: string) => g.routes.find((r) => r.id === id);
     expect(route('report')?.security).toEqual([[{ scheme: 'key', scopes: [] }]]);
-    expect(route('board')?.policy.ipAllow).toBeDefined();
+    expect(route('board')?.policy.ipRule?.allow).toEqual(['10.0.0.0/8']);
     expect(route('clearBoard')).toBeDefined();
   });
 
