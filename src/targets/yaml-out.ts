@@ -9,11 +9,12 @@
  * as another type, a string that yaml folds over lines (a line break in a long string, where the
  * output depends on the indentation), non-finite numbers, and any object that is not plain data
  * (except a yaml Scalar marked PLAIN, Kong's credential templates, written as they are when they
- * need no quoting). test/targets/yaml-out.test.ts holds it equal to yaml on generated data, and
- * the golden tests on every fixture.
+ * need no quoting). Strings are written by yaml-scalar.ts on both paths (yaml's own string writer
+ * wrote some user text wrong). test/targets/yaml-out.test.ts holds it equal to yaml on generated
+ * data, and the golden tests on every fixture.
  */
-import { Scalar } from 'yaml';
-import { resolvePlain } from '../spec/yaml-fast.js';
+import { Document, Scalar } from 'yaml';
+import { doubleQuoted, plainKey, plainText, quotedStrings } from './yaml-scalar.js';
 
 export interface FastYamlOptions {
   /** Keys in code-unit order (yaml's `sortMapEntries: true`). */
@@ -62,6 +63,18 @@ export function fastYamlStringify(data: unknown, options: FastYamlOptions = {}):
   } finally {
     plainOf = undefined;
   }
+}
+
+/**
+ * yaml's text for `data` with the emitters' options: where the fast writer gives up. Strings are
+ * written by the same code as on the fast path (yaml-scalar.ts quotedStrings).
+ */
+export function yamlStringify(data: unknown, options: { sortKeys?: boolean } = {}): string {
+  return new Document(data, { sortMapEntries: options.sortKeys === true, aliasDuplicateObjects: false, customTags: quotedStrings }).toString({
+    defaultStringType: 'QUOTE_DOUBLE',
+    defaultKeyType: 'PLAIN',
+    lineWidth: 0,
+  });
 }
 
 const isPlainObject = (v: object): boolean => {
@@ -184,7 +197,7 @@ class Writer {
 
   private key(k: string): string {
     let key = this.keys.get(k);
-    if (key === undefined) this.keys.set(k, (key = plainKey(k)));
+    if (key === undefined) this.keys.set(k, (key = plainKey(k) ?? bail()));
     return key;
   }
 }
@@ -223,7 +236,7 @@ function scalar(v: unknown, indent: string): string {
       if (v instanceof Scalar) return plainScalar(v);
       if (!isPlainObject(v)) {
         const text = plainOf?.(v);
-        return text === undefined ? bail() : plainText(text);
+        return (text === undefined ? undefined : plainText(text)) ?? bail();
       }
       return '{}';
     default:
@@ -231,89 +244,7 @@ function scalar(v: unknown, indent: string): string {
   }
 }
 
-// A key yaml writes plain as it is: no indicator first, nothing that ends or comments a key,
-// nothing a reader would take for another type (checked with the core schema below).
-const PLAIN_KEY = /^[A-Za-z0-9_$/][A-Za-z0-9_$/.@+~=-]*$/;
-
-function plainKey(k: string): string {
-  if (k.length > 1024 || !PLAIN_KEY.test(k) || resolvePlain(k) !== k) bail();
-  return k;
-}
-
-// A PLAIN Scalar (Kong's `${{ env "DECK_..." }}`) yaml writes unquoted when it needs no quoting.
-const PLAIN_VALUE = /^[A-Za-z0-9_$/.({][^\n#:]*[^\s:]$/;
-
 function plainScalar(s: Scalar): string {
   if (s.type !== Scalar.PLAIN || typeof s.value !== 'string' || s.anchor || s.tag || s.comment || s.commentBefore) return bail();
-  return plainText(s.value);
+  return plainText(s.value) ?? bail();
 }
-
-function plainText(v: string): string {
-  // A lone surrogate would not survive the Writer's UTF-8 bytes: yaml's path writes it instead.
-  if (!PLAIN_VALUE.test(v) || resolvePlain(v) !== v || /^(?:%|---|\.\.\.)/.test(v) || /[\uD800-\uDFFF]/.test(v)) return bail();
-  return v;
-}
-
-/**
- * yaml's doubleQuotedString (stringify/stringifyString.js) for a value, with lineWidth 0: JSON's
- * escapes, YAML's shorter ones for some code points, and a space before a line break escaped. A
- * line break in a string of 40 or more characters is written as yaml folds it: the escape replaced
- * by a blank line (one more line per further break), then `indent`, a leading space escaped (a
- * Lua chunk in a decK file: every Kong route's pre-function).
- */
-function doubleQuoted(value: string, indent: string): string {
-  const json = JSON.stringify(value);
-  // Only an escape (a backslash) or a space just before a `\n` escape changes anything: the scan
-  // jumps from backslash to backslash (indexOf) instead of reading every character (#18: a Lua
-  // chunk of every Kong route, ~0.1 s of a GitHub build). `from`: the first character not yet read.
-  let i = json.indexOf('\\');
-  if (i < 0) return json;
-  let str = '';
-  let start = 0;
-  for (let from = 0; i >= 0; i = json.indexOf('\\', from)) {
-    if (i > from && json.charCodeAt(i - 1) === 32 && json[i + 1] === 'n') {
-      str += `${json.slice(start, i - 1)}\\ `;
-      start = i;
-    }
-    switch (json[i + 1]) {
-      case 'u': {
-        str += json.slice(start, i);
-        const code = json.substr(i + 2, 4);
-        const short = SHORT[code];
-        str += short ?? (code.startsWith('00') ? `\\x${code.substring(2)}` : json.substr(i, 6));
-        i += 5;
-        start = i + 1;
-        break;
-      }
-      case 'n':
-        if (json[i + 2] === '"' || json.length < 40) i += 1;
-        else {
-          str += `${json.slice(start, i)}\n\n`;
-          while (json[i + 2] === '\\' && json[i + 3] === 'n' && json[i + 4] !== '"') {
-            str += '\n';
-            i += 2;
-          }
-          str += indent;
-          if (json[i + 2] === ' ') str += '\\';
-          i += 1;
-          start = i + 1;
-        }
-        break;
-      default:
-        i += 1;
-    }
-    from = i + 1;
-  }
-  return start ? str + json.slice(start) : json;
-}
-
-const SHORT: Record<string, string> = {
-  '0000': '\\0',
-  '0007': '\\a',
-  '000b': '\\v',
-  '001b': '\\e',
-  '0085': '\\N',
-  '00a0': '\\_',
-  '2028': '\\L',
-  '2029': '\\P',
-};

@@ -9,8 +9,8 @@
  * `${{` allowed; they are written as plain scalars so decK's substitution yields a double-quoted
  * scalar. Any string holding `${{` is refused, whatever it looks like.
  */
-import { Document, Scalar } from 'yaml';
-import { fastYamlStringify } from '../yaml-out.js';
+import { Scalar } from 'yaml';
+import { fastYamlStringify, yamlStringify } from '../yaml-out.js';
 import { DeckTemplate, type Entity } from './context.js';
 
 /**
@@ -84,10 +84,7 @@ function markedText(doc: Entity, refused: string[], template: () => void): strin
   };
   const marked = mark(doc);
   // The same bytes without yaml's Document where the fast writer is sure of them (#18).
-  return (
-    fastYamlStringify(marked, { sortKeys: true }) ??
-    new Document(marked, { sortMapEntries: true, aliasDuplicateObjects: false }).toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 })
-  );
+  return fastYamlStringify(marked, { sortKeys: true }) ?? yamlStringify(marked, { sortKeys: true });
 }
 
 /**

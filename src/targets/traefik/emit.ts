@@ -11,21 +11,14 @@
  *      which renders back to the brace itself. Escaping single braces (not only pairs) means no
  *      brace can join with a neighbour into a delimiter.
  */
-import { stringify } from 'yaml';
-import { fastYamlStringify } from '../yaml-out.js';
+import { fastYamlStringify, yamlStringify } from '../yaml-out.js';
 import { UNSAFE_TEXT, unsafeText } from './rule.js';
 
 const LINE_BREAKS: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
 
 export function toYaml(data: unknown): string {
   // The same bytes without yaml's Document where the fast writer is sure of them (#18).
-  return (fastYamlStringify(data) ?? stringify(data, {
-    lineWidth: 0,
-    minContentWidth: 0,
-    defaultStringType: 'QUOTE_DOUBLE',
-    defaultKeyType: 'PLAIN',
-    aliasDuplicateObjects: false,
-  })).replace(/[\u0085\u2028\u2029]/g, (c) => LINE_BREAKS[c]!);
+  return (fastYamlStringify(data) ?? yamlStringify(data)).replace(/[\u0085\u2028\u2029]/g, (c) => LINE_BREAKS[c]!);
 }
 
 export function escapeTemplate(text: string): string {
