@@ -73,6 +73,7 @@ function routeRules(o: Facts, n: Facts): Verdict[] {
   const revalued = Object.keys(values(o)).filter((h) => h in values(n) && values(o)[h] !== values(n)[h]).sort();
   if (revalued.length > 0) out.push({ rule: 'request-header-value-changed', old: revalued.map((h) => `${h}: ${values(o)[h]}`).join('; '), new: revalued.map((h) => `${h}: ${values(n)[h]}`).join('; ') });
   if (routeWidened(o.route, n.route)) out.push({ rule: 'route-widened', old: o.route!.match, new: n.route!.match });
+  if (o.upgrade === false && n.upgrade === true && authenticated(n.auth)) out.push({ rule: 'connection-upgraded', old: 'plain requests, each checked', new: `upgraded connections, checked once each; auth ${describeAuth(n.auth)}` });
   if (o.clientHost === false && n.clientHost === true) out.push({ rule: 'host-passed', old: "the backend's own name", new: "the client's Host header" });
   return out;
 }
@@ -128,6 +129,7 @@ function tlsRules(a: BackendTls | undefined, b: BackendTls | undefined): Verdict
 export function classifyCreated(b: Facts | undefined): Verdict[] {
   const out: Verdict[] = [];
   if (b?.route && b.auth !== undefined && alternatives(b.auth).some((alt) => alt.length === 0)) out.push({ rule: 'route-public', new: describeAuth(b.auth) });
+  if (b?.route && b.upgrade === true && authenticated(b.auth)) out.push({ rule: 'connection-upgraded', new: `upgraded connections, checked once each; auth ${describeAuth(b.auth)}` });
   // A new backend spoken to over TLS without checking its certificate; plain HTTP is a choice the
   // URL shows, not a check turned off.
   if (b?.backendTls?.tls && !b.backendTls.verify) out.push({ rule: 'backend-tls-unverified', new: describeTls(b.backendTls) });

@@ -130,6 +130,14 @@ export interface Facts {
    */
   requestHeaderValues?: Record<string, string>;
   /**
+   * Whether the route hands the backend a client's connection upgrade (a WebSocket): an upgraded
+   * connection stays open after one check of its credential, so a key revoked or a token expired
+   * keeps it (nginx: up to the idle timeout, an hour on gwc's websocket routes), and limits count
+   * it once. Absent: the reader cannot tell, or the gateway upgrades on every route alike (Kong's
+   * and Traefik's do: nothing moves there).
+   */
+  upgrade?: boolean;
+  /**
    * Whether the backend is sent the client's Host header instead of its own name: the client then
    * picks the virtual host of a shared backend server. Absent: the reader cannot tell.
    */

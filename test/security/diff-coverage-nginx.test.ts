@@ -23,6 +23,8 @@ const ALLOWED: readonly Allowed[] = [
   [/^proxy_request_buffering:/, /remove/, DEFAULT],
   [/^(proxy_method|proxy_cache|proxy_cache_key): .*(jwks|GET;)/, /./, "the key set fetch (jwks.ts): a change fetches the same URL differently or fails (tokens refused)"],
   [/^proxy_pass: proxy_pass "https:\/\/[^"]+";/, /remove/, CLOSED],
+  // Hop-by-hop to nginx (ngx_http_proxy_headers): without the line nginx sends its own `Connection: close`.
+  [/^proxy_set_header: proxy_set_header Connection /, /remove/, "nginx then sends its own Connection: close (its default): no client value passes; the upstream keep-alive, or a websocket route's upgrade, is lost"],
   [/^proxy_set_header: proxy_set_header (authorization|Content-Length|Accept)\b/, /remove/, 'what the auth or key service is sent of the credential: without it the service refuses'],
   [/^(proxy_pass_request_body):/, /./, 'the auth service sent the request body or not: it decides on the headers gwc names'],
   [/^set: set \$gwc_cov_route/, /remove/, 'every fact keyed by the route id changes with it (cache key, guards); what stays is read as unchanged, and njs refuses an auth check without its route'],

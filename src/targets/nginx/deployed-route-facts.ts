@@ -23,6 +23,9 @@ export const bytes = (v: string | undefined): number | undefined => {
 /** Map keys are regexes gwc escapes (`~^https\:\/\/a\.example$`); this gives the origin back. */
 const unregex = (k: string) => k.replace(/^~\*?\^?/, '').replace(/\$$/, '').replace(/\\(.)/g, '$1');
 
+/** Request headers nginx's proxy module sets or drops unless told otherwise (ngx_http_proxy_headers). */
+const NGINX_SETS = ['connection', 'upgrade', 'keep-alive', 'te', 'expect'];
+
 export interface Ctx {
   zones: Map<string, Record<string, number>>;
   /** What each limit zone counts by (`Facts.rateLimitKey`). */
@@ -217,7 +220,13 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
     // A name any line of which reads the client's value (`$http_x_forwarded_user`) reaches the
     // backend as the client chose: not set by the gateway (request-header-passed when it was).
     const passed = new Set(sets.filter((d) => fromClient(d.args.slice(1).join(' '))).map((d) => d.args[0]!.toLowerCase()));
-    facts.requestHeaders = [...new Set(sets.map((d) => d.args[0]!.toLowerCase()))].filter((h) => !passed.has(h)).sort();
+    // nginx never passes the hop-by-hop names it sets itself unless a line names them (the proxy
+    // module's defaults: Connection close, Upgrade, Keep-Alive, TE, Expect ""): the gateway's,
+    // whatever the client sent; Proxy-Connection and Trailer it passes (red team 18).
+    facts.requestHeaders = [...new Set([...NGINX_SETS, ...sets.map((d) => d.args[0]!.toLowerCase())])].filter((h) => !passed.has(h)).sort();
+    // An Upgrade sent on (a value, gwc's websocket map or any other): the backend's 101 makes nginx
+    // tunnel the connection, checked once (Facts.upgrade).
+    facts.upgrade = sets.some((d) => d.args[0]!.toLowerCase() === 'upgrade' && !/^("")?$/.test(d.args.slice(1).join(' ')));
     // A literal value (no variable) the backend trusts: another is request-header-value-changed.
     const literals = sets.filter((d) => d.args.length > 1 && !/\$/.test(d.args.slice(1).join(' ')) && !/^("")?$/.test(d.args.slice(1).join(' ')));
     if (literals.length) facts.requestHeaderValues = Object.fromEntries(literals.map((d) => [d.args[0]!.toLowerCase(), d.args.slice(1).join(' ')]));
