@@ -504,6 +504,11 @@ export const CODES = {
     (p) =>
       `aws: the credential of ${p.scheme} (${p.where}) cannot be hidden from the backend: an integration request parameter replaces a whole header, and API Gateway cannot take one cookie out of the Cookie header; set hideCredentials: false to send it knowingly, or carry the credential in a header`,
   ),
+  'aws-kept-cookie-credential': entry<{ scheme: string; name: string }>(
+    'error',
+    (p) =>
+      `aws: security scheme ${p.scheme} keeps its cookie key ${p.name} for the backend (hideCredentials: false), and its Lambda authorizer reads one ${p.name} cookie of the Cookie header while API Gateway passes the header on whole: a second ${p.name} in the same line (\`${p.name}=<forged>; ${p.name}=<verified>\`) reaches a backend reading another one (Go's Request.Cookie and PHP take the first, Python's SimpleCookie the last) unverified. A mapping replaces the whole Cookie header and cannot take one cookie out of it. Send the key in a header (a kept header credential is mapped from the value API Gateway verified; hideCredentials: true removes it), or build the route on nginx or Kong, which refuse a key sent twice`,
+  ),
   'aws-authorizers-and': entry<{ route: string; schemes: string }>(
     'error',
     (p) =>

@@ -158,6 +158,12 @@ export const TARGETS: Explanations = {
     'Set hideCredentials: false to send it knowingly, or carry the credential in a header of its own.',
     "apiKey:\n  type: apiKey\n  in: cookie\n  name: session\n  x-gateway: { hideCredentials: true }",
   ),
+  'aws-kept-cookie-credential': ex(
+    'A cookie API key kept for the backend (`hideCredentials: false`) and verified by a Lambda authorizer, on AWS (REST or HTTP API; at the scheme).',
+    "The authorizer reads one cookie of that name from the Cookie header while API Gateway passes the header on whole: `sid=<forged>; sid=<alice's>` in one line reaches a backend that reads the other sid (Go's Request.Cookie and PHP take the first, Python's SimpleCookie the last) unverified. A mapping replaces the whole Cookie header, never one cookie of it.",
+    'Send the key in a header: a kept header credential is mapped from the value API Gateway verified (hideCredentials: true removes it); or build the route on nginx or Kong, which refuse a key sent twice.',
+    "securitySchemes:\n  session: { type: apiKey, in: cookie, name: sid, x-gateway: { hideCredentials: false, lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: request } } }   # fix: in: header, name: X-Session",
+  ),
   'aws-body-method-override': ex(
     'An operation\'s body reaches the backend unread, and the same path has a method with stricter security or limits that a _method field in the body could select.',
     'Method override: a backend that honours _method (Rails, Laravel, Symfony, Express) runs the stricter operation through the looser one, bypassing its auth or rate limit.',

@@ -9,6 +9,11 @@
  * each kept carrier is mapped from the expression its identity source is (`method.request.*` on REST,
  * `$request.*` on the HTTP API): the backend gets the value API Gateway evaluated, never `forged` alone.
  *
+ * A kept COOKIE key is refused (aws-kept-cookie-credential, both flavours, lint at the same line):
+ * `Cookie: sid=forged; sid=alice` is one line, a mapping replaces the whole header and cannot take
+ * one cookie out, and the function reads one sid (SimpleCookie: the last) while the backend reads
+ * another (Go's Request.Cookie, PHP's $_COOKIE: the first).
+ *
  * Oracles: test/targets/aws/oracle.ts (REST: a list is a repeated name; identity sources and
  * `method.request.*` mappings read the last value; a mapping replaces every value) and
  * test/targets/aws/http/oracle.ts (`$request.querystring.*` joins a repeated name's values by commas).
@@ -18,22 +23,24 @@ import { build, spec } from '../targets/aws/security-helpers.js';
 import type { Verify } from '../targets/aws/oracle.js';
 import { buildHttp } from '../targets/aws/http/helpers.js';
 import { HttpApiOracle } from '../targets/aws/http/oracle.js';
-import { HEAD } from '../helpers/spec.js';
+import { HEAD, writeSpec } from '../helpers/spec.js';
+import { buildTarget } from '../../src/api.js';
+import { lint } from '../../src/lint/index.js';
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:authz';
 const authorizer = (src: string) => ({ hideCredentials: false, lambdaAuthorizer: { arn: ARN, type: 'request', ttlSeconds: 0, identitySource: [src] } });
 const SCHEMES = {
   q: { type: 'apiKey', in: 'query', name: 'api_key', 'x-gateway': authorizer('method.request.querystring.api_key') },
   tok: { type: 'apiKey', in: 'header', name: 'X-Token', 'x-gateway': authorizer('method.request.header.X-Token') },
-  ck: { type: 'apiKey', in: 'cookie', name: 'sid', 'x-gateway': authorizer('method.request.header.Cookie') },
 };
+const COOKIE = { ck: { type: 'apiKey', in: 'cookie', name: 'sid', 'x-gateway': authorizer('method.request.header.Cookie') } };
 /** The function admits alice's credential; for the cookie it reads the LAST sid of the line (Python's SimpleCookie). */
 const verify: Verify = (_s, credential) => {
   const sid = [...credential.matchAll(/(?:^|;\s*)sid=([^;]*)/g)].pop()?.[1];
   return credential === 'alice' || sid === 'alice' ? { identity: 'alice', scopes: [] } : undefined;
 };
-const paths = { '/q': { get: { operationId: 'q', security: [{ q: [] }] } }, '/h': { get: { operationId: 'h', security: [{ tok: [] }] } }, '/c': { get: { operationId: 'c', security: [{ ck: [] }] } } };
-const firstSid = (cookie: string | string[] | undefined) => /(?:^|;\s*)sid=([^;]*)/.exec([cookie].flat()[0] ?? '')?.[1];
+const paths = { '/q': { get: { operationId: 'q', security: [{ q: [] }] } }, '/h': { get: { operationId: 'h', security: [{ tok: [] }] } } };
+const cookiePaths = { '/c': { get: { operationId: 'c', security: [{ ck: [] }] } } };
 
 describe('aws REST: a kept credential sent twice', async () => {
   const b = await build(spec(paths, { schemes: SCHEMES, backends: { app: { url: 'https://app.example.com', queryNames: 'exact', headerNames: 'exact' } } }), {}, verify);
@@ -59,22 +66,6 @@ describe('aws REST: a kept credential sent twice', async () => {
     const d = send('/h', { headers: { 'X-Token': ['forged', 'alice'] } });
     expect(d.status).toBe(200);
     expect(d.upstream!.headers['x-token']).toBe('alice');
-  });
-
-  it('Cookie on two lines: collapsed to the line the authorizer read', () => {
-    const d = send('/c', { headers: { Cookie: ['sid=forged', 'sid=alice'] } });
-    expect(d.status).toBe(200);
-    expect(d.upstream!.headers.cookie).toBe('sid=alice');
-  });
-
-  // Not closed: one Cookie line holding the cookie twice. A mapping replaces the whole header and
-  // cannot split it; the function reads one sid (SimpleCookie: the last), a backend another (Go's
-  // Request.Cookie, PHP's $_COOKIE: the first). Only the function can refuse such a line (README
-  // "Known gaps"); gwc cannot see what it does.
-  it.fails('sid=forged; sid=alice in one line: the backend reads the sid the function verified', () => {
-    const d = send('/c', { headers: { Cookie: 'sid=forged; sid=alice' } });
-    expect(d.status).toBe(200);
-    expect(firstSid(d.upstream!.headers.cookie)).toBe('alice');
   });
 });
 
@@ -102,5 +93,38 @@ components:
   it('never forged alone: a backend reading the first value gets no key of anyone', () => {
     const q = oracle.upstream('GET /q', {}, { api_key: ['forged', 'alice'] })!.query.api_key;
     expect([q].flat()[0]).not.toBe('forged');
+  });
+});
+
+describe('aws: a kept cookie key is refused (sid=forged; sid=alice in one line: the function and the backend read different sids)', async () => {
+  const rest = await build(spec(cookiePaths, { schemes: COOKIE, backends: { app: { url: 'https://app.example.com' } } }), {}, verify);
+  const http = await buildHttp(`${HEAD}x-gateway:
+  backends: { app: { url: https://app.example.com } }
+  defaults: { backend: app }
+paths:
+  /c: { get: { operationId: c, security: [{ ck: [] }], responses: { '200': { description: ok } } } }
+components:
+  securitySchemes:
+    ck: { type: apiKey, in: cookie, name: sid, x-gateway: { hideCredentials: false, lambdaAuthorizer: { arn: '${ARN}', type: request, ttlSeconds: 0, identitySource: [method.request.header.Cookie] } } }
+`);
+
+  it('REST and HTTP API refuse it at the scheme (aws-kept-cookie-credential), no template written', () => {
+    for (const [flavour, b] of [['rest', rest], ['http', http]] as const) {
+      // REST also says the route's scheme is unenforceable (aws-auth-unenforceable, at its security line).
+      expect(b.errors.filter((d) => d.code === 'aws-kept-cookie-credential').map((d) => [d.loc?.pointer, d.params]), flavour).toEqual([['/components/securitySchemes/ck', { scheme: 'ck', name: 'sid' }]]);
+      expect(flavour === 'rest' ? rest.t : http.template, flavour).toBeUndefined();
+    }
+  });
+
+  it('gwc lint --target aws (REST and api=http) reports it at the same line:col as the build', async () => {
+    const file = writeSpec(JSON.stringify(spec(cookiePaths, { schemes: COOKIE }), null, 1));
+    for (const options of [{}, { api: 'http' }] as Array<Record<string, string>>) {
+      const built = (await buildTarget(file, { target: 'aws', options })).diagnostics.filter((d) => d.code === 'aws-kept-cookie-credential');
+      const l = await lint(file, { target: 'aws', targetOptions: { aws: options } } as Parameters<typeof lint>[1]);
+      const linted = l.diagnostics.filter((d) => (d.params as { code?: string } | undefined)?.code === 'aws-kept-cookie-credential');
+      const at = (ds: typeof built) => ds.map((d) => [d.loc?.pointer, d.position?.line, d.position?.column]);
+      expect(at(built), JSON.stringify(options)).toEqual([['/components/securitySchemes/ck', expect.any(Number), expect.any(Number)]]);
+      expect(at(linted), JSON.stringify(options)).toEqual(at(built));
+    }
   });
 });

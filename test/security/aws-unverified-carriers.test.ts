@@ -88,7 +88,8 @@ describe('1. AWS REST, an OR route (auth.or accepted) to a Lambda function: the 
 
   it('no cookie-specific refusal on Lambda as well: one diagnostic per route and scheme', async () => {
     const b = await built([{ ck: [] }, { session: [] }], LAMBDA);
-    expect(b.errors.map((d) => d.code)).toEqual(['aws-or-lambda-unenforced']);
+    // ck, enforced and kept, is refused at its scheme too (aws-kept-cookie-credential: one Cookie line holding sid twice).
+    expect(b.errors.map((d) => d.code).sort()).toEqual(['aws-auth-unenforceable', 'aws-kept-cookie-credential', 'aws-or-lambda-unenforced']);
   });
 
   it('controls: alternatives reading the same carriers (the enforced one verified them) build, and the function gets the verified ones', async () => {
@@ -99,8 +100,9 @@ describe('1. AWS REST, an OR route (auth.or accepted) to a Lambda function: the 
     expect(o.status).toBe(200);
     expect(o.lambdaEvent!.headers['x-token']).toBe('good');
     expect(forgedIn(o.lambdaEvent!)).toEqual(['x-session']);
+    // Two kept cookie keys: refused at the enforced one's scheme, aws-kept-cookie-credential (and its route, aws-auth-unenforceable).
     const cookies = await built([{ ck: [] }, { ck2: [] }], LAMBDA_EXACT);
-    expect(cookies.errors.map((d) => d.code)).toEqual([]);
+    expect(cookies.errors.map((d) => d.code).sort()).toEqual(['aws-auth-unenforceable', 'aws-kept-cookie-credential']);
   });
 
   it('controls: one alternative on a Lambda function builds (its verified credential is the function\'s to read)', async () => {

@@ -141,20 +141,15 @@ describe("aws red team: a Lambda authorizer's cached Allow serves only the calle
     return b;
   };
 
-  it('a cookie credential cached on a header that is not the Cookie is refused', async () => {
-    // hideCredentials: false, else the cookie is refused first (aws-credential-unhidden, below).
-    const scheme = shown(lambda({ type: 'apiKey', in: 'cookie', name: 'session' }, { type: 'request', identitySource: ['method.request.header.User-Agent'], ttlSeconds: 300 }));
-    const b = await replay(scheme, reads((r) => /session=([^;]*)/.exec(r.headers.cookie ?? '')?.[1]), { headers: { cookie: 'session=good-alice', 'user-agent': 'curl/8' } }, { headers: { cookie: 'session=bad-eve', 'user-agent': 'curl/8' } });
-    expect(b.files).toEqual([]);
-    expect(coded(b.errors, 'aws-authorizer-cache-unkeyed')).toEqual([
-      { code: 'aws-authorizer-cache-unkeyed', params: { scheme: 's', sources: 'method.request.header.User-Agent', credential: 'method.request.header.Cookie' }, pointer: '/components/securitySchemes/s/x-gateway/lambdaAuthorizer' },
-    ]);
-  });
-
-  it('a cookie credential cached on the Cookie header builds, and the cache keeps callers apart', async () => {
-    const scheme = shown(lambda({ type: 'apiKey', in: 'cookie', name: 'session' }, { type: 'request', identitySource: ['method.request.header.Cookie'], ttlSeconds: 300 }));
-    const b = await replay(scheme, reads((r) => /session=([^;]*)/.exec(r.headers.cookie ?? '')?.[1]), { headers: { cookie: 'session=good-alice' } }, { headers: { cookie: 'session=bad-eve' } });
-    expect(b.errors).toEqual([]);
+  it('a cookie credential is refused whatever its cache is keyed on: kept (aws-kept-cookie-credential: one Cookie line may hold it twice) or hidden (aws-credential-unhidden)', async () => {
+    for (const source of ['method.request.header.User-Agent', 'method.request.header.Cookie']) {
+      const scheme = shown(lambda({ type: 'apiKey', in: 'cookie', name: 'session' }, { type: 'request', identitySource: [source], ttlSeconds: 300 }));
+      const b = await replay(scheme, reads((r) => /session=([^;]*)/.exec(r.headers.cookie ?? '')?.[1]), { headers: { cookie: 'session=good-alice', 'user-agent': 'curl/8' } }, { headers: { cookie: 'session=bad-eve', 'user-agent': 'curl/8' } });
+      expect(b.files, source).toEqual([]);
+      expect(coded(b.errors, 'aws-kept-cookie-credential', 'aws-authorizer-cache-unkeyed'), source).toEqual([
+        { code: 'aws-kept-cookie-credential', params: { scheme: 's', name: 'session' }, pointer: '/components/securitySchemes/s' },
+      ]);
+    }
   });
 
   it('a query credential cached on a query parameter of another case is refused (query names are case-sensitive)', async () => {
@@ -244,7 +239,7 @@ describe('aws red team: the verified credential never reaches the backend (hideC
     expect(d.upstream?.headers['x-token'] ?? '').toBe('');
   });
 
-  it('a cookie credential, which API Gateway cannot take out of the Cookie header, is refused at the scheme unless hideCredentials is false', async () => {
+  it('a cookie credential, which API Gateway cannot take out of the Cookie header, is refused at the scheme, hidden or kept', async () => {
     const scheme = lambda({ type: 'apiKey', in: 'cookie', name: 'session' }, { type: 'request', identitySource: ['method.request.header.Cookie'] });
     const b = await data(scheme, reads((r) => /session=([^;]*)/.exec(r.headers.cookie ?? '')?.[1]));
     if (b.oracle) {
@@ -255,7 +250,8 @@ describe('aws red team: the verified credential never reaches the backend (hideC
     expect(coded(b.errors, 'aws-credential-unhidden')).toEqual([
       { code: 'aws-credential-unhidden', params: { scheme: 's', where: 'cookie session' }, pointer: '/components/securitySchemes/s' },
     ]);
+    // Kept (hideCredentials: false) it is refused too: aws-kept-cookie-credential (aws-repeated-credential.test.ts).
     const sent = await data(shown(scheme), reads((r) => /session=([^;]*)/.exec(r.headers.cookie ?? '')?.[1]));
-    expect(sent.errors).toEqual([]);
+    expect(coded(sent.errors, 'aws-kept-cookie-credential').map((d) => d.pointer)).toEqual(['/components/securitySchemes/s']);
   });
 });

@@ -8,6 +8,7 @@ import type { Gateway, LambdaAuthorizer, SecurityScheme } from '../../model/type
 import { lambdaUri } from './lambda-arn.js';
 import { type Cfn, type Ctx, sub } from './context.js';
 import { isHeaderName } from './escape.js';
+import { keptCookieRefused } from './kept-values.js';
 
 /** A scheme checked by API Gateway's own API keys (a usage plan), not by an authorizer. */
 export function usesApiKeys(scheme: SecurityScheme | undefined): boolean {
@@ -138,6 +139,7 @@ function lambdaAuthorizer(ctx: Ctx, scheme: SecurityScheme, spec: LambdaAuthoriz
     ctx.report('aws-credential-unhidden', { scheme: scheme.name, where: `cookie ${scheme.apiKey.name}` }, scheme.loc);
     return undefined;
   }
+  if (keptCookieRefused(ctx, scheme)) return undefined;
   const uri = lambdaUri(spec.arn);
   if (!uri) {
     ctx.report('aws-lambda-arn-invalid', { owner: 'security scheme', name: scheme.name, arn: spec.arn }, spec.loc);

@@ -18,15 +18,32 @@
  * the identity source is: the backend gets exactly the value API Gateway evaluated. body.ts declares
  * the method request parameters these read (API Gateway refuses a mapping from an undeclared one).
  *
- * A Cookie carrier is one header: its lines are collapsed the same way, but two cookies of one name
- * in one line (`sid=forged; sid=alice`) cannot be split by a mapping, and the function and the
- * backend may each take another (README "Known gaps"; test/security/aws-repeated-credential.test.ts).
+ * A kept cookie key is refused (keptCookieRefused): two cookies of one name in one Cookie line
+ * (`sid=forged; sid=alice`) cannot be split by a mapping, and the function and the backend may each
+ * take another (test/security/aws-repeated-credential.test.ts). The Cookie mapping below stays for
+ * a Lambda authorizer that names the Cookie header as an identity source of a header scheme.
  * A Lambda (aws_proxy) backend takes no mapping: its event holds every value (multiValue*).
  */
 import type { Route, SecurityScheme } from '../../model/types.js';
 import { credentialParameter } from './auth.js';
 import type { Ctx } from './context.js';
 import { isHeaderName } from './escape.js';
+
+/**
+ * A cookie key kept for the backend (hideCredentials: false, REST or HTTP API): refused at the scheme,
+ * `aws-kept-cookie-credential`, as Traefik's traefik-kept-cookie-credential. Its Lambda authorizer
+ * reads one `sid` of the Cookie header (Python's SimpleCookie: the last) while API Gateway passes the
+ * header on whole, so `Cookie: sid=forged; sid=alice` reached a backend reading the first (Go's
+ * Request.Cookie, PHP's $_COOKIE) as `forged`, unverified. A REST mapping of
+ * `integration.request.header.Cookie` (an HTTP API `overwrite:header.cookie`) replaces the whole
+ * header with one expression, a static text or the one value API Gateway read: it cannot drop one
+ * cookie of a line. (A hidden cookie key is aws-credential-unhidden / aws-http-credential-unhidden.)
+ */
+export function keptCookieRefused(ctx: Ctx, s: SecurityScheme): boolean {
+  if (s.hideCredentials || s.kind !== 'apiKey' || s.apiKey?.in !== 'cookie') return false;
+  ctx.report('aws-kept-cookie-credential', { scheme: s.name, name: s.apiKey.name }, s.loc);
+  return true;
+}
 
 /** The method request expressions a kept scheme's credential travels in (header or query), sorted. */
 export function keptSources(s: SecurityScheme): string[] {
