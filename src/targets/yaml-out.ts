@@ -14,7 +14,7 @@
  * data, and the golden tests on every fixture.
  */
 import { Document, Scalar } from 'yaml';
-import { doubleQuoted, plainKey, plainText, quotedStrings } from './yaml-scalar.js';
+import { doubleQuoted, escapeRaw, plainKey, plainText, quotedStrings } from './yaml-scalar.js';
 
 export interface FastYamlOptions {
   /** Keys in code-unit order (yaml's `sortMapEntries: true`). */
@@ -53,7 +53,9 @@ export function fastYamlStringify(data: unknown, options: FastYamlOptions = {}):
     if (isEmpty(data)) return Array.isArray(data) ? '[]\n' : '{}\n';
     const w = new Writer(options.sortKeys === true);
     w.block(data, '');
-    const text = w.finish();
+    // DEL, C1, U+2028/2029, BOM and U+FFFE/FFFF can only stand in a double-quoted string here
+    // (keys and plain values holding one are left to yaml): escaped in one pass.
+    const text = escapeRaw(w.finish());
     fastYamlStats.written++;
     return text;
   } catch (e) {
@@ -225,7 +227,7 @@ function scalar(v: unknown, indent: string): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'string':
-      return doubleQuoted(v, indent);
+      return doubleQuoted(v, indent, true, true);
     case 'boolean':
       return v ? 'true' : 'false';
     case 'number':
