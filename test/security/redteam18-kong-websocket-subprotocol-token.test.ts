@@ -11,15 +11,20 @@
  * forged JWT>`: the backend, which reads the browser carrier because a browser cannot set
  * Authorization on a WebSocket, gets the token Kong never verified.
  *
- * Suggested fix (class level, with nginx's): a JWT-shaped subprotocol value is a bearer carrier
- * (kong/auth.ts + the header-family chunk: refuse it, 400/401, on every route of a bearer scheme,
- * since Kong upgrades everywhere).
+ * Closed (src/targets/kong/websocket-guard.ts): every route with a bearer scheme (Kong upgrades on
+ * every route) carries a pre-function chunk that answers 400, before jwt runs, to a request whose
+ * subprotocol list carries a token as src/targets/subprotocol-token.ts reads it (the shared table,
+ * test/helpers/subprotocol-cases.ts), on any line in any -/_ spelling of the header's name.
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileGateway } from '../../src/api.js';
 import { gatewayOf } from '../helpers/spec.js';
 import { evaluate, type DeckDoc } from '../targets/kong/kong-oracle.js';
+import { SUBPROTOCOL_PASSED, SUBPROTOCOL_REFUSED } from '../helpers/subprotocol-cases.js';
+import { diffStates } from '../../src/diff/plan.js';
+import { kongEntities } from '../../src/targets/kong/deployed-normalise.js';
+import { WS_GUARD_MARK } from '../../src/targets/kong/websocket-guard.js';
 
 const ISS = 'https://id.example/';
 const SPEC = `openapi: 3.1.0
@@ -33,6 +38,7 @@ x-gateway:
     kong: [{ feature: auth.jwt, reason: audience checked by the backend }]
 paths:
   /chat: { get: { operationId: chat, security: [{ jwt: [] }], x-gateway: { websocket: true }, responses: { "101": { description: upgraded } } } }
+  /feed: { get: { operationId: feed, security: [{ jwt: [] }], responses: { "200": { description: ok } } } }
 components:
   securitySchemes:
     jwt:
@@ -56,10 +62,61 @@ describe('red team 18, kong: a bearer token in Sec-WebSocket-Protocol never reac
     expect(call({}).status).toBe(401);
   });
 
-  // Mechanism above: nothing on the route reads or removes the subprotocol carrier.
-  it.fails("FAILS (open): beside alice's verified token, a forged subprotocol token is refused or removed", () => {
+  // Mechanism above: nothing on the route read or removed the subprotocol carrier.
+  it("beside alice's verified token, a forged subprotocol token is refused (400) before jwt runs", () => {
     const o = call({ authorization: `Bearer valid:${ISS}`, 'sec-websocket-protocol': `access_token, ${FORGED}` });
-    if (o.status === 200) expect(o.upstream?.headers['sec-websocket-protocol'] ?? '').not.toContain(FORGED);
-    else expect(o.status).toBeGreaterThanOrEqual(400);
+    expect(o.upstream).toBeUndefined();
+    expect(o.status).toBe(400);
+    expect(o.ran).not.toContain('jwt');
+  });
+
+  it('the class: every refused row of the shared table, with or without a header token, on the websocket route and a route not declared one (Kong upgrades on every route); other spellings and lines of the header', () => {
+    const send = (path: string, headers: Record<string, string>, repeated?: Record<string, string[]>) =>
+      evaluate(doc, { method: 'GET', host: 'api.test', path, headers: { upgrade: 'websocket', connection: 'Upgrade', ...headers }, ...(repeated ? { repeated } : {}) });
+    for (const proto of SUBPROTOCOL_REFUSED) {
+      for (const [path, auth] of [['/v1/chat', { authorization: `Bearer valid:${ISS}` }], ['/v1/chat', {}], ['/v1/feed', { authorization: `Bearer valid:${ISS}` }]] as const) {
+        const o = send(path, { ...auth, 'sec-websocket-protocol': proto });
+        expect([o.status, o.upstream], `${path} ${proto}`).toEqual([400, undefined]);
+      }
+      // Not an upgrade: refused all the same (nginx's map and Traefik's rule read the header alone).
+      expect(evaluate(doc, { method: 'GET', host: 'api.test', path: '/v1/feed', headers: { authorization: `Bearer valid:${ISS}`, 'sec-websocket-protocol': proto } }).status, proto).toBe(400);
+    }
+    expect(send('/v1/feed', { authorization: `Bearer valid:${ISS}`, Sec_WebSocket_Protocol: `access_token, ${FORGED}` }).status).toBe(400);
+    expect(send('/v1/feed', { authorization: `Bearer valid:${ISS}`, 'SEC-WEBSOCKET-PROTOCOL': `Bearer, ${FORGED}` }).status).toBe(400);
+    expect(send('/v1/feed', { authorization: `Bearer valid:${ISS}` }, { 'sec-websocket-protocol': ['graphql-ws', `access_token, ${FORGED}`] }).status).toBe(400);
+  });
+
+  it('plain subprotocol lists (every passed row of the shared table) reach the backend untouched', () => {
+    for (const proto of SUBPROTOCOL_PASSED) {
+      for (const path of ['/v1/chat', '/v1/feed']) {
+        const auth = { authorization: `Bearer valid:${ISS}` };
+        const o = evaluate(doc, { method: 'GET', host: 'api.test', path, headers: { upgrade: 'websocket', connection: 'Upgrade', ...auth, 'sec-websocket-protocol': proto } });
+        expect(o.status, `${path} ${proto}`).toBe(200);
+        expect(o.upstream?.headers['sec-websocket-protocol'], proto).toBe(proto);
+      }
+    }
+  });
+
+  it('gwc diff: the chunk removed, or edited, is a security change (credential-unverified-passed)', () => {
+    const edit = (f: (c: string) => string | undefined) => {
+      const d = structuredClone(doc) as unknown;
+      const walk = (o: unknown): void => {
+        if (Array.isArray(o)) o.forEach(walk);
+        else if (o && typeof o === 'object') {
+          const p = o as { name?: unknown; config?: { access?: string[] } };
+          if (p.name === 'pre-function' && Array.isArray(p.config?.access)) p.config.access = p.config.access.flatMap((c) => (c.startsWith(WS_GUARD_MARK) ? (f(c) ?? []) : [c]));
+          Object.values(p).forEach(walk);
+        }
+      };
+      walk(d);
+      return d;
+    };
+    const state = (d: unknown) => ({ entities: kongEntities(d as never) });
+    const rules = (from: unknown, to: unknown) => [...new Set(diffStates(state(from), state(to)).findings.filter((x) => x.class === 'security').map((x) => x.rule))];
+    expect(JSON.stringify(doc)).toContain('-- gwc: a WebSocket handshake');
+    expect(rules(doc, doc)).toEqual([]);
+    expect(rules(doc, edit(() => undefined))).toContain('credential-unverified-passed');
+    expect(rules(doc, edit((c) => c.replace('local token_check = true', 'local token_check = false')))).toContain('credential-unverified-passed');
+    expect(rules(doc, edit((c) => c.replace('kong.response.exit(400', 'kong.response.exit(200')))).toContain('credential-unverified-passed');
   });
 });

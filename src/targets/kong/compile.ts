@@ -24,6 +24,7 @@ import { forwardFallback } from '../forward-fallback.js';
 import { compareText } from '../../diagnostics/collate.js';
 import { hoistServicePlugins } from './hoist.js';
 import { jwtNbfOpensTemplate, nbfCheck, withJwtNbf } from './jwt-claims.js';
+import { withWsGuard, wsGuard, wsGuardOpensTemplate } from './websocket-guard.js';
 
 const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https'];
 
@@ -87,7 +88,7 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
   // so its per-route names are not gathered at all.
   const readingsChecked = new Map<string, boolean>();
   const chunksOpen = (route: Route): boolean => {
-    if (headerFamilyOpensTemplate() || jwtNbfOpensTemplate()) return true;
+    if (headerFamilyOpensTemplate() || jwtNbfOpensTemplate() || wsGuardOpensTemplate()) return true;
     const w = watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route), headerKeyNames(ctx, route));
     // The chunk withNameReadings adds for `w`, alone: it reads nothing else (plain data, so the
     // JSON text is an injective key).
@@ -125,7 +126,11 @@ export function compileKong(gateway: Gateway, plan: CapabilityPlan, options: Kon
       if (chunksOpen(route)) opened = true;
       entity.plugins = finishPlugins(ctx, name, plugins);
     } else {
-      const chunked = withHeaderFamily(withNameReadings(plugins, watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route), headerKeyNames(ctx, route))), headerFamilyLua(headerFamily(ctx, route)));
+      // A bearer token in Sec-WebSocket-Protocol, an upgrade from another Origin (websocket-guard.ts):
+      // Kong upgrades on every route.
+      const cors = route.policy.cors && ctx.plan.enforced(route.id, 'cors') ? route.policy.cors.origins : undefined;
+      const guarded = withWsGuard(plugins, wsGuard(ctx, route, cors));
+      const chunked = withHeaderFamily(withNameReadings(guarded, watchedNames(route, bearerRoute(ctx, route), queryKeyNames(ctx, route), headerKeyNames(ctx, route))), headerFamilyLua(headerFamily(ctx, route)));
       // Last: a credential the route does not verify keeps the request out of its cache (cache-bypass.ts;
       // it holds no `$`, so lint's findingsOnly compile above need not build it).
       entity.plugins = finishPlugins(ctx, name, withCacheBypass(ctx, route, chunked));

@@ -17,6 +17,7 @@ import { NAME_READINGS_MARK } from './name-readings.js';
 import { QUERY_SPELLINGS_MARK, querySpellingsLua } from './query-spellings.js';
 import { UNVERIFIED_BASIC, UNVERIFIED_HEAD, UNVERIFIED_MARK } from './unverified-credentials.js';
 import { luaText, readNameReadings } from './deployed-guards.js';
+import { readWsGuard, WS_GUARD_MARK } from './websocket-guard.js';
 
 /** A string literal as luaString writes it: [A-Za-z0-9_] and `\ddd` escapes only. */
 const STR = String.raw`"(?:[A-Za-z0-9_]|\\\d{3})*"`;
@@ -65,6 +66,8 @@ export function gwcChunk(lua: string): boolean {
   else if (lua.startsWith(`${NAME_READINGS_MARK}\n`)) is = readNameReadings(lua) !== undefined;
   else if (lua.startsWith(`${QUERY_SPELLINGS_MARK}\n`)) is = knownQuerySpellings(lua);
   else if (lua.startsWith(`${UNVERIFIED_MARK}\n`)) is = UNVERIFIED_TEXT.test(lua);
+  // Its first release (red team 18): today's text for the guard its lines name.
+  else if (lua.startsWith(`${WS_GUARD_MARK}\n`)) is = readWsGuard(lua) !== undefined;
   else is = false;
   if (known.size >= 1000) known.clear();
   known.set(lua, is);

@@ -23,6 +23,7 @@ import { QUERY_SPELLINGS_MARK, querySpellingsLua } from './query-spellings.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
 import { JWT_NBF_MARK, readJwtNbfRelease } from './jwt-claims.js';
 import { HEADER_FAMILY_MARK, headerFamilyFraming, headerFamilyLimits } from './header-family.js';
+import { readWsGuard, WS_GUARD_MARK } from './websocket-guard.js';
 
 /** The text of a Lua string literal written by luaString (or plain): `\ddd` escapes are bytes. */
 export function luaText(literal: string): string {
@@ -270,5 +271,12 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
   // Today's only (f48ff69): a request Kong's plugins read cut off (more header lines or query pairs
   // than lua_max_req_headers / lua_max_uri_args) is refused; before, key-auth missed a second key.
   if (family.some(headerFamilyLimits)) header.push("more header lines or query pairs than Kong's plugins read (get_headers()/get_query() truncated): refused 431/414 (pre-function)");
+  // The websocket guard (websocket-guard.ts): gwc's exact text only, so an edit reads as the checks gone.
+  for (const lua of chunks(effective.get('pre-function'), WS_GUARD_MARK)) {
+    const g = readWsGuard(lua);
+    if (g?.token) credential.push('Sec-WebSocket-Protocol carrying a bearer token (a JWT, access_token, Bearer, k8s bearer.authorization.) on any line, in any -/_ spelling: refused 400 (pre-function)');
+    if (g?.origin === 'own') header.push("an upgrade whose Origin is present and not the request's own host[:port]: refused 403 (pre-function)");
+    else if (g?.origin) header.push(`an upgrade whose Origin is present and not one of ${g.origin.join(', ')}: refused 403 (pre-function)`);
+  }
   return { credential: [...new Set(credential)].sort(), method: [...new Set(method)].sort(), header };
 }

@@ -28,11 +28,12 @@ import { JWT_NBF_MARK } from './jwt-claims.js';
 import { NAME_READINGS_MARK } from './name-readings.js';
 import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
+import { WS_GUARD_MARK } from './websocket-guard.js';
 import { acts, type Plugin } from './deployed-plugins.js';
 import { gwcChunk } from './deployed-chunks.js';
 
 /** The first line of each Lua chunk gwc writes (and wrote: the previous releases keep their marks). */
-const MARKS = [CACHE_BYPASS_MARK, CACHE_QUERY_MARK, HEADER_FAMILY_MARK, JWT_NBF_MARK, NAME_READINGS_MARK, QUERY_SPELLINGS_MARK, UNVERIFIED_MARK];
+const MARKS = [CACHE_BYPASS_MARK, CACHE_QUERY_MARK, HEADER_FAMILY_MARK, JWT_NBF_MARK, NAME_READINGS_MARK, QUERY_SPELLINGS_MARK, UNVERIFIED_MARK, WS_GUARD_MARK];
 
 /** JSON text with object keys sorted: one comparable text per configuration. */
 const stable = (v: Json): string =>

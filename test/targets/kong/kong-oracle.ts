@@ -32,6 +32,7 @@ import { CLIENT_BODY_BUFFER, headerRelease, runPostFunction, runPreFunctionOn } 
 import { runHeaderChunk } from './lua-headers.js';
 import { encodeArgs, getUriArgs, proxyCacheKeyText, type UriArg } from './proxy-cache-key.js';
 import { NAME_READINGS_MARK } from '../../../src/targets/kong/name-readings.js';
+import { WS_GUARD_MARK } from '../../../src/targets/kong/websocket-guard.js';
 
 export interface OracleRequest {
   method: string;
@@ -248,7 +249,12 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       for (const code of (c.access as string[] | undefined) ?? []) {
         // A chunk reading the request headers (gwc's header family): run with them, in order.
         if (code.includes('kong.request.get_headers(') && !code.startsWith(NAME_READINGS_MARK)) {
-          const r = runHeaderChunk(code, lines, req.startMs, body, { rawQuery: rawNow ?? serialise(query), maxUriArgs: req.maxUriArgs, maxReqHeaders: req.maxReqHeaders });
+          // The websocket guard reads the Host line (websocket-guard.ts: an Origin of the request's
+          // own host): every HTTP/1.1 request has one, which the oracle's requests name apart
+          // (req.host). Given to that chunk only: the others count lines, and their suites pin
+          // line limits without it.
+          const host = code.startsWith(WS_GUARD_MARK) && req.host !== undefined && !lines.some(([n]) => n === 'host') ? [['host', req.host] as [string, string]] : [];
+          const r = runHeaderChunk(code, [...host, ...lines], req.startMs, body, { rawQuery: rawNow ?? serialise(query), maxUriArgs: req.maxUriArgs, maxReqHeaders: req.maxReqHeaders });
           if (r.exit !== undefined) return { ...out, status: r.exit };
           for (const h of r.cleared) { delete headers[h]; multi.delete(h); }
           lines = lines.filter(([n]) => !r.cleared.includes(n));
