@@ -1,17 +1,16 @@
 /**
  * nginx (real traffic), NGX6: what r/N's admission check (`if ($<gw>_admit != $<gw>_route) return
- * 403`, templates-route.ts) does NOT hold. On a public route, and on a route whose auth check runs
- * inside r/N, the admission is the public location's dispatch (`set $<gw>_admit N`), made BEFORE
- * the route's body check (b/N) or validation (c/N) runs: the njs check's success is not part of it
- * (the auth check's is, on a verified route: X-Gwc-Route). A hand edit inside the route's own steps
- * that sends a refused request on to its own r/N (here: `error_page 400` in b/N to a named location
- * that rewrites to r/N, which keeps the method and the body read) therefore reaches the backend
+ * 403`, templates-route.ts) held before NGX7. On a public route, and on a route whose auth check
+ * runs inside r/N, the admission was the public location's dispatch (`set $<gw>_admit N`), made
+ * BEFORE the route's body check (b/N) or validation (c/N) ran. A hand edit inside the route's own
+ * steps that sends a refused request on to its own r/N (here: `error_page 400` in b/N to a named
+ * location that rewrites to r/N, which keeps the method and the body read) reached the backend
  * with the body the check refused: `_method=DELETE` for a Rails/Laravel backend.
- * Not closed (decided, nginx README "What a hand edit to the generated configuration can do"): the
- * fix is cheap at run time (the dispatch sets a pending `b N`, the njs check's success turns it into
- * `N`, v/N checks it too) but spans the dispatch, both njs modules, the verify location and the
- * diff's vocabulary; a hand edit inside gwc's own locations can equally delete the check.
- * `gwc diff` reads the edit (unread-changed on the body-check location): the control below.
+ * Closed (NGX7): the dispatch sets a pending `b<N>`, only the njs check's success makes it `N`
+ * (servers.ts admitOf, njs admission), so the redirected refusal is refused at r/N (403). Variants
+ * (413/415, validation, auth in r/N, verify location, X-Accel-Redirect):
+ * ngx7-nginx-body-admission-variants.test.ts. `gwc diff` reads the edit too (unread-changed on
+ * the body-check location): the control below.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffStates } from '../../src/diff/plan.js';
@@ -57,10 +56,10 @@ describe.skipIf(!NGINX)('nginx: a hand edit inside a route\'s own steps skips it
     expect(a.r.status).toBe(200);
   });
 
-  it.fails('hand-edited: the refused body reaches the backend through the route\'s own r/N (its admission was the dispatch\'s)', async () => {
+  it('hand-edited: the refused body never reaches the backend through the route\'s own r/N (still pending there: 403)', async () => {
     const { r, hits } = await lab.call('POST', '/v1/upload', FORM, undefined, '_method=DELETE');
     expect(hits.filter((h) => h.path === '/upload'), 'the backend received the body the check refused').toEqual([]);
-    expect(r.status).toBe(400);
+    expect(r.status).toBe(403);
   });
 
   it('gwc diff reads the hand edit as a change of the body-check location', async () => {

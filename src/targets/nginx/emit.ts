@@ -72,6 +72,7 @@ function instance(dollar: string, precompiled: boolean): (name: TemplateName) =>
     return s;
   });
   hb.registerHelper('and', (a: unknown, b: unknown) => !!a && !!b);
+  hb.registerHelper('or', (a: unknown, b: unknown) => !!a || !!b);
   hb.registerHelper('c', (value: unknown) => commentText(String(value ?? '')));
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   // `each` for a list many locations share (the routes' cleared headers, the auth check's

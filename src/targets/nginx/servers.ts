@@ -146,8 +146,20 @@ function pathView(ctx: Ctx, entry: PathEntry, views: Map<Route, RouteView>): unk
     preflight: rv.filter((x) => x.view.cors && x.route.method !== 'OPTIONS').map((x) => ({ method: x.route.method, uri: x.view.preflightUri })),
     // The route the request is admitted to (templates-route.ts): set here, the route's own public
     // location, unless the route's auth check runs before its limit (that check's success sets it).
-    dispatch: rv.map((x) => ({ method: x.route.method, uri: x.view.validate?.uri ?? x.view.body?.uri ?? x.view.limit?.verifyUri ?? x.view.uri, ...(x.view.limit?.verifyUri ? {} : { admit: String(x.view.index) }) })),
+    // A route whose validation or body check runs first is admitted pending (`b<N>`): only that
+    // njs check's success makes it `N` (njs admission), so a refusal redirected on is not admitted.
+    dispatch: rv.map((x) => ({ method: x.route.method, uri: x.view.validate?.uri ?? x.view.body?.uri ?? x.view.limit?.verifyUri ?? x.view.uri, ...admitOf(x.view) })),
     allow: routes.map((r) => r.method).join(', '),
     cors: shared,
   };
+}
+
+/**
+ * What a route's dispatch sets `$<gw>_admit` to: `b<N>` (pending) when a body check or validation
+ * runs first, its njs success then admitting `N`; `N` for a route location reached directly;
+ * nothing for a route verified before its limit with no such check (its auth check's success sets it).
+ */
+export function admitOf(view: RouteView): { admit?: string } {
+  if (view.validate || view.body) return { admit: `b${view.index}` };
+  return view.limit?.verifyUri ? {} : { admit: String(view.index) };
 }

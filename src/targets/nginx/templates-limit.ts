@@ -51,10 +51,21 @@ const FAIL = (status: number) => `
     }
 `;
 
+/**
+ * The verify location of a route whose body check or validation runs first admits only what that
+ * check passed (`$<prefix>_admit`: the dispatch's pending `b<N>`, made `N` by the njs check's
+ * success, servers.ts admitOf): a refusal redirected on (a hand-edited `error_page`) would
+ * otherwise pass the auth check and reach r/N with the body the check refused.
+ */
 export const VERIFY_PARTIAL = `    # {{c comment}}: auth check before the per-consumer limit
     location = {{n limit.verifyUri}} {
         internal;
         set \${{n @root.prefix}}_route {{n index}};
+{{#if (or validate body)}}
+        if (\${{n @root.prefix}}_admit != \${{n @root.prefix}}_route) {
+            return 403;
+        }
+{{/if}}
 {{#if refuseOverride}}
         if (\${{n @root.prefix}}_override) {
             return 400;

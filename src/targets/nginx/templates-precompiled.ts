@@ -1774,7 +1774,20 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + ((stack1 = (lookupProperty(helpers,"eachShared")||(depth0 && lookupProperty(depth0,"eachShared"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"identity")),{"name":"eachShared","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":8,"column":15}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"kept") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":19,"column":7}}})) != null ? stack1 : "");
 },"useData":true} },
-  VERIFY_PARTIAL: { source: "    # {{c comment}}: auth check before the per-consumer limit\n    location = {{n limit.verifyUri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if refuseOverride}}\n        if (${{n @root.prefix}}_override) {\n            return 400;\n        }\n{{/if}}\n{{#if cors}}\n        set ${{n @root.prefix}}_acao ${{n cors.originVar}};\n        set ${{n @root.prefix}}_acac {{#if cors.credentials}}\"true\"{{else}}\"\"{{/if}};\n        set ${{n @root.prefix}}_aceh {{v cors.expose}};\n        set ${{n @root.prefix}}_vary Origin;\n{{/if}}\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n{{> authCheck}}\n        auth_request_set ${{n @root.prefix}}_admit $sent_http_x_gwc_route;\n        recursive_error_pages on;\n        error_page 401 = {{n limit.failUri}}/401;\n        error_page 403 = {{n limit.failUri}}/403;\n{{#each limit.errors}}\n        error_page {{n this}} /_gwc_internal/e/{{n this}};\n{{/each}}\n        root /dev/null;\n        try_files /gwc {{n uri}}?$args;\n    }\n\n    location = {{n limit.failUri}}/401 {\n        internal;\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/401;\n    }\n\n    location = {{n limit.failUri}}/403 {\n        internal;\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/403;\n    }\n\n", spec: {"0":function(container,depth0,helpers,partials,data) {
+  VERIFY_PARTIAL: { source: "    # {{c comment}}: auth check before the per-consumer limit\n    location = {{n limit.verifyUri}} {\n        internal;\n        set ${{n @root.prefix}}_route {{n index}};\n{{#if (or validate body)}}\n        if (${{n @root.prefix}}_admit != ${{n @root.prefix}}_route) {\n            return 403;\n        }\n{{/if}}\n{{#if refuseOverride}}\n        if (${{n @root.prefix}}_override) {\n            return 400;\n        }\n{{/if}}\n{{#if cors}}\n        set ${{n @root.prefix}}_acao ${{n cors.originVar}};\n        set ${{n @root.prefix}}_acac {{#if cors.credentials}}\"true\"{{else}}\"\"{{/if}};\n        set ${{n @root.prefix}}_aceh {{v cors.expose}};\n        set ${{n @root.prefix}}_vary Origin;\n{{/if}}\n{{#if ip}}\n{{#each ip.rules}}\n        {{n action}} {{n source}};\n{{/each}}\n{{/if}}\n{{#if bodyLimit}}\n        client_max_body_size {{n bodyLimit}};\n{{/if}}\n{{> authCheck}}\n        auth_request_set ${{n @root.prefix}}_admit $sent_http_x_gwc_route;\n        recursive_error_pages on;\n        error_page 401 = {{n limit.failUri}}/401;\n        error_page 403 = {{n limit.failUri}}/403;\n{{#each limit.errors}}\n        error_page {{n this}} /_gwc_internal/e/{{n this}};\n{{/each}}\n        root /dev/null;\n        try_files /gwc {{n uri}}?$args;\n    }\n\n    location = {{n limit.failUri}}/401 {\n        internal;\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/401;\n    }\n\n    location = {{n limit.failUri}}/403 {\n        internal;\n        limit_req zone={{n limit.zone}}{{#if limit.burst}} burst={{n limit.burst}}{{/if}} nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/403;\n    }\n\n", spec: {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        if ($"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":6,"column":13},"end":{"line":6,"column":31}}})) != null ? stack1 : "")
+    + "_admit != $"
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":6,"column":42},"end":{"line":6,"column":60}}})) != null ? stack1 : "")
+    + "_route) {\n            return 403;\n        }\n";
+},"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1783,9 +1796,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        if ($"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":6,"column":13},"end":{"line":6,"column":31}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":11,"column":13},"end":{"line":11,"column":31}}})) != null ? stack1 : "")
     + "_override) {\n            return 400;\n        }\n";
-},"1":function(container,depth0,helpers,partials,data) {
+},"2":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1794,25 +1807,25 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        set $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":11,"column":13},"end":{"line":11,"column":31}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":16,"column":13},"end":{"line":16,"column":31}}})) != null ? stack1 : "")
     + "_acao $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"originVar") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":11,"column":38},"end":{"line":11,"column":58}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"originVar") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":16,"column":38},"end":{"line":16,"column":58}}})) != null ? stack1 : "")
     + ";\n        set $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":12,"column":13},"end":{"line":12,"column":31}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":17,"column":13},"end":{"line":17,"column":31}}})) != null ? stack1 : "")
     + "_acac "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":12,"column":37},"end":{"line":12,"column":84}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"credentials") : stack1),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":17,"column":37},"end":{"line":17,"column":84}}})) != null ? stack1 : "")
     + ";\n        set $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":13,"column":13},"end":{"line":13,"column":31}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":18,"column":13},"end":{"line":18,"column":31}}})) != null ? stack1 : "")
     + "_aceh "
-    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"expose") : stack1),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":13,"column":37},"end":{"line":13,"column":54}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"v")||(depth0 && lookupProperty(depth0,"v"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"cors") : depth0)) != null ? lookupProperty(stack1,"expose") : stack1),{"name":"v","hash":{},"data":data,"loc":{"start":{"line":18,"column":37},"end":{"line":18,"column":54}}})) != null ? stack1 : "")
     + ";\n        set $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":14,"column":13},"end":{"line":14,"column":31}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":19,"column":13},"end":{"line":19,"column":31}}})) != null ? stack1 : "")
     + "_vary Origin;\n";
-},"2":function(container,depth0,helpers,partials,data) {
-    return "\"true\"";
 },"3":function(container,depth0,helpers,partials,data) {
-    return "\"\"";
+    return "\"true\"";
 },"4":function(container,depth0,helpers,partials,data) {
+    return "\"\"";
+},"5":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1820,8 +1833,8 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"ip") : depth0)) != null ? lookupProperty(stack1,"rules") : stack1),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":19,"column":9}}})) != null ? stack1 : "");
-},"5":function(container,depth0,helpers,partials,data) {
+  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"ip") : depth0)) != null ? lookupProperty(stack1,"rules") : stack1),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":24,"column":9}}})) != null ? stack1 : "");
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1830,11 +1843,11 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"action") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":18,"column":8},"end":{"line":18,"column":20}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"action") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":23,"column":8},"end":{"line":23,"column":20}}})) != null ? stack1 : "")
     + " "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"source") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":18,"column":21},"end":{"line":18,"column":33}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"source") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":23,"column":21},"end":{"line":23,"column":33}}})) != null ? stack1 : "")
     + ";\n";
-},"6":function(container,depth0,helpers,partials,data) {
+},"7":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1843,9 +1856,9 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        client_max_body_size "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"bodyLimit") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":22,"column":29},"end":{"line":22,"column":44}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"bodyLimit") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":27,"column":29},"end":{"line":27,"column":44}}})) != null ? stack1 : "")
     + ";\n";
-},"7":function(container,depth0,helpers,partials,data) {
+},"8":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1854,11 +1867,11 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return "        error_page "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":30,"column":19},"end":{"line":30,"column":29}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":35,"column":19},"end":{"line":35,"column":29}}})) != null ? stack1 : "")
     + " /_gwc_internal/e/"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":30,"column":47},"end":{"line":30,"column":57}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,depth0,{"name":"n","hash":{},"data":data,"loc":{"start":{"line":35,"column":47},"end":{"line":35,"column":57}}})) != null ? stack1 : "")
     + ";\n";
-},"8":function(container,depth0,helpers,partials,data) {
+},"9":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -1867,7 +1880,7 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     };
 
   return " burst="
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":38,"column":65},"end":{"line":38,"column":82}}})) != null ? stack1 : "");
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||container.hooks.helperMissing).call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":43,"column":65},"end":{"line":43,"column":82}}})) != null ? stack1 : "");
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1885,31 +1898,32 @@ export const PRECOMPILED: Record<string, { source: string; spec: object }> = {
     + "_route "
     + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"index") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":4,"column":38},"end":{"line":4,"column":49}}})) != null ? stack1 : "")
     + ";\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"refuseOverride") : depth0),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":9,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":15,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"ip") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":20,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"bodyLimit") : depth0),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":23,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(lookupProperty(helpers,"or")||(depth0 && lookupProperty(depth0,"or"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"validate") : depth0),(depth0 != null ? lookupProperty(depth0,"body") : depth0),{"name":"or","hash":{},"data":data,"loc":{"start":{"line":5,"column":6},"end":{"line":5,"column":24}}}),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":9,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"refuseOverride") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":14,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cors") : depth0),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":20,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"ip") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":25,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"bodyLimit") : depth0),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":28,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"authCheck"),depth0,{"name":"authCheck","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "        auth_request_set $"
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":25,"column":26},"end":{"line":25,"column":44}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (data && lookupProperty(data,"root"))) && lookupProperty(stack1,"prefix")),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":30,"column":26},"end":{"line":30,"column":44}}})) != null ? stack1 : "")
     + "_admit $sent_http_x_gwc_route;\n        recursive_error_pages on;\n        error_page 401 = "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":27,"column":25},"end":{"line":27,"column":44}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":32,"column":25},"end":{"line":32,"column":44}}})) != null ? stack1 : "")
     + "/401;\n        error_page 403 = "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":28,"column":25},"end":{"line":28,"column":44}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":33,"column":25},"end":{"line":33,"column":44}}})) != null ? stack1 : "")
     + "/403;\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"errors") : stack1),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":29,"column":0},"end":{"line":31,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"errors") : stack1),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":0},"end":{"line":36,"column":9}}})) != null ? stack1 : "")
     + "        root /dev/null;\n        try_files /gwc "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"uri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":33,"column":23},"end":{"line":33,"column":32}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,(depth0 != null ? lookupProperty(depth0,"uri") : depth0),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":38,"column":23},"end":{"line":38,"column":32}}})) != null ? stack1 : "")
     + "?$args;\n    }\n\n    location = "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":36,"column":15},"end":{"line":36,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":41,"column":15},"end":{"line":41,"column":34}}})) != null ? stack1 : "")
     + "/401 {\n        internal;\n        limit_req zone="
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":38,"column":23},"end":{"line":38,"column":39}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":39},"end":{"line":38,"column":89}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":43,"column":23},"end":{"line":43,"column":39}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":43,"column":39},"end":{"line":43,"column":89}}})) != null ? stack1 : "")
     + " nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/401;\n    }\n\n    location = "
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":44,"column":15},"end":{"line":44,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"failUri") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":49,"column":15},"end":{"line":49,"column":34}}})) != null ? stack1 : "")
     + "/403 {\n        internal;\n        limit_req zone="
-    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":46,"column":23},"end":{"line":46,"column":39}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":46,"column":39},"end":{"line":46,"column":89}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"n")||(depth0 && lookupProperty(depth0,"n"))||alias2).call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"zone") : stack1),{"name":"n","hash":{},"data":data,"loc":{"start":{"line":51,"column":23},"end":{"line":51,"column":39}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"limit") : depth0)) != null ? lookupProperty(stack1,"burst") : stack1),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":51,"column":39},"end":{"line":51,"column":89}}})) != null ? stack1 : "")
     + " nodelay;\n        limit_req_status 429;\n        root /dev/null;\n        try_files /gwc /_gwc_internal/e/403;\n    }\n\n";
 },"usePartial":true,"useData":true} },
   VERIFIED_PARTIAL: { source: "        if (${{n @root.prefix}}_id_key = \"\") {\n            return 403;\n        }\n", spec: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {

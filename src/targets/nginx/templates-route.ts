@@ -4,7 +4,8 @@
  *
  * Its first check: the request was admitted by this route (`$<prefix>_admit`, set only by the
  * route's own dispatch in its public location, or on a route verified before its limit only by its
- * own auth check's success, templates-limit.ts), else 403. nginx variables survive every internal
+ * own auth check's success, templates-limit.ts; where a body check or validation runs first, the
+ * dispatch's value is a pending `b<N>` that only the njs check's success makes `N`), else 403. nginx variables survive every internal
  * redirect, so without it any redirect into r/N (a backend's X-Accel-Redirect, error_page,
  * `rewrite ... last`, try_files, njs internalRedirect) arrived with another route's identity, past
  * this route's role check, body check and validation (test/security/nginx-route-admission.test.ts).

@@ -59,10 +59,12 @@ describe('nginx rate limits', () => {
     expect(text).toMatch(/limit_req_zone "\$\{gwc_test_route\}:\$\{gwc_test_lim_id\}"/);
     const locs = locations(text);
     // The body check first (a header key's name in a body is refused, 04b540c), which hands the
-    // request on to the verify location.
-    expect(text).toMatch(/if \(\$request_method = GET\) \{\n\s+rewrite \^ \/_gwc_internal\/b\/0 last;/);
+    // request on to the verify location; the dispatch admits it pending (b0, NGX7), which only the
+    // body check's success makes 0, and the verify location admits nothing else.
+    expect(text).toMatch(/if \(\$request_method = GET\) \{\n\s+set \$gwc_test_admit b0;\n\s+rewrite \^ \/_gwc_internal\/b\/0 last;/);
     expect(names(locs.get('/_gwc_internal/b/0'))).toContain('js_content gwc_test.bodyCheck');
     const verify = names(locs.get('/_gwc_internal/v/0'));
+    expect(verify).toContain('if ($gwc_test_admit != $gwc_test_route)');
     expect(verify).toContain('auth_request /_gwc_internal/a/0');
     expect(verify).toContain('auth_request_set $gwc_test_id_key $sent_http_x_gwc_identity');
     expect(verify.some((d) => d.startsWith('limit_req'))).toBe(false);

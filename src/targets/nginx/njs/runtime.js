@@ -1031,6 +1031,23 @@ function mock(r) {
 
 // --- shared with validate.js: scripts/gen-njs-runtime.mjs copies this block there (each module gwc writes is one file) ---
 /**
+ * The admission of a route whose path location dispatches to a body check or validation first
+ * (servers.ts, NGX7): the dispatch sets `$<gw>_admit` to the pending `b<N>`, and only the check's
+ * success here turns it into `N`, the one value its route location (and verify location) admits.
+ * A refusal sent on by an internal redirect (an `error_page` to a location that rewrites to r/N)
+ * therefore arrives still pending and is refused (403). The variable is the route variable's
+ * sibling (`<gw>_route` -> `<gw>_admit`, both set by gwc's locations, never by the client).
+ * @param {NginxHTTPRequest} r
+ * @param {string} id the route's number (`$<gw>_route`)
+ * @param {boolean} done false: whether the request is pending for this route; true: admit it
+ */
+function admission(r, id, done) {
+  var name = String(CFG.routeVar).replace(/_route$/, '_admit');
+  if (done) { r.variables[name] = id; return true; }
+  return String(r.variables[name] || '') === 'b' + id;
+}
+
+/**
  * A parameter name Rails (Rack::MethodOverride), Laravel, Symfony or Express method-override reads as
  * the request method, also as PHP spells it (leading spaces, `.` and `[` read as `_`, an array form)
  * and as Rack 2 does (a leading run of `[`/`]` dropped, a `]` ending the name: `[_method]`,
@@ -1216,9 +1233,12 @@ function invalidRequest(r) {
  * @param {NginxHTTPRequest} r
  */
 function bodyCheck(r) {
-  var route = routeOf(String(r.variables[CFG.routeVar]));
+  var id = String(r.variables[CFG.routeVar]);
+  var route = routeOf(id);
   var next = route && route.body ? route.body : null;
   if (!route || !next) { r.return(500); return; }
+  // Reached other than from its route's dispatch (another route's step, a backend's X-Accel-Redirect): refused.
+  if (!admission(r, id, false)) { r.return(403); return; }
   // One Content-Type and one Content-Encoding line: njs reads the first, gunicorn (WSGI's
   // CONTENT_TYPE) the last, so `text/plain` then a form type hid a form body from this check (red
   // team 14, redteam14-nginx-content-type-lines; Kong's name-readings chunk and validate.js refuse
@@ -1244,6 +1264,7 @@ function bodyCheck(r) {
   // An internal redirect to a URI without `?` clears the arguments: they are passed on explicitly
   // (the query reached no backend behind this check before).
   var args = r.variables.args;
+  admission(r, id, true);
   r.internalRedirect(args ? next + '?' + args : next);
 }
 

@@ -361,6 +361,23 @@ function checkParams(r, params, problems) {
 // reads its body once, in one njs handler; test/targets/nginx/njs-validate.test.ts keeps the copies equal.
 // --- copied from runtime.js ---
 /**
+ * The admission of a route whose path location dispatches to a body check or validation first
+ * (servers.ts, NGX7): the dispatch sets `$<gw>_admit` to the pending `b<N>`, and only the check's
+ * success here turns it into `N`, the one value its route location (and verify location) admits.
+ * A refusal sent on by an internal redirect (an `error_page` to a location that rewrites to r/N)
+ * therefore arrives still pending and is refused (403). The variable is the route variable's
+ * sibling (`<gw>_route` -> `<gw>_admit`, both set by gwc's locations, never by the client).
+ * @param {NginxHTTPRequest} r
+ * @param {string} id the route's number (`$<gw>_route`)
+ * @param {boolean} done false: whether the request is pending for this route; true: admit it
+ */
+function admission(r, id, done) {
+  var name = String(CFG.routeVar).replace(/_route$/, '_admit');
+  if (done) { r.variables[name] = id; return true; }
+  return String(r.variables[name] || '') === 'b' + id;
+}
+
+/**
  * A parameter name Rails (Rack::MethodOverride), Laravel, Symfony or Express method-override reads as
  * the request method, also as PHP spells it (leading spaces, `.` and `[` read as `_`, an array form)
  * and as Rack 2 does (a leading run of `[`/`]` dropped, a `]` ending the name: `[_method]`,
@@ -658,6 +675,8 @@ function validateRequest(r) {
   var id = String(r.variables[CFG.routeVar]);
   var v = Object.prototype.hasOwnProperty.call(CFG.routes, id) ? CFG.routes[id] : null;
   if (!v) { r.return(500); return; }
+  // Reached other than from its route's dispatch (another route's step, a backend's X-Accel-Redirect): refused.
+  if (!admission(r, id, false)) { r.return(403); return; }
   /** @type {Problem[]} */
   var problems = [];
   checkParams(r, v.params, problems);
@@ -693,6 +712,7 @@ function validateRequest(r) {
   }
   // An internal redirect to a URI without `?` clears the arguments: they are passed on explicitly.
   var args = r.variables.args;
+  admission(r, id, true);
   r.internalRedirect(args ? v.next + '?' + args : v.next);
 }
 
