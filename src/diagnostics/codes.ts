@@ -151,7 +151,7 @@ export const CODES = {
   ),
   'text-control-character': entry<{ text: string }>(
     'error',
-    (p) => `${p.text} holds a control character (or a Unicode line separator), which could split a header or a configuration line; remove it`,
+    (p) => `${p.text} holds a control character (or a Unicode line separator, or half a surrogate pair), which could split a header or a configuration line; remove it`,
   ),
   'kong-cache-identity-shared': entry<{ route: string; schemes: string }>(
     'error',

@@ -129,7 +129,7 @@ export const MODEL: Explanations = {
     "x-gateway:\n  requestHeaders: { set: { X-Note: '${{ env \"DECK_TOKEN\" }}' } }",
   ),
   'text-control-character': ex(
-    'A text copied into gateway config (a header value, an operationId, a name) holds a control character or a Unicode line separator.',
+    'A text copied into gateway config (a header value, an operationId, a name) holds a control character, a Unicode line separator or half a surrogate pair (which no UTF-8 file can hold).',
     'A line break in a header or config line splits it: header injection, or a second directive in the generated config.',
     'Remove the character.',
     "x-gateway:\n  requestHeaders: { set: { X-Id: \"a\\r\\nX-Admin: 1\" } }",

@@ -25,6 +25,11 @@ const cases: Array<{ name: string; text: string; code?: string; pointer?: string
   { name: 'a control character in a role of a security requirement (roles reach the njs configuration and Kong ACL groups)', text: spec(MOCK('ok'), ', security: [{ b: ["admin\\u0007"] }]'), code: 'text-control-character', pointer: '/paths/~1a/get/security/0/b/0' },
   { name: 'line breaks in a summary and a scope description (documentation, as APIs.guru specs have them)', text: spec(MOCK('ok'), ', summary: "one\\ntwo"', '{ type: oauth2, flows: { clientCredentials: { tokenUrl: "https://id.example.com/t", scopes: { read: "a\\n\\nb" } } } }') },
 
+  // Half a surrogate pair: no UTF-8 file holds one (Kong wrote \ud800, which decK refuses with the whole file; nginx wrote U+FFFD, another path).
+  { name: 'half a surrogate pair in a path key', text: spec(MOCK('ok')).replace('  /a:\n', '  "/a\\ud800x":\n'), code: 'text-control-character', pointer: '/paths/~1a\ud800x' },
+  { name: 'half a surrogate pair in a mock body', text: spec(`  backends:\n    m: { mock: { status: 200, contentType: text/plain, body: "a\\udc00" } }\n`), code: 'text-control-character', pointer: '/x-gateway/backends/m/mock/body' },
+  { name: 'a whole surrogate pair (an emoji) in a header value and a mock body', text: spec(`${MOCK('"\u{1F600}"')}  defaults: { responseHeaders: { set: { X-A: "\\ud83d\\ude00" } } }\n`) },
+
   { name: 'documentation mentioning ${{ (descriptions are never output)', text: spec(MOCK('ok'), `, description: 'set \${{ secrets.TOKEN }} in CI'`) },
 ];
 

@@ -6,7 +6,7 @@
  *   delimiters before parsing it, so spec text holding them would run at sync time (read the
  *   CI's environment into a public mock body). Documentation-only parts (descriptions, examples,
  *   schemas, responses) never reach output and are skipped, so API docs may mention `${{`.
- * - Control characters (C0, DEL, C1, U+2028/2029) in gateway settings (`x-gateway`, `x-kong-*`),
+ * - Control characters (C0, DEL, C1, U+2028/2029; half a surrogate pair) in gateway settings (`x-gateway`, `x-kong-*`),
  *   server URLs, and the OpenAPI text the outputs carry (OUTPUT_TEXT below: the title, path keys,
  *   operation ids, parameter names, security scheme names, fields and scopes): they split headers
  *   (a CR/LF realm injected Set-Cookie into every 401) and configuration lines. A mock body may
@@ -22,10 +22,13 @@ import { joinPointer, splitPointer } from '../../spec/pointer.js';
 /** Keys whose whole subtree is documentation or payload description, never gateway output. */
 const DOC_ONLY = new Set(['description', 'example', 'examples', 'externalDocs', 'schema', 'schemas', 'content', 'responses', 'requestBody', 'requestBodies', 'links', 'callbacks', 'webhooks', 'x-examples', 'x-codeSamples', 'x-code-samples']);
 
+// With the u flag, \ud800-\udfff matches half a surrogate pair only (a pair is one code point):
+// no UTF-8 file holds one, so each target wrote something else (nginx U+FFFD, a path that is
+// not the spec's; Kong \ud800, which decK refuses, the whole file with it).
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/u;
 // eslint-disable-next-line no-control-regex
-const CONTROL_IN_BODY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL_IN_BODY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/u;
 
 /**
  * OpenAPI text (outside x-gateway and servers) that reaches some target's output, by where it is:
