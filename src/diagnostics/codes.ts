@@ -182,6 +182,10 @@ export const CODES = {
     'warn',
     (p) => `${p.target}: ${p.route} limits by the ${p.header} header, which the gateway does not verify there: a caller would get a fresh bucket per value and could drain another caller's by sending theirs, so the limit counts per client address instead (by the header only when it is the route's verified API-key header)`,
   ),
+  'limit-consumer-public': entry<{ route: string; target: string }>(
+    'warn',
+    (p) => `${p.target}: ${p.route} limits by consumer, but it is public: no caller is identified there, so the limit counts per client address; write by: ip to say so, or secure the route`,
+  ),
   'websocket-limit-connections': entry<{ route: string; target: string }>(
     'error',
     (p) =>
@@ -193,7 +197,7 @@ export const CODES = {
   ),
   'aws-limit-consumer-keys': entry<{ route: string; consumers: string }>(
     'error',
-    (p) => `aws: ${p.route} limits by consumer, but ${p.consumers} hold(s) several API keys of its scheme and an API Gateway usage plan counts per API key: each key would get the whole limit. Refusing to build a limit a consumer multiplies by its keys; give each consumer one key, or limit on another target`,
+    (p) => `aws: ${p.route} limits per caller (by consumer, or by the API-key header it verifies), but ${p.consumers} hold(s) several API keys of its scheme and an API Gateway usage plan counts per API key: each key would get the whole limit. Refusing to build a limit a consumer multiplies by its keys; give each consumer one key, or limit on another target`,
   ),
   'aws-limit-shared-bucket': entry<{ route: string; by: string }>(
     'warn',
@@ -206,6 +210,10 @@ export const CODES = {
   'kong-auth-identity-and': entry<{ route: string; scheme: string; identifiedBy: string }>(
     'error',
     (p) => `kong: ${p.route} needs ${p.scheme}'s caller checked by acl (roles, or a scheme sharing its plugin), but with several schemes required together Kong identifies the caller by ${p.identifiedBy} only; move the roles to ${p.identifiedBy} or split the requirement`,
+  ),
+  'kong-auth-and-consumers': entry<{ route: string; key: string; basic: string }>(
+    'error',
+    (p) => `kong: ${p.route} requires ${p.key} AND ${p.basic}, but Kong's key-auth and basic-auth each find a consumer by their own credential and the caller is basic-auth's (it runs last): one consumer's key with another consumer's password passes as the second (roles, limits, cache and X-Consumer-* all theirs), so the two credentials are never checked to be one caller's (nginx refuses such a request). Require one of the schemes, or build the route on nginx`,
   ),
   'kong-scheme-name-collision': entry<{ scheme: string; other: string }>(
     'error',
@@ -550,7 +558,7 @@ export const CODES = {
   'traefik-limit-consumer-keys': entry<{ route: string; scheme: string; consumers: string }>(
     'error',
     (p) =>
-      `traefik: ${p.route} limits by consumer, keyed on the credential header of ${p.scheme}, but ${p.consumers} hold(s) several credentials of it: Traefik counts per header value, so each credential would get the whole limit. Refusing to build a limit a consumer multiplies by its credentials; give each consumer one credential of the scheme, or limit on another target`,
+      `traefik: ${p.route} limits per caller (by consumer, or by the credential header it verifies), keyed on the credential header of ${p.scheme}, but ${p.consumers} hold(s) several credentials of it: Traefik counts per header value, so each credential would get the whole limit. Refusing to build a limit a consumer multiplies by its credentials; give each consumer one credential of the scheme, or limit on another target`,
   ),
   'traefik-health-threshold-ignored': entry<{ backend: string; healthyThreshold: number; unhealthyThreshold: number }>(
     'warn',

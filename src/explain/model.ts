@@ -260,6 +260,12 @@ export const MODEL: Explanations = {
     'Limit by consumer, or by the route\'s verified API-key header.',
     "x-gateway:\n  rateLimit: { requests: 10, per: second, by: { header: X-User } }",
   ),
+  'limit-consumer-public': ex(
+    'A rate limit by consumer on a public route: no caller is identified there, so every target counts it per client address (AWS: one bucket for all, aws-limit-shared-bucket).',
+    'The spec reads as one bucket per caller while callers are told apart by address only: several behind one NAT share a bucket, and an IPv6 client may rotate addresses.',
+    'Write by: ip to say what is counted, or secure the route so a consumer is known.',
+    "x-gateway:\n  public: true\n  rateLimit: { requests: 10, per: second, by: consumer }   # fix: by: ip",
+  ),
   'websocket-limit-connections': ex(
     'A WebSocket route has a rate limit, and the target counts only the upgrade requests.',
     'An upgraded connection stays open and is never counted again: a client keeping under the rate could hold ever more open connections, so the limit would bound nothing once upgraded.',

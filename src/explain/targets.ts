@@ -62,6 +62,12 @@ export const TARGETS: Explanations = {
     'Give the consumer fewer credentials, or the same roles for each.',
     "consumers:\n  ops: { groups: [admin], credentials: { apiKey: ${env:K}, basic: { username: ops, password: ${env:P} } } }",
   ),
+  'kong-auth-and-consumers': ex(
+    'An AND of an API key and a basic user on Kong: key-auth and basic-auth each find a consumer by their own credential, and the caller is basic-auth\'s.',
+    "Alice's key with bob's password passes as bob: the route's second factor is any consumer's key, and bob's roles, rate-limit bucket and cache entry are used. nginx refuses an AND met by two consumers; Kong OSS runs nothing between the two plugins that could compare them.",
+    'Require one of the schemes, or build the route on nginx.',
+    "security: [{ apiKey: [], basic: [] }]   # fix: [{ basic: [] }]",
+  ),
   'kong-auth-identity-and': ex(
     'An AND of schemes needs one scheme\'s caller checked by acl, but Kong identifies the caller by another scheme only.',
     'The roles would be checked against the wrong identity, admitting callers the spec refuses.',
@@ -195,7 +201,7 @@ export const TARGETS: Explanations = {
     "x-gateway:\n  rateLimit: { requests: 10, per: second, by: { header: X-Tenant } }",
   ),
   'aws-limit-consumer-keys': ex(
-    'A route limits by consumer on AWS, and a consumer lists several API keys of the route\'s scheme.',
+    'A route limits per caller on AWS (by consumer, or by the x-api-key header it verifies), and a consumer lists several API keys of the route\'s scheme.',
     'An API Gateway usage plan counts per API key, and gwc deploys every key a consumer lists: a consumer with two keys would get twice the limit (nginx and Kong count the consumer).',
     'Give each consumer one key of the scheme (drop the old key after a rotation), or build the route on another target.',
     "consumers:\n  alice:\n    credentials: { key: '${env:ALICE_KEY}' }",

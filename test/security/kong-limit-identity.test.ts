@@ -7,12 +7,13 @@
  * my address. Driven through KongSim (test/targets/kong/kong-policy-sim.ts) on the decK file gwc builds.
  *
  * - by: {header: Authorization} on a basic-auth route: Kong verifies that header (basic-auth, 1100,
- *   before rate-limiting), so the limit counts per verified credential (limit_by credential). It was
+ *   before rate-limiting), so the limit counts per verified consumer (limit_by consumer). It was
  *   compiled limit_by ip beside a limit-key-unverified warning that said the header was not verified:
  *   alice escaped her bucket from a second address, and bob behind alice's NAT shared hers.
- * - by: {header} naming a key-auth header in an alternative that ALSO runs basic-auth (AND): Kong's
- *   credential is the one the last auth plugin set (basic-auth runs after key-auth), so
- *   limit_by credential would count per basic user, not per key: counted per client address, said.
+ * - by: {header: X-Api-Key}, the key-auth header: per consumer, as nginx counts it (RL19). It was
+ *   limit_by credential, per key: alice, holding two keys (a rotation), had twice the limit.
+ * - by: {header} naming a key-auth header in an alternative that ALSO runs basic-auth (AND): such an
+ *   AND is refused on Kong (kong-auth-and-consumers: two consumers could meet it).
  * - by: {header} on a JWT's header: the jwt plugin's credential is the issuer's key (one for every
  *   token holder), and the header text varies per token: per client address, said.
  * - by: consumer on a JWT route: every token holder of an issuer is one consumer, one bucket
@@ -74,7 +75,7 @@ describe('kong: a limit keyed on a verified credential header counts per credent
     it(`basic-auth, by: {header: ${header}}: alice's second address is no fresh bucket, and bob behind her address keeps his own`, async () => {
       const { sim, b, yaml } = await kong(`  /b: ${op('basicRoute', 'security: [{ basicAuth: [] }]', `rateLimit: { requests: 2, per: minute, by: { header: ${header} } }`)}`);
       expect(codes(b)).not.toContain('limit-key-unverified');
-      expect(limitBy(yaml)).toEqual(['credential']);
+      expect(limitBy(yaml)).toEqual(['consumer']);
       // Alice from three addresses: one bucket.
       expect([send(sim!, '/v1/b', ALICE, '192.0.2.1'), send(sim!, '/v1/b', ALICE, '192.0.2.2'), send(sim!, '/v1/b', ALICE, '198.51.100.3')]).toEqual([200, 200, 429]);
       // Bob from alice's address (one NAT): his own bucket.
@@ -85,14 +86,19 @@ describe('kong: a limit keyed on a verified credential header counts per credent
     });
   }
 
-  it('key-auth, by: {header: X-Api-Key}: per key (the header\'s value), whatever the address; another consumer has its own', async () => {
-    const { sim, b } = await kong(`  /k: ${op('keyRoute', 'security: [{ hkey: [] }]', 'rateLimit: { requests: 1, per: minute, by: { header: X-Api-Key } }')}`);
-    expect(codes(b)).not.toContain('limit-key-unverified');
-    expect([send(sim!, '/v1/k', { 'x-api-key': env.DECK_ALICE_KEY }, '192.0.2.1'), send(sim!, '/v1/k', { 'x-api-key': env.DECK_ALICE_KEY }, '192.0.2.2')]).toEqual([200, 429]);
-    // The spec counts per value of the header: alice's second key is its own bucket, as written.
-    expect(send(sim!, '/v1/k', { 'x-api-key': env.DECK_ALICE_KEY2 }, '192.0.2.1')).toBe(200);
-    expect(send(sim!, '/v1/k', { 'x-api-key': env.DECK_BOB_KEY }, '192.0.2.1')).toBe(200);
-  });
+  for (const [name, security] of [['alone', '[{ hkey: [] }]'], ['after a JWT (key-auth runs last)', '[{ bearer: [], hkey: [] }]']]) {
+    it(`key-auth ${name}, by: {header: X-Api-Key}: per consumer, whatever the address: alice's second key is no fresh bucket; another consumer has its own`, async () => {
+      const { sim, b, yaml } = await kong(`  /k: ${op('keyRoute', `security: ${security}`, 'rateLimit: { requests: 1, per: minute, by: { header: X-Api-Key } }')}`);
+      expect(codes(b)).not.toContain('limit-key-unverified');
+      expect(limitBy(yaml)).toEqual(['consumer']);
+      if (name !== 'alone') return; // KongSim verifies no JWT: the limit_by is what is pinned there
+      expect([send(sim!, '/v1/k', { 'x-api-key': env.DECK_ALICE_KEY }, '192.0.2.1'), send(sim!, '/v1/k', { 'x-api-key': env.DECK_ALICE_KEY }, '192.0.2.2')]).toEqual([200, 429]);
+      // The attack (RL19): alice holds two keys (a rotation) and switched to the second for a fresh
+      // bucket; limit_by credential counted per key. Per consumer, as nginx counts it.
+      expect(send(sim!, '/v1/k', { 'x-api-key': env.DECK_ALICE_KEY2 }, '192.0.2.1')).toBe(429);
+      expect(send(sim!, '/v1/k', { 'x-api-key': env.DECK_BOB_KEY }, '192.0.2.1')).toBe(200);
+    });
+  }
 
   it('OR of a key and a basic user, by: {header: X-Api-Key}: the basic alternative has no key, so the limit is per address, said', async () => {
     const { b, yaml } = await kong(`  /o: ${op('orRoute', 'security: [{ hkey: [] }, { basicAuth: [] }]', 'rateLimit: { requests: 1, per: minute, by: { header: X-Api-Key } }')}`);
@@ -102,16 +108,10 @@ describe('kong: a limit keyed on a verified credential header counts per credent
 });
 
 describe('kong: a verified header Kong cannot count per value is counted per address, and said', () => {
-  it('AND of a key and a basic user, by: {header: X-Api-Key}: Kong\'s credential is basic-auth\'s (it runs last), so limit_by credential would count per basic user', async () => {
-    const { sim, b, yaml } = await kong(`  /a: ${op('andRoute', 'security: [{ hkey: [], basicAuth: [] }]', 'rateLimit: { requests: 1, per: minute, by: { header: X-Api-Key } }')}`);
-    // What limit_by credential would do here: alice's two keys with one basic user are one bucket
-    // (per basic credential, not per key as the spec says).
-    const asCredential = new KongSim(parse((yaml ?? '').replace('limit_by: "ip"', 'limit_by: "credential"')) as DeckDoc, env);
-    const k2 = { ...ALICE, 'x-api-key': env.DECK_ALICE_KEY2 };
-    expect([send(asCredential, '/v1/a', { ...ALICE, 'x-api-key': env.DECK_ALICE_KEY }), send(asCredential, '/v1/a', k2, '192.0.2.2')]).toEqual([200, 429]);
-    expect(limitBy(yaml)).toEqual(['ip']);
-    expect(b.diagnostics.find((d) => d.code === 'limit-key-unverified')).toMatchObject({ severity: 'warn', params: { route: 'andRoute', header: 'X-Api-Key', target: 'kong' } });
-    expect(sim).toBeDefined();
+  it('AND of a key and a basic user, by: {header: X-Api-Key}: the AND itself is refused (two consumers could meet it; kong-auth-and-consumers)', async () => {
+    const { b, yaml } = await kong(`  /a: ${op('andRoute', 'security: [{ hkey: [], basicAuth: [] }]', 'rateLimit: { requests: 1, per: minute, by: { header: X-Api-Key } }')}`);
+    expect(yaml).toBeUndefined();
+    expect(b.diagnostics.find((d) => d.code === 'kong-auth-and-consumers')).toMatchObject({ severity: 'error', params: { route: 'andRoute', key: 'hkey', basic: 'basicAuth' } });
   });
 
   it('by: {header: Authorization} on a bearer (JWT) route: the jwt credential is the issuer\'s key, shared by every token holder: per address, said', async () => {

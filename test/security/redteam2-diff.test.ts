@@ -39,17 +39,23 @@ const CASES: Array<{ name: string; edits: Edit[] }> = [
   { name: 'one of two roles dropped', edits: [['operationId: admin, security: [{ key: [admin] }]', 'operationId: admin, security: [{ key: [admin, ops] }]']] },
 ];
 
+/** Kong refuses an AND of a key and a basic user (kong-auth-and-consumers: two consumers could meet it): its base has no /both. */
+const KONG_BASE = BASE.replace(/  \/both:\n.*\n/, '');
+const AND_SPLIT = CASES[0]!.name;
+
 describe('red team 2: gwc diff on nginx and Kong classes every widening as security', () => {
   for (const target of ['nginx', 'kong'] as const) {
+    const BASE_T = target === 'kong' ? KONG_BASE : BASE;
     it(`${target}: the same spec on both sides has no security finding`, async () => {
-      expect(await securityFindings(target, BASE, [])).toEqual([]);
+      expect(await securityFindings(target, BASE_T, [])).toEqual([]);
     });
     for (const c of CASES) {
+      if (target === 'kong' && c.name === AND_SPLIT) continue;
       it(`${target}: ${c.name}`, async () => {
         // 'one of two roles dropped' is written from the wider side: [admin, ops] -> [admin].
         const [base, edits] = c.name === 'one of two roles dropped'
-          ? [BASE.replace('operationId: admin, security: [{ key: [admin] }]', 'operationId: admin, security: [{ key: [admin, ops] }]'), [['operationId: admin, security: [{ key: [admin, ops] }]', 'operationId: admin, security: [{ key: [admin] }]'] as const]]
-          : [BASE, c.edits];
+          ? [BASE_T.replace('operationId: admin, security: [{ key: [admin] }]', 'operationId: admin, security: [{ key: [admin, ops] }]'), [['operationId: admin, security: [{ key: [admin, ops] }]', 'operationId: admin, security: [{ key: [admin] }]'] as const]]
+          : [BASE_T, c.edits];
         const found = await securityFindings(target, base, edits);
         expect(found.length, `${target} ${c.name}: ${JSON.stringify(found)}`).toBeGreaterThan(0);
       });

@@ -36,10 +36,11 @@ export function throttleMethod(ctx: Ctx, route: Route, into: StageParts): void {
   // limit by the API-key header itself is that too. Anything else is the stage's one bucket.
   const keyHeader = typeof rl.by === 'object' && rl.by.header.toLowerCase() === 'x-api-key';
   const perKey = (rl.by === 'consumer' || keyHeader) && requiresApiKey(ctx, route);
-  if (perKey && rl.by === 'consumer') {
+  if (perKey) {
     // A usage plan counts per API key, and stage.ts deploys every key a consumer lists: a consumer
     // holding n keys of the route's scheme would get n times the limit (nginx and Kong count the
-    // consumer). Fail closed at the limit, naming them.
+    // consumer, by: consumer and by: {header: X-Api-Key} alike: the header is the credential, the
+    // caller its consumer; RL19). Fail closed at the limit, naming them.
     const several = multiKeyConsumers(ctx, route);
     if (several.length > 0) {
       ctx.report('aws-limit-consumer-keys', { route: route.id, consumers: several.join(', ') }, rl.loc);

@@ -102,6 +102,17 @@ export function routeAcl(
       ctx.report('kong-auth-identity-and', { route: route.id, scheme: other.scheme, identifiedBy: last.scheme }, loc);
       return false;
     }
+    // key-auth and basic-auth each find a consumer by their own credential and basic-auth, running
+    // last, overwrites key-auth's: alice's key with bob's password passes as bob (acl, limits, cache
+    // and X-Consumer-* all bob's), so the AND's two credentials need not be one caller's. nginx refuses
+    // that request (runtime.js: one consumer per alternative); Kong OSS runs nothing between the two
+    // plugins to compare them: refused (RL19, test/security/rl19-kong-and-consumers.test.ts).
+    const key = alt.find((i) => plugin(schemeOf(i.scheme)) === 'key-auth');
+    const basic = alt.find((i) => plugin(schemeOf(i.scheme)) === 'basic-auth');
+    if (key && basic) {
+      ctx.report('kong-auth-and-consumers', { route: route.id, key: key.scheme, basic: basic.scheme }, loc);
+      return false;
+    }
     // The other items of an AND are checked by their plugins alone, which accept any credential
     // the Kong holds (README: known gaps); the caller still needs this spec's `last` credential.
     return [groupOf(ctx, acl, scoped, schemeOf(last.scheme), last, true).name];

@@ -46,6 +46,8 @@ export function rateLimiting(ctx: Ctx, route: Route): Entity | undefined {
   };
   const shared = sharedIdentitySchemes(ctx, route);
   if (r.by === 'consumer' && shared.length > 0) ctx.report('kong-limit-identity-shared', { route: route.id, schemes: shared.join(', ') }, r.loc);
+  // A public route has no consumer: get_identifier falls back to the client address (RL19).
+  if (r.by === 'consumer' && route.security.length === 0) ctx.report('limit-consumer-public', { route: route.id, target: 'kong' }, r.loc);
   // Kong counts per client address when limit_by is ip, and when a consumer limit finds no
   // consumer (a public route): get_identifier falls back to kong.client.get_forwarded_ip(), the
   // whole address. No prefix option exists, so an IPv6 /64 is 2^64 buckets: said, not hidden.
@@ -62,18 +64,20 @@ export function rateLimiting(ctx: Ctx, route: Route): Entity | undefined {
  * `by: {header}` keys on a value the caller writes, so it is only kept where Kong verified that
  * value before rate-limiting (priority 910) runs, as one credential: in every alternative of the
  * route, the header of an API key (key-auth) or basic user's Authorization (basic-auth) the
- * alternative requires. There it counts per verified credential (limit_by credential, which
- * reads kong.client.get_credential(): key-auth and basic-auth with hide_credentials have already
- * cleared the header, and limit_by header would fall back to the client address). That credential
- * is the one the LAST auth plugin set (an AND alternative runs jwt 1450, key-auth 1250, then
- * basic-auth 1100, each overwriting it), so the header's plugin must be its alternative's last;
+ * alternative requires. There it counts per verified CONSUMER (limit_by consumer: key-auth and
+ * basic-auth with hide_credentials have already cleared the header, and limit_by header would fall
+ * back to the client address), as nginx counts it: the header is the credential, and the caller
+ * is the consumer holding it. Per credential (limit_by credential) gave a consumer holding two
+ * keys (a rotation lists old and new) twice the limit (RL19, kong-limit-identity.test.ts). That
+ * consumer is the one the LAST auth plugin set (an AND alternative runs jwt 1450, key-auth 1250,
+ * then basic-auth 1100, each overwriting it), so the header's plugin must be its alternative's last;
  * a jwt credential is the issuer's key (one for every token holder), never per caller. Anything
  * else would give a caller a fresh bucket per value and let it drain another caller's, or count
  * another credential than the spec names: the limit counts per client address, said at the
  * rateLimit node (DESIGN.md 7.4). kong/plugins/rate-limiting/handler.lua get_identifier;
  * test/security/kong-limit-identity.test.ts.
  */
-function limitByHeader(ctx: Ctx, route: Route, header: string): 'credential' | 'ip' {
+function limitByHeader(ctx: Ctx, route: Route, header: string): 'consumer' | 'ip' {
   const h = header.toLowerCase();
   const plugin = (scheme: string) => {
     const s = ctx.scheme(scheme);
@@ -97,7 +101,7 @@ function limitByHeader(ctx: Ctx, route: Route, header: string): 'credential' | '
     const last = Math.min(...alt.map((i) => plugin(i.scheme) ?? -Infinity));
     return plugin(item.scheme) === last && alt.filter((i) => plugin(i.scheme) === last).every((i) => verifies(i.scheme));
   };
-  if (route.security.length > 0 && route.security.every(keyedLast)) return 'credential';
+  if (route.security.length > 0 && route.security.every(keyedLast)) return 'consumer';
   const loc = route.policy.rateLimit!.loc;
   ctx.report('limit-key-unverified', { route: route.id, header, target: 'kong' }, loc);
   return 'ip';

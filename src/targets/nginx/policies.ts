@@ -112,6 +112,9 @@ export class PolicyRegistry {
       if (!this.ctx.safe(rl.loc, () => headerVar(header))) return undefined;
       this.ctx.report('limit-key-unverified', { route: route.id, header, target: 'nginx' }, rl.loc);
     }
+    // A public route identifies nobody: by: consumer counts per client address there, said as on
+    // every target (limit-consumer-public; RL19).
+    if (rl.by === 'consumer' && !secured && this.ctx.once(`limit-public:${route.id}`)) this.ctx.report('limit-consumer-public', { route: route.id, target: 'nginx' }, rl.loc);
     if (perCaller) {
       forwardLimitKey(this.ctx, route, rl);
       this.limitIdentity = this.limitIdentity || securityOf(this.ctx).anyAuth;

@@ -103,29 +103,37 @@ export function rateLimitMiddleware(
     if (ctx.once(`ws-limit:${route.id}`)) ctx.report('websocket-limit-connections', { route: route.id, target: 'traefik' }, rl.loc);
     return undefined;
   }
+  // The identity header holds one credential, so a limit on it is one bucket per credential: a
+  // consumer holding several of the scheme (a rotation lists old and new) gets the limit once per
+  // each (nginx and Kong count the consumer). Refused, as AWS does (aws-limit-consumer-keys), for
+  // by: consumer and for by: {header} on the verified credential's header alike (RL19).
+  const multiplied = (): boolean => {
+    const several = multiCredentialConsumers(ctx, consumer.scheme);
+    if (several.length === 0) return false;
+    if (ctx.once(`limit-keys:${route.id}`)) ctx.report('traefik-limit-consumer-keys', { route: route.id, scheme: consumer.scheme ?? '(none)', consumers: several.join(', ') }, rl.loc);
+    return true;
+  };
   let sourceCriterion: SourceCriterion;
   if (rl.by === 'ip') sourceCriterion = clientAddress(ctx, route);
   else if (rl.by === 'consumer') {
     if (consumer.header) {
-      // The header holds one credential, so the limit is one bucket per credential: a consumer
-      // holding several of the scheme (a key rotation lists old and new) gets the limit once per
-      // each (nginx and Kong count the consumer). Refused, as AWS does (aws-limit-consumer-keys).
-      const several = multiCredentialConsumers(ctx, consumer.scheme);
-      if (several.length > 0) {
-        if (ctx.once(`limit-keys:${route.id}`)) ctx.report('traefik-limit-consumer-keys', { route: route.id, scheme: consumer.scheme ?? '(none)', consumers: several.join(', ') }, rl.loc);
-        return undefined;
-      }
+      if (multiplied()) return undefined;
       sourceCriterion = { requestHeaderName: consumer.header };
     } else {
-      // No header holds exactly the verified credential (cookie or query API key, forward auth,
-      // public route): a key the client can vary would hand it a fresh bucket per request.
-      ctx.report('traefik-limit-key-unverified', { route: route.id, scheme: consumer.scheme ?? '(none)' }, rl.loc);
+      // No header holds exactly the verified credential (cookie or query API key, forward auth),
+      // or nobody is identified (a public route): a key the client can vary would hand it a fresh
+      // bucket per request.
+      if (route.security.length === 0) {
+        if (ctx.once(`limit-public:${route.id}`)) ctx.report('limit-consumer-public', { route: route.id, target: 'traefik' }, rl.loc);
+      } else ctx.report('traefik-limit-key-unverified', { route: route.id, scheme: consumer.scheme ?? '(none)' }, rl.loc);
       sourceCriterion = clientAddress(ctx, route);
     }
   } else {
     if (!headerNameOk(ctx, rl.by.header, 'rate-limit header', route)) return undefined;
-    if (consumer.header && limitHeaderVerified(consumer.header, rl.by.header)) sourceCriterion = { requestHeaderName: consumer.header };
-    else {
+    if (consumer.header && limitHeaderVerified(consumer.header, rl.by.header)) {
+      if (multiplied()) return undefined;
+      sourceCriterion = { requestHeaderName: consumer.header };
+    } else {
       ctx.report('limit-key-unverified', { route: route.id, header: rl.by.header, target: 'traefik' }, rl.loc);
       sourceCriterion = clientAddress(ctx, route);
     }
