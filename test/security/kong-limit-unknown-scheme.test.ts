@@ -14,7 +14,7 @@ import { compileKong } from '../../src/targets/kong/compile.js';
 import { kongTarget } from '../../src/targets/kong/index.js';
 import { writeSpec } from '../helpers/spec.js';
 
-const SPEC = (security: string, accept: string, scheme: string) => `openapi: 3.1.0
+const SPEC = (security: string, accept: string) => `openapi: 3.1.0
 info: { title: klu, version: "1" }
 servers: [{ url: "https://api.example.com/v1" }]
 x-gateway:
@@ -58,7 +58,7 @@ describe('kong: by: {header} beside a scheme outside Kong\'s auth plugin order c
       expect(r.yaml).toBeUndefined();
       expect(r.codes).toContain('error:accept-opens-route');
       const gateway = (await loadGateway(file)).gateway!;
-      const compiled = compileKong(gateway, checkCapabilities(gateway, kongTarget).plan, {});
+      const compiled = compileKong(gateway, checkCapabilities(gateway, kongTarget).plan, { rateLimitPolicy: 'local' });
       expect(compiled.diagnostics.filter((d) => d.code === 'limit-key-unverified').map((d) => [d.severity, d.params])).toEqual([['warn', { route: 'keyRoute', header: 'X-Api-Key', target: 'kong' }]]);
     });
   }
