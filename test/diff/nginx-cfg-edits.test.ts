@@ -68,7 +68,8 @@ const CASES: Array<[string, (cfg: Cfg) => void, string, string[]]> = [
   ["the body check's key patterns dropped (bodyKeys)", (c) => delete route(c, 'mine').bodyKeys, 'route mine (njs CFG)', ['credential-unverified-passed route mine']],
   ["the body check no longer refuses _method (bodyMethod: false)", (c) => (route(c, 'mine').bodyMethod = false), 'route mine (njs CFG)', ['method-override-passed route mine']],
   ["the body check hands over to another route's step", (c) => (route(c, 'mine').body = String(route(c, 'mine').body).replace(/\d+$/, '99')), 'route mine (njs CFG)', []],
-  ["a scheme's hide flag turned off (read by no runtime check: a change, not a finding)", (c) => (c.schemes.hk!.hide = false), 'scheme hk (njs CFG)', []],
+  // DIFF19: runtime.js apiKeyOf reads a key from a cookie of its name unless `in` is header or query.
+  ["an API key scheme's `in` removed (runtime.js then reads a cookie named X-Api-Key: another carrier)", (c) => delete c.schemes.hk!.in, 'scheme hk (njs CFG)', ['credential-carrier-added route admin', 'credential-carrier-added route mine', 'credentials-forwarded route admin', 'credentials-forwarded route mine']],
 ];
 
 describe('gwc diff (nginx): a hand edit to the njs CFG is a change, classed by what it opens', () => {
@@ -88,6 +89,15 @@ describe('gwc diff (nginx): a hand edit to the njs CFG is a change, classed by w
     expect(cfg.consumers.map((c) => c.name)).toEqual(['alice', 'bob']);
     expect(route(cfg, 'q').hideQuery).toEqual(['api_key']);
     expect(route(cfg, 'mine').bodyKeys).toBeDefined();
+  });
+
+  // DIFF19: gwc wrote a `hide` flag per scheme before session 19 that runtime.js never read (the
+  // .conf clears and hideQuery/hideCookies strip credentials): no longer written, and read as nothing.
+  it("a scheme's hide flag as earlier releases wrote it (read by no runtime check): no change, no finding", async () => {
+    const older = edited(files, (c) => Object.values(c.schemes).forEach((s) => (s.hide = s.kind !== 'forward')));
+    const r = await diffDeployed(writeSpec(SPEC), { target: 'nginx', deployed: deployed('nginx', older, (f) => f.contents) });
+    expect(r.plan?.changes).toEqual([]);
+    expect(r.plan?.findings).toEqual([]);
   });
 
   for (const [name, edit, key, security] of CASES) {

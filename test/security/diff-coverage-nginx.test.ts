@@ -23,6 +23,8 @@ const ALLOWED: readonly Allowed[] = [
   [/^proxy_request_buffering:/, /remove/, DEFAULT],
   [/^(proxy_method|proxy_cache|proxy_cache_key): .*(jwks|GET;)/, /./, "the key set fetch (jwks.ts): a change fetches the same URL differently or fails (tokens refused)"],
   [/^proxy_pass: proxy_pass "https:\/\/[^"]+";/, /remove/, CLOSED],
+  // Hop-by-hop to nginx (ngx_http_proxy_headers): without the line nginx sends its own `Connection: close`.
+  [/^proxy_set_header: proxy_set_header Connection /, /remove/, "nginx then sends its own Connection: close (its default): no client value passes; the upstream keep-alive, or a websocket route's upgrade, is lost"],
   [/^proxy_set_header: proxy_set_header (authorization|Content-Length|Accept)\b/, /remove/, 'what the auth or key service is sent of the credential: without it the service refuses'],
   [/^(proxy_pass_request_body):/, /./, 'the auth service sent the request body or not: it decides on the headers gwc names'],
   [/^set: set \$gwc_cov_route/, /remove/, 'every fact keyed by the route id changes with it (cache key, guards); what stays is read as unchanged, and njs refuses an auth check without its route'],
@@ -39,29 +41,27 @@ const ALLOWED: readonly Allowed[] = [
   // (--exit-code counts it) that opens nothing, so no finding. They read as `unchanged` before.
   [/^CFG\.routes\.\*\.id$/, /./, 'the operation id labels the entry (the diff, logs): runtime.js finds a route by its number, never by id'],
   [/^CFG\.routes\.\*\.body$/, /./, "the body check's next location: none, bodyCheck answers 500; another is another route's step, whose admission ($<gw>_admit) or own checks refuse what this route admitted: " + CLOSED],
-  [/^CFG\.schemes\.\w+\.hide$/, /./, 'runtime.js reads no scheme hide flag: what is stripped is the .conf clears and the route\'s hideQuery/hideCookies, both read'],
   [/^CFG\.schemes\.\w+$/, /remove/, 'runtime.js check(): a scheme the CFG lacks answers 401 (present() counts it as sent on an optional route): ' + CLOSED],
   [/^CFG\.schemes\.\w+\.kind$/, /./, 'runtime.js check(): a kind it does not know answers 401: ' + CLOSED],
   [/^CFG\.schemes\.\w+\.realm$/, /./, 'the Basic challenge text (WWW-Authenticate): ' + NOT_ACCESS],
   [/^CFG\.schemes\.\w+\.jwks\.url$/, /./, "the key set's address as written for a reader: runtime.js fetches through jwks.uri and jwks.refresh, whose locations' proxy_pass is read"],
   [/^CFG\.consumers\[\*\]\.credentials\[\*\]\.(key|password)(\.env)?$/, /./, "a secret's reference: another variable is another value for the same consumer (no reader compares secret values; Kong's masks them); none matches no request: " + CLOSED],
   [/^CFG\.consumers\[\*\]\.credentials\[\*\]\.kind$/, /./, "runtime.js findConsumer matches a credential only of its scheme's kind: " + CLOSED],
+  // DIFF19 (session 19), the open questions of NGX6 settled by runtime.js: pathVar/fwdUriVar, a
+  // forward scheme's presence and answer headers, a forward scheme without `forward` are the
+  // forward mechanism's verifier (deployed-njs.ts serviceText: auth-verifier-changed); an API key's
+  // `in` is read as runtime.js apiKeyOf reads it (header, query, anything else a cookie).
+  [/^CFG\.schemes\.\w+\.in$/, /./, "runtime.js apiKeyOf/present read a key from a cookie unless `in` is 'header' or 'query': a cookie key's `in` removed or made another word reads the same cookie (the reader reads it so)"],
+  [/^CFG\.routes\.\*\.security$/, /widen/, "a public route's location asks no auth_request, so runtime.js decide never reads its alternatives; on a route it does read, an alternative that is not a list ('*') admits no one (its one item names no scheme: check answers 401): " + CLOSED],
   [/^CFG\.routeVar$/, /./, 'runtime.js decide refuses (500) a route whose location does not set the variable it names; the proxy step\'s handlers find no route and cacheCredential answers never cache: ' + CLOSED],
 ];
 
 /**
- * Holes the suite finds that are not fixed (it.fails): [target, sig, mutation, mechanism]. A
- * `/_gwc_internal/` location without `internal;` is read as a public route of its own (no gap);
- * the CFG edits below are open questions, not known openings.
+ * Holes the suite finds that are not fixed (it.fails): [target, sig, mutation, mechanism]. None:
+ * a `/_gwc_internal/` location without `internal;` is read as a public route of its own, and the
+ * CFG edits NGX6 left open are settled above (DIFF19).
  */
-const KNOWN_GAPS: readonly KnownGap[] = [
-  // NGX6: surfaced when the CFG became entities (they read as `unchanged` before: no change, no
-  // finding); what runtime.js does with each is not yet run against nginx, so not allowed blind.
-  ['nginx', /^CFG\.(pathVar|fwdUriVar)$/, /./, 'the forward path and service URI variables named wrong: does njs throw (closed) or ask the service with no path?'],
-  ['nginx', /^CFG\.schemes\.\w+\.in$/, /remove/, "an API key scheme without `in`: runtime.js reads a header only when in is 'header', so where does it read the key (and present() on an optional route)?"],
-  ['nginx', /^CFG\.schemes\.fwd(\.forward(\.\w+)?)?$/, /./, "the coverage build's forward scheme in the CFG: no route's facts read it (its routes' auth_request goes to the service location), so which njs check uses it, and does presence on an optional route let a credential through as anonymous?"],
-  ['nginx', /^CFG\.routes\.\*\.security$/, /widen/, "a '*' appended to one route's alternatives read by no route fact: runtime.js alt.some on a string throws (500)?"],
-];
+const KNOWN_GAPS: readonly KnownGap[] = [];
 
 
 describeCoverage('nginx', ALLOWED, KNOWN_GAPS);

@@ -60,7 +60,9 @@ export function cfgEntities(name: string, cfg: NjsConfig): Entity[] {
     const h = holds(c);
     out.push({ kind: 'njs consumer', key: `consumer ${String(c.name)}${n > 1 ? ` #${n}` : ''}`, fields: fieldsOf(unnumbered({ ...c, name: undefined })), facts: { holds: h } });
   }
-  for (const [scheme, s] of Object.entries(isObj(raw.schemes) ? raw.schemes : {})) out.push({ kind: 'njs scheme', key: `scheme ${scheme} (njs CFG)`, fields: fieldsOf(unnumbered(s)) });
+  // `hide`: written by releases before session 19, never read by runtime.js (the .conf clears and the
+  // route's hideQuery/hideCookies strip a credential): left out, so such a deployment reads as today's.
+  for (const [scheme, s] of Object.entries(isObj(raw.schemes) ? raw.schemes : {})) out.push({ kind: 'njs scheme', key: `scheme ${scheme} (njs CFG)`, fields: fieldsOf(unnumbered(isObj(s) ? { ...s, hide: undefined } : s)) });
   for (const [at, r] of Object.entries(isObj(raw.routes) ? raw.routes : {})) {
     const entry = isObj(r) ? r : { value: r };
     const id = typeof entry.id === 'string' ? entry.id : undefined;

@@ -14,7 +14,6 @@ interface Secret {
 }
 interface SchemeCfg {
   kind: string;
-  hide?: boolean;
   in?: string;
   name?: string;
   algorithms?: string[];
@@ -53,6 +52,9 @@ export interface RouteCfg {
 export interface NjsConfig {
   routes: Record<string, RouteCfg>;
   schemes: Record<string, SchemeCfg>;
+  /** The variables runtime.js reads the path a forward-auth service is told from, and writes what it is told to (security.ts njsForwardVars). */
+  pathVar?: string;
+  fwdUriVar?: string;
   /** The reader's: the module's code without its CFG, hashed (njsRuntimeCode); never read from the CFG. */
   code?: string;
 }
@@ -124,13 +126,15 @@ export function njsAuth(cfg: NjsConfig, routeId: string, cleared: ReadonlySet<st
   const route = Object.prototype.hasOwnProperty.call(cfg.routes, routeId) ? cfg.routes[routeId] : undefined;
   if (!route?.security) return undefined;
   const mechanisms: Record<string, Mechanism> = {};
-  const auth = route.security.map((alt) =>
+  // runtime.js decide: an alternative that is not a list admits no one (a string's items name no
+  // scheme: 401; an object has no length): it opens nothing, so it is read as absent.
+  const auth = route.security.filter((alt) => Array.isArray(alt)).map((alt) =>
     alt
       .flatMap((item) => {
         // A hand-edited CFG may lack a field: read what is there (never crash the diff).
         const scheme = String(item?.scheme);
         const s = Object.prototype.hasOwnProperty.call(cfg.schemes, scheme) ? cfg.schemes[scheme] : undefined;
-        if (s) mechanisms[scheme] = mechanism(s, route, cleared, proxied);
+        if (s) mechanisms[scheme] = mechanism(s, route, cleared, proxied, cfg);
         return [scheme, ...(Array.isArray(item?.scopes) ? item.scopes : []).map((x) => authAtom(scheme, requirementKind(s?.kind ?? ''), String(x)))];
       })
       .sort(),
@@ -146,9 +150,12 @@ const words = (v: unknown): string => (Array.isArray(v) && v.length > 0 ? v.map(
  * location proxies to, the answer headers njs copies to the backend, the request headers that make
  * a request carry a credential (presence). Red team 10's service call was invisible to the diff.
  */
-function serviceText(f: NonNullable<SchemeCfg['forward']>, proxied: (uri: string) => string | undefined): string {
+function serviceText(f: NonNullable<SchemeCfg['forward']>, proxied: (uri: string) => string | undefined, cfg: NjsConfig): string {
   const to = typeof f.uri === 'string' ? (proxied(f.uri) ?? `${f.uri} (no such location)`) : 'no location';
-  return `${to}; answer headers: ${words(f.responseHeaders)}; credential headers: ${words(f.presence)}`;
+  // runtime.js forwardedUri/checkForward: the path the service is told is read from $pathVar and
+  // handed to its location in $fwdUriVar; another variable tells it another path (or none).
+  const vars = `path from $${String(cfg.pathVar ?? 'none')} told in $${String(cfg.fwdUriVar ?? 'none')}`;
+  return `${to}; answer headers: ${words(f.responseHeaders)}; credential headers: ${words(f.presence)}; ${vars}`;
 }
 
 /** The key set a JWT scheme fetches, by the address its internal locations proxy to (was read from `url`, written for a reader: runtime.js fetches through uri and refresh, so an edit there was unseen: NGX6). */
@@ -157,15 +164,17 @@ function jwksText(j: NonNullable<SchemeCfg['jwks']>, proxied: (uri: string) => s
   return `jwks ${at(j.uri)} (refetched from ${at(j.refresh)})`;
 }
 
-function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>, proxied: (uri: string) => string | undefined): Mechanism {
+function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>, proxied: (uri: string) => string | undefined, cfg: NjsConfig): Mechanism {
   const m: Mechanism = { kind: s.kind };
   const name = (s.name ?? '').toLowerCase();
   if (s.kind === 'apiKey') {
-    m.in = [s.in ?? 'header'];
+    // runtime.js apiKeyOf and present(): 'header', 'query', and any other value (none) a cookie.
+    const where = s.in === 'header' || s.in === 'query' ? s.in : 'cookie';
+    m.in = [where];
     // The name runtime.js reads the key under (and, on an optional route, takes its presence from:
     // present): another name leaves a key sent under the spec's one unverified (NGX6).
-    m.names = [s.in === 'header' ? name : String(s.name ?? '')];
-    m.hideCredentials = s.in === 'query' ? (route.hideQuery ?? []).includes(s.name ?? '') : s.in === 'cookie' ? (route.hideCookies ?? []).includes(s.name ?? '') : cleared.has(name);
+    m.names = [where === 'header' ? name : String(s.name ?? '')];
+    m.hideCredentials = where === 'query' ? (route.hideQuery ?? []).includes(s.name ?? '') : where === 'cookie' ? (route.hideCookies ?? []).includes(s.name ?? '') : cleared.has(name);
   }
   if (s.kind === 'basic') m.hideCredentials = cleared.has('authorization');
   if (s.kind === 'jwt') {
@@ -182,11 +191,13 @@ function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>, 
   }
   // A forward scheme's service, answer headers and presence headers (an optional route takes a
   // request without any of them as anonymous: runtime.js present) are its check (NGX6).
-  if (s.kind === 'forward' && s.forward) {
-    m.kind = `forward ${s.forward.uri}`;
-    m.verifier = serviceText(s.forward, proxied);
+  if (s.kind === 'forward') {
+    const f = s.forward && typeof s.forward === 'object' ? s.forward : undefined;
+    if (f) m.kind = `forward ${f.uri}`;
+    // Without its `forward`, runtime.js checkForward answers 401 (and present() counts it as sent).
+    m.verifier = f ? serviceText(f, proxied, cfg) : 'no service (runtime.js answers 401)';
   }
-  else if (s.forward && typeof s.forward === 'object') m.service = serviceText(s.forward, proxied);
+  else if (s.forward && typeof s.forward === 'object') m.service = serviceText(s.forward, proxied, cfg);
   return m;
 }
 

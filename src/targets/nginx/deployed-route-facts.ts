@@ -90,13 +90,9 @@ function authFacts(checks: Directive[], block: Directive[], ctx: Ctx, byPath: Ma
       const read = cfg ? njsAuth(cfg, where.slice(where.lastIndexOf('/') + 1), cleared, proxied) : undefined;
       if (read) {
         alternatives.push(...read.auth);
-        // A forward-auth scheme's service is what its internal location proxies to: another one is
-        // another check (auth-verifier-changed), as a re-pointed forwardAuth is on Traefik.
-        for (const m of Object.values(read.mechanisms)) {
-          const at = /^forward (\S+)$/.exec(m.kind)?.[1];
-          const pass = at ? proxied(at) : undefined;
-          if (pass) m.verifier = pass;
-        }
+        // A forward-auth scheme's verifier (deployed-njs.ts serviceText) is what its internal location
+        // proxies to, the answer and presence headers and the path variables: another one is another
+        // check (auth-verifier-changed), as a re-pointed forwardAuth is on Traefik.
         Object.assign(mechanisms, read.mechanisms);
       } else auth.push(`auth_request ${target ? target.args.join(' ') : where}`);
     }

@@ -134,7 +134,9 @@ function sentToService(s: SecurityScheme): string[] {
 }
 
 function nativeView(ctx: Ctx, scheme: SecurityScheme, out: SecurityBuild): Record<string, unknown> | undefined {
-  const base = { kind: scheme.kind, hide: scheme.hideCredentials };
+  // No `hide` flag: runtime.js never read one; what strips a credential is the route's clears
+  // (hiddenHeaders) and its CFG hideQuery/hideCookies (hiddenParams), which gwc diff reads.
+  const base = { kind: scheme.kind };
   if (scheme.kind === 'apiKey' && scheme.apiKey) {
     const { name } = scheme.apiKey;
     if (scheme.apiKey.in === 'header') headerName(name);
