@@ -62,11 +62,12 @@ export function buildBody(ctx: Ctx): BodyResult {
       item[route.method.toLowerCase()] = op;
       compiled.push(route);
       const integration = op['x-amazon-apigateway-integration'] as Cfn;
-      const m = integration.type === 'http_proxy' ? /^([a-z]+:\/\/[^/]+)(\/.*)?$/.exec(String(integration.uri)) : null;
+      const uri = uriText(integration.uri);
+      const m = integration.type === 'http_proxy' ? /^([a-z]+:\/\/[^/]+)(\/.*)?$/.exec(uri) : null;
       if (m) upstream.set(route, { origin: originKey(integration, m[1] as string), path: m[2] ?? '/' });
       // A Lambda proxy function is given the request path itself and routes on it (a Spring
       // function drops `;` parameters the same way): its "backend path" is the resource path.
-      if (integration.type === 'aws_proxy') upstream.set(route, { origin: String(integration.uri), path });
+      if (integration.type === 'aws_proxy') upstream.set(route, { origin: uri, path });
     }
     // The path's own policy parts (CORS's OPTIONS preflight), through the map (policies.ts).
     for (const hook of policyHooks('pathItem')) hook(ctx, routes, item);
@@ -129,6 +130,22 @@ function operation(ctx: Ctx, auth: Auth, route: Route, lambdas: Set<string>): Cf
   if (security) op.security = security;
   op['x-amazon-apigateway-integration'] = integration.integration;
   return op;
+}
+
+/**
+ * An integration URI as text, to compare origins by (checkConfusablePaths). Written out today
+ * (lambdaUri, backends.ts), but an intrinsic (`{ 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:...' }`)
+ * printed by String() is `[object Object]`: every such function or host would be ONE origin, and a
+ * Lambda one would not start with `arn:`, so it would be read as an http backend. An Fn::Sub is
+ * read as its template text (its `${...}` names stay, so two different ones stay apart); any other
+ * value as its JSON with sorted keys (deterministic, distinct).
+ */
+export function uriText(uri: unknown): string {
+  if (typeof uri === 'string') return uri;
+  const sub = uri && typeof uri === 'object' ? (uri as Record<string, unknown>)['Fn::Sub'] : undefined;
+  const text = typeof sub === 'string' ? sub : Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : undefined;
+  if (text !== undefined && (!Array.isArray(sub) || sub.length < 2 || Object.keys((sub[1] ?? {}) as object).length === 0)) return text;
+  return JSON.stringify(uri, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v)) ?? String(uri);
 }
 
 /**
