@@ -21,8 +21,7 @@ import { parse } from 'yaml';
 import { compileGateway } from '../../src/api.js';
 import { gatewayOf } from '../helpers/spec.js';
 import { evaluate, type DeckDoc } from '../targets/kong/kong-oracle.js';
-import { diffStates } from '../../src/diff/plan.js';
-import { kongEntities } from '../../src/targets/kong/deployed-normalise.js';
+import { editChunks, kongSecurityRules } from '../helpers/kong-chunks.js';
 import { WS_GUARD_MARK } from '../../src/targets/kong/websocket-guard.js';
 
 const SPEC = `openapi: 3.1.0
@@ -99,21 +98,8 @@ describe('red team 18, kong: an upgrade from another origin with the user\'s cre
   });
 
   it('gwc diff: the chunk removed or its origins edited is a security change (request-header-passed)', () => {
-    const edit = (f: (c: string) => string | undefined) => {
-      const d = structuredClone(doc) as unknown;
-      const walk = (o: unknown): void => {
-        if (Array.isArray(o)) o.forEach(walk);
-        else if (o && typeof o === 'object') {
-          const p = o as { name?: unknown; config?: { access?: string[] } };
-          if (p.name === 'pre-function' && Array.isArray(p.config?.access)) p.config.access = p.config.access.flatMap((c) => (c.startsWith(WS_GUARD_MARK) ? (f(c) ?? []) : [c]));
-          Object.values(p).forEach(walk);
-        }
-      };
-      walk(d);
-      return d;
-    };
-    const state = (d: unknown) => ({ entities: kongEntities(d as never) });
-    const rules = (from: unknown, to: unknown) => [...new Set(diffStates(state(from), state(to)).findings.filter((x) => x.class === 'security').map((x) => x.rule))];
+    const edit = (f: (c: string) => string | undefined) => editChunks(doc, WS_GUARD_MARK, f);
+    const rules = kongSecurityRules;
     expect(rules(doc, doc)).toEqual([]);
     expect(rules(doc, edit(() => undefined))).toContain('request-header-passed');
     // Another origin allowed by hand: not gwc's text for any list.
