@@ -266,14 +266,21 @@ export function ipView(ctx: Ctx, rule: Policy['ipRule']): IpView | undefined {
   });
 }
 
-/** True when every security alternative of `route` verifies an API key sent in `header` (any case). */
+/**
+ * True when every security alternative of `route` verifies the credential sent in `header` (any
+ * case): an API key's header, or Authorization where the alternative requires a basic user (njs
+ * checks the user and password; the caller is the consumer holding them, as on Kong's limit_by
+ * consumer and Traefik's verified user: KNG5, NGX7). There the limit counts the verified consumer
+ * (`$<gw>_lim_id`), never the header's text, which has many spellings per user
+ * (test/security/ngx7-nginx-limit-basic-header.test.ts).
+ */
 function verifiedKeyHeader(ctx: Ctx, route: Route, header: string): boolean {
   if (route.security.length === 0 || route.optionalAuth) return false;
   const h = header.toLowerCase();
   return route.security.every((alt) =>
     alt.some((item) => {
       const s = ctx.scheme(item.scheme);
-      return s?.kind === 'apiKey' && s.apiKey?.in === 'header' && s.apiKey.name.toLowerCase() === h;
+      return (s?.kind === 'apiKey' && s.apiKey?.in === 'header' && s.apiKey.name.toLowerCase() === h) || (s?.kind === 'basic' && h === 'authorization');
     }),
   );
 }
