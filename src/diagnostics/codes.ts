@@ -555,6 +555,11 @@ export const CODES = {
     (p) =>
       `traefik: the per-consumer rate limit of ${p.route} cannot be keyed on the credential of ${p.scheme} (Traefik keys a limit on a whole request header: the Cookie header also holds whatever cookies the client adds, an Authorization header has several spellings per credential since its scheme word is read case-insensitively, and a query parameter or forward-auth identity is no header at all), so it is kept per client address`,
   ),
+  'traefik-auth-and-consumers': entry<{ route: string; key: string; basic: string }>(
+    'error',
+    (p) =>
+      `traefik: ${p.route} requires ${p.key} AND ${p.basic}, but Traefik checks each credential on its own (basicAuth, then the key's forwardAuth service, whose answer replaces X-Consumer): one consumer's key with another consumer's password passes, told as the key's consumer, so the two credentials are never checked to be one caller's (nginx refuses such a request). Require one of the schemes, or build the route on nginx`,
+  ),
   'traefik-limit-consumer-keys': entry<{ route: string; scheme: string; consumers: string }>(
     'error',
     (p) =>

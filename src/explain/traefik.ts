@@ -137,6 +137,12 @@ export const TRAEFIK: Explanations = {
     'Make the proxy in front write IPv4 clients as IPv4 (listen on IPv4 and IPv6 sockets apart), or count on a verified identity (by: consumer on an authenticated route).',
     'gwc build gateway.yaml --target traefik --option client-ip-depth=1   # the proxy at depth 1 must write 192.0.2.1, not ::ffff:192.0.2.1',
   ),
+  'traefik-auth-and-consumers': ex(
+    'An AND of an API key (checked by its forwardAuth service) and a basic user on Traefik, where the keys are the spec consumers\'.',
+    "basicAuth and the key service each check their own credential against any consumer: alice's key with bob's password passes, and the backend is told alice (the service's X-Consumer replaces basicAuth's). nginx refuses an AND met by two consumers; Traefik has no step comparing them.",
+    'Require one of the schemes, or build the route on nginx.',
+    "security: [{ key: [], basic: [] }]   # fix: [{ basic: [] }]",
+  ),
   'traefik-limit-consumer-keys': ex(
     'A route limits by consumer on Traefik, and a consumer lists several credentials (API keys, basic users) of the scheme the limit is keyed on.',
     'Traefik keys a rate limit on a whole request header (sourceCriterion.requestHeaderName): the API key header, or the verified basic user. A consumer with two keys is two buckets, twice the limit (nginx and Kong count the consumer; AWS refuses the same: aws-limit-consumer-keys).',

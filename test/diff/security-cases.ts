@@ -62,7 +62,7 @@ export const SECURITY_CASES: readonly SecurityCase[] = [
     rule: 'auth-weakened',
     ops: ['getKeys'],
   },
-  { name: 'roles removed from a requirement', edits: [sec('getAdmin', '[{ apiKey: [admin] }]', '[{ apiKey: [] }]')], editsOn: { traefik: [sec('getAdmin', '[{ apiKey: [], basic: [admin] }]', '[{ apiKey: [], basic: [] }]')] }, rule: 'auth-roles-removed', ops: ['getAdmin'], cannot: { aws: 'API keys carry no roles on AWS: the spec is refused' } },
+  { name: 'roles removed from a requirement', edits: [sec('getAdmin', '[{ apiKey: [admin] }]', '[{ apiKey: [] }]')], editsOn: { traefik: [sec('getAdmin', '[{ basic: [admin] }]', '[{ basic: [] }]')] }, rule: 'auth-roles-removed', ops: ['getAdmin'], cannot: { aws: 'API keys carry no roles on AWS: the spec is refused' } },
   { name: 'optional auth added', edits: [sec('getKeys', '[{ apiKey: [] }]', '[{ apiKey: [] }, {}]')], rule: 'auth-optional', ops: ['getKeys'], cannot: { kong: 'auth.optional is unsupported on kong (test/diff/optional-refused.test.ts)', traefik: 'auth.optional is unsupported on traefik: the spec is refused', aws: 'auth.optional is unsupported on aws: the spec is refused' } },
   { name: 'IP deny entry removed', edits: [['x-gateway: { ipDeny: [203.0.113.0/24] }', 'x-gateway: {}']], rule: ['ip-deny-narrowed', 'ip-widened'], ops: ['getAdmin'] },
   { name: 'IP deny entry narrowed', edits: [['ipDeny: [203.0.113.0/24]', 'ipDeny: [203.0.113.0/28]']], rule: ['ip-deny-narrowed', 'ip-widened'], ops: ['getAdmin'] },

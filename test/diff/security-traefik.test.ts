@@ -11,8 +11,9 @@ securitySuite(
   'traefik',
   [
     // Roles on Traefik are basicAuth users files (one per role set); an API key is its forwardAuth
-    // service's, which cannot carry roles (traefik-roles-forward-auth): the role goes on basic.
-    ['security: [{ apiKey: [admin] }]', 'security: [{ apiKey: [], basic: [admin] }]'],
+    // service's, which cannot carry roles (traefik-roles-forward-auth): the role goes on basic,
+    // alone (an AND of the consumers' key and a basic user is refused: traefik-auth-and-consumers).
+    ['security: [{ apiKey: [admin] }]', 'security: [{ basic: [admin] }]'],
     ['        apiKey: ${env:ALICE_API_KEY}\n', "        apiKey: ${env:ALICE_API_KEY}\n        basic: { username: alice, password: '${env:ALICE_PASSWORD}' }\n"],
     ['x-gateway: { hideCredentials: true }', "x-gateway: { hideCredentials: true, forwardAuth: { url: 'http://keys.internal:9000/check' } }"],
     ['        clockSkew: 30s\n', "        clockSkew: 30s\n        forwardAuth: { url: 'http://auth.internal:9000/verify' }\n"],

@@ -43,7 +43,7 @@ const REFUSALS = new Set([
   'kong-jwt-issuer-missing', 'kong-jwt-issuer-shared', 'kong-jwt-keys', 'websocket-limit-connections', 'kong-jwt-algorithm', 'kong-jwt-header-name', 'kong-api-key-cookie', 'kong-api-key-name',
   'kong-host-order', 'kong-preflight-cors-differs', 'kong-upstream-mixed', 'kong-tls-server-name', 'kong-tls-ca-file', 'kong-backend-no-target',
   'kong-route-name-collision', 'kong-credential-secret-source', 'kong-secret-env-name', 'kong-target-weight', 'kong-path-template', 'kong-header-template',
-  'kong-auth-identity-and', 'kong-auth-and-consumers', 'kong-roles-credential-ambiguous', 'kong-scheme-name-collision', 'kong-consumer-name-collision',
+  'kong-auth-identity-and', 'kong-auth-and-consumers', 'traefik-auth-and-consumers', 'kong-roles-credential-ambiguous', 'kong-scheme-name-collision', 'kong-consumer-name-collision',
   // traefik's (src/targets/traefik; coded in #17.3)
   'traefik-alternatives-indistinguishable', 'traefik-forward-auth-missing', 'traefik-host-not-ascii', 'traefik-backend-host', 'traefik-server-paths',
   'traefik-upstream-path-param', 'traefik-header-name', 'traefik-cors-origins-empty', 'traefik-ip-range', 'traefik-header-empty-value',

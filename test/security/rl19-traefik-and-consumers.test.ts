@@ -5,14 +5,14 @@
  * credential against any consumer, and nothing ties the two to one caller. alice's key with bob's
  * password passes, and the backend is told alice (the key service's answer) while the password was
  * bob's: the AND's second factor may be any consumer's. nginx refuses an AND met by two consumers
- * (redteam3-nginx-roles), Kong now refuses the AND at build (kong-auth-and-consumers,
- * rl19-kong-and-consumers). Open on Traefik: it.fails below. The fix is the Kong one (refuse an AND of
- * a basic scheme and an API-key scheme whose keys are spec consumers', at the requirement), which
- * changes redteam-traefik-auth's BASE_SPEC /both route and diff/security-cases' Traefik AND edits.
+ * (redteam3-nginx-roles), Kong refuses the AND at build (kong-auth-and-consumers,
+ * rl19-kong-and-consumers). Fixed as on Kong: an AND of a basic scheme and an API-key scheme whose
+ * keys are spec consumers' is refused at the requirement (traefik-auth-and-consumers, identity.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
 import { HEAD, writeSpec } from '../helpers/spec.js';
+import { lint } from '../../src/lint/index.js';
 import { compileCase } from '../targets/traefik/cases.js';
 import { htpasswdFiles } from '../targets/traefik/operator.js';
 import { send, type AuthCall, type OracleEnv, type OracleRequest } from '../targets/traefik/traefik-oracle.js';
@@ -41,27 +41,35 @@ const keys = (c: AuthCall) => {
   return who ? { status: 200, headers: { 'X-Consumer': who.split('_')[0]!.toLowerCase() } } : { status: 401 };
 };
 
-describe('RL19 traefik: an AND of a key and a basic user is met by one consumer only', async () => {
-  const { built: b } = await compileCase(writeSpec(SPEC));
-  const config = b?.config as TraefikConfig | undefined;
-  const text = b?.result.files[0]?.contents ?? '';
-  const env: OracleEnv = { files: htpasswdFiles(text, (n) => SECRETS[n]!), auth: keys };
-  const call = (key: string, user: string, pw: string) =>
-    send(config!, { method: 'GET', host: 'api.example.com', target: '/v1/both', headers: { 'X-Api-Key': key, Authorization: basic(user, pw) }, tls: true } as OracleRequest, env);
+const SEC = '/paths/~1both/get/security';
 
-  it('held: one consumer\'s key and password pass, told as that consumer', () => {
-    if (!config) return; // refused at build: nothing to call
-    const o = call('key-alice', 'alice', 'pw-alice');
-    expect(o.status).toBe(200);
-    expect(o.backend!.headers.lower()['x-consumer']).toEqual(['alice']);
+describe('RL19 traefik: an AND of a key and a basic user is met by one consumer only', () => {
+  it("FIXED: the AND is refused at the requirement (alice's key with bob's password passed, told alice), build and lint", async () => {
+    for (const [name, text] of [
+      ['key then basic', SPEC],
+      ['basic then key', SPEC.replace('[{ key: [], basic: [] }]', '[{ basic: [], key: [] }]')],
+      ['a key service answering no identity', SPEC.replace(', responseHeaders: [X-Consumer]', '')],
+    ] as const) {
+      const file = writeSpec(text);
+      const { built: b } = await compileCase(file);
+      const errors = b?.result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.loc?.pointer}`);
+      expect(errors, name).toEqual([`traefik-auth-and-consumers ${SEC}`]);
+      expect(b!.result.diagnostics.find((d) => d.code === 'traefik-auth-and-consumers')?.params, name).toEqual({ route: 'get_both', key: 'key', basic: 'basic' });
+      const l = await lint(file, { target: 'traefik' });
+      expect(l.diagnostics.filter((d) => (d.params as { code?: string } | undefined)?.code === 'traefik-auth-and-consumers').map((d) => d.loc?.pointer), name).toEqual([SEC]);
+    }
   });
 
-  // OPEN (RL19): 200 told as alice with bob's password (and bob's key with alice's password: told bob).
-  it.fails("alice's key with bob's password (and the reverse) never reaches the backend", () => {
-    expect(config, 'refused at build is secure').toBeDefined();
-    for (const [k, u, p] of [['key-alice', 'bob', 'pw-bob'], ['key-bob', 'alice', 'pw-alice']] as const) {
-      const o = call(k, u, p);
-      expect(o.backend, `${k} + ${u}'s password reached the backend as ${JSON.stringify(o.backend?.headers.lower()['x-consumer'])}`).toBeUndefined();
-    }
+  it('control: a key scheme no consumer holds keys of (the key service\'s own app keys) beside a basic user still builds; both halves are checked', async () => {
+    const text = SPEC.replace("key: '${env:ALICE_KEY}', ", '').replace("key: '${env:BOB_KEY}', ", '');
+    const { built: b } = await compileCase(writeSpec(text));
+    expect(b?.result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const config = b!.config as TraefikConfig;
+    const env: OracleEnv = { files: htpasswdFiles(b!.result.files[0]!.contents, (n) => SECRETS[n]!), auth: keys };
+    const call = (key: string, user: string, pw: string) =>
+      send(config, { method: 'GET', host: 'api.example.com', target: '/v1/both', headers: { 'X-Api-Key': key, Authorization: basic(user, pw) }, tls: true } as OracleRequest, env);
+    expect(call('key-alice', 'alice', 'pw-alice').status).toBe(200);
+    expect(call('nope', 'alice', 'pw-alice').backend).toBeUndefined();
+    expect(call('key-alice', 'alice', 'wrong').backend).toBeUndefined();
   });
 });

@@ -30,6 +30,7 @@ import { credentialPresent, credentialSelector, limitKeyHeader } from './credent
 import { hideMiddleware, keptHeaderRefused, keptSpellings, schemeMiddlewares } from './auth-middlewares.js';
 import { refuseOptionalBearer } from './bearer-query.js';
 import { refuseCookieHide } from './cookie-hide.js';
+import { refuseAndConsumers } from './identity.js';
 import { guardCarriers, otherCredentials, queryKeyHeaders } from './unverified.js';
 import { and, or } from './rule.js';
 
@@ -58,6 +59,7 @@ export function authRouters(ctx: Ctx, route: Route): AltRouter[] | undefined {
   if (route.security.length === 0) return [{ middlewares: [], hide: [] }];
   const schemes = schemesOf(ctx);
   if (refuseCookieHide(ctx, route, schemes)) return undefined;
+  if (refuseAndConsumers(ctx, route, schemes)) return undefined;
   const routers = alternativeRouters(ctx, route, schemes);
   if (!routers || !route.optionalAuth) return routers && guardCarriers(ctx, route, schemes, routers);
   const present = new Set<string>();

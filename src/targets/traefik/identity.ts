@@ -14,6 +14,7 @@
  * https://doc.traefik.io/traefik/middlewares/http/basicauth/#headerfield
  * https://doc.traefik.io/traefik/middlewares/http/forwardauth/#authresponseheaders
  */
+import type { Route, SecurityScheme } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import { VERIFIED_USER_HEADER } from './credentials.js';
 
@@ -40,4 +41,25 @@ export function checkIdentityNamespace(ctx: Ctx): void {
       } else if (!other) users.set(name, { consumer: c.name, scheme: k.scheme });
     }
   }
+}
+
+/**
+ * An AND of a basic scheme and an API-key scheme whose keys are the spec's consumers' (RL19): the
+ * router chains basicAuth (X-Consumer: the basic user) and the key's forwardAuth (its answer replaces
+ * X-Consumer), each checking its own credential against any consumer, so alice's key with bob's
+ * password passed, told as alice. Traefik has no step comparing the two (nginx refuses such a
+ * request; Kong refuses the AND, kong-auth-and-consumers): refused at the requirement. A key scheme
+ * no consumer holds keys of is the key service's own (an app key beside a user), not a spec consumer.
+ * test/security/rl19-traefik-and-consumers.test.ts.
+ */
+export function refuseAndConsumers(ctx: Ctx, route: Route, schemes: ReadonlyMap<string, SecurityScheme>): boolean {
+  const held = (scheme: string) => ctx.gateway.consumers.some((c) => c.credentials.some((x) => x.scheme === scheme));
+  for (const alt of route.security) {
+    const basic = alt.find((i) => schemes.get(i.scheme)?.kind === 'basic');
+    const key = alt.find((i) => schemes.get(i.scheme)?.kind === 'apiKey' && held(i.scheme));
+    if (!basic || !key) continue;
+    ctx.report('traefik-auth-and-consumers', { route: route.id, key: key.scheme, basic: basic.scheme }, route.securityLoc);
+    return true;
+  }
+  return false;
 }
