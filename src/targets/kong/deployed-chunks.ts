@@ -9,14 +9,14 @@
  * test/security/fixtures/kong-*.lua); any other is Lua gwc did not write (deployed-unread.ts:
  * unread-changed, security either way). Tests: test/security/diff-kong-chunk-bodies.test.ts.
  */
-import { createHash } from 'node:crypto';
 import { CACHE_BYPASS_MARK, readCacheBypass } from './cache-bypass.js';
 import { HEADER_FAMILY_MARK, readHeaderFamily } from './header-family.js';
 import { JWT_NBF_MARK, readJwtNbfRelease } from './jwt-claims.js';
 import { NAME_READINGS_MARK } from './name-readings.js';
-import { QUERY_SPELLINGS_MARK, querySpellingsLua } from './query-spellings.js';
+import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
+import { querySpellingsRelease } from './query-spellings-releases.js';
 import { UNVERIFIED_BASIC, UNVERIFIED_HEAD, UNVERIFIED_MARK } from './unverified-credentials.js';
-import { luaText, readNameReadings } from './deployed-guards.js';
+import { readNameReadings } from './deployed-guards.js';
 import { readWsGuard, WS_GUARD_MARK } from './websocket-guard.js';
 
 /** A string literal as luaString writes it: [A-Za-z0-9_] and `\ddd` escapes only. */
@@ -39,21 +39,6 @@ const UNVERIFIED_BODY = new RegExp(
 );
 const UNVERIFIED_TEXT = new RegExp(`^${esc(UNVERIFIED_HEAD.join('\n'))}\\n${UNVERIFIED_BODY.source}end\\n$`);
 
-/**
- * SHA-256 of the query-spellings chunk of 888fe7a to 7b15f9b less its `local want, exact` line (names
- * read without Rack 2's bracket runs: deployed-guards.ts spellingGuards reads it without that guard).
- * test/security/fixtures/kong-query-spellings-v1.lua holds it.
- */
-const QUERY_SPELLINGS_V1 = new Set(['32e3ae5282c8595cda342933225b819dbd8afd643b8aa1894897e38398af7a18']);
-
-/** The query-spellings chunk is a function of its key name alone (the `exact` literal): today's for it, or an earlier release's by hash. */
-function knownQuerySpellings(lua: string): boolean {
-  const line = new RegExp(`^local want, exact = ${STR}, (${STR})\\n`, 'm').exec(lua);
-  if (!line) return false;
-  if (querySpellingsLua(luaText(line[1]!)) === lua) return true;
-  return QUERY_SPELLINGS_V1.has(createHash('sha256').update(lua.replace(line[0], '')).digest('hex'));
-}
-
 const known = new Map<string, boolean>();
 
 /** Whether `lua` (a chunk starting with one of gwc's marks) is a gwc release. Memoised: a deployed gwc file shares a few texts. */
@@ -64,7 +49,8 @@ export function gwcChunk(lua: string): boolean {
   else if (lua.startsWith(`${HEADER_FAMILY_MARK}\n`)) is = readHeaderFamily(lua) !== undefined;
   else if (lua.startsWith(`${JWT_NBF_MARK}\n`)) is = readJwtNbfRelease(lua) !== undefined;
   else if (lua.startsWith(`${NAME_READINGS_MARK}\n`)) is = readNameReadings(lua) !== undefined;
-  else if (lua.startsWith(`${QUERY_SPELLINGS_MARK}\n`)) is = knownQuerySpellings(lua);
+  // Today's text for its key, or an earlier release by hash with its want line checked (query-spellings-releases.ts).
+  else if (lua.startsWith(`${QUERY_SPELLINGS_MARK}\n`)) is = querySpellingsRelease(lua) !== undefined;
   else if (lua.startsWith(`${UNVERIFIED_MARK}\n`)) is = UNVERIFIED_TEXT.test(lua);
   // Its first release (red team 18): today's text for the guard its lines name.
   else if (lua.startsWith(`${WS_GUARD_MARK}\n`)) is = readWsGuard(lua) !== undefined;

@@ -19,25 +19,16 @@ import { isObject, sortedStrings, type JsonObject } from '../../diff/json-util.j
 import { METHOD_OVERRIDE_QUERY_FORMS } from '../../model/overrides.js';
 import { createHash } from 'node:crypto';
 import { NAME_READINGS_MARK, nameReadingsLua, READ_LIMIT_LINE } from './name-readings.js';
-import { QUERY_SPELLINGS_MARK, querySpellingsLua } from './query-spellings.js';
+import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
+import { luaText } from './lua-text.js';
+import { spellingGuards } from './query-spellings-releases.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
 import { JWT_NBF_MARK, readJwtNbfRelease } from './jwt-claims.js';
 import { HEADER_FAMILY_MARK, headerFamilyFraming, headerFamilyLimits } from './header-family.js';
 import { readWsGuard, WS_GUARD_MARK } from './websocket-guard.js';
 
-/** The text of a Lua string literal written by luaString (or plain): `\ddd` escapes are bytes. */
-export function luaText(literal: string): string {
-  const bytes: number[] = [];
-  const body = literal.replace(/^"|"$/g, '');
-  for (let i = 0; i < body.length; i++) {
-    const m = body[i] === '\\' ? /^\\(\d{1,3})/.exec(body.slice(i)) : null;
-    if (m) {
-      bytes.push(Number(m[1]) & 0xff);
-      i += m[0].length - 1;
-    } else bytes.push(...Buffer.from(body[i]!, 'utf8'));
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
+// luaText lives in lua-text.ts (query-spellings-releases.ts reads it too); re-exported for the readers.
+export { luaText } from './lua-text.js';
 
 const STRING = /"(?:[^"\\]|\\.)*"/g;
 
@@ -50,14 +41,6 @@ export function chunks(p: JsonObject | undefined, mark: string): string[] {
 /** The guard only the chunks since red team 17 make (query-names.ts leadingBrackets, arrayForm's trailing `]`). */
 const BRACKET_READING = 'query, form and multipart names read with a leading [ ] run and a trailing ] stripped as Rack 2 and qs read them ([api_key], ]api_key, api_key]) (pre-function)';
 
-/** What the query-spellings pre-function removes: the other spellings of its key; today's text also Rack 2's and qs's bracket spellings. */
-function spellingGuards(lua: string): string[] {
-  const exact = /^local want, exact = ("(?:[^"\\]|\\.)*"), ("(?:[^"\\]|\\.)*")$/m.exec(lua)?.[2];
-  const key = exact === undefined ? 'a key' : luaText(exact);
-  const today = exact !== undefined && querySpellingsLua(key) === lua;
-  const brackets = `query: spellings of ${key} with a leading [ ] run or a trailing ] as Rack 2 and qs read them ([api_key], ]api_key, api_key]) removed (pre-function)`;
-  return [`query: spellings of ${key} a backend reads as the key removed (pre-function)`, ...(today ? [brackets] : [])];
-}
 
 /**
  * What the name-readings pre-function removes or refuses (name-readings.ts): each watched name
@@ -165,7 +148,15 @@ const READINGS_V5 = new Set([
   '8125b833e0f9eab91386e8344dd43e47c934afb8e25733f5bcb297b85161a9c8',
 ]);
 
-type Readings = 'current' | 'v5' | 'v4' | 'v3' | 'v2' | 'v1';
+/**
+ * Likewise the first release, c5c4caf to 0c38272 (before 1f2a45b): the query, a form and a multipart
+ * body read, no read limit (a body nginx buffered to a file passed unread: no limit line, so no such
+ * guard) and no JSON body; with a body-only set since fee7fdb (a route's query key). Read as v1 is.
+ * test/security/fixtures/kong-name-readings-v0-{keyed,body}.lua hold both.
+ */
+const READINGS_V0 = new Set(['0ead9905b8101a6daef24c07feaaf95374a2b9ad41835ab6d46e0263bfcf2e1d', '7717782c9c126a89695b50044fa0cc5cbcbbe837f31ae52781353e886722429d']);
+
+type Readings = 'current' | 'v5' | 'v4' | 'v3' | 'v2' | 'v1' | 'v0';
 
 const readingsRead = new Map<string, Readings | undefined>();
 
@@ -184,7 +175,7 @@ export function readNameReadings(lua: string): Readings | undefined {
   if (sets.has('watched') && limit !== undefined && nameReadingsLua(sets.get('watched')!, sets.get('body_watched') ?? [], Number(limit), sets.get('json_watched') ?? []) === lua) version = 'current';
   else {
     const hash = createHash('sha256').update(lua.replace(SET_STRIP, '').replace(/^local read_limit = \d+\n/m, '')).digest('hex');
-    version = READINGS_V5.has(hash) ? 'v5' : READINGS_V4.has(hash) ? 'v4' : READINGS_V3.has(hash) ? 'v3' : READINGS_V2.has(hash) ? 'v2' : READINGS_V1.has(hash) ? 'v1' : undefined;
+    version = READINGS_V5.has(hash) ? 'v5' : READINGS_V4.has(hash) ? 'v4' : READINGS_V3.has(hash) ? 'v3' : READINGS_V2.has(hash) ? 'v2' : READINGS_V1.has(hash) ? 'v1' : READINGS_V0.has(hash) ? 'v0' : undefined;
   }
   if (readingsRead.size >= 1000) readingsRead.clear();
   readingsRead.set(lua, version);
@@ -238,7 +229,7 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
     const version = readNameReadings(lua);
     if (version === undefined) continue;
     readingGuards(lua, method, credential);
-    if (version !== 'v1') bodyGuards(lua, method, credential, version);
+    if (version !== 'v1' && version !== 'v0') bodyGuards(lua, method, credential, version);
   }
   // A bearer token not valid yet (jwt-claims.ts): the check itself, its skew read as the jwt
   // mechanism's clockSkewSeconds (deployed-normalise.ts), so a raised skew is jwt-clock-skew-raised.
