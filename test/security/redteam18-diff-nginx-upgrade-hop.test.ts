@@ -132,6 +132,15 @@ describe('red team 18, gwc diff nginx: Upgrade is hop-by-hop (nginx never passes
     }
   });
 
+  it("hand edit: the websocket map's default hands on the client's Upgrade (h2c): request-header-passed both ways (the map is one guard)", async () => {
+    const built = await diffState(edit(BASE, [WS]), 'nginx');
+    const files = built.files!.map((f) => (f.path.startsWith('conf.d/') ? { ...f, contents: once(f.contents, /(map \$http_upgrade \$\w+_ws_upgrade \{[^}]*default )"";/, '$1$http_upgrade;') } : f));
+    const edited = readerOf('nginx').reader!.normalise(files, 'edited').state!;
+    const r = both({ built, edited });
+    expect(r.weaker.filter((x) => x.startsWith('security')).map((x) => x.split(':')[0])).toContain('security request-header-passed $gwc_rt18d_ws_upgrade');
+    expect(r.back.filter((x) => x.startsWith('security')).map((x) => x.split(':')[0])).toContain('security request-header-passed $gwc_rt18d_ws_upgrade');
+  });
+
   it('Traefik and Kong upgrade on every route (no hop-by-hop name read): websocket added or dropped reads as no upgrade finding', async () => {
     for (const target of ['traefik', 'kong']) {
       const spec = target === 'traefik' ? edit(BASE, [["key: { type: apiKey, in: header, name: X-Api-Key }", "key: { type: apiKey, in: header, name: X-Api-Key, x-gateway: { forwardAuth: { url: 'https://auth.internal/key' } } }"]]) : BASE;

@@ -35,6 +35,10 @@ export function mapFacts(name: string, entries: string[]): Facts | undefined {
   if (/_override$/.test(name)) return { guards: { method: entries.map((e) => `query ${e}`) } };
   // The subprotocol bearer-token refusal (templates.ts `_ws_token`): an entry lost lets a token spelling pass.
   if (/_ws_token$/.test(name)) return { guards: { credential: entries.map((e) => `subprotocol ${e}`) } };
+  // What a websocket route hands on as Upgrade and Connection (templates.ts `_ws_upgrade`,
+  // `_ws_connection`): `websocket` only. A default or entry handing on another protocol (h2c) makes
+  // the backend's 101 a tunnel past nginx to every path of it: the map is one guard, its whole text.
+  if (/_ws_(?:upgrade|connection)$/.test(name)) return { guards: { header: [`upgrade passed ${name}: ${text}`] } };
   // The cross-site WebSocket refusal (templates.ts `<cors>_foreign`, `<cors>_ws`): an origin entry or
   // the default changed lets another site's page open an upgrade with the caller's cookie.
   if (/_cors\d*_(?:foreign|ws)$/.test(name)) return { guards: { header: entries.map((e) => `upgrade origin ${e}`) } };
