@@ -45,6 +45,11 @@ export const CODES = {
   ),
   'ref-unresolved': entry<{ ref: string; detail: string }>('error', (p) => `cannot resolve $ref "${p.ref}": ${p.detail}`),
   'ref-cycle': entry<{ ref: string }>('error', (p) => `$ref "${p.ref}" refers to itself in a cycle`),
+  'ref-sibling-ignored': entry<{ what: string; key: string; ref: string }>(
+    'error',
+    (p) =>
+      `this ${p.what} holds ${p.key} beside $ref "${p.ref}": gwc reads what the reference points at and nothing beside it, so ${p.key} would not apply (OpenAPI ignores a Reference Object's other keys, and leaves a path item's undefined where both sides hold one): move ${p.key} into the referenced ${p.what}, or write the ${p.what} inline without $ref`,
+  ),
   // validation
   'openapi-version': entry<{ version: string }>(
     'error',

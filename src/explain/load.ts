@@ -56,6 +56,12 @@ export const LOAD: Explanations = {
     'Break the loop: one of the $refs must point at a real object.',
     "components:\n  parameters:\n    a: { $ref: '#/components/parameters/b' }\n    b: { $ref: '#/components/parameters/a' }",
   ),
+  'ref-sibling-ignored': ex(
+    'A path item, an operation, a security scheme, a security list or one of its requirements holds keys beside its $ref, or beside a $ref its reference leads through (summary and description aside).',
+    'gwc reads the referenced object alone, as a Reference Object is read: an operation written { $ref: shared-public-op, security: [{ apiKey: [] }] } would compile open on every target, and a path item\'s x-gateway (an IP allow-list), servers or operations beside its $ref would be dropped without a word (red team 19).',
+    'Move the key into the referenced object, or write the object inline without $ref.',
+    "paths:\n  /reports:\n    get:\n      $ref: '#/x-ops/report'\n      security: [{ apiKey: [] }]   # refused: move it into #/x-ops/report",
+  ),
   'openapi-version': ex(
     'The document is not OpenAPI 3.0.x or 3.1.x (e.g. Swagger 2.0).',
     'gwc reads security, servers and parameters with OpenAPI 3 semantics; reading another version as 3 would misroute or unprotect operations.',

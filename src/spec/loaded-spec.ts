@@ -56,16 +56,40 @@ export class LoadedSpec {
       const key = `${cur.loc.file}#${cur.loc.pointer}`;
       if (seen.has(key)) return undefined;
       seen.add(key);
-      const target = classifyRef(v.$ref, cur.loc.file);
-      if (target.kind === 'invalid') return undefined;
-      const file = target.kind === 'local' ? cur.loc.file : target.kind === 'file' ? target.file : target.url;
-      const source = this.files.get(file);
-      if (!source) return undefined;
-      const tokens = splitPointer(target.pointer);
-      const got = getAt(source.data, tokens);
-      if (!got.found) return undefined;
-      cur = { value: got.value, loc: { file, pointer: joinPointer('', ...tokens) } };
+      const next = this.step(cur, v.$ref);
+      if (!next) return undefined;
+      cur = next;
     }
+  }
+
+  /**
+   * The first key written beside a `$ref` on the chain `deref` follows from `node` (summary and
+   * description aside: OpenAPI 3.1 lets a Reference Object carry them), with where it is: `deref`
+   * reads the last target alone, so such a key would be dropped without a word (red team 19).
+   */
+  refSibling(node: Located): { key: string; ref: string; loc: Loc } | undefined {
+    let cur: Located | undefined = node;
+    for (let hops = 0; cur && hops < 64; hops++) {
+      const v = cur.value as Record<string, unknown> | null;
+      if (v === null || typeof v !== 'object' || Array.isArray(v) || typeof v.$ref !== 'string') return undefined;
+      for (const k of Object.keys(v)) {
+        if (k !== '$ref' && k !== 'summary' && k !== 'description') return { key: k, ref: v.$ref, loc: { file: cur.loc.file, pointer: joinPointer(cur.loc.pointer, k) } };
+      }
+      cur = this.step(cur, v.$ref);
+    }
+    return undefined;
+  }
+
+  /** One hop of a `$ref` written at `at`: its target, or undefined when it points nowhere. */
+  private step(at: Located, ref: string): Located | undefined {
+    const target = classifyRef(ref, at.loc.file);
+    if (target.kind === 'invalid') return undefined;
+    const file = target.kind === 'local' ? at.loc.file : target.kind === 'file' ? target.file : target.url;
+    const source = this.files.get(file);
+    if (!source) return undefined;
+    const tokens = splitPointer(target.pointer);
+    const got = getAt(source.data, tokens);
+    return got.found ? { value: got.value, loc: { file, pointer: joinPointer('', ...tokens) } } : undefined;
   }
 
   /** Line and column of a location, when its file is one of the spec's. */

@@ -20,12 +20,15 @@
  * scoping), and a `delete` operation written beside the `$ref`. The office-only route answers the
  * internet (nginx: 200 from 127.0.0.1, where the same policy on a plain path item gives 403).
  *
- * Suggested fix (class, in the walker, not per caller): Walker.child sees the siblings of every
- * `$ref` it follows. Where OpenAPI defines the object as a Path Item, merge: siblings apply, and a
- * key both sides hold is refused (undefined behaviour) at the sibling; everywhere else (an
- * operation, a scheme, a parameter) any sibling other than summary/description is refused
- * (`ref-sibling-ignored`, error, at the sibling's line), and a `$ref` where OpenAPI allows none (an
- * operation object) is refused as openapi-unexpected-key. Lint relays it (same pointer).
+ * Suggested fix (class, in the walker, not per caller): refuse any key other than summary/description
+ * beside the `$ref` of a path item, an operation or a security scheme, at the sibling's line
+ * (lint relays it); or merge path-item siblings as OpenAPI allows.
+ *
+ * Fixed (refused, fail closed): Walker.refSibling / refuseRefSibling (src/model/normalise/node.ts),
+ * called for each path item and operation (routes.ts) and each security scheme (security.ts):
+ * `ref-sibling-ignored`, error, at the first key beside the $ref; summary and description (which
+ * OpenAPI 3.1 lets a Reference Object carry) still build. A model error, so every target's build,
+ * lint (with or without --target) and validate report it at the same pointer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -74,63 +77,66 @@ components:
     key: { type: apiKey, in: header, name: x-api-key, x-gateway: { forwardAuth: { url: "http://auth.internal/check" } } }
 `;
 
-describe('red team 19: a $ref drops the keys written beside it (model, build, lint)', () => {
-  it('control: the spec builds on every target without a word about the siblings', async () => {
-    const g = (await gatewayOf(SPEC)).gateway!;
-    for (const [t, o] of [['nginx', {}], ['kong', {}], ['traefik', {}], ['aws', { publicHosts: 'echo.internal' }]] as const) {
-      expect(compileGateway(g, t, o).diagnostics.filter((d) => d.severity === 'error'), t).toEqual([]);
-    }
+const WHERE = ['/paths/~1reports/get/security', '/paths/~1board/x-gateway', '/components/securitySchemes/legacy/x-gateway', '/x-ops/via/security', '/paths/~1reqs/get/security/0/key'];
+/**
+ * SPEC and the variants of the class: a security scheme with x-gateway beside its $ref; a chain
+ * (the operation's $ref alone, the object it points at holding security beside its own $ref); a
+ * security requirement `{ $ref: <an empty requirement>, key: [] }` (read as {}: anonymous).
+ */
+const WITH_SCHEME = SPEC.replace('  securitySchemes:\n', '  securitySchemes:\n    legacy: { $ref: "#/components/securitySchemes/key", x-gateway: { hideCredentials: false } }\n')
+  .replace('x-ops:\n', `x-reqs:\n  none: {}\nx-ops:\n  via: { $ref: "#/x-ops/status", security: [{ key: [] }] }\n  status: { operationId: status, x-gateway: { public: true }, responses: ${ok} }\n`)
+  .replace('paths:\n', `paths:\n  /chain:\n    get: { $ref: "#/x-ops/via" }\n  /reqs:\n    get: { operationId: reqs, security: [{ $ref: "#/x-reqs/none", key: [] }], responses: ${ok} }\n`);
+/** The spec without what a $ref drops: the controls run on it. */
+const PLAIN = SPEC.replace(/^ {2}\/reports:\n(?: {4}.*\n)+/m, '').replace(/^ {2}\/board:\n(?: {4}.*\n)+/m, '');
+const refusedAt = (ds: ReadonlyArray<{ severity: string; code: unknown; params?: unknown; loc?: { pointer: string } }>) =>
+  ds.filter((d) => d.severity === 'error' && (d.code === 'ref-sibling-ignored' || (d.code === 'target-compile' && (d.params as { code?: string }).code === 'ref-sibling-ignored'))).map((d) => d.loc?.pointer).sort();
+
+describe('red team 19: a $ref with keys beside it', () => {
+  // Was: built on every target without a word, the keyed operation public and the path item's
+  // IP allow-list, servers and delete dropped (model: Walker.child reads the target alone).
+  it('build refuses it on every target, at each key beside a $ref', async () => {
+    const loaded = await gatewayOf(WITH_SCHEME);
+    expect(refusedAt(loaded.diagnostics)).toEqual([...WHERE].sort());
+    expect(loaded.gateway).toBeUndefined();
   });
 
-  // Mechanism: Walker.child returns the $ref target alone.
-  it.fails('FAILS: the operation beside its $ref keeps its security; the path item keeps its x-gateway and its delete', async () => {
-    const g = (await gatewayOf(SPEC)).gateway!;
-    const route = (id: string) => g.routes.find((r) => r.id === id);
-    expect(route('report')?.security).toEqual([[{ scheme: 'key', scopes: [] }]]);
-    expect(route('board')?.policy.ipRule?.allow).toEqual(['10.0.0.0/8']);
-    expect(route('clearBoard')).toBeDefined();
+  it('lint (with and without --target) reports it at the same pointers', async () => {
+    const file = writeSpec(WITH_SCHEME);
+    expect(refusedAt((await lint(file, { target: 'nginx' })).diagnostics)).toEqual([...WHERE].sort());
+    expect(refusedAt((await lint(file, {})).diagnostics)).toEqual([...WHERE].sort());
   });
 
-  it.fails('FAILS: or build and lint refuse the sibling at its line (never silently dropped)', async () => {
-    const file = writeSpec(SPEC);
-    const linted = (await lint(file, { target: 'nginx' })).diagnostics.filter((d) => d.severity === 'error').map((d) => d.loc?.pointer);
-    expect(linted).toContain('/paths/~1reports/get/security');
-    expect(linted).toContain('/paths/~1board/x-gateway');
+  it('control: summary and description beside a $ref (OpenAPI 3.1 Reference Object) still build', async () => {
+    const spec = PLAIN.replace('paths:\n', 'paths:\n  /notes:\n    $ref: "#/components/pathItems/notes"\n    summary: notes\n    description: the notes\n').replace('  pathItems:\n', `  pathItems:\n    notes:\n      get: { operationId: notes, security: [{ key: [] }], responses: ${ok} }\n`);
+    const loaded = await gatewayOf(spec);
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(loaded.gateway!.routes.find((r) => r.id === 'notes')?.security).toEqual([[{ scheme: 'key', scopes: [] }]]);
   });
 });
 
-describe('red team 19, oracles: the keyed operation beside a $ref is open on Kong, Traefik and AWS', async () => {
-  const g = (await gatewayOf(SPEC)).gateway!;
+describe('red team 19, oracles: without the $ref siblings, the keyed route stays keyed on Kong, Traefik and AWS', async () => {
+  const g = (await gatewayOf(PLAIN)).gateway!;
   const kong = parse(compileGateway(g, 'kong', {}).files.find((f) => f.path === 'kong.yaml')!.contents) as DeckDoc;
   const traefik = parse(compileGateway(g, 'traefik', {}).files.find((f) => /\.ya?ml$/.test(f.path))!.contents) as TraefikConfig;
   const aws = new AwsOracle(JSON.parse(compileGateway(g, 'aws', { publicHosts: 'echo.internal' }).files.find((f) => f.path.endsWith('.json'))!.contents));
-  const kongEnv = { DECK_ALICE_KEY: KEY };
 
-  it('control: the plain keyed route refuses a caller without a key on each', () => {
-    expect(evaluate(kong, { method: 'GET', host: HOST, path: '/v1/keyed' }, kongEnv).upstream).toBeUndefined();
+  it('control: the keyed route refuses a caller without a key on each', () => {
+    expect(evaluate(kong, { method: 'GET', host: HOST, path: '/v1/keyed' }, { DECK_ALICE_KEY: KEY }).upstream).toBeUndefined();
     expect(send(traefik, { method: 'GET', host: HOST, target: '/v1/keyed', tls: true }, { auth: () => ({ status: 401 }) }).backend).toBeUndefined();
     expect(aws.request({ method: 'GET', path: '/keyed', headers: {} }).upstream).toBeUndefined();
   });
-
-  it.fails('FAILS (open): Kong: GET /v1/reports without a key never reaches the upstream', () => {
-    expect(evaluate(kong, { method: 'GET', host: HOST, path: '/v1/reports' }, kongEnv).upstream).toBeUndefined();
-  });
-  it.fails('FAILS (open): Traefik: GET /v1/reports without a key never reaches the service', () => {
-    expect(send(traefik, { method: 'GET', host: HOST, target: '/v1/reports', tls: true }, { auth: () => ({ status: 401 }) }).backend).toBeUndefined();
-  });
-  it.fails('FAILS (open): AWS: GET /reports without a key never reaches the integration', () => {
-    expect(aws.request({ method: 'GET', path: '/reports', headers: {} }).upstream).toBeUndefined();
-  });
 });
 
-describe.skipIf(!NGINX)('red team 19, nginx (real requests): what was beside the $ref is not enforced', () => {
+describe.skipIf(!NGINX)('red team 19, nginx (real requests): the spec without the $ref siblings', () => {
   let lab: AuthLab;
   beforeAll(async () => {
-    lab = await startLab(SPEC, { env: { ALICE_KEY: KEY } });
+    lab = await startLab(PLAIN, { env: { ALICE_KEY: KEY } });
   });
   afterAll(async () => lab?.stop());
 
-  it('control: the plain keyed route is 401 without a key; the office policy on a plain path item is 403 from 127.0.0.1', async () => {
+  // Was (with the siblings): GET /v1/reports without a key reached the backend (200), and GET
+  // /v1/board from 127.0.0.1 passed the dropped office policy; that spec now builds nothing.
+  it('control: the keyed route is 401 without a key; the office policy is 403 from 127.0.0.1', async () => {
     const k = await lab.call('GET', '/v1/keyed');
     expect(k.r.status).toBe(401);
     expect(k.hits).toEqual([]);
@@ -138,17 +144,5 @@ describe.skipIf(!NGINX)('red team 19, nginx (real requests): what was beside the
     const o = await lab.call('GET', '/v1/office', { 'x-api-key': KEY });
     expect(o.r.status).toBe(403);
     expect(o.hits).toEqual([]);
-  });
-
-  it.fails('FAILS (open): GET /v1/reports without a key is refused before the backend', async () => {
-    const { r, hits } = await lab.call('GET', '/v1/reports');
-    expect(hits).toEqual([]);
-    expect(r.status).toBe(401);
-  });
-
-  it.fails('FAILS (IP rule dropped): GET /v1/board from outside 10.0.0.0/8 is refused, as /v1/office is', async () => {
-    const { r, hits } = await lab.call('GET', '/v1/board', { 'x-api-key': KEY });
-    expect(hits).toEqual([]);
-    expect(r.status).toBe(403);
   });
 });

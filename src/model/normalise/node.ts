@@ -2,7 +2,7 @@
  * Walking the spec with locations: every value is read together with the file and pointer it
  * came from, through $refs and environment overlays alike.
  */
-import type { Loc } from '../../diagnostics/diagnostic.js';
+import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
 import { escapeToken } from '../../spec/pointer.js';
 
@@ -43,6 +43,21 @@ export class Walker {
     let target = this.resolved.get(memo);
     if (target === undefined) this.resolved.set(memo, (target = this.spec!.deref({ value, loc }) ?? null));
     return target ? { value: target.value, loc: target.loc } : { value: undefined, loc };
+  }
+
+  /**
+   * The first key written beside a `$ref` at `node`'s `key`, on the whole chain of references
+   * `child` follows (LoadedSpec.refSibling): `child` reads the last target alone, so such a key
+   * would be dropped without a word (red team 19: an operation `{ $ref, security }` compiled open,
+   * a path item's x-gateway beside its $ref was lost). Undefined when there is none.
+   */
+  refSibling(node: Located, key: string | number): { key: string; ref: string; loc: Loc } | undefined {
+    const parent = node.value as WithOrigins | unknown[] | null | undefined;
+    const value = parent === null || typeof parent !== 'object' ? undefined : (parent as Record<string | number, unknown>)[key];
+    if (!this.spec || !isObj(value) || typeof value.$ref !== 'string') return undefined;
+    const origin = isObj(parent) ? (parent as WithOrigins)[ORIGINS]?.[String(key)] : undefined;
+    const loc = origin ?? { file: node.loc.file, pointer: `${node.loc.pointer}/${typeof key === 'number' ? key : escapeToken(key)}` };
+    return this.spec.refSibling({ value, loc });
   }
 
   /**
@@ -124,4 +139,10 @@ export function overlay(walker: Walker, base: Located, over: Located): Located {
   // An object the overlay wrote every key of is the overlay's (a finding about it points where its
   // values are written); one that keeps any of the base's keys stays where the base wrote it.
   return { value: merged, loc: fromBase.size === 0 ? over.loc : base.loc };
+}
+
+/** A key beside the `$ref` at `holder`'s `key` (Walker.refSibling), which the walker would drop: refused at that key. */
+export function refuseRefSibling(w: Walker, holder: Located, key: string | number, what: string, out: Diagnostic[]): void {
+  const beside = w.refSibling(holder, key);
+  if (beside) out.push(diag('ref-sibling-ignored', { what, key: beside.key, ref: beside.ref }, beside.loc));
 }

@@ -9,7 +9,7 @@ import type { Loc } from '../../diagnostics/diagnostic.js';
 import { escapeToken } from '../../spec/pointer.js';
 import { parsedPath } from '../paths.js';
 import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type Route } from '../types.js';
-import { isObj, type Walker } from './node.js';
+import { isObj, refuseRefSibling, type Walker } from './node.js';
 import { applyPolicySettings } from './policies.js';
 import { normaliseSecurity, type SchemeTable } from './security.js';
 import type { ServerBackends } from './server-backends.js';
@@ -46,6 +46,7 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
       ctx.out.push(diag('path-param-invalid', { path: JSON.stringify(path), detail: parsed.error ?? 'contains whitespace, ?, # or a control character' }, pathLoc));
       continue;
     }
+    refuseRefSibling(ctx.w, paths, path, 'path item', ctx.out);
     const publicPath = joinBase(ctx.basePath, path);
     const pub = parsedPath(publicPath);
     const docScope = { basePath: ctx.basePath, hosts: ctx.hosts };
@@ -59,6 +60,7 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
       const key = LOWER_METHODS[method];
       // An absent method is no operation: asked before a location is built for it (#18).
       if (item.value[key] === undefined) continue;
+      refuseRefSibling(ctx.w, item, key, 'operation', ctx.out);
       const op = ctx.w.child(item, key);
       if (!isObj(op.value)) continue;
       const opScope = scopeOf(ctx, op, itemScope ?? docScope);
@@ -130,6 +132,7 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
   const v = op.value as { operationId?: unknown; tags?: unknown; summary?: unknown; security?: unknown };
   const id = typeof v.operationId === 'string' && v.operationId !== '' ? v.operationId : derivedId(method, p.path);
 
+  if (v.security !== undefined) refuseRefSibling(w, op, 'security', 'security list', out);
   const securityNode = v.security !== undefined ? w.child(op, 'security') : ctx.rootSecurity;
   const { security, optional: optionalAuth } = securityNode
     ? normaliseSecurity(w, securityNode, ctx.schemes, out, `${method.toUpperCase()} ${p.path}`)

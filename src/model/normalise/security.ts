@@ -5,7 +5,7 @@
 import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import type { Consumer, ConsumerCredential, ForwardAuth, JwtConfig, LambdaAuthorizer, Security, SecurityScheme } from '../types.js';
-import { isObj, type Walker } from './node.js';
+import { isObj, refuseRefSibling, type Walker } from './node.js';
 import { parseDuration, parseSecret, parseUrl } from './units.js';
 import { derivedIssuer } from './oidc-issuer.js';
 
@@ -20,6 +20,7 @@ export interface SchemeTable {
 export function normaliseSchemes(w: Walker, components: Located, out: Diagnostic[]): SchemeTable {
   const table: SchemeTable = { schemes: [], refused: new Map() };
   for (const [name, node] of w.entries(w.child(components, 'securitySchemes'))) {
+    refuseRefSibling(w, w.child(components, 'securitySchemes'), name, 'security scheme', out);
     if (!isObj(node.value)) continue;
     const v = node.value as { type?: string; in?: string; name?: string; scheme?: string; openIdConnectUrl?: string };
     const x = w.child(node, 'x-gateway');
@@ -171,10 +172,7 @@ function normaliseLambdaAuthorizer(w: Walker, node: Located, out: Diagnostic[]):
  * it is not listed but reported as `optional` (Route.optionalAuth): a credential that is present
  * must still verify (DESIGN.md section 7.2). `{}` alone is public.
  */
-function knownScheme(table: SchemeTable, name: string): boolean {
-  for (const s of table.schemes) if (s.name === name) return true;
-  return false;
-}
+const knownScheme = (table: SchemeTable, name: string): boolean => table.schemes.some((s) => s.name === name);
 
 export function normaliseSecurity(
   w: Walker,
@@ -190,6 +188,7 @@ export function normaliseSecurity(
   // pointer per alternative and per scheme name of every operation).
   const alts = w.itemValues(node);
   for (let i = 0; i < alts.length; i++) {
+    refuseRefSibling(w, node, i, 'security requirement', out);
     const alt = alts[i];
     if (!isObj(alt)) continue;
     const names = Object.keys(alt);
