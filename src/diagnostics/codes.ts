@@ -550,6 +550,11 @@ export const CODES = {
     (p) =>
       `aws: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; API Gateway cannot read or strip a body field: give both operations the same security and policies, declare _method as a parameter of ${p.route} if its backend reads it on purpose, or, if backend ${p.backend} never runs a body's _method, say so once: x-gateway.backends.${p.backend}.methodOverride: none`,
   ),
+  'aws-query-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend: string }>(
+    'error',
+    (p) =>
+      `aws: a ${p.method} to ${p.route} reaches backend ${p.backend}, which also serves ${p.other} (${p.otherMethod} ${p.path}), admitting fewer callers or rate-limited where it is not, and API Gateway blanks the query's _method by that exact name only: ?[_method]=${p.otherMethod} (Express's qs), ?_method]= or ?]_method= (Rack 2), ?.method= (PHP, Symfony) reach the backend, which may run ${p.other}. methodOverride: none speaks for the body only. If backend ${p.backend} reads query names only as sent, say so: x-gateway.backends.${p.backend}.queryNames: exact; else give both operations the same security and policies`,
+  ),
   // the rest of the aws target's codes: src/diagnostics/codes-aws.ts
   ...AWS_CODES,
   // the aws target's HTTP API flavour (src/targets/aws/http): src/diagnostics/codes-aws-http.ts

@@ -170,6 +170,12 @@ export const TARGETS: Explanations = {
     'Send the key in a header: a kept header credential is mapped from the value API Gateway verified (hideCredentials: true removes it); or build the route on nginx or Kong, which refuse a key sent twice.',
     "securitySchemes:\n  session: { type: apiKey, in: cookie, name: sid, x-gateway: { hideCredentials: false, lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: request } } }   # fix: in: header, name: X-Session",
   ),
+  'aws-query-method-override': ex(
+    "A POST reaches a backend declared `methodOverride: none` (no body `_method`) that also serves a differently protected method of the same path, and the backend does not say it reads query names only as sent (`queryNames: exact`), on AWS (REST or HTTP API; at the operation).",
+    "API Gateway blanks (REST) or removes (HTTP API) the query parameter `_method` by that exact name only. Express's qs reads `?[_method]=DELETE` as `_method`, Rack 2 `_method]` and `]_method`, PHP `.method` (Symfony reads the query's `_method` on a POST): the POST would run the other method's handler, bypassing its security or limit. No list of names covers every spelling.",
+    'Declare `queryNames: exact` on the backend if it reads query names as sent (then `_method`, the one spelling, is blanked); else give both operations the same security and policies.',
+    "x-gateway:\n  backends:\n    app: { url: https://app.example.com, methodOverride: none, queryNames: exact }   # fix: queryNames: exact",
+  ),
   'aws-body-method-override': ex(
     'An operation\'s body reaches the backend unread, and the same path has a method with stricter security or limits that a _method field in the body could select.',
     'Method override: a backend that honours _method (Rails, Laravel, Symfony, Express) runs the stricter operation through the looser one, bypassing its auth or rate limit.',

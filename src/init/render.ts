@@ -25,6 +25,9 @@ export function rootBlock(plan: InitPlan): string[] {
     // Traefik and AWS cannot read a body, so they refuse a POST whose body `_method` could run a
     // stricter operation; only the user knows their framework (src/targets/body-override.ts).
     lines.push("      # methodOverride: none   # traefik, aws: uncomment only if this backend never runs the method a POST body's _method names (no Rails/Laravel/Symfony/Express method-override)");
+    // methodOverride speaks for the body; API Gateway blanks the query's `_method` by that exact
+    // name only, so beside it AWS needs the backend's word on how it reads query names too.
+    lines.push("      # queryNames: exact   # aws, with methodOverride: none: uncomment only if this backend reads a query name only as sent ([_method], _method], .method are not _method to it)");
     // API Gateway passes a path parameter into the backend path; an HTTP API decodes it again, so
     // a value can carry ../ (src/targets/aws/confusable.ts); only the user knows their server.
     lines.push("      # dotSegments: rejected   # aws: uncomment only if this backend never resolves a '.' or '..' segment of a request path (it answers 400/404 or reads it as text)");

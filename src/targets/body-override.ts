@@ -228,9 +228,27 @@ const byMethodThenId = (a: Route, b: Route): number => (a.method < b.method ? -1
  * operation; none where `_method` is declared.
  */
 export function bodyOverrides(gateway: Gateway, routes: readonly Route[]): BodyOverride[] {
-  const out: BodyOverride[] = [];
   // A mock reads no body; a backend declared `methodOverride: none` runs no body `_method`.
-  const unread = new Set(gateway.backends.filter((b) => b.kind === 'mock' || b.methodOverride?.value === 'none').map((b) => b.name));
+  return overridesOf(gateway, routes, (b) => b.kind === 'mock' || b.methodOverride?.value === 'none');
+}
+
+/**
+ * The same pairs for `_method` in the QUERY where a gateway blanks the exact name only (AWS: an
+ * integration request parameter or `remove:querystring._method` names one spelling), on the
+ * backends the body check leaves alone, those declared `methodOverride: none` (a statement about
+ * the body: query overrides are refused or stripped on every target whatever it says). Express's
+ * qs reads `[_method]` as `_method`, Rack 2 `]_method` and `_method]`, PHP `.method` and ` method`
+ * (Symfony's getMethod reads the query's `_method` on a POST): no list of names covers them
+ * (query-names.ts). Left alone: a backend declared `queryNames: exact` (it reads `_method` only
+ * as sent, the one spelling blanked), a mock.
+ */
+export function queryOverrides(gateway: Gateway, routes: readonly Route[]): BodyOverride[] {
+  return overridesOf(gateway, routes, (b) => b.kind === 'mock' || b.methodOverride?.value !== 'none' || b.queryNames?.value === 'exact');
+}
+
+function overridesOf(gateway: Gateway, routes: readonly Route[], skip: (b: Backend) => boolean): BodyOverride[] {
+  const out: BodyOverride[] = [];
+  const unread = new Set(gateway.backends.filter(skip).map((b) => b.name));
   // The backend dispatches on its own server and path, whatever the route's backend is named and
   // whatever its path parameters are called (a literal path a template also matches is the same request).
   // Only a route protectedMore can name is a candidate (#18: GitHub's public routes, none), and

@@ -51,7 +51,7 @@ describe('gwc init', () => {
     expect(built.code).toBe(0);
   });
 
-  it('apiKey + bearer: consumers with ${env:...}, commented fallbacks per target; after 3 steps nginx and kong build, traefik and aws refuse the _method body override until its backend says methodOverride: none', () => {
+  it('apiKey + bearer: consumers with ${env:...}, commented fallbacks per target; after 3 steps nginx and kong build, traefik and aws refuse the _method body override until its backend says methodOverride: none (aws: and queryNames: exact)', () => {
     const { file, before, out } = initInto(readFileSync(path.join(__dirname, 'init', 'keys-and-tokens.yaml'), 'utf8'));
     expect(out.code).toBe(0);
     const after = readFileSync(file, 'utf8');
@@ -81,6 +81,13 @@ describe('gwc init', () => {
     const declared = text.replace(new RegExp(`^(    ${named[0]}:\\n(?:      .*\\n)*?      )# (methodOverride: none)`, 'm'), '$1$2');
     expect(declared.split('\n').filter((l, i) => l !== text.split('\n')[i])).toHaveLength(1);
     writeFileSync(file, declared);
+    // methodOverride speaks for the body: AWS, which blanks the query's _method by that exact name
+    // only, still refuses ?[_method]= (aws-query-method-override) until the backend's queryNames
+    // line gwc init wrote beside it is uncommented too (its word that it reads names as sent).
+    expect(codes(build(file))).toEqual(['aws-query-method-override']);
+    const exact = declared.replace(new RegExp(`^(    ${named[0]}:\\n(?:      .*\\n)*?      )# (queryNames: exact)`, 'm'), '$1$2');
+    expect(exact.split('\n').filter((l, i) => l !== declared.split('\n')[i])).toHaveLength(1);
+    writeFileSync(file, exact);
     const all = build(file);
     expect(codes(all)).toEqual([]);
     expect(all.code).toBe(0);

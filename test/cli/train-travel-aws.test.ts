@@ -28,6 +28,8 @@ const stepAccept = (t: string) => t.replace(/^( *)# (accept:$|  [a-z]+:$|    - \
 const stepHide = (t: string) => t.replace(/^( *)x-gateway:\n(\1  issuer: .*\n)/m, '$1x-gateway:\n$1  hideCredentials: false\n$2');
 /** README step 5: uncomment `methodOverride: none` under the backend the refusal names. */
 const stepMethodOverride = (t: string, backend: string) => t.replace(new RegExp(`^(    ${backend}:\\n(?:      .*\\n)*?      )# (methodOverride: none)`, 'm'), '$1$2');
+/** README step 5 on AWS: uncomment `queryNames: exact` too (methodOverride speaks for the body; API Gateway blanks `_method` by its exact name only). */
+const stepQueryNames = (t: string, backend: string) => t.replace(new RegExp(`^(    ${backend}:\\n(?:      .*\\n)*?      )# (queryNames: exact)`, 'm'), '$1$2');
 /** README step 6: uncomment `dotSegments: rejected` under the backend the refusal names. */
 const stepDotSegments = (t: string, backend: string) => t.replace(new RegExp(`^(    ${backend}:\\n(?:      .*\\n)*?      )# (dotSegments: rejected)`, 'm'), '$1$2');
 /** README step 6, the refusal's other answer: the route gets the security of the route it reaches (`other`). */
@@ -41,7 +43,7 @@ interface Built {
 }
 
 describe('Train Travel API on AWS (HTTP API), following only the README and gwc init', () => {
-  it('init + step 2 (7 lines) + hideCredentials (1 line) + methodOverride (1 line) + dotSegments (1 line): --option aws.api=http still refuses create-booking-payment (a ? in bookingId); the same security as create-booking (3 lines, without dotSegments) builds', () => {
+  it('init + step 2 (7 lines) + hideCredentials (1 line) + methodOverride and queryNames (2 lines) + dotSegments (1 line): --option aws.api=http still refuses create-booking-payment (a ? in bookingId); the same security as create-booking (3 lines, without dotSegments) builds', () => {
     const dir = tempDir('gwc-train-aws-');
     cpSync(path.join(repo, 'fixtures/real/train-travel'), dir, { recursive: true });
     const file = path.join(dir, 'openapi.yaml');
@@ -76,8 +78,13 @@ describe('Train Travel API on AWS (HTTP API), following only the README and gwc 
     const refusal = ['aws-path-param-confusable', 'create-booking-payment', 'try'];
     expect(second.errors.map((e) => [e.code, e.params.route, e.params.backend])).toEqual([['aws-body-method-override', 'create-booking', 'try'], refusal]);
 
-    const declared = stepMethodOverride(text, 'try');
-    expect(countChanged(text, declared)).toBe(1);
+    const body = stepMethodOverride(text, 'try');
+    expect(countChanged(text, body)).toBe(1);
+    writeFileSync(file, body);
+    // methodOverride speaks for the body: ?[_method]= is refused on AWS until queryNames: exact too.
+    expect(build().errors.map((e) => [e.code, e.params.route, e.params.backend])).toEqual([['aws-query-method-override', 'create-booking', 'try'], refusal]);
+    const declared = stepQueryNames(body, 'try');
+    expect(countChanged(body, declared)).toBe(1);
     writeFileSync(file, (text = declared));
     // methodOverride: none answers the first; the second names the backend and the line to add.
     const third = build();
@@ -120,10 +127,10 @@ describe('Train Travel API on AWS (HTTP API), following only the README and gwc 
     let text = stepSchemes(initd);
     text = stepAccept(text);
     text = stepHide(text);
-    text = stepMethodOverride(text, 'try');
+    text = stepQueryNames(stepMethodOverride(text, 'try'), 'try');
     const edited = stepSameSecurity(text, 'create-booking-payment');
-    // steps 2, 3 and 5 change 7 + 3 + 1 lines; hideCredentials and step 6 add 1 + 3.
-    expect(countChanged(initd, stepMethodOverride(stepAccept(stepSchemes(initd)), 'try'))).toBe(11);
+    // steps 2, 3 and 5 change 7 + 3 + 2 lines (5: methodOverride and, for AWS, queryNames); hideCredentials and step 6 add 1 + 3.
+    expect(countChanged(initd, stepQueryNames(stepMethodOverride(stepAccept(stepSchemes(initd)), 'try'), 'try'))).toBe(12);
     expect(edited.split('\n').length - initd.split('\n').length).toBe(4);
     writeFileSync(file, edited);
     const env = { env: { OAUTH2_PUBLIC_KEY: 'unused-at-build' } };

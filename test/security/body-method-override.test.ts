@@ -114,7 +114,9 @@ describe.each(['traefik', 'aws'] as const)('%s: _method in a body', (t) => {
 
   // The user's word, stated once on the backend (x-gateway.backends.app.methodOverride: none): its
   // framework runs no body _method, so each refused case builds; on another backend it changes nothing.
-  const declared = (ops: Op[], backend: string) => spec(t, ops).replace(`${backend}: { url: https://${backend}.example.com }`, `${backend}: { url: https://${backend}.example.com, methodOverride: none }`);
+  // On AWS with queryNames: exact too: methodOverride speaks for the body, and API Gateway blanks the
+  // query's _method by that exact name only (aws-query-method-override, aws-query-method-override.test.ts).
+  const declared = (ops: Op[], backend: string) => spec(t, ops).replace(`${backend}: { url: https://${backend}.example.com }`, `${backend}: { url: https://${backend}.example.com, methodOverride: none${t === 'aws' ? ', queryNames: exact' : ''} }`);
   it.each(REFUSED)('%s: builds when the backend declares methodOverride: none, and lint agrees', async (_what, ops) => {
     const file = writeSpec(declared(ops, 'app'));
     const b = await buildTarget(file, { target: t });

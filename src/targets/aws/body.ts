@@ -10,7 +10,7 @@ import { Auth } from './auth.js';
 import { integrationFor } from './backends.js';
 import { declareMappedSources } from './kept-values.js';
 import { type Cfn, type Ctx } from './context.js';
-import { bodyOverrides } from '../body-override.js';
+import { bodyOverrides, queryOverrides } from '../body-override.js';
 import { checkConfusablePaths, literalBackendPath } from './confusable.js';
 import { checkBlankedQueryNames } from './query-spellings.js';
 import { checkHeaderNames } from './header-names.js';
@@ -89,6 +89,10 @@ export function buildBody(ctx: Ctx): BodyResult {
   // `_method` in a body: API Gateway passes a body through unread (src/targets/body-override.ts).
   for (const { route, other, backend } of bodyOverrides(ctx.gateway, compiled)) {
     ctx.report('aws-body-method-override', { route: route.id, method: route.method, other: other.id, otherMethod: other.method, path: other.path, backend }, route.loc);
+  }
+  // `[_method]`, `_method]`, `.method` in the query: only the exact name is blanked (body-override.ts queryOverrides).
+  for (const { route, other, backend } of queryOverrides(ctx.gateway, compiled)) {
+    ctx.report('aws-query-method-override', { route: route.id, method: route.method, other: other.id, otherMethod: other.method, path: other.path, backend }, route.loc);
   }
   if (compiled.length === 0 && !ctx.diagnostics.some((d) => d.severity === 'error')) {
     // A REST API without a method cannot be deployed (and a webhooks-only spec has nothing to serve).

@@ -71,7 +71,7 @@ export const AWS_KEYS: TargetKeyTable = {
   },
   'backends.*.methodOverride': {
     answer: 'native',
-    note: "none: a POST beside a differently protected method of this backend builds (no aws-body-method-override), on your word that its framework runs no body _method; gwc diff flags the declaration as security",
+    note: "none: a POST beside a differently protected method of this backend builds (no aws-body-method-override), on your word that its framework runs no body _method, beside queryNames: exact (else aws-query-method-override: API Gateway blanks the query's _method by that exact name only, not [_method] or .method); gwc diff flags the declaration as security",
   },
   'backends.*.tls.serverName': { answer: 'refused', code: 'aws-tls-server-name', why: 'API Gateway sends the URL host as SNI; another server name cannot be set' },
   'backends.*.tls.caFile': { answer: 'refused', code: 'aws-tls-ca-file', why: 'API Gateway verifies HTTPS backends against public CAs only' },

@@ -306,6 +306,8 @@ export function specForKey(id: KeyId, which: 'a' | 'b', target: string): Obj | u
     get.security = [{ key: [] }];
     delete get['x-gateway'];
     item.post = { ...get, operationId: 'postItem', security: [], 'x-gateway': { public: true } };
+    // On AWS `none` speaks for the body; the query's `[_method]` needs queryNames: exact (aws-query-method-override).
+    if (aws) (x.backends as Record<string, Obj>).api!.queryNames = 'exact';
   }
   // A public /items/{id}/a beside a keyed /a of one backend: id = '..' reaches /a where the backend
   // resolves it (src/targets/aws/confusable.ts). Keyed by a scheme each target verifies itself.

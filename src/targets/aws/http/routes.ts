@@ -7,7 +7,7 @@
 import { bearerInQuery } from '../../bearer.js';
 import type { ParamsOf } from '../../../diagnostics/codes.js';
 import type { Route } from '../../../model/types.js';
-import { bodyOverrides } from '../../body-override.js';
+import { bodyOverrides, queryOverrides } from '../../body-override.js';
 import { checkConfusablePaths, literalBackendPath } from '../confusable.js';
 import { upstreamReachRefusals } from '../../upstream-reach.js';
 import { ref } from '../context.js';
@@ -73,6 +73,10 @@ export function buildRoutes(ctx: HttpCtx): BuiltRoutes {
     const backend = (found as { backend?: string }).backend;
     const params = { route: route.id, method: route.method, other: other.id, otherMethod: other.method, path: other.path, ...(backend ? { backend } : {}) };
     ctx.report('aws-body-method-override', params as ParamsOf<'aws-body-method-override'>, route.loc);
+  }
+  // `[_method]`, `_method]`, `.method` in the query: only the exact name is removed (body-override.ts queryOverrides).
+  for (const { route, other, backend } of queryOverrides(ctx.gateway, [...keys.keys()])) {
+    ctx.report('aws-query-method-override', { route: route.id, method: route.method, other: other.id, otherMethod: other.method, path: other.path, backend }, route.loc);
   }
   return { keys, integrationFunctions, authorizerFunctions: authorizers.functions };
 }
