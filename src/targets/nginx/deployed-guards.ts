@@ -65,6 +65,32 @@ function refusesUnderscore(d: Directive, jsSets: Map<string, string>): boolean {
   return d.name === 'if' && handler(jsSets, v, 'underscoreHeader') && (d.block ?? []).length === 1 && d.block![0]!.name === 'return' && d.block![0]!.args[0] === '400';
 }
 
+/**
+ * `if ($v) { return 403; }` over a `map $http_upgrade` whose default is an Origin map: an upgrade
+ * from another origin refused (templates-route.ts wsGuard, wsSameOrigin); the maps' entries are
+ * read as their own facts (deployed-support.ts mapFacts).
+ */
+function refusesForeignUpgrade(d: Directive, maps: Map<string, Directive>): boolean {
+  const v = /^\((\$[A-Za-z0-9_]+)\)$/.exec(d.args.join(''))?.[1];
+  const map = v ? maps.get(v) : undefined;
+  if (d.name !== 'if' || !map || map.args[0] !== '$http_upgrade' || !(d.block ?? []).some((x) => x.name === 'return' && x.args[0] === '403')) return false;
+  const origin = maps.get((map.block ?? []).find((e) => e.name === 'default')?.args[0] ?? '');
+  return origin !== undefined && /^"?\$http_origin/.test(origin.args[0] ?? '');
+}
+
+/**
+ * Cross-Site WebSocket Hijacking (../websocket-origin.ts): a route that checks its callers (auth or
+ * an IP rule) keeps pages of other origins from opening an upgrade with the user's ambient
+ * credentials: it passes no Upgrade at all, or it refuses a foreign Origin first. Read so, making
+ * a keyed route a websocket route (with its guard) or dropping websocket changes no guard, and the
+ * guard's `if` dropped by hand is one lost (request-header-passed).
+ */
+function foreignUpgradeGuard(checks: Directive[], maps: Map<string, Directive>): boolean {
+  if (!checks.some((d) => d.name === 'auth_request' || d.name === 'allow' || d.name === 'deny')) return false;
+  const upgrades = checks.some((d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === 'upgrade' && !/^("")?$/.test(d.args.slice(1).join(' ')));
+  return !upgrades || checks.some((d) => refusesForeignUpgrade(d, maps));
+}
+
 /** The innermost setting of a directive over `levels`, else nginx's default. */
 const setting = (levels: Directive[][], name: string, fallback: string) => levels.map((l) => l.find((d) => d.name === name)?.args[0]).find((v) => v !== undefined) ?? fallback;
 
@@ -75,6 +101,8 @@ export function nginxGuards(input: GuardInput): Guards {
   const header: string[] = [];
   if (checks.some((d) => d.name === 'if' && refusesQuery(d, input.maps))) method.push('_method in the query: refused (400)');
   if (checks.some((d) => d.name === 'if' && refusesQuery(d, input.maps, '$http_sec_websocket_protocol'))) credential.push('a bearer token in Sec-WebSocket-Protocol: refused (400)');
+  // Cross-Site WebSocket Hijacking (../websocket-origin.ts): the upgrade's Origin checked.
+  if (foreignUpgradeGuard(checks, input.maps)) header.push('an upgrade from a page of another origin: refused (403) or none passed');
   // The backend gets the one value that map checked (nginx 1.22's $http_ is the first line): without it a later line passed.
   if (checks.some((d) => d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === 'sec-websocket-protocol' && d.args[1] === '$http_sec_websocket_protocol')) credential.push('Sec-WebSocket-Protocol: only the checked value sent');
   if (input.bodyCheck && (input.bodyCheck.block ?? []).some((d) => d.name === 'js_content' && (d.args[0] ?? '').endsWith('.bodyCheck'))) {

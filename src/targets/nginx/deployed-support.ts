@@ -39,8 +39,12 @@ export function mapFacts(name: string, entries: string[]): Facts | undefined {
   // `_ws_connection`): `websocket` only. A default or entry handing on another protocol (h2c) makes
   // the backend's 101 a tunnel past nginx to every path of it: the map is one guard, its whole text.
   if (/_ws_(?:upgrade|connection)$/.test(name)) return { guards: { header: [`upgrade passed ${name}: ${text}`] } };
-  // The cross-site WebSocket refusal (templates.ts `<cors>_foreign`, `<cors>_ws`): an origin entry or
-  // the default changed lets another site's page open an upgrade with the caller's cookie.
-  if (/_cors\d*_(?:foreign|ws)$/.test(name)) return { guards: { header: entries.map((e) => `upgrade origin ${e}`) } };
+  // The cross-site WebSocket refusals (templates.ts `<cors>_foreign`, `<cors>_ws`: the cors list;
+  // `_xsite`, `_xsite_ws`: the request's own origin, websocket-origin.ts): an entry or the default
+  // changed lets another site's page open an upgrade with the caller's cookie. An entry is an
+  // exemption (an allowed origin), so the map is one guard, its whole text: any change removes it
+  // (security), an origin added as much as the default lowered (WS3: per entry, an origin added
+  // read as a guard added, `tightened`).
+  if (/_cors\d*_(?:foreign|ws)$|_xsite(?:_ws)?$/.test(name)) return { guards: { header: [`upgrade origin ${name}: ${text}`] } };
   return undefined;
 }

@@ -116,6 +116,8 @@ function gwcIf(d: Directive, prefix: string | undefined): boolean {
   if (new RegExp(`^\\( ?\\$${p}_id_key = (?:"")? ?\\)$`).test(cond)) return body === 'return 403';
   // A websocket route refuses an upgrade from an Origin outside its cors list (templates-route.ts wsGuard).
   if (new RegExp(`^\\( ?\\$${p}_cors\\d+_ws ?\\)$`).test(cond)) return body === 'return 403';
+  // A websocket route no other site may call refuses an upgrade from another origin (templates-route.ts wsSameOrigin).
+  if (new RegExp(`^\\( ?\\$${p}_xsite_ws ?\\)$`).test(cond)) return body === 'return 403';
   // r/N serves only what its own route admitted (templates-route.ts): edited never to match, any redirect reaches it.
   if (new RegExp(`^\\( ?\\$(${p})_admit != \\$\\1_route ?\\)$`).test(cond)) return body === 'return 403';
   return false;

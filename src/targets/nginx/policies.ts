@@ -13,6 +13,7 @@ import { cidr, headerName, headerValue, headerVar, regexLiteral, Refused, type V
 import { securityOf } from './security.js';
 import { ValidatorSet } from './validate-module.js';
 import { forwardLimitKey } from './forward-limit.js';
+import { upgradeOrigins } from '../websocket-origin.js';
 
 export interface LimitZone {
   name: string;
@@ -226,7 +227,9 @@ export function corsView(reg: PolicyRegistry, route: Route, cors: Cors): CorsVie
     // Browsers apply no CORS to a WebSocket: any page opens it with the user's cookies and reads
     // every frame. Only the gateway, comparing Origin on the upgrade, keeps other sites out
     // (red team 18, DESIGN 4: CORS enforced). No Origin (a non-browser client) passes.
-    if (route.websocket && reg.ctx.plan.enforced(route.id, 'websocket') && !map.any) {
+    // A cors list without credentials on a route whose credential the browser sends by itself
+    // allows only the request's own origin (routes.ts wsSameOrigin, ../websocket-origin.ts).
+    if (route.websocket && reg.ctx.plan.enforced(route.id, 'websocket') && !map.any && upgradeOrigins(route, reg.ctx.gateway.securitySchemes) === 'listed') {
       map.ws = true;
       view.wsGuard = `${map.name}_ws`;
     }

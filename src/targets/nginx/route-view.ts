@@ -38,6 +38,8 @@ export interface RouteView {
   timeout?: string;
   /** x-gateway websocket: Upgrade/Connection passed, idle timeout an hour (templates-route.ts). */
   websocket?: boolean;
+  /** An upgrade from a page of another origin than the request's own is refused (403; ../websocket-origin.ts `same`). */
+  wsSameOrigin?: boolean;
   tries?: number;
   noRetry?: boolean;
   requestHeaders: HeaderView[];

@@ -17,6 +17,7 @@ import { internalUri, BODY_CHECK_BUFFER, type BodyCheckView, type RouteView } fr
 import { bearerBodyRoute, bodyKeyPatterns, hiddenHeaders, hiddenParams, IDENTITY_HEADERS, securityOf } from './security.js';
 import { headerKeyQueryNames, queryKeyHeaders } from './credential-elsewhere.js';
 import { keptCookiesVar, keptGuards, keptHeaderVar } from './kept-credentials.js';
+import { upgradeOrigins } from '../websocket-origin.js';
 
 /** How long an open WebSocket may stay silent before nginx closes it. */
 const WEBSOCKET_IDLE_MS = 3_600_000;
@@ -101,6 +102,8 @@ export function routeView(ctx: Ctx, reg: PolicyRegistry, route: Route, index: nu
     // never shorter than the route's own timeout (https://nginx.org/en/docs/http/websocket.html).
     view.websocket = true;
     view.timeout = ms(Math.max(WEBSOCKET_IDLE_MS, route.timeoutMs ?? 0));
+    // Cross-Site WebSocket Hijacking: only the request's own origin may upgrade (../websocket-origin.ts).
+    if (upgradeOrigins(route, ctx.gateway.securitySchemes) === 'same') view.wsSameOrigin = true;
   }
   // proxy_next_upstream: nginx never retries a non-idempotent request once it was sent (the default).
   if (upstream.retries === 0) view.noRetry = true;

@@ -79,6 +79,11 @@ export const ROUTE_PARTIAL = `{{#if validate}}
             return 403;
         }
 {{/if}}
+{{#if wsSameOrigin}}
+        if (\${{n @root.prefix}}_xsite_ws) {
+            return 403;
+        }
+{{/if}}
 {{#if cors}}
         set \${{n @root.prefix}}_acao \${{n cors.originVar}};
         set \${{n @root.prefix}}_acac {{#if cors.credentials}}"true"{{else}}""{{/if}};

@@ -105,6 +105,23 @@ map $http_upgrade \${{n variable}}_ws {
 }
 {{/if}}
 {{/each}}
+{{#if wsSameOrigin}}
+
+# Cross-Site WebSocket Hijacking on a websocket route no other site may call with the user's
+# credentials (websocket-origin.ts): an upgrade whose Origin is present and is not the request's
+# own is refused (403). Same origin: the Origin's host[:port] is the Host header, any letter case
+# (scheme not compared: Host carries none). No Origin (a non-browser client) passes; "null", a
+# port the Host lacks (or the reverse), a path, or a second host does not.
+map "$http_origin|$http_host" \${{n @root.prefix}}_xsite {
+    "~^[|]" "";
+    "~*^[a-z][a-z0-9+.-]*://([^/|@]+)[|]\\1$" "";
+    default 1;
+}
+map $http_upgrade \${{n @root.prefix}}_xsite_ws {
+    "" "";
+    default \${{n @root.prefix}}_xsite;
+}
+{{/if}}
 {{#if zones}}
 
 # The client address a limit counts (policies.ts limitZone): an IPv6 client holds a whole /64, so it
