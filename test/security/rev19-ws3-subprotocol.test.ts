@@ -22,8 +22,11 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGateway } from '../../src/api.js';
 import { SUBPROTOCOL_TOKEN_REGEX } from '../../src/targets/subprotocol-token.js';
-import { gatewayOf } from '../helpers/spec.js';
 import { evaluate, type DeckDoc } from '../targets/kong/kong-oracle.js';
+import type { TraefikConfig } from '../../src/targets/traefik/types.js';
+import { gatewayOf, HEAD, writeSpec } from '../helpers/spec.js';
+import { compileCase } from '../targets/traefik/cases.js';
+import { send } from '../targets/traefik/traefik-oracle.js';
 import { NGINX, type RunningNginx, type Stub } from '../targets/nginx/harness.js';
 import { startGateway, startUpgradeBackend, upgrade } from '../targets/nginx/websocket.js';
 
@@ -78,6 +81,23 @@ describe('REV19 WS3: a padded JWT in Sec-WebSocket-Protocol', () => {
     for (const v of MISSED) {
       const o = evaluate(doc, { method: 'GET', host: 'api.test', path: '/v1/chat', headers: { upgrade: 'websocket', connection: 'Upgrade', authorization: `Bearer valid:${ISS}`, 'sec-websocket-protocol': v } });
       expect([o.status, o.upstream?.headers['sec-websocket-protocol']], v).toEqual([400, undefined]);
+    }
+  });
+  it.fails('Traefik (oracle, subprotocol guard rule): a padded forged token beside a verified one never reaches the backend', async () => {
+    const config = (await compileCase(writeSpec(`${HEAD}servers: [{ url: 'https://api.test/v1' }]
+x-gateway:
+  name: rev19tw
+  backends: { app: { url: 'http://app.internal:8080' } }
+  defaults: { backend: app }
+paths:
+  /chat: { get: { operationId: chat, security: [{ sso: [] }], x-gateway: { websocket: true }, responses: { '101': { description: upgraded } } } }
+components:
+  securitySchemes:
+    sso: { type: http, scheme: bearer, x-gateway: { forwardAuth: { url: 'http://auth.internal/verify' } } }
+`))).built!.config as TraefikConfig;
+    for (const v of MISSED) {
+      const o = send(config, { method: 'GET', host: 'api.test', target: '/v1/chat', tls: true, headers: { upgrade: 'websocket', connection: 'Upgrade', authorization: 'Bearer alice-good', 'sec-websocket-protocol': v } }, { auth: (c) => ({ status: c.headers.get('Authorization') === 'Bearer alice-good' ? 200 : 401 }) });
+      expect(o.backend, v).toBeUndefined();
     }
   });
 });
