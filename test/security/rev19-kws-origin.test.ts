@@ -14,7 +14,9 @@
  * http://api.test and https://api.test are different origins (RFC 6454) and cross-site under
  * schemeful same-site. (nginx's `<gw>_xsite` map does the same: ws3-nginx-websocket-same-origin
  * pins "http or https" as a control; the nginx harness has no TLS listener, so pinned here on Kong.)
- * Suggested fix: 'own' allows only the Origin whose scheme is the request's (https <-> Kong's
+ * Closed on Kong (websocket-guard.ts `allowed`: the Origin's scheme must be
+ * kong.request.get_forwarded_scheme()'s; the oracle's requests are https unless they say).
+ * Suggested fix (as given): 'own' allows only the Origin whose scheme is the request's (https <-> Kong's
  * kong.request.get_forwarded_scheme() / nginx $scheme, or the spec's server schemes: http only
  * where a server url is http), in websocket-guard.ts `allowed` and templates.ts `_xsite`.
  */
@@ -54,7 +56,7 @@ describe('REV19 KWS: the own-origin check of the Kong websocket guard ignores th
     expect(call('https://evil.test').status).toBe(403);
   });
 
-  it.fails('an upgrade from the plain-http origin of the same host (a network attacker\'s page) is refused', () => {
+  it('an upgrade from the plain-http origin of the same host (a network attacker\'s page) is refused', () => {
     for (const origin of ['http://api.test', 'HTTP://API.TEST', 'ws://api.test']) {
       const o = call(origin);
       expect([o.status, o.upstream], origin).toEqual([403, undefined]);

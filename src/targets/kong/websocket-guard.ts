@@ -18,7 +18,9 @@
  *   present and not allowed is answered 403: on a route with a CORS policy (origins not `*`),
  *   allowed is one of cors.origins compared exactly (as nginx's map and Traefik's rule); on a
  *   route with security and no such policy, allowed is the request's own origin (the Origin's
- *   host[:port] equal to the Host line, ASCII case-blind). No Origin (a non-browser client) passes;
+ *   scheme the request's, kong.request.get_forwarded_scheme, and its host[:port] the Host line's,
+ *   ASCII case-blind: `http://api.test` is another origin than `https://api.test`, RFC 6454, a
+ *   network attacker's forged page, REV19). No Origin (a non-browser client) passes;
  *   a plain request is left to CORS.
  *
  * The token shapes are Lua patterns (no alternation: several patterns, TOKEN_LINES;
@@ -120,11 +122,12 @@ function render({ token, origin }: WsGuard): string {
     origin === undefined ? 'local origin_check = false' : origin === 'own' ? 'local origin_check = "own"' : `local origin_check = {${origin.map((o) => `[${luaString(o)}] = true`).join(', ')}}`,
     ...(token ? TOKEN_LINES : []),
     // An Origin the route allows: one of the CORS origins exactly, or scheme://host[:port] whose
-    // host[:port] is the Host line's (ASCII case-blind).
-    'local function allowed(o, host)',
+    // scheme is the request's and host[:port] the Host line's (ASCII case-blind).
+    'local function allowed(o, host, scheme)',
     '  if type(origin_check) == "table" then return origin_check[o] == true end',
-    '  local authority = string.match(o, "^[A-Za-z][A-Za-z0-9+.%-]*://([^/]+)$")',
-    '  return authority ~= nil and type(host) == "string" and string.lower(authority) == string.lower(host)',
+    '  local s, authority = string.match(o, "^([A-Za-z][A-Za-z0-9+.%-]*)://([^/]+)$")',
+    '  return authority ~= nil and type(host) == "string" and type(scheme) == "string"',
+    '    and string.lower(s) == string.lower(scheme) and string.lower(authority) == string.lower(host)',
     'end',
     'return function()',
     '  local headers, err = kong.request.get_headers(1000)',
@@ -142,10 +145,10 @@ function render({ token, origin }: WsGuard): string {
     '      if k == "origin" then origins[#origins + 1] = line end',
     '    end',
     '  end',
-    '  if origin_check and upgrade then',
-    '    local host = headers["host"]',
+    '  if origin_check and upgrade and #origins > 0 then',
+    '    local host, scheme = headers["host"], kong.request.get_forwarded_scheme()',
     '    for _, o in ipairs(origins) do',
-    '      if not allowed(o, host) then return kong.response.exit(403, { message = "Forbidden" }) end',
+    '      if not allowed(o, host, scheme) then return kong.response.exit(403, { message = "Forbidden" }) end',
     '    end',
     '  end',
     'end',

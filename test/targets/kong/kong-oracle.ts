@@ -61,6 +61,8 @@ export interface OracleRequest {
   bodyBuffer?: number;
   /** kong.request.get_start_time() in ms (default lua-headers.ts DEFAULT_START_MS). */
   startMs?: number;
+  /** The scheme the client used (kong.request.get_forwarded_scheme; default https). */
+  scheme?: string;
   /** kong.conf lua_max_uri_args (default 100): what kong.request.get_query() reads. */
   maxUriArgs?: number;
   /** kong.conf lua_max_req_headers (default 100): what kong.request.get_headers() reads. */
@@ -254,7 +256,7 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
           // (req.host). Given to that chunk only: the others count lines, and their suites pin
           // line limits without it.
           const host = code.startsWith(WS_GUARD_MARK) && req.host !== undefined && !lines.some(([n]) => n === 'host') ? [['host', req.host] as [string, string]] : [];
-          const r = runHeaderChunk(code, [...host, ...lines], req.startMs, body, { rawQuery: rawNow ?? serialise(query), maxUriArgs: req.maxUriArgs, maxReqHeaders: req.maxReqHeaders });
+          const r = runHeaderChunk(code, [...host, ...lines], req.startMs, body, { rawQuery: rawNow ?? serialise(query), maxUriArgs: req.maxUriArgs, maxReqHeaders: req.maxReqHeaders, scheme: req.scheme });
           if (r.exit !== undefined) return { ...out, status: r.exit };
           for (const h of r.cleared) { delete headers[h]; multi.delete(h); }
           lines = lines.filter(([n]) => !r.cleared.includes(n));

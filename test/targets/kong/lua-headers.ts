@@ -12,6 +12,7 @@
  * - kong.service.request.set_header(name, value): ngx.req.set_header, every line of that name
  *   replaced by one (gwc's cache-bypass chunk, src/targets/kong/cache-bypass.ts).
  * - kong.request.get_start_time(): the request's start in Unix epoch milliseconds.
+ * - kong.request.get_forwarded_scheme(): the scheme the client used (`scheme`, default https).
  * - kong.request.get_raw_body(): the body, "" without one (gwc's cache-bypass chunk).
  * - kong.request.get_query(max) (kong/pdk/request.lua): ngx.req.get_uri_args as lua-resty-core's FFI
  *   reads it (proxy-cache-key.ts getUriArgs): 1 <= max <= 1000, default lua_max_uri_args (100);
@@ -95,6 +96,8 @@ ${SANDBOX_GLOBALS}  kong = {
     -- kong/pdk/request.lua get_raw_body: "" without a body (HTTP/2 and HTTP/3 send one with neither
     -- Content-Length nor Transfer-Encoding), the text of one in memory (set_raw_body's, once set).
     request = { get_headers = get_headers, get_query = get_query, get_raw_query = function() return RAW end, get_start_time = function() return tonumber(START) end,
+      -- kong/pdk/request.lua get_forwarded_scheme: X-Forwarded-Proto from a trusted address, else $scheme.
+      get_forwarded_scheme = function() return SCHEME end,
       get_raw_body = function() if BODY == nil then return "" end return BODY end },
     response = { exit = function(status)
       if type(status) ~= "number" then error("status must be a number") end
@@ -134,8 +137,8 @@ export function runHeaderChunk(
   lines: ReadonlyArray<readonly [string, string]>,
   startMs = DEFAULT_START_MS,
   body?: string,
-  /** The raw query (kong.request.get_query, get_raw_query) and Kong's lua_max_uri_args / lua_max_req_headers (default 100 each). */
-  req: { rawQuery?: string; maxUriArgs?: number; maxReqHeaders?: number } = {},
+  /** The raw query (kong.request.get_query, get_raw_query), Kong's lua_max_uri_args / lua_max_req_headers (default 100 each), the client's scheme (default https). */
+  req: { rawQuery?: string; maxUriArgs?: number; maxReqHeaders?: number; scheme?: string } = {},
 ): { cleared: string[]; set: Array<[string, string]>; exit?: number } {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
@@ -143,7 +146,7 @@ export function runHeaderChunk(
   else lua.lua_pushstring(L, to_luastring(body));
   lua.lua_setglobal(L, to_luastring('BODY'));
   const sent = lines.map(([k, v]) => `${k.toLowerCase()}:${v}`).join('\n');
-  for (const [k, v] of [['CODE', code], ['LINES', sent], ['START', String(startMs)], ['RAW', req.rawQuery ?? ''], ['MAX_ARGS', String(req.maxUriArgs ?? 100)], ['MAX_HEADERS', String(req.maxReqHeaders ?? 100)]] as const) {
+  for (const [k, v] of [['CODE', code], ['LINES', sent], ['START', String(startMs)], ['RAW', req.rawQuery ?? ''], ['MAX_ARGS', String(req.maxUriArgs ?? 100)], ['MAX_HEADERS', String(req.maxReqHeaders ?? 100)], ['SCHEME', req.scheme ?? 'https']] as const) {
     lua.lua_pushstring(L, to_luastring(v));
     lua.lua_setglobal(L, to_luastring(k));
   }

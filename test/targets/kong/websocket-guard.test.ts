@@ -77,10 +77,14 @@ describe('kong websocket guard: an upgrade from another Origin', () => {
     expect(run(g, up('https://app.test', [['origin', 'https://evil.test']]))).toBe(403);
   });
 
-  it("own origin: the Origin's host[:port] is the Host line's, case-blind; anything else is 403", () => {
+  it("own origin: the Origin's scheme is the request's and its host[:port] the Host line's, case-blind; anything else is 403", () => {
     const g: WsGuard = { token: false, origin: 'own' };
-    for (const o of ['https://api.test', 'http://api.test', 'https://API.Test', 'wss://api.test']) expect(run(g, up(o)), o).toBeUndefined();
-    for (const o of ['https://evil.test', 'https://api.test:8443', 'https://api.test.evil.test', 'https://evil.test/api.test', 'null', 'https://api.test/', 'https://x@api.test', 'api.test']) expect(run(g, up(o)), o).toBe(403);
+    for (const o of ['https://api.test', 'https://API.Test', 'HTTPS://api.test']) expect(run(g, up(o)), o).toBeUndefined();
+    // Another scheme is another origin (REV19: a network attacker's http page).
+    for (const o of ['http://api.test', 'wss://api.test', 'ws://api.test', 'https://evil.test', 'https://api.test:8443', 'https://api.test.evil.test', 'https://evil.test/api.test', 'null', 'https://api.test/', 'https://x@api.test', 'api.test']) expect(run(g, up(o)), o).toBe(403);
+    // A request made over http: its http origin only.
+    expect(runHeaderChunk(wsGuardLua(g), up('http://api.test'), undefined, undefined, { scheme: 'http' }).exit).toBeUndefined();
+    expect(runHeaderChunk(wsGuardLua(g), up('https://api.test'), undefined, undefined, { scheme: 'http' }).exit).toBe(403);
     expect(run(g, [['host', 'api.test:8443'], ['upgrade', 'websocket'], ['origin', 'https://api.test:8443']])).toBeUndefined();
     // No Host line to compare with: refused.
     expect(run(g, [['upgrade', 'websocket'], ['origin', 'https://api.test']])).toBe(403);
