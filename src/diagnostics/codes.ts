@@ -104,6 +104,11 @@ export const CODES = {
     (p) => `route ${p.route} has no backend: set x-gateway.backend or x-gateway.defaults.backend, or give servers`,
   ),
   'bad-url': entry<{ url: string; detail: string }>('error', (p) => `bad URL "${p.url}": ${p.detail}`),
+  'oidc-issuer-derived': entry<{ url: string; issuer: string; provider: string }>(
+    'warn',
+    (p) =>
+      `openIdConnectUrl ${p.url}: the tokens' issuer is taken to be ${p.issuer} (derived from the discovery URL), and a token's iss is compared exactly: an issuer ending in '/' publishes at the same URL, and a token of such a provider would be denied.${p.provider ? ` ${p.provider}` : ''} Set x-gateway.issuer to the iss your tokens carry (the discovery document's "issuer")`,
+  ),
   'bad-duration': entry<{ value: string }>('error', (p) => `bad duration "${p.value}" (use e.g. 500ms, 5s, 2m)`),
   'bad-size': entry<{ value: string }>('error', (p) => `bad size "${p.value}" (use e.g. 512k, 10m, 1mb)`),
   'bad-secret': entry<{ value: string }>(

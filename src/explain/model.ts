@@ -32,6 +32,12 @@ export const MODEL: Explanations = {
     'Set x-gateway.backend on the operation, or x-gateway.defaults.backend.',
     "x-gateway:\n  defaults: { backend: users }",
   ),
+  'oidc-issuer-derived': ex(
+    'An openIdConnect scheme names no `x-gateway.issuer`, so gwc derives the issuer from `openIdConnectUrl` (OpenID Connect Discovery section 4, RFC 8414) and says which (a warning, at the URL).',
+    "A token's `iss` is compared exactly, and `https://x/` and `https://x` both publish at `https://x/.well-known/openid-configuration`: the derivation gives the one without `/`, so every token of Auth0 (issuer `https://TENANT.auth0.com/`) would be denied. Okta's org and server issuers differ (`/oauth2/default`).",
+    'Set `x-gateway.issuer` on the scheme to the `issuer` of the discovery document (the `iss` of your tokens); gwc never accepts both spellings.',
+    "securitySchemes:\n  auth0:\n    type: openIdConnect\n    openIdConnectUrl: https://tenant.auth0.com/.well-known/openid-configuration\n    x-gateway: { issuer: 'https://tenant.auth0.com/' }   # fix: the discovery document's issuer",
+  ),
   'bad-url': ex(
     'A URL (backend, server, JWKS, auth service) does not parse or uses a scheme gwc does not allow.',
     'A malformed URL is read differently by each gateway, so traffic or token keys may come from a host nobody chose.',

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { issuerOfDiscoveryUrl } from '../../src/model/normalise/oidc-issuer.js';
 import { planInit } from '../../src/init/plan.js';
 import { buildTarget } from '../../src/api.js';
+import { lint } from '../../src/lint/index.js';
 import { gatewayOf, HEAD, writeSpec } from '../helpers/spec.js';
 
 const TABLE: Array<[string, string | undefined]> = [
@@ -98,5 +99,41 @@ describe('the model reads the issuer of an openIdConnectUrl', () => {
     const template = JSON.parse(aws.files[0]!.contents) as { Resources: Record<string, { Type: string; Properties: { JwtConfiguration?: { Issuer: string } } }> };
     const issuers = Object.values(template.Resources).flatMap((r) => (r.Properties.JwtConfiguration ? [r.Properties.JwtConfiguration.Issuer] : []));
     expect(issuers).toEqual(['https://accounts.google.com']);
+  });
+});
+
+describe('a derived issuer is said (oidc-issuer-derived, a warning at the URL): Auth0 issuers end with /', () => {
+  const derived = (r: { diagnostics: Array<{ code: unknown; loc?: { pointer: string }; params: Record<string, unknown>; message: string; severity: string }> }) =>
+    r.diagnostics.filter((d) => d.code === 'oidc-issuer-derived');
+
+  it('Auth0: the derived https://t.eu.auth0.com is named, the trailing-/ issuer and x-gateway.issuer are told; both spellings are never accepted', async () => {
+    const r = await gatewayOf(spec('      openIdConnectUrl: https://t.eu.auth0.com/.well-known/openid-configuration\n      x-gateway: { jwksUri: https://t.eu.auth0.com/.well-known/jwks.json, audiences: [api] }'));
+    const [d, ...more] = derived(r as never);
+    expect(more).toEqual([]);
+    expect([d!.severity, d!.loc?.pointer, d!.params.issuer]).toEqual(['warn', '/components/securitySchemes/oidc/openIdConnectUrl', 'https://t.eu.auth0.com']);
+    expect(d!.message).toContain('Auth0');
+    expect(d!.message).toContain('https://t.eu.auth0.com/');
+    expect(d!.message).toContain('x-gateway.issuer');
+    expect(r.gateway!.securitySchemes[0]!.jwt!.issuer).toBe('https://t.eu.auth0.com');
+  });
+
+  it('Okta: the org and authorization-server issuers are told apart; another host: the plain warning', async () => {
+    const okta = await gatewayOf(spec('      openIdConnectUrl: https://acme.okta.com/oauth2/default/.well-known/openid-configuration\n      x-gateway: { jwksUri: https://acme.okta.com/oauth2/default/v1/keys, audiences: [api] }'));
+    expect(derived(okta as never).map((d) => [d.params.issuer, d.message.includes('Okta')])).toEqual([['https://acme.okta.com/oauth2/default', true]]);
+    const google = await gatewayOf(spec('      openIdConnectUrl: https://accounts.google.com/.well-known/openid-configuration\n      x-gateway: { jwksUri: https://www.googleapis.com/oauth2/v3/certs, audiences: [api] }'));
+    expect(derived(google as never).map((d) => [d.params.issuer, d.params.provider])).toEqual([['https://accounts.google.com', '']]);
+  });
+
+  it('none with x-gateway.issuer, none for a URL refused (bad-url); gwc lint says it at the same line', async () => {
+    const named = await gatewayOf(spec('      openIdConnectUrl: https://t.eu.auth0.com/.well-known/openid-configuration\n      x-gateway: { issuer: https://t.eu.auth0.com/, jwksUri: https://t.eu.auth0.com/.well-known/jwks.json, audiences: [api] }'));
+    expect(derived(named as never)).toEqual([]);
+    const bad = await gatewayOf(spec('      openIdConnectUrl: https://id.example.com/oidc/config\n      x-gateway: { jwksUri: https://id.example.com/keys, audiences: [api] }'));
+    expect(derived(bad as never)).toEqual([]);
+    const text = spec('      openIdConnectUrl: https://t.eu.auth0.com/.well-known/openid-configuration\n      x-gateway: { jwksUri: https://t.eu.auth0.com/.well-known/jwks.json, audiences: [api] }');
+    const built = (await buildTarget(writeSpec(text), { target: 'nginx' })).diagnostics.filter((d) => d.code === 'oidc-issuer-derived');
+    const linted = (await lint(writeSpec(text), {})).diagnostics.filter((d) => d.code === 'oidc-issuer-derived' || (d.params as { code?: string }).code === 'oidc-issuer-derived');
+    const at = (ds: typeof built) => ds.map((d) => [d.loc?.pointer, d.position?.line, d.position?.column]);
+    expect(at(built)).toEqual([['/components/securitySchemes/oidc/openIdConnectUrl', 13, expect.any(Number)]]);
+    expect(at(linted)).toEqual(at(built));
   });
 });

@@ -54,6 +54,18 @@ export function derivedIssuer(oidc: Located, out: Diagnostic[]): string | undefi
   if (issuer === undefined) {
     const detail = "an openIdConnectUrl is ISSUER/.well-known/openid-configuration (OpenID Connect Discovery 1.0 section 4) or has /.well-known/openid-configuration after the host (RFC 8414); name the tokens' iss with x-gateway.issuer";
     out.push(diag('bad-url', { url: oidc.value, detail }, oidc.loc));
+  } else {
+    // Derived, never both spellings accepted (an issuer is one exact string): said, with the value.
+    out.push(diag('oidc-issuer-derived', { url: oidc.value, issuer, provider: providerHint(oidc.value) }, oidc.loc));
   }
   return issuer;
+}
+
+/** What a known provider's issuer looks like, for the host of a discovery URL (or ''). */
+export function providerHint(url: string): string {
+  const host = (/^https?:\/\/([^/?#:@]+)/i.exec(url)?.[1] ?? '').toLowerCase();
+  if (/(^|\.)auth0\.com$/.test(host)) return `This host looks like Auth0, whose issuer ends with '/' (https://${host}/): the derived one denies every Auth0 token.`;
+  if (/(^|\.)(okta|oktapreview|okta-emea)\.com$/.test(host))
+    return `This host looks like Okta, which has an org issuer (https://${host}) and one per authorization server (https://${host}/oauth2/default): the URL must be the discovery URL of the server your tokens come from.`;
+  return '';
 }
