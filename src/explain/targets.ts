@@ -191,7 +191,7 @@ export const TARGETS: Explanations = {
   'aws-path-param-confusable': ex(
     'A path parameter is passed into the backend path, where a value such as "x;" or "..;" can be read as a differently protected route. A REST value "..%5Cadmin" arrives as "..\\admin", "../admin" to IIS and Tomcat; an HTTP API (--option aws.api=http) decodes "..%252F" again to "../". Then any route of the same method on that backend is reachable unless the backend is declared dotSegments: rejected.',
     'Path confusion: a public /files/{name} reaching the backend\'s /files/admin.',
-    'Give the routes the same security, or different backend paths; or, if the backend never resolves "." or ".." path segments (it refuses them or reads them as text), declare it once: x-gateway.backends.NAME.dotSegments: rejected (gwc diff flags it as security); it answers ".." only: ";x" or, on HTTP APIs, "x%253F" still reach routes under the prefix.',
+    'Give the routes the same security, or different backend paths; or, if the backend never resolves "." or ".." segments, never reads "\\" as "/" and never decodes a path twice (on AWS the one declaration lifts all three readings), declare it once: x-gateway.backends.NAME.dotSegments: rejected (gwc diff flags it). It answers ".." only: ";x" or, on HTTP APIs, "x%253F" still pass.',
     "/files/{name}: { get: { x-gateway: { public: true } } }\n/files/admin: { get: { security: [{ apiKey: [] }] } }",
   ),
   'aws-backend-private-host': ex(
