@@ -9,8 +9,9 @@
  * route the anonymous request would pass it on unverified.
  *
  * Read as carrying a token (REV18, test/helpers/subprotocol-cases.ts holds the example table):
- * - a JWT-shaped element anywhere in the value: a run of at least 16 base64url characters, `.`,
- *   base64url, `.` (the shortest JSON header, `{"alg":"none"}`, base64url-encodes to 19; a header
+ * - a JWT-shaped element anywhere in the value: a run of at least 16 base64 characters (base64url,
+ *   and `=`, `+`, `/`: a segment written with padding, `hdr==.payload.sig`, decodes in lenient
+ *   readers such as PyJWT and Node's Buffer, REV19), `.`, base64, `.` (the shortest JSON header, `{"alg":"none"}`, base64url-encodes to 19; a header
  *   need not start `ey`: `{\n` encodes to `ew`; no lead-in, so `jwt_eyJ...`, `token-eyJ...` and a
  *   JWS with a detached (empty) payload count too);
  * - the k8s `bearer.authorization.` prefix anywhere;
@@ -29,7 +30,8 @@
 export const SUBPROTOCOL_HEADER = 'Sec-WebSocket-Protocol';
 
 const ci = (word: string) => [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c === '.' ? '\\.' : c)).join('');
-const B64 = '[A-Za-z0-9_-]';
+/** base64url, and base64's own `=` padding, `+` and `/` (REV19: `hdr==.payload.sig` decodes in PyJWT and Node alike). */
+const B64 = '[A-Za-z0-9_=+/-]';
 
 /** Unanchored: matches a Sec-WebSocket-Protocol value carrying a bearer token. */
 export const SUBPROTOCOL_TOKEN_REGEX = [

@@ -13,6 +13,9 @@ export const CASE_JWT = `${b64('{"alg":"HS256","typ":"JWT"}')}.${b64('{"sub":"ad
 export const CASE_JWT_EW = `${b64('{\n"alg":"HS256"}')}.${b64('{"sub":"admin"}')}.c2lnbmF0dXJl`;
 /** The shortest JSON header a JWS has: 19 base64url characters. */
 export const CASE_JWT_NONE = `${b64('{"alg":"none"}')}.${b64('{"sub":"admin"}')}.`;
+/** A JWT written in base64 with padding (`==`), which lenient readers (PyJWT, Node's Buffer) decode alike (REV19). */
+const std = (s: string) => Buffer.from(s).toString('base64');
+export const CASE_JWT_PADDED = `${std('{"alg":"HS256","typ":"JWT"} ')}.${std('{"sub":"admin","x":1}')}.c2lnbmF0dXJl`;
 
 /** Refused (400 nginx, 405 Traefik, 400/401 Kong): each carries a bearer token or names one. */
 export const SUBPROTOCOL_REFUSED: readonly string[] = [
@@ -29,6 +32,9 @@ export const SUBPROTOCOL_REFUSED: readonly string[] = [
   `token-${CASE_JWT}`,
   `jwt.${CASE_JWT}`,
   `x${CASE_JWT}`,
+  CASE_JWT_PADDED,
+  `chat, ${CASE_JWT_PADDED}`,
+  `access-tkn, ${std('{"alg":"none"}')}.${std('{"sub":"admin"}')}.`,
   `${CASE_JWT.split('.')[0]}..c2lnbmF0dXJl`, // detached payload (RFC 7515 appendix F)
   `base64url.bearer.authorization.k8s.io.${b64(CASE_JWT)}`,
   `base64url.Bearer.Authorization.k8s.io.${b64('opaque')}`,

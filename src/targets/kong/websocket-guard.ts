@@ -57,12 +57,12 @@ const literal = (text: string) => text.replace(/[\^$()%.[\]*+\-?]/g, '%$&');
  * else throws (user text goes through luaString instead).
  */
 function plain(text: string): string {
-  if (!/^[A-Za-z0-9_%.\-[\]^$* ]*$/.test(text)) throw new Error(`not a plain Lua pattern: ${text}`);
+  if (!/^[A-Za-z0-9_%.\-[\]^$*=+/ ]*$/.test(text)) throw new Error(`not a plain Lua pattern: ${text}`);
   return `"${text}"`;
 }
 
-/** base64url, and the run before a JWT's first `.` (SUBPROTOCOL_TOKEN_REGEX: 16 classes spelt out). */
-const B64 = '[A-Za-z0-9_%-]';
+/** base64url with `=`, `+`, `/` (padded segments, REV19), and the run before a JWT's first `.` (SUBPROTOCOL_TOKEN_REGEX: 16 classes spelt out). */
+const B64 = '[A-Za-z0-9_=+/%-]';
 const RUN = 16;
 /** Not a letter or digit (after string.lower: ASCII only, as the regex's letter classes). */
 const EDGE = '[^a-z0-9]';
