@@ -89,19 +89,23 @@ function variantValues(gateway: Gateway, tpl: Route, ours: string[], lit: Route,
   const theirsRead = read(theirs);
   if (oursRead.length !== theirsRead.length) return undefined;
   // The segment of ours whose parameter faces a literal of theirs (one, as before); a literal of
-  // ours facing a parameter of theirs is served by ours' own, more specific, handler.
+  // ours facing a parameter of theirs is served by ours' own, more specific, handler. A mixed
+  // segment of ours that folds to a bare parameter facing a bare parameter of theirs (public
+  // `/files/{name}.json` beside keyed `/files/{id}`, red team 19) is read as theirs only by a
+  // folding backend: the gateway sends it to ours (mixed before a whole parameter), so no
+  // forwarded path is then `identical` (upstream-reach.ts's).
   let hit: { param: string; literal: string } | undefined;
+  let folds = false;
   for (let i = 0; i < oursRead.length; i++) {
     const x = oursRead[i]!;
     const y = theirsRead[i]!;
     const last = i === oursRead.length - 1;
+    const p = bareParam(x, last);
     if (y.includes('{')) {
       if (!x.includes('{')) return undefined;
+      if (p && !wholeParam(x) && wholeParam(y)) folds = true;
       continue;
     }
-    // `{x}.json`, `{x}%2e` (last segment) and `{x};v=1` are the bare parameter to a folding backend.
-    const bare = unescapedSegment(x);
-    const p = wholeParam(last ? bare.replace(/\}(?:\.+|\.[^.{}]*)$/, '}') : bare);
     if (p && !hit) {
       hit = { param: p, literal: y };
       continue;
@@ -109,7 +113,7 @@ function variantValues(gateway: Gateway, tpl: Route, ours: string[], lit: Route,
     if (x.includes('{')) return undefined;
   }
   const fill = (value: string | undefined) => (s: string) => s.replace(/\{([^{}]+)\}/g, (_, n: string) => (hit && n === hit.param ? value! : 'x'));
-  const identical = (sent: string[]) => sent.length === theirs.length && sent.every((s, i) => theirs[i]!.includes('{') || s === theirs[i]);
+  const identical = (sent: string[]) => !folds && sent.length === theirs.length && sent.every((s, i) => theirs[i]!.includes('{') || s === theirs[i]);
   const candidates = hit ? [hit.literal, ...variantsOf(hit.literal)] : [undefined];
   const values = candidates.filter((v) => {
     const sent = ours.map(fill(v));
@@ -118,6 +122,12 @@ function variantValues(gateway: Gateway, tpl: Route, ours: string[], lit: Route,
   });
   if (values.length === 0) return undefined;
   return hit ? values.map((v) => `${hit.param}=${v}`).join(', ') : `the path ${tpl.publicPath}`;
+}
+
+/** `{x}.json`, `{x}%2e` (last segment) and `{x};v=1` are the bare parameter `x` to a folding backend. */
+function bareParam(seg: string, last: boolean): string | undefined {
+  const bare = unescapedSegment(seg);
+  return wholeParam(last ? bare.replace(/\}(?:\.+|\.[^.{}]*)$/, '}') : bare);
 }
 
 /** The public path `r` answers with `param` = `value` (other parameters a plain sample). */

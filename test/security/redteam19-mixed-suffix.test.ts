@@ -13,22 +13,22 @@
  * `/files/42.json` and for an upstreamPath `/{x}.json` (param-variant-reaches-protected), but here
  * builds on nginx, Kong and Traefik with no diagnostic (AWS refuses mixed segments anyway).
  *
- * Mechanism: param-variants.ts variantValues skips a segment where the protected route has a
- * parameter (`if (y.includes('{')) { if (!x.includes('{')) return undefined; continue; }`), and
- * with no literal hit the witness `/files/x.json` is `identical` to `/files/{id}` as a template, so
- * it is left to upstream-reach.ts, which reads paths unfolded (the gateway's own precedence sends
- * it to the mixed route, so nothing is wrong there).
+ * Mechanism (was): param-variants.ts variantValues skipped a segment where the protected route
+ * has a parameter, and with no literal hit the witness `/files/x.json` was `identical` to
+ * `/files/{id}` as a template, so it was left to upstream-reach.ts, which reads paths unfolded.
  *
- * Suggested fix: in variantValues, a mixed segment of ours whose folded reading (suffix, trailing
- * dots, `;...` dropped: readingsOf) is a whole parameter, facing a parameter of theirs on the last
- * segment, is a hit: the witness value's folded form (`42`) reaches theirs, and the pair is refused
- * unless both backends say pathMatching: exact (control below: exact builds).
+ * Fixed: a mixed segment of ours whose folded reading (suffix, trailing dots, `;...` dropped) is a
+ * whole parameter, facing a whole parameter of theirs, makes the pair a folding-only join: refused
+ * at build on every target (param-variant-reaches-protected at the public operation), lint at the
+ * same line:col, unless both backends say pathMatching: exact (control below: exact builds). The
+ * refusal tests below were it.fails on the old code (oracles: the build carried the public route).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { compileGateway } from '../../src/api.js';
+import { buildTarget, compileGateway } from '../../src/api.js';
+import { lint } from '../../src/lint/index.js';
 import type { TraefikConfig } from '../../src/targets/traefik/types.js';
-import { gatewayOf } from '../helpers/spec.js';
+import { gatewayOf, writeSpec } from '../helpers/spec.js';
 import { evaluate, type DeckDoc } from '../targets/kong/kong-oracle.js';
 import { send } from '../targets/traefik/traefik-oracle.js';
 import { HOST, NGINX, startLab, type AuthLab } from './helpers/nginx-auth.js';
@@ -69,50 +69,94 @@ describe('red team 19: a public {name}.json beside a keyed {id} of one folding b
     for (const t of ['nginx', 'kong', 'traefik']) expect(compileGateway(exact, t, {}).diagnostics.filter((d) => d.severity === 'error'), t).toEqual([]);
   });
 
-  it.fails('FAILS (open): the mixed template fileMeta is refused too, on nginx, Kong and Traefik', async () => {
-    const g = (await gatewayOf(spec())).gateway!;
-    for (const t of ['nginx', 'kong', 'traefik']) expect(refusals(compileGateway(g, t, {}).diagnostics), t).toContain('fileMeta');
+  it('the mixed template fileMeta is refused too, on every target, at its operation', async () => {
+    const file = writeSpec(MIXED_ONLY());
+    for (const t of ['nginx', 'kong', 'traefik', 'aws']) {
+      const b = await buildTarget(file, { target: t });
+      expect(b.files, t).toEqual([]);
+      expect(b.diagnostics.filter((d) => d.code === 'param-variant-reaches-protected').map((d) => [d.params, d.loc?.pointer]), t).toEqual([
+        [{ route: 'fileMeta', other: 'file', values: 'the path /v1/files/{name}.json' }, '/paths/~1files~1{name}.json/get'],
+      ]);
+    }
+  });
+
+  it('gwc lint --target reports it at the build\'s line:col, for each target', async () => {
+    const file = writeSpec(MIXED_ONLY());
+    for (const t of ['nginx', 'kong', 'traefik', 'aws']) {
+      const built = (await buildTarget(file, { target: t })).diagnostics.filter((d) => d.code === 'param-variant-reaches-protected');
+      const linted = (await lint(file, { target: t } as Parameters<typeof lint>[1])).diagnostics.filter(
+        (d) => (d.params as { code?: string; target?: string } | undefined)?.code === 'param-variant-reaches-protected' && d.params.target === t,
+      );
+      const at = (ds: typeof built) => ds.map((d) => [d.loc?.pointer, d.position?.line, d.position?.column]);
+      expect(at(built), t).toEqual([['/paths/~1files~1{name}.json/get', expect.any(Number), expect.any(Number)]]);
+      expect(at(linted), t).toEqual(at(built));
+    }
+  });
+
+  it('variants of the class: an upstreamPath {x};v=1 or {x}%2e, a trailing dot, another suffix (.png) are refused; a keyed mixed beside a public {id} is not', async () => {
+    const variant = (from: string, to: string) => spec().replace(/^ {2}\/admin.*\n/gm, '').replace(from, to);
+    const pub = (path: string, extra = '') => `  ${path}:\n    get: { operationId: fileMeta, x-gateway: { public: true${extra} }, parameters: [{ name: name, in: path, required: true, schema: { type: string } }], responses: ${ok} }\n`;
+    const line = /^ {2}\/files\/\{name\}\.json:\n.*\n/m;
+    for (const [label, text] of [
+      ['png', variant('/files/{name}.json:', '/files/{name}.png:')],
+      ['trailing dot', spec().replace(/^ {2}\/admin.*\n/gm, '').replace(line, pub('/files/{name}.'))],
+      ['upstreamPath ;v=1', spec().replace(/^ {2}\/admin.*\n/gm, '').replace(line, pub('/meta/{name}', ', upstreamPath: "/files/{name};v=1"'))],
+      ['upstreamPath %2e', spec().replace(/^ {2}\/admin.*\n/gm, '').replace(line, pub('/meta/{name}', ', upstreamPath: "/files/{name}%2e"'))],
+    ] as const) {
+      const g = (await gatewayOf(text)).gateway!;
+      for (const t of ['nginx', 'kong', 'traefik']) expect(refusals(compileGateway(g, t, {}).diagnostics), `${label} ${t}`).toEqual(['fileMeta']);
+    }
+    // The other way round (keyed mixed, public whole parameter) the forwarded path carries no suffix to drop.
+    const flipped = (await gatewayOf(spec().replace(/^ {2}\/admin.*\n/gm, '').replace('security: [{ key: [] }], parameters: [{ name: id', 'x-gateway: { public: true }, parameters: [{ name: id').replace('x-gateway: { public: true }, parameters: [{ name: name', 'security: [{ key: [] }], parameters: [{ name: name'))).gateway!;
+    for (const t of ['nginx', 'kong', 'traefik']) expect(refusals(compileGateway(flipped, t, {}).diagnostics), t).toEqual([]);
   });
 });
 
-describe('red team 19, oracles: Kong and Traefik forward /files/42.json without a key', async () => {
+// The folded build is refused, so no config of it exists to attack; the oracles and the real nginx
+// read the build the user may still have: pathMatching: exact, on their word.
+const EXACT = MIXED_ONLY(', pathMatching: exact');
+
+describe('red team 19, oracles: Kong and Traefik', async () => {
   const g = (await gatewayOf(MIXED_ONLY())).gateway!;
-  const kong = parse(compileGateway(g, 'kong', {}).files.find((f) => f.path === 'kong.yaml')!.contents) as DeckDoc;
-  const traefik = parse(compileGateway(g, 'traefik', {}).files.find((f) => /\.ya?ml$/.test(f.path))!.contents) as TraefikConfig;
+  const x = (await gatewayOf(EXACT)).gateway!;
+  const kong = parse(compileGateway(x, 'kong', {}).files.find((f) => f.path === 'kong.yaml')!.contents) as DeckDoc;
+  const traefik = parse(compileGateway(x, 'traefik', {}).files.find((f) => /\.ya?ml$/.test(f.path))!.contents) as TraefikConfig;
   const deny = { auth: () => ({ status: 401 }) };
 
-  it('control: /v1/files/42 without a key is refused on both', () => {
+  it('control (exact build): /v1/files/42 without a key is refused on both', () => {
     expect(evaluate(kong, { method: 'GET', host: HOST, path: '/v1/files/42' }, { DECK_ALICE_KEY: KEY }).upstream).toBeUndefined();
     expect(send(traefik, { method: 'GET', host: HOST, target: '/v1/files/42', tls: true }, deny).backend).toBeUndefined();
   });
 
-  it.fails('FAILS (open): Kong: nothing a folding backend reads as /files/42 reaches it without a key', () => {
-    const up = evaluate(kong, { method: 'GET', host: HOST, path: '/v1/files/42.json' }, { DECK_ALICE_KEY: KEY }).upstream;
-    expect(up && folded(up.path)).not.toBe('/files/42');
-  });
-
-  it.fails('FAILS (open): Traefik: nothing a folding backend reads as /files/42 reaches it without a key', () => {
-    const b = send(traefik, { method: 'GET', host: HOST, target: '/v1/files/42.json', tls: true }, deny).backend;
-    expect(b && folded(b.path)).not.toBe('/files/42');
+  it('Kong and Traefik: the folded build is refused, so nothing forwards /files/42.json to a folding backend without a key (was it.fails)', () => {
+    for (const t of ['kong', 'traefik']) {
+      const b = compileGateway(g, t, {});
+      expect(b.files, t).toEqual([]);
+      expect(refusals(b.diagnostics), t).toEqual(['fileMeta']);
+    }
   });
 });
 
-describe.skipIf(!NGINX)('red team 19, nginx (real requests): /v1/files/42.json reaches the backend without a key', () => {
+describe.skipIf(!NGINX)('red team 19, nginx (real requests)', () => {
   let lab: AuthLab;
   beforeAll(async () => {
-    lab = await startLab(MIXED_ONLY(), { env: { ALICE_KEY: KEY } });
+    lab = await startLab(EXACT, { env: { ALICE_KEY: KEY } });
   });
   afterAll(async () => lab?.stop());
 
-  it('control: /v1/files/42 is 401 without a key, 200 with it', async () => {
+  it('control (exact build): /v1/files/42 is 401 without a key, 200 with it; /v1/files/42.json is the public route', async () => {
     const r = await lab.call('GET', '/v1/files/42');
     expect(r.r.status).toBe(401);
     expect(r.hits).toEqual([]);
     expect((await lab.call('GET', '/v1/files/42', { 'x-api-key': KEY })).r.status).toBe(200);
+    const { hits } = await lab.call('GET', '/v1/files/42.json');
+    expect(hits.map((h) => h.path)).toEqual(['/files/42.json']);
   });
 
-  it.fails("FAILS (open): no request without a key reaches the backend at a path it folds to the keyed /files/42", async () => {
-    const { hits } = await lab.call('GET', '/v1/files/42.json');
-    expect(hits.filter((h) => folded(h.path) === '/files/42' && h.headers['x-api-key'] === undefined)).toEqual([]);
+  it('the folded build is refused on nginx, so no nginx config forwards /files/42.json (which a folding backend reads as /files/42) without a key (was it.fails)', async () => {
+    const b = compileGateway((await gatewayOf(MIXED_ONLY())).gateway!, 'nginx', {});
+    expect(b.files).toEqual([]);
+    expect(refusals(b.diagnostics)).toEqual(['fileMeta']);
+    expect(folded('/files/42.json')).toBe('/files/42');
   });
 });
