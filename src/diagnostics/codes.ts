@@ -150,7 +150,7 @@ export const CODES = {
   'route-ambiguous-unprotected': entry<{ route: string; other: string; method: string; path: string; otherPath: string }>(
     'error',
     (p) =>
-      `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and neither is more specific; ${p.other} is tried first and admits callers ${p.route} does not, so a URL of ${p.path} is answered without ${p.route}'s security, and the backend's own router may run ${p.route}'s handler for it: give both the same security, or make the paths differ by a literal segment so that no URL matches both`,
+      `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and neither is more specific; ${p.other} is tried first and admits callers ${p.route} does not, so a URL of ${p.path} is answered without ${p.route}'s security or IP rule, and the backend's own router may run ${p.route}'s handler for it: give both the same security and IP rule, or make the paths differ by a literal segment so that no URL matches both`,
   ),
   'operation-id-duplicate': entry<{ id: string }>('error', (p) => `operationId "${p.id}" is used more than once`),
   'weights-invalid': entry<{ backend: string }>('error', (p) => `backend ${p.backend}: target weights must add up to more than 0`),

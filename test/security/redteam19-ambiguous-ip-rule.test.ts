@@ -14,18 +14,22 @@
  * when the restricted route is public (`rb.security.length === 0`: an office-only dashboard with
  * no credential is the common case of an IP allow-list).
  *
- * Mechanism: src/model/normalise/index.ts checkRoutes: `if (rb.security.length === 0 ||
+ * Mechanism (before the fix): src/model/normalise/index.ts checkRoutes: `if (rb.security.length === 0 ||
  * rb.optionalAuth) continue;` and `!sameSecurity(r, rb)` (alternatives and scopes only).
  *
- * Suggested fix: decide "a admits callers b does not" with body-override.ts admitsAll (security
- * AND ipRule, as param-variants.ts's profile does), and drop the `rb.security.length === 0` skip:
- * a public b with an IP rule is restricted too. Same pointer (b's path key), same code.
+ * Fixed: checkRoutes decides "a admits callers b does not" with model/admits.ts admitsAll (security
+ * AND IP rule, as param-variants.ts's profile does), with no skip for a public b: a public b with
+ * an IP rule is restricted too. Same pointer (b's path key), same code, lint and every build alike.
+ * The oracle and nginx cases below compile past that refusal (compileGateway on the model as
+ * normalised), showing the hole the refusal keeps out of any build.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { compileGateway } from '../../src/api.js';
+import { buildTarget, compileGateway } from '../../src/api.js';
+import { lint } from '../../src/lint/index.js';
 import { matchPath, parsedPath } from '../../src/model/paths.js';
-import { gatewayOf } from '../helpers/spec.js';
+import type { Gateway } from '../../src/model/types.js';
+import { gatewayOf, writeSpec } from '../helpers/spec.js';
 import { evaluate, type DeckDoc } from '../targets/kong/kong-oracle.js';
 import { HOST, NGINX, startLab, type AuthLab } from './helpers/nginx-auth.js';
 
@@ -58,26 +62,52 @@ components:
 `;
 const refused = (ds: ReadonlyArray<{ severity: string; code: unknown; params?: unknown }>) =>
   ds.filter((d) => d.severity === 'error' && d.code === 'route-ambiguous-unprotected').map((d) => (d.params as { route: string }).route);
+/** Both routes of each pair office-only: accepted (the warning only). */
+const SAME = SPEC.replace('operationId: teamSettings, security: [{ key: [] }],', 'operationId: teamSettings, security: [{ key: [] }], x-gateway: { policies: [office] },').replace(
+  'operationId: statusBoard, x-gateway: { public: true },',
+  'operationId: statusBoard, x-gateway: { public: true, policies: [office] },',
+);
+/** The model SPEC would give past its refusal: SAME, its first-tried routes' IP rule taken off again. */
+const pastRefusal = (g: Gateway) => {
+  for (const r of g.routes) if (r.id === 'teamSettings' || r.id === 'statusBoard') delete r.policy.ipRule;
+};
 /** Backend paths the office-only handlers' templates match (what a declaration-order router runs them for). */
 const officeOnly = (path: string) => ['/{org}/billing/settings', '/{site}/ops/board'].some((t) => matchPath(parsedPath(t).segments, path) !== undefined);
 
 describe('red team 19: an ambiguous pair whose second route is IP-restricted', () => {
-  it('control: the pair builds with only the route-ambiguous warning', async () => {
+  it('billing (keyed, office-only) and opsBoard (public, office-only) are refused as route-ambiguous-unprotected, at their path keys', async () => {
     const loaded = await gatewayOf(SPEC);
-    const r = compileGateway(loaded.gateway!, 'nginx', {});
-    expect([...loaded.diagnostics, ...r.diagnostics].filter((d) => d.severity === 'error')).toEqual([]);
+    expect(refused(loaded.diagnostics).sort()).toEqual(['billing', 'opsBoard']);
     expect(loaded.diagnostics.filter((d) => d.code === 'route-ambiguous').length).toBe(2);
   });
 
-  it.fails('FAILS: billing (keyed, office-only) and opsBoard (public, office-only) are refused as route-ambiguous-unprotected', async () => {
-    const loaded = await gatewayOf(SPEC);
-    const ds = [...loaded.diagnostics, ...(loaded.gateway ? compileGateway(loaded.gateway, 'nginx', {}).diagnostics : [])];
-    expect(refused(ds).sort()).toEqual(['billing', 'opsBoard']);
+  for (const target of ['aws', 'kong', 'nginx', 'traefik'] as const) {
+    it(`${target}: build refused, lint reports the same line:col`, async () => {
+      const file = writeSpec(SPEC);
+      const b = await buildTarget(file, { target });
+      const bd = b.diagnostics.filter((d) => d.code === 'route-ambiguous-unprotected');
+      expect(b.files ?? []).toEqual([]);
+      expect(bd.map((d) => (d.params as { route: string }).route).sort()).toEqual(['billing', 'opsBoard']);
+      const l = await lint(file, { target });
+      const ld = l.diagnostics.filter((d) => d.code === 'route-ambiguous-unprotected');
+      const at = (ds: typeof bd) => ds.map((d) => `${d.severity} ${d.loc?.pointer} ${d.position?.line}:${d.position?.column}`).sort();
+      expect(at(ld)).toEqual(at(bd));
+      const line = (key: string) => SPEC.split('\n').indexOf(`  ${key}:`) + 1; // the path key, column 3
+      expect(at(bd)).toEqual([`error /paths/~1{org}~1billing~1settings ${line('/{org}/billing/settings')}:3`, `error /paths/~1{site}~1ops~1board ${line('/{site}/ops/board')}:3`]);
+    });
+  }
+
+  it('control: the same pairs with the same IP rule on both routes keep only the warning', async () => {
+    const loaded = await gatewayOf(SAME);
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(loaded.diagnostics.filter((d) => d.code === 'route-ambiguous').length).toBe(2);
   });
 });
 
 describe('red team 19, oracle: Kong answers a URL of the office-only template through a route without ip-restriction', async () => {
-  const g = (await gatewayOf(SPEC)).gateway!;
+  // The model refuses SPEC; compiled past that refusal (what every build wrote before the fix).
+  const g = (await gatewayOf(SAME)).gateway!;
+  pastRefusal(g);
   const kong = parse(compileGateway(g, 'kong', {}).files.find((f) => f.path === 'kong.yaml')!.contents) as DeckDoc;
   const routes = (kong.services ?? []).flatMap((s) => (s as { routes?: Array<{ name: string; plugins?: Array<{ name: string }> }> }).routes ?? []);
   const ipRestricted = (name: string | undefined) => routes.find((r) => r.name === name)?.plugins?.some((p) => p.name === 'ip-restriction') === true;
@@ -88,11 +118,12 @@ describe('red team 19, oracle: Kong answers a URL of the office-only template th
     expect(ipRestricted(call('/v1/acme/ops/board').route)).toBe(true);
   });
 
-  it.fails('FAILS (IP rule bypassed): a request Kong forwards to a path of an office-only template passes ip-restriction', () => {
+  it('the hole the refusal keeps out of every build: compiled past it, Kong forwards a path of an office-only template through a route without ip-restriction', async () => {
+    expect(refused((await gatewayOf(SPEC)).diagnostics).sort()).toEqual(['billing', 'opsBoard']);
     for (const [path, headers] of [['/v1/teams/billing/settings', { 'x-api-key': KEY }], ['/v1/status/ops/board', {}]] as const) {
       const o = call(path, headers);
       expect(o.upstream && officeOnly(o.upstream.path), path).toBe(true);
-      expect(ipRestricted(o.route), path).toBe(true);
+      expect(ipRestricted(o.route), path).toBe(false);
     }
   });
 });
@@ -100,7 +131,7 @@ describe('red team 19, oracle: Kong answers a URL of the office-only template th
 describe.skipIf(!NGINX)('red team 19, nginx (real requests from 127.0.0.1, outside 10.0.0.0/8)', () => {
   let lab: AuthLab;
   beforeAll(async () => {
-    lab = await startLab(SPEC, { env: { ALICE_KEY: KEY } });
+    lab = await startLab(SAME, { env: { ALICE_KEY: KEY }, edit: pastRefusal }); // SPEC past its model refusal
   });
   afterAll(async () => lab?.stop());
 
@@ -112,9 +143,10 @@ describe.skipIf(!NGINX)('red team 19, nginx (real requests from 127.0.0.1, outsi
     }
   });
 
-  it.fails('FAILS (IP rule bypassed): no request from outside the office reaches the backend at a path of an office-only template', async () => {
+  it('the hole the refusal keeps out of every build: compiled past it, a request from outside the office reaches the backend at a path of an office-only template', async () => {
+    expect(refused((await gatewayOf(SPEC)).diagnostics).sort()).toEqual(['billing', 'opsBoard']);
     const got = [];
     for (const [path, headers] of [['/v1/teams/billing/settings', { 'x-api-key': KEY }], ['/v1/status/ops/board', {}]] as const) got.push(...(await lab.call('GET', path, headers)).hits);
-    expect(got.filter((h) => officeOnly(h.path)).map((h) => h.path)).toEqual([]);
+    expect(got.filter((h) => officeOnly(h.path)).map((h) => h.path).sort()).toEqual(['/status/ops/board', '/teams/billing/settings']);
   });
 });

@@ -6,6 +6,7 @@ import { checkUserText } from './text-safety.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
 import { FEATURE_IDS } from '../features.js';
+import { admitsAll } from '../admits.js';
 import { comparePrecedence } from '../paths.js';
 import { HTTP_METHODS, type AcceptedGap, type Backend, type Gateway, type Route } from '../types.js';
 import { findAmbiguousPairs } from './ambiguity.js';
@@ -133,24 +134,18 @@ function checkRoutes(routes: Route[], out: Diagnostic[]): void {
     // A pair of templates is a property of the paths, not of one operation: said at the path key.
     out.push(diag('route-ambiguous', { route: a.id, other: b.id, path: a.publicPath, otherPath: b.publicPath }, b.pathLoc ?? b.loc));
     // Every target answers the URLs both match through `a` (tried first). Where `a` admits callers
-    // a strictly secured `b` does not, such a URL of `b`'s template is answered without `b`'s
-    // security, and the backend's own router (declaration order, its own ranking) may run `b`'s
-    // handler for it: refused, per method, at `b`'s path key (test/security/route-ambiguous-keyed.test.ts).
+    // `b` does not (security or IP rule: admitsAll; a public `b` with an IP rule is restricted too),
+    // such a URL of `b`'s template is answered without `b`'s restriction, and the backend's own router
+    // (declaration order, its own ranking) may run `b`'s handler for it: refused, per method, at
+    // `b`'s path key (test/security/route-ambiguous-keyed.test.ts, redteam19-ambiguous-ip-rule.test.ts).
     for (const rb of byPath.get(b.publicPath) ?? []) {
-      if (rb.security.length === 0 || rb.optionalAuth) continue;
-      const ra = (byPath.get(a.publicPath) ?? []).find((r) => r.method === rb.method && sharesHost(r, rb) && !sameSecurity(r, rb));
+      const ra = (byPath.get(a.publicPath) ?? []).find((r) => r.method === rb.method && sharesHost(r, rb) && !admitsAll(rb, r));
       if (ra) out.push(diag('route-ambiguous-unprotected', { route: rb.id, other: ra.id, method: rb.method, path: rb.publicPath, otherPath: ra.publicPath }, rb.pathLoc ?? rb.loc));
     }
   }
 }
 
 const sharesHost = (a: Route, b: Route) => a.hosts.length === 0 || b.hosts.length === 0 || a.hosts.some((h) => b.hosts.includes(h));
-
-/** The same alternatives (in any order), each the same schemes and scopes, and the same optional flag. */
-function sameSecurity(a: Route, b: Route): boolean {
-  const text = (r: Route) => JSON.stringify(r.security.map((alt) => alt.map((i) => `${i.scheme}[${[...i.scopes].sort().join(',')}]`).sort()).map((alt) => alt.join('+')).sort());
-  return a.optionalAuth === b.optionalAuth && text(a) === text(b);
-}
 
 /**
  * An API-key or basic scheme a route requires that no consumer holds a credential for refuses

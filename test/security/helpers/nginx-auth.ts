@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileGateway } from '../../../src/api.js';
 import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
+import type { Gateway } from '../../../src/model/types.js';
 import { gatewayOf, unsecuredPublic } from '../../helpers/spec.js';
 import { freePort, fullOptions, pointAt, prefixDir, send, startNginx, startStub, writeFiles, type Echo, type Reply, type RunningNginx, type Stub } from '../../targets/nginx/harness.js';
 
@@ -29,6 +30,8 @@ export interface LabOptions {
   env?: Record<string, string>;
   /** Forward-auth stubs per scheme name: decide from what the service received. */
   forward?: Record<string, (echo: Echo) => { status: number; headers?: Record<string, string> }>;
+  /** Changes the model before it is compiled (an attack on a build past a model refusal). */
+  edit?: (gateway: Gateway) => void;
 }
 
 /** Compiles `spec` for nginx; throws with the diagnostics when it does not build. */
@@ -45,6 +48,7 @@ export async function startLab(spec: string, opts: LabOptions = {}): Promise<Aut
   const loaded = await gatewayOf(spec);
   if (!loaded.gateway) throw new Error(loaded.diagnostics.map((d: Diagnostic) => d.message).join('\n'));
   pointAt(loaded.gateway, { echo: backend, ...auth });
+  opts.edit?.(loaded.gateway);
   const dir = prefixDir();
   const port = await freePort();
   const result = compileGateway(unsecuredPublic(loaded.gateway), 'nginx', fullOptions(dir, port));
