@@ -59,14 +59,16 @@ const auth = (call: AuthCall) => {
 };
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
-async function compiled(security: string) {
-  const { built } = await compileCase(writeSpec(spec(security)));
+async function compiled(security: string, edit: (text: string) => string = (t) => t) {
+  const { built } = await compileCase(writeSpec(edit(spec(security))));
   const errors = built!.result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.params.scheme, d.loc?.pointer]);
   const config = built!.config as TraefikConfig | undefined;
   const files = built!.result.files[0] ? htpasswdFiles(built!.result.files[0].contents, () => 'pw-b') : {};
   const go = (headers: Record<string, string>, query = '') => send(config!, { method: 'GET', host: 'api.test', target: `/v1/r${query}`, headers, tls: true }, { auth, files });
   return { errors, built: built!.result.files.length > 0, go };
 }
+/** The spec with `scheme` no consumer's key: the forward-auth service's own app keys. */
+const withoutAliceKey = (scheme: string) => (text: string) => text.replace(`${scheme}: '\${env:A}', `, '');
 /** Whether the backend got the forged value (in any header or the query). */
 const forgedReached = (o: ReturnType<Awaited<ReturnType<typeof compiled>>['go']>) =>
   o.backend !== undefined && JSON.stringify([o.backend.rawQuery, [...o.backend.headers.map.entries()]]).includes('FORGED');
@@ -100,11 +102,21 @@ describe('Traefik: every router of a route passes only carriers it verified', ()
   it('control: AND-of-OR [{basic, ck}, {hk}] is refused: the hk router would pass a forged sid_key', async () => {
     const c = await compiled('[{ basic: [], ck: [] }, { hk: [] }]');
     expect(c.built).toBe(false);
-    expect(c.errors).toEqual([['traefik-kept-cookie-credential', 'ck', '/components/securitySchemes/ck']]);
+    // Since RL19 (494e1f7) the AND of bob's password and a key alice holds is refused first
+    // (traefik-auth-and-consumers: two consumers could meet it); with no consumer holding ck, the
+    // kept cookie is what refuses it.
+    expect(c.errors).toEqual([['traefik-auth-and-consumers', undefined, '/paths/~1r/get/security']]);
+    const appKey = await compiled('[{ basic: [], ck: [] }, { hk: [] }]', withoutAliceKey('ck'));
+    expect(appKey.errors).toEqual([['traefik-kept-cookie-credential', 'ck', '/components/securitySchemes/ck']]);
   });
 
-  it('control: [{chk}, {basic, chk}] builds (both routers verify the cookie), and bob without alice\'s key is refused', async () => {
+  it('control: [{chk}, {basic, chk}] with a consumer\'s key is refused (traefik-auth-and-consumers: alice\'s key and bob\'s password)', async () => {
     const c = await compiled('[{ chk: [] }, { basic: [], chk: [] }]');
+    expect([c.built, c.errors]).toEqual([false, [['traefik-auth-and-consumers', undefined, '/paths/~1r/get/security']]]);
+  });
+
+  it('control: [{chk}, {basic, chk}] with the key service\'s own keys builds (both routers verify the cookie), and bob without a key is refused', async () => {
+    const c = await compiled('[{ chk: [] }, { basic: [], chk: [] }]', withoutAliceKey('chk'));
     expect(c.errors).toEqual([]);
     expect(c.go({ Authorization: basic('bob', 'pw-b'), Cookie: 'sid_key=FORGED' }).status).toBe(401);
     expect(c.go({ Authorization: basic('bob', 'pw-b'), Cookie: 'sid_key=key-a' }).status).toBe(200);
