@@ -9,33 +9,9 @@ import { lambdaUri } from './lambda-arn.js';
 import { type Cfn, type Ctx, sub } from './context.js';
 import { isHeaderName } from './escape.js';
 import { keptCookieRefused } from './kept-values.js';
+import { credentialHeader } from './credential-carrier.js';
 
-/** A scheme checked by API Gateway's own API keys (a usage plan), not by an authorizer. */
-export function usesApiKeys(scheme: SecurityScheme | undefined): boolean {
-  return scheme?.kind === 'apiKey' && !scheme.lambdaAuthorizer;
-}
-
-/**
- * The header carrying the scheme's credential, for the token authorizer's default identity source
- * and for hiding the credential from the backend; undefined when it is not in a header.
- */
-export function credentialHeader(scheme: SecurityScheme): string | undefined {
-  if (usesApiKeys(scheme)) return 'x-api-key';
-  if (scheme.kind === 'apiKey') return scheme.apiKey?.in === 'header' ? scheme.apiKey.name : undefined;
-  if (scheme.kind === 'jwt') return scheme.jwt?.header ?? 'authorization';
-  return 'authorization'; // basic, bearer tokens for a forward service or a Lambda authorizer
-}
-
-/**
- * The integration request parameter that hides the scheme's credential from the backend (blanked
- * with an empty static value: an http_proxy integration forwards every header and query parameter
- * otherwise), or undefined for a cookie, which cannot be hidden alone (refused at the scheme).
- */
-export function credentialParameter(scheme: SecurityScheme): { in: 'header' | 'querystring'; name: string } | undefined {
-  if (scheme.kind === 'apiKey' && scheme.apiKey?.in === 'query' && !usesApiKeys(scheme)) return { in: 'querystring', name: scheme.apiKey.name };
-  const header = credentialHeader(scheme);
-  return header ? { in: 'header', name: header } : undefined;
-}
+export { credentialHeader, credentialParameter, usesApiKeys } from './credential-carrier.js';
 
 /** A compiled scheme: the Body's security scheme and what else it needs. */
 export type Compiled = { kind: 'apiKey' | 'authorizer'; scheme: Cfn; lambdaArn?: string; scoped: boolean };

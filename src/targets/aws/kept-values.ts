@@ -25,7 +25,7 @@
  * A Lambda (aws_proxy) backend takes no mapping: its event holds every value (multiValue*).
  */
 import type { Route, SecurityScheme } from '../../model/types.js';
-import { credentialParameter } from './auth.js';
+import { credentialParameter } from './credential-carrier.js';
 import type { Ctx } from './context.js';
 import { isHeaderName } from './escape.js';
 

@@ -8,7 +8,6 @@
 import type { Route, SecurityScheme } from '../../model/types.js';
 import { QUERY_NAME_RULE, queryNameAsRead } from '../query-names.js';
 import type { Ctx } from './context.js';
-import type { SecurityBuild } from './security.js';
 
 /** Headers gwc itself sets towards the backend from what it verified (DESIGN.md section 7.3). */
 export const IDENTITY_HEADERS = [
@@ -17,7 +16,7 @@ export const IDENTITY_HEADERS = [
 ] as const;
 
 /** The variables the njs auth handler uses for forward auth: the path location's `set` and the `js_var` (templates.ts). */
-export function njsForwardVars(ctx: Ctx, build: SecurityBuild): { pathVar?: string; fwdUriVar?: string } {
+export function njsForwardVars(ctx: Ctx, build: { forwards: readonly unknown[] }): { pathVar?: string; fwdUriVar?: string } {
   return build.forwards.length > 0 ? { pathVar: `${ctx.prefix}_path`, fwdUriVar: `${ctx.prefix}_fwd_uri` } : {};
 }
 
