@@ -513,11 +513,15 @@ export function symbolicJwt(iss: string, claims: Record<string, unknown> = {}): 
 }
 
 function symbolicIssuer(token: string): string | undefined {
-  const m = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.valid$/.exec(token);
+  const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.valid$/.exec(token);
   if (!m) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8')) as { iss?: unknown };
-    return typeof claims.iss === 'string' ? claims.iss : undefined;
+    const part = (p: string) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as { iss?: unknown };
+    const [header, claims] = [part(m[1]!), part(m[2]!)];
+    // kong/plugins/jwt/handler.lua: `claims[key_claim_name] or header[key_claim_name]`, so an absent
+    // (or false) claim is looked up by the header's iss; null (ngx.null), a number or a table find no credential here.
+    const key = claims.iss === undefined || claims.iss === false ? header.iss : claims.iss;
+    return typeof key === 'string' && key !== '' ? key : undefined;
   } catch {
     return undefined;
   }
