@@ -50,8 +50,11 @@ describe('WS3: gwc diff reads the nginx cross-site WebSocket refusals as guards'
     ['_foreign gains an origin', /(map \$http_origin \$gwc_ws3d_cors\d+_foreign \{\n)/, '$1    "~^https://evil\\.test$" "";\n'],
     ['_ws default -> ""', /(map \$http_upgrade \$gwc_ws3d_cors\d+_ws \{[^}]*default) \$gwc_ws3d_cors\d+_foreign;/, '$1 "";'],
     ['the route if on _cors_ws dropped', /\n\s*if \(\$gwc_ws3d_cors\d+_ws\) \{\n\s*return 403;\n\s*\}/, ''],
-    ['_xsite default 1 -> ""', /(map "\$http_origin\|\$http_host" \$gwc_ws3d_xsite \{[^}]*default) 1;/, '$1 "";'],
-    ['_xsite same-host entry widened to any origin', /"~\*\^\[a-z\]\[a-z0-9\+\.-\]\*:\/\/\(\[\^\/\|@\]\+\)\[\|\]\\1\$" "";/, '"~." "";'],
+    ['_xsite default 1 -> ""', /(map "\$scheme\|\$http_origin\|\$http_host" \$gwc_ws3d_xsite \{[^}]*default) 1;/, '$1 "";'],
+    ['_xsite same-host entry widened to any origin', /"~\*\^\(\[a-z\]\+\)\[\|\]\\1:\/\/\(\[\^\/\|@\]\+\)\[\|\]\\2\$" "";/, '"~." "";'],
+    // NGX8: the scheme no longer compared (an http page upgrading on the TLS listener).
+    ['_xsite same-scheme entry loosened to any scheme', /"~\*\^\(\[a-z\]\+\)\[\|\]\\1:\/\//, '"~*^([a-z]+)[|][a-z]+://'],
+    ['_xsite https default-port entry widened to any Host', /\[\|\]\\1\(\?::443\)\?\$"/, '[|].*$"'],
     ['_xsite_ws default -> ""', /(map \$http_upgrade \$gwc_ws3d_xsite_ws \{[^}]*default) \$gwc_ws3d_xsite;/, '$1 "";'],
     ['the route if on _xsite_ws dropped', /\n\s*if \(\$gwc_ws3d_xsite_ws\) \{\n\s*return 403;\n\s*\}/, ''],
   ];

@@ -11,7 +11,8 @@
  *      got the credentialed handshake the policy withholds (a handshake always carries cookies).
  * Fixed (src/targets/websocket-origin.ts `same`; templates.ts `<gw>_xsite`): such a route refuses
  * (403, before auth) an upgrade whose Origin is present and is not the request's own origin, its
- * host[:port] compared with the Host header case-insensitively. No Origin passes (non-browser
+ * host[:port] compared with the Host header case-insensitively (and, NGX8, its scheme with the
+ * listener's: this plain-HTTP listener's own origin is http://api.example.com). No Origin passes (non-browser
  * clients); a public route without cors upgrades from anywhere (control).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +48,7 @@ components:
 `;
 
 /** Origins a page of another site sends, against Host api.example.com. */
-const FOREIGN = ['https://evil.test', 'null', 'https://api.example.com.evil.test', 'https://evil.test/api.example.com', 'https://api.example.com:8443', 'https://api.example.com/', 'https://x@api.example.com', 'https://app.test'];
+const FOREIGN = ['https://evil.test', 'null', 'https://api.example.com.evil.test', 'https://evil.test/api.example.com', 'https://api.example.com:8443', 'https://api.example.com/', 'https://x@api.example.com', 'https://app.test', 'https://api.example.com'];
 
 describe.skipIf(!NGINX)('WS3, nginx: a websocket route no other site may call refuses upgrades from other origins', () => {
   let ng: RunningNginx;
@@ -69,13 +70,14 @@ describe.skipIf(!NGINX)('WS3, nginx: a websocket route no other site may call re
     return { status: r.status, reached: backend.hits.length > before };
   };
 
-  it('controls: same origin (any letter case, http or https) and no Origin upgrade with the credential; a public route upgrades from anywhere', async () => {
+  it('controls: same origin (any letter case; this listener is plain HTTP, so http://: NGX8) and no Origin upgrade with the credential; a public route upgrades from anywhere', async () => {
     for (const route of Object.keys(CRED)) {
-      for (const origin of ['https://api.example.com', 'http://api.example.com', 'https://API.Example.COM']) expect((await open(route, { origin })).status, `${route} ${origin}`).toBe(101);
+      for (const origin of ['http://api.example.com', 'HTTP://API.Example.COM', 'http://api.example.com:80']) expect((await open(route, { origin })).status, `${route} ${origin}`).toBe(101);
       expect((await open(route, {})).status, route).toBe(101);
     }
-    expect((await open('feed', { origin: 'https://api.example.com:8443' }, 'api.example.com:8443')).status).toBe(101);
-    expect((await open('feed', { origin: 'https://api.example.com' }, 'API.EXAMPLE.COM')).status).toBe(101);
+    expect((await open('feed', { origin: 'http://api.example.com:8443' }, 'api.example.com:8443')).status).toBe(101);
+    expect((await open('feed', { origin: 'http://api.example.com' }, 'API.EXAMPLE.COM')).status).toBe(101);
+    expect((await open('feed', { origin: 'http://api.example.com' }, 'api.example.com:80')).status).toBe(101);
     expect((await upgrade(ng.port, '/v1/public', { origin: 'https://evil.test' }, 'api.example.com')).status).toBe(101);
   });
 
@@ -89,8 +91,8 @@ describe.skipIf(!NGINX)('WS3, nginx: a websocket route no other site may call re
   });
 
   it('variants: Host with a port and Origin without (and the reverse) are other origins; two Origin lines never let a foreign first one through', async () => {
-    expect((await reached(() => open('feed', { origin: 'https://api.example.com' }, 'api.example.com:8443')))).toEqual({ status: 403, reached: false });
-    expect((await reached(() => open('feed', { origin: 'https://api.example.com:8443' }, 'api.example.com')))).toEqual({ status: 403, reached: false });
-    expect((await reached(() => open('feed', { origin: ['https://evil.test', 'https://api.example.com'] })))).toEqual({ status: 403, reached: false });
+    expect((await reached(() => open('feed', { origin: 'http://api.example.com' }, 'api.example.com:8443')))).toEqual({ status: 403, reached: false });
+    expect((await reached(() => open('feed', { origin: 'http://api.example.com:8443' }, 'api.example.com')))).toEqual({ status: 403, reached: false });
+    expect((await reached(() => open('feed', { origin: ['https://evil.test', 'http://api.example.com'] })))).toEqual({ status: 403, reached: false });
   });
 });

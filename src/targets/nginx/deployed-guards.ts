@@ -75,7 +75,8 @@ function refusesForeignUpgrade(d: Directive, maps: Map<string, Directive>): bool
   const map = v ? maps.get(v) : undefined;
   if (d.name !== 'if' || !map || map.args[0] !== '$http_upgrade' || !(d.block ?? []).some((x) => x.name === 'return' && x.args[0] === '403')) return false;
   const origin = maps.get((map.block ?? []).find((e) => e.name === 'default')?.args[0] ?? '');
-  return origin !== undefined && /^"?\$http_origin/.test(origin.args[0] ?? '');
+  // `$http_origin` (a cors list) or `"$scheme|$http_origin|$http_host"` (the own origin, NGX8: the scheme compared too).
+  return origin !== undefined && /^"?(?:\$scheme\|)?\$http_origin/.test(origin.args[0] ?? '');
 }
 
 /**

@@ -109,12 +109,15 @@ map $http_upgrade \${{n variable}}_ws {
 
 # Cross-Site WebSocket Hijacking on a websocket route no other site may call with the user's
 # credentials (websocket-origin.ts): an upgrade whose Origin is present and is not the request's
-# own is refused (403). Same origin: the Origin's host[:port] is the Host header, any letter case
-# (scheme not compared: Host carries none). No Origin (a non-browser client) passes; "null", a
-# port the Host lacks (or the reverse), a path, or a second host does not.
-map "$http_origin|$http_host" \${{n @root.prefix}}_xsite {
-    "~^[|]" "";
-    "~*^[a-z][a-z0-9+.-]*://([^/|@]+)[|]\\1$" "";
+# own is refused (403). Same origin: the Origin's scheme is the listener's ($scheme: an http page
+# is another origin than https, RFC 6454) and its host[:port] the Host header's, any letter case,
+# the scheme's default port (:443, :80) written or not on either side. No Origin (a non-browser
+# client) passes; "null", another port, a path, or a second host does not.
+map "$scheme|$http_origin|$http_host" \${{n @root.prefix}}_xsite {
+    "~^[a-z]+[|][|]" "";
+    "~*^([a-z]+)[|]\\1://([^/|@]+)[|]\\2$" "";
+    "~*^https[|]https://([^/|@:]+|\\[[^/|@\\]]+\\])(?::443)?[|]\\1(?::443)?$" "";
+    "~*^http[|]http://([^/|@:]+|\\[[^/|@\\]]+\\])(?::80)?[|]\\1(?::80)?$" "";
     default 1;
 }
 map $http_upgrade \${{n @root.prefix}}_xsite_ws {
