@@ -18,6 +18,7 @@
  * `possible`, refuses). The declaration is the user's word about their framework, so `gwc diff`
  * flags it as a security change when it appears (src/diff/trust.ts).
  */
+import { neverProtectedMore, protectedMore } from '../model/admits.js';
 import { serverKey } from '../model/normalise/units.js';
 import type { Backend, Gateway, Route } from '../model/types.js';
 
@@ -38,15 +39,6 @@ export interface BodyOverride {
   /** The backend both reach: where `methodOverride: none` would be declared. */
   backend: string;
 }
-
-export { admitsAll } from '../model/admits.js';
-import { admitsAll } from '../model/admits.js';
-
-/** The rate limit as it counts callers (its place in the spec aside). */
-const limitOf = (r: Route): string => {
-  const l = r.policy.rateLimit;
-  return l ? JSON.stringify([l.requests, l.per, l.by, l.burst]) : '';
-};
 
 /**
  * The servers a backend's requests reach, each with the URL path prepended to every request: the
@@ -189,22 +181,6 @@ export function sameBackendPath(gateway: Gateway, routes: readonly Route[]): (ro
     return reached;
   };
 }
-
-/**
- * True when `other` is closed to a caller `route` admits, or counts them under a limit `route`
- * does not count alike (a request of `route` that runs `other` bypasses it). The other way round
- * the request was counted under the route's own limit.
- */
-export const protectedMore = (other: Route, route: Route): boolean => !admitsAll(other, route) || (limitOf(other) !== '' && limitOf(other) !== limitOf(route));
-
-/**
- * True when `protectedMore(other, route)` is false whatever `route` is: no IP rule, anyone admitted
- * (public or optional auth: admitsAll's early answers), no rate limit. A check comparing each
- * route with many others (aws confusable.ts) leaves these out up front (#18); written beside
- * protectedMore so the two change together (test/targets/aws/confusable-index.test.ts holds them).
- */
-export const neverProtectedMore = (other: Route): boolean =>
-  !other.policy.ipRule && (other.security.length === 0 || other.optionalAuth === true) && limitOf(other) === '';
 
 const byMethodThenId = (a: Route, b: Route): number => (a.method < b.method ? -1 : a.method > b.method ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 

@@ -2,7 +2,7 @@
  * A method override an operation declares (Route.declaredOverrides: an `X-HTTP-Method-Override`,
  * `X-HTTP-Method` or `X-Method-Override` header, or the `_method` query parameter) beside another
  * method of the same backend path that admits fewer callers or counts them under a limit the
- * declaring operation does not (body-override.ts protectedMore, sameBackendPath). The declaration
+ * declaring operation does not (model/admits.ts protectedMore, body-override.ts sameBackendPath). The declaration
  * says the backend honours the override (Rack::MethodOverride, Express method-override, Laravel,
  * ASP.NET's HttpMethodOverride dispatch to the named method's handler of the same path), and every
  * target passes a declared override through unstripped, so a caller of the declaring operation
@@ -15,7 +15,8 @@
 import { compareText } from '../diagnostics/collate.js';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Gateway, Route } from '../model/types.js';
-import { neverProtectedMore, protectedMore, sameBackendPath } from './body-override.js';
+import { neverProtectedMore, protectedMore } from '../model/admits.js';
+import { sameBackendPath } from './body-override.js';
 
 const byMethodThenId = (a: Route, b: Route): number => compareText(a.method, b.method) || compareText(a.id, b.id);
 

@@ -9,7 +9,8 @@
  */
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Gateway } from '../model/types.js';
-import { neverProtectedMore, protectedMore, sameBackendPath } from './body-override.js';
+import { neverProtectedMore, protectedMore } from '../model/admits.js';
+import { sameBackendPath } from './body-override.js';
 
 /** One `head-widens-get` error per HEAD operation whose backend GET handler is protected more. */
 export function headWidensGet(gateway: Gateway): Diagnostic[] {

@@ -10,7 +10,12 @@
  * suffix patterns, Rails formats, an IIS trailing dot), drops `;` path parameters (Tomcat/Spring)
  * or takes a trailing slash as the same route (Express non-strict, Spring before 6) serves it from
  * the other route's handler: a caller the protected route refuses reads it.
- * "Refuses" is auth and IP rules (body-override.ts admitsAll); a rate limit of its own on the
+ * The reading is symmetric (red team 20): two templates are one handler when a reading of a path
+ * one forwards is a reading of the other's (a public `/files/{id}` beside a keyed
+ * `/files/{id}.json`: Rails and Spring serve `/files/42` as the same resource, its JSON on `Accept:
+ * application/json`; `{name}.json` beside `{id}.xml`; `/admin` beside `/admin.json`; `/files/V7`
+ * of `/files/v{n}`), unless ours, folded, is still the more specific template (its own handler).
+ * "Refuses" is auth and IP rules (model/admits.ts admitsAll); a rate limit of its own on the
  * protected route is not counted here (a variant is counted under the first route's limit).
  * A forwarded path identical to the other's backend path is upstream-reach.ts's (or the gateway's
  * own literal-before-parameter order); these are the paths only a folding reading joins, refused
@@ -23,7 +28,7 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { matchPath } from '../model/paths.js';
 import { serverKey } from '../model/normalise/units.js';
 import type { Gateway, Route } from '../model/types.js';
-import { admitsAll } from './body-override.js';
+import { admitsAll } from '../model/admits.js';
 
 /** The values a backend reading case-blind or by suffix takes for the literal `lit`, in this order. */
 export function variantsOf(lit: string): string[] {
@@ -69,52 +74,70 @@ const read = (segs: string[]): string[] => segs.filter((s) => s !== '');
 const wholeParam = (seg: string): string | undefined => /^\{([^{}+]+)\}$/.exec(seg)?.[1];
 const sharesHost = (a: Route, b: Route): boolean => a.hosts.length === 0 || b.hosts.length === 0 || a.hosts.some((h) => b.hosts.includes(h));
 
-/** Whether the forwarded path `sent` (concrete text) is read by a folding backend as the template `theirs`. */
+/** A template segment as a regex over one reading (lower case, unless `caseBlind` is false): its parameters any non-empty text. */
+const patternOf = (tpl: string, caseBlind = true): RegExp =>
+  new RegExp(`^${tpl.split(/(\{[^{}]*\})/).filter((x) => x !== '').map((x) => (/^\{[^{}]*\}$/.test(x) ? '[^/]+?' : (caseBlind ? x.toLowerCase() : x).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+
+/**
+ * Whether a folding backend may read the forwarded path `sent` (concrete text) and a path of the
+ * template `theirs` as one: some reading of each segment is a reading of theirs (a literal of
+ * theirs folded too: `admin` and `admin.json` are one, so are `report.csv` and `report.pdf`), a
+ * parameter of theirs any non-empty text.
+ */
 function readsAs(sent: string[], theirs: string[]): boolean {
   if (sent.length !== theirs.length) return false;
   return sent.every((s, i) => {
+    const last = i === sent.length - 1;
+    const mine = readingsOf(s, last);
     const t = theirs[i]!;
-    if (t.includes('{')) return s !== '';
-    return readingsOf(s, i === sent.length - 1).includes(t.toLowerCase());
+    if (mine.length === 0) return false;
+    if (!t.includes('{')) return readingsOf(t, last).some((r) => mine.includes(r));
+    return bareParam(t, last) !== undefined || readingsOf(t, last).some((r) => mine.some((m) => patternOf(r).test(m)));
   });
 }
 
+/** How a backend ranks a template segment (model/paths.ts's order): literal 2, mixed 1, whole parameter 0. */
+const rank = (seg: string): string => (!seg.includes('{') ? '2' : wholeParam(seg) ? '0' : '1');
+const ranks = (segs: string[], fold: boolean): string =>
+  segs.map((s, i) => rank(fold ? (readingsOf(s, i === segs.length - 1).at(-1) ?? s) : s)).join('');
+
+/** The text a template segment gives with every parameter `x` (its `;...` dropped, `%2E` decoded). */
+const sampleOf = (seg: string): string => unescapedSegment(seg).replace(/\{[^{}]*\}/g, 'x');
+
 /**
- * The values of `tpl` that make its forwarded path one a folding backend reads as `lit`'s backend
- * path, while it is not that path itself: `name=value` pairs, or the public path for a route
- * without a parameter. Undefined when none does (or the route a value gives is another's).
+ * The values of `tpl` that make its forwarded path one a folding backend reads as a path of the
+ * more protected `theirs` (literal or template), while the backend's own exact reading would not
+ * run theirs for it (that is upstream-reach.ts's, or the gateway's own precedence): `name=value`
+ * pairs, or the public path when any value does. Undefined when none does (or the route a value
+ * gives is another's), and when ours, folded, is still the more specific template (a literal of
+ * ours facing a parameter of theirs: ours' own handler).
  */
 function variantValues(gateway: Gateway, tpl: Route, ours: string[], lit: Route, theirs: string[]): string | undefined {
   const oursRead = read(ours);
   const theirsRead = read(theirs);
-  if (oursRead.length !== theirsRead.length) return undefined;
-  // The segment of ours whose parameter faces a literal of theirs (one, as before); a literal of
-  // ours facing a parameter of theirs is served by ours' own, more specific, handler. A mixed
-  // segment of ours that folds to a bare parameter facing a bare parameter of theirs (public
-  // `/files/{name}.json` beside keyed `/files/{id}`, red team 19) is read as theirs only by a
-  // folding backend: the gateway sends it to ours (mixed before a whole parameter), so no
-  // forwarded path is then `identical` (upstream-reach.ts's).
-  let hit: { param: string; literal: string } | undefined;
-  let folds = false;
+  if (oursRead.length !== theirsRead.length || ranks(oursRead, true) > ranks(theirsRead, true)) return undefined;
+  // The segment of ours whose parameter (whole, or a mixed one folding to it: `{name}.json`) faces
+  // a segment of theirs that is not a bare parameter once folded (a literal, `v{n}`): one, as
+  // before; its values come from that segment's text, readings and variants. Elsewhere any value.
+  let hit: { param: string; text: string; last: boolean } | undefined;
   for (let i = 0; i < oursRead.length; i++) {
     const x = oursRead[i]!;
     const y = theirsRead[i]!;
     const last = i === oursRead.length - 1;
     const p = bareParam(x, last);
-    if (y.includes('{')) {
-      if (!x.includes('{')) return undefined;
-      if (p && !wholeParam(x) && wholeParam(y)) folds = true;
-      continue;
-    }
-    if (p && !hit) {
-      hit = { param: p, literal: y };
-      continue;
-    }
-    if (x.includes('{')) return undefined;
+    if (y.includes('{') && !x.includes('{')) return undefined;
+    if (!x.includes('{') || (y.includes('{') && (bareParam(y, last) !== undefined || !p))) continue;
+    if (p && !hit) hit = { param: p, text: sampleOf(y), last };
+    else return undefined;
   }
   const fill = (value: string | undefined) => (s: string) => s.replace(/\{([^{}]+)\}/g, (_, n: string) => (hit && n === hit.param ? value! : 'x'));
-  const identical = (sent: string[]) => !folds && sent.length === theirs.length && sent.every((s, i) => theirs[i]!.includes('{') || s === theirs[i]);
-  const candidates = hit ? [hit.literal, ...variantsOf(hit.literal)] : [undefined];
+  // The exact reading (a trailing slash or `//` kept): theirs matches what is sent as written, and ranks no lower than ours.
+  const exactly = theirs.length === ours.length && ranks(theirs, false) >= ranks(ours, false);
+  const identical = (sent: string[]) =>
+    exactly && sent.every((s, i) => (theirs[i]!.includes('{') ? s !== '' && patternOf(theirs[i]!, false).test(s) : s === theirs[i]));
+  const candidates = hit
+    ? [...new Set([hit.text, ...readingsOf(hit.text, hit.last).filter((r) => r !== hit!.text.toLowerCase())].flatMap((b) => [b, ...variantsOf(b)]))]
+    : [undefined];
   const values = candidates.filter((v) => {
     const sent = ours.map(fill(v));
     if (identical(sent) || !readsAs(read(sent), theirsRead)) return false;

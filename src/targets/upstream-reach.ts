@@ -9,7 +9,7 @@
  * with other base paths, a route on fewer hosts, or another server base path break that: `GET
  * /p/me` was sent to the backend as `/users/me` with no key. For each route (with a parameter in
  * its backend path or not), and each route of
- * the same server and method that admits fewer callers (body-override.ts protectedMore) and whose
+ * the same server and method that admits fewer callers (model/admits.ts protectedMore) and whose
  * backend path template the first one's can produce, a witness request is built (the parameter
  * values that produce the other's backend path) and given to the reference matcher: if the gateway
  * routes that public path to the first route, a caller reaches the other's handler through it, and
@@ -21,7 +21,7 @@ import { matchPath } from '../model/paths.js';
 import type { Loc } from '../diagnostics/diagnostic.js';
 import type { Gateway, PathSegment, Route } from '../model/types.js';
 import { serverKey } from '../model/normalise/units.js';
-import { neverProtectedMore, protectedMore } from './body-override.js';
+import { neverProtectedMore, protectedMore } from '../model/admits.js';
 
 export interface UpstreamReach {
   /** The route whose parameter values choose the backend path. */

@@ -6,11 +6,11 @@
  * Gateway matched it: Tomcat/Spring drop a `;matrix` suffix (`me;` is `me`), and a `..` or `..;`
  * segment removes the one before it. So a value can land on another route's backend path. That
  * is harmless when the other route admits everyone this one admits; when it is protected more or
- * differently (security, IP rule or rate limit: body-override.ts's protectedMore), the build is refused.
+ * differently (security, IP rule or rate limit: model/admits.ts protectedMore), the build is refused.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/setup-http-integrations.html
  */
 import type { Route } from '../../model/types.js';
-import { neverProtectedMore, protectedMore } from '../body-override.js';
+import { neverProtectedMore, protectedMore } from '../../model/admits.js';
 import type { Ctx } from './context.js';
 
 /**

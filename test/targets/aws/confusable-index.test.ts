@@ -1,12 +1,12 @@
 /**
  * The shortcut the aws confusable-path check (src/targets/aws/confusable.ts) takes on large specs
- * (#18): a route neverProtectedMore (src/targets/body-override.ts) names is protected more than no
+ * (#18): a route neverProtectedMore (src/model/admits.ts) names is protected more than no
  * route at all, so it may be left out of the candidates; checked against protectedMore on
  * generated pairs (IP rules, security alternatives with scopes, optional auth, rate limits).
  */
 import { describe, expect, it } from 'vitest';
 import type { Route } from '../../../src/model/types.js';
-import { neverProtectedMore, protectedMore } from '../../../src/targets/body-override.js';
+import { neverProtectedMore, protectedMore } from '../../../src/model/admits.js';
 import { rng } from '../../fuzz/hostile.js';
 
 function route(r: () => number): Route {
