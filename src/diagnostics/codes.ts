@@ -527,6 +527,11 @@ export const CODES = {
     (p) =>
       `aws: security scheme ${p.scheme} keeps its cookie key ${p.name} for the backend (hideCredentials: false), and its Lambda authorizer reads one ${p.name} cookie of the Cookie header while API Gateway passes the header on whole: a second ${p.name} in the same line (\`${p.name}=<forged>; ${p.name}=<verified>\`) reaches a backend reading another one (Go's Request.Cookie and PHP take the first, Python's SimpleCookie the last) unverified. A mapping replaces the whole Cookie header and cannot take one cookie out of it. Send the key in a header (a kept header credential is mapped from the value API Gateway verified; hideCredentials: true removes it), or build the route on nginx or Kong, which refuse a key sent twice`,
   ),
+  'aws-cookie-identity-source': entry<{ scheme: string; source: string; hide: 'kept' | 'hidden' }>(
+    'error',
+    (p) =>
+      `aws: the Lambda authorizer of ${p.scheme} is handed the whole Cookie header (identity source ${p.source}), and API Gateway passes that header on whole to the backend (${p.hide === 'kept' ? 'hideCredentials: false' : 'although hideCredentials asks it never does: only the whole header could be blanked, every other cookie with it'}): a session cookie sent twice in one line (\`sid=<forged>; sid=<verified>\`) passes a function that reads the last (Python's SimpleCookie) and reaches a backend reading the first (Go's Request.Cookie, PHP) unverified. A mapping replaces the whole Cookie header with one expression and cannot take one cookie out of it. Carry the session in a header of its own (X-Session or Authorization: a kept header reaches the backend as the one value API Gateway verified, a hidden one is removed), or take Cookie out of identitySource if the function never reads a cookie`,
+  ),
   'aws-authorizers-and': entry<{ route: string; schemes: string }>(
     'error',
     (p) =>

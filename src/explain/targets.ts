@@ -170,6 +170,12 @@ export const TARGETS: Explanations = {
     'Send the key in a header: a kept header credential is mapped from the value API Gateway verified (hideCredentials: true removes it); or build the route on nginx or Kong, which refuse a key sent twice.',
     "securitySchemes:\n  session: { type: apiKey, in: cookie, name: sid, x-gateway: { hideCredentials: false, lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: request } } }   # fix: in: header, name: X-Session",
   ),
+  'aws-cookie-identity-source': ex(
+    "A security scheme that is not a cookie key (a bearer, a header key, a forward-auth fallback) has a Lambda authorizer handed the whole Cookie header (`identitySource: [method.request.header.Cookie]`, any letter case, or a header key named Cookie), kept or hidden, on AWS (REST or HTTP API; at the lambdaAuthorizer).",
+    "The function reads one session cookie of the line, API Gateway passes the line on whole: `sid=<forged>; sid=<alice's>` passes a function reading the last sid (Python's SimpleCookie) and reaches a backend reading the first (Go, PHP) unverified. A mapping replaces the whole Cookie header, never one cookie of it (hidden, it could only blank every cookie).",
+    'Carry the session in a header of its own (X-Session or Authorization): a kept header reaches the backend as the one value API Gateway verified, a hidden one is removed. Take Cookie out of identitySource only if the function never reads a cookie (a REQUEST authorizer is sent every header whatever identitySource says).',
+    "session:\n  type: http\n  scheme: bearer\n  x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: request, identitySource: [method.request.header.Cookie] } }   # fix: [method.request.header.X-Session]",
+  ),
   'aws-query-method-override': ex(
     "A POST reaches a backend declared `methodOverride: none` (no body `_method`) that also serves a differently protected method of the same path, and the backend does not say it reads query names only as sent (`queryNames: exact`), on AWS (REST or HTTP API; at the operation).",
     "API Gateway blanks (REST) or removes (HTTP API) the query parameter `_method` by that exact name only. Express's qs reads `?[_method]=DELETE` as `_method`, Rack 2 `_method]` and `]_method`, PHP `.method` (Symfony reads the query's `_method` on a POST): the POST would run the other method's handler, bypassing its security or limit. No list of names covers every spelling.",

@@ -202,3 +202,23 @@ describe('target-compile: aws-or-lambda-unenforced', () => {
     expect(await refusals('[{ sid: [] }, { sid: [] }]')).toEqual([]);
   });
 });
+
+// REV19 (session 20): a scheme that is not a cookie key whose Lambda authorizer is handed the Cookie
+// header, kept or hidden (aws-cookie-identity-source, at the lambdaAuthorizer; relayed by target-compile
+// at the build's line:col; test/security/rev19-aws-cookie-source.test.ts has the attack).
+describe('target-compile: aws-cookie-identity-source', () => {
+  const session = (xg: string) => `    sess: { type: http, scheme: bearer, x-gateway: { ${xg} } }\n`;
+  const files = (xg: string) => doc(PUBLIC, op('/a', 'a', '      security: [{ sess: [] }]\n'), session(xg));
+  const at = (ds: Diagnostic[]) => ds.filter((d) => d.code === 'aws-cookie-identity-source' || d.params.code === 'aws-cookie-identity-source').map((d) => [d.position?.line, d.position?.column, d.severity]);
+  const table: Array<[string, string, unknown[]]> = [
+    ['kept, Cookie', `hideCredentials: false, ${authz('method.request.header.Cookie')}`, [[15, 78, 'error']]],
+    ['hidden, cookie in lower case', authz('method.request.header.cookie'), [[15, 54, 'error']]],
+    ['a header of its own (valid)', `hideCredentials: false, ${authz('method.request.header.X-Session')}`, []],
+  ];
+  for (const [name, xg, expected] of table) {
+    it(`${name}: lint = build`, async () => {
+      expect(at(await findings('target-compile', { name, files: files(xg), targets })), name).toEqual(expected);
+      expect(at((await buildTarget(writeFiles(files(xg)), { target: 'aws' })).diagnostics), name).toEqual(expected);
+    });
+  }
+});

@@ -8,7 +8,7 @@ import type { Gateway, LambdaAuthorizer, SecurityScheme } from '../../model/type
 import { lambdaUri } from './lambda-arn.js';
 import { type Cfn, type Ctx, sub } from './context.js';
 import { isHeaderName } from './escape.js';
-import { keptCookieRefused } from './kept-values.js';
+import { cookieSourceRefused, keptCookieRefused } from './kept-values.js';
 import { credentialHeader } from './credential-carrier.js';
 
 export { credentialHeader, credentialParameter, usesApiKeys } from './credential-carrier.js';
@@ -115,7 +115,7 @@ function lambdaAuthorizer(ctx: Ctx, scheme: SecurityScheme, spec: LambdaAuthoriz
     ctx.report('aws-credential-unhidden', { scheme: scheme.name, where: `cookie ${scheme.apiKey.name}` }, scheme.loc);
     return undefined;
   }
-  if (keptCookieRefused(ctx, scheme)) return undefined;
+  if (keptCookieRefused(ctx, scheme) || cookieSourceRefused(ctx, scheme)) return undefined;
   const uri = lambdaUri(spec.arn);
   if (!uri) {
     ctx.report('aws-lambda-arn-invalid', { owner: 'security scheme', name: scheme.name, arn: spec.arn }, spec.loc);

@@ -25,7 +25,7 @@
  * A Lambda (aws_proxy) backend takes no mapping: its event holds every value (multiValue*).
  */
 import type { Route, SecurityScheme } from '../../model/types.js';
-import { credentialParameter } from './credential-carrier.js';
+import { credentialHeader, credentialParameter } from './credential-carrier.js';
 import type { Ctx } from './context.js';
 import { isHeaderName } from './escape.js';
 
@@ -42,6 +42,29 @@ import { isHeaderName } from './escape.js';
 export function keptCookieRefused(ctx: Ctx, s: SecurityScheme): boolean {
   if (s.hideCredentials || s.kind !== 'apiKey' || s.apiKey?.in !== 'cookie') return false;
   ctx.report('aws-kept-cookie-credential', { scheme: s.name, name: s.apiKey.name }, s.loc);
+  return true;
+}
+
+/**
+ * Any other scheme whose Lambda authorizer is handed the whole Cookie header (an identity source
+ * `method.request.header.Cookie` in any letter case, or a header key named Cookie by default), kept
+ * or hidden: refused at its lambdaAuthorizer, `aws-cookie-identity-source` (REV19 on 11fd763;
+ * test/security/rev19-aws-cookie-source.test.ts). The usual session-cookie authorizer, declared as a
+ * bearer or header key, is the cookie key's class: the function reads one `sid` of the line, API
+ * Gateway passes the line on whole (kept: mapped from the same whole line; hidden: Authorization or
+ * the key blanked, the Cookie untouched), and `sid=forged; sid=alice` gave a first-sid backend
+ * `forged`. Nothing in API Gateway can make the two readers agree: a mapping takes no cookie out of
+ * a line (a hidden scheme could only blank every cookie), and neither flavour can refuse a line
+ * naming a cookie twice. The verified session in a header of its own is mapped or removed exactly.
+ */
+export function cookieSourceRefused(ctx: Ctx, s: SecurityScheme): boolean {
+  const authorizer = s.lambdaAuthorizer;
+  if (!authorizer || (s.kind === 'apiKey' && s.apiKey?.in === 'cookie')) return false; // aws-kept-cookie-credential / -unhidden
+  const header = credentialHeader(s);
+  const sources = authorizer.identitySource ?? (header ? [`method.request.header.${header}`] : []);
+  const source = sources.find((x) => /^method\.request\.header\.cookie$/i.test(x));
+  if (!source) return false;
+  ctx.report('aws-cookie-identity-source', { scheme: s.name, source, hide: s.hideCredentials ? 'hidden' : 'kept' }, authorizer.loc);
   return true;
 }
 

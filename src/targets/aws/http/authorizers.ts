@@ -7,7 +7,7 @@
 import type { LambdaAuthorizer, SecurityScheme } from '../../../model/types.js';
 import { ref, sub } from '../context.js';
 import { lambdaUri } from '../lambda-arn.js';
-import { keptCookieRefused } from '../kept-values.js';
+import { cookieSourceRefused, keptCookieRefused } from '../kept-values.js';
 import { HTTP_IDS, type HttpCtx } from './context.js';
 import { audienceUnchecked } from '../../jwt-audience.js';
 
@@ -110,7 +110,7 @@ export class Authorizers {
       ctx.report('aws-http-lambda-token-authorizer', { scheme: scheme.name }, spec.loc);
       return undefined;
     }
-    if (keptCookieRefused(ctx, scheme)) return undefined;
+    if (keptCookieRefused(ctx, scheme) || cookieSourceRefused(ctx, scheme)) return undefined;
     const uri = lambdaUri(spec.arn);
     if (!uri) {
       ctx.report('aws-http-lambda-arn-invalid', { owner: 'security scheme', name: scheme.name, arn: spec.arn }, spec.loc);
