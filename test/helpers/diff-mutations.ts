@@ -152,6 +152,22 @@ export function nginxLineMutations(files: OutputFile[]): Mutation[] {
         out.push({ at: `${file.path}:${li + 1} ${line.slice(0, 100)}`, sig: `${name}: ${foldLine(line).slice(0, 140)}`, what, files: files.map((f, j) => (j === fi ? { ...f, contents: copy.join('\n') } : f)) });
       }
     });
+    // DIFF20: an `if` block gwc writes (a refusal: the route's admission, an override, the `_`
+    // header, a foreign upgrade; a method's dispatch) removed whole, as a hand edit drops one.
+    lines.forEach((raw, li) => {
+      const line = raw.trim();
+      if (!/^if \(.*\) \{$/.test(line)) return;
+      const indent = raw.length - raw.trimStart().length;
+      const end = lines.findIndex((l, i) => i > li && l.trim() === '}' && l.length - l.trimStart().length === indent);
+      if (end < 0) return;
+      const body = lines.slice(li + 1, end).map((l) => l.trim()).join(' ');
+      const id = `${file.path}\u0000${line} ${body}\u0000remove`;
+      if (seen.has(id)) return;
+      seen.add(id);
+      const copy = [...lines];
+      copy.splice(li, end - li + 1);
+      out.push({ at: `${file.path}:${li + 1} ${line.slice(0, 100)}`, sig: `if: ${foldLine(`${line} ${body} }`).slice(0, 140)}`, what: 'remove', files: files.map((f, j) => (j === fi ? { ...f, contents: copy.join('\n') } : f)) });
+    });
   });
   return out;
 }

@@ -12,7 +12,7 @@ import { exactPath, prefixPath } from '../../diff/paths.js';
 import { cfgEntities, cfgRest } from './deployed-cfg.js';
 import type { NjsConfig } from './deployed-njs.js';
 import { routeValidation, validateNext, validateTarget, type ValidationModule } from './deployed-validation.js';
-import { routeFacts, zoneKey, type Ctx } from './deployed-route-facts.js';
+import { routeFacts, zoneKey, type Ctx, type RouteRef } from './deployed-route-facts.js';
 import { mapFacts, supportFacts } from './deployed-support.js';
 import { locationTls, SSL_DIRECTIVES } from './deployed-tls.js';
 import { shadowedServers, supportUnread } from './deployed-unread.js';
@@ -58,7 +58,7 @@ function serverEntities(server: Directive, ctx: Ctx, entities: Entity[]): void {
   collect(body, []);
   const byPath = new Map(locations.map((l) => [l.args.at(-1)!, l]));
   // Public locations send each method to an internal route location, and its preflight to another.
-  const routeOf = new Map<string, { method: string; path: string; regex?: string; preflight?: string; verify?: string; bodyCheck?: string; validate?: string; rank?: number[] }>();
+  const routeOf = new Map<string, RouteRef>();
   for (const [at, l] of locations.entries()) {
     const path = l.args.at(-1)!;
     if (path.startsWith('/_gwc_internal/')) continue;

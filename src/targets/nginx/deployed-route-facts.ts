@@ -10,6 +10,7 @@ import type { Directive } from './deployed-parse.js';
 import { njsAuth, njsCacheBypass, njsCacheKey, njsRoute, njsUpstream, type NjsConfig } from './deployed-njs.js';
 import type { ValidationModule } from './deployed-validation.js';
 import { nginxGuards } from './deployed-guards.js';
+import { admissionGuards } from './deployed-admission.js';
 import { clientCertificate, connectionLimit, satisfyAny } from './deployed-access.js';
 import { fromClient, nginxUnread } from './deployed-unread.js';
 
@@ -119,7 +120,10 @@ export function limitFacts(directives: Directive[], ctx: Ctx, facts: Facts): voi
   }
 }
 
-export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: { method: string; path: string; regex?: string; preflight?: string; verify?: string; bodyCheck?: string; validate?: string; rank?: number[] }): Facts {
+/** A route as its public location dispatches it (deployed-entities.ts): the locations it runs through. */
+export interface RouteRef { method: string; path: string; regex?: string; preflight?: string; verify?: string; bodyCheck?: string; validate?: string; rank?: number[] }
+
+export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPath: Map<string, Directive>, route: RouteRef): Facts {
   // `location = /literal` or a `~ ^regex$` location (route.path holds its expression).
   const paths = [route.regex ?? (route.path.startsWith('^') ? route.path : exactPath(route.path))];
   const facts: Facts = { route: { match: `${route.method} ${route.path}`, paths, methods: route.method.split(',').filter((m) => m !== '*' && m !== 'ANY'), ...(route.rank ? { ranks: [route.rank] } : {}) } };
@@ -145,6 +149,8 @@ export function routeFacts(block: Directive[], server: Directive, ctx: Ctx, byPa
     ...(route.bodyCheck && byPath.has(route.bodyCheck) ? { bodyCheck: byPath.get(route.bodyCheck)! } : {}),
     ...(cfg ? { cfg } : {}),
   });
+  // The route's admission (deployed-admission.ts): a redirect into its route or verify location refused.
+  facts.guards.credential = [...facts.guards.credential!, ...admissionGuards({ block, ...(route.verify ? { verify } : {}) })].sort();
   // A query or cookie key is stripped by njs only where the location applies its cleaning: the
   // CFG's hideQuery/hideCookies alone say nothing of a location without `set $args` (the guards).
   for (const m of Object.values(facts.mechanisms ?? {})) {
