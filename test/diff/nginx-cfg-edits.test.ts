@@ -69,7 +69,8 @@ const CASES: Array<[string, (cfg: Cfg) => void, string, string[]]> = [
   ["the body check no longer refuses _method (bodyMethod: false)", (c) => (route(c, 'mine').bodyMethod = false), 'route mine (njs CFG)', ['method-override-passed route mine']],
   ["the body check hands over to another route's step", (c) => (route(c, 'mine').body = String(route(c, 'mine').body).replace(/\d+$/, '99')), 'route mine (njs CFG)', []],
   // DIFF19: runtime.js apiKeyOf reads a key from a cookie of its name unless `in` is header or query.
-  ["an API key scheme's `in` removed (runtime.js then reads a cookie named X-Api-Key: another carrier)", (c) => delete c.schemes.hk!.in, 'scheme hk (njs CFG)', ['credential-carrier-added route admin', 'credential-carrier-added route mine', 'credentials-forwarded route admin', 'credentials-forwarded route mine']],
+  // DIFF20: not any more; any other `in` is read from nowhere (the key refused: closed).
+  ["an API key scheme's `in` removed (runtime.js then reads no key: every hk request refused)", (c) => delete c.schemes.hk!.in, 'scheme hk (njs CFG)', []],
 ];
 
 describe('gwc diff (nginx): a hand edit to the njs CFG is a change, classed by what it opens', () => {

@@ -50,8 +50,9 @@ const ALLOWED: readonly Allowed[] = [
   // DIFF19 (session 19), the open questions of NGX6 settled by runtime.js: pathVar/fwdUriVar, a
   // forward scheme's presence and answer headers, a forward scheme without `forward` are the
   // forward mechanism's verifier (deployed-njs.ts serviceText: auth-verifier-changed); an API key's
-  // `in` is read as runtime.js apiKeyOf reads it (header, query, anything else a cookie).
-  [/^CFG\.schemes\.\w+\.in$/, /./, "runtime.js apiKeyOf/present read a key from a cookie unless `in` is 'header' or 'query': a cookie key's `in` removed or made another word reads the same cookie (the reader reads it so)"],
+  // `in` is read as runtime.js apiKeyOf reads it (header, query, cookie, anything else nowhere).
+  // DIFF20: an `in` other than header, query or cookie is read from nowhere (runtime.js apiKeyOf: was the cookie).
+  [/^CFG\.schemes\.\w+\.in$/, /./, "runtime.js apiKeyOf reads a key only from 'header', 'query' or 'cookie': an `in` removed or made another word reads no key (present() counts it as sent on an optional route): every request of the scheme refused, " + CLOSED],
   [/^CFG\.routes\.\*\.security$/, /widen/, "a public route's location asks no auth_request, so runtime.js decide never reads its alternatives; on a route it does read, an alternative that is not a list ('*') admits no one (its one item names no scheme: check answers 401): " + CLOSED],
   [/^CFG\.routeVar$/, /./, 'runtime.js decide refuses (500) a route whose location does not set the variable it names; the proxy step\'s handlers find no route and cacheCredential answers never cache: ' + CLOSED],
 ];

@@ -168,13 +168,15 @@ function mechanism(s: SchemeCfg, route: RouteCfg, cleared: ReadonlySet<string>, 
   const m: Mechanism = { kind: s.kind };
   const name = (s.name ?? '').toLowerCase();
   if (s.kind === 'apiKey') {
-    // runtime.js apiKeyOf and present(): 'header', 'query', and any other value (none) a cookie.
-    const where = s.in === 'header' || s.in === 'query' ? s.in : 'cookie';
-    m.in = [where];
+    // runtime.js apiKeyOf and present(): 'header', 'query', 'cookie'; any other value (none, a
+    // misspelling) is read from nowhere: no carrier, every request of the scheme refused (DIFF20:
+    // it was the cookie, so a cookie key's `in` made another word read the same cookie).
+    const where = s.in === 'header' || s.in === 'query' || s.in === 'cookie' ? s.in : undefined;
+    m.in = where ? [where] : [];
     // The name runtime.js reads the key under (and, on an optional route, takes its presence from:
     // present): another name leaves a key sent under the spec's one unverified (NGX6).
-    m.names = [where === 'header' ? name : String(s.name ?? '')];
-    m.hideCredentials = where === 'query' ? (route.hideQuery ?? []).includes(s.name ?? '') : where === 'cookie' ? (route.hideCookies ?? []).includes(s.name ?? '') : cleared.has(name);
+    m.names = where === undefined ? [] : [where === 'header' ? name : String(s.name ?? '')];
+    m.hideCredentials = where === 'query' ? (route.hideQuery ?? []).includes(s.name ?? '') : where === 'cookie' ? (route.hideCookies ?? []).includes(s.name ?? '') : where === 'header' ? cleared.has(name) : true;
   }
   if (s.kind === 'basic') m.hideCredentials = cleared.has('authorization');
   if (s.kind === 'jwt') {

@@ -44,6 +44,8 @@ export interface PolicyLabOptions {
   confAppend?: (listen: string) => string;
   /** The generated conf.d file edited before nginx starts: a hand edit, or a future regression of gwc's own output. */
   confEdit?: (conf: string) => string;
+  /** Any generated file edited before nginx starts (after confEdit): the njs module's CFG changed by hand. */
+  fileEdit?: (path: string, contents: string) => string;
 }
 
 function request(port: number, method: string, path: string, headers: Record<string, string>, from: string, body?: string): Promise<PolicyReply> {
@@ -85,6 +87,7 @@ export async function startPolicyLab(spec: string, opts: PolicyLabOptions = {}):
     const conf = result.files.find((f) => f.path.startsWith('conf.d/') && f.path.endsWith('.conf'))!;
     result.files = result.files.map((f) => (f === conf ? { ...f, contents: opts.confEdit!(f.contents) } : f));
   }
+  if (opts.fileEdit) result.files = result.files.map((f) => ({ ...f, contents: opts.fileEdit!(f.path, f.contents) }));
   writeFiles(dir, result.files);
   for (const [path, text] of Object.entries(opts.files ?? {})) {
     mkdirSync(join(dir, path, '..'), { recursive: true });

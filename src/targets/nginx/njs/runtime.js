@@ -197,7 +197,9 @@ function apiKeyOf(r, s) {
   var name = String(s.name);
   if (s.in === 'header') return header(r, name);
   if (s.in === 'query') return credentialIn(rawQuery(r), name, true);
-  return credentialIn(header(r, 'Cookie'), name, false);
+  if (s.in === 'cookie') return credentialIn(header(r, 'Cookie'), name, false);
+  // Any other `in` (a hand-edited CFG: missing, misspelt) is read from nowhere: no key, refused (DIFF20; was the cookie).
+  return null;
 }
 
 /**
@@ -215,6 +217,8 @@ function present(r, s) {
   if (s.kind === 'apiKey') {
     var name = String(s.name);
     if (s.in === 'header') return has(name);
+    // An `in` apiKeyOf does not read counts as sent: an optional route verifies (and refuses) every request, never anonymous.
+    if (s.in !== 'query' && s.in !== 'cookie') return true;
     return credentialPairs(s.in === 'query' ? rawQuery(r) : header(r, 'Cookie'), name, s.in === 'query').length > 0;
   }
   if (s.kind === 'basic') return has('Authorization');
