@@ -669,6 +669,11 @@ export const CODES = {
     'error',
     (p) => `traefik: route ${p.route}: host "${p.host}" is not an ASCII host name (Traefik's Host matcher refuses others)`,
   ),
+  'traefik-websocket-origin-unknown': entry<{ route: string }>(
+    'warn',
+    (p) =>
+      `traefik: route ${p.route} lets no other site call it with the user's credentials, and its servers declare no host: a Traefik rule cannot compare Origin with the request's Host, so every upgrade carrying an Origin (every browser's WebSocket, from any page) is refused (405) on its routers, not only a cross-site one (Cross-Site WebSocket Hijacking). Declare the public host in servers (https://api.example.com/v1) to let the route's own pages upgrade`,
+  ),
   'traefik-limit-split': entry<{ route: string; routers: number }>(
     'warn',
     (p) => `traefik: route ${p.route}: split into ${p.routers} routers (one per security alternative); Traefik keeps one rate-limit bucket set per router, so each router gets 1/${p.routers} of the rate`,

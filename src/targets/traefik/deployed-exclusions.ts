@@ -5,8 +5,8 @@
  * router (forwardAuth) instead of reaching the backend unverified; routers also exclude the query
  * spellings of a key and `_method` (query-names.ts, clears.ts). Each negated matcher is one guard:
  * a spelling dropped from the exclusion is what now reaches the backend unchecked
- * (credential-unverified-passed; `_method` spellings: method-override-passed; the Upgrade guard,
- * upgrade.ts: request-header-passed).
+ * (credential-unverified-passed; `_method` spellings: method-override-passed; the Upgrade and
+ * Origin guards, upgrade.ts: request-header-passed; a changed Origin regex is the old one lost).
  * https://doc.traefik.io/traefik/routing/routers/#rule: header names match case-blind (Go's
  * canonical form), query names as written.
  */
@@ -53,8 +53,10 @@ export function ruleExclusions(rule: string, guards: Guards): void {
         if (negateNext !== covered()) {
           const header = m[1]!.startsWith('Header');
           const name = header ? m[2]!.toLowerCase() : m[2]!;
-          // `Upgrade` (upgrade.ts): without it a client's h2c reaches the backend, a header passed as sent.
-          const kind = !header && METHOD_NAME.test(name) ? 'method' : header && name === 'upgrade' ? 'header' : 'credential';
+          // `Upgrade` (upgrade.ts): without it a client's h2c reaches the backend, a header passed as sent;
+          // `Origin` (upgrade.ts originGuard, sameOriginGuard): without it another site's page upgrades
+          // with the user's credentials (a header passed as sent, as nginx's _xsite map reads).
+          const kind = !header && METHOD_NAME.test(name) ? 'method' : header && (name === 'upgrade' || name === 'origin') ? 'header' : 'credential';
           (guards[kind] ??= []).push(`requests with ${header ? 'header' : 'query'} ${name}${m[3] !== undefined ? ` matching ${m[3]}` : ''} kept off this router`);
         }
         i += m[0].length - 1;

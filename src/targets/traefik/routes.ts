@@ -24,7 +24,8 @@ import { NOOP_SERVICE, serviceFor } from './backends.js';
 import type { Ctx } from './context.js';
 import { encodedSlashMiddleware, rewriteMiddleware } from './paths.js';
 import { headerOpsMiddleware } from './policies.js';
-import { originGuard, UPGRADE_GUARD } from './upgrade.js';
+import { originGuard, ownOrigins, sameOriginGuard, UPGRADE_GUARD } from './upgrade.js';
+import { upgradeOrigins } from '../websocket-origin.js';
 import { sanitise } from './names.js';
 import { compilePolicies, type PolicySlot, type SlotParts } from './policy-map.js';
 import { and, m, or, pathRegex } from './rule.js';
@@ -140,9 +141,10 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   const bearerGuard = bearerQueryGuard(ctx, route);
   // A bearer token in Sec-WebSocket-Protocol on such a route: kept off its routers too (bearer-query.ts).
   const protoGuard = subprotocolGuard(ctx, route);
-  // An upgrade from a page of an Origin the route's CORS policy does not allow (upgrade.ts originGuard).
-  const cors = route.policy.cors;
-  const wsOrigin = cors && early.some((p) => p.preflight) ? originGuard(cors.origins) : undefined;
+  // An upgrade from a page of an Origin the route does not let call it with the user's credentials
+  // (../websocket-origin.ts): the CORS list (upgrade.ts originGuard), or its own origin only
+  // (sameOriginGuard; Traefik upgrades on every router, so every route, websocket or not).
+  const wsOrigin = upgradeGuard(ctx, route, early.some((p) => p.preflight));
   // Every other spelling a backend reads of those names and `_method`: denied first (query-names.ts).
   const queryNames = queryNamesMiddleware(ctx, route);
   const parts: SlotParts[] = [...early, ...chained, ...(headers ? [{ slots: { headers } }] : []), ...compilePolicies(ctx, route, 'alternatives', alts)];
@@ -169,6 +171,26 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
     });
   });
   return out;
+}
+
+/** The same-origin guard of a list of own origins: the same lists recur on every route of a server, built once per list (#18); bounded. */
+const SAME_ORIGIN_GUARDS = new Map<string, string>();
+
+/** The rule condition keeping other sites' upgrades off the route's routers, if any (../websocket-origin.ts). */
+function upgradeGuard(ctx: Ctx, route: Route, corsCompiled: boolean): string | undefined {
+  const which = upgradeOrigins(route, ctx.gateway.securitySchemes);
+  if (which === 'listed') return corsCompiled && route.policy.cors ? originGuard(route.policy.cors.origins) : undefined;
+  if (which !== 'same') return undefined;
+  const origins = ownOrigins(route, ctx.gateway.servers, ctx.gateway.servers.some((s) => s.scheme === 'https'));
+  if (!origins) ctx.report('traefik-websocket-origin-unknown', { route: route.id }, route.loc);
+  const key = origins?.join('\n') ?? '';
+  let guard = SAME_ORIGIN_GUARDS.get(key);
+  if (guard === undefined) {
+    guard = sameOriginGuard(origins);
+    if (SAME_ORIGIN_GUARDS.size >= 10_000) SAME_ORIGIN_GUARDS.clear();
+    SAME_ORIGIN_GUARDS.set(key, guard);
+  }
+  return guard;
 }
 
 /**

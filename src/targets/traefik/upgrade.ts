@@ -14,6 +14,7 @@
  * the regex is the complement of the one word, spelt out (`[^Ww].*|[Ww](...)`), anchored: it
  * matches every value but `websocket`, the empty value included (no upgrade either way).
  */
+import type { Route, Server } from '../../model/types.js';
 import { m, reEscape } from './rule.js';
 
 /** The one protocol a client may switch to through gwc's routers. */
@@ -45,4 +46,66 @@ export function originGuard(origins: readonly string[]): string | undefined {
   if (origins.length === 0 || origins.includes('*')) return undefined;
   const allowed = `^(${origins.map(reEscape).join('|')})$`;
   return `!(${m.headerRegexp('Upgrade', '.')} && ${m.headerRegexp('Origin', '.')} && !${m.headerRegexp('Origin', allowed)})`;
+}
+
+/**
+ * A regex (RE2 and JavaScript alike) matching every text except the `words`, each in any ASCII
+ * letter case: notWordRegex for a set. The words form a trie; at each node the remainder is: nothing
+ * (when no word ends there), a character no word continues with then anything, or a continuing
+ * character and that child's remainder; a node where a word ends needs at least one more character.
+ */
+export function notAnyRegex(words: readonly string[]): string {
+  interface Node { end: boolean; next: Map<string, Node> }
+  const root: Node = { end: false, next: new Map() };
+  for (const w of words) {
+    let n = root;
+    for (const c of w.toLowerCase()) {
+      let child = n.next.get(c);
+      if (!child) n.next.set(c, (child = { end: false, next: new Map() }));
+      n = child;
+    }
+    n.end = true;
+  }
+  const cls = (c: string) => (/[a-z]/.test(c) ? `${c.toUpperCase()}${c}` : c.replace(/[\\\]^-]/g, '\\$&'));
+  const rest = (n: Node): string => {
+    if (n.next.size === 0) return n.end ? '.+' : '';
+    const keys = [...n.next.keys()].sort();
+    const alts = [`[^${keys.map(cls).join('')}].*`, ...keys.map((c) => `[${cls(c)}]${rest(n.next.get(c)!)}`)];
+    return `(${alts.join('|')})${n.end ? '' : '?'}`;
+  };
+  return `^${rest(root)}$`;
+}
+
+/**
+ * The origins a page of the route itself is served from (websocket-origin.ts `same`), as a browser
+ * writes Origin (RFC 6454: scheme://host, `:port` unless the scheme's default): the route's
+ * declared hosts, the scheme its routers answer (tls: https only; otherwise http), each port a
+ * document server declares for that host and scheme. Undefined when the route declares no host.
+ */
+export function ownOrigins(route: Route, servers: readonly Server[], tls: boolean): string[] | undefined {
+  if (route.hosts.length === 0) return undefined;
+  const scheme = tls ? 'https' : 'http';
+  const out = new Set<string>();
+  for (const host of route.hosts) {
+    const declared = servers.filter((s) => s.host === host && s.scheme === scheme);
+    if (declared.length === 0 || declared.some((s) => s.port === undefined)) out.add(`${scheme}://${host}`);
+    for (const s of declared) if (s.port !== undefined) out.add(`${scheme}://${host}:${s.port}`);
+  }
+  return [...out].sort();
+}
+
+/**
+ * Cross-Site WebSocket Hijacking on a route only its own pages may call with the user's credentials
+ * (websocket-origin.ts `same`: not public and no cors, or a cors policy without credentials on a
+ * route whose credential the browser sends by itself). Traefik upgrades on every router and a rule
+ * cannot compare two headers (Origin with Host), so the route's routers exclude an upgrade carrying
+ * any Origin value that is not one of ownOrigins (letters any case; a second Origin line, `null`,
+ * another scheme, port or host, a path or a trailing dot are not own): HeaderRegexp matches when
+ * any value of the header does (https://doc.traefik.io/traefik/routing/routers/#rule), so the
+ * regex is the complement of the own origins. It falls to the path's 405 router. No Origin passes.
+ * A route with no declared host knows no own origin: every upgrade carrying an Origin is excluded.
+ */
+export function sameOriginGuard(origins: readonly string[] | undefined): string {
+  const foreign = origins === undefined ? '^' : notAnyRegex(origins);
+  return `!(${m.headerRegexp('Upgrade', '.')} && ${m.headerRegexp('Origin', foreign)})`;
 }
