@@ -51,7 +51,7 @@ export const TRAEFIK_CAPABILITIES: CapabilityTable = {
   responseHeaders: { support: 'native', note: 'headers middleware customResponseHeaders ("" removes)' },
   validation: { support: 'unsupported', why: 'open-source Traefik has no request validation middleware (a plugin or an external validator service would be needed)' },
   // https://doc.traefik.io/traefik/user-guides/websocket/ (no middleware needed).
-  websocket: { support: 'native', note: 'Traefik proxies a websocket upgrade on any router (on every route, not only this one; any other Upgrade is refused, upgrade.ts); a route with a bearer scheme refuses a token in Sec-WebSocket-Protocol (bearer-query.ts), an upgrade from an Origin the route does not let call it with the user's credentials is refused (../websocket-origin.ts upgradeOrigins: the cors list, or the route's own origin: upgrade.ts originGuard, sameOriginGuard); idle time is bounded by the entry point respondingTimeouts' },
+  websocket: { support: 'native', note: 'Traefik proxies a websocket upgrade on any router (on every route, not only this one; any other Upgrade is refused, upgrade.ts); a route with a bearer scheme refuses a token in Sec-WebSocket-Protocol (bearer-query.ts), an upgrade from an Origin the route does not let call it with the user\'s credentials is refused (../websocket-origin.ts upgradeOrigins: the cors list, or the route\'s own origin: upgrade.ts originGuard, sameOriginGuard); idle time is bounded by the entry point respondingTimeouts' },
   upstreamPath: { support: 'native', note: 'replacePathRegex with the path parameters as capture groups' },
   hostRouting: { support: 'native', note: 'Host matcher in the router rule' },
   'backend.weighted': { support: 'native', note: 'loadBalancer servers with weights' },
