@@ -29,13 +29,32 @@ const WHY: Record<string, string> = {
 /** `r` reads config fields; once it has refused one, the mapper applies nothing. */
 type Mapper = (ctx: KongInput, o: OpLevels, node: Located, config: Obj, ext: string, r: Reader) => void;
 
-/** The plugins in effect on an operation: name → node, nearest level winning. */
+/**
+ * The plugins in effect on an operation: name → node. openapi2kong puts the document's plugins on
+ * the service and the path's and operation's on the route (the operation's winning), and Kong runs
+ * the route's plugin instead of the service's only while it is enabled: a disabled plugin is never
+ * loaded (kong/runloop/plugins_iterator.lua should_process_plugin; Kong/kong#1882), so the
+ * service's runs. A route plugin `enabled: false` therefore leaves the document's in force (red
+ * team 20: the document's key-auth, ip-restriction or request-termination was taken away from the
+ * operation, which then answered without the key, from any address, or at all), said at `enabled`.
+ */
 function effective(ctx: KongInput, o: OpLevels): Map<string, Located> {
   const plugins = new Map<string, Located>();
+  const document = new Map<string, Located>();
   for (const level of [o.doc, o.path, o.op]) {
     for (const key of Object.keys(isObj(level.value) ? level.value : {})) {
-      if (key.startsWith(PREFIX)) plugins.set(key.slice(PREFIX.length), ctx.w.child(level, key));
+      if (!key.startsWith(PREFIX)) continue;
+      const node = ctx.w.child(level, key);
+      if (level === o.doc) document.set(key.slice(PREFIX.length), node);
+      plugins.set(key.slice(PREFIX.length), node);
     }
+  }
+  for (const [name, node] of plugins) {
+    const doc = document.get(name);
+    if (!doc || doc === node || !isObj(node.value) || node.value.enabled !== false) continue;
+    if (isObj(doc.value) && doc.value.enabled === false) continue; // both off: nothing runs on Kong either
+    ctx.report(diag('kong-extension-ignored', { extension: PREFIX + name, detail: "enabled: false on a path or operation does not switch off the document's plugin (Kong runs the service's plugin when the route's is disabled), so the document's applies here" }, ctx.w.child(node, 'enabled').loc));
+    plugins.set(name, doc);
   }
   return plugins;
 }
