@@ -150,12 +150,13 @@ describe('Kong jwt: claims_to_verify, checked by Kong\'s own verify_registered_c
   };
   const b64 = (o: unknown) => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)).toString('base64url');
   const tok = (claims: unknown, head: unknown = { alg: 'RS256', typ: 'JWT' }) => `${b64(head)}.${b64(claims)}.c2ln`;
-  // The scheme's audience on every token here (its check: redteam6-kong-jwt-audience.test.ts).
-  const bearer = (claims: Record<string, unknown>) => onKong(`Bearer ${tok({ aud: 'kjwt', ...claims })}`, claims);
+  // The scheme's audience and issuer on every token here (their checks: redteam6-kong-jwt-audience.test.ts, kong20-jwt-issuer-pin.test.ts).
+  const ISS = 'https://id.example/';
+  const bearer = (claims: Record<string, unknown>) => onKong(`Bearer ${tok({ aud: 'kjwt', iss: ISS, ...claims })}`, claims);
 
   it('the chunk is on the route, after the header family, with the scheme\'s skew (60 s)', () => {
     expect(chunk).toBeDefined();
-    expect(readJwtNbf(chunk!)).toEqual({ header: 'authorization', skew: 60, audiences: ['kjwt'] });
+    expect(readJwtNbf(chunk!)).toEqual({ header: 'authorization', skew: 60, audiences: ['kjwt'], issuer: ISS });
   });
 
   it('a token whose nbf is in the future (beyond the skew) is refused', () => {
@@ -185,9 +186,12 @@ describe('Kong jwt: claims_to_verify, checked by Kong\'s own verify_registered_c
     expect(raw(`{"\\u006ebf": ${NOW + 300}}`)).toBe('401');
     expect(raw(`{"n\\u0062f":${NOW + 300},"exp":${NOW + 600}}`)).toBe('401');
     expect(raw(` \t{ "exp" : ${NOW + 600} ,\n"nbf":${NOW + 300} }\r\n`)).toBe('401');
-    expect(raw(`{"nbf": ${NOW + 300}, "nbf": ${NOW - 5}, "aud": "kjwt"}`)).not.toBe('401');
-    expect(raw(`{"nbf ": ${NOW + 300}, "NBF": ${NOW + 300}, "\\u00e9": 1, "aud": ["kjwt"]}`)).not.toBe('401');
-    expect(raw('{"aud":"kjwt"}')).not.toBe('401');
+    expect(raw(`{"nbf": ${NOW + 300}, "nbf": ${NOW - 5}, "aud": "kjwt", "iss": "https:\\/\\/id.example\\/"}`)).not.toBe('401');
+    expect(raw(`{"nbf ": ${NOW + 300}, "NBF": ${NOW + 300}, "\\u00e9": 1, "aud": ["kjwt"], "iss": "${ISS}"}`)).not.toBe('401');
+    expect(raw(`{"aud":"kjwt","iss":"${ISS}"}`)).not.toBe('401');
+    // Another issuer (or none: jwt would look the JOSE header's up) is refused here, before jwt.
+    expect(raw(`{"aud":"kjwt","iss":"https://other.example/"}`)).toBe('401');
+    expect(raw('{"aud":"kjwt"}')).toBe('401');
   });
 
   it('claims the chunk cannot read exactly are refused; a token jwt cannot split is left to jwt', () => {
@@ -239,9 +243,9 @@ describe('Kong jwt: claims_to_verify, checked by Kong\'s own verify_registered_c
     expect(rules(doc)).toEqual([]);
     // The chunk gone takes its audience check with it (redteam6-kong-jwt-audience.test.ts).
     expect(rules(edited((a) => a.filter((c) => !c.startsWith(JWT_NBF_MARK))))).toEqual(['credential-unverified-passed', 'jwt-audience-widened']);
-    expect(rules(edited((a) => a.map((c) => (c.startsWith(JWT_NBF_MARK) ? jwtNbfLua({ header: 'authorization', skew: 3600, audiences: ['kjwt'] }) : c))))).toEqual(['jwt-clock-skew-raised']);
+    expect(rules(edited((a) => a.map((c) => (c.startsWith(JWT_NBF_MARK) ? jwtNbfLua({ header: 'authorization', skew: 3600, audiences: ['kjwt'], issuer: ISS }) : c))))).toEqual(['jwt-clock-skew-raised']);
     // An edited chunk is no check, and Lua gwc did not write (KNG4, deployed-chunks.ts: unread-changed).
     expect(rules(edited((a) => a.map((c) => (c.startsWith(JWT_NBF_MARK) ? c.replace('nbf > ', 'nbf >= ') : c))))).toEqual(['credential-unverified-passed', 'jwt-audience-widened', 'unread-changed']);
-    expect(rules(edited((a) => a.map((c) => (c.startsWith(JWT_NBF_MARK) ? jwtNbfLua({ header: 'authorization', skew: 0, audiences: ['kjwt'] }) : c))))).toEqual([]);
+    expect(rules(edited((a) => a.map((c) => (c.startsWith(JWT_NBF_MARK) ? jwtNbfLua({ header: 'authorization', skew: 0, audiences: ['kjwt'], issuer: ISS }) : c))))).toEqual([]);
   });
 });

@@ -14,9 +14,14 @@
  * credential lookup as handler.lua's) on the decK file gwc writes, plus the other gateway's
  * consumer a shared Kong holds.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildTarget } from '../../src/api.js';
+import { diffStates } from '../../src/diff/plan.js';
+import { gwcChunk } from '../../src/targets/kong/deployed-chunks.js';
+import { kongEntities } from '../../src/targets/kong/deployed-normalise.js';
+import { JWT_NBF_LINE, JWT_NBF_MARK, readJwtNbfRelease } from '../../src/targets/kong/jwt-claims.js';
 import { writeSpec } from '../helpers/spec.js';
 import { evaluate, symbolicJwt, type DeckDoc } from '../targets/kong/kong-oracle.js';
 
@@ -65,7 +70,7 @@ async function kong(security: string, two = false) {
 }
 
 describe('kong: the JWT half of a requirement takes only its own scheme\'s issuer', () => {
-  it.fails('AND of an API key and a JWT: alice\'s key beside another issuer\'s token is refused', async () => {
+  it('AND of an API key and a JWT: alice\'s key beside another issuer\'s token is refused', async () => {
     const { errors, call } = await kong('[{ hkey: [], bearer: [] }]');
     expect(errors).toEqual([]);
     expect(call('/v1/r', { 'x-api-key': env.DECK_ALICE_KEY, authorization: token(ISS_A) })).toBe(200);
@@ -76,7 +81,7 @@ describe('kong: the JWT half of a requirement takes only its own scheme\'s issue
     expect(call('/v1/r', { 'x-api-key': env.DECK_ALICE_KEY })).toBe(401);
   });
 
-  it.fails('AND of a basic user and a JWT: the same', async () => {
+  it('AND of a basic user and a JWT: the same', async () => {
     const { errors, call } = await kong('[{ bearer: [], basic: [] }]');
     expect(errors).toEqual([]);
     expect(call('/v1/r', { authorization: token(ISS_A), 'proxy-authorization': basic })).toBe(200);
@@ -121,5 +126,51 @@ describe('kong: the JWT half of a requirement takes only its own scheme\'s issue
     // A token of the scheme's issuer named in the claims (escaped as cjson reads it) passes.
     const escaped = `Bearer ${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(`{"exp":${NOW + 600},"iss":"https:\\/\\/id-a.example.com\\u002f"}`).toString('base64url')}.valid`;
     expect(call('/v1/r', { ...key, authorization: escaped })).toBe(200);
+  });
+});
+
+describe('gwc diff: the chunk before the issuer pin (5da6ef1 and before) reads as the weaker check', async () => {
+  const { doc } = await kong('[{ hkey: [], bearer: [] }]');
+  const chunkOf = (d: DeckDoc) => (JSON.stringify(d).match(/"(-- gwc: a bearer token whose nbf(?:[^"\\]|\\.)*)"/) ?? [])[1];
+  const ours = JSON.parse(`"${chunkOf(doc!)!}"`) as string;
+  const line = JWT_NBF_LINE.exec(ours)![0];
+  /** The release fixture (written for x-token, skew 60) with the route's header and skew. */
+  const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8').replace(JWT_NBF_LINE, line);
+  const edited = (text: string) => {
+    const d = structuredClone(doc) as unknown;
+    const walk = (o: unknown): void => {
+      if (Array.isArray(o)) o.forEach(walk);
+      else if (o && typeof o === 'object') {
+        const r = o as { name?: unknown; config?: { access?: string[] } };
+        if (r.name === 'pre-function' && Array.isArray(r.config?.access)) r.config.access = r.config.access.map((c) => (c.startsWith(JWT_NBF_MARK) ? text : c));
+        Object.values(r).forEach(walk);
+      }
+    };
+    walk(d);
+    return d;
+  };
+  const state = (d: unknown) => ({ entities: kongEntities(d as never) });
+  const rules = (from: unknown, to: unknown) => diffStates(state(from), state(to)).findings.filter((x) => x.class === 'security').map((x) => x.rule);
+
+  it('today\'s chunk names the issuer; the previous release is known, without it', () => {
+    expect(readJwtNbfRelease(ours)).toEqual({ check: { header: 'authorization', skew: 60, issuer: ISS_A }, everySpelling: true, oneLine: true });
+    for (const name of ['kong-jwt-nbf-v4.lua', 'kong-jwt-nbf-v4-aud.lua']) {
+      const old = fixture(name);
+      expect(gwcChunk(old), name).toBe(true);
+      expect(readJwtNbfRelease(old)?.check.issuer, name).toBeUndefined();
+      expect(readJwtNbfRelease(old)?.oneLine, name).toBe(true);
+    }
+    // One byte edited, or an issuer line added to the old text: not gwc's.
+    expect(readJwtNbfRelease(fixture('kong-jwt-nbf-v4.lua').replace('return false\nend', 'return  false\nend'))).toBeUndefined();
+    expect(readJwtNbfRelease(fixture('kong-jwt-nbf-v4.lua').replace(line, `${line}\nlocal issuer = "x"`))).toBeUndefined();
+  });
+
+  it('upgrade (deployed before the pin, compiled today): no security finding; downgrade: credential-unverified-passed', () => {
+    const old = edited(fixture('kong-jwt-nbf-v4.lua'));
+    expect(rules(doc, doc)).toEqual([]);
+    expect(rules(old, doc)).toEqual([]);
+    expect(rules(doc, old)).toEqual(['credential-unverified-passed']);
+    // Another issuer pinned: a change of the check too.
+    expect(rules(doc, edited(ours.replace(/^local issuer = .*$/m, 'local issuer = "https\\058\\047\\047evil"')))).not.toEqual([]);
   });
 });

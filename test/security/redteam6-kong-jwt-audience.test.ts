@@ -49,12 +49,13 @@ describe('red team 6, Kong: a token for another audience never opens the route',
   const b64 = (s: string) => Buffer.from(s).toString('base64url');
   /** The chunk's verdict on a token whose claims are the JSON text `claims`: 401, or undefined (on to jwt). */
   const says = (claims: string) => runHeaderChunk(chunk, [['authorization', `Bearer ${b64('{"alg":"RS256"}')}.${b64(claims)}.c2ln`]], NOW * 1000).exit;
-  const exp = `"exp":${NOW + 600}`;
+  // The scheme's issuer on every token here (its check: kong20-jwt-issuer-pin.test.ts).
+  const exp = `"exp":${NOW + 600},"iss":"${ISS}"`;
 
   it('builds; the chunk names the scheme\'s audiences', () => {
     expect(built.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([]);
     expect(preOf(doc)).toBeDefined();
-    expect(readJwtNbf(chunk)).toEqual({ header: 'authorization', skew: 60, audiences: ['shop-api', 'urn:shop:\u00fc'] });
+    expect(readJwtNbf(chunk)).toEqual({ header: 'authorization', skew: 60, audiences: ['shop-api', 'urn:shop:\u00fc'], issuer: ISS });
   });
 
   it('control: aud one of the audiences, as a string or in an array (escaped as cjson reads it), passes on to jwt', () => {
@@ -111,7 +112,7 @@ describe('red team 6, Kong: a token for another audience never opens the route',
     const any = await gatewayOf(SPEC.replace('audiences: [shop-api, "urn:shop:\u00fc"]', 'anyAudience: true'));
     const d = parse(compileGateway(any.gateway!, 'kong', {}).files.find((f) => f.path === 'kong.yaml')!.contents) as DeckDoc;
     const c = (findPre(d)!.config.access as string[]).find((x) => x.startsWith(JWT_NBF_MARK))!;
-    expect(readJwtNbf(c)).toEqual({ header: 'authorization', skew: 60 });
+    expect(readJwtNbf(c)).toEqual({ header: 'authorization', skew: 60, issuer: ISS });
     expect(runHeaderChunk(c, [['authorization', `Bearer ${b64('{}')}.${b64(`{${exp},"aud":"other"}`)}.c2ln`]], NOW * 1000).exit).toBeUndefined();
   });
 
@@ -125,8 +126,8 @@ describe('red team 6, Kong: a token for another audience never opens the route',
     };
     const rules = (d: unknown) => diffStates(state(doc), state(d)).findings.filter((x) => x.class === 'security').map((x) => x.rule);
     expect(rules(doc)).toEqual([]);
-    expect(rules(edited(() => jwtNbfLua({ header: 'authorization', skew: 60 })))).toEqual(['jwt-audience-widened']);
-    expect(rules(edited(() => jwtNbfLua({ header: 'authorization', skew: 60, audiences: ['other-app', 'shop-api', 'urn:shop:\u00fc'] })))).toEqual(['jwt-audience-widened']);
+    expect(rules(edited(() => jwtNbfLua({ header: 'authorization', skew: 60, issuer: ISS })))).toEqual(['jwt-audience-widened']);
+    expect(rules(edited(() => jwtNbfLua({ header: 'authorization', skew: 60, audiences: ['other-app', 'shop-api', 'urn:shop:\u00fc'], issuer: ISS })))).toEqual(['jwt-audience-widened']);
     // The audiences line removed (the rest kept): read as no check.
     expect(rules(edited((c) => c.replace(/^local audiences = .*\n/m, '')))).not.toEqual([]);
     // The check's call edited away: not gwc's chunk, no guard at all.

@@ -130,7 +130,7 @@ describe('red team 8, Kong: gwc diff reads the exact-name chunk as the weaker ch
 
   it('the route carries today\'s chunk for x-token with the audience; the 1b257a9 fixtures are that release\'s text', () => {
     expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(ours).toBe(jwtNbfLua({ header: 'x-token', skew, audiences: ['shop'] }));
+    expect(ours).toBe(jwtNbfLua({ header: 'x-token', skew, audiences: ['shop'], issuer: 'https://id.example/' }));
     expect(readJwtNbf(fixture('kong-jwt-nbf-v2-aud.lua'))).toEqual({ header: 'x-token', skew, audiences: ['shop'] });
     expect(readJwtNbf(fixture('kong-jwt-nbf-v2.lua'))).toEqual({ header: 'x-token', skew });
     // One byte edited: no check at all.

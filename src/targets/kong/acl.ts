@@ -113,8 +113,8 @@ export function routeAcl(
       ctx.report('kong-auth-and-consumers', { route: route.id, key: key.scheme, basic: basic.scheme }, loc);
       return false;
     }
-    // The other items of an AND are checked by their plugins alone, which accept any credential
-    // the Kong holds (README: known gaps); the caller still needs this spec's `last` credential.
+    // The other items of an AND are checked by their plugins alone: jwt takes only its scheme's
+    // issuer (the token chunk pins iss, jwt-claims.ts); the caller still needs this spec's `last` credential.
     return [groupOf(ctx, acl, scoped, schemeOf(last.scheme), last, true).name];
   }
   const groups = alternatives.map((a) => groupOf(ctx, acl, scoped, schemeOf(a[0]!.scheme), a[0]!, false));

@@ -242,6 +242,8 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
     if (read.everySpelling && /[-_]/.test(header)) credential.push(`bearer token in header ${header}: checked on every line in any -/_ spelling (pre-function)`);
     // The chunks before red team 12 let a second line pass: jwt (3.4) verified the first, a kept token's every line went on.
     if (read.oneLine) credential.push(`bearer token in header ${header}: a second line in any -/_ spelling refused 401 (pre-function)`);
+    // The chunks of 5da6ef1 and before named no issuer: on an AND a token of any issuer Kong holds a key for passed.
+    if (read.check.issuer !== undefined) credential.push(`bearer token in header ${header}: an iss claim other than ${JSON.stringify(read.check.issuer)} refused 401 (pre-function)`);
   }
   // https://docs.konghq.com/hub/kong-inc/request-transformer/: remove.querystring and remove.body
   // take names. gwc removes `_method` (and the spellings PHP reads as it) from both, and a hidden

@@ -21,6 +21,11 @@
  * alphabet and length rule), and answers 401 when
  * - `nbf` is a number later than the request's start plus the scheme's clockSkewSeconds, or
  * - `nbf` is present and not a JSON number (cjson would give jwt a string, a table or ngx.null), or
+ * - the claims' `iss` is not the scheme's issuer, a string exactly: jwt finds its key by
+ *   `claims.iss or header.iss` among every consumer's jwt_secrets, so a token naming another issuer
+ *   (another scheme's, another gateway's on a shared Kong) was verified with that issuer's key; acl
+ *   caught it except on an AND, where it sees the consumer key-auth or basic-auth set last
+ *   (test/security/kong20-jwt-issuer-pin.test.ts), or
  * - the claims are not one JSON object the chunk reads exactly (strict RFC 8259 at the top level;
  *   lua-cjson also takes `NaN`, `Infinity`, hex and leading zeros, which no issuer writes).
  * A token without two `.` is left to jwt, which refuses it (decode_token: no signature part).
@@ -49,14 +54,20 @@ export const JWT_NBF_LINE = /^local header, skew = ("(?:[^"\\]|\\.)*"), (\d+)$/m
 /** The chunk's line naming the audiences a token's aud must hold one of (absent: aud unchecked). */
 export const JWT_AUD_LINE = /^local audiences = \{(.*)\}$/m;
 
+/** The chunk's line naming the issuer a token's iss claim must be (absent: the releases of 5da6ef1 and before). */
+export const JWT_ISS_LINE = /^local issuer = ("(?:[^"\\]|\\.)*")$/m;
+
 /**
  * What the chunk checks on one route: the jwt scheme's header (lowercased, as jwt's header_names),
- * its clock skew and its audiences (sorted; empty: aud unchecked, `anyAudience` or an HMAC-only scheme).
+ * its clock skew, its audiences (sorted; empty: aud unchecked, `anyAudience` or an HMAC-only scheme)
+ * and its issuer, the only `iss` the token's claims may name (absent: a scheme without one, refused
+ * by kong-jwt-issuer-missing; or a deployed release before the pin).
  */
 export interface NbfCheck {
   header: string;
   skew: number;
   audiences?: string[];
+  issuer?: string;
 }
 
 /**
@@ -74,7 +85,12 @@ export function nbfCheck(ctx: Ctx, route: Route, plugins: readonly Entity[]): Nb
       const s = ctx.scheme(item.scheme);
       if (s?.kind === 'jwt' && s.jwt && s.jwt.header.toLowerCase() === header) {
         const audiences = [...new Set(s.jwt.audiences)].sort(compareText);
-        return { header, skew: Math.max(0, Math.trunc(s.jwt.clockSkewSeconds)), ...(audiences.length > 0 ? { audiences } : {}) };
+        return {
+          header,
+          skew: Math.max(0, Math.trunc(s.jwt.clockSkewSeconds)),
+          ...(audiences.length > 0 ? { audiences } : {}),
+          ...(s.jwt.issuer ? { issuer: s.jwt.issuer } : {}),
+        };
       }
     }
   }
@@ -85,17 +101,18 @@ const chunks = new Map<string, string>();
 
 /** The chunk for `check`, made once per distinct header and skew (routes of a service share it: hoist.ts). */
 export function jwtNbfLua(check: NbfCheck): string {
-  const id = JSON.stringify([check.header, check.skew, check.audiences ?? []]);
+  const id = JSON.stringify([check.header, check.skew, check.audiences ?? [], check.issuer ?? null]);
   let lua = chunks.get(id);
   if (lua === undefined) chunks.set(id, (lua = render(check)));
   return lua;
 }
 
-function render({ header, skew, audiences = [] }: NbfCheck): string {
+function render({ header, skew, audiences = [], issuer }: NbfCheck): string {
   return [
     JWT_NBF_MARK,
     `local header, skew = ${luaString(header)}, ${Math.trunc(skew)}`,
     ...(audiences.length > 0 ? [`local audiences = {${audiences.map((a) => `[${luaString(a)}] = true`).join(', ')}}`] : []),
+    ...(issuer !== undefined ? [`local issuer = ${luaString(issuer)}`] : []),
     // ngx.decode_base64's alphabet after jwt_parser's `-` -> `+`, `_` -> `/`.
     'local B64 = {}',
     'do',
@@ -154,6 +171,10 @@ function render({ header, skew, audiences = [] }: NbfCheck): string {
     '  if claims == nil then return true end',
     '  local top = claims_of(claims)',
     '  if top == nil then return true end',
+    // jwt looks its credential up by `claims.iss or header.iss` (kong/plugins/jwt/handler.lua) among
+    // every consumer's jwt_secrets, keys unique in Kong: only the scheme's issuer, a string in the
+    // claims, leaves jwt one key to verify with, this scheme's (on an AND acl sees another plugin's consumer).
+    ...(issuer !== undefined ? ['  if top.iss ~= issuer then return true end'] : []),
     '  local nbf = top.nbf',
     '  if nbf ~= nil and (type(nbf) ~= "number" or nbf > kong.request.get_start_time() / 1000 + skew) then return true end',
     ...(audiences.length > 0 ? ['  return not aud_ok(top.aud)'] : ['  return false']),
@@ -193,7 +214,7 @@ let fixedOpens: boolean | undefined;
  * chunk holds one iff the fixed code does.
  */
 export function jwtNbfOpensTemplate(): boolean {
-  return (fixedOpens ??= render({ header: 'x', skew: 0, audiences: ['x'] }).includes('${{'));
+  return (fixedOpens ??= render({ header: 'x', skew: 0, audiences: ['x'], issuer: 'x' }).includes('${{'));
 }
 
 /** `plugins` with the chunk for `check` in the route's pre-function (after the chunks already there), or a pre-function of its own. */
@@ -225,14 +246,18 @@ export function readJwtNbfRelease(code: string): { check: NbfCheck; everySpellin
   const text = (literal: string) => Buffer.from(literal.slice(1, -1).replace(/\\(\d{3})/g, (_x, d: string) => String.fromCharCode(Number(d))), 'latin1').toString('utf8');
   const aud = JWT_AUD_LINE.exec(code)?.[1];
   const audiences = aud === undefined ? [] : [...aud.matchAll(/\[("(?:[^"\\]|\\.)*")\] = true/g)].map((x) => text(x[1]!));
-  const check: NbfCheck = { header: text(m[1]!), skew: Number(m[2]), ...(audiences.length > 0 ? { audiences } : {}) };
+  const iss = JWT_ISS_LINE.exec(code)?.[1];
+  const check: NbfCheck = { header: text(m[1]!), skew: Number(m[2]), ...(audiences.length > 0 ? { audiences } : {}), ...(iss !== undefined ? { issuer: text(iss) } : {}) };
   // Exactly gwc's chunk for this header and skew, or no check: an edited chunk is not taken for one.
   if (jwtNbfLua(check) === code) return { check, everySpelling: true, oneLine: true };
+  if (iss !== undefined) return undefined;
   // An earlier release's chunk, known by hash less its header/skew and audiences lines: the same nbf
   // (and aud) check, so a deployment made by it reads as that check, not as the check gone.
   // d591093 (nbf only), then 1b257a9 and before (nbf and aud, exact name), then 6167441 and before
-  // (every spelling, a second line not refused; test/security/fixtures/kong-jwt-nbf-v*.lua).
+  // (every spelling, a second line not refused), then 5da6ef1 and before (no issuer line: any iss
+  // jwt holds a key for; read as the check without `issuer`) (test/security/fixtures/kong-jwt-nbf-v*.lua).
   const hash = createHash('sha256').update(code.replace(JWT_NBF_LINE, '').replace(/^local audiences = \{.*\}\n/m, '')).digest('hex');
+  if (hash === (audiences.length === 0 ? NBF_V4 : NBF_AUD_V4)) return { check, everySpelling: true, oneLine: true };
   if (hash === (audiences.length === 0 ? NBF_V3 : NBF_AUD_V3)) return { check, everySpelling: true, oneLine: false };
   const known = audiences.length === 0 ? hash === NBF_ONLY_V1 || hash === NBF_V2 : hash === NBF_AUD_V2;
   return known ? { check, everySpelling: false, oneLine: false } : undefined;
@@ -246,3 +271,6 @@ const NBF_AUD_V2 = '7cfdb87a840d2474cc472b0ab8b9341d7b6f683a4ae4251dca2c5017328f
 /** Likewise the chunk of 6167441 and before that read every spelling but let a second line pass. */
 const NBF_V3 = '727c6acb11d6157fb97df4ac615a3d3f27709e998d7debcb4375c29045311197';
 const NBF_AUD_V3 = '420218d737f10de1fbdc3df474f86f9534da39624907dec7d863739eff7035d9';
+/** Likewise the chunk of 5da6ef1 and before that named no issuer (any iss jwt holds a key for passed on). */
+const NBF_V4 = 'a78f2d4cf859fadf7a215b79b7a03da38c0c5b2ebb13b4024dc69f3c7351ae81';
+const NBF_AUD_V4 = 'c5f71a6b7fb68b95308e8f3d6ec26d6618a1eb1282bb75a7c966e041d1675162';
