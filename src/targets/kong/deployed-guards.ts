@@ -77,7 +77,9 @@ const SET_STRIP = new RegExp(`${SET_LINE.source}\\n`, 'gm');
  * SHA-256 of each name-readings chunk the previous gwc wrote (1f2a45b to 6ffb214: form, multipart
  * and, on a keyed route, JSON bodies read; no untyped body, content coding or nested `_method`),
  * less its set and read-limit lines (one text per variant: a body-only set or not, a JSON key set
- * or not, watched names or none). test/security/fixtures/kong-name-readings-v1-*.lua hold two.
+ * or not, watched names or none). test/security/fixtures/kong-name-readings-v1-*.lua hold two. Not
+ * the text watching nothing (56150e33..., fixture -v1-empty): withNameReadings wrote no chunk then
+ * (test/security/kong20-name-readings-empty.test.ts), so no deployment holds it.
  */
 const READINGS_V1 = new Set([
   '33bb47076cf82ff23174eb1a29ad08ffb1fd6e6f06a9647b219c3e24bdb571e5',
