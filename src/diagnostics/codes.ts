@@ -672,7 +672,7 @@ export const CODES = {
   'traefik-websocket-origin-unknown': entry<{ route: string }>(
     'warn',
     (p) =>
-      `traefik: route ${p.route} lets no other site call it with the user's credentials, and its servers declare no host: a Traefik rule cannot compare Origin with the request's Host, so every upgrade carrying an Origin (every browser's WebSocket, from any page) is refused (405) on its routers, not only a cross-site one (Cross-Site WebSocket Hijacking). Declare the public host in servers (https://api.example.com/v1) to let the route's own pages upgrade`,
+      `traefik: websocket route ${p.route} lets no other site call it with the user's credentials, and its servers declare no host: a Traefik rule cannot compare Origin with the request's Host, so every upgrade carrying an Origin (every browser's WebSocket, from any page) is refused (405) on its routers, not only a cross-site one (Cross-Site WebSocket Hijacking). Declare the public host in servers (https://api.example.com/v1) to let the route's own pages upgrade`,
   ),
   'traefik-limit-split': entry<{ route: string; routers: number }>(
     'warn',

@@ -42,7 +42,7 @@ export const TRAEFIK: Explanations = {
     "x-gateway: { hosts: [bücher.example] }   # fix: xn--bcher-kva.example",
   ),
   'traefik-websocket-origin-unknown': ex(
-    'A route that is not public and lets no other site call it with the user\'s credentials (no cors, or a cors list without credentials on a cookie, basic or IP-allow-list route) has no declared host, so gwc cannot write its own origin into the Traefik rule.',
+    'A websocket route that is not public and lets no other site call it with the user\'s credentials (no cors, or a cors list without credentials on a cookie, basic or IP-allow-list route) has no declared host, so gwc cannot write its own origin into the Traefik rule (other such routes are guarded the same way, without the warning: every Traefik router upgrades).',
     'Traefik upgrades a WebSocket on every router and browsers apply no CORS to the handshake: any page could open one with the user\'s cookies or cached basic credentials and read every frame. A rule cannot compare Origin with the Host header, so every upgrade carrying an Origin is refused, the route\'s own pages\' too; clients that send no Origin (non-browser) still upgrade.',
     'Declare the public host in servers (an absolute URL); the route\'s own origin (scheme, host and declared port) may then upgrade.',
     "servers: [{ url: /v1 }]   # fix: [{ url: https://api.example.com/v1 }]",

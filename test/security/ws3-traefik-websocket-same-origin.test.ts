@@ -121,13 +121,15 @@ describe('WS3, traefik: the own origin is the declared scheme, host and port', (
     }
   });
 
-  it('no declared host: every upgrade carrying an Origin is refused (own-looking too), no Origin upgrades; warned by build and lint at the route', async () => {
+  it('no declared host: every upgrade carrying an Origin is refused (own-looking too), no Origin upgrades; warned on each websocket route by build and lint at the operation', async () => {
     const g = await gateway("{ url: '/v1' }");
     for (const origin of ['https://api.example.com', 'https://evil.test', 'null']) expect(g.call('room', origin).backend, origin).toBeUndefined();
     expect(g.call('room', undefined).backend).toBeDefined();
     expect(g.call('open', 'https://evil.test').backend).toBeDefined();
     const warned = g.built.result.diagnostics.filter((d) => d.code === 'traefik-websocket-origin-unknown').map((d) => `${d.severity} ${d.loc?.pointer}`);
-    expect(warned).toEqual(SAME.map((r) => `warn /paths/~1${r}/get`).sort());
+    // The websocket routes; /plain (not websocket) is refused the same, without a warning.
+    expect(g.call('plain', 'https://api.example.com').backend).toBeUndefined();
+    expect(warned.sort()).toEqual(['room', 'partner', 'office'].map((r) => `warn /paths/~1${r}/get`).sort());
     const l = await lint(g.file, { target: 'traefik' });
     const linted = l.diagnostics.filter((d) => (d.params as { code?: string } | undefined)?.code === 'traefik-websocket-origin-unknown').map((d) => `${d.severity} ${d.loc?.pointer}`);
     expect(linted.sort()).toEqual(warned.sort());

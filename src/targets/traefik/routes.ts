@@ -182,7 +182,8 @@ function upgradeGuard(ctx: Ctx, route: Route, corsCompiled: boolean): string | u
   if (which === 'listed') return corsCompiled && route.policy.cors ? originGuard(route.policy.cors.origins) : undefined;
   if (which !== 'same') return undefined;
   const origins = ownOrigins(route, ctx.gateway.servers, ctx.gateway.servers.some((s) => s.scheme === 'https'));
-  if (!origins) ctx.report('traefik-websocket-origin-unknown', { route: route.id }, route.loc);
+  // Said where the spec expects browsers to upgrade; other routes are refused the same, silently.
+  if (!origins && route.websocket) ctx.report('traefik-websocket-origin-unknown', { route: route.id }, route.loc);
   const key = origins?.join('\n') ?? '';
   let guard = SAME_ORIGIN_GUARDS.get(key);
   if (guard === undefined) {
