@@ -147,10 +147,13 @@ export const CODES = {
     (p) =>
       `${p.path} and ${p.otherPath} can match the same URL and neither is more specific; ${p.route} is tried first (first differing segment, literal wins)`,
   ),
-  'route-ambiguous-unprotected': entry<{ route: string; other: string; method: string; path: string; otherPath: string }>(
+  // `by`: what the route tried first lacks, its callers (security or IP rule) or its rate limit (model/admits.ts protectedMore).
+  'route-ambiguous-unprotected': entry<{ route: string; other: string; method: string; path: string; otherPath: string; by: 'callers' | 'limit' }>(
     'error',
     (p) =>
-      `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and neither is more specific; ${p.other} is tried first and admits callers ${p.route} does not, so a URL of ${p.path} is answered without ${p.route}'s security or IP rule, and the backend's own router may run ${p.route}'s handler for it: give both the same security and IP rule, or make the paths differ by a literal segment so that no URL matches both`,
+      p.by === 'limit'
+        ? `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and neither is more specific; ${p.other} is tried first and does not count callers under ${p.route}'s rate limit, so a URL of ${p.path} is answered outside that limit, and the backend's own router may run ${p.route}'s handler for it: give both the same rate limit, or make the paths differ by a literal segment so that no URL matches both`
+        : `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and neither is more specific; ${p.other} is tried first and admits callers ${p.route} does not, so a URL of ${p.path} is answered without ${p.route}'s security or IP rule, and the backend's own router may run ${p.route}'s handler for it: give both the same security and IP rule, or make the paths differ by a literal segment so that no URL matches both`,
   ),
   'operation-id-duplicate': entry<{ id: string }>('error', (p) => `operationId "${p.id}" is used more than once`),
   'weights-invalid': entry<{ backend: string }>('error', (p) => `backend ${p.backend}: target weights must add up to more than 0`),

@@ -111,9 +111,9 @@ export const MODEL: Explanations = {
     "paths:\n  /a/{x}: {}\n  /{y}/b: {}   # /a/b matches both",
   ),
   'route-ambiguous-unprotected': ex(
-    'Two templates can match one URL, neither is more specific, and the one gwc tries first admits callers the other does not: by its security or by its IP rule (/public/{page} public, /{tenant}/admin keyed; /teams/{team}/settings keyed, /{org}/billing/settings keyed and office-only; a public route with an IP allow-list counts as restricted too).',
-    'GET /public/admin, a URL of the keyed template, is answered through the public route without a key, and the backend (its own router: declaration order, its own ranking) may run the keyed handler for /public/admin. Likewise GET /teams/billing/settings from outside the office passes no IP rule and may run the office-only handler.',
-    'Give both the same security and the same IP rule, or make the paths differ by a literal segment so that no URL matches both (a parameter pattern does not end the ambiguity: templates are compared by their segments).',
+    'Two templates can match one URL, neither is more specific, and the one gwc tries first admits callers the other does not (security or IP rule: /public/{page} public, /{tenant}/admin keyed; an IP allow-list restricts a public route too), or does not count them under the other\'s rate limit (/auth/{provider}/verify at 100 a second, /{tenant}/otp/verify at 1 a minute).',
+    'GET /public/admin, a URL of the keyed template, is answered through the public route without a key, and the backend (its own router: declaration order, its own ranking) may run the keyed handler for it. Likewise GET /auth/otp/verify, sent again and again, is counted under the 100-a-second limit and may run the one-time-code handler whose limit stops guessing.',
+    'Give both the same security, IP rule and rate limit, or make the paths differ by a literal segment so that no URL matches both (a parameter pattern does not end the ambiguity: templates are compared by their segments).',
     "paths:\n  /public/{page}: { get: { x-gateway: { public: true } } }\n  /{tenant}/admin: { get: { security: [{ apiKey: [] }] } }   # refused",
   ),
   'operation-id-duplicate': ex(

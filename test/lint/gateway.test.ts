@@ -43,11 +43,20 @@ testRule('route-ambiguous', {
 
 // d134297: the public template tried first answers GET /a/b, a URL of the keyed /{y}/b, without a key.
 testRule('route-ambiguous-unprotected', {
-  valid: [{ name: 'both keyed (only route-ambiguous warns)', files: `${GW}  /a/{x}:\n${P('x')}    get: { operationId: a, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n  /{y}/b:\n${P('y')}    get: { operationId: b, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n${SCHEMES}` }],
+  valid: [
+    { name: 'both keyed (only route-ambiguous warns)', files: `${GW}  /a/{x}:\n${P('x')}    get: { operationId: a, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n  /{y}/b:\n${P('y')}    get: { operationId: b, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n${SCHEMES}` },
+    { name: 'a limit on the route tried first only', files: `${GW}  /a/{x}:\n${P('x')}    get: { operationId: a, security: [{ apiKey: [] }], x-gateway: { rateLimit: { requests: 1, per: second } }, responses: { '200': { description: ok } } }\n  /{y}/b:\n${P('y')}    get: { operationId: b, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n${SCHEMES}` },
+  ],
   invalid: [
     {
       name: 'public /a/{x} tried before keyed /{y}/b',
       files: `${GW}  /a/{x}:\n${P('x')}    get: { operationId: a, x-gateway: { public: true, rateLimit: { requests: 1, per: second } }, responses: { '200': { description: ok } } }\n  /{y}/b:\n${P('y')}    get: { operationId: b, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n${SCHEMES}`,
+      errors: [{ line: 11, column: 3 }],
+    },
+    {
+      // Red team 20: same callers, but GET /a/b is counted under a's limit (or none), not b's.
+      name: 'keyed /a/{x} without a limit tried before keyed /{y}/b with one',
+      files: `${GW}  /a/{x}:\n${P('x')}    get: { operationId: a, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n  /{y}/b:\n${P('y')}    get: { operationId: b, security: [{ apiKey: [] }], x-gateway: { rateLimit: { requests: 1, per: second } }, responses: { '200': { description: ok } } }\n${SCHEMES}`,
       errors: [{ line: 11, column: 3 }],
     },
   ],

@@ -6,7 +6,7 @@ import { checkUserText } from './text-safety.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
 import { FEATURE_IDS } from '../features.js';
-import { admitsAll } from '../admits.js';
+import { admitsAll, protectedMore } from '../admits.js';
 import { comparePrecedence } from '../paths.js';
 import { HTTP_METHODS, type AcceptedGap, type Backend, type Gateway, type Route } from '../types.js';
 import { findAmbiguousPairs } from './ambiguity.js';
@@ -135,12 +135,15 @@ function checkRoutes(routes: Route[], out: Diagnostic[]): void {
     out.push(diag('route-ambiguous', { route: a.id, other: b.id, path: a.publicPath, otherPath: b.publicPath }, b.pathLoc ?? b.loc));
     // Every target answers the URLs both match through `a` (tried first). Where `a` admits callers
     // `b` does not (security or IP rule: admitsAll; a public `b` with an IP rule is restricted too),
-    // such a URL of `b`'s template is answered without `b`'s restriction, and the backend's own router
-    // (declaration order, its own ranking) may run `b`'s handler for it: refused, per method, at
-    // `b`'s path key (test/security/route-ambiguous-keyed.test.ts, redteam19-ambiguous-ip-rule.test.ts).
+    // or does not count them under `b`'s rate limit (protectedMore, as the targets' same-backend
+    // checks), such a URL of `b`'s template is answered without `b`'s restriction, and the backend's
+    // own router (declaration order, its own ranking) may run `b`'s handler for it: refused, per
+    // method, at `b`'s path key (test/security/route-ambiguous-keyed.test.ts,
+    // redteam19-ambiguous-ip-rule.test.ts, redteam20-ambiguous-rate-limit.test.ts).
     for (const rb of byPath.get(b.publicPath) ?? []) {
-      const ra = (byPath.get(a.publicPath) ?? []).find((r) => r.method === rb.method && sharesHost(r, rb) && !admitsAll(rb, r));
-      if (ra) out.push(diag('route-ambiguous-unprotected', { route: rb.id, other: ra.id, method: rb.method, path: rb.publicPath, otherPath: ra.publicPath }, rb.pathLoc ?? rb.loc));
+      const ra = (byPath.get(a.publicPath) ?? []).find((r) => r.method === rb.method && sharesHost(r, rb) && protectedMore(rb, r));
+      const by = ra && !admitsAll(rb, ra) ? 'callers' : 'limit';
+      if (ra) out.push(diag('route-ambiguous-unprotected', { route: rb.id, other: ra.id, method: rb.method, path: rb.publicPath, otherPath: ra.publicPath, by }, rb.pathLoc ?? rb.loc));
     }
   }
 }
