@@ -34,6 +34,7 @@
  */
 import { compareText } from '../../diagnostics/collate.js';
 import type { Entity } from './context.js';
+import { fixedCodeOpens } from './chunk-template.js';
 
 /** The first line of the chunk: how gwc diff's reader knows it (deployed-normalise.ts). */
 export const HEADER_FAMILY_MARK = '-- gwc: headers no client may send (identity, forwarding, overrides) never reach the backend, in any case or -/_ spelling';
@@ -61,16 +62,11 @@ export function headerFamilyLua(names: readonly string[]): string {
   return lua;
 }
 
-let fixedOpens: boolean | undefined;
 /**
- * Whether a chunk can hold a decK template opening `${{`, for lint (compile.ts chunksOpen, #18):
- * a chunk is fixed code around one luaWords literal, whose only characters are [A-Za-z0-9_],
- * `\`, digits, spaces and its quotes (never `$` or `{`), so no `${{` can form in the literal or
- * across its ends: every chunk holds one iff the fixed code does, which any one chunk shows.
+ * Whether a chunk can hold a decK template opening `${{`: fixed code around one luaWords literal,
+ * whose only characters are [A-Za-z0-9_], `\`, digits, spaces and its quotes (chunk-template.ts).
  */
-export function headerFamilyOpensTemplate(): boolean {
-  return (fixedOpens ??= render(['x']).includes('${{'));
-}
+export const headerFamilyOpensTemplate = fixedCodeOpens(() => [render(['x'])]);
 
 /**
  * A single-quoted Lua string of `words` joined by spaces, each byte of a word but [A-Za-z0-9_] a

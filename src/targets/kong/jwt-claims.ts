@@ -42,6 +42,7 @@ import { createHash } from 'node:crypto';
 import type { Route } from '../../model/types.js';
 import type { Ctx, Entity } from './context.js';
 import { compareText } from '../../diagnostics/collate.js';
+import { fixedCodeOpens } from './chunk-template.js';
 import { luaJsonLines } from './lua-json.js';
 import { luaString } from './query-spellings.js';
 
@@ -207,15 +208,8 @@ function render({ header, skew, audiences = [], issuer }: NbfCheck): string {
   ].join('\n');
 }
 
-let fixedOpens: boolean | undefined;
-/**
- * Whether a chunk can hold a decK template opening `${{`, for lint (compile.ts chunksOpen): a chunk
- * is fixed code around a luaString literal ([A-Za-z0-9_] and `\ddd` only) and an integer, so every
- * chunk holds one iff the fixed code does.
- */
-export function jwtNbfOpensTemplate(): boolean {
-  return (fixedOpens ??= render({ header: 'x', skew: 0, audiences: ['x'], issuer: 'x' }).includes('${{'));
-}
+/** Whether a chunk can hold a decK template opening `${{`: fixed code around luaString literals and an integer (chunk-template.ts). */
+export const jwtNbfOpensTemplate = fixedCodeOpens(() => [render({ header: 'x', skew: 0, audiences: ['x'], issuer: 'x' })]);
 
 /** `plugins` with the chunk for `check` in the route's pre-function (after the chunks already there), or a pre-function of its own. */
 export function withJwtNbf(plugins: Entity[], check: NbfCheck | undefined): Entity[] {

@@ -35,6 +35,7 @@ import type { Route } from '../../model/types.js';
 import { bearerInQuery } from '../bearer.js';
 import { compareText } from '../../diagnostics/collate.js';
 import type { Ctx, Entity } from './context.js';
+import { fixedCodeOpens } from './chunk-template.js';
 import { luaString } from './query-spellings.js';
 
 /** The first line of the chunk: how gwc diff's reader knows it (deployed-chunks.ts, deployed-guards.ts). */
@@ -156,11 +157,8 @@ function render({ token, origin }: WsGuard): string {
   ].join('\n');
 }
 
-let fixedOpens: boolean | undefined;
-/** Whether a chunk can hold a decK template opening `${{`, for lint: fixed code around luaString literals, so iff the fixed code does. */
-export function wsGuardOpensTemplate(): boolean {
-  return (fixedOpens ??= render({ token: true, origin: ['x'] }).includes('${{') || render({ token: true, origin: 'own' }).includes('${{'));
-}
+/** Whether a chunk can hold a decK template opening `${{`: fixed code around luaString literals (chunk-template.ts), in both origin shapes. */
+export const wsGuardOpensTemplate = fixedCodeOpens(() => [render({ token: true, origin: ['x'] }), render({ token: true, origin: 'own' })]);
 
 /** `plugins` with the chunk for `guard` in the route's pre-function (after the chunks already there), or a pre-function of its own. */
 export function withWsGuard(plugins: Entity[], guard: WsGuard | undefined): Entity[] {
