@@ -99,6 +99,11 @@ export const AWS_HTTP_CODES = {
     'error',
     (p) => `aws (HTTP API): ${p.route}: request header ${p.header} ${p.detail}`,
   ),
+  'aws-http-forwarded-host': entry<{ backend: string }>(
+    'warn',
+    (p) =>
+      `aws (HTTP API): backend ${p.backend} receives the client's own X-Forwarded-Host and X-Forwarded-Proto lines, and the client's host as the FIRST element of Forwarded: HTTP APIs reserve Forwarded and X-Forwarded-For/-Host/-Proto, so no parameter mapping can empty them (a platform gap). A backend that builds links, redirects or password-reset mails from them (Express trust proxy, Rails, Django USE_X_FORWARDED_HOST, Spring's ForwardedHeaderFilter) writes \`X-Forwarded-Host: evil.example\` into them. Take the public host from the backend's configuration, or read only the LAST Forwarded element (API Gateway's own); or build with the REST flavour (aws.api: rest), which empties them`,
+  ),
   'aws-http-host-header': entry<{ backend: string }>(
     'warn',
     (p) => `aws (HTTP API): backend ${p.backend}: hostHeader: client is not honoured; an HTTP proxy integration sends the backend's own host`,

@@ -130,10 +130,16 @@ export const AWS_HTTP: Explanations = {
     'Use another header name or value, or an HTTP backend.',
     "requestHeaders: { set: { Host: internal.example.com } }",
   ),
+  'aws-http-forwarded-host': ex(
+    'An HTTP API sends an HTTP backend the client\'s own X-Forwarded-Host and X-Forwarded-Proto, and the client\'s host as the first Forwarded element (a warning once per backend, at the backend).',
+    'HTTP APIs reserve Forwarded and X-Forwarded-For/-Host/-Proto: no parameter mapping may overwrite or remove them, and API Gateway appends its own Forwarded element after the client\'s. A backend that trusts them for links, redirects or password-reset mails (Express trust proxy, Rails, Django USE_X_FORWARDED_HOST, Spring\'s ForwardedHeaderFilter) mails a victim\'s reset token to evil.example.',
+    'Take the public host from the backend\'s configuration, or read only the LAST Forwarded element (API Gateway\'s own); or build with the REST flavour (aws.api: rest), which maps X-Forwarded-Host to empty and X-Forwarded-Proto to https.',
+    "backends: { app: { url: https://app.example.com } }   # HTTP API: app must not trust X-Forwarded-Host",
+  ),
   'aws-http-host-header': ex(
     'A backend asks for the client\'s Host header (hostHeader: client); an HTTP proxy integration sends the backend\'s own host.',
     'A backend that routes on Host would see its own name, not the public one.',
-    'Remove hostHeader: client, or read the original host from the Forwarded header API Gateway adds.',
+    'Remove hostHeader: client, or read the original host from the LAST element of the Forwarded header (API Gateway\'s own; the elements before it are the client\'s, aws-http-forwarded-host).',
     "backends: { web: { url: https://web.example.com, hostHeader: client } }",
   ),
   'aws-http-hosts-differ': ex(

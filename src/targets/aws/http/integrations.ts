@@ -63,6 +63,10 @@ export function buildIntegration(ctx: HttpCtx, route: Route, backend: Backend, h
   }
   if (!tlsOk(ctx, route, backend)) return undefined;
   if (backend.hostHeader === 'client' && ctx.once(`host ${backend.name}`)) ctx.report('aws-http-host-header', { backend: backend.name }, backend.loc);
+  // Platform gap (test/security/aws-forwarded-host.test.ts): Forwarded and X-Forwarded-For/-Host/-Proto
+  // are reserved (http-api-parameter-mapping.html#http-api-mapping-reserved-headers), so the client's
+  // lines reach the backend; said once per backend, on every route (a password-reset route is public).
+  if (ctx.once(`forwarded host ${backend.name}`)) ctx.report('aws-http-forwarded-host', { backend: backend.name }, backend.loc);
   const origin = `${url.scheme}://${url.host}${defaultPort(url.scheme) === url.port ? '' : `:${url.port}`}`;
   const template = url.path + (route.upstreamPath?.template ?? route.path);
   const path = mappedPath(ctx, route, template);
