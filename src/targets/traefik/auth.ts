@@ -172,6 +172,11 @@ function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, Securit
   const shapes = new Map<string, (typeof merged)[number]>();
   for (const a of alts) {
     const basics = a.items.filter((it) => schemes.get(it.scheme)?.kind === 'basic');
+    // One alternative (most routes) has nothing to merge with: no shape is made (#18).
+    if (alts.length === 1) {
+      merged.push({ ...a, ...(basics.length === 1 ? { roleSets: [basics[0]!.scopes] } : {}) });
+      break;
+    }
     const shape = JSON.stringify(a.items.map((it) => [it.scheme, basics.length === 1 && basics[0] === it ? [] : [...new Set(it.scopes)].sort()]).sort());
     const prev = shapes.get(shape);
     if (prev && basics.length === 1) prev.roleSets!.push(basics[0]!.scopes);
@@ -183,8 +188,9 @@ function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, Securit
   }
   // Every kept header credential of the route is refused at its scheme, whichever alternative
   // comes first (red team 12: its verifier reads one line, the backend another).
-  const kept = merged.flatMap((a) => a.items.map((it) => keptHeaderRefused(ctx, route, schemes.get(it.scheme)!)));
-  if (kept.includes(true)) return undefined;
+  let keptRefused = false;
+  for (const a of merged) for (const it of a.items) if (keptHeaderRefused(ctx, route, schemes.get(it.scheme)!)) keptRefused = true;
+  if (keptRefused) return undefined;
   const routers: AltRouter[] = [];
   const credentials = new Map<AltRouter, number>();
   for (const a of merged) {
@@ -211,13 +217,15 @@ function alternativeRouters(ctx: Ctx, route: Route, schemes: Map<string, Securit
       const sel = credentialSelector(s);
       if (sel) selectors.push(sel);
     }
-    for (const h of otherCredentials(ctx, route, schemes, new Set(a.items.map((it) => it.scheme)))) if (!hide.includes(h)) hide.push(h);
-    for (const h of queryKeyHeaders(ctx, route, schemes, new Set(a.items.map((it) => it.scheme)))) if (!hide.includes(h)) hide.push(h);
-    const router: AltRouter = { alternative: a.index, schemes: a.items.map((it) => it.scheme), middlewares, hide, consumerHeader, consumerScheme, selector: selectors.length > 0 ? and(selectors) : undefined };
+    const own = new Set(a.items.map((it) => it.scheme));
+    for (const h of otherCredentials(ctx, route, schemes, own)) if (!hide.includes(h)) hide.push(h);
+    for (const h of queryKeyHeaders(ctx, route, schemes, own)) if (!hide.includes(h)) hide.push(h);
+    // A single router matches without a selector (below): none is joined for it.
+    const router: AltRouter = { alternative: a.index, schemes: a.items.map((it) => it.scheme), middlewares, hide, consumerHeader, consumerScheme, selector: selectors.length > 0 && merged.length > 1 ? and(selectors) : undefined };
     credentials.set(router, selectors.length);
     routers.push(router);
   }
-  if (routers.length === 1) return [{ ...routers[0]!, selector: undefined }];
+  if (routers.length === 1) return routers;
   // Alternatives with a selector first, those needing more credentials (an AND) before those
   // needing fewer, else in spec order; the last router matches without one. A request presenting
   // key and password meets [key, basic] before [basic]: each router still enforces its whole
