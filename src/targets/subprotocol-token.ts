@@ -18,6 +18,10 @@
  * - a bearer marker (`access_token`, `access-token`, `access.token`, `accesstoken`, `bearer`, any
  *   letter case) as a word: not between letters or digits (`access_token.<opaque>`,
  *   `bearer|<opaque>`, `x_access_token`).
+ * - a marker element (`authorization`, `auth`, `token`, `jwt`, any letter case) as a whole element
+ *   of the list (between `,`, space, tab or the ends: NGX8, `Authorization, <opaque>`);
+ * - an element starting `header-` (AWS AppSync's real-time handshake: its Authorization and host
+ *   headers as base64url JSON) or `base64url.` / `base64url-` (a base64url-encoded carrier, k8s).
  * Plain subprotocols (`graphql-ws`, `graphql-transport-ws`, `chat`, `wamp.2.json`,
  * `v1.chat.example`, `v12.stomp`, `mqtt`) pass. The price: a dotted name whose first 16 characters
  * before a second dot hold no `.` (`my-long-app-protocol.v1.json`) reads as a token and is refused
@@ -33,6 +37,15 @@ const ci = (word: string) => [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toUp
 /** base64url, and base64's own `=` padding, `+` and `/` (REV19: `hdr==.payload.sig` decodes in PyJWT and Node alike). */
 const B64 = '[A-Za-z0-9_=+/-]';
 
+/** What parts the elements of a Sec-WebSocket-Protocol list: `,` and optional whitespace (RFC 6455 4.1, RFC 9110 5.6.1). */
+const SEP = '[, \\t]';
+/**
+ * Elements that name the next one as a credential (NGX8: `new WebSocket(url, ['Authorization', tok])`,
+ * `['token', tok]`, `['jwt', tok]`, `['auth', tok]`), refused as a whole element, followed by another
+ * or not: Traefik and Kong read each header line apart, and the token may be on the next line.
+ */
+export const ELEMENT_MARKERS: readonly string[] = ['authorization', 'auth', 'token', 'jwt'];
+
 /** Unanchored: matches a Sec-WebSocket-Protocol value carrying a bearer token. */
 export const SUBPROTOCOL_TOKEN_REGEX = [
   // 16 base64url characters spelt out, not `{16,}`: Traefik's file provider renders braces as Go
@@ -40,4 +53,6 @@ export const SUBPROTOCOL_TOKEN_REGEX = [
   `${B64.repeat(16)}${B64}*\\.${B64}*\\.`,
   ci('bearer.authorization.'),
   `(^|[^A-Za-z0-9])(${ci('access')}[_.-]?${ci('token')}|${ci('bearer')})([^A-Za-z0-9]|$)`,
+  `(^|${SEP})(${ELEMENT_MARKERS.map(ci).join('|')})(${SEP}|$)`,
+  `(^|${SEP})(${ci('header')}-|${ci('base64url')}[.-])`,
 ].join('|');

@@ -17,6 +17,9 @@ export const CASE_JWT_NONE = `${b64('{"alg":"none"}')}.${b64('{"sub":"admin"}')}
 const std = (s: string) => Buffer.from(s).toString('base64');
 export const CASE_JWT_PADDED = `${std('{"alg":"HS256","typ":"JWT"} ')}.${std('{"sub":"admin","x":1}')}.c2lnbmF0dXJl`;
 
+/** AWS AppSync's real-time handshake: its auth headers as base64url JSON in a `header-` element (NGX8). */
+export const CASE_APPSYNC = `header-${b64(JSON.stringify({ host: 'example1234567890000.appsync-api.us-east-1.amazonaws.com', Authorization: 'opaque-token-123' }))}`;
+
 /** Refused (400 nginx, 405 Traefik, 400/401 Kong): each carries a bearer token or names one. */
 export const SUBPROTOCOL_REFUSED: readonly string[] = [
   CASE_JWT,
@@ -52,6 +55,27 @@ export const SUBPROTOCOL_REFUSED: readonly string[] = [
   'BEARER|opaque',
   'bearer.opaque',
   'chat,bearer',
+  // NGX8: an opaque token after a marker element (`new WebSocket(url, ['Authorization', tok])`),
+  // the marker alone too (a second header line, read apart by Traefik and Kong, may hold the token).
+  'Authorization, opaque-token-123',
+  'authorization,opaque-token-123',
+  'token, opaque-token-123',
+  'Token,opaque123',
+  'jwt, opaque123',
+  'JWT , opaque123',
+  'auth, opaque123',
+  'auth\t, opaque123',
+  'chat, token, opaque123',
+  'graphql-ws, Authorization',
+  'token',
+  'Auth',
+  // AppSync: the headers (Authorization among them) as base64url JSON; k8s-style base64url carriers.
+  `aws-appsync-event-ws, ${CASE_APPSYNC}`,
+  `graphql-ws,${CASE_APPSYNC}`,
+  CASE_APPSYNC,
+  `Header-${b64('{"Authorization":"x"}')}`,
+  `base64url-${b64('opaque-token-123')}`,
+  `chat, base64url.${b64('opaque-token-123')}`,
 ];
 
 /** Passed untouched: plain subprotocol lists (IANA registry names and common ones). */
@@ -81,4 +105,17 @@ export const SUBPROTOCOL_PASSED: readonly string[] = [
   'accesstokens-demo',
   'my-access-tokenizer',
   'ey.short.x',
+  // NGX8: near the marker rule and the base64url carriers, still plain protocols.
+  'tokens',
+  'oauth',
+  'auth.v1',
+  'x-auth, chat',
+  'token-ring.v2',
+  'jwt.chat.v1',
+  'authorization-v2',
+  'header.v1',
+  'x-header-v1',
+  'headers',
+  'base64.channel.k8s.io, v4.channel.k8s.io',
+  'aws-appsync-event-ws',
 ];

@@ -20,7 +20,8 @@
  *   route with security and no such policy, allowed is the request's own origin (the Origin's
  *   scheme the request's, kong.request.get_forwarded_scheme, and its host[:port] the Host line's,
  *   ASCII case-blind: `http://api.test` is another origin than `https://api.test`, RFC 6454, a
- *   network attacker's forged page, REV19). No Origin (a non-browser client) passes;
+ *   network attacker's forged page, REV19; the scheme's default port written on one side only is
+ *   the same origin, `Host: api.test:443` and `https://api.test`, NGX8). No Origin (a non-browser client) passes;
  *   a plain request is left to CORS.
  *
  * The token shapes are Lua patterns (no alternation: several patterns, TOKEN_LINES;
@@ -33,6 +34,7 @@
  */
 import type { Route } from '../../model/types.js';
 import { bearerInQuery } from '../bearer.js';
+import { ELEMENT_MARKERS } from '../subprotocol-token.js';
 import { compareText } from '../../diagnostics/collate.js';
 import type { Ctx, Entity } from './context.js';
 import { fixedCodeOpens } from './chunk-template.js';
@@ -76,7 +78,8 @@ const MARKERS = ['access_token', 'access.token', 'access-token', 'accesstoken', 
  * `.` (the regex's run of 16 and more before its first `.` is read at the 16 just before that dot:
  * the same values, and no backtracking over a long run). On the value lowercased: k8s's prefix
  * anywhere; a marker not between letters or digits (at the start or after EDGE, at the end or
- * before EDGE: four patterns a marker).
+ * before EDGE: four patterns a marker); an element marker as a whole element and an element
+ * starting `header-` / `base64url[.-]` (SEP: `,`, space, tab; string.char(9), as plain() takes no escape).
  */
 const TOKEN_LINES: readonly string[] = [
   `local B64, EDGE = ${plain(B64)}, ${plain(EDGE)}`,
@@ -84,6 +87,16 @@ const TOKEN_LINES: readonly string[] = [
   `local lower = { ${plain(literal('bearer.authorization.'))} }`,
   `for m in string.gmatch(${plain(MARKERS.join(' '))}, "%S+") do`,
   '  for _, p in ipairs({ "^" .. m .. "$", "^" .. m .. EDGE, EDGE .. m .. "$", EDGE .. m .. EDGE }) do lower[#lower + 1] = p end',
+  'end',
+  // NGX8: a marker as a whole element (between `,`, space, tab or the ends), and an element
+  // starting `header-` (AppSync) or `base64url.` / `base64url-`.
+  'local SEP = "[, " .. string.char(9) .. "]"',
+  `for m in string.gmatch(${plain(ELEMENT_MARKERS.map(literal).join(' '))}, "%S+") do`,
+  '  for _, p in ipairs({ "^" .. m .. "$", "^" .. m .. SEP, SEP .. m .. "$", SEP .. m .. SEP }) do lower[#lower + 1] = p end',
+  'end',
+  `for _, e in ipairs({ ${plain(literal('header-'))}, ${plain(`${literal('base64url')}[.%-]`)} }) do`,
+  '  lower[#lower + 1] = "^" .. e',
+  '  lower[#lower + 1] = SEP .. e',
   'end',
   'local function carries_token(v)',
   '  for _, p in ipairs(as_sent) do if string.find(v, p) then return true end end',
@@ -123,12 +136,20 @@ function render({ token, origin }: WsGuard): string {
     origin === undefined ? 'local origin_check = false' : origin === 'own' ? 'local origin_check = "own"' : `local origin_check = {${origin.map((o) => `[${luaString(o)}] = true`).join(', ')}}`,
     ...(token ? TOKEN_LINES : []),
     // An Origin the route allows: one of the CORS origins exactly, or scheme://host[:port] whose
-    // scheme is the request's and host[:port] the Host line's (ASCII case-blind).
+    // scheme is the request's and host[:port] the Host line's (ASCII case-blind), the scheme's
+    // default port (:443, :80) written on either side or neither (NGX8).
+    'local DEFAULT_PORT = { https = ":443$", http = ":80$" }',
+    'local function bare(authority, s)',
+    '  local a = string.lower(authority)',
+    '  if DEFAULT_PORT[s] then a = string.gsub(a, DEFAULT_PORT[s], "") end',
+    '  return a',
+    'end',
     'local function allowed(o, host, scheme)',
     '  if type(origin_check) == "table" then return origin_check[o] == true end',
     '  local s, authority = string.match(o, "^([A-Za-z][A-Za-z0-9+.%-]*)://([^/]+)$")',
-    '  return authority ~= nil and type(host) == "string" and type(scheme) == "string"',
-    '    and string.lower(s) == string.lower(scheme) and string.lower(authority) == string.lower(host)',
+    '  if authority == nil or type(host) ~= "string" or type(scheme) ~= "string" then return false end',
+    '  s = string.lower(s)',
+    '  return s == string.lower(scheme) and bare(authority, s) == bare(host, s)',
     'end',
     'return function()',
     '  local headers, err = kong.request.get_headers(1000)',

@@ -25,7 +25,7 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const PIECES = ['access', 'token', 'Access', 'TOKEN', 'bearer', 'Bearer', '.authorization.', 'Authorization.', '_', '-', '.', ',', ' ', '\t', '|', 'x', '1', 'eyJ', 'ew', 'chat', 'graphql-ws', 'k8s.io', 'AbCdEfGhIjKlMnOp', 'abcdefgh', '0123456', '%', '/', '='];
+const PIECES = ['access', 'token', 'jwt', 'Auth', 'header-', 'base64url', 'authorization', 'Access', 'TOKEN', 'bearer', 'Bearer', '.authorization.', 'Authorization.', '_', '-', '.', ',', ' ', '\t', '|', 'x', '1', 'eyJ', 'ew', 'chat', 'graphql-ws', 'k8s.io', 'AbCdEfGhIjKlMnOp', 'abcdefgh', '0123456', '%', '/', '='];
 function randomValue(r: () => number): string {
   let s = '';
   const n = 1 + Math.floor(r() * 10);
@@ -86,6 +86,15 @@ describe('kong websocket guard: an upgrade from another Origin', () => {
     expect(runHeaderChunk(wsGuardLua(g), up('http://api.test'), undefined, undefined, { scheme: 'http' }).exit).toBeUndefined();
     expect(runHeaderChunk(wsGuardLua(g), up('https://api.test'), undefined, undefined, { scheme: 'http' }).exit).toBe(403);
     expect(run(g, [['host', 'api.test:8443'], ['upgrade', 'websocket'], ['origin', 'https://api.test:8443']])).toBeUndefined();
+    // NGX8: the scheme's default port written on one side only is the same origin; another port is not.
+    const at = (host: string, o: string, scheme = 'https') => runHeaderChunk(wsGuardLua(g), [['host', host], ['upgrade', 'websocket'], ['origin', o]], undefined, undefined, { scheme }).exit;
+    expect(at('api.test:443', 'https://api.test')).toBeUndefined();
+    expect(at('api.test', 'https://api.test:443')).toBeUndefined();
+    expect(at('API.test:443', 'https://api.TEST:443')).toBeUndefined();
+    expect(at('[::1]:443', 'https://[::1]')).toBeUndefined();
+    expect(at('api.test:80', 'http://api.test', 'http')).toBeUndefined();
+    expect(at('api.test', 'http://api.test:80', 'http')).toBeUndefined();
+    for (const [host, o, scheme] of [['api.test:80', 'https://api.test', 'https'], ['api.test', 'https://api.test:80', 'https'], ['api.test:443', 'http://api.test', 'http'], ['api.test:443', 'http://api.test:443', 'https'], ['api.test:8443', 'https://api.test', 'https'], ['api.test', 'https://api.test:4430', 'https'], ['api.test:443', 'https://api.test:443.evil', 'https']] as const) expect(at(host, o, scheme), `${scheme} ${host} ${o}`).toBe(403);
     // No Host line to compare with: refused.
     expect(run(g, [['upgrade', 'websocket'], ['origin', 'https://api.test']])).toBe(403);
     expect(run(g, up(undefined))).toBeUndefined();
