@@ -117,3 +117,34 @@ components:
     expect(await tls('https://api.test', 'api.test:4430')).toEqual(REFUSED);
   });
 });
+
+describe('NGX8, nginx: the generated own-origin map', () => {
+  const SPEC = `openapi: 3.1.0
+info: { title: ngx8 map, version: "1" }
+servers: [{ url: "https://${HOST}/v1" }]
+x-gateway: { name: ngx8m, backends: { echo: { url: "http://echo.internal:8080" } }, defaults: { backend: echo } }
+paths:
+  /feed:
+    get: { operationId: feed, security: [{ sid: [] }], x-gateway: { websocket: true }, responses: { "101": { description: upgraded } } }
+components: { securitySchemes: { sid: { type: apiKey, in: cookie, name: sid } } }
+`;
+  it('is pinned: the key names $scheme, each entry as written', async () => {
+    const loaded = await gatewayOf(SPEC);
+    const files = compileGateway(unsecuredPublic(loaded.gateway!), 'nginx', {}).files;
+    const text = files.map((f) => f.contents).join('\n');
+    const map = /map "\$scheme\|\$http_origin\|\$http_host" \$gwc_ngx8m_xsite \{\n([^}]*)\}/.exec(text)?.[1];
+    expect(map).toBe([
+      '    "~^[a-z]+[|][|]" "";',
+      '    "~*^([a-z]+)[|]\\1://([^/|@]+)[|]\\2$" "";',
+      '    "~*^https[|]https://([^/|@:]+|\\[[^/|@\\]]+\\])(?::443)?[|]\\1(?::443)?$" "";',
+      '    "~*^http[|]http://([^/|@:]+|\\[[^/|@\\]]+\\])(?::80)?[|]\\1(?::80)?$" "";',
+      '    default 1;',
+      '',
+    ].join('\n'));
+    // Read as PCRE reads it (these entries use nothing JavaScript reads otherwise): IPv6 literals.
+    const res = [...map!.matchAll(/"~(\*?)([^"]*)" ""/g)].map((m) => new RegExp(m[2]!, m[1] ? 'i' : ''));
+    const own = (key: string) => res.some((re) => re.test(key));
+    for (const k of ['https|https://[::1]|[::1]:443', 'https|https://[::1]:443|[::1]', 'http|http://[::1]|[::1]:80', 'https|https://[::1]:8443|[::1]:8443', 'http||api.test']) expect(own(k), k).toBe(true);
+    for (const k of ['https|https://[::1]|[::2]:443', 'https|http://[::1]|[::1]', 'http|http://[::1]|[::1]:443', 'https|https://[::1]:80|[::1]', 'https|https://api.test:443|api.test:4430']) expect(own(k), k).toBe(false);
+  });
+});
