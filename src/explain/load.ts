@@ -57,8 +57,8 @@ export const LOAD: Explanations = {
     "components:\n  parameters:\n    a: { $ref: '#/components/parameters/b' }\n    b: { $ref: '#/components/parameters/a' }",
   ),
   'ref-sibling-ignored': ex(
-    'A path item, an operation, a security scheme, a security list or one of its requirements holds keys beside its $ref, or beside a $ref its reference leads through (summary and description aside).',
-    'gwc reads the referenced object alone, as a Reference Object is read: an operation written { $ref: shared-public-op, security: [{ apiKey: [] }] } would compile open on every target, and a path item\'s x-gateway (an IP allow-list), servers or operations beside its $ref would be dropped without a word (red team 19).',
+    'An object gwc reads (a path item, an operation, the paths object, a server, a parameter, a security scheme or the securitySchemes map, a security list or one of its requirements; a Schema Object aside) holds keys beside its $ref, or beside a $ref its reference leads through (summary and description aside).',
+    'gwc reads the referenced object alone, as a Reference Object is read: an operation { $ref: shared-public-op, security: [{ apiKey: [] }] } would compile open on every target; a path item\'s x-gateway, servers or operations, or a keyed /users/me beside the paths object\'s $ref (then served by the public /users/{id}), would be dropped without a word (red teams 19, 20).',
     'Move the key into the referenced object, or write the object inline without $ref.',
     "paths:\n  /reports:\n    get:\n      $ref: '#/x-ops/report'\n      security: [{ apiKey: [] }]   # refused: move it into #/x-ops/report",
   ),

@@ -13,7 +13,7 @@ import { findAmbiguousPairs } from './ambiguity.js';
 import { normaliseBackend } from './backends.js';
 import { applyAwsInput } from '../../input/aws/index.js';
 import { applyKongInput } from '../../input/kong/index.js';
-import { isObj, overlay, Walker } from './node.js';
+import { isObj, overlay, refuseSiblings, Walker } from './node.js';
 import { normaliseRoutes } from './routes.js';
 import { normaliseConsumers, normaliseSchemes, refusedSchemes } from './security.js';
 import { ServerBackends } from './server-backends.js';
@@ -110,6 +110,7 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
     const key = parseSecret((tls.value as Record<string, unknown>).key, w.child(tls, 'key').loc, out);
     if (key) gateway.tls = { certificate: String((tls.value as Record<string, unknown>).certificate), key, loc: tls.loc };
   }
+  refuseSiblings(w, out); // every key beside a $ref the model read past (red team 20)
   return { gateway, diagnostics: out };
 }
 

@@ -28,9 +28,24 @@ export class Walker {
    */
   private readonly resolved = new Map<string, Located | null>();
 
+  /**
+   * Every key written beside a `$ref` that `child` or `itemValues` followed (summary and
+   * description aside), or beside a `$ref` its reference leads through, by where it is written:
+   * the walker reads the last target alone, so each would be dropped without a word. Red team 19
+   * refused them at path items, operations and security (refuseRefSibling, per site); red team 20
+   * found the same drop at every other object the model reads (the paths object: a keyed
+   * `/users/me` beside its $ref vanished and the public `/users/{id}` served it; a server's url;
+   * the securitySchemes map), so the walker keeps them all and normalise refuses each
+   * (ref-sibling-ignored). A Schema Object is read with `{ schema: true }`: JSON Schema 2020-12
+   * gives the keywords beside its `$ref` a meaning, and the validate policy reads them.
+   */
+  readonly siblings = new Map<string, { key: string; ref: string; loc: Loc }>();
+  /** The first key beside a `$ref` further along the chain a reference starts, by file and reference (null: none). */
+  private readonly chained = new Map<string, { key: string; ref: string; loc: Loc } | null>();
+
   constructor(readonly spec: LoadedSpec | undefined) {}
 
-  child(node: Located, key: string | number): Located {
+  child(node: Located, key: string | number, options?: { schema?: boolean }): Located {
     const parent = node.value as WithOrigins | unknown[] | null | undefined;
     const value = parent === null || parent === undefined ? undefined : (parent as Record<string | number, unknown>)[key];
     const origin = isObj(parent) ? (parent as WithOrigins)[ORIGINS]?.[String(key)] : undefined;
@@ -39,10 +54,27 @@ export class Walker {
     // Most values are not references: answered before any lookup.
     const ref = this.spec && value !== null && typeof value === 'object' ? (value as { $ref?: unknown }).$ref : undefined;
     if (typeof ref !== 'string') return { value, loc };
+    if (options?.schema !== true) this.keepSiblings(value as Record<string, unknown>, loc, ref);
     const memo = `${loc.file}#${ref}`;
     let target = this.resolved.get(memo);
     if (target === undefined) this.resolved.set(memo, (target = this.spec!.deref({ value, loc }) ?? null));
     return target ? { value: target.value, loc: target.loc } : { value: undefined, loc };
+  }
+
+  /** Keeps the first key beside the `$ref` of `holder` (written at `loc`), or beside one along its chain (Walker.siblings). */
+  private keepSiblings(holder: Record<string, unknown>, loc: Loc, ref: string): void {
+    if (Array.isArray(holder)) return;
+    for (const k in holder) {
+      if (k === '$ref' || k === 'summary' || k === 'description') continue;
+      const at = { file: loc.file, pointer: `${loc.pointer}/${escapeToken(k)}` };
+      this.siblings.set(`${at.file}#${at.pointer}`, { key: k, ref, loc: at });
+      return;
+    }
+    // Beyond the first hop the chain depends only on the reference and the file it is written in.
+    const memo = `${loc.file}#${ref}`;
+    let later = this.chained.get(memo);
+    if (later === undefined) this.chained.set(memo, (later = this.spec!.refSibling({ value: { $ref: ref }, loc }) ?? null));
+    if (later) this.siblings.set(`${later.loc.file}#${later.loc.pointer}`, later);
   }
 
   /**
@@ -102,7 +134,13 @@ export class Walker {
         continue;
       }
       const known = this.resolved.get(`${node.loc.file}#${ref}`);
-      out.push(known === undefined ? this.child(node, i).value : known === null ? undefined : known.value);
+      if (known === undefined) {
+        out.push(this.child(node, i).value);
+        continue;
+      }
+      // child() keeps a key beside the $ref; answered from the memo, this holder is still looked at.
+      this.keepSiblings(value as Record<string, unknown>, { file: node.loc.file, pointer: `${node.loc.pointer}/${i}` }, ref);
+      out.push(known === null ? undefined : known.value);
     }
     return out;
   }
@@ -145,4 +183,28 @@ export function overlay(walker: Walker, base: Located, over: Located): Located {
 export function refuseRefSibling(w: Walker, holder: Located, key: string | number, what: string, out: Diagnostic[]): void {
   const beside = w.refSibling(holder, key);
   if (beside) out.push(diag('ref-sibling-ignored', { what, key: beside.key, ref: beside.ref }, beside.loc));
+}
+
+/**
+ * Walker.siblings as ref-sibling-ignored errors, each place once: refuseRefSibling may have said a
+ * place already, naming its object. Called when the model has read everything it reads.
+ */
+export function refuseSiblings(w: Walker, out: Diagnostic[]): void {
+  if (w.siblings.size === 0) return;
+  const said = new Set<string>();
+  for (const d of out) if (d.code === 'ref-sibling-ignored' && d.loc) said.add(`${d.loc.file}#${d.loc.pointer}`);
+  for (const [at, s] of w.siblings) if (!said.has(at)) out.push(diag('ref-sibling-ignored', { what: objectAt(s.loc.pointer), key: s.key, ref: s.ref }, s.loc));
+}
+
+/** What the object holding the key at `pointer` is, for the message. */
+function objectAt(pointer: string): string {
+  const tokens = pointer.split('/');
+  const holder = tokens.at(-2);
+  const parent = tokens.at(-3);
+  if (tokens.length === 3 && holder === 'paths') return 'paths object';
+  if (parent === 'servers') return 'server';
+  if (parent === 'parameters') return 'parameter';
+  if (holder === 'securitySchemes') return 'securitySchemes map';
+  if (holder === 'requestBody') return 'request body';
+  return 'object';
 }

@@ -37,13 +37,13 @@ function readParam(w: Walker, node: Located): RequestParam | undefined {
   const p: RequestParam = { name: v.name, in: v.in as RequestParam['in'], required: v.in === 'path' || v.required === true, loc: node.loc };
   if (typeof v.style === 'string') p.style = v.style;
   if (typeof v.explode === 'boolean') p.explode = v.explode;
-  if (v.schema !== undefined) p.schema = resolveSchema(w, w.child(node, 'schema'));
+  if (v.schema !== undefined) p.schema = resolveSchema(w, w.child(node, 'schema', { schema: true }));
   else if (isObj(v.content)) {
     const [mediaType] = Object.keys(v.content);
     if (mediaType !== undefined) {
       p.mediaType = mediaType;
       const media = w.child(w.child(node, 'content'), mediaType);
-      if (isObj(media.value) && media.value.schema !== undefined) p.schema = resolveSchema(w, w.child(media, 'schema'));
+      if (isObj(media.value) && media.value.schema !== undefined) p.schema = resolveSchema(w, w.child(media, 'schema', { schema: true }));
     }
   }
   return p;
@@ -65,7 +65,7 @@ function readBody(w: Walker, node: Located): RequestBody | undefined {
   if (json !== undefined) {
     const media = w.child(content, json);
     // A JSON media type without a schema accepts any JSON value (OpenAPI: no schema, no constraint).
-    const schema = isObj(media.value) && media.value.schema !== undefined ? resolveSchema(w, w.child(media, 'schema')) : { schema: {}, loc: media.loc, definitions: {} };
+    const schema = isObj(media.value) && media.value.schema !== undefined ? resolveSchema(w, w.child(media, 'schema', { schema: true })) : { schema: {}, loc: media.loc, definitions: {} };
     body.json = { mediaType: json, schema };
   }
   return body;
