@@ -15,7 +15,10 @@ export function keyDiagnostics(target: string, spec: LoadedSpec | undefined, env
   const table = own ?? (KEY_TABLES as Record<string, Partial<Record<string, KeyAnswer>> | undefined>)[target];
   if (!spec || !table) return [];
   const out: Diagnostic[] = [];
-  for (const o of keyOccurrences(spec, env)) {
+  // Indexed: the array iterator's results were 7 MB of lint's allocation at 10,000 operations (#18).
+  const occurrences = keyOccurrences(spec, env);
+  for (let i = 0; i < occurrences.length; i++) {
+    const o = occurrences[i]!;
     const a = table[o.id];
     if (!a || (a.answer !== 'warned' && a.answer !== 'refused')) continue;
     if (a.code !== 'key-not-applied' && a.code !== 'key-refused') continue;

@@ -74,7 +74,10 @@ export const capabilityEmulated = defineRule({
       const seen = new Set<string>();
       const { plan } = checked(ctx, gateway, target);
       for (const route of gateway.routes) {
-        for (const use of features(route)) {
+        // Indexed: the array iterator's results were 10 MB of lint's allocation at 10,000 routes (#18).
+        const uses = features(route);
+        for (let i = 0; i < uses.length; i++) {
+          const use = uses[i]!;
           const cap = target.capabilities[use.feature];
           // The table first: a target emulating nothing the spec uses asks its plan nothing.
           if (cap.support !== 'emulated' || plan.mode(route.id, use.feature) !== 'emulated') continue;
