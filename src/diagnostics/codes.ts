@@ -796,6 +796,11 @@ export const CODES = {
     'warn',
     (p) => `nginx: backend ${p.backend}: targets have different hosts; nginx sends one Host header to all of them (${p.host})`,
   ),
+  'nginx-no-default-server': entry<{ hosts: string; listen: string; route: string }>(
+    'warn',
+    (p) =>
+      `nginx: include mode and every route names a host (${p.hosts}), so gwc writes no default server on ${p.listen}: a request naming another Host goes to your nginx's default_server there, and without one nginx takes the first server block on that address, which may be gwc's. Its routes then answer any Host, and a page whose name a DNS rebinding points at the gateway calls ${p.route}'s IP-restricted route from the victim's network address. Keep a catch-all \`listen ${p.listen} default_server\` server of your own (\`return 444;\`) and say so with --option defaultServer=false, or build with --option mode=full (gwc then writes the default_server)`,
+  ),
   'nginx-rate-too-fine': entry<{ route: string; requests: number; per: string }>(
     'error',
     (p) => `nginx: route ${p.route}: nginx limits no finer than 1 request per minute; ${p.requests} per ${p.per} cannot be enforced`,

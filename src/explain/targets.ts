@@ -290,6 +290,12 @@ export const TARGETS: Explanations = {
     'Point the targets at one host name, or set hostHeader to the gateway\'s host if the backends accept it.',
     "targets:\n  - { url: http://orders-a.internal:8080 }\n  - { url: http://orders-b.internal:8080 }",
   ),
+  'nginx-no-default-server': ex(
+    'An include-mode build with an IP-restricted route whose every route names a host: gwc writes a server block per host and no host-less default_server.',
+    "A request naming another Host goes to the address's default server. Without one of yours nginx takes the first server block on that address, possibly gwc's: its routes answer any Host, and a DNS rebinding (a page's own name pointed at the gateway) calls the IP-restricted route from a victim's network address.",
+    'Keep a catch-all `default_server` of your own on the same address (`return 444;`) and pass --option defaultServer=false to say so; or build with --option mode=full, where gwc writes the default_server itself.',
+    "servers: [{ url: https://api.example.com/v1 }]   # every route hosted\npaths:\n  /admin:\n    get: { x-gateway: { ipAllow: [10.0.0.0/8] } }",
+  ),
   'nginx-rate-too-fine': ex(
     'A rate limit slower than 1 request per minute (e.g. 10 per hour), which nginx\'s limit_req cannot express.',
     'Enforcing it as 1 per minute would let 6 times (or more) the requests through: a limit weaker than the spec says.',

@@ -59,6 +59,15 @@ export function serverViews(ctx: Ctx, routes: Route[], views: Map<Route, RouteVi
   }));
   const hostless = routes.filter((r) => r.hosts.length === 0);
   if (hostless.length > 0 || hosts.length === 0 || ctx.options.mode === 'full') groups.push({ names: [''], routes: hostless, isDefault: true });
+  // Include mode, every route hosted: no default server of gwc's (the operator's nginx has its
+  // own). Without one, nginx makes the first server block of the address its default
+  // (https://nginx.org/en/docs/http/request_processing.html), possibly gwc's, answering any Host:
+  // a DNS rebinding then carries a victim's network address to an IP-restricted route. Warned where
+  // that bites (an IP rule), unless the operator says it owns the default (defaultServer=false).
+  else if (ctx.options.defaultServer === 'true') {
+    const ruled = routes.find((r) => r.policy.ipRule);
+    if (ruled) ctx.report('nginx-no-default-server', { hosts: hosts.join(', '), listen: ctx.options.listen, route: ruled.id }, ruled.policy.ipRule!.loc);
+  }
   const tls = tlsView(ctx);
   return groups.map((g) => {
     const entries = pathEntries(g.routes.filter((r) => views.has(r)));
