@@ -111,10 +111,17 @@ describe('kong: the JWT half of a requirement takes only its own scheme\'s issue
     }
   });
 
-  it('two JWT schemes and an AND naming one: still refused at the requirement (kong-auth-identity-and)', async () => {
-    const { errors, doc } = await kong('[{ hkey: [], bearer: [] }]', true);
-    expect(errors).toEqual(['kong-auth-identity-and']);
-    expect(doc).toBeUndefined();
+  // Was refused (kong-auth-identity-and: acl could not check the JWT item's scheme group behind
+  // key-auth's consumer); the iss pin checks it, so it builds, and issuer B's token stays out.
+  it('two JWT schemes and an AND naming one: builds, and the JWT half takes issuer A only', async () => {
+    for (const [security, other] of [['[{ hkey: [], bearer: [] }]', { 'x-api-key': env.DECK_ALICE_KEY }], ['[{ bearer: [], basic: [] }]', { 'proxy-authorization': basic }]] as const) {
+      const { errors, call } = await kong(security, true);
+      expect(errors, security).toEqual([]);
+      expect(call('/v1/r', { ...other, authorization: token(ISS_A) }), security).toBe(200);
+      for (const t of [token(ISS_B), headerIss(ISS_B), token(FOREIGN), headerIss(FOREIGN)]) expect(call('/v1/r', { ...other, authorization: t }), security).toBe(401);
+      expect(call('/v1/r', { authorization: token(ISS_A) }), security).toBe(401);
+      expect(call('/v1/b', { ...other, authorization: token(ISS_A) }), security).not.toBe(200);
+    }
   });
 
   it('a claims iss that is not the issuer\'s string is refused whatever the header says', async () => {

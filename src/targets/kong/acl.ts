@@ -73,9 +73,13 @@ function groupOf(ctx: Ctx, acl: AclState, scoped: Set<string>, s: SecurityScheme
   return g;
 }
 
-/** Whether an item puts a condition on its caller that only acl can check. */
+/**
+ * Whether an item puts a condition on its caller that only acl can check. Not a JWT scheme's
+ * "this scheme's credential": the token chunk pins the token's iss to the scheme's issuer, whose
+ * key is unique in Kong (jwt-claims.ts), so jwt verifies no other scheme's token.
+ */
 function needsAcl(scoped: Set<string>, s: SecurityScheme, item: RequirementItem): boolean {
-  return scoped.has(s.name) || (ROLE_KINDS.has(s.kind) && item.scopes.length > 0);
+  return (scoped.has(s.name) && s.kind !== 'jwt') || (ROLE_KINDS.has(s.kind) && item.scopes.length > 0);
 }
 
 /**
