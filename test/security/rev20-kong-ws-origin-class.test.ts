@@ -11,6 +11,7 @@
  *   ambient (basic) compares with the cors list, where 0f4d4c94 made Traefik (and nginx) answer
  *   `same`: the listed partner page's handshake carries alice's cached basic credentials, the
  *   credentialed call the policy withholds.
+ * - likewise a basic route with cors origins `*` (credentials: false): no check at all on Kong.
  * Suggested fix: wsGuard's origin = upgradeOrigins(route, schemes) ('listed' -> cors list,
  * 'same' -> 'own', undefined -> none), as nginx and Traefik. Oracle: kong-oracle.ts evaluate.
  */
@@ -32,6 +33,7 @@ x-gateway:
 paths:
   /office: { get: { operationId: office, security: [], x-gateway: { public: true, ipAllow: [10.0.0.0/8], websocket: true }, responses: { "101": { description: upgraded } } } }
   /partner: { get: { operationId: partner, security: [{ basic: [] }], x-gateway: { websocket: true, cors: { origins: ["https://partner.test"], credentials: false } }, responses: { "101": { description: upgraded } } } }
+  /feed: { get: { operationId: feed, security: [{ basic: [] }], x-gateway: { websocket: true, cors: { origins: ["*"], credentials: false } }, responses: { "101": { description: upgraded } } } }
   /room: { get: { operationId: room, security: [{ basic: [] }], x-gateway: { websocket: true }, responses: { "101": { description: upgraded } } } }
 components:
   securitySchemes:
@@ -65,5 +67,9 @@ describe('REV20: Kong\'s websocket origin check reads another rule than upgradeO
   it.fails('BREAK: a basic route whose cors withholds credentials lets the listed page upgrade with alice\'s cached credentials', () => {
     const o = call('partner', 'https://partner.test');
     expect(o.status).toBe(403);
+  });
+
+  it.fails('BREAK: a basic route whose cors is `*` without credentials lets any page upgrade with alice\'s cached credentials (upgradeOrigins: same)', () => {
+    expect(call('feed', 'https://evil.test').status).toBe(403);
   });
 });
