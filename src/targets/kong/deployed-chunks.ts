@@ -17,7 +17,8 @@ import { QUERY_SPELLINGS_MARK } from './query-spellings.js';
 import { querySpellingsRelease } from './query-spellings-releases.js';
 import { UNVERIFIED_BASIC, UNVERIFIED_HEAD, UNVERIFIED_MARK } from './unverified-credentials.js';
 import { readNameReadings } from './deployed-guards.js';
-import { readWsGuard, WS_GUARD_MARK } from './websocket-guard.js';
+import { WS_GUARD_MARK } from './websocket-guard.js';
+import { readWsGuardRelease } from './websocket-guard-releases.js';
 
 /** A string literal as luaString writes it: [A-Za-z0-9_] and `\ddd` escapes only. */
 const STR = String.raw`"(?:[A-Za-z0-9_]|\\\d{3})*"`;
@@ -52,8 +53,8 @@ export function gwcChunk(lua: string): boolean {
   // Today's text for its key, or an earlier release by hash with its want line checked (query-spellings-releases.ts).
   else if (lua.startsWith(`${QUERY_SPELLINGS_MARK}\n`)) is = querySpellingsRelease(lua) !== undefined;
   else if (lua.startsWith(`${UNVERIFIED_MARK}\n`)) is = UNVERIFIED_TEXT.test(lua);
-  // Its first release (red team 18): today's text for the guard its lines name.
-  else if (lua.startsWith(`${WS_GUARD_MARK}\n`)) is = readWsGuard(lua) !== undefined;
+  // Today's text for the guard its lines name, or an earlier release by hash (websocket-guard-releases.ts).
+  else if (lua.startsWith(`${WS_GUARD_MARK}\n`)) is = readWsGuardRelease(lua) !== undefined;
   else is = false;
   if (known.size >= 1000) known.clear();
   known.set(lua, is);

@@ -25,7 +25,8 @@ import { spellingGuards } from './query-spellings-releases.js';
 import { UNVERIFIED_MARK } from './unverified-credentials.js';
 import { JWT_NBF_MARK, readJwtNbfRelease } from './jwt-claims.js';
 import { HEADER_FAMILY_MARK, headerFamilyFraming, headerFamilyLimits } from './header-family.js';
-import { readWsGuard, WS_GUARD_MARK } from './websocket-guard.js';
+import { WS_GUARD_MARK } from './websocket-guard.js';
+import { readWsGuardRelease } from './websocket-guard-releases.js';
 
 // luaText lives in lua-text.ts (query-spellings-releases.ts reads it too); re-exported for the readers.
 export { luaText } from './lua-text.js';
@@ -266,12 +267,18 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
   // Today's only (f48ff69): a request Kong's plugins read cut off (more header lines or query pairs
   // than lua_max_req_headers / lua_max_uri_args) is refused; before, key-auth missed a second key.
   if (family.some(headerFamilyLimits)) header.push("more header lines or query pairs than Kong's plugins read (get_headers()/get_query() truncated): refused 431/414 (pre-function)");
-  // The websocket guard (websocket-guard.ts): gwc's exact text only, so an edit reads as the checks gone.
+  // The websocket guard (websocket-guard.ts): gwc's text (today's or a release's), so an edit reads as the checks gone.
+  // An earlier release checked less (websocket-guard-releases.ts): each check names the release that added it.
   for (const lua of chunks(effective.get('pre-function'), WS_GUARD_MARK)) {
-    const g = readWsGuard(lua);
+    const r = readWsGuardRelease(lua);
+    const g = r?.guard;
     if (g?.token) credential.push('Sec-WebSocket-Protocol carrying a bearer token (a JWT, access_token, Bearer, k8s bearer.authorization.) on any line, in any -/_ spelling: refused 400 (pre-function)');
-    if (g?.origin === 'own') header.push("an upgrade whose Origin is present and not the request's own host[:port]: refused 403 (pre-function)");
-    else if (g?.origin) header.push(`an upgrade whose Origin is present and not one of ${g.origin.join(', ')}: refused 403 (pre-function)`);
+    if (g?.token && r!.release >= 3) credential.push('Sec-WebSocket-Protocol carrying a JWT in padded base64 (= + /): refused 400 (pre-function)');
+    if (g?.token && r!.release >= 4) credential.push('Sec-WebSocket-Protocol carrying a marker element (authorization, auth, token, jwt) or an element starting header- or base64url. / base64url-: refused 400 (pre-function)');
+    if (g?.origin === 'own') {
+      header.push("an upgrade whose Origin is present and not the request's own host[:port]: refused 403 (pre-function)");
+      if (r!.release >= 2) header.push("an upgrade whose Origin's scheme is not the request's (an http:// page of an https route): refused 403 (pre-function)");
+    } else if (g?.origin) header.push(`an upgrade whose Origin is present and not one of ${g.origin.join(', ')}: refused 403 (pre-function)`);
   }
   return { credential: [...new Set(credential)].sort(), method: [...new Set(method)].sort(), header };
 }
