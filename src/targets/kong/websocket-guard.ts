@@ -36,6 +36,7 @@ import type { Route } from '../../model/types.js';
 import { bearerInQuery } from '../bearer.js';
 import { ELEMENT_MARKERS } from '../subprotocol-token.js';
 import { compareText } from '../../diagnostics/collate.js';
+import { protectedRoute, upgradeOrigins } from '../websocket-origin.js';
 import type { Ctx, Entity } from './context.js';
 import { fixedCodeOpens } from './chunk-template.js';
 import { luaString } from './query-spellings.js';
@@ -110,8 +111,12 @@ const TOKEN_LINES: readonly string[] = [
 export function wsGuard(ctx: Ctx, route: Route, cors: readonly string[] | undefined): WsGuard | undefined {
   const schemes = route.security.flat().flatMap((i) => ctx.scheme(i.scheme) ?? []);
   const token = schemes.some(bearerInQuery);
-  // origins `*`: every page may (as nginx and Traefik read it); none listed: the route's own origin only.
-  const origin = cors?.includes('*') ? undefined : cors !== undefined && cors.length > 0 ? [...new Set(cors)].sort(compareText) : route.security.some((alt) => alt.length > 0) ? ('own' as const) : undefined;
+  // Which pages may upgrade is websocket-origin.ts's decision, as on nginx and Traefik (REV20): an
+  // IP-allow-listed route and an ambient credential under a cors list without credentials (or `*`)
+  // are own-origin only. A `listed` route whose cors Kong does not enforce keeps its own origin.
+  const mode = upgradeOrigins(route, schemes);
+  const listed = mode === 'listed' && cors !== undefined && cors.length > 0 && !cors.includes('*');
+  const origin = listed ? [...new Set(cors)].sort(compareText) : mode === 'same' || (mode === 'listed' && protectedRoute(route)) ? ('own' as const) : undefined;
   if (!token && origin === undefined) return undefined;
   return { token, ...(origin !== undefined ? { origin } : {}) };
 }
