@@ -152,8 +152,8 @@ export const CODES = {
     'error',
     (p) =>
       p.by === 'limit'
-        ? `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and neither is more specific; ${p.other} is tried first and does not count callers under ${p.route}'s rate limit, so a URL of ${p.path} is answered outside that limit, and the backend's own router may run ${p.route}'s handler for it: give both the same rate limit, or make the paths differ by a literal segment so that no URL matches both`
-        : `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and neither is more specific; ${p.other} is tried first and admits callers ${p.route} does not, so a URL of ${p.path} is answered without ${p.route}'s security or IP rule, and the backend's own router may run ${p.route}'s handler for it: give both the same security and IP rule, or make the paths differ by a literal segment so that no URL matches both`,
+        ? `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and no order between them holds on every backend; ${p.other} is tried first and does not count callers under ${p.route}'s rate limit, so a URL of ${p.path} is answered outside that limit, and the backend's own router may run ${p.route}'s handler for it: give both the same rate limit, or make the paths differ by a literal segment so that no URL matches both`
+        : `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and no order between them holds on every backend; ${p.other} is tried first and admits callers ${p.route} does not, so a URL of ${p.path} is answered without ${p.route}'s security or IP rule, and the backend's own router may run ${p.route}'s handler for it: give both the same security and IP rule, or make the paths differ by a literal segment so that no URL matches both`,
   ),
   'operation-id-duplicate': entry<{ id: string }>('error', (p) => `operationId "${p.id}" is used more than once`),
   'weights-invalid': entry<{ backend: string }>('error', (p) => `backend ${p.backend}: target weights must add up to more than 0`),

@@ -111,7 +111,7 @@ export const MODEL: Explanations = {
     "paths:\n  /a/{x}: {}\n  /{y}/b: {}   # /a/b matches both",
   ),
   'route-ambiguous-unprotected': ex(
-    'Two templates can match one URL, neither is more specific, and the one gwc tries first admits callers the other does not (security or IP rule: /public/{page} public, /{tenant}/admin keyed; an IP allow-list restricts a public route too), or does not count them under the other\'s rate limit (/auth/{provider}/verify at 100 a second, /{tenant}/otp/verify at 1 a minute).',
+    'Two templates can match one URL with no order every backend shares (neither more specific; or a partly literal segment capturing more variables: /files/{name}-{rev} beside /files/{id}, which Spring ranks first), and the one gwc tries first admits callers the other does not (security or IP rule: /public/{page} public, /{tenant}/admin keyed), or escapes its rate limit.',
     'GET /public/admin, a URL of the keyed template, is answered through the public route without a key, and the backend (its own router: declaration order, its own ranking) may run the keyed handler for it. Likewise GET /auth/otp/verify, sent again and again, is counted under the 100-a-second limit and may run the one-time-code handler whose limit stops guessing.',
     'Give both the same security, IP rule and rate limit, or make the paths differ by a literal segment so that no URL matches both (a parameter pattern does not end the ambiguity: templates are compared by their segments).',
     "paths:\n  /public/{page}: { get: { x-gateway: { public: true } } }\n  /{tenant}/admin: { get: { security: [{ apiKey: [] }] } }   # refused",

@@ -184,8 +184,11 @@ function sameHosts(a: Route, b: Route): boolean {
 /**
  * Two templates of the same length that some URL matches both of, where neither is more specific
  * at every segment (`/a/{x}` vs `/{y}/b`): the order between them is gwc's choice, not OpenAPI's.
+ * `mixedRanked: false` also reads a partly literal segment against a bare parameter as unordered
+ * (`/files/{name}-{rev}` vs `/files/{id}`): gwc tries the mixed one first, but backends rank them
+ * their own way (Spring: fewer captured variables first), REV20.
  */
-export function ambiguous(a: PathSegment[], b: PathSegment[]): boolean {
+export function ambiguous(a: PathSegment[], b: PathSegment[], mixedRanked = true): boolean {
   if (a.length !== b.length) return false;
   let aMore = false;
   let bMore = false;
@@ -203,7 +206,8 @@ export function ambiguous(a: PathSegment[], b: PathSegment[]): boolean {
       if (sa.kind === 'mixed' && !matchSegment(sa, sb.value)) return false;
       bMore = true;
     } else if (sa.kind !== sb.kind) {
-      if (sa.kind === 'mixed') aMore = true;
+      if (!mixedRanked) aMore = bMore = true;
+      else if (sa.kind === 'mixed') aMore = true;
       else bMore = true;
     }
   }

@@ -15,7 +15,8 @@ interface TrieNode {
 const key = (s: PathSegment): string =>
   s.kind === 'literal' ? `l:${s.value}` : s.kind === 'param' ? 'p:' : `m:${s.parts.map((p) => ('literal' in p ? p.literal : '{}')).join('')}`;
 
-export function findAmbiguousPairs(templates: PathSegment[][]): Array<[number, number]> {
+/** The pairs `ambiguous` finds (`mixedRanked` as there). */
+export function findAmbiguousPairs(templates: PathSegment[][], mixedRanked = true): Array<[number, number]> {
   const root: TrieNode = { children: new Map(), templated: [], ends: [] };
   templates.forEach((segments, i) => {
     let node = root;
@@ -34,7 +35,7 @@ export function findAmbiguousPairs(templates: PathSegment[][]): Array<[number, n
   templates.forEach((a, i) => {
     const visit = (node: TrieNode, depth: number): void => {
       if (depth === a.length) {
-        for (const j of node.ends) if (j > i && ambiguous(a, templates[j]!)) pairs.push([i, j]);
+        for (const j of node.ends) if (j > i && ambiguous(a, templates[j]!, mixedRanked)) pairs.push([i, j]);
         return;
       }
       const s = a[depth]!;

@@ -7,7 +7,7 @@ import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
 import { FEATURE_IDS } from '../features.js';
 import { admitsAll, protectedMore } from '../admits.js';
-import { comparePrecedence } from '../paths.js';
+import { ambiguous, comparePrecedence } from '../paths.js';
 import { HTTP_METHODS, type AcceptedGap, type Backend, type Gateway, type Route } from '../types.js';
 import { findAmbiguousPairs } from './ambiguity.js';
 import { normaliseBackend } from './backends.js';
@@ -130,10 +130,17 @@ function checkRoutes(routes: Route[], out: Diagnostic[]): void {
   const unique = [...new Map(routes.map((r) => [r.publicPath, r])).values()];
   const byPath = new Map<string, Route[]>();
   for (const r of routes) byPath.set(r.publicPath, [...(byPath.get(r.publicPath) ?? []), r]);
-  for (const [i, j] of findAmbiguousPairs(unique.map((r) => r.segments))) {
+  // Pairs with a partly literal segment against a bare parameter too (mixedRanked false): gwc
+  // tries the mixed one first (route-ambiguous is said only where OpenAPI gives no order), but a
+  // backend ranking by captured variables runs the other's handler when the mixed one captures
+  // more (REV20: Spring runs /files/{id} for /files/3f2a-9c1b, not /files/{name}-{rev}): checked.
+  for (const [i, j] of findAmbiguousPairs(unique.map((r) => r.segments), false)) {
     const [a, b] = [unique[i]!, unique[j]!].sort(comparePrecedence) as [Route, Route];
     // A pair of templates is a property of the paths, not of one operation: said at the path key.
-    out.push(diag('route-ambiguous', { route: a.id, other: b.id, path: a.publicPath, otherPath: b.publicPath }, b.pathLoc ?? b.loc));
+    const unordered = ambiguous(a.segments, b.segments);
+    // gwc's order stands where a backend ranking by captured variables (Spring: fewer first) agrees.
+    if (!unordered && captured(a) <= captured(b)) continue;
+    if (unordered) out.push(diag('route-ambiguous', { route: a.id, other: b.id, path: a.publicPath, otherPath: b.publicPath }, b.pathLoc ?? b.loc));
     // Every target answers the URLs both match through `a` (tried first). Where `a` admits callers
     // `b` does not (security or IP rule: admitsAll; a public `b` with an IP rule is restricted too),
     // or does not count them under `b`'s rate limit (protectedMore, as the targets' same-backend
@@ -148,6 +155,9 @@ function checkRoutes(routes: Route[], out: Diagnostic[]): void {
     }
   }
 }
+
+/** The variables a template captures (Spring's PathPattern score, wildcards aside). */
+const captured = (r: Route): number => r.segments.reduce((n, s) => n + (s.kind === 'param' ? 1 : s.kind === 'mixed' ? s.parts.filter((p) => !('literal' in p)).length : 0), 0);
 
 const sharesHost = (a: Route, b: Route) => a.hosts.length === 0 || b.hosts.length === 0 || a.hosts.some((h) => b.hosts.includes(h));
 
