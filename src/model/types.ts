@@ -332,6 +332,8 @@ export interface Route {
   params: string[];
   /** Hosts the route answers on; empty = any. */
   hosts: string[];
+  /** The path item's or operation's own servers that gave `hosts` (scheme, port); absent: the document's. */
+  hostServers?: Server[];
   backend: string;
   upstreamPath?: { template: string; loc: Loc };
   /**

@@ -8,7 +8,7 @@ import type { Located } from '../../spec/loaded-spec.js';
 import type { Loc } from '../../diagnostics/diagnostic.js';
 import { escapeToken } from '../../spec/pointer.js';
 import { parsedPath } from '../paths.js';
-import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type Route } from '../types.js';
+import { HTTP_METHODS, type Backend, type HttpMethod, type Policy, type Route, type Server } from '../types.js';
 import { isObj, refuseRefSibling, type Walker } from './node.js';
 import { applyPolicySettings } from './policies.js';
 import { normaliseSecurity, type SchemeTable } from './security.js';
@@ -49,7 +49,7 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
     refuseRefSibling(ctx.w, paths, path, 'path item', ctx.out);
     const publicPath = joinBase(ctx.basePath, path);
     const pub = parsedPath(publicPath);
-    const docScope = { basePath: ctx.basePath, hosts: ctx.hosts };
+    const docScope: PublicScope = { basePath: ctx.basePath, hosts: ctx.hosts };
     const itemScope = scopeOf(ctx, item, docScope);
     if (itemScope === 'refused') continue;
     // What the path item says is the same for each of its operations: read once per path (#18).
@@ -65,8 +65,8 @@ export function normaliseRoutes(ctx: RouteContext, paths: Located): Route[] {
       if (!isObj(op.value)) continue;
       const opScope = scopeOf(ctx, op, itemScope ?? docScope);
       if (opScope === 'refused') continue;
-      const hosts = (opScope ?? itemScope ?? docScope).hosts;
-      const route = normaliseOperation(ctx, { path, pathLoc, publicPath, segments: pub.segments, params: parsed.params, hosts, itemX, itemParams, itemParamsNode }, method, item, op);
+      const { hosts, servers: hostServers } = opScope ?? itemScope ?? docScope;
+      const route = normaliseOperation(ctx, { path, pathLoc, publicPath, segments: pub.segments, params: parsed.params, hosts, hostServers, itemX, itemParams, itemParamsNode }, method, item, op);
       if (route) routes.push(route);
     }
   }
@@ -111,6 +111,7 @@ interface PathInfo {
   segments: Route['segments'];
   params: string[];
   hosts: string[];
+  hostServers?: Server[];
   /** The path item's x-gateway and parameters (the same for each of its operations; parameters as values). */
   itemX: Located;
   itemParams: readonly unknown[];
@@ -181,6 +182,7 @@ function normaliseOperation(ctx: RouteContext, p: PathInfo, method: HttpMethod, 
     policyNames,
     tags: Array.isArray(v.tags) ? v.tags.map(String) : [],
   };
+  if (p.hostServers) route.hostServers = p.hostServers;
   if (typeof v.operationId === 'string' && v.operationId !== '') route.operationId = v.operationId;
   // The path item's then the operation's parameters, read once for the lists below (values: no
   // location is read from them, #18).

@@ -90,6 +90,8 @@ export interface PublicScope {
   basePath: string;
   /** Empty: any host. */
   hosts: string[];
+  /** The servers that gave `hosts` (scheme and port: a route's own origins); absent for the document's. */
+  servers?: Server[];
 }
 
 /**
@@ -102,13 +104,19 @@ export function publicScope(servers: Server[], parent: PublicScope | undefined, 
   const first = servers[0];
   if (!first) return undefined;
   const hosts = new Set<string>();
+  const own: Server[] = [];
   for (const s of servers) {
     if (s.basePath !== first.basePath) {
       out.push(diag('server-base-path-ignored', { url: s.url, basePath: s.basePath || '/', served: first.basePath || '/' }, { file: s.loc.file, pointer: `${s.loc.pointer}/url` }));
       continue;
     }
-    if (s.host) hosts.add(s.host);
-    else if (parent) for (const h of parent.hosts) hosts.add(h);
+    if (s.host) {
+      hosts.add(s.host);
+      own.push(s);
+    } else if (parent) {
+      for (const h of parent.hosts) hosts.add(h);
+      own.push(...(parent.servers ?? []));
+    }
   }
-  return { basePath: first.basePath, hosts: [...hosts].sort() };
+  return { basePath: first.basePath, hosts: [...hosts].sort(), ...(parent ? { servers: own } : {}) };
 }

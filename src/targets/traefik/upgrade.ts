@@ -80,13 +80,19 @@ export function notAnyRegex(words: readonly string[]): string {
  * The origins a page of the route itself is served from (websocket-origin.ts `same`), as a browser
  * writes Origin (RFC 6454: scheme://host, `:port` unless the scheme's default): the route's
  * declared hosts, the scheme its routers answer (tls: https only; otherwise http), each port a
- * document server declares for that host and scheme. Undefined when the route declares no host.
+ * document server declares for that host and scheme. A host the route's own (path item or
+ * operation) servers declare is theirs: their scheme and port (REV20: `https://ws.example.com:8443`
+ * on an operation is that origin only, whatever the document's servers say). Undefined when the
+ * route declares no host.
  */
 export function ownOrigins(route: Route, servers: readonly Server[], tls: boolean): string[] | undefined {
   if (route.hosts.length === 0) return undefined;
   const scheme = tls ? 'https' : 'http';
   const out = new Set<string>();
   for (const host of route.hosts) {
+    const own = (route.hostServers ?? []).filter((s) => s.host === host);
+    for (const s of own) out.add(`${s.scheme}://${host}${s.port !== undefined && s.port !== (s.scheme === 'https' ? 443 : 80) ? `:${s.port}` : ''}`);
+    if (own.length > 0) continue;
     const declared = servers.filter((s) => s.host === host && s.scheme === scheme);
     if (declared.length === 0 || declared.some((s) => s.port === undefined)) out.add(`${scheme}://${host}`);
     for (const s of declared) if (s.port !== undefined) out.add(`${scheme}://${host}:${s.port}`);
