@@ -18,6 +18,10 @@ export function classifyRef(ref: string, fromFile: string): RefTarget {
   const location = hash === -1 ? ref : ref.slice(0, hash);
   const pointer = hash === -1 ? '' : decoded(ref.slice(hash + 1));
   if (pointer === undefined) return { kind: 'invalid', detail: 'its fragment holds a malformed percent-escape' };
+  // A fragment is a JSON pointer (OpenAPI's Reference Object; swagger-parser: "Pointers must begin
+  // with /"). `#Name` (a JSON Schema $anchor) or `#x/y` read as one would drop its first token and
+  // name the whole document, or another place than written (REF21): refused, not guessed.
+  if (pointer !== '' && !pointer.startsWith('/')) return { kind: 'invalid', detail: `its fragment "${pointer}" is no JSON pointer (it must begin with "/", e.g. "#/components/schemas/Name"); gwc resolves no $anchor names` };
   if (location === '') return { kind: 'local', pointer };
   if (/^https?:\/\//i.test(location)) return { kind: 'remote', url: location, pointer };
   if (/^https?:\/\//i.test(fromFile)) return { kind: 'remote', url: new URL(location, fromFile).href, pointer };
