@@ -214,7 +214,9 @@ describe('kong red team: another gateway in the same Kong (decK select_tags: one
   // What Kong holds: both files' consumers and global plugins (each file's routes are its own).
   const kong: DeckDoc = { ...ours, consumers: [...(ours.consumers ?? []), ...(theirs.consumers ?? [])], plugins: [...(ours.plugins ?? []), ...(theirs.plugins ?? [])] };
   const shared = { ...env, DECK_MALLORY: 'k-mallory', DECK_BM_PW: 'p-bm' };
-  const at = (path: string, headers: Record<string, string>) => evaluate(kong, { method: 'GET', path, host: 'api.shop.example.com', headers }, shared);
+  // From inside the office: /admin/stats is allow-listed (10.0.0.0/8), so its attack fails on the
+  // credential, not on the address (KN21: the oracle runs ip-restriction).
+  const at = (path: string, headers: Record<string, string>) => evaluate(kong, { method: 'GET', path, host: 'api.shop.example.com', headers, client: '10.0.0.9' }, shared);
 
   it.each([
     ['their key on our key route', '/v1/rt/keyOnly', { 'x-api-key': 'k-mallory' }],

@@ -53,7 +53,8 @@ describe('REV20: Kong\'s websocket origin check reads another rule than upgradeO
     expect(call('room', 'https://evil.test').status).toBe(403);
     expect(call('room', 'https://api.test').status).toBe(200);
     expect(call('office', 'https://api.test').status).toBe(200);
-    // The oracle does not run ip-restriction: the office route carries it (the caller's address is its credential).
+    // The oracle runs ip-restriction (KN21): from outside the office the route is refused whatever the page.
+    expect(evaluate(doc, { method: 'GET', host: 'api.test', path: '/v1/office', client: '203.0.113.7', headers: { upgrade: 'websocket', connection: 'Upgrade', origin: 'https://api.test' } }, ENV).status).toBe(403);
     const office = JSON.stringify((doc as { services?: Array<{ routes?: Array<{ name?: string }> }> }).services?.flatMap((s) => s.routes ?? []).find((x) => /office/.test(String(x.name))));
     expect(office).toMatch(/"ip-restriction"/);
     expect(office).toMatch(/"10\.0\.0\.0\/8"/);

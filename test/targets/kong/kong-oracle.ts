@@ -15,6 +15,7 @@
  * - acl: no consumer -> 401; a consumer with no acl groups -> 401 when it is anonymous (no
  *   credential), else 403; a consumer in none of `allow` -> 403 (kong/plugins/acl/handler.lua,
  *   groups.lua: group names compared exactly, case included).
+ * - ip-restriction (990, after the auth plugins): ip-matcher.ts; the client is `client`.
  * - cors: an OPTIONS request with Access-Control-Request-Method is answered 200 by the plugin
  *   (preflight_continue false); a route without a service answers 503 "no Service found with
  *   those values" (kong/init.lua) and proxies nothing.
@@ -30,6 +31,7 @@
 import { allRoutes, kongMatch, type KongRoute } from './kong-router.js';
 import { CLIENT_BODY_BUFFER, headerRelease, runPostFunction, runPreFunctionOn } from './lua-sandbox.js';
 import { runHeaderChunk } from './lua-headers.js';
+import { ipRestriction } from './ip-matcher.js';
 import { encodeArgs, getUriArgs, proxyCacheKeyText, type UriArg } from './proxy-cache-key.js';
 import { NAME_READINGS_MARK } from '../../../src/targets/kong/name-readings.js';
 import { WS_GUARD_MARK } from '../../../src/targets/kong/websocket-guard.js';
@@ -165,6 +167,9 @@ export const NGINX_UNIQUE_HEADERS: ReadonlySet<string> = new Set([
   'content-range', 'if-range', 'transfer-encoding', 'expect', 'authorization',
 ]);
 
+/** The client's address when a request names none (TEST-NET-3: outside every office range a suite allows). */
+export const DEFAULT_CLIENT = '203.0.113.7';
+
 export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, string> = {}): Outcome {
   // Header names sent more than once (a Lua table in get_headers()); `headers` holds the first
   // value, which is what kong.request.get_header() returns.
@@ -292,6 +297,10 @@ export function evaluate(doc: DeckDoc, req: OracleRequest, env: Record<string, s
       if (groups.size === 0) return { ...out, status: credential ? 403 : 401, consumer: consumer.username, authenticatedBy: credential };
       const allow = (c.allow as string[] | undefined) ?? [];
       if (!allow.some((g) => groups.has(g))) return { ...out, status: 403, consumer: consumer.username, authenticatedBy: credential };
+    } else if (name === 'ip-restriction') {
+      // ip-matcher.ts: the connection's address, deny before allow, after the auth plugins.
+      const refused = ipRestriction(c, req.client ?? DEFAULT_CLIENT);
+      if (refused !== undefined) return { ...out, status: refused, consumer: consumer?.username, authenticatedBy: credential };
     } else if (name === 'rate-limiting') {
       const by = c.limit_by as string;
       out.limitKey = by === 'consumer' ? (consumer?.id ?? 'ip') : by === 'header' ? `header:${headers[String(c.header_name).toLowerCase()] ?? ''}` : 'ip';
@@ -400,7 +409,7 @@ function keptPairs(query: Record<string, string>, raw: string): Record<string, s
  * plugins left it, with the address appended). An empty value sends no header.
  */
 function proxyHeaders(headers: Record<string, string>, req: OracleRequest): void {
-  const ip = req.client ?? '203.0.113.7';
+  const ip = req.client ?? DEFAULT_CLIENT;
   const xff = headers['x-forwarded-for'];
   headers['x-forwarded-for'] = xff ? `${xff}, ${ip}` : ip;
   headers['x-real-ip'] = ip;

@@ -127,7 +127,7 @@ export class KongSim {
     const args = uriArgs(req.rawQuery);
     // The oracle reads one value per name (the first, as kong.request.get_query_arg does).
     const query = Object.fromEntries([...args].map(([k, v]) => [k, v === true ? '' : v[0]!]));
-    const outcome = evaluate(this.doc, { method: req.method, path: req.path, host: req.host, headers: req.headers, query }, this.env);
+    const outcome = evaluate(this.doc, { method: req.method, path: req.path, host: req.host, headers: req.headers, query, client: req.client ?? req.ip }, this.env);
     const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     const done = (status: number): SimResult => ({ status, headers: {}, hit: false, upstream: false, outcome });
     if (outcome.status !== 200 || !outcome.upstream) return done(outcome.status);
