@@ -222,7 +222,7 @@ export const CODES = {
   ),
   'kong-auth-identity-and': entry<{ route: string; scheme: string; identifiedBy: string }>(
     'error',
-    (p) => `kong: ${p.route} needs ${p.scheme}'s caller checked by acl (roles, or a scheme sharing its plugin), but with several schemes required together Kong identifies the caller by ${p.identifiedBy} only; move the roles to ${p.identifiedBy} or split the requirement`,
+    (p) => `kong: ${p.route} needs ${p.scheme}'s caller checked by acl (roles, or an API-key or basic scheme sharing its plugin with another scheme; a JWT scheme needs none: its issuer is pinned), but with several schemes required together Kong identifies the caller by ${p.identifiedBy} only; move the roles to ${p.identifiedBy} or split the requirement`,
   ),
   'kong-auth-and-consumers': entry<{ route: string; key: string; basic: string }>(
     'error',

@@ -69,8 +69,8 @@ export const TARGETS: Explanations = {
     "security: [{ apiKey: [], basic: [] }]   # fix: [{ basic: [] }]",
   ),
   'kong-auth-identity-and': ex(
-    'An AND of schemes needs one scheme\'s caller checked by acl, but Kong identifies the caller by another scheme only.',
-    'The roles would be checked against the wrong identity, admitting callers the spec refuses.',
+    'An AND of schemes needs acl to check the caller of an item (its roles, or an API-key or basic scheme sharing its plugin with another scheme), but Kong identifies the caller by another scheme only. A JWT item never needs it: gwc pins the token\'s iss to its scheme\'s issuer.',
+    'acl would check the wrong identity: another caller\'s roles, or a key written for another scheme, would pass.',
     'Move the roles to the identifying scheme, or split the requirement.',
     "security: [{ apiKey: [admin], basic: [] }]",
   ),

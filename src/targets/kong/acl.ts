@@ -7,8 +7,9 @@
  * allowing any ONE of the groups listed. So every condition a requirement item puts on its caller
  * becomes one group, which gwc gives exactly the consumers that meet it:
  *
- * - a scheme sharing its plugin with another scheme (two key-auth schemes): `G.scheme.S`, the
- *   holders of an S credential (a key registered for scheme B never opens a route of scheme A);
+ * - an API-key or basic scheme sharing its plugin with another scheme (two key-auth schemes):
+ *   `G.scheme.S`, the holders of an S credential (a key registered for scheme B never opens a
+ *   route of scheme A); JWT schemes sharing jwt need none (needsAcl: the issuer pin);
  * - roles (`[admin, ops]` on an API-key or basic requirement: OpenAPI 3.1 section 4.8.30):
  *   `G.group.admin` for one role on a route with one way in, else `G.roles:{...}`, the holders of
  *   an S credential with ALL the roles (an AND of roles is one group, because acl ORs its list);
