@@ -408,6 +408,8 @@ export interface Gateway {
   basePath: string;
   hosts: string[];
   tls?: { certificate: string; key: SecretRef; loc: Loc };
+  /** x-gateway.trustedProxies: the addresses (CIDR) whose X-Forwarded-Proto the gateway believes. */
+  trustedProxies?: { addresses: string[]; loc: Loc };
   backends: Backend[];
   securitySchemes: SecurityScheme[];
   consumers: Consumer[];

@@ -3,6 +3,7 @@
  * environment overlay, servers, backends, policies, security, routes in OpenAPI precedence.
  */
 import { checkUserText } from './text-safety.js';
+import { compareText } from '../../diagnostics/collate.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
 import { FEATURE_IDS } from '../features.js';
@@ -14,6 +15,7 @@ import { normaliseBackend } from './backends.js';
 import { applyAwsInput } from '../../input/aws/index.js';
 import { applyKongInput } from '../../input/kong/index.js';
 import { isObj, overlay, refuseSiblings, Walker } from './node.js';
+import { unmapCidr } from '../policies/ip-mapped.js';
 import { normaliseRoutes } from './routes.js';
 import { normaliseConsumers, normaliseSchemes, refusedSchemes } from './security.js';
 import { ServerBackends } from './server-backends.js';
@@ -109,6 +111,13 @@ export function normalise(spec: LoadedSpec, options: NormaliseOptions = {}): { g
     const tls = w.child(x, 'tls');
     const key = parseSecret((tls.value as Record<string, unknown>).key, w.child(tls, 'key').loc, out);
     if (key) gateway.tls = { certificate: String((tls.value as Record<string, unknown>).certificate), key, loc: tls.loc };
+  }
+  if (Array.isArray(xv.trustedProxies) && xv.trustedProxies.length > 0) {
+    // Schema-checked (addresses or CIDR, no /0); an IPv4-mapped entry is the IPv4 address (ip-mapped.ts),
+    // unless that is every IPv4 address (::ffff:0:0/96 stays as written: it then matches no connection).
+    const unmapped = (a: string) => (unmapCidr(a).endsWith('/0') ? a : unmapCidr(a));
+    const addresses = [...new Set((xv.trustedProxies as unknown[]).map((a) => unmapped(String(a))))].sort(compareText);
+    gateway.trustedProxies = { addresses, loc: w.child(x, 'trustedProxies').loc };
   }
   refuseSiblings(w, out); // every key beside a $ref the model read past (red team 20)
   return { gateway, diagnostics: out };

@@ -127,6 +127,7 @@ export const AWS_KEYS: TargetKeyTable = {
   tls: { answer: 'warned', code: 'key-not-applied', why: TLS_WHY },
   'tls.certificate': { answer: 'ignored', why: 'said once at x-gateway.tls (key-not-applied)', saidAt: 'tls' },
   'tls.key': { answer: 'ignored', why: 'said once at x-gateway.tls (key-not-applied)', saidAt: 'tls' },
+  trustedProxies: { answer: 'ignored', why: 'API Gateway is the edge: clients connect to it, so no proxy in front of it is read (REST sends the backend X-Forwarded-Proto https)' },
   'scheme.audiences': {
     answer: 'refused',
     code: 'aws-cognito-audiences',

@@ -78,6 +78,7 @@ export const KONG_KEYS: TargetKeyTable = {
   tls: { answer: 'native', note: 'a certificate entity with snis for the gateway hosts' },
   'tls.certificate': { answer: 'native', note: 'certificate cert, a decK env template' },
   'tls.key': { answer: 'native', note: 'certificate key, a decK env template' },
+  trustedProxies: { answer: 'ignored', why: "Kong believes X-Forwarded-Proto only from kong.conf trusted_ips (the websocket guard reads kong.request.get_forwarded_scheme), which a decK file cannot set: list the same addresses there" },
   'scheme.header': { answer: 'refused', code: 'capability-unsupported', why: 'Kong OSS cannot verify a JWT against an issuer (auth.jwt), refused at the requirement' },
   'scheme.realm': {
     answer: 'warned',

@@ -101,6 +101,7 @@ export function compileNginx(gateway: Gateway, plan: CapabilityPlan, compileOpti
     escapedPaths: [...views.values()].some((v) => (v as Escaped).escapedPath),
     websocket: [...views.values()].some((v) => v.websocket),
     wsSameOrigin: [...views.values()].some((v) => v.wsSameOrigin),
+    trustedProxies: ctx.gateway.trustedProxies?.addresses,
     wsToken: [...views.values()].some((v) => v.refuseWsToken) ? `~${SUBPROTOCOL_TOKEN_REGEX}` : undefined,
     forwardPath: security.forwards.length > 0,
     jwks: security.jwks.length > 0,

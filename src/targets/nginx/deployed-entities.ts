@@ -220,7 +220,7 @@ export function nginxEntities(files: Array<{ path: string; text: string }>, njs:
     else if (d.name === 'upstream' && d.block) entities.push({ kind: 'upstream', key: d.args[0] ?? '', fields: directiveFields(d.block) });
     else if ((d.name === 'map' || d.name === 'geo') && d.block) {
       const entries = d.block.map((e) => [e.name, ...e.args].join(' '));
-      const facts = mapFacts(d.args.at(-1) ?? '', entries);
+      const facts = mapFacts(d.args.at(-1) ?? '', entries, d.args.slice(0, -1).join(' '));
       entities.push({ kind: d.name, key: d.args.at(-1) ?? '', fields: fieldsOf({ source: d.args.slice(0, -1).join(' '), entries }), ...(facts ? { facts } : {}) });
     }
     else if (d.name === 'limit_req_zone' || d.name === 'limit_conn_zone' || d.name === 'proxy_cache_path') {

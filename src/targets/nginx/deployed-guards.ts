@@ -75,8 +75,14 @@ function refusesForeignUpgrade(d: Directive, maps: Map<string, Directive>): bool
   const map = v ? maps.get(v) : undefined;
   if (d.name !== 'if' || !map || map.args[0] !== '$http_upgrade' || !(d.block ?? []).some((x) => x.name === 'return' && x.args[0] === '403')) return false;
   const origin = maps.get((map.block ?? []).find((e) => e.name === 'default')?.args[0] ?? '');
-  // `$http_origin` (a cors list) or `"$scheme|$http_origin|$http_host"` (the own origin, NGX8: the scheme compared too).
-  return origin !== undefined && /^"?(?:\$scheme\|)?\$http_origin/.test(origin.args[0] ?? '');
+  // `$http_origin` (a cors list) or `"$scheme|$http_origin|$http_host"` (the own origin, NGX8: the scheme
+  // compared too); behind trusted proxies `"$<gw>_scheme|..."`, a map of `"$<gw>_proxy|$http_x_forwarded_proto"`
+  // (FWD21: both maps' text is a guard of its own, deployed-support.ts mapFacts).
+  const key = /^"?(?:(\$scheme|\$[A-Za-z0-9_]+_scheme)\|)?\$http_origin/.exec(origin?.args[0] ?? '');
+  if (!key) return false;
+  if (key[1] === undefined || key[1] === '$scheme') return true;
+  const scheme = maps.get(key[1]);
+  return scheme?.name === 'map' && /^"?\$[A-Za-z0-9_]+_proxy\|\$http_x_forwarded_proto"?$/.test(scheme.args[0] ?? '') && (scheme.block ?? []).some((e) => e.name === 'default' && e.args[0] === '$scheme');
 }
 
 /**

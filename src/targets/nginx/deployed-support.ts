@@ -29,7 +29,7 @@ export function supportFacts(block: Directive[], ctx: Ctx): Facts | undefined {
  * (`_lim_ip`: IPv6 per /64, IPv4-mapped folded), the identity it counts (`_lim_id`), and the
  * query `_method` refusal (`_override`). An entry lost collapses the key or lets the override pass.
  */
-export function mapFacts(name: string, entries: string[]): Facts | undefined {
+export function mapFacts(name: string, entries: string[], source = ''): Facts | undefined {
   const text = entries.join('; ');
   if (/_lim_(ip|id)$/.test(name)) return { rateLimitKey: `${name}: ${text}` };
   if (/_override$/.test(name)) return { guards: { method: entries.map((e) => `query ${e}`) } };
@@ -46,5 +46,10 @@ export function mapFacts(name: string, entries: string[]): Facts | undefined {
   // (security), an origin added as much as the default lowered (WS3: per entry, an origin added
   // read as a guard added, `tightened`).
   if (/_cors\d*_(?:foreign|ws)$|_xsite(?:_ws)?$/.test(name)) return { guards: { header: [`upgrade origin ${name}: ${text}`] } };
+  // The scheme the own-origin check compares behind a TLS-terminating proxy (templates.ts `_proxy`
+  // geo, `_scheme` map; x-gateway.trustedProxies): whose X-Forwarded-Proto is believed, read by which
+  // address. A range added or the source changed ($remote_addr is a realip rewrite: a client's own
+  // X-Forwarded-For) lets a client name the scheme: one guard, the source and the whole text.
+  if (/_(?:proxy|scheme)$/.test(name)) return { guards: { header: [`upgrade origin scheme ${name} (${source}): ${text}`] } };
   return undefined;
 }

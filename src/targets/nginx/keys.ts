@@ -61,6 +61,7 @@ export const NGINX_KEYS: TargetKeyTable = {
   tls: { answer: 'native', note: 'listen ssl with ssl_certificate and ssl_certificate_key' },
   'tls.certificate': { answer: 'native', note: 'ssl_certificate' },
   'tls.key': { answer: 'native', note: 'ssl_certificate_key' },
+  trustedProxies: { answer: 'native', note: "geo on $realip_remote_addr: a trusted proxy's X-Forwarded-Proto (http or https) is the own-origin check's scheme" },
   'scheme.issuer': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.audiences': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.anyAudience': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },

@@ -113,7 +113,25 @@ map $http_upgrade \${{n variable}}_ws {
 # is another origin than https, RFC 6454) and its host[:port] the Host header's, any letter case,
 # the scheme's default port (:443, :80) written or not on either side. No Origin (a non-browser
 # client) passes; "null", another port, a path, or a second host does not.
+{{#if trustedProxies}}
+# Behind a TLS-terminating proxy (x-gateway.trustedProxies) $scheme is the proxy's connection's:
+# its X-Forwarded-Proto is the scheme, believed only from a trusted address ($realip_remote_addr:
+# the peer itself, before any realip rewrite) and only as one exact word; else $scheme.
+geo $realip_remote_addr \${{n @root.prefix}}_proxy {
+    default 0;
+{{#each trustedProxies}}
+    {{q this}} 1;
+{{/each}}
+}
+map "\${{n @root.prefix}}_proxy|$http_x_forwarded_proto" \${{n @root.prefix}}_scheme {
+    "~*^1[|]https$" https;
+    "~*^1[|]http$" http;
+    default $scheme;
+}
+map "\${{n @root.prefix}}_scheme|$http_origin|$http_host" \${{n @root.prefix}}_xsite {
+{{else}}
 map "$scheme|$http_origin|$http_host" \${{n @root.prefix}}_xsite {
+{{/if}}
     "~^[a-z]+[|][|]" "";
     "~*^([a-z]+)[|]\\1://([^/|@]+)[|]\\2$" "";
     "~*^https[|]https://([^/|@:]+|\\[[^/|@\\]]+\\])(?::443)?[|]\\1(?::443)?$" "";

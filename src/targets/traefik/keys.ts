@@ -59,6 +59,7 @@ export const TRAEFIK_KEYS: TargetKeyTable = {
   tls: { answer: 'native', note: 'tls.certificates in the dynamic file' },
   'tls.certificate': { answer: 'native', note: 'certFile' },
   'tls.key': { answer: 'native', note: 'keyFile (a ${file:...} reference; others are refused, traefik-tls-key-source)' },
+  trustedProxies: { answer: 'ignored', why: "Traefik's own-origin rule takes the scheme from the servers, not from the connection; the entry point's forwardedHeaders.trustedIPs (static configuration) decides whose X-Forwarded-* headers pass: list the same addresses there" },
   'scheme.issuer': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.audiences': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },
   'scheme.anyAudience': { answer: 'warned', code: 'key-not-applied', why: BY_SERVICE, when: DELEGATED },

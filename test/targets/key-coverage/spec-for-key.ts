@@ -113,6 +113,7 @@ function values(id: KeyId, target: string): Variants | undefined {
     'consumers.*.credentials': { a: { key: '${env:K1}' }, b: { key: '${env:K2}' } },
     'consumers.*.credentials.*.username': { a: 'u1', b: 'u2' },
     'consumers.*.credentials.*.password': { a: '${env:P1}', b: '${env:P2}' },
+    trustedProxies: { a: ['10.0.0.0/8'], b: ['192.168.0.0/16'] },
     tls: { a: TLS(target), b: undefined },
     'tls.certificate': target === 'kong' ? { a: '${env:TLS_CERT_A}', b: '${env:TLS_CERT_B}' } : { a: 'certs/a.pem', b: 'certs/b.pem' },
     'tls.key': target === 'kong' ? { a: '${env:TLS_KEY_A}', b: '${env:TLS_KEY_B}' } : { a: '${file:certs/a.key}', b: '${file:certs/b.key}' },
@@ -308,6 +309,15 @@ export function specForKey(id: KeyId, which: 'a' | 'b', target: string): Obj | u
     item.post = { ...get, operationId: 'postItem', security: [], 'x-gateway': { public: true } };
     // On AWS `none` speaks for the body; the query's `[_method]` needs queryNames: exact (aws-query-method-override).
     if (aws) (x.backends as Record<string, Obj>).api!.queryNames = 'exact';
+  }
+  // nginx reads a trusted proxy's X-Forwarded-Proto for the own-origin check of a websocket route
+  // a basic user's browser could open from another site (websocket-origin.ts 'same').
+  if (id === 'trustedProxies' && target === 'nginx') {
+    doc.components = { securitySchemes: { key: { type: 'http', scheme: 'basic' } } };
+    x.consumers = { c: { credentials: { key: { username: 'u1', password: '${env:P1}' } } } };
+    const op = getIn(doc, ['paths', '/items/{id}', 'get']) as Obj;
+    op.security = [{ key: [] }];
+    op['x-gateway'] = { websocket: true };
   }
   // A public /items/{id}/a beside a keyed /a of one backend: id = '..' reaches /a where the backend
   // resolves it (src/targets/aws/confusable.ts). Keyed by a scheme each target verifies itself.
