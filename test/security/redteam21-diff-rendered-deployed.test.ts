@@ -106,12 +106,12 @@ describe('red team 21: what the gateway evaluates in its file before reading it,
   const kong = await built('kong');
   const aws = await built('aws', { publicHosts: 'echo.internal' });
 
-  it.fails('traefik: Go template comments around the router auth middleware are refused or a security finding', () => {
+  it('traefik: Go template comments around the router auth middleware are refused or a security finding', () => {
     const v = verdict('traefik', traefik, (t) => hideLines(t, /^\s*- "rt21r-auth-key"$/, 1, '{{ if false }}', '{{ end }}'));
     expect(seen(v)).toBe(true);
   });
 
-  it.fails('kong: decK template comments around the route key-auth plugin are refused or a security finding', () => {
+  it('kong: decK template comments around the route key-auth plugin are refused or a security finding', () => {
     const v = verdict('kong', kong, (t) => {
       const item = itemAround(t, /name: "key-auth"/);
       return hideLines(t, item.start, item.count, '${{ if false }}', '${{ end }}');
@@ -119,13 +119,13 @@ describe('red team 21: what the gateway evaluates in its file before reading it,
     expect(seen(v)).toBe(true);
   });
 
-  it.fails("kong: a key-auth plugin taking anonymous from decK's _plugin_configs is read with it", () => {
+  it("kong: a key-auth plugin taking anonymous from decK's _plugin_configs is read with it", () => {
     const v = verdict('kong', kong, (t) =>
       `${t.replace(/\n( *)- config:\n *anonymous: null\n/, (_m, sp: string) => `\n${sp}- _config: "shared"\n${sp}  config:\n`)}_plugin_configs:\n  shared:\n    anonymous: "9d3b2c4e-0000-4000-8000-000000000001"\n`);
     expect(seen(v)).toBe(true);
   });
 
-  it.fails('kong: `enabled: off` (YAML 1.1 false, as decK reads it) on key-auth is a security finding', () => {
+  it('kong: `enabled: off` (YAML 1.1 false, as decK reads it) on key-auth is a security finding', () => {
     const v = verdict('kong', kong, (t) => {
       const lines = t.split('\n');
       const at = lines.findIndex((l) => /name: "key-auth"/.test(l));
@@ -144,12 +144,12 @@ describe('red team 21: what the gateway evaluates in its file before reading it,
     expect(quoted.security).toEqual(plain.security);
   });
 
-  it.fails('aws: a template Transform (a macro CloudFormation runs at deploy time) is refused', () => {
+  it('aws: a template Transform (a macro CloudFormation runs at deploy time) is refused', () => {
     const v = verdict('aws', aws, (t) => JSON.stringify({ ...JSON.parse(t), Transform: ['OpenEveryRoute'] }, null, 2));
     expect(v.refused).toBe(true);
   });
 
-  it.fails("aws: an Fn::Transform (AWS::Include) in place of a path's methods is refused", () => {
+  it("aws: an Fn::Transform (AWS::Include) in place of a path's methods is refused", () => {
     const v = verdict('aws', aws, (t) => {
       const doc = JSON.parse(t);
       doc.Resources.RestApi.Properties.Body.paths['/items'] = { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://bucket/items.yaml' } } };
@@ -158,7 +158,7 @@ describe('red team 21: what the gateway evaluates in its file before reading it,
     expect(v.refused).toBe(true);
   });
 
-  it.fails("traefik: gwc's own file with a brace in user text (its {{ \"{\" }} actions) reads back", async () => {
+  it("traefik: gwc's own file with a brace in user text (its {{ \"{\" }} actions) reads back", async () => {
     const g = (await gatewayOf(SPEC.replace('security: [{ key: [] }]', 'security: [{ key: [] }]\n      x-gateway: { requestHeaders: { set: { X-Brace: "{a}" } } }'))).gateway!;
     const files = compileGateway(g, 'traefik', {}).files;
     expect(files[0]!.contents).toContain('{{ "{" }}a{{ "}" }}');

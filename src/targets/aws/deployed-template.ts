@@ -26,7 +26,7 @@ const answersOnly = (method: string, op: JsonObject): boolean =>
   ANSWER_ONLY.has(method) && isObject(op['x-amazon-apigateway-integration']) && String(op['x-amazon-apigateway-integration'].type).toLowerCase() === 'mock';
 
 /** CloudFormation's YAML short forms (`!Ref`, `!Sub`...) read as their JSON long forms. */
-const INTRINSICS = ['Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'Split', 'FindInMap', 'If', 'Equals', 'Not', 'And', 'Or', 'Base64', 'Cidr', 'ImportValue', 'GetAZs', 'Condition'];
+const INTRINSICS = ['Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'Split', 'FindInMap', 'If', 'Equals', 'Not', 'And', 'Or', 'Base64', 'Cidr', 'ImportValue', 'GetAZs', 'Condition', 'Transform'];
 const CFN_TAGS: Tags = INTRINSICS.flatMap((name) => {
   const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
   const wrap = (value: unknown) => ({ [key]: name === 'GetAtt' && typeof value === 'string' ? value.split('.') : value });
@@ -48,6 +48,32 @@ export function unwrapTemplate(doc: unknown): unknown {
     return typeof body === 'string' ? parseTemplateText(body) : body;
   }
   return doc;
+}
+
+/**
+ * Where the template asks CloudFormation to rewrite it at deploy time (red team 21): a `Transform`
+ * (a macro, AWS::Serverless, AWS::LanguageExtensions) or an `Fn::Transform` (AWS::Include pulls a
+ * snippet from S3). What deploys is the processed template, which gwc cannot make from this one:
+ * a macro that drops every authorizer read as "No changes". Undefined when there is none.
+ */
+export function transformIn(doc: unknown): string | undefined {
+  if (isObject(doc) && doc.Transform !== undefined) return `Transform ${JSON.stringify(doc.Transform)}`;
+  const walk = (v: unknown, at: string): string | undefined => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const found = walk(v[i], `${at}/${i}`);
+        if (found) return found;
+      }
+    } else if (isObject(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'Fn::Transform') return `Fn::Transform at ${at || '/'}`;
+        const found = walk(x, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return walk(doc, '');
 }
 
 export function foreignShape(doc: unknown): string | undefined {

@@ -8,7 +8,7 @@ import type { DeployedReader, ReadResult } from '../../diff/entity.js';
 import type { JsonObject } from '../../diff/json-util.js';
 import { fileReader } from '../deployed-reader.js';
 import { httpTemplateEntities, isHttpApiTemplate } from './http/deployed.js';
-import { foreignShape, parseTemplateText, templateEntities, TemplateShapeError, unwrapTemplate } from './deployed-template.js';
+import { foreignShape, parseTemplateText, templateEntities, TemplateShapeError, transformIn, unwrapTemplate } from './deployed-template.js';
 
 const SDK = '@aws-sdk/client-cloudformation';
 
@@ -21,6 +21,11 @@ function fromText(text: string, source: string): ReadResult {
   }
   const foreign = foreignShape(doc);
   if (foreign) return { diagnostics: [diag('deployed-foreign', { target: 'aws', source, looksLike: foreign })] };
+  const transform = transformIn(doc);
+  if (transform) {
+    const detail = `the template holds ${transform}, which CloudFormation applies at deploy time and gwc diff cannot: give the processed template (aws cloudformation get-template --template-stage Processed)`;
+    return { diagnostics: [diag('deployed-invalid', { target: 'aws', source, detail })] };
+  }
   // An HTTP API (--option aws.api=http) has its own reader; both sides of a diff go through here.
   if (isHttpApiTemplate(doc)) return { state: { entities: httpTemplateEntities(doc as JsonObject) }, diagnostics: [] };
   try {
@@ -36,6 +41,7 @@ interface CloudFormationModule {
   GetTemplateCommand: new (input: { StackName: string; TemplateStage?: string }) => unknown;
 }
 
+/** The Processed stage: what CloudFormation deployed, its transforms applied (the same text when it has none). */
 async function readStack(stack: string): Promise<ReadResult> {
   let sdk: CloudFormationModule;
   try {
@@ -46,7 +52,7 @@ async function readStack(stack: string): Promise<ReadResult> {
     return { diagnostics: [diag('deployed-sdk-missing', { package: SDK, detail: e instanceof Error ? e.message.split('\n')[0]! : String(e) })] };
   }
   try {
-    const out = await new sdk.CloudFormationClient({}).send(new sdk.GetTemplateCommand({ StackName: stack, TemplateStage: 'Original' }));
+    const out = await new sdk.CloudFormationClient({}).send(new sdk.GetTemplateCommand({ StackName: stack, TemplateStage: 'Processed' }));
     return fromText(out.TemplateBody ?? '', `stack ${stack}`);
   } catch (e) {
     return { diagnostics: [diag('deployed-unreadable', { source: `stack ${stack}`, detail: e instanceof Error ? e.message : String(e) })] };

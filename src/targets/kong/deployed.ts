@@ -2,13 +2,13 @@
  * Kong's deployed-state reader for `gwc diff` (DESIGN.md section 6): a `deck dump` file (YAML or
  * JSON) or a Kong Admin API URL. Both, and gwc's own kong.yaml, go through the one normaliser.
  */
-import { parse } from 'yaml';
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { DeployedReader, ReadOptions, ReadResult } from '../../diff/entity.js';
 import { fileReader } from '../deployed-reader.js';
-import { toJson, type JsonObject } from '../../diff/json-util.js';
+import type { JsonObject } from '../../diff/json-util.js';
 import { AdminApiError, readAdminApi } from './deployed-admin.js';
 import { foreignShape, kongEntities, KongShapeError } from './deployed-normalise.js';
+import { deckData } from './deployed-text.js';
 
 function fromDocument(doc: unknown, source: string): ReadResult {
   const foreign = foreignShape(doc);
@@ -49,14 +49,10 @@ export const kongDeployed: DeployedReader = fileReader({
   normalise(files, source) {
     const file = files.find((f) => /\.(ya?ml|json)$/i.test(f.path)) ?? files[0];
     if (!file) return { diagnostics: [diag('deployed-invalid', { target: 'kong', source, detail: 'no file' })] };
-    let doc: unknown;
-    try {
-      doc = toJson(parse(file.contents, { maxAliasCount: 100 }));
-    } catch (e) {
-      const detail = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-      return { diagnostics: [diag('deployed-invalid', { target: 'kong', source, detail: `not YAML or JSON: ${detail}` })] };
-    }
+    // As decK reads it: its template actions, YAML 1.1 and _plugin_configs (deployed-text.ts).
+    const read = deckData(file.contents);
+    if ('error' in read) return { diagnostics: [diag('deployed-invalid', { target: 'kong', source, detail: read.error })] };
     // Only entities leave the reader: the raw file holds secrets the plan must never print.
-    return fromDocument(doc, source);
+    return fromDocument(read.doc, source);
   },
 });

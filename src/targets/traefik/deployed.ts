@@ -19,6 +19,7 @@ import { middlewareFacts, newSeen, type Definitions } from './deployed-middlewar
 import { upstreamPathOf } from './deployed-paths.js';
 import { local, serversOf, withTraefikDefaults } from './deployed-services.js';
 import { operationViews } from './deployed-operations.js';
+import { renderTemplate } from './emit.js';
 import { tcpRouterFacts } from './deployed-tcp.js';
 
 const SECTIONS = ['routers', 'services', 'middlewares', 'serversTransports'] as const;
@@ -130,9 +131,18 @@ export const traefikDeployed: DeployedReader = fileReader({
   accepts: 'the deployed file-provider dynamic configuration (YAML or JSON)',
   normalise(files, source): ReadResult {
     const file = files.find((f) => /\.(ya?ml|json)$/i.test(f.path)) ?? files[0];
+    // Traefik renders the file as a Go template before it reads it (emit.ts): read what it reads.
+    // gwc's own brace actions are rendered; any other action (an `{{ if }}` in a YAML comment
+    // hides the lines between from Traefik, red team 21) is refused, never read past.
+    let text: string;
+    try {
+      text = renderTemplate(file?.contents ?? '');
+    } catch (e) {
+      return { diagnostics: [diag('deployed-invalid', { target: 'traefik', source, detail: `Traefik renders the file as a Go template before reading it, and gwc diff evaluates only the brace actions gwc writes: ${e instanceof Error ? e.message : String(e)}` })] };
+    }
     let doc: unknown;
     try {
-      doc = toJson(parse(file?.contents ?? '', { maxAliasCount: 100 }));
+      doc = toJson(parse(text, { maxAliasCount: 100 }));
     } catch (e) {
       return { diagnostics: [diag('deployed-invalid', { target: 'traefik', source, detail: `not YAML or JSON: ${e instanceof Error ? e.message.split('\n')[0]! : String(e)}` })] };
     }
