@@ -15,7 +15,7 @@
  * matches every value but `websocket`, the empty value included (no upgrade either way).
  */
 import type { Route, Server } from '../../model/types.js';
-import { m, reEscape } from './rule.js';
+import { m } from './rule.js';
 
 /** The one protocol a client may switch to through gwc's routers. */
 export const UPGRADE_ALLOWED = 'websocket';
@@ -38,35 +38,37 @@ export const UPGRADE_GUARD = `!${m.headerRegexp('Upgrade', notWordRegex(UPGRADE_
  * any page opens one with the user's cookies or cached basic credentials and reads every frame;
  * the headers middleware gwc writes for `cors` only adds headers, and Traefik upgrades on every
  * router. A route with a CORS policy (origins not `*`) therefore excludes from its operation routers
- * an upgrade whose Origin is present and not one of cors.origins, compared exactly as the headers
- * middleware compares it; it falls to the path's method-not-allowed router (405). No Origin (a
- * non-browser client) passes.
+ * an upgrade carrying any Origin value that is not one of cors.origins, compared exactly as the
+ * headers middleware compares it (letter case included): the complement of the list (notAnyRegex),
+ * since HeaderRegexp matches when any value does, so a second Origin line cannot hide a foreign one,
+ * and an empty Origin is not a listed origin (TRF21; Kong answers it 403 too). It falls to the
+ * path's method-not-allowed router (405). No Origin (a non-browser client) passes.
  */
 export function originGuard(origins: readonly string[]): string | undefined {
   if (origins.length === 0 || origins.includes('*')) return undefined;
-  const allowed = `^(${origins.map(reEscape).join('|')})$`;
-  return `!(${m.headerRegexp('Upgrade', '.')} && ${m.headerRegexp('Origin', '.')} && !${m.headerRegexp('Origin', allowed)})`;
+  return `!(${m.headerRegexp('Upgrade', '.')} && ${m.headerRegexp('Origin', notAnyRegex(origins, false))})`;
 }
 
 /**
  * A regex (RE2 and JavaScript alike) matching every text except the `words`, each in any ASCII
- * letter case: notWordRegex for a set. The words form a trie; at each node the remainder is: nothing
- * (when no word ends there), a character no word continues with then anything, or a continuing
- * character and that child's remainder; a node where a word ends needs at least one more character.
+ * letter case (`caseless`) or exactly as written: notWordRegex for a set. The words form a trie; at
+ * each node the remainder is: nothing (when no word ends there), a character no word continues with
+ * then anything, or a continuing character and that child's remainder; a node where a word ends
+ * needs at least one more character.
  */
-export function notAnyRegex(words: readonly string[]): string {
+export function notAnyRegex(words: readonly string[], caseless = true): string {
   interface Node { end: boolean; next: Map<string, Node> }
   const root: Node = { end: false, next: new Map() };
   for (const w of words) {
     let n = root;
-    for (const c of w.toLowerCase()) {
+    for (const c of caseless ? w.toLowerCase() : w) {
       let child = n.next.get(c);
       if (!child) n.next.set(c, (child = { end: false, next: new Map() }));
       n = child;
     }
     n.end = true;
   }
-  const cls = (c: string) => (/[a-z]/.test(c) ? `${c.toUpperCase()}${c}` : c.replace(/[\\\]^-]/g, '\\$&'));
+  const cls = (c: string) => (caseless && /[a-z]/.test(c) ? `${c.toUpperCase()}${c}` : c.replace(/[\\\]^-]/g, '\\$&'));
   const rest = (n: Node): string => {
     if (n.next.size === 0) return n.end ? '.+' : '';
     const keys = [...n.next.keys()].sort();
