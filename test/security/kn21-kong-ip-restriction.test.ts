@@ -85,6 +85,14 @@ describe('KN21 Kong ip-restriction (oracle)', async () => {
     expect([o.status, o.consumer, o.ran.indexOf('key-auth') < o.ran.indexOf('ip-restriction')]).toEqual([200, 'kn21-ip.alice', true]);
   });
 
+  // OPEN: Kong OSS runs ip-restriction after the auth plugins (fixed priorities; plugin ordering is
+  // Enterprise), so from outside the office a stolen or guessed key is told apart (403 valid, 401
+  // not): the allow list does not keep outsiders off the credential check. nginx denies first.
+  // A fix would check the address in gwc's pre-function (1000000, before every auth plugin).
+  it.fails('OPEN: from outside the office a valid key and a wrong one get the same answer', () => {
+    expect(at('/keyed', '203.0.113.7', { 'x-api-key': 'alice-key-0001' }).status).toBe(at('/keyed', '203.0.113.7', { 'x-api-key': 'wrong' }).status);
+  });
+
   it('control: a route without an IP rule passes any address', () => {
     for (const c of ['203.0.113.7', '10.9.9.9', '2001:db9::1']) expect(at('/open', c).status).toBe(200);
   });
