@@ -8,6 +8,10 @@ import { AWS_INPUT_CODES } from './codes-aws-input.js';
 import { AWS_VALIDATION_CODES } from './codes-aws-validation.js';
 import { NGINX_VALIDATION_CODES } from './codes-nginx-validation.js';
 import { entry } from './entry.js';
+import type { ProtectionGap } from '../model/admits.js';
+
+/** The words for a policy a request escapes (ProtectionGap, callers aside). */
+const GAP_WORDS: Record<ProtectionGap, string> = { callers: 'security and IP rule', limit: 'rate limit', bodyLimit: 'body limit', validate: 'request validation' };
 
 /** "; required by 3 operations (GET /a, PUT /b, GET /c)". */
 const usedBy = (p: { uses?: number; routes?: string }) =>
@@ -147,13 +151,15 @@ export const CODES = {
     (p) =>
       `${p.path} and ${p.otherPath} can match the same URL and neither is more specific; ${p.route} is tried first (first differing segment, literal wins)`,
   ),
-  // `by`: what the route tried first lacks, its callers (security or IP rule) or its rate limit (model/admits.ts protectedMore).
-  'route-ambiguous-unprotected': entry<{ route: string; other: string; method: string; path: string; otherPath: string; by: 'callers' | 'limit' }>(
+  // `by`: what the route tried first lacks (model/admits.ts protectionGap): its callers (security or IP rule), rate limit, body limit or request validation.
+  'route-ambiguous-unprotected': entry<{ route: string; other: string; method: string; path: string; otherPath: string; by: ProtectionGap }>(
     'error',
     (p) =>
       p.by === 'limit'
         ? `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and no order between them holds on every backend; ${p.other} is tried first and does not count callers under ${p.route}'s rate limit, so a URL of ${p.path} is answered outside that limit, and the backend's own router may run ${p.route}'s handler for it: give both the same rate limit, or make the paths differ by a literal segment so that no URL matches both`
-        : `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and no order between them holds on every backend; ${p.other} is tried first and admits callers ${p.route} does not, so a URL of ${p.path} is answered without ${p.route}'s security or IP rule, and the backend's own router may run ${p.route}'s handler for it: give both the same security and IP rule, or make the paths differ by a literal segment so that no URL matches both`,
+        : p.by === 'callers'
+          ? `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and no order between them holds on every backend; ${p.other} is tried first and admits callers ${p.route} does not, so a URL of ${p.path} is answered without ${p.route}'s security or IP rule, and the backend's own router may run ${p.route}'s handler for it: give both the same security and IP rule, or make the paths differ by a literal segment so that no URL matches both`
+          : `${p.method} ${p.path} (${p.route}) and ${p.otherPath} (${p.other}) can match the same URL and no order between them holds on every backend; ${p.other} is tried first and does not check requests by ${p.route}'s ${GAP_WORDS[p.by]}, so a URL of ${p.path} is answered without it, and the backend's own router may run ${p.route}'s handler for it: give both the same ${GAP_WORDS[p.by]}, or make the paths differ by a literal segment so that no URL matches both`,
   ),
   'operation-id-duplicate': entry<{ id: string }>('error', (p) => `operationId "${p.id}" is used more than once`),
   'weights-invalid': entry<{ backend: string }>('error', (p) => `backend ${p.backend}: target weights must add up to more than 0`),
@@ -561,12 +567,12 @@ export const CODES = {
   'aws-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend: string }>(
     'error',
     (p) =>
-      `aws: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; API Gateway cannot read or strip a body field: give both operations the same security and policies, declare _method as a parameter of ${p.route} if its backend reads it on purpose, or, if backend ${p.backend} never runs a body's _method, say so once: x-gateway.backends.${p.backend}.methodOverride: none`,
+      `aws: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers, or limits or validates requests where it does not; API Gateway cannot read or strip a body field: give both operations the same security and policies, declare _method as a parameter of ${p.route} if its backend reads it on purpose, or, if backend ${p.backend} never runs a body's _method, say so once: x-gateway.backends.${p.backend}.methodOverride: none`,
   ),
   'aws-query-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend: string }>(
     'error',
     (p) =>
-      `aws: a ${p.method} to ${p.route} reaches backend ${p.backend}, which also serves ${p.other} (${p.otherMethod} ${p.path}), admitting fewer callers or rate-limited where it is not, and API Gateway blanks the query's _method by that exact name only: ?[_method]=${p.otherMethod} (Express's qs), ?_method]= or ?]_method= (Rack 2), ?.method= (PHP, Symfony) reach the backend, which may run ${p.other}. methodOverride: none speaks for the body only. If backend ${p.backend} reads query names only as sent, say so: x-gateway.backends.${p.backend}.queryNames: exact; else give both operations the same security and policies`,
+      `aws: a ${p.method} to ${p.route} reaches backend ${p.backend}, which also serves ${p.other} (${p.otherMethod} ${p.path}), admitting fewer callers, or limiting or validating requests where it does not, and API Gateway blanks the query's _method by that exact name only: ?[_method]=${p.otherMethod} (Express's qs), ?_method]= or ?]_method= (Rack 2), ?.method= (PHP, Symfony) reach the backend, which may run ${p.other}. methodOverride: none speaks for the body only. If backend ${p.backend} reads query names only as sent, say so: x-gateway.backends.${p.backend}.queryNames: exact; else give both operations the same security and policies`,
   ),
   // the rest of the aws target's codes: src/diagnostics/codes-aws.ts
   ...AWS_CODES,
@@ -596,17 +602,17 @@ export const CODES = {
   'head-widens-get': entry<{ route: string; other: string; path: string }>(
     'error',
     (p) =>
-      `HEAD operation ${p.route} admits callers that ${p.other} (GET ${p.path}, same backend path) does not, or does not count them alike; most backends (Express, Flask, Rails, Spring) run the GET handler for HEAD, so its callers would run ${p.other} and read its headers: give the HEAD the GET's security and policies, or remove it (every target then routes HEAD with the GET's own checks or not at all)`,
+      `HEAD operation ${p.route} admits callers that ${p.other} (GET ${p.path}, same backend path) does not, or does not limit or validate them alike; most backends (Express, Flask, Rails, Spring) run the GET handler for HEAD, so its callers would run ${p.other} and read its headers: give the HEAD the GET's security and policies, or remove it (every target then routes HEAD with the GET's own checks or not at all)`,
   ),
   'method-override-widens': entry<{ route: string; parameter: string; other: string; method: string; path: string }>(
     'error',
     (p) =>
-      `${p.route} declares the method override ${p.parameter}, so its backend runs the method a caller names there, and ${p.other} (${p.method} ${p.path}, same backend path) admits fewer callers or does not count them alike: a caller of ${p.route} would run ${p.other}'s handler past its checks. Give ${p.route} the security and policies of every method the override can name, list only methods guarded no more strictly in the parameter's enum and validate parameters (x-gateway validate), or remove the declaration (every target then strips or refuses the override)`,
+      `${p.route} declares the method override ${p.parameter}, so its backend runs the method a caller names there, and ${p.other} (${p.method} ${p.path}, same backend path) admits fewer callers or does not limit or validate them alike: a caller of ${p.route} would run ${p.other}'s handler past its checks. Give ${p.route} the security and policies of every method the override can name, list only methods guarded no more strictly in the parameter's enum and validate parameters (x-gateway validate), or remove the declaration (every target then strips or refuses the override)`,
   ),
-  'param-variant-reaches-protected': entry<{ route: string; other: string; values: string }>(
+  'param-variant-reaches-protected': entry<{ route: string; other: string; values: string; by?: Exclude<ProtectionGap, 'callers'> }>(
     'error',
     (p) =>
-      `${p.route} takes ${p.values}, which every gateway routes to it as a plain value, while a backend that matches paths case-blind or by suffix (ASP.NET Core, IIS, Spring, Rails formats) serves them as ${p.other}, which admits fewer callers: give both routes the same security, or state that the backend matches paths exactly (x-gateway.backends.NAME.pathMatching: exact, on every backend name of that server)`,
+      `${p.route} takes ${p.values}, which every gateway routes to it as a plain value, while a backend that matches paths case-blind or by suffix (ASP.NET Core, IIS, Spring, Rails formats) serves them as ${p.other}, which ${p.by === undefined ? 'admits fewer callers' : `${p.route} does not match in its ${GAP_WORDS[p.by]}`}: give both routes the same ${p.by === undefined ? 'security' : GAP_WORDS[p.by]}, or state that the backend matches paths exactly (x-gateway.backends.NAME.pathMatching: exact, on every backend name of that server)`,
   ),
   'cors-credentials-origin-open': entry<{ target: string; route: string; origin: string }>(
     'error',
@@ -618,7 +624,7 @@ export const CODES = {
   'traefik-body-method-override': entry<{ route: string; method: string; other: string; otherMethod: string; path: string; backend: string }>(
     'error',
     (p) =>
-      `traefik: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers or is rate-limited where it is not; Traefik cannot read or strip a body field: give both operations the same security and policies, declare _method as a parameter of ${p.route} if its backend reads it on purpose, or, if backend ${p.backend} never runs a body's _method, say so once: x-gateway.backends.${p.backend}.methodOverride: none`,
+      `traefik: a ${p.method} to ${p.route} reaches the backend with its body unread, and a backend that honours _method in a form, multipart or JSON body (Rails, Laravel, Symfony, Express method-override) would run ${p.other} (${p.otherMethod} ${p.path}), which admits fewer callers, or limits or validates requests where it does not; Traefik cannot read or strip a body field: give both operations the same security and policies, declare _method as a parameter of ${p.route} if its backend reads it on purpose, or, if backend ${p.backend} never runs a body's _method, say so once: x-gateway.backends.${p.backend}.methodOverride: none`,
   ),
   'traefik-roles-forward-auth': entry<{ route: string; scheme: string; roles: string }>(
     'error',

@@ -111,9 +111,9 @@ export const MODEL: Explanations = {
     "paths:\n  /a/{x}: {}\n  /{y}/b: {}   # /a/b matches both",
   ),
   'route-ambiguous-unprotected': ex(
-    'Two templates can match one URL with no order every backend shares (neither more specific; or a partly literal segment capturing more variables: /files/{name}-{rev} beside /files/{id}, which Spring ranks first), and the one gwc tries first admits callers the other does not (security or IP rule: /public/{page} public, /{tenant}/admin keyed), or escapes its rate limit.',
-    'GET /public/admin, a URL of the keyed template, is answered through the public route without a key, and the backend (its own router: declaration order, its own ranking) may run the keyed handler for it. Likewise GET /auth/otp/verify, sent again and again, is counted under the 100-a-second limit and may run the one-time-code handler whose limit stops guessing.',
-    'Give both the same security, IP rule and rate limit, or make the paths differ by a literal segment so that no URL matches both (a parameter pattern does not end the ambiguity: templates are compared by their segments).',
+    'Two templates can match one URL with no order every backend shares (neither more specific, or a partly literal segment beside a bare parameter: /files/{name}.json beside /files/{id}), and the one gwc tries first admits callers the other does not (/public/{page} public, /{tenant}/admin keyed) or lacks its rate limit, body limit or validation.',
+    'GET /public/admin is answered through the public route without a key, and the backend (its own router) may run the keyed handler for it: Spring ranks fewer variables first, Express and Rails take declaration order (/files/:id declared first runs for /files/x.json). Likewise GET /auth/otp/verify, sent again and again, is counted under a 100-a-second limit and may run the one-time-code handler.',
+    'Give both the same security, IP rule, rate limit, body limit and validation, or make the paths differ by a literal segment so that no URL matches both (a parameter pattern does not end the ambiguity: templates are compared by their segments).',
     "paths:\n  /public/{page}: { get: { x-gateway: { public: true } } }\n  /{tenant}/admin: { get: { security: [{ apiKey: [] }] } }   # refused",
   ),
   'operation-id-duplicate': ex(

@@ -375,9 +375,9 @@ export const TARGETS: Explanations = {
     "x-gateway: { audiences: [api://shop], jwksUri: https://login.example/common/keys }   # fix: issuer: https://login.example/shop-tenant/v2.0",
   ),
   'param-variant-reaches-protected': ex(
-    'Two routes of one backend and method that a backend folding case or a suffix reads as one handler, and the one a request is sent to admits callers the other refuses: /users/{id} beside /users/me (ME, me.json), /files/{name}.json or /files/{id} beside /files/{id}, {id}.xml or {id}.json, /admin beside /admin.json, /report.csv beside /report.pdf, /files/{id} beside /files/v{n} (V7).',
-    'Every gateway matches paths exactly and passes the variant on as a plain value; a backend that routes case-blind or by suffix (Rails formats, Spring suffix patterns, which also serve /files/42 as the JSON of /files/42.json on Accept: application/json) runs the other route\'s handler, so a caller that route refuses reads it.',
-    'Give both routes the same security; or, if the backend matches paths case-sensitively and without suffix patterns, say so on every backend name of that server: pathMatching: exact (gwc diff flags the declaration).',
+    'Two routes of one backend and method that a backend folding case or a suffix reads as one handler, and the one a request is sent to admits callers the other refuses or lacks its rate limit, body limit or validation: /users/{id} beside /users/me (ME, me.json), /files/{id} beside /files/{id}.json, /admin beside /admin.json, /report.csv beside /report.pdf, /files/{id} beside /files/v{n} (V7).',
+    'Every gateway matches paths exactly and passes the variant on as a plain value; a backend that routes case-blind or by suffix (Rails formats, Spring suffix patterns, which also serve /files/42 as the JSON of /files/42.json on Accept: application/json) runs the other route\'s handler, so a caller that route refuses reads it (or /users/ME escapes the 1-a-minute limit of /users/me).',
+    'Give both routes the same security and policies; or, if the backend matches paths case-sensitively and without suffix patterns, say so on every backend name of that server: pathMatching: exact (gwc diff flags the declaration).',
     "backends:\n  users: { url: http://users.internal:8080, pathMatching: exact }",
   ),
   'method-override-widens': ex(

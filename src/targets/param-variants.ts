@@ -15,8 +15,10 @@
  * `/files/{id}.json`: Rails and Spring serve `/files/42` as the same resource, its JSON on `Accept:
  * application/json`; `{name}.json` beside `{id}.xml`; `/admin` beside `/admin.json`; `/files/V7`
  * of `/files/v{n}`), unless ours, folded, is still the more specific template (its own handler).
- * "Refuses" is auth and IP rules (model/admits.ts admitsAll); a rate limit of its own on the
- * protected route is not counted here (a variant is counted under the first route's limit).
+ * "More protected" is model/admits.ts protectedMore, the one comparison every pair check shares
+ * (PV21): auth and IP rules, and a rate limit, body limit or request validation the other route
+ * does not apply alike (`/users/ME` sent through a public `/users/{id}` at 100 a second runs the
+ * handler `/users/me` limits to 1 a minute).
  * A forwarded path identical to the other's backend path is upstream-reach.ts's (or the gateway's
  * own literal-before-parameter order); these are the paths only a folding reading joins, refused
  * on every target alike (like head-get.ts), unless every backend name of that server says it
@@ -28,7 +30,7 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { matchPath } from '../model/paths.js';
 import { serverKey } from '../model/normalise/units.js';
 import type { Gateway, Route } from '../model/types.js';
-import { admitsAll } from '../model/admits.js';
+import { protectedMore, protectionGap, protectionProfile } from '../model/admits.js';
 
 /** The values a backend reading case-blind or by suffix takes for the literal `lit`, in this order. */
 export function variantsOf(lit: string): string[] {
@@ -198,11 +200,9 @@ export function paramVariantRefusals(gateway: Gateway): Diagnostic[] {
   if (out) return out.map((d) => ({ ...d, params: { ...d.params } }));
   out = [];
   const exact = new Set(gateway.backends.filter((b) => b.pathMatching?.value === 'exact').map((b) => b.name));
-  // Routes that all admit the same callers cannot admit fewer than one another: no index to build (#18).
-  const profile = (r: Route) =>
-    `${r.security.map((alt) => alt.map((i) => `${i.scheme}[${i.scopes.join(',')}]`).join('+')).join('|')} ${r.optionalAuth === true} ${r.policy.ipRule ? JSON.stringify([r.policy.ipRule.allow, r.policy.ipRule.deny]) : ''}`;
-  const first = gateway.routes[0] ? profile(gateway.routes[0]) : '';
-  if (gateway.routes.some((r) => profile(r) !== first)) {
+  // Routes that all share one protection cannot be stricter than one another: no index to build (#18).
+  const first = gateway.routes[0] ? protectionProfile(gateway.routes[0]) : '';
+  if (gateway.routes.some((r) => protectionProfile(r) !== first)) {
     // The backend is the server, whatever name it is given; a mock reaches none.
     const addresses = new Map(gateway.backends.filter((b) => b.kind !== 'mock').map((b) => [b.name, b.targets.map((t) => ({ server: serverKey(t.url), prefix: t.url.path }))]));
     const tries = new Map<string, Node>();
@@ -222,12 +222,14 @@ export function paramVariantRefusals(gateway: Gateway): Diagnostic[] {
         const near: Array<{ route: Route; segs: string[] }> = [];
         collect(tries.get(a.server)!, keysOf(ours), 0, near);
         const others = near
-          .filter(({ route: o }) => o !== tpl && o.method === tpl.method && sharesHost(o, tpl) && !admitsAll(o, tpl) && !(exact.has(o.backend) && exact.has(tpl.backend)))
+          .filter(({ route: o }) => o !== tpl && o.method === tpl.method && sharesHost(o, tpl) && protectedMore(o, tpl) && !(exact.has(o.backend) && exact.has(tpl.backend)))
           .sort((x, y) => (x.route.id < y.route.id ? -1 : x.route.id > y.route.id ? 1 : 0));
         for (const o of others) {
           const values = variantValues(gateway, tpl, ours, o.route, o.segs);
           if (values === undefined) continue;
-          found = diag('param-variant-reaches-protected', { route: tpl.id, other: o.route.id, values }, tpl.loc);
+          const by = protectionGap(o.route, tpl)!;
+          // `by` only when it is not who may call (the params the check had before PV21).
+          found = diag('param-variant-reaches-protected', { route: tpl.id, other: o.route.id, values, ...(by === 'callers' ? {} : { by }) }, tpl.loc);
           break;
         }
         if (found) break;

@@ -59,6 +59,18 @@ testRule('route-ambiguous-unprotected', {
       files: `${GW}  /a/{x}:\n${P('x')}    get: { operationId: a, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n  /{y}/b:\n${P('y')}    get: { operationId: b, security: [{ apiKey: [] }], x-gateway: { rateLimit: { requests: 1, per: second } }, responses: { '200': { description: ok } } }\n${SCHEMES}`,
       errors: [{ line: 11, column: 3 }],
     },
+    {
+      // PV21: one comparison for every pair check; a body limit only b has is escaped too.
+      name: 'keyed /a/{x} without a body limit tried before keyed /{y}/b with one',
+      files: `${GW}  /a/{x}:\n${P('x')}    post: { operationId: a, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n  /{y}/b:\n${P('y')}    post: { operationId: b, security: [{ apiKey: [] }], x-gateway: { bodyLimit: 1kb }, responses: { '200': { description: ok } } }\n${SCHEMES}`,
+      errors: [{ line: 11, column: 3 }],
+    },
+    {
+      // PV21: a mixed segment beside a bare parameter, one variable each: Express and Rails take declaration order.
+      name: 'public /f/{x}.json tried before keyed /f/{y}',
+      files: `${GW}  /f/{x}.json:\n${P('x')}    get: { operationId: a, x-gateway: { public: true }, responses: { '200': { description: ok } } }\n  /f/{y}:\n${P('y')}    get: { operationId: b, security: [{ apiKey: [] }], responses: { '200': { description: ok } } }\n${SCHEMES}`,
+      errors: [{ line: 11, column: 3 }],
+    },
   ],
 });
 

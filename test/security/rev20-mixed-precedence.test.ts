@@ -60,8 +60,11 @@ describe('REV20: a public mixed template beside a keyed bare one on one backend'
     expect(errors.map((d) => [d.code, d.loc?.pointer])).toContainEqual(['route-ambiguous-unprotected', '/paths/~1files~1{id}']);
   });
 
-  it('control: a mixed template capturing no more than the bare one keeps gwc\'s order (Spring agrees): /files/{id}.json public beside keyed /files/{id} is param-variants\' (suffix folding), not this rule', async () => {
-    const one = await gatewayOf(SPEC.replace('/files/{name}-{rev}', '/files/{name}-latest').replace(", { name: rev, in: path, required: true, schema: { type: string } }", ''));
-    expect(one.diagnostics.filter((d) => d.code === 'route-ambiguous-unprotected')).toEqual([]);
+  it('PV21: a mixed template capturing no more than the bare one is refused too (Spring agrees with gwc, Express and Rails take declaration order: /files/:id declared first runs for /files/3f2a-latest); same security builds', async () => {
+    const one = SPEC.replace('/files/{name}-{rev}', '/files/{name}-latest').replace(", { name: rev, in: path, required: true, schema: { type: string } }", '');
+    const refused = await gatewayOf(one);
+    expect(refused.diagnostics.filter((d) => d.code === 'route-ambiguous-unprotected').map((d) => [d.loc?.pointer, d.params.by])).toEqual([['/paths/~1files~1{id}', 'callers']]);
+    const same = await gatewayOf(one.replace('security: [], x-gateway: { public: true }', 'security: [{ key: [] }]'));
+    expect(same.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { compareText } from '../../diagnostics/collate.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
 import { FEATURE_IDS } from '../features.js';
-import { admitsAll, protectedMore } from '../admits.js';
+import { protectionGap } from '../admits.js';
 import { ambiguous, comparePrecedence } from '../paths.js';
 import { HTTP_METHODS, type AcceptedGap, type Backend, type Gateway, type Route } from '../types.js';
 import { findAmbiguousPairs } from './ambiguity.js';
@@ -140,33 +140,33 @@ function checkRoutes(routes: Route[], out: Diagnostic[]): void {
   const byPath = new Map<string, Route[]>();
   for (const r of routes) byPath.set(r.publicPath, [...(byPath.get(r.publicPath) ?? []), r]);
   // Pairs with a partly literal segment against a bare parameter too (mixedRanked false): gwc
-  // tries the mixed one first (route-ambiguous is said only where OpenAPI gives no order), but a
-  // backend ranking by captured variables runs the other's handler when the mixed one captures
-  // more (REV20: Spring runs /files/{id} for /files/3f2a-9c1b, not /files/{name}-{rev}): checked.
+  // tries the mixed one first (route-ambiguous is said only where OpenAPI gives no order), but no
+  // order between them is every backend's: Spring ranks fewer captured variables first (REV20: it
+  // runs /files/{id} for /files/3f2a-9c1b, not /files/{name}-{rev}), Express and Rails take
+  // declaration order (`/files/:id` declared first runs for /files/x.json), JAX-RS more literal
+  // characters first. gwc cannot know which backend it fronts (no backend setting says how it
+  // ranks; PV21): such a pair is checked like one OpenAPI leaves unordered.
   for (const [i, j] of findAmbiguousPairs(unique.map((r) => r.segments), false)) {
     const [a, b] = [unique[i]!, unique[j]!].sort(comparePrecedence) as [Route, Route];
     // A pair of templates is a property of the paths, not of one operation: said at the path key.
-    const unordered = ambiguous(a.segments, b.segments);
-    // gwc's order stands where a backend ranking by captured variables (Spring: fewer first) agrees.
-    if (!unordered && captured(a) <= captured(b)) continue;
-    if (unordered) out.push(diag('route-ambiguous', { route: a.id, other: b.id, path: a.publicPath, otherPath: b.publicPath }, b.pathLoc ?? b.loc));
-    // Every target answers the URLs both match through `a` (tried first). Where `a` admits callers
-    // `b` does not (security or IP rule: admitsAll; a public `b` with an IP rule is restricted too),
-    // or does not count them under `b`'s rate limit (protectedMore, as the targets' same-backend
-    // checks), such a URL of `b`'s template is answered without `b`'s restriction, and the backend's
+    if (ambiguous(a.segments, b.segments)) out.push(diag('route-ambiguous', { route: a.id, other: b.id, path: a.publicPath, otherPath: b.publicPath }, b.pathLoc ?? b.loc));
+    // Every target answers the URLs both match through `a` (tried first). Where `b` is stricter
+    // (model/admits.ts protectionGap, the comparison every pair check shares: security or IP rule,
+    // a rate limit `a` does not count alike, a smaller body limit, request validation `a` does not
+    // do alike), such a URL of `b`'s template is answered without `b`'s check, and the backend's
     // own router (declaration order, its own ranking) may run `b`'s handler for it: refused, per
     // method, at `b`'s path key (test/security/route-ambiguous-keyed.test.ts,
-    // redteam19-ambiguous-ip-rule.test.ts, redteam20-ambiguous-rate-limit.test.ts).
+    // redteam19-ambiguous-ip-rule.test.ts, redteam20-ambiguous-rate-limit.test.ts, pv21-*.test.ts).
     for (const rb of byPath.get(b.publicPath) ?? []) {
-      const ra = (byPath.get(a.publicPath) ?? []).find((r) => r.method === rb.method && sharesHost(r, rb) && protectedMore(rb, r));
-      const by = ra && !admitsAll(rb, ra) ? 'callers' : 'limit';
-      if (ra) out.push(diag('route-ambiguous-unprotected', { route: rb.id, other: ra.id, method: rb.method, path: rb.publicPath, otherPath: ra.publicPath, by }, rb.pathLoc ?? rb.loc));
+      for (const ra of (byPath.get(a.publicPath) ?? []).filter((r) => r.method === rb.method && sharesHost(r, rb))) {
+        const by = protectionGap(rb, ra);
+        if (!by) continue;
+        out.push(diag('route-ambiguous-unprotected', { route: rb.id, other: ra.id, method: rb.method, path: rb.publicPath, otherPath: ra.publicPath, by }, rb.pathLoc ?? rb.loc));
+        break;
+      }
     }
   }
 }
-
-/** The variables a template captures (Spring's PathPattern score, wildcards aside). */
-const captured = (r: Route): number => r.segments.reduce((n, s) => n + (s.kind === 'param' ? 1 : s.kind === 'mixed' ? s.parts.filter((p) => !('literal' in p)).length : 0), 0);
 
 const sharesHost = (a: Route, b: Route) => a.hosts.length === 0 || b.hosts.length === 0 || a.hosts.some((h) => b.hosts.includes(h));
 
