@@ -683,6 +683,11 @@ export const CODES = {
     (p) =>
       `traefik: websocket route ${p.route} lets no other site call it with the user's credentials, and its servers declare no host: a Traefik rule cannot compare Origin with the request's Host, so every upgrade carrying an Origin (every browser's WebSocket, from any page) is refused (405) on its routers, not only a cross-site one (Cross-Site WebSocket Hijacking). Declare the public host in servers (https://api.example.com/v1) to let the route's own pages upgrade`,
   ),
+  'traefik-websocket-origin-scheme': entry<{ route: string; server: string; origins: string }>(
+    'warn',
+    (p) =>
+      `traefik: websocket route ${p.route}: its server ${p.server} is http, but the routers answer TLS only (a document server is https), so its pages are served as https: its own origin for WebSocket upgrades is ${p.origins}, and an http:// page (one a network attacker can forge) is refused. Write the server as https`,
+  ),
   'traefik-limit-split': entry<{ route: string; routers: number }>(
     'warn',
     (p) => `traefik: route ${p.route}: split into ${p.routers} routers (one per security alternative); Traefik keeps one rate-limit bucket set per router, so each router gets 1/${p.routers} of the rate`,

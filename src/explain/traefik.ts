@@ -47,6 +47,12 @@ export const TRAEFIK: Explanations = {
     'Declare the public host in servers (an absolute URL); the route\'s own origin (scheme, host and declared port) may then upgrade.',
     "servers: [{ url: /v1 }]   # fix: [{ url: https://api.example.com/v1 }]",
   ),
+  'traefik-websocket-origin-scheme': ex(
+    'A websocket route that only its own pages may call with the user\'s credentials is served by an http server, while an https document server makes every Traefik router answer TLS only: its pages are https pages.',
+    'The own origin written into the rule follows the scheme the routers serve: https://host (the server\'s port kept). Taking the server as written would refuse the route\'s https pages and let an http:// page upgrade, an origin a network attacker can forge on any plain-HTTP answer.',
+    'Write the server as https (or serve the gateway over http only, with no https server).',
+    "paths:\n  /room:\n    servers: [{ url: http://ws.example.com/v1 }]   # fix: https://ws.example.com/v1",
+  ),
   'traefik-limit-split': ex(
     'An operation with several security alternatives is one Traefik router per alternative, and each router has its own rate-limit buckets.',
     'A caller who can present credentials for several alternatives gets the rate once per router; each router is given 1/N of the rate so the total stays within it.',

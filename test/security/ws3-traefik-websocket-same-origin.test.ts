@@ -91,9 +91,9 @@ describe("WS3, traefik: an upgrade from another origin with the user's credentia
   });
 
   it('controls: a bearer route (the browser sends no credential by itself) lets its cors list upgrade, nothing else (own origin neither); a public route any page; a plain GET from another origin is not refused', () => {
-    // The list only, as nginx's: the route's own origin is not listed (originGuard; an empty Origin, which no browser sends, passes it).
+    // The list only, as nginx's: the route's own origin is not listed (originGuard; an empty Origin is not listed either, TRF21).
     expect(g.call('token', 'https://app.test').backend).toBeDefined();
-    for (const origin of FOREIGN.filter((o) => o !== '')) expect(g.call('token', origin).backend, JSON.stringify(origin)).toBeUndefined();
+    for (const origin of FOREIGN) expect(g.call('token', origin).backend, JSON.stringify(origin)).toBeUndefined();
     for (const origin of FOREIGN) expect(g.call('open', origin).backend, JSON.stringify(origin)).toBeDefined();
     const plain = send(g.built.config as TraefikConfig, { method: 'GET', host: 'api.example.com', target: '/v1/room', tls: true, headers: { origin: 'https://evil.test', authorization: ALICE } }, env(g.built.result.files[0]!.contents));
     expect(plain.backend).toBeDefined();
@@ -113,10 +113,11 @@ describe('WS3, traefik: the own origin is the declared scheme, host and port', (
     for (const origin of ['https://api.example.com', 'http://api.example.com:8080', 'http://evil.test']) expect(g.call('room', origin, { tls: false }).backend, origin).toBeUndefined();
   });
 
-  it('two hosts: each host\'s origin is own, nothing else', async () => {
+  it('two hosts: each host\'s own origin is own on that host only (TRF21: the other host\'s page is another origin), nothing else', async () => {
     const g = await gateway("{ url: 'https://api.example.com/v1' }, { url: 'https://api.example.net/v1' }");
     for (const host of ['api.example.com', 'api.example.net']) {
-      for (const origin of ['https://api.example.com', 'https://api.example.net']) expect(g.call('room', origin, { host }).backend, `${host} ${origin}`).toBeDefined();
+      expect(g.call('room', `https://${host}`, { host }).backend, host).toBeDefined();
+      for (const origin of ['https://api.example.com', 'https://api.example.net'].filter((o) => o !== `https://${host}`)) expect(g.call('room', origin, { host }).backend, `${host} ${origin}`).toBeUndefined();
       for (const origin of ['https://api.example.org', 'https://api.example.com.net', 'https://evil.test']) expect(g.call('room', origin, { host }).backend, `${host} ${origin}`).toBeUndefined();
     }
   });

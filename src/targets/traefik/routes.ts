@@ -24,7 +24,7 @@ import { NOOP_SERVICE, serviceFor } from './backends.js';
 import type { Ctx } from './context.js';
 import { encodedSlashMiddleware, rewriteMiddleware } from './paths.js';
 import { headerOpsMiddleware } from './policies.js';
-import { originGuard, ownOrigins, sameOriginGuard, UPGRADE_GUARD } from './upgrade.js';
+import { originGuard, ownOriginsByHost, sameOriginGuard, UPGRADE_GUARD } from './upgrade.js';
 import { upgradeOrigins } from '../websocket-origin.js';
 import { sanitise } from './names.js';
 import { compilePolicies, type PolicySlot, type SlotParts } from './policy-map.js';
@@ -189,7 +189,7 @@ function routeRouters(ctx: Ctx, route: Route, where: string[]): Planned[] {
   return out;
 }
 
-/** The same-origin guard of a list of own origins: the same lists recur on every route of a server, built once per list (#18); bounded. */
+/** The same-origin guard of a route's own origins: the same lists recur on every route of a server, built once per list (#18); bounded. */
 const SAME_ORIGIN_GUARDS = new Map<string, string>();
 
 /** The rule condition keeping other sites' upgrades off the route's routers, if any (../websocket-origin.ts). */
@@ -197,13 +197,20 @@ function upgradeGuard(ctx: Ctx, route: Route, corsCompiled: boolean): string | u
   const which = upgradeOrigins(route, ctx.gateway.securitySchemes);
   if (which === 'listed') return corsCompiled && route.policy.cors ? originGuard(route.policy.cors.origins) : undefined;
   if (which !== 'same') return undefined;
-  const origins = ownOrigins(route, ctx.gateway.servers, ctx.gateway.servers.some((s) => s.scheme === 'https'));
+  const byHost = ownOriginsByHost(route, ctx.gateway.servers, ctx.gateway.servers.some((s) => s.scheme === 'https'));
   // Said where the spec expects browsers to upgrade; other routes are refused the same, silently.
-  if (!origins && route.websocket) ctx.report('traefik-websocket-origin-unknown', { route: route.id }, route.loc);
-  const key = origins?.join('\n') ?? '';
+  if (route.websocket) {
+    if (!byHost) ctx.report('traefik-websocket-origin-unknown', { route: route.id }, route.loc);
+    for (const h of byHost ?? []) {
+      if (h.unserved) ctx.report('traefik-websocket-origin-scheme', { route: route.id, server: h.unserved.url, origins: h.origins.join(', ') }, route.loc);
+    }
+  }
+  // The Host matcher is in the rule (whereConditions) when the route has hosts and routes on them.
+  const hostInRule = route.hosts.length > 0 && ctx.plan.enforced(route.id, 'hostRouting');
+  const key = `${hostInRule}\n${byHost?.map((h) => `${h.host} ${h.origins.join(' ')}`).join('\n') ?? ''}`;
   let guard = SAME_ORIGIN_GUARDS.get(key);
   if (guard === undefined) {
-    guard = sameOriginGuard(origins);
+    guard = sameOriginGuard(byHost, hostInRule);
     if (SAME_ORIGIN_GUARDS.size >= 10_000) SAME_ORIGIN_GUARDS.clear();
     SAME_ORIGIN_GUARDS.set(key, guard);
   }

@@ -78,28 +78,56 @@ export function notAnyRegex(words: readonly string[], caseless = true): string {
   return `^${rest(root)}$`;
 }
 
+/** One declared host of a route and the origins its own pages have. */
+export interface HostOrigins {
+  host: string;
+  origins: string[];
+  /** An http server of the host whose pages the routers answer over TLS only: its origin is https (TRF21). */
+  unserved?: Server;
+}
+
+const DEFAULT_PORT = { http: 80, https: 443 } as const;
+
 /**
- * The origins a page of the route itself is served from (websocket-origin.ts `same`), as a browser
- * writes Origin (RFC 6454: scheme://host, `:port` unless the scheme's default): the route's
- * declared hosts, the scheme its routers answer (tls: https only; otherwise http), each port a
- * document server declares for that host and scheme. A host the route's own (path item or
- * operation) servers declare is theirs: their scheme and port (REV20: `https://ws.example.com:8443`
- * on an operation is that origin only, whatever the document's servers say). Undefined when the
- * route declares no host.
+ * The origins a page of the route itself is served from (websocket-origin.ts `same`), per declared
+ * host, as a browser writes Origin (RFC 6454: scheme://host, `:port` unless the scheme's default).
+ * A host the route's own (path item or operation) servers declare takes their scheme and port
+ * (REV20: `https://ws.example.com:8443` on an operation is that origin only); another host the
+ * document servers' of the routers' scheme. The routers answer TLS only when a document server is
+ * https (routes.ts `tls`): there an http server's pages are served as https, so its origin is
+ * https (its port kept unless the default of either scheme), never the http origin a network
+ * attacker forges (TRF21; `unserved` is that server, for a warning). Each host's origins are its
+ * own: a page of another of the route's hosts is another origin (TRF21; DESIGN.md names no origin
+ * set shared across hosts). Undefined when the route declares no host.
  */
-export function ownOrigins(route: Route, servers: readonly Server[], tls: boolean): string[] | undefined {
+export function ownOriginsByHost(route: Route, servers: readonly Server[], tls: boolean): HostOrigins[] | undefined {
   if (route.hosts.length === 0) return undefined;
-  const scheme = tls ? 'https' : 'http';
-  const out = new Set<string>();
+  const out: HostOrigins[] = [];
   for (const host of route.hosts) {
     const own = (route.hostServers ?? []).filter((s) => s.host === host);
-    for (const s of own) out.add(`${s.scheme}://${host}${s.port !== undefined && s.port !== (s.scheme === 'https' ? 443 : 80) ? `:${s.port}` : ''}`);
-    if (own.length > 0) continue;
-    const declared = servers.filter((s) => s.host === host && s.scheme === scheme);
-    if (declared.length === 0 || declared.some((s) => s.port === undefined)) out.add(`${scheme}://${host}`);
-    for (const s of declared) if (s.port !== undefined) out.add(`${scheme}://${host}:${s.port}`);
+    const declared = own.length > 0 ? own : servers.filter((s) => s.host === host);
+    const served = tls ? declared.filter((s) => s.scheme === 'https') : own.length > 0 ? own : declared.filter((s) => s.scheme === 'http');
+    const origins = new Set<string>();
+    let unserved: Server | undefined;
+    if (served.length > 0) for (const s of served) origins.add(originOf(s.scheme, host, s.port, s.scheme));
+    else if (tls && declared.length > 0) {
+      unserved = declared[0]!;
+      for (const s of declared) origins.add(originOf('https', host, s.port, s.scheme));
+    } else origins.add(`${tls ? 'https' : 'http'}://${host}`);
+    out.push({ host, origins: [...origins].sort(), ...(unserved ? { unserved } : {}) });
   }
-  return [...out].sort();
+  return out;
+}
+
+/** scheme://host[:port], the port left out when it is the default of `scheme` or of the scheme the server declared. */
+function originOf(scheme: 'http' | 'https', host: string, port: number | undefined, declared: 'http' | 'https'): string {
+  return port === undefined || port === DEFAULT_PORT[scheme] || port === DEFAULT_PORT[declared] ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
+}
+
+/** Every own origin of the route's hosts (ownOriginsByHost), sorted; undefined when it declares no host. */
+export function ownOrigins(route: Route, servers: readonly Server[], tls: boolean): string[] | undefined {
+  const byHost = ownOriginsByHost(route, servers, tls);
+  return byHost && [...new Set(byHost.flatMap((h) => h.origins))].sort();
 }
 
 /**
@@ -107,13 +135,20 @@ export function ownOrigins(route: Route, servers: readonly Server[], tls: boolea
  * (websocket-origin.ts `same`: not public and no cors, or a cors policy without credentials on a
  * route whose credential the browser sends by itself). Traefik upgrades on every router and a rule
  * cannot compare two headers (Origin with Host), so the route's routers exclude an upgrade carrying
- * any Origin value that is not one of ownOrigins (letters any case; a second Origin line, `null`,
- * another scheme, port or host, a path or a trailing dot are not own): HeaderRegexp matches when
- * any value of the header does (https://doc.traefik.io/traefik/routing/routers/#rule), so the
- * regex is the complement of the own origins. It falls to the path's 405 router. No Origin passes.
- * A route with no declared host knows no own origin: every upgrade carrying an Origin is excluded.
+ * any Origin value that is not one of the request host's own origins (letters any case; a second
+ * Origin line, an empty one, `null`, another scheme, port or host, a path or a trailing dot are not
+ * own): HeaderRegexp matches when any value of the header does
+ * (https://doc.traefik.io/traefik/routing/routers/#rule), so the regex is the complement of the own
+ * origins. Several hosts: Host and Origin are matched apart, so each host pairs with its own
+ * complement, `(!Host(h) || <not h's origins>)` for every h (TRF21: one set for all let a page of
+ * host A upgrade on host B); one host already in the rule (`hostInRule`) needs no pairing. It falls
+ * to the path's 405 router. No Origin passes. A route with no declared host knows no own origin:
+ * every upgrade carrying an Origin is excluded.
  */
-export function sameOriginGuard(origins: readonly string[] | undefined): string {
-  const foreign = origins === undefined ? '^' : notAnyRegex(origins);
-  return `!(${m.headerRegexp('Upgrade', '.')} && ${m.headerRegexp('Origin', foreign)})`;
+export function sameOriginGuard(byHost: readonly HostOrigins[] | undefined, hostInRule: boolean): string {
+  const upgrade = m.headerRegexp('Upgrade', '.');
+  if (byHost === undefined) return `!(${upgrade} && ${m.headerRegexp('Origin', '^')})`;
+  if (byHost.length === 1 && hostInRule) return `!(${upgrade} && ${m.headerRegexp('Origin', notAnyRegex(byHost[0]!.origins))})`;
+  const each = byHost.map((h) => `(!${m.host(h.host)} || ${m.headerRegexp('Origin', notAnyRegex(h.origins))})`);
+  return `!(${upgrade} && ${m.headerRegexp('Origin', '^')} && ${each.join(' && ')})`;
 }
