@@ -8,6 +8,7 @@ import type { Loc } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../spec/loaded-spec.js';
 import { joinPointer } from '../spec/pointer.js';
 import { KEYS, type KeyId } from './keys.js';
+import { Walker } from './normalise/node.js';
 
 export interface KeyOccurrence {
   id: KeyId;
@@ -41,10 +42,9 @@ const occurrencesOf = new WeakMap<LoadedSpec, Map<string | undefined, readonly K
 function findOccurrences(spec: LoadedSpec, env?: string): KeyOccurrence[] {
   const out: KeyOccurrence[] = [];
   // Through $refs, as the model reads them: a key behind a $ref is said where it is written.
-  const child = (n: Located, key: string): Located => {
-    const raw: Located = { value: (n.value as Record<string, unknown> | null)?.[key], loc: { file: n.loc.file, pointer: joinPointer(n.loc.pointer, key) } };
-    return spec.deref(raw) ?? raw;
-  };
+  // The one resolver (Walker.follow, src/spec/resolve.ts), as the model reads the same places.
+  const w = new Walker(spec);
+  const child = (n: Located, key: string): Located => w.follow({ value: (n.value as Record<string, unknown> | null)?.[key], loc: { file: n.loc.file, pointer: joinPointer(n.loc.pointer, key) } });
   const visit = (n: Located, prefix: string) => {
     const v = n.value;
     if (Array.isArray(v)) {
@@ -73,21 +73,21 @@ function findOccurrences(spec: LoadedSpec, env?: string): KeyOccurrence[] {
     const overlay = child(child(x, 'environments'), env);
     for (const part of OVERLAID) visit(child(overlay, part), part);
   }
-  const paths = spec.deref(child(root, 'paths'));
+  const paths = child(root, 'paths');
   for (const p of Object.keys((paths?.value as object) ?? {})) {
-    const item = spec.deref(child(paths!, p));
-    if (!item || typeof item.value !== 'object' || item.value === null) continue;
+    const item = child(paths, p);
+    if (typeof item.value !== 'object' || item.value === null) continue;
     visit(child(item, 'x-gateway'), 'route');
     for (const m of Object.keys(item.value)) {
       if (!METHODS.has(m)) continue;
-      const op = spec.deref(child(item, m));
-      if (op) visit(child(op, 'x-gateway'), 'route');
+      const op = child(item, m);
+      visit(child(op, 'x-gateway'), 'route');
     }
   }
-  const schemes = spec.deref(child(child(root, 'components'), 'securitySchemes'));
+  const schemes = child(child(root, 'components'), 'securitySchemes');
   for (const s of Object.keys((schemes?.value as object) ?? {})) {
-    const scheme = spec.deref(child(schemes!, s));
-    if (scheme) visit(child(scheme, 'x-gateway'), 'scheme');
+    const scheme = child(schemes, s);
+    visit(child(scheme, 'x-gateway'), 'scheme');
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { getAt, joinPointer, splitPointer } from './pointer.js';
 import { classifyRef, collectRefs, isInside } from './refs.js';
 import { SourceFile } from './source.js';
 import { LoadedSpec } from './loaded-spec.js';
+import { chainEnd } from './resolve.js';
 
 export interface LoadOptions {
   allowRemoteRefs?: boolean;
@@ -170,7 +171,7 @@ function findCycles(spec: LoadedSpec, refs: Array<{ holder: Loc; ref: string }>,
     if (memo?.found === true && memo.chain === false) continue;
     const memoKey = `${holder.file}\0${ref}`;
     let ok = ends.get(memoKey);
-    if (ok === undefined) ends.set(memoKey, (ok = spec.deref({ value: { $ref: ref }, loc: holder }) !== undefined));
+    if (ok === undefined) ends.set(memoKey, (ok = chainEnd(spec, { value: { $ref: ref }, loc: holder }) !== undefined));
     if (!ok) {
       out.push(diag('ref-cycle', { ref }, refLoc(holder)));
       break; // one report per cycle is enough; every member would repeat it

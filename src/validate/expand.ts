@@ -23,6 +23,7 @@
 import type { Loc } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../spec/loaded-spec.js';
 import { escapeToken, joinPointer, splitPointer } from '../spec/pointer.js';
+import { chainEnd } from '../spec/resolve.js';
 
 export interface Expanded {
   doc: unknown;
@@ -126,7 +127,7 @@ export function expander(spec: LoadedSpec) {
     const node = value as Record<string, unknown>;
     if (!Array.isArray(node) && typeof node.$ref === 'string') {
       const loc = here();
-      const target = spec.deref({ value: node, loc });
+      const target = chainEnd(spec, { value: node, loc });
       if (!target) return copyRef(node, loc); // cycle or dangling: the loader has said so
       const key = `${target.loc.file}#${target.loc.pointer}`;
       const kind = slotKind(path);
@@ -143,9 +144,11 @@ export function expander(spec: LoadedSpec) {
       baseDepth = savedDepth;
       onPath.delete(key);
       if (out !== null && typeof out === 'object') locs.set(out, target.loc);
-      // Keys beside the $ref (3.1 summary/description, a schema's own keywords) are kept, as
-      // swagger-parser merges them.
-      const extra = Object.keys(node).filter((k) => k !== '$ref');
+      // Keys beside the $ref are kept as swagger-parser merges them where they mean something to
+      // the model: a schema's own keywords, 3.1's summary/description. Any other is what the
+      // model refuses (ref-sibling-ignored) and reads without: validated without it too, so the
+      // document checked is the one built (REF21).
+      const extra = Object.keys(node).filter((k) => k !== '$ref' && (kind === 'schema' || k === 'summary' || k === 'description'));
       if (extra.length > 0 && out !== null && typeof out === 'object' && !Array.isArray(out)) {
         const merged: Record<string, unknown> = { ...(out as Record<string, unknown>) };
         for (const k of extra) {

@@ -10,6 +10,7 @@ import { diag, type Diagnostic, type Loc } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../spec/loaded-spec.js';
 import { joinPointer, splitPointer } from '../spec/pointer.js';
 import { overlaidRoot } from '../model/environments.js';
+import { Walker } from '../model/normalise/node.js';
 import { precompiled, sha256 } from './precompiled.js';
 import { suggest } from './suggest.js';
 
@@ -49,27 +50,29 @@ function extensionsOf(spec: LoadedSpec): Array<{ node: Located; def: string }> {
     value: (n.value as Record<string, unknown> | null)?.[key],
     loc: { file: n.loc.file, pointer: joinPointer(n.loc.pointer, key) },
   });
+  // Through $refs by the one resolver (Walker.follow, src/spec/resolve.ts); an x-gateway object
+  // itself is validated as written (the schema refuses a `$ref` in it).
+  const w = new Walker(spec);
   const root = spec.root;
   const x = child(root, 'x-gateway');
   if (x.value !== undefined) out.push({ node: x, def: 'root' });
-  const paths = spec.deref(child(root, 'paths'));
+  const paths = w.follow(child(root, 'paths'));
   for (const p of Object.keys((paths?.value as object) ?? {})) {
-    const item = spec.deref(child(paths!, p));
-    if (!item || typeof item.value !== 'object' || item.value === null) continue;
+    const item = w.follow(child(paths, p));
+    if (typeof item.value !== 'object' || item.value === null) continue;
     const px = child(item, 'x-gateway');
     if (px.value !== undefined) out.push({ node: px, def: 'routeSettings' });
     for (const m of Object.keys(item.value)) {
-      const op = spec.deref(child(item, m));
-      if (!op || typeof op.value !== 'object' || op.value === null || m.startsWith('x-') || m === 'parameters') continue;
+      const op = w.follow(child(item, m));
+      if (typeof op.value !== 'object' || op.value === null || m.startsWith('x-') || m === 'parameters') continue;
       const ox = child(op, 'x-gateway');
       if (ox.value !== undefined) out.push({ node: ox, def: 'routeSettings' });
     }
   }
-  const schemes = spec.deref(child(child(root, 'components'), 'securitySchemes'));
+  const schemes = w.follow(child(child(root, 'components'), 'securitySchemes'));
   for (const s of Object.keys((schemes?.value as object) ?? {})) {
-    const scheme = spec.deref(child(schemes!, s));
-    const sx = scheme && child(scheme, 'x-gateway');
-    if (sx && sx.value !== undefined) out.push({ node: sx, def: 'securityScheme' });
+    const sx = child(w.follow(child(schemes, s)), 'x-gateway');
+    if (sx.value !== undefined) out.push({ node: sx, def: 'securityScheme' });
   }
   return out;
 }

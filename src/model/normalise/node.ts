@@ -5,6 +5,7 @@
 import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec, Located } from '../../spec/loaded-spec.js';
 import { escapeToken } from '../../spec/pointer.js';
+import { annotatedRef, chainEnd, chainSibling, schemaTarget } from '../../spec/resolve.js';
 
 /** Merged objects remember, per key, where each child came from. */
 const ORIGINS = Symbol('gwc.origins');
@@ -54,10 +55,42 @@ export class Walker {
     // Most values are not references: answered before any lookup.
     const ref = this.spec && value !== null && typeof value === 'object' ? (value as { $ref?: unknown }).$ref : undefined;
     if (typeof ref !== 'string') return { value, loc };
-    if (options?.schema !== true) this.keepSiblings(value as Record<string, unknown>, loc, ref);
+    if (options?.schema === true) return this.schema({ value, loc }, ref);
+    return this.resolve({ value, loc }, ref);
+  }
+
+  /**
+   * `node` itself, or where its `$ref` leads, as `child` reads a value: for a caller that holds a
+   * located value rather than its parent (the x-gateway key table, validation's x-gateway walk).
+   * A key beside the `$ref` is kept for refuseSiblings like any `child` reads.
+   */
+  follow(node: Located): Located {
+    const ref = this.spec && node.value !== null && typeof node.value === 'object' ? (node.value as { $ref?: unknown }).$ref : undefined;
+    return typeof ref === 'string' ? this.resolve(node, ref) : node;
+  }
+
+  /**
+   * Where the schema reference `ref` written at `at` leads (resolve.ts schemaTarget): the first
+   * holder with a keyword beside its `$ref` is read as written, so its keywords hold (REF21: a
+   * `Name: { $ref: Str, pattern }` reached by a nested reference was read as `Str`).
+   */
+  schemaRef(ref: string, at: Loc): Located | undefined {
+    return this.spec ? schemaTarget(this.spec, ref, at) : undefined;
+  }
+
+  /** A Schema Object written as `node`: as written when a keyword is beside its `$ref`, else its target. */
+  private schema(node: Located, ref: string): Located {
+    if (!annotatedRef(node.value)) return node;
+    const target = this.schemaRef(ref, node.loc);
+    return target ?? { value: undefined, loc: node.loc };
+  }
+
+  private resolve(node: Located, ref: string): Located {
+    const { value, loc } = node;
+    this.keepSiblings(value as Record<string, unknown>, loc, ref);
     const memo = `${loc.file}#${ref}`;
     let target = this.resolved.get(memo);
-    if (target === undefined) this.resolved.set(memo, (target = this.spec!.deref({ value, loc }) ?? null));
+    if (target === undefined) this.resolved.set(memo, (target = chainEnd(this.spec!, { value, loc }) ?? null));
     return target ? { value: target.value, loc: target.loc } : { value: undefined, loc };
   }
 
@@ -73,13 +106,13 @@ export class Walker {
     // Beyond the first hop the chain depends only on the reference and the file it is written in.
     const memo = `${loc.file}#${ref}`;
     let later = this.chained.get(memo);
-    if (later === undefined) this.chained.set(memo, (later = this.spec!.refSibling({ value: { $ref: ref }, loc }) ?? null));
+    if (later === undefined) this.chained.set(memo, (later = chainSibling(this.spec!, { value: { $ref: ref }, loc }) ?? null));
     if (later) this.siblings.set(`${later.loc.file}#${later.loc.pointer}`, later);
   }
 
   /**
    * The first key written beside a `$ref` at `node`'s `key`, on the whole chain of references
-   * `child` follows (LoadedSpec.refSibling): `child` reads the last target alone, so such a key
+   * `child` follows (resolve.ts chainSibling): `child` reads the last target alone, so such a key
    * would be dropped without a word (red team 19: an operation `{ $ref, security }` compiled open,
    * a path item's x-gateway beside its $ref was lost). Undefined when there is none.
    */
@@ -89,7 +122,7 @@ export class Walker {
     if (!this.spec || !isObj(value) || typeof value.$ref !== 'string') return undefined;
     const origin = isObj(parent) ? (parent as WithOrigins)[ORIGINS]?.[String(key)] : undefined;
     const loc = origin ?? { file: node.loc.file, pointer: `${node.loc.pointer}/${typeof key === 'number' ? key : escapeToken(key)}` };
-    return this.spec.refSibling({ value, loc });
+    return chainSibling(this.spec, { value, loc });
   }
 
   /**

@@ -79,9 +79,10 @@ function readBody(w: Walker, node: Located): RequestBody | undefined {
 export function resolveSchema(w: Walker, node: Located): RequestSchema {
   const definitions: RequestSchema['definitions'] = {};
   const names = new Map<string, string>();
-  const spec = w.spec;
   const refTo = (ref: string, at: Loc): string | undefined => {
-    const target = spec?.deref({ value: { $ref: ref }, loc: at });
+    // One schema reference at a time (Walker.schemaRef): a target with keywords beside its own
+    // `$ref` becomes a definition holding both, not its chain's last schema alone (REF21).
+    const target = w.schemaRef(ref, at);
     if (!target) return undefined;
     const key = `${target.loc.file}#${target.loc.pointer}`;
     const known = names.get(key);
