@@ -45,7 +45,7 @@ export const AWS_HTTP_CODES = {
   'aws-http-credential-unhidden': entry<{ scheme: string; where: string }>(
     'error',
     (p) =>
-      `aws (HTTP API): the credential of ${p.scheme} (${p.where}) cannot be hidden from the backend; set x-gateway.hideCredentials: false on the scheme to send it knowingly, or carry the credential in a header HTTP APIs may remove`,
+      `aws (HTTP API): the credential of ${p.scheme} (${p.where}) cannot be hidden from the backend; ${p.where.startsWith('cookie ') ? `a cookie key kept for the backend is refused too (aws-kept-cookie-credential): add x-gateway.backendCookies: none to ${p.scheme} (the backend reads no cookie on its routes; the whole Cookie header is removed) and pass who the caller is with lambdaAuthorizer.contextHeaders (X-User: principalId), or carry the credential in a header HTTP APIs may remove` : 'set x-gateway.hideCredentials: false on the scheme to send it knowingly, or carry the credential in a header HTTP APIs may remove'}`,
   ),
   'aws-http-lambda-token-authorizer': entry<{ scheme: string }>(
     'error',

@@ -264,4 +264,15 @@ export const AWS_CODES = {
     (p) =>
       `aws: the API has ${p.resources} API Gateway resources (path nodes), over the default quota of ${p.limit} per REST API: request a quota increase before deploying`,
   ),
+  // the verified identity as a header (context-headers.ts) and what a REQUEST authorizer is handed (kept-values.ts)
+  'aws-context-header-refused': entry<{ scheme: string; header: string; why: string }>(
+    'error',
+    (p) =>
+      `aws: the Lambda authorizer of ${p.scheme} maps its answer to the header ${p.header}, which ${p.why}: name a header of its own (X-User, X-Session-Subject)`,
+  ),
+  'aws-request-authorizer-cookie': entry<{ scheme: string; cookies: string }>(
+    'warn',
+    (p) =>
+      `aws: the Lambda authorizer of ${p.scheme} is a REQUEST authorizer, which API Gateway hands EVERY header of the request, the Cookie header with the spec's cookie credential ${p.cookies} among them, whatever identitySource names, and gwc cannot see the function: if it reads a cookie, the Cookie line it read also reaches the backend whole (\`sid=<forged>; sid=<verified>\`: the function may read one sid, the backend another). Declare such a session as its own scheme (apiKey in: cookie with backendCookies: none and lambdaAuthorizer.contextHeaders: the Cookie reaches the backend empty), or use type: token, which is handed only its one header`,
+  ),
 } as const;

@@ -55,7 +55,7 @@ export const AWS_HTTP: Explanations = {
   'aws-http-credential-unhidden': ex(
     'A scheme asks for its credential to be hidden from the backend (hideCredentials, true by default), and the HTTP API cannot remove it: Authorization is a header HTTP APIs reserve, and a Lambda function receives every header.',
     'DESIGN.md 7.3: a backend that logs or forwards requests would hold callers\' tokens.',
-    'Set x-gateway.hideCredentials: false on the scheme to send the token knowingly (a backend that checks it itself wants it anyway), or carry the credential in a header HTTP APIs may remove.',
+    'Set x-gateway.hideCredentials: false on the scheme to send the token knowingly (a backend that checks it itself wants it anyway), or carry the credential in a header HTTP APIs may remove. A cookie key: add `backendCookies: none` (the Cookie header is removed) and `lambdaAuthorizer.contextHeaders` (hideCredentials: false is refused for a cookie key).',
     "oidc:\n  x-gateway: { issuer: https://id.example.com/, audiences: [api], hideCredentials: false }",
   ),
   'aws-http-lambda-token-authorizer': ex(

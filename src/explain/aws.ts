@@ -205,5 +205,17 @@ export const AWS: Explanations = {
     'Name a fully qualified DNS host (api.example.com).',
     'servers: [{ url: https://api_example/ }]',
   ),
+  'aws-context-header-refused': ex(
+    'A Lambda authorizer maps its answer (principalId or a context key) to a header API Gateway, HTTP or a credential owns (Authorization, Cookie, Host, Content-*, X-Forwarded-*, X-Amz*, a scheme\'s credential header), on AWS (REST or HTTP API; at the lambdaAuthorizer).',
+    'The mapping would replace a credential a verifier reads, or a header API Gateway or the backend\'s framing relies on.',
+    'Name a header of its own (X-User).',
+    "x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: request, contextHeaders: { Authorization: principalId } } }   # fix: X-User",
+  ),
+  'aws-request-authorizer-cookie': ex(
+    'A REQUEST Lambda authorizer (REST type: request, or any HTTP API Lambda authorizer) of a scheme that is not a cookie key, in a spec that declares a cookie credential (an apiKey in: cookie scheme), on routes where the Cookie header reaches the backend whole.',
+    "API Gateway hands a REQUEST authorizer every header, whatever identitySource names, and gwc cannot see the function: if it reads the session cookie, the same Cookie line reaches the backend, and `sid=<forged>; sid=<alice's>` may pass a function reading the last sid while the backend reads the first.",
+    'Verify the session through its own scheme (apiKey in: cookie, backendCookies: none, lambdaAuthorizer.contextHeaders), or make the authorizer type: token (it is handed its one header only). Nothing to do if the function never reads a cookie.',
+    "securitySchemes:\n  session: { type: apiKey, in: cookie, name: sid }\n  bearer: { type: http, scheme: bearer, x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: request } } }",
+  ),
   ...AWS_BACKEND,
 };

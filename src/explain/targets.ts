@@ -161,19 +161,19 @@ export const TARGETS: Explanations = {
   'aws-credential-unhidden': ex(
     'A scheme hides its credential from the backend (hideCredentials), but API Gateway cannot: a request parameter replaces a whole header, and one cookie cannot be taken out of the Cookie header.',
     'The backend (and its logs) would receive the caller\'s API key or token although the spec says it never does.',
-    'Set hideCredentials: false to send it knowingly, or carry the credential in a header of its own.',
-    "apiKey:\n  type: apiKey\n  in: cookie\n  name: session\n  x-gateway: { hideCredentials: true }",
+    'For a cookie key verified by a Lambda authorizer, add `backendCookies: none` (the whole Cookie header reaches the backend empty) and pass the caller with `lambdaAuthorizer.contextHeaders`; hideCredentials: false is refused for a cookie key too (aws-kept-cookie-credential). Or carry the credential in a header of its own.',
+    "session:\n  type: apiKey\n  in: cookie\n  name: sid\n  x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: request } }   # fix: backendCookies: none, contextHeaders: { X-User: principalId }",
   ),
   'aws-kept-cookie-credential': ex(
     'A cookie API key kept for the backend (`hideCredentials: false`) and verified by a Lambda authorizer, on AWS (REST or HTTP API; at the scheme).',
     "The authorizer reads one cookie of that name from the Cookie header while API Gateway passes the header on whole: `sid=<forged>; sid=<alice's>` in one line reaches a backend that reads the other sid (Go's Request.Cookie and PHP take the first, Python's SimpleCookie the last) unverified. A mapping replaces the whole Cookie header, never one cookie of it.",
-    'Send the key in a header: a kept header credential is mapped from the value API Gateway verified (hideCredentials: true removes it); or build the route on nginx or Kong, which refuse a key sent twice.',
-    "securitySchemes:\n  session: { type: apiKey, in: cookie, name: sid, x-gateway: { hideCredentials: false, lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: request } } }   # fix: in: header, name: X-Session",
+    'Drop hideCredentials: false and add `backendCookies: none` (hidden alone is refused too, aws-credential-unhidden): the Cookie header reaches the backend empty and `lambdaAuthorizer.contextHeaders` passes the caller. Or send the key in a header, or build the route on nginx or Kong.',
+    "securitySchemes:\n  session: { type: apiKey, in: cookie, name: sid, x-gateway: { hideCredentials: false, lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: request } } }   # fix: backendCookies: none, contextHeaders: { X-User: principalId }, no hideCredentials",
   ),
   'aws-cookie-identity-source': ex(
     "A security scheme that is not a cookie key (a bearer, a header key, a forward-auth fallback) has a Lambda authorizer handed the whole Cookie header (`identitySource: [method.request.header.Cookie]`, any letter case, or a header key named Cookie), kept or hidden, on AWS (REST or HTTP API; at the lambdaAuthorizer).",
     "The function reads one session cookie of the line, API Gateway passes the line on whole: `sid=<forged>; sid=<alice's>` passes a function reading the last sid (Python's SimpleCookie) and reaches a backend reading the first (Go, PHP) unverified. A mapping replaces the whole Cookie header, never one cookie of it (hidden, it could only blank every cookie).",
-    'Carry the session in a header of its own (X-Session or Authorization): a kept header reaches the backend as the one value API Gateway verified, a hidden one is removed. Take Cookie out of identitySource only if the function never reads a cookie (a REQUEST authorizer is sent every header whatever identitySource says).',
+    'Declare the session as a cookie key (`in: cookie`, `backendCookies: none`: the Cookie reaches the backend empty; `lambdaAuthorizer.contextHeaders` passes the caller), or carry it in a header of its own. Taking Cookie out of identitySource does not stop a REQUEST authorizer reading it (it is sent every header).',
     "session:\n  type: http\n  scheme: bearer\n  x-gateway: { lambdaAuthorizer: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:authz', type: request, identitySource: [method.request.header.Cookie] } }   # fix: [method.request.header.X-Session]",
   ),
   'aws-query-method-override': ex(

@@ -139,6 +139,7 @@ const SCHEME = {
   'scheme.lambdaAuthorizer.type': feature('auth.lambda'),
   'scheme.lambdaAuthorizer.identitySource': feature('auth.lambda'),
   'scheme.lambdaAuthorizer.ttlSeconds': feature('auth.lambda'),
+  'scheme.lambdaAuthorizer.contextHeaders': feature('auth.lambda'),
 } as const;
 
 /** Every schema key and what answers it. */

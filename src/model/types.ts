@@ -152,6 +152,11 @@ export interface LambdaAuthorizer {
   identitySource?: string[];
   /** How long API Gateway caches the function's policy (0 to 3600; gwc's default is 0, no caching). */
   ttlSeconds?: number;
+  /**
+   * Headers the backend gets from the function's answer (header name as written -> `principalId` or a
+   * `context` key), mapped on the routes that require the scheme and emptied on every other route.
+   */
+  contextHeaders?: Record<string, string>;
   loc: Loc;
 }
 

@@ -151,7 +151,7 @@ function normaliseForward(w: Walker, node: Located, out: Diagnostic[]): ForwardA
  * (https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html, identitySource).
  */
 function normaliseLambdaAuthorizer(w: Walker, node: Located, out: Diagnostic[]): LambdaAuthorizer | undefined {
-  const v = node.value as { arn: string; type?: 'token' | 'request'; identitySource?: string[]; ttlSeconds?: number };
+  const v = node.value as { arn: string; type?: 'token' | 'request'; identitySource?: string[]; ttlSeconds?: number; contextHeaders?: Record<string, string> };
   const type = v.type ?? 'token';
   if (type === 'token' && v.identitySource && (v.identitySource.length !== 1 || !v.identitySource[0]?.startsWith('method.request.header.'))) {
     const detail = `a token Lambda authorizer reads exactly one header (identitySource: [method.request.header.NAME]); use type: request for ${v.identitySource.join(', ')}`;
@@ -163,6 +163,7 @@ function normaliseLambdaAuthorizer(w: Walker, node: Located, out: Diagnostic[]):
     type,
     ...(v.identitySource ? { identitySource: [...v.identitySource] } : {}),
     ...(v.ttlSeconds !== undefined ? { ttlSeconds: v.ttlSeconds } : {}),
+    ...(v.contextHeaders ? { contextHeaders: Object.fromEntries(Object.entries(v.contextHeaders).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) } : {}),
     loc: node.loc,
   };
 }

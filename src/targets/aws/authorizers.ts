@@ -8,7 +8,8 @@ import type { Gateway, LambdaAuthorizer, SecurityScheme } from '../../model/type
 import { lambdaUri } from './lambda-arn.js';
 import { type Cfn, type Ctx, sub } from './context.js';
 import { isHeaderName } from './escape.js';
-import { cookieSourceRefused, keptCookieRefused } from './kept-values.js';
+import { cookieSourceRefused, keptCookieRefused, requestAuthorizerCookie } from './kept-values.js';
+import { contextHeadersRefused } from './context-headers.js';
 import { credentialHeader } from './credential-carrier.js';
 
 export { credentialHeader, credentialParameter, usesApiKeys } from './credential-carrier.js';
@@ -111,18 +112,21 @@ function cognito(ctx: Ctx, scheme: SecurityScheme): Compiled | undefined {
 function lambdaAuthorizer(ctx: Ctx, scheme: SecurityScheme, spec: LambdaAuthorizer): Compiled | undefined {
   // An integration request parameter replaces a whole header: API Gateway cannot take one cookie
   // out of the Cookie header, so a hidden cookie credential would reach the backend (DESIGN.md 7.3).
-  if (scheme.hideCredentials && scheme.kind === 'apiKey' && scheme.apiKey?.in === 'cookie') {
+  // Unless the scheme says the backend reads no cookie (backendCookies: none): the whole header is blanked.
+  if (scheme.hideCredentials && scheme.kind === 'apiKey' && scheme.apiKey?.in === 'cookie' && scheme.backendCookies !== 'none') {
     ctx.report('aws-credential-unhidden', { scheme: scheme.name, where: `cookie ${scheme.apiKey.name}` }, scheme.loc);
     return undefined;
   }
-  if (keptCookieRefused(ctx, scheme) || cookieSourceRefused(ctx, scheme)) return undefined;
+  if (keptCookieRefused(ctx, scheme) || cookieSourceRefused(ctx, scheme) || contextHeadersRefused(ctx, scheme)) return undefined;
+  if (spec.type === 'request') requestAuthorizerCookie(ctx, scheme);
   const uri = lambdaUri(spec.arn);
   if (!uri) {
     ctx.report('aws-lambda-arn-invalid', { owner: 'security scheme', name: scheme.name, arn: spec.arn }, spec.loc);
     return undefined;
   }
   const header = credentialHeader(scheme);
-  const sources = spec.identitySource ?? (header ? [`method.request.header.${header}`] : []);
+  const cookie = scheme.kind === 'apiKey' && scheme.apiKey?.in === 'cookie';
+  const sources = spec.identitySource ?? (header ? [`method.request.header.${header}`] : cookie ? ['method.request.header.Cookie'] : []);
   // A token authorizer reads exactly one header; a request authorizer with no source is invoked
   // for every request, which is allowed while its result is not cached.
   const valid =

@@ -17,6 +17,7 @@ import { checkLambdaSpellings } from './lambda-spellings.js';
 import { headerNaming } from './header-names.js';
 import { neutraliseOverrides } from './neutralise.js';
 import { keepVerifiedValues } from './kept-values.js';
+import { mapContextHeaders } from './context-headers.js';
 
 // Moved to lambda-arn.ts (authorizers.ts needs them too, and backends.ts imports auth): re-exported.
 export { lambdaArnParts, lambdaUri } from './lambda-arn.js';
@@ -109,6 +110,7 @@ function httpIntegration(ctx: Ctx, route: Route, backend: Backend, timeout: Cfn)
   applyPolicies(ctx, route, { kind: 'http_proxy', backend, requestParameters, responseHeaders: {} });
   hideCredentials(ctx, route, requestParameters);
   hideUnenforced(ctx, route, requestParameters);
+  mapContextHeaders(ctx, route, requestParameters);
   neutraliseOverrides(ctx, route, requestParameters, headerNaming(backend));
   keepVerifiedValues(ctx, route, requestParameters);
   if (backend.hostHeader === 'client') {

@@ -24,9 +24,12 @@ export function credentialHeader(scheme: SecurityScheme): string | undefined {
 /**
  * The integration request parameter that hides the scheme's credential from the backend (blanked
  * with an empty static value: an http_proxy integration forwards every header and query parameter
- * otherwise), or undefined for a cookie, which cannot be hidden alone (refused at the scheme).
+ * otherwise), or undefined for a cookie, which cannot be hidden alone (refused at the scheme) unless
+ * the scheme says the backend reads no cookie (then the whole Cookie header).
  */
 export function credentialParameter(scheme: SecurityScheme): { in: 'header' | 'querystring'; name: string } | undefined {
+  // A hidden cookie key whose backend reads no cookie (backendCookies: none): the whole Cookie header (AWS8).
+  if (scheme.kind === 'apiKey' && scheme.apiKey?.in === 'cookie') return scheme.hideCredentials && scheme.backendCookies === 'none' ? { in: 'header', name: 'Cookie' } : undefined;
   if (scheme.kind === 'apiKey' && scheme.apiKey?.in === 'query' && !usesApiKeys(scheme)) return { in: 'querystring', name: scheme.apiKey.name };
   const header = credentialHeader(scheme);
   return header ? { in: 'header', name: header } : undefined;

@@ -27,6 +27,7 @@
 import type { Route, SecurityScheme } from '../../model/types.js';
 import { credentialHeader, credentialParameter } from './credential-carrier.js';
 import type { Ctx } from './context.js';
+import type { TargetContext } from '../base-context.js';
 import { isHeaderName } from './escape.js';
 
 /**
@@ -66,6 +67,22 @@ export function cookieSourceRefused(ctx: Ctx, s: SecurityScheme): boolean {
   if (!source) return false;
   ctx.report('aws-cookie-identity-source', { scheme: s.name, source, hide: s.hideCredentials ? 'hidden' : 'kept' }, authorizer.loc);
   return true;
+}
+
+/**
+ * A REQUEST authorizer is handed every header whatever identitySource names
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html):
+ * a function reading a session cookie without naming Cookie escapes cookieSourceRefused, and gwc
+ * cannot see the function. Where the spec declares a cookie credential (an apiKey in: cookie
+ * scheme) and this scheme is not it, the build says what the function is handed,
+ * `aws-request-authorizer-cookie` (warn, once per scheme, at its lambdaAuthorizer; AWS8,
+ * test/security/aws8-request-authorizer-headers.test.ts). A TOKEN authorizer gets its one header.
+ */
+export function requestAuthorizerCookie(ctx: TargetContext<unknown>, s: SecurityScheme): void {
+  if (!s.lambdaAuthorizer || (s.kind === 'apiKey' && s.apiKey?.in === 'cookie')) return;
+  const cookies = ctx.gateway.securitySchemes.filter((x) => x.kind === 'apiKey' && x.apiKey?.in === 'cookie').map((x) => `${x.name} (${x.apiKey!.name})`);
+  if (cookies.length === 0 || !ctx.once(`request authorizer cookie ${s.name}`)) return;
+  ctx.report('aws-request-authorizer-cookie', { scheme: s.name, cookies: cookies.join(', ') }, s.lambdaAuthorizer.loc);
 }
 
 /** The method request expressions a kept scheme's credential travels in (header or query), sorted. */

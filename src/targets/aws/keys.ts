@@ -168,7 +168,7 @@ export const AWS_KEYS: TargetKeyTable = {
     why: 'basic authentication (auth.basic) needs a Lambda authorizer on API Gateway, which answers 401 itself',
   },
   'scheme.hideCredentials': { answer: 'native', note: 'the credential header blanked in the integration request parameters' },
-  'scheme.backendCookies': { answer: 'refused', code: 'aws-api-key-location', why: 'it stands only beside a cookie API key (on any other scheme it is refused at its line, schema-invalid), and API Gateway refuses a cookie API key' },
+  'scheme.backendCookies': { answer: 'refused', code: 'aws-api-key-location', why: "it stands only beside a cookie API key (on any other scheme it is refused at its line, schema-invalid), and API Gateway's own API keys refuse a cookie; a cookie key with a lambdaAuthorizer and backendCookies: none builds (the whole Cookie header reaches the backend empty; context-headers.ts)" },
   // Red team 10 (forward-fallback.ts): API Gateway cannot call a service (a Lambda
   // authorizer is its only hook). A service sent only the credential is a fallback said not called;
   // one the backend relies on for more is refused.

@@ -18,6 +18,7 @@ import type { Route } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import { isHeaderName } from './escape.js';
 import { credentialsElsewhere } from './credential-elsewhere.js';
+import { contextHeaderNames } from './context-headers.js';
 import { separatorSpellings } from '../header-spellings.js';
 import { schemeCarriers } from '../credential-carriers.js';
 import type { HeaderNaming } from './header-names.js';
@@ -173,11 +174,15 @@ function forwardAuthKeys(ctx: Ctx, exact: boolean): { key: string; lower: string
   return exact ? lists.dash : lists.spelt;
 }
 
-/** The forward-auth services' answer headers (valid names only), read once per compile. */
+/**
+ * The forward-auth services' answer headers and the Lambda authorizers' context headers
+ * (context-headers.ts: mapped on their scheme's routes before this runs, so emptied only elsewhere
+ * and in their other spellings), valid names only, read once per compile.
+ */
 const forwardAuthMemo = new WeakMap<Ctx, string[]>();
 function forwardAuthHeaders(ctx: Ctx): string[] {
   let list = forwardAuthMemo.get(ctx);
-  if (!list) forwardAuthMemo.set(ctx, (list = ctx.gateway.securitySchemes.flatMap((s) => s.forwardAuth?.responseHeaders ?? []).filter(isHeaderName)));
+  if (!list) forwardAuthMemo.set(ctx, (list = [...ctx.gateway.securitySchemes.flatMap((s) => s.forwardAuth?.responseHeaders ?? []), ...contextHeaderNames(ctx.gateway)].filter(isHeaderName)));
   return list;
 }
 

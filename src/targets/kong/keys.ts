@@ -113,4 +113,5 @@ export const KONG_KEYS: TargetKeyTable = {
   'scheme.lambdaAuthorizer.type': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.identitySource': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.ttlSeconds': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer.contextHeaders': { answer: 'ignored', why: FALLBACK_ONLY },
 };

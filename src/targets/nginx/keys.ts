@@ -88,6 +88,7 @@ export const NGINX_KEYS: TargetKeyTable = {
   'scheme.lambdaAuthorizer.type': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.identitySource': { answer: 'ignored', why: FALLBACK_ONLY },
   'scheme.lambdaAuthorizer.ttlSeconds': { answer: 'ignored', why: FALLBACK_ONLY },
+  'scheme.lambdaAuthorizer.contextHeaders': { answer: 'ignored', why: FALLBACK_ONLY },
   // policies.ts limitZone: only the route's verified API-key header is counted per value.
   ...policyBody('rateLimit.by', {
     answer: 'warned',

@@ -30,6 +30,8 @@
  *   value: a REST proxy event's queryStringParameters "contains the last value"
  *   (multiValueQueryStringParameters all; https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html,
  *   aws/aws-lambda-go#42), and an http_proxy passes every value on unless a mapping replaces it.
+ * - `context.authorizer.principalId` / `.KEY` in a mapping: the custom authorizer's verdict (its
+ *   identity, its `context`); a key the answer lacks maps nothing (the client's line stays).
  * - aws_proxy: the Lambda event holds the client's headers and query as sent (`lambdaEvent`).
  */
 
@@ -77,7 +79,7 @@ export type Verify = (
   scheme: string,
   credential: string,
   request: { headers: Record<string, string>; query: Record<string, string> },
-) => string | { identity: string; scopes: string[] } | undefined;
+) => string | { identity: string; scopes: string[]; context?: Record<string, string> } | undefined;
 
 // A list stays a list: typed as the single value, as every caller but the repeated-name tests sends.
 const lower = (h: Record<string, string | string[]> = {}) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v])) as Record<string, string>;
@@ -163,6 +165,7 @@ export class AwsOracle {
     if (!op) return { status: item['x-amazon-apigateway-any-method'] ? 405 : 403, why: 'method not declared', resource: m.path };
     const base = { resource: `${req.method} ${m.path}`, ...(op.operationId ? { operationId: op.operationId } : {}) };
 
+    let authorizer: Record<string, string> = {};
     for (const name of Object.keys(op.security?.[0] ?? {})) {
       const scheme = this.body.components.securitySchemes[name] as J;
       const authtype = scheme['x-amazon-apigateway-authtype'];
@@ -179,6 +182,8 @@ export class AwsOracle {
       const verdict = cached ? this.authorizerCache.get(cacheKey) : this.verify(name, values.join(','), { headers, query });
       if (authtype === 'custom' && ttl > 0 && !cached) this.authorizerCache.set(cacheKey, verdict);
       if (verdict === undefined) return { status: 403, why: `${name}: authorizer denied`, ...base };
+      // What `context.authorizer.*` reads in a mapping: the principal and the answer's context.
+      if (authtype === 'custom') authorizer = { principalId: typeof verdict === 'string' ? verdict : verdict.identity, ...(typeof verdict === 'string' ? {} : verdict.context) };
       const wanted: string[] = op.security[0][name] ?? [];
       if (authtype === 'cognito_user_pools' && wanted.length > 0) {
         const has = typeof verdict === 'string' ? [] : verdict.scopes;
@@ -203,12 +208,12 @@ export class AwsOracle {
       const hit = this.cache.get(cacheKey);
       if (hit) return { ...hit.decision, cachedFrom: hit.request };
     }
-    const decision = { status: 200, why: 'integration', ...base, ...this.integrate(integration, m.params, headers, query) };
+    const decision = { status: 200, why: 'integration', ...base, ...this.integrate(integration, m.params, headers, query, authorizer) };
     if (cacheKey) this.cache.set(cacheKey, { decision, request: req });
     return decision;
   }
 
-  private integrate(integration: J, params: Record<string, string>, headers: Record<string, string>, query: Record<string, string>): Pick<Decision, 'upstream' | 'lambdaEvent'> {
+  private integrate(integration: J, params: Record<string, string>, headers: Record<string, string>, query: Record<string, string>, authorizer: Record<string, string>): Pick<Decision, 'upstream' | 'lambdaEvent'> {
     if (integration.type === 'aws_proxy') return { lambdaEvent: { headers: { ...headers }, query: { ...query } } };
     if (integration.type !== 'http_proxy') return {};
     const outHeaders = { ...headers };
@@ -217,7 +222,9 @@ export class AwsOracle {
     for (const [to, from] of Object.entries<string>(integration.requestParameters ?? {})) {
       const source = /^method\.request\.(path|header|querystring)\.(.+)$/.exec(from);
       const read = source && (source[1] === 'path' ? params[source[2]!] : lastOf(source[1] === 'header' ? headers[source[2]!.toLowerCase()] : query[source[2]!]));
-      const value = /^'(.*)'$/.exec(from)?.[1] ?? read ?? undefined;
+      // context.authorizer.KEY the answer lacks: no value, so the client's line stays (the worst case; README).
+      const fromAuthorizer = /^context\.authorizer\.([A-Za-z0-9_]+)$/.exec(from);
+      const value = /^'(.*)'$/.exec(from)?.[1] ?? read ?? (fromAuthorizer ? authorizer[fromAuthorizer[1]!] : undefined);
       const [, where, name] = /^integration\.request\.(path|header|querystring)\.(.+)$/.exec(to) ?? [];
       if (value === undefined || !name) continue;
       if (where === 'path') url = url.replace(`{${name}}`, value);

@@ -139,6 +139,7 @@ function values(id: KeyId, target: string): Variants | undefined {
     'scheme.lambdaAuthorizer.type': { a: 'token', b: 'request' },
     'scheme.lambdaAuthorizer.identitySource': { a: ['method.request.header.X-A'], b: ['method.request.header.X-B'] },
     'scheme.lambdaAuthorizer.ttlSeconds': { a: 0, b: 60 },
+    'scheme.lambdaAuthorizer.contextHeaders': { a: { 'X-User': 'principalId' }, b: { 'X-User': 'user' } },
   };
   return root[id];
 }

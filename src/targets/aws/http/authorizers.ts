@@ -7,7 +7,9 @@
 import type { LambdaAuthorizer, SecurityScheme } from '../../../model/types.js';
 import { ref, sub } from '../context.js';
 import { lambdaUri } from '../lambda-arn.js';
-import { cookieSourceRefused, keptCookieRefused } from '../kept-values.js';
+import { cookieSourceRefused, keptCookieRefused, requestAuthorizerCookie } from '../kept-values.js';
+import { contextHeadersRefused } from '../context-headers.js';
+import { isMappableHeader } from './headers.js';
 import { HTTP_IDS, type HttpCtx } from './context.js';
 import { audienceUnchecked } from '../../jwt-audience.js';
 
@@ -110,7 +112,11 @@ export class Authorizers {
       ctx.report('aws-http-lambda-token-authorizer', { scheme: scheme.name }, spec.loc);
       return undefined;
     }
-    if (keptCookieRefused(ctx, scheme) || cookieSourceRefused(ctx, scheme)) return undefined;
+    if (keptCookieRefused(ctx, scheme) || cookieSourceRefused(ctx, scheme) || contextHeadersRefused(ctx, scheme)) return undefined;
+    const reserved = Object.keys(spec.contextHeaders ?? {}).filter((h) => !isMappableHeader(h));
+    for (const header of reserved) ctx.report('aws-context-header-refused', { scheme: scheme.name, header, why: 'HTTP APIs reserve it (no parameter mapping may set it)' }, spec.loc);
+    if (reserved.length > 0) return undefined;
+    requestAuthorizerCookie(ctx, scheme);
     const uri = lambdaUri(spec.arn);
     if (!uri) {
       ctx.report('aws-http-lambda-arn-invalid', { owner: 'security scheme', name: scheme.name, arn: spec.arn }, spec.loc);

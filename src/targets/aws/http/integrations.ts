@@ -19,6 +19,7 @@ import type { Backend, Route } from '../../../model/types.js';
 import { separatorSpellings } from '../../header-spellings.js';
 import { type Cfn, ref } from '../context.js';
 import { credentialsElsewhere } from '../credential-elsewhere.js';
+import { contextHeaderNames, contextMappings } from '../context-headers.js';
 import { headerNaming } from '../header-names.js';
 import { lambdaArnParts } from '../lambda-arn.js';
 import { keptSources } from '../kept-values.js';
@@ -74,6 +75,8 @@ export function buildIntegration(ctx: HttpCtx, route: Route, backend: Backend, h
   const params: Record<string, string> = { 'overwrite:path': path };
   if (!applyPolicies(ctx, route, { kind: 'http', requestParameters: params })) return undefined;
   for (const h of hide) params[`remove:${h}`] = '';
+  // The verified identity as a header (../context-headers.ts): overwrites the client's lines of it.
+  for (const [h, key] of contextMappings(ctx, route)) params[`overwrite:header.${h}`] = `$context.authorizer.${key}`;
   neutralise(ctx, route, params, hide);
   keepVerified(ctx, route, params);
   ctx.resources[id] = {
@@ -162,7 +165,7 @@ function neutralise(ctx: HttpCtx, route: Route, params: Record<string, string>, 
   const hidden = hide.flatMap((h) => (h.startsWith('header.') ? [h.slice('header.'.length)] : []));
   const spelt = [
     ...METHOD_OVERRIDE_HEADERS.filter((h) => !declared.includes(`header ${h.toLowerCase()}`)),
-    ...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuth,
+    ...URL_OVERRIDE_HEADERS, ...GATEWAY_IDENTITY_HEADERS, ...FOREIGN_IDENTITY_HEADERS, ...forwardAuth, ...contextHeaderNames(ctx.gateway),
   ];
   // A backend that reads names as sent gets no '_' spelling removed; one that reads '_' as '-'
   // (headerNames: folded) gets the forwarding family in every spelling too (../header-names.ts).

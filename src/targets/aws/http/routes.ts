@@ -112,7 +112,9 @@ function hiddenHeaders(ctx: HttpCtx, route: Route, lambda: boolean): string[] | 
     if (scheme && (scheme.kind === 'jwt' || bearerInQuery(scheme)) && !out.includes('querystring.access_token')) out.push('querystring.access_token');
     if (!scheme?.hideCredentials) continue;
     const key = scheme.kind === 'apiKey' ? scheme.apiKey : undefined;
-    const header = key ? (key.in === 'header' ? key.name : undefined) : (scheme.jwt?.header ?? 'authorization');
+    // A cookie key whose backend reads no cookie (backendCookies: none): the whole Cookie header (AWS8).
+    const wholeCookie = key?.in === 'cookie' && scheme.backendCookies === 'none';
+    const header = key ? (key.in === 'header' ? key.name : wholeCookie ? 'Cookie' : undefined) : (scheme.jwt?.header ?? 'authorization');
     // A query parameter can be removed by name (remove:querystring.NAME); a cookie is one part of a
     // reserved-free but whole Cookie header, which cannot be taken apart.
     const query = key?.in === 'query' && /^[A-Za-z0-9._~-]+$/.test(key.name) ? key.name : undefined;

@@ -79,7 +79,7 @@ export class HttpApiOracle {
    * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html):
    * `remove:header.NAME` (header names are case-insensitive), `remove:querystring.NAME` (the exact
    * name), `overwrite:` and `append:` of a static value, or of `$request.header.NAME` /
-   * `$request.querystring.NAME` (what the identity source reads: a repeated query name's values
+   * `$request.querystring.NAME`, or `$context.authorizer.KEY` (the `authorizer` answer given) (what the identity source reads: a repeated query name's values
    * joined by commas, as payload 2.0 gives them). A query value sent twice is a list (`['a','b']`):
    * an HTTP proxy passes the client's query string on as sent, every value.
    * Then the reserved forwarding headers, which no mapping may touch: "HTTP APIs translate incoming
@@ -89,7 +89,7 @@ export class HttpApiOracle {
    * X-Forwarded-Host line also passes is not said: it is kept (the worst case). Undefined for another
    * integration type.
    */
-  upstream(routeKey: string, headers: Record<string, string>, query: Record<string, string | string[]>): { headers: Record<string, string>; query: Record<string, string> } | undefined {
+  upstream(routeKey: string, headers: Record<string, string>, query: Record<string, string | string[]>, authorizer: Record<string, string> = {}): { headers: Record<string, string>; query: Record<string, string> } | undefined {
     const route = Object.values(this.res).find((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === routeKey)?.Properties as J | undefined;
     const parts: unknown[] = route?.Target?.['Fn::Join']?.[1] ?? [];
     const id = (parts.find((x) => typeof x === 'object' && x !== null && 'Ref' in x) as J | undefined)?.Ref;
@@ -102,7 +102,9 @@ export class HttpApiOracle {
       const [, action, where, name] = /^(remove|overwrite|append):(header|querystring)\.(.+)$/.exec(key) ?? [];
       if (!action || !name) continue;
       const from = /^\$request\.(header|querystring)\.(.+)$/.exec(raw);
-      const read = from ? (from[1] === 'header' ? inHeaders[from[2]!.toLowerCase()] : [query[from[2]!]].flat().join(',') || undefined) : raw;
+      // `$context.authorizer.KEY`: the Lambda authorizer's answer (`authorizer`); a key it lacks maps nothing.
+      const context = /^\$context\.authorizer\.([A-Za-z0-9_]+)$/.exec(raw);
+      const read = from ? (from[1] === 'header' ? inHeaders[from[2]!.toLowerCase()] : [query[from[2]!]].flat().join(',') || undefined) : context ? authorizer[context[1]!] : raw;
       if (read === undefined) continue;
       const value = read;
       if (where === 'header') {
