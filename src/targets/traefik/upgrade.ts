@@ -124,12 +124,6 @@ function originOf(scheme: 'http' | 'https', host: string, port: number | undefin
   return port === undefined || port === DEFAULT_PORT[scheme] || port === DEFAULT_PORT[declared] ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
 }
 
-/** Every own origin of the route's hosts (ownOriginsByHost), sorted; undefined when it declares no host. */
-export function ownOrigins(route: Route, servers: readonly Server[], tls: boolean): string[] | undefined {
-  const byHost = ownOriginsByHost(route, servers, tls);
-  return byHost && [...new Set(byHost.flatMap((h) => h.origins))].sort();
-}
-
 /**
  * Cross-Site WebSocket Hijacking on a route only its own pages may call with the user's credentials
  * (websocket-origin.ts `same`: not public and no cors, or a cors policy without credentials on a
