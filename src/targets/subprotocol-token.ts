@@ -15,9 +15,11 @@
  *   need not start `ey`: `{\n` encodes to `ew`; no lead-in, so `jwt_eyJ...`, `token-eyJ...` and a
  *   JWS with a detached (empty) payload count too);
  * - the k8s `bearer.authorization.` prefix anywhere;
- * - a bearer marker (`access_token`, `access-token`, `access.token`, `accesstoken`, `bearer`, any
- *   letter case) as a word: not between letters or digits (`access_token.<opaque>`,
- *   `bearer|<opaque>`, `x_access_token`).
+ * - a credential word (WORD_MARKERS: `access_token`, `id_token`, `refresh_token`, `auth_token`,
+ *   `api_token`, `session_token`, `api_key`, each also joined by `-`, `.` or nothing, and `bearer`;
+ *   any letter case) as a word: not between letters or digits (`access_token.<opaque>`,
+ *   `bearer|<opaque>`, `x_access_token`, `x-api-key, <key>`, `id_token, <jwt>`; KN21 added all but
+ *   access token and bearer).
  * - a marker element (`authorization`, `auth`, `token`, `jwt`, any letter case) as a whole element
  *   of the list (between `,`, space, tab or the ends: NGX8, `Authorization, <opaque>`);
  * - an element starting `header-` (AWS AppSync's real-time handshake: its Authorization and host
@@ -46,13 +48,28 @@ const SEP = '[, \\t]';
  */
 export const ELEMENT_MARKERS: readonly string[] = ['authorization', 'auth', 'token', 'jwt'];
 
+/**
+ * Words that name a credential (KN21: one list for every target), each a sequence of parts joined
+ * by nothing or one of `_`, `.`, `-` (`access_token`, `access-token`, `access.token`,
+ * `accesstoken`), read as a word: not between letters or digits (`x-api-key` holds `api-key`,
+ * `apikeys` and `rapid-tokens` do not).
+ */
+export const WORD_MARKERS: ReadonlyArray<readonly string[]> = [
+  ['access', 'token'], ['id', 'token'], ['refresh', 'token'], ['auth', 'token'], ['api', 'token'], ['session', 'token'],
+  ['api', 'key'], ['bearer'],
+];
+/** Every spelling of a WORD_MARKERS entry (its parts joined by nothing, `_`, `.` or `-`), lower case: for a reader without alternation (Kong's Lua). */
+export function wordMarkerSpellings(parts: readonly string[]): string[] {
+  return parts.slice(1).reduce<string[]>((acc, p) => acc.flatMap((a) => ['', '_', '.', '-'].map((j) => `${a}${j}${p}`)), [parts[0]!]);
+}
+
 /** Unanchored: matches a Sec-WebSocket-Protocol value carrying a bearer token. */
 export const SUBPROTOCOL_TOKEN_REGEX = [
   // 16 base64url characters spelt out, not `{16,}`: Traefik's file provider renders braces as Go
   // template text (emit.ts escapeTemplate) and Lua patterns have no counted repetition.
   `${B64.repeat(16)}${B64}*\\.${B64}*\\.`,
   ci('bearer.authorization.'),
-  `(^|[^A-Za-z0-9])(${ci('access')}[_.-]?${ci('token')}|${ci('bearer')})([^A-Za-z0-9]|$)`,
+  `(^|[^A-Za-z0-9])(${WORD_MARKERS.map((w) => w.map(ci).join('[_.-]?')).join('|')})([^A-Za-z0-9]|$)`,
   `(^|${SEP})(${ELEMENT_MARKERS.map(ci).join('|')})(${SEP}|$)`,
   `(^|${SEP})(${ci('header')}-|${ci('base64url')}[.-])`,
 ].join('|');

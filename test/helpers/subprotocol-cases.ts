@@ -76,6 +76,26 @@ export const SUBPROTOCOL_REFUSED: readonly string[] = [
   `Header-${b64('{"Authorization":"x"}')}`,
   `base64url-${b64('opaque-token-123')}`,
   `chat, base64url.${b64('opaque-token-123')}`,
+  // KN21: the other credential words (WORD_MARKERS), each spelling, as a word.
+  `id_token, ${CASE_JWT.replace(/\./g, '')}`,
+  'id_token, opaque-token-123',
+  'ID-Token,opaque123',
+  'idtoken.opaque123',
+  'id.token|opaque123',
+  'apikey, opaque-key-123',
+  'api_key, opaque-key-123',
+  'API-Key|opaque123',
+  'api.key, opaque123',
+  'x-api-key, opaque-key-123',
+  'X_API_KEY,opaque123',
+  'chat, apikey',
+  'refresh_token, opaque123',
+  'auth-token, opaque123',
+  'x-auth-token, opaque123',
+  'AuthToken, opaque123',
+  'api_token, opaque123',
+  'session.token, opaque123',
+  'sessiontoken|opaque123',
 ];
 
 /** Passed untouched: plain subprotocol lists (IANA registry names and common ones). */
@@ -118,4 +138,11 @@ export const SUBPROTOCOL_PASSED: readonly string[] = [
   'headers',
   'base64.channel.k8s.io, v4.channel.k8s.io',
   'aws-appsync-event-ws',
+  // KN21: near the credential words, still plain protocols (a letter or digit beside the word).
+  'apikeys-demo',
+  'rapid-tokens',
+  'idtokens',
+  'api-keyboard',
+  'paid-token.v1',
+  'keyed-sessions',
 ];

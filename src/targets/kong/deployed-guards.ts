@@ -275,6 +275,7 @@ export function kongGuards(effective: Map<string, JsonObject>): Guards {
     if (g?.token) credential.push('Sec-WebSocket-Protocol carrying a bearer token (a JWT, access_token, Bearer, k8s bearer.authorization.) on any line, in any -/_ spelling: refused 400 (pre-function)');
     if (g?.token && r!.release >= 3) credential.push('Sec-WebSocket-Protocol carrying a JWT in padded base64 (= + /): refused 400 (pre-function)');
     if (g?.token && r!.release >= 4) credential.push('Sec-WebSocket-Protocol carrying a marker element (authorization, auth, token, jwt) or an element starting header- or base64url. / base64url-: refused 400 (pre-function)');
+    if (g?.token && r!.release >= 5) credential.push('Sec-WebSocket-Protocol carrying a credential word (id_token, refresh_token, auth_token, api_token, session_token, api_key, x-api-key; any -/_/. spelling): refused 400 (pre-function)');
     if (g?.origin === 'own') {
       header.push("an upgrade whose Origin is present and not the request's own host[:port]: refused 403 (pre-function)");
       if (r!.release >= 2) header.push("an upgrade whose Origin's scheme is not the request's (an http:// page of an https route): refused 403 (pre-function)");

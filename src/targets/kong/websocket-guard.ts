@@ -34,7 +34,7 @@
  */
 import type { Route } from '../../model/types.js';
 import { bearerInQuery } from '../bearer.js';
-import { ELEMENT_MARKERS } from '../subprotocol-token.js';
+import { ELEMENT_MARKERS, WORD_MARKERS, wordMarkerSpellings } from '../subprotocol-token.js';
 import { compareText } from '../../diagnostics/collate.js';
 import { protectedRoute, upgradeOrigins } from '../websocket-origin.js';
 import type { Ctx, Entity } from './context.js';
@@ -70,8 +70,8 @@ const B64 = '[A-Za-z0-9_=+/%-]';
 const RUN = 16;
 /** Not a letter or digit (after string.lower: ASCII only, as the regex's letter classes). */
 const EDGE = '[^a-z0-9]';
-/** The marker elements (`access[_.-]?token`, `bearer`), any case: as Lua patterns. */
-const MARKERS = ['access_token', 'access.token', 'access-token', 'accesstoken', 'bearer'].map(literal);
+/** The credential words (WORD_MARKERS: `access[_.-]?token`, `api[_.-]?key`, `bearer`, ...), every spelling, as Lua patterns. */
+const MARKERS = WORD_MARKERS.flatMap(wordMarkerSpellings).map(literal);
 
 /**
  * SUBPROTOCOL_TOKEN_REGEX's branches as Lua patterns (Lua has no alternation: one pattern per

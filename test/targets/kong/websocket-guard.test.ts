@@ -25,7 +25,7 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const PIECES = ['access', 'token', 'jwt', 'Auth', 'header-', 'base64url', 'authorization', 'Access', 'TOKEN', 'bearer', 'Bearer', '.authorization.', 'Authorization.', '_', '-', '.', ',', ' ', '\t', '|', 'x', '1', 'eyJ', 'ew', 'chat', 'graphql-ws', 'k8s.io', 'AbCdEfGhIjKlMnOp', 'abcdefgh', '0123456', '%', '/', '='];
+const PIECES = ['access', 'token', 'jwt', 'Auth', 'header-', 'base64url', 'authorization', 'Access', 'TOKEN', 'bearer', 'Bearer', '.authorization.', 'Authorization.', '_', '-', '.', ',', ' ', '\t', '|', 'x', '1', 'eyJ', 'ew', 'chat', 'graphql-ws', 'k8s.io', 'AbCdEfGhIjKlMnOp', 'abcdefgh', '0123456', '%', '/', '=', 'api', 'Key', 'id', 'ID', 'refresh', 'session', 'X-Api-Key'];
 function randomValue(r: () => number): string {
   let s = '';
   const n = 1 + Math.floor(r() * 10);
