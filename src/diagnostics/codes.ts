@@ -391,6 +391,10 @@ export const CODES = {
     'error',
     (p) => `consumers ${p.other} and ${p.consumer} hold the same ${p.what} for security scheme ${p.scheme}: the gateway cannot tell them apart, so one is admitted as the other (the same identity, groups and rate-limit bucket) or one is never admitted; give each consumer its own`,
   ),
+  'consumer-name-case': entry<{ consumer: string; other: string }>(
+    'error',
+    (p) => `consumer ${p.consumer} differs from consumer ${p.other} only in letter case: Kong folds them into one username, and a backend that reads the consumer name (X-Consumer) case-blind takes one for the other (its groups and data); rename one`,
+  ),
   'scheme-no-consumers': entry<{ scheme: string; kind: string }>(
     'warn',
     (p) => `no consumer holds ${p.kind === 'API key' ? 'an' : 'a'} ${p.kind} credential for security scheme ${p.scheme}, so every caller of the routes it alone secures is refused; add consumers with credentials for it`,

@@ -176,6 +176,12 @@ export const MODEL: Explanations = {
     'Give each consumer its own user name or key.',
     "consumers:\n  alice: { credentials: { basic: { username: alice, password: ${env:ALICE_PW} } } }\n  bob: { credentials: { basic: { username: bob, password: ${env:BOB_PW} } } }",
   ),
+  'consumer-name-case': ex(
+    'Two consumer names differ only in letter case (alice and Alice).',
+    "Kong folds them into one username (their credentials and groups would mix), and every target tells the backend the consumer's name (X-Consumer): a backend whose user table compares names case-blind (MySQL's default collation, most directories) takes one consumer's requests for the other's, with its roles and data.",
+    'Rename one consumer so no two names fold to the same lower case.',
+    'consumers:\n  alice: { credentials: { key: ${env:ALICE_KEY} } }\n  alice-ops: { credentials: { key: ${env:ALICE_OPS_KEY} } }',
+  ),
   'scheme-no-consumers': ex(
     'No consumer holds a credential for a security scheme that gwc checks itself (API key, basic).',
     'Every caller of the routes it alone secures is refused: an outage, not an opening, but surely not intended.',

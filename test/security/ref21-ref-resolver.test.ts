@@ -209,13 +209,13 @@ paths:
 `;
 
 describe('ref21 class 4: consumer names differing only in case', () => {
-  it.fails('the model refuses Alice beside alice at the second name (every target: the backend reads X-Consumer)', async () => {
+  it('the model refuses Alice beside alice at the second name (every target: the backend reads X-Consumer)', async () => {
     const loaded = await gatewayOf(CASE);
     const d = loaded.diagnostics.find((x) => x.code === 'consumer-name-case');
     expect(d?.severity).toBe('error');
     expect(d?.loc?.pointer).toBe('/x-gateway/consumers/Alice');
   });
-  it.fails('lint reports it at the same place, with and without --target', async () => {
+  it('lint reports it at the same place, with and without --target', async () => {
     const file = writeSpec(CASE);
     for (const opts of [{}, { target: 'nginx' as const }]) {
       const ds = (await lint(file, opts)).diagnostics.filter((x) => x.code === 'consumer-name-case');
@@ -229,7 +229,7 @@ describe('ref21 class 4: consumer names differing only in case', () => {
 });
 
 describe.skipIf(!NGINX)('ref21 class 4, nginx (real requests): what the backend is told', () => {
-  it.fails('as built before the refusal, Alice\'s key reaches the backend as X-Consumer: Alice (a case-folding user table reads alice)', async () => {
+  it('as built before the refusal, Alice\'s key reaches the backend as X-Consumer: Alice (a case-folding user table reads alice)', async () => {
     // The names are the only difference; build the pair as it was built (the model refuses it now).
     const loaded = await gatewayOf(CASE);
     if (!loaded.gateway) return; // refused: closed
