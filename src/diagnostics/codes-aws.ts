@@ -174,6 +174,11 @@ export const AWS_CODES = {
     (p) => `aws: servers names host "${p.host}", which is not a DNS name API Gateway can serve as a custom domain`,
   ),
   // integrations (backends.ts)
+  'aws-lambda-forwarded-host': entry<{ backend: string }>(
+    'warn',
+    (p) =>
+      `aws: backend ${p.backend} is a Lambda function, whose event holds the client's own X-Forwarded-Host line as sent (a Lambda proxy integration takes no request parameters, and API Gateway writes no X-Forwarded-Host, REST or HTTP API): a function behind an adapter that trusts it (serverless-http with Express trust proxy, the Lambda Web Adapter with Django USE_X_FORWARDED_HOST, Rails, Spring's ForwardedHeaderFilter) writes \`X-Forwarded-Host: evil.example\` into links, redirects and password-reset mails. Take the public host from the function's configuration, or route the operation to an HTTP backend on a REST API (which empties X-Forwarded-Host)`,
+  ),
   'aws-lambda-upstream-path': entry<{ route: string }>(
     'error',
     (p) => `aws: route ${p.route}: upstreamPath has no meaning for a Lambda proxy integration (the function receives the request path)`,

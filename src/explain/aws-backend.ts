@@ -11,6 +11,12 @@ export const AWS_BACKEND: Explanations = {
     'Remove upstreamPath, or route in the function.',
     'x-gateway: { backend: fn, upstreamPath: /internal/orders }',
   ),
+  'aws-lambda-forwarded-host': ex(
+    'A Lambda backend (REST or HTTP API) is handed the client\'s own X-Forwarded-Host in its event\'s headers (a warning once per Lambda backend, at the backend).',
+    'A Lambda proxy integration takes no request parameters and API Gateway writes no X-Forwarded-Host, so the line is the client\'s. An adapter that trusts it (serverless-http with Express trust proxy, the Lambda Web Adapter with Django USE_X_FORWARDED_HOST, Rails, Spring) builds links, redirects and password-reset mails for evil.example.',
+    'Take the public host from the function\'s configuration, not from X-Forwarded-Host; or route the operation to an HTTP backend on a REST API, which empties X-Forwarded-Host.',
+    "backends: { fn: { lambda: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:shop' } } }   # fn must not trust X-Forwarded-Host",
+  ),
   'aws-lambda-request-headers': ex(
     'A route to a Lambda backend sets request headers, but an aws_proxy integration takes no request parameters.',
     'The headers would never reach the function.',

@@ -28,9 +28,11 @@ import { schemeCarriers } from '../credential-carriers.js';
 import { separatorSpellings } from '../header-spellings.js';
 import { compareText } from '../../diagnostics/collate.js';
 import { checkQuerySpellings } from './query-spellings.js';
+import { warnLambdaForwardedHost } from './lambda-forwarded-host.js';
 
 /** Refuses what a Lambda route's event would hand its function in a spelling API Gateway never checked. */
 export function checkLambdaSpellings(ctx: TargetContext<unknown>, route: Route, backend: Backend): void {
+  warnLambdaForwardedHost(ctx, backend); // the event's X-Forwarded-Host is the client's too
   checkQuerySpellings(ctx, route, backend);
   if (backend.headerNames?.value === 'exact') return;
   const alt = route.security[0];
