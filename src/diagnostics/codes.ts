@@ -8,7 +8,7 @@ import { AWS_INPUT_CODES } from './codes-aws-input.js';
 import { AWS_VALIDATION_CODES } from './codes-aws-validation.js';
 import { NGINX_VALIDATION_CODES } from './codes-nginx-validation.js';
 import { entry } from './entry.js';
-import type { ProtectionGap } from '../model/admits.js';
+import type { ProtectionGap } from '../model/protection-gap.js';
 
 /** The words for a policy a request escapes (ProtectionGap, callers aside). */
 const GAP_WORDS: Record<ProtectionGap, string> = { callers: 'security and IP rule', limit: 'rate limit', bodyLimit: 'body limit', validate: 'request validation' };

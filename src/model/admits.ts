@@ -9,7 +9,10 @@
  * every other route policy answers in `STRICTER` (a new policy id fails to compile until it does).
  */
 import type { PolicyId } from './policies/ids.js';
+import type { ProtectionGap } from './protection-gap.js';
 import type { RequestParam, RequestSchema, Route } from './types.js';
+
+export type { ProtectionGap } from './protection-gap.js';
 
 /**
  * True when every caller `route` admits is admitted by `other` too: same or no IP rule on other,
@@ -86,8 +89,6 @@ export const STRICTER = {
 type Counted = { [K in PolicyId]: (typeof STRICTER)[K] extends string ? never : K }[PolicyId];
 const COUNTED = (Object.keys(STRICTER) as PolicyId[]).filter((id): id is Counted => typeof STRICTER[id] !== 'string');
 
-/** What a request escapes (the diagnostics' `by`): who may call, the rate limit, the body limit, request validation. */
-export type ProtectionGap = 'callers' | 'limit' | 'bodyLimit' | 'validate';
 
 /**
  * What `other` checks that a request of `route` running other's handler escapes: 'callers'
