@@ -18,6 +18,8 @@
  *    (strconv.ParseBool / ParseInt): `trustForwardHeader: "true"` is true there, the string
  *    "true" for gwc. A forward-auth service told the client's own X-Forwarded-* reads as a plain
  *    field change, while the unquoted `true` is a security finding.
+ *    paerser also finds a field by its name compared case-blind (strings.EqualFold):
+ *    `TrustForwardHeader: true` is that field for Traefik, an unknown key for gwc.
  * 6. CloudFormation applies a template's `Transform` (macros, AWS::Serverless, AWS::Include) and
  *    `Fn::Transform` at deploy time; gwc reads the template as written (`get-template`'s Original
  *    stage): a macro that rewrites the API reads as "No changes".
@@ -137,11 +139,20 @@ describe('red team 21: what the gateway evaluates in its file before reading it,
     expect(seen(v)).toBe(true);
   });
 
-  it.fails('traefik: `trustForwardHeader: "true"` (true for paerser) is the same finding as unquoted true', () => {
+  it('traefik: `trustForwardHeader: "true"` (true for paerser) is the same finding as unquoted true', () => {
     const plain = verdict('traefik', traefik, (t) => t.replace('trustForwardHeader: false', 'trustForwardHeader: true'));
     expect(plain.security.length).toBeGreaterThan(0);
     const quoted = verdict('traefik', traefik, (t) => t.replace('trustForwardHeader: false', 'trustForwardHeader: "true"'));
     expect(quoted.security).toEqual(plain.security);
+  });
+
+  it('traefik: field names are case-blind for paerser: `TrustForwardHeader: true` is the same finding as trustForwardHeader', () => {
+    const plain = verdict('traefik', traefik, (t) => t.replace('trustForwardHeader: false', 'trustForwardHeader: true'));
+    const cased = verdict('traefik', traefik, (t) => t.replace('trustForwardHeader: false', 'TrustForwardHeader: true'));
+    expect(cased.security).toEqual(plain.security);
+    // Two spellings of one field: which Traefik keeps is its decoding order's choice, so refused.
+    const both = verdict('traefik', traefik, (t) => t.replace(/( *)trustForwardHeader: false/, '$1trustForwardHeader: false\n$1trustforwardheader: true'));
+    expect(both.refused).toBe(true);
   });
 
   it('aws: a template Transform (a macro CloudFormation runs at deploy time) is refused', () => {

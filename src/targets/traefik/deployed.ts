@@ -20,6 +20,7 @@ import { upstreamPathOf } from './deployed-paths.js';
 import { local, serversOf, withTraefikDefaults } from './deployed-services.js';
 import { operationViews } from './deployed-operations.js';
 import { renderTemplate } from './emit.js';
+import { paerserRead } from './deployed-fields.js';
 import { tcpRouterFacts } from './deployed-tcp.js';
 
 const SECTIONS = ['routers', 'services', 'middlewares', 'serversTransports'] as const;
@@ -148,8 +149,11 @@ export const traefikDeployed: DeployedReader = fileReader({
     }
     const foreign = foreignShape(doc);
     if (foreign) return { diagnostics: [diag('deployed-foreign', { target: 'traefik', source, looksLike: foreign })] };
+    // Field names and scalars as paerser reads them (case-blind names, typed text: deployed-fields.ts).
+    const typed = paerserRead(doc as JsonObject);
+    if ('error' in typed) return { diagnostics: [diag('deployed-invalid', { target: 'traefik', source, detail: typed.error })] };
     try {
-      return { state: { entities: traefikEntities(doc as JsonObject) }, diagnostics: [] };
+      return { state: { entities: traefikEntities(typed.doc) }, diagnostics: [] };
     } catch (e) {
       return { diagnostics: [diag('deployed-invalid', { target: 'traefik', source, detail: e instanceof Error ? e.message : String(e) })] };
     }
