@@ -17,6 +17,7 @@
  *    whole document (splitPointer dropped the first token). swagger-parser (json-schema-ref-parser
  *    Pointer.parse) refuses such a fragment: "Pointers must begin with /". Now ref-unresolved at
  *    the `$ref`, in every file.
+ *    AWS: the request models carry each keyword (3.1: allOf), checked below.
  * 4. Consumers `alice` and `Alice`: Kong refused them (kong-consumer-name-collision), nginx built
  *    and tells the backend `X-Consumer: Alice` for Alice's key: a backend whose user table folds
  *    case (MySQL's default collation, most identity stores) takes Alice for alice (alice's roles
@@ -26,6 +27,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lint } from '../../src/lint/index.js';
+import { compileGateway } from '../../src/api.js';
 import { validateSpec } from '../../src/validate/neutral.js';
 import { expandForValidation } from '../../src/validate/expand.js';
 import { loadSpec } from '../../src/spec/loader.js';
@@ -79,6 +81,18 @@ describe('ref21 class 1: schema keywords beside a $ref are kept (model)', () => 
     const chain = JSON.stringify(g.routes.find((r) => r.id === 'chain')!.request!.body!.json!.schema);
     expect(chain).toContain('"maxLength":3');
     expect(chain).toContain('^[a-z]+$');
+  });
+});
+
+describe('ref21 class 1, AWS: the request model carries the keywords beside each $ref', () => {
+  it('topRequest holds maxLength 3, nestedRequest the pattern, chainRequest both (3.1: as allOf)', async () => {
+    const g = (await gatewayOf(SCHEMAS)).gateway!;
+    const built = compileGateway(g, 'aws', { publicHosts: 'echo.internal' });
+    expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const schemas = (JSON.parse(built.files.find((f) => f.path.endsWith('.json'))!.contents) as { Resources: { RestApi: { Properties: { Body: { components: { schemas: Record<string, unknown> } } } } } }).Resources.RestApi.Properties.Body.components.schemas;
+    expect(JSON.stringify(schemas.topRequest)).toContain('"maxLength":3');
+    expect(JSON.stringify(schemas.nestedRequest)).toContain('^[a-z]+$');
+    expect(JSON.stringify(schemas.chainRequest)).toMatch(/maxLength":3.*\^\[a-z\]\+\$|\^\[a-z\]\+\$.*maxLength":3/);
   });
 });
 
