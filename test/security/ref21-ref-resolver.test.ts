@@ -9,15 +9,16 @@
  *    Besides, the model, lint's key table (spec-keys.ts) and validation's x-gateway walk
  *    (extensions.ts) each called LoadedSpec.deref themselves. Fixed: one resolver
  *    (src/spec/resolve.ts) every caller uses; a schema is read as written and its references one
- *    hop at a time; a source test below fails on any other caller.
- * 2. validate/expand.ts merged keys beside a non-schema `$ref` into its target, so `gwc validate`
- *    passed what build refuses (ref-sibling-ignored): now validation reports them too, where
- *    build does.
+ *    hop at a time; a source test below fails on any other caller. AWS: the request models carry
+ *    each keyword (3.1: allOf), checked below.
+ * 2. validate/expand.ts merged keys beside a non-schema `$ref` into its target, so the document
+ *    `gwc validate` checks was not the one build reads (the model refuses and reads without them;
+ *    validate already relayed the model's ref-sibling-ignored). Now only a schema's keywords and
+ *    3.1's summary/description are merged.
  * 3. `$ref: "#name"` (a JSON Schema $anchor, or any fragment not starting with `/`) resolved to the
  *    whole document (splitPointer dropped the first token). swagger-parser (json-schema-ref-parser
  *    Pointer.parse) refuses such a fragment: "Pointers must begin with /". Now ref-unresolved at
  *    the `$ref`, in every file.
- *    AWS: the request models carry each keyword (3.1: allOf), checked below.
  * 4. Consumers `alice` and `Alice`: Kong refused them (kong-consumer-name-collision), nginx built
  *    and tells the backend `X-Consumer: Alice` for Alice's key: a backend whose user table folds
  *    case (MySQL's default collation, most identity stores) takes Alice for alice (alice's roles
