@@ -5,6 +5,7 @@
 import { diag, type Diagnostic, type Loc } from '../../diagnostics/diagnostic.js';
 import type { Located } from '../../spec/loaded-spec.js';
 import type { Consumer, ConsumerCredential, ForwardAuth, JwtConfig, LambdaAuthorizer, Security, SecurityScheme } from '../types.js';
+import { caseFoldedNames } from './consumer-names.js';
 import { isObj, refuseRefSibling, type Walker } from './node.js';
 import { parseDuration, parseSecret, parseUrl } from './units.js';
 import { derivedIssuer } from './oidc-issuer.js';
@@ -275,23 +276,6 @@ export function normaliseConsumers(w: Walker, node: Located, table: SchemeTable,
   sharedCredentials(consumers, out);
   caseFoldedNames(consumers, out);
   return consumers.sort((a, b) => (a.name < b.name ? -1 : 1));
-}
-
-/**
- * Two consumer names one letter case apart (REF21): Kong folds them into one username
- * (kong-consumer-name-collision), and every target tells the backend the name (X-Consumer, Kong's
- * X-Consumer-Username): a backend whose user table folds case (MySQL's default collation, most
- * directories) takes Alice's requests for alice's, with alice's roles and data. Refused at the
- * later name, on every target.
- */
-function caseFoldedNames(consumers: Consumer[], out: Diagnostic[]): void {
-  const seen = new Map<string, string>();
-  for (const c of consumers) {
-    const folded = c.name.toLowerCase();
-    const other = seen.get(folded);
-    if (other !== undefined) out.push(diag('consumer-name-case', { consumer: c.name, other }, c.loc));
-    else seen.set(folded, c.name);
-  }
 }
 
 /**
